@@ -1,0 +1,61 @@
+# Two commands for learners:  make lab  |  make test
+# Everything runs inside .venv, created from requirements.txt (exact pins) on first use and
+# reinstalled only when requirements.txt or pyproject.toml changes.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# Notebooks run in parallel, one whole notebook per worker (their cells must share a kernel).
+PYTEST_PARALLEL ?= -n 2 --dist loadfile
+
+.DEFAULT_GOAL := help
+.PHONY: help venv lab test lint execute badges bench gifs data test-browser test-colab clean
+
+help:
+	@echo "make lab           create .venv if needed and open JupyterLab on notebooks/"
+	@echo "make test          create .venv if needed; ruff, unit tests, doctests, nbval on every notebook"
+	@echo "make execute       re-run every notebook in place, top to bottom, in a fresh kernel"
+	@echo "make badges        regenerate Colab badges and install lines from course_utils/colab.py"
+	@echo "make gifs          regenerate the animated GIFs under notebooks/figures/"
+	@echo "make data          rebuild data/mnist_sample.npz from its source package"
+	@echo "make bench         time the NumPy convolutions against tf.nn.conv2d"
+	@echo "make test-browser  run every notebook in JupyterLab in headless Chromium"
+	@echo "make test-colab    run the notebooks with Colab's package versions (nbval lax)"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed, found " + sys.version.split()[0])'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
+
+execute: $(STAMP)
+	$(BIN)/python scripts/execute_notebooks.py notebooks/*.ipynb
+
+badges: $(STAMP)
+	$(BIN)/python scripts/sync_badges.py
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_conv.py
+
+gifs: $(STAMP)
+	$(BIN)/python -m course_utils.animations notebooks/figures
+
+data: $(STAMP)
+	$(BIN)/python scripts/build_mnist_sample.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info

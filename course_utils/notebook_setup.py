@@ -1,0 +1,144 @@
+"""The first code cell of every lesson calls :func:`setup_notebook`.
+
+It makes a notebook give the same output on every run and on every machine:
+
+* TensorFlow is imported quietly. Its C++ start-up lines (the absl "All log messages before
+  absl::InitializeLog() is called" warning, CUDA probing, CPU-feature notes) carry timestamps
+  and process ids, go straight to file descriptor 2, and some ignore ``TF_CPP_MIN_LOG_LEVEL``;
+  so the import runs with descriptor 2 pointed at ``os.devnull`` and is restored afterwards.
+* oneDNN is switched off (``TF_ENABLE_ONEDNN_OPTS=0``): its fused kernels change float
+  rounding, so printed results could differ in the last digits between machines.
+* Random seeds are fixed (``keras.utils.set_random_seed``) and TensorFlow ops are made
+  deterministic (``tf.config.experimental.enable_op_determinism``).
+* The console width is fixed: Keras 3 ``model.summary()`` sizes its table from the terminal
+  (``COLUMNS``) and, in Jupyter, from ``JUPYTER_COLUMNS``; both are set to one value.
+* Plots get small, readable defaults (72 dpi) so a notebook with many figures stays small.
+
+These environment variables only take effect if TensorFlow has not been imported yet, which
+is why the setup cell comes first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import subprocess
+import sys
+import warnings
+
+__all__ = ["setup_notebook", "in_colab", "DEFAULT_SEED", "CONSOLE_COLUMNS"]
+
+DEFAULT_SEED = 42
+CONSOLE_COLUMNS = 100
+FIGURE_DPI = 72
+
+_QUIET_ENVIRONMENT = {
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "TF_ENABLE_ONEDNN_OPTS": "0",
+    "COLUMNS": str(CONSOLE_COLUMNS),
+    "JUPYTER_COLUMNS": str(CONSOLE_COLUMNS),
+}
+
+
+def in_colab() -> bool:
+    """True when running inside Google Colab."""
+    return "google.colab" in sys.modules
+
+
+@contextlib.contextmanager
+def _stderr_descriptor_silenced():
+    """Point file descriptor 2 at os.devnull for the duration of the block.
+
+    TensorFlow's C++ logging writes to the descriptor directly, below Python's ``sys.stderr``,
+    so redirecting ``sys.stderr`` alone would not catch it.
+    """
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no descriptor 2 (some embedded interpreters): nothing to silence
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _ensure_tensorflow() -> None:
+    if importlib.util.find_spec("tensorflow") is not None:
+        return
+    if in_colab():
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "tensorflow"], check=True)
+        return
+    raise ModuleNotFoundError(
+        "TensorFlow is not installed in the environment this kernel runs in. "
+        "From the course folder run `make lab` (it creates .venv with the pinned versions) "
+        "and pick the kernel of that environment; see README.md, 'Troubleshooting'."
+    )
+
+
+def _import_tensorflow_quietly():
+    with _stderr_descriptor_silenced():
+        import tensorflow as tf
+
+        # The first device query and the first op initialise the runtime, which logs too.
+        tf.config.list_physical_devices()
+        tf.constant(0.0).numpy()
+    tf.get_logger().setLevel("ERROR")
+    return tf
+
+
+def _set_plot_defaults() -> None:
+    import matplotlib as mpl
+
+    mpl.rcParams.update(
+        {
+            "figure.dpi": FIGURE_DPI,
+            "savefig.dpi": FIGURE_DPI,
+            "figure.figsize": (6.0, 3.5),
+            "font.size": 10,
+            "axes.titlesize": 10,
+            "image.cmap": "viridis",  # perceptually uniform and colour-blind friendly
+            "figure.max_open_warning": 0,
+        }
+    )
+
+
+def setup_notebook(seed: int = DEFAULT_SEED) -> None:
+    """Prepare a lesson's kernel: quiet TensorFlow, fixed seeds, fixed widths, plot defaults.
+
+    Call it in the first code cell, before anything imports TensorFlow. It prints one line
+    that is the same on every machine.
+    """
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    if "tensorflow" in sys.modules:
+        warnings.warn(
+            "TensorFlow was imported before setup_notebook(): its logging and oneDNN settings "
+            "can no longer change. Restart the kernel and run the setup cell first.",
+            stacklevel=2,
+        )
+    os.environ.update(_QUIET_ENVIRONMENT)
+
+    _ensure_tensorflow()
+    tf = _import_tensorflow_quietly()
+    import keras
+    import numpy as np
+
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+    np.set_printoptions(precision=4, suppress=True, linewidth=CONSOLE_COLUMNS)
+    _set_plot_defaults()
+    with contextlib.suppress(ImportError):
+        import pandas as pd
+
+        pd.set_option("display.width", CONSOLE_COLUMNS)
+        pd.set_option("display.precision", 4)
+    print(f"Setup complete: seed {seed}, deterministic TensorFlow ops, quiet logs, plots at "
+          f"{FIGURE_DPI} dpi.")
