@@ -1,0 +1,135 @@
+"""Regenerate everything built from the repository slug in course_utils/colab.py.
+
+    python scripts/sync_badges.py          (what `make badges` runs)
+    python scripts/sync_badges.py --check  (exit 1 and list what is out of date; used by tests)
+
+For each notebook in notebooks/: the "Open in Colab" badge in its first (title) cell and its
+setup cell (the second cell), which installs course_utils from the same repository on Colab.
+For README.md: the lesson table between the `<!-- lessons:start -->` and `<!-- lessons:end -->`
+markers, one row per notebook with its badge.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+from course_utils.colab import colab_badge, install_spec  # noqa: E402
+
+BADGE_PATTERN = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
+SETUP_MARKER = "# Setup: run this cell first."
+LESSONS_START, LESSONS_END = "<!-- lessons:start -->", "<!-- lessons:end -->"
+
+
+def setup_cell_source() -> str:
+    """The source of every notebook's setup cell."""
+    return "\n".join(
+        [
+            f"{SETUP_MARKER} On Colab it installs the course helpers (course_utils);",
+            "# everywhere it fixes the random seeds, quiets TensorFlow and sets plot defaults.",
+            "import sys",
+            "",
+            'if "google.colab" in sys.modules:',
+            f'    %pip install --quiet "{install_spec()}"',
+            "",
+            "from course_utils import setup_notebook",
+            "",
+            "setup_notebook()",
+        ]
+    )
+
+
+def relative(path: Path) -> str:
+    return path.resolve().relative_to(REPO_ROOT).as_posix()
+
+
+def notebook_title(notebook) -> str:
+    first = notebook.cells[0].source if notebook.cells else ""
+    match = re.search(r"^#\s+(.+)$", first, flags=re.MULTILINE)
+    return match.group(1).strip() if match else "(untitled)"
+
+
+def sync_notebook(path: Path) -> tuple[nbformat.NotebookNode, list[str]]:
+    """Return the notebook with generated parts rewritten, and what changed."""
+    notebook = nbformat.read(path, as_version=4)
+    changes = []
+    if not notebook.cells or notebook.cells[0].cell_type != "markdown":
+        raise SystemExit(f"{relative(path)}: the first cell must be the Markdown title cell")
+    title = notebook.cells[0]
+    badge = colab_badge(relative(path))
+    if BADGE_PATTERN.search(title.source):
+        new_source = BADGE_PATTERN.sub(lambda _: badge, title.source)
+    else:
+        lines = title.source.split("\n")
+        heading = next((i for i, line in enumerate(lines) if line.startswith("# ")), 0)
+        new_source = "\n".join(lines[: heading + 1] + ["", badge] + lines[heading + 1 :])
+    if new_source != title.source:
+        title.source = new_source
+        changes.append("Colab badge in the first cell")
+
+    setup = setup_cell_source()
+    second = notebook.cells[1] if len(notebook.cells) > 1 else None
+    if second is not None and second.cell_type == "code" and second.source.startswith(SETUP_MARKER):
+        if second.source != setup:
+            second.source = setup
+            changes.append("setup cell")
+    else:
+        notebook.cells.insert(1, nbformat.v4.new_code_cell(setup))
+        changes.append("setup cell (inserted)")
+    return notebook, changes
+
+
+def lesson_table(paths: list[Path]) -> str:
+    rows = ["| # | Lesson | Open |", "|---|---|---|"]
+    for path in paths:
+        notebook = nbformat.read(path, as_version=4)
+        number = path.name.split("_", 1)[0]
+        title = re.sub(r"^\d+\s*[·:.-]\s*", "", notebook_title(notebook))
+        link = f"[{title}]({relative(path)})"
+        rows.append(f"| {number} | {link} | {colab_badge(relative(path))} |")
+    return "\n".join(rows)
+
+
+def sync_readme(paths: list[Path]) -> tuple[str, str]:
+    readme = REPO_ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.find(LESSONS_START), text.find(LESSONS_END)
+    if start < 0 or end < start:
+        raise SystemExit(f"README.md: the markers {LESSONS_START} and {LESSONS_END} are missing")
+    new = text[: start + len(LESSONS_START)] + "\n" + lesson_table(paths) + "\n" + text[end:]
+    return text, new
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="report, do not write")
+    args = parser.parse_args(argv)
+    paths = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
+    stale = []
+    for path in paths:
+        notebook, changes = sync_notebook(path)
+        if changes:
+            stale.append(f"{relative(path)}: {', '.join(changes)} out of date")
+            if not args.check:
+                nbformat.write(notebook, path)
+    old, new = sync_readme(paths)
+    if old != new:
+        stale.append("README.md: lesson table out of date")
+        if not args.check:
+            (REPO_ROOT / "README.md").write_text(new, encoding="utf-8")
+    for line in stale:
+        print(line)
+    if args.check and stale:
+        print("Run `make badges` to regenerate them from course_utils/colab.py.")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""The README glossary lists every key term the lessons mark, with the same Korean."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+from conftest import NOTEBOOKS, REPO_ROOT
+
+HANGUL = "\uac00-\ud7a3"
+# How a lesson marks a key term on first use: **feature map** (특징 맵)
+KEY_TERM = re.compile(rf"\*\*([^*\n]+?)\*\*\s*\(([^()\n]*[{HANGUL}][^()\n]*)\)")
+
+
+def glossary() -> dict[str, str]:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- glossary:start -->")[1].split("<!-- glossary:end -->")[0]
+    terms = {}
+    for line in block.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) >= 3 and cells[0] not in ("English", "") and not set(cells[0]) <= {"-"}:
+            terms[cells[0].lower()] = cells[1]
+    return terms
+
+
+def marked_terms():
+    for path in NOTEBOOKS:
+        notebook = nbformat.read(path, as_version=4)
+        for index, cell in enumerate(notebook.cells):
+            if cell.cell_type == "markdown":
+                for english, korean in KEY_TERM.findall(cell.source):
+                    yield path.name, index, english.strip(), korean.strip()
+
+
+def test_glossary_is_a_well_formed_table():
+    terms = glossary()
+    assert len(terms) >= 10
+    for english, korean in terms.items():
+        assert re.search(f"[{HANGUL}]", korean), f"glossary: {english!r} has no Korean term"
+
+
+def test_every_marked_key_term_is_in_the_glossary():
+    terms = glossary()
+    missing = []
+    for name, index, english, korean in marked_terms():
+        if english.lower() not in terms:
+            missing.append(f"{name} cell {index}: {english} ({korean}) is not in the glossary")
+        elif terms[english.lower()] not in korean:
+            missing.append(f"{name} cell {index}: {english} is {korean!r} in the lesson but "
+                           f"{terms[english.lower()]!r} in the glossary")
+    assert not missing, "\n".join(missing)
+
+
+def test_key_term_pattern_reads_the_lesson_markup():
+    text = "A **feature map** (특징 맵) is ... and **stride** (스트라이드, S) ... **bold** (no)"
+    assert KEY_TERM.findall(text) == [("feature map", "특징 맵"), ("stride", "스트라이드, S")]

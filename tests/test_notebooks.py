@@ -1,0 +1,117 @@
+"""Hygiene of the stored notebooks (nbval itself re-runs them and compares outputs)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sync_badges
+from conftest import NOTEBOOKS, REPO_ROOT
+from notebook_checks import notebook_problems
+
+from course_utils.colab import colab_badge
+
+
+def _problems(path):
+    relative = path.relative_to(REPO_ROOT).as_posix()
+    return notebook_problems(path, sync_badges.setup_cell_source(), colab_badge(relative))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_clean(path):
+    problems = _problems(path)
+    assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
+
+
+def test_notebooks_are_numbered_in_order():
+    assert NOTEBOOKS, "notebooks/ holds no lesson"
+    numbers = [int(path.name.split("_", 1)[0]) for path in NOTEBOOKS]
+    assert numbers == list(range(len(numbers))), f"lesson numbers {numbers} are not 00, 01, ..."
+
+
+# The checks above must be able to fail: break a copy of a real notebook in each way the
+# foundation issue names and make sure the problem is reported, with where.
+
+def _broken_copy(tmp_path, edit):
+    source = NOTEBOOKS[0]
+    notebook = json.loads(source.read_text(encoding="utf-8"))
+    edit(notebook)
+    (tmp_path / "notebooks").mkdir()
+    target = tmp_path / "notebooks" / source.name
+    target.write_text(json.dumps(notebook), encoding="utf-8")
+    relative = source.relative_to(REPO_ROOT).as_posix()
+    return notebook_problems(target, sync_badges.setup_cell_source(), colab_badge(relative))
+
+
+def _first_checked_code_cell(notebook):
+    return next(i for i, cell in enumerate(notebook["cells"])
+                if cell["cell_type"] == "code" and i > 1 and cell["outputs"]
+                and "nbval-ignore-output" not in cell["metadata"].get("tags", []))
+
+
+def test_clean_copy_has_no_problems(tmp_path):
+    assert _broken_copy(tmp_path, lambda nb: None) == []
+
+
+def test_removed_badge_is_reported(tmp_path):
+    def remove_badge(notebook):
+        title = "".join(notebook["cells"][0]["source"])
+        notebook["cells"][0]["source"] = sync_badges.BADGE_PATTERN.sub("", title)
+
+    problems = _broken_copy(tmp_path, remove_badge)
+    assert any("cell 0" in p and "badge" in p for p in problems), problems
+
+
+def test_unexecuted_cell_is_reported(tmp_path):
+    def add_cell(notebook):
+        notebook["cells"].insert(3, {"cell_type": "code", "execution_count": None,
+                                     "metadata": {}, "outputs": [], "source": "1 + 1"})
+
+    problems = _broken_copy(tmp_path, add_cell)
+    assert any(p.startswith("cell 3: not executed") for p in problems), problems
+
+
+def test_machine_path_in_output_is_reported(tmp_path):
+    def write_path(notebook):
+        index = _first_checked_code_cell(notebook)
+        notebook["cells"][index]["outputs"].append(
+            {"output_type": "stream", "name": "stdout", "text": "saved to /home/ana/model.keras\n"})
+
+    problems = _broken_copy(tmp_path, write_path)
+    assert any("absolute path" in p and "/home/ana" in p for p in problems), problems
+
+
+def test_history_repr_and_auto_layer_names_are_reported(tmp_path):
+    def add_outputs(notebook):
+        index = _first_checked_code_cell(notebook)
+        notebook["cells"][index]["outputs"] += [
+            {"output_type": "execute_result", "execution_count": 1, "metadata": {},
+             "data": {"text/plain": "<keras.src.callbacks.history.History at 0x7f3a2c1d9e50>"}},
+            {"output_type": "stream", "name": "stdout",
+             "text": 'Model: "functional_3"\n│ conv2d_1 (Conv2D)  │ (None, 24, 24, 3) │ 78 │\n'},
+        ]
+
+    problems = "\n".join(_broken_copy(tmp_path, add_outputs))
+    assert "memory address" in problems
+    assert "automatic model name" in problems
+    assert "automatic layer name" in problems
+
+
+def test_tensorflow_startup_log_is_reported(tmp_path):
+    def add_log(notebook):
+        index = _first_checked_code_cell(notebook)
+        notebook["cells"][index]["outputs"].append(
+            {"output_type": "stream", "name": "stderr",
+             "text": "WARNING: All log messages before absl::InitializeLog() is called are "
+                     "written to STDERR\nI0000 00:00:1795452717.151504 3640 port.cc:153] oneDNN\n"})
+
+    problems = "\n".join(_broken_copy(tmp_path, add_log))
+    assert "C++ start-up log" in problems and "stderr" in problems
+
+
+def test_oversized_notebook_is_reported(tmp_path):
+    def pad(notebook):
+        notebook["cells"][0]["source"] += "\n<!--" + "x" * 1_000_001 + "-->"
+
+    problems = _broken_copy(tmp_path, pad)
+    assert any("limit is 1 MB" in p for p in problems), problems
