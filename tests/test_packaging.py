@@ -1,0 +1,28 @@
+"""`pip install git+<repo>` (what Colab's setup cell runs) must carry everything the lessons
+import, including the offline MNIST sample that lives in data/ in the repository."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+
+from conftest import REPO_ROOT
+
+
+def test_wheel_contains_the_package_the_exercises_and_the_sample(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+         "--quiet", "--wheel-dir", str(tmp_path), str(REPO_ROOT)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    (wheel,) = tmp_path.glob("course_utils-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    modules = {f"course_utils/{path.name}" for path in (REPO_ROOT / "course_utils").glob("*.py")}
+    exercises = {f"course_utils/exercises/{path.name}"
+                 for path in (REPO_ROOT / "course_utils" / "exercises").glob("*.py")}
+    expected = modules | exercises | {"course_utils/sample_data/mnist_sample.npz",
+                                      "course_utils/sample_data/README.md"}
+    assert expected <= names, f"missing from the wheel: {sorted(expected - names)}"
+    assert not any(name.startswith(("tests/", "notebooks/", "scripts/")) for name in names)
