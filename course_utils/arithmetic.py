@@ -1,3 +1,265 @@
-"""Placeholder: filled in by its issue."""
+"""Shape, parameter and cost arithmetic of convolution layers.
 
-__all__: list[str] = []
+Notation (the course's): N input size, F kernel size, S stride, P padding, O output size,
+C_in and C_out the input and output channels. Sizes are per axis (height or width) unless a
+function takes a whole ``input_shape`` (H, W) or (H, W, C), channels-last like Keras.
+
+``padding`` is ``"valid"`` (no zeros), ``"same"`` (TensorFlow's rule: O = ceil(N / S), the
+odd extra zero at the bottom/right), an int P (P zeros on both sides) or, where a single
+axis is meant, a pair (before, after). Functions taking an ``input_shape`` also accept
+Keras's ZeroPadding2D forms: (P_h, P_w) or ((top, bottom), (left, right)).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .validation import check_int, check_padding, check_pair
+
+__all__ = [
+    "conv_output_size",
+    "conv_transpose_output_size",
+    "same_padding",
+    "conv_params",
+    "conv_mults",
+    "usage_counts",
+    "receptive_field",
+]
+
+
+def same_padding(n: int, kernel_size: int, stride: int = 1) -> tuple[int, int]:
+    """The zeros (before, after) TensorFlow adds on one axis for ``padding="same"``.
+
+    The total is whatever makes O = ceil(N / S); when it is odd, the extra zero goes after
+    (bottom or right).
+
+    >>> same_padding(5, 3)
+    (1, 1)
+    >>> same_padding(28, 5)
+    (2, 2)
+    >>> same_padding(4, 2)  # total 1: none on top, one at the bottom
+    (0, 1)
+    >>> same_padding(7, 3, 2)
+    (1, 1)
+    """
+    n = check_int(n, "n")
+    f = check_int(kernel_size, "kernel_size")
+    s = check_int(stride, "stride", rule="S = 0 would never move the window")
+    total = max((-(-n // s) - 1) * s + f - n, 0)
+    return total // 2, total - total // 2
+
+
+def _axis_padding(padding, n: int, f: int, s: int) -> tuple[int, int]:
+    """(before, after) zeros on one axis for 'valid', 'same', an int P or a pair."""
+    if isinstance(padding, str):
+        padding = padding.lower()
+        if padding == "same":
+            return same_padding(n, f, s)
+        if padding == "valid":
+            return 0, 0
+    if isinstance(padding, tuple | list):
+        return check_pair(padding, "padding", 0, "padding adds zeros, so it cannot be negative")
+    spec = check_padding(padding)  # raises with the rule for anything else
+    return spec[0] if isinstance(spec, tuple) else (0, 0)
+
+
+def conv_output_size(n: int, kernel_size: int, stride: int = 1, padding="valid") -> int:
+    """O = floor((N + 2P - F) / S) + 1: the output size of a convolution (or pooling) on one axis.
+
+    With ``padding="same"`` it is ceil(N / S), as in Keras.
+
+    >>> conv_output_size(4, 3)             # lesson 01: 4x4 input, 3x3 kernel -> 2x2
+    2
+    >>> conv_output_size(28, 5)            # 28 -> 24 for a 5x5 kernel
+    24
+    >>> conv_output_size(7, 5, stride=2)   # 7x7x3 with 5x5 filters, stride 2 -> 2x2
+    2
+    >>> conv_output_size(5, 3, padding=1)  # padding 1 keeps 5x5
+    5
+    >>> conv_output_size(28, 5, padding="same")
+    28
+    """
+    n = check_int(n, "n")
+    f = check_int(kernel_size, "kernel_size")
+    s = check_int(stride, "stride", rule="S = 0 would never move the window")
+    before, after = _axis_padding(padding, n, f, s)
+    if f > n + before + after:
+        raise ValueError(
+            f"kernel_size {f} is larger than the padded input {n + before + after} "
+            f"(n={n}, padding={padding!r}); the window must fit inside: F <= N + 2P"
+        )
+    return (n + before + after - f) // s + 1
+
+
+def conv_transpose_output_size(n: int, kernel_size: int, stride: int = 1, padding="valid",
+                               output_padding: int | None = None) -> int:
+    """O = (N - 1) * S + F - 2P + output_padding: the output size of Conv2DTranspose on one axis.
+
+    Keras's rules: with ``output_padding=None``, "valid" gives N * S + max(F - S, 0) and
+    "same" gives N * S; with an ``output_padding``, "same" counts P = F // 2. An int P or a
+    pair (before, after) removes that many rows from the full result.
+
+    >>> conv_transpose_output_size(4, 3)            # lesson 04: 4x4 -> 6x6
+    6
+    >>> conv_transpose_output_size(4, 3, stride=2, padding="same")
+    8
+    >>> conv_transpose_output_size(4, 3, stride=2, padding=1, output_padding=1)
+    8
+    """
+    n = check_int(n, "n")
+    f = check_int(kernel_size, "kernel_size")
+    s = check_int(stride, "stride", rule="S = 0 would never move the window")
+    if output_padding is not None:
+        output_padding = check_int(output_padding, "output_padding", 0,
+                                   "output_padding adds rows, it cannot remove them")
+        if output_padding >= s:
+            raise ValueError(
+                f"output_padding must be smaller than stride, got output_padding="
+                f"{output_padding} with stride {s}; Keras requires 0 <= output_padding < S"
+            )
+    if isinstance(padding, str) and padding.lower() in ("valid", "same"):
+        padding = padding.lower()
+        same = padding == "same"
+        if output_padding is None:
+            return n * s + (0 if same else max(f - s, 0))
+        before = after = f // 2 if same else 0
+    else:
+        before, after = _axis_padding(padding, n, f, s)
+    o = (n - 1) * s + f - before - after + (output_padding or 0)
+    if padding == "same" and -(-o // s) != n:
+        raise ValueError(
+            f"padding='same' with kernel_size {f}, stride {s} and output_padding="
+            f"{output_padding} gives O = {o}, but a 'same' convolution of O pixels gives "
+            f"ceil(O / S) = {-(-o // s)}, not the input's N = {n}; TensorFlow requires "
+            f"ceil(O / S) = N (with an even kernel use output_padding >= 1, or None)"
+        )
+    if o < 1:
+        raise ValueError(
+            f"padding={padding!r} removes {before + after} rows but the transposed convolution "
+            f"only makes {(n - 1) * s + f}; the padding must leave O = (N - 1) * S + F - 2P >= 1"
+        )
+    return o
+
+
+def conv_params(kernel_size, in_channels: int, out_channels: int, bias: bool = True) -> int:
+    """(F_h * F_w * C_in + 1) * C_out: the weights and biases of a Conv2D layer.
+
+    >>> conv_params(5, 1, 3)    # Conv2D(3, 5) on a 1-channel input
+    78
+    >>> conv_params(5, 3, 6)    # Conv2D(6, 5) on a 3-channel input
+    456
+    >>> conv_params(5, 192, 32)
+    153632
+    """
+    f_h, f_w = check_pair(kernel_size, "kernel_size")
+    c_in = check_int(in_channels, "in_channels")
+    c_out = check_int(out_channels, "out_channels")
+    return (f_h * f_w * c_in + (1 if bias else 0)) * c_out
+
+
+def _shape(input_shape) -> tuple[int, int, int]:
+    """(H, W, C) from an (H, W) or (H, W, C) shape."""
+    if not isinstance(input_shape, tuple | list) or len(input_shape) not in (2, 3):
+        raise ValueError(
+            f"input_shape must be (H, W) or (H, W, C), got {input_shape!r}; for a batch, "
+            "leave out N (x.shape[1:])"
+        )
+    sizes = tuple(check_int(v, "input_shape") for v in input_shape)
+    return sizes if len(sizes) == 3 else (*sizes, 1)
+
+
+def _output_hw(input_shape, kernel_size, stride, padding):
+    h, w, c = _shape(input_shape)
+    (f_h, f_w), (s_h, s_w) = check_pair(kernel_size, "kernel_size"), check_pair(stride, "stride")
+    spec = check_padding(padding)
+    if isinstance(spec, str):
+        pads = (spec, spec)
+    else:
+        pads = spec
+    o_h = conv_output_size(h, f_h, s_h, pads[0])
+    o_w = conv_output_size(w, f_w, s_w, pads[1])
+    return (h, w, c), (f_h, f_w), (s_h, s_w), pads, (o_h, o_w)
+
+
+def conv_mults(input_shape, kernel_size, out_channels: int, stride=1, padding="valid") -> int:
+    """O_h * O_w * C_out * F_h * F_w * C_in: the multiplications a Conv2D layer performs.
+
+    ``input_shape`` is (H, W, C_in) or (H, W) for one channel (no batch axis).
+
+    >>> conv_mults((28, 28, 192), 5, 32, padding="same")   # lesson 04
+    120422400
+    >>> conv_mults((28, 28, 192), 1, 16) + conv_mults((28, 28, 16), 5, 32, padding="same")
+    12443648
+    >>> conv_mults((28, 28, 192), 5, 32)                   # "valid": 24x24x32
+    88473600
+    """
+    (_, _, c_in), (f_h, f_w), _, _, (o_h, o_w) = _output_hw(input_shape, kernel_size, stride,
+                                                            padding)
+    c_out = check_int(out_channels, "out_channels")
+    return o_h * o_w * c_out * f_h * f_w * c_in
+
+
+def usage_counts(input_shape, kernel_size, stride=1, padding="valid") -> np.ndarray:
+    """How many kernel windows cover each input pixel: an (H, W) array of ints.
+
+    Padded zeros are not counted; only the input's own pixels.
+
+    >>> usage_counts((5, 5), 3)                 # corners once, centre nine times
+    array([[1, 2, 3, 2, 1],
+           [2, 4, 6, 4, 2],
+           [3, 6, 9, 6, 3],
+           [2, 4, 6, 4, 2],
+           [1, 2, 3, 2, 1]])
+    >>> usage_counts((5, 5), 3, padding=1)      # every pixel used 4 to 9 times
+    array([[4, 6, 6, 6, 4],
+           [6, 9, 9, 9, 6],
+           [6, 9, 9, 9, 6],
+           [6, 9, 9, 9, 6],
+           [4, 6, 6, 6, 4]])
+    >>> usage_counts((5, 5), 1, stride=2)       # S > F: some pixels are never used
+    array([[1, 0, 1, 0, 1],
+           [0, 0, 0, 0, 0],
+           [1, 0, 1, 0, 1],
+           [0, 0, 0, 0, 0],
+           [1, 0, 1, 0, 1]])
+    """
+    (h, w, _), (f_h, f_w), (s_h, s_w), pads, (o_h, o_w) = _output_hw(input_shape, kernel_size,
+                                                                     stride, padding)
+    pads = tuple(_axis_padding(p, n, f, s)
+                 for p, n, f, s in zip(pads, (h, w), (f_h, f_w), (s_h, s_w), strict=True))
+    (top, bottom), (left, right) = pads
+    counts = np.zeros((h + top + bottom, w + left + right), dtype=int)
+    for i in range(o_h):
+        for j in range(o_w):
+            counts[i * s_h : i * s_h + f_h, j * s_w : j * s_w + f_w] += 1
+    return counts[top : top + h, left : left + w]
+
+
+def receptive_field(layers) -> int:
+    """How many input pixels (per axis) one output pixel of a stack of layers depends on.
+
+    ``layers`` is a list of (kernel_size, stride) pairs, first layer first; pooling layers
+    count too. Each layer adds (F - 1) times the product of the strides before it.
+
+    >>> receptive_field([(3, 1), (3, 1)])            # two 3x3 layers see 5x5
+    5
+    >>> receptive_field([(5, 1), (5, 1)])            # the source's two 5x5 convolutions
+    9
+    >>> receptive_field([(3, 1), (2, 2), (3, 1)])    # conv, pool, conv
+    8
+    """
+    if not isinstance(layers, tuple | list) or not layers:
+        raise ValueError(
+            f"layers must be a non-empty list of (kernel_size, stride) pairs, got {layers!r}"
+        )
+    field, jump = 1, 1
+    for layer in layers:
+        if not isinstance(layer, tuple | list) or len(layer) != 2:
+            raise ValueError(
+                f"each entry of layers must be a (kernel_size, stride) pair, got {layer!r}"
+            )
+        f = check_int(layer[0], "kernel_size")
+        s = check_int(layer[1], "stride", rule="S = 0 would never move the window")
+        field += (f - 1) * jump
+        jump *= s
+    return field
