@@ -1,3 +1,562 @@
-"""Placeholder: filled in by its issue."""
+"""The figures the lessons draw, one call each, so a lesson cell stays one readable line.
 
-__all__: list[str] = []
+Every helper returns a :class:`Plot` ``(fig, axes)`` so tests (and curious learners) can
+inspect what was drawn: ``fig, ax = show_matrix(x)``. In a notebook the figure shows by
+itself; the returned pair prints nothing, so a cell ending in ``show_matrix(x)`` shows only
+the picture.
+
+Colours: ``viridis`` for values, ``cividis`` for counts (both readable with colour-vision
+deficiencies and in greyscale), ``PuOr`` (purple-orange, diverging, colour-blind safe) for
+signed kernels centred on zero, grey for digits. Line plots use the Okabe-Ito palette and
+different line styles, so no information depends on telling red from green. Figures are
+small (a few inches) so a notebook at 72 dpi with twenty of them stays well under 1 MB.
+
+Layouts: 2-D arrays are (rows, columns); feature maps are channels-last (H, W, C) like Keras;
+kernels are Keras's Conv2D layout (kh, kw, in, out).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .validation import check_array, check_int
+
+__all__ = [
+    "Plot",
+    "show_matrix",
+    "show_conv_step",
+    "show_feature_maps",
+    "show_usage_counts",
+    "show_kernels",
+    "plot_history",
+    "show_digits",
+    "show_rgb_channels",
+]
+
+VALUE_CMAP = "viridis"
+COUNT_CMAP = "cividis"
+SIGNED_CMAP = "PuOr"
+DIGIT_CMAP = "gray_r"
+#: Okabe-Ito colours: blue, orange, bluish green, vermillion (distinguishable by most readers).
+LINE_COLORS = ("#0072B2", "#E69F00", "#009E73", "#D55E00")
+WRONG_COLOR = "#D55E00"  # vermillion, paired with a "(true n)" text so colour is not needed
+MAX_VALUES_SHOWN = 12  # write numbers in cells only up to this many rows/columns
+_CELL_INCHES = 0.38
+
+
+class Plot(NamedTuple):
+    """What every helper returns: the figure and its axes (one Axes or an array of them)."""
+
+    fig: Any
+    axes: Any
+
+    def _ipython_display_(self) -> None:
+        """Show nothing: the notebook already displays the figure itself."""
+
+
+def _pyplot():
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _matrix(a, name: str) -> np.ndarray:
+    array = check_array(a, name, (2, 3), "2-D (rows, columns)")
+    if array.ndim == 3:
+        if array.shape[-1] != 1:
+            raise ValueError(
+                f"{name} must be 2-D (rows, columns) or (H, W, 1); got shape {array.shape}. "
+                "Pick one channel, e.g. x[:, :, 0], or use show_feature_maps for all of them"
+            )
+        array = array[:, :, 0]
+    if 0 in array.shape:
+        raise ValueError(f"{name} is empty (shape {array.shape})")
+    return array
+
+
+def _is_whole(array: np.ndarray) -> bool:
+    return array.dtype.kind in "biu" or bool(np.all(np.equal(np.mod(array, 1), 0)))
+
+
+def _format_value(value: float, whole: bool) -> str:
+    if whole:
+        return str(int(round(value)))
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _write_values(ax, array: np.ndarray, image) -> None:
+    """Write each number in its cell, dark on light colours and light on dark ones."""
+    whole = _is_whole(array)
+    cmap, norm = image.get_cmap(), image.norm
+    for (i, j), value in np.ndenumerate(array):
+        if not np.isfinite(value):
+            continue
+        red, green, blue, _ = cmap(norm(value))
+        light = 0.299 * red + 0.587 * green + 0.114 * blue > 0.5
+        ax.text(j, i, _format_value(float(value), whole), ha="center", va="center",
+                fontsize=9 if max(array.shape) <= 8 else 7, color="black" if light else "white")
+
+
+def _figsize(rows: int, cols: int, extra_width: float = 0.0) -> tuple[float, float]:
+    width = min(max(cols * _CELL_INCHES, 2.2), 4.0) + extra_width
+    height = min(max(rows * _CELL_INCHES, 1.6), 4.0) + 0.4
+    return width, height
+
+
+def _draw_matrix(ax, array, title, cmap, vmin, vmax, show_values, xlabel, ylabel):
+    image = ax.imshow(array, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
+    rows, cols = array.shape
+    if show_values is None:
+        show_values = max(rows, cols) <= MAX_VALUES_SHOWN
+    if show_values:
+        _write_values(ax, array, image)
+    if max(rows, cols) <= MAX_VALUES_SHOWN:
+        ax.set_xticks(range(cols))
+        ax.set_yticks(range(rows))
+    ax.tick_params(length=0, labelsize=7)
+    if title:
+        ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return image
+
+
+def _highlight(ax, row: int, col: int, height: int, width: int, color="#E69F00", style="-"):
+    from matplotlib.patches import Rectangle
+
+    ax.add_patch(Rectangle((col - 0.5, row - 0.5), width, height, fill=False, edgecolor=color,
+                           linewidth=2.5, linestyle=style))
+
+
+def show_matrix(a, ax=None, title: str | None = None, cmap: str = VALUE_CMAP, vmin=None,
+                vmax=None, show_values: bool | None = None, highlight=None,
+                xlabel: str = "column", ylabel: str = "row", colorbar: bool | str = False
+                ) -> Plot:
+    """Draw a 2-D array as a grid of shaded cells with its numbers written in them.
+
+    a: (rows, columns) or (H, W, 1). Numbers are written when the array has at most 12 rows
+    and columns (``show_values`` forces it on or off). ``highlight=(row, col, height,
+    width)`` outlines a block of cells, e.g. a kernel window. ``colorbar``: True, or the
+    colour bar's label.
+
+    >>> from course_utils.data import LESSON01_X
+    >>> fig, ax = show_matrix(LESSON01_X, title="input X (4x4)")
+    >>> ax.get_title(), [t.get_text() for t in ax.texts][:4]
+    ('input X (4x4)', ['1', '2', '3', '0'])
+    """
+    array = _matrix(a, "a")
+    plt = _pyplot()
+    if ax is None:
+        fig, ax = plt.subplots(figsize=_figsize(*array.shape, 0.8 if colorbar else 0.0),
+                               layout="constrained")
+    else:
+        fig = ax.figure
+    image = _draw_matrix(ax, array, title, cmap, vmin, vmax, show_values, xlabel, ylabel)
+    if highlight is not None:
+        row, col, height, width = (check_int(v, "highlight", 0) for v in highlight)
+        _highlight(ax, row, col, height, width)
+    if colorbar:
+        bar = fig.colorbar(image, ax=ax, shrink=0.8)
+        if isinstance(colorbar, str):
+            bar.set_label(colorbar)
+    return Plot(fig, ax)
+
+
+def show_conv_step(x, kernel, row: int, col: int, stride: int = 1, padding=0,
+                   bias: float = 0.0) -> Plot:
+    """One step of a convolution: the window on the input, the kernel, the element-wise
+    products and their sum, and where the sum lands in the feature map.
+
+    x: (H, W) input; kernel: (F, F) or (F_h, F_w); ``row``, ``col``: the output position
+    (the window starts at input row ``row * stride``, column ``col * stride`` of the padded
+    input); ``padding``: an int P of zeros on every side. Four panels: input (window
+    outlined), kernel, products (the sum in the title), feature map filled up to this step.
+
+    >>> from course_utils.data import LESSON01_X, LESSON01_KERNEL
+    >>> fig, axes = show_conv_step(LESSON01_X, LESSON01_KERNEL, row=0, col=1)
+    >>> [ax.get_title() for ax in axes]
+    ['input, window at (0, 1)', 'kernel', 'products: sum = 16', 'feature map']
+    """
+    from .ops import conv2d
+
+    x = _matrix(x, "x").astype(float)
+    kernel = _matrix(kernel, "kernel").astype(float)
+    stride = check_int(stride, "stride", 1)
+    if isinstance(padding, str) and padding.lower() == "valid":
+        padding = 0
+    p = check_int(padding, "padding", 0, rule="show_conv_step draws P zeros on every side")
+    padded = np.pad(x, p)
+    f_h, f_w = kernel.shape
+    o_h = (padded.shape[0] - f_h) // stride + 1
+    o_w = (padded.shape[1] - f_w) // stride + 1
+    if o_h < 1 or o_w < 1:
+        raise ValueError(f"kernel {kernel.shape} is larger than the padded input "
+                         f"{padded.shape}; it must fit at least once")
+    row = check_int(row, "row", 0)
+    col = check_int(col, "col", 0)
+    if row >= o_h or col >= o_w:
+        raise ValueError(f"(row, col) must lie in the {o_h}x{o_w} output: row 0..{o_h - 1}, "
+                         f"col 0..{o_w - 1}; got ({row}, {col})")
+    top_row, left_col = row * stride, col * stride
+    window = padded[top_row:top_row + f_h, left_col:left_col + f_w]
+    products = window * kernel
+    total = float(products.sum())
+    feature_map = conv2d(x, kernel, bias=bias, stride=stride, padding=p)
+    shown = np.full(feature_map.shape, np.nan)
+    done = np.arange(feature_map.size).reshape(feature_map.shape) <= row * o_w + col
+    shown[done] = feature_map[done]
+
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, 4, figsize=(9.6, 2.9), layout="constrained")
+    in_title = f"input, window at ({top_row}, {left_col})"
+    if p:
+        in_title = f"input with padding {p},\nwindow at ({top_row}, {left_col})"
+    _draw_matrix(axes[0], padded, in_title, VALUE_CMAP, None, None, None, "column", "row")
+    if p:
+        _highlight(axes[0], p, p, x.shape[0], x.shape[1], color="0.4", style="--")
+    _highlight(axes[0], top_row, left_col, f_h, f_w)
+    _draw_matrix(axes[1], kernel, "kernel", SIGNED_CMAP if kernel.min() < 0 else VALUE_CMAP,
+                 *_symmetric(kernel), None, "column", "row")
+    whole = _is_whole(products) and float(bias).is_integer()
+    sum_text = _format_value(total, whole)
+    prod_title = f"products: sum = {sum_text}"
+    if bias:
+        prod_title += f" + bias {_format_value(float(bias), whole)}"
+    _draw_matrix(axes[2], products, prod_title, SIGNED_CMAP if products.min() < 0 else VALUE_CMAP,
+                 *_symmetric(products), None, "column", "row")
+    _draw_matrix(axes[3], shown, "feature map", VALUE_CMAP, feature_map.min(),
+                 feature_map.max(), None, "column", "row")
+    _highlight(axes[3], row, col, 1, 1)
+    fig.suptitle(f"Step ({row}, {col}): stride {stride}, padding {p}", fontsize=10)
+    return Plot(fig, axes)
+
+
+def _symmetric(array: np.ndarray):
+    """(vmin, vmax) centred on zero for signed values, else (None, None)."""
+    if array.size and np.nanmin(array) < 0:
+        limit = float(np.nanmax(np.abs(array))) or 1.0
+        return -limit, limit
+    return None, None
+
+
+def _grid(count: int, ncols: int | None, max_cols: int = 6):
+    ncols = min(count, max_cols) if ncols is None else check_int(ncols, "ncols", 1)
+    ncols = min(ncols, count)
+    nrows = -(-count // ncols)
+    return nrows, ncols
+
+
+def _maps_list(maps) -> list[np.ndarray]:
+    if isinstance(maps, (list, tuple)):
+        arrays = [_matrix(m, f"maps[{i}]") for i, m in enumerate(maps)]
+    else:
+        array = check_array(maps, "maps", (2, 3, 4),
+                            "(H, W), (H, W, C) or (1, H, W, C), channels-last like Keras")
+        if array.ndim == 4:
+            if array.shape[0] != 1:
+                raise ValueError(f"maps has a batch of {array.shape[0]} images (shape "
+                                 f"{array.shape}); pass one image, e.g. maps[0]")
+            array = array[0]
+        if array.ndim == 2:
+            array = array[:, :, np.newaxis]
+        arrays = [array[:, :, c] for c in range(array.shape[-1])]
+    if not arrays:
+        raise ValueError("maps is empty; pass at least one feature map")
+    return arrays
+
+
+def show_feature_maps(maps, titles: Sequence[str] | None = None, ncols: int | None = None,
+                      cmap: str = VALUE_CMAP, suptitle: str | None = None,
+                      show_values: bool | None = None, max_maps: int = 32) -> Plot:
+    """A row (or grid) of feature maps, each with its title.
+
+    maps: a list of 2-D arrays, or one array (H, W, C) / (1, H, W, C), channels-last as Keras
+    returns it (one panel per channel). Signed maps get a diverging colour map centred on
+    zero. Numbers are written in small maps (at most 8x8).
+
+    >>> import numpy as np
+    >>> fig, axes = show_feature_maps(np.zeros((6, 6, 3)), titles=["a", "b", "c"])
+    >>> [ax.get_title() for ax in axes.flat]
+    ['a', 'b', 'c']
+    """
+    arrays = _maps_list(maps)
+    total = len(arrays)
+    max_maps = check_int(max_maps, "max_maps", 1)
+    arrays = arrays[:max_maps]
+    if titles is None:
+        titles = [f"map {i}" for i in range(len(arrays))]
+    else:
+        titles = [str(t) for t in titles]
+        if len(titles) < len(arrays):
+            raise ValueError(f"titles has {len(titles)} entries for {len(arrays)} maps; give "
+                             "one title per map")
+    nrows, ncols = _grid(len(arrays), ncols)
+    biggest = max(max(a.shape) for a in arrays)
+    panel = 1.9 if biggest <= 8 else 1.6
+    plt = _pyplot()
+    fig, axes = plt.subplots(nrows, ncols, figsize=(min(panel * ncols, 10.0),
+                                                    min(panel * nrows, 10.0) + 0.3),
+                             layout="constrained", squeeze=False)
+    for index, ax in enumerate(axes.flat):
+        if index >= len(arrays):
+            ax.set_axis_off()
+            continue
+        array = arrays[index]
+        vmin, vmax = _symmetric(array)
+        values = show_values if show_values is not None else max(array.shape) <= 8
+        _draw_matrix(ax, array, titles[index], SIGNED_CMAP if vmin is not None else cmap,
+                     vmin, vmax, values, "", "")
+        if index // ncols == nrows - 1 or index + ncols >= len(arrays):
+            ax.set_xlabel("column")
+        if index % ncols == 0:
+            ax.set_ylabel("row")
+    if total > len(arrays):
+        suptitle = (suptitle + " " if suptitle else "") + f"(first {len(arrays)} of {total})"
+    if suptitle:
+        fig.suptitle(suptitle, fontsize=10)
+    return Plot(fig, axes)
+
+
+def show_usage_counts(counts, ax=None, title: str = "times each pixel is used") -> Plot:
+    """Per-pixel usage counts as a heat map with the count in each cell and a colour bar.
+
+    counts: (H, W) non-negative ints, e.g. ``usage_counts((5, 5), 3, padding=1)``. Zero
+    (a pixel no window reaches) is the darkest colour of ``cividis``.
+
+    >>> import numpy as np
+    >>> fig, ax = show_usage_counts(np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]]))
+    >>> ax.get_title(), ax.texts[4].get_text()
+    ('times each pixel is used', '4')
+    """
+    array = _matrix(counts, "counts")
+    if not _is_whole(array) or array.min() < 0:
+        raise ValueError("counts must hold whole numbers >= 0 (how many windows use each "
+                         f"pixel); got values from {array.min()} to {array.max()}")
+    array = array.astype(int)
+    from matplotlib.ticker import MaxNLocator
+
+    plot = show_matrix(array, ax=ax, title=title, cmap=COUNT_CMAP, vmin=0,
+                       vmax=max(int(array.max()), 1), xlabel="input column",
+                       ylabel="input row", colorbar="times used")
+    plot.fig.axes[-1].yaxis.set_major_locator(MaxNLocator(integer=True))  # the colour bar
+    return plot
+
+
+def _kernel_array(kernel):
+    name = None
+    if hasattr(kernel, "get_weights") and not isinstance(kernel, np.ndarray):
+        name = getattr(kernel, "name", None)
+        weights = kernel.get_weights()
+        if not weights:
+            raise ValueError(f"the layer {name!r} has no weights yet: build it (call it on an "
+                             "input or train the model) first")
+        kernel = weights[0]
+    array = check_array(kernel, "kernel", (2, 4),
+                        "2-D (kh, kw) or 4-D (kh, kw, in, out) as Keras's Conv2D stores it")
+    if array.ndim == 2:
+        array = array[:, :, np.newaxis, np.newaxis]
+    return array, name
+
+
+def show_kernels(kernel, max_in: int = 4, max_out: int = 16, show_values: bool | None = None,
+                 title: str | None = None) -> Plot:
+    """The kernels of a layer: one panel per (input channel, filter) pair.
+
+    kernel: Keras's Conv2D layout (kh, kw, in, out), e.g. ``layer.get_weights()[0]`` or
+    ``layer.kernel``, or the Conv2D layer itself (its name goes in the title); a 2-D array
+    is one kernel. Rows are input channels, columns are filters (output channels). One
+    diverging colour scale centred on zero for all panels, with a colour bar: orange
+    negative, white zero, purple positive.
+
+    >>> import numpy as np
+    >>> fig, axes = show_kernels(np.ones((5, 5, 1, 3)))
+    >>> axes.shape, [ax.get_title() for ax in axes[0]]
+    ((1, 3), ['filter 0', 'filter 1', 'filter 2'])
+    """
+    array, layer_name = _kernel_array(kernel)
+    f_h, f_w, c_in, c_out = array.shape
+    rows = min(c_in, check_int(max_in, "max_in", 1))
+    cols = min(c_out, check_int(max_out, "max_out", 1))
+    limit = float(np.abs(array[:, :, :rows, :cols]).max()) or 1.0
+    if show_values is None:
+        show_values = max(f_h, f_w) <= 3 and rows * cols <= 8
+    plt = _pyplot()
+    panel = 1.0 if max(f_h, f_w) <= 5 else 1.3
+    fig, axes = plt.subplots(rows, cols, figsize=(min(panel * cols + 0.8, 10.0),
+                                                  min(panel * rows + 0.6, 8.0)),
+                             layout="constrained", squeeze=False)
+    image = None
+    for i in range(rows):
+        for j in range(cols):
+            ax = axes[i, j]
+            image = _draw_matrix(ax, array[:, :, i, j], f"filter {j}" if i == 0 else None,
+                                 SIGNED_CMAP, -limit, limit, show_values, "", "")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if j == 0:
+                ax.set_ylabel(f"in {i}")
+    fig.colorbar(image, ax=axes, shrink=0.8, label="weight")
+    heading = title or (f"kernels of {layer_name!r}" if layer_name else "kernels")
+    heading += f" ({f_h}x{f_w}, {c_in} in, {c_out} out)"
+    if rows < c_in or cols < c_out:
+        heading += f", first {rows} in x {cols} out shown"
+    fig.suptitle(heading, fontsize=10)
+    return Plot(fig, axes)
+
+
+def _history_frame(history):
+    import pandas as pd
+
+    if isinstance(history, pd.DataFrame):
+        frame = history.copy()
+    else:
+        data = getattr(history, "history", history)
+        if not isinstance(data, Mapping) or not data:
+            raise TypeError("history must be what model.fit returns (a History), its "
+                            "history.history dict, or a DataFrame of it; got "
+                            f"{type(history).__name__}")
+        frame = pd.DataFrame({key: list(values) for key, values in data.items()})
+    frame.index = pd.RangeIndex(1, len(frame) + 1, name="epoch")
+    return frame
+
+
+def plot_history(history, metrics: Sequence[str] | None = None) -> Plot:
+    """Training curves from ``model.fit``'s History: one panel per metric, training
+    (solid) and validation (dashed) per epoch.
+
+    history: a Keras ``History``, its ``history.history`` dict, or
+    ``pd.DataFrame(history.history)``. ``metrics``: the base names to draw (default: every
+    metric, loss first, e.g. ``["loss", "accuracy"]``; their ``val_`` twins are added).
+
+    >>> fig, axes = plot_history({"loss": [0.9, 0.5], "val_loss": [1.0, 0.7]})
+    >>> axes[0].get_title(), axes[0].get_xlabel(), [l.get_label() for l in axes[0].lines]
+    ('loss', 'epoch', ['training', 'validation'])
+    """
+    frame = _history_frame(history)
+    available = [c for c in frame.columns if not str(c).startswith("val_")]
+    if metrics is None:
+        metrics = sorted((c for c in available if c != "learning_rate"),
+                         key=lambda name: name != "loss")  # loss first, then the metrics
+    else:
+        metrics = [metrics] if isinstance(metrics, str) else list(metrics)
+        unknown = [m for m in metrics if m not in frame.columns]
+        if unknown:
+            raise ValueError(f"metrics {unknown} are not in the history; it has "
+                             f"{list(frame.columns)}")
+    if not metrics:
+        raise ValueError(f"no metric to draw: the history has {list(frame.columns)}")
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, len(metrics), figsize=(3.6 * len(metrics), 2.8),
+                             layout="constrained", squeeze=False)
+    axes = axes[0]
+    for ax, metric in zip(axes, metrics, strict=True):
+        ax.plot(frame.index, frame[metric], color=LINE_COLORS[0], marker="o", markersize=3,
+                label="training")
+        if f"val_{metric}" in frame.columns:
+            ax.plot(frame.index, frame[f"val_{metric}"], color=LINE_COLORS[1], marker="s",
+                    markersize=3, linestyle="--", label="validation")
+        ax.set_title(metric)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        if len(frame) <= 20:
+            ax.set_xticks(list(frame.index))
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    return Plot(fig, axes)
+
+
+def _labels(values, name: str, count: int) -> np.ndarray | None:
+    if values is None:
+        return None
+    array = np.asarray(values)
+    if array.ndim == 2:  # one-hot labels or predicted probabilities
+        array = array.argmax(axis=1)
+    array = check_array(array, name, (1,), "(N,) class numbers, or (N, 10) one-hot/probabilities")
+    if len(array) < count:
+        raise ValueError(f"{name} has {len(array)} entries for {count} images")
+    return array[:count].astype(int)
+
+
+def show_digits(images, labels=None, predictions=None, ncols: int = 10, max_images: int = 30,
+                title: str | None = None) -> Plot:
+    """A grid of digits with their labels, and predictions if given.
+
+    images: (N, 28, 28) or (N, 28, 28, 1), any scale (0-255 or 0-1). labels and predictions:
+    (N,) class numbers, or (N, 10) one-hot labels / predicted probabilities (their argmax is
+    used). With predictions, each title is the predicted class; a wrong one reads
+    "5 (true 3)" in vermillion and bold, so the text alone tells them apart.
+
+    >>> import numpy as np
+    >>> fig, axes = show_digits(np.zeros((3, 28, 28)), labels=[7, 2, 1], predictions=[7, 2, 4])
+    >>> [ax.get_title() for ax in axes.flat[:3]]
+    ['7', '2', '4 (true 1)']
+    """
+    array = check_array(images, "images", (3, 4), "(N, 28, 28) or (N, 28, 28, 1)")
+    if array.ndim == 4:
+        if array.shape[-1] != 1:
+            raise ValueError(f"images must have one channel; got shape {array.shape}")
+        array = array[..., 0]
+    max_images = check_int(max_images, "max_images", 1)
+    count = min(len(array), max_images)
+    if count == 0:
+        raise ValueError("images is empty")
+    true = _labels(labels, "labels", count)
+    predicted = _labels(predictions, "predictions", count)
+    nrows, ncols = _grid(count, ncols, max_cols=ncols)
+    plt = _pyplot()
+    fig, axes = plt.subplots(nrows, ncols, figsize=(0.85 * ncols, 0.95 * nrows + 0.3),
+                             squeeze=False)
+    for index, ax in enumerate(axes.flat):
+        ax.set_axis_off()
+        if index >= count:
+            continue
+        ax.imshow(array[index], cmap=DIGIT_CMAP, interpolation="nearest")
+        if predicted is not None:
+            wrong = true is not None and predicted[index] != true[index]
+            text = f"{predicted[index]} (true {true[index]})" if wrong else str(predicted[index])
+            ax.set_title(text, fontsize=8, color=WRONG_COLOR if wrong else "black",
+                         fontweight="bold" if wrong else "normal")
+        elif true is not None:
+            ax.set_title(str(true[index]), fontsize=8)
+    if title is None:
+        title = ("predicted class (wrong ones: prediction, then true label)"
+                 if predicted is not None else "label above each digit"
+                 if true is not None else "digits")
+    fig.suptitle(title, fontsize=9)
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.85, wspace=0.1, hspace=0.4)
+    return Plot(fig, axes)
+
+
+def show_rgb_channels(image, titles: Sequence[str] = ("red", "green", "blue")) -> Plot:
+    """A colour image and its three channels side by side.
+
+    image: (H, W, 3), channels-last, uint8 0-255 or float 0-1. Each channel is drawn in grey
+    (bright = much of that colour), with a shared 0-255 (or 0-1) scale.
+
+    >>> import numpy as np
+    >>> fig, axes = show_rgb_channels(np.zeros((8, 8, 3), dtype=np.uint8))
+    >>> [ax.get_title() for ax in axes]
+    ['image (8, 8, 3)', 'red: x[:, :, 0]', 'green: x[:, :, 1]', 'blue: x[:, :, 2]']
+    """
+    array = check_array(image, "image", (3,), "(H, W, 3), channels-last")
+    if array.shape[-1] != 3:
+        raise ValueError(f"image must have 3 channels last (H, W, 3); got shape {array.shape}")
+    top = 255 if array.max() > 1 else 1
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, 4, figsize=(7.2, 2.1), layout="constrained")
+    axes[0].imshow(np.clip(array, 0, top).astype(np.uint8 if top == 255 else float),
+                   interpolation="nearest")
+    axes[0].set_title(f"image {array.shape}")
+    for c in range(3):
+        axes[c + 1].imshow(array[:, :, c], cmap="gray", vmin=0, vmax=top,
+                           interpolation="nearest")
+        axes[c + 1].set_title(f"{titles[c]}: x[:, :, {c}]")
+    for ax in axes:
+        ax.set_xlabel("column")
+        ax.tick_params(labelsize=7)
+    axes[0].set_ylabel("row")
+    return Plot(fig, axes)

@@ -1,0 +1,399 @@
+"""course_utils.plots: each helper draws what it claims, labelled, small, colour-blind safe.
+
+The figures are inspected, not looked at: titles, axis labels, the numbers written in cells,
+the image data behind each panel, colour maps, and the size of the rendered PNG. Numbers that
+come from a convolution are checked against TensorFlow.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.patches import Rectangle
+
+from course_utils.arithmetic import usage_counts
+from course_utils.data import DIGIT_FOUR, LESSON01_KERNEL, LESSON01_X, LINE_KERNELS
+from course_utils.plots import (
+    WRONG_COLOR,
+    Plot,
+    plot_history,
+    show_conv_step,
+    show_digits,
+    show_feature_maps,
+    show_kernels,
+    show_matrix,
+    show_rgb_channels,
+    show_usage_counts,
+)
+
+COLOUR_BLIND_SAFE = {"viridis", "cividis", "PuOr", "gray", "gray_r"}
+MAX_PNG_BYTES = 60_000  # twenty figures stay far below a notebook's 1 MB
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def tf_conv(x, kernel, stride=1, padding=0):
+    import tensorflow as tf
+
+    x4 = tf.constant(np.asarray(x, np.float32)[None, :, :, None])
+    k4 = tf.constant(np.asarray(kernel, np.float32)[:, :, None, None])
+    pads = [[0, 0], [padding, padding], [padding, padding], [0, 0]]
+    return tf.nn.conv2d(x4, k4, strides=stride, padding=pads).numpy()[0, :, :, 0]
+
+
+def cell_texts(ax) -> list[str]:
+    return [t.get_text() for t in ax.texts]
+
+
+def png_size(fig) -> int:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=72)
+    return len(buffer.getvalue())
+
+
+def rectangles(ax) -> list[Rectangle]:
+    return [p for p in ax.patches if isinstance(p, Rectangle)]
+
+
+# --- show_matrix -------------------------------------------------------------------------------
+
+
+def test_show_matrix_writes_each_number_in_its_cell():
+    fig, ax = show_matrix(LESSON01_X, title="input X")
+    assert ax.get_title() == "input X"
+    assert ax.get_xlabel() == "column" and ax.get_ylabel() == "row"
+    assert cell_texts(ax) == [str(v) for v in LESSON01_X.flat]
+    positions = [t.get_position() for t in ax.texts]
+    assert positions[1] == (1, 0) and positions[4] == (0, 1)  # (x=column, y=row)
+    np.testing.assert_array_equal(ax.images[0].get_array(), LESSON01_X)
+    assert ax.images[0].get_cmap().name in COLOUR_BLIND_SAFE
+    assert fig.get_size_inches()[0] <= 4.5 and png_size(fig) < MAX_PNG_BYTES
+
+
+def test_show_matrix_text_contrasts_with_cell_colour():
+    fig, ax = show_matrix([[0, 9]])
+    low, high = ax.texts
+    assert low.get_color() == "white"  # dark purple cell in viridis
+    assert high.get_color() == "black"  # bright yellow cell
+
+
+def test_show_matrix_formats_floats_and_skips_numbers_on_big_arrays():
+    _, ax = show_matrix([[0.5, -1.25], [2.0, 0.333]])
+    assert cell_texts(ax) == ["0.5", "-1.25", "2", "0.33"]
+    _, ax = show_matrix(np.zeros((28, 28)))
+    assert len(ax.texts) == 0
+    _, ax = show_matrix(np.zeros((28, 28)), show_values=True)
+    assert len(ax.texts) == 28 * 28
+
+
+def test_show_matrix_highlight_and_existing_axes():
+    fig, axes = plt.subplots(1, 2)
+    plot = show_matrix(LESSON01_X, ax=axes[1], highlight=(1, 0, 3, 3), colorbar="value")
+    assert isinstance(plot, Plot) and plot.fig is fig and plot.axes is axes[1]
+    (rect,) = rectangles(axes[1])
+    assert rect.get_xy() == (-0.5, 0.5) and rect.get_width() == 3 and rect.get_height() == 3
+    assert fig.axes[-1].get_ylabel() == "value"  # the colour bar
+
+
+def test_show_matrix_returns_a_pair_that_prints_nothing_in_notebooks():
+    plot = show_matrix(LESSON01_X)
+    fig, ax = plot
+    assert plot._ipython_display_() is None and fig is plot.fig and ax is plot.axes
+
+
+@pytest.mark.parametrize(
+    ("bad", "error", "words"),
+    [
+        (np.zeros((4, 4, 3)), ValueError, "Pick one channel"),
+        (np.zeros(4), ValueError, "2-D"),
+        ([["a", "b"]], TypeError, "real numbers"),
+        (np.zeros((0, 3)), ValueError, "empty"),
+    ],
+)
+def test_show_matrix_rejects_bad_input(bad, error, words):
+    with pytest.raises(error, match=words):
+        show_matrix(bad)
+
+
+# --- show_conv_step ----------------------------------------------------------------------------
+
+
+def test_show_conv_step_lesson01():
+    fig, axes = show_conv_step(LESSON01_X, LESSON01_KERNEL, row=1, col=0)
+    assert len(axes) == 4
+    assert [ax.get_title() for ax in axes] == [
+        "input, window at (1, 0)", "kernel", "products: sum = 6", "feature map"]
+    # the window outline sits on rows 1-3, columns 0-2 of the input
+    (window,) = rectangles(axes[0])
+    assert window.get_xy() == (-0.5, 0.5) and (window.get_width(), window.get_height()) == (3, 3)
+    np.testing.assert_array_equal(axes[1].images[0].get_array(), LESSON01_KERNEL)
+    np.testing.assert_array_equal(axes[2].images[0].get_array(),
+                                  LESSON01_X[1:4, 0:3] * LESSON01_KERNEL)
+    # the feature map is filled up to this step (raster order), blank after it
+    expected = tf_conv(LESSON01_X, LESSON01_KERNEL)
+    shown = np.ma.filled(axes[3].images[0].get_array(), np.nan)
+    np.testing.assert_array_equal(shown[0], expected[0])
+    assert shown[1, 0] == expected[1, 0] and np.isnan(shown[1, 1])
+    assert cell_texts(axes[3]) == ["15", "16", "6"]
+    (here,) = rectangles(axes[3])
+    assert here.get_xy() == (-0.5, 0.5) and here.get_width() == 1
+    for ax in axes:
+        assert ax.get_xlabel() == "column" and ax.get_ylabel() == "row"
+    assert png_size(fig) < MAX_PNG_BYTES
+
+
+def test_show_conv_step_with_stride_padding_and_bias():
+    x = np.arange(25).reshape(5, 5)
+    fig, axes = show_conv_step(x, LESSON01_KERNEL, row=2, col=2, stride=2, padding=1, bias=1)
+    expected = tf_conv(x, LESSON01_KERNEL, stride=2, padding=1) + 1
+    shown = axes[3].images[0].get_array()
+    np.testing.assert_array_equal(shown, expected)  # last step: everything filled
+    assert axes[0].images[0].get_array().shape == (7, 7)  # padded input
+    assert axes[0].get_title() == "input with padding 1,\nwindow at (4, 4)"
+    window = rectangles(axes[0])[-1]
+    assert window.get_xy() == (3.5, 3.5)
+    products_sum = int(expected[2, 2] - 1)
+    assert axes[2].get_title() == f"products: sum = {products_sum} + bias 1"
+    assert "stride 2, padding 1" in fig._suptitle.get_text()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"row": 2, "col": 0}, r"row 0\.\.1, col 0\.\.1; got \(2, 0\)"),
+        ({"row": 0, "col": 0, "stride": 0}, "stride must be an int >= 1"),
+        ({"row": 0, "col": 0, "padding": -1}, "padding must be an int >= 0"),
+        ({"row": 0, "col": 0, "padding": "same"}, "padding must be an int"),
+    ],
+)
+def test_show_conv_step_rejects_bad_positions(kwargs, words):
+    with pytest.raises((ValueError, TypeError), match=words):
+        show_conv_step(LESSON01_X, LESSON01_KERNEL, **kwargs)
+
+
+# --- show_feature_maps -------------------------------------------------------------------------
+
+
+def test_show_feature_maps_one_panel_per_channel():
+    maps = np.stack([tf_conv(DIGIT_FOUR, k) for k in LINE_KERNELS.values()], axis=-1)
+    fig, axes = show_feature_maps(maps, titles=list(LINE_KERNELS), suptitle="digit 4")
+    assert axes.shape == (1, 4)
+    assert [ax.get_title() for ax in axes.flat] == list(LINE_KERNELS)
+    for c, ax in enumerate(axes.flat):
+        np.testing.assert_array_equal(ax.images[0].get_array(), maps[:, :, c])
+        assert ax.get_xlabel() == "column"
+        # signed maps: diverging colours centred on zero
+        low, high = ax.images[0].get_clim()
+        assert ax.images[0].get_cmap().name == "PuOr" and low == -high
+    assert axes[0, 0].get_ylabel() == "row"
+    assert cell_texts(axes[0, 0])[:6] == ["1", "1", "0", "1", "1", "1"]
+    assert fig._suptitle.get_text() == "digit 4"
+    assert png_size(fig) < MAX_PNG_BYTES
+
+
+def test_show_feature_maps_grid_list_and_batch():
+    fig, axes = show_feature_maps([np.ones((3, 3))] * 5, ncols=3)
+    assert axes.shape == (2, 3)
+    assert not axes[1, 2].axison  # the unused sixth panel is hidden
+    assert [ax.get_title() for ax in axes.flat[:5]] == [f"map {i}" for i in range(5)]
+    assert axes[0, 0].images[0].get_cmap().name == "viridis"  # non-negative maps
+    _, axes = show_feature_maps(np.zeros((1, 24, 24, 3)))
+    assert axes.shape == (1, 3) and len(axes[0, 0].texts) == 0  # 24x24: no numbers
+    fig, axes = show_feature_maps(np.zeros((4, 4, 40)), max_maps=6)
+    assert axes.size == 6 and "(first 6 of 40)" in fig._suptitle.get_text()
+
+
+@pytest.mark.parametrize(
+    ("maps", "kwargs", "words"),
+    [
+        (np.zeros((2, 4, 4, 3)), {}, "batch of 2 images"),
+        (np.zeros((4, 4, 3)), {"titles": ["a"]}, "titles has 1 entries for 3 maps"),
+        ([], {}, "empty"),
+        (np.zeros(5), {}, "channels-last"),
+    ],
+)
+def test_show_feature_maps_rejects_bad_input(maps, kwargs, words):
+    with pytest.raises(ValueError, match=words):
+        show_feature_maps(maps, **kwargs)
+
+
+# --- show_usage_counts -------------------------------------------------------------------------
+
+
+def test_show_usage_counts_heat_map():
+    counts = usage_counts((5, 5), 3, padding=1)
+    fig, ax = show_usage_counts(counts)
+    assert ax.get_title() == "times each pixel is used"
+    assert ax.get_xlabel() == "input column" and ax.get_ylabel() == "input row"
+    assert cell_texts(ax) == [str(v) for v in counts.flat]
+    image = ax.images[0]
+    assert image.get_cmap().name == "cividis" and image.get_clim() == (0, 9)
+    colorbar = fig.axes[-1]
+    assert colorbar.get_ylabel() == "times used"
+    ticks = colorbar.get_yticks()
+    assert np.all(ticks == np.round(ticks))  # whole numbers only
+    assert png_size(fig) < MAX_PNG_BYTES
+
+
+def test_show_usage_counts_zero_is_darkest_and_bad_counts_refused():
+    _, ax = show_usage_counts(usage_counts((5, 5), 1, stride=2))
+    assert ax.images[0].get_clim()[0] == 0
+    with pytest.raises(ValueError, match="whole numbers >= 0"):
+        show_usage_counts([[1, -1]])
+    with pytest.raises(ValueError, match="whole numbers >= 0"):
+        show_usage_counts([[1.5, 2]])
+
+
+# --- show_kernels ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def conv_layer():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    layer = keras.layers.Conv2D(6, 5, name="conv2")
+    layer.build((None, 12, 12, 3))
+    return layer
+
+
+def test_show_kernels_of_a_keras_layer(conv_layer):
+    kernel = conv_layer.get_weights()[0]
+    assert kernel.shape == (5, 5, 3, 6)  # Keras's (kh, kw, in, out)
+    fig, axes = show_kernels(conv_layer)
+    assert axes.shape == (3, 6)
+    assert [ax.get_title() for ax in axes[0]] == [f"filter {j}" for j in range(6)]
+    assert [axes[i, 0].get_ylabel() for i in range(3)] == ["in 0", "in 1", "in 2"]
+    for i in range(3):
+        for j in range(6):
+            np.testing.assert_allclose(axes[i, j].images[0].get_array(), kernel[:, :, i, j])
+    limits = {ax.images[0].get_clim() for ax in axes.flat}
+    assert len(limits) == 1  # one shared scale ...
+    low, high = limits.pop()
+    assert low == -high == -np.abs(kernel).max()  # ... centred on zero
+    assert axes[0, 0].images[0].get_cmap().name == "PuOr"
+    assert fig._suptitle.get_text() == "kernels of 'conv2' (5x5, 3 in, 6 out)"
+    assert fig.axes[-1].get_ylabel() == "weight"
+    assert png_size(fig) < MAX_PNG_BYTES
+
+
+def test_show_kernels_arrays_limits_and_errors():
+    _, axes = show_kernels(LESSON01_KERNEL)
+    assert axes.shape == (1, 1) and cell_texts(axes[0, 0]) == [str(v) for v in
+                                                                LESSON01_KERNEL.flat]
+    fig, axes = show_kernels(np.ones((3, 3, 32, 64)))
+    assert axes.shape == (4, 16) and "first 4 in x 16 out shown" in fig._suptitle.get_text()
+    with pytest.raises(ValueError, match=r"\(kh, kw, in, out\)"):
+        show_kernels(np.ones((3, 3, 8)))
+
+    import keras
+
+    with pytest.raises(ValueError, match="no weights yet"):
+        show_kernels(keras.layers.Conv2D(2, 3, name="unbuilt"))
+
+
+# --- plot_history ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def history():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+    y = (x[:, 0] > 0).astype("int32")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax",
+                                                                      name="dense")],
+                             name="tiny")
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model.fit(x, y, epochs=3, validation_split=0.25, verbose=0)
+
+
+def test_plot_history_from_keras_history(history):
+    fig, axes = plot_history(history)
+    assert [ax.get_title() for ax in axes] == ["loss", "accuracy"]
+    for ax, metric in zip(axes, ["loss", "accuracy"], strict=True):
+        assert ax.get_xlabel() == "epoch" and ax.get_ylabel() == metric
+        train, val = ax.lines
+        assert (train.get_label(), val.get_label()) == ("training", "validation")
+        assert list(train.get_xdata()) == [1, 2, 3]  # epochs count from 1
+        np.testing.assert_allclose(train.get_ydata(), history.history[metric])
+        np.testing.assert_allclose(val.get_ydata(), history.history[f"val_{metric}"])
+        assert train.get_linestyle() != val.get_linestyle()  # not told apart by colour only
+        assert ax.get_legend() is not None
+    assert png_size(fig) < MAX_PNG_BYTES
+
+
+def test_plot_history_accepts_dict_and_dataframe():
+    import pandas as pd
+
+    data = {"loss": [0.9, 0.5], "accuracy": [0.6, 0.8]}
+    _, axes = plot_history(pd.DataFrame(data), metrics="accuracy")
+    assert len(axes) == 1 and len(axes[0].lines) == 1  # no validation in this history
+    np.testing.assert_allclose(axes[0].lines[0].get_ydata(), [0.6, 0.8])
+    with pytest.raises(ValueError, match=r"metrics \['val'\] are not in the history"):
+        plot_history(data, metrics=["val"])
+    with pytest.raises(TypeError, match="what model.fit returns"):
+        plot_history([0.9, 0.5])
+
+
+# --- show_digits -------------------------------------------------------------------------------
+
+
+def test_show_digits_with_predictions():
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, size=(12, 28, 28, 1)).astype(np.uint8)
+    labels = np.eye(10)[[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]]  # one-hot
+    probabilities = np.eye(10)[[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 7]] * 0.9 + 0.01
+    fig, axes = show_digits(images, labels, probabilities, ncols=6)
+    assert axes.shape == (2, 6)
+    titles = [ax.get_title() for ax in axes.flat]
+    assert titles[:11] == [str(d) for d in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0]]
+    assert titles[11] == "7 (true 1)"
+    wrong = axes.flat[11].title
+    assert matplotlib.colors.same_color(wrong.get_color(), WRONG_COLOR)
+    assert wrong.get_fontweight() == "bold" and axes.flat[0].title.get_fontweight() == "normal"
+    np.testing.assert_array_equal(axes.flat[3].images[0].get_array(), images[3, :, :, 0])
+    assert axes.flat[0].images[0].get_cmap().name in COLOUR_BLIND_SAFE
+    assert "true label" in fig._suptitle.get_text()
+    assert png_size(fig) < MAX_PNG_BYTES
+
+
+def test_show_digits_labels_only_and_limits():
+    images = np.zeros((50, 28, 28))
+    fig, axes = show_digits(images, labels=np.arange(50) % 10)
+    assert axes.size == 30  # max_images
+    assert [ax.get_title() for ax in axes.flat[:3]] == ["0", "1", "2"]
+    assert fig._suptitle.get_text() == "label above each digit"
+    with pytest.raises(ValueError, match="labels has 2 entries for 30 images"):
+        show_digits(images, labels=[1, 2])
+    with pytest.raises(ValueError, match="one channel"):
+        show_digits(np.zeros((2, 28, 28, 3)))
+
+
+# --- show_rgb_channels -------------------------------------------------------------------------
+
+
+def test_show_rgb_channels():
+    from course_utils.data import load_rgb_photo
+
+    photo = load_rgb_photo()
+    fig, axes = show_rgb_channels(photo)
+    assert [ax.get_title() for ax in axes] == [
+        "image (64, 64, 3)", "red: x[:, :, 0]", "green: x[:, :, 1]", "blue: x[:, :, 2]"]
+    np.testing.assert_array_equal(axes[0].images[0].get_array(), photo)
+    for c in range(3):
+        np.testing.assert_array_equal(axes[c + 1].images[0].get_array(), photo[:, :, c])
+        assert axes[c + 1].images[0].get_clim() == (0, 255)
+    assert png_size(fig) < MAX_PNG_BYTES
+    with pytest.raises(ValueError, match=r"3 channels last"):
+        show_rgb_channels(np.zeros((8, 8, 4)))
