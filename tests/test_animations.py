@@ -1,0 +1,144 @@
+"""course_utils.animations: the GIFs exist, are small, are up to date and show true numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from course_utils import animations
+from course_utils.animations import (
+    CONV_EXAMPLE_X,
+    CONV_GIF,
+    MAX_GIF_BYTES,
+    TRANSPOSED_EXAMPLE_KERNEL,
+    TRANSPOSED_EXAMPLE_X,
+    TRANSPOSED_GIF,
+    convolution_steps,
+    figure_markdown,
+    figure_url,
+    make_gifs,
+    transposed_convolution_steps,
+)
+from course_utils.colab import REPO_SLUG
+from course_utils.data import LESSON01_KERNEL
+
+REPO = Path(__file__).resolve().parents[1]
+FIGURES = REPO / "notebooks" / "figures"
+FRAMES = {CONV_GIF: 9, TRANSPOSED_GIF: 5}  # 3x3 output cells; empty output + 2x2 inputs
+
+
+def frames(path: Path) -> list[np.ndarray]:
+    with Image.open(path) as image:
+        result = []
+        for index in range(image.n_frames):
+            image.seek(index)
+            result.append(np.asarray(image.convert("RGB")))
+        return result
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("figures")
+    paths = make_gifs(folder)
+    assert [p.name for p in paths] == [CONV_GIF, TRANSPOSED_GIF]
+    return folder
+
+
+@pytest.mark.parametrize("name", FRAMES)
+def test_committed_gif_exists_and_is_small(name):
+    path = FIGURES / name
+    assert path.is_file(), f"{path} is missing: run `make gifs`"
+    assert path.stat().st_size < MAX_GIF_BYTES == 300_000
+    with Image.open(path) as image:
+        assert image.format == "GIF" and image.n_frames == FRAMES[name]
+        assert image.info.get("loop") == 0  # loops forever
+        assert image.size[0] <= 600  # small at 72 dpi
+
+
+@pytest.mark.parametrize("name", FRAMES)
+def test_regenerated_gif_matches_the_committed_one(regenerated, name):
+    new = regenerated / name
+    assert new.stat().st_size < MAX_GIF_BYTES
+    new_frames, old_frames = frames(new), frames(FIGURES / name)
+    assert len(new_frames) == FRAMES[name]
+    assert len(old_frames) == len(new_frames)
+    for index, (a, b) in enumerate(zip(new_frames, old_frames, strict=True)):
+        assert a.shape == b.shape
+        assert np.array_equal(a, b), f"frame {index} of {name} is out of date: run `make gifs`"
+    # frames differ from each other: something moves
+    assert not np.array_equal(new_frames[0], new_frames[1])
+
+
+def test_generation_is_deterministic(regenerated, tmp_path):
+    again = make_gifs(tmp_path)
+    for path in again:
+        assert path.read_bytes() == (regenerated / path.name).read_bytes()
+
+
+def test_convolution_steps_match_tensorflow():
+    import tensorflow as tf
+
+    steps = convolution_steps(CONV_EXAMPLE_X, LESSON01_KERNEL, stride=2, padding=1)
+    x = tf.constant(CONV_EXAMPLE_X[None, :, :, None], tf.float32)
+    kernel = tf.constant(np.asarray(LESSON01_KERNEL)[:, :, None, None], tf.float32)
+    expected = tf.nn.conv2d(x, kernel, strides=2,
+                            padding=[[0, 0], [1, 1], [1, 1], [0, 0]]).numpy()[0, :, :, 0]
+    assert expected.shape == (3, 3) and len(steps) == 9
+    np.testing.assert_array_equal(steps[-1]["feature_map"], expected)
+    for index, step in enumerate(steps):
+        assert (step["row"], step["col"]) == divmod(index, 3)
+        assert (step["top"], step["left"]) == (2 * step["row"], 2 * step["col"])
+        assert step["value"] == expected[step["row"], step["col"]]
+        assert np.isfinite(step["feature_map"]).sum() == index + 1  # filled one by one
+
+
+def test_transposed_steps_match_keras():
+    import keras
+
+    layer = keras.layers.Conv2DTranspose(1, 3, strides=2, padding="valid", use_bias=False,
+                                         name="up")
+    layer.build((None, 2, 2, 1))
+    layer.set_weights([np.asarray(TRANSPOSED_EXAMPLE_KERNEL, "float32")[:, :, None, None]])
+    expected = np.asarray(layer(TRANSPOSED_EXAMPLE_X[None, :, :, None].astype("float32")))
+    expected = expected[0, :, :, 0]
+    steps = transposed_convolution_steps(TRANSPOSED_EXAMPLE_X, TRANSPOSED_EXAMPLE_KERNEL)
+    assert expected.shape == (5, 5) and len(steps) == 5
+    np.testing.assert_allclose(steps[-1]["output"], expected)
+    assert not steps[0]["output"].any()  # starts empty
+    # step k adds exactly input value k times the kernel at (2 * row, 2 * col)
+    for before, step in zip(steps, steps[1:], strict=False):
+        added = step["output"] - before["output"]
+        top, left = step["top"], step["left"]
+        assert (top, left) == (2 * step["row"], 2 * step["col"])
+        value = TRANSPOSED_EXAMPLE_X[step["row"], step["col"]]
+        np.testing.assert_array_equal(added[top:top + 3, left:left + 3],
+                                      value * TRANSPOSED_EXAMPLE_KERNEL)
+        assert added.sum() == value * TRANSPOSED_EXAMPLE_KERNEL.sum()
+
+
+def test_markdown_points_at_the_committed_file():
+    url = figure_url(CONV_GIF)
+    assert url.startswith(f"https://raw.githubusercontent.com/{REPO_SLUG}/")
+    assert url.endswith("/notebooks/figures/conv_stride_padding.gif")
+    line = figure_markdown(TRANSPOSED_GIF, "Transposed convolution, step by step")
+    assert line == f"![Transposed convolution, step by step]({figure_url(TRANSPOSED_GIF)})"
+
+
+def test_make_target_and_command_line(tmp_path, capsys):
+    makefile = (REPO / "Makefile").read_text()
+    assert "-m course_utils.animations notebooks/figures" in makefile
+    animations.main(["animations", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert CONV_GIF in out and TRANSPOSED_GIF in out
+    with pytest.raises(SystemExit, match="usage"):
+        animations.main(["animations"])
+
+
+def test_bad_arguments_are_refused():
+    with pytest.raises(ValueError, match="stride must be an int >= 1"):
+        convolution_steps(CONV_EXAMPLE_X, LESSON01_KERNEL, stride=0)
+    with pytest.raises(ValueError, match="x must be 2-D"):
+        transposed_convolution_steps(np.zeros((2, 2, 1)), TRANSPOSED_EXAMPLE_KERNEL)
