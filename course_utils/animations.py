@@ -17,7 +17,6 @@ the tests compare them with TensorFlow. Lessons show a GIF with a Markdown image
 
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 
@@ -110,12 +109,20 @@ def convolution_steps(x, kernel, stride: int = 2, padding: int = 1) -> list[dict
     stride = check_int(stride, "stride", 1)
     padding = check_int(padding, "padding", 0)
     feature_map = conv2d(x, kernel, stride=stride, padding=padding)
+    padded = np.pad(x.astype(float), padding)
+    f_h, f_w = kernel.shape
     partial = np.full(feature_map.shape, np.nan)
     steps = []
     for row in range(feature_map.shape[0]):
         for col in range(feature_map.shape[1]):
+            top, left = row * stride, col * stride
+            # the frame shows this window: its sum of products must be the value it shows
+            window_sum = float(np.sum(padded[top:top + f_h, left:left + f_w] * kernel))
+            if not np.isclose(window_sum, feature_map[row, col]):
+                raise AssertionError(f"conv2d gives {feature_map[row, col]} at ({row}, {col}) "
+                                     f"but the window's products sum to {window_sum}")
             partial[row, col] = feature_map[row, col]
-            steps.append({"row": row, "col": col, "top": row * stride, "left": col * stride,
+            steps.append({"row": row, "col": col, "top": top, "left": left,
                           "value": float(feature_map[row, col]),
                           "feature_map": partial.copy()})
     return steps
@@ -195,13 +202,12 @@ def _outline(ax, top, left, height, width, color=_WINDOW_COLOR, style="-", fill=
 
 def _frame_image(fig):
     """The figure as a palette image (GIF frame), rendered at a fixed size."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=_DPI, facecolor="white")
-    buffer.seek(0)
-    with Image.open(buffer) as image:
-        rgb = image.convert("RGB")
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    rgb = Image.fromarray(np.asarray(canvas.buffer_rgba())[:, :, :3])
     return rgb.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
 
 
@@ -219,7 +225,7 @@ def _save_gif(frames, durations, path: Path) -> Path:
 def _new_figure(width, height, ncols, ratios):
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height), dpi=_DPI)
+    fig = Figure(figsize=(width, height), dpi=_DPI, facecolor="white")
     axes = fig.subplots(1, ncols, gridspec_kw={"width_ratios": ratios})
     fig.subplots_adjust(left=0.04, right=0.99, bottom=0.14, top=0.78, wspace=0.35)
     return fig, axes
