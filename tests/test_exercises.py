@@ -365,6 +365,16 @@ def test_custom_checker_and_all_of(capsys):
     assert "could not be checked: TypeError" in capsys.readouterr().out
 
 
+def test_read_array_for_custom_checkers(capsys):
+    assert ex.read_array([[1, 2], [3, 4]]).tolist() == [[1, 2], [3, 4]]
+    exercise = Exercise("q1", "?", solution_answer=[1, 3],
+                        check=lambda a: None if ex.read_array(a).sum() == 4 else "sum is off.")
+    assert exercise.is_correct([1, 3]) and exercise.is_correct(np.array([2, 2]))
+    for bad, words in ((None, "got None"), ("13", "a string"), ([[1], [2, 3]], "rectangular")):
+        exercise.check(bad)
+        assert words in capsys.readouterr().out
+
+
 def test_exercise_arguments_are_validated():
     with pytest.raises(ValueError, match="identifier"):
         Exercise("question 1", "?", check=number(1), solution_answer=1)

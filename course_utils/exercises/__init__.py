@@ -28,8 +28,8 @@ and the notebook cell reads::
 A checker is any function ``checker(answer) -> str | None``: None means correct, a string is
 the feedback for a wrong answer. The builders below make the usual ones: :func:`number`,
 :func:`array`, :func:`shape`, :func:`function`, :func:`choice`; :func:`all_of` combines
-them. Checkers may raise on odd answers: :class:`Exercise` catches everything and turns it
-into feedback.
+them; :func:`read_array` reads an answer as an array inside a custom checker. Checkers may
+raise on odd answers: :class:`Exercise` catches everything and turns it into feedback.
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ __all__ = [
     "choice",
     "all_of",
     "describe",
+    "read_array",
     "exercises_in",
 ]
 
@@ -230,6 +231,22 @@ def _feedback_for_any_answer(check: Checker) -> Checker:
             return str(error).rstrip(".") + "."
 
     return safe
+
+
+def read_array(answer: Any) -> np.ndarray:
+    """Read an answer as a NumPy array of numbers, for custom checkers.
+
+    Lists, arrays and TensorFlow tensors are read; anything else (None, text, a Keras model, a
+    ragged list) raises an error whose message :class:`Exercise` shows as the feedback.
+
+    >>> read_array([[1, 2], [3, 4]]).shape
+    (2, 2)
+    >>> Exercise("q1", "?", check=lambda a: None if read_array(a).sum() == 10 else "no.",
+    ...          solution_answer=[1, 2, 3, 4]).check("1234")
+    Not quite: expected an array of numbers, got a string '1234'.
+    Call q1.hint() for a hint, or q1.solution() to see the answer.
+    """
+    return _as_array(answer)
 
 
 def _format_index(index: tuple[int, ...]) -> str:
