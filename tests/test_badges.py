@@ -33,6 +33,17 @@ def test_every_colab_link_uses_the_slug_and_an_existing_notebook():
     assert links >= 2 * len(NOTEBOOKS), "README and each notebook should carry badges"
 
 
+RAW_LINK = re.compile(r"https://raw\.githubusercontent\.com/([^/\s)]+/[^/\s)]+)/([^/\s)]+)/([^\s)\"]+)")
+
+
+def test_every_raw_figure_link_uses_the_slug_and_an_existing_file():
+    for path, text in _files_with_links():
+        for slug, _branch, target in RAW_LINK.findall(text):
+            where = path.relative_to(REPO_ROOT)
+            assert slug == REPO_SLUG, f"{where}: figure link uses {slug!r}, not {REPO_SLUG!r}"
+            assert (REPO_ROOT / target).is_file(), f"{where}: figure link to missing {target}"
+
+
 def test_readme_has_a_badge_for_every_notebook():
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     for path in NOTEBOOKS:
