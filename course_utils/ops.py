@@ -22,12 +22,12 @@ keep float32 when the inputs are float32 (the dtype of Keras weights).
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
-from .arithmetic import conv_output_size
 from .validation import (
     check_conv2d_inputs,
     check_conv2d_transpose_inputs,
+    check_conv_matrix_inputs,
     check_pool2d_inputs,
     check_window_inputs,
 )
@@ -41,9 +41,13 @@ _BLOCK_BYTES = 1 << 20
 
 def _pad(x: np.ndarray, padding, value=0.0) -> np.ndarray:
     """Add ((top, bottom), (left, right)) cells of ``value`` around each image of a batch."""
-    if padding == ((0, 0), (0, 0)):
+    (top, bottom), (left, right) = padding
+    if top == bottom == left == right == 0:
         return x
-    return np.pad(x, ((0, 0), *padding, (0, 0)), constant_values=value)
+    n_images, h, w, channels = x.shape
+    padded = np.full((n_images, top + h + bottom, left + w + right, channels), value, x.dtype)
+    padded[:, top : top + h, left : left + w, :] = x
+    return padded
 
 
 def conv2d(x, kernel, bias=None, stride=1, padding="valid"):
@@ -66,7 +70,7 @@ def conv2d(x, kernel, bias=None, stride=1, padding="valid"):
     (5, 5, 1)
     """
     x, kernel, bias, (s_h, s_w), padding, restore = check_conv2d_inputs(
-        x, kernel, bias, stride, padding, dtype=np.float64
+        x, kernel, bias, stride, padding, dtype=float
     )
     x = _pad(x, padding)
     n_images, h, w, _ = x.shape
@@ -83,10 +87,18 @@ def conv2d(x, kernel, bias=None, stride=1, padding="valid"):
 
 
 def _windows(x: np.ndarray, window, stride) -> np.ndarray:
-    """Every window of a padded batch as a view (N, O_h, O_w, F_h, F_w, C): nothing is copied."""
+    """Every window of a padded batch, as a view (N, O_h, O_w, F_h, F_w, C): nothing is copied.
+
+    The window of output (i, j) starts S_h rows and S_w columns further into x per step, so
+    the view steps through x's memory S times further along the output axes than along the
+    window's own axes.
+    """
     (f_h, f_w), (s_h, s_w) = window, stride
-    views = sliding_window_view(x, (f_h, f_w), axis=(1, 2))  # (N, H-F_h+1, W-F_w+1, C, F_h, F_w)
-    return views[:, ::s_h, ::s_w].transpose(0, 1, 2, 4, 5, 3)
+    n_images, h, w, channels = x.shape
+    o_h, o_w = (h - f_h) // s_h + 1, (w - f_w) // s_w + 1
+    b_n, b_h, b_w, b_c = x.strides  # bytes from one image, row, column, channel to the next
+    return as_strided(x, (n_images, o_h, o_w, f_h, f_w, channels),
+                      (b_n, s_h * b_h, s_w * b_w, b_h, b_w, b_c), writeable=False)
 
 
 def im2col(x, kernel_size, stride=1, padding="valid"):
@@ -163,7 +175,7 @@ def pool2d(x, pool_size=2, stride=None, padding="valid", mode="max"):
            [2.5, 6. ]])
     """
     (x, (p_h, p_w), (s_h, s_w), padding, restore), mode = check_pool2d_inputs(
-        x, pool_size, stride, padding, mode, dtype=np.float64
+        x, pool_size, stride, padding, mode, dtype=float
     )
     x = _pad(x, padding, value=np.nan)  # NaN marks the padding: nanmax and nanmean skip it
     windows = sliding_window_view(x, (p_h, p_w), axis=(1, 2))[:, ::s_h, ::s_w]
@@ -193,7 +205,7 @@ def conv2d_transpose(x, kernel, bias=None, stride=1, padding="valid", output_pad
     """
     x, kernel, bias, (s_h, s_w), (top, left), (o_h, o_w), restore = (
         check_conv2d_transpose_inputs(x, kernel, bias, stride, padding, output_padding,
-                                      dtype=np.float64)
+                                      dtype=float)
     )
     n_images, h, w, _ = x.shape
     f_h, f_w, c_out, _ = kernel.shape
@@ -207,10 +219,6 @@ def conv2d_transpose(x, kernel, bias=None, stride=1, padding="valid", output_pad
                 full[b, i * s_h : i * s_h + f_h, j * s_w : j * s_w + f_w, :] += kernel @ x[b, i, j]
     feature_map = full[:, top : top + o_h, left : left + o_w, :] + bias
     return restore(feature_map)
-
-
-# conv_matrix refuses matrices larger than this many entries (400 MB of float64).
-MAX_MATRIX_ENTRIES = 50_000_000
 
 
 def conv_matrix(input_shape, kernel, stride=1, padding="valid"):
@@ -231,35 +239,17 @@ def conv_matrix(input_shape, kernel, stride=1, padding="valid"):
     >>> (matrix @ x.ravel()).reshape(2, 2)
     array([[15., 16.],
            [ 6., 15.]])
-    >>> (matrix.T @ np.ones(4)).reshape(4, 4)     # back to 4x4: how often each pixel is used
+    >>> (matrix.T @ np.ones(4)).reshape(4, 4)   # C.T takes a 2x2 back to 4x4 (not to x)
     array([[2., 2., 1., 1.],
            [2., 3., 4., 3.],
            [1., 2., 5., 4.],
            [1., 1., 2., 2.]])
     """
-    if not isinstance(input_shape, tuple | list) or len(input_shape) not in (2, 3):
-        raise ValueError(
-            f"input_shape must be (H, W) or (H, W, C_in), got {input_shape!r}; "
-            "leave out the batch axis"
-        )
-    try:
-        zeros = np.zeros(input_shape)
-    except (TypeError, ValueError):
-        raise ValueError(f"input_shape must hold ints >= 1, got {input_shape!r}") from None
-    x, kernel, _, (s_h, s_w), ((top, bottom), (left, right)), _ = check_conv2d_inputs(
-        zeros, kernel, None, stride, padding, dtype=np.float64
+    x, kernel, (s_h, s_w), ((top, bottom), (left, right)), (o_h, o_w) = (
+        check_conv_matrix_inputs(input_shape, kernel, stride, padding)
     )
     _, h, w, c_in = x.shape
     f_h, f_w, _, c_out = kernel.shape
-    o_h = conv_output_size(h, f_h, s_h, (top, bottom))
-    o_w = conv_output_size(w, f_w, s_w, (left, right))
-    entries = o_h * o_w * c_out * h * w * c_in
-    if entries > MAX_MATRIX_ENTRIES:
-        raise ValueError(
-            f"conv_matrix for input_shape {tuple(input_shape)} and {c_out} filters would have "
-            f"{o_h * o_w * c_out:,} x {h * w * c_in:,} = {entries:,} entries (more than "
-            f"{MAX_MATRIX_ENTRIES:,}); it is meant for small examples: use conv2d for large ones"
-        )
     matrix = np.zeros((o_h, o_w, c_out, h, w, c_in))
     for i in range(o_h):
         for j in range(o_w):

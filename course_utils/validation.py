@@ -34,6 +34,7 @@ __all__ = [
     "check_conv2d_inputs",
     "check_conv2d_transpose_inputs",
     "check_pool2d_inputs",
+    "check_conv_matrix_inputs",
     "WindowInputs",
     "ConvInputs",
     "ConvTransposeInputs",
@@ -108,7 +109,9 @@ def check_int(value, name: str, minimum: int = 1, rule: str = "") -> int:
     Traceback (most recent call last):
     ValueError: stride must be an int >= 1, got 0; S = 0 would never move the window
     """
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+    if type(value) is not int and (  # the common case first: checks run on every call
+        isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral)
+    ):
         raise TypeError(f"{name} must be an int >= {minimum}, got {_describe(value)}")
     if value < minimum:
         raise ValueError(
@@ -290,9 +293,10 @@ def _check_kernel(kernel, depth: int, layout: str, in_axis: int) -> np.ndarray:
     kernel = check_array(kernel, "kernel", (2, 3, 4), f"(kh, kw) for one channel, or 4-D; "
                          f"{layout}")
     if kernel.ndim == 3:
+        fix = "kernel[..., np.newaxis]" if in_axis == 2 else "kernel[:, :, np.newaxis, :]"
         raise ValueError(
-            f"kernel has shape {kernel.shape}, which is 3-D; {layout}: for one filter add an "
-            "axis, e.g. kernel[..., np.newaxis] for Conv2D"
+            f"kernel has shape {kernel.shape}, which is 3-D; {layout}: for one filter add "
+            f"its axis, e.g. {fix}"
         )
     if 0 in kernel.shape:
         raise ValueError(f"kernel is empty (shape {kernel.shape}); every axis needs a length >= 1")
@@ -305,9 +309,9 @@ def _check_kernel(kernel, depth: int, layout: str, in_axis: int) -> np.ndarray:
         return kernel[:, :, np.newaxis, np.newaxis]
     if kernel.shape[in_axis] != depth:
         raise ValueError(
-            f"kernel has {kernel.shape[in_axis]} input channels but x has {depth}; {layout} "
-            f"(kernel shape {kernel.shape}, x has {depth} channels on its last axis; "
-            "a stack of one-channel images (N, H, W) needs a channel axis: x[..., np.newaxis])"
+            f"kernel has {kernel.shape[in_axis]} input channels but x has {depth}; {layout}. "
+            f"kernel.shape is {kernel.shape}; x's channels are its last axis (a stack of "
+            "one-channel images (N, H, W) needs one added: x[..., np.newaxis])"
         )
     return kernel
 
@@ -434,3 +438,39 @@ def check_pool2d_inputs(x, pool_size=2, stride=None, padding="valid", mode="max"
     checked = check_window_inputs(x, pool_size, pool_size if stride is None else stride, padding,
                                   window_name="pool_size", numeric_padding=False, dtype=dtype)
     return checked, mode
+
+
+# check_conv_matrix_inputs refuses matrices with more entries than this (400 MB of float64).
+MAX_MATRIX_ENTRIES = 50_000_000
+
+
+def check_conv_matrix_inputs(input_shape, kernel, stride=1, padding="valid"):
+    """Check the arguments of ``conv_matrix``; refuse a matrix too large to build.
+
+    Returns a zero batch of ``input_shape`` (1, H, W, C_in), the float64 kernel
+    (F_h, F_w, C_in, C_out), the stride, the zeros ((top, bottom), (left, right)) and the
+    output size (O_h, O_w).
+
+    >>> x, kernel, stride, padding, output_size = check_conv_matrix_inputs((4, 4), np.ones((3, 3)))
+    >>> x.shape, kernel.shape, output_size
+    ((1, 4, 4, 1), (3, 3, 1, 1), (2, 2))
+    """
+    if not isinstance(input_shape, tuple | list) or len(input_shape) not in (2, 3):
+        raise ValueError(
+            f"input_shape must be (H, W) or (H, W, C_in), got {_describe(input_shape)}; "
+            "leave out the batch axis"
+        )
+    sizes = tuple(check_int(size, "input_shape", 1) for size in input_shape)
+    checked = check_conv2d_inputs(np.zeros(sizes), kernel, None, stride, padding, dtype=float)
+    (_, h, w, c_in), (f_h, f_w, _, c_out) = checked.x.shape, checked.kernel.shape
+    (top, bottom), (left, right) = checked.padding
+    (s_h, s_w) = checked.stride
+    o_h, o_w = (h + top + bottom - f_h) // s_h + 1, (w + left + right - f_w) // s_w + 1
+    entries = o_h * o_w * c_out * h * w * c_in
+    if entries > MAX_MATRIX_ENTRIES:
+        raise ValueError(
+            f"conv_matrix for input_shape {sizes} and {c_out} filters would have "
+            f"{o_h * o_w * c_out:,} x {h * w * c_in:,} = {entries:,} entries (more than "
+            f"{MAX_MATRIX_ENTRIES:,}); it is meant for small examples: use conv2d for large ones"
+        )
+    return checked.x, checked.kernel, checked.stride, checked.padding, (o_h, o_w)
