@@ -1,0 +1,370 @@
+"""course_utils.ops against TensorFlow and Keras, on shapes drawn by hypothesis.
+
+The reference is always the real library: tf.nn.conv2d, tf.nn.conv2d_transpose,
+tf.image.extract_patches and the Keras layers Conv2D, MaxPooling2D, AveragePooling2D and
+Conv2DTranspose, given the same weights. TensorFlow computes in float32, the reference
+functions in float64, so results are compared with a tolerance relative to their magnitude.
+"""
+
+from __future__ import annotations
+
+import os
+from unittest import mock
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from course_utils import (  # noqa: E402
+    conv2d,
+    conv2d_im2col,
+    conv2d_transpose,
+    conv_matrix,
+    conv_transpose_output_size,
+    im2col,
+    ops,
+    pool2d,
+)
+
+# Same examples on every run (derandomize): a failure seen once can be seen again.
+FAST = settings(max_examples=100, deadline=None, derandomize=True)  # tf.nn ops, NumPy only
+LAYERS = settings(max_examples=50, deadline=None, derandomize=True)  # a Keras layer per example
+
+
+def assert_close(actual, expected):
+    """float64 NumPy against float32 TensorFlow: relative to the largest magnitude."""
+    actual, expected = np.asarray(actual), np.asarray(expected)
+    assert actual.shape == expected.shape, (actual.shape, expected.shape)
+    scale = max(1.0, float(np.abs(expected).max(initial=0.0)))
+    np.testing.assert_allclose(actual, expected, rtol=1e-4, atol=1e-4 * scale)
+
+
+def random(seed: int, shape, integers: bool = False) -> np.ndarray:
+    """float32 values (small integers when ``integers``), reproducible from ``seed``."""
+    rng = np.random.default_rng(seed)
+    if integers:
+        return rng.integers(-3, 4, size=shape)
+    return rng.standard_normal(shape).astype(np.float32)
+
+
+def explicit(padding, window):
+    """((top, bottom), (left, right)) for numeric padding; 'same' resolved for ``window``."""
+    if isinstance(padding, int):
+        return (padding, padding), (padding, padding)
+    if isinstance(padding[0], int):
+        return (padding[0], padding[0]), (padding[1], padding[1])
+    return padding
+
+
+def tf_padding(padding):
+    """The same padding as tf.nn expects it: 'VALID', 'SAME' or an explicit NHWC list."""
+    if isinstance(padding, str):
+        return padding.upper()
+    (top, bottom), (left, right) = explicit(padding, None)
+    return [[0, 0], [top, bottom], [left, right], [0, 0]]
+
+
+pads = st.integers(0, 2)
+paddings_all = st.one_of(
+    st.sampled_from(["valid", "same"]),
+    pads,
+    st.tuples(pads, pads),
+    st.tuples(st.tuples(pads, pads), st.tuples(pads, pads)),
+)
+strides = st.one_of(st.integers(1, 3), st.tuples(st.integers(1, 3), st.integers(1, 3)))
+
+
+def pair(value):
+    return value if isinstance(value, tuple) else (value, value)
+
+
+@st.composite
+def conv_cases(draw, paddings=paddings_all, max_channels=4):
+    """A batch, a Conv2D kernel, stride and padding such that the kernel fits."""
+    f_h, f_w = draw(st.integers(1, 5)), draw(st.integers(1, 5))
+    padding = draw(paddings)
+    if padding == "same":
+        extra = ((f_h, f_h), (f_w, f_w))  # 'same' always fits
+    elif padding == "valid":
+        extra = ((0, 0), (0, 0))
+    else:
+        extra = explicit(padding, None)
+    min_h = max(1, f_h - sum(extra[0]))
+    min_w = max(1, f_w - sum(extra[1]))
+    h, w = draw(st.integers(min_h, min_h + 7)), draw(st.integers(min_w, min_w + 7))
+    n = draw(st.integers(1, 3))
+    c_in, c_out = draw(st.integers(1, max_channels)), draw(st.integers(1, max_channels))
+    seed = draw(st.integers(0, 2**32 - 1))
+    return {
+        "x": random(seed, (n, h, w, c_in)),
+        "kernel": random(seed + 1, (f_h, f_w, c_in, c_out)),
+        "bias": random(seed + 2, (c_out,)),
+        "stride": draw(strides),
+        "padding": padding,
+    }
+
+
+# ---- convolution --------------------------------------------------------------------------
+
+
+@FAST
+@given(conv_cases())
+def test_conv2d_equals_tf_nn_conv2d(case):
+    expected = tf.nn.conv2d(case["x"], case["kernel"], pair(case["stride"]),
+                            tf_padding(case["padding"]))
+    assert_close(conv2d(case["x"], case["kernel"], stride=case["stride"],
+                        padding=case["padding"]), expected)
+
+
+@FAST
+@given(conv_cases(), st.sampled_from([1, 200, 2000, ops._BLOCK_BYTES]))
+def test_conv2d_im2col_equals_tf_nn_conv2d(case, block_bytes):
+    """Also with small blocks, so that both ways of cutting the patch matrix are used."""
+    expected = tf.nn.conv2d(case["x"], case["kernel"], pair(case["stride"]),
+                            tf_padding(case["padding"]))
+    with mock.patch.object(ops, "_BLOCK_BYTES", block_bytes):
+        result = conv2d_im2col(case["x"], case["kernel"], stride=case["stride"],
+                               padding=case["padding"])
+    assert result.dtype == np.float32  # float32 in, float32 out: the fast path
+    assert_close(result, expected)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(conv_cases(), st.booleans())
+def test_conv2d_and_conv2d_im2col_agree(case, integers):
+    x, kernel = case["x"], case["kernel"]
+    if integers:  # integer inputs work and give exact float results
+        x, kernel = np.rint(x * 2).astype(int), np.rint(kernel * 2).astype(int)
+    args = dict(bias=case["bias"], stride=case["stride"], padding=case["padding"])
+    np.testing.assert_allclose(conv2d_im2col(x, kernel, **args), conv2d(x, kernel, **args),
+                               rtol=1e-5, atol=1e-5)
+
+
+@LAYERS
+@given(conv_cases(paddings=st.sampled_from(["valid", "same"])))
+def test_conv2d_equals_keras_conv2d_layer(case):
+    kernel, bias = case["kernel"], case["bias"]
+    layer = keras.layers.Conv2D(kernel.shape[3], kernel.shape[:2], strides=case["stride"],
+                                padding=case["padding"], name="conv")
+    layer.build(case["x"].shape)
+    layer.set_weights([kernel, bias])
+    expected = layer(case["x"])
+    args = dict(stride=case["stride"], padding=case["padding"])
+    # layer.get_weights() is [kernel, bias] in the layouts the functions take
+    assert_close(conv2d(case["x"], *layer.get_weights(), **args), expected)
+    assert_close(conv2d_im2col(case["x"], *layer.get_weights(), **args), expected)
+
+
+@FAST
+@given(conv_cases())
+def test_unbatched_inputs_give_unbatched_results(case):
+    """(H, W, C) gives (O_h, O_w, C_out); (H, W) with one filter gives (O_h, O_w)."""
+    x, kernel = case["x"][0], case["kernel"]
+    args = dict(stride=case["stride"], padding=case["padding"])
+    batched = conv2d(x[np.newaxis], kernel, **args)
+    for function in (conv2d, conv2d_im2col):
+        assert_close(function(x, kernel, **args), batched[0])
+        one_channel = function(x[:, :, 0], kernel[:, :, :1, :1], **args)
+        assert one_channel.ndim == 2
+        assert_close(one_channel, function(x[:, :, :1], kernel[:, :, :1, :1], **args)[:, :, 0])
+        two_d_kernel = function(x[:, :, 0], kernel[:, :, 0, 0], **args)
+        assert_close(two_d_kernel, one_channel)
+
+
+def test_lesson01_example_with_keras_layer():
+    """The course's worked example: four ways, one answer."""
+    x = np.array([[1, 2, 3, 0], [0, 1, 2, 3], [3, 0, 1, 2], [2, 3, 0, 1]])
+    kernel = np.array([[2, 0, 1], [0, 1, 2], [1, 0, 2]])
+    layer = keras.layers.Conv2D(1, 3, name="conv")
+    layer.build((None, 4, 4, 1))
+    layer.set_weights([kernel.reshape(3, 3, 1, 1), np.zeros(1)])
+    keras_result = np.asarray(layer(x.reshape(1, 4, 4, 1).astype("float32")))[0, :, :, 0]
+    assert_close(conv2d(x, kernel), keras_result)
+    assert_close(conv2d_im2col(x, kernel), keras_result)
+    assert conv2d(x, kernel).tolist() == [[15, 16], [6, 15]]
+
+
+# ---- im2col -------------------------------------------------------------------------------
+
+
+@FAST
+@given(conv_cases(paddings=st.sampled_from(["valid", "same"])))
+def test_im2col_equals_tf_extract_patches(case):
+    x, (f_h, f_w) = case["x"], case["kernel"].shape[:2]
+    s_h, s_w = pair(case["stride"])
+    expected = tf.image.extract_patches(x, [1, f_h, f_w, 1], [1, s_h, s_w, 1], [1, 1, 1, 1],
+                                        case["padding"].upper()).numpy()
+    patches = im2col(x, (f_h, f_w), stride=case["stride"], padding=case["padding"])
+    np.testing.assert_array_equal(patches, expected.reshape(-1, expected.shape[-1]))
+
+
+@FAST
+@given(conv_cases())
+def test_im2col_times_kernel_matrix_is_the_convolution(case):
+    x, kernel = case["x"], case["kernel"]
+    expected = tf.nn.conv2d(x, kernel, pair(case["stride"]), tf_padding(case["padding"]))
+    patches = im2col(x, kernel.shape[:2], stride=case["stride"], padding=case["padding"])
+    product = patches @ kernel.reshape(-1, kernel.shape[3])
+    assert_close(product.reshape(expected.shape), expected)
+
+
+# ---- pooling ------------------------------------------------------------------------------
+
+
+@st.composite
+def pool_cases(draw):
+    p_h, p_w = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    padding = draw(st.sampled_from(["valid", "same"]))
+    h = draw(st.integers(p_h if padding == "valid" else 1, 9))
+    w = draw(st.integers(p_w if padding == "valid" else 1, 9))
+    stride = draw(st.one_of(st.none(), strides))
+    seed = draw(st.integers(0, 2**32 - 1))
+    x = random(seed, (draw(st.integers(1, 3)), h, w, draw(st.integers(1, 3))))
+    return x, (p_h, p_w), stride, padding
+
+
+@LAYERS
+@given(pool_cases())
+def test_max_pooling_equals_keras(case):
+    x, pool_size, stride, padding = case
+    layer = keras.layers.MaxPooling2D(pool_size, stride, padding=padding, name="pool")
+    assert_close(pool2d(x, pool_size, stride, padding, mode="max"), layer(x))
+
+
+@LAYERS
+@given(pool_cases())
+def test_average_pooling_equals_keras(case):
+    x, pool_size, stride, padding = case
+    layer = keras.layers.AveragePooling2D(pool_size, stride, padding=padding, name="pool")
+    assert_close(pool2d(x, pool_size, stride, padding, mode="average"), layer(x))
+
+
+def test_same_average_pooling_does_not_count_padded_cells():
+    """Keras's rule, checked on the layer: an edge window averages only its real cells."""
+    x = np.ones((1, 3, 3, 1), dtype="float32")
+    keras_result = np.asarray(keras.layers.AveragePooling2D(2, padding="same", name="pool")(x))
+    assert np.all(keras_result == 1.0)  # if padded zeros counted, the edges would be < 1
+    assert_close(pool2d(x, 2, padding="same", mode="average"), keras_result)
+
+
+def test_pool2d_keeps_channels_and_rank():
+    x = np.arange(32).reshape(4, 4, 2)
+    pooled = pool2d(x, 2)
+    assert pooled.shape == (2, 2, 2)
+    assert_close(pool2d(x[:, :, 1], 2), pooled[:, :, 1])
+
+
+# ---- transposed convolution ---------------------------------------------------------------
+
+
+@st.composite
+def transpose_cases(draw):
+    f_h, f_w = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    s_h, s_w = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    padding = draw(st.sampled_from(["valid", "same"]))
+    output_padding = draw(st.one_of(
+        st.none(), st.tuples(st.integers(0, s_h - 1), st.integers(0, s_w - 1))))
+    n, h, w = draw(st.integers(1, 2)), draw(st.integers(1, 5)), draw(st.integers(1, 5))
+    c_in, c_out = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    seed = draw(st.integers(0, 2**32 - 1))
+    return {
+        "x": random(seed, (n, h, w, c_in)),
+        "kernel": random(seed + 1, (f_h, f_w, c_out, c_in)),  # Conv2DTranspose layout
+        "bias": random(seed + 2, (c_out,)),
+        "stride": (s_h, s_w),
+        "padding": padding,
+        "output_padding": output_padding,
+    }
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(transpose_cases())
+def test_conv2d_transpose_equals_keras_conv2d_transpose(case):
+    kernel = case["kernel"]
+    layer = keras.layers.Conv2DTranspose(
+        kernel.shape[2], kernel.shape[:2], strides=case["stride"], padding=case["padding"],
+        output_padding=case["output_padding"], name="deconv")
+    layer.build(case["x"].shape)
+    assert layer.get_weights()[0].shape == kernel.shape  # (kh, kw, out, in), as documented
+    layer.set_weights([kernel, case["bias"]])
+    args = dict(bias=case["bias"], stride=case["stride"], padding=case["padding"],
+                output_padding=case["output_padding"])
+    try:
+        expected = layer(case["x"])
+    except tf.errors.InvalidArgumentError:
+        # TensorFlow rejects 'same' with an even kernel and output_padding=0; so do we.
+        with pytest.raises(ValueError, match="ceil"):
+            conv2d_transpose(case["x"], kernel, **args)
+        return
+    assert_close(conv2d_transpose(case["x"], kernel, **args), expected)
+
+
+def test_lesson04_transposed_4x4_to_6x6_with_keras_layer():
+    x = np.array([[1, 0, 0, 2], [0, 1, 0, 0], [0, 0, 0, 0], [0, 0, 0, 1]])
+    kernel = np.array([[1, 2, 1], [0, 1, 0], [1, 0, 1]])
+    layer = keras.layers.Conv2DTranspose(1, 3, name="deconv")
+    layer.build((None, 4, 4, 1))
+    layer.set_weights([kernel.reshape(3, 3, 1, 1), np.zeros(1)])
+    expected = np.asarray(layer(x.reshape(1, 4, 4, 1).astype("float32")))[0, :, :, 0]
+    result = conv2d_transpose(x, kernel)
+    assert result.shape == (6, 6)
+    assert_close(result, expected)
+
+
+# ---- the convolution as a matrix ----------------------------------------------------------
+
+
+def fits(size, n, f, s, padding, output_padding) -> bool:
+    """Does a transposed convolution of n pixels with this output_padding give ``size``?"""
+    try:
+        return conv_transpose_output_size(n, f, s, padding, output_padding) == size
+    except ValueError:
+        return False
+
+
+@FAST
+@given(conv_cases(max_channels=3))
+def test_conv_matrix_is_the_convolution_and_its_transpose(case):
+    x, kernel = case["x"][0], case["kernel"]
+    stride, padding = case["stride"], case["padding"]
+    matrix = conv_matrix(x.shape, kernel, stride=stride, padding=padding)
+
+    expected = tf.nn.conv2d(x[np.newaxis], kernel, pair(stride), tf_padding(padding))[0]
+    assert_close((matrix @ x.ravel()).reshape(expected.shape), expected)
+
+    # C.T takes an output-shaped y back to the input's shape: TensorFlow's transposed conv.
+    y = random(1, expected.shape)
+    back = (matrix.T @ y.ravel()).reshape(x.shape)
+    tf_back = tf.nn.conv2d_transpose(y[np.newaxis], kernel, (1, *x.shape), pair(stride),
+                                     tf_padding(padding))[0]
+    assert_close(back, tf_back)
+
+    # ... and our scatter-add conv2d_transpose with the same kernel array, once
+    # output_padding restores the rows a stride > 1 convolution had dropped.
+    output_padding = []
+    for axis in range(2):
+        n, f, s = y.shape[axis], kernel.shape[axis], pair(stride)[axis]
+        pad = padding if isinstance(padding, str) else explicit(padding, None)[axis]
+        output_padding.append(next(op for op in [*range(s), None]
+                                   if fits(x.shape[axis], n, f, s, pad, op)))
+    if None in output_padding:  # Keras takes None for both axes or for neither
+        if output_padding != [None, None]:
+            return
+        output_padding = None
+    assert_close(conv2d_transpose(y, kernel, stride=stride, padding=padding,
+                                  output_padding=output_padding), back)
+
+
+
+def test_conv_matrix_transpose_is_not_the_inverse():
+    x = np.array([[1, 2, 3, 0], [0, 1, 2, 3], [3, 0, 1, 2], [2, 3, 0, 1]], dtype=float)
+    matrix = conv_matrix((4, 4), np.array([[2, 0, 1], [0, 1, 2], [1, 0, 2]]))
+    assert matrix.shape == (4, 16)
+    back = (matrix.T @ (matrix @ x.ravel())).reshape(4, 4)
+    assert not np.allclose(back, x)
