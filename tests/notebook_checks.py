@@ -26,7 +26,9 @@ AUTO_LAYER_TYPES = (
 )
 AUTO_NAME_PATTERNS = [
     (re.compile(r'Model: "(functional|sequential)(_\d+)?"'), "an automatic model name"),
-    (re.compile(rf"[│|] ({AUTO_LAYER_TYPES})(_\d+)? +\("), "an automatic layer name"),
+    (re.compile(rf"[│|] ({AUTO_LAYER_TYPES})(_\d+)? +\("),
+     "an automatic layer name (name every layer, and not with Keras's own default such as "
+     "'flatten' or 'conv2d': those depend on what ran before)"),
 ]
 
 # Text that must never be stored in an output of a checked cell.

@@ -39,16 +39,33 @@ def test_glossary_is_a_well_formed_table():
         assert re.search(f"[{HANGUL}]", korean), f"glossary: {english!r} has no Korean term"
 
 
+def glossary_entry(english: str, terms: dict[str, str]) -> str | None:
+    """The glossary's key for a marked term; a plural in the text finds its singular entry."""
+    word = english.lower()
+    for candidate in (word, word[:-1] if word.endswith("s") else None):
+        if candidate in terms:
+            return candidate
+    return None
+
+
 def test_every_marked_key_term_is_in_the_glossary():
     terms = glossary()
     missing = []
     for name, index, english, korean in marked_terms():
-        if english.lower() not in terms:
+        entry = glossary_entry(english, terms)
+        if entry is None:
             missing.append(f"{name} cell {index}: {english} ({korean}) is not in the glossary")
-        elif terms[english.lower()] not in korean:
+        elif terms[entry] not in korean:
             missing.append(f"{name} cell {index}: {english} is {korean!r} in the lesson but "
-                           f"{terms[english.lower()]!r} in the glossary")
+                           f"{terms[entry]!r} in the glossary")
     assert not missing, "\n".join(missing)
+
+
+def test_plural_finds_singular_entry_and_nothing_else():
+    terms = {"parameter": "파라미터", "stride": "스트라이드"}
+    assert glossary_entry("Parameters", terms) == "parameter"
+    assert glossary_entry("stride", terms) == "stride"
+    assert glossary_entry("padding", terms) is None
 
 
 def test_key_term_pattern_reads_the_lesson_markup():
