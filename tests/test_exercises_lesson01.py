@@ -66,8 +66,9 @@ WRONG = {
     "q4": [_flipped_corr2d, _off_by_one, _no_return, _square_only, "corr2d"],
     "q5": [HORIZONTAL_LINE_KERNEL, DIAGONAL_LINE_KERNEL, np.ones((3, 3)), np.zeros((3, 3)),
            np.zeros((2, 2)), np.array([[-1, -1, -1], [0, 0, 0], [1, 1, 1]])],
-    "q6": [[[15, 16], [6, 15]], np.zeros((2, 2)), tf_corr2d(LESSON01_X, LESSON01_KERNEL[::-1]),
-           tf_corr2d(LESSON01_X, LESSON01_KERNEL[:, ::-1])],
+    "q6": [tf_corr2d(LESSON01_X, lesson.Q6_KERNEL), np.zeros((3, 3)),
+           tf_corr2d(LESSON01_X, lesson.Q6_KERNEL[::-1]),
+           tf_corr2d(LESSON01_X, lesson.Q6_KERNEL[:, ::-1]), [[15, 16], [6, 15]]],
     "q7": [36, 0, 81, 17],
 }
 
@@ -155,10 +156,10 @@ def test_vertical_stroke_zone_excludes_the_bar_and_the_empty_corner():
 
 
 def test_q6_is_the_flipped_kernel_and_differs_from_cross_correlation():
-    true_convolution = tf_corr2d(LESSON01_X, np.flip(LESSON01_KERNEL))
+    true_convolution = tf_corr2d(LESSON01_X, np.flip(lesson.Q6_KERNEL))
     assert lesson.q6.is_correct(true_convolution)
-    assert not np.array_equal(true_convolution, tf_corr2d(LESSON01_X, LESSON01_KERNEL))
-    assert "not flipped" in lesson.q6.feedback([[15, 16], [6, 15]])
+    assert not np.array_equal(true_convolution, tf_corr2d(LESSON01_X, lesson.Q6_KERNEL))
+    assert "not flipped" in lesson.q6.feedback(tf_corr2d(LESSON01_X, lesson.Q6_KERNEL))
 
 
 def test_q7_counts_pixels_no_strided_window_touches():

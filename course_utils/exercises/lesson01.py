@@ -8,7 +8,7 @@ Seven exercises, in the order the notebook asks them:
 * ``q4`` write the loop convolution (cross-correlation) yourself, checked on test cases;
 * ``q5`` design a vertical-edge kernel, checked by where its strongest response lands on the
   digit "4";
-* ``q6`` true (flipped) convolution of the lesson's 4x4 example;
+* ``q6`` true (flipped) convolution of the lesson's 4x4 input with a 2x2 kernel;
 * ``q7`` how many input pixels a stride larger than the kernel never uses.
 
 >>> q1.is_correct(q1.solution_answer), q1.is_correct(23)
@@ -22,7 +22,7 @@ import numpy as np
 from ..data import DIGIT_FOUR, HORIZONTAL_LINE_KERNEL, LESSON01_KERNEL, LESSON01_X
 from . import Exercise, _as_array, array, function, number
 
-__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "vertical_stroke_zone"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "Q6_KERNEL", "vertical_stroke_zone"]
 
 
 def _cross_correlate(x, kernel):
@@ -220,26 +220,29 @@ q5 = Exercise(
 # q6: true convolution flips the kernel
 # ---------------------------------------------------------------------------------------------
 
-_TRUE_CONVOLUTION = _cross_correlate(LESSON01_X, np.flip(LESSON01_KERNEL))
-_CROSS_CORRELATION = _cross_correlate(LESSON01_X, LESSON01_KERNEL)
+#: The 2x2 kernel of q6 (the lesson flips LESSON01_KERNEL; the exercise flips this one).
+Q6_KERNEL = np.array([[1, 2], [0, -1]])
+Q6_KERNEL.setflags(write=False)
+_TRUE_CONVOLUTION = _cross_correlate(LESSON01_X, np.flip(Q6_KERNEL))
 
 q6 = Exercise(
     "q6",
-    "Compute the TRUE (mathematical) convolution of LESSON01_X with LESSON01_KERNEL: flip "
-    "the kernel upside down and left to right, then slide it as before. Give the 2x2 result.",
+    "Compute the TRUE (mathematical) convolution of LESSON01_X with the 2x2 kernel Q6_KERNEL "
+    "= [[1, 2], [0, -1]]: flip the kernel upside down and left to right, then slide it as "
+    "Conv2D does. Give the 3x3 result.",
     check=array(_TRUE_CONVOLUTION, mistakes=[
-        (_CROSS_CORRELATION, "That is [[15, 16], [6, 15]], the cross-correlation Conv2D "
-                             "computes; the kernel was not flipped."),
-        (_cross_correlate(LESSON01_X, LESSON01_KERNEL[::-1]),
+        (_cross_correlate(LESSON01_X, Q6_KERNEL),
+         "That is the cross-correlation Conv2D computes; the kernel was not flipped."),
+        (_cross_correlate(LESSON01_X, Q6_KERNEL[::-1]),
          "You flipped the kernel upside down only; flip it left to right as well."),
-        (_cross_correlate(LESSON01_X, LESSON01_KERNEL[:, ::-1]),
+        (_cross_correlate(LESSON01_X, Q6_KERNEL[:, ::-1]),
          "You flipped the kernel left to right only; flip it upside down as well."),
     ]),
-    hint=["np.flip(kernel) reverses both axes (a 180-degree turn).",
-          "Then slide the flipped kernel exactly as before, e.g. with conv2d(LESSON01_X, "
-          "np.flip(LESSON01_KERNEL))."],
-    solution="np.flip(LESSON01_KERNEL) is [[2, 0, 1], [2, 1, 0], [1, 0, 2]];\n"
-             "sliding it over LESSON01_X gives " + str(_TRUE_CONVOLUTION.astype(int).tolist()),
+    hint=["np.flip(kernel) reverses both axes (a 180-degree turn): [[-1, 0], [2, 1]].",
+          "Then slide the flipped kernel exactly as before: conv2d(LESSON01_X, "
+          "np.flip(Q6_KERNEL))."],
+    solution="conv2d(LESSON01_X, np.flip(Q6_KERNEL))  # np.flip(Q6_KERNEL) = [[-1, 0], [2, 1]]\n"
+             "# = " + str(_TRUE_CONVOLUTION.astype(int).tolist()),
     solution_answer=_TRUE_CONVOLUTION.astype(int),
 )
 

@@ -9,7 +9,7 @@ Eight exercises, in the order the notebook asks them:
 * ``q5`` the shape Keras stores for a kernel;
 * ``q6`` the multiplications of the source's second convolution layer;
 * ``q7`` write the convolution of a multi-channel input with one filter;
-* ``q8`` design a colour filter that finds red.
+* ``q8`` design a colour filter that finds yellow.
 
 >>> q1.is_correct((3, 3, 5)), q1.is_correct((3, 3, 3))
 (True, False)
@@ -208,7 +208,7 @@ def colour_patches() -> tuple[np.ndarray, list[str]]:
     return image, names
 
 
-def _check_red_detector(answer):
+def _check_yellow_detector(answer):
     weights = _as_array(answer).astype(float).reshape(-1)
     if weights.size != 3:
         return (f"give three weights, one per channel (red, green, blue); yours has "
@@ -220,22 +220,22 @@ def _check_red_detector(answer):
                  for i, name in enumerate(names)}
     best = max(responses.values())
     winners = [name for name, value in responses.items() if np.isclose(value, best)]
-    if winners != ["red"]:
+    if winners != ["yellow"]:
         shown = ", ".join(f"{name} {value:g}" for name, value in responses.items())
-        return (f"the strongest response should be on the red patch alone, but it is on "
+        return (f"the strongest response should be on the yellow patch alone, but it is on "
                 f"{' and '.join(winners)} (responses: {shown}).")
     return None
 
 
 q8 = Exercise(
     "q8",
-    "Choose the three weights (red, green, blue) of a 1x1 filter so that, on the test "
-    "image colour_patches(), its strongest response is on the red patch and nowhere else "
-    "(not on white, yellow or magenta, which contain red too).",
-    check=_check_red_detector,
-    hint=["A positive weight on red alone also fires on white, yellow and magenta.",
-          "Give green and blue negative weights, like the colour detector (1, -0.5, -0.5) of "
-          "the lesson."],
-    solution="red_weights = np.array([1.0, -0.5, -0.5])  # red 1, white 0, yellow 0.5",
-    solution_answer=np.array([1.0, -0.5, -0.5]),
+    "Yellow light is red plus green. Choose the three weights (red, green, blue) of a 1x1 "
+    "filter so that, on the test image colour_patches(), its strongest response is on the "
+    "yellow patch and nowhere else (not on white, which contains red and green too).",
+    check=_check_yellow_detector,
+    hint=["Positive weights on red and green alone fire just as much on white.",
+          "White also has blue; yellow has none. Give blue a negative weight, as the red "
+          "detector (1, -0.5, -0.5) of the lesson does for green and blue."],
+    solution="yellow_weights = np.array([0.5, 0.5, -1.0])  # yellow 1, white 0, red 0.5",
+    solution_answer=np.array([0.5, 0.5, -1.0]),
 )
