@@ -1,0 +1,1 @@
+"""JupyterLab-in-Chromium tests (``make test-browser``); skipped by a plain ``pytest``."""
