@@ -22,7 +22,7 @@ keep float32 when the inputs are float32 (the dtype of Keras weights).
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided, sliding_window_view
+from numpy.lib.stride_tricks import as_strided
 
 from .validation import (
     check_conv2d_inputs,
@@ -119,7 +119,8 @@ def im2col(x, kernel_size, stride=1, padding="valid"):
     """
     x, window, stride, padding, _ = check_window_inputs(x, kernel_size, stride, padding)
     windows = _windows(_pad(x, padding), window, stride)
-    return windows.reshape(-1, window[0] * window[1] * x.shape[3])
+    patches = windows.reshape(-1, window[0] * window[1] * x.shape[3])  # copies, mostly
+    return patches if patches.flags.owndata else patches.copy()  # never a view of x
 
 
 def conv2d_im2col(x, kernel, bias=None, stride=1, padding="valid"):
@@ -178,9 +179,9 @@ def pool2d(x, pool_size=2, stride=None, padding="valid", mode="max"):
         x, pool_size, stride, padding, mode, dtype=float
     )
     x = _pad(x, padding, value=np.nan)  # NaN marks the padding: nanmax and nanmean skip it
-    windows = sliding_window_view(x, (p_h, p_w), axis=(1, 2))[:, ::s_h, ::s_w]
+    windows = _windows(x, (p_h, p_w), (s_h, s_w))  # (N, O_h, O_w, p_h, p_w, C)
     reduce = np.nanmax if mode == "max" else np.nanmean
-    return restore(reduce(windows, axis=(-2, -1)))
+    return restore(reduce(windows, axis=(3, 4)))
 
 
 def conv2d_transpose(x, kernel, bias=None, stride=1, padding="valid", output_padding=None):

@@ -218,11 +218,16 @@ def _restorer(ndim: int) -> Callable[[np.ndarray], np.ndarray]:
     return restore
 
 
+_FLOAT32 = np.dtype(np.float32)
+
+
 def _float_dtype(dtype, *arrays: np.ndarray):
     """The dtype a computation runs in: ``dtype`` if given, else float32 when every input fits
     in float32 (as Keras's float32 weights do), else float64."""
     if dtype is not None:
         return np.dtype(dtype)
+    if all(a.dtype == _FLOAT32 for a in arrays):  # Keras's case, and a quick answer
+        return _FLOAT32
     return np.result_type(*(a.dtype for a in arrays), np.float32)
 
 
@@ -239,7 +244,8 @@ def _resolve_padding(padding, size, window, stride):
 
 def _check_fits(size, window, pads, window_name: str, padding) -> None:
     """The window must fit inside the padded input: F <= N + P_before + P_after."""
-    padded = tuple(n + before + after for n, (before, after) in zip(size, pads, strict=True))
+    (top, bottom), (left, right) = pads
+    padded = size[0] + top + bottom, size[1] + left + right
     if window[0] > padded[0] or window[1] > padded[1]:
         raise ValueError(
             f"{window_name} is {window[0]}x{window[1]} but the input is {size[0]}x{size[1]} "

@@ -204,6 +204,15 @@ def test_im2col_equals_tf_extract_patches(case):
     np.testing.assert_array_equal(patches, expected.reshape(-1, expected.shape[-1]))
 
 
+def test_im2col_never_returns_a_view_of_x():
+    """A 1x1 window needs no copy; the patch matrix is still the learner's own array."""
+    x = np.arange(16.0).reshape(4, 4)
+    patches = im2col(x, 1)
+    assert not np.shares_memory(patches, x)
+    patches[0, 0] = 100.0  # writeable, and x is left alone
+    assert x[0, 0] == 0.0
+
+
 @FAST
 @given(conv_cases())
 def test_im2col_times_kernel_matrix_is_the_convolution(case):
