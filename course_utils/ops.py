@@ -34,9 +34,10 @@ from .validation import (
 
 __all__ = ["conv2d", "conv2d_im2col", "im2col", "pool2d", "conv2d_transpose", "conv_matrix"]
 
-# conv2d_im2col copies the patch matrix in blocks of about this many bytes, small enough to
-# stay in the CPU cache while the matrix product reads it.
-_BLOCK_BYTES = 1 << 20
+# conv2d_im2col copies the patch matrix in blocks of about this many bytes: small enough to
+# stay in the CPU cache while the matrix product reads it (a whole 16x56x56x32 patch matrix
+# is 58 MB and goes out to memory and back), large enough that the matrix products are few.
+_BLOCK_BYTES = 4 << 20
 
 
 def _pad(x: np.ndarray, padding, value=0.0) -> np.ndarray:

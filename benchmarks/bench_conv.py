@@ -1,0 +1,225 @@
+"""Time the course's NumPy convolutions against tf.nn.conv2d on the same arrays.
+
+    python benchmarks/bench_conv.py                  # print the table
+    python benchmarks/bench_conv.py --update-readme  # also write it into README.md
+
+Three ways to compute the same float32 convolution, in one process, on the same arrays:
+
+* ``conv2d``: the loops of course_utils (written to be read, not to be fast);
+* ``conv2d_im2col``: the patch matrix times the kernel matrix, one matrix product;
+* ``tf.nn.conv2d``: TensorFlow, with the settings the lessons use (oneDNN off, as
+  ``setup_notebook()`` sets it), inputs already converted to tensors.
+
+Each function is warmed up once, then run repeatedly in a block of its own; the table shows
+the median time and its ratio to TensorFlow's (below 1.0: faster than TensorFlow). Before
+timing, every result is checked against TensorFlow's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+import numpy as np  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+from course_utils.ops import conv2d, conv2d_im2col  # noqa: E402
+
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+# (what, x shape (N, H, W, C_in), kernel shape (F, F, C_in, C_out), stride, padding)
+CASES = [
+    ("lesson 01: 4x4, one 3x3 kernel", (1, 4, 4, 1), (3, 3, 1, 1), 1, "valid"),
+    ("lesson 01: one digit 28x28, 3x3", (1, 28, 28, 1), (3, 3, 1, 1), 1, "valid"),
+    ("lesson 02: 7x7x3, one 3x3x3 filter", (1, 7, 7, 3), (3, 3, 3, 1), 1, "valid"),
+    ("lesson 05: 32 digits, Conv2D(3, 5)", (32, 28, 28, 1), (5, 5, 1, 3), 1, "valid"),
+    ("lesson 05: 32x24x24x3, Conv2D(6, 5)", (32, 24, 24, 3), (5, 5, 3, 6), 1, "valid"),
+    ("lesson 04: 28x28x192 -> 32, 5x5 same", (1, 28, 28, 192), (5, 5, 192, 32), 1, "same"),
+    ("larger: 16x56x56x32 -> 64, 3x3 same", (16, 56, 56, 32), (3, 3, 32, 64), 1, "same"),
+]
+
+# The loops compute one np.sum per output value. When there are more than this many, they
+# would take minutes: they run on the first image only and the table shows that time
+# multiplied by the number of images (marked "est.").
+LOOP_MAX_SUMS = 200_000
+
+
+ROUNDS = 3  # each function is timed in this many blocks, spread over the run
+
+
+def time_block(function, budget: float, min_repeats: int, max_repeats: int) -> list[float]:
+    """Run times of ``function()`` in one block, after one warm-up call."""
+    start = time.perf_counter()
+    function()  # warm-up: first-call costs (allocation, TensorFlow kernel selection)
+    first = time.perf_counter() - start
+    repeats = int(min(max(budget / max(first, 1e-9), min_repeats), max_repeats))
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def median_times(functions: dict, rounds: int = ROUNDS) -> dict:
+    """Median run time of each function, over ``rounds`` blocks of runs taken in turn.
+
+    Blocks rather than single runs in turn: a run straight after another library's would
+    pay for its idle threads. Several rounds: the machine's other load changes over time.
+    """
+    samples = {name: [] for name in functions}
+    for _ in range(rounds):
+        for name, (function, budget, min_repeats, max_repeats) in functions.items():
+            samples[name] += time_block(function, budget, min_repeats, max_repeats)
+    return {name: (statistics.median(times), len(times)) for name, times in samples.items()}
+
+
+def format_time(seconds: float) -> str:
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.0f} µs"
+    if seconds < 1:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds:.2f} s"
+
+
+def run(cases=CASES) -> list[dict]:
+    import tensorflow as tf
+
+    rng = np.random.default_rng(0)
+    rows = []
+    for what, x_shape, kernel_shape, stride, padding in cases:
+        x = rng.standard_normal(x_shape).astype(np.float32)
+        kernel = rng.standard_normal(kernel_shape).astype(np.float32)
+        x_tf, kernel_tf = tf.constant(x), tf.constant(kernel)
+
+        def tensorflow(x_tf=x_tf, kernel_tf=kernel_tf, stride=stride, padding=padding):
+            return tf.nn.conv2d(x_tf, kernel_tf, stride, padding.upper()).numpy()
+
+        expected = tensorflow()
+        fast = conv2d_im2col(x, kernel, stride=stride, padding=padding)
+        scale = float(np.abs(expected).max())
+        np.testing.assert_allclose(fast, expected, rtol=1e-4, atol=1e-4 * scale)
+
+        loop_images = x.shape[0] if expected.size <= LOOP_MAX_SUMS else 1
+        loop_x = x[:loop_images]
+        np.testing.assert_allclose(conv2d(loop_x, kernel, stride=stride, padding=padding),
+                                   expected[:loop_images], rtol=1e-4, atol=1e-4 * scale)
+
+        def fast(x=x, kernel=kernel, stride=stride, padding=padding):
+            return conv2d_im2col(x, kernel, stride=stride, padding=padding)
+
+        def loops(x=loop_x, kernel=kernel, stride=stride, padding=padding):
+            return conv2d(x, kernel, stride=stride, padding=padding)
+
+        medians = median_times({
+            "tf": (tensorflow, 0.3, 5, 200),
+            "im2col": (fast, 0.3, 5, 200),
+            "loop": (loops, 0.5, 1, 50),
+        })
+        (tf_time, tf_runs), (fast_time, fast_runs) = medians["tf"], medians["im2col"]
+        loop_time, loop_runs = medians["loop"]
+        loop_time *= x.shape[0] / loop_images
+        rows.append({
+            "what": what,
+            "mults": int(np.prod(expected.shape)) * int(np.prod(kernel_shape[:3])),
+            "loop": loop_time,
+            "loop_note": "" if loop_images == x.shape[0]
+            else f" (est.: 1 of {x.shape[0]} images x {x.shape[0]})",
+            "loop_runs": loop_runs,
+            "im2col": fast_time,
+            "im2col_runs": fast_runs,
+            "tf": tf_time,
+            "tf_runs": tf_runs,
+        })
+        print(f"  timed {what}", file=sys.stderr)
+    return rows
+
+
+def load_average() -> str:
+    """The machine's 1-minute load average: other programs' work slows every timing."""
+    return f"{os.getloadavg()[0]:.1f}"
+
+
+def table(rows: list[dict], load_before: str) -> str:
+    import tensorflow as tf
+
+    lines = [
+        f"Measured {datetime.date.today().isoformat()} by `make bench` "
+        f"({os.cpu_count()} CPU cores, 1-minute load average {load_before} before and "
+        f"{load_average()} after; "
+        f"Python {platform.python_version()}, NumPy {np.__version__}, TensorFlow "
+        f"{tf.__version__}, oneDNN "
+        f"{'off' if os.environ.get('TF_ENABLE_ONEDNN_OPTS') == '0' else 'on'}; float32; "
+        f"median of all runs, timed in {ROUNDS} rounds; ratio = time / tf.nn.conv2d time).",
+        "",
+        "| convolution | multiplications | `conv2d` (loops) | `conv2d_im2col` "
+        "| `tf.nn.conv2d` | loops / TF | im2col / TF |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['what']} | {row['mults']:,} | {format_time(row['loop'])}{row['loop_note']} "
+            f"| {format_time(row['im2col'])} | {format_time(row['tf'])} "
+            f"| {row['loop'] / row['tf']:,.0f} | {row['im2col'] / row['tf']:.2f} |"
+        )
+    busy = max(float(load_before), os.getloadavg()[0]) >= (os.cpu_count() or 1)
+    slow = [row["what"] for row in rows if row["im2col"] > row["tf"]]
+    lines += [
+        "",
+        "`conv2d_im2col` is slower than `tf.nn.conv2d` for: " + "; ".join(slow) + "."
+        if slow else "`conv2d_im2col` is no slower than `tf.nn.conv2d` at every size above.",
+    ]
+    if busy:
+        lines += [
+            "",
+            "Other programs kept the CPU cores busy during this run (load average >= cores). "
+            "NumPy's matrix product (OpenBLAS) splits its work evenly between its threads and "
+            "waits for the slowest, so it suffers more from a busy machine than TensorFlow's "
+            "work-stealing thread pool; run `make bench` on a quiet machine for a fair ratio.",
+        ]
+    lines += [
+        "",
+        "Runs per median: "
+        + ", ".join(f"{label} {min(row[key] for row in rows)}-{max(row[key] for row in rows)}"
+                    for label, key in [("loops", "loop_runs"), ("im2col", "im2col_runs"),
+                                       ("TF", "tf_runs")])
+        + ".",
+    ]
+    return "\n".join(lines)
+
+
+def update_readme(text: str, readme: Path = REPO_ROOT / "README.md") -> None:
+    content = readme.read_text(encoding="utf-8")
+    if START not in content or END not in content:
+        raise SystemExit(f"{readme} has no {START} ... {END} markers to write the table between")
+    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), flags=re.DOTALL)
+    readme.write_text(pattern.sub(lambda _: f"{START}\n{text}\n{END}", content, count=1),
+                      encoding="utf-8")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--update-readme", action="store_true",
+                        help="write the table between the bench markers of README.md")
+    args = parser.parse_args(argv)
+    load_before = load_average()
+    text = table(run(), load_before)
+    print(text)
+    if args.update_readme:
+        update_readme(text)
+        print("README.md updated.", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
