@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+# (notebook, seconds) of every notebook the browser ran, printed at the end of the run.
+TIMINGS = pytest.StashKey[list]()
+
 
 def pytest_addoption(parser):
     parser.addoption("--browser", action="store_true", default=False,
@@ -23,3 +26,12 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if str(item.path).startswith(here):
             item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    timings = config.stash.get(TIMINGS, None)
+    if not timings:
+        return
+    terminalreporter.section("time in JupyterLab (open, clear, Run All Cells, checks)")
+    for name, seconds in timings:
+        terminalreporter.write_line(f"{name:50s} {seconds:6.1f} s")

@@ -500,7 +500,7 @@ def _check_sliders(page, report: NotebookReport, cells: list[dict], timeout_s: f
 
 def run_notebook(page, server: LabServer, served_path: str, stored: Path, *,
                  widgets_required: bool, screenshot: Path | None,
-                 timeout_s: float = 300.0) -> NotebookReport:
+                 timeout_s: float = 300.0, slider_timeout_s: float = 20.0) -> NotebookReport:
     """Open, clear, Run All Cells, wait, inspect. Problems go into the report (never raised)."""
     report = NotebookReport(name=served_path)
     start = time.monotonic()
@@ -512,7 +512,6 @@ def run_notebook(page, server: LabServer, served_path: str, stored: Path, *,
     page.wait_for_function(_CLEARED_JS, timeout=30_000)
     _click_menu(page, "Run", "Run All Cells")
     finished, cells = _wait_until_done(page, server, timeout_s)
-    report.seconds = time.monotonic() - start
     dialog = _open_dialog(page)
     if dialog:
         report.fail(None, f"JupyterLab shows a dialog: {dialog!r}")
@@ -558,7 +557,7 @@ def run_notebook(page, server: LabServer, served_path: str, stored: Path, *,
         if not any(c["sliders"] for c in cells):
             report.fail(None, "shows ipywidgets, but no slider (.widget-slider) rendered")
         else:
-            _check_sliders(page, report, cells, timeout_s=60)
+            _check_sliders(page, report, cells, timeout_s=slider_timeout_s)
 
     if screenshot is not None:
         focus = first_error if first_error is not None else next(
@@ -571,6 +570,7 @@ def run_notebook(page, server: LabServer, served_path: str, stored: Path, *,
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(screenshot))
         report.screenshot = screenshot
+    report.seconds = time.monotonic() - start
     return report
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from .conftest import TIMINGS
 from .lab_driver import (
     MARKER,
     LabServer,
@@ -52,6 +53,7 @@ def lab(tmp_path_factory, request):
     copy_notebooks(REPO_ROOT / "notebooks", root / "notebooks")
     (root / "selftest").mkdir()
     timings: list[tuple[str, float]] = []
+    request.config.stash[TIMINGS] = timings
     started = time.monotonic()
     server = LabServer(root, work, marker)
     playwright = browser = None
@@ -77,17 +79,13 @@ def lab(tmp_path_factory, request):
                 break
             time.sleep(0.5)
         killed = kill_left_behind(marker) if survivors else []
-        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.write_line("")
-            for name, seconds in timings:
-                reporter.write_line(f"browser run  {name:45s} {seconds:6.1f} s")
-            reporter.write_line(f"browser run  total with server and browser start-up "
-                                f"{time.monotonic() - started:6.1f} s")
+        timings.append(("all, with server and browser start and stop",
+                        time.monotonic() - started))
         assert not killed, f"processes left behind by the browser test (now killed): {killed}"
 
 
-def _run(lab, served_path: str, stored: Path, widgets_required: bool, screenshot: Path):
+def _run(lab, served_path: str, stored: Path, widgets_required: bool, screenshot: Path,
+         **options):
     server, browser, _, timings = lab
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     # Loopback only: anything else (fonts, news, trackers) is refused, never waited for.
@@ -96,7 +94,7 @@ def _run(lab, served_path: str, stored: Path, widgets_required: bool, screenshot
         page = context.new_page()
         report = run_notebook(page, server, served_path, stored,
                               widgets_required=widgets_required, screenshot=screenshot,
-                              timeout_s=NOTEBOOK_TIMEOUT_S)
+                              timeout_s=NOTEBOOK_TIMEOUT_S, **options)
     finally:
         context.close()
         server.shutdown_kernels()
@@ -174,7 +172,9 @@ def test_missing_figure_and_dead_slider_are_reported(lab):
     served, path = _throwaway(lab, "99_checks.ipynb",
                               [M("# Checks"), figure, no_longer_draws, explorer, dead])
     assert uses_widgets(path)
-    report = _run(lab, served, path, True, SCREENSHOTS / "selftest" / "99_checks.png")
+    # A working slider updates within a second; waiting 5 s (not 20) for the dead one is plenty.
+    report = _run(lab, served, path, True, SCREENSHOTS / "selftest" / "99_checks.png",
+                  slider_timeout_s=5)
     assert report.images >= 1
     assert report.sliders[:2] == ["input size N = 5", "kernel size F = 3"], report.sliders
     assert sorted(report.problems) == sorted([
