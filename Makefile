@@ -57,5 +57,13 @@ gifs: $(STAMP)
 data: $(STAMP)
 	$(BIN)/python scripts/build_mnist_sample.py
 
+# Every notebook in JupyterLab in headless Chromium (tests/browser/; needs /usr/bin/chromium).
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest tests/browser --browser
+
+# Every notebook (nbval lax) and the course_utils tests with Colab's versions, in .colab-venv/.
+test-colab:
+	bash scripts/colab_env_test.sh
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .colab-venv screenshots .pytest_cache .ruff_cache .hypothesis build *.egg-info
