@@ -110,11 +110,12 @@ def notebook_problems(path: Path, setup_source: str, badge: str) -> list[str]:
         count = cell.get("execution_count")
         if count is None:
             problems.append(f"{where}: not executed (run `make execute`)")
-        elif count != expected_count:
-            problems.append(f"{where}: execution count {count}, expected {expected_count}: the "
-                            "notebook was not run top to bottom in one fresh kernel "
-                            "(run `make execute`)")
-        expected_count = (count or expected_count) + 1
+        else:
+            if count != expected_count:
+                problems.append(f"{where}: execution count {count}, expected {expected_count}: "
+                                "the notebook was not run top to bottom in one fresh kernel "
+                                "(run `make execute`)")
+            expected_count = count + 1
         tags = set(cell.get("metadata", {}).get("tags", []))
         ignored = IGNORE_OUTPUT_TAG in tags
         for output in cell.get("outputs", []):

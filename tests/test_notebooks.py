@@ -68,7 +68,16 @@ def test_unexecuted_cell_is_reported(tmp_path):
                                      "metadata": {}, "outputs": [], "source": "1 + 1"})
 
     problems = _broken_copy(tmp_path, add_cell)
-    assert any(p.startswith("cell 3: not executed") for p in problems), problems
+    assert problems == ["cell 3: not executed (run `make execute`)"], problems
+
+
+def test_out_of_order_execution_is_reported(tmp_path):
+    def renumber(notebook):
+        code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+        code[2]["execution_count"], code[3]["execution_count"] = 4, 3
+
+    problems = _broken_copy(tmp_path, renumber)
+    assert any("execution count 4, expected 3" in p for p in problems), problems
 
 
 def test_machine_path_in_output_is_reported(tmp_path):
