@@ -88,12 +88,6 @@ def test_solution_passes_and_wrong_answers_fail(name):
         assert exercise.feedback(wrong).startswith("Not quite:"), exercise.feedback(wrong)
 
 
-@pytest.mark.parametrize("name", sorted(WRONG))
-def test_placeholder_is_not_answered(name, capsys):
-    getattr(lesson, name).check(____)
-    assert capsys.readouterr().out.strip() == NOT_ANSWERED
-
-
 def test_placeholder_inside_a_function_body_is_not_answered(capsys):
     def corr2d(x, kernel):
         return ____
@@ -170,7 +164,8 @@ def test_q7_counts_pixels_no_strided_window_touches():
     assert lesson.q7.is_correct(int((used == 0).sum()))
 
 
-def test_odd_answers_give_feedback_not_tracebacks():
-    for exercise in exercises_in(lesson):
-        for odd in (None, "abc", [1, [2]], {"a": 1}, np.full((3, 3), np.nan), lambda: 1):
-            assert exercise.feedback(odd).startswith("Not quite:")
+
+
+def test_every_exercise_has_wrong_answers_to_reject():
+    names = {exercise.name for exercise in exercises_in(lesson)}
+    assert set(WRONG) == names, f"wrong answers missing for {sorted(names - set(WRONG))}"

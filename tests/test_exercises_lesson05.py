@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course_utils.exercises import NOT_ANSWERED, ____, exercises_in
+from course_utils.exercises import exercises_in
 from course_utils.exercises import lesson05 as lesson
 
 keras = pytest.importorskip("keras")
@@ -87,23 +87,10 @@ WRONG_ANSWERS = {
 }
 
 
-def test_the_lesson_has_five_to_eight_exercises():
-    assert 5 <= len(EXERCISES) <= 8
-    assert set(WRONG_ANSWERS) == {q.name for q in EXERCISES}
-
-
 def test_importing_the_module_does_not_import_tensorflow():
     code = ("import sys, course_utils.exercises.lesson05; "
             "sys.exit('tensorflow' in sys.modules or 'keras' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
-
-
-@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda q: q.name)
-def test_solution_passes(exercise):
-    assert exercise.is_correct(exercise.solution_answer)
-    assert exercise.feedback(exercise.solution_answer).startswith("Correct!")
-    assert exercise.solution_text().strip()
-    assert exercise._hints, f"{exercise.name} has no hint"
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda q: q.name)
@@ -113,17 +100,6 @@ def test_wrong_answers_fail_with_feedback(exercise):
     for answer in wrong:
         assert not exercise.is_correct(answer), (exercise.name, answer)
         assert exercise.feedback(answer).startswith("Not quite: ")
-
-
-@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda q: q.name)
-def test_placeholder_is_not_answered(exercise, capsys):
-    exercise.check(____)
-    assert capsys.readouterr().out.strip() == NOT_ANSWERED
-
-    def unfinished():
-        return ____
-
-    assert exercise.feedback(unfinished) == NOT_ANSWERED
 
 
 # --- the expected answers, against Keras ------------------------------------------------------
@@ -197,3 +173,9 @@ def test_q7_feedback_explains_the_budget():
     assert "budget is 20,306" in lesson.q7.feedback(lambda: source_like_model())
     assert "not a model" in lesson.q7.feedback(lesson.build_small_model())
     assert "RuntimeError" in lesson.q7.feedback(raises)
+
+
+def test_every_exercise_has_wrong_answers_to_reject():
+    names = {exercise.name for exercise in exercises_in(lesson)}
+    missing = sorted(names - set(WRONG_ANSWERS))
+    assert set(WRONG_ANSWERS) == names, f"wrong answers missing for {missing}"

@@ -1,0 +1,72 @@
+"""What every lesson's "Check yourself" exercises promise, checked for all lessons at once.
+
+Each lesson module in course_utils/exercises/ (found by name, so new lessons are covered as
+they land) must hold 5-8 exercises; each passes with its own solution, has a hint and a
+solution text, prints the fixed "not answered" line for the placeholder (also inside an
+unfinished function), and answers anything else a learner may pass with feedback, never a
+traceback. The lesson-specific wrong answers, and the checks of each expected answer against
+Keras, live in tests/test_exercises_lessonNN.py.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import numpy as np
+import pytest
+
+import course_utils.exercises as framework
+from course_utils.exercises import NOT_ANSWERED, ____, exercises_in
+
+LESSONS = sorted(name for _, name, _ in pkgutil.iter_modules(framework.__path__)
+                 if name.startswith("lesson"))
+EXERCISES = [
+    (lesson, exercise)
+    for lesson in LESSONS
+    for exercise in exercises_in(importlib.import_module(f"{framework.__name__}.{lesson}"))
+]
+IDS = [f"{lesson}.{exercise.name}" for lesson, exercise in EXERCISES]
+
+
+def unfinished(*args):
+    return ____
+
+
+# What a learner may pass by mistake. A one-argument function returning a wrong value and one
+# that raises are included: function checkers must report both, not crash.
+ODD_ANSWERS = [None, "abc", [1, [2, 3]], {"a": 1}, np.full((3, 3), np.nan), len,
+               lambda *args: 0, lambda *args: 1 / 0]
+
+
+def test_every_lesson_has_five_to_eight_exercises():
+    assert len(LESSONS) >= 5, LESSONS
+    for lesson in LESSONS:
+        count = sum(1 for name, _ in EXERCISES if name == lesson)
+        assert 5 <= count <= 8, f"{lesson} has {count} exercises"
+
+
+@pytest.mark.parametrize("lesson, exercise", EXERCISES, ids=IDS)
+def test_solution_passes_and_is_explained(lesson, exercise):
+    assert exercise.is_correct(exercise.solution_answer), exercise.feedback(
+        exercise.solution_answer)
+    assert exercise.feedback(exercise.solution_answer).startswith("Correct!")
+    assert exercise.solution_text().strip(), f"{lesson}.{exercise.name} has no solution text"
+    assert exercise._hints, f"{lesson}.{exercise.name} has no hint"
+
+
+@pytest.mark.parametrize("lesson, exercise", EXERCISES, ids=IDS)
+def test_placeholder_prints_not_answered(lesson, exercise, capsys):
+    exercise.check(____)
+    assert capsys.readouterr().out.strip() == NOT_ANSWERED
+    assert exercise.feedback(unfinished) == NOT_ANSWERED
+
+
+@pytest.mark.parametrize("lesson, exercise", EXERCISES, ids=IDS)
+def test_odd_answers_get_feedback_not_tracebacks(lesson, exercise, capsys):
+    for odd in ODD_ANSWERS:
+        assert not exercise.is_correct(odd), f"{lesson}.{exercise.name} accepted {odd!r}"
+        exercise.check(odd)
+        printed = capsys.readouterr().out
+        assert printed.startswith("Not quite:"), (odd, printed)
+        assert "Traceback" not in printed
