@@ -585,7 +585,9 @@ def choice(correct: Any, options: Sequence) -> Checker:
     def check(answer):
         key = _normalise_choice(answer)
         try:
-            hit = key in normalised
+            # An array is never one of the options; `array in list` compares element-wise,
+            # which NumPy 2.0 (Colab) warns about and newer NumPy refuses.
+            hit = not isinstance(key, np.ndarray) and key in normalised
         except Exception:
             hit = False
         if not hit:
