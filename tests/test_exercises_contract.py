@@ -3,9 +3,10 @@
 Each lesson module in course_utils/exercises/ (found by name, so new lessons are covered as
 they land) must hold 5-8 exercises; each passes with its own solution, has a hint and a
 solution text, prints the fixed "not answered" line for the placeholder (also inside an
-unfinished function), and answers anything else a learner may pass with feedback, never a
-traceback. The lesson-specific wrong answers, and the checks of each expected answer against
-Keras, live in tests/test_exercises_lessonNN.py.
+unfinished function), rejects with feedback every plausible wrong answer its lesson's test file
+lists (``WRONG_ANSWERS`` in tests/test_exercises_lessonNN.py: at least two per exercise), and
+answers anything else a learner may pass with feedback, never a traceback. The checks of each
+expected answer against Keras live in the lesson test files too.
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ ODD_ANSWERS = [None, "abc", [1, [2, 3]], {"a": 1}, np.full((3, 3), np.nan), len,
                lambda *args: 0, lambda *args: 1 / 0]
 
 
+def wrong_answers(lesson: str) -> dict:
+    """The plausible wrong answers tests/test_exercises_<lesson>.py lists, by exercise name."""
+    return importlib.import_module(f"test_exercises_{lesson}").WRONG_ANSWERS
+
+
 def test_every_lesson_has_five_to_eight_exercises():
     assert len(LESSONS) >= 5, LESSONS
     for lesson in LESSONS:
@@ -53,6 +59,23 @@ def test_solution_passes_and_is_explained(lesson, exercise):
     assert exercise.feedback(exercise.solution_answer).startswith("Correct!")
     assert exercise.solution_text().strip(), f"{lesson}.{exercise.name} has no solution text"
     assert exercise._hints, f"{lesson}.{exercise.name} has no hint"
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_every_exercise_has_wrong_answers_to_reject(lesson):
+    names = {exercise.name for name, exercise in EXERCISES if name == lesson}
+    listed = set(wrong_answers(lesson))
+    assert listed == names, f"{lesson}: wrong answers missing for {sorted(names - listed)}, " \
+                            f"listed for unknown exercises {sorted(listed - names)}"
+
+
+@pytest.mark.parametrize("lesson, exercise", EXERCISES, ids=IDS)
+def test_wrong_answers_fail_with_feedback(lesson, exercise):
+    wrong = wrong_answers(lesson).get(exercise.name, [])
+    assert len(wrong) >= 2, f"{lesson}.{exercise.name}: list at least two wrong answers"
+    for answer in wrong:
+        assert not exercise.is_correct(answer), f"{lesson}.{exercise.name} accepted {answer!r}"
+        assert exercise.feedback(answer).startswith("Not quite: "), exercise.feedback(answer)
 
 
 @pytest.mark.parametrize("lesson, exercise", EXERCISES, ids=IDS)
