@@ -10,14 +10,15 @@ STAMP  := $(VENV)/.installed
 PYTEST_PARALLEL ?= -n 2 --dist loadfile
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lab test lint execute badges bench gifs data test-browser test-colab clean
+.PHONY: help venv lab test test-unit lint execute badges bench gifs data test-browser test-colab clean
 
 help:
 	@echo "make lab           create .venv if needed and open JupyterLab on notebooks/"
 	@echo "make test          create .venv if needed; ruff, unit tests, doctests, nbval on every notebook"
+	@echo "make test-unit     the same without the notebooks (a quick loop while editing course_utils)"
 	@echo "make execute       re-run every notebook in place, top to bottom, in a fresh kernel"
 	@echo "make badges        regenerate Colab badges and install lines from course_utils/colab.py"
-	@echo "make gifs          regenerate the animated GIFs under notebooks/figures/"
+	@echo "make gifs          regenerate the animated GIFs under course_utils/figures/"
 	@echo "make data          rebuild data/mnist_sample.npz from its source package"
 	@echo "make bench         time the NumPy convolutions against tf.nn.conv2d"
 	@echo "make test-browser  run every notebook in JupyterLab in headless Chromium"
@@ -45,20 +46,24 @@ lint: $(STAMP)
 test: $(STAMP) lint
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
+# Everything but the notebooks: naming the folders replaces pytest's testpaths (which add them).
+test-unit: $(STAMP) lint
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) tests course_utils
+
 execute: $(STAMP)
-	$(BIN)/python scripts/execute_notebooks.py notebooks/*.ipynb
+	$(BIN)/python -m scripts.execute_notebooks notebooks/*.ipynb
 
 badges: $(STAMP)
-	$(BIN)/python scripts/sync_badges.py
+	$(BIN)/python -m scripts.sync_badges
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_conv.py
+	$(BIN)/python -m benchmarks.bench_conv
 
 gifs: $(STAMP)
-	$(BIN)/python -m course_utils.animations notebooks/figures
+	$(BIN)/python -m course_utils.animations
 
 data: $(STAMP)
-	$(BIN)/python scripts/build_mnist_sample.py
+	$(BIN)/python -m scripts.build_mnist_sample
 
 # Every notebook in JupyterLab in headless Chromium (tests/browser/; needs /usr/bin/chromium).
 test-browser: $(STAMP)

@@ -1,7 +1,7 @@
 """Time the course's NumPy convolutions against tf.nn.conv2d on the same arrays.
 
-    python benchmarks/bench_conv.py                  # print the table
-    python benchmarks/bench_conv.py --update-readme  # also write it into README.md
+    python -m benchmarks.bench_conv                  # print the table
+    python -m benchmarks.bench_conv --update-readme  # also write it into README.md
 
 Three ways to compute the same float32 convolution, in one process, on the same arrays:
 
@@ -32,9 +32,8 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import numpy as np  # noqa: E402
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
 from course_utils.ops import conv2d, conv2d_im2col  # noqa: E402
+from scripts.paths import README  # noqa: E402
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
@@ -199,7 +198,7 @@ def table(rows: list[dict], load_before: str) -> str:
     return "\n".join(lines)
 
 
-def update_readme(text: str, readme: Path = REPO_ROOT / "README.md") -> None:
+def update_readme(text: str, readme: Path = README) -> None:
     content = readme.read_text(encoding="utf-8")
     if START not in content or END not in content:
         raise SystemExit(f"{readme} has no {START} ... {END} markers to write the table between")

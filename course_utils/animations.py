@@ -1,6 +1,9 @@
-"""Animated GIFs of a kernel at work, for the lessons' Markdown cells.
+"""Animated GIFs of a kernel at work, and the one call a lesson uses to show them.
 
-``make gifs`` runs ``python -m course_utils.animations notebooks/figures`` and writes:
+The GIFs ship inside the package (``course_utils/figures/``), so :func:`show_gif` shows them
+offline in JupyterLab, on Colab (where the setup cell installs the package) and, through the
+stored output, on GitHub. ``make gifs`` runs ``python -m course_utils.animations`` and
+rewrites:
 
 * ``conv_stride_padding.gif``: a 3x3 kernel sliding over a 5x5 input with padding 1 and
   stride 2 (output 3x3), one frame per output cell, the sum of each window landing in the
@@ -11,52 +14,43 @@
 Frames are drawn with matplotlib (Agg) and written with Pillow, both already course
 dependencies; the same inputs give the same frames. The numbers come from the course's
 reference operations (:func:`course_utils.ops.conv2d`, :func:`course_utils.ops.conv2d_transpose`),
-the tests compare them with TensorFlow. Lessons show a GIF with a Markdown image whose address
-:func:`figure_url` gives, so it renders on GitHub and in Colab.
+the tests compare them with TensorFlow.
 """
 
 from __future__ import annotations
 
+import importlib.resources
 import sys
 from pathlib import Path
 
 import numpy as np
+from IPython.display import Image as DisplayImage
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from PIL import Image
 
-from .colab import BRANCH, REPO_SLUG
+from .data import CONV_EXAMPLE_X, LESSON01_KERNEL, TRANSPOSED_EXAMPLE_KERNEL, TRANSPOSED_EXAMPLE_X
 from .ops import conv2d, conv2d_transpose
-from .validation import check_array, check_int
+from .validation import check_array, check_choice, check_int
 
 __all__ = [
     "CONV_GIF",
     "TRANSPOSED_GIF",
-    "CONV_EXAMPLE_X",
-    "TRANSPOSED_EXAMPLE_X",
-    "TRANSPOSED_EXAMPLE_KERNEL",
+    "FIGURES_FOLDER",
+    "show_gif",
     "convolution_steps",
     "transposed_convolution_steps",
     "animate_convolution",
     "animate_transposed_convolution",
     "make_gifs",
-    "figure_url",
-    "figure_markdown",
 ]
 
 CONV_GIF = "conv_stride_padding.gif"
 TRANSPOSED_GIF = "transposed_conv.gif"
 MAX_GIF_BYTES = 300_000
-
-#: The 5x5 input of ``conv_stride_padding.gif`` (small whole numbers, easy to add up).
-CONV_EXAMPLE_X = np.array([[1, 2, 3, 0, 1],
-                           [0, 1, 2, 3, 2],
-                           [3, 0, 1, 2, 0],
-                           [2, 3, 0, 1, 3],
-                           [1, 0, 2, 1, 1]])
-CONV_EXAMPLE_X.setflags(write=False)
-#: The 2x2 input and 3x3 kernel of ``transposed_conv.gif``.
-TRANSPOSED_EXAMPLE_X = np.array([[1, 2], [3, 4]])
-TRANSPOSED_EXAMPLE_X.setflags(write=False)
-TRANSPOSED_EXAMPLE_KERNEL = np.array([[1, 1, 1], [1, 2, 1], [1, 1, 1]])
-TRANSPOSED_EXAMPLE_KERNEL.setflags(write=False)
+#: Where the GIFs live: inside the package, so ``pip install`` (Colab) carries them.
+FIGURES_FOLDER = Path(str(importlib.resources.files(__package__) / "figures"))
 
 _DPI = 72
 _STEP_MS = 900
@@ -68,24 +62,18 @@ _DONE_COLOR = "#CFE3F2"  # computed output cells, light blue
 _NEW_COLOR = "#56B4E9"  # the cell (or block) changed in this frame, sky blue
 
 
-def figure_url(filename: str) -> str:
-    """The address of a stored figure on GitHub, for a Markdown image in a lesson.
+def show_gif(name: str) -> DisplayImage:
+    """Show one of the course's GIFs in a notebook cell: ``show_gif(CONV_GIF)``.
 
-    Raw GitHub addresses render on GitHub, in Colab and in JupyterLab (online).
+    ``name`` is :data:`CONV_GIF` (lesson 01, section 7) or :data:`TRANSPOSED_GIF` (lesson 04,
+    section 6). The GIF is read from the installed package, so it shows offline too, and the
+    cell's stored output carries it for GitHub's and Colab's static views.
 
-    >>> figure_url(CONV_GIF)  # doctest: +ELLIPSIS
-    'https://raw.githubusercontent.com/.../main/notebooks/figures/conv_stride_padding.gif'
+    >>> show_gif(CONV_GIF).format
+    'gif'
     """
-    return f"https://raw.githubusercontent.com/{REPO_SLUG}/{BRANCH}/notebooks/figures/{filename}"
-
-
-def figure_markdown(filename: str, alt: str) -> str:
-    """The Markdown image line for a stored figure (``alt`` describes it in words).
-
-    >>> figure_markdown(CONV_GIF, "A kernel sliding")  # doctest: +ELLIPSIS
-    '![A kernel sliding](https://raw.githubusercontent.com/.../conv_stride_padding.gif)'
-    """
-    return f"![{alt}]({figure_url(filename)})"
+    name = check_choice(name, "name", (CONV_GIF, TRANSPOSED_GIF))
+    return DisplayImage(data=(FIGURES_FOLDER / name).read_bytes(), format="gif")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -95,6 +83,8 @@ def figure_markdown(filename: str, alt: str) -> str:
 
 def convolution_steps(x, kernel, stride: int = 2, padding: int = 1) -> list[dict]:
     """The frames of a sliding-window convolution, in the order the window visits.
+
+    The frames of lesson 01, section 7's GIF.
 
     x: (N, N) input; kernel: (F, F); stride S; padding P zeros on every side. Each step is a
     dict: ``row``, ``col`` (output cell), ``top``, ``left`` (window corner in the padded
@@ -130,6 +120,8 @@ def convolution_steps(x, kernel, stride: int = 2, padding: int = 1) -> list[dict
 
 def transposed_convolution_steps(x, kernel, stride: int = 2) -> list[dict]:
     """The frames of a transposed convolution as scatter-add ("valid", no output padding).
+
+    The frames of lesson 04, section 6's GIF.
 
     x: (H, W) input; kernel: (F, F). Step 0 is the empty output; then one step per input
     value, in row order: ``row``, ``col`` (input cell), ``top``, ``left`` (where its scaled
@@ -171,8 +163,6 @@ def _text(value: float) -> str:
 
 def _grid(ax, values, colors, title, xlabel="column", ylabel="row"):
     """Cells as coloured squares with their numbers; NaN cells stay empty."""
-    from matplotlib.patches import Rectangle
-
     rows, cols = values.shape
     for (i, j), value in np.ndenumerate(values):
         ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=colors[i][j],
@@ -193,8 +183,6 @@ def _grid(ax, values, colors, title, xlabel="column", ylabel="row"):
 
 
 def _outline(ax, top, left, height, width, color=_WINDOW_COLOR, style="-", fill=False):
-    from matplotlib.patches import Rectangle
-
     ax.add_patch(Rectangle((left - 0.5, top - 0.5), width, height, fill=fill,
                            facecolor=color if fill else "none", alpha=0.35 if fill else 1.0,
                            edgecolor=color, linewidth=3 if not fill else 0, linestyle=style))
@@ -202,9 +190,6 @@ def _outline(ax, top, left, height, width, color=_WINDOW_COLOR, style="-", fill=
 
 def _frame_image(fig):
     """The figure as a palette image (GIF frame), rendered at a fixed size."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from PIL import Image
-
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     rgb = Image.fromarray(np.asarray(canvas.buffer_rgba())[:, :, :3])
@@ -223,17 +208,17 @@ def _save_gif(frames, durations, path: Path) -> Path:
 
 
 def _new_figure(width, height, ncols, ratios):
-    from matplotlib.figure import Figure
-
     fig = Figure(figsize=(width, height), dpi=_DPI, facecolor="white")
     axes = fig.subplots(1, ncols, gridspec_kw={"width_ratios": ratios})
     fig.subplots_adjust(left=0.04, right=0.99, bottom=0.14, top=0.78, wspace=0.35)
     return fig, axes
 
 
-def animate_convolution(path, x=CONV_EXAMPLE_X, kernel=((2, 0, 1), (0, 1, 2), (1, 0, 2)),
+def animate_convolution(path, x=CONV_EXAMPLE_X, kernel=LESSON01_KERNEL,
                         stride: int = 2, padding: int = 1) -> Path:
     """Write a GIF of ``kernel`` sliding over ``x`` with ``stride`` and ``padding``.
+
+    Draws lesson 01, section 7's GIF (``make gifs``).
 
     One frame per output cell: the padded input (padding cells grey, the original input
     inside a dashed outline) with the window outlined in orange, the kernel, and the feature
@@ -277,6 +262,8 @@ def animate_convolution(path, x=CONV_EXAMPLE_X, kernel=((2, 0, 1), (0, 1, 2), (1
 def animate_transposed_convolution(path, x=TRANSPOSED_EXAMPLE_X,
                                    kernel=TRANSPOSED_EXAMPLE_KERNEL, stride: int = 2) -> Path:
     """Write a GIF of a transposed convolution as scatter-add.
+
+    Draws lesson 04, section 6's GIF (``make gifs``).
 
     Frame 0: the empty output. Then, for each input value: the value outlined, the kernel
     scaled by it, and the output with the block where the scaled kernel is added outlined;
@@ -323,18 +310,22 @@ def animate_transposed_convolution(path, x=TRANSPOSED_EXAMPLE_X,
     return _save_gif(frames, durations, path)
 
 
-def make_gifs(folder) -> list[Path]:
-    """Write both GIFs into ``folder`` (``make gifs`` uses notebooks/figures)."""
-    folder = Path(folder)
+def make_gifs(folder=None) -> list[Path]:
+    """Write both GIFs into ``folder`` (default: the package's figures folder, which
+    ``make gifs`` rewrites).
+
+    Lessons 01 and 04 show what it writes.
+    """
+    folder = FIGURES_FOLDER if folder is None else Path(folder)
     return [animate_convolution(folder / CONV_GIF),
             animate_transposed_convolution(folder / TRANSPOSED_GIF)]
 
 
 def main(argv: list[str]) -> None:
-    if len(argv) != 2:
-        raise SystemExit("usage: python -m course_utils.animations OUTPUT_FOLDER")
-    for path in make_gifs(argv[1]):
-        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    if len(argv) > 2:
+        raise SystemExit("usage: python -m course_utils.animations [OUTPUT_FOLDER]")
+    for path in make_gifs(argv[1] if len(argv) == 2 else None):
+        print(f"wrote {path.name} ({path.stat().st_size:,} bytes)")
 
 
 if __name__ == "__main__":

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_int, check_padding, check_pair
+from .validation import check_input_shape, check_int, check_padding, check_pair
 
 __all__ = [
     "conv_output_size",
     "conv_transpose_output_size",
+    "conv_transpose_crop",
     "same_padding",
+    "explicit_padding",
     "conv_params",
     "conv_mults",
     "usage_counts",
@@ -30,8 +32,8 @@ __all__ = [
 def same_padding(n: int, kernel_size: int, stride: int = 1) -> tuple[int, int]:
     """The zeros (before, after) TensorFlow adds on one axis for ``padding="same"``.
 
-    The total is whatever makes O = ceil(N / S); when it is odd, the extra zero goes after
-    (bottom or right).
+    The total is max((ceil(N / S) - 1) * S + F - N, 0), whatever makes O = ceil(N / S); when
+    it is odd, the extra zero goes after (bottom or right). Taught in lesson 01, section 7.
 
     >>> same_padding(5, 3)
     (1, 1)
@@ -63,10 +65,50 @@ def _axis_padding(padding, n: int, f: int, s: int) -> tuple[int, int]:
     return spec[0] if isinstance(spec, tuple) else (0, 0)
 
 
+def _fits(n: int, f: int, before: int, after: int, padding, name: str = "kernel_size") -> None:
+    """The window must fit inside the padded input: F <= N + P_before + P_after."""
+    if f > n + before + after:
+        raise ValueError(
+            f"{name} {f} is larger than the padded input {n + before + after} "
+            f"(n={n}, padding={padding!r}); the window must fit inside: F <= N + 2P"
+        )
+
+
+def _output_size(n: int, f: int, s: int, before: int, after: int) -> int:
+    """O = floor((N + P_before + P_after - F) / S) + 1: the course's one output-size formula."""
+    return (n + before + after - f) // s + 1
+
+
+def explicit_padding(padding, input_size, kernel_size, stride=1):
+    """The zeros a padding adds on each side: ((top, bottom), (left, right)).
+
+    ``padding`` is any form the course accepts: "valid", "same" (TensorFlow's rule, the odd
+    extra zero at the bottom/right), an int P, a pair (P_h, P_w) or ((top, bottom), (left,
+    right)). ``input_size``, ``kernel_size`` and ``stride`` are ints or (height, width) pairs.
+    Taught in lesson 01, section 7.
+
+    >>> explicit_padding("same", 6, 3, 2)          # lesson 01: the odd zero goes after
+    ((0, 1), (0, 1))
+    >>> explicit_padding(1, (5, 5), 3)
+    ((1, 1), (1, 1))
+    >>> explicit_padding("valid", 28, 5)
+    ((0, 0), (0, 0))
+    """
+    sizes = check_pair(input_size, "input_size")
+    window = check_pair(kernel_size, "kernel_size")
+    strides = check_pair(stride, "stride", 1, "S = 0 would never move the window")
+    spec = check_padding(padding)
+    if isinstance(spec, str):
+        return tuple(_axis_padding(spec, n, f, s)
+                     for n, f, s in zip(sizes, window, strides, strict=True))
+    return spec
+
+
 def conv_output_size(n: int, kernel_size: int, stride: int = 1, padding="valid") -> int:
     """O = floor((N + 2P - F) / S) + 1: the output size of a convolution (or pooling) on one axis.
 
-    With ``padding="same"`` it is ceil(N / S), as in Keras.
+    With ``padding="same"`` it is ceil(N / S), as in Keras. Taught in lesson 01, sections 5-7;
+    pooling uses it too (lesson 03).
 
     >>> conv_output_size(4, 3)             # lesson 01: 4x4 input, 3x3 kernel -> 2x2
     2
@@ -83,29 +125,13 @@ def conv_output_size(n: int, kernel_size: int, stride: int = 1, padding="valid")
     f = check_int(kernel_size, "kernel_size")
     s = check_int(stride, "stride", rule="S = 0 would never move the window")
     before, after = _axis_padding(padding, n, f, s)
-    if f > n + before + after:
-        raise ValueError(
-            f"kernel_size {f} is larger than the padded input {n + before + after} "
-            f"(n={n}, padding={padding!r}); the window must fit inside: F <= N + 2P"
-        )
-    return (n + before + after - f) // s + 1
+    _fits(n, f, before, after, padding)
+    return _output_size(n, f, s, before, after)
 
 
-def conv_transpose_output_size(n: int, kernel_size: int, stride: int = 1, padding="valid",
-                               output_padding: int | None = None) -> int:
-    """O = (N - 1) * S + F - 2P + output_padding: the output size of Conv2DTranspose on one axis.
-
-    Keras's rules: with ``output_padding=None``, "valid" gives N * S + max(F - S, 0) and
-    "same" gives N * S; with an ``output_padding``, "same" counts P = F // 2. An int P or a
-    pair (before, after) removes that many rows from the full result.
-
-    >>> conv_transpose_output_size(4, 3)            # lesson 04: 4x4 -> 6x6
-    6
-    >>> conv_transpose_output_size(4, 3, stride=2, padding="same")
-    8
-    >>> conv_transpose_output_size(4, 3, stride=2, padding=1, output_padding=1)
-    8
-    """
+def _transpose_axis(n, kernel_size, stride, padding, output_padding) -> tuple[int, int]:
+    """(O, crop) of a transposed convolution on one axis: its output size, and how many rows
+    of the full scatter result ((N - 1) * S + F rows) are cut at the top (or left)."""
     n = check_int(n, "n")
     f = check_int(kernel_size, "kernel_size")
     s = check_int(stride, "stride", rule="S = 0 would never move the window")
@@ -117,16 +143,17 @@ def conv_transpose_output_size(n: int, kernel_size: int, stride: int = 1, paddin
                 f"output_padding must be smaller than stride, got output_padding="
                 f"{output_padding} with stride {s}; Keras requires 0 <= output_padding < S"
             )
+    same = isinstance(padding, str) and padding.lower() == "same"
     if isinstance(padding, str) and padding.lower() in ("valid", "same"):
-        padding = padding.lower()
-        same = padding == "same"
         if output_padding is None:
-            return n * s + (0 if same else max(f - s, 0))
+            o = n * s + (0 if same else max(f - s, 0))
+            # the transpose of the 'same' convolution of O pixels: its zeros before are cut
+            return o, same_padding(o, f, s)[0] if same else 0
         before = after = f // 2 if same else 0
     else:
         before, after = _axis_padding(padding, n, f, s)
     o = (n - 1) * s + f - before - after + (output_padding or 0)
-    if padding == "same" and -(-o // s) != n:
+    if same and -(-o // s) != n:
         raise ValueError(
             f"padding='same' with kernel_size {f}, stride {s} and output_padding="
             f"{output_padding} gives O = {o}, but a 'same' convolution of O pixels gives "
@@ -138,11 +165,50 @@ def conv_transpose_output_size(n: int, kernel_size: int, stride: int = 1, paddin
             f"padding={padding!r} removes {before + after} rows but the transposed convolution "
             f"only makes {(n - 1) * s + f}; the padding must leave O = (N - 1) * S + F - 2P >= 1"
         )
-    return o
+    # 'same' cuts what the 'same' convolution of O pixels pads before; explicit P cuts P
+    return o, same_padding(o, f, s)[0] if same else before
+
+
+def conv_transpose_output_size(n: int, kernel_size: int, stride: int = 1, padding="valid",
+                               output_padding: int | None = None) -> int:
+    """O = (N - 1) * S + F - 2P + output_padding: the output size of Conv2DTranspose on one axis.
+
+    Keras's rules: with ``output_padding=None``, "valid" gives N * S + max(F - S, 0) and
+    "same" gives N * S; with an ``output_padding``, "same" counts P = F // 2. An int P or a
+    pair (before, after) removes that many rows from the full result. Taught in lesson 04,
+    section 6.
+
+    >>> conv_transpose_output_size(4, 3)            # lesson 04: 4x4 -> 6x6
+    6
+    >>> conv_transpose_output_size(4, 3, stride=2, padding="same")
+    8
+    >>> conv_transpose_output_size(4, 3, stride=2, padding=1, output_padding=1)
+    8
+    """
+    return _transpose_axis(n, kernel_size, stride, padding, output_padding)[0]
+
+
+def conv_transpose_crop(n: int, kernel_size: int, stride: int = 1, padding="valid",
+                        output_padding: int | None = None) -> int:
+    """How many rows (or columns) a transposed convolution cuts from the top (or left) of its
+    full scatter result of (N - 1) * S + F rows: the padding P crops the output.
+
+    Taught in lesson 04, section 6.
+
+    >>> conv_transpose_crop(4, 3)                                  # "valid": nothing is cut
+    0
+    >>> conv_transpose_crop(4, 3, stride=2, padding="same")        # 9 rows, 8 kept
+    0
+    >>> conv_transpose_crop(4, 3, stride=2, padding=1, output_padding=1)
+    1
+    """
+    return _transpose_axis(n, kernel_size, stride, padding, output_padding)[1]
 
 
 def conv_params(kernel_size, in_channels: int, out_channels: int, bias: bool = True) -> int:
     """(F_h * F_w * C_in + 1) * C_out: the weights and biases of a Conv2D layer.
+
+    Taught in lesson 02, section 4.
 
     >>> conv_params(5, 1, 3)    # Conv2D(3, 5) on a 1-channel input
     78
@@ -157,34 +223,22 @@ def conv_params(kernel_size, in_channels: int, out_channels: int, bias: bool = T
     return (f_h * f_w * c_in + (1 if bias else 0)) * c_out
 
 
-def _shape(input_shape) -> tuple[int, int, int]:
-    """(H, W, C) from an (H, W) or (H, W, C) shape."""
-    if not isinstance(input_shape, tuple | list) or len(input_shape) not in (2, 3):
-        raise ValueError(
-            f"input_shape must be (H, W) or (H, W, C), got {input_shape!r}; for a batch, "
-            "leave out N (x.shape[1:])"
-        )
-    sizes = tuple(check_int(v, "input_shape") for v in input_shape)
-    return sizes if len(sizes) == 3 else (*sizes, 1)
-
-
 def _output_hw(input_shape, kernel_size, stride, padding):
-    h, w, c = _shape(input_shape)
-    (f_h, f_w), (s_h, s_w) = check_pair(kernel_size, "kernel_size"), check_pair(stride, "stride")
-    spec = check_padding(padding)
-    if isinstance(spec, str):
-        pads = (spec, spec)
-    else:
-        pads = spec
-    o_h = conv_output_size(h, f_h, s_h, pads[0])
-    o_w = conv_output_size(w, f_w, s_w, pads[1])
-    return (h, w, c), (f_h, f_w), (s_h, s_w), pads, (o_h, o_w)
+    """(H, W, C), window, strides, explicit zeros and (O_h, O_w) of a layer on input_shape."""
+    h, w, c = check_input_shape(input_shape)
+    window = check_pair(kernel_size, "kernel_size")
+    strides = check_pair(stride, "stride", 1, "S = 0 would never move the window")
+    pads = explicit_padding(padding, (h, w), window, strides)
+    sizes = tuple(conv_output_size(n, f, s, pad)
+                  for n, f, s, pad in zip((h, w), window, strides, pads, strict=True))
+    return (h, w, c), window, strides, pads, sizes
 
 
 def conv_mults(input_shape, kernel_size, out_channels: int, stride=1, padding="valid") -> int:
     """O_h * O_w * C_out * F_h * F_w * C_in: the multiplications a Conv2D layer performs.
 
-    ``input_shape`` is (H, W, C_in) or (H, W) for one channel (no batch axis).
+    ``input_shape`` is (H, W, C_in) or (H, W) for one channel (no batch axis). Taught in
+    lesson 02, section 4; the bottleneck's saving in lesson 04, section 2.
 
     >>> conv_mults((28, 28, 192), 5, 32, padding="same")   # lesson 04
     120422400
@@ -202,7 +256,8 @@ def conv_mults(input_shape, kernel_size, out_channels: int, stride=1, padding="v
 def usage_counts(input_shape, kernel_size, stride=1, padding="valid") -> np.ndarray:
     """How many kernel windows cover each input pixel: an (H, W) array of ints.
 
-    Padded zeros are not counted; only the input's own pixels.
+    Padded zeros are not counted; only the input's own pixels. Taught in lesson 01,
+    sections 6 and 7.
 
     >>> usage_counts((5, 5), 3)                 # corners once, centre nine times
     array([[1, 2, 3, 2, 1],
@@ -225,8 +280,6 @@ def usage_counts(input_shape, kernel_size, stride=1, padding="valid") -> np.ndar
     """
     (h, w, _), (f_h, f_w), (s_h, s_w), pads, (o_h, o_w) = _output_hw(input_shape, kernel_size,
                                                                      stride, padding)
-    pads = tuple(_axis_padding(p, n, f, s)
-                 for p, n, f, s in zip(pads, (h, w), (f_h, f_w), (s_h, s_w), strict=True))
     (top, bottom), (left, right) = pads
     counts = np.zeros((h + top + bottom, w + left + right), dtype=int)
     for i in range(o_h):
@@ -239,7 +292,8 @@ def receptive_field(layers) -> int:
     """How many input pixels (per axis) one output pixel of a stack of layers depends on.
 
     ``layers`` is a list of (kernel_size, stride) pairs, first layer first; pooling layers
-    count too. Each layer adds (F - 1) times the product of the strides before it.
+    count too. Each layer adds (F - 1) times the product of the strides before it. Lesson 07
+    teaches it (receptive fields, measured with gradients); lessons 01-05 do not use it.
 
     >>> receptive_field([(3, 1), (3, 1)])            # two 3x3 layers see 5x5
     5

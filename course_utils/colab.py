@@ -1,4 +1,4 @@
-"""Where the course lives on GitHub, and the Colab badges and install line built from it.
+"""Where the course lives on GitHub, every address built from it, and whether we run on Colab.
 
 The repository slug is written here and nowhere else. Every "Open in Colab" badge (README and
 each notebook's first cell) and the install line of each notebook's setup cell are generated
@@ -9,7 +9,9 @@ that does not exist. A fork changes ``REPO_SLUG`` and runs ``make badges``.
 
 from __future__ import annotations
 
-__all__ = ["REPO_SLUG", "BRANCH", "colab_url", "colab_badge", "install_spec"]
+import sys
+
+__all__ = ["REPO_SLUG", "BRANCH", "in_colab", "colab_url", "colab_badge", "install_spec"]
 
 REPO_SLUG = "conv-course/how-conv2d-works"
 BRANCH = "main"
@@ -17,8 +19,19 @@ BRANCH = "main"
 _BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 
 
+def in_colab() -> bool:
+    """True when running inside Google Colab (every lesson's setup cell asks; lesson 00).
+
+    >>> in_colab()
+    False
+    """
+    return "google.colab" in sys.modules
+
+
 def colab_url(notebook_path: str) -> str:
     """The Colab address that opens ``notebook_path`` (relative to the repository root).
+
+    Behind every lesson's "Open in Colab" badge (lesson 00 explains the badge).
 
     >>> colab_url("notebooks/01_one_channel_convolution.ipynb")  # doctest: +ELLIPSIS
     'https://colab.research.google.com/github/.../blob/main/notebooks/01_one_channel_convolution.ipynb'
@@ -28,10 +41,22 @@ def colab_url(notebook_path: str) -> str:
 
 
 def colab_badge(notebook_path: str) -> str:
-    """The Markdown "Open in Colab" badge for ``notebook_path`` (relative to the repo root)."""
+    """The Markdown "Open in Colab" badge for ``notebook_path`` (relative to the repo root).
+
+    The first cell of every lesson carries it (lesson 00 explains the badge).
+
+    >>> colab_badge("notebooks/00_check_your_setup.ipynb")  # doctest: +ELLIPSIS
+    '[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://...)'
+    """
     return f"[![Open In Colab]({_BADGE_IMAGE})]({colab_url(notebook_path)})"
 
 
 def install_spec() -> str:
-    """The pip requirement that installs ``course_utils`` from GitHub (used on Colab)."""
+    """The pip requirement that installs ``course_utils`` from GitHub (used on Colab).
+
+    Every lesson's setup cell runs it on Colab (lesson 00, "Where the course runs").
+
+    >>> install_spec()  # doctest: +ELLIPSIS
+    'course-utils @ git+https://github.com/...@main'
+    """
     return f"course-utils @ git+https://github.com/{REPO_SLUG}@{BRANCH}"

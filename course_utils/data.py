@@ -4,8 +4,10 @@
   ``source="auto"`` it uses the full Keras dataset when it is cached or can be downloaded, and
   otherwise, within a few seconds and without hanging, the real MNIST sample bundled with the
   course (``data/mnist_sample.npz``: 4,000 train and 1,000 test digits; see data/README.md).
-* The teaching arrays of lesson 01 (``LESSON01_X``, ``LESSON01_KERNEL``, ``DIGIT_FOUR`` and the
-  line kernels) are read-only, so a learner's experiment cannot change them for later cells.
+* Every small teaching array of the course lives here (lesson 01's ``LESSON01_X``,
+  ``LESSON01_KERNEL``, ``DIGIT_FOUR`` and the line kernels; the inputs of the two GIFs, which
+  lesson 04 reuses). They are read-only, so a learner's experiment cannot change them for
+  later cells.
 * :func:`load_rgb_photo` gives a small RGB photo that is available offline.
 
 Importing this module does not import TensorFlow; :func:`load_mnist` imports Keras only when it
@@ -25,6 +27,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
+from matplotlib import cbook
+from PIL import Image
 
 __all__ = [
     "load_mnist",
@@ -39,6 +43,9 @@ __all__ = [
     "DIAGONAL_LINE_KERNEL",
     "ANTI_DIAGONAL_LINE_KERNEL",
     "LINE_KERNELS",
+    "CONV_EXAMPLE_X",
+    "TRANSPOSED_EXAMPLE_X",
+    "TRANSPOSED_EXAMPLE_KERNEL",
     "load_rgb_photo",
 ]
 
@@ -175,6 +182,8 @@ def _counts(data) -> str:
 def load_mnist(source: str = "auto", verbose: bool = True):
     """MNIST as ``keras.datasets.mnist.load_data()`` returns it, online or offline.
 
+    Used from lesson 01, section 4 (a real digit) on; lesson 05 trains on it.
+
     Returns ``(x_train, y_train), (x_test, y_test)``: images uint8 of shape (N, 28, 28) with
     values 0-255, labels uint8 of shape (N,) with values 0-9.
 
@@ -292,9 +301,23 @@ LINE_KERNELS = MappingProxyType(
     }
 )
 
+#: The 5x5 input of ``conv_stride_padding.gif`` (lesson 01, section 7): small whole numbers,
+#: easy to add up.
+CONV_EXAMPLE_X = _read_only([[1, 2, 3, 0, 1],
+                             [0, 1, 2, 3, 2],
+                             [3, 0, 1, 2, 0],
+                             [2, 3, 0, 1, 3],
+                             [1, 0, 2, 1, 1]])
+#: The 2x2 input of ``transposed_conv.gif`` (lesson 04, sections 5-6).
+TRANSPOSED_EXAMPLE_X = _read_only([[1, 2], [3, 4]])
+#: The 3x3 kernel of ``transposed_conv.gif`` (lesson 04, sections 5-6).
+TRANSPOSED_EXAMPLE_KERNEL = _read_only([[1, 1, 1], [1, 2, 1], [1, 1, 1]])
+
 
 def load_rgb_photo(size: int = 64) -> np.ndarray:
     """A small colour photo, available offline: Grace Hopper, from matplotlib's sample data.
+
+    Taught in lesson 02, section 1 (channels) and section 7 (hand-made colour filters).
 
     Returns a new uint8 array of shape (size, size, 3), channels-last (red, green, blue),
     values 0-255: the photo (512 wide, 600 high) cropped to its central square and resized
@@ -308,9 +331,6 @@ def load_rgb_photo(size: int = 64) -> np.ndarray:
     """
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not 4 <= size <= 512:
         raise ValueError(f"size must be an int from 4 to 512 (pixels per side); got {size!r}")
-    from matplotlib import cbook
-    from PIL import Image
-
     path = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
     with Image.open(path) as image:
         image = image.convert("RGB")

@@ -15,7 +15,8 @@ It makes a notebook give the same output on every run and on every machine:
 * Plots get small, readable defaults (72 dpi) so a notebook with many figures stays small.
 
 These environment variables only take effect if TensorFlow has not been imported yet, which
-is why the setup cell comes first.
+is why the setup cell comes first, and why TensorFlow and Keras are the only modules the
+course imports inside functions: importing ``course_utils`` must not import TensorFlow.
 """
 
 from __future__ import annotations
@@ -27,7 +28,13 @@ import subprocess
 import sys
 import warnings
 
-__all__ = ["setup_notebook", "in_colab", "DEFAULT_SEED", "CONSOLE_COLUMNS"]
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+
+from .colab import in_colab
+
+__all__ = ["setup_notebook", "DEFAULT_SEED", "CONSOLE_COLUMNS"]
 
 DEFAULT_SEED = 42
 CONSOLE_COLUMNS = 100
@@ -39,11 +46,6 @@ _QUIET_ENVIRONMENT = {
     "COLUMNS": str(CONSOLE_COLUMNS),
     "JUPYTER_COLUMNS": str(CONSOLE_COLUMNS),
 }
-
-
-def in_colab() -> bool:
-    """True when running inside Google Colab."""
-    return "google.colab" in sys.modules
 
 
 @contextlib.contextmanager
@@ -95,8 +97,6 @@ def _import_tensorflow_quietly():
 
 
 def _set_plot_defaults() -> None:
-    import matplotlib as mpl
-
     mpl.rcParams.update(
         {
             "figure.dpi": FIGURE_DPI,
@@ -113,6 +113,8 @@ def _set_plot_defaults() -> None:
 def setup_notebook(seed: int = DEFAULT_SEED) -> None:
     """Prepare a lesson's kernel: quiet TensorFlow, fixed seeds, fixed widths, plot defaults.
 
+    Every lesson's setup cell calls it; lesson 00 explains what it does.
+
     Call it in the first code cell, before anything imports TensorFlow. It prints one line
     that is the same on every machine.
     """
@@ -128,17 +130,13 @@ def setup_notebook(seed: int = DEFAULT_SEED) -> None:
 
     _ensure_tensorflow()
     tf = _import_tensorflow_quietly()
-    import keras
-    import numpy as np
+    import keras  # after TensorFlow, quietly imported above
 
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
     np.set_printoptions(precision=4, suppress=True, linewidth=CONSOLE_COLUMNS)
     _set_plot_defaults()
-    with contextlib.suppress(ImportError):
-        import pandas as pd
-
-        pd.set_option("display.width", CONSOLE_COLUMNS)
-        pd.set_option("display.precision", 4)
+    pd.set_option("display.width", CONSOLE_COLUMNS)
+    pd.set_option("display.precision", 4)
     print(f"Setup complete: seed {seed}, deterministic TensorFlow ops, quiet logs, plots at "
           f"{FIGURE_DPI} dpi.")

@@ -24,12 +24,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .validation import (
-    check_conv2d_inputs,
-    check_conv2d_transpose_inputs,
-    check_conv_matrix_inputs,
-    check_pool2d_inputs,
-    check_window_inputs,
+from .prepare import (
+    prepare_conv2d,
+    prepare_conv2d_transpose,
+    prepare_conv_matrix,
+    prepare_pool2d,
+    prepare_windows,
 )
 
 __all__ = ["conv2d", "conv2d_im2col", "im2col", "pool2d", "conv2d_transpose", "conv_matrix"]
@@ -57,7 +57,8 @@ def conv2d(x, kernel, bias=None, stride=1, padding="valid"):
     x: (H, W), (H, W, C_in) or (N, H, W, C_in). kernel: (F_h, F_w, C_in, C_out), the layout
     of ``keras.layers.Conv2D`` (a 2-D kernel is one filter). bias: (C_out,) or None.
     Returns float64 (O_h, O_w[, C_out]) / (N, O_h, O_w, C_out). Like Keras, the kernel is not
-    flipped: this is cross-correlation.
+    flipped: this is cross-correlation. Taught in lesson 01, section 2 (one channel) and
+    lesson 02 (channels and filters).
 
     >>> x = [[1, 2, 3, 0], [0, 1, 2, 3], [3, 0, 1, 2], [2, 3, 0, 1]]
     >>> kernel = [[2, 0, 1], [0, 1, 2], [1, 0, 2]]
@@ -70,13 +71,12 @@ def conv2d(x, kernel, bias=None, stride=1, padding="valid"):
     >>> conv2d(np.ones((7, 7, 3)), np.ones((3, 3, 3, 1))).shape   # one filter, one map
     (5, 5, 1)
     """
-    x, kernel, bias, (s_h, s_w), padding, restore = check_conv2d_inputs(
+    x, kernel, bias, (s_h, s_w), padding, (o_h, o_w), restore = prepare_conv2d(
         x, kernel, bias, stride, padding, dtype=float
     )
     x = _pad(x, padding)
-    n_images, h, w, _ = x.shape
+    n_images = x.shape[0]
     f_h, f_w, _, c_out = kernel.shape
-    o_h, o_w = (h - f_h) // s_h + 1, (w - f_w) // s_w + 1
     feature_map = np.zeros((n_images, o_h, o_w, c_out))
     for b in range(n_images):
         for i in range(o_h):
@@ -87,16 +87,15 @@ def conv2d(x, kernel, bias=None, stride=1, padding="valid"):
     return restore(feature_map)
 
 
-def _windows(x: np.ndarray, window, stride) -> np.ndarray:
+def _windows(x: np.ndarray, window, stride, output_size) -> np.ndarray:
     """Every window of a padded batch, as a view (N, O_h, O_w, F_h, F_w, C): nothing is copied.
 
     The window of output (i, j) starts S_h rows and S_w columns further into x per step, so
     the view steps through x's memory S times further along the output axes than along the
     window's own axes.
     """
-    (f_h, f_w), (s_h, s_w) = window, stride
-    n_images, h, w, channels = x.shape
-    o_h, o_w = (h - f_h) // s_h + 1, (w - f_w) // s_w + 1
+    (f_h, f_w), (s_h, s_w), (o_h, o_w) = window, stride, output_size
+    n_images, _, _, channels = x.shape
     b_n, b_h, b_w, b_c = x.strides  # bytes from one image, row, column, channel to the next
     return as_strided(x, (n_images, o_h, o_w, f_h, f_w, channels),
                       (b_n, s_h * b_h, s_w * b_w, b_h, b_w, b_c), writeable=False)
@@ -109,7 +108,7 @@ def im2col(x, kernel_size, stride=1, padding="valid"):
     order the output is read (image, then row, then column), columns in the order of
     ``kernel.reshape(-1, C_out)`` for a Conv2D kernel (F_h, F_w, C, C_out), so that
     ``im2col(x, F) @ kernel.reshape(-1, C_out)`` is the convolution. Float32 input stays
-    float32; otherwise float64.
+    float32; otherwise float64. Taught in lesson 04, section 4.
 
     >>> x = [[1, 2, 3, 0], [0, 1, 2, 3], [3, 0, 1, 2], [2, 3, 0, 1]]
     >>> patches = im2col(x, 3)
@@ -118,8 +117,9 @@ def im2col(x, kernel_size, stride=1, padding="valid"):
     >>> patches @ np.ravel([[2, 0, 1], [0, 1, 2], [1, 0, 2]])
     array([15., 16.,  6., 15.])
     """
-    x, window, stride, padding, _ = check_window_inputs(x, kernel_size, stride, padding)
-    windows = _windows(_pad(x, padding), window, stride)
+    x, window, stride, padding, output_size, _ = prepare_windows(x, kernel_size, stride,
+                                                                 padding)
+    windows = _windows(_pad(x, padding), window, stride, output_size)
     patches = windows.reshape(-1, window[0] * window[1] * x.shape[3])  # copies, mostly
     return patches if patches.flags.owndata else patches.copy()  # never a view of x
 
@@ -131,17 +131,17 @@ def conv2d_im2col(x, kernel, bias=None, stride=1, padding="valid"):
     ``kernel.reshape(-1, C_out)``; their product is the feature map. Layouts as in
     :func:`conv2d`. Computes in float32 when x and kernel fit in it (Keras's dtype), else in
     float64. The patch matrix is built in blocks that stay in the CPU cache; the windows are
-    read through a view of ``x``, so nothing else is copied.
+    read through a view of ``x``, so nothing else is copied. Taught in lesson 04, section 4.
 
     >>> x = [[1, 2, 3, 0], [0, 1, 2, 3], [3, 0, 1, 2], [2, 3, 0, 1]]
     >>> conv2d_im2col(x, [[2, 0, 1], [0, 1, 2], [1, 0, 2]])
     array([[15., 16.],
            [ 6., 15.]])
     """
-    x, kernel, bias, stride, padding, restore = check_conv2d_inputs(x, kernel, bias, stride,
-                                                                    padding)
+    x, kernel, bias, stride, padding, output_size, restore = prepare_conv2d(x, kernel, bias,
+                                                                            stride, padding)
     f_h, f_w, c_in, c_out = kernel.shape
-    windows = _windows(_pad(x, padding), (f_h, f_w), stride)  # (N, O_h, O_w, F_h, F_w, C_in)
+    windows = _windows(_pad(x, padding), (f_h, f_w), stride, output_size)  # (N, O_h, O_w, ...)
     n_images, o_h, o_w = windows.shape[:3]
     weights = kernel.reshape(-1, c_out)  # one column per filter
     feature_map = np.empty((n_images, o_h, o_w, c_out), dtype=x.dtype)
@@ -166,7 +166,7 @@ def pool2d(x, pool_size=2, stride=None, padding="valid", mode="max"):
     x: (H, W), (H, W, C) or (N, H, W, C); the result keeps the channels. ``stride=None`` means
     ``pool_size`` (Keras's default). ``padding`` is "valid" or "same"; with "same", padded
     cells take part in neither the maximum nor the average (an edge window averages only its
-    real cells, as Keras does). Returns float64.
+    real cells, as Keras does). Returns float64. Taught in lesson 03, section 2.
 
     >>> x = [[1, 3, 2, 1], [4, 6, 5, 0], [7, 2, 9, 8], [1, 0, 3, 4]]
     >>> pool2d(x)
@@ -176,11 +176,11 @@ def pool2d(x, pool_size=2, stride=None, padding="valid", mode="max"):
     array([[3.5, 2. ],
            [2.5, 6. ]])
     """
-    (x, (p_h, p_w), (s_h, s_w), padding, restore), mode = check_pool2d_inputs(
+    (x, window, stride, padding, output_size, restore), mode = prepare_pool2d(
         x, pool_size, stride, padding, mode, dtype=float
     )
     x = _pad(x, padding, value=np.nan)  # NaN marks the padding: nanmax and nanmean skip it
-    windows = _windows(x, (p_h, p_w), (s_h, s_w))  # (N, O_h, O_w, p_h, p_w, C)
+    windows = _windows(x, window, stride, output_size)  # (N, O_h, O_w, p_h, p_w, C)
     reduce = np.nanmax if mode == "max" else np.nanmean
     return restore(reduce(windows, axis=(3, 4)))
 
@@ -193,7 +193,8 @@ def conv2d_transpose(x, kernel, bias=None, stride=1, padding="valid", output_pad
     x: (H, W), (H, W, C_in) or (N, H, W, C_in). kernel: (F_h, F_w, C_out, C_in), the layout
     of ``keras.layers.Conv2DTranspose`` (a 2-D kernel is one filter). bias: (C_out,) or None.
     Output size (N - 1) * S + F - 2P (+ output_padding), as
-    :func:`course_utils.conv_transpose_output_size` gives it. Returns float64.
+    :func:`course_utils.conv_transpose_output_size` gives it. Returns float64. Taught in
+    lesson 04, section 5.
 
     >>> x = [[1, 0, 0, 2], [0, 1, 0, 0], [0, 0, 0, 0], [0, 0, 0, 1]]
     >>> kernel = [[1, 2, 1], [0, 1, 0], [1, 0, 1]]
@@ -206,8 +207,7 @@ def conv2d_transpose(x, kernel, bias=None, stride=1, padding="valid", output_pad
            [0., 0., 0., 1., 0., 1.]])
     """
     x, kernel, bias, (s_h, s_w), (top, left), (o_h, o_w), restore = (
-        check_conv2d_transpose_inputs(x, kernel, bias, stride, padding, output_padding,
-                                      dtype=float)
+        prepare_conv2d_transpose(x, kernel, bias, stride, padding, output_padding, dtype=float)
     )
     n_images, h, w, _ = x.shape
     f_h, f_w, c_out, _ = kernel.shape
@@ -231,7 +231,7 @@ def conv_matrix(input_shape, kernel, stride=1, padding="valid"):
     value's weights, placed at the input pixels its window covers (no bias). ``C.T`` maps an
     output back to the input's shape: that is the transposed convolution with the same kernel
     array (Conv2DTranspose's (F_h, F_w, C_out, C_in) is Conv2D's layout read backwards), the
-    transpose of the convolution, not its inverse.
+    transpose of the convolution, not its inverse. Taught in lesson 04, section 7.
 
     >>> kernel = [[2, 0, 1], [0, 1, 2], [1, 0, 2]]
     >>> matrix = conv_matrix((4, 4), kernel)
@@ -247,8 +247,8 @@ def conv_matrix(input_shape, kernel, stride=1, padding="valid"):
            [1., 2., 5., 4.],
            [1., 1., 2., 2.]])
     """
-    x, kernel, (s_h, s_w), ((top, bottom), (left, right)), (o_h, o_w) = (
-        check_conv_matrix_inputs(input_shape, kernel, stride, padding)
+    x, kernel, _, (s_h, s_w), ((top, _), (left, _)), (o_h, o_w), _ = (
+        prepare_conv_matrix(input_shape, kernel, stride, padding)
     )
     _, h, w, c_in = x.shape
     f_h, f_w, _, c_out = kernel.shape

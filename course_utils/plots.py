@@ -20,8 +20,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
+import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 
+from .arithmetic import conv_output_size
+from .ops import conv2d
 from .validation import check_array, check_int
 
 __all__ = [
@@ -48,19 +54,16 @@ _CELL_INCHES = 0.38
 
 
 class Plot(NamedTuple):
-    """What every helper returns: the figure and its axes (one Axes or an array of them)."""
+    """What every helper returns: the figure and its axes (one Axes or an array of them).
+
+    Every drawing helper returns one (lessons 01-07).
+    """
 
     fig: Any
     axes: Any
 
     def _ipython_display_(self) -> None:
         """Show nothing: the notebook already displays the figure itself."""
-
-
-def _pyplot():
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 def _matrix(a, name: str) -> np.ndarray:
@@ -126,8 +129,6 @@ def _draw_matrix(ax, array, title, cmap, vmin, vmax, show_values, xlabel, ylabel
 
 
 def _highlight(ax, row: int, col: int, height: int, width: int, color="#E69F00", style="-"):
-    from matplotlib.patches import Rectangle
-
     ax.add_patch(Rectangle((col - 0.5, row - 0.5), width, height, fill=False, edgecolor=color,
                            linewidth=2.5, linestyle=style))
 
@@ -137,6 +138,8 @@ def show_matrix(a, ax=None, title: str | None = None, cmap: str = VALUE_CMAP, vm
                 xlabel: str = "column", ylabel: str = "row", colorbar: bool | str = False
                 ) -> Plot:
     """Draw a 2-D array as a grid of shaded cells with its numbers written in them.
+
+    Taught in lesson 01, section 2 (numbers and colour read together).
 
     a: (rows, columns) or (H, W, 1). Numbers are written when the array has at most 12 rows
     and columns (``show_values`` forces it on or off). ``highlight=(row, col, height,
@@ -149,7 +152,6 @@ def show_matrix(a, ax=None, title: str | None = None, cmap: str = VALUE_CMAP, vm
     ('input X (4x4)', ['1', '2', '3', '0'])
     """
     array = _matrix(a, "a")
-    plt = _pyplot()
     if ax is None:
         fig, ax = plt.subplots(figsize=_figsize(*array.shape, 0.8 if colorbar else 0.0),
                                layout="constrained")
@@ -171,6 +173,8 @@ def show_conv_step(x, kernel, row: int, col: int, stride: int = 1, padding=0,
     """One step of a convolution: the window on the input, the kernel, the element-wise
     products and their sum, and where the sum lands in the feature map.
 
+    Taught in lesson 01, section 2.
+
     x: (H, W) input; kernel: (F, F) or (F_h, F_w); ``row``, ``col``: the output position
     (the window starts at input row ``row * stride``, column ``col * stride`` of the padded
     input); ``padding``: an int P of zeros on every side. Four panels: input (window
@@ -181,8 +185,6 @@ def show_conv_step(x, kernel, row: int, col: int, stride: int = 1, padding=0,
     >>> [ax.get_title() for ax in axes]
     ['input, window at (0, 1)', 'kernel', 'products: sum = 16', 'feature map']
     """
-    from .ops import conv2d
-
     x = _matrix(x, "x").astype(float)
     kernel = _matrix(kernel, "kernel").astype(float)
     stride = check_int(stride, "stride", 1)
@@ -191,11 +193,8 @@ def show_conv_step(x, kernel, row: int, col: int, stride: int = 1, padding=0,
     p = check_int(padding, "padding", 0, rule="show_conv_step draws P zeros on every side")
     padded = np.pad(x, p)
     f_h, f_w = kernel.shape
-    o_h = (padded.shape[0] - f_h) // stride + 1
-    o_w = (padded.shape[1] - f_w) // stride + 1
-    if o_h < 1 or o_w < 1:
-        raise ValueError(f"kernel {kernel.shape} is larger than the padded input "
-                         f"{padded.shape}; it must fit at least once")
+    o_h, o_w = conv_output_size(x.shape[0], f_h, stride, p), conv_output_size(x.shape[1], f_w,
+                                                                              stride, p)
     row = check_int(row, "row", 0)
     col = check_int(col, "col", 0)
     if row >= o_h or col >= o_w:
@@ -210,7 +209,6 @@ def show_conv_step(x, kernel, row: int, col: int, stride: int = 1, padding=0,
     done = np.arange(feature_map.size).reshape(feature_map.shape) <= row * o_w + col
     shown[done] = feature_map[done]
 
-    plt = _pyplot()
     fig, axes = plt.subplots(1, 4, figsize=(9.6, 2.9), layout="constrained")
     in_title = f"input, window at ({top_row}, {left_col})"
     if p:
@@ -274,6 +272,8 @@ def show_feature_maps(maps, titles: Sequence[str] | None = None, ncols: int | No
                       show_values: bool | None = None, max_maps: int = 32) -> Plot:
     """A row (or grid) of feature maps, each with its title.
 
+    Taught in lesson 01, section 4; used again in lessons 03 and 05.
+
     maps: a list of 2-D arrays, or one array (H, W, C) / (1, H, W, C), channels-last as Keras
     returns it (one panel per channel). Signed maps get a diverging colour map centred on
     zero. Numbers are written in small maps (at most 8x8).
@@ -297,7 +297,6 @@ def show_feature_maps(maps, titles: Sequence[str] | None = None, ncols: int | No
     nrows, ncols = _grid(len(arrays), ncols)
     biggest = max(max(a.shape) for a in arrays)
     panel = 1.9 if biggest <= 8 else 1.6
-    plt = _pyplot()
     fig, axes = plt.subplots(nrows, ncols, figsize=(min(panel * ncols, 10.0),
                                                     min(panel * nrows, 10.0) + 0.3),
                              layout="constrained", squeeze=False)
@@ -324,6 +323,8 @@ def show_feature_maps(maps, titles: Sequence[str] | None = None, ncols: int | No
 def show_usage_counts(counts, ax=None, title: str = "times each pixel is used") -> Plot:
     """Per-pixel usage counts as a heat map with the count in each cell and a colour bar.
 
+    Taught in lesson 01, sections 6 and 7.
+
     counts: (H, W) non-negative ints, e.g. ``usage_counts((5, 5), 3, padding=1)``. Zero
     (a pixel no window reaches) is the darkest colour of ``cividis``.
 
@@ -337,7 +338,6 @@ def show_usage_counts(counts, ax=None, title: str = "times each pixel is used") 
         raise ValueError("counts must hold whole numbers >= 0 (how many windows use each "
                          f"pixel); got values from {array.min()} to {array.max()}")
     array = array.astype(int)
-    from matplotlib.ticker import MaxNLocator
 
     plot = show_matrix(array, ax=ax, title=title, cmap=COUNT_CMAP, vmin=0,
                        vmax=max(int(array.max()), 1), xlabel="input column",
@@ -366,6 +366,8 @@ def show_kernels(kernel, max_in: int = 4, max_out: int = 16, show_values: bool |
                  title: str | None = None) -> Plot:
     """The kernels of a layer: one panel per (input channel, filter) pair.
 
+    Taught in lesson 05, section 9 (the learned kernels).
+
     kernel: Keras's Conv2D layout (kh, kw, in, out), e.g. ``layer.get_weights()[0]`` or
     ``layer.kernel``, or the Conv2D layer itself (its name goes in the title); a 2-D array
     is one kernel. Rows are input channels, columns are filters (output channels). One
@@ -384,7 +386,6 @@ def show_kernels(kernel, max_in: int = 4, max_out: int = 16, show_values: bool |
     limit = float(np.abs(array[:, :, :rows, :cols]).max()) or 1.0
     if show_values is None:
         show_values = max(f_h, f_w) <= 3 and rows * cols <= 8
-    plt = _pyplot()
     panel = 1.0 if max(f_h, f_w) <= 5 else 1.3
     fig, axes = plt.subplots(rows, cols, figsize=(min(panel * cols + 0.8, 10.0),
                                                   min(panel * rows + 0.6, 8.0)),
@@ -409,7 +410,6 @@ def show_kernels(kernel, max_in: int = 4, max_out: int = 16, show_values: bool |
 
 
 def _history_frame(history):
-    import pandas as pd
 
     if isinstance(history, pd.DataFrame):
         frame = history.copy()
@@ -427,6 +427,8 @@ def _history_frame(history):
 def plot_history(history, metrics: Sequence[str] | None = None) -> Plot:
     """Training curves from ``model.fit``'s History: one panel per metric, training
     (solid) and validation (dashed) per epoch.
+
+    Taught in lesson 05, section 5 (training curves).
 
     history: a Keras ``History``, its ``history.history`` dict, or
     ``pd.DataFrame(history.history)``. ``metrics``: the base names to draw (default: every
@@ -449,7 +451,6 @@ def plot_history(history, metrics: Sequence[str] | None = None) -> Plot:
                              f"{list(frame.columns)}")
     if not metrics:
         raise ValueError(f"no metric to draw: the history has {list(frame.columns)}")
-    plt = _pyplot()
     fig, axes = plt.subplots(1, len(metrics), figsize=(3.6 * len(metrics), 2.8),
                              layout="constrained", squeeze=False)
     axes = axes[0]
@@ -485,6 +486,8 @@ def show_digits(images, labels=None, predictions=None, ncols: int = 10, max_imag
                 title: str | None = None) -> Plot:
     """A grid of digits with their labels, and predictions if given.
 
+    Taught in lesson 05, sections 1 and 6.
+
     images: (N, 28, 28) or (N, 28, 28, 1), any scale (0-255 or 0-1). labels and predictions:
     (N,) class numbers, or (N, 10) one-hot labels / predicted probabilities (their argmax is
     used). With predictions, each title is the predicted class; a wrong one reads
@@ -507,7 +510,6 @@ def show_digits(images, labels=None, predictions=None, ncols: int = 10, max_imag
     true = _labels(labels, "labels", count)
     predicted = _labels(predictions, "predictions", count)
     nrows, ncols = _grid(count, ncols, max_cols=ncols)
-    plt = _pyplot()
     fig, axes = plt.subplots(nrows, ncols, figsize=(0.85 * ncols, 0.95 * nrows + 0.3),
                              squeeze=False)
     for index, ax in enumerate(axes.flat):
@@ -534,6 +536,8 @@ def show_digits(images, labels=None, predictions=None, ncols: int = 10, max_imag
 def show_rgb_channels(image, titles: Sequence[str] = ("red", "green", "blue")) -> Plot:
     """A colour image and its three channels side by side.
 
+    Taught in lesson 02, section 1.
+
     image: (H, W, 3), channels-last, uint8 0-255 or float 0-1. Each channel is drawn in grey
     (bright = much of that colour), with a shared 0-255 (or 0-1) scale.
 
@@ -546,7 +550,6 @@ def show_rgb_channels(image, titles: Sequence[str] = ("red", "green", "blue")) -
     if array.shape[-1] != 3:
         raise ValueError(f"image must have 3 channels last (H, W, 3); got shape {array.shape}")
     top = 255 if array.max() > 1 else 1
-    plt = _pyplot()
     fig, axes = plt.subplots(1, 4, figsize=(7.2, 2.1), layout="constrained")
     axes[0].imshow(np.clip(array, 0, top).astype(np.uint8 if top == 255 else float),
                    interpolation="nearest")

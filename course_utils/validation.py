@@ -1,43 +1,39 @@
-"""The input checks every course function shares.
+"""The generic input checks every course function shares, and how to describe a value.
 
 A learner with nobody to ask needs an error that says what went wrong in their own terms, so
 every check raises a ``ValueError`` or ``TypeError`` whose message names the argument, shows
 the value it received and states the rule, before any computation starts::
 
-    kernel has 3 input channels but x has 1; a Conv2D kernel is (kh, kw, in, out)
+    stride must be an int >= 1, got 0; S = 0 would never move the window
 
-Building blocks (usable by any module): :func:`check_array`, :func:`check_int`,
-:func:`check_pair`, :func:`check_choice`, :func:`check_padding`, :func:`check_images`.
-One call per operation in ``ops`` checks and prepares all of its arguments:
-:func:`check_conv2d_inputs`, :func:`check_conv2d_transpose_inputs`,
-:func:`check_pool2d_inputs`, :func:`check_window_inputs`.
+This module is the bottom of the package: it imports nothing from ``course_utils``.
+``arithmetic`` and ``prepare`` build the convolution-specific checks on these.
 
 Notation: N input size, F kernel (window) size, S stride, P padding, O output size.
 """
 
 from __future__ import annotations
 
+import inspect
 import numbers
-from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any
 
 import numpy as np
 
 __all__ = [
+    "describe",
+    "short_repr",
+    "is_keras_model",
+    "is_tensor",
     "check_array",
     "check_int",
     "check_pair",
     "check_choice",
     "check_padding",
     "check_images",
-    "check_window_inputs",
-    "check_conv2d_inputs",
-    "check_conv2d_transpose_inputs",
-    "check_pool2d_inputs",
-    "check_conv_matrix_inputs",
-    "WindowInputs",
-    "ConvInputs",
-    "ConvTransposeInputs",
+    "check_input_shape",
+    "IMAGE_LAYOUTS",
+    "PADDING_RULE",
 ]
 
 IMAGE_LAYOUTS = "(H, W) for one channel, (H, W, C) for one image, (N, H, W, C) for a batch"
@@ -46,25 +42,110 @@ PADDING_RULE = (
     "an int P >= 0 (P zeros on every side), a pair (P_h, P_w), "
     "or ((top, bottom), (left, right))"
 )
-CONV2D_KERNEL = "a Conv2D kernel is (kh, kw, in, out), as layer.get_weights()[0] holds it"
-TRANSPOSE_KERNEL = (
-    "a Conv2DTranspose kernel is (kh, kw, out, in), as layer.get_weights()[0] holds it"
-)
+_MAX_REPR = 60
 
 
-def _describe(value) -> str:
-    """A short text for a received value: arrays by shape and dtype, other values by repr."""
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape} and dtype {value.dtype}"
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+def short_repr(value: Any, limit: int = _MAX_REPR) -> str:
+    """``repr(value)`` on one line, cut to ``limit`` characters; never raises.
+
+    Error messages and exercise feedback quote values with it (lessons 01-07).
+
+    Error messages and exercise feedback (every lesson) quote values with it.
+
+    >>> short_repr(list(range(30)), 20)
+    '[0, 1, 2, 3, 4, 5...'
+    """
+    try:
+        with np.printoptions(threshold=8, edgeitems=2):
+            text = repr(value)
+    except Exception:  # a repr that fails is still something we must describe
+        text = f"<{type(value).__name__}>"
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _type_module(value: Any) -> str:
+    return type(value).__module__ or ""
+
+
+def is_keras_model(value: Any) -> bool:
+    """True for a Keras model (or layer stack) object, without importing Keras.
+
+    Taught in lesson 05 (exercise q7 receives models and functions that build them).
+
+    >>> is_keras_model([1, 2])
+    False
+    """
+    return _type_module(value).startswith(("keras", "tf_keras")) and hasattr(value, "layers")
+
+
+def is_tensor(value: Any) -> bool:
+    """True for a TensorFlow tensor or variable, without importing TensorFlow.
+
+    Used wherever a lesson lets the learner pass ``tf.nn.conv2d``'s result (lessons 01-07).
+
+    >>> is_tensor(np.zeros(3))
+    False
+    """
+    return _type_module(value).startswith("tensorflow") and hasattr(value, "shape")
+
+
+def describe(value: Any) -> str:
+    """A short phrase for what ``value`` is, for error and feedback messages; never raises.
+
+    Used by every error message of the course and by the exercises' feedback (lesson 01 on).
+
+    >>> describe(None)
+    'None'
+    >>> describe([1, 2, 3])
+    'a list of 3 items [1, 2, 3]'
+    >>> describe(np.zeros((2, 3)))
+    'a NumPy array of shape (2, 3) (dtype float64)'
+    >>> describe("15")
+    "a string '15'"
+    >>> describe(1.5)
+    'the number 1.5'
+    """
+    try:
+        if value is None:
+            return "None"
+        if isinstance(value, bool | np.bool_):
+            return f"the boolean {value}"
+        if isinstance(value, str):
+            return f"a string {short_repr(value)}"
+        if isinstance(value, numbers.Number):  # NumPy scalars as plain numbers: 2.5, not
+            plain = value.item() if isinstance(value, np.generic) else value  # np.float32(2.5)
+            return f"the number {short_repr(plain)}"
+        if isinstance(value, np.ndarray):
+            return f"a NumPy array of shape {value.shape} (dtype {value.dtype})"
+        if is_keras_model(value):
+            return f"a Keras model ({type(value).__name__} named {getattr(value, 'name', '?')!r})"
+        if is_tensor(value):
+            return f"a TensorFlow tensor of shape {tuple(value.shape)}"
+        if _type_module(value).startswith("keras"):
+            return f"a Keras object ({type(value).__name__})"
+        if isinstance(value, list | tuple | set | dict):
+            kind = type(value).__name__
+            article = "an" if kind[0] in "aeiou" else "a"
+            text = f"{article} {kind} of {len(value)} item{'s' if len(value) != 1 else ''}"
+            shown = short_repr(value)
+            return f"{text} {shown}" if len(shown) <= 30 else text
+        if inspect.isclass(value):
+            return f"the class {value.__name__}"
+        if callable(value):
+            return f"the function {getattr(value, '__name__', short_repr(value))}"
+        return f"a {type(value).__name__} object"
+    except Exception:
+        return f"a {type(value).__name__} object"
 
 
 def check_array(value, name: str, ndims=None, layout: str = "") -> np.ndarray:
     """``value`` as a NumPy array of finite real numbers, with a rank in ``ndims``.
 
+    Behind every array argument of the helpers of lessons 01-07.
+
     Lists and integer arrays are accepted (they are not copied unless needed); strings,
-    objects, complex numbers, NaN and infinity are refused.
+    objects, complex numbers, NaN and infinity are refused. Used by every lesson's helpers.
 
     >>> check_array([[1, 2], [3, 4]], "x").shape
     (2, 2)
@@ -82,7 +163,7 @@ def check_array(value, name: str, ndims=None, layout: str = "") -> np.ndarray:
     if array.dtype.kind not in "biuf":
         kind = {"U": "strings", "S": "bytes", "O": "Python objects", "c": "complex numbers"}
         raise TypeError(
-            f"{name} must hold real numbers, got {_describe(value) if array.ndim else repr(value)}"
+            f"{name} must hold real numbers, got {describe(value) if array.ndim else repr(value)}"
             f" ({kind.get(array.dtype.kind, 'dtype ' + str(array.dtype))}); "
             f"convert it first, e.g. np.asarray({name}, dtype=float)"
         )
@@ -103,6 +184,8 @@ def check_array(value, name: str, ndims=None, layout: str = "") -> np.ndarray:
 def check_int(value, name: str, minimum: int = 1, rule: str = "") -> int:
     """``value`` as a Python int that is at least ``minimum``.
 
+    Used for every size, stride and count the lessons pass (lesson 01 on).
+
     >>> check_int(2, "stride")
     2
     >>> check_int(0, "stride", rule="S = 0 would never move the window")
@@ -112,7 +195,7 @@ def check_int(value, name: str, minimum: int = 1, rule: str = "") -> int:
     if type(value) is not int and (  # the common case first: checks run on every call
         isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral)
     ):
-        raise TypeError(f"{name} must be an int >= {minimum}, got {_describe(value)}")
+        raise TypeError(f"{name} must be an int >= {minimum}, got {describe(value)}")
     if value < minimum:
         raise ValueError(
             f"{name} must be an int >= {minimum}, got {value}" + (f"; {rule}" if rule else "")
@@ -123,6 +206,8 @@ def check_int(value, name: str, minimum: int = 1, rule: str = "") -> int:
 def check_pair(value, name: str, minimum: int = 1, rule: str = "") -> tuple[int, int]:
     """``value`` (an int, or a pair for height and width) as a pair of ints >= ``minimum``.
 
+    Keras accepts ``kernel_size=3`` and ``kernel_size=(3, 5)``; so does the course (lesson 01).
+
     >>> check_pair(3, "kernel_size")
     (3, 3)
     >>> check_pair((1, 2), "stride")
@@ -132,7 +217,7 @@ def check_pair(value, name: str, minimum: int = 1, rule: str = "") -> tuple[int,
         if len(value) != 2:
             raise ValueError(
                 f"{name} must be an int or a pair (height, width) of ints >= {minimum}, "
-                f"got {_describe(value)}"
+                f"got {describe(value)}"
             )
         return tuple(check_int(v, name, minimum, rule) for v in value)
     number = check_int(value, name, minimum, rule)
@@ -142,13 +227,15 @@ def check_pair(value, name: str, minimum: int = 1, rule: str = "") -> tuple[int,
 def check_choice(value, name: str, choices) -> str:
     """``value`` as one of the strings ``choices`` (case-insensitive, returned in lower case).
 
+    Used for ``padding`` (lesson 01) and pooling's ``mode`` (lesson 03).
+
     >>> check_choice("MAX", "mode", ("max", "average"))
     'max'
     """
     if isinstance(value, str) and value.lower() in choices:
         return value.lower()
     listed = ", ".join(repr(c) for c in choices)
-    raise ValueError(f"{name} must be one of {listed}; got {_describe(value)}")
+    raise ValueError(f"{name} must be one of {listed}; got {describe(value)}")
 
 
 def check_padding(padding, name: str = "padding", numeric: bool = True):
@@ -156,6 +243,7 @@ def check_padding(padding, name: str = "padding", numeric: bool = True):
 
     The numeric forms follow ``keras.layers.ZeroPadding2D``: an int P, a pair (P_h, P_w), or
     ((top, bottom), (left, right)). ``numeric=False`` allows only the two strings (pooling).
+    Taught in lesson 01, section 7 (what the zeros do: ``arithmetic.explicit_padding``).
 
     >>> check_padding("SAME")
     'same'
@@ -170,7 +258,7 @@ def check_padding(padding, name: str = "padding", numeric: bool = True):
     if not numeric:
         raise ValueError(
             f"{name} must be 'valid' or 'same' (Keras's pooling layers have no numeric "
-            f"padding); got {_describe(padding)}"
+            f"padding); got {describe(padding)}"
         )
     rule = "padding adds zeros, so it cannot be negative"
     if isinstance(padding, tuple | list) and len(padding) == 2:
@@ -181,11 +269,13 @@ def check_padding(padding, name: str = "padding", numeric: bool = True):
     if isinstance(padding, numbers.Integral) and not isinstance(padding, bool | np.bool_):
         p = check_int(padding, name, 0, rule)
         return (p, p), (p, p)
-    raise ValueError(f"{name}: got {_describe(padding)}; {PADDING_RULE}")
+    raise ValueError(f"{name}: got {describe(padding)}; {PADDING_RULE}")
 
 
 def check_images(x, name: str = "x") -> tuple[np.ndarray, int]:
     """``x`` as a batch (N, H, W, C), and the rank it came with (2, 3 or 4).
+
+    Every operation of the course takes one channel, one image or a batch (lessons 01-02).
 
     >>> batch, ndim = check_images(np.zeros((4, 4)))
     >>> batch.shape, ndim
@@ -201,282 +291,21 @@ def check_images(x, name: str = "x") -> tuple[np.ndarray, int]:
     return array, 4
 
 
-def _restorer(ndim: int) -> Callable[[np.ndarray], np.ndarray]:
-    """A function that gives a (N, H, W, C) result back the rank of the input it came from.
+def check_input_shape(input_shape, name: str = "input_shape") -> tuple[int, int, int]:
+    """An (H, W) or (H, W, C) shape, without the batch axis, as (H, W, C).
 
-    (H, W) inputs give (H', W') results when there is one output channel, (H', W', C')
-    otherwise; (H, W, C) inputs give (H', W', C'); batches stay batches.
-    """
+    Shapes are how lessons 01-07 predict sizes and counts before Keras prints them.
 
-    def restore(result: np.ndarray) -> np.ndarray:
-        if ndim == 4:
-            return result
-        if ndim == 2 and result.shape[-1] == 1:
-            return result[0, :, :, 0]
-        return result[0]
-
-    return restore
-
-
-_FLOAT32 = np.dtype(np.float32)
-
-
-def _float_dtype(dtype, *arrays: np.ndarray):
-    """The dtype a computation runs in: ``dtype`` if given, else float32 when every input fits
-    in float32 (as Keras's float32 weights do), else float64."""
-    if dtype is not None:
-        return np.dtype(dtype)
-    if all(a.dtype == _FLOAT32 for a in arrays):  # Keras's case, and a quick answer
-        return _FLOAT32
-    return np.result_type(*(a.dtype for a in arrays), np.float32)
-
-
-def _resolve_padding(padding, size, window, stride):
-    """Explicit ((top, bottom), (left, right)) zeros for 'valid', 'same' or explicit padding."""
-    if padding == "valid":
-        return (0, 0), (0, 0)
-    if padding == "same":
-        from .arithmetic import same_padding  # arithmetic imports this module at load time
-
-        return tuple(same_padding(n, f, s) for n, f, s in zip(size, window, stride, strict=True))
-    return padding
-
-
-def _check_fits(size, window, pads, window_name: str, padding) -> None:
-    """The window must fit inside the padded input: F <= N + P_before + P_after."""
-    (top, bottom), (left, right) = pads
-    padded = size[0] + top + bottom, size[1] + left + right
-    if window[0] > padded[0] or window[1] > padded[1]:
-        raise ValueError(
-            f"{window_name} is {window[0]}x{window[1]} but the input is {size[0]}x{size[1]} "
-            f"({padded[0]}x{padded[1]} after padding={padding!r}); the window must fit inside "
-            f"the padded input: F <= N + 2P, so O = floor((N + 2P - F) / S) + 1 >= 1"
-        )
-
-
-class WindowInputs(NamedTuple):
-    """Checked arguments of a sliding-window operation (im2col, pooling)."""
-
-    x: np.ndarray  # (N, H, W, C)
-    window: tuple[int, int]  # (F_h, F_w)
-    stride: tuple[int, int]  # (S_h, S_w)
-    padding: tuple[tuple[int, int], tuple[int, int]]  # ((top, bottom), (left, right)) zeros
-    restore: Callable[[np.ndarray], np.ndarray]  # gives a (N, H', W', C') result x's rank
-
-
-def _check_windows(images, ndim, window, stride, padding, window_name, numeric_padding, dtype):
-    """The shared part of every sliding-window check, on an already checked (N, H, W, C) batch."""
-    window = check_pair(window, window_name, 1)
-    stride = check_pair(stride, "stride", 1, "S = 0 would never move the window")
-    padding_spec = check_padding(padding, numeric=numeric_padding)
-    size = images.shape[1:3]
-    pads = _resolve_padding(padding_spec, size, window, stride)
-    _check_fits(size, window, pads, window_name, padding)
-    return WindowInputs(images.astype(dtype, copy=False), window, stride, pads, _restorer(ndim))
-
-
-def check_window_inputs(x, window, stride=1, padding="valid", *, window_name="kernel_size",
-                        numeric_padding=True, dtype=None) -> WindowInputs:
-    """Check and prepare the arguments of a sliding-window operation on ``x``.
-
-    ``x`` is (H, W), (H, W, C) or (N, H, W, C) and comes back as a float (N, H, W, C) array
-    (``dtype``; default float32 if ``x`` fits in it, else float64).
-
-    >>> checked = check_window_inputs(np.zeros((5, 5)), 3, padding="same")
-    >>> checked.x.shape, checked.window, checked.padding
-    ((1, 5, 5, 1), (3, 3), ((1, 1), (1, 1)))
-    """
-    images, ndim = check_images(x)
-    return _check_windows(images, ndim, window, stride, padding, window_name, numeric_padding,
-                          _float_dtype(dtype, images))
-
-
-def _check_kernel(kernel, depth: int, layout: str, in_axis: int) -> np.ndarray:
-    """A 4-D kernel whose input-channel axis ``in_axis`` matches ``depth``.
-
-    A 2-D (kh, kw) kernel is accepted for a one-channel input and means one filter.
-    """
-    kernel = check_array(kernel, "kernel", (2, 3, 4), f"(kh, kw) for one channel, or 4-D; "
-                         f"{layout}")
-    if kernel.ndim == 3:
-        fix = "kernel[..., np.newaxis]" if in_axis == 2 else "kernel[:, :, np.newaxis, :]"
-        raise ValueError(
-            f"kernel has shape {kernel.shape}, which is 3-D; {layout}: for one filter add "
-            f"its axis, e.g. {fix}"
-        )
-    if 0 in kernel.shape:
-        raise ValueError(f"kernel is empty (shape {kernel.shape}); every axis needs a length >= 1")
-    if kernel.ndim == 2:
-        if depth != 1:
-            raise ValueError(
-                f"kernel is 2-D {kernel.shape}, which fits a one-channel input, but x has "
-                f"{depth} channels; {layout}"
-            )
-        return kernel[:, :, np.newaxis, np.newaxis]
-    if kernel.shape[in_axis] != depth:
-        raise ValueError(
-            f"kernel has {kernel.shape[in_axis]} input channels but x has {depth}; {layout}. "
-            f"kernel.shape is {kernel.shape}; x's channels are its last axis (a stack of "
-            "one-channel images (N, H, W) needs one added: x[..., np.newaxis])"
-        )
-    return kernel
-
-
-def _check_bias(bias, filters: int) -> np.ndarray:
-    """``bias`` as a (C_out,) array: None means zeros, a single number is used for every filter."""
-    if bias is None:
-        return np.zeros(filters)
-    bias = check_array(bias, "bias")
-    if bias.ndim == 0:
-        return np.full(filters, bias, dtype=np.result_type(bias, np.float32))
-    if bias.shape != (filters,):
-        raise ValueError(
-            f"bias has shape {bias.shape} but the kernel has {filters} filters; a bias holds one "
-            f"number per filter: shape (C_out,) = ({filters},)"
-        )
-    return bias
-
-
-class ConvInputs(NamedTuple):
-    """Checked arguments of a convolution (see :func:`check_conv2d_inputs`)."""
-
-    x: np.ndarray  # (N, H, W, C_in)
-    kernel: np.ndarray  # (F_h, F_w, C_in, C_out)
-    bias: np.ndarray  # (C_out,)
-    stride: tuple[int, int]  # (S_h, S_w)
-    padding: tuple[tuple[int, int], tuple[int, int]]  # ((top, bottom), (left, right)) zeros
-    restore: Callable[[np.ndarray], np.ndarray]  # gives a (N, O_h, O_w, C_out) result x's rank
-
-
-def check_conv2d_inputs(x, kernel, bias=None, stride=1, padding="valid", *,
-                        dtype=None) -> ConvInputs:
-    """Check and prepare the arguments of a convolution, before any computation.
-
-    Returns ``x`` as (N, H, W, C_in), ``kernel`` as (F_h, F_w, C_in, C_out) (a 2-D kernel
-    becomes one filter), ``bias`` as (C_out,), ``stride`` as (S_h, S_w), ``padding`` as the
-    zeros to add ((top, bottom), (left, right)), and ``restore``. Arrays are converted to
-    ``dtype`` (default: float32 if x and kernel fit in it, else float64).
-
-    >>> checked = check_conv2d_inputs(np.ones((4, 4)), np.ones((3, 3)), padding="same")
-    >>> checked.x.shape, checked.kernel.shape, checked.padding
-    ((1, 4, 4, 1), (3, 3, 1, 1), ((1, 1), (1, 1)))
-    >>> check_conv2d_inputs(np.ones((4, 4)), np.ones((3, 3, 3, 8)))  # doctest: +ELLIPSIS
+    >>> check_input_shape((28, 28))
+    (28, 28, 1)
+    >>> check_input_shape((None, 28, 28, 1))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    ValueError: kernel has 3 input channels but x has 1; a Conv2D kernel is (kh, kw, in, out), ...
-    """
-    images, ndim = check_images(x)
-    kernel = _check_kernel(kernel, images.shape[3], CONV2D_KERNEL, in_axis=2)
-    bias = _check_bias(bias, kernel.shape[3])
-    dtype = _float_dtype(dtype, images, kernel)
-    checked = _check_windows(images, ndim, kernel.shape[:2], stride, padding, "kernel", True, dtype)
-    return ConvInputs(checked.x, kernel.astype(dtype, copy=False), bias.astype(dtype, copy=False),
-                      checked.stride, checked.padding, checked.restore)
-
-
-class ConvTransposeInputs(NamedTuple):
-    """Checked arguments of a transposed convolution (see :func:`check_conv2d_transpose_inputs`)."""
-
-    x: np.ndarray  # (N, H, W, C_in)
-    kernel: np.ndarray  # (F_h, F_w, C_out, C_in), Keras's Conv2DTranspose layout
-    bias: np.ndarray  # (C_out,)
-    stride: tuple[int, int]  # (S_h, S_w)
-    crop: tuple[int, int]  # rows cut at the top, columns cut at the left
-    output_size: tuple[int, int]  # (O_h, O_w)
-    restore: Callable[[np.ndarray], np.ndarray]
-
-
-def check_conv2d_transpose_inputs(x, kernel, bias=None, stride=1, padding="valid",
-                                  output_padding=None, *, dtype=None) -> ConvTransposeInputs:
-    """Check and prepare the arguments of a transposed convolution, before any computation.
-
-    ``kernel`` is (F_h, F_w, C_out, C_in), Keras's Conv2DTranspose layout. Returns the
-    output size Keras gives and how much of the full scatter result is cut at the top and
-    left (see :func:`course_utils.conv_transpose_output_size`).
-
-    >>> checked = check_conv2d_transpose_inputs(np.ones((4, 4)), np.ones((3, 3)))
-    >>> checked.output_size, checked.crop
-    ((6, 6), (0, 0))
-    >>> check_conv2d_transpose_inputs(np.ones((4, 4)), np.ones((3, 3)), stride=2,
-    ...                               output_padding=2)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ValueError: output_padding must be smaller than stride, got output_padding=2 with stride 2; ...
-    """
-    from .arithmetic import conv_transpose_output_size, same_padding
-
-    images, ndim = check_images(x)
-    kernel = _check_kernel(kernel, images.shape[3], TRANSPOSE_KERNEL, in_axis=3)
-    bias = _check_bias(bias, kernel.shape[2])
-    stride = check_pair(stride, "stride", 1, "S = 0 would never move the window")
-    padding_spec = check_padding(padding)
-    if output_padding is not None:
-        output_padding = check_pair(output_padding, "output_padding", 0,
-                                    "output_padding adds rows and columns, it cannot remove them")
-    sizes, crops = [], []
-    for axis in range(2):
-        n, f, s = images.shape[1 + axis], kernel.shape[axis], stride[axis]
-        op = None if output_padding is None else output_padding[axis]
-        pad = padding_spec if isinstance(padding_spec, str) else padding_spec[axis]
-        o = conv_transpose_output_size(n, f, s, pad, op)
-        if padding_spec == "same":  # the transpose of the 'same' convolution of O pixels
-            crops.append(same_padding(o, f, s)[0])
-        else:
-            crops.append(0 if pad == "valid" else pad[0])
-        sizes.append(o)
-    dtype = _float_dtype(dtype, images, kernel)
-    return ConvTransposeInputs(images.astype(dtype, copy=False), kernel.astype(dtype, copy=False),
-                               bias.astype(dtype, copy=False), stride, tuple(crops),
-                               tuple(sizes), _restorer(ndim))
-
-
-def check_pool2d_inputs(x, pool_size=2, stride=None, padding="valid", mode="max", *,
-                        dtype=None) -> tuple[WindowInputs, str]:
-    """Check and prepare the arguments of pooling; ``stride=None`` means ``pool_size``.
-
-    >>> checked, mode = check_pool2d_inputs(np.ones((4, 4)), 2, mode="average")
-    >>> checked.window, checked.stride, mode
-    ((2, 2), (2, 2), 'average')
-    >>> check_pool2d_inputs(np.ones((4, 4)), 2, mode="min")
-    Traceback (most recent call last):
-    ValueError: mode must be one of 'max', 'average'; got 'min'
-    """
-    pool_size = check_pair(pool_size, "pool_size", 1)
-    mode = check_choice(mode, "mode", ("max", "average"))
-    checked = check_window_inputs(x, pool_size, pool_size if stride is None else stride, padding,
-                                  window_name="pool_size", numeric_padding=False, dtype=dtype)
-    return checked, mode
-
-
-# check_conv_matrix_inputs refuses matrices with more entries than this (400 MB of float64).
-MAX_MATRIX_ENTRIES = 50_000_000
-
-
-def check_conv_matrix_inputs(input_shape, kernel, stride=1, padding="valid"):
-    """Check the arguments of ``conv_matrix``; refuse a matrix too large to build.
-
-    Returns a zero batch of ``input_shape`` (1, H, W, C_in), the float64 kernel
-    (F_h, F_w, C_in, C_out), the stride, the zeros ((top, bottom), (left, right)) and the
-    output size (O_h, O_w).
-
-    >>> x, kernel, stride, padding, output_size = check_conv_matrix_inputs((4, 4), np.ones((3, 3)))
-    >>> x.shape, kernel.shape, output_size
-    ((1, 4, 4, 1), (3, 3, 1, 1), (2, 2))
+    ValueError: input_shape must be (H, W) or (H, W, C), got a tuple of 4 items ...
     """
     if not isinstance(input_shape, tuple | list) or len(input_shape) not in (2, 3):
         raise ValueError(
-            f"input_shape must be (H, W) or (H, W, C_in), got {_describe(input_shape)}; "
-            "leave out the batch axis"
+            f"{name} must be (H, W) or (H, W, C), got {describe(input_shape)}; for a batch, "
+            "leave out N (x.shape[1:])"
         )
-    sizes = tuple(check_int(size, "input_shape", 1) for size in input_shape)
-    checked = check_conv2d_inputs(np.zeros(sizes), kernel, None, stride, padding, dtype=float)
-    (_, h, w, c_in), (f_h, f_w, _, c_out) = checked.x.shape, checked.kernel.shape
-    (top, bottom), (left, right) = checked.padding
-    (s_h, s_w) = checked.stride
-    o_h, o_w = (h + top + bottom - f_h) // s_h + 1, (w + left + right - f_w) // s_w + 1
-    entries = o_h * o_w * c_out * h * w * c_in
-    if entries > MAX_MATRIX_ENTRIES:
-        raise ValueError(
-            f"conv_matrix for input_shape {sizes} and {c_out} filters would have "
-            f"{o_h * o_w * c_out:,} x {h * w * c_in:,} = {entries:,} entries (more than "
-            f"{MAX_MATRIX_ENTRIES:,}); it is meant for small examples: use conv2d for large ones"
-        )
-    return checked.x, checked.kernel, checked.stride, checked.padding, (o_h, o_w)
+    sizes = tuple(check_int(size, name, 1) for size in input_shape)
+    return sizes if len(sizes) == 3 else (*sizes, 1)

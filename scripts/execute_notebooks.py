@@ -1,6 +1,7 @@
 """Re-run notebooks in place, top to bottom, each in a fresh kernel, the way nbval checks them.
 
-    python scripts/execute_notebooks.py notebooks/*.ipynb      (what `make execute` runs)
+    python -m scripts.execute_notebooks notebooks/*.ipynb   (what `make execute` runs, from the
+                                                             repository root)
 
 Each notebook runs with its own folder as the working directory (as under nbval) in the kernel
 of the Python running this script, and is written back with its new outputs. Execution
@@ -19,9 +20,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-# The kernel inherits this environment, exactly as under pytest (see tests/conftest.py).
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from harness_env import apply_test_environment  # noqa: E402
+from .harness_env import apply_test_environment
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 

@@ -12,7 +12,6 @@ import re
 import socket
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 MAX_BYTES = 1_000_000
 IGNORE_OUTPUT_TAG = "nbval-ignore-output"
 RAISES_TAGS = {"raises-exception", "nbval-raises-exception"}

@@ -10,23 +10,24 @@ from PIL import Image
 
 from course_utils import animations
 from course_utils.animations import (
-    CONV_EXAMPLE_X,
     CONV_GIF,
+    FIGURES_FOLDER,
     MAX_GIF_BYTES,
-    TRANSPOSED_EXAMPLE_KERNEL,
-    TRANSPOSED_EXAMPLE_X,
     TRANSPOSED_GIF,
     convolution_steps,
-    figure_markdown,
-    figure_url,
     make_gifs,
+    show_gif,
     transposed_convolution_steps,
 )
-from course_utils.colab import REPO_SLUG
-from course_utils.data import LESSON01_KERNEL
+from course_utils.data import (
+    CONV_EXAMPLE_X,
+    LESSON01_KERNEL,
+    TRANSPOSED_EXAMPLE_KERNEL,
+    TRANSPOSED_EXAMPLE_X,
+)
+from scripts.paths import PACKAGE_DIR, REPO_ROOT
 
-REPO = Path(__file__).resolve().parents[1]
-FIGURES = REPO / "notebooks" / "figures"
+FIGURES = PACKAGE_DIR / "figures"
 FRAMES = {CONV_GIF: 9, TRANSPOSED_GIF: 5}  # 3x3 output cells; empty output + 2x2 inputs
 
 
@@ -118,31 +119,34 @@ def test_transposed_steps_match_keras():
         assert added.sum() == value * TRANSPOSED_EXAMPLE_KERNEL.sum()
 
 
-def test_markdown_points_at_the_committed_file():
-    url = figure_url(CONV_GIF)
-    assert url.startswith(f"https://raw.githubusercontent.com/{REPO_SLUG}/")
-    assert url.endswith("/notebooks/figures/conv_stride_padding.gif")
-    line = figure_markdown(TRANSPOSED_GIF, "Transposed convolution, step by step")
-    assert line == f"![Transposed convolution, step by step]({figure_url(TRANSPOSED_GIF)})"
+def test_show_gif_shows_the_committed_file_and_refuses_others():
+    assert FIGURES_FOLDER.resolve() == FIGURES.resolve()
+    for name in (CONV_GIF, TRANSPOSED_GIF):
+        image = show_gif(name)
+        assert image.format == "gif" and image.data == (FIGURES / name).read_bytes()
+    with pytest.raises(ValueError, match="name must be one of"):
+        show_gif("missing.gif")
 
 
 def test_make_target_and_command_line(monkeypatch, tmp_path, capsys):
-    makefile = (REPO / "Makefile").read_text()
-    assert "-m course_utils.animations notebooks/figures" in makefile
+    makefile = (REPO_ROOT / "Makefile").read_text()
+    assert "$(BIN)/python -m course_utils.animations\n" in makefile
     written = []
 
     def fake_make_gifs(folder):  # the drawing itself is tested above; this is the CLI
         written.append(folder)
-        path = Path(folder) / CONV_GIF
+        path = Path(folder or tmp_path) / CONV_GIF
         path.write_bytes(b"GIF89a")
         return [path]
 
     monkeypatch.setattr(animations, "make_gifs", fake_make_gifs)
     animations.main(["animations", str(tmp_path)])
     assert written == [str(tmp_path)]
-    assert capsys.readouterr().out == f"wrote {tmp_path / CONV_GIF} (6 bytes)\n"
+    assert capsys.readouterr().out == f"wrote {CONV_GIF} (6 bytes)\n"
+    animations.main(["animations"])
+    assert written[-1] is None  # the default: the package's figures folder
     with pytest.raises(SystemExit, match="usage"):
-        animations.main(["animations"])
+        animations.main(["animations", "a", "b"])
 
 
 def test_bad_arguments_are_refused():

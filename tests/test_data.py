@@ -12,9 +12,7 @@ import shutil
 import socket
 import sys
 import time
-from pathlib import Path
 
-import build_mnist_sample  # scripts/ is on sys.path (conftest.py)
 import numpy as np
 import pytest
 
@@ -32,18 +30,11 @@ from course_utils.data import (
     load_mnist,
     load_rgb_photo,
 )
+from scripts import build_mnist_sample
+from scripts.paths import DATA_DIR
+from tests.reference import tf_conv2d_2d as tf_conv
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "data" / "mnist_sample.npz"
-
-
-def tf_conv(x, kernel, stride=1, padding="VALID"):
-    """TensorFlow's cross-correlation of one 2D input with one 2D kernel (the reference)."""
-    import tensorflow as tf
-
-    x4 = tf.constant(np.asarray(x, np.float32)[None, :, :, None])
-    k4 = tf.constant(np.asarray(kernel, np.float32)[:, :, None, None])
-    return tf.nn.conv2d(x4, k4, strides=stride, padding=padding).numpy()[0, :, :, 0]
+SAMPLE = DATA_DIR / "mnist_sample.npz"
 
 
 # --- the sample file ---------------------------------------------------------------------------
@@ -51,7 +42,7 @@ def tf_conv(x, kernel, stride=1, padding="VALID"):
 
 def test_sample_file_matches_checksum_constant_and_readme():
     assert hashlib.sha256(SAMPLE.read_bytes()).hexdigest() == MNIST_SAMPLE_SHA256
-    readme = (REPO / "data" / "README.md").read_text(encoding="utf-8")
+    readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
     assert MNIST_SAMPLE_SHA256 in readme
     assert f"{SAMPLE.stat().st_size:,} bytes" in readme
     assert SAMPLE.stat().st_size <= 5_000_000

@@ -42,7 +42,7 @@ ODD_ANSWERS = [None, "abc", [1, [2, 3]], {"a": 1}, np.full((3, 3), np.nan), len,
 
 def wrong_answers(lesson: str) -> dict:
     """The plausible wrong answers tests/test_exercises_<lesson>.py lists, by exercise name."""
-    return importlib.import_module(f"test_exercises_{lesson}").WRONG_ANSWERS
+    return importlib.import_module(f"tests.test_exercises_{lesson}").WRONG_ANSWERS
 
 
 def test_every_lesson_has_five_to_eight_exercises():
@@ -58,7 +58,7 @@ def test_solution_passes_and_is_explained(lesson, exercise):
         exercise.solution_answer)
     assert exercise.feedback(exercise.solution_answer).startswith("Correct!")
     assert exercise.solution_text().strip(), f"{lesson}.{exercise.name} has no solution text"
-    assert exercise._hints, f"{lesson}.{exercise.name} has no hint"
+    assert exercise.hints, f"{lesson}.{exercise.name} has no hint"
 
 
 @pytest.mark.parametrize("lesson", LESSONS)

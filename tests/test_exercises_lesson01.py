@@ -18,21 +18,10 @@ from course_utils.data import (
 )
 from course_utils.exercises import NOT_ANSWERED, ____, exercises_in
 from course_utils.exercises import lesson01 as lesson
+from tests.reference import keras_output_size
+from tests.reference import tf_conv2d_2d as tf_corr2d
 
 tf = pytest.importorskip("tensorflow")
-keras = pytest.importorskip("keras")
-
-
-def tf_corr2d(x, kernel, stride=1, padding="VALID"):
-    """The real library's answer: tf.nn.conv2d on one 2-D image and one 2-D kernel."""
-    x = np.asarray(x, dtype="float32")[None, :, :, None]
-    kernel = np.asarray(kernel, dtype="float32")[:, :, None, None]
-    return tf.nn.conv2d(x, kernel, strides=stride, padding=padding).numpy()[0, :, :, 0]
-
-
-def keras_output_size(n, f, s=1, padding="valid"):
-    layer = keras.layers.Conv2D(1, f, strides=s, padding=padding, name="probe")
-    return layer.compute_output_shape((None, n, n, 1))[1]
 
 
 # --- wrong answers for each exercise (at least two) --------------------------------------------

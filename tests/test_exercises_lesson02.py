@@ -10,6 +10,7 @@ import pytest
 
 from course_utils.exercises import NOT_ANSWERED, ____, exercises_in
 from course_utils.exercises import lesson02 as lesson
+from tests.reference import keras_output_shape, tf_conv2d
 
 tf = pytest.importorskip("tensorflow")
 keras = pytest.importorskip("keras")
@@ -18,11 +19,9 @@ layers = keras.layers
 
 def keras_shape(input_shape, *convs):
     """Output shape (without batch) of Conv2D layers (filters, kernel, stride) in a row."""
-    inputs = keras.Input(shape=input_shape, name="image")
-    h = inputs
-    for index, (filters, kernel, stride) in enumerate(convs):
-        h = layers.Conv2D(filters, kernel, strides=stride, name=f"conv{index + 1}")(h)
-    return tuple(keras.Model(inputs, h, name="probe").output_shape[1:])
+    return keras_output_shape(input_shape, *(
+        layers.Conv2D(filters, kernel, strides=stride, name=f"conv{index + 1}")
+        for index, (filters, kernel, stride) in enumerate(convs)))
 
 
 def _one_channel_only(x, kernel, bias):  # uses the first channel and ignores the others
@@ -42,9 +41,8 @@ def _per_channel_stack(x, kernel, bias):  # the source's "5x5x3 output": no sum 
 
 
 def tf_filter(x, kernel, bias):
-    x = np.asarray(x, dtype="float32")[None]
-    kernel = np.asarray(kernel, dtype="float32")[..., None]
-    return tf.nn.conv2d(x, kernel, strides=1, padding="VALID").numpy()[0, :, :, 0] + bias
+    """One filter (F, F, C) with its bias on one image (H, W, C), by tf.nn.conv2d."""
+    return tf_conv2d(np.asarray(x)[None], np.asarray(kernel)[..., None])[0, :, :, 0] + bias
 
 
 WRONG_ANSWERS = {

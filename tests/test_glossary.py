@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 import nbformat
-from conftest import NOTEBOOKS, REPO_ROOT
+
+from scripts.paths import README, notebook_paths
 
 HANGUL = "\uac00-\ud7a3"
 # How a lesson marks a key term on first use: **feature map** (특징 맵)
@@ -13,7 +14,7 @@ KEY_TERM = re.compile(rf"\*\*([^*\n]+?)\*\*\s*\(([^()\n]*[{HANGUL}][^()\n]*)\)")
 
 
 def glossary() -> dict[str, str]:
-    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    readme = README.read_text(encoding="utf-8")
     block = readme.split("<!-- glossary:start -->")[1].split("<!-- glossary:end -->")[0]
     terms = {}
     for line in block.splitlines():
@@ -24,7 +25,7 @@ def glossary() -> dict[str, str]:
 
 
 def marked_terms():
-    for path in NOTEBOOKS:
+    for path in notebook_paths():
         notebook = nbformat.read(path, as_version=4)
         for index, cell in enumerate(notebook.cells):
             if cell.cell_type == "markdown":

@@ -5,27 +5,27 @@ from __future__ import annotations
 import json
 
 import pytest
-import sync_badges
-from conftest import NOTEBOOKS, REPO_ROOT
-from notebook_checks import notebook_problems
 
 from course_utils.colab import colab_badge
+from scripts import sync_badges
+from scripts.paths import notebook_paths, relative
+from tests.notebook_checks import notebook_problems
 
 
 def _problems(path):
-    relative = path.relative_to(REPO_ROOT).as_posix()
-    return notebook_problems(path, sync_badges.setup_cell_source(), colab_badge(relative))
+    return notebook_problems(path, sync_badges.setup_cell_source(), colab_badge(relative(path)))
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name)
 def test_notebook_is_clean(path):
     problems = _problems(path)
     assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
 
 
 def test_notebooks_are_numbered_in_order():
-    assert NOTEBOOKS, "notebooks/ holds no lesson"
-    numbers = [int(path.name.split("_", 1)[0]) for path in NOTEBOOKS]
+    paths = notebook_paths()
+    assert paths, "notebooks/ holds no lesson"
+    numbers = [int(path.name.split("_", 1)[0]) for path in paths]
     assert numbers == list(range(len(numbers))), f"lesson numbers {numbers} are not 00, 01, ..."
 
 
@@ -33,14 +33,14 @@ def test_notebooks_are_numbered_in_order():
 # foundation issue names and make sure the problem is reported, with where.
 
 def _broken_copy(tmp_path, edit):
-    source = NOTEBOOKS[0]
+    source = notebook_paths()[0]
     notebook = json.loads(source.read_text(encoding="utf-8"))
     edit(notebook)
     (tmp_path / "notebooks").mkdir()
     target = tmp_path / "notebooks" / source.name
     target.write_text(json.dumps(notebook), encoding="utf-8")
-    relative = source.relative_to(REPO_ROOT).as_posix()
-    return notebook_problems(target, sync_badges.setup_cell_source(), colab_badge(relative))
+    return notebook_problems(target, sync_badges.setup_cell_source(),
+                             colab_badge(relative(source)))
 
 
 def _first_checked_code_cell(notebook):

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import zipfile
 
-from conftest import REPO_ROOT
+from scripts.paths import PACKAGE_DIR, REPO_ROOT
 
 
 def test_wheel_contains_the_package_the_exercises_and_the_sample(tmp_path):
@@ -19,10 +19,13 @@ def test_wheel_contains_the_package_the_exercises_and_the_sample(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     (wheel,) = tmp_path.glob("course_utils-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    modules = {f"course_utils/{path.name}" for path in (REPO_ROOT / "course_utils").glob("*.py")}
+    modules = {f"course_utils/{path.name}" for path in PACKAGE_DIR.glob("*.py")}
     exercises = {f"course_utils/exercises/{path.name}"
-                 for path in (REPO_ROOT / "course_utils" / "exercises").glob("*.py")}
-    expected = modules | exercises | {"course_utils/sample_data/mnist_sample.npz",
-                                      "course_utils/sample_data/README.md"}
+                 for path in (PACKAGE_DIR / "exercises").glob("*.py")}
+    figures = {f"course_utils/figures/{path.name}" for path in (PACKAGE_DIR / "figures").glob("*")}
+    assert len(figures) >= 2, figures
+    expected = modules | exercises | figures | {"course_utils/sample_data/mnist_sample.npz",
+                                                "course_utils/sample_data/README.md"}
     assert expected <= names, f"missing from the wheel: {sorted(expected - names)}"
-    assert not any(name.startswith(("tests/", "notebooks/", "scripts/")) for name in names)
+    assert not any(name.startswith(("tests/", "notebooks/", "scripts/", "benchmarks/"))
+                   for name in names)

@@ -20,21 +20,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..data import DIGIT_FOUR, HORIZONTAL_LINE_KERNEL, LESSON01_KERNEL, LESSON01_X
-from . import Exercise, _as_array, array, function, number
-
-__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "Q6_KERNEL", "vertical_stroke_zone"]
+from ..ops import conv2d
+from . import Exercise, array, bind_exercises, function, number, read_array
 
 
 def _cross_correlate(x, kernel):
-    """Valid, stride-1 cross-correlation of two 2-D arrays (the checker's reference).
-
-    Written with a sliding-window view rather than loops, so it is not a copy of the loop
-    the learner writes; tests compare it with ``tf.nn.conv2d``.
-    """
-    x = np.asarray(x, dtype=float)
-    kernel = np.asarray(kernel, dtype=float)
-    windows = np.lib.stride_tricks.sliding_window_view(x, kernel.shape)
-    return np.einsum("ijkl,kl->ij", windows, kernel)
+    """Valid, stride-1 cross-correlation of two 2-D arrays (the checkers' reference): the
+    course's conv2d, which the tests prove equal to ``tf.nn.conv2d``."""
+    return conv2d(x, kernel)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -42,10 +35,9 @@ def _cross_correlate(x, kernel):
 # ---------------------------------------------------------------------------------------------
 
 q1 = Exercise(
-    "q1",
     "A 28x28 MNIST digit goes through a 5x5 kernel with stride 1 and no padding. "
     "What is the output size O (one number: the output is O x O)?",
-    check=number(24, mistakes={
+    checker=number(24, mistakes={
         23: "O = N - F + 1, not N - F: count the positions, including the first one.",
         28: "Without padding the output shrinks: the 5x5 window cannot centre on border "
             "pixels.",
@@ -59,10 +51,9 @@ q1 = Exercise(
 )
 
 q2 = Exercise(
-    "q2",
     "Input size N = 7, kernel size F = 3, stride S = 2, padding P = 1. "
     "What is the output size O?",
-    check=number(4, mistakes={
+    checker=number(4, mistakes={
         3: "That is the size without padding: the formula has + 2P inside the bracket.",
         (7 - 3 + 2) / (2 + 1): "That is (N - F + 2P) / (S + 1), the misprint of the source "
                                "post. The + 1 comes after the division: (N - F + 2P) / S + 1.",
@@ -78,10 +69,9 @@ q2 = Exercise(
 )
 
 q3 = Exercise(
-    "q3",
     'A Keras layer Conv2D(1, 5, strides=2, padding="same") gets a 28x28x1 input. '
     "What is the output size O?",
-    check=number(14, mistakes={
+    checker=number(14, mistakes={
         12: 'That is padding="valid": (28 - 5) // 2 + 1. With "same" Keras pads so that '
             "O = ceil(N / S).",
         28: '"same" keeps the size only when the stride is 1; here the window moves 2 pixels.',
@@ -119,11 +109,10 @@ _CORR2D_CASES = [
 ]
 
 q4 = Exercise(
-    "q4",
     "Write corr2d(x, kernel): the stride-1, no-padding convolution (cross-correlation, no "
     "flipping) of a 2-D array x with a 2-D kernel, using two loops. It must work for "
     "kernels that are not square and return an array of shape (H - F_h + 1, W - F_w + 1).",
-    check=function(_CORR2D_CASES, reference=_cross_correlate),
+    checker=function(_CORR2D_CASES, reference=_cross_correlate),
     hint=["Output size per axis: H - F_h + 1 rows and W - F_w + 1 columns.",
           "For output position (i, j) the window is x[i:i + F_h, j:j + F_w]; multiply it "
           "element-wise by the kernel and sum.",
@@ -160,7 +149,7 @@ def vertical_stroke_zone() -> np.ndarray:
 
 
 def _check_vertical_kernel(answer):
-    kernel = _as_array(answer).astype(float)  # unreadable answers become feedback
+    kernel = read_array(answer).astype(float)  # unreadable answers become feedback
     if kernel.shape != (3, 3):
         return f"the kernel should be a 3x3 array; yours has shape {kernel.shape}."
     if not np.all(np.isfinite(kernel)):
@@ -199,12 +188,11 @@ _VERTICAL_LINE[:, 2] = 1
 _VERTICAL_SOLUTION = np.array([[-1, 2, -1], [-1, 2, -1], [-1, 2, -1]])
 
 q5 = Exercise(
-    "q5",
     "Design a 3x3 kernel that finds vertical strokes: its weights sum to 0, its strongest "
     "response on DIGIT_FOUR lands on (or right beside) one of the two vertical strokes, "
     "not on the horizontal bar, and it answers a vertical line more strongly than a "
     "horizontal one.",
-    check=_check_vertical_kernel,
+    checker=_check_vertical_kernel,
     hint=["HORIZONTAL_LINE_KERNEL has a row of 2s between two rows of -1s.",
           "Put the 2s in a column instead: the transpose of HORIZONTAL_LINE_KERNEL."],
     solution="vertical_kernel = np.array([[-1, 2, -1],\n"
@@ -226,11 +214,10 @@ Q6_KERNEL.setflags(write=False)
 _TRUE_CONVOLUTION = _cross_correlate(LESSON01_X, np.flip(Q6_KERNEL))
 
 q6 = Exercise(
-    "q6",
     "Compute the TRUE (mathematical) convolution of LESSON01_X with the 2x2 kernel Q6_KERNEL "
     "= [[1, 2], [0, -1]]: flip the kernel upside down and left to right, then slide it as "
     "Conv2D does. Give the 3x3 result.",
-    check=array(_TRUE_CONVOLUTION, mistakes=[
+    checker=array(_TRUE_CONVOLUTION, mistakes=[
         (_cross_correlate(LESSON01_X, Q6_KERNEL),
          "That is the cross-correlation Conv2D computes; the kernel was not flipped."),
         (_cross_correlate(LESSON01_X, Q6_KERNEL[::-1]),
@@ -252,10 +239,9 @@ q6 = Exercise(
 # ---------------------------------------------------------------------------------------------
 
 q7 = Exercise(
-    "q7",
     "A 3x3 kernel slides over a 9x9 input with stride S = 4 and no padding. How many of the "
     "81 input pixels are never inside any window?",
-    check=number(45, mistakes={
+    checker=number(45, mistakes={
         36: "36 pixels ARE used (6 rows x 6 columns); the question asks for the unused ones.",
         0: "With S = 4 > F = 3 the window jumps over a row and a column each time.",
         17: "Unused rows and unused columns overlap: count the used pixels (a square) and "
@@ -267,3 +253,5 @@ q7 = Exercise(
     solution="81 - 6 * 6 = 45  # (usage_counts((9, 9), 3, stride=4) == 0).sum()",
     solution_answer=45,
 )
+
+__all__ = ["Q6_KERNEL", "vertical_stroke_zone", *bind_exercises(globals())]

@@ -19,19 +19,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Exercise, _as_array, function, number, shape
-
-__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "colour_patches"]
+from . import Exercise, bind_exercises, function, number, read_array, shape
 
 # ---------------------------------------------------------------------------------------------
 # q1-q3: shapes
 # ---------------------------------------------------------------------------------------------
 
 q1 = Exercise(
-    "q1",
     "A 7x7x3 input goes through five 5x5x3 filters with stride 1 and no padding. "
     "What is the shape (height, width, channels) of the output?",
-    check=shape((3, 3, 5), mistakes={
+    checker=shape((3, 3, 5), mistakes={
         (3, 3, 3): "The output has one channel per FILTER (five), not per input channel.",
         (5, 5, 3): "That is the per-channel intermediate of a 3x3 kernel; here the kernel "
                    "is 5x5 and there are five filters.",
@@ -46,10 +43,9 @@ q1 = Exercise(
 )
 
 q2 = Exercise(
-    "q2",
     "A 7x7x3 input goes through three 5x5x3 filters with stride 2 and no padding. "
     "What is the output shape?",
-    check=shape((2, 2, 3), mistakes={
+    checker=shape((2, 2, 3), mistakes={
         (3, 3, 3): "That is stride 1; with stride 2 the window moves two pixels at a time.",
         (1, 1, 3): "(7 - 5) / 2 + 1 = 2: the + 1 comes after the division.",
     }),
@@ -59,11 +55,10 @@ q2 = Exercise(
 )
 
 q3 = Exercise(
-    "q3",
     "A 9x9x3 input goes through two convolution layers, each with four 3x3 filters (each "
     "filter has as many channels as its input) and no padding: stride 1 in the first layer, "
     "stride 2 in the second. What is the shape after the second layer?",
-    check=shape((3, 3, 4), mistakes={
+    checker=shape((3, 3, 4), mistakes={
         (7, 7, 4): "That is the shape after the FIRST layer; apply the second one to it.",
         (4, 4, 4): "The second layer sees 7x7, not 9x9: (7 - 3) // 2 + 1.",
         (3, 3, 3): "The second layer has four filters, so four channels.",
@@ -80,9 +75,8 @@ q3 = Exercise(
 # ---------------------------------------------------------------------------------------------
 
 q4 = Exercise(
-    "q4",
     "How many parameters (weights and biases) does Conv2D(16, 3) have on a 6-channel input?",
-    check=number(880, mistakes={
+    checker=number(880, mistakes={
         864: "Those are the weights only; each of the 16 filters also has one bias.",
         160: "Each filter has a 3x3 kernel for EACH of the 6 input channels.",
         150: "Each filter has 3 * 3 * 6 weights and ONE bias, and there are 16 filters.",
@@ -95,10 +89,9 @@ q4 = Exercise(
 )
 
 q5 = Exercise(
-    "q5",
     "Conv2D(8, 5) is applied to an RGB image. What is the shape of layer.kernel, as Keras "
     "stores it?",
-    check=shape((5, 5, 3, 8), mistakes={
+    checker=shape((5, 5, 3, 8), mistakes={
         (8, 3, 5, 5): "That is PyTorch's layout (out, in, kh, kw); Keras stores "
                       "(kh, kw, in, out).",
         (3, 5, 5, 8): "The source post pictures filters as (3, 5, 5, ?); Keras stores the "
@@ -113,10 +106,9 @@ q5 = Exercise(
 )
 
 q6 = Exercise(
-    "q6",
     "The source's second layer, Conv2D(6, 5), gets a 24x24x3 input (stride 1, no padding). "
     "How many multiplications does it perform for one image?",
-    check=number(180_000, mistakes={
+    checker=number(180_000, mistakes={
         24 * 24 * 6 * 5 * 5 * 3: "Count output positions, not input pixels: the output is "
                                  "20x20.",
         20 * 20 * 6 * 5 * 5: "Each output value needs F * F * C_in products: C_in = 3.",
@@ -162,12 +154,11 @@ _FILTER_CASES = [
 ]
 
 q7 = Exercise(
-    "q7",
     "Write one_filter(x, kernel, bias): x is (H, W, C_in), kernel is (F, F, C_in), bias a "
     "number. Return the ONE feature map (H - F + 1, W - F + 1) the filter makes with stride "
     "1 and no padding: at each position, the products over all channels are summed and the "
     "bias is added once.",
-    check=function(_FILTER_CASES, reference=_reference_filter),
+    checker=function(_FILTER_CASES, reference=_reference_filter),
     hint=["The window at (i, j) is x[i:i + F, j:j + F, :], the same shape as the kernel.",
           "np.sum(window * kernel) adds the products of all channels at once; add the bias "
           "once, after the sum."],
@@ -209,7 +200,7 @@ def colour_patches() -> tuple[np.ndarray, list[str]]:
 
 
 def _check_yellow_detector(answer):
-    weights = _as_array(answer).astype(float).reshape(-1)
+    weights = read_array(answer).astype(float).reshape(-1)
     if weights.size != 3:
         return (f"give three weights, one per channel (red, green, blue); yours has "
                 f"{weights.size} values.")
@@ -228,14 +219,15 @@ def _check_yellow_detector(answer):
 
 
 q8 = Exercise(
-    "q8",
     "Yellow light is red plus green. Choose the three weights (red, green, blue) of a 1x1 "
     "filter so that, on the test image colour_patches(), its strongest response is on the "
     "yellow patch and nowhere else (not on white, which contains red and green too).",
-    check=_check_yellow_detector,
+    checker=_check_yellow_detector,
     hint=["Positive weights on red and green alone fire just as much on white.",
           "White also has blue; yellow has none. Give blue a negative weight, as the red "
           "detector (1, -0.5, -0.5) of the lesson does for green and blue."],
     solution="yellow_weights = np.array([0.5, 0.5, -1.0])  # yellow 1, white 0, red 0.5",
     solution_answer=np.array([0.5, 0.5, -1.0]),
 )
+
+__all__ = ["colour_patches", *bind_exercises(globals())]

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Exercise, array, function, number, shape
-
-__all__ = ["POOL_X", "q1", "q2", "q3", "q4", "q5", "q6", "q7"]
+from ..arithmetic import conv_output_size
+from ..ops import pool2d
+from . import Exercise, array, bind_exercises, function, number, shape
 
 #: The 4x4 feature map of questions 1 and 2 (one channel, shape (4, 4)).
 POOL_X = np.array([[1, 3, 2, 1],
@@ -27,36 +27,15 @@ POOL_X = np.array([[1, 3, 2, 1],
 POOL_X.setflags(write=False)
 
 
-def _windows(x: np.ndarray, size: int) -> np.ndarray:
-    """The non-overlapping size x size windows of a 2-D array: shape (O_h, O_w, size, size).
-
-    Rows and columns that do not fill a whole window are dropped, as Keras's "valid" does.
-    """
-    x = np.asarray(x, dtype=float)
-    o_h, o_w = x.shape[0] // size, x.shape[1] // size
-    cropped = x[: o_h * size, : o_w * size]
-    return cropped.reshape(o_h, size, o_w, size).swapaxes(1, 2)
-
-
-def _reference_max_pool(x, size):
-    """Max pooling with window = stride = size, by reshaping (not the learner's loop)."""
-    return _windows(x, size).max(axis=(2, 3))
-
-
-def _reference_average_pool(x, size):
-    return _windows(x, size).mean(axis=(2, 3))
-
-
 # --- q1, q2: pooled values by hand ---------------------------------------------------------
 
-_MAX = _reference_max_pool(POOL_X, 2)
-_AVERAGE = _reference_average_pool(POOL_X, 2)
+_MAX = pool2d(POOL_X, 2)
+_AVERAGE = pool2d(POOL_X, 2, mode="average")
 
 q1 = Exercise(
-    "q1",
     "Max-pool POOL_X (4x4) with a 2x2 window and stride 2, by hand. "
     "Answer with a 2x2 list of lists.",
-    check=array(_MAX, mistakes=[
+    checker=array(_MAX, mistakes=[
         (_AVERAGE, "those are the averages of the windows; max pooling keeps the largest value."),
         (POOL_X[::2, ::2], "those are the top-left values of the windows, not their maxima."),
     ]),
@@ -69,9 +48,8 @@ answer = {_MAX.astype(int).tolist()}""",
 )
 
 q2 = Exercise(
-    "q2",
     "Average-pool the same POOL_X with a 2x2 window and stride 2. Answer with a 2x2 list.",
-    check=array(_AVERAGE, mistakes=[
+    checker=array(_AVERAGE, mistakes=[
         (_MAX, "those are the maxima; average pooling keeps the mean of each window."),
         (_AVERAGE * 4, "those are the sums of the windows: divide by the 4 values in each."),
     ]),
@@ -85,22 +63,17 @@ answer = {_AVERAGE.tolist()}""",
 
 # --- q3: shapes through a conv/pool stack ----------------------------------------------------
 
-def _out(n, f, s=1, same=False):
-    return -(-n // s) if same else (n - f) // s + 1
-
-
 _N3 = 32
-_after_conv1 = _out(_N3, 3, same=True)          # Conv2D(16, 3, padding="same")
-_after_pool1 = _out(_after_conv1, 2, 2)         # MaxPooling2D(2)
-_after_conv2 = _out(_after_pool1, 3)            # Conv2D(32, 3)
-_after_pool2 = _out(_after_conv2, 2, 2)         # MaxPooling2D(2)
+_after_conv1 = conv_output_size(_N3, 3, padding="same")          # Conv2D(16, 3, padding="same")
+_after_pool1 = conv_output_size(_after_conv1, 2, 2)         # MaxPooling2D(2)
+_after_conv2 = conv_output_size(_after_pool1, 3)            # Conv2D(32, 3)
+_after_pool2 = conv_output_size(_after_conv2, 2, 2)         # MaxPooling2D(2)
 _STACK_SHAPE = (_after_pool2, _after_pool2, 32)
 
 q3 = Exercise(
-    "q3",
     "A 32x32x3 image goes through Conv2D(16, 3, padding='same') -> MaxPooling2D(2) -> "
     "Conv2D(32, 3) -> MaxPooling2D(2). What is the output shape (height, width, channels)?",
-    check=shape(_STACK_SHAPE, mistakes={
+    checker=shape(_STACK_SHAPE, mistakes={
         (8, 8, 32): "the second Conv2D has the default padding='valid': it removes F - 1 = 2.",
         (6, 6, 32): "check the first Conv2D: padding='same' keeps 32x32.",
         (7, 7, 3): "the channels come from the last Conv2D's filters; pooling keeps them.",
@@ -118,13 +91,12 @@ answer = {_STACK_SHAPE}""",
 
 # --- q4: overlapping pooling -----------------------------------------------------------------
 
-_OVERLAP = _out(13, 3, 2)
+_OVERLAP = conv_output_size(13, 3, 2)
 
 q4 = Exercise(
-    "q4",
     "AlexNet pools a 13x13x256 map with MaxPooling2D(pool_size=3, strides=2) (overlapping "
     "windows, padding 'valid'). How many rows does the output have?",
-    check=number(_OVERLAP, mistakes={
+    checker=number(_OVERLAP, mistakes={
         7: "that is ceil(13 / 2), the size with padding='same'; with 'valid' use "
            "floor((N - F) / S) + 1.",
         4: "the stride is 2, not 3: the windows overlap by one row.",
@@ -143,10 +115,9 @@ _FLATTEN_PARAMS = (_H5 * _H5 * _C5 + 1) * _CLASSES
 _GAP_PARAMS = (_C5 + 1) * _CLASSES
 
 q5 = Exercise(
-    "q5",
     "The 7x7x32 map of q3 feeds Dense(10). How many parameters does the Dense layer have "
     "after Flatten, and how many after GlobalAveragePooling2D? Answer (flatten, gap).",
-    check=array([_FLATTEN_PARAMS, _GAP_PARAMS], mistakes=[
+    checker=array([_FLATTEN_PARAMS, _GAP_PARAMS], mistakes=[
         ([_FLATTEN_PARAMS - _CLASSES, _GAP_PARAMS - _CLASSES],
          "each of the 10 units also has a bias: add 10 to both counts."),
         ([_GAP_PARAMS, _FLATTEN_PARAMS], "the two numbers are swapped: Flatten gives more."),
@@ -167,10 +138,9 @@ _DEPTH = 10
 _SIGMOID_BOUND = 0.25 ** _DEPTH
 
 q6 = Exercise(
-    "q6",
     "The sigmoid's slope is at most 0.25. Through 10 sigmoid layers (weights of 1), at most "
     "what factor of the gradient reaches the first layer?",
-    check=number(_SIGMOID_BOUND, tol=1e-12, mistakes={
+    checker=number(_SIGMOID_BOUND, tol=1e-12, mistakes={
         0.25 * _DEPTH: "the factors multiply (chain rule), they do not add.",
         0.5 ** _DEPTH: "0.5 is the sigmoid's value at 0; its slope there is 0.25.",
         1.0: "that would be ReLU on its positive side; the sigmoid's slope is at most 0.25.",
@@ -205,12 +175,13 @@ _CASES = [
 ]
 
 q7 = Exercise(
-    "q7",
     "Write max_pool(x, size): max pooling of a 2-D NumPy array x with a size x size window "
     "and stride size, padding 'valid' (leftover rows/columns are dropped). Return a 2-D array.",
-    check=function(_CASES, reference=_reference_max_pool),
+    checker=function(_CASES, reference=pool2d),
     hint=["The output has x.shape[0] // size rows and x.shape[1] // size columns.",
           "Window (i, j) is x[i*size:(i+1)*size, j*size:(j+1)*size]; keep its .max().",
           "Start from the window's max, not from 0: values can be negative."],
     solution_answer=max_pool,
 )
+
+__all__ = ["POOL_X", *bind_exercises(globals())]

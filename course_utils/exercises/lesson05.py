@@ -9,33 +9,22 @@ In the notebook::
 
 Every expected answer is computed here from the question's own numbers with the course's
 arithmetic (never typed in); tests/test_exercises_lesson05.py checks them against Keras.
-Importing this module does not import TensorFlow: only q7's checker does, when it runs.
+Importing this module imports Keras (q7 builds and trains models): the notebook imports it
+after its setup cell has configured TensorFlow.
 """
 
 from __future__ import annotations
 
 import numbers
 
+import keras
 import numpy as np
+from keras import layers
 
 from ..arithmetic import conv_output_size, conv_params
-from . import Exercise, describe, function, number, shape
-
-__all__ = [
-    "SOURCE_WEIGHTS",
-    "WEIGHT_BUDGET",
-    "ACCURACY_FLOOR",
-    "accuracy_from_confusion",
-    "build_small_model",
-    "check_small_model",
-    "q1",
-    "q2",
-    "q3",
-    "q4",
-    "q5",
-    "q6",
-    "q7",
-]
+from ..data import load_mnist
+from ..validation import describe, is_keras_model
+from . import Exercise, bind_exercises, function, number, shape
 
 
 def _dense_params(inputs: int, units: int) -> int:
@@ -63,11 +52,10 @@ ACCURACY_FLOOR = 0.90
 _Q1 = _source_like_params(8, 16, 3)
 
 q1 = Exercise(
-    "q1",
     "Change the source model's convolutions to Conv2D(8, 3) and Conv2D(16, 3) (everything "
     "else as before: valid padding, Flatten, Dense(84), Dense(10)). How many trainable "
     "parameters does the model have?",
-    check=number(_Q1, mistakes={
+    checker=number(_Q1, mistakes={
         SOURCE_WEIGHTS: "that is the source model's count; the new kernels change every layer.",
         _Q1 - _dense_params(84, 10): "you left out the output layer Dense(10).",
         _source_like_params(8, 16, 3) - 8 - 16: "the convolutions' biases are missing.",
@@ -95,11 +83,10 @@ _POOLED = conv_output_size(conv_output_size(conv_output_size(conv_output_size(28
 _Q2 = (_POOLED, _POOLED, 6)
 
 q2 = Exercise(
-    "q2",
     "Put MaxPooling2D(2) after each of the source's convolutions: Input(28, 28, 1) -> "
     "Conv2D(3, 5) -> MaxPooling2D(2) -> Conv2D(6, 5) -> MaxPooling2D(2). What is the shape "
     "of one image's output (height, width, channels)?",
-    check=shape(_Q2, mistakes={
+    checker=shape(_Q2, mistakes={
         (20, 20, 6): "that is without the pooling layers.",
         (5, 5, 6): "the first pooling gives 12x12, the second convolution 8x8, not 10x10.",
         (6, 4, 4): "Keras puts the channels last: (height, width, channels).",
@@ -114,11 +101,10 @@ q2 = Exercise(
 _Q3 = _dense_params(_POOLED * _POOLED * 6, 84)
 
 q3 = Exercise(
-    "q3",
     "In q2's model, Flatten and then Dense(84) follow the second pooling layer. How many "
     "weights and biases does that Dense(84) layer have? (In the source model it has "
     "201,684.)",
-    check=number(_Q3, mistakes={
+    checker=number(_Q3, mistakes={
         _dense_params(20 * 20 * 6, 84): "that is the source model's Dense layer, without "
                                         "pooling.",
         _POOLED * _POOLED * 6 * 84: "the 84 biases are missing.",
@@ -161,11 +147,10 @@ def _check_losses(answer):
 
 
 q4 = Exercise(
-    "q4",
     "The same ten-class softmax model can be trained on one-hot labels (pd.get_dummies, "
     "to_categorical) or on the integer labels 0-9. Give a pair (loss for one-hot labels, "
     f"loss for integer labels), each one of: {', '.join(repr(n) for n in _LOSSES)}.",
-    check=_check_losses,
+    checker=_check_losses,
     hint=["The source trains on pd.get_dummies(labels), one-hot rows, with "
           "loss='categorical_crossentropy'.",
           "'sparse' means the labels are class numbers, not one-hot rows."],
@@ -182,11 +167,10 @@ _OPTIMIZER_SCALARS = 2
 _Q5 = 2 * SOURCE_WEIGHTS + _OPTIMIZER_SCALARS
 
 q5 = Exercise(
-    "q5",
     "With the default optimizer (RMSprop) the trained source model showed 'Optimizer params: "
     "203,070'. Adam keeps TWO running averages per weight instead of one. How many optimizer "
     "params would model.summary() show after training the source model with Adam?",
-    check=number(_Q5, mistakes={
+    checker=number(_Q5, mistakes={
         SOURCE_WEIGHTS + _OPTIMIZER_SCALARS: "that is RMSprop's count (one average per weight).",
         2 * SOURCE_WEIGHTS: "close: Keras also counts the optimizer's two scalars (step "
                             "counter and learning rate).",
@@ -218,11 +202,10 @@ _CONFUSION_CASES = [
 ]
 
 q6 = Exercise(
-    "q6",
     "Write a function accuracy(matrix) that takes a confusion matrix (rows: true digit, "
     "columns: predicted digit, counts in the cells; a NumPy array or a list of lists) and "
     "returns the accuracy as a number between 0 and 1.",
-    check=function(_CONFUSION_CASES, reference=accuracy_from_confusion),
+    checker=function(_CONFUSION_CASES, reference=accuracy_from_confusion),
     hint=["The correct predictions sit on the diagonal (true == predicted).",
           "np.trace(matrix) adds the diagonal; matrix.sum() counts every prediction. Convert "
           "a list with np.asarray first."],
@@ -239,9 +222,6 @@ _Q7_SEED = 0
 
 def build_small_model():
     """q7's solution: conv -> pool -> conv -> pool -> dense, about 5,000 weights."""
-    import keras
-    from keras import layers
-
     inputs = keras.Input(shape=(28, 28, 1), name="image")
     h = layers.Conv2D(8, 3, activation="relu", name="conv1")(inputs)
     h = layers.MaxPooling2D(2, name="pool1")(h)
@@ -252,10 +232,6 @@ def build_small_model():
     return keras.Model(inputs, outputs, name="small_model")
 
 
-def _is_keras_model(value) -> bool:
-    return type(value).__module__.startswith("keras") and hasattr(value, "count_params")
-
-
 def check_small_model(build_model):
     """q7's checker: build, count, train briefly on the bundled sample, evaluate.
 
@@ -263,21 +239,17 @@ def check_small_model(build_model):
     ACCURACY_FLOOR test accuracy after _Q7_EPOCHS epochs on _Q7_TRAIN sample digits
     (Adam, seeded, so the verdict is the same on every run); otherwise what is off.
     """
-    if _is_keras_model(build_model):
+    if is_keras_model(build_model):
         return ("pass the function that builds the model (check(build_model)), not a model: "
                 "the check builds a fresh one so that its training starts from a fixed seed.")
     if not callable(build_model):
         return f"expected a function that returns a Keras model, got {describe(build_model)}."
-    import keras
-
-    from ..data import load_mnist
-
     keras.utils.set_random_seed(_Q7_SEED)
     try:
         model = build_model()
     except Exception as error:  # the learner's code: report, never propagate
         return f"build_model() raised {type(error).__name__}: {error}"
-    if not _is_keras_model(model):
+    if not is_keras_model(model):
         return (f"build_model() returned {describe(model)}; it must return a Keras model "
                 "(is a `return model` missing?).")
     if tuple(model.input_shape) != (None, 28, 28, 1):
@@ -315,15 +287,17 @@ def _check_q7(answer):
 
 
 q7 = Exercise(
-    "q7",
     f"Write a function build_model() that returns a Keras model for 28x28x1 digits with at "
     f"most {WEIGHT_BUDGET:,} weights (a tenth of the source model) that reaches "
     f"{ACCURACY_FLOOR:.0%} test accuracy after a short training run: the check trains it "
     f"with Adam for {_Q7_EPOCHS} epochs on {_Q7_TRAIN:,} sample digits (a few seconds).",
-    check=_check_q7,
+    checker=_check_q7,
     hint=["Flatten straight after two 5x5 convolutions gives 2,400 inputs to the Dense layer: "
           "too many for the budget. Pool first.",
           "Conv2D(8, 3, relu) -> MaxPooling2D -> Conv2D(16, 3, relu) -> MaxPooling2D -> "
           "Flatten -> Dense(10, softmax)."],
     solution_answer=build_small_model,
 )
+
+__all__ = ["SOURCE_WEIGHTS", "WEIGHT_BUDGET", "ACCURACY_FLOOR", "accuracy_from_confusion",
+           "build_small_model", "check_small_model", *bind_exercises(globals())]

@@ -36,8 +36,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from harness_env import apply_test_environment  # noqa: E402
+from scripts.harness_env import apply_test_environment
 
 __all__ = [
     "CHROMIUM",

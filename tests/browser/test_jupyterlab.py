@@ -22,6 +22,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from scripts.paths import REPO_ROOT, notebook_paths
+
 from .conftest import TIMINGS
 from .lab_driver import (
     MARKER,
@@ -34,8 +36,7 @@ from .lab_driver import (
     uses_widgets,
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = notebook_paths()
 SCREENSHOTS = REPO_ROOT / "screenshots"
 # Lesson 01's interactive explorer must be there and work, whatever its source looks like.
 WIDGETS_REQUIRED = ("01_",)

@@ -1,23 +1,25 @@
-"""Colab badges and install lines are generated from the one slug in course_utils/colab.py."""
+"""course_utils/colab.py: every badge, Colab address and install line comes from the one slug,
+and points at a notebook that exists. (scripts/sync_badges.py, which writes them into the
+notebooks and the README, is tested in test_sync_badges.py.)"""
 
 from __future__ import annotations
 
 import re
+import sys
 
 import nbformat
 import pytest
-import sync_badges
-from conftest import NOTEBOOKS, REPO_ROOT
 
-from course_utils.colab import REPO_SLUG, colab_badge, colab_url, install_spec
+from course_utils.colab import REPO_SLUG, colab_badge, colab_url, in_colab, install_spec
+from scripts.paths import README, REPO_ROOT, notebook_paths
 
 COLAB_LINK = re.compile(r"https://colab\.research\.google\.com/github/([^/\s)]+/[^/\s)]+)/blob/"
                         r"([^/\s)]+)/([^\s)]+)")
 
 
 def _files_with_links():
-    yield REPO_ROOT / "README.md", (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    for path in NOTEBOOKS:
+    yield README, README.read_text(encoding="utf-8")
+    for path in notebook_paths():
         notebook = nbformat.read(path, as_version=4)
         yield path, "\n".join(cell.source for cell in notebook.cells)
 
@@ -30,7 +32,7 @@ def test_every_colab_link_uses_the_slug_and_an_existing_notebook():
             where = path.relative_to(REPO_ROOT)
             assert slug == REPO_SLUG, f"{where}: Colab link uses {slug!r}, not {REPO_SLUG!r}"
             assert (REPO_ROOT / target).is_file(), f"{where}: Colab link to missing {target}"
-    assert links >= 2 * len(NOTEBOOKS), "README and each notebook should carry badges"
+    assert links >= 2 * len(notebook_paths()), "README and each notebook should carry badges"
 
 
 RAW_LINK = re.compile(r"https://raw\.githubusercontent\.com/([^/\s)]+/[^/\s)]+)/([^/\s)]+)/([^\s)\"]+)")
@@ -45,15 +47,10 @@ def test_every_raw_figure_link_uses_the_slug_and_an_existing_file():
 
 
 def test_readme_has_a_badge_for_every_notebook():
-    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    for path in NOTEBOOKS:
+    readme = README.read_text(encoding="utf-8")
+    for path in notebook_paths():
         assert colab_badge(path.relative_to(REPO_ROOT).as_posix()) in readme, \
             f"README.md has no Colab badge for {path.name} (run `make badges`)"
-
-
-def test_generated_parts_are_up_to_date(capsys):
-    status = sync_badges.main(["--check"])
-    assert status == 0, capsys.readouterr().out
 
 
 def test_a_badge_to_a_missing_notebook_is_caught(tmp_path):
@@ -69,6 +66,11 @@ def test_colab_url_shape(path):
     assert url.endswith(path.lstrip("/")) and "//notebooks" not in url
 
 
-def test_setup_cell_installs_from_the_same_repository():
-    assert f"github.com/{REPO_SLUG}@" in install_spec()
-    assert install_spec() in sync_badges.setup_cell_source()
+def test_install_spec_points_at_the_repository():
+    assert install_spec() == f"course-utils @ git+https://github.com/{REPO_SLUG}@main"
+
+
+def test_in_colab_looks_for_colab_s_module(monkeypatch):
+    assert not in_colab()
+    monkeypatch.setitem(sys.modules, "google.colab", object())
+    assert in_colab()

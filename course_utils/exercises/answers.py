@@ -1,0 +1,147 @@
+"""Reading what a learner passed as a number, an array or a shape.
+
+Each reader returns the value, or raises :class:`UnreadableAnswer` whose message is the
+feedback to show ("expected a number, got a string '6': remove the quotes ..."). Checkers
+(``checkers``) call them; :class:`~course_utils.exercises.Exercise` turns the exception into
+feedback, so a learner never sees a traceback.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from ..validation import describe, is_keras_model, is_tensor
+
+__all__ = ["UnreadableAnswer", "read_number", "read_array", "read_shape"]
+
+
+class UnreadableAnswer(Exception):
+    """The answer cannot be read as the kind of value the exercise asks for; the message is
+    the feedback. Raised by the readers in this module (every lesson's checkers use them).
+
+    Behind the feedback of every exercise in lessons 01-07.
+    """
+
+
+def read_number(answer: Any) -> float:
+    """Read one number: an int, a float, a NumPy scalar or a one-element array.
+
+    Every number question of lessons 01-07 reads answers with it.
+
+    Used by every lesson's number questions.
+
+    >>> read_number(np.int64(24)), read_number([24.0])
+    (24.0, 24.0)
+    >>> read_number("24")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    course_utils.exercises.answers.UnreadableAnswer: expected a number, got a string '24': ...
+    """
+    if isinstance(answer, bool | np.bool_):
+        raise UnreadableAnswer(f"expected a number, got {describe(answer)}")
+    if isinstance(answer, str):
+        try:
+            float(answer)
+        except ValueError:
+            raise UnreadableAnswer(f"expected a number, got {describe(answer)}") from None
+        raise UnreadableAnswer(
+            f"expected a number, got {describe(answer)}: remove the quotes, so Python "
+            "sees a number rather than text"
+        )
+    if isinstance(answer, numbers.Real):
+        return float(answer)
+    if is_keras_model(answer) or answer is None or callable(answer):
+        raise UnreadableAnswer(f"expected a number, got {describe(answer)}")
+    try:
+        values = np.asarray(answer)
+    except Exception:
+        raise UnreadableAnswer(f"expected a number, got {describe(answer)}") from None
+    if values.dtype.kind not in "iuf" or values.size != 1:
+        what = describe(answer)
+        if values.dtype.kind in "iuf" and values.size > 1:
+            what += " (one number is asked for, not several)"
+        raise UnreadableAnswer(f"expected a single number, got {what}")
+    return float(values.reshape(()))
+
+
+def read_array(answer: Any) -> np.ndarray:
+    """Read an array of numbers: lists, NumPy arrays and TensorFlow tensors.
+
+    Every array question of lessons 01-07, and the custom checkers of lessons 01 and 02,
+    read answers with it.
+
+    Anything else (None, text, a Keras model, a ragged list) raises :class:`UnreadableAnswer`
+    with a message that says so. Used by every lesson's array questions and custom checkers.
+
+    >>> read_array([[1, 2], [3, 4]]).shape
+    (2, 2)
+    """
+    if answer is None or isinstance(answer, str) or is_keras_model(answer) or callable(answer):
+        raise UnreadableAnswer(f"expected an array of numbers, got {describe(answer)}")
+    if isinstance(answer, bool | np.bool_):
+        raise UnreadableAnswer(f"expected an array of numbers, got {describe(answer)}")
+    try:
+        values = np.asarray(answer)
+    except Exception:
+        raise UnreadableAnswer(
+            f"expected an array of numbers, got {describe(answer)} that NumPy cannot turn "
+            "into a rectangular array (rows of different lengths?)"
+        ) from None
+    if values.dtype.kind == "b":
+        values = values.astype(np.int64)
+    if values.dtype.kind not in "iuf":
+        raise UnreadableAnswer(
+            f"expected an array of numbers, got {describe(answer)} whose entries are not "
+            "all numbers (rows of different lengths, or text?)"
+        )
+    return values
+
+
+_SHAPE_EXAMPLE = "a tuple of whole numbers such as (28, 28, 1)"
+
+
+def read_shape(answer: Any) -> tuple:
+    """Read a shape: any sequence of whole numbers (a tuple, a list, a 1-D integer array, a
+    TensorFlow ``TensorShape``); ``None`` entries stand for Keras's batch axis.
+
+    Used by every lesson's shape questions (lessons 02-07).
+
+    >>> read_shape([3, 3, 5]), read_shape(np.array([3, 3, 5])), read_shape((None, 28, 28, 1))
+    ((3, 3, 5), (3, 3, 5), (None, 28, 28, 1))
+    """
+    if is_keras_model(answer):
+        raise UnreadableAnswer(
+            f"expected a shape, {_SHAPE_EXAMPLE}; got {describe(answer)}. "
+            "Pass a shape such as model.output_shape, not the model"
+        )
+    if answer is None or isinstance(answer, str | bool | numbers.Number) or callable(answer):
+        raise UnreadableAnswer(f"expected a shape, {_SHAPE_EXAMPLE}; got {describe(answer)}")
+    if isinstance(answer, np.ndarray) or (is_tensor(answer) and hasattr(answer, "numpy")):
+        values = np.asarray(answer)
+        if values.ndim != 1 or values.dtype.kind not in "iu" or values.size > 6:
+            raise UnreadableAnswer(
+                f"expected a shape, {_SHAPE_EXAMPLE}; got {describe(answer)}. "
+                "Pass its shape (for example x.shape), not the array itself"
+            )
+        return tuple(int(v) for v in values)
+    try:
+        items = tuple(answer)
+    except Exception:
+        raise UnreadableAnswer(
+            f"expected a shape, {_SHAPE_EXAMPLE}; got {describe(answer)}") from None
+    result = []
+    for item in items:
+        if item is None:
+            result.append(None)
+        elif isinstance(item, numbers.Integral | np.integer) and not isinstance(item, bool):
+            result.append(int(item))
+        else:
+            hint = (" (a size from / is a float: use // for whole numbers)"
+                    if isinstance(item, float | np.floating) else "")
+            raise UnreadableAnswer(
+                f"a shape holds whole numbers (or None for the batch), but yours holds "
+                f"{describe(item)}{hint}"
+            )
+    return tuple(result)

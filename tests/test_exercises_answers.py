@@ -1,0 +1,83 @@
+"""course_utils.exercises.answers: reading an answer as a number, an array or a shape, or
+saying in the learner's terms why it cannot be read."""
+
+from __future__ import annotations
+
+import re
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from course_utils.exercises.answers import (
+    UnreadableAnswer,
+    read_array,
+    read_number,
+    read_shape,
+)
+
+
+def unreadable(text):
+    return pytest.raises(UnreadableAnswer, match=re.escape(text))
+
+
+def test_read_number_accepts_every_way_of_writing_one_number():
+    for answer in (24, 24.0, np.int64(24), np.float32(24), np.array(24), [24], tf.constant(24)):
+        assert read_number(answer) == 24.0
+
+
+@pytest.mark.parametrize("answer, text", [
+    ("24", "expected a number, got a string '24': remove the quotes"),
+    ("abc", "expected a number, got a string 'abc'"),
+    (True, "expected a number, got the boolean True"),
+    (None, "expected a number, got None"),
+    ([24, 24], "expected a single number, got a list of 2 items [24, 24] (one number is "
+               "asked for, not several)"),
+    (len, "expected a number, got the function len"),
+])
+def test_read_number_says_why_it_cannot_read(answer, text):
+    with unreadable(text):
+        read_number(answer)
+
+
+def test_read_array_reads_lists_arrays_and_tensors():
+    assert read_array([[1, 2], [3, 4]]).shape == (2, 2)
+    assert read_array(tf.constant([[1.0]])).dtype == np.float32
+    assert read_array([True, False]).tolist() == [1, 0]
+
+
+@pytest.mark.parametrize("answer, text", [
+    (None, "expected an array of numbers, got None"),
+    ("[[15, 16]]", "expected an array of numbers, got a string '[[15, 16]]'"),
+    ([[1], [2, 3]], "cannot turn into a rectangular array"),
+    (np.array(["a"]), "whose entries are not all numbers"),
+])
+def test_read_array_says_why_it_cannot_read(answer, text):
+    with unreadable(text):
+        read_array(answer)
+
+
+def test_read_shape_accepts_any_sequence_of_whole_numbers():
+    for answer in ((3, 3, 5), [3, 3, 5], np.array([3, 3, 5]), tf.TensorShape([3, 3, 5]),
+                   tf.constant([3, 3, 5]), (np.int64(3), 3, 5)):
+        assert read_shape(answer) == (3, 3, 5)
+    assert read_shape((None, 28, 28, 1)) == (None, 28, 28, 1)
+    assert read_shape(tf.TensorShape([None, 28])) == (None, 28)
+
+
+def test_read_shape_says_why_it_cannot_read():
+    inputs = keras.Input((2,), name="probe_in")
+    model = keras.Model(inputs, inputs, name="probe_model")
+    with unreadable("Pass its shape (for example x.shape), not the array itself"):
+        read_shape(np.zeros((3, 3, 5)))
+    with unreadable("Pass its shape (for example x.shape), not the array itself"):
+        read_shape(np.array([3.0, 3.0, 5.0]))  # an array of floats is not a shape
+    with unreadable("not the model"):
+        read_shape(model)
+    with unreadable("yours holds the number 3.0 (a size from / is a float: use // for whole "
+                    "numbers)"):
+        read_shape((3.0, 3, 5))
+    with unreadable("expected a shape, a tuple of whole numbers such as (28, 28, 1); got the "
+                    "number 3"):
+        read_shape(3)

@@ -1,0 +1,185 @@
+"""course_utils.exercises.checkers: each checker's feedback says what is off, each known
+mistake gets its own message, and answers written another way pass."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from course_utils.exercises.checkers import KERNEL_AXES, array, function, number, shape
+
+LESSON01_OUT = np.array([[15.0, 16.0], [6.0, 15.0]])
+
+
+def reference_output_size(n, f, s=1, p=0):
+    return (n - f + 2 * p) // s + 1
+
+
+def reference_relu(x):
+    return np.maximum(np.asarray(x, dtype=float), 0.0)
+
+
+def _raises(*args, **kwargs):
+    raise RuntimeError("my bug")
+
+
+# --- number ------------------------------------------------------------------------------------
+
+
+def test_number_feedback():
+    check = number(24, mistakes={28: "28 is the input size; the kernel shrinks it."})
+    assert check(24) is None and check(np.float32(24.0)) is None and check(np.array([24])) is None
+    assert check(tf.constant(24)) is None
+    assert check(25) == "your answer 25 is not the expected value."
+    assert check(28) == "28 is the input size; the kernel shrinks it."
+    assert check(28.0) == "28 is the input size; the kernel shrinks it."
+    assert "remove the quotes" in check("24")
+    assert check([24, 24]) == ("expected a single number, got a list of 2 items [24, 24] (one "
+                               "number is asked for, not several).")
+    assert check(None) == "expected a number, got None."
+    assert check(True) == "expected a number, got the boolean True."
+    assert check(float("inf")) == "your answer inf is not a finite number."
+    assert number(0.5, tol=0.01)(0.505) is None and number(0.5, tol=0.01)(0.52) is not None
+
+
+def test_whole_numbers_must_be_exact():
+    check = number(12_443_648)
+    assert check(12_443_648.0) is None
+    assert check(12_443_600) == "your answer 12443600 is not the expected value."
+
+
+@pytest.mark.parametrize("answer", [9.54e-07, 9.537e-07, 9.5367e-07, 0.25 ** 10, 9.53e-07])
+def test_other_numbers_pass_with_three_significant_figures(answer):
+    assert number(0.25 ** 10)(answer) is None
+
+
+@pytest.mark.parametrize("answer, figures", [(9.5e-07, 2), (9e-07, 1)])
+def test_fewer_figures_are_told_that_the_digits_are_the_issue(answer, figures):
+    message = number(0.25 ** 10)(answer)
+    assert f"gets {figures} significant figure" in message
+    assert "the digits are the issue, not the method" in message
+
+
+def test_a_wrong_float_is_not_called_close():
+    assert number(0.25 ** 10)(0.25 ** 9) == (
+        f"your answer {0.25 ** 9} is not the expected value.")
+    assert "the 9th power" in number(0.25 ** 10, mistakes={0.25 ** 9: "the 9th power"})(
+        3.81e-06)  # a rounded known mistake is still recognised
+
+
+# --- array -------------------------------------------------------------------------------------
+
+
+def test_array_feedback():
+    check = array(LESSON01_OUT, mistakes=[(np.array([[15, 6], [16, 15]]), "transposed!")])
+    assert check(LESSON01_OUT + 1e-9) is None
+    assert check([[15, 16], [6, 15]]) is None
+    assert check(tf.constant(LESSON01_OUT)) is None
+    assert check(LESSON01_OUT.T) == "transposed!"
+    message = array(LESSON01_OUT)(LESSON01_OUT.T)
+    assert "2 of 4 values are off" in message and "transposed" in message
+    assert "index (0, 1), where you have 6" in message
+    assert "flipped" in array(LESSON01_OUT)(LESSON01_OUT[::-1, ::-1])
+    assert array(LESSON01_OUT)(np.ones((4,))) == (
+        "Your array has shape (4,); the expected shape is (2, 2). Same number of values, "
+        "different arrangement: reshape it?")
+    assert array(np.ones((2, 3)))(np.ones((3, 2))).endswith("Rows and columns are swapped?")
+    assert "rectangular" in check([[1, 2], [3]])
+    assert "NaN" in check(np.full((2, 2), np.nan))
+    assert check("[[15, 16], [6, 15]]") == (
+        "expected an array of numbers, got a string '[[15, 16], [6, 15]]'.")
+    assert array([1.0, 2.0], atol=0.1)([1.05, 2.0]) is None
+    assert array([1.0, 2.0], atol=0.01)([1.05, 2.0]) is not None
+
+
+# --- shape -------------------------------------------------------------------------------------
+
+
+def test_shape_feedback():
+    check = shape((3, 3, 5))
+    for right in ((3, 3, 5), [3, 3, 5], np.array([3, 3, 5]), tf.TensorShape([3, 3, 5]),
+                  (None, 3, 3, 5), np.zeros((3, 3, 5)).shape):
+        assert check(right) is None, right
+    assert check((3, 3, 4)) == "the channels (entry 2) is off: you have 4."
+    assert check((3, 3)) == "your shape (3, 3) has 2 entries; the expected shape has 3."
+    assert "Channels come last" in check((5, 3, 3))
+    assert "use // for whole numbers" in check((3.0, 3, 5))
+    assert "x.shape" in check(np.zeros((3, 3, 5)))
+    assert "entry 1" in shape((2, 2))((2, 3))  # no names for 2-D shapes
+    assert "5" not in check((3, 3, 4))  # the expected value is not given away
+
+
+def test_kernel_shapes_name_their_axes_and_have_no_batch():
+    check = shape((5, 5, 3, 8), axes=KERNEL_AXES, batch=False)
+    assert check([5, 5, 3, 8]) is None
+    assert check((5, 5, 1, 8)) == "the input channels (entry 2) is off: you have 1."
+    assert check((5, 5, 3, 6)) == "the filters (entry 3) is off: you have 6."
+    message = check((None, 5, 5, 3, 8))
+    assert "has 5 entries" in message and "A kernel has no batch axis" in message
+    assert "batch" not in check((8, 5, 5, 3))
+
+
+# --- function ----------------------------------------------------------------------------------
+
+
+def test_function_feedback():
+    check = function([(4, 3), (7, 3, 2, 0)], reference=reference_output_size)
+    assert check(reference_output_size) is None
+    assert check(lambda n, f, s=1, p=0: n - f + 1) == (
+        "on <lambda>(7, 3, 2, 0) it returned 5, which is not the expected value.")
+    assert check(_raises) == "on _raises(4, 3) your function raised RuntimeError: my bug"
+    assert check(lambda n, f: n - f + 1).startswith(
+        "on <lambda>(7, 3, 2, 0) your function raised TypeError")
+    assert check(lambda n, f, s=1, p=0: None) == (
+        "on <lambda>(4, 3) it returned None: is a `return` statement missing?")
+    assert check(lambda n, f, s=1, p=0: "2") == (
+        "on <lambda>(4, 3) it returned something else: expected a number, got a string '2': "
+        "remove the quotes, so Python sees a number rather than text.")
+    assert "without calling it" in check(reference_output_size(4, 3))
+
+    def exits(*args):
+        raise SystemExit(1)
+
+    assert "SystemExit" in check(exits)
+
+
+def test_function_mistakes_get_their_own_message():
+    def source_typo(n, f, s=1, p=0):
+        return (n - f) // (s + 1)
+
+    check = function([(4, 3), (7, 3, 2, 0)], reference=reference_output_size,
+                     mistakes=[(source_typo, "that is the source's misprint (N - F) / (S + 1).")])
+    assert check(source_typo) == "that is the source's misprint (N - F) / (S + 1)."
+    assert check(lambda n, f, s=1, p=0: 0).startswith("on <lambda>(4, 3) it returned 0")
+
+
+def test_function_with_expected_pairs_and_kwargs():
+    check = function([((np.array([-1.0, 2.0]),), np.array([0.0, 2.0])),
+                      ((np.array([3.0]), {"floor": 1.0}), np.array([3.0]))])
+
+    def relu(x, floor=0.0):
+        return np.maximum(x, floor)
+
+    assert check(relu) is None
+    assert "returned None: is a `return` statement missing?" in check(lambda x, floor=0: None)
+    message = check(lambda x, floor=0.0: x)
+    assert message.startswith("on <lambda>(array([-1., 2.])) the shape (2,) is right, but 1 of")
+
+
+def test_function_inputs_are_protected_from_mutation():
+    x = np.array([-1.0, 2.0])
+    check = function([(x,), (x,)], reference=reference_relu)
+
+    def mutating(values):
+        values[:] = 100.0
+        return reference_relu(values)
+
+    assert "not the expected" in check(mutating) or "off" in check(mutating)
+    np.testing.assert_array_equal(x, [-1.0, 2.0])
+    assert check(reference_relu) is None  # cases unharmed by the previous learner
+
+
+def test_function_needs_cases():
+    with pytest.raises(ValueError, match="at least one"):
+        function([], reference=reference_relu)
