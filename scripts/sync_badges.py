@@ -1,7 +1,7 @@
 """Regenerate everything built from the repository slug in course_utils/colab.py.
 
-    python scripts/sync_badges.py          (what `make badges` runs)
-    python scripts/sync_badges.py --check  (exit 1 and list what is out of date; used by tests)
+    python -m scripts.sync_badges          (what `make badges` runs, from the repository root)
+    python -m scripts.sync_badges --check  (exit 1 and list what is out of date; used by tests)
 
 For each notebook in notebooks/: the "Open in Colab" badge in its first (title) cell and its
 setup cell (the second cell), which installs course_utils from the same repository on Colab.
@@ -18,9 +18,9 @@ from pathlib import Path
 
 import nbformat
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
-from course_utils.colab import colab_badge, install_spec  # noqa: E402
+from course_utils.colab import colab_badge, install_spec
+
+from .paths import README, notebook_paths, relative
 
 BADGE_PATTERN = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
 SETUP_MARKER = "# Setup: run this cell first."
@@ -28,25 +28,37 @@ LESSONS_START, LESSONS_END = "<!-- lessons:start -->", "<!-- lessons:end -->"
 
 
 def setup_cell_source() -> str:
-    """The source of every notebook's setup cell."""
+    """The source of every notebook's setup cell.
+
+    On Colab it installs course_utils from GitHub. Wherever course_utils cannot be imported
+    afterwards (the install failed: no network, a renamed repository; or a local kernel
+    without it), it stops with one message that says what to do, instead of a pip error
+    followed by ``ModuleNotFoundError``.
+    """
     return "\n".join(
         [
             f"{SETUP_MARKER} On Colab it installs the course helpers (course_utils);",
             "# everywhere it fixes the random seeds, quiets TensorFlow and sets plot defaults.",
+            "import importlib.util",
             "import sys",
             "",
             'if "google.colab" in sys.modules:',
             f'    %pip install --quiet "{install_spec()}"',
+            "    importlib.invalidate_caches()",
+            'if importlib.util.find_spec("course_utils") is None:',
+            "    raise SystemExit(",
+            '        "The course helpers (course_utils) are not installed in this kernel. "',
+            '        "On Colab, the install above failed (see its message): check that the "',
+            '        "runtime is connected to the internet, then run this cell again. On your "',
+            '        "machine, start JupyterLab with `make lab` in the course folder or pick "',
+            '        "the .venv kernel. More: the README, section Troubleshooting."',
+            "    )",
             "",
             "from course_utils import setup_notebook",
             "",
             "setup_notebook()",
         ]
     )
-
-
-def relative(path: Path) -> str:
-    return path.resolve().relative_to(REPO_ROOT).as_posix()
 
 
 def notebook_title(notebook) -> str:
@@ -97,8 +109,7 @@ def lesson_table(paths: list[Path]) -> str:
 
 
 def sync_readme(paths: list[Path]) -> tuple[str, str]:
-    readme = REPO_ROOT / "README.md"
-    text = readme.read_text(encoding="utf-8")
+    text = README.read_text(encoding="utf-8")
     start, end = text.find(LESSONS_START), text.find(LESSONS_END)
     if start < 0 or end < start:
         raise SystemExit(f"README.md: the markers {LESSONS_START} and {LESSONS_END} are missing")
@@ -110,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report, do not write")
     args = parser.parse_args(argv)
-    paths = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
+    paths = notebook_paths()
     stale = []
     for path in paths:
         notebook, changes = sync_notebook(path)
@@ -122,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     if old != new:
         stale.append("README.md: lesson table out of date")
         if not args.check:
-            (REPO_ROOT / "README.md").write_text(new, encoding="utf-8")
+            README.write_text(new, encoding="utf-8")
     for line in stale:
         print(line)
     if args.check and stale:

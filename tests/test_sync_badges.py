@@ -1,0 +1,24 @@
+"""scripts/sync_badges.py (`make badges`): the badges, setup cells and README lesson table it
+writes are up to date, and the setup cell installs course_utils from the repository."""
+
+from __future__ import annotations
+
+from course_utils.colab import install_spec
+from scripts import sync_badges
+
+
+def test_generated_parts_are_up_to_date(capsys):
+    status = sync_badges.main(["--check"])
+    assert status == 0, capsys.readouterr().out
+
+
+def test_setup_cell_installs_from_the_same_repository():
+    source = sync_badges.setup_cell_source()
+    assert f'%pip install --quiet "{install_spec()}"' in source
+
+
+def test_setup_cell_stops_with_one_message_when_course_utils_is_missing():
+    source = sync_badges.setup_cell_source()
+    guard = source.index('if importlib.util.find_spec("course_utils") is None:')
+    assert guard < source.index("from course_utils import setup_notebook")
+    assert "raise SystemExit(" in source[guard:] and "Troubleshooting" in source[guard:]
