@@ -24,6 +24,7 @@ TensorFlow's logging before TensorFlow is loaded.
 
 from .animations import CONV_GIF, TRANSPOSED_GIF, show_gif
 from .arithmetic import *
+from .backward import *
 from .colab import *
 from .data import *
 from .notebook_setup import *

@@ -62,3 +62,27 @@ def keras_output_size(n, f, s=1, padding="valid"):
     """O for one axis, as Keras's Conv2D computes it for an n x n one-channel input."""
     layer = keras.layers.Conv2D(1, f, strides=s, padding=padding, name="probe_conv")
     return layer.compute_output_shape((None, n, n, 1))[1]
+
+
+def tf_conv2d_gradients(x, kernel, grad_output, stride=1, padding="valid"):
+    """dL/dX, dL/dK, dL/db by tf.GradientTape, for L = sum(G * (conv2d(x, kernel) + b)).
+
+    The loss makes dL/dY = G exactly. x (N, H, W, C_in), kernel (kh, kw, in, out) and G
+    (N, O_h, O_w, C_out) as float64 arrays; the gradients come back in the same layouts.
+    """
+    x_var, kernel_var = tf.Variable(np.asarray(x, float)), tf.Variable(np.asarray(kernel, float))
+    bias_var = tf.Variable(np.zeros(kernel_var.shape[3]))
+    with tf.GradientTape() as tape:
+        y = tf.nn.conv2d(x_var, kernel_var, stride, tf_padding(padding)) + bias_var
+        loss = tf.reduce_sum(np.asarray(grad_output, float) * y)
+    return [t.numpy() for t in tape.gradient(loss, [x_var, kernel_var, bias_var])]
+
+
+def tf_pool2d_gradient(x, grad_output, pool_size=2, stride=None, padding="valid", mode="max"):
+    """dL/dX by tf.GradientTape for L = sum(G * pool(x)), x (N, H, W, C) as float64."""
+    x_var = tf.Variable(np.asarray(x, float))
+    pool = tf.nn.max_pool2d if mode == "max" else tf.nn.avg_pool2d
+    with tf.GradientTape() as tape:
+        y = pool(x_var, pool_size, pool_size if stride is None else stride, padding.upper())
+        loss = tf.reduce_sum(np.asarray(grad_output, float) * y)
+    return tape.gradient(loss, x_var).numpy()
