@@ -1,4 +1,5 @@
-"""NumPy reference operations: convolution, pooling, transposed convolution, im2col.
+"""NumPy reference operations: convolution, pooling, transposed convolution, im2col, and the
+depthwise and depthwise-separable convolutions of lesson 07.
 
 Every function computes in plain NumPy what a Keras layer computes, so a lesson can show
 each multiplication and then check that Keras agrees (the tests compare them with
@@ -10,11 +11,17 @@ Layouts, channels-last like Keras:
   same rank: an (H, W) input gives (O_h, O_w) for one filter and (O_h, O_w, C_out) for more.
 * Conv2D kernel: (F_h, F_w, C_in, C_out), ``layer.get_weights()[0]``; bias (C_out,).
 * Conv2DTranspose kernel: (F_h, F_w, C_out, C_in), ``layer.get_weights()[0]``.
+* Grouped Conv2D kernel (``groups=G``): (F_h, F_w, C_in / G, C_out).
+* DepthwiseConv2D kernel: (F_h, F_w, C_in, depth_multiplier); SeparableConv2D: that, then a
+  pointwise kernel (1, 1, C_in * depth_multiplier, C_out).
 * A 2-D (F_h, F_w) kernel is one filter for a one-channel input.
 
 Arguments: ``stride`` is an int S or a pair (S_h, S_w). ``padding`` is ``"valid"``,
 ``"same"`` (TensorFlow's rule: O = ceil(N / S), an odd extra zero at the bottom/right), an
-int P, a pair (P_h, P_w) or ((top, bottom), (left, right)). Integer inputs are accepted.
+int P, a pair (P_h, P_w) or ((top, bottom), (left, right)). ``dilation`` is an int D or a
+pair (D_h, D_w): the kernel's taps are D pixels apart (Keras's ``dilation_rate``); a stride
+above 1 together with a dilation above 1 is refused, as Keras's Conv2D refuses it. Integer
+inputs are accepted.
 Results are float64, except :func:`conv2d_im2col` and :func:`im2col`, the fast path, which
 keep float32 when the inputs are float32 (the dtype of Keras weights).
 """
@@ -28,11 +35,22 @@ from .prepare import (
     prepare_conv2d,
     prepare_conv2d_transpose,
     prepare_conv_matrix,
+    prepare_depthwise_conv2d,
     prepare_pool2d,
+    prepare_separable_conv2d,
     prepare_windows,
 )
 
-__all__ = ["conv2d", "conv2d_im2col", "im2col", "pool2d", "conv2d_transpose", "conv_matrix"]
+__all__ = [
+    "conv2d",
+    "conv2d_im2col",
+    "im2col",
+    "pool2d",
+    "conv2d_transpose",
+    "conv_matrix",
+    "depthwise_conv2d",
+    "separable_conv2d",
+]
 
 # conv2d_im2col copies the patch matrix in blocks of about this many bytes: small enough to
 # stay in the CPU cache while the matrix product reads it (a whole 16x56x56x32 patch matrix
@@ -51,14 +69,16 @@ def _pad(x: np.ndarray, padding, value=0.0) -> np.ndarray:
     return padded
 
 
-def conv2d(x, kernel, bias=None, stride=1, padding="valid"):
+def conv2d(x, kernel, bias=None, stride=1, padding="valid", dilation=1, groups=1):
     """The convolution of a Conv2D layer, written as loops: slide, multiply, sum, add the bias.
 
-    x: (H, W), (H, W, C_in) or (N, H, W, C_in). kernel: (F_h, F_w, C_in, C_out), the layout
-    of ``keras.layers.Conv2D`` (a 2-D kernel is one filter). bias: (C_out,) or None.
+    x: (H, W), (H, W, C_in) or (N, H, W, C_in). kernel: (F_h, F_w, C_in / groups, C_out), the
+    layout of ``keras.layers.Conv2D`` (a 2-D kernel is one filter). bias: (C_out,) or None.
+    ``dilation`` D reads every D-th pixel of a window F + (F - 1)(D - 1) pixels wide;
+    ``groups`` G lets filter k see only the input channels of its group, k // (C_out / G).
     Returns float64 (O_h, O_w[, C_out]) / (N, O_h, O_w, C_out). Like Keras, the kernel is not
-    flipped: this is cross-correlation. Taught in lesson 01, section 2 (one channel) and
-    lesson 02 (channels and filters).
+    flipped: this is cross-correlation. Taught in lesson 01, section 2 (one channel),
+    lesson 02 (channels and filters) and lesson 07 (dilation, groups).
 
     >>> x = [[1, 2, 3, 0], [0, 1, 2, 3], [3, 0, 1, 2], [2, 3, 0, 1]]
     >>> kernel = [[2, 0, 1], [0, 1, 2], [1, 0, 2]]
@@ -70,35 +90,45 @@ def conv2d(x, kernel, bias=None, stride=1, padding="valid"):
            [ 9., 18.]])
     >>> conv2d(np.ones((7, 7, 3)), np.ones((3, 3, 3, 1))).shape   # one filter, one map
     (5, 5, 1)
+    >>> conv2d(np.ones((28, 28)), np.ones((3, 3)), dilation=2).shape   # lesson 07: 28 -> 24
+    (24, 24)
     """
-    x, kernel, bias, (s_h, s_w), padding, (o_h, o_w), restore = prepare_conv2d(
-        x, kernel, bias, stride, padding, dtype=float
+    x, kernel, bias, (s_h, s_w), padding, (o_h, o_w), restore, (d_h, d_w), groups = (
+        prepare_conv2d(x, kernel, bias, stride, padding, dilation=dilation, groups=groups,
+                       dtype=float)
     )
     x = _pad(x, padding)
     n_images = x.shape[0]
-    f_h, f_w, _, c_out = kernel.shape
+    f_h, f_w, c_group, c_out = kernel.shape  # c_group = C_in / groups channels per filter
+    span_h, span_w = (f_h - 1) * d_h + 1, (f_w - 1) * d_w + 1  # the window's footprint
+    filters_per_group = c_out // groups
     feature_map = np.zeros((n_images, o_h, o_w, c_out))
     for b in range(n_images):
         for i in range(o_h):
             for j in range(o_w):
-                window = x[b, i * s_h : i * s_h + f_h, j * s_w : j * s_w + f_w, :]
+                # every D-th pixel of the footprint: F_h x F_w values per channel
+                window = x[b, i * s_h : i * s_h + span_h : d_h, j * s_w : j * s_w + span_w : d_w]
                 for k in range(c_out):
-                    feature_map[b, i, j, k] = np.sum(window * kernel[:, :, :, k]) + bias[k]
+                    first = (k // filters_per_group) * c_group  # filter k's group's channels
+                    feature_map[b, i, j, k] = (
+                        np.sum(window[:, :, first : first + c_group] * kernel[:, :, :, k])
+                        + bias[k]
+                    )
     return restore(feature_map)
 
 
-def _windows(x: np.ndarray, window, stride, output_size) -> np.ndarray:
+def _windows(x: np.ndarray, window, stride, output_size, dilation=(1, 1)) -> np.ndarray:
     """Every window of a padded batch, as a view (N, O_h, O_w, F_h, F_w, C): nothing is copied.
 
     The window of output (i, j) starts S_h rows and S_w columns further into x per step, so
     the view steps through x's memory S times further along the output axes than along the
-    window's own axes.
+    window's own axes; a dilation D steps D rows (columns) between the window's own taps.
     """
-    (f_h, f_w), (s_h, s_w), (o_h, o_w) = window, stride, output_size
+    (f_h, f_w), (s_h, s_w), (o_h, o_w), (d_h, d_w) = window, stride, output_size, dilation
     n_images, _, _, channels = x.shape
     b_n, b_h, b_w, b_c = x.strides  # bytes from one image, row, column, channel to the next
     return as_strided(x, (n_images, o_h, o_w, f_h, f_w, channels),
-                      (b_n, s_h * b_h, s_w * b_w, b_h, b_w, b_c), writeable=False)
+                      (b_n, s_h * b_h, s_w * b_w, d_h * b_h, d_w * b_w, b_c), writeable=False)
 
 
 def im2col(x, kernel_size, stride=1, padding="valid"):
@@ -124,28 +154,37 @@ def im2col(x, kernel_size, stride=1, padding="valid"):
     return patches if patches.flags.owndata else patches.copy()  # never a view of x
 
 
-def conv2d_im2col(x, kernel, bias=None, stride=1, padding="valid"):
+def conv2d_im2col(x, kernel, bias=None, stride=1, padding="valid", dilation=1, groups=1):
     """The same convolution as :func:`conv2d`, computed as one matrix product (im2col).
 
     Every window becomes a row of the patch matrix (:func:`im2col`), every filter a column of
     ``kernel.reshape(-1, C_out)``; their product is the feature map. Layouts as in
-    :func:`conv2d`. Computes in float32 when x and kernel fit in it (Keras's dtype), else in
-    float64. The patch matrix is built in blocks that stay in the CPU cache; the windows are
-    read through a view of ``x``, so nothing else is copied. Taught in lesson 04, section 4.
+    :func:`conv2d`. With ``groups=G`` there is one such product per group, each on its slice
+    of the channels (lesson 07); a dilation only changes which pixels a window reads.
+    Computes in float32 when x and kernel fit in it (Keras's dtype), else in float64. The
+    patch matrix is built in blocks that stay in the CPU cache; the windows are read through a
+    view of ``x``, so nothing else is copied. Taught in lesson 04, section 4.
 
     >>> x = [[1, 2, 3, 0], [0, 1, 2, 3], [3, 0, 1, 2], [2, 3, 0, 1]]
     >>> conv2d_im2col(x, [[2, 0, 1], [0, 1, 2], [1, 0, 2]])
     array([[15., 16.],
            [ 6., 15.]])
     """
-    x, kernel, bias, stride, padding, output_size, restore = prepare_conv2d(x, kernel, bias,
-                                                                            stride, padding)
-    f_h, f_w, c_in, c_out = kernel.shape
-    windows = _windows(_pad(x, padding), (f_h, f_w), stride, output_size)  # (N, O_h, O_w, ...)
+    return _im2col_product(prepare_conv2d(x, kernel, bias, stride, padding, dilation=dilation,
+                                          groups=groups))
+
+
+def _im2col_product(prepared) -> np.ndarray:
+    """The convolution a prepared ConvArgs describes, as matrix products on patch blocks."""
+    x, kernel, bias, stride, padding, output_size, restore, dilation, groups = prepared
+    f_h, f_w, c_group, c_out = kernel.shape  # c_group = C_in / groups
+    windows = _windows(_pad(x, padding), (f_h, f_w), stride, output_size, dilation)
     n_images, o_h, o_w = windows.shape[:3]
-    weights = kernel.reshape(-1, c_out)  # one column per filter
+    taps = f_h * f_w * c_group  # values one filter reads at one position
+    # one (taps, C_out / G) weight matrix per group; filter k belongs to group k // (C_out / G)
+    weights = kernel.reshape(taps, groups, c_out // groups).transpose(1, 0, 2)
     feature_map = np.empty((n_images, o_h, o_w, c_out), dtype=x.dtype)
-    row_bytes = o_w * weights.shape[0] * x.itemsize  # one output row's part of the patch matrix
+    row_bytes = o_w * taps * groups * x.itemsize  # one output row's part of the patch matrix
     rows = max(1, _BLOCK_BYTES // row_bytes)
     if rows >= o_h:  # whole images per block
         step = rows // o_h
@@ -154,10 +193,67 @@ def conv2d_im2col(x, kernel, bias=None, stride=1, padding="valid"):
         blocks = [(b, slice(top, top + rows))
                   for b in range(n_images) for top in range(0, o_h, rows)]
     for images, out_rows in blocks:
-        patches = windows[images, out_rows].reshape(-1, weights.shape[0])  # copies this block
-        np.matmul(patches, weights, out=feature_map[images, out_rows].reshape(-1, c_out))
+        block = windows[images, out_rows]  # (..., F_h, F_w, C_in), a view
+        out = feature_map[images, out_rows].reshape(-1, c_out)  # a view of the output block
+        if groups == 1:  # one matrix product, written straight into the output
+            np.matmul(block.reshape(-1, taps), weights[0], out=out)  # the reshape copies
+        else:  # (G, positions, taps) @ (G, taps, C_out / G): one product per group
+            patches = block.reshape(-1, f_h * f_w, groups, c_group).transpose(2, 0, 1, 3)
+            out[:] = np.matmul(patches.reshape(groups, -1, taps), weights).transpose(
+                1, 0, 2).reshape(-1, c_out)
     feature_map += bias
     return restore(feature_map)
+
+
+def depthwise_conv2d(x, kernel, bias=None, stride=1, padding="valid", dilation=1):
+    """The convolution of a DepthwiseConv2D layer: each input channel with its own kernels.
+
+    x: (H, W), (H, W, C_in) or (N, H, W, C_in). kernel: (F_h, F_w, C_in, depth_multiplier),
+    the layout of ``keras.layers.DepthwiseConv2D``. bias: (C_in * depth_multiplier,) or None.
+    Output channel c * depth_multiplier + m is input channel c convolved with
+    ``kernel[:, :, c, m]``; channels are never summed together. Computed as
+    :func:`conv2d_im2col` with ``groups = C_in`` (it is that convolution, with the kernel
+    reshaped to (F_h, F_w, 1, C_in * depth_multiplier)). Float32 stays float32. Taught in
+    lesson 07, section 5.
+
+    >>> x = np.stack([np.eye(3), np.ones((3, 3))], axis=-1)       # two channels
+    >>> kernel = np.stack([np.eye(2), 2 * np.ones((2, 2))], axis=-1)[:, :, :, None]
+    >>> depthwise_conv2d(x, kernel)[:, :, 0]                      # channel 0, its own kernel
+    array([[2., 0.],
+           [0., 2.]])
+    >>> depthwise_conv2d(x, kernel)[:, :, 1]                      # channel 1, 2 * 4 ones
+    array([[8., 8.],
+           [8., 8.]])
+    """
+    return _im2col_product(prepare_depthwise_conv2d(x, kernel, bias, stride, padding,
+                                                    dilation=dilation))
+
+
+def separable_conv2d(x, depthwise_kernel, pointwise_kernel, bias=None, stride=1, padding="valid",
+                     dilation=1):
+    """The convolution of a SeparableConv2D layer: depthwise, then a 1x1 (pointwise) one.
+
+    x: (H, W), (H, W, C_in) or (N, H, W, C_in). depthwise_kernel: (F_h, F_w, C_in,
+    depth_multiplier); pointwise_kernel: (1, 1, C_in * depth_multiplier, C_out); bias:
+    (C_out,) or None: ``layer.get_weights()`` of ``keras.layers.SeparableConv2D``, in that
+    order. The depthwise step (:func:`depthwise_conv2d`, no bias) filters each channel alone;
+    the pointwise step (:func:`conv2d_im2col` with a 1x1 kernel) mixes the channels and adds
+    the bias. Float32 stays float32. Taught in lesson 07, section 5.
+
+    >>> x = np.ones((4, 4, 2))
+    >>> separable_conv2d(x, np.ones((3, 3, 2, 1)), np.full((1, 1, 2, 1), 0.5))[:, :, 0]
+    array([[9., 9.],
+           [9., 9.]])
+    """
+    depthwise, pointwise_kernel, bias = prepare_separable_conv2d(
+        x, depthwise_kernel, pointwise_kernel, bias, stride, padding, dilation=dilation)
+    per_channel = _im2col_product(depthwise._replace(restore=_keep))  # (N, O_h, O_w, C * dm)
+    return depthwise.restore(conv2d_im2col(per_channel, pointwise_kernel, bias))
+
+
+def _keep(batch: np.ndarray) -> np.ndarray:
+    """The identity: a result that stays a (N, H, W, C) batch."""
+    return batch
 
 
 def pool2d(x, pool_size=2, stride=None, padding="valid", mode="max"):
@@ -247,9 +343,10 @@ def conv_matrix(input_shape, kernel, stride=1, padding="valid"):
            [1., 2., 5., 4.],
            [1., 1., 2., 2.]])
     """
-    x, kernel, _, (s_h, s_w), ((top, _), (left, _)), (o_h, o_w), _ = (
-        prepare_conv_matrix(input_shape, kernel, stride, padding)
-    )
+    prepared = prepare_conv_matrix(input_shape, kernel, stride, padding)
+    x, kernel, (s_h, s_w), (o_h, o_w) = (prepared.x, prepared.kernel, prepared.stride,
+                                         prepared.output_size)
+    (top, _), (left, _) = prepared.padding
     _, h, w, c_in = x.shape
     f_h, f_w, _, c_out = kernel.shape
     matrix = np.zeros((o_h, o_w, c_out, h, w, c_in))

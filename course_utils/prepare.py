@@ -21,6 +21,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .arithmetic import (
+    channels_per_group,
     conv_output_size,
     conv_transpose_crop,
     conv_transpose_output_size,
@@ -31,6 +32,7 @@ from .validation import (
     check_choice,
     check_images,
     check_input_shape,
+    check_int,
     check_padding,
     check_pair,
 )
@@ -39,12 +41,17 @@ __all__ = [
     "WindowArgs",
     "ConvArgs",
     "ConvTransposeArgs",
+    "SeparableArgs",
     "prepare_windows",
     "prepare_conv2d",
+    "prepare_depthwise_conv2d",
+    "prepare_separable_conv2d",
     "prepare_conv2d_transpose",
     "prepare_pool2d",
     "prepare_conv_matrix",
     "CONV2D_KERNEL",
+    "DEPTHWISE_KERNEL",
+    "POINTWISE_KERNEL",
     "TRANSPOSE_KERNEL",
     "MAX_MATRIX_ENTRIES",
 ]
@@ -53,7 +60,16 @@ CONV2D_KERNEL = "a Conv2D kernel is (kh, kw, in, out), as layer.get_weights()[0]
 TRANSPOSE_KERNEL = (
     "a Conv2DTranspose kernel is (kh, kw, out, in), as layer.get_weights()[0] holds it"
 )
+DEPTHWISE_KERNEL = (
+    "a DepthwiseConv2D kernel is (kh, kw, in, depth_multiplier), as layer.get_weights()[0] "
+    "holds it"
+)
+POINTWISE_KERNEL = (
+    "a SeparableConv2D's pointwise kernel is (1, 1, in * depth_multiplier, out), as "
+    "layer.get_weights()[1] holds it"
+)
 STRIDE_RULE = "S = 0 would never move the window"
+DILATION_RULE = "D = 1 is an ordinary kernel; D = 0 would put every tap on the same pixel"
 # prepare_conv_matrix refuses matrices with more entries than this (400 MB of float64).
 MAX_MATRIX_ENTRIES = 50_000_000
 
@@ -88,18 +104,24 @@ def _float_dtype(dtype, *arrays: np.ndarray):
     return np.result_type(*(a.dtype for a in arrays), np.float32)
 
 
-def _output_size(size, window, stride, pads, window_name: str, padding) -> tuple[int, int]:
+def _output_size(size, window, stride, pads, window_name: str, padding,
+                 dilation=(1, 1)) -> tuple[int, int]:
     """(O_h, O_w), from arithmetic's formula; said for both axes when the window does not fit."""
     try:
-        return tuple(conv_output_size(n, f, s, pad)
-                     for n, f, s, pad in zip(size, window, stride, pads, strict=True))
+        return tuple(conv_output_size(n, f, s, pad, d)
+                     for n, f, s, pad, d in zip(size, window, stride, pads, dilation, strict=True))
     except ValueError:  # the window is larger than the padded input on one axis
         (top, bottom), (left, right) = pads
+        covers = ("" if dilation == (1, 1) else
+                  f" (with dilation {dilation[0]}x{dilation[1]} it covers "
+                  f"{window[0] + (window[0] - 1) * (dilation[0] - 1)}x"
+                  f"{window[1] + (window[1] - 1) * (dilation[1] - 1)} pixels)")
+        rule = ("F <= N + 2P, so O = floor((N + 2P - F) / S) + 1 >= 1" if dilation == (1, 1)
+                else "F + (F - 1)(D - 1) <= N + 2P")
         raise ValueError(
-            f"{window_name} is {window[0]}x{window[1]} but the input is {size[0]}x{size[1]} "
-            f"({size[0] + top + bottom}x{size[1] + left + right} after padding={padding!r}); "
-            "the window must fit inside the padded input: F <= N + 2P, so "
-            "O = floor((N + 2P - F) / S) + 1 >= 1"
+            f"{window_name} is {window[0]}x{window[1]}{covers} but the input is "
+            f"{size[0]}x{size[1]} ({size[0] + top + bottom}x{size[1] + left + right} after "
+            f"padding={padding!r}); the window must fit inside the padded input: {rule}"
         ) from None
 
 
@@ -117,14 +139,18 @@ class WindowArgs(NamedTuple):
     restore: Callable[[np.ndarray], np.ndarray]  # gives a (N, O_h, O_w, C) result x's rank
 
 
-def _windows(images, ndim, window, stride, padding, window_name, numeric_padding, dtype):
-    """The shared part of every sliding-window preparation, on a checked (N, H, W, C) batch."""
+def _windows(images, ndim, window, stride, padding, window_name, numeric_padding, dtype,
+             dilation=(1, 1)):
+    """The shared part of every sliding-window preparation, on a checked (N, H, W, C) batch.
+
+    ``dilation`` (already checked) spreads the window's taps apart: padding and output size
+    are those of its footprint."""
     window = check_pair(window, window_name, 1)
     stride = check_pair(stride, "stride", 1, STRIDE_RULE)
     check_padding(padding, numeric=numeric_padding)
     size = images.shape[1:3]
-    pads = explicit_padding(padding, size, window, stride)
-    output_size = _output_size(size, window, stride, pads, window_name, padding)
+    pads = explicit_padding(padding, size, window, stride, dilation)
+    output_size = _output_size(size, window, stride, pads, window_name, padding, dilation)
     return WindowArgs(images.astype(dtype, copy=False), window, stride, pads, output_size,
                       _restorer(ndim))
 
@@ -196,27 +222,71 @@ def _check_bias(bias, filters: int) -> np.ndarray:
 class ConvArgs(NamedTuple):
     """Prepared arguments of a convolution (see :func:`prepare_conv2d`).
 
-    What conv2d (lessons 01-02) and conv2d_im2col (lesson 04) work on.
+    What conv2d (lessons 01-02, 07) and conv2d_im2col (lessons 04, 07) work on; depthwise and
+    separable convolutions (lesson 07) are prepared as grouped ones.
     """
 
     x: np.ndarray  # (N, H, W, C_in)
-    kernel: np.ndarray  # (F_h, F_w, C_in, C_out)
+    kernel: np.ndarray  # (F_h, F_w, C_in / groups, C_out)
     bias: np.ndarray  # (C_out,)
     stride: tuple[int, int]  # (S_h, S_w)
     padding: tuple[tuple[int, int], tuple[int, int]]  # ((top, bottom), (left, right)) zeros
     output_size: tuple[int, int]  # (O_h, O_w)
     restore: Callable[[np.ndarray], np.ndarray]  # gives a (N, O_h, O_w, C_out) result x's rank
+    dilation: tuple[int, int] = (1, 1)  # (D_h, D_w): taps D pixels apart (lesson 07)
+    groups: int = 1  # G: filter set g sees input channels g * C_in / G ... (lesson 07)
 
 
-def prepare_conv2d(x, kernel, bias=None, stride=1, padding="valid", *, dtype=None) -> ConvArgs:
+def _check_dilation(dilation, stride) -> tuple[int, int]:
+    """``dilation`` as (D_h, D_w); refused together with a stride above 1, as Keras does."""
+    dilation = check_pair(dilation, "dilation", 1, DILATION_RULE)
+    if max(dilation) > 1 and max(stride) > 1:
+        raise ValueError(
+            f"stride={stride} with dilation={dilation}: a stride above 1 cannot be combined "
+            "with a dilation above 1. Keras's Conv2D refuses it (\"`strides > 1` not supported "
+            "in conjunction with `dilation_rate > 1`\"), and TensorFlow's depthwise kernels "
+            "disagree with each other about where the windows of such a layer start, so there "
+            "is no single answer to check against. Use one of the two: dilation with stride 1 "
+            "(keeps the map's size and widens the view), or a stride with dilation 1 (shrinks "
+            "the map)"
+        )
+    return dilation
+
+
+def _check_groups(kernel, channels: int, groups) -> tuple[np.ndarray, int]:
+    """A Conv2D kernel (F_h, F_w, C_in / G, C_out) for ``groups=G`` on ``channels`` inputs."""
+    groups = check_int(groups, "groups", 1, "groups=1 is an ordinary convolution")
+    if channels % groups:  # say so before the kernel's channels are compared with C_in / G
+        channels_per_group(channels, groups, groups)  # raises: G must divide C_in
+    if groups == 1:
+        kernel = _check_kernel(kernel, channels, CONV2D_KERNEL, in_axis=2)
+    else:
+        layout = "a grouped Conv2D kernel is (kh, kw, in / groups, out)"
+        kernel = check_array(kernel, "kernel", (4,), f"4-D; {layout}")
+        if kernel.shape[2] != channels // groups:
+            raise ValueError(
+                f"kernel has {kernel.shape[2]} input channels, but with groups={groups} each "
+                f"filter sees {channels} / {groups} = {channels // groups} of x's {channels} "
+                f"channels; {layout}. kernel.shape is {kernel.shape}"
+            )
+        kernel = _check_kernel(kernel, channels // groups, layout, in_axis=2)
+    channels_per_group(channels, kernel.shape[3], groups)  # raises: G must divide C_out
+    return kernel, groups
+
+
+def prepare_conv2d(x, kernel, bias=None, stride=1, padding="valid", *, dilation=1, groups=1,
+                   dtype=None) -> ConvArgs:
     """Check and prepare the arguments of a convolution, before any computation.
 
-    Behind conv2d (lessons 01-02) and conv2d_im2col (lesson 04).
+    Behind conv2d (lessons 01-02) and conv2d_im2col (lesson 04); ``dilation`` and ``groups``
+    are lesson 07's (sections 3 and 4).
 
-    Returns ``x`` as (N, H, W, C_in), ``kernel`` as (F_h, F_w, C_in, C_out) (a 2-D kernel
+    Returns ``x`` as (N, H, W, C_in), ``kernel`` as (F_h, F_w, C_in / G, C_out) (a 2-D kernel
     becomes one filter), ``bias`` as (C_out,), ``stride`` as (S_h, S_w), ``padding`` as the
-    zeros to add ((top, bottom), (left, right)), the output size and ``restore``. Arrays are
-    converted to ``dtype`` (default: float32 if x and kernel fit in it, else float64).
+    zeros to add ((top, bottom), (left, right)), the output size, ``restore``, ``dilation``
+    as (D_h, D_w) and ``groups``. Arrays are converted to ``dtype`` (default: float32 if x
+    and kernel fit in it, else float64). A stride above 1 with a dilation above 1 is refused,
+    as Keras's Conv2D refuses it.
 
     >>> prepared = prepare_conv2d(np.ones((4, 4)), np.ones((3, 3)), padding="same")
     >>> prepared.x.shape, prepared.kernel.shape, prepared.padding, prepared.output_size
@@ -224,14 +294,90 @@ def prepare_conv2d(x, kernel, bias=None, stride=1, padding="valid", *, dtype=Non
     >>> prepare_conv2d(np.ones((4, 4)), np.ones((3, 3, 3, 8)))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ValueError: kernel has 3 input channels but x has 1; a Conv2D kernel is (kh, kw, in, out), ...
+    >>> prepare_conv2d(np.ones((28, 28)), np.ones((3, 3)), dilation=2).output_size
+    (24, 24)
+    >>> prepare_conv2d(np.ones((8, 8, 64)), np.ones((3, 3, 16, 128)), groups=4).kernel.shape
+    (3, 3, 16, 128)
     """
     images, ndim = check_images(x)
-    kernel = _check_kernel(kernel, images.shape[3], CONV2D_KERNEL, in_axis=2)
+    kernel, groups = _check_groups(kernel, images.shape[3], groups)
     bias = _check_bias(bias, kernel.shape[3])
+    return _prepare_windows_of(images, ndim, kernel, bias, stride, padding, dilation, groups,
+                               dtype)
+
+
+def _prepare_windows_of(images, ndim, kernel, bias, stride, padding, dilation, groups, dtype):
+    """The windows of a checked convolution: stride, dilation, padding and output size."""
     dtype = _float_dtype(dtype, images, kernel)
-    windows = _windows(images, ndim, kernel.shape[:2], stride, padding, "kernel", True, dtype)
+    dilation = _check_dilation(dilation, check_pair(stride, "stride", 1, STRIDE_RULE))
+    windows = _windows(images, ndim, kernel.shape[:2], stride, padding, "kernel", True, dtype,
+                       dilation)
     return ConvArgs(windows.x, kernel.astype(dtype, copy=False), bias.astype(dtype, copy=False),
-                    windows.stride, windows.padding, windows.output_size, windows.restore)
+                    windows.stride, windows.padding, windows.output_size, windows.restore,
+                    dilation, groups)
+
+
+def prepare_depthwise_conv2d(x, kernel, bias=None, stride=1, padding="valid", *, dilation=1,
+                             dtype=None) -> ConvArgs:
+    """Check and prepare a depthwise convolution, as the grouped convolution it is.
+
+    Behind depthwise_conv2d (lesson 07, section 5). ``kernel`` is Keras's DepthwiseConv2D
+    layout (F_h, F_w, C_in, depth_multiplier); it comes back as the equivalent Conv2D kernel
+    with ``groups = C_in``: ``kernel.reshape(F_h, F_w, 1, C_in * depth_multiplier)``, whose
+    filter c * depth_multiplier + m is multiplier m of input channel c (Keras's order).
+    ``bias`` is (C_in * depth_multiplier,) or None.
+
+    >>> prepared = prepare_depthwise_conv2d(np.ones((8, 8, 64)), np.ones((3, 3, 64, 1)))
+    >>> prepared.kernel.shape, prepared.groups, prepared.output_size
+    ((3, 3, 1, 64), 64, (6, 6))
+    """
+    images, ndim = check_images(x)
+    kernel = _check_kernel(kernel, images.shape[3], DEPTHWISE_KERNEL, in_axis=2)
+    f_h, f_w, channels, multiplier = kernel.shape
+    kernel = kernel.reshape(f_h, f_w, 1, channels * multiplier)
+    bias = _check_bias(bias, channels * multiplier)
+    return _prepare_windows_of(images, ndim, kernel, bias, stride, padding, dilation, channels,
+                               dtype)
+
+
+class SeparableArgs(NamedTuple):
+    """Prepared arguments of a depthwise-separable convolution (lesson 07, section 5).
+
+    What separable_conv2d works on: the depthwise step (without a bias), then a 1x1
+    convolution with ``pointwise_kernel`` and the layer's bias.
+    """
+
+    depthwise: ConvArgs  # the depthwise step as a grouped convolution, bias 0
+    pointwise_kernel: np.ndarray  # (1, 1, C_in * depth_multiplier, C_out)
+    bias: np.ndarray  # (C_out,)
+
+
+def prepare_separable_conv2d(x, depthwise_kernel, pointwise_kernel, bias=None, stride=1,
+                             padding="valid", *, dilation=1, dtype=None) -> SeparableArgs:
+    """Check and prepare both steps of a depthwise-separable convolution, before computing.
+
+    Behind separable_conv2d (lesson 07, section 5). ``depthwise_kernel`` is (F_h, F_w, C_in,
+    depth_multiplier) and ``pointwise_kernel`` (1, 1, C_in * depth_multiplier, C_out), as
+    ``SeparableConv2D.get_weights()`` holds them; ``bias`` (C_out,) or None.
+
+    >>> prepared = prepare_separable_conv2d(np.ones((8, 8, 64)), np.ones((3, 3, 64, 1)),
+    ...                                     np.ones((1, 1, 64, 128)), padding="same")
+    >>> prepared.depthwise.output_size, prepared.pointwise_kernel.shape, prepared.bias.shape
+    ((8, 8), (1, 1, 64, 128), (128,))
+    """
+    depthwise = prepare_depthwise_conv2d(x, depthwise_kernel, None, stride, padding,
+                                         dilation=dilation, dtype=dtype)
+    depth = depthwise.kernel.shape[3]
+    pointwise_kernel = _check_kernel(pointwise_kernel, depth, POINTWISE_KERNEL, in_axis=2)
+    if pointwise_kernel.shape[:2] != (1, 1):
+        raise ValueError(
+            f"pointwise_kernel has shape {pointwise_kernel.shape}; {POINTWISE_KERNEL}: the "
+            "pointwise step is a 1x1 convolution, so its first two axes are (1, 1)"
+        )
+    bias = _check_bias(bias, pointwise_kernel.shape[3])
+    dtype = depthwise.x.dtype
+    return SeparableArgs(depthwise, pointwise_kernel.astype(dtype, copy=False),
+                         bias.astype(dtype, copy=False))
 
 
 class ConvTransposeArgs(NamedTuple):
