@@ -1,9 +1,11 @@
-"""Test configuration shared by the unit tests and nbval.
+"""pytest configuration for the whole repository (unit tests, doctests and nbval).
 
-The notebooks' kernels inherit this process's environment, so it is set here, at import
-time, before nbval starts any kernel (see scripts/harness_env.py for what and why). Shared
-test code lives in tests/reference.py (the real library's answers) and scripts/paths.py
-(where things are); pytest puts the repository root on the import path (pyproject.toml).
+The notebooks' kernels inherit this process's environment, so it is set here, at import time,
+before nbval starts any kernel (see scripts/harness_env.py for what and why); being at the
+root, it applies however pytest is called (`make test`, or one notebook on its own).
+tests/kernel_checks.py adds the checks that run in each notebook's own kernel: the learner
+path through its exercises and the readability of its figures. Shared test code lives in
+tests/reference.py (the real library's answers) and scripts/paths.py (where things are).
 """
 
 from __future__ import annotations
@@ -19,3 +21,5 @@ apply_test_environment(os.environ)
 # Unit tests draw off-screen. Not set through MPLBACKEND: the kernels would inherit it and
 # notebooks would stop showing their figures.
 matplotlib.use("Agg")
+
+pytest_plugins = ["tests.kernel_checks"]

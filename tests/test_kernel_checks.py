@@ -1,0 +1,73 @@
+"""tests/kernel_checks.py can fail: on a copy of lesson 01's exercise cell written the old way
+(`import lesson01 as check`, `check.q1.check(...)`), the feedback names `q1.hint()`, which the
+learner cannot run, and the learner path says so, with notebook, exercise and what was typed;
+and a figure whose texts overlap is reported with its cell."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbval.kernel import RunningKernel
+
+from tests.kernel_checks import (
+    FIGURE_TEXT_SOURCE,
+    INSTALL_FIGURE_CHECKS,
+    KernelRunner,
+    figure_problems,
+    learner_path_problems,
+)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    kernel = RunningKernel("python3", cwd=str(tmp_path_factory.mktemp("kernel")))
+    try:
+        yield KernelRunner(kernel)
+    finally:
+        kernel.stop()
+
+
+def old_style_lesson01():
+    cells = [nbformat.v4.new_code_cell("from course_utils.exercises import ____\n"
+                                       "from course_utils.exercises import lesson01 as check"),
+             nbformat.v4.new_code_cell("answer = ____\ncheck.q1.check(answer)")]
+    return nbformat.v4.new_notebook(cells=cells)
+
+
+def test_a_hint_the_notebook_cannot_run_is_reported(run):
+    notebook = old_style_lesson01()
+    for cell in notebook.cells:
+        run(cell.source)
+    answers = {"q1": {"right": ["24"], "wrong": {"23": "count the positions", "28": "shrinks"}}}
+    problems = learner_path_problems(run, notebook, "01", answers)
+    assert ("q1.hint(), which the feedback of q1 to '23' tells the learner to type, raised "
+            "NameError: name 'q1' is not defined") in problems, problems
+    assert "q1: typed '24' -> " not in "\n".join(problems)  # the right answer itself is fine
+
+
+def test_a_wrong_message_and_a_wrong_verdict_are_reported(run):
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "from course_utils.exercises import ____\n"
+        "from course_utils.exercises.lesson01 import q1\n")])
+    run(notebook.cells[0].source)
+    notebook.cells.append(nbformat.v4.new_code_cell("answer = ____\nq1.check(answer)"))
+    answers = {"q1": {"right": ["23"], "wrong": {"25": "a message q1 never gives", "24": "x"}}}
+    problems = "\n".join(learner_path_problems(run, notebook, "01", answers))
+    assert "q1: typed '23' -> expected 'Correct!', printed 'Not quite:" in problems
+    assert "q1: typed '25' -> expected 'a message q1 never gives'" in problems
+    assert "q1: typed '24' -> expected 'Not quite: ', printed 'Correct!" in problems
+
+
+def test_overlapping_figure_text_is_reported_with_its_cell(run):
+    _, error = run(INSTALL_FIGURE_CHECKS % FIGURE_TEXT_SOURCE)
+    assert error is None
+    _, error = run("import matplotlib.pyplot as plt\n"
+                   "fig, ax = plt.subplots(figsize=(3, 2))\n"
+                   "ax.set_title('a panel title')\n"
+                   "fig.suptitle('a suptitle on top of it', y=0.96)\n"
+                   "plt.show()")
+    assert error is None
+    problems = figure_problems(run)
+    assert any("cell starting 'import matplotlib.pyplot as plt'" in p
+               and "'a panel title' overlaps text 'a suptitle on top of it'" in p
+               for p in problems), problems
