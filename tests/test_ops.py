@@ -27,9 +27,11 @@ from course_utils import (  # noqa: E402
     conv2d_transpose,
     conv_matrix,
     conv_transpose_output_size,
+    depthwise_conv2d,
     im2col,
     ops,
     pool2d,
+    separable_conv2d,
 )
 
 # Same examples on every run (derandomize): a failure seen once can be seen again.
@@ -384,3 +386,150 @@ def test_conv_matrix_transpose_is_not_the_inverse():
     assert_close(back, expected)
     # ... which is not x: the round trip loses what the 4 outputs cannot hold.
     assert np.abs(back - x).max() > 10
+
+
+# ---- lesson 07: dilation, groups, depthwise and separable convolutions --------------------
+
+
+@st.composite
+def dilated_cases(draw, paddings=paddings_all, groups=False, stride=False):
+    """A batch and a Conv2D kernel (grouped when ``groups``) with a dilation or a stride, such
+    that the kernel's footprint fits the padded input."""
+    f_h, f_w = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    dilation = (1, 1) if stride else (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    stride = draw(strides) if stride else 1
+    span = f_h + (f_h - 1) * (dilation[0] - 1), f_w + (f_w - 1) * (dilation[1] - 1)
+    padding = draw(paddings)
+    extra = (((0, 0), (0, 0)) if padding in ("same", "valid") else explicit(padding, None))
+    min_h = 1 if padding == "same" else max(1, span[0] - sum(extra[0]))
+    min_w = 1 if padding == "same" else max(1, span[1] - sum(extra[1]))
+    h, w = draw(st.integers(min_h, min_h + 6)), draw(st.integers(min_w, min_w + 6))
+    g = draw(st.integers(1, 3)) if groups else 1
+    c_in, c_out = g * draw(st.integers(1, 2)), g * draw(st.integers(1, 3))
+    seed = draw(st.integers(0, 2**32 - 1))
+    return {
+        "x": random(seed, (draw(st.integers(1, 2)), h, w, c_in)),
+        "kernel": random(seed + 1, (f_h, f_w, c_in // g, c_out)),
+        "bias": random(seed + 2, (c_out,)),
+        "stride": stride,
+        "dilation": dilation,
+        "groups": g,
+        "padding": padding,
+    }
+
+
+@FAST
+@given(dilated_cases(), st.sampled_from([200, ops._BLOCK_BYTES]))
+def test_dilated_conv2d_equals_tf_nn_conv2d(case, block_bytes):
+    expected = tf.nn.conv2d(case["x"], case["kernel"], 1, tf_padding(case["padding"]),
+                            dilations=case["dilation"])
+    args = dict(padding=case["padding"], dilation=case["dilation"])
+    assert_close(conv2d(case["x"], case["kernel"], **args), expected)
+    with mock.patch.object(ops, "_BLOCK_BYTES", block_bytes):
+        assert_close(conv2d_im2col(case["x"], case["kernel"], **args), expected)
+
+
+@LAYERS
+@given(st.one_of(dilated_cases(paddings=st.sampled_from(["valid", "same"]), groups=True),
+                 dilated_cases(paddings=st.sampled_from(["valid", "same"]), groups=True,
+                               stride=True)),
+       st.sampled_from([200, ops._BLOCK_BYTES]))
+def test_grouped_conv2d_equals_keras_conv2d_with_groups(case, block_bytes):
+    """Forward only: TensorFlow's CPU kernels have no gradient for grouped convolutions."""
+    kernel = case["kernel"]
+    layer = keras.layers.Conv2D(kernel.shape[3], kernel.shape[:2], strides=case["stride"],
+                                padding=case["padding"], dilation_rate=case["dilation"],
+                                groups=case["groups"], name="grouped")
+    layer.build(case["x"].shape)
+    layer.set_weights([kernel, case["bias"]])
+    expected = layer(case["x"])
+    args = dict(stride=case["stride"], padding=case["padding"], dilation=case["dilation"],
+                groups=case["groups"])
+    assert_close(conv2d(case["x"], *layer.get_weights(), **args), expected)
+    with mock.patch.object(ops, "_BLOCK_BYTES", block_bytes):
+        assert_close(conv2d_im2col(case["x"], *layer.get_weights(), **args), expected)
+
+
+def test_groups_are_separate_convolutions_concatenated():
+    """groups=G: G ordinary convolutions, each on its slice of channels, side by side."""
+    x, kernel = random(1, (2, 7, 7, 8)), random(2, (3, 3, 2, 12))
+    pieces = [tf.nn.conv2d(x[..., 2 * g:2 * g + 2], kernel[..., 3 * g:3 * g + 3], 1, "VALID")
+              for g in range(4)]
+    assert_close(conv2d_im2col(x, kernel, groups=4), np.concatenate(pieces, axis=-1))
+
+
+@st.composite
+def depthwise_cases(draw, stride=False):
+    """A batch and a DepthwiseConv2D kernel (kh, kw, C_in, depth_multiplier)."""
+    case = draw(dilated_cases(paddings=st.sampled_from(["valid", "same"]), stride=stride))
+    c_in, multiplier = case["x"].shape[3], draw(st.integers(1, 3))
+    f_h, f_w = case["kernel"].shape[:2]
+    seed = draw(st.integers(0, 2**32 - 1))
+    case["kernel"] = random(seed, (f_h, f_w, c_in, multiplier))
+    case["bias"] = random(seed + 1, (c_in * multiplier,))
+    case["stride"] = pair(case["stride"])[0]  # TensorFlow's depthwise kernel: equal strides only
+    return case
+
+
+@FAST
+@given(st.one_of(depthwise_cases(), depthwise_cases(stride=True)))
+def test_depthwise_conv2d_equals_tf_nn_depthwise_conv2d(case):
+    s = case["stride"]
+    expected = tf.nn.depthwise_conv2d(case["x"], case["kernel"], [1, s, s, 1],
+                                      case["padding"].upper(), dilations=case["dilation"])
+    result = depthwise_conv2d(case["x"], case["kernel"], stride=case["stride"],
+                              padding=case["padding"], dilation=case["dilation"])
+    assert result.dtype == np.float32
+    assert_close(result, expected)
+
+
+@LAYERS
+@given(st.one_of(depthwise_cases(), depthwise_cases(stride=True)), st.integers(1, 4))
+def test_depthwise_and_separable_equal_their_keras_layers(case, c_out):
+    """layer.get_weights() in the order the functions take them, with the layers' biases."""
+    x, (f_h, f_w, c_in, multiplier) = case["x"], case["kernel"].shape
+    settings_ = dict(strides=case["stride"], padding=case["padding"],
+                     dilation_rate=case["dilation"], depth_multiplier=multiplier)
+    args = dict(stride=case["stride"], padding=case["padding"], dilation=case["dilation"])
+    depthwise = keras.layers.DepthwiseConv2D((f_h, f_w), name="depthwise", **settings_)
+    depthwise.build(x.shape)
+    depthwise.set_weights([case["kernel"], case["bias"]])
+    assert_close(depthwise_conv2d(x, *depthwise.get_weights(), **args), depthwise(x))
+    separable = keras.layers.SeparableConv2D(c_out, (f_h, f_w), name="separable", **settings_)
+    separable.build(x.shape)
+    pointwise = random(7, (1, 1, c_in * multiplier, c_out))
+    separable.set_weights([case["kernel"], pointwise, random(8, (c_out,))])
+    assert_close(separable_conv2d(x, *separable.get_weights(), **args), separable(x))
+
+
+def test_depthwise_is_conv2d_with_groups_equal_to_the_channels():
+    """DepthwiseConv2D's (kh, kw, C, dm) kernel is Conv2D's (kh, kw, 1, C * dm), groups=C."""
+    x, kernel = random(3, (1, 6, 6, 4)), random(4, (3, 3, 4, 2))
+    assert_close(depthwise_conv2d(x, kernel),
+                 conv2d(x, kernel.reshape(3, 3, 1, 8), groups=4))
+    layer = keras.layers.Conv2D(8, 3, groups=4, use_bias=False, name="as_grouped")
+    layer.build(x.shape)
+    layer.set_weights([kernel.reshape(3, 3, 1, 8)])
+    assert_close(depthwise_conv2d(x, kernel), layer(x))
+
+
+def test_lesson07_separable_example_agrees_with_keras():
+    """112x112x64 -> 128, 3x3 'same', on one image: the lesson's layer, with Keras's weights."""
+    x = random(5, (1, 112, 112, 64))
+    layer = keras.layers.SeparableConv2D(128, 3, padding="same", name="separable")
+    layer.build(x.shape)
+    depthwise_kernel, pointwise_kernel, bias = layer.get_weights()
+    assert (depthwise_kernel.shape, pointwise_kernel.shape, bias.shape) == (
+        (3, 3, 64, 1), (1, 1, 64, 128), (128,))
+    assert_close(separable_conv2d(x, depthwise_kernel, pointwise_kernel, bias, padding="same"),
+                 layer(x))
+
+
+@FAST
+@given(dilated_cases(groups=True))
+def test_unbatched_grouped_and_dilated_inputs(case):
+    x, kernel = case["x"][0], case["kernel"]
+    args = dict(padding=case["padding"], dilation=case["dilation"], groups=case["groups"])
+    batched = conv2d(x[np.newaxis], kernel, **args)
+    for function in (conv2d, conv2d_im2col):
+        assert_close(function(x, kernel, **args), batched[0])

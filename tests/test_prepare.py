@@ -21,9 +21,11 @@ from course_utils import (
     conv2d_transpose,
     conv_matrix,
     conv_output_size,
+    depthwise_conv2d,
     im2col,
     ops,
     pool2d,
+    separable_conv2d,
 )
 
 X = np.arange(25, dtype=float).reshape(5, 5)  # one 5x5 channel
@@ -272,3 +274,112 @@ def test_integer_inputs_work(name, dtype):
     result = call(name, x_int, **kwargs)
     assert result.dtype.kind == "f"
     np.testing.assert_array_equal(result, call(name, x_int.astype(float), **as_float))
+
+
+# --- lesson 07: dilation, groups, depthwise and separable convolutions ----------------------
+
+X8 = np.ones((6, 6, 8))  # 8 channels: groups of 1, 2, 4 or 8
+DEPTHWISE = np.ones((3, 3, 8, 1))
+POINTWISE = np.ones((1, 1, 8, 4))
+
+
+def call07(name, x=X8, **kwargs):
+    """One of the four lesson-07 convolutions on ``x`` with valid kernels unless given."""
+    if name in ("conv2d", "conv2d_im2col"):
+        function = conv2d if name == "conv2d" else conv2d_im2col
+        return function(x, kwargs.pop("kernel", np.ones((3, 3, 8, 4))), **kwargs)
+    if name == "depthwise_conv2d":
+        return depthwise_conv2d(x, kwargs.pop("kernel", DEPTHWISE), **kwargs)
+    if name == "separable_conv2d":
+        return separable_conv2d(x, kwargs.pop("kernel", DEPTHWISE),
+                                kwargs.pop("pointwise", POINTWISE), **kwargs)
+    raise AssertionError(name)
+
+
+CONVOLUTIONS = ["conv2d", "conv2d_im2col", "depthwise_conv2d", "separable_conv2d"]
+
+
+@pytest.mark.parametrize("name", CONVOLUTIONS)
+def test_lesson07_fixture_catches_computation(name, no_computation):
+    with pytest.raises(AssertionError, match="before the checks had finished"):
+        call07(name, dilation=2)
+
+
+@pytest.mark.parametrize("name", CONVOLUTIONS)
+def test_stride_with_dilation_is_refused_with_keras_rule(name, no_computation):
+    with raises(ValueError, "stride=(2, 2) with dilation=(2, 2)", "cannot be combined",
+                "`strides > 1` not supported in conjunction with `dilation_rate > 1`",
+                "Use one of the two"):
+        call07(name, stride=2, dilation=2)
+    with raises(ValueError, "stride=(1, 2) with dilation=(3, 1)"):
+        call07(name, stride=(1, 2), dilation=(3, 1))
+
+
+@pytest.mark.parametrize("name", CONVOLUTIONS)
+def test_dilation_must_be_a_positive_int(name, no_computation):
+    with raises(ValueError, "dilation must be an int >= 1, got 0", "D = 1 is an ordinary kernel"):
+        call07(name, dilation=0)
+    with raises(TypeError, "dilation must be an int", "1.5"):
+        call07(name, dilation=1.5)
+
+
+@pytest.mark.parametrize("name", CONVOLUTIONS)
+def test_dilated_kernel_larger_than_the_input(name, no_computation):
+    with raises(ValueError, "kernel is 3x3 (with dilation 3x3 it covers 7x7 pixels)",
+                "the input is 6x6", "F + (F - 1)(D - 1) <= N + 2P"):
+        call07(name, dilation=3)
+
+
+@pytest.mark.parametrize("name", ["conv2d", "conv2d_im2col"])
+def test_groups_must_divide_the_input_channels(name, no_computation):
+    with raises(ValueError, "groups=3 does not divide the 8 input channels (8 = 3 * 2 + 2)",
+                "G must divide C_in"):
+        call07(name, kernel=np.ones((3, 3, 2, 6)), groups=3)
+
+
+@pytest.mark.parametrize("name", ["conv2d", "conv2d_im2col"])
+def test_groups_must_divide_the_filters(name, no_computation):
+    with raises(ValueError, "groups=4 does not divide the 6 filters (output channels)",
+                "G must divide C_out"):
+        call07(name, kernel=np.ones((3, 3, 2, 6)), groups=4)
+
+
+@pytest.mark.parametrize("name", ["conv2d", "conv2d_im2col"])
+def test_grouped_kernel_must_see_a_group_of_channels(name, no_computation):
+    with raises(ValueError, "kernel has 8 input channels, but with groups=4 each filter sees "
+                "8 / 4 = 2 of x's 8 channels", "(kh, kw, in / groups, out)"):
+        call07(name, kernel=np.ones((3, 3, 8, 4)), groups=4)
+    with raises(ValueError, "groups must be an int >= 1, got 0"):
+        call07(name, groups=0)
+
+
+@pytest.mark.parametrize("name", ["depthwise_conv2d", "separable_conv2d"])
+def test_depthwise_kernel_layout(name, no_computation):
+    with raises(ValueError, "kernel has 4 input channels but x has 8",
+                "(kh, kw, in, depth_multiplier)"):
+        call07(name, kernel=np.ones((3, 3, 4, 2)))
+    with raises(ValueError, "which is 3-D", "(kh, kw, in, depth_multiplier)"):
+        call07(name, kernel=np.ones((3, 3, 8)))
+
+
+def test_depthwise_bias_has_one_number_per_output_channel(no_computation):
+    with raises(ValueError, "bias has shape (8,) but the kernel has 16 filters"):
+        depthwise_conv2d(X8, np.ones((3, 3, 8, 2)), np.ones(8))
+
+
+def test_separable_pointwise_kernel(no_computation):
+    with raises(ValueError, "pointwise_kernel has shape (3, 3, 8, 4)", "a 1x1 convolution"):
+        call07("separable_conv2d", pointwise=np.ones((3, 3, 8, 4)))
+    with raises(ValueError, "kernel has 16 input channels but x has 8",
+                "(1, 1, in * depth_multiplier, out)"):
+        call07("separable_conv2d", pointwise=np.ones((1, 1, 16, 4)))
+    with raises(ValueError, "bias has shape (8,) but the kernel has 4 filters"):
+        call07("separable_conv2d", bias=np.ones(8))
+
+
+def test_receptive_field_takes_triples():
+    with raises(ValueError, "(kernel_size, stride) pair or a (kernel_size, stride, dilation) "
+                "triple", "(3, 1, 2, 1)"):
+        arithmetic.receptive_field([(3, 1, 2, 1)])
+    with raises(ValueError, "dilation must be an int >= 1, got 0"):
+        arithmetic.receptive_field([(3, 1, 0)])
