@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
@@ -91,32 +92,57 @@ def _format_value(value: float, whole: bool) -> str:
     return "0" if text == "-0" else text
 
 
-def _write_values(ax, array: np.ndarray, image) -> None:
-    """Write each number in its cell, dark on light colours and light on dark ones."""
+MIN_VALUE_FONTSIZE = 6  # points: smaller numbers are not written unless asked for
+
+
+def _value_labels(array: np.ndarray) -> dict[tuple[int, int], str]:
+    """The text written in each finite cell."""
     whole = _is_whole(array)
+    return {index: _format_value(float(value), whole)
+            for index, value in np.ndenumerate(array) if np.isfinite(value)}
+
+
+def _value_fontsize(ax, array: np.ndarray, labels) -> float:
+    """A font size at which the widest number fits its cell: 9 pt for small grids, 7 pt for
+    larger ones, smaller for long numbers (a digit is about 0.62 em wide)."""
+    base = 9 if max(array.shape) <= 8 else 7
+    fig = ax.figure
+    cell_points = ax.get_position().width * fig.get_figwidth() * 72 / array.shape[1]
+    widest = max((len(label) for label in labels), default=1)
+    return min(base, 0.9 * cell_points / (0.62 * widest))
+
+
+def _write_values(ax, array: np.ndarray, image, forced: bool = False) -> None:
+    """Write each number in its cell, dark on light colours and light on dark ones; in a
+    cell too narrow for 6-point numbers, only if ``forced``."""
     cmap, norm = image.get_cmap(), image.norm
-    for (i, j), value in np.ndenumerate(array):
-        if not np.isfinite(value):
-            continue
-        red, green, blue, _ = cmap(norm(value))
+    labels = _value_labels(array)
+    fontsize = _value_fontsize(ax, array, labels.values())
+    if fontsize < MIN_VALUE_FONTSIZE and not forced:
+        return
+    for (i, j), label in labels.items():
+        red, green, blue, _ = cmap(norm(array[i, j]))
         light = 0.299 * red + 0.587 * green + 0.114 * blue > 0.5
-        ax.text(j, i, _format_value(float(value), whole), ha="center", va="center",
-                fontsize=9 if max(array.shape) <= 8 else 7, color="black" if light else "white")
+        ax.text(j, i, label, ha="center", va="center", color="black" if light else "white",
+                fontsize=max(fontsize, MIN_VALUE_FONTSIZE))
 
 
-def _figsize(rows: int, cols: int, extra_width: float = 0.0) -> tuple[float, float]:
-    width = min(max(cols * _CELL_INCHES, 2.2), 4.0) + extra_width
-    height = min(max(rows * _CELL_INCHES, 1.6), 4.0) + 0.4
+def _figsize(rows: int, cols: int, extra_width: float = 0.0,
+             widest: int = 1) -> tuple[float, float]:
+    """Cells of 0.38 inch, wider when a 7-point number of ``widest`` digits needs it (the
+    axes get about three quarters of the figure's width)."""
+    cell = max(_CELL_INCHES, 0.62 * widest * 7 / 72 / 0.9 / 0.75)
+    limit = 4.0 if cell == _CELL_INCHES else 8.0  # cells are square: both sides grow
+    width = min(max(cols * cell, 2.2), limit) + extra_width
+    height = min(max(rows * cell, 1.6), limit) + 0.4
     return width, height
 
 
 def _draw_matrix(ax, array, title, cmap, vmin, vmax, show_values, xlabel, ylabel):
     image = ax.imshow(array, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
     rows, cols = array.shape
-    if show_values is None:
-        show_values = max(rows, cols) <= MAX_VALUES_SHOWN
-    if show_values:
-        _write_values(ax, array, image)
+    if show_values or (show_values is None and max(rows, cols) <= MAX_VALUES_SHOWN):
+        _write_values(ax, array, image, forced=bool(show_values))
     if max(rows, cols) <= MAX_VALUES_SHOWN:
         ax.set_xticks(range(cols))
         ax.set_yticks(range(rows))
@@ -128,9 +154,16 @@ def _draw_matrix(ax, array, title, cmap, vmin, vmax, show_values, xlabel, ylabel
     return image
 
 
-def _highlight(ax, row: int, col: int, height: int, width: int, color="#E69F00", style="-"):
+#: Outline of a highlighted block: a black line on a white halo reads on every colour of the
+#: colour maps above (an orange line alone vanished on viridis's yellow cells).
+HIGHLIGHT_COLOR = "black"
+HIGHLIGHT_HALO = [patheffects.withStroke(linewidth=5.0, foreground="white")]
+
+
+def _highlight(ax, row: int, col: int, height: int, width: int, color=HIGHLIGHT_COLOR,
+               style="-"):
     ax.add_patch(Rectangle((col - 0.5, row - 0.5), width, height, fill=False, edgecolor=color,
-                           linewidth=2.5, linestyle=style))
+                           linewidth=2.0, linestyle=style, path_effects=HIGHLIGHT_HALO))
 
 
 def show_matrix(a, ax=None, title: str | None = None, cmap: str = VALUE_CMAP, vmin=None,
@@ -153,7 +186,8 @@ def show_matrix(a, ax=None, title: str | None = None, cmap: str = VALUE_CMAP, vm
     """
     array = _matrix(a, "a")
     if ax is None:
-        fig, ax = plt.subplots(figsize=_figsize(*array.shape, 0.8 if colorbar else 0.0),
+        widest = max((len(label) for label in _value_labels(array).values()), default=1)
+        fig, ax = plt.subplots(figsize=_figsize(*array.shape, 0.8 if colorbar else 0.0, widest),
                                layout="constrained")
     else:
         fig = ax.figure
@@ -209,7 +243,8 @@ def show_conv_step(x, kernel, row: int, col: int, stride: int = 1, padding=0,
     done = np.arange(feature_map.size).reshape(feature_map.shape) <= row * o_w + col
     shown[done] = feature_map[done]
 
-    fig, axes = plt.subplots(1, 4, figsize=(9.6, 2.9), layout="constrained")
+    # a padded input's title takes two lines
+    fig, axes = plt.subplots(1, 4, figsize=(9.6, 3.3 if p else 2.9), layout="constrained")
     in_title = f"input, window at ({top_row}, {left_col})"
     if p:
         in_title = f"input with padding {p},\nwindow at ({top_row}, {left_col})"
@@ -269,19 +304,27 @@ def _maps_list(maps) -> list[np.ndarray]:
 
 def show_feature_maps(maps, titles: Sequence[str] | None = None, ncols: int | None = None,
                       cmap: str = VALUE_CMAP, suptitle: str | None = None,
-                      show_values: bool | None = None, max_maps: int = 32) -> Plot:
+                      show_values: bool | None = None, max_maps: int = 32, vmin=None,
+                      vmax=None, colorbar: bool | str = False) -> Plot:
     """A row (or grid) of feature maps, each with its title.
 
-    Taught in lesson 01, section 4; used again in lessons 03 and 05.
+    Taught in lesson 01, section 4; used again in lessons 02, 03 and 05.
 
     maps: a list of 2-D arrays, or one array (H, W, C) / (1, H, W, C), channels-last as Keras
     returns it (one panel per channel). Signed maps get a diverging colour map centred on
-    zero. Numbers are written in small maps (at most 8x8).
+    zero. Numbers are written in small maps (at most 8x8). By default each panel has its
+    own colour scale. Maps a reader should compare share one: give ``vmin``/``vmax``, or
+    ``colorbar`` (True, or its label), which draws one colour bar for all panels and, without
+    ``vmin``/``vmax``, takes the scale from all maps together (centred on zero, diverging,
+    when any value is negative).
 
     >>> import numpy as np
     >>> fig, axes = show_feature_maps(np.zeros((6, 6, 3)), titles=["a", "b", "c"])
     >>> [ax.get_title() for ax in axes.flat]
     ['a', 'b', 'c']
+    >>> fig, axes = show_feature_maps([np.ones((3, 3)), -2 * np.ones((3, 3))], colorbar="value")
+    >>> [ax.images[0].get_clim() for ax in axes.flat], fig.axes[-1].get_ylabel()
+    ([(-2.0, 2.0), (-2.0, 2.0)], 'value')
     """
     arrays = _maps_list(maps)
     total = len(arrays)
@@ -294,25 +337,41 @@ def show_feature_maps(maps, titles: Sequence[str] | None = None, ncols: int | No
         if len(titles) < len(arrays):
             raise ValueError(f"titles has {len(titles)} entries for {len(arrays)} maps; give "
                              "one title per map")
+    shared = vmin is not None or vmax is not None or bool(colorbar)
+    if shared and vmin is None and vmax is None:
+        values = np.concatenate([a.ravel() for a in arrays])
+        vmin, vmax = _symmetric(values)
+        if vmin is None:
+            vmin, vmax = float(np.nanmin(values)), float(np.nanmax(values))
+        else:
+            cmap = SIGNED_CMAP
     nrows, ncols = _grid(len(arrays), ncols)
     biggest = max(max(a.shape) for a in arrays)
     panel = 1.9 if biggest <= 8 else 1.6
+    # each row also needs room for its titles, tick labels and the column label
     fig, axes = plt.subplots(nrows, ncols, figsize=(min(panel * ncols, 10.0),
-                                                    min(panel * nrows, 10.0) + 0.3),
+                                                    min((panel + 0.45) * nrows, 10.0) + 0.3),
                              layout="constrained", squeeze=False)
     for index, ax in enumerate(axes.flat):
         if index >= len(arrays):
             ax.set_axis_off()
             continue
         array = arrays[index]
-        vmin, vmax = _symmetric(array)
         values = show_values if show_values is not None else max(array.shape) <= 8
-        _draw_matrix(ax, array, titles[index], SIGNED_CMAP if vmin is not None else cmap,
-                     vmin, vmax, values, "", "")
+        if shared:
+            image = _draw_matrix(ax, array, titles[index], cmap, vmin, vmax, values, "", "")
+        else:
+            low, high = _symmetric(array)
+            image = _draw_matrix(ax, array, titles[index], SIGNED_CMAP if low is not None
+                                 else cmap, low, high, values, "", "")
         if index // ncols == nrows - 1 or index + ncols >= len(arrays):
             ax.set_xlabel("column")
         if index % ncols == 0:
             ax.set_ylabel("row")
+    if colorbar:
+        bar = fig.colorbar(image, ax=axes, shrink=0.8)
+        if isinstance(colorbar, str):
+            bar.set_label(colorbar)
     if total > len(arrays):
         suptitle = (suptitle + " " if suptitle else "") + f"(first {len(arrays)} of {total})"
     if suptitle:
@@ -511,7 +570,7 @@ def show_digits(images, labels=None, predictions=None, ncols: int = 10, max_imag
     predicted = _labels(predictions, "predictions", count)
     nrows, ncols = _grid(count, ncols, max_cols=ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(0.85 * ncols, 0.95 * nrows + 0.3),
-                             squeeze=False)
+                             squeeze=False, layout="constrained")
     for index, ax in enumerate(axes.flat):
         ax.set_axis_off()
         if index >= count:
@@ -529,7 +588,6 @@ def show_digits(images, labels=None, predictions=None, ncols: int = 10, max_imag
                  if predicted is not None else "label above each digit"
                  if true is not None else "digits")
     fig.suptitle(title, fontsize=9)
-    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.85, wspace=0.1, hspace=0.4)
     return Plot(fig, axes)
 
 

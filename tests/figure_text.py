@@ -2,7 +2,7 @@
 text? Used on every figure a lesson draws (tests/kernel_checks.py runs this file inside each
 notebook's kernel) and on the figures of course_utils.plots and the GIF frames.
 
-Self-contained (it imports nothing), because the kernel runs it from its source text.
+Self-contained (it imports only matplotlib), because the kernel runs it from its source text.
 """
 
 from __future__ import annotations
@@ -22,6 +22,10 @@ def _label(text) -> str:
 def _drawn_texts(fig):
     """The texts a draw of ``fig`` really renders (not stale tick labels out of view), each
     with its box in pixels, and the renderer."""
+    if not hasattr(fig.canvas, "get_renderer"):  # a bare Figure(), as the GIF frames are
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
     renderer = fig.canvas.get_renderer()
     drawn = {}
     original = renderer.draw_text

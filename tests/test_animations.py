@@ -154,3 +154,19 @@ def test_bad_arguments_are_refused():
         convolution_steps(CONV_EXAMPLE_X, LESSON01_KERNEL, stride=0)
     with pytest.raises(ValueError, match="x must be 2-D"):
         transposed_convolution_steps(np.zeros((2, 2, 1)), TRANSPOSED_EXAMPLE_KERNEL)
+
+
+def test_every_frame_has_readable_text(monkeypatch, tmp_path):
+    """No text of any GIF frame overlaps another or leaves the frame."""
+    from tests.figure_text import text_problems
+
+    problems = []
+    original = animations._frame_image
+
+    def checked(fig):
+        problems.extend(text_problems(fig))
+        return original(fig)
+
+    monkeypatch.setattr(animations, "_frame_image", checked)
+    make_gifs(tmp_path)
+    assert not problems, problems

@@ -397,3 +397,55 @@ def test_show_rgb_channels():
     assert png_size(fig) < MAX_PNG_BYTES
     with pytest.raises(ValueError, match=r"3 channels last"):
         show_rgb_channels(np.zeros((8, 8, 4)))
+
+
+# --- every helper's text is readable -------------------------------------------------------------
+
+
+def _readability_cases(history):
+    rng = np.random.default_rng(0)
+    maps = rng.normal(size=(26, 26, 4))
+    return {
+        "show_matrix small": lambda: show_matrix(LESSON01_X, title="input X (4x4)"),
+        "show_matrix 12x12": lambda: show_matrix(rng.integers(-999, 999, (12, 12))),
+        "show_matrix long numbers": lambda: show_matrix(np.arange(144).reshape(12, 12) * 1000),
+        "show_matrix floats, colour bar": lambda: show_matrix(rng.normal(size=(8, 8)) * 100,
+                                                              colorbar="value"),
+        "show_conv_step": lambda: show_conv_step(LESSON01_X, LESSON01_KERNEL, row=1, col=1),
+        "show_conv_step padded": lambda: show_conv_step(LESSON01_X, LESSON01_KERNEL, row=1,
+                                                        col=1, stride=2, padding=1, bias=-2.5),
+        "show_feature_maps": lambda: show_feature_maps(maps, titles=list(LINE_KERNELS),
+                                                       suptitle="Four line kernels"),
+        "show_usage_counts": lambda: show_usage_counts(usage_counts((7, 7), 3, stride=2)),
+        "show_kernels": lambda: show_kernels(rng.normal(size=(5, 5, 3, 6))),
+        "plot_history": lambda: plot_history(history),
+        "show_digits": lambda: show_digits(rng.integers(0, 255, (20, 28, 28)),
+                                           labels=rng.integers(0, 10, 20),
+                                           predictions=rng.integers(0, 10, 20)),
+        "show_rgb_channels": lambda: show_rgb_channels(rng.integers(0, 255, (16, 16, 3))),
+        "DIGIT_FOUR": lambda: show_matrix(DIGIT_FOUR, cmap="gray_r"),
+    }
+
+
+def test_every_helper_draws_readable_text(history):
+    """No text overlaps another or leaves the figure (the check lessons' figures get too)."""
+    from tests.figure_text import text_problems
+
+    problems = {}
+    for name, draw in _readability_cases(history).items():
+        found = text_problems(draw().fig)
+        if found:
+            problems[name] = found
+        plt.close("all")
+    assert not problems, problems
+
+
+def test_long_numbers_get_a_wider_figure_or_are_left_out():
+    fig, ax = show_matrix(np.arange(144).reshape(12, 12) * 1000)
+    assert ax.texts and min(t.get_fontsize() for t in ax.texts) >= 6
+    assert fig.get_figwidth() > 4.0  # wider than the 4-inch limit of short numbers
+    fig, ax = plt.subplots(figsize=(2, 2))
+    show_matrix(np.arange(144).reshape(12, 12) * 1000, ax=ax)
+    assert not ax.texts  # no room in a 2-inch panel: the colours alone
+    show_matrix(np.arange(144).reshape(12, 12) * 1000, ax=ax, show_values=True)
+    assert ax.texts  # unless asked for
