@@ -1,43 +1,69 @@
-# Two commands for learners:  make lab  |  make test
-# Everything runs inside .venv, created from requirements.txt (exact pins) on first use and
-# reinstalled only when requirements.txt or pyproject.toml changes.
+# Two commands:  make lab (learners)  |  make test (checking the course)
+# Everything runs inside .venv, filled on first use from exact pins in two steps: make lab
+# installs only what the lessons need (requirements.txt); make test and every other target add
+# the checking tools (requirements-dev.txt). Each step reruns only when its files change.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+# Stamps: the lessons' packages are in .venv / so are the checking tools.
+LESSONS_STAMP := $(VENV)/.installed-lessons
 STAMP  := $(VENV)/.installed
+# The Python versions the course supports, as pyproject.toml's requires-python states them
+# (tests/test_environment.py keeps the two equal): TensorFlow 2.21 has wheels for 3.10-3.13,
+# and the pinned NumPy, pandas and Keras need 3.11 or newer.
+PYTHON_MIN := 3.11
+PYTHON_MAX := 3.13
+PYTHON_CHECK = import sys; v = sys.version_info[:2]; n = lambda s: tuple(int(p) for p in s.split(".")); \
+	sys.exit(None if n("$(PYTHON_MIN)") <= v <= n("$(PYTHON_MAX)") else \
+	f"The course needs Python $(PYTHON_MIN) to $(PYTHON_MAX); {sys.executable} is Python {sys.version.split()[0]}. \
+	Pick one, e.g.  make lab PYTHON=python3.12  (rm -rf $(VENV) first if it was made with this one).")
 # Notebooks run in parallel, one whole notebook per worker (their cells must share a kernel).
 PYTEST_PARALLEL ?= -n 2 --dist loadfile
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lab test test-unit lint execute badges bench gifs data test-browser test-colab clean
+.PHONY: help venv venv-lessons lab test test-unit lint execute badges bench gifs data \
+	test-lessons test-browser test-colab clean
 
 help:
-	@echo "make lab           create .venv if needed and open JupyterLab on notebooks/"
-	@echo "make test          create .venv if needed; ruff, unit tests, doctests, nbval on every notebook"
+	@echo "make lab           install what the lessons need into .venv (once) and open JupyterLab on notebooks/"
+	@echo "make test          for checking the course: add the test tools to .venv (once); ruff, unit tests,"
+	@echo "                   doctests, nbval on every notebook (about 4 minutes on 2 cores)"
 	@echo "make test-unit     the same without the notebooks (a quick loop while editing course_utils)"
 	@echo "make execute       re-run every notebook in place, top to bottom, in a fresh kernel"
 	@echo "make badges        regenerate Colab badges and install lines from course_utils/colab.py"
 	@echo "make gifs          regenerate the animated GIFs under course_utils/figures/"
 	@echo "make data          rebuild data/mnist_sample.npz from its source package"
 	@echo "make bench         time the NumPy convolutions against tf.nn.conv2d"
+	@echo "make test-lessons  every notebook with requirements.txt alone, in .lessons-venv/ (what make lab installs)"
 	@echo "make test-browser  run every notebook in JupyterLab in headless Chromium"
 	@echo "make test-colab    run the notebooks with Colab's package versions (nbval lax)"
 
 venv: $(STAMP)
+venv-lessons: $(LESSONS_STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed, found " + sys.version.split()[0])'
+# The pins are installed only when a pin file is newer than the stamp (or there is no stamp:
+# the first time, about 400 MB for the lessons, README "Start in two commands"); a change to
+# pyproject.toml alone reinstalls only course_utils. ($? = the prerequisites newer than $@.)
+$(LESSONS_STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -c '$(PYTHON_CHECK)'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@$(BIN)/python -c '$(PYTHON_CHECK)'
+	$(if $(filter requirements.txt,$?),@echo "Installing the lessons' packages (requirements.txt) into $(VENV)...")
+	$(if $(filter requirements.txt,$?),$(BIN)/python -m pip install --quiet -r requirements.txt)
 	$(BIN)/python -m pip install --quiet --no-deps -e .
-	touch $(STAMP)
+	touch $@
+
+# The checking tools on top (about 115 MB more the first time).
+$(STAMP): $(LESSONS_STAMP) requirements.txt requirements-dev.txt
+	$(if $(filter requirements%,$?),@echo "Installing the checking tools (requirements-dev.txt) into $(VENV)...")
+	$(if $(filter requirements%,$?),$(BIN)/python -m pip install --quiet -r requirements-dev.txt)
+	touch $@
 
 # Jupyter refuses to start as root unless told (containers, a root shell in WSL).
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-lab: $(STAMP)
+lab: $(LESSONS_STAMP)
 	$(BIN)/jupyter lab notebooks/ $(LAB_ARGS)
 
 lint: $(STAMP)
@@ -65,6 +91,10 @@ gifs: $(STAMP)
 data: $(STAMP)
 	$(BIN)/python -m scripts.build_mnist_sample
 
+# Every notebook with what `make lab` installs and nothing else, in .lessons-venv/ (CI runs it).
+test-lessons: $(STAMP)
+	bash scripts/lesson_env_test.sh
+
 # Every notebook in JupyterLab in headless Chromium (tests/browser/; needs /usr/bin/chromium).
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest tests/browser --browser
@@ -74,4 +104,4 @@ test-colab:
 	bash scripts/colab_env_test.sh
 
 clean:
-	rm -rf $(VENV) .colab-venv screenshots .pytest_cache .ruff_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .lessons-venv .colab-venv screenshots .pytest_cache .ruff_cache .hypothesis build *.egg-info
