@@ -27,6 +27,7 @@ LAYERS = [
     "prepare",               # argument preparation for ops
     "ops",                   # the NumPy reference operations
     "backward",              # gradients of the operations (lesson 06)
+    "architectures",         # every layer of a Keras model predicted from its config (lesson 07)
     "data",                  # MNIST and the teaching arrays
     "plots",
     "animations",
