@@ -1,13 +1,19 @@
-"""Lesson 03 exercises: every solution passes, wrong answers fail, and the expected answers
-agree with what Keras computes (the reference is Keras, not the exercise module)."""
+"""Lesson 03 exercises: the expected answers agree with what Keras computes (the reference is
+Keras, not the exercise module), the questions separate the mistakes they name (each mistake
+gives an answer of its own), and LEARNER_ANSWERS lists what a learner may type into each
+exercise cell with the message each must print (run in the notebook's kernel by
+tests/kernel_checks.py)."""
 
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 import pytest
 
 from course_utils.exercises import exercises_in
 from course_utils.exercises import lesson03 as lesson
+from tests.reference import keras_output_shape
 from tests.reference import keras_pool_2d as keras_pool
 
 keras = pytest.importorskip("keras")
@@ -15,22 +21,145 @@ layers = keras.layers
 
 EXERCISES = exercises_in(lesson)
 
-# At least two wrong answers per exercise, each a plausible mistake.
-WRONG_ANSWERS = {
-    "q1": [[[3.5, 2.0], [1.5, 2.5]], [[1, 2], [3, 1]], [[6, 5], [3, 3]], 6],
-    "q2": [[[6, 5], [3, 4]], [[14, 8], [6, 10]], [[3.5, 2.0], [1.5, 2.0]], "3.5"],
-    "q3": [(8, 8, 32), (7, 7, 16), (6, 6, 32), (32, 7, 7), 7],
-    "q4": [7, 4, 11, 6.5, "6"],
-    "q5": [(15680, 320), (330, 15690), (15690, 650), 15690],
-    "q6": [2.5, 0.5 ** 10, 0.25, 1.0],
-    "q7": [
-        lambda x, size: np.asarray(x)[::size, ::size],                     # top-left, not max
-        lambda x, size: lesson._reference_average_pool(x, size),           # average
-        lambda x, size: np.maximum(lesson._reference_max_pool(x, size), 0),  # starts from 0
-        lambda x, size: np.asarray(x).max(),                                # one number
-        lesson.max_pool(lesson.POOL_X, 2),                      # a result, not a function
-    ],
+_ZERO_START = """\
+def max_pool(x, size):
+    rows, cols = x.shape[0] // size, x.shape[1] // size
+    out = np.zeros((rows, cols))
+    for i in range(rows):
+        for j in range(cols):
+            for value in x[i * size:(i + 1) * size, j * size:(j + 1) * size].ravel():
+                out[i, j] = max(out[i, j], value)
+    return out"""
+
+_PARTIAL_WINDOWS = """\
+def max_pool(x, size):
+    rows, cols = -(-x.shape[0] // size), -(-x.shape[1] // size)
+    out = np.zeros((rows, cols))
+    for i in range(rows):
+        for j in range(cols):
+            out[i, j] = x[i * size:(i + 1) * size, j * size:(j + 1) * size].max()
+    return out"""
+
+_STRIDE_ONE = """\
+def max_pool(x, size):
+    rows, cols = x.shape[0] - size + 1, x.shape[1] - size + 1
+    out = np.zeros((rows, cols))
+    for i in range(rows):
+        for j in range(cols):
+            out[i, j] = x[i:i + size, j:j + size].max()
+    return out"""
+
+_ROWS_FOR_BOTH = """\
+def max_pool(x, size):
+    n = x.shape[0] // size
+    out = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            out[i, j] = x[i * size:(i + 1) * size, j * size:(j + 1) * size].max()
+    return out"""
+
+_VECTORISED = """\
+def max_pool(x, size):
+    x = np.asarray(x)
+    rows, cols = x.shape[0] // size, x.shape[1] // size
+    windows = x[:rows * size, :cols * size].reshape(rows, size, cols, size)
+    return windows.max(axis=(1, 3))"""
+
+# What a learner types into each exercise cell (source text) -> a fragment of the message it
+# must print. "right" answers print "Correct!". Each wrong answer is a mistake the lesson
+# predicts, and gets the message that names it.
+LEARNER_ANSWERS = {
+    "q1": {
+        "right": ["[[6, 5], [3, 4]]", "np.array([[6, 5], [3, 4]])", "[[6.0, 5.0], [3.0, 4.0]]",
+                  "((6, 5), (3, 4))"],
+        "wrong": {
+            "[[3.5, 2.0], [1.5, 2.5]]": "averages of the windows",
+            "[[1, 2], [3, 1]]": "top-left values",
+            "[[1, 0], [0, 1]]": "smallest values",
+            "[[14, 8], [6, 10]]": "sums of the windows",
+            "[[6, 6, 5], [6, 6, 5], [3, 4, 4]]": "stride 1",
+            "[6, 5, 3, 4]": "different arrangement",
+            "6": "the expected shape is (2, 2)",
+        },
+    },
+    "q2": {
+        "right": ["[[3.5, 2.0], [1.5, 2.5]]", "np.array([[3.5, 2], [1.5, 2.5]])",
+                  "[[7 / 2, 2], [3 / 2, 5 / 2]]"],
+        "wrong": {
+            "[[6, 5], [3, 4]]": "those are the maxima",
+            "[[14, 8], [6, 10]]": "divide by the 4 values",
+            "[[3, 2], [1, 2]]": "rounded down",
+            "[[3.5, 4, 2], [3.5, 3.25, 2], [1.5, 2, 2.5]]": "stride 1",
+        },
+    },
+    "q3": {
+        "right": ["(12, 12, 32)", "[12, 12, 32]", "np.array([12, 12, 32])", "(None, 12, 12, 32)",
+                  "tf.TensorShape([None, 12, 12, 32])"],
+        "wrong": {
+            "(10, 10, 32)": "the first Conv2D has padding='same'",
+            "(16, 16, 32)": "the second Conv2D has the default padding='valid'",
+            "(14, 14, 32)": "the paddings are swapped",
+            "(11, 11, 32)": "count the first position",
+            "(28, 28, 32)": "MaxPooling2D(2) halves",
+            "(12, 12, 3)": "not from the image",
+            "(12, 12, 16)": "32 filters make 32 channels",
+            "(32, 12, 12)": "Channels come last",
+        },
+    },
+    "q4": {
+        "right": ["6", "6.0", "np.int64(6)", "(13 - 3) // 2 + 1"],
+        "wrong": {
+            "7": "padding='same'",
+            "5": "add 1 for the first position",
+            "4": "the stride is 2, not 3",
+            "11": "stride 1",
+            "256": "number of channels",
+            "'6'": "remove the quotes",
+        },
+    },
+    "q5": {
+        "right": ["(20490, 1290)", "[20490, 1290]", "np.array([20490, 1290])",
+                  "((4 * 4 * 128 + 1) * 10, (128 + 1) * 10)"],
+        "wrong": {
+            "(20480, 1280)": "add 10 to both",
+            "(20481, 1281)": "one bias per unit",
+            "(1290, 20490)": "swapped",
+            "(2049, 129)": "Dense(10) has 10 units",
+            "(20490, 170)": "one number per CHANNEL",
+            "20490": "the expected shape is (2,)",
+        },
+    },
+    "q6": {
+        "right": ["0.375 ** 8", "(0.25 * 1.5) ** 8", "3.91e-4", "0.000391", "3.9107e-4"],
+        "wrong": {
+            "0.25 ** 8": "the weights multiply in too",
+            "1.5 ** 8": "each layer's slope",
+            "0.375 * 8": "they do not add",
+            "0.375 ** 7": "one factor per layer",
+            "0.75 ** 8": "the sigmoid's value at 0",
+            "0.375": "that is one layer",
+            "1": "ReLU",
+            "3.9e-4": "the digits are the issue",
+        },
+    },
+    "q7": {
+        "right": [_VECTORISED],
+        "wrong": {
+            "def max_pool(x, size):\n    return x[::size, ::size]": "top-left value",
+            "def max_pool(x, size):\n    rows, cols = x.shape[0] // size, x.shape[1] // size\n"
+            "    return x[:rows * size, :cols * size].reshape(rows, size, cols, size)"
+            ".mean(axis=(1, 3))": "averages each window",
+            _ZERO_START: "starts each maximum from 0",
+            _PARTIAL_WINDOWS: "keeps the partial windows",
+            _STRIDE_ONE: "moves the window by 1",
+            _ROWS_FOR_BOTH: "uses the number of rows for the columns",
+            "def max_pool(x, size):\n    out = x[::size, ::size].copy()": "`return` statement",
+        },
+    },
 }
+
+
+# --- the expected answers, computed by Keras ----------------------------------------------------
 
 
 def test_q1_q2_match_keras_pooling():
@@ -38,16 +167,31 @@ def test_q1_q2_match_keras_pooling():
     expected_average = keras_pool(layers.AveragePooling2D(2, name="pool_avg"), lesson.POOL_X)
     assert lesson.q1.is_correct(expected_max)
     assert lesson.q2.is_correct(expected_average)
+    # the mistakes q1 and q2 name are told apart: max, mean, min, top-left and sum all differ
+    stride_one = keras_pool(layers.MaxPooling2D(2, strides=1, name="pool_s1"), lesson.POOL_X)
+    assert stride_one.shape == (3, 3)
+    candidates = [expected_max, expected_average, lesson.POOL_X[::2, ::2],
+                  -keras_pool(layers.MaxPooling2D(2, name="pool_min"), -lesson.POOL_X),
+                  expected_average * 4, np.floor(expected_average)]
+    for a, b in itertools.combinations(candidates, 2):
+        assert not np.array_equal(a, b), (a, b)
+
+
+def _stack(first="same", second="valid", pool=True):
+    stack = [layers.Conv2D(16, 5, padding=first, name="conv1")]
+    if pool:
+        stack.append(layers.MaxPooling2D(2, name="pool1"))
+    stack.append(layers.Conv2D(32, 5, padding=second, name="conv2"))
+    return keras_output_shape((32, 32, 3), *stack)
 
 
 def test_q3_matches_a_keras_model():
     model = keras.Sequential(
         [
             keras.Input((32, 32, 3)),
-            layers.Conv2D(16, 3, padding="same", name="conv1"),
+            layers.Conv2D(16, 5, padding="same", name="conv1"),
             layers.MaxPooling2D(2, name="pool1"),
-            layers.Conv2D(32, 3, name="conv2"),
-            layers.MaxPooling2D(2, name="pool2"),
+            layers.Conv2D(32, 5, name="conv2"),
         ],
         name="stack",
     )
@@ -55,30 +199,59 @@ def test_q3_matches_a_keras_model():
     assert lesson.q3.is_correct(model.output_shape[1:])
 
 
+def test_q3_padding_mistakes_give_different_sizes_in_keras():
+    """Each mix-up q3 names gives its own size, so its message can name it (with a 3x3 first
+    layer, taking it as 'valid' and forgetting the + 1 would both give 11 -> 5 after a pool)."""
+    keras_sizes = {
+        "first layer taken as 'valid'": _stack(first="valid")[0],
+        "second layer taken as 'same'": _stack(second="same")[0],
+        "paddings swapped": _stack(first="valid", second="same")[0],
+        "forgot the pooling": _stack(pool=False)[0],
+    }
+    for mistake, size in keras_sizes.items():
+        assert lesson.Q3_MISTAKE_SIZES[mistake] == size, mistake
+    right = _stack()[0]
+    sizes = [right, *lesson.Q3_MISTAKE_SIZES.values()]
+    assert len(set(sizes)) == len(sizes), lesson.Q3_MISTAKE_SIZES
+
+
 def test_q4_matches_overlapping_keras_pooling():
     pooled = layers.MaxPooling2D(pool_size=3, strides=2, name="overlap")(
         np.zeros((1, 13, 13, 256), dtype="float32"))
     assert lesson.q4.is_correct(pooled.shape[1])
+    same = layers.MaxPooling2D(pool_size=3, strides=2, padding="same", name="overlap_same")(
+        np.zeros((1, 13, 13, 256), dtype="float32"))
+    assert same.shape[1] != pooled.shape[1]       # valid vs same: different answers
+    assert not lesson.q4.is_correct(same.shape[1])
 
 
 def test_q5_matches_dense_parameter_counts():
     counts = []
     for head in (layers.Flatten(name="flatten"), layers.GlobalAveragePooling2D(name="gap")):
         model = keras.Sequential(
-            [keras.Input((7, 7, 32)), head, layers.Dense(10, name="dense")], name="head")
+            [keras.Input((4, 4, 128)), head, layers.Dense(10, name="dense")], name="head")
         counts.append(model.get_layer("dense").count_params())
     assert lesson.q5.is_correct(tuple(counts))
 
 
-def test_q6_matches_the_sigmoid_slope_measured_by_tensorflow():
+def test_q6_is_the_product_tensorflow_measures_through_sigmoid_units():
+    """The chain rule through 8 one-unit sigmoid layers with weight 1.5: TensorFlow's gradient
+    is the product of slope * weight per layer, and at z = 0 (the largest slope) it is q6's
+    bound; the slopes alone (a wrong answer q6 names) are a different number."""
     tf = pytest.importorskip("tensorflow")
-    z = tf.constant(np.linspace(-6, 6, 1201), dtype=tf.float64)
+    weight = tf.constant(1.5, dtype=tf.float64)
+    x = tf.constant(0.0, dtype=tf.float64)
     with tf.GradientTape() as tape:
-        tape.watch(z)
-        y = tf.sigmoid(z)
-    largest_slope = float(tf.reduce_max(tape.gradient(y, z)))
-    assert largest_slope == pytest.approx(0.25)
-    assert lesson.q6.is_correct(largest_slope ** 10)
+        tape.watch(x)
+        h = x
+        for _ in range(8):
+            # each pre-activation is held at 0 (where the slope is 0.25) by subtracting its
+            # value without a gradient, so the tape sees slope 0.25 times weight 1.5
+            z = weight * h
+            h = tf.sigmoid(z - tf.stop_gradient(z))
+    gradient = float(tape.gradient(h, x))
+    assert lesson.q6.is_correct(gradient)
+    assert not lesson.q6.is_correct(0.25 ** 8)
 
 
 @pytest.mark.parametrize("case", range(len(lesson._CASES)))
@@ -86,3 +259,20 @@ def test_q7_solution_function_matches_keras(case):
     x, size = lesson._CASES[case]
     expected = keras_pool(layers.MaxPooling2D(size, name="pool"), x)
     np.testing.assert_allclose(lesson.max_pool(x, size), expected)
+
+
+def test_q7_each_wrong_function_is_wrong_and_told_apart_from_the_others():
+    """On q7's cases, every wrong function it names differs from Keras's answer somewhere, and
+    no two of them give the same results on every case (else one message would never show)."""
+    results = {}
+    for wrong, message in lesson.Q7_MISTAKES:
+        outputs = [np.asarray(wrong(x.copy(), size), dtype=float) for x, size in lesson._CASES]
+        expected = [keras_pool(layers.MaxPooling2D(size, name="pool"), x)
+                    for x, size in lesson._CASES]
+        assert any(o.shape != e.shape or not np.allclose(o, e)
+                   for o, e in zip(outputs, expected, strict=True)), message
+        assert lesson.q7.feedback(wrong).startswith(f"Not quite: {message}")
+        results[message] = outputs
+    for (first, a), (second, b) in itertools.combinations(results.items(), 2):
+        assert any(x.shape != y.shape or not np.allclose(x, y)
+                   for x, y in zip(a, b, strict=True)), (first, second)

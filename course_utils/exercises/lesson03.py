@@ -2,13 +2,17 @@
 
 In the notebook::
 
-    from course_utils.exercises.lesson03 import q1, q2, q3, q4, q5, q6, q7
+    from course_utils.exercises.lesson03 import POOL_X, q1, q2, q3, q4, q5, q6, q7
 
     answer = ____
     q1.check(answer)
 
-Each exercise's expected answer is computed here from the question's own numbers (never
-typed in); tests/test_exercises_lesson03.py checks these against Keras.
+Each exercise's expected answer, and each known wrong answer, is computed here from the
+question's own numbers (never typed in); tests/test_exercises_lesson03.py checks the expected
+answers against Keras, checks that the wrong answers differ from the right one and from each
+other, and lists what a learner may type (LEARNER_ANSWERS) with the message each must get.
+The questions use other numbers than the lesson's worked examples, so no answer is printed
+in the lesson.
 """
 
 from __future__ import annotations
@@ -31,18 +35,26 @@ POOL_X.setflags(write=False)
 
 _MAX = pool2d(POOL_X, 2)
 _AVERAGE = pool2d(POOL_X, 2, mode="average")
+_TOP_LEFT = POOL_X[::2, ::2]
+_MIN = -pool2d(-POOL_X, 2)
+_SUMS = _AVERAGE * 4
 
 q1 = Exercise(
     "Max-pool POOL_X (4x4) with a 2x2 window and stride 2, by hand. "
     "Answer with a 2x2 list of lists.",
     checker=array(_MAX, mistakes=[
         (_AVERAGE, "those are the averages of the windows; max pooling keeps the largest value."),
-        (POOL_X[::2, ::2], "those are the top-left values of the windows, not their maxima."),
+        (_TOP_LEFT, "those are the top-left values of the windows, not their maxima."),
+        (_MIN, "those are the smallest values of the windows; max pooling keeps the largest."),
+        (_SUMS, "those are the sums of the windows; max pooling keeps the largest value."),
+        (pool2d(POOL_X, 2, stride=1),
+         "that is stride 1 (nine overlapping windows); with stride 2 the window jumps two "
+         "columns, so four windows fit and they do not overlap."),
     ]),
     hint=["The four windows are the four 2x2 quarters of the array; they do not overlap.",
-          "Top-left window: 1, 3, 4, 6."],
+          "Top-left window: 1, 3, 4, 6; keep its largest value."],
     solution=f"""\
-windows: [[1, 3], [4, 6]], [[2, 1], [5, 0]], [[3, 1], [0, 2]], [[1, 2], [4, 3]]
+# windows: [[1, 3], [4, 6]], [[2, 1], [5, 0]], [[3, 1], [0, 2]], [[1, 2], [4, 3]]
 answer = {_MAX.astype(int).tolist()}""",
     solution_answer=_MAX.astype(int).tolist(),
 )
@@ -51,39 +63,80 @@ q2 = Exercise(
     "Average-pool the same POOL_X with a 2x2 window and stride 2. Answer with a 2x2 list.",
     checker=array(_AVERAGE, mistakes=[
         (_MAX, "those are the maxima; average pooling keeps the mean of each window."),
-        (_AVERAGE * 4, "those are the sums of the windows: divide by the 4 values in each."),
+        (_SUMS, "those are the sums of the windows: divide by the 4 values in each."),
+        (_SUMS // 4, "those are the means rounded down (// 4): use / 4, the mean of 2, 1, 5, 0 "
+                     "is 2.0 but the mean of 1, 3, 4, 6 is 3.5."),
+        (pool2d(POOL_X, 2, stride=1, mode="average"),
+         "that is stride 1 (nine overlapping windows); with stride 2 only four windows fit."),
     ]),
-    hint="Add the four values of each 2x2 quarter and divide by 4.",
+    hint=["Add the four values of each 2x2 quarter and divide by 4.",
+          "Top-left window: (1 + 3 + 4 + 6) / 4."],
     solution=f"""\
-top-left (1 + 3 + 4 + 6) / 4 = 3.5, and so on:
+# top-left window: (1 + 3 + 4 + 6) / 4 = 3.5, and so on
 answer = {_AVERAGE.tolist()}""",
     solution_answer=_AVERAGE.tolist(),
 )
 
 
 # --- q3: shapes through a conv/pool stack ----------------------------------------------------
+# A 5x5 kernel in both convolutions, so that each padding mix-up gives its own size: with a
+# 3x3 first layer, taking it as 'valid' would cost one row after pooling, the same as
+# forgetting the + 1 in the second layer.
 
-_N3 = 32
-_after_conv1 = conv_output_size(_N3, 3, padding="same")          # Conv2D(16, 3, padding="same")
-_after_pool1 = conv_output_size(_after_conv1, 2, 2)         # MaxPooling2D(2)
-_after_conv2 = conv_output_size(_after_pool1, 3)            # Conv2D(32, 3)
-_after_pool2 = conv_output_size(_after_conv2, 2, 2)         # MaxPooling2D(2)
-_STACK_SHAPE = (_after_pool2, _after_pool2, 32)
+_N3, _F3 = 32, 5
+
+
+def _stack_size(first="same", second="valid", pool=True, plus_one=True):
+    """Rows after Conv2D(16, 5, padding=first) -> MaxPooling2D(2) -> Conv2D(32, 5, second)."""
+    n = conv_output_size(_N3, _F3, padding=first)
+    if pool:
+        n = conv_output_size(n, 2, 2)
+    n = conv_output_size(n, _F3, padding=second)
+    return n if plus_one else n - 1
+
+
+_STACK_SHAPE = (_stack_size(), _stack_size(), 32)
+#: The side of the answer for each mistake q3 recognises (tests check they all differ).
+Q3_MISTAKE_SIZES = {
+    "first layer taken as 'valid'": _stack_size(first="valid"),
+    "second layer taken as 'same'": _stack_size(second="same"),
+    "paddings swapped": _stack_size(first="valid", second="same"),
+    "forgot + 1 in the second layer": _stack_size(plus_one=False),
+    "forgot the pooling": _stack_size(pool=False),
+}
+
+
+def _side(mistake, channels=32):
+    size = Q3_MISTAKE_SIZES[mistake]
+    return (size, size, channels)
+
 
 q3 = Exercise(
-    "A 32x32x3 image goes through Conv2D(16, 3, padding='same') -> MaxPooling2D(2) -> "
-    "Conv2D(32, 3) -> MaxPooling2D(2). What is the output shape (height, width, channels)?",
+    "A 32x32x3 image goes through Conv2D(16, 5, padding='same') -> MaxPooling2D(2) -> "
+    "Conv2D(32, 5). What is the output shape (height, width, channels)?",
     checker=shape(_STACK_SHAPE, mistakes={
-        (8, 8, 32): "the second Conv2D has the default padding='valid': it removes F - 1 = 2.",
-        (6, 6, 32): "check the first Conv2D: padding='same' keeps 32x32.",
-        (7, 7, 3): "the channels come from the last Conv2D's filters; pooling keeps them.",
-        (7, 7, 16): "the second Conv2D has 32 filters: 32 channels, which pooling keeps.",
+        _side("first layer taken as 'valid'"):
+            "the first Conv2D has padding='same': it keeps 32x32 (only the second one, with "
+            "the default 'valid', removes F - 1 = 4).",
+        _side("second layer taken as 'same'"):
+            "the second Conv2D has the default padding='valid': it removes F - 1 = 4 rows.",
+        _side("paddings swapped"):
+            "the paddings are swapped: the FIRST Conv2D is 'same' (keeps 32), the second is "
+            "'valid' (removes 4).",
+        _side("forgot + 1 in the second layer"):
+            "the 'valid' 5x5 layer gives N - F + 1 rows: 16 - 5 + 1, count the first position.",
+        _side("forgot the pooling"):
+            "MaxPooling2D(2) halves the height and the width before the second Conv2D.",
+        (_STACK_SHAPE[0], _STACK_SHAPE[1], 3):
+            "the channels come from the last Conv2D's 32 filters, not from the image.",
+        (_STACK_SHAPE[0], _STACK_SHAPE[1], 16):
+            "the last layer is Conv2D(32, 5): its 32 filters make 32 channels.",
     }),
-    hint=["Follow one side: 32 -> 'same' conv -> pool /2 -> 'valid' 3x3 conv (minus 2) -> pool /2.",
-          "Pooling never changes the channels; a Conv2D's channels are its number of filters."],
+    hint=["Follow one side: 32 -> 'same' 5x5 conv -> pool /2 -> 'valid' 5x5 conv (minus 4).",
+          "A Conv2D's channels are its number of filters; pooling never changes them."],
     solution=f"""\
-32 -> {_after_conv1} (same) -> {_after_pool1} (pool) -> {_after_conv2} (valid 3x3) -> \
-{_after_pool2} (pool), 32 filters:
+# 32 -> {conv_output_size(_N3, _F3, padding="same")} ('same' keeps it) -> \
+{conv_output_size(_N3, 2, 2)} (pool) -> {_STACK_SHAPE[0]} ('valid' 5x5: 16 - 5 + 1); 32 filters
 answer = {_STACK_SHAPE}""",
     solution_answer=_STACK_SHAPE,
 )
@@ -97,57 +150,80 @@ q4 = Exercise(
     "AlexNet pools a 13x13x256 map with MaxPooling2D(pool_size=3, strides=2) (overlapping "
     "windows, padding 'valid'). How many rows does the output have?",
     checker=number(_OVERLAP, mistakes={
-        7: "that is ceil(13 / 2), the size with padding='same'; with 'valid' use "
-           "floor((N - F) / S) + 1.",
-        4: "the stride is 2, not 3: the windows overlap by one row.",
-        11: "that is N - F + 1 with stride 1; the stride here is 2.",
+        conv_output_size(13, 3, 2, padding="same"):
+            "that is ceil(13 / 2), the size with padding='same'; with 'valid' use "
+            "floor((N - F) / S) + 1.",
+        (13 - 3) // 2: "floor((13 - 3) / 2) is the number of steps; add 1 for the first "
+                       "position: floor((N - F) / S) + 1.",
+        conv_output_size(13, 3, 3): "the stride is 2, not 3: the windows overlap by one row.",
+        conv_output_size(13, 3, 1): "that is N - F + 1, stride 1; the stride here is 2.",
+        256: "256 is the number of channels (pooling keeps them); the question asks for rows.",
     }),
     hint="Same formula as a convolution: O = floor((N - F) / S) + 1 with N = 13, F = 3, S = 2.",
-    solution=f"(13 - 3) // 2 + 1 = {_OVERLAP}",
+    solution=f"(13 - 3) // 2 + 1  # = {_OVERLAP}",
     solution_answer=_OVERLAP,
 )
 
 
 # --- q5: Flatten vs global average pooling ---------------------------------------------------
 
-_H5, _C5, _CLASSES = 7, 32, 10
-_FLATTEN_PARAMS = (_H5 * _H5 * _C5 + 1) * _CLASSES
+_H5, _C5, _CLASSES = 4, 128, 10
+_FLATTEN_INPUTS = _H5 * _H5 * _C5
+_FLATTEN_PARAMS = (_FLATTEN_INPUTS + 1) * _CLASSES
 _GAP_PARAMS = (_C5 + 1) * _CLASSES
 
 q5 = Exercise(
-    "The 7x7x32 map of q3 feeds Dense(10). How many parameters does the Dense layer have "
-    "after Flatten, and how many after GlobalAveragePooling2D? Answer (flatten, gap).",
+    "A network's last convolution block leaves a 4x4x128 stack of maps, which feeds "
+    "Dense(10). How many parameters does the Dense layer have after Flatten, and how many "
+    "after GlobalAveragePooling2D? Answer with a pair (flatten, gap).",
     checker=array([_FLATTEN_PARAMS, _GAP_PARAMS], mistakes=[
         ([_FLATTEN_PARAMS - _CLASSES, _GAP_PARAMS - _CLASSES],
          "each of the 10 units also has a bias: add 10 to both counts."),
+        ([_FLATTEN_PARAMS - _CLASSES + 1, _GAP_PARAMS - _CLASSES + 1],
+         "there is one bias per unit, 10 in all, not one for the whole layer."),
         ([_GAP_PARAMS, _FLATTEN_PARAMS], "the two numbers are swapped: Flatten gives more."),
+        ([_FLATTEN_PARAMS // _CLASSES, _GAP_PARAMS // _CLASSES],
+         "that is (inputs + 1) for one unit; Dense(10) has 10 units."),
+        ([_FLATTEN_PARAMS, (_H5 * _H5 + 1) * _CLASSES],
+         "global average pooling averages over height and width and keeps one number per "
+         "CHANNEL: 128 inputs, not 4 * 4."),
     ]),
     hint=["Dense parameters = (inputs + 1) * units.",
-          "Flatten gives 7 * 7 * 32 inputs; global average pooling gives one per channel."],
+          "Flatten gives 4 * 4 * 128 inputs; global average pooling gives one per channel."],
     solution=f"""\
-flatten: (7 * 7 * 32 + 1) * 10 = {_FLATTEN_PARAMS}
-gap:     (32 + 1) * 10 = {_GAP_PARAMS}
-answer = ({_FLATTEN_PARAMS}, {_GAP_PARAMS})""",
+# Flatten: 4 * 4 * 128 inputs; global average pooling: one per channel, 128
+answer = ((4 * 4 * 128 + 1) * 10, (128 + 1) * 10)  # = ({_FLATTEN_PARAMS}, {_GAP_PARAMS})""",
     solution_answer=(_FLATTEN_PARAMS, _GAP_PARAMS),
 )
 
 
-# --- q6: sigmoid's vanishing gradient ----------------------------------------------------------
+# --- q6: the chain rule through sigmoid layers -------------------------------------------------
 
-_DEPTH = 10
-_SIGMOID_BOUND = 0.25 ** _DEPTH
+_DEPTH, _WEIGHT, _SLOPE = 8, 1.5, 0.25
+_CHAIN_BOUND = (_SLOPE * _WEIGHT) ** _DEPTH
 
 q6 = Exercise(
-    "The sigmoid's slope is at most 0.25. Through 10 sigmoid layers (weights of 1), at most "
-    "what factor of the gradient reaches the first layer?",
-    checker=number(_SIGMOID_BOUND, tol=1e-12, mistakes={
-        0.25 * _DEPTH: "the factors multiply (chain rule), they do not add.",
-        0.5 ** _DEPTH: "0.5 is the sigmoid's value at 0; its slope there is 0.25.",
-        1.0: "that would be ReLU on its positive side; the sigmoid's slope is at most 0.25.",
+    "A gradient flows back through 8 sigmoid layers of one unit each. In every layer the "
+    "chain rule multiplies it by the sigmoid's slope (at most 0.25) and by the weight into "
+    "that unit, 1.5. At most what fraction of the gradient reaches the first layer?",
+    checker=number(_CHAIN_BOUND, mistakes={
+        _SLOPE ** _DEPTH: "that is the slopes alone; the weights multiply in too, 1.5 per layer.",
+        _WEIGHT ** _DEPTH: "that is the weights alone; each layer's slope (at most 0.25) "
+                           "multiplies in too.",
+        _SLOPE * _WEIGHT * _DEPTH: "the factors multiply (chain rule), they do not add.",
+        (_SLOPE + _WEIGHT) ** _DEPTH: "slope and weight multiply: 0.25 * 1.5 per layer.",
+        (_SLOPE * _WEIGHT) ** (_DEPTH - 1): "count one factor per layer: 8 layers, 8 factors.",
+        (_SLOPE * _WEIGHT) ** (_DEPTH + 1): "count one factor per layer: 8 layers, 8 factors.",
+        (0.5 * _WEIGHT) ** _DEPTH: "0.5 is the sigmoid's value at 0; its slope there is 0.25.",
+        _SLOPE * _WEIGHT: "that is one layer; the gradient passes 8 of them.",
+        1.0: "a slope of 1 is ReLU's on its active side; the sigmoid's slope is at most 0.25.",
     }),
-    hint="The chain rule multiplies one slope per layer: 0.25 * 0.25 * ... ten times.",
-    solution=f"0.25 ** 10 = {_SIGMOID_BOUND:.4g}  (less than one millionth)",
-    solution_answer=_SIGMOID_BOUND,
+    hint=["The chain rule multiplies one factor per layer: slope * weight.",
+          "(0.25 * 1.5) multiplied by itself 8 times."],
+    solution=f"(0.25 * 1.5) ** 8  # = 0.375 ** 8 = {_CHAIN_BOUND:.4g}",
+    solution_answer=_CHAIN_BOUND,
+    explanation="Even with weights above 1, eight sigmoid layers leave less than a "
+                "thousandth of the gradient.",
 )
 
 
@@ -165,6 +241,37 @@ def max_pool(x, size):
     return out
 
 
+def _top_left(x, size):
+    return np.asarray(x)[::size, ::size]
+
+
+def _top_left_valid(x, size):
+    x = np.asarray(x)
+    return x[:x.shape[0] // size * size:size, :x.shape[1] // size * size:size]
+
+
+def _average_pool(x, size):
+    return pool2d(x, size, mode="average")
+
+
+def _max_from_zero(x, size):
+    return np.maximum(pool2d(x, size), 0)
+
+
+def _keeps_partial_windows(x, size):
+    return pool2d(x, size, padding="same")
+
+
+def _stride_one(x, size):
+    return pool2d(x, size, stride=1)
+
+
+def _rows_for_both_axes(x, size):
+    x = np.asarray(x)
+    n = x.shape[0] // size * size
+    return pool2d(x[:n, :n], size)
+
+
 _rng = np.random.default_rng(3)
 _CASES = [
     (POOL_X.copy(), 2),
@@ -174,14 +281,30 @@ _CASES = [
     (_rng.integers(0, 10, size=(5, 5)), 2),        # 5 is not a multiple of 2: drop the last row
 ]
 
+#: The wrong functions q7 recognises, each with its message (tests check they differ).
+Q7_MISTAKES = [
+    (_top_left, "it returns the top-left value of each window; keep the window's .max()."),
+    (_top_left_valid, "it returns the top-left value of each window; keep the window's "
+                      ".max()."),
+    (_average_pool, "it averages each window; max pooling keeps the largest value."),
+    (_max_from_zero, "it starts each maximum from 0, so an all-negative window gives 0: start "
+                     "from the window's own values (window.max())."),
+    (_keeps_partial_windows, "it keeps the partial windows at the bottom and right edge "
+                             "(padding 'same'); 'valid' drops rows and columns that do not "
+                             "fill a window: x.shape[0] // size rows."),
+    (_stride_one, "it moves the window by 1 (overlapping windows); the stride is size."),
+    (_rows_for_both_axes, "it uses the number of rows for the columns too; a 4x6 input "
+                          "needs x.shape[1] // size columns."),
+]
+
 q7 = Exercise(
     "Write max_pool(x, size): max pooling of a 2-D NumPy array x with a size x size window "
     "and stride size, padding 'valid' (leftover rows/columns are dropped). Return a 2-D array.",
-    checker=function(_CASES, reference=pool2d),
+    checker=function(_CASES, reference=pool2d, mistakes=Q7_MISTAKES),
     hint=["The output has x.shape[0] // size rows and x.shape[1] // size columns.",
           "Window (i, j) is x[i*size:(i+1)*size, j*size:(j+1)*size]; keep its .max().",
           "Start from the window's max, not from 0: values can be negative."],
     solution_answer=max_pool,
 )
 
-__all__ = ["POOL_X", *bind_exercises(globals())]
+__all__ = ["POOL_X", "Q3_MISTAKE_SIZES", "Q7_MISTAKES", *bind_exercises(globals())]
