@@ -1,7 +1,8 @@
 """Time the course's NumPy convolutions against tf.nn.conv2d on the same arrays.
 
-    python -m benchmarks.bench_conv                  # print the table
-    python -m benchmarks.bench_conv --update-readme  # also write it into README.md
+    python -m benchmarks.bench_conv                  # print the tables
+    python -m benchmarks.bench_conv --update-readme  # also write them into README.md
+    python -m benchmarks.bench_conv --tables backward --update-readme   # one table only
 
 Three ways to compute the same float32 convolution, in one process, on the same arrays:
 
@@ -13,6 +14,11 @@ Three ways to compute the same float32 convolution, in one process, on the same 
 Each function is warmed up once, then run repeatedly in a block of its own; the table shows
 the median time and its ratio to TensorFlow's (below 1.0: faster than TensorFlow). Before
 timing, every result is checked against TensorFlow's.
+
+A second table (lesson 06) times the backward pass the same way: ``conv2d_backward`` (loops),
+``conv2d_backward_im2col`` and TensorFlow's gradient ops for a convolution
+(``Conv2DBackpropInput`` and ``Conv2DBackpropFilter``, plus the sum for the bias), on the
+lesson's sizes, each result checked against TensorFlow's first.
 """
 
 from __future__ import annotations
@@ -32,10 +38,12 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import numpy as np  # noqa: E402
 
+from course_utils.backward import conv2d_backward, conv2d_backward_im2col  # noqa: E402
 from course_utils.ops import conv2d, conv2d_im2col  # noqa: E402
 from scripts.paths import README  # noqa: E402
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+BACKWARD_START, BACKWARD_END = "<!-- bench-backward:start -->", "<!-- bench-backward:end -->"
 
 # (what, x shape (N, H, W, C_in), kernel shape (F, F, C_in, C_out), stride, padding)
 CASES = [
@@ -198,26 +206,137 @@ def table(rows: list[dict], load_before: str) -> str:
     return "\n".join(lines)
 
 
-def update_readme(text: str, readme: Path = README) -> None:
+# Lesson 06's sizes for the backward pass: (what, x shape, kernel shape, stride, padding)
+BACKWARD_CASES = [
+    ("lesson 06, section 2: 4x4, 3x3 kernel", (1, 4, 4, 1), (3, 3, 1, 1), 1, "valid"),
+    ("lesson 06, section 4: 2x5x5x3 -> 4, stride 2 same", (2, 5, 5, 3), (3, 3, 3, 4), 2, "same"),
+    ("lesson 06, section 7: the CNN's Conv2D(8, 3), 64 digits", (64, 28, 28, 1), (3, 3, 1, 8), 1,
+     "valid"),
+    ("lesson 06, section 8: 16x28x28x8 -> 16, 3x3 same", (16, 28, 28, 8), (3, 3, 8, 16), 1,
+     "same"),
+]
+
+
+def run_backward(cases=BACKWARD_CASES) -> list[dict]:
+    """Median times of the three backward passes on each case, results checked first."""
+    import tensorflow as tf
+
+    rng = np.random.default_rng(0)
+    rows = []
+    for what, x_shape, kernel_shape, stride, padding in cases:
+        x = rng.standard_normal(x_shape).astype(np.float32)
+        kernel = rng.standard_normal(kernel_shape).astype(np.float32)
+        grad = rng.standard_normal(
+            conv2d_im2col(x, kernel, stride=stride, padding=padding).shape).astype(np.float32)
+        strides, tf_padding = [1, stride, stride, 1], padding.upper()
+
+        def tf_gradients(x, kernel, grad, strides=strides, padding=tf_padding):
+            grad_x = tf.raw_ops.Conv2DBackpropInput(
+                input_sizes=x.shape, filter=kernel, out_backprop=grad, strides=strides,
+                padding=padding)
+            grad_kernel = tf.raw_ops.Conv2DBackpropFilter(
+                input=x, filter_sizes=kernel.shape, out_backprop=grad, strides=strides,
+                padding=padding)
+            grad_bias = tf.reduce_sum(grad, axis=(0, 1, 2))
+            return grad_x.numpy(), grad_kernel.numpy(), grad_bias.numpy()
+
+        x_tf, kernel_tf, grad_tf = tf.constant(x), tf.constant(kernel), tf.constant(grad)
+
+        def tensorflow(x_tf=x_tf, kernel_tf=kernel_tf, grad_tf=grad_tf):
+            return tf_gradients(x_tf, kernel_tf, grad_tf)
+
+        loop_images = x.shape[0] if grad.size <= LOOP_MAX_SUMS else 1
+        checks = [
+            (conv2d_backward_im2col(x, kernel, grad, stride, padding), tensorflow()),
+            (conv2d_backward(x[:loop_images], kernel, grad[:loop_images], stride, padding),
+             tf_gradients(tf.constant(x[:loop_images]), kernel_tf,
+                          tf.constant(grad[:loop_images]))),
+        ]
+        for result, expected in checks:
+            for mine, theirs in zip(result, expected, strict=True):
+                scale = max(1.0, float(np.abs(theirs).max()))
+                np.testing.assert_allclose(mine, theirs, rtol=1e-4, atol=1e-4 * scale)
+
+        def fast(x=x, kernel=kernel, grad=grad, stride=stride, padding=padding):
+            return conv2d_backward_im2col(x, kernel, grad, stride, padding)
+
+        def loops(x=x[:loop_images], kernel=kernel, grad=grad[:loop_images], stride=stride,
+                  padding=padding):
+            return conv2d_backward(x, kernel, grad, stride, padding)
+
+        medians = median_times({
+            "tf": (tensorflow, 0.3, 5, 200),
+            "im2col": (fast, 0.3, 5, 200),
+            "loop": (loops, 0.5, 1, 50),
+        })
+        rows.append({
+            "what": what,
+            "mults": 2 * int(grad.size) * int(np.prod(kernel_shape[:3])),  # dL/dK and dL/dX
+            "loop": medians["loop"][0] * x.shape[0] / loop_images,
+            "im2col": medians["im2col"][0],
+            "tf": medians["tf"][0],
+        })
+        print(f"  timed the backward pass of {what}", file=sys.stderr)
+    return rows
+
+
+def backward_table(rows: list[dict], load_before: str) -> str:
+    """Lesson 06's table: the backward pass of a convolution, helpers against TensorFlow."""
+    lines = [
+        f"The backward pass (lesson 06), measured the same way (1-minute load average "
+        f"{load_before} before and {load_average()} after; ratio = time / TensorFlow's time; "
+        "TensorFlow: `Conv2DBackpropInput` + `Conv2DBackpropFilter` + the bias sum, what its "
+        "automatic differentiation runs for a convolution).",
+        "",
+        "| backward pass of | multiplications | `conv2d_backward` (loops) "
+        "| `conv2d_backward_im2col` | TensorFlow's gradient | loops / TF | im2col / TF |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        loops_ratio = row["loop"] / row["tf"]
+        loops_text = f"{loops_ratio:,.0f}" if loops_ratio >= 10 else f"{loops_ratio:.2f}"
+        lines.append(
+            f"| {row['what']} | {row['mults']:,} | {format_time(row['loop'])} "
+            f"| {format_time(row['im2col'])} | {format_time(row['tf'])} "
+            f"| {loops_text} | {row['im2col'] / row['tf']:.2f} |"
+        )
+    if max(float(load_before), os.getloadavg()[0]) >= (os.cpu_count() or 1):
+        lines += ["", "Other programs kept the CPU cores busy during this run (load average >= "
+                  "cores): NumPy's matrix products (OpenBLAS) suffer more from that than "
+                  "TensorFlow, so the NumPy columns' ratios are worse than on a quiet machine."]
+    return "\n".join(lines)
+
+
+def update_readme(text: str, readme: Path = README, start: str = START, end: str = END) -> None:
     content = readme.read_text(encoding="utf-8")
-    if START not in content or END not in content:
-        raise SystemExit(f"{readme} has no {START} ... {END} markers to write the table between")
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), flags=re.DOTALL)
-    readme.write_text(pattern.sub(lambda _: f"{START}\n{text}\n{END}", content, count=1),
+    if start not in content or end not in content:
+        raise SystemExit(f"{readme} has no {start} ... {end} markers to write the table between")
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), flags=re.DOTALL)
+    readme.write_text(pattern.sub(lambda _: f"{start}\n{text}\n{end}", content, count=1),
                       encoding="utf-8")
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--update-readme", action="store_true",
-                        help="write the table between the bench markers of README.md")
+                        help="write the tables between their bench markers in README.md")
+    parser.add_argument("--tables", choices=("all", "forward", "backward"), default="all",
+                        help="which tables to measure (default: all)")
     args = parser.parse_args(argv)
-    load_before = load_average()
-    text = table(run(), load_before)
-    print(text)
-    if args.update_readme:
-        update_readme(text)
-        print("README.md updated.", file=sys.stderr)
+    if args.tables in ("all", "forward"):
+        load_before = load_average()
+        text = table(run(), load_before)
+        print(text)
+        if args.update_readme:
+            update_readme(text)
+            print("README.md updated.", file=sys.stderr)
+    if args.tables in ("all", "backward"):
+        load_before = load_average()
+        text = backward_table(run_backward(), load_before)
+        print(text)
+        if args.update_readme:
+            update_readme(text, start=BACKWARD_START, end=BACKWARD_END)
+            print("README.md updated (backward pass).", file=sys.stderr)
 
 
 if __name__ == "__main__":
