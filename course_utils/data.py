@@ -46,6 +46,7 @@ __all__ = [
     "CONV_EXAMPLE_X",
     "TRANSPOSED_EXAMPLE_X",
     "TRANSPOSED_EXAMPLE_KERNEL",
+    "FLIP_DEMO_X",
     "load_rgb_photo",
 ]
 
@@ -312,6 +313,16 @@ CONV_EXAMPLE_X = _read_only([[1, 2, 3, 0, 1],
 TRANSPOSED_EXAMPLE_X = _read_only([[1, 2], [3, 4]])
 #: The 3x3 kernel of ``transposed_conv.gif`` (lesson 04, sections 5-6).
 TRANSPOSED_EXAMPLE_KERNEL = _read_only([[1, 1, 1], [1, 2, 1], [1, 1, 1]])
+
+#: Lesson 01's input for telling a flipped kernel from a transposed one (section 3, and the
+#: exercise q6): a 4x4 grid with no symmetry, so that with LESSON01_KERNEL (or any kernel
+#: without symmetry) the kernel as it is, flipped, transposed, turned by 90 degrees, or
+#: mirrored along one axis all give different feature maps. (LESSON01_X has constant
+#: diagonals, so on it a flipped and a transposed kernel can agree.)
+FLIP_DEMO_X = _read_only([[2, 0, 1, 0],
+                          [3, 2, 1, 3],
+                          [2, 0, 0, 1],
+                          [0, 3, 3, 2]])
 
 
 def load_rgb_photo(size: int = 64) -> np.ndarray:
