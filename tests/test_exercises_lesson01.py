@@ -1,16 +1,20 @@
-"""Lesson 01's exercises: each solution passes, wrong answers fail, the placeholder is unanswered.
-
-Expected answers are checked against TensorFlow/Keras, never against a second copy of our code.
+"""Lesson 01's exercises: the expected answers agree with TensorFlow/Keras (never with a second
+copy of our code), the questions separate the mistakes they name (each mistake gives an answer
+of its own, so each message can show), and LEARNER_ANSWERS lists what a learner may type into
+each exercise cell with the message each must print (run in the notebook's own kernel by
+tests/kernel_checks.py).
 """
 
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 import pytest
 
 from course_utils.data import (
-    DIAGONAL_LINE_KERNEL,
     DIGIT_FOUR,
+    FLIP_DEMO_X,
     HORIZONTAL_LINE_KERNEL,
     LESSON01_KERNEL,
     LESSON01_X,
@@ -23,88 +27,254 @@ from tests.reference import tf_conv2d_2d as tf_corr2d
 
 tf = pytest.importorskip("tensorflow")
 
+# --- what a learner types ----------------------------------------------------------------------
 
-# --- wrong answers for each exercise (at least two) --------------------------------------------
-
-def _flipped_corr2d(x, kernel):  # true convolution: flips the kernel
-    return tf_corr2d(x, np.flip(kernel))
-
-
-def _off_by_one(x, kernel):  # forgets the + 1 in the output size
+_LOOPS = """\
+def strided_corr2d(x, kernel, stride):
     f_h, f_w = kernel.shape
-    out = np.zeros((x.shape[0] - f_h, x.shape[1] - f_w))
-    for i in range(out.shape[0]):
-        for j in range(out.shape[1]):
+    o_h, o_w = (x.shape[0] - f_h) // stride + 1, (x.shape[1] - f_w) // stride + 1
+    out = np.zeros((o_h, o_w))
+    for i in range(o_h):
+        for j in range(o_w):
+            out[i, j] = (x[i * stride:i * stride + f_h, j * stride:j * stride + f_w]
+                         * kernel).sum()
+    return out"""
+
+_VECTORISED = """\
+def strided_corr2d(x, kernel, stride):
+    windows = np.lib.stride_tricks.sliding_window_view(x, kernel.shape)[::stride, ::stride]
+    return (windows * kernel).sum(axis=(-2, -1))"""
+
+_WINDOWS_NOT_STRIDED = """\
+def strided_corr2d(x, kernel, stride):
+    f_h, f_w = kernel.shape
+    o_h, o_w = (x.shape[0] - f_h) // stride + 1, (x.shape[1] - f_w) // stride + 1
+    out = np.zeros((o_h, o_w))
+    for i in range(o_h):
+        for j in range(o_w):
             out[i, j] = np.sum(x[i:i + f_h, j:j + f_w] * kernel)
-    return out
+    return out"""
 
+_NO_PLUS_ONE = """\
+def strided_corr2d(x, kernel, stride):
+    f_h, f_w = kernel.shape
+    o_h, o_w = (x.shape[0] - f_h) // stride, (x.shape[1] - f_w) // stride
+    out = np.zeros((o_h, o_w))
+    for i in range(o_h):
+        for j in range(o_w):
+            out[i, j] = np.sum(x[i * stride:i * stride + f_h, j * stride:j * stride + f_w]
+                               * kernel)
+    return out"""
 
-def _square_only(x, kernel):  # uses kernel.shape[0] for both axes
+_SQUARE_ONLY = """\
+def strided_corr2d(x, kernel, stride):
     f = kernel.shape[0]
-    return tf_corr2d(x, kernel[:, :f]) if kernel.shape[1] >= f else tf_corr2d(x, kernel)[:, :-1]
+    o_h, o_w = (x.shape[0] - f) // stride + 1, (x.shape[1] - f) // stride + 1
+    out = np.zeros((o_h, o_w))
+    for i in range(o_h):
+        for j in range(o_w):
+            out[i, j] = np.sum(x[i * stride:i * stride + f, j * stride:j * stride + f] * kernel)
+    return out"""
 
-
-def _no_return(x, kernel):
-    tf_corr2d(x, kernel)
-
-
-WRONG_ANSWERS = {
-    "q1": [23, 28, 25, "24"],
-    "q2": [3, (7 - 3 + 2) / (2 + 1), (7 - 3) / (2 + 1), 5],
-    "q3": [12, 28, 13],
-    "q4": [_flipped_corr2d, _off_by_one, _no_return, _square_only, "corr2d"],
-    "q5": [HORIZONTAL_LINE_KERNEL, DIAGONAL_LINE_KERNEL, np.ones((3, 3)), np.zeros((3, 3)),
-           np.zeros((2, 2)), np.array([[-1, -1, -1], [0, 0, 0], [1, 1, 1]])],
-    "q6": [tf_corr2d(LESSON01_X, lesson.Q6_KERNEL), np.zeros((3, 3)),
-           tf_corr2d(LESSON01_X, lesson.Q6_KERNEL[::-1]),
-           tf_corr2d(LESSON01_X, lesson.Q6_KERNEL[:, ::-1]), [[15, 16], [6, 15]]],
-    "q7": [36, 0, 81, 17],
+# What a learner types into each exercise cell (source text) -> a fragment of the message it
+# must print. "right" answers print "Correct!". Each wrong answer is a mistake the lesson
+# predicts, and gets the message that names it.
+LEARNER_ANSWERS = {
+    "q1": {
+        "right": ["28", "28.0", "np.int64(28)", "np.float32(28)", "(32 - 5) // 1 + 1",
+                  "32 - 5 + 1", "conv_output_size(32, 5)"],
+        "wrong": {
+            "27": "count the first position too",
+            "32": "the output shrinks",
+            "29": "N - F + 2",
+            "30": "on one side only",
+            "24": "MNIST case",
+            "'28'": "remove the quotes",
+        },
+    },
+    "q2": {
+        "right": ["6", "6.0", "np.int64(6)", "(12 - 5 + 2 * 2) // 2 + 1",
+                  "conv_output_size(12, 5, stride=2, padding=2)"],
+        "wrong": {
+            "4": "WITHOUT padding",
+            "5": "on one side only",
+            "(12 - 5 + 2 * 2) / (2 + 1)": "misprint of the source post",
+            "3.67": "misprint of the source post",
+            "(12 - 5) / (2 + 1)": "without the padding too",
+            "2.33": "without the padding too",
+            "6.5": "round it DOWN",
+            "(12 - 5 + 4) / 2": "without the floor and without the + 1",
+            "7": "You rounded",
+            "12": "the size with stride 1",
+        },
+    },
+    "q3": {
+        "right": ["14", "14.0", "-(-27 // 2)", "int(np.ceil(27 / 2))",
+                  "conv_output_size(27, 5, stride=2, padding='same')"],
+        "wrong": {
+            "12": 'padding="valid"',
+            "13": "round 27 / 2 UP",
+            "27 / 2": "a size is whole",
+            "27": "only when the stride is 1",
+            "11": "without the + 1",
+        },
+    },
+    "q4": {
+        "right": [
+            _LOOPS,
+            _VECTORISED,
+            "def strided_corr2d(x, kernel, stride):\n"
+            "    return corr2d(x, kernel)[::stride, ::stride]",
+            "def strided_corr2d(x, kernel, stride):\n"
+            "    return conv2d(x, kernel, stride=stride)",
+        ],
+        "wrong": {
+            "def strided_corr2d(x, kernel, stride):\n    return corr2d(x, kernel)":
+                "ignores the stride",
+            _WINDOWS_NOT_STRIDED: "starts at row i * S and column j * S",
+            _NO_PLUS_ONE: "count the first position too",
+            "def strided_corr2d(x, kernel, stride):\n"
+            "    return conv2d(x, np.flip(kernel), stride=stride)": "you flipped the kernel",
+            _SQUARE_ONLY: "kernel is not square",
+            "def strided_corr2d(x, kernel, stride):\n"
+            "    out = corr2d(x, kernel)[::stride, ::stride]": "`return` statement",
+        },
+    },
+    "q5": {
+        "right": ["HORIZONTAL_LINE_KERNEL.T", "horizontal.T", "[[-1, 2, -1]] * 3",
+                  "np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])",
+                  "LINE_KERNELS['vertical']", "np.array([[-0.5, 1, -0.5]] * 3)"],
+        "wrong": {
+            "HORIZONTAL_LINE_KERNEL": "not on a vertical stroke",
+            "np.ones((3, 3))": "sum to 9",
+            "np.zeros((3, 3))": "never gives a positive response",
+            "-HORIZONTAL_LINE_KERNEL.T": "are the signs swapped",
+            "LINE_KERNELS['diagonal']": "a diagonal kernel answers both alike",
+            "[[-1, 2, -1]]": "should be a 3x3 array",
+            "[[0, 1, 0], [0, 1, 0], [0, 1, 0]]": "sum to 3",
+        },
+    },
+    "q6": {
+        "right": ["conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL))",
+                  "corr2d(FLIP_DEMO_X, Q6_KERNEL[::-1, ::-1])",
+                  "conv2d(FLIP_DEMO_X, np.rot90(Q6_KERNEL, 2))",
+                  "[[6, 5, 4], [1, -2, 0], [1, 9, 8]]",
+                  "np.array([[6.0, 5.0, 4.0], [1.0, -2.0, 0.0], [1.0, 9.0, 8.0]])"],
+        "wrong": {
+            "conv2d(FLIP_DEMO_X, Q6_KERNEL)": "the kernel was not flipped",
+            "conv2d(FLIP_DEMO_X, Q6_KERNEL.T)": "You transposed the kernel",
+            "conv2d(FLIP_DEMO_X, np.rot90(Q6_KERNEL))": "a quarter turn (np.rot90",
+            "conv2d(FLIP_DEMO_X, np.rot90(Q6_KERNEL, -1))": "a quarter turn clockwise",
+            "conv2d(FLIP_DEMO_X, Q6_KERNEL[::-1])": "upside down only",
+            "conv2d(FLIP_DEMO_X, np.fliplr(Q6_KERNEL))": "left to right only",
+            "conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL.T))": "its other diagonal",
+            "np.flip(conv2d(FLIP_DEMO_X, Q6_KERNEL))": "flipped the result",
+            "conv2d(np.flip(FLIP_DEMO_X), Q6_KERNEL)": "flipped the input",
+            "conv2d(LESSON01_X, np.flip(Q6_KERNEL))": "this question uses FLIP_DEMO_X",
+            "[[15, 16], [6, 15]]": "the expected shape is (3, 3)",
+        },
+    },
+    "q7": {
+        "right": ["45", "45.0", "81 - 36", "np.int64(45)",
+                  "(usage_counts((9, 9), 3, stride=4) == 0).sum()"],
+        "wrong": {
+            "36": "ARE used",
+            "0": "jumps over a row and a column",
+            "27": "unused COLUMNS",
+            "54": "twice",
+            "9": "crosses an unused column",
+            "2": "windows per axis",
+            "4": "number of windows",
+        },
+    },
 }
 
 
 def test_the_lesson_has_seven_exercises():
     assert [q.name for q in exercises_in(lesson)] == [f"q{i}" for i in range(1, 8)]
+    assert set(LEARNER_ANSWERS) == {q.name for q in exercises_in(lesson)}
 
 
 def test_placeholder_inside_a_function_body_is_not_answered(capsys):
-    def corr2d(x, kernel):
+    def strided_corr2d(x, kernel, stride):
         return ____
 
-    lesson.q4.check(corr2d)
+    lesson.q4.check(strided_corr2d)
     assert capsys.readouterr().out.strip() == NOT_ANSWERED
 
 
-@pytest.mark.parametrize("name, args, expected_by", [
-    ("q1", (28, 5), 24),
-    ("q3", (28, 5, 2, "same"), 14),
-])
-def test_size_answers_agree_with_keras(name, args, expected_by):
-    size = keras_output_size(*args)
-    assert size == expected_by
-    assert getattr(lesson, name).is_correct(size)
+# --- the expected answers, computed by Keras / TensorFlow --------------------------------------
+
+
+def test_q1_and_q3_sizes_agree_with_keras():
+    assert lesson.q1.is_correct(keras_output_size(32, 5))
+    assert lesson.q3.is_correct(keras_output_size(27, 5, 2, "same"))
+
+
+def test_q3_valid_same_and_floor_give_different_sizes_in_keras():
+    """The mix-ups q3 names are told apart: "valid", "same" and stride 1 each give their own
+    size on 27x27, and "same" rounds up where floor(27 / 2) would not."""
+    same = keras_output_size(27, 5, 2, "same")
+    valid = keras_output_size(27, 5, 2, "valid")
+    stride_one = keras_output_size(27, 5, 1, "same")
+    assert len({same, valid, stride_one, 27 // 2}) == 4
+    for wrong in (valid, stride_one, 27 // 2, 27 / 2):
+        assert not lesson.q3.is_correct(wrong)
+    assert 'padding="valid"' in lesson.q3.feedback(valid)
 
 
 def test_q2_answer_agrees_with_tensorflow_on_an_explicitly_padded_input():
-    x = np.pad(np.ones((7, 7)), 1)  # P = 1
-    out = tf_corr2d(x, np.ones((3, 3)), stride=2)
+    x = np.ones((12, 12))
+    out = tf_corr2d(x, np.ones((5, 5)), stride=2, padding=2)   # P = 2 on every side
     assert lesson.q2.is_correct(out.shape[0])
+    unpadded = tf_corr2d(x, np.ones((5, 5)), stride=2)
+    assert unpadded.shape[0] != out.shape[0]                   # padding changes the answer
+    assert "WITHOUT padding" in lesson.q2.feedback(unpadded.shape[0])
+    one_side = tf_corr2d(x, np.ones((5, 5)), stride=2, padding=((2, 0), (2, 0)))
+    assert "one side only" in lesson.q2.feedback(one_side.shape[0])
 
 
-def test_q4_solution_matches_tensorflow_on_every_case():
-    for x, kernel in [(LESSON01_X, LESSON01_KERNEL), (DIGIT_FOUR, HORIZONTAL_LINE_KERNEL),
-                      (np.arange(35.0).reshape(5, 7), np.array([[1.0, -2.0, 0.5]]))]:
-        mine = lesson.q4.solution_answer(np.array(x), np.array(kernel))
-        np.testing.assert_allclose(mine, tf_corr2d(x, kernel), atol=1e-5)
+@pytest.mark.parametrize("name", ["Q1_MISTAKES", "Q2_MISTAKES", "Q3_MISTAKES", "Q7_MISTAKES"])
+def test_number_mistakes_differ_and_each_message_shows(name):
+    """No two mistakes give the same value (a dict with the key 3 twice once hid a message),
+    none is the right answer, and each value prints its own message."""
+    exercise = getattr(lesson, f"q{name[1]}")
+    mistakes = getattr(lesson, name)
+    values = [round(float(value), 6) for value, _ in mistakes]
+    assert len(set(values)) == len(values), values
+    for value, message in mistakes:
+        assert not exercise.is_correct(value), value
+        assert message in exercise.feedback(value), (value, exercise.feedback(value))
+
+
+def test_q4_solution_matches_tensorflow_with_strides():
+    rng = np.random.default_rng(0)
+    cases = [(LESSON01_X, LESSON01_KERNEL, 1), (DIGIT_FOUR, HORIZONTAL_LINE_KERNEL, 2),
+             (rng.normal(size=(7, 9)), rng.normal(size=(2, 3)), 2),
+             (rng.normal(size=(8, 8)), rng.normal(size=(3, 3)), 3)]
+    for x, kernel, stride in cases:
+        mine = lesson.strided_corr2d(np.array(x), np.array(kernel), stride)
+        np.testing.assert_allclose(mine, tf_corr2d(x, kernel, stride=stride), atol=1e-5)
     # and the lesson's headline numbers
     np.testing.assert_array_equal(tf_corr2d(LESSON01_X, LESSON01_KERNEL), [[15, 16], [6, 15]])
 
 
-def test_q4_accepts_a_vectorised_answer_too():
-    def corr2d(x, kernel):
-        windows = np.lib.stride_tricks.sliding_window_view(x, kernel.shape)
-        return (windows * kernel).sum(axis=(-2, -1))
+def test_q4_accepts_tensorflow_itself_and_names_each_mistake():
+    def tensorflow_answer(x, kernel, stride):
+        return tf_corr2d(x, kernel, stride=stride)
 
-    assert lesson.q4.is_correct(corr2d)
+    assert lesson.q4.is_correct(tensorflow_answer), lesson.q4.feedback(tensorflow_answer)
+
+    def ignores_stride(x, kernel, stride):
+        return tf_corr2d(x, kernel)
+
+    def flipped(x, kernel, stride):
+        return tf_corr2d(x, np.flip(kernel), stride=stride)
+
+    assert "ignores the stride" in lesson.q4.feedback(ignores_stride)
+    assert "Pass the function itself" in lesson.q4.feedback(
+        tensorflow_answer(LESSON01_X, LESSON01_KERNEL, 1))
+    assert "flipped the kernel" in lesson.q4.feedback(flipped)
 
 
 def test_q5_accepts_line_and_edge_kernels_and_uses_the_digit_four():
@@ -117,6 +287,11 @@ def test_q5_accepts_line_and_edge_kernels_and_uses_the_digit_four():
     assert DIGIT_FOUR[row + 1, col + 1] == 1 and col + 1 in (1, 5)
     feedback = lesson.q5.feedback(HORIZONTAL_LINE_KERNEL)
     assert "not on a vertical stroke" in feedback and "(4, 3)" in feedback
+    # the sign-swapped kernel answers a dark line: negative on the line itself
+    line = np.zeros((5, 5))
+    line[:, 2] = 1
+    assert tf_corr2d(line, -VERTICAL_LINE_KERNEL)[1, 1] < 0
+    assert "signs swapped" in lesson.q5.feedback(-VERTICAL_LINE_KERNEL)
 
 
 def test_vertical_stroke_zone_excludes_the_bar_and_the_empty_corner():
@@ -127,11 +302,51 @@ def test_vertical_stroke_zone_excludes_the_bar_and_the_empty_corner():
     assert not zone[5, 0]          # bottom-left: empty
 
 
-def test_q6_is_the_flipped_kernel_and_differs_from_cross_correlation():
-    true_convolution = tf_corr2d(LESSON01_X, np.flip(lesson.Q6_KERNEL))
-    assert lesson.q6.is_correct(true_convolution)
-    assert not np.array_equal(true_convolution, tf_corr2d(LESSON01_X, lesson.Q6_KERNEL))
-    assert "not flipped" in lesson.q6.feedback(tf_corr2d(LESSON01_X, lesson.Q6_KERNEL))
+# The kernels a learner may slide instead of the flipped one: each is a different mistake.
+Q6_VARIANTS = {
+    "flipped (the answer)": np.flip(lesson.Q6_KERNEL),
+    "not flipped": lesson.Q6_KERNEL,
+    "transposed": lesson.Q6_KERNEL.T,
+    "turned 90 degrees left": np.rot90(lesson.Q6_KERNEL),
+    "turned 90 degrees right": np.rot90(lesson.Q6_KERNEL, -1),
+    "upside down only": lesson.Q6_KERNEL[::-1],
+    "left to right only": lesson.Q6_KERNEL[:, ::-1],
+    "mirrored across the other diagonal": np.flip(lesson.Q6_KERNEL).T,
+}
+
+
+def test_q6_flip_transpose_turns_and_mirrors_give_pairwise_different_answers():
+    """On FLIP_DEMO_X (computed by TensorFlow) every way of turning or mirroring Q6_KERNEL
+    gives its own feature map, and so do flipping the result or the input: a learner who
+    transposes, or turns by 90 degrees, cannot be told "Correct!" by accident."""
+    answers = {name: tf_corr2d(FLIP_DEMO_X, kernel) for name, kernel in Q6_VARIANTS.items()}
+    answers["result flipped"] = np.flip(tf_corr2d(FLIP_DEMO_X, lesson.Q6_KERNEL))
+    answers["input flipped"] = tf_corr2d(np.flip(FLIP_DEMO_X), lesson.Q6_KERNEL)
+    answers["LESSON01_X"] = tf_corr2d(LESSON01_X, np.flip(lesson.Q6_KERNEL))
+    for (a, x), (b, y) in itertools.combinations(answers.items(), 2):
+        assert not np.array_equal(x, y), f"{a} and {b} give the same answer"
+    assert lesson.q6.is_correct(answers.pop("flipped (the answer)"))
+    # each wrong answer gets the message of its own mistake, and the module names them alike
+    messages = {name: message for name, _, message in lesson.Q6_MISTAKES}
+    assert set(messages) == set(answers)
+    for name, wrong in answers.items():
+        assert not lesson.q6.is_correct(wrong), name
+        assert messages[name] in lesson.q6.feedback(wrong), (name, lesson.q6.feedback(wrong))
+
+
+def test_on_lesson01_x_a_flip_and_a_transpose_agree_which_is_why_q6_does_not_use_it():
+    same = tf_corr2d(LESSON01_X, np.flip(lesson.Q6_KERNEL))
+    assert np.array_equal(same, tf_corr2d(LESSON01_X, lesson.Q6_KERNEL.T))
+
+
+def test_flip_demo_x_separates_flip_from_transpose_for_the_lesson_kernel():
+    """The lesson's section 3 demo: cross-correlation, true convolution and the transposed
+    kernel give three different maps on FLIP_DEMO_X (TensorFlow computes them)."""
+    maps = [tf_corr2d(FLIP_DEMO_X, k) for k in (LESSON01_KERNEL, np.flip(LESSON01_KERNEL),
+                                                np.array(LESSON01_KERNEL).T)]
+    for a, b in itertools.combinations(maps, 2):
+        assert not np.array_equal(a, b)
+    assert not FLIP_DEMO_X.flags.writeable
 
 
 def test_q7_counts_pixels_no_strided_window_touches():
@@ -140,3 +355,4 @@ def test_q7_counts_pixels_no_strided_window_touches():
         y = tf.nn.conv2d(x, tf.ones((3, 3, 1, 1)), strides=4, padding="VALID")
     used = tape.gradient(y, x).numpy()[0, :, :, 0]  # how many windows read each pixel
     assert lesson.q7.is_correct(int((used == 0).sum()))
+    assert "ARE used" in lesson.q7.feedback(int((used > 0).sum()))
