@@ -1,6 +1,8 @@
-"""Lesson 02's exercises: each solution passes, wrong answers fail, the placeholder is unanswered.
-
-Expected answers come from Keras models and tf.nn.conv2d, never from a second copy of our code.
+"""Lesson 02's exercises: the expected answers agree with Keras models and tf.nn.conv2d (never
+with a second copy of our code), the questions separate the mistakes they name (each mistake
+gives an answer of its own, so each message can show), and LEARNER_ANSWERS lists what a learner
+may type into each exercise cell with the message each must print (run in the notebook's own
+kernel by tests/kernel_checks.py).
 """
 
 from __future__ import annotations
@@ -16,69 +18,252 @@ tf = pytest.importorskip("tensorflow")
 keras = pytest.importorskip("keras")
 layers = keras.layers
 
+# --- what a learner types ----------------------------------------------------------------------
+
+_LOOPS = """\
+def conv_layer(x, kernel, bias):
+    f, c_out = kernel.shape[0], kernel.shape[3]
+    out = np.zeros((x.shape[0] - f + 1, x.shape[1] - f + 1, c_out))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            for k in range(c_out):
+                for c in range(x.shape[2]):
+                    out[i, j, k] += np.sum(x[i:i + f, j:j + f, c] * kernel[:, :, c, k])
+                out[i, j, k] += bias[k]
+    return out"""
+
+_EINSUM = """\
+def conv_layer(x, kernel, bias):
+    windows = np.lib.stride_tricks.sliding_window_view(x, kernel.shape[:3])[:, :, 0]
+    return np.einsum("ijabc,abck->ijk", windows, kernel) + bias"""
+
+
+def _loop_variant(body: str) -> str:
+    """A loop answer whose innermost statement is ``body`` (one of the predictable mistakes)."""
+    return ("def conv_layer(x, kernel, bias):\n"
+            "    f, c_out = kernel.shape[0], kernel.shape[3]\n"
+            "    out = np.zeros((x.shape[0] - f + 1, x.shape[1] - f + 1, c_out))\n"
+            "    for i in range(out.shape[0]):\n"
+            "        for j in range(out.shape[1]):\n"
+            "            for k in range(c_out):\n"
+            f"                {body}\n"
+            "    return out")
+
+
+_FIRST_CHANNEL = _loop_variant(
+    "out[i, j, k] = np.sum(x[i:i + f, j:j + f, 0] * kernel[:, :, 0, k]) + bias[k]")
+_BIAS_PER_CHANNEL = _loop_variant(
+    "out[i, j, k] = sum(np.sum(x[i:i + f, j:j + f, c] * kernel[:, :, c, k]) + bias[k] "
+    "for c in range(x.shape[2]))")
+_NO_BIAS = _loop_variant("out[i, j, k] = np.sum(x[i:i + f, j:j + f, :] * kernel[:, :, :, k])")
+_AXES_SWAPPED = _loop_variant(
+    "out[i, j, k] = sum(np.sum(x[i:i + f, j:j + f, c] * kernel[:, :, k, c]) "
+    "for c in range(x.shape[2])) + bias[k]")
+
+LEARNER_ANSWERS = {
+    "q1": {
+        "right": ["(8, 10, 6)", "[8, 10, 6]", "np.array([8, 10, 6])", "(None, 8, 10, 6)",
+                  "(10 - 3 + 1, 12 - 3 + 1, 6)",
+                  "layers.Conv2D(6, 3, name='probe').compute_output_shape((None, 10, 12, 3))"],
+        "wrong": {
+            "(8, 10, 3)": "one channel per FILTER",
+            "(10, 8, 6)": "Height and width are swapped",
+            "(8, 8, 6)": "The input is not square",
+            "(10, 12, 6)": "the output shrinks",
+            "(8, 10, 18)": "into ONE map",
+            "(8, 10, 1)": "one filter's feature map",
+            "(7, 9, 6)": "count the first position",
+            "(6, 8, 10)": "channels-last",
+            "((10 - 3) / 1 + 1, (12 - 3) / 1 + 1, 6)": "use // for whole numbers",
+        },
+    },
+    "q2": {
+        "right": ["(5, 5, 4)", "[5, 5, 4]", "np.array([5, 5, 4])", "(None, 5, 5, 4)",
+                  "((12 - 3) // 2 + 1, (12 - 3) // 2 + 1, 4)",
+                  "layers.Conv2D(4, 3, strides=2, name='probe').compute_output_shape("
+                  "(None, 12, 12, 3))"],
+        "wrong": {
+            "(6, 6, 4)": 'padding="same"',
+            "(10, 10, 4)": "That is stride 1",
+            "(4, 4, 4)": "add 1 for the first position",
+            "(3, 3, 4)": "misprint",
+            "(5, 5, 3)": "Four filters make four channels",
+            "(4, 5, 5)": "channels-last",
+            "((12 - 3) / 2 + 1, (12 - 3) / 2 + 1, 4)": "use // for whole numbers",
+        },
+    },
+    "q3": {
+        "right": ["(6, 6, 16)", "[6, 6, 16]", "np.array([6, 6, 16])", "(None, 6, 6, 16)"],
+        "wrong": {
+            "(13, 13, 8)": "after the FIRST layer",
+            "(7, 7, 16)": "the 15x15 input",
+            "(6, 6, 8)": "sixteen filters, so sixteen channels",
+            "(5, 5, 16)": "add 1",
+            "(11, 11, 16)": "The second layer has stride 2",
+            "(6, 6, 3)": "not from the image's 3 channels",
+            "(6, 6, 24)": "do not add up",
+        },
+    },
+    "q4": {
+        "right": ["880", "880.0", "np.int64(880)", "(3 * 3 * 6 + 1) * 16",
+                  "conv_params(3, 6, 16)"],
+        "wrong": {
+            "864": "the weights only",
+            "870": "swaps C_in and C_out",
+            "960": "its own bias",
+            "160": "for EACH of the 6 input channels",
+            "55": "That is one filter",
+            "54": "one filter's weights",
+            "144": "leaves out the input channels",
+            "'880'": "remove the quotes",
+        },
+    },
+    "q5": {
+        "right": ["(5, 5, 3, 8)", "[5, 5, 3, 8]", "np.array([5, 5, 3, 8])",
+                  "(5, 5, 3) + (8,)"],
+        "wrong": {
+            "(8, 3, 5, 5)": "PyTorch's layout",
+            "(3, 5, 5, 8)": "pictures filters as (3, 5, 5, ?)",
+            "(5, 5, 8, 3)": "In and out are swapped",
+            "(5, 5, 1, 8)": "RGB image has 3 channels",
+            "(5, 5, 8)": "four axes",
+            "(5, 5, 3)": "ONE filter",
+            "(8,)": "the bias's shape",
+            "(None, 5, 5, 3, 8)": "no batch axis",
+            "(5, 5, 4, 8)": "the input channels (entry 2) is off",
+        },
+    },
+    "q6": {
+        "right": ["180000", "180_000", "180000.0", "1.8e5", "20 * 20 * 6 * 5 * 5 * 3",
+                  "conv_mults((24, 24, 3), 5, 6)"],
+        "wrong": {
+            "259200": "the output is 20x20",
+            "60000": "C_in = 3",
+            "456": "the number of parameters",
+            "30000": "That is one filter",
+            "182400": "not a multiplication",
+            "2400": "the number of output values",
+        },
+    },
+    "q7": {
+        "right": [_LOOPS, _EINSUM,
+                  "def conv_layer(x, kernel, bias):\n    return conv2d(x, kernel, bias=bias)"],
+        "wrong": {
+            _FIRST_CHANNEL: "the first input channel only",
+            _BIAS_PER_CHANNEL: "once per input channel",
+            _NO_BIAS: "leaves out the bias",
+            "def conv_layer(x, kernel, bias):\n"
+            "    return np.moveaxis(conv2d(x, kernel, bias=bias), -1, 0)": "channels-last",
+            _AXES_SWAPPED: "kernel[:, :, c, k]",
+            "def conv_layer(x, kernel, bias):\n    conv2d(x, kernel, bias=bias)":
+                "`return` statement",
+        },
+    },
+    "q8": {
+        "right": ["[0.5, 0.5, -1]", "np.array([1, 1, -2])", "(1, 1, -1.5)"],
+        "wrong": {
+            "[1, 1, 0]": "white answers as strongly as yellow",
+            "[1, 1, 1]": "white answers more strongly than yellow",
+            "[1, -0.5, -0.5]": "red answers most",
+            "[0.5, 0.5]": "give three weights",
+            "[-0.5, -0.5, 1]": "it is on blue",
+        },
+    },
+}
+
 
 def keras_shape(input_shape, *convs):
-    """Output shape (without batch) of Conv2D layers (filters, kernel, stride) in a row."""
+    """Output shape (without batch) of Conv2D layers (filters, kernel, stride[, padding])."""
     return keras_output_shape(input_shape, *(
-        layers.Conv2D(filters, kernel, strides=stride, name=f"conv{index + 1}")
-        for index, (filters, kernel, stride) in enumerate(convs)))
+        layers.Conv2D(conv[0], conv[1], strides=conv[2],
+                      padding=conv[3] if len(conv) > 3 else "valid", name=f"conv{index + 1}")
+        for index, conv in enumerate(convs)))
 
 
-def _one_channel_only(x, kernel, bias):  # uses the first channel and ignores the others
-    f = kernel.shape[0]
-    return np.array([[np.sum(x[i:i + f, j:j + f, 0] * kernel[:, :, 0]) + bias
-                      for j in range(x.shape[1] - f + 1)] for i in range(x.shape[0] - f + 1)])
-
-
-def _bias_per_channel(x, kernel, bias):  # adds the bias once per channel
-    out = tf_filter(x, kernel, 0)
-    return out + bias * x.shape[2]
-
-
-def _per_channel_stack(x, kernel, bias):  # the source's "5x5x3 output": no sum over channels
-    return np.stack([tf_filter(x[:, :, c:c + 1], kernel[:, :, c:c + 1], bias)
-                     for c in range(x.shape[2])], axis=-1)
-
-
-def tf_filter(x, kernel, bias):
-    """One filter (F, F, C) with its bias on one image (H, W, C), by tf.nn.conv2d."""
-    return tf_conv2d(np.asarray(x)[None], np.asarray(kernel)[..., None])[0, :, :, 0] + bias
-
-
-WRONG_ANSWERS = {
-    "q1": [(3, 3, 3), (5, 5, 3), (3, 3, 15), (5, 3, 3), 3],
-    "q2": [(3, 3, 3), (1, 1, 3), (2, 2, 5)],
-    "q3": [(7, 7, 4), (4, 4, 4), (3, 3, 3), (2, 2, 4)],
-    "q4": [864, 160, 55, 870],
-    "q5": [(8, 3, 5, 5), (3, 5, 5, 8), (5, 5, 8, 3), (5, 5, 3)],
-    "q6": [24 * 24 * 6 * 5 * 5 * 3, 20 * 20 * 6 * 5 * 5, 456],
-    "q7": [_one_channel_only, _bias_per_channel, _per_channel_stack, tf_filter(
-        np.ones((7, 7, 3)), np.ones((3, 3, 3)), 0)],
-    "q8": [[1, 1, 0], [1, -0.5, -0.5], [1, 1, 1], np.array([0.5, 0.5]), [-0.5, -0.5, 1]],
-}
+def tf_layer(x, kernel, bias):
+    """A whole layer (F, F, C_in, C_out) with its biases on one image (H, W, C), by
+    tf.nn.conv2d."""
+    return tf_conv2d(np.asarray(x)[None], kernel)[0] + np.asarray(bias, dtype="float32")
 
 
 def test_the_lesson_has_eight_exercises():
     assert [q.name for q in exercises_in(lesson)] == [f"q{i}" for i in range(1, 9)]
+    assert set(LEARNER_ANSWERS) == {q.name for q in exercises_in(lesson)}
+
+
+# --- the expected answers, computed by Keras / TensorFlow --------------------------------------
 
 
 @pytest.mark.parametrize("name, input_shape, convs", [
-    ("q1", (7, 7, 3), [(5, 5, 1)]),
-    ("q2", (7, 7, 3), [(3, 5, 2)]),
-    ("q3", (9, 9, 3), [(4, 3, 1), (4, 3, 2)]),
+    ("q1", (10, 12, 3), [(6, 3, 1)]),
+    ("q2", (12, 12, 3), [(4, 3, 2)]),
+    ("q3", (15, 15, 3), [(8, 3, 1), (16, 3, 2)]),
 ])
 def test_shape_answers_agree_with_keras(name, input_shape, convs):
-    assert getattr(lesson, name).is_correct(keras_shape(input_shape, *convs))
+    exercise = getattr(lesson, name)
+    answer = keras_shape(input_shape, *convs)
+    assert exercise.is_correct(answer)
+    assert exercise.is_correct(tf.TensorShape(answer))           # a TensorShape passes too
+    assert exercise.is_correct((None, *answer))                  # and Keras's batch axis
 
 
-def test_q4_and_q5_agree_with_a_built_keras_layer():
+@pytest.mark.parametrize("name, input_shape, convs", [
+    ("q1", (10, 12, 3), [(6, 3, 1, "same")]),        # padding kept the size
+    ("q2", (12, 12, 3), [(4, 3, 2, "same")]),        # valid vs same differ: 5 vs 6
+    ("q2", (12, 12, 3), [(4, 3, 1)]),                # stride 1
+    ("q3", (15, 15, 3), [(8, 3, 1)]),                # stopped after the first layer
+    ("q3", (15, 15, 3), [(16, 3, 2)]),               # second layer on the image
+    ("q3", (15, 15, 3), [(8, 3, 1), (16, 3, 1)]),    # both at stride 1
+])
+def test_each_shape_mistake_is_another_keras_model_and_gets_its_message(name, input_shape,
+                                                                        convs):
+    """The mistakes q1-q3 name are the shapes of other Keras models (computed, not typed), so
+    valid vs same, stride 1 vs 2, and first vs second layer give different answers."""
+    exercise = getattr(lesson, name)
+    wrong = keras_shape(input_shape, *convs)
+    assert not exercise.is_correct(wrong)
+    messages = dict(getattr(lesson, f"Q{name[1]}_MISTAKES"))
+    assert wrong in messages, wrong
+    assert messages[wrong] in exercise.feedback(wrong)
+
+
+@pytest.mark.parametrize("name", ["Q1_MISTAKES", "Q2_MISTAKES", "Q3_MISTAKES", "Q4_MISTAKES",
+                                  "Q5_MISTAKES", "Q6_MISTAKES"])
+def test_mistakes_differ_and_each_message_shows(name):
+    exercise = getattr(lesson, f"q{name[1]}")
+    mistakes = getattr(lesson, name)
+    values = [value for value, _ in mistakes]
+    assert len(set(values)) == len(values), values
+    for value, message in mistakes:
+        assert not exercise.is_correct(value), value
+        assert message in exercise.feedback(value), (value, exercise.feedback(value))
+
+
+def test_q4_and_its_mistakes_agree_with_built_keras_layers():
     layer = layers.Conv2D(16, 3, name="conv")
     layer.build((None, 10, 10, 6))
     assert lesson.q4.is_correct(layer.count_params())
+    swapped = layers.Conv2D(6, 3, name="conv_swapped")        # C_in and C_out swapped
+    swapped.build((None, 10, 10, 16))
+    assert swapped.count_params() == 870
+    assert "swaps C_in and C_out" in lesson.q4.feedback(swapped.count_params())
+    no_bias = layers.Conv2D(16, 3, use_bias=False, name="conv_no_bias")
+    no_bias.build((None, 10, 10, 6))
+    assert "weights only" in lesson.q4.feedback(no_bias.count_params())
+    # a bias per 3x3 kernel: the weights plus one bias for each (input, filter) pair
+    per_kernel = no_bias.count_params() + 6 * 16
+    assert "its own bias" in lesson.q4.feedback(per_kernel)
+
+
+def test_q5_is_a_built_layers_kernel_shape_and_rejects_a_batch_axis():
     rgb = layers.Conv2D(8, 5, name="conv_rgb")
     rgb.build((None, 32, 32, 3))
     assert lesson.q5.is_correct(tuple(rgb.kernel.shape))
-    assert tuple(rgb.bias.shape) == (8,)
+    assert lesson.q5.is_correct(tf.TensorShape(rgb.kernel.shape))
+    assert not lesson.q5.is_correct((None, *rgb.kernel.shape))
+    assert "no batch axis" in lesson.q5.feedback((None, *rgb.kernel.shape))
+    assert "kernel height" in lesson.q5.feedback((4, 5, 3, 8))  # a kernel's axes, by name
+    assert "bias's shape" in lesson.q5.feedback(tuple(rgb.bias.shape))
 
 
 def test_q6_counts_one_product_per_weight_per_output_value():
@@ -89,17 +274,23 @@ def test_q6_counts_one_product_per_weight_per_output_value():
 
 def test_q7_solution_matches_tensorflow():
     rng = np.random.default_rng(0)
-    x, kernel = rng.normal(size=(7, 7, 3)), rng.normal(size=(3, 3, 3))
-    np.testing.assert_allclose(lesson.q7.solution_answer(x, kernel, 0.25),
-                               tf_filter(x, kernel, 0.25), atol=1e-5)
-    assert lesson.q7.is_correct(tf_filter)  # TensorFlow itself passes the checker
+    x, kernel, bias = rng.normal(size=(7, 6, 3)), rng.normal(size=(3, 3, 3, 4)), rng.normal(
+        size=4)
+    np.testing.assert_allclose(lesson.conv_layer(x, kernel, bias), tf_layer(x, kernel, bias),
+                               atol=1e-5)
+    assert lesson.q7.is_correct(tf_layer)  # TensorFlow itself passes the checker
+
+    def no_bias(x, kernel, bias):
+        return tf_layer(x, kernel, np.zeros_like(bias))
+
+    assert "leaves out the bias" in lesson.q7.feedback(no_bias)
 
 
 def test_q7_placeholder_in_function_body(capsys):
-    def one_filter(x, kernel, bias):
+    def conv_layer(x, kernel, bias):
         return ____
 
-    lesson.q7.check(one_filter)
+    lesson.q7.check(conv_layer)
     assert capsys.readouterr().out.strip() == NOT_ANSWERED
 
 
