@@ -87,8 +87,12 @@ def lesson_modules(notebooks: Iterable[Path] = (), package_dir: Path = PACKAGE_D
     own modules included (each is imported by the lessons, directly or not)."""
     where: dict[str, set[str]] = defaultdict(set)
     for path in notebooks:
-        for source in notebook_code(path):
-            for module in imported_modules(source):
+        for number, source in enumerate(notebook_code(path), start=1):
+            try:
+                modules = imported_modules(source)
+            except SyntaxError as error:
+                raise AssertionError(f"{path.name}, code cell {number}: {error}") from None
+            for module in modules:
                 where[module].add(path.name)
     for module, path in package_modules(package_dir).items():
         where[module].add(f"{package_dir.name}/ (the package itself)")
@@ -109,19 +113,25 @@ def third_party(modules: Iterable[str], ours: str = PACKAGE) -> set[str]:
 def closure(roots: Iterable[str], requires_of: Callable[[str], list[str] | None],
             environment: dict[str, str] | None = None) -> set[str]:
     """Every distribution ``roots`` need: themselves and, recursively, the requirements
-    ``requires_of(name)`` lists whose markers hold in ``environment`` (no extras)."""
-    needed, todo = set(), [normalise(name) for name in roots]
+    ``requires_of(name)`` lists whose markers hold in ``environment``, following the extras a
+    requirement asks for (``jsonschema[format-nongpl]`` brings what that extra needs)."""
+    needed: set[str] = set()
+    seen: set[tuple[str, str]] = set()
+    todo = [(normalise(name), "") for name in roots]
     while todo:
-        name = todo.pop()
-        if name in needed:
+        name, extra = todo.pop()
+        if (name, extra) in seen:
             continue
+        seen.add((name, extra))
         needed.add(name)
         for line in requires_of(name) or []:
             requirement = Requirement(line)
-            marker_holds = requirement.marker is None or requirement.marker.evaluate(
-                {**(environment or {}), "extra": ""})
-            if marker_holds:
-                todo.append(normalise(requirement.name))
+            holds = requirement.marker is None or requirement.marker.evaluate(
+                {**(environment or {}), "extra": extra})
+            if holds:
+                child = normalise(requirement.name)
+                todo.append((child, ""))
+                todo.extend((child, wanted) for wanted in requirement.extras)
     return needed
 
 
@@ -169,11 +179,13 @@ def test_imports_are_found_in_code_cells_magics_functions_and_relative_imports(t
                                               "pandas", "matplotlib"}
 
 
-def test_closure_follows_requirements_and_their_markers():
+def test_closure_follows_requirements_their_markers_and_extras():
     metadata = {"a": ["b>=1", "c; sys_platform == 'nowhere'", "d; extra == 'docs'"],
-                "b": ["E"], "e": ["a"]}
-    assert closure(["A"], metadata.get) == {"a", "b", "e"}
-    assert closure(["A"], metadata.get, {"sys_platform": "nowhere"}) == {"a", "b", "c", "e"}
+                "b": ["E", "f[css]"], "e": ["a"],
+                "f": ["g; extra == 'css'", "h; extra == 'docs'"]}
+    assert closure(["A"], metadata.get) == {"a", "b", "e", "f", "g"}
+    assert closure(["A"], metadata.get, {"sys_platform": "nowhere"}) == {"a", "b", "c", "e",
+                                                                          "f", "g"}
 
 
 def test_the_lessons_need_what_they_teach_with():
