@@ -19,6 +19,11 @@ A second table (lesson 06) times the backward pass the same way: ``conv2d_backwa
 ``conv2d_backward_im2col`` and TensorFlow's gradient ops for a convolution
 (``Conv2DBackpropInput`` and ``Conv2DBackpropFilter``, plus the sum for the bias), on the
 lesson's sizes, each result checked against TensorFlow's first.
+
+A third table (lesson 07) times a standard 3x3 convolution against the depthwise-separable
+one that replaces it in MobileNet (``conv2d_im2col`` against ``separable_conv2d``, and
+``tf.nn.conv2d`` against ``tf.nn.separable_conv2d``), next to the ratio of their
+multiplications: fewer multiplications do not give a proportional speed-up.
 """
 
 from __future__ import annotations
@@ -38,12 +43,15 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import numpy as np  # noqa: E402
 
+from course_utils.arithmetic import conv_mults, separable_mults  # noqa: E402
 from course_utils.backward import conv2d_backward, conv2d_backward_im2col  # noqa: E402
-from course_utils.ops import conv2d, conv2d_im2col  # noqa: E402
+from course_utils.ops import conv2d, conv2d_im2col, separable_conv2d  # noqa: E402
 from scripts.paths import README  # noqa: E402
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 BACKWARD_START, BACKWARD_END = "<!-- bench-backward:start -->", "<!-- bench-backward:end -->"
+SEPARABLE_START, SEPARABLE_END = ("<!-- bench-separable:start -->",
+                                  "<!-- bench-separable:end -->")
 
 # (what, x shape (N, H, W, C_in), kernel shape (F, F, C_in, C_out), stride, padding)
 CASES = [
@@ -307,6 +315,89 @@ def backward_table(rows: list[dict], load_before: str) -> str:
     return "\n".join(lines)
 
 
+# Lesson 07's sizes: (what, x shape (N, H, W, C_in), kernel size F, C_out), 'same' padding
+SEPARABLE_CASES = [
+    ("lesson 07: 112x112x64 -> 128, 3x3", (1, 112, 112, 64), 3, 128),
+    ("lesson 07's layer on 8 images", (8, 112, 112, 64), 3, 128),
+]
+
+
+def run_separable(cases=SEPARABLE_CASES) -> list[dict]:
+    """Median times of a standard and a separable convolution, NumPy and TensorFlow."""
+    import tensorflow as tf
+
+    rng = np.random.default_rng(0)
+    rows = []
+    for what, x_shape, f, c_out in cases:
+        c_in = x_shape[3]
+        x = rng.standard_normal(x_shape).astype(np.float32)
+        kernel = rng.standard_normal((f, f, c_in, c_out)).astype(np.float32)
+        depthwise = rng.standard_normal((f, f, c_in, 1)).astype(np.float32)
+        pointwise = rng.standard_normal((1, 1, c_in, c_out)).astype(np.float32)
+        x_tf, kernel_tf = tf.constant(x), tf.constant(kernel)
+        depthwise_tf, pointwise_tf = tf.constant(depthwise), tf.constant(pointwise)
+
+        def tf_standard(x_tf=x_tf, kernel_tf=kernel_tf):
+            return tf.nn.conv2d(x_tf, kernel_tf, 1, "SAME").numpy()
+
+        def tf_separable(x_tf=x_tf, depthwise_tf=depthwise_tf, pointwise_tf=pointwise_tf):
+            return tf.nn.separable_conv2d(x_tf, depthwise_tf, pointwise_tf, [1, 1, 1, 1],
+                                          "SAME").numpy()
+
+        def numpy_standard(x=x, kernel=kernel):
+            return conv2d_im2col(x, kernel, padding="same")
+
+        def numpy_separable(x=x, depthwise=depthwise, pointwise=pointwise):
+            return separable_conv2d(x, depthwise, pointwise, padding="same")
+
+        for mine, theirs in ((numpy_standard, tf_standard), (numpy_separable, tf_separable)):
+            expected = theirs()
+            scale = max(1.0, float(np.abs(expected).max()))
+            np.testing.assert_allclose(mine(), expected, rtol=1e-4, atol=1e-4 * scale)
+
+        medians = median_times({name: (function, 0.3, 5, 100) for name, function in [
+            ("numpy_standard", numpy_standard), ("numpy_separable", numpy_separable),
+            ("tf_standard", tf_standard), ("tf_separable", tf_separable)]})
+        rows.append({
+            "what": what,
+            "standard_mults": x_shape[0] * conv_mults(x_shape[1:], f, c_out, padding="same"),
+            "separable_mults": x_shape[0] * separable_mults(x_shape[1:], f, c_out,
+                                                            padding="same"),
+            **{name: median for name, (median, _) in medians.items()},
+        })
+        print(f"  timed standard and separable {what}", file=sys.stderr)
+    return rows
+
+
+def separable_table(rows: list[dict], load_before: str) -> str:
+    """Lesson 07's table: a standard convolution against the separable one replacing it."""
+    lines = [
+        f"Standard against depthwise-separable convolution (lesson 07), 'same' padding, "
+        f"measured the same way (1-minute load average {load_before} before and "
+        f"{load_average()} after). NumPy: `conv2d_im2col` and `separable_conv2d`; TensorFlow: "
+        "`tf.nn.conv2d` and `tf.nn.separable_conv2d`. Each ratio is standard / separable.",
+        "",
+        "| layer | multiplications, standard | separable | ratio "
+        "| NumPy standard | NumPy separable | ratio | TF standard | TF separable | ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['what']} | {row['standard_mults']:,} | {row['separable_mults']:,} "
+            f"| {row['standard_mults'] / row['separable_mults']:.1f} "
+            f"| {format_time(row['numpy_standard'])} | {format_time(row['numpy_separable'])} "
+            f"| {row['numpy_standard'] / row['numpy_separable']:.1f} "
+            f"| {format_time(row['tf_standard'])} | {format_time(row['tf_separable'])} "
+            f"| {row['tf_standard'] / row['tf_separable']:.1f} |"
+        )
+    lines += ["", "The depthwise step does 9 multiplications per number it reads, so memory, not "
+              "arithmetic, limits it: the time ratios stay below the multiplication ratio."]
+    if max(float(load_before), os.getloadavg()[0]) >= (os.cpu_count() or 1):
+        lines += ["", "Other programs kept the CPU cores busy during this run (load average >= "
+                  "cores): the times are slower and noisier than on a quiet machine."]
+    return "\n".join(lines)
+
+
 def update_readme(text: str, readme: Path = README, start: str = START, end: str = END) -> None:
     content = readme.read_text(encoding="utf-8")
     if start not in content or end not in content:
@@ -320,7 +411,8 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--update-readme", action="store_true",
                         help="write the tables between their bench markers in README.md")
-    parser.add_argument("--tables", choices=("all", "forward", "backward"), default="all",
+    parser.add_argument("--tables", choices=("all", "forward", "backward", "separable"),
+                        default="all",
                         help="which tables to measure (default: all)")
     args = parser.parse_args(argv)
     if args.tables in ("all", "forward"):
@@ -337,6 +429,13 @@ def main(argv=None) -> None:
         if args.update_readme:
             update_readme(text, start=BACKWARD_START, end=BACKWARD_END)
             print("README.md updated (backward pass).", file=sys.stderr)
+    if args.tables in ("all", "separable"):
+        load_before = load_average()
+        text = separable_table(run_separable(), load_before)
+        print(text)
+        if args.update_readme:
+            update_readme(text, start=SEPARABLE_START, end=SEPARABLE_END)
+            print("README.md updated (separable convolution).", file=sys.stderr)
 
 
 if __name__ == "__main__":
