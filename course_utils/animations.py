@@ -52,7 +52,7 @@ MAX_GIF_BYTES = 300_000
 #: Where the GIFs live: inside the package, so ``pip install`` (Colab) carries them.
 FIGURES_FOLDER = Path(str(importlib.resources.files(__package__) / "figures"))
 
-_DPI = 72
+_DPI = 90  # as the lessons' figures: 7-point text is 9 pixels
 _STEP_MS = 900
 _LAST_MS = 2500
 _PAD_COLOR = "#E5E5E5"  # padding cells: light grey, and a dashed outline around the input

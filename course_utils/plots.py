@@ -9,7 +9,8 @@ Colours: ``viridis`` for values, ``cividis`` for counts (both readable with colo
 deficiencies and in greyscale), ``PuOr`` (purple-orange, diverging, colour-blind safe) for
 signed kernels centred on zero, grey for digits. Line plots use the Okabe-Ito palette and
 different line styles, so no information depends on telling red from green. Figures are
-small (a few inches) so a notebook at 72 dpi with twenty of them stays well under 1 MB.
+small (a few inches) so a notebook at 90 dpi with twenty of them stays well under 1 MB;
+no text is smaller than 7 pt (9 pixels at 90 dpi).
 
 Layouts: 2-D arrays are (rows, columns); feature maps are channels-last (H, W, C) like Keras;
 kernels are Keras's Conv2D layout (kh, kw, in, out).
@@ -92,7 +93,7 @@ def _format_value(value: float, whole: bool) -> str:
     return "0" if text == "-0" else text
 
 
-MIN_VALUE_FONTSIZE = 6  # points: smaller numbers are not written unless asked for
+MIN_VALUE_FONTSIZE = 7  # points: smaller numbers are not written unless asked for
 
 
 def _value_labels(array: np.ndarray) -> dict[tuple[int, int], str]:
@@ -114,7 +115,7 @@ def _value_fontsize(ax, array: np.ndarray, labels) -> float:
 
 def _write_values(ax, array: np.ndarray, image, forced: bool = False) -> None:
     """Write each number in its cell, dark on light colours and light on dark ones; in a
-    cell too narrow for 6-point numbers, only if ``forced``."""
+    cell too narrow for 7-point numbers, only if ``forced``."""
     cmap, norm = image.get_cmap(), image.norm
     labels = _value_labels(array)
     fontsize = _value_fontsize(ax, array, labels.values())
@@ -146,7 +147,7 @@ def _draw_matrix(ax, array, title, cmap, vmin, vmax, show_values, xlabel, ylabel
     if max(rows, cols) <= MAX_VALUES_SHOWN:
         ax.set_xticks(range(cols))
         ax.set_yticks(range(rows))
-    ax.tick_params(length=0, labelsize=7)
+    ax.tick_params(length=0, labelsize=8)
     if title:
         ax.set_title(title)
     ax.set_xlabel(xlabel)
@@ -618,6 +619,6 @@ def show_rgb_channels(image, titles: Sequence[str] = ("red", "green", "blue")) -
         axes[c + 1].set_title(f"{titles[c]}: x[:, :, {c}]")
     for ax in axes:
         ax.set_xlabel("column")
-        ax.tick_params(labelsize=7)
+        ax.tick_params(labelsize=8)
     axes[0].set_ylabel("row")
     return Plot(fig, axes)

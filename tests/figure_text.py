@@ -8,10 +8,12 @@ Self-contained (it imports only matplotlib), because the kernel runs it from its
 from __future__ import annotations
 
 # Two texts may touch; they overlap when they share more than this many square pixels
-# (at the figure's dpi), which is less than a tenth of one character at 10 pt and 72 dpi.
+# (at the figure's dpi), which is less than a tenth of one character at 10 pt and 90 dpi.
 OVERLAP_PIXELS = 4.0
 # A text may stick out of the figure by this many pixels (antialiasing of the last glyph).
 EDGE_PIXELS = 1.0
+# The smallest text a learner can read on screen: 7 pt at the lessons' 90 dpi, about 9 pixels.
+MIN_TEXT_PIXELS = 8.75
 
 
 def _label(text) -> str:
@@ -45,7 +47,8 @@ def _drawn_texts(fig):
 
 
 def text_problems(fig) -> list[str]:
-    """What is unreadable in ``fig``: texts that overlap each other or leave the figure.
+    """What is unreadable in ``fig``: texts that overlap each other, leave the figure, or are
+    smaller than :data:`MIN_TEXT_PIXELS` at the figure's dpi.
 
     The figure is drawn (so constrained layout has placed everything) and the texts the
     draw renders are measured; empty and invisible texts are not drawn, so not checked.
@@ -54,6 +57,10 @@ def text_problems(fig) -> list[str]:
     width, height = fig.bbox.width, fig.bbox.height
     problems = []
     for text, box in texts:
+        pixels = text.get_fontsize() * fig.dpi / 72
+        if pixels < MIN_TEXT_PIXELS:
+            problems.append(f"text {_label(text)} is {pixels:.1f} pixels tall; the least is "
+                            f"{MIN_TEXT_PIXELS} (7 pt at 90 dpi)")
         outside = (box.x0 < -EDGE_PIXELS or box.y0 < -EDGE_PIXELS
                    or box.x1 > width + EDGE_PIXELS or box.y1 > height + EDGE_PIXELS)
         if outside:

@@ -46,7 +46,7 @@ def first_run():
 def test_prints_one_stable_line_and_nothing_on_stderr(first_run):
     lines = first_run.stdout.splitlines()
     assert lines[0] == ("Setup complete: seed 42, deterministic TensorFlow ops, quiet logs, "
-                        "plots at 72 dpi.")
+                        "plots at 90 dpi.")
     assert "absl" not in first_run.stderr and "I0000" not in first_run.stderr, first_run.stderr
     assert first_run.stderr.strip() == "", first_run.stderr
 
