@@ -107,7 +107,7 @@ def _fits(n: int, f: int, before: int, after: int, padding, name: str = "kernel_
           dilation: int = 1) -> None:
     """The window must fit inside the padded input: F <= N + P_before + P_after; with a
     dilation D, its footprint F + (F - 1)(D - 1) must."""
-    footprint = f + (f - 1) * (dilation - 1)
+    footprint = effective_kernel_size(f, dilation)
     if footprint > n + before + after:
         if dilation == 1:
             raise ValueError(
@@ -445,12 +445,12 @@ def usage_counts(input_shape, kernel_size, stride=1, padding="valid", dilation=1
     (h, w, _), (f_h, f_w), (s_h, s_w), pads, (o_h, o_w) = _output_hw(input_shape, kernel_size,
                                                                      stride, padding, dilation)
     d_h, d_w = check_pair(dilation, "dilation", 1, DILATION_RULE)
+    span_h, span_w = effective_kernel_size(f_h, d_h), effective_kernel_size(f_w, d_w)
     (top, bottom), (left, right) = pads
     counts = np.zeros((h + top + bottom, w + left + right), dtype=int)
     for i in range(o_h):
         for j in range(o_w):
-            counts[i * s_h : i * s_h + (f_h - 1) * d_h + 1 : d_h,
-                   j * s_w : j * s_w + (f_w - 1) * d_w + 1 : d_w] += 1
+            counts[i * s_h : i * s_h + span_h : d_h, j * s_w : j * s_w + span_w : d_w] += 1
     return counts[top : top + h, left : left + w]
 
 

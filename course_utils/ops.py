@@ -31,6 +31,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from .arithmetic import effective_kernel_size
 from .prepare import (
     prepare_conv2d,
     prepare_conv2d_transpose,
@@ -100,7 +101,7 @@ def conv2d(x, kernel, bias=None, stride=1, padding="valid", dilation=1, groups=1
     x = _pad(x, padding)
     n_images = x.shape[0]
     f_h, f_w, c_group, c_out = kernel.shape  # c_group = C_in / groups channels per filter
-    span_h, span_w = (f_h - 1) * d_h + 1, (f_w - 1) * d_w + 1  # the window's footprint
+    span_h, span_w = effective_kernel_size(f_h, d_h), effective_kernel_size(f_w, d_w)
     filters_per_group = c_out // groups
     feature_map = np.zeros((n_images, o_h, o_w, c_out))
     for b in range(n_images):

@@ -25,6 +25,7 @@ from .arithmetic import (
     conv_output_size,
     conv_transpose_crop,
     conv_transpose_output_size,
+    effective_kernel_size,
     explicit_padding,
 )
 from .validation import (
@@ -114,8 +115,8 @@ def _output_size(size, window, stride, pads, window_name: str, padding,
         (top, bottom), (left, right) = pads
         covers = ("" if dilation == (1, 1) else
                   f" (with dilation {dilation[0]}x{dilation[1]} it covers "
-                  f"{window[0] + (window[0] - 1) * (dilation[0] - 1)}x"
-                  f"{window[1] + (window[1] - 1) * (dilation[1] - 1)} pixels)")
+                  f"{effective_kernel_size(window[0], dilation[0])}x"
+                  f"{effective_kernel_size(window[1], dilation[1])} pixels)")
         rule = ("F <= N + 2P, so O = floor((N + 2P - F) / S) + 1 >= 1" if dilation == (1, 1)
                 else "F + (F - 1)(D - 1) <= N + 2P")
         raise ValueError(

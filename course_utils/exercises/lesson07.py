@@ -27,6 +27,7 @@ from ..arithmetic import (
     conv_output_size,
     conv_params,
     depthwise_params,
+    effective_kernel_size,
     receptive_field,
     separable_mults,
     separable_params,
@@ -38,7 +39,7 @@ from . import Exercise, bind_exercises, function, number
 
 _Q1_N, _Q1_F, _Q1_D = 32, 5, 3
 _Q1 = conv_output_size(_Q1_N, _Q1_F, dilation=_Q1_D)
-_Q1_FOOTPRINT = _Q1_F + (_Q1_F - 1) * (_Q1_D - 1)
+_Q1_FOOTPRINT = effective_kernel_size(_Q1_F, _Q1_D)
 
 q1 = Exercise(
     "Conv2D(8, 5, dilation_rate=3) gets a 32x32 input (padding='valid', stride 1). What is "
@@ -80,7 +81,7 @@ def _stride_counted_for_its_own_layer(layers) -> int:
     field, jump = 1, 1
     for f, s, d in layers:
         jump *= s
-        field += (f + (f - 1) * (d - 1) - 1) * jump
+        field += (effective_kernel_size(f, d) - 1) * jump
     return field
 
 
