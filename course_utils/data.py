@@ -48,6 +48,8 @@ __all__ = [
     "TRANSPOSED_EXAMPLE_KERNEL",
     "FLIP_DEMO_X",
     "load_rgb_photo",
+    "LESSON05_ABLATION_FILE",
+    "lesson05_ablation_path",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -351,3 +353,26 @@ def load_rgb_photo(size: int = 64) -> np.ndarray:
         square = image.crop((left, top, left + side, top + side))
         small = square.resize((int(size), int(size)), Image.Resampling.LANCZOS)
     return np.asarray(small, dtype=np.uint8).copy()
+
+
+# ---------------------------------------------------------------------------------------------
+# Lesson 05's precomputed ablation table
+# ---------------------------------------------------------------------------------------------
+
+#: File name of lesson 05's ablation table in ``course_utils.sample_data`` (the repository's
+#: ``data/`` folder), written by ``python -m benchmarks.lesson05_ablation``.
+LESSON05_ABLATION_FILE = "lesson05_ablation.csv"
+
+
+def lesson05_ablation_path() -> Path:
+    """Where the installed package keeps lesson 05's ablation table (a CSV file).
+
+    Taught in lesson 05, section 8: eight models, from the source's to the improved one, each
+    trained at five seeds by ``benchmarks/lesson05_ablation.py`` (too slow to train in the
+    lesson). One row per (step, seed); lines starting with ``#`` are comments.
+
+    >>> lesson05_ablation_path().name
+    'lesson05_ablation.csv'
+    """
+    return Path(str(importlib.resources.files("course_utils.sample_data")
+                    / LESSON05_ABLATION_FILE))

@@ -1,5 +1,7 @@
-"""Lesson 05 exercises: every solution passes, wrong answers fail with feedback, and the
-expected answers agree with what Keras computes (Keras is the reference, not the module)."""
+"""Lesson 05 exercises: the expected answers agree with what Keras computes (Keras is the
+reference, not the module), q8's check gives each design the verdict and the message it should,
+and LEARNER_ANSWERS lists what a learner types into each exercise cell (run in the notebook's own
+kernel by tests/test_learner_path.py)."""
 
 from __future__ import annotations
 
@@ -7,13 +9,121 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course_utils.exercises import exercises_in
 from course_utils.exercises import lesson05 as lesson
 
 keras = pytest.importorskip("keras")
 layers = keras.layers
 
-EXERCISES = exercises_in(lesson)
+# What a learner types into each exercise cell, and a fragment of what must be printed. A
+# one-line entry replaces ____ in the stored cell; a multi-line entry is run, then the cell's
+# check line. Every wrong answer is a mistake the lesson predicts.
+_SMALL_MODEL = """\
+def build_model():
+    inputs = keras.Input(shape=(28, 28, 1))
+    h = layers.Conv2D(8, 3, activation="relu")(inputs)
+    h = layers.MaxPooling2D(2)(h)
+    h = layers.Conv2D(16, 3, activation="relu")(h)
+    h = layers.MaxPooling2D(2)(h)
+    h = layers.Flatten()(h)
+    return keras.Model(inputs, layers.Dense(10, activation="softmax")(h))"""
+
+LEARNER_ANSWERS = {
+    "q1": {
+        "right": ["776326", "776_326.0", "np.int64(776326)"],
+        "wrong": {
+            "203068": "source model's count",
+            "775476": "output layer",
+            "776302": "biases are missing",
+            "1055878": "shrinks 28 -> 26 -> 24",
+        },
+    },
+    "q2": {
+        "right": ["(5, 5, 16)", "[5, 5, 16]", "np.array([5, 5, 16])", "(None, 5, 5, 16)"],
+        "wrong": {
+            "(6, 6, 16)": "rounds down",
+            "(24, 24, 16)": "without the pooling",
+            "(5, 5, 8)": "second convolution's filters",
+            "(16, 5, 5)": "channels last",
+            "(11, 11, 16)": "second pooling is missing",
+        },
+    },
+    "q3": {
+        "right": ["33684", "33684.0", "(5 * 5 * 16 + 1) * 84"],
+        "wrong": {
+            "774228": "without pooling",
+            "33600": "biases are missing",
+            "400": "length of the flattened vector",
+            "48468": "rounds down",
+        },
+    },
+    "q4": {
+        "right": ["188064", "26 * 26 * 8 * 9 + 11 * 11 * 16 * 72"],
+        "wrong": {
+            "1248": "number of weights",
+            "66096": "3*3*8",
+            "251136": "OUTPUT position",
+            "712224": "pooled maps",
+            "48672": "first convolution only",
+        },
+    },
+    "q5": {
+        "right": ['("categorical_crossentropy", "sparse_categorical_crossentropy")',
+                  '["categorical_crossentropy", "sparse_categorical_crossentropy"]'],
+        "wrong": {
+            '("sparse_categorical_crossentropy", "categorical_crossentropy")': "swapped",
+            '("binary_crossentropy", "sparse_categorical_crossentropy")': "first is off",
+            '("categorical_crossentropy", "categorical_crossentropy")': "second is off",
+            '"categorical_crossentropy"': "expected a pair",
+        },
+    },
+    "q6": {
+        "right": ["19066", "2 * 9532 + 2"],
+        "wrong": {
+            "9534": "RMSprop's count",
+            "19064": "two scalars",
+            "28598": "Total params",
+            "406138": "without pooling",
+        },
+    },
+    "q7": {
+        "right": [
+            "np.trace(matrix.to_numpy()) / matrix.to_numpy().sum()",
+            "np.diag(matrix).sum() / matrix.sum().sum()",
+            "def accuracy(matrix):\n    counts = np.asarray(matrix)\n"
+            "    return counts.trace() / counts.sum()",
+        ],
+        "wrong": {
+            "np.trace(matrix) / matrix.sum()": "adds each column separately",
+            "np.trace(matrix.to_numpy())": "number of correct predictions",
+            "np.trace(matrix.to_numpy()) / len(matrix)": "number of classes",
+            "np.mean(np.diag(matrix) / matrix.sum(axis=1))": "mean per-digit recall",
+            "1 - np.trace(matrix.to_numpy()) / matrix.to_numpy().sum()": "error rate",
+        },
+    },
+    "q8": {
+        "right": [_SMALL_MODEL],
+        "wrong": {
+            # the source's model, unchanged: 203,068 weights
+            "def build_model():\n    inputs = keras.Input(shape=(28, 28, 1))\n"
+            "    h = layers.Conv2D(3, 5, activation='swish')(inputs)\n"
+            "    h = layers.Conv2D(6, 5, activation='swish')(h)\n"
+            "    h = layers.Dense(84, activation='swish')(layers.Flatten()(h))\n"
+            "    return keras.Model(inputs, layers.Dense(10, activation='softmax')(h))":
+                "budget is 20,306",
+            # no convolution at all (19,885 weights)
+            "def build_model():\n    inputs = keras.Input(shape=(28, 28, 1))\n"
+            "    h = layers.Dense(25, activation='relu')(layers.Flatten()(inputs))\n"
+            "    return keras.Model(inputs, layers.Dense(10, activation='softmax')(h))":
+                "no Conv2D layer",
+            # the model is built but not returned
+            "def build_model():\n    inputs = keras.Input(shape=(28, 28, 1))\n"
+            "    model = keras.Model(inputs, layers.Dense(10)(layers.Flatten()(inputs)))":
+                "return model",
+            # a model object instead of the function that builds it
+            _SMALL_MODEL + "\n\n\nbuild_model = build_model()": "not a model",
+        },
+    },
+}
 
 
 def source_like_model(filters=(3, 6), kernel_size=5, pool=False, name="source_like"):
@@ -30,66 +140,18 @@ def source_like_model(filters=(3, 6), kernel_size=5, pool=False, name="source_li
     return keras.Model(inputs, outputs, name=name)
 
 
-def dense_only_model():
-    """Within the weight budget (19,885 weights) but without convolutions: too weak."""
-    inputs = keras.Input(shape=(28, 28, 1), name="image")
-    h = layers.Flatten(name="flat")(inputs)
-    h = layers.Dense(25, activation="relu", name="hidden")(h)
-    outputs = layers.Dense(10, activation="softmax", name="output")(h)
-    return keras.Model(inputs, outputs, name="dense_only")
-
-
-def logits_model():
-    """A good architecture whose last layer forgot the softmax."""
-    model = lesson.build_small_model()
-    outputs = layers.Dense(10, name="logits")(model.get_layer("flat").output)
-    return keras.Model(model.input, outputs, name="no_softmax")
-
-
-def raises():
-    raise RuntimeError("not written yet")
-
-
-# At least two wrong answers per exercise, each a plausible mistake. q7's answers here fail
-# before any training; the one that trains (dense_only_model) has its own test below.
-WRONG_ANSWERS = {
-    "q1": [lesson.SOURCE_WEIGHTS, 776_326 - 850, "776326",
-           (28 * 28 * 16 + 1) * 84 + 80 + 1_168 + 850],   # as if 3x3 convs kept 28x28
-    "q2": [(20, 20, 6), (6, 4, 4), (5, 5, 6), (4, 4), 96],
-    "q3": [201_684, 96 * 84, 96, 8_148.5],
-    "q4": [
-        ("sparse_categorical_crossentropy", "categorical_crossentropy"),
-        ("categorical_crossentropy", "categorical_crossentropy"),
-        ("binary_crossentropy", "sparse_categorical_crossentropy"),
-        "categorical_crossentropy",
-        ("categorical_crossentropy", "cross_entropy"),
-        (1, 2),
-    ],
-    "q5": [203_070, 406_136, 609_206, 203_068],
-    "q6": [
-        lambda matrix: float(np.asarray(matrix).trace()),                       # a count
-        lambda matrix: float(np.mean(np.diag(np.asarray(matrix)))),             # mean of diag
-        lambda matrix: float(np.trace(np.asarray(matrix)) / len(matrix)),       # / classes
-        lambda matrix: None,                                                    # no return
-        0.947,                                                                  # a number
-    ],
-    "q7": [
-        lambda: source_like_model(),                 # 203,068 weights: over the budget
-        lesson.build_small_model(),                  # a model, not the function that builds it
-        raises,                                      # the function raises
-        lambda: None,                                # returns nothing
-        logits_model,                                # no softmax
-        0.9,
-    ],
-}
+def keras_conv_mults(model) -> int:
+    """Multiplications of the Conv2D layers, from the shapes Keras gives them."""
+    return sum(int(np.prod(layer.output.shape[1:])) * int(np.prod(layer.kernel.shape[:-1]))
+               for layer in model.layers if isinstance(layer, layers.Conv2D))
 
 
 # --- the expected answers, against Keras ------------------------------------------------------
 
-def test_source_weights_and_budget_match_keras():
-    model = source_like_model()
-    assert lesson.SOURCE_WEIGHTS == model.count_params() == 203_068
-    assert lesson.WEIGHT_BUDGET == model.count_params() // 10
+def test_source_weights_budget_and_pooled_weights_match_keras():
+    assert lesson.SOURCE_WEIGHTS == source_like_model().count_params() == 203_068
+    assert lesson.WEIGHT_BUDGET == source_like_model().count_params() // 10
+    assert lesson.POOLED_WEIGHTS == source_like_model(pool=True).count_params()
 
 
 def test_q1_matches_keras():
@@ -97,37 +159,51 @@ def test_q1_matches_keras():
     assert lesson.q1.is_correct(model.count_params())
 
 
-def test_q2_and_q3_match_keras():
-    model = source_like_model(pool=True)
+def test_q2_q3_q4_match_keras():
+    model = source_like_model(filters=(8, 16), kernel_size=3, pool=True)
     assert lesson.q2.is_correct(model.get_layer("pool2").output.shape[1:])
     assert lesson.q2.is_correct(tuple(model.get_layer("pool2").output.shape))  # with None
     assert lesson.q3.is_correct(model.get_layer("hidden").count_params())
+    assert lesson.q4.is_correct(keras_conv_mults(model))
+    # parameters and multiplications are different answers
+    conv_weights = sum(model.get_layer(n).count_params() for n in ("conv1", "conv2"))
+    assert not lesson.q4.is_correct(conv_weights)
 
 
-def test_q4_losses_do_what_the_answer_says():
+def test_q2_floor_mistake_is_a_different_shape():
+    """Pooling 11 rows gives 5 (floor), and the rounded-up 6 gets its own message."""
+    assert lesson.q2.solution_answer[0] == 5
+    assert "rounds down" in lesson.q2.feedback((6, 6, 16))
+
+
+def test_q5_losses_do_what_the_answer_says():
     probabilities = np.array([[0.1, 0.7, 0.2], [0.5, 0.25, 0.25]], dtype="float32")
     labels = np.array([1, 0])
     one_hot = keras.utils.to_categorical(labels, 3)
-    for_one_hot, for_integers = lesson.q4.solution_answer
+    for_one_hot, for_integers = lesson.q5.solution_answer
     a = keras.losses.get(for_one_hot)(one_hot, probabilities)
     b = keras.losses.get(for_integers)(labels, probabilities)
     np.testing.assert_allclose(np.asarray(a), -np.log([0.7, 0.5]), rtol=1e-5)
     np.testing.assert_allclose(np.asarray(b), np.asarray(a), rtol=1e-5)
 
 
-@pytest.mark.parametrize("optimizer_name, exercise_value", [
-    ("rmsprop", lesson.SOURCE_WEIGHTS + 2),   # the 203,070 the source printed
-    ("adam", lesson.q5.solution_answer),
-])
-def test_q5_optimizer_variables_match_keras(optimizer_name, exercise_value):
-    model = source_like_model()
-    optimizer = keras.optimizers.get(optimizer_name)
+def optimizer_count(model, name) -> int:
+    optimizer = keras.optimizers.get(name)
     optimizer.build(model.trainable_variables)
-    count = sum(int(np.prod(v.shape)) for v in optimizer.variables)
-    assert count == exercise_value
+    return sum(int(np.prod(v.shape)) for v in optimizer.variables)
 
 
-def test_q6_agrees_with_pandas_crosstab_and_a_direct_count():
+def test_q6_optimizer_variables_match_keras():
+    pooled = source_like_model(pool=True)
+    assert lesson.q6.is_correct(optimizer_count(pooled, "adam"))
+    assert optimizer_count(pooled, "rmsprop") == pooled.count_params() + 2
+    # the identity the solution explains: RMSprop's Total = W + (W + 2) = Adam's optimizer count
+    source = source_like_model()
+    assert (source.count_params() + optimizer_count(source, "rmsprop")
+            == optimizer_count(source, "adam") == 406_138)
+
+
+def test_q7_agrees_with_pandas_crosstab_and_a_direct_count():
     rng = np.random.default_rng(5)
     true = rng.integers(0, 10, size=300)
     predicted = np.where(rng.random(300) < 0.8, true, rng.integers(0, 10, size=300))
@@ -136,31 +212,75 @@ def test_q6_agrees_with_pandas_crosstab_and_a_direct_count():
     assert lesson.accuracy_from_confusion(confusion) == pytest.approx(expected)
 
     def accuracy_by_counting(matrix):  # independent: expand the counts back into pairs
-        counts = np.asarray(matrix, dtype=int)
+        counts = matrix.to_numpy()
         pairs = [(t, p) for t in range(len(counts)) for p in range(len(counts))
                  for _ in range(counts[t, p])]
         return float(np.mean([t == p for t, p in pairs]))
 
-    assert lesson.q6.is_correct(accuracy_by_counting)
-    assert not lesson.q6.is_correct(lambda matrix: float(np.trace(np.asarray(matrix))))
-    assert not lesson.q6.is_correct(lambda matrix: float(np.mean(np.diag(np.asarray(matrix)))))
+    assert lesson.q7.is_correct(accuracy_by_counting)
 
 
-# --- q7: the budgeted model, checked by a short training run ------------------------------------
-
-def test_q7_solution_is_within_budget():
-    assert lesson.build_small_model().count_params() <= lesson.WEIGHT_BUDGET
-
-
-def test_q7_rejects_a_weak_model_the_same_way_every_time():
-    first = lesson.q7.feedback(dense_only_model)
-    second = lesson.q7.feedback(dense_only_model)
-    assert first.startswith("Not quite: ") and "within the budget" in first
-    assert "floor is 90%" in first
-    assert first == second   # seeded: the same accuracy, hence the same message
+def test_q7_cases_separate_accuracy_from_its_look_alikes():
+    """In every case accuracy, mean recall, trace / classes and the trace differ."""
+    for (frame,) in lesson._CONFUSION_CASES:
+        counts = frame.to_numpy()
+        accuracy = np.trace(counts) / counts.sum()
+        recall = np.mean(np.diag(counts) / counts.sum(axis=1))
+        assert len({round(v, 6) for v in (accuracy, recall, np.trace(counts) / len(counts),
+                                          float(np.trace(counts)))}) == 4
+        assert isinstance(frame, pd.DataFrame) and frame.index.name == "true"
 
 
-def test_q7_feedback_explains_the_budget():
-    assert "budget is 20,306" in lesson.q7.feedback(lambda: source_like_model())
-    assert "not a model" in lesson.q7.feedback(lesson.build_small_model())
-    assert "RuntimeError" in lesson.q7.feedback(raises)
+# --- q8: the budgeted model, checked by a short training run ------------------------------------
+
+def test_q8_solution_is_within_budget_and_convolutional():
+    model = lesson.build_small_model()
+    assert model.count_params() <= lesson.WEIGHT_BUDGET
+    assert any(isinstance(layer, layers.Conv2D) for layer in model.layers)
+
+
+def rescaled_small_model():
+    """The solution's layers after Rescaling(1/255), as the lesson's summary table suggests."""
+    model = lesson.build_small_model()
+    inputs = keras.Input(shape=(28, 28, 1), name="raw")
+    return keras.Model(inputs, model(layers.Rescaling(1 / 255, name="scale")(inputs)),
+                       name="rescaled")
+
+
+def test_q8_a_model_that_rescales_itself_gets_raw_pixels_and_passes():
+    problem, accuracies = lesson.train_small_model(rescaled_small_model)
+    assert problem is None
+    assert accuracies[-1] >= lesson.ACCURACY_FLOOR + 0.05, accuracies   # measured: >= 0.925
+
+
+def one_filter_model():
+    """Convolutional and within budget, but one 3x3 filter is too little (380 weights)."""
+    inputs = keras.Input(shape=(28, 28, 1), name="image")
+    h = layers.Conv2D(1, 3, activation="relu", name="conv")(inputs)
+    h = layers.Flatten(name="flat")(layers.MaxPooling2D(4, name="pool")(h))
+    return keras.Model(inputs, layers.Dense(10, activation="softmax", name="output")(h),
+                       name="one_filter")
+
+
+def test_q8_rejects_a_weak_model_with_its_accuracy_per_epoch():
+    message = lesson.q8.feedback(one_filter_model)
+    assert message.startswith("Not quite: ") and "within the budget" in message
+    assert "floor is 85%" in message and "per epoch:" in message
+
+
+def test_q8_feedback_before_training():
+    assert "budget is 20,306" in lesson.q8.feedback(lambda: source_like_model())
+    assert "not a model" in lesson.q8.feedback(lesson.build_small_model())
+
+    def raises():
+        raise RuntimeError("not written yet")
+
+    assert "RuntimeError" in lesson.q8.feedback(raises)
+    unbuilt = lambda: keras.Sequential([layers.Conv2D(4, 3), layers.Flatten(),  # noqa: E731
+                                        layers.Dense(10, activation="softmax")])
+    assert "keras.Input(shape=(28, 28, 1))" in lesson.q8.feedback(unbuilt)
+
+
+def test_q8_names_global_pooling_when_it_is_the_reason():
+    model = type("Fake", (), {"layers": [layers.GlobalAveragePooling2D()]})()
+    assert "global pooling" in lesson._advice(model, [0.6, 0.7, 0.75])
