@@ -37,6 +37,7 @@ def _drawn_texts(fig):
             drawn[id(mtext)] = mtext
         return original(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
 
+    fig.draw_without_rendering()  # constrained layout with subfigures settles on a 2nd draw
     renderer.draw_text = recording
     try:
         fig.draw(renderer)
