@@ -28,7 +28,7 @@ PYTEST_PARALLEL ?= -n 2 --dist loadfile
 help:
 	@echo "make lab           install what the lessons need into .venv (once) and open JupyterLab on notebooks/"
 	@echo "make test          for checking the course: add the test tools to .venv (once); ruff, unit tests,"
-	@echo "                   doctests, nbval on every notebook (about 4 minutes on 2 cores)"
+	@echo "                   doctests, nbval on every notebook"
 	@echo "make test-unit     the same without the notebooks (a quick loop while editing course_utils)"
 	@echo "make execute       re-run every notebook in place, top to bottom, in a fresh kernel"
 	@echo "make badges        regenerate Colab badges and install lines from course_utils/colab.py"
