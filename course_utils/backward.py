@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .ops import _pad, _windows, im2col
+from .ops import im2col, pad_images, window_view
 from .prepare import prepare_conv2d, prepare_pool2d, prepare_windows
 from .validation import check_array, check_int, describe
 
@@ -117,7 +117,7 @@ def conv2d_backward(x, kernel, grad_output, stride=1, padding="valid"):
     """
     prepared, grad, x_shape, kernel_shape = _prepare_conv(x, kernel, grad_output, stride,
                                                           padding, float)
-    x_pad, kernel = _pad(prepared.x, prepared.padding), prepared.kernel
+    x_pad, kernel = pad_images(prepared.x, prepared.padding), prepared.kernel
     (s_h, s_w), (f_h, f_w) = prepared.stride, kernel.shape[:2]
     grad_x_pad, grad_kernel = np.zeros_like(x_pad), np.zeros_like(kernel)
     n_images, o_h, o_w, _ = grad.shape
@@ -239,8 +239,8 @@ def pool2d_backward(x, grad_output, pool_size=2, stride=None, padding="valid", m
     n_images, o_h, o_w, channels = grad.shape
     p_h, p_w = prepared.window
     # -inf padding never wins a maximum; NaN marks the padding an average leaves out
-    x_pad = _pad(prepared.x, prepared.padding, value=-np.inf if mode == "max" else np.nan)
-    windows = _windows(x_pad, prepared.window, prepared.stride, prepared.output_size)
+    x_pad = pad_images(prepared.x, prepared.padding, value=-np.inf if mode == "max" else np.nan)
+    windows = window_view(x_pad, prepared.window, prepared.stride, prepared.output_size)
     if mode == "max":  # 1 at each window's first maximum, 0 elsewhere
         winner = windows.reshape(n_images, o_h, o_w, p_h * p_w, channels).argmax(axis=3)
         share = np.arange(p_h * p_w)[:, np.newaxis] == winner[:, :, :, np.newaxis, :]

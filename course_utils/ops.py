@@ -51,6 +51,8 @@ __all__ = [
     "conv_matrix",
     "depthwise_conv2d",
     "separable_conv2d",
+    "pad_images",
+    "window_view",
 ]
 
 # conv2d_im2col copies the patch matrix in blocks of about this many bytes: small enough to
@@ -59,8 +61,17 @@ __all__ = [
 _BLOCK_BYTES = 4 << 20
 
 
-def _pad(x: np.ndarray, padding, value=0.0) -> np.ndarray:
-    """Add ((top, bottom), (left, right)) cells of ``value`` around each image of a batch."""
+def pad_images(x: np.ndarray, padding, value=0.0) -> np.ndarray:
+    """Add ((top, bottom), (left, right)) cells of ``value`` around each image of a batch.
+
+    x: (N, H, W, C); ``padding`` as ``prepare`` resolves it. Returns x itself when there is
+    nothing to add. The zeros of lesson 01, section 7; the backward pass (lesson 06) pads too.
+
+    >>> pad_images(np.ones((1, 2, 2, 1)), ((1, 0), (0, 1)))[0, :, :, 0]
+    array([[0., 0., 0.],
+           [1., 1., 0.],
+           [1., 1., 0.]])
+    """
     (top, bottom), (left, right) = padding
     if top == bottom == left == right == 0:
         return x
@@ -98,7 +109,7 @@ def conv2d(x, kernel, bias=None, stride=1, padding="valid", dilation=1, groups=1
         prepare_conv2d(x, kernel, bias, stride, padding, dilation=dilation, groups=groups,
                        dtype=float)
     )
-    x = _pad(x, padding)
+    x = pad_images(x, padding)
     n_images = x.shape[0]
     f_h, f_w, c_group, c_out = kernel.shape  # c_group = C_in / groups channels per filter
     span_h, span_w = effective_kernel_size(f_h, d_h), effective_kernel_size(f_w, d_w)
@@ -118,8 +129,11 @@ def conv2d(x, kernel, bias=None, stride=1, padding="valid", dilation=1, groups=1
     return restore(feature_map)
 
 
-def _windows(x: np.ndarray, window, stride, output_size, dilation=(1, 1)) -> np.ndarray:
+def window_view(x: np.ndarray, window, stride, output_size, dilation=(1, 1)) -> np.ndarray:
     """Every window of a padded batch, as a view (N, O_h, O_w, F_h, F_w, C): nothing is copied.
+
+    What im2col reads (lesson 04, section 4) and pooling and its backward pass reduce
+    (lessons 03 and 06).
 
     The window of output (i, j) starts S_h rows and S_w columns further into x per step, so
     the view steps through x's memory S times further along the output axes than along the
@@ -150,7 +164,7 @@ def im2col(x, kernel_size, stride=1, padding="valid"):
     """
     x, window, stride, padding, output_size, _ = prepare_windows(x, kernel_size, stride,
                                                                  padding)
-    windows = _windows(_pad(x, padding), window, stride, output_size)
+    windows = window_view(pad_images(x, padding), window, stride, output_size)
     patches = windows.reshape(-1, window[0] * window[1] * x.shape[3])  # copies, mostly
     return patches if patches.flags.owndata else patches.copy()  # never a view of x
 
@@ -179,7 +193,7 @@ def _im2col_product(prepared) -> np.ndarray:
     """The convolution a prepared ConvArgs describes, as matrix products on patch blocks."""
     x, kernel, bias, stride, padding, output_size, restore, dilation, groups = prepared
     f_h, f_w, c_group, c_out = kernel.shape  # c_group = C_in / groups
-    windows = _windows(_pad(x, padding), (f_h, f_w), stride, output_size, dilation)
+    windows = window_view(pad_images(x, padding), (f_h, f_w), stride, output_size, dilation)
     n_images, o_h, o_w = windows.shape[:3]
     taps = f_h * f_w * c_group  # values one filter reads at one position
     # one (taps, C_out / G) weight matrix per group; filter k belongs to group k // (C_out / G)
@@ -276,8 +290,8 @@ def pool2d(x, pool_size=2, stride=None, padding="valid", mode="max"):
     (x, window, stride, padding, output_size, restore), mode = prepare_pool2d(
         x, pool_size, stride, padding, mode, dtype=float
     )
-    x = _pad(x, padding, value=np.nan)  # NaN marks the padding: nanmax and nanmean skip it
-    windows = _windows(x, window, stride, output_size)  # (N, O_h, O_w, p_h, p_w, C)
+    x = pad_images(x, padding, value=np.nan)  # NaN marks the padding: nanmax and nanmean skip it
+    windows = window_view(x, window, stride, output_size)  # (N, O_h, O_w, p_h, p_w, C)
     reduce = np.nanmax if mode == "max" else np.nanmean
     return restore(reduce(windows, axis=(3, 4)))
 

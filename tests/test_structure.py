@@ -163,6 +163,26 @@ def test_no_import_hides_inside_a_function(module):
             "does not import TensorFlow)")
 
 
+def private_imports(tree: ast.Module) -> list[tuple[str, int]]:
+    """(name, line) of every private name imported from another course_utils module."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith(
+                "course_utils")):
+            for alias in node.names:
+                if alias.name.startswith("_") and alias.name != "____":  # the placeholder
+                    found.append((alias.name, node.lineno))
+    return found
+
+
+@pytest.mark.parametrize("module", sorted(FILES))
+def test_modules_use_each_other_s_public_names_only(module):
+    found = private_imports(TREES[module])
+    assert not found, (f"course_utils/{FILES[module].relative_to(PACKAGE_DIR)} imports private "
+                       f"names of other modules: {found}; make them public (with a docstring) "
+                       "or move the code")
+
+
 def test_the_checks_above_can_fail():
     cyclic = ast.parse("from .ops import conv2d\n\ndef f():\n    from .plots import show_matrix\n")
     imports = package_imports("arithmetic", cyclic)
@@ -170,6 +190,8 @@ def test_the_checks_above_can_fail():
     assert layer_of("ops") > layer_of("arithmetic")  # so test_imports_go_one_way would fail
     with pytest.raises(AssertionError, match="not in LAYERS"):
         layer_of("a_new_module")
+    assert private_imports(ast.parse("from .ops import _pad, conv2d\nfrom . import ____")) == [
+        ("_pad", 1)]
 
 
 def test_importing_course_utils_does_not_import_tensorflow():
