@@ -195,6 +195,8 @@ def _im2col_product(prepared) -> np.ndarray:
     f_h, f_w, c_group, c_out = kernel.shape  # c_group = C_in / groups
     windows = window_view(pad_images(x, padding), (f_h, f_w), stride, output_size, dilation)
     n_images, o_h, o_w = windows.shape[:3]
+    if groups > 1 and c_group == 1:  # depthwise: each filter reads one channel
+        return restore(_depthwise_product(windows, kernel, groups) + bias)
     taps = f_h * f_w * c_group  # values one filter reads at one position
     # one (taps, C_out / G) weight matrix per group; filter k belongs to group k // (C_out / G)
     weights = kernel.reshape(taps, groups, c_out // groups).transpose(1, 0, 2)
@@ -218,6 +220,22 @@ def _im2col_product(prepared) -> np.ndarray:
                 1, 0, 2).reshape(-1, c_out)
     feature_map += bias
     return restore(feature_map)
+
+
+def _depthwise_product(windows: np.ndarray, kernel: np.ndarray, channels: int) -> np.ndarray:
+    """The same sums for one channel per group, kernel position by kernel position.
+
+    With one channel per filter, a patch matrix would feed matrix products only F_h * F_w
+    numbers long; multiplying each kernel position's view of every window by its weights
+    and adding the F_h * F_w results does the same sums without copying the windows.
+    """
+    f_h, f_w, _, c_out = kernel.shape
+    per_channel = kernel.reshape(f_h, f_w, channels, c_out // channels)  # (F_h, F_w, C, dm)
+    total = np.zeros((*windows.shape[:3], channels, c_out // channels), dtype=windows.dtype)
+    for row in range(f_h):
+        for col in range(f_w):
+            total += windows[:, :, :, row, col, :, np.newaxis] * per_channel[row, col]
+    return total.reshape(*windows.shape[:3], c_out)
 
 
 def depthwise_conv2d(x, kernel, bias=None, stride=1, padding="valid", dilation=1):
