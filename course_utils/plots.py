@@ -147,6 +147,9 @@ def _draw_matrix(ax, array, title, cmap, vmin, vmax, show_values, xlabel, ylabel
     if max(rows, cols) <= MAX_VALUES_SHOWN:
         ax.set_xticks(range(cols))
         ax.set_yticks(range(rows))
+    else:  # rows and columns are whole numbers: no tick at 2.5
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.tick_params(length=0, labelsize=8)
     if title:
         ax.set_title(title)

@@ -165,9 +165,10 @@ def _pasteable(text: str) -> str | None:
     return None
 
 
-def learner_path_problems(run, notebook, lesson: str, answers: dict) -> list[str]:
-    """Everything that goes wrong when a learner works through the lesson's exercises."""
-    module = importlib.import_module(f"course_utils.exercises.lesson{lesson}")
+def learner_path_problems(run, notebook, module, answers: dict) -> list[str]:
+    """Everything that goes wrong when a learner works through the exercises of ``module``
+    (the lesson's exercise module) in the notebook's kernel."""
+    lesson = module.__name__.rsplit("lesson", 1)[-1]
     exercises = {exercise.name: exercise for exercise in exercises_in(module)}
     cells = exercise_cells(notebook)
     problems, calls = [], {}
@@ -283,7 +284,8 @@ class LearnerPath(_KernelItem):
             if exercise_cells(self.parent.nb):
                 pytest.fail(f"{self.path.name} checks exercises but {module_name} is missing")
             pytest.skip(f"{self.path.name} has no exercises")
-        problems = learner_path_problems(self.runner(), self.parent.nb, lesson,
+        problems = learner_path_problems(self.runner(), self.parent.nb,
+                                         importlib.import_module(module_name),
                                          learner_answers(lesson))
         if problems:
             pytest.fail(f"{self.path.name}: the learner path fails:\n  " + "\n  ".join(problems),

@@ -52,6 +52,7 @@ def test_read_array_reads_lists_arrays_and_tensors():
     ("[[15, 16]]", "expected an array of numbers, got a string '[[15, 16]]'"),
     ([[1], [2, 3]], "cannot turn into a rectangular array"),
     (np.array(["a"]), "whose entries are not all numbers"),
+    ({"a": 1}, "expected an array of numbers, got a dict of 1 item {'a': 1}"),
 ])
 def test_read_array_says_why_it_cannot_read(answer, text):
     with unreadable(text):
@@ -76,9 +77,10 @@ def test_read_shape_says_why_it_cannot_read():
         read_shape(np.array([3.0, 3.0, 5.0]))  # an array of floats is not a shape
     with unreadable("not the model"):
         read_shape(model)
-    with unreadable("yours holds the number 3.0 (a size from / is a float: use // for whole "
-                    "numbers)"):
-        read_shape((3.0, 3, 5))
+    assert read_shape((3.0, 3, 5.0)) == (3, 3, 5)  # whole floats from / are the same size
+    with unreadable("yours holds the number 5.5 (a size from / that is not whole: divide "
+                    "with // and add 1"):
+        read_shape((3, 3, 5.5))
     with unreadable("expected a shape, a tuple of whole numbers such as (28, 28, 1); got the "
                     "number 3"):
         read_shape(3)

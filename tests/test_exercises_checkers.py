@@ -38,6 +38,9 @@ def test_number_feedback():
     assert check([24, 24]) == ("expected a single number, got a list of 2 items [24, 24] (one "
                                "number is asked for, not several).")
     assert check(None) == "expected a number, got None."
+    assert number(57_802_752)((57, 802, 752)) == (
+        "expected a number, got a tuple of 3 items (57, 802, 752): Python reads 57,802,752 as "
+        "3 numbers; write 57802752 or 57_802_752 (underscores group digits in Python).")
     assert check(True) == "expected a number, got the boolean True."
     assert check(float("inf")) == "your answer inf is not a finite number."
     assert number(0.5, tol=0.01)(0.505) is None and number(0.5, tol=0.01)(0.52) is not None
@@ -54,11 +57,23 @@ def test_other_numbers_pass_with_three_significant_figures(answer):
     assert number(0.25 ** 10)(answer) is None
 
 
-@pytest.mark.parametrize("answer, figures", [(9.5e-07, 2), (9e-07, 1)])
-def test_fewer_figures_are_told_that_the_digits_are_the_issue(answer, figures):
-    message = number(0.25 ** 10)(answer)
-    assert f"gets {figures} significant figure" in message
+def test_one_figure_short_is_told_that_the_digits_are_the_issue():
+    message = number(0.25 ** 10)(9.5e-07)
+    assert "gets 2 significant figures right" in message
     assert "the digits are the issue, not the method" in message
+
+
+@pytest.mark.parametrize("expected, answer", [(0.25 ** 10, 9e-07), (12.5, 8.0), (12.5, 18.0),
+                                              (3.91e-04, 4e-04)])
+def test_a_wrong_method_is_not_called_close(expected, answer):
+    assert number(expected)(answer) == f"your answer {answer:g} is not the expected value."
+
+
+def test_a_rounded_known_mistake_is_still_recognised():
+    check = number(6, mistakes=[(11 / 3, "the misprint (N - F + 2P) / (S + 1)")])
+    for typed in (11 / 3, 3.67, 3.6667, 3.666, 3.7):
+        assert check(typed) == "the misprint (N - F + 2P) / (S + 1)", typed
+    assert check(3.5) == "your answer 3.5 is not the expected value."
 
 
 def test_a_wrong_float_is_not_called_close():
@@ -103,8 +118,12 @@ def test_shape_feedback():
         assert check(right) is None, right
     assert check((3, 3, 4)) == "the channels (entry 2) is off: you have 4."
     assert check((3, 3)) == "your shape (3, 3) has 2 entries; the expected shape has 3."
+    assert check((3,)) == "your shape (3,) has 1 entry; the expected shape has 3."
+    assert check((1, 3, 3, 5)) is None  # the shape a test batch of one image gives
+    assert check((2, 3, 3, 5)) == "your shape (2, 3, 3, 5) has 4 entries; the expected shape has 3."
     assert "Channels come last" in check((5, 3, 3))
-    assert "use // for whole numbers" in check((3.0, 3, 5))
+    assert check((3.0, 3, 5.0)) is None
+    assert "divide with //" in check((3.5, 3, 5))
     assert "x.shape" in check(np.zeros((3, 3, 5)))
     assert "entry 1" in shape((2, 2))((2, 3))  # no names for 2-D shapes
     assert "5" not in check((3, 3, 4))  # the expected value is not given away
@@ -165,6 +184,9 @@ def test_function_with_expected_pairs_and_kwargs():
     assert "returned None: is a `return` statement missing?" in check(lambda x, floor=0: None)
     message = check(lambda x, floor=0.0: x)
     assert message.startswith("on <lambda>(array([-1., 2.])) the shape (2,) is right, but 1 of")
+    big = function([((np.arange(16.0).reshape(4, 4),), np.zeros(2))])
+    assert big(lambda x: np.zeros(3)) == (
+        "on <lambda>(<4x4 array>) the returned array has shape (3,); the expected shape is (2,).")
 
 
 def test_function_inputs_are_protected_from_mutation():

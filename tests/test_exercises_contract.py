@@ -48,7 +48,7 @@ def wrong_answers(lesson: str) -> dict:
     """
     module = importlib.import_module(f"tests.test_exercises_{lesson}")
     if not hasattr(module, "WRONG_ANSWERS") and hasattr(module, "LEARNER_ANSWERS"):
-        pytest.skip(f"{lesson}: LEARNER_ANSWERS are run in the kernel by test_learner_path.py")
+        pytest.skip(f"{lesson}: LEARNER_ANSWERS are run in the kernel by kernel_checks.py")
     return module.WRONG_ANSWERS
 
 

@@ -1,9 +1,12 @@
-"""tests/kernel_checks.py can fail: on a copy of lesson 01's exercise cell written the old way
-(`import lesson01 as check`, `check.q1.check(...)`), the feedback names `q1.hint()`, which the
-learner cannot run, and the learner path says so, with notebook, exercise and what was typed;
-and a figure whose texts overlap is reported with its cell."""
+"""tests/kernel_checks.py can fail: on an exercise cell written the way lessons 01 and 02 once
+were (`import lesson01 as check`, `check.q1.check(...)`), the feedback names `q1.hint()`,
+which the learner cannot run, and the learner path says so, with exercise and what was typed;
+a wrong message and a wrong verdict are reported; and a figure whose texts overlap is reported
+with its cell. The exercise here is defined in the test, so lessons can change freely."""
 
 from __future__ import annotations
+
+import types
 
 import nbformat
 import pytest
@@ -17,6 +20,22 @@ from tests.kernel_checks import (
     learner_path_problems,
 )
 
+# One question, defined the same way in this process and in the kernel.
+EXERCISE = '''
+from course_utils.exercises import Exercise, ____, bind_exercises, number
+
+q1 = Exercise("A 28x28 digit through a 5x5 kernel: what is O?",
+              checker=number(24, mistakes={23: "count the first position too."}),
+              hint="O = N - F + 1.", solution="28 - 5 + 1", solution_answer=24)
+bind_exercises(globals())
+'''
+
+
+def lesson_module():
+    module = types.ModuleType("course_utils.exercises.lesson99")
+    exec(EXERCISE, vars(module))
+    return module
+
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
@@ -27,32 +46,27 @@ def run(tmp_path_factory):
         kernel.stop()
 
 
-def old_style_lesson01():
-    cells = [nbformat.v4.new_code_cell("from course_utils.exercises import ____\n"
-                                       "from course_utils.exercises import lesson01 as check"),
-             nbformat.v4.new_code_cell("answer = ____\ncheck.q1.check(answer)")]
-    return nbformat.v4.new_notebook(cells=cells)
-
-
 def test_a_hint_the_notebook_cannot_run_is_reported(run):
-    notebook = old_style_lesson01()
-    for cell in notebook.cells:
-        run(cell.source)
-    answers = {"q1": {"right": ["24"], "wrong": {"23": "count the positions", "28": "shrinks"}}}
-    problems = learner_path_problems(run, notebook, "01", answers)
+    _, error = run(f"import types\n_lesson = {{}}\nexec({EXERCISE!r}, _lesson)\n"
+                   "check = types.SimpleNamespace(q1=_lesson['q1'])\n"
+                   "from course_utils.exercises import ____\ndel _lesson")
+    assert error is None
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("answer = ____\ncheck.q1.check(answer)")])
+    answers = {"q1": {"right": ["24"], "wrong": {"23": "count the first", "28": "not the"}}}
+    problems = learner_path_problems(run, notebook, lesson_module(), answers)
     assert ("q1.hint(), which the feedback of q1 to '23' tells the learner to type, raised "
             "NameError: name 'q1' is not defined") in problems, problems
     assert "q1: typed '24' -> " not in "\n".join(problems)  # the right answer itself is fine
 
 
 def test_a_wrong_message_and_a_wrong_verdict_are_reported(run):
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "from course_utils.exercises import ____\n"
-        "from course_utils.exercises.lesson01 import q1\n")])
-    run(notebook.cells[0].source)
-    notebook.cells.append(nbformat.v4.new_code_cell("answer = ____\nq1.check(answer)"))
+    _, error = run(EXERCISE)
+    assert error is None
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("answer = ____\nq1.check(answer)")])
     answers = {"q1": {"right": ["23"], "wrong": {"25": "a message q1 never gives", "24": "x"}}}
-    problems = "\n".join(learner_path_problems(run, notebook, "01", answers))
+    problems = "\n".join(learner_path_problems(run, notebook, lesson_module(), answers))
     assert "q1: typed '23' -> expected 'Correct!', printed 'Not quite:" in problems
     assert "q1: typed '25' -> expected 'a message q1 never gives'" in problems
     assert "q1: typed '24' -> expected 'Not quite: ', printed 'Correct!" in problems

@@ -440,6 +440,13 @@ def test_every_helper_draws_readable_text(history):
     assert not problems, problems
 
 
+def test_big_maps_have_whole_row_and_column_ticks():
+    fig, ax = show_matrix(np.zeros((13, 13)))
+    fig.canvas.draw()
+    ticks = [*ax.get_xticks(), *ax.get_yticks()]
+    assert ticks and all(float(t).is_integer() for t in ticks), ticks
+
+
 def test_long_numbers_get_a_wider_figure_or_are_left_out():
     fig, ax = show_matrix(np.arange(144).reshape(12, 12) * 1000)
     assert ax.texts and min(t.get_fontsize() for t in ax.texts) >= 6

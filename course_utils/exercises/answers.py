@@ -54,6 +54,13 @@ def read_number(answer: Any) -> float:
         return float(answer)
     if is_keras_model(answer) or answer is None or callable(answer):
         raise UnreadableAnswer(f"expected a number, got {describe(answer)}")
+    if _thousands_typed_with_commas(answer):
+        typed = ",".join([str(answer[0])] + [f"{part:03d}" for part in answer[1:]])
+        raise UnreadableAnswer(
+            f"expected a number, got {describe(answer)}: Python reads {typed} as "
+            f"{len(answer)} numbers; write {typed.replace(',', '')} or "
+            f"{typed.replace(',', '_')} (underscores group digits in Python)"
+        )
     try:
         values = np.asarray(answer)
     except Exception:
@@ -64,6 +71,13 @@ def read_number(answer: Any) -> float:
             what += " (one number is asked for, not several)"
         raise UnreadableAnswer(f"expected a single number, got {what}")
     return float(values.reshape(()))
+
+
+def _thousands_typed_with_commas(answer: Any) -> bool:
+    """True for (57, 802, 752): what `answer = 57,802,752` gives in Python."""
+    return (isinstance(answer, tuple) and len(answer) >= 2
+            and all(isinstance(part, int) and not isinstance(part, bool) for part in answer)
+            and 0 < answer[0] < 1000 and all(0 <= part < 1000 for part in answer[1:]))
 
 
 def read_array(answer: Any) -> np.ndarray:
@@ -80,7 +94,7 @@ def read_array(answer: Any) -> np.ndarray:
     """
     if answer is None or isinstance(answer, str) or is_keras_model(answer) or callable(answer):
         raise UnreadableAnswer(f"expected an array of numbers, got {describe(answer)}")
-    if isinstance(answer, bool | np.bool_):
+    if isinstance(answer, bool | np.bool_ | dict | set):
         raise UnreadableAnswer(f"expected an array of numbers, got {describe(answer)}")
     try:
         values = np.asarray(answer)
@@ -104,7 +118,8 @@ _SHAPE_EXAMPLE = "a tuple of whole numbers such as (28, 28, 1)"
 
 def read_shape(answer: Any) -> tuple:
     """Read a shape: any sequence of whole numbers (a tuple, a list, a 1-D integer array, a
-    TensorFlow ``TensorShape``); ``None`` entries stand for Keras's batch axis.
+    TensorFlow ``TensorShape``; 8.0 reads as 8); ``None`` entries stand for Keras's batch
+    axis.
 
     Used by every lesson's shape questions (lessons 02-07).
 
@@ -137,9 +152,11 @@ def read_shape(answer: Any) -> tuple:
             result.append(None)
         elif isinstance(item, numbers.Integral | np.integer) and not isinstance(item, bool):
             result.append(int(item))
+        elif isinstance(item, float | np.floating) and float(item).is_integer():
+            result.append(int(item))  # 8.0 from a size computed with /: the same size
         else:
-            hint = (" (a size from / is a float: use // for whole numbers)"
-                    if isinstance(item, float | np.floating) else "")
+            hint = (" (a size from / that is not whole: divide with // and add 1, as the "
+                    "output-size formula does)" if isinstance(item, float | np.floating) else "")
             raise UnreadableAnswer(
                 f"a shape holds whole numbers (or None for the batch), but yours holds "
                 f"{describe(item)}{hint}"

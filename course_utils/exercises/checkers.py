@@ -49,26 +49,39 @@ def _mistake_message(answer: Any, mistakes, matches: Callable[[Any, Any], bool])
     return None
 
 
+def _leading_figures(x: float, figures: int) -> tuple[int, int, int]:
+    """(sign, exponent, first ``figures`` digits) of x, cut (not rounded) after them."""
+    exponent = math.floor(math.log10(abs(x)))
+    digits = math.floor(abs(x) / 10.0 ** (exponent - figures + 1) + 1e-9)
+    return (1 if x > 0 else -1), exponent, digits
+
+
 def _significant_figures(value: float, expected: float) -> int:
     """How many significant figures of ``expected`` ``value`` gets right (0 to 15).
 
-    A figure counts as right when ``value`` is within one unit of that figure, so both a
-    rounded and a truncated answer count.
+    ``value`` has k figures right when, written with k significant figures, it reads as
+    ``expected`` does, rounded or cut after k figures: 9.54e-07 and 9.53e-07 both have 3 of
+    9.5367e-07 right, 4e-04 has 1 of 3.91e-04 (it rounds to 4e-04).
 
     >>> _significant_figures(9.54e-07, 0.25 ** 10), _significant_figures(9.5e-07, 0.25 ** 10)
     (3, 2)
-    >>> _significant_figures(1.0, 0.25 ** 10)
-    0
+    >>> _significant_figures(9.53e-07, 0.25 ** 10), _significant_figures(4e-04, 3.91e-04)
+    (3, 1)
+    >>> _significant_figures(8.0, 12.5), _significant_figures(1.0, 0.25 ** 10)
+    (0, 0)
     """
     if value == expected:
         return 15
-    if expected == 0 or not math.isfinite(value):
+    if expected == 0 or value == 0 or not math.isfinite(value):
         return 0
-    leading = math.floor(math.log10(abs(expected)))
-    difference = abs(value - expected)
     figures = 0
-    while figures < 15 and difference <= 10.0 ** (leading - figures) * (1 + 1e-9):
-        figures += 1
+    while figures < 15:
+        k = figures + 1
+        rounded = f"{value:.{k - 1}e}" == f"{expected:.{k - 1}e}"
+        cut = _leading_figures(value, k) == _leading_figures(expected, k)
+        if not (rounded or cut):
+            break
+        figures = k
     return figures
 
 
@@ -80,10 +93,11 @@ def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequen
 
     A whole ``expected`` (a count, a size) must be matched exactly (to 1e-6); any other
     value is matched when the answer gets ``digits`` significant figures right, so an answer
-    rounded to 3 figures passes, and one rounded to fewer is told that the digits are the
-    issue. ``tol`` (absolute) replaces both rules. ``mistakes`` maps known wrong answers
-    (matched by the same rule) to a message that names the mistake, e.g. ``{23: "O = N - F +
-    1, not N - F"}``. Every lesson's number questions use it.
+    rounded to 3 figures passes, and one a figure short is told that the digits are the
+    issue. ``tol`` (absolute) replaces both rules. ``mistakes`` maps known wrong answers to
+    a message that names the mistake, e.g. ``{23: "O = N - F + 1, not N - F"}``; a
+    non-whole mistake is recognised however the learner rounded it (to 2 figures or more).
+    Every lesson's number questions use it.
 
     >>> check = number(6)
     >>> check(6) is None, check(6.0) is None, check(np.int64(6)) is None
@@ -102,19 +116,19 @@ def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequen
     expected = float(expected)
     whole = expected.is_integer()
 
-    def close(value: float, target: float) -> bool:
+    def close(value: float, target: float, figures: int) -> bool:
         if tol is not None:
             return abs(value - target) <= tol
-        if whole or float(target).is_integer():
+        if float(target).is_integer():
             return abs(value - target) <= 1e-6
-        return _significant_figures(value, target) >= digits
+        return _significant_figures(value, target) >= figures
 
-    def matches(answer, wrong):
-        return close(read_number(answer), float(wrong))
+    def matches(answer, wrong):  # a known mistake, however the learner rounded it
+        return close(read_number(answer), float(wrong), max(digits - 1, 1))
 
     def check(answer):
         value = read_number(answer)
-        if close(value, expected):
+        if close(value, expected, digits):
             return None
         if not math.isfinite(value):
             return f"your answer {value} is not a finite number."
@@ -124,7 +138,7 @@ def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequen
         shown = int(value) if value.is_integer() and abs(value) < 1e15 else value
         if tol is None and not whole:
             figures = _significant_figures(value, expected)
-            if figures >= 1:
+            if figures >= digits - 1:  # one figure short: the method is right
                 return (f"your answer {shown} is close: it gets {figures} significant "
                         f"figure{'s' if figures > 1 else ''} right; give at least {digits} "
                         "(the digits are the issue, not the method).")
@@ -241,15 +255,17 @@ def shape(expected: Sequence[int | None], mistakes: Mapping | Sequence = (),
         got = read_shape(answer)
         if got == expected:
             return None
-        if batch and len(got) == len(expected) + 1 and got[0] is None and got[1:] == expected:
-            return None  # a Keras shape with its batch dimension
+        if batch and len(got) == len(expected) + 1 and got[0] in (None, 1) \
+                and got[1:] == expected:
+            return None  # a Keras shape with its batch axis (None, or a test batch of one)
         if batch and len(expected) == len(got) + 1 and expected[0] is None \
                 and expected[1:] == got:
             return None
         if len(got) != len(expected):
             extra = ("" if batch or None not in got else
                      " A kernel has no batch axis: leave out the None.")
-            return (f"your shape {got} has {len(got)} entries; the expected shape has "
+            entries = f"{len(got)} entr{'y' if len(got) == 1 else 'ies'}"
+            return (f"your shape {got} has {entries}; the expected shape has "
                     f"{len(expected)}.{extra}")
         off = [i for i, (a, b) in enumerate(zip(got, expected, strict=True)) if a != b]
 
@@ -275,9 +291,15 @@ def shape(expected: Sequence[int | None], mistakes: Mapping | Sequence = (),
     return _feedback_for_any_answer(check)
 
 
+def _argument(value) -> str:
+    """An argument as a call shows it: arrays by their shape, other values by their repr."""
+    if isinstance(value, np.ndarray) and value.size > 4:
+        return f"<{'x'.join(map(str, value.shape))} array>"
+    return short_repr(value, 40)
+
+
 def _format_call(name: str, args: tuple, kwargs: dict) -> str:
-    parts = [short_repr(a, 40) for a in args] + [f"{k}={short_repr(v, 40)}"
-                                                  for k, v in kwargs.items()]
+    parts = [_argument(a) for a in args] + [f"{k}={_argument(v)}" for k, v in kwargs.items()]
     return f"{name}({', '.join(parts)})"
 
 
@@ -302,7 +324,7 @@ def _compare_results(result: Any, expected: Any, atol: float) -> str | None:
         )
     if isinstance(expected, np.ndarray | list | tuple):
         return _compare_arrays(result, np.asarray(expected, dtype=float), atol, 0.0,
-                              what="The returned array")
+                               what="the returned array")
     if result == expected:
         return None
     return f"it returned {short_repr(result)}, which is not the expected value."
