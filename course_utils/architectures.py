@@ -57,7 +57,7 @@ def _channels_last(kind: str, config: dict) -> None:
 
 
 def _window_sizes(shape, config, window, strides, dilation=(1, 1)) -> tuple[int, int]:
-    """(O_h, O_w) of a sliding window on a (N, H, W, C) input, per axis from arithmetic."""
+    """(O_h, O_w) of a sliding window on a (B, H, W, C) input, per axis from arithmetic."""
     padding = config.get("padding", "valid")
     return tuple(conv_output_size(n, f, s, padding, dilation=d)
                  for n, f, s, d in zip(shape[1:3], window, strides, dilation, strict=True))
@@ -156,8 +156,8 @@ def _reshape(kind, config, inputs):
 
 
 def _broadcast(kind, config, inputs):
-    """Add, Multiply...: NumPy's broadcasting (squeeze-excitation multiplies (N, 1, 1, C) by
-    (N, H, W, C))."""
+    """Add, Multiply...: NumPy's broadcasting (squeeze-excitation multiplies (B, 1, 1, C) by
+    (B, H, W, C))."""
     out = []
     for sizes in zip(*inputs, strict=True):
         known = [size for size in sizes if size not in (None, 1)]

@@ -15,7 +15,7 @@ Layouts as in ``ops`` (channels-last, Keras's kernel layout). Every gradient has
 what it is the gradient of: ``grad_x`` is x's shape, ``grad_kernel`` the kernel's (a 2-D
 kernel gives a 2-D gradient), ``grad_bias`` (C_out,). ``grad_output`` has the forward output's
 shape: (O_h, O_w) for an (H, W) input and one filter, (O_h, O_w, C_out) for an (H, W, C) input
-or several filters, (N, O_h, O_w, C_out) for a batch. Arguments are checked as ``conv2d`` and
+or several filters, (B, O_h, O_w, C_out) for a batch. Arguments are checked as ``conv2d`` and
 ``pool2d`` check them, and ``grad_output``'s shape against the output's, before any work.
 """
 
@@ -36,7 +36,7 @@ GRAD_OUTPUT_RULE = (
 
 
 def _check_grad_output(grad_output, prepared, channels: int, call: str, per: str) -> np.ndarray:
-    """``grad_output`` as a (N, O_h, O_w, C) batch; its shape must be the forward output's."""
+    """``grad_output`` as a (B, O_h, O_w, C) batch; its shape must be the forward output's."""
     grad = check_array(grad_output, "grad_output")
     batch_shape = (prepared.x.shape[0], *prepared.output_size, channels)
     expected = prepared.restore(np.broadcast_to(np.float32(0), batch_shape)).shape
@@ -51,7 +51,7 @@ def _check_grad_output(grad_output, prepared, channels: int, call: str, per: str
 
 
 def _prepare_conv(x, kernel, grad_output, stride, padding, dtype):
-    """The prepared convolution, the checked (N, O_h, O_w, C_out) gradient, the given shapes."""
+    """The prepared convolution, the checked (B, O_h, O_w, C_out) gradient, the given shapes."""
     x_shape, kernel_shape = np.shape(x), np.shape(kernel)
     prepared = prepare_conv2d(x, kernel, None, stride, padding, dtype=dtype)
     call = f"conv2d(x, kernel, stride={stride!r}, padding={padding!r})"
@@ -61,7 +61,7 @@ def _prepare_conv(x, kernel, grad_output, stride, padding, dtype):
 
 
 def _padded_shape(prepared) -> tuple[int, int, int, int]:
-    """(N, H + top + bottom, W + left + right, C): the batch the windows slid over."""
+    """(B, H + top + bottom, W + left + right, C): the batch the windows slid over."""
     (top, bottom), (left, right) = prepared.padding
     n_images, h, w, channels = prepared.x.shape
     return n_images, top + h + bottom, left + w + right, channels
@@ -77,7 +77,7 @@ def _cut(padded: np.ndarray, prepared) -> np.ndarray:
 def _scatter(columns: np.ndarray, padded_shape, stride) -> np.ndarray:
     """Add every window's values back onto the window's place in a zero batch.
 
-    columns: (N, O_h, O_w, F_h, F_w, C), one window per output position. One strided addition
+    columns: (B, O_h, O_w, F_h, F_w, C), one window per output position. One strided addition
     per kernel offset (di, dj): F_h * F_w additions, however many windows there are.
     """
     _, o_h, o_w, f_h, f_w, _ = columns.shape
@@ -136,7 +136,7 @@ def conv2d_backward(x, kernel, grad_output, stride=1, padding="valid"):
 def _check_x_shape(x_shape) -> tuple[int, ...]:
     if not isinstance(x_shape, tuple | list) or len(x_shape) not in (2, 3, 4):
         raise ValueError(
-            f"x_shape must be the shape im2col read: (H, W), (H, W, C) or (N, H, W, C); got "
+            f"x_shape must be the shape im2col read: (H, W), (H, W, C) or (B, H, W, C); got "
             f"{describe(x_shape)}"
         )
     return tuple(check_int(size, "x_shape", 1) for size in x_shape)
@@ -145,8 +145,8 @@ def _check_x_shape(x_shape) -> tuple[int, ...]:
 def col2im(patches, x_shape, kernel_size, stride=1, padding="valid"):
     """The transpose of :func:`~course_utils.im2col`: add every row back onto its window.
 
-    patches: (N * O_h * O_w, F_h * F_w * C), rows and columns in im2col's order. x_shape: the
-    shape im2col read, (H, W), (H, W, C) or (N, H, W, C). Returns an array of that shape in
+    patches: (B * O_h * O_w, F_h * F_w * C), rows and columns in im2col's order. x_shape: the
+    shape im2col read, (H, W), (H, W, C) or (B, H, W, C). Returns an array of that shape in
     which each pixel holds the sum of the patch entries that were copies of it (padding cut
     off). im2col copies each pixel into every window that covers it; col2im sends a value
     back from each copy, so ``(im2col(x, F) * p).sum() == (x * col2im(p, x.shape, F)).sum()``
@@ -165,12 +165,12 @@ def col2im(patches, x_shape, kernel_size, stride=1, padding="valid"):
     (f_h, f_w), (o_h, o_w) = prepared.window, prepared.output_size
     n_images, channels = prepared.x.shape[0], prepared.x.shape[3]
     expected = (n_images * o_h * o_w, f_h * f_w * channels)
-    patches = check_array(patches, "patches", (2,), "(N * O_h * O_w, F_h * F_w * C)")
+    patches = check_array(patches, "patches", (2,), "(B * O_h * O_w, F_h * F_w * C)")
     if patches.shape != expected:
         raise ValueError(
             f"patches has shape {patches.shape} but im2col of x_shape {x_shape} with "
             f"kernel_size={kernel_size!r}, stride={stride!r}, padding={padding!r} gives "
-            f"{expected}: one row per output position (N * O_h * O_w = {expected[0]}), one "
+            f"{expected}: one row per output position (B * O_h * O_w = {expected[0]}), one "
             f"column per kernel weight (F_h * F_w * C = {expected[1]})"
         )
     columns = patches.reshape(n_images, o_h, o_w, f_h, f_w, channels)

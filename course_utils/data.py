@@ -187,8 +187,8 @@ def load_mnist(source: str = "auto", verbose: bool = True):
 
     Used from lesson 01, section 4 (a real digit) on; lesson 05 trains on it.
 
-    Returns ``(x_train, y_train), (x_test, y_test)``: images uint8 of shape (N, 28, 28) with
-    values 0-255, labels uint8 of shape (N,) with values 0-9.
+    Returns ``(x_train, y_train), (x_test, y_test)``: images uint8 of shape (B, 28, 28) with
+    values 0-255, labels uint8 of shape (B,) with values 0-9.
 
     ``source``:
 

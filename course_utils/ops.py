@@ -7,7 +7,7 @@ TensorFlow for many random shapes).
 
 Layouts, channels-last like Keras:
 
-* ``x``: (H, W) one channel, (H, W, C) one image, or (N, H, W, C) a batch. The result has the
+* ``x``: (H, W) one channel, (H, W, C) one image, or (B, H, W, C) a batch. The result has the
   same rank: an (H, W) input gives (O_h, O_w) for one filter and (O_h, O_w, C_out) for more.
 * Conv2D kernel: (F_h, F_w, C_in, C_out), ``layer.get_weights()[0]``; bias (C_out,).
 * Conv2DTranspose kernel: (F_h, F_w, C_out, C_in), ``layer.get_weights()[0]``.
@@ -64,7 +64,7 @@ _BLOCK_BYTES = 4 << 20
 def pad_images(x: np.ndarray, padding, value=0.0) -> np.ndarray:
     """Add ((top, bottom), (left, right)) cells of ``value`` around each image of a batch.
 
-    x: (N, H, W, C); ``padding`` as ``prepare`` resolves it. Returns x itself when there is
+    x: (B, H, W, C); ``padding`` as ``prepare`` resolves it. Returns x itself when there is
     nothing to add. The zeros of lesson 01, section 7; the backward pass (lesson 06) pads too.
 
     >>> pad_images(np.ones((1, 2, 2, 1)), ((1, 0), (0, 1)))[0, :, :, 0]
@@ -84,11 +84,11 @@ def pad_images(x: np.ndarray, padding, value=0.0) -> np.ndarray:
 def conv2d(x, kernel, bias=None, stride=1, padding="valid", dilation=1, groups=1):
     """The convolution of a Conv2D layer, written as loops: slide, multiply, sum, add the bias.
 
-    x: (H, W), (H, W, C_in) or (N, H, W, C_in). kernel: (F_h, F_w, C_in / groups, C_out), the
+    x: (H, W), (H, W, C_in) or (B, H, W, C_in). kernel: (F_h, F_w, C_in / groups, C_out), the
     layout of ``keras.layers.Conv2D`` (a 2-D kernel is one filter). bias: (C_out,) or None.
     ``dilation`` D reads every D-th pixel of a window F + (F - 1)(D - 1) pixels wide;
     ``groups`` G lets filter k see only the input channels of its group, k // (C_out / G).
-    Returns float64 (O_h, O_w[, C_out]) / (N, O_h, O_w, C_out). Like Keras, the kernel is not
+    Returns float64 (O_h, O_w[, C_out]) / (B, O_h, O_w, C_out). Like Keras, the kernel is not
     flipped: this is cross-correlation. Taught in lesson 01, section 2 (one channel),
     lesson 02 (channels and filters) and lesson 07 (dilation, groups).
 
@@ -130,7 +130,7 @@ def conv2d(x, kernel, bias=None, stride=1, padding="valid", dilation=1, groups=1
 
 
 def window_view(x: np.ndarray, window, stride, output_size, dilation=(1, 1)) -> np.ndarray:
-    """Every window of a padded batch, as a view (N, O_h, O_w, F_h, F_w, C): nothing is copied.
+    """Every window of a padded batch, as a view (B, O_h, O_w, F_h, F_w, C): nothing is copied.
 
     What im2col reads (lesson 04, section 4) and pooling and its backward pass reduce
     (lessons 03 and 06).
@@ -149,7 +149,7 @@ def window_view(x: np.ndarray, window, stride, output_size, dilation=(1, 1)) -> 
 def im2col(x, kernel_size, stride=1, padding="valid"):
     """The patch matrix: one row per output position, each row one window, flattened.
 
-    x: (H, W), (H, W, C) or (N, H, W, C). Returns (N * O_h * O_w, F_h * F_w * C): rows in the
+    x: (H, W), (H, W, C) or (B, H, W, C). Returns (B * O_h * O_w, F_h * F_w * C): rows in the
     order the output is read (image, then row, then column), columns in the order of
     ``kernel.reshape(-1, C_out)`` for a Conv2D kernel (F_h, F_w, C, C_out), so that
     ``im2col(x, F) @ kernel.reshape(-1, C_out)`` is the convolution. Float32 input stays
@@ -241,7 +241,7 @@ def _depthwise_product(windows: np.ndarray, kernel: np.ndarray, channels: int) -
 def depthwise_conv2d(x, kernel, bias=None, stride=1, padding="valid", dilation=1):
     """The convolution of a DepthwiseConv2D layer: each input channel with its own kernels.
 
-    x: (H, W), (H, W, C_in) or (N, H, W, C_in). kernel: (F_h, F_w, C_in, depth_multiplier),
+    x: (H, W), (H, W, C_in) or (B, H, W, C_in). kernel: (F_h, F_w, C_in, depth_multiplier),
     the layout of ``keras.layers.DepthwiseConv2D``. bias: (C_in * depth_multiplier,) or None.
     Output channel c * depth_multiplier + m is input channel c convolved with
     ``kernel[:, :, c, m]``; channels are never summed together. Computed as
@@ -266,7 +266,7 @@ def separable_conv2d(x, depthwise_kernel, pointwise_kernel, bias=None, stride=1,
                      dilation=1):
     """The convolution of a SeparableConv2D layer: depthwise, then a 1x1 (pointwise) one.
 
-    x: (H, W), (H, W, C_in) or (N, H, W, C_in). depthwise_kernel: (F_h, F_w, C_in,
+    x: (H, W), (H, W, C_in) or (B, H, W, C_in). depthwise_kernel: (F_h, F_w, C_in,
     depth_multiplier); pointwise_kernel: (1, 1, C_in * depth_multiplier, C_out); bias:
     (C_out,) or None: ``layer.get_weights()`` of ``keras.layers.SeparableConv2D``, in that
     order. The depthwise step (:func:`depthwise_conv2d`, no bias) filters each channel alone;
@@ -280,19 +280,19 @@ def separable_conv2d(x, depthwise_kernel, pointwise_kernel, bias=None, stride=1,
     """
     depthwise, pointwise_kernel, bias = prepare_separable_conv2d(
         x, depthwise_kernel, pointwise_kernel, bias, stride, padding, dilation=dilation)
-    per_channel = _im2col_product(depthwise._replace(restore=_keep))  # (N, O_h, O_w, C * dm)
+    per_channel = _im2col_product(depthwise._replace(restore=_keep))  # (B, O_h, O_w, C * dm)
     return depthwise.restore(conv2d_im2col(per_channel, pointwise_kernel, bias))
 
 
 def _keep(batch: np.ndarray) -> np.ndarray:
-    """The identity: a result that stays a (N, H, W, C) batch."""
+    """The identity: a result that stays a (B, H, W, C) batch."""
     return batch
 
 
 def pool2d(x, pool_size=2, stride=None, padding="valid", mode="max"):
     """Max or average pooling per channel, as ``MaxPooling2D`` / ``AveragePooling2D``.
 
-    x: (H, W), (H, W, C) or (N, H, W, C); the result keeps the channels. ``stride=None`` means
+    x: (H, W), (H, W, C) or (B, H, W, C); the result keeps the channels. ``stride=None`` means
     ``pool_size`` (Keras's default). ``padding`` is "valid" or "same"; with "same", padded
     cells take part in neither the maximum nor the average (an edge window averages only its
     real cells, as Keras does). Returns float64. Taught in lesson 03, section 2.
@@ -309,7 +309,7 @@ def pool2d(x, pool_size=2, stride=None, padding="valid", mode="max"):
         x, pool_size, stride, padding, mode, dtype=float
     )
     x = pad_images(x, padding, value=np.nan)  # NaN marks the padding: nanmax and nanmean skip it
-    windows = window_view(x, window, stride, output_size)  # (N, O_h, O_w, p_h, p_w, C)
+    windows = window_view(x, window, stride, output_size)  # (B, O_h, O_w, p_h, p_w, C)
     reduce = np.nanmax if mode == "max" else np.nanmean
     return restore(reduce(windows, axis=(3, 4)))
 
@@ -319,7 +319,7 @@ def conv2d_transpose(x, kernel, bias=None, stride=1, padding="valid", output_pad
 
     Every input value scales the kernel, and the scaled kernel is added into the output at
     S times the input's position; overlapping copies add up. Then the padding is cut off.
-    x: (H, W), (H, W, C_in) or (N, H, W, C_in). kernel: (F_h, F_w, C_out, C_in), the layout
+    x: (H, W), (H, W, C_in) or (B, H, W, C_in). kernel: (F_h, F_w, C_out, C_in), the layout
     of ``keras.layers.Conv2DTranspose`` (a 2-D kernel is one filter). bias: (C_out,) or None.
     Output size (N - 1) * S + F - 2P (+ output_padding), as
     :func:`course_utils.conv_transpose_output_size` gives it. Returns float64. Taught in

@@ -539,7 +539,7 @@ def _labels(values, name: str, count: int) -> np.ndarray | None:
     array = np.asarray(values)
     if array.ndim == 2:  # one-hot labels or predicted probabilities
         array = array.argmax(axis=1)
-    array = check_array(array, name, (1,), "(N,) class numbers, or (N, 10) one-hot/probabilities")
+    array = check_array(array, name, (1,), "(B,) class numbers, or (B, 10) one-hot/probabilities")
     if len(array) < count:
         raise ValueError(f"{name} has {len(array)} entries for {count} images")
     return array[:count].astype(int)
@@ -551,8 +551,8 @@ def show_digits(images, labels=None, predictions=None, ncols: int = 10, max_imag
 
     Taught in lesson 05, sections 1 and 6.
 
-    images: (N, 28, 28) or (N, 28, 28, 1), any scale (0-255 or 0-1). labels and predictions:
-    (N,) class numbers, or (N, 10) one-hot labels / predicted probabilities (their argmax is
+    images: (B, 28, 28) or (B, 28, 28, 1), any scale (0-255 or 0-1). labels and predictions:
+    (B,) class numbers, or (B, 10) one-hot labels / predicted probabilities (their argmax is
     used). With predictions, each title is the predicted class; a wrong one reads
     "5 (true 3)" in vermillion and bold, so the text alone tells them apart.
 
@@ -561,7 +561,7 @@ def show_digits(images, labels=None, predictions=None, ncols: int = 10, max_imag
     >>> [ax.get_title() for ax in axes.flat[:3]]
     ['7', '2', '4 (true 1)']
     """
-    array = check_array(images, "images", (3, 4), "(N, 28, 28) or (N, 28, 28, 1)")
+    array = check_array(images, "images", (3, 4), "(B, 28, 28) or (B, 28, 28, 1)")
     if array.ndim == 4:
         if array.shape[-1] != 1:
             raise ValueError(f"images must have one channel; got shape {array.shape}")

@@ -2,7 +2,7 @@
 
 One call per operation checks all of its arguments before any computation starts (so a
 learner's mistake is reported in their terms, never as a NumPy broadcasting traceback) and
-hands back what the loops need: the input as a (N, H, W, C) batch, the kernel in its 4-D
+hands back what the loops need: the input as a (B, H, W, C) batch, the kernel in its 4-D
 Keras layout, the explicit zeros ((top, bottom), (left, right)), the output size, and a
 ``restore`` function that gives the result the rank the input came with::
 
@@ -76,7 +76,7 @@ MAX_MATRIX_ENTRIES = 50_000_000
 
 
 def _restorer(ndim: int) -> Callable[[np.ndarray], np.ndarray]:
-    """A function that gives a (N, H, W, C) result back the rank of the input it came from.
+    """A function that gives a (B, H, W, C) result back the rank of the input it came from.
 
     (H, W) inputs give (H', W') results when there is one output channel, (H', W', C')
     otherwise; (H, W, C) inputs give (H', W', C'); batches stay batches.
@@ -132,17 +132,17 @@ class WindowArgs(NamedTuple):
     What im2col (lesson 04) and pool2d (lesson 03) work on.
     """
 
-    x: np.ndarray  # (N, H, W, C)
+    x: np.ndarray  # (B, H, W, C)
     window: tuple[int, int]  # (F_h, F_w)
     stride: tuple[int, int]  # (S_h, S_w)
     padding: tuple[tuple[int, int], tuple[int, int]]  # ((top, bottom), (left, right)) zeros
     output_size: tuple[int, int]  # (O_h, O_w)
-    restore: Callable[[np.ndarray], np.ndarray]  # gives a (N, O_h, O_w, C) result x's rank
+    restore: Callable[[np.ndarray], np.ndarray]  # gives a (B, O_h, O_w, C) result x's rank
 
 
 def _windows(images, ndim, window, stride, padding, window_name, numeric_padding, dtype,
              dilation=(1, 1)):
-    """The shared part of every sliding-window preparation, on a checked (N, H, W, C) batch.
+    """The shared part of every sliding-window preparation, on a checked (B, H, W, C) batch.
 
     ``dilation`` (already checked) spreads the window's taps apart: padding and output size
     are those of its footprint."""
@@ -162,7 +162,7 @@ def prepare_windows(x, window, stride=1, padding="valid", *, window_name="kernel
 
     Behind im2col (lesson 04) and pool2d (lesson 03).
 
-    ``x`` is (H, W), (H, W, C) or (N, H, W, C) and comes back as a float (N, H, W, C) array
+    ``x`` is (H, W), (H, W, C) or (B, H, W, C) and comes back as a float (B, H, W, C) array
     (``dtype``; default float32 if ``x`` fits in it, else float64).
 
     >>> prepared = prepare_windows(np.zeros((5, 5)), 3, padding="same")
@@ -200,7 +200,7 @@ def _check_kernel(kernel, depth: int, layout: str, in_axis: int) -> np.ndarray:
         raise ValueError(
             f"kernel has {kernel.shape[in_axis]} input channels but x has {depth}; {layout}. "
             f"kernel.shape is {kernel.shape}; x's channels are its last axis (a stack of "
-            "one-channel images (N, H, W) needs one added: x[..., np.newaxis])"
+            "one-channel images (B, H, W) needs one added: x[..., np.newaxis])"
         )
     return kernel
 
@@ -227,13 +227,13 @@ class ConvArgs(NamedTuple):
     separable convolutions (lesson 07) are prepared as grouped ones.
     """
 
-    x: np.ndarray  # (N, H, W, C_in)
+    x: np.ndarray  # (B, H, W, C_in)
     kernel: np.ndarray  # (F_h, F_w, C_in / groups, C_out)
     bias: np.ndarray  # (C_out,)
     stride: tuple[int, int]  # (S_h, S_w)
     padding: tuple[tuple[int, int], tuple[int, int]]  # ((top, bottom), (left, right)) zeros
     output_size: tuple[int, int]  # (O_h, O_w)
-    restore: Callable[[np.ndarray], np.ndarray]  # gives a (N, O_h, O_w, C_out) result x's rank
+    restore: Callable[[np.ndarray], np.ndarray]  # gives a (B, O_h, O_w, C_out) result x's rank
     dilation: tuple[int, int] = (1, 1)  # (D_h, D_w): taps D pixels apart (lesson 07)
     groups: int = 1  # G: filter set g sees input channels g * C_in / G ... (lesson 07)
 
@@ -282,7 +282,7 @@ def prepare_conv2d(x, kernel, bias=None, stride=1, padding="valid", *, dilation=
     Behind conv2d (lessons 01-02) and conv2d_im2col (lesson 04); ``dilation`` and ``groups``
     are lesson 07's (sections 3 and 4).
 
-    Returns ``x`` as (N, H, W, C_in), ``kernel`` as (F_h, F_w, C_in / G, C_out) (a 2-D kernel
+    Returns ``x`` as (B, H, W, C_in), ``kernel`` as (F_h, F_w, C_in / G, C_out) (a 2-D kernel
     becomes one filter), ``bias`` as (C_out,), ``stride`` as (S_h, S_w), ``padding`` as the
     zeros to add ((top, bottom), (left, right)), the output size, ``restore``, ``dilation``
     as (D_h, D_w) and ``groups``. Arrays are converted to ``dtype`` (default: float32 if x
@@ -387,7 +387,7 @@ class ConvTransposeArgs(NamedTuple):
     What conv2d_transpose (lesson 04) works on.
     """
 
-    x: np.ndarray  # (N, H, W, C_in)
+    x: np.ndarray  # (B, H, W, C_in)
     kernel: np.ndarray  # (F_h, F_w, C_out, C_in), Keras's Conv2DTranspose layout
     bias: np.ndarray  # (C_out,)
     stride: tuple[int, int]  # (S_h, S_w)

@@ -36,7 +36,7 @@ __all__ = [
     "PADDING_RULE",
 ]
 
-IMAGE_LAYOUTS = "(H, W) for one channel, (H, W, C) for one image, (N, H, W, C) for a batch"
+IMAGE_LAYOUTS = "(H, W) for one channel, (H, W, C) for one image, (B, H, W, C) for a batch"
 PADDING_RULE = (
     "padding is 'valid' (no zeros), 'same' (TensorFlow's rule: O = ceil(N / S)), "
     "an int P >= 0 (P zeros on every side), a pair (P_h, P_w), "
@@ -273,7 +273,7 @@ def check_padding(padding, name: str = "padding", numeric: bool = True):
 
 
 def check_images(x, name: str = "x") -> tuple[np.ndarray, int]:
-    """``x`` as a batch (N, H, W, C), and the rank it came with (2, 3 or 4).
+    """``x`` as a batch (B, H, W, C), and the rank it came with (2, 3 or 4).
 
     Every operation of the course takes one channel, one image or a batch (lessons 01-02).
 

@@ -30,7 +30,7 @@ def tf_padding(padding):
 
 
 def tf_conv2d(x, kernel, stride=1, padding="valid"):
-    """tf.nn.conv2d on float32 copies of a (N, H, W, C) batch and a (kh, kw, in, out) kernel."""
+    """tf.nn.conv2d on float32 copies of a (B, H, W, C) batch and a (kh, kw, in, out) kernel."""
     x = np.asarray(x, dtype="float32")
     kernel = np.asarray(kernel, dtype="float32")
     return tf.nn.conv2d(x, kernel, strides=stride, padding=tf_padding(padding)).numpy()
@@ -67,8 +67,8 @@ def keras_output_size(n, f, s=1, padding="valid"):
 def tf_conv2d_gradients(x, kernel, grad_output, stride=1, padding="valid"):
     """dL/dX, dL/dK, dL/db by tf.GradientTape, for L = sum(G * (conv2d(x, kernel) + b)).
 
-    The loss makes dL/dY = G exactly. x (N, H, W, C_in), kernel (kh, kw, in, out) and G
-    (N, O_h, O_w, C_out) as float64 arrays; the gradients come back in the same layouts.
+    The loss makes dL/dY = G exactly. x (B, H, W, C_in), kernel (kh, kw, in, out) and G
+    (B, O_h, O_w, C_out) as float64 arrays; the gradients come back in the same layouts.
     """
     x_var, kernel_var = tf.Variable(np.asarray(x, float)), tf.Variable(np.asarray(kernel, float))
     bias_var = tf.Variable(np.zeros(kernel_var.shape[3]))
@@ -79,7 +79,7 @@ def tf_conv2d_gradients(x, kernel, grad_output, stride=1, padding="valid"):
 
 
 def tf_pool2d_gradient(x, grad_output, pool_size=2, stride=None, padding="valid", mode="max"):
-    """dL/dX by tf.GradientTape for L = sum(G * pool(x)), x (N, H, W, C) as float64."""
+    """dL/dX by tf.GradientTape for L = sum(G * pool(x)), x (B, H, W, C) as float64."""
     x_var = tf.Variable(np.asarray(x, float))
     pool = tf.nn.max_pool2d if mode == "max" else tf.nn.avg_pool2d
     with tf.GradientTape() as tape:

@@ -56,7 +56,7 @@ def pair(value):
 
 @st.composite
 def conv_cases(draw):
-    """x (N, H, W, C_in), a Conv2D kernel, stride, padding such that the kernel fits, and G."""
+    """x (B, H, W, C_in), a Conv2D kernel, stride, padding such that the kernel fits, and G."""
     f_h, f_w = draw(st.integers(1, 4)), draw(st.integers(1, 4))
     padding = draw(paddings)
     extra = ((f_h, f_h), (f_w, f_w)) if padding == "same" else (

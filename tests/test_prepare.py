@@ -158,7 +158,7 @@ def test_kernel_larger_than_input_in_arithmetic():
 
 @pytest.mark.parametrize("name", ARRAY_INPUT)
 def test_one_dimensional_array(name, no_computation):
-    with raises(ValueError, "x must be (H, W)", "(N, H, W, C)", "got a 1-D array of shape (5,)"):
+    with raises(ValueError, "x must be (H, W)", "(B, H, W, C)", "got a 1-D array of shape (5,)"):
         call(name, np.ones(5))
 
 
