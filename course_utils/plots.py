@@ -383,13 +383,16 @@ def show_feature_maps(maps, titles: Sequence[str] | None = None, ncols: int | No
     return Plot(fig, axes)
 
 
-def show_usage_counts(counts, ax=None, title: str = "times each pixel is used") -> Plot:
+def show_usage_counts(counts, ax=None, title: str = "times each pixel is used",
+                      vmax: int | None = None, colorbar: bool = True) -> Plot:
     """Per-pixel usage counts as a heat map with the count in each cell and a colour bar.
 
     Taught in lesson 01, sections 6 and 7.
 
     counts: (H, W) non-negative ints, e.g. ``usage_counts((5, 5), 3, padding=1)``. Zero
-    (a pixel no window reaches) is the darkest colour of ``cividis``.
+    (a pixel no window reaches) is the darkest colour of ``cividis``. Panels to be compared
+    share one scale: give them the same ``vmax`` (and one colour bar: ``colorbar=False`` on
+    all but the last).
 
     >>> import numpy as np
     >>> fig, ax = show_usage_counts(np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]]))
@@ -402,10 +405,16 @@ def show_usage_counts(counts, ax=None, title: str = "times each pixel is used") 
                          f"pixel); got values from {array.min()} to {array.max()}")
     array = array.astype(int)
 
-    plot = show_matrix(array, ax=ax, title=title, cmap=COUNT_CMAP, vmin=0,
-                       vmax=max(int(array.max()), 1), xlabel="input column",
-                       ylabel="input row", colorbar="times used")
-    plot.fig.axes[-1].yaxis.set_major_locator(MaxNLocator(integer=True))  # the colour bar
+    if vmax is None:
+        vmax = max(int(array.max()), 1)
+    elif check_int(vmax, "vmax", 1) < array.max():
+        raise ValueError(f"vmax is {vmax} but a pixel is used {array.max()} times; vmax is the "
+                         "top of the colour scale, so it must be at least the largest count")
+    plot = show_matrix(array, ax=ax, title=title, cmap=COUNT_CMAP, vmin=0, vmax=vmax,
+                       xlabel="input column", ylabel="input row",
+                       colorbar="times used" if colorbar else False)
+    if colorbar:
+        plot.fig.axes[-1].yaxis.set_major_locator(MaxNLocator(integer=True))  # the colour bar
     return plot
 
 

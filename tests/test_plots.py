@@ -440,6 +440,16 @@ def test_every_helper_draws_readable_text(history):
     assert not problems, problems
 
 
+def test_usage_counts_can_share_one_scale():
+    fig, axes = plt.subplots(1, 2)
+    show_usage_counts(usage_counts((7, 7), 3, stride=4), ax=axes[0], vmax=9, colorbar=False)
+    show_usage_counts(usage_counts((7, 7), 3), ax=axes[1], vmax=9)
+    assert [ax.images[0].get_clim() for ax in axes] == [(0, 9), (0, 9)]
+    assert len(fig.axes) == 3  # two panels and one colour bar
+    with pytest.raises(ValueError, match="vmax is 4 but a pixel is used 9 times"):
+        show_usage_counts(usage_counts((7, 7), 3), vmax=4)
+
+
 def test_big_maps_have_whole_row_and_column_ticks():
     fig, ax = show_matrix(np.zeros((13, 13)))
     fig.canvas.draw()
