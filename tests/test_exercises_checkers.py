@@ -39,8 +39,11 @@ def test_number_feedback():
                                "number is asked for, not several).")
     assert check(None) == "expected a number, got None."
     assert number(57_802_752)((57, 802, 752)) == (
-        "expected a number, got a tuple of 3 items (57, 802, 752): Python reads 57,802,752 as "
-        "3 numbers; write 57802752 or 57_802_752 (underscores group digits in Python).")
+        "expected a single number, got a tuple of 3 items (57, 802, 752). If you typed one "
+        "number with commas, 57,802,752, Python read it as 3 numbers: write 57802752 or "
+        "57_802_752 (underscores group digits).")
+    assert number(20)((20, 20, 8)) == ("expected a single number, got a tuple of 3 items "
+                                       "(20, 20, 8) (one number is asked for, not several).")
     assert check(True) == "expected a number, got the boolean True."
     assert check(float("inf")) == "your answer inf is not a finite number."
     assert number(0.5, tol=0.01)(0.505) is None and number(0.5, tol=0.01)(0.52) is not None
@@ -74,6 +77,10 @@ def test_a_rounded_known_mistake_is_still_recognised():
     for typed in (11 / 3, 3.67, 3.6667, 3.666, 3.7):
         assert check(typed) == "the misprint (N - F + 2P) / (S + 1)", typed
     assert check(3.5) == "your answer 3.5 is not the expected value."
+    # every figure typed must agree: 0.1096 is not 0.1137 rounded, though both read 0.11
+    other = number(0.0548, mistakes=[(0.1137, "fan_out counts the kernel's taps too")])
+    assert other(0.114) == "fan_out counts the kernel's taps too"
+    assert other(0.1096) == "your answer 0.1096 is not the expected value."
 
 
 def test_a_wrong_float_is_not_called_close():

@@ -57,9 +57,9 @@ def read_number(answer: Any) -> float:
     if _thousands_typed_with_commas(answer):
         typed = ",".join([str(answer[0])] + [f"{part:03d}" for part in answer[1:]])
         raise UnreadableAnswer(
-            f"expected a number, got {describe(answer)}: Python reads {typed} as "
-            f"{len(answer)} numbers; write {typed.replace(',', '')} or "
-            f"{typed.replace(',', '_')} (underscores group digits in Python)"
+            f"expected a single number, got {describe(answer)}. If you typed one number "
+            f"with commas, {typed}, Python read it as {len(answer)} numbers: write "
+            f"{typed.replace(',', '')} or {typed.replace(',', '_')} (underscores group digits)"
         )
     try:
         values = np.asarray(answer)
@@ -74,10 +74,12 @@ def read_number(answer: Any) -> float:
 
 
 def _thousands_typed_with_commas(answer: Any) -> bool:
-    """True for (57, 802, 752): what `answer = 57,802,752` gives in Python."""
+    """True for (57, 802, 752): what `answer = 57,802,752` gives in Python (a group after the
+    first has three digits; a shape such as (20, 20, 8) does not look like one)."""
     return (isinstance(answer, tuple) and len(answer) >= 2
             and all(isinstance(part, int) and not isinstance(part, bool) for part in answer)
-            and 0 < answer[0] < 1000 and all(0 <= part < 1000 for part in answer[1:]))
+            and 0 < answer[0] < 1000 and all(0 <= part < 1000 for part in answer[1:])
+            and any(part >= 100 for part in answer[1:]))
 
 
 def read_array(answer: Any) -> np.ndarray:

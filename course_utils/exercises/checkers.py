@@ -56,6 +56,12 @@ def _leading_figures(x: float, figures: int) -> tuple[int, int, int]:
     return (1 if x > 0 else -1), exponent, digits
 
 
+def _typed_figures(value: float) -> int:
+    """How many significant figures a number was given with: 3.67 has 3, 11 / 3 has 17."""
+    mantissa = repr(abs(float(value))).split("e")[0].replace(".", "").lstrip("0")
+    return max(len(mantissa.rstrip("0")) if "." in repr(float(value)) else len(mantissa), 1)
+
+
 def _significant_figures(value: float, expected: float) -> int:
     """How many significant figures of ``expected`` ``value`` gets right (0 to 15).
 
@@ -123,8 +129,9 @@ def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequen
             return abs(value - target) <= 1e-6
         return _significant_figures(value, target) >= figures
 
-    def matches(answer, wrong):  # a known mistake, however the learner rounded it
-        return close(read_number(answer), float(wrong), max(digits - 1, 1))
+    def matches(answer, wrong):  # a known mistake, however far the learner rounded it
+        value = read_number(answer)  # (to 2 figures or more, but every figure typed is right)
+        return close(value, float(wrong), max(2, min(_typed_figures(value), digits)))
 
     def check(answer):
         value = read_number(answer)
