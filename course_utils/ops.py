@@ -321,9 +321,10 @@ def conv2d_transpose(x, kernel, bias=None, stride=1, padding="valid", output_pad
     S times the input's position; overlapping copies add up. Then the padding is cut off.
     x: (H, W), (H, W, C_in) or (B, H, W, C_in). kernel: (F_h, F_w, C_out, C_in), the layout
     of ``keras.layers.Conv2DTranspose`` (a 2-D kernel is one filter). bias: (C_out,) or None.
-    Output size (N - 1) * S + F - 2P (+ output_padding), as
-    :func:`course_utils.conv_transpose_output_size` gives it. Returns float64. Taught in
-    lesson 04, section 5.
+    Output size: Keras's, as :func:`course_utils.conv_transpose_output_size` gives it: with
+    ``output_padding=None``, N * S + max(F - S, 0) for "valid" and N * S for "same"; with an
+    ``output_padding``, (N - 1) * S + F - 2P + output_padding. Returns float64. Taught in
+    lesson 04, sections 5 and 6.
 
     >>> x = [[1, 0, 0, 2], [0, 1, 0, 0], [0, 0, 0, 0], [0, 0, 0, 1]]
     >>> kernel = [[1, 2, 1], [0, 1, 0], [1, 0, 1]]
