@@ -58,6 +58,24 @@ def max_pool(x, size):
             out[i, j] = x[i * size:(i + 1) * size, j * size:(j + 1) * size].max()
     return out"""
 
+_ONE_SHORT = """\
+def max_pool(x, size):
+    rows = []
+    for i in range(0, x.shape[0] - size, size):
+        row = []
+        for j in range(0, x.shape[1] - size, size):
+            row.append(x[i:i + size, j:j + size].max())
+        rows.append(row)
+    return np.array(rows)"""
+
+_ONE_SHORT_ZEROS = """\
+def max_pool(x, size):
+    out = np.zeros((x.shape[0] // size, x.shape[1] // size))
+    for i in range(0, x.shape[0] - size, size):
+        for j in range(0, x.shape[1] - size, size):
+            out[i // size, j // size] = x[i:i + size, j:j + size].max()
+    return out"""
+
 _VECTORISED = """\
 def max_pool(x, size):
     x = np.asarray(x)
@@ -90,6 +108,8 @@ LEARNER_ANSWERS = {
             "[[14, 8], [6, 10]]": "divide by the 4 values",
             "[[3, 2], [1, 2]]": "rounded down",
             "[[3.5, 4, 2], [3.5, 3.25, 2], [1.5, 2, 2.5]]": "stride 1",
+            "[[4, 2], [2, 2]]": "rounded to whole numbers",
+            "[[7, 4], [3, 5]]": "divide by 4",
         },
     },
     "q3": {
@@ -101,6 +121,7 @@ LEARNER_ANSWERS = {
             "(14, 14, 32)": "the paddings are swapped",
             "(11, 11, 32)": "count the first position",
             "(28, 28, 32)": "MaxPooling2D(2) halves",
+            "(27, 27, 32)": "strides default to the pool size",
             "(12, 12, 3)": "not from the image",
             "(12, 12, 16)": "32 filters make 32 channels",
             "(32, 12, 12)": "Channels come last",
@@ -115,6 +136,10 @@ LEARNER_ANSWERS = {
             "11": "stride 1",
             "256": "number of channels",
             "'6'": "remove the quotes",
+            "6.5": "'Pooling halves the map' holds for a 2x2",
+            "13 / 2": "'Pooling halves the map' holds for a 2x2",
+            "13": "13 is the input's size",
+            "2": "2 is the stride",
         },
     },
     "q5": {
@@ -127,6 +152,9 @@ LEARNER_ANSWERS = {
             "(2049, 129)": "Dense(10) has 10 units",
             "(20490, 170)": "one number per CHANNEL",
             "20490": "the expected shape is (2,)",
+            "(2048, 128)": "lengths of the vectors",
+            "(20480, 1290)": "the Flatten count lacks its 10 biases",
+            "(20490, 1280)": "the global-average-pooling count lacks its 10 biases",
         },
     },
     "q6": {
@@ -140,6 +168,10 @@ LEARNER_ANSWERS = {
             "0.375": "that is one layer",
             "1": "ReLU",
             "3.9e-4": "the digits are the issue",
+            "0.25 ** 8 * 1.5 ** 7": "8 slopes but 7 weights",
+            "2.6e-4": "8 slopes but 7 weights",
+            "0.0391": "a percentage",
+            "100 * 0.375 ** 8": "a percentage",
         },
     },
     "q7": {
@@ -154,6 +186,8 @@ LEARNER_ANSWERS = {
             _STRIDE_ONE: "moves the window by 1",
             _ROWS_FOR_BOTH: "uses the number of rows for the columns",
             "def max_pool(x, size):\n    out = x[::size, ::size].copy()": "`return` statement",
+            _ONE_SHORT: "stops one window early",
+            _ONE_SHORT_ZEROS: "keep their starting 0s",
         },
     },
 }
@@ -177,10 +211,10 @@ def test_q1_q2_match_keras_pooling():
         assert not np.array_equal(a, b), (a, b)
 
 
-def _stack(first="same", second="valid", pool=True):
+def _stack(first="same", second="valid", pool=True, pool_stride=None):
     stack = [layers.Conv2D(16, 5, padding=first, name="conv1")]
     if pool:
-        stack.append(layers.MaxPooling2D(2, name="pool1"))
+        stack.append(layers.MaxPooling2D(2, strides=pool_stride, name="pool1"))
     stack.append(layers.Conv2D(32, 5, padding=second, name="conv2"))
     return keras_output_shape((32, 32, 3), *stack)
 
@@ -207,6 +241,7 @@ def test_q3_padding_mistakes_give_different_sizes_in_keras():
         "second layer taken as 'same'": _stack(second="same")[0],
         "paddings swapped": _stack(first="valid", second="same")[0],
         "forgot the pooling": _stack(pool=False)[0],
+        "pooling with stride 1": _stack(pool_stride=1)[0],
     }
     for mistake, size in keras_sizes.items():
         assert lesson.Q3_MISTAKE_SIZES[mistake] == size, mistake

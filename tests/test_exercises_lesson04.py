@@ -33,6 +33,8 @@ LEARNER_ANSWERS = {
             "257": "that is one filter",
             "3211264": "that counts multiplications",
             "3223808": "shared by all pixels",
+            "'16,448'": "remove the quotes and the commas",
+            "16400": "within 1% of the count",
         },
     },
     "q2": {
@@ -46,6 +48,8 @@ LEARNER_ANSWERS = {
             "4816896": "the 1x1 layer only",
             "20070400": "the 5x5 layer only",
             "31808": "that counts parameters",
+            "125239296": "not the image's 192",
+            "2.49e7": "within 1% of the count",
         },
     },
     "q3": {
@@ -57,17 +61,21 @@ LEARNER_ANSWERS = {
             "25632": "the 5x5 layer only",
             "153632": "without the bottleneck",
             "24887296": "multiplications of q2",
+            "159808": "not the image's 192",
+            "31776": "one layer's 32 biases are missing",
         },
     },
     "q4": {
-        "right": ["(576, 75)", "[576, 75]", "np.array([576, 75])", "(24 * 24, 5 * 5 * 3)"],
+        "right": ["(576, 75)", "[576, 75]", "np.array([576, 75])", "(24 * 24, 5 * 5 * 3)",
+                  "(576, 75.0)"],
         "wrong": {
             "(75, 576)": "rows and columns are swapped",
             "(784, 75)": "only 24 x 24 windows fit",
             "(576, 25)": "in each of the 3 channels",
             "(2304, 75)": "batch of 4 images",
             "(24, 24, 75)": "the patch matrix is 2-D",
-            "(576, 75.0)": "whole numbers",
+            "(529, 75)": "count the first position",
+            "(23 * 23, 75)": "count the first position",
         },
     },
     "q5": {
@@ -89,6 +97,8 @@ LEARNER_ANSWERS = {
             "(14, 14, 32)": "the layer's 16 filters",
             "(4, 4, 16)": "the transposed one enlarges",
             "(16, 14, 14)": "Channels come last",
+            "(7, 7, 16)": "that is the input's size",
+            "(9, 9, 16)": "that is stride 1",
         },
     },
     "q7": {
@@ -103,6 +113,9 @@ LEARNER_ANSWERS = {
             "[[2, 4, 0], [6, 8, 0], [3, 4, 12]]": "where stamps overlap, add them",
             "conv2d_transpose(TRANSPOSE_X, TRANSPOSE_KERNEL, stride=2)": "that is stride 2",
             "[[2, 4, 0], [7, 13, 6], [3, 13, 11]]": "1 of 9 values is off",
+            "[[17]]": "an ordinary convolution",
+            "conv2d(TRANSPOSE_X, TRANSPOSE_KERNEL)": "an ordinary convolution",
+            "17": "an ordinary convolution",
         },
     },
 }
@@ -212,3 +225,28 @@ def test_q7_separates_flip_transpose_and_the_right_answer():
         assert lesson.q7.feedback(wrong).startswith(f"Not quite: {message}")
     for (first, _), (second, _) in itertools.combinations(lesson.Q7_MISTAKES, 2):
         assert np.shape(first) != np.shape(second) or not np.allclose(first, second)
+
+
+def test_q2_q3_name_the_5x5_layer_reading_192_channels_as_keras_counts_it():
+    """Reading the image's 192 channels in the 5x5 layer (the direct layer's count added to the
+    1x1 layer's) is a mistake q2 and q3 name; Keras's counts of those layers are that answer."""
+    direct = keras.Sequential([keras.Input((28, 28, 192)),
+                               layers.Conv2D(32, 5, padding="same", name="conv5x5")],
+                              name="direct")
+    squeeze = keras.Sequential([keras.Input((28, 28, 192)), layers.Conv2D(32, 1, name="reduce")],
+                               name="squeeze")
+    mults = keras_mults(squeeze) + keras_mults(direct)
+    params = squeeze.count_params() + direct.count_params()
+    assert "not the image's 192" in lesson.q2.feedback(mults)
+    assert "not the image's 192" in lesson.q3.feedback(params)
+    # a count given rounded is told so, and a named mistake keeps its own message even when it
+    # is within 1% of the count (one layer's biases forgotten)
+    assert "within 1%" in lesson.q2.feedback(float(f"{keras_mults(bottleneck(32)):.3g}"))
+    assert "biases are missing" in lesson.q3.feedback(bottleneck(32).count_params() - 32)
+
+
+def test_q7_names_the_ordinary_convolution_tensorflow_computes():
+    ordinary = tf_conv2d_2d(lesson.TRANSPOSE_X, lesson.TRANSPOSE_KERNEL)
+    assert ordinary.shape == (1, 1)
+    assert "an ordinary convolution" in lesson.q7.feedback(ordinary)
+    assert "an ordinary convolution" in lesson.q7.feedback(float(ordinary[0, 0]))

@@ -66,6 +66,10 @@ q2 = Exercise(
         (_SUMS, "those are the sums of the windows: divide by the 4 values in each."),
         (_SUMS // 4, "those are the means rounded down (// 4): use / 4, the mean of 2, 1, 5, 0 "
                      "is 2.0 but the mean of 1, 3, 4, 6 is 3.5."),
+        (np.round(_AVERAGE), "those are the means rounded to whole numbers: keep the decimals "
+                             "(a mean of 2x2 integers can end in .25, .5 or .75)."),
+        (_SUMS / 2, "you divided each window's sum by 2, its side; a 2x2 window holds 4 "
+                    "values: divide by 4."),
         (pool2d(POOL_X, 2, stride=1, mode="average"),
          "that is stride 1 (nine overlapping windows); with stride 2 only four windows fit."),
     ]),
@@ -86,11 +90,12 @@ answer = {_AVERAGE.tolist()}""",
 _N3, _F3 = 32, 5
 
 
-def _stack_size(first="same", second="valid", pool=True, plus_one=True):
-    """Rows after Conv2D(16, 5, padding=first) -> MaxPooling2D(2) -> Conv2D(32, 5, second)."""
+def _stack_size(first="same", second="valid", pool=True, plus_one=True, pool_stride=2):
+    """Rows after Conv2D(16, 5, padding=first) -> MaxPooling2D(2, strides=pool_stride) ->
+    Conv2D(32, 5, second)."""
     n = conv_output_size(_N3, _F3, padding=first)
     if pool:
-        n = conv_output_size(n, 2, 2)
+        n = conv_output_size(n, 2, pool_stride)
     n = conv_output_size(n, _F3, padding=second)
     return n if plus_one else n - 1
 
@@ -103,6 +108,7 @@ Q3_MISTAKE_SIZES = {
     "paddings swapped": _stack_size(first="valid", second="same"),
     "forgot + 1 in the second layer": _stack_size(plus_one=False),
     "forgot the pooling": _stack_size(pool=False),
+    "pooling with stride 1": _stack_size(pool_stride=1),
 }
 
 
@@ -127,6 +133,9 @@ q3 = Exercise(
             "the 'valid' 5x5 layer gives N - F + 1 rows: 16 - 5 + 1, count the first position.",
         _side("forgot the pooling"):
             "MaxPooling2D(2) halves the height and the width before the second Conv2D.",
+        _side("pooling with stride 1"):
+            "that moves the pooling window by 1 pixel; MaxPooling2D(2) moves it by 2 (strides "
+            "default to the pool size), so it halves 32 to 16 instead of removing one row.",
         (_STACK_SHAPE[0], _STACK_SHAPE[1], 3):
             "the channels come from the last Conv2D's 32 filters, not from the image.",
         (_STACK_SHAPE[0], _STACK_SHAPE[1], 16):
@@ -158,6 +167,12 @@ q4 = Exercise(
         conv_output_size(13, 3, 3): "the stride is 2, not 3: the windows overlap by one row.",
         conv_output_size(13, 3, 1): "that is N - F + 1, stride 1; the stride here is 2.",
         256: "256 is the number of channels (pooling keeps them); the question asks for rows.",
+        13 / 2: "13 / 2 is not a whole number of rows. 'Pooling halves the map' holds for a 2x2 "
+                "window with stride 2; for this 3x3 window use floor((N - F) / S) + 1.",
+        13: "13 is the input's size; a window of 3 moved by 2 makes the map smaller: "
+            "floor((N - F) / S) + 1.",
+        2: "2 is the stride (how far the window moves); the question asks how many rows the "
+           "output has: floor((N - F) / S) + 1.",
     }),
     hint="Same formula as a convolution: O = floor((N - F) / S) + 1 with N = 13, F = 3, S = 2.",
     solution=f"(13 - 3) // 2 + 1  # = {_OVERLAP}",
@@ -187,6 +202,15 @@ q5 = Exercise(
         ([_FLATTEN_PARAMS, (_H5 * _H5 + 1) * _CLASSES],
          "global average pooling averages over height and width and keeps one number per "
          "CHANNEL: 128 inputs, not 4 * 4."),
+        ([_FLATTEN_INPUTS, _C5],
+         "those are the lengths of the vectors the Dense layer reads (section 6's 'vector "
+         "length'); its parameters are (inputs + 1) * 10: a weight per input and unit, plus a "
+         "bias per unit."),
+        ([_FLATTEN_PARAMS - _CLASSES, _GAP_PARAMS],
+         "the Flatten count lacks its 10 biases: (inputs + 1) * 10 for both heads."),
+        ([_FLATTEN_PARAMS, _GAP_PARAMS - _CLASSES],
+         "the global-average-pooling count lacks its 10 biases: (inputs + 1) * 10 for both "
+         "heads."),
     ]),
     hint=["Dense parameters = (inputs + 1) * units.",
           "Flatten gives 4 * 4 * 128 inputs; global average pooling gives one per channel."],
@@ -205,7 +229,8 @@ _CHAIN_BOUND = (_SLOPE * _WEIGHT) ** _DEPTH
 q6 = Exercise(
     "A gradient flows back through 8 sigmoid layers of one unit each. In every layer the "
     "chain rule multiplies it by the sigmoid's slope (at most 0.25) and by the weight into "
-    "that unit, 1.5. At most what fraction of the gradient reaches the first layer?",
+    "that unit, 1.5. At most what fraction of the gradient reaches the input x of the first "
+    "layer (as in section 8's chain of ten units)?",
     checker=number(_CHAIN_BOUND, mistakes={
         _SLOPE ** _DEPTH: "that is the slopes alone; the weights multiply in too, 1.5 per layer.",
         _WEIGHT ** _DEPTH: "that is the weights alone; each layer's slope (at most 0.25) "
@@ -217,6 +242,12 @@ q6 = Exercise(
         (0.5 * _WEIGHT) ** _DEPTH: "0.5 is the sigmoid's value at 0; its slope there is 0.25.",
         _SLOPE * _WEIGHT: "that is one layer; the gradient passes 8 of them.",
         1.0: "a slope of 1 is ReLU's on its active side; the sigmoid's slope is at most 0.25.",
+        _SLOPE ** _DEPTH * _WEIGHT ** (_DEPTH - 1):
+            "that counts 8 slopes but 7 weights: the gradient at the first unit's bias, as in "
+            "section 8's table. The question follows it on to the input x, through the first "
+            "unit's weight too: 8 slopes and 8 weights.",
+        100 * _CHAIN_BOUND: "that is a percentage (100 times the fraction); give the fraction "
+                            "itself.",
     }),
     hint=["The chain rule multiplies one factor per layer: slope * weight.",
           "(0.25 * 1.5) multiplied by itself 8 times."],
@@ -266,6 +297,21 @@ def _stride_one(x, size):
     return pool2d(x, size, stride=1)
 
 
+def _one_window_short(x, size):
+    x = np.asarray(x)
+    starts = [range(0, n - size, size) for n in x.shape]  # stops before the last window
+    return np.array([[x[i:i + size, j:j + size].max() for j in starts[1]] for i in starts[0]])
+
+
+def _one_window_short_zeros(x, size):
+    x = np.asarray(x)
+    out = np.zeros((x.shape[0] // size, x.shape[1] // size))
+    for i in range(0, x.shape[0] - size, size):  # the last window is never reached: its row
+        for j in range(0, x.shape[1] - size, size):  # and column of the output stay 0
+            out[i // size, j // size] = x[i:i + size, j:j + size].max()
+    return out
+
+
 def _rows_for_both_axes(x, size):
     x = np.asarray(x)
     n = x.shape[0] // size * size
@@ -295,6 +341,12 @@ Q7_MISTAKES = [
     (_stride_one, "it moves the window by 1 (overlapping windows); the stride is size."),
     (_rows_for_both_axes, "it uses the number of rows for the columns too; a 4x6 input "
                           "needs x.shape[1] // size columns."),
+    (_one_window_short, "it stops one window early: range(0, n - size, size) never reaches "
+                        "the last window, which starts at n - size; use range(0, n - size + 1, "
+                        "size), or loop over the x.shape[0] // size windows."),
+    (_one_window_short_zeros, "its last row and column keep their starting 0s: "
+                              "range(0, n - size, size) never reaches the last window, which "
+                              "starts at n - size; use range(0, n - size + 1, size)."),
 ]
 
 q7 = Exercise(

@@ -25,8 +25,35 @@ from ..arithmetic import (
     conv_transpose_output_size,
 )
 from ..data import TRANSPOSED_EXAMPLE_X
-from ..ops import conv2d_transpose
-from . import Exercise, array, bind_exercises, number, shape
+from ..ops import conv2d, conv2d_transpose
+from . import Exercise, UnreadableAnswer, array, bind_exercises, number, read_number, shape
+
+
+def _count(expected, mistakes):
+    """number(expected, mistakes) for a count, with two more messages: a count typed as text
+    with commas ('1,000'), and one rounded (2.5e7) instead of given exactly."""
+    named = number(expected, mistakes=mistakes)
+    plain = number(expected)
+
+    def check(answer):
+        if isinstance(answer, str) and "," in answer \
+                and answer.replace(",", "").replace("_", "").strip().isdigit():
+            return (f"expected a number, got the text {answer!r}: remove the quotes and the "
+                    "commas, so Python sees one number (write 1000 or 1_000, not '1,000').")
+        message = named(answer)
+        if message is None or message != plain(answer):
+            return message  # right, unreadable, or a mistake with its own message
+        try:
+            value = read_number(answer)
+        except UnreadableAnswer:
+            return message
+        if abs(value - expected) <= 0.01 * expected:
+            return (f"your answer {value:g} is within 1% of the count, but not exact: a count "
+                    "is a whole number, so give all its digits (let Python multiply) instead "
+                    "of a rounded value.")
+        return message
+
+    return check
 
 # --- q1: parameters of a 1x1 convolution -------------------------------------------------------
 
@@ -34,7 +61,7 @@ _Q1 = conv_params(1, 256, 64)
 
 q1 = Exercise(
     "How many parameters (weights and biases) does Conv2D(64, 1) have on a 14x14x256 input?",
-    checker=number(_Q1, mistakes={
+    checker=_count(_Q1, mistakes={
         conv_params(1, 256, 64, bias=False): "add the 64 biases, one per filter.",
         conv_params(1, 256, 64, bias=False) + 1: "each of the 64 filters has its own bias: "
                                                  "64 biases, not one for the layer.",
@@ -66,7 +93,7 @@ _SECTION_2_BOTTLENECK = (conv_mults((_N, _N, _C_IN), 1, 16, padding="same")
 q2 = Exercise(
     "Lesson 04's bottleneck with 32 channels instead of 16: 28x28x192 -> Conv2D(32, 1) -> "
     "Conv2D(32, 5, padding='same'). How many multiplications in total?",
-    checker=number(_Q2, mistakes={
+    checker=_count(_Q2, mistakes={
         _SECTION_2_BOTTLENECK: "that is section 2's total, with 16 channels in the middle; here "
                                "the 1x1 layer makes 32.",
         conv_mults((_N, _N, _C_IN), 1, 16, padding="same") + _FIVE_BY_FIVE:
@@ -78,6 +105,9 @@ q2 = Exercise(
             "that is the 5x5 convolution without the bottleneck.",
         _ONE_BY_ONE: "that is the 1x1 layer only: add the 5x5 layer's count.",
         _FIVE_BY_FIVE: "that is the 5x5 layer only: add the 1x1 layer's count.",
+        _ONE_BY_ONE + conv_mults((_N, _N, _C_IN), _F, _C_OUT, padding="same"):
+            "the 5x5 layer reads the 32 channels the 1x1 layer makes, not the image's 192: "
+            "28 * 28 * 32 * 5 * 5 * 32.",
         _Q3: "that counts parameters (q3); multiplications are per output value: "
              "O * O * C_out * F * F * C_in for each layer.",
     }),
@@ -91,7 +121,7 @@ q2 = Exercise(
 
 q3 = Exercise(
     "How many parameters (weights and biases) do the two layers of q2 have together?",
-    checker=number(_Q3, mistakes={
+    checker=_count(_Q3, mistakes={
         conv_params(1, _C_IN, _WIDTH, False) + conv_params(_F, _WIDTH, _C_OUT, False):
             "add the biases: 32 for each layer.",
         conv_params(1, _C_IN, 16) + conv_params(_F, 16, _C_OUT):
@@ -100,6 +130,11 @@ q3 = Exercise(
         conv_params(_F, _WIDTH, _C_OUT): "that is the 5x5 layer only: add the 1x1 layer's.",
         conv_params(_F, _C_IN, _C_OUT): "that is the 5x5 layer without the bottleneck.",
         _Q2: "that is the multiplications of q2; parameters do not depend on the 28x28 size.",
+        conv_params(1, _C_IN, _WIDTH) + conv_params(_F, _C_IN, _C_OUT):
+            "the 5x5 layer's filters are 5 x 5 x 32: it reads the 32 channels of the 1x1 "
+            "layer, not the image's 192.",
+        _Q3 - _C_OUT: "one layer's 32 biases are missing: each of the two layers has one bias "
+                      "per filter, 32 + 32.",
     }),
     hint="(1 * 1 * 192 + 1) * 32 for the 1x1 layer, (5 * 5 * 32 + 1) * 32 for the 5x5 layer.",
     solution=f"""\
@@ -124,6 +159,7 @@ q4 = Exercise(
         (_O4 * _O4, 25): "each window holds 5 x 5 values in each of the 3 channels.",
         (4 * _O4 * _O4, 75): "that is section 4's batch of 4 images; here there is one image.",
         (_O4, _O4, 75): "the patch matrix is 2-D: one row per window, 24 * 24 rows.",
+        ((28 - 5) ** 2, 75): "23 x 23 windows: O = N - F + 1, count the first position too.",
     }),
     hint=["Rows: how many 5x5 windows fit (O * O). Columns: how many numbers one window holds.",
           "O = 28 - 5 + 1 = 24; a window holds 5 * 5 * 3 numbers."],
@@ -165,9 +201,15 @@ q6 = Exercise(
     checker=shape(_Q6, mistakes={
         (_Q5, _Q5, 16): "that is padding='valid'; 'same' gives exactly N * S.",
         (conv_transpose_output_size(7, 3, 2, "same", output_padding=0),) * 2 + (16,):
-            "(N - 1) * S + F - 2P with P = 1 is the size with output_padding=0; without an "
-            "output_padding, Keras's 'same' gives exactly N * S (the size whose 'same' "
-            "convolution comes back to N).",
+            "(N - 1) * S + F - 2P with P = 1 is the size with output_padding=0. A stride-2 "
+            "'same' convolution brings two sizes back to 7 (section 6 shows 7 and 8 both "
+            "going to 4), so the way back is ambiguous; without an output_padding, Keras "
+            "picks the larger one, N * S.",
+        (7, 7, 16): "that is the input's size; a transposed convolution with strides=2 "
+                    "enlarges the map: 'same' gives N * S.",
+        (conv_transpose_output_size(7, 3, 1, "valid"),) * 2 + (16,):
+            "that is stride 1 with 'valid' padding, (N - 1) + F; here strides=2 and "
+            "padding='same' give N * S.",
         (_Q6_SIDE, _Q6_SIDE, 32): "the channels of the output are the layer's 16 filters.",
         (conv_output_size(7, 3, 2, "same"),) * 2 + (16,):
             "that is a convolution with stride 2; the transposed one enlarges.",
@@ -216,6 +258,13 @@ Q7_MISTAKES = [
     (conv2d_transpose(TRANSPOSE_X, TRANSPOSE_KERNEL, stride=2),
      "that is stride 2 (stamps side by side); with stride 1 neighbouring stamps are one "
      "position apart and overlap."),
+    (conv2d(TRANSPOSE_X, TRANSPOSE_KERNEL),
+     "that is an ordinary convolution: the kernel slides over the input and the 2x2 map "
+     "shrinks to 1x1. A transposed convolution enlarges it: each input value stamps value * "
+     "kernel into a 3x3 output."),
+    (conv2d(TRANSPOSE_X, TRANSPOSE_KERNEL).reshape(()),
+     "that is an ordinary convolution (one window, one number); a transposed convolution "
+     "enlarges the map: each input value stamps value * kernel into a 3x3 output."),
 ]
 
 
