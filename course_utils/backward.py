@@ -9,7 +9,8 @@ output's shape) and the chain rule gives the rest:
 * dL/db, the bias's gradient: the sum of dL/dY over images and positions, one per filter;
 * dL/dX, for the layer below: every dL/dY value stamps the kernel back onto its window, which
   is the transposed convolution of dL/dY with the same kernel array (lesson 04), or the "full"
-  convolution of dL/dY (with S - 1 zeros between its values) with the flipped kernel.
+  cross-correlation (``conv2d``) of dL/dY (with S - 1 zeros between its values) with the
+  flipped kernel: in lesson 01's words, the true full convolution of dL/dY with the kernel.
 
 Layouts as in ``ops`` (channels-last, Keras's kernel layout). Every gradient has the shape of
 what it is the gradient of: ``grad_x`` is x's shape, ``grad_kernel`` the kernel's (a 2-D
