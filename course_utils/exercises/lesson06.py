@@ -346,12 +346,15 @@ q4 = Exercise(
     "columns left and right), and slide the flipped kernel with conv2d. The check runs it on "
     "five cases (strides 1, 2 and 3, square and rectangular kernels).",
     checker=_check_q4,
-    hint=["Take every size from the arrays, one per axis (the check has rectangular kernels "
-          "and gradients): f_h, f_w = kernel.shape and o_h, o_w = grad_output.shape.",
-          "Dilate: g = np.zeros(((o_h - 1) * stride + 1, (o_w - 1) * stride + 1)), then "
+    hint=["Inside my_grad_x, take every size from the arrays, one per axis (the check has "
+          "rectangular kernels and gradients): f_h, f_w = kernel.shape and "
+          "o_h, o_w = grad_output.shape.",
+          "Next lines of my_grad_x, dilate: "
+          "g = np.zeros(((o_h - 1) * stride + 1, (o_w - 1) * stride + 1)), then "
           "g[::stride, ::stride] = grad_output puts S - 1 zeros between neighbouring values "
           "and none after the last.",
-          "Pad and slide: return conv2d(np.pad(g, ((f_h - 1, f_h - 1), (f_w - 1, f_w - 1))), "
+          "Last line of my_grad_x, pad and slide: "
+          "return conv2d(np.pad(g, ((f_h - 1, f_h - 1), (f_w - 1, f_w - 1))), "
           "np.flip(kernel)). np.flip without an axis turns the kernel by 180 degrees "
           "(kernel[::-1, ::-1]); kernel.T is a transpose, not a flip."],
     solution_answer=my_grad_x,
