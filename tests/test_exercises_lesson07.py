@@ -53,6 +53,18 @@ _SUMMED = '''def my_depthwise_conv2d(x, kernel):
                 out[i, j, m] = np.sum(x[i:i + f_h, j:j + f_w, :] * kernel[:, :, :, m])
     return out'''
 
+_ALL_CHANNELS_IN_THE_C_LOOP = '''def my_depthwise_conv2d(x, kernel):
+    f_h, f_w, channels, multiplier = kernel.shape
+    o_h, o_w = x.shape[0] - f_h + 1, x.shape[1] - f_w + 1
+    out = np.zeros((o_h, o_w, channels * multiplier))
+    for i in range(o_h):
+        for j in range(o_w):
+            window = x[i:i + f_h, j:j + f_w, :]
+            for c in range(channels):
+                for m in range(multiplier):
+                    out[i, j, c * multiplier + m] = np.sum(window * kernel[:, :, :, m])
+    return out'''
+
 _MULTIPLIER_MAJOR = '''def my_depthwise_conv2d(x, kernel):
     maps = []
     for m in range(kernel.shape[3]):
@@ -84,6 +96,8 @@ LEARNER_ANSWERS = {
             "19": "count the first position too",
             "32": "that is padding='same'",
             "13": "that is the kernel's footprint",
+            "10": "treats the dilation as a stride",
+            "21": "the footprint counts the first pixel too",
             "20.5": "not the expected value",
         },
     },
@@ -96,7 +110,11 @@ LEARNER_ANSWERS = {
             "29": "F * D is not a dilated kernel's footprint",
             "31": "not D (CS231n counts from 0)",
             "25": "counts for the layers AFTER it",
-            "15": "not the expected value",
+            "22": "one pixel too few: start from 1",
+            "15": "adding the footprints counts the pixels where neighbouring windows overlap",
+            "21": "not F + D = 6",
+            "24": "one pixel too many",
+            "105": "not the expected value",
         },
     },
     "q3": {
@@ -107,6 +125,10 @@ LEARNER_ANSWERS = {
             "13824": "add the biases",
             "4640": "that is one group",
             "4704": "weights of one group (32 filters) only",
+            "13827": "not one per group",
+            "1632": "leaves out the 3x3 kernel",
+            "41760": "gives every group all 96 filters",
+            "13_827": "not one per group",
             "'13920'": "remove the quotes",
         },
     },
@@ -120,6 +142,8 @@ LEARNER_ANSWERS = {
             "800": "that is the depthwise kernels only",
             "2112": "that is the pointwise step only",
             "53312": "one 5x5 kernel per INPUT channel",
+            "3712": "not one per output filter (64)",
+            "2880": "the bias belongs to the pointwise step",
         },
     },
     "q5": {
@@ -130,6 +154,9 @@ LEARNER_ANSWERS = {
             "17.98": "how many times FEWER",
             "0.216": "with F² = 25 taps, not 1 / F",
             "0.0713": "not the 32 input channels",
+            "0.2": "that is 1 / F alone",
+            "5.56": "that is a percentage",
+            "5.5625": "that is a percentage",
             "0.056": "the digits are the issue",
         },
     },
@@ -142,6 +169,12 @@ LEARNER_ANSWERS = {
             "0.122": "He's uniform limit",
             "0.0316": "glorot_normal's standard deviation",
             "0.003": "take the square root",
+            "0.0707": "He normal's standard deviation",
+            "0.0775": "the average of the fans",
+            "0.0866": "LeCun's uniform limit",
+            "0.1421": "the lesson's example, Conv2D(32, 3)",
+            "0.1096": "the interval's width",
+            "0.1095": "the interval's width",
             "0.055": "the digits are the issue",
         },
     },
@@ -155,6 +188,7 @@ LEARNER_ANSWERS = {
             _MULTIPLIER_MAJOR: "the channels are in the wrong order",
             _NO_MULTIPLIER: "your function ignores the depth multiplier",
             _FLIPPED: "you flipped the kernels",
+            _ALL_CHANNELS_IN_THE_C_LOOP: "every output channel sums over ALL input channels",
             "def my_depthwise_conv2d(x, kernel):\n    out = depthwise_conv2d(x, kernel)":
                 "`return` statement",
         },
@@ -167,6 +201,7 @@ LEARNER_ANSWERS = {
             "351744": "one 3x3 kernel per channel",
             "22144": "use_bias=False",
             "21952": "there are two BatchNormalization layers",
+            "21888": "the DepthwiseConv2D has use_bias=False too",
         },
     },
 }
@@ -285,18 +320,27 @@ def test_q8_matches_keras_count():
     assert lesson.q8.feedback(trainable).startswith("Not quite: count_params() counts 4")
 
 
-def numbers_in_messages(exercise) -> list[float]:
-    """The wrong answers a number exercise names, as numbers."""
-    return [float(answer) for answer, _ in LEARNER_ANSWERS[exercise.name]["wrong"].items()
-            if answer.replace(".", "").replace("e-", "").isdigit()]
+def numbers_in_messages(exercise) -> dict[float, str]:
+    """The wrong answers a number exercise names, as numbers, with their messages' fragments
+    (the same number typed two ways is listed once)."""
+    return {float(answer): fragment
+            for answer, fragment in LEARNER_ANSWERS[exercise.name]["wrong"].items()
+            if answer.replace(".", "").replace("e-", "").replace("_", "").isdigit()}
 
 
 @pytest.mark.parametrize("exercise", [e for e in EXERCISES if e.name != "q7"],
                          ids=lambda e: e.name)
 def test_the_named_mistakes_give_different_answers(exercise):
-    """Each mistake a number question names is its own answer, and none is the right one."""
+    """Each mistake a number question names is its own answer (whole ones exactly, others
+    beyond rounding, unless they are the same mistake rounded two ways), and none is the
+    right one."""
     wrong = numbers_in_messages(exercise)
     for first, second in itertools.combinations(wrong, 2):
-        assert not math.isclose(first, second, rel_tol=1e-3), (first, second)
+        if wrong[first] == wrong[second]:
+            continue
+        if first.is_integer() and second.is_integer():
+            assert first != second
+        else:
+            assert not math.isclose(first, second, rel_tol=1e-3), (first, second)
     for answer in wrong:
         assert not exercise.is_correct(answer), answer

@@ -60,6 +60,13 @@ q1 = Exercise(
         _Q1_N: "that is padding='same'; with 'valid' the output shrinks by F_eff - 1.",
         _Q1_FOOTPRINT: "that is the kernel's footprint F + (F - 1)(D - 1); the output has "
                        "N - footprint + 1 rows.",
+        conv_output_size(_Q1_N, _Q1_F, stride=_Q1_D): "that treats the dilation as a stride: "
+                                                      "dilation_rate=3 spreads the kernel's "
+                                                      "taps apart, but the kernel still moves "
+                                                      "one pixel at a time.",
+        _Q1_N - (_Q1_F - 1) * _Q1_D + 1: "(F - 1) * D = 12 is the distance from the first tap "
+                                         "to the last; the footprint counts the first pixel "
+                                         "too: F + (F - 1)(D - 1) = (F - 1) * D + 1 pixels.",
     }),
     hint=["A dilated kernel covers F + (F - 1)(D - 1) pixels; then use O = N - F + 1 with that "
           "footprint.",
@@ -74,6 +81,15 @@ q1 = Exercise(
 #: q2's stack, first layer first, as (kernel_size, stride, dilation).
 Q2_LAYERS = ((3, 2, 1), (3, 1, 2), (3, 1, 3))
 _Q2 = receptive_field(Q2_LAYERS)
+
+
+def _backwards_without_overlap(layers) -> int:
+    """Walking back from one output pixel with r -> S * r + F_eff - 1 instead of
+    S * (r - 1) + F_eff: as if a stride-S layer's windows did not overlap."""
+    field = 1
+    for f, s, d in reversed(layers):
+        field = s * field + effective_kernel_size(f, d) - 1
+    return field
 
 
 def _stride_counted_for_its_own_layer(layers) -> int:
@@ -100,6 +116,21 @@ _Q2_MISTAKES = {
     _stride_counted_for_its_own_layer(Q2_LAYERS):
         "a layer's stride counts for the layers AFTER it, not for itself: the first layer "
         "still reads 3 neighbouring pixels.",
+    _Q2 - 1:
+        "one pixel too few: start from 1, the output pixel itself, then add each layer's "
+        "(footprint - 1) * (product of the strides before it).",
+    sum(effective_kernel_size(f, d) for f, _, d in Q2_LAYERS):
+        "adding the footprints counts the pixels where neighbouring windows overlap twice, and "
+        "leaves out the stride: each layer adds (footprint - 1) times the product of the "
+        "strides before it, to a start of 1.",
+    receptive_field([(f + d if d > 1 else f, s) for f, s, d in Q2_LAYERS]):
+        "a 3x3 kernel with dilation D covers F + (F - 1)(D - 1) pixels: 7 for D = 3, not "
+        "F + D = 6.",
+    _backwards_without_overlap(Q2_LAYERS):
+        "one pixel too many. Forwards: start from 1 and let every layer add (footprint - 1) * "
+        "jump, the first layer too (3 - 1, not 3). Backwards: r neighbouring outputs of a "
+        "stride-S layer read S * (r - 1) + footprint input pixels, not S * r + footprint - 1 "
+        "(their windows overlap).",
 }
 
 q2 = Exercise(
@@ -137,6 +168,12 @@ q3 = Exercise(
         conv_params(3, 16, 32, bias=False) + 96: "that counts the weights of one group (32 "
                                                  "filters) only; there are 3 groups of 32 "
                                                  "filters, each filter with 3 * 3 * 16 weights.",
+        conv_params(3, 48, 96, bias=False, groups=3) + 3: "one bias per filter (96 of them), "
+                                                          "not one per group.",
+        conv_params(1, 48 // 3, 96): "that leaves out the 3x3 kernel: each filter has "
+                                     "3 * 3 * 16 weights, not 16.",
+        3 * _Q3: "that gives every group all 96 filters; the 96 filters are split among the 3 "
+                 "groups, 32 each.",
     }),
     hint=["Each filter is F * F * (C_in / G) weights plus one bias; there are C_out filters.",
           "(3 * 3 * 16 + 1) * 96"],
@@ -169,6 +206,12 @@ q4 = Exercise(
         5 * 5 * 32 * 64 + conv_params(1, 32, 64): "the depthwise step has one 5x5 kernel per "
                                                   "INPUT channel (32 of them), not one per "
                                                   "(input, output) pair.",
+        depthwise_params(5, 64, bias=False) + conv_params(1, 32, 64):
+            "the depthwise step has one 5x5 kernel per INPUT channel (32), not one per output "
+            "filter (64).",
+        depthwise_params(5, 32) + conv_params(1, 32, 64, bias=False):
+            "the bias belongs to the pointwise step: one per output filter (64), none on the "
+            "depthwise step's 32 channels.",
     }),
     hint=["Depthwise: one F x F kernel per input channel, no bias. Pointwise: a 1x1 "
           "convolution from C_in to C_out channels, with one bias per filter.",
@@ -196,6 +239,10 @@ q5 = Exercise(
         1 / 64 + 1 / 5: "the depthwise step's share is 1 / F², with F² = 25 taps, not 1 / F.",
         1 / 32 + 1 / 5**2: "the pointwise step's share is 1 / C_out with C_out = 64, the "
                            "layer's filters, not the 32 input channels.",
+        1 / 5: "that is 1 / F alone: the depthwise step's share is 1 / F² (F² = 25 taps), and "
+               "the pointwise step adds 1 / C_out.",
+        100 * _Q5: "that is a percentage; the question asks for a fraction of 1 (divide by "
+                   "100).",
     }),
     hint=["Write both counts as O * O * ... and divide: the O * O * C_in factor cancels.",
           "Depthwise: O² * C_in * F²; pointwise: O² * C_in * C_out; standard: O² * C_in * F² * "
@@ -226,6 +273,17 @@ q6 = Exercise(
                                                    "limit has a 6.",
         6 / (_Q6_FAN_IN + _Q6_FAN_OUT): "take the square root: limit = sqrt(6 / (fan_in + "
                                         "fan_out)).",
+        2 * _Q6: "that is the interval's width, from -limit to +limit; the limit is half of it.",
+        math.sqrt(2 / _Q6_FAN_IN): "that is sqrt(2 / fan_in), He normal's standard deviation; "
+                                   "glorot_uniform's limit is sqrt(6 / (fan_in + fan_out)).",
+        math.sqrt(6 / ((_Q6_FAN_IN + _Q6_FAN_OUT) / 2)):
+            "that divides 6 by the average of the fans; the limit divides it by their sum, "
+            "sqrt(6 / (fan_in + fan_out)) (which is sqrt(3 / average)).",
+        math.sqrt(3 / _Q6_FAN_IN): "that is sqrt(3 / fan_in), LeCun's uniform limit; Glorot's "
+                                   "uses both fans: sqrt(6 / (fan_in + fan_out)).",
+        math.sqrt(6 / (3 * 3 * 1 + 3 * 3 * 32)): "that is the lesson's example, Conv2D(32, 3) "
+                                                 "on one channel; here the kernel is 5x5, with "
+                                                 "16 input and 64 output channels.",
     }),
     hint=["limit = sqrt(6 / (fan_in + fan_out)); for a Conv2D kernel (F, F, C_in, C_out), "
           "fan_in = F * F * C_in and fan_out = F * F * C_out.",
@@ -290,6 +348,10 @@ q7 = Exercise(
          "channels."),
         (lambda x, kernel: depthwise_conv2d(x, np.flip(kernel, (0, 1))),
          "you flipped the kernels: a DepthwiseConv2D slides them as they are, like Conv2D."),
+        (lambda x, kernel: np.tile(conv2d(x, kernel), (1, 1, kernel.shape[2])),
+         "every output channel sums over ALL input channels: window * kernel[:, :, :, m] uses "
+         "each channel of the window. Output channel c * depth_multiplier + m must use "
+         "window[:, :, c] * kernel[:, :, c, m] only."),
     ]),
     hint=["The output is (H - F_h + 1, W - F_w + 1, C * depth_multiplier).",
           "For each position (i, j), take the window x[i:i + F_h, j:j + F_w, :]; for each "
@@ -323,6 +385,7 @@ q8 = Exercise(
                               "normalization after them has its own shift, beta).",
         _Q8_CONVS + _BN * 192 * 2 + _BN * 64: "there are two BatchNormalization layers, both on "
                                               "192 channels; none after the last convolution.",
+        _Q8 + 192: "the DepthwiseConv2D has use_bias=False too: no biases on its 192 channels.",
     }),
     hint=["Count each layer: a 1x1 convolution has C_in * C_out weights; the depthwise 3x3 "
           "has 3 * 3 per channel; each BatchNormalization has 4 per channel.",
