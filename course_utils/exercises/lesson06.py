@@ -427,8 +427,9 @@ answer = {_Q5.astype(int).tolist()}""",
 
 _N6, _F6, _S6, _P6 = 11, 3, 4, 1
 _O6 = conv_output_size(_N6, _F6, _S6, _P6)
-_Q6 = (_N6 + 2 * _P6 - _F6) % _S6
 _WITHOUT6 = conv_transpose_output_size(_O6, _F6, _S6, _P6, 0)  # (O - 1) * S + F - 2P
+_Q6 = _N6 - _WITHOUT6  # the rows output_padding adds back
+assert _Q6 == (_N6 + 2 * _P6 - _F6) % _S6  # the rows left over after the last window
 assert conv_transpose_output_size(_O6, _F6, _S6, _P6, _Q6) == _N6
 # each wrong rule below gives its own number here, none the answer
 assert len({_Q6, 0, _S6 - 1, (_N6 + _P6 - _F6) % _S6, _S6, _N6 + 2 * _P6 - _F6, _WITHOUT6,
