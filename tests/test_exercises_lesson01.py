@@ -76,6 +76,41 @@ def strided_corr2d(x, kernel, stride):
             out[i, j] = np.sum(x[i * stride:i * stride + f, j * stride:j * stride + f] * kernel)
     return out"""
 
+def _loops(size: str = "(x.shape[0] - f_h) // stride + 1, (x.shape[1] - f_w) // stride + 1",
+           zeros: str = "np.zeros((o_h, o_w))", store: str = "out[i, j]",
+           window: str = "x[i * stride:i * stride + f_h, j * stride:j * stride + f_w] * kernel",
+           ) -> str:
+    """A loop answer to q4 with one part changed: one of the mistakes the lesson predicts."""
+    return ("def strided_corr2d(x, kernel, stride):\n"
+            "    f_h, f_w = kernel.shape\n"
+            f"    o_h, o_w = {size}\n"
+            f"    out = {zeros}\n"
+            "    for i in range(o_h):\n"
+            "        for j in range(o_w):\n"
+            f"            {store} = np.sum({window})\n"
+            "    return out")
+
+
+_TRANSPOSED_OUTPUT = _loops(zeros="np.zeros((o_w, o_h))", store="out[j, i]")
+_FLOAT_SIZES = _loops(size="(x.shape[0] - f_h) / stride + 1, (x.shape[1] - f_w) / stride + 1")
+_INTEGER_OUTPUT = _loops(zeros="np.zeros((o_h, o_w), dtype=int)")
+_KERNEL_TRANSPOSED = _loops(
+    window="x[i * stride:i * stride + f_h, j * stride:j * stride + f_w] * kernel.T")
+_SIZES_SWAPPED = _loops(
+    window="x[i * stride:i * stride + f_w, j * stride:j * stride + f_h] * kernel")
+_PLUS_ONE_INSIDE = _loops(size="(x.shape[0] - f_h + 1) // stride, "
+                               "(x.shape[1] - f_w + 1) // stride")
+_ROUNDED_UP = _loops(size="-(-(x.shape[0] - f_h) // stride) + 1, "
+                          "-(-(x.shape[1] - f_w) // stride) + 1")
+_WINDOW_STARTS = """\
+def strided_corr2d(x, kernel, stride):
+    f_h, f_w = kernel.shape
+    out = np.zeros(((x.shape[0] - f_h) // stride + 1, (x.shape[1] - f_w) // stride + 1))
+    for i in range(0, x.shape[0] - f_h + 1, stride):
+        for j in range(0, x.shape[1] - f_w + 1, stride):
+            out[i, j] = np.sum(x[i:i + f_h, j:j + f_w] * kernel)
+    return out"""
+
 # What a learner types into each exercise cell (source text) -> a fragment of the message it
 # must print. "right" answers print "Correct!". Each wrong answer is a mistake the lesson
 # predicts, and gets the message that names it.
@@ -106,17 +141,27 @@ LEARNER_ANSWERS = {
             "(12 - 5 + 4) / 2": "without the floor and without the + 1",
             "7": "You rounded",
             "12": "the size with stride 1",
+            "(12 - 5 + 2 * 2) // (2 + 1)": "the floor is right, but the formula is still",
+            "(12 - 5 - 2 * 2) // 2 + 1": "subtracted the padding",
+            "12 - 5 + 2 * 2": "the room the window has to move in",
+            "12 - 5 + 1": "the size for stride 1 and no padding",
         },
     },
     "q3": {
         "right": ["14", "14.0", "-(-27 // 2)", "int(np.ceil(27 / 2))",
-                  "conv_output_size(27, 5, stride=2, padding='same')"],
+                  "conv_output_size(27, 5, stride=2, padding='same')",
+                  "layers.Conv2D(1, 5, strides=2, padding='same', name='probe')"
+                  ".compute_output_shape((None, 27, 27, 1))[1]"],
         "wrong": {
             "12": 'padding="valid"',
             "13": "round 27 / 2 UP",
             "27 / 2": "a size is whole",
             "27": "only when the stride is 1",
             "11": "without the + 1",
+            "27 - 5 + 1": '"valid" with stride 1',
+            "math.ceil(27 / 2) + 1": "already the number of windows",
+            "layers.Conv2D(1, 5, strides=2, padding='same', name='probe')"
+            ".compute_output_shape((None, 27, 27, 1))": "take the height, shape[1]",
         },
     },
     "q4": {
@@ -138,6 +183,14 @@ LEARNER_ANSWERS = {
             _SQUARE_ONLY: "kernel is not square",
             "def strided_corr2d(x, kernel, stride):\n"
             "    out = corr2d(x, kernel)[::stride, ::stride]": "`return` statement",
+            _TRANSPOSED_OUTPUT: "your output is transposed",
+            _FLOAT_SIZES: "A size computed with / is a float",
+            _WINDOW_STARTS: "where the windows START",
+            _INTEGER_OUTPUT: "holds whole numbers only",
+            _KERNEL_TRANSPOSED: "the kernel transposed (kernel.T",
+            _SIZES_SWAPPED: "have their sizes swapped",
+            _PLUS_ONE_INSIDE: "the + 1 belongs AFTER the division",
+            _ROUNDED_UP: "runs past the edge of the input",
         },
     },
     "q5": {
@@ -172,6 +225,11 @@ LEARNER_ANSWERS = {
             "conv2d(np.flip(FLIP_DEMO_X), Q6_KERNEL)": "flipped the input",
             "conv2d(LESSON01_X, np.flip(Q6_KERNEL))": "this question uses FLIP_DEMO_X",
             "[[15, 16], [6, 15]]": "the expected shape is (3, 3)",
+            "corr2d(x_demo, -Q6_KERNEL)": "changed the kernel's signs",
+            "-conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL))": "changed its signs too",
+            "conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL), padding=1)": "the 'full' convolution",
+            "conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL), padding=((1, 0), (1, 0)))":
+                "mode='same'",
         },
     },
     "q7": {
@@ -185,6 +243,9 @@ LEARNER_ANSWERS = {
             "9": "crosses an unused column",
             "2": "windows per axis",
             "4": "number of windows",
+            "9 + 9 - 1": "the last window ends at 6",
+            "81 - 7 * 7": "row 3 (and column 3) lies between the windows",
+            "13": "section 6's figure",
         },
     },
 }
@@ -221,6 +282,15 @@ def test_q3_valid_same_and_floor_give_different_sizes_in_keras():
     for wrong in (valid, stride_one, 27 // 2, 27 / 2):
         assert not lesson.q3.is_correct(wrong)
     assert 'padding="valid"' in lesson.q3.feedback(valid)
+    assert '"valid" with stride 1' in lesson.q3.feedback(keras_output_size(27, 5))
+
+
+def test_q3_a_whole_keras_shape_is_told_to_take_its_height():
+    layer = tf.keras.layers.Conv2D(1, 5, strides=2, padding="same", name="probe_q3")
+    keras_shape = layer.compute_output_shape((None, 27, 27, 1))
+    assert "take the height, shape[1]" in lesson.q3.feedback(keras_shape)
+    assert "take the height, shape[0]" in lesson.q3.feedback(tuple(keras_shape[1:]))
+    assert lesson.q3.is_correct(keras_shape[1])
 
 
 def test_q2_answer_agrees_with_tensorflow_on_an_explicitly_padded_input():
@@ -277,6 +347,30 @@ def test_q4_accepts_tensorflow_itself_and_names_each_mistake():
     assert "flipped the kernel" in lesson.q4.feedback(flipped)
 
 
+# q4's predictable mistakes, each written with TensorFlow doing the sliding, and the words the
+# message naming it must contain
+Q4_TF_MISTAKES = [
+    (lambda x, k, s: tf_corr2d(x, k, stride=s).T, "your output is transposed"),
+    (lambda x, k, s: tf_corr2d(x, k, stride=s).astype(int), "holds whole numbers only"),
+    (lambda x, k, s: tf_corr2d(x, np.asarray(k).T, stride=s), "the kernel transposed"),
+    (lambda x, k, s: tf_corr2d(x, k, stride=s)[:(x.shape[0] - k.shape[0] + 1) // s,
+                                               :(x.shape[1] - k.shape[1] + 1) // s],
+     "the + 1 belongs AFTER the division"),
+    # sizes rounded up: the last window runs past the edge, over zeros
+    (lambda x, k, s: tf_corr2d(np.pad(x, ((0, k.shape[0]), (0, k.shape[1]))), k, stride=s)[
+        :-(-(x.shape[0] - k.shape[0]) // s) + 1, :-(-(x.shape[1] - k.shape[1]) // s) + 1],
+     "your output size rounds UP"),
+]
+
+
+@pytest.mark.parametrize("wrong, words", Q4_TF_MISTAKES,
+                         ids=["transposed output", "integer output", "kernel.T", "+ 1 inside",
+                              "rounded up"])
+def test_q4_names_each_mistake_computed_by_tensorflow(wrong, words):
+    assert not lesson.q4.is_correct(wrong)
+    assert words in lesson.q4.feedback(wrong), lesson.q4.feedback(wrong)
+
+
 def test_q5_accepts_line_and_edge_kernels_and_uses_the_digit_four():
     sobel = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])
     for kernel in (VERTICAL_LINE_KERNEL, sobel, -sobel, VERTICAL_LINE_KERNEL.tolist()):
@@ -323,6 +417,13 @@ def test_q6_flip_transpose_turns_and_mirrors_give_pairwise_different_answers():
     answers["result flipped"] = np.flip(tf_corr2d(FLIP_DEMO_X, lesson.Q6_KERNEL))
     answers["input flipped"] = tf_corr2d(np.flip(FLIP_DEMO_X), lesson.Q6_KERNEL)
     answers["LESSON01_X"] = tf_corr2d(LESSON01_X, np.flip(lesson.Q6_KERNEL))
+    answers["negated"] = tf_corr2d(FLIP_DEMO_X, -lesson.Q6_KERNEL)
+    answers["flipped and negated"] = -answers["flipped (the answer)"]
+    # scipy.signal.convolve2d's modes: 'full' pads F - 1 zeros on every side, 'same' keeps
+    # the input's size with the extra zero before (scipy's rule for an even kernel)
+    answers["full"] = tf_corr2d(FLIP_DEMO_X, np.flip(lesson.Q6_KERNEL), padding=1)
+    answers["scipy same"] = tf_corr2d(FLIP_DEMO_X, np.flip(lesson.Q6_KERNEL),
+                                      padding=((1, 0), (1, 0)))
     for (a, x), (b, y) in itertools.combinations(answers.items(), 2):
         assert not np.array_equal(x, y), f"{a} and {b} give the same answer"
     assert lesson.q6.is_correct(answers.pop("flipped (the answer)"))
@@ -332,6 +433,16 @@ def test_q6_flip_transpose_turns_and_mirrors_give_pairwise_different_answers():
     for name, wrong in answers.items():
         assert not lesson.q6.is_correct(wrong), name
         assert messages[name] in lesson.q6.feedback(wrong), (name, lesson.q6.feedback(wrong))
+
+
+def test_q6_scipy_modes_are_the_padded_convolutions_named():
+    signal = pytest.importorskip("scipy.signal")
+    answers = {name: wrong for name, wrong, _ in lesson.Q6_MISTAKES}
+    np.testing.assert_array_equal(signal.convolve2d(FLIP_DEMO_X, lesson.Q6_KERNEL),
+                                  answers["full"])
+    np.testing.assert_array_equal(signal.convolve2d(FLIP_DEMO_X, lesson.Q6_KERNEL, mode="same"),
+                                  answers["scipy same"])
+    assert lesson.q6.is_correct(signal.convolve2d(FLIP_DEMO_X, lesson.Q6_KERNEL, mode="valid"))
 
 
 def test_on_lesson01_x_a_flip_and_a_transpose_agree_which_is_why_q6_does_not_use_it():

@@ -1,7 +1,9 @@
 """Lesson 01 "Check yourself": one-channel convolution.
 
 Seven exercises, in the order the notebook asks them. Each uses other numbers than the
-lesson's worked examples, so the answer is computed, not copied:
+lesson's worked examples, so the answer is computed, not copied. Here too every expected
+answer and every known wrong answer is computed from the question's own numbers with the
+course's helpers (conv_output_size, usage_counts, conv2d), never typed in:
 
 * ``q1`` output size of a 5x5 kernel on a 32x32 image (no padding);
 * ``q2`` the output-size formula with stride and padding (N = 12, F = 5, S = 2, P = 2);
@@ -24,8 +26,11 @@ the same value cannot silently hide one of the messages (tests check that they a
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
+from ..arithmetic import conv_output_size, usage_counts
 from ..data import (
     DIGIT_FOUR,
     FLIP_DEMO_X,
@@ -34,89 +39,153 @@ from ..data import (
     LESSON01_X,
 )
 from ..ops import conv2d
-from . import Exercise, array, bind_exercises, function, number, read_array
+from . import (
+    Exercise,
+    UnreadableAnswer,
+    array,
+    bind_exercises,
+    function,
+    number,
+    read_array,
+    read_shape,
+)
 
 # ---------------------------------------------------------------------------------------------
-# q1-q3: output sizes
+# q1-q3: output sizes. Each expected answer and each known mistake is computed from the
+# question's own numbers (conv_output_size is THE formula), never typed in.
 # ---------------------------------------------------------------------------------------------
+
+_Q1_N, _Q1_F = 32, 5
+_Q1 = conv_output_size(_Q1_N, _Q1_F)
 
 #: q1's known mistakes: (wrong size, message). N = 32, F = 5.
 Q1_MISTAKES = [
-    (27, "That is N - F = 32 - 5. The window fits N - F + 1 times: count the first "
-         "position too."),
-    (32, "Without padding the output shrinks: a 5x5 window cannot be centred on the two "
-         "outermost rows and columns."),
-    (29, "That is N - F + 2; the window fits N - F + 1 times."),
-    (30, "That trims F // 2 = 2 pixels on one side only; without padding the output loses "
-         "F // 2 on EACH side, F - 1 = 4 in all."),
-    (24, "That is the lesson's MNIST case, 28 - 5 + 1; here the input is 32x32."),
+    (_Q1_N - _Q1_F, f"That is N - F = {_Q1_N} - {_Q1_F}. The window fits N - F + 1 times: "
+                    "count the first position too."),
+    (_Q1_N, "Without padding the output shrinks: a 5x5 window cannot be centred on the two "
+            "outermost rows and columns."),
+    (_Q1_N - _Q1_F + 2, "That is N - F + 2; the window fits N - F + 1 times."),
+    (_Q1_N - _Q1_F // 2, f"That trims F // 2 = {_Q1_F // 2} pixels on one side only; without "
+                         f"padding the output loses F // 2 on EACH side, F - 1 = {_Q1_F - 1} "
+                         "in all."),
+    (conv_output_size(28, _Q1_F), "That is the lesson's MNIST case, 28 - 5 + 1; here the "
+                                  "input is 32x32."),
 ]
 
 q1 = Exercise(
     "A 32x32 image (the size of a CIFAR-10 photo) goes through a 5x5 kernel with stride 1 "
     "and no padding. What is the output size O (one number: the output is O x O)?",
-    checker=number(28, mistakes=Q1_MISTAKES),
+    checker=number(_Q1, mistakes=Q1_MISTAKES),
     hint=["The window starts at column 0 and its last column must stay inside the image.",
-          "O = (N - F) / S + 1 with N = 32, F = 5, S = 1."],
-    solution="(32 - 5) // 1 + 1  # = 28",
-    solution_answer=28,
-    explanation="A 5x5 kernel trims F - 1 = 4 pixels: 32 -> 28.",
+          "O = (N - F) // S + 1 with N = 32, F = 5, S = 1."],
+    solution=f"(32 - 5) // 1 + 1  # = {_Q1}",
+    solution_answer=_Q1,
+    explanation=f"A 5x5 kernel trims F - 1 = {_Q1_F - 1} pixels: {_Q1_N} -> {_Q1}.",
 )
 
-#: q2's known mistakes. N = 12, F = 5, S = 2, P = 2: the right answer is 6.
+_Q2_N, _Q2_F, _Q2_S, _Q2_P = 12, 5, 2, 2
+_Q2 = conv_output_size(_Q2_N, _Q2_F, _Q2_S, _Q2_P)
+_Q2_SPAN = _Q2_N - _Q2_F + 2 * _Q2_P               # N - F + 2P = 11, before dividing by S
+_MISPRINT = ("the misprint of the source post. The + 1 comes after the division: "
+             "(N - F + 2P) // S + 1.")
+
+#: q2's known mistakes. N = 12, F = 5, S = 2, P = 2.
 Q2_MISTAKES = [
-    (4, "(12 - 5) // 2 + 1 = 4 is the size WITHOUT padding: the formula adds 2P inside the "
-        "bracket."),
-    (5, "5 comes from counting the padding on one side only (+ P instead of + 2P), or from "
-        "leaving out the final + 1. O = floor((N - F + 2P) / S) + 1."),
-    ((12 - 5 + 4) / (2 + 1), "That is (N - F + 2P) / (S + 1), the misprint of the source "
-                             "post. The + 1 comes after the division: (N - F + 2P) / S + 1."),
-    (3.67, "That is (N - F + 2P) / (S + 1), the misprint of the source post. The + 1 comes "
-           "after the division: (N - F + 2P) / S + 1."),
-    ((12 - 5) / (2 + 1), "That is the source post's misprint (N - F) / (S + 1), without the "
-                         "padding too; the formula is floor((N - F + 2P) / S) + 1."),
-    (2.33, "That is the source post's misprint (N - F) / (S + 1), without the padding too; "
-           "the formula is floor((N - F + 2P) / S) + 1."),
-    (6.5, "(12 - 5 + 4) / 2 = 5.5 is not whole: round it DOWN (floor) before adding 1. The "
-          "last window must fit inside the padded input."),
-    (5.5, "That is (N - F + 2P) / S without the floor and without the + 1: round 5.5 down, "
-          "then add 1 for the first position."),
-    (7, "You rounded (12 - 5 + 4) / 2 = 5.5 up. Round it down: a window that would stick out "
-        "of the padded input is never used."),
-    (12, "12 is the size with stride 1 (P = 2 keeps a 5x5 kernel's output at N). With "
-         "S = 2 the window moves two pixels at a time: divide by S."),
+    (conv_output_size(_Q2_N, _Q2_F, _Q2_S),
+     f"(12 - 5) // 2 + 1 = {conv_output_size(_Q2_N, _Q2_F, _Q2_S)} is the size WITHOUT "
+     "padding: the formula adds 2P inside the bracket."),
+    (conv_output_size(_Q2_N, _Q2_F, _Q2_S, (_Q2_P, 0)),
+     f"{conv_output_size(_Q2_N, _Q2_F, _Q2_S, (_Q2_P, 0))} comes from counting the padding "
+     "on one side only (+ P instead of + 2P), or from leaving out the final + 1. "
+     "O = floor((N - F + 2P) / S) + 1."),
+    (_Q2_SPAN / (_Q2_S + 1), "That is (N - F + 2P) / (S + 1), " + _MISPRINT),
+    (_Q2_SPAN // (_Q2_S + 1), "That is (N - F + 2P) // (S + 1): the floor is right, but the "
+                              "formula is still " + _MISPRINT),
+    ((_Q2_N - _Q2_F) / (_Q2_S + 1), "That is the source post's misprint (N - F) / (S + 1), "
+                                    "without the padding too; the formula is "
+                                    "floor((N - F + 2P) / S) + 1."),
+    ((_Q2_N - _Q2_F - 2 * _Q2_P) // _Q2_S + 1,
+     "You subtracted the padding: N - F - 2P. Padding ADDS P zeros on each side, so the "
+     "input grows to N + 2P: (N - F + 2P) // S + 1."),
+    (_Q2_SPAN / _Q2_S + 1, f"(12 - 5 + 4) / 2 = {_Q2_SPAN / _Q2_S:g} is not whole: round it "
+                           "DOWN (floor) before adding 1. The last window must fit inside the "
+                           "padded input."),
+    (_Q2_SPAN / _Q2_S, f"That is (N - F + 2P) / S without the floor and without the + 1: "
+                       f"round {_Q2_SPAN / _Q2_S:g} down, then add 1 for the first position."),
+    (-(-_Q2_SPAN // _Q2_S) + 1, f"You rounded (12 - 5 + 4) / 2 = {_Q2_SPAN / _Q2_S:g} up. "
+                                "Round it down: a window that would stick out of the padded "
+                                "input is never used."),
+    (conv_output_size(_Q2_N, _Q2_F, 1, _Q2_P),
+     f"{conv_output_size(_Q2_N, _Q2_F, 1, _Q2_P)} is the size with stride 1 (P = 2 keeps a "
+     "5x5 kernel's output at N). With S = 2 the window moves two pixels at a time: divide "
+     "by S."),
+    (_Q2_SPAN, "That is N - F + 2P, the room the window has to move in. Divide it by the "
+               "stride S = 2 (rounding down), then add 1 for the first position."),
+    (conv_output_size(_Q2_N, _Q2_F), "That is N - F + 1, the size for stride 1 and no "
+                                     "padding (or (N + 2P) / S, which leaves out F). Use all "
+                                     "four numbers: floor((N - F + 2P) / S) + 1."),
 ]
 
 q2 = Exercise(
     "Input size N = 12, kernel size F = 5, stride S = 2, padding P = 2. "
     "What is the output size O?",
-    checker=number(6, mistakes=Q2_MISTAKES),
-    hint=["O = floor((N - F + 2P) / S) + 1.",
+    checker=number(_Q2, mistakes=Q2_MISTAKES),
+    hint=["O = floor((N - F + 2P) / S) + 1: in Python, (N - F + 2 * P) // S + 1.",
           "(12 - 5 + 2 * 2) / 2 = 5.5; round down, then add 1."],
-    solution="(12 - 5 + 2 * 2) // 2 + 1  # = 5 + 1 = 6",
-    solution_answer=6,
+    solution=f"(12 - 5 + 2 * 2) // 2 + 1  # = 5 + 1 = {_Q2}",
+    solution_answer=_Q2,
 )
 
-#: q3's known mistakes. Conv2D(1, 5, strides=2, padding="same") on 27x27: ceil(27 / 2) = 14.
+_Q3_N, _Q3_F, _Q3_S = 27, 5, 2
+_Q3 = conv_output_size(_Q3_N, _Q3_F, _Q3_S, "same")
+_SAME_RULE = 'with "same", O = ceil(N / S).'
+
+#: q3's known mistakes. Conv2D(1, 5, strides=2, padding="same") on 27x27.
 Q3_MISTAKES = [
-    (12, 'That is padding="valid": (27 - 5) // 2 + 1. With "same" Keras pads so that '
-         "O = ceil(N / S)."),
-    (13, 'For "same", O = ceil(N / S): round 27 / 2 UP. The padding lets a last window '
-         "cover the last row, so no row is dropped."),
-    (13.5, "27 / 2 = 13.5, but a size is whole: Keras rounds UP, O = ceil(N / S)."),
-    (27, '"same" keeps the size only when the stride is 1; here the window moves 2 pixels.'),
-    (11, 'That is (27 - 5) // 2 without the + 1, and "valid"; with "same", O = ceil(N / S).'),
+    (conv_output_size(_Q3_N, _Q3_F, _Q3_S), 'That is padding="valid": (27 - 5) // 2 + 1. '
+                                            'With "same" Keras pads so that O = ceil(N / S).'),
+    (_Q3_N // _Q3_S, 'For "same", O = ceil(N / S): round 27 / 2 UP. The padding lets a last '
+                     "window cover the last row, so no row is dropped."),
+    (_Q3_N / _Q3_S, f"27 / 2 = {_Q3_N / _Q3_S:g}, but a size is whole: Keras rounds UP, "
+                    "O = ceil(N / S)."),
+    (conv_output_size(_Q3_N, _Q3_F, 1, "same"), '"same" keeps the size only when the stride '
+                                                "is 1; here the window moves 2 pixels."),
+    ((_Q3_N - _Q3_F) // _Q3_S, 'That is (27 - 5) // 2 without the + 1, and "valid"; '
+                               + _SAME_RULE),
+    (conv_output_size(_Q3_N, _Q3_F), 'That is "valid" with stride 1, 27 - 5 + 1: the layer '
+                                     'has strides=2 and padding="same", and ' + _SAME_RULE),
+    (-(-_Q3_N // _Q3_S) + 1, "ceil(N / S) is already the number of windows: "
+                                       '"same" has no + 1 (that belongs to the other formula, '
+                                       "floor((N - F + 2P) / S) + 1)."),
 ]
+
+_q3_number = number(_Q3, mistakes=Q3_MISTAKES)
+
+
+def _check_size(answer):
+    """q3's checker: a whole Keras shape such as (None, O, O, 1) is told to take its height."""
+    try:
+        got = read_shape(answer)
+    except (UnreadableAnswer, TypeError, ValueError):
+        got = None
+    if got is not None and len(got) in (3, 4):
+        layout, height = (("(batch, height, width, channels)", 1) if len(got) == 4 else
+                          ("(height, width, channels)", 0))
+        return (f"that is a whole shape, {got}: {layout}, as compute_output_shape or a "
+                "layer's output gives it. The question asks for O, one number: take the "
+                f"height, shape[{height}].")
+    return _q3_number(answer)
+
 
 q3 = Exercise(
     'A Keras layer Conv2D(1, 5, strides=2, padding="same") gets a 27x27x1 input. '
     "What is the output size O?",
-    checker=number(14, mistakes=Q3_MISTAKES),
+    checker=_check_size,
     hint=['With padding="same", TensorFlow pads just enough zeros that O = ceil(N / S).',
           "ceil(27 / 2): 27 / 2 = 13.5, rounded up. In Python: -(-27 // 2) or "
           "math.ceil(27 / 2)."],
-    solution="-(-27 // 2)  # = ceil(27 / 2) = 14",
-    solution_answer=14,
+    solution=f"-(-27 // 2)  # = ceil(27 / 2) = {_Q3}",
+    solution_answer=_Q3,
 )
 
 
@@ -163,6 +232,33 @@ def _flipped(x, kernel, stride):
     return conv2d(x, np.flip(kernel), stride=stride)
 
 
+def _transposed_output(x, kernel, stride):
+    return conv2d(x, kernel, stride=stride).T
+
+
+def _integer_output(x, kernel, stride):
+    """What an output array made with dtype=int keeps: each value cut to a whole number."""
+    return conv2d(x, kernel, stride=stride).astype(int)
+
+
+def _plus_one_inside(x, kernel, stride):
+    f_h, f_w = kernel.shape
+    o_h, o_w = (x.shape[0] - f_h + 1) // stride, (x.shape[1] - f_w + 1) // stride
+    return conv2d(x, kernel, stride=stride)[:o_h, :o_w]
+
+
+def _rounded_up(x, kernel, stride):
+    """Sizes rounded up, the last window running past the edge (as if zeros were there)."""
+    f_h, f_w = kernel.shape
+    o_h = -(-(x.shape[0] - f_h) // stride) + 1
+    o_w = -(-(x.shape[1] - f_w) // stride) + 1
+    return conv2d(np.pad(x, ((0, f_h), (0, f_w))), kernel, stride=stride)[:o_h, :o_w]
+
+
+def _transposed_kernel(x, kernel, stride):
+    return conv2d(x, np.asarray(kernel).T, stride=stride)
+
+
 _rng = np.random.default_rng(1)
 _STRIDED_CASES = [
     (np.array(LESSON01_X), np.array(LESSON01_KERNEL), 1),                   # the 4x4 example
@@ -172,6 +268,10 @@ _STRIDED_CASES = [
     (_rng.normal(size=(6, 5)).round(2), _rng.normal(size=(3, 1)).round(2), 1),  # floats
 ]
 
+_TRANSPOSED_KERNEL = ("you multiply each window by the kernel transposed (kernel.T, or the "
+                      "sizes f_h and f_w swapped): slide the kernel as it is, "
+                      "x[top:top + f_h, left:left + f_w] * kernel.")
+
 _check_cases = function(_STRIDED_CASES, reference=_reference, mistakes=[
     (_ignores_stride, "your function ignores the stride: it returns the stride-1 feature "
                       "map. With stride S the output has (H - F_h) // S + 1 rows."),
@@ -180,15 +280,86 @@ _check_cases = function(_STRIDED_CASES, reference=_reference, mistakes=[
                            "(i, j)."),
     (_no_plus_one, "the output has one row and one column too few: O = (H - F_h) // S "
                    "+ 1, count the first position too."),
+    (_plus_one_inside, "your output size is (H - F_h + 1) // S: the + 1 belongs AFTER the "
+                       "division, O = (H - F_h) // S + 1 (the first window, then one more "
+                       "every S pixels)."),
+    (_rounded_up, "your output size rounds UP, so the last window runs past the edge of the "
+                  "input: round down, O = (H - F_h) // S + 1, so that every window fits."),
     (_flipped, "you flipped the kernel: Conv2D slides it as it is (cross-correlation)."),
+    (_transposed_output, "your output is transposed: you store the window at row i * S, "
+                         "column j * S in out[j, i]. Output row i comes from the window that "
+                         "starts at row i * S: out[i, j], and np.zeros((o_h, o_w))."),
+    (_integer_output, "your output array holds whole numbers only, so the results of the "
+                      "float case (the last one) were cut: make it with np.zeros((o_h, o_w)), "
+                      "which is float, not with dtype=int or np.zeros_like(x) of an integer "
+                      "input."),
+    (_transposed_kernel, _TRANSPOSED_KERNEL),
 ])
+
+#: The square-kernel cases only: a transposed kernel raises on the others (the window and
+#: kernel.T have different shapes), so that mistake is recognised on these.
+_transposed_on_square = function(
+    [case for case in _STRIDED_CASES if case[1].shape[0] == case[1].shape[1]],
+    reference=_transposed_kernel)
+
+_SHAPES = re.compile(r"shapes \(([\d,]+)\) \(([\d,]+)\)")
+
+
+def _broadcast_cause(answer) -> str:
+    """Why a window and the kernel could not be multiplied: NumPy's two shapes, read against
+    the kernel of the first test case on which the learner's function raised."""
+    for x, kernel, stride in _STRIDED_CASES:
+        try:
+            answer(x.copy(), kernel.copy(), stride)
+        except ValueError as error:
+            found = _SHAPES.search(str(error))
+            if found is None:
+                return ""
+            shapes = [tuple(int(v) for v in group.split(",") if v) for group in found.groups()]
+            break
+        except Exception:
+            return ""
+    else:
+        return ""
+    k = kernel.shape
+    swapped = (" The window and the kernel have their sizes swapped: the window is "
+               "x[top:top + f_h, left:left + f_w] (f_h rows, f_w columns), multiplied by the "
+               "kernel as it is, not kernel.T.")
+    if k not in shapes:
+        return swapped if k[::-1] in shapes else ""
+    window = shapes[1] if shapes[0] == k else shapes[0]
+    if len(window) != 2:
+        return ""
+    if window == k[::-1]:
+        return swapped
+    if window[0] == window[1] and k[0] != k[1] and window[0] in k:
+        return (" That case's kernel is not square: take both sizes from the kernel, "
+                "f_h, f_w = kernel.shape.")
+    if all(w <= f for w, f in zip(window, k, strict=True)):
+        return (" A window came out smaller than the kernel because it runs past the edge "
+                "of the input: are your sizes rounded up? O = (H - F_h) // S + 1 rounds "
+                "down, so that the last window fits.")
+    return ""
 
 
 def _check_strided(answer):
     message = _check_cases(answer)
-    if message and "could not be broadcast" in message:
-        message = message.rstrip(".") + (". That case's kernel is not square: take both "
-                                         "sizes from the kernel, f_h, f_w = kernel.shape.")
+    if not message or not message.startswith("on "):   # right, or a known mistake's message
+        return message
+    if _transposed_on_square(answer) is None:
+        return _TRANSPOSED_KERNEL
+    if "could not be broadcast" in message:
+        return message.rstrip(" .") + "." + _broadcast_cause(answer)
+    if "'float' object cannot be interpreted as an integer" in message:
+        return message.rstrip(" .") + (". A size computed with / is a float (such as 2.0), "
+                                      "and np.zeros and range need whole numbers: divide "
+                                      "with //, (H - F_h) // S + 1.")
+    if "IndexError" in message and "out of bounds" in message:
+        return message.rstrip(" .") + (". Do your loops run over where the windows START "
+                                      "(0, S, 2S, ...) while you store at out[i, j]? Loop over "
+                                      "the output positions i, j and start each window at "
+                                      "i * S, j * S (or: are the output's rows and columns "
+                                      "swapped in np.zeros?).")
     return message
 
 
@@ -336,6 +507,18 @@ Q6_MISTAKES = [
      "by 180 degrees. Flip the kernel, keep the input as it is."),
     ("LESSON01_X", conv2d(LESSON01_X, np.flip(Q6_KERNEL)),
      "That is the true convolution of LESSON01_X; this question uses FLIP_DEMO_X."),
+    ("negated", conv2d(FLIP_DEMO_X, -Q6_KERNEL),
+     "You changed the kernel's signs (-Q6_KERNEL). Flipping reverses the ORDER of the "
+     "weights, not their signs: np.flip(kernel), as in section 3 (not the same as -weights)."),
+    ("flipped and negated", -_TRUE_CONVOLUTION,
+     "You flipped the kernel, and changed its signs too: flip only, np.flip(kernel)."),
+    ("full", conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL), padding=Q6_KERNEL.shape[0] - 1),
+     "That is the 'full' convolution: every position where the kernel overlaps the input "
+     "at all (scipy.signal.convolve2d's default mode). Conv2D keeps only the positions where "
+     "the kernel fits inside ('valid'): use mode='valid', or no padding."),
+    ("scipy same", conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL), padding=((1, 0), (1, 0))),
+     "That is scipy.signal.convolve2d with mode='same' (as big as the input). Conv2D's "
+     "default is 'valid', the kernel only where it fits inside: use mode='valid'."),
 ]
 
 q6 = Exercise(
@@ -357,32 +540,58 @@ q6 = Exercise(
 # q7: a stride larger than the kernel skips pixels
 # ---------------------------------------------------------------------------------------------
 
+_Q7_N, _Q7_F, _Q7_S = 9, 3, 4
+_Q7_COUNTS = usage_counts((_Q7_N, _Q7_N), _Q7_F, stride=_Q7_S)
+_Q7 = int((_Q7_COUNTS == 0).sum())
+_Q7_USED = int((_Q7_COUNTS > 0).sum())                          # 6 x 6 pixels
+_Q7_USED_ROWS = int((_Q7_COUNTS.sum(axis=1) > 0).sum())         # rows 0-2 and 4-6
+_Q7_UNUSED_ROWS = _Q7_N - _Q7_USED_ROWS                         # row 3, rows 7-8
+_Q7_WINDOWS = conv_output_size(_Q7_N, _Q7_F, _Q7_S)
+_Q7_LAST_ROW = (_Q7_WINDOWS - 1) * _Q7_S + _Q7_F - 1            # where the last window ends
+_FIGURE_N = 7                                                   # section 6's figure: 7x7
+
 #: q7's known mistakes. 9x9 input, F = 3, S = 4: windows start at 0 and 4 on each axis, so
-#: rows and columns 0-2 and 4-6 are used (6 x 6 = 36 pixels) and 81 - 36 = 45 are not.
+#: rows and columns 0-2 and 4-6 are used, and the rest are not.
 Q7_MISTAKES = [
-    (36, "36 pixels ARE used (6 rows x 6 columns); the question asks for the unused ones."),
+    (_Q7_USED, f"{_Q7_USED} pixels ARE used ({_Q7_USED_ROWS} rows x {_Q7_USED_ROWS} columns); "
+               "the question asks for the unused ones."),
     (0, "With S = 4 > F = 3 the window jumps over a row and a column each time."),
-    (27, "27 = 3 unused rows x 9: the unused COLUMNS of the used rows are never read either."),
-    (54, "Rows and columns counted separately (27 + 27) count the 9 pixels where an unused "
-         "row crosses an unused column twice. Count the used pixels (a square) and subtract "
-         "from 81."),
-    (9, "9 pixels sit where an unused row crosses an unused column; every other pixel of an "
-        "unused row or column is unused too."),
-    (2, "2 is the number of windows per axis, (9 - 3) // 4 + 1; the question asks for "
-        "pixels."),
-    (4, "4 is the number of windows (2 x 2); the question asks for the pixels none of them "
-        "covers."),
+    (_Q7_UNUSED_ROWS * _Q7_N, f"{_Q7_UNUSED_ROWS * _Q7_N} = {_Q7_UNUSED_ROWS} unused rows x "
+                              f"{_Q7_N}: the unused COLUMNS of the used rows are never read "
+                              "either."),
+    (2 * _Q7_UNUSED_ROWS * _Q7_N, "Rows and columns counted separately count the pixels "
+                                  "where an unused row crosses an unused column twice. Count "
+                                  "the used pixels (a square) and subtract from 81."),
+    (_Q7_UNUSED_ROWS ** 2, f"{_Q7_UNUSED_ROWS ** 2} pixels sit where an unused row crosses an "
+                           "unused column; every other pixel of an unused row or column is "
+                           "unused too."),
+    (_Q7_WINDOWS, f"{_Q7_WINDOWS} is the number of windows per axis, (9 - 3) // 4 + 1; the "
+                  "question asks for pixels."),
+    (_Q7_WINDOWS ** 2, f"{_Q7_WINDOWS ** 2} is the number of windows ({_Q7_WINDOWS} x "
+                       f"{_Q7_WINDOWS}); the question asks for the pixels none of them "
+                       "covers."),
+    (2 * _Q7_N - 1, f"That counts only the gap between the windows (row 3 and column 3). Rows "
+                    f"and columns {_Q7_LAST_ROW + 1}-{_Q7_N - 1} are unused too: the last "
+                    f"window ends at {_Q7_LAST_ROW} (section 6: when N - F is not a multiple "
+                    "of S, the edge is dropped)."),
+    (_Q7_N ** 2 - (_Q7_LAST_ROW + 1) ** 2,
+     f"81 - {_Q7_LAST_ROW + 1} x {_Q7_LAST_ROW + 1} counts rows 0-{_Q7_LAST_ROW} as used, but "
+     "row 3 (and column 3) lies between the windows 0-2 and 4-6 and is never read: "
+     f"{_Q7_USED_ROWS} rows are used, not {_Q7_LAST_ROW + 1}."),
+    (int((usage_counts((_FIGURE_N, _FIGURE_N), _Q7_F, stride=_Q7_S) == 0).sum()),
+     "That is the count of section 6's figure, a 7x7 input; this input is 9x9, so rows and "
+     "columns 7-8 are dropped as well."),
 ]
 
 q7 = Exercise(
     "A 3x3 kernel slides over a 9x9 input with stride S = 4 and no padding. How many of the "
     "81 input pixels are never inside any window?",
-    checker=number(45, mistakes=Q7_MISTAKES),
+    checker=number(_Q7, mistakes=Q7_MISTAKES),
     hint=["O = (9 - 3) // 4 + 1 = 2 windows per axis, starting at rows 0 and 4.",
           "Used rows: 0-2 and 4-6, six in all; the same for columns. "
           "usage_counts((9, 9), 3, stride=4) shows it."],
-    solution="(usage_counts((9, 9), 3, stride=4) == 0).sum()  # = 81 - 6 * 6 = 45",
-    solution_answer=45,
+    solution=f"(usage_counts((9, 9), 3, stride=4) == 0).sum()  # = 81 - 6 * 6 = {_Q7}",
+    solution_answer=_Q7,
 )
 
 __all__ = ["Q6_KERNEL", "vertical_stroke_zone", *bind_exercises(globals())]
