@@ -56,6 +56,26 @@ _BIAS_PER_CHANNEL = _loop_variant(
     "out[i, j, k] = sum(np.sum(x[i:i + f, j:j + f, c] * kernel[:, :, c, k]) + bias[k] "
     "for c in range(x.shape[2]))")
 _NO_BIAS = _loop_variant("out[i, j, k] = np.sum(x[i:i + f, j:j + f, :] * kernel[:, :, :, k])")
+_FLIPPED = _loop_variant(
+    "out[i, j, k] = np.sum(x[i:i + f, j:j + f, :] * np.flip(kernel[:, :, :, k], (0, 1))) "
+    "+ bias[k]")
+_FIRST_BIAS = _loop_variant(
+    "out[i, j, k] = np.sum(x[i:i + f, j:j + f, :] * kernel[:, :, :, k]) + bias[0]")
+# the lesson's main misconception: one output channel per (filter, input channel) pair
+_PER_CHANNEL_STACKED = """\
+def conv_layer(x, kernel, bias):
+    f, c_in, c_out = kernel.shape[0], kernel.shape[2], kernel.shape[3]
+    out = np.zeros((x.shape[0] - f + 1, x.shape[1] - f + 1, c_in * c_out))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            for k in range(c_out):
+                for c in range(c_in):
+                    out[i, j, k * c_in + c] = np.sum(x[i:i + f, j:j + f, c] * kernel[:, :, c, k])
+    return out"""
+_PER_CHANNEL_4D = """\
+def conv_layer(x, kernel, bias):
+    return np.stack([conv2d(x[:, :, c:c + 1], kernel[:, :, c:c + 1, :])
+                     for c in range(x.shape[2])], axis=2) + bias"""
 _AXES_SWAPPED = _loop_variant(
     "out[i, j, k] = sum(np.sum(x[i:i + f, j:j + f, c] * kernel[:, :, k, c]) "
     "for c in range(x.shape[2])) + bias[k]")
@@ -63,7 +83,8 @@ _AXES_SWAPPED = _loop_variant(
 LEARNER_ANSWERS = {
     "q1": {
         "right": ["(8, 10, 6)", "[8, 10, 6]", "np.array([8, 10, 6])", "(None, 8, 10, 6)",
-                  "(10 - 3 + 1, 12 - 3 + 1, 6)",
+                  "(10 - 3 + 1, 12 - 3 + 1, 6)", "((10 - 3) / 1 + 1, (12 - 3) / 1 + 1, 6)",
+                  "(8.0, 10.0, 6.0)", "(1, 8, 10, 6)",
                   "layers.Conv2D(6, 3, name='probe').compute_output_shape((None, 10, 12, 3))"],
         "wrong": {
             "(8, 10, 3)": "one channel per FILTER",
@@ -74,7 +95,7 @@ LEARNER_ANSWERS = {
             "(8, 10, 1)": "one filter's feature map",
             "(7, 9, 6)": "count the first position",
             "(6, 8, 10)": "channels-last",
-            "((10 - 3) / 1 + 1, (12 - 3) / 1 + 1, 6)": "use // for whole numbers",
+            "(8, 10, 6.5)": "a shape holds whole numbers",
         },
     },
     "q2": {
@@ -89,11 +110,12 @@ LEARNER_ANSWERS = {
             "(3, 3, 4)": "misprint",
             "(5, 5, 3)": "Four filters make four channels",
             "(4, 5, 5)": "channels-last",
-            "((12 - 3) / 2 + 1, (12 - 3) / 2 + 1, 4)": "use // for whole numbers",
+            "((12 - 3) / 2 + 1, (12 - 3) / 2 + 1, 4)": "divide with // and add 1",
         },
     },
     "q3": {
-        "right": ["(6, 6, 16)", "[6, 6, 16]", "np.array([6, 6, 16])", "(None, 6, 6, 16)"],
+        "right": ["(6, 6, 16)", "[6, 6, 16]", "np.array([6, 6, 16])", "(None, 6, 6, 16)",
+                  "(6.0, 6.0, 16)"],
         "wrong": {
             "(13, 13, 8)": "after the FIRST layer",
             "(7, 7, 16)": "the 15x15 input",
@@ -102,6 +124,8 @@ LEARNER_ANSWERS = {
             "(11, 11, 16)": "The second layer has stride 2",
             "(6, 6, 3)": "not from the image's 3 channels",
             "(6, 6, 24)": "do not add up",
+            "(6, 6, 8 * 16)": "do not multiply across layers",
+            "(15 - 3, 15 - 3, 16)": "neither layer's output",
         },
     },
     "q4": {
@@ -116,6 +140,10 @@ LEARNER_ANSWERS = {
             "54": "one filter's weights",
             "144": "leaves out the input channels",
             "'880'": "remove the quotes",
+            "(3 * 3 * 3 + 1) * 16": "for an RGB input",
+            "3 * 3 * 6 * 16 + 1": "the whole layer one bias",
+            "(3 * 3 + 6 + 1) * 16": "ADDS the 6 channels",
+            "3 * 3 * 6 + 16": "one filter's weights plus all the biases",
         },
     },
     "q5": {
@@ -131,6 +159,9 @@ LEARNER_ANSWERS = {
             "(8,)": "the bias's shape",
             "(None, 5, 5, 3, 8)": "no batch axis",
             "(5, 5, 4, 8)": "the input channels (entry 2) is off",
+            "(8, 5, 5, 3)": "puts the filters first",
+            "(5, 5, 3, 1)": "one filter as a 4-D kernel",
+            "(3, 3, 3, 8)": "the second the kernel size",
         },
     },
     "q6": {
@@ -143,6 +174,10 @@ LEARNER_ANSWERS = {
             "30000": "That is one filter",
             "182400": "not a multiplication",
             "2400": "the number of output values",
+            "43200": "the FIRST layer's count",
+            "2 * 20 * 20 * 6 * 5 * 5 * 3": "counts the additions too",
+            "28 * 28 * 6 * 5 * 5 * 3": "the size of the digit",
+            "'180,000'": "group its digits with _ rather than commas",
         },
     },
     "q7": {
@@ -157,6 +192,10 @@ LEARNER_ANSWERS = {
             _AXES_SWAPPED: "kernel[:, :, c, k]",
             "def conv_layer(x, kernel, bias):\n    conv2d(x, kernel, bias=bias)":
                 "`return` statement",
+            _PER_CHANNEL_STACKED: "SUMS its per-channel results into ONE map",
+            _PER_CHANNEL_4D: "kept each channel's result as its own output channel",
+            _FLIPPED: "you flipped each kernel",
+            _FIRST_BIAS: "every filter adds bias[0]",
         },
     },
     "q8": {
@@ -164,7 +203,10 @@ LEARNER_ANSWERS = {
         "wrong": {
             "[1, 1, 0]": "white answers as strongly as yellow",
             "[1, 1, 1]": "white answers more strongly than yellow",
-            "[1, -0.5, -0.5]": "red answers most",
+            "[1, -0.5, -0.5]": "red alone answers more strongly than yellow",
+            "[1, 0, 0]": "Yellow is red PLUS green",
+            "[1, 0, -1]": "red alone answers as strongly as yellow",
+            "[0, 1, 0]": "green alone answers as strongly as yellow",
             "[0.5, 0.5]": "give three weights",
             "[-0.5, -0.5, 1]": "it is on blue",
         },
@@ -253,6 +295,11 @@ def test_q4_and_its_mistakes_agree_with_built_keras_layers():
     # a bias per 3x3 kernel: the weights plus one bias for each (input, filter) pair
     per_kernel = no_bias.count_params() + 6 * 16
     assert "its own bias" in lesson.q4.feedback(per_kernel)
+    rgb = layers.Conv2D(16, 3, name="conv_rgb")                # C_in = 3 out of RGB habit
+    rgb.build((None, 10, 10, 3))
+    assert "for an RGB input" in lesson.q4.feedback(rgb.count_params())
+    one_bias = no_bias.count_params() + 1                       # one bias for the whole layer
+    assert "the whole layer one bias" in lesson.q4.feedback(one_bias)
 
 
 def test_q5_is_a_built_layers_kernel_shape_and_rejects_a_batch_axis():
@@ -266,10 +313,21 @@ def test_q5_is_a_built_layers_kernel_shape_and_rejects_a_batch_axis():
     assert "bias's shape" in lesson.q5.feedback(tuple(rgb.bias.shape))
 
 
+def keras_mults(input_shape, filters, kernel_size):
+    """Multiplications of one Conv2D layer, read from Keras: output values x weights per
+    filter."""
+    layer = layers.Conv2D(filters, kernel_size, name="conv_count")
+    layer.build((None, *input_shape))
+    out_h, out_w, c_out = layer.compute_output_shape((None, *input_shape))[1:]
+    return out_h * out_w * c_out * int(np.prod(layer.kernel.shape[:3]))
+
+
 def test_q6_counts_one_product_per_weight_per_output_value():
-    out_h, out_w, c_out = keras_shape((24, 24, 3), (6, 5, 1))
-    weights_per_output = 5 * 5 * 3
-    assert lesson.q6.is_correct(out_h * out_w * c_out * weights_per_output)
+    assert lesson.q6.is_correct(keras_mults((24, 24, 3), 6, 5))
+    # the first layer's count, printed in section 4, is named as that
+    assert "FIRST layer's count" in lesson.q6.feedback(keras_mults((28, 28, 1), 3, 5))
+    assert "counts the additions too" in lesson.q6.feedback(2 * keras_mults((24, 24, 3), 6, 5))
+    assert "a string" not in lesson.q6.feedback("180,000")
 
 
 def test_q7_solution_matches_tensorflow():
@@ -284,6 +342,27 @@ def test_q7_solution_matches_tensorflow():
         return tf_layer(x, kernel, np.zeros_like(bias))
 
     assert "leaves out the bias" in lesson.q7.feedback(no_bias)
+
+
+def _tf_per_channel_maps(x, kernel, bias):
+    """Each input channel through each filter's kernel kept apart: (H', W', C_in * C_out)."""
+    x, kernel = np.asarray(x), np.asarray(kernel)
+    return np.concatenate([tf_conv2d(x[None, :, :, c:c + 1], kernel[:, :, c:c + 1, :])[0]
+                           for c in range(x.shape[2])], axis=-1)
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (lambda x, k, b: tf_layer(x, np.flip(np.asarray(k), axis=(0, 1)), b),
+     "you flipped each kernel"),
+    (lambda x, k, b: tf_layer(x, k, np.full(len(b), b[0])), "every filter adds bias[0]"),
+    (_tf_per_channel_maps, "SUMS its per-channel results into ONE map"),
+    (lambda x, k, b: _tf_per_channel_maps(x, k, b).reshape(
+        *_tf_per_channel_maps(x, k, b).shape[:2], np.shape(k)[2], np.shape(k)[3]),
+     "kept each channel's result as its own output channel"),
+], ids=["flipped", "bias[0] for all", "per-channel maps", "per-channel maps 4-D"])
+def test_q7_names_each_mistake_computed_by_tensorflow(wrong, words):
+    assert not lesson.q7.is_correct(wrong)
+    assert words in lesson.q7.feedback(wrong), lesson.q7.feedback(wrong)
 
 
 def test_q7_placeholder_in_function_body(capsys):

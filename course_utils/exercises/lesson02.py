@@ -13,6 +13,8 @@ question with other numbers:
 * ``q7`` write a whole layer (several filters, each over every channel) with loops;
 * ``q8`` design a colour filter that finds yellow.
 
+Every expected answer and every known wrong answer is computed from the question's own numbers
+with the course's helpers (conv_output_size, conv_params, conv_mults, conv2d), never typed in.
 Every mistake table is a list of (wrong answer, message) pairs, so that two mistakes giving
 the same value cannot silently hide one of the messages (tests check that they all differ).
 
@@ -24,165 +26,269 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..arithmetic import conv_mults, conv_output_size, conv_params
 from ..ops import conv2d
 from . import KERNEL_AXES, Exercise, bind_exercises, function, number, read_array, shape
 
 # ---------------------------------------------------------------------------------------------
-# q1-q3: shapes
+# q1-q3: shapes. Each expected answer and each known mistake is computed from the question's
+# own numbers (conv_output_size is THE formula), never typed in.
 # ---------------------------------------------------------------------------------------------
 
-#: q1: 10 rows, 12 columns, 3 channels; six 3x3x3 filters, stride 1 -> (8, 10, 6).
+_Q1_H, _Q1_W, _Q1_C, _Q1_FILTERS, _Q1_F = 10, 12, 3, 6, 3
+_Q1_OH, _Q1_OW = conv_output_size(_Q1_H, _Q1_F), conv_output_size(_Q1_W, _Q1_F)
+_Q1 = (_Q1_OH, _Q1_OW, _Q1_FILTERS)
+
+#: q1: 10 rows, 12 columns, 3 channels; six 3x3x3 filters, stride 1.
 Q1_MISTAKES = [
-    ((8, 10, 3), "The output has one channel per FILTER (six), not per input channel."),
-    ((10, 8, 6), "Height and width are swapped: the input is 10 rows high and 12 columns "
-                 "wide, so the output is (10 - 3 + 1) rows by (12 - 3 + 1) columns."),
-    ((8, 8, 6), "The input is not square: it is 12 columns wide, so 12 - 3 + 1 = 10 "
-                "columns."),
-    ((10, 12, 6), "Without padding the output shrinks by F - 1 = 2 rows and columns."),
-    ((8, 10, 18), "Each filter sums its three per-channel results into ONE map: six filters, "
-                  "six channels."),
-    ((8, 10, 1), "That is one filter's feature map; six filters stack six maps."),
-    ((7, 9, 6), "N - F = 7 rows: count the first position too, N - F + 1."),
-    ((6, 8, 10), "Keras is channels-last: (height, width, channels)."),
+    ((_Q1_OH, _Q1_OW, _Q1_C), "The output has one channel per FILTER (six), not per input "
+                              "channel."),
+    ((_Q1_OW, _Q1_OH, _Q1_FILTERS), "Height and width are swapped: the input is 10 rows high "
+                                    "and 12 columns wide, so the output is (10 - 3 + 1) rows "
+                                    "by (12 - 3 + 1) columns."),
+    ((_Q1_OH, _Q1_OH, _Q1_FILTERS), f"The input is not square: it is 12 columns wide, so "
+                                    f"12 - 3 + 1 = {_Q1_OW} columns."),
+    ((_Q1_H, _Q1_W, _Q1_FILTERS), "Without padding the output shrinks by F - 1 = 2 rows and "
+                                  "columns."),
+    ((_Q1_OH, _Q1_OW, _Q1_FILTERS * _Q1_C), "Each filter sums its three per-channel results "
+                                            "into ONE map: six filters, six channels."),
+    ((_Q1_OH, _Q1_OW, 1), "That is one filter's feature map; six filters stack six maps."),
+    ((_Q1_OH - 1, _Q1_OW - 1, _Q1_FILTERS), "N - F rows: count the first position too, "
+                                            "N - F + 1."),
+    ((_Q1_FILTERS, _Q1_OH, _Q1_OW), "Keras is channels-last: (height, width, channels)."),
 ]
 
 q1 = Exercise(
     "An input of 10 rows, 12 columns and 3 channels goes through six 3x3x3 filters with "
     "stride 1 and no padding. What is the shape (height, width, channels) of the output?",
-    checker=shape((8, 10, 6), mistakes=Q1_MISTAKES),
-    hint=["Height and width each follow (N - F) / S + 1, with their own N: 10 and 12.",
+    checker=shape(_Q1, mistakes=Q1_MISTAKES),
+    hint=["Height and width each follow (N - F) // S + 1, with their own N: 10 and 12.",
           "Channels of the output = number of filters."],
-    solution="(10 - 3 + 1, 12 - 3 + 1, 6)  # = (8, 10, 6): one feature map per filter",
-    solution_answer=(8, 10, 6),
+    solution=f"(10 - 3 + 1, 12 - 3 + 1, 6)  # = {_Q1}: one feature map per filter",
+    solution_answer=_Q1,
 )
 
-#: q2: 12x12x3, four 3x3x3 filters, stride 2, no padding -> floor(9 / 2) + 1 = 5.
+_Q2_N, _Q2_C, _Q2_FILTERS, _Q2_F, _Q2_S = 12, 3, 4, 3, 2
+_Q2_O = conv_output_size(_Q2_N, _Q2_F, _Q2_S)
+_Q2 = (_Q2_O, _Q2_O, _Q2_FILTERS)
+
+#: q2: 12x12x3, four 3x3x3 filters, stride 2, no padding: floor(9 / 2) + 1.
 Q2_MISTAKES = [
-    ((6, 6, 4), 'That is what padding="same" gives, ceil(12 / 2). Without padding the last '
-                "window must fit: floor((12 - 3) / 2) + 1 = 5."),
-    ((10, 10, 4), "That is stride 1; with stride 2 the window moves two pixels at a time."),
-    ((4, 4, 4), "(12 - 3) // 2 = 4 windows after the first: add 1 for the first position."),
-    ((3, 3, 4), "That is (N - F) / (S + 1), the source post's misprint; the + 1 comes after "
-                "the division: (N - F) // S + 1."),
-    ((5, 5, 3), "Four filters make four channels; the input's 3 channels are summed inside "
-                "each filter."),
-    ((4, 5, 5), "Keras is channels-last: (height, width, channels)."),
+    ((conv_output_size(_Q2_N, _Q2_F, _Q2_S, "same"),) * 2 + (_Q2_FILTERS,),
+     'That is what padding="same" gives, ceil(12 / 2). Without padding the last window must '
+     f"fit: floor((12 - 3) / 2) + 1 = {_Q2_O}."),
+    ((conv_output_size(_Q2_N, _Q2_F),) * 2 + (_Q2_FILTERS,),
+     "That is stride 1; with stride 2 the window moves two pixels at a time."),
+    (((_Q2_N - _Q2_F) // _Q2_S,) * 2 + (_Q2_FILTERS,),
+     f"(12 - 3) // 2 = {(_Q2_N - _Q2_F) // _Q2_S} windows after the first: add 1 for the "
+     "first position."),
+    (((_Q2_N - _Q2_F) // (_Q2_S + 1),) * 2 + (_Q2_FILTERS,),
+     "That is (N - F) / (S + 1), the source post's misprint; the + 1 comes after the "
+     "division: (N - F) // S + 1."),
+    ((_Q2_O, _Q2_O, _Q2_C), "Four filters make four channels; the input's 3 channels are "
+                            "summed inside each filter."),
+    ((_Q2_FILTERS, _Q2_O, _Q2_O), "Keras is channels-last: (height, width, channels)."),
 ]
 
 q2 = Exercise(
     "A 12x12x3 input goes through four 3x3x3 filters with stride 2 and no padding. "
     "What is the output shape?",
-    checker=shape((5, 5, 4), mistakes=Q2_MISTAKES),
+    checker=shape(_Q2, mistakes=Q2_MISTAKES),
     hint=["(12 - 3) / 2 + 1 per axis, but (12 - 3) / 2 = 4.5 is not whole: round it down "
-          "(the last window must fit), then add 1.",
+          "(the last window must fit), then add 1. In Python: (12 - 3) // 2 + 1.",
           "Four filters give four channels."],
-    solution="((12 - 3) // 2 + 1, (12 - 3) // 2 + 1, 4)  # = (5, 5, 4)",
-    solution_answer=(5, 5, 4),
+    solution=f"((12 - 3) // 2 + 1, (12 - 3) // 2 + 1, 4)  # = {_Q2}",
+    solution_answer=_Q2,
 )
 
-#: q3: 15x15x3 -> Conv2D(8, 3) -> 13x13x8 -> Conv2D(16, 3, strides=2) -> (6, 6, 16).
+_Q3_N, _Q3_C = 15, 3
+_Q3_LAYERS = ((8, 3, 1), (16, 3, 2))                 # Conv2D(filters, F, strides)
+(_Q3_FILTERS_1, _Q3_F, _), (_Q3_FILTERS_2, _, _Q3_S) = _Q3_LAYERS
+_Q3_FIRST = conv_output_size(_Q3_N, _Q3_F)           # 15 -> 13
+_Q3_O = conv_output_size(_Q3_FIRST, _Q3_F, _Q3_S)    # 13 -> 6
+_Q3 = (_Q3_O, _Q3_O, _Q3_FILTERS_2)
+
+#: q3: 15x15x3 -> Conv2D(8, 3) -> 13x13x8 -> Conv2D(16, 3, strides=2).
 Q3_MISTAKES = [
-    ((13, 13, 8), "That is the shape after the FIRST layer; apply the second one to it."),
-    ((7, 7, 16), "(15 - 3) // 2 + 1 = 7 applies the second layer to the 15x15 input; it gets "
-                 "the first layer's 13x13 output."),
-    ((6, 6, 8), "The second layer has sixteen filters, so sixteen channels."),
-    ((5, 5, 16), "(13 - 3) // 2 = 5 windows after the first: add 1."),
-    ((11, 11, 16), "The second layer has stride 2: (13 - 3) // 2 + 1."),
-    ((6, 6, 3), "The output's channels come from the last layer's filters, not from the "
-                "image's 3 channels."),
-    ((6, 6, 24), "Channels do not add up across layers: the last layer's sixteen filters "
-                 "make sixteen channels."),
+    ((_Q3_FIRST, _Q3_FIRST, _Q3_FILTERS_1), "That is the shape after the FIRST layer; apply "
+                                            "the second one to it."),
+    ((conv_output_size(_Q3_N, _Q3_F, _Q3_S),) * 2 + (_Q3_FILTERS_2,),
+     f"(15 - 3) // 2 + 1 = {conv_output_size(_Q3_N, _Q3_F, _Q3_S)} applies the second layer to "
+     "the 15x15 input; it gets the first layer's output."),
+    ((_Q3_O, _Q3_O, _Q3_FILTERS_1), "The second layer has sixteen filters, so sixteen "
+                                    "channels."),
+    (((_Q3_FIRST - _Q3_F) // _Q3_S,) * 2 + (_Q3_FILTERS_2,),
+     "(13 - 3) // 2 counts the windows after the first: add 1."),
+    ((conv_output_size(_Q3_FIRST, _Q3_F),) * 2 + (_Q3_FILTERS_2,),
+     "The second layer has stride 2: (13 - 3) // 2 + 1."),
+    ((_Q3_O, _Q3_O, _Q3_C), "The output's channels come from the last layer's filters, not "
+                            "from the image's 3 channels."),
+    ((_Q3_O, _Q3_O, _Q3_FILTERS_1 + _Q3_FILTERS_2), "Channels do not add up across layers: "
+                                                    "the last layer's sixteen filters make "
+                                                    "sixteen channels."),
+    ((_Q3_O, _Q3_O, _Q3_FILTERS_1 * _Q3_FILTERS_2),
+     "Channels do not multiply across layers either: each of the second layer's sixteen "
+     "filters SUMS over the first layer's 8 channels into one map, so there are sixteen "
+     "channels."),
+    ((_Q3_N - _Q3_F,) * 2 + (_Q3_FILTERS_2,),
+     "15 - 3 is neither layer's output: the first layer gives 15 - 3 + 1 (count the first "
+     "position), and the second layer, with stride 2, then about halves that."),
 ]
 
 q3 = Exercise(
     "A 15x15x3 input goes through two convolution layers without padding: Conv2D(8, 3) "
     "(eight 3x3 filters, stride 1), then Conv2D(16, 3, strides=2). Each filter is as deep as "
     "its input. What is the shape after the second layer?",
-    checker=shape((6, 6, 16), mistakes=Q3_MISTAKES),
-    hint=["First layer: (15 - 3) / 1 + 1 = 13, so 13x13x8.",
-          "Second layer on 13x13x8: (13 - 3) / 2 + 1, and sixteen filters."],
+    checker=shape(_Q3, mistakes=Q3_MISTAKES),
+    hint=[f"First layer: (15 - 3) // 1 + 1 = {_Q3_FIRST}, so {_Q3_FIRST}x{_Q3_FIRST}x8.",
+          "Second layer on 13x13x8: (13 - 3) // 2 + 1, and sixteen filters."],
     solution="((13 - 3) // 2 + 1, (13 - 3) // 2 + 1, 16)  "
-             "# 15x15x3 -> 13x13x8 -> (6, 6, 16)",
-    solution_answer=(6, 6, 16),
+             f"# 15x15x3 -> 13x13x8 -> {_Q3}",
+    solution_answer=_Q3,
 )
 
 # ---------------------------------------------------------------------------------------------
-# q4-q6: what a layer stores and costs
+# q4-q6: what a layer stores and costs (conv_params and conv_mults count them)
 # ---------------------------------------------------------------------------------------------
 
-#: q4: Conv2D(16, 3) on 6 channels: (3 * 3 * 6 + 1) * 16 = 880.
+_Q4_F, _Q4_C_IN, _Q4_C_OUT = 3, 6, 16
+_Q4 = conv_params(_Q4_F, _Q4_C_IN, _Q4_C_OUT)
+_Q4_WEIGHTS = conv_params(_Q4_F, _Q4_C_IN, _Q4_C_OUT, bias=False)
+
+#: q4: Conv2D(16, 3) on 6 channels.
 Q4_MISTAKES = [
-    (864, "Those are the weights only; each of the 16 filters also has one bias."),
-    (870, "(3 * 3 * 16 + 1) * 6 = 870 swaps C_in and C_out. It is 864 weights plus 6 "
-          "biases, one per INPUT channel; the biases are one per filter (output channel): "
-          "16."),
-    (960, "You gave every 3x3 kernel its own bias (16 * 6 = 96 biases). A filter has ONE "
-          "bias for all its 6 kernels: 16 biases."),
-    (160, "(3 * 3 + 1) * 16 counts one 3x3 kernel per filter; each filter has a 3x3 kernel "
-          "for EACH of the 6 input channels."),
-    (55, "That is one filter; the layer has 16."),
-    (54, "That is one filter's weights (3 * 3 * 6); the layer has 16 filters, each with one "
-         "bias."),
-    (144, "3 * 3 * 16 leaves out the input channels and the biases."),
+    (_Q4_WEIGHTS, "Those are the weights only; each of the 16 filters also has one bias."),
+    (conv_params(_Q4_F, _Q4_C_OUT, _Q4_C_IN),
+     f"(3 * 3 * 16 + 1) * 6 = {conv_params(_Q4_F, _Q4_C_OUT, _Q4_C_IN)} swaps C_in and C_out. "
+     f"It is {_Q4_WEIGHTS} weights plus 6 biases, one per INPUT channel; the biases are one "
+     "per filter (output channel): 16."),
+    (_Q4_WEIGHTS + _Q4_C_IN * _Q4_C_OUT,
+     f"You gave every 3x3 kernel its own bias (16 * 6 = {_Q4_C_IN * _Q4_C_OUT} biases). A "
+     "filter has ONE bias for all its 6 kernels: 16 biases."),
+    (conv_params(_Q4_F, 1, _Q4_C_OUT), "(3 * 3 + 1) * 16 counts one 3x3 kernel per filter; "
+                                       "each filter has a 3x3 kernel for EACH of the 6 input "
+                                       "channels."),
+    (conv_params(_Q4_F, _Q4_C_IN, 1), "That is one filter; the layer has 16."),
+    (conv_params(_Q4_F, _Q4_C_IN, 1, bias=False), "That is one filter's weights (3 * 3 * 6); "
+                                                  "the layer has 16 filters, each with one "
+                                                  "bias."),
+    (conv_params(_Q4_F, 1, _Q4_C_OUT, bias=False), "3 * 3 * 16 leaves out the input channels "
+                                                   "and the biases."),
+    (conv_params(_Q4_F, 3, _Q4_C_OUT), "That is (3 * 3 * 3 + 1) * 16, for an RGB input; this "
+                                       "layer's input has 6 channels, so C_in = 6."),
+    (_Q4_WEIGHTS + 1, "You gave the whole layer one bias; each of the 16 filters has its own: "
+                      "+ 16, not + 1."),
+    ((_Q4_F * _Q4_F + _Q4_C_IN + 1) * _Q4_C_OUT,
+     "(3 * 3 + 6 + 1) * 16 ADDS the 6 channels; a filter has a whole 3x3 kernel for each "
+     "channel, so multiply: 3 * 3 * 6 weights per filter."),
+    (conv_params(_Q4_F, _Q4_C_IN, 1, bias=False) + _Q4_C_OUT,
+     "3 * 3 * 6 + 16 is one filter's weights plus all the biases; each of the 16 filters has "
+     "its own 3 * 3 * 6 weights: multiply before adding the biases."),
 ]
 
 q4 = Exercise(
     "How many parameters (weights and biases) does Conv2D(16, 3) have on a 6-channel input?",
-    checker=number(880, mistakes=Q4_MISTAKES),
+    checker=number(_Q4, mistakes=Q4_MISTAKES),
     hint=["(F * F * C_in + 1) * C_out.",
           "One bias per filter: the + 1 sits inside the bracket, next to the filter's "
           "F * F * C_in weights."],
-    solution="(3 * 3 * 6 + 1) * 16  # = 880",
-    solution_answer=880,
+    solution=f"(3 * 3 * 6 + 1) * 16  # = {_Q4}",
+    solution_answer=_Q4,
 )
 
-#: q5: Conv2D(8, 5) on RGB stores its kernel as (kh, kw, in, out) = (5, 5, 3, 8).
+_Q5_FILTERS, _Q5_F, _Q5_C_IN = 8, 5, 3
+_Q5 = (_Q5_F, _Q5_F, _Q5_C_IN, _Q5_FILTERS)          # Keras's (kh, kw, in, out)
+
+#: q5: Conv2D(8, 5) on RGB stores its kernel as (kh, kw, in, out).
 Q5_MISTAKES = [
-    ((8, 3, 5, 5), "That is PyTorch's layout (out, in, kh, kw); Keras stores "
-                   "(kh, kw, in, out)."),
-    ((3, 5, 5, 8), "The source post pictures filters as (3, 5, 5, ?); Keras stores the "
-                   "spatial size first: (kh, kw, in, out)."),
-    ((5, 5, 8, 3), "In and out are swapped: a Conv2D kernel is (kh, kw, in, out)."),
-    ((5, 5, 1, 8), "An RGB image has 3 channels, so each filter has 3 kernels: in = 3."),
-    ((5, 5, 8), "The kernel has four axes: one of them is the input channels (3 for RGB)."),
-    ((5, 5, 3), "That is ONE filter; the layer stacks eight of them on a last axis."),
-    ((8,), "That is the bias's shape, (out,); the kernel is (kh, kw, in, out)."),
-    ((None, 5, 5, 3, 8), "A kernel has no batch axis: None stands for the batch in an "
-                         "input or output shape. layer.kernel.shape is (kh, kw, in, out)."),
+    ((_Q5_FILTERS, _Q5_C_IN, _Q5_F, _Q5_F), "That is PyTorch's layout (out, in, kh, kw); Keras "
+                                            "stores (kh, kw, in, out)."),
+    ((_Q5_C_IN, _Q5_F, _Q5_F, _Q5_FILTERS), "The source post pictures filters as "
+                                            "(3, 5, 5, ?); Keras stores the spatial size "
+                                            "first: (kh, kw, in, out)."),
+    ((_Q5_F, _Q5_F, _Q5_FILTERS, _Q5_C_IN), "In and out are swapped: a Conv2D kernel is "
+                                            "(kh, kw, in, out)."),
+    ((_Q5_F, _Q5_F, 1, _Q5_FILTERS), "An RGB image has 3 channels, so each filter has 3 "
+                                     "kernels: in = 3."),
+    ((_Q5_F, _Q5_F, _Q5_FILTERS), "The kernel has four axes: one of them is the input "
+                                  "channels (3 for RGB)."),
+    ((_Q5_F, _Q5_F, _Q5_C_IN), "That is ONE filter; the layer stacks eight of them on a last "
+                               "axis."),
+    ((_Q5_FILTERS,), "That is the bias's shape, (out,); the kernel is (kh, kw, in, out)."),
+    ((None, *_Q5), "A kernel has no batch axis: None stands for the batch in an input or "
+                   "output shape. layer.kernel.shape is (kh, kw, in, out)."),
+    ((_Q5_FILTERS, _Q5_F, _Q5_F, _Q5_C_IN), "That puts the filters first, (out, kh, kw, in), "
+                                            "the way filters are often drawn; Keras stores "
+                                            "them LAST: (kh, kw, in, out)."),
+    ((_Q5_F, _Q5_F, _Q5_C_IN, 1), "That is one filter as a 4-D kernel; the last axis counts "
+                                  "the filters: Conv2D(8, 5) has eight."),
+    ((3, 3, _Q5_C_IN, _Q5_FILTERS), "Conv2D(8, 5): the first argument is the number of "
+                                    "filters, the second the kernel size, 5x5 here."),
 ]
 
 q5 = Exercise(
     "Conv2D(8, 5) is applied to an RGB image. What is the shape of layer.kernel, as Keras "
     "stores it?",
-    checker=shape((5, 5, 3, 8), mistakes=Q5_MISTAKES, axes=KERNEL_AXES, batch=False),
+    checker=shape(_Q5, mistakes=Q5_MISTAKES, axes=KERNEL_AXES, batch=False),
     hint="Keras stores (kernel height, kernel width, input channels, output channels).",
-    solution="(5, 5, 3, 8)",
-    solution_answer=(5, 5, 3, 8),
+    solution=str(_Q5),
+    solution_answer=_Q5,
 )
 
-#: q6: Conv2D(6, 5) on 24x24x3: 20 * 20 * 6 * 5 * 5 * 3 = 180,000.
+_Q6_INPUT, _Q6_F, _Q6_FILTERS = (24, 24, 3), 5, 6
+_Q6 = conv_mults(_Q6_INPUT, _Q6_F, _Q6_FILTERS)
+_Q6_O = conv_output_size(_Q6_INPUT[0], _Q6_F)                  # 20
+_Q6_PRODUCTS = _Q6_F * _Q6_F * _Q6_INPUT[2]                      # per output value: 75
+_Q6_PARAMS = conv_params(_Q6_F, _Q6_INPUT[2], _Q6_FILTERS)       # 456
+
+#: q6: Conv2D(6, 5) on 24x24x3, stride 1, no padding.
 Q6_MISTAKES = [
-    (24 * 24 * 6 * 5 * 5 * 3, "That counts 24x24 positions, as for a 28x28 input (the "
-                              "table of section 6). Here the input is 24x24, so the output "
-                              "is 20x20."),
-    (20 * 20 * 6 * 5 * 5, "Each output value needs F * F * C_in products: C_in = 3."),
-    (456, "That is the number of parameters (what the layer stores), not of "
-          "multiplications (what it does)."),
-    (20 * 20 * 5 * 5 * 3, "That is one filter; the layer has six."),
-    (456 * 20 * 20, "That multiplies the parameter count, biases included, by the 400 "
-                    "positions; adding a bias is not a multiplication."),
-    (20 * 20 * 6, "That is the number of output values; each needs F * F * C_in = 75 "
-                  "products."),
+    (conv_mults((28, 28, 3), _Q6_F, _Q6_FILTERS),
+     "That counts 24x24 positions, as for a 28x28 input (the table of section 6). Here the "
+     f"input is 24x24, so the output is {_Q6_O}x{_Q6_O}."),
+    (conv_mults(_Q6_INPUT[:2] + (1,), _Q6_F, _Q6_FILTERS),
+     "Each output value needs F * F * C_in products: C_in = 3."),
+    (_Q6_PARAMS, "That is the number of parameters (what the layer stores), not of "
+                 "multiplications (what it does)."),
+    (conv_mults(_Q6_INPUT, _Q6_F, 1), "That is one filter; the layer has six."),
+    (_Q6_PARAMS * _Q6_O * _Q6_O, f"That multiplies the parameter count, biases included, by "
+                                 f"the {_Q6_O * _Q6_O} positions; adding a bias is not a "
+                                 "multiplication."),
+    (_Q6_O * _Q6_O * _Q6_FILTERS, f"That is the number of output values; each needs "
+                                  f"F * F * C_in = {_Q6_PRODUCTS} products."),
+    (conv_mults((28, 28, 1), 5, 3), "That is the FIRST layer's count (section 4: 28x28x1 in, "
+                                    "three filters); the question asks about the second, "
+                                    "Conv2D(6, 5) on 24x24x3."),
+    (2 * _Q6, "That counts the additions too (a multiply-add as two operations); the "
+              "question asks for the multiplications only."),
+    (28 * 28 * _Q6_FILTERS * _Q6_PRODUCTS,
+     "That counts 28x28 positions, the size of the digit; this layer gets the first layer's "
+     f"24x24x3 output, and its own output is {_Q6_O}x{_Q6_O}."),
 ]
+
+_q6_number = number(_Q6, mistakes=Q6_MISTAKES)
+
+
+def _check_mults(answer):
+    """q6's checker: a number typed in quotes with its thousands separators is told how
+    Python writes it (the digits stay the learner's)."""
+    if isinstance(answer, str):
+        digits = answer.strip().replace(",", "").replace("_", "").replace(" ", "")
+        if digits.isdigit() and digits != answer.strip():
+            return (f"expected a number, got the text {answer!r}: write it without quotes, "
+                    f"and group its digits with _ rather than commas: "
+                    f"{int(digits):_} (or {digits}).")
+    return _q6_number(answer)
+
 
 q6 = Exercise(
     "The source's second layer, Conv2D(6, 5), gets a 24x24x3 input (stride 1, no padding). "
     "How many multiplications does it perform for one image?",
-    checker=number(180_000, mistakes=Q6_MISTAKES),
+    checker=_check_mults,
     hint=["Multiplications = H_out * W_out * C_out * F * F * C_in.",
-          "H_out = W_out = 24 - 5 + 1 = 20."],
-    solution="20 * 20 * 6 * 5 * 5 * 3  # = 180,000",
-    solution_answer=180_000,
+          f"H_out = W_out = 24 - 5 + 1 = {_Q6_O}."],
+    solution=f"20 * 20 * 6 * 5 * 5 * 3  # = {_Q6:,}",
+    solution_answer=_Q6,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -223,6 +329,14 @@ def _channels_first(x, kernel, bias):
     return np.moveaxis(conv2d(x, kernel, bias=bias), -1, 0)
 
 
+def _flipped(x, kernel, bias):
+    return conv2d(x, np.flip(np.asarray(kernel), axis=(0, 1)), bias=bias)
+
+
+def _first_bias_for_all(x, kernel, bias):
+    return conv2d(x, kernel) + np.asarray(bias, dtype=float)[0]
+
+
 _rng = np.random.default_rng(2)
 _LAYER_CASES = [
     (_rng.integers(0, 3, size=(7, 7, 3)), _rng.integers(-1, 2, size=(3, 3, 3, 2)),
@@ -244,13 +358,42 @@ _check_cases = function(_LAYER_CASES, reference=_reference, mistakes=[
                "map."),
     (_channels_first, "your function returns (C_out, H_out, W_out): Keras is channels-last, "
                       "(H_out, W_out, C_out)."),
+    (_flipped, "you flipped each kernel (a true convolution); Conv2D slides the kernels as "
+               "they are (cross-correlation, lesson 01)."),
+    (_first_bias_for_all, "every filter adds bias[0]; filter k adds its own bias, bias[k]."),
 ])
+
+_PER_CHANNEL = ("you kept each channel's result as its own output channel ({maps} maps for "
+                "{c_in} channels x {c_out} filters). A filter SUMS its per-channel results "
+                "into ONE map, so the layer has C_out = {c_out} channels (the source's '5x5x3 "
+                "output' that section 2 corrects).")
+
+
+def _per_channel_maps(answer) -> str | None:
+    """The message for a layer that returns one map per (input channel, filter) pair, in
+    any order or layout, with or without the biases: the lesson's main misconception."""
+    for x, kernel, bias in _LAYER_CASES:
+        c_in, c_out = kernel.shape[2], kernel.shape[3]
+        if c_in == 1:
+            continue
+        try:
+            result = np.asarray(answer(x.copy(), kernel.copy(), bias.copy()))
+        except Exception:
+            return None
+        o_h, o_w = conv2d(x, kernel).shape[:2]
+        stacked = {(o_h, o_w, c_in * c_out), (o_h, o_w, c_in, c_out), (o_h, o_w, c_out, c_in)}
+        if result.shape in stacked:
+            return _PER_CHANNEL.format(maps=c_in * c_out, c_in=c_in, c_out=c_out)
+        return None
+    return None
 
 
 def _check_layer(answer):
     message = _check_cases(answer)
+    if message and message.startswith("on "):      # not a known mistake's message
+        message = _per_channel_maps(answer) or message
     if message and ("out of bounds" in message or "could not be broadcast" in message):
-        message = message.rstrip(".") + (
+        message = message.rstrip(" .") + (
             ". Keras's kernel layout is (F, F, C_in, C_out): filter k is kernel[:, :, :, k], "
             "and its kernel for input channel c is kernel[:, :, c, k].")
     return message
@@ -318,6 +461,13 @@ def _check_yellow_detector(answer):
     if winners == ["yellow"]:
         return None
     shown = ", ".join(f"{name} {value:g}" for name, value in responses.items())
+    singles = [name for name in ("red", "green") if name in winners]
+    if singles:
+        they = " and ".join(singles)
+        how = "as strongly as" if "yellow" in winners else "more strongly than"
+        return (f"{they} alone answer{'s' if len(singles) == 1 else ''} {how} yellow "
+                f"({shown}). Yellow is red PLUS green: give BOTH a positive weight, so that "
+                "a patch with only one of them answers less than yellow.")
     if "white" in winners and "yellow" in winners:
         return (f"white answers as strongly as yellow ({shown}): white has red and green "
                 "too. What does white have that yellow lacks? Make that channel count "
@@ -325,10 +475,6 @@ def _check_yellow_detector(answer):
     if "white" in winners:
         return (f"white answers more strongly than yellow ({shown}): white has red and green "
                 "too, and blue on top. Make blue count against.")
-    if winners == ["red"]:
-        return (f"red answers most ({shown}): yellow is red PLUS green, so green must count "
-                "for the detector as much as red does (the lesson's red detector counts it "
-                "against).")
     return (f"the strongest response should be on the yellow patch alone, but it is on "
             f"{' and '.join(winners)} (responses: {shown}).")
 
