@@ -1,7 +1,7 @@
 """Lesson 05 exercises: the expected answers agree with what Keras computes (Keras is the
 reference, not the module), q8's check gives each design the verdict and the message it should,
 and LEARNER_ANSWERS lists what a learner types into each exercise cell (run in the notebook's own
-kernel by tests/test_learner_path.py)."""
+kernel by tests/kernel_checks.py, the "learner path" item of the notebook's test)."""
 
 from __future__ import annotations
 
@@ -35,16 +35,25 @@ LEARNER_ANSWERS = {
             "775476": "output layer",
             "776302": "biases are missing",
             "1055878": "shrinks 28 -> 26 -> 24",
+            "910726": "after BOTH convolutions",           # flattened after one convolution
+            "775318": "3x3x8, not 3x3",                    # conv2 without its 8 input channels
+            "539782": "source's 5x5 sizes",                # kept the 5x5 kernels' sizes
+            "1552654": "'Total params'",                   # the summary after training
+            '"776,326"': "remove the quotes and the commas",
         },
     },
     "q2": {
-        "right": ["(5, 5, 16)", "[5, 5, 16]", "np.array([5, 5, 16])", "(None, 5, 5, 16)"],
+        "right": ["(5, 5, 16)", "[5, 5, 16]", "np.array([5, 5, 16])", "(None, 5, 5, 16)",
+                  "(1, 5, 5, 16)", "pd.DataFrame([[5, 5, 16]])", "(5.0, 5.0, 16.0)"],
         "wrong": {
             "(6, 6, 16)": "rounds down",
             "(24, 24, 16)": "without the pooling",
             "(5, 5, 8)": "second convolution's filters",
             "(16, 5, 5)": "channels last",
             "(11, 11, 16)": "second pooling is missing",
+            "(5, 5)": "also has the channels",
+            "(9, 9, 16)": "takes 2 off, not 3",            # 28 - 3 = 25 -> 12 -> 9
+            "(4, 4, 16)": "source's 5x5 kernels",          # 28 -> 24 -> 12 -> 8 -> 4
         },
     },
     "q3": {
@@ -54,6 +63,9 @@ LEARNER_ANSWERS = {
             "33600": "biases are missing",
             "400": "length of the flattened vector",
             "48468": "rounds down",
+            "33601": "one bias per unit",
+            "35782": "the whole model",
+            "16884": "16 channels",
         },
     },
     "q4": {
@@ -64,11 +76,16 @@ LEARNER_ANSWERS = {
             "251136": "OUTPUT position",
             "712224": "pooled maps",
             "48672": "first convolution only",
+            "243360": "outputs 11x11",                     # conv2's output taken as 13x13
+            "195408": "bias additions",
+            "221664": "Dense layer's multiplications",
         },
     },
     "q5": {
         "right": ['("categorical_crossentropy", "sparse_categorical_crossentropy")',
-                  '["categorical_crossentropy", "sparse_categorical_crossentropy"]'],
+                  '["categorical_crossentropy", "sparse_categorical_crossentropy"]',
+                  'np.array(["categorical_crossentropy", "sparse_categorical_crossentropy"])',
+                  'pd.Series(["categorical_crossentropy", "sparse_categorical_crossentropy"])'],
         "wrong": {
             '("sparse_categorical_crossentropy", "categorical_crossentropy")': "swapped",
             '("binary_crossentropy", "sparse_categorical_crossentropy")': "first is off",
@@ -77,12 +94,15 @@ LEARNER_ANSWERS = {
         },
     },
     "q6": {
-        "right": ["19066", "2 * 9532 + 2"],
+        "right": ["19066", "2 * 9532 + 2", "19_066"],
         "wrong": {
             "9534": "RMSprop's count",
             "19064": "two scalars",
             "28598": "Total params",
             "406138": "without pooling",
+            "19067": "not three",
+            "203070": "pooled model",
+            '"19,066"': "remove the quotes and the commas",
         },
     },
     "q7": {
@@ -98,6 +118,13 @@ LEARNER_ANSWERS = {
             "np.trace(matrix.to_numpy()) / len(matrix)": "number of classes",
             "np.mean(np.diag(matrix) / matrix.sum(axis=1))": "mean per-digit recall",
             "1 - np.trace(matrix.to_numpy()) / matrix.to_numpy().sum()": "error rate",
+            "100 * np.trace(matrix.to_numpy()) / matrix.to_numpy().sum()": "percentage",
+            "round(np.trace(matrix.to_numpy()) / matrix.to_numpy().sum(), 2)": "rounds",
+            "np.trace(matrix.to_numpy()) // matrix.to_numpy().sum()": "floor division",
+            "np.trace(confusion.to_numpy()) / confusion.to_numpy().sum()":
+                "every confusion matrix",                  # the notebook's matrix, not matrix
+            "np.trace(matrix.to_numpy()) / len(y_val)": "whatever the matrix",
+            "np.mean(np.diag(matrix) / matrix.sum(axis=0))": "mean per-digit precision",
         },
     },
     "q8": {
@@ -284,3 +311,57 @@ def test_q8_feedback_before_training():
 def test_q8_names_global_pooling_when_it_is_the_reason():
     model = type("Fake", (), {"layers": [layers.GlobalAveragePooling2D()]})()
     assert "global pooling" in lesson._advice(model, [0.6, 0.7, 0.75])
+
+
+def test_q8_only_a_model_that_scales_raw_pixels_gets_them():
+    """Rescaling(1/255) or (1/127.5, offset=-1) scale 0-255 pixels; Rescaling(2, offset=-1)
+    maps [0, 1] to [-1, 1] and gets scaled pixels, as a model without Rescaling does."""
+    def with_rescaling(*args, **kwargs):
+        inputs = keras.Input(shape=(28, 28, 1))
+        return keras.Model(inputs, layers.Rescaling(*args, **kwargs)(inputs))
+
+    assert lesson.takes_raw_pixels(with_rescaling(1 / 255))
+    assert lesson.takes_raw_pixels(with_rescaling(1 / 127.5, offset=-1))
+    assert lesson.takes_raw_pixels(rescaled_small_model())          # nested inside a model
+    assert not lesson.takes_raw_pixels(with_rescaling(2, offset=-1))
+    assert not lesson.takes_raw_pixels(lesson.build_small_model())
+
+
+# --- solutions a learner may paste, and the mistakes' numbers ------------------------------------
+
+def test_pasted_solutions_of_q1_to_q6_set_a_right_answer():
+    for q in (lesson.q1, lesson.q2, lesson.q3, lesson.q4, lesson.q5, lesson.q6):
+        namespace = {}
+        exec(q.solution_text(), {"np": np, "pd": pd}, namespace)
+        assert q.is_correct(namespace["answer"]), (q.name, namespace["answer"])
+
+
+def test_pasted_q8_solution_defines_build_model_as_the_cell_expects():
+    checked = []
+    stub = type("Stub", (), {"check": staticmethod(checked.append)})()
+    namespace = {"keras": keras, "layers": layers, "q8": stub}
+    exec(lesson.q8.solution_text(), namespace)
+    (build_model,) = checked
+    assert build_model is namespace["build_model"] and build_model.__name__ == "build_model"
+    assert build_model().count_params() == lesson.build_small_model().count_params()
+    assert "Taught in lesson" not in lesson.q8.solution_text()
+
+
+def test_q2_mistakes_are_the_shapes_keras_gives_the_mistaken_models():
+    five = source_like_model(filters=(8, 16), kernel_size=5, pool=True)    # the source's 5x5
+    message = lesson.q2.feedback(five.get_layer("pool2").output.shape[1:])
+    assert "5x5 kernels" in message
+    without_second_pool = source_like_model(filters=(8, 16), kernel_size=3, pool=True)
+    assert "second pooling is missing" in lesson.q2.feedback(
+        without_second_pool.get_layer("conv2").output.shape[1:])
+
+
+def test_q1_q3_q4_mistakes_match_keras_counts():
+    pooled = source_like_model(filters=(8, 16), kernel_size=3, pool=True)
+    assert "whole model" in lesson.q3.feedback(pooled.count_params())
+    q1_model = source_like_model(filters=(8, 16), kernel_size=3)
+    total_after_rmsprop = q1_model.count_params() + optimizer_count(q1_model, "rmsprop")
+    assert "Total params" in lesson.q1.feedback(total_after_rmsprop)
+    dense_mults = int(np.prod(pooled.get_layer("hidden").kernel.shape))
+    assert "Dense layer's multiplications" in lesson.q4.feedback(keras_conv_mults(pooled)
+                                                                 + dense_mults)

@@ -26,7 +26,7 @@ from keras import layers
 from ..arithmetic import conv_mults, conv_output_size, conv_params
 from ..data import load_mnist
 from ..validation import describe, is_keras_model
-from . import Exercise, bind_exercises, function, number, shape
+from . import Exercise, UnreadableAnswer, bind_exercises, function, number, shape
 
 
 def _dense_params(inputs: int, units: int) -> int:
@@ -39,6 +39,28 @@ def _source_like_params(filters1: int, filters2: int, f: int, units: int = 84) -
     o = conv_output_size(conv_output_size(28, f), f)
     return (conv_params(f, 1, filters1) + conv_params(f, filters1, filters2)
             + _dense_params(o * o * filters2, units) + _dense_params(units, 10))
+
+
+def _typed_as_text(check):
+    """A number checker that also tells a learner who typed the number as text, with its
+    thousands separators ('776,326'), to drop the quotes and the commas."""
+
+    def checked(answer):
+        if isinstance(answer, str):
+            digits = answer.strip().replace(",", "").replace("_", "").replace(" ", "")
+            try:
+                float(digits)
+            except ValueError:
+                return check(answer)
+            raise UnreadableAnswer(
+                f"expected a number, got a string {answer!r}: remove the quotes and the "
+                f"commas, so that Python reads one number: {digits} (underscores may group "
+                f"the digits: {int(float(digits)):_})" if float(digits).is_integer() else
+                f"expected a number, got a string {answer!r}: remove the quotes, so that "
+                f"Python reads a number: {digits}")
+        return check(answer)
+
+    return checked
 
 
 #: The source model's trainable weights (the lesson checks this against model.summary()).
@@ -62,28 +84,47 @@ ACCURACY_FLOOR = 0.85
 # --- q1: parameter count of a changed model -----------------------------------------------------
 
 _Q1 = _source_like_params(8, 16, 3)
+_Q1_CONV1, _Q1_CONV2 = conv_params(3, 1, 8), conv_params(3, 8, 16)
+_N1 = conv_output_size(28, 3)      # 26 after conv1
+_N2 = conv_output_size(_N1, 3)     # 24 after conv2
+
+
+def _q1_with_flattened(size: int) -> int:
+    """q1's model if the maps before Flatten were size x size x 16."""
+    return _Q1_CONV1 + _Q1_CONV2 + _dense_params(size * size * 16, 84) + _dense_params(84, 10)
+
 
 q1 = Exercise(
     "Change the source model's convolutions to Conv2D(8, 3) and Conv2D(16, 3) (everything "
     "else as before: valid padding, Flatten, Dense(84), Dense(10)). How many trainable "
     "parameters does the model have?",
-    checker=number(_Q1, mistakes={
+    checker=_typed_as_text(number(_Q1, mistakes={
         SOURCE_WEIGHTS: "that is the source model's count; the new kernels change every layer.",
         _Q1 - _dense_params(84, 10): "you left out the output layer Dense(10).",
-        _source_like_params(8, 16, 3) - 8 - 16: "the convolutions' biases are missing.",
-        # the flattened size taken as 28 x 28 x 16 (as if the convolutions kept the size)
-        (conv_params(3, 1, 8) + conv_params(3, 8, 16) + _dense_params(28 * 28 * 16, 84)
-         + _dense_params(84, 10)): "a 3x3 convolution without padding shrinks 28 -> 26 -> 24.",
-    }),
+        _Q1 - 8 - 16: "the convolutions' biases are missing.",
+        _q1_with_flattened(28): "a 3x3 convolution without padding shrinks 28 -> 26 -> 24.",
+        _q1_with_flattened(conv_output_size(28, 3)): (
+            "Flatten comes after BOTH convolutions: 28 -> 26 -> 24, so it gives 24*24*16 "
+            "values, not 26*26*16."),
+        _q1_with_flattened(conv_output_size(conv_output_size(28, 5), 5)): (
+            "those are the source's 5x5 sizes (24, then 20); with 3x3 kernels the maps shrink "
+            "by 2 per convolution: 28 -> 26 -> 24."),
+        _Q1 - _Q1_CONV2 + conv_params(3, 1, 16): (
+            "conv2's 16 filters are 3x3x8, not 3x3: each looks at all 8 maps of conv1 (lesson "
+            "02), so conv2 has (3*3*8 + 1) * 16 parameters."),
+        2 * _Q1 + 2: "that is what the summary's 'Total params' would show after training with "
+                     "RMSprop (the weights plus the optimizer's W + 2 values, section 5); the "
+                     "question asks for the trainable parameters.",
+    })),
     hint=["Per conv layer (F*F*C_in + 1) * C_out; the sizes go 28 -> 26 -> 24.",
           "Flatten gives 24*24*16 values; the Dense(84) after it has (24*24*16 + 1) * 84 "
           "weights."],
     solution=f"""\
-conv1: (3*3*1 + 1) * 8  = {conv_params(3, 1, 8)}
-conv2: (3*3*8 + 1) * 16 = {conv_params(3, 8, 16)}
-dense: (24*24*16 + 1) * 84 = {_dense_params(24 * 24 * 16, 84)}
-output: (84 + 1) * 10 = {_dense_params(84, 10)}
-answer = {_Q1}   # more than 3.8 times the source: smaller kernels leave bigger maps to flatten""",
+# conv1: (3*3*1 + 1) * 8, conv2: (3*3*8 + 1) * 16; the maps shrink 28 -> {_N1} -> {_N2}, so
+# Flatten gives {_N2}*{_N2}*16 values; Dense(84): ({_N2}*{_N2}*16 + 1) * 84; output: (84 + 1) * 10
+answer = (3*3*1 + 1) * 8 + (3*3*8 + 1) * 16 + ({_N2}*{_N2}*16 + 1) * 84 + (84 + 1) * 10
+# {_Q1 / SOURCE_WEIGHTS:.1f} times the source's weights: smaller kernels leave bigger maps to
+# flatten""",
     solution_answer=_Q1,
 )
 
@@ -96,12 +137,37 @@ for _f, _s in [(3, 1), (2, 2), (3, 1), (2, 2)]:
 _POOLED = _SIZES[-1]
 _Q2 = (_POOLED, _POOLED, 16)
 _CEIL = -(-_SIZES[3] // 2)          # 11 / 2 rounded up: the floor mistake
+# Without the "+ 1" of O = (N - F) / S + 1 a 3x3 convolution takes 3 off: 28 -> 25 -> 12 -> 9.
+_NO_PLUS_ONE = [28 - 3]
+_NO_PLUS_ONE += [_NO_PLUS_ONE[-1] // 2, _NO_PLUS_ONE[-1] // 2 - 3]
+_NO_PLUS_ONE.append(_NO_PLUS_ONE[-1] // 2)
+# The source's 5x5 kernels with pooling (the pooled model of section 8): 28 -> 24 -> 12 -> 8 -> 4.
+_FIVE = conv_output_size(conv_output_size(conv_output_size(conv_output_size(28, 5), 2, 2), 5),
+                         2, 2)
+
+
+def _one_row_or_column(answer):
+    """A pandas DataFrame of one row (or one column), or a Series, as the list of its values:
+    pd.DataFrame([[5, 5, 16]]) would otherwise be read through its column labels 0, 1, 2."""
+    if isinstance(answer, pd.Series):
+        return answer.to_list()
+    if isinstance(answer, pd.DataFrame) and 1 in answer.shape:
+        return answer.to_numpy().ravel().tolist()
+    return answer
+
+
+def _shape_from_pandas(check):
+    def checked(answer):
+        return check(_one_row_or_column(answer))
+
+    return checked
+
 
 q2 = Exercise(
     "Put MaxPooling2D(2) after each convolution of q1's model: Input(28, 28, 1) -> "
     "Conv2D(8, 3) -> MaxPooling2D(2) -> Conv2D(16, 3) -> MaxPooling2D(2). What is the shape "
     "of one image's output (height, width, channels)?",
-    checker=shape(_Q2, mistakes={
+    checker=_shape_from_pandas(shape(_Q2, mistakes={
         (_CEIL, _CEIL, 16): f"pooling rounds down: {_SIZES[3]} / 2 = {_SIZES[3] / 2} gives "
                             f"{_POOLED} (the last row and column, which fill no whole 2x2 "
                             "window, are dropped).",
@@ -109,11 +175,19 @@ q2 = Exercise(
         (24, 24, 16): "that is without the pooling layers (q1's model).",
         (_POOLED, _POOLED, 8): "the channels are the second convolution's filters.",
         (16, _POOLED, _POOLED): "Keras puts the channels last: (height, width, channels).",
-    }),
+        (_POOLED, _POOLED): "that is the height and width; the shape also has the channels: "
+                            "(height, width, channels).",
+        (_NO_PLUS_ONE[2], _NO_PLUS_ONE[2], 16): (
+            "a 3x3 convolution without padding takes 2 off, not 3: O = N - F + 1 (28 -> 26); "
+            "and the second convolution is followed by the second pooling."),
+        (_FIVE, _FIVE, 16): (
+            "those are the sizes with the source's 5x5 kernels (or without the + 1 of "
+            "O = (N - F) / S + 1): 3x3 kernels take 2 off, 28 -> 26 -> 13 -> 11 -> ..."),
+    })),
     hint=["Each 3x3 convolution (valid) takes 2 off the size; each 2x2 pooling halves it, "
           "rounding down (O = floor((N - 2) / 2) + 1).",
           f"28 -> {_SIZES[1]} (conv) -> {_SIZES[2]} (pool) -> ... (conv) -> ... (pool)."],
-    solution=f"28 -> {_SIZES[1]} (conv) -> {_SIZES[2]} (pool) -> {_SIZES[3]} (conv) -> "
+    solution=f"# 28 -> {_SIZES[1]} (conv) -> {_SIZES[2]} (pool) -> {_SIZES[3]} (conv) -> "
              f"{_POOLED} (pool: {_SIZES[3]} / 2 rounded down), 16 channels\n"
              f"answer = {_Q2}",
     solution_answer=_Q2,
@@ -125,20 +199,27 @@ q3 = Exercise(
     "In q2's model, Flatten and then Dense(84) follow the second pooling layer. How many "
     "weights and biases does that Dense(84) layer have? (In the source model it has "
     "201,684.)",
-    checker=number(_Q3, mistakes={
+    checker=_typed_as_text(number(_Q3, mistakes={
         _dense_params(24 * 24 * 16, 84): "that is q1's Dense layer, without pooling.",
         _POOLED * _POOLED * 16 * 84: "the 84 biases are missing.",
+        _POOLED * _POOLED * 16 * 84 + 1: "a Dense layer has one bias per unit: + 84, not + 1.",
         _POOLED * _POOLED * 16: "that is the length of the flattened vector, not the layer's "
                                 "weights.",
         _dense_params(_CEIL * _CEIL * 16, 84): f"the maps are {_POOLED}x{_POOLED}, not "
                                                f"{_CEIL}x{_CEIL}: pooling rounds down.",
-    }),
+        _dense_params(_POOLED * _POOLED * 8, 84): "the pooled maps have 16 channels (conv2's "
+                                                  "filters), not 8.",
+        (_Q1_CONV1 + _Q1_CONV2 + _Q3 + _dense_params(84, 10)): (
+            "that is the whole model; the question asks for the Dense(84) layer alone."),
+    })),
     hint=["Flatten turns your q2 shape (height, width, channels) into height * width * "
           "channels numbers.",
           "A Dense layer has (inputs + 1) * units weights: one per input per unit, plus one "
           "bias per unit. The source's: (20*20*6 + 1) * 84 = 201,684."],
-    solution=f"({_POOLED}*{_POOLED}*16 + 1) * 84 = {_Q3}   # {_dense_params(24 * 24 * 16, 84):,}"
-             " without the pooling layers",
+    solution=f"# Flatten gives {_POOLED}*{_POOLED}*16 values; a Dense layer has "
+             "(inputs + 1) * units\n"
+             f"answer = ({_POOLED}*{_POOLED}*16 + 1) * 84\n"
+             f"# {_dense_params(24 * 24 * 16, 84):,} without the pooling layers",
     solution_answer=_Q3,
 )
 
@@ -149,7 +230,7 @@ _Q4 = _CONV1 + _CONV2
 q4 = Exercise(
     "How many multiplications do the two convolutions of q2's model perform for one image "
     "(count the kernel multiplications only, not the bias additions)?",
-    checker=number(_Q4, mistakes={
+    checker=_typed_as_text(number(_Q4, mistakes={
         conv_params(3, 1, 8) + conv_params(3, 8, 16): "that is the number of weights; each "
                                                        "weight is used once per output "
                                                        "position.",
@@ -160,17 +241,26 @@ q4 = Exercise(
                                                     "read.",
         _CONV1 + conv_mults((26, 26, 8), 3, 16): "the second convolution reads the pooled "
                                                  "maps, not the 26x26 ones.",
+        _CONV1 + _SIZES[2] ** 2 * 16 * 72: (
+            f"conv2 reads the {_SIZES[2]}x{_SIZES[2]} pooled maps but, without padding, "
+            f"outputs {_SIZES[3]}x{_SIZES[3]}: count its output positions."),
+        _Q4 + _SIZES[1] ** 2 * 8 + _SIZES[3] ** 2 * 16: (
+            "count the kernel multiplications only: the bias additions (one per output "
+            "value) are not multiplications."),
+        _Q4 + _POOLED * _POOLED * 16 * 84: "only the two convolutions: the Dense layer's "
+                                          "multiplications are not asked for.",
         _CONV1: "that is the first convolution only; add the second.",
         _CONV2: "that is the second convolution only; add the first.",
-    }),
+    })),
     hint=["A Conv2D layer does O_h * O_w * C_out * F * F * C_in multiplications: one per "
           "kernel weight, at every output position.",
           "conv1 makes 26x26x8 from 28x28x1; conv2 makes its output from the pooled 13x13x8. "
           "course_utils.conv_mults(input_shape, kernel_size, filters) counts one layer."],
     solution=f"""\
-conv1: 26*26*8 outputs, each 3*3*1 multiplications = {_CONV1:,}
-conv2: {_SIZES[3]}*{_SIZES[3]}*16 outputs, each 3*3*8 multiplications = {_CONV2:,}
-answer = {_Q4}   # 1,248 weights, used over and over""",
+# conv1: {_SIZES[1]}*{_SIZES[1]}*8 outputs, each 3*3*1 multiplications
+# conv2: {_SIZES[3]}*{_SIZES[3]}*16 outputs, each 3*3*8 multiplications
+answer = {_SIZES[1]}*{_SIZES[1]}*8 * 3*3*1 + {_SIZES[3]}*{_SIZES[3]}*16 * 3*3*8
+# 1,248 weights, used over and over""",
     solution_answer=_Q4,
 )
 
@@ -183,6 +273,8 @@ _Q5 = ("categorical_crossentropy", "sparse_categorical_crossentropy")
 
 
 def _check_losses(answer):
+    if isinstance(answer, pd.Series) or (isinstance(answer, np.ndarray) and answer.ndim == 1):
+        answer = answer.tolist()   # np.array([...]) or pd.Series([...]) of the two names
     if not isinstance(answer, tuple | list) or len(answer) != 2:
         return (f"expected a pair (loss for one-hot labels, loss for integer labels), got "
                 f"{describe(answer)}.")
@@ -228,21 +320,28 @@ q6 = Exercise(
     f"The source model with pooling (section 8) has {POOLED_WEIGHTS:,} weights. Adam keeps TWO "
     "running averages per weight, RMSprop one. How many 'Optimizer params' would "
     "model.summary() show after training that model with Adam?",
-    checker=number(_Q6, mistakes={
+    checker=_typed_as_text(number(_Q6, mistakes={
         POOLED_WEIGHTS + _OPTIMIZER_SCALARS: "that is RMSprop's count (one average per weight).",
         2 * POOLED_WEIGHTS: "close: Keras also counts the optimizer's two scalars (step "
                             "counter and learning rate).",
+        2 * POOLED_WEIGHTS + _OPTIMIZER_SCALARS + 1: (
+            "Keras keeps two scalars besides the averages (the step counter and the learning "
+            "rate), not three: Adam's beta_1 and beta_2 are fixed settings, not variables."),
         3 * POOLED_WEIGHTS + _OPTIMIZER_SCALARS: "that would be the Total params, weights "
                                                   "included; the question asks for the "
                                                   "optimizer's own.",
         2 * SOURCE_WEIGHTS + _OPTIMIZER_SCALARS: "that is for the source model without "
                                                   "pooling.",
-    }),
+        SOURCE_WEIGHTS + _OPTIMIZER_SCALARS: (
+            "that is the source model's count with RMSprop, printed in section 5; the question "
+            f"is about the pooled model ({POOLED_WEIGHTS:,} weights) with Adam."),
+    })),
     hint=[f"RMSprop on the source model: {SOURCE_WEIGHTS:,} (one average per weight) + 2 "
           f"scalars = {SOURCE_WEIGHTS + 2:,}.",
           "Adam: two averages per weight, plus the same 2 scalars."],
     solution=f"""\
-2 * {POOLED_WEIGHTS:,} + 2 = {_Q6:,}
+# Adam: two running averages per weight, plus 2 scalars (step counter, learning rate)
+answer = 2 * {POOLED_WEIGHTS} + 2
 # For any model with W weights, Adam holds 2W + 2 values, and RMSprop's summary shows
 # Total = W + (W + 2): the same 2W + 2. That is why the source's 'Total params: 406,138'
 # equals what Adam alone would hold for it: not a coincidence, one identity.""",
@@ -280,20 +379,45 @@ _CONFUSION_CASES = [
     (_confusion_frame([[30, 0, 0, 0], [2, 8, 0, 0], [0, 0, 5, 5], [1, 0, 0, 9]]),),
 ]
 
-_check_accuracy_function = function(_CONFUSION_CASES, reference=accuracy_from_confusion,
-                                    mistakes=[
-    (lambda m: float(np.trace(np.asarray(m))),
+def _counts(matrix) -> np.ndarray:
+    return np.asarray(matrix, dtype=float)
+
+
+_ACCURACY_MISTAKES = [
+    (lambda m: float(np.trace(_counts(m))),
      "that is the number of correct predictions; divide it by the number of all predictions."),
-    (lambda m: float(np.mean(np.diag(np.asarray(m)) / np.asarray(m).sum(axis=1))),
+    (lambda m: float(np.mean(np.diag(_counts(m)) / _counts(m).sum(axis=1))),
      "that is the mean per-digit recall (each row's share on the diagonal); accuracy is the "
      "diagonal's total over the total of all cells. They differ when the rows have different "
      "sizes."),
-    (lambda m: float(np.trace(np.asarray(m)) / len(m)),
+    (lambda m: float(np.mean(np.diag(_counts(m)) / _counts(m).sum(axis=0))),
+     "that is the mean per-digit precision (each column's share on the diagonal); accuracy is "
+     "the diagonal's total over the total of all cells."),
+    (lambda m: float(np.trace(_counts(m)) / len(m)),
      "you divided by the number of classes; divide by the number of predictions (the sum of "
      "all cells)."),
     (lambda m: 1 - accuracy_from_confusion(m),
      "that is the error rate (the off-diagonal share): 1 minus the accuracy."),
-])
+    (lambda m: 100 * accuracy_from_confusion(m),
+     "that is a percentage; return the fraction between 0 and 1 (leave out the * 100)."),
+    (lambda m: float(np.trace(_counts(m)) // _counts(m).sum()),
+     "// is floor division: correct / all is below 1, so it rounds down to 0. Divide with /."),
+    *[(lambda m, k=k: round(accuracy_from_confusion(m), k),
+       f"your function rounds (round(..., {k})): return the accuracy unrounded; round only "
+       "when you print it.") for k in (1, 2, 3, 4)],
+]
+_ACCURACY_MESSAGES = {message for _, message in _ACCURACY_MISTAKES}
+_check_accuracy_function = function(_CONFUSION_CASES, reference=accuracy_from_confusion,
+                                    mistakes=_ACCURACY_MISTAKES)
+
+
+def _results(answer) -> list[float] | None:
+    """The learner's function on each case, as numbers (None if any call fails)."""
+    try:
+        return [float(np.asarray(answer(frame.copy())).reshape(()))
+                for (frame,) in _CONFUSION_CASES]
+    except Exception:
+        return None
 
 
 def _check_accuracy(answer):
@@ -306,7 +430,22 @@ def _check_accuracy(answer):
             return ("your function returned a pandas " + type(result).__name__ + ", not a "
                     "number: on a DataFrame, .sum() adds each column separately. Use "
                     "matrix.to_numpy().sum() (or matrix.sum().sum()) for the total.")
-    return _check_accuracy_function(answer)
+    verdict = _check_accuracy_function(answer)
+    if verdict is None or verdict in _ACCURACY_MESSAGES or not callable(answer):
+        return verdict
+    results = _results(answer)
+    if results is not None and np.ptp(results) < 1e-9:
+        return (f"your function returns {results[0]:.4g} for every confusion matrix the check "
+                "passes it: it must compute from its argument `matrix`, not from a variable of "
+                "the notebook such as `confusion`.")
+    if results is not None and all(r > 0 for r in results):
+        divisors = [np.trace(_counts(frame)) / r for (frame,), r in zip(_CONFUSION_CASES, results,
+                                                                         strict=True)]
+        if np.ptp(divisors) < 1e-6 * max(divisors):
+            return (f"your function divides by {divisors[0]:.6g} whatever the matrix (the "
+                    "number of validation digits, len(y_val)?): divide by this matrix's own "
+                    "total, the sum of its cells.")
+    return verdict
 
 
 q7 = Exercise(
@@ -330,8 +469,8 @@ def accuracy(matrix):
 def build_small_model() -> keras.Model:
     """q8's solution: conv -> pool -> conv -> pool -> Dense(10), 5,258 weights.
 
-    Taught in lesson 05, section 8 (the "Check yourself" q8). Input (N, 28, 28, 1) pixels in
-    [0, 1]; output (N, 10) probabilities.
+    Taught in lesson 05, section 8 (the "Check yourself" q8). Input (B, 28, 28, 1) pixels in
+    [0, 1]; output (B, 10) probabilities.
     """
     inputs = keras.Input(shape=(28, 28, 1), name="image")
     h = layers.Conv2D(8, 3, activation="relu", name="conv1")(inputs)
@@ -362,6 +501,25 @@ def _all_layers(model) -> list:
     return found
 
 
+def takes_raw_pixels(model) -> bool:
+    """True when the model scales 0-255 pixels itself: it has a Rescaling layer that maps them
+    into a range at most 2 wide, such as Rescaling(1 / 255) or Rescaling(1 / 127.5, offset=-1).
+
+    Taught in lesson 05, section 8 (the "Check yourself" q8): such a model gets the raw
+    pixels, any other model pixels already scaled to [0, 1]. Rescaling(2, offset=-1), for
+    example, maps [0, 1] to [-1, 1] and is meant for scaled pixels.
+
+    >>> inputs = keras.Input(shape=(28, 28, 1))
+    >>> takes_raw_pixels(keras.Model(inputs, layers.Rescaling(1 / 255)(inputs)))
+    True
+    >>> takes_raw_pixels(keras.Model(inputs, layers.Rescaling(2, offset=-1)(inputs)))
+    False
+    """
+    return any(isinstance(layer, layers.Rescaling)
+               and float(np.max(np.abs(np.asarray(layer.scale, dtype=float)))) * 255 <= 2
+               for layer in _all_layers(model))
+
+
 def _advice(model, accuracies) -> str:
     kinds = {type(layer).__name__ for layer in _all_layers(model)}
     if kinds & {"GlobalAveragePooling2D", "GlobalMaxPooling2D"}:
@@ -380,11 +538,11 @@ def train_small_model(build_model, seed: int = CHECK_SEED):
 
     Taught in lesson 05, section 8 (the "Check yourself" q8). ``problem`` is None, or what
     stops the model before or during training (then ``accuracies`` is empty): not a function,
-    not a Keras model with input (N, 28, 28, 1) and output (N, 10) probabilities, more than
+    not a Keras model with input (B, 28, 28, 1) and output (B, 10) probabilities, more than
     WEIGHT_BUDGET weights, no Conv2D layer. The model trains on the first TRAIN_DIGITS
     sample digits for CHECK_EPOCHS epochs (Adam(0.003), batches of 32, ``seed``) and is
     measured on the other 800 after each epoch. Pixels arrive scaled to [0, 1], or as raw
-    0-255 values when the model has a Rescaling layer (it scales them itself).
+    0-255 values when the model scales them itself (see takes_raw_pixels).
     """
     if is_keras_model(build_model):
         return ("pass the function that builds the model (check(build_model)), not a model: "
@@ -420,7 +578,7 @@ def train_small_model(build_model, seed: int = CHECK_SEED):
     if not any(isinstance(layer, layers.Conv2D) for layer in _all_layers(model)):
         return ("the model has no Conv2D layer. This lesson is about convolutions: let at "
                 "least one Conv2D look at the image before the Dense layer."), []
-    raw = any(isinstance(layer, layers.Rescaling) for layer in _all_layers(model))
+    raw = takes_raw_pixels(model)
     (x_fit, y_fit), (x_val, y_val) = _check_data(raw_pixels=raw)
     try:
         probabilities = np.asarray(model(x_val[:5], training=False))
@@ -471,15 +629,30 @@ q8 = Exercise(
     f"run. The check trains it on the lesson's training split (the first {TRAIN_DIGITS:,} "
     f"sample digits) with Adam(0.003) for {CHECK_EPOCHS} epochs and measures it on the "
     "validation split (the other 800), in a few seconds. Pixels arrive scaled to [0, 1]; a "
-    "model with a Rescaling(1 / 255) layer gets the raw 0-255 pixels instead.",
+    "model that scales them itself with a Rescaling layer, such as Rescaling(1 / 255), gets "
+    "the raw 0-255 pixels instead.",
     checker=_check_q8,
     hint=["Flatten straight after two 5x5 convolutions gives 2,400 inputs to the Dense layer: "
           "too many for the budget. Pool first.",
           "Conv2D(8, 3, relu) -> MaxPooling2D -> Conv2D(16, 3, relu) -> MaxPooling2D -> "
           "Flatten -> Dense(10, softmax)."],
+    solution="""\
+def build_model():
+    inputs = keras.Input(shape=(28, 28, 1))
+    h = layers.Conv2D(8, 3, activation="relu")(inputs)      # 26x26x8
+    h = layers.MaxPooling2D(2)(h)                           # 13x13x8
+    h = layers.Conv2D(16, 3, activation="relu")(h)          # 11x11x16
+    h = layers.MaxPooling2D(2)(h)                           # 5x5x16
+    h = layers.Flatten()(h)                                 # 400 values
+    outputs = layers.Dense(10, activation="softmax")(h)
+    return keras.Model(inputs, outputs)                     # 5,258 weights
+
+
+q8.check(build_model)""",
     solution_answer=build_small_model,
 )
 
 __all__ = ["SOURCE_WEIGHTS", "POOLED_WEIGHTS", "WEIGHT_BUDGET", "TRAIN_DIGITS", "CHECK_EPOCHS",
            "CHECK_SEED", "ACCURACY_FLOOR", "accuracy_from_confusion", "build_small_model",
-           "train_small_model", "check_small_model", *bind_exercises(globals())]
+           "train_small_model", "check_small_model", "takes_raw_pixels",
+           *bind_exercises(globals())]
