@@ -30,6 +30,7 @@ def test_read_number_accepts_every_way_of_writing_one_number():
 @pytest.mark.parametrize("answer, text", [
     ("24", "expected a number, got a string '24': remove the quotes"),
     ("abc", "expected a number, got a string 'abc'"),
+    ("180,000", "remove the quotes and the commas (180000, or 180_000 with underscores)"),
     (True, "expected a number, got the boolean True"),
     (None, "expected a number, got None"),
     ([24, 24], "expected a single number, got a list of 2 items [24, 24] (one number is "

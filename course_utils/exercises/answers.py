@@ -42,10 +42,19 @@ def read_number(answer: Any) -> float:
     if isinstance(answer, bool | np.bool_):
         raise UnreadableAnswer(f"expected a number, got {describe(answer)}")
     if isinstance(answer, str):
+        text = answer.strip()
         try:
-            float(answer)
+            float(text)
         except ValueError:
-            raise UnreadableAnswer(f"expected a number, got {describe(answer)}") from None
+            try:  # '180,000': a number written with commas between its digit groups
+                float(text.replace(",", ""))
+            except ValueError:
+                raise UnreadableAnswer(f"expected a number, got {describe(answer)}") from None
+            raise UnreadableAnswer(
+                f"expected a number, got {describe(answer)}: remove the quotes and the commas "
+                f"({text.replace(',', '')}, or {text.replace(',', '_')} with underscores), so "
+                "Python sees a number rather than text"
+            ) from None
         raise UnreadableAnswer(
             f"expected a number, got {describe(answer)}: remove the quotes, so Python "
             "sees a number rather than text"
