@@ -4,12 +4,21 @@ A Keras model's ``get_config()`` is its recipe: the kind of each layer (``"Conv2
 arguments it was made with (``filters``, ``kernel_size``, ``strides``, ``padding``...) and
 which layer feeds which. :func:`predict_model` reads only that, computes each layer's output
 shape and parameter count with the course's arithmetic (:mod:`course_utils.arithmetic`), and
-returns one row per layer, so a lesson can compare every row with what Keras built. The
-shapes Keras writes into the config (each input tensor's ``shape``, each layer's
+returns one row per layer; :func:`compare_with_keras` puts each row beside what Keras built.
+The shapes Keras writes into the config (each input tensor's ``shape``, each layer's
 ``build_config``) are removed before anything is read: the prediction cannot copy them.
 
+What it cannot predict, it says before computing anything, naming the layer and what to do:
+an input of unknown size (a network built without ``input_shape``), a layer called with
+something other than another layer's output (``x + 3.0``), a layer or nested model called
+more than once (shared), a nested model with several inputs or outputs, a layer kind it does
+not know (:data:`PREDICTED_KINDS`) and channels-first layouts. Nested Sequential and
+Functional models with one input (ConvNeXt's blocks, a pretrained network used as a layer)
+are predicted layer by layer.
+
 Layouts are channels-last like Keras; shapes include the batch axis as ``None``. Nothing here
-imports Keras: a model is only asked for ``get_config()``.
+imports Keras: a model is only asked for ``get_config()`` (and, by :func:`compare_with_keras`,
+for its ``operations`` and their output shapes and ``count_params()``).
 
 Taught in lesson 07, section 8 (the capstone: MobileNetV2 predicted layer by layer).
 """
@@ -28,19 +37,40 @@ from .arithmetic import (
 )
 from .validation import describe
 
-__all__ = ["LayerPrediction", "predict_layer", "predict_model", "PREDICTED_KINDS"]
+__all__ = ["LayerPrediction", "LayerComparison", "predict_layer", "predict_model",
+           "compare_with_keras", "PREDICTED_KINDS"]
 
 
 class LayerPrediction(NamedTuple):
     """One layer's prediction: its name, kind, output shape (batch axis None) and parameters.
 
-    A row of :func:`predict_model`'s answer. Taught in lesson 07, section 8.
+    A row of :func:`predict_model`'s answer; ``inside`` names the nested model the layer
+    belongs to (None for the model's own layers). Taught in lesson 07, section 8.
     """
 
     name: str
     kind: str
     output_shape: tuple
     params: int
+    inside: str | None = None
+
+
+class LayerComparison(NamedTuple):
+    """One layer predicted and built: the prediction beside Keras's answer, and whether they agree.
+
+    A row of :func:`compare_with_keras`'s answer: ``output_shape`` and ``params`` are predicted
+    from the recipe, ``keras_shape`` and ``keras_params`` read off the layer Keras built
+    (``layer.output.shape``, ``layer.count_params()``). Taught in lesson 07, section 8.
+    """
+
+    name: str
+    kind: str
+    output_shape: tuple
+    keras_shape: tuple | None
+    params: int
+    keras_params: int | None
+    agrees: bool
+    inside: str | None = None
 
 
 def _pair(value) -> tuple[int, int]:
@@ -228,48 +258,174 @@ def _without_keras_answers(value):
     return value
 
 
-def _walk(config: dict, input_shape, rows: list, nested: bool = False) -> tuple[tuple, int]:
+_NESTED = ("Sequential", "Functional")
+_SIZE_FIX = ("Give the model a fixed input size: input_shape=(224, 224, 3) when building a "
+             "keras.applications network (e.g. keras.applications.ResNet50(weights=None, "
+             "include_top=False, input_shape=(224, 224, 3))), or keras.Input((224, 224, 3)) as "
+             "the first layer of your own model")
+
+
+def _is_tensor(value) -> bool:
+    """A layer's output in a functional config (a ``__keras_tensor__`` entry)."""
+    return isinstance(value, dict) and value.get("class_name") == "__keras_tensor__"
+
+
+def _leaves(value) -> list:
+    """The values of a call's arguments, lists and tuples opened."""
+    if isinstance(value, list | tuple):
+        return [leaf for item in value for leaf in _leaves(item)]
+    return [value]
+
+
+def _call_tensors(layer: dict) -> list[dict]:
+    """The tensors a functional layer's (only) call reads, in order."""
+    return [leaf for leaf in _leaves(layer["inbound_nodes"][0]["args"]) if _is_tensor(leaf)]
+
+
+def _triples(value) -> list:
+    """A config's ``input_layers``/``output_layers``: one [name, node, index] or a list of them."""
+    if not value:
+        return []
+    return list(value) if isinstance(value[0], list | tuple) else [value]
+
+
+def _layer_name(layer: dict) -> str:
+    return layer.get("name") or layer["config"]["name"]
+
+
+def _check_predictable(config: dict, model_name: str, nested: bool = False) -> None:
+    """Refuse, before any computation, what the prediction cannot follow, naming the layer."""
+    entries = config["layers"]
+    if not nested and not any(layer["class_name"] == "InputLayer" for layer in entries):
+        raise ValueError(
+            f"model {model_name!r} has no input layer, so the size of what it reads is "
+            f"unknown (a Sequential model that was never built or called). {_SIZE_FIX}"
+        )
+    for layer in entries:
+        kind, layer_config, name = layer["class_name"], layer["config"], _layer_name(layer)
+        where = f"layer {name!r} ({kind}) of model {model_name!r}"
+        if kind == "InputLayer":
+            shape = tuple(layer_config["batch_shape"])
+            if None in shape[1:]:
+                raise ValueError(
+                    f"{where} has batch_shape {shape}: its sizes after the batch axis must be "
+                    f"numbers to predict the layers after it (None = any size). {_SIZE_FIX}"
+                )
+            continue
+        nodes = layer.get("inbound_nodes") or []
+        if len(nodes) > 1:
+            raise NotImplementedError(
+                f"{where} is called {len(nodes)} times (a shared layer): predict_model predicts "
+                "one call per layer, so it cannot predict this model. Give each call a layer "
+                "of its own, or read the shapes with model.summary()"
+            )
+        if nodes:
+            arguments = nodes[0]["args"]
+            others = [leaf for leaf in _leaves(arguments) if not _is_tensor(leaf)]
+            if others or not _call_tensors(layer):
+                raise NotImplementedError(
+                    f"{where} is called with {others[0] if others else 'no tensor'!r}, not only "
+                    "with outputs of other layers (the model computes something like "
+                    "x + 3.0 between its layers): predict_model follows tensors from layer to "
+                    "layer only, so it cannot predict this model. Keras's model.summary() shows "
+                    "its shapes; networks without such operations (e.g. MobileNetV2, ResNet50) "
+                    "can be predicted"
+                )
+            if any(_is_tensor(leaf) for leaf in _leaves(nodes[0].get("kwargs") or {})):
+                raise NotImplementedError(
+                    f"{where} gets a tensor as a keyword argument (a second input such as a "
+                    "mask): predict_model follows the positional inputs only, so it cannot "
+                    "predict this model"
+                )
+        if kind in _NESTED:
+            if kind == "Functional":
+                counts = (len(_triples(layer_config.get("input_layers"))),
+                          len(_triples(layer_config.get("output_layers"))))
+                if counts != (1, 1):
+                    raise NotImplementedError(
+                        f"{where} is a nested model with {counts[0]} inputs and {counts[1]} "
+                        "outputs: predict_model predicts nested models with one input and one "
+                        "output. Predict it on its own: predict_model(model.get_layer("
+                        f"{name!r}))"
+                    )
+            _check_predictable(layer_config, name, nested=True)
+            continue
+        if kind not in _RULES:
+            raise NotImplementedError(
+                f"predict_model does not know the layer kind {kind!r} ({where}); it knows: "
+                f"{', '.join(PREDICTED_KINDS)}. Read that layer's shape with model.summary()"
+            )
+        _channels_last(kind, layer_config)
+
+
+def _walk(config: dict, input_shape, rows: list, nested_rows: bool, inside: str | None = None
+          ) -> tuple[tuple, int]:
     """Predict the layers of a Sequential or Functional config; return its output and total.
 
-    A nested model's own input layer is skipped: its input is what feeds the block."""
+    ``rows`` receives one :class:`LayerPrediction` per layer (a nested model's layers only if
+    ``nested_rows``). A nested model (``inside`` names it) has no input row of its own: the
+    shape that feeds it takes its input layer's place."""
     shapes, previous, total = {}, input_shape, 0
+    nested = inside is not None
+    if nested:
+        for name, *_ in _triples(config.get("input_layers")):
+            shapes[name] = input_shape
     for layer in config["layers"]:
-        kind, layer_config = layer["class_name"], layer["config"]
-        name = layer.get("name") or layer_config["name"]
+        kind, layer_config, name = layer["class_name"], layer["config"], _layer_name(layer)
         nodes = layer.get("inbound_nodes")
         if kind == "InputLayer":
             if nested:
                 continue
             shape, params = tuple(layer_config["batch_shape"]), 0
         else:
-            if nodes:  # functional: the layers named in the first call's arguments feed it
-                arguments = nodes[0]["args"]
-                tensors = arguments[0] if isinstance(arguments[0], list) else arguments
-                inputs = [shapes[tensor["config"]["keras_history"][0]] for tensor in tensors]
+            if nodes:  # functional: the layers named in the call's arguments feed it
+                inputs = [shapes[tensor["config"]["keras_history"][0]]
+                          for tensor in _call_tensors(layer)]
             else:  # sequential: the previous layer feeds it
                 inputs = [previous]
-            if kind in ("Sequential", "Functional"):
-                shape, params = _walk(layer_config, inputs[0], rows, nested=True)
+            if kind in _NESTED:
+                shape, params = _walk(layer_config, inputs[0], rows, nested_rows, inside=name)
             else:
                 shape, params = predict_layer(kind, layer_config, inputs)
         shapes[name] = previous = shape
-        rows.append(LayerPrediction(name, kind, shape, params))
+        if nested_rows or not nested:
+            rows.append(LayerPrediction(name, kind, shape, params, inside))
         total += params
-    outputs = config.get("output_layers")
-    if outputs:  # functional: [name, node, tensor] (or a list of them)
-        first = outputs[0] if isinstance(outputs[0], list) else outputs
-        return shapes[first[0]], total
+    outputs = _triples(config.get("output_layers"))
+    if outputs:  # functional: [name, node, tensor]
+        return shapes[outputs[0][0]], total
     return previous, total
 
 
-def predict_model(model) -> list[LayerPrediction]:
+def _config_of(model) -> dict:
+    if isinstance(model, dict):
+        config = model
+    elif callable(getattr(model, "get_config", None)):
+        config = model.get_config()
+    else:
+        raise TypeError(
+            f"model must be a Keras model or its get_config() dict, got {describe(model)}"
+        )
+    if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
+        raise ValueError(
+            "model's config has no list of 'layers': predict_model reads Sequential and "
+            "Functional models (keras.Sequential, keras.Model, keras.applications)"
+        )
+    return config
+
+
+def predict_model(model, nested: bool = False) -> list[LayerPrediction]:
     """Every layer's output shape and parameter count, predicted from the model's recipe.
 
     ``model`` is a Keras model (its ``get_config()`` is read) or such a config. Returns one
-    :class:`LayerPrediction` per layer (and per operation such as ``x + y`` written between
-    layers) in the model's order, the input layer included; the layers inside a nested
-    Sequential block come just before the block's own row, which holds their total.
-    Taught in lesson 07, section 8 (MobileNetV2, all 156 layers).
+    :class:`LayerPrediction` per layer and per operation such as ``x + y`` written between
+    layers (Keras lists both in ``model.operations``), in the model's order, the input layer
+    included; their parameters add up to ``model.count_params()``. With
+    ``nested=True`` the layers inside a nested model (ConvNeXt's blocks, a network used as a
+    layer) are listed too, just before the nested model's own row (which holds their total),
+    with ``inside`` naming it. What it cannot predict it refuses before computing anything,
+    naming the layer (see the module's docstring). Taught in lesson 07, section 8
+    (MobileNetV2, all 156 layers).
 
     >>> config = {"name": "tiny", "layers": [
     ...     {"class_name": "InputLayer", "config": {"name": "image",
@@ -279,20 +435,71 @@ def predict_model(model) -> list[LayerPrediction]:
     ...      "dilation_rate": [1, 1], "groups": 1, "use_bias": True}}]}
     >>> [(row.name, row.output_shape, row.params) for row in predict_model(config)]
     [('image', (None, 28, 28, 1), 0), ('conv', (None, 24, 24, 3), 78)]
+    >>> config["layers"][0]["config"]["batch_shape"] = [None, None, None, 1]
+    >>> predict_model(config)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: layer 'image' (InputLayer) of model 'tiny' has batch_shape (None, None, ...
     """
-    if isinstance(model, dict):
-        config = model
-    elif callable(getattr(model, "get_config", None)):
-        config = model.get_config()
-    else:
-        raise TypeError(
-            f"model must be a Keras model or its get_config() dict, got {describe(model)}"
-        )
-    if not isinstance(config.get("layers"), list):
-        raise ValueError(
-            "model's config has no list of 'layers': predict_model reads Sequential and "
-            "Functional models (keras.Sequential, keras.Model, keras.applications)"
-        )
+    config = _without_keras_answers(_config_of(model))
+    _check_predictable(config, config.get("name"))
     rows: list[LayerPrediction] = []
-    _walk(_without_keras_answers(config), None, rows)
+    _walk(config, None, rows, nested)
+    return rows
+
+
+def _keras_answers(model, nested: bool, inside: str | None = None):
+    """((inside, name), (output shape, parameters)) of every operation Keras built, in order;
+    a nested model's own input layer is skipped, as in :func:`predict_model`."""
+    operations = getattr(model, "operations", None)
+    if operations is None:  # a Sequential model: its input layer is not among its layers
+        if inside is None:
+            (entry,) = [layer for layer in model.get_config()["layers"]
+                        if layer["class_name"] == "InputLayer"]
+            yield (inside, _layer_name(entry)), (tuple(model.inputs[0].shape), 0)
+        operations = model.layers
+    for operation in operations:
+        kind = type(operation).__name__
+        if kind == "InputLayer":
+            if inside is None:
+                yield (inside, operation.name), (tuple(operation.batch_shape), 0)
+            continue
+        if nested and kind in _NESTED:
+            yield from _keras_answers(operation, nested, operation.name)
+        count = getattr(operation, "count_params", None)  # operations such as x + y: none
+        yield (inside, operation.name), (tuple(operation.output.shape),
+                                         count() if callable(count) else 0)
+
+
+def compare_with_keras(model, nested: bool = False) -> list[LayerComparison]:
+    """Each layer's predicted output shape and parameters beside what Keras built.
+
+    ``model`` is a built Keras model. :func:`predict_model` predicts every layer from the
+    recipe; each row then gets the shape of the tensor Keras built (``layer.output.shape``; an
+    input layer's ``batch_shape``) and ``layer.count_params()``, and ``agrees`` says whether
+    both match. The rows follow ``model.operations`` (``nested=True``: the layers of nested
+    models too, as in :func:`predict_model`); the parameters of the rows whose ``inside`` is
+    None add up to ``model.count_params()``. Taught in lesson 07, section 8.
+
+    >>> import keras
+    >>> tiny = keras.Sequential([keras.Input((28, 28, 1), name="image"),
+    ...                          keras.layers.Conv2D(3, 5, name="conv")], name="tiny")
+    >>> for row in compare_with_keras(tiny):
+    ...     print(row.name, row.output_shape, row.keras_shape, row.params, row.keras_params,
+    ...           row.agrees)
+    image (None, 28, 28, 1) (None, 28, 28, 1) 0 0 True
+    conv (None, 24, 24, 3) (None, 24, 24, 3) 78 78 True
+    """
+    if isinstance(model, dict) or not hasattr(model, "layers"):
+        raise TypeError(
+            "model must be a built Keras model (compare_with_keras reads the layers Keras "
+            f"built; predict_model reads a config alone), got {describe(model)}"
+        )
+    predictions = predict_model(model, nested=nested)
+    built = dict(_keras_answers(model, nested))
+    rows = []
+    for row in predictions:
+        keras_shape, keras_params = built.get((row.inside, row.name), (None, None))
+        rows.append(LayerComparison(
+            row.name, row.kind, row.output_shape, keras_shape, row.params, keras_params,
+            (row.output_shape, row.params) == (keras_shape, keras_params), row.inside))
     return rows

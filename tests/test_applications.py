@@ -3,9 +3,9 @@
 course_utils.architectures.predict_model reads only a model's get_config() (layer kinds,
 their arguments, which layer feeds which; the shapes Keras writes into the config are removed
 first) and computes each layer's output shape and parameter count with the course's
-arithmetic. Here each prediction is compared with the shape of the tensor Keras built and with
-``layer.count_params()``, for every layer of networks that together use every layer kind
-lesson 07 teaches:
+arithmetic; compare_with_keras, the recipe lesson 07 uses, puts each prediction beside the
+shape of the tensor Keras built and ``layer.count_params()``. Here it runs on every layer of
+networks that together use every layer kind lesson 07 teaches:
 
 * VGG16: Conv2D, MaxPooling2D, Flatten, Dense (138 M parameters, most in one Dense layer);
 * ResNet50: ZeroPadding2D, BatchNormalization, Add (residual connections), global pooling;
@@ -15,7 +15,10 @@ lesson 07 teaches:
 * ConvNeXtTiny: Conv2D with groups = channels, LayerNormalization, nested Sequential blocks;
 * a small hand-built DeepLab-style model for dilation_rate (no Keras application uses it).
 
-Every network is built once, with ``weights=None`` (random weights, nothing downloaded).
+Every network is built once, with ``weights=None`` (random weights, nothing downloaded). What
+predict_model cannot follow (an input of unknown size, a layer called with a number, a shared
+layer, a nested model with two inputs, an unknown kind) must be refused before any
+computation, with a message naming the layer: small models check each case.
 """
 
 from __future__ import annotations
@@ -30,47 +33,51 @@ import keras  # noqa: E402
 import pytest  # noqa: E402
 from keras import layers  # noqa: E402
 
-from course_utils.architectures import predict_layer, predict_model  # noqa: E402
+from course_utils import architectures  # noqa: E402
+from course_utils.architectures import (  # noqa: E402
+    compare_with_keras,
+    predict_layer,
+    predict_model,
+)
 
+#: The networks lesson 07 (section 8) names as checked.
 NETWORKS = ["VGG16", "ResNet50", "MobileNetV2", "Xception", "EfficientNetB0", "ConvNeXtTiny"]
 
 
-def keras_answers(operations) -> dict[str, tuple[tuple, int]]:
-    """{name: (output shape, parameters)} of every operation Keras built, nested ones too
-    (a nested Sequential block's layers, without its own input layer)."""
-    answers = {}
-    for operation in operations:
-        if isinstance(operation, keras.layers.InputLayer):
-            answers[operation.name] = (tuple(operation.batch_shape), 0)
-            continue
-        params = operation.count_params() if isinstance(operation, keras.layers.Layer) else 0
-        answers[operation.name] = (tuple(operation.output.shape), params)
-        if isinstance(operation, keras.Sequential):
-            answers.update(keras_answers(operation.layers))
-    return answers
+def keras_operations(model, nested: bool) -> list:
+    """Every operation Keras built, read off the model here (not by the code under test): the
+    model's own, and with ``nested`` those inside nested models, without their input layers."""
+    own = model.operations if hasattr(model, "operations") else model.layers
+    found = []
+    for operation in own:
+        if nested and isinstance(operation, keras.Model):
+            found += [inner for inner in keras_operations(operation, nested)
+                      if not isinstance(inner, keras.layers.InputLayer)]
+        found.append(operation)
+    return found
 
 
-def assert_every_layer_predicted(model) -> int:
-    """Compare every predicted row with Keras; return how many rows were compared."""
-    predictions = predict_model(model)
-    answers = keras_answers(model.operations)
-    assert [row.name for row in predictions] and len(predictions) == len(answers)
-    for row in predictions:
-        shape, params = answers[row.name]
-        assert (row.output_shape, row.params) == (shape, params), (
-            f"{model.name}: layer {row.name!r} ({row.kind}) predicted {row.output_shape} with "
-            f"{row.params:,} parameters; Keras built {shape} with {params:,}")
-    names = {operation.name for operation in model.operations}
-    top = [row for row in predictions if row.name in names]
-    assert sum(row.params for row in top) == model.count_params()
-    return len(predictions)
+def assert_every_layer_agrees(model, nested: bool) -> int:
+    """The lesson's recipe: every row agrees, one row per operation (and per input layer of a
+    Sequential model), and the model's own rows add up to model.count_params()."""
+    rows = compare_with_keras(model, nested=nested)
+    disagree = [row for row in rows if not row.agrees]
+    assert not disagree, f"{model.name}: predicted != built for {disagree[:3]}"
+    operations = keras_operations(model, nested)
+    inputs = 0 if hasattr(model, "operations") else 1  # a Sequential model's input layer
+    assert len(rows) == len(operations) + inputs
+    assert ([row.name for row in rows][inputs:]
+            == [operation.name for operation in operations])
+    assert sum(row.params for row in rows if row.inside is None) == model.count_params()
+    return len(rows)
 
 
 @pytest.mark.parametrize("name", NETWORKS)
 def test_every_layer_of_a_keras_application_is_predicted(name):
     model = getattr(keras.applications, name)(weights=None)
     try:
-        assert assert_every_layer_predicted(model) >= len(model.layers)
+        assert assert_every_layer_agrees(model, nested=False) == len(model.operations)
+        assert assert_every_layer_agrees(model, nested=True) >= len(model.operations)
     finally:
         del model
         keras.backend.clear_session()
@@ -108,7 +115,7 @@ def dilated_model() -> keras.Model:
 
 def test_dilation_grouping_and_every_lesson_kind_in_one_model():
     model = dilated_model()
-    assert assert_every_layer_predicted(model) == len(model.layers)
+    assert assert_every_layer_agrees(model, nested=False) == len(model.layers)
     kinds = {row.kind for row in predict_model(model)}
     assert {"Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Concatenate", "Multiply"} <= kinds
 
@@ -142,3 +149,139 @@ def test_unknown_kinds_and_layouts_are_named():
         predict_model([1, 2, 3])
     with pytest.raises(ValueError, match="no list of 'layers'"):
         predict_model({"name": "empty"})
+    with pytest.raises(TypeError, match="model must be a built Keras model"):
+        compare_with_keras({"name": "empty", "layers": []})
+
+
+def test_compare_with_keras_reads_what_keras_built():
+    """Its Keras columns are the built layers' output shapes and parameter counts."""
+    model = dilated_model()
+    rows = compare_with_keras(model)
+    assert rows[0].keras_shape == (None, 64, 48, 3) and rows[0].kind == "InputLayer"
+    for row in rows[1:]:
+        layer = model.get_layer(row.name)
+        assert row.keras_shape == tuple(layer.output.shape), row.name
+        assert row.keras_params == layer.count_params(), row.name
+
+
+def test_compare_with_keras_flags_a_wrong_prediction(monkeypatch):
+    """Batch normalization predicted with 2 numbers per channel instead of 4: exactly those
+    rows disagree."""
+    monkeypatch.setitem(architectures._RULES, "BatchNormalization",
+                        lambda kind, config, inputs: (inputs[0], 2 * inputs[0][-1]))
+    rows = compare_with_keras(dilated_model())
+    assert [row.name for row in rows if not row.agrees] == ["stem_bn"]
+
+
+def small_block() -> keras.Model:
+    """A functional block with one input, to be used as a layer (as a pretrained base is)."""
+    inputs = keras.Input((12, 12, 8), name="block_in")
+    x = layers.Conv2D(16, 3, strides=2, padding="same", use_bias=False, name="block_conv")(inputs)
+    x = layers.BatchNormalization(name="block_bn")(x)
+    return keras.Model(inputs, layers.ReLU(name="block_relu")(x), name="block")
+
+
+def test_nested_models_are_predicted_layer_by_layer():
+    """The transfer-learning recipe: a functional model used as a layer, in a Sequential and in
+    a functional model; ConvNeXt's nested Sequential blocks are checked above."""
+    in_sequential = keras.Sequential(
+        [keras.Input((12, 12, 8), name="photo"), small_block(),
+         layers.GlobalAveragePooling2D(name="pool"), layers.Dense(3, name="classes")],
+        name="in_sequential")
+    photo = keras.Input((12, 12, 8), name="photo")
+    features = small_block()(photo)
+    in_functional = keras.Model(photo, layers.Flatten(name="flat")(features),
+                                name="in_functional")
+    for model in (in_sequential, in_functional):
+        assert assert_every_layer_agrees(model, nested=False) == 1 + len(model.layers) - (
+            model is in_functional)
+        assert assert_every_layer_agrees(model, nested=True) == 3 + 1 + len(model.layers) - (
+            model is in_functional)
+        inner = [row for row in predict_model(model, nested=True) if row.inside == "block"]
+        assert [row.name for row in inner] == ["block_conv", "block_bn", "block_relu"]
+        assert inner[0].output_shape == (None, 6, 6, 16)
+
+
+def any_size_model():
+    return keras.Sequential([keras.Input((None, None, 3), name="photo"),
+                             layers.Conv2D(8, 3, name="conv")], name="any_size")
+
+
+def unbuilt_model():
+    return keras.Sequential([layers.Conv2D(8, 3, name="conv")], name="unbuilt")
+
+
+def plus_three_model():
+    inputs = keras.Input((8, 8, 3), name="image")
+    x = layers.Conv2D(4, 3, name="conv")(inputs)
+    return keras.Model(inputs, layers.ReLU(name="relu")(x + 3.0), name="plus_three")
+
+
+def shared_model():
+    shared = layers.Conv2D(4, 3, padding="same", name="shared")
+    inputs = keras.Input((8, 8, 4), name="image")
+    return keras.Model(inputs, shared(shared(inputs)), name="shared_model")
+
+
+def two_input_block_model():
+    a, b = keras.Input((4,), name="a"), keras.Input((4,), name="b")
+    pair = keras.Model([a, b], layers.Add(name="sum")([a, b]), name="pair")
+    first, second = keras.Input((4,), name="first"), keras.Input((4,), name="second")
+    x = layers.Dense(4, name="dense")(first)
+    return keras.Model([first, second], pair([x, second]), name="outer")
+
+
+def unknown_kind_model():
+    return keras.Sequential([keras.Input((10, 3), name="signal"), layers.Dense(4, name="dense"),
+                             layers.Conv1D(4, 3, name="temporal")], name="sequence")
+
+
+def channels_first_model():
+    return keras.Sequential([keras.Input((3, 28, 28), name="image"),
+                             layers.Conv2D(4, 3, data_format="channels_first", name="cf")],
+                            name="nchw")
+
+
+def any_size_base_model():
+    inputs = keras.Input((None, None, 8), name="any")
+    base = keras.Model(inputs, layers.Conv2D(4, 3, name="base_conv")(inputs), name="base")
+    return keras.Sequential([keras.Input((12, 12, 8), name="photo"), base], name="transfer")
+
+
+REFUSED = {
+    "unknown input size": (any_size_model, ValueError, [
+        "layer 'photo' (InputLayer) of model 'any_size' has batch_shape (None, None, None, 3)",
+        "input_shape=(224, 224, 3)"]),
+    "no input layer": (unbuilt_model, ValueError, [
+        "model 'unbuilt' has no input layer", "keras.Input((224, 224, 3))"]),
+    "a number as argument": (plus_three_model, NotImplementedError, [
+        "(Add) of model 'plus_three' is called with 3.0", "model.summary()"]),
+    "a shared layer": (shared_model, NotImplementedError, [
+        "layer 'shared' (Conv2D) of model 'shared_model' is called 2 times",
+        "Give each call a layer of its own"]),
+    "a nested model with two inputs": (two_input_block_model, NotImplementedError, [
+        "layer 'pair' (Functional) of model 'outer' is a nested model with 2 inputs",
+        "predict_model(model.get_layer('pair'))"]),
+    "an unknown kind": (unknown_kind_model, NotImplementedError, [
+        "does not know the layer kind 'Conv1D' (layer 'temporal' (Conv1D) of model 'sequence')"]),
+    "channels first": (channels_first_model, NotImplementedError, [
+        "Conv2D 'cf' uses data_format='channels_first'"]),
+    "a nested model of unknown size": (any_size_base_model, ValueError, [
+        "layer 'any' (InputLayer) of model 'base' has batch_shape (None, None, None, 8)"]),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_what_cannot_be_predicted_is_refused_before_any_computation(case, monkeypatch):
+    build, error, fragments = REFUSED[case]
+    model = build()
+
+    def computed(*args):
+        raise AssertionError("a layer was predicted before the checks had finished")
+
+    monkeypatch.setattr(architectures, "predict_layer", computed)
+    for call in (predict_model, compare_with_keras):
+        with pytest.raises(error) as raised:
+            call(model)
+        for fragment in fragments:
+            assert fragment in str(raised.value), (fragment, str(raised.value))
