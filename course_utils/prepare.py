@@ -239,17 +239,19 @@ class ConvArgs(NamedTuple):
 
 
 def _check_dilation(dilation, stride) -> tuple[int, int]:
-    """``dilation`` as (D_h, D_w); refused together with a stride above 1, as Keras does."""
+    """``dilation`` as (D_h, D_w); refused together with a stride above 1, as Keras's Conv2D
+    does (Keras 3.15's depthwise and separable layers accept the pair; 3.13 and 3.14 refuse
+    it everywhere)."""
     dilation = check_pair(dilation, "dilation", 1, DILATION_RULE)
     if max(dilation) > 1 and max(stride) > 1:
         raise ValueError(
-            f"stride={stride} with dilation={dilation}: a stride above 1 cannot be combined "
-            "with a dilation above 1. Keras's Conv2D refuses it (\"`strides > 1` not supported "
-            "in conjunction with `dilation_rate > 1`\"), and TensorFlow's depthwise kernels "
-            "disagree with each other about where the windows of such a layer start, so there "
-            "is no single answer to check against. Use one of the two: dilation with stride 1 "
-            "(keeps the map's size and widens the view), or a stride with dilation 1 (shrinks "
-            "the map)"
+            f"stride={stride} with dilation={dilation}: in the course's convolutions a stride "
+            "above 1 cannot be combined with a dilation above 1, as in Keras's Conv2D "
+            "(\"`strides > 1` not supported in conjunction with `dilation_rate > 1`\"). Keras "
+            "3.15's DepthwiseConv2D and SeparableConv2D do accept the pair (they slide the "
+            "dilated kernel S pixels at a time); Keras 3.13 (Colab's) and 3.14 refuse it in "
+            "every layer. Use one of the two: dilation with stride 1 (keeps the map's size and "
+            "widens the view), or a stride with dilation 1 (shrinks the map)"
         )
     return dilation
 

@@ -9,12 +9,17 @@ before any computation starts, and never from a NumPy broadcasting traceback.
 
 from __future__ import annotations
 
+import os
 import re
 
-import numpy as np
-import pytest
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-from course_utils import (
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from course_utils import (  # noqa: E402
     arithmetic,
     conv2d,
     conv2d_im2col,
@@ -313,6 +318,32 @@ def test_stride_with_dilation_is_refused_with_keras_rule(name, no_computation):
         call07(name, stride=2, dilation=2)
     with raises(ValueError, "stride=(1, 2) with dilation=(3, 1)"):
         call07(name, stride=(1, 2), dilation=(3, 1))
+
+
+def test_the_stride_with_dilation_message_says_what_keras_does():
+    """The message quotes Keras's Conv2D and says which Keras versions accept the pair in
+    DepthwiseConv2D and SeparableConv2D: checked against the Keras installed (3.15 here,
+    3.13 under make test-colab)."""
+    with pytest.raises(ValueError) as refused:
+        conv2d(X8, np.ones((3, 3, 8, 4)), stride=2, dilation=2)
+    message = str(refused.value)
+    for fragment in ("Keras 3.15's DepthwiseConv2D and SeparableConv2D do accept the pair",
+                     "Keras 3.13 (Colab's) and 3.14 refuse it in every layer"):
+        assert fragment in message
+    with pytest.raises(ValueError) as keras_refused:
+        keras.layers.Conv2D(1, 3, strides=2, dilation_rate=2, name="strided_and_dilated")
+    quoted = re.search(r'\("(.+?)"\)', message).group(1)
+    assert quoted in str(keras_refused.value)
+    version = tuple(int(part) for part in keras.__version__.split(".")[:2])
+    x = np.ones((1, 28, 28, 3), dtype="float32")
+    for layer in (keras.layers.DepthwiseConv2D, lambda *args, **kwargs:
+                  keras.layers.SeparableConv2D(4, *args, **kwargs)):
+        if version >= (3, 15):
+            made = layer(3, strides=2, dilation_rate=2, name="strided_and_dilated")
+            assert tuple(made(x).shape)[1:3] == (conv_output_size(28, 3, 2, dilation=2),) * 2
+        elif version in ((3, 13), (3, 14)):
+            with pytest.raises(ValueError, match="not supported in conjunction"):
+                layer(3, strides=2, dilation_rate=2, name="strided_and_dilated")
 
 
 @pytest.mark.parametrize("name", CONVOLUTIONS)
