@@ -30,16 +30,12 @@ from . import Exercise, UnreadableAnswer, array, bind_exercises, number, read_nu
 
 
 def _count(expected, mistakes):
-    """number(expected, mistakes) for a count, with two more messages: a count typed as text
-    with commas ('1,000'), and one rounded (2.5e7) instead of given exactly."""
+    """number(expected, mistakes) for a count, with one more message: for a count given
+    rounded (2.5e7) instead of exactly."""
     named = number(expected, mistakes=mistakes)
     plain = number(expected)
 
     def check(answer):
-        if isinstance(answer, str) and "," in answer \
-                and answer.replace(",", "").replace("_", "").strip().isdigit():
-            return (f"expected a number, got the text {answer!r}: remove the quotes and the "
-                    "commas, so Python sees one number (write 1000 or 1_000, not '1,000').")
         message = named(answer)
         if message is None or message != plain(answer):
             return message  # right, unreadable, or a mistake with its own message
