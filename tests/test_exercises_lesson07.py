@@ -130,6 +130,7 @@ LEARNER_ANSWERS = {
             "41760": "gives every group all 96 filters",
             "13_827": "not one per group",
             "'13920'": "remove the quotes",
+            "'13,920'": "remove the quotes and the commas",
         },
     },
     "q4": {
