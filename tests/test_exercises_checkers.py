@@ -52,7 +52,12 @@ def test_number_feedback():
 def test_whole_numbers_must_be_exact():
     check = number(12_443_648)
     assert check(12_443_648.0) is None
-    assert check(12_443_600) == "your answer 12443600 is not the expected value."
+    assert check(12_443_600) == ("your answer 12443600 is within 1% of the expected count: "
+                                 "give it exactly, as a whole number (the rounding is the "
+                                 "issue, not the method).")
+    assert check(1.24e7) == check(12_443_600).replace("12443600", "12400000")
+    assert check(12_000_000) == "your answer 12000000 is not the expected value."  # 3.6% off
+    assert number(24)(23) == "your answer 23 is not the expected value."
 
 
 @pytest.mark.parametrize("answer", [9.54e-07, 9.537e-07, 9.5367e-07, 0.25 ** 10, 9.53e-07])

@@ -34,7 +34,7 @@ LEARNER_ANSWERS = {
             "3211264": "that counts multiplications",
             "3223808": "shared by all pixels",
             "'16,448'": "remove the quotes and the commas",
-            "16400": "within 1% of the count",
+            "16400": "within 1% of the expected count",
         },
     },
     "q2": {
@@ -49,7 +49,7 @@ LEARNER_ANSWERS = {
             "20070400": "the 5x5 layer only",
             "31808": "that counts parameters",
             "125239296": "not the image's 192",
-            "2.49e7": "within 1% of the count",
+            "2.49e7": "within 1% of the expected count",
         },
     },
     "q3": {

@@ -103,6 +103,7 @@ def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequen
     issue. ``tol`` (absolute) replaces both rules. ``mistakes`` maps known wrong answers to
     a message that names the mistake, e.g. ``{23: "O = N - F + 1, not N - F"}``; a
     non-whole mistake is recognised however the learner rounded it (to 2 figures or more).
+    A count given rounded (within 1%) is told to give it exactly.
     Every lesson's number questions use it.
 
     >>> check = number(6)
@@ -143,6 +144,9 @@ def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequen
         if tailored:
             return tailored
         shown = int(value) if value.is_integer() and abs(value) < 1e15 else value
+        if tol is None and whole and expected and abs(value - expected) <= 0.01 * abs(expected):
+            return (f"your answer {shown} is within 1% of the expected count: give it exactly, "
+                    "as a whole number (the rounding is the issue, not the method).")
         if tol is None and not whole:
             figures = _significant_figures(value, expected)
             if figures >= digits - 1:  # one figure short: the method is right

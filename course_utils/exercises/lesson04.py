@@ -26,30 +26,7 @@ from ..arithmetic import (
 )
 from ..data import TRANSPOSED_EXAMPLE_X
 from ..ops import conv2d, conv2d_transpose
-from . import Exercise, UnreadableAnswer, array, bind_exercises, number, read_number, shape
-
-
-def _count(expected, mistakes):
-    """number(expected, mistakes) for a count, with one more message: for a count given
-    rounded (2.5e7) instead of exactly."""
-    named = number(expected, mistakes=mistakes)
-    plain = number(expected)
-
-    def check(answer):
-        message = named(answer)
-        if message is None or message != plain(answer):
-            return message  # right, unreadable, or a mistake with its own message
-        try:
-            value = read_number(answer)
-        except UnreadableAnswer:
-            return message
-        if abs(value - expected) <= 0.01 * expected:
-            return (f"your answer {value:g} is within 1% of the count, but not exact: a count "
-                    "is a whole number, so give all its digits (let Python multiply) instead "
-                    "of a rounded value.")
-        return message
-
-    return check
+from . import Exercise, array, bind_exercises, number, shape
 
 # --- q1: parameters of a 1x1 convolution -------------------------------------------------------
 
@@ -57,7 +34,7 @@ _Q1 = conv_params(1, 256, 64)
 
 q1 = Exercise(
     "How many parameters (weights and biases) does Conv2D(64, 1) have on a 14x14x256 input?",
-    checker=_count(_Q1, mistakes={
+    checker=number(_Q1, mistakes={
         conv_params(1, 256, 64, bias=False): "add the 64 biases, one per filter.",
         conv_params(1, 256, 64, bias=False) + 1: "each of the 64 filters has its own bias: "
                                                  "64 biases, not one for the layer.",
@@ -89,7 +66,7 @@ _SECTION_2_BOTTLENECK = (conv_mults((_N, _N, _C_IN), 1, 16, padding="same")
 q2 = Exercise(
     "Lesson 04's bottleneck with 32 channels instead of 16: 28x28x192 -> Conv2D(32, 1) -> "
     "Conv2D(32, 5, padding='same'). How many multiplications in total?",
-    checker=_count(_Q2, mistakes={
+    checker=number(_Q2, mistakes={
         _SECTION_2_BOTTLENECK: "that is section 2's total, with 16 channels in the middle; here "
                                "the 1x1 layer makes 32.",
         conv_mults((_N, _N, _C_IN), 1, 16, padding="same") + _FIVE_BY_FIVE:
@@ -117,7 +94,7 @@ q2 = Exercise(
 
 q3 = Exercise(
     "How many parameters (weights and biases) do the two layers of q2 have together?",
-    checker=_count(_Q3, mistakes={
+    checker=number(_Q3, mistakes={
         conv_params(1, _C_IN, _WIDTH, False) + conv_params(_F, _WIDTH, _C_OUT, False):
             "add the biases: 32 for each layer.",
         conv_params(1, _C_IN, 16) + conv_params(_F, 16, _C_OUT):
