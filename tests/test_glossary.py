@@ -72,3 +72,16 @@ def test_plural_finds_singular_entry_and_nothing_else():
 def test_key_term_pattern_reads_the_lesson_markup():
     text = "A **feature map** (특징 맵) is ... and **stride** (스트라이드, S) ... **bold** (no)"
     assert KEY_TERM.findall(text) == [("feature map", "특징 맵"), ("stride", "스트라이드, S")]
+
+
+def test_each_key_term_is_marked_once_in_the_course():
+    """A key term gets its bold and its Korean on first use; later lessons just use the word."""
+    first, repeated = {}, []
+    for name, index, english, _ in marked_terms():
+        key = english.lower()
+        if key in first:
+            repeated.append(f"{name} cell {index}: **{english}** is marked again (first in "
+                            f"{first[key]}); write it without the bold and the Korean")
+        else:
+            first[key] = f"{name} cell {index}"
+    assert not repeated, "\n".join(repeated)
