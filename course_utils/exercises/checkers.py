@@ -49,10 +49,11 @@ def _mistake_message(answer: Any, mistakes, matches: Callable[[Any, Any], bool])
     return None
 
 
-def _leading_figures(x: float, figures: int) -> tuple[int, int, int]:
-    """(sign, exponent, first ``figures`` digits) of x, cut (not rounded) after them."""
+def _leading_figures(x: float, figures: int, rounding: float) -> tuple[int, int, int]:
+    """(sign, exponent, first ``figures`` digits) of x: cut after them (``rounding`` 0) or
+    rounded half up (``rounding`` 0.5)."""
     exponent = math.floor(math.log10(abs(x)))
-    digits = math.floor(abs(x) / 10.0 ** (exponent - figures + 1) + 1e-9)
+    digits = math.floor(abs(x) / 10.0 ** (exponent - figures + 1) + rounding + 1e-9)
     return (1 if x > 0 else -1), exponent, digits
 
 
@@ -66,13 +67,16 @@ def _significant_figures(value: float, expected: float) -> int:
     """How many significant figures of ``expected`` ``value`` gets right (0 to 15).
 
     ``value`` has k figures right when, written with k significant figures, it reads as
-    ``expected`` does, rounded or cut after k figures: 9.54e-07 and 9.53e-07 both have 3 of
-    9.5367e-07 right, 4e-04 has 1 of 3.91e-04 (it rounds to 4e-04).
+    ``expected`` does, rounded (either way at a half) or cut after k figures: 9.54e-07 and
+    9.53e-07 both have 3 of 9.5367e-07 right, 12 and 13 both have 2 of 12.5, 4e-04 has 1 of
+    3.91e-04 (it rounds to 4e-04).
 
     >>> _significant_figures(9.54e-07, 0.25 ** 10), _significant_figures(9.5e-07, 0.25 ** 10)
     (3, 2)
     >>> _significant_figures(9.53e-07, 0.25 ** 10), _significant_figures(4e-04, 3.91e-04)
     (3, 1)
+    >>> _significant_figures(12, 12.5), _significant_figures(13, 12.5)
+    (2, 2)
     >>> _significant_figures(8.0, 12.5), _significant_figures(1.0, 0.25 ** 10)
     (0, 0)
     """
@@ -83,9 +87,8 @@ def _significant_figures(value: float, expected: float) -> int:
     figures = 0
     while figures < 15:
         k = figures + 1
-        rounded = f"{value:.{k - 1}e}" == f"{expected:.{k - 1}e}"
-        cut = _leading_figures(value, k) == _leading_figures(expected, k)
-        if not (rounded or cut):
+        readings = (_leading_figures(expected, k, 0.0), _leading_figures(expected, k, 0.5))
+        if _leading_figures(value, k, 0.5) not in readings:
             break
         figures = k
     return figures
