@@ -1,17 +1,40 @@
-"""Lesson 05's fair comparison: from the source model to the improved one, one change at a time.
+"""Lesson 05's fair comparison: the improved model's settings chosen on the validation split,
+then the way from the source model to the improved one, one step at a time.
 
-    python -m benchmarks.lesson05_ablation          # train every step at 5 seeds (~15 min),
-                                                    # write data/lesson05_ablation.csv
-    python -m benchmarks.lesson05_ablation --q8     # measure q8's checker on several designs
+    python -m benchmarks.lesson05_ablation --select --out data/lesson05_selection.csv
+        # choose the improved model's settings (39 runs, ~20 min on two CPU cores)
+    python -m benchmarks.lesson05_ablation --out data/lesson05_ablation.csv
+        # train every step at 5 seeds (~15 min)
+    python -m benchmarks.lesson05_ablation --scaling   # raw against scaled pixels, seeds 0-4
+    python -m benchmarks.lesson05_ablation --source    # the source model's asserts, seeds 0-4, 42
+    python -m benchmarks.lesson05_ablation --q8        # measure q8's checker on several designs
+
+Without --out a table is written to the current folder (lesson05_selection.csv or
+lesson05_ablation.csv), so a trial run never overwrites the tables the lesson reads from data/.
 
 Every model trains on the bundled sample's first 3,200 training digits and is compared on the
 other 800 (the validation split). Each run keeps its best epoch (lowest validation loss):
-EarlyStopping(patience=4, restore_best_weights=True), at most 20 epochs; the last step uses the
-improved model's own schedule (cosine decay over 12 epochs). The sample's 1,000 test digits are
-looked at once per run, after training, and no choice here depends on them.
+EarlyStopping(patience=4, restore_best_weights=True), at most 20 epochs; the improved model's
+own recipe (the last step) stops at the end of its cosine schedule. The sample's 1,000 test
+digits are looked at once per ablation run, after training, and no choice depends on them: the
+selection study never evaluates them.
 
-Steps (each adds one change to the step before; step 0 is the source's model and compile(),
-step 7 is lesson 05's improved model):
+Choosing the settings (--select). An earlier version of lesson 05 had picked the improved
+model's training settings by trying variants and looking at their TEST accuracy
+(EARLIER_SETTINGS). The selection study chooses them again on the validation split: a
+coordinate search that starts from EARLIER_SETTINGS and goes through CANDIDATES knob by knob
+(learning rate, batch size, epochs of the cosine schedule, batch normalization's momentum,
+dropout, augmentation shift); for each knob it trains every candidate value, with the other
+knobs at their current choice, at SELECTION_SEEDS, and keeps the value with the highest mean
+validation accuracy (on a tie, the value already chosen). Later knobs are tried with the
+earlier knobs' chosen values. The seeds differ from the ablation's, so the ablation measures the
+chosen model afresh (on the same validation digits). choose_settings(table) repeats the choice
+from the written table; SETTINGS holds its outcome and is what the ablation and the lesson use
+(tests/test_lesson05_ablation.py checks that the two agree). The layer plan (3x3 convolutions
+with 16, 32, 32 filters) was not searched.
+
+Steps of the ablation (step 0 is the source's model and compile(), the last step is lesson 05's
+improved model; steps 2 and 7 each change a group of things that belong together):
 
 0. source: Conv2D(3, 5, swish) -> Conv2D(6, 5, swish) -> Flatten -> Dense(84, swish) ->
    Dense(10, softmax), RMSprop (Keras's default), batches of 32, pixels scaled to [0, 1]
@@ -20,15 +43,22 @@ step 7 is lesson 05's improved model):
    first two, Flatten -> Dense(10) (no Dense(84))
 3. + batch normalization after each convolution (the convolutions then have no bias)
 4. + ReLU instead of swish
-5. + Dropout(0.3) before the output layer
-6. + RandomTranslation(0.1, 0.1) augmentation
-7. + Adam with a cosine decay from 0.003 over 12 epochs, batches of 64
+5. + Dropout before the output layer
+6. + RandomTranslation augmentation
+7. + the improved model's training recipe: Adam with a cosine decay of its learning rate over
+   a fixed number of epochs, and its batch size
 
-Columns of the CSV, one row per (step, seed): weights (count_params, batch normalization's
-running statistics included), multiplications per image (Conv2D and Dense kernels, counted
-with course_utils.conv_mults and checked against the layers' shapes), epochs run, best epoch,
-validation and test accuracy of the kept weights, and the fastest epoch in seconds (epoch 1,
-which includes tracing, left out; the minimum is the least disturbed by other programs).
+Columns of the ablation CSV, one row per (step, seed): weights (count_params, batch
+normalization's running statistics included), multiplications per image (Conv2D and Dense
+kernels, counted with course_utils.conv_mults and checked against the layers' shapes), epochs
+run, best epoch, validation and test accuracy of the kept weights, the fastest epoch in seconds
+(epoch 1, which includes tracing, left out; the minimum is the least disturbed by other
+programs), and the training and validation loss of every epoch run (space-separated; the
+training loss is Keras's mean over the epoch's batches).
+
+Columns of the selection CSV, one row per (settings, seed): the stage (the knob whose
+candidates the run belongs to; "start" for EARLIER_SETTINGS), the six settings, the seed,
+epochs run, best epoch, and the kept weights' validation accuracy and loss.
 """
 
 from __future__ import annotations
@@ -37,6 +67,7 @@ import argparse
 import os
 import platform
 import time
+from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
@@ -47,35 +78,65 @@ import pandas as pd  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from keras import layers  # noqa: E402
 
-from course_utils import conv_mults, load_mnist  # noqa: E402
-from course_utils.data import LESSON05_ABLATION_FILE  # noqa: E402
+from course_utils import conv_mults, load_mnist, receptive_field  # noqa: E402
+from course_utils.data import (  # noqa: E402
+    LESSON05_ABLATION_FILE,
+    LESSON05_SELECTION_FILE,
+)
 from course_utils.exercises import lesson05  # noqa: E402
-from scripts.paths import DATA_DIR, relative  # noqa: E402
+from scripts.paths import REPO_ROOT, relative  # noqa: E402
 
 TRAIN_DIGITS = lesson05.TRAIN_DIGITS   # the first 3,200 training digits; the other 800 validate
 MAX_EPOCHS = 20
 PATIENCE = 4
-COSINE_EPOCHS = 12                     # step 7: the improved model's schedule
 SEEDS = (0, 1, 2, 3, 4)
 
-STEPS = [
-    "source model",
-    "+ pooling after each conv",
-    "+ 3x3 convs 16/32/32, Dense(10) only",
-    "+ batch normalization",
-    "+ ReLU instead of swish",
-    "+ dropout 0.3",
-    "+ RandomTranslation augmentation",
-    "+ Adam with cosine decay, batch 64",
-]
+#: The improved model's settings in an earlier version of lesson 05, picked by looking at the
+#: test split; the selection study starts from them.
+EARLIER_SETTINGS = {"learning_rate": 0.003, "batch": 64, "epochs": 12, "bn_momentum": 0.9,
+                    "dropout": 0.3, "shift": 0.1}
+#: The values the selection study tries, knob by knob, in this order.
+CANDIDATES = {
+    "learning_rate": (0.001, 0.003, 0.01, 0.03),   # Adam's starting learning rate
+    "batch": (32, 64, 128),                  # images per training step
+    "epochs": (8, 12, 16),                   # length of the cosine schedule (the last epoch)
+    "bn_momentum": (0.9, 0.99),              # batch normalization's running averages
+    "dropout": (0.1, 0.3, 0.5),              # share of the flattened values zeroed in training
+    "shift": (0.05, 0.1, 0.15),              # RandomTranslation's largest shift (of the size)
+}
+SELECTION_SEEDS = (10, 11, 12)
+#: What the selection study chose on the validation split (data/lesson05_selection.csv, see
+#: choose_settings); steps 3-7 and lesson 05's improved model use these settings.
+SETTINGS = {"learning_rate": 0.01, "batch": 32, "epochs": 12, "bn_momentum": 0.9, "dropout": 0.3,
+            "shift": 0.05}
 
 
-def build_step(step: int) -> keras.Model:
+def step_names(settings=None) -> list[str]:
+    """The change each step makes, with the settings it uses."""
+    s = SETTINGS if settings is None else settings
+    return [
+        "source model",
+        "+ pooling after each conv",
+        "+ 3x3 convs 16/32/32 (3 convs), Dense(10) only",
+        "+ batch normalization",
+        "+ ReLU instead of swish",
+        f"+ dropout {s['dropout']:g}",
+        f"+ RandomTranslation({s['shift']:g}) augmentation",
+        f"+ Adam {s['learning_rate']:g}, cosine over {s['epochs']} epochs, batch {s['batch']}",
+    ]
+
+
+STEPS = step_names()
+
+
+def build_step(step: int, settings=None) -> keras.Model:
     """The model of ablation step ``step``: 0 is the source's, 7 lesson 05's improved model."""
+    s = SETTINGS if settings is None else settings
     inputs = keras.Input(shape=(28, 28, 1), name="image")
     h = inputs
     if step >= 6:
-        h = layers.RandomTranslation(0.1, 0.1, fill_mode="constant", name="shift")(h)
+        h = layers.RandomTranslation(s["shift"], s["shift"], fill_mode="constant",
+                                     name="shift")(h)
     if step <= 1:   # the source's layer plan
         h = layers.Conv2D(3, 5, activation="swish", name="conv1")(h)
         if step == 1:
@@ -90,7 +151,7 @@ def build_step(step: int) -> keras.Model:
         for index, filters in enumerate([16, 32, 32], start=1):
             if step >= 3:
                 h = layers.Conv2D(filters, 3, use_bias=False, name=f"conv{index}")(h)
-                h = layers.BatchNormalization(momentum=0.9, name=f"norm{index}")(h)
+                h = layers.BatchNormalization(momentum=s["bn_momentum"], name=f"norm{index}")(h)
                 h = layers.Activation(activation, name=f"{activation}{index}")(h)
             else:
                 h = layers.Conv2D(filters, 3, activation=activation, name=f"conv{index}")(h)
@@ -98,18 +159,19 @@ def build_step(step: int) -> keras.Model:
                 h = layers.MaxPooling2D(2, name=f"pool{index}")(h)
         h = layers.Flatten(name="flat")(h)
         if step >= 5:
-            h = layers.Dropout(0.3, name="drop")(h)
+            h = layers.Dropout(s["dropout"], name="drop")(h)
     outputs = layers.Dense(10, activation="softmax", name="output")(h)
     return keras.Model(inputs, outputs, name=f"ablation_step{step}")
 
 
-def compile_step(model: keras.Model, step: int, n_fit: int) -> tuple[int, int]:
+def compile_step(model: keras.Model, step: int, n_fit: int, settings=None) -> tuple[int, int]:
     """Compile as the step trains; return (batch size, maximum epochs)."""
+    s = SETTINGS if settings is None else settings
     if step >= 7:
-        batch = 64
-        steps = COSINE_EPOCHS * int(np.ceil(n_fit / batch))
-        optimizer = keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(0.003, steps))
-        epochs = COSINE_EPOCHS
+        batch, epochs = s["batch"], s["epochs"]
+        steps = epochs * int(np.ceil(n_fit / batch))
+        optimizer = keras.optimizers.Adam(
+            keras.optimizers.schedules.CosineDecay(s["learning_rate"], steps))
     else:
         batch, optimizer, epochs = 32, keras.optimizers.RMSprop(), MAX_EPOCHS  # the source's
     model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy",
@@ -158,21 +220,27 @@ def split():
             (x_train[TRAIN_DIGITS:], y_train[TRAIN_DIGITS:]), (x_test, y_test))
 
 
+def train_step(step, seed, data, settings=None):
+    """Train step ``step`` at ``seed``; return (model, history, epoch seconds)."""
+    (x_fit, y_fit), (x_val, y_val) = data
+    keras.utils.set_random_seed(seed)
+    model = build_step(step, settings)
+    batch, epochs = compile_step(model, step, len(x_fit), settings)
+    keep_best = keras.callbacks.EarlyStopping(monitor="val_loss", patience=PATIENCE,
+                                              restore_best_weights=True)
+    timer = EpochTimes()
+    history = model.fit(x_fit, y_fit, epochs=epochs, batch_size=batch,
+                        validation_data=(x_val, y_val), callbacks=[keep_best, timer], verbose=0)
+    return model, history, timer.seconds
+
+
 def run_ablation(seeds=SEEDS) -> pd.DataFrame:
-    (x_fit, y_fit), (x_val, y_val), (x_test, y_test) = split()
+    fit, val, (x_test, y_test) = split()
     rows = []
     for step, change in enumerate(STEPS):
         for seed in seeds:
-            keras.utils.set_random_seed(seed)
-            model = build_step(step)
-            batch, epochs = compile_step(model, step, len(x_fit))
-            keep_best = keras.callbacks.EarlyStopping(monitor="val_loss", patience=PATIENCE,
-                                                      restore_best_weights=True)
-            timer = EpochTimes()
-            history = model.fit(x_fit, y_fit, epochs=epochs, batch_size=batch,
-                                validation_data=(x_val, y_val), callbacks=[keep_best, timer],
-                                verbose=0)
-            val_accuracy = model.evaluate(x_val, y_val, verbose=0)[1]
+            model, history, seconds = train_step(step, seed, (fit, val))
+            val_accuracy = model.evaluate(*val, verbose=0)[1]
             test_accuracy = model.evaluate(x_test, y_test, verbose=0)[1]
             row = {"step": step, "change": change, "seed": seed,
                    "weights": model.count_params(), "mults": mults_per_image(model),
@@ -180,10 +248,169 @@ def run_ablation(seeds=SEEDS) -> pd.DataFrame:
                    "best_epoch": int(np.argmin(history.history["val_loss"])) + 1,
                    "val_accuracy": round(float(val_accuracy), 4),
                    "test_accuracy": round(float(test_accuracy), 4),
-                   "epoch_seconds": round(min(timer.seconds[1:]), 3)}
+                   "epoch_seconds": round(min(seconds[1:]), 3),
+                   "loss_per_epoch": " ".join(f"{v:.4f}" for v in history.history["loss"]),
+                   "val_loss_per_epoch": " ".join(f"{v:.4f}"
+                                                  for v in history.history["val_loss"])}
             rows.append(row)
             print(", ".join(f"{k}={v}" for k, v in row.items()), flush=True)
     return pd.DataFrame(rows)
+
+
+# --- choosing the improved model's settings on the validation split ------------------------------
+
+KNOBS = list(CANDIDATES)
+
+
+def runs_with(table: pd.DataFrame, settings: dict) -> pd.DataFrame:
+    """The rows of the selection table trained with exactly these settings."""
+    match = np.ones(len(table), dtype=bool)
+    for knob in KNOBS:
+        match &= np.isclose(table[knob].to_numpy(dtype=float), float(settings[knob]))
+    return table[match]
+
+
+def best_value(table: pd.DataFrame, chosen: dict, knob: str):
+    """The candidate of ``knob`` with the highest mean validation accuracy, the other knobs at
+    ``chosen``; on a tie (to 1e-9) the value already chosen."""
+    means = {value: runs_with(table, {**chosen, knob: value})["val_accuracy"].mean()
+             for value in CANDIDATES[knob]}
+    top = max(means.values())
+    if np.isclose(means[chosen[knob]], top, rtol=0, atol=1e-9):
+        return chosen[knob]
+    return next(value for value, mean in means.items() if np.isclose(mean, top, rtol=0, atol=1e-9))
+
+
+def choose_settings(table: pd.DataFrame) -> dict:
+    """The coordinate search of the selection study, read from its table."""
+    chosen = dict(EARLIER_SETTINGS)
+    for knob in KNOBS:
+        chosen[knob] = best_value(table, chosen, knob)
+    return chosen
+
+
+def run_selection(seeds=SELECTION_SEEDS) -> pd.DataFrame:
+    """Train the candidates knob by knob (see the docstring); one row per (settings, seed)."""
+    fit, val, _ = split()   # the test digits are not used
+    rows = []
+
+    def measure(settings, stage):
+        for seed in seeds:
+            if len(rows) and len(runs_with(pd.DataFrame(rows), settings).query("seed == @seed")):
+                continue   # already trained at an earlier stage
+            start = time.perf_counter()
+            model, history, _ = train_step(7, seed, (fit, val), settings)
+            val_loss, val_accuracy = model.evaluate(*val, verbose=0)
+            rows.append({"stage": stage, **settings, "seed": seed,
+                         "epochs_run": len(history.history["loss"]),
+                         "best_epoch": int(np.argmin(history.history["val_loss"])) + 1,
+                         "val_accuracy": round(float(val_accuracy), 4),
+                         "val_loss": round(float(val_loss), 4)})
+            print(", ".join(f"{k}={v}" for k, v in rows[-1].items()),
+                  f"({time.perf_counter() - start:.0f} s)", flush=True)
+
+    chosen = dict(EARLIER_SETTINGS)
+    measure(chosen, "start")
+    for knob in KNOBS:
+        for value in CANDIDATES[knob]:
+            measure({**chosen, knob: value}, knob)
+        table = pd.DataFrame(rows)
+        means = {value: round(runs_with(table, {**chosen, knob: value})["val_accuracy"].mean(), 4)
+                 for value in CANDIDATES[knob]}
+        chosen[knob] = best_value(table, chosen, knob)
+        print(f"{knob}: mean validation accuracy {means} -> {chosen[knob]}", flush=True)
+    table = pd.DataFrame(rows)
+    assert choose_settings(table) == chosen
+    print("chosen:", chosen, " earlier:", EARLIER_SETTINGS)
+    return table
+
+
+# --- raw against scaled pixels (lesson 05, section 4) --------------------------------------------
+
+def run_scaling(seeds=SEEDS) -> pd.DataFrame:
+    """The lesson's source model, one epoch of RMSprop on raw (0-255) or scaled (0-1) pixels:
+    the mean training loss during the epoch, the training loss after it, and the validation
+    accuracy after it, per seed (the margins of the lesson's assert cell)."""
+    (x_train, y_train), _ = load_mnist("sample", verbose=False)
+    x = x_train.astype("float32")[..., None]
+    rows = []
+    for seed in seeds:
+        for label, scale in [("raw 0-255", 1.0), ("scaled 0-1", 1 / 255)]:
+            keras.utils.set_random_seed(seed)
+            model = build_step(0)
+            model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+            x_fit, x_val = x[:TRAIN_DIGITS] * scale, x[TRAIN_DIGITS:] * scale
+            history = model.fit(x_fit, y_train[:TRAIN_DIGITS], epochs=1, verbose=0)
+            rows.append({"seed": seed, "pixels": label,
+                         "mean loss during epoch 1": history.history["loss"][0],
+                         "loss after epoch 1": model.evaluate(x_fit, y_train[:TRAIN_DIGITS],
+                                                              verbose=0)[0],
+                         "validation accuracy": model.evaluate(x_val, y_train[TRAIN_DIGITS:],
+                                                               verbose=0)[1]})
+            print(rows[-1], flush=True)
+    table = pd.DataFrame(rows).pivot(index="seed", columns="pixels")
+    print(table.round(3).to_string())
+    accuracy = table["validation accuracy"]
+    print("scaled minus raw validation accuracy:",
+          (accuracy["scaled 0-1"] - accuracy["raw 0-255"]).round(3).tolist())
+    return table
+
+
+# --- the source model's assert cells (lesson 05, sections 5, 6 and 9) ---------------------------
+
+LESSON_SEEDS = (0, 1, 2, 3, 4, 42)   # the ablation's seeds and the lesson's own
+
+
+class WrongAnswers(keras.callbacks.Callback):
+    """After each epoch: the validation digits the model gets wrong, and the median probability
+    it gives their true digit (the lesson's callback)."""
+
+    def __init__(self, x_val, y_val):
+        super().__init__()
+        self.x_val, self.y_val = x_val, y_val
+
+    def on_train_begin(self, logs=None):
+        self.rows = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        probabilities = self.model.predict(self.x_val, verbose=0)
+        wrong = probabilities.argmax(axis=1) != self.y_val
+        self.rows.append((int(wrong.sum()),
+                          float(np.median(probabilities[wrong, self.y_val[wrong]]))))
+
+
+def run_source_checks(seeds=LESSON_SEEDS) -> None:
+    """The source model trained as the lesson trains it (one-hot labels, RMSprop, the best
+    epoch kept) at each seed: what its assert cells check, to measure their margins."""
+    (x_fit, y_fit), (x_val, y_val), _ = split()
+    one_hot_fit, one_hot_val = (keras.utils.to_categorical(y, 10) for y in (y_fit, y_val))
+    field = receptive_field([(5, 1), (5, 1)])
+    sees_ink = np.lib.stride_tricks.sliding_window_view(
+        x_val[0, :, :, 0], (field, field)).max(axis=(2, 3)) > 0
+    for seed in seeds:
+        keras.utils.set_random_seed(seed)
+        model = build_step(0)
+        model.compile(loss="categorical_crossentropy", metrics=["accuracy"])
+        wrong_answers = WrongAnswers(x_val, y_val)
+        keep_best = keras.callbacks.EarlyStopping(monitor="val_loss", patience=PATIENCE,
+                                                  restore_best_weights=True)
+        history = model.fit(x_fit, one_hot_fit, epochs=MAX_EPOCHS,
+                            validation_data=(x_val, one_hot_val),
+                            callbacks=[keep_best, wrong_answers], verbose=0).history
+        best = int(np.argmin(history["val_loss"])) + 1
+        probabilities = model.predict(x_val, verbose=0)
+        wrong = probabilities.argmax(axis=1) != y_val
+        confident = int(np.sum(probabilities[wrong].max(axis=1) >= 0.9))
+        conv2 = keras.Model(model.input, model.get_layer("conv2").output)
+        winner = conv2.predict(x_val[:1], verbose=0)[0].argmax(axis=-1)
+        share = np.bincount(winner[sees_ink], minlength=6) / sees_ink.sum()
+        print(f"seed {seed}: {len(history['loss'])} epochs, best {best}, validation accuracy "
+              f"kept {history['val_accuracy'][best - 1]:.4f} last "
+              f"{history['val_accuracy'][-1]:.4f}; wrong (count, median p(true)) kept "
+              f"{wrong_answers.rows[best - 1]} last {wrong_answers.rows[-1]}; wrong answers "
+              f"with p >= 0.9: {confident} of {int(wrong.sum())}; largest ink share "
+              f"{share.max():.2f}, blank-position winners {np.unique(winner[~sees_ink])}",
+              flush=True)
 
 
 # --- q8's checker: which designs pass, at which seeds --------------------------------------------
@@ -243,23 +470,44 @@ def run_q8(seeds=SEEDS) -> pd.DataFrame:
     return table
 
 
+def header(tables: str) -> str:
+    return (f"# Written by `python -m benchmarks.lesson05_ablation{tables}` (Python "
+            f"{platform.python_version()}, TensorFlow {tf.__version__}, Keras "
+            f"{keras.__version__}, {os.cpu_count()} CPU cores). See that script's docstring.\n")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--q8", action="store_true", help="measure q8's checker instead")
-    parser.add_argument("--seeds", default=",".join(map(str, SEEDS)))
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument("--select", action="store_true",
+                      help="choose the improved model's settings on the validation split")
+    what.add_argument("--scaling", action="store_true", help="raw against scaled pixels")
+    what.add_argument("--source", action="store_true",
+                      help="the source model's assert cells at the lesson's seeds")
+    what.add_argument("--q8", action="store_true", help="measure q8's checker instead")
+    parser.add_argument("--seeds", help="comma-separated seeds (default: the study's own)")
+    parser.add_argument("--out", help="where to write the table (default: the current folder, "
+                                      "never the lesson's copy in data/ unless named here)")
     args = parser.parse_args()
-    seeds = [int(s) for s in args.seeds.split(",")]
+    seeds = None if args.seeds is None else [int(s) for s in args.seeds.split(",")]
     tf.config.experimental.enable_op_determinism()
     if args.q8:
-        run_q8(seeds)
+        run_q8(seeds or SEEDS)
         return
-    table = run_ablation(seeds)
-    path = DATA_DIR / LESSON05_ABLATION_FILE
-    header = (f"# Written by `python -m benchmarks.lesson05_ablation` (Python "
-              f"{platform.python_version()}, TensorFlow {tf.__version__}, Keras "
-              f"{keras.__version__}, {os.cpu_count()} CPU cores). See that script's docstring.\n")
-    path.write_text(header + table.to_csv(index=False))
-    print("wrote", relative(path))
+    if args.scaling:
+        run_scaling(seeds or SEEDS)
+        return
+    if args.source:
+        run_source_checks(seeds or LESSON_SEEDS)
+        return
+    if args.select:
+        table, name, flag = run_selection(seeds or SELECTION_SEEDS), LESSON05_SELECTION_FILE, \
+            " --select"
+    else:
+        table, name, flag = run_ablation(seeds or SEEDS), LESSON05_ABLATION_FILE, ""
+    path = Path(args.out) if args.out else Path.cwd() / name
+    path.write_text(header(flag) + table.to_csv(index=False))
+    print("wrote", relative(path) if path.resolve().is_relative_to(REPO_ROOT) else path)
 
 
 if __name__ == "__main__":

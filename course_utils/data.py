@@ -50,6 +50,8 @@ __all__ = [
     "load_rgb_photo",
     "LESSON05_ABLATION_FILE",
     "lesson05_ablation_path",
+    "LESSON05_SELECTION_FILE",
+    "lesson05_selection_path",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -376,3 +378,23 @@ def lesson05_ablation_path() -> Path:
     """
     return Path(str(importlib.resources.files("course_utils.sample_data")
                     / LESSON05_ABLATION_FILE))
+
+
+#: File name of the study that chose lesson 05's improved-model settings on the validation
+#: split, written by ``python -m benchmarks.lesson05_ablation --select``.
+LESSON05_SELECTION_FILE = "lesson05_selection.csv"
+
+
+def lesson05_selection_path() -> Path:
+    """Where the installed package keeps lesson 05's selection study (a CSV file).
+
+    Taught in lesson 05, section 8: the improved model's training settings (learning rate,
+    batch size, epochs, batch normalization's momentum, dropout, shift), chosen knob by knob
+    by their mean validation accuracy over three seeds, by ``benchmarks/lesson05_ablation.py
+    --select``. One row per (settings, seed); lines starting with ``#`` are comments.
+
+    >>> lesson05_selection_path().name
+    'lesson05_selection.csv'
+    """
+    return Path(str(importlib.resources.files("course_utils.sample_data")
+                    / LESSON05_SELECTION_FILE))

@@ -1,27 +1,43 @@
-"""Lesson 05's precomputed ablation table (data/lesson05_ablation.csv) is what
-benchmarks/lesson05_ablation.py writes: eight steps at five seeds, and each step's weights and
-multiplications are those of the model the script builds for it (counted by Keras)."""
+"""Lesson 05's precomputed tables are what benchmarks/lesson05_ablation.py writes.
+
+data/lesson05_selection.csv: the improved model's settings chosen on the validation split (the
+script's SETTINGS are the choice its table makes; every candidate ran at every selection seed;
+the test split is not in it). data/lesson05_ablation.csv: eight steps at five seeds, each step's
+weights and multiplications those of the model the script builds for it (counted by Keras), and
+steps 5-7 named with the chosen settings."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from course_utils.data import lesson05_ablation_path
+from course_utils.data import lesson05_ablation_path, lesson05_selection_path
 
 pytest.importorskip("tensorflow")
 ablation = pytest.importorskip("benchmarks.lesson05_ablation")
 
 COLUMNS = ["step", "change", "seed", "weights", "mults", "epochs", "best_epoch", "val_accuracy",
-           "test_accuracy", "epoch_seconds"]
+           "test_accuracy", "epoch_seconds", "loss_per_epoch", "val_loss_per_epoch"]
+SELECTION_COLUMNS = ["stage", *ablation.CANDIDATES, "seed", "epochs_run", "best_epoch",
+                     "val_accuracy", "val_loss"]
+
+
+def read(path, flag: str) -> pd.DataFrame:
+    assert path.is_file(), f"{path} is missing: run python -m benchmarks.lesson05_ablation{flag}"
+    assert path.read_text().startswith(f"# Written by `python -m benchmarks.lesson05_ablation"
+                                       f"{flag}`")
+    return pd.read_csv(path, comment="#")
 
 
 @pytest.fixture(scope="module")
 def runs() -> pd.DataFrame:
-    path = lesson05_ablation_path()
-    assert path.is_file(), f"{path} is missing: run python -m benchmarks.lesson05_ablation"
-    assert path.read_text().startswith("# Written by `python -m benchmarks.lesson05_ablation`")
-    return pd.read_csv(path, comment="#")
+    return read(lesson05_ablation_path(), "")
+
+
+@pytest.fixture(scope="module")
+def selection() -> pd.DataFrame:
+    return read(lesson05_selection_path(), " --select")
 
 
 def test_every_step_ran_at_every_seed(runs):
@@ -42,3 +58,46 @@ def test_weights_and_mults_are_those_of_the_models_the_script_builds(runs):
 def test_the_kept_epoch_is_within_the_epochs_run(runs):
     assert (runs["best_epoch"] <= runs["epochs"]).all()
     assert runs["val_accuracy"].between(0, 1).all() and runs["test_accuracy"].between(0, 1).all()
+    for _, row in runs.iterrows():
+        losses = [float(v) for v in row["loss_per_epoch"].split()]
+        val_losses = [float(v) for v in row["val_loss_per_epoch"].split()]
+        assert len(losses) == len(val_losses) == row["epochs"]
+        assert int(np.argmin(val_losses)) + 1 == row["best_epoch"]
+
+
+def test_the_settings_are_the_ones_the_selection_study_chose(selection):
+    assert list(selection.columns) == SELECTION_COLUMNS
+    assert ablation.choose_settings(selection) == ablation.SETTINGS
+    start = selection[selection["stage"] == "start"]
+    assert ablation.runs_with(start, ablation.EARLIER_SETTINGS).shape[0] == len(start) == 3
+
+
+def test_the_selection_tried_every_candidate_at_every_seed_and_never_the_test_split(selection):
+    chosen = dict(ablation.EARLIER_SETTINGS)
+    for knob, values in ablation.CANDIDATES.items():
+        for value in values:
+            tried = ablation.runs_with(selection, {**chosen, knob: value})
+            assert sorted(tried["seed"]) == list(ablation.SELECTION_SEEDS), (knob, value)
+        chosen[knob] = ablation.best_value(selection, chosen, knob)
+    assert not selection.duplicated([*ablation.CANDIDATES, "seed"]).any()
+    assert not any("test" in column for column in selection.columns)
+    assert set(ablation.SELECTION_SEEDS).isdisjoint(ablation.SEEDS)
+
+
+def test_best_value_keeps_the_current_choice_on_a_tie():
+    rows = [{**ablation.EARLIER_SETTINGS, "dropout": d, "seed": 0, "val_accuracy": a}
+            for d, a in [(0.1, 0.97), (0.3, 0.97), (0.5, 0.96)]]
+    table = pd.DataFrame(rows)
+    assert ablation.best_value(table, ablation.EARLIER_SETTINGS, "dropout") == 0.3
+    rows[0]["val_accuracy"] = 0.98
+    assert ablation.best_value(pd.DataFrame(rows), ablation.EARLIER_SETTINGS, "dropout") == 0.1
+
+
+def test_the_last_step_is_the_model_the_settings_describe():
+    model = ablation.build_step(7)
+    assert model.get_layer("drop").rate == ablation.SETTINGS["dropout"]
+    assert model.get_layer("shift").height_factor == ablation.SETTINGS["shift"]
+    assert model.get_layer("norm1").momentum == ablation.SETTINGS["bn_momentum"]
+    batch, epochs = ablation.compile_step(model, 7, ablation.TRAIN_DIGITS)
+    assert (batch, epochs) == (ablation.SETTINGS["batch"], ablation.SETTINGS["epochs"])
+    assert np.isclose(float(model.optimizer.learning_rate), ablation.SETTINGS["learning_rate"])
