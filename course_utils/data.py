@@ -52,6 +52,8 @@ __all__ = [
     "lesson05_ablation_path",
     "LESSON05_SELECTION_FILE",
     "lesson05_selection_path",
+    "LESSON05_SCALING_FILE",
+    "lesson05_scaling_path",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -398,3 +400,22 @@ def lesson05_selection_path() -> Path:
     """
     return Path(str(importlib.resources.files("course_utils.sample_data")
                     / LESSON05_SELECTION_FILE))
+
+
+#: File name of lesson 05's raw-against-scaled-pixels table, written by
+#: ``python -m benchmarks.lesson05_ablation --scaling``.
+LESSON05_SCALING_FILE = "lesson05_scaling.csv"
+
+
+def lesson05_scaling_path() -> Path:
+    """Where the installed package keeps lesson 05's raw-against-scaled table (a CSV file).
+
+    Taught in lesson 05, section 4: the source model trained for one epoch on raw (0-255) and
+    on scaled (0-1) pixels at five seeds by ``benchmarks/lesson05_ablation.py --scaling``.
+    One row per (seed, pixels); lines starting with ``#`` are comments.
+
+    >>> lesson05_scaling_path().name
+    'lesson05_scaling.csv'
+    """
+    return Path(str(importlib.resources.files("course_utils.sample_data")
+                    / LESSON05_SCALING_FILE))

@@ -4,7 +4,8 @@ data/lesson05_selection.csv: the improved model's settings chosen on the validat
 script's SETTINGS are the choice its table makes; every candidate ran at every selection seed;
 the test split is not in it). data/lesson05_ablation.csv: eight steps at five seeds, each step's
 weights and multiplications those of the model the script builds for it (counted by Keras), and
-steps 5-7 named with the chosen settings."""
+steps 5-7 named with the chosen settings. data/lesson05_scaling.csv: raw against scaled pixels,
+one epoch, at the ablation's seeds."""
 
 from __future__ import annotations
 
@@ -12,7 +13,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course_utils.data import lesson05_ablation_path, lesson05_selection_path
+from course_utils.data import (
+    lesson05_ablation_path,
+    lesson05_scaling_path,
+    lesson05_selection_path,
+)
 
 pytest.importorskip("tensorflow")
 ablation = pytest.importorskip("benchmarks.lesson05_ablation")
@@ -101,3 +106,13 @@ def test_the_last_step_is_the_model_the_settings_describe():
     batch, epochs = ablation.compile_step(model, 7, ablation.TRAIN_DIGITS)
     assert (batch, epochs) == (ablation.SETTINGS["batch"], ablation.SETTINGS["epochs"])
     assert np.isclose(float(model.optimizer.learning_rate), ablation.SETTINGS["learning_rate"])
+
+
+def test_the_scaling_table_has_raw_and_scaled_at_every_seed():
+    table = read(lesson05_scaling_path(), " --scaling")
+    assert list(table.columns) == ["seed", "pixels", "mean_loss_epoch1", "loss_after_epoch1",
+                                   "val_accuracy"]
+    assert sorted(table["seed"].unique()) == list(ablation.SEEDS)
+    assert (table.groupby("seed")["pixels"].apply(sorted) == [["raw 0-255", "scaled 0-1"]] * 5
+            ).all()
+    assert table["val_accuracy"].between(0, 1).all() and (table["loss_after_epoch1"] > 0).all()
