@@ -65,6 +65,16 @@ def test_other_numbers_pass_with_three_significant_figures(answer):
     assert number(0.25 ** 10)(answer) is None
 
 
+@pytest.mark.parametrize("expected", [6 ** 0.5 / 10 ** 1.5, 0.0999, 99.95, 2.0 / 3.0])
+def test_a_value_rounded_to_three_figures_passes_whatever_its_last_digit(expected):
+    # 0.0775 is sqrt(6 / 1000) = 0.077459... rounded; rounded again to 2 figures it reads
+    # 0.078, not 0.077, and an earlier version stopped counting there (CI caught it).
+    rounded = float(f"{expected:.3g}")
+    assert number(expected)(rounded) is None, rounded
+    if rounded != float(f"{expected:.2g}"):
+        assert "gets 2 significant figures right" in number(expected)(float(f"{expected:.2g}"))
+
+
 def test_one_figure_short_is_told_that_the_digits_are_the_issue():
     message = number(0.25 ** 10)(9.5e-07)
     assert "gets 2 significant figures right" in message
@@ -86,6 +96,15 @@ def test_a_rounded_known_mistake_is_still_recognised():
     other = number(0.0548, mistakes=[(0.1137, "fan_out counts the kernel's taps too")])
     assert other(0.114) == "fan_out counts the kernel's taps too"
     assert other(0.1096) == "your answer 0.1096 is not the expected value."
+
+
+def test_an_exact_known_mistake_wins_over_a_rounded_one():
+    # lesson 06 q2: 49 * 0.5 = 24.5 (every input pixel) rounds to 25, which is also O * O
+    check = number(12.5, mistakes={24.5: "you counted the input pixels",
+                                   25: "add up the values, not how many there are"})
+    assert check(25) == "add up the values, not how many there are"
+    assert check(24.5) == "you counted the input pixels"
+    assert check(24) == "you counted the input pixels"
 
 
 def test_a_wrong_float_is_not_called_close():

@@ -54,6 +54,8 @@ def _leading_figures(x: float, figures: int, rounding: float) -> tuple[int, int,
     rounded half up (``rounding`` 0.5)."""
     exponent = math.floor(math.log10(abs(x)))
     digits = math.floor(abs(x) / 10.0 ** (exponent - figures + 1) + rounding + 1e-9)
+    if digits == 10 ** figures:  # 0.0999 rounded to 1 figure reads 0.1
+        exponent, digits = exponent + 1, 10 ** (figures - 1)
     return (1 if x > 0 else -1), exponent, digits
 
 
@@ -69,7 +71,9 @@ def _significant_figures(value: float, expected: float) -> int:
     ``value`` has k figures right when, written with k significant figures, it reads as
     ``expected`` does, rounded (either way at a half) or cut after k figures: 9.54e-07 and
     9.53e-07 both have 3 of 9.5367e-07 right, 12 and 13 both have 2 of 12.5, 4e-04 has 1 of
-    3.91e-04 (it rounds to 4e-04).
+    3.91e-04 (it rounds to 4e-04). The count is the largest such k, not the first k that
+    fails: 0.0775, sqrt(6 / 1000) = 0.077459... rounded to 3 figures, has 3 right although
+    0.0775 rounded again to 2 figures reads 0.078.
 
     >>> _significant_figures(9.54e-07, 0.25 ** 10), _significant_figures(9.5e-07, 0.25 ** 10)
     (3, 2)
@@ -79,19 +83,19 @@ def _significant_figures(value: float, expected: float) -> int:
     (2, 2)
     >>> _significant_figures(8.0, 12.5), _significant_figures(1.0, 0.25 ** 10)
     (0, 0)
+    >>> _significant_figures(0.0775, 0.0774597), _significant_figures(0.055, 0.0547723)
+    (3, 2)
+    >>> _significant_figures(0.1, 0.0999), _significant_figures(0.0775, 0.0791)
+    (2, 1)
     """
     if value == expected:
         return 15
     if expected == 0 or value == 0 or not math.isfinite(value):
         return 0
-    figures = 0
-    while figures < 15:
-        k = figures + 1
-        readings = (_leading_figures(expected, k, 0.0), _leading_figures(expected, k, 0.5))
-        if _leading_figures(value, k, 0.5) not in readings:
-            break
-        figures = k
-    return figures
+    return max((k for k in range(1, 16)
+                if _leading_figures(value, k, 0.5) in (_leading_figures(expected, k, 0.0),
+                                                       _leading_figures(expected, k, 0.5))),
+               default=0)
 
 
 def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequence = (),
@@ -125,6 +129,7 @@ def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequen
     """
     expected = float(expected)
     whole = expected.is_integer()
+    known = list(mistakes.items() if isinstance(mistakes, Mapping) else mistakes)
 
     def close(value: float, target: float, figures: int) -> bool:
         if tol is not None:
@@ -143,7 +148,9 @@ def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequen
             return None
         if not math.isfinite(value):
             return f"your answer {value} is not a finite number."
-        tailored = _mistake_message(answer, mistakes, matches)
+        # the mistake the answer is closest to: 25 is O * O itself before it is 24.5 rounded
+        ranked = sorted(known, key=lambda item: -_significant_figures(value, float(item[0])))
+        tailored = _mistake_message(answer, ranked, matches)
         if tailored:
             return tailored
         shown = int(value) if value.is_integer() and abs(value) < 1e15 else value
