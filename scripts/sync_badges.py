@@ -33,7 +33,8 @@ def setup_cell_source() -> str:
     On Colab it installs course_utils from GitHub. Wherever course_utils cannot be imported
     afterwards (the install failed: no network, a renamed repository; or a local kernel
     without it), it stops with one message that says what to do, instead of a pip error
-    followed by ``ModuleNotFoundError``.
+    followed by ``ModuleNotFoundError``. IPython shows an exception that has
+    ``_render_traceback_`` as the lines it returns: the message alone, no traceback.
     """
     return "\n".join(
         [
@@ -46,7 +47,12 @@ def setup_cell_source() -> str:
             f'    %pip install --quiet "{install_spec()}"',
             "    importlib.invalidate_caches()",
             'if importlib.util.find_spec("course_utils") is None:',
-            "    raise SystemExit(",
+            "",
+            "    class SetupStopped(Exception):  # shown as its message alone; Run All stops here",
+            "        def _render_traceback_(self):",
+            "            return [str(self)]",
+            "",
+            "    raise SetupStopped(",
             '        "The course helpers (course_utils) are not installed in this kernel. "',
             '        "On Colab, the install above failed (see its message): check that the "',
             '        "runtime is connected to the internet, then run this cell again. On your "',

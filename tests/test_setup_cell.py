@@ -99,6 +99,7 @@ def test_without_course_utils_the_cell_stops_with_one_message(python_without_cou
     assert error != "None", "the cell went on without course_utils: " + shown[-3000:]
     assert shown.count(MESSAGE) == 1, shown[-3000:]
     assert "Traceback" not in shown, shown[-3000:]
+    assert "%tb" not in shown and "To exit" not in shown, shown[-3000:]  # SystemExit's noise
     assert "ModuleNotFoundError" not in shown, shown[-3000:]
     if where == "colab":
         # pip tried, failed, and said why, above the cell's message.

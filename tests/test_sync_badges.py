@@ -21,4 +21,4 @@ def test_setup_cell_stops_with_one_message_when_course_utils_is_missing():
     source = sync_badges.setup_cell_source()
     guard = source.index('if importlib.util.find_spec("course_utils") is None:')
     assert guard < source.index("from course_utils import setup_notebook")
-    assert "raise SystemExit(" in source[guard:] and "Troubleshooting" in source[guard:]
+    assert "raise SetupStopped(" in source[guard:] and "Troubleshooting" in source[guard:]
