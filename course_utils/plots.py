@@ -147,9 +147,9 @@ def _draw_matrix(ax, array, title, cmap, vmin, vmax, show_values, xlabel, ylabel
     if max(rows, cols) <= MAX_VALUES_SHOWN:
         ax.set_xticks(range(cols))
         ax.set_yticks(range(rows))
-    else:  # rows and columns are whole numbers: no tick at 2.5
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    else:  # rows and columns are whole numbers (no tick at 2.5), a few ticks only
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
     ax.tick_params(length=0, labelsize=8)
     if title:
         ax.set_title(title)
@@ -351,7 +351,8 @@ def show_feature_maps(maps, titles: Sequence[str] | None = None, ncols: int | No
             cmap = SIGNED_CMAP
     nrows, ncols = _grid(len(arrays), ncols)
     biggest = max(max(a.shape) for a in arrays)
-    panel = 1.9 if biggest <= 8 else 1.6
+    # panels shrink together when the row would be wider than 10 inches (no empty bands)
+    panel = min(1.9 if biggest <= 8 else 1.6, 10.0 / ncols)
     # each row also needs room for its titles, tick labels and the column label
     fig, axes = plt.subplots(nrows, ncols, figsize=(min(panel * ncols, 10.0),
                                                     min((panel + 0.45) * nrows, 10.0) + 0.3),

@@ -416,6 +416,8 @@ def _readability_cases(history):
                                                         col=1, stride=2, padding=1, bias=-2.5),
         "show_feature_maps": lambda: show_feature_maps(maps, titles=list(LINE_KERNELS),
                                                        suptitle="Four line kernels"),
+        "show_feature_maps, 16 small panels": lambda: show_feature_maps(
+            rng.normal(size=(22, 22, 16)), ncols=8, colorbar="response"),
         "show_usage_counts": lambda: show_usage_counts(usage_counts((7, 7), 3, stride=2)),
         "show_kernels": lambda: show_kernels(rng.normal(size=(5, 5, 3, 6))),
         "plot_history": lambda: plot_history(history),
@@ -448,6 +450,12 @@ def test_usage_counts_can_share_one_scale():
     assert len(fig.axes) == 3  # two panels and one colour bar
     with pytest.raises(ValueError, match="vmax is 4 but a pixel is used 9 times"):
         show_usage_counts(usage_counts((7, 7), 3), vmax=4)
+
+
+def test_feature_maps_in_a_capped_row_keep_square_panels():
+    fig, axes = show_feature_maps(np.zeros((22, 22, 16)), ncols=8)
+    width, height = fig.get_size_inches()
+    assert width <= 10.0 and height < 2 * (width / 8 + 0.8)  # two rows of ~1.25-inch panels
 
 
 def test_big_maps_have_whole_row_and_column_ticks():
