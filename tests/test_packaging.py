@@ -7,7 +7,7 @@ import subprocess
 import sys
 import zipfile
 
-from scripts.paths import PACKAGE_DIR, REPO_ROOT
+from scripts.paths import DATA_DIR, PACKAGE_DIR, REPO_ROOT
 
 
 def test_wheel_contains_the_package_the_exercises_and_the_sample(tmp_path):
@@ -24,8 +24,11 @@ def test_wheel_contains_the_package_the_exercises_and_the_sample(tmp_path):
                  for path in (PACKAGE_DIR / "exercises").glob("*.py")}
     figures = {f"course_utils/figures/{path.name}" for path in (PACKAGE_DIR / "figures").glob("*")}
     assert len(figures) >= 2, figures
-    expected = modules | exercises | figures | {"course_utils/sample_data/mnist_sample.npz",
-                                                "course_utils/sample_data/README.md"}
+    sample_data = {f"course_utils/sample_data/{path.name}" for path in DATA_DIR.iterdir()
+                   if path.suffix in (".npz", ".md", ".csv", ".py")}
+    assert {"course_utils/sample_data/mnist_sample.npz",
+            "course_utils/sample_data/lesson05_ablation.csv"} <= sample_data
+    expected = modules | exercises | figures | sample_data
     assert expected <= names, f"missing from the wheel: {sorted(expected - names)}"
     assert not any(name.startswith(("tests/", "notebooks/", "scripts/", "benchmarks/"))
                    for name in names)
