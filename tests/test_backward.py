@@ -29,45 +29,19 @@ from course_utils import (  # noqa: E402
     pool2d,
     pool2d_backward,
 )
-from tests.reference import (  # noqa: E402
-    explicit_padding as explicit,
-)
-from tests.reference import (
-    tf_conv2d_gradients,
-    tf_pool2d_gradient,
-)
+from tests.reference import tf_conv2d_gradients, tf_pool2d_gradient  # noqa: E402
+from tests.strategies import conv_cases, pair, strides  # noqa: E402
 
 # Same examples on every run (derandomize): a failure seen once can be seen again.
 CASES = settings(max_examples=60, deadline=None, derandomize=True)
 
-pads = st.integers(0, 2)
-paddings = st.one_of(
-    st.sampled_from(["valid", "same"]),
-    pads,
-    st.tuples(pads, pads),
-    st.tuples(st.tuples(pads, pads), st.tuples(pads, pads)),
-)
-strides = st.one_of(st.integers(1, 3), st.tuples(st.integers(1, 3), st.integers(1, 3)))
-
-
-def pair(value):
-    return value if isinstance(value, tuple) else (value, value)
-
-
 @st.composite
-def conv_cases(draw):
-    """x (B, H, W, C_in), a Conv2D kernel, stride, padding such that the kernel fits, and G."""
-    f_h, f_w = draw(st.integers(1, 4)), draw(st.integers(1, 4))
-    padding = draw(paddings)
-    extra = ((f_h, f_h), (f_w, f_w)) if padding == "same" else (
-        ((0, 0), (0, 0)) if padding == "valid" else explicit(padding))
-    min_h, min_w = max(1, f_h - sum(extra[0])), max(1, f_w - sum(extra[1]))
-    h, w = draw(st.integers(min_h, min_h + 6)), draw(st.integers(min_w, min_w + 6))
-    n, c_in, c_out = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+def backward_cases(draw):
+    """x (B, H, W, C_in), a Conv2D kernel, G, stride and padding (the kernel fits), in float64."""
+    case = draw(conv_cases(max_channels=3))
+    x, kernel = case["x"].astype(np.float64), case["kernel"].astype(np.float64)
+    stride, padding = case["stride"], case["padding"]
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    x = rng.standard_normal((n, h, w, c_in))
-    kernel = rng.standard_normal((f_h, f_w, c_in, c_out))
-    stride = draw(strides)
     grad = rng.standard_normal(conv2d(x, kernel, stride=stride, padding=padding).shape)
     return x, kernel, grad, stride, padding
 
@@ -82,19 +56,19 @@ def assert_gradients(actual, expected):
 
 
 @CASES
-@given(conv_cases())
+@given(backward_cases())
 def test_conv2d_backward_equals_gradient_tape(case):
     assert_gradients(conv2d_backward(*case), tf_conv2d_gradients(*case))
 
 
 @CASES
-@given(conv_cases())
+@given(backward_cases())
 def test_conv2d_backward_im2col_equals_gradient_tape(case):
     assert_gradients(conv2d_backward_im2col(*case), tf_conv2d_gradients(*case))
 
 
 @CASES
-@given(conv_cases())
+@given(backward_cases())
 def test_grad_x_is_the_transposed_convolution_with_output_padding(case):
     """dL/dX = conv2d_transpose(G, the same kernel array, explicit padding, a = (N+2P-F) mod S)."""
     x, kernel, grad, stride, padding = case
@@ -161,7 +135,7 @@ def test_lesson_01_example():
 
 
 @CASES
-@given(conv_cases())
+@given(backward_cases())
 def test_col2im_is_the_transpose_of_im2col(case):
     """<im2col(x), P> = <x, col2im(P)> for any x and P: col2im is im2col's transpose."""
     x, kernel, _, stride, padding = case

@@ -33,6 +33,8 @@ from course_utils import (  # noqa: E402
     pool2d,
     separable_conv2d,
 )
+from tests.reference import explicit_padding, tf_padding  # noqa: E402
+from tests.strategies import conv_cases, paddings, pair, random, strides  # noqa: E402
 
 # Same examples on every run (derandomize): a failure seen once can be seen again.
 FAST = settings(max_examples=100, deadline=None, derandomize=True)  # tf.nn ops, NumPy only
@@ -45,71 +47,6 @@ def assert_close(actual, expected):
     assert actual.shape == expected.shape, (actual.shape, expected.shape)
     scale = max(1.0, float(np.abs(expected).max(initial=0.0)))
     np.testing.assert_allclose(actual, expected, rtol=1e-4, atol=1e-4 * scale)
-
-
-def random(seed: int, shape, integers: bool = False) -> np.ndarray:
-    """float32 values (small integers when ``integers``), reproducible from ``seed``."""
-    rng = np.random.default_rng(seed)
-    if integers:
-        return rng.integers(-3, 4, size=shape)
-    return rng.standard_normal(shape).astype(np.float32)
-
-
-def explicit(padding, window):
-    """((top, bottom), (left, right)) for numeric padding; 'same' resolved for ``window``."""
-    if isinstance(padding, int):
-        return (padding, padding), (padding, padding)
-    if isinstance(padding[0], int):
-        return (padding[0], padding[0]), (padding[1], padding[1])
-    return padding
-
-
-def tf_padding(padding):
-    """The same padding as tf.nn expects it: 'VALID', 'SAME' or an explicit NHWC list."""
-    if isinstance(padding, str):
-        return padding.upper()
-    (top, bottom), (left, right) = explicit(padding, None)
-    return [[0, 0], [top, bottom], [left, right], [0, 0]]
-
-
-pads = st.integers(0, 2)
-paddings_all = st.one_of(
-    st.sampled_from(["valid", "same"]),
-    pads,
-    st.tuples(pads, pads),
-    st.tuples(st.tuples(pads, pads), st.tuples(pads, pads)),
-)
-strides = st.one_of(st.integers(1, 3), st.tuples(st.integers(1, 3), st.integers(1, 3)))
-
-
-def pair(value):
-    return value if isinstance(value, tuple) else (value, value)
-
-
-@st.composite
-def conv_cases(draw, paddings=paddings_all, max_channels=4):
-    """A batch, a Conv2D kernel, stride and padding such that the kernel fits."""
-    f_h, f_w = draw(st.integers(1, 5)), draw(st.integers(1, 5))
-    padding = draw(paddings)
-    if padding == "same":
-        extra = ((f_h, f_h), (f_w, f_w))  # 'same' always fits
-    elif padding == "valid":
-        extra = ((0, 0), (0, 0))
-    else:
-        extra = explicit(padding, None)
-    min_h = max(1, f_h - sum(extra[0]))
-    min_w = max(1, f_w - sum(extra[1]))
-    h, w = draw(st.integers(min_h, min_h + 7)), draw(st.integers(min_w, min_w + 7))
-    n = draw(st.integers(1, 3))
-    c_in, c_out = draw(st.integers(1, max_channels)), draw(st.integers(1, max_channels))
-    seed = draw(st.integers(0, 2**32 - 1))
-    return {
-        "x": random(seed, (n, h, w, c_in)),
-        "kernel": random(seed + 1, (f_h, f_w, c_in, c_out)),
-        "bias": random(seed + 2, (c_out,)),
-        "stride": draw(strides),
-        "padding": padding,
-    }
 
 
 # ---- convolution --------------------------------------------------------------------------
@@ -361,7 +298,7 @@ def test_conv_matrix_is_the_convolution_and_its_transpose(case):
     output_padding = []
     for axis in range(2):
         n, f, s = y.shape[axis], kernel.shape[axis], pair(stride)[axis]
-        pad = padding if isinstance(padding, str) else explicit(padding, None)[axis]
+        pad = padding if isinstance(padding, str) else explicit_padding(padding)[axis]
         output_padding.append(next(op for op in [*range(s), None]
                                    if fits(x.shape[axis], n, f, s, pad, op)))
     if None in output_padding:  # Keras takes None for both axes or for neither
@@ -392,7 +329,7 @@ def test_conv_matrix_transpose_is_not_the_inverse():
 
 
 @st.composite
-def dilated_cases(draw, paddings=paddings_all, groups=False, stride=False):
+def dilated_cases(draw, paddings=paddings, groups=False, stride=False):
     """A batch and a Conv2D kernel (grouped when ``groups``) with a dilation or a stride, such
     that the kernel's footprint fits the padded input."""
     f_h, f_w = draw(st.integers(1, 4)), draw(st.integers(1, 4))
@@ -400,7 +337,7 @@ def dilated_cases(draw, paddings=paddings_all, groups=False, stride=False):
     stride = draw(strides) if stride else 1
     span = f_h + (f_h - 1) * (dilation[0] - 1), f_w + (f_w - 1) * (dilation[1] - 1)
     padding = draw(paddings)
-    extra = (((0, 0), (0, 0)) if padding in ("same", "valid") else explicit(padding, None))
+    extra = (((0, 0), (0, 0)) if padding in ("same", "valid") else explicit_padding(padding))
     min_h = 1 if padding == "same" else max(1, span[0] - sum(extra[0]))
     min_w = 1 if padding == "same" else max(1, span[1] - sum(extra[1]))
     h, w = draw(st.integers(min_h, min_h + 6)), draw(st.integers(min_w, min_w + 6))
