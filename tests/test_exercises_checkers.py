@@ -8,21 +8,12 @@ import pytest
 import tensorflow as tf
 
 from course_utils.exercises.checkers import KERNEL_AXES, array, function, number, shape
-
-LESSON01_OUT = np.array([[15.0, 16.0], [6.0, 15.0]])
-
-
-def reference_output_size(n, f, s=1, p=0):
-    return (n - f + 2 * p) // s + 1
-
-
-def reference_relu(x):
-    return np.maximum(np.asarray(x, dtype=float), 0.0)
-
-
-def _raises(*args, **kwargs):
-    raise RuntimeError("my bug")
-
+from tests.exercise_answers import (
+    LESSON01_OUT,
+    raises_my_bug,
+    reference_output_size,
+    reference_relu,
+)
 
 # --- number ------------------------------------------------------------------------------------
 
@@ -178,7 +169,8 @@ def test_function_feedback():
     assert check(reference_output_size) is None
     assert check(lambda n, f, s=1, p=0: n - f + 1) == (
         "on <lambda>(7, 3, 2, 0) it returned 5, which is not the expected value.")
-    assert check(_raises) == "on _raises(4, 3) your function raised RuntimeError: my bug"
+    assert check(raises_my_bug) == (
+        "on raises_my_bug(4, 3) your function raised RuntimeError: my bug")
     assert check(lambda n, f: n - f + 1).startswith(
         "on <lambda>(7, 3, 2, 0) your function raised TypeError")
     assert check(lambda n, f, s=1, p=0: None) == (

@@ -22,20 +22,12 @@ from course_utils.exercises import (
     read_array,
     shape,
 )
-
-LESSON01_OUT = np.array([[15.0, 16.0], [6.0, 15.0]])
-
-
-def reference_output_size(n, f, s=1, p=0):
-    return (n - f + 2 * p) // s + 1
-
-
-def reference_relu(x):
-    return np.maximum(np.asarray(x, dtype=float), 0.0)
-
-
-def _raises(*args, **kwargs):
-    raise RuntimeError("my bug")
+from tests.exercise_answers import (
+    LESSON01_OUT,
+    raises_my_bug,
+    reference_output_size,
+    reference_relu,
+)
 
 
 class _Hostile:
@@ -91,7 +83,7 @@ def _exercises() -> dict[str, tuple[Exercise, list]]:
                      solution_answer=reference_output_size),
             [lambda n, f, s=1, p=0: (n - f) / (s + 1),  # the source's typo (error 1)
              lambda n, f, s=1, p=0: (n - f + 2 * p) / s + 1,  # floats are fine, floor is not
-             _raises],
+             raises_my_bug],
         ),
         "array function": (
             Exercise("Write relu(x).",
@@ -142,7 +134,7 @@ EXOTIC = {
     "object array": np.array([object(), object()]),
     "module": types,
     "class": int,
-    "raising function": _raises,
+    "raising function": raises_my_bug,
     "hostile object": _Hostile(),
 }
 
