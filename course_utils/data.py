@@ -95,9 +95,14 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _sample_data(name: str) -> Path:
+    """Where the installed package keeps the file ``name`` of the repository's data/ folder."""
+    return Path(str(importlib.resources.files("course_utils.sample_data") / name))
+
+
 def _sample_path() -> Path:
-    """Where the installed package keeps the sample (the repository's data/ folder)."""
-    return Path(str(importlib.resources.files("course_utils.sample_data") / MNIST_SAMPLE_FILE))
+    """Where the installed package keeps the MNIST sample."""
+    return _sample_data(MNIST_SAMPLE_FILE)
 
 
 def _load_sample(path: Path | None = None, expected_sha256: str = MNIST_SAMPLE_SHA256):
@@ -378,8 +383,7 @@ def lesson05_ablation_path() -> Path:
     >>> lesson05_ablation_path().name
     'lesson05_ablation.csv'
     """
-    return Path(str(importlib.resources.files("course_utils.sample_data")
-                    / LESSON05_ABLATION_FILE))
+    return _sample_data(LESSON05_ABLATION_FILE)
 
 
 #: File name of the study that chose lesson 05's improved-model settings on the validation
@@ -398,8 +402,7 @@ def lesson05_selection_path() -> Path:
     >>> lesson05_selection_path().name
     'lesson05_selection.csv'
     """
-    return Path(str(importlib.resources.files("course_utils.sample_data")
-                    / LESSON05_SELECTION_FILE))
+    return _sample_data(LESSON05_SELECTION_FILE)
 
 
 #: File name of lesson 05's raw-against-scaled-pixels table, written by
@@ -417,5 +420,4 @@ def lesson05_scaling_path() -> Path:
     >>> lesson05_scaling_path().name
     'lesson05_scaling.csv'
     """
-    return Path(str(importlib.resources.files("course_utils.sample_data")
-                    / LESSON05_SCALING_FILE))
+    return _sample_data(LESSON05_SCALING_FILE)
