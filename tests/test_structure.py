@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.paths import PACKAGE_DIR
+from scripts.paths import PACKAGE_DIR, README
 
 # Each module may import only modules listed before it.
 LAYERS = [
@@ -220,3 +220,23 @@ def test_every_public_helper_names_the_lesson_that_teaches_it(module):
             missing.append(name)
     assert not missing, (f"course_utils.{module}: the docstrings of {missing} do not name the "
                          "lesson that teaches them (e.g. 'Taught in lesson 01, section 2.')")
+
+
+def test_the_readme_module_map_names_what_each_module_imports():
+    """README's "For developers" map says, per module, which course_utils modules it imports;
+    it must match the code (the exercises row, a package, is described in words)."""
+    readme = README.read_text(encoding="utf-8")
+    header = "| module | holds | imports from course_utils |"
+    assert header in readme, "README.md lost its module map"
+    table = readme.split(header, 1)[1].split("\n\n", 1)[0]
+    rows = {}
+    for line in table.splitlines()[2:]:
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        rows[cells[0].strip("`")] = cells[-1]
+    modules = [name for name in FILES if "." not in name and name not in ("__init__", "exercises")]
+    assert sorted(rows.keys() - {"exercises"}) == sorted(modules), "a module is missing or extra"
+    for module in modules:
+        imported = sorted({_known(t, FILES) for t, _, _ in package_imports(module, TREES[module])
+                           if not t.startswith("!")} - {module})
+        said = [] if rows[module] == "nothing" else sorted(rows[module].split(", "))
+        assert said == imported, f"README says {module} imports {said}; it imports {imported}"
