@@ -233,6 +233,10 @@ LEARNER_ANSWERS = {
             _forward_variant(bias=""): "leaves out the bias",
             _forward_variant(pad="np.pad(x, padding)"): "pads the channel axis too",
             _forward_variant(dtype=", dtype=int"): "holds whole numbers only",
+            _forward_variant(pad="np.pad(x, ((padding, padding), (padding, padding)))"):
+                "one (before, after) pair per axis",
+            _forward_variant(step="stride").replace(") // stride + 1", ") / stride + 1"):
+                "divide with //",
         },
     },
     "q8": {

@@ -508,10 +508,19 @@ def _pads_the_channels(answer) -> bool:
 
 def _check_forward(answer):
     message = _check_forward_cases(answer)
-    if message and message.startswith("on ") and _pads_the_channels(answer):
+    if not message or not message.startswith("on "):   # right, or a known mistake's message
+        return message
+    if _pads_the_channels(answer):
         return ("your function pads the channel axis too: np.pad(x, P) adds P zeros on every "
                 "side of EVERY axis, so x gets C_in + 2P channels and no longer matches the "
                 "kernel. Pad height and width only: np.pad(x, ((P, P), (P, P), (0, 0))).")
+    if "requested shape (3,2)" in message:             # np.pad given two pairs for 3 axes
+        return message.rstrip(" .") + (". np.pad needs one (before, after) pair per axis of "
+                                      "x, three for (H, W, C): ((P, P), (P, P), (0, 0)).")
+    if "'float' object cannot be interpreted as an integer" in message:
+        return message.rstrip(" .") + (". A size computed with / is a float (such as 3.0), "
+                                      "and np.zeros and range need whole numbers: divide "
+                                      "with //, (H + 2P - F) // S + 1.")
     return message
 
 
