@@ -133,7 +133,10 @@ def exercise_cells(notebook) -> dict[str, str]:
 
 def typed_cell(stored: str, name: str, typed: str) -> str:
     """The cell as the learner runs it: a one-line answer replaces ____; a block (a function)
-    is typed above the cell's check line."""
+    is typed above the cell's check line; a line that calls the check itself, such as
+    ``q1.check(16,448)``, is the whole cell."""
+    if CHECK_CALL.search(typed) and f"{name}.check(" in typed:
+        return typed
     if "\n" not in typed.strip() and "____" in stored:
         return stored.replace("____", typed, 1)
     check_lines = [line for line in stored.splitlines() if f"{name}.check(" in line]
