@@ -118,7 +118,8 @@ LEARNER_ANSWERS = {
         "right": ["(4, 6, 5)", "[4, 6, 5]", "np.array([4, 6, 5])", "(None, 4, 6, 5)",
                   "((10 - 3) // 2 + 1, (13 - 3) // 2 + 1, 5)", "(4.0, 6.0, 5.0)", "(1, 4, 6, 5)",
                   "layers.Conv2D(5, 3, strides=2, name='probe').compute_output_shape("
-                  "(None, 10, 13, 3))"],
+                  "(None, 10, 13, 3))",
+                  "q1.check(4, 6, 5)"],                   # several arguments: one tuple
         "wrong": {
             "(5, 7, 5)": 'padding="same"',
             "(8, 11, 5)": "That is stride 1",
@@ -166,6 +167,7 @@ LEARNER_ANSWERS = {
             "3 * 3 * 6 * 16 + 1": "the whole layer one bias",
             "(3 * 3 + 6 + 1) * 16": "ADDS the 6 channels",
             "3 * 3 * 6 + 16": "one filter's weights plus all the biases",
+            "879": "is not the expected value",              # no rule proves a cause
         },
     },
     "q4": {
@@ -200,6 +202,8 @@ LEARNER_ANSWERS = {
             "2 * 20 * 20 * 6 * 5 * 5 * 3": "counts the additions too",
             "28 * 28 * 6 * 5 * 5 * 3": "the size of the digit",
             "'180,000'": "group its digits with _ rather than commas",
+            "180,000": "If you typed one number with commas, 180,000",   # Python's (180, 0)
+            "q5.check(180,000)": "If you typed one number with commas, 180,000",
         },
     },
     "q6": {

@@ -171,6 +171,7 @@ LEARNER_ANSWERS = {
             "13 / 2": "'Pooling halves the map' holds for a 2x2",
             "13": "13 is the input's size",
             "2": "2 is the stride",
+            "(6, 6, 256)": "one number is asked for, not several",   # the whole pooled shape
         },
     },
     "q5": {
