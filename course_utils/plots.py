@@ -344,9 +344,9 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
     whole = all(_is_whole(a) for a in (x, kernel, bias))
 
     nrows, ncols = max(c_in, c_out + 1), c_out + 3
-    widths = [max(padded.shape[1], 6)] + [max(f_w, 3.5)] * (c_out + 1) + [max(o_w, 3.5)]
-    fig, axes = plt.subplots(nrows, ncols, figsize=(min(max(0.38 * sum(widths) + 0.4, 6.0), 11.0),
-                                                    2.15 * nrows + 0.3),
+    widths = [max(padded.shape[1], 6)] + [max(f_w, 4.0)] * (c_out + 1) + [max(o_w, 4.0)]
+    width = min(max(0.38 * sum(widths) + 0.4, 6.0), 11.0)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, 2.15 * nrows + 0.3),
                              width_ratios=widths, layout="constrained", squeeze=False)
     x_range = _limits([padded], False)
     k_range, p_range = _limits([kernel], True), _limits(products, True)
@@ -368,16 +368,19 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
             _draw_matrix(ax, kernel[:, :, c, j], f"kernel[:, :, {c}, {j}]", SIGNED_CMAP,
                          *k_range, None, "", "")
             ax.set(xticks=[], yticks=[])
+            ax.title.set_fontsize(9)
             if j == k:
                 _highlight(ax, 0, 0, f_h, f_w)
         _draw_matrix(axes[c, -2], products[c], f"products, sum {_format_value(sums[c], whole)}",
                      SIGNED_CMAP, *p_range, None, "", "")
         axes[c, -2].set(xticks=[], yticks=[])
+        axes[c, -2].title.set_fontsize(9)
     for j in range(nrows):
         ax = axes[j, -1]
         if j < c_out:
             _draw_matrix(ax, output[:, :, j], f"output[:, :, {j}]", o_cmap, *o_range, None,
                          "", "")
+            ax.title.set_fontsize(9)
             if j == k:
                 _highlight(ax, row, col, 1, 1)
         else:
