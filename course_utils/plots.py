@@ -301,13 +301,13 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
     the sum of the channels' sums plus the bias. Up to 4 input channels and 4 filters.
 
     >>> import numpy as np
-    >>> x = np.ones((5, 5, 3))
-    >>> kernel = np.ones((3, 3, 3, 2))
-    >>> fig, axes = show_conv_layer_step(x, kernel, [1, 0], row=0, col=0, stride=2, padding=1)
+    >>> rng = np.random.default_rng(7)                     # lesson 02's layer
+    >>> x, kernel = rng.integers(0, 3, (5, 5, 3)), rng.integers(-1, 2, (3, 3, 3, 2))
+    >>> fig, axes = show_conv_layer_step(x, kernel, [1, 0], row=1, col=2, stride=2, padding=1)
     >>> axes.shape, axes[0, 3].get_title(), axes[0, 4].get_title()
-    ((3, 5), 'products, sum 4', 'output[:, :, 0]')
+    ((3, 5), 'products, sum -4', 'output[:, :, 0]')
     >>> axes[2, 4].texts[0].get_text().splitlines()
-    ['output[0, 0, 0]', '= 4 + 4 + 4', '+ bias 1', '= 13']
+    ['output[1, 2, 0]', '= (-4) + 3 + (-2)', '+ bias 1', '= -2']
     """
     x = check_array(x, "x", (3,), "3-D (H, W, C_in), channels-last like Keras").astype(float)
     kernel = check_array(kernel, "kernel", (4,),
