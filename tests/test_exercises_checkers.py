@@ -157,7 +157,7 @@ def test_array_feedback():
     assert "index (0, 1), where you have 6" in message
     assert "flipped" in array(LESSON01_OUT)(LESSON01_OUT[::-1, ::-1])
     assert array(LESSON01_OUT)(np.ones((4,))) == (
-        "Your array has shape (4,); the expected shape is (2, 2). Same number of values, "
+        "your array has shape (4,); the expected shape is (2, 2). Same number of values, "
         "different arrangement: reshape it?")
     assert array(np.ones((2, 3)))(np.ones((3, 2))).endswith("Rows and columns are swapped?")
     assert "rectangular" in check([[1, 2], [3]])
@@ -169,6 +169,18 @@ def test_array_feedback():
 
 
 # --- shape -------------------------------------------------------------------------------------
+
+
+def test_numbers_typed_with_thousands_commas_in_a_pair_are_read_back():
+    check = array([20490, 1290])
+    assert check((20, 490, 1, 290)) == (
+        "your array has shape (4,); the expected shape is (2,). If you typed numbers with "
+        "thousands commas (20,490, 1,290), Python read each group as a number of its own: "
+        "write (20490, 1290), or group the digits with underscores.")
+    assert "thousands commas (1,290)" in check((20490, 1, 290))
+    # no comma literal reads as these (3 or 5 cannot follow a comma), so nothing is said
+    assert check((20, 3, 1290)) == "your array has shape (3,); the expected shape is (2,)."
+    assert check((1, 2, 3)) == "your array has shape (3,); the expected shape is (2,)."
 
 
 def test_shape_feedback():

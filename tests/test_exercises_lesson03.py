@@ -187,6 +187,8 @@ LEARNER_ANSWERS = {
             "(2048, 128)": "lengths of the vectors",
             "(20480, 1290)": "the Flatten count lacks its 10 biases",
             "(20490, 1280)": "the global-average-pooling count lacks its 10 biases",
+            "(20,490, 1,290)": "If you typed numbers with thousands commas (20,490, 1,290)",
+            "q5.check(20,490, 1,290)": "write (20490, 1290)",
         },
     },
     "q6": {
