@@ -182,7 +182,7 @@ LEARNER_ANSWERS = {
             "(5, 5, 3)": "ONE filter",
             "(8,)": "the bias's shape",
             "(None, 5, 5, 3, 8)": "no batch axis",
-            "(5, 5, 4, 8)": "the input channels (entry 2) is off",
+            "(5, 5, 4, 8)": "the input channels (entry 2) are off",
             "(8, 5, 5, 3)": "puts the filters first",
             "(5, 5, 3, 1)": "one filter as a 4-D kernel",
             "(3, 3, 3, 8)": "the second the kernel size",

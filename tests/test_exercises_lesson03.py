@@ -128,7 +128,7 @@ LEARNER_ANSWERS = {
             "[[14, 8], [6, 10]]": "sums of the windows",
             "[[6, 6, 5], [6, 6, 5], [3, 4, 4]]": "stride 1",
             "[6, 5, 3, 4]": "different arrangement",
-            "6": "the expected shape is (2, 2)",
+            "6": "one number, 6; 4 values are expected",
         },
     },
     "q2": {
@@ -183,7 +183,7 @@ LEARNER_ANSWERS = {
             "(1290, 20490)": "swapped",
             "(2049, 129)": "Dense(10) has 10 units",
             "(20490, 170)": "one number per CHANNEL",
-            "20490": "the expected shape is (2,)",
+            "20490": "one number, 20490; 2 values are expected",
             "(2048, 128)": "lengths of the vectors",
             "(20480, 1290)": "the Flatten count lacks its 10 biases",
             "(20490, 1280)": "the global-average-pooling count lacks its 10 biases",

@@ -249,6 +249,10 @@ def _compare_arrays(answer: Any, expected: np.ndarray, atol: float = 1e-6, rtol:
     'the shape (2, 2) is right, but 2 of 4 values are off; ... It is the expected array transposed.'
     """
     values = read_array(answer)
+    if values.ndim == 0 and expected.size > 1:
+        subject = "your answer" if what == "your array" else what
+        return (f"{subject} is one number, {short_repr(values.item())}; {expected.size} values "
+                f"are expected, shape {expected.shape}.")
     if values.shape != expected.shape:
         message = f"{what} has shape {values.shape}; the expected shape is {expected.shape}."
         if values.size == expected.size and values.ndim != expected.ndim:
@@ -370,7 +374,7 @@ def shape(expected: Sequence[int | None], mistakes: Mapping | Sequence = (),
     >>> check((3, 3, 5)) is None, check([3, 3, 5]) is None, check((None, 3, 3, 5)) is None
     (True, True, True)
     >>> check((3, 3, 4))
-    'the channels (entry 2) is off: you have 4.'
+    'the channels (entry 2) are off: you have 4.'
     >>> check((5, 3, 3))
     'the height (entry 0) and the channels (entry 2) are off. Channels come last in Keras.'
     """
@@ -390,6 +394,9 @@ def shape(expected: Sequence[int | None], mistakes: Mapping | Sequence = (),
         if len(got) != len(expected):
             extra = ("" if batch or None not in got else
                      " A kernel has no batch axis: leave out the None.")
+            if batch and len(got) == len(expected) + 1 and got[1:] == expected:
+                extra = (f" Its first entry, {got[0]}, stands where a batch axis would: give "
+                         "the shape of one image, without it.")
             entries = f"{len(got)} entr{'y' if len(got) == 1 else 'ies'}"
             return (f"your shape {got} has {entries}; the expected shape has "
                     f"{len(expected)}.{extra}")
@@ -399,7 +406,8 @@ def shape(expected: Sequence[int | None], mistakes: Mapping | Sequence = (),
             return f"the {names[i]} (entry {i})" if names else f"entry {i}"
 
         if len(off) == 1:
-            return f"{name(off[0])} is off: you have {got[off[0]]}."
+            plural = bool(names) and names[off[0]].endswith("s")  # "the filters ... are off"
+            return f"{name(off[0])} {'are' if plural else 'is'} off: you have {got[off[0]]}."
         message = " and ".join(name(i) for i in off) + " are off."
         if axes is None and names and sorted(got, key=str) == sorted(expected, key=str):
             message += " Channels come last in Keras."
