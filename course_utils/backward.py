@@ -261,19 +261,12 @@ def pool2d_backward(x, grad_output, pool_size=2, stride=None, padding="valid", m
 def numerical_gradient(loss_function, array, h=1e-6):
     """Central differences: (L(w + h) - L(w - h)) / 2h for every number w of ``array``.
 
-    ``loss_function()`` takes no argument and computes the loss from ``array``, which is
-    nudged in place, one number at a time, and put back. ``array`` must hold float64: float32
-    resolves only about 7 digits, and the difference of two nearly equal losses would lose most
-    of them. The error of the central difference shrinks as h**2 (a one-sided difference's as
-    h), and rounding adds about eps / h: h = 1e-6 keeps both near 1e-10 in float64. Taught in
-    lesson 06, section 5.
+    ``loss_function()`` computes the loss from ``array`` (float64), which is nudged in place and
+    put back. Taught in lesson 06, section 5 (why central, why float64, why h = 1e-6).
 
     >>> w = np.array([1.0, 2.0, 3.0])
     >>> numerical_gradient(lambda: np.sum(w ** 2), w).round(6)   # dL/dw = 2w
     array([2., 4., 6.])
-    >>> numerical_gradient(lambda: 0.0, np.arange(3))  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    TypeError: array must hold float64 numbers (it is nudged by h = 1e-06 in place); got int64...
     """
     if not isinstance(array, np.ndarray) or array.dtype != np.float64:
         raise TypeError(
