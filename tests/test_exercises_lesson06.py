@@ -159,6 +159,8 @@ LEARNER_ANSWERS = {
                 "must return the three gradients",
             _conv(**{"g * x_pad[b, r:r + f, c:c + f, :]": "g * x[b, r:r + f, c:c + f, :]"}):
                 "your function raised ValueError",
+            _conv(**{"x_pad = np.pad(x, ((0, 0), (padding, padding), (padding, padding), (0, 0)))":
+                     "x_pad = x"}): "right on every case without padding",
             _conv(**{"+= g * kernel[..., k]": "+= g * kernel[..., 0]"}):
                 "dL/dX is off: on my_conv_backward(",
         },

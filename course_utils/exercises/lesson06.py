@@ -300,6 +300,23 @@ _Q4_CHECKERS = {
 }
 
 
+_Q4_UNPADDED = [case for case in _Q4_CASES if case[4] == 0]
+
+
+def _right_on(answer, cases) -> bool:
+    """True when ``answer`` gives TensorFlow's three gradients (the reference's) on ``cases``."""
+    for case in cases:
+        try:
+            results = answer(*copy.deepcopy(case))
+            for ours, theirs in zip(results, conv2d_backward(*case), strict=True):
+                ours = np.asarray(ours, dtype=float)
+                if ours.shape != np.shape(theirs) or not np.allclose(ours, theirs, atol=1e-6):
+                    return False
+        except Exception:
+            return False
+    return True
+
+
 def _check_q4(answer) -> str | None:
     """Each gradient checked on every case, dL/dX first; the answer must return all three."""
     if not callable(answer):
@@ -314,6 +331,11 @@ def _check_q4(answer) -> str | None:
     for name, checker in _Q4_CHECKERS.items():
         message = checker(_part(answer, _Q4_PARTS[name][0]))
         if message:
+            if message.startswith("on ") and _right_on(answer, _Q4_UNPADDED):
+                message = message.rstrip(" .") + (
+                    ". Your function is right on every case without padding: pad x first "
+                    "(np.pad(x, ((0, 0), (P, P), (P, P), (0, 0)))), slide the windows over the "
+                    "padded array, and cut the border off dL/dX at the end.")
             return f"{name} is off: {message}"
     return None
 
@@ -561,6 +583,25 @@ def _q8_inputs(seed):
     return x, rng.standard_normal((4, 4)), rng.standard_normal((6, 6)), rng.standard_normal((3, 3))
 
 
+class _Layer:
+    """A layer function shown by its name in feedback (a function's repr holds its address)."""
+
+    def __init__(self, function_):
+        self.function, self.__name__ = function_, function_.__name__
+
+    def __call__(self, *args):
+        return self.function(*args)
+
+    def __repr__(self) -> str:
+        return self.__name__
+
+
+(conv_forward, conv_backward, conv_backward_not_flipped, relu_forward, relu_backward,
+ relu_backward_where_negative, pool_forward, pool_backward, pool_backward_averaged,
+ sigmoid_forward, sigmoid_backward) = (_Layer(f) for f in (
+    conv_forward, conv_backward, conv_backward_not_flipped, relu_forward, relu_backward,
+    relu_backward_where_negative, pool_forward, pool_backward, pool_backward_averaged,
+    sigmoid_forward, sigmoid_backward))
 _X8, _G8_CONV, _G8_SAME, _G8_POOL = _q8_inputs(8)
 _Q8_CASES = [
     (conv_forward, conv_backward, _X8, _G8_CONV),
