@@ -120,7 +120,8 @@ LEARNER_ANSWERS = {
             "9360": "there are three BatchNormalization layers",
             "9936": "it normalizes 24 channels, not 144",
             "37104": "block_2_expand is a 1x1 convolution",
-            "9000": "not the expected value",
+            "9123": "not the expected value",
+            "9450": "cut after 3 significant figures: give it exactly",
         },
     },
     "q2": {
@@ -134,7 +135,7 @@ LEARNER_ANSWERS = {
             "14902272": "one of the two 1x1 convolutions is missing",
             "25815552": "the Add counts 0 here",
             "26718720": "batch normalization counts 0 here",
-            "25740000": "within 1% of the expected count",
+            "25740000": "rounded to 5 significant figures: give it exactly",
         },
     },
     "q3": {
