@@ -17,6 +17,7 @@ notebook imports it after its setup cell has configured TensorFlow.
 from __future__ import annotations
 
 import numbers
+import re
 
 import keras
 import numpy as np
@@ -420,8 +421,34 @@ def _results(answer) -> list[float] | None:
         return None
 
 
+#: A 10x10 confusion matrix, like the lesson's: a function that only works for ten classes
+#: passes it and fails on the cases.
+_TEN_CLASSES = _confusion_frame(np.diag(np.arange(10, 20)) + 1)
+
+
+def _assumes_ten_classes(answer) -> str | None:
+    """The message for a function that works on a 10x10 matrix but raises on a smaller one (a
+    hard-coded range(10)); None otherwise."""
+    try:
+        answer(_TEN_CLASSES.copy())
+    except Exception:
+        return None
+    for (frame,) in _CONFUSION_CASES:
+        try:
+            answer(frame.copy())
+        except (IndexError, KeyError) as error:
+            return (f"your function works on a 10x10 confusion matrix but raises "
+                    f"{type(error).__name__}: {error} on a {len(frame)}x{len(frame)} one: it "
+                    "assumes ten classes (a range(10)?). Take the size from the matrix itself, "
+                    "len(matrix), or add the diagonal with np.trace.")
+    return None
+
+
 def _check_accuracy(answer):
     if callable(answer) and not is_keras_model(answer):
+        ten_only = _assumes_ten_classes(answer)
+        if ten_only:
+            return ten_only
         try:
             result = answer(_CONFUSION_CASES[0][0].copy())
         except Exception:
@@ -555,6 +582,13 @@ def train_small_model(build_model, seed: int = CHECK_SEED):
     try:
         model = build_model()
     except Exception as error:  # the learner's code: report, never propagate
+        if isinstance(error, ValueError) and "found ndim=3" in str(error):
+            received = re.search(r"Full shape received: (\([^)]*\))", str(error))
+            return ("build_model() raised ValueError: a layer that needs a batch of images "
+                    "(batch, height, width, channels) received "
+                    f"{received.group(1) if received else 'one axis fewer'}. Conv2D needs the "
+                    "channel axis: start with keras.Input(shape=(28, 28, 1)), the layout "
+                    "section 1 gives the digits. Keras said: " + str(error).splitlines()[0]), []
         return f"build_model() raised {type(error).__name__}: {error}", []
     if not is_keras_model(model):
         return (f"build_model() returned {describe(model)}; it must return a Keras model "
@@ -566,7 +600,8 @@ def train_small_model(build_model, seed: int = CHECK_SEED):
         return ("the model does not know its input shape yet: start it with "
                 "keras.Input(shape=(28, 28, 1))."), []
     if input_shape != (None, 28, 28, 1):
-        return (f"the model's input shape is {input_shape}; use "
+        return (f"the model's input shape is {input_shape}, but the check feeds each digit as "
+                "(28, 28, 1), the layout of section 1 that Conv2D needs: start with "
                 "keras.Input(shape=(28, 28, 1))."), []
     if output_shape != (None, 10):
         return (f"the model's output shape is {output_shape}; it must end in "
