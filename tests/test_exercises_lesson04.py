@@ -6,7 +6,9 @@ tests/kernel_checks.py)."""
 
 from __future__ import annotations
 
+import inspect
 import itertools
+import textwrap
 
 import numpy as np
 import pytest
@@ -20,20 +22,8 @@ layers = keras.layers
 
 EXERCISES = exercises_in(lesson)
 
-# What a learner types into each exercise cell (source text) -> a fragment of the message it
-# must print. "right" answers print "Correct!". Each wrong answer is a mistake the lesson
-# predicts, and gets the message that names it.
-_PATCH_LOOPS = """\
-def patch_matrix(x, f, stride=1, padding=0):
-    x = np.pad(x, ((padding, padding), (padding, padding), (0, 0)))
-    o_h = (x.shape[0] - f) // stride + 1
-    o_w = (x.shape[1] - f) // stride + 1
-    rows = []
-    for i in range(o_h):
-        for j in range(o_w):
-            window = x[i * stride:i * stride + f, j * stride:j * stride + f, :]
-            rows.append(window.ravel())
-    return np.array(rows)"""
+# the stored solutions, as a learner would type them; the wrong answers change one thing in them
+_PATCH_LOOPS = textwrap.dedent(inspect.getsource(lesson.patch_matrix))
 
 # another right answer: every window at once, through NumPy's sliding_window_view
 _PATCH_VIEW = """\
@@ -42,15 +32,11 @@ def patch_matrix(x, f, stride=1, padding=0):
     windows = np.lib.stride_tricks.sliding_window_view(x, (f, f), axis=(0, 1))[::stride, ::stride]
     return windows.transpose(0, 1, 3, 4, 2).reshape(-1, f * f * x.shape[2])"""
 
-_STAMPS = """\
-def conv_transpose(x, kernel, stride=1, padding=0):
-    f, c_out = kernel.shape[0], kernel.shape[2]
-    full = np.zeros(((x.shape[0] - 1) * stride + f, (x.shape[1] - 1) * stride + f, c_out))
-    for i in range(x.shape[0]):
-        for j in range(x.shape[1]):
-            full[i * stride:i * stride + f, j * stride:j * stride + f, :] += kernel @ x[i, j]
-    return full[padding:full.shape[0] - padding, padding:full.shape[1] - padding, :]"""
+_STAMPS = textwrap.dedent(inspect.getsource(lesson.conv_transpose))
 
+# What a learner types into each exercise cell (source text) -> a fragment of the message it
+# must print. "right" answers print "Correct!". Each wrong answer is a mistake the lesson
+# predicts, and gets the message that names it.
 LEARNER_ANSWERS = {
     "q1": {
         "right": ["16448", "16448.0", "np.int64(16448)", "(1 * 1 * 256 + 1) * 64"],
