@@ -17,7 +17,6 @@ notebook imports it after its setup cell has configured TensorFlow.
 from __future__ import annotations
 
 import numbers
-import re
 
 import keras
 import numpy as np
@@ -408,8 +407,10 @@ _ACCURACY_MISTAKES = [
        "when you print it.") for k in (1, 2, 3, 4)],
 ]
 _ACCURACY_MESSAGES = {message for _, message in _ACCURACY_MISTAKES}
-_check_accuracy_function = function(_CONFUSION_CASES, reference=accuracy_from_confusion,
-                                    mistakes=_ACCURACY_MISTAKES)
+_check_accuracy_function = function(
+    _CONFUSION_CASES, reference=accuracy_from_confusion, mistakes=_ACCURACY_MISTAKES,
+    about_cases="The check passes your function confusion matrices of 2 to 4 classes (laid "
+                "out like pd.crosstab's), not only of 10 digits.")
 
 
 def _results(answer) -> list[float] | None:
@@ -438,17 +439,14 @@ def _assumes_ten_classes(answer) -> str | None:
             answer(frame.copy())
         except (IndexError, KeyError) as error:
             return (f"your function works on a 10x10 confusion matrix but raises "
-                    f"{type(error).__name__}: {error} on a {len(frame)}x{len(frame)} one: it "
-                    "assumes ten classes (a range(10)?). Take the size from the matrix itself, "
-                    "len(matrix), or add the diagonal with np.trace.")
+                    f"{type(error).__name__} on a {len(frame)}x{len(frame)} one: it assumes ten "
+                    "classes (a range(10)?). Take the size from the matrix itself, len(matrix), "
+                    "or add the diagonal with np.trace.")
     return None
 
 
 def _check_accuracy(answer):
     if callable(answer) and not is_keras_model(answer):
-        ten_only = _assumes_ten_classes(answer)
-        if ten_only:
-            return ten_only
         try:
             result = answer(_CONFUSION_CASES[0][0].copy())
         except Exception:
@@ -460,6 +458,9 @@ def _check_accuracy(answer):
     verdict = _check_accuracy_function(answer)
     if verdict is None or verdict in _ACCURACY_MESSAGES or not callable(answer):
         return verdict
+    ten_only = _assumes_ten_classes(answer)
+    if ten_only:
+        return f"{ten_only}\n{verdict}"
     results = _results(answer)
     if results is not None and np.ptp(results) < 1e-9:
         return (f"your function returns {results[0]:.4g} for every confusion matrix the check "
@@ -560,6 +561,17 @@ def _advice(model, accuracies) -> str:
             "so do more filters.")
 
 
+def _input_advice(error: Exception) -> str:
+    """What to do when Keras refused a layer's input while the model was built: the shape
+    advice the other input errors get (Keras names the ndim it expected and found)."""
+    text = str(error)
+    if "incompatible with the layer" in text or "ndim" in text:
+        return (" Keras found an input with the wrong number of axes: a Conv2D layer needs "
+                "(height, width, channels) per image, so start the model with "
+                "keras.Input(shape=(28, 28, 1)), the channel axis included.")
+    return ""
+
+
 def train_small_model(build_model, seed: int = CHECK_SEED):
     """q8's training run: (problem, accuracies), one validation accuracy per epoch.
 
@@ -582,14 +594,8 @@ def train_small_model(build_model, seed: int = CHECK_SEED):
     try:
         model = build_model()
     except Exception as error:  # the learner's code: report, never propagate
-        if isinstance(error, ValueError) and "found ndim=3" in str(error):
-            received = re.search(r"Full shape received: (\([^)]*\))", str(error))
-            return ("build_model() raised ValueError: a layer that needs a batch of images "
-                    "(batch, height, width, channels) received "
-                    f"{received.group(1) if received else 'one axis fewer'}. Conv2D needs the "
-                    "channel axis: start with keras.Input(shape=(28, 28, 1)), the layout "
-                    "section 1 gives the digits. Keras said: " + str(error).splitlines()[0]), []
-        return f"build_model() raised {type(error).__name__}: {error}", []
+        return (f"build_model() raised {type(error).__name__}: {str(error).rstrip('. ')}."
+                + _input_advice(error)), []
     if not is_keras_model(model):
         return (f"build_model() returned {describe(model)}; it must return a Keras model "
                 "(is a `return model` missing?)."), []
