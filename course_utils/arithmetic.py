@@ -460,8 +460,9 @@ def receptive_field(layers) -> int:
     ``layers`` lists the layers first to last, each as a (kernel_size, stride) pair or a
     (kernel_size, stride, dilation) triple; pooling layers count too. Each layer adds
     (F_eff - 1) times the product of the strides of the layers before it, F_eff being the
-    kernel's footprint F + (F - 1)(D - 1). Taught in lesson 07, section 6 (the formula, and the
-    same number measured as the non-zero region of a gradient).
+    kernel's footprint F + (F - 1)(D - 1). Taught in lesson 03, section 4 (with and without
+    pooling, measured by lighting one pixel at a time) and lesson 07, section 6 (dilation, and
+    the same number measured as the non-zero region of a gradient).
 
     >>> receptive_field([(3, 1), (3, 1)])            # two 3x3 layers see 5x5, as one 5x5
     5
@@ -469,6 +470,8 @@ def receptive_field(layers) -> int:
     9
     >>> receptive_field([(3, 1), (2, 2), (3, 1)])    # conv, pool, conv
     8
+    >>> receptive_field([(3, 1), (2, 2), (3, 1), (2, 2), (3, 1)])   # lesson 03: 18, not 7
+    18
     >>> receptive_field([(3, 1, 1), (3, 1, 2), (3, 1, 4)])   # 3x3 with D = 1, 2, 4: 15x15
     15
     """

@@ -36,6 +36,7 @@ __all__ = [
     "Plot",
     "show_matrix",
     "show_conv_step",
+    "show_conv_layer_step",
     "show_feature_maps",
     "show_usage_counts",
     "show_kernels",
@@ -269,6 +270,132 @@ def show_conv_step(x, kernel, row: int, col: int, stride: int = 1, padding=0,
                  feature_map.max(), None, "column", "row")
     _highlight(axes[3], row, col, 1, 1)
     fig.suptitle(f"Step ({row}, {col}): stride {stride}, padding {p}", fontsize=10)
+    return Plot(fig, axes)
+
+
+def _limits(arrays, signed_cmap: bool) -> tuple[float, float]:
+    """One colour scale for several panels: centred on zero when asked, else min to max."""
+    values = np.concatenate([np.ravel(a) for a in arrays])
+    if signed_cmap:
+        limit = float(np.abs(values).max()) or 1.0
+        return -limit, limit
+    low, high = float(values.min()), float(values.max())
+    return low, (high if high > low else low + 1.0)
+
+
+def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int = 0,
+                         stride: int = 1, padding: int = 0) -> Plot:
+    """One output value of a whole Conv2D layer: the window through every input channel,
+    one filter's kernels, the products, and the output volume with one map per filter.
+
+    Taught in lesson 02, section 3 (the layout of CS231n's demo: a 5x5x3 input padded by 1,
+    two 3x3x3 filters, stride 2, a 3x3x2 output).
+
+    x: (H, W, C_in); kernel: (F, F, C_in, C_out), Keras's layout; bias: (C_out,); ``row``,
+    ``col``: the output position; ``filter_index``: the filter (output channel) that computes
+    it; ``padding``: an int P of zeros on every side. One row of panels per input channel:
+    the padded channel with the window outlined (the input's own pixels inside a dashed
+    frame), each filter's kernel for that channel (the filter at work outlined), and that
+    kernel times the window, its sum in the title. The last column holds the output maps,
+    one per filter, computed by :func:`~course_utils.ops.conv2d`, the value outlined, and
+    the sum of the channels' sums plus the bias. Up to 4 input channels and 4 filters.
+
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(7)                     # lesson 02's layer
+    >>> x, kernel = rng.integers(0, 3, (5, 5, 3)), rng.integers(-1, 2, (3, 3, 3, 2))
+    >>> fig, axes = show_conv_layer_step(x, kernel, [1, 0], row=1, col=2, stride=2, padding=1)
+    >>> axes.shape, axes[0, 3].get_title(), axes[0, 4].get_title()
+    ((3, 5), 'products, sum -4', 'output[:, :, 0]')
+    >>> axes[2, 4].texts[0].get_text().splitlines()
+    ['output[1, 2, 0]', '= (-4) + 3 + (-2)', '+ bias 1', '= -2']
+    """
+    x = check_array(x, "x", (3,), "3-D (H, W, C_in), channels-last like Keras").astype(float)
+    kernel = check_array(kernel, "kernel", (4,),
+                         "4-D (F, F, C_in, C_out) as Keras's Conv2D stores it").astype(float)
+    bias = check_array(bias, "bias", (1,), "1-D (C_out,): one bias per filter").astype(float)
+    f_h, f_w, c_in, c_out = kernel.shape
+    if x.shape[2] != c_in:
+        raise ValueError(f"x has {x.shape[2]} channels but kernel is made for {c_in} "
+                         f"(kernel.shape[2]); they must be equal")
+    if bias.shape != (c_out,):
+        raise ValueError(f"bias must hold one value per filter: shape ({c_out},), got "
+                         f"{bias.shape}")
+    if c_in > 4 or c_out > 4:
+        raise ValueError(f"show_conv_layer_step draws up to 4 input channels and 4 filters; "
+                         f"got {c_in} and {c_out}")
+    stride = check_int(stride, "stride", 1)
+    p = check_int(padding, "padding", 0, rule="show_conv_layer_step draws P zeros on every "
+                                               "side")
+    output = conv2d(x, kernel, bias=bias, stride=stride, padding=p)
+    o_h, o_w = output.shape[:2]
+    row, col = check_int(row, "row", 0), check_int(col, "col", 0)
+    k = check_int(filter_index, "filter_index", 0)
+    if row >= o_h or col >= o_w:
+        raise ValueError(f"(row, col) must lie in the {o_h}x{o_w} output: row 0..{o_h - 1}, "
+                         f"col 0..{o_w - 1}; got ({row}, {col})")
+    if k >= c_out:
+        raise ValueError(f"filter_index must be one of the {c_out} filters, 0..{c_out - 1}; "
+                         f"got {k}")
+    padded = np.pad(x, ((p, p), (p, p), (0, 0)))
+    top, left = row * stride, col * stride
+    window = padded[top:top + f_h, left:left + f_w]
+    products = [window[:, :, c] * kernel[:, :, c, k] for c in range(c_in)]
+    sums = [float(part.sum()) for part in products]
+    whole = all(_is_whole(a) for a in (x, kernel, bias))
+
+    nrows, ncols = max(c_in, c_out + 1), c_out + 3
+    widths = [max(padded.shape[1], 6)] + [max(f_w, 4.0)] * (c_out + 1) + [max(o_w, 4.0)]
+    width = min(max(0.38 * sum(widths) + 0.4, 6.0), 11.0)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, 2.15 * nrows + 0.3),
+                             width_ratios=widths, layout="constrained", squeeze=False)
+    x_range = _limits([padded], False)
+    k_range, p_range = _limits([kernel], True), _limits(products, True)
+    o_range = _limits([output], bool(output.min() < 0))
+    o_cmap = SIGNED_CMAP if output.min() < 0 else VALUE_CMAP
+    for c in range(nrows):
+        if c >= c_in:
+            for ax in axes[c, :-1]:
+                ax.set_axis_off()
+            continue
+        title = f"x[:, :, {c}]" + (" padded" if p else "")
+        _draw_matrix(axes[c, 0], padded[:, :, c], title, VALUE_CMAP, *x_range, None,
+                     "column" if c == c_in - 1 else "", "row")
+        if p:
+            _highlight(axes[c, 0], p, p, x.shape[0], x.shape[1], color="0.4", style="--")
+        _highlight(axes[c, 0], top, left, f_h, f_w)
+        for j in range(c_out):
+            ax = axes[c, 1 + j]
+            _draw_matrix(ax, kernel[:, :, c, j], f"kernel[:, :, {c}, {j}]", SIGNED_CMAP,
+                         *k_range, None, "", "")
+            ax.set(xticks=[], yticks=[])
+            ax.title.set_fontsize(9)
+            if j == k:
+                _highlight(ax, 0, 0, f_h, f_w)
+        _draw_matrix(axes[c, -2], products[c], f"products, sum {_format_value(sums[c], whole)}",
+                     SIGNED_CMAP, *p_range, None, "", "")
+        axes[c, -2].set(xticks=[], yticks=[])
+        axes[c, -2].title.set_fontsize(9)
+    for j in range(nrows):
+        ax = axes[j, -1]
+        if j < c_out:
+            _draw_matrix(ax, output[:, :, j], f"output[:, :, {j}]", o_cmap, *o_range, None,
+                         "", "")
+            ax.title.set_fontsize(9)
+            if j == k:
+                _highlight(ax, row, col, 1, 1)
+        else:
+            ax.set_axis_off()
+    terms = " + ".join(f"({text})" if text.startswith("-") else text
+                       for text in (_format_value(s, whole) for s in sums))
+    equation = "\n".join([f"output[{row}, {col}, {k}]", f"= {terms}",
+                          f"+ bias {_format_value(float(bias[k]), whole)}",
+                          f"= {_format_value(float(output[row, col, k]), whole)}"])
+    axes[c_out, -1].text(0.5, 0.5, equation, ha="center", va="center", fontsize=9,
+                         transform=axes[c_out, -1].transAxes)
+    channels = f"all {c_in} input channels" if c_in > 1 else "the one input channel"
+    maps = f"{c_out} filters make {c_out} output maps" if c_out > 1 else "one filter, one map"
+    fig.suptitle(f"Filter {k} at output ({row}, {col}), stride {stride}, padding {p}\n"
+                 f"each filter spans {channels}; {maps}", fontsize=10)
     return Plot(fig, axes)
 
 

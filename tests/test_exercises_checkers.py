@@ -53,6 +53,11 @@ def test_whole_numbers_must_be_exact():
                                           "after 3 significant figures: give it exactly, as a "
                                           "whole number.")
     assert number(24)(23) == "your answer 23 is not the expected value."
+    # a decimal for a whole answer is told the answer is whole (a fact, not a cause)
+    assert number(-1)(-1.004) == ("your answer -1.004 is not the expected value, which is a "
+                                  "whole number.")
+    assert number(-1)(-1 + 0j) == ("expected a real number, got the complex number (-1+0j): "
+                                   "give its real part alone.")
 
 
 @pytest.mark.parametrize("expected, answer", [
@@ -115,7 +120,7 @@ def test_a_rounded_known_mistake_is_still_recognised():
     check = number(6, mistakes=[(11 / 3, "the misprint (N - F + 2P) / (S + 1)")])
     for typed in (11 / 3, 3.67, 3.6667, 3.666, 3.7):
         assert check(typed) == "the misprint (N - F + 2P) / (S + 1)", typed
-    assert check(3.5) == "your answer 3.5 is not the expected value."
+    assert check(3.5) == "your answer 3.5 is not the expected value, which is a whole number."
     # every figure typed must agree: 0.1096 is not 0.1137 rounded, though both read 0.11
     other = number(0.0548, mistakes=[(0.1137, "fan_out counts the kernel's taps too")])
     assert other(0.114) == "fan_out counts the kernel's taps too"
@@ -152,7 +157,7 @@ def test_array_feedback():
     assert "index (0, 1), where you have 6" in message
     assert "flipped" in array(LESSON01_OUT)(LESSON01_OUT[::-1, ::-1])
     assert array(LESSON01_OUT)(np.ones((4,))) == (
-        "Your array has shape (4,); the expected shape is (2, 2). Same number of values, "
+        "your array has shape (4,); the expected shape is (2, 2). Same number of values, "
         "different arrangement: reshape it?")
     assert array(np.ones((2, 3)))(np.ones((3, 2))).endswith("Rows and columns are swapped?")
     assert "rectangular" in check([[1, 2], [3]])
@@ -164,6 +169,18 @@ def test_array_feedback():
 
 
 # --- shape -------------------------------------------------------------------------------------
+
+
+def test_numbers_typed_with_thousands_commas_in_a_pair_are_read_back():
+    check = array([20490, 1290])
+    assert check((20, 490, 1, 290)) == (
+        "your array has shape (4,); the expected shape is (2,). If you typed numbers with "
+        "thousands commas (20,490, 1,290), Python read each group as a number of its own: "
+        "write (20490, 1290), or group the digits with underscores.")
+    assert "thousands commas (1,290)" in check((20490, 1, 290))
+    # no comma literal reads as these (3 or 5 cannot follow a comma), so nothing is said
+    assert check((20, 3, 1290)) == "your array has shape (3,); the expected shape is (2,)."
+    assert check((1, 2, 3)) == "your array has shape (3,); the expected shape is (2,)."
 
 
 def test_shape_feedback():
