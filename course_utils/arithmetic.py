@@ -253,7 +253,7 @@ def conv_transpose_crop(n: int, kernel_size: int, stride: int = 1, padding="vali
     """How many rows (or columns) a transposed convolution cuts from the top (or left) of its
     full scatter result of (N - 1) * S + F rows: the padding P crops the output.
 
-    Taught in lesson 04, section 6.
+    Taught in lesson 04, "Going further".
 
     >>> conv_transpose_crop(4, 3)                                  # "valid": nothing is cut
     0
