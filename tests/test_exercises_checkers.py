@@ -92,6 +92,13 @@ def test_a_value_rounded_to_three_figures_passes_whatever_its_last_digit(expecte
         assert "right: give at least 3" in number(expected)(float(f"{expected:.2g}"))
 
 
+def test_a_decimal_comma_is_read_back_only_when_it_gives_the_expected_value():
+    assert number(12.5)((12, 5)) == ("Python read 12,5 as two numbers, (12, 5): write the "
+                                     "decimal with a point, 12.5.")
+    assert "one number is asked for" in number(12.5)((12, 6))   # 12.6 is not the answer
+    assert "one number is asked for" in number(125)((12, 5))    # a whole answer: no decimal
+
+
 def test_fewer_figures_all_right_are_told_to_give_more():
     assert number(0.25 ** 10)(9.5e-07) == (
         "your answer 9.5e-07 has 2 significant figures, and they are right: give at least 3.")

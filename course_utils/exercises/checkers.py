@@ -197,6 +197,12 @@ def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequen
         return close(value, float(wrong), max(2, min(_typed_figures(value), digits)))
 
     def check(answer):
+        if (isinstance(answer, tuple) and len(answer) == 2 and not whole
+                and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
+                        for v in answer)
+                and close(float(f"{answer[0]}.{answer[1]}"), expected, digits)):
+            return (f"Python read {answer[0]},{answer[1]} as two numbers, {answer}: write the "
+                    f"decimal with a point, {answer[0]}.{answer[1]}.")
         value = read_number(answer)
         if close(value, expected, digits):
             return None
