@@ -53,6 +53,8 @@ def test_whole_numbers_must_be_exact():
                                           "after 3 significant figures: give it exactly, as a "
                                           "whole number.")
     assert number(24)(23) == "your answer 23 is not the expected value."
+    # 25740000 is 25740288 to 4 figures (and, with a trailing zero, to 5): the fewest are named
+    assert "rounded to 4 significant figures" in number(25_740_288)(25.74e6)
     # a decimal for a whole answer is told the answer is whole (a fact, not a cause)
     assert number(-1)(-1.004) == ("your answer -1.004 is not the expected value, which is a "
                                   "whole number.")

@@ -117,7 +117,7 @@ def _rounded_form(value: float, expected: float) -> str | None:
             or (value > 0) != (expected > 0) or not float(value).is_integer():
         return None
     size = len(str(int(abs(expected))))   # the count's figures: 6 for 776326
-    for figures in range(size - 1, 0, -1):
+    for figures in range(1, size):  # the fewest figures that give the answer
         place = 10 ** (size - figures)
         cut = math.floor(abs(expected) / place) * place
         rounded = math.floor(abs(expected) / place + 0.5) * place
