@@ -23,7 +23,7 @@ PYTEST_PARALLEL ?= -n 2 --dist loadfile
 
 .DEFAULT_GOAL := help
 .PHONY: help venv venv-lessons lab test test-unit lint execute badges bench gifs data \
-	test-lessons test-browser test-colab clean
+	test-lessons test-browser test-colab site test-site glossary clean
 
 help:
 	@echo "make lab           install what the lessons need into .venv (once) and open JupyterLab on notebooks/"
@@ -38,6 +38,9 @@ help:
 	@echo "make test-lessons  every notebook with requirements.txt alone, in .lessons-venv/ (what make lab installs)"
 	@echo "make test-browser  run every notebook in JupyterLab in headless Chromium"
 	@echo "make test-colab    run the notebooks with Colab's package versions (nbval lax)"
+	@echo "make site          build the course's website into _site/ from the stored notebooks"
+	@echo "make test-site     build it, then open every page in headless Chromium and check it"
+	@echo "make glossary      rewrite the README's glossary table from glossary.csv"
 
 venv: $(STAMP)
 venv-lessons: $(LESSONS_STAMP)
@@ -99,9 +102,21 @@ test-lessons: $(STAMP)
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest tests/browser --browser
 
+# The website: Sphinx + MyST-NB + the Sphinx Book Theme, from the stored outputs (nothing runs),
+# into _site/ (scripts/build_site.py). GitHub Pages publishes it (.github/workflows/site.yml).
+site: $(STAMP)
+	$(BIN)/python -m scripts.build_site
+
+# Every page of _site/ in headless Chromium, served from this machine, no other host reachable.
+test-site: site
+	$(BIN)/python -m pytest tests/site --site -p no:xdist
+
+glossary: $(STAMP)
+	$(BIN)/python -m scripts.glossary
+
 # Every notebook (nbval lax) and the course_utils tests with Colab's versions, in .colab-venv/.
 test-colab:
 	bash scripts/colab_env_test.sh
 
 clean:
-	rm -rf $(VENV) .lessons-venv .colab-venv screenshots .pytest_cache .ruff_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .lessons-venv .colab-venv screenshots .pytest_cache .ruff_cache .hypothesis build _site *.egg-info
