@@ -377,6 +377,9 @@ def stage() -> list[Path]:
         _copy(image, STAGING / image.relative_to(REPO_ROOT))
     write_if_changed(STAGING / "_generated" / "lessons.md", lessons_page(paths))
     write_if_changed(STAGING / "_generated" / "glossary.md", glossary_page())
+    folder = REPO_SLUG.split("/")[1]
+    write_if_changed(STAGING / "_generated" / "clone.md",
+                     f"```bash\ngit clone {GITHUB}.git\ncd {folder}\nmake lab\n```\n")
     # The home page and the exercises page include parts of the README (between its markers).
     _copy(README, STAGING / "_generated" / "README.md")
     return paths
