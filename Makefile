@@ -9,6 +9,8 @@ BIN    := $(VENV)/bin
 # Stamps: the lessons' packages are in .venv / so are the checking tools.
 LESSONS_STAMP := $(VENV)/.installed-lessons
 STAMP  := $(VENV)/.installed
+# make site needs only the site generator and what course_utils imports, not TensorFlow.
+SITE_STAMP := $(VENV)/.installed-site
 # The Python versions the course supports, as pyproject.toml's requires-python states them
 # (tests/test_environment.py keeps the two equal): TensorFlow 2.21 has wheels for 3.10-3.13,
 # and the pinned NumPy, pandas and Keras need 3.11 or newer.
@@ -63,6 +65,21 @@ $(STAMP): $(LESSONS_STAMP) requirements.txt requirements-dev.txt
 	$(if $(filter requirements%,$?),$(BIN)/python -m pip install --quiet -r requirements-dev.txt)
 	touch $@
 
+# What `make site` needs and nothing more (no TensorFlow, no JupyterLab), so that a clean clone
+# builds the site in under 2 minutes: the generator's packages, course_utils and its imports, at
+# the versions requirements*.txt pin (read as constraints, without their -r lines, which pip
+# would otherwise install). The names are those requirements-dev.txt pins under "make site"
+# (tests/test_build_site.py keeps the two lists equal).
+SITE_PACKAGES := nbformat sphinx docutils myst-parser myst-nb sphinx-book-theme \
+	pydata-sphinx-theme sphinx-mathjax-offline
+$(SITE_STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -c '$(PYTHON_CHECK)'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -c '$(PYTHON_CHECK)'
+	@mkdir -p build && grep -hv '^-r' requirements.txt requirements-dev.txt > build/site-constraints.txt
+	$(BIN)/python -m pip install --quiet -c build/site-constraints.txt $(SITE_PACKAGES) -e .
+	touch $@
+
 # Jupyter refuses to start as root unless told (containers, a root shell in WSL).
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
@@ -104,11 +121,11 @@ test-browser: $(STAMP)
 
 # The website: Sphinx + MyST-NB + the Sphinx Book Theme, from the stored outputs (nothing runs),
 # into _site/ (scripts/build_site.py). GitHub Pages publishes it (.github/workflows/site.yml).
-site: $(STAMP)
+site: $(SITE_STAMP)
 	$(BIN)/python -m scripts.build_site
 
 # Every page of _site/ in headless Chromium, served from this machine, no other host reachable.
-test-site: site
+test-site: $(STAMP) site
 	$(BIN)/python -m pytest tests/site --site -p no:xdist
 
 glossary: $(STAMP)

@@ -6,6 +6,8 @@ quick checks of the rewrite rules, on small notebooks and on every stored lesson
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import pytest
 
@@ -166,3 +168,16 @@ def test_the_workflow_publishes_the_built_site_from_main():
     deploy = workflow["jobs"]["deploy"]
     assert any(s.get("uses", "").startswith("actions/deploy-pages") for s in deploy["steps"])
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+
+
+def test_make_site_installs_exactly_the_site_packages_requirements_dev_pins():
+    from tests.pins import dev_pins, normalise
+
+    makefile = (REPO_ROOT / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
+    names = re.search(r"^SITE_PACKAGES := (.+)$", makefile, flags=re.MULTILINE).group(1).split()
+    dev = (REPO_ROOT / "requirements-dev.txt").read_text(encoding="utf-8")
+    block = dev[dev.index("# make site:"):]
+    pinned_for_site = {normalise(line.split("==")[0]) for line in block.splitlines()
+                       if "==" in line and not line.startswith("#")}
+    assert {normalise(name) for name in names} == pinned_for_site | {"nbformat"}
+    assert all(normalise(name) in dev_pins() for name in names)
