@@ -59,6 +59,9 @@ class PageReport:
     problems: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)     # every href, made absolute
     ids: set[str] = field(default_factory=set)
+    prev: str = ""                                      # the previous/next page links
+    next: str = ""
+    slider_notes: list[tuple[str, list[str]]] = field(default_factory=list)
     images: int = 0
     math: int = 0
 
@@ -131,6 +134,10 @@ _INSPECT = """() => {
         h => [Number(h.tagName[1]), h.textContent.replace('#', '').trim().slice(0, 60)]),
     links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
     ids: Array.from(document.querySelectorAll('[id], a[name]')).map(el => el.id || el.name),
+    prev: document.querySelector('a.left-prev')?.href || '',
+    next: document.querySelector('a.right-next')?.href || '',
+    notes: Array.from(document.querySelectorAll('.slider-note')).map(note => [
+        note.textContent, Array.from(note.querySelectorAll('a')).map(a => a.href)]),
   };
 }"""
 
@@ -141,6 +148,8 @@ def page_problems(page, report: PageReport) -> PageReport:
     """Fill ``report.problems`` with everything wrong on the loaded ``page``."""
     found = page.evaluate(_INSPECT)
     report.links, report.ids = found["links"], set(found["ids"])
+    report.prev, report.next = found["prev"], found["next"]
+    report.slider_notes = [(text, links) for text, links in found["notes"]]
     report.images, report.math = len(found["images"]), found["math"]
     problems = report.problems
     problems += [f"console error: {text}" for text in report.console_errors]
