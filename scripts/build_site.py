@@ -20,9 +20,10 @@ on what a cell contains:
   widget's text stand-in, and is followed by a note that the slider is live in JupyterLab or
   Colab, naming the sliders its source creates;
 * every figure gets alternative text: the cell's own, when it sets
-  ``metadata.mystnb.image.alt`` (MyST-NB's key), otherwise the titles its source gives the
-  figure (``suptitle``, ``title=``, ``set_title``, ``titles=``), otherwise the first sentence
-  of the Markdown before it;
+  ``metadata.mystnb.image.alt`` (MyST-NB's key; a lesson adds it to say exactly what a figure
+  shows), otherwise the titles its source gives the figure (``suptitle``, ``title=``,
+  ``set_title``, ``titles=``), otherwise the first sentence of the paragraph before the cell
+  (or the docstring of the course_utils plot helper it calls);
 * the setup cell (the one starting with sync_badges.SETUP_MARKER) is folded (tag
   ``hide-input``): the same install code in every lesson, one click shows it;
 * a relative link or image that leaves notebooks/ (``../README.md``) points at the file on
@@ -154,14 +155,18 @@ def slider_descriptions(source: str) -> list[str]:
 
 
 def slider_note(cell, path: Path) -> str:
+    """The note under a slider's cell: where the slider is live, with the link."""
     sliders = slider_descriptions(cell.source)
-    what = f"its sliders ({'; '.join(sliders)})" if sliders else "its slider"
+    if len(sliders) > 1:
+        what, them = f"{len(sliders)} sliders ({'; '.join(sliders)})", "them"
+    else:
+        what, them = "a slider" + (f" ({sliders[0]})" if sliders else ""), "it"
     return "\n".join([
         ":::{admonition} Live in JupyterLab or Colab",
         ":class: tip slider-note",
-        f"The cell above draws an interactive explorer: {what} need a running Python kernel, so "
-        "this page cannot show them; the outputs above are the ones stored in the notebook. "
-        f"To move them, [open this lesson in Colab]({colab_url(relative(path))}) or run it in "
+        f"The cell above makes {what}. A slider needs a running Python kernel, so this page "
+        "shows only the outputs stored in the notebook. "
+        f"To move {them}, [open this lesson in Colab]({colab_url(relative(path))}) or run it in "
         "JupyterLab on your machine (`make lab`, see [how to start](../index.md#how-to-start)).",
         ":::",
     ])
@@ -349,11 +354,12 @@ def glossary_page() -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_if_changed(path: Path, text: str) -> None:
+def write_if_changed(path: Path, text: str) -> Path:
     """Write ``text`` unless ``path`` already holds it (Sphinx then skips the unchanged page)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
+    return path
 
 
 def stage() -> list[Path]:
@@ -361,34 +367,37 @@ def stage() -> list[Path]:
     paths = notebook_paths()
     if not paths:
         raise SystemExit("no notebooks in notebooks/: nothing to build")
+    written: set[Path] = set()
     for source in SITE_SOURCES.rglob("*"):
         if source.is_file() and "__pycache__" not in source.parts:
-            _copy(source, STAGING / source.relative_to(SITE_SOURCES))
-    # A lesson removed from notebooks/ must not linger as a page.
-    staged = {STAGING / "notebooks" / path.name for path in paths}
-    for old in (STAGING / "notebooks").glob("*.ipynb"):
-        if old not in staged:
-            old.unlink()
+            written.add(_copy(source, STAGING / source.relative_to(SITE_SOURCES)))
     copied: set[Path] = set()
     for path in paths:
         notebook = stage_notebook(path, copied)
-        write_if_changed(STAGING / "notebooks" / path.name, nbformat.writes(notebook) + "\n")
+        written.add(write_if_changed(STAGING / "notebooks" / path.name,
+                                     nbformat.writes(notebook) + "\n"))
     for image in copied:
-        _copy(image, STAGING / image.relative_to(REPO_ROOT))
-    write_if_changed(STAGING / "_generated" / "lessons.md", lessons_page(paths))
-    write_if_changed(STAGING / "_generated" / "glossary.md", glossary_page())
+        written.add(_copy(image, STAGING / image.relative_to(REPO_ROOT)))
+    generated = STAGING / "_generated"
+    written.add(write_if_changed(generated / "lessons.md", lessons_page(paths)))
+    written.add(write_if_changed(generated / "glossary.md", glossary_page()))
     folder = REPO_SLUG.split("/")[1]
-    write_if_changed(STAGING / "_generated" / "clone.md",
-                     f"```bash\ngit clone {GITHUB}.git\ncd {folder}\nmake lab\n```\n")
+    written.add(write_if_changed(generated / "clone.md",
+                                 f"```bash\ngit clone {GITHUB}.git\ncd {folder}\nmake lab\n```\n"))
     # The home page and the exercises page include parts of the README (between its markers).
-    _copy(README, STAGING / "_generated" / "README.md")
+    written.add(_copy(README, generated / "README.md"))
+    # Nothing removed from the sources (a lesson, a page) lingers as a page.
+    for old in STAGING.rglob("*"):
+        if old.is_file() and old not in written:
+            old.unlink()
     return paths
 
 
-def _copy(source: Path, target: Path) -> None:
+def _copy(source: Path, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists() or target.read_bytes() != source.read_bytes():
         shutil.copyfile(source, target)
+    return target
 
 
 def build() -> None:

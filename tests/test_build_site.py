@@ -87,7 +87,7 @@ def test_a_slider_cell_loses_its_widget_and_gains_a_note_naming_its_sliders():
     assert [o.output_type for o in code.outputs] == ["stream"]
     assert "Live in JupyterLab or Colab" in note.source and "slider-note" in note.source
     assert colab_url(relative(LESSON)) in note.source
-    assert "input size N (3 to 12, starts at 7); scale" in note.source
+    assert "2 sliders (input size N (3 to 12, starts at 7); scale)" in note.source
 
 
 def test_a_cell_without_widget_output_gets_no_note():
