@@ -21,6 +21,7 @@ __all__ = ["PageReport", "SiteServer", "open_page", "page_problems", "search_res
            "unresolved_links"]
 
 LOAD_TIMEOUT_MS = 30_000
+PHONE_WIDTH = 390            # CSS pixels: an iPhone 12 to 15, held upright
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -178,6 +179,13 @@ def page_problems(page, report: PageReport) -> PageReport:
                                           strict=False):
         if level > before + 1:
             problems.append(f"heading out of order: h{level} {text!r} follows an h{before}")
+    # On a phone: wide tables, code and figures scroll inside their own box, never the page.
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 900})
+    width = page.evaluate("""() => new Promise(done => requestAnimationFrame(() =>
+        requestAnimationFrame(() => done(document.documentElement.scrollWidth))))""")
+    if width > PHONE_WIDTH:
+        problems.append(f"wider than a phone: at {PHONE_WIDTH} px the page is {width} px wide "
+                        "and scrolls sideways")
     return report
 
 

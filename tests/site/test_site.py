@@ -4,13 +4,14 @@
 this machine (loopback, a free port); every request to another host is refused and fails the
 page, so the test proves the site reads offline (the math renderer included). For every page:
 no console error, no HTTP error, every image loads (naturalWidth > 0) and has alternative text,
-no math left unrendered (no raw ``$`` or ``\\(`` outside code), headings in order. Across the site:
-every internal link and #anchor resolves, every notebook has its page with an "Open in Colab"
-link, a download of its notebook and previous/next links, a page with a slider says where it is
-live, and the site's search for "stride" lists lesson 01 and every other lesson that teaches it.
+no math left unrendered (no raw ``$`` or ``\\(`` outside code), headings in order, nothing that
+makes the page wider than a phone (390 px). Across the site: every internal link and #anchor
+resolves, every notebook has its page with an "Open in Colab" link, a download of its notebook
+and previous/next links, a page with a slider says where it is live, and the site's search for
+"stride" lists lesson 01 and every other lesson that teaches it.
 
 The screenshots (home page and lesson 04, 390 and 1280 px wide, light and dark) go to
-screenshots/site/, and at phone width no page may be wider than the screen.
+screenshots/site/, after checking that the theme follows the reader's light or dark preference.
 
 The last tests break a copy of the site on purpose, one fault per page, to prove each check
 can fail.
@@ -256,6 +257,8 @@ def _broken_copy(tmp: Path) -> tuple[Path, dict[str, str]]:
          '<script>console.error("broken on purpose")</script>' + body, "console error")
     edit(root / "glossary.html", body,
          '<p>A raw formula: $O = N - F + 1$ and \\(S\\).</p>' + body, "raw '$' in the text")
+    edit(root / "index.html", body, '<p style="width: 1500px">Too wide for a phone.</p>' + body,
+         "wider than a phone")
     edit(lessons[0], body, '<img src="https://example.com/figure.png" alt="a figure from '
          'another host">' + body, "request to another host")
     edit(lessons[1], body, '<p><a href="no_such_page.html">gone</a> '
