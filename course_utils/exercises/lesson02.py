@@ -758,9 +758,9 @@ def _check_yellow_detector(answer):
                 f"not above 0. Give both a positive weight first: then yellow beats red alone "
                 "and green alone.")
     # red and green are positive here, so every patch that ties or beats yellow has blue
-    return (f"{head} Your blue weight, {blue:g}, is not below 0, and every one of those "
-            "patches has blue, which yellow lacks. Make blue count against: a negative blue "
-            "weight.")
+    return (f"{head} Your blue weight, {blue:g}, is not below 0, and every patch that ties "
+            "or beats yellow here has blue, which yellow lacks. Make blue count against: a "
+            "negative blue weight.")
 
 
 q8 = Exercise(
