@@ -44,6 +44,7 @@ __all__ = [
     "show_digits",
     "show_rgb_channels",
     "show_maps_on_image",
+    "show_compute_graph",
 ]
 
 VALUE_CMAP = "viridis"
@@ -859,3 +860,80 @@ def show_maps_on_image(image, maps, titles: Sequence[str], boxes: Mapping | None
                         bbox={"facecolor": "black", "edgecolor": "none", "pad": 1})
     axes[0].set_ylabel("row")
     return Plot(fig, axes)
+
+
+KEPT_COLOR = "#E69F00"  # Okabe-Ito orange: what the forward pass keeps for the backward pass
+
+
+def show_compute_graph(steps: Sequence[str], tensors: Sequence[str],
+                       kept: Mapping[str, str] | None = None,
+                       backward: Sequence[str] | None = None,
+                       title: str | None = None) -> Plot:
+    r"""A chain of operations as a computational graph: forward on top, backward underneath.
+
+    Taught in lesson 06, section 7.
+
+    ``steps`` are the operations in order (short labels, "\n" allowed); ``tensors`` the
+    arrays between them, one more than the steps: ``tensors[0]`` feeds ``steps[0]``, whose
+    output is ``tensors[1]``, and so on. The backward row runs right to left under it, one
+    label per tensor (``backward``, default "dL/d<tensor>"). ``kept`` maps the tensors the
+    forward pass must keep for the backward pass to a label (their size, say): they are drawn
+    in orange, with a dashed line to the backward step that reads them (the step they feed).
+
+    >>> fig, ax = show_compute_graph(["Dense"], ["x", "y"], kept={"x": "40 B"})
+    >>> [text.get_text() for text in ax.texts if text.get_text()][:4]
+    ['x\n40 B', 'dL/dx', 'y', 'dL/dy']
+    """
+    steps, tensors = [str(step) for step in steps], [str(tensor) for tensor in tensors]
+    if not steps or len(tensors) != len(steps) + 1:
+        raise ValueError(f"tensors must hold one more name than steps (the input, then each "
+                         f"step's output): got {len(steps)} steps and {len(tensors)} tensors")
+    kept = dict(kept or {})
+    unknown = sorted(set(kept) - set(tensors[:-1]))
+    if unknown:
+        raise ValueError(f"kept names {unknown}, which are not among the tensors that feed a "
+                         f"step: {tensors[:-1]}")
+    backward = list(backward) if backward is not None else [f"dL/d{name}" for name in tensors]
+    if len(backward) != len(tensors):
+        raise ValueError(f"backward must hold one label per tensor ({len(tensors)}); got "
+                         f"{len(backward)}")
+    fig, ax = plt.subplots(figsize=(max(0.8 * (2 * len(steps) + 1), 3.0), 2.4),
+                           layout="constrained")
+    top, bottom = 1.0, 0.0
+    nodes, ops, grads = [], [], []
+    for i, name in enumerate(tensors):
+        size = kept.get(name)
+        nodes.append(ax.text(2 * i, top, name if size is None else f"{name}\n{size}",
+                             ha="center", va="center", fontsize=8,
+                             bbox=dict(boxstyle="round,pad=0.3", lw=0.8, ec="black",
+                                       fc=KEPT_COLOR if size else "white")))
+        grads.append(ax.text(2 * i, bottom, backward[i], ha="center", va="center", fontsize=8,
+                             color="#0072B2", bbox=dict(boxstyle="square,pad=0.2", fc="white",
+                                                        ec="none")))
+    for i, step in enumerate(steps):
+        ops.append(ax.text(2 * i + 1, top, step, ha="center", va="center", fontsize=8,
+                           bbox=dict(boxstyle="square,pad=0.3", fc="#DCE9F5", ec="#0072B2",
+                                     lw=0.8)))
+
+    def connect(start, end, color="black", style="-"):  # an arrow from box to box
+        ax.annotate("", xy=end.get_position(), xytext=start.get_position(),
+                    arrowprops=dict(arrowstyle="-|>", color=color, lw=1.1, linestyle=style,
+                                    patchA=start.get_bbox_patch(), patchB=end.get_bbox_patch(),
+                                    shrinkA=1, shrinkB=1))
+
+    for i in range(len(steps)):
+        connect(nodes[i], ops[i])
+        connect(ops[i], nodes[i + 1])
+        connect(grads[i + 1], grads[i], color="#0072B2")
+        if tensors[i] in kept:  # the backward step of steps[i] reads its input
+            ax.annotate("", xy=(2 * i + 1, bottom + 0.1), xytext=nodes[i].get_position(),
+                        arrowprops=dict(arrowstyle="-|>", color=KEPT_COLOR, lw=1.2,
+                                        linestyle="--", patchA=nodes[i].get_bbox_patch(),
+                                        shrinkA=1, shrinkB=0))
+    ax.text(-0.6, top + 0.5, "forward", fontsize=8, ha="left")
+    ax.text(-0.6, bottom - 0.45, "backward", fontsize=8, ha="left", color="#0072B2")
+    ax.set(xlim=(-0.7, 2 * len(steps) + 0.7), ylim=(-0.6, 1.65))
+    ax.axis("off")
+    if title:
+        ax.set_title(title, fontsize=9)
+    return Plot(fig, ax)

@@ -21,6 +21,7 @@ from course_utils.plots import (
     WRONG_COLOR,
     Plot,
     plot_history,
+    show_compute_graph,
     show_conv_layer_step,
     show_conv_step,
     show_digits,
@@ -538,6 +539,12 @@ def _readability_cases(history):
             boxes={"background": (2, 30, 48, 61), "face": (16, 34, 22, 40),
                    "jacket": (44, 54, 6, 20)}),
         "DIGIT_FOUR": lambda: show_matrix(DIGIT_FOUR, cmap="gray_r"),
+        "show_compute_graph": lambda: show_compute_graph(
+            ["Conv2D\n(K, b)", "ReLU", "MaxPool", "Flatten", "Dense\n(W, c)",
+             "softmax +\ncross-entropy"], ["x", "z", "a", "pooled", "flat", "scores", "L"],
+            kept={"x": "0.20 MB", "z": "1.38 MB", "a": "1.38 MB", "flat": "0.35 MB"},
+            backward=["dL/dK, dL/db", "dL/dz", "dL/da", "dL/dpooled", "dL/dflat",
+                      "dL/dscores", "1"], title="a batch of 64"),
     }
 
 
@@ -586,3 +593,18 @@ def test_long_numbers_get_a_wider_figure_or_are_left_out():
     assert not ax.texts  # no room in a 2-inch panel: the colours alone
     show_matrix(np.arange(144).reshape(12, 12) * 1000, ax=ax, show_values=True)
     assert ax.texts  # unless asked for
+
+
+def test_compute_graph_marks_what_is_kept_and_refuses_mismatched_names():
+    fig, ax = show_compute_graph(["Conv2D", "ReLU"], ["x", "z", "a"], kept={"z": "1 MB"})
+    labels = [text.get_text() for text in ax.texts if text.get_text()]
+    assert labels[:6] == ["x", "dL/dx", "z\n1 MB", "dL/dz", "a", "dL/da"]
+    kept_box = ax.texts[2].get_bbox_patch()
+    assert kept_box.get_facecolor()[:3] != ax.texts[0].get_bbox_patch().get_facecolor()[:3]
+    with pytest.raises(ValueError, match="one more name than steps"):
+        show_compute_graph(["Conv2D"], ["x"])
+    with pytest.raises(ValueError, match=r"kept names \['y'\]"):
+        show_compute_graph(["Conv2D"], ["x", "y"], kept={"y": "1 MB"})
+    with pytest.raises(ValueError, match="one label per tensor"):
+        show_compute_graph(["Conv2D"], ["x", "y"], backward=["dL/dx"])
+    plt.close("all")
