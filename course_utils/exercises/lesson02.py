@@ -1,8 +1,8 @@
 """Lesson 02 "Check yourself": three-channel convolution.
 
-Eight exercises, in the order the notebook asks them. The lesson works the three shape
-questions of the blog post on 3-channel convolution as examples (and prints Keras's answers),
-so q1 and q2 ask the same kinds of question with other numbers:
+Eight exercises, in the order the notebook asks them. The lesson works three shape questions
+as examples (section 5, with Keras's answers), so q1 and q2 ask the same kinds of question
+with other numbers:
 
 * ``q1`` a 10x13x3 input (not square) through five 3x3x3 filters, stride 2 (the floor matters);
 * ``q2`` a 15x15x3 input through Conv2D(8, 3) then Conv2D(16, 3, strides=2);
