@@ -96,8 +96,9 @@ def keras_mults(layer) -> int:
 
 
 #: The graph operations that multiply kernels: convolutions (a SeparableConv2D runs one of each)
-#: and matrix products (Dense).
-PROFILED_OPS = ["Conv2D", "DepthwiseConv2dNative", "MatMul"]
+#: and matrix products (Dense: MatMul, or BatchMatMulV2 where Keras 3.13, Colab's, multiplies an
+#: input of more than two axes without flattening it first).
+PROFILED_OPS = ["Conv2D", "DepthwiseConv2dNative", "MatMul", "BatchMatMulV2"]
 
 
 def profiled_flops(function, input_shape) -> int:
