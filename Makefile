@@ -43,7 +43,7 @@ venv: $(STAMP)
 venv-lessons: $(LESSONS_STAMP)
 
 # The pins are installed only when a pin file is newer than the stamp (or there is no stamp:
-# the first time, about 400 MB for the lessons, README "Start in two commands"); a change to
+# the first time, about 400 MB for the lessons, README "Measured sizes and times"); a change to
 # pyproject.toml alone reinstalls only course_utils. ($? = the prerequisites newer than $@.)
 $(LESSONS_STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -c '$(PYTHON_CHECK)'
