@@ -439,7 +439,8 @@ def show_kernels(kernel, max_in: int = 4, max_out: int = 16, show_values: bool |
                  title: str | None = None) -> Plot:
     """The kernels of a layer: one panel per (input channel, filter) pair.
 
-    Taught in lesson 05, section 9 (the learned kernels).
+    Shown first in lesson 01, section 4 (the line kernels); taught in lesson 05, section 9
+    (the learned kernels).
 
     kernel: Keras's Conv2D layout (kh, kw, in, out), e.g. ``layer.get_weights()[0]`` or
     ``layer.kernel``, or the Conv2D layer itself (its name goes in the title); a 2-D array

@@ -111,6 +111,27 @@ def strided_corr2d(x, kernel, stride):
             out[i, j] = np.sum(x[i:i + f_h, j:j + f_w] * kernel)
     return out"""
 
+
+def _layer(pad: str = "np.pad(x, padding)",
+           size: str = "(xp.shape[0] - f_h) // s + 1, (xp.shape[1] - f_w) // s + 1",
+           zeros: str = "np.zeros((o_h, o_w))", step: str = "stride",
+           window: str = "xp[i * s:i * s + f_h, j * s:j * s + f_w] * kernel",
+           bias: str = " + bias") -> str:
+    """A loop answer to q8 with one part changed: one of the mistakes the lesson predicts."""
+    return ("def conv_one_filter(x, kernel, bias, stride, padding):\n"
+            "    f_h, f_w = kernel.shape\n"
+            f"    xp = {pad}\n"
+            f"    s = {step}\n"
+            f"    o_h, o_w = {size}\n"
+            f"    out = {zeros}\n"
+            "    for i in range(o_h):\n"
+            "        for j in range(o_w):\n"
+            f"            out[i, j] = np.sum({window}){bias}\n"
+            "    return out")
+
+
+_LAYER_LOOPS = _layer()
+
 # What a learner types into each exercise cell (source text) -> a fragment of the message it
 # must print. "right" answers print "Correct!". Each wrong answer is a mistake the lesson
 # predicts, and gets the message that names it.
@@ -125,6 +146,9 @@ LEARNER_ANSWERS = {
             "30": "on one side only",
             "24": "MNIST case",
             "'28'": "remove the quotes",
+            "(32 - 5) / (1 + 1)": "misprint of the blog post on stride and padding",
+            "13.5": "misprint of the blog post on stride and padding",
+            "(32 - 5) // (1 + 1)": "the floor is right, but the formula is the misprint",
         },
     },
     "q2": {
@@ -133,8 +157,8 @@ LEARNER_ANSWERS = {
         "wrong": {
             "4": "WITHOUT padding",
             "5": "on one side only",
-            "(12 - 5 + 2 * 2) / (2 + 1)": "misprint of the source post",
-            "3.67": "misprint of the source post",
+            "(12 - 5 + 2 * 2) / (2 + 1)": "misprint of the blog post on stride and padding",
+            "3.67": "misprint of the blog post on stride and padding",
             "(12 - 5) / (2 + 1)": "without the padding too",
             "2.33": "without the padding too",
             "6.5": "round it DOWN",
@@ -194,17 +218,19 @@ LEARNER_ANSWERS = {
         },
     },
     "q5": {
-        "right": ["HORIZONTAL_LINE_KERNEL.T", "horizontal.T", "[[-1, 2, -1]] * 3",
-                  "np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])",
-                  "LINE_KERNELS['vertical']", "np.array([[-0.5, 1, -0.5]] * 3)"],
+        "right": ["[[-1, 0, 1]] * 3", "np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])",
+                  "[[-1, 1, 0]] * 3", "np.fliplr([[1, 0, -1]] * 3)",
+                  "-np.array([[1, 0, -1], [1, 0, -1], [1, 0, -1]])",
+                  "np.array([[-0.5, 0, 0.5]] * 3)", "[[-2, 1, 1]] * 3"],
         "wrong": {
-            "HORIZONTAL_LINE_KERNEL": "not on a vertical stroke",
+            "LINE_KERNELS['vertical']": "the same mirrored left to right",
+            "HORIZONTAL_LINE_KERNEL": "the same mirrored left to right",
+            "[[1, 0, -1]] * 3": "it finds RIGHT edges",
+            "[[2, -1, -1]] * 3": "it finds RIGHT edges",
             "np.ones((3, 3))": "sum to 9",
-            "np.zeros((3, 3))": "never gives a positive response",
-            "-HORIZONTAL_LINE_KERNEL.T": "are the signs swapped",
-            "LINE_KERNELS['diagonal']": "a diagonal kernel answers both alike",
-            "[[-1, 2, -1]]": "should be a 3x3 array",
-            "[[0, 1, 0], [0, 1, 0], [0, 1, 0]]": "sum to 3",
+            "[[-1, 0, 1], [-1, 0, 1], [-1, 0, 2]]": "sum to 1",
+            "[[-1, 0, 1]]": "should be a 3x3 array",
+            "[[-1, 0, 1], [0, 0, 0], [0, 0, 0]]": "neither on a vertical stroke nor just left",
         },
     },
     "q6": {
@@ -248,11 +274,43 @@ LEARNER_ANSWERS = {
             "13": "section 6's figure",
         },
     },
+    "q8": {
+        "right": [
+            _LAYER_LOOPS,
+            "def conv_one_filter(x, kernel, bias, stride, padding):\n"
+            "    return corr2d(np.pad(x, padding), kernel)[::stride, ::stride] + bias",
+            "def conv_one_filter(x, kernel, bias, stride, padding):\n"
+            "    return conv2d(x, kernel, bias=bias, stride=stride, padding=padding)",
+            "def conv_one_filter(x, kernel, bias, stride, padding):\n"
+            "    x4 = np.asarray(x, 'float32').reshape(1, *x.shape, 1)\n"
+            "    k4 = np.asarray(kernel, 'float32').reshape(*kernel.shape, 1, 1)\n"
+            "    p = [[0, 0], [padding, padding], [padding, padding], [0, 0]]\n"
+            "    return tf.nn.conv2d(x4, k4, stride, p).numpy()[0, :, :, 0] + bias",
+        ],
+        "wrong": {
+            _layer(bias=""): "off by exactly the bias",
+            _layer(step="1"): "ignores the stride",
+            _layer(pad="x"): "the size WITHOUT padding",
+            _layer(pad="np.pad(x, ((0, padding), (0, padding)))"): "bottom and right only",
+            _layer(pad="np.pad(x, ((padding, 0), (padding, 0)))"): "top and left only",
+            _layer(pad="np.pad(x, 2 * padding)"): "you padded 2P zeros on each side",
+            _layer(size="(xp.shape[0] - f_h) // s, (xp.shape[1] - f_w) // s"):
+                "one row and one column too few",
+            _layer(window="xp[i * s:i * s + f_h, j * s:j * s + f_w] * np.flip(kernel)"):
+                "you flipped the kernel",
+            _layer(zeros="np.zeros((o_h, o_w), dtype=int)"): "holds whole numbers only",
+            "def conv_one_filter(x, kernel, bias, stride, padding):\n"
+            "    return conv2d(x, kernel, stride=stride, padding=padding)":
+                "off by exactly the bias",
+            "def conv_one_filter(x, kernel, bias, stride, padding):\n"
+            "    return corr2d(np.pad(x, padding), kernel) + bias": "ignores the stride",
+        },
+    },
 }
 
 
-def test_the_lesson_has_seven_exercises():
-    assert [q.name for q in exercises_in(lesson)] == [f"q{i}" for i in range(1, 8)]
+def test_the_lesson_has_eight_exercises():
+    assert [q.name for q in exercises_in(lesson)] == [f"q{i}" for i in range(1, 9)]
     assert set(LEARNER_ANSWERS) == {q.name for q in exercises_in(lesson)}
 
 
@@ -371,29 +429,52 @@ def test_q4_names_each_mistake_computed_by_tensorflow(wrong, words):
     assert words in lesson.q4.feedback(wrong), lesson.q4.feedback(wrong)
 
 
-def test_q5_accepts_line_and_edge_kernels_and_uses_the_digit_four():
-    sobel = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])
-    for kernel in (VERTICAL_LINE_KERNEL, sobel, -sobel, VERTICAL_LINE_KERNEL.tolist()):
+def test_q5_criteria_measured_by_tensorflow_accept_edge_kernels_and_reject_a_line_kernel():
+    """q5 accepts exactly what meets the three criteria its prompt states, each measured here
+    with TensorFlow: (a) the weights sum to 0, (b) the step Q5_STEP is answered more strongly
+    than its mirror image, (c) the strongest response on DIGIT_FOUR is on or just left of a
+    vertical stroke."""
+    def meets_the_prompt(kernel):
+        kernel = np.asarray(kernel, dtype=float)
+        step = tf_corr2d(lesson.Q5_STEP, kernel).max()
+        mirror = tf_corr2d(np.fliplr(lesson.Q5_STEP), kernel).max()
+        feature_map = tf_corr2d(DIGIT_FOUR, kernel)
+        peaks = np.argwhere(np.isclose(feature_map, feature_map.max()))
+        on_the_edge = all(DIGIT_FOUR[r + 1, c + 1] == 1 and c + 1 in (1, 5)
+                          or DIGIT_FOUR[r + 1, c + 2] == 1 and c + 2 in (1, 5)
+                          for r, c in peaks)
+        return np.isclose(kernel.sum(), 0) and step > mirror and on_the_edge
+
+    sobel = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
+    accepted = [sobel, lesson.q5.solution_answer, np.array([[-1, 1, 0]] * 3),
+                np.array([[-1, -1, 2]] * 3), np.array([[0, 0, 0], [0, -1, 1], [0, 0, 0]])]
+    rejected = [VERTICAL_LINE_KERNEL, HORIZONTAL_LINE_KERNEL, -sobel, np.ones((3, 3)),
+                np.array([[2, -1, -1]] * 3), np.array([[-1, 0, 1], [0, 0, 0], [0, 0, 0]]),
+                np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]])]
+    for kernel in accepted:
+        assert meets_the_prompt(kernel), kernel
         assert lesson.q5.is_correct(kernel), lesson.q5.feedback(kernel)
-    # where the strongest response lands, computed by TensorFlow
-    feature_map = tf_corr2d(DIGIT_FOUR, lesson.q5.solution_answer)
-    row, col = np.unravel_index(np.argmax(feature_map), feature_map.shape)
-    assert DIGIT_FOUR[row + 1, col + 1] == 1 and col + 1 in (1, 5)
-    feedback = lesson.q5.feedback(HORIZONTAL_LINE_KERNEL)
-    assert "not on a vertical stroke" in feedback and "(4, 3)" in feedback
-    # the sign-swapped kernel answers a dark line: negative on the line itself
-    line = np.zeros((5, 5))
-    line[:, 2] = 1
-    assert tf_corr2d(line, -VERTICAL_LINE_KERNEL)[1, 1] < 0
-    assert "signs swapped" in lesson.q5.feedback(-VERTICAL_LINE_KERNEL)
+    for kernel in rejected:
+        assert not meets_the_prompt(kernel), kernel
+        assert not lesson.q5.is_correct(kernel), kernel
 
 
-def test_vertical_stroke_zone_excludes_the_bar_and_the_empty_corner():
-    zone = lesson.vertical_stroke_zone()
+def test_q5_names_a_right_edge_kernel_only_when_its_mirror_image_passes():
+    assert "it finds RIGHT edges" in lesson.q5.feedback(np.array([[2, -1, -1]] * 3))
+    assert lesson.q5.is_correct(np.fliplr(np.array([[2, -1, -1]] * 3)))
+    # a line kernel and the Laplacian are symmetric left to right: told so, not "right edges"
+    for kernel in (VERTICAL_LINE_KERNEL, np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]])):
+        assert "the same mirrored left to right" in lesson.q5.feedback(kernel)
+
+
+def test_left_edge_zone_holds_the_strokes_and_the_column_left_of_them():
+    zone = lesson.left_edge_zone()
     assert zone.shape == (6, 6)
-    assert not zone[3, 2]          # window centred on (4, 3), the middle of the bar
-    assert zone[1, 0] and zone[1, 4]  # centred on the two strokes
-    assert not zone[5, 0]          # bottom-left: empty
+    assert not zone[3, 2]              # window centred on (4, 3), the middle of the bar
+    assert zone[1, 0] and zone[1, 4]   # centred on the two strokes
+    assert zone[1, 3]                  # centred just left of the right stroke
+    assert not zone[1, 5]              # just right of the right stroke
+    assert not zone[5, 0]              # bottom-left: empty
 
 
 # The kernels a learner may slide instead of the flipped one: each is a different mistake.
@@ -467,3 +548,53 @@ def test_q7_counts_pixels_no_strided_window_touches():
     used = tape.gradient(y, x).numpy()[0, :, :, 0]  # how many windows read each pixel
     assert lesson.q7.is_correct(int((used == 0).sum()))
     assert "ARE used" in lesson.q7.feedback(int((used > 0).sum()))
+
+
+# --- q8: the one-filter layer, checked against Keras -------------------------------------------
+
+
+def keras_layer(x, kernel, bias, stride, padding):
+    """ZeroPadding2D(P) then Conv2D(1, kernel.shape, strides=S) with the kernel and the bias."""
+    x = np.asarray(x, dtype="float32")[None, :, :, None]
+    kernel = np.asarray(kernel, dtype="float32")
+    pad = tf.keras.layers.ZeroPadding2D(padding, name="probe_padding")
+    conv = tf.keras.layers.Conv2D(1, kernel.shape, strides=stride, name="probe_conv")
+    conv.build((None, x.shape[1] + 2 * padding, x.shape[2] + 2 * padding, 1))
+    conv.set_weights([kernel[:, :, None, None], np.array([bias], dtype="float32")])
+    return np.asarray(conv(pad(x)))[0, :, :, 0]
+
+
+def test_q8_expected_results_are_keras_layers():
+    for case in lesson._LAYER_CASES:
+        expected = keras_layer(*case)
+        np.testing.assert_allclose(lesson.conv_one_filter(*case), expected, atol=1e-4)
+        np.testing.assert_allclose(lesson._layer_reference(*case), expected, atol=1e-4)
+    # the lesson's 4x4 example, padded by 1 with a bias of -10: the 2x2 map sits in the middle
+    inner = keras_layer(LESSON01_X, LESSON01_KERNEL, -10, 1, 1)[1:3, 1:3]
+    np.testing.assert_array_equal(inner, np.array([[15, 16], [6, 15]]) - 10)
+
+
+def test_q8_accepts_keras_itself_and_the_mistakes_give_pairwise_different_results():
+    assert lesson.q8.is_correct(keras_layer), lesson.q8.feedback(keras_layer)
+    results = {"right": [keras_layer(*case) for case in lesson._LAYER_CASES]}
+    for wrong, message in lesson.Q8_MISTAKES:
+        results[message] = [wrong(*case) for case in lesson._LAYER_CASES]
+        assert not lesson.q8.is_correct(wrong)
+        assert message in lesson.q8.feedback(wrong), lesson.q8.feedback(wrong)
+
+    def same(a, b):
+        return all(x.shape == y.shape and np.allclose(x, y) for x, y in zip(a, b, strict=True))
+
+    for (a, x), (b, y) in itertools.combinations(results.items(), 2):
+        assert not same(x, y), f"{a[:40]!r} and {b[:40]!r} give the same results"
+
+
+def test_q8_bias_and_padding_mistakes_computed_by_keras_are_named():
+    def no_bias(x, kernel, bias, stride, padding):
+        return keras_layer(x, kernel, 0.0, stride, padding)
+
+    def no_padding(x, kernel, bias, stride, padding):
+        return keras_layer(x, kernel, bias, stride, 0)
+
+    assert "off by exactly the bias" in lesson.q8.feedback(no_bias)
+    assert "WITHOUT padding" in lesson.q8.feedback(no_padding)

@@ -1,6 +1,6 @@
 """Lesson 01 "Check yourself": one-channel convolution.
 
-Seven exercises, in the order the notebook asks them. Each uses other numbers than the
+Eight exercises, in the order the notebook asks them. Each uses other numbers than the
 lesson's worked examples, so the answer is computed, not copied. Here too every expected
 answer and every known wrong answer is computed from the question's own numbers with the
 course's helpers (conv_output_size, usage_counts, conv2d), never typed in:
@@ -10,12 +10,14 @@ course's helpers (conv_output_size, usage_counts, conv2d), never typed in:
 * ``q3`` the output size Keras gives for ``padding="same"`` with stride 2 on an odd size;
 * ``q4`` write the loop convolution (cross-correlation) WITH a stride, checked on test cases
   (the lesson writes it out for stride 1 only);
-* ``q5`` design a vertical-stroke kernel, checked by where its strongest response lands on
-  the digit "4";
+* ``q5`` design a left-edge kernel, checked by the three criteria its prompt states (weights
+  summing to 0, a left edge answered more strongly than a right one, its strongest response on
+  the digit "4" on or just left of a vertical stroke);
 * ``q6`` true (flipped) convolution of ``FLIP_DEMO_X`` with a 2x2 kernel; on that input
   flipping, transposing, turning and mirroring the kernel all give different answers, and
   each mistake has its own message;
-* ``q7`` how many input pixels a stride larger than the kernel never uses.
+* ``q7`` how many input pixels a stride larger than the kernel never uses;
+* ``q8`` write the whole one-filter layer, padding, stride and bias, checked on test cases.
 
 Every mistake table is a list of (wrong answer, message) pairs, so that two mistakes giving
 the same value cannot silently hide one of the messages (tests check that they all differ).
@@ -32,6 +34,7 @@ import numpy as np
 
 from ..arithmetic import conv_output_size, usage_counts
 from ..data import (
+    CONV_EXAMPLE_X,
     DIGIT_FOUR,
     FLIP_DEMO_X,
     HORIZONTAL_LINE_KERNEL,
@@ -70,6 +73,13 @@ Q1_MISTAKES = [
                          "in all."),
     (conv_output_size(28, _Q1_F), "That is the lesson's MNIST case, 28 - 5 + 1; here the "
                                   "input is 32x32."),
+    ((_Q1_N - _Q1_F) / (1 + 1), "That is (N - F) / (S + 1), the misprint of the blog post on "
+                                "stride and padding (section 6). The + 1 comes after the "
+                                "division: (N - F) // S + 1."),
+    ((_Q1_N - _Q1_F) // (1 + 1), "That is (N - F) // (S + 1): the floor is right, but the "
+                                 "formula is the misprint of the blog post on stride and "
+                                 "padding (section 6). The + 1 comes after the division: "
+                                 "(N - F) // S + 1."),
 ]
 
 q1 = Exercise(
@@ -86,8 +96,8 @@ q1 = Exercise(
 _Q2_N, _Q2_F, _Q2_S, _Q2_P = 12, 5, 2, 2
 _Q2 = conv_output_size(_Q2_N, _Q2_F, _Q2_S, _Q2_P)
 _Q2_SPAN = _Q2_N - _Q2_F + 2 * _Q2_P               # N - F + 2P = 11, before dividing by S
-_MISPRINT = ("the misprint of the source post. The + 1 comes after the division: "
-             "(N - F + 2P) // S + 1.")
+_MISPRINT = ("the misprint of the blog post on stride and padding (section 6). The + 1 "
+             "comes after the division: (N - F + 2P) // S + 1.")
 
 #: q2's known mistakes. N = 12, F = 5, S = 2, P = 2.
 Q2_MISTAKES = [
@@ -101,9 +111,9 @@ Q2_MISTAKES = [
     (_Q2_SPAN / (_Q2_S + 1), "That is (N - F + 2P) / (S + 1), " + _MISPRINT),
     (_Q2_SPAN // (_Q2_S + 1), "That is (N - F + 2P) // (S + 1): the floor is right, but the "
                               "formula is still " + _MISPRINT),
-    ((_Q2_N - _Q2_F) / (_Q2_S + 1), "That is the source post's misprint (N - F) / (S + 1), "
-                                    "without the padding too; the formula is "
-                                    "floor((N - F + 2P) / S) + 1."),
+    ((_Q2_N - _Q2_F) / (_Q2_S + 1), "That is (N - F) / (S + 1), the misprint of the blog "
+                                    "post on stride and padding, without the padding too; "
+                                    "the formula is floor((N - F + 2P) / S) + 1."),
     ((_Q2_N - _Q2_F - 2 * _Q2_P) // _Q2_S + 1,
      "You subtracted the padding: N - F - 2P. Padding ADDS P zeros on each side, so the "
      "input grows to N + 2P: (N - F + 2P) // S + 1."),
@@ -379,92 +389,104 @@ q4 = Exercise(
 
 
 # ---------------------------------------------------------------------------------------------
-# q5: design a vertical-stroke kernel
+# q5: design a left-edge kernel
 # ---------------------------------------------------------------------------------------------
 
+#: q5's probe: background (0) on the left, ink (1) on the right: one left edge, top to bottom.
+#: ``np.fliplr(Q5_STEP)`` is its mirror image, a right edge.
+Q5_STEP = np.zeros((5, 6), dtype=np.int64)
+Q5_STEP[:, 3:] = 1
+Q5_STEP.setflags(write=False)
 
-def vertical_stroke_zone() -> np.ndarray:
-    """Which positions of the 6x6 feature map of DIGIT_FOUR sit on or beside a vertical stroke.
 
-    A 3x3 window at output (i, j) is centred on input pixel (i + 1, j + 1). The zone holds
-    the windows whose centre is on one of the digit's two vertical strokes (column 1, rows
-    1-4; column 5, rows 1-6) or one column left or right of it: a line detector peaks on
-    the stroke, an edge detector next to it. Boolean array of shape (6, 6).
+def left_edge_zone() -> np.ndarray:
+    """Which positions of the 6x6 feature map of DIGIT_FOUR sit on the left edge of a
+    vertical stroke: the window centred on a stroke pixel or on the pixel just left of one.
 
-    >>> vertical_stroke_zone().astype(int)
-    array([[1, 1, 0, 1, 1, 1],
-           [1, 1, 0, 1, 1, 1],
-           [1, 1, 0, 1, 1, 1],
-           [1, 1, 0, 1, 1, 1],
-           [0, 0, 0, 1, 1, 1],
-           [0, 0, 0, 1, 1, 1]])
+    A 3x3 window at output (i, j) is centred on input pixel (i + 1, j + 1). The digit's two
+    vertical strokes are column 1, rows 1-4, and column 5, rows 1-6; a kernel that finds
+    where the ink begins peaks on the stroke's first column or just before it, depending on
+    where its positive weights sit. (No window is centred on column 0.) Boolean, (6, 6).
+
+    >>> left_edge_zone().astype(int)
+    array([[1, 0, 0, 1, 1, 0],
+           [1, 0, 0, 1, 1, 0],
+           [1, 0, 0, 1, 1, 0],
+           [1, 0, 0, 1, 1, 0],
+           [0, 0, 0, 1, 1, 0],
+           [0, 0, 0, 1, 1, 0]])
     """
     zone = np.zeros((8, 8), dtype=bool)
-    zone[1:5, 0:3] = True   # around the left stroke (column 1, rows 1-4)
-    zone[1:7, 4:7] = True   # around the right stroke (column 5, rows 1-6)
+    zone[1:5, 0:2] = True   # the left stroke (column 1, rows 1-4) and the column left of it
+    zone[1:7, 4:6] = True   # the right stroke (column 5, rows 1-6) and the column left of it
     return zone[1:7, 1:7]
 
 
-#: A 5x5 probe image with a vertical line down the middle (its transpose is horizontal).
-_VERTICAL_LINE = np.zeros((5, 5))
-_VERTICAL_LINE[:, 2] = 1
+def _edge_problem(kernel: np.ndarray) -> str | None:
+    """Which of q5's three stated criteria the 3x3 kernel misses first (None: it meets all)."""
+    if not np.isclose(kernel.sum(), 0, atol=1e-6):
+        return (f"its weights sum to {kernel.sum():g}, so an area of plain ink gives "
+                f"{kernel.sum():g} instead of 0 (criterion a): an edge kernel answers a "
+                "change, not brightness. Make the weights sum to 0.")
+    on_left = conv2d(Q5_STEP, kernel).max()
+    on_right = conv2d(np.fliplr(Q5_STEP), kernel).max()
+    if on_left <= on_right + 1e-9:
+        if np.allclose(kernel, kernel[:, ::-1]):
+            return (f"your kernel is the same mirrored left to right, so it answers Q5_STEP and "
+                    f"its mirror image alike ({on_left:g} and {on_right:g}; criterion b). An "
+                    "edge kernel that tells left from right needs different weights in its "
+                    "left and right columns.")
+        if _edge_problem(kernel[:, ::-1]) is None:
+            return (f"on the mirrored step (ink on the left) its strongest response is "
+                    f"{on_right:g}, on Q5_STEP only {on_left:g} (criterion b): it finds RIGHT "
+                    "edges. Its mirror image, np.fliplr(kernel), finds left ones.")
+        return (f"on Q5_STEP its strongest response is {on_left:g}, on the mirrored step "
+                f"{on_right:g} (criterion b): a left-edge kernel must answer Q5_STEP more "
+                "strongly.")
+    feature_map = conv2d(DIGIT_FOUR, kernel)
+    strongest = feature_map.max()
+    rows, cols = np.nonzero(np.isclose(feature_map, strongest))
+    zone = left_edge_zone()
+    outside = [(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if not zone[r, c]]
+    if outside:
+        r, c = outside[0]
+        return (f"on DIGIT_FOUR its strongest response ({strongest:g}) lands at output "
+                f"({r}, {c}), centred on input pixel ({r + 1}, {c + 1}), which is neither on a "
+                "vertical stroke nor just left of one (criterion c).")
+    return None
 
 
-def _check_vertical_kernel(answer):
+def _check_edge_kernel(answer):
     kernel = read_array(answer).astype(float)  # unreadable answers become feedback
     if kernel.shape != (3, 3):
         return f"the kernel should be a 3x3 array; yours has shape {kernel.shape}."
     if not np.all(np.isfinite(kernel)):
         return "the kernel contains NaN or infinite values."
-    if not np.isclose(kernel.sum(), 0, atol=1e-6):
-        return (f"its weights sum to {kernel.sum():g}, so it also lights up on any flat "
-                "bright area. Make them sum to 0, as the horizontal-line kernel's do.")
-    on_the_line = conv2d(_VERTICAL_LINE, kernel)[1, 1]  # the window centred on the line
-    if on_the_line < -1e-9:
-        return (f"centred on a vertical line its response is {on_the_line:g}, below zero: it "
-                "answers a dark line between bright ones (are the signs swapped?). Put the "
-                "positive weights where the stroke is.")
-    feature_map = conv2d(DIGIT_FOUR, kernel)
-    strongest = feature_map.max()
-    if strongest <= 1e-9:
-        return ("on the digit 4 it never gives a positive response; positive weights should "
-                "sit where a vertical line is expected.")
-    rows, cols = np.nonzero(np.isclose(feature_map, strongest))
-    zone = vertical_stroke_zone()
-    outside = [(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if not zone[r, c]]
-    if outside:
-        r, c = outside[0]
-        return (f"its strongest response ({strongest:g}) lands at output ({r}, {c}), centred "
-                f"on input pixel ({r + 1}, {c + 1}), which is not on a vertical stroke of the "
-                "4 (the horizontal bar, or empty space). Look at how the horizontal-line "
-                "kernel is built, and turn it by 90 degrees.")
-    on_vertical = conv2d(_VERTICAL_LINE, kernel).max()
-    on_horizontal = conv2d(_VERTICAL_LINE.T, kernel).max()
-    if on_vertical <= on_horizontal + 1e-9:
-        same = (" (a diagonal kernel answers both alike)"
-                if np.isclose(on_vertical, on_horizontal) else "")
-        return (f"on a plain vertical line its strongest response is {on_vertical:g}, on a "
-                f"plain horizontal line {on_horizontal:g}{same}: a vertical-stroke kernel "
-                "must answer more strongly to the vertical one.")
-    return None
+    return _edge_problem(kernel)
 
 
-_VERTICAL_SOLUTION = np.array([[-1, 2, -1], [-1, 2, -1], [-1, 2, -1]])
+_EDGE_SOLUTION = np.array([[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]])
 
 q5 = Exercise(
-    "Design a 3x3 kernel that finds vertical strokes: its weights sum to 0, its strongest "
-    "response on DIGIT_FOUR lands on (or right beside) one of the two vertical strokes, "
-    "not on the horizontal bar, and it answers a vertical line more strongly than a "
-    "horizontal one.",
-    checker=_check_vertical_kernel,
-    hint=["HORIZONTAL_LINE_KERNEL has a row of 2s between two rows of -1s.",
-          "Put the 2s in a column instead: the transpose of HORIZONTAL_LINE_KERNEL."],
-    solution="np.array([[-1, 2, -1],\n"
-             "          [-1, 2, -1],\n"
-             "          [-1, 2, -1]])  # = HORIZONTAL_LINE_KERNEL.T\n"
-             "# A vertical-edge (Sobel) kernel such as [[1, 0, -1], [2, 0, -2], [1, 0, -1]]\n"
-             "# passes too: it peaks just beside the stroke.",
-    solution_answer=_VERTICAL_SOLUTION,
+    "Design a 3x3 kernel that finds the LEFT edges of vertical strokes, where (going left to "
+    "right) the background ends and the ink begins. The check asks three things: (a) its "
+    "weights sum to 0; (b) on Q5_STEP (background on the left, ink on the right) its "
+    "strongest response is larger than on the mirrored step, np.fliplr(Q5_STEP); (c) on "
+    "DIGIT_FOUR its strongest response lands on a vertical stroke or on the pixel just left "
+    "of one.",
+    checker=_check_edge_kernel,
+    hint=["Negative weights where the background should be (the left column), positive "
+          "weights where the ink should be (the right column), summing to 0.",
+          "For example -1 in each cell of the left column, 0 in the middle, +1 on the right."],
+    solution="np.array([[-1, 0, 1],\n"
+             "          [-1, 0, 1],\n"
+             "          [-1, 0, 1]])\n"
+             "# Sobel's kernel [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]] passes too, and so does\n"
+             "# [[-1, 1, 0]] * 3, which peaks on the stroke's first column instead.",
+    solution_answer=_EDGE_SOLUTION,
+    explanation="An edge kernel is negative on one side and positive on the other: it answers "
+                "a change of brightness in one direction. Sobel's kernel, [[-1, 0, 1], "
+                "[-2, 0, 2], [-1, 0, 1]], is the classic one.",
 )
 
 
@@ -594,4 +616,114 @@ q7 = Exercise(
     solution_answer=_Q7,
 )
 
-__all__ = ["Q6_KERNEL", "vertical_stroke_zone", *bind_exercises(globals())]
+
+# ---------------------------------------------------------------------------------------------
+# q8: the whole layer, one filter: padding, stride and bias
+# ---------------------------------------------------------------------------------------------
+
+
+def conv_one_filter(x, kernel, bias, stride, padding):
+    f_h, f_w = kernel.shape
+    padded = np.pad(x, padding)                       # P zeros on every side
+    o_h = (padded.shape[0] - f_h) // stride + 1
+    o_w = (padded.shape[1] - f_w) // stride + 1
+    feature_map = np.zeros((o_h, o_w))
+    for i in range(o_h):
+        for j in range(o_w):
+            top, left = i * stride, j * stride
+            window = padded[top:top + f_h, left:left + f_w]
+            feature_map[i, j] = np.sum(window * kernel) + bias
+    return feature_map
+
+
+def _layer_reference(x, kernel, bias, stride, padding):
+    """The course's conv2d (the tests prove it equal to tf.nn.conv2d and to Keras)."""
+    return conv2d(x, kernel, bias=bias, stride=stride, padding=padding)
+
+
+def _layer_no_bias(x, kernel, bias, stride, padding):
+    return conv2d(x, kernel, stride=stride, padding=padding)
+
+
+def _layer_ignores_stride(x, kernel, bias, stride, padding):
+    return conv2d(x, kernel, bias=bias, padding=padding)
+
+
+def _layer_no_padding(x, kernel, bias, stride, padding):
+    return conv2d(x, kernel, bias=bias, stride=stride)
+
+
+def _layer_padded_after(x, kernel, bias, stride, padding):
+    return conv2d(x, kernel, bias=bias, stride=stride, padding=((0, padding), (0, padding)))
+
+
+def _layer_padded_before(x, kernel, bias, stride, padding):
+    return conv2d(x, kernel, bias=bias, stride=stride, padding=((padding, 0), (padding, 0)))
+
+
+def _layer_twice_the_padding(x, kernel, bias, stride, padding):
+    return conv2d(x, kernel, bias=bias, stride=stride, padding=2 * padding)
+
+
+def _layer_no_plus_one(x, kernel, bias, stride, padding):
+    full = conv2d(x, kernel, bias=bias, stride=stride, padding=padding)
+    return full[:-1, :-1]
+
+
+def _layer_flipped(x, kernel, bias, stride, padding):
+    return conv2d(x, np.flip(kernel), bias=bias, stride=stride, padding=padding)
+
+
+def _layer_integer_output(x, kernel, bias, stride, padding):
+    """What an output array made with dtype=int keeps: each value cut to a whole number."""
+    return conv2d(x, kernel, bias=bias, stride=stride, padding=padding).astype(int)
+
+
+_rng_q8 = np.random.default_rng(8)
+_LAYER_CASES = [
+    (np.array(LESSON01_X), np.array(LESSON01_KERNEL), -10, 1, 1),        # the 4x4 example, P = 1
+    (np.array(DIGIT_FOUR), np.array(HORIZONTAL_LINE_KERNEL), 0.5, 2, 1),
+    (np.array(CONV_EXAMPLE_X), np.array(LESSON01_KERNEL), 0, 2, 1),     # section 7's animation
+    (_rng_q8.integers(-3, 4, size=(7, 9)), _rng_q8.integers(-2, 3, size=(2, 3)), 1.5, 3, 2),
+    (_rng_q8.normal(size=(6, 5)).round(2), _rng_q8.normal(size=(3, 1)).round(2), -0.25, 1, 0),
+]
+
+#: q8's predictable mistakes: (wrong function, message). On _LAYER_CASES each gives results of
+#: its own (tests/test_exercises_lesson01.py), so each message can show.
+Q8_MISTAKES = [
+    (_layer_no_bias, "every value is off by exactly the bias: add `bias` to each window's sum."),
+    (_layer_ignores_stride, "your function ignores the stride: it returns the stride-1 "
+                            "feature map. Window (i, j) starts at row i * S, column j * S of "
+                            "the padded input."),
+    (_layer_no_padding, "your output is the size WITHOUT padding: pad P zeros on every side "
+                        "first, np.pad(x, padding)."),
+    (_layer_padded_after, "you padded the bottom and right only: P zeros go on EVERY side, "
+                          "np.pad(x, padding) (or ((P, P), (P, P)))."),
+    (_layer_padded_before, "you padded the top and left only: P zeros go on EVERY side, "
+                           "np.pad(x, padding) (or ((P, P), (P, P)))."),
+    (_layer_twice_the_padding, "you padded 2P zeros on each side. The 2P of the formula is P "
+                               "on each side, counted together: np.pad(x, padding)."),
+    (_layer_no_plus_one, "the output has one row and one column too few: "
+                         "O = (N - F + 2P) // S + 1, count the first position too."),
+    (_layer_flipped, "you flipped the kernel: Conv2D slides it as it is (cross-correlation)."),
+    (_layer_integer_output, "your output array holds whole numbers only, so a bias such as 0.5 "
+                            "was cut: make it with np.zeros((o_h, o_w)), which is float, not "
+                            "with dtype=int or np.zeros_like(x) of an integer input."),
+]
+
+q8 = Exercise(
+    "Write conv_one_filter(x, kernel, bias, stride, padding): what a Conv2D layer with one filter "
+    "computes on one image. x is a 2-D array (H, W), kernel a 2-D array (F_h, F_w), bias a "
+    "number, stride S and padding P whole numbers. Pad P zeros on every side, slide the kernel "
+    "S pixels at a time (no flipping), add the bias to every window's sum, and return the 2-D "
+    "feature map of shape ((H - F_h + 2P) // S + 1, (W - F_w + 2P) // S + 1).",
+    checker=function(_LAYER_CASES, reference=_layer_reference, mistakes=Q8_MISTAKES),
+    hint=["np.pad(x, padding) adds P zeros on every side. Then it is q4's loop on the padded "
+          "input, plus the bias.",
+          "For output (i, j): np.sum(padded[i * S:i * S + F_h, j * S:j * S + F_w] * kernel) "
+          "+ bias."],
+    solution_answer=conv_one_filter,
+)
+
+
+__all__ = ["Q5_STEP", "Q6_KERNEL", "left_edge_zone", *bind_exercises(globals())]
