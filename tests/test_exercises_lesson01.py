@@ -298,12 +298,19 @@ LEARNER_ANSWERS = {
                 "one row and one column too few",
             _layer(window="xp[i * s:i * s + f_h, j * s:j * s + f_w] * np.flip(kernel)"):
                 "you flipped the kernel",
+            _layer(window="xp[i:i + f_h, j:j + f_w] * kernel"): "starts at row i * S",
+            _layer(size="(xp.shape[0] - f_h) / s + 1, (xp.shape[1] - f_w) / s + 1"):
+                "(H - F_h + 2P) // S + 1",
             _layer(zeros="np.zeros((o_h, o_w), dtype=int)"): "holds whole numbers only",
             "def conv_one_filter(x, kernel, bias, stride, padding):\n"
             "    return conv2d(x, kernel, stride=stride, padding=padding)":
                 "off by exactly the bias",
             "def conv_one_filter(x, kernel, bias, stride, padding):\n"
             "    return corr2d(np.pad(x, padding), kernel) + bias": "ignores the stride",
+            _layer(size="(xp.shape[0] - kernel.shape[0]) // s + 1, "
+                        "(xp.shape[1] - kernel.shape[0]) // s + 1",
+                   window="xp[i * s:i * s + f_h, j * s:j * s + f_h] * kernel"):
+                "take both sizes from the kernel",
         },
     },
 }
@@ -598,3 +605,13 @@ def test_q8_bias_and_padding_mistakes_computed_by_keras_are_named():
 
     assert "off by exactly the bias" in lesson.q8.feedback(no_bias)
     assert "WITHOUT padding" in lesson.q8.feedback(no_padding)
+
+
+def test_q8_tells_a_function_that_calls_an_unwritten_one_to_finish_it_first():
+    def strided_corr2d(x, kernel, stride):
+        return ____
+
+    def conv_one_filter(x, kernel, bias, stride, padding):
+        return strided_corr2d(np.pad(x, padding), kernel, stride) + bias
+
+    assert "Answer q4 first" in lesson.q8.feedback(conv_one_filter)

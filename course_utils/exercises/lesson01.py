@@ -313,6 +313,9 @@ _transposed_on_square = function(
     reference=_transposed_kernel)
 
 _SHAPES = re.compile(r"shapes \(([\d,]+)\) \(([\d,]+)\)")
+_FLOAT_SIZE_ERROR = "'float' object cannot be interpreted as an integer"
+_FLOAT_SIZE_ADVICE = (". A size computed with / is a float (such as 2.0), and np.zeros and "
+                      "range need whole numbers: divide with //, (H - F_h) // S + 1.")
 
 
 def _broadcast_cause(answer) -> str:
@@ -360,10 +363,8 @@ def _check_strided(answer):
         return _TRANSPOSED_KERNEL
     if "could not be broadcast" in message:
         return message.rstrip(" .") + "." + _broadcast_cause(answer)
-    if "'float' object cannot be interpreted as an integer" in message:
-        return message.rstrip(" .") + (". A size computed with / is a float (such as 2.0), "
-                                      "and np.zeros and range need whole numbers: divide "
-                                      "with //, (H - F_h) // S + 1.")
+    if _FLOAT_SIZE_ERROR in message:
+        return message.rstrip(" .") + _FLOAT_SIZE_ADVICE
     if "IndexError" in message and "out of bounds" in message:
         return message.rstrip(" .") + (". Do your loops run over where the windows START "
                                       "(0, S, 2S, ...) while you store at out[i, j]? Loop over "
@@ -670,6 +671,12 @@ def _layer_no_plus_one(x, kernel, bias, stride, padding):
     return full[:-1, :-1]
 
 
+def _layer_windows_not_strided(x, kernel, bias, stride, padding):
+    f_h, f_w = kernel.shape
+    size = conv2d(x, kernel, stride=stride, padding=padding).shape
+    return conv2d(x, kernel, bias=bias, padding=padding)[:size[0], :size[1]]
+
+
 def _layer_flipped(x, kernel, bias, stride, padding):
     return conv2d(x, np.flip(kernel), bias=bias, stride=stride, padding=padding)
 
@@ -703,6 +710,9 @@ Q8_MISTAKES = [
                            "np.pad(x, padding) (or ((P, P), (P, P)))."),
     (_layer_twice_the_padding, "you padded 2P zeros on each side. The 2P of the formula is P "
                                "on each side, counted together: np.pad(x, padding)."),
+    (_layer_windows_not_strided, "the output size is right, but the windows are not: the "
+                                 "window for output (i, j) starts at row i * S and column "
+                                 "j * S of the padded input, not at (i, j)."),
     (_layer_no_plus_one, "the output has one row and one column too few: "
                          "O = (N - F + 2P) // S + 1, count the first position too."),
     (_layer_flipped, "you flipped the kernel: Conv2D slides it as it is (cross-correlation)."),
@@ -711,13 +721,39 @@ Q8_MISTAKES = [
                             "with dtype=int or np.zeros_like(x) of an integer input."),
 ]
 
+_check_layer_cases = function(_LAYER_CASES, reference=_layer_reference, mistakes=Q8_MISTAKES)
+
+
+_SQUARE_WINDOW = re.compile(r"shapes \((\d+),(\1)\) \((\d+),(\d+)\)|"
+                            r"shapes \((\d+),(\d+)\) \((\d+),(\7)\)")
+
+
+def _check_layer(answer):
+    """q8's checker: the cases, then advice for three errors a learner's function raises."""
+    message = _check_layer_cases(answer)
+    if not message or not message.startswith("on "):    # right, or a known mistake's message
+        return message
+    if _FLOAT_SIZE_ERROR in message:
+        return message.rstrip(" .") + _FLOAT_SIZE_ADVICE.replace("(H - F_h) // S + 1",
+                                                                 "(H - F_h + 2P) // S + 1")
+    if "_Placeholder" in message:
+        return message.rstrip(" .") + (". Something your function calls still returns ____: "
+                                      "is it q4's strided_corr2d, not written yet? Answer q4 "
+                                      "first, or write the loops here.")
+    if "could not be broadcast" in message and _SQUARE_WINDOW.search(message):
+        return message.rstrip(" .") + (". A square window met a kernel that is not square: "
+                                      "take both sizes from the kernel, f_h, f_w = "
+                                      "kernel.shape.")
+    return message
+
+
 q8 = Exercise(
     "Write conv_one_filter(x, kernel, bias, stride, padding): what a Conv2D layer with one filter "
     "computes on one image. x is a 2-D array (H, W), kernel a 2-D array (F_h, F_w), bias a "
     "number, stride S and padding P whole numbers. Pad P zeros on every side, slide the kernel "
     "S pixels at a time (no flipping), add the bias to every window's sum, and return the 2-D "
     "feature map of shape ((H - F_h + 2P) // S + 1, (W - F_w + 2P) // S + 1).",
-    checker=function(_LAYER_CASES, reference=_layer_reference, mistakes=Q8_MISTAKES),
+    checker=_check_layer,
     hint=["np.pad(x, padding) adds P zeros on every side. Then it is q4's loop on the padded "
           "input, plus the bias.",
           "For output (i, j): np.sum(padded[i * S:i * S + F_h, j * S:j * S + F_w] * kernel) "
