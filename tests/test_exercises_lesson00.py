@@ -27,6 +27,7 @@ LEARNER_ANSWERS = {
             "4": "what section 2's kernel gives on this window",
             "np.sum(x[0:3, 0:3] * kernel)": "what section 2's kernel gives on this window",
             "1": "with every sign changed",
+            "np.sum(x[0:3, 0:3] * np.rot90(kernel))": "a quarter turn",
             "39": "the sum of the window itself",
             "np.sum(x[0:3, 0:3])": "the sum of the window itself",
             "19": "the top row alone",

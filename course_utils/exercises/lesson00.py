@@ -1,8 +1,8 @@
 """Lesson 00 "How the exercises work": one practice question.
 
-Lesson 00 checks the setup; its last section shows how every later lesson's "Check yourself"
-questions work, on one small question about its section 2: the kernel of that section turned
-on its side (``kernel.T``) on the top-left window of the 5x5 input. The notebook types a wrong
+Lesson 00 checks the setup; its section 5 shows how every later lesson's "Check yourself"
+questions work, on one small question about its section 2: the kernel of that section transposed
+(``kernel.T``) on the top-left window of the 5x5 input. The notebook types a wrong
 answer on purpose, so that the learner sees what feedback looks like before lesson 01.
 
 ``WINDOW`` is that window of section 2's input (``np.random.default_rng(seed=0).integers(0,
@@ -26,7 +26,7 @@ WINDOW = np.array([[8, 6, 5],
                    [6, 9, 5]])
 WINDOW.setflags(write=False)
 
-#: Section 2's kernel, which answers left-to-right changes; q1 turns it on its side.
+#: Section 2's kernel, which answers left-to-right changes; q1 transposes it.
 SECTION2_KERNEL = np.array([[1, 0, -1],
                             [1, 0, -1],
                             [1, 0, -1]])
@@ -42,10 +42,11 @@ _BOTTOM_SUM = " + ".join(map(str, WINDOW[2].tolist()))
 Q1_MISTAKES = [
     (int(np.sum(WINDOW * SECTION2_KERNEL)),
      f"{int(np.sum(WINDOW * SECTION2_KERNEL))} is what section 2's kernel gives on this window "
-     "(the top-left number of its feature map). The question turns the kernel on its side: "
+     "(the top-left number of its feature map). The question uses the kernel transposed: "
      "kernel.T = [[1, 1, 1], [0, 0, 0], [-1, -1, -1]]."),
-    (-_Q1, f"{-_Q1} is the answer with every sign changed: kernel.T's top row is +1 and its "
-           "bottom row -1, so it is the top row's sum minus the bottom row's."),
+    (-_Q1, f"{-_Q1} is the answer with every sign changed, which the kernel turned a quarter "
+           "turn (np.rot90(kernel)) gives. kernel.T's top row is +1 and its bottom row -1: the "
+           "top row's sum minus the bottom row's."),
     (int(WINDOW.sum()), f"{int(WINDOW.sum())} is the sum of the window itself, every weight "
                         "taken as 1. Multiply each number by the weight on it first."),
     (_TOP, f"{_TOP} = {_TOP_SUM} is the top row alone; the bottom row counts too, with weight "
@@ -55,8 +56,8 @@ Q1_MISTAKES = [
 ]
 
 q1 = Exercise(
-    "Turn section 2's kernel on its side: kernel.T = [[1, 1, 1], [0, 0, 0], [-1, -1, -1]] "
-    "answers top-to-bottom changes. What number does it give on the top-left 3x3 window of "
+    "Transpose section 2's kernel (swap its rows and columns): kernel.T = [[1, 1, 1], "
+    "[0, 0, 0], [-1, -1, -1]] answers top-to-bottom changes. What number does it give on the top-left 3x3 window of "
     f"x, {WINDOW.tolist()}?",
     checker=number(_Q1, mistakes=Q1_MISTAKES),
     hint=["Multiply each number of the window by the weight at the same place, then add the "
