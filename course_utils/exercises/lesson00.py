@@ -57,8 +57,8 @@ Q1_MISTAKES = [
 
 q1 = Exercise(
     "Transpose section 2's kernel (swap its rows and columns): kernel.T = [[1, 1, 1], "
-    "[0, 0, 0], [-1, -1, -1]] answers top-to-bottom changes. What number does it give on the top-left 3x3 window of "
-    f"x, {WINDOW.tolist()}?",
+    "[0, 0, 0], [-1, -1, -1]] answers top-to-bottom changes. What number does it give on the "
+    f"top-left 3x3 window of x, {WINDOW.tolist()}?",
     checker=number(_Q1, mistakes=Q1_MISTAKES),
     hint=["Multiply each number of the window by the weight at the same place, then add the "
           "nine products up.",
