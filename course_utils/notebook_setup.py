@@ -10,6 +10,11 @@ It makes a notebook give the same output on every run and on every machine:
   rounding, so printed results could differ in the last digits between machines.
 * Random seeds are fixed (``keras.utils.set_random_seed``) and TensorFlow ops are made
   deterministic (``tf.config.experimental.enable_op_determinism``).
+* TensorFloat-32 is switched off (``tf.config.experimental.enable_tensor_float_32_execution``).
+  TensorFlow turns it on by default on NVIDIA Ampere and newer GPUs (Colab's A100 and L4):
+  float32 convolutions and matrix products then round their inputs to 10 mantissa bits, about
+  1e-3 relative error, and the lessons' checks (NumPy against TensorFlow to 1e-5) would fail.
+  On a CPU it changes nothing; on a GPU the setup says so in one more line.
 * The console width is fixed: Keras 3 ``model.summary()`` sizes its table from the terminal
   (``COLUMNS``) and, in Jupyter, from ``JUPYTER_COLUMNS``; both are set to one value.
 * Plots get small, readable defaults (90 dpi: 7-point text is 9 pixels, the least a learner
@@ -35,8 +40,11 @@ import pandas as pd
 
 from .colab import in_colab
 
-__all__ = ["setup_notebook", "DEFAULT_SEED", "CONSOLE_COLUMNS"]
+__all__ = ["setup_notebook", "DEFAULT_SEED", "CONSOLE_COLUMNS", "GPU_NOTE"]
 
+#: The line the setup prints on a GPU, where TensorFloat-32 would otherwise be on.
+GPU_NOTE = ("On this GPU, TensorFloat-32 is off, so float32 convolutions and matrix products "
+            "keep full precision and the lessons' checks hold; timings differ from the CPU's.")
 DEFAULT_SEED = 42
 CONSOLE_COLUMNS = 100
 FIGURE_DPI = 90  # 7-point text is 9 pixels: the smallest a learner reads
@@ -135,9 +143,18 @@ def setup_notebook(seed: int = DEFAULT_SEED) -> None:
 
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
+    tf.config.experimental.enable_tensor_float_32_execution(False)
     np.set_printoptions(precision=4, suppress=True, linewidth=CONSOLE_COLUMNS)
     _set_plot_defaults()
     pd.set_option("display.width", CONSOLE_COLUMNS)
     pd.set_option("display.precision", 4)
     print(f"Setup complete: seed {seed}, deterministic TensorFlow ops, quiet logs, plots at "
           f"{FIGURE_DPI} dpi.")
+    note = _gpu_note(tf)
+    if note:
+        print(note)
+
+
+def _gpu_note(tf) -> str | None:
+    """GPU_NOTE when TensorFlow sees a GPU (where TensorFloat-32 matters), else None."""
+    return GPU_NOTE if tf.config.list_physical_devices("GPU") else None

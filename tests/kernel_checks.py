@@ -13,7 +13,9 @@ conftest.py) adds three items to each notebook, in the same kernel, so nothing r
   (``q1.hint()``, ``q1.solution()``: each must run), and the solution text itself when it is
   code a learner could paste (it must run, and as an answer it must be right);
 * ``figure text`` after the last cell: no text of any figure the lesson drew overlaps another
-  text or leaves the figure.
+  text or leaves the figure;
+* ``TensorFloat-32 off`` after the last cell: full float32 precision, as setup_notebook() set
+  it, so the lessons' checks hold on a GPU too.
 
 A failure names the notebook, the exercise, what was typed and what was printed.
 """
@@ -133,7 +135,10 @@ def exercise_cells(notebook) -> dict[str, str]:
 
 def typed_cell(stored: str, name: str, typed: str) -> str:
     """The cell as the learner runs it: a one-line answer replaces ____; a block (a function)
-    is typed above the cell's check line."""
+    is typed above the cell's check line; a line that calls the check itself, such as
+    ``q1.check(16,448)``, is the whole cell."""
+    if CHECK_CALL.search(typed) and f"{name}.check(" in typed:
+        return typed
     if "\n" not in typed.strip() and "____" in stored:
         return stored.replace("____", typed, 1)
     check_lines = [line for line in stored.splitlines() if f"{name}.check(" in line]
@@ -276,6 +281,21 @@ class FigureText(_KernelItem):
                         + "\n  ".join(problems), pytrace=False)
 
 
+class FullPrecision(_KernelItem):
+    """After the last cell, TensorFloat-32 is still off (setup_notebook() turns it off, and no
+    lesson may turn it back on): on an Ampere or newer GPU it would give float32 convolutions
+    about 1e-3 relative error, and the lessons' NumPy-against-TensorFlow checks would fail."""
+
+    def runtest(self):
+        printed, error = self.runner()(
+            "import tensorflow as _tf\n"
+            "print(_tf.config.experimental.tensor_float_32_execution_enabled())")
+        if error or printed.strip() != "False":
+            pytest.fail(f"{self.path.name}: after the last cell TensorFloat-32 is "
+                        f"{error or printed.strip()!r}, not off (False): the setup cell must call "
+                        "setup_notebook(), and no cell may turn it back on", pytrace=False)
+
+
 class LearnerPath(_KernelItem):
     def runtest(self):
         lesson = lesson_of(self.path)
@@ -304,6 +324,7 @@ def pytest_collection_modifyitems(session, config, items):
         result.append(item)
         following = items[index + 1] if index + 1 < len(items) else None
         if is_cell and (following is None or following.parent is not parent):
+            result.append(FullPrecision.from_parent(parent, name="TensorFloat-32 off"))
             result.append(LearnerPath.from_parent(parent, name="learner path"))
             result.append(FigureText.from_parent(parent, name="figure text"))
     items[:] = result

@@ -102,7 +102,8 @@ LEARNER_ANSWERS = {
         "right": ["(5, 5, 4)", "[5, 5, 4]", "np.array([5, 5, 4])", "(None, 5, 5, 4)",
                   "((12 - 3) // 2 + 1, (12 - 3) // 2 + 1, 4)",
                   "layers.Conv2D(4, 3, strides=2, name='probe').compute_output_shape("
-                  "(None, 12, 12, 3))"],
+                  "(None, 12, 12, 3))",
+                  "q2.check(5, 5, 4)"],                   # several arguments: one tuple
         "wrong": {
             "(6, 6, 4)": 'padding="same"',
             "(10, 10, 4)": "That is stride 1",
@@ -144,6 +145,7 @@ LEARNER_ANSWERS = {
             "3 * 3 * 6 * 16 + 1": "the whole layer one bias",
             "(3 * 3 + 6 + 1) * 16": "ADDS the 6 channels",
             "3 * 3 * 6 + 16": "one filter's weights plus all the biases",
+            "879": "is not the expected value",              # no rule proves a cause
         },
     },
     "q5": {
@@ -178,6 +180,8 @@ LEARNER_ANSWERS = {
             "2 * 20 * 20 * 6 * 5 * 5 * 3": "counts the additions too",
             "28 * 28 * 6 * 5 * 5 * 3": "the size of the digit",
             "'180,000'": "group its digits with _ rather than commas",
+            "180,000": "If you typed one number with commas, 180,000",   # Python's (180, 0)
+            "q6.check(180,000)": "If you typed one number with commas, 180,000",
         },
     },
     "q7": {

@@ -140,6 +140,7 @@ LEARNER_ANSWERS = {
             "13 / 2": "'Pooling halves the map' holds for a 2x2",
             "13": "13 is the input's size",
             "2": "2 is the stride",
+            "(6, 6, 256)": "one number is asked for, not several",   # the whole pooled shape
         },
     },
     "q5": {
@@ -167,7 +168,9 @@ LEARNER_ANSWERS = {
             "0.75 ** 8": "the sigmoid's value at 0",
             "0.375": "that is one layer",
             "1": "ReLU",
-            "3.9e-4": "the digits are the issue",
+            "3.9e-4": "2 significant figures, and they are right: give at least 3",
+            "4e-4": "1 significant figure, and it is right: give at least 3",
+            "3.8e-4": "is not the expected value",
             "0.25 ** 8 * 1.5 ** 7": "8 slopes but 7 weights",
             "2.6e-4": "8 slopes but 7 weights",
             "0.0391": "a percentage",

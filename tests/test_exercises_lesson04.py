@@ -34,7 +34,9 @@ LEARNER_ANSWERS = {
             "3211264": "that counts multiplications",
             "3223808": "shared by all pixels",
             "'16,448'": "remove the quotes and the commas",
-            "16400": "within 1% of the expected count",
+            "16400": "the expected count rounded to 3 significant figures",
+            "16000": "the expected count rounded to 2 significant figures",
+            "q1.check(16,448)": "If you typed one number with commas, 16,448",
         },
     },
     "q2": {
@@ -49,7 +51,8 @@ LEARNER_ANSWERS = {
             "20070400": "the 5x5 layer only",
             "31808": "that counts parameters",
             "125239296": "not the image's 192",
-            "2.49e7": "within 1% of the expected count",
+            "2.49e7": "the expected count rounded to 3 significant figures",
+            "24937472": "is not the expected value",         # + one bias addition per output
         },
     },
     "q3": {
@@ -241,7 +244,8 @@ def test_q2_q3_name_the_5x5_layer_reading_192_channels_as_keras_counts_it():
     assert "not the image's 192" in lesson.q3.feedback(params)
     # a count given rounded is told so, and a named mistake keeps its own message even when it
     # is within 1% of the count (one layer's biases forgotten)
-    assert "within 1%" in lesson.q2.feedback(float(f"{keras_mults(bottleneck(32)):.3g}"))
+    assert "rounded to 3 significant figures" in lesson.q2.feedback(
+        float(f"{keras_mults(bottleneck(32)):.3g}"))
     assert "biases are missing" in lesson.q3.feedback(bottleneck(32).count_params() - 32)
 
 

@@ -40,6 +40,11 @@ LEARNER_ANSWERS = {
             "539782": "source's 5x5 sizes",                # kept the 5x5 kernels' sizes
             "1552654": "'Total params'",                   # the summary after training
             '"776,326"': "remove the quotes and the commas",
+            "776208": "is not the expected value",           # every bias left out
+            "776242": "is not the expected value",           # Dense(84)'s biases left out
+            "776300": "the expected count rounded to 4 significant figures",
+            "780000": "the expected count rounded to 2 significant figures",
+            "776,326": "If you typed one number with commas, 776,326",
         },
     },
     "q2": {
@@ -66,6 +71,7 @@ LEARNER_ANSWERS = {
             "33601": "one bias per unit",
             "35782": "the whole model",
             "16884": "16 channels",
+            "5*5*16*84 + 10": "is not the expected value",
         },
     },
     "q4": {
@@ -103,6 +109,7 @@ LEARNER_ANSWERS = {
             "19067": "not three",
             "203070": "pooled model",
             '"19,066"': "remove the quotes and the commas",
+            "19068": "is not the expected value",
         },
     },
     "q7": {
@@ -125,6 +132,13 @@ LEARNER_ANSWERS = {
                 "every confusion matrix",                  # the notebook's matrix, not matrix
             "np.trace(matrix.to_numpy()) / len(y_val)": "whatever the matrix",
             "np.mean(np.diag(matrix) / matrix.sum(axis=0))": "mean per-digit precision",
+            # ten digits hard-coded: the failing case is shown as a table, with what the
+            # check passes
+            "def accuracy(matrix):\n    counts = matrix.to_numpy()\n"
+            "    return sum(matrix.loc[d, d] for d in range(10)) / counts.sum()":
+                "matrix was:\n    predicted",
+            "def accuracy(matrix):\n    return sum(matrix.loc[d, d] for d in range(10)) "
+            "/ matrix.to_numpy().sum()": "confusion matrices of 2 to 4 classes",
         },
     },
     "q8": {
@@ -148,6 +162,9 @@ LEARNER_ANSWERS = {
                 "return model",
             # a model object instead of the function that builds it
             _SMALL_MODEL + "\n\n\nbuild_model = build_model()": "not a model",
+            # no channel axis: Keras refuses the Conv2D's input while the model is built
+            _SMALL_MODEL.replace("shape=(28, 28, 1)", "(28, 28)"):
+                "start the model with keras.Input(shape=(28, 28, 1)), the channel axis",
         },
     },
 }

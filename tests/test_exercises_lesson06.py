@@ -228,6 +228,7 @@ LEARNER_ANSWERS = {
             "14450688": "section 8's forward count",
             "31150080": "'valid'",
             "41472000": "the padded input",
+            "36377600": "is not the expected value",         # + one multiplication per output
             "36,126,720": "underscores group digits",
         },
     },

@@ -158,7 +158,9 @@ LEARNER_ANSWERS = {
             "0.2": "that is 1 / F alone",
             "5.56": "that is a percentage",
             "5.5625": "that is a percentage",
-            "0.056": "the digits are the issue",
+            "0.056": "2 significant figures, and they are right: give at least 3",
+            "0.0557": "is misrounded: its first 2 significant figures are right",
+            '"5.56%"': "give the fraction rather than the percentage",
         },
     },
     "q6": {
@@ -176,7 +178,7 @@ LEARNER_ANSWERS = {
             "0.1421": "the lesson's example, Conv2D(32, 3)",
             "0.1096": "the interval's width",
             "0.1095": "the interval's width",
-            "0.055": "the digits are the issue",
+            "0.055": "2 significant figures, and they are right: give at least 3",
         },
     },
     "q7": {

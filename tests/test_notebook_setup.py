@@ -90,3 +90,37 @@ def test_bad_seed_is_refused(seed):
 
     with pytest.raises(ValueError, match="seed must be a non-negative int"):
         setup_notebook(seed)
+
+
+def test_tensor_float_32_is_off_after_the_setup_and_on_without_it():
+    # TensorFlow's default is on (it then applies on Ampere and newer GPUs); the setup turns it
+    # off so that float32 convolutions keep full precision wherever a lesson runs.
+    after = run_setup(extra="import tensorflow as tf\n"
+                            "print('tf32', tf.config.experimental."
+                            "tensor_float_32_execution_enabled())")
+    assert after.stdout.splitlines()[-1] == "tf32 False"
+    default = subprocess.run(
+        [sys.executable, "-c", "import tensorflow as tf; "
+         "print(tf.config.experimental.tensor_float_32_execution_enabled())"],
+        capture_output=True, text=True, timeout=120)
+    assert default.stdout.strip() == "True", default.stderr[-2000:]
+
+
+def test_on_a_gpu_the_setup_says_that_tensor_float_32_is_off():
+    from course_utils.notebook_setup import GPU_NOTE, _gpu_note
+
+    class FakeConfig:
+        def __init__(self, devices):
+            self.devices = devices
+
+        def list_physical_devices(self, kind=None):
+            return [d for d in self.devices if kind is None or d == kind]
+
+    class FakeTensorFlow:
+        def __init__(self, devices):
+            self.config = FakeConfig(devices)
+
+    assert _gpu_note(FakeTensorFlow(["CPU", "GPU"])) == GPU_NOTE
+    assert "TensorFloat-32 is off" in GPU_NOTE
+    assert _gpu_note(FakeTensorFlow(["CPU"])) is None
+

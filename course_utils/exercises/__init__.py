@@ -23,8 +23,17 @@ A lesson's notebook imports its questions by name and checks an answer in one li
 
 from __future__ import annotations
 
-from .answers import UnreadableAnswer, read_array, read_number, read_shape
-from .checkers import KERNEL_AXES, Checker, array, function, number, shape
+from .answers import UnreadableAnswer, read_array, read_number, read_shape, typed_with_commas
+from .checkers import (
+    KERNEL_AXES,
+    CalledOnce,
+    Checker,
+    array,
+    called_once,
+    function,
+    number,
+    shape,
+)
 from .exercise import Exercise, bind_exercises, exercises_in
 from .placeholder import NOT_ANSWERED, ____, uses_placeholder
 
@@ -36,11 +45,14 @@ __all__ = [
     "read_number",
     "read_array",
     "read_shape",
+    "typed_with_commas",
     "Checker",
     "number",
     "array",
     "shape",
     "function",
+    "CalledOnce",
+    "called_once",
     "KERNEL_AXES",
     "Exercise",
     "bind_exercises",

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..validation import describe, is_keras_model, is_tensor
 
-__all__ = ["UnreadableAnswer", "read_number", "read_array", "read_shape"]
+__all__ = ["UnreadableAnswer", "read_number", "read_array", "read_shape", "typed_with_commas"]
 
 
 class UnreadableAnswer(Exception):
@@ -46,6 +46,12 @@ def read_number(answer: Any) -> float:
         try:
             float(text)
         except ValueError:
+            percent = _percentage(text)
+            if percent is not None:
+                raise UnreadableAnswer(
+                    f"expected a number, got {describe(answer)}: remove the quotes and the %, "
+                    f"and give the fraction rather than the percentage ({percent:g} % is "
+                    f"{percent / 100:g})") from None
             try:  # '180,000': a number written with commas between its digit groups
                 float(text.replace(",", ""))
             except ValueError:
@@ -63,7 +69,7 @@ def read_number(answer: Any) -> float:
         return float(answer)
     if is_keras_model(answer) or answer is None or callable(answer):
         raise UnreadableAnswer(f"expected a number, got {describe(answer)}")
-    if _thousands_typed_with_commas(answer):
+    if typed_with_commas(answer):
         typed = ",".join([str(answer[0])] + [f"{part:03d}" for part in answer[1:]])
         raise UnreadableAnswer(
             f"expected a single number, got {describe(answer)}. If you typed one number "
@@ -82,13 +88,33 @@ def read_number(answer: Any) -> float:
     return float(values.reshape(()))
 
 
-def _thousands_typed_with_commas(answer: Any) -> bool:
-    """True for (57, 802, 752): what `answer = 57,802,752` gives in Python (a group after the
-    first has three digits; a shape such as (20, 20, 8) does not look like one)."""
+def typed_with_commas(answer: Any) -> bool:
+    """True when ``answer`` is a tuple that Python makes from a number typed with commas.
+
+    ``answer = 180,000`` gives (180, 0) and ``answer = 57,802,752`` gives (57, 802, 752): the
+    first group is 1 to 999 and every later one is 0 (typed 000) or 100 to 999. Any other
+    later group cannot come from a comma literal (``6,006,256`` is a SyntaxError, leading
+    zeros), so a shape such as (6, 6, 256) or (20, 20, 8) is not read as one. Every number
+    question of lessons 01-07 uses it, through :func:`read_number`, and so does ``check(16,
+    448)`` with several arguments.
+
+    >>> typed_with_commas((180, 0)), typed_with_commas((16, 448)), typed_with_commas((6, 6, 256))
+    (True, True, False)
+    """
     return (isinstance(answer, tuple) and len(answer) >= 2
             and all(isinstance(part, int) and not isinstance(part, bool) for part in answer)
-            and 0 < answer[0] < 1000 and all(0 <= part < 1000 for part in answer[1:])
-            and any(part >= 100 for part in answer[1:]))
+            and 0 < answer[0] < 1000
+            and all(part == 0 or 100 <= part < 1000 for part in answer[1:]))
+
+
+def _percentage(text: str) -> float | None:
+    """The number in '5.56%' (or '5.56 %'), None for text that is not a percentage."""
+    if not text.endswith("%"):
+        return None
+    try:
+        return float(text[:-1].strip().replace(",", ""))
+    except ValueError:
+        return None
 
 
 def read_array(answer: Any) -> np.ndarray:

@@ -10,8 +10,10 @@ anything else): :class:`~course_utils.exercises.Exercise` turns it into feedback
 from __future__ import annotations
 
 import copy
+import functools
 import inspect
 import math
+import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -20,7 +22,8 @@ import numpy as np
 from ..validation import describe, is_keras_model, short_repr
 from .answers import UnreadableAnswer, read_array, read_number, read_shape
 
-__all__ = ["Checker", "number", "array", "shape", "function", "IMAGE_AXES", "KERNEL_AXES"]
+__all__ = ["Checker", "number", "array", "shape", "function", "CalledOnce", "called_once",
+           "IMAGE_AXES", "KERNEL_AXES"]
 
 Checker = Callable[[Any], "str | None"]
 
@@ -98,6 +101,46 @@ def _significant_figures(value: float, expected: float) -> int:
                default=0)
 
 
+def _rounded_form(value: float, expected: float) -> str | None:
+    """How ``value`` is the whole number ``expected`` rounded or cut, or None if it is not.
+
+    A rounding of a count is the count written with fewer significant figures: 776300,
+    776000 and 780000 are 776326 rounded (half up) or cut after 4, 3 and 2 figures. Nothing
+    else is, however close: 776208 (the biases left out) is not.
+
+    >>> _rounded_form(776_300, 776_326), _rounded_form(780_000, 776_326)
+    ('rounded to 4 significant figures', 'rounded to 2 significant figures')
+    >>> _rounded_form(24_800_000, 24_887_296), _rounded_form(776_208, 776_326) is None
+    ('cut after 3 significant figures', True)
+    """
+    if value == expected or value == 0 or not math.isfinite(value) \
+            or (value > 0) != (expected > 0) or not float(value).is_integer():
+        return None
+    size = len(str(int(abs(expected))))   # the count's figures: 6 for 776326
+    for figures in range(size - 1, 0, -1):
+        place = 10 ** (size - figures)
+        cut = math.floor(abs(expected) / place) * place
+        rounded = math.floor(abs(expected) / place + 0.5) * place
+        if abs(value) == rounded:
+            return f"rounded to {figures} significant figure{'s' if figures > 1 else ''}"
+        if abs(value) == cut:
+            return f"cut after {figures} significant figure{'s' if figures > 1 else ''}"
+    return None
+
+
+def _misrounded(value: float, expected: float, figures: int) -> bool:
+    """True when ``value``, given with ``figures`` significant figures, is ``expected``
+    rounded or cut to that many figures but for its last figure, which is off by one:
+    0.0557 for 0.055625 (0.0556), or 0.0773 for 0.0774597 (0.0774 cut, 0.0775 rounded)."""
+    if value == 0 or expected == 0 or not math.isfinite(value):
+        return False
+    sign, exponent, digits = _leading_figures(value, figures, 0.5)
+    return any(sign == other_sign and exponent == other_exponent
+               and abs(digits - other_digits) == 1
+               for other_sign, other_exponent, other_digits in
+               (_leading_figures(expected, figures, 0.0), _leading_figures(expected, figures, 0.5)))
+
+
 def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequence = (),
            digits: int = 3) -> Checker:
     """Checker for one number.
@@ -106,12 +149,18 @@ def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequen
 
     A whole ``expected`` (a count, a size) must be matched exactly (to 1e-6); any other
     value is matched when the answer gets ``digits`` significant figures right, so an answer
-    rounded to 3 figures passes, and one a figure short is told that the digits are the
-    issue. ``tol`` (absolute) replaces both rules. ``mistakes`` maps known wrong answers to
-    a message that names the mistake, e.g. ``{23: "O = N - F + 1, not N - F"}``; a
-    non-whole mistake is recognised however the learner rounded it (to 2 figures or more).
-    A count given rounded (within 1%) is told to give it exactly.
-    Every lesson's number questions use it.
+    rounded to 3 figures passes. ``tol`` (absolute) replaces both rules. ``mistakes`` maps
+    known wrong answers to a message that names the mistake, e.g.
+    ``{23: "O = N - F + 1, not N - F"}``; a non-whole mistake is recognised however the
+    learner rounded it (to 2 figures or more).
+
+    Beyond the known mistakes, a message names a cause only when the answer proves it: a
+    count given rounded or cut (776300 or 776000 for 776326) is told to give it exactly; an
+    answer typed with fewer than ``digits`` figures, all of them right, is told to give more;
+    one typed with enough figures but its last one off by one is told it is misrounded.
+    Anything else, however close, is "not the expected value" (776208 for 776326 is a
+    method error, the biases left out, not a rounding). Every lesson's number questions use
+    it.
 
     >>> check = number(6)
     >>> check(6) is None, check(6.0) is None, check(np.int64(6)) is None
@@ -121,11 +170,16 @@ def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequen
     >>> print(check("6"))
     expected a number, got a string '6': remove the quotes, so Python sees a number
     rather than text.
+    >>> print(number(776_326)(776_300))
+    your answer 776300 is the expected count rounded to 4 significant figures: give it
+    exactly, as a whole number.
     >>> number(0.25 ** 10)(9.54e-07) is None
     True
     >>> print(number(0.25 ** 10)(9.5e-07))
-    your answer 9.5e-07 is close: it gets 2 significant figures right; give at least 3
-    (the digits are the issue, not the method).
+    your answer 9.5e-07 has 2 significant figures, and they are right: give at least 3.
+    >>> print(number(1 / 64 + 1 / 25)(0.0557))
+    your answer 0.0557 is misrounded: its first 2 significant figures are right, but the
+    3rd is off by one. Round the exact value again.
     """
     expected = float(expected)
     whole = expected.is_integer()
@@ -154,18 +208,29 @@ def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequen
         if tailored:
             return tailored
         shown = int(value) if value.is_integer() and abs(value) < 1e15 else value
-        if tol is None and whole and expected and abs(value - expected) <= 0.01 * abs(expected):
-            return (f"your answer {shown} is within 1% of the expected count: give it exactly, "
-                    "as a whole number (the rounding is the issue, not the method).")
+        if tol is None and whole:
+            rounding = _rounded_form(value, expected)
+            if rounding:
+                return (f"your answer {shown} is the expected count {rounding}: give it "
+                        "exactly, as a whole number.")
         if tol is None and not whole:
-            figures = _significant_figures(value, expected)
-            if figures >= digits - 1:  # one figure short: the method is right
-                return (f"your answer {shown} is close: it gets {figures} significant "
-                        f"figure{'s' if figures > 1 else ''} right; give at least {digits} "
-                        "(the digits are the issue, not the method).")
+            typed = _typed_figures(value)
+            right = _significant_figures(value, expected)
+            if typed < digits and right >= typed:
+                figures = f"{typed} significant figure" + ("s, and they are" if typed > 1
+                                                             else ", and it is")
+                return f"your answer {shown} has {figures} right: give at least {digits}."
+            if typed == digits and right == typed - 1 and _misrounded(value, expected, typed):
+                return (f"your answer {shown} is misrounded: its first {right} significant "
+                        f"figure{'s are' if right > 1 else ' is'} right, but the "
+                        f"{_ordinal(typed)} is off by one. Round the exact value again.")
         return f"your answer {shown} is not the expected value."
 
     return _feedback_for_any_answer(check)
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
 def _format_index(index: tuple[int, ...]) -> str:
@@ -319,9 +384,45 @@ def _argument(value) -> str:
     return short_repr(value, 40)
 
 
-def _format_call(name: str, args: tuple, kwargs: dict) -> str:
-    parts = [_argument(a) for a in args] + [f"{k}={_argument(v)}" for k, v in kwargs.items()]
-    return f"{name}({', '.join(parts)})"
+def _is_small_table(value) -> bool:
+    """A pandas DataFrame small enough to show whole in a message (at most 8 x 8)."""
+    return (type(value).__module__.startswith("pandas") and type(value).__name__ == "DataFrame"
+            and value.shape[0] <= 8 and value.shape[1] <= 8)
+
+
+def _parameter_names(function_: Callable, count: int) -> list[str]:
+    """The names of the first ``count`` positional parameters of the learner's function."""
+    try:
+        names = [parameter.name for parameter in inspect.signature(function_).parameters.values()
+                 if parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        names = []
+    return (names + [f"argument {i + 1}" for i in range(len(names), count)])[:count]
+
+
+def _format_call(name: str, args: tuple, kwargs: dict,
+                 function_: Callable | None = None) -> tuple[str, str]:
+    """(the call as text, the tables it refers to): ``accuracy(matrix)`` and, on lines of
+    their own, ``matrix`` as a small table, where an argument is a small DataFrame that one
+    line would garble."""
+    names = _parameter_names(function_, len(args)) if function_ is not None else []
+    parts, tables = [], []
+    for index, value in enumerate(args):
+        label = names[index] if index < len(names) else f"argument {index + 1}"
+        if _is_small_table(value):
+            parts.append(label)
+            tables.append((label, value))
+        else:
+            parts.append(_argument(value))
+    for key, value in kwargs.items():
+        if _is_small_table(value):
+            parts.append(f"{key}={key}")
+            tables.append((key, value))
+        else:
+            parts.append(f"{key}={_argument(value)}")
+    shown = "".join(f"\n{label} was:\n" + textwrap.indent(value.to_string(), "    ")
+                    for label, value in tables)
+    return f"{name}({', '.join(parts)})", shown
 
 
 def _compare_results(result: Any, expected: Any, atol: float) -> str | None:
@@ -351,18 +452,105 @@ def _compare_results(result: Any, expected: Any, atol: float) -> str | None:
     return f"it returned {short_repr(result)}, which is not the expected value."
 
 
+def _fingerprint(value: Any):
+    """A hashable stand-in for an argument, equal for equal values (None when unknown), so
+    that a learner's function runs once per distinct test case."""
+    if value is None or isinstance(value, bool | int | float | str | complex | np.generic):
+        return (type(value).__name__, value)
+    if isinstance(value, np.ndarray):
+        return None if value.dtype.kind == "O" else (
+            "ndarray", value.dtype.str, value.shape, value.tobytes())
+    if type(value).__module__.startswith("pandas") and hasattr(value, "to_numpy"):
+        values = _fingerprint(np.asarray(value.to_numpy()))
+        labels = tuple(repr(list(getattr(value, axis))) for axis in ("index", "columns")
+                       if hasattr(value, axis))
+        return None if values is None else (type(value).__name__, values, labels)
+    if isinstance(value, list | tuple):
+        items = tuple(_fingerprint(item) for item in value)
+        return None if None in items else (type(value).__name__, items)
+    if isinstance(value, dict):
+        items = tuple(sorted((repr(key), _fingerprint(item)) for key, item in value.items()))
+        return None if any(item is None for _, item in items) else ("dict", items)
+    return None
+
+
+class CalledOnce:
+    """A learner's function that runs once per distinct set of arguments: a later call with
+    equal arguments returns the first call's result (or raises its error) again.
+
+    Every function question of lessons 01-07 runs the learner's function through it
+    (:class:`~course_utils.exercises.Exercise` wraps the answer before any checker sees it),
+    so a ``print`` inside it shows once per test case, however many known mistakes or
+    follow-up checks compare its results. Results are shared, not copied: checkers only read
+    them.
+
+    >>> calls = []
+    >>> double = CalledOnce(lambda x: calls.append(x) or 2 * x)
+    >>> double(np.arange(3)).tolist(), double(np.arange(3)).tolist(), len(calls)
+    ([0, 2, 4], [0, 2, 4], 1)
+    """
+
+    def __init__(self, function_: Callable):
+        self.__wrapped__ = function_
+        self.__name__ = getattr(function_, "__name__", "your_function")
+        self.__qualname__ = getattr(function_, "__qualname__", self.__name__)
+        self.__doc__ = getattr(function_, "__doc__", None)
+        self._outcomes: dict = {}
+
+    def __call__(self, *args, **kwargs):
+        key = _fingerprint((args, kwargs))
+        if key is None:
+            return self.__wrapped__(*args, **kwargs)
+        if key not in self._outcomes:
+            try:
+                self._outcomes[key] = (self.__wrapped__(*args, **kwargs), None)
+            except (Exception, SystemExit) as error:  # the learner's code: remember it
+                self._outcomes[key] = (None, error)
+        result, error = self._outcomes[key]
+        if error is not None:
+            raise error
+        return result
+
+    def __getattr__(self, name):
+        return getattr(self.__wrapped__, name)
+
+    def __repr__(self) -> str:
+        return repr(self.__wrapped__)
+
+
+def called_once(answer: Any) -> Any:
+    """``answer`` wrapped in :class:`CalledOnce` when it is a plain Python function (a
+    ``def``, a lambda, a method or a partial); anything else, a Keras layer or model
+    included, is returned as it is.
+
+    Every function question of lessons 01-07 reads the learner's function through it.
+
+    >>> called_once(len) is len, type(called_once(lambda x: x)).__name__
+    (True, 'CalledOnce')
+    """
+    if isinstance(answer, CalledOnce):
+        return answer
+    if inspect.isfunction(answer) or inspect.ismethod(answer) \
+            or isinstance(answer, functools.partial):
+        return CalledOnce(answer)
+    return answer
+
+
 def function(cases: Iterable, reference: Callable | None = None, atol: float = 1e-6,
-             mistakes: Sequence[tuple[Callable, str]] = ()) -> Checker:
+             mistakes: Sequence[tuple[Callable, str]] = (), about_cases: str = "") -> Checker:
     """Checker for a function the learner writes: runs it on test cases.
 
     ``cases`` is a list of argument tuples (a dict for keyword arguments is allowed as a
     last element). Expected results come from ``reference(*args)`` when a reference is
     given; otherwise each case is a pair ``(args, expected)``. Results are compared as
-    numbers, tuples (shapes) or arrays (with ``atol``). When the learner's function raises,
-    the feedback names the exception and the call that raised it. ``mistakes`` is a list of
-    ``(wrong_function, message)``: when the learner's function gives a wrong function's
-    results on every case, that mistake's message is given. Lesson 01 (q4) and later lessons
-    ask for functions.
+    numbers, tuples (shapes) or arrays (with ``atol``). The learner's function runs once
+    per case (:class:`CalledOnce`); the feedback names the first case it fails, the
+    exception if it raised, and shows a small DataFrame argument as a table.
+    ``mistakes`` is a list of ``(wrong_function, message)``: when the learner's results are
+    a wrong function's results on every case, that mistake's message is given.
+    ``about_cases`` is a sentence about the cases added to the feedback on a failing case
+    ("The check passes confusion matrices of 2 to 4 classes."). Lesson 01 (q4) and later
+    lessons ask for functions.
 
     >>> def double(x):
     ...     return 2 * x
@@ -388,15 +576,25 @@ def function(cases: Iterable, reference: Callable | None = None, atol: float = 1
         prepared.append((args, kwargs, expected))
     if not prepared:
         raise ValueError("cases must hold at least one test case")
+    wrong_results: dict = {}   # (mistake, case) -> the wrong function's result, or an error
 
-    def known_mistake(answer) -> str | None:
-        """The message of the wrong function that gives the learner's result on every case."""
-        for wrong, message in mistakes:
+    def wrong_result(index: int, case: int):
+        if (index, case) not in wrong_results:
+            args, kwargs, _ = prepared[case]
             try:
-                if all(_compare_results(answer(*copy.deepcopy(args), **copy.deepcopy(kwargs)),
-                                        wrong(*copy.deepcopy(args), **copy.deepcopy(kwargs)),
-                                        atol) is None
-                       for args, kwargs, _ in prepared):
+                wrong_results[index, case] = mistakes[index][0](*copy.deepcopy(args),
+                                                                **copy.deepcopy(kwargs))
+            except Exception as error:
+                wrong_results[index, case] = error
+        return wrong_results[index, case]
+
+    def known_mistake(results: list) -> str | None:
+        """The message of the wrong function whose results are the learner's on every case."""
+        for index, (_, message) in enumerate(mistakes):
+            try:
+                if all(not isinstance(wrong_result(index, case), Exception)
+                       and _compare_results(result, wrong_result(index, case), atol) is None
+                       for case, result in enumerate(results)):
                     return message
             except Exception:
                 continue
@@ -409,19 +607,34 @@ def function(cases: Iterable, reference: Callable | None = None, atol: float = 1
                 f"expected a function, got {describe(answer)}. Pass the function itself, "
                 "without calling it: check(my_function), not check(my_function(...))."
             )
+        answer = called_once(answer)
         name = getattr(answer, "__name__", "your_function")
-        for args, kwargs, expected in prepared:
-            call = _format_call(name, args, kwargs)
+        results, failure = [], None
+        for args, kwargs, expected in prepared:   # each case once, in order
             try:
                 result = answer(*copy.deepcopy(args), **copy.deepcopy(kwargs))
             except (Exception, SystemExit) as error:  # the learner's code: report it
-                return f"on {call} your function raised {type(error).__name__}: {error}"
-            try:
-                message = _compare_results(result, expected, atol)
-            except Exception as error:
-                message = f"its result {describe(result)} could not be compared ({error})"
-            if message:
-                return known_mistake(answer) or f"on {call} {message}"
-        return None
+                failure = failure or (len(results), f"your function raised "
+                                                    f"{type(error).__name__}: {error}")
+                break
+            results.append(result)
+            if failure is None:
+                try:
+                    message = _compare_results(result, expected, atol)
+                except Exception as error:
+                    message = f"its result {describe(result)} could not be compared ({error})"
+                if message:
+                    failure = (len(results) - 1, message)
+        if failure is None:
+            return None
+        if len(results) == len(prepared):
+            tailored = known_mistake(results)
+            if tailored:
+                return tailored
+        case, message = failure
+        args, kwargs, _ = prepared[case]
+        call, tables = _format_call(name, args, kwargs, getattr(answer, "__wrapped__", answer))
+        note = f"\n{about_cases}" if about_cases else ""
+        return f"on {call} {message}{tables}{note}"
 
     return _feedback_for_any_answer(check)

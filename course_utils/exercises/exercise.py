@@ -24,7 +24,7 @@ import numpy as np
 
 from ..validation import describe
 from .answers import UnreadableAnswer
-from .checkers import Checker
+from .checkers import Checker, called_once
 from .placeholder import NOT_ANSWERED, uses_placeholder
 
 __all__ = ["Exercise", "bind_exercises", "exercises_in"]
@@ -106,6 +106,7 @@ class Exercise:
         )
 
     def _verdict(self, answer: Any) -> str | None:
+        answer = called_once(answer)  # a learner's function runs once per test case
         try:
             message = self._checker(answer)
         except UnreadableAnswer as error:
@@ -125,8 +126,21 @@ class Exercise:
             return False
         return self._verdict(answer) is None
 
-    def check(self, answer: Any = _MISSING) -> None:
-        """Print whether ``answer`` is right, and if not, what is off. Never raises."""
+    def check(self, *answers: Any, **named: Any) -> None:
+        """Print whether the answer is right, and if not, what is off. Never raises.
+
+        Several answers, ``q1.check(16,448)``, are read as the one tuple Python would make of
+        ``answer = 16,448``: (16, 448), which a number question explains (a number typed with
+        commas) and a shape question reads as a shape. ``check(answer=...)`` is the answer
+        too; any other keyword is told to pass the answer alone.
+        """
+        if "answer" in named and not answers:
+            answers = (named.pop("answer"),)
+        if named:
+            print(f"Not quite: pass your answer alone, {self.name}.check(answer), without a "
+                  f"name= (you passed {', '.join(f'{key}=' for key in named)}).")
+            return
+        answer = _MISSING if not answers else answers[0] if len(answers) == 1 else answers
         try:
             text = self.feedback(answer)
         except Exception as error:  # pragma: no cover - feedback already catches everything

@@ -51,6 +51,7 @@ from . import (
     number,
     read_array,
     read_shape,
+    typed_with_commas,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -175,7 +176,7 @@ _q3_number = number(_Q3, mistakes=Q3_MISTAKES)
 def _check_size(answer):
     """q3's checker: a whole Keras shape such as (None, O, O, 1) is told to take its height."""
     try:
-        got = read_shape(answer)
+        got = None if typed_with_commas(answer) else read_shape(answer)  # 1,000,000 is a number
     except (UnreadableAnswer, TypeError, ValueError):
         got = None
     if got is not None and len(got) in (3, 4):

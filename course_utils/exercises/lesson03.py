@@ -230,7 +230,8 @@ q6 = Exercise(
     "A gradient flows back through 8 sigmoid layers of one unit each. In every layer the "
     "chain rule multiplies it by the sigmoid's slope (at most 0.25) and by the weight into "
     "that unit, 1.5. At most what fraction of the gradient reaches the input x of the first "
-    "layer (as in section 8's chain of ten units)?",
+    "layer (as in section 8's chain of ten units)? (3 significant figures, or a Python "
+    "expression.)",
     checker=number(_CHAIN_BOUND, mistakes={
         _SLOPE ** _DEPTH: "that is the slopes alone; the weights multiply in too, 1.5 per layer.",
         _WEIGHT ** _DEPTH: "that is the weights alone; each layer's slope (at most 0.25) "

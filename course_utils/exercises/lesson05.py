@@ -407,8 +407,10 @@ _ACCURACY_MISTAKES = [
        "when you print it.") for k in (1, 2, 3, 4)],
 ]
 _ACCURACY_MESSAGES = {message for _, message in _ACCURACY_MISTAKES}
-_check_accuracy_function = function(_CONFUSION_CASES, reference=accuracy_from_confusion,
-                                    mistakes=_ACCURACY_MISTAKES)
+_check_accuracy_function = function(
+    _CONFUSION_CASES, reference=accuracy_from_confusion, mistakes=_ACCURACY_MISTAKES,
+    about_cases="The check passes your function confusion matrices of 2 to 4 classes (laid "
+                "out like pd.crosstab's), not only of 10 digits.")
 
 
 def _results(answer) -> list[float] | None:
@@ -533,6 +535,17 @@ def _advice(model, accuracies) -> str:
             "so do more filters.")
 
 
+def _input_advice(error: Exception) -> str:
+    """What to do when Keras refused a layer's input while the model was built: the shape
+    advice the other input errors get (Keras names the ndim it expected and found)."""
+    text = str(error)
+    if "incompatible with the layer" in text or "ndim" in text:
+        return (" Keras found an input with the wrong number of axes: a Conv2D layer needs "
+                "(height, width, channels) per image, so start the model with "
+                "keras.Input(shape=(28, 28, 1)), the channel axis included.")
+    return ""
+
+
 def train_small_model(build_model, seed: int = CHECK_SEED):
     """q8's training run: (problem, accuracies), one validation accuracy per epoch.
 
@@ -555,7 +568,8 @@ def train_small_model(build_model, seed: int = CHECK_SEED):
     try:
         model = build_model()
     except Exception as error:  # the learner's code: report, never propagate
-        return f"build_model() raised {type(error).__name__}: {error}", []
+        return (f"build_model() raised {type(error).__name__}: {str(error).rstrip('. ')}."
+                + _input_advice(error)), []
     if not is_keras_model(model):
         return (f"build_model() returned {describe(model)}; it must return a Keras model "
                 "(is a `return model` missing?)."), []

@@ -94,7 +94,7 @@ _ROUNDED2 = ("close, but dL/db is not a whole number here (a sum of an odd numbe
 
 q2 = Exercise(
     f"A Conv2D(1, {_F2}) layer ('valid', stride 1) gets a {_N2}x{_N2} input, and every value "
-    f"of dL/dY is {_G2}. What is dL/db, the gradient of its bias?",
+    f"of dL/dY is {_G2}. What is dL/db, the gradient of its bias? (Give it exactly.)",
     checker=number(_Q2, mistakes={
         _G2: f"the bias is added to every output value, so each of the {_O2 * _O2} outputs "
              "passes its dL/dY to it: add them up.",
