@@ -125,18 +125,22 @@ def describe(value: Any) -> str:
         if _type_module(value).startswith("keras"):
             return f"a Keras object ({type(value).__name__})"
         if isinstance(value, list | tuple | set | dict):
-            kind = type(value).__name__
-            article = "an" if kind[0] in "aeiou" else "a"
-            text = f"{article} {kind} of {len(value)} item{'s' if len(value) != 1 else ''}"
+            text = (_a_kind(type(value).__name__)
+                    + f" of {len(value)} item{'s' if len(value) != 1 else ''}")
             shown = short_repr(value)
             return f"{text} {shown}" if len(shown) <= 30 else text
         if inspect.isclass(value):
             return f"the class {value.__name__}"
         if callable(value):
             return f"the function {getattr(value, '__name__', short_repr(value))}"
-        return f"a {type(value).__name__} object"
+        return _a_kind(type(value).__name__) + " object"
     except Exception:
-        return f"a {type(value).__name__} object"
+        return _a_kind(type(value).__name__) + " object"
+
+
+def _a_kind(kind: str) -> str:
+    """'an Exercise', 'a dict': the article a type's name takes."""
+    return f"{'an' if kind[:1].lower() in 'aeiou' else 'a'} {kind}"
 
 
 def check_array(value, name: str, ndims=None, layout: str = "") -> np.ndarray:

@@ -53,6 +53,11 @@ def test_whole_numbers_must_be_exact():
                                           "after 3 significant figures: give it exactly, as a "
                                           "whole number.")
     assert number(24)(23) == "your answer 23 is not the expected value."
+    # a decimal for a whole answer is told the answer is whole (a fact, not a cause)
+    assert number(-1)(-1.004) == ("your answer -1.004 is not the expected value, which is a "
+                                  "whole number.")
+    assert number(-1)(-1 + 0j) == ("expected a real number, got the complex number (-1+0j): "
+                                   "give its real part alone.")
 
 
 @pytest.mark.parametrize("expected, answer", [
@@ -115,7 +120,7 @@ def test_a_rounded_known_mistake_is_still_recognised():
     check = number(6, mistakes=[(11 / 3, "the misprint (N - F + 2P) / (S + 1)")])
     for typed in (11 / 3, 3.67, 3.6667, 3.666, 3.7):
         assert check(typed) == "the misprint (N - F + 2P) / (S + 1)", typed
-    assert check(3.5) == "your answer 3.5 is not the expected value."
+    assert check(3.5) == "your answer 3.5 is not the expected value, which is a whole number."
     # every figure typed must agree: 0.1096 is not 0.1137 rounded, though both read 0.11
     other = number(0.0548, mistakes=[(0.1137, "fan_out counts the kernel's taps too")])
     assert other(0.114) == "fan_out counts the kernel's taps too"

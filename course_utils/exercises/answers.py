@@ -67,6 +67,9 @@ def read_number(answer: Any) -> float:
         )
     if isinstance(answer, numbers.Real):
         return float(answer)
+    if isinstance(answer, numbers.Complex):
+        raise UnreadableAnswer(f"expected a real number, got the complex number {answer!r}: "
+                               "give its real part alone")
     if is_keras_model(answer) or answer is None or callable(answer):
         raise UnreadableAnswer(f"expected a number, got {describe(answer)}")
     if typed_with_commas(answer):

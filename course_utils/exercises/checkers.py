@@ -213,6 +213,8 @@ def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequen
             if rounding:
                 return (f"your answer {shown} is the expected count {rounding}: give it "
                         "exactly, as a whole number.")
+            if not value.is_integer():  # a fact about the answer asked for, not a cause
+                return f"your answer {shown} is not the expected value, which is a whole number."
         if tol is None and not whole:
             typed = _typed_figures(value)
             right = _significant_figures(value, expected)
