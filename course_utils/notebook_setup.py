@@ -203,8 +203,9 @@ def check_versions(versions: dict[str, str] | None = None,
     Lesson 00, section 1. Python must lie in :data:`SUPPORTED_PYTHON`, TensorFlow must be 2.20
     or newer and Keras must be Keras 3; TensorFlow and Keras are then compared with
     :data:`TESTED_VERSIONS`, the versions the course is tested with. A version outside them
-    gets a warning that says what to expect, not an approval. ``versions`` (name -> version string) and ``devices``
-    (TensorFlow's device types) default to this kernel's; give them to see another verdict.
+    gets a warning that says what to expect, not an approval. ``versions`` (name -> version
+    string) and ``devices`` (TensorFlow's device types) default to this kernel's; give them to
+    see another verdict.
 
     >>> check_versions({"Python": "3.11.7", "TensorFlow": "2.21.0", "Keras": "3.15.1",
     ...                 "NumPy": "2.4.6"}, devices=["CPU"])
