@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
+import platform
 import subprocess
 import sys
 import warnings
@@ -181,8 +182,6 @@ def _minor(version: str) -> tuple[int, int]:
 
 
 def _installed_versions() -> dict[str, str]:
-    import platform
-
     import keras
     import tensorflow as tf
 
