@@ -509,20 +509,33 @@ def _broadcast_cause(answer, cases, past_the_edge: str = _PAST_THE_EDGE) -> str:
     return ""
 
 
+def _loops_verdict(answer, check_cases, cases, reference, steps: str,
+                   cut: str) -> tuple[bool, str | None]:
+    """What q4 and q8 check first: (final?, message). Right results are final, unless the
+    function calls a library convolution; so is a known mistake's message, and an integer
+    output array (``cut`` says which values it cut). Otherwise the first failing case's
+    message, for the question's own follow-up checks."""
+    message = check_cases(answer)
+    if message is None:
+        library = _library_call(answer)
+        return True, (_calls_the_library(library, steps) if library else None)
+    if not message.startswith("on "):   # a known mistake's message
+        return True, message
+    if _integer_result(answer, cases, reference):
+        return True, _INTEGER_OUTPUT.format(example=cut)
+    return False, message
+
+
 _Q4_STEPS = "window (i, j) starts at i * S, j * S; multiply it by the kernel and sum"
 
 
 def _check_strided(answer):
-    message = _check_cases(answer)
-    if message is None:
-        library = _library_call(answer)
-        return _calls_the_library(library, _Q4_STEPS) if library else None
-    if not message.startswith("on "):   # a known mistake's message
+    final, message = _loops_verdict(answer, _check_cases, _STRIDED_CASES, _reference, _Q4_STEPS,
+                                    "the results of the float case (the last one)")
+    if final:
         return message
     if _transposed_on_square(answer) is None:
         return _TRANSPOSED_KERNEL
-    if _integer_result(answer, _STRIDED_CASES, _reference):
-        return _INTEGER_OUTPUT.format(example="the results of the float case (the last one)")
     if "could not be broadcast" in message:
         return message.rstrip(" .") + "." + _broadcast_cause(answer, _STRIDED_CASES)
     if _FLOAT_SIZE_ERROR in message:
@@ -955,14 +968,10 @@ _Q8_STEPS = ("pad, then window (i, j) starts at i * S, j * S of the padded input
 def _check_layer(answer):
     """q8's checker: the cases, then advice for errors a learner's function raises and for an
     integer output array."""
-    message = _check_layer_cases(answer)
-    if message is None:
-        library = _library_call(answer)
-        return _calls_the_library(library, _Q8_STEPS) if library else None
-    if not message.startswith("on "):    # a known mistake's message
+    final, message = _loops_verdict(answer, _check_layer_cases, _LAYER_CASES, _layer_reference,
+                                    _Q8_STEPS, "the results of a bias such as 0.5")
+    if final:
         return message
-    if _integer_result(answer, _LAYER_CASES, _layer_reference):
-        return _INTEGER_OUTPUT.format(example="the results of a bias such as 0.5")
     if _FLOAT_SIZE_ERROR in message:
         return message.rstrip(" .") + _FLOAT_SIZE_ADVICE.replace("(H - F_h) // S + 1",
                                                                  "(H - F_h + 2P) // S + 1")
