@@ -1,7 +1,10 @@
 # Two commands:  make lab (learners)  |  make test (checking the course)
-# Everything runs inside .venv, filled on first use from exact pins in two steps: make lab
-# installs only what the lessons need (requirements.txt); make test and every other target add
-# the checking tools (requirements-dev.txt). Each step reruns only when its files change.
+# Everything runs inside .venv, filled on first use from locks in two steps: make lab installs
+# only what the lessons need (requirements.lock, made from requirements.txt); make test and every
+# other target add the checking tools (requirements-dev.lock, from requirements-dev.txt). pip
+# installs a lock with --require-hashes: every package, dependencies included, at the locked
+# version and file hash, so nothing unlocked slips in. Each step reruns only when its lock
+# changes. `make lock` regenerates the locks (needs the package index).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,6 +12,10 @@ BIN    := $(VENV)/bin
 # Stamps: the lessons' packages are in .venv / so are the checking tools.
 LESSONS_STAMP := $(VENV)/.installed-lessons
 STAMP  := $(VENV)/.installed
+LESSONS_LOCK := requirements.lock
+DEV_LOCK     := requirements-dev.lock
+# `make lock` resolves as of this day (uv --exclude-newer): the same locks until it is changed.
+LOCK_DATE ?= 2026-12-06
 # The Python versions the course supports, as pyproject.toml's requires-python states them
 # (tests/test_environment.py keeps the two equal): TensorFlow 2.21 has wheels for 3.10-3.13,
 # and the pinned NumPy, pandas and Keras need 3.11 or newer.
@@ -23,7 +30,7 @@ PYTEST_PARALLEL ?= -n 2 --dist loadfile
 
 .DEFAULT_GOAL := help
 .PHONY: help venv venv-lessons lab test test-unit lint execute badges bench gifs data \
-	test-lessons test-browser test-colab clean
+	lock test-lessons test-browser test-colab clean
 
 help:
 	@echo "make lab           install what the lessons need into .venv (once) and open JupyterLab on notebooks/"
@@ -35,6 +42,7 @@ help:
 	@echo "make gifs          regenerate the animated GIFs under course_utils/figures/"
 	@echo "make data          rebuild data/mnist_sample.npz from its source package"
 	@echo "make bench         time the NumPy convolutions against tf.nn.conv2d"
+	@echo "make lock          regenerate requirements*.lock from requirements*.txt and check every platform"
 	@echo "make test-lessons  every notebook with requirements.txt alone, in .lessons-venv/ (what make lab installs)"
 	@echo "make test-browser  run every notebook in JupyterLab in headless Chromium"
 	@echo "make test-colab    run the notebooks with Colab's package versions (nbval lax)"
@@ -42,23 +50,29 @@ help:
 venv: $(STAMP)
 venv-lessons: $(LESSONS_STAMP)
 
-# The pins are installed only when a pin file is newer than the stamp (or there is no stamp:
-# the first time, about 400 MB for the lessons, README "Measured sizes and times"); a change to
-# pyproject.toml alone reinstalls only course_utils. ($? = the prerequisites newer than $@.)
-$(LESSONS_STAMP): requirements.txt pyproject.toml
+# The lock is installed only when it is newer than the stamp (or there is no stamp: the first
+# time, about 400 MB for the lessons, README "Measured sizes and times"); a change to
+# pyproject.toml alone reinstalls only course_utils, with the locked setuptools (no build
+# isolation: nothing is fetched beside the lock). ($? = the prerequisites newer than $@.)
+$(LESSONS_STAMP): $(LESSONS_LOCK) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -c '$(PYTHON_CHECK)'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -c '$(PYTHON_CHECK)'
-	$(if $(filter requirements.txt,$?),@echo "Installing the lessons' packages (requirements.txt) into $(VENV)...")
-	$(if $(filter requirements.txt,$?),$(BIN)/python -m pip install --quiet -r requirements.txt)
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(if $(filter $(LESSONS_LOCK),$?),@echo "Installing the lessons' packages ($(LESSONS_LOCK)) into $(VENV)...")
+	$(if $(filter $(LESSONS_LOCK),$?),$(BIN)/python -m pip install --quiet --require-hashes -r $(LESSONS_LOCK))
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-# The checking tools on top (about 115 MB more the first time).
-$(STAMP): $(LESSONS_STAMP) requirements.txt requirements-dev.txt
-	$(if $(filter requirements%,$?),@echo "Installing the checking tools (requirements-dev.txt) into $(VENV)...")
-	$(if $(filter requirements%,$?),$(BIN)/python -m pip install --quiet -r requirements-dev.txt)
+# The checking tools on top (about 135 MB more the first time).
+$(STAMP): $(LESSONS_STAMP) $(LESSONS_LOCK) $(DEV_LOCK)
+	$(if $(filter requirements%,$?),@echo "Installing the checking tools ($(DEV_LOCK)) into $(VENV)...")
+	$(if $(filter requirements%,$?),$(BIN)/python -m pip install --quiet --require-hashes -r $(DEV_LOCK))
 	touch $@
+
+# Regenerate the locks from the pin files (uv's universal resolver, hashes for every platform),
+# then prove each resolves, wheels only, on every platform and Python the README supports.
+lock: $(STAMP)
+	$(BIN)/python -m scripts.lock --date $(LOCK_DATE)
 
 # Jupyter refuses to start as root unless told (containers, a root shell in WSL).
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)

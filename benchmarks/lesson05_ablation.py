@@ -62,7 +62,8 @@ Columns of the selection CSV, one row per (settings, seed): the stage (the knob 
 candidates the run belongs to; "start" for EARLIER_SETTINGS), the six settings, the seed,
 epochs run, best epoch, and the kept weights' validation accuracy and loss. Columns of the
 scaling CSV, one row per (seed, pixels): the mean training loss during epoch 1 (Keras's), the
-training loss after it, and the validation accuracy after it.
+largest loss of one training batch in it, the training loss after it, and the validation loss
+and accuracy after it.
 """
 
 from __future__ import annotations
@@ -332,11 +333,28 @@ def run_selection(seeds=SELECTION_SEEDS) -> pd.DataFrame:
 
 # --- raw against scaled pixels (lesson 05, section 4) --------------------------------------------
 
+class BatchLosses(keras.callbacks.Callback):
+    """The loss of each training batch. Keras passes on_train_batch_end the mean loss of the
+    epoch so far; the k-th batch's own loss is k * mean_k - (k - 1) * mean_(k-1)."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.means = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.means.append(float(logs["loss"]))
+
+    def losses(self) -> np.ndarray:
+        means = np.asarray(self.means)
+        k = np.arange(1, len(means) + 1)
+        return k * means - np.concatenate([[0.0], (k[:-1] * means[:-1])])
+
+
 def run_scaling(seeds=SEEDS) -> pd.DataFrame:
     """The lesson's source model trained as section 4 trains it (one-hot labels, RMSprop), one
     epoch on raw (0-255) or scaled (0-1) pixels from the same starting weights: the mean
-    training loss during the epoch (what Keras reports), the training loss after it, and the
-    validation accuracy after it. One row per (seed, pixels)."""
+    training loss during the epoch (what Keras reports), the largest loss of one batch in it,
+    the training loss after it, and the validation loss and accuracy after it. One row per
+    (seed, pixels)."""
     (x_train, y_train), _ = load_mnist("sample", verbose=False)
     x = x_train[..., None]
     one_hot = keras.utils.to_categorical(y_train, 10)
@@ -347,13 +365,17 @@ def run_scaling(seeds=SEEDS) -> pd.DataFrame:
             keras.utils.set_random_seed(seed)
             model = build_step(0)
             model.compile(loss="categorical_crossentropy", metrics=["accuracy"])
-            history = model.fit(x[fit] * scale, one_hot[fit], epochs=1, verbose=0)
+            batches = BatchLosses()
+            history = model.fit(x[fit] * scale, one_hot[fit], epochs=1, verbose=0,
+                                callbacks=[batches])
+            val_loss, val_accuracy = model.evaluate(x[val] * scale, one_hot[val], verbose=0)
             rows.append({"seed": seed, "pixels": label,
                          "mean_loss_epoch1": round(history.history["loss"][0], 4),
+                         "largest_batch_loss": round(float(batches.losses().max()), 2),
                          "loss_after_epoch1": round(model.evaluate(
                              x[fit] * scale, one_hot[fit], verbose=0)[0], 4),
-                         "val_accuracy": round(model.evaluate(
-                             x[val] * scale, one_hot[val], verbose=0)[1], 4)})
+                         "val_loss": round(val_loss, 4),
+                         "val_accuracy": round(val_accuracy, 4)})
             print(rows[-1], flush=True)
     table = pd.DataFrame(rows)
     accuracy = table.pivot(index="seed", columns="pixels", values="val_accuracy")

@@ -1,10 +1,19 @@
-"""Predict every layer of a Keras model from its recipe: output shapes and parameter counts.
+"""Predict every layer of a Keras model from its recipe: output shapes, parameters, multiplications.
 
 A Keras model's ``get_config()`` is its recipe: the kind of each layer (``"Conv2D"``), the
 arguments it was made with (``filters``, ``kernel_size``, ``strides``, ``padding``...) and
 which layer feeds which. :func:`predict_model` reads only that, computes each layer's output
-shape and parameter count with the course's arithmetic (:mod:`course_utils.arithmetic`), and
-returns one row per layer; :func:`compare_with_keras` puts each row beside what Keras built.
+shape, parameter count and multiplications per image with the course's arithmetic
+(:mod:`course_utils.arithmetic`), and returns one row per layer; :func:`compare_with_keras`
+puts each row beside what Keras built.
+
+The multiplications are counted as the papers count a network's cost (MobileNet's
+"mult-adds", ResNet's "FLOPs (multiply-adds)"): one per kernel weight and output position in
+the layers that hold kernels (:data:`COUNTED_KINDS`: Conv2D with groups and dilation,
+DepthwiseConv2D, SeparableConv2D, Conv2DTranspose and Dense), and 0 in every other layer:
+batch normalization, activations, pooling, additions and element-wise scalings (Rescaling,
+Normalization, Multiply, LayerScale) cost a few operations per value, which the papers leave
+out.
 The shapes Keras writes into the config (each input tensor's ``shape``, each layer's
 ``build_config``) are removed before anything is read: the prediction cannot copy them.
 
@@ -20,7 +29,8 @@ Layouts are channels-last like Keras; shapes include the batch axis as ``None``.
 imports Keras: a model is only asked for ``get_config()`` (and, by :func:`compare_with_keras`,
 for its ``operations`` and their output shapes and ``count_params()``).
 
-Taught in lesson 07, section 8 (the capstone: MobileNetV2 predicted layer by layer).
+Taught in lesson 07, section 8 (the capstone: MobileNetV2 predicted layer by layer, and five
+networks' multiplications beside their papers' tables).
 """
 
 from __future__ import annotations
@@ -30,19 +40,26 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from .arithmetic import (
+    conv_mults,
     conv_output_size,
     conv_params,
+    conv_transpose_mults,
+    conv_transpose_output_size,
+    depthwise_mults,
     depthwise_params,
+    effective_kernel_size,
+    separable_mults,
     separable_params,
 )
 from .validation import describe
 
 __all__ = ["LayerPrediction", "LayerComparison", "predict_layer", "predict_model",
-           "compare_with_keras", "PREDICTED_KINDS"]
+           "compare_with_keras", "PREDICTED_KINDS", "COUNTED_KINDS"]
 
 
 class LayerPrediction(NamedTuple):
-    """One layer's prediction: its name, kind, output shape (batch axis None) and parameters.
+    """One layer's prediction: its name, kind, output shape (batch axis None), parameters and
+    multiplications for one input image (0 for kinds the papers do not count).
 
     A row of :func:`predict_model`'s answer; ``inside`` names the nested model the layer
     belongs to (None for the model's own layers). Taught in lesson 07, section 8.
@@ -52,6 +69,7 @@ class LayerPrediction(NamedTuple):
     kind: str
     output_shape: tuple
     params: int
+    mults: int = 0
     inside: str | None = None
 
 
@@ -110,6 +128,20 @@ def _conv(kind, config, inputs):
                                                                      bias)
     c_out = config["filters"]
     return (x[0], o_h, o_w, c_out), separable_params(window, c_in, c_out, multiplier, bias)
+
+
+def _conv_transpose(kind, config, inputs):
+    (x,) = inputs
+    _channels_last(kind, config)
+    window = _pair(config["kernel_size"])
+    strides, dilation = _pair(config["strides"]), _pair(config["dilation_rate"])
+    paddings = _pair(config.get("output_padding"))
+    o_h, o_w = (conv_transpose_output_size(n, effective_kernel_size(f, d), s, config["padding"],
+                                           a)
+                for n, f, s, d, a in zip(x[1:3], window, strides, dilation, paddings,
+                                         strict=True))
+    c_out = config["filters"]
+    return (x[0], o_h, o_w, c_out), conv_params(window, x[3], c_out, config["use_bias"])
 
 
 def _pool(kind, config, inputs):
@@ -204,6 +236,7 @@ def _concatenate(kind, config, inputs):
 
 _RULES: dict[str, Callable] = {
     "Conv2D": _conv, "DepthwiseConv2D": _conv, "SeparableConv2D": _conv,
+    "Conv2DTranspose": _conv_transpose,
     "MaxPooling2D": _pool, "AveragePooling2D": _pool,
     "ZeroPadding2D": _zero_padding, "Cropping2D": _cropping,
     "GlobalAveragePooling2D": _global_pool, "GlobalMaxPooling2D": _global_pool,
@@ -220,23 +253,61 @@ _RULES: dict[str, Callable] = {
 PREDICTED_KINDS = tuple(sorted([*_RULES, "Sequential", "Functional", "InputLayer"]))
 
 
-def predict_layer(kind: str, config: dict, input_shapes: list[tuple]) -> tuple[tuple, int]:
-    """(output shape, parameters) of one layer, from its kind, its arguments and its inputs.
+def _conv_mults(kind, config, x):
+    """A convolution's multiplications for one image, from lesson 02's and 07's counts."""
+    window = _pair(config["kernel_size"])
+    arguments = dict(stride=_pair(config["strides"]), padding=config.get("padding", "valid"),
+                     dilation=_pair(config["dilation_rate"]))
+    if kind == "Conv2D":
+        return conv_mults(x[1:], window, config["filters"], groups=config.get("groups", 1),
+                          **arguments)
+    if kind == "DepthwiseConv2D":
+        return depthwise_mults(x[1:], window, depth_multiplier=config["depth_multiplier"],
+                               **arguments)
+    return separable_mults(x[1:], window, config["filters"],
+                           depth_multiplier=config["depth_multiplier"], **arguments)
+
+
+def _conv_transpose_mults(kind, config, x):
+    return conv_transpose_mults(x[1:], _pair(config["kernel_size"]), config["filters"])
+
+
+def _dense_mults(kind, config, x):
+    """Every position of the input (one for a flat vector) times the kernel's in x out."""
+    return math.prod(x[1:]) * config["units"]
+
+
+_MULTS: dict[str, Callable] = {
+    "Conv2D": _conv_mults, "DepthwiseConv2D": _conv_mults, "SeparableConv2D": _conv_mults,
+    "Conv2DTranspose": _conv_transpose_mults, "Dense": _dense_mults,
+}
+#: The layer kinds whose multiplications :func:`predict_layer` counts; every other kind counts 0
+#: (batch normalization, activations, pooling, additions, element-wise scalings).
+COUNTED_KINDS = tuple(sorted(_MULTS))
+
+
+def predict_layer(kind: str, config: dict, input_shapes: list[tuple]) -> tuple[tuple, int, int]:
+    """(output shape, parameters, multiplications per image) of one layer, from its kind, its
+    arguments and its inputs.
 
     ``kind`` is the class name (``type(layer).__name__``), ``config`` its ``get_config()``,
     ``input_shapes`` the shapes of its inputs (batch axis first, ``None``). Convolution and
     pooling sizes come from :func:`course_utils.conv_output_size`, parameters from
-    :func:`course_utils.conv_params` and its depthwise and separable siblings. Taught in
-    lesson 07, section 8.
+    :func:`course_utils.conv_params` and its depthwise and separable siblings, multiplications
+    from :func:`course_utils.conv_mults` and its siblings (0 for a kind not in
+    :data:`COUNTED_KINDS`). Taught in lesson 07, section 8.
 
     >>> predict_layer("Conv2D", {"filters": 128, "kernel_size": 3, "strides": 1,
     ...     "padding": "same", "dilation_rate": 1, "groups": 4, "use_bias": True},
     ...     [(None, 56, 56, 64)])
-    ((None, 56, 56, 128), 18560)
+    ((None, 56, 56, 128), 18560, 57802752)
     >>> predict_layer("SeparableConv2D", {"filters": 128, "kernel_size": 3, "strides": 1,
     ...     "padding": "same", "dilation_rate": 1, "depth_multiplier": 1, "use_bias": True},
     ...     [(None, 112, 112, 64)])
-    ((None, 112, 112, 128), 8896)
+    ((None, 112, 112, 128), 8896, 109985792)
+    >>> predict_layer("BatchNormalization", {"axis": -1, "center": True, "scale": True},
+    ...     [(None, 112, 112, 64)])
+    ((None, 112, 112, 64), 256, 0)
     """
     rule = _RULES.get(kind)
     if rule is None:
@@ -244,8 +315,10 @@ def predict_layer(kind: str, config: dict, input_shapes: list[tuple]) -> tuple[t
             f"predict_layer does not know the layer kind {kind!r} (layer "
             f"{config.get('name')!r}); it knows: {', '.join(PREDICTED_KINDS)}"
         )
-    shape, params = rule(kind, config, [tuple(shape) for shape in input_shapes])
-    return tuple(shape), int(params)
+    inputs = [tuple(shape) for shape in input_shapes]
+    shape, params = rule(kind, config, inputs)
+    count = _MULTS.get(kind)
+    return tuple(shape), int(params), int(count(kind, config, inputs[0])) if count else 0
 
 
 def _without_keras_answers(value):
@@ -359,13 +432,14 @@ def _check_predictable(config: dict, model_name: str, nested: bool = False) -> N
 
 
 def _walk(config: dict, input_shape, rows: list, nested_rows: bool, inside: str | None = None
-          ) -> tuple[tuple, int]:
-    """Predict the layers of a Sequential or Functional config; return its output and total.
+          ) -> tuple[tuple, int, int]:
+    """Predict the layers of a Sequential or Functional config; return its output shape and its
+    totals of parameters and multiplications.
 
     ``rows`` receives one :class:`LayerPrediction` per layer (a nested model's layers only if
     ``nested_rows``). A nested model (``inside`` names it) has no input row of its own: the
     shape that feeds it takes its input layer's place."""
-    shapes, previous, total = {}, input_shape, 0
+    shapes, previous, total, total_mults = {}, input_shape, 0, 0
     nested = inside is not None
     if nested:
         for name, *_ in _triples(config.get("input_layers")):
@@ -376,7 +450,7 @@ def _walk(config: dict, input_shape, rows: list, nested_rows: bool, inside: str 
         if kind == "InputLayer":
             if nested:
                 continue
-            shape, params = tuple(layer_config["batch_shape"]), 0
+            shape, params, mults = tuple(layer_config["batch_shape"]), 0, 0
         else:
             if nodes:  # functional: the layers named in the call's arguments feed it
                 inputs = [shapes[tensor["config"]["keras_history"][0]]
@@ -384,17 +458,18 @@ def _walk(config: dict, input_shape, rows: list, nested_rows: bool, inside: str 
             else:  # sequential: the previous layer feeds it
                 inputs = [previous]
             if kind in _NESTED:
-                shape, params = _walk(layer_config, inputs[0], rows, nested_rows, inside=name)
+                shape, params, mults = _walk(layer_config, inputs[0], rows, nested_rows,
+                                             inside=name)
             else:
-                shape, params = predict_layer(kind, layer_config, inputs)
+                shape, params, mults = predict_layer(kind, layer_config, inputs)
         shapes[name] = previous = shape
         if nested_rows or not nested:
-            rows.append(LayerPrediction(name, kind, shape, params, inside))
-        total += params
+            rows.append(LayerPrediction(name, kind, shape, params, mults, inside))
+        total, total_mults = total + params, total_mults + mults
     outputs = _triples(config.get("output_layers"))
     if outputs:  # functional: [name, node, tensor]
-        return shapes[outputs[0][0]], total
-    return previous, total
+        return shapes[outputs[0][0]], total, total_mults
+    return previous, total, total_mults
 
 
 def _config_of(model) -> dict:
@@ -415,17 +490,21 @@ def _config_of(model) -> dict:
 
 
 def predict_model(model, nested: bool = False) -> list[LayerPrediction]:
-    """Every layer's output shape and parameter count, predicted from the model's recipe.
+    """Every layer's output shape, parameter count and multiplications for one input image,
+    predicted from the model's recipe.
 
     ``model`` is a Keras model (its ``get_config()`` is read) or such a config. Returns one
     :class:`LayerPrediction` per layer and per operation such as ``x + y`` written between
     layers (Keras lists both in ``model.operations``), in the model's order, the input layer
-    included; their parameters add up to ``model.count_params()``. With
+    included; their parameters add up to ``model.count_params()``. ``mults`` counts one
+    multiplication per kernel weight and output position in the layers the papers count
+    (:data:`COUNTED_KINDS`) and 0 in the others: batch normalization, activations, pooling,
+    additions (see the module's docstring). With
     ``nested=True`` the layers inside a nested model (ConvNeXt's blocks, a network used as a
     layer) are listed too, just before the nested model's own row (which holds their total),
     with ``inside`` naming it. What it cannot predict it refuses before computing anything,
     naming the layer (see the module's docstring). Taught in lesson 07, section 8
-    (MobileNetV2, all 156 layers).
+    (MobileNetV2, all 156 layers; five networks' multiplications beside their papers').
 
     >>> config = {"name": "tiny", "layers": [
     ...     {"class_name": "InputLayer", "config": {"name": "image",
@@ -433,8 +512,8 @@ def predict_model(model, nested: bool = False) -> list[LayerPrediction]:
     ...     {"class_name": "Conv2D", "config": {"name": "conv", "filters": 3,
     ...      "kernel_size": [5, 5], "strides": [1, 1], "padding": "valid",
     ...      "dilation_rate": [1, 1], "groups": 1, "use_bias": True}}]}
-    >>> [(row.name, row.output_shape, row.params) for row in predict_model(config)]
-    [('image', (None, 28, 28, 1), 0), ('conv', (None, 24, 24, 3), 78)]
+    >>> [(row.name, row.output_shape, row.params, row.mults) for row in predict_model(config)]
+    [('image', (None, 28, 28, 1), 0, 0), ('conv', (None, 24, 24, 3), 78, 43200)]
     >>> config["layers"][0]["config"]["batch_shape"] = [None, None, None, 1]
     >>> predict_model(config)  # doctest: +ELLIPSIS
     Traceback (most recent call last):

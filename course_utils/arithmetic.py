@@ -14,7 +14,8 @@ F taps of a kernel D pixels apart, so the window covers F + (F - 1)(D - 1) pixel
 (:func:`effective_kernel_size`, used by every formula here); ``groups`` G splits the channels
 into G independent convolutions; depthwise and depthwise-separable layers are counted by
 :func:`depthwise_params`, :func:`separable_params`, :func:`depthwise_mults` and
-:func:`separable_mults`.
+:func:`separable_mults`; lesson 06 counts a transposed convolution's multiplications
+(:func:`conv_transpose_mults`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ __all__ = [
     "conv_mults",
     "depthwise_mults",
     "separable_mults",
+    "conv_transpose_mults",
     "usage_counts",
     "receptive_field",
 ]
@@ -251,7 +253,7 @@ def conv_transpose_crop(n: int, kernel_size: int, stride: int = 1, padding="vali
     """How many rows (or columns) a transposed convolution cuts from the top (or left) of its
     full scatter result of (N - 1) * S + F rows: the padding P crops the output.
 
-    Taught in lesson 04, section 6.
+    Taught in lesson 04, "Going further".
 
     >>> conv_transpose_crop(4, 3)                                  # "valid": nothing is cut
     0
@@ -416,6 +418,25 @@ def separable_mults(input_shape, kernel_size, out_channels: int, stride=1, paddi
             + conv_mults((o_h, o_w, c_in * multiplier), 1, out_channels))
 
 
+def conv_transpose_mults(input_shape, kernel_size, out_channels: int) -> int:
+    """N_h * N_w * C_in * F_h * F_w * C_out: the multiplications of Conv2DTranspose, scattered.
+
+    ``input_shape`` is the transposed convolution's input (H, W, C_in), or (H, W). Every input
+    value scales the F_h x F_w x C_out kernel once (lesson 04's stamps), whatever the stride,
+    padding or output_padding: a convolution's dL/dX costs what its forward pass costs. The
+    sliding form (zeros between the values, then a convolution) multiplies the inserted zeros
+    and the padding too: about S * S times as many at stride S. Taught in lesson 06, section 8.
+
+    >>> conv_transpose_mults((4, 4), 3, 1)                    # lesson 04: 16 stamps of 9
+    144
+    >>> conv_transpose_mults((28, 28, 16), 3, 8) == conv_mults((28, 28, 8), 3, 16, padding="same")
+    True
+    """
+    h, w, c_in = check_input_shape(input_shape)
+    f_h, f_w = check_pair(kernel_size, "kernel_size")
+    return h * w * c_in * f_h * f_w * check_int(out_channels, "out_channels")
+
+
 def usage_counts(input_shape, kernel_size, stride=1, padding="valid", dilation=1) -> np.ndarray:
     """How many kernel windows cover each input pixel: an (H, W) array of ints.
 
@@ -460,8 +481,9 @@ def receptive_field(layers) -> int:
     ``layers`` lists the layers first to last, each as a (kernel_size, stride) pair or a
     (kernel_size, stride, dilation) triple; pooling layers count too. Each layer adds
     (F_eff - 1) times the product of the strides of the layers before it, F_eff being the
-    kernel's footprint F + (F - 1)(D - 1). Taught in lesson 07, section 6 (the formula, and the
-    same number measured as the non-zero region of a gradient).
+    kernel's footprint F + (F - 1)(D - 1). Taught in lesson 03, section 4 (with and without
+    pooling, measured by lighting one pixel at a time) and lesson 07, section 6 (dilation, and
+    the same number measured as the non-zero region of a gradient).
 
     >>> receptive_field([(3, 1), (3, 1)])            # two 3x3 layers see 5x5, as one 5x5
     5
@@ -469,6 +491,8 @@ def receptive_field(layers) -> int:
     9
     >>> receptive_field([(3, 1), (2, 2), (3, 1)])    # conv, pool, conv
     8
+    >>> receptive_field([(3, 1), (2, 2), (3, 1), (2, 2), (3, 1)])   # lesson 03: 18, not 7
+    18
     >>> receptive_field([(3, 1, 1), (3, 1, 2), (3, 1, 4)])   # 3x3 with D = 1, 2, 4: 15x15
     15
     """

@@ -36,6 +36,7 @@ __all__ = [
     "Plot",
     "show_matrix",
     "show_conv_step",
+    "show_conv_layer_step",
     "show_feature_maps",
     "show_maps_on_input",
     "show_usage_counts",
@@ -43,6 +44,7 @@ __all__ = [
     "plot_history",
     "show_digits",
     "show_rgb_channels",
+    "show_compute_graph",
 ]
 
 VALUE_CMAP = "viridis"
@@ -270,6 +272,132 @@ def show_conv_step(x, kernel, row: int, col: int, stride: int = 1, padding=0,
                  feature_map.max(), None, "column", "row")
     _highlight(axes[3], row, col, 1, 1)
     fig.suptitle(f"Step ({row}, {col}): stride {stride}, padding {p}", fontsize=10)
+    return Plot(fig, axes)
+
+
+def _limits(arrays, signed_cmap: bool) -> tuple[float, float]:
+    """One colour scale for several panels: centred on zero when asked, else min to max."""
+    values = np.concatenate([np.ravel(a) for a in arrays])
+    if signed_cmap:
+        limit = float(np.abs(values).max()) or 1.0
+        return -limit, limit
+    low, high = float(values.min()), float(values.max())
+    return low, (high if high > low else low + 1.0)
+
+
+def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int = 0,
+                         stride: int = 1, padding: int = 0) -> Plot:
+    """One output value of a whole Conv2D layer: the window through every input channel,
+    one filter's kernels, the products, and the output volume with one map per filter.
+
+    Taught in lesson 02, section 3 (the layout of CS231n's demo: a 5x5x3 input padded by 1,
+    two 3x3x3 filters, stride 2, a 3x3x2 output).
+
+    x: (H, W, C_in); kernel: (F, F, C_in, C_out), Keras's layout; bias: (C_out,); ``row``,
+    ``col``: the output position; ``filter_index``: the filter (output channel) that computes
+    it; ``padding``: an int P of zeros on every side. One row of panels per input channel:
+    the padded channel with the window outlined (the input's own pixels inside a dashed
+    frame), each filter's kernel for that channel (the filter at work outlined), and that
+    kernel times the window, its sum in the title. The last column holds the output maps,
+    one per filter, computed by :func:`~course_utils.ops.conv2d`, the value outlined, and
+    the sum of the channels' sums plus the bias. Up to 4 input channels and 4 filters.
+
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(7)                     # lesson 02's layer
+    >>> x, kernel = rng.integers(0, 3, (5, 5, 3)), rng.integers(-1, 2, (3, 3, 3, 2))
+    >>> fig, axes = show_conv_layer_step(x, kernel, [1, 0], row=1, col=2, stride=2, padding=1)
+    >>> axes.shape, axes[0, 3].get_title(), axes[0, 4].get_title()
+    ((3, 5), 'products, sum -4', 'output[:, :, 0]')
+    >>> axes[2, 4].texts[0].get_text().splitlines()
+    ['output[1, 2, 0]', '= (-4) + 3 + (-2)', '+ bias 1', '= -2']
+    """
+    x = check_array(x, "x", (3,), "3-D (H, W, C_in), channels-last like Keras").astype(float)
+    kernel = check_array(kernel, "kernel", (4,),
+                         "4-D (F, F, C_in, C_out) as Keras's Conv2D stores it").astype(float)
+    bias = check_array(bias, "bias", (1,), "1-D (C_out,): one bias per filter").astype(float)
+    f_h, f_w, c_in, c_out = kernel.shape
+    if x.shape[2] != c_in:
+        raise ValueError(f"x has {x.shape[2]} channels but kernel is made for {c_in} "
+                         f"(kernel.shape[2]); they must be equal")
+    if bias.shape != (c_out,):
+        raise ValueError(f"bias must hold one value per filter: shape ({c_out},), got "
+                         f"{bias.shape}")
+    if c_in > 4 or c_out > 4:
+        raise ValueError(f"show_conv_layer_step draws up to 4 input channels and 4 filters; "
+                         f"got {c_in} and {c_out}")
+    stride = check_int(stride, "stride", 1)
+    p = check_int(padding, "padding", 0, rule="show_conv_layer_step draws P zeros on every "
+                                               "side")
+    output = conv2d(x, kernel, bias=bias, stride=stride, padding=p)
+    o_h, o_w = output.shape[:2]
+    row, col = check_int(row, "row", 0), check_int(col, "col", 0)
+    k = check_int(filter_index, "filter_index", 0)
+    if row >= o_h or col >= o_w:
+        raise ValueError(f"(row, col) must lie in the {o_h}x{o_w} output: row 0..{o_h - 1}, "
+                         f"col 0..{o_w - 1}; got ({row}, {col})")
+    if k >= c_out:
+        raise ValueError(f"filter_index must be one of the {c_out} filters, 0..{c_out - 1}; "
+                         f"got {k}")
+    padded = np.pad(x, ((p, p), (p, p), (0, 0)))
+    top, left = row * stride, col * stride
+    window = padded[top:top + f_h, left:left + f_w]
+    products = [window[:, :, c] * kernel[:, :, c, k] for c in range(c_in)]
+    sums = [float(part.sum()) for part in products]
+    whole = all(_is_whole(a) for a in (x, kernel, bias))
+
+    nrows, ncols = max(c_in, c_out + 1), c_out + 3
+    widths = [max(padded.shape[1], 6)] + [max(f_w, 4.0)] * (c_out + 1) + [max(o_w, 4.0)]
+    width = min(max(0.38 * sum(widths) + 0.4, 6.0), 11.0)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, 2.15 * nrows + 0.3),
+                             width_ratios=widths, layout="constrained", squeeze=False)
+    x_range = _limits([padded], False)
+    k_range, p_range = _limits([kernel], True), _limits(products, True)
+    o_range = _limits([output], bool(output.min() < 0))
+    o_cmap = SIGNED_CMAP if output.min() < 0 else VALUE_CMAP
+    for c in range(nrows):
+        if c >= c_in:
+            for ax in axes[c, :-1]:
+                ax.set_axis_off()
+            continue
+        title = f"x[:, :, {c}]" + (" padded" if p else "")
+        _draw_matrix(axes[c, 0], padded[:, :, c], title, VALUE_CMAP, *x_range, None,
+                     "column" if c == c_in - 1 else "", "row")
+        if p:
+            _highlight(axes[c, 0], p, p, x.shape[0], x.shape[1], color="0.4", style="--")
+        _highlight(axes[c, 0], top, left, f_h, f_w)
+        for j in range(c_out):
+            ax = axes[c, 1 + j]
+            _draw_matrix(ax, kernel[:, :, c, j], f"kernel[:, :, {c}, {j}]", SIGNED_CMAP,
+                         *k_range, None, "", "")
+            ax.set(xticks=[], yticks=[])
+            ax.title.set_fontsize(9)
+            if j == k:
+                _highlight(ax, 0, 0, f_h, f_w)
+        _draw_matrix(axes[c, -2], products[c], f"products, sum {_format_value(sums[c], whole)}",
+                     SIGNED_CMAP, *p_range, None, "", "")
+        axes[c, -2].set(xticks=[], yticks=[])
+        axes[c, -2].title.set_fontsize(9)
+    for j in range(nrows):
+        ax = axes[j, -1]
+        if j < c_out:
+            _draw_matrix(ax, output[:, :, j], f"output[:, :, {j}]", o_cmap, *o_range, None,
+                         "", "")
+            ax.title.set_fontsize(9)
+            if j == k:
+                _highlight(ax, row, col, 1, 1)
+        else:
+            ax.set_axis_off()
+    terms = " + ".join(f"({text})" if text.startswith("-") else text
+                       for text in (_format_value(s, whole) for s in sums))
+    equation = "\n".join([f"output[{row}, {col}, {k}]", f"= {terms}",
+                          f"+ bias {_format_value(float(bias[k]), whole)}",
+                          f"= {_format_value(float(output[row, col, k]), whole)}"])
+    axes[c_out, -1].text(0.5, 0.5, equation, ha="center", va="center", fontsize=9,
+                         transform=axes[c_out, -1].transAxes)
+    channels = f"all {c_in} input channels" if c_in > 1 else "the one input channel"
+    maps = f"{c_out} filters make {c_out} output maps" if c_out > 1 else "one filter, one map"
+    fig.suptitle(f"Filter {k} at output ({row}, {col}), stride {stride}, padding {p}\n"
+                 f"each filter spans {channels}; {maps}", fontsize=10)
     return Plot(fig, axes)
 
 
@@ -703,3 +831,80 @@ def show_rgb_channels(image, titles: Sequence[str] = ("red", "green", "blue")) -
         ax.tick_params(labelsize=8)
     axes[0].set_ylabel("row")
     return Plot(fig, axes)
+
+
+KEPT_COLOR = "#E69F00"  # Okabe-Ito orange: what the forward pass keeps for the backward pass
+
+
+def show_compute_graph(steps: Sequence[str], tensors: Sequence[str],
+                       kept: Mapping[str, str] | None = None,
+                       backward: Sequence[str] | None = None,
+                       title: str | None = None) -> Plot:
+    r"""A chain of operations as a computational graph: forward on top, backward underneath.
+
+    Taught in lesson 06, section 7.
+
+    ``steps`` are the operations in order (short labels, "\n" allowed); ``tensors`` the
+    arrays between them, one more than the steps: ``tensors[0]`` feeds ``steps[0]``, whose
+    output is ``tensors[1]``, and so on. The backward row runs right to left under it, one
+    label per tensor (``backward``, default "dL/d<tensor>"). ``kept`` maps the tensors the
+    forward pass must keep for the backward pass to a label (their size, say): they are drawn
+    in orange, with a dashed line to the backward step that reads them (the step they feed).
+
+    >>> fig, ax = show_compute_graph(["Dense"], ["x", "y"], kept={"x": "40 B"})
+    >>> [text.get_text() for text in ax.texts if text.get_text()][:4]
+    ['x\n40 B', 'dL/dx', 'y', 'dL/dy']
+    """
+    steps, tensors = [str(step) for step in steps], [str(tensor) for tensor in tensors]
+    if not steps or len(tensors) != len(steps) + 1:
+        raise ValueError(f"tensors must hold one more name than steps (the input, then each "
+                         f"step's output): got {len(steps)} steps and {len(tensors)} tensors")
+    kept = dict(kept or {})
+    unknown = sorted(set(kept) - set(tensors[:-1]))
+    if unknown:
+        raise ValueError(f"kept names {unknown}, which are not among the tensors that feed a "
+                         f"step: {tensors[:-1]}")
+    backward = list(backward) if backward is not None else [f"dL/d{name}" for name in tensors]
+    if len(backward) != len(tensors):
+        raise ValueError(f"backward must hold one label per tensor ({len(tensors)}); got "
+                         f"{len(backward)}")
+    fig, ax = plt.subplots(figsize=(max(0.8 * (2 * len(steps) + 1), 3.0), 2.4),
+                           layout="constrained")
+    top, bottom = 1.0, 0.0
+    nodes, ops, grads = [], [], []
+    for i, name in enumerate(tensors):
+        size = kept.get(name)
+        nodes.append(ax.text(2 * i, top, name if size is None else f"{name}\n{size}",
+                             ha="center", va="center", fontsize=8,
+                             bbox=dict(boxstyle="round,pad=0.3", lw=0.8, ec="black",
+                                       fc=KEPT_COLOR if size else "white")))
+        grads.append(ax.text(2 * i, bottom, backward[i], ha="center", va="center", fontsize=8,
+                             color="#0072B2", bbox=dict(boxstyle="square,pad=0.2", fc="white",
+                                                        ec="none")))
+    for i, step in enumerate(steps):
+        ops.append(ax.text(2 * i + 1, top, step, ha="center", va="center", fontsize=8,
+                           bbox=dict(boxstyle="square,pad=0.3", fc="#DCE9F5", ec="#0072B2",
+                                     lw=0.8)))
+
+    def connect(start, end, color="black", style="-"):  # an arrow from box to box
+        ax.annotate("", xy=end.get_position(), xytext=start.get_position(),
+                    arrowprops=dict(arrowstyle="-|>", color=color, lw=1.1, linestyle=style,
+                                    patchA=start.get_bbox_patch(), patchB=end.get_bbox_patch(),
+                                    shrinkA=1, shrinkB=1))
+
+    for i in range(len(steps)):
+        connect(nodes[i], ops[i])
+        connect(ops[i], nodes[i + 1])
+        connect(grads[i + 1], grads[i], color="#0072B2")
+        if tensors[i] in kept:  # the backward step of steps[i] reads its input
+            ax.annotate("", xy=(2 * i + 1, bottom + 0.1), xytext=nodes[i].get_position(),
+                        arrowprops=dict(arrowstyle="-|>", color=KEPT_COLOR, lw=1.2,
+                                        linestyle="--", patchA=nodes[i].get_bbox_patch(),
+                                        shrinkA=1, shrinkB=0))
+    ax.text(-0.6, top + 0.5, "forward", fontsize=8, ha="left")
+    ax.text(-0.6, bottom - 0.45, "backward", fontsize=8, ha="left", color="#0072B2")
+    ax.set(xlim=(-0.7, 2 * len(steps) + 0.7), ylim=(-0.6, 1.65))
+    ax.axis("off")
+    if title:
+        ax.set_title(title, fontsize=9)
+    return Plot(fig, ax)

@@ -461,7 +461,7 @@ def prepare_pool2d(x, pool_size=2, stride=None, padding="valid", mode="max", *,
 def prepare_conv_matrix(input_shape, kernel, stride=1, padding="valid") -> ConvArgs:
     """Check the arguments of ``conv_matrix``; refuse a matrix too large to build.
 
-    Behind conv_matrix (lesson 04, section 7).
+    Behind conv_matrix (lesson 04, section 8).
 
     Returns the prepared convolution of a zero input of ``input_shape`` (1, H, W, C_in), with
     the float64 kernel (F_h, F_w, C_in, C_out).

@@ -7,10 +7,11 @@
 # Builds a second environment, .colab-venv/ (git-ignored), with Colab's Python (3.13) when the
 # machine has it (COLAB_PYTHON=/path/to/python3.13 to choose one; otherwise python3.13 on PATH,
 # then pyenv's 3.13.x), and otherwise with python3, saying so at the start and at the end of
-# every run. It is rebuilt when requirements-colab.txt or pyproject.toml changes or another
-# Python is picked. course_utils goes in the way the setup cell installs it on Colab (pip
-# install with its loose dependencies, which must accept Colab's versions; `pip check` proves
-# the result consistent). Then pytest runs:
+# every run. It installs requirements-colab.lock (made from requirements-colab.txt by `make
+# lock`: every package pinned with hashes, so the environment does not drift) and is rebuilt
+# when that lock or pyproject.toml changes or another Python is picked. course_utils goes in
+# the way the setup cell installs it on Colab (pip install with its loose dependencies, which
+# must accept Colab's versions; `pip check` proves the result consistent). Then pytest runs:
 #   * every notebooks/*.ipynb under nbval's lax mode: any error fails, outputs may differ
 #     (numbers printed by other versions can differ in the last digit; the lessons' own
 #     assert cells check what matters);
@@ -53,15 +54,15 @@ PYTHON=$(pick_python)
 PYTHON_PATH=$(command -v "$PYTHON")
 PICKED="$PYTHON_PATH $(version_of "$PYTHON")"
 
-if [ ! -f "$STAMP" ] || [ requirements-colab.txt -nt "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ] \
+if [ ! -f "$STAMP" ] || [ requirements-colab.lock -nt "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ] \
         || [ "$(cat "$STAMP")" != "$PICKED" ]; then
     rm -rf "$VENV"
     "$PYTHON" -m venv "$VENV"
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -r requirements-colab.txt
+    "$VENV/bin/python" -m pip install --quiet --require-hashes -r requirements-colab.lock
     # As on Colab: course_utils with its own (loose) dependencies, which must not replace
-    # Colab's packages. `pip check` proves the result is consistent.
-    "$VENV/bin/python" -m pip install --quiet -e .
+    # Colab's packages (nothing is fetched: they are all installed, and the build uses the
+    # locked setuptools). `pip check` proves the result is consistent.
+    "$VENV/bin/python" -m pip install --quiet --no-build-isolation -e .
     "$VENV/bin/python" -m pip check
     echo "$PICKED" > "$STAMP"
 fi

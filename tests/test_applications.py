@@ -2,10 +2,14 @@
 
 course_utils.architectures.predict_model reads only a model's get_config() (layer kinds,
 their arguments, which layer feeds which; the shapes Keras writes into the config are removed
-first) and computes each layer's output shape and parameter count with the course's
-arithmetic; compare_with_keras, the recipe lesson 07 uses, puts each prediction beside the
-shape of the tensor Keras built and ``layer.count_params()``. Here it runs on every layer of
-networks that together use every layer kind lesson 07 teaches:
+first) and computes each layer's output shape, parameter count and multiplications per image
+with the course's arithmetic; compare_with_keras, the recipe lesson 07 uses, puts each
+prediction beside the shape of the tensor Keras built and ``layer.count_params()``. Each
+layer's multiplications are checked twice, independently: against the sizes of the kernels and
+outputs of the layer Keras built, and against TensorFlow's profiler (the float operations of
+every convolution and matrix product in the model's graph, by layer, halved: one
+multiplication and one addition per kernel weight and position). Here it runs on every layer
+of networks that together use every layer kind lesson 07 teaches:
 
 * VGG16: Conv2D, MaxPooling2D, Flatten, Dense (138 M parameters, most in one Dense layer);
 * ResNet50: ZeroPadding2D, BatchNormalization, Add (residual connections), global pooling;
@@ -13,7 +17,8 @@ networks that together use every layer kind lesson 07 teaches:
 * Xception: SeparableConv2D;
 * EfficientNetB0: Rescaling, Normalization, squeeze-and-excitation (Reshape, Multiply);
 * ConvNeXtTiny: Conv2D with groups = channels, LayerNormalization, nested Sequential blocks;
-* a small hand-built DeepLab-style model for dilation_rate (no Keras application uses it).
+* a small hand-built DeepLab-style model for dilation_rate (no Keras application uses it), and
+  Conv2DTranspose (a decoder's upsampling; no Keras application has one either).
 
 Every network is built once, with ``weights=None`` (random weights, nothing downloaded). What
 predict_model cannot follow (an input of unknown size, a layer called with a number, a shared
@@ -24,6 +29,7 @@ computation, with a message naming the layer: small models check each case.
 from __future__ import annotations
 
 import copy
+import math
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -31,6 +37,7 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import keras  # noqa: E402
 import pytest  # noqa: E402
+import tensorflow as tf  # noqa: E402
 from keras import layers  # noqa: E402
 
 from course_utils import architectures  # noqa: E402
@@ -72,12 +79,87 @@ def assert_every_layer_agrees(model, nested: bool) -> int:
     return len(rows)
 
 
+def keras_mults(layer) -> int:
+    """One image's multiplications read off a layer Keras built: every kernel's size times the
+    output positions it is applied at (the input positions for a transposed convolution, which
+    scatters its kernel once per input value); 0 for layers without a kernel."""
+    kind = type(layer).__name__
+    if kind == "SeparableConv2D":
+        kernels = [layer.depthwise_kernel, layer.pointwise_kernel]
+    elif kind in ("Conv2D", "DepthwiseConv2D", "Conv2DTranspose", "Dense"):
+        kernels = [layer.kernel]
+    else:
+        return 0
+    tensor = layer.input if kind == "Conv2DTranspose" else layer.output
+    positions = math.prod(tensor.shape[1:-1])  # H * W, or 1 for a Dense on a vector
+    return positions * sum(math.prod(kernel.shape) for kernel in kernels)
+
+
+#: The graph operations that multiply kernels: convolutions (a SeparableConv2D runs one of each)
+#: and matrix products (Dense).
+PROFILED_OPS = ["Conv2D", "DepthwiseConv2dNative", "MatMul"]
+
+
+def profiled_flops(function, input_shape) -> int:
+    """The float operations TensorFlow's profiler counts in the convolutions and matrix
+    products of ``function``'s graph for one input of ``input_shape`` (batch axis first)."""
+    spec = tf.TensorSpec((1, *input_shape[1:]), tf.float32)
+    graph = tf.function(function).get_concrete_function(spec).graph
+    options = tf.compat.v1.profiler.ProfileOptionBuilder.float_operation()
+    options.update(output="none", account_type_regexes=PROFILED_OPS)
+    return tf.compat.v1.profiler.profile(graph, options=options, cmd="op").total_float_ops
+
+
+def unprofiled(layer) -> bool:
+    """A layer whose multiplications TensorFlow's profiler does not count as the papers do: a
+    grouped Conv2D (on a CPU Keras runs it as a compiled function call, which the profiler does
+    not open), a dilated convolution (TensorFlow computes it on a zero-padded space-to-batch
+    rearrangement, and the profiler counts the padding too) and a Conv2DTranspose (the
+    profiler finds no count for it here). keras_mults checks these layers."""
+    kind = type(layer).__name__
+    return (kind == "Conv2DTranspose"
+            or (kind == "Conv2D" and layer.groups > 1)
+            or (kind in ("Conv2D", "DepthwiseConv2D", "SeparableConv2D")
+                and max(layer.dilation_rate) > 1))
+
+
+def assert_every_layer_costs_what_keras_and_tensorflow_count(model, whole_graph=True) -> int:
+    """Each layer's predicted multiplications equal the built layer's kernel and output sizes
+    (keras_mults), a nested model's row holds its layers' total, and TensorFlow's profiler
+    counts twice as many float operations: in the whole model's graph (``whole_graph``: its
+    only unprofiled layers are grouped ones, which the profiler counts as 0), or layer by layer
+    in each profiled layer's own graph. Returns the model's total."""
+    rows = predict_model(model, nested=True)
+    layers_by_name = {operation.name: operation for operation in keras_operations(model, True)}
+    profiled = {}
+    for row in rows:
+        if row.kind in ("Sequential", "Functional"):
+            inner = sum(other.mults for other in rows if other.inside == row.name)
+            assert row.mults == inner, row.name
+        elif row.kind != "InputLayer":
+            layer = layers_by_name[row.name]
+            assert row.mults == keras_mults(layer), row
+            if row.mults and not unprofiled(layer):
+                profiled[row.name] = row.mults
+    if whole_graph:
+        assert all(type(layer).__name__ == "Conv2D" and layer.groups > 1
+                   for layer in layers_by_name.values() if unprofiled(layer))
+        assert 2 * sum(profiled.values()) == profiled_flops(
+            lambda x: model(x, training=False), model.input_shape)
+    else:
+        for name, mults in profiled.items():
+            layer = layers_by_name[name]
+            assert 2 * mults == profiled_flops(layer, tuple(layer.input.shape)), name
+    return sum(row.mults for row in rows if row.inside is None)
+
+
 @pytest.mark.parametrize("name", NETWORKS)
 def test_every_layer_of_a_keras_application_is_predicted(name):
     model = getattr(keras.applications, name)(weights=None)
     try:
         assert assert_every_layer_agrees(model, nested=False) == len(model.operations)
         assert assert_every_layer_agrees(model, nested=True) >= len(model.operations)
+        assert assert_every_layer_costs_what_keras_and_tensorflow_count(model) > 0
     finally:
         del model
         keras.backend.clear_session()
@@ -106,6 +188,10 @@ def dilated_model() -> keras.Model:
     x = layers.Multiply(name="rescale")([x, squeeze])
     x = layers.Cropping2D(((1, 0), (2, 1)), name="crop")(x)
     x = layers.AveragePooling2D(3, strides=2, padding="same", name="pool")(x)
+    x = layers.Conv2DTranspose(12, 3, strides=2, padding="same", output_padding=1,
+                               name="up")(x)
+    x = layers.Conv2DTranspose(6, (3, 2), dilation_rate=2, padding="same", use_bias=False,
+                               name="up_dilated")(x)
     x = layers.LayerNormalization(name="norm")(x)
     x = layers.Flatten(name="flatten")(x)
     x = layers.Dropout(0.2, name="dropout")(x)
@@ -117,7 +203,11 @@ def test_dilation_grouping_and_every_lesson_kind_in_one_model():
     model = dilated_model()
     assert assert_every_layer_agrees(model, nested=False) == len(model.layers)
     kinds = {row.kind for row in predict_model(model)}
-    assert {"Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Concatenate", "Multiply"} <= kinds
+    assert {"Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose", "Concatenate",
+            "Multiply"} <= kinds
+    assert {row.kind for row in predict_model(model) if row.mults} == set(
+        architectures.COUNTED_KINDS)
+    assert assert_every_layer_costs_what_keras_and_tensorflow_count(model, whole_graph=False) > 0
 
 
 def test_the_prediction_never_reads_the_shapes_keras_wrote():

@@ -27,6 +27,7 @@ from course_utils import (  # noqa: E402
     conv_mults,
     conv_output_size,
     conv_params,
+    conv_transpose_mults,
     conv_transpose_output_size,
     depthwise_mults,
     depthwise_params,
@@ -327,6 +328,20 @@ def test_depthwise_and_separable_mults_from_keras_layers(case, c_in, multiplier,
     shape = (n, n, c_in)
     assert depthwise_mults(shape, f, 1, padding, d, multiplier) == depthwise
     assert separable_mults(shape, f, c_out, 1, padding, d, multiplier) == depthwise + pointwise
+
+
+@LAYERS
+@given(st.integers(1, 6), st.integers(1, 4), st.integers(1, 3), st.sampled_from(["valid", "same"]),
+       st.integers(1, 3), st.integers(1, 3))
+def test_conv_transpose_mults_is_inputs_times_keras_kernel(n, f, s, padding, c_in, c_out):
+    """Every input value of Conv2DTranspose scales the whole (F, F, C_out) kernel slice once;
+    the count is the forward convolution's, the one whose dL/dX the layer computes."""
+    layer = keras.layers.Conv2DTranspose(c_out, f, strides=s, padding=padding, name="up")
+    output = layer(np.zeros((1, n, n, c_in), dtype="float32"))
+    assert conv_transpose_mults((n, n, c_in), f, c_out) == n * n * int(np.prod(layer.kernel.shape))
+    if padding == "same":  # the convolution from the output back to the input, stride S
+        forward = conv_mults((output.shape[1], output.shape[2], c_out), f, c_in, s, "same")
+        assert conv_transpose_mults((n, n, c_in), f, c_out) == forward
 
 
 def test_lesson07_counts_match_keras():

@@ -157,7 +157,7 @@ def test_array_feedback():
     assert "index (0, 1), where you have 6" in message
     assert "flipped" in array(LESSON01_OUT)(LESSON01_OUT[::-1, ::-1])
     assert array(LESSON01_OUT)(np.ones((4,))) == (
-        "Your array has shape (4,); the expected shape is (2, 2). Same number of values, "
+        "your array has shape (4,); the expected shape is (2, 2). Same number of values, "
         "different arrangement: reshape it?")
     assert array(np.ones((2, 3)))(np.ones((3, 2))).endswith("Rows and columns are swapped?")
     assert "rectangular" in check([[1, 2], [3]])
@@ -171,16 +171,41 @@ def test_array_feedback():
 # --- shape -------------------------------------------------------------------------------------
 
 
+def test_a_shape_with_a_batch_of_several_is_told_to_drop_it():
+    check = shape((6, 6, 16))
+    assert check((1, 6, 6, 16)) is None and check((None, 6, 6, 16)) is None
+    assert check((2, 6, 6, 16)) == (
+        "your shape (2, 6, 6, 16) has 4 entries; the expected shape has 3. Its first entry, 2, "
+        "stands where a batch axis would: give the shape of one image, without it.")
+    assert "batch" not in check((6, 6, 16, 1))
+
+
+def test_numbers_typed_with_thousands_commas_in_a_pair_are_read_back():
+    check = array([20490, 1290])
+    assert check((20, 490, 1, 290)) == (
+        "your array has shape (4,); the expected shape is (2,). If you typed numbers with "
+        "thousands commas (20,490, 1,290), Python read each group as a number of its own: "
+        "write (20490, 1290), or group the digits with underscores.")
+    assert "thousands commas (1,290)" in check((20490, 1, 290))
+    assert check(21780) == "your answer is one number, 21780; 2 values are expected, shape (2,)."
+    # no comma literal reads as these (3 or 5 cannot follow a comma), so nothing is said
+    assert check((20, 3, 1290)) == "your array has shape (3,); the expected shape is (2,)."
+    assert check((1, 2, 3)) == "your array has shape (3,); the expected shape is (2,)."
+
+
 def test_shape_feedback():
     check = shape((3, 3, 5))
     for right in ((3, 3, 5), [3, 3, 5], np.array([3, 3, 5]), tf.TensorShape([3, 3, 5]),
                   (None, 3, 3, 5), np.zeros((3, 3, 5)).shape):
         assert check(right) is None, right
-    assert check((3, 3, 4)) == "the channels (entry 2) is off: you have 4."
+    assert check((3, 3, 4)) == "the channels (entry 2) are off: you have 4."
     assert check((3, 3)) == "your shape (3, 3) has 2 entries; the expected shape has 3."
     assert check((3,)) == "your shape (3,) has 1 entry; the expected shape has 3."
     assert check((1, 3, 3, 5)) is None  # the shape a test batch of one image gives
-    assert check((2, 3, 3, 5)) == "your shape (2, 3, 3, 5) has 4 entries; the expected shape has 3."
+    assert check((2, 3, 3, 5)) == (
+        "your shape (2, 3, 3, 5) has 4 entries; the expected shape has 3. Its first entry, 2, "
+        "stands where a batch axis would: give the shape of one image, without it.")
+    assert check((3, 3, 5, 2)) == "your shape (3, 3, 5, 2) has 4 entries; the expected shape has 3."
     assert "Channels come last" in check((5, 3, 3))
     assert check((3.0, 3, 5.0)) is None
     assert "divide with //" in check((3.5, 3, 5))
@@ -192,8 +217,8 @@ def test_shape_feedback():
 def test_kernel_shapes_name_their_axes_and_have_no_batch():
     check = shape((5, 5, 3, 8), axes=KERNEL_AXES, batch=False)
     assert check([5, 5, 3, 8]) is None
-    assert check((5, 5, 1, 8)) == "the input channels (entry 2) is off: you have 1."
-    assert check((5, 5, 3, 6)) == "the filters (entry 3) is off: you have 6."
+    assert check((5, 5, 1, 8)) == "the input channels (entry 2) are off: you have 1."
+    assert check((5, 5, 3, 6)) == "the filters (entry 3) are off: you have 6."
     message = check((None, 5, 5, 3, 8))
     assert "has 5 entries" in message and "A kernel has no batch axis" in message
     assert "batch" not in check((8, 5, 5, 3))

@@ -7,6 +7,8 @@ kernel by tests/kernel_checks.py).
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -80,41 +82,61 @@ _AXES_SWAPPED = _loop_variant(
     "out[i, j, k] = sum(np.sum(x[i:i + f, j:j + f, c] * kernel[:, :, k, c]) "
     "for c in range(x.shape[2])) + bias[k]")
 
+_INTEGER_OUTPUT = _loop_variant(
+    "out[i, j, k] = np.sum(x[i:i + f, j:j + f, :] * kernel[:, :, :, k]) + bias[k]").replace(
+    "c_out))", "c_out), dtype=int)")
+
+_FORWARD_FROM_STRIDE_ONE = """\
+def conv_forward(x, kernel, bias, stride, padding):
+    padded = np.pad(x, ((padding, padding), (padding, padding), (0, 0)))
+    return conv2d(padded, kernel, bias=bias)[::stride, ::stride]"""
+
+
+def _forward_variant(pad="np.pad(x, ((padding, padding), (padding, padding), (0, 0)))",
+                     step="stride", top="{n} * stride", size="xp.shape[{axis}] - f",
+                     bias=" + bias[k]", dtype="") -> str:
+    """A loop answer to q7; each argument replaced gives one predictable mistake."""
+    return ("def conv_forward(x, kernel, bias, stride, padding):\n"
+            "    f, c_out = kernel.shape[0], kernel.shape[3]\n"
+            f"    xp = {pad}\n"
+            f"    o_h = ({size.format(axis=0)}) // {step} + 1\n"
+            f"    o_w = ({size.format(axis=1)}) // {step} + 1\n"
+            f"    out = np.zeros((o_h, o_w, c_out){dtype})\n"
+            "    for i in range(o_h):\n"
+            "        for j in range(o_w):\n"
+            "            for k in range(c_out):\n"
+            f"                window = xp[{top.format(n='i')}:{top.format(n='i')} + f, "
+            f"{top.format(n='j')}:{top.format(n='j')} + f, :]\n"
+            f"                out[i, j, k] = np.sum(window * kernel[:, :, :, k]){bias}\n"
+            "    return out")
+
+
+_FORWARD_LOOPS = _forward_variant()
+
 LEARNER_ANSWERS = {
     "q1": {
-        "right": ["(8, 10, 6)", "[8, 10, 6]", "np.array([8, 10, 6])", "(None, 8, 10, 6)",
-                  "(10 - 3 + 1, 12 - 3 + 1, 6)", "((10 - 3) / 1 + 1, (12 - 3) / 1 + 1, 6)",
-                  "(8.0, 10.0, 6.0)", "(1, 8, 10, 6)",
-                  "layers.Conv2D(6, 3, name='probe').compute_output_shape((None, 10, 12, 3))"],
+        "right": ["(4, 6, 5)", "[4, 6, 5]", "np.array([4, 6, 5])", "(None, 4, 6, 5)",
+                  "((10 - 3) // 2 + 1, (13 - 3) // 2 + 1, 5)", "(4.0, 6.0, 5.0)", "(1, 4, 6, 5)",
+                  "layers.Conv2D(5, 3, strides=2, name='probe').compute_output_shape("
+                  "(None, 10, 13, 3))",
+                  "q1.check(4, 6, 5)"],                   # several arguments: one tuple
         "wrong": {
-            "(8, 10, 3)": "one channel per FILTER",
-            "(10, 8, 6)": "Height and width are swapped",
-            "(8, 8, 6)": "The input is not square",
-            "(10, 12, 6)": "the output shrinks",
-            "(8, 10, 18)": "into ONE map",
-            "(8, 10, 1)": "one filter's feature map",
-            "(7, 9, 6)": "count the first position",
-            "(6, 8, 10)": "channels-last",
-            "(8, 10, 6.5)": "a shape holds whole numbers",
+            "(5, 7, 5)": 'padding="same"',
+            "(8, 11, 5)": "That is stride 1",
+            "(3, 5, 5)": "add 1 for the first position",
+            "(2, 3, 5)": "misprinted formula",
+            "(4, 6, 3)": "one channel per FILTER",
+            "(4, 6, 15)": "into ONE map",
+            "(4, 6, 1)": "one filter's feature map",
+            "(6, 4, 5)": "Height and width are swapped",
+            "(4, 4, 5)": "its 13 columns",
+            "(6, 6, 5)": "its 10 rows",
+            "(5, 4, 6)": "channels-last",
+            "((10 - 3) / 2 + 1, (13 - 3) / 2 + 1, 5)": "divide with // and add 1",
+            "(5, 6, 5)": "the height (entry 0) is off",
         },
     },
     "q2": {
-        "right": ["(5, 5, 4)", "[5, 5, 4]", "np.array([5, 5, 4])", "(None, 5, 5, 4)",
-                  "((12 - 3) // 2 + 1, (12 - 3) // 2 + 1, 4)",
-                  "layers.Conv2D(4, 3, strides=2, name='probe').compute_output_shape("
-                  "(None, 12, 12, 3))",
-                  "q2.check(5, 5, 4)"],                   # several arguments: one tuple
-        "wrong": {
-            "(6, 6, 4)": 'padding="same"',
-            "(10, 10, 4)": "That is stride 1",
-            "(4, 4, 4)": "add 1 for the first position",
-            "(3, 3, 4)": "misprint",
-            "(5, 5, 3)": "Four filters make four channels",
-            "(4, 5, 5)": "channels-last",
-            "((12 - 3) / 2 + 1, (12 - 3) / 2 + 1, 4)": "divide with // and add 1",
-        },
-    },
-    "q3": {
         "right": ["(6, 6, 16)", "[6, 6, 16]", "np.array([6, 6, 16])", "(None, 6, 6, 16)",
                   "(6.0, 6.0, 16)"],
         "wrong": {
@@ -129,12 +151,12 @@ LEARNER_ANSWERS = {
             "(15 - 3, 15 - 3, 16)": "neither layer's output",
         },
     },
-    "q4": {
+    "q3": {
         "right": ["880", "880.0", "np.int64(880)", "(3 * 3 * 6 + 1) * 16",
                   "conv_params(3, 6, 16)"],
         "wrong": {
             "864": "the weights only",
-            "870": "swaps C_in and C_out",
+            "870": "plus 6 biases, one per INPUT channel",
             "960": "its own bias",
             "160": "for EACH of the 6 input channels",
             "55": "That is one filter",
@@ -148,25 +170,25 @@ LEARNER_ANSWERS = {
             "879": "is not the expected value",              # no rule proves a cause
         },
     },
-    "q5": {
+    "q4": {
         "right": ["(5, 5, 3, 8)", "[5, 5, 3, 8]", "np.array([5, 5, 3, 8])",
                   "(5, 5, 3) + (8,)"],
         "wrong": {
             "(8, 3, 5, 5)": "PyTorch's layout",
-            "(3, 5, 5, 8)": "pictures filters as (3, 5, 5, ?)",
+            "(3, 5, 5, 8)": "is how the blog post on the MNIST Keras model pictures filters",
             "(5, 5, 8, 3)": "In and out are swapped",
             "(5, 5, 1, 8)": "RGB image has 3 channels",
             "(5, 5, 8)": "four axes",
             "(5, 5, 3)": "ONE filter",
             "(8,)": "the bias's shape",
             "(None, 5, 5, 3, 8)": "no batch axis",
-            "(5, 5, 4, 8)": "the input channels (entry 2) is off",
+            "(5, 5, 4, 8)": "the input channels (entry 2) are off",
             "(8, 5, 5, 3)": "puts the filters first",
             "(5, 5, 3, 1)": "one filter as a 4-D kernel",
             "(3, 3, 3, 8)": "the second the kernel size",
         },
     },
-    "q6": {
+    "q5": {
         "right": ["180000", "180_000", "180000.0", "1.8e5", "20 * 20 * 6 * 5 * 5 * 3",
                   "conv_mults((24, 24, 3), 5, 6)"],
         "wrong": {
@@ -181,10 +203,10 @@ LEARNER_ANSWERS = {
             "28 * 28 * 6 * 5 * 5 * 3": "the size of the digit",
             "'180,000'": "group its digits with _ rather than commas",
             "180,000": "If you typed one number with commas, 180,000",   # Python's (180, 0)
-            "q6.check(180,000)": "If you typed one number with commas, 180,000",
+            "q5.check(180,000)": "If you typed one number with commas, 180,000",
         },
     },
-    "q7": {
+    "q6": {
         "right": [_LOOPS, _EINSUM,
                   "def conv_layer(x, kernel, bias):\n    return conv2d(x, kernel, bias=bias)"],
         "wrong": {
@@ -200,6 +222,25 @@ LEARNER_ANSWERS = {
             _PER_CHANNEL_4D: "kept each channel's result as its own output channel",
             _FLIPPED: "you flipped each kernel",
             _FIRST_BIAS: "every filter adds bias[0]",
+            _INTEGER_OUTPUT: "holds whole numbers only",
+        },
+    },
+    "q7": {
+        "right": [_FORWARD_LOOPS, _FORWARD_FROM_STRIDE_ONE,
+                  "def conv_forward(x, kernel, bias, stride, padding):\n"
+                  "    return conv2d(x, kernel, bias=bias, stride=stride, padding=padding)"],
+        "wrong": {
+            _forward_variant(pad="x"): "ignores the padding",
+            _forward_variant(step="1", top="{n}"): "ignores the stride",
+            _forward_variant(top="{n}"): "the windows are not",
+            _forward_variant(size="x.shape[{axis}] - f"): "leaves out the padding",
+            _forward_variant(bias=""): "leaves out the bias",
+            _forward_variant(pad="np.pad(x, padding)"): "pads the channel axis too",
+            _forward_variant(dtype=", dtype=int"): "holds whole numbers only",
+            _forward_variant(pad="np.pad(x, ((padding, padding), (padding, padding)))"):
+                "one (before, after) pair per axis",
+            _forward_variant(step="stride").replace(") // stride + 1", ") / stride + 1"):
+                "divide with //",
         },
     },
     "q8": {
@@ -241,9 +282,8 @@ def test_the_lesson_has_eight_exercises():
 
 
 @pytest.mark.parametrize("name, input_shape, convs", [
-    ("q1", (10, 12, 3), [(6, 3, 1)]),
-    ("q2", (12, 12, 3), [(4, 3, 2)]),
-    ("q3", (15, 15, 3), [(8, 3, 1), (16, 3, 2)]),
+    ("q1", (10, 13, 3), [(5, 3, 2)]),
+    ("q2", (15, 15, 3), [(8, 3, 1), (16, 3, 2)]),
 ])
 def test_shape_answers_agree_with_keras(name, input_shape, convs):
     exercise = getattr(lesson, name)
@@ -254,16 +294,15 @@ def test_shape_answers_agree_with_keras(name, input_shape, convs):
 
 
 @pytest.mark.parametrize("name, input_shape, convs", [
-    ("q1", (10, 12, 3), [(6, 3, 1, "same")]),        # padding kept the size
-    ("q2", (12, 12, 3), [(4, 3, 2, "same")]),        # valid vs same differ: 5 vs 6
-    ("q2", (12, 12, 3), [(4, 3, 1)]),                # stride 1
-    ("q3", (15, 15, 3), [(8, 3, 1)]),                # stopped after the first layer
-    ("q3", (15, 15, 3), [(16, 3, 2)]),               # second layer on the image
-    ("q3", (15, 15, 3), [(8, 3, 1), (16, 3, 1)]),    # both at stride 1
+    ("q1", (10, 13, 3), [(5, 3, 2, "same")]),        # valid vs same differ: 4x6 vs 5x7
+    ("q1", (10, 13, 3), [(5, 3, 1)]),                # stride 1
+    ("q2", (15, 15, 3), [(8, 3, 1)]),                # stopped after the first layer
+    ("q2", (15, 15, 3), [(16, 3, 2)]),               # second layer on the image
+    ("q2", (15, 15, 3), [(8, 3, 1), (16, 3, 1)]),    # both at stride 1
 ])
 def test_each_shape_mistake_is_another_keras_model_and_gets_its_message(name, input_shape,
                                                                         convs):
-    """The mistakes q1-q3 name are the shapes of other Keras models (computed, not typed), so
+    """The mistakes q1-q2 name are the shapes of other Keras models (computed, not typed), so
     valid vs same, stride 1 vs 2, and first vs second layer give different answers."""
     exercise = getattr(lesson, name)
     wrong = keras_shape(input_shape, *convs)
@@ -274,7 +313,7 @@ def test_each_shape_mistake_is_another_keras_model_and_gets_its_message(name, in
 
 
 @pytest.mark.parametrize("name", ["Q1_MISTAKES", "Q2_MISTAKES", "Q3_MISTAKES", "Q4_MISTAKES",
-                                  "Q5_MISTAKES", "Q6_MISTAKES"])
+                                  "Q5_MISTAKES"])
 def test_mistakes_differ_and_each_message_shows(name):
     exercise = getattr(lesson, f"q{name[1]}")
     mistakes = getattr(lesson, name)
@@ -285,36 +324,39 @@ def test_mistakes_differ_and_each_message_shows(name):
         assert message in exercise.feedback(value), (value, exercise.feedback(value))
 
 
-def test_q4_and_its_mistakes_agree_with_built_keras_layers():
+def test_q3_and_its_mistakes_agree_with_built_keras_layers():
     layer = layers.Conv2D(16, 3, name="conv")
     layer.build((None, 10, 10, 6))
-    assert lesson.q4.is_correct(layer.count_params())
-    swapped = layers.Conv2D(6, 3, name="conv_swapped")        # C_in and C_out swapped
-    swapped.build((None, 10, 10, 16))
-    assert swapped.count_params() == 870
-    assert "swaps C_in and C_out" in lesson.q4.feedback(swapped.count_params())
+    assert lesson.q3.is_correct(layer.count_params())
     no_bias = layers.Conv2D(16, 3, use_bias=False, name="conv_no_bias")
     no_bias.build((None, 10, 10, 6))
-    assert "weights only" in lesson.q4.feedback(no_bias.count_params())
+    assert "weights only" in lesson.q3.feedback(no_bias.count_params())
+    # 870 comes two ways, C_in and C_out swapped or one bias per input channel: the message
+    # says only what both prove (the weights are right, the biases are 6 instead of 16)
+    swapped = layers.Conv2D(6, 3, name="conv_swapped")
+    swapped.build((None, 10, 10, 16))
+    assert swapped.count_params() == no_bias.count_params() + 6 == 870
+    message = lesson.q3.feedback(swapped.count_params())
+    assert "plus 6 biases" in message and "swap" not in message
     # a bias per 3x3 kernel: the weights plus one bias for each (input, filter) pair
     per_kernel = no_bias.count_params() + 6 * 16
-    assert "its own bias" in lesson.q4.feedback(per_kernel)
+    assert "its own bias" in lesson.q3.feedback(per_kernel)
     rgb = layers.Conv2D(16, 3, name="conv_rgb")                # C_in = 3 out of RGB habit
     rgb.build((None, 10, 10, 3))
-    assert "for an RGB input" in lesson.q4.feedback(rgb.count_params())
+    assert "for an RGB input" in lesson.q3.feedback(rgb.count_params())
     one_bias = no_bias.count_params() + 1                       # one bias for the whole layer
-    assert "the whole layer one bias" in lesson.q4.feedback(one_bias)
+    assert "the whole layer one bias" in lesson.q3.feedback(one_bias)
 
 
-def test_q5_is_a_built_layers_kernel_shape_and_rejects_a_batch_axis():
+def test_q4_is_a_built_layers_kernel_shape_and_rejects_a_batch_axis():
     rgb = layers.Conv2D(8, 5, name="conv_rgb")
     rgb.build((None, 32, 32, 3))
-    assert lesson.q5.is_correct(tuple(rgb.kernel.shape))
-    assert lesson.q5.is_correct(tf.TensorShape(rgb.kernel.shape))
-    assert not lesson.q5.is_correct((None, *rgb.kernel.shape))
-    assert "no batch axis" in lesson.q5.feedback((None, *rgb.kernel.shape))
-    assert "kernel height" in lesson.q5.feedback((4, 5, 3, 8))  # a kernel's axes, by name
-    assert "bias's shape" in lesson.q5.feedback(tuple(rgb.bias.shape))
+    assert lesson.q4.is_correct(tuple(rgb.kernel.shape))
+    assert lesson.q4.is_correct(tf.TensorShape(rgb.kernel.shape))
+    assert not lesson.q4.is_correct((None, *rgb.kernel.shape))
+    assert "no batch axis" in lesson.q4.feedback((None, *rgb.kernel.shape))
+    assert "kernel height" in lesson.q4.feedback((4, 5, 3, 8))  # a kernel's axes, by name
+    assert "bias's shape" in lesson.q4.feedback(tuple(rgb.bias.shape))
 
 
 def keras_mults(input_shape, filters, kernel_size):
@@ -326,26 +368,26 @@ def keras_mults(input_shape, filters, kernel_size):
     return out_h * out_w * c_out * int(np.prod(layer.kernel.shape[:3]))
 
 
-def test_q6_counts_one_product_per_weight_per_output_value():
-    assert lesson.q6.is_correct(keras_mults((24, 24, 3), 6, 5))
+def test_q5_counts_one_product_per_weight_per_output_value():
+    assert lesson.q5.is_correct(keras_mults((24, 24, 3), 6, 5))
     # the first layer's count, printed in section 4, is named as that
-    assert "FIRST layer's count" in lesson.q6.feedback(keras_mults((28, 28, 1), 3, 5))
-    assert "counts the additions too" in lesson.q6.feedback(2 * keras_mults((24, 24, 3), 6, 5))
-    assert "a string" not in lesson.q6.feedback("180,000")
+    assert "FIRST layer's count" in lesson.q5.feedback(keras_mults((28, 28, 1), 3, 5))
+    assert "counts the additions too" in lesson.q5.feedback(2 * keras_mults((24, 24, 3), 6, 5))
+    assert "a string" not in lesson.q5.feedback("180,000")
 
 
-def test_q7_solution_matches_tensorflow():
+def test_q6_solution_matches_tensorflow():
     rng = np.random.default_rng(0)
     x, kernel, bias = rng.normal(size=(7, 6, 3)), rng.normal(size=(3, 3, 3, 4)), rng.normal(
         size=4)
     np.testing.assert_allclose(lesson.conv_layer(x, kernel, bias), tf_layer(x, kernel, bias),
                                atol=1e-5)
-    assert lesson.q7.is_correct(tf_layer)  # TensorFlow itself passes the checker
+    assert lesson.q6.is_correct(tf_layer)  # TensorFlow itself passes the checker
 
     def no_bias(x, kernel, bias):
         return tf_layer(x, kernel, np.zeros_like(bias))
 
-    assert "leaves out the bias" in lesson.q7.feedback(no_bias)
+    assert "leaves out the bias" in lesson.q6.feedback(no_bias)
 
 
 def _tf_per_channel_maps(x, kernel, bias):
@@ -363,18 +405,74 @@ def _tf_per_channel_maps(x, kernel, bias):
     (lambda x, k, b: _tf_per_channel_maps(x, k, b).reshape(
         *_tf_per_channel_maps(x, k, b).shape[:2], np.shape(k)[2], np.shape(k)[3]),
      "kept each channel's result as its own output channel"),
-], ids=["flipped", "bias[0] for all", "per-channel maps", "per-channel maps 4-D"])
-def test_q7_names_each_mistake_computed_by_tensorflow(wrong, words):
-    assert not lesson.q7.is_correct(wrong)
-    assert words in lesson.q7.feedback(wrong), lesson.q7.feedback(wrong)
+    (lambda x, k, b: np.trunc(tf_layer(x, k, b)).astype(int), "holds whole numbers only"),
+], ids=["flipped", "bias[0] for all", "per-channel maps", "per-channel maps 4-D", "integers"])
+def test_q6_names_each_mistake_computed_by_tensorflow(wrong, words):
+    assert not lesson.q6.is_correct(wrong)
+    assert words in lesson.q6.feedback(wrong), lesson.q6.feedback(wrong)
 
 
-def test_q7_placeholder_in_function_body(capsys):
+def test_q6_placeholder_in_function_body(capsys):
     def conv_layer(x, kernel, bias):
         return ____
 
-    lesson.q7.check(conv_layer)
+    lesson.q6.check(conv_layer)
     assert capsys.readouterr().out.strip() == NOT_ANSWERED
+
+
+def keras_forward(x, kernel, bias, stride, padding):
+    """Keras's ZeroPadding2D(P) then Conv2D(C_out, F, strides=S), weights set by hand."""
+    kernel = np.asarray(kernel, dtype="float32")
+    model = keras.Sequential([keras.Input(np.shape(x)),
+                              layers.ZeroPadding2D(padding, name="pad"),
+                              layers.Conv2D(kernel.shape[3], kernel.shape[0], strides=stride,
+                                            name="conv")], name="padded_conv")
+    model.get_layer("conv").set_weights([kernel, np.asarray(bias, dtype="float32")])
+    return model(np.asarray(x, dtype="float32")[None]).numpy()[0]
+
+
+@pytest.mark.parametrize("case", range(len(lesson._FORWARD_CASES)))
+def test_q7_cases_and_solution_match_keras(case):
+    x, kernel, bias, stride, padding = lesson._FORWARD_CASES[case]
+    expected = keras_forward(x, kernel, bias, stride, padding)
+    np.testing.assert_allclose(lesson.conv_forward(x, kernel, bias, stride, padding), expected,
+                               atol=1e-5)
+    np.testing.assert_allclose(lesson._forward_reference(x, kernel, bias, stride, padding),
+                               expected, atol=1e-5)
+
+
+def test_q7_keras_itself_passes_and_each_mistake_is_wrong_and_told_apart():
+    assert lesson.q7.is_correct(keras_forward)
+    results = {}
+    mistakes = [lesson._ignores_padding, lesson._ignores_stride, lesson._windows_not_strided,
+                lesson._size_without_padding, lesson._forward_no_bias, lesson._integer_forward]
+    for wrong in mistakes:
+        outputs = [np.asarray(wrong(*case), dtype=float) for case in lesson._FORWARD_CASES]
+        expected = [keras_forward(*case) for case in lesson._FORWARD_CASES]
+        assert any(o.shape != e.shape or not np.allclose(o, e, atol=1e-5)
+                   for o, e in zip(outputs, expected, strict=True)), wrong.__name__
+        assert not lesson.q7.is_correct(wrong)
+        results[wrong.__name__] = outputs
+    for (first, a), (second, b) in itertools.combinations(results.items(), 2):
+        assert any(p.shape != q.shape or not np.allclose(p, q)
+                   for p, q in zip(a, b, strict=True)), (first, second)
+
+
+def test_q7_padding_the_channels_is_named_only_when_it_is_what_the_function_does():
+    """np.pad(x, P) pads the channels too: a loop then raises (LEARNER_ANSWERS has it), and
+    sliding windows quietly give wrong values; both are named. A function that raises for
+    another reason is not."""
+    def windows(x, kernel, bias, stride, padding):
+        x = np.pad(x, padding)                                   # every axis, channels too
+        view = np.lib.stride_tricks.sliding_window_view(x, np.shape(kernel)[:3])
+        return np.einsum("ijabc,abck->ijk", view[::stride, ::stride, 0], kernel) + bias
+
+    assert "pads the channel axis too" in lesson.q7.feedback(windows)
+
+    def raises(x, kernel, bias, stride, padding):
+        raise ValueError("operands could not be broadcast together")
+
+    assert "pads the channel axis" not in lesson.q7.feedback(raises)
 
 
 def test_q8_colour_patches_and_a_keras_1x1_filter_agree():

@@ -83,6 +83,37 @@ def max_pool(x, size):
     windows = x[:rows * size, :cols * size].reshape(rows, size, cols, size)
     return windows.max(axis=(1, 3))"""
 
+_FIELD_LOOP = """\
+def field_size(stack):
+    field, step = 1, 1
+    for f, s in stack:
+        field += (f - 1) * step
+        step *= s
+    return field"""
+
+_FIELD_BACKWARDS = """\
+def field_size(stack):
+    field = 1                       # from the last layer's one value back to the input
+    for f, s in reversed(stack):
+        field = (field - 1) * s + f
+    return field"""
+
+_FIELD_OWN_STRIDE = """\
+def field_size(stack):
+    field, step = 1, 1
+    for f, s in stack:
+        step *= s
+        field += (f - 1) * step
+    return field"""
+
+_FIELD_WHOLE_KERNELS = """\
+def field_size(stack):
+    field, step = 0, 1
+    for f, s in stack:
+        field += f * step
+        step *= s
+    return field"""
+
 # What a learner types into each exercise cell (source text) -> a fragment of the message it
 # must print. "right" answers print "Correct!". Each wrong answer is a mistake the lesson
 # predicts, and gets the message that names it.
@@ -97,7 +128,7 @@ LEARNER_ANSWERS = {
             "[[14, 8], [6, 10]]": "sums of the windows",
             "[[6, 6, 5], [6, 6, 5], [3, 4, 4]]": "stride 1",
             "[6, 5, 3, 4]": "different arrangement",
-            "6": "the expected shape is (2, 2)",
+            "6": "one number, 6; 4 values are expected",
         },
     },
     "q2": {
@@ -152,29 +183,30 @@ LEARNER_ANSWERS = {
             "(1290, 20490)": "swapped",
             "(2049, 129)": "Dense(10) has 10 units",
             "(20490, 170)": "one number per CHANNEL",
-            "20490": "the expected shape is (2,)",
+            "20490": "one number, 20490; 2 values are expected",
             "(2048, 128)": "lengths of the vectors",
             "(20480, 1290)": "the Flatten count lacks its 10 biases",
             "(20490, 1280)": "the global-average-pooling count lacks its 10 biases",
+            "(20,490, 1,290)": "If you typed numbers with thousands commas (20,490, 1,290)",
+            "q5.check(20,490, 1,290)": "write (20490, 1290)",
         },
     },
     "q6": {
-        "right": ["0.375 ** 8", "(0.25 * 1.5) ** 8", "3.91e-4", "0.000391", "3.9107e-4"],
+        "right": [_FIELD_LOOP, _FIELD_BACKWARDS,
+                  "def field_size(stack):\n    return receptive_field(stack)"],
         "wrong": {
-            "0.25 ** 8": "the weights multiply in too",
-            "1.5 ** 8": "each layer's slope",
-            "0.375 * 8": "they do not add",
-            "0.375 ** 7": "one factor per layer",
-            "0.75 ** 8": "the sigmoid's value at 0",
-            "0.375": "that is one layer",
-            "1": "ReLU",
-            "3.9e-4": "2 significant figures, and they are right: give at least 3",
-            "4e-4": "1 significant figure, and it is right: give at least 3",
-            "3.8e-4": "is not the expected value",
-            "0.25 ** 8 * 1.5 ** 7": "8 slopes but 7 weights",
-            "2.6e-4": "8 slopes but 7 weights",
-            "0.0391": "a percentage",
-            "100 * 0.375 ** 8": "a percentage",
+            "def field_size(stack):\n    return 1 + sum(f - 1 for f, s in stack)":
+                "it ignores the strides",
+            _FIELD_OWN_STRIDE: "by its own stride too",
+            "def field_size(stack):\n    return receptive_field(stack) - 1":
+                "one pixel short on every stack",
+            "def field_size(stack):\n    return int(np.prod([f for f, s in stack]))":
+                "multiplies the kernel sizes",
+            _FIELD_WHOLE_KERNELS: "adds each layer's whole F",
+            "def field_size(stack):\n    return sum(f for f, s in stack)":
+                "is not the expected value",
+            "def field_size(stack):\n    field = 1\n    for f, s in stack:\n"
+            "        field += f - 1": "`return` statement",
         },
     },
     "q7": {
@@ -191,6 +223,29 @@ LEARNER_ANSWERS = {
             "def max_pool(x, size):\n    out = x[::size, ::size].copy()": "`return` statement",
             _ONE_SHORT: "stops one window early",
             _ONE_SHORT_ZEROS: "keep their starting 0s",
+        },
+    },
+    "q8": {
+        "right": ["def global_average_pool(x):\n    return x.mean(axis=(0, 1))",
+                  "def global_average_pool(x):\n"
+                  "    return np.array([x[:, :, c].mean() for c in range(x.shape[2])])",
+                  "def global_average_pool(x):\n"
+                  "    return x.sum(axis=(0, 1)) / (x.shape[0] * x.shape[1])"],
+        "wrong": {
+            "def global_average_pool(x):\n    return x.mean()": "one mean per CHANNEL",
+            "def global_average_pool(x):\n    return x.mean(axis=-1)":
+                "averages over the channels",
+            "def global_average_pool(x):\n    return x.mean(axis=0)": "over the rows (axis 0)",
+            "def global_average_pool(x):\n    return x.sum(axis=(0, 1))": "it sums each channel",
+            "def global_average_pool(x):\n    return x.max(axis=(0, 1))": "global MAX pooling",
+            "def global_average_pool(x):\n    return x.sum(axis=(0, 1)) / x.shape[0] ** 2":
+                "as if the map were square",
+            "def global_average_pool(x):\n    return x.mean(axis=(0, 1), keepdims=True)":
+                "keeps the two averaged axes",
+            "def global_average_pool(x):\n    return x.mean(axis=(1, 2))":
+                "the height and width of a BATCH",
+            "def global_average_pool(x):\n    return np.mean(x, axis=(0, 2))":
+                "the returned array has shape",
         },
     },
 }
@@ -272,24 +327,59 @@ def test_q5_matches_dense_parameter_counts():
     assert lesson.q5.is_correct(tuple(counts))
 
 
-def test_q6_is_the_product_tensorflow_measures_through_sigmoid_units():
-    """The chain rule through 8 one-unit sigmoid layers with weight 1.5: TensorFlow's gradient
-    is the product of slope * weight per layer, and at z = 0 (the largest slope) it is q6's
-    bound; the slopes alone (a wrong answer q6 names) are a different number."""
-    tf = pytest.importorskip("tensorflow")
-    weight = tf.constant(1.5, dtype=tf.float64)
-    x = tf.constant(0.0, dtype=tf.float64)
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        h = x
-        for _ in range(8):
-            # each pre-activation is held at 0 (where the slope is 0.25) by subtracting its
-            # value without a gradient, so the tape sees slope 0.25 times weight 1.5
-            z = weight * h
-            h = tf.sigmoid(z - tf.stop_gradient(z))
-    gradient = float(tape.gradient(h, x))
-    assert lesson.q6.is_correct(gradient)
-    assert not lesson.q6.is_correct(0.25 ** 8)
+def keras_field(stack, size=40):
+    """The receptive field of the centre value of a Keras stack, measured: light one input pixel
+    at a time (all kernels are ones, so nothing cancels) and count the rows that reach it."""
+    pieces = [layers.Conv2D(1, f, strides=s, use_bias=False, kernel_initializer="ones",
+                            name=f"conv{i}") if (f, s) != (2, 2) else
+              layers.MaxPooling2D(2, name=f"pool{i}") for i, (f, s) in enumerate(stack)]
+    model = keras.Sequential([keras.Input((size, size, 1)), *pieces], name="stack")
+    impulses = np.eye(size * size, dtype="float32").reshape(-1, size, size, 1)
+    out = model(impulses).numpy()[:, :, :, 0]
+    reach = (out[:, out.shape[1] // 2, out.shape[2] // 2] > 0).reshape(size, size)
+    side = int(reach.any(axis=1).sum())
+    assert reach.sum() == side * side                      # a full square
+    return side
+
+
+def test_q6_expected_fields_are_measured_in_keras():
+    assert lesson.q6.is_correct(keras_field)         # Keras's measured fields pass the check
+    for stack in lesson.Q6_CASES:
+        assert lesson.field_size(stack) == keras_field(stack), stack
+
+
+def test_q6_each_wrong_function_is_wrong_and_told_apart_from_the_others():
+    measured = [keras_field(stack) for stack in lesson.Q6_CASES]
+    results = {}
+    for wrong, message in lesson.Q6_MISTAKES:
+        outputs = [wrong(stack) for stack in lesson.Q6_CASES]
+        assert outputs != measured, message
+        assert lesson.q6.feedback(wrong).startswith(f"Not quite: {message}")
+        results[message] = outputs
+    for (first, a), (second, b) in itertools.combinations(results.items(), 2):
+        assert a != b, (first, second)
+
+
+def test_q8_matches_keras_global_average_pooling_and_names_each_mistake():
+    gap = layers.GlobalAveragePooling2D(name="gap")
+    keras_gap = lambda x: gap(np.asarray(x, dtype="float32")[None]).numpy()[0]  # noqa: E731
+    for (x,) in lesson.Q8_CASES:
+        np.testing.assert_allclose(lesson.global_average_pool(x), keras_gap(x), rtol=1e-6,
+                                   atol=1e-6)
+    assert lesson.q8.is_correct(keras_gap)
+    maximum = layers.GlobalMaxPooling2D(name="gmp")
+    assert "global MAX pooling" in lesson.q8.feedback(
+        lambda x: maximum(np.asarray(x, dtype="float32")[None]).numpy()[0])
+    kept = layers.GlobalAveragePooling2D(keepdims=True, name="gap_kept")
+    assert "keeps the two averaged axes" in lesson.q8.feedback(
+        lambda x: kept(np.asarray(x, dtype="float32")[None]).numpy()[0])
+    results = {}
+    for wrong, message in lesson.Q8_MISTAKES:
+        assert lesson.q8.feedback(wrong).startswith(f"Not quite: {message}")
+        results[message] = [np.asarray(wrong(x)) for (x,) in lesson.Q8_CASES]
+    for (first, a), (second, b) in itertools.combinations(results.items(), 2):
+        assert any(p.shape != q.shape or not np.allclose(p, q)
+                   for p, q in zip(a, b, strict=True)), (first, second)
 
 
 @pytest.mark.parametrize("case", range(len(lesson._CASES)))

@@ -6,19 +6,33 @@ tests/kernel_checks.py)."""
 
 from __future__ import annotations
 
+import inspect
 import itertools
+import textwrap
 
 import numpy as np
 import pytest
 
 from course_utils.exercises import exercises_in
 from course_utils.exercises import lesson04 as lesson
-from tests.reference import keras_output_shape, tf_conv2d_2d
+from tests.reference import keras_output_shape, tf_conv2d, tf_conv2d_2d
 
 keras = pytest.importorskip("keras")
 layers = keras.layers
 
 EXERCISES = exercises_in(lesson)
+
+# the stored solutions, as a learner would type them; the wrong answers change one thing in them
+_PATCH_LOOPS = textwrap.dedent(inspect.getsource(lesson.patch_matrix))
+
+# another right answer: every window at once, through NumPy's sliding_window_view
+_PATCH_VIEW = """\
+def patch_matrix(x, f, stride=1, padding=0):
+    x = np.pad(x, ((padding, padding), (padding, padding), (0, 0)))
+    windows = np.lib.stride_tricks.sliding_window_view(x, (f, f), axis=(0, 1))[::stride, ::stride]
+    return windows.transpose(0, 1, 3, 4, 2).reshape(-1, f * f * x.shape[2])"""
+
+_STAMPS = textwrap.dedent(inspect.getsource(lesson.conv_transpose))
 
 # What a learner types into each exercise cell (source text) -> a fragment of the message it
 # must print. "right" answers print "Correct!". Each wrong answer is a mistake the lesson
@@ -49,36 +63,56 @@ LEARNER_ANSWERS = {
             "120422400": "without the bottleneck",
             "4816896": "the 1x1 layer only",
             "20070400": "the 5x5 layer only",
-            "31808": "that counts parameters",
+            "31808": "counts the two layers' parameters",
             "125239296": "not the image's 192",
             "2.49e7": "the expected count rounded to 3 significant figures",
             "24937472": "is not the expected value",         # + one bias addition per output
         },
     },
     "q3": {
-        "right": ["31808", "31808.0", "(192 + 1) * 32 + (5 * 5 * 32 + 1) * 32"],
+        "right": [
+            "dense_kernel.reshape(height, width, channels, -1)",
+            "np.reshape(dense_kernel, (height, width, channels, dense_kernel.shape[1]))",
+            "def dense_to_conv_kernel(dense_kernel, height, width, channels):\n"
+            "    units = dense_kernel.shape[-1]\n"
+            "    return dense_kernel.T.reshape(units, height, width, channels)"
+            ".transpose(1, 2, 3, 0)",
+        ],
         "wrong": {
-            "31744": "add the biases",
-            "15920": "section 2's bottleneck",
-            "6176": "the 1x1 layer only",
-            "25632": "the 5x5 layer only",
-            "153632": "without the bottleneck",
-            "24887296": "multiplications of q2",
-            "159808": "not the image's 192",
-            "31776": "one layer's 32 biases are missing",
+            "dense_kernel.reshape(channels, height, width, -1).transpose(1, 2, 0, 3)":
+                "the channel index varying slowest",
+            "dense_kernel.reshape(width, height, channels, -1).transpose(1, 0, 2, 3)":
+                "column by column",
+            "dense_kernel.reshape(-1, height, width, channels).transpose(1, 2, 3, 0)":
+                "PyTorch's Linear layout",
+            "dense_kernel.reshape(height, width, channels)": "cannot reshape",
+            "dense_kernel": "the expected shape is",
         },
     },
     "q4": {
-        "right": ["(576, 75)", "[576, 75]", "np.array([576, 75])", "(24 * 24, 5 * 5 * 3)",
-                  "(576, 75.0)"],
+        "right": [
+            _PATCH_LOOPS,
+            _PATCH_VIEW,
+        ],
         "wrong": {
-            "(75, 576)": "rows and columns are swapped",
-            "(784, 75)": "only 24 x 24 windows fit",
-            "(576, 25)": "in each of the 3 channels",
-            "(2304, 75)": "batch of 4 images",
-            "(24, 24, 75)": "the patch matrix is 2-D",
-            "(529, 75)": "count the first position",
-            "(23 * 23, 75)": "count the first position",
+            _PATCH_LOOPS.replace("window.ravel()", "window.transpose(2, 0, 1).ravel()"):
+                "channel by channel",
+            _PATCH_LOOPS.replace("return np.array(rows)", "return np.array(rows).T"):
+                "one window per column",
+            _PATCH_LOOPS.replace("for i in range(o_h):\n        for j in range(o_w):",
+                                 "for j in range(o_w):\n        for i in range(o_h):"):
+                "the windows are in the wrong order",
+            _PATCH_LOOPS.replace("x[i * stride:i * stride + f, j * stride:j * stride + f, :]",
+                                 "x[i:i + f, j:j + f, :]"):
+                "not where they start",
+            _PATCH_LOOPS.replace(
+                "    x = np.pad(x, ((padding, padding), (padding, padding), (0, 0)))\n", ""):
+                "the padding is missing",
+            _PATCH_LOOPS.replace("o_h = (x.shape[0] - f) // stride + 1",
+                                 "o_h = (x.shape[0] - f) // stride").replace(
+                                 "o_w = (x.shape[1] - f) // stride + 1",
+                                 "o_w = (x.shape[1] - f) // stride"):
+                "stops one window early",
         },
     },
     "q5": {
@@ -121,6 +155,33 @@ LEARNER_ANSWERS = {
             "17": "an ordinary convolution",
         },
     },
+    "q8": {
+        "right": [
+            _STAMPS,
+            _STAMPS.replace("kernel @ x[i, j]", "np.einsum('hwoc,c->hwo', kernel, x[i, j])"),
+        ],
+        "wrong": {
+            _STAMPS.replace("] += kernel @ x[i, j]", "] = kernel @ x[i, j]"):
+                "add them (+=)",
+            _STAMPS.replace("full[i * stride:i * stride + f, j * stride:j * stride + f, :]",
+                            "full[i:i + f, j:j + f, :]"):
+                "not spaced by the stride",
+            _STAMPS.replace("kernel @ x[i, j]", "kernel[::-1, ::-1] @ x[i, j]"):
+                "you flipped the kernel",
+            _STAMPS.replace("return full[padding:full.shape[0] - padding, "
+                            "padding:full.shape[1] - padding, :]", "return full"):
+                "the padding is not cut off",
+            _STAMPS.replace("return full[padding:full.shape[0] - padding, "
+                            "padding:full.shape[1] - padding, :]",
+                            "return full[:full.shape[0] - 2 * padding, "
+                            ":full.shape[1] - 2 * padding, :]"):
+                "from EACH side",
+            _STAMPS.replace("return full[padding:full.shape[0] - padding, "
+                            "padding:full.shape[1] - padding, :]",
+                            "return full[padding:-padding, padding:-padding, :]"):
+                "-0 is 0",
+        },
+    },
 }
 
 
@@ -160,21 +221,82 @@ def test_q2_matches_the_multiplications_of_the_keras_layers():
     assert not lesson.q2.is_correct(keras_mults(bottleneck(16)))
 
 
-def test_q3_matches_keras_count():
-    assert lesson.q3.is_correct(bottleneck(32).count_params())
-    assert not lesson.q3.is_correct(bottleneck(16).count_params())
-    # parameters and multiplications of the same layers are different answers
-    assert bottleneck(32).count_params() != keras_mults(bottleneck(32))
+def keras_dense_head(dense_kernel, height, width, channels):
+    """Flatten + Dense on a (height, width, channels) map, with dense_kernel set by hand."""
+    head = keras.Sequential([keras.Input((height, width, channels)), layers.Flatten(name="flat"),
+                             layers.Dense(dense_kernel.shape[1], use_bias=False, name="fc")],
+                            name="fc_head")
+    head.get_layer("fc").set_weights([np.asarray(dense_kernel, dtype="float32")])
+    return head
 
 
-def test_q4_matches_extracted_patches():
+def keras_conv_head(conv_kernel):
+    """Conv2D with a kernel as large as the map, set by hand."""
+    height, width, channels, units = conv_kernel.shape
+    layer = layers.Conv2D(units, (height, width), use_bias=False, name="fc_as_conv")
+    layer.build((None, height, width, channels))
+    layer.set_weights([np.asarray(conv_kernel, dtype="float32")])
+    return layer
+
+
+@pytest.mark.parametrize("case", range(len(lesson._FC_CASES)))
+def test_q3_solution_makes_conv2d_compute_what_flatten_dense_computes(case):
+    dense_kernel, height, width, channels = lesson._FC_CASES[case]
+    maps = np.random.default_rng(case).normal(size=(2, height, width, channels)).astype("float32")
+    expected = keras_dense_head(dense_kernel, height, width, channels)(maps).numpy()
+    conv = keras_conv_head(lesson.dense_to_conv_kernel(dense_kernel, height, width, channels))
+    np.testing.assert_allclose(conv(maps).numpy().reshape(2, -1), expected, rtol=1e-4, atol=1e-3)
+    for wrong, message in lesson.Q3_MISTAKES:   # each named mistake computes something else
+        got = keras_conv_head(wrong(dense_kernel, height, width, channels))(maps).numpy()
+        if case == 0:
+            assert not np.allclose(got.reshape(2, -1), expected, atol=1e-3), message
+
+
+def tf_patches(x, f, stride=1, padding=0):
+    """TensorFlow's patches of one (H, W, C) image, one window per row."""
     tf = pytest.importorskip("tensorflow")
-    x = np.zeros((1, 28, 28, 3), dtype="float32")
-    patches = tf.image.extract_patches(x, sizes=[1, 5, 5, 1], strides=[1, 1, 1, 1],
-                                       rates=[1, 1, 1, 1], padding="VALID")
-    _, o_h, o_w, per_window = patches.shape
-    assert lesson.q4.is_correct((o_h * o_w, per_window))
-    assert not lesson.q4.is_correct((per_window, o_h * o_w))   # rows vs columns differ
+    padded = np.pad(x, ((padding, padding), (padding, padding), (0, 0))).astype("float32")
+    patches = tf.image.extract_patches(padded[None], sizes=[1, f, f, 1],
+                                       strides=[1, stride, stride, 1], rates=[1, 1, 1, 1],
+                                       padding="VALID")
+    return patches.numpy().reshape(-1, patches.shape[-1])
+
+
+@pytest.mark.parametrize("case", range(len(lesson._IM2COL_CASES)))
+def test_q4_solution_and_reference_match_tensorflow_patches(case):
+    args = lesson._IM2COL_CASES[case]
+    expected = tf_patches(*args)
+    np.testing.assert_allclose(lesson.patch_matrix(*args), expected)
+    assert lesson.q4.is_correct(lesson.patch_matrix)
+    # the patch matrix times the kernel is TensorFlow's convolution (the column order matters)
+    x, f, *rest = args
+    stride, padding = (rest[0] if rest else 1), (rest[1] if len(rest) > 1 else 0)
+    kernel = np.random.default_rng(case).normal(size=(f, f, x.shape[2], 3))
+    conv = tf_conv2d(np.pad(x, ((padding, padding), (padding, padding), (0, 0)))[None], kernel,
+                     stride)
+    np.testing.assert_allclose((expected @ kernel.reshape(-1, 3)).reshape(conv.shape), conv,
+                               rtol=1e-4, atol=1e-3)
+
+
+def test_each_wrong_function_of_q3_q4_q8_is_wrong_and_told_apart():
+    """On each question's cases, every wrong function it names differs from the reference
+    somewhere, no two of them give the same results on every case (else one message would
+    never show), and each gets its own message."""
+    for question, mistakes, cases, reference in [
+            (lesson.q3, lesson.Q3_MISTAKES, lesson._FC_CASES, lesson.dense_to_conv_kernel),
+            (lesson.q4, lesson.Q4_MISTAKES, lesson._IM2COL_CASES, lesson.patch_matrix),
+            (lesson.q8, lesson.Q8_MISTAKES, lesson._TRANSPOSE_CASES, lesson.conv_transpose)]:
+        expected = [np.asarray(reference(*case), dtype=float) for case in cases]
+        results = {}
+        for wrong, message in mistakes:
+            outputs = [np.asarray(wrong(*case), dtype=float) for case in cases]
+            assert any(o.shape != e.shape or not np.allclose(o, e)
+                       for o, e in zip(outputs, expected, strict=True)), message
+            assert question.feedback(wrong).startswith(f"Not quite: {message}")
+            results[message] = outputs
+        for (first, a), (second, b) in itertools.combinations(results.items(), 2):
+            assert any(x.shape != y.shape or not np.allclose(x, y)
+                       for x, y in zip(a, b, strict=True)), (first, second)
 
 
 def test_q5_q6_match_conv2d_transpose():
@@ -230,23 +352,20 @@ def test_q7_separates_flip_transpose_and_the_right_answer():
         assert np.shape(first) != np.shape(second) or not np.allclose(first, second)
 
 
-def test_q2_q3_name_the_5x5_layer_reading_192_channels_as_keras_counts_it():
+def test_q2_names_the_5x5_layer_reading_192_channels_as_keras_counts_it():
     """Reading the image's 192 channels in the 5x5 layer (the direct layer's count added to the
-    1x1 layer's) is a mistake q2 and q3 name; Keras's counts of those layers are that answer."""
+    1x1 layer's) is a mistake q2 names; Keras's count of those layers is that answer, and the
+    layers' parameter count (not multiplications) gets its own message."""
     direct = keras.Sequential([keras.Input((28, 28, 192)),
                                layers.Conv2D(32, 5, padding="same", name="conv5x5")],
                               name="direct")
     squeeze = keras.Sequential([keras.Input((28, 28, 192)), layers.Conv2D(32, 1, name="reduce")],
                                name="squeeze")
-    mults = keras_mults(squeeze) + keras_mults(direct)
-    params = squeeze.count_params() + direct.count_params()
-    assert "not the image's 192" in lesson.q2.feedback(mults)
-    assert "not the image's 192" in lesson.q3.feedback(params)
-    # a count given rounded is told so, and a named mistake keeps its own message even when it
-    # is within 1% of the count (one layer's biases forgotten)
+    assert "not the image's 192" in lesson.q2.feedback(keras_mults(squeeze) + keras_mults(direct))
+    assert "counts the two layers' parameters" in lesson.q2.feedback(bottleneck(32).count_params())
+    # a count given rounded is told so
     assert "rounded to 3 significant figures" in lesson.q2.feedback(
         float(f"{keras_mults(bottleneck(32)):.3g}"))
-    assert "biases are missing" in lesson.q3.feedback(bottleneck(32).count_params() - 32)
 
 
 def test_q7_names_the_ordinary_convolution_tensorflow_computes():
@@ -254,3 +373,38 @@ def test_q7_names_the_ordinary_convolution_tensorflow_computes():
     assert ordinary.shape == (1, 1)
     assert "an ordinary convolution" in lesson.q7.feedback(ordinary)
     assert "an ordinary convolution" in lesson.q7.feedback(float(ordinary[0, 0]))
+
+
+def tf_conv2d_transpose(x, kernel, stride=1, padding=0):
+    """TensorFlow's transposed convolution of one (H, W, C_in) image, explicit padding P."""
+    tf = pytest.importorskip("tensorflow")
+    h, w, _ = x.shape
+    f, _, c_out, _ = kernel.shape
+    out_shape = [1, (h - 1) * stride + f - 2 * padding, (w - 1) * stride + f - 2 * padding, c_out]
+    result = tf.nn.conv2d_transpose(np.asarray(x, "float32")[None], np.asarray(kernel, "float32"),
+                                    out_shape, strides=stride,
+                                    padding=[[0, 0], [padding, padding], [padding, padding],
+                                             [0, 0]])
+    return result.numpy()[0]
+
+
+@pytest.mark.parametrize("case", range(len(lesson._TRANSPOSE_CASES)))
+def test_q8_solution_matches_tensorflow(case):
+    args = lesson._TRANSPOSE_CASES[case]
+    np.testing.assert_allclose(lesson.conv_transpose(*args), tf_conv2d_transpose(*args),
+                               rtol=1e-5, atol=1e-4)
+    assert lesson.q8.is_correct(lesson.conv_transpose)
+
+
+def test_q8_valid_cases_match_conv2d_transpose_layer():
+    """Where Keras's layer has the same padding (P = 0, F >= S: 'valid'), it agrees too."""
+    for x, kernel, *rest in lesson._TRANSPOSE_CASES:
+        stride, padding = (rest[0] if rest else 1), (rest[1] if len(rest) > 1 else 0)
+        if padding or kernel.shape[0] < stride:
+            continue
+        layer = layers.Conv2DTranspose(kernel.shape[2], kernel.shape[0], strides=stride,
+                                       use_bias=False, name="stamps")
+        layer.build((None, *x.shape))
+        layer.set_weights([kernel.astype("float32")])
+        np.testing.assert_allclose(lesson.conv_transpose(x, kernel, stride),
+                                   layer(x[None].astype("float32")).numpy()[0], atol=1e-4)

@@ -132,6 +132,12 @@ LEARNER_ANSWERS = {
                 "every confusion matrix",                  # the notebook's matrix, not matrix
             "np.trace(matrix.to_numpy()) / len(y_val)": "whatever the matrix",
             "np.mean(np.diag(matrix) / matrix.sum(axis=0))": "mean per-digit precision",
+            # ten classes hard-coded: right on the lesson's 10x10 matrix, wrong on the cases
+            "sum(matrix.loc[i, i] for i in range(10)) / matrix.to_numpy().sum()":
+                "assumes ten classes",
+            "def accuracy(matrix):\n    counts = matrix.to_numpy()\n"
+            "    return sum(counts[i, i] for i in range(10)) / counts.sum()":
+                "assumes ten classes",
             # ten digits hard-coded: the failing case is shown as a table, with what the
             # check passes
             "def accuracy(matrix):\n    counts = matrix.to_numpy()\n"

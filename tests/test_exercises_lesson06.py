@@ -26,98 +26,68 @@ layers = keras.layers
 
 EXERCISES = exercises_in(lesson)
 
-def _recipe(body: str) -> str:
-    '''my_grad_x as a learner writes it: the lesson's recipe, with ``body`` as its last lines
-    (after ``f_h, f_w``, ``o_h, o_w`` and the dilated ``g`` are set).'''
-    return (
-        "def my_grad_x(kernel, grad_output, stride=1):\n"
-        "    f_h, f_w = kernel.shape\n"
-        "    o_h, o_w = grad_output.shape\n"
-        "    g = np.zeros(((o_h - 1) * stride + 1, (o_w - 1) * stride + 1))\n"
-        "    g[::stride, ::stride] = grad_output\n"
-        + body
-    )
+_CONV_LOOPS = '''def my_conv_backward(x, kernel, grad_output, stride=1, padding=0):
+    f, _, _, filters = kernel.shape
+    batch, o_h, o_w, _ = grad_output.shape
+    x_pad = np.pad(x, ((0, 0), (padding, padding), (padding, padding), (0, 0)))
+    dx = np.zeros(x_pad.shape)
+    dk = np.zeros(kernel.shape)
+    for b in range(batch):
+        for i in range(o_h):
+            for j in range(o_w):
+                r, c = i * stride, j * stride
+                for k in range(filters):
+                    g = grad_output[b, i, j, k]
+                    dk[..., k] += g * x_pad[b, r:r + f, c:c + f, :]
+                    dx[b, r:r + f, c:c + f, :] += g * kernel[..., k]
+    h, w = x.shape[1:3]
+    dx = dx[:, padding:padding + h, padding:padding + w, :]
+    return dx, dk, grad_output.sum(axis=(0, 1, 2))'''
 
 
-_RIGHT = _recipe("    return conv2d(np.pad(g, ((f_h - 1, f_h - 1), (f_w - 1, f_w - 1))), "
-                 "np.flip(kernel))")
-_RIGHT_SLICED_FLIP = _recipe("    return conv2d(np.pad(g, ((f_h - 1,) * 2, (f_w - 1,) * 2)), "
-                             "kernel[::-1, ::-1])")
-_FLIPPED_NOT = _recipe("    return conv2d(np.pad(g, ((f_h - 1, f_h - 1), (f_w - 1, f_w - 1))), "
-                       "kernel)")
-_KERNEL_T = _recipe("    return conv2d(np.pad(g, ((f_h - 1, f_h - 1), (f_w - 1, f_w - 1))), "
-                    "kernel.T)")
-_ROWS_FLIPPED = _recipe("    return conv2d(np.pad(g, ((f_h - 1, f_h - 1), (f_w - 1, f_w - 1))), "
-                        "kernel[::-1])")
-_SAME_PADDING = _recipe("    return conv2d(np.pad(g, ((f_h // 2,) * 2, (f_w // 2,) * 2)), "
-                        "np.flip(kernel))")
-_GRADIENT_FLIPPED = '''def my_grad_x(kernel, grad_output, stride=1):
-    f_h, f_w = kernel.shape
-    o_h, o_w = grad_output.shape
-    g = np.zeros(((o_h - 1) * stride + 1, (o_w - 1) * stride + 1))
-    g[::stride, ::stride] = np.flip(grad_output)
-    return conv2d(np.pad(g, ((f_h - 1, f_h - 1), (f_w - 1, f_w - 1))), kernel)'''
+def _conv(**replace) -> str:
+    """my_conv_backward in loops as a learner writes it, with one step changed."""
+    source = _CONV_LOOPS
+    for old, new in replace.items():
+        assert old in source, old
+        source = source.replace(old, new)
+    return source
 
-_NO_ZEROS_BETWEEN = '''def my_grad_x(kernel, grad_output, stride=1):
-    kernel = np.asarray(kernel, float)
-    f_h, f_w = kernel.shape
-    padded = np.pad(np.asarray(grad_output, float), ((f_h - 1, f_h - 1), (f_w - 1, f_w - 1)))
-    return conv2d(padded, np.flip(kernel))'''
 
-_S_ZEROS_BETWEEN = '''def my_grad_x(kernel, grad_output, stride=1):
-    f_h, f_w = kernel.shape
-    o_h, o_w = grad_output.shape
-    g = np.zeros(((o_h - 1) * (stride + 1) + 1, (o_w - 1) * (stride + 1) + 1))
-    g[::stride + 1, ::stride + 1] = grad_output
-    return conv2d(np.pad(g, ((f_h - 1, f_h - 1), (f_w - 1, f_w - 1))), np.flip(kernel))'''
+_CONV_HELPER = ("def my_conv_backward(x, kernel, grad_output, stride=1, padding=0):\n"
+                "    return conv2d_backward(x, kernel, grad_output, stride, padding)")
 
-_ZEROS_AFTER_THE_LAST = '''def my_grad_x(kernel, grad_output, stride=1):
-    f_h, f_w = kernel.shape
-    o_h, o_w = grad_output.shape
-    g = np.zeros((o_h * stride, o_w * stride))
-    g[::stride, ::stride] = grad_output
-    return conv2d(np.pad(g, ((f_h - 1, f_h - 1), (f_w - 1, f_w - 1))), np.flip(kernel))'''
-
-_STRIDED_CONV2D = '''def my_grad_x(kernel, grad_output, stride=1):
-    f_h, f_w = kernel.shape
-    padded = np.pad(grad_output, ((f_h - 1, f_h - 1), (f_w - 1, f_w - 1)))
-    return conv2d(padded, np.flip(kernel), stride=stride)'''
-
-_SQUARE_ONLY = '''def my_grad_x(kernel, grad_output, stride=1):
+# the same sums, one kernel tap (u, v) at a time: every window's pixel (u, v) at once
+_CONV_TAPS = '''def my_conv_backward(x, kernel, grad_output, stride=1, padding=0):
     f = kernel.shape[0]
-    o = grad_output.shape[0]
-    g = np.zeros(((o - 1) * stride + 1, (o - 1) * stride + 1))
-    g[::stride, ::stride] = grad_output
-    return conv2d(np.pad(g, f - 1), np.flip(kernel))'''
+    x_pad = np.pad(x, ((0, 0), (padding, padding), (padding, padding), (0, 0)))
+    o_h, o_w = grad_output.shape[1:3]
+    dk = np.zeros(kernel.shape)
+    dx = np.zeros(x_pad.shape)
+    for u in range(f):
+        for v in range(f):
+            rows = slice(u, u + stride * (o_h - 1) + 1, stride)
+            cols = slice(v, v + stride * (o_w - 1) + 1, stride)
+            dk[u, v] = np.einsum("bijc,bijk->ck", x_pad[:, rows, cols], grad_output)
+            dx[:, rows, cols] += np.einsum("bijk,ck->bijc", grad_output, kernel[u, v])
+    h, w = x.shape[1:3]
+    return dx[:, padding:padding + h, padding:padding + w], dk, grad_output.sum(axis=(0, 1, 2))'''
 
-_SQUARE_PADDING = '''def my_grad_x(kernel, grad_output, stride=1):
-    f = kernel.shape[0]
-    o_h, o_w = grad_output.shape
-    g = np.zeros(((o_h - 1) * stride + 1, (o_w - 1) * stride + 1))
-    g[::stride, ::stride] = grad_output
-    return conv2d(np.pad(g, f - 1), np.flip(kernel))'''
+_CHECK = '''def gradient_check(forward, backward, x, grad_output):
+    def loss():
+        return np.sum(grad_output * forward(x))
+    a = backward(x, grad_output)
+    n = numerical_gradient(loss, x)
+    return np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n))'''
 
-_TRANSPOSED_CONV = '''def my_grad_x(kernel, grad_output, stride=1):
-    return conv2d_transpose(grad_output, kernel, stride=stride, output_padding=0)'''
 
-_TRANSPOSED_CONV_DEFAULT = '''def my_grad_x(kernel, grad_output, stride=1):
-    return conv2d_transpose(grad_output, kernel, stride=stride)'''
+def _check(**replace) -> str:
+    source = _CHECK
+    for old, new in replace.items():
+        assert old in source, old
+        source = source.replace(old, new)
+    return source
 
-_LOOPS = '''def my_grad_x(kernel, grad_output, stride=1):
-    f_h, f_w = kernel.shape
-    o_h, o_w = grad_output.shape
-    out = np.zeros(((o_h - 1) * stride + f_h, (o_w - 1) * stride + f_w))
-    for i in range(o_h):
-        for j in range(o_w):
-            out[i * stride:i * stride + f_h, j * stride:j * stride + f_w] += (
-                grad_output[i, j] * kernel)
-    return out.tolist()'''
-
-_NO_PADDING = '''def my_grad_x(kernel, grad_output, stride=1):
-    dilated = np.zeros(((len(grad_output) - 1) * stride + 1,
-                        (len(grad_output[0]) - 1) * stride + 1))
-    dilated[::stride, ::stride] = grad_output
-    return conv2d(dilated, np.flip(kernel))'''
 
 LEARNER_ANSWERS = {
     "q1": {
@@ -165,24 +135,34 @@ LEARNER_ANSWERS = {
             "[[3, -3], [1, 5]]": "turned by 180 degrees",
             "[[0, 6, -2], [-3, 4, 3], [0, -2, 2]]": "that is dL/dX",
             "[[1.25, 0.25], [-0.75, 0.75]]": "does not average",
+            "[[-5, -1], [3, -3]]": "the sign is off",
+            "-conv2d(Q3_X, Q3_GRAD)": "the sign is off",
+            "Q3_KERNEL - conv2d(Q3_X, Q3_GRAD)": "one gradient-descent step",
+            "[[-2, -2], [3, -1]]": "one gradient-descent step",
         },
     },
     "q4": {
-        "right": [_RIGHT, _RIGHT_SLICED_FLIP, _TRANSPOSED_CONV, _LOOPS],
+        "right": [_CONV_LOOPS, _CONV_HELPER, _CONV_TAPS],
         "wrong": {
-            _FLIPPED_NOT: "not flipped",
-            _NO_ZEROS_BETWEEN: "S - 1 zeros between",
-            _NO_PADDING: "the window must fit inside the padded input",
-            _GRADIENT_FLIPPED: "flipped grad_output instead of the kernel",
-            _KERNEL_T: "kernel.T swaps rows and columns",
-            _ROWS_FLIPPED: "flipped the rows only",
-            _SQUARE_ONLY: "right for square kernels and gradients",
-            _SQUARE_PADDING: "right for square kernels and gradients",
-            _S_ZEROS_BETWEEN: "that puts S zeros between",
-            _ZEROS_AFTER_THE_LAST: "none after the last one",
-            _STRIDED_CONV2D: "conv2d itself slides with stride 1",
-            _SAME_PADDING: "not F // 2",
-            _TRANSPOSED_CONV_DEFAULT: "pass output_padding=0",
+            _conv(**{"    dx = dx[:, padding:padding + h, padding:padding + w, :]\n": ""}):
+                "it has the padded input's shape",
+            _conv(**{"r, c = i * stride, j * stride": "r, c = i, j"}):
+                "the windows start S pixels apart",
+            _conv(**{"g * kernel[..., k]": "g * kernel[::-1, ::-1, :, k]"}):
+                "stamped with the kernel flipped",
+            _conv(**{"dk[..., k] += g": "dk[..., k] = g"}): "keeps only the last window",
+            _conv(**{"grad_output.sum(axis=(0, 1, 2))": "grad_output.sum(axis=(1, 2))"}):
+                "sum dL/dY over the images too",
+            _conv(**{"grad_output.sum(axis=(0, 1, 2))": "grad_output.sum()"}):
+                "not over the filters too",
+            _conv(**{", dk, grad_output.sum(axis=(0, 1, 2))": ""}):
+                "must return the three gradients",
+            _conv(**{"g * x_pad[b, r:r + f, c:c + f, :]": "g * x[b, r:r + f, c:c + f, :]"}):
+                "your function raised ValueError",
+            _conv(**{"x_pad = np.pad(x, ((0, 0), (padding, padding), (padding, padding), (0, 0)))":
+                     "x_pad = x"}): "right on every case without padding",
+            _conv(**{"+= g * kernel[..., k]": "+= g * kernel[..., 0]"}):
+                "dL/dX is off: on my_conv_backward(",
         },
     },
     "q5": {
@@ -197,21 +177,22 @@ LEARNER_ANSWERS = {
             "[[0, 14, 0, 0], [0, 0, 0, 8], [-6, 0, 27, 0], [0, 0, 0, 0]]": "do not multiply",
             "[[0, 7, 0, 0], [0, 0, 0, 8], [6, 0, 9, 0], [0, 0, 0, 0]]": "the maxima themselves",
             "[[0, 2, 0, 0], [0, 0, 0, -1], [1, 0, 3, 0], [0, 0, 0, 0]]": "wrong windows",
+            "[[0, 2, 0, 0], [0, 0, 0, 1], [0, 0, 3, 0], [0, 0, 0, 0]]": "whatever its sign",
             "[[7, 8], [6, 9]]": "the forward output",
             "[[2, 0, 1, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]": "off",
         },
     },
     "q6": {
-        "right": ["2", "2.0", "(11 + 2 * 1 - 3) % 4"],
+        "right": ["1", "1.0", "(12 + 2 * 2 - 3) % 3"],
         "wrong": {
-            "0": "fewer than 11",
-            "1": "at the top AND",
-            "3": "not always S - 1",
-            "4": "smaller than the stride",
-            "10": "take the remainder",
-            "9": "without output_padding",
-            "11": "the size dL/dX must reach",
-            "-2": "the sign is off",
+            "0": "fewer than 12",
+            "2": "none of them is the rule",
+            "4": "that is 2P",
+            "3": "smaller than the stride",
+            "13": "take the remainder",
+            "11": "without output_padding",
+            "12": "the size dL/dX must reach",
+            "-1": "the sign is off",
         },
     },
     "q7": {
@@ -232,6 +213,29 @@ LEARNER_ANSWERS = {
             "36,126,720": "underscores group digits",
         },
     },
+    "q8": {
+        "right": [_CHECK,
+                  "def gradient_check(forward, backward, x, grad_output):\n"
+                  "    n = numerical_gradient(lambda: np.sum(grad_output * forward(x)), x)\n"
+                  "    return relative_error(backward(x, grad_output), n)"],
+        "wrong": {
+            _check(**{"np.sum(grad_output * forward(x))": "np.sum(forward(x))"}):
+                "your loss leaves out grad_output",
+            _check(**{"numerical_gradient(loss, x)": "numerical_gradient(loss, x.copy())"}):
+                "every relative error is 1",
+            _check(**{" / (np.linalg.norm(a) + np.linalg.norm(n))": ""}):
+                "divide ||a - n|| by ||a|| + ||n||",
+            _check(**{"return np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n))":
+                      "return np.max(np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n)))"}):
+                "CS231n's element-wise relative error",
+            _check(**{"numerical_gradient(loss, x)":
+                      "numerical_gradient(loss, x.astype('float32'))"}):
+                "must hold float64",
+            _check(**{"/ (np.linalg.norm(a) + np.linalg.norm(n))": "/ np.linalg.norm(a)"}):
+                "not the expected value",
+        },
+    },
+
 }
 
 
@@ -280,86 +284,48 @@ def test_q3_mistakes_give_different_answers():
             assert not np.allclose(first, second)
 
 
-def _tf_grad_x(kernel, grad, stride=1):
-    """TensorFlow's dL/dX for q4's case: the input had (O - 1) * S + F rows and columns."""
-    size = ((grad.shape[0] - 1) * stride + kernel.shape[0],
-            (grad.shape[1] - 1) * stride + kernel.shape[1])
-    return tf_conv2d_gradients(np.zeros((1, *size, 1)), kernel[:, :, None, None],
-                               grad[None, :, :, None], stride)[0][0, :, :, 0]
-
-
-def test_q4_reference_is_the_input_gradient_tensorflow_computes():
-    for case in lesson._Q4_CASES:
-        np.testing.assert_allclose(lesson.my_grad_x(*case), _tf_grad_x(*case), atol=1e-12)
-    assert lesson.q4.is_correct(lesson.my_grad_x)
-
-
-def _results(function) -> list:
-    results = []
-    for case in lesson._Q4_CASES:
-        try:
-            results.append(np.asarray(function(*case), dtype=float))
-        except ValueError as error:
-            results.append(str(error))
-    return results
-
-
-def _same(first, second) -> bool:
-    """Two functions' results agree on every case (the same error, or the same array)."""
-    def agree(a, b):
-        if isinstance(a, str) or isinstance(b, str):
-            return a == b
-        return a.shape == b.shape and np.allclose(a, b)
-
-    return all(agree(a, b) for a, b in zip(first, second, strict=True))
+def test_q4_reference_is_the_gradients_tensorflow_computes():
+    """The expected answers of every case are tf.GradientTape's, and the cases cover strides
+    1 to 3, padding, batches, channels, filters and a rectangular input."""
+    for x, kernel, grad, stride, padding in lesson._Q4_CASES:
+        expected = tf_conv2d_gradients(x, kernel, grad, stride, padding)
+        expected[2] = np.asarray(expected[2])
+        for ours, theirs in zip(lesson.my_conv_backward(x, kernel, grad, stride, padding),
+                                expected, strict=True):
+            np.testing.assert_allclose(ours, theirs, atol=1e-12)
+    assert lesson.q4.is_correct(lesson.my_conv_backward)
+    cases = lesson._Q4_CASES
+    assert {case[3] for case in cases} == {1, 2, 3} and {case[4] for case in cases} == {0, 1}
+    assert any(case[0].shape[0] > 1 and case[0].shape[3] > 1 and case[1].shape[3] > 1
+               for case in cases)
+    assert any(case[0].shape[1] != case[0].shape[2] for case in cases)
 
 
 def test_q4_each_named_mistake_is_wrong_and_its_own():
-    """Every wrong function q4 names differs from TensorFlow's gradient on some case, and no
-    two of them agree on every case (else the first would take the second's message)."""
-    right = [_tf_grad_x(*case) for case in lesson._Q4_CASES]
-    named = [_results(wrong) for wrong, _ in lesson._Q4_MISTAKES]
-    for results, (wrong, _) in zip(named, lesson._Q4_MISTAKES, strict=True):
-        assert not _same(results, right), wrong.__name__
-        assert not lesson.q4.is_correct(wrong), wrong.__name__
-    for (i, first), (j, second) in itertools.combinations(enumerate(named), 2):
-        assert not _same(first, second), (lesson._Q4_MISTAKES[i][0].__name__,
-                                          lesson._Q4_MISTAKES[j][0].__name__)
+    """Every wrong backward pass q4 names gives another gradient than TensorFlow's on some
+    case, no two named mistakes of one gradient agree on every case, and each gets its
+    message."""
+    for name, (index, mistakes) in lesson._Q4_PARTS.items():
+        results = []
+        for wrong, message in mistakes:
+            outputs = [np.asarray(wrong(*case)[index]) for case in lesson._Q4_CASES]
+            expected = [np.asarray(tf_conv2d_gradients(*case)[index]) for case in lesson._Q4_CASES]
+            assert not all(o.shape == e.shape and np.allclose(o, e)
+                           for o, e in zip(outputs, expected, strict=True)), message
+            assert lesson.q4.feedback(wrong) == (
+                f"Not quite: {name} is off: {message}\nCall q4.hint() for a hint, or "
+                "q4.solution() to see the answer.")
+            results.append(outputs)
+        for first, second in itertools.combinations(results, 2):
+            assert not all(a.shape == b.shape and np.allclose(a, b)
+                           for a, b in zip(first, second, strict=True))
 
 
-def test_q4_square_only_function_is_told_to_take_sizes_per_axis():
-    def square_only(kernel, grad_output, stride=1):
-        f, o = kernel.shape[0], grad_output.shape[0]
-        g = np.zeros(((o - 1) * stride + 1,) * 2)
-        g[::stride, ::stride] = grad_output
-        return conv2d(np.pad(g, f - 1), np.flip(kernel))
+def test_q4_a_function_returning_one_gradient_is_told_to_return_three():
+    def only_grad_x(x, kernel, grad_output, stride=1, padding=0):
+        return lesson.my_conv_backward(x, kernel, grad_output, stride, padding)[0]
 
-    feedback = lesson.q4.feedback(square_only)
-    assert "right for square kernels and gradients" in feedback
-    assert "ValueError" in feedback  # what happened on the rectangular case is kept
-    # a function wrong on square cases too is not told it is "right for square kernels"
-    assert "square" not in lesson.q4.feedback(lambda kernel, grad_output, stride=1: kernel)
-
-
-def test_q4_true_convolution_passes_and_a_second_flip_is_named():
-    """Lesson 01's true convolution (scipy flips the kernel itself) is the right dL/dX; an
-    extra np.flip undoes it, and the message says so."""
-    signal = pytest.importorskip("scipy.signal")
-
-    def dilated(grad_output, stride):
-        g = np.zeros(((grad_output.shape[0] - 1) * stride + 1,
-                      (grad_output.shape[1] - 1) * stride + 1))
-        g[::stride, ::stride] = grad_output
-        return g
-
-    def true_convolution(kernel, grad_output, stride=1):
-        return signal.convolve2d(dilated(grad_output, stride), kernel, mode="full")
-
-    def flipped_twice(kernel, grad_output, stride=1):
-        return signal.convolve2d(dilated(grad_output, stride), np.flip(kernel), mode="full")
-
-    assert lesson.q4.is_correct(true_convolution)
-    assert "flipped it back" in lesson.q4.feedback(flipped_twice)
+    assert "must return the three gradients" in lesson.q4.feedback(only_grad_x)
 
 
 def test_q5_is_the_max_pool_gradient_tensorflow_computes():
@@ -370,7 +336,7 @@ def test_q5_is_the_max_pool_gradient_tensorflow_computes():
 
 
 def test_q6_output_padding_gives_tensorflow_its_input_gradient():
-    n, f, s, p = 11, 3, 4, 1  # the question's numbers
+    n, f, s, p = 12, 3, 3, 2  # the question's numbers
     rng = np.random.default_rng(6)
     kernel = rng.standard_normal((f, f))
     grad = rng.standard_normal(conv2d(np.zeros((n, n)), kernel, stride=s, padding=p).shape)
@@ -383,9 +349,9 @@ def test_q6_output_padding_gives_tensorflow_its_input_gradient():
                                          name="transpose_q6")
     o = grad.shape[0]
     assert keras_layer.compute_output_shape((None, o, o, 1))[1] - 2 * p == n  # minus 2P cropped
-    # the rule "output_padding = S - 1" (true in section 3) does not give this answer
-    assert not lesson.q6.is_correct(s - 1)
-    assert not lesson.q6.is_correct((n - f) % s) and not lesson.q6.is_correct((n + p - f) % s)
+    # no wrong rule gives the answer: S - 1, F - 1, P, 2P, (N - F) mod S, (N + P - F) mod S
+    for rule in (s - 1, f - 1, p, 2 * p, (n - f) % s, (n + p - f) % s):
+        assert not lesson.q6.is_correct(rule), rule
 
 
 def test_q7_counts_the_multiplications_of_tensorflows_two_gradient_convolutions():
@@ -415,3 +381,36 @@ def test_the_named_mistakes_give_different_answers(name):
         assert not math.isclose(first, second, rel_tol=1e-3), (first, second)
     for answer in wrong:
         assert not exercise.is_correct(answer), answer
+
+
+def _tf_layer_gradient(name, x, grad_output):
+    """dL/dx of L = sum(G * layer(x)) for q8's layers, by tf.GradientTape."""
+    x_var = tf.Variable(x)
+    with tf.GradientTape() as tape:
+        if name == "conv":
+            y = tf.nn.conv2d(x_var[None, :, :, None], lesson._Q8_KERNEL[:, :, None, None], 1,
+                             "VALID")[0, :, :, 0]
+        elif name == "relu":
+            y = tf.nn.relu(x_var)
+        elif name == "pool":
+            y = tf.nn.max_pool2d(x_var[None, :, :, None], 2, 2, "VALID")[0, :, :, 0]
+        else:
+            y = tf.math.sigmoid(x_var)
+        loss = tf.reduce_sum(grad_output * y)
+    return tape.gradient(loss, x_var).numpy()
+
+
+def test_q8_expected_errors_are_those_of_each_backward_pass_against_tensorflow():
+    """Each case's expected relative error is its backward pass's distance from TensorFlow's
+    gradient: about 0 for the right ones, far from it for the wrong ones."""
+    right = {lesson.conv_backward, lesson.relu_backward, lesson.pool_backward,
+             lesson.sigmoid_backward}
+    for forward, backward, x, grad in lesson._Q8_CASES:
+        name = forward.__name__.split("_")[0]
+        against_tf = lesson.relative_error(backward(x, grad), _tf_layer_gradient(name, x, grad))
+        expected = lesson.gradient_check(forward, backward, x, grad)
+        assert abs(expected - against_tf) < 1e-8, (backward.__name__, expected, against_tf)
+        assert (expected < 1e-8) == (backward in right), backward.__name__
+    # the inputs have no ties within a window and no value near 0 (ReLU's kink)
+    x = lesson._X8
+    assert np.abs(x).min() >= 0.05 and len(set(x.ravel())) == x.size

@@ -83,11 +83,62 @@ _FLIPPED = '''def my_depthwise_conv2d(x, kernel):
             maps.append(conv2d(x[:, :, c], np.flip(kernel[:, :, c, m])))
     return np.stack(maps, axis=-1)'''
 
+_RF_RIGHT = '''def my_receptive_field(layers):
+    field, jump = 1, 1
+    for kernel_size, stride, dilation in layers:
+        footprint = kernel_size + (kernel_size - 1) * (dilation - 1)
+        field += (footprint - 1) * jump
+        jump *= stride
+    return field'''
+
+_RF_BACKWARDS = '''def my_receptive_field(layers):
+    r = 1
+    for f, s, d in reversed(layers):
+        r = s * (r - 1) + f + (f - 1) * (d - 1)
+    return r'''
+
+
+def _rf(body: str) -> str:
+    """A my_receptive_field with the loop body a learner may write (field and jump start at 1)."""
+    return ("def my_receptive_field(layers):\n    field, jump = 1, 1\n"
+            "    for f, s, d in layers:\n" + body + "\n    return field")
+
+
 # What a learner types into each exercise cell (source text) -> a fragment of the message it
 # must print. "right" answers print "Correct!". Each wrong answer is a mistake the lesson
 # predicts, and gets the message that names it.
 LEARNER_ANSWERS = {
     "q1": {
+        "right": ["9456", "9_456", "9456.0",
+                  "24 * 144 + 4 * 144 + 3 * 3 * 144 + 4 * 144 + 144 * 24 + 4 * 24"],
+        "wrong": {
+            "8208": "the BatchNormalization layers hold parameters too",
+            "8832": "4 numbers per channel for BatchNormalization",
+            "194784": "one 3x3 kernel per channel",
+            "8160": "add the depthwise layer's weights",
+            "9768": "use_bias=False",
+            "9360": "there are three BatchNormalization layers",
+            "9936": "it normalizes 24 channels, not 144",
+            "37104": "block_2_expand is a 1x1 convolution",
+            "9123": "not the expected value",
+            "9450": "cut after 3 significant figures: give it exactly",
+        },
+    },
+    "q2": {
+        "right": ["25740288", "25_740_288", "56 * 56 * (24 * 144 + 144 * 9 + 144 * 24)",
+                  "2.5740288e7"],
+        "wrong": {
+            "51480576": "that counts an addition with every multiplication",
+            "606928896": "not by 3 * 3 * 144",
+            "14563584": "block_2 has stride 1",
+            "21676032": "add the depthwise step",
+            "14902272": "one of the two 1x1 convolutions is missing",
+            "25815552": "the Add counts 0 here",
+            "26718720": "batch normalization counts 0 here",
+            "25740000": "rounded to 5 significant figures: give it exactly",
+        },
+    },
+    "q3": {
         "right": ["20", "20.0", "np.int64(20)", "32 - (5 + (5 - 1) * (3 - 1)) + 1"],
         "wrong": {
             "28": "that ignores the dilation",
@@ -101,23 +152,30 @@ LEARNER_ANSWERS = {
             "20.5": "not the expected value",
         },
     },
-    "q2": {
-        "right": ["23", "23.0", "receptive_field(Q2_LAYERS)", "1 + 2 + 4 * 2 + 6 * 2"],
+    "q4": {
+        "right": [_RF_RIGHT, _RF_BACKWARDS,
+                  "def my_receptive_field(layers):\n    return receptive_field(layers)"],
         "wrong": {
-            "11": "that ignores the dilations",
-            "13": "that ignores the stride",
-            "7": "ignores both the stride and the dilations",
-            "29": "F * D is not a dilated kernel's footprint",
-            "31": "not D (CS231n counts from 0)",
-            "25": "counts for the layers AFTER it",
-            "22": "one pixel too few: start from 1",
-            "15": "adding the footprints counts the pixels where neighbouring windows overlap",
-            "21": "not F + D = 6",
-            "24": "one pixel too many",
-            "105": "not the expected value",
+            _rf("        field += (f - 1) * jump\n        jump *= s"): "ignores the dilations",
+            _rf("        field += (f + (f - 1) * (d - 1) - 1)"): "ignores the strides",
+            _rf("        jump *= s\n        field += (f + (f - 1) * (d - 1) - 1) * jump"):
+                "counts for the layers AFTER it",
+            _rf("        field += (f * d - 1) * jump\n        jump *= s"):
+                "F * D is not a dilated kernel's footprint",
+            _rf("        field += (f + (f - 1) * d - 1) * jump\n        jump *= s"):
+                "not D: the footprint is F + (F - 1)(D - 1)",
+            _rf("        field += (f + (f - 1) * (d - 1) - 1) * jump\n        jump *= s")
+            .replace("field, jump = 1, 1", "field, jump = 0, 1"): "one pixel too few",
+            _rf("        field += (f + (f - 1) * (d - 1) - 1) * jump\n        jump *= s")
+            .replace("return field", "return field - 1"): "one pixel too few",
+            "def my_receptive_field(layers):\n    r = 1\n    for f, s, d in reversed(layers):\n"
+            "        r = s * r + f + (f - 1) * (d - 1) - 1\n    return r":
+                "their windows overlap",
+            _rf("        field += (f + (f - 1) * (d - 1) - 1) * jump\n        jump *= s")
+            .replace("    return field", ""): "`return` statement",
         },
     },
-    "q3": {
+    "q5": {
         "right": ["13920", "13_920", "13920.0", "(3 * 3 * 16 + 1) * 96"],
         "wrong": {
             "41568": "that is groups=1",
@@ -133,21 +191,7 @@ LEARNER_ANSWERS = {
             "'13,920'": "remove the quotes and the commas",
         },
     },
-    "q4": {
-        "right": ["2912", "2912.0", "np.int64(2912)", "5 * 5 * 32 + (32 + 1) * 64"],
-        "wrong": {
-            "51264": "that is a standard Conv2D(64, 5)",
-            "2944": "that is DepthwiseConv2D(5) followed by Conv2D(64, 1)",
-            "2848": "add the 64 biases",
-            "832": "that is the depthwise step only",
-            "800": "that is the depthwise kernels only",
-            "2112": "that is the pointwise step only",
-            "53312": "one 5x5 kernel per INPUT channel",
-            "3712": "not one per output filter (64)",
-            "2880": "the bias belongs to the pointwise step",
-        },
-    },
-    "q5": {
+    "q6": {
         "right": ["0.0556", "0.05562", "1 / 64 + 1 / 25", "0.055625", "5.56e-2"],
         "wrong": {
             "0.04": "that is the depthwise step only",
@@ -163,25 +207,25 @@ LEARNER_ANSWERS = {
             '"5.56%"': "give the fraction rather than the percentage",
         },
     },
-    "q6": {
-        "right": ["0.0548", "0.05477", "(6 / (5 * 5 * 16 + 5 * 5 * 64)) ** 0.5",
-                  "np.sqrt(6 / 2000)"],
+    "q7": {
+        "right": ["0.0655", "0.06547", "(6 / (5 * 5 * 16 + 5 * 5 * 40)) ** 0.5",
+                  "np.sqrt(6 / 1400)"],
         "wrong": {
-            "0.274": "the fans count the kernel's F * F taps",
-            "0.114": "fan_out counts the kernel's taps too",
+            "0.327": "the fans count the kernel's F * F taps",
+            "0.146": "not F = 5",
+            "0.117": "fan_out counts the kernel's taps too",
             "0.122": "He's uniform limit",
-            "0.0316": "glorot_normal's standard deviation",
-            "0.003": "take the square root",
             "0.0707": "He normal's standard deviation",
-            "0.0775": "the average of the fans",
             "0.0866": "LeCun's uniform limit",
+            "0.0378": "glorot_normal's standard deviation",
+            "0.00429": "take the square root",
+            "0.131": "the interval's width",
+            "0.0926": "the average of the fans",
             "0.1421": "the lesson's example, Conv2D(32, 3)",
-            "0.1096": "the interval's width",
-            "0.1095": "the interval's width",
-            "0.055": "2 significant figures, and they are right: give at least 3",
+            "0.065": "2 significant figures, and they are right: give at least 3",
         },
     },
-    "q7": {
+    "q8": {
         "right": [_LOOPS, _PER_CHANNEL,
                   "def my_depthwise_conv2d(x, kernel):\n    return depthwise_conv2d(x, kernel)"],
         "wrong": {
@@ -196,29 +240,44 @@ LEARNER_ANSWERS = {
                 "`return` statement",
         },
     },
-    "q8": {
-        "right": ["21696", "21696.0", "32 * 192 + 4 * 192 + 3 * 3 * 192 + 4 * 192 + 192 * 64"],
-        "wrong": {
-            "20160": "the BatchNormalization layers have parameters too",
-            "20928": "4 numbers per channel for BatchNormalization",
-            "351744": "one 3x3 kernel per channel",
-            "22144": "use_bias=False",
-            "21952": "there are two BatchNormalization layers",
-            "21888": "the DepthwiseConv2D has use_bias=False too",
-        },
-    },
 }
 
 
 # --- the expected answers, computed by Keras and TensorFlow -------------------------------------
 
 
-def test_q1_matches_keras_dilated_conv2d():
+@pytest.fixture(scope="module")
+def block_2():
+    """The layers of MobileNetV2's block_2, as Keras builds them (random weights)."""
+    model = keras.applications.MobileNetV2(weights=None)
+    yield [layer for layer in model.layers if layer.name.startswith("block_2_")]
+    keras.backend.clear_session()
+
+
+def test_q1_is_what_keras_counts_in_mobilenetv2s_block_2(block_2):
+    assert [type(layer).__name__ for layer in block_2] == [
+        "Conv2D", "BatchNormalization", "ReLU", "DepthwiseConv2D", "BatchNormalization", "ReLU",
+        "Conv2D", "BatchNormalization", "Add"]
+    assert tuple(block_2[0].input.shape) == (None, 56, 56, 24)
+    assert lesson.q1.is_correct(sum(layer.count_params() for layer in block_2))
+    trainable = sum(int(np.prod(w.shape)) for layer in block_2 for w in layer.trainable_weights)
+    assert lesson.q1.feedback(trainable).startswith("Not quite: count_params() counts 4")
+
+
+def test_q2_is_the_multiplications_of_block_2s_kernels(block_2):
+    """One multiplication per kernel weight and output position, read off the built layers."""
+    mults = sum(int(np.prod(layer.output.shape[1:3])) * int(np.prod(layer.kernel.shape))
+                for layer in block_2 if hasattr(layer, "kernel"))
+    assert lesson.q2.is_correct(mults)
+    assert all(layer.output.shape[1:3] == (56, 56) for layer in block_2)  # stride 1
+
+
+def test_q3_matches_keras_dilated_conv2d():
     layer = layers.Conv2D(8, 5, dilation_rate=3, name="dilated")
     rows = layer.compute_output_shape((None, 32, 32, 1))[1]
-    assert lesson.q1.is_correct(rows)
+    assert lesson.q3.is_correct(rows)
     plain = layers.Conv2D(8, 5, name="plain").compute_output_shape((None, 32, 32, 1))[1]
-    assert plain != rows and not lesson.q1.is_correct(plain)  # dilation changes the answer
+    assert plain != rows and not lesson.q3.is_correct(plain)  # dilation changes the answer
 
 
 def measured_receptive_field(stack) -> int:
@@ -237,35 +296,31 @@ def measured_receptive_field(stack) -> int:
     return int(used.max() - used.min() + 1)
 
 
-def test_q2_matches_the_measured_receptive_field():
-    assert lesson.q2.is_correct(measured_receptive_field(lesson.Q2_LAYERS))
-    # the stride and the dilations each change the answer
-    without_dilation = [(f, s, 1) for f, s, _ in lesson.Q2_LAYERS]
-    without_stride = [(f, 1, d) for f, _, d in lesson.Q2_LAYERS]
-    for stack in (without_dilation, without_stride):
-        assert not lesson.q2.is_correct(measured_receptive_field(stack))
+def test_q4_reference_is_the_measured_receptive_field():
+    for (stack,) in lesson._Q4_CASES:
+        assert lesson.my_receptive_field(stack) == measured_receptive_field(stack), stack
+    assert lesson.q4.is_correct(lesson.my_receptive_field)
+    # strides, dilations and a pooling-like stride 2 all appear among the cases
+    layers_seen = [layer for (stack,) in lesson._Q4_CASES for layer in stack]
+    assert any(s > 1 for _, s, _ in layers_seen) and any(d > 1 for _, _, d in layers_seen)
 
 
-def test_q3_matches_keras_grouped_count():
+def test_q4_each_named_mistake_is_wrong_and_its_own():
+    results = [[wrong(*case) for case in lesson._Q4_CASES] for wrong, _ in lesson._Q4_MISTAKES]
+    right = [lesson.my_receptive_field(*case) for case in lesson._Q4_CASES]
+    for result in results:
+        assert result != right
+    for first, second in itertools.combinations(results, 2):
+        assert first != second
+
+
+def test_q5_matches_keras_grouped_count():
     grouped = layers.Conv2D(96, 3, groups=3, name="grouped")
     grouped.build((None, 16, 16, 48))
-    assert lesson.q3.is_correct(grouped.count_params())
+    assert lesson.q5.is_correct(grouped.count_params())
     plain = layers.Conv2D(96, 3, name="plain")
     plain.build((None, 16, 16, 48))
-    assert not lesson.q3.is_correct(plain.count_params())
-
-
-def test_q4_matches_keras_separable_count():
-    separable = layers.SeparableConv2D(64, 5, name="separable")
-    separable.build((None, 16, 16, 32))
-    assert lesson.q4.is_correct(separable.count_params())
-    # the same two steps as separate layers have one more bias per input channel
-    depthwise, pointwise = layers.DepthwiseConv2D(5, name="dw"), layers.Conv2D(64, 1, name="pw")
-    depthwise.build((None, 16, 16, 32))
-    pointwise.build((None, 12, 12, 32))
-    two_layers = depthwise.count_params() + pointwise.count_params()
-    assert two_layers != separable.count_params()
-    assert lesson.q4.feedback(two_layers).startswith("Not quite: that is DepthwiseConv2D(5)")
+    assert not lesson.q5.is_correct(plain.count_params())
 
 
 def keras_mults(layer, input_shape) -> int:
@@ -278,49 +333,51 @@ def keras_mults(layer, input_shape) -> int:
     return positions * int(np.prod(layer.kernel.shape))
 
 
-def test_q5_matches_the_multiplications_of_the_keras_layers():
+def test_q6_matches_the_multiplications_of_the_keras_layers():
     shape = (56, 56, 32)
     separable = keras_mults(layers.SeparableConv2D(64, 5, padding="same", name="sep"), shape)
     standard = keras_mults(layers.Conv2D(64, 5, padding="same", name="std"), shape)
-    assert lesson.q5.is_correct(separable / standard)
-    assert lesson.q5.is_correct(round(separable / standard, 4))
+    assert lesson.q6.is_correct(separable / standard)
+    assert lesson.q6.is_correct(round(separable / standard, 4))
 
 
-def test_q6_matches_the_weights_keras_draws():
-    """All weights inside +-limit, the largest close to it (16,000 draws)."""
-    layer = layers.Conv2D(64, 5, kernel_initializer=keras.initializers.GlorotUniform(seed=7),
+def test_q7_matches_the_weights_keras_draws():
+    """All weights inside +-limit, the largest close to it (10,000 draws)."""
+    layer = layers.Conv2D(40, 5, kernel_initializer=keras.initializers.GlorotUniform(seed=7),
                           name="glorot")
     layer.build((None, 28, 28, 16))
     largest = float(np.abs(layer.kernel.numpy()).max())
-    limit = lesson.q6.solution_answer
+    limit = lesson.q7.solution_answer
     assert largest <= limit * (1 + 1e-3) and largest > 0.995 * limit
-    assert lesson.q6.is_correct(largest)
+    assert lesson.q7.is_correct(largest)
 
 
-def test_q7_reference_is_tensorflow_depthwise_conv2d():
-    for x, kernel in lesson._Q7_CASES:
+def test_q7_the_other_initialisers_it_names_are_keras_own():
+    """He uniform's limit and He normal's and Glorot normal's standard deviations, as Keras
+    computes them (its VarianceScaling), are the wrong answers q7 names after them."""
+    fan_in, fan_out = 5 * 5 * 16, 5 * 5 * 40
+    he_uniform = keras.initializers.HeUniform(seed=1)((5, 5, 16, 40)).numpy()
+    assert np.abs(he_uniform).max() <= math.sqrt(6 / fan_in)
+    assert "He's uniform limit" in lesson.q7.feedback(math.sqrt(6 / fan_in))
+    he_normal, lecun = keras.initializers.HeNormal(), keras.initializers.LecunUniform()
+    assert (he_normal.scale, he_normal.mode) == (2.0, "fan_in")  # std sqrt(2 / fan_in)
+    assert "He normal's" in lesson.q7.feedback(math.sqrt(2 / fan_in))
+    assert (lecun.scale, lecun.mode, lecun.distribution) == (1.0, "fan_in", "uniform")
+    assert "LeCun's uniform limit" in lesson.q7.feedback(math.sqrt(3 / fan_in))  # 3 * scale
+    glorot_normal = keras.initializers.GlorotNormal()
+    assert (glorot_normal.scale, glorot_normal.mode) == (1.0, "fan_avg")
+    assert "glorot_normal" in lesson.q7.feedback(math.sqrt(2 / (fan_in + fan_out)))
+
+
+def test_q8_reference_is_tensorflow_depthwise_conv2d():
+    for x, kernel in lesson._Q8_CASES:
         expected = tf.nn.depthwise_conv2d(x[None], kernel, [1, 1, 1, 1], "VALID").numpy()[0]
         np.testing.assert_allclose(lesson.my_depthwise_conv2d(x, kernel), expected, atol=1e-9)
     # a case with depth_multiplier > 1 and several channels tells the two orders apart
-    assert any(kernel.shape[2] > 1 and kernel.shape[3] > 1 for _, kernel in lesson._Q7_CASES)
+    assert any(kernel.shape[2] > 1 and kernel.shape[3] > 1 for _, kernel in lesson._Q8_CASES)
     # the kernel is not symmetric, so flipping it changes the answer
     assert any(not np.array_equal(kernel, np.flip(kernel, (0, 1)))
-               for _, kernel in lesson._Q7_CASES)
-
-
-def test_q8_matches_keras_count():
-    model = keras.Sequential([
-        keras.Input((28, 28, 32)),
-        layers.Conv2D(192, 1, use_bias=False, name="expand"),
-        layers.BatchNormalization(name="expand_bn"),
-        layers.DepthwiseConv2D(3, strides=2, padding="same", use_bias=False, name="depthwise"),
-        layers.BatchNormalization(name="depthwise_bn"),
-        layers.Conv2D(64, 1, use_bias=False, name="project"),
-    ], name="inverted_residual")
-    assert lesson.q8.is_correct(model.count_params())
-    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
-    assert trainable != model.count_params()
-    assert lesson.q8.feedback(trainable).startswith("Not quite: count_params() counts 4")
+               for _, kernel in lesson._Q8_CASES)
 
 
 def numbers_in_messages(exercise) -> dict[float, str]:
@@ -331,7 +388,7 @@ def numbers_in_messages(exercise) -> dict[float, str]:
             if answer.replace(".", "").replace("e-", "").replace("_", "").isdigit()}
 
 
-@pytest.mark.parametrize("exercise", [e for e in EXERCISES if e.name != "q7"],
+@pytest.mark.parametrize("exercise", [e for e in EXERCISES if e.name not in ("q4", "q8")],
                          ids=lambda e: e.name)
 def test_the_named_mistakes_give_different_answers(exercise):
     """Each mistake a number question names is its own answer (whole ones exactly, others

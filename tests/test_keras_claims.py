@@ -22,10 +22,11 @@ def _lesson_text(prefix: str) -> str:
 
 
 def test_train_on_batch_averages_over_calls_up_to_keras_3_14():
-    """Lesson 06, section 7: up to Keras 3.14 train_on_batch returns the mean loss since the
-    last reset_metrics(); 3.15 resets by itself. The lesson resets before every step."""
+    """Lesson 06, section 7 and its closing note: up to Keras 3.14 train_on_batch returns the
+    mean loss since the last reset_metrics(); 3.15 resets by itself. The lesson resets before
+    every step."""
     text = _lesson_text("06_")
-    assert "up to Keras 3.14" in text and "only Keras 3.15 resets it by itself" in text
+    assert "Up to Keras 3.14" in text and "Keras 3.15 resets it itself" in text
     assert "cnn.reset_metrics()" in text
     rng = np.random.default_rng(0)
     x, y = rng.standard_normal((32, 4)).astype("float32"), rng.integers(0, 3, 32)

@@ -110,10 +110,13 @@ def test_the_last_step_is_the_model_the_settings_describe():
 
 def test_the_scaling_table_has_raw_and_scaled_at_every_seed():
     table = read(lesson05_scaling_path(), " --scaling")
-    assert list(table.columns) == ["seed", "pixels", "mean_loss_epoch1", "loss_after_epoch1",
-                                   "val_accuracy"]
+    assert list(table.columns) == ["seed", "pixels", "mean_loss_epoch1", "largest_batch_loss",
+                                   "loss_after_epoch1", "val_loss", "val_accuracy"]
     assert sorted(table["seed"].unique()) == list(ablation.SEEDS)
     # a list of lists, not a Series of lists: pandas 2.2 (Colab) cannot compare those
     assert (table.groupby("seed")["pixels"].apply(sorted).tolist()
             == [["raw 0-255", "scaled 0-1"]] * len(ablation.SEEDS))
     assert table["val_accuracy"].between(0, 1).all() and (table["loss_after_epoch1"] > 0).all()
+    # the largest batch loss is at least the epoch's mean over its batches
+    assert (table["largest_batch_loss"] >= table["mean_loss_epoch1"] - 0.01).all()
+    assert (table["val_loss"] > 0).all()

@@ -21,6 +21,8 @@ from course_utils.plots import (
     WRONG_COLOR,
     Plot,
     plot_history,
+    show_compute_graph,
+    show_conv_layer_step,
     show_conv_step,
     show_digits,
     show_feature_maps,
@@ -178,6 +180,67 @@ def test_show_conv_step_with_stride_padding_and_bias():
 def test_show_conv_step_rejects_bad_positions(kwargs, words):
     with pytest.raises((ValueError, TypeError), match=words):
         show_conv_step(LESSON01_X, LESSON01_KERNEL, **kwargs)
+
+
+# --- show_conv_layer_step ----------------------------------------------------------------------
+
+
+def _cs231n_demo():
+    """CS231n's demo layer: a 5x5x3 input, two 3x3x3 filters, stride 2, padding 1."""
+    rng = np.random.default_rng(7)
+    return (rng.integers(0, 3, size=(5, 5, 3)), rng.integers(-1, 2, size=(3, 3, 3, 2)),
+            np.array([1, 0]))
+
+
+def test_show_conv_layer_step_draws_tensorflows_output_and_one_dot_product():
+    import tensorflow as tf
+
+    x, kernel, bias = _cs231n_demo()
+    fig, axes = show_conv_layer_step(x, kernel, bias, row=1, col=2, filter_index=1, stride=2,
+                                     padding=1)
+    expected = tf.nn.conv2d(np.asarray(x, np.float32)[None], np.asarray(kernel, np.float32),
+                            strides=2, padding=[[0, 0], [1, 1], [1, 1], [0, 0]])[0].numpy()
+    expected = expected + bias
+    assert axes.shape == (3, 5)                       # 3 channels; 2 filters, products, output
+    for j in range(2):                                # one output map per filter
+        np.testing.assert_array_equal(axes[j, 4].images[0].get_array(), expected[:, :, j])
+    (here,) = rectangles(axes[1, 4])                  # the value outlined in map 1 only
+    assert here.get_xy() == (1.5, 0.5) and not rectangles(axes[0, 4])
+    padded = np.pad(x, ((1, 1), (1, 1), (0, 0)))
+    sums = []
+    for c in range(3):
+        np.testing.assert_array_equal(axes[c, 0].images[0].get_array(), padded[:, :, c])
+        window = rectangles(axes[c, 0])[-1]           # rows 2-4, columns 4-6 of the padding
+        assert window.get_xy() == (3.5, 1.5) and window.get_width() == 3
+        products = padded[2:5, 4:7, c] * kernel[:, :, c, 1]
+        np.testing.assert_array_equal(axes[c, 3].images[0].get_array(), products)
+        sums.append(int(products.sum()))
+        assert axes[c, 3].get_title() == f"products, sum {sums[-1]}"
+        assert rectangles(axes[c, 2]) and not rectangles(axes[c, 1])   # filter 1 at work
+        assert axes[c, 1].get_title() == f"kernel[:, :, {c}, 0]"
+    text = axes[2, 4].texts[0].get_text().splitlines()
+    assert text[-1] == f"= {int(expected[1, 2, 1])}" == f"= {sum(sums) + bias[1]}"
+    assert "2 filters make 2 output maps" in fig._suptitle.get_text()
+    assert png_size(fig) < 1.5 * MAX_PNG_BYTES       # 14 panels, show_conv_step's 4 times 3.5
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "words"),
+    [
+        ((np.ones((5, 5, 2)), np.ones((3, 3, 3, 2)), [0, 0]), {}, "x has 2 channels"),
+        ((np.ones((5, 5, 3)), np.ones((3, 3, 3, 2)), [0]), {},
+         r"one value per filter: shape \(2,\)"),
+        ((np.ones((5, 5, 3)), np.ones((3, 3, 3, 2)), [0, 0]), {"row": 3}, r"row 0\.\.2"),
+        ((np.ones((5, 5, 3)), np.ones((3, 3, 3, 2)), [0, 0]), {"filter_index": 2},
+         "filter_index must be one of the 2 filters"),
+        ((np.ones((5, 5, 6)), np.ones((3, 3, 6, 2)), [0, 0]), {}, "up to 4 input channels"),
+        ((np.ones((5, 5)), np.ones((3, 3, 1, 2)), [0, 0]), {}, r"x must be 3-D \(H, W, C_in\)"),
+    ],
+)
+def test_show_conv_layer_step_rejects_bad_input(args, kwargs, words):
+    kwargs = {"row": 0, "col": 0, "stride": 2, "padding": 1, **kwargs}
+    with pytest.raises((ValueError, TypeError), match=words):
+        show_conv_layer_step(*args, **kwargs)
 
 
 # --- show_feature_maps -------------------------------------------------------------------------
@@ -416,6 +479,10 @@ def _readability_cases(history):
         "show_conv_step": lambda: show_conv_step(LESSON01_X, LESSON01_KERNEL, row=1, col=1),
         "show_conv_step padded": lambda: show_conv_step(LESSON01_X, LESSON01_KERNEL, row=1,
                                                         col=1, stride=2, padding=1, bias=-2.5),
+        "show_conv_layer_step": lambda: show_conv_layer_step(*_cs231n_demo(), row=1, col=2,
+                                                             stride=2, padding=1),
+        "show_conv_layer_step, one channel": lambda: show_conv_layer_step(
+            rng.normal(size=(4, 4, 1)), rng.normal(size=(3, 3, 1, 1)), [0.5], row=1, col=1),
         "show_feature_maps": lambda: show_feature_maps(maps, titles=list(LINE_KERNELS),
                                                        suptitle="Four line kernels"),
         "show_feature_maps, 16 small panels": lambda: show_feature_maps(
@@ -440,6 +507,12 @@ def _readability_cases(history):
                                            predictions=rng.integers(0, 10, 20)),
         "show_rgb_channels": lambda: show_rgb_channels(rng.integers(0, 255, (16, 16, 3))),
         "DIGIT_FOUR": lambda: show_matrix(DIGIT_FOUR, cmap="gray_r"),
+        "show_compute_graph": lambda: show_compute_graph(
+            ["Conv2D\n(K, b)", "ReLU", "MaxPool", "Flatten", "Dense\n(W, c)",
+             "softmax +\ncross-entropy"], ["x", "z", "a", "pooled", "flat", "scores", "L"],
+            kept={"x": "0.20 MB", "z": "1.38 MB", "a": "1.38 MB", "flat": "0.35 MB"},
+            backward=["dL/dK, dL/db", "dL/dz", "dL/da", "dL/dpooled", "dL/dflat",
+                      "dL/dscores", "1"], title="a batch of 64"),
     }
 
 
@@ -517,3 +590,18 @@ def test_show_maps_on_input_refuses_maps_that_are_not_a_valid_odd_kernel_s():
         show_maps_on_input(np.zeros((8, 8)), [np.zeros((7, 7))])
     with pytest.raises(ValueError, match="one title per map"):
         show_maps_on_input(np.zeros((8, 8)), [np.zeros((6, 6))] * 2, titles=["a"])
+
+
+def test_compute_graph_marks_what_is_kept_and_refuses_mismatched_names():
+    fig, ax = show_compute_graph(["Conv2D", "ReLU"], ["x", "z", "a"], kept={"z": "1 MB"})
+    labels = [text.get_text() for text in ax.texts if text.get_text()]
+    assert labels[:6] == ["x", "dL/dx", "z\n1 MB", "dL/dz", "a", "dL/da"]
+    kept_box = ax.texts[2].get_bbox_patch()
+    assert kept_box.get_facecolor()[:3] != ax.texts[0].get_bbox_patch().get_facecolor()[:3]
+    with pytest.raises(ValueError, match="one more name than steps"):
+        show_compute_graph(["Conv2D"], ["x"])
+    with pytest.raises(ValueError, match=r"kept names \['y'\]"):
+        show_compute_graph(["Conv2D"], ["x", "y"], kept={"y": "1 MB"})
+    with pytest.raises(ValueError, match="one label per tensor"):
+        show_compute_graph(["Conv2D"], ["x", "y"], backward=["dL/dx"])
+    plt.close("all")

@@ -240,7 +240,7 @@ def _format_index(index: tuple[int, ...]) -> str:
 
 
 def _compare_arrays(answer: Any, expected: np.ndarray, atol: float = 1e-6, rtol: float = 0.0,
-                   what: str = "Your array") -> str | None:
+                   what: str = "your array") -> str | None:
     """None when ``answer`` equals ``expected`` (within the tolerances), else what is off:
     the shape, or how many values differ and where the first is; a transposed or flipped
     answer is said to be one.
@@ -249,6 +249,10 @@ def _compare_arrays(answer: Any, expected: np.ndarray, atol: float = 1e-6, rtol:
     'the shape (2, 2) is right, but 2 of 4 values are off; ... It is the expected array transposed.'
     """
     values = read_array(answer)
+    if values.ndim == 0 and expected.size > 1:
+        subject = "your answer" if what == "your array" else what
+        return (f"{subject} is one number, {short_repr(values.item())}; {expected.size} values "
+                f"are expected, shape {expected.shape}.")
     if values.shape != expected.shape:
         message = f"{what} has shape {values.shape}; the expected shape is {expected.shape}."
         if values.size == expected.size and values.ndim != expected.ndim:
@@ -293,7 +297,7 @@ def array(expected: Any, atol: float = 1e-6, rtol: float = 0.0,
     >>> check([[15, 16], [6, 15]]) is None
     True
     >>> check(np.zeros((3, 3)))
-    'Your array has shape (3, 3); the expected shape is (2, 2).'
+    'your array has shape (3, 3); the expected shape is (2, 2).'
     >>> print(check([[15, 16], [6, 14]]))
     the shape (2, 2) is right, but 1 of 4 values is off; the first is at index (1, 1),
     where you have 14.
@@ -307,9 +311,47 @@ def array(expected: Any, atol: float = 1e-6, rtol: float = 0.0,
         message = _compare_arrays(answer, expected, atol, rtol)
         if message is None:
             return None
-        return _mistake_message(answer, mistakes, matches) or message
+        tailored = _mistake_message(answer, mistakes, matches)
+        if tailored:
+            return tailored
+        numbers_typed = _numbers_typed_with_commas(answer, expected.size)
+        if expected.ndim == 1 and numbers_typed:
+            typed = ", ".join(",".join([str(g[0])] + [f"{v:03d}" for v in g[1:]])
+                              for g in numbers_typed if len(g) > 1)
+            plain = ", ".join(str(int("".join([str(g[0])] + [f"{v:03d}" for v in g[1:]])))
+                              for g in numbers_typed)
+            return (f"{message} If you typed numbers with thousands commas ({typed}), Python "
+                    f"read each group as a number of its own: write ({plain}), or group the "
+                    "digits with underscores.")
+        return message
 
     return _feedback_for_any_answer(check)
+
+
+def _numbers_typed_with_commas(answer: Any, count: int) -> list[tuple[int, ...]] | None:
+    """The groups of ``answer`` when it reads as ``count`` numbers typed with thousands commas
+    (``(20,490, 1,290)`` is (20, 490, 1, 290) in Python: (20, 490) and (1, 290)), at least one
+    of them with a comma; None when no such reading exists. A later group of a comma literal is
+    0 or 100-999 (``1,050`` is a SyntaxError), which is what makes a reading possible or not."""
+    if not isinstance(answer, tuple | list) or not answer or count < 1 or len(answer) <= count \
+            or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in answer):
+        return None
+
+    def readings(start: int, left: int):
+        if start == len(answer):
+            return [[]] if left == 0 else []
+        if left == 0:
+            return []
+        found = []
+        for end in range(start + 1, len(answer) + 1):
+            group = tuple(answer[start:end])
+            if len(group) > 1 and not (0 < group[0] < 1000 and all(
+                    v == 0 or 100 <= v < 1000 for v in group[1:])):
+                break
+            found += [[group, *rest] for rest in readings(end, left - 1)]
+        return found
+
+    return next(iter(readings(0, count)), None)
 
 
 #: Names of a shape's entries, by its length, for messages such as "the width (entry 2)".
@@ -332,7 +374,7 @@ def shape(expected: Sequence[int | None], mistakes: Mapping | Sequence = (),
     >>> check((3, 3, 5)) is None, check([3, 3, 5]) is None, check((None, 3, 3, 5)) is None
     (True, True, True)
     >>> check((3, 3, 4))
-    'the channels (entry 2) is off: you have 4.'
+    'the channels (entry 2) are off: you have 4.'
     >>> check((5, 3, 3))
     'the height (entry 0) and the channels (entry 2) are off. Channels come last in Keras.'
     """
@@ -352,6 +394,9 @@ def shape(expected: Sequence[int | None], mistakes: Mapping | Sequence = (),
         if len(got) != len(expected):
             extra = ("" if batch or None not in got else
                      " A kernel has no batch axis: leave out the None.")
+            if batch and len(got) == len(expected) + 1 and got[1:] == expected:
+                extra = (f" Its first entry, {got[0]}, stands where a batch axis would: give "
+                         "the shape of one image, without it.")
             entries = f"{len(got)} entr{'y' if len(got) == 1 else 'ies'}"
             return (f"your shape {got} has {entries}; the expected shape has "
                     f"{len(expected)}.{extra}")
@@ -361,7 +406,8 @@ def shape(expected: Sequence[int | None], mistakes: Mapping | Sequence = (),
             return f"the {names[i]} (entry {i})" if names else f"entry {i}"
 
         if len(off) == 1:
-            return f"{name(off[0])} is off: you have {got[off[0]]}."
+            plural = bool(names) and names[off[0]].endswith("s")  # "the filters ... are off"
+            return f"{name(off[0])} {'are' if plural else 'is'} off: you have {got[off[0]]}."
         message = " and ".join(name(i) for i in off) + " are off."
         if axes is None and names and sorted(got, key=str) == sorted(expected, key=str):
             message += " Channels come last in Keras."

@@ -1,16 +1,16 @@
 """Lesson 02 "Check yourself": three-channel convolution.
 
-Eight exercises, in the order the notebook asks them. The lesson works the source post's
-three shape questions as examples (and prints Keras's answers), so q1-q3 ask the same kinds of
-question with other numbers:
+Eight exercises, in the order the notebook asks them. The lesson works the three shape
+questions of the blog post on 3-channel convolution as examples (and prints Keras's answers),
+so q1 and q2 ask the same kinds of question with other numbers:
 
-* ``q1`` a 10x12x3 input (not square) through six 3x3x3 filters, stride 1;
-* ``q2`` a 12x12x3 input through four 3x3x3 filters, stride 2 (the floor matters);
-* ``q3`` a 15x15x3 input through Conv2D(8, 3) then Conv2D(16, 3, strides=2);
-* ``q4`` the parameters of a Conv2D layer on a 6-channel input;
-* ``q5`` the shape Keras stores for a kernel;
-* ``q6`` the multiplications of the source's second convolution layer;
-* ``q7`` write a whole layer (several filters, each over every channel) with loops;
+* ``q1`` a 10x13x3 input (not square) through five 3x3x3 filters, stride 2 (the floor matters);
+* ``q2`` a 15x15x3 input through Conv2D(8, 3) then Conv2D(16, 3, strides=2);
+* ``q3`` the parameters of a Conv2D layer on a 6-channel input;
+* ``q4`` the shape Keras stores for a kernel;
+* ``q5`` the multiplications of the MNIST model's second convolution layer;
+* ``q6`` write a whole layer (several filters, each over every channel, a bias per filter);
+* ``q7`` write the same layer with a stride and zero padding (CS231n's ``conv_forward``);
 * ``q8`` design a colour filter that finds yellow.
 
 Every expected answer and every known wrong answer is computed from the question's own numbers
@@ -18,7 +18,7 @@ with the course's helpers (conv_output_size, conv_params, conv_mults, conv2d), n
 Every mistake table is a list of (wrong answer, message) pairs, so that two mistakes giving
 the same value cannot silently hide one of the messages (tests check that they all differ).
 
->>> q1.is_correct((8, 10, 6)), q1.is_correct((10, 8, 6))
+>>> q1.is_correct((4, 6, 5)), q1.is_correct((6, 4, 5))
 (True, False)
 """
 
@@ -31,246 +31,230 @@ from ..ops import conv2d
 from . import KERNEL_AXES, Exercise, bind_exercises, function, number, read_array, shape
 
 # ---------------------------------------------------------------------------------------------
-# q1-q3: shapes. Each expected answer and each known mistake is computed from the question's
+# q1-q2: shapes. Each expected answer and each known mistake is computed from the question's
 # own numbers (conv_output_size is THE formula), never typed in.
 # ---------------------------------------------------------------------------------------------
 
-_Q1_H, _Q1_W, _Q1_C, _Q1_FILTERS, _Q1_F = 10, 12, 3, 6, 3
-_Q1_OH, _Q1_OW = conv_output_size(_Q1_H, _Q1_F), conv_output_size(_Q1_W, _Q1_F)
+_Q1_H, _Q1_W, _Q1_C, _Q1_FILTERS, _Q1_F, _Q1_S = 10, 13, 3, 5, 3, 2
+_Q1_OH, _Q1_OW = (conv_output_size(_Q1_H, _Q1_F, _Q1_S),
+                  conv_output_size(_Q1_W, _Q1_F, _Q1_S))                  # 4, 6
 _Q1 = (_Q1_OH, _Q1_OW, _Q1_FILTERS)
 
-#: q1: 10 rows, 12 columns, 3 channels; six 3x3x3 filters, stride 1.
+
+def _q1_sides(size) -> tuple[int, int, int]:
+    """(rows, columns, filters) with each side computed by ``size(n)``."""
+    return size(_Q1_H), size(_Q1_W), _Q1_FILTERS
+
+
+#: q1: 10 rows, 13 columns, 3 channels; five 3x3x3 filters, stride 2, no padding.
 Q1_MISTAKES = [
-    ((_Q1_OH, _Q1_OW, _Q1_C), "The output has one channel per FILTER (six), not per input "
+    (_q1_sides(lambda n: conv_output_size(n, _Q1_F, _Q1_S, "same")),
+     'That is what padding="same" gives, ceil(N / S): ceil(10 / 2) and ceil(13 / 2). Without '
+     "padding the last window must fit: (N - F) // S + 1 per side."),
+    (_q1_sides(lambda n: conv_output_size(n, _Q1_F)),
+     "That is stride 1; with stride 2 the window moves two pixels at a time."),
+    (_q1_sides(lambda n: (n - _Q1_F) // _Q1_S),
+     "(N - F) // S counts the steps after the first window: add 1 for the first position."),
+    (_q1_sides(lambda n: (n - _Q1_F) // (_Q1_S + 1)),
+     "That is (N - F) // (S + 1), the misprinted formula lesson 01 corrects; the + 1 comes "
+     "after the division: (N - F) // S + 1."),
+    ((_Q1_OH, _Q1_OW, _Q1_C), "The output has one channel per FILTER (five), not per input "
                               "channel."),
-    ((_Q1_OW, _Q1_OH, _Q1_FILTERS), "Height and width are swapped: the input is 10 rows high "
-                                    "and 12 columns wide, so the output is (10 - 3 + 1) rows "
-                                    "by (12 - 3 + 1) columns."),
-    ((_Q1_OH, _Q1_OH, _Q1_FILTERS), f"The input is not square: it is 12 columns wide, so "
-                                    f"12 - 3 + 1 = {_Q1_OW} columns."),
-    ((_Q1_H, _Q1_W, _Q1_FILTERS), "Without padding the output shrinks by F - 1 = 2 rows and "
-                                  "columns."),
     ((_Q1_OH, _Q1_OW, _Q1_FILTERS * _Q1_C), "Each filter sums its three per-channel results "
-                                            "into ONE map: six filters, six channels."),
-    ((_Q1_OH, _Q1_OW, 1), "That is one filter's feature map; six filters stack six maps."),
-    ((_Q1_OH - 1, _Q1_OW - 1, _Q1_FILTERS), "N - F rows: count the first position too, "
-                                            "N - F + 1."),
+                                            "into ONE map: five filters, five channels."),
+    ((_Q1_OH, _Q1_OW, 1), "That is one filter's feature map; five filters stack five maps."),
+    ((_Q1_OW, _Q1_OH, _Q1_FILTERS), "Height and width are swapped: the input is 10 rows high "
+                                    "and 13 columns wide, so the output has "
+                                    "(10 - 3) // 2 + 1 rows and (13 - 3) // 2 + 1 columns."),
+    ((_Q1_OH, _Q1_OH, _Q1_FILTERS), "The input is not square: its 13 columns give "
+                                    f"(13 - 3) // 2 + 1 = {_Q1_OW} columns."),
+    ((_Q1_OW, _Q1_OW, _Q1_FILTERS), "The input is not square: its 10 rows give "
+                                    f"(10 - 3) // 2 + 1 = {_Q1_OH} rows."),
     ((_Q1_FILTERS, _Q1_OH, _Q1_OW), "Keras is channels-last: (height, width, channels)."),
 ]
 
 q1 = Exercise(
-    "An input of 10 rows, 12 columns and 3 channels goes through six 3x3x3 filters with "
-    "stride 1 and no padding. What is the shape (height, width, channels) of the output?",
+    "An input of 10 rows, 13 columns and 3 channels goes through five 3x3x3 filters with "
+    "stride 2 and no padding. What is the shape (height, width, channels) of the output?",
     checker=shape(_Q1, mistakes=Q1_MISTAKES),
-    hint=["Height and width each follow (N - F) // S + 1, with their own N: 10 and 12.",
+    hint=["Height and width each follow (N - F) // S + 1, with their own N: 10 and 13. "
+          "(10 - 3) / 2 = 3.5 is not whole: round it down (the last window must fit), then "
+          "add 1.",
           "Channels of the output = number of filters."],
-    solution=f"(10 - 3 + 1, 12 - 3 + 1, 6)  # = {_Q1}: one feature map per filter",
+    solution=f"((10 - 3) // 2 + 1, (13 - 3) // 2 + 1, 5)  # = {_Q1}: one feature map per filter",
     solution_answer=_Q1,
 )
 
-_Q2_N, _Q2_C, _Q2_FILTERS, _Q2_F, _Q2_S = 12, 3, 4, 3, 2
-_Q2_O = conv_output_size(_Q2_N, _Q2_F, _Q2_S)
-_Q2 = (_Q2_O, _Q2_O, _Q2_FILTERS)
+_Q2_N, _Q2_C = 15, 3
+_Q2_LAYERS = ((8, 3, 1), (16, 3, 2))                 # Conv2D(filters, F, strides)
+(_Q2_FILTERS_1, _Q2_F, _), (_Q2_FILTERS_2, _, _Q2_S) = _Q2_LAYERS
+_Q2_FIRST = conv_output_size(_Q2_N, _Q2_F)           # 15 -> 13
+_Q2_O = conv_output_size(_Q2_FIRST, _Q2_F, _Q2_S)    # 13 -> 6
+_Q2 = (_Q2_O, _Q2_O, _Q2_FILTERS_2)
 
-#: q2: 12x12x3, four 3x3x3 filters, stride 2, no padding: floor(9 / 2) + 1.
+#: q2: 15x15x3 -> Conv2D(8, 3) -> 13x13x8 -> Conv2D(16, 3, strides=2).
 Q2_MISTAKES = [
-    ((conv_output_size(_Q2_N, _Q2_F, _Q2_S, "same"),) * 2 + (_Q2_FILTERS,),
-     'That is what padding="same" gives, ceil(12 / 2). Without padding the last window must '
-     f"fit: floor((12 - 3) / 2) + 1 = {_Q2_O}."),
-    ((conv_output_size(_Q2_N, _Q2_F),) * 2 + (_Q2_FILTERS,),
-     "That is stride 1; with stride 2 the window moves two pixels at a time."),
-    (((_Q2_N - _Q2_F) // _Q2_S,) * 2 + (_Q2_FILTERS,),
-     f"(12 - 3) // 2 = {(_Q2_N - _Q2_F) // _Q2_S} windows after the first: add 1 for the "
-     "first position."),
-    (((_Q2_N - _Q2_F) // (_Q2_S + 1),) * 2 + (_Q2_FILTERS,),
-     "That is (N - F) / (S + 1), the source post's misprint; the + 1 comes after the "
-     "division: (N - F) // S + 1."),
-    ((_Q2_O, _Q2_O, _Q2_C), "Four filters make four channels; the input's 3 channels are "
-                            "summed inside each filter."),
-    ((_Q2_FILTERS, _Q2_O, _Q2_O), "Keras is channels-last: (height, width, channels)."),
-]
-
-q2 = Exercise(
-    "A 12x12x3 input goes through four 3x3x3 filters with stride 2 and no padding. "
-    "What is the output shape?",
-    checker=shape(_Q2, mistakes=Q2_MISTAKES),
-    hint=["(12 - 3) / 2 + 1 per axis, but (12 - 3) / 2 = 4.5 is not whole: round it down "
-          "(the last window must fit), then add 1. In Python: (12 - 3) // 2 + 1.",
-          "Four filters give four channels."],
-    solution=f"((12 - 3) // 2 + 1, (12 - 3) // 2 + 1, 4)  # = {_Q2}",
-    solution_answer=_Q2,
-)
-
-_Q3_N, _Q3_C = 15, 3
-_Q3_LAYERS = ((8, 3, 1), (16, 3, 2))                 # Conv2D(filters, F, strides)
-(_Q3_FILTERS_1, _Q3_F, _), (_Q3_FILTERS_2, _, _Q3_S) = _Q3_LAYERS
-_Q3_FIRST = conv_output_size(_Q3_N, _Q3_F)           # 15 -> 13
-_Q3_O = conv_output_size(_Q3_FIRST, _Q3_F, _Q3_S)    # 13 -> 6
-_Q3 = (_Q3_O, _Q3_O, _Q3_FILTERS_2)
-
-#: q3: 15x15x3 -> Conv2D(8, 3) -> 13x13x8 -> Conv2D(16, 3, strides=2).
-Q3_MISTAKES = [
-    ((_Q3_FIRST, _Q3_FIRST, _Q3_FILTERS_1), "That is the shape after the FIRST layer; apply "
+    ((_Q2_FIRST, _Q2_FIRST, _Q2_FILTERS_1), "That is the shape after the FIRST layer; apply "
                                             "the second one to it."),
-    ((conv_output_size(_Q3_N, _Q3_F, _Q3_S),) * 2 + (_Q3_FILTERS_2,),
-     f"(15 - 3) // 2 + 1 = {conv_output_size(_Q3_N, _Q3_F, _Q3_S)} applies the second layer to "
+    ((conv_output_size(_Q2_N, _Q2_F, _Q2_S),) * 2 + (_Q2_FILTERS_2,),
+     f"(15 - 3) // 2 + 1 = {conv_output_size(_Q2_N, _Q2_F, _Q2_S)} applies the second layer to "
      "the 15x15 input; it gets the first layer's output."),
-    ((_Q3_O, _Q3_O, _Q3_FILTERS_1), "The second layer has sixteen filters, so sixteen "
+    ((_Q2_O, _Q2_O, _Q2_FILTERS_1), "The second layer has sixteen filters, so sixteen "
                                     "channels."),
-    (((_Q3_FIRST - _Q3_F) // _Q3_S,) * 2 + (_Q3_FILTERS_2,),
+    (((_Q2_FIRST - _Q2_F) // _Q2_S,) * 2 + (_Q2_FILTERS_2,),
      "(13 - 3) // 2 counts the windows after the first: add 1."),
-    ((conv_output_size(_Q3_FIRST, _Q3_F),) * 2 + (_Q3_FILTERS_2,),
+    ((conv_output_size(_Q2_FIRST, _Q2_F),) * 2 + (_Q2_FILTERS_2,),
      "The second layer has stride 2: (13 - 3) // 2 + 1."),
-    ((_Q3_O, _Q3_O, _Q3_C), "The output's channels come from the last layer's filters, not "
+    ((_Q2_O, _Q2_O, _Q2_C), "The output's channels come from the last layer's filters, not "
                             "from the image's 3 channels."),
-    ((_Q3_O, _Q3_O, _Q3_FILTERS_1 + _Q3_FILTERS_2), "Channels do not add up across layers: "
+    ((_Q2_O, _Q2_O, _Q2_FILTERS_1 + _Q2_FILTERS_2), "Channels do not add up across layers: "
                                                     "the last layer's sixteen filters make "
                                                     "sixteen channels."),
-    ((_Q3_O, _Q3_O, _Q3_FILTERS_1 * _Q3_FILTERS_2),
+    ((_Q2_O, _Q2_O, _Q2_FILTERS_1 * _Q2_FILTERS_2),
      "Channels do not multiply across layers either: each of the second layer's sixteen "
      "filters SUMS over the first layer's 8 channels into one map, so there are sixteen "
      "channels."),
-    ((_Q3_N - _Q3_F,) * 2 + (_Q3_FILTERS_2,),
+    ((_Q2_N - _Q2_F,) * 2 + (_Q2_FILTERS_2,),
      "15 - 3 is neither layer's output: the first layer gives 15 - 3 + 1 (count the first "
      "position), and the second layer, with stride 2, then about halves that."),
 ]
 
-q3 = Exercise(
+q2 = Exercise(
     "A 15x15x3 input goes through two convolution layers without padding: Conv2D(8, 3) "
     "(eight 3x3 filters, stride 1), then Conv2D(16, 3, strides=2). Each filter is as deep as "
     "its input. What is the shape after the second layer?",
-    checker=shape(_Q3, mistakes=Q3_MISTAKES),
-    hint=[f"First layer: (15 - 3) // 1 + 1 = {_Q3_FIRST}, so {_Q3_FIRST}x{_Q3_FIRST}x8.",
+    checker=shape(_Q2, mistakes=Q2_MISTAKES),
+    hint=[f"First layer: (15 - 3) // 1 + 1 = {_Q2_FIRST}, so {_Q2_FIRST}x{_Q2_FIRST}x8.",
           "Second layer on 13x13x8: (13 - 3) // 2 + 1, and sixteen filters."],
     solution="((13 - 3) // 2 + 1, (13 - 3) // 2 + 1, 16)  "
-             f"# 15x15x3 -> 13x13x8 -> {_Q3}",
-    solution_answer=_Q3,
+             f"# 15x15x3 -> 13x13x8 -> {_Q2}",
+    solution_answer=_Q2,
 )
 
 # ---------------------------------------------------------------------------------------------
-# q4-q6: what a layer stores and costs (conv_params and conv_mults count them)
+# q3-q5: what a layer stores and costs (conv_params and conv_mults count them)
 # ---------------------------------------------------------------------------------------------
 
-_Q4_F, _Q4_C_IN, _Q4_C_OUT = 3, 6, 16
-_Q4 = conv_params(_Q4_F, _Q4_C_IN, _Q4_C_OUT)
-_Q4_WEIGHTS = conv_params(_Q4_F, _Q4_C_IN, _Q4_C_OUT, bias=False)
+_Q3_F, _Q3_C_IN, _Q3_C_OUT = 3, 6, 16
+_Q3 = conv_params(_Q3_F, _Q3_C_IN, _Q3_C_OUT)
+_Q3_WEIGHTS = conv_params(_Q3_F, _Q3_C_IN, _Q3_C_OUT, bias=False)
 
-#: q4: Conv2D(16, 3) on 6 channels.
-Q4_MISTAKES = [
-    (_Q4_WEIGHTS, "Those are the weights only; each of the 16 filters also has one bias."),
-    (conv_params(_Q4_F, _Q4_C_OUT, _Q4_C_IN),
-     f"(3 * 3 * 16 + 1) * 6 = {conv_params(_Q4_F, _Q4_C_OUT, _Q4_C_IN)} swaps C_in and C_out. "
-     f"It is {_Q4_WEIGHTS} weights plus 6 biases, one per INPUT channel; the biases are one "
-     "per filter (output channel): 16."),
-    (_Q4_WEIGHTS + _Q4_C_IN * _Q4_C_OUT,
-     f"You gave every 3x3 kernel its own bias (16 * 6 = {_Q4_C_IN * _Q4_C_OUT} biases). A "
+#: q3: Conv2D(16, 3) on 6 channels.
+Q3_MISTAKES = [
+    (_Q3_WEIGHTS, "Those are the weights only; each of the 16 filters also has one bias."),
+    (_Q3_WEIGHTS + _Q3_C_IN,
+     f"That is the {_Q3_WEIGHTS} weights (3 * 3 * 6 * 16, right) plus 6 biases, one per INPUT "
+     "channel; the biases are one per filter (output channel): 16."),
+    (_Q3_WEIGHTS + _Q3_C_IN * _Q3_C_OUT,
+     f"You gave every 3x3 kernel its own bias (16 * 6 = {_Q3_C_IN * _Q3_C_OUT} biases). A "
      "filter has ONE bias for all its 6 kernels: 16 biases."),
-    (conv_params(_Q4_F, 1, _Q4_C_OUT), "(3 * 3 + 1) * 16 counts one 3x3 kernel per filter; "
+    (conv_params(_Q3_F, 1, _Q3_C_OUT), "(3 * 3 + 1) * 16 counts one 3x3 kernel per filter; "
                                        "each filter has a 3x3 kernel for EACH of the 6 input "
                                        "channels."),
-    (conv_params(_Q4_F, _Q4_C_IN, 1), "That is one filter; the layer has 16."),
-    (conv_params(_Q4_F, _Q4_C_IN, 1, bias=False), "That is one filter's weights (3 * 3 * 6); "
+    (conv_params(_Q3_F, _Q3_C_IN, 1), "That is one filter; the layer has 16."),
+    (conv_params(_Q3_F, _Q3_C_IN, 1, bias=False), "That is one filter's weights (3 * 3 * 6); "
                                                   "the layer has 16 filters, each with one "
                                                   "bias."),
-    (conv_params(_Q4_F, 1, _Q4_C_OUT, bias=False), "3 * 3 * 16 leaves out the input channels "
+    (conv_params(_Q3_F, 1, _Q3_C_OUT, bias=False), "3 * 3 * 16 leaves out the input channels "
                                                    "and the biases."),
-    (conv_params(_Q4_F, 3, _Q4_C_OUT), "That is (3 * 3 * 3 + 1) * 16, for an RGB input; this "
+    (conv_params(_Q3_F, 3, _Q3_C_OUT), "That is (3 * 3 * 3 + 1) * 16, for an RGB input; this "
                                        "layer's input has 6 channels, so C_in = 6."),
-    (_Q4_WEIGHTS + 1, "You gave the whole layer one bias; each of the 16 filters has its own: "
+    (_Q3_WEIGHTS + 1, "You gave the whole layer one bias; each of the 16 filters has its own: "
                       "+ 16, not + 1."),
-    ((_Q4_F * _Q4_F + _Q4_C_IN + 1) * _Q4_C_OUT,
+    ((_Q3_F * _Q3_F + _Q3_C_IN + 1) * _Q3_C_OUT,
      "(3 * 3 + 6 + 1) * 16 ADDS the 6 channels; a filter has a whole 3x3 kernel for each "
      "channel, so multiply: 3 * 3 * 6 weights per filter."),
-    (conv_params(_Q4_F, _Q4_C_IN, 1, bias=False) + _Q4_C_OUT,
+    (conv_params(_Q3_F, _Q3_C_IN, 1, bias=False) + _Q3_C_OUT,
      "3 * 3 * 6 + 16 is one filter's weights plus all the biases; each of the 16 filters has "
      "its own 3 * 3 * 6 weights: multiply before adding the biases."),
 ]
 
-q4 = Exercise(
+q3 = Exercise(
     "How many parameters (weights and biases) does Conv2D(16, 3) have on a 6-channel input?",
-    checker=number(_Q4, mistakes=Q4_MISTAKES),
+    checker=number(_Q3, mistakes=Q3_MISTAKES),
     hint=["(F * F * C_in + 1) * C_out.",
           "One bias per filter: the + 1 sits inside the bracket, next to the filter's "
           "F * F * C_in weights."],
-    solution=f"(3 * 3 * 6 + 1) * 16  # = {_Q4}",
-    solution_answer=_Q4,
+    solution=f"(3 * 3 * 6 + 1) * 16  # = {_Q3}",
+    solution_answer=_Q3,
 )
 
-_Q5_FILTERS, _Q5_F, _Q5_C_IN = 8, 5, 3
-_Q5 = (_Q5_F, _Q5_F, _Q5_C_IN, _Q5_FILTERS)          # Keras's (kh, kw, in, out)
+_Q4_FILTERS, _Q4_F, _Q4_C_IN = 8, 5, 3
+_Q4 = (_Q4_F, _Q4_F, _Q4_C_IN, _Q4_FILTERS)          # Keras's (kh, kw, in, out)
 
-#: q5: Conv2D(8, 5) on RGB stores its kernel as (kh, kw, in, out).
-Q5_MISTAKES = [
-    ((_Q5_FILTERS, _Q5_C_IN, _Q5_F, _Q5_F), "That is PyTorch's layout (out, in, kh, kw); Keras "
+#: q4: Conv2D(8, 5) on RGB stores its kernel as (kh, kw, in, out).
+Q4_MISTAKES = [
+    ((_Q4_FILTERS, _Q4_C_IN, _Q4_F, _Q4_F), "That is PyTorch's layout (out, in, kh, kw); Keras "
                                             "stores (kh, kw, in, out)."),
-    ((_Q5_C_IN, _Q5_F, _Q5_F, _Q5_FILTERS), "The source post pictures filters as "
-                                            "(3, 5, 5, ?); Keras stores the spatial size "
-                                            "first: (kh, kw, in, out)."),
-    ((_Q5_F, _Q5_F, _Q5_FILTERS, _Q5_C_IN), "In and out are swapped: a Conv2D kernel is "
+    ((_Q4_C_IN, _Q4_F, _Q4_F, _Q4_FILTERS), "(3, 5, 5, ?) is how the blog post on the MNIST "
+                                            "Keras model pictures filters (section 3); Keras "
+                                            "stores the spatial size first: (kh, kw, in, "
+                                            "out)."),
+    ((_Q4_F, _Q4_F, _Q4_FILTERS, _Q4_C_IN), "In and out are swapped: a Conv2D kernel is "
                                             "(kh, kw, in, out)."),
-    ((_Q5_F, _Q5_F, 1, _Q5_FILTERS), "An RGB image has 3 channels, so each filter has 3 "
+    ((_Q4_F, _Q4_F, 1, _Q4_FILTERS), "An RGB image has 3 channels, so each filter has 3 "
                                      "kernels: in = 3."),
-    ((_Q5_F, _Q5_F, _Q5_FILTERS), "The kernel has four axes: one of them is the input "
+    ((_Q4_F, _Q4_F, _Q4_FILTERS), "The kernel has four axes: one of them is the input "
                                   "channels (3 for RGB)."),
-    ((_Q5_F, _Q5_F, _Q5_C_IN), "That is ONE filter; the layer stacks eight of them on a last "
+    ((_Q4_F, _Q4_F, _Q4_C_IN), "That is ONE filter; the layer stacks eight of them on a last "
                                "axis."),
-    ((_Q5_FILTERS,), "That is the bias's shape, (out,); the kernel is (kh, kw, in, out)."),
-    ((None, *_Q5), "A kernel has no batch axis: None stands for the batch in an input or "
+    ((_Q4_FILTERS,), "That is the bias's shape, (out,); the kernel is (kh, kw, in, out)."),
+    ((None, *_Q4), "A kernel has no batch axis: None stands for the batch in an input or "
                    "output shape. layer.kernel.shape is (kh, kw, in, out)."),
-    ((_Q5_FILTERS, _Q5_F, _Q5_F, _Q5_C_IN), "That puts the filters first, (out, kh, kw, in), "
+    ((_Q4_FILTERS, _Q4_F, _Q4_F, _Q4_C_IN), "That puts the filters first, (out, kh, kw, in), "
                                             "the way filters are often drawn; Keras stores "
                                             "them LAST: (kh, kw, in, out)."),
-    ((_Q5_F, _Q5_F, _Q5_C_IN, 1), "That is one filter as a 4-D kernel; the last axis counts "
+    ((_Q4_F, _Q4_F, _Q4_C_IN, 1), "That is one filter as a 4-D kernel; the last axis counts "
                                   "the filters: Conv2D(8, 5) has eight."),
-    ((3, 3, _Q5_C_IN, _Q5_FILTERS), "Conv2D(8, 5): the first argument is the number of "
+    ((3, 3, _Q4_C_IN, _Q4_FILTERS), "Conv2D(8, 5): the first argument is the number of "
                                     "filters, the second the kernel size, 5x5 here."),
 ]
 
-q5 = Exercise(
+q4 = Exercise(
     "Conv2D(8, 5) is applied to an RGB image. What is the shape of layer.kernel, as Keras "
     "stores it?",
-    checker=shape(_Q5, mistakes=Q5_MISTAKES, axes=KERNEL_AXES, batch=False),
+    checker=shape(_Q4, mistakes=Q4_MISTAKES, axes=KERNEL_AXES, batch=False),
     hint="Keras stores (kernel height, kernel width, input channels, output channels).",
-    solution=str(_Q5),
-    solution_answer=_Q5,
+    solution=str(_Q4),
+    solution_answer=_Q4,
 )
 
-_Q6_INPUT, _Q6_F, _Q6_FILTERS = (24, 24, 3), 5, 6
-_Q6 = conv_mults(_Q6_INPUT, _Q6_F, _Q6_FILTERS)
-_Q6_O = conv_output_size(_Q6_INPUT[0], _Q6_F)                  # 20
-_Q6_PRODUCTS = _Q6_F * _Q6_F * _Q6_INPUT[2]                      # per output value: 75
-_Q6_PARAMS = conv_params(_Q6_F, _Q6_INPUT[2], _Q6_FILTERS)       # 456
+_Q5_INPUT, _Q5_F, _Q5_FILTERS = (24, 24, 3), 5, 6
+_Q5 = conv_mults(_Q5_INPUT, _Q5_F, _Q5_FILTERS)
+_Q5_O = conv_output_size(_Q5_INPUT[0], _Q5_F)                  # 20
+_Q5_PRODUCTS = _Q5_F * _Q5_F * _Q5_INPUT[2]                      # per output value: 75
+_Q5_PARAMS = conv_params(_Q5_F, _Q5_INPUT[2], _Q5_FILTERS)       # 456
 
-#: q6: Conv2D(6, 5) on 24x24x3, stride 1, no padding.
-Q6_MISTAKES = [
-    (conv_mults((28, 28, 3), _Q6_F, _Q6_FILTERS),
+#: q5: Conv2D(6, 5) on 24x24x3, stride 1, no padding.
+Q5_MISTAKES = [
+    (conv_mults((28, 28, 3), _Q5_F, _Q5_FILTERS),
      "That counts 24x24 positions, as for a 28x28 input (the table of section 6). Here the "
-     f"input is 24x24, so the output is {_Q6_O}x{_Q6_O}."),
-    (conv_mults(_Q6_INPUT[:2] + (1,), _Q6_F, _Q6_FILTERS),
+     f"input is 24x24, so the output is {_Q5_O}x{_Q5_O}."),
+    (conv_mults(_Q5_INPUT[:2] + (1,), _Q5_F, _Q5_FILTERS),
      "Each output value needs F * F * C_in products: C_in = 3."),
-    (_Q6_PARAMS, "That is the number of parameters (what the layer stores), not of "
+    (_Q5_PARAMS, "That is the number of parameters (what the layer stores), not of "
                  "multiplications (what it does)."),
-    (conv_mults(_Q6_INPUT, _Q6_F, 1), "That is one filter; the layer has six."),
-    (_Q6_PARAMS * _Q6_O * _Q6_O, f"That multiplies the parameter count, biases included, by "
-                                 f"the {_Q6_O * _Q6_O} positions; adding a bias is not a "
+    (conv_mults(_Q5_INPUT, _Q5_F, 1), "That is one filter; the layer has six."),
+    (_Q5_PARAMS * _Q5_O * _Q5_O, f"That multiplies the parameter count, biases included, by "
+                                 f"the {_Q5_O * _Q5_O} positions; adding a bias is not a "
                                  "multiplication."),
-    (_Q6_O * _Q6_O * _Q6_FILTERS, f"That is the number of output values; each needs "
-                                  f"F * F * C_in = {_Q6_PRODUCTS} products."),
+    (_Q5_O * _Q5_O * _Q5_FILTERS, f"That is the number of output values; each needs "
+                                  f"F * F * C_in = {_Q5_PRODUCTS} products."),
     (conv_mults((28, 28, 1), 5, 3), "That is the FIRST layer's count (section 4: 28x28x1 in, "
                                     "three filters); the question asks about the second, "
                                     "Conv2D(6, 5) on 24x24x3."),
-    (2 * _Q6, "That counts the additions too (a multiply-add as two operations); the "
+    (2 * _Q5, "That counts the additions too (a multiply-add as two operations); the "
               "question asks for the multiplications only."),
-    (28 * 28 * _Q6_FILTERS * _Q6_PRODUCTS,
+    (28 * 28 * _Q5_FILTERS * _Q5_PRODUCTS,
      "That counts 28x28 positions, the size of the digit; this layer gets the first layer's "
-     f"24x24x3 output, and its own output is {_Q6_O}x{_Q6_O}."),
+     f"24x24x3 output, and its own output is {_Q5_O}x{_Q5_O}."),
 ]
 
-_q6_number = number(_Q6, mistakes=Q6_MISTAKES)
+_q5_number = number(_Q5, mistakes=Q5_MISTAKES)
 
 
 def _check_mults(answer):
-    """q6's checker: a number typed in quotes with its thousands separators is told how
+    """q5's checker: a number typed in quotes with its thousands separators is told how
     Python writes it (the digits stay the learner's)."""
     if isinstance(answer, str):
         digits = answer.strip().replace(",", "").replace("_", "").replace(" ", "")
@@ -278,21 +262,21 @@ def _check_mults(answer):
             return (f"expected a number, got the text {answer!r}: write it without quotes, "
                     f"and group its digits with _ rather than commas: "
                     f"{int(digits):_} (or {digits}).")
-    return _q6_number(answer)
+    return _q5_number(answer)
 
 
-q6 = Exercise(
-    "The source's second layer, Conv2D(6, 5), gets a 24x24x3 input (stride 1, no padding). "
-    "How many multiplications does it perform for one image?",
+q5 = Exercise(
+    "The MNIST model's second layer (section 4), Conv2D(6, 5), gets a 24x24x3 input (stride "
+    "1, no padding). How many multiplications does it perform for one image?",
     checker=_check_mults,
     hint=["Multiplications = H_out * W_out * C_out * F * F * C_in.",
-          f"H_out = W_out = 24 - 5 + 1 = {_Q6_O}."],
-    solution=f"20 * 20 * 6 * 5 * 5 * 3  # = {_Q6:,}",
-    solution_answer=_Q6,
+          f"H_out = W_out = 24 - 5 + 1 = {_Q5_O}."],
+    solution=f"20 * 20 * 6 * 5 * 5 * 3  # = {_Q5:,}",
+    solution_answer=_Q5,
 )
 
 # ---------------------------------------------------------------------------------------------
-# q7: a whole layer: several filters, each over every channel
+# q6: a whole layer: several filters, each over every channel
 # ---------------------------------------------------------------------------------------------
 
 
@@ -337,6 +321,19 @@ def _first_bias_for_all(x, kernel, bias):
     return conv2d(x, kernel) + np.asarray(bias, dtype=float)[0]
 
 
+def _integer_layer(x, kernel, bias):
+    """What an output array made with dtype=int keeps: each value cut to a whole number."""
+    return conv2d(x, kernel, bias=bias).astype(int)
+
+
+#: The message for an output array that holds whole numbers only (q6 and q7): which case has
+#: non-whole results is filled in.
+_INTEGER_OUTPUT = ("your output array holds whole numbers only, so the results of the case "
+                   "with decimals ({case}) were cut. Make it float: np.zeros((o_h, o_w, c_out)) "
+                   "is; one made with dtype=int, or with np.zeros_like of an integer array, is "
+                   "not.")
+
+
 _rng = np.random.default_rng(2)
 _LAYER_CASES = [
     (_rng.integers(0, 3, size=(7, 7, 3)), _rng.integers(-1, 2, size=(3, 3, 3, 2)),
@@ -361,12 +358,13 @@ _check_cases = function(_LAYER_CASES, reference=_reference, mistakes=[
     (_flipped, "you flipped each kernel (a true convolution); Conv2D slides the kernels as "
                "they are (cross-correlation, lesson 01)."),
     (_first_bias_for_all, "every filter adds bias[0]; filter k adds its own bias, bias[k]."),
+    (_integer_layer, _INTEGER_OUTPUT.format(case="the third")),
 ])
 
 _PER_CHANNEL = ("you kept each channel's result as its own output channel ({maps} maps for "
                 "{c_in} channels x {c_out} filters). A filter SUMS its per-channel results "
-                "into ONE map, so the layer has C_out = {c_out} channels (the source's '5x5x3 "
-                "output' that section 2 corrects).")
+                "into ONE map, so the layer has C_out = {c_out} channels (the '5x5x3 output' "
+                "that section 2 corrects).")
 
 
 def _per_channel_maps(answer) -> str | None:
@@ -399,7 +397,7 @@ def _check_layer(answer):
     return message
 
 
-q7 = Exercise(
+q6 = Exercise(
     "Write conv_layer(x, kernel, bias): x is (H, W, C_in), kernel is Keras's (F, F, C_in, "
     "C_out), bias is (C_out,). Return the layer's output (H - F + 1, W - F + 1, C_out), "
     "stride 1, no padding: filter k sums the products over all channels, adds bias[k] once, "
@@ -410,6 +408,134 @@ q7 = Exercise(
           "np.sum(window * kernel[:, :, :, k]) adds the products of all channels at once. "
           "Add bias[k] once, after the sum."],
     solution_answer=conv_layer,
+)
+
+# ---------------------------------------------------------------------------------------------
+# q7: the same layer with a stride and zero padding (CS231n's conv_forward_naive)
+# ---------------------------------------------------------------------------------------------
+
+
+def conv_forward(x, kernel, bias, stride, padding):
+    f, _, _, c_out = kernel.shape
+    x = np.pad(x, ((padding, padding), (padding, padding), (0, 0)))   # height and width only
+    o_h, o_w = (x.shape[0] - f) // stride + 1, (x.shape[1] - f) // stride + 1
+    out = np.zeros((o_h, o_w, c_out))
+    for k in range(c_out):
+        for i in range(o_h):
+            for j in range(o_w):
+                top, left = i * stride, j * stride             # the window moves S pixels
+                window = x[top:top + f, left:left + f, :]
+                out[i, j, k] = np.sum(window * kernel[:, :, :, k]) + bias[k]
+    return out
+
+
+def _forward_reference(x, kernel, bias, stride, padding):
+    """The course's conv2d (the tests prove it equal to Keras's ZeroPadding2D + Conv2D)."""
+    return conv2d(x, kernel, bias=bias, stride=stride, padding=padding)
+
+
+def _ignores_padding(x, kernel, bias, stride, padding):
+    return conv2d(x, kernel, bias=bias, stride=stride)
+
+
+def _ignores_stride(x, kernel, bias, stride, padding):
+    return conv2d(x, kernel, bias=bias, padding=padding)
+
+
+def _windows_not_strided(x, kernel, bias, stride, padding):
+    o_h, o_w = conv2d(x, kernel, stride=stride, padding=padding).shape[:2]
+    return conv2d(x, kernel, bias=bias, padding=padding)[:o_h, :o_w]
+
+
+def _size_without_padding(x, kernel, bias, stride, padding):
+    o_h, o_w = conv2d(x, kernel, stride=stride).shape[:2]       # (H - F) // S + 1
+    return conv2d(x, kernel, bias=bias, stride=stride, padding=padding)[:o_h, :o_w]
+
+
+def _forward_no_bias(x, kernel, bias, stride, padding):
+    return conv2d(x, kernel, stride=stride, padding=padding)
+
+
+def _integer_forward(x, kernel, bias, stride, padding):
+    return conv2d(x, kernel, bias=bias, stride=stride, padding=padding).astype(int)
+
+
+_rng = np.random.default_rng(7)
+#: CS231n's demo layer, drawn in section 3 (5x5x3, two 3x3x3 filters, stride 2, padding 1).
+_DEMO = (_rng.integers(0, 3, size=(5, 5, 3)), _rng.integers(-1, 2, size=(3, 3, 3, 2)),
+         np.array([1.0, 0.0]), 2, 1)
+_rng = np.random.default_rng(5)
+_FORWARD_CASES = [
+    _DEMO,
+    (_rng.integers(0, 4, size=(7, 6, 2)), _rng.integers(-1, 2, size=(3, 3, 2, 3)),
+     np.array([0.0, 1.0, -2.0]), 2, 0),          # not square; (7 - 3) / 2 whole, (6 - 3) / 2 not
+    (_rng.integers(0, 3, size=(6, 6, 1)), _rng.integers(-2, 3, size=(3, 3, 1, 2)),
+     np.array([1.0, -1.0]), 1, 1),               # stride 1, padding 1: the size is kept
+    (_rng.normal(size=(5, 4, 3)).round(2), _rng.normal(size=(2, 2, 3, 1)).round(2),
+     np.array([0.25]), 3, 2),                    # decimals, stride 3, padding 2
+    (_rng.integers(-2, 3, size=(8, 8, 3)), _rng.integers(-1, 2, size=(5, 5, 3, 2)),
+     np.array([1.0, -1.0]), 3, 2),               # a 5x5 kernel
+]
+
+_check_forward_cases = function(_FORWARD_CASES, reference=_forward_reference, mistakes=[
+    (_ignores_padding, "your function ignores the padding: add P rows and columns of zeros on "
+                       "every side of x first, np.pad(x, ((P, P), (P, P), (0, 0)))."),
+    (_ignores_stride, "your function ignores the stride: it returns the stride-1 output. With "
+                      "stride S the output has (H + 2P - F) // S + 1 rows."),
+    (_windows_not_strided, "the output size is right, but the windows are not: the window for "
+                           "output (i, j) starts at row i * S and column j * S of the padded "
+                           "input, not at (i, j)."),
+    (_size_without_padding, "your output size leaves out the padding: the padded input has "
+                            "H + 2P rows, so the output has (H + 2P - F) // S + 1."),
+    (_forward_no_bias, "your function leaves out the bias: add bias[k] to every value of "
+                       "filter k's map."),
+    (_integer_forward, _INTEGER_OUTPUT.format(case="the fourth")),
+])
+
+
+def _pads_the_channels(answer) -> bool:
+    """Whether ``answer`` pads the channel axis too (np.pad(x, P)): given each filter with P
+    zero kernels before and after its own channels, it then returns the right output."""
+    x, kernel, bias, stride, padding = _DEMO
+    wide = np.pad(kernel, ((0, 0), (0, 0), (padding, padding), (0, 0)))
+    try:
+        result = answer(x.copy(), wide, bias.copy(), stride, padding)
+        expected = _forward_reference(x, kernel, bias, stride, padding)
+        return np.shape(result) == expected.shape and np.allclose(result, expected)
+    except Exception:
+        return False
+
+
+def _check_forward(answer):
+    message = _check_forward_cases(answer)
+    if not message or not message.startswith("on "):   # right, or a known mistake's message
+        return message
+    if _pads_the_channels(answer):
+        return ("your function pads the channel axis too: np.pad(x, P) adds P zeros on every "
+                "side of EVERY axis, so x gets C_in + 2P channels and no longer matches the "
+                "kernel. Pad height and width only: np.pad(x, ((P, P), (P, P), (0, 0))).")
+    if "requested shape (3,2)" in message:             # np.pad given two pairs for 3 axes
+        return message.rstrip(" .") + (". np.pad needs one (before, after) pair per axis of "
+                                      "x, three for (H, W, C): ((P, P), (P, P), (0, 0)).")
+    if "'float' object cannot be interpreted as an integer" in message:
+        return message.rstrip(" .") + (". A size computed with / is a float (such as 3.0), "
+                                      "and np.zeros and range need whole numbers: divide "
+                                      "with //, (H + 2P - F) // S + 1.")
+    return message
+
+
+q7 = Exercise(
+    "Write conv_forward(x, kernel, bias, stride, padding): the layer of q6 with a stride S and "
+    "a zero padding P (an int: P rows and columns of zeros on every side). x is (H, W, C_in), "
+    "kernel is Keras's (F, F, C_in, C_out), bias is (C_out,). Return the (H_out, W_out, "
+    "C_out) output, H_out = (H + 2P - F) // S + 1 (and the same for W).",
+    checker=_check_forward,
+    hint=["Pad first: np.pad(x, ((P, P), (P, P), (0, 0))) pads height and width, not the "
+          "channels. Then it is q6's loop on the padded input, with the output size "
+          "(H + 2P - F) // S + 1.",
+          "Output (i, j) comes from the window that starts at row i * S and column j * S of "
+          "the padded input."],
+    solution_answer=conv_forward,
 )
 
 # ---------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 In the notebook::
 
-    from course_utils.exercises.lesson03 import POOL_X, q1, q2, q3, q4, q5, q6, q7
+    from course_utils.exercises.lesson03 import POOL_X, q1, q2, q3, q4, q5, q6, q7, q8
 
     answer = ____
     q1.check(answer)
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arithmetic import conv_output_size
+from ..arithmetic import conv_output_size, receptive_field
 from ..ops import pool2d
 from . import Exercise, array, bind_exercises, function, number, shape
 
@@ -221,41 +221,97 @@ answer = ((4 * 4 * 128 + 1) * 10, (128 + 1) * 10)  # = ({_FLATTEN_PARAMS}, {_GAP
 )
 
 
-# --- q6: the chain rule through sigmoid layers -------------------------------------------------
+# --- q6: the receptive field of a stack, as a function ----------------------------------------
 
-_DEPTH, _WEIGHT, _SLOPE = 8, 1.5, 0.25
-_CHAIN_BOUND = (_SLOPE * _WEIGHT) ** _DEPTH
+def field_size(stack):
+    """The side of the receptive field of one value of the stack's last layer, in pixels."""
+    field, step = 1, 1               # step: how far apart the current layer's inputs lie
+    for f, s in stack:
+        field += (f - 1) * step
+        step *= s
+    return field
+
+
+def _ignores_strides(stack):
+    return 1 + sum(f - 1 for f, _ in stack)
+
+
+def _own_stride_too(stack):
+    field, step = 1, 1
+    for f, s in stack:
+        step *= s                    # updated before the layer is counted
+        field += (f - 1) * step
+    return field
+
+
+def _adds_whole_kernels(stack):
+    field, step = 0, 1
+    for f, s in stack:
+        field += f * step
+        step *= s
+    return field
+
+
+def _starts_at_zero(stack):
+    return receptive_field(stack) - 1
+
+
+def _multiplies_kernels(stack):
+    return int(np.prod([f for f, _ in stack]))
+
+
+def _strides_only_after_pooling(stack):
+    """Counts a convolution's stride as 1: only pooling layers ((2, 2)) spread the steps."""
+    field, step = 1, 1
+    for f, s in stack:
+        field += (f - 1) * step
+        step *= s if (f, s) == (2, 2) else 1
+    return field
+
+
+#: The stacks q6 runs, each a list of (F, S) pairs, first layer first.
+Q6_CASES = [
+    [(3, 1), (3, 1), (3, 1)],                              # section 4: three 3x3, 7
+    [(3, 1), (2, 2), (3, 1), (2, 2), (3, 1)],              # section 4 with pooling: 18
+    [(5, 1), (5, 1)],                                      # two 5x5 convolutions: 9
+    [(3, 2), (3, 2), (3, 2)],                              # strided convolutions: 15
+    [(7, 2), (3, 2), (3, 1)],                              # a 7x7 stem with stride 2: 19
+    [(2, 2), (2, 2), (2, 2)],                              # pooling alone: 8
+    [(1, 1)],                                              # a 1x1 convolution sees 1 pixel
+]
+
+#: The wrong functions q6 recognises, each with its message (tests check they differ).
+Q6_MISTAKES = [
+    (_ignores_strides, "it ignores the strides: it adds F - 1 per layer, which holds only when "
+                       "every stride is 1. After a layer with stride S, neighbouring values of "
+                       "the next layer lie S times further apart in the input: multiply each "
+                       "layer's F - 1 by the product of the strides BEFORE it."),
+    (_own_stride_too, "it multiplies each layer's F - 1 by its own stride too: a layer's "
+                      "stride spreads the layers AFTER it, not its own window. Add "
+                      "(F - 1) * step first, then multiply step by S."),
+    (_adds_whole_kernels, "it adds each layer's whole F (times the step); a layer widens the "
+                          "field by F - 1, since its windows overlap the field already counted, "
+                          "and the field starts at 1."),
+    (_starts_at_zero, "it is one pixel short on every stack: start from a field of 1 (one "
+                      "value sees one pixel before any layer), then add (F - 1) * step per "
+                      "layer."),
+    (_multiplies_kernels, "it multiplies the kernel sizes; fields grow by adding: "
+                          "1 + (F - 1) * step per layer."),
+    (_strides_only_after_pooling, "it counts only the pooling layers' strides; a strided "
+                                  "convolution spreads the next layers just as much (the "
+                                  "(3, 2) stacks)."),
+]
 
 q6 = Exercise(
-    "A gradient flows back through 8 sigmoid layers of one unit each. In every layer the "
-    "chain rule multiplies it by the sigmoid's slope (at most 0.25) and by the weight into "
-    "that unit, 1.5. At most what fraction of the gradient reaches the input x of the first "
-    "layer (as in section 8's chain of ten units)? (3 significant figures, or a Python "
-    "expression.)",
-    checker=number(_CHAIN_BOUND, mistakes={
-        _SLOPE ** _DEPTH: "that is the slopes alone; the weights multiply in too, 1.5 per layer.",
-        _WEIGHT ** _DEPTH: "that is the weights alone; each layer's slope (at most 0.25) "
-                           "multiplies in too.",
-        _SLOPE * _WEIGHT * _DEPTH: "the factors multiply (chain rule), they do not add.",
-        (_SLOPE + _WEIGHT) ** _DEPTH: "slope and weight multiply: 0.25 * 1.5 per layer.",
-        (_SLOPE * _WEIGHT) ** (_DEPTH - 1): "count one factor per layer: 8 layers, 8 factors.",
-        (_SLOPE * _WEIGHT) ** (_DEPTH + 1): "count one factor per layer: 8 layers, 8 factors.",
-        (0.5 * _WEIGHT) ** _DEPTH: "0.5 is the sigmoid's value at 0; its slope there is 0.25.",
-        _SLOPE * _WEIGHT: "that is one layer; the gradient passes 8 of them.",
-        1.0: "a slope of 1 is ReLU's on its active side; the sigmoid's slope is at most 0.25.",
-        _SLOPE ** _DEPTH * _WEIGHT ** (_DEPTH - 1):
-            "that counts 8 slopes but 7 weights: the gradient at the first unit's bias, as in "
-            "section 8's table. The question follows it on to the input x, through the first "
-            "unit's weight too: 8 slopes and 8 weights.",
-        100 * _CHAIN_BOUND: "that is a percentage (100 times the fraction); give the fraction "
-                            "itself.",
-    }),
-    hint=["The chain rule multiplies one factor per layer: slope * weight.",
-          "(0.25 * 1.5) multiplied by itself 8 times."],
-    solution=f"(0.25 * 1.5) ** 8  # = 0.375 ** 8 = {_CHAIN_BOUND:.4g}",
-    solution_answer=_CHAIN_BOUND,
-    explanation="Even with weights above 1, eight sigmoid layers leave less than a "
-                "thousandth of the gradient.",
+    "Write field_size(stack): stack lists the layers first to last as (F, S) pairs, pooling "
+    "layers included (MaxPooling2D(2) is (2, 2)). Return the side, in input pixels, of the "
+    "receptive field of one value of the last layer (an int).",
+    checker=function([(case,) for case in Q6_CASES], reference=receptive_field,
+                     mistakes=Q6_MISTAKES),
+    hint=["Start with field = 1 and step = 1 (the distance, in input pixels, between "
+          "neighbouring inputs of the current layer).",
+          "For each layer: field += (F - 1) * step, then step *= S."],
+    solution_answer=field_size,
 )
 
 
@@ -360,4 +416,84 @@ q7 = Exercise(
     solution_answer=max_pool,
 )
 
-__all__ = ["POOL_X", "Q3_MISTAKE_SIZES", "Q7_MISTAKES", *bind_exercises(globals())]
+
+# --- q8: global average pooling as a function -------------------------------------------------
+
+def global_average_pool(x):
+    """One mean per channel of an (H, W, C) stack: (C,)."""
+    return np.asarray(x).mean(axis=(0, 1))
+
+
+def _mean_of_everything(x):
+    return np.asarray(x).mean()
+
+
+def _mean_over_channels(x):
+    return np.asarray(x).mean(axis=-1)
+
+
+def _mean_over_rows(x):
+    return np.asarray(x).mean(axis=0)
+
+
+def _sum_per_channel(x):
+    return np.asarray(x).sum(axis=(0, 1))
+
+
+def _max_per_channel(x):
+    return np.asarray(x).max(axis=(0, 1))
+
+
+def _square_divisor(x):
+    x = np.asarray(x)
+    return x.sum(axis=(0, 1)) / x.shape[0] ** 2
+
+
+def _batch_axes(x):
+    return np.asarray(x).mean(axis=(1, 2))
+
+
+def _keeps_dims(x):
+    return np.asarray(x).mean(axis=(0, 1), keepdims=True)
+
+
+_rng = np.random.default_rng(8)
+#: The stacks q8 runs, (H, W, C) each.
+Q8_CASES = [
+    (_rng.integers(0, 9, size=(4, 4, 3)).astype(float),),
+    (_rng.normal(size=(2, 5, 4)).round(2),),                # not square
+    (_rng.integers(-3, 4, size=(3, 3, 1)).astype(float),),  # one channel
+    (_rng.normal(size=(6, 3, 2)).round(2),),                # taller than wide
+]
+
+#: The wrong functions q8 recognises, each with its message (tests check they differ).
+Q8_MISTAKES = [
+    (_mean_of_everything, "it averages everything into one number; global average pooling "
+                          "keeps one mean per CHANNEL: average over height and width only, "
+                          "axes 0 and 1."),
+    (_mean_over_channels, "it averages over the channels (axis -1), one number per pixel; "
+                          "average each channel over height and width instead: axes 0 and 1."),
+    (_mean_over_rows, "it averages over the rows (axis 0) only; average over the columns too: "
+                      "axis=(0, 1)."),
+    (_sum_per_channel, "it sums each channel; the mean also divides by the H * W values."),
+    (_max_per_channel, "it keeps each channel's maximum: that is global MAX pooling "
+                       "(GlobalMaxPooling2D). Global average pooling keeps the mean."),
+    (_square_divisor, "it divides by H * H, as if the map were square; a map has H * W "
+                      "values (the 2x5 and 6x3 cases are not square)."),
+    (_keeps_dims, "it keeps the two averaged axes, (1, 1, C); return a vector of shape (C,), "
+                  "as GlobalAveragePooling2D does by default."),
+    (_batch_axes, "it averages axes 1 and 2, the height and width of a BATCH (B, H, W, C), as "
+                  "in section 7's check; x here is one stack (H, W, C): average axes 0 and 1."),
+]
+
+q8 = Exercise(
+    "Write global_average_pool(x): x is one stack of feature maps (H, W, C), channels-last. "
+    "Return a vector of shape (C,): the mean of each channel over its whole map.",
+    checker=function(Q8_CASES, reference=global_average_pool, mistakes=Q8_MISTAKES),
+    hint=["Channel c is x[:, :, c]; its mean is one number.",
+          "NumPy averages several axes at once: x.mean(axis=(0, 1))."],
+    solution_answer=global_average_pool,
+)
+
+__all__ = ["POOL_X", "Q3_MISTAKE_SIZES", "Q6_CASES", "Q6_MISTAKES", "Q7_MISTAKES", "Q8_CASES",
+           "Q8_MISTAKES", *bind_exercises(globals())]

@@ -2,7 +2,7 @@
 
 In the notebook::
 
-    from course_utils.exercises.lesson04 import q1, q2, q3, q4, q5, q6, q7
+    from course_utils.exercises.lesson04 import q1, q2, q3, q4, q5, q6, q7, q8
 
     answer = ____
     q1.check(answer)
@@ -11,7 +11,9 @@ Each exercise's expected answer, and each known wrong answer, is computed here f
 question's own numbers (never typed in); tests/test_exercises_lesson04.py checks the expected
 answers against Keras, checks that the wrong answers differ, and lists what a learner may
 type (LEARNER_ANSWERS) with the message each must get. The questions use other numbers than
-the lesson's worked examples, so no answer is printed in the lesson.
+the lesson's worked examples, so no answer is printed in the lesson. q3, q4 and q8 ask for a
+function, run on test cases (CS231n's way): the fully connected layer's kernel as a
+convolution's, im2col, and the transposed convolution by stamping.
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ from ..arithmetic import (
     conv_params,
     conv_transpose_output_size,
 )
-from ..data import TRANSPOSED_EXAMPLE_X
-from ..ops import conv2d, conv2d_transpose
-from . import Exercise, array, bind_exercises, number, shape
+from ..data import LESSON01_X, TRANSPOSED_EXAMPLE_X
+from ..ops import conv2d, conv2d_transpose, im2col
+from . import Exercise, array, bind_exercises, function, number, shape
 
 # --- q1: parameters of a 1x1 convolution -------------------------------------------------------
 
@@ -51,7 +53,7 @@ q1 = Exercise(
 )
 
 
-# --- q2, q3: another bottleneck width ----------------------------------------------------------
+# --- q2: another bottleneck width ----------------------------------------------------------
 
 _N, _C_IN, _WIDTH, _C_OUT, _F = 28, 192, 32, 32, 5
 _ONE_BY_ONE = conv_mults((_N, _N, _C_IN), 1, _WIDTH, padding="same")  # 28x28x192 -> 32
@@ -81,8 +83,8 @@ q2 = Exercise(
         _ONE_BY_ONE + conv_mults((_N, _N, _C_IN), _F, _C_OUT, padding="same"):
             "the 5x5 layer reads the 32 channels the 1x1 layer makes, not the image's 192: "
             "28 * 28 * 32 * 5 * 5 * 32.",
-        _Q3: "that counts parameters (q3); multiplications are per output value: "
-             "O * O * C_out * F * F * C_in for each layer.",
+        _Q3: "that counts the two layers' parameters; multiplications are per output "
+             "value: O * O * C_out * F * F * C_in for each layer.",
     }),
     hint=["Each layer costs O * O * C_out * F * F * C_in; add the two layers.",
           "1x1 layer: 28 * 28 * 32 * 1 * 1 * 192. 5x5 layer: 28 * 28 * 32 * 5 * 5 * 32."],
@@ -92,54 +94,171 @@ q2 = Exercise(
     solution_answer=_Q2,
 )
 
+# --- q3: a fully connected layer's kernel as a convolution's -----------------------------------
+
+def dense_to_conv_kernel(dense_kernel, height, width, channels):
+    """The Conv2D kernel (height, width, channels, units) that computes what Flatten + Dense
+    computes with dense_kernel (height * width * channels, units)."""
+    return np.asarray(dense_kernel).reshape(height, width, channels, -1)
+
+
+def _channels_first(dense_kernel, height, width, channels):
+    kernel = np.asarray(dense_kernel).reshape(channels, height, width, -1)
+    return kernel.transpose(1, 2, 0, 3)
+
+
+def _columns_first(dense_kernel, height, width, channels):
+    kernel = np.asarray(dense_kernel).reshape(width, height, channels, -1)
+    return kernel.transpose(1, 0, 2, 3)
+
+
+def _units_first(dense_kernel, height, width, channels):
+    kernel = np.asarray(dense_kernel).reshape(-1, height, width, channels)
+    return kernel.transpose(1, 2, 3, 0)
+
+
+_rng = np.random.default_rng(4)
+_FC_CASES = [
+    (_rng.integers(-9, 10, size=(2 * 3 * 4, 5)), 2, 3, 4),     # not square, 4 channels
+    (_rng.integers(-9, 10, size=(3 * 3 * 2, 1)), 3, 3, 2),     # one unit
+    (_rng.integers(-9, 10, size=(1 * 4 * 3, 2)), 1, 4, 3),     # one row
+    (_rng.integers(-9, 10, size=(5 * 2 * 1, 3)), 5, 2, 1),     # one channel
+]
+
+#: The wrong functions q3 recognises, each with its message (tests check they differ).
+Q3_MISTAKES = [
+    (_channels_first, "it reads the flattened vector channel by channel (the channel index "
+                      "varying slowest, PyTorch's channels-first order). Keras's Flatten reads "
+                      "the (height, width, channels) map with the channel index varying "
+                      "fastest, so a plain reshape(height, width, channels, units) is right."),
+    (_columns_first, "it reads the flattened vector column by column. Flatten goes along each "
+                     "row: the column index varies faster than the row index (and the channel "
+                     "index fastest of all)."),
+    (_units_first, "it reads the Dense kernel as (units, inputs), PyTorch's Linear layout. "
+                   "Keras's Dense kernel is (inputs, units): the units are its last axis."),
+]
+
 q3 = Exercise(
-    "How many parameters (weights and biases) do the two layers of q2 have together?",
-    checker=number(_Q3, mistakes={
-        conv_params(1, _C_IN, _WIDTH, False) + conv_params(_F, _WIDTH, _C_OUT, False):
-            "add the biases: 32 for each layer.",
-        conv_params(1, _C_IN, 16) + conv_params(_F, 16, _C_OUT):
-            "that is section 2's bottleneck, with 16 channels in the middle; here there are 32.",
-        conv_params(1, _C_IN, _WIDTH): "that is the 1x1 layer only: add the 5x5 layer's.",
-        conv_params(_F, _WIDTH, _C_OUT): "that is the 5x5 layer only: add the 1x1 layer's.",
-        conv_params(_F, _C_IN, _C_OUT): "that is the 5x5 layer without the bottleneck.",
-        _Q2: "that is the multiplications of q2; parameters do not depend on the 28x28 size.",
-        conv_params(1, _C_IN, _WIDTH) + conv_params(_F, _C_IN, _C_OUT):
-            "the 5x5 layer's filters are 5 x 5 x 32: it reads the 32 channels of the 1x1 "
-            "layer, not the image's 192.",
-        _Q3 - _C_OUT: "one layer's 32 biases are missing: each of the two layers has one bias "
-                      "per filter, 32 + 32.",
-    }),
-    hint="(1 * 1 * 192 + 1) * 32 for the 1x1 layer, (5 * 5 * 32 + 1) * 32 for the 5x5 layer.",
-    solution=f"""\
-(192 + 1) * 32 + (5 * 5 * 32 + 1) * 32
-# = {conv_params(1, _C_IN, _WIDTH):,} + {conv_params(_F, _WIDTH, _C_OUT):,} = {_Q3:,}""",
-    solution_answer=_Q3,
+    "Write dense_to_conv_kernel(dense_kernel, height, width, channels). dense_kernel is the "
+    "kernel of a Dense(units) layer after Flatten on a height x width x channels map, shape "
+    "(height * width * channels, units). Return the kernel, shape (height, width, channels, "
+    "units), of the Conv2D(units, (height, width)) that computes the same outputs.",
+    checker=function(_FC_CASES, reference=dense_to_conv_kernel, mistakes=Q3_MISTAKES),
+    hint=["Flatten reads the map in NumPy's order (C order): index (row, column, channel) "
+          "lands at position (row * width + column) * channels + channel, so the channel "
+          "index varies fastest.",
+          "The kernel keeps its weights in the same order: one reshape of dense_kernel, with "
+          "the units last."],
+    solution_answer=dense_to_conv_kernel,
 )
 
 
-# --- q4: im2col shapes -------------------------------------------------------------------------
+# --- q4: im2col, written by the learner --------------------------------------------------------
 
-_O4 = conv_output_size(28, 5)
-_Q4 = (_O4 * _O4, 5 * 5 * 3)
+def patch_matrix(x, f, stride=1, padding=0):
+    """im2col of one image x (H, W, C): one row per window, (O_h * O_w, f * f * C)."""
+    x = np.pad(x, ((padding, padding), (padding, padding), (0, 0)))
+    o_h = (x.shape[0] - f) // stride + 1
+    o_w = (x.shape[1] - f) // stride + 1
+    rows = []
+    for i in range(o_h):
+        for j in range(o_w):
+            window = x[i * stride:i * stride + f, j * stride:j * stride + f, :]
+            rows.append(window.ravel())        # row, column, channel: the channel fastest
+    return np.array(rows)
+
+
+def _windows(x, f, stride, padding, order="rows"):
+    """The windows of patch_matrix as a list of (F, F, C) arrays, in the given order."""
+    x = np.pad(x, ((padding, padding), (padding, padding), (0, 0)))
+    o_h = (x.shape[0] - f) // stride + 1
+    o_w = (x.shape[1] - f) // stride + 1
+    pairs = [(i, j) for i in range(o_h) for j in range(o_w)]
+    if order == "columns":
+        pairs = [(i, j) for j in range(o_w) for i in range(o_h)]
+    return [x[i * stride:i * stride + f, j * stride:j * stride + f, :] for i, j in pairs]
+
+
+def _channel_first_rows(x, f, stride=1, padding=0):
+    return np.array([w.transpose(2, 0, 1).ravel() for w in _windows(x, f, stride, padding)])
+
+
+def _windows_as_columns(x, f, stride=1, padding=0):
+    return patch_matrix(x, f, stride, padding).T
+
+
+def _column_major_windows(x, f, stride=1, padding=0):
+    return np.array([w.ravel() for w in _windows(x, f, stride, padding, order="columns")])
+
+
+def _ignores_stride_patches(x, f, stride=1, padding=0):
+    return patch_matrix(x, f, 1, padding)
+
+
+def _windows_not_strided(x, f, stride=1, padding=0):
+    x = np.pad(x, ((padding, padding), (padding, padding), (0, 0)))
+    o_h = (x.shape[0] - f) // stride + 1
+    o_w = (x.shape[1] - f) // stride + 1
+    return np.array([x[i:i + f, j:j + f, :].ravel() for i in range(o_h) for j in range(o_w)])
+
+
+def _ignores_padding_patches(x, f, stride=1, padding=0):
+    return patch_matrix(x, f, stride, 0)
+
+
+def _one_window_short_patches(x, f, stride=1, padding=0):
+    x = np.pad(x, ((padding, padding), (padding, padding), (0, 0)))
+    return np.array([x[i:i + f, j:j + f, :].ravel()
+                     for i in range(0, x.shape[0] - f, stride)
+                     for j in range(0, x.shape[1] - f, stride)])
+
+
+_rng = np.random.default_rng(5)
+_IM2COL_CASES = [
+    (np.asarray(LESSON01_X)[:, :, None], 3),                          # lesson 01's 4x4 example
+    (_rng.integers(0, 10, size=(5, 5, 2)), 3, 2),                     # stride 2, two channels
+    (_rng.integers(0, 10, size=(4, 6, 3)), 2, 2),                     # not square
+    (_rng.integers(1, 10, size=(3, 4, 2)), 3, 1, 1),                  # padding 1
+    (_rng.integers(1, 10, size=(6, 6, 1)), 2, 3, 1),                  # stride 3 and padding
+]
+
+#: The wrong functions q4 recognises, each with its message (tests check they differ).
+Q4_MISTAKES = [
+    (_channel_first_rows, "each row lists its window channel by channel (all of channel 0, "
+                          "then channel 1). The columns must follow kernel.reshape(-1, C_out) "
+                          "of a Conv2D kernel (F, F, C, C_out): row, column, channel, with the "
+                          "channel fastest, which is window.ravel() of the (F, F, C) window."),
+    (_windows_as_columns, "it puts one window per column (CS231n's layout); this question asks "
+                          "for one window per ROW, (O_h * O_w, F * F * C)."),
+    (_column_major_windows, "the windows are in the wrong order: the rows must follow the "
+                            "output row by row, so the window at output (0, 1) comes before "
+                            "the one at (1, 0)."),
+    (_ignores_stride_patches, "it takes a window at every position: with stride S the windows "
+                              "start S rows (and S columns) apart, and O = (H + 2P - F) // S "
+                              "+ 1."),
+    (_windows_not_strided, "the number of windows is right, but not where they start: window "
+                           "(i, j) starts at row i * S and column j * S, not at (i, j)."),
+    (_ignores_padding_patches, "the padding is missing: put P zeros all round the image first, "
+                               "np.pad(x, ((P, P), (P, P), (0, 0)))."),
+    (_one_window_short_patches, "it stops one window early: range(0, n - f, s) never reaches "
+                                "the last window, which starts at n - f; use range(0, "
+                                "n - f + 1, s)."),
+]
 
 q4 = Exercise(
-    "im2col on a 28x28x3 image for a 5x5 kernel (stride 1, 'valid') writes one window per ROW. "
-    "What is the shape (rows, columns) of the patch matrix?",
-    checker=shape(_Q4, axes=("rows (windows)", "columns (values per window)"), mistakes={
-        _Q4[::-1]: "rows and columns are swapped: one row per window, one column per value "
-                   "in a window (CS231n's layout has them the other way round).",
-        (28 * 28, 75): "only 24 x 24 windows fit without padding, not 28 x 28.",
-        (_O4 * _O4, 25): "each window holds 5 x 5 values in each of the 3 channels.",
-        (4 * _O4 * _O4, 75): "that is section 4's batch of 4 images; here there is one image.",
-        (_O4, _O4, 75): "the patch matrix is 2-D: one row per window, 24 * 24 rows.",
-        ((28 - 5) ** 2, 75): "23 x 23 windows: O = N - F + 1, count the first position too.",
-    }),
-    hint=["Rows: how many 5x5 windows fit (O * O). Columns: how many numbers one window holds.",
-          "O = 28 - 5 + 1 = 24; a window holds 5 * 5 * 3 numbers."],
-    solution=f"({_O4} * {_O4}, 5 * 5 * 3)  # = {_Q4}",
-    solution_answer=_Q4,
+    "Write patch_matrix(x, f, stride=1, padding=0), im2col for one image. x is a NumPy array "
+    "(H, W, C); f is the kernel size F; padding is P zeros all round. Return the patch matrix, "
+    "shape (O_h * O_w, F * F * C): one row per window, in the order the output is read (row "
+    "by row), each window flattened in the order of kernel.reshape(-1, C_out) for a Conv2D "
+    "kernel (F, F, C, C_out): row, column, then channel.",
+    checker=function(_IM2COL_CASES, reference=im2col, mistakes=Q4_MISTAKES),
+    hint=["Pad first: np.pad(x, ((P, P), (P, P), (0, 0))). Then O = (H + 2P - F) // S + 1 "
+          "windows down and (W + 2P - F) // S + 1 across.",
+          "Window (i, j) is x[i*S:i*S + F, j*S:j*S + F, :]; window.ravel() gives its values "
+          "in the kernel's order. Collect the rows in a list, row by row, and return "
+          "np.array(rows)."],
+    solution_answer=patch_matrix,
 )
-
 
 # --- q5, q6: transposed output sizes -----------------------------------------------------------
 
@@ -266,4 +385,111 @@ q7.check(answer)""",
     solution_answer=_Q7.astype(int).tolist(),
 )
 
-__all__ = ["TRANSPOSE_X", "TRANSPOSE_KERNEL", "Q7_MISTAKES", *bind_exercises(globals())]
+
+# --- q8: the transposed convolution by stamping, written by the learner -----------------------
+
+def conv_transpose(x, kernel, stride=1, padding=0):
+    """Transposed convolution of x (H, W, C_in) with kernel (F, F, C_out, C_in), by stamping."""
+    f, c_out = kernel.shape[0], kernel.shape[2]
+    h, w = x.shape[0], x.shape[1]
+    full = np.zeros(((h - 1) * stride + f, (w - 1) * stride + f, c_out))
+    for i in range(h):
+        for j in range(w):
+            # kernel @ x[i, j] sums value * kernel slice over the input channels: (F, F, C_out)
+            full[i * stride:i * stride + f, j * stride:j * stride + f, :] += kernel @ x[i, j]
+    return full[padding:full.shape[0] - padding, padding:full.shape[1] - padding, :]
+
+
+def _stamp_all(x, kernel, stride, place, combine="add"):
+    """The full stamped result, each stamp placed by place(i, j) and added or written."""
+    f, c_out = kernel.shape[0], kernel.shape[2]
+    h, w = x.shape[0], x.shape[1]
+    full = np.zeros(((h - 1) * stride + f, (w - 1) * stride + f, c_out))
+    for i in range(h):
+        for j in range(w):
+            top, left = place(i, j)
+            if combine == "add":
+                full[top:top + f, left:left + f, :] += kernel @ x[i, j]
+            else:
+                full[top:top + f, left:left + f, :] = kernel @ x[i, j]
+    return full
+
+
+def _crop(full, padding):
+    return full[padding:full.shape[0] - padding, padding:full.shape[1] - padding, :]
+
+
+def _overwrites(x, kernel, stride=1, padding=0):
+    return _crop(_stamp_all(x, kernel, stride, lambda i, j: (i * stride, j * stride), "set"),
+                 padding)
+
+
+def _stamps_not_spaced(x, kernel, stride=1, padding=0):
+    return _crop(_stamp_all(x, kernel, stride, lambda i, j: (i, j)), padding)
+
+
+def _flipped_stamps(x, kernel, stride=1, padding=0):
+    return conv_transpose(x, kernel[::-1, ::-1], stride, padding)
+
+
+def _no_crop(x, kernel, stride=1, padding=0):
+    return conv_transpose(x, kernel, stride, 0)
+
+
+def _crops_the_end(x, kernel, stride=1, padding=0):
+    full = conv_transpose(x, kernel, stride, 0)
+    return full[:full.shape[0] - 2 * padding, :full.shape[1] - 2 * padding, :]
+
+
+def _empty_when_unpadded(x, kernel, stride=1, padding=0):
+    full = conv_transpose(x, kernel, stride, 0)
+    return full[padding:-padding, padding:-padding, :]
+
+
+_rng = np.random.default_rng(6)
+_TRANSPOSE_CASES = [
+    (_rng.integers(-3, 4, size=(2, 2, 1)), _rng.integers(-3, 4, size=(3, 3, 1, 1))),  # S = 1
+    (_rng.integers(-3, 4, size=(3, 3, 2)), _rng.integers(-3, 4, size=(3, 3, 1, 2)), 2),
+    (_rng.integers(-3, 4, size=(2, 3, 1)), _rng.integers(-3, 4, size=(3, 3, 2, 1)), 2, 1),
+    (_rng.integers(-3, 4, size=(2, 2, 3)), _rng.integers(-3, 4, size=(2, 2, 2, 3)), 2),  # F = S
+    (_rng.integers(-3, 4, size=(3, 3, 1)), _rng.integers(-3, 4, size=(4, 4, 1, 1)), 2, 1),
+]
+
+#: The wrong functions q8 recognises, each with its message (tests check they differ).
+Q8_MISTAKES = [
+    (_overwrites, "where stamps overlap, add them (+=); your function writes each stamp over "
+                  "the ones before it."),
+    (_stamps_not_spaced, "the stamps are not spaced by the stride: input pixel (i, j) stamps "
+                         "at row i * stride and column j * stride of the output, not at "
+                         "(i, j)."),
+    (_flipped_stamps, "you flipped the kernel (rotated it 180 degrees); each input value "
+                      "stamps the kernel as it is."),
+    (_no_crop, "the padding is not cut off: with padding P, drop P rows and P columns from "
+               "each side of the full result, O = (N - 1) * S + F - 2P."),
+    (_crops_the_end, "the size is right but the crop is not: padding P cuts P rows and "
+                     "columns from EACH side, not 2P from the bottom and right."),
+    (_empty_when_unpadded, "with padding 0 it returns an empty array: full[0:-0] is full[0:0] "
+                           "(-0 is 0). Cut with full[P:full.shape[0] - P, P:full.shape[1] - P]."),
+]
+
+q8 = Exercise(
+    "Write conv_transpose(x, kernel, stride=1, padding=0): the transposed convolution of one "
+    "image x, a NumPy array (H, W, C_in), with kernel, shape (F, F, C_out, C_in) (the layout "
+    "of Conv2DTranspose), by stamping: each input pixel adds its values times the kernel, "
+    "summed over the input channels, into the output, S rows and columns further per input "
+    "position. padding P crops P rows and columns from each side of the full result. Return "
+    "an array ((H - 1) * S + F - 2P, (W - 1) * S + F - 2P, C_out).",
+    checker=function(_TRANSPOSE_CASES, reference=lambda x, kernel, stride=1, padding=0:
+                     conv2d_transpose(x, kernel, stride=stride, padding=padding),
+                     mistakes=Q8_MISTAKES),
+    hint=["Start from np.zeros(((H - 1) * S + F, (W - 1) * S + F, C_out)): the full result.",
+          "kernel @ x[i, j] is the stamp of input pixel (i, j): (F, F, C_out, C_in) @ (C_in,) "
+          "gives (F, F, C_out). Add it at rows i*S to i*S + F and columns j*S to j*S + F.",
+          "Finally cut P rows and columns off each side: full[P:full.shape[0] - P, "
+          "P:full.shape[1] - P, :] (full[P:-P] would be empty for P = 0)."],
+    solution_answer=conv_transpose,
+)
+
+__all__ = ["TRANSPOSE_X", "TRANSPOSE_KERNEL", "Q3_MISTAKES", "Q4_MISTAKES", "Q7_MISTAKES",
+           "Q8_MISTAKES", "dense_to_conv_kernel", "patch_matrix", "conv_transpose",
+           *bind_exercises(globals())]

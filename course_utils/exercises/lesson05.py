@@ -422,6 +422,29 @@ def _results(answer) -> list[float] | None:
         return None
 
 
+#: A 10x10 confusion matrix, like the lesson's: a function that only works for ten classes
+#: passes it and fails on the cases.
+_TEN_CLASSES = _confusion_frame(np.diag(np.arange(10, 20)) + 1)
+
+
+def _assumes_ten_classes(answer) -> str | None:
+    """The message for a function that works on a 10x10 matrix but raises on a smaller one (a
+    hard-coded range(10)); None otherwise."""
+    try:
+        answer(_TEN_CLASSES.copy())
+    except Exception:
+        return None
+    for (frame,) in _CONFUSION_CASES:
+        try:
+            answer(frame.copy())
+        except (IndexError, KeyError) as error:
+            return (f"your function works on a 10x10 confusion matrix but raises "
+                    f"{type(error).__name__} on a {len(frame)}x{len(frame)} one: it assumes ten "
+                    "classes (a range(10)?). Take the size from the matrix itself, len(matrix), "
+                    "or add the diagonal with np.trace.")
+    return None
+
+
 def _check_accuracy(answer):
     if callable(answer) and not is_keras_model(answer):
         try:
@@ -435,6 +458,9 @@ def _check_accuracy(answer):
     verdict = _check_accuracy_function(answer)
     if verdict is None or verdict in _ACCURACY_MESSAGES or not callable(answer):
         return verdict
+    ten_only = _assumes_ten_classes(answer)
+    if ten_only:
+        return f"{ten_only}\n{verdict}"
     results = _results(answer)
     if results is not None and np.ptp(results) < 1e-9:
         return (f"your function returns {results[0]:.4g} for every confusion matrix the check "
@@ -580,7 +606,8 @@ def train_small_model(build_model, seed: int = CHECK_SEED):
         return ("the model does not know its input shape yet: start it with "
                 "keras.Input(shape=(28, 28, 1))."), []
     if input_shape != (None, 28, 28, 1):
-        return (f"the model's input shape is {input_shape}; use "
+        return (f"the model's input shape is {input_shape}, but the check feeds each digit as "
+                "(28, 28, 1), the layout of section 1 that Conv2D needs: start with "
                 "keras.Input(shape=(28, 28, 1))."), []
     if output_shape != (None, 10):
         return (f"the model's output shape is {output_shape}; it must end in "

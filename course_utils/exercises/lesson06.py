@@ -18,8 +18,10 @@ import copy
 import numpy as np
 
 from ..arithmetic import conv_mults, conv_output_size, conv_transpose_output_size
-from ..backward import conv2d_backward, pool2d_backward
-from ..ops import conv2d, conv2d_transpose, pool2d
+from ..backward import conv2d_backward, numerical_gradient, pool2d_backward, relative_error
+from ..data import LESSON01_KERNEL, LESSON01_X
+from ..ops import conv2d, pool2d
+from ..validation import describe
 from . import KERNEL_AXES, Exercise, array, bind_exercises, function, number, shape
 
 
@@ -156,6 +158,13 @@ q3 = Exercise(
          "the flipped kernel): slide Q3_GRAD as it is over Q3_X."),
         (_Q3 / Q3_GRAD.size,
          "dL/dK adds up the contributions of the output positions; it does not average them."),
+        (-_Q3,
+         "the sign is off: that is -dL/dK, the direction a gradient-descent step moves the "
+         "kernel (K <- K - eta * dL/dK). dL/dK itself is + the sum of dL/dY[i, j] * "
+         "x[i + a, j + b]."),
+        (Q3_KERNEL - _Q3,
+         "that is the kernel after one gradient-descent step with eta = 1, K - dL/dK; the "
+         "question asks for dL/dK itself."),
     ]),
     hint=["dL/dK[a, b] = sum over output positions (i, j) of dL/dY[i, j] * x[i + a, j + b].",
           "That is the cross-correlation of x with dL/dY: slide the 2x2 Q3_GRAD over the 3x3 "
@@ -167,197 +176,186 @@ answer = {_Q3.astype(int).tolist()}""",
 )
 
 
-# --- q4: dL/dX as a full convolution ------------------------------------------------------------
+# --- q4: a convolution's whole backward pass, CS231n's conv_backward_naive ----------------------
 
 
-def _grad_x_reference(kernel, grad_output, stride=1):
-    """dL/dX of a 'valid' convolution whose input was (O - 1) * S + F on each side."""
-    kernel, grad_output = np.asarray(kernel, float), np.asarray(grad_output, float)
-    return conv2d_transpose(grad_output, kernel, stride=stride, output_padding=0)
+def my_conv_backward(x, kernel, grad_output, stride=1, padding=0):
+    """dL/dX, dL/dK and dL/db of a convolution, with loops: every output position stamps
+    dL/dY times the kernel back onto its window, and adds dL/dY times the window to dL/dK."""
+    f_h, f_w, _, filters = kernel.shape
+    batch, o_h, o_w, _ = grad_output.shape
+    x_pad = np.pad(x, ((0, 0), (padding, padding), (padding, padding), (0, 0)))
+    grad_x_pad = np.zeros(x_pad.shape)
+    grad_kernel = np.zeros(kernel.shape)
+    for b in range(batch):
+        for i in range(o_h):
+            for j in range(o_w):
+                rows = slice(i * stride, i * stride + f_h)
+                cols = slice(j * stride, j * stride + f_w)
+                for k in range(filters):
+                    g = grad_output[b, i, j, k]
+                    grad_kernel[:, :, :, k] += g * x_pad[b, rows, cols, :]
+                    grad_x_pad[b, rows, cols, :] += g * kernel[:, :, :, k]
+    grad_x = grad_x_pad[:, padding:padding + x.shape[1], padding:padding + x.shape[2], :]
+    return grad_x, grad_kernel, grad_output.sum(axis=(0, 1, 2))
 
 
-def _recipe(kernel, grad_output, stride=1, *, turn=np.flip, turn_grad=None, gap=None,
-            trailing=False, pad=None, conv_stride=1):
-    """my_grad_x as a learner may write it: the lesson's recipe with one step changed.
-
-    turn: what is done to the kernel (np.flip is right); turn_grad: to grad_output (nothing
-    is right); gap: how far apart grad_output's values are put (S is right); trailing: zeros
-    after the last value too (O * S long); pad: (rows, columns) of zeros all round, from the
-    kernel's shape (F - 1 per axis is right); conv_stride: conv2d's stride (1 is right).
-    """
-    kernel, grad = np.asarray(kernel, float), np.asarray(grad_output, float)
-    grad = grad if turn_grad is None else turn_grad(grad)
-    gap = stride if gap is None else gap
-    (f_h, f_w), (o_h, o_w) = kernel.shape, grad.shape
-    extra = gap - 1 if trailing else 0
-    dilated = np.zeros(((o_h - 1) * gap + 1 + extra, (o_w - 1) * gap + 1 + extra))
-    dilated[::gap, ::gap] = grad
-    p_h, p_w = (f_h - 1, f_w - 1) if pad is None else pad(f_h, f_w)
-    padded = np.pad(dilated, ((p_h, p_h), (p_w, p_w)))
-    return conv2d(padded, turn(kernel), stride=conv_stride)
-
-
-def _not_flipped(kernel, grad_output, stride=1):
-    return _recipe(kernel, grad_output, stride, turn=np.asarray)
-
-
-def _gradient_flipped(kernel, grad_output, stride=1):
-    return _recipe(kernel, grad_output, stride, turn=np.asarray, turn_grad=np.flip)
-
-
-def _kernel_transposed(kernel, grad_output, stride=1):
-    return _recipe(kernel, grad_output, stride, turn=np.transpose)
-
-
-def _rows_flipped(kernel, grad_output, stride=1):
-    return _recipe(kernel, grad_output, stride, turn=lambda k: k[::-1])
-
-
-def _columns_flipped(kernel, grad_output, stride=1):
-    return _recipe(kernel, grad_output, stride, turn=lambda k: k[:, ::-1])
-
-
-def _no_zeros_between(kernel, grad_output, stride=1):
-    return _recipe(kernel, grad_output, stride, gap=1)
-
-
-def _stride_zeros_between(kernel, grad_output, stride=1):
-    return _recipe(kernel, grad_output, stride, gap=stride + 1)
-
-
-def _zeros_after_the_last(kernel, grad_output, stride=1):
-    return _recipe(kernel, grad_output, stride, trailing=True)
-
-
-def _strided_conv2d(kernel, grad_output, stride=1):
-    return _recipe(kernel, grad_output, stride, gap=1, conv_stride=stride)
-
-
-def _same_padding(kernel, grad_output, stride=1):
-    return _recipe(kernel, grad_output, stride, pad=lambda f_h, f_w: (f_h // 2, f_w // 2))
-
-
-def _transpose_without_output_padding(kernel, grad_output, stride=1):
-    kernel, grad_output = np.asarray(kernel, float), np.asarray(grad_output, float)
-    return conv2d_transpose(grad_output, kernel, stride=stride)
-
-
-def my_grad_x(kernel, grad_output, stride=1):
-    kernel, grad_output = np.asarray(kernel, float), np.asarray(grad_output, float)
-    (f_h, f_w), (o_h, o_w) = kernel.shape, grad_output.shape
-    dilated = np.zeros(((o_h - 1) * stride + 1, (o_w - 1) * stride + 1))
-    dilated[::stride, ::stride] = grad_output  # S - 1 zeros between the values
-    padded = np.pad(dilated, ((f_h - 1, f_h - 1), (f_w - 1, f_w - 1)))  # F - 1 zeros around
-    return conv2d(padded, np.flip(kernel))  # slide the flipped kernel
+def _q4_case(seed, batch, size, channels, f, filters, stride, padding):
+    """(x, kernel, grad_output, stride, padding) with small whole numbers."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-3, 4, (batch, *size, channels)).astype(float)
+    kernel = rng.integers(-2, 3, (f, f, channels, filters)).astype(float)
+    out = [conv_output_size(n, f, stride, padding) for n in size]
+    return x, kernel, rng.integers(-2, 3, (batch, *out, filters)).astype(float), stride, padding
 
 
 _Q4_CASES = [
-    (np.array([[2.0, 0.0, 1.0], [0.0, 1.0, 2.0], [1.0, 0.0, 2.0]]),
-     np.array([[1.0, -1.0], [0.5, 2.0]])),
-    (np.array([[1.0, -2.0], [3.0, 0.5]]), np.array([[1.0, 2.0, 0.0], [-1.0, 0.0, 3.0]])),
-    (np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]]), np.array([[2.0, -1.0], [1.0, 1.0]]), 2),
-    (np.array([[0.5, 1.0, -1.0], [2.0, 0.0, 1.0], [1.0, 1.0, 0.0]]),
-     np.arange(9.0).reshape(3, 3) - 4, 2),
-    (np.array([[1.0, 1.0], [1.0, -1.0]]), np.array([[3.0, -2.0], [1.0, 4.0]]), 3),
+    (np.array(LESSON01_X, float)[None, :, :, None], np.array(LESSON01_KERNEL, float)[:, :, None,
+     None], np.array([[1.0, 2.0], [-1.0, 0.0]])[None, :, :, None], 1, 0),   # section 2
+    _q4_case(1, 1, (6, 6), 1, 3, 1, 2, 0),     # section 3: stride 2
+    _q4_case(2, 2, (5, 5), 3, 3, 4, 2, 1),     # section 4: a batch, channels, filters, padding
+    _q4_case(3, 1, (5, 5), 2, 3, 2, 1, 1),     # "same" with stride 1
+    _q4_case(4, 2, (7, 7), 1, 3, 3, 3, 1),     # stride 3
+    _q4_case(5, 1, (6, 5), 2, 2, 1, 2, 0),     # a rectangular input, an even kernel
 ]
-#: The cases whose kernel and gradient are both square: a function right on these only was
-#: written for square arrays (one F and one O for both axes).
-_Q4_SQUARE_CASES = [case for case in _Q4_CASES
-                    if all(a.shape[0] == a.shape[1] for a in case[:2])]
 
-_Q4_NOT_FLIPPED = (
-    "the kernel was not flipped: dL/dX slides the kernel turned by 180 degrees "
-    "(np.flip(kernel)) over the padded gradient. If you used a true convolution (lesson 01: "
-    "scipy.signal.convolve2d flips the kernel itself), np.flip on top flipped it back: use "
-    "one flip, not two."
-)
-_Q4_MISTAKES = [
-    (_not_flipped, _Q4_NOT_FLIPPED),
-    (_gradient_flipped,
-     "you flipped grad_output instead of the kernel: the result is the right dL/dX turned by "
-     "180 degrees. Leave grad_output as it is and slide np.flip(kernel) over it."),
-    (_kernel_transposed,
-     "kernel.T swaps rows and columns (a transpose); the flip turns the kernel by 180 degrees: "
-     "np.flip(kernel), i.e. kernel[::-1, ::-1] (lesson 01 tells the two apart)."),
-    (_rows_flipped,
-     "you flipped the rows only (kernel[::-1] or np.flip(kernel, axis=0)); the flip turns the "
-     "kernel by 180 degrees, both axes: np.flip(kernel) without an axis."),
-    (_columns_flipped,
-     "you flipped the columns only (kernel[:, ::-1] or np.flip(kernel, axis=1)); the flip "
-     "turns the kernel by 180 degrees, both axes: np.flip(kernel) without an axis."),
-    (_no_zeros_between,
-     "with stride S, put S - 1 zeros between neighbouring values of grad_output before "
-     "padding (the windows were S apart)."),
-    (_stride_zeros_between,
-     "that puts S zeros between neighbouring values of grad_output; the windows were S apart, "
-     "so there are S - 1 zeros between them: g[::stride, ::stride] = grad_output on an array "
-     "of (O - 1) * S + 1 rows."),
-    (_zeros_after_the_last,
-     "the dilated gradient has (O - 1) * S + 1 rows: S - 1 zeros between values and none "
-     "after the last one (an array of O * S rows adds S - 1 rows to dL/dX)."),
-    (_strided_conv2d,
-     "the stride goes into grad_output as zeros between its values (the transposed "
-     "convolution is 'fractionally strided'); conv2d itself slides with stride 1. A stride in "
-     "conv2d skips positions and shrinks dL/dX."),
-    (_same_padding,
-     "pad with F - 1 zeros all round (the 'full' convolution: every position where kernel and "
-     "gradient overlap), not F // 2 ('same' padding)."),
-    (_transpose_without_output_padding,
-     "conv2d_transpose without output_padding follows Keras: when F < S it returns O * S rows "
-     "(the gradient of a larger input, whose extra rows no window read). This input had "
-     "(O - 1) * S + F rows: pass output_padding=0."),
-]
-_q4_function = function(_Q4_CASES, reference=_grad_x_reference, mistakes=_Q4_MISTAKES)
+
+def _conv_backward_variant(x, kernel, grad_output, stride=1, padding=0, *, step=None,
+                           crop=True, flip=False, accumulate=True, bias_axes=(0, 1, 2)):
+    """my_conv_backward as a learner may write it, one step changed: step (the window's
+    spacing: stride is right), crop (cut the padding off dL/dX), flip (the kernel stamped
+    flipped), accumulate (+= into dL/dK), bias_axes (the axes dL/dY is summed over)."""
+    step = stride if step is None else step
+    f_h, f_w, _, filters = kernel.shape
+    batch, o_h, o_w, _ = grad_output.shape
+    x_pad = np.pad(x, ((0, 0), (padding, padding), (padding, padding), (0, 0)))
+    grad_x_pad, grad_kernel = np.zeros(x_pad.shape), np.zeros(kernel.shape)
+    stamp = kernel[::-1, ::-1] if flip else kernel
+    for b in range(batch):
+        for i in range(o_h):
+            for j in range(o_w):
+                rows, cols = slice(i * step, i * step + f_h), slice(j * step, j * step + f_w)
+                for k in range(filters):
+                    g = grad_output[b, i, j, k]
+                    window = x_pad[b, rows, cols, :]
+                    if window.shape[:2] != (f_h, f_w):
+                        raise ValueError("the window runs off the padded input")
+                    if accumulate:
+                        grad_kernel[:, :, :, k] += g * window
+                    else:
+                        grad_kernel[:, :, :, k] = g * window
+                    grad_x_pad[b, rows, cols, :] += g * stamp[:, :, :, k]
+    grad_x = grad_x_pad
+    if crop:
+        grad_x = grad_x_pad[:, padding:padding + x.shape[1], padding:padding + x.shape[2], :]
+    return grad_x, grad_kernel, grad_output.sum(axis=bias_axes)
+
+
+def _variant(**change):
+    def wrong(x, kernel, grad_output, stride=1, padding=0):
+        return _conv_backward_variant(x, kernel, grad_output, stride, padding, **change)
+    return wrong
+
+
+_Q4_PARTS = {  # the gradient, its index in the answer, and the named mistakes that change it
+    "dL/dX": (0, [
+        (_variant(crop=False),
+         "it has the padded input's shape: cut the P-wide border off the padded gradient "
+         "(grad_x_pad[:, P:P + H, P:P + W, :]); the padding zeros are constants, not inputs."),
+        (_variant(step=1),
+         "with stride S the windows start S pixels apart: window (i, j) covers rows i * S to "
+         "i * S + F - 1, not i to i + F - 1."),
+        (_variant(flip=True),
+         "stamped with the kernel flipped: each dL/dY value stamps the kernel onto its window "
+         "as it is (kernel[:, :, :, k]); the flip belongs to the full-convolution view, where "
+         "the kernel slides over dL/dY."),
+    ]),
+    "dL/dK": (1, [
+        (_variant(accumulate=False),
+         "grad_kernel keeps only the last window: it must add up (+=) the contributions of "
+         "every image, output position and filter."),
+    ]),
+    "dL/db": (2, [
+        (_variant(bias_axes=(1, 2)),
+         "one number per filter, shape (C_out,): sum dL/dY over the images too, axes (0, 1, 2)."),
+        (_variant(bias_axes=None),
+         "one number per filter, shape (C_out,): sum dL/dY over images and positions, not over "
+         "the filters too (axis=(0, 1, 2))."),
+    ]),
+}
+
+
+def _part(function_, index):
+    """The function giving one of the three gradients of ``function_``."""
+    def part(*args):
+        return function_(*args)[index]
+    part.__name__ = getattr(function_, "__name__", "your_function")
+    return part
+
+
+_Q4_CHECKERS = {
+    name: function(_Q4_CASES, reference=_part(conv2d_backward, index),
+                   mistakes=[(_part(wrong, index), message) for wrong, message in mistakes])
+    for name, (index, mistakes) in _Q4_PARTS.items()
+}
+
+
+_Q4_UNPADDED = [case for case in _Q4_CASES if case[4] == 0]
 
 
 def _right_on(answer, cases) -> bool:
-    """True when the function ``answer`` gives the reference's array on every case."""
+    """True when ``answer`` gives TensorFlow's three gradients (the reference's) on ``cases``."""
     for case in cases:
         try:
-            got = np.asarray(answer(*copy.deepcopy(case)), dtype=float)
-            expected = _grad_x_reference(*case)
-            if got.shape != expected.shape or not np.allclose(got, expected, atol=1e-6):
-                return False
+            results = answer(*copy.deepcopy(case))
+            for ours, theirs in zip(results, conv2d_backward(*case), strict=True):
+                ours = np.asarray(ours, dtype=float)
+                if ours.shape != np.shape(theirs) or not np.allclose(ours, theirs, atol=1e-6):
+                    return False
         except Exception:
             return False
     return True
 
 
 def _check_q4(answer) -> str | None:
-    """The function check, plus one mistake it cannot see: a function for square arrays only
-    (it raises or gives the wrong shape on a rectangular case, so no wrong function matches)."""
-    message = _q4_function(answer)
-    if message is None or not callable(answer) or not _right_on(answer, _Q4_SQUARE_CASES):
-        return message
-    return (
-        "your function is right for square kernels and gradients but not for rectangular "
-        f"ones ({message.rstrip('.')}). Take every size per axis: f_h, f_w = kernel.shape and "
-        "o_h, o_w = grad_output.shape, and pad each axis with its own F - 1: "
-        "np.pad(g, ((f_h - 1, f_h - 1), (f_w - 1, f_w - 1)))."
-    )
+    """Each gradient checked on every case, dL/dX first; the answer must return all three."""
+    if not callable(answer):
+        return _Q4_CHECKERS["dL/dX"](answer)  # says: expected a function
+    try:
+        result = answer(*copy.deepcopy(_Q4_CASES[0]))
+    except Exception:
+        result = None  # the part checks below report the error, with the call
+    if result is not None and (not isinstance(result, tuple | list) or len(result) != 3):
+        return ("your function must return the three gradients, `return grad_x, grad_kernel, "
+                f"grad_bias`; it returned {describe(result)}.")
+    for name, checker in _Q4_CHECKERS.items():
+        message = checker(_part(answer, _Q4_PARTS[name][0]))
+        if message:
+            if message.startswith("on ") and _right_on(answer, _Q4_UNPADDED):
+                message = message.rstrip(" .") + (
+                    ". Your function is right on every case without padding: pad x first "
+                    "(np.pad(x, ((0, 0), (P, P), (P, P), (0, 0)))), slide the windows over the "
+                    "padded array, and cut the border off dL/dX at the end.")
+            return f"{name} is off: {message}"
+    return None
 
 
 q4 = Exercise(
-    "Write my_grad_x(kernel, grad_output, stride=1): dL/dX of a one-channel 'valid' "
-    "convolution whose input had (O - 1) * S + F rows and (O - 1) * S + F columns, each axis "
-    "with its own O and F (kernels and gradients may be rectangular). Use the "
-    "full-convolution view: put S - 1 zeros between neighbouring values of grad_output (none "
-    "after the last), pad with F - 1 zeros all round (F_h - 1 rows above and below, F_w - 1 "
-    "columns left and right), and slide the flipped kernel with conv2d. The check runs it on "
-    "five cases (strides 1, 2 and 3, square and rectangular kernels).",
+    "Write my_conv_backward(x, kernel, grad_output, stride=1, padding=0), CS231n's "
+    "conv_backward_naive in Keras's layout: x is (B, H, W, C_in), kernel (F, F, C_in, C_out), "
+    "grad_output = dL/dY (B, O_h, O_w, C_out), padding P zeros on every side. Return "
+    "(grad_x, grad_kernel, grad_bias), shaped like x, like the kernel and (C_out,). The check "
+    "runs it on six cases (strides 1 to 3, padding 0 and 1, several images, channels and "
+    "filters) against TensorFlow's gradients.",
     checker=_check_q4,
-    hint=["Inside my_grad_x, take every size from the arrays, one per axis (the check has "
-          "rectangular kernels and gradients): f_h, f_w = kernel.shape and "
-          "o_h, o_w = grad_output.shape.",
-          "Next lines of my_grad_x, dilate: "
-          "g = np.zeros(((o_h - 1) * stride + 1, (o_w - 1) * stride + 1)), then "
-          "g[::stride, ::stride] = grad_output puts S - 1 zeros between neighbouring values "
-          "and none after the last.",
-          "Last line of my_grad_x, pad and slide: "
-          "return conv2d(np.pad(g, ((f_h - 1, f_h - 1), (f_w - 1, f_w - 1))), "
-          "np.flip(kernel)). np.flip without an axis turns the kernel by 180 degrees "
-          "(kernel[::-1, ::-1]); kernel.T is a transpose, not a flip."],
-    solution_answer=my_grad_x,
+    hint=["Pad x with np.pad(x, ((0, 0), (P, P), (P, P), (0, 0))) and make zero arrays "
+          "grad_x_pad (the padded shape) and grad_kernel (the kernel's shape).",
+          "Loop over images b, output positions (i, j) and filters k. Window rows i * S to "
+          "i * S + F - 1 (columns likewise); with g = grad_output[b, i, j, k]: grad_kernel"
+          "[:, :, :, k] += g * window and grad_x_pad[b, rows, cols, :] += g * kernel[:, :, :, k].",
+          "At the end cut the border off grad_x_pad (grad_x_pad[:, P:P + H, P:P + W, :]); "
+          "grad_bias = grad_output.sum(axis=(0, 1, 2))."],
+    solution_answer=my_conv_backward,
 )
 
 
@@ -412,6 +410,10 @@ q5 = Exercise(
         (pool2d(Q5_X),
          "that is the forward output, the four maxima (2x2); dL/dX has the input's shape, 4x4, "
          "with each window's dL/dY at its maximum."),
+        (pool2d_backward(Q5_X, np.maximum(Q5_GRAD, 0)),
+         "the negative dL/dY (-1) goes back too: max pooling passes each window's gradient to "
+         "its maximum whatever its sign. Blocking by sign is ReLU's rule, and ReLU looks at "
+         "the sign of its input x, not of the gradient."),
     ]),
     hint=["Max pooling passed on one value per window, the maximum (the switch); only that "
           "value changes the output, so only it gets the window's dL/dY.",
@@ -425,32 +427,35 @@ answer = {_Q5.astype(int).tolist()}""",
 
 # --- q6: the output_padding that gives dL/dX back its size --------------------------------------
 
-_N6, _F6, _S6, _P6 = 11, 3, 4, 1
+_N6, _F6, _S6, _P6 = 12, 3, 3, 2
 _O6 = conv_output_size(_N6, _F6, _S6, _P6)
 _WITHOUT6 = conv_transpose_output_size(_O6, _F6, _S6, _P6, 0)  # (O - 1) * S + F - 2P
 _Q6 = _N6 - _WITHOUT6  # the rows output_padding adds back
 assert _Q6 == (_N6 + 2 * _P6 - _F6) % _S6  # the rows left over after the last window
 assert conv_transpose_output_size(_O6, _F6, _S6, _P6, _Q6) == _N6
-# each wrong rule below gives its own number here, none the answer
-assert len({_Q6, 0, _S6 - 1, (_N6 + _P6 - _F6) % _S6, _S6, _N6 + 2 * _P6 - _F6, _WITHOUT6,
-            _N6, -_Q6}) == 9
-assert (_N6 - _F6) % _S6 == 0
+# no wrong rule gives the answer: S - 1, F - 1, P, 2P, (N - F) mod S, (N + P - F) mod S, S, F
+_RULES6 = {_S6 - 1, _F6 - 1, _P6, 2 * _P6, (_N6 - _F6) % _S6, (_N6 + _P6 - _F6) % _S6, _S6, _F6,
+           _N6 + 2 * _P6 - _F6, _WITHOUT6, _N6, -_Q6}
+assert _Q6 not in _RULES6
+# the rules that share a number here (the messages say so): 2 and 0
+assert _S6 - 1 == _F6 - 1 == _P6 == (_N6 + _P6 - _F6) % _S6 and (_N6 - _F6) % _S6 == 0
+assert _S6 == _F6
 
 q6 = Exercise(
     f"A Conv2D with a {_F6}x{_F6} kernel, stride {_S6} and padding {_P6} reads a "
     f"{_N6}x{_N6} input. conv2d_transpose(grad_output, kernel, stride={_S6}, padding={_P6}, "
     f"output_padding=?) gives its dL/dX. Which output_padding makes dL/dX {_N6}x{_N6}?",
     checker=number(_Q6, mistakes={
-        0: f"with output_padding 0, dL/dX has (O - 1) * S + F - 2P rows, fewer than "
-           f"{_N6}: the {_O6} windows, {_S6} apart, never read the last rows of the padded "
-           "input, and output_padding adds them back. (If you computed (N - F) mod S: the "
+        0: f"with output_padding 0, dL/dX has (O - 1) * S + F - 2P = {_WITHOUT6} rows, fewer "
+           f"than {_N6}: the {_O6} windows, {_S6} apart, never read the last row of the padded "
+           "input, and output_padding adds it back. (If you computed (N - F) mod S: the "
            "windows slide over the padded input, N + 2P rows.)",
-        _S6 - 1: "output_padding is not always S - 1: it is the number of rows left over after "
-                 "the last window, (N + 2P - F) mod S, which is S - 1 only by chance (as in "
-                 "section 3).",
-        (_N6 + _P6 - _F6) % _S6: f"padding {_P6} adds {_P6} row at the top AND {_P6} at the "
-                                 "bottom: the padded input has N + 2P rows, so the rows left "
-                                 "over are (N + 2P - F) mod S.",
+        _P6: f"{_P6} is what several rules give here, S - 1, F - 1, the padding P and "
+             "(N + P - F) mod S; none of them is the rule. output_padding is the number of rows "
+             "of the padded input left over after the last window: (N + 2P - F) mod S.",
+        2 * _P6: "that is 2P, the padding of both sides together; output_padding is the number "
+                 "of rows of the padded input (N + 2P rows) left over after the last window: "
+                 "(N + 2P - F) mod S.",
         _S6: f"output_padding must be smaller than the stride ({_S6}).",
         _N6 + 2 * _P6 - _F6: "take the remainder: (N + 2P - F) mod S rows are left over after "
                              "the last window.",
@@ -463,7 +468,7 @@ q6 = Exercise(
     hint=[f"First the forward output size: O = floor((N + 2P - F) / S) + 1 = {_O6}.",
           "The transposed convolution gives (O - 1) * S + F - 2P rows; output_padding is what "
           "is missing to reach N, i.e. (N + 2P - F) mod S."],
-    solution=f"({_N6} + 2 * {_P6} - {_F6}) mod {_S6} = {_Q6}: "
+    solution=f"({_N6} + 2 * {_P6} - {_F6}) % {_S6}  # = {_Q6}: "
              f"({_O6} - 1) * {_S6} + {_F6} - 2 * {_P6} + {_Q6} = {_N6}",
     solution_answer=_Q6,
 )
@@ -512,4 +517,153 @@ q7 = Exercise(
     solution_answer=_Q7,
 )
 
-__all__ = ["Q3_X", "Q3_GRAD", "Q3_KERNEL", "Q5_X", "Q5_GRAD", *bind_exercises(globals())]
+
+# --- q8: a gradient check of your own ----------------------------------------------------------
+
+
+def gradient_check(forward, backward, x, grad_output):
+    """Section 5's check for any layer: the relative error between backward's dL/dx and the
+    numerical gradient of L = sum(grad_output * forward(x)), whose dL/dY is grad_output."""
+    numerical = numerical_gradient(lambda: np.sum(grad_output * forward(x)), x)
+    return relative_error(backward(x, grad_output), numerical)
+
+
+_Q8_KERNEL = np.array([[1.0, -2.0, 0.5], [0.0, 3.0, 1.0], [-1.0, 0.5, 2.0]])
+
+
+def conv_forward(x):
+    return conv2d(x, _Q8_KERNEL)
+
+
+def conv_backward(x, grad_output):
+    return conv2d_backward(x, _Q8_KERNEL, grad_output)[0]
+
+
+def conv_backward_not_flipped(x, grad_output):  # section 5's classic bug
+    return conv2d(np.pad(grad_output, 2), _Q8_KERNEL)
+
+
+def relu_forward(x):
+    return np.maximum(x, 0)
+
+
+def relu_backward(x, grad_output):
+    return grad_output * (x > 0)
+
+
+def relu_backward_where_negative(x, grad_output):  # a wrong backward pass
+    return grad_output * (x < 0)
+
+
+def pool_forward(x):
+    return pool2d(x)
+
+
+def pool_backward(x, grad_output):
+    return pool2d_backward(x, grad_output)
+
+
+def pool_backward_averaged(x, grad_output):  # average pooling's rule for max pooling
+    return pool2d_backward(x, grad_output, mode="average")
+
+
+def sigmoid_forward(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def sigmoid_backward(x, grad_output):
+    return grad_output * sigmoid_forward(x) * (1 - sigmoid_forward(x))
+
+
+def _q8_inputs(seed):
+    """A 6x6 input of distinct values at least 0.1 apart, none near 0 (no ties, no kinks), and
+    the upstream gradients of a 4x4 (conv) and a 3x3 (pooling) output."""
+    rng = np.random.default_rng(seed)
+    x = (rng.permutation(36) - 17.5).reshape(6, 6) / 10
+    return x, rng.standard_normal((4, 4)), rng.standard_normal((6, 6)), rng.standard_normal((3, 3))
+
+
+class _Layer:
+    """A layer function shown by its name in feedback (a function's repr holds its address)."""
+
+    def __init__(self, function_):
+        self.function, self.__name__ = function_, function_.__name__
+
+    def __call__(self, *args):
+        return self.function(*args)
+
+    def __repr__(self) -> str:
+        return self.__name__
+
+
+(conv_forward, conv_backward, conv_backward_not_flipped, relu_forward, relu_backward,
+ relu_backward_where_negative, pool_forward, pool_backward, pool_backward_averaged,
+ sigmoid_forward, sigmoid_backward) = (_Layer(f) for f in (
+    conv_forward, conv_backward, conv_backward_not_flipped, relu_forward, relu_backward,
+    relu_backward_where_negative, pool_forward, pool_backward, pool_backward_averaged,
+    sigmoid_forward, sigmoid_backward))
+_X8, _G8_CONV, _G8_SAME, _G8_POOL = _q8_inputs(8)
+_Q8_CASES = [
+    (conv_forward, conv_backward, _X8, _G8_CONV),
+    (conv_forward, conv_backward_not_flipped, _X8, _G8_CONV),
+    (relu_forward, relu_backward, _X8, _G8_SAME),
+    (relu_forward, relu_backward_where_negative, _X8, _G8_SAME),
+    (pool_forward, pool_backward, _X8, _G8_POOL),
+    (pool_forward, pool_backward_averaged, _X8, _G8_POOL),
+    (sigmoid_forward, sigmoid_backward, _X8, _G8_SAME),
+]
+
+
+def _check_variant(loss="weighted", copy_x=False, error="norms"):
+    """gradient_check as a learner may write it, one step changed."""
+    def check(forward, backward, x, grad_output):
+        nudged = x.copy() if copy_x else x
+        if loss == "weighted":
+            numerical = numerical_gradient(lambda: np.sum(grad_output * forward(x)), nudged)
+        else:
+            numerical = numerical_gradient(lambda: np.sum(forward(x)), nudged)
+        analytic = backward(x, grad_output)
+        if error == "no denominator":
+            return float(np.linalg.norm(analytic - numerical))
+        if error == "element-wise":  # CS231n's rel_error: the largest element-wise error
+            return float(np.max(np.abs(analytic - numerical)
+                                / np.maximum(1e-8, np.abs(analytic) + np.abs(numerical))))
+        return relative_error(analytic, numerical)
+    return check
+
+
+q8 = Exercise(
+    "Write gradient_check(forward, backward, x, grad_output), section 5's check for any layer: "
+    "forward(x) computes the layer's output, backward(x, grad_output) its dL/dx. Build the "
+    "loss L = sum(grad_output * forward(x)), whose dL/dY is grad_output; take its numerical "
+    "gradient with numerical_gradient(loss_function, x); return the relative error "
+    "||a - n|| / (||a|| + ||n||) between backward's answer a and the numerical one n. The "
+    "check runs it on seven layers, some with wrong backward passes (each x is float64, "
+    "without ties).",
+    checker=function(_Q8_CASES, reference=gradient_check, mistakes=[
+        (_check_variant(loss="plain"),
+         "your loss leaves out grad_output: L = sum(forward(x)) has dL/dY = 1 everywhere, not "
+         "grad_output. Use L = sum(grad_output * forward(x)), whose dL/dY is grad_output."),
+        (_check_variant(copy_x=True),
+         "every relative error is 1: the numerical gradient is all zeros, so your loss does "
+         "not read the array numerical_gradient nudges. Give numerical_gradient the very array "
+         "your loss function reads (x itself), not a copy."),
+        (_check_variant(error="no denominator"),
+         "divide ||a - n|| by ||a|| + ||n||: without it the error grows with the gradient's "
+         "size instead of saying how far apart the two gradients are."),
+        (_check_variant(error="element-wise"),
+         "that is CS231n's element-wise relative error (the largest over the entries); here "
+         "the relative error compares whole arrays: np.linalg.norm(a - n) / "
+         "(np.linalg.norm(a) + np.linalg.norm(n))."),
+    ]),
+    hint=["loss_function takes no argument: def loss(): return np.sum(grad_output * "
+          "forward(x)). numerical_gradient(loss, x) nudges x in place, so the loss must read "
+          "that same x.",
+          "a = backward(x, grad_output); n = numerical_gradient(loss, x); return "
+          "np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n)) (relative_error(a, n) "
+          "computes it too)."],
+    solution_answer=gradient_check,
+)
+
+__all__ = ["Q3_X", "Q3_GRAD", "Q3_KERNEL", "Q5_X", "Q5_GRAD", "my_conv_backward",
+           "gradient_check", *bind_exercises(globals())]
