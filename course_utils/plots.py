@@ -661,7 +661,7 @@ def show_kernels(kernel, max_in: int = 4, max_out: int = 16, show_values: bool |
     panel = 1.0 if max(f_h, f_w) <= 5 else 1.3
     title_width = 0.085 * max(len(line) for line in heading.splitlines())  # 10-point text
     fig, axes = plt.subplots(rows, cols, figsize=(min(max(panel * cols + 0.8, title_width), 10.0),
-                                                  min(panel * rows + 0.8, 8.0)),
+                                                  min(panel * rows + 0.6, 8.0)),
                              layout="constrained", squeeze=False)
     image = None
     for i in range(rows):
