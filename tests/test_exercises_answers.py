@@ -31,6 +31,10 @@ def test_read_number_accepts_every_way_of_writing_one_number():
     ("24", "expected a number, got a string '24': remove the quotes"),
     ("abc", "expected a number, got a string 'abc'"),
     ("180,000", "remove the quotes and the commas (180000, or 180_000 with underscores)"),
+    ("12,5", "remove the quotes, and write the decimal with a point, 12.5, as Python does"),
+    ("0,0556", "write the decimal with a point, 0.0556"),
+    ("5.56%", "remove the quotes and the %, and give the fraction rather than the percentage "
+              "(5.56 % is 0.0556)"),
     (True, "expected a number, got the boolean True"),
     (None, "expected a number, got None"),
     ([24, 24], "expected a single number, got a list of 2 items [24, 24] (one number is "

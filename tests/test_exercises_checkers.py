@@ -53,6 +53,8 @@ def test_whole_numbers_must_be_exact():
                                           "after 3 significant figures: give it exactly, as a "
                                           "whole number.")
     assert number(24)(23) == "your answer 23 is not the expected value."
+    # 25740000 is 25740288 to 4 figures (and, with a trailing zero, to 5): the fewest are named
+    assert "rounded to 4 significant figures" in number(25_740_288)(25.74e6)
     # a decimal for a whole answer is told the answer is whole (a fact, not a cause)
     assert number(-1)(-1.004) == ("your answer -1.004 is not the expected value, which is a "
                                   "whole number.")
@@ -92,6 +94,13 @@ def test_a_value_rounded_to_three_figures_passes_whatever_its_last_digit(expecte
         assert "right: give at least 3" in number(expected)(float(f"{expected:.2g}"))
 
 
+def test_a_decimal_comma_is_read_back_only_when_it_gives_the_expected_value():
+    assert number(12.5)((12, 5)) == ("Python read 12,5 as two numbers, (12, 5): write the "
+                                     "decimal with a point, 12.5.")
+    assert "one number is asked for" in number(12.5)((12, 6))   # 12.6 is not the answer
+    assert "one number is asked for" in number(125)((12, 5))    # a whole answer: no decimal
+
+
 def test_fewer_figures_all_right_are_told_to_give_more():
     assert number(0.25 ** 10)(9.5e-07) == (
         "your answer 9.5e-07 has 2 significant figures, and they are right: give at least 3.")
@@ -105,7 +114,11 @@ def test_enough_figures_with_the_last_off_by_one_are_misrounded():
     message = number(1 / 64 + 1 / 25)(0.0557)
     assert message == ("your answer 0.0557 is misrounded: its first 2 significant figures "
                        "are right, but the 3rd is off by one. Round the exact value again.")
-    assert "misrounded" in number(0.0774597)(0.0773)   # 0.0774 cut, 0.0775 rounded
+    # against the value rounded (0.0775), not cut (0.0774, which passes): 0.0776 is one off,
+    # 0.0773 two (lesson 07's review found 0.0653 called misrounded for 0.065465)
+    assert "misrounded" in number(0.0774597)(0.0776)
+    assert number(0.0774597)(0.0773) == "your answer 0.0773 is not the expected value."
+    assert "misrounded" in number(6 ** 0.5 / 1400 ** 0.5)(0.0656)
     assert number(1 / 64 + 1 / 25)(0.0558) == "your answer 0.0558 is not the expected value."
     assert number(1 / 64 + 1 / 25)(0.05571) == "your answer 0.05571 is not the expected value."
 

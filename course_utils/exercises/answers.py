@@ -52,6 +52,11 @@ def read_number(answer: Any) -> float:
                     f"expected a number, got {describe(answer)}: remove the quotes and the %, "
                     f"and give the fraction rather than the percentage ({percent:g} % is "
                     f"{percent / 100:g})") from None
+            decimal = _decimal_comma(text)
+            if decimal is not None:
+                raise UnreadableAnswer(
+                    f"expected a number, got {describe(answer)}: remove the quotes, and write "
+                    f"the decimal with a point, {decimal}, as Python does") from None
             try:  # '180,000': a number written with commas between its digit groups
                 float(text.replace(",", ""))
             except ValueError:
@@ -108,6 +113,19 @@ def typed_with_commas(answer: Any) -> bool:
             and all(isinstance(part, int) and not isinstance(part, bool) for part in answer)
             and 0 < answer[0] < 1000
             and all(part == 0 or 100 <= part < 1000 for part in answer[1:]))
+
+
+def _decimal_comma(text: str) -> str | None:
+    """'12,5' written with a decimal comma, as '12.5'; None when the comma could group
+    thousands ('180,000', '1,500') or the text is no number."""
+    whole, comma, fraction = text.partition(",")
+    if not comma or "," in fraction or len(fraction) == 3:
+        return None
+    try:
+        float(f"{whole}.{fraction}")
+    except ValueError:
+        return None
+    return f"{whole}.{fraction}" if fraction.isdigit() else None
 
 
 def _percentage(text: str) -> float | None:

@@ -117,7 +117,7 @@ def _rounded_form(value: float, expected: float) -> str | None:
             or (value > 0) != (expected > 0) or not float(value).is_integer():
         return None
     size = len(str(int(abs(expected))))   # the count's figures: 6 for 776326
-    for figures in range(size - 1, 0, -1):
+    for figures in range(1, size):  # the fewest figures that give the answer
         place = 10 ** (size - figures)
         cut = math.floor(abs(expected) / place) * place
         rounded = math.floor(abs(expected) / place + 0.5) * place
@@ -130,15 +130,14 @@ def _rounded_form(value: float, expected: float) -> str | None:
 
 def _misrounded(value: float, expected: float, figures: int) -> bool:
     """True when ``value``, given with ``figures`` significant figures, is ``expected``
-    rounded or cut to that many figures but for its last figure, which is off by one:
-    0.0557 for 0.055625 (0.0556), or 0.0773 for 0.0774597 (0.0774 cut, 0.0775 rounded)."""
+    correctly rounded (half up) to that many figures but for its last figure, which is one too
+    high or too low: 0.0557 or 0.0555 for 0.055625 (0.0556). 0.0653 for 0.065465 is two from
+    0.0655, so it is not called misrounded (0.0654, the value cut, passes as an answer)."""
     if value == 0 or expected == 0 or not math.isfinite(value):
         return False
     sign, exponent, digits = _leading_figures(value, figures, 0.5)
-    return any(sign == other_sign and exponent == other_exponent
-               and abs(digits - other_digits) == 1
-               for other_sign, other_exponent, other_digits in
-               (_leading_figures(expected, figures, 0.0), _leading_figures(expected, figures, 0.5)))
+    right_sign, right_exponent, right_digits = _leading_figures(expected, figures, 0.5)
+    return (sign, exponent) == (right_sign, right_exponent) and abs(digits - right_digits) == 1
 
 
 def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequence = (),
@@ -197,6 +196,12 @@ def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequen
         return close(value, float(wrong), max(2, min(_typed_figures(value), digits)))
 
     def check(answer):
+        if (isinstance(answer, tuple) and len(answer) == 2 and not whole
+                and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
+                        for v in answer)
+                and close(float(f"{answer[0]}.{answer[1]}"), expected, digits)):
+            return (f"Python read {answer[0]},{answer[1]} as two numbers, {answer}: write the "
+                    f"decimal with a point, {answer[0]}.{answer[1]}.")
         value = read_number(answer)
         if close(value, expected, digits):
             return None
@@ -222,9 +227,9 @@ def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequen
                 figures = f"{typed} significant figure" + ("s, and they are" if typed > 1
                                                              else ", and it is")
                 return f"your answer {shown} has {figures} right: give at least {digits}."
-            if typed == digits and right == typed - 1 and _misrounded(value, expected, typed):
-                return (f"your answer {shown} is misrounded: its first {right} significant "
-                        f"figure{'s are' if right > 1 else ' is'} right, but the "
+            if typed == digits and _misrounded(value, expected, typed):
+                return (f"your answer {shown} is misrounded: its first {typed - 1} significant "
+                        f"figure{'s are' if typed > 2 else ' is'} right, but the "
                         f"{_ordinal(typed)} is off by one. Round the exact value again.")
         return f"your answer {shown} is not the expected value."
 
