@@ -169,7 +169,7 @@ LEARNER_ANSWERS = {
             "(803600, 26)": "in the other order",
             "803600": "is the Dense count, and it is right",
             "(26, 803,600)": "with a comma is two numbers",
-            "(26, 800000)": "rounded to 2 significant figures",
+            "(26, 800000)": "is the expected count rounded to",
             "(6, 803600)": "Conv2D: Your answer 6 is not the expected value. Dense: 803,600 is "
                            "right.",
         },
