@@ -38,6 +38,7 @@ __all__ = [
     "show_conv_step",
     "show_conv_layer_step",
     "show_feature_maps",
+    "show_maps_on_input",
     "show_usage_counts",
     "show_kernels",
     "plot_history",
@@ -538,6 +539,70 @@ def show_feature_maps(maps, titles: Sequence[str] | None = None, ncols: int | No
     return Plot(fig, axes)
 
 
+def show_maps_on_input(image, maps, titles: Sequence[str] | None = None, peaks: bool = True,
+                       suptitle: str | None = None, colorbar: str = "response") -> Plot:
+    """The input beside its feature maps, each map drawn on the input's grid, so that a bright
+    spot lies over the pixels that caused it.
+
+    Taught in lesson 01, section 4 (four line kernels on a digit).
+
+    image: (H, W), e.g. a 28x28 digit. maps: a list of 2-D maps, or one (H_o, W_o, C) array
+    (one panel per channel), from an odd kernel with stride 1 and no padding: each is smaller
+    than the image by F - 1 rows and columns. Output (r, c) comes from the window centred on
+    input pixel (r + F // 2, c + F // 2), so each map is drawn F // 2 pixels in from the
+    image's edges; the blank frame around it is where no window is centred. All maps share one
+    colour scale and one colour bar (``colorbar`` is its label). ``peaks`` circles each map's
+    strongest response (its ``np.argmax``).
+
+    >>> from course_utils.data import DIGIT_FOUR, HORIZONTAL_LINE_KERNEL
+    >>> from course_utils.ops import conv2d
+    >>> fig, axes = show_maps_on_input(DIGIT_FOUR, [conv2d(DIGIT_FOUR, HORIZONTAL_LINE_KERNEL)],
+    ...                                titles=["horizontal (6x6)"])
+    >>> axes[1].images[0].get_extent(), axes[1].lines[0].get_xydata().tolist()  # the peak
+    ([0.5, 6.5, 6.5, 0.5], [[3.0, 4.0]])
+    """
+    image = _matrix(image, "image")
+    arrays = _maps_list(maps)
+    if titles is None:
+        titles = [f"map {i}" for i in range(len(arrays))]
+    elif len(titles) < len(arrays):
+        raise ValueError(f"titles has {len(titles)} entries for {len(arrays)} maps; give one "
+                         "title per map")
+    height, width = image.shape
+    for index, array in enumerate(arrays):
+        trim_h, trim_w = height - array.shape[0], width - array.shape[1]
+        if min(trim_h, trim_w) < 0 or trim_h % 2 or trim_w % 2:
+            raise ValueError(f"maps[{index}] has shape {array.shape} for an image of shape "
+                             f"{image.shape}: each map must be smaller than the image by an "
+                             "even number of rows and columns, F - 1 for an odd kernel F "
+                             "(stride 1, no padding)")
+    values = np.concatenate([array.ravel() for array in arrays])
+    vmin, vmax = _symmetric(values)
+    cmap = SIGNED_CMAP if vmin is not None else VALUE_CMAP
+    if vmin is None:
+        vmin, vmax = float(values.min()), float(values.max())
+    count = len(arrays) + 1
+    fig, axes = plt.subplots(1, count, figsize=(min(2.2 * count + 0.6, 12.0), 3.1),
+                             layout="constrained")
+    show_matrix(image, ax=axes[0], title=f"input ({height}x{width})", cmap=DIGIT_CMAP,
+                xlabel="input column", ylabel="input row")
+    for ax, array, title in zip(axes[1:], arrays, titles, strict=False):
+        top, left = (height - array.shape[0]) // 2, (width - array.shape[1]) // 2
+        image_of_map = _draw_matrix(ax, array, title, cmap, vmin, vmax, False, "input column",
+                                    "")
+        image_of_map.set_extent((left - 0.5, left + array.shape[1] - 0.5,
+                                 top + array.shape[0] - 0.5, top - 0.5))
+        ax.set(xlim=(-0.5, width - 0.5), ylim=(height - 0.5, -0.5))
+        if peaks:
+            row, col = np.unravel_index(np.argmax(array), array.shape)
+            ax.plot(col + left, row + top, marker="o", markersize=11, markerfacecolor="none",
+                    markeredgecolor=WRONG_COLOR, markeredgewidth=2)
+    fig.colorbar(axes[1].images[0], ax=axes[1:], shrink=0.8, label=colorbar)
+    if suptitle:
+        fig.suptitle(suptitle, fontsize=10)
+    return Plot(fig, axes)
+
+
 def show_usage_counts(counts, ax=None, title: str = "times each pixel is used",
                       vmax: int | None = None, colorbar: bool = True) -> Plot:
     """Per-pixel usage counts as a heat map with the count in each cell and a colour bar.
@@ -593,13 +658,15 @@ def show_kernels(kernel, max_in: int = 4, max_out: int = 16, show_values: bool |
                  title: str | None = None) -> Plot:
     """The kernels of a layer: one panel per (input channel, filter) pair.
 
-    Taught in lesson 05, section 9 (the learned kernels).
+    Shown first in lesson 01, section 4 (the line kernels); taught in lesson 05, section 9
+    (the learned kernels).
 
     kernel: Keras's Conv2D layout (kh, kw, in, out), e.g. ``layer.get_weights()[0]`` or
     ``layer.kernel``, or the Conv2D layer itself (its name goes in the title); a 2-D array
     is one kernel. Rows are input channels, columns are filters (output channels). One
     diverging colour scale centred on zero for all panels, with a colour bar: orange
-    negative, white zero, purple positive.
+    negative, white zero, purple positive. The title gives the shape in the lessons' notation,
+    (F_h, F_w, C_in, C_out); each row is labelled with its input channel.
 
     >>> import numpy as np
     >>> fig, axes = show_kernels(np.ones((5, 5, 1, 3)))
@@ -613,8 +680,13 @@ def show_kernels(kernel, max_in: int = 4, max_out: int = 16, show_values: bool |
     limit = float(np.abs(array[:, :, :rows, :cols]).max()) or 1.0
     if show_values is None:
         show_values = max(f_h, f_w) <= 3 and rows * cols <= 8
+    heading = title or (f"kernels of {layer_name!r}" if layer_name else "kernels")
+    heading += f"\n(F_h, F_w, C_in, C_out) = ({f_h}, {f_w}, {c_in}, {c_out})"
+    if rows < c_in or cols < c_out:
+        heading += f", first {rows} in x {cols} out shown"
     panel = 1.0 if max(f_h, f_w) <= 5 else 1.3
-    fig, axes = plt.subplots(rows, cols, figsize=(min(panel * cols + 0.8, 10.0),
+    title_width = 0.085 * max(len(line) for line in heading.splitlines())  # 10-point text
+    fig, axes = plt.subplots(rows, cols, figsize=(min(max(panel * cols + 0.8, title_width), 10.0),
                                                   min(panel * rows + 0.6, 8.0)),
                              layout="constrained", squeeze=False)
     image = None
@@ -626,12 +698,8 @@ def show_kernels(kernel, max_in: int = 4, max_out: int = 16, show_values: bool |
             ax.set_xticks([])
             ax.set_yticks([])
             if j == 0:
-                ax.set_ylabel(f"in {i}")
+                ax.set_ylabel(f"input\nchannel {i}")
     fig.colorbar(image, ax=axes, shrink=0.8, label="weight")
-    heading = title or (f"kernels of {layer_name!r}" if layer_name else "kernels")
-    heading += f" ({f_h}x{f_w}, {c_in} in, {c_out} out)"
-    if rows < c_in or cols < c_out:
-        heading += f", first {rows} in x {cols} out shown"
     fig.suptitle(heading, fontsize=10)
     return Plot(fig, axes)
 

@@ -124,12 +124,16 @@ def lesson_of(path: Path) -> str | None:
 
 
 def exercise_cells(notebook) -> dict[str, str]:
-    """The stored source of each exercise cell, by exercise name, in notebook order."""
+    """The stored source of each exercise cell, by exercise name, in notebook order: the first
+    cell that checks the exercise with the blank ____ in it (a cell that only shows a check,
+    such as lesson 00's q1.check(6) before its exercise cell, is not the exercise cell), or the
+    first that checks it when none has the blank."""
     cells = {}
     for cell in notebook.cells:
         if cell.cell_type == "code":
             for name in CHECK_CALL.findall(cell.source):
-                cells.setdefault(name, cell.source)
+                if name not in cells or ("____" in cell.source and "____" not in cells[name]):
+                    cells[name] = cell.source
     return cells
 
 

@@ -1,12 +1,12 @@
 """What every lesson's "Check yourself" exercises promise, checked for all lessons at once.
 
 Each lesson module in course_utils/exercises/ (found by name, so new lessons are covered as
-they land) must hold 5-8 exercises; each passes with its own solution, has a hint and a
-solution text, prints the fixed "not answered" line for the placeholder (also inside an
-unfinished function), rejects with feedback every plausible wrong answer its lesson's test file
-lists (``WRONG_ANSWERS`` in tests/test_exercises_lessonNN.py: at least two per exercise), and
-answers anything else a learner may pass with feedback, never a traceback. The checks of each
-expected answer against Keras live in the lesson test files too.
+they land) must hold 5-8 exercises (lesson 00: one practice question); each passes with its
+own solution, has a hint and a solution text, prints the fixed "not answered" line for the
+placeholder (also inside an unfinished function), rejects with feedback every plausible wrong
+answer its lesson's test file lists (``WRONG_ANSWERS`` in tests/test_exercises_lessonNN.py: at
+least two per exercise), and answers anything else a learner may pass with feedback, never a
+traceback. The checks of each expected answer against Keras live in the lesson test files too.
 """
 
 from __future__ import annotations
@@ -52,11 +52,18 @@ def wrong_answers(lesson: str) -> dict:
     return module.WRONG_ANSWERS
 
 
+#: Lesson 00 checks the setup; it shows how the exercises work on one practice question.
+PRACTICE_ONLY = {"lesson00": 1}
+
+
 def test_every_lesson_has_five_to_eight_exercises():
     assert len(LESSONS) >= 5, LESSONS
     for lesson in LESSONS:
         count = sum(1 for name, _ in EXERCISES if name == lesson)
-        assert 5 <= count <= 8, f"{lesson} has {count} exercises"
+        if lesson in PRACTICE_ONLY:
+            assert count == PRACTICE_ONLY[lesson], f"{lesson} has {count} exercises"
+        else:
+            assert 5 <= count <= 8, f"{lesson} has {count} exercises"
 
 
 @pytest.mark.parametrize("lesson, exercise", EXERCISES, ids=IDS)

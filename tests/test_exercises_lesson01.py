@@ -111,20 +111,67 @@ def strided_corr2d(x, kernel, stride):
             out[i, j] = np.sum(x[i:i + f_h, j:j + f_w] * kernel)
     return out"""
 
+
+def _layer(pad: str = "np.pad(x, padding)",
+           size: str = "(xp.shape[0] - f_h) // s + 1, (xp.shape[1] - f_w) // s + 1",
+           zeros: str = "np.zeros((o_h, o_w))", step: str = "stride",
+           window: str = "xp[i * s:i * s + f_h, j * s:j * s + f_w] * kernel",
+           bias: str = " + bias") -> str:
+    """A loop answer to q8 with one part changed: one of the mistakes the lesson predicts."""
+    return ("def conv_one_filter(x, kernel, bias, stride, padding):\n"
+            "    f_h, f_w = kernel.shape\n"
+            f"    xp = {pad}\n"
+            f"    s = {step}\n"
+            f"    o_h, o_w = {size}\n"
+            f"    out = {zeros}\n"
+            "    for i in range(o_h):\n"
+            "        for j in range(o_w):\n"
+            f"            out[i, j] = np.sum({window}){bias}\n"
+            "    return out")
+
+
+_LAYER_LOOPS = _layer()
+# The sizes with the padding, the windows cut from x itself: the last windows run off its edge.
+_UNPADDED_WINDOWS = """\
+def conv_one_filter(x, kernel, bias, stride, padding):
+    f_h, f_w = kernel.shape
+    o_h = (x.shape[0] - f_h + 2 * padding) // stride + 1
+    o_w = (x.shape[1] - f_w + 2 * padding) // stride + 1
+    out = np.zeros((o_h, o_w))
+    for i in range(o_h):
+        for j in range(o_w):
+            window = x[i * stride:i * stride + f_h, j * stride:j * stride + f_w]
+            out[i, j] = np.sum(window * kernel) + bias
+    return out"""
+
 # What a learner types into each exercise cell (source text) -> a fragment of the message it
 # must print. "right" answers print "Correct!". Each wrong answer is a mistake the lesson
 # predicts, and gets the message that names it.
 LEARNER_ANSWERS = {
     "q1": {
-        "right": ["28", "28.0", "np.int64(28)", "np.float32(28)", "(32 - 5) // 1 + 1",
-                  "32 - 5 + 1", "conv_output_size(32, 5)"],
+        "right": ["(26, 803600)", "[26, 803_600]", "np.array([26, 803600])",
+                  "(5 * 5 + 1, 32 * 32 * 28 * 28 + 28 * 28)",
+                  "(conv_params(5, 1, 1), 1024 * 784 + 784)",
+                  "(np.int64(26), np.float32(803600))"],
         "wrong": {
-            "27": "count the first position too",
-            "32": "the output shrinks",
-            "29": "N - F + 2",
-            "30": "on one side only",
-            "24": "MNIST case",
-            "'28'": "remove the quotes",
+            "(25, 803600)": "the kernel's weights alone",
+            "(10, 803600)": "a 3x3 kernel's count",
+            "(784, 803600)": "the number of outputs",
+            "(26 * 784, 803600)": "once per output position",
+            "(26, 1024 * 784)": "is the weights alone",
+            "(26, 1024 * 784 + 1)": "one bias in all",
+            "(26, 784 * 784 + 784)": "takes 784 inputs",
+            "(26, 530660)": "section 1's count",
+            "(26, 1024 * 27 * 27 + 27 * 27)": "to a 27x27 map",
+            "(26, 1024 * 32 * 32 + 32 * 32)": "to a 32x32 map",
+            "(26, 1024 * 24 * 24 + 24 * 24)": "to a 24x24 map",
+            "(26, 1024 * 26 * 26 + 26 * 26)": "to a 26x26 map",
+            "(803600, 26)": "in the other order",
+            "803600": "is the Dense count, and it is right",
+            "(26, 803,600)": "with a comma is two numbers",
+            "(26, 800000)": "is the expected count rounded to",
+            "(6, 803600)": "Conv2D: Your answer 6 is not the expected value. Dense: 803,600 is "
+                           "right.",
         },
     },
     "q2": {
@@ -133,16 +180,19 @@ LEARNER_ANSWERS = {
         "wrong": {
             "4": "WITHOUT padding",
             "5": "on one side only",
-            "(12 - 5 + 2 * 2) / (2 + 1)": "misprint of the source post",
-            "3.67": "misprint of the source post",
+            "(12 - 5 + 2 * 2) / (2 + 1)": "misprint of the blog post on stride and padding",
+            "3.67": "misprint of the blog post on stride and padding",
             "(12 - 5) / (2 + 1)": "without the padding too",
             "2.33": "without the padding too",
             "6.5": "round it DOWN",
             "(12 - 5 + 4) / 2": "without the floor and without the + 1",
-            "7": "You rounded",
+            "7": "rounded UP, plus 1; it is also N - F",
+            "12 - 5": "rounded UP, plus 1; it is also N - F",
             "12": "the size with stride 1",
-            "(12 - 5 + 2 * 2) // (2 + 1)": "the floor is right, but the formula is still",
-            "(12 - 5 - 2 * 2) // 2 + 1": "subtracted the padding",
+            "(12 - 5 + 2 * 2) // (2 + 1)": "the misprint noted in section 6, floored",
+            "(12 - 5) // 2": "also (N - F) // S, which leaves out the padding and the + 1",
+            "(12 - 5 - 2 * 2) // 2 + 1": "the padding subtracted",
+            "(12 - 5) // (2 + 1)": "the misprint without the padding",
             "12 - 5 + 2 * 2": "the room the window has to move in",
             "12 - 5 + 1": "the size for stride 1 and no padding",
         },
@@ -154,7 +204,10 @@ LEARNER_ANSWERS = {
                   ".compute_output_shape((None, 27, 27, 1))[1]"],
         "wrong": {
             "12": 'padding="valid"',
-            "13": "round 27 / 2 UP",
+            "13": "one zero of padding per side",
+            "27 // 2": "round 27 / 2 UP",
+            "(14, 14)": "Yours is right: give it alone.",
+            "[13, 13]": "is a (height, width) pair",
             "27 / 2": "a size is whole",
             "27": "only when the stride is 1",
             "11": "without the + 1",
@@ -171,11 +224,25 @@ LEARNER_ANSWERS = {
             "def strided_corr2d(x, kernel, stride):\n"
             "    return corr2d(x, kernel)[::stride, ::stride]",
             "def strided_corr2d(x, kernel, stride):\n"
-            "    return conv2d(x, kernel, stride=stride)",
+            "    out = np.zeros_like(x)[:(x.shape[0] - kernel.shape[0]) // stride + 1,\n"
+            "                           :(x.shape[1] - kernel.shape[1]) // stride + 1]\n"
+            "    for i in range(out.shape[0]):\n"
+            "        for j in range(out.shape[1]):\n"
+            "            window = x[i * stride:i * stride + kernel.shape[0],\n"
+            "                       j * stride:j * stride + kernel.shape[1]]\n"
+            "            out[i, j] = np.sum(window * kernel)\n"
+            "    return out",
         ],
         "wrong": {
             "def strided_corr2d(x, kernel, stride):\n    return corr2d(x, kernel)":
                 "ignores the stride",
+            "def strided_corr2d(x, kernel, stride):\n"
+            "    return conv2d(x, kernel, stride=stride)": "but it calls conv2d",
+            "def strided_corr2d(x, kernel, stride):\n"
+            "    x4 = np.asarray(x, 'float32')[None, :, :, None]\n"
+            "    k4 = np.asarray(kernel, 'float32')[:, :, None, None]\n"
+            "    return tf.nn.conv2d(x4, k4, stride, 'VALID').numpy()[0, :, :, 0]":
+                "but it calls conv2d",
             _WINDOWS_NOT_STRIDED: "starts at row i * S and column j * S",
             _NO_PLUS_ONE: "count the first position too",
             "def strided_corr2d(x, kernel, stride):\n"
@@ -194,17 +261,22 @@ LEARNER_ANSWERS = {
         },
     },
     "q5": {
-        "right": ["HORIZONTAL_LINE_KERNEL.T", "horizontal.T", "[[-1, 2, -1]] * 3",
-                  "np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])",
-                  "LINE_KERNELS['vertical']", "np.array([[-0.5, 1, -0.5]] * 3)"],
+        "right": ["[[-1, 0, 1]] * 3", "np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])",
+                  "[[-1, 1, 0]] * 3", "np.fliplr([[1, 0, -1]] * 3)",
+                  "-np.array([[1, 0, -1], [1, 0, -1], [1, 0, -1]])",
+                  "np.array([[-0.5, 0, 0.5]] * 3)", "[[-2, 1, 1]] * 3",
+                  "[[0, 0, 0], [-1, 0, 1], [0, 0, 0]]", "np.array([[-1, 0, 1]] * 3) * 1e-9"],
         "wrong": {
-            "HORIZONTAL_LINE_KERNEL": "not on a vertical stroke",
+            "LINE_KERNELS['vertical']": "the same mirrored left to right",
+            "HORIZONTAL_LINE_KERNEL": "the same mirrored left to right",
+            "[[1, 0, -1]] * 3": "it finds RIGHT edges",
+            "[[2, -1, -1]] * 3": "it finds RIGHT edges",
             "np.ones((3, 3))": "sum to 9",
-            "np.zeros((3, 3))": "never gives a positive response",
-            "-HORIZONTAL_LINE_KERNEL.T": "are the signs swapped",
-            "LINE_KERNELS['diagonal']": "a diagonal kernel answers both alike",
-            "[[-1, 2, -1]]": "should be a 3x3 array",
-            "[[0, 1, 0], [0, 1, 0], [0, 1, 0]]": "sum to 3",
+            "[[-1, 0, 1], [-1, 0, 1], [-1, 0, 2]]": "sum to 1",
+            "[[-1, 0, 1]]": "should be a 3x3 array",
+            "[[-1, 0, 1], [0, 0, 0], [0, 0, 0]]": "is tied at 5 places",
+            "[[-1, 1, 1], [-1, 0, 0], [0, 0, 0]]": "neither on a vertical stroke nor just left",
+            "np.zeros((3, 3))": "all zeros",
         },
     },
     "q6": {
@@ -248,11 +320,65 @@ LEARNER_ANSWERS = {
             "13": "section 6's figure",
         },
     },
+    "q8": {
+        "right": [
+            _LAYER_LOOPS,
+            "def conv_one_filter(x, kernel, bias, stride, padding):\n"
+            "    return corr2d(np.pad(x, padding), kernel)[::stride, ::stride] + bias",
+            "def conv_one_filter(x, kernel, bias, stride, padding):\n"
+            "    windows = np.lib.stride_tricks.sliding_window_view(np.pad(x, padding),\n"
+            "                                                       kernel.shape)\n"
+            "    return (windows[::stride, ::stride] * kernel).sum(axis=(-2, -1)) + bias",
+        ],
+        "wrong": {
+            _layer(bias=""): "off by exactly the bias",
+            _layer(step="1"): "ignores the stride",
+            _layer(pad="x"): "the size WITHOUT padding",
+            _layer(pad="np.pad(x, ((0, padding), (0, padding)))"): "bottom and right only",
+            _layer(pad="np.pad(x, ((padding, 0), (padding, 0)))"): "top and left only",
+            _layer(pad="np.pad(x, 2 * padding)"): "you padded 2P zeros on each side",
+            _layer(size="(xp.shape[0] - f_h) // s, (xp.shape[1] - f_w) // s"):
+                "one row and one column too few",
+            _layer(window="xp[i * s:i * s + f_h, j * s:j * s + f_w] * np.flip(kernel)"):
+                "you flipped the kernel",
+            _layer(window="xp[i:i + f_h, j:j + f_w] * kernel"): "starts at row i * S",
+            _layer(size="(xp.shape[0] - f_h) / s + 1, (xp.shape[1] - f_w) / s + 1"):
+                "(H - F_h + 2P) // S + 1",
+            _layer(zeros="np.zeros((o_h, o_w), dtype=int)"): "holds whole numbers only",
+            "def conv_one_filter(x, kernel, bias, stride, padding):\n"
+            "    return conv2d(x, kernel, stride=stride, padding=padding)":
+                "off by exactly the bias",
+            "def conv_one_filter(x, kernel, bias, stride, padding):\n"
+            "    return corr2d(np.pad(x, padding), kernel) + bias": "ignores the stride",
+            _layer(size="(xp.shape[0] - kernel.shape[0]) // s + 1, "
+                        "(xp.shape[1] - kernel.shape[0]) // s + 1",
+                   window="xp[i * s:i * s + f_h, j * s:j * s + f_h] * kernel"):
+                "take both sizes from the kernel",
+            "def conv_one_filter(x, kernel, bias, stride, padding):\n"
+            "    return conv2d(x, kernel, bias=bias, stride=stride, padding=padding)":
+                "but it calls conv2d",
+            "def conv_one_filter(x, kernel, bias, stride, padding):\n"
+            "    x4 = np.asarray(x, 'float32').reshape(1, *x.shape, 1)\n"
+            "    k4 = np.asarray(kernel, 'float32').reshape(*kernel.shape, 1, 1)\n"
+            "    p = [[0, 0], [padding, padding], [padding, padding], [0, 0]]\n"
+            "    return tf.nn.conv2d(x4, k4, stride, p).numpy()[0, :, :, 0] + bias":
+                "but it calls conv2d",
+            _layer(bias=" - bias"): "MINUS the bias",
+            _layer(window="xp[i * s:i * s + f_h, j * s:j * s + f_w] * kernel + bias", bias=""):
+                "once per product",
+            _layer(window="xp[i * s:i * s + f_h, j * s:j * s + f_w] * (kernel + bias)", bias=""):
+                "added to every weight",
+            _layer(pad="np.pad(x, padding, constant_values=1)"): "your border holds ones",
+            _layer(pad="np.pad(x, padding, mode='edge')"): "repeats the edge pixels",
+            _layer(zeros="np.zeros_like(xp)[:o_h, :o_w]"): "holds whole numbers only",
+            _UNPADDED_WINDOWS: "Cut every window from the padded array",
+        },
+    },
 }
 
 
-def test_the_lesson_has_seven_exercises():
-    assert [q.name for q in exercises_in(lesson)] == [f"q{i}" for i in range(1, 8)]
+def test_the_lesson_has_eight_exercises():
+    assert [q.name for q in exercises_in(lesson)] == [f"q{i}" for i in range(1, 9)]
     assert set(LEARNER_ANSWERS) == {q.name for q in exercises_in(lesson)}
 
 
@@ -267,9 +393,44 @@ def test_placeholder_inside_a_function_body_is_not_answered(capsys):
 # --- the expected answers, computed by Keras / TensorFlow --------------------------------------
 
 
-def test_q1_and_q3_sizes_agree_with_keras():
-    assert lesson.q1.is_correct(keras_output_size(32, 5))
+def test_q1_counts_are_the_ones_keras_gives():
+    """Conv2D(1, 5) on a 32x32x1 image, and a Dense layer from its 1,024 pixels to as many
+    outputs as that layer's feature map has: Keras counts both."""
+    conv = tf.keras.layers.Conv2D(1, 5, name="probe_q1_conv")
+    conv.build((None, 32, 32, 1))
+    _, height, width, _ = conv.compute_output_shape((None, 32, 32, 1))
+    dense = tf.keras.layers.Dense(height * width, name="probe_q1_dense")
+    dense.build((None, 32 * 32))
+    keras_counts = (conv.count_params(), dense.count_params())
+    assert lesson.q1.is_correct(keras_counts), lesson.q1.feedback(keras_counts)
+    assert lesson.q1.solution_answer == keras_counts
+    # the mistakes each name a layer Keras counts too
+    no_bias = tf.keras.layers.Dense(height * width, use_bias=False, name="probe_q1_no_bias")
+    no_bias.build((None, 32 * 32))
+    assert "weights alone" in lesson.q1.feedback((keras_counts[0], no_bias.count_params()))
+    wrong_map = tf.keras.layers.Dense(32 * 32, name="probe_q1_32")
+    wrong_map.build((None, 32 * 32))
+    assert "to a 32x32 map" in lesson.q1.feedback((keras_counts[0], wrong_map.count_params()))
+
+
+def test_q1_mistakes_differ_and_each_message_shows_beside_a_right_count():
+    for mistakes, right_conv in ((lesson.Q1_CONV_MISTAKES, False),
+                                 (lesson.Q1_DENSE_MISTAKES, True)):
+        values = [value for value, _ in mistakes]
+        assert len(set(values)) == len(values), values
+        for value, message in mistakes:
+            conv, dense = lesson.q1.solution_answer
+            answer = (conv, value) if right_conv else (value, dense)
+            assert not lesson.q1.is_correct(answer), answer
+            feedback = lesson.q1.feedback(answer)
+            assert message[1:] in feedback and "is right" in feedback, (answer, feedback)
+
+
+def test_q3_size_agrees_with_keras():
     assert lesson.q3.is_correct(keras_output_size(27, 5, 2, "same"))
+    # 13 is also "same" with one zero per side, what a 3x3 kernel would get
+    one_zero = keras_output_size(27 + 2, 5, 2, "valid")
+    assert "one zero of padding per side" in lesson.q3.feedback(one_zero)
 
 
 def test_q3_valid_same_and_floor_give_different_sizes_in_keras():
@@ -304,7 +465,7 @@ def test_q2_answer_agrees_with_tensorflow_on_an_explicitly_padded_input():
     assert "one side only" in lesson.q2.feedback(one_side.shape[0])
 
 
-@pytest.mark.parametrize("name", ["Q1_MISTAKES", "Q2_MISTAKES", "Q3_MISTAKES", "Q7_MISTAKES"])
+@pytest.mark.parametrize("name", ["Q2_MISTAKES", "Q3_MISTAKES", "Q7_MISTAKES"])
 def test_number_mistakes_differ_and_each_message_shows(name):
     """No two mistakes give the same value (a dict with the key 3 twice once hid a message),
     none is the right answer, and each value prints its own message."""
@@ -371,29 +532,52 @@ def test_q4_names_each_mistake_computed_by_tensorflow(wrong, words):
     assert words in lesson.q4.feedback(wrong), lesson.q4.feedback(wrong)
 
 
-def test_q5_accepts_line_and_edge_kernels_and_uses_the_digit_four():
-    sobel = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])
-    for kernel in (VERTICAL_LINE_KERNEL, sobel, -sobel, VERTICAL_LINE_KERNEL.tolist()):
+def test_q5_criteria_measured_by_tensorflow_accept_edge_kernels_and_reject_a_line_kernel():
+    """q5 accepts exactly what meets the three criteria its prompt states, each measured here
+    with TensorFlow: (a) the weights sum to 0, (b) the step Q5_STEP is answered more strongly
+    than its mirror image, (c) the strongest response on DIGIT_FOUR is on or just left of a
+    vertical stroke."""
+    def meets_the_prompt(kernel):
+        kernel = np.asarray(kernel, dtype=float)
+        step = tf_corr2d(lesson.Q5_STEP, kernel).max()
+        mirror = tf_corr2d(np.fliplr(lesson.Q5_STEP), kernel).max()
+        feature_map = tf_corr2d(DIGIT_FOUR, kernel)
+        peaks = np.argwhere(np.isclose(feature_map, feature_map.max()))
+        on_the_edge = all(DIGIT_FOUR[r + 1, c + 1] == 1 and c + 1 in (1, 5)
+                          or DIGIT_FOUR[r + 1, c + 2] == 1 and c + 2 in (1, 5)
+                          for r, c in peaks)
+        return np.isclose(kernel.sum(), 0) and step > mirror and on_the_edge
+
+    sobel = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
+    accepted = [sobel, lesson.q5.solution_answer, np.array([[-1, 1, 0]] * 3),
+                np.array([[-1, -1, 2]] * 3), np.array([[0, 0, 0], [0, -1, 1], [0, 0, 0]])]
+    rejected = [VERTICAL_LINE_KERNEL, HORIZONTAL_LINE_KERNEL, -sobel, np.ones((3, 3)),
+                np.array([[2, -1, -1]] * 3), np.array([[-1, 0, 1], [0, 0, 0], [0, 0, 0]]),
+                np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]])]
+    for kernel in accepted:
+        assert meets_the_prompt(kernel), kernel
         assert lesson.q5.is_correct(kernel), lesson.q5.feedback(kernel)
-    # where the strongest response lands, computed by TensorFlow
-    feature_map = tf_corr2d(DIGIT_FOUR, lesson.q5.solution_answer)
-    row, col = np.unravel_index(np.argmax(feature_map), feature_map.shape)
-    assert DIGIT_FOUR[row + 1, col + 1] == 1 and col + 1 in (1, 5)
-    feedback = lesson.q5.feedback(HORIZONTAL_LINE_KERNEL)
-    assert "not on a vertical stroke" in feedback and "(4, 3)" in feedback
-    # the sign-swapped kernel answers a dark line: negative on the line itself
-    line = np.zeros((5, 5))
-    line[:, 2] = 1
-    assert tf_corr2d(line, -VERTICAL_LINE_KERNEL)[1, 1] < 0
-    assert "signs swapped" in lesson.q5.feedback(-VERTICAL_LINE_KERNEL)
+    for kernel in rejected:
+        assert not meets_the_prompt(kernel), kernel
+        assert not lesson.q5.is_correct(kernel), kernel
 
 
-def test_vertical_stroke_zone_excludes_the_bar_and_the_empty_corner():
-    zone = lesson.vertical_stroke_zone()
+def test_q5_names_a_right_edge_kernel_only_when_its_mirror_image_passes():
+    assert "it finds RIGHT edges" in lesson.q5.feedback(np.array([[2, -1, -1]] * 3))
+    assert lesson.q5.is_correct(np.fliplr(np.array([[2, -1, -1]] * 3)))
+    # a line kernel and the Laplacian are symmetric left to right: told so, not "right edges"
+    for kernel in (VERTICAL_LINE_KERNEL, np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]])):
+        assert "the same mirrored left to right" in lesson.q5.feedback(kernel)
+
+
+def test_left_edge_zone_holds_the_strokes_and_the_column_left_of_them():
+    zone = lesson.left_edge_zone()
     assert zone.shape == (6, 6)
-    assert not zone[3, 2]          # window centred on (4, 3), the middle of the bar
-    assert zone[1, 0] and zone[1, 4]  # centred on the two strokes
-    assert not zone[5, 0]          # bottom-left: empty
+    assert not zone[3, 2]              # window centred on (4, 3), the middle of the bar
+    assert zone[1, 0] and zone[1, 4]   # centred on the two strokes
+    assert zone[1, 3]                  # centred just left of the right stroke
+    assert not zone[1, 5]              # just right of the right stroke
+    assert not zone[5, 0]              # bottom-left: empty
 
 
 # The kernels a learner may slide instead of the flipped one: each is a different mistake.
@@ -467,3 +651,113 @@ def test_q7_counts_pixels_no_strided_window_touches():
     used = tape.gradient(y, x).numpy()[0, :, :, 0]  # how many windows read each pixel
     assert lesson.q7.is_correct(int((used == 0).sum()))
     assert "ARE used" in lesson.q7.feedback(int((used > 0).sum()))
+
+
+# --- q8: the one-filter layer, checked against Keras -------------------------------------------
+
+
+def keras_layer(x, kernel, bias, stride, padding):
+    """ZeroPadding2D(P) then Conv2D(1, kernel.shape, strides=S) with the kernel and the bias."""
+    x = np.asarray(x, dtype="float32")[None, :, :, None]
+    kernel = np.asarray(kernel, dtype="float32")
+    pad = tf.keras.layers.ZeroPadding2D(padding, name="probe_padding")
+    conv = tf.keras.layers.Conv2D(1, kernel.shape, strides=stride, name="probe_conv")
+    conv.build((None, x.shape[1] + 2 * padding, x.shape[2] + 2 * padding, 1))
+    conv.set_weights([kernel[:, :, None, None], np.array([bias], dtype="float32")])
+    return np.asarray(conv(pad(x)))[0, :, :, 0]
+
+
+def test_q8_expected_results_are_keras_layers():
+    for case in lesson._LAYER_CASES:
+        expected = keras_layer(*case)
+        np.testing.assert_allclose(lesson.conv_one_filter(*case), expected, atol=1e-4)
+        np.testing.assert_allclose(lesson._layer_reference(*case), expected, atol=1e-4)
+    # the lesson's 4x4 example, padded by 1 with a bias of -10: the 2x2 map sits in the middle
+    inner = keras_layer(LESSON01_X, LESSON01_KERNEL, -10, 1, 1)[1:3, 1:3]
+    np.testing.assert_array_equal(inner, np.array([[15, 16], [6, 15]]) - 10)
+
+
+def test_q8_accepts_keras_results_and_the_mistakes_give_pairwise_different_results():
+    def keras_results(x, kernel, bias, stride, padding):   # forwards to the Keras layers
+        return keras_layer(x, kernel, bias, stride, padding)
+
+    assert lesson.q8.is_correct(keras_results), lesson.q8.feedback(keras_results)
+    # a function that calls the layer itself is right, but is told the loops are the exercise
+    assert "but it calls Conv2D, which does the sliding for you" in lesson.q8.feedback(
+        keras_layer)
+    results = {"right": [keras_layer(*case) for case in lesson._LAYER_CASES]}
+    for wrong, message in lesson.Q8_MISTAKES:
+        results[message] = [wrong(*case) for case in lesson._LAYER_CASES]
+        assert not lesson.q8.is_correct(wrong)
+        assert message in lesson.q8.feedback(wrong), lesson.q8.feedback(wrong)
+
+    def same(a, b):
+        return all(x.shape == y.shape and np.allclose(x, y) for x, y in zip(a, b, strict=True))
+
+    for (a, x), (b, y) in itertools.combinations(results.items(), 2):
+        assert not same(x, y), f"{a[:40]!r} and {b[:40]!r} give the same results"
+
+
+def test_q8_bias_and_padding_mistakes_computed_by_keras_are_named():
+    def no_bias(x, kernel, bias, stride, padding):
+        return keras_layer(x, kernel, 0.0, stride, padding)
+
+    def no_padding(x, kernel, bias, stride, padding):
+        return keras_layer(x, kernel, bias, stride, 0)
+
+    assert "off by exactly the bias" in lesson.q8.feedback(no_bias)
+    assert "WITHOUT padding" in lesson.q8.feedback(no_padding)
+
+
+def test_q8_tells_a_function_that_calls_an_unwritten_one_to_finish_it_first():
+    def strided_corr2d(x, kernel, stride):
+        return ____
+
+    def conv_one_filter(x, kernel, bias, stride, padding):
+        return strided_corr2d(np.pad(x, padding), kernel, stride) + bias
+
+    assert "Answer q4 first" in lesson.q8.feedback(conv_one_filter)
+
+
+def test_q4_and_q8_tell_a_function_that_calls_the_library_to_write_the_loops():
+    def strided_corr2d(x, kernel, stride):
+        x4 = np.asarray(x, "float32")[None, :, :, None]
+        k4 = np.asarray(kernel, "float32")[:, :, None, None]
+        return tf.nn.conv2d(x4, k4, stride, "VALID").numpy()[0, :, :, 0]
+
+    feedback = lesson.q4.feedback(strided_corr2d)
+    assert "gives the right results, but it calls conv2d" in feedback, feedback
+    assert not lesson.q4.is_correct(strided_corr2d)
+    # a comment or a name that only contains the word is not a call
+    assert lesson.q4.is_correct(lesson.strided_corr2d)
+
+
+def test_q8_integer_output_is_named_whatever_made_it_integer():
+    """np.zeros_like of an integer input gives an integer array only where the input is
+    integer: the float case comes out right, and the message still names the cut values."""
+    def zeros_like_input(x, kernel, bias, stride, padding):
+        padded = np.pad(x, padding)
+        expected = keras_layer(x, kernel, bias, stride, padding)
+        out = np.zeros_like(padded)[:expected.shape[0], :expected.shape[1]]
+        out[...] = expected
+        return out
+
+    assert "holds whole numbers only" in lesson.q8.feedback(zeros_like_input)
+
+
+def test_q8_a_window_cut_from_the_unpadded_input_is_told_so_not_that_the_kernel_is_square():
+    namespace = {"np": np}
+    exec(_UNPADDED_WINDOWS, namespace)          # what LEARNER_ANSWERS types into the notebook
+    feedback = lesson.q8.feedback(namespace["conv_one_filter"])
+    assert "Cut every window from the padded array" in feedback, feedback
+    assert "not square" not in feedback
+
+
+def test_q5_judges_every_tied_maximum_and_any_scale():
+    top_row = np.array([[-1, 0, 1], [0, 0, 0], [0, 0, 0]])
+    feature_map = tf_corr2d(DIGIT_FOUR, top_row)
+    assert (feature_map == feature_map.max()).sum() == 5      # tied at five places
+    assert "is tied at 5 places" in lesson.q5.feedback(top_row)
+    assert "(4, 0)" in lesson.q5.feedback(top_row)
+    assert lesson.q5.is_correct(lesson.q5.solution_answer * 1e-9)
+    assert lesson.q5.is_correct(lesson.q5.solution_answer * 1e6)

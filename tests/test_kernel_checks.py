@@ -72,6 +72,18 @@ def test_a_wrong_message_and_a_wrong_verdict_are_reported(run):
     assert "q1: typed '24' -> expected 'Not quite: ', printed 'Correct!" in problems
 
 
+def test_a_check_shown_before_the_exercise_cell_is_not_taken_for_it():
+    """Lesson 00 shows q1.check(6) before the cell with the blank: that cell is the exercise."""
+    from tests.kernel_checks import exercise_cells
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("q1.check(23)"), nbformat.v4.new_code_cell("q1.hint()"),
+        nbformat.v4.new_code_cell("answer = ____\nq1.check(answer)"),
+        nbformat.v4.new_code_cell("q2.check(1)")])
+    assert exercise_cells(notebook) == {"q1": "answer = ____\nq1.check(answer)",
+                                        "q2": "q2.check(1)"}
+
+
 def test_overlapping_figure_text_is_reported_with_its_cell(run):
     _, error = run(INSTALL_FIGURE_CHECKS % FIGURE_TEXT_SOURCE)
     assert error is None

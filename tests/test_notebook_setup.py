@@ -124,3 +124,73 @@ def test_on_a_gpu_the_setup_says_that_tensor_float_32_is_off():
     assert "TensorFloat-32 is off" in GPU_NOTE
     assert _gpu_note(FakeTensorFlow(["CPU"])) is None
 
+
+
+# --- check_versions (lesson 00, section 1) ------------------------------------------------------
+
+
+def _minor_of(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+def test_the_tested_versions_are_the_pinned_ones_and_colabs():
+    """TESTED_VERSIONS names requirements.txt's TensorFlow and Keras (make test) and Colab's
+    (requirements-colab.txt, make test-colab), oldest first; SUPPORTED_PYTHON is
+    requires-python's first and last version."""
+    from course_utils.notebook_setup import SUPPORTED_PYTHON, TESTED_VERSIONS
+    from tests.pins import REPO_ROOT, lesson_pins, parse_pins, supported_minor_versions
+
+    colab = parse_pins((REPO_ROOT / "requirements-colab.txt").read_text().splitlines())
+    pinned = lesson_pins()
+    for name, package in (("TensorFlow", "tensorflow"), ("Keras", "keras")):
+        versions = sorted({_minor_of(colab[package].version), _minor_of(pinned[package].version)},
+                          key=lambda v: tuple(map(int, v.split("."))))
+        assert TESTED_VERSIONS[name] == (versions[0], versions[-1]), name
+    supported = supported_minor_versions()
+    assert SUPPORTED_PYTHON == (supported[0], supported[-1])
+
+
+def _verdict(capsys, devices=("CPU",), **changed):
+    from course_utils.notebook_setup import check_versions
+
+    versions = {"Python": "3.11.7", "TensorFlow": "2.21.0", "Keras": "3.15.1", "NumPy": "2.4.6"}
+    check_versions({**versions, **changed}, devices=list(devices))
+    return capsys.readouterr().out.splitlines()
+
+
+def test_check_versions_approves_only_tested_versions(capsys):
+    assert _verdict(capsys)[-1].startswith("All good")
+    assert _verdict(capsys, TensorFlow="2.20.0", Keras="3.13.2")[-1].startswith("All good")
+    newer = _verdict(capsys, TensorFlow="2.22.0")[-1]
+    assert newer.startswith("Warning: the course is not tested with TensorFlow 2.22.0."), newer
+    older_keras = _verdict(capsys, Keras="3.10.0")[-1]
+    assert "not tested with Keras 3.10.0" in older_keras
+
+
+def test_check_versions_warns_that_unsupported_versions_will_fail(capsys):
+    for changed, named in [({"Python": "3.10.12"}, "Python 3.10.12"),
+                           ({"TensorFlow": "2.19.0"}, "TensorFlow 2.19.0"),
+                           ({"Keras": "2.15.0"}, "Keras 2.15.0")]:
+        last = _verdict(capsys, **changed)[-1]
+        assert last.startswith(f"Warning: the course does not support {named}"), last
+        assert "Some lessons will fail" in last
+
+
+def test_check_versions_names_the_devices_in_one_line(capsys):
+    devices = [line for line in _verdict(capsys) if line.startswith("Devices")]
+    assert devices == ["Devices     CPU only: every lesson is sized to run on a CPU."]
+    gpu = [line for line in _verdict(capsys, devices=("CPU", "GPU")) if line.startswith("Devices")]
+    assert gpu == ["Devices     CPU and 1 GPU: the lessons run on either; only timings change."]
+
+
+def test_check_versions_reads_this_kernel(capsys):
+    """Without arguments it reports the running interpreter and TensorFlow, here the pinned
+    (tested) ones, on this machine's devices."""
+    import platform
+
+    from course_utils.notebook_setup import check_versions
+
+    check_versions()
+    out = capsys.readouterr().out
+    assert out.startswith(f"Python      {platform.python_version()}")
+    assert "Devices     CPU" in out and out.rstrip().endswith("tested with these versions.")

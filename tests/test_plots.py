@@ -28,6 +28,7 @@ from course_utils.plots import (
     show_feature_maps,
     show_kernels,
     show_maps_on_image,
+    show_maps_on_input,
     show_matrix,
     show_rgb_channels,
     show_usage_counts,
@@ -342,7 +343,7 @@ def test_show_kernels_of_a_keras_layer(conv_layer):
     fig, axes = show_kernels(conv_layer)
     assert axes.shape == (3, 6)
     assert [ax.get_title() for ax in axes[0]] == [f"filter {j}" for j in range(6)]
-    assert [axes[i, 0].get_ylabel() for i in range(3)] == ["in 0", "in 1", "in 2"]
+    assert [axes[i, 0].get_ylabel() for i in range(3)] == [f"input\nchannel {i}" for i in range(3)]
     for i in range(3):
         for j in range(6):
             np.testing.assert_allclose(axes[i, j].images[0].get_array(), kernel[:, :, i, j])
@@ -351,7 +352,8 @@ def test_show_kernels_of_a_keras_layer(conv_layer):
     low, high = limits.pop()
     assert low == -high == -np.abs(kernel).max()  # ... centred on zero
     assert axes[0, 0].images[0].get_cmap().name == "PuOr"
-    assert fig._suptitle.get_text() == "kernels of 'conv2' (5x5, 3 in, 6 out)"
+    assert fig._suptitle.get_text() == ("kernels of 'conv2'\n"
+                                        "(F_h, F_w, C_in, C_out) = (5, 5, 3, 6)")
     assert fig.axes[-1].get_ylabel() == "weight"
     assert png_size(fig) < MAX_PNG_BYTES
 
@@ -526,8 +528,20 @@ def _readability_cases(history):
                                                        suptitle="Four line kernels"),
         "show_feature_maps, 16 small panels": lambda: show_feature_maps(
             rng.normal(size=(22, 22, 16)), ncols=8, colorbar="response"),
+        "show_maps_on_input": lambda: show_maps_on_input(
+            rng.random((28, 28)), np.maximum(maps, 0), titles=[f"{n} (26x26)" for n in
+                                                               LINE_KERNELS],
+            colorbar="response (below 0 set to 0)",
+            suptitle="Four line kernels on one digit: each map drawn on the digit's grid; "
+                     "circle: its peak"),
         "show_usage_counts": lambda: show_usage_counts(usage_counts((7, 7), 3, stride=2)),
         "show_kernels": lambda: show_kernels(rng.normal(size=(5, 5, 3, 6))),
+        "show_kernels, one kernel": lambda: show_kernels(LESSON01_KERNEL),
+        "show_kernels, one row, a title": lambda: show_kernels(
+            rng.normal(size=(5, 5, 1, 3)), title="source model, conv1"),
+        "show_kernels, the line kernels": lambda: show_kernels(
+            np.stack(list(LINE_KERNELS.values()), axis=-1)[:, :, None, :],
+            title="LINE_KERNELS as one layer.kernel"),
         "plot_history": lambda: plot_history(history),
         "show_digits": lambda: show_digits(rng.integers(0, 255, (20, 28, 28)),
                                            labels=rng.integers(0, 10, 20),
@@ -593,6 +607,35 @@ def test_long_numbers_get_a_wider_figure_or_are_left_out():
     assert not ax.texts  # no room in a 2-inch panel: the colours alone
     show_matrix(np.arange(144).reshape(12, 12) * 1000, ax=ax, show_values=True)
     assert ax.texts  # unless asked for
+
+
+def test_show_maps_on_input_draws_each_output_over_the_centre_of_its_window():
+    """Output (r, c) of a valid 3x3 convolution is drawn at input pixel (r + 1, c + 1), the
+    centre of its window, and a 5x5 kernel's map two pixels in; the circle marks np.argmax."""
+    from course_utils.ops import conv2d
+
+    rng = np.random.default_rng(0)
+    image = rng.random((10, 10))
+    three = conv2d(image, rng.normal(size=(3, 3)))
+    five = conv2d(image, rng.normal(size=(5, 5)))
+    fig, axes = show_maps_on_input(image, [three, five], titles=["3x3", "5x5"])
+    assert [ax.get_title() for ax in axes] == ["input (10x10)", "3x3", "5x5"]
+    assert list(axes[1].images[0].get_extent()) == [0.5, 8.5, 8.5, 0.5]
+    assert list(axes[2].images[0].get_extent()) == [1.5, 7.5, 7.5, 1.5]
+    for ax, array, inset in ((axes[1], three, 1), (axes[2], five, 2)):
+        assert ax.get_xlim() == (-0.5, 9.5) and ax.get_ylim() == (9.5, -0.5)
+        row, col = np.unravel_index(np.argmax(array), array.shape)
+        assert ax.lines[0].get_xydata().tolist() == [[col + inset, row + inset]]
+        np.testing.assert_allclose(ax.images[0].get_array(), array)
+    limits = {ax.images[0].get_clim() for ax in axes[1:]}
+    assert len(limits) == 1  # one colour scale for all maps
+
+
+def test_show_maps_on_input_refuses_maps_that_are_not_a_valid_odd_kernel_s():
+    with pytest.raises(ValueError, match="even number of rows and columns"):
+        show_maps_on_input(np.zeros((8, 8)), [np.zeros((7, 7))])
+    with pytest.raises(ValueError, match="one title per map"):
+        show_maps_on_input(np.zeros((8, 8)), [np.zeros((6, 6))] * 2, titles=["a"])
 
 
 def test_compute_graph_marks_what_is_kept_and_refuses_mismatched_names():

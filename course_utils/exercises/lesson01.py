@@ -1,37 +1,46 @@
 """Lesson 01 "Check yourself": one-channel convolution.
 
-Seven exercises, in the order the notebook asks them. Each uses other numbers than the
+Eight exercises, in the order the notebook asks them. Each uses other numbers than the
 lesson's worked examples, so the answer is computed, not copied. Here too every expected
 answer and every known wrong answer is computed from the question's own numbers with the
 course's helpers (conv_output_size, usage_counts, conv2d), never typed in:
 
-* ``q1`` output size of a 5x5 kernel on a 32x32 image (no padding);
+* ``q1`` the parameters of Conv2D(1, 5) on a 32x32 image against a Dense layer to a map of the
+  same size (the why of section 1, the output size, and what counts as a parameter);
 * ``q2`` the output-size formula with stride and padding (N = 12, F = 5, S = 2, P = 2);
 * ``q3`` the output size Keras gives for ``padding="same"`` with stride 2 on an odd size;
 * ``q4`` write the loop convolution (cross-correlation) WITH a stride, checked on test cases
   (the lesson writes it out for stride 1 only);
-* ``q5`` design a vertical-stroke kernel, checked by where its strongest response lands on
-  the digit "4";
+* ``q5`` design a left-edge kernel, checked by the three criteria its prompt states (weights
+  summing to 0, a left edge answered more strongly than a right one, its strongest response on
+  the digit "4" on or just left of a vertical stroke);
 * ``q6`` true (flipped) convolution of ``FLIP_DEMO_X`` with a 2x2 kernel; on that input
   flipping, transposing, turning and mirroring the kernel all give different answers, and
   each mistake has its own message;
-* ``q7`` how many input pixels a stride larger than the kernel never uses.
+* ``q7`` how many input pixels a stride larger than the kernel never uses;
+* ``q8`` write the whole one-filter layer, padding, stride and bias, checked on test cases.
 
 Every mistake table is a list of (wrong answer, message) pairs, so that two mistakes giving
 the same value cannot silently hide one of the messages (tests check that they all differ).
 
->>> q1.is_correct(q1.solution_answer), q1.is_correct(27)
+>>> q1.is_correct(q1.solution_answer), q1.is_correct((25, 802_816))
 (True, False)
 """
 
 from __future__ import annotations
 
+import copy
+import inspect
+import io
 import re
+import textwrap
+import tokenize
 
 import numpy as np
 
-from ..arithmetic import conv_output_size, usage_counts
+from ..arithmetic import conv_output_size, conv_params, usage_counts
 from ..data import (
+    CONV_EXAMPLE_X,
     DIGIT_FOUR,
     FLIP_DEMO_X,
     HORIZONTAL_LINE_KERNEL,
@@ -57,38 +66,128 @@ from . import (
 # ---------------------------------------------------------------------------------------------
 
 _Q1_N, _Q1_F = 32, 5
-_Q1 = conv_output_size(_Q1_N, _Q1_F)
+_Q1_O = conv_output_size(_Q1_N, _Q1_F)                        # 28: the feature map is 28x28
+_Q1_PIXELS = _Q1_N * _Q1_N                                   # 1,024 inputs
+_Q1_CONV = conv_params(_Q1_F, 1, 1)                          # 5 * 5 weights + 1 bias
+_Q1_OUTPUTS = _Q1_O * _Q1_O                                  # 784 outputs
 
-#: q1's known mistakes: (wrong size, message). N = 32, F = 5.
-Q1_MISTAKES = [
-    (_Q1_N - _Q1_F, f"That is N - F = {_Q1_N} - {_Q1_F}. The window fits N - F + 1 times: "
-                    "count the first position too."),
-    (_Q1_N, "Without padding the output shrinks: a 5x5 window cannot be centred on the two "
-            "outermost rows and columns."),
-    (_Q1_N - _Q1_F + 2, "That is N - F + 2; the window fits N - F + 1 times."),
-    (_Q1_N - _Q1_F // 2, f"That trims F // 2 = {_Q1_F // 2} pixels on one side only; without "
-                         f"padding the output loses F // 2 on EACH side, F - 1 = {_Q1_F - 1} "
-                         "in all."),
-    (conv_output_size(28, _Q1_F), "That is the lesson's MNIST case, 28 - 5 + 1; here the "
-                                  "input is 32x32."),
+
+def _dense_count(inputs: int, outputs: int, biases: int | None = None) -> int:
+    """A Dense layer's parameters: a weight per (input, output) pair, a bias per output."""
+    return inputs * outputs + (outputs if biases is None else biases)
+
+
+_Q1_DENSE = _dense_count(_Q1_PIXELS, _Q1_OUTPUTS)
+
+#: q1's known mistakes about the Conv2D count: (wrong count, message).
+Q1_CONV_MISTAKES = [
+    (_Q1_F * _Q1_F, f"{_Q1_F * _Q1_F} = 5 x 5 is the kernel's weights alone: the filter has "
+                    "one bias too."),
+    (conv_params(3, 1, 1), f"{conv_params(3, 1, 1)} is a 3x3 kernel's count (section 1); this "
+                           "kernel is 5x5."),
+    (_Q1_OUTPUTS, f"{_Q1_OUTPUTS} is the number of outputs, {_Q1_O} x {_Q1_O}. A Conv2D layer "
+                  "has one set of weights, shared by every position: the kernel's and its bias."),
+    (_Q1_OUTPUTS * _Q1_CONV, f"{_Q1_OUTPUTS * _Q1_CONV:,} counts the kernel and bias once per "
+                             "output position; the layer shares ONE kernel and one bias across "
+                             "all positions."),
 ]
 
+
+def _map_mistakes() -> list:
+    """Dense counts for a map of another size, k x k: what each size is, and the map's."""
+    fits = f"the 5x5 window fits 32 - 5 + 1 = {_Q1_O} times per row"
+    why = {
+        _Q1_O - 1: f"the map is {_Q1_O}x{_Q1_O}: {fits}",
+        _Q1_O + 1: f"the map is {_Q1_O}x{_Q1_O}: {fits}",
+        _Q1_N: f"without padding the map shrinks to {_Q1_O}x{_Q1_O}: {fits}",
+        conv_output_size(28, _Q1_F): "24 = 28 - 5 + 1 is the map of a 28x28 digit; this image "
+                                     f"is 32x32, its map {_Q1_O}x{_Q1_O}",
+        conv_output_size(28, 3): "26x26 is section 1's map (a 28x28 digit, a 3x3 kernel); "
+                                 f"here it is 32 - 5 + 1 = {_Q1_O} per side",
+    }
+    return [(_dense_count(_Q1_PIXELS, size * size),
+             f"{_dense_count(_Q1_PIXELS, size * size):,} is a Dense layer from the 1,024 pixels "
+             f"to a {size}x{size} map; {reason}.")
+            for size, reason in why.items()]
+
+
+#: q1's known mistakes about the Dense count: (wrong count, message).
+Q1_DENSE_MISTAKES = [
+    (_Q1_PIXELS * _Q1_OUTPUTS, f"{_Q1_PIXELS * _Q1_OUTPUTS:,} = 1,024 x {_Q1_OUTPUTS} is the "
+                               f"weights alone: a Dense layer has one bias per output too "
+                               f"({_Q1_OUTPUTS} of them)."),
+    (_dense_count(_Q1_PIXELS, _Q1_OUTPUTS, 1),
+     f"{_dense_count(_Q1_PIXELS, _Q1_OUTPUTS, 1):,} counts one bias in all; a Dense layer has "
+     f"one bias per output, {_Q1_OUTPUTS} of them."),
+    (_dense_count(_Q1_OUTPUTS, _Q1_OUTPUTS),
+     f"{_dense_count(_Q1_OUTPUTS, _Q1_OUTPUTS):,} takes {_Q1_OUTPUTS} inputs, but the image "
+     f"has 32 x 32 = 1,024 pixels ({_Q1_O} x {_Q1_O} = {_Q1_OUTPUTS} is the map)."),
+    (530_660, "530,660 is section 1's count, for a 28x28 digit and a 26x26 map; here the "
+              "image is 32x32 and the kernel 5x5."),
+    *_map_mistakes(),
+]
+
+_q1_conv = number(_Q1_CONV, mistakes=Q1_CONV_MISTAKES)
+_q1_dense = number(_Q1_DENSE, mistakes=Q1_DENSE_MISTAKES)
+_Q1_FORM = "give both counts, Conv2D first: answer = (conv_count, dense_count)."
+
+
+def _part(label: str, message: str | None, value: float) -> str:
+    shown = f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+    if message is None:
+        return f"{label}: {shown} is right."
+    return f"{label}: {message[0].upper()}{message[1:]}"
+
+
+def _check_counts(answer):
+    """q1's checker: two counts, each with the mistakes its own number names."""
+    values = read_array(answer).astype(float).ravel()
+    if values.size == 3 and 0 <= values[2] < 1000 and values[2].is_integer():
+        typed = values[1] * 1000 + values[2]      # 803,600 typed with a comma: 803 and 600
+        if typed in (_Q1_DENSE, *(wrong for wrong, _ in Q1_DENSE_MISTAKES)):
+            return (f"{int(values[1])},{int(values[2]):03d} with a comma is two numbers to "
+                    f"Python: write {int(typed)} or {int(typed):_}. Then {_Q1_FORM}")
+    if values.size != 2:
+        if values.size == 1 and values[0] in (_Q1_CONV, _Q1_DENSE):
+            which = "Conv2D" if values[0] == _Q1_CONV else "Dense"
+            return f"{int(values[0]):,} is the {which} count, and it is right: {_Q1_FORM}"
+        return f"the answer holds {values.size} number(s): {_Q1_FORM}"
+    conv, dense = values
+    if conv == _Q1_DENSE and dense == _Q1_CONV:
+        return ("both counts are right, but in the other order: Conv2D first, answer = "
+                "(conv_count, dense_count).")
+    conv_message, dense_message = _q1_conv(conv), _q1_dense(dense)
+    if conv_message is None and dense_message is None:
+        return None
+    return (_part("Conv2D", conv_message, conv) + " "
+            + _part("Dense", dense_message, dense))
+
+
 q1 = Exercise(
-    "A 32x32 image (the size of a CIFAR-10 photo) goes through a 5x5 kernel with stride 1 "
-    "and no padding. What is the output size O (one number: the output is O x O)?",
-    checker=number(_Q1, mistakes=Q1_MISTAKES),
-    hint=["The window starts at column 0 and its last column must stay inside the image.",
-          "O = (N - F) // S + 1 with N = 32, F = 5, S = 1."],
-    solution=f"(32 - 5) // 1 + 1  # = {_Q1}",
-    solution_answer=_Q1,
-    explanation=f"A 5x5 kernel trims F - 1 = {_Q1_F - 1} pixels: {_Q1_N} -> {_Q1}.",
+    "A 32x32 grey-scale image (the size of a CIFAR-10 photo) goes through Conv2D(1, 5): one 5x5 "
+    "kernel, stride 1, no padding. How many parameters does that layer have? And how many "
+    "would a Dense layer need to map the image's 1,024 pixels to a feature map of the same "
+    "size (every output connected to every pixel, one bias per output)? Give both, Conv2D "
+    "first: answer = (conv_count, dense_count).",
+    checker=_check_counts,
+    hint=["Conv2D: the kernel's weights plus the bias, shared by every position. Dense: first "
+          "the map's size, O = N - F + 1 per side, then a weight per (pixel, output) pair and "
+          "a bias per output.",
+          f"O = 32 - 5 + 1 = {_Q1_O}, so the map has {_Q1_O} x {_Q1_O} = {_Q1_OUTPUTS} outputs; "
+          "each is connected to 1,024 pixels."],
+    solution=f"(5 * 5 + 1, 1024 * {_Q1_OUTPUTS} + {_Q1_OUTPUTS})  # = ({_Q1_CONV}, "
+             f"{_Q1_DENSE:,}); map {_Q1_O}x{_Q1_O}",
+    solution_answer=(_Q1_CONV, _Q1_DENSE),
+    explanation=f"The Dense layer has {_Q1_DENSE // _Q1_CONV:,} times as many parameters: the "
+                "convolution assumes locality (a 5x5 window) and the same pattern everywhere "
+                "(one shared kernel).",
 )
 
 _Q2_N, _Q2_F, _Q2_S, _Q2_P = 12, 5, 2, 2
 _Q2 = conv_output_size(_Q2_N, _Q2_F, _Q2_S, _Q2_P)
 _Q2_SPAN = _Q2_N - _Q2_F + 2 * _Q2_P               # N - F + 2P = 11, before dividing by S
-_MISPRINT = ("the misprint of the source post. The + 1 comes after the division: "
-             "(N - F + 2P) // S + 1.")
+_MISPRINT = ("the misprint of the blog post on stride and padding (section 6). The + 1 "
+             "comes after the division: (N - F + 2P) // S + 1.")
 
 #: q2's known mistakes. N = 12, F = 5, S = 2, P = 2.
 Q2_MISTAKES = [
@@ -100,22 +199,27 @@ Q2_MISTAKES = [
      "on one side only (+ P instead of + 2P), or from leaving out the final + 1. "
      "O = floor((N - F + 2P) / S) + 1."),
     (_Q2_SPAN / (_Q2_S + 1), "That is (N - F + 2P) / (S + 1), " + _MISPRINT),
-    (_Q2_SPAN // (_Q2_S + 1), "That is (N - F + 2P) // (S + 1): the floor is right, but the "
-                              "formula is still " + _MISPRINT),
-    ((_Q2_N - _Q2_F) / (_Q2_S + 1), "That is the source post's misprint (N - F) / (S + 1), "
-                                    "without the padding too; the formula is "
-                                    "floor((N - F + 2P) / S) + 1."),
+    (_Q2_SPAN // (_Q2_S + 1), f"{_Q2_SPAN // (_Q2_S + 1)} is what (N - F + 2P) // (S + 1) "
+                              "gives (the misprint noted in section 6, floored), and also "
+                              "(N - F) // S, which leaves out the padding and the + 1. The + 1 "
+                              "comes after the division: (N - F + 2P) // S + 1."),
+    ((_Q2_N - _Q2_F) / (_Q2_S + 1), "That is (N - F) / (S + 1), the misprint of the blog "
+                                    "post on stride and padding, without the padding too; "
+                                    "the formula is floor((N - F + 2P) / S) + 1."),
     ((_Q2_N - _Q2_F - 2 * _Q2_P) // _Q2_S + 1,
-     "You subtracted the padding: N - F - 2P. Padding ADDS P zeros on each side, so the "
-     "input grows to N + 2P: (N - F + 2P) // S + 1."),
+     f"{(_Q2_N - _Q2_F - 2 * _Q2_P) // _Q2_S + 1} is what (N - F - 2P) // S + 1 gives, the "
+     "padding subtracted, and also (N - F) // (S + 1), the misprint without the padding. "
+     "Padding ADDS P zeros on each side, so the input grows to N + 2P: (N - F + 2P) // S + 1."),
     (_Q2_SPAN / _Q2_S + 1, f"(12 - 5 + 4) / 2 = {_Q2_SPAN / _Q2_S:g} is not whole: round it "
                            "DOWN (floor) before adding 1. The last window must fit inside the "
                            "padded input."),
     (_Q2_SPAN / _Q2_S, f"That is (N - F + 2P) / S without the floor and without the + 1: "
                        f"round {_Q2_SPAN / _Q2_S:g} down, then add 1 for the first position."),
-    (-(-_Q2_SPAN // _Q2_S) + 1, f"You rounded (12 - 5 + 4) / 2 = {_Q2_SPAN / _Q2_S:g} up. "
-                                "Round it down: a window that would stick out of the padded "
-                                "input is never used."),
+    (-(-_Q2_SPAN // _Q2_S) + 1, f"{-(-_Q2_SPAN // _Q2_S) + 1} is (12 - 5 + 4) / 2 = "
+                                f"{_Q2_SPAN / _Q2_S:g} rounded UP, plus 1; it is also N - F = "
+                                "12 - 5, and (N + P) / S. Round "
+                                f"{_Q2_SPAN / _Q2_S:g} down, then add 1: a window that would "
+                                "stick out of the padded input is never used."),
     (conv_output_size(_Q2_N, _Q2_F, 1, _Q2_P),
      f"{conv_output_size(_Q2_N, _Q2_F, 1, _Q2_P)} is the size with stride 1 (P = 2 keeps a "
      "5x5 kernel's output at N). With S = 2 the window moves two pixels at a time: divide "
@@ -145,8 +249,10 @@ _SAME_RULE = 'with "same", O = ceil(N / S).'
 Q3_MISTAKES = [
     (conv_output_size(_Q3_N, _Q3_F, _Q3_S), 'That is padding="valid": (27 - 5) // 2 + 1. '
                                             'With "same" Keras pads so that O = ceil(N / S).'),
-    (_Q3_N // _Q3_S, 'For "same", O = ceil(N / S): round 27 / 2 UP. The padding lets a last '
-                     "window cover the last row, so no row is dropped."),
+    (_Q3_N // _Q3_S, f"{_Q3_N // _Q3_S} is 27 / 2 rounded down, and also (27 - 5 + 2) // 2 + 1, "
+                     'one zero of padding per side (what "same" adds to a 3x3 kernel; a 5x5 '
+                     'kernel gets two). With "same", O = ceil(N / S): round 27 / 2 UP. The '
+                     "padding lets a last window cover the last row, so no row is dropped."),
     (_Q3_N / _Q3_S, f"27 / 2 = {_Q3_N / _Q3_S:g}, but a size is whole: Keras rounds UP, "
                     "O = ceil(N / S)."),
     (conv_output_size(_Q3_N, _Q3_F, 1, "same"), '"same" keeps the size only when the stride '
@@ -164,11 +270,17 @@ _q3_number = number(_Q3, mistakes=Q3_MISTAKES)
 
 
 def _check_size(answer):
-    """q3's checker: a whole Keras shape such as (None, O, O, 1) is told to take its height."""
+    """q3's checker: a whole Keras shape such as (None, O, O, 1) is told to take its height,
+    and a (height, width) pair to give one number."""
     try:
         got = None if typed_with_commas(answer) else read_shape(answer)  # 1,000,000 is a number
     except (UnreadableAnswer, TypeError, ValueError):
         got = None
+    if got is not None and len(got) == 2 and got[0] == got[1] and got[0] is not None:
+        verdict = _q3_number(got[0])
+        return (f"{got} is a (height, width) pair; the question asks for O, one number (the "
+                "map is O x O). " + ("Yours is right: give it alone." if verdict is None
+                                     else "For O: " + verdict))
     if got is not None and len(got) in (3, 4):
         layout, height = (("(batch, height, width, channels)", 1) if len(got) == 4 else
                           ("(height, width, channels)", 0))
@@ -260,6 +372,10 @@ def _transposed_kernel(x, kernel, stride):
     return conv2d(x, np.asarray(kernel).T, stride=stride)
 
 
+_INTEGER_OUTPUT = ("your output array holds whole numbers only, so {example} were cut: make "
+                   "it with np.zeros((o_h, o_w)), which is float, not with dtype=int or "
+                   "np.zeros_like(x) of an integer input.")
+
 _rng = np.random.default_rng(1)
 _STRIDED_CASES = [
     (np.array(LESSON01_X), np.array(LESSON01_KERNEL), 1),                   # the 4x4 example
@@ -290,10 +406,8 @@ _check_cases = function(_STRIDED_CASES, reference=_reference, mistakes=[
     (_transposed_output, "your output is transposed: you store the window at row i * S, "
                          "column j * S in out[j, i]. Output row i comes from the window that "
                          "starts at row i * S: out[i, j], and np.zeros((o_h, o_w))."),
-    (_integer_output, "your output array holds whole numbers only, so the results of the "
-                      "float case (the last one) were cut: make it with np.zeros((o_h, o_w)), "
-                      "which is float, not with dtype=int or np.zeros_like(x) of an integer "
-                      "input."),
+    (_integer_output, _INTEGER_OUTPUT.format(
+        example="the results of the float case (the last one)")),
     (_transposed_kernel, _TRANSPOSED_KERNEL),
 ])
 
@@ -304,19 +418,73 @@ _transposed_on_square = function(
     reference=_transposed_kernel)
 
 _SHAPES = re.compile(r"shapes \(([\d,]+)\) \(([\d,]+)\)")
+_FLOAT_SIZE_ERROR = "'float' object cannot be interpreted as an integer"
+_FLOAT_SIZE_ADVICE = (". A size computed with / is a float (such as 2.0), and np.zeros and "
+                      "range need whole numbers: divide with //, (H - F_h) // S + 1.")
 
 
-def _broadcast_cause(answer) -> str:
-    """Why a window and the kernel could not be multiplied: NumPy's two shapes, read against
-    the kernel of the first test case on which the learner's function raised."""
-    for x, kernel, stride in _STRIDED_CASES:
+#: Names of the library functions that slide a kernel themselves: q4 and q8 ask for the loops.
+_LIBRARY_CONVOLUTIONS = ("conv2d", "Conv2D", "convolution", "convolve2d", "correlate2d")
+
+
+def _library_call(answer) -> str | None:
+    """The library convolution the learner's function calls by name, read from its source
+    (None when it calls none, or when Python cannot show its source)."""
+    function_ = getattr(answer, "__wrapped__", answer)
+    try:
+        source = textwrap.dedent(inspect.getsource(function_))
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.NAME and token.string in _LIBRARY_CONVOLUTIONS:
+                return token.string
+    except (OSError, TypeError, tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+    return None
+
+
+def _calls_the_library(name: str, steps: str) -> str:
+    return (f"your function gives the right results, but it calls {name}, which does the "
+            "sliding for you (the check compares your function with it). Write the loops "
+            f"yourself, as corr2d does in section 2: {steps}.")
+
+
+def _integer_result(answer, cases, reference) -> bool:
+    """True when, on a case whose expected values are not whole, the learner's function returned
+    an integer array holding exactly those values cut to whole numbers: an output array made
+    with dtype=int, or with np.zeros_like of an integer input."""
+    for args in cases:
+        expected = np.asarray(reference(*copy.deepcopy(args)), dtype=float)
+        if np.all(expected == np.round(expected)):
+            continue
         try:
-            answer(x.copy(), kernel.copy(), stride)
+            result = answer(*copy.deepcopy(args))
+        except Exception:
+            return False
+        return (isinstance(result, np.ndarray) and result.dtype.kind in "iu"
+                and result.shape == expected.shape and np.array_equal(result, np.trunc(expected)))
+    return False
+
+
+_PAST_THE_EDGE = (" A window came out smaller than the kernel because it runs past the edge "
+                  "of the input: are your sizes rounded up? O = (H - F_h) // S + 1 rounds "
+                  "down, so that the last window fits.")
+_PAST_THE_PADDED_EDGE = (" A window came out smaller than the kernel: it runs past the edge of "
+                         "the array it is cut from. Cut every window from the padded array, "
+                         "np.pad(x, padding), and check the output size, (H - F_h + 2P) // S "
+                         "+ 1.")
+
+
+def _broadcast_cause(answer, cases, past_the_edge: str = _PAST_THE_EDGE) -> str:
+    """Why a window and the kernel could not be multiplied: NumPy's two shapes, read against
+    the kernel (argument 1) of the first test case on which the learner's function raised."""
+    for args in cases:
+        try:
+            answer(*copy.deepcopy(args))
         except ValueError as error:
             found = _SHAPES.search(str(error))
             if found is None:
                 return ""
             shapes = [tuple(int(v) for v in group.split(",") if v) for group in found.groups()]
+            kernel = np.asarray(args[1])
             break
         except Exception:
             return ""
@@ -331,30 +499,47 @@ def _broadcast_cause(answer) -> str:
     window = shapes[1] if shapes[0] == k else shapes[0]
     if len(window) != 2:
         return ""
-    if window == k[::-1]:
+    if window == k[::-1] and k[0] != k[1]:
         return swapped
     if window[0] == window[1] and k[0] != k[1] and window[0] in k:
         return (" That case's kernel is not square: take both sizes from the kernel, "
                 "f_h, f_w = kernel.shape.")
     if all(w <= f for w, f in zip(window, k, strict=True)):
-        return (" A window came out smaller than the kernel because it runs past the edge "
-                "of the input: are your sizes rounded up? O = (H - F_h) // S + 1 rounds "
-                "down, so that the last window fits.")
+        return past_the_edge
     return ""
 
 
+def _loops_verdict(answer, check_cases, cases, reference, steps: str,
+                   cut: str) -> tuple[bool, str | None]:
+    """What q4 and q8 check first: (final?, message). Right results are final, unless the
+    function calls a library convolution; so is a known mistake's message, and an integer
+    output array (``cut`` says which values it cut). Otherwise the first failing case's
+    message, for the question's own follow-up checks."""
+    message = check_cases(answer)
+    if message is None:
+        library = _library_call(answer)
+        return True, (_calls_the_library(library, steps) if library else None)
+    if not message.startswith("on "):   # a known mistake's message
+        return True, message
+    if _integer_result(answer, cases, reference):
+        return True, _INTEGER_OUTPUT.format(example=cut)
+    return False, message
+
+
+_Q4_STEPS = "window (i, j) starts at i * S, j * S; multiply it by the kernel and sum"
+
+
 def _check_strided(answer):
-    message = _check_cases(answer)
-    if not message or not message.startswith("on "):   # right, or a known mistake's message
+    final, message = _loops_verdict(answer, _check_cases, _STRIDED_CASES, _reference, _Q4_STEPS,
+                                    "the results of the float case (the last one)")
+    if final:
         return message
     if _transposed_on_square(answer) is None:
         return _TRANSPOSED_KERNEL
     if "could not be broadcast" in message:
-        return message.rstrip(" .") + "." + _broadcast_cause(answer)
-    if "'float' object cannot be interpreted as an integer" in message:
-        return message.rstrip(" .") + (". A size computed with / is a float (such as 2.0), "
-                                      "and np.zeros and range need whole numbers: divide "
-                                      "with //, (H - F_h) // S + 1.")
+        return message.rstrip(" .") + "." + _broadcast_cause(answer, _STRIDED_CASES)
+    if _FLOAT_SIZE_ERROR in message:
+        return message.rstrip(" .") + _FLOAT_SIZE_ADVICE
     if "IndexError" in message and "out of bounds" in message:
         return message.rstrip(" .") + (". Do your loops run over where the windows START "
                                       "(0, S, 2S, ...) while you store at out[i, j]? Loop over "
@@ -367,8 +552,9 @@ def _check_strided(answer):
 q4 = Exercise(
     "Write strided_corr2d(x, kernel, stride): the no-padding convolution (cross-correlation, "
     "no flipping) of a 2-D array x with a 2-D kernel, the window moving `stride` pixels at a "
-    "time, using two loops. It must work for kernels that are not square and return an array "
-    "of shape ((H - F_h) // S + 1, (W - F_w) // S + 1).",
+    "time, using two loops (written by you: not conv2d, tf.nn.conv2d or Conv2D, which the check "
+    "compares with). It must work for kernels that are not square and return an array of "
+    "shape ((H - F_h) // S + 1, (W - F_w) // S + 1).",
     checker=_check_strided,
     hint=["Output size per axis: (H - F_h) // S + 1 rows and (W - F_w) // S + 1 columns.",
           "For output position (i, j) the window is x[i * S:i * S + F_h, j * S:j * S + F_w]; "
@@ -380,93 +566,126 @@ q4 = Exercise(
 
 
 # ---------------------------------------------------------------------------------------------
-# q5: design a vertical-stroke kernel
+# q5: design a left-edge kernel
 # ---------------------------------------------------------------------------------------------
 
+#: q5's probe: background (0) on the left, ink (1) on the right: one left edge, top to bottom.
+#: ``np.fliplr(Q5_STEP)`` is its mirror image, a right edge.
+Q5_STEP = np.zeros((5, 6), dtype=np.int64)
+Q5_STEP[:, 3:] = 1
+Q5_STEP.setflags(write=False)
 
-def vertical_stroke_zone() -> np.ndarray:
-    """Which positions of the 6x6 feature map of DIGIT_FOUR sit on or beside a vertical stroke.
 
-    A 3x3 window at output (i, j) is centred on input pixel (i + 1, j + 1). The zone holds
-    the windows whose centre is on one of the digit's two vertical strokes (column 1, rows
-    1-4; column 5, rows 1-6) or one column left or right of it: a line detector peaks on
-    the stroke, an edge detector next to it. Boolean array of shape (6, 6).
+def left_edge_zone() -> np.ndarray:
+    """Which positions of the 6x6 feature map of DIGIT_FOUR sit on the left edge of a
+    vertical stroke: the window centred on a stroke pixel or on the pixel just left of one.
 
-    >>> vertical_stroke_zone().astype(int)
-    array([[1, 1, 0, 1, 1, 1],
-           [1, 1, 0, 1, 1, 1],
-           [1, 1, 0, 1, 1, 1],
-           [1, 1, 0, 1, 1, 1],
-           [0, 0, 0, 1, 1, 1],
-           [0, 0, 0, 1, 1, 1]])
+    A 3x3 window at output (i, j) is centred on input pixel (i + 1, j + 1). The digit's two
+    vertical strokes are column 1, rows 1-4, and column 5, rows 1-6; a kernel that finds
+    where the ink begins peaks on the stroke's first column or just before it, depending on
+    where its positive weights sit. (No window is centred on column 0.) Boolean, (6, 6).
+
+    >>> left_edge_zone().astype(int)
+    array([[1, 0, 0, 1, 1, 0],
+           [1, 0, 0, 1, 1, 0],
+           [1, 0, 0, 1, 1, 0],
+           [1, 0, 0, 1, 1, 0],
+           [0, 0, 0, 1, 1, 0],
+           [0, 0, 0, 1, 1, 0]])
     """
     zone = np.zeros((8, 8), dtype=bool)
-    zone[1:5, 0:3] = True   # around the left stroke (column 1, rows 1-4)
-    zone[1:7, 4:7] = True   # around the right stroke (column 5, rows 1-6)
+    zone[1:5, 0:2] = True   # the left stroke (column 1, rows 1-4) and the column left of it
+    zone[1:7, 4:6] = True   # the right stroke (column 5, rows 1-6) and the column left of it
     return zone[1:7, 1:7]
 
 
-#: A 5x5 probe image with a vertical line down the middle (its transpose is horizontal).
-_VERTICAL_LINE = np.zeros((5, 5))
-_VERTICAL_LINE[:, 2] = 1
+def _place(r: int, c: int) -> str:
+    return f"output ({r}, {c}), centred on input pixel ({r + 1}, {c + 1})"
 
 
-def _check_vertical_kernel(answer):
+def _edge_problem(kernel: np.ndarray) -> str | None:
+    """Which of q5's three stated criteria the 3x3 kernel misses first (None: it meets all).
+
+    Every comparison is relative to the kernel's largest weight, so the answer does not
+    depend on the kernel's scale (a kernel times 1e-9 is judged as the kernel itself)."""
+    if not np.any(kernel):
+        return "your kernel is all zeros: it gives 0 everywhere, edge or not."
+    scale = float(np.abs(kernel).max())
+    if not np.isclose(kernel.sum(), 0, atol=1e-6 * scale):
+        return (f"its weights sum to {kernel.sum():g}, so an area of plain ink gives "
+                f"{kernel.sum():g} instead of 0 (criterion a): an edge kernel answers a "
+                "change, not brightness. Make the weights sum to 0.")
+    on_left = conv2d(Q5_STEP, kernel).max()
+    on_right = conv2d(np.fliplr(Q5_STEP), kernel).max()
+    if on_left <= on_right + 1e-9 * scale:
+        if np.allclose(kernel, kernel[:, ::-1]):
+            return (f"your kernel is the same mirrored left to right, so it answers Q5_STEP and "
+                    f"its mirror image alike ({on_left:g} and {on_right:g}; criterion b). An "
+                    "edge kernel that tells left from right needs different weights in its "
+                    "left and right columns.")
+        if _edge_problem(kernel[:, ::-1]) is None:
+            return (f"on the mirrored step (ink on the left) its strongest response is "
+                    f"{on_right:g}, on Q5_STEP only {on_left:g} (criterion b): it finds RIGHT "
+                    "edges. Its mirror image, np.fliplr(kernel), finds left ones.")
+        return (f"on Q5_STEP its strongest response is {on_left:g}, on the mirrored step "
+                f"{on_right:g} (criterion b): a left-edge kernel must answer Q5_STEP more "
+                "strongly.")
+    feature_map = conv2d(DIGIT_FOUR, kernel)
+    strongest = feature_map.max()
+    places = [(int(r), int(c)) for r, c in
+              np.argwhere(np.isclose(feature_map, strongest, rtol=0, atol=1e-9 * scale))]
+    zone = left_edge_zone()
+    outside = [place for place in places if not zone[place]]
+    if not outside:
+        return None
+    if len(places) == 1:
+        return (f"on DIGIT_FOUR its strongest response ({strongest:g}) lands at "
+                f"{_place(*outside[0])}, which is neither on a vertical stroke nor just left "
+                "of one (criterion c).")
+    inside = [place for place in places if zone[place]]
+    where = "; ".join(_place(*place) for place in outside[:3])
+    more = f" and {len(outside) - 3} more" if len(outside) > 3 else ""
+    return (f"on DIGIT_FOUR its strongest response, {strongest:g}, is tied at {len(places)} "
+            f"places ({len(inside)} of them on a vertical stroke or just left of one), and "
+            f"{len(outside)} {'is' if len(outside) == 1 else 'are'} neither: {where}{more} "
+            "(criterion c asks that every place of the strongest response be on the left edge "
+            "of a stroke).")
+
+
+def _check_edge_kernel(answer):
     kernel = read_array(answer).astype(float)  # unreadable answers become feedback
     if kernel.shape != (3, 3):
         return f"the kernel should be a 3x3 array; yours has shape {kernel.shape}."
     if not np.all(np.isfinite(kernel)):
         return "the kernel contains NaN or infinite values."
-    if not np.isclose(kernel.sum(), 0, atol=1e-6):
-        return (f"its weights sum to {kernel.sum():g}, so it also lights up on any flat "
-                "bright area. Make them sum to 0, as the horizontal-line kernel's do.")
-    on_the_line = conv2d(_VERTICAL_LINE, kernel)[1, 1]  # the window centred on the line
-    if on_the_line < -1e-9:
-        return (f"centred on a vertical line its response is {on_the_line:g}, below zero: it "
-                "answers a dark line between bright ones (are the signs swapped?). Put the "
-                "positive weights where the stroke is.")
-    feature_map = conv2d(DIGIT_FOUR, kernel)
-    strongest = feature_map.max()
-    if strongest <= 1e-9:
-        return ("on the digit 4 it never gives a positive response; positive weights should "
-                "sit where a vertical line is expected.")
-    rows, cols = np.nonzero(np.isclose(feature_map, strongest))
-    zone = vertical_stroke_zone()
-    outside = [(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if not zone[r, c]]
-    if outside:
-        r, c = outside[0]
-        return (f"its strongest response ({strongest:g}) lands at output ({r}, {c}), centred "
-                f"on input pixel ({r + 1}, {c + 1}), which is not on a vertical stroke of the "
-                "4 (the horizontal bar, or empty space). Look at how the horizontal-line "
-                "kernel is built, and turn it by 90 degrees.")
-    on_vertical = conv2d(_VERTICAL_LINE, kernel).max()
-    on_horizontal = conv2d(_VERTICAL_LINE.T, kernel).max()
-    if on_vertical <= on_horizontal + 1e-9:
-        same = (" (a diagonal kernel answers both alike)"
-                if np.isclose(on_vertical, on_horizontal) else "")
-        return (f"on a plain vertical line its strongest response is {on_vertical:g}, on a "
-                f"plain horizontal line {on_horizontal:g}{same}: a vertical-stroke kernel "
-                "must answer more strongly to the vertical one.")
-    return None
+    return _edge_problem(kernel)
 
 
-_VERTICAL_SOLUTION = np.array([[-1, 2, -1], [-1, 2, -1], [-1, 2, -1]])
+_EDGE_SOLUTION = np.array([[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]])
 
 q5 = Exercise(
-    "Design a 3x3 kernel that finds vertical strokes: its weights sum to 0, its strongest "
-    "response on DIGIT_FOUR lands on (or right beside) one of the two vertical strokes, "
-    "not on the horizontal bar, and it answers a vertical line more strongly than a "
-    "horizontal one.",
-    checker=_check_vertical_kernel,
-    answer_name="vertical_kernel",  # the exercise cell is `vertical_kernel = ____`
-    hint=["HORIZONTAL_LINE_KERNEL has a row of 2s between two rows of -1s.",
-          "Put the 2s in a column instead: the transpose of HORIZONTAL_LINE_KERNEL."],
-    solution="np.array([[-1, 2, -1],\n"
-             "          [-1, 2, -1],\n"
-             "          [-1, 2, -1]])  # = HORIZONTAL_LINE_KERNEL.T\n"
-             "# A vertical-edge (Sobel) kernel such as [[1, 0, -1], [2, 0, -2], [1, 0, -1]]\n"
-             "# passes too: it peaks just beside the stroke.",
-    solution_answer=_VERTICAL_SOLUTION,
+    "Design a 3x3 kernel that finds the LEFT edges of vertical strokes, where (going left to "
+    "right) the background ends and the ink begins. The check asks three things: (a) its "
+    "weights sum to 0; (b) on Q5_STEP (background on the left, ink on the right) its "
+    "strongest response is larger than on the mirrored step, np.fliplr(Q5_STEP); (c) on "
+    "DIGIT_FOUR its strongest response lands on a vertical stroke or on the pixel just left "
+    "of one (every place where it is reached, if several tie).",
+    checker=_check_edge_kernel,
+    hint=["Negative weights where the background should be (the left column), positive "
+          "weights where the ink should be (the right column), summing to 0.",
+          "Try a kernel before you check it: kernel.sum() must be 0, and "
+          "conv2d(Q5_STEP, kernel).max() must be larger than "
+          "conv2d(np.fliplr(Q5_STEP), kernel).max(). With -1 in each cell of the left column, "
+          "what must the right column hold?"],
+    solution="np.array([[-1, 0, 1],\n"
+             "          [-1, 0, 1],\n"
+             "          [-1, 0, 1]])\n"
+             "# Sobel's kernel [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]] passes too, and so does\n"
+             "# [[-1, 1, 0]] * 3, which peaks on the stroke's first column instead.",
+    solution_answer=_EDGE_SOLUTION,
+    explanation="An edge kernel is negative on one side and positive on the other: it answers "
+                "a change of brightness in one direction. Sobel's kernel, [[-1, 0, 1], "
+                "[-2, 0, 2], [-1, 0, 1]], is the classic one.",
 )
 
 
@@ -480,6 +699,11 @@ Q6_KERNEL = np.array([[1, 2], [0, -1]])
 Q6_KERNEL.setflags(write=False)
 
 _TRUE_CONVOLUTION = conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL))
+#: The first window's products written out, for q6's second hint: "2 x (-1) + 0 x 0 + ...".
+_Q6_FIRST_WINDOW = " + ".join(
+    f"{value} x {weight if weight >= 0 else f'({weight})'}"
+    for value, weight in zip(FLIP_DEMO_X[:2, :2].ravel().tolist(),
+                             np.flip(Q6_KERNEL).ravel().tolist(), strict=True))
 
 #: What q6's predictable mistakes compute: (name, the wrong answer, message). On FLIP_DEMO_X
 #: all of them, and the right answer, differ pairwise (tests/test_exercises_lesson01.py).
@@ -531,8 +755,9 @@ q6 = Exercise(
                   mistakes=[(wrong, message) for _, wrong, message in Q6_MISTAKES]),
     hint=["np.flip(kernel) reverses both axes (a 180-degree turn): [[-1, 0], [2, 1]]. It is "
           "not the transpose Q6_KERNEL.T = [[1, 0], [2, -1]].",
-          "Then slide the flipped kernel exactly as before: conv2d(FLIP_DEMO_X, "
-          "np.flip(Q6_KERNEL))."],
+          "Then slide the flipped kernel as section 2 does, with no flipping left to do. Its "
+          f"first window, FLIP_DEMO_X[0:2, 0:2] = {FLIP_DEMO_X[:2, :2].tolist()}, gives "
+          f"{_Q6_FIRST_WINDOW} = {int(_TRUE_CONVOLUTION[0, 0])}, the top-left value."],
     solution="conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL))  # np.flip(Q6_KERNEL) = [[-1, 0], [2, 1]]",
     solution_answer=_TRUE_CONVOLUTION.astype(int),
 )
@@ -596,4 +821,184 @@ q7 = Exercise(
     solution_answer=_Q7,
 )
 
-__all__ = ["Q6_KERNEL", "vertical_stroke_zone", *bind_exercises(globals())]
+
+# ---------------------------------------------------------------------------------------------
+# q8: the whole layer, one filter: padding, stride and bias
+# ---------------------------------------------------------------------------------------------
+
+
+def conv_one_filter(x, kernel, bias, stride, padding):
+    f_h, f_w = kernel.shape
+    padded = np.pad(x, padding)                       # P zeros on every side
+    o_h = (padded.shape[0] - f_h) // stride + 1
+    o_w = (padded.shape[1] - f_w) // stride + 1
+    feature_map = np.zeros((o_h, o_w))
+    for i in range(o_h):
+        for j in range(o_w):
+            top, left = i * stride, j * stride
+            window = padded[top:top + f_h, left:left + f_w]
+            feature_map[i, j] = np.sum(window * kernel) + bias
+    return feature_map
+
+
+def _layer_reference(x, kernel, bias, stride, padding):
+    """The course's conv2d (the tests prove it equal to tf.nn.conv2d and to Keras)."""
+    return conv2d(x, kernel, bias=bias, stride=stride, padding=padding)
+
+
+def _layer_no_bias(x, kernel, bias, stride, padding):
+    return conv2d(x, kernel, stride=stride, padding=padding)
+
+
+def _layer_ignores_stride(x, kernel, bias, stride, padding):
+    return conv2d(x, kernel, bias=bias, padding=padding)
+
+
+def _layer_no_padding(x, kernel, bias, stride, padding):
+    return conv2d(x, kernel, bias=bias, stride=stride)
+
+
+def _layer_padded_after(x, kernel, bias, stride, padding):
+    return conv2d(x, kernel, bias=bias, stride=stride, padding=((0, padding), (0, padding)))
+
+
+def _layer_padded_before(x, kernel, bias, stride, padding):
+    return conv2d(x, kernel, bias=bias, stride=stride, padding=((padding, 0), (padding, 0)))
+
+
+def _layer_twice_the_padding(x, kernel, bias, stride, padding):
+    return conv2d(x, kernel, bias=bias, stride=stride, padding=2 * padding)
+
+
+def _layer_no_plus_one(x, kernel, bias, stride, padding):
+    full = conv2d(x, kernel, bias=bias, stride=stride, padding=padding)
+    return full[:-1, :-1]
+
+
+def _layer_windows_not_strided(x, kernel, bias, stride, padding):
+    f_h, f_w = kernel.shape
+    size = conv2d(x, kernel, stride=stride, padding=padding).shape
+    return conv2d(x, kernel, bias=bias, padding=padding)[:size[0], :size[1]]
+
+
+def _layer_flipped(x, kernel, bias, stride, padding):
+    return conv2d(x, np.flip(kernel), bias=bias, stride=stride, padding=padding)
+
+
+def _layer_bias_subtracted(x, kernel, bias, stride, padding):
+    return conv2d(x, kernel, bias=-bias, stride=stride, padding=padding)
+
+
+def _layer_bias_per_product(x, kernel, bias, stride, padding):
+    """np.sum(window * kernel + bias): the bias added once per product."""
+    return conv2d(x, kernel, bias=bias * np.size(kernel), stride=stride, padding=padding)
+
+
+def _layer_bias_in_kernel(x, kernel, bias, stride, padding):
+    """np.sum(window * (kernel + bias)): the bias added to every weight."""
+    return conv2d(x, np.asarray(kernel) + bias, stride=stride, padding=padding)
+
+
+def _layer_padded_with_ones(x, kernel, bias, stride, padding):
+    return conv2d(np.pad(x, padding, constant_values=1), kernel, bias=bias, stride=stride)
+
+
+def _layer_padded_with_edges(x, kernel, bias, stride, padding):
+    return conv2d(np.pad(x, padding, mode="edge"), kernel, bias=bias, stride=stride)
+
+
+def _layer_integer_output(x, kernel, bias, stride, padding):
+    """What an output array made with dtype=int keeps: each value cut to a whole number."""
+    return conv2d(x, kernel, bias=bias, stride=stride, padding=padding).astype(int)
+
+
+_rng_q8 = np.random.default_rng(8)
+_LAYER_CASES = [
+    (np.array(LESSON01_X), np.array(LESSON01_KERNEL), -10, 1, 1),        # the 4x4 example, P = 1
+    (np.array(DIGIT_FOUR), np.array(HORIZONTAL_LINE_KERNEL), 0.5, 2, 1),
+    (np.array(CONV_EXAMPLE_X), np.array(LESSON01_KERNEL), 0, 2, 1),     # section 7's animation
+    (_rng_q8.integers(-3, 4, size=(7, 9)), _rng_q8.integers(-2, 3, size=(2, 3)), 1.5, 3, 2),
+    (_rng_q8.normal(size=(6, 5)).round(2), _rng_q8.normal(size=(3, 1)).round(2), -0.25, 1, 0),
+]
+
+#: q8's predictable mistakes: (wrong function, message). On _LAYER_CASES each gives results of
+#: its own (tests/test_exercises_lesson01.py), so each message can show.
+Q8_MISTAKES = [
+    (_layer_no_bias, "every value is off by exactly the bias: add `bias` to each window's sum."),
+    (_layer_ignores_stride, "your function ignores the stride: it returns the stride-1 "
+                            "feature map. Window (i, j) starts at row i * S, column j * S of "
+                            "the padded input."),
+    (_layer_no_padding, "your output is the size WITHOUT padding: pad P zeros on every side "
+                        "first, np.pad(x, padding)."),
+    (_layer_padded_after, "you padded the bottom and right only: P zeros go on EVERY side, "
+                          "np.pad(x, padding) (or ((P, P), (P, P)))."),
+    (_layer_padded_before, "you padded the top and left only: P zeros go on EVERY side, "
+                           "np.pad(x, padding) (or ((P, P), (P, P)))."),
+    (_layer_twice_the_padding, "you padded 2P zeros on each side. The 2P of the formula is P "
+                               "on each side, counted together: np.pad(x, padding)."),
+    (_layer_windows_not_strided, "the output size is right, but the windows are not: the "
+                                 "window for output (i, j) starts at row i * S and column "
+                                 "j * S of the padded input, not at (i, j)."),
+    (_layer_no_plus_one, "the output has one row and one column too few: "
+                         "O = (N - F + 2P) // S + 1, count the first position too."),
+    (_layer_flipped, "you flipped the kernel: Conv2D slides it as it is (cross-correlation)."),
+    (_layer_integer_output, _INTEGER_OUTPUT.format(example="the results of a bias such as "
+                                                           "0.5")),
+    (_layer_bias_subtracted, "every value is the window's sum MINUS the bias: add `bias` "
+                             "instead."),
+    (_layer_bias_per_product, "the bias was added once per product, F_h x F_w times (inside "
+                              "np.sum?): add it once, to the window's sum, "
+                              "np.sum(window * kernel) + bias."),
+    (_layer_bias_in_kernel, "the bias was added to every weight, np.sum(window * (kernel + "
+                            "bias)): add it once, to the window's sum, "
+                            "np.sum(window * kernel) + bias."),
+    (_layer_padded_with_ones, "your border holds ones, not zeros: np.pad(x, padding) pads zeros "
+                              "(constant_values=0 is its default)."),
+    (_layer_padded_with_edges, "your border repeats the edge pixels (mode='edge'); Conv2D pads "
+                               "zeros: np.pad(x, padding)."),
+]
+
+_check_layer_cases = function(_LAYER_CASES, reference=_layer_reference, mistakes=Q8_MISTAKES)
+
+
+_Q8_STEPS = ("pad, then window (i, j) starts at i * S, j * S of the padded input; multiply it "
+             "by the kernel, sum, add the bias")
+
+
+def _check_layer(answer):
+    """q8's checker: the cases, then advice for errors a learner's function raises and for an
+    integer output array."""
+    final, message = _loops_verdict(answer, _check_layer_cases, _LAYER_CASES, _layer_reference,
+                                    _Q8_STEPS, "the results of a bias such as 0.5")
+    if final:
+        return message
+    if _FLOAT_SIZE_ERROR in message:
+        return message.rstrip(" .") + _FLOAT_SIZE_ADVICE.replace("(H - F_h) // S + 1",
+                                                                 "(H - F_h + 2P) // S + 1")
+    if "_Placeholder" in message:
+        return message.rstrip(" .") + (". Something your function calls still returns ____: "
+                                      "is it q4's strided_corr2d, not written yet? Answer q4 "
+                                      "first, or write the loops here.")
+    if "could not be broadcast" in message:
+        return message.rstrip(" .") + "." + _broadcast_cause(answer, _LAYER_CASES,
+                                                             _PAST_THE_PADDED_EDGE)
+    return message
+
+
+q8 = Exercise(
+    "Write conv_one_filter(x, kernel, bias, stride, padding): what a Conv2D layer with one filter "
+    "computes on one image. x is a 2-D array (H, W), kernel a 2-D array (F_h, F_w), bias a "
+    "number, stride S and padding P whole numbers. Pad P zeros on every side, slide the kernel "
+    "S pixels at a time (no flipping), add the bias to every window's sum, and return the 2-D "
+    "feature map of shape ((H - F_h + 2P) // S + 1, (W - F_w + 2P) // S + 1). Write the loops "
+    "yourself: not conv2d, tf.nn.conv2d or Conv2D, which the check compares with.",
+    checker=_check_layer,
+    hint=["np.pad(x, padding) adds P zeros on every side. Then it is q4's loop on the padded "
+          "input, plus the bias.",
+          "For output (i, j): np.sum(padded[i * S:i * S + F_h, j * S:j * S + F_w] * kernel) "
+          "+ bias."],
+    solution_answer=conv_one_filter,
+)
+
+
+__all__ = ["Q5_STEP", "Q6_KERNEL", "left_edge_zone", *bind_exercises(globals())]

@@ -1,0 +1,93 @@
+"""Lesson 00 "How the exercises work": one practice question.
+
+Lesson 00 checks the setup; its section 5 shows how every later lesson's "Check yourself"
+questions work, on one small question about its section 2: the kernel of that section
+transposed (``kernel.T``) on one 3x3 window of the 5x5 input. The notebook types a wrong answer
+on purpose, so that the learner sees what feedback looks like before lesson 01.
+
+``WINDOW`` is that window of section 2's input (``np.random.default_rng(seed=0).integers(0,
+10, size=(5, 5))``, rows 0-2 and columns 1-3; tests/test_exercises_lesson00.py checks it
+against the same draw), and ``SECTION2_KERNEL`` is section 2's kernel. The window is chosen so
+that the answer is printed nowhere in the lesson (tests/test_exercises_lesson00.py checks the
+lesson's feature map). The expected answer and every known wrong answer are computed from them.
+
+>>> q1.is_correct(q1.solution_answer), q1.is_correct(6)
+(True, False)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import Exercise, bind_exercises, number
+
+#: Where q1's window starts in section 2's 5x5 input: x[0:3, 1:4].
+WINDOW_ROW, WINDOW_COL = 0, 1
+
+#: The 3x3 window of lesson 00's 5x5 input (section 2) at row 0, column 1.
+WINDOW = np.array([[6, 5, 2],
+                   [0, 0, 1],
+                   [9, 5, 6]])
+WINDOW.setflags(write=False)
+
+#: The top-left window, x[0:3, 0:3], which a learner may take by mistake.
+TOP_LEFT_WINDOW = np.array([[8, 6, 5],
+                            [0, 0, 0],
+                            [6, 9, 5]])
+TOP_LEFT_WINDOW.setflags(write=False)
+
+#: Section 2's kernel, which responds to left-to-right changes; q1 transposes it.
+SECTION2_KERNEL = np.array([[1, 0, -1],
+                            [1, 0, -1],
+                            [1, 0, -1]])
+SECTION2_KERNEL.setflags(write=False)
+
+_TRANSPOSED = SECTION2_KERNEL.T                   # [[1, 1, 1], [0, 0, 0], [-1, -1, -1]]
+_Q1 = int(np.sum(WINDOW * _TRANSPOSED))
+_TOP, _BOTTOM = int(WINDOW[0].sum()), int(WINDOW[2].sum())
+_TOP_SUM = " + ".join(map(str, WINDOW[0].tolist()))           # "6 + 5 + 2"
+_BOTTOM_SUM = " + ".join(map(str, WINDOW[2].tolist()))
+_SLICE = f"x[{WINDOW_ROW}:{WINDOW_ROW + 3}, {WINDOW_COL}:{WINDOW_COL + 3}]"   # "x[0:3, 1:4]"
+
+#: q1's known mistakes: (wrong value, message). Each value is what that way of computing gives,
+#: and each message says only what the value shows.
+Q1_MISTAKES = [
+    (int(np.sum(WINDOW * SECTION2_KERNEL)),
+     f"{int(np.sum(WINDOW * SECTION2_KERNEL))} is what section 2's kernel gives on this window "
+     f"(its feature map's number at row {WINDOW_ROW}, column {WINDOW_COL}). The question uses "
+     "the kernel transposed: kernel.T = [[1, 1, 1], [0, 0, 0], [-1, -1, -1]]."),
+    (-_Q1, f"{-_Q1} has the sign reversed: it is the bottom row's sum minus the top row's "
+           f"({_BOTTOM} - {_TOP}), what kernel.T flipped upside down would give. kernel.T's top "
+           "row is +1 and its bottom row -1: the top row's sum minus the bottom row's."),
+    (int(WINDOW.sum()), f"{int(WINDOW.sum())} is the sum of the window itself, every weight "
+                        "taken as 1. Multiply each number by the weight on it first."),
+    (_TOP, f"{_TOP} = {_TOP_SUM} is the top row alone; the bottom row counts too, with weight "
+           "-1 each."),
+    (-_BOTTOM, f"{-_BOTTOM} is the bottom row alone, with weight -1; the top row counts too, "
+               "with weight +1 each."),
+    (int(np.sum(TOP_LEFT_WINDOW * _TRANSPOSED)),
+     f"{int(np.sum(TOP_LEFT_WINDOW * _TRANSPOSED))} is what kernel.T gives on the top-left "
+     f"window, x[0:3, 0:3] (section 2's feature map holds a -1 too, from another window). "
+     f"The question's window starts at row {WINDOW_ROW}, column "
+     f"{WINDOW_COL}: {_SLICE}."),
+]
+
+q1 = Exercise(
+    "Transpose section 2's kernel (swap its rows and columns): kernel.T = [[1, 1, 1], "
+    "[0, 0, 0], [-1, -1, -1]] responds to top-to-bottom changes. What number does it give on "
+    f"the 3x3 window of x that starts at row {WINDOW_ROW}, column {WINDOW_COL}, {_SLICE} = "
+    f"{WINDOW.tolist()}?",
+    checker=number(_Q1, mistakes=Q1_MISTAKES),
+    hint=["Multiply each number of the window by the weight at the same place, then add the "
+          "nine products up.",
+          f"The middle row's weights are 0. The top row's weights are +1: {_TOP_SUM} = {_TOP}. "
+          "The bottom row's weights are -1: what does the bottom row add up to, and what is "
+          "left?"],
+    solution=f"np.sum({_SLICE} * kernel.T)  # ({_TOP_SUM}) - ({_BOTTOM_SUM}) = {_Q1}",
+    solution_answer=_Q1,
+    explanation="Where the top of a window is brighter than its bottom, kernel.T gives a "
+                f"positive number; here the bottom is brighter ({_BOTTOM} against {_TOP}).",
+)
+
+__all__ = ["WINDOW", "TOP_LEFT_WINDOW", "SECTION2_KERNEL", "WINDOW_ROW", "WINDOW_COL",
+           *bind_exercises(globals())]

@@ -1,0 +1,86 @@
+"""Lesson 00's practice question: its window is the one section 2 draws, its expected answer is
+what TensorFlow computes and is printed nowhere in section 2, each mistake it names gives a value
+of its own, and LEARNER_ANSWERS lists what a learner may type into its cell with the message
+each must print (run in the notebook's own kernel by tests/kernel_checks.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from course_utils.exercises import exercises_in
+from course_utils.exercises import lesson00 as lesson
+from tests.reference import tf_conv2d_2d
+
+tf = pytest.importorskip("tensorflow")
+
+# What a learner types into the exercise cell (source text) -> a fragment of the message it
+# must print. The lesson's names x and kernel are section 2's input and kernel.
+LEARNER_ANSWERS = {
+    "q1": {
+        "right": ["-7", "-7.0", "np.int64(-7)", "(6 + 5 + 2) - (9 + 5 + 6)",
+                  "np.sum(x[0:3, 1:4] * kernel.T)", "np.sum(x[:3, 1:4] * kernel.T)",
+                  "float(tf.nn.conv2d(x_batch, np.transpose(kernel_4d, (1, 0, 2, 3)), 1, "
+                  "'VALID')[0, 0, 1, 0])"],
+        "wrong": {
+            "6": "what section 2's kernel gives on this window",
+            "np.sum(x[0:3, 1:4] * kernel)": "what section 2's kernel gives on this window",
+            "7": "has the sign reversed",
+            "np.sum(x[0:3, 1:4] * np.rot90(kernel))": "has the sign reversed",
+            "np.sum(x[0:3, 1:4] * np.flip(kernel.T))": "has the sign reversed",
+            "34": "the sum of the window itself",
+            "np.sum(x[0:3, 1:4])": "the sum of the window itself",
+            "13": "the top row alone",
+            "-20": "the bottom row alone",
+            "-1": "the top-left window",
+            "np.sum(x[0:3, 0:3] * kernel.T)": "the top-left window",
+            "'-7'": "remove the quotes",
+            "2": "not the expected value",
+        },
+    },
+}
+
+
+def section2():
+    """Section 2's input and kernel, drawn as the notebook draws them."""
+    return np.random.default_rng(seed=0).integers(0, 10, size=(5, 5)), lesson.SECTION2_KERNEL
+
+
+def test_lesson_00_has_one_practice_question():
+    assert [q.name for q in exercises_in(lesson)] == ["q1"]
+    assert set(LEARNER_ANSWERS) == {"q1"}
+
+
+def test_the_windows_are_the_ones_section_2_draws():
+    x, _ = section2()
+    row, col = lesson.WINDOW_ROW, lesson.WINDOW_COL
+    np.testing.assert_array_equal(lesson.WINDOW, x[row:row + 3, col:col + 3])
+    np.testing.assert_array_equal(lesson.TOP_LEFT_WINDOW, x[:3, :3])
+
+
+def test_q1_answer_is_what_tensorflow_computes_with_the_kernel_transposed():
+    x, kernel = section2()
+    row, col = lesson.WINDOW_ROW, lesson.WINDOW_COL
+    transposed = tf_conv2d_2d(x, kernel.T)
+    assert lesson.q1.is_correct(transposed[row, col])
+    section2_map = tf_conv2d_2d(x, kernel)
+    assert "what section 2's kernel gives" in lesson.q1.feedback(section2_map[row, col])
+    assert "sign reversed" in lesson.q1.feedback(-transposed[row, col])
+    assert "top-left window" in lesson.q1.feedback(transposed[0, 0])
+
+
+def test_q1_answer_is_printed_nowhere_in_section_2():
+    """Section 2 prints x and its feature map: the answer is neither one of its numbers."""
+    x, kernel = section2()
+    answer = lesson.q1.solution_answer
+    assert answer not in tf_conv2d_2d(x, kernel)
+    assert answer not in x
+
+
+def test_each_mistake_has_its_own_value_and_message():
+    values = [value for value, _ in lesson.Q1_MISTAKES]
+    assert len(set(values)) == len(values)
+    for value, message in lesson.Q1_MISTAKES:
+        assert not lesson.q1.is_correct(value)
+        assert message in lesson.q1.feedback(value)
