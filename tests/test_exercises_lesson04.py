@@ -13,6 +13,7 @@ import textwrap
 import numpy as np
 import pytest
 
+from course_utils import conv_matrix
 from course_utils.exercises import exercises_in
 from course_utils.exercises import lesson04 as lesson
 from tests.reference import keras_output_shape, tf_conv2d, tf_conv2d_2d
@@ -34,26 +35,23 @@ def patch_matrix(x, f, stride=1, padding=0):
 
 _STAMPS = textwrap.dedent(inspect.getsource(lesson.conv_transpose))
 
+# another right answer: section 7's zero insertion, with the lesson's conv2d
+_ZERO_INSERTION = """\
+def conv_transpose(x, kernel, stride=1, padding=0):
+    h, w, c_in = x.shape
+    f = kernel.shape[0]
+    spread = np.zeros(((h - 1) * stride + 1, (w - 1) * stride + 1, c_in))
+    spread[::stride, ::stride] = x
+    edge = f - 1 - padding
+    padded = np.pad(spread, ((edge, edge), (edge, edge), (0, 0)))
+    flipped = kernel[::-1, ::-1].transpose(0, 1, 3, 2)   # rotated, (F, F, C_in, C_out)
+    return conv2d(padded, flipped)"""
+
 # What a learner types into each exercise cell (source text) -> a fragment of the message it
 # must print. "right" answers print "Correct!". Each wrong answer is a mistake the lesson
 # predicts, and gets the message that names it.
 LEARNER_ANSWERS = {
     "q1": {
-        "right": ["16448", "16448.0", "np.int64(16448)", "(1 * 1 * 256 + 1) * 64"],
-        "wrong": {
-            "16384": "add the 64 biases",
-            "16385": "64 biases, not one for the layer",
-            "16640": "not to the input channels",
-            "257": "that is one filter",
-            "3211264": "that counts multiplications",
-            "3223808": "shared by all pixels",
-            "'16,448'": "remove the quotes and the commas",
-            "16400": "the expected count rounded to 3 significant figures",
-            "16000": "the expected count rounded to 2 significant figures",
-            "q1.check(16,448)": "If you typed one number with commas, 16,448",
-        },
-    },
-    "q2": {
         "right": ["24887296", "24_887_296", "28 * 28 * 32 * 192 + 28 * 28 * 32 * 5 * 5 * 32"],
         "wrong": {
             "12443648": "section 2's total",
@@ -69,7 +67,7 @@ LEARNER_ANSWERS = {
             "24937472": "is not the expected value",         # + one bias addition per output
         },
     },
-    "q3": {
+    "q2": {
         "right": [
             "dense_kernel.reshape(height, width, channels, -1)",
             "np.reshape(dense_kernel, (height, width, channels, dense_kernel.shape[1]))",
@@ -89,7 +87,7 @@ LEARNER_ANSWERS = {
             "dense_kernel": "the expected shape is",
         },
     },
-    "q4": {
+    "q3": {
         "right": [
             _PATCH_LOOPS,
             _PATCH_VIEW,
@@ -115,22 +113,13 @@ LEARNER_ANSWERS = {
                 "stops one window early",
         },
     },
-    "q5": {
-        "right": ["15", "15.0", "(7 - 1) * 2 + 3"],
-        "wrong": {
-            "14": "what padding='same' gives",
-            "13": "'valid' means P = 0",
-            "9": "that is stride 1",
-            "3": "the convolution's formula",
-            "17": "not N * S + F",
-        },
-    },
-    "q6": {
+    "q4": {
         "right": ["(14, 14, 16)", "[14, 14, 16]", "np.array([14, 14, 16])", "(None, 14, 14, 16)",
                   "tf.TensorShape([None, 14, 14, 16])"],
         "wrong": {
-            "(15, 15, 16)": "that is padding='valid'",
-            "(13, 13, 16)": "output_padding=0",
+            "(15, 15, 16)": "what padding='valid' gives",
+            "(13, 13, 16)": "13 is what (N - 1) * S + F - 2P gives with P = 1",
+            "(17, 17, 16)": "17 is N * S + F",
             "(14, 14, 32)": "the layer's 16 filters",
             "(4, 4, 16)": "the transposed one enlarges",
             "(16, 14, 14)": "Channels come last",
@@ -138,13 +127,13 @@ LEARNER_ANSWERS = {
             "(9, 9, 16)": "that is stride 1",
         },
     },
-    "q7": {
+    "q5": {
         "right": ["[[2, 4, 0], [7, 13, 6], [3, 13, 12]]",
                   "np.array([[2, 4, 0], [7, 13, 6], [3, 13, 12]])",
                   "conv2d_transpose(TRANSPOSE_X, TRANSPOSE_KERNEL)"],
         "wrong": {
-            "[[3, 7, 2], [9, 17, 8], [0, 6, 8]]": "the kernel flipped",
-            "conv2d(np.pad(TRANSPOSE_X, 1), TRANSPOSE_KERNEL)": "the kernel flipped",
+            "[[3, 7, 2], [9, 17, 8], [0, 6, 8]]": "equals stamping the kernel flipped",
+            "conv2d(np.pad(TRANSPOSE_X, 1), TRANSPOSE_KERNEL)": "If you slid the kernel over the",
             "[[2, 5, 2], [6, 14, 10], [0, 9, 12]]": "the kernel transposed",
             "[[2, 6, 0], [5, 14, 9], [2, 10, 12]]": "you read the input by columns",
             "[[2, 4, 0], [6, 8, 0], [3, 4, 12]]": "where stamps overlap, add them",
@@ -155,10 +144,11 @@ LEARNER_ANSWERS = {
             "17": "an ordinary convolution",
         },
     },
-    "q8": {
+    "q6": {
         "right": [
             _STAMPS,
             _STAMPS.replace("kernel @ x[i, j]", "np.einsum('hwoc,c->hwo', kernel, x[i, j])"),
+            _ZERO_INSERTION,
         ],
         "wrong": {
             _STAMPS.replace("] += kernel @ x[i, j]", "] = kernel @ x[i, j]"):
@@ -167,10 +157,34 @@ LEARNER_ANSWERS = {
                             "full[i:i + f, j:j + f, :]"):
                 "not spaced by the stride",
             _STAMPS.replace("kernel @ x[i, j]", "kernel[::-1, ::-1] @ x[i, j]"):
-                "you flipped the kernel",
+                "equals stamping the kernel flipped",
             _STAMPS.replace("return full[padding:full.shape[0] - padding, "
                             "padding:full.shape[1] - padding, :]", "return full"):
-                "the padding is not cut off",
+                "with nothing cropped",
+            _STAMPS.replace("f, c_out = kernel.shape[0], kernel.shape[2]",
+                            "f, c_out = kernel.shape[0], kernel.shape[3]").replace(
+                "kernel @ x[i, j]", "np.einsum('hwco,c->hwo', kernel, x[i, j])"):
+                "layout (F, F, C_out, C_in): kernel.shape[2] is C_out",
+            _ZERO_INSERTION.replace("kernel[::-1, ::-1].transpose(0, 1, 3, 2)",
+                                    "kernel.transpose(0, 1, 3, 2)"):
+                "If you slid the kernel over the zero-inserted input",
+            _ZERO_INSERTION.replace("edge = f - 1 - padding", "edge = f - 1"):
+                "pad the zero-inserted input with F - 1 - P zeros",
+            _ZERO_INSERTION.replace("(h - 1) * stride + 1, (w - 1) * stride + 1",
+                                    "(h - 1) * (stride + 1) + 1, (w - 1) * (stride + 1) + 1"
+                                    ).replace("spread[::stride, ::stride]",
+                                              "spread[::stride + 1, ::stride + 1]"):
+                "with stride S + 1",
+            _ZERO_INSERTION.replace("(h - 1) * stride + 1, (w - 1) * stride + 1",
+                                    "h * stride, w * stride"):
+                "S - 1 rows and columns too many",
+            _ZERO_INSERTION.replace(
+                "    spread = np.zeros(((h - 1) * stride + 1, (w - 1) * stride + 1, c_in))\n"
+                "    spread[::stride, ::stride] = x\n", "    spread = x\n"):
+                "the transposed convolution with stride 1",
+            _ZERO_INSERTION.replace("kernel[::-1, ::-1].transpose(0, 1, 3, 2)",
+                                    "kernel[::-1, ::-1]"):
+                "layout (F, F, C_out, C_in): kernel.shape[2] is C_out",
             _STAMPS.replace("return full[padding:full.shape[0] - padding, "
                             "padding:full.shape[1] - padding, :]",
                             "return full[:full.shape[0] - 2 * padding, "
@@ -182,16 +196,52 @@ LEARNER_ANSWERS = {
                 "-0 is 0",
         },
     },
+    "q7": {
+        "right": [
+            "(conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2).T @ TRANSPOSE_X.ravel())"
+            ".reshape(5, 5)",
+            "C_down = conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2)\n"
+            "answer = (C_down.T @ TRANSPOSE_X.ravel()).reshape(5, 5)",
+            "conv2d_transpose(TRANSPOSE_X, TRANSPOSE_KERNEL_3X3, stride=2)",
+            "[[1, 2, 2, 4, 0], [0, 1, 3, 2, 6], [5, 6, 9, 8, 2], [0, 3, 9, 4, 12], "
+            "[6, 0, 11, 0, 4]]",
+        ],
+        "wrong": {
+            "(np.linalg.pinv(conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2)) "
+            "@ TRANSPOSE_X.ravel()).reshape(5, 5)": "C's pseudo-inverse",
+            "np.linalg.lstsq(conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2), "
+            "TRANSPOSE_X.ravel(), rcond=None)[0].reshape(5, 5)": "C's pseudo-inverse",
+            "(conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3.T, stride=2).T @ TRANSPOSE_X.ravel())"
+            ".reshape(5, 5)": "'Transposed' names the matrix C, not the kernel",
+            "(conv_matrix((5, 5), np.flip(TRANSPOSE_KERNEL_3X3), stride=2).T "
+            "@ TRANSPOSE_X.ravel()).reshape(5, 5)": "with the kernel flipped",
+            "conv2d_transpose(TRANSPOSE_X, TRANSPOSE_KERNEL_3X3)": "with stride 1 (4x4)",
+            "conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2).T @ TRANSPOSE_X.ravel()":
+                "reshape it?",
+            "(conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2).T @ TRANSPOSE_X.ravel())"
+            ".reshape(5, 5).T": "It is the expected array transposed",
+        },
+    },
+    "q8": {
+        "right": ["[4, 6, 9]", "np.array([4.0, 6.0, 9.0])", "[2 * 2, 2 * 3, 3 * 3]",
+                  "np.unique(conv2d_transpose(np.ones((6, 6)), np.ones((5, 5)), stride=2)"
+                  "[4:-4, 4:-4])"],
+        "wrong": {
+            "[1, 2, 3, 4, 6, 9]": "includes the border",
+            "np.unique(conv2d_transpose(np.ones((6, 6)), np.ones((5, 5)), stride=2))":
+                "includes the border",
+            "[1, 2, 4]": "section 9's counts for F = 3",
+            "[2, 3]": "the counts along one axis",
+            "[4, 9]": "but not only they",
+            "[6.25]": "the average",
+            "25 / 4": "is one number",
+            "[9, 6, 4]": "2 of 3 values are off",
+        },
+    },
 }
 
 
 # --- the expected answers, computed by Keras ----------------------------------------------------
-
-
-def test_q1_matches_keras_count():
-    layer = layers.Conv2D(64, 1, name="squeeze")
-    layer.build((None, 14, 14, 256))
-    assert lesson.q1.is_correct(layer.count_params())
 
 
 def bottleneck(width):
@@ -214,11 +264,11 @@ def keras_mults(model):
     return total
 
 
-def test_q2_matches_the_multiplications_of_the_keras_layers():
-    assert lesson.q2.is_correct(keras_mults(bottleneck(32)))
+def test_q1_matches_the_multiplications_of_the_keras_layers():
+    assert lesson.q1.is_correct(keras_mults(bottleneck(32)))
     # section 2's 16-channel bottleneck, printed in the lesson, is a different number
     assert keras_mults(bottleneck(16)) != keras_mults(bottleneck(32))
-    assert not lesson.q2.is_correct(keras_mults(bottleneck(16)))
+    assert not lesson.q1.is_correct(keras_mults(bottleneck(16)))
 
 
 def keras_dense_head(dense_kernel, height, width, channels):
@@ -240,13 +290,13 @@ def keras_conv_head(conv_kernel):
 
 
 @pytest.mark.parametrize("case", range(len(lesson._FC_CASES)))
-def test_q3_solution_makes_conv2d_compute_what_flatten_dense_computes(case):
+def test_q2_solution_makes_conv2d_compute_what_flatten_dense_computes(case):
     dense_kernel, height, width, channels = lesson._FC_CASES[case]
     maps = np.random.default_rng(case).normal(size=(2, height, width, channels)).astype("float32")
     expected = keras_dense_head(dense_kernel, height, width, channels)(maps).numpy()
     conv = keras_conv_head(lesson.dense_to_conv_kernel(dense_kernel, height, width, channels))
     np.testing.assert_allclose(conv(maps).numpy().reshape(2, -1), expected, rtol=1e-4, atol=1e-3)
-    for wrong, message in lesson.Q3_MISTAKES:   # each named mistake computes something else
+    for wrong, message in lesson.Q2_MISTAKES:   # each named mistake computes something else
         got = keras_conv_head(wrong(dense_kernel, height, width, channels))(maps).numpy()
         if case == 0:
             assert not np.allclose(got.reshape(2, -1), expected, atol=1e-3), message
@@ -263,11 +313,11 @@ def tf_patches(x, f, stride=1, padding=0):
 
 
 @pytest.mark.parametrize("case", range(len(lesson._IM2COL_CASES)))
-def test_q4_solution_and_reference_match_tensorflow_patches(case):
+def test_q3_solution_and_reference_match_tensorflow_patches(case):
     args = lesson._IM2COL_CASES[case]
     expected = tf_patches(*args)
     np.testing.assert_allclose(lesson.patch_matrix(*args), expected)
-    assert lesson.q4.is_correct(lesson.patch_matrix)
+    assert lesson.q3.is_correct(lesson.patch_matrix)
     # the patch matrix times the kernel is TensorFlow's convolution (the column order matters)
     x, f, *rest = args
     stride, padding = (rest[0] if rest else 1), (rest[1] if len(rest) > 1 else 0)
@@ -278,14 +328,14 @@ def test_q4_solution_and_reference_match_tensorflow_patches(case):
                                rtol=1e-4, atol=1e-3)
 
 
-def test_each_wrong_function_of_q3_q4_q8_is_wrong_and_told_apart():
+def test_each_wrong_function_of_q2_q3_q6_is_wrong_and_told_apart():
     """On each question's cases, every wrong function it names differs from the reference
     somewhere, no two of them give the same results on every case (else one message would
     never show), and each gets its own message."""
     for question, mistakes, cases, reference in [
-            (lesson.q3, lesson.Q3_MISTAKES, lesson._FC_CASES, lesson.dense_to_conv_kernel),
-            (lesson.q4, lesson.Q4_MISTAKES, lesson._IM2COL_CASES, lesson.patch_matrix),
-            (lesson.q8, lesson.Q8_MISTAKES, lesson._TRANSPOSE_CASES, lesson.conv_transpose)]:
+            (lesson.q2, lesson.Q2_MISTAKES, lesson._FC_CASES, lesson.dense_to_conv_kernel),
+            (lesson.q3, lesson.Q3_MISTAKES, lesson._IM2COL_CASES, lesson.patch_matrix),
+            (lesson.q6, lesson.Q6_MISTAKES, lesson._TRANSPOSE_CASES, lesson.conv_transpose)]:
         expected = [np.asarray(reference(*case), dtype=float) for case in cases]
         results = {}
         for wrong, message in mistakes:
@@ -299,21 +349,21 @@ def test_each_wrong_function_of_q3_q4_q8_is_wrong_and_told_apart():
                        for x, y in zip(a, b, strict=True)), (first, second)
 
 
-def test_q5_q6_match_conv2d_transpose():
-    valid = layers.Conv2DTranspose(1, 3, strides=2, padding="valid", name="up_valid")
-    valid_rows = valid(np.zeros((1, 7, 7, 1), dtype="float32")).shape[1]
-    assert lesson.q5.is_correct(valid_rows)
+def test_q4_matches_conv2d_transpose():
     same_shape = keras_output_shape(
         (7, 7, 32), layers.Conv2DTranspose(16, 3, strides=2, padding="same", name="up_same"))
-    assert lesson.q6.is_correct(same_shape)
-    assert valid_rows != same_shape[0]                         # valid vs same differ
-    # the size the textbook formula gives with P = F // 2 is Keras's output_padding=0, which
-    # differs from Keras's default 'same': q6 names that mistake
+    assert lesson.q4.is_correct(same_shape)
+    valid_shape = keras_output_shape(
+        (7, 7, 32), layers.Conv2DTranspose(16, 3, strides=2, padding="valid", name="up_valid"))
+    assert valid_shape != same_shape and "what padding='valid' gives" in lesson.q4.feedback(
+        valid_shape)
+    # (N - 1) * S + F - 2P with P = F // 2 is Keras's output_padding=0, not its default 'same':
+    # q4 says what that 13 is
     padded_zero = keras_output_shape(
         (7, 7, 32), layers.Conv2DTranspose(16, 3, strides=2, padding="same", output_padding=0,
                                            name="up_same_op0"))
     assert padded_zero[0] == (7 - 1) * 2 + 3 - 2 * (3 // 2) != same_shape[0]
-    assert not lesson.q6.is_correct(padded_zero)
+    assert "with P = 1" in lesson.q4.feedback(padded_zero)
 
 
 def keras_transpose(x, kernel):
@@ -327,11 +377,11 @@ def keras_transpose(x, kernel):
     return np.asarray(layer(x))[0, :, :, 0]
 
 
-def test_q7_matches_conv2d_transpose_with_the_kernel_set_by_hand():
-    assert lesson.q7.is_correct(keras_transpose(lesson.TRANSPOSE_X, lesson.TRANSPOSE_KERNEL))
+def test_q5_matches_conv2d_transpose_with_the_kernel_set_by_hand():
+    assert lesson.q5.is_correct(keras_transpose(lesson.TRANSPOSE_X, lesson.TRANSPOSE_KERNEL))
 
 
-def test_q7_separates_flip_transpose_and_the_right_answer():
+def test_q5_separates_flip_transpose_and_the_right_answer():
     """The kernel, its transpose and its flip differ, and so do the answers they give in Keras
     (with the lesson's first q7 kernel, flipped and transposed were the same array, so the
     "transposed" message could never appear). Sliding the kernel over the zero-padded input
@@ -346,13 +396,13 @@ def test_q7_separates_flip_transpose_and_the_right_answer():
         assert not np.allclose(first, second), (a, b)
     slid = tf_conv2d_2d(np.pad(lesson.TRANSPOSE_X, 1), kernel)
     np.testing.assert_allclose(slid, answers["flipped"])
-    for wrong, message in lesson.Q7_MISTAKES:
-        assert lesson.q7.feedback(wrong).startswith(f"Not quite: {message}")
-    for (first, _), (second, _) in itertools.combinations(lesson.Q7_MISTAKES, 2):
+    for wrong, message in lesson.Q5_MISTAKES:
+        assert lesson.q5.feedback(wrong).startswith(f"Not quite: {message}")
+    for (first, _), (second, _) in itertools.combinations(lesson.Q5_MISTAKES, 2):
         assert np.shape(first) != np.shape(second) or not np.allclose(first, second)
 
 
-def test_q2_names_the_5x5_layer_reading_192_channels_as_keras_counts_it():
+def test_q1_names_the_5x5_layer_reading_192_channels_as_keras_counts_it():
     """Reading the image's 192 channels in the 5x5 layer (the direct layer's count added to the
     1x1 layer's) is a mistake q2 names; Keras's count of those layers is that answer, and the
     layers' parameter count (not multiplications) gets its own message."""
@@ -361,18 +411,18 @@ def test_q2_names_the_5x5_layer_reading_192_channels_as_keras_counts_it():
                               name="direct")
     squeeze = keras.Sequential([keras.Input((28, 28, 192)), layers.Conv2D(32, 1, name="reduce")],
                                name="squeeze")
-    assert "not the image's 192" in lesson.q2.feedback(keras_mults(squeeze) + keras_mults(direct))
-    assert "counts the two layers' parameters" in lesson.q2.feedback(bottleneck(32).count_params())
+    assert "not the image's 192" in lesson.q1.feedback(keras_mults(squeeze) + keras_mults(direct))
+    assert "counts the two layers' parameters" in lesson.q1.feedback(bottleneck(32).count_params())
     # a count given rounded is told so
-    assert "rounded to 3 significant figures" in lesson.q2.feedback(
+    assert "rounded to 3 significant figures" in lesson.q1.feedback(
         float(f"{keras_mults(bottleneck(32)):.3g}"))
 
 
-def test_q7_names_the_ordinary_convolution_tensorflow_computes():
+def test_q5_names_the_ordinary_convolution_tensorflow_computes():
     ordinary = tf_conv2d_2d(lesson.TRANSPOSE_X, lesson.TRANSPOSE_KERNEL)
     assert ordinary.shape == (1, 1)
-    assert "an ordinary convolution" in lesson.q7.feedback(ordinary)
-    assert "an ordinary convolution" in lesson.q7.feedback(float(ordinary[0, 0]))
+    assert "an ordinary convolution" in lesson.q5.feedback(ordinary)
+    assert "an ordinary convolution" in lesson.q5.feedback(float(ordinary[0, 0]))
 
 
 def tf_conv2d_transpose(x, kernel, stride=1, padding=0):
@@ -389,14 +439,14 @@ def tf_conv2d_transpose(x, kernel, stride=1, padding=0):
 
 
 @pytest.mark.parametrize("case", range(len(lesson._TRANSPOSE_CASES)))
-def test_q8_solution_matches_tensorflow(case):
+def test_q6_solution_matches_tensorflow(case):
     args = lesson._TRANSPOSE_CASES[case]
     np.testing.assert_allclose(lesson.conv_transpose(*args), tf_conv2d_transpose(*args),
                                rtol=1e-5, atol=1e-4)
-    assert lesson.q8.is_correct(lesson.conv_transpose)
+    assert lesson.q6.is_correct(lesson.conv_transpose)
 
 
-def test_q8_valid_cases_match_conv2d_transpose_layer():
+def test_q6_valid_cases_match_conv2d_transpose_layer():
     """Where Keras's layer has the same padding (P = 0, F >= S: 'valid'), it agrees too."""
     for x, kernel, *rest in lesson._TRANSPOSE_CASES:
         stride, padding = (rest[0] if rest else 1), (rest[1] if len(rest) > 1 else 0)
@@ -408,3 +458,55 @@ def test_q8_valid_cases_match_conv2d_transpose_layer():
         layer.set_weights([kernel.astype("float32")])
         np.testing.assert_allclose(lesson.conv_transpose(x, kernel, stride),
                                    layer(x[None].astype("float32")).numpy()[0], atol=1e-4)
+
+
+def keras_transpose_2d(x, kernel, stride):
+    """Conv2DTranspose (one channel in and out) with a 2-D kernel set by hand."""
+    kernel = np.asarray(kernel, dtype="float32")
+    layer = layers.Conv2DTranspose(1, kernel.shape[0], strides=stride, use_bias=False,
+                                   name="by_hand_strided")
+    x = np.asarray(x, dtype="float32")[None, :, :, None]
+    layer.build(x.shape)
+    layer.set_weights([kernel[:, :, None, None]])
+    return np.asarray(layer(x))[0, :, :, 0]
+
+
+def test_q7_is_conv2d_transpose_and_not_the_inverse():
+    """The answer is Keras's Conv2DTranspose(strides=2); C.T of the stride-2 convolution gives
+    it, the pseudo-inverse of C does not (and is a mistake q7 names); TensorFlow's stride-2
+    convolution of a 5x5 map is C's product, so C is the matrix of the convolution being
+    transposed."""
+    tf = pytest.importorskip("tensorflow")
+    x, kernel = np.asarray(lesson.TRANSPOSE_X), np.asarray(lesson.TRANSPOSE_KERNEL_3X3)
+    expected = keras_transpose_2d(x, kernel, 2)
+    assert expected.shape == (5, 5) and lesson.q7.is_correct(expected)
+    c = conv_matrix((5, 5), kernel, stride=2)
+    y = np.random.default_rng(7).normal(size=(5, 5))
+    conv = tf.nn.conv2d(y[None, :, :, None], kernel[:, :, None, None].astype(float), strides=2,
+                        padding="VALID").numpy()[0, :, :, 0]
+    np.testing.assert_allclose(c @ y.ravel(), conv.ravel(), atol=1e-9)
+    np.testing.assert_allclose((c.T @ x.ravel()).reshape(5, 5), expected, atol=1e-5)
+    inverse = (np.linalg.pinv(c) @ x.ravel()).reshape(5, 5)
+    assert not np.allclose(inverse, expected)
+    assert "pseudo-inverse" in lesson.q7.feedback(inverse)
+    for wrong, message in lesson.Q7_MISTAKES:
+        assert lesson.q7.feedback(wrong).startswith(f"Not quite: {message}")
+    for (first, _), (second, _) in itertools.combinations(lesson.Q7_MISTAKES, 2):
+        assert np.shape(first) != np.shape(second) or not np.allclose(first, second)
+    # the kernel, its flip and its transpose differ, so their messages can all show
+    flips = [kernel, kernel.T, np.flip(kernel)]
+    for first, second in itertools.combinations(flips, 2):
+        assert not np.array_equal(first, second)
+
+
+def test_q8_counts_the_stamps_of_conv2d_transpose():
+    ones = layers.Conv2DTranspose(1, 5, strides=2, use_bias=False, kernel_initializer="ones",
+                                  name="count_stamps_5")
+    counts = np.asarray(ones(np.ones((1, 6, 6, 1), dtype="float32")))[0, :, :, 0]
+    assert counts.shape == (15, 15)
+    interior = np.unique(counts[4:-4, 4:-4])
+    assert lesson.q8.is_correct(interior) and interior.tolist() == [4, 6, 9]
+    # section 9's crop of two rows per side gives the same counts for F = 5; the whole map
+    # adds the border's 1, 2 and 3, which q8 names
+    assert np.unique(counts[2:-2, 2:-2]).tolist() == [4, 6, 9]
+    assert "includes the border" in lesson.q8.feedback(np.unique(counts))

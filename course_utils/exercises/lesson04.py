@@ -11,9 +11,11 @@ Each exercise's expected answer, and each known wrong answer, is computed here f
 question's own numbers (never typed in); tests/test_exercises_lesson04.py checks the expected
 answers against Keras, checks that the wrong answers differ, and lists what a learner may
 type (LEARNER_ANSWERS) with the message each must get. The questions use other numbers than
-the lesson's worked examples, so no answer is printed in the lesson. q3, q4 and q8 ask for a
+the lesson's worked examples, so no answer is printed in the lesson. q2, q3 and q6 ask for a
 function, run on test cases (CS231n's way): the fully connected layer's kernel as a
-convolution's, im2col, and the transposed convolution by stamping.
+convolution's, im2col, and the transposed convolution (by stamping or by zero insertion). q7
+asks for the transposed convolution as the transpose of a matrix (not its inverse), q8 for the
+stamp counts behind the checkerboard.
 """
 
 from __future__ import annotations
@@ -27,55 +29,33 @@ from ..arithmetic import (
     conv_transpose_output_size,
 )
 from ..data import LESSON01_X, TRANSPOSED_EXAMPLE_X
-from ..ops import conv2d, conv2d_transpose, im2col
+from ..ops import conv2d, conv2d_transpose, conv_matrix, im2col
 from . import Exercise, array, bind_exercises, function, number, shape
 
-# --- q1: parameters of a 1x1 convolution -------------------------------------------------------
-
-_Q1 = conv_params(1, 256, 64)
-
-q1 = Exercise(
-    "How many parameters (weights and biases) does Conv2D(64, 1) have on a 14x14x256 input?",
-    checker=number(_Q1, mistakes={
-        conv_params(1, 256, 64, bias=False): "add the 64 biases, one per filter.",
-        conv_params(1, 256, 64, bias=False) + 1: "each of the 64 filters has its own bias: "
-                                                 "64 biases, not one for the layer.",
-        conv_params(1, 256, 64, bias=False) + 256: "the biases belong to the filters (64 of "
-                                                   "them), not to the input channels.",
-        conv_params(1, 256, 1): "that is one filter; Conv2D(64, 1) has 64 of them.",
-        14 * 14 * 256 * 64: "that counts multiplications; parameters do not depend on 14x14.",
-        conv_params(1, 256, 64) * 14 * 14: "parameters are shared by all pixels: do not multiply "
-                                           "by 14 * 14.",
-    }),
-    hint="(F * F * C_in + 1) * C_out with F = 1: a 256 -> 64 Dense layer applied at each pixel.",
-    solution=f"(1 * 1 * 256 + 1) * 64  # = {_Q1:,}",
-    solution_answer=_Q1,
-)
-
-
-# --- q2: another bottleneck width ----------------------------------------------------------
+# --- q1: another bottleneck width ----------------------------------------------------------
 
 _N, _C_IN, _WIDTH, _C_OUT, _F = 28, 192, 32, 32, 5
 _ONE_BY_ONE = conv_mults((_N, _N, _C_IN), 1, _WIDTH, padding="same")  # 28x28x192 -> 32
 _FIVE_BY_FIVE = conv_mults((_N, _N, _WIDTH), _F, _C_OUT, padding="same")  # 28x28x32 -> 32
-_Q2 = _ONE_BY_ONE + _FIVE_BY_FIVE
-_Q2_VALID = _ONE_BY_ONE + conv_mults((_N, _N, _WIDTH), _F, _C_OUT)
-_Q3 = conv_params(1, _C_IN, _WIDTH) + conv_params(_F, _WIDTH, _C_OUT)
+_BOTTLENECK = _ONE_BY_ONE + _FIVE_BY_FIVE
+_BOTTLENECK_VALID = _ONE_BY_ONE + conv_mults((_N, _N, _WIDTH), _F, _C_OUT)
+_BOTTLENECK_PARAMS = conv_params(1, _C_IN, _WIDTH) + conv_params(_F, _WIDTH, _C_OUT)
 
 _SECTION_2_BOTTLENECK = (conv_mults((_N, _N, _C_IN), 1, 16, padding="same")
                          + conv_mults((_N, _N, 16), _F, _C_OUT, padding="same"))
 
-q2 = Exercise(
+q1 = Exercise(
     "Lesson 04's bottleneck with 32 channels instead of 16: 28x28x192 -> Conv2D(32, 1) -> "
     "Conv2D(32, 5, padding='same'). How many multiplications in total?",
-    checker=number(_Q2, mistakes={
+    checker=number(_BOTTLENECK, mistakes={
         _SECTION_2_BOTTLENECK: "that is section 2's total, with 16 channels in the middle; here "
                                "the 1x1 layer makes 32.",
         conv_mults((_N, _N, _C_IN), 1, 16, padding="same") + _FIVE_BY_FIVE:
             "the 1x1 layer now makes 32 channels, not 16: 28 * 28 * 32 * 192.",
         _ONE_BY_ONE + conv_mults((_N, _N, 16), _F, _C_OUT, padding="same"):
             "the 5x5 layer now reads 32 channels, not 16: 28 * 28 * 32 * 5 * 5 * 32.",
-        _Q2_VALID: "you used a 24x24 output for the 5x5 layer; padding='same' keeps 28x28.",
+        _BOTTLENECK_VALID: "you used a 24x24 output for the 5x5 layer; padding='same' keeps "
+                           "28x28.",
         conv_mults((_N, _N, _C_IN), _F, _C_OUT, padding="same"):
             "that is the 5x5 convolution without the bottleneck.",
         _ONE_BY_ONE: "that is the 1x1 layer only: add the 5x5 layer's count.",
@@ -83,18 +63,18 @@ q2 = Exercise(
         _ONE_BY_ONE + conv_mults((_N, _N, _C_IN), _F, _C_OUT, padding="same"):
             "the 5x5 layer reads the 32 channels the 1x1 layer makes, not the image's 192: "
             "28 * 28 * 32 * 5 * 5 * 32.",
-        _Q3: "that counts the two layers' parameters; multiplications are per output "
-             "value: O * O * C_out * F * F * C_in for each layer.",
+        _BOTTLENECK_PARAMS: "that counts the two layers' parameters; multiplications are per "
+                            "output value: O * O * C_out * F * F * C_in for each layer.",
     }),
     hint=["Each layer costs O * O * C_out * F * F * C_in; add the two layers.",
           "1x1 layer: 28 * 28 * 32 * 1 * 1 * 192. 5x5 layer: 28 * 28 * 32 * 5 * 5 * 32."],
     solution=f"""\
 28 * 28 * 32 * 192 + 28 * 28 * 32 * 5 * 5 * 32
-# = {_ONE_BY_ONE:,} + {_FIVE_BY_FIVE:,} = {_Q2:,}""",
-    solution_answer=_Q2,
+# = {_ONE_BY_ONE:,} + {_FIVE_BY_FIVE:,} = {_BOTTLENECK:,}""",
+    solution_answer=_BOTTLENECK,
 )
 
-# --- q3: a fully connected layer's kernel as a convolution's -----------------------------------
+# --- q2: a fully connected layer's kernel as a convolution's -----------------------------------
 
 def dense_to_conv_kernel(dense_kernel, height, width, channels):
     """The Conv2D kernel (height, width, channels, units) that computes what Flatten + Dense
@@ -125,8 +105,8 @@ _FC_CASES = [
     (_rng.integers(-9, 10, size=(5 * 2 * 1, 3)), 5, 2, 1),     # one channel
 ]
 
-#: The wrong functions q3 recognises, each with its message (tests check they differ).
-Q3_MISTAKES = [
+#: The wrong functions q2 recognises, each with its message (tests check they differ).
+Q2_MISTAKES = [
     (_channels_first, "it reads the flattened vector channel by channel (the channel index "
                       "varying slowest, PyTorch's channels-first order). Keras's Flatten reads "
                       "the (height, width, channels) map with the channel index varying "
@@ -138,12 +118,12 @@ Q3_MISTAKES = [
                    "Keras's Dense kernel is (inputs, units): the units are its last axis."),
 ]
 
-q3 = Exercise(
+q2 = Exercise(
     "Write dense_to_conv_kernel(dense_kernel, height, width, channels). dense_kernel is the "
     "kernel of a Dense(units) layer after Flatten on a height x width x channels map, shape "
     "(height * width * channels, units). Return the kernel, shape (height, width, channels, "
     "units), of the Conv2D(units, (height, width)) that computes the same outputs.",
-    checker=function(_FC_CASES, reference=dense_to_conv_kernel, mistakes=Q3_MISTAKES),
+    checker=function(_FC_CASES, reference=dense_to_conv_kernel, mistakes=Q2_MISTAKES),
     hint=["Flatten reads the map in NumPy's order (C order): index (row, column, channel) "
           "lands at position (row * width + column) * channels + channel, so the channel "
           "index varies fastest.",
@@ -153,7 +133,7 @@ q3 = Exercise(
 )
 
 
-# --- q4: im2col, written by the learner --------------------------------------------------------
+# --- q3: im2col, written by the learner --------------------------------------------------------
 
 def patch_matrix(x, f, stride=1, padding=0):
     """im2col of one image x (H, W, C): one row per window, (O_h * O_w, f * f * C)."""
@@ -222,8 +202,8 @@ _IM2COL_CASES = [
     (_rng.integers(1, 10, size=(6, 6, 1)), 2, 3, 1),                  # stride 3 and padding
 ]
 
-#: The wrong functions q4 recognises, each with its message (tests check they differ).
-Q4_MISTAKES = [
+#: The wrong functions q3 recognises, each with its message (tests check they differ).
+Q3_MISTAKES = [
     (_channel_first_rows, "each row lists its window channel by channel (all of channel 0, "
                           "then channel 1). The columns must follow kernel.reshape(-1, C_out) "
                           "of a Conv2D kernel (F, F, C, C_out): row, column, channel, with the "
@@ -245,13 +225,13 @@ Q4_MISTAKES = [
                                 "n - f + 1, s)."),
 ]
 
-q4 = Exercise(
+q3 = Exercise(
     "Write patch_matrix(x, f, stride=1, padding=0), im2col for one image. x is a NumPy array "
     "(H, W, C); f is the kernel size F; padding is P zeros all round. Return the patch matrix, "
     "shape (O_h * O_w, F * F * C): one row per window, in the order the output is read (row "
     "by row), each window flattened in the order of kernel.reshape(-1, C_out) for a Conv2D "
     "kernel (F, F, C, C_out): row, column, then channel.",
-    checker=function(_IM2COL_CASES, reference=im2col, mistakes=Q4_MISTAKES),
+    checker=function(_IM2COL_CASES, reference=im2col, mistakes=Q3_MISTAKES),
     hint=["Pad first: np.pad(x, ((P, P), (P, P), (0, 0))). Then O = (H + 2P - F) // S + 1 "
           "windows down and (W + 2P - F) // S + 1 across.",
           "Window (i, j) is x[i*S:i*S + F, j*S:j*S + F, :]; window.ravel() gives its values "
@@ -260,64 +240,47 @@ q4 = Exercise(
     solution_answer=patch_matrix,
 )
 
-# --- q5, q6: transposed output sizes -----------------------------------------------------------
+# --- q4: a decoder layer's output shape --------------------------------------------------------
 
-_Q5 = conv_transpose_output_size(7, 3, 2, "valid")
+_Q4_SIDE = conv_transpose_output_size(7, 3, 2, "same")
+_Q4 = (_Q4_SIDE, _Q4_SIDE, 16)
+_Q4_VALID = conv_transpose_output_size(7, 3, 2, "valid")
 
-q5 = Exercise(
-    "Conv2DTranspose with a 3x3 kernel, strides=2, padding='valid' on a 7x7 input: how many "
-    "rows does the output have?",
-    checker=number(_Q5, mistakes={
-        conv_transpose_output_size(7, 3, 2, "same"):
-            "that is N * S, what padding='same' gives; 'valid' keeps the F - S extra rows of "
-            "the last stamp.",
-        conv_transpose_output_size(7, 3, 2, padding=1):
-            "that removes 2P = 2 rows, but 'valid' means P = 0: nothing is cropped.",
-        conv_transpose_output_size(7, 3, 1, "valid"):
-            "that is stride 1; with stride 2 each input row moves the kernel 2 rows down.",
-        conv_output_size(7, 3, 2): "that is the convolution's formula; the transposed one "
-                                   "enlarges: (N - 1) * S + F.",
-        7 * 2 + 3: "the first input row's stamp starts at row 0: (N - 1) * S + F, not N * S + F.",
-    }),
-    hint="O = (N - 1) * S + F - 2P, with N = 7, S = 2, F = 3, P = 0.",
-    solution=f"(7 - 1) * 2 + 3  # = {_Q5}",
-    solution_answer=_Q5,
-)
-
-_Q6_SIDE = conv_transpose_output_size(7, 3, 2, "same")
-_Q6 = (_Q6_SIDE, _Q6_SIDE, 16)
-
-q6 = Exercise(
+q4 = Exercise(
     "A decoder applies Conv2DTranspose(16, 3, strides=2, padding='same') to a 7x7x32 map. "
     "What is the output shape (height, width, channels)?",
-    checker=shape(_Q6, mistakes={
-        (_Q5, _Q5, 16): "that is padding='valid'; 'same' gives exactly N * S.",
+    checker=shape(_Q4, mistakes={
+        (_Q4_VALID, _Q4_VALID, 16):
+            "that is what padding='valid' gives, the full (N - 1) * S + F; 'same' crops "
+            "F - S = 1 row (and column) of it and gives exactly N * S.",
         (conv_transpose_output_size(7, 3, 2, "same", output_padding=0),) * 2 + (16,):
-            "(N - 1) * S + F - 2P with P = 1 is the size with output_padding=0. A stride-2 "
-            "'same' convolution brings two sizes back to 7 (section 6 shows 7 and 8 both "
-            "going to 4), so the way back is ambiguous; without an output_padding, Keras "
-            "picks the larger one, N * S.",
+            "13 is what (N - 1) * S + F - 2P gives with P = 1, a crop of 2 rows, one on each "
+            "side. 'same' crops F - S = 1 row in all (section 6), which leaves N * S.",
+        (7 * 2 + 3, 7 * 2 + 3, 16):
+            "17 is N * S + F, but the first input row's stamp starts at row 0: the full result "
+            "has (N - 1) * S + F rows, and 'same' crops it to N * S.",
         (7, 7, 16): "that is the input's size; a transposed convolution with strides=2 "
                     "enlarges the map: 'same' gives N * S.",
         (conv_transpose_output_size(7, 3, 1, "valid"),) * 2 + (16,):
             "that is stride 1 with 'valid' padding, (N - 1) + F; here strides=2 and "
             "padding='same' give N * S.",
-        (_Q6_SIDE, _Q6_SIDE, 32): "the channels of the output are the layer's 16 filters.",
+        (_Q4_SIDE, _Q4_SIDE, 32): "the channels of the output are the layer's 16 filters.",
         (conv_output_size(7, 3, 2, "same"),) * 2 + (16,):
             "that is a convolution with stride 2; the transposed one enlarges.",
     }),
-    hint="With padding='same' (and no output_padding), a transposed convolution gives N * S "
-         "rows and columns.",
-    solution=f"(7 * 2, 7 * 2, 16)  # 'same': N * S = {_Q6_SIDE} per side; 16 filters",
-    solution_answer=_Q6,
+    hint=["The full result has (N - 1) * S + F rows; 'same' crops it (section 6).",
+          "With padding='same' (and no output_padding), a transposed convolution gives N * S "
+          "rows and columns; the channels are the layer's filters."],
+    solution=f"(7 * 2, 7 * 2, 16)  # 'same': N * S = {_Q4_SIDE} per side; 16 filters",
+    solution_answer=_Q4,
 )
 
 
-# --- q7: a transposed convolution by hand -------------------------------------------------------
+# --- q5: a transposed convolution by hand -------------------------------------------------------
 
-#: The 2x2 input of question 7: the input of lesson 04's transposed-convolution GIF.
+#: The 2x2 input of questions 5 and 7: the input of lesson 04's transposed-convolution GIF.
 TRANSPOSE_X = TRANSPOSED_EXAMPLE_X
-#: The 2x2 kernel of question 7. Chosen so that the kernel, its transpose and its flip all
+#: The 2x2 kernel of question 5. Chosen so that the kernel, its transpose and its flip all
 #: differ, and so do the answers they give (tests check it).
 TRANSPOSE_KERNEL = np.array([[2, 0], [1, 3]])
 TRANSPOSE_KERNEL.setflags(write=False)
@@ -333,13 +296,13 @@ def _stamps_overwritten(x, kernel):
     return out
 
 
-_Q7 = conv2d_transpose(TRANSPOSE_X, TRANSPOSE_KERNEL)
-#: The answers of the mistakes q7 recognises, with their messages (tests check they all differ).
-Q7_MISTAKES = [
+_Q5 = conv2d_transpose(TRANSPOSE_X, TRANSPOSE_KERNEL)
+#: The answers of the mistakes q5 recognises, with their messages (tests check they all differ).
+Q5_MISTAKES = [
     (conv2d_transpose(TRANSPOSE_X, np.flip(TRANSPOSE_KERNEL)),
-     "that is the kernel flipped (rotated 180 degrees), which is what sliding it over the "
-     "zero-padded input gives (a cross-correlation); instead, let each input value stamp "
-     "value * kernel, the kernel as it is, into the output and add the stamps."),
+     "your answer equals stamping the kernel flipped (rotated 180 degrees). If you slid the "
+     "kernel over the zero-padded input, flip it first (section 7); if you stamped, use the "
+     "kernel as it is: each input value adds value * kernel."),
     (conv2d_transpose(TRANSPOSE_X, TRANSPOSE_KERNEL.T),
      "you used the kernel transposed; keep it as it is: [[2, 0], [1, 3]]."),
     (conv2d_transpose(TRANSPOSE_X.T, TRANSPOSE_KERNEL),
@@ -367,10 +330,10 @@ def _centre():
     return " + ".join(terms)
 
 
-q7 = Exercise(
+q5 = Exercise(
     "By hand: the transposed convolution (stride 1, 'valid') of TRANSPOSE_X = [[1, 2], [3, 4]] "
     "with TRANSPOSE_KERNEL = [[2, 0], [1, 3]]. Answer with a 3x3 list of lists.",
-    checker=array(_Q7, mistakes=Q7_MISTAKES),
+    checker=array(_Q5, mistakes=Q5_MISTAKES),
     hint=["Start from a 3x3 grid of zeros. Input value 1 (top-left) adds 1 * kernel to the "
           "top-left 2x2 block; value 2 adds 2 * kernel one column to the right; and so on.",
           f"Where stamps overlap, add them: the centre gets {_centre()}."],
@@ -380,13 +343,13 @@ stamped[0:2, 0:2] += 1 * TRANSPOSE_KERNEL   # input value 1 (row 0, column 0)
 stamped[0:2, 1:3] += 2 * TRANSPOSE_KERNEL   # input value 2 (row 0, column 1)
 stamped[1:3, 0:2] += 3 * TRANSPOSE_KERNEL   # input value 3 (row 1, column 0)
 stamped[1:3, 1:3] += 4 * TRANSPOSE_KERNEL   # input value 4 (row 1, column 1)
-answer = stamped.astype(int).tolist()       # {_Q7.astype(int).tolist()}
-q7.check(answer)""",
-    solution_answer=_Q7.astype(int).tolist(),
+answer = stamped.astype(int).tolist()       # {_Q5.astype(int).tolist()}
+q5.check(answer)""",
+    solution_answer=_Q5.astype(int).tolist(),
 )
 
 
-# --- q8: the transposed convolution by stamping, written by the learner -----------------------
+# --- q6: the transposed convolution by stamping, written by the learner -----------------------
 
 def conv_transpose(x, kernel, stride=1, padding=0):
     """Transposed convolution of x (H, W, C_in) with kernel (F, F, C_out, C_in), by stamping."""
@@ -446,6 +409,33 @@ def _empty_when_unpadded(x, kernel, stride=1, padding=0):
     return full[padding:-padding, padding:-padding, :]
 
 
+
+def _slid_over_zeros(x, kernel, stride=1, padding=0, spacing=None, length=None, flip=True):
+    """Section 7's way, for the wrong functions a learner writes with it: x spread out with
+    spacing - 1 zeros between neighbours over length rows (and columns), padded with
+    F - 1 - P zeros, then the kernel (flipped, as (F, F, C_in, C_out)) slid over it."""
+    f, (h, w, c_in) = kernel.shape[0], x.shape
+    spacing = stride if spacing is None else spacing
+    length = length or (lambda n: (n - 1) * spacing + 1)
+    spread = np.zeros((length(h), length(w), c_in))
+    spread[:(h - 1) * spacing + 1:spacing, :(w - 1) * spacing + 1:spacing] = x
+    edge = f - 1 - padding
+    padded = np.pad(spread, ((edge, edge), (edge, edge), (0, 0)))
+    slid = kernel[::-1, ::-1] if flip else kernel
+    return conv2d(padded, slid.transpose(0, 1, 3, 2))
+
+
+def _spaced_by_s_zeros(x, kernel, stride=1, padding=0):
+    return _slid_over_zeros(x, kernel, stride, padding, spacing=stride + 1)
+
+
+def _spread_too_long(x, kernel, stride=1, padding=0):
+    return _slid_over_zeros(x, kernel, stride, padding, length=lambda n: n * stride)
+
+
+def _no_zeros_inserted(x, kernel, stride=1, padding=0):
+    return _slid_over_zeros(x, kernel, stride, padding, spacing=1)
+
 _rng = np.random.default_rng(6)
 _TRANSPOSE_CASES = [
     (_rng.integers(-3, 4, size=(2, 2, 1)), _rng.integers(-3, 4, size=(3, 3, 1, 1))),  # S = 1
@@ -455,33 +445,47 @@ _TRANSPOSE_CASES = [
     (_rng.integers(-3, 4, size=(3, 3, 1)), _rng.integers(-3, 4, size=(4, 4, 1, 1)), 2, 1),
 ]
 
-#: The wrong functions q8 recognises, each with its message (tests check they differ).
-Q8_MISTAKES = [
+#: The wrong functions q6 recognises, each with its message (tests check they differ).
+Q6_MISTAKES = [
     (_overwrites, "where stamps overlap, add them (+=); your function writes each stamp over "
                   "the ones before it."),
     (_stamps_not_spaced, "the stamps are not spaced by the stride: input pixel (i, j) stamps "
                          "at row i * stride and column j * stride of the output, not at "
                          "(i, j)."),
-    (_flipped_stamps, "you flipped the kernel (rotated it 180 degrees); each input value "
-                      "stamps the kernel as it is."),
-    (_no_crop, "the padding is not cut off: with padding P, drop P rows and P columns from "
-               "each side of the full result, O = (N - 1) * S + F - 2P."),
+    (_flipped_stamps, "your result equals stamping the kernel flipped (rotated 180 degrees). "
+                      "If you slid the kernel over the zero-inserted input (section 7), flip it "
+                      "first: kernel[::-1, ::-1]; if you stamped, use the kernel as it is."),
+    (_no_crop, "your result is the full result, (H - 1) * S + F rows, with nothing cropped. "
+               "With padding P, cut P rows and P columns from each side of it (stamping), or "
+               "pad the zero-inserted input with F - 1 - P zeros, not F - 1 (section 7)."),
+    (_no_zeros_inserted, "your result is the transposed convolution with stride 1: with "
+                         "stride S, put S - 1 zeros between neighbouring input values (zero "
+                         "insertion), or start each stamp S rows further (stamping)."),
+    (_spaced_by_s_zeros, "your result is the transposed convolution with stride S + 1: "
+                         "between neighbouring input values go S - 1 zeros, not S."),
+    (_spread_too_long, "your result has S - 1 rows and columns too many at the bottom and "
+                       "right: the full result has (H - 1) * S + F rows, and the spread-out "
+                       "input of zero insertion (H - 1) * S + 1, not H * S."),
     (_crops_the_end, "the size is right but the crop is not: padding P cuts P rows and "
                      "columns from EACH side, not 2P from the bottom and right."),
     (_empty_when_unpadded, "with padding 0 it returns an empty array: full[0:-0] is full[0:0] "
                            "(-0 is 0). Cut with full[P:full.shape[0] - P, P:full.shape[1] - P]."),
 ]
 
-q8 = Exercise(
+q6 = Exercise(
     "Write conv_transpose(x, kernel, stride=1, padding=0): the transposed convolution of one "
     "image x, a NumPy array (H, W, C_in), with kernel, shape (F, F, C_out, C_in) (the layout "
-    "of Conv2DTranspose), by stamping: each input pixel adds its values times the kernel, "
-    "summed over the input channels, into the output, S rows and columns further per input "
-    "position. padding P crops P rows and columns from each side of the full result. Return "
-    "an array ((H - 1) * S + F - 2P, (W - 1) * S + F - 2P, C_out).",
+    "of Conv2DTranspose). By stamping (section 5): each input pixel adds its values times the "
+    "kernel, summed over the input channels, into the output, S rows and columns further per "
+    "input position; padding P then crops P rows and columns from each side of the full "
+    "result. (Zero insertion, section 7, gives the same result and passes too.) Return an "
+    "array ((H - 1) * S + F - 2P, (W - 1) * S + F - 2P, C_out).",
     checker=function(_TRANSPOSE_CASES, reference=lambda x, kernel, stride=1, padding=0:
                      conv2d_transpose(x, kernel, stride=stride, padding=padding),
-                     mistakes=Q8_MISTAKES),
+                     mistakes=Q6_MISTAKES,
+                     about_cases="The cases have S = 1 and 2, P = 0 and 1, and kernels with "
+                                 "C_out != C_in, in Conv2DTranspose's layout (F, F, C_out, "
+                                 "C_in): kernel.shape[2] is C_out, the output's channels."),
     hint=["Start from np.zeros(((H - 1) * S + F, (W - 1) * S + F, C_out)): the full result.",
           "kernel @ x[i, j] is the stamp of input pixel (i, j): (F, F, C_out, C_in) @ (C_in,) "
           "gives (F, F, C_out). Add it at rows i*S to i*S + F and columns j*S to j*S + F.",
@@ -490,6 +494,88 @@ q8 = Exercise(
     solution_answer=conv_transpose,
 )
 
-__all__ = ["TRANSPOSE_X", "TRANSPOSE_KERNEL", "Q3_MISTAKES", "Q4_MISTAKES", "Q7_MISTAKES",
-           "Q8_MISTAKES", "dense_to_conv_kernel", "patch_matrix", "conv_transpose",
+
+# --- q7: the transpose of a convolution's matrix, not its inverse ---------------------------
+
+#: The 3x3 kernel of question 7: lopsided, so that its flip and its transpose differ from it.
+TRANSPOSE_KERNEL_3X3 = np.array([[1, 2, 0], [0, 1, 3], [2, 0, 1]])
+TRANSPOSE_KERNEL_3X3.setflags(write=False)
+
+_C7 = conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2)  # the convolution 5x5 -> 2x2
+_Q7 = (_C7.T @ np.ravel(TRANSPOSE_X)).reshape(5, 5)
+#: The answers of the mistakes q7 recognises, with their messages (tests check they all differ).
+Q7_MISTAKES = [
+    ((np.linalg.pinv(_C7) @ np.ravel(TRANSPOSE_X)).reshape(5, 5),
+     "that is C's pseudo-inverse (np.linalg.pinv) applied to the input: the smallest 5x5 map "
+     "whose convolution gives TRANSPOSE_X back. Conv2DTranspose does not invert the "
+     "convolution; it multiplies by the transpose, C.T (section 8)."),
+    (conv2d_transpose(TRANSPOSE_X, TRANSPOSE_KERNEL_3X3.T, stride=2),
+     "your answer equals the transposed convolution with the kernel transposed. 'Transposed' "
+     "names the matrix C, not the kernel: build C from the kernel as it is and use C.T."),
+    (conv2d_transpose(TRANSPOSE_X, np.flip(TRANSPOSE_KERNEL_3X3), stride=2),
+     "your answer equals the transposed convolution with the kernel flipped (rotated 180 "
+     "degrees): build C from the kernel as it is."),
+    (conv2d_transpose(TRANSPOSE_X, TRANSPOSE_KERNEL_3X3),
+     "that is the transposed convolution with stride 1 (4x4); with strides=2 the output has "
+     "(N - 1) * S + F = 5 rows."),
+]
+
+q7 = Exercise(
+    "Conv2DTranspose(1, 3, strides=2) with the kernel TRANSPOSE_KERNEL_3X3 turns the 2x2 "
+    "input TRANSPOSE_X into a 5x5 map. Compute that map with conv_matrix: build the matrix C "
+    "of the convolution this layer transposes, then use it. Answer with the 5x5 array.",
+    checker=array(_Q7, mistakes=Q7_MISTAKES),
+    hint=["The convolution being transposed runs the other way: from a 5x5 map to 2x2, with "
+          "the same kernel and stride: C_down = conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, "
+          "stride=2), a 4x25 matrix.",
+          "Conv2DTranspose multiplies the flattened input by C_down.T; reshape the 25 values to "
+          "5x5."],
+    solution=f"""\
+C_down = conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2)   # 5x5 -> 2x2: (4, 25)
+answer = (C_down.T @ TRANSPOSE_X.ravel()).reshape(5, 5)   # C_down.T: 2x2 -> 5x5
+# {_Q7.astype(int).tolist()}
+q7.check(answer)""",
+    solution_answer=_Q7.astype(int).tolist(),
+)
+
+
+# --- q8: the stamp counts behind the checkerboard -----------------------------------------------
+
+_COUNTS = conv2d_transpose(np.ones((6, 6)), np.ones((5, 5)), stride=2)  # 15x15
+_Q8 = np.unique(_COUNTS[4:-4, 4:-4])  # away from the border
+
+q8 = Exercise(
+    "Conv2DTranspose(1, 5, strides=2) with a kernel of ones, on an input of ones: how many "
+    "stamps cover each output pixel away from the border? Answer with the sorted list of the "
+    "different counts (section 9 found [1, 2, 4] for F = 3).",
+    checker=array(_Q8, mistakes=[
+        (np.unique(_COUNTS),
+         "your list includes the border, where fewer stamps reach: 1, 2 and 3 occur only "
+         "there. Count the pixels away from the border, as section 9 did."),
+        ([1, 2, 4], "those are section 9's counts for F = 3; here F = 5."),
+        ([2, 3], "those are the counts along one axis: each row is covered by 2 or 3 stamps, "
+                 "and so is each column. A pixel's count is its row's count times its "
+                 "column's."),
+        ([4, 9], "4 and 9 occur, but not only they: a pixel whose row is covered by 2 "
+                 "stamps and whose column by 3 has 2 * 3."),
+        ([25 / 4],
+         "6.25 is the average, F * F / S^2 = 25 / 4; the counts are whole numbers, and they "
+         "differ from pixel to pixel."),
+    ]),
+    hint=["Along one axis: each stamp covers F = 5 rows, and a new stamp starts every S = 2 "
+          "rows. How many stamps cover a row, away from the border?",
+          "A pixel's count is its row's count times its column's. Or count them: "
+          "conv2d_transpose(np.ones((6, 6)), np.ones((5, 5)), stride=2), then np.unique of "
+          "its interior."],
+    solution=f"""\
+counts = conv2d_transpose(np.ones((6, 6)), np.ones((5, 5)), stride=2)   # 15x15
+answer = np.unique(counts[4:-4, 4:-4]).astype(int).tolist()   # {_Q8.astype(int).tolist()}
+# each row is covered by 2 or 3 stamps, each column too: 2 * 2, 2 * 3, 3 * 3
+q8.check(answer)""",
+    solution_answer=_Q8.astype(int).tolist(),
+)
+
+__all__ = ["TRANSPOSE_X", "TRANSPOSE_KERNEL", "TRANSPOSE_KERNEL_3X3", "Q2_MISTAKES",
+           "Q3_MISTAKES", "Q5_MISTAKES", "Q6_MISTAKES", "Q7_MISTAKES", "dense_to_conv_kernel",
+           "patch_matrix", "conv_transpose",
            *bind_exercises(globals())]
