@@ -7,7 +7,8 @@ then the way from the source model to the improved one, one step at a time.
         # train every step at 5 seeds (~15 min)
     python -m benchmarks.lesson05_ablation --scaling --out data/lesson05_scaling.csv
         # raw against scaled pixels, one epoch at seeds 0-4 (~30 s)
-    python -m benchmarks.lesson05_ablation --source    # the source model's asserts, seeds 0-4, 42
+    python -m benchmarks.lesson05_ablation --source    # the source model's asserts, the
+        # Dense-only baseline and the Look-inside checks at seeds 0-4 and 42 (~4 min)
     python -m benchmarks.lesson05_ablation --q8        # measure q8's checker on several designs
 
 Without --out a table is written to the current folder (lesson05_selection.csv,

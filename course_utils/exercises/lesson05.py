@@ -847,8 +847,8 @@ def train_small_model(build_model, seed: int = CHECK_SEED):
 
     Taught in lesson 05, section 8 (the "Check yourself" q8). ``problem`` is None, or what
     stops the model before or during training (then ``accuracies`` is empty): not a function,
-    not a Keras model with input (B, 28, 28, 1) and output (B, 10) probabilities, more than
-    WEIGHT_BUDGET weights, no Conv2D layer. The model trains on the first TRAIN_DIGITS
+    not a Keras model with input (B, 28, 28, 1) and output (B, 10) probabilities, no Conv2D
+    layer, more than WEIGHT_BUDGET weights. The model trains on the first TRAIN_DIGITS
     sample digits for CHECK_EPOCHS epochs (Adam(0.003), batches of 32, ``seed``) and is
     measured on the other 800 after each epoch. Pixels arrive scaled to [0, 1], or as raw
     0-255 values when the model scales them itself (see takes_raw_pixels).
@@ -882,12 +882,12 @@ def train_small_model(build_model, seed: int = CHECK_SEED):
     if output_shape != (None, 10):
         return (f"the model's output shape is {output_shape}; it must end in "
                 "Dense(10, ...)."), []
-    if weights > WEIGHT_BUDGET:
-        return (f"the model has {weights:,} weights; the budget is {WEIGHT_BUDGET:,}."
-                + _budget_advice(model)), []
     if not any(isinstance(layer, layers.Conv2D) for layer in _all_layers(model)):
         return ("the model has no Conv2D layer. This lesson is about convolutions: let at "
                 "least one Conv2D look at the image before the Dense layer."), []
+    if weights > WEIGHT_BUDGET:
+        return (f"the model has {weights:,} weights; the budget is {WEIGHT_BUDGET:,}."
+                + _budget_advice(model)), []
     raw = takes_raw_pixels(model)
     (x_fit, y_fit), (x_val, y_val) = _check_data(raw_pixels=raw)
     try:
