@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from course_utils.data import lesson05_ablation_path
 from course_utils.exercises import lesson05 as lesson
 
 keras = pytest.importorskip("keras")
@@ -62,16 +63,17 @@ LEARNER_ANSWERS = {
         },
     },
     "q3": {
-        "right": ["33684", "33684.0", "(5 * 5 * 16 + 1) * 84"],
+        "right": ["(9, 5)", "[9, 5]", "(9.0, 5.0)", "np.array([9, 5])"],
         "wrong": {
-            "774228": "without pooling",
-            "33600": "biases are missing",
-            "400": "length of the flattened vector",
-            "48468": "rounds down",
-            "33601": "one bias per unit",
-            "35782": "the whole model",
-            "16884": "16 channels",
-            "5*5*16*84 + 10": "is not the expected value",
+            "(9, 9)": "restore_best_weights=True puts back",     # the last epoch's weights
+            "(9, 8)": "watches monitor='val_loss'",               # the most accurate epoch
+            "(5, 5)": "waits patience=4 more epochs",             # stopped at the best epoch
+            "(8, 5)": "epochs 6 to 9",                           # one epoch short
+            "(12, 5)": "compared with the one before",           # improvement = lower than last
+            "(14, 5)": "the whole run",                          # the callback never stops it
+            "(9, 4)": "counted from 0",                          # np.argmin's position
+            "(10, 5)": "the last epoch run (entry 0) is off",
+            "95": "expected a pair",
         },
     },
     "q4": {
@@ -88,15 +90,17 @@ LEARNER_ANSWERS = {
         },
     },
     "q5": {
-        "right": ['("categorical_crossentropy", "sparse_categorical_crossentropy")',
-                  '["categorical_crossentropy", "sparse_categorical_crossentropy"]',
-                  'np.array(["categorical_crossentropy", "sparse_categorical_crossentropy"])',
-                  'pd.Series(["categorical_crossentropy", "sparse_categorical_crossentropy"])'],
+        "right": ["[1, 2]", "(2, 1)", "{1, 2}", "np.array([1, 2])",
+                  "list(paired.columns[(paired > 0).all()])", "(paired > 0).all()"],
         "wrong": {
-            '("sparse_categorical_crossentropy", "categorical_crossentropy")': "swapped",
-            '("binary_crossentropy", "sparse_categorical_crossentropy")': "first is off",
-            '("categorical_crossentropy", "categorical_crossentropy")': "second is off",
-            '"categorical_crossentropy"': "expected a pair",
+            "[1, 2, 3, 5, 6, 7]": "positive mean gain",          # the mean, not every seed
+            "[1, 2, 3]": "only tied the step before",            # a gain of 0 counted as ahead
+            "[1, 2, 3, 5, 6]": "four seeds or more",              # four of five wins
+            "[1, 6]": "largest mean gains",
+            "[0, 1]": "labelled by the later step",              # the columns read one step off
+            "[1]": "are not the expected ones",
+            "[8]": "not a column of paired",
+            '"1, 2"': "expected a list of step numbers",
         },
     },
     "q6": {
@@ -114,12 +118,25 @@ LEARNER_ANSWERS = {
     },
     "q7": {
         "right": [
-            "np.trace(matrix.to_numpy()) / matrix.to_numpy().sum()",
-            "np.diag(matrix).sum() / matrix.sum().sum()",
-            "def accuracy(matrix):\n    counts = np.asarray(matrix)\n"
-            "    return counts.trace() / counts.sum()",
+            "sum(matrix.at[d, d] for d in matrix.index.intersection(matrix.columns))"
+            " / matrix.to_numpy().sum()",
+            "np.trace(matrix.reindex(index=range(10), columns=range(10), fill_value=0))"
+            " / matrix.to_numpy().sum()",
+            "def accuracy(matrix):\n    labels = matrix.index.union(matrix.columns)\n"
+            "    square = matrix.reindex(index=labels, columns=labels, fill_value=0)\n"
+            "    return np.trace(square.to_numpy()) / square.to_numpy().sum()",
         ],
         "wrong": {
+            # the diagonal by position: right on square tables, wrong where a digit is missing
+            "np.trace(matrix.to_numpy()) / matrix.to_numpy().sum()": "diagonal by position",
+            "np.diag(matrix).sum() / matrix.sum().sum()": "diagonal by position",
+            "def accuracy(matrix):\n    counts = np.asarray(matrix)\n"
+            "    return counts.trace() / counts.sum()": "diagonal by position",
+            # by label, but every row label looked up as a column (or the reverse)
+            "sum(matrix.loc[d, d] for d in matrix.index) / matrix.to_numpy().sum()":
+                "gave it no column",
+            "sum(matrix.loc[d, d] for d in matrix.columns) / matrix.to_numpy().sum()":
+                "gave it no row",
             "np.trace(matrix) / matrix.sum()": "adds each column separately",
             "np.trace(matrix.to_numpy())": "number of correct predictions",
             "np.trace(matrix.to_numpy()) / len(matrix)": "number of classes",
@@ -144,7 +161,7 @@ LEARNER_ANSWERS = {
             "    return sum(matrix.loc[d, d] for d in range(10)) / counts.sum()":
                 "matrix was:\n    predicted",
             "def accuracy(matrix):\n    return sum(matrix.loc[d, d] for d in range(10)) "
-            "/ matrix.to_numpy().sum()": "confusion matrices of 2 to 4 classes",
+            "/ matrix.to_numpy().sum()": "tables of 2 to 4 digits",
         },
     },
     "q8": {
@@ -156,7 +173,10 @@ LEARNER_ANSWERS = {
             "    h = layers.Conv2D(6, 5, activation='swish')(h)\n"
             "    h = layers.Dense(84, activation='swish')(layers.Flatten()(h))\n"
             "    return keras.Model(inputs, layers.Dense(10, activation='softmax')(h))":
-                "budget is 20,306",
+                "budget is 6,000",
+            # section 8's pooled model pasted unchanged: 9,532 weights, most in Dense(84)
+            "def build_model():\n    return build_pooled_model()":
+                "a Dense(84) between Flatten and the output",
             # no convolution at all (19,885 weights)
             "def build_model():\n    inputs = keras.Input(shape=(28, 28, 1))\n"
             "    h = layers.Dense(25, activation='relu')(layers.Flatten()(inputs))\n"
@@ -200,8 +220,10 @@ def keras_conv_mults(model) -> int:
 
 def test_source_weights_budget_and_pooled_weights_match_keras():
     assert lesson.SOURCE_WEIGHTS == source_like_model().count_params() == 203_068
-    assert lesson.WEIGHT_BUDGET == source_like_model().count_params() // 10
     assert lesson.POOLED_WEIGHTS == source_like_model(pool=True).count_params()
+    # section 8's pooled model, pasted unchanged, is over the budget; the solution is within it
+    assert lesson.build_small_model().count_params() <= lesson.WEIGHT_BUDGET \
+        < source_like_model(pool=True).count_params()
 
 
 def test_q1_matches_keras():
@@ -209,11 +231,10 @@ def test_q1_matches_keras():
     assert lesson.q1.is_correct(model.count_params())
 
 
-def test_q2_q3_q4_match_keras():
+def test_q2_q4_match_keras():
     model = source_like_model(filters=(8, 16), kernel_size=3, pool=True)
     assert lesson.q2.is_correct(model.get_layer("pool2").output.shape[1:])
     assert lesson.q2.is_correct(tuple(model.get_layer("pool2").output.shape))  # with None
-    assert lesson.q3.is_correct(model.get_layer("hidden").count_params())
     assert lesson.q4.is_correct(keras_conv_mults(model))
     # parameters and multiplications are different answers
     conv_weights = sum(model.get_layer(n).count_params() for n in ("conv1", "conv2"))
@@ -226,15 +247,49 @@ def test_q2_floor_mistake_is_a_different_shape():
     assert "rounds down" in lesson.q2.feedback((6, 6, 16))
 
 
-def test_q5_losses_do_what_the_answer_says():
-    probabilities = np.array([[0.1, 0.7, 0.2], [0.5, 0.25, 0.25]], dtype="float32")
-    labels = np.array([1, 0])
-    one_hot = keras.utils.to_categorical(labels, 3)
-    for_one_hot, for_integers = lesson.q5.solution_answer
-    a = keras.losses.get(for_one_hot)(one_hot, probabilities)
-    b = keras.losses.get(for_integers)(labels, probabilities)
-    np.testing.assert_allclose(np.asarray(a), -np.log([0.7, 0.5]), rtol=1e-5)
-    np.testing.assert_allclose(np.asarray(b), np.asarray(a), rtol=1e-5)
+def keras_early_stopping(val_losses, patience: int) -> tuple[int, int]:
+    """(last epoch run, kept epoch), from 1, as Keras's own EarlyStopping decides them when
+    it is shown these validation losses one epoch at a time."""
+    model = keras.Sequential([keras.Input((1,)), layers.Dense(1)])
+    callback = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience,
+                                             restore_best_weights=True)
+    callback.set_model(model)
+    model.stop_training = False
+    callback.on_train_begin()
+    for epoch, loss in enumerate(val_losses):
+        callback.on_epoch_end(epoch, {"val_loss": float(loss)})
+        if model.stop_training:
+            break
+    return epoch + 1, callback.best_epoch + 1
+
+
+def test_q3_matches_keras_early_stopping():
+    expected = keras_early_stopping(lesson.Q3_RUN["val_loss"], lesson.Q3_PATIENCE)
+    assert lesson.q3.is_correct(expected) and expected == (9, 5)
+    for losses in ([0.50, 0.39, 0.30, 0.28, 0.29, 0.30, 0.34, 0.38],   # the doctest's run
+                   [0.5, 0.4, 0.3, 0.2],                                # never stops early
+                   [0.3, 0.4, 0.5, 0.6, 0.7, 0.1]):                     # best first, stops at 5
+        assert lesson.early_stopping_epochs(losses, 4) == keras_early_stopping(losses, 4)
+
+
+def test_q3_mistakes_are_different_pairs_and_the_run_is_ordered_by_epoch():
+    mistakes = [(9, 9), (9, 8), (5, 5), (8, 5), (12, 5), (14, 5), (9, 4)]
+    assert len(set(mistakes)) == len(mistakes) and lesson.q3.solution_answer not in mistakes
+    assert list(lesson.Q3_RUN.index) == list(range(1, len(lesson.Q3_RUN) + 1))
+
+
+def test_q5_is_read_from_the_ablation_table():
+    """Counted directly from the CSV the lesson reads: the steps whose validation accuracy is
+    above the step before's at every seed."""
+    runs = pd.read_csv(lesson05_ablation_path(), comment="#")
+    accuracy = {(row.step, row.seed): row.val_accuracy for row in runs.itertuples()}
+    steps, seeds = sorted(runs["step"].unique()), sorted(runs["seed"].unique())
+    ahead = [step for step in steps[1:]
+             if all(accuracy[step, seed] > accuracy[step - 1, seed] for seed in seeds)]
+    assert len(seeds) == 5 and lesson.q5.is_correct(ahead)
+    messages = {lesson.q5.feedback(list(wrong)) for wrong in lesson._STEP_MISTAKES}
+    assert len(messages) == len(lesson._STEP_MISTAKES)       # five sets, five messages
+    assert ahead not in [list(wrong) for wrong in lesson._STEP_MISTAKES]
 
 
 def optimizer_count(model, name) -> int:
@@ -257,22 +312,42 @@ def test_q7_agrees_with_pandas_crosstab_and_a_direct_count():
     rng = np.random.default_rng(5)
     true = rng.integers(0, 10, size=300)
     predicted = np.where(rng.random(300) < 0.8, true, rng.integers(0, 10, size=300))
+    predicted[predicted == 3] = 4                     # digit 3 is never predicted
     confusion = pd.crosstab(pd.Series(true, name="true"), pd.Series(predicted, name="predicted"))
+    assert confusion.shape == (10, 9)
     expected = float(np.mean(true == predicted))
     assert lesson.accuracy_from_confusion(confusion) == pytest.approx(expected)
 
     def accuracy_by_counting(matrix):  # independent: expand the counts back into pairs
-        counts = matrix.to_numpy()
-        pairs = [(t, p) for t in range(len(counts)) for p in range(len(counts))
-                 for _ in range(counts[t, p])]
-        return float(np.mean([t == p for t, p in pairs]))
+        true, predicted = pairs_from_counts(matrix)
+        return float(np.mean(true == predicted))
 
     assert lesson.q7.is_correct(accuracy_by_counting)
 
 
-def test_q7_cases_separate_accuracy_from_its_look_alikes():
-    """In every case accuracy, mean recall, trace / classes and the trace differ."""
+def pairs_from_counts(frame):
+    """The (true, predicted) label pairs a confusion table counts."""
+    pairs = [(t, p) for t in frame.index for p in frame.columns for _ in range(frame.at[t, p])]
+    return (pd.Series([t for t, _ in pairs], name="true"),
+            pd.Series([p for _, p in pairs], name="predicted"))
+
+
+def test_q7_cases_are_what_pd_crosstab_makes_and_the_reference_counts_pairs():
+    """Every case is the table pd.crosstab makes from its own pairs (no row for a digit never
+    true, no column for one never predicted), and the expected accuracy is the share of pairs
+    with true == predicted; the diagonal by position is wrong on the non-square cases."""
     for (frame,) in lesson._CONFUSION_CASES:
+        true, predicted = pairs_from_counts(frame)
+        pd.testing.assert_frame_equal(pd.crosstab(true, predicted), frame, check_dtype=False)
+        assert lesson.accuracy_from_confusion(frame) == pytest.approx(np.mean(true == predicted))
+    for frame in (lesson._NEVER_PREDICTED, lesson._NEVER_TRUE):
+        assert frame.shape[0] != frame.shape[1]
+        assert lesson._by_position(frame) != pytest.approx(lesson.accuracy_from_confusion(frame))
+
+
+def test_q7_cases_separate_accuracy_from_its_look_alikes():
+    """In every square case accuracy, mean recall, trace / classes and the trace differ."""
+    for (frame,) in lesson._SQUARE_CASES:
         counts = frame.to_numpy()
         accuracy = np.trace(counts) / counts.sum()
         recall = np.mean(np.diag(counts) / counts.sum(axis=1))
@@ -319,7 +394,10 @@ def test_q8_rejects_a_weak_model_with_its_accuracy_per_epoch():
 
 
 def test_q8_feedback_before_training():
-    assert "budget is 20,306" in lesson.q8.feedback(lambda: source_like_model())
+    assert "budget is 6,000" in lesson.q8.feedback(lambda: source_like_model())
+    pooled = lesson.q8.feedback(lambda: source_like_model(pool=True))
+    assert "9,532 weights" in pooled and "8,148 of them sit in its layer 'hidden'" in pooled
+    assert "Pool" not in pooled and "pool before Flatten" not in pooled   # it pools already
     assert "not a model" in lesson.q8.feedback(lesson.build_small_model())
 
     def raises():
@@ -329,6 +407,20 @@ def test_q8_feedback_before_training():
     unbuilt = lambda: keras.Sequential([layers.Conv2D(4, 3), layers.Flatten(),  # noqa: E731
                                         layers.Dense(10, activation="softmax")])
     assert "keras.Input(shape=(28, 28, 1))" in lesson.q8.feedback(unbuilt)
+
+
+def test_q8_suggests_only_what_the_model_lacks():
+    """The one-filter model has ReLU and pooling: only more filters and a second convolution
+    are suggested. A model without activations or pooling is told so."""
+    advice = lesson._advice(one_filter_model(), [0.58, 0.73, 0.776])
+    assert "more filters" in advice and "second convolution" in advice
+    assert "MaxPooling2D" not in advice and "activation" not in advice
+    inputs = keras.Input(shape=(28, 28, 1))
+    linear = keras.Model(inputs, layers.Dense(10, activation="softmax")(
+        layers.Flatten()(layers.Conv2D(8, 3)(inputs))))
+    lacks = lesson._what_it_lacks(linear)
+    assert any("MaxPooling2D" in item for item in lacks)
+    assert any("activation" in item for item in lacks)
 
 
 def test_q8_names_global_pooling_when_it_is_the_reason():
@@ -379,9 +471,8 @@ def test_q2_mistakes_are_the_shapes_keras_gives_the_mistaken_models():
         without_second_pool.get_layer("conv2").output.shape[1:])
 
 
-def test_q1_q3_q4_mistakes_match_keras_counts():
+def test_q1_q4_mistakes_match_keras_counts():
     pooled = source_like_model(filters=(8, 16), kernel_size=3, pool=True)
-    assert "whole model" in lesson.q3.feedback(pooled.count_params())
     q1_model = source_like_model(filters=(8, 16), kernel_size=3)
     total_after_rmsprop = q1_model.count_params() + optimizer_count(q1_model, "rmsprop")
     assert "Total params" in lesson.q1.feedback(total_after_rmsprop)

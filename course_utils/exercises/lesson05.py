@@ -9,8 +9,9 @@ In the notebook::
 
 Every expected answer is computed here from the question's own numbers with the course's
 arithmetic (never typed in); tests/test_exercises_lesson05.py checks them against Keras.
-The questions use other layer sizes than the lesson's worked models, so no answer is printed
-in the lesson. Importing this module imports Keras (q8 builds and trains models): the
+The counting questions use other layer sizes than the lesson's worked models, so no answer is
+printed in the lesson; q3 gives its own run (Q3_RUN), and q5 reads the lesson's ablation
+table. Importing this module imports Keras (q8 builds and trains models): the
 notebook imports it after its setup cell has configured TensorFlow.
 """
 
@@ -24,7 +25,7 @@ import pandas as pd
 from keras import layers
 
 from ..arithmetic import conv_mults, conv_output_size, conv_params
-from ..data import load_mnist
+from ..data import lesson05_ablation_path, load_mnist
 from ..validation import describe, is_keras_model
 from . import Exercise, UnreadableAnswer, bind_exercises, function, number, shape
 
@@ -68,8 +69,9 @@ SOURCE_WEIGHTS = _source_like_params(3, 6, 5)
 #: The source model with MaxPooling2D(2) after each convolution (lesson 05, section 8).
 POOLED_WEIGHTS = (conv_params(5, 1, 3) + conv_params(5, 3, 6)
                   + _dense_params(4 * 4 * 6, 84) + _dense_params(84, 10))
-#: q8's budget: one tenth of the source model's weights.
-WEIGHT_BUDGET = SOURCE_WEIGHTS // 10
+#: q8's budget: below the pooled model's 9,532, so section 8's model pasted unchanged does not
+#: pass; q8's solution has 5,258.
+WEIGHT_BUDGET = 6_000
 #: q8 trains on the lesson's training split, the sample's first 3,200 training digits, and
 #: measures accuracy on the other 800 (the validation split; the test split is not used).
 TRAIN_DIGITS = 3_200
@@ -99,7 +101,10 @@ q1 = Exercise(
     "else as before: valid padding, Flatten, Dense(84), Dense(10)). How many trainable "
     "parameters does the model have?",
     checker=_typed_as_text(number(_Q1, mistakes={
-        SOURCE_WEIGHTS: "that is the source model's count; the new kernels change every layer.",
+        SOURCE_WEIGHTS: (
+            "that is the source model's count. The new convolutions change their own weights "
+            "and the size of the maps Flatten passes to Dense(84), so those two layers "
+            "change; only the output layer, (84 + 1) * 10, stays."),
         _Q1 - _dense_params(84, 10): "you left out the output layer Dense(10).",
         _Q1 - 8 - 16: "the convolutions' biases are missing.",
         _q1_with_flattened(28): "a 3x3 convolution without padding shrinks 28 -> 26 -> 24.",
@@ -191,35 +196,118 @@ q2 = Exercise(
              f"{_POOLED} (pool: {_SIZES[3]} / 2 rounded down), 16 channels\n"
              f"answer = {_Q2}",
     solution_answer=_Q2,
+    explanation=f"(model.summary() shows it with the batch axis first, (None, {_POOLED}, "
+                f"{_POOLED}, 16); the shape of one image leaves that axis out.)",
 )
 
-_Q3 = _dense_params(_POOLED * _POOLED * 16, 84)
+# --- q3: which epoch EarlyStopping stops after, and which it keeps -----------------------------
+
+#: q3's run: the validation loss and accuracy after each of 14 epochs, as a run without a
+#: callback printed them. Retrained from the same seed with EarlyStopping, the epochs are the
+#: same until the callback stops the run.
+Q3_RUN = pd.DataFrame(
+    {"val_loss": [0.52, 0.41, 0.34, 0.31, 0.29, 0.30, 0.33, 0.31, 0.35, 0.37, 0.40, 0.42, 0.41,
+                  0.45],
+     "val_accuracy": [0.860, 0.891, 0.913, 0.925, 0.931, 0.934, 0.929, 0.939, 0.936, 0.938,
+                      0.935, 0.937, 0.940, 0.936]},
+    index=pd.RangeIndex(1, 15, name="epoch"))
+Q3_PATIENCE = 4
+
+
+def early_stopping_epochs(val_losses, patience: int) -> tuple[int, int]:
+    """(the last epoch run, the epoch whose weights are kept) when EarlyStopping(
+    monitor="val_loss", patience=patience, restore_best_weights=True) watches a run whose
+    validation loss after epoch 1, 2, ... is ``val_losses``; epochs count from 1.
+
+    Taught in lesson 05, section 5 (q3). An epoch improves when its loss is lower than the
+    lowest so far; the run stops after ``patience`` epochs in a row without improvement.
+
+    >>> early_stopping_epochs([0.50, 0.39, 0.30, 0.28, 0.29, 0.30, 0.34, 0.38], 4)
+    (8, 4)
+    """
+    best, best_epoch = float("inf"), 0
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss < best:
+            best, best_epoch = loss, epoch
+        elif epoch - best_epoch >= patience:
+            return epoch, best_epoch
+    return len(val_losses), best_epoch
+
+
+_Q3 = early_stopping_epochs(Q3_RUN["val_loss"], Q3_PATIENCE)
+_Q3_STOP, _Q3_KEPT = _Q3
+_Q3_ACCURATE = int(Q3_RUN["val_accuracy"].loc[:_Q3_STOP].idxmax())   # the most accurate epoch run
+
+
+def _stop_comparing_with_the_epoch_before(val_losses, patience: int) -> int:
+    """The epoch a run would stop after if 'improvement' meant 'lower than the epoch before'."""
+    worse = 0
+    for epoch in range(2, len(val_losses) + 1):
+        worse = worse + 1 if val_losses[epoch - 1] >= val_losses[epoch - 2] else 0
+        if worse >= patience:
+            return epoch
+    return len(val_losses)
+
+
+_Q3_PREVIOUS = _stop_comparing_with_the_epoch_before(list(Q3_RUN["val_loss"]), Q3_PATIENCE)
+#: The first epoch after the kept one whose loss is lower than the epoch before's.
+_Q3_DIP = next(epoch for epoch in range(_Q3_KEPT + 2, _Q3_STOP + 1)
+               if Q3_RUN["val_loss"][epoch] < Q3_RUN["val_loss"][epoch - 1])
+
+
+def _pair_of_epochs(check):
+    """q3's checker, with a plain message for one number instead of a pair."""
+
+    def checked(answer):
+        if isinstance(answer, numbers.Number):
+            return (f"expected a pair (last epoch run, kept epoch), such as (14, 1); got the "
+                    f"number {answer}.")
+        return check(answer)
+
+    return checked
+
 
 q3 = Exercise(
-    "In q2's model, Flatten and then Dense(84) follow the second pooling layer. How many "
-    "weights and biases does that Dense(84) layer have? (In the source model it has "
-    "201,684.)",
-    checker=_typed_as_text(number(_Q3, mistakes={
-        _dense_params(24 * 24 * 16, 84): "that is q1's Dense layer, without pooling.",
-        _POOLED * _POOLED * 16 * 84: "the 84 biases are missing.",
-        _POOLED * _POOLED * 16 * 84 + 1: "a Dense layer has one bias per unit: + 84, not + 1.",
-        _POOLED * _POOLED * 16: "that is the length of the flattened vector, not the layer's "
-                                "weights.",
-        _dense_params(_CEIL * _CEIL * 16, 84): f"the maps are {_POOLED}x{_POOLED}, not "
-                                               f"{_CEIL}x{_CEIL}: pooling rounds down.",
-        _dense_params(_POOLED * _POOLED * 8, 84): "the pooled maps have 16 channels (conv2's "
-                                                  "filters), not 8.",
-        (_Q1_CONV1 + _Q1_CONV2 + _Q3 + _dense_params(84, 10)): (
-            "that is the whole model; the question asks for the Dense(84) layer alone."),
+    f"Q3_RUN holds the validation loss and accuracy after each of {len(Q3_RUN)} epochs of a "
+    "run without a callback. Trained again from the same seed with keras.callbacks."
+    f"EarlyStopping(monitor='val_loss', patience={Q3_PATIENCE}, restore_best_weights=True), "
+    "the epochs are the same until the callback stops the run. After which epoch does "
+    "training stop, and which epoch's weights does the model keep? Give a pair (last epoch "
+    "run, kept epoch), counting epochs from 1 as Q3_RUN does.",
+    checker=_pair_of_epochs(shape(_Q3, axes=("last epoch run", "kept epoch"), batch=False,
+                                  mistakes={
+        (_Q3_STOP, _Q3_STOP): (
+            "restore_best_weights=True puts back the weights of the epoch with the lowest "
+            "validation loss; the last epoch's weights would stay only without it."),
+        (_Q3_STOP, _Q3_ACCURATE): (
+            f"epoch {_Q3_ACCURATE} has the highest validation accuracy, but the callback "
+            "watches monitor='val_loss': it keeps the epoch with the lowest validation loss."),
+        (_Q3_KEPT, _Q3_KEPT): (
+            f"after epoch {_Q3_KEPT} the callback cannot know that no later epoch will do "
+            f"better: it waits patience={Q3_PATIENCE} more epochs without improvement."),
+        (_Q3_STOP - 1, _Q3_KEPT): (
+            f"patience={Q3_PATIENCE} means {Q3_PATIENCE} epochs in a row without "
+            f"improvement after epoch {_Q3_KEPT}: epochs {_Q3_KEPT + 1} to "
+            f"{_Q3_KEPT + Q3_PATIENCE}."),
+        (_Q3_PREVIOUS, _Q3_KEPT): (
+            f"that is where the run stops if every epoch is compared with the one before "
+            f"(epoch {_Q3_DIP} is lower than epoch {_Q3_DIP - 1}). The callback compares "
+            f"with the lowest loss so far, epoch {_Q3_KEPT}'s, and no epoch after it gets "
+            "below that."),
+        (len(Q3_RUN), _Q3_KEPT): (
+            "that is the whole run: the callback stops it early, once patience runs out."),
+        (_Q3_STOP, _Q3_KEPT - 1): (
+            "that is the epoch counted from 0 (np.argmin's position); Q3_RUN counts epochs "
+            "from 1, as Keras prints them: add 1."),
     })),
-    hint=["Flatten turns your q2 shape (height, width, channels) into height * width * "
-          "channels numbers.",
-          "A Dense layer has (inputs + 1) * units weights: one per input per unit, plus one "
-          "bias per unit. The source's: (20*20*6 + 1) * 84 = 201,684."],
-    solution=f"# Flatten gives {_POOLED}*{_POOLED}*16 values; a Dense layer has "
-             "(inputs + 1) * units\n"
-             f"answer = ({_POOLED}*{_POOLED}*16 + 1) * 84\n"
-             f"# {_dense_params(24 * 24 * 16, 84):,} without the pooling layers",
+    hint=["Find the epoch with the lowest val_loss. From then on, count the epochs that do not "
+          "go below it.",
+          f"The run stops after the {Q3_PATIENCE}th epoch in a row without a new lowest "
+          "val_loss; restore_best_weights=True then puts back the lowest epoch's weights."],
+    solution=f"""\
+# lowest val_loss at epoch {_Q3_KEPT}; epochs {_Q3_KEPT + 1}-{_Q3_STOP} do not go below it
+answer = ({_Q3_STOP}, {_Q3_KEPT})
+# epoch {_Q3_ACCURATE} was more accurate, but the callback watches the loss""",
     solution_answer=_Q3,
 )
 
@@ -265,48 +353,109 @@ answer = {_SIZES[1]}*{_SIZES[1]}*8 * 3*3*1 + {_SIZES[3]}*{_SIZES[3]}*16 * 3*3*8
 )
 
 
-# --- q5: the loss for one-hot or integer labels -------------------------------------------------
+# --- q5: reading the ablation table -----------------------------------------------------------
 
-_LOSSES = ("categorical_crossentropy", "sparse_categorical_crossentropy",
-           "binary_crossentropy", "mean_squared_error")
-_Q5 = ("categorical_crossentropy", "sparse_categorical_crossentropy")
+def ablation_gains() -> pd.DataFrame:
+    """The ablation's per-seed gains: for each seed (rows) and step (columns), the step's
+    validation accuracy minus the step before's, from lesson 05's ablation table (step 0,
+    with no step before it, is NaN).
+
+    Taught in lesson 05, section 8 (the table ``paired`` and q5).
+
+    >>> ablation_gains().loc[0, 1].round(4)     # seed 0: pooling gained 0.0113
+    np.float64(0.0113)
+    """
+    runs = pd.read_csv(lesson05_ablation_path(), comment="#")
+    return runs.pivot(index="seed", columns="step", values="val_accuracy").diff(axis=1)
 
 
-def _check_losses(answer):
-    if isinstance(answer, pd.Series) or (isinstance(answer, np.ndarray) and answer.ndim == 1):
-        answer = answer.tolist()   # np.array([...]) or pd.Series([...]) of the two names
-    if not isinstance(answer, tuple | list) or len(answer) != 2:
-        return (f"expected a pair (loss for one-hot labels, loss for integer labels), got "
-                f"{describe(answer)}.")
-    names = []
-    for item in answer:
-        if not isinstance(item, str):
-            return f"give the losses as strings such as 'mean_squared_error'; got {describe(item)}."
-        names.append(item.strip().lower())
-    unknown = [n for n in names if n not in _LOSSES]
-    if unknown:
-        return f"{unknown[0]!r} is not one of the options: {', '.join(_LOSSES)}."
-    if tuple(names) == _Q5:
+_GAINS = ablation_gains()
+_STEPS = [int(step) for step in _GAINS.columns]
+
+
+def _steps_where(condition) -> tuple[int, ...]:
+    return tuple(step for step in _STEPS[1:] if condition(_GAINS[step]))
+
+
+_Q5 = _steps_where(lambda gains: (gains > 0).all())
+_POSITIVE_MEAN = _steps_where(lambda gains: gains.mean() > 0)
+_NEVER_LOWER = _steps_where(lambda gains: (gains >= 0).all())
+_FOUR_OR_MORE = _steps_where(lambda gains: (gains > 0).sum() >= len(gains) - 1)
+_LARGEST_MEANS = tuple(sorted(int(step) for step in _GAINS.mean().nlargest(len(_Q5)).index))
+
+
+def _seeds_not_ahead(step: int) -> str:
+    """'seed 3' or 'seeds 1 and 2': the seeds at which ``step`` did not raise the accuracy."""
+    seeds = [int(seed) for seed in _GAINS.index[~(_GAINS[step] > 0)]]
+    return ("seed " if len(seeds) == 1 else "seeds ") + " and ".join(map(str, seeds))
+
+
+def _read_steps(answer) -> tuple[int, ...]:
+    """The step numbers of an answer: a list, tuple, set, array, pandas Index or Series of
+    whole numbers, or a boolean Series indexed by step such as (paired > 0).all()."""
+    if isinstance(answer, pd.Series) and answer.dtype == bool:
+        answer = answer.index[answer.to_numpy()]
+    if isinstance(answer, numbers.Integral) and not isinstance(answer, bool):
+        answer = [answer]
+    if isinstance(answer, set | frozenset | pd.Index | pd.Series | np.ndarray | range):
+        answer = list(answer)
+    if not isinstance(answer, list | tuple) or not all(
+            isinstance(v, numbers.Integral) and not isinstance(v, bool | np.bool_)
+            or isinstance(v, float) and v.is_integer() for v in answer):
+        raise UnreadableAnswer(f"expected a list of step numbers such as [3, 5], got "
+                               f"{describe(answer)}")
+    return tuple(sorted({int(v) for v in answer}))
+
+
+_STEP_MISTAKES = {
+    _POSITIVE_MEAN: (
+        "those are the steps with a positive mean gain. A mean can rest on one or two seeds "
+        f"(step {_POSITIVE_MEAN[-1]} was not ahead at {_seeds_not_ahead(_POSITIVE_MEAN[-1])}); "
+        "the question asks for the steps ahead at every seed."),
+    _NEVER_LOWER: (
+        f"step {sorted(set(_NEVER_LOWER) - set(_Q5))[0]} was never lower, but at "
+        f"{_seeds_not_ahead(sorted(set(_NEVER_LOWER) - set(_Q5))[0])} it only tied the step "
+        "before (a gain of 0): it did not raise the accuracy there."),
+    _FOUR_OR_MORE: (
+        "those were ahead at four seeds or more. Four of five happens by chance 6 times in 32 "
+        "(0.19) when a change does nothing; the question asks for every seed."),
+    _LARGEST_MEANS: (
+        f"those have the largest mean gains, but step {sorted(set(_LARGEST_MEANS) - set(_Q5))[0]}"
+        f" was not ahead at {_seeds_not_ahead(sorted(set(_LARGEST_MEANS) - set(_Q5))[0])}."),
+    tuple(step - 1 for step in _Q5): (
+        "each column of paired is labelled by the later step: column 1 holds step 1's accuracy "
+        "minus step 0's."),
+}
+
+
+def _check_steps(answer):
+    steps = _read_steps(answer)
+    if steps == _Q5:
         return None
-    if tuple(names) == _Q5[::-1]:
-        return "the two are swapped: the 'sparse' loss takes the integer labels."
-    if names[0] != _Q5[0]:
-        return ("the first is off: labels like [0, 0, 1, 0, ...] (one-hot) go with the loss "
-                "the source compiles with.")
-    return "the second is off: integer labels 0-9 need the loss made for them."
+    if steps in _STEP_MISTAKES:
+        return _STEP_MISTAKES[steps]
+    unknown = [step for step in steps if step not in _STEPS[1:]]
+    if unknown:
+        return (f"step {unknown[0]} is not a column of paired with gains: the steps that have a "
+                f"step before them are {_STEPS[1]} to {_STEPS[-1]}.")
+    return f"your steps {list(steps)} are not the expected ones."
 
 
 q5 = Exercise(
-    "The same ten-class softmax model can be trained on one-hot labels (pd.get_dummies, "
-    "to_categorical) or on the integer labels 0-9. Give a pair (loss for one-hot labels, "
-    f"loss for integer labels), each one of: {', '.join(repr(n) for n in _LOSSES)}.",
-    checker=_check_losses,
-    hint=["The source trains on pd.get_dummies(labels), one-hot rows, with "
-          "loss='categorical_crossentropy'.",
-          "'sparse' means the labels are class numbers, not one-hot rows."],
-    solution=f"answer = {_Q5!r}\n"
-             "# Both compute the same number: -log(probability given to the true class).",
-    solution_answer=_Q5,
+    "paired holds, for each seed (rows) and ablation step (columns), the step's validation "
+    "accuracy minus the step before's. Which steps raised the validation accuracy over the "
+    "step before at all five seeds? Give a list of step numbers.",
+    checker=_check_steps,
+    hint=["A step qualifies when its column of paired is above 0 in every row; a tie (0.0) "
+          "does not raise the accuracy.",
+          "(paired > 0) is a table of True/False; .all() asks, for each column, whether every "
+          "row is True."],
+    solution=f"""\
+# (paired > 0).all() is True for the columns above 0 at every seed
+answer = {list(_Q5)}
+# every other step was behind or level at one seed or more: five seeds cannot tell
+# its gain from chance""",
+    solution_answer=list(_Q5),
 )
 
 
@@ -352,37 +501,62 @@ answer = 2 * {POOLED_WEIGHTS} + 2
 # --- q7: accuracy from a confusion matrix -------------------------------------------------------
 
 def accuracy_from_confusion(matrix) -> float:
-    """Accuracy from a square confusion matrix: the diagonal's total over all the counts.
+    """Accuracy from a confusion matrix: the correct predictions over all of them.
 
     Taught in lesson 05, section 6 (q7's solution). ``matrix``: counts, rows the true class,
-    columns the predicted one, as a DataFrame from ``pd.crosstab`` or an array.
+    columns the predicted one. A DataFrame from ``pd.crosstab`` has a row only for a class
+    that occurs as a true label and a column only for one that was predicted, so it need not
+    be square: the correct predictions are the cells whose row and column have the same
+    label. An array is read as square, class i in row and column i.
 
     >>> accuracy_from_confusion(np.array([[9, 1], [6, 4]]))
     0.65
+    >>> true, predicted = pd.Series([0, 1, 2, 2]), pd.Series([0, 2, 2, 2])
+    >>> accuracy_from_confusion(pd.crosstab(true, predicted))   # 1 is never predicted
+    0.75
     """
+    if isinstance(matrix, pd.DataFrame):
+        both = matrix.index.intersection(matrix.columns)
+        correct = sum(float(matrix.at[label, label]) for label in both)
+        return correct / float(matrix.to_numpy(dtype=float).sum())
     counts = np.asarray(matrix, dtype=float)
     return float(np.trace(counts) / counts.sum())
 
 
-def _confusion_frame(counts) -> pd.DataFrame:
-    """A confusion matrix laid out like pd.crosstab's: index 'true', columns 'predicted'."""
+def _confusion_frame(counts, true_labels=None, predicted_labels=None) -> pd.DataFrame:
+    """A confusion matrix laid out like pd.crosstab's: index 'true', columns 'predicted'
+    (labels 0, 1, ... unless given)."""
     counts = np.asarray(counts)
-    classes = range(len(counts))
-    return pd.DataFrame(counts, index=pd.Index(classes, name="true"),
-                        columns=pd.Index(classes, name="predicted"))
+    rows = range(counts.shape[0]) if true_labels is None else true_labels
+    columns = range(counts.shape[1]) if predicted_labels is None else predicted_labels
+    return pd.DataFrame(counts, index=pd.Index(rows, name="true"),
+                        columns=pd.Index(columns, name="predicted"))
 
 
-# Rows of different sizes, so that accuracy, mean recall and trace / classes all differ.
-_CONFUSION_CASES = [
+# Square cases, rows of different sizes, so that accuracy, mean recall and trace / classes all
+# differ; then two tables as pd.crosstab makes them when a class is never predicted (no
+# column) or never the true label (no row), where the diagonal by position pairs the wrong
+# labels.
+_SQUARE_CASES = [
     (_confusion_frame([[50, 2, 3], [4, 20, 1], [0, 5, 15]]),),
     (_confusion_frame([[9, 1], [6, 9]]),),
     (_confusion_frame([[30, 0, 0, 0], [2, 8, 0, 0], [0, 0, 5, 5], [1, 0, 0, 9]]),),
 ]
+_NEVER_PREDICTED = _confusion_frame([[8, 1], [3, 2], [1, 6]], predicted_labels=[0, 2])
+_NEVER_TRUE = _confusion_frame([[1, 7, 0], [2, 1, 9]], true_labels=[1, 2])
+_CONFUSION_CASES = [*_SQUARE_CASES, (_NEVER_PREDICTED,), (_NEVER_TRUE,)]
+
 
 def _counts(matrix) -> np.ndarray:
     return np.asarray(matrix, dtype=float)
 
 
+def _by_position(m) -> float:
+    """The accuracy with the diagonal taken by position, np.trace's."""
+    return float(np.trace(_counts(m)) / _counts(m).sum())
+
+
+#: Mistakes recognised on the square cases, where position and label agree.
 _ACCURACY_MISTAKES = [
     (lambda m: float(np.trace(_counts(m))),
      "that is the number of correct predictions; divide it by the number of all predictions."),
@@ -406,18 +580,28 @@ _ACCURACY_MISTAKES = [
        f"your function rounds (round(..., {k})): return the accuracy unrounded; round only "
        "when you print it.") for k in (1, 2, 3, 4)],
 ]
-_ACCURACY_MESSAGES = {message for _, message in _ACCURACY_MISTAKES}
-_check_accuracy_function = function(
-    _CONFUSION_CASES, reference=accuracy_from_confusion, mistakes=_ACCURACY_MISTAKES,
-    about_cases="The check passes your function confusion matrices of 2 to 4 classes (laid "
-                "out like pd.crosstab's), not only of 10 digits.")
+_BY_POSITION_MESSAGE = (
+    "your function is right on every square table but not on those where a digit was never "
+    "predicted or never true: it takes the diagonal by position (np.trace does). pd.crosstab "
+    "leaves out the column of a digit never predicted, so position (1, 1) can hold true 1, "
+    "predicted 2. Add the cells whose row and column have the same label.")
+_ACCURACY_MESSAGES = {message for _, message in _ACCURACY_MISTAKES} | {_BY_POSITION_MESSAGE}
+_ABOUT_CASES = ("The check passes your function tables of 2 to 4 digits laid out like "
+                "pd.crosstab's, with a row only for a digit that is a true label and a column "
+                "only for one that was predicted: not always square.")
+_check_square_cases = function(
+    _SQUARE_CASES, reference=accuracy_from_confusion, mistakes=_ACCURACY_MISTAKES,
+    about_cases=_ABOUT_CASES)
+_check_all_cases = function(
+    _CONFUSION_CASES, reference=accuracy_from_confusion,
+    mistakes=[(_by_position, _BY_POSITION_MESSAGE)], about_cases=_ABOUT_CASES)
 
 
 def _results(answer) -> list[float] | None:
-    """The learner's function on each case, as numbers (None if any call fails)."""
+    """The learner's function on each square case, as numbers (None if any call fails)."""
     try:
         return [float(np.asarray(answer(frame.copy())).reshape(()))
-                for (frame,) in _CONFUSION_CASES]
+                for (frame,) in _SQUARE_CASES]
     except Exception:
         return None
 
@@ -428,20 +612,43 @@ _TEN_CLASSES = _confusion_frame(np.diag(np.arange(10, 20)) + 1)
 
 
 def _assumes_ten_classes(answer) -> str | None:
-    """The message for a function that works on a 10x10 matrix but raises on a smaller one (a
-    hard-coded range(10)); None otherwise."""
+    """The message for a function that works on a 10x10 matrix but raises on a smaller square
+    one (a hard-coded range(10)); None otherwise."""
     try:
         answer(_TEN_CLASSES.copy())
     except Exception:
         return None
-    for (frame,) in _CONFUSION_CASES:
+    for (frame,) in _SQUARE_CASES:
         try:
             answer(frame.copy())
         except (IndexError, KeyError) as error:
             return (f"your function works on a 10x10 confusion matrix but raises "
                     f"{type(error).__name__} on a {len(frame)}x{len(frame)} one: it assumes ten "
-                    "classes (a range(10)?). Take the size from the matrix itself, len(matrix), "
-                    "or add the diagonal with np.trace.")
+                    "classes (a range(10)?). Take the labels from the matrix itself "
+                    "(matrix.index, matrix.columns).")
+    return None
+
+
+def _missing_label(answer) -> str | None:
+    """The message for a function, right on every square case, that raises KeyError on a
+    label a non-square table lacks as a column (or row); None otherwise."""
+    for frame in (_NEVER_PREDICTED, _NEVER_TRUE):
+        try:
+            answer(frame.copy())
+        except KeyError as error:
+            label = error.args[0] if error.args else None
+            if label in frame.index.difference(frame.columns):
+                return (f"your function raises KeyError: {label!r} on a table where digit "
+                        f"{label} was never predicted, so pd.crosstab gave it no column. Look "
+                        "up only the labels that are both a row and a column "
+                        "(matrix.index.intersection(matrix.columns)).")
+            if label in frame.columns.difference(frame.index):
+                return (f"your function raises KeyError: {label!r} on a table where digit "
+                        f"{label} is never the true label, so pd.crosstab gave it no row. Look "
+                        "up only the labels that are both a row and a column "
+                        "(matrix.index.intersection(matrix.columns)).")
+        except Exception:
+            return None
     return None
 
 
@@ -455,8 +662,13 @@ def _check_accuracy(answer):
             return ("your function returned a pandas " + type(result).__name__ + ", not a "
                     "number: on a DataFrame, .sum() adds each column separately. Use "
                     "matrix.to_numpy().sum() (or matrix.sum().sum()) for the total.")
-    verdict = _check_accuracy_function(answer)
-    if verdict is None or verdict in _ACCURACY_MESSAGES or not callable(answer):
+    verdict = _check_square_cases(answer)
+    if verdict is None:   # right where position and label agree: now the crosstab tables
+        verdict = _check_all_cases(answer)
+        if verdict is None or verdict in _ACCURACY_MESSAGES:
+            return verdict
+        return _missing_label(answer) or verdict
+    if verdict in _ACCURACY_MESSAGES or not callable(answer):
         return verdict
     ten_only = _assumes_ten_classes(answer)
     if ten_only:
@@ -467,7 +679,7 @@ def _check_accuracy(answer):
                 "passes it: it must compute from its argument `matrix`, not from a variable of "
                 "the notebook such as `confusion`.")
     if results is not None and all(r > 0 for r in results):
-        divisors = [np.trace(_counts(frame)) / r for (frame,), r in zip(_CONFUSION_CASES, results,
+        divisors = [np.trace(_counts(frame)) / r for (frame,), r in zip(_SQUARE_CASES, results,
                                                                          strict=True)]
         if np.ptp(divisors) < 1e-6 * max(divisors):
             return (f"your function divides by {divisors[0]:.6g} whatever the matrix (the "
@@ -478,16 +690,21 @@ def _check_accuracy(answer):
 
 q7 = Exercise(
     "Write a function accuracy(matrix) that takes a confusion matrix like `confusion` in "
-    "section 6 (a DataFrame from pd.crosstab: rows the true digit, columns the predicted "
-    "one, counts in the cells) and returns the accuracy as a number between 0 and 1.",
+    "section 6, as pd.crosstab makes it (rows the true digit, columns the predicted one, "
+    "counts in the cells), and returns the accuracy as a number between 0 and 1. pd.crosstab "
+    "makes a row only for a digit that occurs as a true label and a column only for one that "
+    "was predicted: the table need not be square, and its labels need not match its "
+    "positions.",
     checker=_check_accuracy,
-    hint=["The correct predictions sit on the diagonal (true == predicted).",
-          "matrix.to_numpy() gives the counts as a NumPy array; np.trace adds its diagonal "
-          "and .sum() all its cells."],
+    hint=["The correct predictions are the cells whose row label equals their column label "
+          "(true == predicted); the total is the sum of all cells.",
+          "matrix.index and matrix.columns hold the labels; matrix.at[d, d] is the cell of "
+          "digit d predicted as d, when d is both a row and a column."],
     solution="""\
 def accuracy(matrix):
-    counts = matrix.to_numpy()                 # the DataFrame's counts as an array
-    return np.trace(counts) / counts.sum()     # correct predictions / all predictions""",
+    both = matrix.index.intersection(matrix.columns)   # digits with a row and a column
+    correct = sum(matrix.at[d, d] for d in both)        # true == predicted
+    return correct / matrix.to_numpy().sum()            # over all predictions""",
     solution_answer=accuracy_from_confusion,
 )
 
@@ -548,17 +765,70 @@ def takes_raw_pixels(model) -> bool:
                for layer in _all_layers(model))
 
 
+_POOLING = (layers.MaxPooling2D, layers.AveragePooling2D)
+_ACTIVATIONS = (layers.Activation, layers.ReLU, layers.LeakyReLU, layers.ELU, layers.PReLU)
+
+
+def _is_linear(layer) -> bool:
+    return getattr(getattr(layer, "activation", None), "__name__", "linear") == "linear"
+
+
+def _what_it_lacks(model) -> list[str]:
+    """Parts of the lesson's recipe the model does not have, each as a suggestion."""
+    found = _all_layers(model)
+    convs = [layer for layer in found if isinstance(layer, layers.Conv2D)]
+    lacks = []
+    if not any(isinstance(layer, _POOLING) for layer in found):
+        lacks.append("a MaxPooling2D after each convolution")
+    if all(_is_linear(conv) for conv in convs) \
+            and not any(isinstance(layer, _ACTIVATIONS) for layer in found):
+        lacks.append("an activation after each convolution (activation='relu')")
+    if convs and max(conv.filters for conv in convs) < 8:
+        lacks.append(f"more filters (it has at most {max(conv.filters for conv in convs)} per "
+                     "convolution; 8 or 16 fit the budget)")
+    if len(convs) == 1:
+        lacks.append("a second convolution")
+    return lacks
+
+
 def _advice(model, accuracies) -> str:
     kinds = {type(layer).__name__ for layer in _all_layers(model)}
     if kinds & {"GlobalAveragePooling2D", "GlobalMaxPooling2D"}:
         return (" A model that ends in global pooling keeps one number per channel, and with "
-                "few channels it learns slowly: put a Conv2D with more filters before it "
-                "(e.g. 16 -> 32 -> 32), or Flatten the pooled maps instead.")
-    if len(accuracies) > 1 and accuracies[-1] - accuracies[-2] >= 0.03:
-        return (" It is still learning fast, only too slowly for this short check: more "
-                "filters, ReLU after each convolution and pooling help.")
-    return (" Convolutions with ReLU, each followed by pooling, before the Dense layer help; "
-            "so do more filters.")
+                "few channels it learns slowly: Flatten the pooled maps instead.")
+    lacks = _what_it_lacks(model)
+    still_learning = len(accuracies) > 1 and accuracies[-1] - accuracies[-2] >= 0.03
+    start = (" It is still learning fast, only too slowly for this short check." if
+             still_learning else "")
+    if lacks:
+        return f"{start} It lacks what helps here: {'; '.join(lacks)}."
+    return (f"{start} Its parts are the lesson's (convolutions with an activation, pooling): "
+            "try other filter counts within the budget.")
+
+
+def _budget_advice(model) -> str:
+    """Where a model over q8's budget keeps most of its weights, and what would shrink it."""
+    found = [layer for layer in _all_layers(model) if not hasattr(layer, "layers")]
+    largest = max(found, key=lambda layer: layer.count_params())
+    share = f"{largest.count_params():,} of them sit in its layer '{largest.name}'"
+    flatten = next((i for i, layer in enumerate(found) if isinstance(layer, layers.Flatten)),
+                   None)
+    pooled = flatten is not None and any(isinstance(layer, _POOLING) for layer in found[:flatten])
+    if isinstance(largest, layers.Dense) and flatten is not None and not pooled:
+        return (f" {share}, the Dense layer after Flatten: pool before Flatten (MaxPooling2D "
+                "after each convolution) so it gets fewer inputs.")
+    last_dense = next(layer for layer in reversed(found) if isinstance(layer, layers.Dense))
+    if isinstance(largest, layers.Dense) and largest is not last_dense:
+        return (f" {share}, a Dense({largest.units}) between Flatten and the output: let the "
+                "output layer read Flatten directly (the improved model of section 8 does), "
+                "or give it fewer units.")
+    if isinstance(largest, layers.Dense):
+        return (f" {share}, the output layer: fewer values reaching Flatten (fewer filters in "
+                "the last convolution, or one more pooling) make it smaller.")
+    if isinstance(largest, layers.Conv2D):
+        return f" {share}, a Conv2D with {largest.filters} filters: use fewer filters."
+    return f" {share}."
+
 
 
 def _input_advice(error: Exception) -> str:
@@ -577,8 +847,8 @@ def train_small_model(build_model, seed: int = CHECK_SEED):
 
     Taught in lesson 05, section 8 (the "Check yourself" q8). ``problem`` is None, or what
     stops the model before or during training (then ``accuracies`` is empty): not a function,
-    not a Keras model with input (B, 28, 28, 1) and output (B, 10) probabilities, more than
-    WEIGHT_BUDGET weights, no Conv2D layer. The model trains on the first TRAIN_DIGITS
+    not a Keras model with input (B, 28, 28, 1) and output (B, 10) probabilities, no Conv2D
+    layer, more than WEIGHT_BUDGET weights. The model trains on the first TRAIN_DIGITS
     sample digits for CHECK_EPOCHS epochs (Adam(0.003), batches of 32, ``seed``) and is
     measured on the other 800 after each epoch. Pixels arrive scaled to [0, 1], or as raw
     0-255 values when the model scales them itself (see takes_raw_pixels).
@@ -612,13 +882,12 @@ def train_small_model(build_model, seed: int = CHECK_SEED):
     if output_shape != (None, 10):
         return (f"the model's output shape is {output_shape}; it must end in "
                 "Dense(10, ...)."), []
-    if weights > WEIGHT_BUDGET:
-        return (f"the model has {weights:,} weights; the budget is {WEIGHT_BUDGET:,}. Pool "
-                "before Flatten (or use fewer filters) so the Dense layer gets fewer "
-                "inputs."), []
     if not any(isinstance(layer, layers.Conv2D) for layer in _all_layers(model)):
         return ("the model has no Conv2D layer. This lesson is about convolutions: let at "
                 "least one Conv2D look at the image before the Dense layer."), []
+    if weights > WEIGHT_BUDGET:
+        return (f"the model has {weights:,} weights; the budget is {WEIGHT_BUDGET:,}."
+                + _budget_advice(model)), []
     raw = takes_raw_pixels(model)
     (x_fit, y_fit), (x_val, y_val) = _check_data(raw_pixels=raw)
     try:
@@ -665,18 +934,20 @@ def _check_q8(answer):
 
 q8 = Exercise(
     f"Write a function build_model() that returns a Keras model for 28x28x1 digits with at "
-    f"least one Conv2D layer and at most {WEIGHT_BUDGET:,} weights (a tenth of the source "
-    f"model's) that reaches {ACCURACY_FLOOR:.0%} validation accuracy after a short training "
+    f"least one Conv2D layer and at most {WEIGHT_BUDGET:,} weights (the pooled model of "
+    f"section 8 has {POOLED_WEIGHTS:,}) that reaches {ACCURACY_FLOOR:.0%} validation accuracy "
+    "after a short training "
     f"run. The check trains it on the lesson's training split (the first {TRAIN_DIGITS:,} "
     f"sample digits) with Adam(0.003) for {CHECK_EPOCHS} epochs and measures it on the "
     "validation split (the other 800), in a few seconds. Pixels arrive scaled to [0, 1]; a "
     "model that scales them itself with a Rescaling layer, such as Rescaling(1 / 255), gets "
     "the raw 0-255 pixels instead.",
     checker=_check_q8,
-    hint=["Flatten straight after two 5x5 convolutions gives 2,400 inputs to the Dense layer: "
-          "too many for the budget. Pool first.",
-          "Conv2D(8, 3, relu) -> MaxPooling2D -> Conv2D(16, 3, relu) -> MaxPooling2D -> "
-          "Flatten -> Dense(10, softmax)."],
+    hint=["Count before you train: build_model().count_params(). In the pooled model of "
+          "section 8, most weights sit in the Dense(84) after Flatten (its weight table).",
+          "The improved model has no Dense layer between Flatten and the output. Two small "
+          "convolutions, each followed by pooling, leave few values for Flatten: how many "
+          "filters can you afford?"],
     solution="""\
 def build_model():
     inputs = keras.Input(shape=(28, 28, 1))
@@ -694,6 +965,7 @@ q8.check(build_model)""",
 )
 
 __all__ = ["SOURCE_WEIGHTS", "POOLED_WEIGHTS", "WEIGHT_BUDGET", "TRAIN_DIGITS", "CHECK_EPOCHS",
-           "CHECK_SEED", "ACCURACY_FLOOR", "accuracy_from_confusion", "build_small_model",
+           "CHECK_SEED", "ACCURACY_FLOOR", "Q3_RUN", "Q3_PATIENCE", "early_stopping_epochs",
+           "ablation_gains", "accuracy_from_confusion", "build_small_model",
            "train_small_model", "check_small_model", "takes_raw_pixels",
            *bind_exercises(globals())]
