@@ -676,6 +676,7 @@ _ONE_HOT7 = np.eye(Q7_SCORES.shape[1])[Q7_LABELS]
 _B7 = len(Q7_LABELS)
 _Q7 = (_P7 - _ONE_HOT7) / _B7
 _DECIMALS7 = 1e-3  # answers given to 3 decimal places pass (each within 5e-4)
+_ROWS7 = "[" + ", ".join("[" + ", ".join(f"{v:.3f}" for v in row) + "]" for row in _Q7) + "]"
 _Q7_MISTAKES = [  # each names what the learner's array is
     (_P7 - _ONE_HOT7,
      "that is each image's own gradient p - one-hot; the loss is the mean over the "
@@ -712,7 +713,7 @@ q7 = Exercise(
           "np.eye(3)[Q7_LABELS] is the one-hot labels."],
     solution=f"""\
 p = np.exp(Q7_SCORES) / np.exp(Q7_SCORES).sum(axis=1, keepdims=True)
-answer = (p - np.eye(3)[Q7_LABELS]) / 2   # {_Q7.round(3).tolist()}""",
+answer = (p - np.eye(3)[Q7_LABELS]) / 2   # {_ROWS7}""",
     solution_answer=_Q7,
 )
 
