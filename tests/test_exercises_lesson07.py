@@ -135,7 +135,7 @@ LEARNER_ANSWERS = {
             "14902272": "one of the two 1x1 convolutions is missing",
             "25815552": "the Add counts 0 here",
             "26718720": "batch normalization counts 0 here",
-            "25740000": "rounded to 5 significant figures: give it exactly",
+            "25740000": "rounded to 4 significant figures: give it exactly",
         },
     },
     "q3": {
