@@ -936,17 +936,20 @@ KEPT_COLOR = "#E69F00"  # Okabe-Ito orange: what the forward pass keeps for the 
 def show_compute_graph(steps: Sequence[str], tensors: Sequence[str],
                        kept: Mapping[str, str] | None = None,
                        backward: Sequence[str] | None = None,
-                       title: str | None = None) -> Plot:
+                       title: str | None = None,
+                       readers: Mapping[str, Sequence[int]] | None = None) -> Plot:
     r"""A chain of operations as a computational graph: forward on top, backward underneath.
 
     Taught in lesson 06, section 7.
 
     ``steps`` are the operations in order (short labels, "\n" allowed); ``tensors`` the
     arrays between them, one more than the steps: ``tensors[0]`` feeds ``steps[0]``, whose
-    output is ``tensors[1]``, and so on. The backward row runs right to left under it, one
-    label per tensor (``backward``, default "dL/d<tensor>"). ``kept`` maps the tensors the
-    forward pass must keep for the backward pass to a label (their size, say): they are drawn
-    in orange, with a dashed line to the backward step that reads them (the step they feed).
+    output is ``tensors[1]``, and so on. The backward row runs right to left under it: each
+    step's backward box, between the gradients, one label per tensor (``backward``, default
+    "dL/d<tensor>"). ``kept`` maps the tensors the forward pass must keep for the backward
+    pass to a label (their size, say): they are drawn in orange, with a dashed arrow to each
+    backward step that reads them: ``readers[name]``, step indices (default: the step the
+    tensor feeds).
 
     >>> fig, ax = show_compute_graph(["Dense"], ["x", "y"], kept={"x": "40 B"})
     >>> [text.get_text() for text in ax.texts if text.get_text()][:4]
@@ -961,27 +964,35 @@ def show_compute_graph(steps: Sequence[str], tensors: Sequence[str],
     if unknown:
         raise ValueError(f"kept names {unknown}, which are not among the tensors that feed a "
                          f"step: {tensors[:-1]}")
+    readers = {name: list(readers[name]) if readers and name in readers
+               else [tensors.index(name)] for name in kept}
+    if readers and any(not 0 <= step < len(steps) for steps_ in readers.values()
+                       for step in steps_):
+        raise ValueError(f"readers must name steps by their index, 0 to {len(steps) - 1}; got "
+                         f"{readers}")
     backward = list(backward) if backward is not None else [f"dL/d{name}" for name in tensors]
     if len(backward) != len(tensors):
         raise ValueError(f"backward must hold one label per tensor ({len(tensors)}); got "
                          f"{len(backward)}")
-    fig, ax = plt.subplots(figsize=(max(0.8 * (2 * len(steps) + 1), 3.0), 2.4),
+    fig, ax = plt.subplots(figsize=(max(1.0 * (2 * len(steps) + 1), 3.0), 2.9),
                            layout="constrained")
-    top, bottom = 1.0, 0.0
-    nodes, ops, grads = [], [], []
+    top, bottom, font = 1.0, 0.0, 9
+    nodes, ops, grads, back_ops = [], [], [], []
     for i, name in enumerate(tensors):
         size = kept.get(name)
         nodes.append(ax.text(2 * i, top, name if size is None else f"{name}\n{size}",
-                             ha="center", va="center", fontsize=8,
+                             ha="center", va="center", fontsize=font,
                              bbox=dict(boxstyle="round,pad=0.3", lw=0.8, ec="black",
                                        fc=KEPT_COLOR if size else "white")))
-        grads.append(ax.text(2 * i, bottom, backward[i], ha="center", va="center", fontsize=8,
-                             color="#0072B2", bbox=dict(boxstyle="square,pad=0.2", fc="white",
-                                                        ec="none")))
+        grads.append(ax.text(2 * i, bottom, backward[i], ha="center", va="center",
+                             fontsize=font, color="#0072B2",
+                             bbox=dict(boxstyle="square,pad=0.2", fc="white", ec="none")))
     for i, step in enumerate(steps):
-        ops.append(ax.text(2 * i + 1, top, step, ha="center", va="center", fontsize=8,
-                           bbox=dict(boxstyle="square,pad=0.3", fc="#DCE9F5", ec="#0072B2",
-                                     lw=0.8)))
+        for row, boxes, face in ((top, ops, "#DCE9F5"), (bottom, back_ops, "white")):
+            boxes.append(ax.text(2 * i + 1, row, step, ha="center", va="center", fontsize=font,
+                                 color="black" if row == top else "#0072B2",
+                                 bbox=dict(boxstyle="square,pad=0.3", fc=face, ec="#0072B2",
+                                           lw=0.8, ls="-" if row == top else "--")))
 
     def connect(start, end, color="black", style="-"):  # an arrow from box to box
         ax.annotate("", xy=end.get_position(), xytext=start.get_position(),
@@ -992,16 +1003,15 @@ def show_compute_graph(steps: Sequence[str], tensors: Sequence[str],
     for i in range(len(steps)):
         connect(nodes[i], ops[i])
         connect(ops[i], nodes[i + 1])
-        connect(grads[i + 1], grads[i], color="#0072B2")
-        if tensors[i] in kept:  # the backward step of steps[i] reads its input
-            ax.annotate("", xy=(2 * i + 1, bottom + 0.1), xytext=nodes[i].get_position(),
-                        arrowprops=dict(arrowstyle="-|>", color=KEPT_COLOR, lw=1.2,
-                                        linestyle="--", patchA=nodes[i].get_bbox_patch(),
-                                        shrinkA=1, shrinkB=0))
-    ax.text(-0.6, top + 0.5, "forward", fontsize=8, ha="left")
-    ax.text(-0.6, bottom - 0.45, "backward", fontsize=8, ha="left", color="#0072B2")
-    ax.set(xlim=(-0.7, 2 * len(steps) + 0.7), ylim=(-0.6, 1.65))
+        connect(grads[i + 1], back_ops[i], color="#0072B2")
+        connect(back_ops[i], grads[i], color="#0072B2")
+    for name, steps_read in readers.items():  # each kept tensor, to the backward steps that read it
+        for step in steps_read:
+            connect(nodes[tensors.index(name)], back_ops[step], color=KEPT_COLOR, style="--")
+    ax.text(-0.6, top + 0.55, "forward", fontsize=font, ha="left")
+    ax.text(-0.6, bottom - 0.55, "backward", fontsize=font, ha="left", color="#0072B2")
+    ax.set(xlim=(-0.7, 2 * len(steps) + 0.7), ylim=(-0.75, 1.75))
     ax.axis("off")
     if title:
-        ax.set_title(title, fontsize=9)
+        ax.set_title(title, fontsize=font + 1)
     return Plot(fig, ax)

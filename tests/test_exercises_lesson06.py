@@ -15,7 +15,7 @@ import math
 import numpy as np
 import pytest
 
-from course_utils import conv2d, conv2d_transpose
+from course_utils import conv2d
 from course_utils.exercises import exercises_in
 from course_utils.exercises import lesson06 as lesson
 from tests.reference import tf_conv2d_gradients, tf_pool2d_gradient
@@ -89,13 +89,72 @@ def _check(**replace) -> str:
     return source
 
 
+_ONE_SIDED = '''def gradient_check(forward, backward, x, grad_output):
+    def loss():
+        return np.sum(grad_output * forward(x))
+    a = backward(x, grad_output)
+    base = loss()
+    n = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        saved = x[index]
+        x[index] = saved + 1e-6
+        n[index] = (loss() - base) / 1e-6
+        x[index] = saved
+    return np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n))'''
+
+_CENTRED_BY_HAND = _ONE_SIDED.replace(
+    "    base = loss()\n", "").replace(
+    "        n[index] = (loss() - base) / 1e-6\n",
+    "        up = loss()\n        x[index] = saved - 1e-5\n"
+    "        n[index] = (up - loss()) / 2e-5\n").replace("saved + 1e-6", "saved + 1e-5")
+
+_WINDOWS_1X3 = ("X = np.stack([image[:, 0:6].ravel(), image[:, 1:7].ravel(), "
+                "image[:, 2:8].ravel()], axis=1)\n")
+_SOFTMAX = "np.exp(Q7_SCORES) / np.exp(Q7_SCORES).sum(axis=1, keepdims=True)"
+
 LEARNER_ANSWERS = {
     "q1": {
+        "right": ["0.0488", "4.88e-2", "2 / 40.97", "0.04882",
+                  _WINDOWS_1X3 + "answer = 2 / np.linalg.eigvalsh(2 * X.T @ X).max()"],
+        "wrong": {
+            "0.0244": "1/lambda",
+            _WINDOWS_1X3 + "answer = 1 / np.linalg.eigvalsh(2 * X.T @ X).max()": "1/lambda",
+            "0.285": "the smallest eigenvalue",
+            "0.0833": "the middle eigenvalue",
+            _WINDOWS_1X3 + "answer = 2 / np.linalg.eigvalsh(X.T @ X).max()": "X^T X",
+            "0.0333": "section 1's bound",
+            "1 / 30": "section 1's bound",
+            "40.97": "lambda itself",
+            "0.049": "give at least 3",
+            "0.0489": "misrounded",
+            "0.06": "is not the expected value",
+        },
+    },
+    "q2": {
+        "right": ["[[5, 1], [-3, 3]]", "np.array([[5.0, 1.0], [-3.0, 3.0]])",
+                  "conv2d(Q2_X, Q2_GRAD)"],
+        "wrong": {
+            "conv2d(Q2_X, np.flip(Q2_GRAD))": "you flipped dL/dY",
+            "conv2d(Q2_X, Q2_GRAD.T)": "you transposed dL/dY",
+            "[[5, -3], [1, 3]]": "rows and columns are swapped",
+            "conv2d(Q2_X, Q2_KERNEL)": "forward output",
+            "Q2_GRAD * Q2_KERNEL": "does not involve the kernel",
+            "[[3, -3], [1, 5]]": "turned by 180 degrees",
+            "[[0, 6, -2], [-3, 4, 3], [0, -2, 2]]": "that is dL/dX",
+            "[[1.25, 0.25], [-0.75, 0.75]]": "does not average",
+            "[[-5, -1], [3, -3]]": "the sign is off",
+            "-conv2d(Q2_X, Q2_GRAD)": "the sign is off",
+            "Q2_KERNEL - conv2d(Q2_X, Q2_GRAD)": "one gradient-descent step",
+            "[[-2, -2], [3, -1]]": "one gradient-descent step",
+        },
+    },
+    "q3": {
         "right": ["(5, 5, 3, 16)", "[5, 5, 3, 16]", "np.array([5, 5, 3, 16])",
                   "tf.TensorShape([5, 5, 3, 16])", "(5.0, 5.0, 3.0, 16.0)"],
         "wrong": {
             "(32, 5, 5, 3, 16)": "no batch axis",
-            "(16, 5, 5, 3)": "PyTorch's layout",
+            "(16, 5, 5, 3)": "puts the filters first",
+            "(16, 3, 5, 5)": "PyTorch's layout (out, in, kh, kw)",
             "(5, 5, 16, 3)": "Conv2DTranspose's layout",
             "(24, 24, 16)": "the output's shape",
             "(32, 28, 28, 3)": "the input's shape, the shape of dL/dX",
@@ -106,115 +165,47 @@ LEARNER_ANSWERS = {
             "(5, 5, 3, 512)": "not per image",
         },
     },
-    "q2": {
-        "right": ["12.5", "25 * 0.5", "np.float64(12.5)", "np.sum(np.full((5, 5), 0.5))"],
-        "wrong": {
-            "0.5": "add them up",
-            "24.5": "input pixels",
-            "4.5": "kernel's weights",
-            "25": "add up the values",
-            "2.5": "one row",
-            "8.0": "O = N - F + 1 = 5",
-            "18": "counts 6x6 outputs",
-            "6.25": "multiplied by 0.5 twice",
-            "112.5": "do not enter dL/db",
-            "0.39": "not divided by anything",
-            "12": "not a whole number",
-            "13": "not a whole number",
-        },
-    },
-    "q3": {
-        "right": ["[[5, 1], [-3, 3]]", "np.array([[5.0, 1.0], [-3.0, 3.0]])",
-                  "conv2d(Q3_X, Q3_GRAD)"],
-        "wrong": {
-            "conv2d(Q3_X, np.flip(Q3_GRAD))": "you flipped dL/dY",
-            "conv2d(Q3_X, Q3_GRAD.T)": "you transposed dL/dY",
-            "[[5, -3], [1, 3]]": "rows and columns are swapped",
-            "conv2d(Q3_X, Q3_KERNEL)": "forward output",
-            "Q3_GRAD * Q3_KERNEL": "does not involve the kernel",
-            "[[3, -3], [1, 5]]": "turned by 180 degrees",
-            "[[0, 6, -2], [-3, 4, 3], [0, -2, 2]]": "that is dL/dX",
-            "[[1.25, 0.25], [-0.75, 0.75]]": "does not average",
-            "[[-5, -1], [3, -3]]": "the sign is off",
-            "-conv2d(Q3_X, Q3_GRAD)": "the sign is off",
-            "Q3_KERNEL - conv2d(Q3_X, Q3_GRAD)": "one gradient-descent step",
-            "[[-2, -2], [3, -1]]": "one gradient-descent step",
-        },
-    },
     "q4": {
-        "right": [_CONV_LOOPS, _CONV_HELPER, _CONV_TAPS],
+        "right": [_CONV_LOOPS, _CONV_TAPS],
         "wrong": {
+            _CONV_HELPER: "the course's own backward pass",
             _conv(**{"    dx = dx[:, padding:padding + h, padding:padding + w, :]\n": ""}):
                 "it has the padded input's shape",
             _conv(**{"r, c = i * stride, j * stride": "r, c = i, j"}):
                 "the windows start S pixels apart",
             _conv(**{"g * kernel[..., k]": "g * kernel[::-1, ::-1, :, k]"}):
                 "stamped with the kernel flipped",
+            _conv(**{"g = grad_output[b, i, j, k]": "g = grad_output[0, i, j, k]"}):
+                "every image used image 0's dL/dY",
+            _conv(**{"for b in range(batch)": "for b in range(1)"}):
+                "only image 0 got a gradient",
+            _conv(**{"+= g * kernel[..., k]": "+= g * kernel[..., 0]"}):
+                "every filter stamped filter 0's weights",
             _conv(**{"dk[..., k] += g": "dk[..., k] = g"}): "keeps only the last window",
+            _conv(**{"return dx, dk, ": "return dx, dk / batch, "}):
+                "divided by the number of images B",
+            _conv(**{"g * x_pad[b, r:r + f": "g * x_pad[0, r:r + f"}):
+                "multiplied image 0's windows",
             _conv(**{"grad_output.sum(axis=(0, 1, 2))": "grad_output.sum(axis=(1, 2))"}):
                 "sum dL/dY over the images too",
             _conv(**{"grad_output.sum(axis=(0, 1, 2))": "grad_output.sum()"}):
                 "not over the filters too",
             _conv(**{", dk, grad_output.sum(axis=(0, 1, 2))": ""}):
                 "must return the three gradients",
+            _conv(**{"    return dx, dk, grad_output.sum(axis=(0, 1, 2))": "    pass"}):
+                "your function returned None",
+            _conv(**{"g * x_pad[b, r:r + f, c:c + f, :]": "g * xpad[b, r:r + f, c:c + f, :]"}):
+                "your function raised NameError",
             _conv(**{"g * x_pad[b, r:r + f, c:c + f, :]": "g * x[b, r:r + f, c:c + f, :]"}):
-                "your function raised ValueError",
+                "on every case without padding",
             _conv(**{"x_pad = np.pad(x, ((0, 0), (padding, padding), (padding, padding), (0, 0)))":
-                     "x_pad = x"}): "right on every case without padding",
-            _conv(**{"+= g * kernel[..., k]": "+= g * kernel[..., 0]"}):
+                     "x_pad = x"}): "on every case without padding",
+            _conv(**{"dx[b, r:r + f, c:c + f, :] += g": "dx[b, r:r + f, c:c + f, :] += 2 * g"}):
                 "dL/dX is off: on my_conv_backward(",
         },
     },
     "q5": {
-        "right": ["[[0, 2, 0, 0], [0, 0, 0, 1], [-1, 0, 3, 0], [0, 0, 0, 0]]",
-                  "pool2d_backward(Q5_X, Q5_GRAD)"],
-        "wrong": {
-            "pool2d_backward(Q5_X, Q5_GRAD, mode='average')": "average pooling",
-            "[[2, 0, 1, 0], [0, 0, 0, 0], [-1, 0, 3, 0], [0, 0, 0, 0]]": "top-left cell",
-            "np.kron(Q5_GRAD, np.ones((2, 2)))": "only it gets a gradient",
-            "[[2, 0, 0, 1], [0, 0, 0, 0], [0, 0, 0, 3], [-1, 0, 0, 0]]": "smallest value",
-            "[[0, 1, 0, 0], [0, 0, 0, 1], [1, 0, 1, 0], [0, 0, 0, 0]]": "switches",
-            "[[0, 14, 0, 0], [0, 0, 0, 8], [-6, 0, 27, 0], [0, 0, 0, 0]]": "do not multiply",
-            "[[0, 7, 0, 0], [0, 0, 0, 8], [6, 0, 9, 0], [0, 0, 0, 0]]": "the maxima themselves",
-            "[[0, 2, 0, 0], [0, 0, 0, -1], [1, 0, 3, 0], [0, 0, 0, 0]]": "wrong windows",
-            "[[0, 2, 0, 0], [0, 0, 0, 1], [0, 0, 3, 0], [0, 0, 0, 0]]": "whatever its sign",
-            "[[7, 8], [6, 9]]": "the forward output",
-            "[[2, 0, 1, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]": "off",
-        },
-    },
-    "q6": {
-        "right": ["1", "1.0", "(12 + 2 * 2 - 3) % 3"],
-        "wrong": {
-            "0": "fewer than 12",
-            "2": "none of them is the rule",
-            "4": "that is 2P",
-            "3": "smaller than the stride",
-            "13": "take the remainder",
-            "11": "without output_padding",
-            "12": "the size dL/dX must reach",
-            "-1": "the sign is off",
-        },
-    },
-    "q7": {
-        "right": ["36126720", "36_126_720", "2 * 16 * 28 * 28 * 20 * 3 * 3 * 8", "3.612672e7"],
-        "wrong": {
-            "18063360": "computes both",
-            "54190080": "backward pass only",
-            "72253440": "the additions too",
-            "2257920": "that is one image",
-            "1128960": "one convolution of one image",
-            "1806336": "the filters are missing",
-            "4515840": "the input channels are missing",
-            "28901376": "section 8's layer",
-            "14450688": "section 8's forward count",
-            "31150080": "'valid'",
-            "41472000": "the padded input",
-            "36377600": "is not the expected value",         # + one multiplication per output
-            "36,126,720": "underscores group digits",
-        },
-    },
-    "q8": {
-        "right": [_CHECK,
+        "right": [_CHECK, _CENTRED_BY_HAND,
                   "def gradient_check(forward, backward, x, grad_output):\n"
                   "    n = numerical_gradient(lambda: np.sum(grad_output * forward(x)), x)\n"
                   "    return relative_error(backward(x, grad_output), n)"],
@@ -228,6 +219,7 @@ LEARNER_ANSWERS = {
             _check(**{"return np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n))":
                       "return np.max(np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n)))"}):
                 "CS231n's element-wise relative error",
+            _ONE_SIDED: "a one-sided difference",
             _check(**{"numerical_gradient(loss, x)":
                       "numerical_gradient(loss, x.astype('float32'))"}):
                 "must hold float64",
@@ -235,7 +227,59 @@ LEARNER_ANSWERS = {
                 "not the expected value",
         },
     },
-
+    "q6": {
+        "right": ["[[0, 2, 0, 0], [0, 0, 0, 1], [-1, 0, 3, 0], [0, 0, 0, 0]]",
+                  "pool2d_backward(Q6_X, Q6_GRAD)"],
+        "wrong": {
+            "pool2d_backward(Q6_X, Q6_GRAD, mode='average')": "average pooling",
+            "[[2, 0, 1, 0], [0, 0, 0, 0], [-1, 0, 3, 0], [0, 0, 0, 0]]": "top-left cell",
+            "np.kron(Q6_GRAD, np.ones((2, 2)))": "only it gets a gradient",
+            "[[2, 0, 0, 1], [0, 0, 0, 0], [0, 0, 0, 3], [-1, 0, 0, 0]]": "smallest value",
+            "[[0, 1, 0, 0], [0, 0, 0, 1], [1, 0, 1, 0], [0, 0, 0, 0]]": "switches",
+            "[[0, 14, 0, 0], [0, 0, 0, 8], [-6, 0, 27, 0], [0, 0, 0, 0]]": "do not multiply",
+            "[[0, 7, 0, 0], [0, 0, 0, 8], [6, 0, 9, 0], [0, 0, 0, 0]]": "the maxima themselves",
+            "[[0, 2, 0, 0], [0, 0, 0, -1], [1, 0, 3, 0], [0, 0, 0, 0]]": "wrong windows",
+            "[[0, 2, 0, 0], [0, 0, 0, 1], [0, 0, 3, 0], [0, 0, 0, 0]]": "whatever its sign",
+            "[[7, 8], [6, 9]]": "the forward output",
+            "[[2, 0, 1, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]": "off",
+        },
+    },
+    "q7": {
+        "right": [f"({_SOFTMAX} - np.eye(3)[Q7_LABELS]) / 2",
+                  "[[-0.171, 0.121, 0.049], [0.127, 0.028, -0.155]]",
+                  "(tf.nn.softmax(Q7_SCORES).numpy() - np.eye(3)[Q7_LABELS]) / len(Q7_LABELS)"],
+        "wrong": {
+            f"{_SOFTMAX} - np.eye(3)[Q7_LABELS]": "divided by B = 2",
+            "[[-0.341, 0.242, 0.099], [0.254, 0.057, -0.310]]": "divided by B = 2",
+            f"{_SOFTMAX} / 2": "subtract the one-hot label first",
+            _SOFTMAX: "those are the softmax probabilities p",
+            f"(np.eye(3)[Q7_LABELS] - {_SOFTMAX}) / 2": "the sign is off",
+            "(Q7_SCORES - np.eye(3)[Q7_LABELS]) / 2": "from the scores themselves",
+            "(np.exp(Q7_SCORES) / np.exp(Q7_SCORES).sum(axis=0) - np.eye(3)[Q7_LABELS]) / 2":
+                "down the columns",
+            f"-np.eye(3)[Q7_LABELS] / ({_SOFTMAX}) / 2": "that is dL/dp",
+            "[[-0.17, 0.12, 0.05], [0.13, 0.03, -0.16]]": "values are off",
+        },
+    },
+    "q8": {
+        "right": ["36126720", "36_126_720", "2 * 16 * 28 * 28 * 20 * 3 * 3 * 8", "3.612672e7"],
+        "wrong": {
+            "18063360": "computes both",
+            "54190080": "backward pass only",
+            "72253440": "the additions too",
+            "2257920": "that is one image",
+            "1128960": "one convolution of one image",
+            "1806336": "the filters are missing",
+            "4515840": "the input channels are missing",
+            "28901376": "section 8's layer",
+            "14450688": "C_in taken for C_out",
+            "2 * 16 * 28 * 28 * 8 * 3 * 3 * 8": "section 8's forward pass (16 filters)",
+            "31150080": "'valid'",
+            "41472000": "the padded input",
+            "36377600": "is not the expected value",         # + one multiplication per output
+            "36,126,720": "underscores group digits",
+        },
+    },
 }
 
 
@@ -243,39 +287,47 @@ def test_every_exercise_has_learner_answers_with_two_wrong_ones():
     assert set(LEARNER_ANSWERS) == {exercise.name for exercise in EXERCISES}
     for name, answers in LEARNER_ANSWERS.items():
         assert answers["right"], name
-        assert len(answers["wrong"]) >= 2, name
+        assert len(answers["wrong"]) >= 3, name
 
 
 # --- the expected answers, from TensorFlow and Keras -------------------------------------------
 
 
-def test_q1_is_the_shape_of_the_gradient_tensorflow_computes():
-    model = keras.Sequential([keras.Input((28, 28, 3)), layers.Conv2D(16, 5, name="conv_q1")],
-                             name="model_q1")
-    x = np.random.default_rng(1).standard_normal((32, 28, 28, 3)).astype("float32")
-    with tf.GradientTape() as tape:
-        loss = tf.reduce_sum(model(x))
-    grad_kernel = tape.gradient(loss, model.get_layer("conv_q1").kernel)
-    assert lesson.q1.is_correct(grad_kernel.shape)
-    assert lesson.q1.is_correct(tuple(grad_kernel.shape))
+def _keras_descent_losses(learning_rate, steps=150):
+    """Section 1's training, in Keras, of a 1x3 kernel toward conv2d(image, [[1, 0, -1]])."""
+    image = np.ones((6, 8))
+    image[:, 2:6] = 0
+    x = image.reshape(1, 6, 8, 1).astype("float64")
+    y = conv2d(image, np.array([[1.0, 0.0, -1.0]])).reshape(1, 6, 6, 1)
+    layer = layers.Conv2D(1, (1, 3), use_bias=False, dtype="float64", name="kernel_q1")
+    layer.build(x.shape)
+    layer.kernel.assign(np.full((1, 3, 1, 1), 0.5))
+    losses = []
+    for _ in range(steps):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum((layer(x) - y) ** 2)
+        layer.kernel.assign_sub(learning_rate * tape.gradient(loss, layer.kernel))
+        losses.append(float(loss))
+    return losses
 
 
-def test_q2_is_the_bias_gradient_tensorflow_computes():
-    x = np.zeros((1, 7, 7, 1))
-    kernel = np.zeros((3, 3, 1, 1))
-    grad = np.full((1, 5, 5, 1), 0.5)
-    assert lesson.q2.is_correct(tf_conv2d_gradients(x, kernel, grad)[2][0])
+def test_q1_is_where_keras_gradient_descent_stops_settling():
+    bound = lesson.q1.solution_answer
+    below, above = _keras_descent_losses(0.97 * bound), _keras_descent_losses(1.03 * bound)
+    assert below[-1] < 1e-3 * below[0]          # it settles just below the bound
+    assert above[-1] > 10 * above[0]            # and blows up just above it
+    assert lesson.q1.is_correct(round(bound, 4)) and not lesson.q1.is_correct(2 / 60)
 
 
-def test_q3_is_the_kernel_gradient_tensorflow_computes():
-    grads = tf_conv2d_gradients(lesson.Q3_X[None, :, :, None], lesson.Q3_KERNEL[:, :, None, None],
-                                lesson.Q3_GRAD[None, :, :, None])
-    assert lesson.q3.is_correct(grads[1][:, :, 0, 0])
+def test_q2_is_the_kernel_gradient_tensorflow_computes():
+    grads = tf_conv2d_gradients(lesson.Q2_X[None, :, :, None], lesson.Q2_KERNEL[:, :, None, None],
+                                lesson.Q2_GRAD[None, :, :, None])
+    assert lesson.q2.is_correct(grads[1][:, :, 0, 0])
 
 
-def test_q3_mistakes_give_different_answers():
+def test_q2_mistakes_give_different_answers():
     """Flip, transpose, swapped axes, the forward output: each mistake is a different array."""
-    x, grad, kernel = lesson.Q3_X, lesson.Q3_GRAD, lesson.Q3_KERNEL
+    x, grad, kernel = lesson.Q2_X, lesson.Q2_GRAD, lesson.Q2_KERNEL
     right = conv2d(x, grad)
     candidates = [right, conv2d(x, np.flip(grad)), conv2d(x, grad.T), right.T, np.flip(right),
                   conv2d(x, kernel), grad * kernel]
@@ -284,9 +336,22 @@ def test_q3_mistakes_give_different_answers():
             assert not np.allclose(first, second)
 
 
+def test_q3_is_the_shape_of_the_gradient_tensorflow_computes():
+    model = keras.Sequential([keras.Input((28, 28, 3)), layers.Conv2D(16, 5, name="conv_q3")],
+                             name="model_q3")
+    x = np.random.default_rng(1).standard_normal((32, 28, 28, 3)).astype("float32")
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(model(x))
+    grad_kernel = tape.gradient(loss, model.get_layer("conv_q3").kernel)
+    assert lesson.q3.is_correct(grad_kernel.shape)
+    assert lesson.q3.is_correct(tuple(grad_kernel.shape))
+
+
 def test_q4_reference_is_the_gradients_tensorflow_computes():
     """The expected answers of every case are tf.GradientTape's, and the cases cover strides
-    1 to 3, padding, batches, channels, filters and a rectangular input."""
+    1 to 3, padding, batches, channels, filters and a rectangular input, with a batch and
+    several filters among the cases without padding (so that a batch or filter mistake is not
+    taken for a padding one)."""
     for x, kernel, grad, stride, padding in lesson._Q4_CASES:
         expected = tf_conv2d_gradients(x, kernel, grad, stride, padding)
         expected[2] = np.asarray(expected[2])
@@ -296,8 +361,11 @@ def test_q4_reference_is_the_gradients_tensorflow_computes():
     assert lesson.q4.is_correct(lesson.my_conv_backward)
     cases = lesson._Q4_CASES
     assert {case[3] for case in cases} == {1, 2, 3} and {case[4] for case in cases} == {0, 1}
-    assert any(case[0].shape[0] > 1 and case[0].shape[3] > 1 and case[1].shape[3] > 1
-               for case in cases)
+    unpadded = [case for case in cases if case[4] == 0]
+    assert {case[3] for case in unpadded} == {1, 2, 3}
+    assert any(case[0].shape[0] > 1 and case[1].shape[3] > 1 and case[0].shape[3] > 1
+               for case in unpadded)
+    assert any(case[0].shape[0] == 1 and case[1].shape[3] == 1 for case in cases if case[4])
     assert any(case[0].shape[1] != case[0].shape[2] for case in cases)
 
 
@@ -321,47 +389,126 @@ def test_q4_each_named_mistake_is_wrong_and_its_own():
                            for a, b in zip(first, second, strict=True))
 
 
-def test_q4_a_function_returning_one_gradient_is_told_to_return_three():
+def test_q4_names_padding_only_for_a_function_right_on_every_unpadded_case():
+    """A batch or filter mistake is never told about padding; a function that raises or
+    returns None is told so, not that a gradient is off."""
+    for wrong, _ in lesson._Q4_PARTS["dL/dX"][1][3:] + lesson._Q4_PARTS["dL/dK"][1][1:]:
+        assert "without padding" not in lesson.q4.feedback(wrong)
+
+    def unpadded(x, kernel, grad_output, stride=1, padding=0):
+        return lesson.my_conv_backward(x, kernel, grad_output, stride, 0)
+
+    def halved_batch(x, kernel, grad_output, stride=1, padding=0):
+        grad_x, grad_kernel, grad_bias = lesson.my_conv_backward(x, kernel, grad_output, stride,
+                                                                 padding)
+        return grad_x, grad_kernel * (1 if len(x) == 1 else 0.5), grad_bias
+
+    def raises(x, kernel, grad_output, stride=1, padding=0):
+        return undefined_name  # noqa: F821 (the learner's typo)
+
+    def forgets_return(x, kernel, grad_output, stride=1, padding=0):
+        lesson.my_conv_backward(x, kernel, grad_output, stride, padding)
+
+    assert "every case without padding" in lesson.q4.feedback(unpadded)
+    assert "without padding" not in lesson.q4.feedback(halved_batch)
+    assert lesson.q4.feedback(raises).startswith("Not quite: on raises(")
+    assert "your function raised NameError" in lesson.q4.feedback(raises)
+    assert lesson.q4.feedback(forgets_return).startswith("Not quite: your function returned None")
+
+
+def test_q4_refuses_the_course_helper_and_wants_three_gradients():
+    from course_utils import conv2d_backward
+
+    def wrapper(x, kernel, grad_output, stride=1, padding=0):
+        return conv2d_backward(x, kernel, grad_output, stride, padding)
+
     def only_grad_x(x, kernel, grad_output, stride=1, padding=0):
         return lesson.my_conv_backward(x, kernel, grad_output, stride, padding)[0]
 
+    assert "the course's own backward pass" in lesson.q4.feedback(wrapper)
     assert "must return the three gradients" in lesson.q4.feedback(only_grad_x)
 
 
-def test_q5_is_the_max_pool_gradient_tensorflow_computes():
-    expected = tf_pool2d_gradient(lesson.Q5_X[None, :, :, None], lesson.Q5_GRAD[None, :, :, None])
-    assert lesson.q5.is_correct(expected[0, :, :, 0])
-    windows = lesson.Q5_X.reshape(2, 2, 2, 2).transpose(0, 2, 1, 3).reshape(4, 4)
+def _tf_layer_gradient(name, x, grad_output):
+    """dL/dx of L = sum(G * layer(x)) for q5's layers, by tf.GradientTape."""
+    x_var = tf.Variable(x)
+    with tf.GradientTape() as tape:
+        if name == "conv":
+            y = tf.nn.conv2d(x_var[None, :, :, None], lesson._Q5_KERNEL[:, :, None, None], 1,
+                             "VALID")[0, :, :, 0]
+        elif name == "relu":
+            y = tf.nn.relu(x_var)
+        elif name == "pool":
+            y = tf.nn.max_pool2d(x_var[None, :, :, None], 2, 2, "VALID")[0, :, :, 0]
+        elif name == "tanh":
+            y = tf.math.tanh(x_var)
+        else:
+            y = tf.math.sigmoid(x_var)
+        loss = tf.reduce_sum(grad_output * y)
+    return tape.gradient(loss, x_var).numpy()
+
+
+def test_q5_expected_errors_are_those_of_each_backward_pass_against_tensorflow():
+    """Each case's expected relative error is its backward pass's distance from TensorFlow's
+    gradient: about 0 for the right ones, far from it for the wrong ones."""
+    right = {lesson.conv_backward, lesson.relu_backward, lesson.pool_backward,
+             lesson.sigmoid_backward, lesson.tanh_backward}
+    for forward, backward, x, grad in lesson._Q5_CASES:
+        name = forward.__name__.split("_")[0]
+        against_tf = lesson.relative_error(backward(x, grad), _tf_layer_gradient(name, x, grad))
+        expected = lesson.gradient_check(forward, backward, x, grad)
+        assert abs(expected - against_tf) < 1e-8, (backward.__name__, expected, against_tf)
+        assert (expected < 1e-8) == (backward in right), backward.__name__
+    # the inputs have no ties within a window and no value near 0 (ReLU's kink)
+    x = lesson._X5
+    assert np.abs(x).min() >= 0.05 and len(set(x.ravel())) == x.size
+
+
+def test_q5_tells_a_one_sided_difference_from_a_centred_one():
+    """On the smooth layers a one-sided difference moves the errors by far more than the
+    tolerance, another centred difference by far less."""
+    one_sided = lesson._check_variant(difference="one-sided")
+    smooth = [case for case in lesson._Q5_CASES if case[0].__name__ in ("sigmoid_forward",
+                                                                         "tanh_forward")]
+    for case in smooth:
+        shift = abs(one_sided(*case) - lesson.gradient_check(*case))
+        assert shift > 10 * lesson._Q5_TOLERANCE, (case[1].__name__, shift)
+    assert not lesson.q5.is_correct(one_sided)
+
+
+def test_q6_is_the_max_pool_gradient_tensorflow_computes():
+    expected = tf_pool2d_gradient(lesson.Q6_X[None, :, :, None], lesson.Q6_GRAD[None, :, :, None])
+    assert lesson.q6.is_correct(expected[0, :, :, 0])
+    windows = lesson.Q6_X.reshape(2, 2, 2, 2).transpose(0, 2, 1, 3).reshape(4, 4)
     assert all(len(set(window)) == 4 for window in windows)  # no ties: one answer only
 
 
-def test_q6_output_padding_gives_tensorflow_its_input_gradient():
-    n, f, s, p = 12, 3, 3, 2  # the question's numbers
-    rng = np.random.default_rng(6)
-    kernel = rng.standard_normal((f, f))
-    grad = rng.standard_normal(conv2d(np.zeros((n, n)), kernel, stride=s, padding=p).shape)
-    expected = tf_conv2d_gradients(np.zeros((1, n, n, 1)), kernel[:, :, None, None],
-                                   grad[None, :, :, None], s, p)[0][0, :, :, 0]
-    answer = lesson.q6.solution_answer
-    np.testing.assert_allclose(conv2d_transpose(grad, kernel, stride=s, padding=p,
-                                                output_padding=answer), expected, atol=1e-12)
-    keras_layer = layers.Conv2DTranspose(1, f, strides=s, padding="valid", output_padding=answer,
-                                         name="transpose_q6")
-    o = grad.shape[0]
-    assert keras_layer.compute_output_shape((None, o, o, 1))[1] - 2 * p == n  # minus 2P cropped
-    # no wrong rule gives the answer: S - 1, F - 1, P, 2P, (N - F) mod S, (N + P - F) mod S
-    for rule in (s - 1, f - 1, p, 2 * p, (n - f) % s, (n + p - f) % s):
-        assert not lesson.q6.is_correct(rule), rule
+def test_q7_is_the_gradient_of_keras_loss():
+    scores = tf.Variable(lesson.Q7_SCORES.astype("float64"))
+    with tf.GradientTape() as tape:
+        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)(lesson.Q7_LABELS,
+                                                                             scores)
+    expected = tape.gradient(loss, scores).numpy()
+    np.testing.assert_allclose(lesson._Q7, expected, atol=1e-6)  # Keras computes in float32
+    assert lesson.q7.is_correct(expected) and lesson.q7.is_correct(expected.round(3))
 
 
-def test_q7_counts_the_multiplications_of_tensorflows_two_gradient_convolutions():
+def test_q7_named_mistakes_are_apart_from_the_answer_and_each_other():
+    """No two of q7's arrays (the answer and its named mistakes) pass for each other, even
+    rounded to 3 decimals."""
+    arrays = [lesson._Q7] + [np.asarray(wrong, dtype=float) for wrong, _ in lesson._Q7_MISTAKES]
+    for first, second in itertools.combinations(arrays, 2):
+        assert np.abs(first - second).max() > 2 * lesson._DECIMALS7
+
+
+def test_q8_counts_the_multiplications_of_tensorflows_two_gradient_convolutions():
     model = keras.Sequential([keras.Input((28, 28, 8)),
-                              layers.Conv2D(20, 3, padding="same", name="conv_q7")],
-                             name="model_q7")
+                              layers.Conv2D(20, 3, padding="same", name="conv_q8")],
+                             name="model_q8")
     _, o_h, o_w, c_out = model.output_shape
-    forward = 16 * o_h * o_w * c_out * int(np.prod(model.get_layer("conv_q7").kernel.shape[:3]))
-    assert lesson.q7.is_correct(2 * forward)
-    assert not lesson.q7.is_correct(forward)
+    forward = 16 * o_h * o_w * c_out * int(np.prod(model.get_layer("conv_q8").kernel.shape[:3]))
+    assert lesson.q8.is_correct(2 * forward)
+    assert not lesson.q8.is_correct(forward)
 
 
 def _typed_numbers(name: str) -> list[float]:
@@ -370,7 +517,7 @@ def _typed_numbers(name: str) -> list[float]:
             if typed.lstrip("-").replace(".", "").replace("_", "").isdigit()]
 
 
-@pytest.mark.parametrize("name", ["q2", "q6", "q7"])
+@pytest.mark.parametrize("name", ["q1", "q8"])
 def test_the_named_mistakes_give_different_answers(name):
     """Each mistake a number question names is its own number, none the right one, and each
     gets its own message (two mistakes with one number would share the first's message)."""
@@ -381,36 +528,3 @@ def test_the_named_mistakes_give_different_answers(name):
         assert not math.isclose(first, second, rel_tol=1e-3), (first, second)
     for answer in wrong:
         assert not exercise.is_correct(answer), answer
-
-
-def _tf_layer_gradient(name, x, grad_output):
-    """dL/dx of L = sum(G * layer(x)) for q8's layers, by tf.GradientTape."""
-    x_var = tf.Variable(x)
-    with tf.GradientTape() as tape:
-        if name == "conv":
-            y = tf.nn.conv2d(x_var[None, :, :, None], lesson._Q8_KERNEL[:, :, None, None], 1,
-                             "VALID")[0, :, :, 0]
-        elif name == "relu":
-            y = tf.nn.relu(x_var)
-        elif name == "pool":
-            y = tf.nn.max_pool2d(x_var[None, :, :, None], 2, 2, "VALID")[0, :, :, 0]
-        else:
-            y = tf.math.sigmoid(x_var)
-        loss = tf.reduce_sum(grad_output * y)
-    return tape.gradient(loss, x_var).numpy()
-
-
-def test_q8_expected_errors_are_those_of_each_backward_pass_against_tensorflow():
-    """Each case's expected relative error is its backward pass's distance from TensorFlow's
-    gradient: about 0 for the right ones, far from it for the wrong ones."""
-    right = {lesson.conv_backward, lesson.relu_backward, lesson.pool_backward,
-             lesson.sigmoid_backward}
-    for forward, backward, x, grad in lesson._Q8_CASES:
-        name = forward.__name__.split("_")[0]
-        against_tf = lesson.relative_error(backward(x, grad), _tf_layer_gradient(name, x, grad))
-        expected = lesson.gradient_check(forward, backward, x, grad)
-        assert abs(expected - against_tf) < 1e-8, (backward.__name__, expected, against_tf)
-        assert (expected < 1e-8) == (backward in right), backward.__name__
-    # the inputs have no ties within a window and no value near 0 (ReLU's kink)
-    x = lesson._X8
-    assert np.abs(x).min() >= 0.05 and len(set(x.ravel())) == x.size

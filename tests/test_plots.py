@@ -556,9 +556,10 @@ def _readability_cases(history):
         "show_compute_graph": lambda: show_compute_graph(
             ["Conv2D\n(K, b)", "ReLU", "MaxPool", "Flatten", "Dense\n(W, c)",
              "softmax +\ncross-entropy"], ["x", "z", "a", "pooled", "flat", "scores", "L"],
-            kept={"x": "0.20 MB", "z": "1.38 MB", "a": "1.38 MB", "flat": "0.35 MB"},
-            backward=["dL/dK, dL/db", "dL/dz", "dL/da", "dL/dpooled", "dL/dflat",
-                      "dL/dscores", "1"], title="a batch of 64"),
+            kept={"x": "0.20 MB", "a": "1.38 MB", "flat": "0.35 MB", "scores": "2.6 kB"},
+            readers={"a": [1, 2]}, backward=["dL/dK, dL/db", "dL/dz", "dL/da", "dL/dpooled",
+                                             "dL/dflat", "dL/dscores", "1"],
+            title="a batch of 64"),
     }
 
 
@@ -650,4 +651,19 @@ def test_compute_graph_marks_what_is_kept_and_refuses_mismatched_names():
         show_compute_graph(["Conv2D"], ["x", "y"], kept={"y": "1 MB"})
     with pytest.raises(ValueError, match="one label per tensor"):
         show_compute_graph(["Conv2D"], ["x", "y"], backward=["dL/dx"])
+    with pytest.raises(ValueError, match="readers must name steps by their index, 0 to 0"):
+        show_compute_graph(["Conv2D"], ["x", "y"], kept={"x": "1 MB"}, readers={"x": [1]})
+    plt.close("all")
+
+
+def test_compute_graph_points_a_kept_tensor_at_each_backward_step_that_reads_it():
+    """A ReLU output read by the ReLU's and the pooling's backward steps: two dashed arrows,
+    each ending on a backward box."""
+    fig, ax = show_compute_graph(["Conv2D", "ReLU", "MaxPool"], ["x", "z", "a", "p"],
+                                 kept={"a": "1 MB"}, readers={"a": [1, 2]})
+    dashed = [arrow for arrow in ax.texts if getattr(arrow, "arrow_patch", None) is not None
+              and arrow.arrow_patch.get_linestyle() == "--"]
+    boxes = {text.get_position(): text.get_text() for text in ax.texts if text.get_text()}
+    assert sorted(boxes[arrow.xy] for arrow in dashed) == ["MaxPool", "ReLU"]
+    assert all(arrow.xy[1] == 0.0 for arrow in dashed)  # on the backward row
     plt.close("all")

@@ -2,13 +2,16 @@
 
 In the notebook::
 
-    from course_utils.exercises.lesson06 import Q3_X, Q3_GRAD, Q5_X, Q5_GRAD, q1, q2, ...
+    from course_utils.exercises.lesson06 import Q2_X, Q2_GRAD, Q6_X, Q6_GRAD, q1, q2, ...
 
     answer = ____
     q1.check(answer)
 
-Each expected answer is computed here from the question's own numbers with the course's
-helpers; tests/test_exercises_lesson06.py checks them against TensorFlow's gradients.
+The questions follow the lesson's sections: the step size (1), dL/dK by hand (2), its shape
+(4), a whole backward pass (2-4), a gradient check (5), max pooling (6), the loss's gradient (7)
+and the cost (8). Each expected answer is computed here from the question's own numbers with
+the course's helpers; tests/test_exercises_lesson06.py checks them against TensorFlow's
+gradients and Keras.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import copy
 
 import numpy as np
 
-from ..arithmetic import conv_mults, conv_output_size, conv_transpose_output_size
+from ..arithmetic import conv_mults, conv_output_size
 from ..backward import conv2d_backward, numerical_gradient, pool2d_backward, relative_error
 from ..data import LESSON01_KERNEL, LESSON01_X
 from ..ops import conv2d, pool2d
@@ -31,33 +34,135 @@ def _read_only(values) -> np.ndarray:
     return array_
 
 
-# --- q1: the shape of dL/dK ---------------------------------------------------------------------
+# --- q1: the largest learning rate --------------------------------------------------------------
 
-_BATCH, _SIZE, _C_IN, _FILTERS, _F = 32, 28, 3, 16, 5
-_Q1 = (_F, _F, _C_IN, _FILTERS)
-_O1 = conv_output_size(_SIZE, _F)
-_Q1_INPUT = ("that is the input's shape, the shape of dL/dX (the gradient the layer passes "
-             "down); dL/dK has the kernel's shape.")
+#: Section 1's image: a 6x8 band of zeros between ones (the learner has it as ``image``).
+_IMAGE1 = np.ones((6, 8))
+_IMAGE1[:, 2:6] = 0
+
+
+def _curvatures(width: int) -> np.ndarray:
+    """The eigenvalues of 2 X^T X, X holding the 1 x ``width`` windows of section 1's image as
+    rows, in increasing order: the curvatures of L = ||X k - y||^2 along its eigenvectors."""
+    columns = _IMAGE1.shape[1] - width + 1
+    windows = np.stack([_IMAGE1[:, u:u + columns].ravel() for u in range(width)], axis=1)
+    return np.linalg.eigvalsh(2 * windows.T @ windows)
+
+
+_LAMBDAS1 = _curvatures(3)          # about 7.03, 24 and 40.97
+_Q1 = 2 / _LAMBDAS1[-1]             # about 0.0488
+_SECTION1 = 2 / _curvatures(2)[-1]  # section 1's 1x2 kernel: 2 / 60
 
 q1 = Exercise(
+    "Section 1's image now trains a 1x3 kernel, toward the targets conv2d(image, [[1, 0, -1]]), "
+    "with the same loss L = sum((y_hat - y) ** 2). What is the largest learning rate eta for "
+    "which gradient descent still settles? Give 3 significant figures.",
+    checker=number(_Q1, mistakes={
+        1 / _LAMBDAS1[-1]: "that is 1/lambda, the rate that reaches the optimum along the most "
+                           "curved direction in one step (1 - eta * lambda = 0); larger rates "
+                           "overshoot but still settle, up to 2/lambda.",
+        2 / _LAMBDAS1[0]: "that is 2 divided by the smallest eigenvalue, the flattest direction; "
+                          "the most curved direction (the largest eigenvalue) blows up first.",
+        2 / _LAMBDAS1[1]: "that is 2 divided by the middle eigenvalue; the bound uses the "
+                          "largest one.",
+        4 / _LAMBDAS1[-1]: "that is 2 divided by the largest eigenvalue of X^T X; the loss's "
+                           "curvature is 2 X^T X (its gradient is 2 X^T (X k - y)).",
+        _SECTION1: "that is section 1's bound, for the 1x2 kernel; a 1x3 kernel has 3 weights, so "
+                   "X has three columns: image[:, 0:6], image[:, 1:7] and image[:, 2:8].",
+        _LAMBDAS1[-1]: "that is lambda itself, the largest eigenvalue; the learning rate must "
+                       "stay below 2/lambda.",
+    }),
+    hint=["As in section 1: X holds one window per row, now three columns (image[:, 0:6], "
+          "image[:, 1:7], image[:, 2:8], each .ravel()). The bound depends on X only, not on "
+          "the targets.",
+          "lambda = np.linalg.eigvalsh(2 * X.T @ X).max(); descent settles for eta < 2/lambda."],
+    solution=f"""\
+X = np.stack([image[:, 0:6].ravel(), image[:, 1:7].ravel(), image[:, 2:8].ravel()], axis=1)
+answer = 2 / np.linalg.eigvalsh(2 * X.T @ X).max()   # 2 / {_LAMBDAS1[-1]:.2f} = {_Q1:.4f}""",
+    solution_answer=_Q1,
+)
+
+
+# --- q2: dL/dK by hand --------------------------------------------------------------------------
+
+#: The 3x3 input of question 2.
+Q2_X = _read_only([[1, 3, 0], [1, 0, 1], [3, 0, 1]])
+#: The 2x2 upstream gradient dL/dY of question 2.
+Q2_GRAD = _read_only([[0, 2], [-1, 1]])
+#: The 2x2 kernel of question 2 (it does not appear in dL/dK).
+Q2_KERNEL = _read_only([[3, -1], [0, 2]])
+
+_Q2 = conv2d_backward(Q2_X, Q2_KERNEL, Q2_GRAD)[1]
+
+q2 = Exercise(
+    "By hand: a Conv2D with the 2x2 kernel Q2_KERNEL (stride 1, 'valid') read the 3x3 input "
+    "Q2_X and got back dL/dY = Q2_GRAD. What is dL/dK? Answer with a 2x2 list of lists.",
+    checker=array(_Q2, mistakes=[
+        (conv2d(Q2_X, np.flip(Q2_GRAD)),
+         "you flipped dL/dY; dL/dK is a cross-correlation: slide Q2_GRAD as it is over Q2_X."),
+        (conv2d(Q2_X, Q2_GRAD.T),
+         "you transposed dL/dY; slide Q2_GRAD as it is over Q2_X."),
+        (_Q2.T, "rows and columns are swapped: dL/dK[a, b] sums dL/dY[i, j] * x[i + a, j + b]."),
+        (conv2d(Q2_X, Q2_KERNEL),
+         "that is the forward output Y; dL/dK slides dL/dY (Q2_GRAD), not the kernel, over x."),
+        (Q2_GRAD * Q2_KERNEL,
+         "dL/dK does not involve the kernel's values: each entry is a sum of "
+         "dL/dY[i, j] * x[i + a, j + b]."),
+        (conv2d_backward(Q2_X, Q2_KERNEL, Q2_GRAD)[0],
+         "that is dL/dX, the gradient for the layer below: it has the input's shape (3x3). "
+         "dL/dK has the kernel's shape (2x2): slide Q2_GRAD over Q2_X."),
+        (np.flip(_Q2),
+         "that is dL/dK turned by 180 degrees; nothing is flipped for dL/dK (only dL/dX uses "
+         "the flipped kernel): slide Q2_GRAD as it is over Q2_X."),
+        (_Q2 / Q2_GRAD.size,
+         "dL/dK adds up the contributions of the output positions; it does not average them."),
+        (-_Q2,
+         "the sign is off: that is -dL/dK, the direction a gradient-descent step moves the "
+         "kernel (K <- K - eta * dL/dK). dL/dK itself is + the sum of dL/dY[i, j] * "
+         "x[i + a, j + b]."),
+        (Q2_KERNEL - _Q2,
+         "that is the kernel after one gradient-descent step with eta = 1, K - dL/dK; the "
+         "question asks for dL/dK itself."),
+    ]),
+    hint=["dL/dK[a, b] = sum over output positions (i, j) of dL/dY[i, j] * x[i + a, j + b].",
+          "That is the cross-correlation of x with dL/dY: slide the 2x2 Q2_GRAD over the 3x3 "
+          "Q2_X, multiply and sum."],
+    solution=f"""\
+dK[0, 0] = 0*x[0,0] + 2*x[0,1] - 1*x[1,0] + 1*x[1,1], and so on: conv2d(Q2_X, Q2_GRAD)
+answer = {_Q2.astype(int).tolist()}""",
+    solution_answer=_Q2.astype(int).tolist(),
+)
+
+
+# --- q3: the shape of dL/dK ---------------------------------------------------------------------
+
+_BATCH, _SIZE, _C_IN, _FILTERS, _F = 32, 28, 3, 16, 5
+_Q3 = (_F, _F, _C_IN, _FILTERS)
+_O3 = conv_output_size(_SIZE, _F)
+_Q3_INPUT = ("that is the input's shape, the shape of dL/dX (the gradient the layer passes "
+             "down); dL/dK has the kernel's shape.")
+
+q3 = Exercise(
     f"A Conv2D({_FILTERS}, {_F}) layer is trained on a batch of shape "
     f"({_BATCH}, {_SIZE}, {_SIZE}, {_C_IN}). What is the shape of dL/dK, the gradient of the "
     "loss with respect to its kernel?",
-    checker=shape(_Q1, axes=KERNEL_AXES, batch=False, mistakes={
-        (_BATCH, *_Q1): "one kernel, one gradient: dL/dK adds up the contributions of all "
+    checker=shape(_Q3, axes=KERNEL_AXES, batch=False, mistakes={
+        (_BATCH, *_Q3): "one kernel, one gradient: dL/dK adds up the contributions of all "
                         f"{_BATCH} images, so it has no batch axis.",
-        (_FILTERS, _F, _F, _C_IN): "that is PyTorch's layout; Keras keeps a Conv2D kernel as "
-                                   "(kh, kw, in, out), and dL/dK has the kernel's shape.",
-        (_FILTERS, _C_IN, _F, _F): "that is PyTorch's layout; Keras keeps a Conv2D kernel as "
-                                   "(kh, kw, in, out), and dL/dK has the kernel's shape.",
+        (_FILTERS, _F, _F, _C_IN): f"that puts the filters first: {_FILTERS} filters of "
+                                   f"{_F}x{_F}x{_C_IN}. Keras keeps a Conv2D kernel, and so "
+                                   "dL/dK, as (kh, kw, in, out): the filters last.",
+        (_FILTERS, _C_IN, _F, _F): "that is PyTorch's layout (out, in, kh, kw); Keras keeps a "
+                                   "Conv2D kernel as (kh, kw, in, out), and dL/dK has the "
+                                   "kernel's shape.",
         (_F, _F, _FILTERS, _C_IN): "in and out are swapped: (kh, kw, out, in) is "
                                    "Conv2DTranspose's layout, not Conv2D's.",
-        (_O1, _O1, _FILTERS): "that is the output's shape, the shape of dL/dY; dL/dK has "
+        (_O3, _O3, _FILTERS): "that is the output's shape, the shape of dL/dY; dL/dK has "
                               "the kernel's shape.",
-        (_BATCH, _O1, _O1, _FILTERS): "that is the output's shape, the shape of dL/dY; dL/dK "
+        (_BATCH, _O3, _O3, _FILTERS): "that is the output's shape, the shape of dL/dY; dL/dK "
                                       "has the kernel's shape.",
-        (_BATCH, _SIZE, _SIZE, _C_IN): _Q1_INPUT,
-        (_SIZE, _SIZE, _C_IN): _Q1_INPUT,
+        (_BATCH, _SIZE, _SIZE, _C_IN): _Q3_INPUT,
+        (_SIZE, _SIZE, _C_IN): _Q3_INPUT,
         (_F, _F, _FILTERS): "a channel axis is missing: each filter has one F x F slice per "
                             "input channel, so the kernel and dL/dK have four axes "
                             "(kh, kw, in, out).",
@@ -71,108 +176,8 @@ q1 = Exercise(
     }),
     hint=["A gradient always has the shape of what it is the gradient of.",
           "The kernel of Conv2D(filters, F) on C_in channels is (F, F, C_in, filters)."],
-    solution=f"dL/dK has the kernel's shape (kh, kw, in, out) = {_Q1}; the batch is summed.",
-    solution_answer=_Q1,
-)
-
-
-# --- q2: dL/db ----------------------------------------------------------------------------------
-
-_N2, _F2, _G2, _B2 = 7, 3, 0.5, 32  # _B2: q1's batch, which a learner may carry over
-_O2 = conv_output_size(_N2, _F2)
-_Q2 = float(conv2d_backward(np.zeros((_N2, _N2)), np.zeros((_F2, _F2)),
-                            np.full((_O2, _O2), _G2))[2][0])
-
-
-def _outputs_per_side(size: int, why: str = "") -> str:
-    """The message for counting size x size outputs instead of O x O."""
-    return (f"that counts {size}x{size} outputs; a {_F2}x{_F2} kernel fits "
-            f"O = N - F + 1 = {_O2} times along each side of a {_N2}x{_N2} input{why}.")
-
-
-_ROUNDED2 = ("close, but dL/db is not a whole number here (a sum of an odd number of "
-             f"{_G2}s): give it exactly, with its decimal.")
-
-
-q2 = Exercise(
-    f"A Conv2D(1, {_F2}) layer ('valid', stride 1) gets a {_N2}x{_N2} input, and every value "
-    f"of dL/dY is {_G2}. What is dL/db, the gradient of its bias? (Give it exactly.)",
-    checker=number(_Q2, mistakes={
-        _G2: f"the bias is added to every output value, so each of the {_O2 * _O2} outputs "
-             "passes its dL/dY to it: add them up.",
-        _N2 * _N2 * _G2: f"you counted the {_N2 * _N2} input pixels; the bias is added to the "
-                         f"outputs, and there are {_O2}x{_O2} of them.",
-        _F2 * _F2 * _G2: "that counts the kernel's weights; the bias is added once per output "
-                         "value.",
-        _O2 * _O2: "add up the values of dL/dY, not how many there are.",
-        _O2 * _G2: f"that is one row of outputs; there are {_O2} rows.",
-        (_N2 - _F2) ** 2 * _G2: _outputs_per_side(_N2 - _F2, " (count the first position too)"),
-        np.floor(_Q2): _ROUNDED2,
-        np.ceil(_Q2): _ROUNDED2,
-        (_N2 - 1) ** 2 * _G2: _outputs_per_side(_N2 - 1),
-        _Q2 * _G2: f"each dL/dY value counts once (dY/db = 1): you multiplied by {_G2} twice "
-                   "(or halved the sum).",
-        _Q2 * _F2 * _F2: f"dY/db = 1: the bias is one number added once to each output, so the "
-                         f"kernel's {_F2 * _F2} weights do not enter dL/db.",
-        _Q2 / _B2: f"dL/db is a sum over the outputs, not divided by anything; and this layer "
-                   f"sees one input, not q1's batch of {_B2}.",
-    }),
-    hint=["dY/db = 1 for every output value Y, so dL/db = the sum of dL/dY.",
-          f"The output is {_O2}x{_O2}: O = N - F + 1."],
-    solution=f"{_O2} * {_O2} outputs, each with dL/dY = {_G2}: dL/db = {_O2 * _O2} * {_G2} = "
-             f"{_Q2}",
-    solution_answer=_Q2,
-)
-
-
-# --- q3: dL/dK by hand --------------------------------------------------------------------------
-
-#: The 3x3 input of question 3.
-Q3_X = _read_only([[1, 3, 0], [1, 0, 1], [3, 0, 1]])
-#: The 2x2 upstream gradient dL/dY of question 3.
-Q3_GRAD = _read_only([[0, 2], [-1, 1]])
-#: The 2x2 kernel of question 3 (it does not appear in dL/dK).
-Q3_KERNEL = _read_only([[3, -1], [0, 2]])
-
-_Q3 = conv2d_backward(Q3_X, Q3_KERNEL, Q3_GRAD)[1]
-
-q3 = Exercise(
-    "By hand: a Conv2D with the 2x2 kernel Q3_KERNEL (stride 1, 'valid') read the 3x3 input "
-    "Q3_X and got back dL/dY = Q3_GRAD. What is dL/dK? Answer with a 2x2 list of lists.",
-    checker=array(_Q3, mistakes=[
-        (conv2d(Q3_X, np.flip(Q3_GRAD)),
-         "you flipped dL/dY; dL/dK is a cross-correlation: slide Q3_GRAD as it is over Q3_X."),
-        (conv2d(Q3_X, Q3_GRAD.T),
-         "you transposed dL/dY; slide Q3_GRAD as it is over Q3_X."),
-        (_Q3.T, "rows and columns are swapped: dL/dK[a, b] sums dL/dY[i, j] * x[i + a, j + b]."),
-        (conv2d(Q3_X, Q3_KERNEL),
-         "that is the forward output Y; dL/dK slides dL/dY (Q3_GRAD), not the kernel, over x."),
-        (Q3_GRAD * Q3_KERNEL,
-         "dL/dK does not involve the kernel's values: each entry is a sum of "
-         "dL/dY[i, j] * x[i + a, j + b]."),
-        (conv2d_backward(Q3_X, Q3_KERNEL, Q3_GRAD)[0],
-         "that is dL/dX, the gradient for the layer below: it has the input's shape (3x3). "
-         "dL/dK has the kernel's shape (2x2): slide Q3_GRAD over Q3_X."),
-        (np.flip(_Q3),
-         "that is dL/dK turned by 180 degrees; nothing is flipped for dL/dK (only dL/dX uses "
-         "the flipped kernel): slide Q3_GRAD as it is over Q3_X."),
-        (_Q3 / Q3_GRAD.size,
-         "dL/dK adds up the contributions of the output positions; it does not average them."),
-        (-_Q3,
-         "the sign is off: that is -dL/dK, the direction a gradient-descent step moves the "
-         "kernel (K <- K - eta * dL/dK). dL/dK itself is + the sum of dL/dY[i, j] * "
-         "x[i + a, j + b]."),
-        (Q3_KERNEL - _Q3,
-         "that is the kernel after one gradient-descent step with eta = 1, K - dL/dK; the "
-         "question asks for dL/dK itself."),
-    ]),
-    hint=["dL/dK[a, b] = sum over output positions (i, j) of dL/dY[i, j] * x[i + a, j + b].",
-          "That is the cross-correlation of x with dL/dY: slide the 2x2 Q3_GRAD over the 3x3 "
-          "Q3_X, multiply and sum."],
-    solution=f"""\
-dK[0, 0] = 0*x[0,0] + 2*x[0,1] - 1*x[1,0] + 1*x[1,1], and so on: conv2d(Q3_X, Q3_GRAD)
-answer = {_Q3.astype(int).tolist()}""",
-    solution_answer=_Q3.astype(int).tolist(),
+    solution=f"dL/dK has the kernel's shape (kh, kw, in, out) = {_Q3}; the batch is summed.",
+    solution_answer=_Q3,
 )
 
 
@@ -209,45 +214,56 @@ def _q4_case(seed, batch, size, channels, f, filters, stride, padding):
     return x, kernel, rng.integers(-2, 3, (batch, *out, filters)).astype(float), stride, padding
 
 
+_LESSON01 = (np.array(LESSON01_X, float)[None, :, :, None],
+             np.array(LESSON01_KERNEL, float)[:, :, None, None])
 _Q4_CASES = [
-    (np.array(LESSON01_X, float)[None, :, :, None], np.array(LESSON01_KERNEL, float)[:, :, None,
-     None], np.array([[1.0, 2.0], [-1.0, 0.0]])[None, :, :, None], 1, 0),   # section 2
+    (*_LESSON01, np.array([[1.0, 2.0], [-1.0, 0.0]])[None, :, :, None], 1, 0),   # section 2
+    (*_LESSON01, np.array([[1.0, 0.0, -1.0, 2.0], [0.0, 1.0, 1.0, 0.0], [2.0, -1.0, 0.0, 1.0],
+                           [0.0, 1.0, -2.0, 1.0]])[None, :, :, None], 1, 1),   # section 3: "same"
     _q4_case(1, 1, (6, 6), 1, 3, 1, 2, 0),     # section 3: stride 2
     _q4_case(2, 2, (5, 5), 3, 3, 4, 2, 1),     # section 4: a batch, channels, filters, padding
-    _q4_case(3, 1, (5, 5), 2, 3, 2, 1, 1),     # "same" with stride 1
+    _q4_case(3, 1, (5, 5), 2, 3, 2, 1, 1),     # "same" with stride 1, channels and filters
     _q4_case(4, 2, (7, 7), 1, 3, 3, 3, 1),     # stride 3
-    _q4_case(5, 1, (6, 5), 2, 2, 1, 2, 0),     # a rectangular input, an even kernel
-]
+    _q4_case(5, 2, (7, 5), 2, 2, 2, 3, 0),     # a batch and filters without padding, a
+]                                              # rectangular input, an even kernel
 
 
 def _conv_backward_variant(x, kernel, grad_output, stride=1, padding=0, *, step=None,
-                           crop=True, flip=False, accumulate=True, bias_axes=(0, 1, 2)):
-    """my_conv_backward as a learner may write it, one step changed: step (the window's
+                           crop=True, flip=False, accumulate=True, bias_axes=(0, 1, 2),
+                           images=None, grad_image=None, window_image=None, stamp_filter=None,
+                           kernel_mean=False):
+    """my_conv_backward as a learner may write it, one step changed: step (the windows'
     spacing: stride is right), crop (cut the padding off dL/dX), flip (the kernel stamped
-    flipped), accumulate (+= into dL/dK), bias_axes (the axes dL/dY is summed over)."""
+    flipped), accumulate (+= into dL/dK), bias_axes (the axes dL/dY is summed over), images
+    (how many images the loop visits), grad_image, window_image and stamp_filter (one image's
+    dL/dY, one image's windows or one filter's weights used for all), kernel_mean (dL/dK
+    divided by the number of images)."""
     step = stride if step is None else step
     f_h, f_w, _, filters = kernel.shape
     batch, o_h, o_w, _ = grad_output.shape
     x_pad = np.pad(x, ((0, 0), (padding, padding), (padding, padding), (0, 0)))
     grad_x_pad, grad_kernel = np.zeros(x_pad.shape), np.zeros(kernel.shape)
     stamp = kernel[::-1, ::-1] if flip else kernel
-    for b in range(batch):
+    for b in range(batch if images is None else images):
         for i in range(o_h):
             for j in range(o_w):
                 rows, cols = slice(i * step, i * step + f_h), slice(j * step, j * step + f_w)
                 for k in range(filters):
-                    g = grad_output[b, i, j, k]
-                    window = x_pad[b, rows, cols, :]
+                    g = grad_output[b if grad_image is None else grad_image, i, j, k]
+                    window = x_pad[b if window_image is None else window_image, rows, cols, :]
                     if window.shape[:2] != (f_h, f_w):
                         raise ValueError("the window runs off the padded input")
                     if accumulate:
                         grad_kernel[:, :, :, k] += g * window
                     else:
                         grad_kernel[:, :, :, k] = g * window
-                    grad_x_pad[b, rows, cols, :] += g * stamp[:, :, :, k]
+                    weights = stamp[:, :, :, k if stamp_filter is None else stamp_filter]
+                    grad_x_pad[b, rows, cols, :] += g * weights
     grad_x = grad_x_pad
     if crop:
         grad_x = grad_x_pad[:, padding:padding + x.shape[1], padding:padding + x.shape[2], :]
+    if kernel_mean:
+        grad_kernel = grad_kernel / batch
     return grad_x, grad_kernel, grad_output.sum(axis=bias_axes)
 
 
@@ -269,11 +285,24 @@ _Q4_PARTS = {  # the gradient, its index in the answer, and the named mistakes t
          "stamped with the kernel flipped: each dL/dY value stamps the kernel onto its window "
          "as it is (kernel[:, :, :, k]); the flip belongs to the full-convolution view, where "
          "the kernel slides over dL/dY."),
+        (_variant(grad_image=0),
+         "every image used image 0's dL/dY: image b's windows take g = grad_output[b, i, j, k]."),
+        (_variant(images=1),
+         "only image 0 got a gradient: the loop must visit every image b of the batch."),
+        (_variant(stamp_filter=0),
+         "every filter stamped filter 0's weights: the value g of filter k stamps that filter's "
+         "weights, kernel[:, :, :, k]."),
     ]),
     "dL/dK": (1, [
         (_variant(accumulate=False),
          "grad_kernel keeps only the last window: it must add up (+=) the contributions of "
          "every image, output position and filter."),
+        (_variant(kernel_mean=True),
+         "it is the images' contributions divided by the number of images B: the layer adds "
+         "them up (when the loss is a mean over the batch, its 1/B is already in dL/dY)."),
+        (_variant(window_image=0),
+         "every image's dL/dY multiplied image 0's windows: use image b's window, "
+         "x_pad[b, rows, cols, :]."),
     ]),
     "dL/db": (2, [
         (_variant(bias_axes=(1, 2)),
@@ -298,9 +327,21 @@ _Q4_CHECKERS = {
                    mistakes=[(_part(wrong, index), message) for wrong, message in mistakes])
     for name, (index, mistakes) in _Q4_PARTS.items()
 }
-
-
 _Q4_UNPADDED = [case for case in _Q4_CASES if case[4] == 0]
+_COURSE_BACKWARD = {"conv2d_backward", "conv2d_backward_im2col"}
+
+
+def _names_read(function_) -> set[str]:
+    """The global and attribute names the learner's function (and any function defined inside
+    it) reads."""
+    function_ = getattr(function_, "__wrapped__", function_)
+    codes, names = [getattr(function_, "__code__", None)], set()
+    while codes:
+        code = codes.pop()
+        if code is not None:
+            names |= set(code.co_names) | set(code.co_freevars)
+            codes += [const for const in code.co_consts if hasattr(const, "co_names")]
+    return names
 
 
 def _right_on(answer, cases) -> bool:
@@ -317,36 +358,49 @@ def _right_on(answer, cases) -> bool:
     return True
 
 
+_PADDING_NOTE = (" Your function gives TensorFlow's gradients on every case without padding "
+                 "(P = 0), not on those with P = 1: pad x first (np.pad(x, ((0, 0), (P, P), "
+                 "(P, P), (0, 0)))), slide the windows over the padded array, and cut the "
+                 "border off dL/dX at the end.")
+
+
 def _check_q4(answer) -> str | None:
-    """Each gradient checked on every case, dL/dX first; the answer must return all three."""
+    """Each gradient checked on every case, dL/dX first; the answer must be the learner's own
+    loops and return all three."""
     if not callable(answer):
         return _Q4_CHECKERS["dL/dX"](answer)  # says: expected a function
-    try:
-        result = answer(*copy.deepcopy(_Q4_CASES[0]))
-    except Exception:
-        result = None  # the part checks below report the error, with the call
-    if result is not None and (not isinstance(result, tuple | list) or len(result) != 3):
-        return ("your function must return the three gradients, `return grad_x, grad_kernel, "
-                f"grad_bias`; it returned {describe(result)}.")
+    used = sorted(_COURSE_BACKWARD & _names_read(answer))
+    if used:
+        return (f"your function calls {used[0]}, the course's own backward pass: q4 asks you to "
+                "write the loops yourself (after the exercises, compare yours with its source).")
+    for case in _Q4_CASES:
+        try:
+            result = answer(*copy.deepcopy(case))
+        except Exception:
+            break  # the part checks below report the error, with the call
+        if result is None:
+            return ("your function returned None: is the `return` statement missing? End it "
+                    "with `return grad_x, grad_kernel, grad_bias`.")
+        if not isinstance(result, tuple | list) or len(result) != 3:
+            return ("your function must return the three gradients, `return grad_x, "
+                    f"grad_kernel, grad_bias`; it returned {describe(result)}.")
     for name, checker in _Q4_CHECKERS.items():
         message = checker(_part(answer, _Q4_PARTS[name][0]))
         if message:
-            if message.startswith("on ") and _right_on(answer, _Q4_UNPADDED):
-                message = message.rstrip(" .") + (
-                    ". Your function is right on every case without padding: pad x first "
-                    "(np.pad(x, ((0, 0), (P, P), (P, P), (0, 0)))), slide the windows over the "
-                    "padded array, and cut the border off dL/dX at the end.")
-            return f"{name} is off: {message}"
+            named = not message.startswith("on ")
+            if not named and _right_on(answer, _Q4_UNPADDED):
+                message = message.rstrip(" .") + "." + _PADDING_NOTE
+            return message if "your function raised" in message else f"{name} is off: {message}"
     return None
 
 
 q4 = Exercise(
     "Write my_conv_backward(x, kernel, grad_output, stride=1, padding=0), CS231n's "
-    "conv_backward_naive in Keras's layout: x is (B, H, W, C_in), kernel (F, F, C_in, C_out), "
-    "grad_output = dL/dY (B, O_h, O_w, C_out), padding P zeros on every side. Return "
-    "(grad_x, grad_kernel, grad_bias), shaped like x, like the kernel and (C_out,). The check "
-    "runs it on six cases (strides 1 to 3, padding 0 and 1, several images, channels and "
-    "filters) against TensorFlow's gradients.",
+    "conv_backward_naive in Keras's layout, with your own loops (without conv2d_backward): x is "
+    "(B, H, W, C_in), kernel (F, F, C_in, C_out), grad_output = dL/dY (B, O_h, O_w, C_out), "
+    "padding P zeros on every side. Return (grad_x, grad_kernel, grad_bias), shaped like x, "
+    "like the kernel and (C_out,). The check runs it on seven cases (strides 1 to 3, padding 0 "
+    "and 1, several images, channels and filters) against TensorFlow's gradients.",
     checker=_check_q4,
     hint=["Pad x with np.pad(x, ((0, 0), (P, P), (P, P), (0, 0))) and make zero arrays "
           "grad_x_pad (the padded shape) and grad_kernel (the kernel's shape).",
@@ -359,166 +413,7 @@ q4 = Exercise(
 )
 
 
-# --- q5: max pooling backward by hand -----------------------------------------------------------
-
-#: The 4x4 input of question 5 (no two values of a 2x2 window are equal).
-Q5_X = _read_only([[2, 7, 1, 0], [5, 3, 4, 8], [6, 1, 9, 2], [0, 4, 3, 5]])
-#: The 2x2 upstream gradient dL/dY of question 5.
-Q5_GRAD = _read_only([[2, 1], [-1, 3]])
-
-_Q5 = pool2d_backward(Q5_X, Q5_GRAD)
-
-
-def _at_position(values, where) -> np.ndarray:
-    """Each window's gradient placed at the position ``where(window)`` picks."""
-    out = np.zeros((4, 4))
-    for i in range(2):
-        for j in range(2):
-            window = values[2 * i:2 * i + 2, 2 * j:2 * j + 2]
-            r, c = np.unravel_index(where(window), (2, 2))
-            out[2 * i + r, 2 * j + c] = Q5_GRAD[i, j]
-    return out
-
-
-q5 = Exercise(
-    "By hand: MaxPooling2D(2) turned the 4x4 Q5_X into a 2x2 map, and dL/dY = Q5_GRAD came "
-    "back. What is dL/dX? Answer with a 4x4 list of lists.",
-    checker=array(_Q5, mistakes=[
-        (pool2d_backward(Q5_X, Q5_GRAD, mode="average"),
-         "that spreads each gradient evenly over its window: average pooling. Max pooling "
-         "sends it to the one value that won."),
-        (_at_position(Q5_X, np.argmin),
-         "you put each gradient where the window's smallest value is; it goes to the maximum."),
-        (np.kron(Q5_GRAD, np.ones((2, 2))),
-         "only the maximum of each window reached the output, so only it gets a gradient; "
-         "the other three get 0."),
-        (pool2d_backward(Q5_X, np.ones_like(Q5_GRAD)),
-         "those are the switches, the places of the maxima; each gets its window's dL/dY "
-         "(from Q5_GRAD), not 1."),
-        (_Q5 * Q5_X,
-         "the winner passes its window's dL/dY back unchanged (dY/dX = 1 at the maximum): do "
-         "not multiply by the winning value."),
-        (pool2d_backward(Q5_X, pool2d(Q5_X)),
-         "those are the maxima themselves, the forward pass; put each window's dL/dY "
-         "(from Q5_GRAD) at its maximum instead."),
-        (pool2d_backward(Q5_X, Q5_GRAD.T),
-         "the right places, but dL/dY's values went to the wrong windows (Q5_GRAD transposed): "
-         "dL/dY[i, j] belongs to the window of rows 2i, 2i + 1 and columns 2j, 2j + 1."),
-        (pool2d_backward(np.kron(np.ones((2, 2)), [[1, 0], [0, 0]]), Q5_GRAD),
-         "you put each gradient on its window's top-left cell; it goes to the window's maximum "
-         "(the switch), wherever that is."),
-        (pool2d(Q5_X),
-         "that is the forward output, the four maxima (2x2); dL/dX has the input's shape, 4x4, "
-         "with each window's dL/dY at its maximum."),
-        (pool2d_backward(Q5_X, np.maximum(Q5_GRAD, 0)),
-         "the negative dL/dY (-1) goes back too: max pooling passes each window's gradient to "
-         "its maximum whatever its sign. Blocking by sign is ReLU's rule, and ReLU looks at "
-         "the sign of its input x, not of the gradient."),
-    ]),
-    hint=["Max pooling passed on one value per window, the maximum (the switch); only that "
-          "value changes the output, so only it gets the window's dL/dY.",
-          "Windows: rows 0-1 x columns 0-1, 0-1 x 2-3, 2-3 x 0-1, 2-3 x 2-3."],
-    solution=f"""\
-maxima 7, 8, 6, 9 at (0, 1), (1, 3), (2, 0), (2, 2) get 2, 1, -1, 3; every other cell 0:
-answer = {_Q5.astype(int).tolist()}""",
-    solution_answer=_Q5.astype(int).tolist(),
-)
-
-
-# --- q6: the output_padding that gives dL/dX back its size --------------------------------------
-
-_N6, _F6, _S6, _P6 = 12, 3, 3, 2
-_O6 = conv_output_size(_N6, _F6, _S6, _P6)
-_WITHOUT6 = conv_transpose_output_size(_O6, _F6, _S6, _P6, 0)  # (O - 1) * S + F - 2P
-_Q6 = _N6 - _WITHOUT6  # the rows output_padding adds back
-assert _Q6 == (_N6 + 2 * _P6 - _F6) % _S6  # the rows left over after the last window
-assert conv_transpose_output_size(_O6, _F6, _S6, _P6, _Q6) == _N6
-# no wrong rule gives the answer: S - 1, F - 1, P, 2P, (N - F) mod S, (N + P - F) mod S, S, F
-_RULES6 = {_S6 - 1, _F6 - 1, _P6, 2 * _P6, (_N6 - _F6) % _S6, (_N6 + _P6 - _F6) % _S6, _S6, _F6,
-           _N6 + 2 * _P6 - _F6, _WITHOUT6, _N6, -_Q6}
-assert _Q6 not in _RULES6
-# the rules that share a number here (the messages say so): 2 and 0
-assert _S6 - 1 == _F6 - 1 == _P6 == (_N6 + _P6 - _F6) % _S6 and (_N6 - _F6) % _S6 == 0
-assert _S6 == _F6
-
-q6 = Exercise(
-    f"A Conv2D with a {_F6}x{_F6} kernel, stride {_S6} and padding {_P6} reads a "
-    f"{_N6}x{_N6} input. conv2d_transpose(grad_output, kernel, stride={_S6}, padding={_P6}, "
-    f"output_padding=?) gives its dL/dX. Which output_padding makes dL/dX {_N6}x{_N6}?",
-    checker=number(_Q6, mistakes={
-        0: f"with output_padding 0, dL/dX has (O - 1) * S + F - 2P = {_WITHOUT6} rows, fewer "
-           f"than {_N6}: the {_O6} windows, {_S6} apart, never read the last row of the padded "
-           "input, and output_padding adds it back. (If you computed (N - F) mod S: the "
-           "windows slide over the padded input, N + 2P rows.)",
-        _P6: f"{_P6} is what several rules give here, S - 1, F - 1, the padding P and "
-             "(N + P - F) mod S; none of them is the rule. output_padding is the number of rows "
-             "of the padded input left over after the last window: (N + 2P - F) mod S.",
-        2 * _P6: "that is 2P, the padding of both sides together; output_padding is the number "
-                 "of rows of the padded input (N + 2P rows) left over after the last window: "
-                 "(N + 2P - F) mod S.",
-        _S6: f"output_padding must be smaller than the stride ({_S6}).",
-        _N6 + 2 * _P6 - _F6: "take the remainder: (N + 2P - F) mod S rows are left over after "
-                             "the last window.",
-        _WITHOUT6: "that is dL/dX's size without output_padding, (O - 1) * S + F - 2P; "
-                   f"output_padding is the number of rows missing to reach {_N6}.",
-        _N6: f"{_N6} is the size dL/dX must reach; output_padding is only the rows missing "
-             "without it.",
-        -_Q6: "the sign is off: output_padding adds rows, N - ((O - 1) * S + F - 2P) of them.",
-    }),
-    hint=[f"First the forward output size: O = floor((N + 2P - F) / S) + 1 = {_O6}.",
-          "The transposed convolution gives (O - 1) * S + F - 2P rows; output_padding is what "
-          "is missing to reach N, i.e. (N + 2P - F) mod S."],
-    solution=f"({_N6} + 2 * {_P6} - {_F6}) % {_S6}  # = {_Q6}: "
-             f"({_O6} - 1) * {_S6} + {_F6} - 2 * {_P6} + {_Q6} = {_N6}",
-    solution_answer=_Q6,
-)
-
-
-# --- q7: what the backward pass costs -----------------------------------------------------------
-
-_B7, _N7, _C7, _K7, _F7 = 16, 28, 8, 20, 3  # 20 filters: section 8 has 16
-_FORWARD7 = _B7 * conv_mults((_N7, _N7, _C7), _F7, _K7, padding="same")
-_Q7 = 2 * _FORWARD7
-_SECTION8 = _B7 * conv_mults((_N7, _N7, _C7), _F7, 16, padding="same")  # the lesson's layer
-
-q7 = Exercise(
-    f"Conv2D({_K7}, {_F7}, padding='same') on a batch of shape ({_B7}, {_N7}, {_N7}, {_C7}). "
-    "How many multiplications does one backward pass take (dL/dK and dL/dX; dL/db needs "
-    "none)?",
-    checker=number(_Q7, mistakes={
-        _FORWARD7: "that is one convolution's worth: the forward pass, or only one of the two "
-                   "gradients. The backward pass computes both dL/dK and dL/dX.",
-        3 * _FORWARD7: "that is forward plus backward; the question asks for the backward "
-                       "pass only.",
-        4 * _FORWARD7: "that counts the additions too; count the multiplications only (one "
-                       "per kernel weight and output position, for each of the two gradients).",
-        _Q7 // _B7: f"that is one image; the batch has {_B7}.",
-        _FORWARD7 // _B7: f"that is one convolution of one image; there are {_B7} images and "
-                          "two gradients.",
-        _Q7 // _K7: f"the filters are missing: every one of the {_K7} filters has its own "
-                    "F * F * C_in weights at every output position.",
-        _Q7 // _C7: f"the input channels are missing: each filter has F * F * C_in = "
-                    f"{_F7 * _F7 * _C7} weights.",
-        2 * _SECTION8: f"that is section 8's layer, with 16 filters; this one has {_K7}.",
-        _SECTION8: f"that is section 8's forward count (16 filters); this layer has {_K7} "
-                   "filters, and the backward pass computes two gradients.",
-        2 * _B7 * conv_mults((_N7, _N7, _C7), _F7, _K7): "'same' keeps the output "
-        f"{_N7}x{_N7}; that count is for 'valid' ({_N7 - _F7 + 1}x{_N7 - _F7 + 1}).",
-        2 * _B7 * conv_mults((_N7 + 2, _N7 + 2, _C7), _F7, _K7, padding="same"): "count the "
-        f"output positions, {_N7}x{_N7} with 'same', not the padded input's "
-        f"{_N7 + 2}x{_N7 + 2}.",
-    }),
-    hint=["dL/dK and dL/dX each multiply every kernel weight with every output position, "
-          "exactly as many multiplications as the forward pass.",
-          f"Forward: B * O * O * C_out * F * F * C_in = {_B7} * {_N7} * {_N7} * {_K7} * "
-          f"{_F7} * {_F7} * {_C7}."],
-    solution=f"backward = 2 x forward = 2 * {_B7} * {_N7} * {_N7} * {_K7} * {_F7} * {_F7} * "
-             f"{_C7} = {_Q7:_}",
-    solution_answer=_Q7,
-)
-
-
-# --- q8: a gradient check of your own ----------------------------------------------------------
+# --- q5: a gradient check of your own ----------------------------------------------------------
 
 
 def gradient_check(forward, backward, x, grad_output):
@@ -528,19 +423,19 @@ def gradient_check(forward, backward, x, grad_output):
     return relative_error(backward(x, grad_output), numerical)
 
 
-_Q8_KERNEL = np.array([[1.0, -2.0, 0.5], [0.0, 3.0, 1.0], [-1.0, 0.5, 2.0]])
+_Q5_KERNEL = np.array([[1.0, -2.0, 0.5], [0.0, 3.0, 1.0], [-1.0, 0.5, 2.0]])
 
 
 def conv_forward(x):
-    return conv2d(x, _Q8_KERNEL)
+    return conv2d(x, _Q5_KERNEL)
 
 
 def conv_backward(x, grad_output):
-    return conv2d_backward(x, _Q8_KERNEL, grad_output)[0]
+    return conv2d_backward(x, _Q5_KERNEL, grad_output)[0]
 
 
 def conv_backward_not_flipped(x, grad_output):  # section 5's classic bug
-    return conv2d(np.pad(grad_output, 2), _Q8_KERNEL)
+    return conv2d(np.pad(grad_output, 2), _Q5_KERNEL)
 
 
 def relu_forward(x):
@@ -575,7 +470,15 @@ def sigmoid_backward(x, grad_output):
     return grad_output * sigmoid_forward(x) * (1 - sigmoid_forward(x))
 
 
-def _q8_inputs(seed):
+def tanh_forward(x):
+    return np.tanh(x)
+
+
+def tanh_backward(x, grad_output):
+    return grad_output * (1 - np.tanh(x) ** 2)
+
+
+def _q5_inputs(seed):
     """A 6x6 input of distinct values at least 0.1 apart, none near 0 (no ties, no kinks), and
     the upstream gradients of a 4x4 (conv) and a 3x3 (pooling) output."""
     rng = np.random.default_rng(seed)
@@ -598,30 +501,47 @@ class _Layer:
 
 (conv_forward, conv_backward, conv_backward_not_flipped, relu_forward, relu_backward,
  relu_backward_where_negative, pool_forward, pool_backward, pool_backward_averaged,
- sigmoid_forward, sigmoid_backward) = (_Layer(f) for f in (
+ sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward) = (_Layer(f) for f in (
     conv_forward, conv_backward, conv_backward_not_flipped, relu_forward, relu_backward,
     relu_backward_where_negative, pool_forward, pool_backward, pool_backward_averaged,
-    sigmoid_forward, sigmoid_backward))
-_X8, _G8_CONV, _G8_SAME, _G8_POOL = _q8_inputs(8)
-_Q8_CASES = [
-    (conv_forward, conv_backward, _X8, _G8_CONV),
-    (conv_forward, conv_backward_not_flipped, _X8, _G8_CONV),
-    (relu_forward, relu_backward, _X8, _G8_SAME),
-    (relu_forward, relu_backward_where_negative, _X8, _G8_SAME),
-    (pool_forward, pool_backward, _X8, _G8_POOL),
-    (pool_forward, pool_backward_averaged, _X8, _G8_POOL),
-    (sigmoid_forward, sigmoid_backward, _X8, _G8_SAME),
+    sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward))
+_X5, _G5_CONV, _G5_SAME, _G5_POOL = _q5_inputs(8)
+_Q5_CASES = [
+    (conv_forward, conv_backward, _X5, _G5_CONV),
+    (conv_forward, conv_backward_not_flipped, _X5, _G5_CONV),
+    (relu_forward, relu_backward, _X5, _G5_SAME),
+    (relu_forward, relu_backward_where_negative, _X5, _G5_SAME),
+    (pool_forward, pool_backward, _X5, _G5_POOL),
+    (pool_forward, pool_backward_averaged, _X5, _G5_POOL),
+    (sigmoid_forward, sigmoid_backward, _X5, _G5_SAME),
+    (tanh_forward, tanh_backward, _X5, _G5_SAME),
 ]
+#: How close a returned error must be to the expected one: far below what a one-sided
+#: difference adds on the smooth layers (about 1e-7 with h = 1e-6), far above what another
+#: centred difference changes (1e-9 with h = 1e-4).
+_Q5_TOLERANCE = 1e-8
 
 
-def _check_variant(loss="weighted", copy_x=False, error="norms"):
+def _one_sided_gradient(loss_function, array, h=1e-6):
+    """(L(w + h) - L(w)) / h for every number w of ``array``: the one-sided difference."""
+    grad, base = np.zeros_like(array), loss_function()
+    for index in np.ndindex(array.shape):
+        saved = array[index]
+        array[index] = saved + h
+        grad[index] = (loss_function() - base) / h
+        array[index] = saved
+    return grad
+
+
+def _check_variant(loss="weighted", copy_x=False, error="norms", difference="centred"):
     """gradient_check as a learner may write it, one step changed."""
     def check(forward, backward, x, grad_output):
         nudged = x.copy() if copy_x else x
+        gradient = numerical_gradient if difference == "centred" else _one_sided_gradient
         if loss == "weighted":
-            numerical = numerical_gradient(lambda: np.sum(grad_output * forward(x)), nudged)
+            numerical = gradient(lambda: np.sum(grad_output * forward(x)), nudged)
         else:
-            numerical = numerical_gradient(lambda: np.sum(forward(x)), nudged)
+            numerical = gradient(lambda: np.sum(forward(x)), nudged)
         analytic = backward(x, grad_output)
         if error == "no denominator":
             return float(np.linalg.norm(analytic - numerical))
@@ -632,15 +552,15 @@ def _check_variant(loss="weighted", copy_x=False, error="norms"):
     return check
 
 
-q8 = Exercise(
+q5 = Exercise(
     "Write gradient_check(forward, backward, x, grad_output), section 5's check for any layer: "
     "forward(x) computes the layer's output, backward(x, grad_output) its dL/dx. Build the "
     "loss L = sum(grad_output * forward(x)), whose dL/dY is grad_output; take its numerical "
     "gradient with numerical_gradient(loss_function, x); return the relative error "
     "||a - n|| / (||a|| + ||n||) between backward's answer a and the numerical one n. The "
-    "check runs it on seven layers, some with wrong backward passes (each x is float64, "
-    "without ties).",
-    checker=function(_Q8_CASES, reference=gradient_check, mistakes=[
+    "check runs it on eight layers, smooth ones and kinked ones, some with wrong backward "
+    "passes (each x is float64, without ties), and wants each error within 1e-8.",
+    checker=function(_Q5_CASES, reference=gradient_check, atol=_Q5_TOLERANCE, mistakes=[
         (_check_variant(loss="plain"),
          "your loss leaves out grad_output: L = sum(forward(x)) has dL/dY = 1 everywhere, not "
          "grad_output. Use L = sum(grad_output * forward(x)), whose dL/dY is grad_output."),
@@ -655,7 +575,13 @@ q8 = Exercise(
          "that is CS231n's element-wise relative error (the largest over the entries); here "
          "the relative error compares whole arrays: np.linalg.norm(a - n) / "
          "(np.linalg.norm(a) + np.linalg.norm(n))."),
-    ]),
+        (_check_variant(difference="one-sided"),
+         "your errors are those of a one-sided difference, (L(w + h) - L(w)) / h: on the smooth "
+         "layers (sigmoid, tanh) it is off by about h * L''/2, so the errors come out near 1e-7 "
+         "instead of 1e-10. Take the centred difference (L(w + h) - L(w - h)) / 2h, as "
+         "numerical_gradient does."),
+    ], about_cases="The layers: conv, ReLU and max pooling (kinked, on inputs away from the "
+                   "kinks), sigmoid and tanh (smooth)."),
     hint=["loss_function takes no argument: def loss(): return np.sum(grad_output * "
           "forward(x)). numerical_gradient(loss, x) nudges x in place, so the loss must read "
           "that same x.",
@@ -665,5 +591,177 @@ q8 = Exercise(
     solution_answer=gradient_check,
 )
 
-__all__ = ["Q3_X", "Q3_GRAD", "Q3_KERNEL", "Q5_X", "Q5_GRAD", "my_conv_backward",
-           "gradient_check", *bind_exercises(globals())]
+
+# --- q6: max pooling backward by hand -----------------------------------------------------------
+
+#: The 4x4 input of question 6 (no two values of a 2x2 window are equal).
+Q6_X = _read_only([[2, 7, 1, 0], [5, 3, 4, 8], [6, 1, 9, 2], [0, 4, 3, 5]])
+#: The 2x2 upstream gradient dL/dY of question 6.
+Q6_GRAD = _read_only([[2, 1], [-1, 3]])
+
+_Q6 = pool2d_backward(Q6_X, Q6_GRAD)
+
+
+def _at_position(values, where) -> np.ndarray:
+    """Each window's gradient placed at the position ``where(window)`` picks."""
+    out = np.zeros((4, 4))
+    for i in range(2):
+        for j in range(2):
+            window = values[2 * i:2 * i + 2, 2 * j:2 * j + 2]
+            r, c = np.unravel_index(where(window), (2, 2))
+            out[2 * i + r, 2 * j + c] = Q6_GRAD[i, j]
+    return out
+
+
+q6 = Exercise(
+    "By hand: MaxPooling2D(2) turned the 4x4 Q6_X into a 2x2 map, and dL/dY = Q6_GRAD came "
+    "back. What is dL/dX? Answer with a 4x4 list of lists.",
+    checker=array(_Q6, mistakes=[
+        (pool2d_backward(Q6_X, Q6_GRAD, mode="average"),
+         "that spreads each gradient evenly over its window: average pooling. Max pooling "
+         "sends it to the one value that won."),
+        (_at_position(Q6_X, np.argmin),
+         "you put each gradient where the window's smallest value is; it goes to the maximum."),
+        (np.kron(Q6_GRAD, np.ones((2, 2))),
+         "only the maximum of each window reached the output, so only it gets a gradient; "
+         "the other three get 0."),
+        (pool2d_backward(Q6_X, np.ones_like(Q6_GRAD)),
+         "those are the switches, the places of the maxima; each gets its window's dL/dY "
+         "(from Q6_GRAD), not 1."),
+        (_Q6 * Q6_X,
+         "the winner passes its window's dL/dY back unchanged (dY/dX = 1 at the maximum): do "
+         "not multiply by the winning value."),
+        (pool2d_backward(Q6_X, pool2d(Q6_X)),
+         "those are the maxima themselves, the forward pass; put each window's dL/dY "
+         "(from Q6_GRAD) at its maximum instead."),
+        (pool2d_backward(Q6_X, Q6_GRAD.T),
+         "the right places, but dL/dY's values went to the wrong windows (Q6_GRAD transposed): "
+         "dL/dY[i, j] belongs to the window of rows 2i, 2i + 1 and columns 2j, 2j + 1."),
+        (pool2d_backward(np.kron(np.ones((2, 2)), [[1, 0], [0, 0]]), Q6_GRAD),
+         "you put each gradient on its window's top-left cell; it goes to the window's maximum "
+         "(the switch), wherever that is."),
+        (pool2d(Q6_X),
+         "that is the forward output, the four maxima (2x2); dL/dX has the input's shape, 4x4, "
+         "with each window's dL/dY at its maximum."),
+        (pool2d_backward(Q6_X, np.maximum(Q6_GRAD, 0)),
+         "the negative dL/dY (-1) goes back too: max pooling passes each window's gradient to "
+         "its maximum whatever its sign. Blocking by sign is ReLU's rule, and ReLU looks at "
+         "the sign of its input x, not of the gradient."),
+    ]),
+    hint=["Max pooling passed on one value per window, the maximum (the switch); only that "
+          "value changes the output, so only it gets the window's dL/dY.",
+          "Windows: rows 0-1 x columns 0-1, 0-1 x 2-3, 2-3 x 0-1, 2-3 x 2-3."],
+    solution=f"""\
+maxima 7, 8, 6, 9 at (0, 1), (1, 3), (2, 0), (2, 2) get 2, 1, -1, 3; every other cell 0:
+answer = {_Q6.astype(int).tolist()}""",
+    solution_answer=_Q6.astype(int).tolist(),
+)
+
+
+# --- q7: the loss's gradient, softmax cross-entropy over a batch --------------------------------
+
+#: The scores (logits) of question 7: a batch of 2 images, 3 classes.
+Q7_SCORES = _read_only([[2.0, 1.0, 0.1], [0.5, -1.0, 1.5]])
+#: The true classes of question 7's two images.
+Q7_LABELS = _read_only([0, 2])
+
+
+def _softmax(scores, axis=1) -> np.ndarray:
+    shifted = np.exp(scores - scores.max(axis=axis, keepdims=True))
+    return shifted / shifted.sum(axis=axis, keepdims=True)
+
+
+_P7 = _softmax(Q7_SCORES)
+_ONE_HOT7 = np.eye(Q7_SCORES.shape[1])[Q7_LABELS]
+_B7 = len(Q7_LABELS)
+_Q7 = (_P7 - _ONE_HOT7) / _B7
+_DECIMALS7 = 1e-3  # answers given to 3 decimal places pass (each within 5e-4)
+_ROWS7 = "[" + ", ".join("[" + ", ".join(f"{v:.3f}" for v in row) + "]" for row in _Q7) + "]"
+_Q7_MISTAKES = [  # each names what the learner's array is
+    (_P7 - _ONE_HOT7,
+     "that is each image's own gradient p - one-hot; the loss is the mean over the "
+     f"{_B7} images, so each image's share, and its gradient, is divided by B = {_B7}."),
+    (_P7 / _B7,
+     "those are the probabilities divided by B: subtract the one-hot label first, "
+     "(p - one-hot) / B (the true class's entry is negative)."),
+    (_P7,
+     "those are the softmax probabilities p; the gradient is (p - one-hot) / B."),
+    ((_ONE_HOT7 - _P7) / _B7,
+     "the sign is off: that is (one-hot - p) / B. The loss falls as the true class's score "
+     "grows, so dL/ds is negative there: (p - one-hot) / B."),
+    ((Q7_SCORES - _ONE_HOT7) / _B7,
+     "you subtracted the one-hot label from the scores themselves; take the softmax "
+     "probabilities first: p = exp(s) / sum(exp(s)), row by row."),
+    ((_softmax(Q7_SCORES, axis=0) - _ONE_HOT7) / _B7,
+     "your softmax runs down the columns (over the batch); each image's probabilities sum "
+     "to 1 over its 3 classes: normalise each row (axis=1)."),
+    (-_ONE_HOT7 / _P7 / _B7,
+     "that is dL/dp, the gradient with respect to the probabilities; through the softmax "
+     "it becomes dL/ds = (p - one-hot) / B."),
+]
+
+
+q7 = Exercise(
+    "A batch of 2 images gets the scores Q7_SCORES (3 classes); their true classes are "
+    "Q7_LABELS. The loss is Keras's SparseCategoricalCrossentropy(from_logits=True), the mean "
+    "over the batch of -log(softmax). What is dL/dscores? Answer with a 2x3 list of lists (or "
+    "an array), each value to at least 3 decimal places.",
+    checker=array(_Q7, atol=_DECIMALS7, mistakes=_Q7_MISTAKES),
+    hint=["For one image, d(-log p_y)/ds_k = p_k - [k = y]: the softmax probabilities minus "
+          "the one-hot label. The batch's loss is the mean of the images' losses.",
+          "p = np.exp(Q7_SCORES) / np.exp(Q7_SCORES).sum(axis=1, keepdims=True); "
+          "np.eye(3)[Q7_LABELS] is the one-hot labels."],
+    solution=f"""\
+p = np.exp(Q7_SCORES) / np.exp(Q7_SCORES).sum(axis=1, keepdims=True)
+answer = (p - np.eye(3)[Q7_LABELS]) / 2   # {_ROWS7}""",
+    solution_answer=_Q7,
+)
+
+
+# --- q8: what the backward pass costs -----------------------------------------------------------
+
+_B8, _N8, _C8, _K8, _F8 = 16, 28, 8, 20, 3  # 20 filters: section 8 has 16
+_FORWARD8 = _B8 * conv_mults((_N8, _N8, _C8), _F8, _K8, padding="same")
+_Q8 = 2 * _FORWARD8
+_SECTION8 = _B8 * conv_mults((_N8, _N8, _C8), _F8, 16, padding="same")  # the lesson's layer
+
+q8 = Exercise(
+    f"Conv2D({_K8}, {_F8}, padding='same') on a batch of shape ({_B8}, {_N8}, {_N8}, {_C8}). "
+    "How many multiplications does one backward pass take (dL/dK and dL/dX; dL/db needs "
+    "none)?",
+    checker=number(_Q8, mistakes={
+        _FORWARD8: "that is one convolution's worth: the forward pass, or only one of the two "
+                   "gradients. The backward pass computes both dL/dK and dL/dX.",
+        3 * _FORWARD8: "that is forward plus backward; the question asks for the backward "
+                       "pass only.",
+        4 * _FORWARD8: "that counts the additions too; count the multiplications only (one "
+                       "per kernel weight and output position, for each of the two gradients).",
+        _Q8 // _B8: f"that is one image; the batch has {_B8}.",
+        _FORWARD8 // _B8: f"that is one convolution of one image; there are {_B8} images and "
+                          "two gradients.",
+        _Q8 // _K8: f"the filters are missing: every one of the {_K8} filters has its own "
+                    "F * F * C_in weights at every output position.",
+        _Q8 // _C8: f"the input channels are missing: each filter has F * F * C_in = "
+                    f"{_F8 * _F8 * _C8} weights.",
+        2 * _SECTION8: f"that is section 8's layer, with 16 filters; this one has {_K8}.",
+        _SECTION8: "that number is two counts: section 8's forward pass (16 filters), and a "
+                   f"backward pass with {_C8} filters (C_in taken for C_out). This layer has "
+                   f"{_K8} filters, and its backward pass computes two gradients.",
+        2 * _B8 * conv_mults((_N8, _N8, _C8), _F8, _K8): "'same' keeps the output "
+        f"{_N8}x{_N8}; that count is for 'valid' ({_N8 - _F8 + 1}x{_N8 - _F8 + 1}).",
+        2 * _B8 * conv_mults((_N8 + 2, _N8 + 2, _C8), _F8, _K8, padding="same"): "count the "
+        f"output positions, {_N8}x{_N8} with 'same', not the padded input's "
+        f"{_N8 + 2}x{_N8 + 2}.",
+    }),
+    hint=["dL/dK and dL/dX each multiply every kernel weight with every output position, "
+          "exactly as many multiplications as the forward pass.",
+          f"Forward: B * O * O * C_out * F * F * C_in = {_B8} * {_N8} * {_N8} * {_K8} * "
+          f"{_F8} * {_F8} * {_C8}."],
+    solution=f"backward = 2 x forward = 2 * {_B8} * {_N8} * {_N8} * {_K8} * {_F8} * {_F8} * "
+             f"{_C8} = {_Q8:_}",
+    solution_answer=_Q8,
+)
+
+
+__all__ = ["Q2_X", "Q2_GRAD", "Q2_KERNEL", "Q6_X", "Q6_GRAD", "Q7_SCORES", "Q7_LABELS",
+           "my_conv_backward", "gradient_check", *bind_exercises(globals())]
