@@ -43,6 +43,7 @@ __all__ = [
     "plot_history",
     "show_digits",
     "show_rgb_channels",
+    "show_maps_on_image",
     "show_compute_graph",
 ]
 
@@ -109,8 +110,8 @@ def _value_fontsize(ax, array: np.ndarray, labels) -> float:
     """A font size at which the widest number fits its cell: 9 pt for small grids, 7 pt for
     larger ones, smaller for long numbers (a digit is about 0.62 em wide)."""
     base = 9 if max(array.shape) <= 8 else 7
-    fig = ax.figure
-    cell_points = ax.get_position().width * fig.get_figwidth() * 72 / array.shape[1]
+    root = ax.figure.figure                      # the figure itself, also for a subfigure's axes
+    cell_points = ax.get_window_extent().width * 72 / root.dpi / array.shape[1]
     widest = max((len(label) for label in labels), default=1)
     return min(base, 0.9 * cell_points / (0.62 * widest))
 
@@ -287,27 +288,33 @@ def _limits(arrays, signed_cmap: bool) -> tuple[float, float]:
 def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int = 0,
                          stride: int = 1, padding: int = 0) -> Plot:
     """One output value of a whole Conv2D layer: the window through every input channel,
-    one filter's kernels, the products, and the output volume with one map per filter.
+    one filter's kernels, the products, their sum, and the layer's output, one map per filter.
 
     Taught in lesson 02, section 3 (the layout of CS231n's demo: a 5x5x3 input padded by 1,
     two 3x3x3 filters, stride 2, a 3x3x2 output).
 
     x: (H, W, C_in); kernel: (F, F, C_in, C_out), Keras's layout; bias: (C_out,); ``row``,
     ``col``: the output position; ``filter_index``: the filter (output channel) that computes
-    it; ``padding``: an int P of zeros on every side. One row of panels per input channel:
-    the padded channel with the window outlined (the input's own pixels inside a dashed
-    frame), each filter's kernel for that channel (the filter at work outlined), and that
-    kernel times the window, its sum in the title. The last column holds the output maps,
-    one per filter, computed by :func:`~course_utils.ops.conv2d`, the value outlined, and
-    the sum of the channels' sums plus the bias. Up to 4 input channels and 4 filters.
+    it; ``padding``: an int P of zeros on every side. On the left, one row of panels per input
+    channel: the padded channel with the window outlined (the input's own pixels inside a
+    dashed frame), each filter's kernel for that channel (the filter at work outlined), and
+    that kernel times the window, its sum in the title; arrows carry every channel's sum to
+    one total, plus the filter's bias. On the right, set apart on a grey ground, the layer's
+    output, computed by :func:`~course_utils.ops.conv2d`: one map per filter, each fed by
+    every input channel, with an arrow to the value drawn. Up to 4 input channels and 4
+    filters.
+
+    Returns ``Plot(fig, axes)`` with ``axes`` a dict: ``"inputs"``, ``"products"`` and
+    ``"outputs"`` (lists of Axes, one per input channel or per filter), ``"kernels"`` (a
+    (C_in, C_out) array of Axes) and ``"sum"`` (the Axes holding the total).
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(7)                     # lesson 02's layer
     >>> x, kernel = rng.integers(0, 3, (5, 5, 3)), rng.integers(-1, 2, (3, 3, 3, 2))
     >>> fig, axes = show_conv_layer_step(x, kernel, [1, 0], row=1, col=2, stride=2, padding=1)
-    >>> axes.shape, axes[0, 3].get_title(), axes[0, 4].get_title()
-    ((3, 5), 'products, sum -4', 'output[:, :, 0]')
-    >>> axes[2, 4].texts[0].get_text().splitlines()
+    >>> axes["products"][0].get_title(), axes["outputs"][0].get_title()
+    ('products, sum -4', 'map 0 (filter 0)')
+    >>> axes["sum"].texts[0].get_text().splitlines()
     ['output[1, 2, 0]', '= (-4) + 3 + (-2)', '+ bias 1', '= -2']
     """
     x = check_array(x, "x", (3,), "3-D (H, W, C_in), channels-last like Keras").astype(float)
@@ -344,60 +351,79 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
     sums = [float(part.sum()) for part in products]
     whole = all(_is_whole(a) for a in (x, kernel, bias))
 
-    nrows, ncols = max(c_in, c_out + 1), c_out + 3
-    widths = [max(padded.shape[1], 6)] + [max(f_w, 4.0)] * (c_out + 1) + [max(o_w, 4.0)]
-    width = min(max(0.38 * sum(widths) + 0.4, 6.0), 11.0)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width, 2.15 * nrows + 0.3),
-                             width_ratios=widths, layout="constrained", squeeze=False)
+    widths = [max(padded.shape[1], 6)] + [max(f_w, 3.5)] * (c_out + 1) + [4.8]
+    left_width = min(max(0.38 * sum(widths) + 0.4, 5.0), 9.0)
+    right_width = max(0.38 * max(o_w, 3.5) + 0.8, 2.1)
+    fig = plt.figure(figsize=(left_width + right_width, 2.15 * max(c_in, c_out) + 0.5),
+                     layout="constrained")
+    left_fig, right_fig = fig.subfigures(1, 2, width_ratios=[left_width, right_width],
+                                         wspace=0.03)
+    grid = left_fig.add_gridspec(c_in, len(widths), width_ratios=widths)
     x_range = _limits([padded], False)
     k_range, p_range = _limits([kernel], True), _limits(products, True)
     o_range = _limits([output], bool(output.min() < 0))
     o_cmap = SIGNED_CMAP if output.min() < 0 else VALUE_CMAP
-    for c in range(nrows):
-        if c >= c_in:
-            for ax in axes[c, :-1]:
-                ax.set_axis_off()
-            continue
+    inputs, product_axes = [], []
+    kernel_axes = np.empty((c_in, c_out), dtype=object)
+    for c in range(c_in):
+        ax = left_fig.add_subplot(grid[c, 0])
         title = f"x[:, :, {c}]" + (" padded" if p else "")
-        _draw_matrix(axes[c, 0], padded[:, :, c], title, VALUE_CMAP, *x_range, None,
+        _draw_matrix(ax, padded[:, :, c], title, VALUE_CMAP, *x_range, None,
                      "column" if c == c_in - 1 else "", "row")
         if p:
-            _highlight(axes[c, 0], p, p, x.shape[0], x.shape[1], color="0.4", style="--")
-        _highlight(axes[c, 0], top, left, f_h, f_w)
+            _highlight(ax, p, p, x.shape[0], x.shape[1], color="0.4", style="--")
+        _highlight(ax, top, left, f_h, f_w)
+        inputs.append(ax)
         for j in range(c_out):
-            ax = axes[c, 1 + j]
+            ax = kernel_axes[c, j] = left_fig.add_subplot(grid[c, 1 + j])
             _draw_matrix(ax, kernel[:, :, c, j], f"kernel[:, :, {c}, {j}]", SIGNED_CMAP,
                          *k_range, None, "", "")
             ax.set(xticks=[], yticks=[])
             ax.title.set_fontsize(9)
             if j == k:
                 _highlight(ax, 0, 0, f_h, f_w)
-        _draw_matrix(axes[c, -2], products[c], f"products, sum {_format_value(sums[c], whole)}",
+        ax = left_fig.add_subplot(grid[c, c_out + 1])
+        _draw_matrix(ax, products[c], f"products, sum {_format_value(sums[c], whole)}",
                      SIGNED_CMAP, *p_range, None, "", "")
-        axes[c, -2].set(xticks=[], yticks=[])
-        axes[c, -2].title.set_fontsize(9)
-    for j in range(nrows):
-        ax = axes[j, -1]
-        if j < c_out:
-            _draw_matrix(ax, output[:, :, j], f"output[:, :, {j}]", o_cmap, *o_range, None,
-                         "", "")
-            ax.title.set_fontsize(9)
-            if j == k:
-                _highlight(ax, row, col, 1, 1)
-        else:
-            ax.set_axis_off()
+        ax.set(xticks=[], yticks=[])
+        ax.title.set_fontsize(9)
+        product_axes.append(ax)
+    sum_ax = left_fig.add_subplot(grid[:, -1])
+    sum_ax.set_axis_off()
     terms = " + ".join(f"({text})" if text.startswith("-") else text
                        for text in (_format_value(s, whole) for s in sums))
     equation = "\n".join([f"output[{row}, {col}, {k}]", f"= {terms}",
                           f"+ bias {_format_value(float(bias[k]), whole)}",
                           f"= {_format_value(float(output[row, col, k]), whole)}"])
-    axes[c_out, -1].text(0.5, 0.5, equation, ha="center", va="center", fontsize=9,
-                         transform=axes[c_out, -1].transAxes)
+    total = sum_ax.text(0.5, 0.5, equation, ha="center", va="center", fontsize=9,
+                        transform=sum_ax.transAxes,
+                        bbox={"boxstyle": "round,pad=0.4", "facecolor": "white",
+                              "edgecolor": "0.4"})
+
+    right_fig.set_facecolor("0.93")
+    right_fig.suptitle("layer output: one map\nper filter, each fed by\nevery input channel",
+                       fontsize=9)
+    outputs = list(np.atleast_1d(right_fig.subplots(c_out, 1)))
+    for j, ax in enumerate(outputs):
+        _draw_matrix(ax, output[:, :, j], f"map {j} (filter {j})", o_cmap, *o_range, None,
+                     "", "")
+        ax.title.set_fontsize(9)
+        ax.yaxis.tick_right()                # the left edge is where the arrow comes in
+        if j == k:
+            _highlight(ax, row, col, 1, 1)
+    arrow = {"arrowstyle": "-|>", "color": "0.35", "linewidth": 1.2, "mutation_scale": 10,
+             "shrinkA": 2, "shrinkB": 3}
+    for ax in product_axes:                  # every channel's sum goes into the total
+        sum_ax.annotate("", xy=(-0.1, 0.5), xycoords=total, xytext=(1.0, 0.5),
+                        textcoords=ax.transAxes, arrowprops=arrow)
+    sum_ax.annotate("", xy=(-0.5, row), xycoords=outputs[k].transData, xytext=(1.1, 0.5),
+                    textcoords=total, arrowprops=arrow)
     channels = f"all {c_in} input channels" if c_in > 1 else "the one input channel"
     maps = f"{c_out} filters make {c_out} output maps" if c_out > 1 else "one filter, one map"
     fig.suptitle(f"Filter {k} at output ({row}, {col}), stride {stride}, padding {p}\n"
                  f"each filter spans {channels}; {maps}", fontsize=10)
-    return Plot(fig, axes)
+    return Plot(fig, {"inputs": inputs, "kernels": kernel_axes, "products": product_axes,
+                      "sum": sum_ax, "outputs": outputs})
 
 
 def _symmetric(array: np.ndarray):
@@ -761,6 +787,77 @@ def show_rgb_channels(image, titles: Sequence[str] = ("red", "green", "blue")) -
     for ax in axes:
         ax.set_xlabel("column")
         ax.tick_params(labelsize=8)
+    axes[0].set_ylabel("row")
+    return Plot(fig, axes)
+
+
+def show_maps_on_image(image, maps, titles: Sequence[str], boxes: Mapping | None = None,
+                       colorbar: str = "response (one scale for all maps)") -> Plot:
+    """A colour image beside the feature maps a 'valid' convolution made from it, the maps on
+    one colour scale centred on zero, and boxes that mark the same regions on all panels.
+
+    Taught in lesson 02, section 7 (hand-made filters on a photo).
+
+    image: (H, W, 3), channels-last, uint8 0-255 or float 0-1; maps: (H - F + 1, W - F + 1,
+    C), one panel per channel, titled by ``titles``. Map value (i, j) comes from the F x F
+    window centred on pixel (i + (F - 1) / 2, j + (F - 1) / 2), so a box drawn on the image is
+    shifted by that much. ``boxes``: {name: (top, bottom, left, right)} in map rows and
+    columns, as a slice maps[top:bottom, left:right] takes them; each name is written inside
+    its box on the image.
+
+    >>> import numpy as np
+    >>> fig, axes = show_maps_on_image(np.zeros((8, 8, 3)), np.ones((6, 6, 2)), ["a", "b"],
+    ...                                boxes={"corner": (0, 3, 0, 3)})
+    >>> [ax.get_title() for ax in axes], axes[0].texts[0].get_text()
+    (['image (8, 8, 3)', 'a', 'b'], 'corner')
+    >>> axes[0].patches[0].get_xy(), axes[1].patches[0].get_xy()   # shifted by (3 - 1) / 2
+    ((0.5, 0.5), (-0.5, -0.5))
+    """
+    picture = check_array(image, "image", (3,), "(H, W, 3), channels-last")
+    if picture.shape[-1] != 3:
+        raise ValueError(f"image must have 3 channels last (H, W, 3); got shape "
+                         f"{picture.shape}")
+    values = check_array(maps, "maps", (3,), "(H_out, W_out, C), channels-last")
+    shift = [(n - m) / 2 for n, m in zip(picture.shape[:2], values.shape[:2], strict=True)]
+    if min(shift) < 0:
+        raise ValueError(f"maps ({values.shape[0]}x{values.shape[1]}) must not be larger than "
+                         f"the image ({picture.shape[0]}x{picture.shape[1]}): they are the "
+                         "output of a 'valid' convolution of it")
+    titles = [str(t) for t in titles]
+    if len(titles) != values.shape[2]:
+        raise ValueError(f"titles has {len(titles)} entries for {values.shape[2]} maps; give "
+                         "one title per map")
+    boxes = dict(boxes or {})
+    for name, box in boxes.items():
+        top, bottom, left, right = (check_int(v, f"boxes[{name!r}]", 0) for v in box)
+        if not (top < bottom <= values.shape[0] and left < right <= values.shape[1]):
+            raise ValueError(f"boxes[{name!r}] = {tuple(box)} must be (top, bottom, left, "
+                             f"right) inside the {values.shape[0]}x{values.shape[1]} maps, "
+                             "top < bottom and left < right")
+    limit = float(np.abs(values).max()) or 1.0
+    count = values.shape[2] + 1
+    fig, axes = plt.subplots(1, count, figsize=(3.0 * count + 0.8, 3.1), layout="constrained")
+    top_value = 255 if picture.max() > 1 else 1
+    axes[0].imshow(np.clip(picture, 0, top_value).astype(np.uint8 if top_value == 255
+                                                         else float))
+    axes[0].set_title(f"image {picture.shape}")
+    for c in range(values.shape[2]):
+        shown = axes[c + 1].imshow(values[:, :, c], cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
+        axes[c + 1].set_title(titles[c])
+    fig.colorbar(shown, ax=axes[1:], shrink=0.85, label=colorbar)
+    for index, ax in enumerate(axes):
+        ax.set_xlabel("column")
+        ax.tick_params(labelsize=8)
+        dy, dx = shift if index == 0 else (0.0, 0.0)
+        for name, (top, bottom, left, right) in boxes.items():
+            ax.add_patch(Rectangle((left + dx - 0.5, top + dy - 0.5), right - left, bottom - top,
+                                   fill=False, edgecolor="black", linewidth=1.5, linestyle="--"))
+            if index == 0:        # the name inside its box, on the side away from the edge
+                on_right = left + right > picture.shape[1]
+                ax.text((right + dx - 1.5) if on_right else (left + dx + 0.5), top + dy + 0.5,
+                        name, ha="right" if on_right else "left", va="top", fontsize=7,
+                        color="white",
+                        bbox={"facecolor": "black", "edgecolor": "none", "pad": 1})
     axes[0].set_ylabel("row")
     return Plot(fig, axes)
 

@@ -11,6 +11,8 @@ pinned release, so pip's --require-hashes mode installs exactly them and nothing
                                 (constrained by requirements.lock: the lessons' packages at the
                                 same versions in both)
 * requirements-colab.lock    <- requirements-colab.txt:  `make test-colab` (Colab's versions)
+* requirements-site.lock     <- requirements-site.txt:   `make site` (the website's generator and
+                                course_utils's imports only, at requirements-dev.lock's versions)
 
 `--date` is uv's --exclude-newer: a release published after that day is not considered, so
 running this again gives the same locks until the date (or a pin) is changed on purpose. The
@@ -48,6 +50,8 @@ LOCKS = [
      [(p, v) for p in PLATFORMS for v in PYTHONS]),
     ("requirements-colab.txt", "requirements-colab.lock", None,
      [("Linux x86-64", "3.11"), ("Linux x86-64", "3.13")]),
+    ("requirements-site.txt", "requirements-site.lock", "requirements-dev.lock",
+     [(p, v) for p in PLATFORMS for v in PYTHONS]),
 ]
 
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)")

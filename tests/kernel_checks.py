@@ -234,6 +234,12 @@ def learner_path_problems(run, notebook, module, answers: dict) -> list[str]:
         if mode == "eval" and name in cells:  # parentheses keep a commented expression whole
             expect(name, f"(pasted {name}.solution()) {text}",
                    cells[name].replace("____", f"(\n{text}\n)", 1), "Correct!")
+        elif mode == "exec" and name in cells and re.search(r"^answer\s*=", text, re.M):
+            # pasted over the cell's `answer = ____` line: the cell's check must then pass
+            check_lines = [line for line in cells[name].splitlines()
+                           if f"{name}.check(" in line]
+            expect(name, f"(pasted {name}.solution()) {text}",
+                   text + "\n" + "\n".join(check_lines), "Correct!")
         elif mode == "exec":
             printed, error = run(text)
             if error:

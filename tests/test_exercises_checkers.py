@@ -283,9 +283,14 @@ def test_function_with_expected_pairs_and_kwargs():
     assert "returned None: is a `return` statement missing?" in check(lambda x, floor=0: None)
     message = check(lambda x, floor=0.0: x)
     assert message.startswith("on <lambda>(array([-1., 2.])) the shape (2,) is right, but 1 of")
-    big = function([((np.arange(16.0).reshape(4, 4),), np.zeros(2))])
+    small = function([((np.arange(16.0).reshape(4, 4),), np.zeros(2))])
+    assert small(lambda x: np.zeros(3)) == (
+        "on <lambda>(x) the returned array has shape (3,); the expected shape is (2,).\n"
+        "x was:\n    [[ 0.,  1.,  2.,  3.],\n     [ 4.,  5.,  6.,  7.],\n"
+        "     [ 8.,  9., 10., 11.],\n     [12., 13., 14., 15.]]")
+    big = function([((np.arange(64.0).reshape(8, 8),), np.zeros(2))])
     assert big(lambda x: np.zeros(3)) == (
-        "on <lambda>(<4x4 array>) the returned array has shape (3,); the expected shape is (2,).")
+        "on <lambda>(<8x8 array>) the returned array has shape (3,); the expected shape is (2,).")
 
 
 def test_function_inputs_are_protected_from_mutation():

@@ -86,6 +86,18 @@ _INTEGER_OUTPUT = _loop_variant(
     "out[i, j, k] = np.sum(x[i:i + f, j:j + f, :] * kernel[:, :, :, k]) + bias[k]").replace(
     "c_out))", "c_out), dtype=int)")
 
+# The worked loop of section 2 copied with one size for both sides (o = x.shape[0] - f + 1)
+_SQUARE_LAYER = """\
+def conv_layer(x, kernel, bias):
+    f, c_out = kernel.shape[0], kernel.shape[3]
+    o = x.shape[0] - f + 1
+    out = np.zeros((o, o, c_out))
+    for k in range(c_out):
+        for i in range(o):
+            for j in range(o):
+                out[i, j, k] = np.sum(x[i:i + f, j:j + f, :] * kernel[:, :, :, k]) + bias[k]
+    return out"""
+
 _FORWARD_FROM_STRIDE_ONE = """\
 def conv_forward(x, kernel, bias, stride, padding):
     padded = np.pad(x, ((padding, padding), (padding, padding), (0, 0)))
@@ -175,7 +187,7 @@ LEARNER_ANSWERS = {
                   "(5, 5, 3) + (8,)"],
         "wrong": {
             "(8, 3, 5, 5)": "PyTorch's layout",
-            "(3, 5, 5, 8)": "is how the blog post on the MNIST Keras model pictures filters",
+            "(3, 5, 5, 8)": "puts the input channels first, (in, kh, kw, out)",
             "(5, 5, 8, 3)": "In and out are swapped",
             "(5, 5, 1, 8)": "RGB image has 3 channels",
             "(5, 5, 8)": "four axes",
@@ -223,6 +235,9 @@ LEARNER_ANSWERS = {
             _FLIPPED: "you flipped each kernel",
             _FIRST_BIAS: "every filter adds bias[0]",
             _INTEGER_OUTPUT: "holds whole numbers only",
+            _SQUARE_LAYER: "as many columns as rows, both counted from the rows",
+            _SQUARE_LAYER.replace("o = x.shape[0] - f + 1", "o = x.shape[0] - f + 2"):
+                "A window came out smaller than the filter ((3, 2, 3) against (3, 3, 3))",
         },
     },
     "q7": {
@@ -241,19 +256,28 @@ LEARNER_ANSWERS = {
                 "one (before, after) pair per axis",
             _forward_variant(step="stride").replace(") // stride + 1", ") / stride + 1"):
                 "divide with //",
+            _forward_variant(size="xp.shape[0] - f"): "as many columns as rows",
+            _forward_variant(size="xp.shape[{axis}] - f + stride - 1"): "rounds UP",
+            _forward_variant(size="xp.shape[{axis}] - f + 1"):
+                "A window came out smaller than the filter",
         },
     },
     "q8": {
-        "right": ["[0.5, 0.5, -1]", "np.array([1, 1, -2])", "(1, 1, -1.5)"],
+        "right": ["[0.5, 0.5, -1]", "np.array([1, 1, -2])", "(1, 1, -1.5)", "[1, 1, -0.1]"],
         "wrong": {
-            "[1, 1, 0]": "white answers as strongly as yellow",
-            "[1, 1, 1]": "white answers more strongly than yellow",
-            "[1, -0.5, -0.5]": "red alone answers more strongly than yellow",
-            "[1, 0, 0]": "Yellow is red PLUS green",
-            "[1, 0, -1]": "red alone answers as strongly as yellow",
-            "[0, 1, 0]": "green alone answers as strongly as yellow",
+            "[1, 1, 0]": "white answers as strongly as yellow (",
+            "[1, 1, 1]": "white answers more strongly than yellow; magenta answers as strongly",
+            "[1, -0.5, -0.5]": "red answers more strongly than yellow; magenta answers as "
+                               "strongly as yellow",
+            "[1, 0, 0]": "your green weight is not above 0",
+            "[1, 0, -1]": "red answers as strongly as yellow (",
+            "[0, 1, 0]": "your red weight is not above 0",
             "[0.5, 0.5]": "give three weights",
-            "[-0.5, -0.5, 1]": "it is on blue",
+            "[-0.5, -0.5, 1]": "your red and green weights are not above 0",
+            # green 0: the advice 'make blue count against' alone would still fail
+            "[1, 0, 1]": "white and magenta answer more strongly than yellow; red, blue and "
+                         "grey answer as strongly",
+            "[2, 1, 0.5]": "Your blue weight, 0.5, is not below 0",
         },
     },
 }
@@ -484,3 +508,50 @@ def test_q8_colour_patches_and_a_keras_1x1_filter_agree():
     best = np.argwhere(np.isclose(response, response.max()))
     assert {names[(row // 3) * 4 + col // 3] for row, col in best} == {"yellow"}
     assert lesson.q8.is_correct(lesson.q8.solution_answer)
+
+
+def test_q8_try_weights_prints_a_keras_1x1_filters_responses(capsys):
+    image, names = lesson.colour_patches()
+    weights = np.array([1.0, -0.5, -0.5])
+    layer = layers.Conv2D(1, 1, use_bias=False, name="red_detector")
+    layer.build((None, 6, 12, 3))
+    layer.set_weights([weights.reshape(1, 1, 3, 1)])
+    response = layer(image[None].astype("float32")).numpy()[0, ::3, ::3, 0].ravel()
+    lesson.try_weights(weights)
+    printed = capsys.readouterr().out.strip()
+    assert printed == ", ".join(f"{name} {value:+.2f}"
+                                for name, value in zip(names, response, strict=True))
+    lesson.try_weights(____)                       # the cell's placeholder: one line, no error
+    lesson.try_weights([1, 1])
+    assert capsys.readouterr().out.splitlines() == [
+        "replace ____ with three weights (red, green, blue) first, e.g. try_weights([1, 0, 0]).",
+        "give three weights, one per channel (red, green, blue); yours has 2 values."]
+
+
+def test_q6_q7_size_diagnoses_name_only_what_the_results_show():
+    """An output sized from the rows alone, or rounded up, is named only when the function
+    behaves so on every case; a broadcast error alone gets only what it shows."""
+    def square(x, kernel, bias):                    # Keras's output, but as many columns as rows
+        out = tf_layer(x, kernel, bias)
+        side = out.shape[0]
+        if side <= out.shape[1]:
+            return out[:, :side]
+        raise ValueError("operands could not be broadcast together with shapes (2,1,3) (2,2,3)")
+
+    assert "as many columns as rows" in lesson.q6.feedback(square)
+
+    def always_short(x, kernel, bias):
+        raise ValueError("operands could not be broadcast together with shapes (3,2,3) (3,3,3)")
+
+    message = lesson.q6.feedback(always_short)
+    assert "A window came out smaller than the filter ((3, 2, 3) against (3, 3, 3))" in message
+    assert "as many columns" not in message and "rounds UP" not in message
+
+    def rounded_up(x, kernel, bias, stride, padding):    # Keras where rounding up is right
+        f = np.shape(kernel)[0]
+        if any((n + 2 * padding - f) % stride for n in np.shape(x)[:2]):   # one window more
+            raise ValueError("operands could not be broadcast together with shapes (3,2,2) "
+                             "(3,3,2)")
+        return keras_forward(x, kernel, bias, stride, padding)
+
+    assert "rounds UP" in lesson.q7.feedback(rounded_up)

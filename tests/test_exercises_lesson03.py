@@ -76,6 +76,17 @@ def max_pool(x, size):
             out[i // size, j // size] = x[i:i + size, j:j + size].max()
     return out"""
 
+_INTEGER_ARRAY = """\
+def max_pool(x, size):
+    rows, cols = x.shape[0] // size, x.shape[1] // size
+    out = np.zeros((rows, cols), dtype=int)
+    for i in range(rows):
+        for j in range(cols):
+            out[i, j] = x[i * size:(i + 1) * size, j * size:(j + 1) * size].max()
+    return out"""
+
+_LOOPS = _INTEGER_ARRAY.replace(", dtype=int", "")
+
 _VECTORISED = """\
 def max_pool(x, size):
     x = np.asarray(x)
@@ -139,7 +150,8 @@ LEARNER_ANSWERS = {
             "[[14, 8], [6, 10]]": "divide by the 4 values",
             "[[3, 2], [1, 2]]": "rounded down",
             "[[3.5, 4, 2], [3.5, 3.25, 2], [1.5, 2, 2.5]]": "stride 1",
-            "[[4, 2], [2, 2]]": "rounded to whole numbers",
+            "[[4, 2], [2, 2]]": "rounded to whole numbers",     # a half to even (NumPy)
+            "[[4, 2], [2, 3]]": "rounded to whole numbers",     # a half up (by hand)
             "[[7, 4], [3, 5]]": "divide by 4",
         },
     },
@@ -210,7 +222,8 @@ LEARNER_ANSWERS = {
         },
     },
     "q7": {
-        "right": [_VECTORISED],
+        "right": [_VECTORISED, _LOOPS, _LOOPS.replace("np.zeros((rows, cols))",
+                                                      "np.zeros_like(x, shape=(rows, cols))")],
         "wrong": {
             "def max_pool(x, size):\n    return x[::size, ::size]": "top-left value",
             "def max_pool(x, size):\n    rows, cols = x.shape[0] // size, x.shape[1] // size\n"
@@ -223,6 +236,12 @@ LEARNER_ANSWERS = {
             "def max_pool(x, size):\n    out = x[::size, ::size].copy()": "`return` statement",
             _ONE_SHORT: "stops one window early",
             _ONE_SHORT_ZEROS: "keep their starting 0s",
+            _INTEGER_ARRAY: "lose their decimals on the case with decimals (the last one), cut "
+                            "toward 0",
+            _LOOPS.replace(" = x[", " = int(x[").replace(".max()", ".max())"):
+                "lose their decimals",
+            _LOOPS.replace(" = x[", " = np.floor(x[").replace(".max()", ".max())"):
+                "rounded down to whole numbers",
         },
     },
     "q8": {
@@ -244,6 +263,9 @@ LEARNER_ANSWERS = {
                 "keeps the two averaged axes",
             "def global_average_pool(x):\n    return x.mean(axis=(1, 2))":
                 "the height and width of a BATCH",
+            "def global_average_pool(x):\n"
+            "    return np.array([x[c].mean() for c in range(x.shape[0])])":
+                "or of a channels-first stack (C, H, W), PyTorch's layout",
             "def global_average_pool(x):\n    return np.mean(x, axis=(0, 2))":
                 "the returned array has shape",
         },

@@ -1,11 +1,17 @@
-"""The README glossary lists every key term the lessons mark, with the same Korean."""
+"""The glossary lists every key term the lessons mark, with the same Korean.
+
+Its one source is glossary.csv (scripts/glossary.py); the README's table and the site's glossary
+page are written from it, and a test here fails when the README's table and the source disagree.
+"""
 
 from __future__ import annotations
 
 import re
 
 import nbformat
+import pytest
 
+from scripts import glossary as glossary_source
 from scripts.paths import README, notebook_paths
 
 HANGUL = "\uac00-\ud7a3"
@@ -14,14 +20,8 @@ KEY_TERM = re.compile(rf"\*\*([^*\n]+?)\*\*\s*\(([^()\n]*[{HANGUL}][^()\n]*)\)")
 
 
 def glossary() -> dict[str, str]:
-    readme = README.read_text(encoding="utf-8")
-    block = readme.split("<!-- glossary:start -->")[1].split("<!-- glossary:end -->")[0]
-    terms = {}
-    for line in block.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) >= 3 and cells[0] not in ("English", "") and not set(cells[0]) <= {"-"}:
-            terms[cells[0].lower()] = cells[1]
-    return terms
+    """{english term in lower case: Korean} from the glossary's source, glossary.csv."""
+    return {term.english.lower(): term.korean for term in glossary_source.read_glossary()}
 
 
 def marked_terms():
@@ -85,3 +85,33 @@ def test_each_key_term_is_marked_once_in_the_course():
         else:
             first[key] = f"{name} cell {index}"
     assert not repeated, "\n".join(repeated)
+
+
+def test_the_readme_table_is_written_from_the_source(capsys):
+    status = glossary_source.main(["--check"])
+    assert status == 0, capsys.readouterr().out
+
+
+def test_a_readme_table_that_differs_from_the_source_is_caught():
+    readme = README.read_text(encoding="utf-8")
+    terms = glossary_source.read_glossary()
+    assert glossary_source.synced_readme(readme, terms) == readme
+    edited = readme.replace(f"| {terms[0].english} | {terms[0].korean} |",
+                            f"| {terms[0].english} | 다른 말 |", 1)
+    assert edited != readme and glossary_source.synced_readme(edited, terms) != edited
+    end = glossary_source.GLOSSARY_END
+    added = readme.replace(end, "| new term | 새 용어 | Added by hand. |\n" + end)
+    assert glossary_source.adopt(glossary_source.readme_rows(added), terms) == [
+        glossary_source.Term("new term", "새 용어", "Added by hand.")]
+
+
+def test_the_source_is_checked_row_by_row(tmp_path):
+    bad = tmp_path / "glossary.csv"
+    for body, message in [("english,korean,meaning\nstride,stride,How far.\n", "no Korean"),
+                          ("english,korean,meaning\nstride,스트라이드\n", "3 non-empty"),
+                          ("english,korean,meaning\nstride,스트라이드,a\nStride,보폭,b\n",
+                           "already on line 2"),
+                          ("term,korean,meaning\n", "first row")]:
+        bad.write_text(body, encoding="utf-8")
+        with pytest.raises(ValueError, match=message):
+            glossary_source.read_glossary(bad)

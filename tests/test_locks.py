@@ -21,7 +21,8 @@ from tests.pins import Pin, dev_pins, lesson_pins, normalise, parse_pins
 
 LOCKS = {"requirements.txt": "requirements.lock",
          "requirements-dev.txt": "requirements-dev.lock",
-         "requirements-colab.txt": "requirements-colab.lock"}
+         "requirements-colab.txt": "requirements-colab.lock",
+         "requirements-site.txt": "requirements-site.lock"}
 
 
 def read_lock(name: str) -> dict[str, list[tuple[Pin, list[str]]]]:
@@ -45,8 +46,19 @@ def colab_pins() -> dict[str, Pin]:
     return parse_pins((REPO_ROOT / "requirements-colab.txt").read_text().splitlines())
 
 
+def site_pins() -> dict[str, Pin]:
+    """requirements-site.txt names packages only: their versions are requirements-dev.lock's."""
+    dev = read_lock("requirements-dev.lock")
+    names = [normalise(line.strip()) for line in
+             (REPO_ROOT / "requirements-site.txt").read_text().splitlines()
+             if line.strip() and not line.startswith("#")]
+    assert all(name in dev for name in names), "requirements-site.txt names a package the " \
+                                               "checking tools' lock lacks"
+    return {name: dev[name][0][0] for name in names}
+
+
 PINS = {"requirements.txt": lesson_pins, "requirements-dev.txt": dev_pins,
-        "requirements-colab.txt": colab_pins}
+        "requirements-colab.txt": colab_pins, "requirements-site.txt": site_pins}
 
 
 @pytest.mark.parametrize("pins, lock", LOCKS.items())
@@ -64,7 +76,7 @@ def test_every_pin_is_in_its_lock_at_the_same_version(pins, lock):
 @pytest.mark.parametrize("lock", LOCKS.values())
 def test_every_locked_release_has_hashes(lock):
     locked = read_lock(lock)
-    assert len(locked) > 100, f"{lock} holds only {len(locked)} packages"
+    assert len(locked) > 50, f"{lock} holds only {len(locked)} packages"
     unhashed = [name for name, entries in locked.items() for _, hashes in entries if not hashes]
     assert not unhashed, f"{lock}: no hash for {unhashed}"
 
@@ -75,6 +87,14 @@ def test_the_lessons_packages_have_the_same_versions_for_the_checking_tools():
     differ = {name: ([p for p, _ in entries], [p for p, _ in dev.get(name, [])])
               for name, entries in lessons.items()
               if {p for p, _ in entries} != {p for p, _ in dev.get(name, [])}}
+    assert not differ, differ
+
+
+def test_the_site_is_built_with_the_checking_tools_versions():
+    # the same releases; a marker may be narrower (fewer packages need cffi on CPython here)
+    site, dev = read_lock("requirements-site.lock"), read_lock("requirements-dev.lock")
+    differ = {name: [p.version for p, _ in entries] for name, entries in site.items()
+              if {p.version for p, _ in entries} != {p.version for p, _ in dev.get(name, [])}}
     assert not differ, differ
 
 
@@ -109,6 +129,15 @@ def test_make_lab_installs_the_lessons_lock_with_hashes_and_nothing_else():
     assert installs == [
         "/nonexistent/venv/bin/python -m pip install --quiet --require-hashes -r "
         "requirements.lock",
+        "/nonexistent/venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .",
+    ], installs
+
+
+def test_make_site_installs_the_site_lock_with_hashes_and_nothing_else():
+    installs = [line for line in dry_run("site").splitlines() if "pip install" in line]
+    assert installs == [
+        "/nonexistent/venv/bin/python -m pip install --quiet --no-compile --require-hashes -r "
+        "requirements-site.lock",
         "/nonexistent/venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .",
     ], installs
 

@@ -27,6 +27,7 @@ from course_utils.plots import (
     show_digits,
     show_feature_maps,
     show_kernels,
+    show_maps_on_image,
     show_matrix,
     show_rgb_channels,
     show_usage_counts,
@@ -200,24 +201,31 @@ def test_show_conv_layer_step_draws_tensorflows_output_and_one_dot_product():
     expected = tf.nn.conv2d(np.asarray(x, np.float32)[None], np.asarray(kernel, np.float32),
                             strides=2, padding=[[0, 0], [1, 1], [1, 1], [0, 0]])[0].numpy()
     expected = expected + bias
-    assert axes.shape == (3, 5)                       # 3 channels; 2 filters, products, output
-    for j in range(2):                                # one output map per filter
-        np.testing.assert_array_equal(axes[j, 4].images[0].get_array(), expected[:, :, j])
-    (here,) = rectangles(axes[1, 4])                  # the value outlined in map 1 only
-    assert here.get_xy() == (1.5, 0.5) and not rectangles(axes[0, 4])
+    assert len(axes["inputs"]) == len(axes["products"]) == 3     # one row per input channel
+    assert axes["kernels"].shape == (3, 2) and len(axes["outputs"]) == 2   # one map per filter
+    for j, ax in enumerate(axes["outputs"]):
+        np.testing.assert_array_equal(ax.images[0].get_array(), expected[:, :, j])
+        assert ax.get_title() == f"map {j} (filter {j})"
+    # the output maps stand apart from the input channels' rows, in a subfigure of their own
+    assert axes["outputs"][0].figure is not axes["inputs"][0].figure
+    assert "every input channel" in axes["outputs"][0].figure.get_suptitle()
+    (here,) = rectangles(axes["outputs"][1])          # the value outlined in map 1 only
+    assert here.get_xy() == (1.5, 0.5) and not rectangles(axes["outputs"][0])
     padded = np.pad(x, ((1, 1), (1, 1), (0, 0)))
     sums = []
     for c in range(3):
-        np.testing.assert_array_equal(axes[c, 0].images[0].get_array(), padded[:, :, c])
-        window = rectangles(axes[c, 0])[-1]           # rows 2-4, columns 4-6 of the padding
+        np.testing.assert_array_equal(axes["inputs"][c].images[0].get_array(), padded[:, :, c])
+        window = rectangles(axes["inputs"][c])[-1]    # rows 2-4, columns 4-6 of the padding
         assert window.get_xy() == (3.5, 1.5) and window.get_width() == 3
         products = padded[2:5, 4:7, c] * kernel[:, :, c, 1]
-        np.testing.assert_array_equal(axes[c, 3].images[0].get_array(), products)
+        np.testing.assert_array_equal(axes["products"][c].images[0].get_array(), products)
         sums.append(int(products.sum()))
-        assert axes[c, 3].get_title() == f"products, sum {sums[-1]}"
-        assert rectangles(axes[c, 2]) and not rectangles(axes[c, 1])   # filter 1 at work
-        assert axes[c, 1].get_title() == f"kernel[:, :, {c}, 0]"
-    text = axes[2, 4].texts[0].get_text().splitlines()
+        assert axes["products"][c].get_title() == f"products, sum {sums[-1]}"
+        assert rectangles(axes["kernels"][c, 1]) and not rectangles(axes["kernels"][c, 0])
+        assert axes["kernels"][c, 0].get_title() == f"kernel[:, :, {c}, 0]"
+    # an arrow from every channel's products into the total, and one from it to the map
+    assert len(axes["sum"].texts) == 1 + 3 + 1
+    text = axes["sum"].texts[0].get_text().splitlines()
     assert text[-1] == f"= {int(expected[1, 2, 1])}" == f"= {sum(sums) + bias[1]}"
     assert "2 filters make 2 output maps" in fig._suptitle.get_text()
     assert png_size(fig) < 1.5 * MAX_PNG_BYTES       # 14 panels, show_conv_step's 4 times 3.5
@@ -462,6 +470,39 @@ def test_show_rgb_channels():
         show_rgb_channels(np.zeros((8, 8, 4)))
 
 
+# --- show_maps_on_image ------------------------------------------------------------------------
+
+
+def test_show_maps_on_image_draws_keras_maps_on_one_scale_and_shifts_the_boxes():
+    import keras
+
+    rng = np.random.default_rng(0)
+    photo = rng.integers(0, 256, size=(20, 24, 3)).astype(np.uint8)
+    layer = keras.layers.Conv2D(2, 3, use_bias=False, name="two_filters")
+    maps = layer(photo[None].astype("float32") / 255).numpy()[0]        # (18, 22, 2)
+    boxes = {"left": (2, 8, 0, 5), "far right corner": (0, 6, 16, 22)}
+    fig, axes = show_maps_on_image(photo, maps, ["filter 0", "filter 1"], boxes=boxes)
+    assert [ax.get_title() for ax in axes] == ["image (20, 24, 3)", "filter 0", "filter 1"]
+    limit = np.abs(maps).max()
+    for c in range(2):
+        np.testing.assert_allclose(axes[c + 1].images[0].get_array(), maps[:, :, c])
+        assert axes[c + 1].images[0].get_clim() == pytest.approx((-limit, limit))
+        assert axes[c + 1].images[0].get_cmap().name == "PuOr"
+    # map (i, j) is centred on pixel (i + 1, j + 1): the image's boxes sit one pixel further
+    assert [r.get_xy() for r in rectangles(axes[0])] == [(0.5, 2.5), (16.5, 0.5)]
+    assert [r.get_xy() for r in rectangles(axes[1])] == [(-0.5, 1.5), (15.5, -0.5)]
+    # each name is written inside the image, even for a box at the right edge
+    fig.canvas.draw()
+    image_box = axes[0].get_window_extent()
+    for text in axes[0].texts:
+        box = text.get_window_extent()
+        assert image_box.x0 <= box.x0 and box.x1 <= image_box.x1, text.get_text()
+    with pytest.raises(ValueError, match=r"boxes\['far'\]"):
+        show_maps_on_image(photo, maps, ["a", "b"], boxes={"far": (0, 6, 16, 30)})
+    with pytest.raises(ValueError, match="one title per map"):
+        show_maps_on_image(photo, maps, ["a"])
+
+
 # --- every helper's text is readable -------------------------------------------------------------
 
 
@@ -492,6 +533,11 @@ def _readability_cases(history):
                                            labels=rng.integers(0, 10, 20),
                                            predictions=rng.integers(0, 10, 20)),
         "show_rgb_channels": lambda: show_rgb_channels(rng.integers(0, 255, (16, 16, 3))),
+        "show_maps_on_image": lambda: show_maps_on_image(
+            rng.integers(0, 255, (64, 64, 3)), rng.normal(size=(62, 62, 2)),
+            ["filter 0: vertical edges", "filter 1: red detector"],
+            boxes={"background": (2, 30, 48, 61), "face": (16, 34, 22, 40),
+                   "jacket": (44, 54, 6, 20)}),
         "DIGIT_FOUR": lambda: show_matrix(DIGIT_FOUR, cmap="gray_r"),
         "show_compute_graph": lambda: show_compute_graph(
             ["Conv2D\n(K, b)", "ReLU", "MaxPool", "Flatten", "Dense\n(W, c)",

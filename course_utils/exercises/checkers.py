@@ -438,9 +438,18 @@ def _argument(value) -> str:
 
 
 def _is_small_table(value) -> bool:
-    """A pandas DataFrame small enough to show whole in a message (at most 8 x 8)."""
-    return (type(value).__module__.startswith("pandas") and type(value).__name__ == "DataFrame"
-            and value.shape[0] <= 8 and value.shape[1] <= 8)
+    """A pandas DataFrame (at most 8 x 8) or a 2-D NumPy array (at most 36 values, more than
+    4) small enough to show whole in a message: the learner sees the case that failed."""
+    if type(value).__module__.startswith("pandas") and type(value).__name__ == "DataFrame":
+        return value.shape[0] <= 8 and value.shape[1] <= 8
+    return (isinstance(value, np.ndarray) and value.ndim == 2 and 4 < value.size <= 36
+            and value.dtype.kind in "biuf")
+
+
+def _table_text(value) -> str:
+    if isinstance(value, np.ndarray):
+        return np.array2string(value, separator=", ")
+    return value.to_string()
 
 
 def _parameter_names(function_: Callable, count: int) -> list[str]:
@@ -456,8 +465,8 @@ def _parameter_names(function_: Callable, count: int) -> list[str]:
 def _format_call(name: str, args: tuple, kwargs: dict,
                  function_: Callable | None = None) -> tuple[str, str]:
     """(the call as text, the tables it refers to): ``accuracy(matrix)`` and, on lines of
-    their own, ``matrix`` as a small table, where an argument is a small DataFrame that one
-    line would garble."""
+    their own, ``matrix`` as a small table, where an argument is a small DataFrame or 2-D
+    array that one line would garble (a larger array stays ``<28x28 array>``)."""
     names = _parameter_names(function_, len(args)) if function_ is not None else []
     parts, tables = [], []
     for index, value in enumerate(args):
@@ -473,7 +482,7 @@ def _format_call(name: str, args: tuple, kwargs: dict,
             tables.append((key, value))
         else:
             parts.append(f"{key}={_argument(value)}")
-    shown = "".join(f"\n{label} was:\n" + textwrap.indent(value.to_string(), "    ")
+    shown = "".join(f"\n{label} was:\n" + textwrap.indent(_table_text(value), "    ")
                     for label, value in tables)
     return f"{name}({', '.join(parts)})", shown
 

@@ -159,9 +159,13 @@ class Exercise:
         print(f"{prefix}: {self.hints[index]}")
 
     def solution_text(self) -> str:
-        """The solution as text (what :meth:`solution` prints)."""
+        """The solution as text (what :meth:`solution` prints).
+
+        A solution that is one Python expression is shown as the line the learner's cell
+        holds, ``answer = <expression>``, so that pasting it over ``answer = ____`` works.
+        """
         if self._solution is not None:
-            return textwrap.dedent(self._solution).strip()
+            return _as_answer_line(textwrap.dedent(self._solution).strip())
         answer = self.solution_answer
         if callable(answer):
             try:
@@ -175,6 +179,17 @@ class Exercise:
     def solution(self) -> None:
         """Print the solution."""
         print(f"Solution:\n{self.solution_text()}")
+
+
+def _as_answer_line(text: str) -> str:
+    """``answer = <text>`` when ``text`` is one expression (comments allowed), else ``text``."""
+    try:
+        compile(text, "<solution>", "eval")
+    except SyntaxError:
+        return text
+    if "\n" in text:
+        return f"answer = (\n{textwrap.indent(text, '    ')}\n)"
+    return f"answer = {text}"
 
 
 def _natural_key(name: str):

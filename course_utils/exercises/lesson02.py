@@ -1,8 +1,8 @@
 """Lesson 02 "Check yourself": three-channel convolution.
 
-Eight exercises, in the order the notebook asks them. The lesson works the three shape
-questions of the blog post on 3-channel convolution as examples (and prints Keras's answers),
-so q1 and q2 ask the same kinds of question with other numbers:
+Eight exercises, in the order the notebook asks them. The lesson works three shape questions
+as examples (section 5, with Keras's answers), so q1 and q2 ask the same kinds of question
+with other numbers:
 
 * ``q1`` a 10x13x3 input (not square) through five 3x3x3 filters, stride 2 (the floor matters);
 * ``q2`` a 15x15x3 input through Conv2D(8, 3) then Conv2D(16, 3, strides=2);
@@ -24,11 +24,23 @@ the same value cannot silently hide one of the messages (tests check that they a
 
 from __future__ import annotations
 
+import copy
+import re
+
 import numpy as np
 
 from ..arithmetic import conv_mults, conv_output_size, conv_params
 from ..ops import conv2d
-from . import KERNEL_AXES, Exercise, bind_exercises, function, number, read_array, shape
+from . import (
+    KERNEL_AXES,
+    Exercise,
+    bind_exercises,
+    function,
+    number,
+    read_array,
+    shape,
+    uses_placeholder,
+)
 
 # ---------------------------------------------------------------------------------------------
 # q1-q2: shapes. Each expected answer and each known mistake is computed from the question's
@@ -77,9 +89,8 @@ q1 = Exercise(
     "An input of 10 rows, 13 columns and 3 channels goes through five 3x3x3 filters with "
     "stride 2 and no padding. What is the shape (height, width, channels) of the output?",
     checker=shape(_Q1, mistakes=Q1_MISTAKES),
-    hint=["Height and width each follow (N - F) // S + 1, with their own N: 10 and 13. "
-          "(10 - 3) / 2 = 3.5 is not whole: round it down (the last window must fit), then "
-          "add 1.",
+    hint=["Height and width each follow (N - F) // S + 1, each with its own N: 10 rows, 13 "
+          "columns. Where (N - F) / S is not whole, round it down: the last window must fit.",
           "Channels of the output = number of filters."],
     solution=f"((10 - 3) // 2 + 1, (13 - 3) // 2 + 1, 5)  # = {_Q1}: one feature map per filter",
     solution_answer=_Q1,
@@ -186,10 +197,10 @@ _Q4 = (_Q4_F, _Q4_F, _Q4_C_IN, _Q4_FILTERS)          # Keras's (kh, kw, in, out)
 Q4_MISTAKES = [
     ((_Q4_FILTERS, _Q4_C_IN, _Q4_F, _Q4_F), "That is PyTorch's layout (out, in, kh, kw); Keras "
                                             "stores (kh, kw, in, out)."),
-    ((_Q4_C_IN, _Q4_F, _Q4_F, _Q4_FILTERS), "(3, 5, 5, ?) is how the blog post on the MNIST "
-                                            "Keras model pictures filters (section 3); Keras "
-                                            "stores the spatial size first: (kh, kw, in, "
-                                            "out)."),
+    ((_Q4_C_IN, _Q4_F, _Q4_F, _Q4_FILTERS), "that puts the input channels first, (in, kh, kw, "
+                                            "out), the way filters are often drawn (3, 5, 5); "
+                                            "Keras stores the spatial size first: (kh, kw, "
+                                            "in, out)."),
     ((_Q4_F, _Q4_F, _Q4_FILTERS, _Q4_C_IN), "In and out are swapped: a Conv2D kernel is "
                                             "(kh, kw, in, out)."),
     ((_Q4_F, _Q4_F, 1, _Q4_FILTERS), "An RGB image has 3 channels, so each filter has 3 "
@@ -329,9 +340,9 @@ def _integer_layer(x, kernel, bias):
 #: The message for an output array that holds whole numbers only (q6 and q7): which case has
 #: non-whole results is filled in.
 _INTEGER_OUTPUT = ("your output array holds whole numbers only, so the results of the case "
-                   "with decimals ({case}) were cut. Make it float: np.zeros((o_h, o_w, c_out)) "
-                   "is; one made with dtype=int, or with np.zeros_like of an integer array, is "
-                   "not.")
+                   "with decimals ({case}) were cut. Make it float: np.zeros((rows, columns, "
+                   "filters)) is; one made with dtype=int, or with np.zeros_like of an integer "
+                   "array, is not.")
 
 
 _rng = np.random.default_rng(2)
@@ -386,11 +397,89 @@ def _per_channel_maps(answer) -> str | None:
     return None
 
 
+def _outcome(answer, case):
+    """What the learner's function does on one case: ("returned", array) or ("raised", the
+    error's text)."""
+    try:
+        return "returned", np.asarray(answer(*copy.deepcopy(case)), dtype=float)
+    except Exception as error:                    # the learner's code: read its error
+        return "raised", f"{type(error).__name__}: {error}"
+
+
+def _follows_sizes(answer, cases, reference, sizes) -> bool:
+    """Whether ``answer`` behaves on every case as a right loop whose output size is
+    ``sizes(*case)`` (rows, columns) instead of the right one: an output of those sizes whose
+    positions that fit hold the right values, or, where the sizes are too large, NumPy's
+    broadcast error for a window cut short at the edge. At least one case must differ, so
+    the sizes are what the answer proves."""
+    differs = False
+    for case in cases:
+        expected = reference(*copy.deepcopy(case))
+        size, right = tuple(sizes(*case)), expected.shape[:2]
+        differs = differs or size != right
+        kind, value = _outcome(answer, case)
+        if kind == "raised":
+            if size[0] <= right[0] and size[1] <= right[1] \
+                    or "could not be broadcast" not in value:
+                return False
+            continue
+        rows, cols = min(size[0], right[0]), min(size[1], right[1])
+        if value.shape != (*size, expected.shape[2]) \
+                or not np.allclose(value[:rows, :cols], expected[:rows, :cols]):
+            return False
+    return differs
+
+
+_SHAPES = re.compile(r"shapes \(([\d,]+)\) \(([\d,]+)\)")
+
+
+def _window_cut_short(message: str) -> tuple | None:
+    """The window's and the filter's shapes when NumPy's broadcast error in ``message`` comes
+    from a window smaller than the filter in height or width (the same elsewhere), else None."""
+    found = _SHAPES.search(message)
+    if found is None:
+        return None
+    a, b = (tuple(int(v) for v in group.split(",") if v) for group in found.groups())
+    if len(a) != len(b) or len(a) < 2 or a[2:] != b[2:]:
+        return None
+    window, kernel = sorted((a, b))
+    if window != kernel and all(w <= f for w, f in zip(window[:2], kernel[:2], strict=True)):
+        return window, kernel
+    return None
+
+
+#: The message for a window that runs past the edge: the two shapes and the rule per side.
+_CUT_SHORT = (" A window came out smaller than the filter ({window} against {kernel}): it "
+              "runs past the edge of the input, so your output has more rows or columns than "
+              "there are windows that fit. {rule}")
+
+
+#: The message for an output sized from the rows alone (q6 and q7), with the rule per side.
+_SQUARE = ("your output has as many columns as rows, both counted from the rows (x.shape[0]), "
+           "so on the inputs that are not square the columns come out wrong: too few, or too "
+           "many, whose windows run past the edge. Size each side from its own length: "
+           "{rule}.")
+
+
+def _square_layer(x, kernel, bias):
+    side = x.shape[0] - kernel.shape[0] + 1           # the rows' count, used for both sides
+    return side, side
+
+
 def _check_layer(answer):
     message = _check_cases(answer)
-    if message and message.startswith("on "):      # not a known mistake's message
-        message = _per_channel_maps(answer) or message
-    if message and ("out of bounds" in message or "could not be broadcast" in message):
+    if not message or not message.startswith("on "):   # right, or a known mistake's message
+        return message
+    if _follows_sizes(answer, _LAYER_CASES, _reference, _square_layer):
+        return _SQUARE.format(rule="H - F + 1 rows from x.shape[0], W - F + 1 columns "
+                                   "from x.shape[1]")
+    message = _per_channel_maps(answer) or message
+    shapes = _window_cut_short(message)
+    if shapes:
+        return message.rstrip(" .") + "." + _CUT_SHORT.format(
+            window=shapes[0], kernel=shapes[1],
+            rule="Each side has N - F + 1 windows, from its own N: H rows, W columns.")
+    if "out of bounds" in message or "could not be broadcast" in message:
         message = message.rstrip(" .") + (
             ". Keras's kernel layout is (F, F, C_in, C_out): filter k is kernel[:, :, :, k], "
             "and its kernel for input channel c is kernel[:, :, c, k].")
@@ -506,10 +595,26 @@ def _pads_the_channels(answer) -> bool:
         return False
 
 
+def _square_forward(x, kernel, bias, stride, padding):
+    side = (x.shape[0] + 2 * padding - kernel.shape[0]) // stride + 1     # from the rows
+    return side, side
+
+
+def _ceil_forward(x, kernel, bias, stride, padding):
+    return tuple(-(-(n + 2 * padding - kernel.shape[0]) // stride) + 1 for n in x.shape[:2])
+
+
 def _check_forward(answer):
     message = _check_forward_cases(answer)
     if not message or not message.startswith("on "):   # right, or a known mistake's message
         return message
+    if _follows_sizes(answer, _FORWARD_CASES, _forward_reference, _square_forward):
+        return _SQUARE.format(rule="(H + 2P - F) // S + 1 rows from x.shape[0], "
+                                   "(W + 2P - F) // S + 1 columns from x.shape[1]")
+    if _follows_sizes(answer, _FORWARD_CASES, _forward_reference, _ceil_forward):
+        return ("your output size rounds UP: where (N + 2P - F) / S is not whole, the last "
+                "window runs past the edge of the padded input and comes out smaller than the "
+                "filter. Round down, (N + 2P - F) // S + 1, so that every window fits.")
     if _pads_the_channels(answer):
         return ("your function pads the channel axis too: np.pad(x, P) adds P zeros on every "
                 "side of EVERY axis, so x gets C_in + 2P channels and no longer matches the "
@@ -521,6 +626,11 @@ def _check_forward(answer):
         return message.rstrip(" .") + (". A size computed with / is a float (such as 3.0), "
                                       "and np.zeros and range need whole numbers: divide "
                                       "with //, (H + 2P - F) // S + 1.")
+    shapes = _window_cut_short(message)
+    if shapes:
+        return message.rstrip(" .") + "." + _CUT_SHORT.format(
+            window=shapes[0], kernel=shapes[1],
+            rule="Each side has (N + 2P - F) // S + 1 windows, rounded down, from its own N.")
     return message
 
 
@@ -530,9 +640,9 @@ q7 = Exercise(
     "kernel is Keras's (F, F, C_in, C_out), bias is (C_out,). Return the (H_out, W_out, "
     "C_out) output, H_out = (H + 2P - F) // S + 1 (and the same for W).",
     checker=_check_forward,
-    hint=["Pad first: np.pad(x, ((P, P), (P, P), (0, 0))) pads height and width, not the "
-          "channels. Then it is q6's loop on the padded input, with the output size "
-          "(H + 2P - F) // S + 1.",
+    hint=["Pad first, with np.pad: it takes one (before, after) pair per axis of x, and only "
+          "height and width get zeros. Then it is q6's loop on the padded input, with the "
+          "output size (H + 2P - F) // S + 1 per side.",
           "Output (i, j) comes from the window that starts at row i * S and column j * S of "
           "the padded input."],
     solution_answer=conv_forward,
@@ -572,37 +682,85 @@ def colour_patches() -> tuple[np.ndarray, list[str]]:
     return image, names
 
 
-def _check_yellow_detector(answer):
-    weights = read_array(answer).astype(float).reshape(-1)
-    if weights.size != 3:
-        return (f"give three weights, one per channel (red, green, blue); yours has "
-                f"{weights.size} values.")
-    if not np.all(np.isfinite(weights)):
-        return "the weights contain NaN or infinite values."
+def _patch_responses(weights) -> dict[str, float]:
+    """The response of a 1x1 filter with these (red, green, blue) weights on each patch of
+    colour_patches(), patch name -> value."""
     image, names = colour_patches()
-    responses = {name: float(image[3 * (i // 4), 3 * (i % 4)] @ weights)
-                 for i, name in enumerate(names)}
-    best = max(responses.values())
-    winners = [name for name, value in responses.items() if np.isclose(value, best)]
-    if winners == ["yellow"]:
+    return {name: float(image[3 * (i // 4), 3 * (i % 4)] @ weights)
+            for i, name in enumerate(names)}
+
+
+def _weights_or_message(weights) -> tuple[np.ndarray | None, str | None]:
+    """Three finite weights as floats, or why they are not."""
+    values = read_array(weights).astype(float).reshape(-1)
+    if values.size != 3:
+        return None, (f"give three weights, one per channel (red, green, blue); yours has "
+                      f"{values.size} value{'s' if values.size != 1 else ''}.")
+    if not np.all(np.isfinite(values)):
+        return None, "the weights contain NaN or infinite values."
+    return values, None
+
+
+def try_weights(weights) -> None:
+    """Print the response of a 1x1 filter with these (red, green, blue) weights on each patch
+    of :func:`colour_patches`, or one line saying what the weights lack.
+
+    Lesson 02, exercise q8 (a yellow detector): try weights before checking them.
+
+    >>> try_weights([1, -0.5, -0.5])  # doctest: +ELLIPSIS
+    red +1.00, green -0.50, blue -0.50, white +0.00, yellow +0.50, magenta +0.50, ...
+    >>> try_weights([1, 1])
+    give three weights, one per channel (red, green, blue); yours has 2 values.
+    """
+    if uses_placeholder(weights):
+        print("replace ____ with three weights (red, green, blue) first, e.g. "
+              "try_weights([1, 0, 0]).")
+        return
+    try:
+        values, problem = _weights_or_message(weights)
+    except Exception as error:                 # an answer that is not numbers at all
+        print(f"give three numbers (red, green, blue), such as [1, 0, 0]: {error}")
+        return
+    if problem:
+        print(problem)
+        return
+    print(", ".join(f"{name} {value:+.2f}" for name, value in _patch_responses(values).items()))
+
+
+def _names(patches: list[str]) -> str:
+    return patches[0] if len(patches) == 1 else ", ".join(patches[:-1]) + " and " + patches[-1]
+
+
+def _check_yellow_detector(answer):
+    weights, problem = _weights_or_message(answer)
+    if problem:
+        return problem
+    responses = _patch_responses(weights)
+    yellow = responses["yellow"]
+    ties = [n for n, v in responses.items() if n != "yellow" and np.isclose(v, yellow)]
+    beats = [n for n, v in responses.items() if v > yellow and not np.isclose(v, yellow)]
+    if not ties and not beats:
         return None
+    found = []
+    if beats:
+        found.append(f"{_names(beats)} answer{'s' if len(beats) == 1 else ''} more strongly "
+                     "than yellow")
+    if ties:
+        found.append(f"{_names(ties)} answer{'s' if len(ties) == 1 else ''} as strongly as "
+                     "yellow")
     shown = ", ".join(f"{name} {value:g}" for name, value in responses.items())
-    singles = [name for name in ("red", "green") if name in winners]
-    if singles:
-        they = " and ".join(singles)
-        how = "as strongly as" if "yellow" in winners else "more strongly than"
-        return (f"{they} alone answer{'s' if len(singles) == 1 else ''} {how} yellow "
-                f"({shown}). Yellow is red PLUS green: give BOTH a positive weight, so that "
-                "a patch with only one of them answers less than yellow.")
-    if "white" in winners and "yellow" in winners:
-        return (f"white answers as strongly as yellow ({shown}): white has red and green "
-                "too. What does white have that yellow lacks? Make that channel count "
-                "against.")
-    if "white" in winners:
-        return (f"white answers more strongly than yellow ({shown}): white has red and green "
-                "too, and blue on top. Make blue count against.")
-    return (f"the strongest response should be on the yellow patch alone, but it is on "
-            f"{' and '.join(winners)} (responses: {shown}).")
+    head = f"{'; '.join(found)} (responses: {shown})."
+    red, green, blue = weights
+    weak = [name for name, weight in (("red", red), ("green", green)) if weight <= 0]
+    if weak:                  # what the weights prove: yellow gets only red + green
+        return (f"{head} Yellow is red PLUS green, so its response is the red weight plus the "
+                f"green weight; your {_names(weak)} weight{'s are' if len(weak) > 1 else ' is'} "
+                f"not above 0. Give both a positive weight first: then yellow beats red alone "
+                "and green alone.")
+    # red and green are positive here, so every patch that ties or beats yellow has blue
+    return (f"{head} Your blue weight, {blue:g}, is not below 0, and every patch that ties "
+            "or beats yellow here has blue, which yellow lacks. Make blue count against: a "
+            "negative blue weight.")
 
 
 q8 = Exercise(
@@ -617,4 +775,4 @@ q8 = Exercise(
     solution_answer=np.array([0.5, 0.5, -1.0]),
 )
 
-__all__ = ["colour_patches", *bind_exercises(globals())]
+__all__ = ["colour_patches", "try_weights", *bind_exercises(globals())]

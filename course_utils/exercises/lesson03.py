@@ -59,6 +59,9 @@ answer = {_MAX.astype(int).tolist()}""",
     solution_answer=_MAX.astype(int).tolist(),
 )
 
+_ROUNDED = ("those are the means rounded to whole numbers: keep the decimals (a mean of 2x2 "
+            "integers can end in .25, .5 or .75).")
+
 q2 = Exercise(
     "Average-pool the same POOL_X with a 2x2 window and stride 2. Answer with a 2x2 list.",
     checker=array(_AVERAGE, mistakes=[
@@ -66,8 +69,8 @@ q2 = Exercise(
         (_SUMS, "those are the sums of the windows: divide by the 4 values in each."),
         (_SUMS // 4, "those are the means rounded down (// 4): use / 4, the mean of 2, 1, 5, 0 "
                      "is 2.0 but the mean of 1, 3, 4, 6 is 3.5."),
-        (np.round(_AVERAGE), "those are the means rounded to whole numbers: keep the decimals "
-                             "(a mean of 2x2 integers can end in .25, .5 or .75)."),
+        (np.round(_AVERAGE), _ROUNDED),           # NumPy's rounding: a half to the even number
+        (np.floor(_AVERAGE + 0.5), _ROUNDED),     # by hand: a half up
         (_SUMS / 2, "you divided each window's sum by 2, its side; a 2x2 window holds 4 "
                     "values: divide by 4."),
         (pool2d(POOL_X, 2, stride=1, mode="average"),
@@ -203,7 +206,7 @@ q5 = Exercise(
          "global average pooling averages over height and width and keeps one number per "
          "CHANNEL: 128 inputs, not 4 * 4."),
         ([_FLATTEN_INPUTS, _C5],
-         "those are the lengths of the vectors the Dense layer reads (section 6's 'vector "
+         "those are the lengths of the vectors the Dense layer reads (section 7's 'vector "
          "length'); its parameters are (inputs + 1) * 10: a weight per input and unit, plus a "
          "bias per unit."),
         ([_FLATTEN_PARAMS - _CLASSES, _GAP_PARAMS],
@@ -305,7 +308,8 @@ Q6_MISTAKES = [
 q6 = Exercise(
     "Write field_size(stack): stack lists the layers first to last as (F, S) pairs, pooling "
     "layers included (MaxPooling2D(2) is (2, 2)). Return the side, in input pixels, of the "
-    "receptive field of one value of the last layer (an int).",
+    "receptive field of one value of the last layer (an int). Write the loop yourself, "
+    "without the course's receptive_field.",
     checker=function([(case,) for case in Q6_CASES], reference=receptive_field,
                      mistakes=Q6_MISTAKES),
     hint=["Start with field = 1 and step = 1 (the distance, in input pixels, between "
@@ -369,6 +373,16 @@ def _one_window_short_zeros(x, size):
     return out
 
 
+def _truncated(x, size):
+    """What an output array of whole numbers (dtype=int) keeps, and what int() gives: each
+    maximum cut toward 0."""
+    return np.trunc(pool2d(x, size))
+
+
+def _floored(x, size):
+    return np.floor(pool2d(x, size))
+
+
 def _rows_for_both_axes(x, size):
     x = np.asarray(x)
     n = x.shape[0] // size * size
@@ -382,6 +396,10 @@ _CASES = [
     (_rng.integers(-9, 0, size=(4, 4)), 2),        # all negative: a zero start would be wrong
     (_rng.integers(-5, 6, size=(4, 6)), 2),        # not square
     (_rng.integers(0, 10, size=(5, 5)), 2),        # 5 is not a multiple of 2: drop the last row
+    (np.array([[0.5, -1.25, 2.75, 0.1, -0.4, -2.5],     # decimals: maxima 1.5, 3.2, -0.4,
+               [1.5, 0.25, -0.75, 3.2, -1.6, -0.9],     # -0.6, 4.05, 0.6 (a whole-number
+               [-2.2, -0.6, 4.05, 1.1, 0.3, 0.35],      # output cuts them; the negative ones
+               [-1.4, -3.3, 0.95, -0.05, 0.6, -0.2]]), 2),  # tell cutting from flooring)
 ]
 
 #: The wrong functions q7 recognises, each with its message (tests check they differ).
@@ -401,6 +419,12 @@ Q7_MISTAKES = [
     (_one_window_short, "it stops one window early: range(0, n - size, size) never reaches "
                         "the last window, which starts at n - size; use range(0, n - size + 1, "
                         "size), or loop over the x.shape[0] // size windows."),
+    (_truncated, "its maxima lose their decimals on the case with decimals (the last one), cut "
+                 "toward 0: an output array of whole numbers does that (np.zeros(..., "
+                 "dtype=int)), and so does int(). Make the output float, np.zeros((rows, "
+                 "cols)), and keep each maximum as it is."),
+    (_floored, "its maxima are rounded down to whole numbers on the case with decimals (the "
+               "last one), as np.floor or // does: keep each window's maximum as it is."),
     (_one_window_short_zeros, "its last row and column keep their starting 0s: "
                               "range(0, n - size, size) never reaches the last window, which "
                               "starts at n - size; use range(0, n - size + 1, size)."),
@@ -408,7 +432,8 @@ Q7_MISTAKES = [
 
 q7 = Exercise(
     "Write max_pool(x, size): max pooling of a 2-D NumPy array x with a size x size window "
-    "and stride size, padding 'valid' (leftover rows/columns are dropped). Return a 2-D array.",
+    "and stride size, padding 'valid' (leftover rows/columns are dropped). Return a 2-D array. "
+    "Write the loops (or a reshape) yourself, without pool2d or Keras.",
     checker=function(_CASES, reference=pool2d, mistakes=Q7_MISTAKES),
     hint=["The output has x.shape[0] // size rows and x.shape[1] // size columns.",
           "Window (i, j) is x[i*size:(i+1)*size, j*size:(j+1)*size]; keep its .max().",
@@ -482,8 +507,9 @@ Q8_MISTAKES = [
                       "values (the 2x5 and 6x3 cases are not square)."),
     (_keeps_dims, "it keeps the two averaged axes, (1, 1, C); return a vector of shape (C,), "
                   "as GlobalAveragePooling2D does by default."),
-    (_batch_axes, "it averages axes 1 and 2, the height and width of a BATCH (B, H, W, C), as "
-                  "in section 7's check; x here is one stack (H, W, C): average axes 0 and 1."),
+    (_batch_axes, "it averages axes 1 and 2: the height and width of a BATCH (B, H, W, C), as "
+                  "in section 7's check, or of a channels-first stack (C, H, W), PyTorch's "
+                  "layout. x here is one channels-last stack (H, W, C): average axes 0 and 1."),
 ]
 
 q8 = Exercise(
@@ -491,7 +517,8 @@ q8 = Exercise(
     "Return a vector of shape (C,): the mean of each channel over its whole map.",
     checker=function(Q8_CASES, reference=global_average_pool, mistakes=Q8_MISTAKES),
     hint=["Channel c is x[:, :, c]; its mean is one number.",
-          "NumPy averages several axes at once: x.mean(axis=(0, 1))."],
+          "NumPy's mean averages several axes at once when you give it a tuple, axis=(a, b): "
+          "which two axes of (H, W, C) hold the height and the width?"],
     solution_answer=global_average_pool,
 )
 
