@@ -163,11 +163,12 @@ q3 = Exercise(
             "that counts every layer at 224x224: each max pooling halves the map, so the later "
             "groups run on 112, 56, 28 and 14.",
     }),
-    hint=["One layer costs O_h * O_w * C_out * F_h * F_w * C_in, and with 'same' padding and "
-          "stride 1, O_h x O_w is its input's H x W. conv_mults(layer.input.shape[1:], "
-          "layer.kernel_size, layer.filters, padding=layer.padding) computes it.",
-          "The first layer: conv_mults((224, 224, 3), 3, 64, padding='same') = 86,704,128. "
-          "Sum that over every layer: sum(... for layer in vgg16_convs)."],
+    hint=["One layer costs O_h * O_w * C_out * F_h * F_w * C_in; with 'same' padding and "
+          "stride 1, O_h x O_w is its input's H x W. conv_mults(input_shape, kernel_size, "
+          "out_channels, padding=...) computes it.",
+          "The first layer: conv_mults((224, 224, 3), 3, 64, padding='same') = 86,704,128. Each "
+          "layer gives its own numbers: layer.input.shape[1:], layer.kernel_size, layer.filters, "
+          "layer.padding. Add the 13 counts."],
     solution=("sum(conv_mults(layer.input.shape[1:], layer.kernel_size, layer.filters, "
               f"padding=layer.padding) for layer in vgg16_convs)  # = {_Q3:,}"),
     solution_answer=_Q3,
