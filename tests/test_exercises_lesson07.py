@@ -139,17 +139,27 @@ LEARNER_ANSWERS = {
         },
     },
     "q3": {
-        "right": ["20", "20.0", "np.int64(20)", "32 - (5 + (5 - 1) * (3 - 1)) + 1"],
+        "right": ["15346630656", "15_346_630_656",
+                  "sum(conv_mults(layer.input.shape[1:], layer.kernel_size, layer.filters, "
+                  "padding=layer.padding) for layer in vgg16_convs)",
+                  "sum(int(np.prod(layer.output.shape[1:3])) * int(np.prod(layer.kernel.shape)) "
+                  "for layer in vgg16_convs)",
+                  "sum(conv_mults(tuple(layer.input.shape[1:]), 3, layer.filters, "
+                  "padding='same') for layer in vgg16_convs)"],
         "wrong": {
-            "28": "that ignores the dilation",
-            "18": "F * D = 15 is not the footprint",
-            "16": "CS231n counts dilation from 0",
-            "19": "count the first position too",
-            "32": "that is padding='same'",
-            "13": "that is the kernel's footprint",
-            "10": "treats the dilation as a stride",
-            "21": "the footprint counts the first pixel too",
-            "20.5": "not the expected value",
+            "15470264320": "that adds the three Dense layers",
+            "30693261312": "that counts an addition with every multiplication",
+            "sum(conv_mults(layer.input.shape[1:], layer.kernel_size, layer.filters) "
+            "for layer in vgg16_convs)": "padding='valid' (conv_mults's default)",
+            "sum(conv_mults(layer.output.shape[1:], layer.kernel_size, layer.filters, "
+            "padding='same') for layer in vgg16_convs)": "takes C_in = C_out for every layer",
+            "14710464": "that is the number of kernel weights",
+            "sum(layer.count_params() for layer in vgg16_convs)":
+                "that is the convolutions' parameter count",
+            "738112241664": "that counts every layer at 224x224",
+            "15.35e9": "rounded to 4 significant figures: give it exactly",
+            "15.3e9": "rounded to 3 significant figures: give it exactly",
+            "15259926528": "not the expected value",  # the first layer left out
         },
     },
     "q4": {
@@ -179,7 +189,7 @@ LEARNER_ANSWERS = {
         "right": ["13920", "13_920", "13920.0", "(3 * 3 * 16 + 1) * 96"],
         "wrong": {
             "41568": "that is groups=1",
-            "13856": "also divided the 96 biases",
+            "13856": "also 32 filters reading all 48 channels",
             "13824": "add the biases",
             "4640": "that is one group",
             "4704": "weights of one group (32 filters) only",
@@ -272,12 +282,23 @@ def test_q2_is_the_multiplications_of_block_2s_kernels(block_2):
     assert all(layer.output.shape[1:3] == (56, 56) for layer in block_2)  # stride 1
 
 
-def test_q3_matches_keras_dilated_conv2d():
-    layer = layers.Conv2D(8, 5, dilation_rate=3, name="dilated")
-    rows = layer.compute_output_shape((None, 32, 32, 1))[1]
-    assert lesson.q3.is_correct(rows)
-    plain = layers.Conv2D(8, 5, name="plain").compute_output_shape((None, 32, 32, 1))[1]
-    assert plain != rows and not lesson.q3.is_correct(plain)  # dilation changes the answer
+def test_q3_is_what_keras_vgg16s_convolutions_cost():
+    """One multiplication per kernel weight and output position, read off the 13 Conv2D layers
+    Keras builds; with the Dense layers added it is the named mistake."""
+    model = keras.applications.VGG16(weights=None)
+    convs = [layer for layer in model.layers if isinstance(layer, layers.Conv2D)]
+    dense = [layer for layer in model.layers if isinstance(layer, layers.Dense)]
+    assert len(convs) == 13 and len(dense) == 3
+
+    def mults(layer):
+        return int(np.prod(layer.output.shape[1:-1])) * int(np.prod(layer.kernel.shape))
+
+    total = sum(mults(layer) for layer in convs)
+    assert lesson.q3.is_correct(total)
+    assert "adds the three Dense layers" in lesson.q3.feedback(
+        total + sum(mults(layer) for layer in dense))
+    del model, convs, dense
+    keras.backend.clear_session()
 
 
 def measured_receptive_field(stack) -> int:

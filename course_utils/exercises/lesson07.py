@@ -7,14 +7,15 @@ In the notebook::
     answer = ____
     q1.check(answer)
 
-q1 and q2 sit in section 8, where the learner predicts one inverted residual block of
-MobileNetV2 before the helper prints it; the others close the lesson. Each exercise's expected
-answer, and each known wrong answer, is computed here from the question's own numbers with the
-course's arithmetic (never typed in); tests/test_exercises_lesson07.py checks the expected
-answers against Keras and TensorFlow, checks that the wrong answers differ from each other,
-and lists what a learner may type (LEARNER_ANSWERS) with the message each must get. Apart
-from q1 and q2, the questions use other numbers than the lesson's worked examples, so no
-answer is printed in the lesson.
+q1, q2 and q3 sit in section 8: the learner predicts one inverted residual block of
+MobileNetV2 before the helper prints it (q1, q2), then counts VGG-16's convolutions over the
+Keras model's layers before the helper counts five networks (q3); the others close the
+lesson. Each exercise's expected answer, and each known wrong answer, is computed here from
+the question's own numbers with the course's arithmetic (never typed in);
+tests/test_exercises_lesson07.py checks the expected answers against Keras and TensorFlow,
+checks that the wrong answers differ from each other, and lists what a learner may type
+(LEARNER_ANSWERS) with the message each must get. Apart from q1 and q2, the questions use
+other numbers than the lesson's worked examples, so no answer is printed in the lesson.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ import numpy as np
 
 from ..arithmetic import (
     conv_mults,
-    conv_output_size,
     conv_params,
     depthwise_mults,
     depthwise_params,
@@ -76,7 +76,9 @@ q1 = Exercise(
     }),
     hint=["Count layer by layer: a 1x1 Conv2D has C_in * C_out weights, the depthwise 3x3 has "
           "3 * 3 per channel, each BatchNormalization 4 per channel; ReLU and Add have none.",
-          "24 * 144 + 4 * 144 + 3 * 3 * 144 + 4 * 144 + 144 * 24 + 4 * 24"],
+          "The expansion holds 24 * 144 weights and its BatchNormalization 4 * 144 numbers. "
+          "Count the depthwise step (3 * 3 weights per channel) and the projection (144 -> 24) "
+          "the same way, with their BatchNormalization layers."],
     solution=f"24 * 144 + 4 * 144 + 3 * 3 * 144 + 4 * 144 + 144 * 24 + 4 * 24  # = {_Q1:,}",
     solution_answer=_Q1,
     reproduces_output=_REVEALED,
@@ -113,50 +115,62 @@ q2 = Exercise(
     }),
     hint=["Every layer keeps the 56x56 map (stride 1, 'same'). Per output value: a 1x1 "
           "Conv2D multiplies C_in weights, the depthwise 3x3 multiplies 9.",
-          "56 * 56 * (24 * 144 + 144 * 3 * 3 + 144 * 24)"],
+          "The expansion costs 56 * 56 * (24 * 144): at each output position, C_in * C_out. "
+          "Count the depthwise step and the projection the same way and add the three."],
     solution=f"56 * 56 * (24 * 144 + 144 * 3 * 3 + 144 * 24)  # = {_Q2:,}",
     solution_answer=_Q2,
     reproduces_output=_REVEALED,
 )
 
 
-# --- q3: the output size of a dilated convolution ----------------------------------------------
+# --- q3: VGG-16's convolutions, counted by the learner over the Keras model's layers ---------
 
-_Q3_N, _Q3_F, _Q3_D = 32, 5, 3
-_Q3 = conv_output_size(_Q3_N, _Q3_F, dilation=_Q3_D)
-_Q3_FOOTPRINT = effective_kernel_size(_Q3_F, _Q3_D)
+# VGG-16's 13 convolutions: 3x3, 'same', stride 1, (H = W, C_in, C_out), max pooling between
+# the five groups. The notebook lists them as vgg16_convs, built by keras.applications.VGG16.
+_VGG16 = [(224, 3, 64), (224, 64, 64), (112, 64, 128), (112, 128, 128),
+          (56, 128, 256), (56, 256, 256), (56, 256, 256),
+          (28, 256, 512), (28, 512, 512), (28, 512, 512),
+          (14, 512, 512), (14, 512, 512), (14, 512, 512)]
+_Q3 = sum(conv_mults((h, h, c_in), 3, c_out, padding="same") for h, c_in, c_out in _VGG16)
+_VGG16_DENSE = 7 * 7 * 512 * 4096 + 4096 * 4096 + 4096 * 1000  # fc1, fc2, predictions
 
 q3 = Exercise(
-    "Conv2D(8, 5, dilation_rate=3) gets a 32x32 input (padding='valid', stride 1). What is "
-    "the output size O (rows of the output)?",
+    "VGG-16 is thirteen 3x3 convolutions ('same' padding, stride 1) with max pooling between "
+    "its five groups, then three Dense layers; the notebook lists its Conv2D layers as "
+    "vgg16_convs. How many multiplications do the 13 convolutions cost for one 224x224 image, "
+    "one per kernel weight and output position? Add up conv_mults over them (each layer's "
+    "input.shape[1:] is its (H, W, C_in)).",
     checker=number(_Q3, mistakes={
-        conv_output_size(_Q3_N, _Q3_F): "that ignores the dilation: with dilation_rate=3 the "
-                                        "5 taps are 3 pixels apart, so the kernel covers "
-                                        "F + (F - 1)(D - 1) pixels, not 5.",
-        _Q3_N - _Q3_F * _Q3_D + 1: "F * D = 15 is not the footprint: there are D - 1 = 2 gaps "
-                                   "between neighbouring taps, F - 1 = 4 times, so the kernel "
-                                   "covers 5 + 4 * 2 = 13 pixels.",
-        conv_output_size(_Q3_N, _Q3_F, dilation=_Q3_D + 1): "dilation_rate=3 leaves D - 1 = 2 "
-                                                            "pixels between taps, not 3 (CS231n "
-                                                            "counts dilation from 0; in Keras "
-                                                            "dilation_rate=1 is the ordinary "
-                                                            "kernel).",
-        _Q3 - 1: "one row too few: O = N - F_eff + 1, count the first position too.",
-        _Q3_N: "that is padding='same'; with 'valid' the output shrinks by F_eff - 1.",
-        _Q3_FOOTPRINT: "that is the kernel's footprint F + (F - 1)(D - 1); the output has "
-                       "N - footprint + 1 rows.",
-        conv_output_size(_Q3_N, _Q3_F, stride=_Q3_D): "that treats the dilation as a stride: "
-                                                      "dilation_rate=3 spreads the kernel's "
-                                                      "taps apart, but the kernel still moves "
-                                                      "one pixel at a time.",
-        _Q3_N - (_Q3_F - 1) * _Q3_D + 1: "(F - 1) * D = 12 is the distance from the first tap "
-                                         "to the last; the footprint counts the first pixel "
-                                         "too: F + (F - 1)(D - 1) = (F - 1) * D + 1 pixels.",
+        _Q3 + _VGG16_DENSE: "that adds the three Dense layers (123,633,664 multiplications); "
+                            "the question counts the 13 convolutions only.",
+        2 * _Q3: "that counts an addition with every multiplication (FLOPs in the strict "
+                 "sense); count the multiplications only.",
+        sum(conv_mults((h, h, c_in), 3, c_out) for h, c_in, c_out in _VGG16):
+            "that counts every layer with padding='valid' (conv_mults's default): VGG's "
+            "convolutions use 'same', so each output keeps its input's H x W. Pass "
+            "padding=layer.padding.",
+        sum(conv_mults((h, h, c_out), 3, c_out, padding="same") for h, _, c_out in _VGG16):
+            "that takes C_in = C_out for every layer (the output's channels): the first "
+            "convolution of each group reads fewer channels than it makes (3 -> 64, 64 -> 128, "
+            "...). Read C_in from layer.input.shape.",
+        sum(conv_params(3, c_in, c_out, bias=False) for _, c_in, c_out in _VGG16):
+            "that is the number of kernel weights, one multiplication each for ONE output "
+            "position; multiply each layer's weights by its O_h * O_w positions.",
+        sum(conv_params(3, c_in, c_out) for _, c_in, c_out in _VGG16):
+            "that is the convolutions' parameter count (weights and biases); the question asks "
+            "for multiplications: each weight is used at every output position.",
+        sum(conv_mults((224, 224, c_in), 3, c_out, padding="same") for _, c_in, c_out in _VGG16):
+            "that counts every layer at 224x224: each max pooling halves the map, so the later "
+            "groups run on 112, 56, 28 and 14.",
     }),
-    hint=["A dilated kernel covers F + (F - 1)(D - 1) pixels; then use O = N - F + 1 with that "
-          "footprint.",
-          "Footprint: 5 + 4 * (3 - 1) = 13 pixels."],
-    solution=f"32 - (5 + (5 - 1) * (3 - 1)) + 1  # footprint {_Q3_FOOTPRINT}, O = {_Q3}",
+    hint=["One layer costs O_h * O_w * C_out * F_h * F_w * C_in; with 'same' padding and "
+          "stride 1, O_h x O_w is its input's H x W. conv_mults(input_shape, kernel_size, "
+          "out_channels, padding=...) computes it.",
+          "The first layer: conv_mults((224, 224, 3), 3, 64, padding='same') = 86,704,128. Each "
+          "layer gives its own numbers: layer.input.shape[1:], layer.kernel_size, layer.filters, "
+          "layer.padding. Add the 13 counts."],
+    solution=("sum(conv_mults(layer.input.shape[1:], layer.kernel_size, layer.filters, "
+              f"padding=layer.padding) for layer in vgg16_convs)  # = {_Q3:,}"),
     solution_answer=_Q3,
 )
 
@@ -231,10 +245,11 @@ _Q4_MISTAKES = [
 ]
 
 q4 = Exercise(
-    "Write my_receptive_field(layers): layers lists a stack of convolution and pooling layers, "
-    "first to last, as (kernel_size, stride, dilation) triples; return how many input pixels "
-    "wide the receptive field of one output pixel is, with section 6's recurrence. The check "
-    "runs it on six stacks (strides, pooling and dilations; receptive_field is the reference).",
+    "Write my_receptive_field(layers) without calling receptive_field: layers lists a stack "
+    "of convolution and pooling layers, first to last, as (F, S, D) triples (kernel size, "
+    "stride, dilation; D = 1 where there is none, unlike section 6's pairs); return how many "
+    "input pixels wide the receptive field of one output pixel is, with section 6's "
+    "recurrence. The check runs it on six stacks (strides, pooling and dilations).",
     checker=function(_Q4_CASES, reference=receptive_field, mistakes=_Q4_MISTAKES),
     hint=["Keep two numbers: field = 1 (the output pixel itself) and jump = 1 (input pixels "
           "between neighbouring positions of the current layer).",
@@ -254,9 +269,10 @@ q5 = Exercise(
     "48-channel input?",
     checker=number(_Q5, mistakes={
         _Q5_DENSE: "that is groups=1: with groups=3 each filter sees only 48 / 3 = 16 channels.",
-        _Q5_DENSE // 3: "dividing the whole count by 3 also divided the 96 biases: only the "
-                        "weights shrink (each filter sees 16 channels); there are still 96 "
-                        "filters, each with its bias.",
+        _Q5_DENSE // 3: "that is the groups=1 count divided by 3, biases included, which is "
+                        "also 32 filters reading all 48 channels. With groups=3 all 96 filters "
+                        "remain, each with its bias; only their depth shrinks, to 48 / 3 = 16 "
+                        "channels.",
         conv_params(3, 48, 96, bias=False, groups=3): "add the biases: one per filter, 96.",
         conv_params(3, 16, 32): "that is one group: 32 filters on 16 channels. There are 3 "
                                 "groups, 96 filters in all.",
@@ -271,7 +287,8 @@ q5 = Exercise(
                  "groups, 32 each.",
     }),
     hint=["Each filter is F * F * (C_in / G) weights plus one bias; there are C_out filters.",
-          "(3 * 3 * 16 + 1) * 96"],
+          "Here C_in / G = 48 / 3 = 16: each of the 96 filters has 3 * 3 * 16 weights and a "
+          "bias."],
     solution=f"(3 * 3 * (48 // 3) + 1) * 96  # = {_Q5:,}",
     solution_answer=_Q5,
 )
@@ -389,7 +406,8 @@ def _reordered(x, kernel):
 
 
 q8 = Exercise(
-    "Write my_depthwise_conv2d(x, kernel) with loops: x is (H, W, C), kernel is Keras's "
+    "Write my_depthwise_conv2d(x, kernel) with loops, without calling depthwise_conv2d: x is "
+    "(H, W, C), kernel is Keras's "
     "DepthwiseConv2D layout (F_h, F_w, C, depth_multiplier); stride 1, no padding. Output "
     "channel c * depth_multiplier + m is channel c of x with kernel[:, :, c, m]; channels are "
     "never summed together. The check runs it on four cases, some with depth_multiplier > 1.",
