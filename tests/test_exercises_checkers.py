@@ -103,17 +103,22 @@ def test_a_decimal_comma_is_read_back_only_when_it_gives_the_expected_value():
 
 def test_fewer_figures_all_right_are_told_to_give_more():
     assert number(0.25 ** 10)(9.5e-07) == (
-        "your answer 9.5e-07 has 2 significant figures, and they are right: give at least 3.")
+        "your answer 9.5e-07 has 2 significant figures, and they are right: give at least 3. "
+        "(Python drops trailing zeros: if you typed 9.50e-07, its 3rd figure is off.)")
     # lesson 03 q6: 4e-4 is 3.91e-4 to one figure
     assert number(0.375 ** 8)(4e-4) == (
-        "your answer 0.0004 has 1 significant figure, and it is right: give at least 3.")
+        "your answer 0.0004 has 1 significant figure, and it is right: give at least 3. "
+        "(Python drops trailing zeros: if you typed 0.000400, its 3rd figure is off.)")
+    # lesson 06 q1: 0.0490 typed (3 figures, the 3rd wrong) arrives as 0.049
+    assert "if you typed 0.0490, its 3rd figure is off" in number(2 / 40.97056)(0.0490)
 
 
 def test_enough_figures_with_the_last_off_by_one_are_misrounded():
     # lesson 07 q5: 1/64 + 1/25 = 0.055625, 0.0556 to 3 figures
     message = number(1 / 64 + 1 / 25)(0.0557)
-    assert message == ("your answer 0.0557 is misrounded: its first 2 significant figures "
-                       "are right, but the 3rd is off by one. Round the exact value again.")
+    assert message == ("your answer 0.0557 is one off in its 3rd significant figure (the first "
+                       "2 are right): misrounded, or computed a little off. Compute the exact "
+                       "value and round it to 3 figures.")
     # against the value rounded (0.0775), not cut (0.0774, which passes): 0.0776 is one off,
     # 0.0773 two (lesson 07's review found 0.0653 called misrounded for 0.065465)
     assert "misrounded" in number(0.0774597)(0.0776)
@@ -244,7 +249,7 @@ def test_function_feedback():
     check = function([(4, 3), (7, 3, 2, 0)], reference=reference_output_size)
     assert check(reference_output_size) is None
     assert check(lambda n, f, s=1, p=0: n - f + 1) == (
-        "on <lambda>(7, 3, 2, 0) it returned 5, which is not the expected value.")
+        "on <lambda>(7, 3, 2, 0) it returned 5; the expected value is 3.")
     assert check(raises_my_bug) == (
         "on raises_my_bug(4, 3) your function raised RuntimeError: my bug")
     assert check(lambda n, f: n - f + 1).startswith(
@@ -309,3 +314,29 @@ def test_function_inputs_are_protected_from_mutation():
 def test_function_needs_cases():
     with pytest.raises(ValueError, match="at least one"):
         function([], reference=reference_relu)
+
+
+def test_array_names_a_rounding_only_when_every_value_is_the_expected_one_rounded():
+    """Lesson 06 q7 typed to 2 decimals is told so, with the fewest decimals the check takes;
+    one value off, or zeros (every value rounded away), names no rounding."""
+    expected = np.array([[-0.1748, 0.1244, 0.0504], [0.1340, 0.0277, -0.1617]])
+    check = array(expected, atol=5e-4)
+    assert check(np.round(expected, 2)).endswith(
+        "Every value is the expected one rounded to 2 decimal places: give at least 3.")
+    assert "cut after 2 decimal places" in check(np.trunc(expected * 100) / 100)
+    one_off = np.round(expected, 2)
+    one_off[0, 0] = -0.18
+    assert "decimal" not in check(one_off)
+    assert "decimal" not in check(np.zeros_like(expected))
+    assert check(np.round(expected, 3)) is None
+
+
+def test_array_names_reversed_and_reordered_lists_and_says_how_to_order_a_set():
+    check = array([4, 6, 9])
+    assert check([9, 6, 4]).endswith("They are the expected values in reverse order.")
+    assert check([6, 4, 9]).endswith("They are the expected values, in another order.")
+    assert "order" not in check([4, 6, 8])
+    assert check({4, 6, 9}).endswith("a set has no order, so write it as a list, "
+                                     "e.g. sorted(your_set).")
+    flipped = array([[1, 2], [3, 4]])([[4, 3], [2, 1]])
+    assert flipped.endswith("It is the expected array flipped (rotated 180 degrees).")

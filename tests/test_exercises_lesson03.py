@@ -216,7 +216,7 @@ LEARNER_ANSWERS = {
                 "multiplies the kernel sizes",
             _FIELD_WHOLE_KERNELS: "adds each layer's whole F",
             "def field_size(stack):\n    return sum(f for f, s in stack)":
-                "is not the expected value",
+                "; the expected value is",
             "def field_size(stack):\n    field = 1\n    for f, s in stack:\n"
             "        field += f - 1": "`return` statement",
         },

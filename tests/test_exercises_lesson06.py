@@ -224,7 +224,7 @@ LEARNER_ANSWERS = {
                       "numerical_gradient(loss, x.astype('float32'))"}):
                 "must hold float64",
             _check(**{"/ (np.linalg.norm(a) + np.linalg.norm(n))": "/ np.linalg.norm(a)"}):
-                "not the expected value",
+                "; the expected value is",
         },
     },
     "q6": {

@@ -213,7 +213,7 @@ LEARNER_ANSWERS = {
             "5.56": "that is a percentage",
             "5.5625": "that is a percentage",
             "0.056": "2 significant figures, and they are right: give at least 3",
-            "0.0557": "is misrounded: its first 2 significant figures are right",
+            "0.0557": "is one off in its 3rd significant figure (the first 2 are right)",
             '"5.56%"': "give the fraction rather than the percentage",
         },
     },

@@ -152,7 +152,10 @@ def read_array(answer: Any) -> np.ndarray:
     """
     if answer is None or isinstance(answer, str) or is_keras_model(answer) or callable(answer):
         raise UnreadableAnswer(f"expected an array of numbers, got {describe(answer)}")
-    if isinstance(answer, bool | np.bool_ | dict | set):
+    if isinstance(answer, set | frozenset):
+        raise UnreadableAnswer(f"expected an array of numbers, got {describe(answer)}: a set "
+                               "has no order, so write it as a list, e.g. sorted(your_set)")
+    if isinstance(answer, bool | np.bool_ | dict):
         raise UnreadableAnswer(f"expected an array of numbers, got {describe(answer)}")
     try:
         values = np.asarray(answer)

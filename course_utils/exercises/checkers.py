@@ -156,7 +156,8 @@ def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequen
     Beyond the known mistakes, a message names a cause only when the answer proves it: a
     count given rounded or cut (776300 or 776000 for 776326) is told to give it exactly; an
     answer typed with fewer than ``digits`` figures, all of them right, is told to give more;
-    one typed with enough figures but its last one off by one is told it is misrounded.
+    one typed with enough figures but its last one off by one is told so (misrounded, or
+    computed a little off: the answer cannot tell which).
     Anything else, however close, is "not the expected value" (776208 for 776326 is a
     method error, the biases left out, not a rounding). Every lesson's number questions use
     it.
@@ -176,9 +177,10 @@ def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequen
     True
     >>> print(number(0.25 ** 10)(9.5e-07))
     your answer 9.5e-07 has 2 significant figures, and they are right: give at least 3.
+    (Python drops trailing zeros: if you typed 9.50e-07, its 3rd figure is off.)
     >>> print(number(1 / 64 + 1 / 25)(0.0557))
-    your answer 0.0557 is misrounded: its first 2 significant figures are right, but the
-    3rd is off by one. Round the exact value again.
+    your answer 0.0557 is one off in its 3rd significant figure (the first 2 are right):
+    misrounded, or computed a little off. Compute the exact value and round it to 3 figures.
     """
     expected = float(expected)
     whole = expected.is_integer()
@@ -226,11 +228,16 @@ def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequen
             if typed < digits and right >= typed:
                 figures = f"{typed} significant figure" + ("s, and they are" if typed > 1
                                                              else ", and it is")
-                return f"your answer {shown} has {figures} right: give at least {digits}."
+                # Python keeps no trailing zero: 0.0490 typed arrives as 0.049 (and is wrong)
+                padded = f"{value:#.{digits}g}"
+                return (f"your answer {shown} has {figures} right: give at least {digits}. "
+                        f"(Python drops trailing zeros: if you typed {padded}, its "
+                        f"{_ordinal(digits)} figure is off.)")
             if typed == digits and _misrounded(value, expected, typed):
-                return (f"your answer {shown} is misrounded: its first {typed - 1} significant "
-                        f"figure{'s are' if typed > 2 else ' is'} right, but the "
-                        f"{_ordinal(typed)} is off by one. Round the exact value again.")
+                return (f"your answer {shown} is one off in its {_ordinal(typed)} significant "
+                        f"figure (the first {typed - 1} {'are' if typed > 2 else 'is'} right): "
+                        "misrounded, or computed a little off. Compute the exact value and "
+                        f"round it to {digits} figures.")
         return f"your answer {shown} is not the expected value."
 
     return _feedback_for_any_answer(check)
@@ -283,8 +290,46 @@ def _compare_arrays(answer: Any, expected: np.ndarray, atol: float = 1e-6, rtol:
     if values.size > 1 and np.allclose(values[tuple(slice(None, None, -1) for _ in
                                                     values.shape)], expected, atol=atol,
                                        rtol=rtol):
-        message += " It is the expected array flipped (rotated 180 degrees)."
-    return message
+        message += (" They are the expected values in reverse order." if values.ndim == 1 else
+                    " It is the expected array flipped (rotated 180 degrees).")
+    elif values.ndim == 1 and np.allclose(np.sort(values), np.sort(expected), atol=atol,
+                                          rtol=rtol):
+        message += " They are the expected values, in another order."
+    return message + _rounded_array_note(values, expected, atol, rtol)
+
+
+def _rounded_array_note(values: np.ndarray, expected: np.ndarray, atol: float,
+                        rtol: float) -> str:
+    """' Every value is the expected one rounded to 2 decimal places: ...' when ``values`` is
+    exactly ``expected`` rounded (or cut) after some number of decimals, which names the fewest
+    decimals the check accepts; '' otherwise (nothing proves a rounding). A rounding that turns
+    a value into 0 proves nothing (an array of zeros is a likelier mistake), so it is not named.
+
+    >>> _rounded_array_note(np.array([0.12, -0.17]), np.array([0.1234, -0.1666]), 1e-3, 0)
+    ' Every value is the expected one rounded to 2 decimal places: give at least 3.'
+    >>> _rounded_array_note(np.array([0.12, -0.16]), np.array([0.1234, -0.1666]), 1e-3, 0)
+    ' Every value is the expected one cut after 2 decimal places: give at least 3.'
+    >>> _rounded_array_note(np.array([0.13, -0.17]), np.array([0.1234, -0.1666]), 1e-3, 0)
+    ''
+    >>> _rounded_array_note(np.zeros(2), np.array([0.1234, -0.1666]), 1e-3, 0)
+    ''
+    """
+    def accepted(decimals: int) -> bool:
+        return bool(np.allclose(np.round(expected, decimals), expected, atol=atol, rtol=rtol))
+
+    needed = next((d for d in range(16) if accepted(d)), None)
+    if needed is None:
+        return ""
+    for decimals in range(needed):
+        scale = 10.0 ** decimals
+        for how, form in (("rounded to", np.round(expected, decimals)),
+                          ("cut after", np.trunc(expected * scale) / scale)):
+            if np.count_nonzero(form) == np.count_nonzero(expected) \
+                    and np.allclose(values, form, atol=1e-12, rtol=1e-9):
+                places = f"{decimals} decimal place{'' if decimals == 1 else 's'}"
+                return (f" Every value is the expected one {how} {places}: give at least "
+                        f"{needed}.")
+    return ""
 
 
 def array(expected: Any, atol: float = 1e-6, rtol: float = 0.0,
@@ -497,7 +542,9 @@ def _compare_results(result: Any, expected: Any, atol: float) -> str | None:
             return f"it returned something else: {error}."
         if math.isclose(value, float(expected), abs_tol=atol, rel_tol=0):
             return None
-        return f"it returned {short_repr(result)}, which is not the expected value."
+        within = "" if float(expected).is_integer() and atol < 0.5 else f" (to within {atol:g})"
+        return (f"it returned {short_repr(result)}; the expected value is "
+                f"{short_repr(expected)}{within}.")
     if isinstance(expected, tuple) and all(isinstance(e, int | np.integer) for e in expected):
         try:
             got = read_shape(result)
@@ -620,7 +667,7 @@ def function(cases: Iterable, reference: Callable | None = None, atol: float = 1
     >>> check(double) is None
     True
     >>> check(lambda x: x + x + 1)
-    'on <lambda>(1) it returned 3, which is not the expected value.'
+    'on <lambda>(1) it returned 3; the expected value is 2.'
     >>> check(lambda x: 1 / 0)
     'on <lambda>(1) your function raised ZeroDivisionError: division by zero'
     >>> print(check(double(3)))
