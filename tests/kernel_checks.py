@@ -234,8 +234,14 @@ def learner_path_problems(run, notebook, module, answers: dict) -> list[str]:
         if mode == "eval" and name in cells:  # parentheses keep a commented expression whole
             expect(name, f"(pasted {name}.solution()) {text}",
                    cells[name].replace("____", f"(\n{text}\n)", 1), "Correct!")
-        elif mode == "exec" and name in cells and re.search(r"^answer\s*=", text, re.M):
+        elif mode == "exec" and name in cells and re.search(r"^\w+ = ____", cells[name], re.M):
             # pasted over the cell's `answer = ____` line: the cell's check must then pass
+            blank = re.search(r"^(\w+) = ____", cells[name], re.M).group(1)
+            if not re.search(rf"^{blank}\s*=", text, re.M):
+                problems.append(f"{name}.solution() does not assign {blank}, the variable of "
+                                f"the exercise cell ({blank} = ____): pasted over that line, "
+                                "the check would read an old value")
+                continue
             check_lines = [line for line in cells[name].splitlines()
                            if f"{name}.check(" in line]
             expect(name, f"(pasted {name}.solution()) {text}",

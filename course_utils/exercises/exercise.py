@@ -49,6 +49,9 @@ class Exercise:
         explanation: printed after "Correct!", to say why.
         reproduces_output: None, or why this question deliberately asks for a value the
             lesson prints (the test that no answer is handed over skips it, with this reason).
+        answer_name: the variable the notebook's cell assigns the answer to (``answer =
+            ____`` by default); a one-expression solution is printed as ``<answer_name> =
+            <expression>`` so that it can be pasted over that line.
         name: how the notebook calls it ("q1"); :func:`bind_exercises` sets it from the
             variable the lesson module assigns the question to.
 
@@ -70,7 +73,7 @@ class Exercise:
     def __init__(self, prompt: str, checker: Checker, hint: str | Sequence[str] | None = None,
                  solution: str | None = None, solution_answer: Any = _MISSING,
                  explanation: str | None = None, reproduces_output: str | None = None,
-                 name: str | None = None):
+                 name: str | None = None, answer_name: str = "answer"):
         if not callable(checker):
             raise TypeError(f"checker must be a checker function; got {describe(checker)}")
         if solution is None and solution_answer is _MISSING:
@@ -86,6 +89,10 @@ class Exercise:
         self.solution_answer = None if solution_answer is _MISSING else solution_answer
         self.explanation = explanation
         self.reproduces_output = reproduces_output
+        if not isinstance(answer_name, str) or not answer_name.isidentifier():
+            raise ValueError(f"answer_name must be a Python identifier such as 'answer'; got "
+                             f"{answer_name!r}")
+        self.answer_name = answer_name
 
     def __repr__(self) -> str:
         return f"{self.name}: {self.prompt}"
@@ -165,7 +172,7 @@ class Exercise:
         holds, ``answer = <expression>``, so that pasting it over ``answer = ____`` works.
         """
         if self._solution is not None:
-            return _as_answer_line(textwrap.dedent(self._solution).strip())
+            return _as_answer_line(textwrap.dedent(self._solution).strip(), self.answer_name)
         answer = self.solution_answer
         if callable(answer):
             try:
@@ -181,15 +188,15 @@ class Exercise:
         print(f"Solution:\n{self.solution_text()}")
 
 
-def _as_answer_line(text: str) -> str:
-    """``answer = <text>`` when ``text`` is one expression (comments allowed), else ``text``."""
+def _as_answer_line(text: str, name: str = "answer") -> str:
+    """``<name> = <text>`` when ``text`` is one expression (comments allowed), else ``text``."""
     try:
         compile(text, "<solution>", "eval")
     except SyntaxError:
         return text
     if "\n" in text:
-        return f"answer = (\n{textwrap.indent(text, '    ')}\n)"
-    return f"answer = {text}"
+        return f"{name} = (\n{textwrap.indent(text, '    ')}\n)"
+    return f"{name} = {text}"
 
 
 def _natural_key(name: str):

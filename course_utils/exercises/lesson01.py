@@ -458,6 +458,7 @@ q5 = Exercise(
     "not on the horizontal bar, and it answers a vertical line more strongly than a "
     "horizontal one.",
     checker=_check_vertical_kernel,
+    answer_name="vertical_kernel",  # the exercise cell is `vertical_kernel = ____`
     hint=["HORIZONTAL_LINE_KERNEL has a row of 2s between two rows of -1s.",
           "Put the 2s in a column instead: the transpose of HORIZONTAL_LINE_KERNEL."],
     solution="np.array([[-1, 2, -1],\n"

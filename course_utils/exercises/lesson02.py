@@ -851,6 +851,7 @@ q8 = Exercise(
     "response is on the yellow patch and nowhere else (not on white, which contains red and "
     "green too).",
     checker=_check_yellow_detector,
+    answer_name="yellow_weights",  # the exercise cell is `yellow_weights = ____`
     hint=["Positive weights on red and green alone fire just as much on white.",
           "White also has blue; yellow has none. Give blue a negative weight, as the red "
           "detector (1, -0.5, -0.5) of the lesson does for green and blue."],
