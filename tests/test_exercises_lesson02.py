@@ -147,7 +147,7 @@ LEARNER_ANSWERS = {
             "((10 - 3) / 2 + 1, (13 - 3) / 2 + 1, 5)": "divide with // and add 1",
             "(5, 6, 5)": "rounding (10 - 3) / 2 = 3.5 UP, or from 10 // 2",
             "(10 // 2, 13 // 2, 5)": "N // S without the kernel",
-            "(5, 7, 6)": "the height (entry 0) is off",            # no rule proves a cause
+            "(3, 6, 5)": "the height (entry 0) is off",            # no rule proves a cause
         },
     },
     "q2": {
@@ -173,7 +173,7 @@ LEARNER_ANSWERS = {
             "-12": "rows and columns swapped",
             "5": "the kernels flipped",
             "[-9, -16, -2]": "one per input channel: filter 1's sums channel by channel",
-            "-30": "is not the expected value",                  # no rule proves a cause
+            "-31": "is not the expected value",                  # no rule proves a cause
         },
     },
     "q3": {
