@@ -418,35 +418,24 @@ def test_q5_counts_one_product_per_weight_per_output_value():
     assert "a string" not in lesson.q5.feedback("180,000")
 
 
-def keras_layer_output(x, kernel, bias, stride, padding):
-    """ZeroPadding2D(padding) then Conv2D with these weights, on one image, by Keras."""
-    kernel = np.asarray(kernel, dtype="float32")
-    model = keras.Sequential([keras.Input(np.shape(x)),
-                              layers.ZeroPadding2D(padding, name="pad"),
-                              layers.Conv2D(kernel.shape[3], kernel.shape[0], strides=stride,
-                                            name="conv")], name="q2_layer")
-    model.get_layer("conv").set_weights([kernel, np.asarray(bias, dtype="float32")])
-    return model(np.asarray(x, dtype="float32")[None]).numpy()[0]
-
-
 def test_q2_value_and_its_slips_are_keras_outputs():
     """q2's answer is Keras's output (0, 1, 1) of its layer; the slips it names are other
     Keras outputs (another filter, stride 1, no padding, flipped kernels, position (1, 0)) or
     that output's bias changed, and they all differ."""
     x, kernel, bias = lesson.Q2_X, lesson.Q2_KERNEL, lesson.Q2_BIAS
-    out = keras_layer_output(x, kernel, bias, 2, 1)
+    out = keras_forward(x, kernel, bias, 2, 1)
     assert lesson.q2.is_correct(out[0, 1, 1])
-    no_bias = keras_layer_output(x, kernel, [0, 0], 2, 1)[0, 1, 1]
+    no_bias = keras_forward(x, kernel, [0, 0], 2, 1)[0, 1, 1]
     slips = {
         "without its bias": no_bias,
         "plus filter 0's bias": no_bias + bias[0],
         "once per input channel": no_bias + 3 * bias[1],
         "filter 0's output at (0, 1)": out[0, 1, 0],
-        "as it would with stride 1": keras_layer_output(x, kernel, bias, 1, 1)[0, 1, 1],
-        "without its padding": keras_layer_output(x, kernel, bias, 2, 0)[0, 1, 1],
-        "the first channel's products alone": keras_layer_output(
+        "as it would with stride 1": keras_forward(x, kernel, bias, 1, 1)[0, 1, 1],
+        "without its padding": keras_forward(x, kernel, bias, 2, 0)[0, 1, 1],
+        "the first channel's products alone": keras_forward(
             x[:, :, :1], kernel[:, :, :1], bias, 2, 1)[0, 1, 1],
-        "the kernels flipped": keras_layer_output(
+        "the kernels flipped": keras_forward(
             x, np.flip(kernel, axis=(0, 1)), bias, 2, 1)[0, 1, 1],
         "rows and columns swapped": out[1, 0, 1],
     }
@@ -454,7 +443,7 @@ def test_q2_value_and_its_slips_are_keras_outputs():
     assert len(set(np.round(values, 3))) == len(values), slips
     for words, value in slips.items():
         assert words in lesson.q2.feedback(value), (words, lesson.q2.feedback(value))
-    per_channel = [keras_layer_output(x[:, :, c:c + 1], kernel[:, :, c:c + 1], [0, 0], 2,
+    per_channel = [keras_forward(x[:, :, c:c + 1], kernel[:, :, c:c + 1], [0, 0], 2,
                                       1)[0, 1, 1] for c in range(3)]
     assert "one per input channel" in lesson.q2.feedback(per_channel)
 
