@@ -374,7 +374,7 @@ def _check_q4(answer) -> str | None:
     used = sorted(_COURSE_BACKWARD & _names_read(answer))
     if used:
         return (f"your function calls {used[0]}, the course's own backward pass: q4 asks you to "
-                "write the loops yourself (after the exercises, compare yours with its source).")
+                "write the loops yourself (after the exercises, compare yours with q4.solution()).")
     for case in _Q4_CASES:
         try:
             result = answer(*copy.deepcopy(case))
