@@ -108,6 +108,20 @@ _CENTRED_BY_HAND = _ONE_SIDED.replace(
     "        up = loss()\n        x[index] = saved - 1e-5\n"
     "        n[index] = (up - loss()) / 2e-5\n").replace("saved + 1e-6", "saved + 1e-5")
 
+_FLOAT32_BY_HAND = '''def gradient_check(forward, backward, x, grad_output):
+    x32 = x.astype(np.float32)
+    n = np.zeros_like(x32)
+    for index in np.ndindex(x32.shape):
+        saved = x32[index]
+        x32[index] = saved + 1e-6
+        up = np.sum(grad_output * forward(x32))
+        x32[index] = saved - 1e-6
+        down = np.sum(grad_output * forward(x32))
+        x32[index] = saved
+        n[index] = (up - down) / (2 * 1e-6)
+    a = backward(x, grad_output)
+    return np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n))'''
+
 _WINDOWS_1X3 = ("X = np.stack([image[:, 0:6].ravel(), image[:, 1:7].ravel(), "
                 "image[:, 2:8].ravel()], axis=1)\n")
 _SOFTMAX = "np.exp(Q7_SCORES) / np.exp(Q7_SCORES).sum(axis=1, keepdims=True)"
@@ -120,7 +134,9 @@ LEARNER_ANSWERS = {
             "0.0244": "1/lambda",
             _WINDOWS_1X3 + "answer = 1 / np.linalg.eigvalsh(2 * X.T @ X).max()": "1/lambda",
             "0.285": "the smallest eigenvalue",
-            "0.0833": "the middle eigenvalue",
+            "0.0833": "check that X has three columns",
+            "X = np.stack([image[:, 0:6].ravel(), image[:, 2:8].ravel()], axis=1)\n"
+            "answer = 2 / np.linalg.eigvalsh(2 * X.T @ X).max()": "missing its middle column",
             _WINDOWS_1X3 + "answer = 2 / np.linalg.eigvalsh(X.T @ X).max()": "X^T X",
             "0.0333": "section 1's bound",
             "1 / 30": "section 1's bound",
@@ -225,6 +241,13 @@ LEARNER_ANSWERS = {
                 "must hold float64",
             _check(**{"/ (np.linalg.norm(a) + np.linalg.norm(n))": "/ np.linalg.norm(a)"}):
                 "; the expected value is",
+            _check(**{"numerical_gradient(loss, x)": "numerical_gradient(loss, x, h=1e-3)"}):
+                "a centred difference with h = 1e-3",
+            _check(**{"numerical_gradient(loss, x)": "numerical_gradient(loss, x, 1e-2)"}):
+                "a centred difference with h = 1e-2",
+            _check(**{"np.sum(grad_output * forward(x))": "np.mean(grad_output * forward(x))"}):
+                "your loss is the mean",
+            _FLOAT32_BY_HAND: "computed in float32",
         },
     },
     "q6": {

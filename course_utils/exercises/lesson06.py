@@ -55,16 +55,18 @@ _SECTION1 = 2 / _curvatures(2)[-1]  # section 1's 1x2 kernel: 2 / 60
 
 q1 = Exercise(
     "Section 1's image now trains a 1x3 kernel, toward the targets conv2d(image, [[1, 0, -1]]), "
-    "with the same loss L = sum((y_hat - y) ** 2). What is the largest learning rate eta for "
-    "which gradient descent still settles? Give 3 significant figures.",
+    "with the same loss L = sum((y_hat - y) ** 2). What is the bound the learning rate eta "
+    "must stay below for gradient descent to settle? Give 3 significant figures.",
     checker=number(_Q1, mistakes={
         1 / _LAMBDAS1[-1]: "that is 1/lambda, the rate that reaches the optimum along the most "
                            "curved direction in one step (1 - eta * lambda = 0); larger rates "
                            "overshoot but still settle, up to 2/lambda.",
         2 / _LAMBDAS1[0]: "that is 2 divided by the smallest eigenvalue, the flattest direction; "
                           "the most curved direction (the largest eigenvalue) blows up first.",
-        2 / _LAMBDAS1[1]: "that is 2 divided by the middle eigenvalue; the bound uses the "
-                          "largest one.",
+        2 / _LAMBDAS1[1]: "that is 2/24. 24 is the middle eigenvalue of the right X, and "
+                          "also both eigenvalues of an X missing its middle column: check "
+                          "that X has three columns, image[:, 0:6], image[:, 1:7] and "
+                          "image[:, 2:8], and divide 2 by the largest eigenvalue.",
         4 / _LAMBDAS1[-1]: "that is 2 divided by the largest eigenvalue of X^T X; the loss's "
                            "curvature is 2 X^T X (its gradient is 2 X^T (X k - y)).",
         _SECTION1: "that is section 1's bound, for the 1x2 kernel; a 1x3 kernel has 3 weights, so "
@@ -372,7 +374,7 @@ def _check_q4(answer) -> str | None:
     used = sorted(_COURSE_BACKWARD & _names_read(answer))
     if used:
         return (f"your function calls {used[0]}, the course's own backward pass: q4 asks you to "
-                "write the loops yourself (after the exercises, compare yours with its source).")
+                "write the loops yourself (after the exercises, compare yours with q4.solution()).")
     for case in _Q4_CASES:
         try:
             result = answer(*copy.deepcopy(case))
@@ -533,15 +535,36 @@ def _one_sided_gradient(loss_function, array, h=1e-6):
     return grad
 
 
-def _check_variant(loss="weighted", copy_x=False, error="norms", difference="centred"):
-    """gradient_check as a learner may write it, one step changed."""
+def _float32_gradient(forward, x, grad_output, h=1e-6):
+    """The centred difference written by hand on x.astype("float32")."""
+    x32, numerical = x.astype(np.float32), np.zeros(x.shape, np.float32)
+    for index in np.ndindex(x.shape):
+        saved = x32[index]
+        x32[index] = saved + h
+        up = np.sum(grad_output * forward(x32))
+        x32[index] = saved - h
+        down = np.sum(grad_output * forward(x32))
+        x32[index] = saved
+        numerical[index] = (up - down) / (2 * h)
+    return numerical
+
+
+def _check_variant(loss="weighted", copy_x=False, error="norms", difference="centred", h=1e-6):
+    """gradient_check as a learner may write it, one step changed: loss ("weighted"; "plain",
+    sum(forward(x)); "mean", np.mean), copy_x (the loss reads another array than the one
+    nudged), error (the formula returned), difference ("centred", "one-sided" or "float32",
+    the centred loop by hand on a float32 copy of x) and h."""
     def check(forward, backward, x, grad_output):
         nudged = x.copy() if copy_x else x
-        gradient = numerical_gradient if difference == "centred" else _one_sided_gradient
-        if loss == "weighted":
-            numerical = gradient(lambda: np.sum(grad_output * forward(x)), nudged)
+        combine = np.mean if loss == "mean" else np.sum
+        def loss_function():
+            return combine((1 if loss == "plain" else grad_output) * forward(x))
+        if difference == "float32":
+            numerical = _float32_gradient(forward, x, grad_output, h)
+        elif difference == "centred":
+            numerical = numerical_gradient(loss_function, nudged, h=h)
         else:
-            numerical = gradient(lambda: np.sum(forward(x)), nudged)
+            numerical = _one_sided_gradient(loss_function, nudged, h=h)
         analytic = backward(x, grad_output)
         if error == "no denominator":
             return float(np.linalg.norm(analytic - numerical))
@@ -559,7 +582,8 @@ q5 = Exercise(
     "gradient with numerical_gradient(loss_function, x); return the relative error "
     "||a - n|| / (||a|| + ||n||) between backward's answer a and the numerical one n. The "
     "check runs it on eight layers, smooth ones and kinked ones, some with wrong backward "
-    "passes (each x is float64, without ties), and wants each error within 1e-8.",
+    "passes (each x is float64, without ties); the value you return must match the course's "
+    "relative error (h = 1e-6) to within 1e-8.",
     checker=function(_Q5_CASES, reference=gradient_check, atol=_Q5_TOLERANCE, mistakes=[
         (_check_variant(loss="plain"),
          "your loss leaves out grad_output: L = sum(forward(x)) has dL/dY = 1 everywhere, not "
@@ -580,6 +604,22 @@ q5 = Exercise(
          "layers (sigmoid, tanh) it is off by about h * L''/2, so the errors come out near 1e-7 "
          "instead of 1e-10. Take the centred difference (L(w + h) - L(w - h)) / 2h, as "
          "numerical_gradient does."),
+        *[(_check_variant(h=float(h)),
+           f"those are the errors of a centred difference with h = {h}: {why}, so on the "
+           f"smooth layers (sigmoid, tanh) they come out near {size} instead of 1e-10. Use "
+           "h = 1e-6, numerical_gradient's default.")
+          for h, size, why in [
+              ("1e-2", "1e-5", "its error grows as h^2"),
+              ("1e-3", "1e-7", "its error grows as h^2"),
+              ("1e-9", "1e-7", "the losses' rounding is divided by a tiny h")]],
+        (_check_variant(loss="mean"),
+         "your loss is the mean of grad_output * forward(x): its gradient is the sum's divided "
+         "by the number of outputs, so a and n differ by that factor (16 outputs on the conv "
+         "layer: (16 - 1) / (16 + 1) = 0.882). Use L = np.sum(grad_output * forward(x))."),
+        (_check_variant(difference="float32"),
+         "your numerical gradient was computed in float32: each loss is rounded to about "
+         "1e-7 * |L|, and the difference divides that by 2h, so the errors come out near 1e-2 "
+         "instead of 1e-10. Keep x in float64, as numerical_gradient does."),
     ], about_cases="The layers: conv, ReLU and max pooling (kinked, on inputs away from the "
                    "kinks), sigmoid and tanh (smooth)."),
     hint=["loss_function takes no argument: def loss(): return np.sum(grad_output * "
