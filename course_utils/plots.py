@@ -169,9 +169,20 @@ HIGHLIGHT_HALO = [patheffects.withStroke(linewidth=5.0, foreground="white")]
 
 
 def _highlight(ax, row: int, col: int, height: int, width: int, color=HIGHLIGHT_COLOR,
-               style="-"):
-    ax.add_patch(Rectangle((col - 0.5, row - 0.5), width, height, fill=False, edgecolor=color,
-                           linewidth=2.0, linestyle=style, path_effects=HIGHLIGHT_HALO))
+               style="-", inside: tuple[int, int] | None = None):
+    """Outline a block of cells. ``inside=(rows, cols)``, the array's shape, pulls the sides
+    that lie on the array's edge a little inwards, so that the whole outline shows inside the
+    panel instead of half of it being cut off by the panel's edge."""
+    left, top, right, bottom = col - 0.5, row - 0.5, col + width - 0.5, row + height - 0.5
+    if inside is not None:
+        margin = 0.12
+        left += margin if left <= -0.5 else 0
+        top += margin if top <= -0.5 else 0
+        right -= margin if right >= inside[1] - 0.5 else 0
+        bottom -= margin if bottom >= inside[0] - 0.5 else 0
+    ax.add_patch(Rectangle((left, top), right - left, bottom - top, fill=False,
+                           edgecolor=color, linewidth=2.0, linestyle=style,
+                           path_effects=HIGHLIGHT_HALO))
 
 
 def show_matrix(a, ax=None, title: str | None = None, cmap: str = VALUE_CMAP, vmin=None,
@@ -305,6 +316,10 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
     every input channel, with an arrow to the value drawn. Up to 4 input channels and 4
     filters.
 
+    Kernels and products share one diverging colour scale (a colour bar under them); the
+    inputs and the output maps each have their own. The first row names each kernel column's
+    filter (the one at work marked "used here") and the last row gives each filter's bias.
+
     Returns ``Plot(fig, axes)`` with ``axes`` a dict: ``"inputs"``, ``"products"`` and
     ``"outputs"`` (lists of Axes, one per input channel or per filter), ``"kernels"`` (a
     (C_in, C_out) array of Axes) and ``"sum"`` (the Axes holding the total).
@@ -355,13 +370,13 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
     widths = [max(padded.shape[1], 6)] + [max(f_w, 3.5)] * (c_out + 1) + [4.8]
     left_width = min(max(0.38 * sum(widths) + 0.4, 5.0), 9.0)
     right_width = max(0.38 * max(o_w, 3.5) + 0.8, 2.1)
-    fig = plt.figure(figsize=(left_width + right_width, 2.15 * max(c_in, c_out) + 0.5),
+    fig = plt.figure(figsize=(left_width + right_width, 2.15 * max(c_in, c_out) + 0.9),
                      layout="constrained")
     left_fig, right_fig = fig.subfigures(1, 2, width_ratios=[left_width, right_width],
                                          wspace=0.03)
     grid = left_fig.add_gridspec(c_in, len(widths), width_ratios=widths)
     x_range = _limits([padded], False)
-    k_range, p_range = _limits([kernel], True), _limits(products, True)
+    weights_range = _limits([kernel, *products], True)      # one scale: weights, products
     o_range = _limits([output], bool(output.min() < 0))
     o_cmap = SIGNED_CMAP if output.min() < 0 else VALUE_CMAP
     inputs, product_axes = [], []
@@ -373,22 +388,30 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
                      "column" if c == c_in - 1 else "", "row")
         if p:
             _highlight(ax, p, p, x.shape[0], x.shape[1], color="0.4", style="--")
-        _highlight(ax, top, left, f_h, f_w)
+        _highlight(ax, top, left, f_h, f_w, inside=padded.shape[:2])
         inputs.append(ax)
         for j in range(c_out):
             ax = kernel_axes[c, j] = left_fig.add_subplot(grid[c, 1 + j])
-            _draw_matrix(ax, kernel[:, :, c, j], f"kernel[:, :, {c}, {j}]", SIGNED_CMAP,
-                         *k_range, None, "", "")
+            title = f"kernel[:, :, {c}, {j}]"
+            if c == 0:                       # the column's filter, named once at its top
+                title = f"filter {j}" + (" (used here)" if j == k else "") + "\n" + title
+            bias_label = f"bias {_format_value(float(bias[j]), whole)}" if c == c_in - 1 else ""
+            _draw_matrix(ax, kernel[:, :, c, j], title, SIGNED_CMAP, *weights_range, None,
+                         bias_label, "")
             ax.set(xticks=[], yticks=[])
             ax.title.set_fontsize(9)
+            ax.xaxis.label.set_fontsize(9)
             if j == k:
-                _highlight(ax, 0, 0, f_h, f_w)
+                _highlight(ax, 0, 0, f_h, f_w, inside=(f_h, f_w))
         ax = left_fig.add_subplot(grid[c, c_out + 1])
         _draw_matrix(ax, products[c], f"products, sum {_format_value(sums[c], whole)}",
-                     SIGNED_CMAP, *p_range, None, "", "")
+                     SIGNED_CMAP, *weights_range, None, "", "")
         ax.set(xticks=[], yticks=[])
         ax.title.set_fontsize(9)
         product_axes.append(ax)
+    left_fig.colorbar(product_axes[0].images[0], ax=[*kernel_axes.flat, *product_axes],
+                      location="bottom", shrink=0.6, fraction=0.05, aspect=30,
+                      label="weight or product (one scale)")
     sum_ax = left_fig.add_subplot(grid[:, -1])
     sum_ax.set_axis_off()
     terms = " + ".join(f"({text})" if text.startswith("-") else text
@@ -411,7 +434,7 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
         ax.title.set_fontsize(9)
         ax.yaxis.tick_right()                # the left edge is where the arrow comes in
         if j == k:
-            _highlight(ax, row, col, 1, 1)
+            _highlight(ax, row, col, 1, 1, inside=(o_h, o_w))
     arrow = {"arrowstyle": "-|>", "color": "0.35", "linewidth": 1.2, "mutation_scale": 10,
              "shrinkA": 2, "shrinkB": 3}
     for ax in product_axes:                  # every channel's sum goes into the total

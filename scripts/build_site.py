@@ -271,15 +271,18 @@ def figure_alt(cell, previous_markdown: str) -> str:
     """What a figure shows, for its alt text (see the module's docstring for the order)."""
     main, panels = figure_titles(cell.source)
     whole = [title for title in panels if "…" not in title]
-    if main:
+    if main and not any("…" in title for title in main):
         alt = "; ".join(main)
         return alt + (f" (panels: {'; '.join(whole)})" if whole else "")
+    panels = main + panels  # a main title with replacement fields is read as a panel's
     if whole and len(whole) == len(panels):
         return "Figure: " + "; ".join(whole)
     sentence = (first_sentence(previous_markdown) or helper_summary(cell.source)
                 or "described in the text above")
-    # A title that is mostly replacement fields ("…: …x…") says nothing: left out.
-    readable = [title for title in panels if len(re.sub(r"[^A-Za-z]", "", title)) >= 8]
+    # A title that is mostly replacement fields ("…: …x…", "after …: … maps of …x…") says
+    # nothing: left out.
+    readable = [title for title in panels if len(re.sub(r"[^A-Za-z]", "", title)) >= 8
+                and title.count("…") <= len(re.findall(r"[A-Za-z]{3,}", title))]
     titles = f" (titles: {'; '.join(readable)})" if readable else ""
     return f"Figure: {sentence}{titles}"
 

@@ -104,6 +104,9 @@ def test_a_cell_without_widget_output_gets_no_note():
     ('def explore(n, f):\n    show(title=f"N={n}, F={f}: output {o}")\nexplore(n=7, f=3)',
      "Figure: What the text says (titles: N=7, F=3: output …)"),
     ("show_gif(CONV_GIF)", "Figure: What the text says"),
+    # lesson 05: a main title made of replacement fields says nothing before them
+    ('for name in names:\n    fig.suptitle(f"after {name}: {n} maps of {h}x{w}")',
+     "Figure: What the text says"),
 ])
 def test_figure_alt_text_comes_from_the_titles_or_the_text_before(source, expected):
     before = "## 7. A section\n\nWhat the text says. And more:"

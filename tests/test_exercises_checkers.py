@@ -340,3 +340,38 @@ def test_array_names_reversed_and_reordered_lists_and_says_how_to_order_a_set():
                                      "e.g. sorted(your_set).")
     flipped = array([[1, 2], [3, 4]])([[4, 3], [2, 1]])
     assert flipped.endswith("It is the expected array flipped (rotated 180 degrees).")
+
+
+def _conv2d_by_tensorflow(x, kernel):
+    return tf.nn.conv2d(x[None, :, :, None], kernel[:, :, None, None], 1, "VALID")[0, :, :, 0]
+
+
+def test_a_function_calling_the_helper_the_question_asks_for_is_told_to_write_it():
+    """Lesson 07's reviewers passed q4 with `return receptive_field(layers)`; the message names
+    the call as the learner wrote it (tf.nn.conv2d, not a bare conv2d)."""
+    def reference(x, kernel):
+        return np.array([[np.sum(x[i:i + 2, j:j + 2] * kernel) for j in range(2)]
+                         for i in range(2)])
+
+    check = function([(np.arange(9.0).reshape(3, 3), np.ones((2, 2)))], reference=reference,
+                     forbidden=["conv2d"])
+    assert check(reference) is None
+    assert check(_conv2d_by_tensorflow) == (
+        "your function calls tf.nn.conv2d, which already does what this question asks: "
+        "write it without it (compare with it afterwards).")
+    assert function([(1.0,)], reference=abs,
+                    forbidden=["conv2d"])(lambda x: abs(x)) is None
+
+
+def test_a_returned_array_shows_the_expected_value_at_the_first_wrong_index():
+    check = function([(np.arange(3.0),)], reference=lambda x: 2 * x)
+    assert check(lambda x: 3 * x).endswith(
+        "the first is at index [1], where you have 3.0 and the expected value is 2.0.")
+    # an array question's own answer is never shown
+    assert "expected value is" not in array([0.0, 2.0, 4.0])([0.0, 3.0, 4.0])
+
+
+def test_an_entry_typed_as_text_is_named():
+    assert array([26, 803600])((26, "803600")) == (
+        "expected an array of numbers, got a tuple of 2 items (26, '803600') whose entry 1 is "
+        "text ('803600'): remove the quotes.")

@@ -195,7 +195,9 @@ def test_hints_in_order_and_solution_on_request(capsys):
     exercise.hint()
     out = capsys.readouterr().out.splitlines()
     assert out == ["Hint 1 of 2: Four windows.", "Hint 2 of 2: Multiply element-wise and sum.",
-                   "Hint 2 of 2: Multiply element-wise and sum."]
+                   "Hint 2 of 2: Multiply element-wise and sum.",
+                   f"(That was the last hint, again. {exercise.name}.solution() shows the "
+                   "answer.)"]
     exercise.solution()
     assert capsys.readouterr().out == (
         "Solution:\nfeature_map = np.array([[15, 16], [6, 15]])\n")

@@ -145,22 +145,35 @@ LEARNER_ANSWERS = {
             "(6, 6, 5)": "its 10 rows",
             "(5, 4, 6)": "channels-last",
             "((10 - 3) / 2 + 1, (13 - 3) / 2 + 1, 5)": "divide with // and add 1",
-            "(5, 6, 5)": "the height (entry 0) is off",
+            "(5, 6, 5)": "rounding (10 - 3) / 2 = 3.5 UP, or from 10 // 2",
+            "(10 // 2, 13 // 2, 5)": "N // S without the kernel",
+            "(3, 6, 5)": "the height (entry 0) is off",            # no rule proves a cause
         },
     },
     "q2": {
-        "right": ["(6, 6, 16)", "[6, 6, 16]", "np.array([6, 6, 16])", "(None, 6, 6, 16)",
-                  "(6.0, 6.0, 16)"],
+        "right": ["-29", "-29.0", "np.int64(-29)",
+                  "np.sum(np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))[0:3, 2:5, :] "
+                  "* Q2_KERNEL[:, :, :, 1]) + Q2_BIAS[1]",
+                  "conv2d(Q2_X, Q2_KERNEL, bias=Q2_BIAS, stride=2, padding=1)[0, 1, 1]",
+                  "q2.solution_answer"],
         "wrong": {
-            "(13, 13, 8)": "after the FIRST layer",
-            "(7, 7, 16)": "the 15x15 input",
-            "(6, 6, 8)": "sixteen filters, so sixteen channels",
-            "(5, 5, 16)": "add 1",
-            "(11, 11, 16)": "The second layer has stride 2",
-            "(6, 6, 3)": "not from the image's 3 channels",
-            "(6, 6, 24)": "do not add up",
-            "(6, 6, 8 * 16)": "do not multiply across layers",
-            "(15 - 3, 15 - 3, 16)": "neither layer's output",
+            "np.sum(np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))[0:3, 2:5, :] "
+            "* Q2_KERNEL[:, :, :, 1])": "without its bias",
+            "np.sum(np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))[0:3, 2:5, :] "
+            "* Q2_KERNEL[:, :, :, 1]) + Q2_BIAS[0]": "plus filter 0's bias",
+            "-33": "once per input channel",
+            "conv2d(Q2_X, Q2_KERNEL, bias=Q2_BIAS, stride=2, padding=1)[0, 1, 0]":
+                "that is filter 0's output at (0, 1)",
+            "np.sum(np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))[0:3, 1:4, :] "
+            "* Q2_KERNEL[:, :, :, 1]) + Q2_BIAS[1]": "as it would with stride 1",
+            "np.sum(Q2_X[0:3, 2:5, :] * Q2_KERNEL[:, :, :, 1]) + Q2_BIAS[1]":
+                "without its padding",
+            "np.sum(np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))[0:3, 2:5, 0] "
+            "* Q2_KERNEL[:, :, 0, 1]) + Q2_BIAS[1]": "the first channel's products alone",
+            "-12": "rows and columns swapped",
+            "5": "the kernels flipped",
+            "[-9, -16, -2]": "one per input channel: filter 1's sums channel by channel",
+            "-31": "is not the expected value",                  # no rule proves a cause
         },
     },
     "q3": {
@@ -168,7 +181,9 @@ LEARNER_ANSWERS = {
                   "conv_params(3, 6, 16)"],
         "wrong": {
             "864": "the weights only",
-            "870": "plus 6 biases, one per INPUT channel",
+            "870": "either C_in and C_out are swapped, (3 * 3 * 16 + 1) * 6, or you gave one "
+                   "bias per INPUT channel",
+            "(3 * 3 * 16 + 1) * 6": "either C_in and C_out are swapped",
             "960": "its own bias",
             "160": "for EACH of the 6 input channels",
             "55": "That is one filter",
@@ -211,7 +226,8 @@ LEARNER_ANSWERS = {
             "182400": "not a multiplication",
             "2400": "the number of output values",
             "43200": "the FIRST layer's count",
-            "2 * 20 * 20 * 6 * 5 * 5 * 3": "counts the additions too",
+            "2 * 20 * 20 * 6 * 5 * 5 * 3": "either you counted the additions too",
+            "20 * 20 * 6 * 5 * 5 * 6": "or you took C_in = 6 from Conv2D(6, 5)",
             "28 * 28 * 6 * 5 * 5 * 3": "the size of the digit",
             "'180,000'": "group its digits with _ rather than commas",
             "180,000": "If you typed one number with commas, 180,000",   # Python's (180, 0)
@@ -258,6 +274,10 @@ LEARNER_ANSWERS = {
                 "divide with //",
             _forward_variant(size="xp.shape[0] - f"): "as many columns as rows",
             _forward_variant(size="xp.shape[{axis}] - f + stride - 1"): "rounds UP",
+            _forward_variant().replace("(xp.shape[0] - f) // stride", "round((xp.shape[0] - f) "
+                                       "/ stride)").replace("(xp.shape[1] - f) // stride",
+                                                            "round((xp.shape[1] - f) / stride)"):
+                "to the nearest whole number",
             _forward_variant(size="xp.shape[{axis}] - f + 1"):
                 "A window came out smaller than the filter",
         },
@@ -305,13 +325,9 @@ def test_the_lesson_has_eight_exercises():
 # --- the expected answers, computed by Keras / TensorFlow --------------------------------------
 
 
-@pytest.mark.parametrize("name, input_shape, convs", [
-    ("q1", (10, 13, 3), [(5, 3, 2)]),
-    ("q2", (15, 15, 3), [(8, 3, 1), (16, 3, 2)]),
-])
-def test_shape_answers_agree_with_keras(name, input_shape, convs):
-    exercise = getattr(lesson, name)
-    answer = keras_shape(input_shape, *convs)
+def test_shape_answer_agrees_with_keras():
+    exercise = lesson.q1
+    answer = keras_shape((10, 13, 3), (5, 3, 2))
     assert exercise.is_correct(answer)
     assert exercise.is_correct(tf.TensorShape(answer))           # a TensorShape passes too
     assert exercise.is_correct((None, *answer))                  # and Keras's batch axis
@@ -320,13 +336,10 @@ def test_shape_answers_agree_with_keras(name, input_shape, convs):
 @pytest.mark.parametrize("name, input_shape, convs", [
     ("q1", (10, 13, 3), [(5, 3, 2, "same")]),        # valid vs same differ: 4x6 vs 5x7
     ("q1", (10, 13, 3), [(5, 3, 1)]),                # stride 1
-    ("q2", (15, 15, 3), [(8, 3, 1)]),                # stopped after the first layer
-    ("q2", (15, 15, 3), [(16, 3, 2)]),               # second layer on the image
-    ("q2", (15, 15, 3), [(8, 3, 1), (16, 3, 1)]),    # both at stride 1
 ])
 def test_each_shape_mistake_is_another_keras_model_and_gets_its_message(name, input_shape,
                                                                         convs):
-    """The mistakes q1-q2 name are the shapes of other Keras models (computed, not typed), so
+    """The mistakes q1 names are the shapes of other Keras models (computed, not typed), so
     valid vs same, stride 1 vs 2, and first vs second layer give different answers."""
     exercise = getattr(lesson, name)
     wrong = keras_shape(input_shape, *convs)
@@ -356,12 +369,12 @@ def test_q3_and_its_mistakes_agree_with_built_keras_layers():
     no_bias.build((None, 10, 10, 6))
     assert "weights only" in lesson.q3.feedback(no_bias.count_params())
     # 870 comes two ways, C_in and C_out swapped or one bias per input channel: the message
-    # says only what both prove (the weights are right, the biases are 6 instead of 16)
+    # names both
     swapped = layers.Conv2D(6, 3, name="conv_swapped")
     swapped.build((None, 10, 10, 16))
     assert swapped.count_params() == no_bias.count_params() + 6 == 870
     message = lesson.q3.feedback(swapped.count_params())
-    assert "plus 6 biases" in message and "swap" not in message
+    assert "C_in and C_out are swapped" in message and "one bias per INPUT channel" in message
     # a bias per 3x3 kernel: the weights plus one bias for each (input, filter) pair
     per_kernel = no_bias.count_params() + 6 * 16
     assert "its own bias" in lesson.q3.feedback(per_kernel)
@@ -396,8 +409,43 @@ def test_q5_counts_one_product_per_weight_per_output_value():
     assert lesson.q5.is_correct(keras_mults((24, 24, 3), 6, 5))
     # the first layer's count, printed in section 4, is named as that
     assert "FIRST layer's count" in lesson.q5.feedback(keras_mults((28, 28, 1), 3, 5))
-    assert "counts the additions too" in lesson.q5.feedback(2 * keras_mults((24, 24, 3), 6, 5))
+    # twice the count: the additions counted too, or C_in = 6 read from Conv2D(6, 5); both
+    # give 360,000, and the message names both
+    doubled = 2 * keras_mults((24, 24, 3), 6, 5)
+    assert doubled == keras_mults((24, 24, 6), 6, 5)
+    message = lesson.q5.feedback(doubled)
+    assert "counted the additions too" in message and "C_in = 6 from Conv2D(6, 5)" in message
     assert "a string" not in lesson.q5.feedback("180,000")
+
+
+def test_q2_value_and_its_slips_are_keras_outputs():
+    """q2's answer is Keras's output (0, 1, 1) of its layer; the slips it names are other
+    Keras outputs (another filter, stride 1, no padding, flipped kernels, position (1, 0)) or
+    that output's bias changed, and they all differ."""
+    x, kernel, bias = lesson.Q2_X, lesson.Q2_KERNEL, lesson.Q2_BIAS
+    out = keras_forward(x, kernel, bias, 2, 1)
+    assert lesson.q2.is_correct(out[0, 1, 1])
+    no_bias = keras_forward(x, kernel, [0, 0], 2, 1)[0, 1, 1]
+    slips = {
+        "without its bias": no_bias,
+        "plus filter 0's bias": no_bias + bias[0],
+        "once per input channel": no_bias + 3 * bias[1],
+        "filter 0's output at (0, 1)": out[0, 1, 0],
+        "as it would with stride 1": keras_forward(x, kernel, bias, 1, 1)[0, 1, 1],
+        "without its padding": keras_forward(x, kernel, bias, 2, 0)[0, 1, 1],
+        "the first channel's products alone": keras_forward(
+            x[:, :, :1], kernel[:, :, :1], bias, 2, 1)[0, 1, 1],
+        "the kernels flipped": keras_forward(
+            x, np.flip(kernel, axis=(0, 1)), bias, 2, 1)[0, 1, 1],
+        "rows and columns swapped": out[1, 0, 1],
+    }
+    values = [out[0, 1, 1], *slips.values()]
+    assert len(set(np.round(values, 3))) == len(values), slips
+    for words, value in slips.items():
+        assert words in lesson.q2.feedback(value), (words, lesson.q2.feedback(value))
+    per_channel = [keras_forward(x[:, :, c:c + 1], kernel[:, :, c:c + 1], [0, 0], 2,
+                                      1)[0, 1, 1] for c in range(3)]
+    assert "one per input channel" in lesson.q2.feedback(per_channel)
 
 
 def test_q6_solution_matches_tensorflow():

@@ -171,19 +171,18 @@ LEARNER_ANSWERS = {
         },
     },
     "q4": {
-        "right": ["6", "6.0", "np.int64(6)", "(13 - 3) // 2 + 1"],
+        "right": ["[0, 2]", "(0, 2)", "[2, 0]", "{0, 2}", "np.array([0, 2])", "[0.0, 2.0]",
+                  "q4.solution_answer"],
         "wrong": {
-            "7": "padding='same'",
-            "5": "add 1 for the first position",
-            "4": "the stride is 2, not 3",
-            "11": "stride 1",
-            "256": "number of channels",
-            "'6'": "remove the quotes",
-            "6.5": "'Pooling halves the map' holds for a 2x2",
-            "13 / 2": "'Pooling halves the map' holds for a 2x2",
-            "13": "13 is the input's size",
-            "2": "2 is the stride",
-            "(6, 6, 256)": "one number is asked for, not several",   # the whole pooled shape
+            "[1]": "from column 1 the pooled map CHANGES",
+            "[0, 1, 2]": "not for column 1",
+            "[]": "either you pooled with stride 1",
+            "[0]": "column 2 too",
+            "[2]": "column 0 too",
+            "[0, 1]": "is not the list of columns",                 # no rule proves a cause
+            "2": "your answer is one number, 2",
+            "[0, 3]": "3 is not one of them",
+            "[0.5, 2]": "whole numbers",
         },
     },
     "q5": {
@@ -199,6 +198,7 @@ LEARNER_ANSWERS = {
             "(2048, 128)": "lengths of the vectors",
             "(20480, 1290)": "the Flatten count lacks its 10 biases",
             "(20490, 1280)": "the global-average-pooling count lacks its 10 biases",
+            "(31370, 650)": "section 7's numbers",
             "(20,490, 1,290)": "If you typed numbers with thousands commas (20,490, 1,290)",
             "q5.check(20,490, 1,290)": "write (20490, 1290)",
         },
@@ -330,14 +330,27 @@ def test_q3_padding_mistakes_give_different_sizes_in_keras():
     assert len(set(sizes)) == len(sizes), lesson.Q3_MISTAKE_SIZES
 
 
-def test_q4_matches_overlapping_keras_pooling():
-    pooled = layers.MaxPooling2D(pool_size=3, strides=2, name="overlap")(
-        np.zeros((1, 13, 13, 256), dtype="float32"))
-    assert lesson.q4.is_correct(pooled.shape[1])
-    same = layers.MaxPooling2D(pool_size=3, strides=2, padding="same", name="overlap_same")(
-        np.zeros((1, 13, 13, 256), dtype="float32"))
-    assert same.shape[1] != pooled.shape[1]       # valid vs same: different answers
-    assert not lesson.q4.is_correct(same.shape[1])
+def test_q4_columns_are_where_keras_max_pooling_stays_the_same():
+    """q4's answer is measured on Keras's MaxPooling2D(2): the starting columns where moving the
+    one bright pixel right leaves the pooled map as it was; with stride 1 there are none (the
+    answer q4 names with that cause)."""
+    def unchanged(pool):
+        starts = []
+        for col in range(3):
+            before, after = np.zeros((4, 4)), np.zeros((4, 4))
+            before[1, col], after[1, col + 1] = 1, 1
+            if np.array_equal(keras_pool(pool, before), keras_pool(pool, after)):
+                starts.append(col)
+        return starts
+
+    expected = unchanged(layers.MaxPooling2D(2, name="pool"))
+    assert lesson.q4.is_correct(expected)
+    stride_one = unchanged(layers.MaxPooling2D(2, strides=1, name="pool_s1"))
+    assert stride_one == [] and "pooled with stride 1" in lesson.q4.feedback(stride_one)
+    wrongs = [sorted(wrong) for wrong, _ in lesson.Q4_MISTAKES]
+    assert sorted(expected) not in wrongs and len({tuple(w) for w in wrongs}) == len(wrongs)
+    for wrong, message in lesson.Q4_MISTAKES:
+        assert lesson.q4.feedback(wrong).startswith(f"Not quite: {message}")
 
 
 def test_q5_matches_dense_parameter_counts():
@@ -347,6 +360,12 @@ def test_q5_matches_dense_parameter_counts():
             [keras.Input((4, 4, 128)), head, layers.Dense(10, name="dense")], name="head")
         counts.append(model.get_layer("dense").count_params())
     assert lesson.q5.is_correct(tuple(counts))
+    section_7 = []                                   # the lesson's own 7x7x64 heads
+    for head in (layers.Flatten(name="flatten"), layers.GlobalAveragePooling2D(name="gap")):
+        model = keras.Sequential(
+            [keras.Input((7, 7, 64)), head, layers.Dense(10, name="dense")], name="head")
+        section_7.append(model.get_layer("dense").count_params())
+    assert "section 7's numbers" in lesson.q5.feedback(tuple(section_7))
 
 
 def keras_field(stack, size=40):

@@ -1,6 +1,7 @@
 """No exercise hands over its answer: the answer of a "Check yourself" question (a number of 3
 or more digits, a shape, an array) must not be printed anywhere in the lesson's stored text
-outputs, or the learner copies instead of computing.
+outputs, nor written in its text or in the README (an example of how to type a number once
+was lesson 05's q1 answer, another q4's), or the learner copies instead of computing.
 
 A question that deliberately asks to reproduce a printed value says so in its module
 (``Exercise(..., reproduces_output="why")``) and is skipped with that reason.
@@ -16,7 +17,7 @@ import numpy as np
 import pytest
 
 from course_utils.exercises import exercises_in
-from scripts.paths import notebook_paths
+from scripts.paths import README, notebook_paths
 from tests.kernel_checks import exercise_cells, lesson_of
 
 LESSONS = []
@@ -47,6 +48,13 @@ def printed_text(path) -> str:
                 texts.append(output["text"])
             texts.append(output.get("data", {}).get("text/plain", ""))
     return normalise("\n".join(texts))
+
+
+def written_text(path) -> str:
+    """The lesson's markdown and the README, which a learner reads before the questions."""
+    notebook = nbformat.read(path, as_version=4)
+    markdown = [cell.source for cell in notebook.cells if cell.cell_type == "markdown"]
+    return normalise("\n".join([*markdown, README.read_text(encoding="utf-8")]))
 
 
 def renderings(answer) -> list[str]:
@@ -90,6 +98,10 @@ def test_no_answer_is_printed_in_the_lesson(path, exercise):
     shown = [form for form in renderings(exercise.solution_answer) if _found(form, text)]
     assert not shown, (f"{path.name} {exercise.name}: the answer is printed in the lesson's "
                        f"outputs as {shown}; ask with other numbers than the worked examples")
+    written = written_text(path)
+    shown = [form for form in renderings(exercise.solution_answer) if _found(form, written)]
+    assert not shown, (f"{path.name} {exercise.name}: the answer is written in the lesson's "
+                       f"text or the README as {shown}; use a number that answers nothing")
 
 
 def test_the_check_finds_a_printed_answer():

@@ -212,18 +212,28 @@ def test_show_conv_layer_step_draws_tensorflows_output_and_one_dot_product():
     assert "every input channel" in axes["outputs"][0].figure.get_suptitle()
     (here,) = rectangles(axes["outputs"][1])          # the value outlined in map 1 only
     assert here.get_xy() == (1.5, 0.5) and not rectangles(axes["outputs"][0])
+    assert here.get_width() == pytest.approx(0.88)    # its right side pulled inside the panel
     padded = np.pad(x, ((1, 1), (1, 1), (0, 0)))
     sums = []
     for c in range(3):
         np.testing.assert_array_equal(axes["inputs"][c].images[0].get_array(), padded[:, :, c])
         window = rectangles(axes["inputs"][c])[-1]    # rows 2-4, columns 4-6 of the padding
-        assert window.get_xy() == (3.5, 1.5) and window.get_width() == 3
+        assert window.get_xy() == (3.5, 1.5) and window.get_height() == 3
+        assert window.get_width() == pytest.approx(2.88)  # on the edge: kept inside the panel
         products = padded[2:5, 4:7, c] * kernel[:, :, c, 1]
         np.testing.assert_array_equal(axes["products"][c].images[0].get_array(), products)
         sums.append(int(products.sum()))
         assert axes["products"][c].get_title() == f"products, sum {sums[-1]}"
         assert rectangles(axes["kernels"][c, 1]) and not rectangles(axes["kernels"][c, 0])
-        assert axes["kernels"][c, 0].get_title() == f"kernel[:, :, {c}, 0]"
+        assert axes["kernels"][c, 0].get_title().endswith(f"kernel[:, :, {c}, 0]")
+        # kernels and products share one colour scale
+        assert axes["kernels"][c, 0].images[0].get_clim() == \
+            axes["products"][c].images[0].get_clim()
+    # each kernel column names its filter at the top (the one at work: used here) and its
+    # bias at the bottom
+    assert axes["kernels"][0, 1].get_title().splitlines()[0] == "filter 1 (used here)"
+    assert axes["kernels"][0, 0].get_title().splitlines()[0] == "filter 0"
+    assert [axes["kernels"][2, j].get_xlabel() for j in range(2)] == ["bias 1", "bias 0"]
     # an arrow from every channel's products into the total, and one from it to the map
     assert len(axes["sum"].texts) == 1 + 3 + 1
     text = axes["sum"].texts[0].get_text().splitlines()

@@ -167,6 +167,12 @@ def read_array(answer: Any) -> np.ndarray:
     if values.dtype.kind == "b":
         values = values.astype(np.int64)
     if values.dtype.kind not in "iuf":
+        if isinstance(answer, tuple | list):
+            texts = [i for i, entry in enumerate(answer) if isinstance(entry, str)]
+            if texts:
+                raise UnreadableAnswer(
+                    f"expected an array of numbers, got {describe(answer)} whose entry "
+                    f"{texts[0]} is text ({answer[texts[0]]!r}): remove the quotes")
         raise UnreadableAnswer(
             f"expected an array of numbers, got {describe(answer)} whose entries are not "
             "all numbers (rows of different lengths, or text?)"

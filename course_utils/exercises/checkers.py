@@ -13,6 +13,7 @@ import copy
 import functools
 import inspect
 import math
+import re
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -279,10 +280,13 @@ def _compare_arrays(answer: Any, expected: np.ndarray, atol: float = 1e-6, rtol:
     if count == 0:
         return None
     first = tuple(np.argwhere(wrong)[0])
+    # A function's test case is not the question's answer: its expected value can be shown.
+    there = (f" and the expected value is {short_repr(expected[first].item())}"
+             if what == "the returned array" else "")
     message = (
         f"the shape {values.shape} is right, but {count} of {values.size} "
         f"values {'is' if count == 1 else 'are'} off; the first is at index "
-        f"{_format_index(first)}, where you have {short_repr(values[first].item())}."
+        f"{_format_index(first)}, where you have {short_repr(values[first].item())}{there}."
     )
     if values.ndim == 2 and values.shape[0] == values.shape[1]:
         if np.allclose(values.T, expected, atol=atol, rtol=rtol):
@@ -645,8 +649,29 @@ def called_once(answer: Any) -> Any:
     return answer
 
 
+def _names_used(code) -> set[str]:
+    """Every global and attribute name a code object (and the functions inside it) uses."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if inspect.iscode(constant):
+            names |= _names_used(constant)
+    return names
+
+
+def _as_called(function_: Callable, name: str) -> str:
+    """``name`` as the learner's source calls it (``tf.nn.conv2d`` for ``conv2d``), when
+    the source can be read; else the bare name."""
+    try:
+        source = inspect.getsource(function_)
+    except (OSError, TypeError):
+        return name
+    found = re.search(rf"((?:[A-Za-z_]\w*\.)*{re.escape(name)})\s*\(", source)
+    return found.group(1) if found else name
+
+
 def function(cases: Iterable, reference: Callable | None = None, atol: float = 1e-6,
-             mistakes: Sequence[tuple[Callable, str]] = (), about_cases: str = "") -> Checker:
+             mistakes: Sequence[tuple[Callable, str]] = (), about_cases: str = "",
+             forbidden: Sequence[str] = ()) -> Checker:
     """Checker for a function the learner writes: runs it on test cases.
 
     ``cases`` is a list of argument tuples (a dict for keyword arguments is allowed as a
@@ -658,8 +683,10 @@ def function(cases: Iterable, reference: Callable | None = None, atol: float = 1
     ``mistakes`` is a list of ``(wrong_function, message)``: when the learner's results are
     a wrong function's results on every case, that mistake's message is given.
     ``about_cases`` is a sentence about the cases added to the feedback on a failing case
-    ("The check passes confusion matrices of 2 to 4 classes."). Lesson 01 (q4) and later
-    lessons ask for functions.
+    ("The check passes confusion matrices of 2 to 4 classes."). ``forbidden`` names the
+    helpers that already do what the question asks (``"receptive_field"``): a function that
+    calls one is told to write it without. Lesson 01 (q4) and later lessons ask for
+    functions.
 
     >>> def double(x):
     ...     return 2 * x
@@ -673,6 +700,9 @@ def function(cases: Iterable, reference: Callable | None = None, atol: float = 1
     >>> print(check(double(3)))
     expected a function, got the number 6. Pass the function itself, without calling it:
     check(my_function), not check(my_function(...)).
+    >>> print(function([(1,)], reference=double, forbidden=["double"])(lambda x: double(x)))
+    your function calls double, which already does what this question asks: write it
+    without it (compare with it afterwards).
     """
     prepared = []
     for case in cases:
@@ -716,6 +746,13 @@ def function(cases: Iterable, reference: Callable | None = None, atol: float = 1
                 f"expected a function, got {describe(answer)}. Pass the function itself, "
                 "without calling it: check(my_function), not check(my_function(...))."
             )
+        code = getattr(inspect.unwrap(answer), "__code__", None)
+        used = sorted(set(forbidden) & _names_used(code)) if code is not None else []
+        if used:
+            used = [_as_called(inspect.unwrap(answer), name) for name in used]
+            return (f"your function calls {' and '.join(used)}, which already "
+                    f"do{'es' if len(used) == 1 else ''} what this question asks: write it "
+                    "without it (compare with it afterwards).")
         answer = called_once(answer)
         name = getattr(answer, "__name__", "your_function")
         results, failure = [], None

@@ -155,15 +155,19 @@ class Exercise:
         print(text)
 
     def hint(self) -> None:
-        """Print the next hint (they repeat from the last once all were shown)."""
+        """Print the next hint; past the last, the last again, saying so and naming
+        ``solution()``."""
         if not self.hints:
             print(f"No hint for {self.name}: reread the section above, or call "
                   f"{self.name}.solution().")
             return
         index = min(self._hints_shown, len(self.hints) - 1)
+        again = self._hints_shown >= len(self.hints)
         self._hints_shown += 1
         prefix = "Hint" if len(self.hints) == 1 else f"Hint {index + 1} of {len(self.hints)}"
         print(f"{prefix}: {self.hints[index]}")
+        if again:  # asked past the last hint: say so rather than repeat it silently
+            print(f"(That was the last hint, again. {self.name}.solution() shows the answer.)")
 
     def solution_text(self) -> str:
         """The solution as text (what :meth:`solution` prints).

@@ -1,11 +1,11 @@
 """Lesson 02 "Check yourself": three-channel convolution.
 
 Eight exercises, in the order the notebook asks them. The lesson works three shape questions
-as examples (section 5, with Keras's answers), so q1 and q2 ask the same kinds of question
-with other numbers:
+as examples (section 5, with Keras's answers) and one output value of a three-channel layer
+(section 3), so q1 and q2 ask the same kinds of question with other numbers:
 
 * ``q1`` a 10x13x3 input (not square) through five 3x3x3 filters, stride 2 (the floor matters);
-* ``q2`` a 15x15x3 input through Conv2D(8, 3) then Conv2D(16, 3, strides=2);
+* ``q2`` one output value of a layer like section 3's (padding 1, stride 2, two filters);
 * ``q3`` the parameters of a Conv2D layer on a 6-channel input;
 * ``q4`` the shape Keras stores for a kernel;
 * ``q5`` the multiplications of the MNIST model's second convolution layer;
@@ -43,7 +43,7 @@ from . import (
 )
 
 # ---------------------------------------------------------------------------------------------
-# q1-q2: shapes. Each expected answer and each known mistake is computed from the question's
+# q1: a shape. The expected answer and each known mistake are computed from the question's
 # own numbers (conv_output_size is THE formula), never typed in.
 # ---------------------------------------------------------------------------------------------
 
@@ -83,6 +83,11 @@ Q1_MISTAKES = [
     ((_Q1_OW, _Q1_OW, _Q1_FILTERS), "The input is not square: its 10 rows give "
                                     f"(10 - 3) // 2 + 1 = {_Q1_OH} rows."),
     ((_Q1_FILTERS, _Q1_OH, _Q1_OW), "Keras is channels-last: (height, width, channels)."),
+    # ceil((N - F) / S) + 1 and N // S both give 5 rows and 6 columns: name both
+    (_q1_sides(lambda n: -(-(n - _Q1_F) // _Q1_S) + 1),
+     "5 rows come from rounding (10 - 3) / 2 = 3.5 UP, or from 10 // 2, N // S without the "
+     "kernel (13 // 2 gives the 6 columns the same way). Without padding the last window must "
+     "fit: (N - F) // S + 1, rounded down, gives 4 rows."),
 ]
 
 q1 = Exercise(
@@ -96,49 +101,100 @@ q1 = Exercise(
     solution_answer=_Q1,
 )
 
-_Q2_N, _Q2_C = 15, 3
-_Q2_LAYERS = ((8, 3, 1), (16, 3, 2))                 # Conv2D(filters, F, strides)
-(_Q2_FILTERS_1, _Q2_F, _), (_Q2_FILTERS_2, _, _Q2_S) = _Q2_LAYERS
-_Q2_FIRST = conv_output_size(_Q2_N, _Q2_F)           # 15 -> 13
-_Q2_O = conv_output_size(_Q2_FIRST, _Q2_F, _Q2_S)    # 13 -> 6
-_Q2 = (_Q2_O, _Q2_O, _Q2_FILTERS_2)
+# ---------------------------------------------------------------------------------------------
+# q2: one output value of a three-channel layer, by the steps of section 3
+# ---------------------------------------------------------------------------------------------
 
-#: q2: 15x15x3 -> Conv2D(8, 3) -> 13x13x8 -> Conv2D(16, 3, strides=2).
+_rng = np.random.default_rng(659)
+#: q2's layer, like section 3's but with other numbers: a 5x5x3 input (H, W, C_in), two 3x3x3
+#: filters in Keras's layout (F, F, C_in, C_out) and one bias per filter; padding 1, stride 2.
+Q2_X = _rng.integers(0, 4, size=(5, 5, 3))
+Q2_KERNEL = _rng.integers(-2, 3, size=(3, 3, 3, 2))
+Q2_BIAS = np.array([1, -2])
+for _array in (Q2_X, Q2_KERNEL, Q2_BIAS):
+    _array.setflags(write=False)
+_Q2_STRIDE, _Q2_PADDING, _Q2_ROW, _Q2_COL, _Q2_FILTER = 2, 1, 0, 1, 1
+_Q2 = int(conv2d(Q2_X, Q2_KERNEL, bias=Q2_BIAS, stride=_Q2_STRIDE,
+                 padding=_Q2_PADDING)[_Q2_ROW, _Q2_COL, _Q2_FILTER])
+
+
+def _q2_value(bias="own", filter_index=_Q2_FILTER, stride=_Q2_STRIDE, padding=_Q2_PADDING,
+              channels=3, flip=False, swap=False) -> int:
+    """Output (0, 1) of a filter of q2's layer, worked by hand: right with the defaults, and
+    with one slip for each argument changed."""
+    padded = np.pad(Q2_X, ((padding, padding), (padding, padding), (0, 0)))
+    row, col = (_Q2_COL, _Q2_ROW) if swap else (_Q2_ROW, _Q2_COL)
+    window = padded[row * stride:row * stride + 3, col * stride:col * stride + 3, :channels]
+    kernel = Q2_KERNEL[:, :, :channels, filter_index]
+    kernel = kernel[::-1, ::-1] if flip else kernel
+    own = int(Q2_BIAS[filter_index])
+    added = {"own": own, "none": 0, "other": int(Q2_BIAS[1 - filter_index]),
+             "per channel": 3 * own}[bias]
+    return int(np.sum(window * kernel)) + added
+
+
+#: Filter 1's sum for each input channel at output (0, 1), before the bias.
+_Q2_SUMS = [_q2_value(bias="none", channels=c + 1) - _q2_value(bias="none", channels=c)
+            for c in range(3)]
+
+#: q2: output (0, 1) of filter 1. Each value is one slip's (tests check they all differ).
 Q2_MISTAKES = [
-    ((_Q2_FIRST, _Q2_FIRST, _Q2_FILTERS_1), "That is the shape after the FIRST layer; apply "
-                                            "the second one to it."),
-    ((conv_output_size(_Q2_N, _Q2_F, _Q2_S),) * 2 + (_Q2_FILTERS_2,),
-     f"(15 - 3) // 2 + 1 = {conv_output_size(_Q2_N, _Q2_F, _Q2_S)} applies the second layer to "
-     "the 15x15 input; it gets the first layer's output."),
-    ((_Q2_O, _Q2_O, _Q2_FILTERS_1), "The second layer has sixteen filters, so sixteen "
-                                    "channels."),
-    (((_Q2_FIRST - _Q2_F) // _Q2_S,) * 2 + (_Q2_FILTERS_2,),
-     "(13 - 3) // 2 counts the windows after the first: add 1."),
-    ((conv_output_size(_Q2_FIRST, _Q2_F),) * 2 + (_Q2_FILTERS_2,),
-     "The second layer has stride 2: (13 - 3) // 2 + 1."),
-    ((_Q2_O, _Q2_O, _Q2_C), "The output's channels come from the last layer's filters, not "
-                            "from the image's 3 channels."),
-    ((_Q2_O, _Q2_O, _Q2_FILTERS_1 + _Q2_FILTERS_2), "Channels do not add up across layers: "
-                                                    "the last layer's sixteen filters make "
-                                                    "sixteen channels."),
-    ((_Q2_O, _Q2_O, _Q2_FILTERS_1 * _Q2_FILTERS_2),
-     "Channels do not multiply across layers either: each of the second layer's sixteen "
-     "filters SUMS over the first layer's 8 channels into one map, so there are sixteen "
-     "channels."),
-    ((_Q2_N - _Q2_F,) * 2 + (_Q2_FILTERS_2,),
-     "15 - 3 is neither layer's output: the first layer gives 15 - 3 + 1 (count the first "
-     "position), and the second layer, with stride 2, then about halves that."),
+    (_q2_value(bias="none"), "that is filter 1's sum of products without its bias: add "
+                             f"Q2_BIAS[1] = {Q2_BIAS[1]}, once."),
+    (_q2_value(bias="other"), "that is filter 1's products plus filter 0's bias, "
+                              f"Q2_BIAS[0] = {Q2_BIAS[0]}; filter 1 adds its own, "
+                              f"Q2_BIAS[1] = {Q2_BIAS[1]}."),
+    (_q2_value(bias="per channel"), f"that adds the bias once per input channel (3 x "
+                                    f"{Q2_BIAS[1]}); a filter adds its one bias once, after "
+                                    "summing the products of all its channels."),
+    (_q2_value(filter_index=0), "that is filter 0's output at (0, 1), with Q2_KERNEL[:, :, :, "
+                                "0] and Q2_BIAS[0]; filter 1 is Q2_KERNEL[:, :, :, 1], with "
+                                "Q2_BIAS[1]."),
+    (_q2_value(stride=1), "that window starts at column 1 of the padded input, as it would "
+                          "with stride 1; with stride 2, output column 1 starts at column "
+                          "1 * 2 = 2."),
+    (_q2_value(padding=0), "that window is taken from Q2_X without its padding: pad first (one "
+                           "row and column of zeros on every side), then take rows 0-2 and "
+                           "columns 2-4 of the padded input."),
+    (_q2_value(channels=1), "that is the first channel's products alone, plus the bias; the "
+                            "filter sums the products of all three channels."),
+    (_q2_value(flip=True), "those are the kernels flipped (a true convolution); Conv2D uses "
+                           "them as they are (cross-correlation, lesson 01)."),
+    (_q2_value(swap=True), "that is output (1, 0), rows and columns swapped: output (0, 1) is "
+                           "row 0, column 1, whose window starts at row 0, column 2 of the "
+                           "padded input."),
 ]
 
+_q2_number = number(_Q2, mistakes=Q2_MISTAKES)
+
+
+def _check_one_value(answer):
+    """q2's checker: the three per-channel sums, given instead of their total, are named (the
+    'one map per channel' slip of section 2, for one value)."""
+    try:
+        values = read_array(answer).astype(float).reshape(-1)
+    except Exception:
+        values = None
+    if values is not None and values.size == 3 and any(
+            np.allclose(values, np.add(_Q2_SUMS, extra)) for extra in (0, Q2_BIAS[1])):
+        return ("those are three numbers, one per input channel: filter 1's sums channel by "
+                "channel. The filter adds them into ONE number, then adds its bias once.")
+    return _q2_number(answer)
+
+
 q2 = Exercise(
-    "A 15x15x3 input goes through two convolution layers without padding: Conv2D(8, 3) "
-    "(eight 3x3 filters, stride 1), then Conv2D(16, 3, strides=2). Each filter is as deep as "
-    "its input. What is the shape after the second layer?",
-    checker=shape(_Q2, mistakes=Q2_MISTAKES),
-    hint=[f"First layer: (15 - 3) // 1 + 1 = {_Q2_FIRST}, so {_Q2_FIRST}x{_Q2_FIRST}x8.",
-          "Second layer on 13x13x8: (13 - 3) // 2 + 1, and sixteen filters."],
-    solution="((13 - 3) // 2 + 1, (13 - 3) // 2 + 1, 16)  "
-             f"# 15x15x3 -> 13x13x8 -> {_Q2}",
+    "A layer like section 3's, with other numbers: the 5x5x3 input Q2_X gets one pixel of zero "
+    "padding and goes through two 3x3x3 filters, Q2_KERNEL (Keras's layout (F, F, C_in, "
+    "C_out)) with biases Q2_BIAS, stride 2. Compute output (0, 1) of filter 1: one number.",
+    checker=_check_one_value,
+    hint=["Output (0, 1) comes from the window that starts at row 0 * 2 and column 1 * 2 of "
+          "the PADDED input, and it is as deep as the input: all three channels.",
+          "Filter 1 is Q2_KERNEL[:, :, :, 1], the same (3, 3, 3) shape as the window. Multiply "
+          "them, sum all 27 products, then add the filter's bias once."],
+    solution=f"""\
+padded = np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))          # zeros around height and width only
+window = padded[0:3, 2:5, :]                             # output (0, 1): row 0, column 1 * 2
+answer = np.sum(window * Q2_KERNEL[:, :, :, 1]) + Q2_BIAS[1]   # = {_Q2}""",
     solution_answer=_Q2,
 )
 
@@ -153,9 +209,12 @@ _Q3_WEIGHTS = conv_params(_Q3_F, _Q3_C_IN, _Q3_C_OUT, bias=False)
 #: q3: Conv2D(16, 3) on 6 channels.
 Q3_MISTAKES = [
     (_Q3_WEIGHTS, "Those are the weights only; each of the 16 filters also has one bias."),
+    # (3 * 3 * 16 + 1) * 6, C_in and C_out swapped, gives the same 870: name both
     (_Q3_WEIGHTS + _Q3_C_IN,
-     f"That is the {_Q3_WEIGHTS} weights (3 * 3 * 6 * 16, right) plus 6 biases, one per INPUT "
-     "channel; the biases are one per filter (output channel): 16."),
+     f"That is the {_Q3_WEIGHTS} weights (3 * 3 * 6 * 16) plus 6 biases: either C_in and "
+     "C_out are swapped, (3 * 3 * 16 + 1) * 6, or you gave one bias per INPUT channel. The "
+     "input has C_in = 6 channels and the layer C_out = 16 filters, one bias each: "
+     "(3 * 3 * 6 + 1) * 16."),
     (_Q3_WEIGHTS + _Q3_C_IN * _Q3_C_OUT,
      f"You gave every 3x3 kernel its own bias (16 * 6 = {_Q3_C_IN * _Q3_C_OUT} biases). A "
      "filter has ONE bias for all its 6 kernels: 16 biases."),
@@ -254,8 +313,11 @@ Q5_MISTAKES = [
     (conv_mults((28, 28, 1), 5, 3), "That is the FIRST layer's count (section 4: 28x28x1 in, "
                                     "three filters); the question asks about the second, "
                                     "Conv2D(6, 5) on 24x24x3."),
-    (2 * _Q5, "That counts the additions too (a multiply-add as two operations); the "
-              "question asks for the multiplications only."),
+    # 20 * 20 * 6 * 5 * 5 * 6, C_in = 6 read from Conv2D(6, 5), is the same 360,000
+    (2 * _Q5, "That is twice the count: either you counted the additions too (a multiply-add "
+              "as two operations), or you took C_in = 6 from Conv2D(6, 5), whose 6 is the "
+              "number of filters (C_out). Count multiplications only, with the input's "
+              "C_in = 3 channels."),
     (28 * 28 * _Q5_FILTERS * _Q5_PRODUCTS,
      "That counts 28x28 positions, the size of the digit; this layer gets the first layer's "
      f"24x24x3 output, and its own output is {_Q5_O}x{_Q5_O}."),
@@ -564,6 +626,8 @@ _FORWARD_CASES = [
      np.array([0.25]), 3, 2),                    # decimals, stride 3, padding 2
     (_rng.integers(-2, 3, size=(8, 8, 3)), _rng.integers(-1, 2, size=(5, 5, 3, 2)),
      np.array([1.0, -1.0]), 3, 2),               # a 5x5 kernel
+    (_rng.integers(0, 4, size=(6, 7, 2)), _rng.integers(-1, 2, size=(3, 3, 2, 2)),
+     np.array([2.0, 0.0]), 3, 1),                # rows (6 + 2 - 3) / 3 = 1.67: rounding differs
 ]
 
 _check_forward_cases = function(_FORWARD_CASES, reference=_forward_reference, mistakes=[
@@ -600,6 +664,15 @@ def _square_forward(x, kernel, bias, stride, padding):
     return side, side
 
 
+def _rounded_forward(x, kernel, bias, stride, padding):
+    return tuple(round((n + 2 * padding - kernel.shape[0]) / stride) + 1 for n in x.shape[:2])
+
+
+def _rounded_half_up_forward(x, kernel, bias, stride, padding):
+    return tuple(int((n + 2 * padding - kernel.shape[0]) / stride + 0.5) + 1
+                 for n in x.shape[:2])
+
+
 def _ceil_forward(x, kernel, bias, stride, padding):
     return tuple(-(-(n + 2 * padding - kernel.shape[0]) // stride) + 1 for n in x.shape[:2])
 
@@ -608,6 +681,14 @@ def _check_forward(answer):
     message = _check_forward_cases(answer)
     if not message or not message.startswith("on "):   # right, or a known mistake's message
         return message
+    # rounding first: on the not-square case whose (H + 2P - F) / S is 1.5 it gives the
+    # sizes a square assumption gives; the last case (1.67 rows) tells the two apart
+    if any(_follows_sizes(answer, _FORWARD_CASES, _forward_reference, sizes)
+           for sizes in (_rounded_forward, _rounded_half_up_forward)):
+        return ("your output size rounds (N + 2P - F) / S to the nearest whole number, so a "
+                "large fraction goes up (the rows of the last case: (6 + 2 - 3) / 3 = 1.67 "
+                "becomes 2), and the last window runs past the edge of the padded input. Round "
+                "down, (N + 2P - F) // S + 1, so that every window fits.")
     if _follows_sizes(answer, _FORWARD_CASES, _forward_reference, _square_forward):
         return _SQUARE.format(rule="(H + 2P - F) // S + 1 rows from x.shape[0], "
                                    "(W + 2P - F) // S + 1 columns from x.shape[1]")
@@ -765,8 +846,10 @@ def _check_yellow_detector(answer):
 
 q8 = Exercise(
     "Yellow light is red plus green. Choose the three weights (red, green, blue) of a 1x1 "
-    "filter so that, on the test image colour_patches(), its strongest response is on the "
-    "yellow patch and nowhere else (not on white, which contains red and green too).",
+    "filter (F = 1: one pixel, all three channels, like the centre of section 7's red "
+    "detector) so that, on the test image colour_patches(), its highest (most positive) "
+    "response is on the yellow patch and nowhere else (not on white, which contains red and "
+    "green too).",
     checker=_check_yellow_detector,
     answer_name="yellow_weights",  # the exercise cell is `yellow_weights = ____`
     hint=["Positive weights on red and green alone fire just as much on white.",

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..arithmetic import conv_output_size, receptive_field
 from ..ops import pool2d
-from . import Exercise, array, bind_exercises, function, number, shape
+from . import Exercise, array, bind_exercises, function, read_array, shape
 
 #: The 4x4 feature map of questions 1 and 2 (one channel, shape (4, 4)).
 POOL_X = np.array([[1, 3, 2, 1],
@@ -154,32 +154,85 @@ answer = {_STACK_SHAPE}""",
 )
 
 
-# --- q4: overlapping pooling -----------------------------------------------------------------
+# --- q4: a one-pixel shift under 2x2 max pooling --------------------------------------------
 
-_OVERLAP = conv_output_size(13, 3, 2)
+_Q4_STARTS = (0, 1, 2)            # the columns the pixel may start in (it moves to the next)
+
+
+def _pooled_before_after(col: int, stride: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    """2x2 max pooling of a 4x4 map of zeros with one 1 in row 1, column ``col``, and of the
+    same map with the 1 moved one column to the right."""
+    before, after = np.zeros((4, 4)), np.zeros((4, 4))
+    before[1, col], after[1, col + 1] = 1, 1
+    return pool2d(before, 2, stride=stride), pool2d(after, 2, stride=stride)
+
+
+def _unchanged_starts(stride: int = 2) -> list[int]:
+    return [col for col in _Q4_STARTS
+            if np.array_equal(*_pooled_before_after(col, stride))]
+
+
+_Q4 = _unchanged_starts()                                     # [0, 2]
+_Q4_WINDOWS = "columns 0-1 and 2-3"
+
+#: q4's known wrong lists, each with its message (tests check they differ from the answer).
+Q4_MISTAKES = [
+    ([1], "from column 1 the pooled map CHANGES: the pixel crosses from the window of columns "
+          "0-1 into the window of columns 2-3, so the pooled 1 jumps to the next value. The "
+          "question asks where it stays the same."),
+    ([0, 1, 2], "not for column 1: from there the pixel crosses from the window of columns 0-1 "
+                "into that of columns 2-3, and the pooled 1 jumps to the next value. Pooling "
+                "ignores a move inside a window, not one across a window's edge."),
+    (_unchanged_starts(stride=1),
+     "either you pooled with stride 1, whose overlapping windows show every move, or you "
+     "expected every shift to change a pooled map. MaxPooling2D(2) moves by 2: its windows "
+     f"are {_Q4_WINDOWS}, and a move inside one window leaves its maximum where it was."),
+    ([0], "column 2 too: from column 2 to column 3 the pixel stays inside the window of "
+          "columns 2-3, whose maximum stays 1."),
+    ([2], "column 0 too: from column 0 to column 1 the pixel stays inside the window of "
+          "columns 0-1, whose maximum stays 1."),
+]
+
+
+def _check_starts(answer):
+    """q4's checker: a list (or tuple, set, array) of starting columns, in any order."""
+    if isinstance(answer, set | frozenset):
+        answer = sorted(answer)
+    values = read_array(answer)
+    if values.ndim == 0:
+        return (f"your answer is one number, {values.item():g}; answer with the list of "
+                "starting columns, such as [1], a list even for one column.")
+    values = values.reshape(-1)
+    if not np.all(values == np.round(values)):
+        return "the columns are whole numbers: 0, 1 or 2."
+    starts = sorted({int(value) for value in values})
+    outside = [col for col in starts if col not in _Q4_STARTS]
+    if outside:
+        return (f"the starting columns to test are 0, 1 and 2; {outside[0]} is not one of them "
+                "(from column 3 the pixel would leave the map).")
+    if starts == _Q4:
+        return None
+    for wrong, message in Q4_MISTAKES:
+        if starts == sorted(wrong):
+            return message
+    return (f"{starts} is not the list of columns where the pooled map stays the same. For each "
+            "start, note which 2x2 window holds the pixel before the move and which after.")
+
 
 q4 = Exercise(
-    "AlexNet pools a 13x13x256 map with MaxPooling2D(pool_size=3, strides=2) (overlapping "
-    "windows, padding 'valid'). How many rows does the output have?",
-    checker=number(_OVERLAP, mistakes={
-        conv_output_size(13, 3, 2, padding="same"):
-            "that is ceil(13 / 2), the size with padding='same'; with 'valid' use "
-            "floor((N - F) / S) + 1.",
-        (13 - 3) // 2: "floor((13 - 3) / 2) is the number of steps; add 1 for the first "
-                       "position: floor((N - F) / S) + 1.",
-        conv_output_size(13, 3, 3): "the stride is 2, not 3: the windows overlap by one row.",
-        conv_output_size(13, 3, 1): "that is N - F + 1, stride 1; the stride here is 2.",
-        256: "256 is the number of channels (pooling keeps them); the question asks for rows.",
-        13 / 2: "13 / 2 is not a whole number of rows. 'Pooling halves the map' holds for a 2x2 "
-                "window with stride 2; for this 3x3 window use floor((N - F) / S) + 1.",
-        13: "13 is the input's size; a window of 3 moved by 2 makes the map smaller: "
-            "floor((N - F) / S) + 1.",
-        2: "2 is the stride (how far the window moves); the question asks how many rows the "
-           "output has: floor((N - F) / S) + 1.",
-    }),
-    hint="Same formula as a convolution: O = floor((N - F) / S) + 1 with N = 13, F = 3, S = 2.",
-    solution=f"(13 - 3) // 2 + 1  # = {_OVERLAP}",
-    solution_answer=_OVERLAP,
+    "A 4x4 map is 0 everywhere but one pixel of value 1, in row 1. The pixel moves one column "
+    "to the right. For which starting columns, 0, 1 or 2, is the map's 2x2 max pooling "
+    "(stride 2) exactly the same after the move as before? Answer with a list, such as [1].",
+    checker=_check_starts,
+    hint=[f"With stride 2, the 2x2 windows of a row cover {_Q4_WINDOWS}.",
+          "Take the start in column 1: which window holds the pixel before the move, and "
+          "which after?"],
+    solution=f"""\
+# the windows cover {_Q4_WINDOWS}. From 0 to 1, or from 2 to 3, the pixel
+# stays in its window (same maximum); from 1 to 2 it crosses into the next window,
+# and the pooled 1 jumps to the next value
+answer = {_Q4}""",
+    solution_answer=_Q4,
 )
 
 
@@ -214,6 +267,9 @@ q5 = Exercise(
         ([_FLATTEN_PARAMS, _GAP_PARAMS - _CLASSES],
          "the global-average-pooling count lacks its 10 biases: (inputs + 1) * 10 for both "
          "heads."),
+        ([(7 * 7 * 64 + 1) * _CLASSES, (64 + 1) * _CLASSES],
+         "those are section 7's numbers, for its 7x7x64 stack; this stack is 4x4x128: "
+         "4 * 4 * 128 inputs after Flatten, 128 after global average pooling."),
     ]),
     hint=["Dense parameters = (inputs + 1) * units.",
           "Flatten gives 4 * 4 * 128 inputs; global average pooling gives one per channel."],
@@ -522,5 +578,5 @@ q8 = Exercise(
     solution_answer=global_average_pool,
 )
 
-__all__ = ["POOL_X", "Q3_MISTAKE_SIZES", "Q6_CASES", "Q6_MISTAKES", "Q7_MISTAKES", "Q8_CASES",
-           "Q8_MISTAKES", *bind_exercises(globals())]
+__all__ = ["POOL_X", "Q3_MISTAKE_SIZES", "Q4_MISTAKES", "Q6_CASES", "Q6_MISTAKES", "Q7_MISTAKES",
+           "Q8_CASES", "Q8_MISTAKES", *bind_exercises(globals())]
