@@ -34,7 +34,7 @@ LEARNER_ANSWERS = {
         "wrong": {
             "203068": "source model's count",
             "775476": "output layer",
-            "776302": "biases are missing",
+            "776302": "biases of conv1 and conv2 are missing",
             "1055878": "shrinks 28 -> 26 -> 24",
             "910726": "after BOTH convolutions",           # flattened after one convolution
             "775318": "3x3x8, not 3x3",                    # conv2 without its 8 input channels
@@ -192,6 +192,13 @@ LEARNER_ANSWERS = {
                 "return model",
             # a model object instead of the function that builds it
             _SMALL_MODEL + "\n\n\nbuild_model = build_model()": "not a model",
+            # ends in global pooling (5,130 weights): its output layer reads 32 numbers
+            "def build_model():\n    inputs = keras.Input(shape=(28, 28, 1))\n"
+            "    h = layers.MaxPooling2D(2)(layers.Conv2D(16, 3, activation='relu')(inputs))\n"
+            "    h = layers.MaxPooling2D(2)(layers.Conv2D(32, 3, activation='relu')(h))\n"
+            "    h = layers.GlobalAveragePooling2D()(h)\n"
+            "    return keras.Model(inputs, layers.Dense(10, activation='softmax')(h))":
+                "ends in global pooling, so its output layer reads only 32 numbers",
             # no channel axis: Keras refuses the Conv2D's input while the model is built
             _SMALL_MODEL.replace("shape=(28, 28, 1)", "(28, 28)"):
                 "start the model with keras.Input(shape=(28, 28, 1)), the channel axis",
@@ -436,7 +443,7 @@ def test_q8_names_global_pooling_only_when_the_model_ends_in_it():
     ends = keras.Model(inputs, layers.Dense(10, activation="softmax")(layers.Dropout(0.1)(h)))
     advice = lesson._advice(ends, [0.4, 0.5, 0.6])
     assert "ends in global pooling" in advice and "reads only 32 numbers" in advice
-    assert "still rising (+10.0% in the last epoch): 3 epochs are not enough" in advice
+    assert "still rising (+10.0 points in the last epoch): 3 epochs are not enough" in advice
     inside = keras.Model(inputs, layers.Dense(10, activation="softmax")(
         layers.Dense(32, activation="relu")(h)))
     assert "global pooling" not in lesson._advice(inside, [0.2, 0.21, 0.22])

@@ -98,12 +98,17 @@ _Q1_BIASES = [("conv1", 8), ("conv2", 16), ("Dense(84)", 84), ("the output layer
 def _forgotten_biases() -> dict[int, str]:
     """q1's count with the biases of some layers left out, for every non-empty set of layers,
     each with a message naming those layers. The bias counts 8, 16, 84 and 10 give 15
-    different sums, so each value names one set of layers."""
+    different sums, so each value names one set of layers; a value that is also the answer
+    rounded (776300 = 776326 - 16 - 10) is left to the rounding message."""
+    sets = [[layer for bit, layer in enumerate(_Q1_BIASES) if mask >> bit & 1]
+            for mask in range(1, 2 ** len(_Q1_BIASES))]
+    values = [_Q1 - sum(count for _, count in left_out) for left_out in sets]
+    assert len(set(values)) == len(values), "two sets of biases give the same count"
+    rounded = {round(_Q1, -digits) for digits in range(1, 6)}
     found = {}
-    for mask in range(1, 2 ** len(_Q1_BIASES)):
-        left_out = [(name, count) for bit, (name, count) in enumerate(_Q1_BIASES)
-                    if mask >> bit & 1]
-        value = _Q1 - sum(count for _, count in left_out)
+    for left_out, value in zip(sets, values, strict=True):
+        if value in rounded:
+            continue
         if len(left_out) == len(_Q1_BIASES):
             found[value] = ("every bias is missing (8 + 16 + 84 + 10 = 118): each filter and "
                             "each unit has one, the + 1 in (F*F*C_in + 1) * C_out and in "
@@ -114,7 +119,6 @@ def _forgotten_biases() -> dict[int, str]:
             found[value] = (f"the biases of {names} are missing ({biases}): each filter and "
                             "each unit has one, the + 1 in (F*F*C_in + 1) * C_out and in "
                             "(inputs + 1) * units.")
-    assert len(found) == 2 ** len(_Q1_BIASES) - 1, "two sets of biases give the same count"
     return found
 
 
@@ -847,15 +851,14 @@ def _global_pooling_at_the_end(model):
 def _advice(model, accuracies) -> str:
     lacks = _what_it_lacks(model)
     rise = accuracies[-1] - accuracies[-2] if len(accuracies) > 1 else 0.0
-    start = (f" Its accuracy was still rising ({rise:+.1%} in the last epoch): "
+    start = (f" Its accuracy was still rising (+{100 * rise:.1f} points in the last epoch): "
              f"{CHECK_EPOCHS} epochs are not enough for it." if rise >= 0.03 else "")
     pooled = _global_pooling_at_the_end(model)
     if pooled is not None:
         channels = pooled.output.shape[-1]
         return (f"{start} It ends in global pooling, so its output layer reads only "
-                f"{channels} numbers, one per channel; with this budget and {CHECK_EPOCHS} "
-                "epochs that was not enough here. Flatten after a MaxPooling2D instead keeps "
-                "every position's value for the output layer to read.")
+                f"{channels} numbers, one per channel; Flatten after a MaxPooling2D instead "
+                "keeps every position's value for the output layer to read.")
     if lacks:
         return f"{start} It lacks what helps here: {'; '.join(lacks)}."
     return (f"{start} Its parts are the lesson's (convolutions with an activation, pooling): "
