@@ -111,11 +111,14 @@ LEARNER_ANSWERS = {
                                  "o_w = (x.shape[1] - f) // stride + 1",
                                  "o_w = (x.shape[1] - f) // stride"):
                 "stops one window early",
+            "def patch_matrix(x, f, stride=1, padding=0):\n"
+            "    return im2col(x, f, stride=stride, padding=padding)":
+                "calls, the course's im2col",
         },
     },
     "q4": {
         "right": ["(14, 14, 16)", "[14, 14, 16]", "np.array([14, 14, 16])", "(None, 14, 14, 16)",
-                  "tf.TensorShape([None, 14, 14, 16])"],
+                  "(1, 14, 14, 16)", "tf.TensorShape([None, 14, 14, 16])"],
         "wrong": {
             "(15, 15, 16)": "what padding='valid' gives",
             "(13, 13, 16)": "13 is what (N - 1) * S + F - 2P gives with P = 1",
@@ -194,6 +197,16 @@ LEARNER_ANSWERS = {
                             "padding:full.shape[1] - padding, :]",
                             "return full[padding:-padding, padding:-padding, :]"):
                 "-0 is 0",
+            _STAMPS.replace("return full[padding:full.shape[0] - padding, "
+                            "padding:full.shape[1] - padding, :]",
+                            "return full[2 * padding:, 2 * padding:, :]"):
+                "not 2P from the top and left",
+            _ZERO_INSERTION.replace("kernel[::-1, ::-1].transpose", "np.flip(kernel).transpose"):
+                "np.flip without an axis flips all four axes",
+            _STAMPS.replace("kernel @ x[i, j]", "kernel[:, :, :, 0] * x[i, j, 0]"):
+                "only the first input channel",
+            _STAMPS.replace("] += kernel @ x[i, j]", "] += kernel @ x[i, j] + 1"):
+                "16 of 16 values are off",
         },
     },
     "q7": {
@@ -235,7 +248,8 @@ LEARNER_ANSWERS = {
             "[4, 9]": "but not only they",
             "[6.25]": "the average",
             "25 / 4": "is one number",
-            "[9, 6, 4]": "2 of 3 values are off",
+            "[9, 6, 4]": "in reverse order",
+            "{4, 6, 9}": "sorted(your_set)",
         },
     },
 }
@@ -510,3 +524,39 @@ def test_q8_counts_the_stamps_of_conv2d_transpose():
     # adds the border's 1, 2 and 3, which q8 names
     assert np.unique(counts[2:-2, 2:-2]).tolist() == [4, 6, 9]
     assert "includes the border" in lesson.q8.feedback(np.unique(counts))
+
+
+def test_q4_says_a_batch_axis_is_not_part_of_the_answer_but_accepts_it():
+    for with_batch in [(None, 14, 14, 16), (1, 14, 14, 16)]:
+        assert lesson.q4.feedback(with_batch) == (
+            "Correct! (The batch axis is not part of the answer: the question asks for "
+            "(height, width, channels). It is accepted.)")
+    assert lesson.q4.feedback((14, 14, 16)) == "Correct!"
+
+
+def test_q3_tells_a_function_that_calls_the_course_im2col_to_write_it():
+    from course_utils import conv2d_im2col, im2col
+
+    def patch_matrix(x, f, stride=1, padding=0):
+        return im2col(x, f, stride=stride, padding=padding)
+
+    for helper_based in (patch_matrix, im2col, conv2d_im2col):
+        assert "the course's" in lesson.q3.feedback(helper_based)
+    assert lesson.q3.is_correct(lesson.patch_matrix)
+
+
+def test_q6_adds_the_layout_note_only_when_a_layout_swap_fits():
+    """A function that raises, or returns C_in channels, gets the note on the kernel's layout;
+    a wrong function with the right layout does not."""
+    def plus_one(x, kernel, stride=1, padding=0):
+        return lesson.conv_transpose(x, kernel, stride, padding) + 1
+
+    def in_channels_out(x, kernel, stride=1, padding=0):
+        return lesson.conv_transpose(x, kernel.transpose(0, 1, 3, 2)[:, :, :, :x.shape[2]]
+                                     if kernel.shape[3] == kernel.shape[2] else
+                                     np.zeros(kernel.shape[:2] + kernel.shape[3:4]
+                                              + kernel.shape[3:4]), stride, padding)
+
+    note = "kernel.shape[2] is C_out"
+    assert note not in lesson.q6.feedback(plus_one)
+    assert note in lesson.q6.feedback(in_channels_out)

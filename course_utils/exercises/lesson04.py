@@ -29,8 +29,17 @@ from ..arithmetic import (
     conv_transpose_output_size,
 )
 from ..data import LESSON01_X, TRANSPOSED_EXAMPLE_X
-from ..ops import conv2d, conv2d_transpose, conv_matrix, im2col
-from . import Exercise, array, bind_exercises, function, number, shape
+from ..ops import conv2d, conv2d_im2col, conv2d_transpose, conv_matrix, im2col
+from . import (
+    Exercise,
+    array,
+    bind_exercises,
+    called_once,
+    function,
+    number,
+    read_shape,
+    shape,
+)
 
 # --- q1: another bottleneck width ----------------------------------------------------------
 
@@ -67,7 +76,8 @@ q1 = Exercise(
                             "output value: O * O * C_out * F * F * C_in for each layer.",
     }),
     hint=["Each layer costs O * O * C_out * F * F * C_in; add the two layers.",
-          "1x1 layer: 28 * 28 * 32 * 1 * 1 * 192. 5x5 layer: 28 * 28 * 32 * 5 * 5 * 32."],
+          "1x1 layer: 192 channels in, 32 out, on a 28x28 map. 5x5 layer: 32 channels in, 32 "
+          "out; padding='same' keeps its output 28x28."],
     solution=f"""\
 28 * 28 * 32 * 192 + 28 * 28 * 32 * 5 * 5 * 32
 # = {_ONE_BY_ONE:,} + {_FIVE_BY_FIVE:,} = {_BOTTLENECK:,}""",
@@ -134,6 +144,24 @@ q2 = Exercise(
 
 
 # --- q3: im2col, written by the learner --------------------------------------------------------
+
+def _without_helpers(checker, *helpers):
+    """checker, but a function that is one of the course's helpers, or names one in its own
+    code, is told to write the computation itself (the helper would pass the cases)."""
+    names = {helper.__name__ for helper in helpers}
+
+    def check(answer):
+        own = getattr(answer, "__wrapped__", answer)
+        code = getattr(own, "__code__", None)
+        called = names & set(getattr(code, "co_names", ()) + getattr(code, "co_freevars", ()))
+        if own in helpers or called:
+            name = own.__name__ if own in helpers else sorted(called)[0]
+            return (f"your function is, or calls, the course's {name}, which computes the "
+                    "answer for you. Build the windows yourself: loops are fine.")
+        return checker(answer)
+
+    return check
+
 
 def patch_matrix(x, f, stride=1, padding=0):
     """im2col of one image x (H, W, C): one row per window, (O_h * O_w, f * f * C)."""
@@ -230,8 +258,10 @@ q3 = Exercise(
     "(H, W, C); f is the kernel size F; padding is P zeros all round. Return the patch matrix, "
     "shape (O_h * O_w, F * F * C): one row per window, in the order the output is read (row "
     "by row), each window flattened in the order of kernel.reshape(-1, C_out) for a Conv2D "
-    "kernel (F, F, C, C_out): row, column, then channel.",
-    checker=function(_IM2COL_CASES, reference=im2col, mistakes=Q3_MISTAKES),
+    "kernel (F, F, C, C_out): row, column, then channel. Build the windows yourself: do not "
+    "call the course's im2col.",
+    checker=_without_helpers(function(_IM2COL_CASES, reference=im2col, mistakes=Q3_MISTAKES),
+                             im2col, conv2d_im2col),
     hint=["Pad first: np.pad(x, ((P, P), (P, P), (0, 0))). Then O = (H + 2P - F) // S + 1 "
           "windows down and (W + 2P - F) // S + 1 across.",
           "Window (i, j) is x[i*S:i*S + F, j*S:j*S + F, :]; window.ravel() gives its values "
@@ -246,7 +276,23 @@ _Q4_SIDE = conv_transpose_output_size(7, 3, 2, "same")
 _Q4 = (_Q4_SIDE, _Q4_SIDE, 16)
 _Q4_VALID = conv_transpose_output_size(7, 3, 2, "valid")
 
-q4 = Exercise(
+class _OneImageShape(Exercise):
+    """A shape question that accepts Keras's batch axis, and says it is not part of the
+    answer."""
+
+    def feedback(self, *answer):
+        text = super().feedback(*answer)
+        try:
+            with_batch = answer and len(read_shape(called_once(answer[0]))) == 4
+        except Exception:
+            with_batch = False
+        if text == "Correct!" and with_batch:
+            text += (" (The batch axis is not part of the answer: the question asks for "
+                     "(height, width, channels). It is accepted.)")
+        return text
+
+
+q4 = _OneImageShape(
     "A decoder applies Conv2DTranspose(16, 3, strides=2, padding='same') to a 7x7x32 map. "
     "What is the output shape (height, width, channels)?",
     checker=shape(_Q4, mistakes={
@@ -404,6 +450,15 @@ def _crops_the_end(x, kernel, stride=1, padding=0):
     return full[:full.shape[0] - 2 * padding, :full.shape[1] - 2 * padding, :]
 
 
+def _crops_the_start(x, kernel, stride=1, padding=0):
+    full = conv_transpose(x, kernel, stride, 0)
+    return full[2 * padding:, 2 * padding:, :]
+
+
+def _first_channel_only(x, kernel, stride=1, padding=0):
+    return conv_transpose(x[:, :, :1], kernel[:, :, :, :1], stride, padding)
+
+
 def _empty_when_unpadded(x, kernel, stride=1, padding=0):
     full = conv_transpose(x, kernel, stride, 0)
     return full[padding:-padding, padding:-padding, :]
@@ -425,6 +480,11 @@ def _slid_over_zeros(x, kernel, stride=1, padding=0, spacing=None, length=None, 
     return conv2d(padded, slid.transpose(0, 1, 3, 2))
 
 
+def _all_axes_flipped(x, kernel, stride=1, padding=0):
+    # np.flip(kernel) with no axis also reverses both channel axes
+    return _slid_over_zeros(x, np.flip(kernel, axis=(2, 3)), stride, padding)
+
+
 def _spaced_by_s_zeros(x, kernel, stride=1, padding=0):
     return _slid_over_zeros(x, kernel, stride, padding, spacing=stride + 1)
 
@@ -435,6 +495,34 @@ def _spread_too_long(x, kernel, stride=1, padding=0):
 
 def _no_zeros_inserted(x, kernel, stride=1, padding=0):
     return _slid_over_zeros(x, kernel, stride, padding, spacing=1)
+
+def _layout_note(checker):
+    """checker, with a note on the kernel's layout when the learner's function raised an
+    error on a case or returned C_in channels where C_out differs: what reading the kernel
+    as Conv2D's (F, F, C_in, C_out) does. Other wrong results get no such note."""
+    note = ("The cases have S = 1 and 2, P = 0 and 1, and kernels with C_out != C_in, in "
+            "Conv2DTranspose's layout (F, F, C_out, C_in): kernel.shape[2] is C_out, the "
+            "output's channels.")
+
+    def swapped(answer):
+        for x, kernel, *rest in _TRANSPOSE_CASES:
+            try:      # a CalledOnce answer returns its earlier result: nothing runs twice
+                result = np.asarray(answer(np.copy(x), np.copy(kernel), *rest))
+            except Exception:
+                return True
+            c_out, c_in = kernel.shape[2:]
+            if c_out != c_in and result.ndim == 3 and result.shape[2] == c_in:
+                return True
+        return False
+
+    def check(answer):
+        message = checker(answer)
+        if message and message.startswith("on ") and callable(answer) and swapped(answer):
+            message += "\n" + note
+        return message
+
+    return check
+
 
 _rng = np.random.default_rng(6)
 _TRANSPOSE_CASES = [
@@ -468,6 +556,15 @@ Q6_MISTAKES = [
                        "input of zero insertion (H - 1) * S + 1, not H * S."),
     (_crops_the_end, "the size is right but the crop is not: padding P cuts P rows and "
                      "columns from EACH side, not 2P from the bottom and right."),
+    (_crops_the_start, "the size is right but the crop is not: padding P cuts P rows and "
+                       "columns from EACH side, not 2P from the top and left."),
+    (_all_axes_flipped, "your result equals zero insertion with np.flip(kernel): on a 4-D "
+                        "kernel, np.flip without an axis flips all four axes, so the channels "
+                        "come out reversed too. Flip only the two spatial axes: "
+                        "np.flip(kernel, axis=(0, 1)), or kernel[::-1, ::-1]."),
+    (_first_channel_only, "your result uses only the first input channel: each stamp sums "
+                          "value * kernel[:, :, :, c] over ALL input channels c (kernel @ "
+                          "x[i, j] does the sum)."),
     (_empty_when_unpadded, "with padding 0 it returns an empty array: full[0:-0] is full[0:0] "
                            "(-0 is 0). Cut with full[P:full.shape[0] - P, P:full.shape[1] - P]."),
 ]
@@ -479,13 +576,11 @@ q6 = Exercise(
     "kernel, summed over the input channels, into the output, S rows and columns further per "
     "input position; padding P then crops P rows and columns from each side of the full "
     "result. (Zero insertion, section 7, gives the same result and passes too.) Return an "
-    "array ((H - 1) * S + F - 2P, (W - 1) * S + F - 2P, C_out).",
-    checker=function(_TRANSPOSE_CASES, reference=lambda x, kernel, stride=1, padding=0:
-                     conv2d_transpose(x, kernel, stride=stride, padding=padding),
-                     mistakes=Q6_MISTAKES,
-                     about_cases="The cases have S = 1 and 2, P = 0 and 1, and kernels with "
-                                 "C_out != C_in, in Conv2DTranspose's layout (F, F, C_out, "
-                                 "C_in): kernel.shape[2] is C_out, the output's channels."),
+    "array of shape ((H - 1) * S + F - 2P, (W - 1) * S + F - 2P, C_out).",
+    checker=_layout_note(function(_TRANSPOSE_CASES, reference=lambda x, kernel, stride=1,
+                                  padding=0: conv2d_transpose(x, kernel, stride=stride,
+                                                              padding=padding),
+                                  mistakes=Q6_MISTAKES)),
     hint=["Start from np.zeros(((H - 1) * S + F, (W - 1) * S + F, C_out)): the full result.",
           "kernel @ x[i, j] is the stamp of input pixel (i, j): (F, F, C_out, C_in) @ (C_in,) "
           "gives (F, F, C_out). Add it at rows i*S to i*S + F and columns j*S to j*S + F.",
