@@ -6,6 +6,7 @@ tests/kernel_checks.py)."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import numpy as np
@@ -182,6 +183,7 @@ LEARNER_ANSWERS = {
             "[0, 1]": "is not the list of columns",                 # no rule proves a cause
             "2": "your answer is one number, 2",
             "[0, 3]": "3 is not one of them",
+            "[0, 2, 2]": "names column 2 more than once: list each starting column once",
             "[0.5, 2]": "whole numbers",
         },
     },
@@ -204,13 +206,15 @@ LEARNER_ANSWERS = {
         },
     },
     "q6": {
-        "right": [_FIELD_LOOP, _FIELD_BACKWARDS,
-                  "def field_size(stack):\n    return receptive_field(stack)"],
+        "right": [_FIELD_LOOP, _FIELD_BACKWARDS],
         "wrong": {
+            "def field_size(stack):\n    return receptive_field(stack)":
+                "your function calls receptive_field, which already does what this question "
+                "asks",
             "def field_size(stack):\n    return 1 + sum(f - 1 for f, s in stack)":
                 "it ignores the strides",
             _FIELD_OWN_STRIDE: "by its own stride too",
-            "def field_size(stack):\n    return receptive_field(stack) - 1":
+            _FIELD_LOOP.replace("field, step = 1, 1", "field, step = 0, 1"):
                 "one pixel short on every stack",
             "def field_size(stack):\n    return int(np.prod([f for f, s in stack]))":
                 "multiplies the kernel sizes",
@@ -226,6 +230,8 @@ LEARNER_ANSWERS = {
                                                       "np.zeros_like(x, shape=(rows, cols))")],
         "wrong": {
             "def max_pool(x, size):\n    return x[::size, ::size]": "top-left value",
+            "def max_pool(x, size):\n    return pool2d(x, size)":
+                "your function calls pool2d, which already does what this question asks",
             "def max_pool(x, size):\n    rows, cols = x.shape[0] // size, x.shape[1] // size\n"
             "    return x[:rows * size, :cols * size].reshape(rows, size, cols, size)"
             ".mean(axis=(1, 3))": "averages each window",
@@ -395,7 +401,8 @@ def test_q6_each_wrong_function_is_wrong_and_told_apart_from_the_others():
     for wrong, message in lesson.Q6_MISTAKES:
         outputs = [wrong(stack) for stack in lesson.Q6_CASES]
         assert outputs != measured, message
-        assert lesson.q6.feedback(wrong).startswith(f"Not quite: {message}")
+        # partial: the wrong functions are built on receptive_field, which q6 forbids
+        assert lesson.q6.feedback(functools.partial(wrong)).startswith(f"Not quite: {message}")
         results[message] = outputs
     for (first, a), (second, b) in itertools.combinations(results.items(), 2):
         assert a != b, (first, second)
@@ -440,7 +447,8 @@ def test_q7_each_wrong_function_is_wrong_and_told_apart_from_the_others():
                     for x, size in lesson._CASES]
         assert any(o.shape != e.shape or not np.allclose(o, e)
                    for o, e in zip(outputs, expected, strict=True)), message
-        assert lesson.q7.feedback(wrong).startswith(f"Not quite: {message}")
+        # partial: the wrong functions are built on pool2d, which q7 forbids
+        assert lesson.q7.feedback(functools.partial(wrong)).startswith(f"Not quite: {message}")
         results[message] = outputs
     for (first, a), (second, b) in itertools.combinations(results.items(), 2):
         assert any(x.shape != y.shape or not np.allclose(x, y)
