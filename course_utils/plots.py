@@ -320,8 +320,9 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
     filters.
 
     Kernels and products share one diverging colour scale (a colour bar under them); the
-    inputs are drawn in grey (darker is larger) and the output maps on a scale of their own. The first row names each kernel column's
-    filter (the one at work marked "used here") and the last row gives each filter's bias.
+    inputs are drawn in grey (darker is larger) and the output maps on a scale of their own.
+    The first row names each kernel column's filter (the one at work marked "used here") and
+    the last row gives each filter's bias.
 
     Returns ``Plot(fig, axes)`` with ``axes`` a dict: ``"inputs"``, ``"products"`` and
     ``"outputs"`` (lists of Axes, one per input channel or per filter), ``"kernels"`` (a
