@@ -158,7 +158,7 @@ LEARNER_ANSWERS = {
     },
     "q3": {
         "right": ["(12, 12, 32)", "[12, 12, 32]", "np.array([12, 12, 32])", "(None, 12, 12, 32)",
-                  "tf.TensorShape([None, 12, 12, 32])"],
+                  "keras.Input((12, 12, 32)).shape"],
         "wrong": {
             "(10, 10, 32)": "the first Conv2D has padding='same'",
             "(16, 16, 32)": "the second Conv2D has the default padding='valid'",
