@@ -179,6 +179,7 @@ LEARNER_ANSWERS = {
             "(5, 5, 3)": "one filter's weights",
             "(75, 16)": "matrix K2",
             "(5, 5, 3, 512)": "not per image",
+            "[(5, 5, 3, 16), (16,)]": "(16,) is dL/db's shape",
         },
     },
     "q4": {
@@ -187,6 +188,9 @@ LEARNER_ANSWERS = {
             _CONV_HELPER: "the course's own backward pass",
             _conv(**{"    dx = dx[:, padding:padding + h, padding:padding + w, :]\n": ""}):
                 "it has the padded input's shape",
+            _conv(**{"dx = dx[:, padding:padding + h, padding:padding + w, :]":
+                     "dx = dx[:, :h, :w, :]"}): "the crop is off",
+            _conv(**{"return dx, dk, ": "return dk, dx, "}): "that is the kernel's shape",
             _conv(**{"r, c = i * stride, j * stride": "r, c = i, j"}):
                 "the windows start S pixels apart",
             _conv(**{"g * kernel[..., k]": "g * kernel[::-1, ::-1, :, k]"}):
@@ -239,6 +243,8 @@ LEARNER_ANSWERS = {
             _check(**{"numerical_gradient(loss, x)":
                       "numerical_gradient(loss, x.astype('float32'))"}):
                 "must hold float64",
+            _check(**{"/ (np.linalg.norm(a) + np.linalg.norm(n))":
+                      "/ max(np.linalg.norm(a), np.linalg.norm(n))"}): "max(||a||, ||n||)",
             _check(**{"/ (np.linalg.norm(a) + np.linalg.norm(n))": "/ np.linalg.norm(a)"}):
                 "; the expected value is",
             _check(**{"numerical_gradient(loss, x)": "numerical_gradient(loss, x, h=1e-3)"}):

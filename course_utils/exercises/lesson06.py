@@ -144,38 +144,54 @@ _O3 = conv_output_size(_SIZE, _F)
 _Q3_INPUT = ("that is the input's shape, the shape of dL/dX (the gradient the layer passes "
              "down); dL/dK has the kernel's shape.")
 
+_Q3_SHAPE = shape(_Q3, axes=KERNEL_AXES, batch=False, mistakes={
+    (_BATCH, *_Q3): "one kernel, one gradient: dL/dK adds up the contributions of all "
+                    f"{_BATCH} images, so it has no batch axis.",
+    (_FILTERS, _F, _F, _C_IN): f"that puts the filters first: {_FILTERS} filters of "
+                               f"{_F}x{_F}x{_C_IN}. Keras keeps a Conv2D kernel, and so "
+                               "dL/dK, as (kh, kw, in, out): the filters last.",
+    (_FILTERS, _C_IN, _F, _F): "that is PyTorch's layout (out, in, kh, kw); Keras keeps a "
+                               "Conv2D kernel as (kh, kw, in, out), and dL/dK has the "
+                               "kernel's shape.",
+    (_F, _F, _FILTERS, _C_IN): "in and out are swapped: (kh, kw, out, in) is "
+                               "Conv2DTranspose's layout, not Conv2D's.",
+    (_O3, _O3, _FILTERS): "that is the output's shape, the shape of dL/dY; dL/dK has "
+                          "the kernel's shape.",
+    (_BATCH, _O3, _O3, _FILTERS): "that is the output's shape, the shape of dL/dY; dL/dK "
+                                  "has the kernel's shape.",
+    (_BATCH, _SIZE, _SIZE, _C_IN): _Q3_INPUT,
+    (_SIZE, _SIZE, _C_IN): _Q3_INPUT,
+    (_F, _F, _FILTERS): "a channel axis is missing: each filter has one F x F slice per "
+                        "input channel, so the kernel and dL/dK have four axes "
+                        "(kh, kw, in, out).",
+    (_F, _F, _C_IN): f"that is one filter's weights (kh, kw, in); the kernel holds all "
+                     f"{_FILTERS} filters, a fourth axis: (kh, kw, in, out).",
+    (_F * _F * _C_IN, _FILTERS): "that is the kernel as lesson 04's matrix K2 "
+                                 "(F * F * C_in, C_out), the shape of P.T @ G2; dL/dK is "
+                                 "reshaped back to the kernel's own shape (kh, kw, in, out).",
+    (_F, _F, _C_IN, _FILTERS * _BATCH): "one gradient per filter, not per image and filter: "
+                                        f"the {_BATCH} images' contributions are added.",
+})
+
+
+def _check_q3(answer) -> str | None:
+    """q3's shape check; an answer holding dL/dK's shape and dL/db's is told to give one."""
+    if isinstance(answer, tuple | list) and len(answer) == 2:
+        try:
+            first, second = (tuple(int(n) for n in part) for part in answer)
+        except (TypeError, ValueError):
+            first = second = None
+        if first == _Q3 and second == (_FILTERS,):
+            return (f"give dL/dK's shape only, {_Q3}: ({_FILTERS},) is dL/db's shape, one "
+                    "number per filter.")
+    return _Q3_SHAPE(answer)
+
+
 q3 = Exercise(
     f"A Conv2D({_FILTERS}, {_F}) layer is trained on a batch of shape "
     f"({_BATCH}, {_SIZE}, {_SIZE}, {_C_IN}). What is the shape of dL/dK, the gradient of the "
     "loss with respect to its kernel?",
-    checker=shape(_Q3, axes=KERNEL_AXES, batch=False, mistakes={
-        (_BATCH, *_Q3): "one kernel, one gradient: dL/dK adds up the contributions of all "
-                        f"{_BATCH} images, so it has no batch axis.",
-        (_FILTERS, _F, _F, _C_IN): f"that puts the filters first: {_FILTERS} filters of "
-                                   f"{_F}x{_F}x{_C_IN}. Keras keeps a Conv2D kernel, and so "
-                                   "dL/dK, as (kh, kw, in, out): the filters last.",
-        (_FILTERS, _C_IN, _F, _F): "that is PyTorch's layout (out, in, kh, kw); Keras keeps a "
-                                   "Conv2D kernel as (kh, kw, in, out), and dL/dK has the "
-                                   "kernel's shape.",
-        (_F, _F, _FILTERS, _C_IN): "in and out are swapped: (kh, kw, out, in) is "
-                                   "Conv2DTranspose's layout, not Conv2D's.",
-        (_O3, _O3, _FILTERS): "that is the output's shape, the shape of dL/dY; dL/dK has "
-                              "the kernel's shape.",
-        (_BATCH, _O3, _O3, _FILTERS): "that is the output's shape, the shape of dL/dY; dL/dK "
-                                      "has the kernel's shape.",
-        (_BATCH, _SIZE, _SIZE, _C_IN): _Q3_INPUT,
-        (_SIZE, _SIZE, _C_IN): _Q3_INPUT,
-        (_F, _F, _FILTERS): "a channel axis is missing: each filter has one F x F slice per "
-                            "input channel, so the kernel and dL/dK have four axes "
-                            "(kh, kw, in, out).",
-        (_F, _F, _C_IN): f"that is one filter's weights (kh, kw, in); the kernel holds all "
-                         f"{_FILTERS} filters, a fourth axis: (kh, kw, in, out).",
-        (_F * _F * _C_IN, _FILTERS): "that is the kernel as lesson 04's matrix K2 "
-                                     "(F * F * C_in, C_out), the shape of P.T @ G2; dL/dK is "
-                                     "reshaped back to the kernel's own shape (kh, kw, in, out).",
-        (_F, _F, _C_IN, _FILTERS * _BATCH): "one gradient per filter, not per image and filter: "
-                                            f"the {_BATCH} images' contributions are added.",
-    }),
+    checker=_check_q3,
     hint=["A gradient always has the shape of what it is the gradient of.",
           "The kernel of Conv2D(filters, F) on C_in channels is (F, F, C_in, filters)."],
     solution=f"dL/dK has the kernel's shape (kh, kw, in, out) = {_Q3}; the batch is summed.",
@@ -235,12 +251,14 @@ def _conv_backward_variant(x, kernel, grad_output, stride=1, padding=0, *, step=
                            images=None, grad_image=None, window_image=None, stamp_filter=None,
                            kernel_mean=False):
     """my_conv_backward as a learner may write it, one step changed: step (the windows'
-    spacing: stride is right), crop (cut the padding off dL/dX), flip (the kernel stamped
+    spacing: stride is right), crop (cut the padding off dL/dX; "start" keeps the first H rows
+    and W columns instead of rows P to P + H - 1), flip (the kernel stamped
     flipped), accumulate (+= into dL/dK), bias_axes (the axes dL/dY is summed over), images
     (how many images the loop visits), grad_image, window_image and stamp_filter (one image's
     dL/dY, one image's windows or one filter's weights used for all), kernel_mean (dL/dK
     divided by the number of images)."""
     step = stride if step is None else step
+    height, width = x.shape[1:3]
     f_h, f_w, _, filters = kernel.shape
     batch, o_h, o_w, _ = grad_output.shape
     x_pad = np.pad(x, ((0, 0), (padding, padding), (padding, padding), (0, 0)))
@@ -262,8 +280,10 @@ def _conv_backward_variant(x, kernel, grad_output, stride=1, padding=0, *, step=
                     weights = stamp[:, :, :, k if stamp_filter is None else stamp_filter]
                     grad_x_pad[b, rows, cols, :] += g * weights
     grad_x = grad_x_pad
-    if crop:
-        grad_x = grad_x_pad[:, padding:padding + x.shape[1], padding:padding + x.shape[2], :]
+    if crop == "start":  # the first H rows and W columns, the wrong side of the border
+        grad_x = grad_x_pad[:, :height, :width, :]
+    elif crop:
+        grad_x = grad_x_pad[:, padding:padding + height, padding:padding + width, :]
     if kernel_mean:
         grad_kernel = grad_kernel / batch
     return grad_x, grad_kernel, grad_output.sum(axis=bias_axes)
@@ -294,6 +314,10 @@ _Q4_PARTS = {  # the gradient, its index in the answer, and the named mistakes t
         (_variant(stamp_filter=0),
          "every filter stamped filter 0's weights: the value g of filter k stamps that filter's "
          "weights, kernel[:, :, :, k]."),
+        (_variant(crop="start"),
+         "the crop is off: you kept the first H rows and W columns of the padded gradient "
+         "(grad_x_pad[:, :H, :W]), but x sits inside the P-wide border: keep rows P to "
+         "P + H - 1 and columns P to P + W - 1, grad_x_pad[:, P:P + H, P:P + W, :]."),
     ]),
     "dL/dK": (1, [
         (_variant(accumulate=False),
@@ -386,6 +410,12 @@ def _check_q4(answer) -> str | None:
         if not isinstance(result, tuple | list) or len(result) != 3:
             return ("your function must return the three gradients, `return grad_x, "
                     f"grad_kernel, grad_bias`; it returned {describe(result)}.")
+        x, kernel = case[:2]
+        if (np.shape(result[0]) == kernel.shape != x.shape
+                and np.shape(result[1]) == x.shape):
+            return (f"your function's first array has shape {kernel.shape}: that is the "
+                    "kernel's shape, so it returned dL/dK first. Return grad_x first: "
+                    "`return grad_x, grad_kernel, grad_bias`.")
     for name, checker in _Q4_CHECKERS.items():
         message = checker(_part(answer, _Q4_PARTS[name][0]))
         if message:
@@ -452,6 +482,10 @@ def relu_backward_where_negative(x, grad_output):  # a wrong backward pass
     return grad_output * (x < 0)
 
 
+def relu_backward_everywhere(x, grad_output):  # a wrong one: ReLU's kink forgotten
+    return grad_output
+
+
 def pool_forward(x):
     return pool2d(x)
 
@@ -502,17 +536,19 @@ class _Layer:
 
 
 (conv_forward, conv_backward, conv_backward_not_flipped, relu_forward, relu_backward,
- relu_backward_where_negative, pool_forward, pool_backward, pool_backward_averaged,
- sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward) = (_Layer(f) for f in (
+ relu_backward_where_negative, relu_backward_everywhere, pool_forward, pool_backward,
+ pool_backward_averaged, sigmoid_forward, sigmoid_backward, tanh_forward,
+ tanh_backward) = (_Layer(f) for f in (
     conv_forward, conv_backward, conv_backward_not_flipped, relu_forward, relu_backward,
-    relu_backward_where_negative, pool_forward, pool_backward, pool_backward_averaged,
-    sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward))
+    relu_backward_where_negative, relu_backward_everywhere, pool_forward, pool_backward,
+    pool_backward_averaged, sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward))
 _X5, _G5_CONV, _G5_SAME, _G5_POOL = _q5_inputs(8)
 _Q5_CASES = [
     (conv_forward, conv_backward, _X5, _G5_CONV),
     (conv_forward, conv_backward_not_flipped, _X5, _G5_CONV),
     (relu_forward, relu_backward, _X5, _G5_SAME),
     (relu_forward, relu_backward_where_negative, _X5, _G5_SAME),
+    (relu_forward, relu_backward_everywhere, _X5, _G5_SAME),
     (pool_forward, pool_backward, _X5, _G5_POOL),
     (pool_forward, pool_backward_averaged, _X5, _G5_POOL),
     (sigmoid_forward, sigmoid_backward, _X5, _G5_SAME),
@@ -568,6 +604,9 @@ def _check_variant(loss="weighted", copy_x=False, error="norms", difference="cen
         analytic = backward(x, grad_output)
         if error == "no denominator":
             return float(np.linalg.norm(analytic - numerical))
+        if error == "max":  # the norms' larger one as the denominator
+            return float(np.linalg.norm(analytic - numerical)
+                         / max(np.linalg.norm(analytic), np.linalg.norm(numerical)))
         if error == "element-wise":  # CS231n's rel_error: the largest element-wise error
             return float(np.max(np.abs(analytic - numerical)
                                 / np.maximum(1e-8, np.abs(analytic) + np.abs(numerical))))
@@ -581,8 +620,8 @@ q5 = Exercise(
     "loss L = sum(grad_output * forward(x)), whose dL/dY is grad_output; take its numerical "
     "gradient with numerical_gradient(loss_function, x); return the relative error "
     "||a - n|| / (||a|| + ||n||) between backward's answer a and the numerical one n. The "
-    "check runs it on eight layers, smooth ones and kinked ones, some with wrong backward "
-    "passes (each x is float64, without ties); the value you return must match the course's "
+    "check runs it on nine backward passes of smooth and kinked layers, some of them wrong "
+    "(each x is float64, without ties); the value you return must match the course's "
     "relative error (h = 1e-6) to within 1e-8.",
     checker=function(_Q5_CASES, reference=gradient_check, atol=_Q5_TOLERANCE, mistakes=[
         (_check_variant(loss="plain"),
@@ -599,6 +638,9 @@ q5 = Exercise(
          "that is CS231n's element-wise relative error (the largest over the entries); here "
          "the relative error compares whole arrays: np.linalg.norm(a - n) / "
          "(np.linalg.norm(a) + np.linalg.norm(n))."),
+        (_check_variant(error="max"),
+         "you divided ||a - n|| by max(||a||, ||n||), the denominator of CS231n's notes; the "
+         "course's relative error divides by ||a|| + ||n||."),
         (_check_variant(difference="one-sided"),
          "your errors are those of a one-sided difference, (L(w + h) - L(w)) / h: on the smooth "
          "layers (sigmoid, tanh) it is off by about h * L''/2, so the errors come out near 1e-7 "
