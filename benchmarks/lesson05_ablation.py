@@ -7,13 +7,14 @@ then the way from the source model to the improved one, one step at a time.
         # train every step at 5 seeds (~15 min)
     python -m benchmarks.lesson05_ablation --scaling --out data/lesson05_scaling.csv
         # raw against scaled pixels, one epoch at seeds 0-4 (~30 s)
-    python -m benchmarks.lesson05_ablation --source    # the source model's asserts, the
-        # Dense-only baseline and the Look-inside checks at seeds 0-4 and 42 (~4 min)
+    python -m benchmarks.lesson05_ablation --source --out data/lesson05_source.csv
+        # the source model's asserts, the Dense-only baseline and the Look-inside checks at
+        # seeds 0-4 and 42 (~4 min)
     python -m benchmarks.lesson05_ablation --q8        # measure q8's checker on several designs
 
 Without --out a table is written to the current folder (lesson05_selection.csv,
-lesson05_ablation.csv or lesson05_scaling.csv), so a trial run never overwrites the tables the
-lesson reads from data/.
+lesson05_ablation.csv, lesson05_scaling.csv or lesson05_source.csv), so a trial run never
+overwrites the tables the lesson reads from data/.
 
 Every model trains on the bundled sample's first 3,200 training digits and is compared on the
 other 800 (the validation split). Each run keeps its best epoch (lowest validation loss):
@@ -64,7 +65,12 @@ candidates the run belongs to; "start" for EARLIER_SETTINGS), the six settings, 
 epochs run, best epoch, and the kept weights' validation accuracy and loss. Columns of the
 scaling CSV, one row per (seed, pixels): the mean training loss during epoch 1 (Keras's), the
 largest loss of one training batch in it, the training loss after it, and the validation loss
-and accuracy after it.
+and accuracy after it. Columns of the source CSV, one row per seed (the source model trained
+as lesson 05 trains it): epochs run, best epoch, validation accuracy of the kept and of the last
+epoch, the median probability of the true digit on the wrong validation digits at both, the
+wrong digits and those answered with a probability of 0.9 or more, the largest correlation (in
+size) of a conv1 map with the blurred digit, the number of places the six conv2 maps peak, and
+the Dense-only baseline's validation accuracy.
 """
 
 from __future__ import annotations
@@ -84,11 +90,12 @@ import pandas as pd  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from keras import layers  # noqa: E402
 
-from course_utils import conv_mults, load_mnist, receptive_field  # noqa: E402
+from course_utils import conv_mults, load_mnist  # noqa: E402
 from course_utils.data import (  # noqa: E402
     LESSON05_ABLATION_FILE,
     LESSON05_SCALING_FILE,
     LESSON05_SELECTION_FILE,
+    LESSON05_SOURCE_FILE,
 )
 from course_utils.exercises import lesson05  # noqa: E402
 from scripts.paths import REPO_ROOT, relative  # noqa: E402
@@ -433,35 +440,28 @@ def train_as_the_lesson(build, seed, x_fit, one_hot_fit, x_val, one_hot_val, cal
     return model, history
 
 
-def look_inside(model, digit) -> str:
+def look_inside(model, digit) -> dict:
     """What lesson 05's "Look inside" section checks in the source model's figures, measured:
-    for each conv1 filter, the share of its weights that are positive and the correlation of
-    its map of ``digit`` with the digit blurred by a 5x5 window; and at how many different
-    positions the six conv2 maps are strongest."""
-    kernels = model.get_layer("conv1").get_weights()[0][:, :, 0, :]          # (5, 5, 3)
+    the largest correlation (in size) of a conv1 map of ``digit`` with the digit blurred by a
+    5x5 window, and at how many different positions the six conv2 maps are strongest."""
     probe = keras.Model(model.input, [model.get_layer("conv1").output,
                                       model.get_layer("conv2").output])
     conv1_maps, conv2_maps = (maps[0] for maps in probe.predict(digit, verbose=0))
     blurred = np.lib.stride_tricks.sliding_window_view(digit[0, :, :, 0], (5, 5)).sum(axis=(2, 3))
     follows = [np.corrcoef(conv1_maps[:, :, k].ravel(), blurred.ravel())[0, 1] for k in range(3)]
-    positive = (kernels > 0).mean(axis=(0, 1))
     peaks = {np.unravel_index(conv2_maps[:, :, k].argmax(), conv2_maps.shape[:2])
              for k in range(conv2_maps.shape[-1])}
-    return (f"conv1 filters: positive shares {np.round(positive, 2).tolist()}, correlations "
-            f"with the blurred digit {np.round(follows, 3).tolist()} (largest |r| "
-            f"{max(abs(r) for r in follows):.3f}); the conv2 maps peak at {len(peaks)} "
-            "different positions")
+    return {"largest_abs_correlation": round(float(max(abs(r) for r in follows)), 3),
+            "conv2_peak_places": len(peaks)}
 
 
-def run_source_checks(seeds=LESSON_SEEDS) -> None:
+def run_source_checks(seeds=LESSON_SEEDS) -> pd.DataFrame:
     """The source model trained as the lesson trains it (one-hot labels, RMSprop, the best
     epoch kept) at each seed: what its assert cells check, to measure their margins; and the
-    Dense-only baseline trained the same way."""
+    Dense-only baseline trained the same way. One row per seed (the source CSV's columns)."""
     (x_fit, y_fit), (x_val, y_val), _ = split()
     one_hot_fit, one_hot_val = (keras.utils.to_categorical(y, 10) for y in (y_fit, y_val))
-    field = receptive_field([(5, 1), (5, 1)])
-    sees_ink = np.lib.stride_tricks.sliding_window_view(
-        x_val[0, :, :, 0], (field, field)).max(axis=(2, 3)) > 0
+    rows = []
     for seed in seeds:
         wrong_answers = WrongAnswers(x_val, y_val)
         model, history = train_as_the_lesson(lambda: build_step(0), seed, x_fit, one_hot_fit,
@@ -469,23 +469,22 @@ def run_source_checks(seeds=LESSON_SEEDS) -> None:
         _, dense_history = train_as_the_lesson(build_dense_only, seed, x_fit, one_hot_fit,
                                                    x_val, one_hot_val)
         dense_best = int(np.argmin(dense_history["val_loss"])) + 1
-        dense_accuracy = dense_history["val_accuracy"][dense_best - 1]
         best = int(np.argmin(history["val_loss"])) + 1
         probabilities = model.predict(x_val, verbose=0)
         wrong = probabilities.argmax(axis=1) != y_val
-        confident = int(np.sum(probabilities[wrong].max(axis=1) >= 0.9))
-        conv2 = keras.Model(model.input, model.get_layer("conv2").output)
-        winner = conv2.predict(x_val[:1], verbose=0)[0].argmax(axis=-1)
-        share = np.bincount(winner[sees_ink], minlength=6) / sees_ink.sum()
-        print(f"seed {seed}: {len(history['loss'])} epochs, best {best}, validation accuracy "
-              f"kept {history['val_accuracy'][best - 1]:.4f} last "
-              f"{history['val_accuracy'][-1]:.4f}; wrong (count, median p(true)) kept "
-              f"{wrong_answers.rows[best - 1]} last {wrong_answers.rows[-1]}; wrong answers "
-              f"with p >= 0.9: {confident} of {int(wrong.sum())}; largest ink share "
-              f"{share.max():.2f}, blank-position winners {np.unique(winner[~sees_ink])}; "
-              f"{look_inside(model, x_val[:1])}; Dense-only: best epoch {dense_best}, "
-              f"validation accuracy {dense_accuracy:.4f} (source minus Dense-only "
-              f"{history['val_accuracy'][best - 1] - dense_accuracy:+.4f})", flush=True)
+        rows.append({
+            "seed": seed, "epochs": len(history["loss"]), "best_epoch": best,
+            "val_accuracy_kept": round(history["val_accuracy"][best - 1], 4),
+            "val_accuracy_last": round(history["val_accuracy"][-1], 4),
+            "p_true_wrong_kept": round(wrong_answers.rows[best - 1][1], 4),
+            "p_true_wrong_last": round(wrong_answers.rows[-1][1], 4),
+            "wrong": int(wrong.sum()),
+            "confident_wrong": int(np.sum(probabilities[wrong].max(axis=1) >= 0.9)),
+            **look_inside(model, x_val[:1]),
+            "dense_only_val_accuracy": round(dense_history["val_accuracy"][dense_best - 1], 4),
+        })
+        print(rows[-1], flush=True)
+    return pd.DataFrame(rows)
 
 
 # --- q8's checker: which designs pass, at which seeds --------------------------------------------
@@ -572,9 +571,9 @@ def main():
         run_q8(seeds or SEEDS)
         return
     if args.source:
-        run_source_checks(seeds or LESSON_SEEDS)
-        return
-    if args.select:
+        table, name, flag = run_source_checks(seeds or LESSON_SEEDS), LESSON05_SOURCE_FILE, \
+            " --source"
+    elif args.select:
         table, name, flag = run_selection(seeds or SELECTION_SEEDS), LESSON05_SELECTION_FILE, \
             " --select"
     elif args.scaling:

@@ -54,6 +54,8 @@ __all__ = [
     "lesson05_selection_path",
     "LESSON05_SCALING_FILE",
     "lesson05_scaling_path",
+    "LESSON05_SOURCE_FILE",
+    "lesson05_source_path",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -421,3 +423,22 @@ def lesson05_scaling_path() -> Path:
     'lesson05_scaling.csv'
     """
     return _sample_data(LESSON05_SCALING_FILE)
+
+
+#: File name of lesson 05's source-model runs at several seeds, written by
+#: ``python -m benchmarks.lesson05_ablation --source``.
+LESSON05_SOURCE_FILE = "lesson05_source.csv"
+
+
+def lesson05_source_path() -> Path:
+    """Where the installed package keeps lesson 05's source-model runs (a CSV file).
+
+    Taught in lesson 05, sections 5, 6 and 9: the source model and the Dense-only baseline
+    trained as the lesson trains them, at seeds 0-4 and 42, by
+    ``benchmarks/lesson05_ablation.py --source``: the margins of the lesson's checks. One row
+    per seed; lines starting with ``#`` are comments.
+
+    >>> lesson05_source_path().name
+    'lesson05_source.csv'
+    """
+    return _sample_data(LESSON05_SOURCE_FILE)

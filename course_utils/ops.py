@@ -361,7 +361,8 @@ def conv_matrix(input_shape, kernel, stride=1, padding="valid"):
     value's weights, placed at the input pixels its window covers (no bias). ``C.T`` maps an
     output back to the input's shape: that is the transposed convolution with the same kernel
     array (Conv2DTranspose's (F_h, F_w, C_out, C_in) is Conv2D's layout read backwards), the
-    transpose of the convolution, not its inverse. Taught in lesson 04, section 8.
+    transpose of the convolution, not its inverse. Shown in lesson 01 (section 2, the 4x4
+    example as a Dense layer); taught in lesson 04, section 8.
 
     >>> kernel = [[2, 0, 1], [0, 1, 2], [1, 0, 2]]
     >>> matrix = conv_matrix((4, 4), kernel)

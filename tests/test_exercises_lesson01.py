@@ -12,6 +12,7 @@ import itertools
 import numpy as np
 import pytest
 
+from course_utils import ops
 from course_utils.data import (
     DIGIT_FOUR,
     FLIP_DEMO_X,
@@ -131,6 +132,15 @@ def _layer(pad: str = "np.pad(x, padding)",
 
 
 _LAYER_LOOPS = _layer()
+# The output array one row and one column too small: an IndexError on the first case (stride 1,
+# a square output), which can show neither window starts nor swapped sizes.
+_OUTPUT_TOO_SMALL = _loops(zeros="np.zeros((o_h - 1, o_w - 1))")
+
+
+def written_out(function_):
+    """``function_`` called through a lambda, whose code names no helper: the lesson's wrong
+    functions use conv2d, which q4 and q8 reject in a learner's function before running it."""
+    return lambda *args: function_(*args)
 # The sizes with the padding, the windows cut from x itself: the last windows run off its edge.
 _UNPADDED_WINDOWS = """\
 def conv_one_filter(x, kernel, bias, stride, padding):
@@ -170,7 +180,7 @@ LEARNER_ANSWERS = {
             "803600": "is the Dense count, and it is right",
             "(26, 803,600)": "with a comma is two numbers",
             "(26, 800000)": "is the expected count rounded to",
-            "(6, 803600)": "Conv2D: Your answer 6 is not the expected value. Dense: 803,600 is "
+            "(6, 803600)": "Conv2D: your answer 6 is not the expected value. Dense: 803,600 is "
                            "right.",
         },
     },
@@ -237,22 +247,28 @@ LEARNER_ANSWERS = {
             "def strided_corr2d(x, kernel, stride):\n    return corr2d(x, kernel)":
                 "ignores the stride",
             "def strided_corr2d(x, kernel, stride):\n"
-            "    return conv2d(x, kernel, stride=stride)": "but it calls conv2d",
+            "    return conv2d(x, kernel, stride=stride)": "your function calls conv2d, which",
+            "def strided_corr2d(x, kernel, stride):\n"
+            "    from course_utils.ops import conv2d_im2col\n"
+            "    return conv2d_im2col(x, kernel, stride=stride)":
+                "your function calls conv2d_im2col, which already does",
             "def strided_corr2d(x, kernel, stride):\n"
             "    x4 = np.asarray(x, 'float32')[None, :, :, None]\n"
             "    k4 = np.asarray(kernel, 'float32')[:, :, None, None]\n"
             "    return tf.nn.conv2d(x4, k4, stride, 'VALID').numpy()[0, :, :, 0]":
-                "but it calls conv2d",
+                "your function calls tf.nn.conv2d, which already does",
             _WINDOWS_NOT_STRIDED: "starts at row i * S and column j * S",
             _NO_PLUS_ONE: "count the first position too",
             "def strided_corr2d(x, kernel, stride):\n"
-            "    return conv2d(x, np.flip(kernel), stride=stride)": "you flipped the kernel",
+            "    return corr2d(x, np.flip(kernel))[::stride, ::stride]": "you flipped the kernel",
             _SQUARE_ONLY: "kernel is not square",
             "def strided_corr2d(x, kernel, stride):\n"
             "    out = corr2d(x, kernel)[::stride, ::stride]": "`return` statement",
             _TRANSPOSED_OUTPUT: "your output is transposed",
             _FLOAT_SIZES: "A size computed with / is a float",
             _WINDOW_STARTS: "where the windows START",
+            _OUTPUT_TOO_SMALL: "your function raised IndexError",
+            _loops(zeros="np.zeros((o_w, o_h))"): "This case's output is 3x4, not square",
             _INTEGER_OUTPUT: "holds whole numbers only",
             _KERNEL_TRANSPOSED: "the kernel transposed (kernel.T",
             _SIZES_SWAPPED: "have their sizes swapped",
@@ -287,7 +303,7 @@ LEARNER_ANSWERS = {
                   "np.array([[6.0, 5.0, 4.0], [1.0, -2.0, 0.0], [1.0, 9.0, 8.0]])"],
         "wrong": {
             "conv2d(FLIP_DEMO_X, Q6_KERNEL)": "the kernel was not flipped",
-            "conv2d(FLIP_DEMO_X, Q6_KERNEL.T)": "You transposed the kernel",
+            "conv2d(FLIP_DEMO_X, Q6_KERNEL.T)": "you transposed the kernel",
             "conv2d(FLIP_DEMO_X, np.rot90(Q6_KERNEL))": "a quarter turn (np.rot90",
             "conv2d(FLIP_DEMO_X, np.rot90(Q6_KERNEL, -1))": "a quarter turn clockwise",
             "conv2d(FLIP_DEMO_X, Q6_KERNEL[::-1])": "upside down only",
@@ -336,6 +352,8 @@ LEARNER_ANSWERS = {
             _layer(pad="x"): "the size WITHOUT padding",
             _layer(pad="np.pad(x, ((0, padding), (0, padding)))"): "bottom and right only",
             _layer(pad="np.pad(x, ((padding, 0), (padding, 0)))"): "top and left only",
+            _layer(size="(x.shape[0] - f_h + padding) // s + 1, "
+                        "(x.shape[1] - f_w + padding) // s + 1"): "+ P where it needs + 2P",
             _layer(pad="np.pad(x, 2 * padding)"): "you padded 2P zeros on each side",
             _layer(size="(xp.shape[0] - f_h) // s, (xp.shape[1] - f_w) // s"):
                 "one row and one column too few",
@@ -346,7 +364,7 @@ LEARNER_ANSWERS = {
                 "(H - F_h + 2P) // S + 1",
             _layer(zeros="np.zeros((o_h, o_w), dtype=int)"): "holds whole numbers only",
             "def conv_one_filter(x, kernel, bias, stride, padding):\n"
-            "    return conv2d(x, kernel, stride=stride, padding=padding)":
+            "    return corr2d(np.pad(x, padding), kernel)[::stride, ::stride]":
                 "off by exactly the bias",
             "def conv_one_filter(x, kernel, bias, stride, padding):\n"
             "    return corr2d(np.pad(x, padding), kernel) + bias": "ignores the stride",
@@ -356,13 +374,13 @@ LEARNER_ANSWERS = {
                 "take both sizes from the kernel",
             "def conv_one_filter(x, kernel, bias, stride, padding):\n"
             "    return conv2d(x, kernel, bias=bias, stride=stride, padding=padding)":
-                "but it calls conv2d",
+                "your function calls conv2d, which already does",
             "def conv_one_filter(x, kernel, bias, stride, padding):\n"
             "    x4 = np.asarray(x, 'float32').reshape(1, *x.shape, 1)\n"
             "    k4 = np.asarray(kernel, 'float32').reshape(*kernel.shape, 1, 1)\n"
             "    p = [[0, 0], [padding, padding], [padding, padding], [0, 0]]\n"
             "    return tf.nn.conv2d(x4, k4, stride, p).numpy()[0, :, :, 0] + bias":
-                "but it calls conv2d",
+                "your function calls tf.nn.conv2d, which already does",
             _layer(bias=" - bias"): "MINUS the bias",
             _layer(window="xp[i * s:i * s + f_h, j * s:j * s + f_w] * kernel + bias", bias=""):
                 "once per product",
@@ -683,13 +701,14 @@ def test_q8_accepts_keras_results_and_the_mistakes_give_pairwise_different_resul
 
     assert lesson.q8.is_correct(keras_results), lesson.q8.feedback(keras_results)
     # a function that calls the layer itself is right, but is told the loops are the exercise
-    assert "but it calls Conv2D, which does the sliding for you" in lesson.q8.feedback(
+    assert "Conv2D, which already does what this question asks" in lesson.q8.feedback(
         keras_layer)
     results = {"right": [keras_layer(*case) for case in lesson._LAYER_CASES]}
     for wrong, message in lesson.Q8_MISTAKES:
         results[message] = [wrong(*case) for case in lesson._LAYER_CASES]
-        assert not lesson.q8.is_correct(wrong)
-        assert message in lesson.q8.feedback(wrong), lesson.q8.feedback(wrong)
+        # as a learner writes it: loops, not a call to the course's conv2d (forbidden)
+        assert not lesson.q8.is_correct(written_out(wrong))
+        assert message in lesson.q8.feedback(written_out(wrong)), message
 
     def same(a, b):
         return all(x.shape == y.shape and np.allclose(x, y) for x, y in zip(a, b, strict=True))
@@ -726,7 +745,7 @@ def test_q4_and_q8_tell_a_function_that_calls_the_library_to_write_the_loops():
         return tf.nn.conv2d(x4, k4, stride, "VALID").numpy()[0, :, :, 0]
 
     feedback = lesson.q4.feedback(strided_corr2d)
-    assert "gives the right results, but it calls conv2d" in feedback, feedback
+    assert "your function calls tf.nn.conv2d, which already does" in feedback, feedback
     assert not lesson.q4.is_correct(strided_corr2d)
     # a comment or a name that only contains the word is not a call
     assert lesson.q4.is_correct(lesson.strided_corr2d)
@@ -761,3 +780,33 @@ def test_q5_judges_every_tied_maximum_and_any_scale():
     assert "(4, 0)" in lesson.q5.feedback(top_row)
     assert lesson.q5.is_correct(lesson.q5.solution_answer * 1e-9)
     assert lesson.q5.is_correct(lesson.q5.solution_answer * 1e6)
+
+
+def test_q4_index_error_offers_only_the_causes_its_failing_case_can_show():
+    namespace = {"np": np}
+    exec(_OUTPUT_TOO_SMALL, namespace)   # fails on the first case: stride 1, a 2x2 output
+    feedback = lesson.q4.feedback(namespace["strided_corr2d"])
+    assert "raised IndexError" in feedback, feedback
+    assert "START" not in feedback and "swapped" not in feedback, feedback
+    exec(_WINDOW_STARTS, namespace)      # fails on the stride-2 digit, a square 3x3 output
+    feedback = lesson.q4.feedback(namespace["strided_corr2d"])
+    assert "where the windows START" in feedback and "not square" not in feedback, feedback
+    exec(_loops(zeros="np.zeros((o_w, o_h))"), namespace)   # fails on the 3x4 output
+    assert "output is 3x4, not square" in lesson.q4.feedback(namespace["strided_corr2d"])
+
+
+def test_q4_and_q8_name_every_helper_that_slides_the_kernel_as_called():
+    def strided_corr2d(x, kernel, stride):
+        return ops.conv2d_im2col(x, kernel, stride=stride)
+
+    assert "your function calls ops.conv2d_im2col" in lesson.q4.feedback(strided_corr2d)
+
+
+def test_q8_padding_counted_once_names_both_causes():
+    """Top/left-only padding and + P instead of + 2P in the size give the same map."""
+    namespace = {"np": np}
+    exec(_layer(size="(x.shape[0] - f_h + padding) // s + 1, "
+                     "(x.shape[1] - f_w + padding) // s + 1"), namespace)
+    plus_p = lesson.q8.feedback(namespace["conv_one_filter"])
+    assert plus_p == lesson.q8.feedback(written_out(lesson._layer_padded_before))
+    assert "top and left only" in plus_p and "+ P where it needs + 2P" in plus_p, plus_p

@@ -34,15 +34,17 @@ LEARNER_ANSWERS = {
         "wrong": {
             "203068": "source model's count",
             "775476": "output layer",
-            "776302": "biases are missing",
+            "776302": "biases of conv1 and conv2 are missing",
             "1055878": "shrinks 28 -> 26 -> 24",
             "910726": "after BOTH convolutions",           # flattened after one convolution
             "775318": "3x3x8, not 3x3",                    # conv2 without its 8 input channels
             "539782": "source's 5x5 sizes",                # kept the 5x5 kernels' sizes
             "1552654": "'Total params'",                   # the summary after training
             '"776,326"': "remove the quotes and the commas",
-            "776208": "is not the expected value",           # every bias left out
-            "776242": "is not the expected value",           # Dense(84)'s biases left out
+            "776208": "every bias is missing",               # every bias left out
+            "776242": "biases of Dense(84) are missing",     # Dense(84)'s biases left out
+            "776232": "biases of Dense(84) and the output layer are missing",   # Dense biases
+            "776316": "biases of the output layer are missing",
             "776300": "the expected count rounded to 4 significant figures",
             "780000": "the expected count rounded to 2 significant figures",
             "776,326": "If you typed one number with commas, 776,326",
@@ -72,6 +74,7 @@ LEARNER_ANSWERS = {
             "(12, 5)": "compared with the one before",           # improvement = lower than last
             "(14, 5)": "the whole run",                          # the callback never stops it
             "(9, 4)": "counted from 0",                          # np.argmin's position
+            "(12, 8)": "monitor='val_accuracy'",                 # watched the accuracy row
             "(10, 5)": "the last epoch run (entry 0) is off",
             "95": "expected a pair",
         },
@@ -101,6 +104,7 @@ LEARNER_ANSWERS = {
             "[1]": "are not the expected ones",
             "[8]": "not a column of paired",
             '"1, 2"': "expected a list of step numbers",
+            "2": "not how many steps there are",                 # the count, not the steps
         },
     },
     "q6": {
@@ -188,6 +192,13 @@ LEARNER_ANSWERS = {
                 "return model",
             # a model object instead of the function that builds it
             _SMALL_MODEL + "\n\n\nbuild_model = build_model()": "not a model",
+            # ends in global pooling (5,130 weights): its output layer reads 32 numbers
+            "def build_model():\n    inputs = keras.Input(shape=(28, 28, 1))\n"
+            "    h = layers.MaxPooling2D(2)(layers.Conv2D(16, 3, activation='relu')(inputs))\n"
+            "    h = layers.MaxPooling2D(2)(layers.Conv2D(32, 3, activation='relu')(h))\n"
+            "    h = layers.GlobalAveragePooling2D()(h)\n"
+            "    return keras.Model(inputs, layers.Dense(10, activation='softmax')(h))":
+                "ends in global pooling, so its output layer reads only 32 numbers",
             # no channel axis: Keras refuses the Conv2D's input while the model is built
             _SMALL_MODEL.replace("shape=(28, 28, 1)", "(28, 28)"):
                 "start the model with keras.Input(shape=(28, 28, 1)), the channel axis",
@@ -423,9 +434,20 @@ def test_q8_suggests_only_what_the_model_lacks():
     assert any("activation" in item for item in lacks)
 
 
-def test_q8_names_global_pooling_when_it_is_the_reason():
-    model = type("Fake", (), {"layers": [layers.GlobalAveragePooling2D()]})()
-    assert "global pooling" in lesson._advice(model, [0.6, 0.7, 0.75])
+def test_q8_names_global_pooling_only_when_the_model_ends_in_it():
+    """Conv -> GlobalAveragePooling -> Dense(10) ends in global pooling: the message says so
+    and counts the numbers the output layer reads; a Dense(32) after the global pooling means
+    the model does not end in it, and a rising accuracy is reported as such."""
+    inputs = keras.Input(shape=(28, 28, 1))
+    h = layers.GlobalAveragePooling2D()(layers.Conv2D(32, 3, activation="relu")(inputs))
+    ends = keras.Model(inputs, layers.Dense(10, activation="softmax")(layers.Dropout(0.1)(h)))
+    advice = lesson._advice(ends, [0.4, 0.5, 0.6])
+    assert "ends in global pooling" in advice and "reads only 32 numbers" in advice
+    assert "still rising (+10.0 points in the last epoch): 3 epochs are not enough" in advice
+    inside = keras.Model(inputs, layers.Dense(10, activation="softmax")(
+        layers.Dense(32, activation="relu")(h)))
+    assert "global pooling" not in lesson._advice(inside, [0.2, 0.21, 0.22])
+    assert "still rising" not in lesson._advice(inside, [0.2, 0.21, 0.22])
 
 
 def test_q8_only_a_model_that_scales_raw_pixels_gets_them():

@@ -5,7 +5,9 @@ script's SETTINGS are the choice its table makes; every candidate ran at every s
 the test split is not in it). data/lesson05_ablation.csv: eight steps at five seeds, each step's
 weights and multiplications those of the model the script builds for it (counted by Keras), and
 steps 5-7 named with the chosen settings. data/lesson05_scaling.csv: raw against scaled pixels,
-one epoch, at the ablation's seeds."""
+one epoch, at the ablation's seeds. data/lesson05_source.csv: the source model and the Dense-only
+baseline at the lesson's seeds; at the ablation's seeds its source runs are the ablation's
+step 0."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from course_utils.data import (
     lesson05_ablation_path,
     lesson05_scaling_path,
     lesson05_selection_path,
+    lesson05_source_path,
 )
 
 pytest.importorskip("tensorflow")
@@ -120,3 +123,19 @@ def test_the_scaling_table_has_raw_and_scaled_at_every_seed():
     # the largest batch loss is at least the epoch's mean over its batches
     assert (table["largest_batch_loss"] >= table["mean_loss_epoch1"] - 0.01).all()
     assert (table["val_loss"] > 0).all()
+
+
+def test_the_source_table_has_every_lesson_seed_and_agrees_with_the_ablation(runs):
+    table = read(lesson05_source_path(), " --source").set_index("seed")
+    assert list(table.columns) == [
+        "epochs", "best_epoch", "val_accuracy_kept", "val_accuracy_last", "p_true_wrong_kept",
+        "p_true_wrong_last", "wrong", "confident_wrong", "largest_abs_correlation",
+        "conv2_peak_places", "dense_only_val_accuracy"]
+    assert list(table.index) == list(ablation.LESSON_SEEDS)
+    step0 = runs[runs["step"] == 0].set_index("seed")
+    # the same training as the ablation's step 0, one-hot labels instead of integers
+    np.testing.assert_allclose(table.loc[step0.index, "val_accuracy_kept"],
+                               step0["val_accuracy"], atol=0.0051)
+    assert (table["best_epoch"] <= table["epochs"]).all()
+    assert (table["confident_wrong"] <= table["wrong"]).all()
+    assert table["conv2_peak_places"].between(1, 6).all()

@@ -30,11 +30,7 @@ the same value cannot silently hide one of the messages (tests check that they a
 from __future__ import annotations
 
 import copy
-import inspect
-import io
 import re
-import textwrap
-import tokenize
 
 import numpy as np
 
@@ -136,7 +132,7 @@ def _part(label: str, message: str | None, value: float) -> str:
     shown = f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
     if message is None:
         return f"{label}: {shown} is right."
-    return f"{label}: {message[0].upper()}{message[1:]}"
+    return f"{label}: {message}"
 
 
 def _check_counts(answer):
@@ -166,9 +162,9 @@ def _check_counts(answer):
 q1 = Exercise(
     "A 32x32 grey-scale image (the size of a CIFAR-10 photo) goes through Conv2D(1, 5): one 5x5 "
     "kernel, stride 1, no padding. How many parameters does that layer have? And how many "
-    "would a Dense layer need to map the image's 1,024 pixels to a feature map of the same "
-    "size (every output connected to every pixel, one bias per output)? Give both, Conv2D "
-    "first: answer = (conv_count, dense_count).",
+    "would a Dense layer need to map the image's 1,024 pixels to a feature map the size of "
+    "that Conv2D's output (every output connected to every pixel, one bias per output)? Give "
+    "both, Conv2D first: answer = (conv_count, dense_count).",
     checker=_check_counts,
     hint=["Conv2D: the kernel's weights plus the bias, shared by every position. Dense: first "
           "the map's size, O = N - F + 1 per side, then a weight per (pixel, output) pair and "
@@ -176,7 +172,7 @@ q1 = Exercise(
           f"O = 32 - 5 + 1 = {_Q1_O}, so the map has {_Q1_O} x {_Q1_O} = {_Q1_OUTPUTS} outputs; "
           "each is connected to 1,024 pixels."],
     solution=f"(5 * 5 + 1, 1024 * {_Q1_OUTPUTS} + {_Q1_OUTPUTS})  # = ({_Q1_CONV}, "
-             f"{_Q1_DENSE:,}); map {_Q1_O}x{_Q1_O}",
+             f"{_Q1_DENSE}); map {_Q1_O}x{_Q1_O}",
     solution_answer=(_Q1_CONV, _Q1_DENSE),
     explanation=f"The Dense layer has {_Q1_DENSE // _Q1_CONV:,} times as many parameters: the "
                 "convolution assumes locality (a 5x5 window) and the same pattern everywhere "
@@ -198,12 +194,12 @@ Q2_MISTAKES = [
      f"{conv_output_size(_Q2_N, _Q2_F, _Q2_S, (_Q2_P, 0))} comes from counting the padding "
      "on one side only (+ P instead of + 2P), or from leaving out the final + 1. "
      "O = floor((N - F + 2P) / S) + 1."),
-    (_Q2_SPAN / (_Q2_S + 1), "That is (N - F + 2P) / (S + 1), " + _MISPRINT),
+    (_Q2_SPAN / (_Q2_S + 1), "that is (N - F + 2P) / (S + 1), " + _MISPRINT),
     (_Q2_SPAN // (_Q2_S + 1), f"{_Q2_SPAN // (_Q2_S + 1)} is what (N - F + 2P) // (S + 1) "
                               "gives (the misprint noted in section 6, floored), and also "
                               "(N - F) // S, which leaves out the padding and the + 1. The + 1 "
                               "comes after the division: (N - F + 2P) // S + 1."),
-    ((_Q2_N - _Q2_F) / (_Q2_S + 1), "That is (N - F) / (S + 1), the misprint of the blog "
+    ((_Q2_N - _Q2_F) / (_Q2_S + 1), "that is (N - F) / (S + 1), the misprint of the blog "
                                     "post on stride and padding, without the padding too; "
                                     "the formula is floor((N - F + 2P) / S) + 1."),
     ((_Q2_N - _Q2_F - 2 * _Q2_P) // _Q2_S + 1,
@@ -213,7 +209,7 @@ Q2_MISTAKES = [
     (_Q2_SPAN / _Q2_S + 1, f"(12 - 5 + 4) / 2 = {_Q2_SPAN / _Q2_S:g} is not whole: round it "
                            "DOWN (floor) before adding 1. The last window must fit inside the "
                            "padded input."),
-    (_Q2_SPAN / _Q2_S, f"That is (N - F + 2P) / S without the floor and without the + 1: "
+    (_Q2_SPAN / _Q2_S, f"that is (N - F + 2P) / S without the floor and without the + 1: "
                        f"round {_Q2_SPAN / _Q2_S:g} down, then add 1 for the first position."),
     (-(-_Q2_SPAN // _Q2_S) + 1, f"{-(-_Q2_SPAN // _Q2_S) + 1} is (12 - 5 + 4) / 2 = "
                                 f"{_Q2_SPAN / _Q2_S:g} rounded UP, plus 1; it is also N - F = "
@@ -224,9 +220,9 @@ Q2_MISTAKES = [
      f"{conv_output_size(_Q2_N, _Q2_F, 1, _Q2_P)} is the size with stride 1 (P = 2 keeps a "
      "5x5 kernel's output at N). With S = 2 the window moves two pixels at a time: divide "
      "by S."),
-    (_Q2_SPAN, "That is N - F + 2P, the room the window has to move in. Divide it by the "
+    (_Q2_SPAN, "that is N - F + 2P, the room the window has to move in. Divide it by the "
                "stride S = 2 (rounding down), then add 1 for the first position."),
-    (conv_output_size(_Q2_N, _Q2_F), "That is N - F + 1, the size for stride 1 and no "
+    (conv_output_size(_Q2_N, _Q2_F), "that is N - F + 1, the size for stride 1 and no "
                                      "padding (or (N + 2P) / S, which leaves out F). Use all "
                                      "four numbers: floor((N - F + 2P) / S) + 1."),
 ]
@@ -247,7 +243,7 @@ _SAME_RULE = 'with "same", O = ceil(N / S).'
 
 #: q3's known mistakes. Conv2D(1, 5, strides=2, padding="same") on 27x27.
 Q3_MISTAKES = [
-    (conv_output_size(_Q3_N, _Q3_F, _Q3_S), 'That is padding="valid": (27 - 5) // 2 + 1. '
+    (conv_output_size(_Q3_N, _Q3_F, _Q3_S), 'that is padding="valid": (27 - 5) // 2 + 1. '
                                             'With "same" Keras pads so that O = ceil(N / S).'),
     (_Q3_N // _Q3_S, f"{_Q3_N // _Q3_S} is 27 / 2 rounded down, and also (27 - 5 + 2) // 2 + 1, "
                      'one zero of padding per side (what "same" adds to a 3x3 kernel; a 5x5 '
@@ -257,9 +253,9 @@ Q3_MISTAKES = [
                     "O = ceil(N / S)."),
     (conv_output_size(_Q3_N, _Q3_F, 1, "same"), '"same" keeps the size only when the stride '
                                                 "is 1; here the window moves 2 pixels."),
-    ((_Q3_N - _Q3_F) // _Q3_S, 'That is (27 - 5) // 2 without the + 1, and "valid"; '
+    ((_Q3_N - _Q3_F) // _Q3_S, 'that is (27 - 5) // 2 without the + 1, and "valid"; '
                                + _SAME_RULE),
-    (conv_output_size(_Q3_N, _Q3_F), 'That is "valid" with stride 1, 27 - 5 + 1: the layer '
+    (conv_output_size(_Q3_N, _Q3_F), 'that is "valid" with stride 1, 27 - 5 + 1: the layer '
                                      'has strides=2 and padding="same", and ' + _SAME_RULE),
     (-(-_Q3_N // _Q3_S) + 1, "ceil(N / S) is already the number of windows: "
                                        '"same" has no + 1 (that belongs to the other formula, '
@@ -389,6 +385,11 @@ _TRANSPOSED_KERNEL = ("you multiply each window by the kernel transposed (kernel
                       "sizes f_h and f_w swapped): slide the kernel as it is, "
                       "x[top:top + f_h, left:left + f_w] * kernel.")
 
+#: The helpers that already slide a kernel (q4 and q8 ask for the loops): a function that calls
+#: one is told so, named as it is called (tf.nn.conv2d, conv2d_im2col, layers.Conv2D).
+_FORBIDDEN = ("conv2d", "conv2d_im2col", "Conv2D", "convolution", "convolve2d", "correlate2d")
+
+
 _check_cases = function(_STRIDED_CASES, reference=_reference, mistakes=[
     (_ignores_stride, "your function ignores the stride: it returns the stride-1 feature "
                       "map. With stride S the output has (H - F_h) // S + 1 rows."),
@@ -409,7 +410,7 @@ _check_cases = function(_STRIDED_CASES, reference=_reference, mistakes=[
     (_integer_output, _INTEGER_OUTPUT.format(
         example="the results of the float case (the last one)")),
     (_transposed_kernel, _TRANSPOSED_KERNEL),
-])
+], forbidden=_FORBIDDEN)
 
 #: The square-kernel cases only: a transposed kernel raises on the others (the window and
 #: kernel.T have different shapes), so that mistake is recognised on these.
@@ -421,30 +422,6 @@ _SHAPES = re.compile(r"shapes \(([\d,]+)\) \(([\d,]+)\)")
 _FLOAT_SIZE_ERROR = "'float' object cannot be interpreted as an integer"
 _FLOAT_SIZE_ADVICE = (". A size computed with / is a float (such as 2.0), and np.zeros and "
                       "range need whole numbers: divide with //, (H - F_h) // S + 1.")
-
-
-#: Names of the library functions that slide a kernel themselves: q4 and q8 ask for the loops.
-_LIBRARY_CONVOLUTIONS = ("conv2d", "Conv2D", "convolution", "convolve2d", "correlate2d")
-
-
-def _library_call(answer) -> str | None:
-    """The library convolution the learner's function calls by name, read from its source
-    (None when it calls none, or when Python cannot show its source)."""
-    function_ = getattr(answer, "__wrapped__", answer)
-    try:
-        source = textwrap.dedent(inspect.getsource(function_))
-        for token in tokenize.generate_tokens(io.StringIO(source).readline):
-            if token.type == tokenize.NAME and token.string in _LIBRARY_CONVOLUTIONS:
-                return token.string
-    except (OSError, TypeError, tokenize.TokenError, SyntaxError, IndentationError):
-        return None
-    return None
-
-
-def _calls_the_library(name: str, steps: str) -> str:
-    return (f"your function gives the right results, but it calls {name}, which does the "
-            "sliding for you (the check compares your function with it). Write the loops "
-            f"yourself, as corr2d does in section 2: {steps}.")
 
 
 def _integer_result(answer, cases, reference) -> bool:
@@ -509,28 +486,21 @@ def _broadcast_cause(answer, cases, past_the_edge: str = _PAST_THE_EDGE) -> str:
     return ""
 
 
-def _loops_verdict(answer, check_cases, cases, reference, steps: str,
-                   cut: str) -> tuple[bool, str | None]:
-    """What q4 and q8 check first: (final?, message). Right results are final, unless the
-    function calls a library convolution; so is a known mistake's message, and an integer
-    output array (``cut`` says which values it cut). Otherwise the first failing case's
-    message, for the question's own follow-up checks."""
+def _loops_verdict(answer, check_cases, cases, reference, cut: str) -> tuple[bool, str | None]:
+    """What q4 and q8 check first: (final?, message). Right results are final; so is a known
+    mistake's message (a call to a helper that slides the kernel itself included), and an
+    integer output array (``cut`` says which values it cut). Otherwise the first failing
+    case's message, for the question's own follow-up checks."""
     message = check_cases(answer)
-    if message is None:
-        library = _library_call(answer)
-        return True, (_calls_the_library(library, steps) if library else None)
-    if not message.startswith("on "):   # a known mistake's message
+    if message is None or not message.startswith("on "):   # a known mistake's message
         return True, message
     if _integer_result(answer, cases, reference):
         return True, _INTEGER_OUTPUT.format(example=cut)
     return False, message
 
 
-_Q4_STEPS = "window (i, j) starts at i * S, j * S; multiply it by the kernel and sum"
-
-
 def _check_strided(answer):
-    final, message = _loops_verdict(answer, _check_cases, _STRIDED_CASES, _reference, _Q4_STEPS,
+    final, message = _loops_verdict(answer, _check_cases, _STRIDED_CASES, _reference,
                                     "the results of the float case (the last one)")
     if final:
         return message
@@ -541,12 +511,33 @@ def _check_strided(answer):
     if _FLOAT_SIZE_ERROR in message:
         return message.rstrip(" .") + _FLOAT_SIZE_ADVICE
     if "IndexError" in message and "out of bounds" in message:
-        return message.rstrip(" .") + (". Do your loops run over where the windows START "
-                                      "(0, S, 2S, ...) while you store at out[i, j]? Loop over "
-                                      "the output positions i, j and start each window at "
-                                      "i * S, j * S (or: are the output's rows and columns "
-                                      "swapped in np.zeros?).")
+        return message.rstrip(" .") + "." + _index_error_guesses(answer)
     return message
+
+
+def _index_error_guesses(answer) -> str:
+    """The causes of an IndexError that q4's first failing case can show: window starts used
+    as output positions only with a stride above 1, rows and columns swapped in np.zeros only
+    with an output that is not square. Nothing when the case shows neither."""
+    for x, kernel, stride in _STRIDED_CASES:
+        try:
+            answer(copy.deepcopy(x), copy.deepcopy(kernel), stride)
+        except IndexError:
+            break
+        except Exception:
+            return ""
+    else:
+        return ""
+    guesses = []
+    if stride > 1:
+        guesses.append("Do your loops run over where the windows START (0, S, 2S, ...) while "
+                       "you store at out[i, j]? Loop over the output positions i, j and start "
+                       "each window at i * S, j * S.")
+    o_h, o_w = _reference(x, kernel, stride).shape
+    if o_h != o_w:
+        guesses.append(f"This case's output is {o_h}x{o_w}, not square: are its rows and "
+                       "columns swapped in np.zeros?")
+    return "".join(" " + guess for guess in guesses)
 
 
 q4 = Exercise(
@@ -668,8 +659,8 @@ q5 = Exercise(
     "right) the background ends and the ink begins. The check asks three things: (a) its "
     "weights sum to 0; (b) on Q5_STEP (background on the left, ink on the right) its "
     "strongest response is larger than on the mirrored step, np.fliplr(Q5_STEP); (c) on "
-    "DIGIT_FOUR its strongest response lands on a vertical stroke or on the pixel just left "
-    "of one (every place where it is reached, if several tie).",
+    "DIGIT_FOUR the centre of the window where its response is strongest lands on a vertical "
+    "stroke or on the pixel just left of one (every such window, if several tie).",
     checker=_check_edge_kernel,
     hint=["Negative weights where the background should be (the left column), positive "
           "weights where the ink should be (the right column), summing to 0.",
@@ -709,41 +700,41 @@ _Q6_FIRST_WINDOW = " + ".join(
 #: all of them, and the right answer, differ pairwise (tests/test_exercises_lesson01.py).
 Q6_MISTAKES = [
     ("not flipped", conv2d(FLIP_DEMO_X, Q6_KERNEL),
-     "That is the cross-correlation Conv2D computes: the kernel was not flipped."),
+     "that is the cross-correlation Conv2D computes: the kernel was not flipped."),
     ("transposed", conv2d(FLIP_DEMO_X, Q6_KERNEL.T),
-     "You transposed the kernel (mirrored it across its main diagonal). True convolution "
+     "you transposed the kernel (mirrored it across its main diagonal). True convolution "
      "turns it by 180 degrees: np.flip(kernel) reverses BOTH axes."),
     ("turned 90 degrees left", conv2d(FLIP_DEMO_X, np.rot90(Q6_KERNEL)),
-     "You turned the kernel a quarter turn (np.rot90 turns 90 degrees). True convolution "
+     "you turned the kernel a quarter turn (np.rot90 turns 90 degrees). True convolution "
      "turns it a half turn: np.flip(kernel), the same as np.rot90(kernel, 2)."),
     ("turned 90 degrees right", conv2d(FLIP_DEMO_X, np.rot90(Q6_KERNEL, -1)),
-     "You turned the kernel a quarter turn clockwise. True convolution turns it a half "
+     "you turned the kernel a quarter turn clockwise. True convolution turns it a half "
      "turn: np.flip(kernel), the same as np.rot90(kernel, 2)."),
     ("upside down only", conv2d(FLIP_DEMO_X, Q6_KERNEL[::-1]),
-     "You flipped the kernel upside down only; flip it left to right as well."),
+     "you flipped the kernel upside down only; flip it left to right as well."),
     ("left to right only", conv2d(FLIP_DEMO_X, Q6_KERNEL[:, ::-1]),
-     "You flipped the kernel left to right only; flip it upside down as well."),
+     "you flipped the kernel left to right only; flip it upside down as well."),
     ("mirrored across the other diagonal", conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL).T),
-     "You flipped AND transposed the kernel, which mirrors it across its other diagonal. "
+     "you flipped AND transposed the kernel, which mirrors it across its other diagonal. "
      "Flipping alone is the 180-degree turn: np.flip(kernel)."),
     ("result flipped", np.flip(conv2d(FLIP_DEMO_X, Q6_KERNEL)),
-     "You flipped the result of the cross-correlation; flip the kernel BEFORE sliding it."),
+     "you flipped the result of the cross-correlation; flip the kernel BEFORE sliding it."),
     ("input flipped", conv2d(np.flip(FLIP_DEMO_X), Q6_KERNEL),
-     "You flipped the input instead of the kernel; that gives the true convolution turned "
+     "you flipped the input instead of the kernel; that gives the true convolution turned "
      "by 180 degrees. Flip the kernel, keep the input as it is."),
     ("LESSON01_X", conv2d(LESSON01_X, np.flip(Q6_KERNEL)),
-     "That is the true convolution of LESSON01_X; this question uses FLIP_DEMO_X."),
+     "that is the true convolution of LESSON01_X; this question uses FLIP_DEMO_X."),
     ("negated", conv2d(FLIP_DEMO_X, -Q6_KERNEL),
-     "You changed the kernel's signs (-Q6_KERNEL). Flipping reverses the ORDER of the "
+     "you changed the kernel's signs (-Q6_KERNEL). Flipping reverses the ORDER of the "
      "weights, not their signs: np.flip(kernel), as in section 3 (not the same as -weights)."),
     ("flipped and negated", -_TRUE_CONVOLUTION,
-     "You flipped the kernel, and changed its signs too: flip only, np.flip(kernel)."),
+     "you flipped the kernel, and changed its signs too: flip only, np.flip(kernel)."),
     ("full", conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL), padding=Q6_KERNEL.shape[0] - 1),
-     "That is the 'full' convolution: every position where the kernel overlaps the input "
+     "that is the 'full' convolution: every position where the kernel overlaps the input "
      "at all (scipy.signal.convolve2d's default mode). Conv2D keeps only the positions where "
      "the kernel fits inside ('valid'): use mode='valid', or no padding."),
     ("scipy same", conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL), padding=((1, 0), (1, 0))),
-     "That is scipy.signal.convolve2d with mode='same' (as big as the input). Conv2D's "
+     "that is scipy.signal.convolve2d with mode='same' (as big as the input). Conv2D's "
      "default is 'valid', the kernel only where it fits inside: use mode='valid'."),
 ]
 
@@ -782,11 +773,11 @@ _FIGURE_N = 7                                                   # section 6's fi
 Q7_MISTAKES = [
     (_Q7_USED, f"{_Q7_USED} pixels ARE used ({_Q7_USED_ROWS} rows x {_Q7_USED_ROWS} columns); "
                "the question asks for the unused ones."),
-    (0, "With S = 4 > F = 3 the window jumps over a row and a column each time."),
+    (0, "with S = 4 > F = 3 the window jumps over a row and a column each time."),
     (_Q7_UNUSED_ROWS * _Q7_N, f"{_Q7_UNUSED_ROWS * _Q7_N} = {_Q7_UNUSED_ROWS} unused rows x "
                               f"{_Q7_N}: the unused COLUMNS of the used rows are never read "
                               "either."),
-    (2 * _Q7_UNUSED_ROWS * _Q7_N, "Rows and columns counted separately count the pixels "
+    (2 * _Q7_UNUSED_ROWS * _Q7_N, "rows and columns counted separately count the pixels "
                                   "where an unused row crosses an unused column twice. Count "
                                   "the used pixels (a square) and subtract from 81."),
     (_Q7_UNUSED_ROWS ** 2, f"{_Q7_UNUSED_ROWS ** 2} pixels sit where an unused row crosses an "
@@ -797,7 +788,7 @@ Q7_MISTAKES = [
     (_Q7_WINDOWS ** 2, f"{_Q7_WINDOWS ** 2} is the number of windows ({_Q7_WINDOWS} x "
                        f"{_Q7_WINDOWS}); the question asks for the pixels none of them "
                        "covers."),
-    (2 * _Q7_N - 1, f"That counts only the gap between the windows (row 3 and column 3). Rows "
+    (2 * _Q7_N - 1, f"that counts only the gap between the windows (row 3 and column 3). Rows "
                     f"and columns {_Q7_LAST_ROW + 1}-{_Q7_N - 1} are unused too: the last "
                     f"window ends at {_Q7_LAST_ROW} (section 6: when N - F is not a multiple "
                     "of S, the edge is dropped)."),
@@ -806,7 +797,7 @@ Q7_MISTAKES = [
      "row 3 (and column 3) lies between the windows 0-2 and 4-6 and is never read: "
      f"{_Q7_USED_ROWS} rows are used, not {_Q7_LAST_ROW + 1}."),
     (int((usage_counts((_FIGURE_N, _FIGURE_N), _Q7_F, stride=_Q7_S) == 0).sum()),
-     "That is the count of section 6's figure, a 7x7 input; this input is 9x9, so rows and "
+     "that is the count of section 6's figure, a 7x7 input; this input is 9x9, so rows and "
      "columns 7-8 are dropped as well."),
 ]
 
@@ -932,8 +923,11 @@ Q8_MISTAKES = [
                         "first, np.pad(x, padding)."),
     (_layer_padded_after, "you padded the bottom and right only: P zeros go on EVERY side, "
                           "np.pad(x, padding) (or ((P, P), (P, P)))."),
-    (_layer_padded_before, "you padded the top and left only: P zeros go on EVERY side, "
-                           "np.pad(x, padding) (or ((P, P), (P, P)))."),
+    (_layer_padded_before, "your map has (H - F_h + P) // S + 1 rows and (W - F_w + P) // S "
+                           "+ 1 columns, the first ones of the right map: P zeros counted "
+                           "once, not twice. Either you padded the top and left only (P zeros "
+                           "go on EVERY side, np.pad(x, padding)), or your output size has "
+                           "+ P where it needs + 2P."),
     (_layer_twice_the_padding, "you padded 2P zeros on each side. The 2P of the formula is P "
                                "on each side, counted together: np.pad(x, padding)."),
     (_layer_windows_not_strided, "the output size is right, but the windows are not: the "
@@ -958,18 +952,15 @@ Q8_MISTAKES = [
                                "zeros: np.pad(x, padding)."),
 ]
 
-_check_layer_cases = function(_LAYER_CASES, reference=_layer_reference, mistakes=Q8_MISTAKES)
-
-
-_Q8_STEPS = ("pad, then window (i, j) starts at i * S, j * S of the padded input; multiply it "
-             "by the kernel, sum, add the bias")
+_check_layer_cases = function(_LAYER_CASES, reference=_layer_reference, mistakes=Q8_MISTAKES,
+                              forbidden=_FORBIDDEN)
 
 
 def _check_layer(answer):
     """q8's checker: the cases, then advice for errors a learner's function raises and for an
     integer output array."""
     final, message = _loops_verdict(answer, _check_layer_cases, _LAYER_CASES, _layer_reference,
-                                    _Q8_STEPS, "the results of a bias such as 0.5")
+                                    "the results of a bias such as 0.5")
     if final:
         return message
     if _FLOAT_SIZE_ERROR in message:

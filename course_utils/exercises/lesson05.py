@@ -91,6 +91,37 @@ _N1 = conv_output_size(28, 3)      # 26 after conv1
 _N2 = conv_output_size(_N1, 3)     # 24 after conv2
 
 
+#: q1's layers and their biases (one per filter or unit): (name, bias count).
+_Q1_BIASES = [("conv1", 8), ("conv2", 16), ("Dense(84)", 84), ("the output layer", 10)]
+
+
+def _forgotten_biases() -> dict[int, str]:
+    """q1's count with the biases of some layers left out, for every non-empty set of layers,
+    each with a message naming those layers. The bias counts 8, 16, 84 and 10 give 15
+    different sums, so each value names one set of layers; a value that is also the answer
+    rounded (776300 = 776326 - 16 - 10) is left to the rounding message."""
+    sets = [[layer for bit, layer in enumerate(_Q1_BIASES) if mask >> bit & 1]
+            for mask in range(1, 2 ** len(_Q1_BIASES))]
+    values = [_Q1 - sum(count for _, count in left_out) for left_out in sets]
+    assert len(set(values)) == len(values), "two sets of biases give the same count"
+    rounded = {round(_Q1, -digits) for digits in range(1, 6)}
+    found = {}
+    for left_out, value in zip(sets, values, strict=True):
+        if value in rounded:
+            continue
+        if len(left_out) == len(_Q1_BIASES):
+            found[value] = ("every bias is missing (8 + 16 + 84 + 10 = 118): each filter and "
+                            "each unit has one, the + 1 in (F*F*C_in + 1) * C_out and in "
+                            "(inputs + 1) * units.")
+        else:
+            names = " and ".join(name for name, _ in left_out)
+            biases = " + ".join(str(count) for _, count in left_out)
+            found[value] = (f"the biases of {names} are missing ({biases}): each filter and "
+                            "each unit has one, the + 1 in (F*F*C_in + 1) * C_out and in "
+                            "(inputs + 1) * units.")
+    return found
+
+
 def _q1_with_flattened(size: int) -> int:
     """q1's model if the maps before Flatten were size x size x 16."""
     return _Q1_CONV1 + _Q1_CONV2 + _dense_params(size * size * 16, 84) + _dense_params(84, 10)
@@ -106,7 +137,7 @@ q1 = Exercise(
             "and the size of the maps Flatten passes to Dense(84), so those two layers "
             "change; only the output layer, (84 + 1) * 10, stays."),
         _Q1 - _dense_params(84, 10): "you left out the output layer Dense(10).",
-        _Q1 - 8 - 16: "the convolutions' biases are missing.",
+        **_forgotten_biases(),
         _q1_with_flattened(28): "a 3x3 convolution without padding shrinks 28 -> 26 -> 24.",
         _q1_with_flattened(conv_output_size(28, 3)): (
             "Flatten comes after BOTH convolutions: 28 -> 26 -> 24, so it gives 24*24*16 "
@@ -249,6 +280,8 @@ def _stop_comparing_with_the_epoch_before(val_losses, patience: int) -> int:
     return len(val_losses)
 
 
+#: What EarlyStopping(monitor="val_accuracy", ...) would do: the highest accuracy so far counts.
+_Q3_BY_ACCURACY = early_stopping_epochs([-a for a in Q3_RUN["val_accuracy"]], Q3_PATIENCE)
 _Q3_PREVIOUS = _stop_comparing_with_the_epoch_before(list(Q3_RUN["val_loss"]), Q3_PATIENCE)
 #: The first epoch after the kept one whose loss is lower than the epoch before's.
 _Q3_DIP = next(epoch for epoch in range(_Q3_KEPT + 2, _Q3_STOP + 1)
@@ -294,6 +327,10 @@ q3 = Exercise(
             f"(epoch {_Q3_DIP} is lower than epoch {_Q3_DIP - 1}). The callback compares "
             f"with the lowest loss so far, epoch {_Q3_KEPT}'s, and no epoch after it gets "
             "below that."),
+        _Q3_BY_ACCURACY: (
+            "that is where EarlyStopping(monitor='val_accuracy') would stop and which epoch it "
+            f"would keep (the highest accuracy, epoch {_Q3_BY_ACCURACY[1]}); this callback "
+            "watches monitor='val_loss': look at the val_loss row."),
         (len(Q3_RUN), _Q3_KEPT): (
             "that is the whole run: the callback stops it early, once patience runs out."),
         (_Q3_STOP, _Q3_KEPT - 1): (
@@ -429,6 +466,10 @@ _STEP_MISTAKES = {
 
 
 def _check_steps(answer):
+    if isinstance(answer, numbers.Integral) and not isinstance(answer, bool):
+        return (f"you gave one number, {answer}; the question asks for a list of the step "
+                "numbers themselves, such as [3, 5] (a single step as [3]), not how many "
+                "steps there are.")
     steps = _read_steps(answer)
     if steps == _Q5:
         return None
@@ -791,15 +832,33 @@ def _what_it_lacks(model) -> list[str]:
     return lacks
 
 
+def _global_pooling_at_the_end(model):
+    """The global pooling layer the output layer reads (through Flatten, Dropout or an
+    activation at most), or None: the model "ends in global pooling"."""
+    found = [layer for layer in _all_layers(model) if not hasattr(layer, "layers")]
+    passing = (layers.Flatten, layers.Dropout, *_ACTIVATIONS)
+    denses = [i for i, layer in enumerate(found) if isinstance(layer, layers.Dense)]
+    if not denses:
+        return None
+    for layer in reversed(found[:denses[-1]]):
+        if isinstance(layer, layers.GlobalAveragePooling2D | layers.GlobalMaxPooling2D):
+            return layer
+        if not isinstance(layer, passing):
+            return None
+    return None
+
+
 def _advice(model, accuracies) -> str:
-    kinds = {type(layer).__name__ for layer in _all_layers(model)}
-    if kinds & {"GlobalAveragePooling2D", "GlobalMaxPooling2D"}:
-        return (" A model that ends in global pooling keeps one number per channel, and with "
-                "few channels it learns slowly: Flatten the pooled maps instead.")
     lacks = _what_it_lacks(model)
-    still_learning = len(accuracies) > 1 and accuracies[-1] - accuracies[-2] >= 0.03
-    start = (" It is still learning fast, only too slowly for this short check." if
-             still_learning else "")
+    rise = accuracies[-1] - accuracies[-2] if len(accuracies) > 1 else 0.0
+    start = (f" Its accuracy was still rising (+{100 * rise:.1f} points in the last epoch): "
+             f"{CHECK_EPOCHS} epochs are not enough for it." if rise >= 0.03 else "")
+    pooled = _global_pooling_at_the_end(model)
+    if pooled is not None:
+        channels = pooled.output.shape[-1]
+        return (f"{start} It ends in global pooling, so its output layer reads only "
+                f"{channels} numbers, one per channel; Flatten after a MaxPooling2D instead "
+                "keeps every position's value for the output layer to read.")
     if lacks:
         return f"{start} It lacks what helps here: {'; '.join(lacks)}."
     return (f"{start} Its parts are the lesson's (convolutions with an activation, pooling): "
