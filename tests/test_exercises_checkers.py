@@ -109,7 +109,7 @@ def test_fewer_figures_all_right_are_told_to_give_more():
     assert number(0.375 ** 8)(4e-4) == (
         "your answer 0.0004 has 1 significant figure, and it is right: give at least 3. "
         "(Python drops trailing zeros: if you typed 0.000400, its 3rd figure is off.)")
-    # lesson 06 q1: 0.0490 typed (3 figures, the 3rd wrong) arrives as 0.049
+    # lesson 06 q8: 0.0490 typed (3 figures, the 3rd wrong) arrives as 0.049
     assert "if you typed 0.0490, its 3rd figure is off" in number(2 / 40.97056)(0.0490)
 
 
@@ -317,7 +317,7 @@ def test_function_needs_cases():
 
 
 def test_array_names_a_rounding_only_when_every_value_is_the_expected_one_rounded():
-    """Lesson 06 q7 typed to 2 decimals is told so, with the fewest decimals the check takes;
+    """Lesson 06 q6 typed to 2 decimals is told so, with the fewest decimals the check takes;
     one value off, or zeros (every value rounded away), names no rounding."""
     expected = np.array([[-0.1748, 0.1244, 0.0504], [0.1340, 0.0277, -0.1617]])
     check = array(expected, atol=5e-4)

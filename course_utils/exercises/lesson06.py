@@ -2,16 +2,16 @@
 
 In the notebook::
 
-    from course_utils.exercises.lesson06 import Q2_X, Q2_GRAD, Q6_X, Q6_GRAD, q1, q2, ...
+    from course_utils.exercises.lesson06 import Q1_X, Q1_GRAD, Q5_X, Q5_GRAD, q1, q2, ...
 
     answer = ____
     q1.check(answer)
 
-The questions follow the lesson's sections: the step size (1), dL/dK by hand (2), its shape
-(4), a whole backward pass (2-4), a gradient check (5), max pooling (6), the loss's gradient (7)
-and the cost (8). Each expected answer is computed here from the question's own numbers with
-the course's helpers; tests/test_exercises_lesson06.py checks them against TensorFlow's
-gradients and Keras.
+The questions follow the lesson's sections: dL/dK by hand (2), its shape (4), a whole backward
+pass (2-4), a gradient check (5), max pooling (6), the loss's gradient (7) and the cost (8);
+q8, in "Going further", asks for the largest step size (the curvature of section 1's loss).
+Each expected answer is computed here from the question's own numbers with the course's
+helpers; tests/test_exercises_lesson06.py checks them against TensorFlow's gradients and Keras.
 """
 
 from __future__ import annotations
@@ -34,156 +34,121 @@ def _read_only(values) -> np.ndarray:
     return array_
 
 
-# --- q1: the largest learning rate --------------------------------------------------------------
-
-#: Section 1's image: a 6x8 band of zeros between ones (the learner has it as ``image``).
-_IMAGE1 = np.ones((6, 8))
-_IMAGE1[:, 2:6] = 0
-
-
-def _curvatures(width: int) -> np.ndarray:
-    """The eigenvalues of 2 X^T X, X holding the 1 x ``width`` windows of section 1's image as
-    rows, in increasing order: the curvatures of L = ||X k - y||^2 along its eigenvectors."""
-    columns = _IMAGE1.shape[1] - width + 1
-    windows = np.stack([_IMAGE1[:, u:u + columns].ravel() for u in range(width)], axis=1)
-    return np.linalg.eigvalsh(2 * windows.T @ windows)
-
-
-_LAMBDAS1 = _curvatures(3)          # about 7.03, 24 and 40.97
-_Q1 = 2 / _LAMBDAS1[-1]             # about 0.0488
-_SECTION1 = 2 / _curvatures(2)[-1]  # section 1's 1x2 kernel: 2 / 60
-
-q1 = Exercise(
-    "Section 1's image now trains a 1x3 kernel, toward the targets conv2d(image, [[1, 0, -1]]), "
-    "with the same loss L = sum((y_hat - y) ** 2). What is the bound the learning rate eta "
-    "must stay below for gradient descent to settle? Give 3 significant figures.",
-    checker=number(_Q1, mistakes={
-        1 / _LAMBDAS1[-1]: "that is 1/lambda, the rate that reaches the optimum along the most "
-                           "curved direction in one step (1 - eta * lambda = 0); larger rates "
-                           "overshoot but still settle, up to 2/lambda.",
-        2 / _LAMBDAS1[0]: "that is 2 divided by the smallest eigenvalue, the flattest direction; "
-                          "the most curved direction (the largest eigenvalue) blows up first.",
-        2 / _LAMBDAS1[1]: "that is 2/24. 24 is the middle eigenvalue of the right X, and "
-                          "also both eigenvalues of an X missing its middle column: check "
-                          "that X has three columns, image[:, 0:6], image[:, 1:7] and "
-                          "image[:, 2:8], and divide 2 by the largest eigenvalue.",
-        4 / _LAMBDAS1[-1]: "that is 2 divided by the largest eigenvalue of X^T X; the loss's "
-                           "curvature is 2 X^T X (its gradient is 2 X^T (X k - y)).",
-        _SECTION1: "that is section 1's bound, for the 1x2 kernel; a 1x3 kernel has 3 weights, so "
-                   "X has three columns: image[:, 0:6], image[:, 1:7] and image[:, 2:8].",
-        _LAMBDAS1[-1]: "that is lambda itself, the largest eigenvalue; the learning rate must "
-                       "stay below 2/lambda.",
-    }),
-    hint=["As in section 1: X holds one window per row, now three columns (image[:, 0:6], "
-          "image[:, 1:7], image[:, 2:8], each .ravel()). The bound depends on X only, not on "
-          "the targets.",
-          "lambda = np.linalg.eigvalsh(2 * X.T @ X).max(); descent settles for eta < 2/lambda."],
-    solution=f"""\
-X = np.stack([image[:, 0:6].ravel(), image[:, 1:7].ravel(), image[:, 2:8].ravel()], axis=1)
-answer = 2 / np.linalg.eigvalsh(2 * X.T @ X).max()   # 2 / {_LAMBDAS1[-1]:.2f} = {_Q1:.4f}""",
-    solution_answer=_Q1,
-)
-
-
-# --- q2: dL/dK by hand --------------------------------------------------------------------------
+# --- q1: dL/dK by hand --------------------------------------------------------------------------
 
 #: The 3x3 input of question 2.
-Q2_X = _read_only([[1, 3, 0], [1, 0, 1], [3, 0, 1]])
+Q1_X = _read_only([[1, 3, 0], [1, 0, 1], [3, 0, 1]])
 #: The 2x2 upstream gradient dL/dY of question 2.
-Q2_GRAD = _read_only([[0, 2], [-1, 1]])
+Q1_GRAD = _read_only([[0, 2], [-1, 1]])
 #: The 2x2 kernel of question 2 (it does not appear in dL/dK).
-Q2_KERNEL = _read_only([[3, -1], [0, 2]])
+Q1_KERNEL = _read_only([[3, -1], [0, 2]])
 
-_Q2 = conv2d_backward(Q2_X, Q2_KERNEL, Q2_GRAD)[1]
+_Q1 = conv2d_backward(Q1_X, Q1_KERNEL, Q1_GRAD)[1]
 
-q2 = Exercise(
-    "By hand: a Conv2D with the 2x2 kernel Q2_KERNEL (stride 1, 'valid') read the 3x3 input "
-    "Q2_X and got back dL/dY = Q2_GRAD. What is dL/dK? Answer with a 2x2 list of lists.",
-    checker=array(_Q2, mistakes=[
-        (conv2d(Q2_X, np.flip(Q2_GRAD)),
-         "you flipped dL/dY; dL/dK is a cross-correlation: slide Q2_GRAD as it is over Q2_X."),
-        (conv2d(Q2_X, Q2_GRAD.T),
-         "you transposed dL/dY; slide Q2_GRAD as it is over Q2_X."),
-        (_Q2.T, "rows and columns are swapped: dL/dK[a, b] sums dL/dY[i, j] * x[i + a, j + b]."),
-        (conv2d(Q2_X, Q2_KERNEL),
-         "that is the forward output Y; dL/dK slides dL/dY (Q2_GRAD), not the kernel, over x."),
-        (Q2_GRAD * Q2_KERNEL,
+q1 = Exercise(
+    "By hand: a Conv2D with the 2x2 kernel Q1_KERNEL (stride 1, 'valid') read the 3x3 input "
+    "Q1_X and got back dL/dY = Q1_GRAD. What is dL/dK? Answer with a 2x2 list of lists.",
+    checker=array(_Q1, mistakes=[
+        (conv2d(Q1_X, np.flip(Q1_GRAD)),
+         "you flipped dL/dY; dL/dK is a cross-correlation: slide Q1_GRAD as it is over Q1_X."),
+        (conv2d(Q1_X, Q1_GRAD.T),
+         "you transposed dL/dY; slide Q1_GRAD as it is over Q1_X."),
+        (_Q1.T, "rows and columns are swapped: dL/dK[a, b] sums dL/dY[i, j] * x[i + a, j + b]."),
+        (conv2d(Q1_X, Q1_KERNEL),
+         "that is the forward output Y; dL/dK slides dL/dY (Q1_GRAD), not the kernel, over x."),
+        (Q1_GRAD * Q1_KERNEL,
          "dL/dK does not involve the kernel's values: each entry is a sum of "
          "dL/dY[i, j] * x[i + a, j + b]."),
-        (conv2d_backward(Q2_X, Q2_KERNEL, Q2_GRAD)[0],
+        (conv2d_backward(Q1_X, Q1_KERNEL, Q1_GRAD)[0],
          "that is dL/dX, the gradient for the layer below: it has the input's shape (3x3). "
-         "dL/dK has the kernel's shape (2x2): slide Q2_GRAD over Q2_X."),
-        (np.flip(_Q2),
+         "dL/dK has the kernel's shape (2x2): slide Q1_GRAD over Q1_X."),
+        (np.flip(_Q1),
          "that is dL/dK turned by 180 degrees; nothing is flipped for dL/dK (only dL/dX uses "
-         "the flipped kernel): slide Q2_GRAD as it is over Q2_X."),
-        (_Q2 / Q2_GRAD.size,
+         "the flipped kernel): slide Q1_GRAD as it is over Q1_X."),
+        (_Q1 / Q1_GRAD.size,
          "dL/dK adds up the contributions of the output positions; it does not average them."),
-        (-_Q2,
+        (-_Q1,
          "the sign is off: that is -dL/dK, the direction a gradient-descent step moves the "
          "kernel (K <- K - eta * dL/dK). dL/dK itself is + the sum of dL/dY[i, j] * "
          "x[i + a, j + b]."),
-        (Q2_KERNEL - _Q2,
+        (Q1_KERNEL - _Q1,
          "that is the kernel after one gradient-descent step with eta = 1, K - dL/dK; the "
          "question asks for dL/dK itself."),
     ]),
     hint=["dL/dK[a, b] = sum over output positions (i, j) of dL/dY[i, j] * x[i + a, j + b].",
-          "That is the cross-correlation of x with dL/dY: slide the 2x2 Q2_GRAD over the 3x3 "
-          "Q2_X, multiply and sum."],
+          "That is the cross-correlation of x with dL/dY: slide the 2x2 Q1_GRAD over the 3x3 "
+          "Q1_X, multiply and sum."],
     solution=f"""\
-dK[0, 0] = 0*x[0,0] + 2*x[0,1] - 1*x[1,0] + 1*x[1,1], and so on: conv2d(Q2_X, Q2_GRAD)
-answer = {_Q2.astype(int).tolist()}""",
-    solution_answer=_Q2.astype(int).tolist(),
+dK[0, 0] = 0*x[0,0] + 2*x[0,1] - 1*x[1,0] + 1*x[1,1], and so on: conv2d(Q1_X, Q1_GRAD)
+answer = {_Q1.astype(int).tolist()}""",
+    solution_answer=_Q1.astype(int).tolist(),
 )
 
 
-# --- q3: the shape of dL/dK ---------------------------------------------------------------------
+# --- q2: the shape of dL/dK ---------------------------------------------------------------------
 
 _BATCH, _SIZE, _C_IN, _FILTERS, _F = 32, 28, 3, 16, 5
-_Q3 = (_F, _F, _C_IN, _FILTERS)
+_Q2 = (_F, _F, _C_IN, _FILTERS)
 _O3 = conv_output_size(_SIZE, _F)
-_Q3_INPUT = ("that is the input's shape, the shape of dL/dX (the gradient the layer passes "
+_Q2_INPUT = ("that is the input's shape, the shape of dL/dX (the gradient the layer passes "
              "down); dL/dK has the kernel's shape.")
 
-q3 = Exercise(
+_Q2_SHAPE = shape(_Q2, axes=KERNEL_AXES, batch=False, mistakes={
+    (_BATCH, *_Q2): "one kernel, one gradient: dL/dK adds up the contributions of all "
+                    f"{_BATCH} images, so it has no batch axis.",
+    (_FILTERS, _F, _F, _C_IN): f"that puts the filters first: {_FILTERS} filters of "
+                               f"{_F}x{_F}x{_C_IN}. Keras keeps a Conv2D kernel, and so "
+                               "dL/dK, as (kh, kw, in, out): the filters last.",
+    (_FILTERS, _C_IN, _F, _F): "that is PyTorch's layout (out, in, kh, kw); Keras keeps a "
+                               "Conv2D kernel as (kh, kw, in, out), and dL/dK has the "
+                               "kernel's shape.",
+    (_F, _F, _FILTERS, _C_IN): "in and out are swapped: (kh, kw, out, in) is "
+                               "Conv2DTranspose's layout, not Conv2D's.",
+    (_O3, _O3, _FILTERS): "that is the output's shape, the shape of dL/dY; dL/dK has "
+                          "the kernel's shape.",
+    (_BATCH, _O3, _O3, _FILTERS): "that is the output's shape, the shape of dL/dY; dL/dK "
+                                  "has the kernel's shape.",
+    (_BATCH, _SIZE, _SIZE, _C_IN): _Q2_INPUT,
+    (_SIZE, _SIZE, _C_IN): _Q2_INPUT,
+    (_F, _F, _FILTERS): "a channel axis is missing: each filter has one F x F slice per "
+                        "input channel, so the kernel and dL/dK have four axes "
+                        "(kh, kw, in, out).",
+    (_F, _F, _C_IN): f"that is one filter's weights (kh, kw, in); the kernel holds all "
+                     f"{_FILTERS} filters, a fourth axis: (kh, kw, in, out).",
+    (_F * _F * _C_IN, _FILTERS): "that is the kernel as lesson 04's matrix K2 "
+                                 "(F * F * C_in, C_out), the shape of P.T @ G2; dL/dK is "
+                                 "reshaped back to the kernel's own shape (kh, kw, in, out).",
+    (_F, _F, _C_IN, _FILTERS * _BATCH): "one gradient per filter, not per image and filter: "
+                                        f"the {_BATCH} images' contributions are added.",
+})
+
+
+def _check_q2(answer) -> str | None:
+    """q2's shape check; an answer holding dL/dK's shape and dL/db's is told to give one."""
+    if isinstance(answer, tuple | list) and len(answer) == 2:
+        try:
+            first, second = (tuple(int(n) for n in part) for part in answer)
+        except (TypeError, ValueError):
+            first = second = None
+        if first == _Q2 and second == (_FILTERS,):
+            return (f"give dL/dK's shape only, {_Q2}: ({_FILTERS},) is dL/db's shape, one "
+                    "number per filter.")
+    return _Q2_SHAPE(answer)
+
+
+q2 = Exercise(
     f"A Conv2D({_FILTERS}, {_F}) layer is trained on a batch of shape "
     f"({_BATCH}, {_SIZE}, {_SIZE}, {_C_IN}). What is the shape of dL/dK, the gradient of the "
     "loss with respect to its kernel?",
-    checker=shape(_Q3, axes=KERNEL_AXES, batch=False, mistakes={
-        (_BATCH, *_Q3): "one kernel, one gradient: dL/dK adds up the contributions of all "
-                        f"{_BATCH} images, so it has no batch axis.",
-        (_FILTERS, _F, _F, _C_IN): f"that puts the filters first: {_FILTERS} filters of "
-                                   f"{_F}x{_F}x{_C_IN}. Keras keeps a Conv2D kernel, and so "
-                                   "dL/dK, as (kh, kw, in, out): the filters last.",
-        (_FILTERS, _C_IN, _F, _F): "that is PyTorch's layout (out, in, kh, kw); Keras keeps a "
-                                   "Conv2D kernel as (kh, kw, in, out), and dL/dK has the "
-                                   "kernel's shape.",
-        (_F, _F, _FILTERS, _C_IN): "in and out are swapped: (kh, kw, out, in) is "
-                                   "Conv2DTranspose's layout, not Conv2D's.",
-        (_O3, _O3, _FILTERS): "that is the output's shape, the shape of dL/dY; dL/dK has "
-                              "the kernel's shape.",
-        (_BATCH, _O3, _O3, _FILTERS): "that is the output's shape, the shape of dL/dY; dL/dK "
-                                      "has the kernel's shape.",
-        (_BATCH, _SIZE, _SIZE, _C_IN): _Q3_INPUT,
-        (_SIZE, _SIZE, _C_IN): _Q3_INPUT,
-        (_F, _F, _FILTERS): "a channel axis is missing: each filter has one F x F slice per "
-                            "input channel, so the kernel and dL/dK have four axes "
-                            "(kh, kw, in, out).",
-        (_F, _F, _C_IN): f"that is one filter's weights (kh, kw, in); the kernel holds all "
-                         f"{_FILTERS} filters, a fourth axis: (kh, kw, in, out).",
-        (_F * _F * _C_IN, _FILTERS): "that is the kernel as lesson 04's matrix K2 "
-                                     "(F * F * C_in, C_out), the shape of P.T @ G2; dL/dK is "
-                                     "reshaped back to the kernel's own shape (kh, kw, in, out).",
-        (_F, _F, _C_IN, _FILTERS * _BATCH): "one gradient per filter, not per image and filter: "
-                                            f"the {_BATCH} images' contributions are added.",
-    }),
+    checker=_check_q2,
     hint=["A gradient always has the shape of what it is the gradient of.",
           "The kernel of Conv2D(filters, F) on C_in channels is (F, F, C_in, filters)."],
-    solution=f"dL/dK has the kernel's shape (kh, kw, in, out) = {_Q3}; the batch is summed.",
-    solution_answer=_Q3,
+    solution=f"dL/dK has the kernel's shape (kh, kw, in, out) = {_Q2}; the batch is summed.",
+    solution_answer=_Q2,
 )
 
 
-# --- q4: a convolution's whole backward pass, CS231n's conv_backward_naive ----------------------
+# --- q3: a convolution's whole backward pass, CS231n's conv_backward_naive ----------------------
 
 
 def my_conv_backward(x, kernel, grad_output, stride=1, padding=0):
@@ -207,7 +172,7 @@ def my_conv_backward(x, kernel, grad_output, stride=1, padding=0):
     return grad_x, grad_kernel, grad_output.sum(axis=(0, 1, 2))
 
 
-def _q4_case(seed, batch, size, channels, f, filters, stride, padding):
+def _q3_case(seed, batch, size, channels, f, filters, stride, padding):
     """(x, kernel, grad_output, stride, padding) with small whole numbers."""
     rng = np.random.default_rng(seed)
     x = rng.integers(-3, 4, (batch, *size, channels)).astype(float)
@@ -218,15 +183,15 @@ def _q4_case(seed, batch, size, channels, f, filters, stride, padding):
 
 _LESSON01 = (np.array(LESSON01_X, float)[None, :, :, None],
              np.array(LESSON01_KERNEL, float)[:, :, None, None])
-_Q4_CASES = [
+_Q3_CASES = [
     (*_LESSON01, np.array([[1.0, 2.0], [-1.0, 0.0]])[None, :, :, None], 1, 0),   # section 2
     (*_LESSON01, np.array([[1.0, 0.0, -1.0, 2.0], [0.0, 1.0, 1.0, 0.0], [2.0, -1.0, 0.0, 1.0],
                            [0.0, 1.0, -2.0, 1.0]])[None, :, :, None], 1, 1),   # section 3: "same"
-    _q4_case(1, 1, (6, 6), 1, 3, 1, 2, 0),     # section 3: stride 2
-    _q4_case(2, 2, (5, 5), 3, 3, 4, 2, 1),     # section 4: a batch, channels, filters, padding
-    _q4_case(3, 1, (5, 5), 2, 3, 2, 1, 1),     # "same" with stride 1, channels and filters
-    _q4_case(4, 2, (7, 7), 1, 3, 3, 3, 1),     # stride 3
-    _q4_case(5, 2, (7, 5), 2, 2, 2, 3, 0),     # a batch and filters without padding, a
+    _q3_case(1, 1, (6, 6), 1, 3, 1, 2, 0),     # section 3: stride 2
+    _q3_case(2, 2, (5, 5), 3, 3, 4, 2, 1),     # section 4: a batch, channels, filters, padding
+    _q3_case(3, 1, (5, 5), 2, 3, 2, 1, 1),     # "same" with stride 1, channels and filters
+    _q3_case(4, 2, (7, 7), 1, 3, 3, 3, 1),     # stride 3
+    _q3_case(5, 2, (7, 5), 2, 2, 2, 3, 0),     # a batch and filters without padding, a
 ]                                              # rectangular input, an even kernel
 
 
@@ -235,12 +200,14 @@ def _conv_backward_variant(x, kernel, grad_output, stride=1, padding=0, *, step=
                            images=None, grad_image=None, window_image=None, stamp_filter=None,
                            kernel_mean=False):
     """my_conv_backward as a learner may write it, one step changed: step (the windows'
-    spacing: stride is right), crop (cut the padding off dL/dX), flip (the kernel stamped
+    spacing: stride is right), crop (cut the padding off dL/dX; "start" keeps the first H rows
+    and W columns instead of rows P to P + H - 1), flip (the kernel stamped
     flipped), accumulate (+= into dL/dK), bias_axes (the axes dL/dY is summed over), images
     (how many images the loop visits), grad_image, window_image and stamp_filter (one image's
     dL/dY, one image's windows or one filter's weights used for all), kernel_mean (dL/dK
     divided by the number of images)."""
     step = stride if step is None else step
+    height, width = x.shape[1:3]
     f_h, f_w, _, filters = kernel.shape
     batch, o_h, o_w, _ = grad_output.shape
     x_pad = np.pad(x, ((0, 0), (padding, padding), (padding, padding), (0, 0)))
@@ -262,8 +229,10 @@ def _conv_backward_variant(x, kernel, grad_output, stride=1, padding=0, *, step=
                     weights = stamp[:, :, :, k if stamp_filter is None else stamp_filter]
                     grad_x_pad[b, rows, cols, :] += g * weights
     grad_x = grad_x_pad
-    if crop:
-        grad_x = grad_x_pad[:, padding:padding + x.shape[1], padding:padding + x.shape[2], :]
+    if crop == "start":  # the first H rows and W columns, the wrong side of the border
+        grad_x = grad_x_pad[:, :height, :width, :]
+    elif crop:
+        grad_x = grad_x_pad[:, padding:padding + height, padding:padding + width, :]
     if kernel_mean:
         grad_kernel = grad_kernel / batch
     return grad_x, grad_kernel, grad_output.sum(axis=bias_axes)
@@ -275,7 +244,7 @@ def _variant(**change):
     return wrong
 
 
-_Q4_PARTS = {  # the gradient, its index in the answer, and the named mistakes that change it
+_Q3_PARTS = {  # the gradient, its index in the answer, and the named mistakes that change it
     "dL/dX": (0, [
         (_variant(crop=False),
          "it has the padded input's shape: cut the P-wide border off the padded gradient "
@@ -294,6 +263,10 @@ _Q4_PARTS = {  # the gradient, its index in the answer, and the named mistakes t
         (_variant(stamp_filter=0),
          "every filter stamped filter 0's weights: the value g of filter k stamps that filter's "
          "weights, kernel[:, :, :, k]."),
+        (_variant(crop="start"),
+         "the crop is off: you kept the first H rows and W columns of the padded gradient "
+         "(grad_x_pad[:, :H, :W]), but x sits inside the P-wide border: keep rows P to "
+         "P + H - 1 and columns P to P + W - 1, grad_x_pad[:, P:P + H, P:P + W, :]."),
     ]),
     "dL/dK": (1, [
         (_variant(accumulate=False),
@@ -324,12 +297,12 @@ def _part(function_, index):
     return part
 
 
-_Q4_CHECKERS = {
-    name: function(_Q4_CASES, reference=_part(conv2d_backward, index),
+_Q3_CHECKERS = {
+    name: function(_Q3_CASES, reference=_part(conv2d_backward, index),
                    mistakes=[(_part(wrong, index), message) for wrong, message in mistakes])
-    for name, (index, mistakes) in _Q4_PARTS.items()
+    for name, (index, mistakes) in _Q3_PARTS.items()
 }
-_Q4_UNPADDED = [case for case in _Q4_CASES if case[4] == 0]
+_Q3_UNPADDED = [case for case in _Q3_CASES if case[4] == 0]
 _COURSE_BACKWARD = {"conv2d_backward", "conv2d_backward_im2col"}
 
 
@@ -366,16 +339,16 @@ _PADDING_NOTE = (" Your function gives TensorFlow's gradients on every case with
                  "border off dL/dX at the end.")
 
 
-def _check_q4(answer) -> str | None:
+def _check_q3(answer) -> str | None:
     """Each gradient checked on every case, dL/dX first; the answer must be the learner's own
     loops and return all three."""
     if not callable(answer):
-        return _Q4_CHECKERS["dL/dX"](answer)  # says: expected a function
+        return _Q3_CHECKERS["dL/dX"](answer)  # says: expected a function
     used = sorted(_COURSE_BACKWARD & _names_read(answer))
     if used:
-        return (f"your function calls {used[0]}, the course's own backward pass: q4 asks you to "
-                "write the loops yourself (after the exercises, compare yours with q4.solution()).")
-    for case in _Q4_CASES:
+        return (f"your function calls {used[0]}, the course's own backward pass: q3 asks you to "
+                "write the loops yourself (after the exercises, compare yours with q3.solution()).")
+    for case in _Q3_CASES:
         try:
             result = answer(*copy.deepcopy(case))
         except Exception:
@@ -386,24 +359,30 @@ def _check_q4(answer) -> str | None:
         if not isinstance(result, tuple | list) or len(result) != 3:
             return ("your function must return the three gradients, `return grad_x, "
                     f"grad_kernel, grad_bias`; it returned {describe(result)}.")
-    for name, checker in _Q4_CHECKERS.items():
-        message = checker(_part(answer, _Q4_PARTS[name][0]))
+        x, kernel = case[:2]
+        if (np.shape(result[0]) == kernel.shape != x.shape
+                and np.shape(result[1]) == x.shape):
+            return (f"your function's first array has shape {kernel.shape}: that is the "
+                    "kernel's shape, so it returned dL/dK first. Return grad_x first: "
+                    "`return grad_x, grad_kernel, grad_bias`.")
+    for name, checker in _Q3_CHECKERS.items():
+        message = checker(_part(answer, _Q3_PARTS[name][0]))
         if message:
             named = not message.startswith("on ")
-            if not named and _right_on(answer, _Q4_UNPADDED):
+            if not named and _right_on(answer, _Q3_UNPADDED):
                 message = message.rstrip(" .") + "." + _PADDING_NOTE
             return message if "your function raised" in message else f"{name} is off: {message}"
     return None
 
 
-q4 = Exercise(
+q3 = Exercise(
     "Write my_conv_backward(x, kernel, grad_output, stride=1, padding=0), CS231n's "
     "conv_backward_naive in Keras's layout, with your own loops (without conv2d_backward): x is "
     "(B, H, W, C_in), kernel (F, F, C_in, C_out), grad_output = dL/dY (B, O_h, O_w, C_out), "
     "padding P zeros on every side. Return (grad_x, grad_kernel, grad_bias), shaped like x, "
     "like the kernel and (C_out,). The check runs it on seven cases (strides 1 to 3, padding 0 "
     "and 1, several images, channels and filters) against TensorFlow's gradients.",
-    checker=_check_q4,
+    checker=_check_q3,
     hint=["Pad x with np.pad(x, ((0, 0), (P, P), (P, P), (0, 0))) and make zero arrays "
           "grad_x_pad (the padded shape) and grad_kernel (the kernel's shape).",
           "Loop over images b, output positions (i, j) and filters k. Window rows i * S to "
@@ -415,7 +394,7 @@ q4 = Exercise(
 )
 
 
-# --- q5: a gradient check of your own ----------------------------------------------------------
+# --- q4: a gradient check of your own ----------------------------------------------------------
 
 
 def gradient_check(forward, backward, x, grad_output):
@@ -425,19 +404,19 @@ def gradient_check(forward, backward, x, grad_output):
     return relative_error(backward(x, grad_output), numerical)
 
 
-_Q5_KERNEL = np.array([[1.0, -2.0, 0.5], [0.0, 3.0, 1.0], [-1.0, 0.5, 2.0]])
+_Q4_KERNEL = np.array([[1.0, -2.0, 0.5], [0.0, 3.0, 1.0], [-1.0, 0.5, 2.0]])
 
 
 def conv_forward(x):
-    return conv2d(x, _Q5_KERNEL)
+    return conv2d(x, _Q4_KERNEL)
 
 
 def conv_backward(x, grad_output):
-    return conv2d_backward(x, _Q5_KERNEL, grad_output)[0]
+    return conv2d_backward(x, _Q4_KERNEL, grad_output)[0]
 
 
 def conv_backward_not_flipped(x, grad_output):  # section 5's classic bug
-    return conv2d(np.pad(grad_output, 2), _Q5_KERNEL)
+    return conv2d(np.pad(grad_output, 2), _Q4_KERNEL)
 
 
 def relu_forward(x):
@@ -450,6 +429,10 @@ def relu_backward(x, grad_output):
 
 def relu_backward_where_negative(x, grad_output):  # a wrong backward pass
     return grad_output * (x < 0)
+
+
+def relu_backward_everywhere(x, grad_output):  # a wrong one: ReLU's kink forgotten
+    return grad_output
 
 
 def pool_forward(x):
@@ -480,7 +463,7 @@ def tanh_backward(x, grad_output):
     return grad_output * (1 - np.tanh(x) ** 2)
 
 
-def _q5_inputs(seed):
+def _q4_inputs(seed):
     """A 6x6 input of distinct values at least 0.1 apart, none near 0 (no ties, no kinks), and
     the upstream gradients of a 4x4 (conv) and a 3x3 (pooling) output."""
     rng = np.random.default_rng(seed)
@@ -502,17 +485,19 @@ class _Layer:
 
 
 (conv_forward, conv_backward, conv_backward_not_flipped, relu_forward, relu_backward,
- relu_backward_where_negative, pool_forward, pool_backward, pool_backward_averaged,
- sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward) = (_Layer(f) for f in (
+ relu_backward_where_negative, relu_backward_everywhere, pool_forward, pool_backward,
+ pool_backward_averaged, sigmoid_forward, sigmoid_backward, tanh_forward,
+ tanh_backward) = (_Layer(f) for f in (
     conv_forward, conv_backward, conv_backward_not_flipped, relu_forward, relu_backward,
-    relu_backward_where_negative, pool_forward, pool_backward, pool_backward_averaged,
-    sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward))
-_X5, _G5_CONV, _G5_SAME, _G5_POOL = _q5_inputs(8)
-_Q5_CASES = [
+    relu_backward_where_negative, relu_backward_everywhere, pool_forward, pool_backward,
+    pool_backward_averaged, sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward))
+_X5, _G5_CONV, _G5_SAME, _G5_POOL = _q4_inputs(8)
+_Q4_CASES = [
     (conv_forward, conv_backward, _X5, _G5_CONV),
     (conv_forward, conv_backward_not_flipped, _X5, _G5_CONV),
     (relu_forward, relu_backward, _X5, _G5_SAME),
     (relu_forward, relu_backward_where_negative, _X5, _G5_SAME),
+    (relu_forward, relu_backward_everywhere, _X5, _G5_SAME),
     (pool_forward, pool_backward, _X5, _G5_POOL),
     (pool_forward, pool_backward_averaged, _X5, _G5_POOL),
     (sigmoid_forward, sigmoid_backward, _X5, _G5_SAME),
@@ -521,7 +506,7 @@ _Q5_CASES = [
 #: How close a returned error must be to the expected one: far below what a one-sided
 #: difference adds on the smooth layers (about 1e-7 with h = 1e-6), far above what another
 #: centred difference changes (1e-9 with h = 1e-4).
-_Q5_TOLERANCE = 1e-8
+_Q4_TOLERANCE = 1e-8
 
 
 def _one_sided_gradient(loss_function, array, h=1e-6):
@@ -568,6 +553,9 @@ def _check_variant(loss="weighted", copy_x=False, error="norms", difference="cen
         analytic = backward(x, grad_output)
         if error == "no denominator":
             return float(np.linalg.norm(analytic - numerical))
+        if error == "max":  # the norms' larger one as the denominator
+            return float(np.linalg.norm(analytic - numerical)
+                         / max(np.linalg.norm(analytic), np.linalg.norm(numerical)))
         if error == "element-wise":  # CS231n's rel_error: the largest element-wise error
             return float(np.max(np.abs(analytic - numerical)
                                 / np.maximum(1e-8, np.abs(analytic) + np.abs(numerical))))
@@ -575,16 +563,16 @@ def _check_variant(loss="weighted", copy_x=False, error="norms", difference="cen
     return check
 
 
-q5 = Exercise(
+q4 = Exercise(
     "Write gradient_check(forward, backward, x, grad_output), section 5's check for any layer: "
     "forward(x) computes the layer's output, backward(x, grad_output) its dL/dx. Build the "
     "loss L = sum(grad_output * forward(x)), whose dL/dY is grad_output; take its numerical "
     "gradient with numerical_gradient(loss_function, x); return the relative error "
     "||a - n|| / (||a|| + ||n||) between backward's answer a and the numerical one n. The "
-    "check runs it on eight layers, smooth ones and kinked ones, some with wrong backward "
-    "passes (each x is float64, without ties); the value you return must match the course's "
+    "check runs it on nine backward passes of smooth and kinked layers, some of them wrong "
+    "(each x is float64, without ties); the value you return must match the course's "
     "relative error (h = 1e-6) to within 1e-8.",
-    checker=function(_Q5_CASES, reference=gradient_check, atol=_Q5_TOLERANCE, mistakes=[
+    checker=function(_Q4_CASES, reference=gradient_check, atol=_Q4_TOLERANCE, mistakes=[
         (_check_variant(loss="plain"),
          "your loss leaves out grad_output: L = sum(forward(x)) has dL/dY = 1 everywhere, not "
          "grad_output. Use L = sum(grad_output * forward(x)), whose dL/dY is grad_output."),
@@ -599,6 +587,9 @@ q5 = Exercise(
          "that is CS231n's element-wise relative error (the largest over the entries); here "
          "the relative error compares whole arrays: np.linalg.norm(a - n) / "
          "(np.linalg.norm(a) + np.linalg.norm(n))."),
+        (_check_variant(error="max"),
+         "you divided ||a - n|| by max(||a||, ||n||), the denominator of CS231n's notes; the "
+         "course's relative error divides by ||a|| + ||n||."),
         (_check_variant(difference="one-sided"),
          "your errors are those of a one-sided difference, (L(w + h) - L(w)) / h: on the smooth "
          "layers (sigmoid, tanh) it is off by about h * L''/2, so the errors come out near 1e-7 "
@@ -632,14 +623,14 @@ q5 = Exercise(
 )
 
 
-# --- q6: max pooling backward by hand -----------------------------------------------------------
+# --- q5: max pooling backward by hand -----------------------------------------------------------
 
 #: The 4x4 input of question 6 (no two values of a 2x2 window are equal).
-Q6_X = _read_only([[2, 7, 1, 0], [5, 3, 4, 8], [6, 1, 9, 2], [0, 4, 3, 5]])
+Q5_X = _read_only([[2, 7, 1, 0], [5, 3, 4, 8], [6, 1, 9, 2], [0, 4, 3, 5]])
 #: The 2x2 upstream gradient dL/dY of question 6.
-Q6_GRAD = _read_only([[2, 1], [-1, 3]])
+Q5_GRAD = _read_only([[2, 1], [-1, 3]])
 
-_Q6 = pool2d_backward(Q6_X, Q6_GRAD)
+_Q5 = pool2d_backward(Q5_X, Q5_GRAD)
 
 
 def _at_position(values, where) -> np.ndarray:
@@ -649,41 +640,41 @@ def _at_position(values, where) -> np.ndarray:
         for j in range(2):
             window = values[2 * i:2 * i + 2, 2 * j:2 * j + 2]
             r, c = np.unravel_index(where(window), (2, 2))
-            out[2 * i + r, 2 * j + c] = Q6_GRAD[i, j]
+            out[2 * i + r, 2 * j + c] = Q5_GRAD[i, j]
     return out
 
 
-q6 = Exercise(
-    "By hand: MaxPooling2D(2) turned the 4x4 Q6_X into a 2x2 map, and dL/dY = Q6_GRAD came "
+q5 = Exercise(
+    "By hand: MaxPooling2D(2) turned the 4x4 Q5_X into a 2x2 map, and dL/dY = Q5_GRAD came "
     "back. What is dL/dX? Answer with a 4x4 list of lists.",
-    checker=array(_Q6, mistakes=[
-        (pool2d_backward(Q6_X, Q6_GRAD, mode="average"),
+    checker=array(_Q5, mistakes=[
+        (pool2d_backward(Q5_X, Q5_GRAD, mode="average"),
          "that spreads each gradient evenly over its window: average pooling. Max pooling "
          "sends it to the one value that won."),
-        (_at_position(Q6_X, np.argmin),
+        (_at_position(Q5_X, np.argmin),
          "you put each gradient where the window's smallest value is; it goes to the maximum."),
-        (np.kron(Q6_GRAD, np.ones((2, 2))),
+        (np.kron(Q5_GRAD, np.ones((2, 2))),
          "only the maximum of each window reached the output, so only it gets a gradient; "
          "the other three get 0."),
-        (pool2d_backward(Q6_X, np.ones_like(Q6_GRAD)),
+        (pool2d_backward(Q5_X, np.ones_like(Q5_GRAD)),
          "those are the switches, the places of the maxima; each gets its window's dL/dY "
-         "(from Q6_GRAD), not 1."),
-        (_Q6 * Q6_X,
+         "(from Q5_GRAD), not 1."),
+        (_Q5 * Q5_X,
          "the winner passes its window's dL/dY back unchanged (dY/dX = 1 at the maximum): do "
          "not multiply by the winning value."),
-        (pool2d_backward(Q6_X, pool2d(Q6_X)),
+        (pool2d_backward(Q5_X, pool2d(Q5_X)),
          "those are the maxima themselves, the forward pass; put each window's dL/dY "
-         "(from Q6_GRAD) at its maximum instead."),
-        (pool2d_backward(Q6_X, Q6_GRAD.T),
-         "the right places, but dL/dY's values went to the wrong windows (Q6_GRAD transposed): "
+         "(from Q5_GRAD) at its maximum instead."),
+        (pool2d_backward(Q5_X, Q5_GRAD.T),
+         "the right places, but dL/dY's values went to the wrong windows (Q5_GRAD transposed): "
          "dL/dY[i, j] belongs to the window of rows 2i, 2i + 1 and columns 2j, 2j + 1."),
-        (pool2d_backward(np.kron(np.ones((2, 2)), [[1, 0], [0, 0]]), Q6_GRAD),
+        (pool2d_backward(np.kron(np.ones((2, 2)), [[1, 0], [0, 0]]), Q5_GRAD),
          "you put each gradient on its window's top-left cell; it goes to the window's maximum "
          "(the switch), wherever that is."),
-        (pool2d(Q6_X),
+        (pool2d(Q5_X),
          "that is the forward output, the four maxima (2x2); dL/dX has the input's shape, 4x4, "
          "with each window's dL/dY at its maximum."),
-        (pool2d_backward(Q6_X, np.maximum(Q6_GRAD, 0)),
+        (pool2d_backward(Q5_X, np.maximum(Q5_GRAD, 0)),
          "the negative dL/dY (-1) goes back too: max pooling passes each window's gradient to "
          "its maximum whatever its sign. Blocking by sign is ReLU's rule, and ReLU looks at "
          "the sign of its input x, not of the gradient."),
@@ -693,17 +684,17 @@ q6 = Exercise(
           "Windows: rows 0-1 x columns 0-1, 0-1 x 2-3, 2-3 x 0-1, 2-3 x 2-3."],
     solution=f"""\
 maxima 7, 8, 6, 9 at (0, 1), (1, 3), (2, 0), (2, 2) get 2, 1, -1, 3; every other cell 0:
-answer = {_Q6.astype(int).tolist()}""",
-    solution_answer=_Q6.astype(int).tolist(),
+answer = {_Q5.astype(int).tolist()}""",
+    solution_answer=_Q5.astype(int).tolist(),
 )
 
 
-# --- q7: the loss's gradient, softmax cross-entropy over a batch --------------------------------
+# --- q6: the loss's gradient, softmax cross-entropy over a batch --------------------------------
 
 #: The scores (logits) of question 7: a batch of 2 images, 3 classes.
-Q7_SCORES = _read_only([[2.0, 1.0, 0.1], [0.5, -1.0, 1.5]])
+Q6_SCORES = _read_only([[2.0, 1.0, 0.1], [0.5, -1.0, 1.5]])
 #: The true classes of question 7's two images.
-Q7_LABELS = _read_only([0, 2])
+Q6_LABELS = _read_only([0, 2])
 
 
 def _softmax(scores, axis=1) -> np.ndarray:
@@ -711,13 +702,13 @@ def _softmax(scores, axis=1) -> np.ndarray:
     return shifted / shifted.sum(axis=axis, keepdims=True)
 
 
-_P7 = _softmax(Q7_SCORES)
-_ONE_HOT7 = np.eye(Q7_SCORES.shape[1])[Q7_LABELS]
-_B7 = len(Q7_LABELS)
-_Q7 = (_P7 - _ONE_HOT7) / _B7
+_P7 = _softmax(Q6_SCORES)
+_ONE_HOT7 = np.eye(Q6_SCORES.shape[1])[Q6_LABELS]
+_B7 = len(Q6_LABELS)
+_Q6 = (_P7 - _ONE_HOT7) / _B7
 _DECIMALS7 = 1e-3  # answers given to 3 decimal places pass (each within 5e-4)
-_ROWS7 = "[" + ", ".join("[" + ", ".join(f"{v:.3f}" for v in row) + "]" for row in _Q7) + "]"
-_Q7_MISTAKES = [  # each names what the learner's array is
+_ROWS7 = "[" + ", ".join("[" + ", ".join(f"{v:.3f}" for v in row) + "]" for row in _Q6) + "]"
+_Q6_MISTAKES = [  # each names what the learner's array is
     (_P7 - _ONE_HOT7,
      "that is each image's own gradient p - one-hot; the loss is the mean over the "
      f"{_B7} images, so each image's share, and its gradient, is divided by B = {_B7}."),
@@ -729,10 +720,10 @@ _Q7_MISTAKES = [  # each names what the learner's array is
     ((_ONE_HOT7 - _P7) / _B7,
      "the sign is off: that is (one-hot - p) / B. The loss falls as the true class's score "
      "grows, so dL/ds is negative there: (p - one-hot) / B."),
-    ((Q7_SCORES - _ONE_HOT7) / _B7,
+    ((Q6_SCORES - _ONE_HOT7) / _B7,
      "you subtracted the one-hot label from the scores themselves; take the softmax "
      "probabilities first: p = exp(s) / sum(exp(s)), row by row."),
-    ((_softmax(Q7_SCORES, axis=0) - _ONE_HOT7) / _B7,
+    ((_softmax(Q6_SCORES, axis=0) - _ONE_HOT7) / _B7,
      "your softmax runs down the columns (over the batch); each image's probabilities sum "
      "to 1 over its 3 classes: normalise each row (axis=1)."),
     (-_ONE_HOT7 / _P7 / _B7,
@@ -741,47 +732,47 @@ _Q7_MISTAKES = [  # each names what the learner's array is
 ]
 
 
-q7 = Exercise(
-    "A batch of 2 images gets the scores Q7_SCORES (3 classes); their true classes are "
-    "Q7_LABELS. The loss is Keras's SparseCategoricalCrossentropy(from_logits=True), the mean "
+q6 = Exercise(
+    "A batch of 2 images gets the scores Q6_SCORES (3 classes); their true classes are "
+    "Q6_LABELS. The loss is Keras's SparseCategoricalCrossentropy(from_logits=True), the mean "
     "over the batch of -log(softmax). What is dL/dscores? Answer with a 2x3 list of lists (or "
     "an array), each value to at least 3 decimal places.",
-    checker=array(_Q7, atol=_DECIMALS7, mistakes=_Q7_MISTAKES),
+    checker=array(_Q6, atol=_DECIMALS7, mistakes=_Q6_MISTAKES),
     hint=["For one image, d(-log p_y)/ds_k = p_k - [k = y]: the softmax probabilities minus "
           "the one-hot label. The batch's loss is the mean of the images' losses.",
-          "p = np.exp(Q7_SCORES) / np.exp(Q7_SCORES).sum(axis=1, keepdims=True); "
-          "np.eye(3)[Q7_LABELS] is the one-hot labels."],
+          "p = np.exp(Q6_SCORES) / np.exp(Q6_SCORES).sum(axis=1, keepdims=True); "
+          "np.eye(3)[Q6_LABELS] is the one-hot labels."],
     solution=f"""\
-p = np.exp(Q7_SCORES) / np.exp(Q7_SCORES).sum(axis=1, keepdims=True)
-answer = (p - np.eye(3)[Q7_LABELS]) / 2   # {_ROWS7}""",
-    solution_answer=_Q7,
+p = np.exp(Q6_SCORES) / np.exp(Q6_SCORES).sum(axis=1, keepdims=True)
+answer = (p - np.eye(3)[Q6_LABELS]) / 2   # {_ROWS7}""",
+    solution_answer=_Q6,
 )
 
 
-# --- q8: what the backward pass costs -----------------------------------------------------------
+# --- q7: what the backward pass costs -----------------------------------------------------------
 
 _B8, _N8, _C8, _K8, _F8 = 16, 28, 8, 20, 3  # 20 filters: section 8 has 16
 _FORWARD8 = _B8 * conv_mults((_N8, _N8, _C8), _F8, _K8, padding="same")
-_Q8 = 2 * _FORWARD8
+_Q7 = 2 * _FORWARD8
 _SECTION8 = _B8 * conv_mults((_N8, _N8, _C8), _F8, 16, padding="same")  # the lesson's layer
 
-q8 = Exercise(
+q7 = Exercise(
     f"Conv2D({_K8}, {_F8}, padding='same') on a batch of shape ({_B8}, {_N8}, {_N8}, {_C8}). "
     "How many multiplications does one backward pass take (dL/dK and dL/dX; dL/db needs "
     "none)?",
-    checker=number(_Q8, mistakes={
+    checker=number(_Q7, mistakes={
         _FORWARD8: "that is one convolution's worth: the forward pass, or only one of the two "
                    "gradients. The backward pass computes both dL/dK and dL/dX.",
         3 * _FORWARD8: "that is forward plus backward; the question asks for the backward "
                        "pass only.",
         4 * _FORWARD8: "that counts the additions too; count the multiplications only (one "
                        "per kernel weight and output position, for each of the two gradients).",
-        _Q8 // _B8: f"that is one image; the batch has {_B8}.",
+        _Q7 // _B8: f"that is one image; the batch has {_B8}.",
         _FORWARD8 // _B8: f"that is one convolution of one image; there are {_B8} images and "
                           "two gradients.",
-        _Q8 // _K8: f"the filters are missing: every one of the {_K8} filters has its own "
+        _Q7 // _K8: f"the filters are missing: every one of the {_K8} filters has its own "
                     "F * F * C_in weights at every output position.",
-        _Q8 // _C8: f"the input channels are missing: each filter has F * F * C_in = "
+        _Q7 // _C8: f"the input channels are missing: each filter has F * F * C_in = "
                     f"{_F8 * _F8 * _C8} weights.",
         2 * _SECTION8: f"that is section 8's layer, with 16 filters; this one has {_K8}.",
         _SECTION8: "that number is two counts: section 8's forward pass (16 filters), and a "
@@ -798,10 +789,61 @@ q8 = Exercise(
           f"Forward: B * O * O * C_out * F * F * C_in = {_B8} * {_N8} * {_N8} * {_K8} * "
           f"{_F8} * {_F8} * {_C8}."],
     solution=f"backward = 2 x forward = 2 * {_B8} * {_N8} * {_N8} * {_K8} * {_F8} * {_F8} * "
-             f"{_C8} = {_Q8:_}",
+             f"{_C8} = {_Q7:_}",
+    solution_answer=_Q7,
+)
+
+
+# --- q8 (Going further): the largest learning rate ---------------------------------------------
+
+#: Section 1's image: a 6x8 band of zeros between ones (the learner has it as ``image``).
+_IMAGE1 = np.ones((6, 8))
+_IMAGE1[:, 2:6] = 0
+
+
+def _curvatures(width: int) -> np.ndarray:
+    """The eigenvalues of 2 X^T X, X holding the 1 x ``width`` windows of section 1's image as
+    rows, in increasing order: the curvatures of L = ||X k - y||^2 along its eigenvectors."""
+    columns = _IMAGE1.shape[1] - width + 1
+    windows = np.stack([_IMAGE1[:, u:u + columns].ravel() for u in range(width)], axis=1)
+    return np.linalg.eigvalsh(2 * windows.T @ windows)
+
+
+_LAMBDAS1 = _curvatures(3)          # about 7.03, 24 and 40.97
+_Q8 = 2 / _LAMBDAS1[-1]             # about 0.0488
+_SECTION1 = 2 / _curvatures(2)[-1]  # section 1's 1x2 kernel: 2 / 60
+
+q8 = Exercise(
+    "Section 1's image now trains a 1x3 kernel, toward the targets conv2d(image, [[1, 0, -1]]), "
+    "with the same loss L = sum((y_hat - y) ** 2). What is the bound the learning rate eta "
+    "must stay below for gradient descent to settle? Give 3 significant figures.",
+    checker=number(_Q8, mistakes={
+        1 / _LAMBDAS1[-1]: "that is 1/lambda, the rate that reaches the optimum along the most "
+                           "curved direction in one step (1 - eta * lambda = 0); larger rates "
+                           "overshoot but still settle, up to 2/lambda.",
+        2 / _LAMBDAS1[0]: "that is 2 divided by the smallest eigenvalue, the flattest direction; "
+                          "the most curved direction (the largest eigenvalue) blows up first.",
+        2 / _LAMBDAS1[1]: "that is 2/24. 24 is the middle eigenvalue of the right X, and "
+                          "also both eigenvalues of an X missing its middle column: check "
+                          "that X has three columns, image[:, 0:6], image[:, 1:7] and "
+                          "image[:, 2:8], and divide 2 by the largest eigenvalue.",
+        4 / _LAMBDAS1[-1]: "that is 2 divided by the largest eigenvalue of X^T X; the loss's "
+                           "curvature is 2 X^T X (its gradient is 2 X^T (X k - y)).",
+        _SECTION1: "that is section 1's bound, for the 1x2 kernel; a 1x3 kernel has 3 weights, so "
+                   "X has three columns: image[:, 0:6], image[:, 1:7] and image[:, 2:8].",
+        _LAMBDAS1[-1]: "that is lambda itself, the largest eigenvalue; the learning rate must "
+                       "stay below 2/lambda.",
+    }),
+    hint=["As in section 1: X holds one window per row, now three columns (image[:, 0:6], "
+          "image[:, 1:7], image[:, 2:8], each .ravel()). The bound depends on X only, not on "
+          "the targets.",
+          "lambda = np.linalg.eigvalsh(2 * X.T @ X).max(); descent settles for eta < 2/lambda."],
+    solution=f"""\
+X = np.stack([image[:, 0:6].ravel(), image[:, 1:7].ravel(), image[:, 2:8].ravel()], axis=1)
+answer = 2 / np.linalg.eigvalsh(2 * X.T @ X).max()   # 2 / {_LAMBDAS1[-1]:.2f} = {_Q8:.4f}""",
     solution_answer=_Q8,
 )
 
 
-__all__ = ["Q2_X", "Q2_GRAD", "Q2_KERNEL", "Q6_X", "Q6_GRAD", "Q7_SCORES", "Q7_LABELS",
+__all__ = ["Q1_X", "Q1_GRAD", "Q1_KERNEL", "Q5_X", "Q5_GRAD", "Q6_SCORES", "Q6_LABELS",
            "my_conv_backward", "gradient_check", *bind_exercises(globals())]
