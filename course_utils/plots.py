@@ -52,6 +52,9 @@ VALUE_CMAP = "viridis"
 COUNT_CMAP = "cividis"
 SIGNED_CMAP = "PuOr"
 DIGIT_CMAP = "gray_r"
+#: A layer's input beside signed weights (show_conv_layer_step): one grey hue, so that none of
+#: its shades is read as a sign on the purple-orange scale of the kernels.
+INPUT_CMAP = "Greys"
 #: Okabe-Ito colours: blue, orange, bluish green, vermillion (distinguishable by most readers).
 LINE_COLORS = ("#0072B2", "#E69F00", "#009E73", "#D55E00")
 WRONG_COLOR = "#D55E00"  # vermillion, paired with a "(true n)" text so colour is not needed
@@ -309,7 +312,7 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
     ``col``: the output position; ``filter_index``: the filter (output channel) that computes
     it; ``padding``: an int P of zeros on every side. On the left, one row of panels per input
     channel: the padded channel with the window outlined (the input's own pixels inside a
-    dashed frame), each filter's kernel for that channel (the filter at work outlined), and
+    dashed frame), each filter's kernel for that channel (the filter at work framed), and
     that kernel times the window, its sum in the title; arrows carry every channel's sum to
     one total, plus the filter's bias. On the right, set apart on a grey ground, the layer's
     output, computed by :func:`~course_utils.ops.conv2d`: one map per filter, each fed by
@@ -317,8 +320,9 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
     filters.
 
     Kernels and products share one diverging colour scale (a colour bar under them); the
-    inputs and the output maps each have their own. The first row names each kernel column's
-    filter (the one at work marked "used here") and the last row gives each filter's bias.
+    inputs are drawn in grey (darker is larger) and the output maps on a scale of their own.
+    The first row names each kernel column's filter (the one at work marked "used here") and
+    the last row gives each filter's bias.
 
     Returns ``Plot(fig, axes)`` with ``axes`` a dict: ``"inputs"``, ``"products"`` and
     ``"outputs"`` (lists of Axes, one per input channel or per filter), ``"kernels"`` (a
@@ -384,7 +388,7 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
     for c in range(c_in):
         ax = left_fig.add_subplot(grid[c, 0])
         title = f"x[:, :, {c}]" + (" padded" if p else "")
-        _draw_matrix(ax, padded[:, :, c], title, VALUE_CMAP, *x_range, None,
+        _draw_matrix(ax, padded[:, :, c], title, INPUT_CMAP, *x_range, None,
                      "column" if c == c_in - 1 else "", "row")
         if p:
             _highlight(ax, p, p, x.shape[0], x.shape[1], color="0.4", style="--")
@@ -401,8 +405,9 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
             ax.set(xticks=[], yticks=[])
             ax.title.set_fontsize(9)
             ax.xaxis.label.set_fontsize(9)
-            if j == k:
-                _highlight(ax, 0, 0, f_h, f_w, inside=(f_h, f_w))
+            if j == k:                       # the frame is the panel's own edge
+                for spine in ax.spines.values():
+                    spine.set(linewidth=3.0, color=HIGHLIGHT_COLOR)
         ax = left_fig.add_subplot(grid[c, c_out + 1])
         _draw_matrix(ax, products[c], f"products, sum {_format_value(sums[c], whole)}",
                      SIGNED_CMAP, *weights_range, None, "", "")

@@ -25,6 +25,27 @@ from .harness_env import apply_test_environment
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
+def merged_streams(outputs: list) -> list:
+    """The outputs with each run of stdout (or stderr) pieces stored as one text: a kernel may
+    flush one print in pieces, which static renderers show as separate blocks. nbval joins them
+    the same way before it compares.
+
+    >>> from nbformat.v4 import new_output
+    >>> [o.text for o in merged_streams([new_output("stream", name="stdout", text="a:"),
+    ...                                  new_output("stream", name="stdout", text=" 1\\n")])]
+    ['a: 1\\n']
+    """
+    merged: list = []
+    for output in outputs:
+        if (merged and output.get("output_type") == "stream"
+                and merged[-1].get("output_type") == "stream"
+                and merged[-1].get("name") == output.get("name")):
+            merged[-1]["text"] += output["text"]
+        else:
+            merged.append(output)
+    return merged
+
+
 def execute(path: Path, timeout: int) -> float:
     notebook = nbformat.read(path, as_version=4)
     notebook.metadata["kernelspec"] = dict(KERNELSPEC)
@@ -41,6 +62,9 @@ def execute(path: Path, timeout: int) -> float:
     # Widget state saved by nbclient would make GitHub's renderer fail; the lessons show a
     # static figure where widgets cannot render.
     notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = merged_streams(cell.outputs)
     nbformat.validate(notebook)
     nbformat.write(notebook, path)
     return elapsed

@@ -6,6 +6,7 @@ tests/kernel_checks.py)."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import numpy as np
@@ -157,7 +158,7 @@ LEARNER_ANSWERS = {
     },
     "q3": {
         "right": ["(12, 12, 32)", "[12, 12, 32]", "np.array([12, 12, 32])", "(None, 12, 12, 32)",
-                  "tf.TensorShape([None, 12, 12, 32])"],
+                  "keras.Input((12, 12, 32)).shape"],
         "wrong": {
             "(10, 10, 32)": "the first Conv2D has padding='same'",
             "(16, 16, 32)": "the second Conv2D has the default padding='valid'",
@@ -182,6 +183,7 @@ LEARNER_ANSWERS = {
             "[0, 1]": "is not the list of columns",                 # no rule proves a cause
             "2": "your answer is one number, 2",
             "[0, 3]": "3 is not one of them",
+            "[0, 2, 2]": "names column 2 more than once: list each starting column once",
             "[0.5, 2]": "whole numbers",
         },
     },
@@ -198,19 +200,21 @@ LEARNER_ANSWERS = {
             "(2048, 128)": "lengths of the vectors",
             "(20480, 1290)": "the Flatten count lacks its 10 biases",
             "(20490, 1280)": "the global-average-pooling count lacks its 10 biases",
-            "(31370, 650)": "section 7's numbers",
+            "(31370, 650)": "section 8's numbers",
             "(20,490, 1,290)": "If you typed numbers with thousands commas (20,490, 1,290)",
             "q5.check(20,490, 1,290)": "write (20490, 1290)",
         },
     },
     "q6": {
-        "right": [_FIELD_LOOP, _FIELD_BACKWARDS,
-                  "def field_size(stack):\n    return receptive_field(stack)"],
+        "right": [_FIELD_LOOP, _FIELD_BACKWARDS],
         "wrong": {
+            "def field_size(stack):\n    return receptive_field(stack)":
+                "your function calls receptive_field, which already does what this question "
+                "asks",
             "def field_size(stack):\n    return 1 + sum(f - 1 for f, s in stack)":
                 "it ignores the strides",
             _FIELD_OWN_STRIDE: "by its own stride too",
-            "def field_size(stack):\n    return receptive_field(stack) - 1":
+            _FIELD_LOOP.replace("field, step = 1, 1", "field, step = 0, 1"):
                 "one pixel short on every stack",
             "def field_size(stack):\n    return int(np.prod([f for f, s in stack]))":
                 "multiplies the kernel sizes",
@@ -226,6 +230,8 @@ LEARNER_ANSWERS = {
                                                       "np.zeros_like(x, shape=(rows, cols))")],
         "wrong": {
             "def max_pool(x, size):\n    return x[::size, ::size]": "top-left value",
+            "def max_pool(x, size):\n    return pool2d(x, size)":
+                "your function calls pool2d, which already does what this question asks",
             "def max_pool(x, size):\n    rows, cols = x.shape[0] // size, x.shape[1] // size\n"
             "    return x[:rows * size, :cols * size].reshape(rows, size, cols, size)"
             ".mean(axis=(1, 3))": "averages each window",
@@ -360,12 +366,12 @@ def test_q5_matches_dense_parameter_counts():
             [keras.Input((4, 4, 128)), head, layers.Dense(10, name="dense")], name="head")
         counts.append(model.get_layer("dense").count_params())
     assert lesson.q5.is_correct(tuple(counts))
-    section_7 = []                                   # the lesson's own 7x7x64 heads
+    section_8 = []                                   # the lesson's own 7x7x64 heads
     for head in (layers.Flatten(name="flatten"), layers.GlobalAveragePooling2D(name="gap")):
         model = keras.Sequential(
             [keras.Input((7, 7, 64)), head, layers.Dense(10, name="dense")], name="head")
-        section_7.append(model.get_layer("dense").count_params())
-    assert "section 7's numbers" in lesson.q5.feedback(tuple(section_7))
+        section_8.append(model.get_layer("dense").count_params())
+    assert "section 8's numbers" in lesson.q5.feedback(tuple(section_8))
 
 
 def keras_field(stack, size=40):
@@ -395,7 +401,8 @@ def test_q6_each_wrong_function_is_wrong_and_told_apart_from_the_others():
     for wrong, message in lesson.Q6_MISTAKES:
         outputs = [wrong(stack) for stack in lesson.Q6_CASES]
         assert outputs != measured, message
-        assert lesson.q6.feedback(wrong).startswith(f"Not quite: {message}")
+        # partial: the wrong functions are built on receptive_field, which q6 forbids
+        assert lesson.q6.feedback(functools.partial(wrong)).startswith(f"Not quite: {message}")
         results[message] = outputs
     for (first, a), (second, b) in itertools.combinations(results.items(), 2):
         assert a != b, (first, second)
@@ -440,7 +447,8 @@ def test_q7_each_wrong_function_is_wrong_and_told_apart_from_the_others():
                     for x, size in lesson._CASES]
         assert any(o.shape != e.shape or not np.allclose(o, e)
                    for o, e in zip(outputs, expected, strict=True)), message
-        assert lesson.q7.feedback(wrong).startswith(f"Not quite: {message}")
+        # partial: the wrong functions are built on pool2d, which q7 forbids
+        assert lesson.q7.feedback(functools.partial(wrong)).startswith(f"Not quite: {message}")
         results[message] = outputs
     for (first, a), (second, b) in itertools.combinations(results.items(), 2):
         assert any(x.shape != y.shape or not np.allclose(x, y)

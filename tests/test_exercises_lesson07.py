@@ -163,9 +163,10 @@ LEARNER_ANSWERS = {
         },
     },
     "q4": {
-        "right": [_RF_RIGHT, _RF_BACKWARDS,
-                  "def my_receptive_field(layers):\n    return receptive_field(layers)"],
+        "right": [_RF_RIGHT, _RF_BACKWARDS],
         "wrong": {
+            "def my_receptive_field(layers):\n    return receptive_field(layers)":
+                "your function calls receptive_field, which already does what this question asks",
             _rf("        field += (f - 1) * jump\n        jump *= s"): "ignores the dilations",
             _rf("        field += (f + (f - 1) * (d - 1) - 1)"): "ignores the strides",
             _rf("        jump *= s\n        field += (f + (f - 1) * (d - 1) - 1) * jump"):
@@ -236,18 +237,24 @@ LEARNER_ANSWERS = {
         },
     },
     "q8": {
-        "right": [_LOOPS, _PER_CHANNEL,
-                  "def my_depthwise_conv2d(x, kernel):\n    return depthwise_conv2d(x, kernel)"],
+        "right": [_LOOPS, _PER_CHANNEL],
         "wrong": {
+            "def my_depthwise_conv2d(x, kernel):\n    return depthwise_conv2d(x, kernel)":
+                "your function calls depthwise_conv2d, which already does what this question",
+            "def my_depthwise_conv2d(x, kernel):\n    return tf.nn.depthwise_conv2d("
+            "x[None], kernel, [1, 1, 1, 1], 'VALID')[0].numpy()":
+                "depthwise_conv2d, which already does what this question asks",
+            _LOOPS.replace("kernel[:, :, c, m])", "kernel[:, :, c, m].T)"):
+                "your result is the one the transposed kernel gives",
             _SUMMED: "your function sums over the channels",
             "def my_depthwise_conv2d(x, kernel):\n    return conv2d(x, kernel)":
                 "your function sums over the channels",
             _MULTIPLIER_MAJOR: "the channels are in the wrong order",
             _NO_MULTIPLIER: "your function ignores the depth multiplier",
             _FLIPPED: "you flipped the kernels",
-            _ALL_CHANNELS_IN_THE_C_LOOP: "every output channel sums over ALL input channels",
-            "def my_depthwise_conv2d(x, kernel):\n    out = depthwise_conv2d(x, kernel)":
-                "`return` statement",
+            _ALL_CHANNELS_IN_THE_C_LOOP:
+                "in your function every output channel sums over ALL input channels",
+            _LOOPS.replace("\n    return out", ""): "`return` statement",
         },
     },
 }

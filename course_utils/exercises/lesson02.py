@@ -276,8 +276,10 @@ Q4_MISTAKES = [
                                             "them LAST: (kh, kw, in, out)."),
     ((_Q4_F, _Q4_F, _Q4_C_IN, 1), "That is one filter as a 4-D kernel; the last axis counts "
                                   "the filters: Conv2D(8, 5) has eight."),
-    ((3, 3, _Q4_C_IN, _Q4_FILTERS), "Conv2D(8, 5): the first argument is the number of "
-                                    "filters, the second the kernel size, 5x5 here."),
+    ((3, 3, _Q4_C_IN, _Q4_FILTERS), "The first two entries are the kernel's height and "
+                                    "width, and the 3x3 is not this layer's: in Conv2D(8, 5) "
+                                    "the first argument is the number of filters, the second "
+                                    "the kernel size, 5 (a 5x5 kernel)."),
 ]
 
 q4 = Exercise(
@@ -630,7 +632,8 @@ _FORWARD_CASES = [
      np.array([2.0, 0.0]), 3, 1),                # rows (6 + 2 - 3) / 3 = 1.67: rounding differs
 ]
 
-_check_forward_cases = function(_FORWARD_CASES, reference=_forward_reference, mistakes=[
+_check_forward_cases = function(_FORWARD_CASES, reference=_forward_reference,
+                                forbidden=["conv2d", "Conv2D", "convolution"], mistakes=[
     (_ignores_padding, "your function ignores the padding: add P rows and columns of zeros on "
                        "every side of x first, np.pad(x, ((P, P), (P, P), (0, 0)))."),
     (_ignores_stride, "your function ignores the stride: it returns the stride-1 output. With "
@@ -719,7 +722,8 @@ q7 = Exercise(
     "Write conv_forward(x, kernel, bias, stride, padding): the layer of q6 with a stride S and "
     "a zero padding P (an int: P rows and columns of zeros on every side). x is (H, W, C_in), "
     "kernel is Keras's (F, F, C_in, C_out), bias is (C_out,). Return the (H_out, W_out, "
-    "C_out) output, H_out = (H + 2P - F) // S + 1 (and the same for W).",
+    "C_out) output, H_out = (H + 2P - F) // S + 1 (and the same for W). Write it with your own "
+    "loops, without the course's conv2d or Keras.",
     checker=_check_forward,
     hint=["Pad first, with np.pad: it takes one (before, after) pair per axis of x, and only "
           "height and width get zeros. Then it is q6's loop on the padded input, with the "

@@ -206,6 +206,10 @@ def _check_starts(answer):
     if not np.all(values == np.round(values)):
         return "the columns are whole numbers: 0, 1 or 2."
     starts = sorted({int(value) for value in values})
+    if len(starts) < len(values):
+        repeated = next(int(v) for v in values if list(values).count(v) > 1)
+        return (f"your list names column {repeated} more than once: list each starting column "
+                "once.")
     outside = [col for col in starts if col not in _Q4_STARTS]
     if outside:
         return (f"the starting columns to test are 0, 1 and 2; {outside[0]} is not one of them "
@@ -259,7 +263,7 @@ q5 = Exercise(
          "global average pooling averages over height and width and keeps one number per "
          "CHANNEL: 128 inputs, not 4 * 4."),
         ([_FLATTEN_INPUTS, _C5],
-         "those are the lengths of the vectors the Dense layer reads (section 7's 'vector "
+         "those are the lengths of the vectors the Dense layer reads (section 8's 'vector "
          "length'); its parameters are (inputs + 1) * 10: a weight per input and unit, plus a "
          "bias per unit."),
         ([_FLATTEN_PARAMS - _CLASSES, _GAP_PARAMS],
@@ -268,7 +272,7 @@ q5 = Exercise(
          "the global-average-pooling count lacks its 10 biases: (inputs + 1) * 10 for both "
          "heads."),
         ([(7 * 7 * 64 + 1) * _CLASSES, (64 + 1) * _CLASSES],
-         "those are section 7's numbers, for its 7x7x64 stack; this stack is 4x4x128: "
+         "those are section 8's numbers, for its 7x7x64 stack; this stack is 4x4x128: "
          "4 * 4 * 128 inputs after Flatten, 128 after global average pooling."),
     ]),
     hint=["Dense parameters = (inputs + 1) * units.",
@@ -367,7 +371,7 @@ q6 = Exercise(
     "receptive field of one value of the last layer (an int). Write the loop yourself, "
     "without the course's receptive_field.",
     checker=function([(case,) for case in Q6_CASES], reference=receptive_field,
-                     mistakes=Q6_MISTAKES),
+                     mistakes=Q6_MISTAKES, forbidden=["receptive_field"]),
     hint=["Start with field = 1 and step = 1 (the distance, in input pixels, between "
           "neighbouring inputs of the current layer).",
           "For each layer: field += (F - 1) * step, then step *= S."],
@@ -490,7 +494,8 @@ q7 = Exercise(
     "Write max_pool(x, size): max pooling of a 2-D NumPy array x with a size x size window "
     "and stride size, padding 'valid' (leftover rows/columns are dropped). Return a 2-D array. "
     "Write the loops (or a reshape) yourself, without pool2d or Keras.",
-    checker=function(_CASES, reference=pool2d, mistakes=Q7_MISTAKES),
+    checker=function(_CASES, reference=pool2d, mistakes=Q7_MISTAKES,
+                     forbidden=["pool2d", "MaxPooling2D", "max_pool2d", "pool"]),
     hint=["The output has x.shape[0] // size rows and x.shape[1] // size columns.",
           "Window (i, j) is x[i*size:(i+1)*size, j*size:(j+1)*size]; keep its .max().",
           "Start from the window's max, not from 0: values can be negative."],
@@ -564,7 +569,7 @@ Q8_MISTAKES = [
     (_keeps_dims, "it keeps the two averaged axes, (1, 1, C); return a vector of shape (C,), "
                   "as GlobalAveragePooling2D does by default."),
     (_batch_axes, "it averages axes 1 and 2: the height and width of a BATCH (B, H, W, C), as "
-                  "in section 7's check, or of a channels-first stack (C, H, W), PyTorch's "
+                  "in section 8's check, or of a channels-first stack (C, H, W), PyTorch's "
                   "layout. x here is one channels-last stack (H, W, C): average axes 0 and 1."),
 ]
 

@@ -8,14 +8,15 @@ In the notebook::
     q1.check(answer)
 
 q1, q2 and q3 sit in section 8: the learner predicts one inverted residual block of
-MobileNetV2 before the helper prints it (q1, q2), then counts VGG-16's convolutions over the
+MobileNetV2 before the helper checks it layer by layer (q1, q2; the lesson prints neither
+total), then counts VGG-16's convolutions over the
 Keras model's layers before the helper counts five networks (q3); the others close the
 lesson. Each exercise's expected answer, and each known wrong answer, is computed here from
 the question's own numbers with the course's arithmetic (never typed in);
 tests/test_exercises_lesson07.py checks the expected answers against Keras and TensorFlow,
 checks that the wrong answers differ from each other, and lists what a learner may type
-(LEARNER_ANSWERS) with the message each must get. Apart from q1 and q2, the questions use
-other numbers than the lesson's worked examples, so no answer is printed in the lesson.
+(LEARNER_ANSWERS) with the message each must get. The questions use other numbers than the
+lesson's worked examples, and no answer is printed in the lesson.
 """
 
 from __future__ import annotations
@@ -49,8 +50,6 @@ _BLOCK = ("MobileNetV2's block_2 reads a 56x56x24 map and runs: block_2_expand =
 _CONVS1 = (conv_params(1, _C, _WIDE, bias=False) + depthwise_params(3, _WIDE, bias=False)
            + conv_params(1, _WIDE, _C, bias=False))
 _Q1 = _CONVS1 + _BN * (_WIDE + _WIDE + _C)
-_REVEALED = ("the learner predicts block_2 before the helper prints its rows and totals "
-             "(section 8); the cells after the exercise are the reveal")
 
 q1 = Exercise(
     _BLOCK + " How many parameters do the block's layers hold, as count_params() counts them?",
@@ -81,7 +80,6 @@ q1 = Exercise(
           "the same way, with their BatchNormalization layers."],
     solution=f"24 * 144 + 4 * 144 + 3 * 3 * 144 + 4 * 144 + 144 * 24 + 4 * 24  # = {_Q1:,}",
     solution_answer=_Q1,
-    reproduces_output=_REVEALED,
 )
 
 _EXPAND2 = conv_mults((_H, _H, _C), 1, _WIDE)
@@ -119,7 +117,6 @@ q2 = Exercise(
           "Count the depthwise step and the projection the same way and add the three."],
     solution=f"56 * 56 * (24 * 144 + 144 * 3 * 3 + 144 * 24)  # = {_Q2:,}",
     solution_answer=_Q2,
-    reproduces_output=_REVEALED,
 )
 
 
@@ -245,12 +242,14 @@ _Q4_MISTAKES = [
 ]
 
 q4 = Exercise(
-    "Write my_receptive_field(layers) without calling receptive_field: layers lists a stack "
+    "Extend lesson 03's field_size (its q6) to dilation: write my_receptive_field(layers) "
+    "without calling receptive_field: layers lists a stack "
     "of convolution and pooling layers, first to last, as (F, S, D) triples (kernel size, "
     "stride, dilation; D = 1 where there is none, unlike section 6's pairs); return how many "
     "input pixels wide the receptive field of one output pixel is, with section 6's "
     "recurrence. The check runs it on six stacks (strides, pooling and dilations).",
-    checker=function(_Q4_CASES, reference=receptive_field, mistakes=_Q4_MISTAKES),
+    checker=function(_Q4_CASES, reference=receptive_field, mistakes=_Q4_MISTAKES,
+                     forbidden=["receptive_field"]),
     hint=["Keep two numbers: field = 1 (the output pixel itself) and jump = 1 (input pixels "
           "between neighbouring positions of the current layer).",
           "For each (F, S, D), first to last: footprint = F + (F - 1) * (D - 1); field += "
@@ -405,13 +404,40 @@ def _reordered(x, kernel):
         o_h, o_w, channels * multiplier)
 
 
+def _transposed_kernel(check):
+    """``check``, and for a function whose result on the first case (a 3x3 kernel) is the one
+    the transposed kernel gives, a message that says so (on the non-square cases a transposed
+    kernel fails in other ways, so no whole-function mistake can name it)."""
+    x, kernel = _Q8_CASES[0]
+    transposed = depthwise_conv2d(x, kernel.transpose(1, 0, 2, 3))
+    assert kernel.shape[0] == kernel.shape[1] and not np.allclose(transposed,
+                                                                  depthwise_conv2d(x, kernel))
+
+    def checked(answer):
+        message = check(answer)
+        if message is None or not callable(answer) or message.startswith("your function calls"):
+            return message
+        try:
+            result = np.asarray(answer(x.copy(), kernel.copy()), dtype=float)
+        except Exception:
+            return message
+        if result.shape == transposed.shape and np.allclose(result, transposed, atol=1e-9):
+            return ("on the first case (a 3x3 kernel) your result is the one the transposed "
+                    "kernel gives: kernel[a, b, c, m] multiplies the window's row a, column b "
+                    "(window[a, b, c]), not window[b, a, c].")
+        return message
+
+    return checked
+
+
 q8 = Exercise(
-    "Write my_depthwise_conv2d(x, kernel) with loops, without calling depthwise_conv2d: x is "
-    "(H, W, C), kernel is Keras's "
+    "Write my_depthwise_conv2d(x, kernel) with loops, without calling depthwise_conv2d (the "
+    "course's or tf.nn's): x is (H, W, C), kernel is Keras's "
     "DepthwiseConv2D layout (F_h, F_w, C, depth_multiplier); stride 1, no padding. Output "
     "channel c * depth_multiplier + m is channel c of x with kernel[:, :, c, m]; channels are "
     "never summed together. The check runs it on four cases, some with depth_multiplier > 1.",
-    checker=function(_Q8_CASES, reference=depthwise_conv2d, atol=1e-9, mistakes=[
+    checker=_transposed_kernel(function(
+        _Q8_CASES, reference=depthwise_conv2d, atol=1e-9, mistakes=[
         (lambda x, kernel: conv2d(x, kernel),
          "your function sums over the channels, as a Conv2D filter does; a depthwise filter "
          "keeps each channel apart: output channel c * dm + m uses x[:, :, c] only."),
@@ -426,10 +452,10 @@ q8 = Exercise(
         (lambda x, kernel: depthwise_conv2d(x, np.flip(kernel, (0, 1))),
          "you flipped the kernels: a DepthwiseConv2D slides them as they are, like Conv2D."),
         (lambda x, kernel: np.tile(conv2d(x, kernel), (1, 1, kernel.shape[2])),
-         "every output channel sums over ALL input channels: window * kernel[:, :, :, m] uses "
-         "each channel of the window. Output channel c * depth_multiplier + m must use "
-         "window[:, :, c] * kernel[:, :, c, m] only."),
-    ]),
+         "in your function every output channel sums over ALL input channels: window * "
+         "kernel[:, :, :, m] uses each channel of the window. Output channel "
+         "c * depth_multiplier + m must use window[:, :, c] * kernel[:, :, c, m] only."),
+    ], forbidden=["depthwise_conv2d"])),
     hint=["The output is (H - F_h + 1, W - F_w + 1, C * depth_multiplier).",
           "For each position (i, j), take the window x[i:i + F_h, j:j + F_w, :]; for each "
           "channel c and multiplier m, sum window[:, :, c] * kernel[:, :, c, m] into output "
