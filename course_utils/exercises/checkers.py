@@ -257,6 +257,26 @@ def _format_index(index: tuple[int, ...]) -> str:
     return "(" + ", ".join(str(int(i)) for i in index) + ")" if len(index) != 1 else f"[{index[0]}]"
 
 
+def _size_one_axes(shape: tuple[int, ...], expected: tuple[int, ...]) -> str:
+    """What differs between two shapes with as many values: only axes of size 1, or more.
+
+    >>> print(_size_one_axes((1, 2, 3), (2, 3)))
+    It is the expected shape with an added axis of size 1: remove it (np.squeeze, or
+    reshape to (2, 3)).
+    >>> print(_size_one_axes((2, 3), (2, 1, 3)))
+    It is the expected shape without its axis of size 1: add it (reshape to (2, 1, 3)).
+    >>> _size_one_axes((4,), (2, 2))
+    'Same number of values, different arrangement: reshape it?'
+    """
+    if [d for d in shape if d != 1] != [d for d in expected if d != 1]:
+        return "Same number of values, different arrangement: reshape it?"
+    if len(shape) > len(expected):
+        return (f"It is the expected shape with an added axis of size 1: remove it (np.squeeze, "
+                f"or reshape to {expected}).")
+    return (f"It is the expected shape without its axis of size 1: add it (reshape to "
+            f"{expected}).")
+
+
 def _compare_arrays(answer: Any, expected: np.ndarray, atol: float = 1e-6, rtol: float = 0.0,
                    what: str = "your array") -> str | None:
     """None when ``answer`` equals ``expected`` (within the tolerances), else what is off:
@@ -274,7 +294,7 @@ def _compare_arrays(answer: Any, expected: np.ndarray, atol: float = 1e-6, rtol:
     if values.shape != expected.shape:
         message = f"{what} has shape {values.shape}; the expected shape is {expected.shape}."
         if values.size == expected.size and values.ndim != expected.ndim:
-            message += " Same number of values, different arrangement: reshape it?"
+            message += " " + _size_one_axes(values.shape, expected.shape)
         elif values.shape == expected.shape[::-1] and values.ndim == 2:
             message += " Rows and columns are swapped?"
         return message
