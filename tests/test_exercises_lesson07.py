@@ -157,6 +157,8 @@ LEARNER_ANSWERS = {
             "sum(layer.count_params() for layer in vgg16_convs)":
                 "that is the convolutions' parameter count",
             "738112241664": "that counts every layer at 224x224",
+            "15.346630656": "that is the count in billions: give the count itself",
+            "15.3": "that is the count in billions: give the count itself",
             "15.35e9": "rounded to 4 significant figures: give it exactly",
             "15.3e9": "rounded to 3 significant figures: give it exactly",
             "15259926528": "not the expected value",  # the first layer left out
@@ -255,6 +257,8 @@ LEARNER_ANSWERS = {
             _ALL_CHANNELS_IN_THE_C_LOOP:
                 "in your function every output channel sums over ALL input channels",
             _LOOPS.replace("\n    return out", ""): "`return` statement",
+            _LOOPS.replace("channels * multiplier))", "channels * multiplier), dtype=int)"):
+                "the shape (5, 4, 8) is right, but 158 of 160 values are off",
         },
     },
 }

@@ -159,6 +159,7 @@ q3 = Exercise(
         sum(conv_mults((224, 224, c_in), 3, c_out, padding="same") for _, c_in, c_out in _VGG16):
             "that counts every layer at 224x224: each max pooling halves the map, so the later "
             "groups run on 112, 56, 28 and 14.",
+        _Q3 / 1e9: "that is the count in billions: give the count itself, not in billions.",
     }),
     hint=["One layer costs O_h * O_w * C_out * F_h * F_w * C_in; with 'same' padding and "
           "stride 1, O_h x O_w is its input's H x W. conv_mults(input_shape, kernel_size, "
@@ -385,14 +386,18 @@ def my_depthwise_conv2d(x, kernel):
     return out
 
 
-def _case(seed, h, w, f_h, f_w, channels, multiplier):
+def _case(seed, h, w, f_h, f_w, channels, multiplier, whole=True):
+    """Small whole numbers (easy to follow by hand), or, with ``whole=False``, fractions: an
+    output array of whole numbers (np.zeros(..., dtype=int)) then fails."""
     rng = np.random.default_rng(seed)
-    return (rng.integers(-3, 4, size=(h, w, channels)).astype(float),
-            rng.integers(-2, 3, size=(f_h, f_w, channels, multiplier)).astype(float))
+    x = rng.integers(-3, 4, size=(h, w, channels)).astype(float)
+    if not whole:
+        x = np.round(x + rng.uniform(-0.5, 0.5, size=x.shape), 2)
+    return x, rng.integers(-2, 3, size=(f_h, f_w, channels, multiplier)).astype(float)
 
 
 _Q8_CASES = [_case(1, 5, 5, 3, 3, 3, 2), _case(2, 6, 4, 2, 3, 2, 3), _case(3, 4, 4, 3, 3, 1, 1),
-             _case(4, 7, 5, 3, 2, 4, 2)]
+             _case(4, 7, 5, 3, 2, 4, 2, whole=False)]
 
 
 def _reordered(x, kernel):
