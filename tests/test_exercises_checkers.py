@@ -375,3 +375,11 @@ def test_an_entry_typed_as_text_is_named():
     assert array([26, 803600])((26, "803600")) == (
         "expected an array of numbers, got a tuple of 2 items (26, '803600') whose entry 1 is "
         "text ('803600'): remove the quotes.")
+
+
+def test_an_axis_of_size_one_is_named():
+    """An answer whose shape differs only by an axis of size 1 is told so, not 'reshape it?'."""
+    assert array(np.ones((2, 3)))(np.ones((1, 2, 3))).endswith(
+        "It is the expected shape with an added axis of size 1: remove it (np.squeeze, or "
+        "reshape to (2, 3)).")
+    assert "without its axis of size 1" in array(np.ones((2, 1, 3)))(np.ones((2, 3)))

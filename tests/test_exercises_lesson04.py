@@ -85,6 +85,8 @@ LEARNER_ANSWERS = {
                 "PyTorch's Linear layout",
             "dense_kernel.reshape(height, width, channels)": "cannot reshape",
             "dense_kernel": "the expected shape is",
+            "dense_kernel.reshape(height, width, channels, -1)[None]":
+                "with an added axis of size 1",
         },
     },
     "q3": {
@@ -207,6 +209,9 @@ LEARNER_ANSWERS = {
                 "only the first input channel",
             _STAMPS.replace("] += kernel @ x[i, j]", "] += kernel @ x[i, j] + 1"):
                 "16 of 16 values are off",
+            "def conv_transpose(x, kernel, stride=1, padding=0):\n"
+            "    return conv2d_transpose(x, kernel, stride=stride, padding=padding)":
+                "your function calls conv2d_transpose, which already does what this question",
         },
     },
     "q7": {
@@ -240,6 +245,7 @@ LEARNER_ANSWERS = {
                   "np.unique(conv2d_transpose(np.ones((6, 6)), np.ones((5, 5)), stride=2)"
                   "[4:-4, 4:-4])"],
         "wrong": {
+            "[4, 6, 6, 9]": "list each count once",
             "[1, 2, 3, 4, 6, 9]": "includes the border",
             "np.unique(conv2d_transpose(np.ones((6, 6)), np.ones((5, 5)), stride=2))":
                 "includes the border",
@@ -560,3 +566,15 @@ def test_q6_adds_the_layout_note_only_when_a_layout_swap_fits():
     note = "kernel.shape[2] is C_out"
     assert note not in lesson.q6.feedback(plus_one)
     assert note in lesson.q6.feedback(in_channels_out)
+
+
+def test_q6_tells_a_function_that_calls_a_transposed_convolution_to_write_it():
+    """q6, like q3, cannot be passed by wrapping what already computes it."""
+    import course_utils
+
+    def conv_transpose(x, kernel, stride=1, padding=0):
+        return course_utils.conv2d_transpose(x, kernel, stride=stride, padding=padding)
+
+    assert lesson.q6.feedback(conv_transpose).startswith(
+        "Not quite: your function calls course_utils.conv2d_transpose, which already does")
+    assert lesson.q6.is_correct(lesson.conv_transpose)

@@ -72,8 +72,9 @@ def _typed_figures(value: float) -> int:
 def _significant_figures(value: float, expected: float) -> int:
     """How many significant figures of ``expected`` ``value`` gets right (0 to 15).
 
-    ``value`` has k figures right when, written with k significant figures, it reads as
-    ``expected`` does, rounded (either way at a half) or cut after k figures: 9.54e-07 and
+    ``value`` has k figures right when, written with k significant figures (rounded, or cut:
+    0.05565 has the 3 figures of 0.055625 right, as 0.0556 does), it reads as ``expected``
+    does, rounded (either way at a half) or cut after k figures: 9.54e-07 and
     9.53e-07 both have 3 of 9.5367e-07 right, 12 and 13 both have 2 of 12.5, 4e-04 has 1 of
     3.91e-04 (it rounds to 4e-04). The count is the largest such k, not the first k that
     fails: 0.0775, sqrt(6 / 1000) = 0.077459... rounded to 3 figures, has 3 right although
@@ -91,15 +92,19 @@ def _significant_figures(value: float, expected: float) -> int:
     (3, 2)
     >>> _significant_figures(0.1, 0.0999), _significant_figures(0.0775, 0.0791)
     (2, 1)
+    >>> _significant_figures(0.05565, 0.055625), _significant_figures(0.0557, 0.055625)
+    (3, 2)
     """
     if value == expected:
         return 15
     if expected == 0 or value == 0 or not math.isfinite(value):
         return 0
-    return max((k for k in range(1, 16)
-                if _leading_figures(value, k, 0.5) in (_leading_figures(expected, k, 0.0),
-                                                       _leading_figures(expected, k, 0.5))),
-               default=0)
+    def right(k: int) -> bool:
+        targets = (_leading_figures(expected, k, 0.0), _leading_figures(expected, k, 0.5))
+        return (_leading_figures(value, k, 0.5) in targets
+                or _leading_figures(value, k, 0.0) in targets)
+
+    return max((k for k in range(1, 16) if right(k)), default=0)
 
 
 def _rounded_form(value: float, expected: float) -> str | None:
@@ -252,6 +257,26 @@ def _format_index(index: tuple[int, ...]) -> str:
     return "(" + ", ".join(str(int(i)) for i in index) + ")" if len(index) != 1 else f"[{index[0]}]"
 
 
+def _size_one_axes(shape: tuple[int, ...], expected: tuple[int, ...]) -> str:
+    """What differs between two shapes with as many values: only axes of size 1, or more.
+
+    >>> print(_size_one_axes((1, 2, 3), (2, 3)))
+    It is the expected shape with an added axis of size 1: remove it (np.squeeze, or
+    reshape to (2, 3)).
+    >>> print(_size_one_axes((2, 3), (2, 1, 3)))
+    It is the expected shape without its axis of size 1: add it (reshape to (2, 1, 3)).
+    >>> _size_one_axes((4,), (2, 2))
+    'Same number of values, different arrangement: reshape it?'
+    """
+    if [d for d in shape if d != 1] != [d for d in expected if d != 1]:
+        return "Same number of values, different arrangement: reshape it?"
+    if len(shape) > len(expected):
+        return (f"It is the expected shape with an added axis of size 1: remove it (np.squeeze, "
+                f"or reshape to {expected}).")
+    return (f"It is the expected shape without its axis of size 1: add it (reshape to "
+            f"{expected}).")
+
+
 def _compare_arrays(answer: Any, expected: np.ndarray, atol: float = 1e-6, rtol: float = 0.0,
                    what: str = "your array") -> str | None:
     """None when ``answer`` equals ``expected`` (within the tolerances), else what is off:
@@ -269,7 +294,7 @@ def _compare_arrays(answer: Any, expected: np.ndarray, atol: float = 1e-6, rtol:
     if values.shape != expected.shape:
         message = f"{what} has shape {values.shape}; the expected shape is {expected.shape}."
         if values.size == expected.size and values.ndim != expected.ndim:
-            message += " Same number of values, different arrangement: reshape it?"
+            message += " " + _size_one_axes(values.shape, expected.shape)
         elif values.shape == expected.shape[::-1] and values.ndim == 2:
             message += " Rows and columns are swapped?"
         return message

@@ -248,9 +248,9 @@ Q3_MISTAKES = [
                            "(i, j) starts at row i * S and column j * S, not at (i, j)."),
     (_ignores_padding_patches, "the padding is missing: put P zeros all round the image first, "
                                "np.pad(x, ((P, P), (P, P), (0, 0)))."),
-    (_one_window_short_patches, "it stops one window early: range(0, n - f, s) never reaches "
-                                "the last window, which starts at n - f; use range(0, "
-                                "n - f + 1, s)."),
+    (_one_window_short_patches, "it stops one window early along each axis: the last window "
+                                "starts at row n - f (n counted after the padding), so there "
+                                "are (n - f) // s + 1 windows, one more than yours."),
 ]
 
 q3 = Exercise(
@@ -569,6 +569,10 @@ Q6_MISTAKES = [
                            "(-0 is 0). Cut with full[P:full.shape[0] - P, P:full.shape[1] - P]."),
 ]
 
+#: What already computes q6's answer: the course's helper (and tf.nn's namesake) and Keras's
+#: layer. A function that calls one is told to write it without.
+_Q6_FORBIDDEN = ("conv2d_transpose", "Conv2DTranspose")
+
 q6 = Exercise(
     "Write conv_transpose(x, kernel, stride=1, padding=0): the transposed convolution of one "
     "image x, a NumPy array (H, W, C_in), with kernel, shape (F, F, C_out, C_in) (the layout "
@@ -576,11 +580,12 @@ q6 = Exercise(
     "kernel, summed over the input channels, into the output, S rows and columns further per "
     "input position; padding P then crops P rows and columns from each side of the full "
     "result. (Zero insertion, section 7, gives the same result and passes too.) Return an "
-    "array of shape ((H - 1) * S + F - 2P, (W - 1) * S + F - 2P, C_out).",
+    "array of shape ((H - 1) * S + F - 2P, (W - 1) * S + F - 2P, C_out). Write it without "
+    "the course's conv2d_transpose or Conv2DTranspose (compare with them afterwards).",
     checker=_layout_note(function(_TRANSPOSE_CASES, reference=lambda x, kernel, stride=1,
                                   padding=0: conv2d_transpose(x, kernel, stride=stride,
                                                               padding=padding),
-                                  mistakes=Q6_MISTAKES)),
+                                  mistakes=Q6_MISTAKES, forbidden=_Q6_FORBIDDEN)),
     hint=["Start from np.zeros(((H - 1) * S + F, (W - 1) * S + F, C_out)): the full result.",
           "kernel @ x[i, j] is the stamp of input pixel (i, j): (F, F, C_out, C_in) @ (C_in,) "
           "gives (F, F, C_out). Add it at rows i*S to i*S + F and columns j*S to j*S + F.",
@@ -618,7 +623,9 @@ Q7_MISTAKES = [
 q7 = Exercise(
     "Conv2DTranspose(1, 3, strides=2) with the kernel TRANSPOSE_KERNEL_3X3 turns the 2x2 "
     "input TRANSPOSE_X into a 5x5 map. Compute that map with conv_matrix: build the matrix C "
-    "of the convolution this layer transposes, then use it. Answer with the 5x5 array.",
+    "of the convolution this layer transposes, then use it. Answer with the 5x5 array. (The "
+    "check sees only the array, so conv2d_transpose would pass too: use it afterwards, to "
+    "confirm that C.T is the layer.)",
     checker=array(_Q7, mistakes=Q7_MISTAKES),
     hint=["The convolution being transposed runs the other way: from a 5x5 map to 2x2, with "
           "the same kernel and stride: C_down = conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, "
@@ -648,6 +655,8 @@ q8 = Exercise(
          "your list includes the border, where fewer stamps reach: 1, 2 and 3 occur only "
          "there. Count the pixels away from the border, as section 9 did."),
         ([1, 2, 4], "those are section 9's counts for F = 3; here F = 5."),
+        ([4, 6, 6, 9], "list each count once: 6 occurs (2 * 3 and 3 * 2), but the list "
+                       "names the different counts, sorted."),
         ([2, 3], "those are the counts along one axis: each row is covered by 2 or 3 stamps, "
                  "and so is each column. A pixel's count is its row's count times its "
                  "column's."),
