@@ -71,8 +71,11 @@ PROPERTY = settings(max_examples=40, deadline=None, derandomize=True,
 
 
 def rounded_forms(count: int) -> set[int]:
-    """``count`` rounded (half up) or cut after 1, 2, ... figures: the only roundings of it."""
+    """``count`` rounded (half up) or cut after 1, 2, ... figures: the only roundings of it;
+    a count below 100 has none (10 for 14 is a slip, not a rounding)."""
     forms, size = set(), len(str(abs(count)))
+    if abs(count) < 100:
+        return forms
     for figures in range(1, size):
         place = 10 ** (size - figures)
         forms |= {count // place * place, (count + place // 2) // place * place}

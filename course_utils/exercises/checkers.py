@@ -110,19 +110,24 @@ def _significant_figures(value: float, expected: float) -> int:
 def _rounded_form(value: float, expected: float) -> str | None:
     """How ``value`` is the whole number ``expected`` rounded or cut, or None if it is not.
 
-    A rounding of a count is the count written with fewer significant figures: 776300,
-    776000 and 780000 are 776326 rounded (half up) or cut after 4, 3 and 2 figures. Nothing
-    else is, however close: 776208 (the biases left out) is not.
+    A rounding of a count of 100 or more is the count written with fewer significant figures:
+    776300, 776000 and 780000 are 776326 rounded (half up) or cut after 4, 3 and 2 figures.
+    Nothing else is, however close: 776208 (the biases left out) is not, and a count below 100
+    has no rounding (nobody rounds a size of 14 to 10, or 45 to 40: a slip gives them).
 
     >>> _rounded_form(776_300, 776_326), _rounded_form(780_000, 776_326)
     ('rounded to 4 significant figures', 'rounded to 2 significant figures')
     >>> _rounded_form(24_800_000, 24_887_296), _rounded_form(776_208, 776_326) is None
     ('cut after 3 significant figures', True)
+    >>> _rounded_form(10, 14) is None, _rounded_form(900, 880)
+    (True, 'rounded to 1 significant figure')
     """
     if value == expected or value == 0 or not math.isfinite(value) \
             or (value > 0) != (expected > 0) or not float(value).is_integer():
         return None
     size = len(str(int(abs(expected))))   # the count's figures: 6 for 776326
+    if abs(expected) < 100:
+        return None
     for figures in range(1, size):  # the fewest figures that give the answer
         place = 10 ** (size - figures)
         cut = math.floor(abs(expected) / place) * place
@@ -278,7 +283,7 @@ def _size_one_axes(shape: tuple[int, ...], expected: tuple[int, ...]) -> str:
 
 
 def _compare_arrays(answer: Any, expected: np.ndarray, atol: float = 1e-6, rtol: float = 0.0,
-                   what: str = "your array") -> str | None:
+                   what: str = "your array", passes_at: float | None = None) -> str | None:
     """None when ``answer`` equals ``expected`` (within the tolerances), else what is off:
     the shape, or how many values differ and where the first is; a transposed or flipped
     answer is said to be one.
@@ -324,7 +329,10 @@ def _compare_arrays(answer: Any, expected: np.ndarray, atol: float = 1e-6, rtol:
     elif values.ndim == 1 and np.allclose(np.sort(values), np.sort(expected), atol=atol,
                                           rtol=rtol):
         message += " They are the expected values, in another order."
-    return message + _rounded_array_note(values, expected, atol, rtol)
+    # passes_at: the difference a rounded value may have and pass (when it is not atol)
+    return message + _rounded_array_note(values, expected,
+                                         atol if passes_at is None else passes_at,
+                                         rtol if passes_at is None else 0.0)
 
 
 def _rounded_array_note(values: np.ndarray, expected: np.ndarray, atol: float,
@@ -361,8 +369,19 @@ def _rounded_array_note(values: np.ndarray, expected: np.ndarray, atol: float,
     return ""
 
 
+def _to_decimals(values: np.ndarray, expected: np.ndarray, decimals: int) -> np.ndarray:
+    """``values`` with every entry that is its expected value, or that value rounded or cut
+    after ``decimals`` decimal places or more, replaced by the expected value itself."""
+    accepted = np.isclose(values, expected, atol=1e-6, rtol=0.0)   # float32 computations too
+    for places in range(decimals, 13):
+        scale = 10.0 ** places
+        for form in (np.round(expected, places), np.trunc(expected * scale) / scale):
+            accepted |= np.isclose(values, form, atol=1e-12, rtol=1e-9)
+    return np.where(accepted, expected, values)
+
+
 def array(expected: Any, atol: float = 1e-6, rtol: float = 0.0,
-          mistakes: Sequence = ()) -> Checker:
+          mistakes: Sequence = (), decimals: int | None = None) -> Checker:
     """Checker for an array of numbers (lists, NumPy arrays and TensorFlow tensors are read).
 
     Array questions in lessons 01-07.
@@ -380,14 +399,49 @@ def array(expected: Any, atol: float = 1e-6, rtol: float = 0.0,
     >>> print(check([[15, 16], [6, 14]]))
     the shape (2, 2) is right, but 1 of 4 values is off; the first is at index (1, 1),
     where you have 14.
+
+    ``decimals=3`` asks for each value to 3 decimal places or more: a value passes when it is
+    the expected one rounded or cut after 3 or more decimals (not merely near it), and values
+    one off in their last asked decimal are told so (lesson 06's dL/dscores).
+
+    >>> check = array([0.12122, -0.17049], decimals=3)
+    >>> check([0.121, -0.170]) is None, check([0.1212, -0.17049]) is None
+    (True, True)
+    >>> array([0.12122, -0.17549], decimals=3)([0.12, -0.18]).endswith(
+    ...     "rounded to 2 decimal places: give at least 3.")
+    True
+    >>> print(check([0.122, -0.170]))
+    the shape (2,) is right, but 1 of 2 values is off; the first is at index [0], where you
+    have 0.122. Each value that is off is one off in its 3rd decimal: misrounded, or computed
+    a little off.
     """
     expected = np.asarray(expected, dtype=float)
+    if decimals is not None:   # a known mistake is recognised however the learner rounded it
+        atol, rtol = 0.5 * 10.0 ** -decimals + 1e-12, 0.0
 
     def matches(answer, wrong):
         return _compare_arrays(answer, np.asarray(wrong, dtype=float), atol, rtol) is None
 
+    def compare(answer) -> str | None:
+        if decimals is None:
+            return _compare_arrays(answer, expected, atol, rtol)
+        values = read_array(answer)
+        if values.shape != expected.shape or not np.all(np.isfinite(values)):
+            return _compare_arrays(answer, expected, atol, rtol)
+        snapped = _to_decimals(values.astype(float), expected, decimals)
+        message = _compare_arrays(snapped, expected, 1e-12, 1e-9, passes_at=atol)
+        if message is None:
+            return None
+        off = ~np.isclose(snapped, expected, atol=1e-12, rtol=1e-9)
+        unit = 10.0 ** -decimals
+        near = np.isclose(np.abs(snapped - np.round(expected, decimals)), unit, atol=unit * 1e-6)
+        if np.all(near[off]):
+            message += (f" Each value that is off is one off in its {_ordinal(decimals)} "
+                        "decimal: misrounded, or computed a little off.")
+        return message
+
     def check(answer):
-        message = _compare_arrays(answer, expected, atol, rtol)
+        message = compare(answer)
         if message is None:
             return None
         tailored = _mistake_message(answer, mistakes, matches)
