@@ -103,6 +103,12 @@ _PLUS_ONE_INSIDE = _loops(size="(x.shape[0] - f_h + 1) // stride, "
                                "(x.shape[1] - f_w + 1) // stride")
 _ROUNDED_UP = _loops(size="-(-(x.shape[0] - f_h) // stride) + 1, "
                           "-(-(x.shape[1] - f_w) // stride) + 1")
+_STRIDE_ONE_SIZE = _loops(size="x.shape[0] - f_h + 1, x.shape[1] - f_w + 1")
+_STRIDE_ONE_GUARDED = _STRIDE_ONE_SIZE.replace(
+    "            out[i, j] = np.sum(",
+    "            if x[i * stride:i * stride + f_h, j * stride:j * stride + f_w].shape == "
+    "kernel.shape:\n                out[i, j] = np.sum(")
+_STRIDE_ON_ROWS_ONLY = _loops(window="x[i * stride:i * stride + f_h, j:j + f_w] * kernel")
 _WINDOW_STARTS = """\
 def strided_corr2d(x, kernel, stride):
     f_h, f_w = kernel.shape
@@ -189,6 +195,7 @@ LEARNER_ANSWERS = {
                   "conv_output_size(12, 5, stride=2, padding=2)"],
         "wrong": {
             "4": "WITHOUT padding",
+            "round((12 - 5 + 2 * 2) / (2 + 1))": "rounded to the nearest whole number",
             "5": "on one side only",
             "(12 - 5 + 2 * 2) / (2 + 1)": "misprint of the blog post on stride and padding",
             "3.67": "misprint of the blog post on stride and padding",
@@ -273,7 +280,10 @@ LEARNER_ANSWERS = {
             _KERNEL_TRANSPOSED: "the kernel transposed (kernel.T",
             _SIZES_SWAPPED: "have their sizes swapped",
             _PLUS_ONE_INSIDE: "the + 1 belongs AFTER the division",
-            _ROUNDED_UP: "runs past the edge of the input",
+            _ROUNDED_UP: "Your output size rounds UP",
+            _STRIDE_ONE_SIZE: "Your output has the stride-1 size",
+            _STRIDE_ONE_GUARDED: "Your output has the stride-1 size",
+            _STRIDE_ON_ROWS_ONLY: "on strided_corr2d(DIGIT_FOUR, HORIZONTAL_LINE_KERNEL, 2)",
         },
     },
     "q5": {
@@ -331,7 +341,9 @@ LEARNER_ANSWERS = {
             "9": "crosses an unused column",
             "2": "windows per axis",
             "4": "number of windows",
-            "9 + 9 - 1": "the last window ends at 6",
+            "9 + 9 - 1": "counts one row and one column as unused",
+            "81 - 8 * 8": "counts one row and one column as unused",
+            "3": "the pixels in them",
             "81 - 7 * 7": "row 3 (and column 3) lies between the windows",
             "13": "section 6's figure",
         },
@@ -810,3 +822,16 @@ def test_q8_padding_counted_once_names_both_causes():
     plus_p = lesson.q8.feedback(namespace["conv_one_filter"])
     assert plus_p == lesson.q8.feedback(written_out(lesson._layer_padded_before))
     assert "top and left only" in plus_p and "+ P where it needs + 2P" in plus_p, plus_p
+
+
+def test_q4_q8_case_labels_rebuild_the_case_arrays():
+    """The feedback names a case's arrays by an expression the learner can type (DIGIT_FOUR,
+    np.random.default_rng(1)...); each expression gives that case's array."""
+    from course_utils import data
+    names = {"np": np, **{name: getattr(data, name) for name in dir(data) if name.isupper()}}
+    for cases, labels in [(lesson._STRIDED_CASES, lesson._STRIDED_LABELS),
+                          (lesson._LAYER_CASES, lesson._LAYER_LABELS)]:
+        assert len(labels) == len(cases)
+        for case, case_labels in zip(cases, labels, strict=True):
+            for value, label in zip(case, case_labels or (), strict=False):
+                np.testing.assert_array_equal(eval(label, names), value)

@@ -537,15 +537,23 @@ def _parameter_names(function_: Callable, count: int) -> list[str]:
 
 
 def _format_call(name: str, args: tuple, kwargs: dict,
-                 function_: Callable | None = None) -> tuple[str, str]:
+                 function_: Callable | None = None,
+                 labels: Sequence[str | None] = ()) -> tuple[str, str]:
     """(the call as text, the tables it refers to): ``accuracy(matrix)`` and, on lines of
     their own, ``matrix`` as a small table, where an argument is a small DataFrame or 2-D
-    array that one line would garble (a larger array stays ``<28x28 array>``)."""
+    array that one line would garble (a larger array stays ``<28x28 array>``). An argument
+    with a label (``"DIGIT_FOUR"``, the name the learner can type) is shown as its label.
+
+    >>> _format_call("f", (np.zeros((8, 8)), 2), {}, labels=["DIGIT_FOUR"])
+    ('f(DIGIT_FOUR, 2)', '')
+    """
     names = _parameter_names(function_, len(args)) if function_ is not None else []
     parts, tables = [], []
     for index, value in enumerate(args):
         label = names[index] if index < len(names) else f"argument {index + 1}"
-        if _is_small_table(value):
+        if index < len(labels) and labels[index]:
+            parts.append(labels[index])
+        elif _is_small_table(value):
             parts.append(label)
             tables.append((label, value))
         else:
@@ -696,7 +704,7 @@ def _as_called(function_: Callable, name: str) -> str:
 
 def function(cases: Iterable, reference: Callable | None = None, atol: float = 1e-6,
              mistakes: Sequence[tuple[Callable, str]] = (), about_cases: str = "",
-             forbidden: Sequence[str] = ()) -> Checker:
+             forbidden: Sequence[str] = (), labels: Sequence = ()) -> Checker:
     """Checker for a function the learner writes: runs it on test cases.
 
     ``cases`` is a list of argument tuples (a dict for keyword arguments is allowed as a
@@ -710,8 +718,10 @@ def function(cases: Iterable, reference: Callable | None = None, atol: float = 1
     ``about_cases`` is a sentence about the cases added to the feedback on a failing case
     ("The check passes confusion matrices of 2 to 4 classes."). ``forbidden`` names the
     helpers that already do what the question asks (``"receptive_field"``): a function that
-    calls one is told to write it without. Lesson 01 (q4) and later lessons ask for
-    functions.
+    calls one is told to write it without. ``labels``, one entry per case (None, or a text per
+    positional argument, None for none), names an argument the learner can rebuild
+    (``"DIGIT_FOUR"``) in the feedback, instead of ``<8x8 array>``. Lesson 01 (q4) and later
+    lessons ask for functions.
 
     >>> def double(x):
     ...     return 2 * x
@@ -728,6 +738,9 @@ def function(cases: Iterable, reference: Callable | None = None, atol: float = 1
     >>> print(function([(1,)], reference=double, forbidden=["double"])(lambda x: double(x)))
     your function calls double, which already does what this question asks: write it
     without it (compare with it afterwards).
+    >>> named = function([(np.ones((8, 8)),)], reference=double, labels=[("ONES",)])
+    >>> named(lambda x: x).startswith("on <lambda>(ONES) the shape (8, 8) is right")
+    True
     """
     prepared = []
     for case in cases:
@@ -804,7 +817,9 @@ def function(cases: Iterable, reference: Callable | None = None, atol: float = 1
                 return tailored
         case, message = failure
         args, kwargs, _ = prepared[case]
-        call, tables = _format_call(name, args, kwargs, getattr(answer, "__wrapped__", answer))
+        case_labels = labels[case] if case < len(labels) and labels[case] else ()
+        call, tables = _format_call(name, args, kwargs, getattr(answer, "__wrapped__", answer),
+                                    case_labels)
         note = f"\n{about_cases}" if about_cases else ""
         return f"on {call} {message}{tables}{note}"
 

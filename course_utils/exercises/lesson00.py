@@ -65,6 +65,10 @@ Q1_MISTAKES = [
            "-1 each."),
     (-_BOTTOM, f"{-_BOTTOM} is the bottom row alone, with weight -1; the top row counts too, "
                "with weight +1 each."),
+    (_BOTTOM, f"{_BOTTOM} = {_BOTTOM_SUM} is the bottom row alone, taken with +1; its "
+              "weights are -1, and the top row counts too, with weight +1 each."),
+    (-_TOP, f"{-_TOP} is the top row alone, {_TOP_SUM}, with its sign flipped; its weights "
+            "are +1, and the bottom row counts too, with weight -1 each."),
     (int(np.sum(TOP_LEFT_WINDOW * _TRANSPOSED)),
      f"{int(np.sum(TOP_LEFT_WINDOW * _TRANSPOSED))} is what kernel.T gives on the top-left "
      f"window, x[0:3, 0:3] (section 2's feature map holds a -1 too, from another window). "

@@ -174,7 +174,8 @@ q1 = Exercise(
     solution=f"(5 * 5 + 1, 1024 * {_Q1_OUTPUTS} + {_Q1_OUTPUTS})  # = ({_Q1_CONV}, "
              f"{_Q1_DENSE}); map {_Q1_O}x{_Q1_O}",
     solution_answer=(_Q1_CONV, _Q1_DENSE),
-    explanation=f"The Dense layer has {_Q1_DENSE // _Q1_CONV:,} times as many parameters: the "
+    explanation=f"The Dense layer has about {round(_Q1_DENSE / _Q1_CONV, -2):,.0f} times as "
+                "many parameters: the "
                 "convolution assumes locality (a 5x5 window) and the same pattern everywhere "
                 "(one shared kernel).",
 )
@@ -188,8 +189,10 @@ _MISPRINT = ("the misprint of the blog post on stride and padding (section 6). T
 #: q2's known mistakes. N = 12, F = 5, S = 2, P = 2.
 Q2_MISTAKES = [
     (conv_output_size(_Q2_N, _Q2_F, _Q2_S),
-     f"(12 - 5) // 2 + 1 = {conv_output_size(_Q2_N, _Q2_F, _Q2_S)} is the size WITHOUT "
-     "padding: the formula adds 2P inside the bracket."),
+     f"{conv_output_size(_Q2_N, _Q2_F, _Q2_S)} is (12 - 5) // 2 + 1, the size WITHOUT "
+     "padding, and also (N - F + 2P) / (S + 1) = 11 / 3 = 3.67 rounded to the nearest whole "
+     "number, the misprint noted in section 6. The formula adds 2P inside the bracket, and "
+     "the + 1 comes after the division: (N - F + 2P) // S + 1."),
     (conv_output_size(_Q2_N, _Q2_F, _Q2_S, (_Q2_P, 0)),
      f"{conv_output_size(_Q2_N, _Q2_F, _Q2_S, (_Q2_P, 0))} comes from counting the padding "
      "on one side only (+ P instead of + 2P), or from leaving out the final + 1. "
@@ -231,7 +234,9 @@ q2 = Exercise(
     "Input size N = 12, kernel size F = 5, stride S = 2, padding P = 2. "
     "What is the output size O?",
     checker=number(_Q2, mistakes=Q2_MISTAKES),
-    hint=["O = floor((N - F + 2P) / S) + 1: in Python, (N - F + 2 * P) // S + 1.",
+    hint=["Section 6's formula counts the positions of the window; padding (section 7) "
+          "makes the input 2P larger. Which of N, F, S and P go inside the floor?",
+          "O = floor((N - F + 2P) / S) + 1: in Python, (N - F + 2 * P) // S + 1.",
           "(12 - 5 + 2 * 2) / 2 = 5.5; round down, then add 1."],
     solution=f"(12 - 5 + 2 * 2) // 2 + 1  # = 5 + 1 = {_Q2}",
     solution_answer=_Q2,
@@ -373,12 +378,22 @@ _INTEGER_OUTPUT = ("your output array holds whole numbers only, so {example} wer
                    "np.zeros_like(x) of an integer input.")
 
 _rng = np.random.default_rng(1)
+_rng_8x8 = np.random.default_rng(3)
 _STRIDED_CASES = [
     (np.array(LESSON01_X), np.array(LESSON01_KERNEL), 1),                   # the 4x4 example
     (np.array(DIGIT_FOUR), np.array(HORIZONTAL_LINE_KERNEL), 2),
     (_rng.integers(-3, 4, size=(7, 9)), _rng.integers(-2, 3, size=(2, 3)), 2),  # not square
-    (_rng.integers(0, 5, size=(8, 8)), _rng.integers(-2, 3, size=(3, 3)), 3),   # 5 / 3: floor
+    (_rng_8x8.integers(0, 5, size=(8, 8)), _rng_8x8.integers(-2, 3, size=(3, 3)), 3),  # floor
     (_rng.normal(size=(6, 5)).round(2), _rng.normal(size=(3, 1)).round(2), 1),  # floats
+]
+#: How a learner can rebuild each case's arrays (feedback names them so; tests check each
+#: expression gives the case's array). A small array is shown whole instead.
+_STRIDED_LABELS = [
+    ("LESSON01_X", "LESSON01_KERNEL"),
+    ("DIGIT_FOUR", "HORIZONTAL_LINE_KERNEL"),
+    ("np.random.default_rng(1).integers(-3, 4, size=(7, 9))",),
+    ("np.random.default_rng(3).integers(0, 5, size=(8, 8))",),
+    None,
 ]
 
 _TRANSPOSED_KERNEL = ("you multiply each window by the kernel transposed (kernel.T, or the "
@@ -404,13 +419,13 @@ _check_cases = function(_STRIDED_CASES, reference=_reference, mistakes=[
     (_rounded_up, "your output size rounds UP, so the last window runs past the edge of the "
                   "input: round down, O = (H - F_h) // S + 1, so that every window fits."),
     (_flipped, "you flipped the kernel: Conv2D slides it as it is (cross-correlation)."),
-    (_transposed_output, "your output is transposed: you store the window at row i * S, "
-                         "column j * S in out[j, i]. Output row i comes from the window that "
-                         "starts at row i * S: out[i, j], and np.zeros((o_h, o_w))."),
+    (_transposed_output, "your output is transposed: its rows are the expected columns. "
+                         "out[i, j] holds the window that starts at row i * S, column j * S, "
+                         "and out has (H - F_h) // S + 1 rows."),
     (_integer_output, _INTEGER_OUTPUT.format(
         example="the results of the float case (the last one)")),
     (_transposed_kernel, _TRANSPOSED_KERNEL),
-], forbidden=_FORBIDDEN)
+], forbidden=_FORBIDDEN, labels=_STRIDED_LABELS)
 
 #: The square-kernel cases only: a transposed kernel raises on the others (the window and
 #: kernel.T have different shapes), so that mistake is recognised on these.
@@ -442,8 +457,8 @@ def _integer_result(answer, cases, reference) -> bool:
 
 
 _PAST_THE_EDGE = (" A window came out smaller than the kernel because it runs past the edge "
-                  "of the input: are your sizes rounded up? O = (H - F_h) // S + 1 rounds "
-                  "down, so that the last window fits.")
+                  "of the input: check the output size, O = (H - F_h) // S + 1, so that the "
+                  "last window fits.")
 _PAST_THE_PADDED_EDGE = (" A window came out smaller than the kernel: it runs past the edge of "
                          "the array it is cut from. Cut every window from the padded array, "
                          "np.pad(x, padding), and check the output size, (H - F_h + 2P) // S "
@@ -499,6 +514,36 @@ def _loops_verdict(answer, check_cases, cases, reference, cut: str) -> tuple[boo
     return False, message
 
 
+#: A probe with a 1x1 kernel and stride 2 on a 6x8 input: no window can be smaller than the
+#: kernel (one past the edge is empty, and sums to 0), so a function whose output size is
+#: wrong returns that size instead of raising. The right size is 3x4; the stride-1 size 6x8;
+#: the size rounded up 4x5.
+_PROBE = (np.arange(1.0, 49.0).reshape(6, 8), np.ones((1, 1)), 2)
+_STRIDE_ONE_SIZE = ("your output has the stride-1 size, H - F_h + 1 rows (on a 6x8 input "
+                    "with a 1x1 kernel and stride 2 it returned 6x8, not 3x4), so windows start "
+                    "past the edge of the input: divide by S, O = (H - F_h) // S + 1.")
+_ROUNDED_UP_SIZE = ("your output size rounds UP (on a 6x8 input with a 1x1 kernel and "
+                    "stride 2 it returned 4x5, not 3x4), so the last window runs past the edge "
+                    "of the input: round down, O = (H - F_h) // S + 1, so that every window "
+                    "fits.")
+
+
+def _size_probe(answer) -> str | None:
+    """The stride-1 size or a size rounded up, when the probe proves it: the learner's output
+    has that shape, and its first windows are the right ones."""
+    x, kernel, stride = _PROBE
+    right = _reference(x, kernel, stride)
+    try:
+        result = np.asarray(answer(x.copy(), kernel.copy(), stride), dtype=float)
+    except Exception:
+        return None
+    for shape, message in [(x.shape, _STRIDE_ONE_SIZE),
+                           (tuple(-(-(n - 1) // stride) + 1 for n in x.shape), _ROUNDED_UP_SIZE)]:
+        if result.shape == tuple(shape) and np.allclose(result[:3, :4], right):
+            return message
+    return None
+
+
 def _check_strided(answer):
     final, message = _loops_verdict(answer, _check_cases, _STRIDED_CASES, _reference,
                                     "the results of the float case (the last one)")
@@ -506,6 +551,9 @@ def _check_strided(answer):
         return message
     if _transposed_on_square(answer) is None:
         return _TRANSPOSED_KERNEL
+    probed = _size_probe(answer)
+    if probed:
+        return message.rstrip(" .") + ". Y" + probed[1:]
     if "could not be broadcast" in message:
         return message.rstrip(" .") + "." + _broadcast_cause(answer, _STRIDED_CASES)
     if _FLOAT_SIZE_ERROR in message:
@@ -547,11 +595,11 @@ q4 = Exercise(
     "compares with). It must work for kernels that are not square and return an array of "
     "shape ((H - F_h) // S + 1, (W - F_w) // S + 1).",
     checker=_check_strided,
-    hint=["Output size per axis: (H - F_h) // S + 1 rows and (W - F_w) // S + 1 columns.",
+    hint=["Start from corr2d of section 2: only the output size and where each window starts "
+          "change.",
+          "Output size per axis: (H - F_h) // S + 1 rows and (W - F_w) // S + 1 columns.",
           "For output position (i, j) the window is x[i * S:i * S + F_h, j * S:j * S + F_w]; "
-          "multiply it element-wise by the kernel and sum.",
-          "Start from corr2d of section 2: only the output size and where each window starts "
-          "change."],
+          "multiply it element-wise by the kernel and sum."],
     solution_answer=strided_corr2d,
 )
 
@@ -605,7 +653,7 @@ def _edge_problem(kernel: np.ndarray) -> str | None:
     if not np.isclose(kernel.sum(), 0, atol=1e-6 * scale):
         return (f"its weights sum to {kernel.sum():g}, so an area of plain ink gives "
                 f"{kernel.sum():g} instead of 0 (criterion a): an edge kernel answers a "
-                "change, not brightness. Make the weights sum to 0.")
+                "change of value, not a level. Make the weights sum to 0.")
     on_left = conv2d(Q5_STEP, kernel).max()
     on_right = conv2d(np.fliplr(Q5_STEP), kernel).max()
     if on_left <= on_right + 1e-9 * scale:
@@ -675,7 +723,7 @@ q5 = Exercise(
              "# [[-1, 1, 0]] * 3, which peaks on the stroke's first column instead.",
     solution_answer=_EDGE_SOLUTION,
     explanation="An edge kernel is negative on one side and positive on the other: it answers "
-                "a change of brightness in one direction. Sobel's kernel, [[-1, 0, 1], "
+                "a change of value in one direction. Sobel's kernel, [[-1, 0, 1], "
                 "[-2, 0, 2], [-1, 0, 1]], is the classic one.",
 )
 
@@ -788,10 +836,13 @@ Q7_MISTAKES = [
     (_Q7_WINDOWS ** 2, f"{_Q7_WINDOWS ** 2} is the number of windows ({_Q7_WINDOWS} x "
                        f"{_Q7_WINDOWS}); the question asks for the pixels none of them "
                        "covers."),
-    (2 * _Q7_N - 1, f"that counts only the gap between the windows (row 3 and column 3). Rows "
-                    f"and columns {_Q7_LAST_ROW + 1}-{_Q7_N - 1} are unused too: the last "
-                    f"window ends at {_Q7_LAST_ROW} (section 6: when N - F is not a multiple "
-                    "of S, the edge is dropped)."),
+    (2 * _Q7_N - 1, f"{2 * _Q7_N - 1} = 9 + 9 - 1 = 81 - 8 x 8 counts one row and one column "
+                    "as unused: the gap between the windows (row and column 3), or the last "
+                    f"ones (8). Both are unused, and so is row and column {_Q7_LAST_ROW + 1}: "
+                    f"the windows cover rows 0-2 and 4-{_Q7_LAST_ROW} (section 6: when N - F "
+                    "is not a multiple of S, the edge is dropped)."),
+    (_Q7_UNUSED_ROWS, f"{_Q7_UNUSED_ROWS} rows are unused (3, 7 and 8), and {_Q7_UNUSED_ROWS} "
+                      "columns; the question asks for the pixels in them."),
     (_Q7_N ** 2 - (_Q7_LAST_ROW + 1) ** 2,
      f"81 - {_Q7_LAST_ROW + 1} x {_Q7_LAST_ROW + 1} counts rows 0-{_Q7_LAST_ROW} as used, but "
      "row 3 (and column 3) lies between the windows 0-2 and 4-6 and is never read: "
@@ -952,8 +1003,16 @@ Q8_MISTAKES = [
                                "zeros: np.pad(x, padding)."),
 ]
 
+#: How a learner can rebuild each case's arrays, as for q4.
+_LAYER_LABELS = [
+    ("LESSON01_X", "LESSON01_KERNEL"),
+    ("DIGIT_FOUR", "HORIZONTAL_LINE_KERNEL"),
+    ("CONV_EXAMPLE_X", "LESSON01_KERNEL"),
+    ("np.random.default_rng(8).integers(-3, 4, size=(7, 9))",),
+    None,
+]
 _check_layer_cases = function(_LAYER_CASES, reference=_layer_reference, mistakes=Q8_MISTAKES,
-                              forbidden=_FORBIDDEN)
+                              forbidden=_FORBIDDEN, labels=_LAYER_LABELS)
 
 
 def _check_layer(answer):
