@@ -129,14 +129,14 @@ def step_names(settings=None) -> list[str]:
     """The change each step makes, with the settings it uses."""
     s = SETTINGS if settings is None else settings
     return [
-        "source model",
+        "source architecture (scaled pixels, early stopping)",
         "+ pooling after each conv",
         "+ 3x3 convs 16/32/32 (3 convs), Dense(10) only",
         "+ batch normalization",
         "+ ReLU instead of swish",
         f"+ dropout {s['dropout']:g}",
         f"+ RandomTranslation({s['shift']:g}) augmentation",
-        f"+ Adam {s['learning_rate']:g}, cosine over {s['epochs']} epochs, batch {s['batch']}",
+        f"+ Adam {s['learning_rate']:g}, cosine over {s['epochs']} epochs",
     ]
 
 

@@ -28,6 +28,18 @@ def build_model():
     h = layers.Flatten()(h)
     return keras.Model(inputs, layers.Dense(10, activation="softmax")(h))"""
 
+# Section 8's conv -> batch normalization -> ReLU -> pool, twice, within q8's budget.
+_BN_MODEL = """\
+def build_model():
+    inputs = keras.Input(shape=(28, 28, 1))
+    h = inputs
+    for filters in (8, 16):
+        h = layers.Conv2D(filters, 3, use_bias=False)(h)
+        h = layers.BatchNormalization()(h)
+        h = layers.MaxPooling2D(2)(layers.Activation("relu")(h))
+    h = layers.Flatten()(h)
+    return keras.Model(inputs, layers.Dense(10, activation="softmax")(h))"""
+
 LEARNER_ANSWERS = {
     "q1": {
         "right": ["776326", "776_326.0", "np.int64(776326)"],
@@ -68,7 +80,7 @@ LEARNER_ANSWERS = {
         "right": ["(9, 5)", "[9, 5]", "(9.0, 5.0)", "np.array([9, 5])"],
         "wrong": {
             "(9, 9)": "restore_best_weights=True puts back",     # the last epoch's weights
-            "(9, 8)": "watches monitor='val_loss'",               # the most accurate epoch
+            "(9, 8)": "of the 9 epochs run, epoch 8 has the highest",   # the most accurate
             "(5, 5)": "waits patience=4 more epochs",             # stopped at the best epoch
             "(8, 5)": "epochs 6 to 9",                           # one epoch short
             "(12, 5)": "compared with the one before",           # improvement = lower than last
@@ -77,6 +89,8 @@ LEARNER_ANSWERS = {
             "(12, 8)": "monitor='val_accuracy'",                 # watched the accuracy row
             "(10, 5)": "the last epoch run (entry 0) is off",
             "95": "expected a pair",
+            '"9, 5"': "expected a pair (last epoch run, kept epoch), such as (14, 1); got a "
+                      "string '9, 5': remove the quotes",
         },
     },
     "q4": {
@@ -169,7 +183,8 @@ LEARNER_ANSWERS = {
         },
     },
     "q8": {
-        "right": [_SMALL_MODEL],
+        "right": [_SMALL_MODEL, _BN_MODEL.replace("BatchNormalization()",
+                                                  "BatchNormalization(momentum=0.9)")],
         "wrong": {
             # the source's model, unchanged: 203,068 weights
             "def build_model():\n    inputs = keras.Input(shape=(28, 28, 1))\n"
@@ -199,6 +214,14 @@ LEARNER_ANSWERS = {
             "    h = layers.GlobalAveragePooling2D()(h)\n"
             "    return keras.Model(inputs, layers.Dense(10, activation='softmax')(h))":
                 "ends in global pooling, so its output layer reads only 32 numbers",
+            # section 8's batch normalization with Keras's default momentum 0.99 (5,330
+            # weights): 57.6% when predicting, 93.8% with batch statistics; momentum=0.9 passes
+            _BN_MODEL: "BatchNormalization(momentum=0.9), as section 8's settings use",
+            # the same with global average pooling (5,274): flat at 10.5%, 75.9% with batch
+            # statistics; the running averages are named before the global pooling
+            _BN_MODEL.replace("(8, 16)", "(16, 32)").replace(
+                "layers.Flatten()(h)", "layers.GlobalAveragePooling2D()(h)"):
+                "the floor is 85%. Its BatchNormalization layers predict with running averages",
             # no channel axis: Keras refuses the Conv2D's input while the model is built
             _SMALL_MODEL.replace("shape=(28, 28, 1)", "(28, 28)"):
                 "start the model with keras.Input(shape=(28, 28, 1)), the channel axis",
@@ -448,6 +471,16 @@ def test_q8_names_global_pooling_only_when_the_model_ends_in_it():
         layers.Dense(32, activation="relu")(h)))
     assert "global pooling" not in lesson._advice(inside, [0.2, 0.21, 0.22])
     assert "still rising" not in lesson._advice(inside, [0.2, 0.21, 0.22])
+
+
+def test_q8_global_pooling_of_one_channel_reads_one_number():
+    """Conv2D(1, 3) -> GlobalMaxPooling2D -> Dense(10): "1 number", and the missing filters
+    are named beside the global pooling."""
+    inputs = keras.Input(shape=(28, 28, 1))
+    h = layers.GlobalMaxPooling2D()(layers.Conv2D(1, 3, activation="relu")(inputs))
+    model = keras.Model(inputs, layers.Dense(10, activation="softmax")(h))
+    advice = lesson._advice(model, [0.099, 0.105, 0.141])
+    assert "reads only 1 number, one per channel" in advice and "more filters" in advice
 
 
 def test_q8_only_a_model_that_scales_raw_pixels_gets_them():

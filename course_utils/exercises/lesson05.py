@@ -289,12 +289,13 @@ _Q3_DIP = next(epoch for epoch in range(_Q3_KEPT + 2, _Q3_STOP + 1)
 
 
 def _pair_of_epochs(check):
-    """q3's checker, with a plain message for one number instead of a pair."""
+    """q3's checker, with a plain message for one number or a string instead of a pair."""
 
     def checked(answer):
-        if isinstance(answer, numbers.Number):
-            return (f"expected a pair (last epoch run, kept epoch), such as (14, 1); got the "
-                    f"number {answer}.")
+        if isinstance(answer, numbers.Number | str):
+            quotes = ": remove the quotes" if isinstance(answer, str) else ""
+            return (f"expected a pair (last epoch run, kept epoch), such as (14, 1); got "
+                    f"{describe(answer)}{quotes}.")
         return check(answer)
 
     return checked
@@ -313,7 +314,8 @@ q3 = Exercise(
             "restore_best_weights=True puts back the weights of the epoch with the lowest "
             "validation loss; the last epoch's weights would stay only without it."),
         (_Q3_STOP, _Q3_ACCURATE): (
-            f"epoch {_Q3_ACCURATE} has the highest validation accuracy, but the callback "
+            f"of the {_Q3_STOP} epochs run, epoch {_Q3_ACCURATE} has the highest validation "
+            "accuracy, but the callback "
             "watches monitor='val_loss': it keeps the epoch with the lowest validation loss."),
         (_Q3_KEPT, _Q3_KEPT): (
             f"after epoch {_Q3_KEPT} the callback cannot know that no later epoch will do "
@@ -848,17 +850,52 @@ def _global_pooling_at_the_end(model):
     return None
 
 
-def _advice(model, accuracies) -> str:
+def _batch_statistics_advice(model, accuracies, validation) -> str:
+    """For a model with BatchNormalization: its validation accuracy computed with each batch's
+    own statistics, as in training, when that is far above the accuracy it predicts with (its
+    running averages); otherwise ''."""
+    norms = [layer for layer in _all_layers(model)
+             if isinstance(layer, layers.BatchNormalization)]
+    if not norms or validation is None:
+        return ""
+    x_val, y_val = validation
+    predicted = np.concatenate([np.argmax(model(x_val[i:i + 32], training=True), axis=1)
+                                for i in range(0, len(x_val), 32)])
+    with_batches = float(np.mean(predicted == y_val))
+    if with_batches - accuracies[-1] < 0.10:
+        return ""
+    momentum = max(float(layer.momentum) for layer in norms)
+    advice = (f" Its BatchNormalization layers predict with running averages of each channel's "
+              f"mean and variance (momentum={momentum:g}: an average over about "
+              f"{1 / (1 - momentum):.0f} batches); computed with each batch's own statistics, "
+              f"as in training, its accuracy on the same validation digits is "
+              f"{with_batches:.1%}. The running averages have not caught up with training")
+    if momentum > 0.9:
+        return (advice + ": BatchNormalization(momentum=0.9), as section 8's settings use, "
+                "averages over about 10 batches.")
+    return advice + "."
+
+
+def _advice(model, accuracies, validation=None) -> str:
+    """What to try, for a model below the floor. ``validation`` (x_val, y_val) lets a model
+    with BatchNormalization be compared with itself on batch statistics."""
     lacks = _what_it_lacks(model)
     rise = accuracies[-1] - accuracies[-2] if len(accuracies) > 1 else 0.0
     start = (f" Its accuracy was still rising (+{100 * rise:.1f} points in the last epoch): "
              f"{CHECK_EPOCHS} epochs are not enough for it." if rise >= 0.03 else "")
+    normalization = _batch_statistics_advice(model, accuracies, validation)
+    if normalization:
+        return normalization
     pooled = _global_pooling_at_the_end(model)
     if pooled is not None:
         channels = pooled.output.shape[-1]
-        return (f"{start} It ends in global pooling, so its output layer reads only "
-                f"{channels} numbers, one per channel; Flatten after a MaxPooling2D instead "
-                "keeps every position's value for the output layer to read.")
+        reads = f"{channels} number{'s' if channels != 1 else ''}"
+        also = f" It also lacks {'; '.join(lacks)}." if lacks else ""
+        return (f"{start} It ends in global pooling, so its output layer reads only {reads}, "
+                "one per channel. Lesson 03 ends its 64-channel example that way; within "
+                f"{WEIGHT_BUDGET:,} weights and {CHECK_EPOCHS} epochs, Flatten after a "
+                "MaxPooling2D suits better: it keeps every position's value for the output "
+                f"layer to read.{also}")
     if lacks:
         return f"{start} It lacks what helps here: {'; '.join(lacks)}."
     return (f"{start} Its parts are the lesson's (convolutions with an activation, pooling): "
@@ -901,6 +938,67 @@ def _input_advice(error: Exception) -> str:
     return ""
 
 
+def _model_problem(model) -> str | None:
+    """What stops a built model before training (see train_small_model), or None."""
+    if not is_keras_model(model):
+        return (f"build_model() returned {describe(model)}; it must return a Keras model "
+                "(is a `return model` missing?).")
+    try:
+        input_shape, output_shape = tuple(model.input_shape), tuple(model.output_shape)
+        weights = model.count_params()
+    except Exception:
+        return ("the model does not know its input shape yet: start it with "
+                "keras.Input(shape=(28, 28, 1)).")
+    if input_shape != (None, 28, 28, 1):
+        return (f"the model's input shape is {input_shape}, but the check feeds each digit as "
+                "(28, 28, 1), the layout of section 1 that Conv2D needs: start with "
+                "keras.Input(shape=(28, 28, 1)).")
+    if output_shape != (None, 10):
+        return f"the model's output shape is {output_shape}; it must end in Dense(10, ...)."
+    if not any(isinstance(layer, layers.Conv2D) for layer in _all_layers(model)):
+        return ("the model has no Conv2D layer. This lesson is about convolutions: let at "
+                "least one Conv2D look at the image before the Dense layer.")
+    if weights > WEIGHT_BUDGET:
+        return (f"the model has {weights:,} weights; the budget is {WEIGHT_BUDGET:,}."
+                + _budget_advice(model))
+    return None
+
+
+def _train(build_model, seed: int):
+    """train_small_model's run: (problem, accuracies, trained model, (x_val, y_val)), the
+    last two None when there is a problem."""
+    if is_keras_model(build_model):
+        return ("pass the function that builds the model (check(build_model)), not a model: "
+                "the check builds a fresh one so that its training starts from a fixed "
+                "seed."), [], None, None
+    if not callable(build_model):
+        return (f"expected a function that returns a Keras model, got "
+                f"{describe(build_model)}."), [], None, None
+    keras.utils.set_random_seed(seed)
+    try:
+        model = build_model()
+    except Exception as error:  # the learner's code: report, never propagate
+        return (f"build_model() raised {type(error).__name__}: {str(error).rstrip('. ')}."
+                + _input_advice(error)), [], None, None
+    problem = _model_problem(model)
+    if problem is not None:
+        return problem, [], None, None
+    (x_fit, y_fit), (x_val, y_val) = _check_data(raw_pixels=takes_raw_pixels(model))
+    try:
+        probabilities = np.asarray(model(x_val[:5], training=False))
+        if not np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-3) \
+                or probabilities.min() < 0:
+            return ("the outputs are not probabilities: end with "
+                    "Dense(10, activation='softmax')."), [], None, None
+        model.compile(optimizer=keras.optimizers.Adam(0.003),
+                      loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        history = model.fit(x_fit, y_fit, epochs=CHECK_EPOCHS, batch_size=32,
+                            validation_data=(x_val, y_val), verbose=0)
+    except Exception as error:
+        return f"training the model raised {type(error).__name__}: {error}", [], None, None
+    return None, [float(a) for a in history.history["val_accuracy"]], model, (x_val, y_val)
+
+
 def train_small_model(build_model, seed: int = CHECK_SEED):
     """q8's training run: (problem, accuracies), one validation accuracy per epoch.
 
@@ -912,56 +1010,8 @@ def train_small_model(build_model, seed: int = CHECK_SEED):
     measured on the other 800 after each epoch. Pixels arrive scaled to [0, 1], or as raw
     0-255 values when the model scales them itself (see takes_raw_pixels).
     """
-    if is_keras_model(build_model):
-        return ("pass the function that builds the model (check(build_model)), not a model: "
-                "the check builds a fresh one so that its training starts from a fixed "
-                "seed."), []
-    if not callable(build_model):
-        return (f"expected a function that returns a Keras model, got "
-                f"{describe(build_model)}."), []
-    keras.utils.set_random_seed(seed)
-    try:
-        model = build_model()
-    except Exception as error:  # the learner's code: report, never propagate
-        return (f"build_model() raised {type(error).__name__}: {str(error).rstrip('. ')}."
-                + _input_advice(error)), []
-    if not is_keras_model(model):
-        return (f"build_model() returned {describe(model)}; it must return a Keras model "
-                "(is a `return model` missing?)."), []
-    try:
-        input_shape, output_shape = tuple(model.input_shape), tuple(model.output_shape)
-        weights = model.count_params()
-    except Exception:
-        return ("the model does not know its input shape yet: start it with "
-                "keras.Input(shape=(28, 28, 1))."), []
-    if input_shape != (None, 28, 28, 1):
-        return (f"the model's input shape is {input_shape}, but the check feeds each digit as "
-                "(28, 28, 1), the layout of section 1 that Conv2D needs: start with "
-                "keras.Input(shape=(28, 28, 1))."), []
-    if output_shape != (None, 10):
-        return (f"the model's output shape is {output_shape}; it must end in "
-                "Dense(10, ...)."), []
-    if not any(isinstance(layer, layers.Conv2D) for layer in _all_layers(model)):
-        return ("the model has no Conv2D layer. This lesson is about convolutions: let at "
-                "least one Conv2D look at the image before the Dense layer."), []
-    if weights > WEIGHT_BUDGET:
-        return (f"the model has {weights:,} weights; the budget is {WEIGHT_BUDGET:,}."
-                + _budget_advice(model)), []
-    raw = takes_raw_pixels(model)
-    (x_fit, y_fit), (x_val, y_val) = _check_data(raw_pixels=raw)
-    try:
-        probabilities = np.asarray(model(x_val[:5], training=False))
-        if not np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-3) \
-                or probabilities.min() < 0:
-            return ("the outputs are not probabilities: end with "
-                    "Dense(10, activation='softmax')."), []
-        model.compile(optimizer=keras.optimizers.Adam(0.003),
-                      loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-        history = model.fit(x_fit, y_fit, epochs=CHECK_EPOCHS, batch_size=32,
-                            validation_data=(x_val, y_val), verbose=0)
-    except Exception as error:
-        return f"training the model raised {type(error).__name__}: {error}", []
-    return None, [float(a) for a in history.history["val_accuracy"]]
+    problem, accuracies, _, _ = _train(build_model, seed)
+    return problem, accuracies
 
 
 def check_small_model(build_model) -> str | None:
@@ -972,16 +1022,15 @@ def check_small_model(build_model) -> str | None:
     verdict is the same on every run; the floor's margin over other seeds is measured by
     ``python -m benchmarks.lesson05_ablation --q8``.
     """
-    problem, accuracies = train_small_model(build_model)
+    problem, accuracies, model, validation = _train(build_model, CHECK_SEED)
     if problem is not None:
         return problem
     if accuracies[-1] < ACCURACY_FLOOR:
-        model = build_model()
         per_epoch = ", ".join(f"{a:.1%}" for a in accuracies)
         return (f"the model has {model.count_params():,} weights (within the budget) but "
-                f"reached {accuracies[-1]:.1%} on the {len(_check_data(False)[1][1])} "
+                f"reached {accuracies[-1]:.1%} on the {len(validation[1])} "
                 f"validation digits after {CHECK_EPOCHS} epochs (per epoch: {per_epoch}); "
-                f"the floor is {ACCURACY_FLOOR:.0%}." + _advice(model, accuracies))
+                f"the floor is {ACCURACY_FLOOR:.0%}." + _advice(model, accuracies, validation))
     return None
 
 
