@@ -23,8 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..validation import describe
-from .answers import UnreadableAnswer
-from .answers import read_shape
+from .answers import UnreadableAnswer, read_shape
 from .checkers import Checker, called_once
 from .placeholder import NOT_ANSWERED, uses_placeholder
 
