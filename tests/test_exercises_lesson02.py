@@ -78,8 +78,14 @@ def conv_layer(x, kernel, bias):
     return out"""
 _PER_CHANNEL_4D = """\
 def conv_layer(x, kernel, bias):
-    return np.stack([conv2d(x[:, :, c:c + 1], kernel[:, :, c:c + 1, :])
-                     for c in range(x.shape[2])], axis=2) + bias"""
+    f, c_in, c_out = kernel.shape[0], kernel.shape[2], kernel.shape[3]
+    out = np.zeros((x.shape[0] - f + 1, x.shape[1] - f + 1, c_in, c_out))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            for c in range(c_in):
+                for k in range(c_out):
+                    out[i, j, c, k] = np.sum(x[i:i + f, j:j + f, c] * kernel[:, :, c, k])
+    return out + bias"""
 _AXES_SWAPPED = _loop_variant(
     "out[i, j, k] = sum(np.sum(x[i:i + f, j:j + f, c] * kernel[:, :, k, c]) "
     "for c in range(x.shape[2])) + bias[k]")
@@ -250,14 +256,13 @@ LEARNER_ANSWERS = {
             "    layer.build((None, *x.shape))\n"
             "    layer.set_weights([kernel.astype('float32'), np.asarray(bias, 'float32')])\n"
             "    return layer(x[None].astype('float32')).numpy()[0]":
-                "your function calls Conv2D, which already does what this question asks",
+                "your function calls layers.Conv2D, which already does what this question asks",
             _FIRST_CHANNEL: "the first input channel only",
             _BIAS_PER_CHANNEL: "once per input channel",
             _NO_BIAS: "leaves out the bias",
             _LOOPS.replace("return out", "return np.moveaxis(out, -1, 0)"): "channels-last",
             _AXES_SWAPPED: "kernel[:, :, c, k]",
-            "def conv_layer(x, kernel, bias):\n    conv2d(x, kernel, bias=bias)":
-                "`return` statement",
+            _LOOPS.replace("\n    return out", ""): "`return` statement",
             _PER_CHANNEL_STACKED: "SUMS its per-channel results into ONE map",
             _PER_CHANNEL_4D: "kept each channel's result as its own output channel",
             _FLIPPED: "you flipped each kernel",
