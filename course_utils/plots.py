@@ -320,7 +320,8 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
     filters.
 
     Kernels and products share one diverging colour scale (a colour bar under them); the
-    inputs are drawn in grey (darker is larger) and the output maps on a scale of their own.
+    inputs are drawn in grey (darker is larger) and the output maps on a scale of their own,
+    with its own colour bar under them.
     The first row names each kernel column's filter (the one at work marked "used here") and
     the last row gives each filter's bias.
 
@@ -440,6 +441,8 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
         ax.yaxis.tick_right()                # the left edge is where the arrow comes in
         if j == k:
             _highlight(ax, row, col, 1, 1, inside=(o_h, o_w))
+    right_fig.colorbar(outputs[0].images[0], ax=outputs, location="bottom", shrink=0.9,
+                       fraction=0.05, aspect=15, label="output value\n(the maps' own scale)")
     arrow = {"arrowstyle": "-|>", "color": "0.35", "linewidth": 1.2, "mutation_scale": 10,
              "shrinkA": 2, "shrinkB": 3}
     for ax in product_axes:                  # every channel's sum goes into the total

@@ -13,6 +13,7 @@ import itertools
 import numpy as np
 import pytest
 
+from course_utils import conv2d
 from course_utils.exercises import NOT_ANSWERED, ____, exercises_in
 from course_utils.exercises import lesson02 as lesson
 from tests.reference import keras_output_shape, tf_conv2d
@@ -77,8 +78,14 @@ def conv_layer(x, kernel, bias):
     return out"""
 _PER_CHANNEL_4D = """\
 def conv_layer(x, kernel, bias):
-    return np.stack([conv2d(x[:, :, c:c + 1], kernel[:, :, c:c + 1, :])
-                     for c in range(x.shape[2])], axis=2) + bias"""
+    f, c_in, c_out = kernel.shape[0], kernel.shape[2], kernel.shape[3]
+    out = np.zeros((x.shape[0] - f + 1, x.shape[1] - f + 1, c_in, c_out))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            for c in range(c_in):
+                for k in range(c_out):
+                    out[i, j, c, k] = np.sum(x[i:i + f, j:j + f, c] * kernel[:, :, c, k])
+    return out + bias"""
 _AXES_SWAPPED = _loop_variant(
     "out[i, j, k] = sum(np.sum(x[i:i + f, j:j + f, c] * kernel[:, :, k, c]) "
     "for c in range(x.shape[2])) + bias[k]")
@@ -152,6 +159,7 @@ LEARNER_ANSWERS = {
             "(5, 6, 5)": "rounding (10 - 3) / 2 = 3.5 UP, or from 10 // 2",
             "(10 // 2, 13 // 2, 5)": "N // S without the kernel",
             "(3, 6, 5)": "the height (entry 0) is off",            # no rule proves a cause
+            "(2, 4, 6, 5)": "stands where a batch axis would",
         },
     },
     "q2": {
@@ -239,17 +247,22 @@ LEARNER_ANSWERS = {
         },
     },
     "q6": {
-        "right": [_LOOPS, _EINSUM,
-                  "def conv_layer(x, kernel, bias):\n    return conv2d(x, kernel, bias=bias)"],
+        "right": [_LOOPS, _EINSUM],
         "wrong": {
+            "def conv_layer(x, kernel, bias):\n    return conv2d(x, kernel, bias=bias)":
+                "your function calls conv2d, which already does what this question asks",
+            "def conv_layer(x, kernel, bias):\n"
+            "    layer = layers.Conv2D(kernel.shape[3], kernel.shape[0])\n"
+            "    layer.build((None, *x.shape))\n"
+            "    layer.set_weights([kernel.astype('float32'), np.asarray(bias, 'float32')])\n"
+            "    return layer(x[None].astype('float32')).numpy()[0]":
+                "your function calls layers.Conv2D, which already does what this question asks",
             _FIRST_CHANNEL: "the first input channel only",
             _BIAS_PER_CHANNEL: "once per input channel",
             _NO_BIAS: "leaves out the bias",
-            "def conv_layer(x, kernel, bias):\n"
-            "    return np.moveaxis(conv2d(x, kernel, bias=bias), -1, 0)": "channels-last",
+            _LOOPS.replace("return out", "return np.moveaxis(out, -1, 0)"): "channels-last",
             _AXES_SWAPPED: "kernel[:, :, c, k]",
-            "def conv_layer(x, kernel, bias):\n    conv2d(x, kernel, bias=bias)":
-                "`return` statement",
+            _LOOPS.replace("\n    return out", ""): "`return` statement",
             _PER_CHANNEL_STACKED: "SUMS its per-channel results into ONE map",
             _PER_CHANNEL_4D: "kept each channel's result as its own output channel",
             _FLIPPED: "you flipped each kernel",
@@ -608,3 +621,16 @@ def test_q6_q7_size_diagnoses_name_only_what_the_results_show():
         return keras_forward(x, kernel, bias, stride, padding)
 
     assert "rounds UP" in lesson.q7.feedback(rounded_up)
+
+
+def test_q1_accepts_a_batch_axis_of_none_or_one_and_says_it_is_not_part_of_the_answer():
+    for with_batch in [(None, 4, 6, 5), (1, 4, 6, 5)]:
+        message = lesson.q1.feedback(with_batch)
+        assert message.startswith("Correct!") and "batch axis is not part of the answer" in message
+    assert lesson.q1.feedback((4, 6, 5)) == "Correct!"
+    assert "without it" in lesson.q1.feedback((2, 4, 6, 5))
+
+
+def test_q6_forbids_the_course_helper_and_keras():
+    assert "calls conv2d" in lesson.q6.feedback(
+        lambda x, kernel, bias: conv2d(x, kernel, bias=bias))

@@ -162,7 +162,8 @@ LEARNER_ANSWERS = {
         "wrong": {
             "(10, 10, 32)": "the first Conv2D has padding='same'",
             "(16, 16, 32)": "the second Conv2D has the default padding='valid'",
-            "(14, 14, 32)": "the paddings are swapped",
+            "(14, 14, 32)": "or the 'valid' 5x5 removed 2 instead of 4",
+            "(2, 12, 12, 32)": "stands where a batch axis would",
             "(11, 11, 32)": "count the first position",
             "(28, 28, 32)": "MaxPooling2D(2) halves",
             "(27, 27, 32)": "strides default to the pool size",
@@ -200,7 +201,7 @@ LEARNER_ANSWERS = {
             "(2048, 128)": "lengths of the vectors",
             "(20480, 1290)": "the Flatten count lacks its 10 biases",
             "(20490, 1280)": "the global-average-pooling count lacks its 10 biases",
-            "(31370, 650)": "section 8's numbers",
+            "(31370, 650)": "section 7's numbers",
             "(20,490, 1,290)": "If you typed numbers with thousands commas (20,490, 1,290)",
             "q5.check(20,490, 1,290)": "write (20490, 1290)",
         },
@@ -366,12 +367,12 @@ def test_q5_matches_dense_parameter_counts():
             [keras.Input((4, 4, 128)), head, layers.Dense(10, name="dense")], name="head")
         counts.append(model.get_layer("dense").count_params())
     assert lesson.q5.is_correct(tuple(counts))
-    section_8 = []                                   # the lesson's own 7x7x64 heads
+    section_7 = []                                   # the lesson's own 7x7x64 heads
     for head in (layers.Flatten(name="flatten"), layers.GlobalAveragePooling2D(name="gap")):
         model = keras.Sequential(
             [keras.Input((7, 7, 64)), head, layers.Dense(10, name="dense")], name="head")
-        section_8.append(model.get_layer("dense").count_params())
-    assert "section 8's numbers" in lesson.q5.feedback(tuple(section_8))
+        section_7.append(model.get_layer("dense").count_params())
+    assert "section 7's numbers" in lesson.q5.feedback(tuple(section_7))
 
 
 def keras_field(stack, size=40):

@@ -34,7 +34,7 @@ from .checkers import (
     number,
     shape,
 )
-from .exercise import Exercise, bind_exercises, exercises_in
+from .exercise import Exercise, OneImageShape, bind_exercises, exercises_in
 from .placeholder import NOT_ANSWERED, ____, uses_placeholder
 
 __all__ = [
@@ -55,6 +55,7 @@ __all__ = [
     "called_once",
     "KERNEL_AXES",
     "Exercise",
+    "OneImageShape",
     "bind_exercises",
     "exercises_in",
 ]

@@ -23,11 +23,11 @@ from typing import Any
 import numpy as np
 
 from ..validation import describe
-from .answers import UnreadableAnswer
+from .answers import UnreadableAnswer, read_shape
 from .checkers import Checker, called_once
 from .placeholder import NOT_ANSWERED, uses_placeholder
 
-__all__ = ["Exercise", "bind_exercises", "exercises_in"]
+__all__ = ["Exercise", "OneImageShape", "bind_exercises", "exercises_in"]
 
 _MISSING = object()
 
@@ -190,6 +190,35 @@ class Exercise:
     def solution(self) -> None:
         """Print the solution."""
         print(f"Solution:\n{self.solution_text()}")
+
+
+class OneImageShape(Exercise):
+    """A question asking for one image's shape (height, width, channels): an answer with
+    Keras's batch axis first, None or 1, is accepted (the :func:`shape` checker does), and the
+    feedback says the batch axis is not part of the answer. Lessons 02 and 03 ask such shapes.
+
+    >>> from .checkers import shape
+    >>> q = OneImageShape("Shape?", checker=shape((4, 6, 5)), solution_answer=(4, 6, 5))
+    >>> q.feedback((4, 6, 5))
+    'Correct!'
+    >>> q.feedback((None, 4, 6, 5))[:48]
+    'Correct! (The batch axis is not part of the answ'
+    >>> q.feedback((1, 4, 6, 5)).endswith("so (4, 6, 5). It is accepted.)")
+    True
+    >>> q.feedback((2, 4, 6, 5)).startswith("Not quite")
+    True
+    """
+
+    def feedback(self, answer: Any = _MISSING) -> str:
+        text = super().feedback(answer)
+        try:
+            got = read_shape(called_once(answer))
+        except Exception:
+            return text
+        if text.startswith("Correct!") and len(got) == 4:
+            text += (" (The batch axis is not part of the answer: the question asks for one "
+                     f"image's shape, (height, width, channels), so {got[1:]}. It is accepted.)")
+        return text
 
 
 def _as_answer_line(text: str, name: str = "answer") -> str:

@@ -34,6 +34,7 @@ from ..ops import conv2d
 from . import (
     KERNEL_AXES,
     Exercise,
+    OneImageShape,
     bind_exercises,
     function,
     number,
@@ -90,7 +91,7 @@ Q1_MISTAKES = [
      "fit: (N - F) // S + 1, rounded down, gives 4 rows."),
 ]
 
-q1 = Exercise(
+q1 = OneImageShape(
     "An input of 10 rows, 13 columns and 3 channels goes through five 3x3x3 filters with "
     "stride 2 and no padding. What is the shape (height, width, channels) of the output?",
     checker=shape(_Q1, mistakes=Q1_MISTAKES),
@@ -346,7 +347,7 @@ q5 = Exercise(
     checker=_check_mults,
     hint=["Multiplications = H_out * W_out * C_out * F * F * C_in.",
           f"H_out = W_out = 24 - 5 + 1 = {_Q5_O}."],
-    solution=f"20 * 20 * 6 * 5 * 5 * 3  # = {_Q5:,}",
+    solution=f"20 * 20 * 6 * 5 * 5 * 3  # = {_Q5:_}",
     solution_answer=_Q5,
 )
 
@@ -421,7 +422,8 @@ _LAYER_CASES = [
      np.array([2.0, 0.0, 1.0, -2.0])),                             # one input channel
 ]
 
-_check_cases = function(_LAYER_CASES, reference=_reference, mistakes=[
+_check_cases = function(_LAYER_CASES, reference=_reference,
+                        forbidden=["conv2d", "Conv2D", "convolution"], mistakes=[
     (_first_channel_only, "your function uses the first input channel only: each filter "
                           "multiplies EVERY channel by its own kernel and sums them all."),
     (_bias_per_channel, "your function adds the bias once per input channel; a filter adds "
@@ -554,7 +556,8 @@ q6 = Exercise(
     "Write conv_layer(x, kernel, bias): x is (H, W, C_in), kernel is Keras's (F, F, C_in, "
     "C_out), bias is (C_out,). Return the layer's output (H - F + 1, W - F + 1, C_out), "
     "stride 1, no padding: filter k sums the products over all channels, adds bias[k] once, "
-    "and makes channel k of the output.",
+    "and makes channel k of the output. Write it with your own loops, without the course's "
+    "conv2d or Keras.",
     checker=_check_layer,
     hint=["Loop over the filters k; filter k is kernel[:, :, :, k], shape (F, F, C_in).",
           "The window at (i, j) is x[i:i + F, j:j + F, :], the same shape as one filter; "

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..arithmetic import conv_output_size, receptive_field
 from ..ops import pool2d
-from . import Exercise, array, bind_exercises, function, read_array, shape
+from . import Exercise, OneImageShape, array, bind_exercises, function, read_array, shape
 
 #: The 4x4 feature map of questions 1 and 2 (one channel, shape (4, 4)).
 POOL_X = np.array([[1, 3, 2, 1],
@@ -120,7 +120,7 @@ def _side(mistake, channels=32):
     return (size, size, channels)
 
 
-q3 = Exercise(
+q3 = OneImageShape(
     "A 32x32x3 image goes through Conv2D(16, 5, padding='same') -> MaxPooling2D(2) -> "
     "Conv2D(32, 5). What is the output shape (height, width, channels)?",
     checker=shape(_STACK_SHAPE, mistakes={
@@ -130,8 +130,8 @@ q3 = Exercise(
         _side("second layer taken as 'same'"):
             "the second Conv2D has the default padding='valid': it removes F - 1 = 4 rows.",
         _side("paddings swapped"):
-            "the paddings are swapped: the FIRST Conv2D is 'same' (keeps 32), the second is "
-            "'valid' (removes 4).",
+            "either the paddings are swapped, or the 'valid' 5x5 removed 2 instead of 4: the "
+            "FIRST Conv2D is 'same' (keeps 32), and the second, 'valid', removes F - 1 = 4.",
         _side("forgot + 1 in the second layer"):
             "the 'valid' 5x5 layer gives N - F + 1 rows: 16 - 5 + 1, count the first position.",
         _side("forgot the pooling"):
@@ -263,7 +263,7 @@ q5 = Exercise(
          "global average pooling averages over height and width and keeps one number per "
          "CHANNEL: 128 inputs, not 4 * 4."),
         ([_FLATTEN_INPUTS, _C5],
-         "those are the lengths of the vectors the Dense layer reads (section 8's 'vector "
+         "those are the lengths of the vectors the Dense layer reads (section 7's 'vector "
          "length'); its parameters are (inputs + 1) * 10: a weight per input and unit, plus a "
          "bias per unit."),
         ([_FLATTEN_PARAMS - _CLASSES, _GAP_PARAMS],
@@ -272,7 +272,7 @@ q5 = Exercise(
          "the global-average-pooling count lacks its 10 biases: (inputs + 1) * 10 for both "
          "heads."),
         ([(7 * 7 * 64 + 1) * _CLASSES, (64 + 1) * _CLASSES],
-         "those are section 8's numbers, for its 7x7x64 stack; this stack is 4x4x128: "
+         "those are section 7's numbers, for its 7x7x64 stack; this stack is 4x4x128: "
          "4 * 4 * 128 inputs after Flatten, 128 after global average pooling."),
     ]),
     hint=["Dense parameters = (inputs + 1) * units.",
@@ -569,7 +569,7 @@ Q8_MISTAKES = [
     (_keeps_dims, "it keeps the two averaged axes, (1, 1, C); return a vector of shape (C,), "
                   "as GlobalAveragePooling2D does by default."),
     (_batch_axes, "it averages axes 1 and 2: the height and width of a BATCH (B, H, W, C), as "
-                  "in section 8's check, or of a channels-first stack (C, H, W), PyTorch's "
+                  "in section 7's check, or of a channels-first stack (C, H, W), PyTorch's "
                   "layout. x here is one channels-last stack (H, W, C): average axes 0 and 1."),
 ]
 
