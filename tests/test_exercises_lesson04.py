@@ -535,8 +535,8 @@ def test_q8_counts_the_stamps_of_conv2d_transpose():
 def test_q4_says_a_batch_axis_is_not_part_of_the_answer_but_accepts_it():
     for with_batch in [(None, 14, 14, 16), (1, 14, 14, 16)]:
         assert lesson.q4.feedback(with_batch) == (
-            "Correct! (The batch axis is not part of the answer: the question asks for "
-            "(height, width, channels). It is accepted.)")
+            "Correct! (The batch axis is not part of the answer: the question asks for one "
+            "image's shape, (height, width, channels), so (14, 14, 16). It is accepted.)")
     assert lesson.q4.feedback((14, 14, 16)) == "Correct!"
 
 

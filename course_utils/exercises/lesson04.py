@@ -32,12 +32,11 @@ from ..data import LESSON01_X, TRANSPOSED_EXAMPLE_X
 from ..ops import conv2d, conv2d_im2col, conv2d_transpose, conv_matrix, im2col
 from . import (
     Exercise,
+    OneImageShape,
     array,
     bind_exercises,
-    called_once,
     function,
     number,
-    read_shape,
     shape,
 )
 
@@ -276,23 +275,7 @@ _Q4_SIDE = conv_transpose_output_size(7, 3, 2, "same")
 _Q4 = (_Q4_SIDE, _Q4_SIDE, 16)
 _Q4_VALID = conv_transpose_output_size(7, 3, 2, "valid")
 
-class _OneImageShape(Exercise):
-    """A shape question that accepts Keras's batch axis, and says it is not part of the
-    answer."""
-
-    def feedback(self, *answer):
-        text = super().feedback(*answer)
-        try:
-            with_batch = answer and len(read_shape(called_once(answer[0]))) == 4
-        except Exception:
-            with_batch = False
-        if text == "Correct!" and with_batch:
-            text += (" (The batch axis is not part of the answer: the question asks for "
-                     "(height, width, channels). It is accepted.)")
-        return text
-
-
-q4 = _OneImageShape(
+q4 = OneImageShape(
     "A decoder applies Conv2DTranspose(16, 3, strides=2, padding='same') to a 7x7x32 map. "
     "What is the output shape (height, width, channels)?",
     checker=shape(_Q4, mistakes={
