@@ -239,7 +239,13 @@ LEARNER_ANSWERS = {
         },
     },
     "q8": {
-        "right": [_LOOPS, _PER_CHANNEL],
+        "right": [_LOOPS, _PER_CHANNEL,
+                  # float32 throughout, as the lesson's arrays are (the round-5 review found it
+                  # rejected with "151 of 160 values are off" at atol 1e-9)
+                  _LOOPS.replace("    f_h, f_w,", "    x, kernel = x.astype('float32'), "
+                                 "kernel.astype('float32')\n    f_h, f_w,", 1)
+                        .replace("channels * multiplier))", "channels * multiplier), "
+                                 "dtype='float32')")],
         "wrong": {
             "def my_depthwise_conv2d(x, kernel):\n    return depthwise_conv2d(x, kernel)":
                 "your function calls depthwise_conv2d, which already does what this question",

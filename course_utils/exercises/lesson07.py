@@ -409,6 +409,10 @@ def _reordered(x, kernel):
         o_h, o_w, channels * multiplier)
 
 
+#: float32 loops are right (the lesson's arrays are float32): they differ from float64 by ~1e-7
+_Q8_ATOL = 1e-5
+
+
 def _transposed_kernel(check):
     """``check``, and for a function whose result on the first case (a 3x3 kernel) is the one
     the transposed kernel gives, a message that says so (on the non-square cases a transposed
@@ -426,7 +430,7 @@ def _transposed_kernel(check):
             result = np.asarray(answer(x.copy(), kernel.copy()), dtype=float)
         except Exception:
             return message
-        if result.shape == transposed.shape and np.allclose(result, transposed, atol=1e-9):
+        if result.shape == transposed.shape and np.allclose(result, transposed, atol=_Q8_ATOL):
             return ("on the first case (a 3x3 kernel) your result is the one the transposed "
                     "kernel gives: kernel[a, b, c, m] multiplies the window's row a, column b "
                     "(window[a, b, c]), not window[b, a, c].")
@@ -442,7 +446,7 @@ q8 = Exercise(
     "channel c * depth_multiplier + m is channel c of x with kernel[:, :, c, m]; channels are "
     "never summed together. The check runs it on four cases, some with depth_multiplier > 1.",
     checker=_transposed_kernel(function(
-        _Q8_CASES, reference=depthwise_conv2d, atol=1e-9, mistakes=[
+        _Q8_CASES, reference=depthwise_conv2d, atol=_Q8_ATOL, mistakes=[
         (lambda x, kernel: conv2d(x, kernel),
          "your function sums over the channels, as a Conv2D filter does; a depthwise filter "
          "keeps each channel apart: output channel c * dm + m uses x[:, :, c] only."),
