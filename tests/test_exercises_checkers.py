@@ -359,6 +359,12 @@ def test_a_function_calling_the_helper_the_question_asks_for_is_told_to_write_it
     assert check(_conv2d_by_tensorflow) == (
         "your function calls tf.nn.conv2d, which already does what this question asks: "
         "write it without it (compare with it afterwards).")
+    # the helper itself, passed to check() (lesson 07's round-5 review found it passed)
+    assert check(_conv2d_by_tensorflow) != check(reference)
+    assert function([(np.ones((2, 2)), np.ones((2, 2)))], reference=reference,
+                    forbidden=["reference"])(reference) == (
+        "that is reference itself, which already does what this question asks: write your own "
+        "function (compare with it afterwards).")
     assert function([(1.0,)], reference=abs,
                     forbidden=["conv2d"])(lambda x: abs(x)) is None
 

@@ -838,6 +838,9 @@ def function(cases: Iterable, reference: Callable | None = None, atol: float = 1
                 f"expected a function, got {describe(answer)}. Pass the function itself, "
                 "without calling it: check(my_function), not check(my_function(...))."
             )
+        if getattr(inspect.unwrap(answer), "__name__", None) in forbidden:
+            return (f"that is {answer.__name__} itself, which already does what this question "
+                    "asks: write your own function (compare with it afterwards).")
         code = getattr(inspect.unwrap(answer), "__code__", None)
         used = sorted(set(forbidden) & _names_used(code)) if code is not None else []
         if used:
