@@ -534,7 +534,8 @@ q6 = Exercise(
     solution=f"""\
 # Adam: two running averages per weight, plus 2 scalars (step counter, learning rate)
 answer = 2 * {POOLED_WEIGHTS} + 2
-# For any model with W weights, Adam holds 2W + 2 values, and RMSprop's summary shows
+# For a model whose W weights are all trainable, with a constant learning rate (a schedule
+# stores no learning-rate variable), Adam holds 2W + 2 values, and RMSprop's summary shows
 # Total = W + (W + 2): the same 2W + 2. That is why the source's 'Total params: 406,138'
 # equals what Adam alone would hold for it: not a coincidence, one identity.""",
     solution_answer=_Q6,
