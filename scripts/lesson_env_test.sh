@@ -2,7 +2,8 @@
 # `make test-lessons`: the lessons with nothing but what `make lab` installs.
 #
 # Builds .lessons-venv/ (git-ignored) with make lab's own recipe (`make venv-lessons`:
-# requirements.txt and course_utils, nothing else; rebuilt when either changes), then
+# requirements.lock, made from requirements.txt, and course_utils, nothing else; rebuilt when
+# either changes), then
 #   1. tests/test_lesson_environment.py, run from .venv, imports in .lessons-venv every module
 #      the notebooks and course_utils import, and checks that .lessons-venv holds nothing beyond
 #      the lesson pins and what they depend on;
@@ -53,6 +54,6 @@ for notebook in notebooks/*.ipynb; do
         tail -n 25 "$OUT/log" | sed 's/^/        /'
     fi
 done
-echo "lesson_env_test: every notebook in $VENV (requirements.txt alone)"
+echo "lesson_env_test: every notebook in $VENV (requirements.lock alone)"
 echo "notebooks: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
