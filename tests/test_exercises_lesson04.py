@@ -115,7 +115,7 @@ LEARNER_ANSWERS = {
                 "stops one window early",
             "def patch_matrix(x, f, stride=1, padding=0):\n"
             "    return im2col(x, f, stride=stride, padding=padding)":
-                "calls, the course's im2col",
+                "your function calls im2col, which already does what this question asks",
         },
     },
     "q4": {
@@ -546,8 +546,9 @@ def test_q3_tells_a_function_that_calls_the_course_im2col_to_write_it():
     def patch_matrix(x, f, stride=1, padding=0):
         return im2col(x, f, stride=stride, padding=padding)
 
+    # patch_matrix reaches im2col as a free variable (imported in this function)
     for helper_based in (patch_matrix, im2col, conv2d_im2col):
-        assert "the course's" in lesson.q3.feedback(helper_based)
+        assert "already does what this question asks" in lesson.q3.feedback(helper_based)
     assert lesson.q3.is_correct(lesson.patch_matrix)
 
 

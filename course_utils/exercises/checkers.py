@@ -737,8 +737,9 @@ def called_once(answer: Any) -> Any:
 
 
 def _names_used(code) -> set[str]:
-    """Every global and attribute name a code object (and the functions inside it) uses."""
-    names = set(code.co_names)
+    """Every global, attribute and enclosing-scope name a code object (and the functions
+    inside it) uses: a helper imported inside an outer function is a free variable."""
+    names = set(code.co_names) | set(code.co_freevars)
     for constant in code.co_consts:
         if inspect.iscode(constant):
             names |= _names_used(constant)

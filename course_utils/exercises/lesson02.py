@@ -422,8 +422,11 @@ _LAYER_CASES = [
      np.array([2.0, 0.0, 1.0, -2.0])),                             # one input channel
 ]
 
+#: What q6 and q7 ask the learner to write: the course's and Keras's convolutions.
+_CONVOLUTION_HELPERS = ["conv2d", "Conv2D", "convolution"]
+
 _check_cases = function(_LAYER_CASES, reference=_reference,
-                        forbidden=["conv2d", "Conv2D", "convolution"], mistakes=[
+                        forbidden=_CONVOLUTION_HELPERS, mistakes=[
     (_first_channel_only, "your function uses the first input channel only: each filter "
                           "multiplies EVERY channel by its own kernel and sums them all."),
     (_bias_per_channel, "your function adds the bias once per input channel; a filter adds "
@@ -636,7 +639,7 @@ _FORWARD_CASES = [
 ]
 
 _check_forward_cases = function(_FORWARD_CASES, reference=_forward_reference,
-                                forbidden=["conv2d", "Conv2D", "convolution"], mistakes=[
+                                forbidden=_CONVOLUTION_HELPERS, mistakes=[
     (_ignores_padding, "your function ignores the padding: add P rows and columns of zeros on "
                        "every side of x first, np.pad(x, ((P, P), (P, P), (0, 0)))."),
     (_ignores_stride, "your function ignores the stride: it returns the stride-1 output. With "

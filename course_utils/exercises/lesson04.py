@@ -29,7 +29,7 @@ from ..arithmetic import (
     conv_transpose_output_size,
 )
 from ..data import LESSON01_X, TRANSPOSED_EXAMPLE_X
-from ..ops import conv2d, conv2d_im2col, conv2d_transpose, conv_matrix, im2col
+from ..ops import conv2d, conv2d_transpose, conv_matrix, im2col
 from . import (
     Exercise,
     OneImageShape,
@@ -144,24 +144,6 @@ q2 = Exercise(
 
 # --- q3: im2col, written by the learner --------------------------------------------------------
 
-def _without_helpers(checker, *helpers):
-    """checker, but a function that is one of the course's helpers, or names one in its own
-    code, is told to write the computation itself (the helper would pass the cases)."""
-    names = {helper.__name__ for helper in helpers}
-
-    def check(answer):
-        own = getattr(answer, "__wrapped__", answer)
-        code = getattr(own, "__code__", None)
-        called = names & set(getattr(code, "co_names", ()) + getattr(code, "co_freevars", ()))
-        if own in helpers or called:
-            name = own.__name__ if own in helpers else sorted(called)[0]
-            return (f"your function is, or calls, the course's {name}, which computes the "
-                    "answer for you. Build the windows yourself: loops are fine.")
-        return checker(answer)
-
-    return check
-
-
 def patch_matrix(x, f, stride=1, padding=0):
     """im2col of one image x (H, W, C): one row per window, (O_h * O_w, f * f * C)."""
     x = np.pad(x, ((padding, padding), (padding, padding), (0, 0)))
@@ -259,8 +241,8 @@ q3 = Exercise(
     "by row), each window flattened in the order of kernel.reshape(-1, C_out) for a Conv2D "
     "kernel (F, F, C, C_out): row, column, then channel. Build the windows yourself: do not "
     "call the course's im2col.",
-    checker=_without_helpers(function(_IM2COL_CASES, reference=im2col, mistakes=Q3_MISTAKES),
-                             im2col, conv2d_im2col),
+    checker=function(_IM2COL_CASES, reference=im2col, mistakes=Q3_MISTAKES,
+                     forbidden=["im2col", "conv2d_im2col"]),
     hint=["Pad first: np.pad(x, ((P, P), (P, P), (0, 0))). Then O = (H + 2P - F) // S + 1 "
           "windows down and (W + 2P - F) // S + 1 across.",
           "Window (i, j) is x[i*S:i*S + F, j*S:j*S + F, :]; window.ravel() gives its values "
