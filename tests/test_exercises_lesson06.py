@@ -209,7 +209,10 @@ LEARNER_ANSWERS = {
         "right": [_CHECK, _CENTRED_BY_HAND,
                   "def gradient_check(forward, backward, x, grad_output):\n"
                   "    n = numerical_gradient(lambda: np.sum(grad_output * forward(x)), x)\n"
-                  "    return relative_error(backward(x, grad_output), n)"],
+                  "    return relative_error(backward(x, grad_output), n)",
+                  # the prompt says any h from 1e-7 to 1e-4 meets the 1e-8 tolerance
+                  _check(**{"numerical_gradient(loss, x)": "numerical_gradient(loss, x, h=1e-4)"}),
+                  _check(**{"numerical_gradient(loss, x)": "numerical_gradient(loss, x, h=1e-7)"})],
         "wrong": {
             _check(**{"np.sum(grad_output * forward(x))": "np.sum(forward(x))"}):
                 "your loss leaves out grad_output",

@@ -571,7 +571,7 @@ q4 = Exercise(
     "||a - n|| / (||a|| + ||n||) between backward's answer a and the numerical one n. The "
     "check runs it on nine backward passes of smooth and kinked layers, some of them wrong "
     "(each x is float64, without ties); the value you return must match the course's "
-    "relative error (h = 1e-6) to within 1e-8.",
+    "relative error (h = 1e-6) to within 1e-8, which any h from 1e-7 to 1e-4 meets.",
     checker=function(_Q4_CASES, reference=gradient_check, atol=_Q4_TOLERANCE, mistakes=[
         (_check_variant(loss="plain"),
          "your loss leaves out grad_output: L = sum(forward(x)) has dL/dY = 1 everywhere, not "
