@@ -53,12 +53,12 @@ q1 = Exercise(
          "you flipped dL/dY; dL/dK is a cross-correlation: slide Q1_GRAD as it is over Q1_X."),
         (conv2d(Q1_X, Q1_GRAD.T),
          "you transposed dL/dY; slide Q1_GRAD as it is over Q1_X."),
-        (_Q1.T, "rows and columns are swapped: dL/dK[a, b] sums dL/dY[i, j] * x[i + a, j + b]."),
+        (_Q1.T, "rows and columns are swapped: dL/dK[u, v] sums dL/dY[i, j] * x[i + u, j + v]."),
         (conv2d(Q1_X, Q1_KERNEL),
          "that is the forward output Y; dL/dK slides dL/dY (Q1_GRAD), not the kernel, over x."),
         (Q1_GRAD * Q1_KERNEL,
          "dL/dK does not involve the kernel's values: each entry is a sum of "
-         "dL/dY[i, j] * x[i + a, j + b]."),
+         "dL/dY[i, j] * x[i + u, j + v]."),
         (conv2d_backward(Q1_X, Q1_KERNEL, Q1_GRAD)[0],
          "that is dL/dX, the gradient for the layer below: it has the input's shape (3x3). "
          "dL/dK has the kernel's shape (2x2): slide Q1_GRAD over Q1_X."),
@@ -70,12 +70,12 @@ q1 = Exercise(
         (-_Q1,
          "the sign is off: that is -dL/dK, the direction a gradient-descent step moves the "
          "kernel (K <- K - eta * dL/dK). dL/dK itself is + the sum of dL/dY[i, j] * "
-         "x[i + a, j + b]."),
+         "x[i + u, j + v]."),
         (Q1_KERNEL - _Q1,
          "that is the kernel after one gradient-descent step with eta = 1, K - dL/dK; the "
          "question asks for dL/dK itself."),
     ]),
-    hint=["dL/dK[a, b] = sum over output positions (i, j) of dL/dY[i, j] * x[i + a, j + b].",
+    hint=["dL/dK[u, v] = sum over output positions (i, j) of dL/dY[i, j] * x[i + u, j + v].",
           "That is the cross-correlation of x with dL/dY: slide the 2x2 Q1_GRAD over the 3x3 "
           "Q1_X, multiply and sum."],
     solution=f"""\
@@ -612,7 +612,9 @@ q4 = Exercise(
          "1e-7 * |L|, and the difference divides that by 2h, so the errors come out near 1e-2 "
          "instead of 1e-10. Keep x in float64, as numerical_gradient does."),
     ], about_cases="The layers: conv, ReLU and max pooling (kinked, on inputs away from the "
-                   "kinks), sigmoid and tanh (smooth)."),
+                   "kinks), sigmoid and tanh (smooth). The backward passes named *_not_flipped, "
+                   "*_where_negative, *_everywhere and *_averaged are wrong on purpose: your "
+                   "check should report a large error for them."),
     hint=["loss_function takes no argument: def loss(): return np.sum(grad_output * "
           "forward(x)). numerical_gradient(loss, x) nudges x in place, so the loss must read "
           "that same x.",
