@@ -186,6 +186,8 @@ LEARNER_ANSWERS = {
             "[0, 3]": "3 is not one of them",
             "[0, 2, 2]": "names column 2 more than once: list each starting column once",
             "[0.5, 2]": "whole numbers",
+            "[True, False, True]": "holds True/False values",
+            "[1, 3]": "counts the columns from 1",
         },
     },
     "q5": {
@@ -218,7 +220,9 @@ LEARNER_ANSWERS = {
             _FIELD_LOOP.replace("field, step = 1, 1", "field, step = 0, 1"):
                 "one pixel short on every stack",
             "def field_size(stack):\n    return int(np.prod([f for f, s in stack]))":
-                "multiplies the kernel sizes",
+                "either it multiplies the kernel sizes, or its step grows by F",
+            _FIELD_LOOP.replace("step *= s", "step *= f"):
+                "either it multiplies the kernel sizes, or its step grows by F",
             _FIELD_WHOLE_KERNELS: "adds each layer's whole F",
             "def field_size(stack):\n    return sum(f for f, s in stack)":
                 "; the expected value is",

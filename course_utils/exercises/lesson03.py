@@ -199,6 +199,9 @@ def _check_starts(answer):
     if isinstance(answer, set | frozenset):
         answer = sorted(answer)
     values = read_array(answer)
+    if values.dtype == bool:
+        return ("your answer holds True/False values; give the NUMBERS of the starting "
+                "columns where the map stays the same, such as [1].")
     if values.ndim == 0:
         return (f"your answer is one number, {values.item():g}; answer with the list of "
                 "starting columns, such as [1], a list even for one column.")
@@ -211,6 +214,9 @@ def _check_starts(answer):
         return (f"your list names column {repeated} more than once: list each starting column "
                 "once.")
     outside = [col for col in starts if col not in _Q4_STARTS]
+    if starts == [col + 1 for col in _Q4]:
+        return (f"{starts} counts the columns from 1; here they are numbered from 0, as in "
+                "Python: the starting columns are 0, 1 and 2.")
     if outside:
         return (f"the starting columns to test are 0, 1 and 2; {outside[0]} is not one of them "
                 "(from column 3 the pixel would leave the map).")
@@ -350,7 +356,7 @@ Q6_MISTAKES = [
                        "the next layer lie S times further apart in the input: multiply each "
                        "layer's F - 1 by the product of the strides BEFORE it."),
     (_own_stride_too, "it multiplies each layer's F - 1 by its own stride too: a layer's "
-                      "stride spreads the layers AFTER it, not its own window. Add "
+                      "stride multiplies the step of the layers AFTER it, not its own window. Add "
                       "(F - 1) * step first, then multiply step by S."),
     (_adds_whole_kernels, "it adds each layer's whole F (times the step); a layer widens the "
                           "field by F - 1, since its windows overlap the field already counted, "
@@ -358,11 +364,13 @@ Q6_MISTAKES = [
     (_starts_at_zero, "it is one pixel short on every stack: start from a field of 1 (one "
                       "value sees one pixel before any layer), then add (F - 1) * step per "
                       "layer."),
-    (_multiplies_kernels, "it multiplies the kernel sizes; fields grow by adding: "
-                          "1 + (F - 1) * step per layer."),
+    (_multiplies_kernels, "it returns the product of the kernel sizes on every stack: "
+                          "either it multiplies the kernel sizes, or its step grows by F "
+                          "instead of by S (step *= f where step *= s is meant). Per layer: "
+                          "field += (F - 1) * step, then step *= S."),
     (_strides_only_after_pooling, "it counts only the pooling layers' strides; a strided "
-                                  "convolution spreads the next layers just as much (the "
-                                  "(3, 2) stacks)."),
+                                  "convolution multiplies the step of the next layers just "
+                                  "as much (the (3, 2) stacks)."),
 ]
 
 q6 = Exercise(
