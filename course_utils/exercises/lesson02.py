@@ -1,7 +1,7 @@
 """Lesson 02 "Check yourself": three-channel convolution.
 
-Eight exercises, in the order the notebook asks them. The lesson works three shape questions
-as examples (section 5, with Keras's answers) and one output value of a three-channel layer
+Eight exercises, in the order the notebook asks them. The lesson works a shape question as an
+example (section 5, with Keras's answer) and one output value of a three-channel layer
 (section 3), so q1 and q2 ask the same kinds of question with other numbers:
 
 * ``q1`` a 10x13x3 input (not square) through five 3x3x3 filters, stride 2 (the floor matters);
