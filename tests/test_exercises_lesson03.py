@@ -458,3 +458,12 @@ def test_q7_each_wrong_function_is_wrong_and_told_apart_from_the_others():
     for (first, a), (second, b) in itertools.combinations(results.items(), 2):
         assert any(x.shape != y.shape or not np.allclose(x, y)
                    for x, y in zip(a, b, strict=True)), (first, second)
+
+
+def test_q4_names_true_false_lists_and_columns_counted_from_one():
+    """True == 1 in Python: a list of booleans must not read as column numbers; the right
+    columns counted from 1 are named as such."""
+    for answer in ([True, False, True], np.array([True, False, True]), (False, True)):
+        assert "holds True/False values" in lesson.q4.feedback(answer)
+    assert "counts the columns from 1" in lesson.q4.feedback([1, 3])
+    assert "either you pooled with stride 1" in lesson.q4.feedback([])

@@ -198,10 +198,11 @@ def _check_starts(answer):
     """q4's checker: a list (or tuple, set, array) of starting columns, in any order."""
     if isinstance(answer, set | frozenset):
         answer = sorted(answer)
-    values = read_array(answer)
-    if values.dtype == bool:
+    entries = list(answer) if isinstance(answer, list | tuple | np.ndarray) else []
+    if entries and all(isinstance(entry, bool | np.bool_) for entry in entries):
         return ("your answer holds True/False values; give the NUMBERS of the starting "
                 "columns where the map stays the same, such as [1].")
+    values = read_array(answer)
     if values.ndim == 0:
         return (f"your answer is one number, {values.item():g}; answer with the list of "
                 "starting columns, such as [1], a list even for one column.")
