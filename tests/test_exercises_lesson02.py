@@ -293,6 +293,8 @@ LEARNER_ANSWERS = {
             _forward_variant(top="{n}"): "the windows are not",
             _forward_variant(size="x.shape[{axis}] - f"): "leaves out the padding",
             _forward_variant(bias=""): "leaves out the bias",
+            _FORWARD_LOOPS.replace("kernel[:, :, :, k]", "kernel[::-1, ::-1, :, k]"):
+                "you flipped each kernel",
             _forward_variant(pad="np.pad(x, padding)"): "pads the channel axis too",
             _forward_variant(dtype=", dtype=int"): "holds whole numbers only",
             _forward_variant(pad="np.pad(x, ((padding, padding), (padding, padding)))"):

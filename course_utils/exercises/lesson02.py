@@ -646,6 +646,11 @@ def _forward_no_bias(x, kernel, bias, stride, padding):
     return conv2d(x, kernel, stride=stride, padding=padding)
 
 
+def _forward_flipped(x, kernel, bias, stride, padding):
+    return conv2d(x, np.flip(np.asarray(kernel), axis=(0, 1)), bias=bias, stride=stride,
+                  padding=padding)
+
+
 def _integer_forward(x, kernel, bias, stride, padding):
     return conv2d(x, kernel, bias=bias, stride=stride, padding=padding).astype(int)
 
@@ -682,6 +687,8 @@ _check_forward_cases = function(_FORWARD_CASES, reference=_forward_reference,
                             "H + 2P rows, so the output has (H + 2P - F) // S + 1."),
     (_forward_no_bias, "your function leaves out the bias: add bias[k] to every value of "
                        "filter k's map."),
+    (_forward_flipped, "you flipped each kernel (a true convolution); Conv2D slides the "
+                       "kernels as they are (cross-correlation, lesson 01)."),
     (_integer_forward, _INTEGER_OUTPUT.format(case="the fourth")),
 ])
 
