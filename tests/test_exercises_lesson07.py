@@ -192,7 +192,7 @@ LEARNER_ANSWERS = {
         "right": ["13920", "13_920", "13920.0", "(3 * 3 * 16 + 1) * 96"],
         "wrong": {
             "41568": "that is groups=1",
-            "13856": "also 32 filters reading all 48 channels",
+            "13856": "13,856 is what two slips give",
             "13824": "add the biases",
             "4640": "that is one group",
             "4704": "weights of one group (32 filters) only",
@@ -214,6 +214,8 @@ LEARNER_ANSWERS = {
             "0.0713": "not the 32 input channels",
             "0.2": "that is 1 / F alone",
             "5.56": "that is a percentage",
+            "1 / 64 + 1 / 9": "section 5's fraction for a 3x3 kernel",
+            "0.127": "section 5's fraction for a 3x3 kernel",
             "5.5625": "that is a percentage",
             "0.056": "2 significant figures, and they are right: give at least 3",
             "0.0557": "is one off in its 3rd significant figure (the first 2 are right)",
@@ -230,7 +232,10 @@ LEARNER_ANSWERS = {
             "0.122": "He's uniform limit",
             "0.0707": "He normal's standard deviation",
             "0.0866": "LeCun's uniform limit",
-            "0.0378": "glorot_normal's standard deviation",
+            "0.0378": "= limit / sqrt(3): the standard deviation",
+            "np.sqrt(6 / 1400) / np.sqrt(3)": "The question asks for the limit itself",
+            "0.109": "counts a 3x3 kernel's 9 taps",
+            "(6 / (9 * 16 + 9 * 40)) ** 0.5": "counts a 3x3 kernel's 9 taps",
             "0.00429": "take the square root",
             "0.131": "the interval's width",
             "0.0926": "the average of the fans",
@@ -404,7 +409,8 @@ def test_q7_the_other_initialisers_it_names_are_keras_own():
     assert "LeCun's uniform limit" in lesson.q7.feedback(math.sqrt(3 / fan_in))  # 3 * scale
     glorot_normal = keras.initializers.GlorotNormal()
     assert (glorot_normal.scale, glorot_normal.mode) == (1.0, "fan_avg")
-    assert "glorot_normal" in lesson.q7.feedback(math.sqrt(2 / (fan_in + fan_out)))
+    assert "the standard deviation Glorot's rule gives" in lesson.q7.feedback(
+        math.sqrt(2 / (fan_in + fan_out)))
 
 
 def test_q8_reference_is_tensorflow_depthwise_conv2d():

@@ -176,11 +176,11 @@ q3 = Exercise(
 # --- q4: the receptive field, written as the recurrence ----------------------------------------
 
 
-def my_receptive_field(layers):
+def my_receptive_field(stack):
     """Section 6's recurrence: each layer adds (footprint - 1) * jump; the jump, the input
     pixels between neighbouring positions of the current layer, grows by each stride."""
     field, jump = 1, 1
-    for kernel_size, stride, dilation in layers:
+    for kernel_size, stride, dilation in stack:
         footprint = kernel_size + (kernel_size - 1) * (dilation - 1)
         field += (footprint - 1) * jump
         jump *= stride
@@ -199,32 +199,32 @@ _Q4_CASES = [
 
 def _footprints_with(rule):
     """The recurrence with the footprint F_eff replaced by rule(F, D)."""
-    return lambda layers: receptive_field([(rule(f, d), s) for f, s, d in layers])
+    return lambda stack: receptive_field([(rule(f, d), s) for f, s, d in stack])
 
 
-def _stride_counted_for_its_own_layer(layers) -> int:
+def _stride_counted_for_its_own_layer(stack) -> int:
     """The jump multiplied by a layer's own stride before its kernel is added."""
     field, jump = 1, 1
-    for f, s, d in layers:
+    for f, s, d in stack:
         jump *= s
         field += (effective_kernel_size(f, d) - 1) * jump
     return field
 
 
-def _backwards_without_overlap(layers) -> int:
+def _backwards_without_overlap(stack) -> int:
     """Walking back from one output pixel with r -> S * r + F_eff - 1 instead of
     S * (r - 1) + F_eff: as if a stride-S layer's windows did not overlap."""
     field = 1
-    for f, s, d in reversed(layers):
+    for f, s, d in reversed(stack):
         field = s * field + effective_kernel_size(f, d) - 1
     return field
 
 
 _Q4_MISTAKES = [
-    (lambda layers: receptive_field([(f, s) for f, s, _ in layers]),
+    (lambda stack: receptive_field([(f, s) for f, s, _ in stack]),
      "your function ignores the dilations: a kernel of F taps with dilation D covers "
      "F + (F - 1)(D - 1) pixels."),
-    (lambda layers: receptive_field([(f, 1, d) for f, _, d in layers]),
+    (lambda stack: receptive_field([(f, 1, d) for f, _, d in stack]),
      "your function ignores the strides: after a stride-S layer, neighbouring positions are S "
      "times further apart in the input, so the jump grows: jump *= stride after each layer."),
     (_stride_counted_for_its_own_layer,
@@ -234,7 +234,7 @@ _Q4_MISTAKES = [
      "F * D is not a dilated kernel's footprint: it is F + (F - 1)(D - 1)."),
     (_footprints_with(lambda f, d: f + (f - 1) * d),
      "dilation D leaves D - 1 pixels between taps, not D: the footprint is F + (F - 1)(D - 1)."),
-    (lambda layers: receptive_field([(f, s, d) for f, s, d in layers]) - 1,
+    (lambda stack: receptive_field([(f, s, d) for f, s, d in stack]) - 1,
      "one pixel too few: start from 1 (the output pixel sees one pixel of its own input), then "
      "add each layer's (footprint - 1) * jump."),
     (_backwards_without_overlap,
@@ -243,9 +243,9 @@ _Q4_MISTAKES = [
 ]
 
 q4 = Exercise(
-    "Extend lesson 03's field_size (its q6) to dilation: write my_receptive_field(layers) "
-    "without calling receptive_field: layers lists a stack "
-    "of convolution and pooling layers, first to last, as (F, S, D) triples (kernel size, "
+    "Extend lesson 03's field_size (its q6) to dilation: write my_receptive_field(stack) "
+    "without calling receptive_field: stack lists a stack's "
+    "convolution and pooling layers, first to last, as (F, S, D) triples (kernel size, "
     "stride, dilation; D = 1 where there is none, unlike section 6's pairs); return how many "
     "input pixels wide the receptive field of one output pixel is, with section 6's "
     "recurrence. The check runs it on six stacks (strides, pooling and dilations).",
@@ -269,10 +269,11 @@ q5 = Exercise(
     "48-channel input?",
     checker=number(_Q5, mistakes={
         _Q5_DENSE: "that is groups=1: with groups=3 each filter sees only 48 / 3 = 16 channels.",
-        _Q5_DENSE // 3: "that is the groups=1 count divided by 3, biases included, which is "
-                        "also 32 filters reading all 48 channels. With groups=3 all 96 filters "
-                        "remain, each with its bias; only their depth shrinks, to 48 / 3 = 16 "
-                        "channels.",
+        _Q5_DENSE // 3: "13,856 is what two slips give: the groups=1 count divided by 3 "
+                        "(41,568 / 3), and the right weights (13,824) with 32 biases instead of "
+                        "96. With "
+                        "groups=3 all 96 filters remain, each with its bias; only their depth "
+                        "shrinks, to 48 / 3 = 16 channels.",
         conv_params(3, 48, 96, bias=False, groups=3): "add the biases: one per filter, 96.",
         conv_params(3, 16, 32): "that is one group: 32 filters on 16 channels. There are 3 "
                                 "groups, 96 filters in all.",
@@ -314,6 +315,8 @@ q6 = Exercise(
                            "layer's filters, not the 32 input channels.",
         1 / 5: "that is 1 / F alone: the depthwise step's share is 1 / F² (F² = 25 taps), and "
                "the pointwise step adds 1 / C_out.",
+        1 / 64 + 1 / 3**2: "that is 1 / 64 + 1 / 3², section 5's fraction for a 3x3 kernel; "
+                           "this layer's kernel is 5x5 (F² = 25).",
         100 * _Q6: "that is a percentage; the question asks for a fraction of 1 (divide by "
                    "100).",
     }),
@@ -348,15 +351,19 @@ q7 = Exercise(
                                    "glorot_uniform's limit is sqrt(6 / (fan_in + fan_out)).",
         math.sqrt(3 / _Q7_FAN_IN): "that is sqrt(3 / fan_in), LeCun's uniform limit (the "
                                    "forward condition alone); Glorot's uses both fans.",
-        math.sqrt(2 / (_Q7_FAN_IN + _Q7_FAN_OUT)): "that is glorot_normal's standard deviation "
-                                                   "sqrt(2 / (fan_in + fan_out)); the uniform "
-                                                   "limit has a 6.",
+        math.sqrt(2 / (_Q7_FAN_IN + _Q7_FAN_OUT)):
+            "that is sqrt(2 / (fan_in + fan_out)) = limit / sqrt(3): the standard deviation "
+            "Glorot's rule gives the weights (Var(w) = limit² / 3). The question asks for the "
+            "limit itself, sqrt(3) times it.",
         6 / (_Q7_FAN_IN + _Q7_FAN_OUT): "take the square root: limit = sqrt(6 / (fan_in + "
                                         "fan_out)).",
         2 * _Q7: "that is the interval's width, from -limit to +limit; the limit is half of it.",
         math.sqrt(6 / ((_Q7_FAN_IN + _Q7_FAN_OUT) / 2)):
             "that divides 6 by the average of the fans; the limit divides it by their sum, "
             "sqrt(6 / (fan_in + fan_out)) (which is sqrt(3 / average)).",
+        math.sqrt(6 / (3 * 3 * _Q7_IN + 3 * 3 * _Q7_OUT)):
+            "that counts a 3x3 kernel's 9 taps, as in the lesson's example; Conv2D(40, 5) has a "
+            "5x5 kernel: fan_in = 5 * 5 * 16.",
         math.sqrt(6 / (3 * 3 * 1 + 3 * 3 * 32)): "that is the lesson's example, Conv2D(32, 3) "
                                                  "on one channel; here the kernel is 5x5, with "
                                                  "16 input and 40 output channels.",
