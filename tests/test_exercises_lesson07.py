@@ -104,6 +104,24 @@ def _rf(body: str) -> str:
             "    for f, s, d in layers:\n" + body + "\n    return field")
 
 
+_SHAPE_RIGHT = '''def my_output_shape(height, width, kernel_size, strides, dilation_rate):
+    shape = []
+    for n, f, s, d in zip((height, width), kernel_size, strides, dilation_rate):
+        footprint = f + (f - 1) * (d - 1)
+        shape.append((n - footprint) // s + 1)
+    return tuple(shape)'''
+
+
+def _shape(rows: str) -> str:
+    """A my_output_shape whose rows are ``rows`` and columns the same with index 1."""
+    columns = rows.replace("height", "width").replace("[0]", "[1]")
+    return ("def my_output_shape(height, width, kernel_size, strides, dilation_rate):\n"
+            f"    return ({rows}, {columns})")
+
+
+_F_EFF = "(kernel_size[0] + (kernel_size[0] - 1) * (dilation_rate[0] - 1))"
+
+
 # What a learner types into each exercise cell (source text) -> a fragment of the message it
 # must print. "right" answers print "Correct!". Each wrong answer is a mistake the lesson
 # predicts, and gets the message that names it.
@@ -272,6 +290,33 @@ LEARNER_ANSWERS = {
                 "the shape (5, 4, 8) is right, but 158 of 160 values are off",
         },
     },
+    "q9": {
+        "right": [_SHAPE_RIGHT,
+                  _shape(f"(height - {_F_EFF}) // strides[0] + 1"),
+                  _shape(f"int((height - {_F_EFF}) / strides[0]) + 1"),
+                  _SHAPE_RIGHT.replace("return tuple(shape)", "return shape")],   # a list
+        "wrong": {
+            _shape("(height - kernel_size[0]) // strides[0] + 1"): "ignores the dilation",
+            _shape("(height - kernel_size[0] * dilation_rate[0]) // strides[0] + 1"):
+                "F * D is not a dilated kernel's footprint",
+            _shape(f"(height - {_F_EFF}) / strides[0] + 1"): "floor-divide (//)",
+            _shape(f"-(-(height - {_F_EFF}) // strides[0]) + 1"): "round down (//)",   # ceil
+            _shape(f"(height - {_F_EFF}) // strides[0]"): "one position too few",
+            _shape(f"(height - {_F_EFF}) // strides[0] + 1").replace("[0]", "[9]")
+            .replace("[1]", "[0]").replace("[9]", "[1]"):
+                "the pairs are (rows, columns)",
+            "def my_output_shape(height, width, kernel_size, strides, dilation_rate):\n"
+            "    return layers.Conv2D(1, kernel_size, strides=strides, dilation_rate="
+            "dilation_rate).compute_output_shape((None, height, width, 1))[1:3]":
+                "your function calls compute_output_shape",
+            "def my_output_shape(height, width, kernel_size, strides, dilation_rate):\n"
+            "    return tuple(conv_output_size(n, f, s, dilation=d) for n, f, s, d in "
+            "zip((height, width), kernel_size, strides, dilation_rate))":
+                "your function calls conv_output_size",
+            _shape(f"(height - {_F_EFF}) // strides[0] + 1").replace("    return", "    (")
+            + ")": "`return` statement",
+        },
+    },
 }
 
 
@@ -424,6 +469,28 @@ def test_q8_reference_is_tensorflow_depthwise_conv2d():
                for _, kernel in lesson._Q8_CASES)
 
 
+def test_q9_reference_is_what_keras_computes():
+    for case in lesson._Q9_CASES:
+        height, width, kernel_size, strides, dilation_rate = case
+        conv = layers.Conv2D(1, kernel_size, strides=strides, dilation_rate=dilation_rate,
+                             name="case")
+        assert lesson.my_output_shape(*case) == conv.compute_output_shape(
+            (None, height, width, 1))[1:3], case
+    assert lesson.q9.is_correct(lesson.my_output_shape)
+    # the cases hold rectangular kernels, unequal strides and unequal dilations
+    kernels, strides, dilations = zip(*[case[2:] for case in lesson._Q9_CASES], strict=True)
+    assert all(any(a != b for a, b in pairs) for pairs in (kernels, strides, dilations))
+
+
+def test_q9_each_named_mistake_is_wrong_and_its_own():
+    results = [[wrong(*case) for case in lesson._Q9_CASES] for wrong, _ in lesson._Q9_MISTAKES]
+    right = [lesson.my_output_shape(*case) for case in lesson._Q9_CASES]
+    for result in results:
+        assert result != right
+    for first, second in itertools.combinations(results, 2):
+        assert first != second
+
+
 def numbers_in_messages(exercise) -> dict[float, str]:
     """The wrong answers a number exercise names, as numbers, with their messages' fragments
     (the same number typed two ways is listed once)."""
@@ -432,7 +499,7 @@ def numbers_in_messages(exercise) -> dict[float, str]:
             if answer.replace(".", "").replace("e-", "").replace("_", "").isdigit()}
 
 
-@pytest.mark.parametrize("exercise", [e for e in EXERCISES if e.name not in ("q4", "q8")],
+@pytest.mark.parametrize("exercise", [e for e in EXERCISES if e.name not in ("q4", "q8", "q9")],
                          ids=lambda e: e.name)
 def test_the_named_mistakes_give_different_answers(exercise):
     """Each mistake a number question names is its own answer (whole ones exactly, others

@@ -2,7 +2,7 @@
 
 In the notebook::
 
-    from course_utils.exercises.lesson07 import q1, q2, q3, q4, q5, q6, q7, q8
+    from course_utils.exercises.lesson07 import q1, q2, q3, q4, q5, q6, q7, q8, q9
 
     answer = ____
     q1.check(answer)
@@ -480,4 +480,70 @@ q8 = Exercise(
 )
 
 
-__all__ = ["my_receptive_field", "my_depthwise_conv2d", *bind_exercises(globals())]
+# --- q9: a layer's output shape, per axis, with dilation ----------------------------------------
+
+
+def my_output_shape(height, width, kernel_size, strides, dilation_rate):
+    """Conv2D's output (rows, columns) with padding 'valid': each axis has its own F, S and D,
+    and a dilated kernel covers F + (F - 1)(D - 1) pixels."""
+    shape = []
+    for n, f, s, d in zip((height, width), kernel_size, strides, dilation_rate, strict=True):
+        footprint = f + (f - 1) * (d - 1)
+        shape.append((n - footprint) // s + 1)
+    return tuple(shape)
+
+
+_Q9_CASES = [
+    (28, 28, (1, 5), (2, 1), (1, 1)),   # section 2's wide layer
+    (28, 28, (3, 3), (1, 1), (2, 2)),   # section 3's dilated layer
+    (16, 9, (3, 2), (3, 2), (1, 1)),    # strides that do not divide: the last pixels unread
+    (28, 32, (3, 5), (1, 1), (1, 3)),   # dilation on the columns only
+    (20, 30, (5, 3), (1, 1), (3, 2)),   # a different dilation per axis
+    (7, 7, (7, 7), (1, 1), (1, 1)),     # a kernel as large as the input: one position
+]
+
+
+def _shape_with(size):
+    """The output shape with one axis's size computed by size(n, f, s, d)."""
+    return lambda height, width, kernel_size, strides, dilation_rate: tuple(
+        size(n, f, s, d) for n, f, s, d in zip((height, width), kernel_size, strides,
+                                               dilation_rate, strict=True))
+
+
+_Q9_MISTAKES = [
+    (_shape_with(lambda n, f, s, d: (n - f) // s + 1),
+     "your function ignores the dilation: a kernel of F taps with dilation D covers "
+     "F + (F - 1)(D - 1) pixels, and that footprint takes F's place."),
+    (lambda height, width, kernel_size, strides, dilation_rate: my_output_shape(
+        height, width, kernel_size[::-1], strides[::-1], dilation_rate[::-1]),
+     "your function gives the height each pair's second entry: the pairs are (rows, columns), "
+     "so kernel_size[0], strides[0] and dilation_rate[0] go with the height."),
+    (_shape_with(lambda n, f, s, d: (n - effective_kernel_size(f, d)) / s + 1),
+     "your function divides with /, which keeps a fraction of a step: a window needs a whole "
+     "step to fit, so floor-divide (//)."),
+    (_shape_with(lambda n, f, s, d: -(-(n - effective_kernel_size(f, d)) // s) + 1),
+     "your function rounds (N - F_eff) / S up; a window that would stick out of the map is "
+     "not computed: round down (//)."),
+    (_shape_with(lambda n, f, s, d: (n - f * d) // s + 1),
+     "F * D is not a dilated kernel's footprint: it is F + (F - 1)(D - 1)."),
+    (_shape_with(lambda n, f, s, d: (n - effective_kernel_size(f, d)) // s),
+     "one position too few: (N - F_eff) // S counts the steps; the first position adds 1."),
+]
+
+q9 = Exercise(
+    "Write my_output_shape(height, width, kernel_size, strides, dilation_rate) without "
+    "calling conv_output_size or compute_output_shape: the last three are (rows, columns) "
+    "pairs, as Conv2D takes them; padding 'valid'. Return the output map's (rows, columns). "
+    "The check runs it on six cases (rectangular kernels, per-axis strides and dilations).",
+    checker=function(_Q9_CASES, reference=my_output_shape, mistakes=_Q9_MISTAKES,
+                     forbidden=["conv_output_size", "compute_output_shape"]),
+    hint=["Each axis on its own, with lesson 01's formula: O = (N - F) // S + 1, N the height "
+          "for the rows and the width for the columns.",
+          "With a dilation, F_eff = F + (F - 1)(D - 1) takes F's place: rows = (height - "
+          "F_eff_rows) // strides[0] + 1, the same for the columns with index 1."],
+    solution_answer=my_output_shape,
+)
+
+
+__all__ = ["my_receptive_field", "my_depthwise_conv2d", "my_output_shape",
+           *bind_exercises(globals())]
