@@ -188,6 +188,9 @@ LEARNER_ANSWERS = {
             "def my_receptive_field(layers):\n    return receptive_field(layers)":
                 "your function calls receptive_field, which already does what this question asks",
             _rf("        field += (f - 1) * jump\n        jump *= s"): "ignores the dilations",
+            "def my_receptive_field(stack):\n    field, jump = 1, 1\n    for f, s in stack:\n"
+            "        field += (f - 1) * jump\n        jump *= s\n    return field":
+                "Each layer is now an (F, S, D) triple",   # lesson 03's field_size, pasted
             _rf("        field += (f + (f - 1) * (d - 1) - 1)"): "ignores the strides",
             _rf("        jump *= s\n        field += (f + (f - 1) * (d - 1) - 1) * jump"):
                 "counts for the layers AFTER it",

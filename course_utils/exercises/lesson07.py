@@ -242,6 +242,19 @@ _Q4_MISTAKES = [
      "stride-S layer read S * (r - 1) + footprint pixels (their windows overlap)."),
 ]
 
+def _pairs_unpacked(check):
+    """``check``, and where the learner's function unpacked a layer into two values (lesson
+    03's (F, S) pairs), a sentence that says the layers are now triples."""
+    def checked(answer):
+        message = check(answer)
+        if message and "too many values to unpack (expected 2)" in message:
+            message += (". Each layer is now an (F, S, D) triple: unpack three values "
+                        "(lesson 03's field_size unpacked (F, S) pairs).")
+        return message
+
+    return checked
+
+
 q4 = Exercise(
     "Extend lesson 03's field_size (its q6) to dilation: write my_receptive_field(stack) "
     "without calling receptive_field: stack lists a stack's "
@@ -249,8 +262,8 @@ q4 = Exercise(
     "stride, dilation; D = 1 where there is none, unlike section 6's pairs); return how many "
     "input pixels wide the receptive field of one output pixel is, with section 6's "
     "recurrence. The check runs it on six stacks (strides, pooling and dilations).",
-    checker=function(_Q4_CASES, reference=receptive_field, mistakes=_Q4_MISTAKES,
-                     forbidden=["receptive_field"]),
+    checker=_pairs_unpacked(function(_Q4_CASES, reference=receptive_field,
+                                     mistakes=_Q4_MISTAKES, forbidden=["receptive_field"])),
     hint=["Keep two numbers: field = 1 (the output pixel itself) and jump = 1 (input pixels "
           "between neighbouring positions of the current layer).",
           "For each (F, S, D), first to last: footprint = F + (F - 1) * (D - 1); field += "
