@@ -30,6 +30,8 @@ LEARNER_ANSWERS = {
             "np.sum(x[0:3, 1:4] * np.rot90(kernel))": "has the sign reversed",
             "np.sum(x[0:3, 1:4] * np.flip(kernel.T))": "has the sign reversed",
             "34": "the sum of the window itself",
+            "-16": "the number outlined in section 4's figure",
+            "np.sum(x[1:4, 0:3] * kernel.T)": "on the window at row 1, column 0",
             "np.sum(x[0:3, 1:4])": "the sum of the window itself",
             "13": "the top row alone",
             "-20": "the bottom row alone",
@@ -71,6 +73,9 @@ def test_q1_answer_is_what_tensorflow_computes_with_the_kernel_transposed():
     assert "what section 2's kernel gives" in lesson.q1.feedback(section2_map[row, col])
     assert "sign reversed" in lesson.q1.feedback(-transposed[row, col])
     assert "top-left window" in lesson.q1.feedback(transposed[0, 0])
+    assert "outlined in section 4's figure" in lesson.q1.feedback(section2_map[1, 2])
+    assert "row 1, column 0" in lesson.q1.feedback(transposed[1, 0])   # row and column swapped
+    assert list(section2_map.ravel()).count(-16) == 1           # -16 comes from that window only
 
 
 def test_q1_answer_is_printed_nowhere_in_section_2():

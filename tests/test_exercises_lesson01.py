@@ -228,6 +228,7 @@ LEARNER_ANSWERS = {
             "27 / 2": "a size is whole",
             "27": "only when the stride is 1",
             "11": "without the + 1",
+            "(27 - 5 - 2*2) // 2 + 1": "the padding of a 5x5 kernel (2 per side) subtracted",
             "27 - 5 + 1": '"valid" with stride 1',
             "math.ceil(27 / 2) + 1": "already the number of windows",
             "layers.Conv2D(1, 5, strides=2, padding='same', name='probe')"
@@ -278,7 +279,7 @@ LEARNER_ANSWERS = {
             _loops(zeros="np.zeros((o_w, o_h))"): "This case's output is 3x4, not square",
             _INTEGER_OUTPUT: "holds whole numbers only",
             _KERNEL_TRANSPOSED: "the kernel transposed (kernel.T",
-            _SIZES_SWAPPED: "have their sizes swapped",
+            _SIZES_SWAPPED: "the sizes are swapped in the window or in the kernel",
             _PLUS_ONE_INSIDE: "the + 1 belongs AFTER the division",
             _ROUNDED_UP: "Your output size rounds UP",
             _STRIDE_ONE_SIZE: "Your output has the stride-1 size",
@@ -291,7 +292,10 @@ LEARNER_ANSWERS = {
                   "[[-1, 1, 0]] * 3", "np.fliplr([[1, 0, -1]] * 3)",
                   "-np.array([[1, 0, -1], [1, 0, -1], [1, 0, -1]])",
                   "np.array([[-0.5, 0, 0.5]] * 3)", "[[-2, 1, 1]] * 3",
-                  "[[0, 0, 0], [-1, 0, 1], [0, 0, 0]]", "np.array([[-1, 0, 1]] * 3) * 1e-9"],
+                  "[[0, 0, 0], [-1, 0, 1], [0, 0, 0]]", "np.array([[-1, 0, 1]] * 3) * 1e-9",
+                  # an edge in the top row is judged as one in the bottom row
+                  "[[-1, 0, 1], [0, 0, 0], [0, 0, 0]]", "[[-1, 1, 0], [0, 0, 0], [0, 0, 0]]",
+                  "[[0, 0, 0], [0, 0, 0], [-1, 0, 1]]"],
         "wrong": {
             "LINE_KERNELS['vertical']": "the same mirrored left to right",
             "HORIZONTAL_LINE_KERNEL": "the same mirrored left to right",
@@ -300,8 +304,10 @@ LEARNER_ANSWERS = {
             "np.ones((3, 3))": "sum to 9",
             "[[-1, 0, 1], [-1, 0, 1], [-1, 0, 2]]": "sum to 1",
             "[[-1, 0, 1]]": "should be a 3x3 array",
-            "[[-1, 0, 1], [0, 0, 0], [0, 0, 0]]": "is tied at 5 places",
-            "[[-1, 1, 1], [-1, 0, 0], [0, 0, 0]]": "neither on a vertical stroke nor just left",
+            "[[0, 0, 0], [-1, 0, 0], [0, 0, 1]]": "1 of the 7 is not: output (2, 2)",
+            "[[0, 0, 1], [0, 0, 0], [-1, 0, 0]]": "2 of the 8 are not",
+            "[[1, -1, 0], [0, 0, 1], [-1, 0, 0]]": "that window is not centred on a vertical",
+            "[[-1, 0, 0], [1, 0, 0], [0, 0, 0]]": "on the mirrored step 0 (criterion b)",
             "np.zeros((3, 3))": "all zeros",
         },
     },
@@ -359,6 +365,17 @@ LEARNER_ANSWERS = {
             "    return (windows[::stride, ::stride] * kernel).sum(axis=(-2, -1)) + bias",
         ],
         "wrong": {
+            "def conv_one_filter(x, kernel, stride, padding, bias):\n"   # arguments reordered
+            "    xp = np.pad(x, padding)\n"
+            "    o_h = (xp.shape[0] - kernel.shape[0]) // stride + 1\n"
+            "    o_w = (xp.shape[1] - kernel.shape[1]) // stride + 1\n"
+            "    out = np.zeros((o_h, o_w))\n"
+            "    for i in range(o_h):\n"
+            "        for j in range(o_w):\n"
+            "            window = xp[i * stride:i * stride + kernel.shape[0],\n"
+            "                        j * stride:j * stride + kernel.shape[1]]\n"
+            "            out[i, j] = np.sum(window * kernel) + bias\n"
+            "    return out": "Check the order of the arguments",
             _layer(bias=""): "off by exactly the bias",
             _layer(step="1"): "ignores the stride",
             _layer(pad="x"): "the size WITHOUT padding",
@@ -565,24 +582,27 @@ def test_q4_names_each_mistake_computed_by_tensorflow(wrong, words):
 def test_q5_criteria_measured_by_tensorflow_accept_edge_kernels_and_reject_a_line_kernel():
     """q5 accepts exactly what meets the three criteria its prompt states, each measured here
     with TensorFlow: (a) the weights sum to 0, (b) the step Q5_STEP is answered more strongly
-    than its mirror image, (c) the strongest response on DIGIT_FOUR is on or just left of a
-    vertical stroke."""
+    than its mirror image, (c) every window of the strongest response on DIGIT_FOUR is centred
+    on a vertical stroke, just left of one, or one row beyond those."""
     def meets_the_prompt(kernel):
         kernel = np.asarray(kernel, dtype=float)
         step = tf_corr2d(lesson.Q5_STEP, kernel).max()
         mirror = tf_corr2d(np.fliplr(lesson.Q5_STEP), kernel).max()
         feature_map = tf_corr2d(DIGIT_FOUR, kernel)
         peaks = np.argwhere(np.isclose(feature_map, feature_map.max()))
-        on_the_edge = all(DIGIT_FOUR[r + 1, c + 1] == 1 and c + 1 in (1, 5)
-                          or DIGIT_FOUR[r + 1, c + 2] == 1 and c + 2 in (1, 5)
+        on_the_edge = all(any(DIGIT_FOUR[row, c + 1] == 1 and c + 1 in (1, 5)
+                              or DIGIT_FOUR[row, c + 2] == 1 and c + 2 in (1, 5)
+                              for row in (r, r + 1, r + 2))     # the centre row, or one beyond
                           for r, c in peaks)
         return np.isclose(kernel.sum(), 0) and step > mirror and on_the_edge
 
     sobel = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
     accepted = [sobel, lesson.q5.solution_answer, np.array([[-1, 1, 0]] * 3),
-                np.array([[-1, -1, 2]] * 3), np.array([[0, 0, 0], [0, -1, 1], [0, 0, 0]])]
+                np.array([[-1, -1, 2]] * 3), np.array([[0, 0, 0], [0, -1, 1], [0, 0, 0]]),
+                np.array([[-1, 0, 1], [0, 0, 0], [0, 0, 0]]),      # an edge in the top row
+                np.array([[0, 0, 0], [0, 0, 0], [-1, 0, 1]])]      # and in the bottom row
     rejected = [VERTICAL_LINE_KERNEL, HORIZONTAL_LINE_KERNEL, -sobel, np.ones((3, 3)),
-                np.array([[2, -1, -1]] * 3), np.array([[-1, 0, 1], [0, 0, 0], [0, 0, 0]]),
+                np.array([[2, -1, -1]] * 3), np.array([[0, 0, 0], [-1, 0, 0], [0, 0, 1]]),
                 np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]])]
     for kernel in accepted:
         assert meets_the_prompt(kernel), kernel
@@ -606,6 +626,7 @@ def test_left_edge_zone_holds_the_strokes_and_the_column_left_of_them():
     assert not zone[3, 2]              # window centred on (4, 3), the middle of the bar
     assert zone[1, 0] and zone[1, 4]   # centred on the two strokes
     assert zone[1, 3]                  # centred just left of the right stroke
+    assert zone[4, 0]                  # one row below the left stroke: the window holds its end
     assert not zone[1, 5]              # just right of the right stroke
     assert not zone[5, 0]              # bottom-left: empty
 
@@ -785,11 +806,11 @@ def test_q8_a_window_cut_from_the_unpadded_input_is_told_so_not_that_the_kernel_
 
 
 def test_q5_judges_every_tied_maximum_and_any_scale():
-    top_row = np.array([[-1, 0, 1], [0, 0, 0], [0, 0, 0]])
-    feature_map = tf_corr2d(DIGIT_FOUR, top_row)
-    assert (feature_map == feature_map.max()).sum() == 5      # tied at five places
-    assert "is tied at 5 places" in lesson.q5.feedback(top_row)
-    assert "(4, 0)" in lesson.q5.feedback(top_row)
+    diagonal = np.array([[0, 0, 0], [-1, 0, 0], [0, 0, 1]])
+    feature_map = tf_corr2d(DIGIT_FOUR, diagonal)
+    assert (feature_map == feature_map.max()).sum() == 7      # tied at seven places
+    assert "is tied at 7 places" in lesson.q5.feedback(diagonal)
+    assert "1 of the 7 is not: output (2, 2)" in lesson.q5.feedback(diagonal)
     assert lesson.q5.is_correct(lesson.q5.solution_answer * 1e-9)
     assert lesson.q5.is_correct(lesson.q5.solution_answer * 1e6)
 

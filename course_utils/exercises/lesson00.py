@@ -74,6 +74,10 @@ Q1_MISTAKES = [
      f"window, x[0:3, 0:3] (section 2's feature map holds a -1 too, from another window). "
      f"The question's window starts at row {WINDOW_ROW}, column "
      f"{WINDOW_COL}: {_SLICE}."),
+    (-16, "-16 is the number outlined in section 4's figure: section 2's kernel on the window "
+          "at row 1, column 2. The question asks for kernel.T on " + _SLICE + "."),
+    (-18, "-18 is what kernel.T gives on the window at row 1, column 0, x[1:4, 0:3] (row and "
+          "column swapped?). The question's window starts at row 0, column 1: " + _SLICE + "."),
 ]
 
 q1 = Exercise(

@@ -265,6 +265,9 @@ Q3_MISTAKES = [
     (-(-_Q3_N // _Q3_S) + 1, "ceil(N / S) is already the number of windows: "
                                        '"same" has no + 1 (that belongs to the other formula, '
                                        "floor((N - F + 2P) / S) + 1)."),
+    ((_Q3_N - _Q3_F - 2 * 2) // _Q3_S + 1,
+     "that is (27 - 5 - 2*2) // 2 + 1, the padding of a 5x5 kernel (2 per side) subtracted: "
+     'padding ADDS zeros. With "same", O = ceil(N / S).'),
 ]
 
 _q3_number = number(_Q3, mistakes=Q3_MISTAKES)
@@ -373,9 +376,10 @@ def _transposed_kernel(x, kernel, stride):
     return conv2d(x, np.asarray(kernel).T, stride=stride)
 
 
-_INTEGER_OUTPUT = ("your output array holds whole numbers only, so {example} were cut: make "
-                   "it with np.zeros((o_h, o_w)), which is float, not with dtype=int or "
-                   "np.zeros_like(x) of an integer input.")
+_INTEGER_OUTPUT = ("your function returns an integer array: it holds whole numbers only, so "
+                   "{example} were cut. Return floats: np.zeros((o_h, o_w)) is float, while "
+                   "e.g. dtype=int, .astype(int) or np.zeros_like(x) of an integer input "
+                   "give integers.")
 
 _rng = np.random.default_rng(1)
 _rng_8x8 = np.random.default_rng(3)
@@ -483,9 +487,10 @@ def _broadcast_cause(answer, cases, past_the_edge: str = _PAST_THE_EDGE) -> str:
     else:
         return ""
     k = kernel.shape
-    swapped = (" The window and the kernel have their sizes swapped: the window is "
-               "x[top:top + f_h, left:left + f_w] (f_h rows, f_w columns), multiplied by the "
-               "kernel as it is, not kernel.T.")
+    swapped = (f" One array is {k[0]}x{k[1]}, the kernel's shape, and the other "
+               f"{k[1]}x{k[0]}: the sizes are swapped in the window or in the kernel. The "
+               "window is x[top:top + f_h, left:left + f_w] (f_h rows, f_w columns), and "
+               "f_h, f_w = kernel.shape.")
     if k not in shapes:
         return swapped if k[::-1] in shapes else ""
     window = shapes[1] if shapes[0] == k else shapes[0]
@@ -519,13 +524,14 @@ def _loops_verdict(answer, check_cases, cases, reference, cut: str) -> tuple[boo
 #: wrong returns that size instead of raising. The right size is 3x4; the stride-1 size 6x8;
 #: the size rounded up 4x5.
 _PROBE = (np.arange(1.0, 49.0).reshape(6, 8), np.ones((1, 1)), 2)
-_STRIDE_ONE_SIZE = ("your output has the stride-1 size, H - F_h + 1 rows (on a 6x8 input "
-                    "with a 1x1 kernel and stride 2 it returned 6x8, not 3x4), so windows start "
-                    "past the edge of the input: divide by S, O = (H - F_h) // S + 1.")
-_ROUNDED_UP_SIZE = ("your output size rounds UP (on a 6x8 input with a 1x1 kernel and "
-                    "stride 2 it returned 4x5, not 3x4), so the last window runs past the edge "
-                    "of the input: round down, O = (H - F_h) // S + 1, so that every window "
-                    "fits.")
+_STRIDE_ONE_SIZE = ("your output has the stride-1 size, H - F_h + 1 rows (on the size check, "
+                    "a 6x8 input with a 1x1 kernel and stride 2, it returned 6x8, not 3x4), so "
+                    "windows start past the edge of the input: divide by S, "
+                    "O = (H - F_h) // S + 1.")
+_ROUNDED_UP_SIZE = ("your output size rounds UP (on the size check, a 6x8 input with a 1x1 "
+                    "kernel and stride 2, it returned 4x5, not 3x4), so the last window runs "
+                    "past the edge of the input: round down, O = (H - F_h) // S + 1, so that "
+                    "every window fits.")
 
 
 def _size_probe(answer) -> str | None:
@@ -593,7 +599,9 @@ q4 = Exercise(
     "no flipping) of a 2-D array x with a 2-D kernel, the window moving `stride` pixels at a "
     "time, using two loops (written by you: not conv2d, tf.nn.conv2d or Conv2D, which the check "
     "compares with). It must work for kernels that are not square and return an array of "
-    "shape ((H - F_h) // S + 1, (W - F_w) // S + 1).",
+    "shape ((H - F_h) // S + 1, (W - F_w) // S + 1). The check runs five cases (the 4x4 "
+    "example, DIGIT_FOUR, a 7x9 input with a 2x3 kernel, an 8x8 input and a float one) and, "
+    "if one fails, a size check: a 6x8 input with a 1x1 kernel and stride 2.",
     checker=_check_strided,
     hint=["Start from corr2d of section 2: only the output size and where each window starts "
           "change.",
@@ -616,8 +624,10 @@ Q5_STEP.setflags(write=False)
 
 
 def left_edge_zone() -> np.ndarray:
-    """Which positions of the 6x6 feature map of DIGIT_FOUR sit on the left edge of a
-    vertical stroke: the window centred on a stroke pixel or on the pixel just left of one.
+    """Which positions of the 6x6 feature map of DIGIT_FOUR hold the left edge of a vertical
+    stroke: the window centred on a stroke pixel, on the pixel just left of one, or one row
+    beyond either (the window still holds the stroke's end), so that a kernel whose edge
+    sits in its top row is judged as one whose edge sits in its bottom row.
 
     A 3x3 window at output (i, j) is centred on input pixel (i + 1, j + 1). The digit's two
     vertical strokes are column 1, rows 1-4, and column 5, rows 1-6; a kernel that finds
@@ -629,12 +639,12 @@ def left_edge_zone() -> np.ndarray:
            [1, 0, 0, 1, 1, 0],
            [1, 0, 0, 1, 1, 0],
            [1, 0, 0, 1, 1, 0],
-           [0, 0, 0, 1, 1, 0],
+           [1, 0, 0, 1, 1, 0],
            [0, 0, 0, 1, 1, 0]])
     """
     zone = np.zeros((8, 8), dtype=bool)
-    zone[1:5, 0:2] = True   # the left stroke (column 1, rows 1-4) and the column left of it
-    zone[1:7, 4:6] = True   # the right stroke (column 5, rows 1-6) and the column left of it
+    zone[0:6, 0:2] = True   # the left stroke (column 1, rows 1-4), the column left of it, +-1 row
+    zone[0:8, 4:6] = True   # the right stroke (column 5, rows 1-6), the column left of it, +-1
     return zone[1:7, 1:7]
 
 
@@ -662,7 +672,8 @@ def _edge_problem(kernel: np.ndarray) -> str | None:
                     f"its mirror image alike ({on_left:g} and {on_right:g}; criterion b). An "
                     "edge kernel that tells left from right needs different weights in its "
                     "left and right columns.")
-        if _edge_problem(kernel[:, ::-1]) is None:
+        # its mirror answers the mirrored step more strongly, so it cannot recurse again
+        if on_right > on_left + 1e-9 * scale and _edge_problem(kernel[:, ::-1]) is None:
             return (f"on the mirrored step (ink on the left) its strongest response is "
                     f"{on_right:g}, on Q5_STEP only {on_left:g} (criterion b): it finds RIGHT "
                     "edges. Its mirror image, np.fliplr(kernel), finds left ones.")
@@ -679,16 +690,14 @@ def _edge_problem(kernel: np.ndarray) -> str | None:
         return None
     if len(places) == 1:
         return (f"on DIGIT_FOUR its strongest response ({strongest:g}) lands at "
-                f"{_place(*outside[0])}, which is neither on a vertical stroke nor just left "
-                "of one (criterion c).")
-    inside = [place for place in places if zone[place]]
+                f"{_place(*outside[0])}: that window is not centred on a vertical stroke, on "
+                "the pixel just left of one, or one row beyond those (criterion c).")
     where = "; ".join(_place(*place) for place in outside[:3])
     more = f" and {len(outside) - 3} more" if len(outside) > 3 else ""
     return (f"on DIGIT_FOUR its strongest response, {strongest:g}, is tied at {len(places)} "
-            f"places ({len(inside)} of them on a vertical stroke or just left of one), and "
-            f"{len(outside)} {'is' if len(outside) == 1 else 'are'} neither: {where}{more} "
-            "(criterion c asks that every place of the strongest response be on the left edge "
-            "of a stroke).")
+            f"places. Criterion c asks that every one be centred on a vertical stroke, on the "
+            f"pixel just left of one, or one row beyond those; {len(outside)} of the "
+            f"{len(places)} {'is' if len(outside) == 1 else 'are'} not: {where}{more}.")
 
 
 def _check_edge_kernel(answer):
@@ -707,8 +716,9 @@ q5 = Exercise(
     "right) the background ends and the ink begins. The check asks three things: (a) its "
     "weights sum to 0; (b) on Q5_STEP (background on the left, ink on the right) its "
     "strongest response is larger than on the mirrored step, np.fliplr(Q5_STEP); (c) on "
-    "DIGIT_FOUR the centre of the window where its response is strongest lands on a vertical "
-    "stroke or on the pixel just left of one (every such window, if several tie).",
+    "DIGIT_FOUR every window where its response is strongest (all of them, if several tie) "
+    "is centred on a vertical stroke, on the pixel just left of one, or one row beyond those, "
+    "so that it holds the stroke's left edge.",
     checker=_check_edge_kernel,
     hint=["Negative weights where the background should be (the left column), positive "
           "weights where the ink should be (the right column), summing to 0.",
@@ -1032,6 +1042,10 @@ def _check_layer(answer):
     if "could not be broadcast" in message:
         return message.rstrip(" .") + "." + _broadcast_cause(answer, _LAYER_CASES,
                                                              _PAST_THE_PADDED_EDGE)
+    if "has shape (0, 0)" in message:       # no window fitted: a size came out 0 or less
+        return message.rstrip(" .") + (". An empty map: did a size come out 0 or less? Check "
+                                      "the order of the arguments, (x, kernel, bias, stride, "
+                                      "padding), and the size, (H - F_h + 2P) // S + 1.")
     return message
 
 
