@@ -396,9 +396,14 @@ def test_q4_reference_is_the_measured_receptive_field():
     assert any(s > 1 for _, s, _ in layers_seen) and any(d > 1 for _, _, d in layers_seen)
 
 
-def test_q4_each_named_mistake_is_wrong_and_its_own():
-    results = [[wrong(*case) for case in lesson._Q4_CASES] for wrong, _ in lesson._Q4_MISTAKES]
-    right = [lesson.my_receptive_field(*case) for case in lesson._Q4_CASES]
+@pytest.mark.parametrize("cases, mistakes, right_function", [
+    (lesson._Q4_CASES, lesson._Q4_MISTAKES, lesson.my_receptive_field),
+    (lesson._Q9_CASES, lesson._Q9_MISTAKES, lesson.my_output_shape),
+], ids=["q4", "q9"])
+def test_each_named_mistake_of_a_function_question_is_wrong_and_its_own(cases, mistakes,
+                                                                         right_function):
+    results = [[wrong(*case) for case in cases] for wrong, _ in mistakes]
+    right = [right_function(*case) for case in cases]
     for result in results:
         assert result != right
     for first, second in itertools.combinations(results, 2):
@@ -483,15 +488,6 @@ def test_q9_reference_is_what_keras_computes():
     # the cases hold rectangular kernels, unequal strides and unequal dilations
     kernels, strides, dilations = zip(*[case[2:] for case in lesson._Q9_CASES], strict=True)
     assert all(any(a != b for a, b in pairs) for pairs in (kernels, strides, dilations))
-
-
-def test_q9_each_named_mistake_is_wrong_and_its_own():
-    results = [[wrong(*case) for case in lesson._Q9_CASES] for wrong, _ in lesson._Q9_MISTAKES]
-    right = [lesson.my_output_shape(*case) for case in lesson._Q9_CASES]
-    for result in results:
-        assert result != right
-    for first, second in itertools.combinations(results, 2):
-        assert first != second
 
 
 def numbers_in_messages(exercise) -> dict[float, str]:
