@@ -27,6 +27,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
+import pandas as pd
 from matplotlib import cbook
 from PIL import Image
 
@@ -56,6 +57,7 @@ __all__ = [
     "lesson05_scaling_path",
     "LESSON05_SOURCE_FILE",
     "lesson05_source_path",
+    "lesson05_seed_check",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -442,3 +444,82 @@ def lesson05_source_path() -> Path:
     'lesson05_source.csv'
     """
     return _sample_data(LESSON05_SOURCE_FILE)
+
+
+def _lesson05_tables() -> dict[str, pd.DataFrame]:
+    """Lesson 05's benchmark tables, read the way lesson 05 reads them."""
+    scaling = pd.read_csv(lesson05_scaling_path(), comment="#").set_index(["seed", "pixels"])
+    runs = pd.read_csv(lesson05_ablation_path(), comment="#")
+    return {"scaling": scaling.unstack("pixels").swaplevel(axis=1),
+            "source": pd.read_csv(lesson05_source_path(), comment="#").set_index("seed"),
+            "val": runs.pivot(index="seed", columns="step", values="val_accuracy"),
+            "test": runs.pivot(index="seed", columns="step", values="test_accuracy")}
+
+
+def _lesson05_checks(t: dict[str, pd.DataFrame]) -> dict[str, dict[str, bool]]:
+    """Each of lesson 05's seed checks: what it states, and whether the tables agree."""
+    raw, scaled, source = t["scaling"]["raw 0-255"], t["scaling"]["scaled 0-1"], t["source"]
+    return {
+        "scaling": {
+            "scaled pixels more accurate at every seed":
+                bool((scaled["val_accuracy"] > raw["val_accuracy"]).all()),
+            "raw validation loss over 1.3 times the scaled one":
+                bool((raw["val_loss"] > 1.3 * scaled["val_loss"]).all()),
+            "raw batch losses over 20, scaled under 2.5":
+                bool((raw["largest_batch_loss"] > 20).all()
+                     and (scaled["largest_batch_loss"] < 2.5).all()),
+            "raw training loss after epoch 1 lower at 3 seeds":
+                bool((raw["loss_after_epoch1"] < scaled["loss_after_epoch1"]).sum() == 3),
+        },
+        "source": {
+            "best epoch before the last, between 3 and 5":
+                bool((source["best_epoch"] < source["epochs"]).all()
+                     and source["best_epoch"].between(3, 5).all()),
+            "kept validation accuracy at least 0.91":
+                bool((source["val_accuracy_kept"] >= 0.91).all()),
+            "last and kept accuracy within 0.015":
+                bool(((source["val_accuracy_last"] - source["val_accuracy_kept"]).abs()
+                      < 0.015).all()),
+            "surer of its wrong answers at the last epoch":
+                bool((source["p_true_wrong_last"] < source["p_true_wrong_kept"]).all()),
+            "15 or more confident wrong answers":
+                bool((source["confident_wrong"] >= 15).all()),
+        },
+        "improved": {
+            "improved model at least 0.97, 0.03 ahead of the source":
+                bool(t["val"][7].min() >= 0.97 and (t["val"][7] - t["val"][0]).min() >= 0.03),
+            "test accuracy: source at least 0.925, improved at least 0.975":
+                bool(t["test"][0].min() >= 0.925 and t["test"][7].min() >= 0.975),
+        },
+        "look inside": {
+            "a conv1 map follows the blurred digit, correlation over 0.65":
+                bool((source["largest_abs_correlation"] > 0.65).all()),
+            "conv2 maps peak at 5 or more places":
+                bool((source["conv2_peak_places"] >= 5).all()),
+        },
+    }
+
+
+def lesson05_seed_check(section: str) -> None:
+    """Check that what lesson 05 asserts on your run held at every seed of the benchmark.
+
+    Taught in lesson 05 (a course test: the lesson's cells call it, a learner can skip it).
+    The lesson asserts on one training run; ``benchmarks/lesson05_ablation.py`` ran the same
+    training at several seeds (0-4, and 42 for the source model), and this checks that each
+    such assert held there with room to spare. ``section`` is one of ``"scaling"`` (section 4),
+    ``"source"`` (sections 5 and 6), ``"improved"`` (section 8) or ``"look inside"``
+    (section 9). Returns None; raises AssertionError naming every check that failed.
+
+    >>> lesson05_seed_check("scaling")
+    >>> sorted(_lesson05_checks(_lesson05_tables()))
+    ['improved', 'look inside', 'scaling', 'source']
+    """
+    sections = ("scaling", "source", "improved", "look inside")
+    if not isinstance(section, str) or section not in sections:
+        listed = ", ".join(repr(name) for name in sections)
+        raise ValueError(f"section must be one of {listed}; got {section!r}")
+    failed = [name for name, held in _lesson05_checks(_lesson05_tables())[section].items()
+              if not held]
+    if failed:
+        raise AssertionError(f"lesson 05, {section}: not true at every benchmark seed: "
+                             + "; ".join(failed))

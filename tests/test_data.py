@@ -336,3 +336,26 @@ def test_rgb_photo_rejects_bad_size(bad):
     rule = rf"size must be an int from 4 to 512.*{re.escape(repr(bad))}"
     with pytest.raises(ValueError, match=rule):
         load_rgb_photo(bad)
+
+
+# --- lesson 05's seed checks -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("section", ["scaling", "source", "improved", "look inside"])
+def test_lesson05_seed_check_holds_on_the_stored_tables(section):
+    assert data.lesson05_seed_check(section) is None
+
+
+def test_lesson05_seed_check_names_a_failed_check(monkeypatch):
+    tables = data._lesson05_tables()
+    tables["source"] = tables["source"].assign(confident_wrong=14)   # one seed short is enough
+    monkeypatch.setattr(data, "_lesson05_tables", lambda: tables)
+    with pytest.raises(AssertionError, match="15 or more confident wrong answers"):
+        data.lesson05_seed_check("source")
+    data.lesson05_seed_check("scaling")                           # the other sections still hold
+
+
+@pytest.mark.parametrize("section", ["Scaling", "test", 1, None])
+def test_lesson05_seed_check_refuses_an_unknown_section(section):
+    with pytest.raises(ValueError, match="section must be one of 'scaling'"):
+        data.lesson05_seed_check(section)

@@ -68,7 +68,7 @@ def test_whole_numbers_must_be_exact():
     (24_887_296, 24_937_472),  # lesson 04 q2, the bias additions counted
     (33_684, 33_610),          # lesson 05 q3, 5*5*16*84 + 10
     (19_066, 19_068),          # lesson 05 q6
-    (36_126_720, 36_377_600),  # lesson 06 q7, one multiplication per output for dL/db
+    (36_126_720, 36_377_600),  # lesson 06 q8, one multiplication per output for dL/db
     (880, 879),                # lesson 02 q4
     (776_326, 776_400),        # rounded up where it should round down: not a rounding
     (12_443_648, 12_443_700),  # ends in 00 but is neither rounded nor cut
@@ -109,7 +109,7 @@ def test_fewer_figures_all_right_are_told_to_give_more():
     assert number(0.375 ** 8)(4e-4) == (
         "your answer 0.0004 has 1 significant figure, and it is right: give at least 3. "
         "(Python drops trailing zeros: if you typed 0.000400, its 3rd figure is off.)")
-    # lesson 06 q8: 0.0490 typed (3 figures, the 3rd wrong) arrives as 0.049
+    # lesson 06 q9: 0.0490 typed (3 figures, the 3rd wrong) arrives as 0.049
     assert "if you typed 0.0490, its 3rd figure is off" in number(2 / 40.97056)(0.0490)
 
 
@@ -146,7 +146,7 @@ def test_a_rounded_known_mistake_is_still_recognised():
 
 
 def test_an_exact_known_mistake_wins_over_a_rounded_one():
-    # lesson 06 q2: 49 * 0.5 = 24.5 (every input pixel) rounds to 25, which is also O * O
+    # lesson 06 q3: 49 * 0.5 = 24.5 (every input pixel) rounds to 25, which is also O * O
     check = number(12.5, mistakes={24.5: "you counted the input pixels",
                                    25: "add up the values, not how many there are"})
     assert check(25) == "add up the values, not how many there are"

@@ -56,7 +56,7 @@ LEARNER_ANSWERS = {
         "wrong": {
             "12443648": "section 2's total",
             "22478848": "the 1x1 layer now makes 32 channels",
-            "14852096": "the 5x5 layer now reads 32 channels",
+            "14852096": "one of the 5x5 layer's channel counts (in or out) is 16",
             "19562496": "24x24 output",
             "120422400": "without the bottleneck",
             "4816896": "the 1x1 layer only",

@@ -88,6 +88,11 @@ LEARNER_ANSWERS = {
             "(9, 4)": "counted from 0",                          # np.argmin's position
             "(12, 8)": "monitor='val_accuracy'",                 # watched the accuracy row
             "(10, 5)": "the last epoch run (entry 0) is off",
+            "(5, 9)": "the same two epochs in the other order",   # swapped
+            "(9, 5, 14)": "yours has 3 entries",
+            '{"last": 9, "kept": 5}': "expected a pair of epoch numbers",
+            '("9", "5")': "entry 0 is text ('9'): remove the quotes",
+            "(9, 5.5)": "entry 1 is 5.5, not a whole epoch",
             "95": "expected a pair",
             '"9, 5"': "expected a pair (last epoch run, kept epoch), such as (14, 1); got a "
                       "string '9, 5': remove the quotes",
@@ -146,16 +151,16 @@ LEARNER_ANSWERS = {
         ],
         "wrong": {
             # the diagonal by position: right on square tables, wrong where a digit is missing
-            "np.trace(matrix.to_numpy()) / matrix.to_numpy().sum()": "diagonal by position",
-            "np.diag(matrix).sum() / matrix.sum().sum()": "diagonal by position",
+            "np.trace(matrix.to_numpy()) / matrix.to_numpy().sum()": "diagonal taken by position",
+            "np.diag(matrix).sum() / matrix.sum().sum()": "diagonal taken by position",
             "def accuracy(matrix):\n    counts = np.asarray(matrix)\n"
-            "    return counts.trace() / counts.sum()": "diagonal by position",
+            "    return counts.trace() / counts.sum()": "diagonal taken by position",
             # by label, but every row label looked up as a column (or the reverse)
             "sum(matrix.loc[d, d] for d in matrix.index) / matrix.to_numpy().sum()":
                 "gave it no column",
             "sum(matrix.loc[d, d] for d in matrix.columns) / matrix.to_numpy().sum()":
                 "gave it no row",
-            "np.trace(matrix) / matrix.sum()": "adds each column separately",
+            "np.trace(matrix) / matrix.sum()": "returned a pandas Series, not a number",
             "np.trace(matrix.to_numpy())": "number of correct predictions",
             "np.trace(matrix.to_numpy()) / len(matrix)": "number of classes",
             "np.mean(np.diag(matrix) / matrix.sum(axis=1))": "mean per-digit recall",

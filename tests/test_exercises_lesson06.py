@@ -124,7 +124,7 @@ _FLOAT32_BY_HAND = '''def gradient_check(forward, backward, x, grad_output):
 
 _WINDOWS_1X3 = ("X = np.stack([image[:, 0:6].ravel(), image[:, 1:7].ravel(), "
                 "image[:, 2:8].ravel()], axis=1)\n")
-_SOFTMAX = "np.exp(Q6_SCORES) / np.exp(Q6_SCORES).sum(axis=1, keepdims=True)"
+_SOFTMAX = "np.exp(Q7_SCORES) / np.exp(Q7_SCORES).sum(axis=1, keepdims=True)"
 
 LEARNER_ANSWERS = {
     "q1": {
@@ -146,6 +146,26 @@ LEARNER_ANSWERS = {
         },
     },
     "q2": {
+        "right": ["[[2, -4, -1, 2, 0], [6, 2, -3, -1, 0], [1, -2, 3, -6, 0], [3, 1, 9, 3, 0], "
+                  "[0, 0, 0, 0, 0]]",
+                  "conv2d_backward(np.zeros((5, 5)), Q2_KERNEL, Q2_GRAD, stride=2)[0]",
+                  "conv2d_transpose(Q2_GRAD, Q2_KERNEL, stride=2, output_padding=1)"],
+        "wrong": {
+            "conv2d_backward(np.zeros((3, 3)), Q2_KERNEL, Q2_GRAD)[0]": "dL/dX at stride 1",
+            "[[2, -5, 2, 0, 0], [7, 0, -7, 0, 0], [3, 10, 3, 0, 0], [0, 0, 0, 0, 0], "
+            "[0, 0, 0, 0, 0]]": "your stamps sit 1 pixel apart",
+            "[[2, 6, 1, 3, 0], [-4, 2, -2, 1, 0], [-1, -3, 3, 9, 0], [2, -1, -6, 3, 0], "
+            "[0, 0, 0, 0, 0]]": "the expected array transposed",
+            "conv2d_backward(np.zeros((5, 5)), np.flip(Q2_KERNEL), Q2_GRAD, stride=2)[0]":
+                "the kernel flipped",
+            "conv2d_backward(np.zeros((5, 5)), Q2_KERNEL, np.ones((2, 2)), stride=2)[0]":
+                "the kernel itself",
+            "conv2d_transpose(Q2_GRAD, Q2_KERNEL, stride=2)": "the input's shape, 5x5",
+            "-conv2d_backward(np.zeros((5, 5)), Q2_KERNEL, Q2_GRAD, stride=2)[0]":
+                "the sign is off",
+        },
+    },
+    "q3": {
         "right": ["(5, 5, 3, 16)", "[5, 5, 3, 16]", "np.array([5, 5, 3, 16])",
                   "tf.TensorShape([5, 5, 3, 16])", "(5.0, 5.0, 3.0, 16.0)"],
         "wrong": {
@@ -163,7 +183,7 @@ LEARNER_ANSWERS = {
             "[(5, 5, 3, 16), (16,)]": "(16,) is dL/db's shape",
         },
     },
-    "q3": {
+    "q4": {
         "right": [_CONV_LOOPS, _CONV_TAPS],
         "wrong": {
             _CONV_HELPER: "the course's own backward pass",
@@ -205,11 +225,14 @@ LEARNER_ANSWERS = {
                 "dL/dX is off: on my_conv_backward(",
         },
     },
-    "q4": {
+    "q5": {
         "right": [_CHECK, _CENTRED_BY_HAND,
                   "def gradient_check(forward, backward, x, grad_output):\n"
                   "    n = numerical_gradient(lambda: np.sum(grad_output * forward(x)), x)\n"
-                  "    return relative_error(backward(x, grad_output), n)"],
+                  "    return relative_error(backward(x, grad_output), n)",
+                  # the prompt says any h from 1e-7 to 1e-4 meets the 1e-8 tolerance
+                  _check(**{"numerical_gradient(loss, x)": "numerical_gradient(loss, x, h=1e-4)"}),
+                  _check(**{"numerical_gradient(loss, x)": "numerical_gradient(loss, x, h=1e-7)"})],
         "wrong": {
             _check(**{"np.sum(grad_output * forward(x))": "np.sum(forward(x))"}):
                 "your loss leaves out grad_output",
@@ -237,13 +260,13 @@ LEARNER_ANSWERS = {
             _FLOAT32_BY_HAND: "computed in float32",
         },
     },
-    "q5": {
+    "q6": {
         "right": ["[[0, 2, 0, 0], [0, 0, 0, 1], [-1, 0, 3, 0], [0, 0, 0, 0]]",
-                  "pool2d_backward(Q5_X, Q5_GRAD)"],
+                  "pool2d_backward(Q6_X, Q6_GRAD)"],
         "wrong": {
-            "pool2d_backward(Q5_X, Q5_GRAD, mode='average')": "average pooling",
+            "pool2d_backward(Q6_X, Q6_GRAD, mode='average')": "average pooling",
             "[[2, 0, 1, 0], [0, 0, 0, 0], [-1, 0, 3, 0], [0, 0, 0, 0]]": "top-left cell",
-            "np.kron(Q5_GRAD, np.ones((2, 2)))": "only it gets a gradient",
+            "np.kron(Q6_GRAD, np.ones((2, 2)))": "only it gets a gradient",
             "[[2, 0, 0, 1], [0, 0, 0, 0], [0, 0, 0, 3], [-1, 0, 0, 0]]": "smallest value",
             "[[0, 1, 0, 0], [0, 0, 0, 1], [1, 0, 1, 0], [0, 0, 0, 0]]": "switches",
             "[[0, 14, 0, 0], [0, 0, 0, 8], [-6, 0, 27, 0], [0, 0, 0, 0]]": "do not multiply",
@@ -254,27 +277,27 @@ LEARNER_ANSWERS = {
             "[[2, 0, 1, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]": "off",
         },
     },
-    "q6": {
-        "right": [f"({_SOFTMAX} - np.eye(3)[Q6_LABELS]) / 2",
+    "q7": {
+        "right": [f"({_SOFTMAX} - np.eye(3)[Q7_LABELS]) / 2",
                   "[[-0.170, 0.121, 0.049], [0.127, 0.028, -0.155]]",   # rounded
                   "[[-0.1704, 0.1212, 0.0492], [0.1268, 0.0283, -0.1551]]",   # cut
-                  "(tf.nn.softmax(Q6_SCORES).numpy() - np.eye(3)[Q6_LABELS]) / len(Q6_LABELS)"],
+                  "(tf.nn.softmax(Q7_SCORES).numpy() - np.eye(3)[Q7_LABELS]) / len(Q7_LABELS)"],
         "wrong": {
             # -0.17049 is -0.170 to 3 decimals: -0.171 is one off (the reviews found it passed)
             "[[-0.171, 0.121, 0.049], [0.127, 0.028, -0.155]]": "one off in its 3rd decimal",
-            f"{_SOFTMAX} - np.eye(3)[Q6_LABELS]": "divided by B = 2",
+            f"{_SOFTMAX} - np.eye(3)[Q7_LABELS]": "divided by B = 2",
             "[[-0.341, 0.242, 0.099], [0.254, 0.057, -0.310]]": "divided by B = 2",
             f"{_SOFTMAX} / 2": "subtract the one-hot label first",
             _SOFTMAX: "those are the softmax probabilities p",
-            f"(np.eye(3)[Q6_LABELS] - {_SOFTMAX}) / 2": "the sign is off",
-            "(Q6_SCORES - np.eye(3)[Q6_LABELS]) / 2": "from the scores themselves",
-            "(np.exp(Q6_SCORES) / np.exp(Q6_SCORES).sum(axis=0) - np.eye(3)[Q6_LABELS]) / 2":
+            f"(np.eye(3)[Q7_LABELS] - {_SOFTMAX}) / 2": "the sign is off",
+            "(Q7_SCORES - np.eye(3)[Q7_LABELS]) / 2": "from the scores themselves",
+            "(np.exp(Q7_SCORES) / np.exp(Q7_SCORES).sum(axis=0) - np.eye(3)[Q7_LABELS]) / 2":
                 "down the columns",
-            f"-np.eye(3)[Q6_LABELS] / ({_SOFTMAX}) / 2": "that is dL/dp",
+            f"-np.eye(3)[Q7_LABELS] / ({_SOFTMAX}) / 2": "that is dL/dp",
             "[[-0.17, 0.12, 0.05], [0.13, 0.03, -0.16]]": "values are off",
         },
     },
-    "q7": {
+    "q8": {
         "right": ["36126720", "36_126_720", "2 * 16 * 28 * 28 * 20 * 3 * 3 * 8", "3.612672e7"],
         "wrong": {
             "18063360": "computes both",
@@ -293,7 +316,7 @@ LEARNER_ANSWERS = {
             "36,126,720": "underscores group digits",
         },
     },
-    "q8": {
+    "q9": {
         "right": ["0.0488", "4.88e-2", "2 / 40.97", "0.04882",
                   _WINDOWS_1X3 + "answer = 2 / np.linalg.eigvalsh(2 * X.T @ X).max()"],
         "wrong": {
@@ -343,18 +366,27 @@ def _keras_descent_losses(learning_rate, steps=150):
     return losses
 
 
-def test_q8_is_where_keras_gradient_descent_stops_settling():
-    bound = lesson.q8.solution_answer
+def test_q9_is_where_keras_gradient_descent_stops_settling():
+    bound = lesson.q9.solution_answer
     below, above = _keras_descent_losses(0.97 * bound), _keras_descent_losses(1.03 * bound)
     assert below[-1] < 1e-3 * below[0]          # it settles just below the bound
     assert above[-1] > 10 * above[0]            # and blows up just above it
-    assert lesson.q8.is_correct(round(bound, 4)) and not lesson.q8.is_correct(2 / 60)
+    assert lesson.q9.is_correct(round(bound, 4)) and not lesson.q9.is_correct(2 / 60)
 
 
 def test_q1_is_the_kernel_gradient_tensorflow_computes():
     grads = tf_conv2d_gradients(lesson.Q1_X[None, :, :, None], lesson.Q1_KERNEL[:, :, None, None],
                                 lesson.Q1_GRAD[None, :, :, None])
     assert lesson.q1.is_correct(grads[1][:, :, 0, 0])
+
+
+def test_q2_is_the_input_gradient_tensorflow_computes_at_stride_2():
+    x = np.random.default_rng(2).standard_normal((1, 5, 5, 1))
+    grads = tf_conv2d_gradients(x, lesson.Q2_KERNEL[:, :, None, None].astype(float),
+                                lesson.Q2_GRAD[None, :, :, None].astype(float), stride=2)
+    assert lesson.q2.is_correct(grads[0][0, :, :, 0])
+    np.testing.assert_array_equal(grads[0][0, 4, :, 0], 0)      # row 4: no window read it
+    np.testing.assert_array_equal(grads[0][0, :, 4, 0], 0)
 
 
 def test_q1_mistakes_give_different_answers():
@@ -368,18 +400,18 @@ def test_q1_mistakes_give_different_answers():
             assert not np.allclose(first, second)
 
 
-def test_q2_is_the_shape_of_the_gradient_tensorflow_computes():
+def test_q3_is_the_shape_of_the_gradient_tensorflow_computes():
     model = keras.Sequential([keras.Input((28, 28, 3)), layers.Conv2D(16, 5, name="conv_q2")],
                              name="model_q2")
     x = np.random.default_rng(1).standard_normal((32, 28, 28, 3)).astype("float32")
     with tf.GradientTape() as tape:
         loss = tf.reduce_sum(model(x))
     grad_kernel = tape.gradient(loss, model.get_layer("conv_q2").kernel)
-    assert lesson.q2.is_correct(grad_kernel.shape)
-    assert lesson.q2.is_correct(tuple(grad_kernel.shape))
+    assert lesson.q3.is_correct(grad_kernel.shape)
+    assert lesson.q3.is_correct(tuple(grad_kernel.shape))
 
 
-def test_q3_reference_is_the_gradients_tensorflow_computes():
+def test_q4_reference_is_the_gradients_tensorflow_computes():
     """The expected answers of every case are tf.GradientTape's, and the cases cover strides
     1 to 3, padding, batches, channels, filters and a rectangular input, with a batch and
     several filters among the cases without padding (so that a batch or filter mistake is not
@@ -390,7 +422,7 @@ def test_q3_reference_is_the_gradients_tensorflow_computes():
         for ours, theirs in zip(lesson.my_conv_backward(x, kernel, grad, stride, padding),
                                 expected, strict=True):
             np.testing.assert_allclose(ours, theirs, atol=1e-12)
-    assert lesson.q3.is_correct(lesson.my_conv_backward)
+    assert lesson.q4.is_correct(lesson.my_conv_backward)
     cases = lesson._Q3_CASES
     assert {case[3] for case in cases} == {1, 2, 3} and {case[4] for case in cases} == {0, 1}
     unpadded = [case for case in cases if case[4] == 0]
@@ -401,8 +433,8 @@ def test_q3_reference_is_the_gradients_tensorflow_computes():
     assert any(case[0].shape[1] != case[0].shape[2] for case in cases)
 
 
-def test_q3_each_named_mistake_is_wrong_and_its_own():
-    """Every wrong backward pass q3 names gives another gradient than TensorFlow's on some
+def test_q4_each_named_mistake_is_wrong_and_its_own():
+    """Every wrong backward pass q4 names gives another gradient than TensorFlow's on some
     case, no two named mistakes of one gradient agree on every case, and each gets its
     message."""
     for name, (index, mistakes) in lesson._Q3_PARTS.items():
@@ -412,20 +444,20 @@ def test_q3_each_named_mistake_is_wrong_and_its_own():
             expected = [np.asarray(tf_conv2d_gradients(*case)[index]) for case in lesson._Q3_CASES]
             assert not all(o.shape == e.shape and np.allclose(o, e)
                            for o, e in zip(outputs, expected, strict=True)), message
-            assert lesson.q3.feedback(wrong) == (
-                f"Not quite: {name} is off: {message}\nCall q3.hint() for a hint, or "
-                "q3.solution() to see the answer.")
+            assert lesson.q4.feedback(wrong) == (
+                f"Not quite: {name} is off: {message}\nCall q4.hint() for a hint, or "
+                "q4.solution() to see the answer.")
             results.append(outputs)
         for first, second in itertools.combinations(results, 2):
             assert not all(a.shape == b.shape and np.allclose(a, b)
                            for a, b in zip(first, second, strict=True))
 
 
-def test_q3_names_padding_only_for_a_function_right_on_every_unpadded_case():
+def test_q4_names_padding_only_for_a_function_right_on_every_unpadded_case():
     """A batch or filter mistake is never told about padding; a function that raises or
     returns None is told so, not that a gradient is off."""
     for wrong, _ in lesson._Q3_PARTS["dL/dX"][1][3:] + lesson._Q3_PARTS["dL/dK"][1][1:]:
-        assert "without padding" not in lesson.q3.feedback(wrong)
+        assert "without padding" not in lesson.q4.feedback(wrong)
 
     def unpadded(x, kernel, grad_output, stride=1, padding=0):
         return lesson.my_conv_backward(x, kernel, grad_output, stride, 0)
@@ -441,14 +473,14 @@ def test_q3_names_padding_only_for_a_function_right_on_every_unpadded_case():
     def forgets_return(x, kernel, grad_output, stride=1, padding=0):
         lesson.my_conv_backward(x, kernel, grad_output, stride, padding)
 
-    assert "every case without padding" in lesson.q3.feedback(unpadded)
-    assert "without padding" not in lesson.q3.feedback(halved_batch)
-    assert lesson.q3.feedback(raises).startswith("Not quite: on raises(")
-    assert "your function raised NameError" in lesson.q3.feedback(raises)
-    assert lesson.q3.feedback(forgets_return).startswith("Not quite: your function returned None")
+    assert "every case without padding" in lesson.q4.feedback(unpadded)
+    assert "without padding" not in lesson.q4.feedback(halved_batch)
+    assert lesson.q4.feedback(raises).startswith("Not quite: on raises(")
+    assert "your function raised NameError" in lesson.q4.feedback(raises)
+    assert lesson.q4.feedback(forgets_return).startswith("Not quite: your function returned None")
 
 
-def test_q3_refuses_the_course_helper_and_wants_three_gradients():
+def test_q4_refuses_the_course_helper_and_wants_three_gradients():
     from course_utils import conv2d_backward
 
     def wrapper(x, kernel, grad_output, stride=1, padding=0):
@@ -457,12 +489,12 @@ def test_q3_refuses_the_course_helper_and_wants_three_gradients():
     def only_grad_x(x, kernel, grad_output, stride=1, padding=0):
         return lesson.my_conv_backward(x, kernel, grad_output, stride, padding)[0]
 
-    assert "the course's own backward pass" in lesson.q3.feedback(wrapper)
-    assert "must return the three gradients" in lesson.q3.feedback(only_grad_x)
+    assert "the course's own backward pass" in lesson.q4.feedback(wrapper)
+    assert "must return the three gradients" in lesson.q4.feedback(only_grad_x)
 
 
 def _tf_layer_gradient(name, x, grad_output):
-    """dL/dx of L = sum(G * layer(x)) for q4's layers, by tf.GradientTape."""
+    """dL/dx of L = sum(G * layer(x)) for q5's layers, by tf.GradientTape."""
     x_var = tf.Variable(x)
     with tf.GradientTape() as tape:
         if name == "conv":
@@ -480,7 +512,7 @@ def _tf_layer_gradient(name, x, grad_output):
     return tape.gradient(loss, x_var).numpy()
 
 
-def test_q4_expected_errors_are_those_of_each_backward_pass_against_tensorflow():
+def test_q5_expected_errors_are_those_of_each_backward_pass_against_tensorflow():
     """Each case's expected relative error is its backward pass's distance from TensorFlow's
     gradient: about 0 for the right ones, far from it for the wrong ones."""
     right = {lesson.conv_backward, lesson.relu_backward, lesson.pool_backward,
@@ -496,7 +528,7 @@ def test_q4_expected_errors_are_those_of_each_backward_pass_against_tensorflow()
     assert np.abs(x).min() >= 0.05 and len(set(x.ravel())) == x.size
 
 
-def test_q4_tells_a_one_sided_difference_from_a_centred_one():
+def test_q5_tells_a_one_sided_difference_from_a_centred_one():
     """On the smooth layers a one-sided difference moves the errors by far more than the
     tolerance, another centred difference by far less."""
     one_sided = lesson._check_variant(difference="one-sided")
@@ -505,42 +537,42 @@ def test_q4_tells_a_one_sided_difference_from_a_centred_one():
     for case in smooth:
         shift = abs(one_sided(*case) - lesson.gradient_check(*case))
         assert shift > 10 * lesson._Q4_TOLERANCE, (case[1].__name__, shift)
-    assert not lesson.q4.is_correct(one_sided)
+    assert not lesson.q5.is_correct(one_sided)
 
 
-def test_q5_is_the_max_pool_gradient_tensorflow_computes():
-    expected = tf_pool2d_gradient(lesson.Q5_X[None, :, :, None], lesson.Q5_GRAD[None, :, :, None])
-    assert lesson.q5.is_correct(expected[0, :, :, 0])
-    windows = lesson.Q5_X.reshape(2, 2, 2, 2).transpose(0, 2, 1, 3).reshape(4, 4)
+def test_q6_is_the_max_pool_gradient_tensorflow_computes():
+    expected = tf_pool2d_gradient(lesson.Q6_X[None, :, :, None], lesson.Q6_GRAD[None, :, :, None])
+    assert lesson.q6.is_correct(expected[0, :, :, 0])
+    windows = lesson.Q6_X.reshape(2, 2, 2, 2).transpose(0, 2, 1, 3).reshape(4, 4)
     assert all(len(set(window)) == 4 for window in windows)  # no ties: one answer only
 
 
-def test_q6_is_the_gradient_of_keras_loss():
-    scores = tf.Variable(lesson.Q6_SCORES.astype("float64"))
+def test_q7_is_the_gradient_of_keras_loss():
+    scores = tf.Variable(lesson.Q7_SCORES.astype("float64"))
     with tf.GradientTape() as tape:
-        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)(lesson.Q6_LABELS,
+        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)(lesson.Q7_LABELS,
                                                                              scores)
     expected = tape.gradient(loss, scores).numpy()
     np.testing.assert_allclose(lesson._Q6, expected, atol=1e-6)  # Keras computes in float32
-    assert lesson.q6.is_correct(expected) and lesson.q6.is_correct(expected.round(3))
+    assert lesson.q7.is_correct(expected) and lesson.q7.is_correct(expected.round(3))
 
 
-def test_q6_named_mistakes_are_apart_from_the_answer_and_each_other():
-    """No two of q6's arrays (the answer and its named mistakes) pass for each other, even
+def test_q7_named_mistakes_are_apart_from_the_answer_and_each_other():
+    """No two of q7's arrays (the answer and its named mistakes) pass for each other, even
     rounded to 3 decimals."""
     arrays = [lesson._Q6] + [np.asarray(wrong, dtype=float) for wrong, _ in lesson._Q6_MISTAKES]
     for first, second in itertools.combinations(arrays, 2):
         assert np.abs(first - second).max() > 2 * lesson._DECIMALS7
 
 
-def test_q7_counts_the_multiplications_of_tensorflows_two_gradient_convolutions():
+def test_q8_counts_the_multiplications_of_tensorflows_two_gradient_convolutions():
     model = keras.Sequential([keras.Input((28, 28, 8)),
                               layers.Conv2D(20, 3, padding="same", name="conv_q7")],
                              name="model_q7")
     _, o_h, o_w, c_out = model.output_shape
     forward = 16 * o_h * o_w * c_out * int(np.prod(model.get_layer("conv_q7").kernel.shape[:3]))
-    assert lesson.q7.is_correct(2 * forward)
-    assert not lesson.q7.is_correct(forward)
+    assert lesson.q8.is_correct(2 * forward)
+    assert not lesson.q8.is_correct(forward)
 
 
 def _typed_numbers(name: str) -> list[float]:
@@ -549,7 +581,7 @@ def _typed_numbers(name: str) -> list[float]:
             if typed.lstrip("-").replace(".", "").replace("_", "").isdigit()]
 
 
-@pytest.mark.parametrize("name", ["q8", "q7"])
+@pytest.mark.parametrize("name", ["q9", "q8"])
 def test_the_named_mistakes_give_different_answers(name):
     """Each mistake a number question names is its own number, none the right one, and each
     gets its own message (two mistakes with one number would share the first's message)."""

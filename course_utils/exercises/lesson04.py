@@ -61,7 +61,8 @@ q1 = Exercise(
         conv_mults((_N, _N, _C_IN), 1, 16, padding="same") + _FIVE_BY_FIVE:
             "the 1x1 layer now makes 32 channels, not 16: 28 * 28 * 32 * 192.",
         _ONE_BY_ONE + conv_mults((_N, _N, 16), _F, _C_OUT, padding="same"):
-            "the 5x5 layer now reads 32 channels, not 16: 28 * 28 * 32 * 5 * 5 * 32.",
+            "one of the 5x5 layer's channel counts (in or out) is 16; both are 32 here: "
+            "28 * 28 * 32 * 5 * 5 * 32.",
         _BOTTLENECK_VALID: "you used a 24x24 output for the 5x5 layer; padding='same' keeps "
                            "28x28.",
         conv_mults((_N, _N, _C_IN), _F, _C_OUT, padding="same"):
@@ -217,7 +218,7 @@ Q3_MISTAKES = [
                           "then channel 1). The columns must follow kernel.reshape(-1, C_out) "
                           "of a Conv2D kernel (F, F, C, C_out): row, column, channel, with the "
                           "channel fastest, which is window.ravel() of the (F, F, C) window."),
-    (_windows_as_columns, "it puts one window per column (CS231n's layout); this question asks "
+    (_windows_as_columns, "it puts one window per column (some texts do); this question asks "
                           "for one window per ROW, (O_h * O_w, F * F * C)."),
     (_column_major_windows, "the windows are in the wrong order: the rows must follow the "
                             "output row by row, so the window at output (0, 1) comes before "
@@ -266,7 +267,8 @@ q4 = OneImageShape(
             "F - S = 1 row (and column) of it and gives exactly N * S.",
         (conv_transpose_output_size(7, 3, 2, "same", output_padding=0),) * 2 + (16,):
             "13 is what (N - 1) * S + F - 2P gives with P = 1, a crop of 2 rows, one on each "
-            "side. 'same' crops F - S = 1 row in all (section 6), which leaves N * S.",
+            "side (13 is also section 7's spread-out input, (N - 1) * S + 1). 'same' crops "
+            "F - S = 1 row in all (section 6), which leaves N * S.",
         (7 * 2 + 3, 7 * 2 + 3, 16):
             "17 is N * S + F, but the first input row's stamp starts at row 0: the full result "
             "has (N - 1) * S + F rows, and 'same' crops it to N * S.",
@@ -546,7 +548,9 @@ q6 = Exercise(
     "input position; padding P then crops P rows and columns from each side of the full "
     "result. (Zero insertion, section 7, gives the same result and passes too.) Return an "
     "array of shape ((H - 1) * S + F - 2P, (W - 1) * S + F - 2P, C_out). Write it without "
-    "the course's conv2d_transpose or Conv2DTranspose (compare with them afterwards).",
+    "the course's conv2d_transpose or Conv2DTranspose (compare with them afterwards: "
+    "Conv2DTranspose has no integer padding, so compare P = 0 with 'valid', and 'same' "
+    "only for S = 1, where it is P = (F - 1) / 2).",
     checker=_layout_note(function(_TRANSPOSE_CASES, reference=lambda x, kernel, stride=1,
                                   padding=0: conv2d_transpose(x, kernel, stride=stride,
                                                               padding=padding),

@@ -288,6 +288,11 @@ _Q3_DIP = next(epoch for epoch in range(_Q3_KEPT + 2, _Q3_STOP + 1)
                if Q3_RUN["val_loss"][epoch] < Q3_RUN["val_loss"][epoch - 1])
 
 
+def _is_whole_pair(answer, pair) -> bool:
+    """Whether answer (two numbers) holds exactly the numbers of pair, in that order."""
+    return all(value == expected for value, expected in zip(answer, pair, strict=True))
+
+
 def _pair_of_epochs(check):
     """q3's checker, with a plain message for one number or a string instead of a pair."""
 
@@ -296,6 +301,26 @@ def _pair_of_epochs(check):
             quotes = ": remove the quotes" if isinstance(answer, str) else ""
             return (f"expected a pair (last epoch run, kept epoch), such as (14, 1); got "
                     f"{describe(answer)}{quotes}.")
+        if isinstance(answer, dict | set | frozenset):
+            return (f"expected a pair of epoch numbers (last epoch run, kept epoch), such as "
+                    f"(14, 1); got {describe(answer)}.")
+        if isinstance(answer, list | tuple | np.ndarray) and np.ndim(answer) == 1:
+            if len(answer) != 2:
+                return (f"expected a pair (last epoch run, kept epoch), such as (14, 1); yours "
+                        f"has {len(answer)} entries.")
+            for index, value in enumerate(answer):
+                if isinstance(value, str):
+                    return (f"expected a pair of epoch numbers (last epoch run, kept epoch); "
+                            f"entry {index} is text ({str(value)!r}): remove the quotes.")
+                if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                    return (f"expected a pair of epoch numbers (last epoch run, kept epoch); "
+                            f"entry {index} is {describe(value)}.")
+                if not float(value).is_integer():
+                    return (f"expected a pair of epoch numbers (last epoch run, kept epoch); "
+                            f"entry {index} is {value}, not a whole epoch.")
+            if _is_whole_pair(answer, (_Q3_KEPT, _Q3_STOP)):
+                return ("the same two epochs in the other order: give the last epoch run "
+                        "first, then the kept epoch.")
         return check(answer)
 
     return checked
@@ -625,8 +650,9 @@ _ACCURACY_MISTAKES = [
        "when you print it.") for k in (1, 2, 3, 4)],
 ]
 _BY_POSITION_MESSAGE = (
-    "your function is right on every square table but not on those where a digit was never "
-    "predicted or never true: it takes the diagonal by position (np.trace does). pd.crosstab "
+    "your function is right on the tables whose rows and columns list the same digits, but "
+    "not on those where a digit was never predicted or never true: on every table the check "
+    "passes, it returns what the diagonal taken by position (np.trace's) gives. pd.crosstab "
     "leaves out the column of a digit never predicted, so position (1, 1) can hold true 1, "
     "predicted 2. Add the cells whose row and column have the same label.")
 _ACCURACY_MESSAGES = {message for _, message in _ACCURACY_MISTAKES} | {_BY_POSITION_MESSAGE}
@@ -704,8 +730,8 @@ def _check_accuracy(answer):
             result = None  # the function checker reports the exception with its call
         if isinstance(result, pd.Series | pd.DataFrame):
             return ("your function returned a pandas " + type(result).__name__ + ", not a "
-                    "number: on a DataFrame, .sum() adds each column separately. Use "
-                    "matrix.to_numpy().sum() (or matrix.sum().sum()) for the total.")
+                    "number: return one number. (A DataFrame's .sum() gives one total per "
+                    "column; matrix.to_numpy().sum() gives the total of all cells.)")
     verdict = _check_square_cases(answer)
     if verdict is None:   # right where position and label agree: now the crosstab tables
         verdict = _check_all_cases(answer)
