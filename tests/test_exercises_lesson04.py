@@ -130,7 +130,7 @@ LEARNER_ANSWERS = {
             "(8, 16, 16)": "Channels come last",
             "(7, 7, 8)": "that is the input's size",
             "(10, 10, 8)": "10 is (N - 1) + F, stride 1",
-            "(15, 15, 8)": "not the expected",
+            "(15, 15, 8)": "the height (entry 0) and the width (entry 1) are off",
         },
     },
     "q5": {
