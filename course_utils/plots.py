@@ -198,7 +198,8 @@ def show_matrix(a, ax=None, title: str | None = None, cmap: str = VALUE_CMAP, vm
 
     a: (rows, columns) or (H, W, 1). Numbers are written when the array has at most 12 rows
     and columns (``show_values`` forces it on or off). ``highlight=(row, col, height,
-    width)`` outlines a block of cells, e.g. a kernel window. ``colorbar``: True, or the
+    width)`` outlines a block of cells, e.g. a kernel window; a list of such tuples outlines
+    several. ``colorbar``: True, or the
     colour bar's label.
 
     >>> from course_utils.data import LESSON01_X
@@ -214,9 +215,11 @@ def show_matrix(a, ax=None, title: str | None = None, cmap: str = VALUE_CMAP, vm
     else:
         fig = ax.figure
     image = _draw_matrix(ax, array, title, cmap, vmin, vmax, show_values, xlabel, ylabel)
-    if highlight is not None:
-        row, col, height, width = (check_int(v, "highlight", 0) for v in highlight)
-        _highlight(ax, row, col, height, width)
+    if highlight is not None:   # one block, or a list of blocks
+        blocks = highlight if isinstance(highlight[0], tuple | list) else [highlight]
+        for block in blocks:
+            row, col, height, width = (check_int(v, "highlight", 0) for v in block)
+            _highlight(ax, row, col, height, width)
     if colorbar:
         bar = fig.colorbar(image, ax=ax, shrink=0.8)
         if isinstance(colorbar, str):

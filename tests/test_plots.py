@@ -107,6 +107,15 @@ def test_show_matrix_highlight_and_existing_axes():
     assert fig.axes[-1].get_ylabel() == "value"  # the colour bar
 
 
+def test_show_matrix_highlights_several_blocks():
+    """Lesson 06, section 3: the unread row 5 and column 5 of a 6x6 input, both outlined."""
+    fig, ax = plt.subplots()
+    show_matrix(np.zeros((6, 6)), ax=ax, highlight=[(5, 0, 1, 6), (0, 5, 6, 1)])
+    row, column = rectangles(ax)
+    assert (row.get_xy(), row.get_width(), row.get_height()) == ((-0.5, 4.5), 6, 1)
+    assert (column.get_xy(), column.get_width(), column.get_height()) == ((4.5, -0.5), 1, 6)
+
+
 def test_show_matrix_returns_a_pair_that_prints_nothing_in_notebooks():
     plot = show_matrix(LESSON01_X)
     fig, ax = plot
