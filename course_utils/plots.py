@@ -313,12 +313,12 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
     ``col``: the output position; ``filter_index``: the filter (output channel) that computes
     it; ``padding``: an int P of zeros on every side. On the left, one row of panels per input
     channel: the padded channel with the window outlined (the input's own pixels inside a
-    dashed frame), each filter's kernel for that channel (the filter at work framed), and
-    that kernel times the window, its sum in the title; arrows carry every channel's sum to
-    one total, plus the filter's bias. On the right, set apart on a grey ground, the layer's
-    output, computed by :func:`~course_utils.ops.conv2d`: one map per filter, each fed by
-    every input channel, with an arrow to the value drawn. Up to 4 input channels and 4
-    filters.
+    dashed frame), each filter's kernel for that channel (the filter at work framed and drawn
+    last, next to its products), and that kernel times the window, its sum in the title;
+    arrows carry every channel's sum to one total, plus the filter's bias. On the right, set
+    apart on a grey ground, the layer's output, computed by :func:`~course_utils.ops.conv2d`:
+    one map per filter, each fed by every input channel, with an arrow to the value drawn. Up
+    to 4 input channels and 4 filters.
 
     Kernels and products share one diverging colour scale (a colour bar under them); the
     inputs are drawn in grey (darker is larger) and the output maps on a scale of their own,
@@ -334,8 +334,8 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
     >>> rng = np.random.default_rng(7)                     # lesson 02's layer
     >>> x, kernel = rng.integers(0, 3, (5, 5, 3)), rng.integers(-1, 2, (3, 3, 3, 2))
     >>> fig, axes = show_conv_layer_step(x, kernel, [1, 0], row=1, col=2, stride=2, padding=1)
-    >>> axes["products"][0].get_title(), axes["outputs"][0].get_title()
-    ('products, sum -4', 'map 0 (filter 0)')
+    >>> axes["products"][0].get_title().splitlines(), axes["outputs"][0].get_title()
+    (['window x filter 0,', 'sum -4'], 'map 0 (filter 0)')
     >>> axes["sum"].texts[0].get_text().splitlines()
     ['output[1, 2, 0]', '= (-4) + 3 + (-2)', '+ bias 1', '= -2']
     """
@@ -396,8 +396,9 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
             _highlight(ax, p, p, x.shape[0], x.shape[1], color="0.4", style="--")
         _highlight(ax, top, left, f_h, f_w, inside=padded.shape[:2])
         inputs.append(ax)
-        for j in range(c_out):
-            ax = kernel_axes[c, j] = left_fig.add_subplot(grid[c, 1 + j])
+        for j in range(c_out):               # the filter at work last, beside its products
+            place = [*(i for i in range(c_out) if i != k), k].index(j)
+            ax = kernel_axes[c, j] = left_fig.add_subplot(grid[c, 1 + place])
             title = f"kernel[:, :, {c}, {j}]"
             if c == 0:                       # the column's filter, named once at its top
                 title = f"filter {j}" + (" (used here)" if j == k else "") + "\n" + title
@@ -411,7 +412,8 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
                 for spine in ax.spines.values():
                     spine.set(linewidth=3.0, color=HIGHLIGHT_COLOR)
         ax = left_fig.add_subplot(grid[c, c_out + 1])
-        _draw_matrix(ax, products[c], f"products, sum {_format_value(sums[c], whole)}",
+        _draw_matrix(ax, products[c],
+                     f"window x filter {k},\nsum {_format_value(sums[c], whole)}",
                      SIGNED_CMAP, *weights_range, None, "", "")
         ax.set(xticks=[], yticks=[])
         ax.title.set_fontsize(9)

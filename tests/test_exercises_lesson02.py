@@ -179,7 +179,10 @@ LEARNER_ANSWERS = {
             "np.sum(np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))[0:3, 1:4, :] "
             "* Q2_KERNEL[:, :, :, 1]) + Q2_BIAS[1]": "as it would with stride 1",
             "np.sum(Q2_X[0:3, 2:5, :] * Q2_KERNEL[:, :, :, 1]) + Q2_BIAS[1]":
-                "without its padding",
+                "either you did not pad, or you padded and started",
+            "np.sum(np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))[1:4, 3:6, :] "
+            "* Q2_KERNEL[:, :, :, 1]) + Q2_BIAS[1]":
+                "either you did not pad, or you padded and started",
             "np.sum(np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))[0:3, 2:5, 0] "
             "* Q2_KERNEL[:, :, 0, 1]) + Q2_BIAS[1]": "the first channel's products alone",
             "-12": "rows and columns swapped",
@@ -271,6 +274,12 @@ LEARNER_ANSWERS = {
             _SQUARE_LAYER: "as many columns as rows, both counted from the rows",
             _SQUARE_LAYER.replace("o = x.shape[0] - f + 1", "o = x.shape[0] - f + 2"):
                 "A window came out smaller than the filter ((3, 2, 3) against (3, 3, 3))",
+            _LOOPS.replace("x[i:i + f, j:j + f, c]", "x[i:i + f + 1, j:j + f + 1, c]"):
+                "A window came out larger than the filter ((4, 4) against (3, 3))",
+            _LOOPS.replace("kernel[:, :, c, k])", "kernel[:, :, c, k]).T").replace(
+                "x[i:i + f, j:j + f, c] * kernel[:, :, c, k]",
+                "x[i:i + f, j:j + f, :] * kernel[:, :, k, :].T"):
+                "Keras's kernel layout is (F, F, C_in, C_out)",
         },
     },
     "q7": {
@@ -284,6 +293,8 @@ LEARNER_ANSWERS = {
             _forward_variant(top="{n}"): "the windows are not",
             _forward_variant(size="x.shape[{axis}] - f"): "leaves out the padding",
             _forward_variant(bias=""): "leaves out the bias",
+            _FORWARD_LOOPS.replace("kernel[:, :, :, k]", "kernel[::-1, ::-1, :, k]"):
+                "you flipped each kernel",
             _forward_variant(pad="np.pad(x, padding)"): "pads the channel axis too",
             _forward_variant(dtype=", dtype=int"): "holds whole numbers only",
             _forward_variant(pad="np.pad(x, ((padding, padding), (padding, padding)))"):
@@ -450,7 +461,7 @@ def test_q2_value_and_its_slips_are_keras_outputs():
         "once per input channel": no_bias + 3 * bias[1],
         "filter 0's output at (0, 1)": out[0, 1, 0],
         "as it would with stride 1": keras_forward(x, kernel, bias, 1, 1)[0, 1, 1],
-        "without its padding": keras_forward(x, kernel, bias, 2, 0)[0, 1, 1],
+        "either you did not pad": keras_forward(x, kernel, bias, 2, 0)[0, 1, 1],
         "the first channel's products alone": keras_forward(
             x[:, :, :1], kernel[:, :, :1], bias, 2, 1)[0, 1, 1],
         "the kernels flipped": keras_forward(

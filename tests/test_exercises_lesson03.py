@@ -186,6 +186,8 @@ LEARNER_ANSWERS = {
             "[0, 3]": "3 is not one of them",
             "[0, 2, 2]": "names column 2 more than once: list each starting column once",
             "[0.5, 2]": "whole numbers",
+            "[True, False, True]": "holds True/False values",
+            "[1, 3]": "counts the columns from 1",
         },
     },
     "q5": {
@@ -201,7 +203,7 @@ LEARNER_ANSWERS = {
             "(2048, 128)": "lengths of the vectors",
             "(20480, 1290)": "the Flatten count lacks its 10 biases",
             "(20490, 1280)": "the global-average-pooling count lacks its 10 biases",
-            "(31370, 650)": "section 7's numbers",
+            "(31370, 650)": "section 8's numbers",
             "(20,490, 1,290)": "If you typed numbers with thousands commas (20,490, 1,290)",
             "q5.check(20,490, 1,290)": "write (20490, 1290)",
         },
@@ -218,7 +220,9 @@ LEARNER_ANSWERS = {
             _FIELD_LOOP.replace("field, step = 1, 1", "field, step = 0, 1"):
                 "one pixel short on every stack",
             "def field_size(stack):\n    return int(np.prod([f for f, s in stack]))":
-                "multiplies the kernel sizes",
+                "either it multiplies the kernel sizes, or its step grows by F",
+            _FIELD_LOOP.replace("step *= s", "step *= f"):
+                "either it multiplies the kernel sizes, or its step grows by F",
             _FIELD_WHOLE_KERNELS: "adds each layer's whole F",
             "def field_size(stack):\n    return sum(f for f, s in stack)":
                 "; the expected value is",
@@ -372,7 +376,7 @@ def test_q5_matches_dense_parameter_counts():
         model = keras.Sequential(
             [keras.Input((7, 7, 64)), head, layers.Dense(10, name="dense")], name="head")
         section_7.append(model.get_layer("dense").count_params())
-    assert "section 7's numbers" in lesson.q5.feedback(tuple(section_7))
+    assert "section 8's numbers" in lesson.q5.feedback(tuple(section_7))
 
 
 def keras_field(stack, size=40):
@@ -454,3 +458,12 @@ def test_q7_each_wrong_function_is_wrong_and_told_apart_from_the_others():
     for (first, a), (second, b) in itertools.combinations(results.items(), 2):
         assert any(x.shape != y.shape or not np.allclose(x, y)
                    for x, y in zip(a, b, strict=True)), (first, second)
+
+
+def test_q4_names_true_false_lists_and_columns_counted_from_one():
+    """True == 1 in Python: a list of booleans must not read as column numbers; the right
+    columns counted from 1 are named as such."""
+    for answer in ([True, False, True], np.array([True, False, True]), (False, True)):
+        assert "holds True/False values" in lesson.q4.feedback(answer)
+    assert "counts the columns from 1" in lesson.q4.feedback([1, 3])
+    assert "either you pooled with stride 1" in lesson.q4.feedback([])

@@ -104,6 +104,24 @@ def _rf(body: str) -> str:
             "    for f, s, d in layers:\n" + body + "\n    return field")
 
 
+_SHAPE_RIGHT = '''def my_output_shape(height, width, kernel_size, strides, dilation_rate):
+    shape = []
+    for n, f, s, d in zip((height, width), kernel_size, strides, dilation_rate):
+        footprint = f + (f - 1) * (d - 1)
+        shape.append((n - footprint) // s + 1)
+    return tuple(shape)'''
+
+
+def _shape(rows: str) -> str:
+    """A my_output_shape whose rows are ``rows`` and columns the same with index 1."""
+    columns = rows.replace("height", "width").replace("[0]", "[1]")
+    return ("def my_output_shape(height, width, kernel_size, strides, dilation_rate):\n"
+            f"    return ({rows}, {columns})")
+
+
+_F_EFF = "(kernel_size[0] + (kernel_size[0] - 1) * (dilation_rate[0] - 1))"
+
+
 # What a learner types into each exercise cell (source text) -> a fragment of the message it
 # must print. "right" answers print "Correct!". Each wrong answer is a mistake the lesson
 # predicts, and gets the message that names it.
@@ -170,6 +188,9 @@ LEARNER_ANSWERS = {
             "def my_receptive_field(layers):\n    return receptive_field(layers)":
                 "your function calls receptive_field, which already does what this question asks",
             _rf("        field += (f - 1) * jump\n        jump *= s"): "ignores the dilations",
+            "def my_receptive_field(stack):\n    field, jump = 1, 1\n    for f, s in stack:\n"
+            "        field += (f - 1) * jump\n        jump *= s\n    return field":
+                "Each layer is now an (F, S, D) triple",   # lesson 03's field_size, pasted
             _rf("        field += (f + (f - 1) * (d - 1) - 1)"): "ignores the strides",
             _rf("        jump *= s\n        field += (f + (f - 1) * (d - 1) - 1) * jump"):
                 "counts for the layers AFTER it",
@@ -192,7 +213,7 @@ LEARNER_ANSWERS = {
         "right": ["13920", "13_920", "13920.0", "(3 * 3 * 16 + 1) * 96"],
         "wrong": {
             "41568": "that is groups=1",
-            "13856": "also 32 filters reading all 48 channels",
+            "13856": "13,856 is what two slips give",
             "13824": "add the biases",
             "4640": "that is one group",
             "4704": "weights of one group (32 filters) only",
@@ -214,6 +235,8 @@ LEARNER_ANSWERS = {
             "0.0713": "not the 32 input channels",
             "0.2": "that is 1 / F alone",
             "5.56": "that is a percentage",
+            "1 / 64 + 1 / 9": "section 5's fraction for a 3x3 kernel",
+            "0.127": "section 5's fraction for a 3x3 kernel",
             "5.5625": "that is a percentage",
             "0.056": "2 significant figures, and they are right: give at least 3",
             "0.0557": "is one off in its 3rd significant figure (the first 2 are right)",
@@ -230,7 +253,10 @@ LEARNER_ANSWERS = {
             "0.122": "He's uniform limit",
             "0.0707": "He normal's standard deviation",
             "0.0866": "LeCun's uniform limit",
-            "0.0378": "glorot_normal's standard deviation",
+            "0.0378": "= limit / sqrt(3): the standard deviation",
+            "np.sqrt(6 / 1400) / np.sqrt(3)": "The question asks for the limit itself",
+            "0.109": "counts a 3x3 kernel's 9 taps",
+            "(6 / (9 * 16 + 9 * 40)) ** 0.5": "counts a 3x3 kernel's 9 taps",
             "0.00429": "take the square root",
             "0.131": "the interval's width",
             "0.0926": "the average of the fans",
@@ -265,6 +291,33 @@ LEARNER_ANSWERS = {
             _LOOPS.replace("\n    return out", ""): "`return` statement",
             _LOOPS.replace("channels * multiplier))", "channels * multiplier), dtype=int)"):
                 "the shape (5, 4, 8) is right, but 158 of 160 values are off",
+        },
+    },
+    "q9": {
+        "right": [_SHAPE_RIGHT,
+                  _shape(f"(height - {_F_EFF}) // strides[0] + 1"),
+                  _shape(f"int((height - {_F_EFF}) / strides[0]) + 1"),
+                  _SHAPE_RIGHT.replace("return tuple(shape)", "return shape")],   # a list
+        "wrong": {
+            _shape("(height - kernel_size[0]) // strides[0] + 1"): "ignores the dilation",
+            _shape("(height - kernel_size[0] * dilation_rate[0]) // strides[0] + 1"):
+                "F * D is not a dilated kernel's footprint",
+            _shape(f"(height - {_F_EFF}) / strides[0] + 1"): "floor-divide (//)",
+            _shape(f"-(-(height - {_F_EFF}) // strides[0]) + 1"): "round down (//)",   # ceil
+            _shape(f"(height - {_F_EFF}) // strides[0]"): "one position too few",
+            _shape(f"(height - {_F_EFF}) // strides[0] + 1").replace("[0]", "[9]")
+            .replace("[1]", "[0]").replace("[9]", "[1]"):
+                "the pairs are (rows, columns)",
+            "def my_output_shape(height, width, kernel_size, strides, dilation_rate):\n"
+            "    return layers.Conv2D(1, kernel_size, strides=strides, dilation_rate="
+            "dilation_rate).compute_output_shape((None, height, width, 1))[1:3]":
+                "your function calls compute_output_shape",
+            "def my_output_shape(height, width, kernel_size, strides, dilation_rate):\n"
+            "    return tuple(conv_output_size(n, f, s, dilation=d) for n, f, s, d in "
+            "zip((height, width), kernel_size, strides, dilation_rate))":
+                "your function calls conv_output_size",
+            _shape(f"(height - {_F_EFF}) // strides[0] + 1").replace("    return", "    (")
+            + ")": "`return` statement",
         },
     },
 }
@@ -343,9 +396,14 @@ def test_q4_reference_is_the_measured_receptive_field():
     assert any(s > 1 for _, s, _ in layers_seen) and any(d > 1 for _, _, d in layers_seen)
 
 
-def test_q4_each_named_mistake_is_wrong_and_its_own():
-    results = [[wrong(*case) for case in lesson._Q4_CASES] for wrong, _ in lesson._Q4_MISTAKES]
-    right = [lesson.my_receptive_field(*case) for case in lesson._Q4_CASES]
+@pytest.mark.parametrize("cases, mistakes, right_function", [
+    (lesson._Q4_CASES, lesson._Q4_MISTAKES, lesson.my_receptive_field),
+    (lesson._Q9_CASES, lesson._Q9_MISTAKES, lesson.my_output_shape),
+], ids=["q4", "q9"])
+def test_each_named_mistake_of_a_function_question_is_wrong_and_its_own(cases, mistakes,
+                                                                         right_function):
+    results = [[wrong(*case) for case in cases] for wrong, _ in mistakes]
+    right = [right_function(*case) for case in cases]
     for result in results:
         assert result != right
     for first, second in itertools.combinations(results, 2):
@@ -404,7 +462,8 @@ def test_q7_the_other_initialisers_it_names_are_keras_own():
     assert "LeCun's uniform limit" in lesson.q7.feedback(math.sqrt(3 / fan_in))  # 3 * scale
     glorot_normal = keras.initializers.GlorotNormal()
     assert (glorot_normal.scale, glorot_normal.mode) == (1.0, "fan_avg")
-    assert "glorot_normal" in lesson.q7.feedback(math.sqrt(2 / (fan_in + fan_out)))
+    assert "the standard deviation Glorot's rule gives" in lesson.q7.feedback(
+        math.sqrt(2 / (fan_in + fan_out)))
 
 
 def test_q8_reference_is_tensorflow_depthwise_conv2d():
@@ -418,6 +477,19 @@ def test_q8_reference_is_tensorflow_depthwise_conv2d():
                for _, kernel in lesson._Q8_CASES)
 
 
+def test_q9_reference_is_what_keras_computes():
+    for case in lesson._Q9_CASES:
+        height, width, kernel_size, strides, dilation_rate = case
+        conv = layers.Conv2D(1, kernel_size, strides=strides, dilation_rate=dilation_rate,
+                             name="case")
+        assert lesson.my_output_shape(*case) == conv.compute_output_shape(
+            (None, height, width, 1))[1:3], case
+    assert lesson.q9.is_correct(lesson.my_output_shape)
+    # the cases hold rectangular kernels, unequal strides and unequal dilations
+    kernels, strides, dilations = zip(*[case[2:] for case in lesson._Q9_CASES], strict=True)
+    assert all(any(a != b for a, b in pairs) for pairs in (kernels, strides, dilations))
+
+
 def numbers_in_messages(exercise) -> dict[float, str]:
     """The wrong answers a number exercise names, as numbers, with their messages' fragments
     (the same number typed two ways is listed once)."""
@@ -426,7 +498,7 @@ def numbers_in_messages(exercise) -> dict[float, str]:
             if answer.replace(".", "").replace("e-", "").replace("_", "").isdigit()}
 
 
-@pytest.mark.parametrize("exercise", [e for e in EXERCISES if e.name not in ("q4", "q8")],
+@pytest.mark.parametrize("exercise", [e for e in EXERCISES if e.name not in ("q4", "q8", "q9")],
                          ids=lambda e: e.name)
 def test_the_named_mistakes_give_different_answers(exercise):
     """Each mistake a number question names is its own answer (whole ones exactly, others

@@ -224,7 +224,7 @@ def test_show_conv_layer_step_draws_tensorflows_output_and_one_dot_product():
         products = padded[2:5, 4:7, c] * kernel[:, :, c, 1]
         np.testing.assert_array_equal(axes["products"][c].images[0].get_array(), products)
         sums.append(int(products.sum()))
-        assert axes["products"][c].get_title() == f"products, sum {sums[-1]}"
+        assert axes["products"][c].get_title() == f"window x filter 1,\nsum {sums[-1]}"
         frame = [axes["kernels"][c, j].spines["left"].get_linewidth() for j in (0, 1)]
         assert frame[1] > frame[0]                    # the filter at work: a thick frame
         assert axes["kernels"][c, 0].get_title().endswith(f"kernel[:, :, {c}, 0]")
@@ -242,6 +242,18 @@ def test_show_conv_layer_step_draws_tensorflows_output_and_one_dot_product():
     assert text[-1] == f"= {int(expected[1, 2, 1])}" == f"= {sum(sums) + bias[1]}"
     assert "2 filters make 2 output maps" in fig._suptitle.get_text()
     assert png_size(fig) < 1.5 * MAX_PNG_BYTES       # 14 panels, show_conv_step's 4 times 3.5
+
+
+def test_show_conv_layer_step_draws_the_filter_at_work_next_to_its_products():
+    x, kernel, bias = _cs231n_demo()
+    for k in (0, 1):
+        fig, axes = show_conv_layer_step(x, kernel, bias, row=1, col=2, filter_index=k,
+                                         stride=2, padding=1)
+        fig.canvas.draw()
+        for c in range(3):
+            left = {j: axes["kernels"][c, j].get_position().x0 for j in (0, 1)}
+            assert left[1 - k] < left[k] < axes["products"][c].get_position().x0
+            assert axes["products"][c].get_title().startswith(f"window x filter {k},")
 
 
 @pytest.mark.parametrize(

@@ -113,14 +113,17 @@ def _rounded_form(value: float, expected: float) -> str | None:
     A rounding of a count of 100 or more is the count written with fewer significant figures:
     776300, 776000 and 780000 are 776326 rounded (half up) or cut after 4, 3 and 2 figures.
     Nothing else is, however close: 776208 (the biases left out) is not, and a count below 100
-    has no rounding (nobody rounds a size of 14 to 10, or 45 to 40: a slip gives them).
+    has no rounding (nobody rounds a size of 14 to 10, or 45 to 40: a slip gives them). One
+    figure proves nothing either: 800 for 880 is as likely 50 * 16 as 880 cut.
 
     >>> _rounded_form(776_300, 776_326), _rounded_form(780_000, 776_326)
     ('rounded to 4 significant figures', 'rounded to 2 significant figures')
     >>> _rounded_form(24_800_000, 24_887_296), _rounded_form(776_208, 776_326) is None
     ('cut after 3 significant figures', True)
-    >>> _rounded_form(10, 14) is None, _rounded_form(900, 880)
-    (True, 'rounded to 1 significant figure')
+    >>> _rounded_form(10, 14) is None, _rounded_form(900, 880), _rounded_form(800, 880)
+    (True, None, None)
+    >>> _rounded_form(880, 883)
+    'rounded to 2 significant figures'
     """
     if value == expected or value == 0 or not math.isfinite(value) \
             or (value > 0) != (expected > 0) or not float(value).is_integer():
@@ -128,14 +131,14 @@ def _rounded_form(value: float, expected: float) -> str | None:
     size = len(str(int(abs(expected))))   # the count's figures: 6 for 776326
     if abs(expected) < 100:
         return None
-    for figures in range(1, size):  # the fewest figures that give the answer
+    for figures in range(2, size):  # the fewest figures (2 or more) that give the answer
         place = 10 ** (size - figures)
         cut = math.floor(abs(expected) / place) * place
         rounded = math.floor(abs(expected) / place + 0.5) * place
         if abs(value) == rounded:
-            return f"rounded to {figures} significant figure{'s' if figures > 1 else ''}"
+            return f"rounded to {figures} significant figures"
         if abs(value) == cut:
-            return f"cut after {figures} significant figure{'s' if figures > 1 else ''}"
+            return f"cut after {figures} significant figures"
     return None
 
 

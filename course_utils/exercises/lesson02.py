@@ -1,7 +1,7 @@
 """Lesson 02 "Check yourself": three-channel convolution.
 
-Eight exercises, in the order the notebook asks them. The lesson works three shape questions
-as examples (section 5, with Keras's answers) and one output value of a three-channel layer
+Eight exercises, in the order the notebook asks them. The lesson works a shape question as an
+example (section 5, with Keras's answer) and one output value of a three-channel layer
 (section 3), so q1 and q2 ask the same kinds of question with other numbers:
 
 * ``q1`` a 10x13x3 input (not square) through five 3x3x3 filters, stride 2 (the floor matters);
@@ -154,9 +154,12 @@ Q2_MISTAKES = [
     (_q2_value(stride=1), "that window starts at column 1 of the padded input, as it would "
                           "with stride 1; with stride 2, output column 1 starts at column "
                           "1 * 2 = 2."),
-    (_q2_value(padding=0), "that window is taken from Q2_X without its padding: pad first (one "
-                           "row and column of zeros on every side), then take rows 0-2 and "
-                           "columns 2-4 of the padded input."),
+    (_q2_value(padding=0), "that is the window at rows 0-2, columns 2-4 of Q2_X unpadded, "
+                           "which holds the same numbers as the padded input's window at row "
+                           "1, column 3: either you did not pad, or you padded and started "
+                           "the window one row and one column too far. Pad one row and column "
+                           "of zeros on every side; output (0, 1)'s window starts at row "
+                           "0 * 2 = 0, column 1 * 2 = 2 of the padded input."),
     (_q2_value(channels=1), "that is the first channel's products alone, plus the bias; the "
                             "filter sums the products of all three channels."),
     (_q2_value(flip=True), "those are the kernels flipped (a true convolution); Conv2D uses "
@@ -502,18 +505,30 @@ def _follows_sizes(answer, cases, reference, sizes) -> bool:
 _SHAPES = re.compile(r"shapes \(([\d,]+)\) \(([\d,]+)\)")
 
 
-def _window_cut_short(message: str) -> tuple | None:
-    """The window's and the filter's shapes when NumPy's broadcast error in ``message`` comes
-    from a window smaller than the filter in height or width (the same elsewhere), else None."""
+def _window_shapes(message: str, cases) -> tuple | None:
+    """(window, filter) shapes when NumPy's broadcast error in ``message`` pairs a window of x
+    with a filter (F, F, C_in), or its (F, F) kernel for one channel, of one of ``cases``, else
+    None. NumPy names the operands in the order written: the filter is the second one (window *
+    filter), or the first one when the other is larger than it (a kernel slice is never larger
+    than a filter, so that is a window); any other pairing (such as a kernel sliced on the
+    wrong axis, whose shape can equal a cut window's) is left unnamed.
+
+    >>> _window_shapes("shapes (4,4,3) (3,3,3)", [(np.zeros((7, 7, 3)), np.zeros((3, 3, 3, 2)))])
+    ((4, 4, 3), (3, 3, 3))
+    >>> _window_shapes("shapes (3,3,3) (2,3,3)", [(np.zeros((7, 7, 3)), np.zeros((3, 3, 3, 2)))])
+    """
     found = _SHAPES.search(message)
     if found is None:
         return None
     a, b = (tuple(int(v) for v in group.split(",") if v) for group in found.groups())
-    if len(a) != len(b) or len(a) < 2 or a[2:] != b[2:]:
+    filters = {tuple(case[1].shape[:axes]) for case in cases for axes in (2, 3)}
+    if len(a) != len(b) or len(a) not in (2, 3) or a[2:] != b[2:] or a == b:
         return None
-    window, kernel = sorted((a, b))
-    if window != kernel and all(w <= f for w, f in zip(window[:2], kernel[:2], strict=True)):
-        return window, kernel
+    if b in filters and (all(w <= f for w, f in zip(a[:2], b[:2], strict=True))
+                         or all(w >= f for w, f in zip(a[:2], b[:2], strict=True))):
+        return a, b
+    if a in filters and all(w >= f for w, f in zip(b[:2], a[:2], strict=True)):
+        return b, a
     return None
 
 
@@ -521,6 +536,22 @@ def _window_cut_short(message: str) -> tuple | None:
 _CUT_SHORT = (" A window came out smaller than the filter ({window} against {kernel}): it "
               "runs past the edge of the input, so your output has more rows or columns than "
               "there are windows that fit. {rule}")
+
+
+#: The message for a window larger than the filter: the two shapes.
+_TOO_LARGE = (" A window came out larger than the filter ({window} against {kernel}): a slice "
+              "leaves out its end, so x[i:i + F] already takes the F rows i to i + F - 1 "
+              "(and the same for the columns).")
+
+
+def _window_message(message: str, cases, rule: str) -> str | None:
+    """``message`` with what a broadcast error between a window and a filter proves added."""
+    shapes = _window_shapes(message, cases)
+    if shapes is None:
+        return None
+    window, kernel = shapes
+    text = _CUT_SHORT if window[0] <= kernel[0] and window[1] <= kernel[1] else _TOO_LARGE
+    return message.rstrip(" .") + "." + text.format(window=window, kernel=kernel, rule=rule)
 
 
 #: The message for an output sized from the rows alone (q6 and q7), with the rule per side.
@@ -543,11 +574,11 @@ def _check_layer(answer):
         return _SQUARE.format(rule="H - F + 1 rows from x.shape[0], W - F + 1 columns "
                                    "from x.shape[1]")
     message = _per_channel_maps(answer) or message
-    shapes = _window_cut_short(message)
-    if shapes:
-        return message.rstrip(" .") + "." + _CUT_SHORT.format(
-            window=shapes[0], kernel=shapes[1],
-            rule="Each side has N - F + 1 windows, from its own N: H rows, W columns.")
+    window = _window_message(
+        message, _LAYER_CASES,
+        "Each side has N - F + 1 windows, from its own N: H rows, W columns.")
+    if window:
+        return window
     if "out of bounds" in message or "could not be broadcast" in message:
         message = message.rstrip(" .") + (
             ". Keras's kernel layout is (F, F, C_in, C_out): filter k is kernel[:, :, :, k], "
@@ -615,6 +646,11 @@ def _forward_no_bias(x, kernel, bias, stride, padding):
     return conv2d(x, kernel, stride=stride, padding=padding)
 
 
+def _forward_flipped(x, kernel, bias, stride, padding):
+    return conv2d(x, np.flip(np.asarray(kernel), axis=(0, 1)), bias=bias, stride=stride,
+                  padding=padding)
+
+
 def _integer_forward(x, kernel, bias, stride, padding):
     return conv2d(x, kernel, bias=bias, stride=stride, padding=padding).astype(int)
 
@@ -651,6 +687,8 @@ _check_forward_cases = function(_FORWARD_CASES, reference=_forward_reference,
                             "H + 2P rows, so the output has (H + 2P - F) // S + 1."),
     (_forward_no_bias, "your function leaves out the bias: add bias[k] to every value of "
                        "filter k's map."),
+    (_forward_flipped, "you flipped each kernel (a true convolution); Conv2D slides the "
+                       "kernels as they are (cross-correlation, lesson 01)."),
     (_integer_forward, _INTEGER_OUTPUT.format(case="the fourth")),
 ])
 
@@ -716,11 +754,11 @@ def _check_forward(answer):
         return message.rstrip(" .") + (". A size computed with / is a float (such as 3.0), "
                                       "and np.zeros and range need whole numbers: divide "
                                       "with //, (H + 2P - F) // S + 1.")
-    shapes = _window_cut_short(message)
-    if shapes:
-        return message.rstrip(" .") + "." + _CUT_SHORT.format(
-            window=shapes[0], kernel=shapes[1],
-            rule="Each side has (N + 2P - F) // S + 1 windows, rounded down, from its own N.")
+    window = _window_message(
+        message, _FORWARD_CASES,
+        "Each side has (N + 2P - F) // S + 1 windows, rounded down, from its own N.")
+    if window:
+        return window
     return message
 
 

@@ -198,6 +198,10 @@ def _check_starts(answer):
     """q4's checker: a list (or tuple, set, array) of starting columns, in any order."""
     if isinstance(answer, set | frozenset):
         answer = sorted(answer)
+    entries = list(answer) if isinstance(answer, list | tuple | np.ndarray) else []
+    if entries and all(isinstance(entry, bool | np.bool_) for entry in entries):
+        return ("your answer holds True/False values; give the NUMBERS of the starting "
+                "columns where the map stays the same, such as [1].")
     values = read_array(answer)
     if values.ndim == 0:
         return (f"your answer is one number, {values.item():g}; answer with the list of "
@@ -211,6 +215,9 @@ def _check_starts(answer):
         return (f"your list names column {repeated} more than once: list each starting column "
                 "once.")
     outside = [col for col in starts if col not in _Q4_STARTS]
+    if starts == [col + 1 for col in _Q4]:
+        return (f"{starts} counts the columns from 1; here they are numbered from 0, as in "
+                "Python: the starting columns are 0, 1 and 2.")
     if outside:
         return (f"the starting columns to test are 0, 1 and 2; {outside[0]} is not one of them "
                 "(from column 3 the pixel would leave the map).")
@@ -263,7 +270,7 @@ q5 = Exercise(
          "global average pooling averages over height and width and keeps one number per "
          "CHANNEL: 128 inputs, not 4 * 4."),
         ([_FLATTEN_INPUTS, _C5],
-         "those are the lengths of the vectors the Dense layer reads (section 7's 'vector "
+         "those are the lengths of the vectors the Dense layer reads (section 8's 'vector "
          "length'); its parameters are (inputs + 1) * 10: a weight per input and unit, plus a "
          "bias per unit."),
         ([_FLATTEN_PARAMS - _CLASSES, _GAP_PARAMS],
@@ -272,7 +279,7 @@ q5 = Exercise(
          "the global-average-pooling count lacks its 10 biases: (inputs + 1) * 10 for both "
          "heads."),
         ([(7 * 7 * 64 + 1) * _CLASSES, (64 + 1) * _CLASSES],
-         "those are section 7's numbers, for its 7x7x64 stack; this stack is 4x4x128: "
+         "those are section 8's numbers, for its 7x7x64 stack; this stack is 4x4x128: "
          "4 * 4 * 128 inputs after Flatten, 128 after global average pooling."),
     ]),
     hint=["Dense parameters = (inputs + 1) * units.",
@@ -350,7 +357,7 @@ Q6_MISTAKES = [
                        "the next layer lie S times further apart in the input: multiply each "
                        "layer's F - 1 by the product of the strides BEFORE it."),
     (_own_stride_too, "it multiplies each layer's F - 1 by its own stride too: a layer's "
-                      "stride spreads the layers AFTER it, not its own window. Add "
+                      "stride multiplies the step of the layers AFTER it, not its own window. Add "
                       "(F - 1) * step first, then multiply step by S."),
     (_adds_whole_kernels, "it adds each layer's whole F (times the step); a layer widens the "
                           "field by F - 1, since its windows overlap the field already counted, "
@@ -358,11 +365,13 @@ Q6_MISTAKES = [
     (_starts_at_zero, "it is one pixel short on every stack: start from a field of 1 (one "
                       "value sees one pixel before any layer), then add (F - 1) * step per "
                       "layer."),
-    (_multiplies_kernels, "it multiplies the kernel sizes; fields grow by adding: "
-                          "1 + (F - 1) * step per layer."),
+    (_multiplies_kernels, "it returns the product of the kernel sizes on every stack: "
+                          "either it multiplies the kernel sizes, or its step grows by F "
+                          "instead of by S (step *= f where step *= s is meant). Per layer: "
+                          "field += (F - 1) * step, then step *= S."),
     (_strides_only_after_pooling, "it counts only the pooling layers' strides; a strided "
-                                  "convolution spreads the next layers just as much (the "
-                                  "(3, 2) stacks)."),
+                                  "convolution multiplies the step of the next layers just "
+                                  "as much (the (3, 2) stacks)."),
 ]
 
 q6 = Exercise(
@@ -569,7 +578,7 @@ Q8_MISTAKES = [
     (_keeps_dims, "it keeps the two averaged axes, (1, 1, C); return a vector of shape (C,), "
                   "as GlobalAveragePooling2D does by default."),
     (_batch_axes, "it averages axes 1 and 2: the height and width of a BATCH (B, H, W, C), as "
-                  "in section 7's check, or of a channels-first stack (C, H, W), PyTorch's "
+                  "in section 8's check, or of a channels-first stack (C, H, W), PyTorch's "
                   "layout. x here is one channels-last stack (H, W, C): average axes 0 and 1."),
 ]
 

@@ -2,7 +2,7 @@
 
 In the notebook::
 
-    from course_utils.exercises.lesson07 import q1, q2, q3, q4, q5, q6, q7, q8
+    from course_utils.exercises.lesson07 import q1, q2, q3, q4, q5, q6, q7, q8, q9
 
     answer = ____
     q1.check(answer)
@@ -176,11 +176,11 @@ q3 = Exercise(
 # --- q4: the receptive field, written as the recurrence ----------------------------------------
 
 
-def my_receptive_field(layers):
+def my_receptive_field(stack):
     """Section 6's recurrence: each layer adds (footprint - 1) * jump; the jump, the input
     pixels between neighbouring positions of the current layer, grows by each stride."""
     field, jump = 1, 1
-    for kernel_size, stride, dilation in layers:
+    for kernel_size, stride, dilation in stack:
         footprint = kernel_size + (kernel_size - 1) * (dilation - 1)
         field += (footprint - 1) * jump
         jump *= stride
@@ -199,32 +199,32 @@ _Q4_CASES = [
 
 def _footprints_with(rule):
     """The recurrence with the footprint F_eff replaced by rule(F, D)."""
-    return lambda layers: receptive_field([(rule(f, d), s) for f, s, d in layers])
+    return lambda stack: receptive_field([(rule(f, d), s) for f, s, d in stack])
 
 
-def _stride_counted_for_its_own_layer(layers) -> int:
+def _stride_counted_for_its_own_layer(stack) -> int:
     """The jump multiplied by a layer's own stride before its kernel is added."""
     field, jump = 1, 1
-    for f, s, d in layers:
+    for f, s, d in stack:
         jump *= s
         field += (effective_kernel_size(f, d) - 1) * jump
     return field
 
 
-def _backwards_without_overlap(layers) -> int:
+def _backwards_without_overlap(stack) -> int:
     """Walking back from one output pixel with r -> S * r + F_eff - 1 instead of
     S * (r - 1) + F_eff: as if a stride-S layer's windows did not overlap."""
     field = 1
-    for f, s, d in reversed(layers):
+    for f, s, d in reversed(stack):
         field = s * field + effective_kernel_size(f, d) - 1
     return field
 
 
 _Q4_MISTAKES = [
-    (lambda layers: receptive_field([(f, s) for f, s, _ in layers]),
+    (lambda stack: receptive_field([(f, s) for f, s, _ in stack]),
      "your function ignores the dilations: a kernel of F taps with dilation D covers "
      "F + (F - 1)(D - 1) pixels."),
-    (lambda layers: receptive_field([(f, 1, d) for f, _, d in layers]),
+    (lambda stack: receptive_field([(f, 1, d) for f, _, d in stack]),
      "your function ignores the strides: after a stride-S layer, neighbouring positions are S "
      "times further apart in the input, so the jump grows: jump *= stride after each layer."),
     (_stride_counted_for_its_own_layer,
@@ -234,7 +234,7 @@ _Q4_MISTAKES = [
      "F * D is not a dilated kernel's footprint: it is F + (F - 1)(D - 1)."),
     (_footprints_with(lambda f, d: f + (f - 1) * d),
      "dilation D leaves D - 1 pixels between taps, not D: the footprint is F + (F - 1)(D - 1)."),
-    (lambda layers: receptive_field([(f, s, d) for f, s, d in layers]) - 1,
+    (lambda stack: receptive_field([(f, s, d) for f, s, d in stack]) - 1,
      "one pixel too few: start from 1 (the output pixel sees one pixel of its own input), then "
      "add each layer's (footprint - 1) * jump."),
     (_backwards_without_overlap,
@@ -242,15 +242,28 @@ _Q4_MISTAKES = [
      "stride-S layer read S * (r - 1) + footprint pixels (their windows overlap)."),
 ]
 
+def _pairs_unpacked(check):
+    """``check``, and where the learner's function unpacked a layer into two values (lesson
+    03's (F, S) pairs), a sentence that says the layers are now triples."""
+    def checked(answer):
+        message = check(answer)
+        if message and "too many values to unpack (expected 2)" in message:
+            message += (". Each layer is now an (F, S, D) triple: unpack three values "
+                        "(lesson 03's field_size unpacked (F, S) pairs).")
+        return message
+
+    return checked
+
+
 q4 = Exercise(
-    "Extend lesson 03's field_size (its q6) to dilation: write my_receptive_field(layers) "
-    "without calling receptive_field: layers lists a stack "
-    "of convolution and pooling layers, first to last, as (F, S, D) triples (kernel size, "
+    "Extend lesson 03's field_size (its q6) to dilation: write my_receptive_field(stack) "
+    "without calling receptive_field: stack lists a stack's "
+    "convolution and pooling layers, first to last, as (F, S, D) triples (kernel size, "
     "stride, dilation; D = 1 where there is none, unlike section 6's pairs); return how many "
     "input pixels wide the receptive field of one output pixel is, with section 6's "
     "recurrence. The check runs it on six stacks (strides, pooling and dilations).",
-    checker=function(_Q4_CASES, reference=receptive_field, mistakes=_Q4_MISTAKES,
-                     forbidden=["receptive_field"]),
+    checker=_pairs_unpacked(function(_Q4_CASES, reference=receptive_field,
+                                     mistakes=_Q4_MISTAKES, forbidden=["receptive_field"])),
     hint=["Keep two numbers: field = 1 (the output pixel itself) and jump = 1 (input pixels "
           "between neighbouring positions of the current layer).",
           "For each (F, S, D), first to last: footprint = F + (F - 1) * (D - 1); field += "
@@ -269,10 +282,11 @@ q5 = Exercise(
     "48-channel input?",
     checker=number(_Q5, mistakes={
         _Q5_DENSE: "that is groups=1: with groups=3 each filter sees only 48 / 3 = 16 channels.",
-        _Q5_DENSE // 3: "that is the groups=1 count divided by 3, biases included, which is "
-                        "also 32 filters reading all 48 channels. With groups=3 all 96 filters "
-                        "remain, each with its bias; only their depth shrinks, to 48 / 3 = 16 "
-                        "channels.",
+        _Q5_DENSE // 3: "13,856 is what two slips give: the groups=1 count divided by 3 "
+                        "(41,568 / 3), and the right weights (13,824) with 32 biases instead of "
+                        "96. With "
+                        "groups=3 all 96 filters remain, each with its bias; only their depth "
+                        "shrinks, to 48 / 3 = 16 channels.",
         conv_params(3, 48, 96, bias=False, groups=3): "add the biases: one per filter, 96.",
         conv_params(3, 16, 32): "that is one group: 32 filters on 16 channels. There are 3 "
                                 "groups, 96 filters in all.",
@@ -314,6 +328,8 @@ q6 = Exercise(
                            "layer's filters, not the 32 input channels.",
         1 / 5: "that is 1 / F alone: the depthwise step's share is 1 / F² (F² = 25 taps), and "
                "the pointwise step adds 1 / C_out.",
+        1 / 64 + 1 / 3**2: "that is 1 / 64 + 1 / 3², section 5's fraction for a 3x3 kernel; "
+                           "this layer's kernel is 5x5 (F² = 25).",
         100 * _Q6: "that is a percentage; the question asks for a fraction of 1 (divide by "
                    "100).",
     }),
@@ -348,15 +364,19 @@ q7 = Exercise(
                                    "glorot_uniform's limit is sqrt(6 / (fan_in + fan_out)).",
         math.sqrt(3 / _Q7_FAN_IN): "that is sqrt(3 / fan_in), LeCun's uniform limit (the "
                                    "forward condition alone); Glorot's uses both fans.",
-        math.sqrt(2 / (_Q7_FAN_IN + _Q7_FAN_OUT)): "that is glorot_normal's standard deviation "
-                                                   "sqrt(2 / (fan_in + fan_out)); the uniform "
-                                                   "limit has a 6.",
+        math.sqrt(2 / (_Q7_FAN_IN + _Q7_FAN_OUT)):
+            "that is sqrt(2 / (fan_in + fan_out)) = limit / sqrt(3): the standard deviation "
+            "Glorot's rule gives the weights (Var(w) = limit² / 3). The question asks for the "
+            "limit itself, sqrt(3) times it.",
         6 / (_Q7_FAN_IN + _Q7_FAN_OUT): "take the square root: limit = sqrt(6 / (fan_in + "
                                         "fan_out)).",
         2 * _Q7: "that is the interval's width, from -limit to +limit; the limit is half of it.",
         math.sqrt(6 / ((_Q7_FAN_IN + _Q7_FAN_OUT) / 2)):
             "that divides 6 by the average of the fans; the limit divides it by their sum, "
             "sqrt(6 / (fan_in + fan_out)) (which is sqrt(3 / average)).",
+        math.sqrt(6 / (3 * 3 * _Q7_IN + 3 * 3 * _Q7_OUT)):
+            "that counts a 3x3 kernel's 9 taps, as in the lesson's example; Conv2D(40, 5) has a "
+            "5x5 kernel: fan_in = 5 * 5 * 16.",
         math.sqrt(6 / (3 * 3 * 1 + 3 * 3 * 32)): "that is the lesson's example, Conv2D(32, 3) "
                                                  "on one channel; here the kernel is 5x5, with "
                                                  "16 input and 40 output channels.",
@@ -473,4 +493,70 @@ q8 = Exercise(
 )
 
 
-__all__ = ["my_receptive_field", "my_depthwise_conv2d", *bind_exercises(globals())]
+# --- q9: a layer's output shape, per axis, with dilation ----------------------------------------
+
+
+def my_output_shape(height, width, kernel_size, strides, dilation_rate):
+    """Conv2D's output (rows, columns) with padding 'valid': each axis has its own F, S and D,
+    and a dilated kernel covers F + (F - 1)(D - 1) pixels."""
+    shape = []
+    for n, f, s, d in zip((height, width), kernel_size, strides, dilation_rate, strict=True):
+        footprint = f + (f - 1) * (d - 1)
+        shape.append((n - footprint) // s + 1)
+    return tuple(shape)
+
+
+_Q9_CASES = [
+    (28, 28, (1, 5), (2, 1), (1, 1)),   # section 2's wide layer
+    (28, 28, (3, 3), (1, 1), (2, 2)),   # section 3's dilated layer
+    (16, 9, (3, 2), (3, 2), (1, 1)),    # strides that do not divide: the last pixels unread
+    (28, 32, (3, 5), (1, 1), (1, 3)),   # dilation on the columns only
+    (20, 30, (5, 3), (1, 1), (3, 2)),   # a different dilation per axis
+    (7, 7, (7, 7), (1, 1), (1, 1)),     # a kernel as large as the input: one position
+]
+
+
+def _shape_with(size):
+    """The output shape with one axis's size computed by size(n, f, s, d)."""
+    return lambda height, width, kernel_size, strides, dilation_rate: tuple(
+        size(n, f, s, d) for n, f, s, d in zip((height, width), kernel_size, strides,
+                                               dilation_rate, strict=True))
+
+
+_Q9_MISTAKES = [
+    (_shape_with(lambda n, f, s, d: (n - f) // s + 1),
+     "your function ignores the dilation: a kernel of F taps with dilation D covers "
+     "F + (F - 1)(D - 1) pixels, and that footprint takes F's place."),
+    (lambda height, width, kernel_size, strides, dilation_rate: my_output_shape(
+        height, width, kernel_size[::-1], strides[::-1], dilation_rate[::-1]),
+     "your function gives the height each pair's second entry: the pairs are (rows, columns), "
+     "so kernel_size[0], strides[0] and dilation_rate[0] go with the height."),
+    (_shape_with(lambda n, f, s, d: (n - effective_kernel_size(f, d)) / s + 1),
+     "your function divides with /, which keeps a fraction of a step: a window needs a whole "
+     "step to fit, so floor-divide (//)."),
+    (_shape_with(lambda n, f, s, d: -(-(n - effective_kernel_size(f, d)) // s) + 1),
+     "your function rounds (N - F_eff) / S up; a window that would stick out of the map is "
+     "not computed: round down (//)."),
+    (_shape_with(lambda n, f, s, d: (n - f * d) // s + 1),
+     "F * D is not a dilated kernel's footprint: it is F + (F - 1)(D - 1)."),
+    (_shape_with(lambda n, f, s, d: (n - effective_kernel_size(f, d)) // s),
+     "one position too few: (N - F_eff) // S counts the steps; the first position adds 1."),
+]
+
+q9 = Exercise(
+    "Write my_output_shape(height, width, kernel_size, strides, dilation_rate) without "
+    "calling conv_output_size or compute_output_shape: the last three are (rows, columns) "
+    "pairs, as Conv2D takes them; padding 'valid'. Return the output map's (rows, columns). "
+    "The check runs it on six cases (rectangular kernels, per-axis strides and dilations).",
+    checker=function(_Q9_CASES, reference=my_output_shape, mistakes=_Q9_MISTAKES,
+                     forbidden=["conv_output_size", "compute_output_shape"]),
+    hint=["Each axis on its own, with lesson 01's formula: O = (N - F) // S + 1, N the height "
+          "for the rows and the width for the columns.",
+          "With a dilation, F_eff = F + (F - 1)(D - 1) takes F's place: rows = (height - "
+          "F_eff_rows) // strides[0] + 1, the same for the columns with index 1."],
+    solution_answer=my_output_shape,
+)
+
+
+__all__ = ["my_receptive_field", "my_depthwise_conv2d", "my_output_shape",
+           *bind_exercises(globals())]
