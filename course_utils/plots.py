@@ -28,7 +28,7 @@ from matplotlib import patheffects
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from .arithmetic import conv_output_size
+from .arithmetic import conv_output_size, usage_counts
 from .ops import conv2d
 from .validation import check_array, check_int
 
@@ -40,6 +40,7 @@ __all__ = [
     "show_feature_maps",
     "show_maps_on_input",
     "show_usage_counts",
+    "show_padded_windows",
     "show_kernels",
     "plot_history",
     "show_digits",
@@ -671,6 +672,40 @@ def show_usage_counts(counts, ax=None, title: str = "times each pixel is used",
                        colorbar="times used" if colorbar else False)
     if colorbar:
         plot.fig.axes[-1].yaxis.set_major_locator(MaxNLocator(integer=True))  # the colour bar
+    return plot
+
+
+def show_padded_windows(n: int, f: int, stride: int = 1, padding: int = 0, ax=None) -> Plot:
+    """An N x N input with P zeros around it (hatched), each cell shaded by how many F x F
+    windows use it, the first window outlined solid and the last one dotted.
+
+    Taught in lesson 01, section 8 (the explorer's figure).
+
+    >>> fig, ax = show_padded_windows(7, 3, stride=2, padding=1)
+    >>> ax.get_title(), ax.texts[0].get_text()       # the top-left zero: one window uses it
+    ('N=7, F=3, S=2, P=1: output 4x4', '1')
+    """
+    n, f = check_int(n, "n", 1), check_int(f, "f", 1)
+    stride, padding = check_int(stride, "stride", 1), check_int(padding, "padding", 0)
+    side = n + 2 * padding
+    if f > side:
+        raise ValueError(f"f is {f} but the padded input is {side}x{side}: the kernel must "
+                         "fit, f <= n + 2 * padding")
+    o = conv_output_size(n, f, stride=stride, padding=padding)
+    plot = show_usage_counts(usage_counts((side, side), f, stride=stride), ax=ax,
+                             title=f"N={n}, F={f}, S={stride}, P={padding}: output {o}x{o}")
+    ax, p = plot.axes, padding
+    for x0, y0, w, h in [(0, 0, side, p), (0, p + n, side, p), (0, p, p, n), (p + n, p, p, n)]:
+        if w and h:                           # the P zeros: hatched, the counts still legible
+            ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), w, h, fill=False, edgecolor="0.75",
+                                   hatch="//", linewidth=0))
+    ax.add_patch(Rectangle((p - 0.5, p - 0.5), n, n, fill=False, linestyle="--",
+                           linewidth=1.5, edgecolor="white"))
+    last = (o - 1) * stride                   # where the last window starts, on both axes
+    _highlight(ax, 0, 0, f, f, color="#D55E00", inside=(side, side))
+    _highlight(ax, last, last, f, f, color="#D55E00", style=":", inside=(side, side))
+    ax.set_xlabel("column of the padded input")
+    ax.set_ylabel("row of the padded input")
     return plot
 
 
