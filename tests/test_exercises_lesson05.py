@@ -236,6 +236,9 @@ LEARNER_ANSWERS = {
                                  "    h = layers.Conv2D(8, 3, activation=\"relu\")(h)"):
                 "at most 0.0039: the pixels arrive already scaled to [0, 1]; does your model "
                 "divide them by 255 again?",
+            # a sigmoid output: each value in (0, 1), but the ten do not add up to 1
+            _SMALL_MODEL.replace('activation="softmax"', 'activation="sigmoid"'):
+                "the outputs are not probabilities: one image's ten outputs add up to",
             # no channel axis: Keras refuses the Conv2D's input while the model is built
             _SMALL_MODEL.replace("shape=(28, 28, 1)", "(28, 28)"):
                 "start the model with keras.Input(shape=(28, 28, 1)), the channel axis",
@@ -466,6 +469,19 @@ def test_q8_names_pixels_divided_by_255_twice_only_when_the_first_conv_sees_them
     assert lesson._scaled_twice(model, np.ones((2, 28, 28, 1), "float32")) == ""
     small = np.full((2, 28, 28, 1), 1 / 255, "float32")   # pixels that never reach 1
     assert lesson._scaled_twice(model, small) == ""
+
+
+def test_q8_says_why_the_outputs_are_not_probabilities():
+    def ending_in(activation):
+        def build():
+            inputs = keras.Input(shape=(28, 28, 1))
+            h = layers.Flatten()(layers.MaxPooling2D(4)(layers.Conv2D(4, 3)(inputs)))
+            return keras.Model(inputs, layers.Dense(10, activation=activation)(h))
+        return build
+
+    assert "add up to" in lesson.q8.feedback(ending_in("sigmoid"))
+    assert "some are negative" in lesson.q8.feedback(ending_in("tanh"))
+    assert lesson.q8.feedback(ending_in("softmax")).count("not probabilities") == 0
 
 
 def test_q8_rejects_a_weak_model_with_its_accuracy_per_epoch():

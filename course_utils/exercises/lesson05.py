@@ -1028,9 +1028,14 @@ def _train(build_model, seed: int):
     (x_fit, y_fit), (x_val, y_val) = _check_data(raw_pixels=takes_raw_pixels(model))
     try:
         probabilities = np.asarray(model(x_val[:5], training=False))
-        if not np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-3) \
-                or probabilities.min() < 0:
-            return ("the outputs are not probabilities: end with "
+        sums = probabilities.sum(axis=1)
+        if probabilities.min() < 0:
+            return (f"the outputs are not probabilities: some are negative "
+                    f"({probabilities.min():.3g}). End with "
+                    "Dense(10, activation='softmax')."), [], None, None
+        if not np.allclose(sums, 1.0, atol=1e-3):
+            return (f"the outputs are not probabilities: one image's ten outputs add up to "
+                    f"{sums[np.argmax(np.abs(sums - 1))]:.3g}, not 1. End with "
                     "Dense(10, activation='softmax')."), [], None, None
         model.compile(optimizer=keras.optimizers.Adam(0.003),
                       loss="sparse_categorical_crossentropy", metrics=["accuracy"])
