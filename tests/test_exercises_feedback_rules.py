@@ -71,12 +71,13 @@ PROPERTY = settings(max_examples=40, deadline=None, derandomize=True,
 
 
 def rounded_forms(count: int) -> set[int]:
-    """``count`` rounded (half up) or cut after 1, 2, ... figures: the only roundings of it;
-    a count below 100 has none (10 for 14 is a slip, not a rounding)."""
+    """``count`` rounded (half up) or cut after 2, 3, ... figures: the only roundings of it;
+    a count below 100 has none (10 for 14 is a slip, not a rounding), and one figure proves
+    none (800 for 880 is as likely 50 * 16)."""
     forms, size = set(), len(str(abs(count)))
     if abs(count) < 100:
         return forms
-    for figures in range(1, size):
+    for figures in range(2, size):
         place = 10 ** (size - figures)
         forms |= {count // place * place, (count + place // 2) // place * place}
     return forms - {count}
@@ -260,3 +261,14 @@ def test_a_function_answer_is_called_once_per_case(lesson, exercise, change):
     assert len(calls) == len(set(calls)), (
         f"{exercise.name}: the same case ran {len(calls) - len(set(calls)) + 1} times")
     assert printed.count("called") == len(calls)
+
+
+@pytest.mark.parametrize("lesson, exercise", COUNTS, ids=ids(COUNTS))
+def test_a_count_to_one_figure_is_never_told_rounding(lesson, exercise):
+    """800 for 880 could be 50 * 16 as well as 880 cut: one figure proves no rounding."""
+    count = int(exercise.solution_answer)
+    size = len(str(abs(count)))
+    place = 10 ** (size - 1)
+    for form in {count // place * place, (count + place // 2) // place * place} - {count}:
+        message = exercise.feedback(form)
+        assert "significant figure" not in message, (form, message)

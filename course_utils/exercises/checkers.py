@@ -113,14 +113,17 @@ def _rounded_form(value: float, expected: float) -> str | None:
     A rounding of a count of 100 or more is the count written with fewer significant figures:
     776300, 776000 and 780000 are 776326 rounded (half up) or cut after 4, 3 and 2 figures.
     Nothing else is, however close: 776208 (the biases left out) is not, and a count below 100
-    has no rounding (nobody rounds a size of 14 to 10, or 45 to 40: a slip gives them).
+    has no rounding (nobody rounds a size of 14 to 10, or 45 to 40: a slip gives them). One
+    figure proves nothing either: 800 for 880 is as likely 50 * 16 as 880 cut.
 
     >>> _rounded_form(776_300, 776_326), _rounded_form(780_000, 776_326)
     ('rounded to 4 significant figures', 'rounded to 2 significant figures')
     >>> _rounded_form(24_800_000, 24_887_296), _rounded_form(776_208, 776_326) is None
     ('cut after 3 significant figures', True)
-    >>> _rounded_form(10, 14) is None, _rounded_form(900, 880)
-    (True, 'rounded to 1 significant figure')
+    >>> _rounded_form(10, 14) is None, _rounded_form(900, 880), _rounded_form(800, 880)
+    (True, None, None)
+    >>> _rounded_form(880, 883)
+    'rounded to 2 significant figures'
     """
     if value == expected or value == 0 or not math.isfinite(value) \
             or (value > 0) != (expected > 0) or not float(value).is_integer():
@@ -128,14 +131,14 @@ def _rounded_form(value: float, expected: float) -> str | None:
     size = len(str(int(abs(expected))))   # the count's figures: 6 for 776326
     if abs(expected) < 100:
         return None
-    for figures in range(1, size):  # the fewest figures that give the answer
+    for figures in range(2, size):  # the fewest figures (2 or more) that give the answer
         place = 10 ** (size - figures)
         cut = math.floor(abs(expected) / place) * place
         rounded = math.floor(abs(expected) / place + 0.5) * place
         if abs(value) == rounded:
-            return f"rounded to {figures} significant figure{'s' if figures > 1 else ''}"
+            return f"rounded to {figures} significant figures"
         if abs(value) == cut:
-            return f"cut after {figures} significant figure{'s' if figures > 1 else ''}"
+            return f"cut after {figures} significant figures"
     return None
 
 
@@ -236,6 +239,10 @@ def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequen
         if tol is None and not whole:
             typed = _typed_figures(value)
             right = _significant_figures(value, expected)
+            if typed == 1 and right >= 1:   # one figure cannot tell a right method
+                return (f"your answer {shown} has 1 significant figure, too few to tell: give "
+                        f"at least {digits}. (Python drops trailing zeros: if you typed "
+                        f"{value:#.{digits}g}, it is not the expected value.)")
             if typed < digits and right >= typed:
                 figures = f"{typed} significant figure" + ("s, and they are" if typed > 1
                                                              else ", and it is")
@@ -407,9 +414,9 @@ def array(expected: Any, atol: float = 1e-6, rtol: float = 0.0,
     >>> check = array([0.12122, -0.17049], decimals=3)
     >>> check([0.121, -0.170]) is None, check([0.1212, -0.17049]) is None
     (True, True)
-    >>> array([0.12122, -0.17549], decimals=3)([0.12, -0.18]).endswith(
-    ...     "rounded to 2 decimal places: give at least 3.")
-    True
+    >>> print(array([0.12122, -0.17049], decimals=3)([0.12, -0.17]))
+    the shape (2,) is right, and every value is the expected one rounded to 2 decimal places:
+    give at least 3.
     >>> print(check([0.122, -0.170]))
     the shape (2,) is right, but 1 of 2 values is off; the first is at index [0], where you
     have 0.122. Each value that is off is one off in its 3rd decimal: misrounded, or computed
@@ -432,6 +439,9 @@ def array(expected: Any, atol: float = 1e-6, rtol: float = 0.0,
         message = _compare_arrays(snapped, expected, 1e-12, 1e-9, passes_at=atol)
         if message is None:
             return None
+        rounded = _rounded_array_note(values.astype(float), expected, atol, 0.0)
+        if rounded:   # every value right to fewer decimals: say only that
+            return f"the shape {values.shape} is right, and e{rounded.strip()[1:]}"
         off = ~np.isclose(snapped, expected, atol=1e-12, rtol=1e-9)
         unit = 10.0 ** -decimals
         near = np.isclose(np.abs(snapped - np.round(expected, decimals)), unit, atol=unit * 1e-6)
