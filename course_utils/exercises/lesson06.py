@@ -542,8 +542,9 @@ def _float32_gradient(forward, x, grad_output, h=1e-6):
 def _check_variant(loss="weighted", copy_x=False, error="norms", difference="centred", h=1e-6):
     """gradient_check as a learner may write it, one step changed: loss ("weighted"; "plain",
     sum(forward(x)); "mean", np.mean), copy_x (the loss reads another array than the one
-    nudged), error (the formula returned), difference ("centred", "one-sided" or "float32",
-    the centred loop by hand on a float32 copy of x) and h."""
+    nudged), error (the formula returned), difference ("centred", "one-sided", "over h", the
+    centred difference divided by h, or "float32", the centred loop by hand on a float32 copy
+    of x) and h."""
     def check(forward, backward, x, grad_output):
         nudged = x.copy() if copy_x else x
         combine = np.mean if loss == "mean" else np.sum
@@ -551,6 +552,8 @@ def _check_variant(loss="weighted", copy_x=False, error="norms", difference="cen
             return combine((1 if loss == "plain" else grad_output) * forward(x))
         if difference == "float32":
             numerical = _float32_gradient(forward, x, grad_output, h)
+        elif difference == "over h":  # the centred difference divided by h, not 2h
+            numerical = 2 * numerical_gradient(loss_function, nudged, h=h)
         elif difference == "centred":
             numerical = numerical_gradient(loss_function, nudged, h=h)
         else:
@@ -600,6 +603,10 @@ q4 = Exercise(
          "layers (sigmoid, tanh) it is off by about h * L''/2, so the errors come out near 1e-7 "
          "instead of 1e-10. Take the centred difference (L(w + h) - L(w - h)) / 2h, as "
          "numerical_gradient does."),
+        (_check_variant(difference="over h"),
+         "your numerical gradient is twice the true one on every layer: divide the centred "
+         "difference L(w + h) - L(w - h) by 2h, not h (or, if you did, check that your loss "
+         "is not doubled)."),
         *[(_check_variant(h=float(h)),
            f"those are the errors of a centred difference with h = {h}: {why}, so on the "
            f"smooth layers (sigmoid, tanh) they come out near {size} instead of 1e-10. Use "
