@@ -258,8 +258,8 @@ q4 = Exercise(
     "Extend lesson 03's field_size (its q6) to dilation: write my_receptive_field(stack) "
     "without calling receptive_field: stack lists a stack's "
     "convolution and pooling layers, first to last, as (F, S, D) triples (kernel size, "
-    "stride, dilation; D = 1 where there is none, unlike section 6's pairs); return how many "
-    "input pixels wide the receptive field of one output pixel is, with section 6's "
+    "stride, dilation; D = 1 where there is none, unlike lesson 03's (F, S) pairs); return "
+    "how many input pixels wide the receptive field of one output pixel is, with section 6's "
     "recurrence. The check runs it on six stacks (strides, pooling and dilations).",
     checker=_pairs_unpacked(function(_Q4_CASES, reference=receptive_field,
                                      mistakes=_Q4_MISTAKES, forbidden=["receptive_field"])),
