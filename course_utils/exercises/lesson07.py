@@ -8,8 +8,8 @@ In the notebook::
     q1.check(answer)
 
 q1, q2 and q3 sit in section 8: the learner predicts one inverted residual block of
-MobileNetV2 before the helper checks it layer by layer (q1, q2; the lesson prints neither
-total), then counts VGG-16's convolutions over the
+MobileNetV2 before the helper checks it layer by layer (q1, q2; the lesson prints the totals
+only after them), then counts VGG-16's convolutions over the
 Keras model's layers before the helper counts five networks (q3); the others close the
 lesson. Each exercise's expected answer, and each known wrong answer, is computed here from
 the question's own numbers with the course's arithmetic (never typed in);
