@@ -903,7 +903,7 @@ def show_maps_on_image(image, maps, titles: Sequence[str], boxes: Mapping | None
     window centred on pixel (i + (F - 1) / 2, j + (F - 1) / 2), so a box drawn on the image is
     shifted by that much. ``boxes``: {name: (top, bottom, left, right)} in map rows and
     columns, as a slice maps[top:bottom, left:right] takes them; each name is written inside
-    its box on the image.
+    its box on every panel.
 
     >>> import numpy as np
     >>> fig, axes = show_maps_on_image(np.zeros((8, 8, 3)), np.ones((6, 6, 2)), ["a", "b"],
@@ -952,12 +952,11 @@ def show_maps_on_image(image, maps, titles: Sequence[str], boxes: Mapping | None
         for name, (top, bottom, left, right) in boxes.items():
             ax.add_patch(Rectangle((left + dx - 0.5, top + dy - 0.5), right - left, bottom - top,
                                    fill=False, edgecolor="black", linewidth=1.5, linestyle="--"))
-            if index == 0:        # the name inside its box, on the side away from the edge
-                on_right = left + right > picture.shape[1]
-                ax.text((right + dx - 1.5) if on_right else (left + dx + 0.5), top + dy + 0.5,
-                        name, ha="right" if on_right else "left", va="top", fontsize=7,
-                        color="white",
-                        bbox={"facecolor": "black", "edgecolor": "none", "pad": 1})
+            # the name inside its box, on every panel, on the side away from the edge
+            on_right = left + right > (picture if index == 0 else values).shape[1]
+            ax.text((right + dx - 1.5) if on_right else (left + dx + 0.5), top + dy + 0.5,
+                    name, ha="right" if on_right else "left", va="top", fontsize=7,
+                    color="white", bbox={"facecolor": "black", "edgecolor": "none", "pad": 1})
     axes[0].set_ylabel("row")
     return Plot(fig, axes)
 

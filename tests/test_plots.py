@@ -516,12 +516,14 @@ def test_show_maps_on_image_draws_keras_maps_on_one_scale_and_shifts_the_boxes()
     # map (i, j) is centred on pixel (i + 1, j + 1): the image's boxes sit one pixel further
     assert [r.get_xy() for r in rectangles(axes[0])] == [(0.5, 2.5), (16.5, 0.5)]
     assert [r.get_xy() for r in rectangles(axes[1])] == [(-0.5, 1.5), (15.5, -0.5)]
-    # each name is written inside the image, even for a box at the right edge
+    # each name is written inside every panel, even for a box at the right edge
     fig.canvas.draw()
-    image_box = axes[0].get_window_extent()
-    for text in axes[0].texts:
-        box = text.get_window_extent()
-        assert image_box.x0 <= box.x0 and box.x1 <= image_box.x1, text.get_text()
+    for ax in axes:
+        assert [text.get_text() for text in ax.texts] == list(boxes)
+        panel = ax.get_window_extent()
+        for text in ax.texts:
+            box = text.get_window_extent()
+            assert panel.x0 <= box.x0 and box.x1 <= panel.x1, text.get_text()
     with pytest.raises(ValueError, match=r"boxes\['far'\]"):
         show_maps_on_image(photo, maps, ["a", "b"], boxes={"far": (0, 6, 16, 30)})
     with pytest.raises(ValueError, match="one title per map"):
