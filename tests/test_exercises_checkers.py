@@ -268,6 +268,10 @@ def test_function_feedback():
     assert check(lambda n, f, s=1, p=0: unwritten(n, f, s, p)) == (
         "on <lambda>(4, 3) it returned ____, an unanswered placeholder: is an earlier "
         "question's function still unwritten?")
+    assert check(lambda n, f, s=1, p=0: unwritten(n, f, s, p) + 1) == (
+        "on <lambda>(4, 3) your function raised TypeError: unsupported operand type(s) for +: "
+        "'_Placeholder' and 'int': it met ____, an unanswered placeholder: is an earlier "
+        "question's function still unwritten?")
 
     def exits(*args):
         raise SystemExit(1)

@@ -863,8 +863,10 @@ def function(cases: Iterable, reference: Callable | None = None, atol: float = 1
             try:
                 result = answer(*copy.deepcopy(args), **copy.deepcopy(kwargs))
             except (Exception, SystemExit) as error:  # the learner's code: report it
+                blank = (": it met ____, an unanswered placeholder: is an earlier question's "
+                         "function still unwritten?" if "_Placeholder" in str(error) else "")
                 failure = failure or (len(results), f"your function raised "
-                                                    f"{type(error).__name__}: {error}")
+                                                    f"{type(error).__name__}: {error}{blank}")
                 break
             results.append(result)
             if failure is None:
