@@ -28,7 +28,7 @@ from matplotlib import patheffects
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from .arithmetic import conv_output_size
+from .arithmetic import conv_output_size, usage_counts
 from .ops import conv2d
 from .validation import check_array, check_int
 
@@ -40,6 +40,7 @@ __all__ = [
     "show_feature_maps",
     "show_maps_on_input",
     "show_usage_counts",
+    "show_padded_windows",
     "show_kernels",
     "plot_history",
     "show_digits",
@@ -198,7 +199,8 @@ def show_matrix(a, ax=None, title: str | None = None, cmap: str = VALUE_CMAP, vm
 
     a: (rows, columns) or (H, W, 1). Numbers are written when the array has at most 12 rows
     and columns (``show_values`` forces it on or off). ``highlight=(row, col, height,
-    width)`` outlines a block of cells, e.g. a kernel window. ``colorbar``: True, or the
+    width)`` outlines a block of cells, e.g. a kernel window; a list of such tuples outlines
+    several. ``colorbar``: True, or the
     colour bar's label.
 
     >>> from course_utils.data import LESSON01_X
@@ -214,9 +216,11 @@ def show_matrix(a, ax=None, title: str | None = None, cmap: str = VALUE_CMAP, vm
     else:
         fig = ax.figure
     image = _draw_matrix(ax, array, title, cmap, vmin, vmax, show_values, xlabel, ylabel)
-    if highlight is not None:
-        row, col, height, width = (check_int(v, "highlight", 0) for v in highlight)
-        _highlight(ax, row, col, height, width)
+    if highlight is not None:   # one block, or a list of blocks
+        blocks = highlight if isinstance(highlight[0], tuple | list) else [highlight]
+        for block in blocks:
+            row, col, height, width = (check_int(v, "highlight", 0) for v in block)
+            _highlight(ax, row, col, height, width)
     if colorbar:
         bar = fig.colorbar(image, ax=ax, shrink=0.8)
         if isinstance(colorbar, str):
@@ -667,6 +671,40 @@ def show_usage_counts(counts, ax=None, title: str = "times each pixel is used",
                        colorbar="times used" if colorbar else False)
     if colorbar:
         plot.fig.axes[-1].yaxis.set_major_locator(MaxNLocator(integer=True))  # the colour bar
+    return plot
+
+
+def show_padded_windows(n: int, f: int, stride: int = 1, padding: int = 0, ax=None) -> Plot:
+    """An N x N input with P zeros around it (hatched), each cell shaded by how many F x F
+    windows use it, the first window outlined solid and the last one dotted.
+
+    Taught in lesson 01, section 8 (the explorer's figure).
+
+    >>> fig, ax = show_padded_windows(7, 3, stride=2, padding=1)
+    >>> ax.get_title(), ax.texts[0].get_text()       # the top-left zero: one window uses it
+    ('N=7, F=3, S=2, P=1: output 4x4', '1')
+    """
+    n, f = check_int(n, "n", 1), check_int(f, "f", 1)
+    stride, padding = check_int(stride, "stride", 1), check_int(padding, "padding", 0)
+    side = n + 2 * padding
+    if f > side:
+        raise ValueError(f"f is {f} but the padded input is {side}x{side}: the kernel must "
+                         "fit, f <= n + 2 * padding")
+    o = conv_output_size(n, f, stride=stride, padding=padding)
+    plot = show_usage_counts(usage_counts((side, side), f, stride=stride), ax=ax,
+                             title=f"N={n}, F={f}, S={stride}, P={padding}: output {o}x{o}")
+    ax, p = plot.axes, padding
+    for x0, y0, w, h in [(0, 0, side, p), (0, p + n, side, p), (0, p, p, n), (p + n, p, p, n)]:
+        if w and h:                           # the P zeros: hatched, the counts still legible
+            ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), w, h, fill=False, edgecolor="0.75",
+                                   hatch="//", linewidth=0))
+    ax.add_patch(Rectangle((p - 0.5, p - 0.5), n, n, fill=False, linestyle="--",
+                           linewidth=1.5, edgecolor="white"))
+    last = (o - 1) * stride                   # where the last window starts, on both axes
+    _highlight(ax, 0, 0, f, f, color="#D55E00", inside=(side, side))
+    _highlight(ax, last, last, f, f, color="#D55E00", style=":", inside=(side, side))
+    ax.set_xlabel("column of the padded input")
+    ax.set_ylabel("row of the padded input")
     return plot
 
 

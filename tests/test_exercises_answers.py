@@ -89,3 +89,14 @@ def test_read_shape_says_why_it_cannot_read():
     with unreadable("expected a shape, a tuple of whole numbers such as (28, 28, 1); got the "
                     "number 3"):
         read_shape(3)
+
+
+def test_comma_readings_finds_every_number_typed_with_thousands_commas_in_an_answer():
+    from course_utils.exercises.answers import comma_readings
+
+    assert comma_readings((803, 600)) == [(0, 2, 803_600)]                # q1.check(803,600)
+    assert (1, 3, 803_600) in comma_readings((26, 803, 600))              # (26, 803,600)
+    assert comma_readings([1, 290, 0]) == [(0, 2, 1290), (0, 3, 1_290_000), (1, 3, 290_000)]
+    assert comma_readings((16, 5)) == []            # 16,005 would be a SyntaxError: not a reading
+    assert comma_readings((803, True)) == []        # only whole numbers
+    assert comma_readings(803600) == [] and comma_readings(np.array([803, 600])) == []

@@ -91,8 +91,10 @@ def test_a_value_rounded_to_three_figures_passes_whatever_its_last_digit(expecte
     # 0.078, not 0.077: the count of right figures is the largest k, not the first that fails.
     rounded = float(f"{expected:.3g}")
     assert number(expected)(rounded) is None, rounded
-    if rounded != float(f"{expected:.2g}"):
-        assert "right: give at least 3" in number(expected)(float(f"{expected:.2g}"))
+    two = float(f"{expected:.2g}")
+    if rounded != two:   # 0.0999 to 2 figures reads 0.1: one figure, too few to call right
+        told = "too few to tell" if two == float(f"{expected:.1g}") else "right: give at least 3"
+        assert told in number(expected)(two)
 
 
 def test_a_decimal_comma_is_read_back_only_when_it_gives_the_expected_value():
@@ -107,9 +109,13 @@ def test_fewer_figures_all_right_are_told_to_give_more():
         "your answer 9.5e-07 has 2 significant figures, and they are right: give at least 3. "
         "(Python drops trailing zeros: if you typed 9.50e-07, its 3rd figure is off.)")
     # lesson 03 q6: 4e-4 is 3.91e-4 to one figure
+    # one figure is too few to call right: 0.04 and 0.05 both read as 0.0488 to one figure
     assert number(0.375 ** 8)(4e-4) == (
-        "your answer 0.0004 has 1 significant figure, and it is right: give at least 3. "
-        "(Python drops trailing zeros: if you typed 0.000400, its 3rd figure is off.)")
+        "your answer 0.0004 has 1 significant figure, too few to tell: give at least 3. "
+        "(Python drops trailing zeros: if you typed 0.000400, it is not the expected value.)")
+    for one_figure in (0.04, 0.05):   # lesson 06 q8: 2 / 40.97 = 0.0488
+        message = number(2 / 40.97056)(one_figure)
+        assert "too few to tell" in message and "right" not in message
     # lesson 06 q9: 0.0490 typed (3 figures, the 3rd wrong) arrives as 0.049
     assert "if you typed 0.0490, its 3rd figure is off" in number(2 / 40.97056)(0.0490)
 
@@ -401,3 +407,18 @@ def test_an_axis_of_size_one_is_named():
         "It is the expected shape with an added axis of size 1: remove it (np.squeeze, or "
         "reshape to (2, 3)).")
     assert "without its axis of size 1" in array(np.ones((2, 1, 3)))(np.ones((2, 3)))
+
+
+def test_array_with_decimals_names_too_few_decimals_when_every_value_is_right():
+    """Lesson 06 q6 (decimals=3) typed to 2 decimals: a value that happens to read right at 3
+    decimals (-0.17 for -0.1705) must not make the others look wrong."""
+    expected = np.array([[-0.17049943, 0.12121649, 0.04928295],
+                         [0.12685809, 0.02830587, -0.15516396]])
+    check = array(expected, decimals=3)
+    assert check(np.round(expected, 2)) == (
+        "the shape (2, 3) is right, and every value is the expected one rounded to 2 decimal "
+        "places: give at least 3.")
+    assert "cut after 2 decimal places" in check(np.trunc(expected * 100) / 100)
+    one_off = np.round(expected, 2)
+    one_off[0, 1] = 0.13
+    assert "decimal places" not in check(one_off)

@@ -41,6 +41,11 @@ LEARNER_ANSWERS = {
             "-1": "the top-left window",
             "np.sum(x[0:3, 0:3] * kernel.T)": "the top-left window",
             "'-7'": "remove the quotes",
+            "-10": "comes from a window that starts at column 2",
+            "np.sum(x[1:4, 2:5] * kernel.T)": "comes from a window that starts at column 2",
+            "np.sum(x[0:3, 2:5] * kernel)": "comes from a window that starts at column 2",
+            "np.sum(kernel.T @ x[0:3, 1:4])": "@ is a matrix product",
+            "0": "If you used it, multiply element-wise",
             "2": "not the expected value",
         },
     },
@@ -62,6 +67,23 @@ def test_the_windows_are_the_ones_section_2_draws():
     row, col = lesson.WINDOW_ROW, lesson.WINDOW_COL
     np.testing.assert_array_equal(lesson.WINDOW, x[row:row + 3, col:col + 3])
     np.testing.assert_array_equal(lesson.TOP_LEFT_WINDOW, x[:3, :3])
+    np.testing.assert_array_equal(lesson.OUTLINED_WINDOW, x[1:4, 2:5])
+    np.testing.assert_array_equal(lesson.ABOVE_OUTLINED_WINDOW, x[0:3, 2:5])
+
+
+def test_q1_names_every_slip_that_gives_minus_10_and_the_matrix_product_only_if_used():
+    """-10 is kernel.T on section 2's taken-apart window x[1:4, 2:5], and kernel and kernel.T on
+    x[0:3, 2:5], by TensorFlow: the message names the column-2 start they share. 0 is what
+    np.sum(kernel.T @ window) gives on every window; the message says so conditionally."""
+    x, kernel = section2()
+    transposed, section2_map = tf_conv2d_2d(x, kernel.T), tf_conv2d_2d(x, kernel)
+    assert transposed[1, 2] == transposed[0, 2] == section2_map[0, 2] == -10
+    for value in (transposed[1, 2], section2_map[0, 2]):
+        assert "starts at column 2" in lesson.q1.feedback(value)
+    for row in range(3):
+        for col in range(3):
+            assert np.sum(kernel.T @ x[row:row + 3, col:col + 3]) == 0
+    assert "If you used it" in lesson.q1.feedback(0)
 
 
 def test_q1_answer_is_what_tensorflow_computes_with_the_kernel_transposed():

@@ -184,7 +184,10 @@ LEARNER_ANSWERS = {
             "(26, 1024 * 26 * 26 + 26 * 26)": "to a 26x26 map",
             "(803600, 26)": "in the other order",
             "803600": "is the Dense count, and it is right",
-            "(26, 803,600)": "with a comma is two numbers",
+            "(26, 803,600)": "with a comma is 2 numbers to Python: write 803600",
+            "803,600": "803,600 with a comma is 2 numbers to Python: write 803600",
+            "[26, 803,600]": "with a comma is 2 numbers to Python",
+            "(26, 802,816)": "802,816 with a comma is 2 numbers to Python",
             "(26, 800000)": "is the expected count rounded to",
             "(6, 803600)": "Conv2D: your answer 6 is not the expected value. Dense: 803,600 is "
                            "right.",
@@ -298,16 +301,23 @@ LEARNER_ANSWERS = {
                   "[[0, 0, 0], [0, 0, 0], [-1, 0, 1]]"],
         "wrong": {
             "LINE_KERNELS['vertical']": "the same mirrored left to right",
-            "HORIZONTAL_LINE_KERNEL": "the same mirrored left to right",
+            "HORIZONTAL_LINE_KERNEL": "each column of your kernel sums to 0",
             "[[1, 0, -1]] * 3": "it finds RIGHT edges",
             "[[2, -1, -1]] * 3": "it finds RIGHT edges",
             "np.ones((3, 3))": "sum to 9",
             "[[-1, 0, 1], [-1, 0, 1], [-1, 0, 2]]": "sum to 1",
             "[[-1, 0, 1]]": "should be a 3x3 array",
-            "[[0, 0, 0], [-1, 0, 0], [0, 0, 1]]": "1 of the 7 is not: output (2, 2)",
+            "[[0, 0, 0], [-1, 0, 0], [0, 0, 1]]": "answers a top edge at least as strongly",
+            "[[-1, -1, 0], [-1, 0, 1], [0, 1, 1]]": "answers a top edge at least as strongly",
+            "[[0, 0, 0], [0, 0, 1], [-1, 0, 0]]": "2 of the 9 are not: output (3, 1)",
+            "[[-1, -1, -1], [0, 0, 0], [1, 1, 1]]": "it finds TOP edges",
+            "np.array([[-1, 0, 1]] * 3).T": "it finds TOP edges",
+            "[[1, 1, 1], [-1, -1, -1], [0, 0, 0]]": "each column of your kernel sums to 0",
             "[[0, 0, 1], [0, 0, 0], [-1, 0, 0]]": "2 of the 8 are not",
             "[[1, -1, 0], [0, 0, 1], [-1, 0, 0]]": "that window is not centred on a vertical",
-            "[[-1, 0, 0], [1, 0, 0], [0, 0, 0]]": "on the mirrored step 0 (criterion b)",
+            "[[-1, 0, 0], [1, 0, 0], [0, 0, 0]]": "it finds TOP edges",
+            "[[-1, -1, 1], [1, -1, 0], [1, 0, 0]]": "on the mirrored step 1 (criterion b)",
+            "[[0, -1, 1], [0, 1, -1], [0, 0, 0]]": "each column of your kernel sums to 0",
             "np.zeros((3, 3))": "all zeros",
         },
     },
@@ -582,19 +592,21 @@ def test_q4_names_each_mistake_computed_by_tensorflow(wrong, words):
 def test_q5_criteria_measured_by_tensorflow_accept_edge_kernels_and_reject_a_line_kernel():
     """q5 accepts exactly what meets the three criteria its prompt states, each measured here
     with TensorFlow: (a) the weights sum to 0, (b) the step Q5_STEP is answered more strongly
-    than its mirror image, (c) every window of the strongest response on DIGIT_FOUR is centred
-    on a vertical stroke, just left of one, or one row beyond those."""
+    than its mirror image and than its transpose (a top edge), (c) every window of the
+    strongest response on DIGIT_FOUR is centred on a vertical stroke or just left of one, or
+    one row above or below a stroke's end."""
     def meets_the_prompt(kernel):
         kernel = np.asarray(kernel, dtype=float)
         step = tf_corr2d(lesson.Q5_STEP, kernel).max()
         mirror = tf_corr2d(np.fliplr(lesson.Q5_STEP), kernel).max()
+        top = tf_corr2d(lesson.Q5_STEP.T, kernel).max()
         feature_map = tf_corr2d(DIGIT_FOUR, kernel)
         peaks = np.argwhere(np.isclose(feature_map, feature_map.max()))
         on_the_edge = all(any(DIGIT_FOUR[row, c + 1] == 1 and c + 1 in (1, 5)
                               or DIGIT_FOUR[row, c + 2] == 1 and c + 2 in (1, 5)
                               for row in (r, r + 1, r + 2))     # the centre row, or one beyond
                           for r, c in peaks)
-        return np.isclose(kernel.sum(), 0) and step > mirror and on_the_edge
+        return np.isclose(kernel.sum(), 0) and step > max(mirror, top) and on_the_edge
 
     sobel = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
     accepted = [sobel, lesson.q5.solution_answer, np.array([[-1, 1, 0]] * 3),
@@ -603,13 +615,25 @@ def test_q5_criteria_measured_by_tensorflow_accept_edge_kernels_and_reject_a_lin
                 np.array([[0, 0, 0], [0, 0, 0], [-1, 0, 1]])]      # and in the bottom row
     rejected = [VERTICAL_LINE_KERNEL, HORIZONTAL_LINE_KERNEL, -sobel, np.ones((3, 3)),
                 np.array([[2, -1, -1]] * 3), np.array([[0, 0, 0], [-1, 0, 0], [0, 0, 1]]),
-                np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]])]
+                np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]]),
+                np.array([[-1, -1, 0], [-1, 0, 1], [0, 1, 1]]),   # a diagonal edge: top = left
+                np.array([[-1, 0, 1]] * 3).T]                      # a top edge
     for kernel in accepted:
         assert meets_the_prompt(kernel), kernel
         assert lesson.q5.is_correct(kernel), lesson.q5.feedback(kernel)
     for kernel in rejected:
         assert not meets_the_prompt(kernel), kernel
         assert not lesson.q5.is_correct(kernel), kernel
+
+
+def test_q5_names_a_top_edge_kernel_only_when_its_transpose_passes():
+    top_edge = np.array([[-1, -1, -1], [0, 0, 0], [1, 1, 1]])
+    assert "it finds TOP edges" in lesson.q5.feedback(top_edge)
+    assert lesson.q5.is_correct(top_edge.T)
+    diagonal = np.array([[-1, -1, 0], [-1, 0, 1], [0, 1, 1]])     # top edge as strong as left
+    assert tf_corr2d(lesson.Q5_STEP.T, diagonal).max() == tf_corr2d(lesson.Q5_STEP, diagonal).max()
+    assert not lesson.q5.is_correct(diagonal.T)
+    assert "it finds TOP edges" not in lesson.q5.feedback(diagonal)
 
 
 def test_q5_names_a_right_edge_kernel_only_when_its_mirror_image_passes():
@@ -806,11 +830,11 @@ def test_q8_a_window_cut_from_the_unpadded_input_is_told_so_not_that_the_kernel_
 
 
 def test_q5_judges_every_tied_maximum_and_any_scale():
-    diagonal = np.array([[0, 0, 0], [-1, 0, 0], [0, 0, 1]])
+    diagonal = np.array([[0, 0, 0], [0, 0, 1], [-1, 0, 0]])
     feature_map = tf_corr2d(DIGIT_FOUR, diagonal)
-    assert (feature_map == feature_map.max()).sum() == 7      # tied at seven places
-    assert "is tied at 7 places" in lesson.q5.feedback(diagonal)
-    assert "1 of the 7 is not: output (2, 2)" in lesson.q5.feedback(diagonal)
+    assert (feature_map == feature_map.max()).sum() == 9      # tied at nine places
+    assert "is tied at 9 places" in lesson.q5.feedback(diagonal)
+    assert "2 of the 9 are not: output (3, 1)" in lesson.q5.feedback(diagonal)
     assert lesson.q5.is_correct(lesson.q5.solution_answer * 1e-9)
     assert lesson.q5.is_correct(lesson.q5.solution_answer * 1e6)
 

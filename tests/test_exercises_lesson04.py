@@ -119,17 +119,18 @@ LEARNER_ANSWERS = {
         },
     },
     "q4": {
-        "right": ["(14, 14, 16)", "[14, 14, 16]", "np.array([14, 14, 16])", "(None, 14, 14, 16)",
-                  "(1, 14, 14, 16)", "tf.TensorShape([None, 14, 14, 16])"],
+        "right": ["(16, 16, 8)", "[16, 16, 8]", "np.array([16, 16, 8])", "(None, 16, 16, 8)",
+                  "(1, 16, 16, 8)", "tf.TensorShape([None, 16, 16, 8])",
+                  "((7 - 1) * 2 + 4, (7 - 1) * 2 + 4, 8)"],
         "wrong": {
-            "(15, 15, 16)": "what padding='valid' gives",
-            "(13, 13, 16)": "13 is what (N - 1) * S + F - 2P gives with P = 1",
-            "(17, 17, 16)": "17 is N * S + F",
-            "(14, 14, 32)": "the layer's 16 filters",
-            "(4, 4, 16)": "the transposed one enlarges",
-            "(16, 14, 14)": "Channels come last",
-            "(7, 7, 16)": "that is the input's size",
-            "(9, 9, 16)": "that is stride 1",
+            "(14, 14, 8)": "14 is N * S, what padding='same' gives",
+            "(18, 18, 8)": "18 is N * S + F",
+            "(16, 16, 32)": "the layer's 8 filters",
+            "(2, 2, 8)": "the transposed one enlarges",
+            "(8, 16, 16)": "Channels come last",
+            "(7, 7, 8)": "that is the input's size",
+            "(10, 10, 8)": "10 is (N - 1) + F, stride 1",
+            "(15, 15, 8)": "the height (entry 0) and the width (entry 1) are off",
         },
     },
     "q5": {
@@ -255,6 +256,11 @@ LEARNER_ANSWERS = {
             "[6.25]": "the average",
             "25 / 4": "is one number",
             "[9, 6, 4]": "in reverse order",
+            "[9]": "9 occurs (3 stamps cover the row, 3 the column), but it is not the only",
+            "[6, 9]": "6 and 9 occur, but not only they",
+            "[4, 6]": "4 and 6 occur, but not only they",
+            "[4]": "4 occurs",
+            "[6]": "6 occurs (2 * 3)",
             "{4, 6, 9}": "sorted(your_set)",
         },
     },
@@ -370,20 +376,17 @@ def test_each_wrong_function_of_q2_q3_q6_is_wrong_and_told_apart():
 
 
 def test_q4_matches_conv2d_transpose():
-    same_shape = keras_output_shape(
-        (7, 7, 32), layers.Conv2DTranspose(16, 3, strides=2, padding="same", name="up_same"))
-    assert lesson.q4.is_correct(same_shape)
     valid_shape = keras_output_shape(
-        (7, 7, 32), layers.Conv2DTranspose(16, 3, strides=2, padding="valid", name="up_valid"))
-    assert valid_shape != same_shape and "what padding='valid' gives" in lesson.q4.feedback(
-        valid_shape)
-    # (N - 1) * S + F - 2P with P = F // 2 is Keras's output_padding=0, not its default 'same':
-    # q4 says what that 13 is
-    padded_zero = keras_output_shape(
-        (7, 7, 32), layers.Conv2DTranspose(16, 3, strides=2, padding="same", output_padding=0,
-                                           name="up_same_op0"))
-    assert padded_zero[0] == (7 - 1) * 2 + 3 - 2 * (3 // 2) != same_shape[0]
-    assert "with P = 1" in lesson.q4.feedback(padded_zero)
+        (7, 7, 32), layers.Conv2DTranspose(8, 4, strides=2, name="up_valid"))
+    assert lesson.q4.is_correct(valid_shape)
+    same_shape = keras_output_shape(
+        (7, 7, 32), layers.Conv2DTranspose(8, 4, strides=2, padding="same", name="up_same"))
+    assert same_shape != valid_shape and "what padding='same' gives" in lesson.q4.feedback(
+        same_shape)
+    one_stride = keras_output_shape((7, 7, 32), layers.Conv2DTranspose(8, 4, name="up_s1"))
+    assert "stride 1" in lesson.q4.feedback(one_stride)
+    down = keras_output_shape((7, 7, 32), layers.Conv2D(8, 4, strides=2, name="down_s2"))
+    assert "that is a convolution with stride 2" in lesson.q4.feedback(down)
 
 
 def keras_transpose(x, kernel):
@@ -533,11 +536,11 @@ def test_q8_counts_the_stamps_of_conv2d_transpose():
 
 
 def test_q4_says_a_batch_axis_is_not_part_of_the_answer_but_accepts_it():
-    for with_batch in [(None, 14, 14, 16), (1, 14, 14, 16)]:
+    for with_batch in [(None, 16, 16, 8), (1, 16, 16, 8)]:
         assert lesson.q4.feedback(with_batch) == (
             "Correct! (The batch axis is not part of the answer: the question asks for one "
-            "image's shape, (height, width, channels), so (14, 14, 16). It is accepted.)")
-    assert lesson.q4.feedback((14, 14, 16)) == "Correct!"
+            "image's shape, (height, width, channels), so (16, 16, 8). It is accepted.)")
+    assert lesson.q4.feedback((16, 16, 8)) == "Correct!"
 
 
 def test_q3_tells_a_function_that_calls_the_course_im2col_to_write_it():

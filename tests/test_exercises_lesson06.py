@@ -54,6 +54,14 @@ def _conv(**replace) -> str:
     return source
 
 
+_CONV_TAPE = '''def my_conv_backward(x, kernel, grad_output, stride=1, padding=0):
+    x_var, kernel_var = tf.Variable(x), tf.Variable(kernel)
+    pads = [[0, 0], [padding, padding], [padding, padding], [0, 0]]
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(grad_output * tf.nn.conv2d(x_var, kernel_var, stride, pads))
+    grad_x, grad_kernel = tape.gradient(loss, [x_var, kernel_var])
+    return grad_x.numpy(), grad_kernel.numpy(), grad_output.sum(axis=(0, 1, 2))'''
+
 _CONV_HELPER = ("def my_conv_backward(x, kernel, grad_output, stride=1, padding=0):\n"
                 "    return conv2d_backward(x, kernel, grad_output, stride, padding)")
 
@@ -124,7 +132,7 @@ _FLOAT32_BY_HAND = '''def gradient_check(forward, backward, x, grad_output):
 
 _WINDOWS_1X3 = ("X = np.stack([image[:, 0:6].ravel(), image[:, 1:7].ravel(), "
                 "image[:, 2:8].ravel()], axis=1)\n")
-_SOFTMAX = "np.exp(Q7_SCORES) / np.exp(Q7_SCORES).sum(axis=1, keepdims=True)"
+_SOFTMAX = "np.exp(Q6_SCORES) / np.exp(Q6_SCORES).sum(axis=1, keepdims=True)"
 
 LEARNER_ANSWERS = {
     "q1": {
@@ -163,30 +171,19 @@ LEARNER_ANSWERS = {
             "conv2d_transpose(Q2_GRAD, Q2_KERNEL, stride=2)": "the input's shape, 5x5",
             "-conv2d_backward(np.zeros((5, 5)), Q2_KERNEL, Q2_GRAD, stride=2)[0]":
                 "the sign is off",
+            # section 3's full-convolution route, without the zeros between G's values
+            "np.pad(conv2d(np.pad(Q2_GRAD, 1), np.flip(Q2_KERNEL)), ((0, 2), (0, 2)))":
+                "you left out the S - 1 = 1 zero between G's values",
+            # the same route with the zeros, but the kernel not flipped
+            "np.pad(conv2d(np.pad(np.kron(Q2_GRAD, [[1, 0], [0, 0]])[:3, :3], 1), Q2_KERNEL), "
+            "((0, 1), (0, 1)))": "slid the kernel without flipping it",
         },
     },
     "q3": {
-        "right": ["(5, 5, 3, 16)", "[5, 5, 3, 16]", "np.array([5, 5, 3, 16])",
-                  "tf.TensorShape([5, 5, 3, 16])", "(5.0, 5.0, 3.0, 16.0)"],
-        "wrong": {
-            "(32, 5, 5, 3, 16)": "no batch axis",
-            "(16, 5, 5, 3)": "puts the filters first",
-            "(16, 3, 5, 5)": "PyTorch's layout (out, in, kh, kw)",
-            "(5, 5, 16, 3)": "Conv2DTranspose's layout",
-            "(24, 24, 16)": "the output's shape",
-            "(32, 28, 28, 3)": "the input's shape, the shape of dL/dX",
-            "(28, 28, 3)": "the input's shape, the shape of dL/dX",
-            "(5, 5, 16)": "a channel axis is missing",
-            "(5, 5, 3)": "one filter's weights",
-            "(75, 16)": "matrix K2",
-            "(5, 5, 3, 512)": "not per image",
-            "[(5, 5, 3, 16), (16,)]": "(16,) is dL/db's shape",
-        },
-    },
-    "q4": {
         "right": [_CONV_LOOPS, _CONV_TAPS],
         "wrong": {
             _CONV_HELPER: "the course's own backward pass",
+            _CONV_TAPE: "calls TensorFlow's GradientTape",
             _conv(**{"    dx = dx[:, padding:padding + h, padding:padding + w, :]\n": ""}):
                 "it has the padded input's shape",
             _conv(**{"dx = dx[:, padding:padding + h, padding:padding + w, :]":
@@ -225,7 +222,7 @@ LEARNER_ANSWERS = {
                 "dL/dX is off: on my_conv_backward(",
         },
     },
-    "q5": {
+    "q4": {
         "right": [_CHECK, _CENTRED_BY_HAND,
                   "def gradient_check(forward, backward, x, grad_output):\n"
                   "    n = numerical_gradient(lambda: np.sum(grad_output * forward(x)), x)\n"
@@ -260,13 +257,13 @@ LEARNER_ANSWERS = {
             _FLOAT32_BY_HAND: "computed in float32",
         },
     },
-    "q6": {
+    "q5": {
         "right": ["[[0, 2, 0, 0], [0, 0, 0, 1], [-1, 0, 3, 0], [0, 0, 0, 0]]",
-                  "pool2d_backward(Q6_X, Q6_GRAD)"],
+                  "pool2d_backward(Q5_X, Q5_GRAD)"],
         "wrong": {
-            "pool2d_backward(Q6_X, Q6_GRAD, mode='average')": "average pooling",
+            "pool2d_backward(Q5_X, Q5_GRAD, mode='average')": "average pooling",
             "[[2, 0, 1, 0], [0, 0, 0, 0], [-1, 0, 3, 0], [0, 0, 0, 0]]": "top-left cell",
-            "np.kron(Q6_GRAD, np.ones((2, 2)))": "only it gets a gradient",
+            "np.kron(Q5_GRAD, np.ones((2, 2)))": "only it gets a gradient",
             "[[2, 0, 0, 1], [0, 0, 0, 0], [0, 0, 0, 3], [-1, 0, 0, 0]]": "smallest value",
             "[[0, 1, 0, 0], [0, 0, 0, 1], [1, 0, 1, 0], [0, 0, 0, 0]]": "switches",
             "[[0, 14, 0, 0], [0, 0, 0, 8], [-6, 0, 27, 0], [0, 0, 0, 0]]": "do not multiply",
@@ -277,27 +274,28 @@ LEARNER_ANSWERS = {
             "[[2, 0, 1, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]": "off",
         },
     },
-    "q7": {
-        "right": [f"({_SOFTMAX} - np.eye(3)[Q7_LABELS]) / 2",
+    "q6": {
+        "right": [f"({_SOFTMAX} - np.eye(3)[Q6_LABELS]) / 2",
                   "[[-0.170, 0.121, 0.049], [0.127, 0.028, -0.155]]",   # rounded
                   "[[-0.1704, 0.1212, 0.0492], [0.1268, 0.0283, -0.1551]]",   # cut
-                  "(tf.nn.softmax(Q7_SCORES).numpy() - np.eye(3)[Q7_LABELS]) / len(Q7_LABELS)"],
+                  "(tf.nn.softmax(Q6_SCORES).numpy() - np.eye(3)[Q6_LABELS]) / len(Q6_LABELS)"],
         "wrong": {
             # -0.17049 is -0.170 to 3 decimals: -0.171 is one off (the reviews found it passed)
             "[[-0.171, 0.121, 0.049], [0.127, 0.028, -0.155]]": "one off in its 3rd decimal",
-            f"{_SOFTMAX} - np.eye(3)[Q7_LABELS]": "divided by B = 2",
+            f"{_SOFTMAX} - np.eye(3)[Q6_LABELS]": "divided by B = 2",
             "[[-0.341, 0.242, 0.099], [0.254, 0.057, -0.310]]": "divided by B = 2",
             f"{_SOFTMAX} / 2": "subtract the one-hot label first",
             _SOFTMAX: "those are the softmax probabilities p",
-            f"(np.eye(3)[Q7_LABELS] - {_SOFTMAX}) / 2": "the sign is off",
-            "(Q7_SCORES - np.eye(3)[Q7_LABELS]) / 2": "from the scores themselves",
-            "(np.exp(Q7_SCORES) / np.exp(Q7_SCORES).sum(axis=0) - np.eye(3)[Q7_LABELS]) / 2":
+            f"(np.eye(3)[Q6_LABELS] - {_SOFTMAX}) / 2": "the sign is off",
+            "(Q6_SCORES - np.eye(3)[Q6_LABELS]) / 2": "from the scores themselves",
+            "(np.exp(Q6_SCORES) / np.exp(Q6_SCORES).sum(axis=0) - np.eye(3)[Q6_LABELS]) / 2":
                 "down the columns",
-            f"-np.eye(3)[Q7_LABELS] / ({_SOFTMAX}) / 2": "that is dL/dp",
-            "[[-0.17, 0.12, 0.05], [0.13, 0.03, -0.16]]": "values are off",
+            f"-np.eye(3)[Q6_LABELS] / ({_SOFTMAX}) / 2": "that is dL/dp",
+            "[[-0.17, 0.12, 0.05], [0.13, 0.03, -0.16]]":
+                "every value is the expected one rounded to 2 decimal places: give at least 3",
         },
     },
-    "q8": {
+    "q7": {
         "right": ["36126720", "36_126_720", "2 * 16 * 28 * 28 * 20 * 3 * 3 * 8", "3.612672e7"],
         "wrong": {
             "18063360": "computes both",
@@ -316,7 +314,7 @@ LEARNER_ANSWERS = {
             "36,126,720": "underscores group digits",
         },
     },
-    "q9": {
+    "q8": {
         "right": ["0.0488", "4.88e-2", "2 / 40.97", "0.04882",
                   _WINDOWS_1X3 + "answer = 2 / np.linalg.eigvalsh(2 * X.T @ X).max()"],
         "wrong": {
@@ -331,6 +329,8 @@ LEARNER_ANSWERS = {
             "1 / 30": "section 1's bound",
             "40.97": "lambda itself",
             "0.049": "give at least 3",
+            "0.04": "too few to tell",      # one figure: right as a cut, but proves nothing
+            "0.05": "too few to tell",
             "0.0489": "misrounded",
             "0.06": "is not the expected value",
         },
@@ -366,12 +366,12 @@ def _keras_descent_losses(learning_rate, steps=150):
     return losses
 
 
-def test_q9_is_where_keras_gradient_descent_stops_settling():
-    bound = lesson.q9.solution_answer
+def test_q8_is_where_keras_gradient_descent_stops_settling():
+    bound = lesson.q8.solution_answer
     below, above = _keras_descent_losses(0.97 * bound), _keras_descent_losses(1.03 * bound)
     assert below[-1] < 1e-3 * below[0]          # it settles just below the bound
     assert above[-1] > 10 * above[0]            # and blows up just above it
-    assert lesson.q9.is_correct(round(bound, 4)) and not lesson.q9.is_correct(2 / 60)
+    assert lesson.q8.is_correct(round(bound, 4)) and not lesson.q8.is_correct(2 / 60)
 
 
 def test_q1_is_the_kernel_gradient_tensorflow_computes():
@@ -400,18 +400,7 @@ def test_q1_mistakes_give_different_answers():
             assert not np.allclose(first, second)
 
 
-def test_q3_is_the_shape_of_the_gradient_tensorflow_computes():
-    model = keras.Sequential([keras.Input((28, 28, 3)), layers.Conv2D(16, 5, name="conv_q2")],
-                             name="model_q2")
-    x = np.random.default_rng(1).standard_normal((32, 28, 28, 3)).astype("float32")
-    with tf.GradientTape() as tape:
-        loss = tf.reduce_sum(model(x))
-    grad_kernel = tape.gradient(loss, model.get_layer("conv_q2").kernel)
-    assert lesson.q3.is_correct(grad_kernel.shape)
-    assert lesson.q3.is_correct(tuple(grad_kernel.shape))
-
-
-def test_q4_reference_is_the_gradients_tensorflow_computes():
+def test_q3_reference_is_the_gradients_tensorflow_computes():
     """The expected answers of every case are tf.GradientTape's, and the cases cover strides
     1 to 3, padding, batches, channels, filters and a rectangular input, with a batch and
     several filters among the cases without padding (so that a batch or filter mistake is not
@@ -422,7 +411,7 @@ def test_q4_reference_is_the_gradients_tensorflow_computes():
         for ours, theirs in zip(lesson.my_conv_backward(x, kernel, grad, stride, padding),
                                 expected, strict=True):
             np.testing.assert_allclose(ours, theirs, atol=1e-12)
-    assert lesson.q4.is_correct(lesson.my_conv_backward)
+    assert lesson.q3.is_correct(lesson.my_conv_backward)
     cases = lesson._Q3_CASES
     assert {case[3] for case in cases} == {1, 2, 3} and {case[4] for case in cases} == {0, 1}
     unpadded = [case for case in cases if case[4] == 0]
@@ -433,8 +422,8 @@ def test_q4_reference_is_the_gradients_tensorflow_computes():
     assert any(case[0].shape[1] != case[0].shape[2] for case in cases)
 
 
-def test_q4_each_named_mistake_is_wrong_and_its_own():
-    """Every wrong backward pass q4 names gives another gradient than TensorFlow's on some
+def test_q3_each_named_mistake_is_wrong_and_its_own():
+    """Every wrong backward pass q3 names gives another gradient than TensorFlow's on some
     case, no two named mistakes of one gradient agree on every case, and each gets its
     message."""
     for name, (index, mistakes) in lesson._Q3_PARTS.items():
@@ -444,20 +433,20 @@ def test_q4_each_named_mistake_is_wrong_and_its_own():
             expected = [np.asarray(tf_conv2d_gradients(*case)[index]) for case in lesson._Q3_CASES]
             assert not all(o.shape == e.shape and np.allclose(o, e)
                            for o, e in zip(outputs, expected, strict=True)), message
-            assert lesson.q4.feedback(wrong) == (
-                f"Not quite: {name} is off: {message}\nCall q4.hint() for a hint, or "
-                "q4.solution() to see the answer.")
+            assert lesson.q3.feedback(wrong) == (
+                f"Not quite: {name} is off: {message}\nCall q3.hint() for a hint, or "
+                "q3.solution() to see the answer.")
             results.append(outputs)
         for first, second in itertools.combinations(results, 2):
             assert not all(a.shape == b.shape and np.allclose(a, b)
                            for a, b in zip(first, second, strict=True))
 
 
-def test_q4_names_padding_only_for_a_function_right_on_every_unpadded_case():
+def test_q3_names_padding_only_for_a_function_right_on_every_unpadded_case():
     """A batch or filter mistake is never told about padding; a function that raises or
     returns None is told so, not that a gradient is off."""
     for wrong, _ in lesson._Q3_PARTS["dL/dX"][1][3:] + lesson._Q3_PARTS["dL/dK"][1][1:]:
-        assert "without padding" not in lesson.q4.feedback(wrong)
+        assert "without padding" not in lesson.q3.feedback(wrong)
 
     def unpadded(x, kernel, grad_output, stride=1, padding=0):
         return lesson.my_conv_backward(x, kernel, grad_output, stride, 0)
@@ -473,14 +462,14 @@ def test_q4_names_padding_only_for_a_function_right_on_every_unpadded_case():
     def forgets_return(x, kernel, grad_output, stride=1, padding=0):
         lesson.my_conv_backward(x, kernel, grad_output, stride, padding)
 
-    assert "every case without padding" in lesson.q4.feedback(unpadded)
-    assert "without padding" not in lesson.q4.feedback(halved_batch)
-    assert lesson.q4.feedback(raises).startswith("Not quite: on raises(")
-    assert "your function raised NameError" in lesson.q4.feedback(raises)
-    assert lesson.q4.feedback(forgets_return).startswith("Not quite: your function returned None")
+    assert "every case without padding" in lesson.q3.feedback(unpadded)
+    assert "without padding" not in lesson.q3.feedback(halved_batch)
+    assert lesson.q3.feedback(raises).startswith("Not quite: on raises(")
+    assert "your function raised NameError" in lesson.q3.feedback(raises)
+    assert lesson.q3.feedback(forgets_return).startswith("Not quite: your function returned None")
 
 
-def test_q4_refuses_the_course_helper_and_wants_three_gradients():
+def test_q3_refuses_the_course_helper_and_wants_three_gradients():
     from course_utils import conv2d_backward
 
     def wrapper(x, kernel, grad_output, stride=1, padding=0):
@@ -489,12 +478,12 @@ def test_q4_refuses_the_course_helper_and_wants_three_gradients():
     def only_grad_x(x, kernel, grad_output, stride=1, padding=0):
         return lesson.my_conv_backward(x, kernel, grad_output, stride, padding)[0]
 
-    assert "the course's own backward pass" in lesson.q4.feedback(wrapper)
-    assert "must return the three gradients" in lesson.q4.feedback(only_grad_x)
+    assert "the course's own backward pass" in lesson.q3.feedback(wrapper)
+    assert "must return the three gradients" in lesson.q3.feedback(only_grad_x)
 
 
 def _tf_layer_gradient(name, x, grad_output):
-    """dL/dx of L = sum(G * layer(x)) for q5's layers, by tf.GradientTape."""
+    """dL/dx of L = sum(G * layer(x)) for q4's layers, by tf.GradientTape."""
     x_var = tf.Variable(x)
     with tf.GradientTape() as tape:
         if name == "conv":
@@ -512,7 +501,7 @@ def _tf_layer_gradient(name, x, grad_output):
     return tape.gradient(loss, x_var).numpy()
 
 
-def test_q5_expected_errors_are_those_of_each_backward_pass_against_tensorflow():
+def test_q4_expected_errors_are_those_of_each_backward_pass_against_tensorflow():
     """Each case's expected relative error is its backward pass's distance from TensorFlow's
     gradient: about 0 for the right ones, far from it for the wrong ones."""
     right = {lesson.conv_backward, lesson.relu_backward, lesson.pool_backward,
@@ -528,7 +517,7 @@ def test_q5_expected_errors_are_those_of_each_backward_pass_against_tensorflow()
     assert np.abs(x).min() >= 0.05 and len(set(x.ravel())) == x.size
 
 
-def test_q5_tells_a_one_sided_difference_from_a_centred_one():
+def test_q4_tells_a_one_sided_difference_from_a_centred_one():
     """On the smooth layers a one-sided difference moves the errors by far more than the
     tolerance, another centred difference by far less."""
     one_sided = lesson._check_variant(difference="one-sided")
@@ -537,42 +526,42 @@ def test_q5_tells_a_one_sided_difference_from_a_centred_one():
     for case in smooth:
         shift = abs(one_sided(*case) - lesson.gradient_check(*case))
         assert shift > 10 * lesson._Q4_TOLERANCE, (case[1].__name__, shift)
-    assert not lesson.q5.is_correct(one_sided)
+    assert not lesson.q4.is_correct(one_sided)
 
 
-def test_q6_is_the_max_pool_gradient_tensorflow_computes():
-    expected = tf_pool2d_gradient(lesson.Q6_X[None, :, :, None], lesson.Q6_GRAD[None, :, :, None])
-    assert lesson.q6.is_correct(expected[0, :, :, 0])
-    windows = lesson.Q6_X.reshape(2, 2, 2, 2).transpose(0, 2, 1, 3).reshape(4, 4)
+def test_q5_is_the_max_pool_gradient_tensorflow_computes():
+    expected = tf_pool2d_gradient(lesson.Q5_X[None, :, :, None], lesson.Q5_GRAD[None, :, :, None])
+    assert lesson.q5.is_correct(expected[0, :, :, 0])
+    windows = lesson.Q5_X.reshape(2, 2, 2, 2).transpose(0, 2, 1, 3).reshape(4, 4)
     assert all(len(set(window)) == 4 for window in windows)  # no ties: one answer only
 
 
-def test_q7_is_the_gradient_of_keras_loss():
-    scores = tf.Variable(lesson.Q7_SCORES.astype("float64"))
+def test_q6_is_the_gradient_of_keras_loss():
+    scores = tf.Variable(lesson.Q6_SCORES.astype("float64"))
     with tf.GradientTape() as tape:
-        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)(lesson.Q7_LABELS,
+        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)(lesson.Q6_LABELS,
                                                                              scores)
     expected = tape.gradient(loss, scores).numpy()
     np.testing.assert_allclose(lesson._Q6, expected, atol=1e-6)  # Keras computes in float32
-    assert lesson.q7.is_correct(expected) and lesson.q7.is_correct(expected.round(3))
+    assert lesson.q6.is_correct(expected) and lesson.q6.is_correct(expected.round(3))
 
 
-def test_q7_named_mistakes_are_apart_from_the_answer_and_each_other():
-    """No two of q7's arrays (the answer and its named mistakes) pass for each other, even
+def test_q6_named_mistakes_are_apart_from_the_answer_and_each_other():
+    """No two of q6's arrays (the answer and its named mistakes) pass for each other, even
     rounded to 3 decimals."""
     arrays = [lesson._Q6] + [np.asarray(wrong, dtype=float) for wrong, _ in lesson._Q6_MISTAKES]
     for first, second in itertools.combinations(arrays, 2):
         assert np.abs(first - second).max() > 2 * lesson._DECIMALS7
 
 
-def test_q8_counts_the_multiplications_of_tensorflows_two_gradient_convolutions():
+def test_q7_counts_the_multiplications_of_tensorflows_two_gradient_convolutions():
     model = keras.Sequential([keras.Input((28, 28, 8)),
                               layers.Conv2D(20, 3, padding="same", name="conv_q7")],
                              name="model_q7")
     _, o_h, o_w, c_out = model.output_shape
     forward = 16 * o_h * o_w * c_out * int(np.prod(model.get_layer("conv_q7").kernel.shape[:3]))
-    assert lesson.q8.is_correct(2 * forward)
-    assert not lesson.q8.is_correct(forward)
+    assert lesson.q7.is_correct(2 * forward)
+    assert not lesson.q7.is_correct(forward)
 
 
 def _typed_numbers(name: str) -> list[float]:
@@ -581,7 +570,7 @@ def _typed_numbers(name: str) -> list[float]:
             if typed.lstrip("-").replace(".", "").replace("_", "").isdigit()]
 
 
-@pytest.mark.parametrize("name", ["q9", "q8"])
+@pytest.mark.parametrize("name", ["q8", "q7"])
 def test_the_named_mistakes_give_different_answers(name):
     """Each mistake a number question names is its own number, none the right one, and each
     gets its own message (two mistakes with one number would share the first's message)."""

@@ -16,18 +16,19 @@ from scripts.paths import notebook_paths  # noqa: E402
 VERSION = tuple(int(part) for part in keras.__version__.split(".")[:2])
 
 
-def _lesson_text(prefix: str) -> str:
+def _lesson_text(prefix: str, cell_type: str | None = None) -> str:
     (path,) = [path for path in notebook_paths() if path.name.startswith(prefix)]
-    return "\n".join("".join(cell["source"]) for cell in json.loads(path.read_text())["cells"])
+    return "\n".join("".join(cell["source"]) for cell in json.loads(path.read_text())["cells"]
+                     if cell_type in (None, cell["cell_type"]))
 
 
 def test_train_on_batch_averages_over_calls_up_to_keras_3_14():
-    """Lesson 06, section 7 and its closing note: up to Keras 3.14 train_on_batch returns the
-    mean loss since the last reset_metrics(); 3.15 resets by itself. The lesson resets before
-    every step."""
-    text = _lesson_text("06_")
-    assert "Up to Keras 3.14" in text and "Keras 3.15 resets it itself" in text
-    assert "cnn.reset_metrics()" in text
+    """Lesson 06, Going further D (a note in the prose, out of section 7's code): up to Keras
+    3.14 train_on_batch returns the mean loss since the last reset_metrics(); 3.15 resets by
+    itself. Section 7 resets before every step."""
+    prose = _lesson_text("06_", "markdown")
+    assert "Up to Keras 3.14" in prose and "Keras 3.15 resets it itself" in prose
+    assert "cnn.reset_metrics()" in _lesson_text("06_", "code")
     rng = np.random.default_rng(0)
     x, y = rng.standard_normal((32, 4)).astype("float32"), rng.integers(0, 3, 32)
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, name="scores")],

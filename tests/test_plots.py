@@ -30,6 +30,7 @@ from course_utils.plots import (
     show_maps_on_image,
     show_maps_on_input,
     show_matrix,
+    show_padded_windows,
     show_rgb_channels,
     show_usage_counts,
 )
@@ -105,6 +106,15 @@ def test_show_matrix_highlight_and_existing_axes():
     (rect,) = rectangles(axes[1])
     assert rect.get_xy() == (-0.5, 0.5) and rect.get_width() == 3 and rect.get_height() == 3
     assert fig.axes[-1].get_ylabel() == "value"  # the colour bar
+
+
+def test_show_matrix_highlights_several_blocks():
+    """Lesson 06, section 3: the unread row 5 and column 5 of a 6x6 input, both outlined."""
+    fig, ax = plt.subplots()
+    show_matrix(np.zeros((6, 6)), ax=ax, highlight=[(5, 0, 1, 6), (0, 5, 6, 1)])
+    row, column = rectangles(ax)
+    assert (row.get_xy(), row.get_width(), row.get_height()) == ((-0.5, 4.5), 6, 1)
+    assert (column.get_xy(), column.get_width(), column.get_height()) == ((4.5, -0.5), 1, 6)
 
 
 def test_show_matrix_returns_a_pair_that_prints_nothing_in_notebooks():
@@ -338,6 +348,26 @@ def test_show_usage_counts_heat_map():
     assert png_size(fig) < MAX_PNG_BYTES
 
 
+def test_show_padded_windows_counts_the_padded_input_and_outlines_first_and_last_window():
+    import tensorflow as tf
+
+    fig, ax = show_padded_windows(7, 3, stride=2, padding=1)
+    counts = usage_counts((9, 9), 3, stride=2)
+    assert cell_texts(ax) == [str(v) for v in counts.flat]           # counts stay legible
+    out = tf.nn.conv2d(tf.zeros((1, 7, 7, 1)), tf.zeros((3, 3, 1, 1)), strides=2,
+                       padding=[[0, 0], [1, 1], [1, 1], [0, 0]])
+    assert ax.get_title() == f"N=7, F=3, S=2, P=1: output {out.shape[1]}x{out.shape[2]}"
+    hatched = [patch for patch in ax.patches if patch.get_hatch() == "//"]
+    assert len(hatched) == 4 and not any(patch.get_fill() for patch in hatched)
+    assert len([p for p in ax.patches if p.get_edgecolor()[:3] != (1.0, 1.0, 1.0)
+                and not p.get_hatch()]) == 2                          # first and last window
+    _, ax = show_padded_windows(5, 3)                                   # P = 0: no hatching
+    assert not [patch for patch in ax.patches if patch.get_hatch()]
+    with pytest.raises(ValueError, match="f <= n"):
+        show_padded_windows(3, 7, padding=1)
+    assert png_size(fig) < MAX_PNG_BYTES
+
+
 def test_show_usage_counts_zero_is_darkest_and_bad_counts_refused():
     _, ax = show_usage_counts(usage_counts((5, 5), 1, stride=2))
     assert ax.images[0].get_clim()[0] == 0
@@ -560,6 +590,7 @@ def _readability_cases(history):
             suptitle="Four line kernels on one digit: each map drawn on the digit's grid; "
                      "circle: its peak"),
         "show_usage_counts": lambda: show_usage_counts(usage_counts((7, 7), 3, stride=2)),
+        "show_padded_windows": lambda: show_padded_windows(7, 3, stride=2, padding=1),
         "show_kernels": lambda: show_kernels(rng.normal(size=(5, 5, 3, 6))),
         "show_kernels, one kernel": lambda: show_kernels(LESSON01_KERNEL),
         "show_kernels, one row, a title": lambda: show_kernels(

@@ -23,7 +23,14 @@ A lesson's notebook imports its questions by name and checks an answer in one li
 
 from __future__ import annotations
 
-from .answers import UnreadableAnswer, read_array, read_number, read_shape, typed_with_commas
+from .answers import (
+    UnreadableAnswer,
+    comma_readings,
+    read_array,
+    read_number,
+    read_shape,
+    typed_with_commas,
+)
 from .checkers import (
     KERNEL_AXES,
     CalledOnce,
@@ -46,6 +53,7 @@ __all__ = [
     "read_array",
     "read_shape",
     "typed_with_commas",
+    "comma_readings",
     "Checker",
     "number",
     "array",

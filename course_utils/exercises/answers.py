@@ -15,7 +15,8 @@ import numpy as np
 
 from ..validation import describe, is_keras_model, is_tensor
 
-__all__ = ["UnreadableAnswer", "read_number", "read_array", "read_shape", "typed_with_commas"]
+__all__ = ["UnreadableAnswer", "read_number", "read_array", "read_shape", "typed_with_commas",
+           "comma_readings"]
 
 
 class UnreadableAnswer(Exception):
@@ -113,6 +114,28 @@ def typed_with_commas(answer: Any) -> bool:
             and all(isinstance(part, int) and not isinstance(part, bool) for part in answer)
             and 0 < answer[0] < 1000
             and all(part == 0 or 100 <= part < 1000 for part in answer[1:]))
+
+
+def comma_readings(answer: Any) -> list[tuple[int, int, int]]:
+    """Each run ``answer[start:end]`` of two or more adjacent entries of a tuple or list that
+    reads as one number typed with thousands commas (:func:`typed_with_commas`), as
+    ``(start, end, number)``. ``q1.check(803,600)`` passes (803, 600) and ``(26, 803,600)`` is
+    (26, 803, 600): a checker that finds an expected count among the numbers can give the
+    comma advice instead of judging 803 and 600 (lesson 01's q1).
+
+    >>> comma_readings((803, 600))
+    [(0, 2, 803600)]
+    >>> comma_readings((26, 803, 600))     # 26,803 and 26,803,600 and 803,600
+    [(0, 2, 26803), (0, 3, 26803600), (1, 3, 803600)]
+    >>> comma_readings((20, 20, 8)), comma_readings("803,600")
+    ([], [])
+    """
+    if not isinstance(answer, tuple | list):
+        return []
+    return [(start, end, int("".join(f"{part:03d}" if n else str(part)
+                                     for n, part in enumerate(answer[start:end]))))
+            for start in range(len(answer)) for end in range(start + 2, len(answer) + 1)
+            if typed_with_commas(tuple(answer[start:end]))]
 
 
 def _decimal_comma(text: str) -> str | None:

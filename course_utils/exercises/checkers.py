@@ -240,6 +240,10 @@ def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequen
         if tol is None and not whole:
             typed = _typed_figures(value)
             right = _significant_figures(value, expected)
+            if typed == 1 and right >= 1:   # one figure cannot tell a right method
+                return (f"your answer {shown} has 1 significant figure, too few to tell: give "
+                        f"at least {digits}. (Python drops trailing zeros: if you typed "
+                        f"{value:#.{digits}g}, it is not the expected value.)")
             if typed < digits and right >= typed:
                 figures = f"{typed} significant figure" + ("s, and they are" if typed > 1
                                                              else ", and it is")
@@ -411,9 +415,9 @@ def array(expected: Any, atol: float = 1e-6, rtol: float = 0.0,
     >>> check = array([0.12122, -0.17049], decimals=3)
     >>> check([0.121, -0.170]) is None, check([0.1212, -0.17049]) is None
     (True, True)
-    >>> array([0.12122, -0.17549], decimals=3)([0.12, -0.18]).endswith(
-    ...     "rounded to 2 decimal places: give at least 3.")
-    True
+    >>> print(array([0.12122, -0.17049], decimals=3)([0.12, -0.17]))
+    the shape (2,) is right, and every value is the expected one rounded to 2 decimal places:
+    give at least 3.
     >>> print(check([0.122, -0.170]))
     the shape (2,) is right, but 1 of 2 values is off; the first is at index [0], where you
     have 0.122. Each value that is off is one off in its 3rd decimal: misrounded, or computed
@@ -436,6 +440,9 @@ def array(expected: Any, atol: float = 1e-6, rtol: float = 0.0,
         message = _compare_arrays(snapped, expected, 1e-12, 1e-9, passes_at=atol)
         if message is None:
             return None
+        rounded = _rounded_array_note(values.astype(float), expected, atol, 0.0)
+        if rounded:   # every value right to fewer decimals: say only that
+            return f"the shape {values.shape} is right, and e{rounded.strip()[1:]}"
         off = ~np.isclose(snapped, expected, atol=1e-12, rtol=1e-9)
         unit = 10.0 ** -decimals
         near = np.isclose(np.abs(snapped - np.round(expected, decimals)), unit, atol=unit * 1e-6)

@@ -36,6 +36,17 @@ TOP_LEFT_WINDOW = np.array([[8, 6, 5],
                             [6, 9, 5]])
 TOP_LEFT_WINDOW.setflags(write=False)
 
+#: The window that section 2's last cell takes apart and section 4's figure outlines, x[1:4, 2:5],
+#: and the one above it, x[0:3, 2:5]: both start at column 2, one right of q1's window.
+OUTLINED_WINDOW = np.array([[0, 1, 8],
+                            [5, 6, 9],
+                            [5, 5, 9]])
+OUTLINED_WINDOW.setflags(write=False)
+ABOVE_OUTLINED_WINDOW = np.array([[5, 2, 3],
+                                  [0, 1, 8],
+                                  [5, 6, 9]])
+ABOVE_OUTLINED_WINDOW.setflags(write=False)
+
 #: Section 2's kernel, which responds to left-to-right changes; q1 transposes it.
 SECTION2_KERNEL = np.array([[1, 0, -1],
                             [1, 0, -1],
@@ -48,6 +59,13 @@ _TOP, _BOTTOM = int(WINDOW[0].sum()), int(WINDOW[2].sum())
 _TOP_SUM = " + ".join(map(str, WINDOW[0].tolist()))           # "6 + 5 + 2"
 _BOTTOM_SUM = " + ".join(map(str, WINDOW[2].tolist()))
 _SLICE = f"x[{WINDOW_ROW}:{WINDOW_ROW + 3}, {WINDOW_COL}:{WINDOW_COL + 3}]"   # "x[0:3, 1:4]"
+
+# kernel.T on the outlined window, and kernel or kernel.T on the one above it, all give one value
+_COLUMN_2 = {int(np.sum(OUTLINED_WINDOW * _TRANSPOSED)),
+             int(np.sum(ABOVE_OUTLINED_WINDOW * SECTION2_KERNEL)),
+             int(np.sum(ABOVE_OUTLINED_WINDOW * _TRANSPOSED))}
+assert len(_COLUMN_2) == 1
+_MATRIX_PRODUCT = int(np.sum(_TRANSPOSED @ WINDOW))        # @ instead of *: 0 on any window
 
 #: q1's known mistakes: (wrong value, message). Each value is what that way of computing gives,
 #: and each message says only what the value shows.
@@ -76,6 +94,14 @@ Q1_MISTAKES = [
      f"{WINDOW_COL}: {_SLICE}."),
     (-16, "-16 is the number outlined in section 4's figure: section 2's kernel on the window "
           "at row 1, column 2. The question asks for kernel.T on " + _SLICE + "."),
+    (*_COLUMN_2, f"{next(iter(_COLUMN_2))} comes from a window that starts at column 2: "
+                 "kernel.T gives it on x[1:4, 2:5], the window section 2 takes apart and "
+                 "section 4 outlines, and kernel and kernel.T both give it on x[0:3, 2:5]. The "
+                 f"question's window starts at row {WINDOW_ROW}, column {WINDOW_COL}: "
+                 f"{_SLICE}."),
+    (_MATRIX_PRODUCT, f"{_MATRIX_PRODUCT} is what np.sum(kernel.T @ window) gives, on every "
+                      "window: @ is a matrix product. If you used it, multiply element-wise "
+                      "with * instead, each number by the weight at the same place."),
     (-18, "-18 is what kernel.T gives on the window at row 1, column 0, x[1:4, 0:3] (row and "
           "column swapped?). The question's window starts at row 0, column 1: " + _SLICE + "."),
 ]
@@ -97,5 +123,6 @@ q1 = Exercise(
                 f"positive number; here the bottom is brighter ({_BOTTOM} against {_TOP}).",
 )
 
-__all__ = ["WINDOW", "TOP_LEFT_WINDOW", "SECTION2_KERNEL", "WINDOW_ROW", "WINDOW_COL",
+__all__ = ["WINDOW", "TOP_LEFT_WINDOW", "OUTLINED_WINDOW", "ABOVE_OUTLINED_WINDOW",
+           "SECTION2_KERNEL", "WINDOW_ROW", "WINDOW_COL",
            *bind_exercises(globals())]

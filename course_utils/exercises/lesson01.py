@@ -49,6 +49,7 @@ from . import (
     UnreadableAnswer,
     array,
     bind_exercises,
+    comma_readings,
     function,
     number,
     read_array,
@@ -138,11 +139,11 @@ def _part(label: str, message: str | None, value: float) -> str:
 def _check_counts(answer):
     """q1's checker: two counts, each with the mistakes its own number names."""
     values = read_array(answer).astype(float).ravel()
-    if values.size == 3 and 0 <= values[2] < 1000 and values[2].is_integer():
-        typed = values[1] * 1000 + values[2]      # 803,600 typed with a comma: 803 and 600
-        if typed in (_Q1_DENSE, *(wrong for wrong, _ in Q1_DENSE_MISTAKES)):
-            return (f"{int(values[1])},{int(values[2]):03d} with a comma is two numbers to "
-                    f"Python: write {int(typed)} or {int(typed):_}. Then {_Q1_FORM}")
+    counts = (_Q1_CONV, _Q1_DENSE, *(wrong for wrong, _ in Q1_DENSE_MISTAKES))
+    for start, end, typed in comma_readings(answer):    # 803,600 typed with a comma: 803, 600
+        if typed in counts:
+            return (f"{typed:,} with a comma is {end - start} numbers to Python: write "
+                    f"{typed} or {typed:_}. Then {_Q1_FORM}")
     if values.size != 2:
         if values.size == 1 and values[0] in (_Q1_CONV, _Q1_DENSE):
             which = "Conv2D" if values[0] == _Q1_CONV else "Dense"
@@ -652,11 +653,13 @@ def _place(r: int, c: int) -> str:
     return f"output ({r}, {c}), centred on input pixel ({r + 1}, {c + 1})"
 
 
-def _edge_problem(kernel: np.ndarray) -> str | None:
+def _edge_problem(kernel: np.ndarray, name_causes: bool = True) -> str | None:
     """Which of q5's three stated criteria the 3x3 kernel misses first (None: it meets all).
 
     Every comparison is relative to the kernel's largest weight, so the answer does not
-    depend on the kernel's scale (a kernel times 1e-9 is judged as the kernel itself)."""
+    depend on the kernel's scale (a kernel times 1e-9 is judged as the kernel itself). A
+    cause (right edges, top edges) is named only when the kernel's mirror image or transpose
+    meets all three criteria (``name_causes=False`` for that test, so it does not recurse)."""
     if not np.any(kernel):
         return "your kernel is all zeros: it gives 0 everywhere, edge or not."
     scale = float(np.abs(kernel).max())
@@ -666,20 +669,36 @@ def _edge_problem(kernel: np.ndarray) -> str | None:
                 "change of value, not a level. Make the weights sum to 0.")
     on_left = conv2d(Q5_STEP, kernel).max()
     on_right = conv2d(np.fliplr(Q5_STEP), kernel).max()
+    on_top = conv2d(Q5_STEP.T, kernel).max()
+    if name_causes and on_left <= max(on_right, on_top) + 1e-9 * scale:
+        if _edge_problem(kernel.T, name_causes=False) is None:
+            return (f"on the top edge Q5_STEP.T its strongest response is {on_top:g}, on "
+                    f"Q5_STEP only {on_left:g} (criterion b): it finds TOP edges, of "
+                    "horizontal strokes. Its transpose, kernel.T, finds left edges.")
+        if np.allclose(kernel.sum(axis=0), 0, atol=1e-6 * scale):
+            return (f"each column of your kernel sums to 0, so it gives 0 on any vertical "
+                    f"edge: {on_left:g} on Q5_STEP and {on_right:g} on its mirror image "
+                    "(criterion b). A left-edge kernel needs a left column and a right column "
+                    "with different sums.")
     if on_left <= on_right + 1e-9 * scale:
         if np.allclose(kernel, kernel[:, ::-1]):
             return (f"your kernel is the same mirrored left to right, so it answers Q5_STEP and "
                     f"its mirror image alike ({on_left:g} and {on_right:g}; criterion b). An "
                     "edge kernel that tells left from right needs different weights in its "
                     "left and right columns.")
-        # its mirror answers the mirrored step more strongly, so it cannot recurse again
-        if on_right > on_left + 1e-9 * scale and _edge_problem(kernel[:, ::-1]) is None:
+        if name_causes and on_right > on_left + 1e-9 * scale \
+                and _edge_problem(kernel[:, ::-1], name_causes=False) is None:
             return (f"on the mirrored step (ink on the left) its strongest response is "
                     f"{on_right:g}, on Q5_STEP only {on_left:g} (criterion b): it finds RIGHT "
                     "edges. Its mirror image, np.fliplr(kernel), finds left ones.")
         return (f"on Q5_STEP its strongest response is {on_left:g}, on the mirrored step "
                 f"{on_right:g} (criterion b): a left-edge kernel must answer Q5_STEP more "
                 "strongly.")
+    if on_left <= on_top + 1e-9 * scale:
+        return (f"on Q5_STEP.T, a top edge (background above, ink below), its strongest "
+                f"response is {on_top:g}, against {on_left:g} on Q5_STEP (criterion b): it "
+                "answers a top edge at least as strongly as a left edge. A left-edge kernel "
+                "must answer Q5_STEP more strongly than both.")
     feature_map = conv2d(DIGIT_FOUR, kernel)
     strongest = feature_map.max()
     places = [(int(r), int(c)) for r, c in
@@ -691,13 +710,15 @@ def _edge_problem(kernel: np.ndarray) -> str | None:
     if len(places) == 1:
         return (f"on DIGIT_FOUR its strongest response ({strongest:g}) lands at "
                 f"{_place(*outside[0])}: that window is not centred on a vertical stroke, on "
-                "the pixel just left of one, or one row beyond those (criterion c).")
+                "the pixel just left of one, or one row above or below a stroke's end "
+                "(criterion c).")
     where = "; ".join(_place(*place) for place in outside[:3])
     more = f" and {len(outside) - 3} more" if len(outside) > 3 else ""
     return (f"on DIGIT_FOUR its strongest response, {strongest:g}, is tied at {len(places)} "
             f"places. Criterion c asks that every one be centred on a vertical stroke, on the "
-            f"pixel just left of one, or one row beyond those; {len(outside)} of the "
-            f"{len(places)} {'is' if len(outside) == 1 else 'are'} not: {where}{more}.")
+            f"pixel just left of one, or one row above or below a stroke's end; "
+            f"{len(outside)} of the {len(places)} {'is' if len(outside) == 1 else 'are'} not: "
+            f"{where}{more}.")
 
 
 def _check_edge_kernel(answer):
@@ -715,16 +736,18 @@ q5 = Exercise(
     "Design a 3x3 kernel that finds the LEFT edges of vertical strokes, where (going left to "
     "right) the background ends and the ink begins. The check asks three things: (a) its "
     "weights sum to 0; (b) on Q5_STEP (background on the left, ink on the right) its "
-    "strongest response is larger than on the mirrored step, np.fliplr(Q5_STEP); (c) on "
-    "DIGIT_FOUR every window where its response is strongest (all of them, if several tie) "
-    "is centred on a vertical stroke, on the pixel just left of one, or one row beyond those, "
-    "so that it holds the stroke's left edge.",
+    "strongest response is larger than on the mirrored step, np.fliplr(Q5_STEP), and on the "
+    "same step turned into a top edge, Q5_STEP.T; (c) on DIGIT_FOUR every window where its "
+    "response is strongest (all of them, if several tie) is centred on a vertical stroke or "
+    "on the pixel just left of one (or one row above or below a stroke's end). Kernels such "
+    "as [[-1, 1, 0]] * 3 pass too.",
     checker=_check_edge_kernel,
     hint=["Negative weights where the background should be (the left column), positive "
           "weights where the ink should be (the right column), summing to 0.",
           "Try a kernel before you check it: kernel.sum() must be 0, and "
           "conv2d(Q5_STEP, kernel).max() must be larger than "
-          "conv2d(np.fliplr(Q5_STEP), kernel).max(). With -1 in each cell of the left column, "
+          "conv2d(np.fliplr(Q5_STEP), kernel).max() and conv2d(Q5_STEP.T, kernel).max(). "
+          "With -1 in each cell of the left column, "
           "what must the right column hold?"],
     solution="np.array([[-1, 0, 1],\n"
              "          [-1, 0, 1],\n"

@@ -254,37 +254,34 @@ q3 = Exercise(
 
 # --- q4: a decoder layer's output shape --------------------------------------------------------
 
-_Q4_SIDE = conv_transpose_output_size(7, 3, 2, "same")
-_Q4 = (_Q4_SIDE, _Q4_SIDE, 16)
-_Q4_VALID = conv_transpose_output_size(7, 3, 2, "valid")
+_Q4_SIDE = conv_transpose_output_size(7, 4, 2)        # 'valid', the layer's default
+_Q4 = (_Q4_SIDE, _Q4_SIDE, 8)
+_Q4_SAME = conv_transpose_output_size(7, 4, 2, "same")
 
 q4 = OneImageShape(
-    "A decoder applies Conv2DTranspose(16, 3, strides=2, padding='same') to a 7x7x32 map. "
-    "What is the output shape (height, width, channels)?",
+    "A decoder applies Conv2DTranspose(8, 4, strides=2) to a 7x7x32 map. What is the output "
+    "shape (height, width, channels)?",
     checker=shape(_Q4, mistakes={
-        (_Q4_VALID, _Q4_VALID, 16):
-            "that is what padding='valid' gives, the full (N - 1) * S + F; 'same' crops "
-            "F - S = 1 row (and column) of it and gives exactly N * S.",
-        (conv_transpose_output_size(7, 3, 2, "same", output_padding=0),) * 2 + (16,):
-            "13 is what (N - 1) * S + F - 2P gives with P = 1, a crop of 2 rows, one on each "
-            "side (13 is also section 7's spread-out input, (N - 1) * S + 1). 'same' crops "
-            "F - S = 1 row in all (section 6), which leaves N * S.",
-        (7 * 2 + 3, 7 * 2 + 3, 16):
-            "17 is N * S + F, but the first input row's stamp starts at row 0: the full result "
-            "has (N - 1) * S + F rows, and 'same' crops it to N * S.",
-        (7, 7, 16): "that is the input's size; a transposed convolution with strides=2 "
-                    "enlarges the map: 'same' gives N * S.",
-        (conv_transpose_output_size(7, 3, 1, "valid"),) * 2 + (16,):
-            "that is stride 1 with 'valid' padding, (N - 1) + F; here strides=2 and "
-            "padding='same' give N * S.",
-        (_Q4_SIDE, _Q4_SIDE, 32): "the channels of the output are the layer's 16 filters.",
-        (conv_output_size(7, 3, 2, "same"),) * 2 + (16,):
+        (_Q4_SAME, _Q4_SAME, 8):
+            f"{_Q4_SAME} is N * S, what padding='same' gives. This layer has the default "
+            "padding, 'valid', which keeps the full result: (N - 1) * S + F (section 6).",
+        (7 * 2 + 4, 7 * 2 + 4, 8):
+            f"{7 * 2 + 4} is N * S + F, but the first input row's stamp starts at row 0: the "
+            "full result has (N - 1) * S + F rows.",
+        (7, 7, 8): "that is the input's size; a transposed convolution with strides=2 "
+                   "enlarges the map.",
+        (conv_transpose_output_size(7, 4, 1),) * 2 + (8,):
+            f"{conv_transpose_output_size(7, 4, 1)} is (N - 1) + F, stride 1; with strides=2 "
+            "each input row moves the stamp 2 rows: (N - 1) * S + F.",
+        (_Q4_SIDE, _Q4_SIDE, 32): "the channels of the output are the layer's 8 filters.",
+        (conv_output_size(7, 4, 2),) * 2 + (8,):
             "that is a convolution with stride 2; the transposed one enlarges.",
     }),
-    hint=["The full result has (N - 1) * S + F rows; 'same' crops it (section 6).",
-          "With padding='same' (and no output_padding), a transposed convolution gives N * S "
-          "rows and columns; the channels are the layer's filters."],
-    solution=f"(7 * 2, 7 * 2, 16)  # 'same': N * S = {_Q4_SIDE} per side; 16 filters",
+    hint=["The layer has the default padding, 'valid': nothing is cropped (section 6).",
+          "'valid' gives the full result, (N - 1) * S + F rows and columns; the channels are "
+          "the layer's filters."],
+    solution=f"((7 - 1) * 2 + 4, (7 - 1) * 2 + 4, 8)  # 'valid': (N - 1) * S + F = {_Q4_SIDE} "
+             "per side; 8 filters",
     solution_answer=_Q4,
 )
 
@@ -549,8 +546,8 @@ q6 = Exercise(
     "result. (Zero insertion, section 7, gives the same result and passes too.) Return an "
     "array of shape ((H - 1) * S + F - 2P, (W - 1) * S + F - 2P, C_out). Write it without "
     "the course's conv2d_transpose or Conv2DTranspose (compare with them afterwards: "
-    "Conv2DTranspose has no integer padding, so compare P = 0 with 'valid', and 'same' "
-    "only for S = 1, where it is P = (F - 1) / 2).",
+    "Conv2DTranspose has no integer padding, so compare P = 0 with 'valid' when F >= S, "
+    "and P = (F - 1) / 2 with 'same' only for S = 1 and an odd F).",
     checker=_layout_note(function(_TRANSPOSE_CASES, reference=lambda x, kernel, stride=1,
                                   padding=0: conv2d_transpose(x, kernel, stride=stride,
                                                               padding=padding),
@@ -596,9 +593,9 @@ q7 = Exercise(
     "check sees only the array, so conv2d_transpose would pass too: use it afterwards, to "
     "confirm that C.T is the layer.)",
     checker=array(_Q7, mistakes=Q7_MISTAKES),
-    hint=["The convolution being transposed runs the other way: from a 5x5 map to 2x2, with "
-          "the same kernel and stride: C_down = conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, "
-          "stride=2), a 4x25 matrix.",
+    hint=["Which convolution does this layer transpose? It runs the other way, from a 5x5 map "
+          "to 2x2, with the same kernel and stride; conv_matrix builds its matrix (section 8).",
+          "C_down = conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2) is 4x25. "
           "Conv2DTranspose multiplies the flattened input by C_down.T; reshape the 25 values to "
           "5x5."],
     solution=f"""\
@@ -631,6 +628,16 @@ q8 = Exercise(
                  "column's."),
         ([4, 9], "4 and 9 occur, but not only they: a pixel whose row is covered by 2 "
                  "stamps and whose column by 3 has 2 * 3."),
+        ([9], "9 occurs (3 stamps cover the row, 3 the column), but it is not the only count: "
+              "a row or a column can also be covered by 2."),
+        ([4], "4 occurs (2 stamps cover the row, 2 the column), but it is not the only count: "
+              "a row or a column can also be covered by 3."),
+        ([6], "6 occurs (2 * 3), but it is not the only count: a row and a column can both be "
+              "covered by 2 stamps, or both by 3."),
+        ([6, 9], "6 and 9 occur, but not only they: a pixel whose row and column are each "
+                 "covered by 2 stamps has 2 * 2."),
+        ([4, 6], "4 and 6 occur, but not only they: a pixel whose row and column are each "
+                 "covered by 3 stamps has 3 * 3."),
         ([25 / 4],
          "6.25 is the average, F * F / S^2 = 25 / 4; the counts are whole numbers, and they "
          "differ from pixel to pixel."),

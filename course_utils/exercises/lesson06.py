@@ -2,15 +2,15 @@
 
 In the notebook::
 
-    from course_utils.exercises.lesson06 import Q1_X, Q1_GRAD, Q6_X, Q6_GRAD, q1, q2, ...
+    from course_utils.exercises.lesson06 import Q1_X, Q1_GRAD, Q5_X, Q5_GRAD, q1, q2, ...
 
     answer = ____
     q1.check(answer)
 
 The questions follow the lesson's sections: dL/dK by hand (2), dL/dX at stride 2 by hand (3),
-dL/dK's shape (4), a whole backward pass (2-4), a gradient check (5), max pooling (6), the
+a whole backward pass (2-4), a gradient check (5), max pooling (6), the
 loss's gradient (7) and the cost (8);
-q9, in "Going further", asks for the largest step size (the curvature of section 1's loss).
+q8, in "Going further", asks for the largest step size (the curvature of section 1's loss).
 Each expected answer is computed here from the question's own numbers with the course's
 helpers; tests/test_exercises_lesson06.py checks them against TensorFlow's gradients and Keras.
 """
@@ -26,7 +26,7 @@ from ..backward import conv2d_backward, numerical_gradient, pool2d_backward, rel
 from ..data import LESSON01_KERNEL, LESSON01_X
 from ..ops import conv2d, pool2d
 from ..validation import describe
-from . import KERNEL_AXES, Exercise, array, bind_exercises, function, number, shape
+from . import Exercise, array, bind_exercises, function, number
 
 
 def _read_only(values) -> np.ndarray:
@@ -112,13 +112,15 @@ q2 = Exercise(
     checker=array(_Q2X, mistakes=[
         (_stamps(Q2_KERNEL, Q2_GRAD, 1),
          "your stamps sit 1 pixel apart: with stride 2, window (i, j) starts at (2i, 2j), so "
-         "G[i, j] * K lands there."),
+         "G[i, j] * K lands there (in the full-convolution view: you left out the S - 1 = 1 "
+         "zero between G's values)."),
         (_stamps(Q2_KERNEL, Q2_GRAD, 1, size=3),
          "that is dL/dX at stride 1 (a 3x3 input): with stride 2 the input is 5x5 and window "
          "(i, j) starts at (2i, 2j)."),
         (_stamps(np.flip(Q2_KERNEL), Q2_GRAD, 2),
-         "you stamped the kernel flipped: each G[i, j] stamps G[i, j] * K as it is onto its "
-         "window; the flip belongs to the full-convolution view."),
+         "you stamped the kernel flipped, or, in the full-convolution view, slid the kernel "
+         "without flipping it: each G[i, j] stamps G[i, j] * K as it is onto its window, and "
+         "the full convolution slides np.flip(K)."),
         (_stamps(Q2_KERNEL, np.ones((2, 2)), 2),
          "each window got the kernel itself; its stamp is G[i, j] * K, the kernel times that "
          "window's dL/dY."),
@@ -139,70 +141,7 @@ answer = {_Q2X.astype(int).tolist()}""",
 )
 
 
-# --- q3: the shape of dL/dK ---------------------------------------------------------------------
-
-_BATCH, _SIZE, _C_IN, _FILTERS, _F = 32, 28, 3, 16, 5
-_Q2 = (_F, _F, _C_IN, _FILTERS)
-_O3 = conv_output_size(_SIZE, _F)
-_Q2_INPUT = ("that is the input's shape, the shape of dL/dX (the gradient the layer passes "
-             "down); dL/dK has the kernel's shape.")
-
-_Q2_SHAPE = shape(_Q2, axes=KERNEL_AXES, batch=False, mistakes={
-    (_BATCH, *_Q2): "one kernel, one gradient: dL/dK adds up the contributions of all "
-                    f"{_BATCH} images, so it has no batch axis.",
-    (_FILTERS, _F, _F, _C_IN): f"that puts the filters first: {_FILTERS} filters of "
-                               f"{_F}x{_F}x{_C_IN}. Keras keeps a Conv2D kernel, and so "
-                               "dL/dK, as (kh, kw, in, out): the filters last.",
-    (_FILTERS, _C_IN, _F, _F): "that is PyTorch's layout (out, in, kh, kw); Keras keeps a "
-                               "Conv2D kernel as (kh, kw, in, out), and dL/dK has the "
-                               "kernel's shape.",
-    (_F, _F, _FILTERS, _C_IN): "in and out are swapped: (kh, kw, out, in) is "
-                               "Conv2DTranspose's layout, not Conv2D's.",
-    (_O3, _O3, _FILTERS): "that is the output's shape, the shape of dL/dY; dL/dK has "
-                          "the kernel's shape.",
-    (_BATCH, _O3, _O3, _FILTERS): "that is the output's shape, the shape of dL/dY; dL/dK "
-                                  "has the kernel's shape.",
-    (_BATCH, _SIZE, _SIZE, _C_IN): _Q2_INPUT,
-    (_SIZE, _SIZE, _C_IN): _Q2_INPUT,
-    (_F, _F, _FILTERS): "a channel axis is missing: each filter has one F x F slice per "
-                        "input channel, so the kernel and dL/dK have four axes "
-                        "(kh, kw, in, out).",
-    (_F, _F, _C_IN): f"that is one filter's weights (kh, kw, in); the kernel holds all "
-                     f"{_FILTERS} filters, a fourth axis: (kh, kw, in, out).",
-    (_F * _F * _C_IN, _FILTERS): "that is the kernel as lesson 04's matrix K2 "
-                                 "(F * F * C_in, C_out), the shape of P.T @ G2; dL/dK is "
-                                 "reshaped back to the kernel's own shape (kh, kw, in, out).",
-    (_F, _F, _C_IN, _FILTERS * _BATCH): "one gradient per filter, not per image and filter: "
-                                        f"the {_BATCH} images' contributions are added.",
-})
-
-
-def _check_q2(answer) -> str | None:
-    """q3's shape check; an answer holding dL/dK's shape and dL/db's is told to give one."""
-    if isinstance(answer, tuple | list) and len(answer) == 2:
-        try:
-            first, second = (tuple(int(n) for n in part) for part in answer)
-        except (TypeError, ValueError):
-            first = second = None
-        if first == _Q2 and second == (_FILTERS,):
-            return (f"give dL/dK's shape only, {_Q2}: ({_FILTERS},) is dL/db's shape, one "
-                    "number per filter.")
-    return _Q2_SHAPE(answer)
-
-
-q3 = Exercise(
-    f"A Conv2D({_FILTERS}, {_F}) layer is trained on a batch of shape "
-    f"({_BATCH}, {_SIZE}, {_SIZE}, {_C_IN}). What is the shape of dL/dK, the gradient of the "
-    "loss with respect to its kernel?",
-    checker=_check_q2,
-    hint=["A gradient always has the shape of what it is the gradient of.",
-          "The kernel of Conv2D(filters, F) on C_in channels is (F, F, C_in, filters)."],
-    solution=f"dL/dK has the kernel's shape (kh, kw, in, out) = {_Q2}; the batch is summed.",
-    solution_answer=_Q2,
-)
-
-
-# --- q4: a convolution's whole backward pass, CS231n's conv_backward_naive ----------------------
+# --- q3: a convolution's whole backward pass, CS231n's conv_backward_naive ----------------------
 
 
 def my_conv_backward(x, kernel, grad_output, stride=1, padding=0):
@@ -358,6 +297,7 @@ _Q3_CHECKERS = {
 }
 _Q3_UNPADDED = [case for case in _Q3_CASES if case[4] == 0]
 _COURSE_BACKWARD = {"conv2d_backward", "conv2d_backward_im2col"}
+_TF_GRADIENTS = {"GradientTape", "gradients", "gradient"}  # TensorFlow's own
 
 
 def _names_read(function_) -> set[str]:
@@ -400,8 +340,13 @@ def _check_q3(answer) -> str | None:
         return _Q3_CHECKERS["dL/dX"](answer)  # says: expected a function
     used = sorted(_COURSE_BACKWARD & _names_read(answer))
     if used:
-        return (f"your function calls {used[0]}, the course's own backward pass: q4 asks you to "
-                "write the loops yourself (after the exercises, compare yours with q4.solution()).")
+        return (f"your function calls {used[0]}, the course's own backward pass: q3 asks you to "
+                "write the loops yourself (after the exercises, compare yours with q3.solution()).")
+    used = sorted(_TF_GRADIENTS & _names_read(answer))
+    if used:
+        return (f"your function calls TensorFlow's {used[0]}, which computes the gradients for "
+                "you: q3 asks you to write the loops yourself (the check compares them with "
+                "TensorFlow's).")
     for case in _Q3_CASES:
         try:
             result = answer(*copy.deepcopy(case))
@@ -429,9 +374,10 @@ def _check_q3(answer) -> str | None:
     return None
 
 
-q4 = Exercise(
+q3 = Exercise(
     "Write my_conv_backward(x, kernel, grad_output, stride=1, padding=0), CS231n's "
-    "conv_backward_naive in Keras's layout, with your own loops (without conv2d_backward): x is "
+    "conv_backward_naive in Keras's layout, with your own loops (without conv2d_backward or "
+    "tf.GradientTape): x is "
     "(B, H, W, C_in), kernel (F, F, C_in, C_out), grad_output = dL/dY (B, O_h, O_w, C_out), "
     "padding P zeros on every side. Return (grad_x, grad_kernel, grad_bias), shaped like x, "
     "like the kernel and (C_out,). The check runs it on seven cases (strides 1 to 3, padding 0 "
@@ -448,7 +394,7 @@ q4 = Exercise(
 )
 
 
-# --- q5: a gradient check of your own ----------------------------------------------------------
+# --- q4: a gradient check of your own ----------------------------------------------------------
 
 
 def gradient_check(forward, backward, x, grad_output):
@@ -617,7 +563,7 @@ def _check_variant(loss="weighted", copy_x=False, error="norms", difference="cen
     return check
 
 
-q5 = Exercise(
+q4 = Exercise(
     "Write gradient_check(forward, backward, x, grad_output), section 5's check for any layer: "
     "forward(x) computes the layer's output, backward(x, grad_output) its dL/dx. Build the "
     "loss L = sum(grad_output * forward(x)), whose dL/dY is grad_output; take its numerical "
@@ -679,14 +625,14 @@ q5 = Exercise(
 )
 
 
-# --- q6: max pooling backward by hand -----------------------------------------------------------
+# --- q5: max pooling backward by hand -----------------------------------------------------------
 
 #: The 4x4 input of question 6 (no two values of a 2x2 window are equal).
-Q6_X = _read_only([[2, 7, 1, 0], [5, 3, 4, 8], [6, 1, 9, 2], [0, 4, 3, 5]])
+Q5_X = _read_only([[2, 7, 1, 0], [5, 3, 4, 8], [6, 1, 9, 2], [0, 4, 3, 5]])
 #: The 2x2 upstream gradient dL/dY of question 6.
-Q6_GRAD = _read_only([[2, 1], [-1, 3]])
+Q5_GRAD = _read_only([[2, 1], [-1, 3]])
 
-_Q5 = pool2d_backward(Q6_X, Q6_GRAD)
+_Q5 = pool2d_backward(Q5_X, Q5_GRAD)
 
 
 def _at_position(values, where) -> np.ndarray:
@@ -696,41 +642,41 @@ def _at_position(values, where) -> np.ndarray:
         for j in range(2):
             window = values[2 * i:2 * i + 2, 2 * j:2 * j + 2]
             r, c = np.unravel_index(where(window), (2, 2))
-            out[2 * i + r, 2 * j + c] = Q6_GRAD[i, j]
+            out[2 * i + r, 2 * j + c] = Q5_GRAD[i, j]
     return out
 
 
-q6 = Exercise(
-    "By hand: MaxPooling2D(2) turned the 4x4 Q6_X into a 2x2 map, and dL/dY = Q6_GRAD came "
+q5 = Exercise(
+    "By hand: MaxPooling2D(2) turned the 4x4 Q5_X into a 2x2 map, and dL/dY = Q5_GRAD came "
     "back. What is dL/dX? Answer with a 4x4 list of lists.",
     checker=array(_Q5, mistakes=[
-        (pool2d_backward(Q6_X, Q6_GRAD, mode="average"),
+        (pool2d_backward(Q5_X, Q5_GRAD, mode="average"),
          "that spreads each gradient evenly over its window: average pooling. Max pooling "
          "sends it to the one value that won."),
-        (_at_position(Q6_X, np.argmin),
+        (_at_position(Q5_X, np.argmin),
          "you put each gradient where the window's smallest value is; it goes to the maximum."),
-        (np.kron(Q6_GRAD, np.ones((2, 2))),
+        (np.kron(Q5_GRAD, np.ones((2, 2))),
          "only the maximum of each window reached the output, so only it gets a gradient; "
          "the other three get 0."),
-        (pool2d_backward(Q6_X, np.ones_like(Q6_GRAD)),
+        (pool2d_backward(Q5_X, np.ones_like(Q5_GRAD)),
          "those are the switches, the places of the maxima; each gets its window's dL/dY "
-         "(from Q6_GRAD), not 1."),
-        (_Q5 * Q6_X,
+         "(from Q5_GRAD), not 1."),
+        (_Q5 * Q5_X,
          "the winner passes its window's dL/dY back unchanged (dY/dX = 1 at the maximum): do "
          "not multiply by the winning value."),
-        (pool2d_backward(Q6_X, pool2d(Q6_X)),
+        (pool2d_backward(Q5_X, pool2d(Q5_X)),
          "those are the maxima themselves, the forward pass; put each window's dL/dY "
-         "(from Q6_GRAD) at its maximum instead."),
-        (pool2d_backward(Q6_X, Q6_GRAD.T),
-         "the right places, but dL/dY's values went to the wrong windows (Q6_GRAD transposed): "
+         "(from Q5_GRAD) at its maximum instead."),
+        (pool2d_backward(Q5_X, Q5_GRAD.T),
+         "the right places, but dL/dY's values went to the wrong windows (Q5_GRAD transposed): "
          "dL/dY[i, j] belongs to the window of rows 2i, 2i + 1 and columns 2j, 2j + 1."),
-        (pool2d_backward(np.kron(np.ones((2, 2)), [[1, 0], [0, 0]]), Q6_GRAD),
+        (pool2d_backward(np.kron(np.ones((2, 2)), [[1, 0], [0, 0]]), Q5_GRAD),
          "you put each gradient on its window's top-left cell; it goes to the window's maximum "
          "(the switch), wherever that is."),
-        (pool2d(Q6_X),
+        (pool2d(Q5_X),
          "that is the forward output, the four maxima (2x2); dL/dX has the input's shape, 4x4, "
          "with each window's dL/dY at its maximum."),
-        (pool2d_backward(Q6_X, np.maximum(Q6_GRAD, 0)),
+        (pool2d_backward(Q5_X, np.maximum(Q5_GRAD, 0)),
          "the negative dL/dY (-1) goes back too: max pooling passes each window's gradient to "
          "its maximum whatever its sign. Blocking by sign is ReLU's rule, and ReLU looks at "
          "the sign of its input x, not of the gradient."),
@@ -745,12 +691,12 @@ answer = {_Q5.astype(int).tolist()}""",
 )
 
 
-# --- q7: the loss's gradient, softmax cross-entropy over a batch --------------------------------
+# --- q6: the loss's gradient, softmax cross-entropy over a batch --------------------------------
 
 #: The scores (logits) of question 7: a batch of 2 images, 3 classes.
-Q7_SCORES = _read_only([[2.0, 1.0, 0.1], [0.5, -1.0, 1.5]])
+Q6_SCORES = _read_only([[2.0, 1.0, 0.1], [0.5, -1.0, 1.5]])
 #: The true classes of question 7's two images.
-Q7_LABELS = _read_only([0, 2])
+Q6_LABELS = _read_only([0, 2])
 
 
 def _softmax(scores, axis=1) -> np.ndarray:
@@ -758,11 +704,11 @@ def _softmax(scores, axis=1) -> np.ndarray:
     return shifted / shifted.sum(axis=axis, keepdims=True)
 
 
-_P7 = _softmax(Q7_SCORES)
-_ONE_HOT7 = np.eye(Q7_SCORES.shape[1])[Q7_LABELS]
-_B7 = len(Q7_LABELS)
+_P7 = _softmax(Q6_SCORES)
+_ONE_HOT7 = np.eye(Q6_SCORES.shape[1])[Q6_LABELS]
+_B7 = len(Q6_LABELS)
 _Q6 = (_P7 - _ONE_HOT7) / _B7
-_DECIMALS7 = 1e-3  # q7 takes 3 decimal places (rounded or cut); its mistakes stay 2e-3 apart
+_DECIMALS7 = 1e-3  # q6 takes 3 decimal places (rounded or cut); its mistakes stay 2e-3 apart
 _ROWS7 = "[" + ", ".join("[" + ", ".join(f"{v:.3f}" for v in row) + "]" for row in _Q6) + "]"
 _Q6_MISTAKES = [  # each names what the learner's array is
     (_P7 - _ONE_HOT7,
@@ -776,10 +722,10 @@ _Q6_MISTAKES = [  # each names what the learner's array is
     ((_ONE_HOT7 - _P7) / _B7,
      "the sign is off: that is (one-hot - p) / B. The loss falls as the true class's score "
      "grows, so dL/ds is negative there: (p - one-hot) / B."),
-    ((Q7_SCORES - _ONE_HOT7) / _B7,
+    ((Q6_SCORES - _ONE_HOT7) / _B7,
      "you subtracted the one-hot label from the scores themselves; take the softmax "
      "probabilities first: p = exp(s) / sum(exp(s)), row by row."),
-    ((_softmax(Q7_SCORES, axis=0) - _ONE_HOT7) / _B7,
+    ((_softmax(Q6_SCORES, axis=0) - _ONE_HOT7) / _B7,
      "your softmax runs down the columns (over the batch); each image's probabilities sum "
      "to 1 over its 3 classes: normalise each row (axis=1)."),
     (-_ONE_HOT7 / _P7 / _B7,
@@ -788,31 +734,31 @@ _Q6_MISTAKES = [  # each names what the learner's array is
 ]
 
 
-q7 = Exercise(
-    "A batch of 2 images gets the scores Q7_SCORES (3 classes); their true classes are "
-    "Q7_LABELS. The loss is Keras's SparseCategoricalCrossentropy(from_logits=True), the mean "
+q6 = Exercise(
+    "A batch of 2 images gets the scores Q6_SCORES (3 classes); their true classes are "
+    "Q6_LABELS. The loss is Keras's SparseCategoricalCrossentropy(from_logits=True), the mean "
     "over the batch of -log(softmax). What is dL/dscores? Answer with a 2x3 list of lists (or "
     "an array), each value to at least 3 decimal places.",
     checker=array(_Q6, decimals=3, mistakes=_Q6_MISTAKES),
     hint=["For one image, d(-log p_y)/ds_k = p_k - [k = y]: the softmax probabilities minus "
           "the one-hot label. The batch's loss is the mean of the images' losses.",
-          "p = np.exp(Q7_SCORES) / np.exp(Q7_SCORES).sum(axis=1, keepdims=True); "
-          "np.eye(3)[Q7_LABELS] is the one-hot labels."],
+          "p = np.exp(Q6_SCORES) / np.exp(Q6_SCORES).sum(axis=1, keepdims=True); "
+          "np.eye(3)[Q6_LABELS] is the one-hot labels."],
     solution=f"""\
-p = np.exp(Q7_SCORES) / np.exp(Q7_SCORES).sum(axis=1, keepdims=True)
-answer = (p - np.eye(3)[Q7_LABELS]) / 2   # {_ROWS7}""",
+p = np.exp(Q6_SCORES) / np.exp(Q6_SCORES).sum(axis=1, keepdims=True)
+answer = (p - np.eye(3)[Q6_LABELS]) / 2   # {_ROWS7}""",
     solution_answer=_Q6,
 )
 
 
-# --- q8: what the backward pass costs -----------------------------------------------------------
+# --- q7: what the backward pass costs -----------------------------------------------------------
 
 _B8, _N8, _C8, _K8, _F8 = 16, 28, 8, 20, 3  # 20 filters: section 8 has 16
 _FORWARD8 = _B8 * conv_mults((_N8, _N8, _C8), _F8, _K8, padding="same")
 _Q7 = 2 * _FORWARD8
 _SECTION8 = _B8 * conv_mults((_N8, _N8, _C8), _F8, 16, padding="same")  # the lesson's layer
 
-q8 = Exercise(
+q7 = Exercise(
     f"Conv2D({_K8}, {_F8}, padding='same') on a batch of shape ({_B8}, {_N8}, {_N8}, {_C8}). "
     "How many multiplications does one backward pass take (dL/dK and dL/dX; dL/db needs "
     "none)?",
@@ -850,7 +796,7 @@ q8 = Exercise(
 )
 
 
-# --- q9 (Going further): the largest learning rate ---------------------------------------------
+# --- q8 (Going further): the largest learning rate ---------------------------------------------
 
 #: Section 1's image: a 6x8 band of zeros between ones (the learner has it as ``image``).
 _IMAGE1 = np.ones((6, 8))
@@ -869,7 +815,7 @@ _LAMBDAS1 = _curvatures(3)          # about 7.03, 24 and 40.97
 _Q8 = 2 / _LAMBDAS1[-1]             # about 0.0488
 _SECTION1 = 2 / _curvatures(2)[-1]  # section 1's 1x2 kernel: 2 / 60
 
-q9 = Exercise(
+q8 = Exercise(
     "Section 1's image now trains a 1x3 kernel, toward the targets conv2d(image, [[1, 0, -1]]), "
     "with the same loss L = sum((y_hat - y) ** 2). What is the bound the learning rate eta "
     "must stay below for gradient descent to settle? Give 3 significant figures.",
@@ -901,6 +847,6 @@ answer = 2 / np.linalg.eigvalsh(2 * X.T @ X).max()   # 2 / {_LAMBDAS1[-1]:.2f} =
 )
 
 
-__all__ = ["Q1_X", "Q1_GRAD", "Q1_KERNEL", "Q2_KERNEL", "Q2_GRAD", "Q6_X", "Q6_GRAD",
-           "Q7_SCORES", "Q7_LABELS",
+__all__ = ["Q1_X", "Q1_GRAD", "Q1_KERNEL", "Q2_KERNEL", "Q2_GRAD", "Q5_X", "Q5_GRAD",
+           "Q6_SCORES", "Q6_LABELS",
            "my_conv_backward", "gradient_check", *bind_exercises(globals())]
