@@ -743,9 +743,8 @@ q5 = Exercise(
     "weights sum to 0; (b) on Q5_STEP (background on the left, ink on the right) its "
     "strongest response is larger than on the mirrored step, np.fliplr(Q5_STEP), and on the "
     "same step turned into a top edge, Q5_STEP.T; (c) on DIGIT_FOUR every window where its "
-    "response is strongest (all of them, if several tie) is centred on a vertical stroke or "
-    "on the pixel just left of one (or one row above or below a stroke's end). Kernels such "
-    "as [[-1, 1, 0]] * 3 pass too.",
+    "response is strongest (all of them, if several tie) is centred on a vertical stroke, on "
+    "the pixel just left of one, or one row beyond a stroke's end.",
     checker=_check_edge_kernel,
     hint=["Negative weights where the background should be (the left column), positive "
           "weights where the ink should be (the right column), summing to 0.",
