@@ -728,7 +728,8 @@ def show_shift_test(image, shift, maps: Mapping) -> Plot:
     right)`` pixels, each mapped by every function in ``maps``, and each map of the shifted
     image minus the first map moved the same way, where the two overlap (hatched: no
     counterpart after the shift). The first map's panels share a scale centred on 0, with its
-    peak circled; the difference panels share one scale.
+    peak circled; each other map has its own scale (said in its title); the difference panels
+    share one scale.
 
     Taught in lesson 01, section 1 (Conv2D against Dense).
 
@@ -762,7 +763,8 @@ def show_shift_test(image, shift, maps: Mapping) -> Plot:
         show_matrix(picture, ax=axes[row, 0], title=label, cmap=DIGIT_CMAP)
         for col, name in enumerate(names, start=1):
             scale = dict(cmap=SIGNED_CMAP, vmin=-reach, vmax=reach) if name == first else {}
-            show_matrix(mapped[name], ax=axes[row, col], title=f"its {name} map", **scale)
+            own = "" if name == first else " (own scale)"
+            show_matrix(mapped[name], ax=axes[row, col], title=f"its {name} map{own}", **scale)
         r, c = peak[0] + row * down, peak[1] + row * right
         axes[row, 1].plot(c, r, marker="o", markersize=11, markerfacecolor="none",
                           markeredgecolor=WRONG_COLOR, markeredgewidth=2)
