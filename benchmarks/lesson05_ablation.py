@@ -129,7 +129,7 @@ def step_names(settings=None) -> list[str]:
     """The change each step makes, with the settings it uses."""
     s = SETTINGS if settings is None else settings
     return [
-        "source architecture (scaled pixels, early stopping)",
+        "source model (scaled pixels, early stopping)",
         "+ pooling after each conv",
         "+ 3x3 convs 16/32/32 (3 convs), Dense(10) only",
         "+ batch normalization",

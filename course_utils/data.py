@@ -503,8 +503,8 @@ def _lesson05_checks(t: dict[str, pd.DataFrame]) -> dict[str, dict[str, bool]]:
 def lesson05_seed_check(section: str) -> None:
     """Check that what lesson 05 asserts on your run held at every seed of the benchmark.
 
-    Taught in lesson 05 (a course test: the lesson's cells call it, a learner can skip it).
-    The lesson asserts on one training run; ``benchmarks/lesson05_ablation.py`` ran the same
+    Taught in lesson 05 (a course test, run by tests/test_data.py, not in the lesson's
+    cells). The lesson asserts on one training run; ``benchmarks/lesson05_ablation.py`` ran the same
     training at several seeds (0-4, and 42 for the source model), and this checks that each
     such assert held there with room to spare. ``section`` is one of ``"scaling"`` (section 4),
     ``"source"`` (sections 5 and 6), ``"improved"`` (section 8) or ``"look inside"``

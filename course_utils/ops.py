@@ -297,13 +297,13 @@ def pool2d(x, pool_size=2, stride=None, padding="valid", mode="max"):
     cells take part in neither the maximum nor the average (an edge window averages only its
     real cells, as Keras does). Returns float64. Taught in lesson 03, section 2.
 
-    >>> x = [[1, 3, 2, 1], [4, 6, 5, 0], [7, 2, 9, 8], [1, 0, 3, 4]]
+    >>> x = [[0, 8, 2, 6], [4, 4, 1, 3], [5, 1, 6, 0], [2, 0, 7, 9]]
     >>> pool2d(x)
-    array([[6., 5.],
-           [7., 9.]])
+    array([[8., 6.],
+           [5., 9.]])
     >>> pool2d(x, mode="average")
-    array([[3.5, 2. ],
-           [2.5, 6. ]])
+    array([[4. , 3. ],
+           [2. , 5.5]])
     """
     (x, window, stride, padding, output_size, restore), mode = prepare_pool2d(
         x, pool_size, stride, padding, mode, dtype=float

@@ -317,8 +317,8 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
     ``col``: the output position; ``filter_index``: the filter (output channel) that computes
     it; ``padding``: an int P of zeros on every side. On the left, one row of panels per input
     channel: the padded channel with the window outlined (the input's own pixels inside a
-    dashed frame), each filter's kernel for that channel (the filter at work framed and drawn
-    last, next to its products), and that kernel times the window, its sum in the title;
+    dashed frame), each filter's kernel for that channel (filter 0 first, the filter at work
+    framed), and that kernel times the window, its sum in the title;
     arrows carry every channel's sum to one total, plus the filter's bias. On the right, set
     apart on a grey ground, the layer's output, computed by :func:`~course_utils.ops.conv2d`:
     one map per filter, each fed by every input channel, with an arrow to the value drawn. Up
@@ -328,7 +328,7 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
     inputs are drawn in grey (darker is larger) and the output maps on a scale of their own,
     with its own colour bar under them.
     The first row names each kernel column's filter (the one at work marked "used here") and
-    the last row gives each filter's bias.
+    the last row gives each filter's bias ("b = 1").
 
     Returns ``Plot(fig, axes)`` with ``axes`` a dict: ``"inputs"``, ``"products"`` and
     ``"outputs"`` (lists of Axes, one per input channel or per filter), ``"kernels"`` (a
@@ -400,13 +400,12 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
             _highlight(ax, p, p, x.shape[0], x.shape[1], color="0.4", style="--")
         _highlight(ax, top, left, f_h, f_w, inside=padded.shape[:2])
         inputs.append(ax)
-        for j in range(c_out):               # the filter at work last, beside its products
-            place = [*(i for i in range(c_out) if i != k), k].index(j)
-            ax = kernel_axes[c, j] = left_fig.add_subplot(grid[c, 1 + place])
+        for j in range(c_out):               # filters in order, the one at work framed
+            ax = kernel_axes[c, j] = left_fig.add_subplot(grid[c, 1 + j])
             title = f"kernel[:, :, {c}, {j}]"
             if c == 0:                       # the column's filter, named once at its top
                 title = f"filter {j}" + (" (used here)" if j == k else "") + "\n" + title
-            bias_label = f"bias {_format_value(float(bias[j]), whole)}" if c == c_in - 1 else ""
+            bias_label = f"b = {_format_value(float(bias[j]), whole)}" if c == c_in - 1 else ""
             _draw_matrix(ax, kernel[:, :, c, j], title, SIGNED_CMAP, *weights_range, None,
                          bias_label, "")
             ax.set(xticks=[], yticks=[])
@@ -1017,7 +1016,7 @@ def show_maps_on_image(image, maps, titles: Sequence[str], boxes: Mapping | None
     window centred on pixel (i + (F - 1) / 2, j + (F - 1) / 2), so a box drawn on the image is
     shifted by that much. ``boxes``: {name: (top, bottom, left, right)} in map rows and
     columns, as a slice maps[top:bottom, left:right] takes them; each name is written inside
-    its box on the image.
+    its box on every panel.
 
     >>> import numpy as np
     >>> fig, axes = show_maps_on_image(np.zeros((8, 8, 3)), np.ones((6, 6, 2)), ["a", "b"],
@@ -1066,12 +1065,11 @@ def show_maps_on_image(image, maps, titles: Sequence[str], boxes: Mapping | None
         for name, (top, bottom, left, right) in boxes.items():
             ax.add_patch(Rectangle((left + dx - 0.5, top + dy - 0.5), right - left, bottom - top,
                                    fill=False, edgecolor="black", linewidth=1.5, linestyle="--"))
-            if index == 0:        # the name inside its box, on the side away from the edge
-                on_right = left + right > picture.shape[1]
-                ax.text((right + dx - 1.5) if on_right else (left + dx + 0.5), top + dy + 0.5,
-                        name, ha="right" if on_right else "left", va="top", fontsize=7,
-                        color="white",
-                        bbox={"facecolor": "black", "edgecolor": "none", "pad": 1})
+            # the name inside its box, on every panel, on the side away from the edge
+            on_right = left + right > (picture if index == 0 else values).shape[1]
+            ax.text((right + dx - 1.5) if on_right else (left + dx + 0.5), top + dy + 0.5,
+                    name, ha="right" if on_right else "left", va="top", fontsize=7,
+                    color="white", bbox={"facecolor": "black", "edgecolor": "none", "pad": 1})
     axes[0].set_ylabel("row")
     return Plot(fig, axes)
 

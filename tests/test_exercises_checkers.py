@@ -8,6 +8,7 @@ import pytest
 import tensorflow as tf
 
 from course_utils.exercises.checkers import KERNEL_AXES, array, function, number, shape
+from course_utils.exercises.placeholder import ____
 from tests.exercise_answers import (
     LESSON01_OUT,
     raises_my_bug,
@@ -266,6 +267,17 @@ def test_function_feedback():
         "on <lambda>(4, 3) it returned something else: expected a number, got a string '2': "
         "remove the quotes, so Python sees a number rather than text.")
     assert "without calling it" in check(reference_output_size(4, 3))
+
+    def unwritten(n, f, s=1, p=0):          # an earlier question's function, still blank
+        return ____
+
+    assert check(lambda n, f, s=1, p=0: unwritten(n, f, s, p)) == (
+        "on <lambda>(4, 3) it returned ____, an unanswered placeholder: is an earlier "
+        "question's function still unwritten?")
+    assert check(lambda n, f, s=1, p=0: unwritten(n, f, s, p) + 1) == (
+        "on <lambda>(4, 3) your function raised TypeError: unsupported operand type(s) for +: "
+        "'_Placeholder' and 'int': it met ____, an unanswered placeholder: is an earlier "
+        "question's function still unwritten?")
 
     def exits(*args):
         raise SystemExit(1)

@@ -179,10 +179,13 @@ LEARNER_ANSWERS = {
             "np.sum(np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))[0:3, 1:4, :] "
             "* Q2_KERNEL[:, :, :, 1]) + Q2_BIAS[1]": "as it would with stride 1",
             "np.sum(Q2_X[0:3, 2:5, :] * Q2_KERNEL[:, :, :, 1]) + Q2_BIAS[1]":
-                "either you did not pad, or you padded and started",
+                "three slips give that value: Q2_X not padded",
             "np.sum(np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))[1:4, 3:6, :] "
             "* Q2_KERNEL[:, :, :, 1]) + Q2_BIAS[1]":
-                "either you did not pad, or you padded and started",
+                "the padded window started one row and one column too far",
+            "np.sum(np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))[0:3, 2:5, :] "
+            "* Q2_KERNEL[:, :, :, 1].transpose(1, 0, 2)) + Q2_BIAS[1]":
+                "or each kernel transposed (rows for columns)",
             "np.sum(np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))[0:3, 2:5, 0] "
             "* Q2_KERNEL[:, :, 0, 1]) + Q2_BIAS[1]": "the first channel's products alone",
             "-12": "rows and columns swapped",
@@ -312,8 +315,11 @@ LEARNER_ANSWERS = {
         },
     },
     "q8": {
-        "right": ["[0.5, 0.5, -1]", "np.array([1, 1, -2])", "(1, 1, -1.5)", "[1, 1, -0.1]"],
+        "right": ["[0.5, 0.5, -1]", "np.array([1, 1, -2])", "(1, 1, -1.5)", "[1, 1, -0.5]"],
         "wrong": {
+            "[1, 1, -0.1]": "yellow answers most (2), but white answers more than 3/4 of that",
+            "[1, 0.2, -1]": "yellow answers most (1.2), but red answers more than 3/4",
+            "[0.2, 1, -1]": "but green answers more than 3/4 of that",
             "[1, 1, 0]": "white answers as strongly as yellow (",
             "[1, 1, 1]": "white answers more strongly than yellow; magenta answers as strongly",
             "[1, -0.5, -0.5]": "red answers more strongly than yellow; magenta answers as "
@@ -461,7 +467,7 @@ def test_q2_value_and_its_slips_are_keras_outputs():
         "once per input channel": no_bias + 3 * bias[1],
         "filter 0's output at (0, 1)": out[0, 1, 0],
         "as it would with stride 1": keras_forward(x, kernel, bias, 1, 1)[0, 1, 1],
-        "either you did not pad": keras_forward(x, kernel, bias, 2, 0)[0, 1, 1],
+        "Q2_X not padded": keras_forward(x, kernel, bias, 2, 0)[0, 1, 1],
         "the first channel's products alone": keras_forward(
             x[:, :, :1], kernel[:, :, :1], bias, 2, 1)[0, 1, 1],
         "the kernels flipped": keras_forward(

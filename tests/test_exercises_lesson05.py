@@ -87,12 +87,13 @@ LEARNER_ANSWERS = {
             "(14, 5)": "the whole run",                          # the callback never stops it
             "(9, 4)": "counted from 0",                          # np.argmin's position
             "(12, 8)": "monitor='val_accuracy'",                 # watched the accuracy row
-            "(10, 5)": "the last epoch run (entry 0) is off",
+            "(10, 5)": "epochs 6 to 9, and epoch 10 is never run",   # one epoch too many
+            "(8, 4)": "the last epoch run (the first number of your pair) and the kept",
             "(5, 9)": "the same two epochs in the other order",   # swapped
             "(9, 5, 14)": "yours has 3 entries",
             '{"last": 9, "kept": 5}': "expected a pair of epoch numbers",
-            '("9", "5")': "entry 0 is text ('9'): remove the quotes",
-            "(9, 5.5)": "entry 1 is 5.5, not a whole epoch",
+            '("9", "5")': "the first number is text ('9'): remove the quotes",
+            "(9, 5.5)": "the second number is 5.5, not a whole epoch",
             "95": "expected a pair",
             '"9, 5"': "expected a pair (last epoch run, kept epoch), such as (14, 1); got a "
                       "string '9, 5': remove the quotes",
@@ -151,8 +152,10 @@ LEARNER_ANSWERS = {
         ],
         "wrong": {
             # the diagonal by position: right on square tables, wrong where a digit is missing
-            "np.trace(matrix.to_numpy()) / matrix.to_numpy().sum()": "diagonal taken by position",
-            "np.diag(matrix).sum() / matrix.sum().sum()": "diagonal taken by position",
+            "np.trace(matrix.to_numpy()) / matrix.to_numpy().sum()":
+                "on every table the check gave it, it returns what the diagonal taken by position",
+            "np.diag(matrix).sum() / matrix.sum().sum()":
+                "it returned 0.4762; the expected value is 0.6667:\n    predicted  0  2",
             "def accuracy(matrix):\n    counts = np.asarray(matrix)\n"
             "    return counts.trace() / counts.sum()": "diagonal taken by position",
             # by label, but every row label looked up as a column (or the reverse)
@@ -227,6 +230,15 @@ LEARNER_ANSWERS = {
             _BN_MODEL.replace("(8, 16)", "(16, 32)").replace(
                 "layers.Flatten()(h)", "layers.GlobalAveragePooling2D()(h)"):
                 "the floor is 85%. Its BatchNormalization layers predict with running averages",
+            # the solution's layers after a Lambda dividing the already scaled pixels by 255
+            _SMALL_MODEL.replace("    h = layers.Conv2D(8, 3, activation=\"relu\")(inputs)",
+                                 "    h = layers.Lambda(lambda x: x / 255)(inputs)\n"
+                                 "    h = layers.Conv2D(8, 3, activation=\"relu\")(h)"):
+                "at most 0.0039: the pixels arrive already scaled to [0, 1]; does your model "
+                "divide them by 255 again?",
+            # a sigmoid output: each value in (0, 1), but the ten do not add up to 1
+            _SMALL_MODEL.replace('activation="softmax"', 'activation="sigmoid"'):
+                "the outputs are not probabilities: one image's ten outputs add up to",
             # no channel axis: Keras refuses the Conv2D's input while the model is built
             _SMALL_MODEL.replace("shape=(28, 28, 1)", "(28, 28)"):
                 "start the model with keras.Input(shape=(28, 28, 1)), the channel axis",
@@ -424,6 +436,52 @@ def one_filter_model():
     h = layers.Flatten(name="flat")(layers.MaxPooling2D(4, name="pool")(h))
     return keras.Model(inputs, layers.Dense(10, activation="softmax", name="output")(h),
                        name="one_filter")
+
+
+def test_q8_correct_says_the_weights_and_the_accuracy():
+    message = lesson.q8.feedback(lesson.build_small_model)
+    assert message.startswith("Correct! Your model: 5,258 weights, ")
+    accuracy = float(message.split("weights, ")[1].split("%")[0]) / 100
+    assert accuracy >= lesson.ACCURACY_FLOOR and "after 3 epochs" in message
+
+
+def test_q8_names_pixels_divided_by_255_twice_only_when_the_first_conv_sees_them():
+    def twice():
+        inputs = keras.Input(shape=(28, 28, 1))
+        h = layers.Rescaling(1 / 255)(layers.Rescaling(1 / 255)(inputs))
+        return keras.Model(inputs, lesson.build_small_model()(h))
+
+    def twice_flat():
+        inputs = keras.Input(shape=(28, 28, 1))
+        h = layers.Rescaling(1 / 255)(layers.Rescaling(1 / 255)(inputs))
+        for filters in (8, 16):
+            h = layers.MaxPooling2D(2)(layers.Conv2D(filters, 3, activation="relu")(h))
+        return keras.Model(inputs, layers.Dense(10, activation="softmax")(layers.Flatten()(h)))
+
+    nested = lesson.q8.feedback(twice)   # its Conv2D sits in a nested model: not probed
+    assert "floor is 85%" in nested and "divide them by 255" not in nested
+    flat = lesson.q8.feedback(twice_flat)
+    assert "floor is 85%" in flat and ("at most 0.0039: the pixels arrive as raw 0-255 values "
+                                       "and its Rescaling divides them; does your model divide "
+                                       "them by 255 once more?") in flat
+    assert "divide them by 255" not in lesson.q8.feedback(one_filter_model)
+    model = lesson.build_small_model()
+    assert lesson._scaled_twice(model, np.ones((2, 28, 28, 1), "float32")) == ""
+    small = np.full((2, 28, 28, 1), 1 / 255, "float32")   # pixels that never reach 1
+    assert lesson._scaled_twice(model, small) == ""
+
+
+def test_q8_says_why_the_outputs_are_not_probabilities():
+    def ending_in(activation):
+        def build():
+            inputs = keras.Input(shape=(28, 28, 1))
+            h = layers.Flatten()(layers.MaxPooling2D(4)(layers.Conv2D(4, 3)(inputs)))
+            return keras.Model(inputs, layers.Dense(10, activation=activation)(h))
+        return build
+
+    assert "add up to" in lesson.q8.feedback(ending_in("sigmoid"))
+    assert "some are negative" in lesson.q8.feedback(ending_in("tanh"))
+    assert lesson.q8.feedback(ending_in("softmax")).count("not probabilities") == 0
 
 
 def test_q8_rejects_a_weak_model_with_its_accuracy_per_epoch():

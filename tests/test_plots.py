@@ -245,7 +245,7 @@ def test_show_conv_layer_step_draws_tensorflows_output_and_one_dot_product():
     # bias at the bottom
     assert axes["kernels"][0, 1].get_title().splitlines()[0] == "filter 1 (used here)"
     assert axes["kernels"][0, 0].get_title().splitlines()[0] == "filter 0"
-    assert [axes["kernels"][2, j].get_xlabel() for j in range(2)] == ["bias 1", "bias 0"]
+    assert [axes["kernels"][2, j].get_xlabel() for j in range(2)] == ["b = 1", "b = 0"]
     # an arrow from every channel's products into the total, and one from it to the map
     assert len(axes["sum"].texts) == 1 + 3 + 1
     text = axes["sum"].texts[0].get_text().splitlines()
@@ -254,7 +254,7 @@ def test_show_conv_layer_step_draws_tensorflows_output_and_one_dot_product():
     assert png_size(fig) < 1.5 * MAX_PNG_BYTES       # 14 panels, show_conv_step's 4 times 3.5
 
 
-def test_show_conv_layer_step_draws_the_filter_at_work_next_to_its_products():
+def test_show_conv_layer_step_draws_the_filters_in_order_whichever_is_at_work():
     x, kernel, bias = _cs231n_demo()
     for k in (0, 1):
         fig, axes = show_conv_layer_step(x, kernel, bias, row=1, col=2, filter_index=k,
@@ -262,7 +262,7 @@ def test_show_conv_layer_step_draws_the_filter_at_work_next_to_its_products():
         fig.canvas.draw()
         for c in range(3):
             left = {j: axes["kernels"][c, j].get_position().x0 for j in (0, 1)}
-            assert left[1 - k] < left[k] < axes["products"][c].get_position().x0
+            assert left[0] < left[1] < axes["products"][c].get_position().x0
             assert axes["products"][c].get_title().startswith(f"window x filter {k},")
 
 
@@ -554,12 +554,14 @@ def test_show_maps_on_image_draws_keras_maps_on_one_scale_and_shifts_the_boxes()
     # map (i, j) is centred on pixel (i + 1, j + 1): the image's boxes sit one pixel further
     assert [r.get_xy() for r in rectangles(axes[0])] == [(0.5, 2.5), (16.5, 0.5)]
     assert [r.get_xy() for r in rectangles(axes[1])] == [(-0.5, 1.5), (15.5, -0.5)]
-    # each name is written inside the image, even for a box at the right edge
+    # each name is written inside every panel, even for a box at the right edge
     fig.canvas.draw()
-    image_box = axes[0].get_window_extent()
-    for text in axes[0].texts:
-        box = text.get_window_extent()
-        assert image_box.x0 <= box.x0 and box.x1 <= image_box.x1, text.get_text()
+    for ax in axes:
+        assert [text.get_text() for text in ax.texts] == list(boxes)
+        panel = ax.get_window_extent()
+        for text in ax.texts:
+            box = text.get_window_extent()
+            assert panel.x0 <= box.x0 and box.x1 <= panel.x1, text.get_text()
     with pytest.raises(ValueError, match=r"boxes\['far'\]"):
         show_maps_on_image(photo, maps, ["a", "b"], boxes={"far": (0, 6, 16, 30)})
     with pytest.raises(ValueError, match="one title per map"):

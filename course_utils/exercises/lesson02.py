@@ -154,12 +154,12 @@ Q2_MISTAKES = [
     (_q2_value(stride=1), "that window starts at column 1 of the padded input, as it would "
                           "with stride 1; with stride 2, output column 1 starts at column "
                           "1 * 2 = 2."),
-    (_q2_value(padding=0), "that is the window at rows 0-2, columns 2-4 of Q2_X unpadded, "
-                           "which holds the same numbers as the padded input's window at row "
-                           "1, column 3: either you did not pad, or you padded and started "
-                           "the window one row and one column too far. Pad one row and column "
-                           "of zeros on every side; output (0, 1)'s window starts at row "
-                           "0 * 2 = 0, column 1 * 2 = 2 of the padded input."),
+    (_q2_value(padding=0), "three slips give that value: Q2_X not padded (its window at rows "
+                           "0-2, columns 2-4), the padded window started one row and one "
+                           "column too far (row 1, column 3), or each kernel transposed (rows "
+                           "for columns). Pad one row and column of zeros on every side; "
+                           "output (0, 1)'s window starts at row 0 * 2 = 0, column 1 * 2 = 2 "
+                           "of the padded input, and each kernel is used as stored."),
     (_q2_value(channels=1), "that is the first channel's products alone, plus the bias; the "
                             "filter sums the products of all three channels."),
     (_q2_value(flip=True), "those are the kernels flipped (a true convolution); Conv2D uses "
@@ -860,6 +860,10 @@ def _names(patches: list[str]) -> str:
     return patches[0] if len(patches) == 1 else ", ".join(patches[:-1]) + " and " + patches[-1]
 
 
+#: q8: every other patch may answer at most this share of yellow's response (a clear margin).
+_Q8_SHARE = 0.75
+
+
 def _check_yellow_detector(answer):
     weights, problem = _weights_or_message(answer)
     if problem:
@@ -869,7 +873,15 @@ def _check_yellow_detector(answer):
     ties = [n for n, v in responses.items() if n != "yellow" and np.isclose(v, yellow)]
     beats = [n for n, v in responses.items() if v > yellow and not np.isclose(v, yellow)]
     if not ties and not beats:
-        return None
+        close = [n for n, v in responses.items() if n != "yellow" and v > _Q8_SHARE * yellow
+                 and not np.isclose(v, _Q8_SHARE * yellow)]
+        if not close:
+            return None
+        shown = ", ".join(f"{name} {value:g}" for name, value in responses.items())
+        return (f"yellow answers most ({yellow:g}), but {_names(close)} "
+                f"answer{'s' if len(close) == 1 else ''} more than 3/4 of that (responses: "
+                f"{shown}): almost as much as on yellow, so it would not single yellow out. "
+                f"Make yellow stand out: at most {_Q8_SHARE * yellow:g} on every other patch.")
     found = []
     if beats:
         found.append(f"{_names(beats)} answer{'s' if len(beats) == 1 else ''} more strongly "
@@ -896,8 +908,8 @@ q8 = Exercise(
     "Yellow light is red plus green. Choose the three weights (red, green, blue) of a 1x1 "
     "filter (F = 1: one pixel, all three channels, like the centre of section 7's red "
     "detector) so that, on the test image colour_patches(), its highest (most positive) "
-    "response is on the yellow patch and nowhere else (not on white, which contains red and "
-    "green too).",
+    "response is on the yellow patch, with every other patch at most 3/4 of it (not white "
+    "either, which contains red and green too).",
     checker=_check_yellow_detector,
     answer_name="yellow_weights",  # the exercise cell is `yellow_weights = ____`
     hint=["Positive weights on red and green alone fire just as much on white.",

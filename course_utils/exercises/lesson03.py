@@ -377,8 +377,8 @@ Q6_MISTAKES = [
 q6 = Exercise(
     "Write field_size(stack): stack lists the layers first to last as (F, S) pairs, pooling "
     "layers included (MaxPooling2D(2) is (2, 2)). Return the side, in input pixels, of the "
-    "receptive field of one value of the last layer (an int). Write the loop yourself, "
-    "without the course's receptive_field.",
+    "receptive field of one value of the last layer (a whole number, int or float). Write the "
+    "loop yourself, without the course's receptive_field.",
     checker=function([(case,) for case in Q6_CASES], reference=receptive_field,
                      mistakes=Q6_MISTAKES, forbidden=["receptive_field"]),
     hint=["Start with field = 1 and step = 1 (the distance, in input pixels, between "
@@ -499,12 +499,26 @@ Q7_MISTAKES = [
                               "starts at n - size; use range(0, n - size + 1, size)."),
 ]
 
+_q7_function = function(_CASES, reference=pool2d, mistakes=Q7_MISTAKES,
+                        forbidden=["pool2d", "MaxPooling2D", "max_pool2d", "pool"])
+
+
+def _check_max_pool(answer):
+    """q7's checker: a reshape that failed gets the crop it needs (the 5x5 case)."""
+    message = _q7_function(answer)
+    if message and "raised ValueError: cannot reshape array" in message:
+        message += ("\nA reshape into size x size windows needs sides that are multiples of "
+                    "size: crop first, x[:rows * size, :cols * size] ('valid' drops the "
+                    "leftover rows and columns).")
+    return message
+
+
 q7 = Exercise(
     "Write max_pool(x, size): max pooling of a 2-D NumPy array x with a size x size window "
-    "and stride size, padding 'valid' (leftover rows/columns are dropped). Return a 2-D array. "
-    "Write the loops (or a reshape) yourself, without pool2d or Keras.",
-    checker=function(_CASES, reference=pool2d, mistakes=Q7_MISTAKES,
-                     forbidden=["pool2d", "MaxPooling2D", "max_pool2d", "pool"]),
+    "and stride size, padding 'valid' (leftover rows/columns are dropped). Return a 2-D array "
+    "(a list of lists is accepted too). Write the loops (or a reshape) yourself, without "
+    "pool2d or Keras.",
+    checker=_check_max_pool,
     hint=["The output has x.shape[0] // size rows and x.shape[1] // size columns.",
           "Window (i, j) is x[i*size:(i+1)*size, j*size:(j+1)*size]; keep its .max().",
           "Start from the window's max, not from 0: values can be negative."],

@@ -288,6 +288,10 @@ _Q3_DIP = next(epoch for epoch in range(_Q3_KEPT + 2, _Q3_STOP + 1)
                if Q3_RUN["val_loss"][epoch] < Q3_RUN["val_loss"][epoch - 1])
 
 
+#: How q3's messages name the two numbers of a pair.
+_PAIR_ENTRIES = ("the first number", "the second number")
+
+
 def _is_whole_pair(answer, pair) -> bool:
     """Whether answer (two numbers) holds exactly the numbers of pair, in that order."""
     return all(value == expected for value, expected in zip(answer, pair, strict=True))
@@ -308,20 +312,24 @@ def _pair_of_epochs(check):
             if len(answer) != 2:
                 return (f"expected a pair (last epoch run, kept epoch), such as (14, 1); yours "
                         f"has {len(answer)} entries.")
-            for index, value in enumerate(answer):
+            for entry, value in zip(_PAIR_ENTRIES, answer, strict=True):
                 if isinstance(value, str):
                     return (f"expected a pair of epoch numbers (last epoch run, kept epoch); "
-                            f"entry {index} is text ({str(value)!r}): remove the quotes.")
+                            f"{entry} is text ({str(value)!r}): remove the quotes.")
                 if isinstance(value, bool) or not isinstance(value, numbers.Real):
                     return (f"expected a pair of epoch numbers (last epoch run, kept epoch); "
-                            f"entry {index} is {describe(value)}.")
+                            f"{entry} is {describe(value)}.")
                 if not float(value).is_integer():
                     return (f"expected a pair of epoch numbers (last epoch run, kept epoch); "
-                            f"entry {index} is {value}, not a whole epoch.")
+                            f"{entry} is {value}, not a whole epoch.")
             if _is_whole_pair(answer, (_Q3_KEPT, _Q3_STOP)):
                 return ("the same two epochs in the other order: give the last epoch run "
                         "first, then the kept epoch.")
-        return check(answer)
+        message = check(answer)
+        if message:   # the shape checker's "(entry 0)": said as the pair's numbers
+            for index, entry in enumerate(_PAIR_ENTRIES):
+                message = message.replace(f"(entry {index})", f"({entry} of your pair)")
+        return message
 
     return checked
 
@@ -349,6 +357,10 @@ q3 = Exercise(
             f"patience={Q3_PATIENCE} means {Q3_PATIENCE} epochs in a row without "
             f"improvement after epoch {_Q3_KEPT}: epochs {_Q3_KEPT + 1} to "
             f"{_Q3_KEPT + Q3_PATIENCE}."),
+        (_Q3_STOP + 1, _Q3_KEPT): (
+            f"the run stops right after the {Q3_PATIENCE}th epoch in a row without "
+            f"improvement: after epoch {_Q3_KEPT}, that is epochs {_Q3_KEPT + 1} to "
+            f"{_Q3_KEPT + Q3_PATIENCE}, and epoch {_Q3_STOP + 1} is never run."),
         (_Q3_PREVIOUS, _Q3_KEPT): (
             f"that is where the run stops if every epoch is compared with the one before "
             f"(epoch {_Q3_DIP} is lower than epoch {_Q3_DIP - 1}). The callback compares "
@@ -652,9 +664,12 @@ _ACCURACY_MISTAKES = [
 _BY_POSITION_MESSAGE = (
     "your function is right on the tables whose rows and columns list the same digits, but "
     "not on those where a digit was never predicted or never true: on every table the check "
-    "passes, it returns what the diagonal taken by position (np.trace's) gives. pd.crosstab "
+    "gave it, it returns what the diagonal taken by position (np.trace's) gives. pd.crosstab "
     "leaves out the column of a digit never predicted, so position (1, 1) can hold true 1, "
-    "predicted 2. Add the cells whose row and column have the same label.")
+    "predicted 2. Add the cells whose row and column have the same label. On this table, "
+    f"where digit 1 was never predicted, it returned {_by_position(_NEVER_PREDICTED):.4f}; "
+    f"the expected value is {accuracy_from_confusion(_NEVER_PREDICTED):.4f}:\n"
+    + "\n".join("    " + line for line in _NEVER_PREDICTED.to_string().splitlines()))
 _ACCURACY_MESSAGES = {message for _, message in _ACCURACY_MISTAKES} | {_BY_POSITION_MESSAGE}
 _ABOUT_CASES = ("The check passes your function tables of 2 to 4 digits laid out like "
                 "pd.crosstab's, with a row only for a digit that is a true label and a column "
@@ -1013,9 +1028,14 @@ def _train(build_model, seed: int):
     (x_fit, y_fit), (x_val, y_val) = _check_data(raw_pixels=takes_raw_pixels(model))
     try:
         probabilities = np.asarray(model(x_val[:5], training=False))
-        if not np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-3) \
-                or probabilities.min() < 0:
-            return ("the outputs are not probabilities: end with "
+        sums = probabilities.sum(axis=1)
+        if probabilities.min() < 0:
+            return (f"the outputs are not probabilities: some are negative "
+                    f"({probabilities.min():.3g}). End with "
+                    "Dense(10, activation='softmax')."), [], None, None
+        if not np.allclose(sums, 1.0, atol=1e-3):
+            return (f"the outputs are not probabilities: one image's ten outputs add up to "
+                    f"{sums[np.argmax(np.abs(sums - 1))]:.3g}, not 1. End with "
                     "Dense(10, activation='softmax')."), [], None, None
         model.compile(optimizer=keras.optimizers.Adam(0.003),
                       loss="sparse_categorical_crossentropy", metrics=["accuracy"])
@@ -1041,6 +1061,34 @@ def train_small_model(build_model, seed: int = CHECK_SEED):
     return problem, accuracies
 
 
+def _largest_value_into_the_first_conv(model, images) -> float | None:
+    """The largest value the model's first Conv2D layer receives for ``images``, or None when
+    that layer's input cannot be read (a Conv2D inside a nested model)."""
+    first = next(layer for layer in _all_layers(model) if isinstance(layer, layers.Conv2D))
+    try:
+        probe = keras.Model(model.inputs, first.input)
+        return float(np.max(np.abs(probe.predict(images, verbose=0))))
+    except Exception:
+        return None
+
+
+def _scaled_twice(model, images) -> str:
+    """For a model whose first Conv2D receives values at most 0.01 although the check's
+    pixels reach 1 (or 255): what it receives, and that the pixels arrive already scaled;
+    otherwise ''."""
+    largest = _largest_value_into_the_first_conv(model, images)
+    if largest is None or largest > 0.01 or float(np.max(images)) < 0.99:
+        return ""
+    fed, again = (("as raw 0-255 values and its Rescaling divides them", "once more")
+                  if takes_raw_pixels(model) else ("already scaled to [0, 1]", "again"))
+    return (f" Its first Conv2D receives values of at most {largest:.4f}: the pixels arrive "
+            f"{fed}; does your model divide them by 255 {again}?")
+
+
+#: q8's last passing run: the model's weights and its final validation accuracy.
+_LAST_PASS: dict[str, float] = {}
+
+
 def check_small_model(build_model) -> str | None:
     """q8's checker: None when the model passes train_small_model's checks and reaches
     ACCURACY_FLOOR after the last epoch; otherwise what is off.
@@ -1049,15 +1097,19 @@ def check_small_model(build_model) -> str | None:
     verdict is the same on every run; the floor's margin over other seeds is measured by
     ``python -m benchmarks.lesson05_ablation --q8``.
     """
+    _LAST_PASS.clear()
     problem, accuracies, model, validation = _train(build_model, CHECK_SEED)
     if problem is not None:
         return problem
     if accuracies[-1] < ACCURACY_FLOOR:
         per_epoch = ", ".join(f"{a:.1%}" for a in accuracies)
+        scaled_twice = _scaled_twice(model, validation[0][:64])
         return (f"the model has {model.count_params():,} weights (within the budget) but "
                 f"reached {accuracies[-1]:.1%} on the {len(validation[1])} "
                 f"validation digits after {CHECK_EPOCHS} epochs (per epoch: {per_epoch}); "
-                f"the floor is {ACCURACY_FLOOR:.0%}." + _advice(model, accuracies, validation))
+                f"the floor is {ACCURACY_FLOOR:.0%}."
+                + (scaled_twice or _advice(model, accuracies, validation)))
+    _LAST_PASS.update(weights=model.count_params(), accuracy=accuracies[-1])
     return None
 
 
@@ -1067,7 +1119,19 @@ def _check_q8(answer):
     return check_small_model(answer)
 
 
-q8 = Exercise(
+class _TrainedModelExercise(Exercise):
+    """q8: its Correct! also says the weights and the accuracy the check measured."""
+
+    def feedback(self, *answer) -> str:
+        text = super().feedback(*answer)
+        if text.startswith("Correct!") and _LAST_PASS:
+            text += (f" Your model: {_LAST_PASS['weights']:,} weights, "
+                     f"{_LAST_PASS['accuracy']:.1%} validation accuracy after {CHECK_EPOCHS} "
+                     f"epochs (the floor is {ACCURACY_FLOOR:.0%}).")
+        return text
+
+
+q8 = _TrainedModelExercise(
     f"Write a function build_model() that returns a Keras model for 28x28x1 digits with at "
     f"least one Conv2D layer and at most {WEIGHT_BUDGET:,} weights (the pooled model of "
     f"section 8 has {POOLED_WEIGHTS:,}) that reaches {ACCURACY_FLOOR:.0%} validation accuracy "
