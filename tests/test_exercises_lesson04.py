@@ -131,6 +131,10 @@ LEARNER_ANSWERS = {
             "(7, 7, 8)": "that is the input's size",
             "(10, 10, 8)": "10 is (N - 1) + F, stride 1",
             "(15, 15, 8)": "the height (entry 0) and the width (entry 1) are off",
+            "((7 - 4) / 2 + 1, (7 - 4) / 2 + 1, 8)": "is (N - F) / S + 1, the ordinary "
+                                                     "convolution's output size",
+            "(16, 16, 8.5)": "yours holds 8.5. A transposed convolution's size has no division",
+            "(16.5, 16.5, 8)": "yours holds 16.5. A transposed convolution's size has no",
         },
     },
     "q5": {
@@ -582,3 +586,11 @@ def test_q6_tells_a_function_that_calls_a_transposed_convolution_to_write_it():
     assert lesson.q6.feedback(conv_transpose).startswith(
         "Not quite: your function calls course_utils.conv2d_transpose, which already does")
     assert lesson.q6.is_correct(lesson.conv_transpose)
+
+
+def test_q4_a_size_that_is_not_whole_is_not_sent_to_the_ordinary_formula():
+    slash = ((7 - 4) / 2 + 1,) * 2 + (8,)
+    assert "the ordinary convolution's output size" in lesson.q4.feedback(slash)
+    for answer in (slash, (16, 16, 8.5), (16.5, 16.5, 8)):
+        assert "divide with //" not in lesson.q4.feedback(answer)
+    assert lesson.q4.is_correct((16.0, 16.0, 8.0))

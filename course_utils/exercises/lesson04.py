@@ -258,10 +258,38 @@ _Q4_SIDE = conv_transpose_output_size(7, 4, 2)        # 'valid', the layer's def
 _Q4 = (_Q4_SIDE, _Q4_SIDE, 8)
 _Q4_SAME = conv_transpose_output_size(7, 4, 2, "same")
 
+_Q4_DOWN_BY_SLASH = (7 - 4) / 2 + 1                  # 2.5: the ordinary convolution's formula
+
+
+def _q4_checker(expected_shape, mistakes):
+    """The shape checker, with q4's own word on a size that is not whole: a transposed
+    convolution's size has no division, so "divide with //" would point the wrong way."""
+    check_shape = shape(expected_shape, mistakes=mistakes)
+
+    def check(answer):
+        try:
+            entries = list(answer)
+        except TypeError:
+            return check_shape(answer)
+        fractions = [entry for entry in entries if isinstance(entry, float | np.floating)
+                     and not float(entry).is_integer()]
+        if not fractions:
+            return check_shape(answer)
+        if all(np.isclose(entry, _Q4_DOWN_BY_SLASH) for entry in fractions):
+            return (f"{_Q4_DOWN_BY_SLASH} is (N - F) / S + 1, the ordinary convolution's "
+                    "output size. A transposed convolution's size is whole, with no division: "
+                    "(N - 1) * S + F.")
+        return (f"a shape holds whole numbers, but yours holds {fractions[0]}. A transposed "
+                "convolution's size has no division: (N - 1) * S + F, and the channels are "
+                "the layer's filters.")
+
+    return check
+
+
 q4 = OneImageShape(
     "A decoder applies Conv2DTranspose(8, 4, strides=2) to a 7x7x32 map. What is the output "
     "shape (height, width, channels)?",
-    checker=shape(_Q4, mistakes={
+    checker=_q4_checker(_Q4, mistakes={
         (_Q4_SAME, _Q4_SAME, 8):
             f"{_Q4_SAME} is N * S, what padding='same' gives. This layer has the default "
             "padding, 'valid', which keeps the full result: (N - 1) * S + F (section 6).",
