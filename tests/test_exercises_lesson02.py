@@ -76,6 +76,15 @@ def conv_layer(x, kernel, bias):
                 for c in range(c_in):
                     out[i, j, k * c_in + c] = np.sum(x[i:i + f, j:j + f, c] * kernel[:, :, c, k])
     return out"""
+_PER_INPUT_CHANNEL = """\
+def conv_layer(x, kernel, bias):
+    f, c_in = kernel.shape[0], kernel.shape[2]
+    out = np.zeros((x.shape[0] - f + 1, x.shape[1] - f + 1, c_in))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            for c in range(c_in):
+                out[i, j, c] = np.sum(x[i:i + f, j:j + f, c, None] * kernel[:, :, c, :])
+    return out"""
 _PER_CHANNEL_4D = """\
 def conv_layer(x, kernel, bias):
     f, c_in, c_out = kernel.shape[0], kernel.shape[2], kernel.shape[3]
@@ -156,7 +165,7 @@ LEARNER_ANSWERS = {
             "(6, 6, 5)": "its 10 rows",
             "(5, 4, 6)": "channels-last",
             "((10 - 3) / 2 + 1, (13 - 3) / 2 + 1, 5)": "divide with // and add 1",
-            "(5, 6, 5)": "rounding (10 - 3) / 2 = 3.5 UP, or from 10 // 2",
+            "(5, 6, 5)": "3.5 UP to 4, plus 1, or from 10 // 2",
             "(10 // 2, 13 // 2, 5)": "N // S without the kernel",
             "(3, 6, 5)": "the height (entry 0) is off",            # no rule proves a cause
             "(2, 4, 6, 5)": "stands where a batch axis would",
@@ -247,6 +256,7 @@ LEARNER_ANSWERS = {
             "2 * 20 * 20 * 6 * 5 * 5 * 3": "either you counted the additions too",
             "20 * 20 * 6 * 5 * 5 * 6": "or you took C_in = 6 from Conv2D(6, 5)",
             "28 * 28 * 6 * 5 * 5 * 3": "the size of the digit",
+            "19 * 19 * 6 * 5 * 5 * 3": "the + 1 is missing",
             "'180,000'": "group its digits with _ rather than commas",
             "180,000": "If you typed one number with commas, 180,000",   # Python's (180, 0)
             "q5.check(180,000)": "If you typed one number with commas, 180,000",
@@ -271,6 +281,7 @@ LEARNER_ANSWERS = {
             _LOOPS.replace("\n    return out", ""): "`return` statement",
             _PER_CHANNEL_STACKED: "SUMS its per-channel results into ONE map",
             _PER_CHANNEL_4D: "kept each channel's result as its own output channel",
+            _PER_INPUT_CHANNEL: "one channel per INPUT channel on every case",
             _FLIPPED: "you flipped each kernel",
             _FIRST_BIAS: "every filter adds bias[0]",
             _INTEGER_OUTPUT: "holds whole numbers only",

@@ -187,7 +187,7 @@ LEARNER_ANSWERS = {
             "[0, 2, 2]": "names column 2 more than once: list each starting column once",
             "[0.5, 2]": "whole numbers",
             "[True, False, True]": "holds True/False values",
-            "[1, 3]": "counts the columns from 1",
+            "[1, 3]": "the columns the pixel moves TO, or you counted from 1",
         },
     },
     "q5": {
@@ -270,6 +270,13 @@ LEARNER_ANSWERS = {
                 "averages over the channels",
             "def global_average_pool(x):\n    return x.mean(axis=0)": "over the rows (axis 0)",
             "def global_average_pool(x):\n    return x.sum(axis=(0, 1))": "it sums each channel",
+            "def global_average_pool(x):\n    return x.mean(axis=(0, 1)).round(3)":
+                "rounds the means (to some decimal places or significant figures)",
+            "def global_average_pool(x):\n    return x.mean(axis=(0, 1)).round(4)":
+                "rounds the means (to some decimal places or significant figures)",
+            "def global_average_pool(x):\n"
+            "    return np.array([float(f'{m:.3g}') for m in x.mean(axis=(0, 1))])":
+                "rounds the means (to some decimal places or significant figures)",
             "def global_average_pool(x):\n    return x.max(axis=(0, 1))": "global MAX pooling",
             "def global_average_pool(x):\n    return x.sum(axis=(0, 1)) / x.shape[0] ** 2":
                 "as if the map were square",
@@ -468,5 +475,19 @@ def test_q4_names_true_false_lists_and_columns_counted_from_one():
     columns counted from 1 are named as such."""
     for answer in ([True, False, True], np.array([True, False, True]), (False, True)):
         assert "holds True/False values" in lesson.q4.feedback(answer)
-    assert "counts the columns from 1" in lesson.q4.feedback([1, 3])
+    assert "the columns the pixel moves TO" in lesson.q4.feedback([1, 3])
     assert "either you pooled with stride 1" in lesson.q4.feedback([])
+
+
+def test_q8_names_rounding_by_decimals_or_significant_figures_with_one_message():
+    def rounded(decimals):
+        return lambda x: np.asarray(x).mean(axis=(0, 1)).round(decimals)
+
+    def three_figures(x):
+        return np.array([float(f"{m:.3g}") for m in np.asarray(x).mean(axis=(0, 1))])
+
+    messages = {lesson.q8.feedback(f) for f in (rounded(2), rounded(3), rounded(4), three_figures)}
+    assert len(messages) == 1 and messages.pop().startswith(
+        f"Not quite: {lesson._ROUNDED_MEANS}")
+    assert "rounds" not in lesson.q8.feedback(lambda x: np.asarray(x).mean(axis=(0, 1)) + 0.01)
+    assert lesson.q8.is_correct(lambda x: np.asarray(x).mean(axis=(0, 1)).astype("float32"))

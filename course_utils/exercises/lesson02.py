@@ -86,9 +86,9 @@ Q1_MISTAKES = [
     ((_Q1_FILTERS, _Q1_OH, _Q1_OW), "Keras is channels-last: (height, width, channels)."),
     # ceil((N - F) / S) + 1 and N // S both give 5 rows and 6 columns: name both
     (_q1_sides(lambda n: -(-(n - _Q1_F) // _Q1_S) + 1),
-     "5 rows come from rounding (10 - 3) / 2 = 3.5 UP, or from 10 // 2, N // S without the "
-     "kernel (13 // 2 gives the 6 columns the same way). Without padding the last window must "
-     "fit: (N - F) // S + 1, rounded down, gives 4 rows."),
+     "5 rows come from rounding (10 - 3) / 2 = 3.5 UP to 4, plus 1, or from 10 // 2, N // S "
+     "without the kernel (13 // 2 gives the 6 columns the same way). Without padding the "
+     "last window must fit: (N - F) // S + 1, rounded down, gives 4 rows."),
 ]
 
 q1 = OneImageShape(
@@ -324,6 +324,9 @@ Q5_MISTAKES = [
               "as two operations), or you took C_in = 6 from Conv2D(6, 5), whose 6 is the "
               "number of filters (C_out). Count multiplications only, with the input's "
               "C_in = 3 channels."),
+    ((_Q5_O - 1) ** 2 * _Q5_FILTERS * _Q5_PRODUCTS,
+     f"That counts {_Q5_O - 1}x{_Q5_O - 1} positions, 24 - 5 per side: the + 1 is missing. A "
+     f"5-wide window fits 24 - 5 + 1 = {_Q5_O} times."),
     (28 * 28 * _Q5_FILTERS * _Q5_PRODUCTS,
      "That counts 28x28 positions, the size of the digit; this layer gets the first layer's "
      f"24x24x3 output, and its own output is {_Q5_O}x{_Q5_O}."),
@@ -465,8 +468,31 @@ def _per_channel_maps(answer) -> str | None:
         stacked = {(o_h, o_w, c_in * c_out), (o_h, o_w, c_in, c_out), (o_h, o_w, c_out, c_in)}
         if result.shape in stacked:
             return _PER_CHANNEL.format(maps=c_in * c_out, c_in=c_in, c_out=c_out)
-        return None
+        break
+    if _one_map_per_input_channel(answer):
+        return _PER_INPUT_CHANNEL
     return None
+
+
+_PER_INPUT_CHANNEL = ("your output has one channel per INPUT channel on every case where C_in "
+                      "and C_out differ: the '5x5x3 output' that section 2 corrects. A filter "
+                      "SUMS its per-channel results into ONE map, so the output has one channel "
+                      "per filter, C_out.")
+
+
+def _one_map_per_input_channel(answer) -> bool:
+    """Whether ``answer`` returns (H_out, W_out, C_in) on every case where C_in != C_out."""
+    for x, kernel, bias in _LAYER_CASES:
+        c_in, c_out = kernel.shape[2], kernel.shape[3]
+        if c_in == c_out:
+            continue
+        try:
+            result = np.asarray(answer(x.copy(), kernel.copy(), bias.copy()))
+        except Exception:
+            return False
+        if result.shape != conv2d(x, kernel).shape[:2] + (c_in,):
+            return False
+    return True
 
 
 def _outcome(answer, case):

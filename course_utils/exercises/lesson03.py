@@ -67,8 +67,8 @@ q2 = Exercise(
     checker=array(_AVERAGE, mistakes=[
         (_MAX, "those are the maxima; average pooling keeps the mean of each window."),
         (_SUMS, "those are the sums of the windows: divide by the 4 values in each."),
-        (_SUMS // 4, "those are the means rounded down (// 4): use / 4, the mean of 2, 1, 5, 0 "
-                     "is 2.0 but the mean of 1, 3, 4, 6 is 3.5."),
+        (_SUMS // 4, "those are the means rounded down (// 4): use / 4; the mean of 1, 3, 4, 6 "
+                     "is 3.5, not 3."),
         (np.round(_AVERAGE), _ROUNDED),           # NumPy's rounding: a half to the even number
         (np.floor(_AVERAGE + 0.5), _ROUNDED),     # by hand: a half up
         (_SUMS / 2, "you divided each window's sum by 2, its side; a 2x2 window holds 4 "
@@ -216,8 +216,9 @@ def _check_starts(answer):
                 "once.")
     outside = [col for col in starts if col not in _Q4_STARTS]
     if starts == [col + 1 for col in _Q4]:
-        return (f"{starts} counts the columns from 1; here they are numbered from 0, as in "
-                "Python: the starting columns are 0, 1 and 2.")
+        return (f"{starts} is the right list with 1 added to each column: either you listed "
+                "the columns the pixel moves TO, or you counted from 1. The question asks for "
+                "the STARTING columns, numbered from 0 as in Python.")
     if outside:
         return (f"the starting columns to test are 0, 1 and 2; {outside[0]} is not one of them "
                 "(from column 3 the pixel would leave the map).")
@@ -596,10 +597,47 @@ Q8_MISTAKES = [
                   "layout. x here is one channels-last stack (H, W, C): average axes 0 and 1."),
 ]
 
+_q8_function = function(Q8_CASES, reference=global_average_pool, mistakes=Q8_MISTAKES)
+
+_ROUNDED_MEANS = ("your function rounds the means (to some decimal places or significant "
+                  "figures): return them unrounded, as NumPy's mean gives them. The check "
+                  "compares each mean to within 1e-6.")
+
+
+def _is_rounding_of(value: float, exact: float) -> bool:
+    """Whether ``value`` is ``exact`` rounded to some decimal places or significant figures."""
+    roundings = [round(exact, d) for d in range(9)] + [float(f"{exact:.{k}g}") for k in
+                                                       range(1, 10)]
+    return any(abs(value - r) < 1e-12 for r in roundings)
+
+
+def _rounds_the_means(answer) -> bool:
+    """Whether ``answer`` returns q8's means rounded, on every case (and right in shape)."""
+    for (x,) in Q8_CASES:
+        try:
+            result = np.asarray(answer(x.copy()), dtype=float)
+        except Exception:
+            return False
+        expected = global_average_pool(x)
+        if result.shape != expected.shape or not all(
+                _is_rounding_of(r, e) for r, e in zip(result, expected, strict=True)):
+            return False
+    return True
+
+
+def _check_means(answer):
+    """q8's checker: a function that rounds its means gets one message, whatever the
+    rounding (the framework's would name the decimals of the first case only)."""
+    message = _q8_function(answer)
+    if message and callable(answer) and _rounds_the_means(answer):
+        return _ROUNDED_MEANS
+    return message
+
+
 q8 = Exercise(
     "Write global_average_pool(x): x is one stack of feature maps (H, W, C), channels-last. "
-    "Return a vector of shape (C,): the mean of each channel over its whole map.",
-    checker=function(Q8_CASES, reference=global_average_pool, mistakes=Q8_MISTAKES),
+    "Return a vector of shape (C,): the mean of each channel over its whole map, unrounded.",
+    checker=_check_means,
     hint=["Channel c is x[:, :, c]; its mean is one number.",
           "NumPy's mean averages several axes at once when you give it a tuple, axis=(a, b): "
           "which two axes of (H, W, C) hold the height and the width?"],
