@@ -295,6 +295,14 @@ def test_function_mistakes_get_their_own_message():
     assert check(lambda n, f, s=1, p=0: 0).startswith("on <lambda>(4, 3) it returned 0")
 
 
+def test_a_wrong_returned_tuple_is_shown_beside_the_expected_one():
+    check = function([(14, 3)], reference=lambda n, f: (n - f + 1, n))
+    assert check(lambda n, f: (n - f + 1, n)) is None
+    assert check(lambda n, f: [n - f + 1, n]) is None            # a list for the tuple passes
+    assert check(lambda n, f: (n, n)) == (
+        "on <lambda>(14, 3) it returned (14, 14); the expected value is (12, 14).")
+
+
 def test_function_with_expected_pairs_and_kwargs():
     check = function([((np.array([-1.0, 2.0]),), np.array([0.0, 2.0])),
                       ((np.array([3.0]), {"floor": 1.0}), np.array([3.0]))])

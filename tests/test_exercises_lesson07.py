@@ -213,7 +213,7 @@ LEARNER_ANSWERS = {
         "right": ["13920", "13_920", "13920.0", "(3 * 3 * 16 + 1) * 96"],
         "wrong": {
             "41568": "that is groups=1",
-            "13856": "13,856 is what two slips give",
+            "13856": "13,856 is what either of two slips gives",
             "13824": "add the biases",
             "4640": "that is one group",
             "4704": "the 3x3 kernel counted as 3 weights per channel",
@@ -308,6 +308,9 @@ LEARNER_ANSWERS = {
                 "your function calls conv_output_size",
             _shape(f"(height - {_F_EFF}) // strides[0] + 1").replace("    return", "    (")
             + ")": "`return` statement",
+            "def my_output_shape(height, width, kernel_size, strides, dilation_rate):\n"
+            "    return (height, width)":                 # as if padding were 'same', stride 1
+                "it returned (28, 28); the expected value is (14, 24).",
         },
     },
 }

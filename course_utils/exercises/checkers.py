@@ -662,9 +662,8 @@ def _compare_results(result: Any, expected: Any, atol: float) -> str | None:
             got = read_shape(result)
         except UnreadableAnswer as error:
             return f"it returned something else: {error}."
-        return None if got == tuple(int(e) for e in expected) else (
-            f"it returned {got}, which is not the expected tuple."
-        )
+        wanted = tuple(int(e) for e in expected)
+        return None if got == wanted else f"it returned {got}; the expected value is {wanted}."
     if isinstance(expected, np.ndarray | list | tuple):
         return _compare_arrays(result, np.asarray(expected, dtype=float), atol, 0.0,
                                what="the returned array")
@@ -806,6 +805,8 @@ def function(cases: Iterable, reference: Callable | None = None, atol: float = 1
     True
     >>> check(lambda x: x + x + 1)
     'on <lambda>(1) it returned 3; the expected value is 2.'
+    >>> function([(3,)], reference=lambda n: (n, n + 1))(lambda n: (n, n))
+    'on <lambda>(3) it returned (3, 3); the expected value is (3, 4).'
     >>> check(lambda x: 1 / 0)
     'on <lambda>(1) your function raised ZeroDivisionError: division by zero'
     >>> print(check(double(3)))

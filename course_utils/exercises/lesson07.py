@@ -281,9 +281,9 @@ q5 = Exercise(
     "48-channel input?",
     checker=number(_Q5, mistakes={
         _Q5_DENSE: "that is groups=1: with groups=3 each filter sees only 48 / 3 = 16 channels.",
-        _Q5_DENSE // 3: "13,856 is what two slips give: the groups=1 count divided by 3 "
-                        "(41,568 / 3), and the right weights (13,824) with 32 biases instead of "
-                        "96. With "
+        _Q5_DENSE // 3: "13,856 is what either of two slips gives: the groups=1 count divided "
+                        "by 3 (41,568 / 3), or the right weights (13,824) with 32 biases "
+                        "instead of 96. With "
                         "groups=3 all 96 filters remain, each with its bias; only their depth "
                         "shrinks, to 48 / 3 = 16 channels.",
         conv_params(3, 48, 96, bias=False, groups=3): "add the biases: one per filter, 96.",
