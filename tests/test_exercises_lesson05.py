@@ -53,6 +53,8 @@ LEARNER_ANSWERS = {
             "539782": "source's 5x5 sizes",                # kept the 5x5 kernels' sizes
             "1552654": "'Total params'",                   # the summary after training
             '"776,326"': "remove the quotes and the commas",
+            "1248": "two convolutions' weights only",             # the convolutions alone
+            "652678": "without the + 1",                         # sizes 25, then 22
             "776208": "every bias is missing",               # every bias left out
             "776242": "biases of Dense(84) are missing",     # Dense(84)'s biases left out
             "776232": "biases of Dense(84) and the output layer are missing",   # Dense biases
@@ -108,6 +110,8 @@ LEARNER_ANSWERS = {
             "712224": "pooled maps",
             "48672": "first convolution only",
             "243360": "outputs 11x11",                     # conv2's output taken as 13x13
+            "222504": "the two Dense layers too",          # keras_mults of q2's model
+            "138312": "without the + 1",                   # sizes 25, then 9
             "195408": "bias additions",
             "221664": "Dense layer's multiplications",
         },

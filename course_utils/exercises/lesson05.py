@@ -137,6 +137,11 @@ q1 = Exercise(
             "and the size of the maps Flatten passes to Dense(84), so those two layers "
             "change; only the output layer, (84 + 1) * 10, stays."),
         _Q1 - _dense_params(84, 10): "you left out the output layer Dense(10).",
+        _Q1_CONV1 + _Q1_CONV2: "those are the two convolutions' weights only; add those of "
+                               "Dense(84) and the output layer.",
+        _q1_with_flattened(28 - 3 - 3): (
+            "those are output sizes without the + 1 of O = (N - F) / S + 1 (25, then 22): a "
+            "3x3 convolution without padding takes 2 off, 28 -> 26 -> 24."),
         **_forgotten_biases(),
         _q1_with_flattened(28): "a 3x3 convolution without padding shrinks 28 -> 26 -> 24.",
         _q1_with_flattened(conv_output_size(28, 3)): (
@@ -413,6 +418,13 @@ q4 = Exercise(
             "value) are not multiplications."),
         _Q4 + _POOLED * _POOLED * 16 * 84: "only the two convolutions: the Dense layer's "
                                           "multiplications are not asked for.",
+        _Q4 + _POOLED * _POOLED * 16 * 84 + 84 * 10: (
+            "that counts the two Dense layers too (as keras_mults does, every layer): the "
+            "question asks for the two convolutions only."),
+        _NO_PLUS_ONE[0] ** 2 * 8 * 9 + _NO_PLUS_ONE[2] ** 2 * 16 * 72: (
+            f"those are output sizes without the + 1 of O = (N - F) / S + 1 "
+            f"({_NO_PLUS_ONE[0]}, then {_NO_PLUS_ONE[2]}): a 3x3 convolution without padding "
+            f"takes 2 off, 28 -> {_SIZES[1]}."),
         _CONV1: "that is the first convolution only; add the second.",
         _CONV2: "that is the second convolution only; add the first.",
     })),
