@@ -56,7 +56,7 @@ venv: $(STAMP)
 venv-lessons: $(LESSONS_STAMP)
 
 # The lock is installed only when it is newer than the stamp (or there is no stamp: the first
-# time, about 400 MB for the lessons, README "Measured sizes and times"); a change to
+# time, about 400 MB for the lessons, DEVELOPING.md "Measured sizes and times"); a change to
 # pyproject.toml alone reinstalls only course_utils, with the locked setuptools (no build
 # isolation: nothing is fetched beside the lock). ($? = the prerequisites newer than $@.)
 $(LESSONS_STAMP): $(LESSONS_LOCK) pyproject.toml

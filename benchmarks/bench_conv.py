@@ -1,7 +1,7 @@
 """Time the course's NumPy convolutions against tf.nn.conv2d on the same arrays.
 
     python -m benchmarks.bench_conv                  # print the tables
-    python -m benchmarks.bench_conv --update-readme  # also write them into README.md
+    python -m benchmarks.bench_conv --update-readme  # also write them into DEVELOPING.md
     python -m benchmarks.bench_conv --tables backward --update-readme   # one table only
 
 Three ways to compute the same float32 convolution, in one process, on the same arrays:
@@ -46,7 +46,7 @@ import numpy as np  # noqa: E402
 from course_utils.arithmetic import conv_mults, separable_mults  # noqa: E402
 from course_utils.backward import conv2d_backward, conv2d_backward_im2col  # noqa: E402
 from course_utils.ops import conv2d, conv2d_im2col, separable_conv2d  # noqa: E402
-from scripts.paths import README  # noqa: E402
+from scripts.paths import DEVELOPING  # noqa: E402
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 BACKWARD_START, BACKWARD_END = "<!-- bench-backward:start -->", "<!-- bench-backward:end -->"
@@ -398,7 +398,7 @@ def separable_table(rows: list[dict], load_before: str) -> str:
     return "\n".join(lines)
 
 
-def update_readme(text: str, readme: Path = README, start: str = START, end: str = END) -> None:
+def update_readme(text: str, readme: Path = DEVELOPING, start: str = START, end: str = END) -> None:
     content = readme.read_text(encoding="utf-8")
     if start not in content or end not in content:
         raise SystemExit(f"{readme} has no {start} ... {end} markers to write the table between")
@@ -410,7 +410,7 @@ def update_readme(text: str, readme: Path = README, start: str = START, end: str
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--update-readme", action="store_true",
-                        help="write the tables between their bench markers in README.md")
+                        help="write the tables between their bench markers in DEVELOPING.md")
     parser.add_argument("--tables", choices=("all", "forward", "backward", "separable"),
                         default="all",
                         help="which tables to measure (default: all)")
@@ -421,21 +421,21 @@ def main(argv=None) -> None:
         print(text)
         if args.update_readme:
             update_readme(text)
-            print("README.md updated.", file=sys.stderr)
+            print("DEVELOPING.md updated.", file=sys.stderr)
     if args.tables in ("all", "backward"):
         load_before = load_average()
         text = backward_table(run_backward(), load_before)
         print(text)
         if args.update_readme:
             update_readme(text, start=BACKWARD_START, end=BACKWARD_END)
-            print("README.md updated (backward pass).", file=sys.stderr)
+            print("DEVELOPING.md updated (backward pass).", file=sys.stderr)
     if args.tables in ("all", "separable"):
         load_before = load_average()
         text = separable_table(run_separable(), load_before)
         print(text)
         if args.update_readme:
             update_readme(text, start=SEPARABLE_START, end=SEPARABLE_END)
-            print("README.md updated (separable convolution).", file=sys.stderr)
+            print("DEVELOPING.md updated (separable convolution).", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ __all__ = [
     "show_maps_on_input",
     "show_usage_counts",
     "show_padded_windows",
+    "show_shift_test",
     "show_kernels",
     "plot_history",
     "show_digits",
@@ -646,7 +647,8 @@ def show_usage_counts(counts, ax=None, title: str = "times each pixel is used",
     Taught in lesson 01, sections 6 and 7.
 
     counts: (H, W) non-negative ints, e.g. ``usage_counts((5, 5), 3, padding=1)``. Zero
-    (a pixel no window reaches) is the darkest colour of ``cividis``. Panels to be compared
+    (a pixel no window reaches) is drawn white, apart from the ``cividis`` scale of the used
+    pixels, so unused pixels stand out on every scale. Panels to be compared
     share one scale: give them the same ``vmax`` (and one colour bar: ``colorbar=False`` on
     all but the last).
 
@@ -671,18 +673,25 @@ def show_usage_counts(counts, ax=None, title: str = "times each pixel is used",
                        colorbar="times used" if colorbar else False)
     if colorbar:
         plot.fig.axes[-1].yaxis.set_major_locator(MaxNLocator(integer=True))  # the colour bar
+    shown = len(plot.axes.texts) == array.size        # the numbers, row by row
+    for row, col in zip(*np.nonzero(array == 0), strict=True):   # unused: white
+        plot.axes.add_patch(Rectangle((col - 0.5, row - 0.5), 1, 1, facecolor="white",
+                                      edgecolor="white", linewidth=0))
+        if shown:
+            plot.axes.texts[row * array.shape[1] + col].set_color("black")
     return plot
 
 
 def show_padded_windows(n: int, f: int, stride: int = 1, padding: int = 0, ax=None) -> Plot:
-    """An N x N input with P zeros around it (hatched), each cell shaded by how many F x F
-    windows use it, the first window outlined solid and the last one dotted.
+    """An N x N input (dashed white outline) with P zeros around it (hatched, no numbers),
+    each input cell shaded by how many F x F windows use it, the first window outlined solid
+    and the last one dotted.
 
     Taught in lesson 01, section 8 (the explorer's figure).
 
     >>> fig, ax = show_padded_windows(7, 3, stride=2, padding=1)
-    >>> ax.get_title(), ax.texts[0].get_text()       # the top-left zero: one window uses it
-    ('N=7, F=3, S=2, P=1: output 4x4', '1')
+    >>> ax.get_title(), ax.texts[0].get_text(), ax.texts[20].get_text()  # a zero, pixel (1, 1)
+    ('N=7, F=3, S=2, P=1: output 4x4', '', '4')
     """
     n, f = check_int(n, "n", 1), check_int(f, "f", 1)
     stride, padding = check_int(stride, "stride", 1), check_int(padding, "padding", 0)
@@ -694,6 +703,11 @@ def show_padded_windows(n: int, f: int, stride: int = 1, padding: int = 0, ax=No
     plot = show_usage_counts(usage_counts((side, side), f, stride=stride), ax=ax,
                              title=f"N={n}, F={f}, S={stride}, P={padding}: output {o}x{o}")
     ax, p = plot.axes, padding
+    if len(ax.texts) == side * side:          # the numbers, row by row: none on the zeros
+        for index, text in enumerate(ax.texts):
+            row, col = divmod(index, side)
+            if not (p <= row < p + n and p <= col < p + n):
+                text.set_text("")
     for x0, y0, w, h in [(0, 0, side, p), (0, p + n, side, p), (0, p, p, n), (p + n, p, p, n)]:
         if w and h:                           # the P zeros: hatched, the counts still legible
             ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), w, h, fill=False, edgecolor="0.75",
@@ -706,6 +720,67 @@ def show_padded_windows(n: int, f: int, stride: int = 1, padding: int = 0, ax=No
     ax.set_xlabel("column of the padded input")
     ax.set_ylabel("row of the padded input")
     return plot
+
+
+def show_shift_test(image, shift, maps: Mapping) -> Plot:
+    """Translation equivariance, tested: an image and the image shifted ``shift = (down,
+    right)`` pixels, each mapped by every function in ``maps``, and each map of the shifted
+    image minus the first map moved the same way, where the two overlap (hatched: no
+    counterpart after the shift). The first map's panels share a scale centred on 0, with its
+    peak circled; each other map has its own scale (said in its title); the difference panels
+    share one scale.
+
+    Taught in lesson 01, section 1 (Conv2D against Dense).
+
+    maps: {name: function}, each taking a 2-D image and returning a 2-D map (of any one size).
+
+    >>> image = np.zeros((8, 8)); image[2:4, 2:5] = 1
+    >>> fig, axes = show_shift_test(image, (1, 2), {"same": lambda im: im[1:-1, 1:-1]})
+    >>> axes.shape, axes[2, 1].get_title().split()[-1]     # the map moved with the image
+    ((3, 2), '0.00')
+    """
+    image = check_array(image, "image", (2,), "2-D (H, W), e.g. one grey-scale digit")
+    down, right = (check_int(v, "shift", 0) for v in shift)
+    shifted = np.roll(image, (down, right), axis=(0, 1))
+    names = list(maps)
+    before = {name: np.asarray(maps[name](image)) for name in names}
+    after = {name: np.asarray(maps[name](shifted)) for name in names}
+    changes = {}
+    for name in names:                            # the new map against the first one, moved
+        h, w = before[name].shape
+        changes[name] = np.zeros((h, w))
+        changes[name][down:, right:] = np.abs(after[name][down:, right:]
+                                              - before[name][:h - down, :w - right])
+    fig, axes = plt.subplots(3, len(names) + 1, figsize=(2.9 * (len(names) + 1), 8.6),
+                             layout="constrained")
+    first = names[0]
+    reach = float(np.abs(before[first]).max()) or 1.0
+    peak = np.unravel_index(np.argmax(before[first]), before[first].shape)
+    for row, (picture, label, mapped) in enumerate([(image, "the image", before),
+                                                    (shifted, f"moved {down} down, {right} right",
+                                                     after)]):
+        show_matrix(picture, ax=axes[row, 0], title=label, cmap=DIGIT_CMAP)
+        for col, name in enumerate(names, start=1):
+            scale = dict(cmap=SIGNED_CMAP, vmin=-reach, vmax=reach) if name == first else {}
+            own = "" if name == first else " (own scale)"
+            show_matrix(mapped[name], ax=axes[row, col], title=f"its {name} map{own}", **scale)
+        r, c = peak[0] + row * down, peak[1] + row * right
+        axes[row, 1].plot(c, r, marker="o", markersize=11, markerfacecolor="none",
+                          markeredgecolor=WRONG_COLOR, markeredgewidth=2)
+    axes[2, 0].set_axis_off()
+    largest = max(float(change.max()) for change in changes.values()) or 1.0
+    for col, name in enumerate(names, start=1):
+        ax, (h, w) = axes[2, col], changes[name].shape
+        show_matrix(changes[name], ax=ax, vmin=0, vmax=largest,
+                    title=f"{name}: difference\nafter the shift, max {changes[name].max():.2f}")
+        for x0, y0, width, height in [(0, 0, w, down), (0, down, right, h - down)]:
+            if width and height:                  # outside the overlap
+                ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), width, height, fc="0.85",
+                                       hatch="//", lw=0))
+    fig.colorbar(axes[0, 1].images[0], ax=axes[:2, 1], shrink=0.8,
+                 label=f"{first} map (0: white)")
+    fig.colorbar(axes[2, -1].images[0], ax=axes[2, 1:], shrink=0.8, label="difference")
+    return Plot(fig, axes)
 
 
 def _kernel_array(kernel):

@@ -8,6 +8,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 README = REPO_ROOT / "README.md"
+# The developers' part: module map, commands, locks, measured sizes, benchmarks.
+DEVELOPING = REPO_ROOT / "DEVELOPING.md"
 # The glossary's one source: the README's table and the site's page are written from it.
 GLOSSARY = REPO_ROOT / "glossary.csv"
 PACKAGE_DIR = REPO_ROOT / "course_utils"

@@ -25,6 +25,8 @@ LEARNER_ANSWERS = {
                   "'VALID')[0, 0, 1, 0])"],
         "wrong": {
             "6": "what section 2's kernel gives on this window",
+            "18": "np.sum(window @ kernel.T)",
+            "np.sum(x[0:3, 1:4] @ kernel.T)": "@ is a matrix product",
             "np.sum(x[0:3, 1:4] * kernel)": "what section 2's kernel gives on this window",
             "7": "has the sign reversed",
             "np.sum(x[0:3, 1:4] * np.rot90(kernel))": "has the sign reversed",

@@ -387,6 +387,8 @@ LEARNER_ANSWERS = {
             "            out[i, j] = np.sum(window * kernel) + bias\n"
             "    return out": "Check the order of the arguments",
             _layer(bias=""): "off by exactly the bias",
+            _layer().replace("bias, stride, padding", "bias, padding, stride"):
+                "stride and padding the other way round",
             _layer(step="1"): "ignores the stride",
             _layer(pad="x"): "the size WITHOUT padding",
             _layer(pad="np.pad(x, ((0, padding), (0, padding)))"): "bottom and right only",
@@ -880,3 +882,15 @@ def test_q4_q8_case_labels_rebuild_the_case_arrays():
         for case, case_labels in zip(cases, labels, strict=True):
             for value, label in zip(case, case_labels or (), strict=False):
                 np.testing.assert_array_equal(eval(label, names), value)
+
+
+def test_q4_q8_failures_write_a_small_kernel_out_not_the_name_kernel():
+    """In the learner's session `kernel` is section 2's kernel: a failure's call writes the
+    case's kernel out, so pasting the call reproduces the case."""
+    namespace = {"np": np}
+    exec(_SQUARE_ONLY, namespace)
+    feedback = lesson.q4.feedback(namespace["strided_corr2d"])
+    assert "np.array([[-2, 0, 1], [0, 1, -1]]), 2)" in feedback, feedback
+    assert ", kernel," not in feedback
+    for labels in (lesson._STRIDED_LABELS, lesson._LAYER_LABELS):
+        assert all(len(case_labels) == 2 for case_labels in labels)

@@ -200,6 +200,8 @@ LEARNER_ANSWERS = {
             _conv(**{"+= g * kernel[..., k]": "+= g * kernel[..., 0]"}):
                 "every filter stamped filter 0's weights",
             _conv(**{"dk[..., k] += g": "dk[..., k] = g"}): "keeps only the last window",
+            _conv(**{"return dx, dk, ": "return dx, dk.transpose(1, 0, 2, 3), "}):
+                "its rows and columns (u and v) are swapped",
             _conv(**{"return dx, dk, ": "return dx, dk / batch, "}):
                 "divided by the number of images B",
             _conv(**{"g * x_pad[b, r:r + f": "g * x_pad[0, r:r + f"}):
@@ -241,6 +243,7 @@ LEARNER_ANSWERS = {
                       "return np.max(np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n)))"}):
                 "CS231n's element-wise relative error",
             _ONE_SIDED: "a one-sided difference",
+            _CENTRED_BY_HAND.replace("/ 2e-5", "/ 1e-5"): "twice the true one",
             _check(**{"numerical_gradient(loss, x)":
                       "numerical_gradient(loss, x.astype('float32'))"}):
                 "must hold float64",
@@ -348,15 +351,16 @@ def test_every_exercise_has_learner_answers_with_two_wrong_ones():
 # --- the expected answers, from TensorFlow and Keras -------------------------------------------
 
 
-def _keras_descent_losses(learning_rate, steps=150):
-    """Section 1's training, in Keras, of a 1x3 kernel toward conv2d(image, [[1, 0, -1]])."""
+def _keras_descent_losses(learning_rate, steps=150, start=0.5):
+    """Section 1's training, in Keras, of a 1x3 kernel toward conv2d(image, [[1, 1, -1]]),
+    from a kernel of ``start`` values."""
     image = np.ones((6, 8))
     image[:, 2:6] = 0
     x = image.reshape(1, 6, 8, 1).astype("float64")
-    y = conv2d(image, np.array([[1.0, 0.0, -1.0]])).reshape(1, 6, 6, 1)
+    y = conv2d(image, np.array([[1.0, 1.0, -1.0]])).reshape(1, 6, 6, 1)
     layer = layers.Conv2D(1, (1, 3), use_bias=False, dtype="float64", name="kernel_q8")
     layer.build(x.shape)
-    layer.kernel.assign(np.full((1, 3, 1, 1), 0.5))
+    layer.kernel.assign(np.full((1, 3, 1, 1), start))
     losses = []
     for _ in range(steps):
         with tf.GradientTape() as tape:
@@ -368,9 +372,11 @@ def _keras_descent_losses(learning_rate, steps=150):
 
 def test_q8_is_where_keras_gradient_descent_stops_settling():
     bound = lesson.q8.solution_answer
-    below, above = _keras_descent_losses(0.97 * bound), _keras_descent_losses(1.03 * bound)
-    assert below[-1] < 1e-3 * below[0]          # it settles just below the bound
-    assert above[-1] > 10 * above[0]            # and blows up just above it
+    for start in [0.5, 0.0]:   # from zero too: the target is no eigenvector's blind spot
+        below = _keras_descent_losses(0.97 * bound, start=start)
+        above = _keras_descent_losses(1.03 * bound, start=start)
+        assert below[-1] < 1e-3 * below[0], start   # it settles just below the bound
+        assert above[-1] > 10 * above[0], start     # and blows up just above it
     assert lesson.q8.is_correct(round(bound, 4)) and not lesson.q8.is_correct(2 / 60)
 
 

@@ -216,7 +216,9 @@ LEARNER_ANSWERS = {
             "13856": "13,856 is what two slips give",
             "13824": "add the biases",
             "4640": "that is one group",
-            "4704": "weights of one group (32 filters) only",
+            "4704": "the 3x3 kernel counted as 3 weights per channel",
+            "(3 * 16 + 1) * 96": "or one group's weights (32 filters) with all 96 biases",
+            "4608": "weights of one group (32 filters) only, without biases",
             "13827": "not one per group",
             "1632": "leaves out the 3x3 kernel",
             "41760": "gives every group all 96 filters",
@@ -226,24 +228,6 @@ LEARNER_ANSWERS = {
         },
     },
     "q6": {
-        "right": ["0.0556", "0.05562", "1 / 64 + 1 / 25", "0.055625", "5.56e-2"],
-        "wrong": {
-            "0.04": "that is the depthwise step only",
-            "0.0156": "that is the pointwise step only",
-            "17.98": "how many times FEWER",
-            "0.216": "with F² = 25 taps, not 1 / F",
-            "0.0713": "not the 32 input channels",
-            "0.2": "that is 1 / F alone",
-            "5.56": "that is a percentage",
-            "1 / 64 + 1 / 9": "section 5's fraction for a 3x3 kernel",
-            "0.127": "section 5's fraction for a 3x3 kernel",
-            "5.5625": "that is a percentage",
-            "0.056": "2 significant figures, and they are right: give at least 3",
-            "0.0557": "is one off in its 3rd significant figure (the first 2 are right)",
-            '"5.56%"': "give the fraction rather than the percentage",
-        },
-    },
-    "q7": {
         "right": ["0.0655", "0.06547", "(6 / (5 * 5 * 16 + 5 * 5 * 40)) ** 0.5",
                   "np.sqrt(6 / 1400)"],
         "wrong": {
@@ -252,7 +236,8 @@ LEARNER_ANSWERS = {
             "0.117": "fan_out counts the kernel's taps too",
             "0.122": "He's uniform limit",
             "0.0707": "He normal's standard deviation",
-            "0.0866": "LeCun's uniform limit",
+            "0.0866": "fan_out computed with the 16 input channels",
+            "np.sqrt(6 / (5 * 5 * 16 + 5 * 5 * 16))": "or sqrt(3 / fan_in)",
             "0.0378": "= limit / sqrt(3): the standard deviation",
             "np.sqrt(6 / 1400) / np.sqrt(3)": "The question asks for the limit itself",
             "0.109": "counts a 3x3 kernel's 9 taps",
@@ -264,7 +249,7 @@ LEARNER_ANSWERS = {
             "0.065": "2 significant figures, and they are right: give at least 3",
         },
     },
-    "q8": {
+    "q7": {
         "right": [_LOOPS, _PER_CHANNEL,
                   # float32 throughout, as the lesson's arrays are (the round-5 review found it
                   # rejected with "151 of 160 values are off" at atol 1e-9)
@@ -293,7 +278,7 @@ LEARNER_ANSWERS = {
                 "the shape (5, 4, 8) is right, but 158 of 160 values are off",
         },
     },
-    "q9": {
+    "q8": {
         "right": [_SHAPE_RIGHT,
                   _shape(f"(height - {_F_EFF}) // strides[0] + 1"),
                   _shape(f"int((height - {_F_EFF}) / strides[0]) + 1"),
@@ -305,6 +290,11 @@ LEARNER_ANSWERS = {
             _shape(f"(height - {_F_EFF}) / strides[0] + 1"): "floor-divide (//)",
             _shape(f"-(-(height - {_F_EFF}) // strides[0]) + 1"): "round down (//)",   # ceil
             _shape(f"(height - {_F_EFF}) // strides[0]"): "one position too few",
+            _SHAPE_RIGHT.replace("return tuple(shape)", "return tuple(shape[::-1])"):
+                "returns (columns, rows)",
+            _shape(f"(height - {_F_EFF}) // (strides[0] + 1)"): "the README's error 1",
+            _shape("(height - kernel_size[0]) // (strides[0] + 1)"):
+                "error 1), and it ignores the dilation",
             _shape(f"(height - {_F_EFF}) // strides[0] + 1").replace("[0]", "[9]")
             .replace("[1]", "[0]").replace("[9]", "[1]"):
                 "the pairs are (rows, columns)",
@@ -398,8 +388,8 @@ def test_q4_reference_is_the_measured_receptive_field():
 
 @pytest.mark.parametrize("cases, mistakes, right_function", [
     (lesson._Q4_CASES, lesson._Q4_MISTAKES, lesson.my_receptive_field),
-    (lesson._Q9_CASES, lesson._Q9_MISTAKES, lesson.my_output_shape),
-], ids=["q4", "q9"])
+    (lesson._Q8_CASES, lesson._Q8_MISTAKES, lesson.my_output_shape),
+], ids=["q4", "q8"])
 def test_each_named_mistake_of_a_function_question_is_wrong_and_its_own(cases, mistakes,
                                                                          right_function):
     results = [[wrong(*case) for case in cases] for wrong, _ in mistakes]
@@ -429,64 +419,60 @@ def keras_mults(layer, input_shape) -> int:
     return positions * int(np.prod(layer.kernel.shape))
 
 
-def test_q6_matches_the_multiplications_of_the_keras_layers():
-    shape = (56, 56, 32)
-    separable = keras_mults(layers.SeparableConv2D(64, 5, padding="same", name="sep"), shape)
-    standard = keras_mults(layers.Conv2D(64, 5, padding="same", name="std"), shape)
-    assert lesson.q6.is_correct(separable / standard)
-    assert lesson.q6.is_correct(round(separable / standard, 4))
-
-
-def test_q7_matches_the_weights_keras_draws():
+def test_q6_matches_the_weights_keras_draws():
     """All weights inside +-limit, the largest close to it (10,000 draws)."""
     layer = layers.Conv2D(40, 5, kernel_initializer=keras.initializers.GlorotUniform(seed=7),
                           name="glorot")
     layer.build((None, 28, 28, 16))
     largest = float(np.abs(layer.kernel.numpy()).max())
-    limit = lesson.q7.solution_answer
+    limit = lesson.q6.solution_answer
     assert largest <= limit * (1 + 1e-3) and largest > 0.995 * limit
-    assert lesson.q7.is_correct(largest)
+    assert lesson.q6.is_correct(largest)
 
 
-def test_q7_the_other_initialisers_it_names_are_keras_own():
+def test_q6_the_other_initialisers_it_names_are_keras_own():
     """He uniform's limit and He normal's and Glorot normal's standard deviations, as Keras
-    computes them (its VarianceScaling), are the wrong answers q7 names after them."""
+    computes them (its VarianceScaling), are the wrong answers q6 names after them."""
     fan_in, fan_out = 5 * 5 * 16, 5 * 5 * 40
     he_uniform = keras.initializers.HeUniform(seed=1)((5, 5, 16, 40)).numpy()
     assert np.abs(he_uniform).max() <= math.sqrt(6 / fan_in)
-    assert "He's uniform limit" in lesson.q7.feedback(math.sqrt(6 / fan_in))
-    he_normal, lecun = keras.initializers.HeNormal(), keras.initializers.LecunUniform()
+    assert "He's uniform limit" in lesson.q6.feedback(math.sqrt(6 / fan_in))
+    he_normal = keras.initializers.HeNormal()
     assert (he_normal.scale, he_normal.mode) == (2.0, "fan_in")  # std sqrt(2 / fan_in)
-    assert "He normal's" in lesson.q7.feedback(math.sqrt(2 / fan_in))
+    assert "He normal's" in lesson.q6.feedback(math.sqrt(2 / fan_in))
+    # sqrt(3 / fan_in) (Keras's LecunUniform limit) is also fan_out taken as fan_in: the
+    # message names both readings, and no initialiser the lesson does not teach
+    lecun = keras.initializers.LecunUniform()
     assert (lecun.scale, lecun.mode, lecun.distribution) == (1.0, "fan_in", "uniform")
-    assert "LeCun's uniform limit" in lesson.q7.feedback(math.sqrt(3 / fan_in))  # 3 * scale
+    assert "or sqrt(3 / fan_in)" in lesson.q6.feedback(math.sqrt(3 / fan_in))
+    assert "LeCun" not in lesson.q6.feedback(math.sqrt(3 / fan_in))
     glorot_normal = keras.initializers.GlorotNormal()
     assert (glorot_normal.scale, glorot_normal.mode) == (1.0, "fan_avg")
-    assert "the standard deviation Glorot's rule gives" in lesson.q7.feedback(
+    assert "the standard deviation Glorot's rule gives" in lesson.q6.feedback(
         math.sqrt(2 / (fan_in + fan_out)))
 
 
-def test_q8_reference_is_tensorflow_depthwise_conv2d():
-    for x, kernel in lesson._Q8_CASES:
+def test_q7_reference_is_tensorflow_depthwise_conv2d():
+    for x, kernel in lesson._Q7_CASES:
         expected = tf.nn.depthwise_conv2d(x[None], kernel, [1, 1, 1, 1], "VALID").numpy()[0]
         np.testing.assert_allclose(lesson.my_depthwise_conv2d(x, kernel), expected, atol=1e-9)
     # a case with depth_multiplier > 1 and several channels tells the two orders apart
-    assert any(kernel.shape[2] > 1 and kernel.shape[3] > 1 for _, kernel in lesson._Q8_CASES)
+    assert any(kernel.shape[2] > 1 and kernel.shape[3] > 1 for _, kernel in lesson._Q7_CASES)
     # the kernel is not symmetric, so flipping it changes the answer
     assert any(not np.array_equal(kernel, np.flip(kernel, (0, 1)))
-               for _, kernel in lesson._Q8_CASES)
+               for _, kernel in lesson._Q7_CASES)
 
 
-def test_q9_reference_is_what_keras_computes():
-    for case in lesson._Q9_CASES:
+def test_q8_reference_is_what_keras_computes():
+    for case in lesson._Q8_CASES:
         height, width, kernel_size, strides, dilation_rate = case
         conv = layers.Conv2D(1, kernel_size, strides=strides, dilation_rate=dilation_rate,
                              name="case")
         assert lesson.my_output_shape(*case) == conv.compute_output_shape(
             (None, height, width, 1))[1:3], case
-    assert lesson.q9.is_correct(lesson.my_output_shape)
+    assert lesson.q8.is_correct(lesson.my_output_shape)
     # the cases hold rectangular kernels, unequal strides and unequal dilations
-    kernels, strides, dilations = zip(*[case[2:] for case in lesson._Q9_CASES], strict=True)
+    kernels, strides, dilations = zip(*[case[2:] for case in lesson._Q8_CASES], strict=True)
     assert all(any(a != b for a, b in pairs) for pairs in (kernels, strides, dilations))
 
 
@@ -498,7 +484,7 @@ def numbers_in_messages(exercise) -> dict[float, str]:
             if answer.replace(".", "").replace("e-", "").replace("_", "").isdigit()}
 
 
-@pytest.mark.parametrize("exercise", [e for e in EXERCISES if e.name not in ("q4", "q8", "q9")],
+@pytest.mark.parametrize("exercise", [e for e in EXERCISES if e.name not in ("q4", "q7", "q8")],
                          ids=lambda e: e.name)
 def test_the_named_mistakes_give_different_answers(exercise):
     """Each mistake a number question names is its own answer (whole ones exactly, others

@@ -32,6 +32,7 @@ from course_utils.plots import (
     show_matrix,
     show_padded_windows,
     show_rgb_channels,
+    show_shift_test,
     show_usage_counts,
 )
 
@@ -353,7 +354,10 @@ def test_show_padded_windows_counts_the_padded_input_and_outlines_first_and_last
 
     fig, ax = show_padded_windows(7, 3, stride=2, padding=1)
     counts = usage_counts((9, 9), 3, stride=2)
-    assert cell_texts(ax) == [str(v) for v in counts.flat]           # counts stay legible
+    inside = np.zeros((9, 9), dtype=bool)
+    inside[1:8, 1:8] = True                                            # the 7x7 input
+    assert cell_texts(ax) == [str(v) if keep else "" for v, keep in     # none on the zeros
+                              zip(counts.flat, inside.flat, strict=True)]
     out = tf.nn.conv2d(tf.zeros((1, 7, 7, 1)), tf.zeros((3, 3, 1, 1)), strides=2,
                        padding=[[0, 0], [1, 1], [1, 1], [0, 0]])
     assert ax.get_title() == f"N=7, F=3, S=2, P=1: output {out.shape[1]}x{out.shape[2]}"
@@ -369,8 +373,12 @@ def test_show_padded_windows_counts_the_padded_input_and_outlines_first_and_last
 
 
 def test_show_usage_counts_zero_is_darkest_and_bad_counts_refused():
-    _, ax = show_usage_counts(usage_counts((5, 5), 1, stride=2))
+    counts = usage_counts((5, 5), 1, stride=2)
+    _, ax = show_usage_counts(counts)
     assert ax.images[0].get_clim()[0] == 0
+    white = [p for p in ax.patches if p.get_facecolor()[:3] == (1.0, 1.0, 1.0)]
+    assert len(white) == (counts == 0).sum() == 16                     # unused: their own colour
+    assert cell_texts(ax) == [str(v) for v in counts.flat]
     with pytest.raises(ValueError, match="whole numbers >= 0"):
         show_usage_counts([[1, -1]])
     with pytest.raises(ValueError, match="whole numbers >= 0"):
@@ -723,3 +731,30 @@ def test_compute_graph_points_a_kept_tensor_at_each_backward_step_that_reads_it(
     assert sorted(boxes[arrow.xy] for arrow in dashed) == ["MaxPool", "ReLU"]
     assert all(arrow.xy[1] == 0.0 for arrow in dashed)  # on the backward row
     plt.close("all")
+
+
+def test_show_shift_test_a_convolution_moves_with_the_image_a_dense_layer_does_not():
+    import tensorflow as tf
+
+    image = np.kron(np.asarray(DIGIT_FOUR, dtype=float), np.ones((2, 2)))   # 16x16: no numbers
+    kernel = np.asarray(LESSON01_KERNEL, dtype=float)
+
+    def convolved(im):
+        return tf.nn.conv2d(im[None, :, :, None], kernel[:, :, None, None], 1,
+                            "VALID").numpy()[0, :, :, 0]
+
+    weights = np.random.default_rng(0).normal(size=(image.size, 36))
+
+    def dense(im):
+        return (im.reshape(-1) @ weights).reshape(6, 6)
+
+    fig, axes = show_shift_test(image, (1, 0), {"Conv2D": convolved, "Dense": dense})
+    assert axes.shape == (3, 3)
+    assert axes[2, 1].get_title().endswith("max 0.00")           # the map moved with the digit
+    assert float(axes[2, 2].get_title().split()[-1]) > 0.1
+    hatched = [patch for patch in axes[2, 1].patches if patch.get_hatch() == "//"]
+    assert len(hatched) == 1                                     # one row has no counterpart
+    assert axes[0, 1].images[0].get_cmap().name == "PuOr"
+    assert png_size(fig) < MAX_PNG_BYTES
+    with pytest.raises(ValueError, match="shift"):
+        show_shift_test(image, (-1, 0), {"Conv2D": convolved})

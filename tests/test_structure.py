@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.paths import PACKAGE_DIR, README
+from scripts.paths import DEVELOPING, PACKAGE_DIR
 
 # Each module may import only modules listed before it.
 LAYERS = [
@@ -223,11 +223,11 @@ def test_every_public_helper_names_the_lesson_that_teaches_it(module):
 
 
 def test_the_readme_module_map_names_what_each_module_imports():
-    """README's "For developers" map says, per module, which course_utils modules it imports;
+    """DEVELOPING.md's module map says, per module, which course_utils modules it imports;
     it must match the code (the exercises row, a package, is described in words)."""
-    readme = README.read_text(encoding="utf-8")
+    readme = DEVELOPING.read_text(encoding="utf-8")
     header = "| module | holds | imports from course_utils |"
-    assert header in readme, "README.md lost its module map"
+    assert header in readme, "DEVELOPING.md lost its module map"
     table = readme.split(header, 1)[1].split("\n\n", 1)[0]
     rows = {}
     for line in table.splitlines()[2:]:
@@ -239,4 +239,5 @@ def test_the_readme_module_map_names_what_each_module_imports():
         imported = sorted({_known(t, FILES) for t, _, _ in package_imports(module, TREES[module])
                            if not t.startswith("!")} - {module})
         said = [] if rows[module] == "nothing" else sorted(rows[module].split(", "))
-        assert said == imported, f"README says {module} imports {said}; it imports {imported}"
+        assert said == imported, \
+            f"DEVELOPING.md says {module} imports {said}; it imports {imported}"

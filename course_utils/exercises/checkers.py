@@ -276,6 +276,9 @@ def _size_one_axes(shape: tuple[int, ...], expected: tuple[int, ...]) -> str:
     >>> print(_size_one_axes((1, 2, 3), (2, 3)))
     It is the expected shape with an added axis of size 1: remove it (np.squeeze, or
     reshape to (2, 3)).
+    >>> print(_size_one_axes((2, 2, 1, 1), (2, 2)))
+    It is the expected shape with 2 added axes of size 1: remove them (np.squeeze, or
+    reshape to (2, 2)).
     >>> print(_size_one_axes((2, 3), (2, 1, 3)))
     It is the expected shape without its axis of size 1: add it (reshape to (2, 1, 3)).
     >>> _size_one_axes((4,), (2, 2))
@@ -283,7 +286,11 @@ def _size_one_axes(shape: tuple[int, ...], expected: tuple[int, ...]) -> str:
     """
     if [d for d in shape if d != 1] != [d for d in expected if d != 1]:
         return "Same number of values, different arrangement: reshape it?"
-    if len(shape) > len(expected):
+    extra = len(shape) - len(expected)
+    if extra > 1:
+        return (f"It is the expected shape with {extra} added axes of size 1: remove them "
+                f"(np.squeeze, or reshape to {expected}).")
+    if extra == 1:
         return (f"It is the expected shape with an added axis of size 1: remove it (np.squeeze, "
                 f"or reshape to {expected}).")
     return (f"It is the expected shape without its axis of size 1: add it (reshape to "

@@ -66,6 +66,7 @@ _COLUMN_2 = {int(np.sum(OUTLINED_WINDOW * _TRANSPOSED)),
              int(np.sum(ABOVE_OUTLINED_WINDOW * _TRANSPOSED))}
 assert len(_COLUMN_2) == 1
 _MATRIX_PRODUCT = int(np.sum(_TRANSPOSED @ WINDOW))        # @ instead of *: 0 on any window
+_WINDOW_MATRIX_PRODUCT = int(np.sum(WINDOW @ _TRANSPOSED))  # the other order: 18 here
 
 #: q1's known mistakes: (wrong value, message). Each value is what that way of computing gives,
 #: and each message says only what the value shows.
@@ -102,6 +103,10 @@ Q1_MISTAKES = [
     (_MATRIX_PRODUCT, f"{_MATRIX_PRODUCT} is what np.sum(kernel.T @ window) gives, on every "
                       "window: @ is a matrix product. If you used it, multiply element-wise "
                       "with * instead, each number by the weight at the same place."),
+    (_WINDOW_MATRIX_PRODUCT, f"{_WINDOW_MATRIX_PRODUCT} is what np.sum(window @ kernel.T) "
+                             "gives on this window: @ is a matrix product. If you used it, "
+                             "multiply element-wise with * instead, each number by the weight "
+                             "at the same place."),
     (-18, "-18 is what kernel.T gives on the window at row 1, column 0, x[1:4, 0:3] (row and "
           "column swapped?). The question's window starts at row 0, column 1: " + _SLICE + "."),
 ]

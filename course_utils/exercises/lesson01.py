@@ -393,12 +393,17 @@ _STRIDED_CASES = [
 ]
 #: How a learner can rebuild each case's arrays (feedback names them so; tests check each
 #: expression gives the case's array). A small array is shown whole instead.
+def _literal(array) -> str:
+    """An array written out as the learner can type it: np.array([[-2, 0, 1], [0, 1, -1]])."""
+    return f"np.array({np.asarray(array).tolist()})"
+
+
 _STRIDED_LABELS = [
     ("LESSON01_X", "LESSON01_KERNEL"),
     ("DIGIT_FOUR", "HORIZONTAL_LINE_KERNEL"),
-    ("np.random.default_rng(1).integers(-3, 4, size=(7, 9))",),
-    ("np.random.default_rng(3).integers(0, 5, size=(8, 8))",),
-    None,
+    ("np.random.default_rng(1).integers(-3, 4, size=(7, 9))", _literal(_STRIDED_CASES[2][1])),
+    ("np.random.default_rng(3).integers(0, 5, size=(8, 8))", _literal(_STRIDED_CASES[3][1])),
+    (_literal(_STRIDED_CASES[4][0]), _literal(_STRIDED_CASES[4][1])),
 ]
 
 _TRANSPOSED_KERNEL = ("you multiply each window by the kernel transposed (kernel.T, or the "
@@ -738,9 +743,8 @@ q5 = Exercise(
     "weights sum to 0; (b) on Q5_STEP (background on the left, ink on the right) its "
     "strongest response is larger than on the mirrored step, np.fliplr(Q5_STEP), and on the "
     "same step turned into a top edge, Q5_STEP.T; (c) on DIGIT_FOUR every window where its "
-    "response is strongest (all of them, if several tie) is centred on a vertical stroke or "
-    "on the pixel just left of one (or one row above or below a stroke's end). Kernels such "
-    "as [[-1, 1, 0]] * 3 pass too.",
+    "response is strongest (all of them, if several tie) is centred on a vertical stroke, on "
+    "the pixel just left of one, or one row beyond a stroke's end.",
     checker=_check_edge_kernel,
     hint=["Negative weights where the background should be (the left column), positive "
           "weights where the ink should be (the right column), summing to 0.",
@@ -1041,11 +1045,34 @@ _LAYER_LABELS = [
     ("LESSON01_X", "LESSON01_KERNEL"),
     ("DIGIT_FOUR", "HORIZONTAL_LINE_KERNEL"),
     ("CONV_EXAMPLE_X", "LESSON01_KERNEL"),
-    ("np.random.default_rng(8).integers(-3, 4, size=(7, 9))",),
-    None,
+    ("np.random.default_rng(8).integers(-3, 4, size=(7, 9))", _literal(_LAYER_CASES[3][1])),
+    (_literal(_LAYER_CASES[4][0]), _literal(_LAYER_CASES[4][1])),
 ]
 _check_layer_cases = function(_LAYER_CASES, reference=_layer_reference, mistakes=Q8_MISTAKES,
                               forbidden=_FORBIDDEN, labels=_LAYER_LABELS)
+
+
+_SWAPPED_STRIDE_PADDING = ("your function reads stride and padding the other way round: "
+                           "called with the two exchanged, it gives the expected map on every "
+                           "case with P >= 1. The order is (x, kernel, bias, stride, padding).")
+
+
+def _stride_and_padding_swapped(answer) -> bool:
+    """Whether the learner's function, given padding where stride goes and stride where padding
+    goes, returns the right map on every case with P >= 1 (three of them have S != P): then it
+    reads the two in the other order."""
+    for x, kernel, bias, stride, padding in _LAYER_CASES:
+        if padding < 1:
+            continue
+        try:
+            result = np.asarray(answer(x.copy(), kernel.copy(), bias, padding, stride),
+                                dtype=float)
+        except Exception:
+            return False
+        right = _layer_reference(x, kernel, bias, stride, padding)
+        if result.shape != right.shape or not np.allclose(result, right):
+            return False
+    return True
 
 
 def _check_layer(answer):
@@ -1055,6 +1082,8 @@ def _check_layer(answer):
                                     "the results of a bias such as 0.5")
     if final:
         return message
+    if _stride_and_padding_swapped(answer):
+        return _SWAPPED_STRIDE_PADDING
     if _FLOAT_SIZE_ERROR in message:
         return message.rstrip(" .") + _FLOAT_SIZE_ADVICE.replace("(H - F_h) // S + 1",
                                                                  "(H - F_h + 2P) // S + 1")

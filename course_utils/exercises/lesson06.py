@@ -177,7 +177,7 @@ def _q3_case(seed, batch, size, channels, f, filters, stride, padding):
 _LESSON01 = (np.array(LESSON01_X, float)[None, :, :, None],
              np.array(LESSON01_KERNEL, float)[:, :, None, None])
 _Q3_CASES = [
-    (*_LESSON01, np.array([[1.0, 2.0], [-1.0, 0.0]])[None, :, :, None], 1, 0),   # section 2
+    (*_LESSON01, np.array([[1.0, 2.0], [-1.0, 3.0]])[None, :, :, None], 1, 0),   # section 2
     (*_LESSON01, np.array([[1.0, 0.0, -1.0, 2.0], [0.0, 1.0, 1.0, 0.0], [2.0, -1.0, 0.0, 1.0],
                            [0.0, 1.0, -2.0, 1.0]])[None, :, :, None], 1, 1),   # section 3: "same"
     _q3_case(1, 1, (6, 6), 1, 3, 1, 2, 0),     # section 3: stride 2
@@ -191,14 +191,14 @@ _Q3_CASES = [
 def _conv_backward_variant(x, kernel, grad_output, stride=1, padding=0, *, step=None,
                            crop=True, flip=False, accumulate=True, bias_axes=(0, 1, 2),
                            images=None, grad_image=None, window_image=None, stamp_filter=None,
-                           kernel_mean=False):
+                           kernel_mean=False, kernel_swap=False):
     """my_conv_backward as a learner may write it, one step changed: step (the windows'
     spacing: stride is right), crop (cut the padding off dL/dX; "start" keeps the first H rows
     and W columns instead of rows P to P + H - 1), flip (the kernel stamped
     flipped), accumulate (+= into dL/dK), bias_axes (the axes dL/dY is summed over), images
     (how many images the loop visits), grad_image, window_image and stamp_filter (one image's
     dL/dY, one image's windows or one filter's weights used for all), kernel_mean (dL/dK
-    divided by the number of images)."""
+    divided by the number of images), kernel_swap (dL/dK with its axes u and v swapped)."""
     step = stride if step is None else step
     height, width = x.shape[1:3]
     f_h, f_w, _, filters = kernel.shape
@@ -228,6 +228,8 @@ def _conv_backward_variant(x, kernel, grad_output, stride=1, padding=0, *, step=
         grad_x = grad_x_pad[:, padding:padding + height, padding:padding + width, :]
     if kernel_mean:
         grad_kernel = grad_kernel / batch
+    if kernel_swap:
+        grad_kernel = grad_kernel.transpose(1, 0, 2, 3)
     return grad_x, grad_kernel, grad_output.sum(axis=bias_axes)
 
 
@@ -271,6 +273,9 @@ _Q3_PARTS = {  # the gradient, its index in the answer, and the named mistakes t
         (_variant(window_image=0),
          "every image's dL/dY multiplied image 0's windows: use image b's window, "
          "x_pad[b, rows, cols, :]."),
+        (_variant(kernel_swap=True),
+         "its rows and columns (u and v) are swapped: dL/dK[u, v] adds G[i, j] times "
+         "x_pad[i * S + u, j * S + v], row offset u first."),
     ]),
     "dL/db": (2, [
         (_variant(bias_axes=(1, 2)),
@@ -537,8 +542,9 @@ def _float32_gradient(forward, x, grad_output, h=1e-6):
 def _check_variant(loss="weighted", copy_x=False, error="norms", difference="centred", h=1e-6):
     """gradient_check as a learner may write it, one step changed: loss ("weighted"; "plain",
     sum(forward(x)); "mean", np.mean), copy_x (the loss reads another array than the one
-    nudged), error (the formula returned), difference ("centred", "one-sided" or "float32",
-    the centred loop by hand on a float32 copy of x) and h."""
+    nudged), error (the formula returned), difference ("centred", "one-sided", "over h", the
+    centred difference divided by h, or "float32", the centred loop by hand on a float32 copy
+    of x) and h."""
     def check(forward, backward, x, grad_output):
         nudged = x.copy() if copy_x else x
         combine = np.mean if loss == "mean" else np.sum
@@ -546,6 +552,8 @@ def _check_variant(loss="weighted", copy_x=False, error="norms", difference="cen
             return combine((1 if loss == "plain" else grad_output) * forward(x))
         if difference == "float32":
             numerical = _float32_gradient(forward, x, grad_output, h)
+        elif difference == "over h":  # the centred difference divided by h, not 2h
+            numerical = 2 * numerical_gradient(loss_function, nudged, h=h)
         elif difference == "centred":
             numerical = numerical_gradient(loss_function, nudged, h=h)
         else:
@@ -595,6 +603,10 @@ q4 = Exercise(
          "layers (sigmoid, tanh) it is off by about h * L''/2, so the errors come out near 1e-7 "
          "instead of 1e-10. Take the centred difference (L(w + h) - L(w - h)) / 2h, as "
          "numerical_gradient does."),
+        (_check_variant(difference="over h"),
+         "your numerical gradient is twice the true one on every layer: divide the centred "
+         "difference L(w + h) - L(w - h) by 2h, not h (or, if you did, check that your loss "
+         "is not doubled)."),
         *[(_check_variant(h=float(h)),
            f"those are the errors of a centred difference with h = {h}: {why}, so on the "
            f"smooth layers (sigmoid, tanh) they come out near {size} instead of 1e-10. Use "
@@ -816,7 +828,7 @@ _Q8 = 2 / _LAMBDAS1[-1]             # about 0.0488
 _SECTION1 = 2 / _curvatures(2)[-1]  # section 1's 1x2 kernel: 2 / 60
 
 q8 = Exercise(
-    "Section 1's image now trains a 1x3 kernel, toward the targets conv2d(image, [[1, 0, -1]]), "
+    "Section 1's image now trains a 1x3 kernel, toward the targets conv2d(image, [[1, 1, -1]]), "
     "with the same loss L = sum((y_hat - y) ** 2). What is the bound the learning rate eta "
     "must stay below for gradient descent to settle? Give 3 significant figures.",
     checker=number(_Q8, mistakes={
@@ -836,7 +848,7 @@ q8 = Exercise(
         _LAMBDAS1[-1]: "that is lambda itself, the largest eigenvalue; the learning rate must "
                        "stay below 2/lambda.",
     }),
-    hint=["As in section 1: X holds one window per row, now three columns (image[:, 0:6], "
+    hint=["As in Going further A: X holds one window per row, now three columns (image[:, 0:6], "
           "image[:, 1:7], image[:, 2:8], each .ravel()). The bound depends on X only, not on "
           "the targets.",
           "lambda = np.linalg.eigvalsh(2 * X.T @ X).max(); descent settles for eta < 2/lambda."],

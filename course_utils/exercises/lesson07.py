@@ -2,14 +2,14 @@
 
 In the notebook::
 
-    from course_utils.exercises.lesson07 import q1, q2, q3, q4, q5, q6, q7, q8, q9
+    from course_utils.exercises.lesson07 import q1, q2, q3, q4, q5, q6, q7, q8
 
     answer = ____
     q1.check(answer)
 
 q1, q2 and q3 sit in section 8: the learner predicts one inverted residual block of
-MobileNetV2 before the helper checks it layer by layer (q1, q2; the lesson prints neither
-total), then counts VGG-16's convolutions over the
+MobileNetV2 before the helper checks it layer by layer (q1, q2; the lesson prints the totals
+only after them), then counts VGG-16's convolutions over the
 Keras model's layers before the helper counts five networks (q3); the others close the
 lesson. Each exercise's expected answer, and each known wrong answer, is computed here from
 the question's own numbers with the course's arithmetic (never typed in);
@@ -32,7 +32,6 @@ from ..arithmetic import (
     depthwise_params,
     effective_kernel_size,
     receptive_field,
-    separable_mults,
 )
 from ..ops import conv2d, depthwise_conv2d
 from . import Exercise, bind_exercises, function, number
@@ -259,8 +258,8 @@ q4 = Exercise(
     "Extend lesson 03's field_size (its q6) to dilation: write my_receptive_field(stack) "
     "without calling receptive_field: stack lists a stack's "
     "convolution and pooling layers, first to last, as (F, S, D) triples (kernel size, "
-    "stride, dilation; D = 1 where there is none, unlike section 6's pairs); return how many "
-    "input pixels wide the receptive field of one output pixel is, with section 6's "
+    "stride, dilation; D = 1 where there is none, unlike lesson 03's (F, S) pairs); return "
+    "how many input pixels wide the receptive field of one output pixel is, with section 6's "
     "recurrence. The check runs it on six stacks (strides, pooling and dilations).",
     checker=_pairs_unpacked(function(_Q4_CASES, reference=receptive_field,
                                      mistakes=_Q4_MISTAKES, forbidden=["receptive_field"])),
@@ -290,9 +289,15 @@ q5 = Exercise(
         conv_params(3, 48, 96, bias=False, groups=3): "add the biases: one per filter, 96.",
         conv_params(3, 16, 32): "that is one group: 32 filters on 16 channels. There are 3 "
                                 "groups, 96 filters in all.",
-        conv_params(3, 16, 32, bias=False) + 96: "that counts the weights of one group (32 "
-                                                 "filters) only; there are 3 groups of 32 "
-                                                 "filters, each filter with 3 * 3 * 16 weights.",
+        conv_params(3, 16, 32, bias=False): "that counts the weights of one group (32 "
+                                            "filters) only, without biases; there are 3 "
+                                            "groups of 32 filters, each filter with 3 * 3 * 16 "
+                                            "weights and a bias.",
+        conv_params(3, 16, 32, bias=False) + 96: "4,704 is what two slips give: the 3x3 kernel "
+                                                 "counted as 3 weights per channel ((3 * 16 + 1) "
+                                                 "* 96), or one group's weights (32 filters) "
+                                                 "with all 96 biases. Each of the 96 filters "
+                                                 "has 3 * 3 * 16 weights and a bias.",
         conv_params(3, 48, 96, bias=False, groups=3) + 3: "one bias per filter (96 of them), "
                                                           "not one per group.",
         conv_params(1, 48 // 3, 96): "that leaves out the 3x3 kernel: each filter has "
@@ -308,73 +313,42 @@ q5 = Exercise(
 )
 
 
-# --- q6: the separable convolution's share of the multiplications ------------------------------
+# --- q6: glorot_uniform's limit ----------------------------------------------------------------
 
-_Q6_SHAPE = (56, 56, 32)
-_Q6 = (separable_mults(_Q6_SHAPE, 5, 64, padding="same")
-       / conv_mults(_Q6_SHAPE, 5, 64, padding="same"))
+_Q6_F, _Q6_IN, _Q6_OUT = 5, 16, 40
+_Q6_FAN_IN, _Q6_FAN_OUT = _Q6_F * _Q6_F * _Q6_IN, _Q6_F * _Q6_F * _Q6_OUT
+_Q6 = math.sqrt(6 / (_Q6_FAN_IN + _Q6_FAN_OUT))
 
 q6 = Exercise(
-    "SeparableConv2D(64, 5, padding='same') and Conv2D(64, 5, padding='same') on a 56x56x32 "
-    "input. The separable layer's multiplications are what fraction of the standard layer's? "
-    "(A number below 1; 3 significant figures.)",
-    checker=number(_Q6, mistakes={
-        1 / 5**2: "that is the depthwise step only (1 / F²); the pointwise step adds 1 / C_out.",
-        1 / 64: "that is the pointwise step only (1 / C_out); the depthwise step adds 1 / F².",
-        1 / _Q6: "that is how many times FEWER multiplications the separable layer does; the "
-                 "question asks for the fraction, its inverse.",
-        1 / 64 + 1 / 5: "the depthwise step's share is 1 / F², with F² = 25 taps, not 1 / F.",
-        1 / 32 + 1 / 5**2: "the pointwise step's share is 1 / C_out with C_out = 64, the "
-                           "layer's filters, not the 32 input channels.",
-        1 / 5: "that is 1 / F alone: the depthwise step's share is 1 / F² (F² = 25 taps), and "
-               "the pointwise step adds 1 / C_out.",
-        1 / 64 + 1 / 3**2: "that is 1 / 64 + 1 / 3², section 5's fraction for a 3x3 kernel; "
-                           "this layer's kernel is 5x5 (F² = 25).",
-        100 * _Q6: "that is a percentage; the question asks for a fraction of 1 (divide by "
-                   "100).",
-    }),
-    hint=["Write both counts as O * O * ... and divide: the O * O * C_in factor cancels.",
-          "Depthwise: O² * C_in * F²; pointwise: O² * C_in * C_out; standard: O² * C_in * F² * "
-          "C_out. The fraction is 1 / C_out + 1 / F²."],
-    solution=f"1 / 64 + 1 / 5**2  # = {_Q6:.4f}",
-    solution_answer=round(_Q6, 4),
-)
-
-
-# --- q7: glorot_uniform's limit ----------------------------------------------------------------
-
-_Q7_F, _Q7_IN, _Q7_OUT = 5, 16, 40
-_Q7_FAN_IN, _Q7_FAN_OUT = _Q7_F * _Q7_F * _Q7_IN, _Q7_F * _Q7_F * _Q7_OUT
-_Q7 = math.sqrt(6 / (_Q7_FAN_IN + _Q7_FAN_OUT))
-
-q7 = Exercise(
-    f"Conv2D({_Q7_OUT}, {_Q7_F}) is built on a {_Q7_IN}-channel input with Keras's default "
+    f"Conv2D({_Q6_OUT}, {_Q6_F}) is built on a {_Q6_IN}-channel input with Keras's default "
     "kernel_initializer='glorot_uniform'. Its weights are drawn uniformly between -limit and "
     "+limit. What is the limit? (3 significant figures.)",
-    checker=number(_Q7, mistakes={
-        math.sqrt(6 / (_Q7_IN + _Q7_OUT)): "for a convolution the fans count the kernel's F * F "
+    checker=number(_Q6, mistakes={
+        math.sqrt(6 / (_Q6_IN + _Q6_OUT)): "for a convolution the fans count the kernel's F * F "
                                            "taps: fan_in = 5 * 5 * 16 and fan_out = 5 * 5 * 40.",
-        math.sqrt(6 / (_Q7_F * _Q7_IN + _Q7_F * _Q7_OUT)):
+        math.sqrt(6 / (_Q6_F * _Q6_IN + _Q6_F * _Q6_OUT)):
             "the fans count the kernel's F * F = 25 taps, not F = 5: fan_in = 5 * 5 * 16.",
-        math.sqrt(6 / (_Q7_FAN_IN + _Q7_OUT)): "fan_out counts the kernel's taps too: "
+        math.sqrt(6 / (_Q6_FAN_IN + _Q6_OUT)): "fan_out counts the kernel's taps too: "
                                                "5 * 5 * 40, not 40.",
-        math.sqrt(6 / _Q7_FAN_IN): "that is sqrt(6 / fan_in), He's uniform limit (for ReLU); "
+        math.sqrt(6 / _Q6_FAN_IN): "that is sqrt(6 / fan_in), He's uniform limit (for ReLU); "
                                    "Glorot's uses fan_in + fan_out.",
-        math.sqrt(2 / _Q7_FAN_IN): "that is sqrt(2 / fan_in), He normal's standard deviation; "
+        math.sqrt(2 / _Q6_FAN_IN): "that is sqrt(2 / fan_in), He normal's standard deviation; "
                                    "glorot_uniform's limit is sqrt(6 / (fan_in + fan_out)).",
-        math.sqrt(3 / _Q7_FAN_IN): "that is sqrt(3 / fan_in), LeCun's uniform limit (the "
-                                   "forward condition alone); Glorot's uses both fans.",
-        math.sqrt(2 / (_Q7_FAN_IN + _Q7_FAN_OUT)):
+        math.sqrt(6 / (2 * _Q6_FAN_IN)): "that is sqrt(6 / 800): fan_out computed with the "
+                                         "16 input channels (5 * 5 * 16 twice), or "
+                                         "sqrt(3 / fan_in). fan_out counts the 40 output "
+                                         "channels: 5 * 5 * 40 = 1000.",
+        math.sqrt(2 / (_Q6_FAN_IN + _Q6_FAN_OUT)):
             "that is sqrt(2 / (fan_in + fan_out)) = limit / sqrt(3): the standard deviation "
             "Glorot's rule gives the weights (Var(w) = limit² / 3). The question asks for the "
             "limit itself, sqrt(3) times it.",
-        6 / (_Q7_FAN_IN + _Q7_FAN_OUT): "take the square root: limit = sqrt(6 / (fan_in + "
+        6 / (_Q6_FAN_IN + _Q6_FAN_OUT): "take the square root: limit = sqrt(6 / (fan_in + "
                                         "fan_out)).",
-        2 * _Q7: "that is the interval's width, from -limit to +limit; the limit is half of it.",
-        math.sqrt(6 / ((_Q7_FAN_IN + _Q7_FAN_OUT) / 2)):
+        2 * _Q6: "that is the interval's width, from -limit to +limit; the limit is half of it.",
+        math.sqrt(6 / ((_Q6_FAN_IN + _Q6_FAN_OUT) / 2)):
             "that divides 6 by the average of the fans; the limit divides it by their sum, "
             "sqrt(6 / (fan_in + fan_out)) (which is sqrt(3 / average)).",
-        math.sqrt(6 / (3 * 3 * _Q7_IN + 3 * 3 * _Q7_OUT)):
+        math.sqrt(6 / (3 * 3 * _Q6_IN + 3 * 3 * _Q6_OUT)):
             "that counts a 3x3 kernel's 9 taps, as in the lesson's example; Conv2D(40, 5) has a "
             "5x5 kernel: fan_in = 5 * 5 * 16.",
         math.sqrt(6 / (3 * 3 * 1 + 3 * 3 * 32)): "that is the lesson's example, Conv2D(32, 3) "
@@ -383,13 +357,13 @@ q7 = Exercise(
     }),
     hint=["limit = sqrt(6 / (fan_in + fan_out)); for a Conv2D kernel (F, F, C_in, C_out), "
           "fan_in = F * F * C_in and fan_out = F * F * C_out.",
-          "fan_in = 400, fan_out = 1,000."],
-    solution=f"(6 / (5 * 5 * 16 + 5 * 5 * 40)) ** 0.5  # = {_Q7:.4f}",
-    solution_answer=round(_Q7, 4),
+          "fan_in = 400, fan_out = 1000."],
+    solution=f"(6 / (5 * 5 * 16 + 5 * 5 * 40)) ** 0.5  # = {_Q6:.4f}",
+    solution_answer=round(_Q6, 4),
 )
 
 
-# --- q8: a depthwise convolution by hand -------------------------------------------------------
+# --- q7: a depthwise convolution by hand -------------------------------------------------------
 
 
 def my_depthwise_conv2d(x, kernel):
@@ -416,7 +390,7 @@ def _case(seed, h, w, f_h, f_w, channels, multiplier, whole=True):
     return x, rng.integers(-2, 3, size=(f_h, f_w, channels, multiplier)).astype(float)
 
 
-_Q8_CASES = [_case(1, 5, 5, 3, 3, 3, 2), _case(2, 6, 4, 2, 3, 2, 3), _case(3, 4, 4, 3, 3, 1, 1),
+_Q7_CASES = [_case(1, 5, 5, 3, 3, 3, 2), _case(2, 6, 4, 2, 3, 2, 3), _case(3, 4, 4, 3, 3, 1, 1),
              _case(4, 7, 5, 3, 2, 4, 2, whole=False)]
 
 
@@ -430,14 +404,14 @@ def _reordered(x, kernel):
 
 
 #: float32 loops are right (the lesson's arrays are float32): they differ from float64 by ~1e-7
-_Q8_ATOL = 1e-5
+_Q7_ATOL = 1e-5
 
 
 def _transposed_kernel(check):
     """``check``, and for a function whose result on the first case (a 3x3 kernel) is the one
     the transposed kernel gives, a message that says so (on the non-square cases a transposed
     kernel fails in other ways, so no whole-function mistake can name it)."""
-    x, kernel = _Q8_CASES[0]
+    x, kernel = _Q7_CASES[0]
     transposed = depthwise_conv2d(x, kernel.transpose(1, 0, 2, 3))
     assert kernel.shape[0] == kernel.shape[1] and not np.allclose(transposed,
                                                                   depthwise_conv2d(x, kernel))
@@ -450,7 +424,7 @@ def _transposed_kernel(check):
             result = np.asarray(answer(x.copy(), kernel.copy()), dtype=float)
         except Exception:
             return message
-        if result.shape == transposed.shape and np.allclose(result, transposed, atol=_Q8_ATOL):
+        if result.shape == transposed.shape and np.allclose(result, transposed, atol=_Q7_ATOL):
             return ("on the first case (a 3x3 kernel) your result is the one the transposed "
                     "kernel gives: kernel[a, b, c, m] multiplies the window's row a, column b "
                     "(window[a, b, c]), not window[b, a, c].")
@@ -459,14 +433,14 @@ def _transposed_kernel(check):
     return checked
 
 
-q8 = Exercise(
+q7 = Exercise(
     "Write my_depthwise_conv2d(x, kernel) with loops, without calling depthwise_conv2d (the "
     "course's or tf.nn's): x is (H, W, C), kernel is Keras's "
     "DepthwiseConv2D layout (F_h, F_w, C, depth_multiplier); stride 1, no padding. Output "
     "channel c * depth_multiplier + m is channel c of x with kernel[:, :, c, m]; channels are "
     "never summed together. The check runs it on four cases, some with depth_multiplier > 1.",
     checker=_transposed_kernel(function(
-        _Q8_CASES, reference=depthwise_conv2d, atol=_Q8_ATOL, mistakes=[
+        _Q7_CASES, reference=depthwise_conv2d, atol=_Q7_ATOL, mistakes=[
         (lambda x, kernel: conv2d(x, kernel),
          "your function sums over the channels, as a Conv2D filter does; a depthwise filter "
          "keeps each channel apart: output channel c * dm + m uses x[:, :, c] only."),
@@ -493,7 +467,7 @@ q8 = Exercise(
 )
 
 
-# --- q9: a layer's output shape, per axis, with dilation ----------------------------------------
+# --- q8: a layer's output shape, per axis, with dilation ----------------------------------------
 
 
 def my_output_shape(height, width, kernel_size, strides, dilation_rate):
@@ -506,7 +480,7 @@ def my_output_shape(height, width, kernel_size, strides, dilation_rate):
     return tuple(shape)
 
 
-_Q9_CASES = [
+_Q8_CASES = [
     (28, 28, (1, 5), (2, 1), (1, 1)),   # section 2's wide layer
     (28, 28, (3, 3), (1, 1), (2, 2)),   # section 3's dilated layer
     (16, 9, (3, 2), (3, 2), (1, 1)),    # strides that do not divide: the last pixels unread
@@ -523,7 +497,7 @@ def _shape_with(size):
                                                dilation_rate, strict=True))
 
 
-_Q9_MISTAKES = [
+_Q8_MISTAKES = [
     (_shape_with(lambda n, f, s, d: (n - f) // s + 1),
      "your function ignores the dilation: a kernel of F taps with dilation D covers "
      "F + (F - 1)(D - 1) pixels, and that footprint takes F's place."),
@@ -541,14 +515,25 @@ _Q9_MISTAKES = [
      "F * D is not a dilated kernel's footprint: it is F + (F - 1)(D - 1)."),
     (_shape_with(lambda n, f, s, d: (n - effective_kernel_size(f, d)) // s),
      "one position too few: (N - F_eff) // S counts the steps; the first position adds 1."),
+    (lambda height, width, kernel_size, strides, dilation_rate: my_output_shape(
+        height, width, kernel_size, strides, dilation_rate)[::-1],
+     "your function returns (columns, rows): each pair is the expected one reversed. Return "
+     "(rows, columns)."),
+    (_shape_with(lambda n, f, s, d: (n - effective_kernel_size(f, d)) // (s + 1)),
+     "that is (N - F_eff) // (S + 1), the misprinted formula of the course's source (the "
+     "README's error 1): divide by S alone, then add 1: (N - F_eff) // S + 1."),
+    (_shape_with(lambda n, f, s, d: (n - f) // (s + 1)),
+     "that is (N - F) // (S + 1), the misprinted formula of the course's source (the README's "
+     "error 1), and it ignores the dilation: (N - F_eff) // S + 1, with "
+     "F_eff = F + (F - 1)(D - 1)."),
 ]
 
-q9 = Exercise(
+q8 = Exercise(
     "Write my_output_shape(height, width, kernel_size, strides, dilation_rate) without "
     "calling conv_output_size or compute_output_shape: the last three are (rows, columns) "
     "pairs, as Conv2D takes them; padding 'valid'. Return the output map's (rows, columns). "
     "The check runs it on six cases (rectangular kernels, per-axis strides and dilations).",
-    checker=function(_Q9_CASES, reference=my_output_shape, mistakes=_Q9_MISTAKES,
+    checker=function(_Q8_CASES, reference=my_output_shape, mistakes=_Q8_MISTAKES,
                      forbidden=["conv_output_size", "compute_output_shape"]),
     hint=["Each axis on its own, with lesson 01's formula: O = (N - F) // S + 1, N the height "
           "for the rows and the width for the columns.",
