@@ -53,6 +53,8 @@ LEARNER_ANSWERS = {
             "539782": "source's 5x5 sizes",                # kept the 5x5 kernels' sizes
             "1552654": "'Total params'",                   # the summary after training
             '"776,326"': "remove the quotes and the commas",
+            "1248": "two convolutions' weights only",             # the convolutions alone
+            "652678": "without the + 1",                         # sizes 25, then 22
             "776208": "every bias is missing",               # every bias left out
             "776242": "biases of Dense(84) are missing",     # Dense(84)'s biases left out
             "776232": "biases of Dense(84) and the output layer are missing",   # Dense biases
@@ -108,6 +110,8 @@ LEARNER_ANSWERS = {
             "712224": "pooled maps",
             "48672": "first convolution only",
             "243360": "outputs 11x11",                     # conv2's output taken as 13x13
+            "222504": "the two Dense layers too",          # keras_mults of q2's model
+            "138312": "without the + 1",                   # sizes 25, then 9
             "195408": "bias additions",
             "221664": "Dense layer's multiplications",
         },
@@ -125,6 +129,7 @@ LEARNER_ANSWERS = {
             "[8]": "not a column of paired",
             '"1, 2"': "expected a list of step numbers",
             "2": "not how many steps there are",                 # the count, not the steps
+            "[1, 2, 2]": "has step 2 more than once",            # a duplicate, not a set
         },
     },
     "q6": {
@@ -132,6 +137,7 @@ LEARNER_ANSWERS = {
         "wrong": {
             "9534": "RMSprop's count",
             "19064": "two scalars",
+            "19065": "Adam with a learning-rate schedule",       # section 8's 2W + 1
             "28598": "Total params",
             "406138": "without pooling",
             "19067": "not three",
@@ -215,6 +221,10 @@ LEARNER_ANSWERS = {
                 "return model",
             # a model object instead of the function that builds it
             _SMALL_MODEL + "\n\n\nbuild_model = build_model()": "not a model",
+            # the solution with MaxPooling2D(11) last (1,418 weights): Flatten gets 1 x 1 x 16
+            _SMALL_MODEL.replace("MaxPooling2D(2)(h)\n    h = layers.Flatten",
+                                 "MaxPooling2D(11)(h)\n    h = layers.Flatten"):
+                "reads only 16 values, from a 1 x 1 x 16 map",
             # ends in global pooling (5,130 weights): its output layer reads 32 numbers
             "def build_model():\n    inputs = keras.Input(shape=(28, 28, 1))\n"
             "    h = layers.MaxPooling2D(2)(layers.Conv2D(16, 3, activation='relu')(inputs))\n"
@@ -507,11 +517,15 @@ def test_q8_feedback_before_training():
 
 
 def test_q8_suggests_only_what_the_model_lacks():
-    """The one-filter model has ReLU and pooling: only more filters and a second convolution
-    are suggested. A model without activations or pooling is told so."""
+    """The one-filter model has ReLU and pooling; its Dense layer reads a 6 x 6 x 1 map, which
+    leaves room for a second convolution: the values it reads, more filters and a second
+    convolution are named, never the epochs (the check fixes them). A model without
+    activations or pooling is told so."""
     advice = lesson._advice(one_filter_model(), [0.58, 0.73, 0.776])
+    assert "reads only 36 values, from a 6 x 6 x 1 map." in advice
+    assert "pass on 5 x 5 x 16 = 400" in advice
     assert "more filters" in advice and "second convolution" in advice
-    assert "MaxPooling2D" not in advice and "activation" not in advice
+    assert "activation" not in advice and "epoch" not in advice and "1 x 1" not in advice
     inputs = keras.Input(shape=(28, 28, 1))
     linear = keras.Model(inputs, layers.Dense(10, activation="softmax")(
         layers.Flatten()(layers.Conv2D(8, 3)(inputs))))
@@ -529,11 +543,60 @@ def test_q8_names_global_pooling_only_when_the_model_ends_in_it():
     ends = keras.Model(inputs, layers.Dense(10, activation="softmax")(layers.Dropout(0.1)(h)))
     advice = lesson._advice(ends, [0.4, 0.5, 0.6])
     assert "ends in global pooling" in advice and "reads only 32 numbers" in advice
-    assert "still rising (+10.0 points in the last epoch): 3 epochs are not enough" in advice
+    assert "epochs are not enough" not in advice and "still rising" not in advice
     inside = keras.Model(inputs, layers.Dense(10, activation="softmax")(
         layers.Dense(32, activation="relu")(h)))
     assert "global pooling" not in lesson._advice(inside, [0.2, 0.21, 0.22])
-    assert "still rising" not in lesson._advice(inside, [0.2, 0.21, 0.22])
+
+
+def pooled_to(pool_size, filters=16, strides=1, activation="relu"):
+    """conv -> pool -> conv -> pool(pool_size) -> Flatten -> Dense(10), or with strides one
+    strided conv and one pool: models whose Flatten gets a small map."""
+    def build():
+        inputs = keras.Input(shape=(28, 28, 1))
+        if strides == 1:
+            h = layers.MaxPooling2D(2)(layers.Conv2D(8, 3, activation="relu")(inputs))
+            h = layers.Conv2D(filters, 3, activation=activation)(h)
+        else:
+            h = layers.Conv2D(filters, 3, strides=strides, activation=activation)(inputs)
+        h = layers.Flatten()(layers.MaxPooling2D(pool_size)(h))
+        return keras.Model(inputs, layers.Dense(10, activation="softmax")(h))
+    return build
+
+
+def test_q8_a_map_pooled_to_1x1_is_named_from_its_shape_not_its_layer_types():
+    """MaxPooling2D(11) on an 11x11 map leaves Flatten 1 x 1 x 16, as global pooling would:
+    the message counts the 16 values, and suggests neither the epochs nor filter counts
+    alone. A strided conv pooled to 1 x 1 is never told to add a second convolution (no room
+    for one); a linear one-filter version is also told what it lacks."""
+    advice = lesson._advice(pooled_to(11)(), [0.34, 0.58, 0.69])
+    assert "reads only 16 values, from a 1 x 1 x 16 map: your convolutions and pooling " \
+           "shrank each map to 1 x 1, as global pooling does." in advice
+    assert "epoch" not in advice and "try other filter counts" not in advice
+    relu8 = lesson._advice(pooled_to(9, filters=8, strides=3)(), [0.11, 0.14, 0.2])
+    assert "reads only 8 values, from a 1 x 1 x 8 map" in relu8
+    assert "second convolution" not in relu8 and "lacks" not in relu8
+    linear1 = lesson._advice(pooled_to(9, filters=1, strides=3, activation=None)(),
+                             [0.09, 0.1, 0.1])
+    assert "reads only 1 value, from a 1 x 1 x 1 map" in linear1
+    assert "an activation after each convolution" in linear1 and "more filters" in linear1
+    assert "second convolution" not in linear1
+
+
+def test_q8_a_convolution_over_budget_is_given_both_factors():
+    """Conv2D(16, 7) after the first pool: (7*7*8 + 1) * 16 = 6,288 weights, kernel size and
+    filter count both named."""
+    def build():
+        inputs = keras.Input(shape=(28, 28, 1))
+        h = layers.MaxPooling2D(2)(layers.Conv2D(8, 3, activation="relu")(inputs))
+        h = layers.MaxPooling2D(2)(layers.Conv2D(16, 7, activation="relu", name="big")(h))
+        return keras.Model(inputs, layers.Dense(10, activation="softmax")(layers.Flatten()(h)))
+
+    message = lesson.q8.feedback(build)
+    assert build().get_layer("big").count_params() == (7 * 7 * 8 + 1) * 16 == 6288
+    assert "6,288 of them sit in its layer 'big', a Conv2D with 16 filters of 7x7x8: " \
+           "(F*F*C_in + 1) * C_out = (7*7*8 + 1) * 16. A smaller kernel or fewer filters" \
+           in message
 
 
 def test_q8_global_pooling_of_one_channel_reads_one_number():

@@ -137,6 +137,11 @@ q1 = Exercise(
             "and the size of the maps Flatten passes to Dense(84), so those two layers "
             "change; only the output layer, (84 + 1) * 10, stays."),
         _Q1 - _dense_params(84, 10): "you left out the output layer Dense(10).",
+        _Q1_CONV1 + _Q1_CONV2: "those are the two convolutions' weights only; add those of "
+                               "Dense(84) and the output layer.",
+        _q1_with_flattened(28 - 3 - 3): (
+            "those are output sizes without the + 1 of O = (N - F) / S + 1 (25, then 22): a "
+            "3x3 convolution without padding takes 2 off, 28 -> 26 -> 24."),
         **_forgotten_biases(),
         _q1_with_flattened(28): "a 3x3 convolution without padding shrinks 28 -> 26 -> 24.",
         _q1_with_flattened(conv_output_size(28, 3)): (
@@ -413,6 +418,13 @@ q4 = Exercise(
             "value) are not multiplications."),
         _Q4 + _POOLED * _POOLED * 16 * 84: "only the two convolutions: the Dense layer's "
                                           "multiplications are not asked for.",
+        _Q4 + _POOLED * _POOLED * 16 * 84 + 84 * 10: (
+            "that counts the two Dense layers too (as keras_mults does, every layer): the "
+            "question asks for the two convolutions only."),
+        _NO_PLUS_ONE[0] ** 2 * 8 * 9 + _NO_PLUS_ONE[2] ** 2 * 16 * 72: (
+            f"those are output sizes without the + 1 of O = (N - F) / S + 1 "
+            f"({_NO_PLUS_ONE[0]}, then {_NO_PLUS_ONE[2]}): a 3x3 convolution without padding "
+            f"takes 2 off, 28 -> {_SIZES[1]}."),
         _CONV1: "that is the first convolution only; add the second.",
         _CONV2: "that is the second convolution only; add the first.",
     })),
@@ -480,7 +492,12 @@ def _read_steps(answer) -> tuple[int, ...]:
             or isinstance(v, float) and v.is_integer() for v in answer):
         raise UnreadableAnswer(f"expected a list of step numbers such as [3, 5], got "
                                f"{describe(answer)}")
-    return tuple(sorted({int(v) for v in answer}))
+    steps = [int(v) for v in answer]
+    repeated = sorted({step for step in steps if steps.count(step) > 1})
+    if repeated:
+        raise UnreadableAnswer(f"your list has step {repeated[0]} more than once: give each "
+                               "step once")
+    return tuple(sorted(steps))
 
 
 _STEP_MISTAKES = {
@@ -548,9 +565,14 @@ _Q6 = 2 * POOLED_WEIGHTS + _OPTIMIZER_SCALARS
 q6 = Exercise(
     f"The source model with pooling (section 8) has {POOLED_WEIGHTS:,} weights. Adam keeps TWO "
     "running averages per weight, RMSprop one. How many 'Optimizer params' would "
-    "model.summary() show after training that model with Adam?",
+    "model.summary() show after training that model with Adam at its default constant "
+    "learning rate (optimizer=\"adam\")?",
     checker=_typed_as_text(number(_Q6, mistakes={
         POOLED_WEIGHTS + _OPTIMIZER_SCALARS: "that is RMSprop's count (one average per weight).",
+        2 * POOLED_WEIGHTS + 1: (
+            "that is Adam with a learning-rate schedule, as in section 8 (2W + 1: no "
+            "learning-rate variable). With a constant learning rate Keras also stores the rate "
+            "as a variable: 2W + 2."),
         2 * POOLED_WEIGHTS: "close: Keras also counts the optimizer's two scalars (step "
                             "counter and learning rate).",
         2 * POOLED_WEIGHTS + _OPTIMIZER_SCALARS + 1: (
@@ -918,30 +940,67 @@ def _batch_statistics_advice(model, accuracies, validation) -> str:
     return advice + "."
 
 
+def _values_passed_on(model) -> tuple[int, tuple | None]:
+    """(how many values the first Dense layer reads, the shape of the map Flatten flattened
+    for it, or None when no Flatten sits before that Dense)."""
+    found = [layer for layer in _all_layers(model) if not hasattr(layer, "layers")]
+    first = next(i for i, layer in enumerate(found) if isinstance(layer, layers.Dense))
+    flatten = next((layer for layer in reversed(found[:first])
+                    if isinstance(layer, layers.Flatten)), None)
+    try:
+        flattened = tuple(flatten.input.shape[1:]) if flatten is not None else None
+    except Exception:  # a Flatten inside a nested model whose input cannot be read
+        flattened = None
+    return int(found[first].kernel.shape[0]), flattened
+
+
+#: Below this many values reaching the first Dense layer, q8 points at the shapes (the
+#: solution passes on 5 x 5 x 16 = 400).
+_FEW_VALUES = 100
+
+
 def _advice(model, accuracies, validation=None) -> str:
-    """What to try, for a model below the floor. ``validation`` (x_val, y_val) lets a model
-    with BatchNormalization be compared with itself on batch statistics."""
-    lacks = _what_it_lacks(model)
-    rise = accuracies[-1] - accuracies[-2] if len(accuracies) > 1 else 0.0
-    start = (f" Its accuracy was still rising (+{100 * rise:.1f} points in the last epoch): "
-             f"{CHECK_EPOCHS} epochs are not enough for it." if rise >= 0.03 else "")
+    """What to look at, for a model below the floor, from what the model proves: its batch
+    statistics (``validation`` is (x_val, y_val)), then how many values reach the Dense layer
+    after Flatten or global pooling, then the lesson's parts it lacks. Never the epochs: the
+    check fixes them."""
     normalization = _batch_statistics_advice(model, accuracies, validation)
     if normalization:
         return normalization
+    reads, flattened = _values_passed_on(model)
+    lacks = _what_it_lacks(model)
+    if flattened is not None and min(flattened[:2]) < 3:   # no room for a 3x3 convolution
+        lacks = [item for item in lacks if item != "a second convolution"]
+    also = f" It also lacks {'; '.join(lacks)}." if lacks else ""
+    small = build_small_model()
+    passed, shape = _values_passed_on(small)
+    first, second = (layer.filters for layer in small.layers if isinstance(layer, layers.Conv2D))
+    solution = (f"two 3x3 convolutions ({first} and {second} filters), each followed by "
+                f"MaxPooling2D(2), pass on {' x '.join(str(size) for size in shape)} = {passed}")
     pooled = _global_pooling_at_the_end(model)
     if pooled is not None:
-        channels = pooled.output.shape[-1]
-        reads = f"{channels} number{'s' if channels != 1 else ''}"
-        also = f" It also lacks {'; '.join(lacks)}." if lacks else ""
-        return (f"{start} It ends in global pooling, so its output layer reads only {reads}, "
-                "one per channel. Lesson 03 ends its 64-channel example that way; within "
-                f"{WEIGHT_BUDGET:,} weights and {CHECK_EPOCHS} epochs, Flatten after a "
-                "MaxPooling2D suits better: it keeps every position's value for the output "
-                f"layer to read.{also}")
+        return (f" It ends in global pooling, so its output layer reads only {reads} "
+                f"number{'s' if reads != 1 else ''}, one per channel ({solution}). Lesson 03 "
+                f"ends its 64-channel example that way; within {WEIGHT_BUDGET:,} weights and "
+                f"{CHECK_EPOCHS} epochs, Flatten after a MaxPooling2D suits better: it keeps "
+                f"every position's value for the output layer to read.{also}")
+    if reads < _FEW_VALUES:
+        where = ""
+        if flattened is not None:
+            where = f", from a {' x '.join(str(size) for size in flattened)} map"
+            if tuple(flattened[:2]) == (1, 1):
+                where += (": your convolutions and pooling shrank each map to 1 x 1, as global "
+                          "pooling does")
+        return (f" The Dense layer after Flatten reads only {reads} "
+                f"value{'s' if reads != 1 else ''}{where}. By comparison, {solution}. Follow "
+                "the shapes in model.summary(): more filters, or smaller strides and pool "
+                f"sizes, pass on more values.{also}")
     if lacks:
-        return f"{start} It lacks what helps here: {'; '.join(lacks)}."
-    return (f"{start} Its parts are the lesson's (convolutions with an activation, pooling): "
-            "try other filter counts within the budget.")
+        return f" The lesson's recipe has parts it lacks: {'; '.join(lacks)}."
+    return (f" The Dense layer after Flatten reads {reads} values and its parts are the "
+            "lesson's (convolutions with an activation, pooling): compare its shapes with "
+            "the solution's, layer by layer (model.summary()), or try other filter counts "
+            "within the budget.")
 
 
 def _budget_advice(model) -> str:
@@ -964,7 +1023,11 @@ def _budget_advice(model) -> str:
         return (f" {share}, the output layer: fewer values reaching Flatten (fewer filters in "
                 "the last convolution, or one more pooling) make it smaller.")
     if isinstance(largest, layers.Conv2D):
-        return f" {share}, a Conv2D with {largest.filters} filters: use fewer filters."
+        size, width, channels_in, filters = largest.kernel.shape
+        bias = 1 if largest.use_bias else 0
+        return (f" {share}, a Conv2D with {filters} filters of {size}x{width}x{channels_in}: "
+                f"(F*F*C_in + {bias}) * C_out = ({size}*{width}*{channels_in} + {bias}) * "
+                f"{filters}. A smaller kernel or fewer filters shrinks it.")
     return f" {share}."
 
 
