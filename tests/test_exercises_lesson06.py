@@ -328,8 +328,8 @@ LEARNER_ANSWERS = {
             "X = np.stack([image[:, 0:6].ravel(), image[:, 2:8].ravel()], axis=1)\n"
             "answer = 2 / np.linalg.eigvalsh(2 * X.T @ X).max()": "missing its middle column",
             _WINDOWS_1X3 + "answer = 2 / np.linalg.eigvalsh(X.T @ X).max()": "X^T X",
-            "0.0333": "section 1's bound",
-            "1 / 30": "section 1's bound",
+            "0.0333": "Going further A's bound",
+            "1 / 30": "Going further A's bound",
             "40.97": "lambda itself",
             "0.049": "give at least 3",
             "0.04": "too few to tell",      # one figure: right as a cut, but proves nothing

@@ -10,7 +10,7 @@ In the notebook::
 The questions follow the lesson's sections: dL/dK by hand (2), dL/dX at stride 2 by hand (3),
 a whole backward pass (2-4), a gradient check (5), max pooling (6), the
 loss's gradient (7) and the cost (8);
-q8, in "Going further", asks for the largest step size (the curvature of section 1's loss).
+q8, in "Going further", asks for the largest step size (Going further A, for a 1x3 kernel).
 Each expected answer is computed here from the question's own numbers with the course's
 helpers; tests/test_exercises_lesson06.py checks them against TensorFlow's gradients and Keras.
 """
@@ -596,8 +596,8 @@ q4 = Exercise(
          "the relative error compares whole arrays: np.linalg.norm(a - n) / "
          "(np.linalg.norm(a) + np.linalg.norm(n))."),
         (_check_variant(error="max"),
-         "you divided ||a - n|| by max(||a||, ||n||), the denominator of CS231n's notes; the "
-         "course's relative error divides by ||a|| + ||n||."),
+         "you divided ||a - n|| by max(||a||, ||n||), the larger of the two norms; the "
+         "course's relative error divides by their sum, ||a|| + ||n||."),
         (_check_variant(difference="one-sided"),
          "your errors are those of a one-sided difference, (L(w + h) - L(w)) / h: on the smooth "
          "layers (sigmoid, tanh) it is off by about h * L''/2, so the errors come out near 1e-7 "
@@ -843,8 +843,9 @@ q8 = Exercise(
                           "image[:, 2:8], and divide 2 by the largest eigenvalue.",
         4 / _LAMBDAS1[-1]: "that is 2 divided by the largest eigenvalue of X^T X; the loss's "
                            "curvature is 2 X^T X (its gradient is 2 X^T (X k - y)).",
-        _SECTION1: "that is section 1's bound, for the 1x2 kernel; a 1x3 kernel has 3 weights, so "
-                   "X has three columns: image[:, 0:6], image[:, 1:7] and image[:, 2:8].",
+        _SECTION1: "that is Going further A's bound for section 1's 1x2 kernel, 2/60; a 1x3 "
+                   "kernel has 3 weights, so X has three columns: image[:, 0:6], image[:, 1:7] "
+                   "and image[:, 2:8].",
         _LAMBDAS1[-1]: "that is lambda itself, the largest eigenvalue; the learning rate must "
                        "stay below 2/lambda.",
     }),
