@@ -184,7 +184,7 @@ LEARNER_ANSWERS = {
             "* Q2_KERNEL[:, :, :, 1]) + Q2_BIAS[0]": "plus filter 0's bias",
             "-33": "once per input channel",
             "conv2d(Q2_X, Q2_KERNEL, bias=Q2_BIAS, stride=2, padding=1)[0, 1, 0]":
-                "that is filter 0's output at (0, 1)",
+                "filter 0's output at (0, 1)",
             "np.sum(np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))[0:3, 1:4, :] "
             "* Q2_KERNEL[:, :, :, 1]) + Q2_BIAS[1]": "as it would with stride 1",
             "np.sum(Q2_X[0:3, 2:5, :] * Q2_KERNEL[:, :, :, 1]) + Q2_BIAS[1]":
@@ -489,6 +489,9 @@ def test_q2_value_and_its_slips_are_keras_outputs():
     assert len(set(np.round(values, 3))) == len(values), slips
     for words, value in slips.items():
         assert words in lesson.q2.feedback(value), (words, lesson.q2.feedback(value))
+    # filter 1 one stride too far right gives filter 0's value too: the message names both
+    assert np.isclose(out[0, 2, 1], out[0, 1, 0])
+    assert "filter 1's output at (0, 2)" in lesson.q2.feedback(out[0, 2, 1])
     per_channel = [keras_forward(x[:, :, c:c + 1], kernel[:, :, c:c + 1], [0, 0], 2,
                                       1)[0, 1, 1] for c in range(3)]
     assert "one per input channel" in lesson.q2.feedback(per_channel)

@@ -240,7 +240,11 @@ LEARNER_ANSWERS = {
             "def max_pool(x, size):\n    rows, cols = x.shape[0] // size, x.shape[1] // size\n"
             "    return x[:rows * size, :cols * size].reshape(rows, size, cols, size)"
             ".mean(axis=(1, 3))": "averages each window",
-            _ZERO_START: "starts each maximum from 0",
+            _ZERO_START: "its maxima are never below 0",
+            "def max_pool(x, size):\n    rows, cols = x.shape[0] // size, x.shape[1] // size\n"
+            "    x = np.maximum(x, 0)\n"
+            "    return x[:rows * size, :cols * size].reshape(rows, size, cols, size)"
+            ".max(axis=(1, 3))": "clips negative values",
             _PARTIAL_WINDOWS: "keeps the partial windows",
             _STRIDE_ONE: "moves the window by 1",
             _ROWS_FOR_BOTH: "uses the number of rows for the columns",

@@ -148,9 +148,11 @@ Q2_MISTAKES = [
     (_q2_value(bias="per channel"), f"that adds the bias once per input channel (3 x "
                                     f"{Q2_BIAS[1]}); a filter adds its one bias once, after "
                                     "summing the products of all its channels."),
-    (_q2_value(filter_index=0), "that is filter 0's output at (0, 1), with Q2_KERNEL[:, :, :, "
-                                "0] and Q2_BIAS[0]; filter 1 is Q2_KERNEL[:, :, :, 1], with "
-                                "Q2_BIAS[1]."),
+    (_q2_value(filter_index=0), "two slips give that value: filter 0's output at (0, 1) "
+                                "(Q2_KERNEL[:, :, :, 0] with Q2_BIAS[0]), or filter 1's output "
+                                "at (0, 2), its window one stride too far right. Output (0, 1) "
+                                "of filter 1 uses Q2_KERNEL[:, :, :, 1] and Q2_BIAS[1] on the "
+                                "window at row 0, column 2 of the padded input."),
     (_q2_value(stride=1), "that window starts at column 1 of the padded input, as it would "
                           "with stride 1; with stride 2, output column 1 starts at column "
                           "1 * 2 = 2."),

@@ -478,8 +478,9 @@ Q7_MISTAKES = [
     (_top_left_valid, "it returns the top-left value of each window; keep the window's "
                       ".max()."),
     (_average_pool, "it averages each window; max pooling keeps the largest value."),
-    (_max_from_zero, "it starts each maximum from 0, so an all-negative window gives 0: start "
-                     "from the window's own values (window.max())."),
+    (_max_from_zero, "its maxima are never below 0, so an all-negative window gives 0: if "
+                     "it starts each maximum from 0 or clips negative values, take the "
+                     "window's own maximum instead (window.max())."),
     (_keeps_partial_windows, "it keeps the partial windows at the bottom and right edge "
                              "(padding 'same'); 'valid' drops rows and columns that do not "
                              "fill a window: x.shape[0] // size rows."),
