@@ -366,6 +366,11 @@ def test_array_names_reversed_and_reordered_lists_and_says_how_to_order_a_set():
                                      "e.g. sorted(your_set).")
     flipped = array([[1, 2], [3, 4]])([[4, 3], [2, 1]])
     assert flipped.endswith("It is the expected array flipped (rotated 180 degrees).")
+    # [[15, 16], [6, 15]] transposed is also it rotated 180 degrees: one sentence says both.
+    both = array([[15, 16], [6, 15]])([[15, 6], [16, 15]])
+    assert both.endswith("It is the expected array transposed, which on this case is also the "
+                         "array flipped (rotated 180 degrees).")
+    assert both.count("It is the expected array") == 1
 
 
 def _conv2d_by_tensorflow(x, kernel):

@@ -277,6 +277,10 @@ LEARNER_ANSWERS = {
             "def strided_corr2d(x, kernel, stride):\n"
             "    out = corr2d(x, kernel)[::stride, ::stride]": "`return` statement",
             _TRANSPOSED_OUTPUT: "your output is transposed",
+            "def strided_corr2d(x, kernel, stride):\n"
+            "    out = corr2d(x, kernel)[::stride, ::stride]\n"
+            "    return out.T if out.shape[0] == out.shape[1] else out":
+                "transposed, which on this case is also the array flipped",
             _FLOAT_SIZES: "A size computed with / is a float",
             _WINDOW_STARTS: "where the windows START",
             _OUTPUT_TOO_SMALL: "your function raised IndexError",

@@ -333,12 +333,17 @@ def _compare_arrays(answer: Any, expected: np.ndarray, atol: float = 1e-6, rtol:
         f"values {'is' if count == 1 else 'are'} off; the first is at index "
         f"{_format_index(first)}, where you have {short_repr(values[first].item())}{there}."
     )
-    if values.ndim == 2 and values.shape[0] == values.shape[1]:
-        if np.allclose(values.T, expected, atol=atol, rtol=rtol):
-            message += " It is the expected array transposed."
-    if values.size > 1 and np.allclose(values[tuple(slice(None, None, -1) for _ in
-                                                    values.shape)], expected, atol=atol,
-                                       rtol=rtol):
+    transposed = (values.ndim == 2 and values.shape[0] == values.shape[1]
+                  and np.allclose(values.T, expected, atol=atol, rtol=rtol))
+    flipped = values.size > 1 and np.allclose(
+        values[tuple(slice(None, None, -1) for _ in values.shape)], expected, atol=atol,
+        rtol=rtol)
+    if transposed:
+        # On some arrays both hold: say it once, as one fact, not as two rival causes.
+        message += (" It is the expected array transposed, which on this case is also the "
+                    "array flipped (rotated 180 degrees)." if flipped else
+                    " It is the expected array transposed.")
+    elif flipped:
         message += (" They are the expected values in reverse order." if values.ndim == 1 else
                     " It is the expected array flipped (rotated 180 degrees).")
     elif values.ndim == 1 and np.allclose(np.sort(values), np.sort(expected), atol=atol,

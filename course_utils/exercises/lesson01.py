@@ -659,6 +659,11 @@ def _place(r: int, c: int) -> str:
     return f"output ({r}, {c}), centred on input pixel ({r + 1}, {c + 1})"
 
 
+#: q5's criterion c, in the same words in the prompt and in the feedback.
+_CRITERION_C = ("it should peak on a vertical stroke or on the pixel just left of one (a row "
+                "past a stroke's end counts too)")
+
+
 def _edge_problem(kernel: np.ndarray, name_causes: bool = True) -> str | None:
     """Which of q5's three stated criteria the 3x3 kernel misses first (None: it meets all).
 
@@ -715,14 +720,12 @@ def _edge_problem(kernel: np.ndarray, name_causes: bool = True) -> str | None:
         return None
     if len(places) == 1:
         return (f"on DIGIT_FOUR its strongest response ({strongest:g}) lands at "
-                f"{_place(*outside[0])}: that window is not centred on a vertical stroke, on "
-                "the pixel just left of one, or one row above or below a stroke's end "
-                "(criterion c).")
+                f"{_place(*outside[0])}: that window is not centred on a vertical stroke, nor "
+                f"on the pixel just left of one. Criterion c: {_CRITERION_C}.")
     where = "; ".join(_place(*place) for place in outside[:3])
     more = f" and {len(outside) - 3} more" if len(outside) > 3 else ""
     return (f"on DIGIT_FOUR its strongest response, {strongest:g}, is tied at {len(places)} "
-            f"places. Criterion c asks that every one be centred on a vertical stroke, on the "
-            f"pixel just left of one, or one row above or below a stroke's end; "
+            f"places. Criterion c: {_CRITERION_C}, at every tied place; "
             f"{len(outside)} of the {len(places)} {'is' if len(outside) == 1 else 'are'} not: "
             f"{where}{more}.")
 
@@ -743,9 +746,8 @@ q5 = Exercise(
     "right) the background ends and the ink begins. The check asks three things: (a) its "
     "weights sum to 0; (b) on Q5_STEP (background on the left, ink on the right) its "
     "strongest response is larger than on the mirrored step, np.fliplr(Q5_STEP), and on the "
-    "same step turned into a top edge, Q5_STEP.T; (c) on DIGIT_FOUR every window where its "
-    "response is strongest (all of them, if several tie) is centred on a vertical stroke, on "
-    "the pixel just left of one, or one row beyond a stroke's end.",
+    "same step turned into a top edge, Q5_STEP.T; (c) on DIGIT_FOUR " + _CRITERION_C
+    + "; if several places tie, all of them.",
     checker=_check_edge_kernel,
     hint=["Negative weights where the background should be (the left column), positive "
           "weights where the ink should be (the right column), summing to 0.",
@@ -753,7 +755,9 @@ q5 = Exercise(
           "conv2d(Q5_STEP, kernel).max() must be larger than "
           "conv2d(np.fliplr(Q5_STEP), kernel).max() and conv2d(Q5_STEP.T, kernel).max(). "
           "With -1 in each cell of the left column, "
-          "what must the right column hold?"],
+          "what must the right column hold? For (c): with m = conv2d(DIGIT_FOUR, kernel), "
+          "np.argwhere(m == m.max()) + 1 lists the input pixels (row, column) its peaks are "
+          "centred on; the strokes are columns 1 and 5."],
     solution="np.array([[-1, 0, 1],\n"
              "          [-1, 0, 1],\n"
              "          [-1, 0, 1]])\n"
