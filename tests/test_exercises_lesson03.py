@@ -275,12 +275,15 @@ LEARNER_ANSWERS = {
             "def global_average_pool(x):\n    return x.mean(axis=0)": "over the rows (axis 0)",
             "def global_average_pool(x):\n    return x.sum(axis=(0, 1))": "it sums each channel",
             "def global_average_pool(x):\n    return x.mean(axis=(0, 1)).round(3)":
-                "rounds the means (to some decimal places or significant figures)",
+                "rounds or cuts the means",
             "def global_average_pool(x):\n    return x.mean(axis=(0, 1)).round(4)":
-                "rounds the means (to some decimal places or significant figures)",
+                "rounds or cuts the means",
             "def global_average_pool(x):\n"
             "    return np.array([float(f'{m:.3g}') for m in x.mean(axis=(0, 1))])":
-                "rounds the means (to some decimal places or significant figures)",
+                "rounds or cuts the means",
+            "def global_average_pool(x):\n"
+            "    return x.sum(axis=(0, 1)) // (x.shape[0] * x.shape[1])":
+                "rounds or cuts the means",
             "def global_average_pool(x):\n    return x.max(axis=(0, 1))": "global MAX pooling",
             "def global_average_pool(x):\n    return x.sum(axis=(0, 1)) / x.shape[0] ** 2":
                 "as if the map were square",
@@ -490,7 +493,15 @@ def test_q8_names_rounding_by_decimals_or_significant_figures_with_one_message()
     def three_figures(x):
         return np.array([float(f"{m:.3g}") for m in np.asarray(x).mean(axis=(0, 1))])
 
-    messages = {lesson.q8.feedback(f) for f in (rounded(2), rounded(3), rounded(4), three_figures)}
+    def floor_divided(x):
+        x = np.asarray(x)
+        return x.sum(axis=(0, 1)) // (x.shape[0] * x.shape[1])
+
+    def cut(x):
+        return np.trunc(np.asarray(x).mean(axis=(0, 1)) * 1e4) / 1e4
+
+    messages = {lesson.q8.feedback(f) for f in (rounded(2), rounded(3), rounded(4), three_figures,
+                                                 floor_divided, cut)}
     assert len(messages) == 1 and messages.pop().startswith(
         f"Not quite: {lesson._ROUNDED_MEANS}")
     assert "rounds" not in lesson.q8.feedback(lambda x: np.asarray(x).mean(axis=(0, 1)) + 0.01)

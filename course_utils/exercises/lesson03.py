@@ -17,6 +17,8 @@ in the lesson.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..arithmetic import conv_output_size, receptive_field
@@ -600,15 +602,23 @@ Q8_MISTAKES = [
 
 _q8_function = function(Q8_CASES, reference=global_average_pool, mistakes=Q8_MISTAKES)
 
-_ROUNDED_MEANS = ("your function rounds the means (to some decimal places or significant "
-                  "figures): return them unrounded, as NumPy's mean gives them. The check "
-                  "compares each mean to within 1e-6.")
+_ROUNDED_MEANS = ("your function rounds or cuts the means (to some decimal places or "
+                  "significant figures, as round(), // or int() do): return them unrounded, as "
+                  "NumPy's mean gives them. The check compares each mean to within 1e-6.")
 
 
 def _is_rounding_of(value: float, exact: float) -> bool:
-    """Whether ``value`` is ``exact`` rounded to some decimal places or significant figures."""
-    roundings = [round(exact, d) for d in range(9)] + [float(f"{exact:.{k}g}") for k in
-                                                       range(1, 10)]
+    """Whether ``value`` is ``exact`` rounded, cut or floored to some decimal places, or
+    rounded to some significant figures.
+
+    >>> _is_rounding_of(-1.0, -1.5), _is_rounding_of(-2.0, -1.5), _is_rounding_of(0.5, 1.5)
+    (True, True, False)
+    """
+    scales = [10.0 ** d for d in range(9)]
+    roundings = ([round(exact, d) for d in range(9)]
+                 + [float(f"{exact:.{k}g}") for k in range(1, 10)]
+                 + [math.trunc(exact * s) / s for s in scales]
+                 + [math.floor(exact * s) / s for s in scales])
     return any(abs(value - r) < 1e-12 for r in roundings)
 
 
