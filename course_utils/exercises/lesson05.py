@@ -971,7 +971,7 @@ def _advice(model, accuracies, validation=None) -> str:
     lacks = _what_it_lacks(model)
     if flattened is not None and min(flattened[:2]) < 3:   # no room for a 3x3 convolution
         lacks = [item for item in lacks if item != "a second convolution"]
-    also = f" It also lacks {'; '.join(lacks)}." if lacks else ""
+    also = f" Parts of the lesson's recipe it lacks: {'; '.join(lacks)}." if lacks else ""
     small = build_small_model()
     passed, shape = _values_passed_on(small)
     first, second = (layer.filters for layer in small.layers if isinstance(layer, layers.Conv2D))
@@ -980,10 +980,11 @@ def _advice(model, accuracies, validation=None) -> str:
     pooled = _global_pooling_at_the_end(model)
     if pooled is not None:
         return (f" It ends in global pooling, so its output layer reads only {reads} "
-                f"number{'s' if reads != 1 else ''}, one per channel ({solution}). Lesson 03 "
-                f"ends its 64-channel example that way; within {WEIGHT_BUDGET:,} weights and "
-                f"{CHECK_EPOCHS} epochs, Flatten after a MaxPooling2D suits better: it keeps "
-                f"every position's value for the output layer to read.{also}")
+                f"number{'s' if reads != 1 else ''}, one per channel (by comparison, "
+                f"{solution}). Lesson 03 ends its 64-channel example that way; within "
+                f"{WEIGHT_BUDGET:,} weights and {CHECK_EPOCHS} epochs, Flatten after a "
+                f"MaxPooling2D is likely to suit better: it keeps every position's value for "
+                f"the output layer to read.{also}")
     if reads < _FEW_VALUES:
         where = ""
         if flattened is not None:
@@ -996,7 +997,7 @@ def _advice(model, accuracies, validation=None) -> str:
                 "the shapes in model.summary(): more filters, or smaller strides and pool "
                 f"sizes, pass on more values.{also}")
     if lacks:
-        return f" The lesson's recipe has parts it lacks: {'; '.join(lacks)}."
+        return f" Parts of the lesson's recipe it lacks: {'; '.join(lacks)}."
     return (f" The Dense layer after Flatten reads {reads} values and its parts are the "
             "lesson's (convolutions with an activation, pooling): compare its shapes with "
             "the solution's, layer by layer (model.summary()), or try other filter counts "
