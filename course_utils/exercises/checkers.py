@@ -24,6 +24,10 @@ from ..validation import describe, is_keras_model, short_repr
 from .answers import UnreadableAnswer, read_array, read_number, read_shape
 from .placeholder import ____
 
+#: What a function that returns, or trips on, the ``____`` placeholder is told.
+_PLACEHOLDER_MET = ("an unanswered placeholder: is an earlier question's function still "
+                    "unwritten?")
+
 __all__ = ["Checker", "number", "array", "shape", "function", "CalledOnce", "called_once",
            "IMAGE_AXES", "KERNEL_AXES"]
 
@@ -650,8 +654,7 @@ def _compare_results(result: Any, expected: Any, atol: float) -> str | None:
     if result is None and expected is not None:
         return "it returned None: is a `return` statement missing?"
     if result is ____:                       # e.g. it calls an earlier question's blank function
-        return ("it returned ____, an unanswered placeholder: is an earlier question's function "
-                "still unwritten?")
+        return f"it returned ____, {_PLACEHOLDER_MET}"
     if isinstance(expected, int | float | np.number) and not isinstance(expected, bool):
         try:
             value = read_number(result)
@@ -883,8 +886,8 @@ def function(cases: Iterable, reference: Callable | None = None, atol: float = 1
             try:
                 result = answer(*copy.deepcopy(args), **copy.deepcopy(kwargs))
             except (Exception, SystemExit) as error:  # the learner's code: report it
-                blank = (": it met ____, an unanswered placeholder: is an earlier question's "
-                         "function still unwritten?" if "_Placeholder" in str(error) else "")
+                blank = (f": it met ____, {_PLACEHOLDER_MET}" if "_Placeholder" in str(error)
+                         else "")
                 failure = failure or (len(results), f"your function raised "
                                                     f"{type(error).__name__}: {error}{blank}")
                 break
