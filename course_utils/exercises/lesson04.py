@@ -568,8 +568,8 @@ _Q6_FORBIDDEN = ("conv2d_transpose", "Conv2DTranspose")
 q6 = Exercise(
     "Write conv_transpose(x, kernel, stride=1, padding=0): the transposed convolution of one "
     "image x, a NumPy array (H, W, C_in), with kernel, shape (F, F, C_out, C_in) (the layout "
-    "of Conv2DTranspose). By stamping (section 5): each input pixel adds its values times the "
-    "kernel, summed over the input channels, into the output, S rows and columns further per "
+    "of Conv2DTranspose). By stamping (section 5): each input pixel (i, j) adds its stamp, "
+    "kernel @ x[i, j] (section 5), into the output, S rows and columns further per "
     "input position; padding P then crops P rows and columns from each side of the full "
     "result. (Zero insertion, section 7, gives the same result and passes too.) Return an "
     "array of shape ((H - 1) * S + F - 2P, (W - 1) * S + F - 2P, C_out). Write it without "
