@@ -65,6 +65,7 @@ LEARNER_ANSWERS = {
             "125239296": "not the image's 192",
             "2.49e7": "the expected count rounded to 3 significant figures",
             "24937472": "is not the expected value",         # + one bias addition per output
+            "49774592": "exactly twice the expected count",    # multiply-adds counted as two
         },
     },
     "q2": {
@@ -239,6 +240,10 @@ LEARNER_ANSWERS = {
             "(conv_matrix((5, 5), np.flip(TRANSPOSE_KERNEL_3X3), stride=2).T "
             "@ TRANSPOSE_X.ravel()).reshape(5, 5)": "with the kernel flipped",
             "conv2d_transpose(TRANSPOSE_X, TRANSPOSE_KERNEL_3X3)": "with stride 1 (4x4)",
+            "(conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2).T "
+            "@ TRANSPOSE_X.T.ravel()).reshape(5, 5)": "the input read by columns",
+            "(conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2).T "
+            "@ TRANSPOSE_X.ravel(order='F')).reshape(5, 5)": "the input read by columns",
             "conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2).T @ TRANSPOSE_X.ravel()":
                 "reshape it?",
             "(conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2).T @ TRANSPOSE_X.ravel())"

@@ -74,6 +74,8 @@ q1 = Exercise(
             "28 * 28 * 32 * 5 * 5 * 32.",
         _BOTTLENECK_PARAMS: "that counts the two layers' parameters; multiplications are per "
                             "output value: O * O * C_out * F * F * C_in for each layer.",
+        2 * _BOTTLENECK: "that is exactly twice the expected count: if you counted each "
+                         "multiply-add as two operations, count only the multiplications.",
     }),
     hint=["Each layer costs O * O * C_out * F * F * C_in; add the two layers.",
           "1x1 layer: 192 channels in, 32 out, on a 28x28 map. 5x5 layer: 32 channels in, 32 "
@@ -612,6 +614,9 @@ Q7_MISTAKES = [
     (conv2d_transpose(TRANSPOSE_X, TRANSPOSE_KERNEL_3X3),
      "that is the transposed convolution with stride 1 (4x4); with strides=2 the output has "
      "(N - 1) * S + F = 5 rows."),
+    (conv2d_transpose(TRANSPOSE_X.T, TRANSPOSE_KERNEL_3X3, stride=2),
+     "your answer equals the result for the input read by columns (TRANSPOSE_X.T, or "
+     "ravel(order='F')): flatten it row by row, TRANSPOSE_X.ravel()."),
 ]
 
 q7 = Exercise(
