@@ -230,7 +230,7 @@ LEARNER_ANSWERS = {
             "[13, 13]": "is a (height, width) pair",
             "27 / 2": "a size is whole",
             "27": "only when the stride is 1",
-            "11": "without the + 1",
+            "11": "the \"valid\" size, (27 - 5) // 2 + 1, without its + 1",
             "(27 - 5 - 2*2) // 2 + 1": "the padding of a 5x5 kernel (2 per side) subtracted",
             "27 - 5 + 1": '"valid" with stride 1',
             "math.ceil(27 / 2) + 1": "already the number of windows",
