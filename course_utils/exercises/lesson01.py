@@ -365,6 +365,13 @@ def _integer_output(x, kernel, stride):
     return conv2d(x, kernel, stride=stride).astype(int)
 
 
+def _range_stops_early(x, kernel, stride):
+    """The window starts from range(0, H - F_h, S): the last start, H - F_h, is left out."""
+    f_h, f_w = kernel.shape
+    starts_h, starts_w = range(0, x.shape[0] - f_h, stride), range(0, x.shape[1] - f_w, stride)
+    return conv2d(x, kernel, stride=stride)[:len(starts_h), :len(starts_w)]
+
+
 def _plus_one_inside(x, kernel, stride):
     f_h, f_w = kernel.shape
     o_h, o_w = (x.shape[0] - f_h + 1) // stride, (x.shape[1] - f_w + 1) // stride
@@ -429,6 +436,9 @@ _check_cases = function(_STRIDED_CASES, reference=_reference, mistakes=[
                            "(i, j)."),
     (_no_plus_one, "the output has one row and one column too few: O = (H - F_h) // S "
                    "+ 1, count the first position too."),
+    (_range_stops_early, "your output has one window per start in range(0, H - F_h, S), "
+                         "which leaves out the last start, H - F_h, whenever H - F_h is a "
+                         "multiple of S: range(0, H - F_h + 1, S) includes it."),
     (_plus_one_inside, "your output size is (H - F_h + 1) // S: the + 1 belongs AFTER the "
                        "division, O = (H - F_h) // S + 1 (the first window, then one more "
                        "every S pixels)."),
