@@ -187,7 +187,7 @@ q1 = Exercise(
 _Q2_N, _Q2_F, _Q2_S, _Q2_P = 12, 5, 2, 2
 _Q2 = conv_output_size(_Q2_N, _Q2_F, _Q2_S, _Q2_P)
 _Q2_SPAN = _Q2_N - _Q2_F + 2 * _Q2_P               # N - F + 2P = 11, before dividing by S
-_MISPRINT = ("the misprint of the blog post on stride and padding (section 6). The + 1 "
+_MISPRINT = ("a misprint of the formula (note 1, at the end of the lesson). The + 1 "
              "comes after the division: (N - F + 2P) // S + 1.")
 
 #: q2's known mistakes. N = 12, F = 5, S = 2, P = 2.
@@ -195,7 +195,7 @@ Q2_MISTAKES = [
     (conv_output_size(_Q2_N, _Q2_F, _Q2_S),
      f"{conv_output_size(_Q2_N, _Q2_F, _Q2_S)} is (12 - 5) // 2 + 1, the size WITHOUT "
      "padding, and also (N - F + 2P) / (S + 1) = 11 / 3 = 3.67 rounded to the nearest whole "
-     "number, the misprint noted in section 6. The formula adds 2P inside the bracket, and "
+     "number, the misprint in note 1. The formula adds 2P inside the bracket, and "
      "the + 1 comes after the division: (N - F + 2P) // S + 1."),
     (conv_output_size(_Q2_N, _Q2_F, _Q2_S, (_Q2_P, 0)),
      f"{conv_output_size(_Q2_N, _Q2_F, _Q2_S, (_Q2_P, 0))} comes from counting the padding "
@@ -203,11 +203,11 @@ Q2_MISTAKES = [
      "O = floor((N - F + 2P) / S) + 1."),
     (_Q2_SPAN / (_Q2_S + 1), "that is (N - F + 2P) / (S + 1), " + _MISPRINT),
     (_Q2_SPAN // (_Q2_S + 1), f"{_Q2_SPAN // (_Q2_S + 1)} is what (N - F + 2P) // (S + 1) "
-                              "gives (the misprint noted in section 6, floored), and also "
+                              "gives (the misprint in note 1, floored), and also "
                               "(N - F) // S, which leaves out the padding and the + 1. The + 1 "
                               "comes after the division: (N - F + 2P) // S + 1."),
-    ((_Q2_N - _Q2_F) / (_Q2_S + 1), "that is (N - F) / (S + 1), the misprint of the blog "
-                                    "post on stride and padding, without the padding too; "
+    ((_Q2_N - _Q2_F) / (_Q2_S + 1), "that is (N - F) / (S + 1), the misprint in note 1 "
+                                    "(end of the lesson), without the padding too; "
                                     "the formula is floor((N - F + 2P) / S) + 1."),
     ((_Q2_N - _Q2_F - 2 * _Q2_P) // _Q2_S + 1,
      f"{(_Q2_N - _Q2_F - 2 * _Q2_P) // _Q2_S + 1} is what (N - F - 2P) // S + 1 gives, the "
