@@ -404,6 +404,22 @@ def _reordered(x, kernel):
 _Q7_ATOL = 1e-5
 
 
+def _named_on_case(check, case, diagnose):
+    """``check``, and where it rejects a function (not for calling a forbidden helper), the
+    message diagnose(result, *case) gives for the function's result on ``case``, if any."""
+    def checked(answer):
+        message = check(answer)
+        if message is None or not callable(answer) or message.startswith("your function calls"):
+            return message
+        try:
+            result = np.asarray(answer(*(array.copy() for array in case)), dtype=float)
+        except Exception:
+            return message
+        return diagnose(result, *case) or message
+
+    return checked
+
+
 def _transposed_kernel(check):
     """``check``, and for a function whose result on the first case (a 3x3 kernel) is the one
     the transposed kernel gives, a message that says so (on the non-square cases a transposed
@@ -413,49 +429,34 @@ def _transposed_kernel(check):
     assert kernel.shape[0] == kernel.shape[1] and not np.allclose(transposed,
                                                                   depthwise_conv2d(x, kernel))
 
-    def checked(answer):
-        message = check(answer)
-        if message is None or not callable(answer) or message.startswith("your function calls"):
-            return message
-        try:
-            result = np.asarray(answer(x.copy(), kernel.copy()), dtype=float)
-        except Exception:
-            return message
+    def diagnose(result, x, kernel):
         if result.shape == transposed.shape and np.allclose(result, transposed, atol=_Q7_ATOL):
             return ("on the first case (a 3x3 kernel) your result is the one the transposed "
                     "kernel gives: kernel[a, b, c, m] multiplies the window's row a, column b "
                     "(window[a, b, c]), not window[b, a, c].")
-        return message
+        return None
 
-    return checked
+    return _named_on_case(check, _Q7_CASES[0], diagnose)
 
 
 def _whole_numbers(check):
     """``check``, and for a function whose result on the case with fractions is the expected
     array with every value cut to a whole number (what an output array made with dtype=int
     holds), a message that says so."""
-    x, kernel = _Q7_CASES[-1]
-    expected = depthwise_conv2d(x, kernel)
+    expected = depthwise_conv2d(*_Q7_CASES[-1])
     assert not np.allclose(expected, np.round(expected))
 
-    def checked(answer):
-        message = check(answer)
-        if message is None or not callable(answer) or message.startswith("your function calls"):
-            return message
-        try:
-            result = np.asarray(answer(x.copy(), kernel.copy()), dtype=float)
-        except Exception:
-            return message
-        if result.shape != expected.shape:
-            return message
+    def diagnose(result, x, kernel):
+        if result.shape != expected.shape or not np.array_equal(result, np.round(result)):
+            return None
         cut = (result == np.trunc(expected)) | np.isclose(result, expected, rtol=0, atol=1e-6)
-        if np.array_equal(result, np.round(result)) and np.all(cut):
+        if np.all(cut):
             return ("on the case with fractions every value you return is a whole number, the "
                     "expected one cut: does your output array hold integers (np.zeros(..., "
                     "dtype=int))? Make it a float array, e.g. np.zeros(shape).")
-        return message
+        return None
 
-    return checked
+    return _named_on_case(check, _Q7_CASES[-1], diagnose)
 
 
 q7 = Exercise(
