@@ -54,7 +54,9 @@ def test_read_array_reads_lists_arrays_and_tensors():
 
 @pytest.mark.parametrize("answer, text", [
     (None, "expected an array of numbers, got None"),
-    ("[[15, 16]]", "expected an array of numbers, got a string '[[15, 16]]'"),
+    ("[[15, 16]]", "expected an array of numbers, got a string '[[15, 16]]': remove the quotes"),
+    ("(1.5, -2)", "got a string '(1.5, -2)': remove the quotes"),
+    ("[[a, b]]", "expected an array of numbers, got a string '[[a, b]]'"),
     ([[1], [2, 3]], "cannot turn into a rectangular array"),
     (np.array(["a"]), "whose entries are not all numbers"),
     ({"a": 1}, "expected an array of numbers, got a dict of 1 item {'a': 1}"),

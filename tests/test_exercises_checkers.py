@@ -188,7 +188,8 @@ def test_array_feedback():
     assert "rectangular" in check([[1, 2], [3]])
     assert "NaN" in check(np.full((2, 2), np.nan))
     assert check("[[15, 16], [6, 15]]") == (
-        "expected an array of numbers, got a string '[[15, 16], [6, 15]]'.")
+        "expected an array of numbers, got a string '[[15, 16], [6, 15]]': "
+        "remove the quotes.")
     assert array([1.0, 2.0], atol=0.1)([1.05, 2.0]) is None
     assert array([1.0, 2.0], atol=0.01)([1.05, 2.0]) is not None
 

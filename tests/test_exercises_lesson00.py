@@ -99,6 +99,7 @@ def test_q1_answer_is_what_tensorflow_computes_with_the_kernel_transposed():
     assert "top-left window" in lesson.q1.feedback(transposed[0, 0])
     assert "outlined in section 4's figure" in lesson.q1.feedback(section2_map[1, 2])
     assert "row 1, column 0" in lesson.q1.feedback(transposed[1, 0])   # row and column swapped
+    assert list(transposed.ravel()).count(transposed[1, 0]) == 1    # -18: no other window gives it
     assert list(section2_map.ravel()).count(-16) == 1           # -16 comes from that window only
 
 

@@ -200,8 +200,8 @@ LEARNER_ANSWERS = {
             "4": "WITHOUT padding",
             "round((12 - 5 + 2 * 2) / (2 + 1))": "rounded to the nearest whole number",
             "5": "on one side only",
-            "(12 - 5 + 2 * 2) / (2 + 1)": "misprint of the blog post on stride and padding",
-            "3.67": "misprint of the blog post on stride and padding",
+            "(12 - 5 + 2 * 2) / (2 + 1)": "a misprint of the formula (note 1",
+            "3.67": "a misprint of the formula (note 1",
             "(12 - 5) / (2 + 1)": "without the padding too",
             "2.33": "without the padding too",
             "6.5": "round it DOWN",
@@ -209,7 +209,7 @@ LEARNER_ANSWERS = {
             "7": "rounded UP, plus 1; it is also N - F",
             "12 - 5": "rounded UP, plus 1; it is also N - F",
             "12": "the size with stride 1",
-            "(12 - 5 + 2 * 2) // (2 + 1)": "the misprint noted in section 6, floored",
+            "(12 - 5 + 2 * 2) // (2 + 1)": "the misprint in note 1, floored",
             "(12 - 5) // 2": "also (N - F) // S, which leaves out the padding and the + 1",
             "(12 - 5 - 2 * 2) // 2 + 1": "the padding subtracted",
             "(12 - 5) // (2 + 1)": "the misprint without the padding",
@@ -230,7 +230,7 @@ LEARNER_ANSWERS = {
             "[13, 13]": "is a (height, width) pair",
             "27 / 2": "a size is whole",
             "27": "only when the stride is 1",
-            "11": "without the + 1",
+            "11": "the \"valid\" size, (27 - 5) // 2 + 1, without its + 1",
             "(27 - 5 - 2*2) // 2 + 1": "the padding of a 5x5 kernel (2 per side) subtracted",
             "27 - 5 + 1": '"valid" with stride 1',
             "math.ceil(27 / 2) + 1": "already the number of windows",
@@ -271,6 +271,13 @@ LEARNER_ANSWERS = {
                 "your function calls tf.nn.conv2d, which already does",
             _WINDOWS_NOT_STRIDED: "starts at row i * S and column j * S",
             _NO_PLUS_ONE: "count the first position too",
+            "def strided_corr2d(x, kernel, stride):\n"
+            "    f_h, f_w = kernel.shape\n"
+            "    rows = []\n"
+            "    for top in range(0, x.shape[0] - f_h, stride):\n"
+            "        rows.append([np.sum(x[top:top + f_h, left:left + f_w] * kernel)\n"
+            "                     for left in range(0, x.shape[1] - f_w, stride)])\n"
+            "    return np.array(rows, dtype=float)": "leaves out the last start, H - F_h",
             "def strided_corr2d(x, kernel, stride):\n"
             "    return corr2d(x, np.flip(kernel))[::stride, ::stride]": "you flipped the kernel",
             _SQUARE_ONLY: "kernel is not square",

@@ -141,6 +141,7 @@ LEARNER_ANSWERS = {
             "[[6, 6, 5], [6, 6, 5], [3, 4, 4]]": "stride 1",
             "[6, 5, 3, 4]": "different arrangement",
             "6": "one number, 6; 4 values are expected",
+            "[[6, 8], [3, 4]]": "maxima of section 2's map x",
         },
     },
     "q2": {
@@ -154,6 +155,7 @@ LEARNER_ANSWERS = {
             "[[4, 2], [2, 2]]": "rounded to whole numbers",     # a half to even (NumPy)
             "[[4, 2], [2, 3]]": "rounded to whole numbers",     # a half up (by hand)
             "[[7, 4], [3, 5]]": "divide by 4",
+            "[[3.25, 5.25], [2, 2]]": "means of section 2's map x",
         },
     },
     "q3": {
@@ -317,6 +319,16 @@ def test_q1_q2_match_keras_pooling():
                   expected_average * 4, np.floor(expected_average)]
     for a, b in itertools.combinations(candidates, 2):
         assert not np.array_equal(a, b), (a, b)
+
+
+def test_q1_q2_name_pooling_section_2s_map_instead_of_pool_x():
+    """The notebook's x (section 2) pooled by Keras: a learner who pools it is told so."""
+    x = np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]])
+    np.testing.assert_array_equal(lesson._SECTION_2_X, x)
+    most = keras_pool(layers.MaxPooling2D(2, name="pool_x_max"), x)
+    mean = keras_pool(layers.AveragePooling2D(2, name="pool_x_avg"), x)
+    assert "maxima of section 2's map x" in lesson.q1.feedback(most)
+    assert "means of section 2's map x" in lesson.q2.feedback(mean)
 
 
 def _stack(first="same", second="valid", pool=True, pool_stride=None):

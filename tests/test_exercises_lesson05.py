@@ -90,7 +90,7 @@ LEARNER_ANSWERS = {
             "(9, 4)": "counted from 0",                          # np.argmin's position
             "(12, 8)": "monitor='val_accuracy'",                 # watched the accuracy row
             "(10, 5)": "epochs 6 to 9, and epoch 10 is never run",   # one epoch too many
-            "(8, 4)": "the last epoch run (the first number of your pair) and the kept",
+            "(8, 4)": "as if both epochs were counted from 0",       # argmin twice
             "(5, 9)": "the same two epochs in the other order",   # swapped
             "(9, 5, 14)": "yours has 3 entries",
             '{"last": 9, "kept": 5}': "expected a pair of epoch numbers",
@@ -334,7 +334,7 @@ def test_q3_matches_keras_early_stopping():
 
 
 def test_q3_mistakes_are_different_pairs_and_the_run_is_ordered_by_epoch():
-    mistakes = [(9, 9), (9, 8), (5, 5), (8, 5), (12, 5), (14, 5), (9, 4)]
+    mistakes = [(9, 9), (9, 8), (5, 5), (8, 5), (12, 5), (14, 5), (9, 4), (8, 4)]
     assert len(set(mistakes)) == len(mistakes) and lesson.q3.solution_answer not in mistakes
     assert list(lesson.Q3_RUN.index) == list(range(1, len(lesson.Q3_RUN) + 1))
 

@@ -150,6 +150,7 @@ LEARNER_ANSWERS = {
             "[[-5, -1], [3, -3]]": "the sign is off",
             "-conv2d(Q1_X, Q1_GRAD)": "the sign is off",
             "Q1_KERNEL - conv2d(Q1_X, Q1_GRAD)": "one gradient-descent step",
+            "'[[5, 1], [-3, 3]]'": "remove the quotes",
             "[[-2, -2], [3, -1]]": "one gradient-descent step",
         },
     },
@@ -242,6 +243,10 @@ LEARNER_ANSWERS = {
             _check(**{"return np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n))":
                       "return np.max(np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n)))"}):
                 "CS231n's element-wise relative error",
+            _check(**{"return np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n))":
+                      "return np.max(np.abs(a - n) / np.maximum(1e-8, np.maximum(np.abs(a), "
+                      "np.abs(n))))"}):
+                "the element-wise relative error of CS231n's notes",
             _ONE_SIDED: "a one-sided difference",
             _CENTRED_BY_HAND.replace("/ 2e-5", "/ 1e-5"): "twice the true one",
             _check(**{"numerical_gradient(loss, x)":

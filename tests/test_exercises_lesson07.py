@@ -210,21 +210,20 @@ LEARNER_ANSWERS = {
         },
     },
     "q5": {
-        "right": ["13920", "13_920", "13920.0", "(3 * 3 * 16 + 1) * 96"],
+        "right": ["5136", "5_136", "5136.0", "3 * 3 * 48 + (48 + 1) * 96",
+                  "separable_params(3, 48, 96)",
+                  "conv_params(3, 48, 48, groups=48, bias=False) + conv_params(1, 48, 96)"],
         "wrong": {
-            "41568": "that is groups=1",
-            "13856": "13,856 is what either of two slips gives",
-            "13824": "add the biases",
-            "4640": "that is one group",
-            "4704": "the 3x3 kernel counted as 3 weights per channel",
-            "(3 * 16 + 1) * 96": "or one group's weights (32 filters) with all 96 biases",
-            "4608": "weights of one group (32 filters) only, without biases",
-            "13827": "not one per group",
-            "1632": "leaves out the 3x3 kernel",
-            "41760": "gives every group all 96 filters",
-            "13_827": "not one per group",
-            "'13920'": "remove the quotes",
-            "'13,920'": "remove the quotes and the commas",
+            "5040": "add the biases: one per filter, 96",
+            "5184": "no bias on its depthwise step",
+            "5088": "not one per input channel (48)",
+            "25440": "not 3 * 3 * 48 per channel",
+            "41568": "the standard Conv2D(96, 3)'s count",
+            "conv_params(3, 48, 96)": "the standard Conv2D(96, 3)'s count",
+            "4704": "the pointwise step alone",
+            "5568": "the depthwise step filters the 48 input channels",
+            "'5136'": "remove the quotes",
+            "'5,136'": "remove the quotes and the commas",
         },
     },
     "q6": {
@@ -275,7 +274,13 @@ LEARNER_ANSWERS = {
                 "in your function every output channel sums over ALL input channels",
             _LOOPS.replace("\n    return out", ""): "`return` statement",
             _LOOPS.replace("channels * multiplier))", "channels * multiplier), dtype=int)"):
-                "the shape (5, 4, 8) is right, but 158 of 160 values are off",
+                "every value you return is a whole number, the expected one cut",
+            _LOOPS.replace("np.sum(window[:, :, c] * kernel[:, :, c, m])",
+                           "int(np.sum(window[:, :, c] * kernel[:, :, c, m]))"):
+                "every value you return is a whole number, the expected one cut",
+            _LOOPS.replace("np.sum(window[:, :, c] * kernel[:, :, c, m])",
+                           "round(np.sum(window[:, :, c] * kernel[:, :, c, m]))"):
+                "the shape (5, 4, 8) is right, but",
         },
     },
     "q8": {
@@ -403,13 +408,19 @@ def test_each_named_mistake_of_a_function_question_is_wrong_and_its_own(cases, m
         assert first != second
 
 
-def test_q5_matches_keras_grouped_count():
-    grouped = layers.Conv2D(96, 3, groups=3, name="grouped")
-    grouped.build((None, 16, 16, 48))
-    assert lesson.q5.is_correct(grouped.count_params())
-    plain = layers.Conv2D(96, 3, name="plain")
-    plain.build((None, 16, 16, 48))
-    assert not lesson.q5.is_correct(plain.count_params())
+def test_q5_matches_keras_separable_count():
+    separable = layers.SeparableConv2D(96, 3, name="separable")
+    separable.build((None, 16, 16, 48))
+    assert lesson.q5.is_correct(separable.count_params())
+    depthwise = layers.Conv2D(48, 3, groups=48, use_bias=False, name="depthwise")
+    depthwise.build((None, 16, 16, 48))
+    pointwise = layers.Conv2D(96, 1, name="pointwise")
+    pointwise.build((None, 14, 14, 48))
+    assert lesson.q5.is_correct(depthwise.count_params() + pointwise.count_params())
+    for layer in (layers.Conv2D(96, 3, name="plain"),
+                  layers.SeparableConv2D(96, 3, use_bias=False, name="no_bias")):
+        layer.build((None, 16, 16, 48))
+        assert not lesson.q5.is_correct(layer.count_params())
 
 
 def keras_mults(layer, input_shape) -> int:

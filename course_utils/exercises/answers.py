@@ -8,6 +8,7 @@ feedback, so a learner never sees a traceback.
 
 from __future__ import annotations
 
+import ast
 import numbers
 from typing import Any
 
@@ -161,6 +162,15 @@ def _percentage(text: str) -> float | None:
         return None
 
 
+def _is_number_list_text(text: str) -> bool:
+    """Whether text is a Python list or tuple of numbers (nested or not), e.g. '[[1, 2]]'."""
+    try:
+        values = np.asarray(ast.literal_eval(text.strip()))
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False
+    return values.ndim > 0 and values.dtype.kind in "iuf"
+
+
 def read_array(answer: Any) -> np.ndarray:
     """Read an array of numbers: lists, NumPy arrays and TensorFlow tensors.
 
@@ -172,7 +182,13 @@ def read_array(answer: Any) -> np.ndarray:
 
     >>> read_array([[1, 2], [3, 4]]).shape
     (2, 2)
+    >>> read_array("[[1, 2]]")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    course_utils.exercises.answers.UnreadableAnswer: expected an array ...: remove the quotes
     """
+    if isinstance(answer, str) and _is_number_list_text(answer):
+        raise UnreadableAnswer(f"expected an array of numbers, got {describe(answer)}: "
+                               "remove the quotes")
     if answer is None or isinstance(answer, str) or is_keras_model(answer) or callable(answer):
         raise UnreadableAnswer(f"expected an array of numbers, got {describe(answer)}")
     if isinstance(answer, set | frozenset):

@@ -167,7 +167,10 @@ q1 = Exercise(
     "that Conv2D's output (every output connected to every pixel, one bias per output)? Give "
     "both, Conv2D first: answer = (conv_count, dense_count).",
     checker=_check_counts,
-    hint=["Conv2D: the kernel's weights plus the bias, shared by every position. Dense: first "
+    hint=["Section 1 counts both layers for a 28x28 digit and a 3x3 kernel; redo it for 32x32 "
+          "and 5x5. Conv2D's count depends only on the kernel; Dense's on how many outputs "
+          "there are.",
+          "Conv2D: the kernel's weights plus the bias, shared by every position. Dense: first "
           "the map's size, O = N - F + 1 per side, then a weight per (pixel, output) pair and "
           "a bias per output.",
           f"O = 32 - 5 + 1 = {_Q1_O}, so the map has {_Q1_O} x {_Q1_O} = {_Q1_OUTPUTS} outputs; "
@@ -184,7 +187,7 @@ q1 = Exercise(
 _Q2_N, _Q2_F, _Q2_S, _Q2_P = 12, 5, 2, 2
 _Q2 = conv_output_size(_Q2_N, _Q2_F, _Q2_S, _Q2_P)
 _Q2_SPAN = _Q2_N - _Q2_F + 2 * _Q2_P               # N - F + 2P = 11, before dividing by S
-_MISPRINT = ("the misprint of the blog post on stride and padding (section 6). The + 1 "
+_MISPRINT = ("a misprint of the formula (note 1, at the end of the lesson). The + 1 "
              "comes after the division: (N - F + 2P) // S + 1.")
 
 #: q2's known mistakes. N = 12, F = 5, S = 2, P = 2.
@@ -192,7 +195,7 @@ Q2_MISTAKES = [
     (conv_output_size(_Q2_N, _Q2_F, _Q2_S),
      f"{conv_output_size(_Q2_N, _Q2_F, _Q2_S)} is (12 - 5) // 2 + 1, the size WITHOUT "
      "padding, and also (N - F + 2P) / (S + 1) = 11 / 3 = 3.67 rounded to the nearest whole "
-     "number, the misprint noted in section 6. The formula adds 2P inside the bracket, and "
+     "number, the misprint in note 1. The formula adds 2P inside the bracket, and "
      "the + 1 comes after the division: (N - F + 2P) // S + 1."),
     (conv_output_size(_Q2_N, _Q2_F, _Q2_S, (_Q2_P, 0)),
      f"{conv_output_size(_Q2_N, _Q2_F, _Q2_S, (_Q2_P, 0))} comes from counting the padding "
@@ -200,11 +203,11 @@ Q2_MISTAKES = [
      "O = floor((N - F + 2P) / S) + 1."),
     (_Q2_SPAN / (_Q2_S + 1), "that is (N - F + 2P) / (S + 1), " + _MISPRINT),
     (_Q2_SPAN // (_Q2_S + 1), f"{_Q2_SPAN // (_Q2_S + 1)} is what (N - F + 2P) // (S + 1) "
-                              "gives (the misprint noted in section 6, floored), and also "
+                              "gives (the misprint in note 1, floored), and also "
                               "(N - F) // S, which leaves out the padding and the + 1. The + 1 "
                               "comes after the division: (N - F + 2P) // S + 1."),
-    ((_Q2_N - _Q2_F) / (_Q2_S + 1), "that is (N - F) / (S + 1), the misprint of the blog "
-                                    "post on stride and padding, without the padding too; "
+    ((_Q2_N - _Q2_F) / (_Q2_S + 1), "that is (N - F) / (S + 1), the misprint in note 1 "
+                                    "(end of the lesson), without the padding too; "
                                     "the formula is floor((N - F + 2P) / S) + 1."),
     ((_Q2_N - _Q2_F - 2 * _Q2_P) // _Q2_S + 1,
      f"{(_Q2_N - _Q2_F - 2 * _Q2_P) // _Q2_S + 1} is what (N - F - 2P) // S + 1 gives, the "
@@ -259,8 +262,8 @@ Q3_MISTAKES = [
                     "O = ceil(N / S)."),
     (conv_output_size(_Q3_N, _Q3_F, 1, "same"), '"same" keeps the size only when the stride '
                                                 "is 1; here the window moves 2 pixels."),
-    ((_Q3_N - _Q3_F) // _Q3_S, 'that is (27 - 5) // 2 without the + 1, and "valid"; '
-                               + _SAME_RULE),
+    ((_Q3_N - _Q3_F) // _Q3_S, 'that is the "valid" size, (27 - 5) // 2 + 1, without its '
+                               "+ 1; " + _SAME_RULE),
     (conv_output_size(_Q3_N, _Q3_F), 'that is "valid" with stride 1, 27 - 5 + 1: the layer '
                                      'has strides=2 and padding="same", and ' + _SAME_RULE),
     (-(-_Q3_N // _Q3_S) + 1, f"{-(-_Q3_N // _Q3_S) + 1} is ceil(27 / 2) + 1, and also "
@@ -300,7 +303,9 @@ q3 = Exercise(
     'A Keras layer Conv2D(1, 5, strides=2, padding="same") gets a 27x27x1 input. '
     "What is the output size O?",
     checker=_check_size,
-    hint=['With padding="same", TensorFlow pads just enough zeros that O = ceil(N / S).',
+    hint=['Section 7, the Keras part: with padding="same" the output size depends only on N '
+          "and S, not on F.",
+          'With padding="same", TensorFlow pads just enough zeros that O = ceil(N / S).',
           "ceil(27 / 2): 27 / 2 = 13.5, rounded up. In Python: -(-27 // 2) or "
           "math.ceil(27 / 2)."],
     solution=f"-(-27 // 2)  # = ceil(27 / 2) = {_Q3}",
@@ -358,6 +363,13 @@ def _transposed_output(x, kernel, stride):
 def _integer_output(x, kernel, stride):
     """What an output array made with dtype=int keeps: each value cut to a whole number."""
     return conv2d(x, kernel, stride=stride).astype(int)
+
+
+def _range_stops_early(x, kernel, stride):
+    """The window starts from range(0, H - F_h, S): the last start, H - F_h, is left out."""
+    f_h, f_w = kernel.shape
+    starts_h, starts_w = range(0, x.shape[0] - f_h, stride), range(0, x.shape[1] - f_w, stride)
+    return conv2d(x, kernel, stride=stride)[:len(starts_h), :len(starts_w)]
 
 
 def _plus_one_inside(x, kernel, stride):
@@ -424,6 +436,9 @@ _check_cases = function(_STRIDED_CASES, reference=_reference, mistakes=[
                            "(i, j)."),
     (_no_plus_one, "the output has one row and one column too few: O = (H - F_h) // S "
                    "+ 1, count the first position too."),
+    (_range_stops_early, "your output has one window per start in range(0, H - F_h, S), "
+                         "which leaves out the last start, H - F_h, whenever H - F_h is a "
+                         "multiple of S: range(0, H - F_h + 1, S) includes it."),
     (_plus_one_inside, "your output size is (H - F_h + 1) // S: the + 1 belongs AFTER the "
                        "division, O = (H - F_h) // S + 1 (the first window, then one more "
                        "every S pixels)."),
@@ -749,8 +764,9 @@ q5 = Exercise(
     "same step turned into a top edge, Q5_STEP.T; (c) on DIGIT_FOUR " + _CRITERION_C
     + "; if several places tie, all of them.",
     checker=_check_edge_kernel,
-    hint=["Negative weights where the background should be (the left column), positive "
-          "weights where the ink should be (the right column), summing to 0.",
+    hint=["Section 4: a kernel whose weights sum to 0 gives 0 on flat areas and answers where "
+          "the values change. At a left edge, which side of the window sees background, and "
+          "which side ink?",
           "Try a kernel before you check it: kernel.sum() must be 0, and "
           "conv2d(Q5_STEP, kernel).max() must be larger than "
           "conv2d(np.fliplr(Q5_STEP), kernel).max() and conv2d(Q5_STEP.T, kernel).max(). "
@@ -834,7 +850,9 @@ q6 = Exercise(
     "Conv2D does. Give the 3x3 result.",
     checker=array(_TRUE_CONVOLUTION,
                   mistakes=[(wrong, message) for _, wrong, message in Q6_MISTAKES]),
-    hint=["np.flip(kernel) reverses both axes (a 180-degree turn): [[-1, 0], [2, 1]]. It is "
+    hint=["Section 3: true convolution is cross-correlation with the kernel turned half "
+          "round first; a half turn is not the transpose.",
+          "np.flip(kernel) reverses both axes (a 180-degree turn): [[-1, 0], [2, 1]]. It is "
           "not the transpose Q6_KERNEL.T = [[1, 0], [2, -1]].",
           "Then slide the flipped kernel as section 2 does, with no flipping left to do. Its "
           f"first window, FLIP_DEMO_X[0:2, 0:2] = {FLIP_DEMO_X[:2, :2].tolist()}, gives "
@@ -898,7 +916,9 @@ q7 = Exercise(
     "A 3x3 kernel slides over a 9x9 input with stride S = 4 and no padding. How many of the "
     "81 input pixels are never inside any window?",
     checker=number(_Q7, mistakes=Q7_MISTAKES),
-    hint=["O = (9 - 3) // 4 + 1 = 2 windows per axis, starting at rows 0 and 4.",
+    hint=["Section 6's aside: find where each window starts along one axis, then which rows "
+          "no window covers; columns are the same.",
+          "O = (9 - 3) // 4 + 1 = 2 windows per axis, starting at rows 0 and 4.",
           "Used rows: 0-2 and 4-6, six in all; the same for columns. "
           "usage_counts((9, 9), 3, stride=4) shows it."],
     solution=f"(usage_counts((9, 9), 3, stride=4) == 0).sum()  # = 81 - 6 * 6 = {_Q7}",

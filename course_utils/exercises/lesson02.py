@@ -1,7 +1,7 @@
 """Lesson 02 "Check yourself": three-channel convolution.
 
 Eight exercises, in the order the notebook asks them. The lesson works a shape question as an
-example (section 5, with Keras's answer) and one output value of a three-channel layer
+example (section 3, with Keras's answer) and one output value of a three-channel layer
 (section 3), so q1 and q2 ask the same kinds of question with other numbers:
 
 * ``q1`` a 10x13x3 input (not square) through five 3x3x3 filters, stride 2 (the floor matters);
@@ -306,7 +306,7 @@ _Q5_PARAMS = conv_params(_Q5_F, _Q5_INPUT[2], _Q5_FILTERS)       # 456
 #: q5: Conv2D(6, 5) on 24x24x3, stride 1, no padding.
 Q5_MISTAKES = [
     (conv_mults((28, 28, 3), _Q5_F, _Q5_FILTERS),
-     "That counts 24x24 positions, as for a 28x28 input (the table of section 6). Here the "
+     "That counts 24x24 positions, as for a 28x28 input (the table of section 5). Here the "
      f"input is 24x24, so the output is {_Q5_O}x{_Q5_O}."),
     (conv_mults(_Q5_INPUT[:2] + (1,), _Q5_F, _Q5_FILTERS),
      "Each output value needs F * F * C_in products: C_in = 3."),
@@ -934,7 +934,7 @@ def _check_yellow_detector(answer):
 
 q8 = Exercise(
     "Yellow light is red plus green. Choose the three weights (red, green, blue) of a 1x1 "
-    "filter (F = 1: one pixel, all three channels, like the centre of section 7's red "
+    "filter (F = 1: one pixel, all three channels, like the centre of section 6's red "
     "detector) so that, on the test image colour_patches(), its highest (most positive) "
     "response is on the yellow patch, with every other patch at most 3/4 of it (not white "
     "either, which contains red and green too).",

@@ -40,6 +40,10 @@ _AVERAGE = pool2d(POOL_X, 2, mode="average")
 _TOP_LEFT = POOL_X[::2, ::2]
 _MIN = -pool2d(-POOL_X, 2)
 _SUMS = _AVERAGE * 4
+#: Section 2's 4x4 map: pooling it instead of POOL_X gives its own results.
+_SECTION_2_X = np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]])
+_OTHER_MAP = ("of section 2's map x, not of POOL_X: pool the array printed above the "
+              "questions.")
 
 q1 = Exercise(
     "Max-pool POOL_X (4x4) with a 2x2 window and stride 2, by hand. "
@@ -49,6 +53,7 @@ q1 = Exercise(
         (_TOP_LEFT, "those are the top-left values of the windows, not their maxima."),
         (_MIN, "those are the smallest values of the windows; max pooling keeps the largest."),
         (_SUMS, "those are the sums of the windows; max pooling keeps the largest value."),
+        (pool2d(_SECTION_2_X, 2), "those are the maxima " + _OTHER_MAP),
         (pool2d(POOL_X, 2, stride=1),
          "that is stride 1 (nine overlapping windows); with stride 2 the window jumps two "
          "columns, so four windows fit and they do not overlap."),
@@ -69,6 +74,7 @@ q2 = Exercise(
     checker=array(_AVERAGE, mistakes=[
         (_MAX, "those are the maxima; average pooling keeps the mean of each window."),
         (_SUMS, "those are the sums of the windows: divide by the 4 values in each."),
+        (pool2d(_SECTION_2_X, 2, mode="average"), "those are the means " + _OTHER_MAP),
         (_SUMS // 4, "those are the means rounded down (// 4): use / 4; the mean of 1, 3, 4, 6 "
                      "is 3.5, not 3."),
         (np.round(_AVERAGE), _ROUNDED),           # NumPy's rounding: a half to the even number

@@ -380,6 +380,10 @@ q3 = Exercise(
         (_Q3_STOP, _Q3_KEPT - 1): (
             "that is the epoch counted from 0 (np.argmin's position); Q3_RUN counts epochs "
             "from 1, as Keras prints them: add 1."),
+        (_Q3_STOP - 1, _Q3_KEPT - 1): (
+            "both numbers are 1 less than the expected pair, as if both epochs were counted "
+            "from 0 (np.argmin's position); Q3_RUN counts epochs from 1, as Keras prints "
+            "them: add 1 to each."),
     })),
     hint=["Find the epoch with the lowest val_loss. From then on, count the epochs that do not "
           "go below it.",

@@ -567,6 +567,9 @@ def _check_variant(loss="weighted", copy_x=False, error="norms", difference="cen
         if error == "element-wise":  # CS231n's rel_error: the largest element-wise error
             return float(np.max(np.abs(analytic - numerical)
                                 / np.maximum(1e-8, np.abs(analytic) + np.abs(numerical))))
+        if error == "notes":  # CS231n's notes: element-wise, over the larger magnitude
+            return float(np.max(np.abs(analytic - numerical) / np.maximum(
+                1e-8, np.maximum(np.abs(analytic), np.abs(numerical)))))
         return relative_error(analytic, numerical)
     return check
 
@@ -595,6 +598,10 @@ q4 = Exercise(
          "that is CS231n's element-wise relative error (the largest over the entries); here "
          "the relative error compares whole arrays: np.linalg.norm(a - n) / "
          "(np.linalg.norm(a) + np.linalg.norm(n))."),
+        (_check_variant(error="notes"),
+         "that is the element-wise relative error of CS231n's notes, the largest "
+         "|a - n| / max(|a|, |n|); here the relative error compares whole arrays: "
+         "np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n))."),
         (_check_variant(error="max"),
          "you divided ||a - n|| by max(||a||, ||n||), the larger of the two norms; the "
          "course's relative error divides by their sum, ||a|| + ||n||."),

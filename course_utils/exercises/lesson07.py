@@ -51,7 +51,8 @@ _CONVS1 = (conv_params(1, _C, _WIDE, bias=False) + depthwise_params(3, _WIDE, bi
 _Q1 = _CONVS1 + _BN * (_WIDE + _WIDE + _C)
 
 q1 = Exercise(
-    _BLOCK + " How many parameters do the block's layers hold, as count_params() counts them?",
+    _BLOCK + " How many parameters do the block's layers hold, as count_params() counts them? "
+    "Count with the formulas (no Keras), then compare.",
     checker=number(_Q1, mistakes={
         _CONVS1: "the BatchNormalization layers hold parameters too: 4 numbers per channel.",
         _CONVS1 + 2 * (_WIDE + _WIDE + _C): "count_params() counts 4 numbers per channel for "
@@ -133,8 +134,9 @@ _VGG16_DENSE = 7 * 7 * 512 * 4096 + 4096 * 4096 + 4096 * 1000  # fc1, fc2, predi
 q3 = Exercise(
     "VGG-16 is thirteen 3x3 convolutions ('same' padding, stride 1) with max pooling between "
     "its five groups, then three Dense layers; the notebook lists its Conv2D layers as "
-    "vgg16_convs. How many multiplications do the 13 convolutions cost for one 224x224 image, "
-    "one per kernel weight and output position? Add up conv_mults over them (each layer's "
+    "vgg16_convs. How many multiplications (one per kernel weight and output position; no "
+    "bias, no additions) do the 13 convolutions do for one 224x224 image? Add up conv_mults "
+    "over them (each layer's "
     "input.shape[1:] is its (H, W, C_in)).",
     checker=number(_Q3, mistakes={
         _Q3 + _VGG16_DENSE: "that adds the three Dense layers (123,633,664 multiplications); "
@@ -271,44 +273,39 @@ q4 = Exercise(
 )
 
 
-# --- q5: parameters of a grouped convolution ---------------------------------------------------
+# --- q5: parameters of a depthwise-separable convolution ---------------------------------------
 
-_Q5 = conv_params(3, 48, 96, groups=3)
-_Q5_DENSE = conv_params(3, 48, 96)
+_Q5_IN, _Q5_OUT = 48, 96
+_Q5_DW = depthwise_params(3, _Q5_IN, bias=False)           # 3 * 3 * 48: one kernel per channel
+_Q5_PW = conv_params(1, _Q5_IN, _Q5_OUT, bias=False)       # 48 * 96
+_Q5 = _Q5_DW + _Q5_PW + _Q5_OUT                            # one bias per filter, pointwise step
 
 q5 = Exercise(
-    "How many parameters (weights and biases) does Conv2D(96, 3, groups=3) have on a "
-    "48-channel input?",
+    "How many parameters (weights and biases) does SeparableConv2D(96, 3) have on a 48-channel "
+    "input? Its depthwise step is Conv2D(48, 3, groups=48) without a bias; its pointwise step "
+    "is Conv2D(96, 1), with the layer's biases.",
     checker=number(_Q5, mistakes={
-        _Q5_DENSE: "that is groups=1: with groups=3 each filter sees only 48 / 3 = 16 channels.",
-        _Q5_DENSE // 3: "13,856 is what either of two slips gives: the groups=1 count divided "
-                        "by 3 (41,568 / 3), or the right weights (13,824) with 32 biases "
-                        "instead of 96. With "
-                        "groups=3 all 96 filters remain, each with its bias; only their depth "
-                        "shrinks, to 48 / 3 = 16 channels.",
-        conv_params(3, 48, 96, bias=False, groups=3): "add the biases: one per filter, 96.",
-        conv_params(3, 16, 32): "that is one group: 32 filters on 16 channels. There are 3 "
-                                "groups, 96 filters in all.",
-        conv_params(3, 16, 32, bias=False): "that counts the weights of one group (32 "
-                                            "filters) only, without biases; there are 3 "
-                                            "groups of 32 filters, each filter with 3 * 3 * 16 "
-                                            "weights and a bias.",
-        conv_params(3, 16, 32, bias=False) + 96: "4,704 is what two slips give: the 3x3 kernel "
-                                                 "counted as 3 weights per channel ((3 * 16 + 1) "
-                                                 "* 96), or one group's weights (32 filters) "
-                                                 "with all 96 biases. Each of the 96 filters "
-                                                 "has 3 * 3 * 16 weights and a bias.",
-        conv_params(3, 48, 96, bias=False, groups=3) + 3: "one bias per filter (96 of them), "
-                                                          "not one per group.",
-        conv_params(1, 48 // 3, 96): "that leaves out the 3x3 kernel: each filter has "
-                                     "3 * 3 * 16 weights, not 16.",
-        3 * _Q5: "that gives every group all 96 filters; the 96 filters are split among the 3 "
-                 "groups, 32 each.",
+        _Q5_DW + _Q5_PW: "add the biases: one per filter, 96, on the pointwise step.",
+        _Q5 + _Q5_IN: "SeparableConv2D puts no bias on its depthwise step: only the pointwise "
+                      "step's 96.",
+        _Q5_DW + _Q5_PW + _Q5_IN: "the biases sit on the pointwise step, one per filter (96), "
+                                  "not one per input channel (48).",
+        conv_params(3, _Q5_IN, _Q5_IN, bias=False) + _Q5_PW + _Q5_OUT:
+            "the depthwise step gives each input channel one 3x3 kernel, 3 * 3 = 9 weights "
+            "(3 * 3 * 48 in all), not 3 * 3 * 48 per channel.",
+        conv_params(3, _Q5_IN, _Q5_OUT): "that is the standard Conv2D(96, 3)'s count; the "
+                                         "separable layer is a depthwise 3x3 step plus a 1x1 "
+                                         "step.",
+        _Q5_PW + _Q5_OUT: "that is the pointwise step alone; add the depthwise step's 3 * 3 * 48 "
+                          "weights.",
+        depthwise_params(3, _Q5_OUT, bias=False) + _Q5_PW + _Q5_OUT:
+            "the depthwise step filters the 48 input channels (3 * 3 * 48 weights), before "
+            "the 1x1 step makes 96.",
     }),
-    hint=["Each filter is F * F * (C_in / G) weights plus one bias; there are C_out filters.",
-          "Here C_in / G = 48 / 3 = 16: each of the 96 filters has 3 * 3 * 16 weights and a "
-          "bias."],
-    solution=f"(3 * 3 * (48 // 3) + 1) * 96  # = {_Q5:,}",
+    hint=["Depthwise step: one F x F kernel per input channel, no bias. Pointwise step: a 1x1 "
+          "convolution, C_in weights per filter, plus its bias.",
+          "Depthwise: 3 * 3 * 48 weights; pointwise: 48 * 96 weights and 96 biases."],
+    solution=f"3 * 3 * 48 + (48 + 1) * 96  # = {_Q5:,}",
     solution_answer=_Q5,
 )
 
@@ -407,6 +404,22 @@ def _reordered(x, kernel):
 _Q7_ATOL = 1e-5
 
 
+def _named_on_case(check, case, diagnose):
+    """``check``, and where it rejects a function (not for calling a forbidden helper), the
+    message diagnose(result, *case) gives for the function's result on ``case``, if any."""
+    def checked(answer):
+        message = check(answer)
+        if message is None or not callable(answer) or message.startswith("your function calls"):
+            return message
+        try:
+            result = np.asarray(answer(*(array.copy() for array in case)), dtype=float)
+        except Exception:
+            return message
+        return diagnose(result, *case) or message
+
+    return checked
+
+
 def _transposed_kernel(check):
     """``check``, and for a function whose result on the first case (a 3x3 kernel) is the one
     the transposed kernel gives, a message that says so (on the non-square cases a transposed
@@ -416,21 +429,34 @@ def _transposed_kernel(check):
     assert kernel.shape[0] == kernel.shape[1] and not np.allclose(transposed,
                                                                   depthwise_conv2d(x, kernel))
 
-    def checked(answer):
-        message = check(answer)
-        if message is None or not callable(answer) or message.startswith("your function calls"):
-            return message
-        try:
-            result = np.asarray(answer(x.copy(), kernel.copy()), dtype=float)
-        except Exception:
-            return message
+    def diagnose(result, x, kernel):
         if result.shape == transposed.shape and np.allclose(result, transposed, atol=_Q7_ATOL):
             return ("on the first case (a 3x3 kernel) your result is the one the transposed "
                     "kernel gives: kernel[a, b, c, m] multiplies the window's row a, column b "
                     "(window[a, b, c]), not window[b, a, c].")
-        return message
+        return None
 
-    return checked
+    return _named_on_case(check, _Q7_CASES[0], diagnose)
+
+
+def _whole_numbers(check):
+    """``check``, and for a function whose result on the case with fractions is the expected
+    array with every value cut to a whole number (what an output array made with dtype=int
+    holds), a message that says so."""
+    expected = depthwise_conv2d(*_Q7_CASES[-1])
+    assert not np.allclose(expected, np.round(expected))
+
+    def diagnose(result, x, kernel):
+        if result.shape != expected.shape or not np.array_equal(result, np.round(result)):
+            return None
+        cut = (result == np.trunc(expected)) | np.isclose(result, expected, rtol=0, atol=1e-6)
+        if np.all(cut):
+            return ("on the case with fractions every value you return is a whole number, the "
+                    "expected one cut: does your output array hold integers (np.zeros(..., "
+                    "dtype=int))? Make it a float array, e.g. np.zeros(shape).")
+        return None
+
+    return _named_on_case(check, _Q7_CASES[-1], diagnose)
 
 
 q7 = Exercise(
@@ -439,7 +465,7 @@ q7 = Exercise(
     "DepthwiseConv2D layout (F_h, F_w, C, depth_multiplier); stride 1, no padding. Output "
     "channel c * depth_multiplier + m is channel c of x with kernel[:, :, c, m]; channels are "
     "never summed together. The check runs it on four cases, some with depth_multiplier > 1.",
-    checker=_transposed_kernel(function(
+    checker=_whole_numbers(_transposed_kernel(function(
         _Q7_CASES, reference=depthwise_conv2d, atol=_Q7_ATOL, mistakes=[
         (lambda x, kernel: conv2d(x, kernel),
          "your function sums over the channels, as a Conv2D filter does; a depthwise filter "
@@ -458,7 +484,7 @@ q7 = Exercise(
          "in your function every output channel sums over ALL input channels: window * "
          "kernel[:, :, :, m] uses each channel of the window. Output channel "
          "c * depth_multiplier + m must use window[:, :, c] * kernel[:, :, c, m] only."),
-    ], forbidden=["depthwise_conv2d"])),
+    ], forbidden=["depthwise_conv2d"]))),
     hint=["The output is (H - F_h + 1, W - F_w + 1, C * depth_multiplier).",
           "For each position (i, j), take the window x[i:i + F_h, j:j + F_w, :]; for each "
           "channel c and multiplier m, sum window[:, :, c] * kernel[:, :, c, m] into output "
@@ -531,7 +557,8 @@ _Q8_MISTAKES = [
 q8 = Exercise(
     "Write my_output_shape(height, width, kernel_size, strides, dilation_rate) without "
     "calling conv_output_size or compute_output_shape: the last three are (rows, columns) "
-    "pairs, as Conv2D takes them; padding 'valid'. Return the output map's (rows, columns). "
+    "pairs, as Conv2D takes them; padding 'valid'. Return the output map's (rows, columns): "
+    "my_output_shape(28, 28, (1, 5), (2, 1), (1, 1)) gives (14, 24). "
     "The check runs it on six cases (rectangular kernels, per-axis strides and dilations).",
     checker=function(_Q8_CASES, reference=my_output_shape, mistakes=_Q8_MISTAKES,
                      forbidden=["conv_output_size", "compute_output_shape"]),
