@@ -23,12 +23,12 @@ def _lesson_text(prefix: str, cell_type: str | None = None) -> str:
 
 
 def test_train_on_batch_averages_over_calls_up_to_keras_3_14():
-    """Lesson 06, Going further D (a note in the prose, out of section 7's code): up to Keras
-    3.14 train_on_batch returns the mean loss since the last reset_metrics(); 3.15 resets by
-    itself. Section 7 resets before every step."""
-    prose = _lesson_text("06_", "markdown")
-    assert "Up to Keras 3.14" in prose and "Keras 3.15 resets it itself" in prose
-    assert "cnn.reset_metrics()" in _lesson_text("06_", "code")
+    """Lesson 06, section 7 (the comment beside `cnn.reset_metrics()` in the training cell): up to
+    Keras 3.14 train_on_batch returns the mean loss since the last reset_metrics(); 3.15 resets
+    by itself. Section 7 resets before every step."""
+    code = _lesson_text("06_", "code")
+    assert ("cnn.reset_metrics()   # this batch's loss only (Keras <= 3.14 returns a running mean)"
+            in code)
     rng = np.random.default_rng(0)
     x, y = rng.standard_normal((32, 4)).astype("float32"), rng.integers(0, 3, 32)
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, name="scores")],
