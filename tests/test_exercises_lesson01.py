@@ -355,7 +355,7 @@ LEARNER_ANSWERS = {
             "-conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL))": "changed its signs too",
             "conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL), padding=1)": "the 'full' convolution",
             "conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL), padding=((1, 0), (1, 0)))":
-                "mode='same'",
+                "a padded convolution, as big as the input",
         },
     },
     "q7": {

@@ -187,7 +187,7 @@ q1 = Exercise(
 _Q2_N, _Q2_F, _Q2_S, _Q2_P = 12, 5, 2, 2
 _Q2 = conv_output_size(_Q2_N, _Q2_F, _Q2_S, _Q2_P)
 _Q2_SPAN = _Q2_N - _Q2_F + 2 * _Q2_P               # N - F + 2P = 11, before dividing by S
-_MISPRINT = ("a misprint of the formula (note 1, at the end of the lesson). The + 1 "
+_MISPRINT = ("a misprint of the formula (note 1, in Notes at the end). The + 1 "
              "comes after the division: (N - F + 2P) // S + 1.")
 
 #: q2's known mistakes. N = 12, F = 5, S = 2, P = 2.
@@ -195,19 +195,20 @@ Q2_MISTAKES = [
     (conv_output_size(_Q2_N, _Q2_F, _Q2_S),
      f"{conv_output_size(_Q2_N, _Q2_F, _Q2_S)} is (12 - 5) // 2 + 1, the size WITHOUT "
      "padding, and also (N - F + 2P) / (S + 1) = 11 / 3 = 3.67 rounded to the nearest whole "
-     "number, the misprint in note 1. The formula adds 2P inside the bracket, and "
-     "the + 1 comes after the division: (N - F + 2P) // S + 1."),
+     "number, the misprint in note 1 (Notes, at the end). The formula adds 2P inside the "
+     "bracket, and the + 1 comes after the division: (N - F + 2P) // S + 1."),
     (conv_output_size(_Q2_N, _Q2_F, _Q2_S, (_Q2_P, 0)),
      f"{conv_output_size(_Q2_N, _Q2_F, _Q2_S, (_Q2_P, 0))} comes from counting the padding "
      "on one side only (+ P instead of + 2P), or from leaving out the final + 1. "
      "O = floor((N - F + 2P) / S) + 1."),
     (_Q2_SPAN / (_Q2_S + 1), "that is (N - F + 2P) / (S + 1), " + _MISPRINT),
     (_Q2_SPAN // (_Q2_S + 1), f"{_Q2_SPAN // (_Q2_S + 1)} is what (N - F + 2P) // (S + 1) "
-                              "gives (the misprint in note 1, floored), and also "
+                              "gives (the misprint in note 1, floored; Notes, at the end), "
+                              "and also "
                               "(N - F) // S, which leaves out the padding and the + 1. The + 1 "
                               "comes after the division: (N - F + 2P) // S + 1."),
     ((_Q2_N - _Q2_F) / (_Q2_S + 1), "that is (N - F) / (S + 1), the misprint in note 1 "
-                                    "(end of the lesson), without the padding too; "
+                                    "(Notes, at the end), without the padding too; "
                                     "the formula is floor((N - F + 2P) / S) + 1."),
     ((_Q2_N - _Q2_F - 2 * _Q2_P) // _Q2_S + 1,
      f"{(_Q2_N - _Q2_F - 2 * _Q2_P) // _Q2_S + 1} is what (N - F - 2P) // S + 1 gives, the "
@@ -631,6 +632,8 @@ q4 = Exercise(
           "For output position (i, j) the window is x[i * S:i * S + F_h, j * S:j * S + F_w]; "
           "multiply it element-wise by the kernel and sum."],
     solution_answer=strided_corr2d,
+    explanation="Return an np.array (np.array(rows) if you built a list): q8 adds a bias to "
+                "this result, and a list + a number raises TypeError.",
 )
 
 
@@ -762,7 +765,8 @@ q5 = Exercise(
     "weights sum to 0; (b) on Q5_STEP (background on the left, ink on the right) its "
     "strongest response is larger than on the mirrored step, np.fliplr(Q5_STEP), and on the "
     "same step turned into a top edge, Q5_STEP.T; (c) on DIGIT_FOUR " + _CRITERION_C
-    + "; if several places tie, all of them.",
+    + "; if several places tie, all of them. Output (r, c) is centred on input pixel "
+    "(r + 1, c + 1); the digit's vertical strokes are columns 1 and 5.",
     checker=_check_edge_kernel,
     hint=["Section 4: a kernel whose weights sum to 0 gives 0 on flat areas and answers where "
           "the values change. At a left edge, which side of the window sees background, and "
@@ -780,9 +784,9 @@ q5 = Exercise(
              "# Sobel's kernel [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]] passes too, and so does\n"
              "# [[-1, 1, 0]] * 3, which peaks on the stroke's first column instead.",
     solution_answer=_EDGE_SOLUTION,
-    explanation="An edge kernel is negative on one side and positive on the other: it answers "
-                "a change of value in one direction. Sobel's kernel, [[-1, 0, 1], "
-                "[-2, 0, 2], [-1, 0, 1]], is the classic one.",
+    explanation="Your kernel gives 0 on flat areas and answers a left edge more strongly than "
+                "a right or a top one: it responds to a change of value in one direction. "
+                "Sobel's kernel, [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], is the classic one.",
 )
 
 
@@ -836,12 +840,12 @@ Q6_MISTAKES = [
     ("flipped and negated", -_TRUE_CONVOLUTION,
      "you flipped the kernel, and changed its signs too: flip only, np.flip(kernel)."),
     ("full", conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL), padding=Q6_KERNEL.shape[0] - 1),
-     "that is the 'full' convolution: every position where the kernel overlaps the input "
-     "at all (scipy.signal.convolve2d's default mode). Conv2D keeps only the positions where "
-     "the kernel fits inside ('valid'): use mode='valid', or no padding."),
+     "that is the 'full' convolution: every position where the kernel overlaps the input, "
+     "partial overlaps too. The question wants only the positions where the kernel fits "
+     "(3x3): slide np.flip(kernel) with no padding."),
     ("scipy same", conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL), padding=((1, 0), (1, 0))),
-     "that is scipy.signal.convolve2d with mode='same' (as big as the input). Conv2D's "
-     "default is 'valid', the kernel only where it fits inside: use mode='valid'."),
+     "that is a padded convolution, as big as the input (4x4). The question wants only the "
+     "positions where the kernel fits (3x3): slide np.flip(kernel) with no padding."),
 ]
 
 q6 = Exercise(
