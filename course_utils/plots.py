@@ -683,15 +683,15 @@ def show_usage_counts(counts, ax=None, title: str = "times each pixel is used",
 
 
 def show_padded_windows(n: int, f: int, stride: int = 1, padding: int = 0, ax=None) -> Plot:
-    """An N x N input (dashed white outline) with P zeros around it (hatched, no numbers),
-    each input cell shaded by how many F x F windows use it, the first window outlined solid
-    and the last one dotted.
+    """An N x N input (dashed white outline) with P zeros around it (greyed and hatched), each
+    cell, zeros too, shaded and labelled by how many F x F windows use it, the first window
+    outlined solid and the last one dotted.
 
     Taught in lesson 01, section 8 (the explorer's figure).
 
     >>> fig, ax = show_padded_windows(7, 3, stride=2, padding=1)
     >>> ax.get_title(), ax.texts[0].get_text(), ax.texts[20].get_text()  # a zero, pixel (1, 1)
-    ('N=7, F=3, S=2, P=1: output 4x4', '', '4')
+    ('N=7, F=3, S=2, P=1: output 4x4', '1', '4')
     """
     n, f = check_int(n, "n", 1), check_int(f, "f", 1)
     stride, padding = check_int(stride, "stride", 1), check_int(padding, "padding", 0)
@@ -703,15 +703,10 @@ def show_padded_windows(n: int, f: int, stride: int = 1, padding: int = 0, ax=No
     plot = show_usage_counts(usage_counts((side, side), f, stride=stride), ax=ax,
                              title=f"N={n}, F={f}, S={stride}, P={padding}: output {o}x{o}")
     ax, p = plot.axes, padding
-    if len(ax.texts) == side * side:          # the numbers, row by row: none on the zeros
-        for index, text in enumerate(ax.texts):
-            row, col = divmod(index, side)
-            if not (p <= row < p + n and p <= col < p + n):
-                text.set_text("")
     for x0, y0, w, h in [(0, 0, side, p), (0, p + n, side, p), (0, p, p, n), (p + n, p, p, n)]:
-        if w and h:                           # the P zeros: hatched, the counts still legible
-            ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), w, h, fill=False, edgecolor="0.75",
-                                   hatch="//", linewidth=0))
+        if w and h:                           # the P zeros: greyed and hatched, counts on top
+            ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), w, h, facecolor=(0.5, 0.5, 0.5, 0.6),
+                                   edgecolor="0.75", hatch="//", linewidth=0))
     ax.add_patch(Rectangle((p - 0.5, p - 0.5), n, n, fill=False, linestyle="--",
                            linewidth=1.5, edgecolor="white"))
     last = (o - 1) * stride                   # where the last window starts, on both axes

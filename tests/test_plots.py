@@ -354,15 +354,12 @@ def test_show_padded_windows_counts_the_padded_input_and_outlines_first_and_last
 
     fig, ax = show_padded_windows(7, 3, stride=2, padding=1)
     counts = usage_counts((9, 9), 3, stride=2)
-    inside = np.zeros((9, 9), dtype=bool)
-    inside[1:8, 1:8] = True                                            # the 7x7 input
-    assert cell_texts(ax) == [str(v) if keep else "" for v, keep in     # none on the zeros
-                              zip(counts.flat, inside.flat, strict=True)]
+    assert cell_texts(ax) == [str(v) for v in counts.flat]              # the zeros' counts too
     out = tf.nn.conv2d(tf.zeros((1, 7, 7, 1)), tf.zeros((3, 3, 1, 1)), strides=2,
                        padding=[[0, 0], [1, 1], [1, 1], [0, 0]])
     assert ax.get_title() == f"N=7, F=3, S=2, P=1: output {out.shape[1]}x{out.shape[2]}"
     hatched = [patch for patch in ax.patches if patch.get_hatch() == "//"]
-    assert len(hatched) == 4 and not any(patch.get_fill() for patch in hatched)
+    assert len(hatched) == 4 and all(patch.get_facecolor()[3] > 0 for patch in hatched)  # grey
     assert len([p for p in ax.patches if p.get_edgecolor()[:3] != (1.0, 1.0, 1.0)
                 and not p.get_hatch()]) == 2                          # first and last window
     _, ax = show_padded_windows(5, 3)                                   # P = 0: no hatching
