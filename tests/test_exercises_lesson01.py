@@ -906,3 +906,26 @@ def test_q4_q8_failures_write_a_small_kernel_out_not_the_name_kernel():
     assert ", kernel," not in feedback
     for labels in (lesson._STRIDED_LABELS, lesson._LAYER_LABELS):
         assert all(len(case_labels) == 2 for case_labels in labels)
+
+
+def test_q4_correct_tells_a_list_answer_to_return_an_array_for_q8():
+    """Round-9 reviewers: q4 accepts a list of lists, and q8's "reuse your q4 function" then
+    raised TypeError (list + bias). q4's Correct! says to return an np.array."""
+    def strided_corr2d(x, kernel, stride):
+        f_h, f_w = kernel.shape
+        return [[float(np.sum(x[i:i + f_h, j:j + f_w] * kernel))
+                 for j in range(0, x.shape[1] - f_w + 1, stride)]
+                for i in range(0, x.shape[0] - f_h + 1, stride)]
+
+    feedback = lesson.q4.feedback(strided_corr2d)
+    assert feedback.startswith("Correct!") and "Return an np.array" in feedback, feedback
+
+
+def test_q5_praise_is_true_of_any_kernel_that_passes():
+    """Round-9 reviewers: [[2, 1, 2], [0, -9, 2], [1, 1, 0]] passes but is not "negative on
+    one side and positive on the other"; the praise states only what the check proved."""
+    odd = np.array([[2, 1, 2], [0, -9, 2], [1, 1, 0]])
+    feedback = lesson.q5.feedback(odd)
+    if feedback.startswith("Correct!"):
+        assert "negative on one side" not in feedback
+        assert "0 on flat areas" in feedback and "more strongly" in feedback
