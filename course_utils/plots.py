@@ -54,6 +54,7 @@ VALUE_CMAP = "viridis"
 COUNT_CMAP = "cividis"
 SIGNED_CMAP = "PuOr"
 DIGIT_CMAP = "gray_r"
+DIFFERENCE_CMAP = "Purples"   # 0 is white: nothing changed
 #: A layer's input beside signed weights (show_conv_layer_step): one grey hue, so that none of
 #: its shades is read as a sign on the purple-orange scale of the kernels.
 INPUT_CMAP = "Greys"
@@ -723,7 +724,7 @@ def show_shift_test(image, shift, maps: Mapping) -> Plot:
     image minus the first map moved the same way, where the two overlap (hatched: no
     counterpart after the shift). The first map's panels share a scale centred on 0, with its
     peak circled; each other map has its own scale (said in its title); the difference panels
-    share one scale.
+    share one scale, white at 0, so a map that moved exactly shows a white panel.
 
     Taught in lesson 01, section 1 (Conv2D against Dense).
 
@@ -766,7 +767,7 @@ def show_shift_test(image, shift, maps: Mapping) -> Plot:
     largest = max(float(change.max()) for change in changes.values()) or 1.0
     for col, name in enumerate(names, start=1):
         ax, (h, w) = axes[2, col], changes[name].shape
-        show_matrix(changes[name], ax=ax, vmin=0, vmax=largest,
+        show_matrix(changes[name], ax=ax, vmin=0, vmax=largest, cmap=DIFFERENCE_CMAP,
                     title=f"{name}: difference\nafter the shift, max {changes[name].max():.2f}")
         for x0, y0, width, height in [(0, 0, w, down), (0, down, right, h - down)]:
             if width and height:                  # outside the overlap
@@ -774,7 +775,7 @@ def show_shift_test(image, shift, maps: Mapping) -> Plot:
                                        hatch="//", lw=0))
     fig.colorbar(axes[0, 1].images[0], ax=axes[:2, 1], shrink=0.8,
                  label=f"{first} map (0: white)")
-    fig.colorbar(axes[2, -1].images[0], ax=axes[2, 1:], shrink=0.8, label="difference")
+    fig.colorbar(axes[2, -1].images[0], ax=axes[2, 1:], shrink=0.8, label="difference (0: white)")
     return Plot(fig, axes)
 
 

@@ -752,6 +752,9 @@ def test_show_shift_test_a_convolution_moves_with_the_image_a_dense_layer_does_n
     hatched = [patch for patch in axes[2, 1].patches if patch.get_hatch() == "//"]
     assert len(hatched) == 1                                     # one row has no counterpart
     assert axes[0, 1].images[0].get_cmap().name == "PuOr"
+    difference = axes[2, 1].images[0]                            # white at 0: nothing changed
+    assert difference.get_cmap().name == "Purples" and difference.norm.vmin == 0
+    assert difference.get_cmap()(0.0)[:3] > (0.95, 0.95, 0.95)
     assert png_size(fig) < MAX_PNG_BYTES
     with pytest.raises(ValueError, match="shift"):
         show_shift_test(image, (-1, 0), {"Conv2D": convolved})
