@@ -89,8 +89,9 @@ Q1_MISTAKES = [
     (-_TOP, f"{-_TOP} is the top row alone, {_TOP_SUM}, with its sign flipped; its weights "
             "are +1, and the bottom row counts too, with weight -1 each."),
     (int(np.sum(TOP_LEFT_WINDOW * _TRANSPOSED)),
-     f"{int(np.sum(TOP_LEFT_WINDOW * _TRANSPOSED))} is what kernel.T gives on the top-left "
-     f"window, x[0:3, 0:3] (section 2's feature map holds a -1 too, from another window). "
+     f"if you used the top-left window, x[0:3, 0:3]: kernel.T gives "
+     f"{int(np.sum(TOP_LEFT_WINDOW * _TRANSPOSED))} there (section 2's feature map holds a -1 "
+     f"too, from another window). "
      f"The question's window starts at row {WINDOW_ROW}, column "
      f"{WINDOW_COL}: {_SLICE}."),
     (-16, "-16 is the number outlined in section 4's figure: section 2's kernel on the window "
