@@ -35,6 +35,7 @@ from ..arithmetic import (
 )
 from ..ops import conv2d, depthwise_conv2d
 from . import Exercise, bind_exercises, function, number
+from .answers import read_number
 
 # --- q1, q2: one inverted residual block, predicted before the helper prints it ----------------
 
@@ -108,8 +109,11 @@ q2 = Exercise(
                         "and the projection (144 -> 24) cost the same.",
         _Q2 + _H * _H * _C: "the Add counts 0 here: it adds, and the papers leave additions "
                             "out.",
-        _Q2 + _H * _H * (_WIDE + _WIDE + _C): "batch normalization counts 0 here, as in the "
-                                              "papers: count the convolutions only.",
+        _Q2 + _H * _H * (_WIDE + _WIDE + _C):
+            "that adds one operation per output value of each convolution (a bias, or batch "
+            "normalization's scale): count one multiplication per kernel weight and output "
+            "position only.",
+        _Q2 / 1e6: "that is the answer in millions: give the count itself.",
     }),
     hint=["Every layer keeps the 56x56 map (stride 1, 'same'). Per output value: a 1x1 "
           "Conv2D multiplies C_in weights, the depthwise 3x3 multiplies 9.",
@@ -161,6 +165,7 @@ q3 = Exercise(
             "that counts every layer at 224x224: each max pooling halves the map, so the later "
             "groups run on 112, 56, 28 and 14.",
         _Q3 / 1e9: "that is the count in billions: give the count itself, not in billions.",
+        _Q3 / 1e6: "that is the answer in millions: give the count itself.",
     }),
     hint=["One layer costs O_h * O_w * C_out * F_h * F_w * C_in; with 'same' padding and "
           "stride 1, O_h x O_w is its input's H x W. conv_mults(input_shape, kernel_size, "
@@ -256,6 +261,21 @@ def _pairs_unpacked(check):
     return checked
 
 
+def _a_number_returned(check):
+    """``check``, and where the learner's function passes it but returns its number wrapped
+    (``[r]``, an array), a message asking for the number itself."""
+    def checked(answer):
+        message = check(answer)
+        if message is None and callable(answer):
+            result = answer(*_Q4_CASES[0])
+            if isinstance(result, list | tuple | dict | set) or np.ndim(result) > 0:
+                return (f"your function returned {result!r} for {_Q4_CASES[0][0]!r}: return "
+                        "the number itself, not a list or an array holding it.")
+        return message
+
+    return checked
+
+
 q4 = Exercise(
     "Extend lesson 03's field_size (its q6) to dilation: write my_receptive_field(stack) "
     "without calling receptive_field: stack lists a stack's "
@@ -263,8 +283,9 @@ q4 = Exercise(
     "stride, dilation; D = 1 where there is none, unlike lesson 03's (F, S) pairs); return "
     "how many input pixels wide the receptive field of one output pixel is, with section 6's "
     "recurrence. The check runs it on six stacks (strides, pooling and dilations).",
-    checker=_pairs_unpacked(function(_Q4_CASES, reference=receptive_field,
-                                     mistakes=_Q4_MISTAKES, forbidden=["receptive_field"])),
+    checker=_a_number_returned(_pairs_unpacked(function(
+        _Q4_CASES, reference=receptive_field, mistakes=_Q4_MISTAKES,
+        forbidden=["receptive_field"], labels=[(repr(stack),) for stack, in _Q4_CASES]))),
     hint=["Keep two numbers: field = 1 (the output pixel itself) and jump = 1 (input pixels "
           "between neighbouring positions of the current layer).",
           "For each (F, S, D), first to last: footprint = F + (F - 1) * (D - 1); field += "
@@ -316,11 +337,29 @@ _Q6_F, _Q6_IN, _Q6_OUT = 5, 16, 40
 _Q6_FAN_IN, _Q6_FAN_OUT = _Q6_F * _Q6_F * _Q6_IN, _Q6_F * _Q6_F * _Q6_OUT
 _Q6 = math.sqrt(6 / (_Q6_FAN_IN + _Q6_FAN_OUT))
 
+def _cut_not_rounded(check):
+    """``check``, and an answer typed with 3 significant figures whose 3rd is cut rather than
+    rounded (0.0654 for 0.065465) gets the same message as one rounded the wrong way (0.0656):
+    the question asks for 3 figures, rounded."""
+    rounded = float(f"{_Q6:.3g}")
+
+    def checked(answer):
+        message = check(answer)
+        value = read_number(answer) if message is None else None   # read: it passed
+        if value is not None and float(f"{value:.3g}") == value and value != rounded:
+            return (f"your answer {value:g} is one off in its 3rd significant figure (the "
+                    "first 2 are right): misrounded, or computed a little off. Compute the exact "
+                    "value and round it to 3 figures.")
+        return message
+
+    return checked
+
+
 q6 = Exercise(
     f"Conv2D({_Q6_OUT}, {_Q6_F}) is built on a {_Q6_IN}-channel input with Keras's default "
     "kernel_initializer='glorot_uniform'. Its weights are drawn uniformly between -limit and "
     "+limit. What is the limit? (3 significant figures.)",
-    checker=number(_Q6, mistakes={
+    checker=_cut_not_rounded(number(_Q6, mistakes={
         math.sqrt(6 / (_Q6_IN + _Q6_OUT)): "for a convolution the fans count the kernel's F * F "
                                            "taps: fan_in = 5 * 5 * 16 and fan_out = 5 * 5 * 40.",
         math.sqrt(6 / (_Q6_F * _Q6_IN + _Q6_F * _Q6_OUT)):
@@ -351,7 +390,7 @@ q6 = Exercise(
         math.sqrt(6 / (3 * 3 * 1 + 3 * 3 * 32)): "that is the lesson's example, Conv2D(32, 3) "
                                                  "on one channel; here the kernel is 5x5, with "
                                                  "16 input and 40 output channels.",
-    }),
+    })),
     hint=["limit = sqrt(6 / (fan_in + fan_out)); for a Conv2D kernel (F, F, C_in, C_out), "
           "fan_in = F * F * C_in and fan_out = F * F * C_out.",
           "fan_in = 400, fan_out = 1000."],
