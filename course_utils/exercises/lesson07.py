@@ -35,7 +35,6 @@ from ..arithmetic import (
 )
 from ..ops import conv2d, depthwise_conv2d
 from . import Exercise, bind_exercises, function, number
-from .answers import read_number
 
 # --- q1, q2: one inverted residual block, predicted before the helper prints it ----------------
 
@@ -337,29 +336,11 @@ _Q6_F, _Q6_IN, _Q6_OUT = 5, 16, 40
 _Q6_FAN_IN, _Q6_FAN_OUT = _Q6_F * _Q6_F * _Q6_IN, _Q6_F * _Q6_F * _Q6_OUT
 _Q6 = math.sqrt(6 / (_Q6_FAN_IN + _Q6_FAN_OUT))
 
-def _cut_not_rounded(check):
-    """``check``, and an answer typed with 3 significant figures whose 3rd is cut rather than
-    rounded (0.0654 for 0.065465) gets the same message as one rounded the wrong way (0.0656):
-    the question asks for 3 figures, rounded."""
-    rounded = float(f"{_Q6:.3g}")
-
-    def checked(answer):
-        message = check(answer)
-        value = read_number(answer) if message is None else None   # read: it passed
-        if value is not None and float(f"{value:.3g}") == value and value != rounded:
-            return (f"your answer {value:g} is one off in its 3rd significant figure (the "
-                    "first 2 are right): misrounded, or computed a little off. Compute the exact "
-                    "value and round it to 3 figures.")
-        return message
-
-    return checked
-
-
 q6 = Exercise(
     f"Conv2D({_Q6_OUT}, {_Q6_F}) is built on a {_Q6_IN}-channel input with Keras's default "
     "kernel_initializer='glorot_uniform'. Its weights are drawn uniformly between -limit and "
     "+limit. What is the limit? (3 significant figures.)",
-    checker=_cut_not_rounded(number(_Q6, mistakes={
+    checker=number(_Q6, mistakes={
         math.sqrt(6 / (_Q6_IN + _Q6_OUT)): "for a convolution the fans count the kernel's F * F "
                                            "taps: fan_in = 5 * 5 * 16 and fan_out = 5 * 5 * 40.",
         math.sqrt(6 / (_Q6_F * _Q6_IN + _Q6_F * _Q6_OUT)):
@@ -390,7 +371,7 @@ q6 = Exercise(
         math.sqrt(6 / (3 * 3 * 1 + 3 * 3 * 32)): "that is the lesson's example, Conv2D(32, 3) "
                                                  "on one channel; here the kernel is 5x5, with "
                                                  "16 input and 40 output channels.",
-    })),
+    }),
     hint=["limit = sqrt(6 / (fan_in + fan_out)); for a Conv2D kernel (F, F, C_in, C_out), "
           "fan_in = F * F * C_in and fan_out = F * F * C_out.",
           "fan_in = 400, fan_out = 1000."],
