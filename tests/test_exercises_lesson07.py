@@ -152,7 +152,8 @@ LEARNER_ANSWERS = {
             "21676032": "add the depthwise step",
             "14902272": "one of the two 1x1 convolutions is missing",
             "25815552": "the Add counts 0 here",
-            "26718720": "batch normalization counts 0 here",
+            "26718720": "adds one operation per output value of each convolution (a bias, or",
+            "25.740288": "that is the answer in millions: give the count itself",
             "25740000": "rounded to 4 significant figures: give it exactly",
         },
     },
@@ -177,6 +178,7 @@ LEARNER_ANSWERS = {
             "738112241664": "that counts every layer at 224x224",
             "15.346630656": "that is the count in billions: give the count itself",
             "15.3": "that is the count in billions: give the count itself",
+            "15346.6": "that is the answer in millions: give the count itself",
             "15.35e9": "rounded to 4 significant figures: give it exactly",
             "15.3e9": "rounded to 3 significant figures: give it exactly",
             "15259926528": "not the expected value",  # the first layer left out
@@ -188,6 +190,10 @@ LEARNER_ANSWERS = {
             "def my_receptive_field(layers):\n    return receptive_field(layers)":
                 "your function calls receptive_field, which already does what this question asks",
             _rf("        field += (f - 1) * jump\n        jump *= s"): "ignores the dilations",
+            _RF_RIGHT.replace("return field", "return [field]"):
+                "return the number itself, not a list",
+            _rf("        field += (f + (f - 1) * (d - 1) - 1) * jump\n        jump += s - 1"):
+                "on my_receptive_field([(7, 2, 1), (3, 2, 1), (3, 1, 1), (3, 1, 1)])",
             "def my_receptive_field(stack):\n    field, jump = 1, 1\n    for f, s in stack:\n"
             "        field += (f - 1) * jump\n        jump *= s\n    return field":
                 "Each layer is now an (F, S, D) triple",   # lesson 03's field_size, pasted
@@ -246,6 +252,8 @@ LEARNER_ANSWERS = {
             "0.0926": "the average of the fans",
             "0.1421": "the lesson's example, Conv2D(32, 3)",
             "0.065": "2 significant figures, and they are right: give at least 3",
+            "0.0654": "one off in its 3rd significant figure",   # cut, not rounded
+            "0.0656": "one off in its 3rd significant figure",
         },
     },
     "q7": {

@@ -77,18 +77,24 @@ def _typed_figures(value: float) -> int:
 def _significant_figures(value: float, expected: float) -> int:
     """How many significant figures of ``expected`` ``value`` gets right (0 to 15).
 
-    ``value`` has k figures right when, written with k significant figures (rounded, or cut:
-    0.05565 has the 3 figures of 0.055625 right, as 0.0556 does), it reads as ``expected``
-    does, rounded (either way at a half) or cut after k figures: 9.54e-07 and
-    9.53e-07 both have 3 of 9.5367e-07 right, 12 and 13 both have 2 of 12.5, 4e-04 has 1 of
-    3.91e-04 (it rounds to 4e-04). The count is the largest such k, not the first k that
-    fails: 0.0775, sqrt(6 / 1000) = 0.077459... rounded to 3 figures, has 3 right although
-    0.0775 rounded again to 2 figures reads 0.078.
+    ``value`` has k figures right when, rounded to k significant figures, it reads as
+    ``expected`` rounded to k figures (either way at a half: 12 and 13 both have 2 of 12.5), or
+    when it lies within half a unit of the k-th figure of ``expected`` at the same order of
+    magnitude (0.05565 has 3 of 0.055625 right, as 0.0556 does). A value cut instead of rounded
+    is one off in its last figure, as a value rounded up too far is, and is counted alike:
+    9.54e-07 has 3 of 9.5367e-07 right, 9.53e-07 and 9.55e-07 have 2; 0.0655 has 3 of
+    0.065465, 0.0654 and 0.0656 have 2; 4e-04 has 1 of 3.91e-04 (it rounds to 4e-04). The count
+    is the largest such k, not the first k that fails: 0.0775, sqrt(6 / 1000) = 0.077459...
+    rounded to 3 figures, has 3 right although 0.0775 rounded again to 2 figures reads 0.078.
 
     >>> _significant_figures(9.54e-07, 0.25 ** 10), _significant_figures(9.5e-07, 0.25 ** 10)
     (3, 2)
     >>> _significant_figures(9.53e-07, 0.25 ** 10), _significant_figures(4e-04, 3.91e-04)
-    (3, 1)
+    (2, 1)
+    >>> [_significant_figures(v, 0.065465) for v in (0.0655, 0.0654, 0.0656, 0.06545)]
+    [3, 2, 2, 3]
+    >>> _significant_figures(0.048, 2 / 40.97), _significant_figures(0.049, 2 / 40.97)
+    (1, 2)
     >>> _significant_figures(12, 12.5), _significant_figures(13, 12.5)
     (2, 2)
     >>> _significant_figures(8.0, 12.5), _significant_figures(1.0, 0.25 ** 10)
@@ -105,9 +111,12 @@ def _significant_figures(value: float, expected: float) -> int:
     if expected == 0 or value == 0 or not math.isfinite(value):
         return 0
     def right(k: int) -> bool:
-        targets = (_leading_figures(expected, k, 0.0), _leading_figures(expected, k, 0.5))
-        return (_leading_figures(value, k, 0.5) in targets
-                or _leading_figures(value, k, 0.0) in targets)
+        targets = (_leading_figures(expected, k, 0.5), _leading_figures(expected, k, 0.5 - 1e-6))
+        if _leading_figures(value, k, 0.5) in targets:
+            return True
+        exponent = math.floor(math.log10(abs(expected)))
+        return (math.floor(math.log10(abs(value))) == exponent and (value > 0) == (expected > 0)
+                and abs(value - expected) <= 0.5 * 10.0 ** (exponent - k + 1) * (1 + 1e-9))
 
     return max((k for k in range(1, 16) if right(k)), default=0)
 
@@ -150,8 +159,8 @@ def _rounded_form(value: float, expected: float) -> str | None:
 def _misrounded(value: float, expected: float, figures: int) -> bool:
     """True when ``value``, given with ``figures`` significant figures, is ``expected``
     correctly rounded (half up) to that many figures but for its last figure, which is one too
-    high or too low: 0.0557 or 0.0555 for 0.055625 (0.0556). 0.0653 for 0.065465 is two from
-    0.0655, so it is not called misrounded (0.0654, the value cut, passes as an answer)."""
+    high or too low: 0.0557 or 0.0555 for 0.055625 (0.0556); 0.0654 (the value cut) or 0.0656
+    for 0.065465 (0.0655). 0.0653 is two from 0.0655, so it is not called misrounded."""
     if value == 0 or expected == 0 or not math.isfinite(value):
         return False
     sign, exponent, digits = _leading_figures(value, figures, 0.5)

@@ -108,8 +108,11 @@ q2 = Exercise(
                         "and the projection (144 -> 24) cost the same.",
         _Q2 + _H * _H * _C: "the Add counts 0 here: it adds, and the papers leave additions "
                             "out.",
-        _Q2 + _H * _H * (_WIDE + _WIDE + _C): "batch normalization counts 0 here, as in the "
-                                              "papers: count the convolutions only.",
+        _Q2 + _H * _H * (_WIDE + _WIDE + _C):
+            "that adds one operation per output value of each convolution (a bias, or batch "
+            "normalization's scale): count one multiplication per kernel weight and output "
+            "position only.",
+        _Q2 / 1e6: "that is the answer in millions: give the count itself.",
     }),
     hint=["Every layer keeps the 56x56 map (stride 1, 'same'). Per output value: a 1x1 "
           "Conv2D multiplies C_in weights, the depthwise 3x3 multiplies 9.",
@@ -161,6 +164,7 @@ q3 = Exercise(
             "that counts every layer at 224x224: each max pooling halves the map, so the later "
             "groups run on 112, 56, 28 and 14.",
         _Q3 / 1e9: "that is the count in billions: give the count itself, not in billions.",
+        _Q3 / 1e6: "that is the answer in millions: give the count itself.",
     }),
     hint=["One layer costs O_h * O_w * C_out * F_h * F_w * C_in; with 'same' padding and "
           "stride 1, O_h x O_w is its input's H x W. conv_mults(input_shape, kernel_size, "
@@ -256,6 +260,21 @@ def _pairs_unpacked(check):
     return checked
 
 
+def _a_number_returned(check):
+    """``check``, and where the learner's function passes it but returns its number wrapped
+    (``[r]``, an array), a message asking for the number itself."""
+    def checked(answer):
+        message = check(answer)
+        if message is None and callable(answer):
+            result = answer(*_Q4_CASES[0])
+            if isinstance(result, list | tuple | dict | set) or np.ndim(result) > 0:
+                return (f"your function returned {result!r} for {_Q4_CASES[0][0]!r}: return "
+                        "the number itself, not a list or an array holding it.")
+        return message
+
+    return checked
+
+
 q4 = Exercise(
     "Extend lesson 03's field_size (its q6) to dilation: write my_receptive_field(stack) "
     "without calling receptive_field: stack lists a stack's "
@@ -263,8 +282,9 @@ q4 = Exercise(
     "stride, dilation; D = 1 where there is none, unlike lesson 03's (F, S) pairs); return "
     "how many input pixels wide the receptive field of one output pixel is, with section 6's "
     "recurrence. The check runs it on six stacks (strides, pooling and dilations).",
-    checker=_pairs_unpacked(function(_Q4_CASES, reference=receptive_field,
-                                     mistakes=_Q4_MISTAKES, forbidden=["receptive_field"])),
+    checker=_a_number_returned(_pairs_unpacked(function(
+        _Q4_CASES, reference=receptive_field, mistakes=_Q4_MISTAKES,
+        forbidden=["receptive_field"], labels=[(repr(stack),) for stack, in _Q4_CASES]))),
     hint=["Keep two numbers: field = 1 (the output pixel itself) and jump = 1 (input pixels "
           "between neighbouring positions of the current layer).",
           "For each (F, S, D), first to last: footprint = F + (F - 1) * (D - 1); field += "
