@@ -286,6 +286,8 @@ LEARNER_ANSWERS = {
             "def global_average_pool(x):\n"
             "    return x.sum(axis=(0, 1)) // (x.shape[0] * x.shape[1])":
                 "rounds or cuts the means",
+            "def global_average_pool(x):\n    return np.median(x, axis=(0, 1))":
+                "where you have 4.0 and the expected value is 4.1875.",
             "def global_average_pool(x):\n    return x.max(axis=(0, 1))": "global MAX pooling",
             "def global_average_pool(x):\n    return x.sum(axis=(0, 1)) / x.shape[0] ** 2":
                 "as if the map were square",
@@ -518,3 +520,9 @@ def test_q8_names_rounding_by_decimals_or_significant_figures_with_one_message()
         f"Not quite: {lesson._ROUNDED_MEANS}")
     assert "rounds" not in lesson.q8.feedback(lambda x: np.asarray(x).mean(axis=(0, 1)) + 0.01)
     assert lesson.q8.is_correct(lambda x: np.asarray(x).mean(axis=(0, 1)).astype("float32"))
+
+
+def test_q8_names_no_rounding_that_only_the_first_stack_shows():
+    # On the first (whole-number) stack the medians equal the floored means; on the others not.
+    message = lesson.q8.feedback(lambda x: np.median(x, axis=(0, 1)))
+    assert "decimal" not in message and "rounds" not in message and "4.1875" in message
