@@ -195,7 +195,8 @@ Q4_MISTAKES = [
     (_unchanged_starts(stride=1),
      "either you pooled with stride 1, whose overlapping windows show every move, or you "
      "expected every shift to change a pooled map. The window of MaxPooling2D(2) moves by 2: "
-     f"the windows are {_Q4_WINDOWS}, and a move inside one window leaves its maximum where it was."),
+     f"the windows are {_Q4_WINDOWS}, and a move inside one window leaves its maximum where "
+     "it was."),
     ([0], "column 2 too: from column 2 to column 3 the pixel stays inside the window of "
           "columns 2-3, whose maximum stays 1."),
     ([2], "column 0 too: from column 0 to column 1 the pixel stays inside the window of "
