@@ -205,7 +205,7 @@ LEARNER_ANSWERS = {
             "(2048, 128)": "lengths of the vectors",
             "(20480, 1290)": "the Flatten count lacks its 10 biases",
             "(20490, 1280)": "the global-average-pooling count lacks its 10 biases",
-            "(31370, 650)": "section 8's numbers",
+            "(31370, 650)": "section 7's numbers",
             "(20,490, 1,290)": "If you typed numbers with thousands commas (20,490, 1,290)",
             "q5.check(20,490, 1,290)": "write (20490, 1290)",
         },
@@ -407,7 +407,7 @@ def test_q5_matches_dense_parameter_counts():
         model = keras.Sequential(
             [keras.Input((7, 7, 64)), head, layers.Dense(10, name="dense")], name="head")
         section_7.append(model.get_layer("dense").count_params())
-    assert "section 8's numbers" in lesson.q5.feedback(tuple(section_7))
+    assert "section 7's numbers" in lesson.q5.feedback(tuple(section_7))
 
 
 def keras_field(stack, size=40):

@@ -281,7 +281,7 @@ q5 = Exercise(
          "global average pooling averages over height and width and keeps one number per "
          "CHANNEL: 128 inputs, not 4 * 4."),
         ([_FLATTEN_INPUTS, _C5],
-         "those are the lengths of the vectors the Dense layer reads (section 8's 'vector "
+         "those are the lengths of the vectors the Dense layer reads (section 7's 'vector "
          "length'); its parameters are (inputs + 1) * 10: a weight per input and unit, plus a "
          "bias per unit."),
         ([_FLATTEN_PARAMS - _CLASSES, _GAP_PARAMS],
@@ -290,7 +290,7 @@ q5 = Exercise(
          "the global-average-pooling count lacks its 10 biases: (inputs + 1) * 10 for both "
          "heads."),
         ([(7 * 7 * 64 + 1) * _CLASSES, (64 + 1) * _CLASSES],
-         "those are section 8's numbers, for its 7x7x64 stack; this stack is 4x4x128: "
+         "those are section 7's numbers, for its 7x7x64 stack; this stack is 4x4x128: "
          "4 * 4 * 128 inputs after Flatten, 128 after global average pooling."),
     ]),
     hint=["Dense parameters = (inputs + 1) * units.",
@@ -604,7 +604,7 @@ Q8_MISTAKES = [
     (_keeps_dims, "it keeps the two averaged axes, (1, 1, C); return a vector of shape (C,), "
                   "as GlobalAveragePooling2D does by default."),
     (_batch_axes, "it averages axes 1 and 2: the height and width of a BATCH (B, H, W, C), as "
-                  "in section 8's check, or of a channels-first stack (C, H, W), PyTorch's "
+                  "in section 7's check, or of a channels-first stack (C, H, W), PyTorch's "
                   "layout. x here is one channels-last stack (H, W, C): average axes 0 and 1."),
 ]
 
