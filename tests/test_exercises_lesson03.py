@@ -134,6 +134,8 @@ LEARNER_ANSWERS = {
         "right": ["[[6, 5], [3, 4]]", "np.array([[6, 5], [3, 4]])", "[[6.0, 5.0], [3.0, 4.0]]",
                   "((6, 5), (3, 4))"],
         "wrong": {
+            "[[6, 5, 5], [6, 7, 4], [3, 3, 4]]":
+                "A 3x3 result has nine windows, the number stride 1",
             "[[3.5, 2.0], [1.5, 2.5]]": "averages of the windows",
             "[[1, 2], [3, 1]]": "top-left values",
             "[[1, 0], [0, 1]]": "smallest values",
@@ -152,6 +154,7 @@ LEARNER_ANSWERS = {
             "[[14, 8], [6, 10]]": "divide by the 4 values",
             "[[3, 2], [1, 2]]": "rounded down",
             "[[3.5, 4, 2], [3.5, 3.25, 2], [1.5, 2, 2.5]]": "stride 1",
+            "[[3,5, 2.0], [1,5, 2.5]]": "a decimal comma? Python reads 3,5 as two numbers",
             "[[4, 2], [2, 2]]": "rounded to whole numbers",     # a half to even (NumPy)
             "[[4, 2], [2, 3]]": "rounded to whole numbers",     # a half up (by hand)
             "[[7, 4], [3, 5]]": "divide by 4",

@@ -46,10 +46,33 @@ _SECTION_2_X = np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]]
 _OTHER_MAP = ("of section 2's map x, not of POOL_X: pool the array printed above the "
               "questions.")
 
-q1 = Exercise(
-    "Max-pool POOL_X (4x4) with a 2x2 window and stride 2, by hand. "
-    "Answer with a 2x2 list of lists.",
-    checker=array(_MAX, mistakes=[
+_STRIDE_1_SHAPE = (" A 3x3 result has nine windows, the number stride 1 gives; with stride 2 "
+                   "the window jumps two columns, so four windows fit.")
+
+
+def _numeric_shape(answer) -> tuple | None:
+    """The shape of ``answer`` as a numeric array, or None when it is not one."""
+    try:
+        return np.asarray(answer, dtype=float).shape
+    except (TypeError, ValueError):
+        return None
+
+
+def _names_stride_1(checker):
+    """``checker``, with a 3x3 answer (nine windows, stride 1's count) told so.
+
+    >>> "nine windows" in _check_q1([[6, 5, 5], [6, 7, 4], [3, 3, 4]])
+    True
+    """
+    def check(answer):
+        message = checker(answer)
+        if message and _numeric_shape(answer) == (3, 3) and "stride 1" not in message:
+            return message + _STRIDE_1_SHAPE
+        return message
+    return check
+
+
+_check_q1 = _names_stride_1(array(_MAX, mistakes=[
         (_AVERAGE, "those are the averages of the windows; max pooling keeps the largest value."),
         (_TOP_LEFT, "those are the top-left values of the windows, not their maxima."),
         (_MIN, "those are the smallest values of the windows; max pooling keeps the largest."),
@@ -58,7 +81,12 @@ q1 = Exercise(
         (pool2d(POOL_X, 2, stride=1),
          "that is stride 1 (nine overlapping windows); with stride 2 the window jumps two "
          "columns, so four windows fit and they do not overlap."),
-    ]),
+]))
+
+q1 = Exercise(
+    "Max-pool POOL_X (4x4) with a 2x2 window and stride 2, by hand. "
+    "Answer with a 2x2 list of lists.",
+    checker=_check_q1,
     hint=["The four windows are the four 2x2 quarters of the array; they do not overlap.",
           "Top-left window: 1, 3, 4, 6; keep its largest value."],
     solution=f"""\
@@ -70,9 +98,36 @@ answer = {_MAX.astype(int).tolist()}""",
 _ROUNDED = ("those are the means rounded to whole numbers: keep the decimals (a mean of 2x2 "
             "integers can end in .25, .5 or .75).")
 
-q2 = Exercise(
-    "Average-pool the same POOL_X with a 2x2 window and stride 2. Answer with a 2x2 list.",
-    checker=array(_AVERAGE, mistakes=[
+def _decimal_commas(answer, expected: np.ndarray) -> bool:
+    """Whether ``answer`` is ``expected`` with each decimal point typed as a comma, which
+    Python reads as two entries: [[3,5, 2.0], [1,5, 2.5]] for [[3.5, 2.0], [1.5, 2.5]].
+
+    >>> _decimal_commas([[3,5, 2.0], [1,5, 2.5]], _AVERAGE), _decimal_commas([[3, 5, 2]], _AVERAGE)
+    (True, False)
+    """
+    shape = _numeric_shape(answer)
+    if shape is None or len(shape) != 2 or shape[0] != expected.shape[0] \
+            or shape[1] <= expected.shape[1]:
+        return False
+    for row, want in zip(np.asarray(answer, dtype=float).tolist(), expected.tolist(), strict=True):
+        joined = [row[:j] + [float(f"{int(row[j])}.{int(row[j + 1])}")] + row[j + 2:]
+                  for j in range(len(row) - 1)
+                  if row[j] >= 0 and row[j + 1] >= 0
+                  and float(row[j]).is_integer() and float(row[j + 1]).is_integer()]
+        if not any(np.allclose(r, want) for r in joined if len(r) == len(want)):
+            return False
+    return True
+
+
+def _check_q2(answer):
+    message = _q2_array(answer)
+    if message and _decimal_commas(answer, _AVERAGE):
+        return ("each row has more entries than expected: a decimal comma? Python reads 3,5 "
+                "as two numbers, 3 and 5; write 3.5.")
+    return message
+
+
+_q2_array = array(_AVERAGE, mistakes=[
         (_MAX, "those are the maxima; average pooling keeps the mean of each window."),
         (_SUMS, "those are the sums of the windows: divide by the 4 values in each."),
         (pool2d(_SECTION_2_X, 2, mode="average"), "those are the means " + _OTHER_MAP),
@@ -84,7 +139,11 @@ q2 = Exercise(
                     "values: divide by 4."),
         (pool2d(POOL_X, 2, stride=1, mode="average"),
          "that is stride 1 (nine overlapping windows); with stride 2 only four windows fit."),
-    ]),
+])
+
+q2 = Exercise(
+    "Average-pool the same POOL_X with a 2x2 window and stride 2. Answer with a 2x2 list.",
+    checker=_check_q2,
     hint=["Add the four values of each 2x2 quarter and divide by 4.",
           "Top-left window: (1 + 3 + 4 + 6) / 4."],
     solution=f"""\
