@@ -134,6 +134,8 @@ LEARNER_ANSWERS = {
         "right": ["[[6, 5], [3, 4]]", "np.array([[6, 5], [3, 4]])", "[[6.0, 5.0], [3.0, 4.0]]",
                   "((6, 5), (3, 4))"],
         "wrong": {
+            "[[6, 5, 5], [6, 7, 4], [3, 3, 4]]":
+                "A 3x3 result has nine windows, the number stride 1",
             "[[3.5, 2.0], [1.5, 2.5]]": "averages of the windows",
             "[[1, 2], [3, 1]]": "top-left values",
             "[[1, 0], [0, 1]]": "smallest values",
@@ -152,6 +154,7 @@ LEARNER_ANSWERS = {
             "[[14, 8], [6, 10]]": "divide by the 4 values",
             "[[3, 2], [1, 2]]": "rounded down",
             "[[3.5, 4, 2], [3.5, 3.25, 2], [1.5, 2, 2.5]]": "stride 1",
+            "[[3,5, 2.0], [1,5, 2.5]]": "a decimal comma? Python reads 3,5 as two numbers",
             "[[4, 2], [2, 2]]": "rounded to whole numbers",     # a half to even (NumPy)
             "[[4, 2], [2, 3]]": "rounded to whole numbers",     # a half up (by hand)
             "[[7, 4], [3, 5]]": "divide by 4",
@@ -205,7 +208,7 @@ LEARNER_ANSWERS = {
             "(2048, 128)": "lengths of the vectors",
             "(20480, 1290)": "the Flatten count lacks its 10 biases",
             "(20490, 1280)": "the global-average-pooling count lacks its 10 biases",
-            "(31370, 650)": "section 8's numbers",
+            "(31370, 650)": "section 7's numbers",
             "(20,490, 1,290)": "If you typed numbers with thousands commas (20,490, 1,290)",
             "q5.check(20,490, 1,290)": "write (20490, 1290)",
         },
@@ -286,6 +289,8 @@ LEARNER_ANSWERS = {
             "def global_average_pool(x):\n"
             "    return x.sum(axis=(0, 1)) // (x.shape[0] * x.shape[1])":
                 "rounds or cuts the means",
+            "def global_average_pool(x):\n    return np.median(x, axis=(0, 1))":
+                "where you have 4.0 and the expected value is 4.1875.",
             "def global_average_pool(x):\n    return x.max(axis=(0, 1))": "global MAX pooling",
             "def global_average_pool(x):\n    return x.sum(axis=(0, 1)) / x.shape[0] ** 2":
                 "as if the map were square",
@@ -405,7 +410,7 @@ def test_q5_matches_dense_parameter_counts():
         model = keras.Sequential(
             [keras.Input((7, 7, 64)), head, layers.Dense(10, name="dense")], name="head")
         section_7.append(model.get_layer("dense").count_params())
-    assert "section 8's numbers" in lesson.q5.feedback(tuple(section_7))
+    assert "section 7's numbers" in lesson.q5.feedback(tuple(section_7))
 
 
 def keras_field(stack, size=40):
@@ -518,3 +523,9 @@ def test_q8_names_rounding_by_decimals_or_significant_figures_with_one_message()
         f"Not quite: {lesson._ROUNDED_MEANS}")
     assert "rounds" not in lesson.q8.feedback(lambda x: np.asarray(x).mean(axis=(0, 1)) + 0.01)
     assert lesson.q8.is_correct(lambda x: np.asarray(x).mean(axis=(0, 1)).astype("float32"))
+
+
+def test_q8_names_no_rounding_that_only_the_first_stack_shows():
+    # On the first (whole-number) stack the medians equal the floored means; on the others not.
+    message = lesson.q8.feedback(lambda x: np.median(x, axis=(0, 1)))
+    assert "decimal" not in message and "rounds" not in message and "4.1875" in message
