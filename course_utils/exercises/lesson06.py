@@ -610,6 +610,11 @@ q4 = Exercise(
          "layers (sigmoid, tanh) it is off by about h * L''/2, so the errors come out near 1e-7 "
          "instead of 1e-10. Take the centred difference (L(w + h) - L(w - h)) / 2h, as "
          "numerical_gradient does."),
+        (_check_variant(difference="one-sided", h=1e-8),
+         "your errors are those of a one-sided difference, (L(w + h) - L(w)) / h, with "
+         "h = 1e-8: the losses' rounding divided by so small an h leaves errors near 1e-7, even "
+         "on the conv layer, which has no curvature. Take the centred difference "
+         "(L(w + h) - L(w - h)) / 2h with h = 1e-6, as numerical_gradient does."),
         (_check_variant(difference="over h"),
          "your numerical gradient is twice the true one on every layer: divide the centred "
          "difference L(w + h) - L(w - h) by 2h, not h (or, if you did, check that your loss "
