@@ -201,6 +201,8 @@ LEARNER_ANSWERS = {
             _conv(**{"+= g * kernel[..., k]": "+= g * kernel[..., 0]"}):
                 "every filter stamped filter 0's weights",
             _conv(**{"dk[..., k] += g": "dk[..., k] = g"}): "keeps only the last window",
+            _conv(**{"                    dk[..., k] += g": "                    if b == 0:\n"
+                     "                        dk[..., k] += g"}): "image 0's contributions only",
             _conv(**{"return dx, dk, ": "return dx, dk.transpose(1, 0, 2, 3), "}):
                 "its rows and columns (u and v) are swapped",
             _conv(**{"return dx, dk, ": "return dx, dk / batch, "}):
