@@ -1005,7 +1005,8 @@ def show_rgb_channels(image, titles: Sequence[str] = ("red", "green", "blue")) -
 
 
 def show_maps_on_image(image, maps, titles: Sequence[str], boxes: Mapping | None = None,
-                       colorbar: str = "response (one scale for all maps)") -> Plot:
+                       colorbar: str = "response (one scale for all maps)",
+                       one_scale: bool = True) -> Plot:
     """A colour image beside the feature maps a 'valid' convolution made from it, the maps on
     one colour scale centred on zero, and boxes that mark the same regions on all panels.
 
@@ -1015,8 +1016,10 @@ def show_maps_on_image(image, maps, titles: Sequence[str], boxes: Mapping | None
     C), one panel per channel, titled by ``titles``. Map value (i, j) comes from the F x F
     window centred on pixel (i + (F - 1) / 2, j + (F - 1) / 2), so a box drawn on the image is
     shifted by that much. ``boxes``: {name: (top, bottom, left, right)} in map rows and
-    columns, as a slice maps[top:bottom, left:right] takes them; each name is written inside
-    its box on every panel.
+    columns, as a slice maps[top:bottom, left:right] takes them; each name is written just
+    under its box on every panel (inside it if the box reaches the bottom edge).
+    ``one_scale=False`` gives each map its own scale, symmetric about zero, and its own colour
+    bar, so that a map with a small range is not washed out by a larger one.
 
     >>> import numpy as np
     >>> fig, axes = show_maps_on_image(np.zeros((8, 8, 3)), np.ones((6, 6, 2)), ["a", "b"],
@@ -1025,6 +1028,10 @@ def show_maps_on_image(image, maps, titles: Sequence[str], boxes: Mapping | None
     (['image (8, 8, 3)', 'a', 'b'], 'corner')
     >>> axes[0].patches[0].get_xy(), axes[1].patches[0].get_xy()   # shifted by (3 - 1) / 2
     ((0.5, 0.5), (-0.5, -0.5))
+    >>> maps = np.stack([np.full((6, 6), 4.0), np.full((6, 6), -0.5)], axis=-1)
+    >>> fig, axes = show_maps_on_image(np.zeros((8, 8, 3)), maps, ["a", "b"], one_scale=False)
+    >>> [ax.images[0].get_clim() for ax in axes[1:]]
+    [(-4.0, 4.0), (-0.5, 0.5)]
     """
     picture = check_array(image, "image", (3,), "(H, W, 3), channels-last")
     if picture.shape[-1] != 3:
@@ -1055,9 +1062,14 @@ def show_maps_on_image(image, maps, titles: Sequence[str], boxes: Mapping | None
                                                          else float))
     axes[0].set_title(f"image {picture.shape}")
     for c in range(values.shape[2]):
+        if not one_scale:
+            limit = float(np.abs(values[:, :, c]).max()) or 1.0
         shown = axes[c + 1].imshow(values[:, :, c], cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
         axes[c + 1].set_title(titles[c])
-    fig.colorbar(shown, ax=axes[1:], shrink=0.85, label=colorbar)
+        if not one_scale:
+            fig.colorbar(shown, ax=axes[c + 1], shrink=0.85, label=colorbar)
+    if one_scale:
+        fig.colorbar(shown, ax=axes[1:], shrink=0.85, label=colorbar)
     for index, ax in enumerate(axes):
         ax.set_xlabel("column")
         ax.tick_params(labelsize=8)
@@ -1065,9 +1077,13 @@ def show_maps_on_image(image, maps, titles: Sequence[str], boxes: Mapping | None
         for name, (top, bottom, left, right) in boxes.items():
             ax.add_patch(Rectangle((left + dx - 0.5, top + dy - 0.5), right - left, bottom - top,
                                    fill=False, edgecolor="black", linewidth=1.5, linestyle="--"))
-            # the name inside its box, on every panel, on the side away from the edge
-            on_right = left + right > (picture if index == 0 else values).shape[1]
-            ax.text((right + dx - 1.5) if on_right else (left + dx + 0.5), top + dy + 0.5,
+            # the name under its box (inside it at the bottom edge), on every panel, on the
+            # side away from the left or right edge
+            panel_shape = (picture if index == 0 else values).shape
+            on_right = left + right > panel_shape[1]
+            under = bottom + 2 < values.shape[0]
+            ax.text((right + dx - 1.5) if on_right else (left + dx - 0.5),
+                    (bottom + dy) if under else (top + dy + 0.5),
                     name, ha="right" if on_right else "left", va="top", fontsize=7,
                     color="white", bbox={"facecolor": "black", "edgecolor": "none", "pad": 1})
     axes[0].set_ylabel("row")

@@ -119,6 +119,19 @@ def test_conv_transpose_output_size_matches_keras(n, f, s, padding, data):
     assert size == conv_transpose_output_size(n, f, s, padding, output_padding)
 
 
+def test_conv_transpose_output_size_sweep_of_lesson04():
+    """The deterministic sweep lesson 04 used to run in its notebook: every N in (4, 7),
+    F in 1-4, S in 1-3, 'valid' and 'same', without output_padding, against Keras."""
+    for n in (4, 7):
+        for f in (1, 2, 3, 4):
+            for s in (1, 2, 3):
+                for padding in ("valid", "same"):
+                    layer = keras.layers.Conv2DTranspose(1, f, strides=s, padding=padding,
+                                                         name="sweep")
+                    size = layer(np.zeros((1, n, n, 1), dtype="float32")).shape[1]
+                    assert size == conv_transpose_output_size(n, f, s, padding), (n, f, s)
+
+
 @LAYERS
 @given(st.one_of(kernel_sizes, st.tuples(kernel_sizes, kernel_sizes)), st.integers(1, 8),
        st.integers(1, 8), st.booleans())

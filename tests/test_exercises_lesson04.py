@@ -195,7 +195,8 @@ LEARNER_ANSWERS = {
                 "the transposed convolution with stride 1",
             _ZERO_INSERTION.replace("kernel[::-1, ::-1].transpose(0, 1, 3, 2)",
                                     "kernel[::-1, ::-1]"):
-                "layout (F, F, C_out, C_in): kernel.shape[2] is C_out",
+                "zero insertion slides it with conv2d, which wants (F, F, C_in, C_out): there, "
+                "swap the kernel's last two axes",
             _STAMPS.replace("return full[padding:full.shape[0] - padding, "
                             "padding:full.shape[1] - padding, :]",
                             "return full[:full.shape[0] - 2 * padding, "
@@ -239,6 +240,8 @@ LEARNER_ANSWERS = {
             ".reshape(5, 5)": "'Transposed' names the matrix C, not the kernel",
             "(conv_matrix((5, 5), np.flip(TRANSPOSE_KERNEL_3X3), stride=2).T "
             "@ TRANSPOSE_X.ravel()).reshape(5, 5)": "with the kernel flipped",
+            "conv2d(np.pad(np.kron(TRANSPOSE_X, [[1, 0], [0, 0]])[:3, :3], 2), "
+            "TRANSPOSE_KERNEL_3X3)": "if you slid the kernel over the zero-inserted input",
             "conv2d_transpose(TRANSPOSE_X, TRANSPOSE_KERNEL_3X3)": "with stride 1 (4x4)",
             "(conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2).T "
             "@ TRANSPOSE_X.T.ravel()).reshape(5, 5)": "the input read by columns",

@@ -758,3 +758,16 @@ def test_show_shift_test_a_convolution_moves_with_the_image_a_dense_layer_does_n
     assert png_size(fig) < MAX_PNG_BYTES
     with pytest.raises(ValueError, match="shift"):
         show_shift_test(image, (-1, 0), {"Conv2D": convolved})
+
+
+def test_show_maps_on_image_one_scale_false_gives_each_map_its_own_symmetric_scale():
+    rng = np.random.default_rng(1)
+    maps = np.stack([rng.uniform(-1.0, 0.9, (18, 22)), rng.uniform(-0.3, 0.7, (18, 22))], -1)
+    fig, axes = show_maps_on_image(np.zeros((20, 24, 3)), maps, ["wide", "narrow"],
+                                   boxes={"box": (2, 8, 0, 5)}, one_scale=False)
+    for c in range(2):
+        limit = np.abs(maps[:, :, c]).max()
+        assert axes[c + 1].images[0].get_clim() == pytest.approx((-limit, limit))
+    # the name sits under its box, outside it
+    assert all(ax.texts[0].get_position()[1] >= 7.5 for ax in axes[1:])
+    assert len(fig.axes) == 3 + 2                          # one colour bar per map

@@ -292,7 +292,8 @@ q4 = Exercise(
     "Conv2D(8, 5) is applied to an RGB image. What is the shape of layer.kernel, as Keras "
     "stores it?",
     checker=shape(_Q4, mistakes=Q4_MISTAKES, axes=KERNEL_AXES, batch=False),
-    hint="Keras stores (kernel height, kernel width, input channels, output channels).",
+    hint=["Keras stores (kernel height, kernel width, input channels, output channels).",
+          "An RGB image has 3 input channels; Conv2D(8, 5) has 8 filters of 5x5."],
     solution=str(_Q4),
     solution_answer=_Q4,
 )

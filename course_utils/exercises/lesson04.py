@@ -496,7 +496,9 @@ def _layout_note(checker):
     as Conv2D's (F, F, C_in, C_out) does. Other wrong results get no such note."""
     note = ("The cases have S = 1 and 2, P = 0 and 1, and kernels with C_out != C_in, in "
             "Conv2DTranspose's layout (F, F, C_out, C_in): kernel.shape[2] is C_out, the "
-            "output's channels.")
+            "output's channels. Stamping uses it as it is (kernel @ x[i, j]); zero insertion "
+            "slides it with conv2d, which wants (F, F, C_in, C_out): there, swap the kernel's "
+            "last two axes, kernel[::-1, ::-1].transpose(0, 1, 3, 2).")
 
     def swapped(answer):
         for x, kernel, *rest in _TRANSPOSE_CASES:
@@ -610,7 +612,8 @@ Q7_MISTAKES = [
      "names the matrix C, not the kernel: build C from the kernel as it is and use C.T."),
     (conv2d_transpose(TRANSPOSE_X, np.flip(TRANSPOSE_KERNEL_3X3), stride=2),
      "your answer equals the transposed convolution with the kernel flipped (rotated 180 "
-     "degrees): build C from the kernel as it is."),
+     "degrees). If you built C, build it from the kernel as it is; if you slid the kernel "
+     "over the zero-inserted input (section 7), flip it first: kernel[::-1, ::-1]."),
     (conv2d_transpose(TRANSPOSE_X, TRANSPOSE_KERNEL_3X3),
      "that is the transposed convolution with stride 1 (4x4); with strides=2 the output has "
      "(N - 1) * S + F = 5 rows."),
