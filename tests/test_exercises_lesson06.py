@@ -201,6 +201,8 @@ LEARNER_ANSWERS = {
             _conv(**{"+= g * kernel[..., k]": "+= g * kernel[..., 0]"}):
                 "every filter stamped filter 0's weights",
             _conv(**{"dk[..., k] += g": "dk[..., k] = g"}): "keeps only the last window",
+            _conv(**{"                    dk[..., k] += g": "                    if b == 0:\n"
+                     "                        dk[..., k] += g"}): "image 0's contributions only",
             _conv(**{"return dx, dk, ": "return dx, dk.transpose(1, 0, 2, 3), "}):
                 "its rows and columns (u and v) are swapped",
             _conv(**{"return dx, dk, ": "return dx, dk / batch, "}):
@@ -248,6 +250,7 @@ LEARNER_ANSWERS = {
                       "np.abs(n))))"}):
                 "the element-wise relative error of CS231n's notes",
             _ONE_SIDED: "a one-sided difference",
+            _ONE_SIDED.replace("1e-6", "1e-8"): "with h = 1e-8",
             _CENTRED_BY_HAND.replace("/ 2e-5", "/ 1e-5"): "twice the true one",
             _check(**{"numerical_gradient(loss, x)":
                       "numerical_gradient(loss, x.astype('float32'))"}):
@@ -337,7 +340,8 @@ LEARNER_ANSWERS = {
             "1 / 30": "Going further A's bound",
             "40.97": "lambda itself",
             "0.049": "give at least 3",
-            "0.04": "too few to tell",      # one figure: right as a cut, but proves nothing
+            "0.04": "is not the expected value",   # a cut, not 0.0488 rounded (main's number())
+            "0.048": "is not the expected value",  # cut after 2 figures: no longer called right
             "0.05": "too few to tell",
             "0.0489": "misrounded",
             "0.06": "is not the expected value",

@@ -191,14 +191,15 @@ _Q3_CASES = [
 def _conv_backward_variant(x, kernel, grad_output, stride=1, padding=0, *, step=None,
                            crop=True, flip=False, accumulate=True, bias_axes=(0, 1, 2),
                            images=None, grad_image=None, window_image=None, stamp_filter=None,
-                           kernel_mean=False, kernel_swap=False):
+                           kernel_mean=False, kernel_swap=False, kernel_images=None):
     """my_conv_backward as a learner may write it, one step changed: step (the windows'
     spacing: stride is right), crop (cut the padding off dL/dX; "start" keeps the first H rows
     and W columns instead of rows P to P + H - 1), flip (the kernel stamped
     flipped), accumulate (+= into dL/dK), bias_axes (the axes dL/dY is summed over), images
     (how many images the loop visits), grad_image, window_image and stamp_filter (one image's
     dL/dY, one image's windows or one filter's weights used for all), kernel_mean (dL/dK
-    divided by the number of images), kernel_swap (dL/dK with its axes u and v swapped)."""
+    divided by the number of images), kernel_swap (dL/dK with its axes u and v swapped),
+    kernel_images (how many images, from image 0, dL/dK adds up)."""
     step = stride if step is None else step
     height, width = x.shape[1:3]
     f_h, f_w, _, filters = kernel.shape
@@ -215,7 +216,9 @@ def _conv_backward_variant(x, kernel, grad_output, stride=1, padding=0, *, step=
                     window = x_pad[b if window_image is None else window_image, rows, cols, :]
                     if window.shape[:2] != (f_h, f_w):
                         raise ValueError("the window runs off the padded input")
-                    if accumulate:
+                    if kernel_images is not None and b >= kernel_images:
+                        pass  # this image's windows never reach dL/dK
+                    elif accumulate:
                         grad_kernel[:, :, :, k] += g * window
                     else:
                         grad_kernel[:, :, :, k] = g * window
@@ -270,6 +273,9 @@ _Q3_PARTS = {  # the gradient, its index in the answer, and the named mistakes t
         (_variant(kernel_mean=True),
          "it is the images' contributions divided by the number of images B: the layer adds "
          "them up (when the loss is a mean over the batch, its 1/B is already in dL/dY)."),
+        (_variant(kernel_images=1),
+         "it holds image 0's contributions only: dL/dK adds up those of every image b of the "
+         "batch (grad_kernel[:, :, :, k] += g * x_pad[b, rows, cols, :] for every b)."),
         (_variant(window_image=0),
          "every image's dL/dY multiplied image 0's windows: use image b's window, "
          "x_pad[b, rows, cols, :]."),
@@ -610,6 +616,11 @@ q4 = Exercise(
          "layers (sigmoid, tanh) it is off by about h * L''/2, so the errors come out near 1e-7 "
          "instead of 1e-10. Take the centred difference (L(w + h) - L(w - h)) / 2h, as "
          "numerical_gradient does."),
+        (_check_variant(difference="one-sided", h=1e-8),
+         "your errors are those of a one-sided difference, (L(w + h) - L(w)) / h, with "
+         "h = 1e-8: the losses' rounding divided by so small an h leaves errors near 1e-7, even "
+         "on the conv layer, which has no curvature. Take the centred difference "
+         "(L(w + h) - L(w - h)) / 2h with h = 1e-6, as numerical_gradient does."),
         (_check_variant(difference="over h"),
          "your numerical gradient is twice the true one on every layer: divide the centred "
          "difference L(w + h) - L(w - h) by 2h, not h (or, if you did, check that your loss "
