@@ -99,7 +99,7 @@ LEARNER_ANSWERS = {
             '("9", "5")': "the first number is text ('9'): remove the quotes",
             "(9, 5.5)": "the second number is 5.5, not a whole epoch",
             "95": "expected a pair",
-            '"9, 5"': "expected a pair (last epoch run, kept epoch), such as (14, 1); got a "
+            '"9, 5"': "expected a pair (last epoch run, kept epoch), such as (12, 8); got a "
                       "string '9, 5': remove the quotes",
         },
     },
