@@ -58,6 +58,7 @@ LEARNER_ANSWERS = {
             "776208": "every bias is missing",               # every bias left out
             "776242": "biases of Dense(84) are missing",     # Dense(84)'s biases left out
             "776232": "biases of Dense(84) and the output layer are missing",   # Dense biases
+            "842182": "25 x 25 x 16 maps before Flatten",        # 25 = 28 - 3, one size only
             "776316": "biases of the output layer are missing",
             "776300": "the expected count rounded to 4 significant figures",
             "780000": "the expected count rounded to 2 significant figures",
@@ -88,6 +89,7 @@ LEARNER_ANSWERS = {
             "(12, 5)": "compared with the one before",           # improvement = lower than last
             "(14, 5)": "the whole run",                          # the callback never stops it
             "(9, 4)": "counted from 0",                          # np.argmin's position
+            "9": "such as (12, 8)",                              # one number, not a pair
             "(12, 8)": "monitor='val_accuracy'",                 # watched the accuracy row
             "(10, 5)": "epochs 6 to 9, and epoch 10 is never run",   # one epoch too many
             "(8, 4)": "as if both epochs were counted from 0",       # argmin twice
@@ -97,7 +99,7 @@ LEARNER_ANSWERS = {
             '("9", "5")': "the first number is text ('9'): remove the quotes",
             "(9, 5.5)": "the second number is 5.5, not a whole epoch",
             "95": "expected a pair",
-            '"9, 5"': "expected a pair (last epoch run, kept epoch), such as (14, 1); got a "
+            '"9, 5"': "expected a pair (last epoch run, kept epoch), such as (12, 8); got a "
                       "string '9, 5': remove the quotes",
         },
     },
@@ -128,6 +130,7 @@ LEARNER_ANSWERS = {
             "[1]": "are not the expected ones",
             "[8]": "not a column of paired",
             '"1, 2"': "expected a list of step numbers",
+            '["1", "2"]': "your list holds text ('1')",           # the steps typed as text
             "2": "not how many steps there are",                 # the count, not the steps
             "[1, 2, 2]": "has step 2 more than once",            # a duplicate, not a set
         },
@@ -660,3 +663,14 @@ def test_q1_q4_mistakes_match_keras_counts():
     dense_mults = int(np.prod(pooled.get_layer("hidden").kernel.shape))
     assert "Dense layer's multiplications" in lesson.q4.feedback(keras_conv_mults(pooled)
                                                                  + dense_mults)
+
+
+def test_q8_suggests_pooling_only_when_the_dense_layer_reads_more_than_the_solution():
+    """A strided model without pooling whose Dense layer already reads fewer values than the
+    solution's is not told to add MaxPooling2D (it would pass on fewer still)."""
+    inputs = keras.Input(shape=(28, 28, 1))
+    h = layers.Conv2D(2, 3, strides=4, activation="relu")(inputs)      # 7 x 7 x 2 = 98
+    strided = keras.Model(inputs, layers.Dense(10, activation="softmax")(layers.Flatten()(h)))
+    advice = lesson._advice(strided, [0.2, 0.3, 0.4])
+    assert "reads only 98 values" in advice and "MaxPooling2D(2), pass on" in advice
+    assert "a MaxPooling2D after each" not in advice

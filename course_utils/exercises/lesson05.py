@@ -144,6 +144,9 @@ q1 = Exercise(
             "3x3 convolution without padding takes 2 off, 28 -> 26 -> 24."),
         **_forgotten_biases(),
         _q1_with_flattened(28): "a 3x3 convolution without padding shrinks 28 -> 26 -> 24.",
+        _q1_with_flattened(25): (
+            "that is the count with 25 x 25 x 16 maps before Flatten; a 3x3 convolution "
+            "without padding takes 2 off, 28 -> 26 -> 24."),
         _q1_with_flattened(conv_output_size(28, 3)): (
             "Flatten comes after BOTH convolutions: 28 -> 26 -> 24, so it gives 24*24*16 "
             "values, not 26*26*16."),
@@ -308,14 +311,14 @@ def _pair_of_epochs(check):
     def checked(answer):
         if isinstance(answer, numbers.Number | str):
             quotes = ": remove the quotes" if isinstance(answer, str) else ""
-            return (f"expected a pair (last epoch run, kept epoch), such as (14, 1); got "
+            return (f"expected a pair (last epoch run, kept epoch), such as (12, 8); got "
                     f"{describe(answer)}{quotes}.")
         if isinstance(answer, dict | set | frozenset):
             return (f"expected a pair of epoch numbers (last epoch run, kept epoch), such as "
-                    f"(14, 1); got {describe(answer)}.")
+                    f"(12, 8); got {describe(answer)}.")
         if isinstance(answer, list | tuple | np.ndarray) and np.ndim(answer) == 1:
             if len(answer) != 2:
-                return (f"expected a pair (last epoch run, kept epoch), such as (14, 1); yours "
+                return (f"expected a pair (last epoch run, kept epoch), such as (12, 8); yours "
                         f"has {len(answer)} entries.")
             for entry, value in zip(_PAIR_ENTRIES, answer, strict=True):
                 if isinstance(value, str):
@@ -491,6 +494,10 @@ def _read_steps(answer) -> tuple[int, ...]:
         answer = [answer]
     if isinstance(answer, set | frozenset | pd.Index | pd.Series | np.ndarray | range):
         answer = list(answer)
+    if isinstance(answer, list | tuple) and any(isinstance(v, str) for v in answer):
+        text = next(v for v in answer if isinstance(v, str))
+        raise UnreadableAnswer(f"your list holds text ({text!r}): write the step numbers "
+                               "without quotes, such as [3, 5]")
     if not isinstance(answer, list | tuple) or not all(
             isinstance(v, numbers.Integral) and not isinstance(v, bool | np.bool_)
             or isinstance(v, float) and v.is_integer() for v in answer):
@@ -981,6 +988,9 @@ def _advice(model, accuracies, validation=None) -> str:
     first, second = (layer.filters for layer in small.layers if isinstance(layer, layers.Conv2D))
     solution = (f"two 3x3 convolutions ({first} and {second} filters), each followed by "
                 f"MaxPooling2D(2), pass on {' x '.join(str(size) for size in shape)} = {passed}")
+    if reads <= passed:   # pooling would pass on fewer values still: not suggested
+        lacks = [item for item in lacks if "MaxPooling2D" not in item]
+        also = f" Parts of the lesson's recipe it lacks: {'; '.join(lacks)}." if lacks else ""
     pooled = _global_pooling_at_the_end(model)
     if pooled is not None:
         return (f" It ends in global pooling, so its output layer reads only {reads} "
