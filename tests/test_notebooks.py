@@ -124,3 +124,29 @@ def test_oversized_notebook_is_reported(tmp_path):
 
     problems = _broken_copy(tmp_path, pad)
     assert any("limit is 1 MB" in p for p in problems), problems
+
+
+# A call to show_gif( shows its animation only as a cell's last expression (or inside
+# display(...)); otherwise Jupyter drops the returned Image and the stored cell has no picture
+# while the text still points to it (lesson 04, cell 33, round 10).
+
+def _cells_calling_show_gif_without_a_picture(path):
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    missing = []
+    for index, cell in enumerate(notebook["cells"]):
+        source = "".join(cell["source"])
+        if cell["cell_type"] != "code" or "show_gif(" not in source:
+            continue
+        if source.lstrip().startswith("def "):
+            continue
+        mimes = {mime for output in cell.get("outputs", []) for mime in output.get("data", {})}
+        if not mimes & {"image/gif", "image/png"}:
+            missing.append(index)
+    return missing
+
+
+@pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name)
+def test_every_show_gif_cell_stores_its_animation(path):
+    missing = _cells_calling_show_gif_without_a_picture(path)
+    assert not missing, (f"{path.name}: cells {missing} call show_gif( but store no image/gif or "
+                         "image/png output: make the call the cell's last expression")
