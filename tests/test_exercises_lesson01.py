@@ -194,27 +194,24 @@ LEARNER_ANSWERS = {
         },
     },
     "q2": {
-        "right": ["6", "6.0", "np.int64(6)", "(12 - 5 + 2 * 2) // 2 + 1",
-                  "conv_output_size(12, 5, stride=2, padding=2)"],
+        "right": ["5", "5.0", "np.int64(5)", "(12 - 7 + 2 * 2) // 2 + 1",
+                  "conv_output_size(12, 7, stride=2, padding=2)"],
         "wrong": {
-            "4": "WITHOUT padding",
-            "round((12 - 5 + 2 * 2) / (2 + 1))": "rounded to the nearest whole number",
-            "5": "on one side only",
-            "(12 - 5 + 2 * 2) / (2 + 1)": "a misprint of the formula (note 1",
-            "3.67": "a misprint of the formula (note 1",
-            "(12 - 5) / (2 + 1)": "without the padding too",
-            "2.33": "without the padding too",
-            "6.5": "round it DOWN",
-            "(12 - 5 + 4) / 2": "without the floor and without the + 1",
-            "7": "rounded UP, plus 1; it is also N - F",
-            "12 - 5": "rounded UP, plus 1; it is also N - F",
-            "12": "the size with stride 1",
-            "(12 - 5 + 2 * 2) // (2 + 1)": "the misprint in note 1, floored",
-            "(12 - 5) // 2": "also (N - F) // S, which leaves out the padding and the + 1",
-            "(12 - 5 - 2 * 2) // 2 + 1": "the padding subtracted",
-            "(12 - 5) // (2 + 1)": "the misprint without the padding",
-            "12 - 5 + 2 * 2": "the room the window has to move in",
-            "12 - 5 + 1": "the size for stride 1 and no padding",
+            "3": "WITHOUT padding",
+            "(12 - 7 + 2 * 2) / (2 + 1)": "the misprint in note 1",
+            "4": "on one side only",
+            "(12 - 7) / (2 + 1)": "without the padding too",
+            "1.67": "without the padding too",
+            "5.5": "round it DOWN",
+            "(12 - 7 + 4) / 2": "without the floor and without the + 1",
+            "6": "rounded UP, plus 1; it is also ceil(N / S)",
+            "-(-12 // 2)": "q3's \"same\" formula",
+            "12 - 7 + 1": "the size for stride 1 without padding",
+            "10": "the size with stride 1",
+            "(12 - 7 + 2 * 2) // 2": "leaving out the final + 1",
+            "(12 - 7 - 2 * 2) // 2 + 1": "the padding subtracted",
+            "(12 - 7) // (2 + 1)": "the misprint without the padding",
+            "12 - 7 + 2 * 2": "the room the window has to move in",
         },
     },
     "q3": {
@@ -351,6 +348,9 @@ LEARNER_ANSWERS = {
             "conv2d(np.flip(FLIP_DEMO_X), Q6_KERNEL)": "flipped the input",
             "conv2d(LESSON01_X, np.flip(Q6_KERNEL))": "this question uses FLIP_DEMO_X",
             "[[15, 16], [6, 15]]": "the expected shape is (3, 3)",
+            "corr2d(x_demo, np.flip(kernel))": "you flipped the lesson's 3x3 kernel",
+            "corr2d(FLIP_DEMO_X, kernel)": "with the lesson's 3x3 kernel, not flipped",
+            "corr2d(x_demo, flipped)": "you flipped section 3's 3x3 demo_kernel",
             "corr2d(x_demo, -Q6_KERNEL)": "changed the kernel's signs",
             "-conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL))": "changed its signs too",
             "conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL), padding=1)": "the 'full' convolution",
@@ -527,12 +527,14 @@ def test_q3_a_whole_keras_shape_is_told_to_take_its_height():
 
 def test_q2_answer_agrees_with_tensorflow_on_an_explicitly_padded_input():
     x = np.ones((12, 12))
-    out = tf_corr2d(x, np.ones((5, 5)), stride=2, padding=2)   # P = 2 on every side
+    out = tf_corr2d(x, np.ones((7, 7)), stride=2, padding=2)   # P = 2 on every side
     assert lesson.q2.is_correct(out.shape[0])
-    unpadded = tf_corr2d(x, np.ones((5, 5)), stride=2)
+    same = tf_corr2d(x, np.ones((7, 7)), stride=2, padding="same")
+    assert not lesson.q2.is_correct(same.shape[0])             # q3's formula is wrong here
+    unpadded = tf_corr2d(x, np.ones((7, 7)), stride=2)
     assert unpadded.shape[0] != out.shape[0]                   # padding changes the answer
     assert "WITHOUT padding" in lesson.q2.feedback(unpadded.shape[0])
-    one_side = tf_corr2d(x, np.ones((5, 5)), stride=2, padding=((2, 0), (2, 0)))
+    one_side = tf_corr2d(x, np.ones((7, 7)), stride=2, padding=((2, 0), (2, 0)))
     assert "one side only" in lesson.q2.feedback(one_side.shape[0])
 
 
@@ -697,6 +699,9 @@ def test_q6_flip_transpose_turns_and_mirrors_give_pairwise_different_answers():
     answers["full"] = tf_corr2d(FLIP_DEMO_X, np.flip(lesson.Q6_KERNEL), padding=1)
     answers["scipy same"] = tf_corr2d(FLIP_DEMO_X, np.flip(lesson.Q6_KERNEL),
                                       padding=((1, 0), (1, 0)))
+    answers["lesson kernel flipped"] = tf_corr2d(FLIP_DEMO_X, np.flip(LESSON01_KERNEL))
+    answers["lesson kernel"] = tf_corr2d(FLIP_DEMO_X, LESSON01_KERNEL)
+    answers["demo kernel flipped"] = tf_corr2d(FLIP_DEMO_X, np.flip(np.arange(1, 10).reshape(3, 3)))
     for (a, x), (b, y) in itertools.combinations(answers.items(), 2):
         assert not np.array_equal(x, y), f"{a} and {b} give the same answer"
     assert lesson.q6.is_correct(answers.pop("flipped (the answer)"))
@@ -918,7 +923,7 @@ def test_q4_correct_tells_a_list_answer_to_return_an_array_for_q8():
                 for i in range(0, x.shape[0] - f_h + 1, stride)]
 
     feedback = lesson.q4.feedback(strided_corr2d)
-    assert feedback.startswith("Correct!") and "Return an np.array" in feedback, feedback
+    assert feedback.startswith("Correct!") and "return np.array(rows)" in feedback, feedback
 
 
 def test_q5_praise_is_true_of_any_kernel_that_passes():
@@ -929,3 +934,28 @@ def test_q5_praise_is_true_of_any_kernel_that_passes():
     if feedback.startswith("Correct!"):
         assert "negative on one side" not in feedback
         assert "0 on flat areas" in feedback and "more strongly" in feedback
+
+
+def strided_corr2d(x, kernel, stride):
+    """A right q4 answer that returns a list of rows (q8's tests call it by this name)."""
+    f_h, f_w = kernel.shape
+    return [[float(np.sum(x[i:i + f_h, j:j + f_w] * kernel))
+             for j in range(0, x.shape[1] - f_w + 1, stride)]
+            for i in range(0, x.shape[0] - f_h + 1, stride)]
+
+
+def test_q4_advises_np_array_only_to_a_function_that_returns_a_list():
+    assert lesson.q4.feedback(strided_corr2d).startswith("Correct! Your function returns a list")
+    assert lesson.q4.feedback(lesson.strided_corr2d) == "Correct!"
+
+
+def test_q8_names_a_list_returning_q4_function_when_that_is_what_raised():
+    def conv_one_filter(x, kernel, bias, stride, padding):
+        return strided_corr2d(np.pad(x, padding), kernel, stride) + bias
+
+    assert "Your q4 function strided_corr2d returns a list" in lesson.q8.feedback(conv_one_filter)
+
+    def list_plus_bias(x, kernel, bias, stride, padding):
+        return [[0.0]] + bias
+
+    assert "returns a list" not in lesson.q8.feedback(list_plus_bias)

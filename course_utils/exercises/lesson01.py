@@ -7,7 +7,7 @@ course's helpers (conv_output_size, usage_counts, conv2d), never typed in:
 
 * ``q1`` the parameters of Conv2D(1, 5) on a 32x32 image against a Dense layer to a map of the
   same size (the why of section 1, the output size, and what counts as a parameter);
-* ``q2`` the output-size formula with stride and padding (N = 12, F = 5, S = 2, P = 2);
+* ``q2`` the output-size formula with stride and padding (N = 12, F = 7, S = 2, P = 2);
 * ``q3`` the output size Keras gives for ``padding="same"`` with stride 2 on an odd size;
 * ``q4`` write the loop convolution (cross-correlation) WITH a stride, checked on test cases
   (the lesson writes it out for stride 1 only);
@@ -184,29 +184,24 @@ q1 = Exercise(
                 "(one shared kernel).",
 )
 
-_Q2_N, _Q2_F, _Q2_S, _Q2_P = 12, 5, 2, 2
+_Q2_N, _Q2_F, _Q2_S, _Q2_P = 12, 7, 2, 2
 _Q2 = conv_output_size(_Q2_N, _Q2_F, _Q2_S, _Q2_P)
-_Q2_SPAN = _Q2_N - _Q2_F + 2 * _Q2_P               # N - F + 2P = 11, before dividing by S
+_Q2_SPAN = _Q2_N - _Q2_F + 2 * _Q2_P               # N - F + 2P = 9, before dividing by S
 _MISPRINT = ("a misprint of the formula (note 1, in Notes at the end). The + 1 "
              "comes after the division: (N - F + 2P) // S + 1.")
 
-#: q2's known mistakes. N = 12, F = 5, S = 2, P = 2.
+#: q2's known mistakes. N = 12, F = 7, S = 2, P = 2: P = 2 is not "same" padding for F = 7,
+#: so q3's ceil(N / S) = 6 is wrong here.
 Q2_MISTAKES = [
     (conv_output_size(_Q2_N, _Q2_F, _Q2_S),
-     f"{conv_output_size(_Q2_N, _Q2_F, _Q2_S)} is (12 - 5) // 2 + 1, the size WITHOUT "
-     "padding, and also (N - F + 2P) / (S + 1) = 11 / 3 = 3.67 rounded to the nearest whole "
-     "number, the misprint in note 1 (Notes, at the end). The formula adds 2P inside the "
-     "bracket, and the + 1 comes after the division: (N - F + 2P) // S + 1."),
+     f"{conv_output_size(_Q2_N, _Q2_F, _Q2_S)} is (12 - 7) // 2 + 1, the size WITHOUT "
+     f"padding, and also (N - F + 2P) / (S + 1) = {_Q2_SPAN} / 3, the misprint in note 1 "
+     "(Notes, at the end). The formula adds 2P inside the bracket, and the + 1 comes after "
+     "the division: (N - F + 2P) // S + 1."),
     (conv_output_size(_Q2_N, _Q2_F, _Q2_S, (_Q2_P, 0)),
      f"{conv_output_size(_Q2_N, _Q2_F, _Q2_S, (_Q2_P, 0))} comes from counting the padding "
      "on one side only (+ P instead of + 2P), or from leaving out the final + 1. "
      "O = floor((N - F + 2P) / S) + 1."),
-    (_Q2_SPAN / (_Q2_S + 1), "that is (N - F + 2P) / (S + 1), " + _MISPRINT),
-    (_Q2_SPAN // (_Q2_S + 1), f"{_Q2_SPAN // (_Q2_S + 1)} is what (N - F + 2P) // (S + 1) "
-                              "gives (the misprint in note 1, floored; Notes, at the end), "
-                              "and also "
-                              "(N - F) // S, which leaves out the padding and the + 1. The + 1 "
-                              "comes after the division: (N - F + 2P) // S + 1."),
     ((_Q2_N - _Q2_F) / (_Q2_S + 1), "that is (N - F) / (S + 1), the misprint in note 1 "
                                     "(Notes, at the end), without the padding too; "
                                     "the formula is floor((N - F + 2P) / S) + 1."),
@@ -214,36 +209,34 @@ Q2_MISTAKES = [
      f"{(_Q2_N - _Q2_F - 2 * _Q2_P) // _Q2_S + 1} is what (N - F - 2P) // S + 1 gives, the "
      "padding subtracted, and also (N - F) // (S + 1), the misprint without the padding. "
      "Padding ADDS P zeros on each side, so the input grows to N + 2P: (N - F + 2P) // S + 1."),
-    (_Q2_SPAN / _Q2_S + 1, f"(12 - 5 + 4) / 2 = {_Q2_SPAN / _Q2_S:g} is not whole: round it "
+    (_Q2_SPAN / _Q2_S + 1, f"(12 - 7 + 4) / 2 = {_Q2_SPAN / _Q2_S:g} is not whole: round it "
                            "DOWN (floor) before adding 1. The last window must fit inside the "
                            "padded input."),
     (_Q2_SPAN / _Q2_S, f"that is (N - F + 2P) / S without the floor and without the + 1: "
                        f"round {_Q2_SPAN / _Q2_S:g} down, then add 1 for the first position."),
-    (-(-_Q2_SPAN // _Q2_S) + 1, f"{-(-_Q2_SPAN // _Q2_S) + 1} is (12 - 5 + 4) / 2 = "
-                                f"{_Q2_SPAN / _Q2_S:g} rounded UP, plus 1; it is also N - F = "
-                                "12 - 5, and (N + P) / S. Round "
+    (-(-_Q2_SPAN // _Q2_S) + 1, f"{-(-_Q2_SPAN // _Q2_S) + 1} is (12 - 7 + 4) / 2 = "
+                                f"{_Q2_SPAN / _Q2_S:g} rounded UP, plus 1; it is also "
+                                "ceil(N / S), q3's \"same\" formula (P = 2 is not \"same\" "
+                                "padding for F = 7), and N - F + 1, the size for stride 1 "
+                                "without padding. Round "
                                 f"{_Q2_SPAN / _Q2_S:g} down, then add 1: a window that would "
                                 "stick out of the padded input is never used."),
     (conv_output_size(_Q2_N, _Q2_F, 1, _Q2_P),
-     f"{conv_output_size(_Q2_N, _Q2_F, 1, _Q2_P)} is the size with stride 1 (P = 2 keeps a "
-     "5x5 kernel's output at N). With S = 2 the window moves two pixels at a time: divide "
-     "by S."),
+     f"{conv_output_size(_Q2_N, _Q2_F, 1, _Q2_P)} is the size with stride 1. With S = 2 the "
+     "window moves two pixels at a time: divide by S."),
     (_Q2_SPAN, "that is N - F + 2P, the room the window has to move in. Divide it by the "
                "stride S = 2 (rounding down), then add 1 for the first position."),
-    (conv_output_size(_Q2_N, _Q2_F), "that is N - F + 1, the size for stride 1 and no "
-                                     "padding (or (N + 2P) / S, which leaves out F). Use all "
-                                     "four numbers: floor((N - F + 2P) / S) + 1."),
 ]
 
 q2 = Exercise(
-    "Input size N = 12, kernel size F = 5, stride S = 2, padding P = 2. "
+    "Input size N = 12, kernel size F = 7, stride S = 2, padding P = 2. "
     "What is the output size O?",
     checker=number(_Q2, mistakes=Q2_MISTAKES),
     hint=["Section 6's formula counts the positions of the window; padding (section 7) "
           "makes the input 2P larger. Which of N, F, S and P go inside the floor?",
           "O = floor((N - F + 2P) / S) + 1: in Python, (N - F + 2 * P) // S + 1.",
-          "(12 - 5 + 2 * 2) / 2 = 5.5; round down, then add 1."],
-    solution=f"(12 - 5 + 2 * 2) // 2 + 1  # = 5 + 1 = {_Q2}",
+          "(12 - 7 + 2 * 2) / 2 = 4.5; round down, then add 1."],
+    solution=f"(12 - 7 + 2 * 2) // 2 + 1  # = 4 + 1 = {_Q2}",
     solution_answer=_Q2,
 )
 
@@ -617,7 +610,26 @@ def _index_error_guesses(answer) -> str:
     return "".join(" " + guess for guess in guesses)
 
 
-q4 = Exercise(
+def _returns_list(answer) -> bool:
+    """Whether a learner's q4 function returns a list (it is then right, but q8's + bias fails)."""
+    try:
+        return isinstance(answer(np.array(LESSON01_X), np.array(LESSON01_KERNEL), 1), list)
+    except Exception:   # a function that raises was already told so by the check
+        return False
+
+
+class _Q4(Exercise):
+    """q4: after "Correct!", the np.array advice goes only to a function that returned a list."""
+
+    def feedback(self, *answer) -> str:
+        text = super().feedback(*answer)
+        if text.startswith("Correct!") and answer and _returns_list(answer[0]):
+            text += (" Your function returns a list: return np.array(rows), since q8 adds a "
+                     "bias to this result, and a list + a number raises TypeError.")
+        return text
+
+
+q4 = _Q4(
     "Write strided_corr2d(x, kernel, stride): the no-padding convolution (cross-correlation, "
     "no flipping) of a 2-D array x with a 2-D kernel, the window moving `stride` pixels at a "
     "time, using two loops (written by you: not conv2d, tf.nn.conv2d or Conv2D, which the check "
@@ -632,8 +644,6 @@ q4 = Exercise(
           "For output position (i, j) the window is x[i * S:i * S + F_h, j * S:j * S + F_w]; "
           "multiply it element-wise by the kernel and sum."],
     solution_answer=strided_corr2d,
-    explanation="Return an np.array (np.array(rows) if you built a list): q8 adds a bias to "
-                "this result, and a list + a number raises TypeError.",
 )
 
 
@@ -813,20 +823,20 @@ Q6_MISTAKES = [
      "that is the cross-correlation Conv2D computes: the kernel was not flipped."),
     ("transposed", conv2d(FLIP_DEMO_X, Q6_KERNEL.T),
      "you transposed the kernel (mirrored it across its main diagonal). True convolution "
-     "turns it by 180 degrees: np.flip(kernel) reverses BOTH axes."),
+     "turns it by 180 degrees: np.flip(Q6_KERNEL) reverses BOTH axes."),
     ("turned 90 degrees left", conv2d(FLIP_DEMO_X, np.rot90(Q6_KERNEL)),
      "you turned the kernel a quarter turn (np.rot90 turns 90 degrees). True convolution "
-     "turns it a half turn: np.flip(kernel), the same as np.rot90(kernel, 2)."),
+     "turns it a half turn: np.flip(Q6_KERNEL), the same as np.rot90(Q6_KERNEL, 2)."),
     ("turned 90 degrees right", conv2d(FLIP_DEMO_X, np.rot90(Q6_KERNEL, -1)),
      "you turned the kernel a quarter turn clockwise. True convolution turns it a half "
-     "turn: np.flip(kernel), the same as np.rot90(kernel, 2)."),
+     "turn: np.flip(Q6_KERNEL), the same as np.rot90(Q6_KERNEL, 2)."),
     ("upside down only", conv2d(FLIP_DEMO_X, Q6_KERNEL[::-1]),
      "you flipped the kernel upside down only; flip it left to right as well."),
     ("left to right only", conv2d(FLIP_DEMO_X, Q6_KERNEL[:, ::-1]),
      "you flipped the kernel left to right only; flip it upside down as well."),
     ("mirrored across the other diagonal", conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL).T),
      "you flipped AND transposed the kernel, which mirrors it across its other diagonal. "
-     "Flipping alone is the 180-degree turn: np.flip(kernel)."),
+     "Flipping alone is the 180-degree turn: np.flip(Q6_KERNEL)."),
     ("result flipped", np.flip(conv2d(FLIP_DEMO_X, Q6_KERNEL)),
      "you flipped the result of the cross-correlation; flip the kernel BEFORE sliding it."),
     ("input flipped", conv2d(np.flip(FLIP_DEMO_X), Q6_KERNEL),
@@ -836,16 +846,23 @@ Q6_MISTAKES = [
      "that is the true convolution of LESSON01_X; this question uses FLIP_DEMO_X."),
     ("negated", conv2d(FLIP_DEMO_X, -Q6_KERNEL),
      "you changed the kernel's signs (-Q6_KERNEL). Flipping reverses the ORDER of the "
-     "weights, not their signs: np.flip(kernel), as in section 3 (not the same as -weights)."),
+     "weights, not their signs: np.flip(Q6_KERNEL), as in section 3 (not the same as -weights)."),
     ("flipped and negated", -_TRUE_CONVOLUTION,
-     "you flipped the kernel, and changed its signs too: flip only, np.flip(kernel)."),
+     "you flipped the kernel, and changed its signs too: flip only, np.flip(Q6_KERNEL)."),
     ("full", conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL), padding=Q6_KERNEL.shape[0] - 1),
      "that is the 'full' convolution: every position where the kernel overlaps the input, "
      "partial overlaps too. The question wants only the positions where the kernel fits "
-     "(3x3): slide np.flip(kernel) with no padding."),
+     "(3x3): slide np.flip(Q6_KERNEL) with no padding."),
+    ("lesson kernel flipped", conv2d(FLIP_DEMO_X, np.flip(LESSON01_KERNEL)),
+     "you flipped the lesson's 3x3 kernel; q6 uses Q6_KERNEL: np.flip(Q6_KERNEL)."),
+    ("demo kernel flipped", conv2d(FLIP_DEMO_X, np.flip(np.arange(1, 10).reshape(3, 3))),
+     "you flipped section 3's 3x3 demo_kernel; q6 uses Q6_KERNEL: np.flip(Q6_KERNEL)."),
+    ("lesson kernel", conv2d(FLIP_DEMO_X, LESSON01_KERNEL),
+     "that is FLIP_DEMO_X with the lesson's 3x3 kernel, not flipped; q6 uses Q6_KERNEL: "
+     "np.flip(Q6_KERNEL)."),
     ("scipy same", conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL), padding=((1, 0), (1, 0))),
      "that is a padded convolution, as big as the input (4x4). The question wants only the "
-     "positions where the kernel fits (3x3): slide np.flip(kernel) with no padding."),
+     "positions where the kernel fits (3x3): slide np.flip(Q6_KERNEL) with no padding."),
 ]
 
 q6 = Exercise(
@@ -856,7 +873,7 @@ q6 = Exercise(
                   mistakes=[(wrong, message) for _, wrong, message in Q6_MISTAKES]),
     hint=["Section 3: true convolution is cross-correlation with the kernel turned half "
           "round first; a half turn is not the transpose.",
-          "np.flip(kernel) reverses both axes (a 180-degree turn): [[-1, 0], [2, 1]]. It is "
+          "np.flip(Q6_KERNEL) reverses both axes (a 180-degree turn): [[-1, 0], [2, 1]]. It is "
           "not the transpose Q6_KERNEL.T = [[1, 0], [2, -1]].",
           "Then slide the flipped kernel as section 2 does, with no flipping left to do. Its "
           f"first window, FLIP_DEMO_X[0:2, 0:2] = {FLIP_DEMO_X[:2, :2].tolist()}, gives "
@@ -1104,6 +1121,13 @@ def _stride_and_padding_swapped(answer) -> bool:
     return True
 
 
+def _calls_list_returning_q4(answer) -> bool:
+    """Whether a learner's q8 function calls their q4 strided_corr2d, and that returns a list."""
+    names = getattr(getattr(answer, "__code__", None), "co_names", ())
+    q4_function = getattr(answer, "__globals__", {}).get("strided_corr2d")
+    return "strided_corr2d" in names and callable(q4_function) and _returns_list(q4_function)
+
+
 def _check_layer(answer):
     """q8's checker: the cases, then advice for errors a learner's function raises and for an
     integer output array."""
@@ -1116,6 +1140,9 @@ def _check_layer(answer):
     if _FLOAT_SIZE_ERROR in message:
         return message.rstrip(" .") + _FLOAT_SIZE_ADVICE.replace("(H - F_h) // S + 1",
                                                                  "(H - F_h + 2P) // S + 1")
+    if "can only concatenate list" in message and _calls_list_returning_q4(answer):
+        return message.rstrip(" .") + (". Your q4 function strided_corr2d returns a list: wrap "
+                                      "its result in np.array (or return np.array in q4).")
     if "_Placeholder" in message:
         return message.rstrip(" .") + (". Something your function calls still returns ____: "
                                       "is it q4's strided_corr2d, not written yet? Answer q4 "
