@@ -165,7 +165,7 @@ LEARNER_ANSWERS = {
             "(6, 6, 5)": "its 10 rows",
             "(5, 4, 6)": "channels-last",
             "((10 - 3) / 2 + 1, (13 - 3) / 2 + 1, 5)": "divide with // and add 1",
-            "(5, 6, 5)": "3.5 UP to 4, plus 1, or from 10 // 2",
+            "(5, 6, 5)": "Your 6 columns are right; the rows are off (5, not 4)",
             "(10 // 2, 13 // 2, 5)": "N // S without the kernel",
             "(3, 6, 5)": "the height (entry 0) is off",            # no rule proves a cause
             "(2, 4, 6, 5)": "stands where a batch axis would",
@@ -250,7 +250,8 @@ LEARNER_ANSWERS = {
             "60000": "C_in = 3",
             "456": "the number of parameters",
             "30000": "That is one filter",
-            "182400": "not a multiplication",
+            "182400": "biases as multiplications (456 x 400, or the products plus 2,400",
+            "180000 + 2400": "counts the biases as multiplications",
             "2400": "the number of output values",
             "43200": "the FIRST layer's count",
             "2 * 20 * 20 * 6 * 5 * 5 * 3": "either you counted the additions too",

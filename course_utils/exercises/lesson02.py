@@ -86,9 +86,9 @@ Q1_MISTAKES = [
     ((_Q1_FILTERS, _Q1_OH, _Q1_OW), "Keras is channels-last: (height, width, channels)."),
     # ceil((N - F) / S) + 1 and N // S both give 5 rows and 6 columns: name both
     (_q1_sides(lambda n: -(-(n - _Q1_F) // _Q1_S) + 1),
-     "5 rows come from rounding (10 - 3) / 2 = 3.5 UP to 4, plus 1, or from 10 // 2, N // S "
-     "without the kernel (13 // 2 gives the 6 columns the same way). Without padding the "
-     "last window must fit: (N - F) // S + 1, rounded down, gives 4 rows."),
+     "Your 6 columns are right; the rows are off (5, not 4). 5 rows come from rounding "
+     "(10 - 3) / 2 = 3.5 UP to 4, plus 1, or from 10 // 2, N // S without the kernel. Without "
+     "padding the last window must fit: (N - F) // S + 1, rounded down, gives 4 rows."),
 ]
 
 q1 = OneImageShape(
@@ -314,9 +314,10 @@ Q5_MISTAKES = [
     (_Q5_PARAMS, "That is the number of parameters (what the layer stores), not of "
                  "multiplications (what it does)."),
     (conv_mults(_Q5_INPUT, _Q5_F, 1), "That is one filter; the layer has six."),
-    (_Q5_PARAMS * _Q5_O * _Q5_O, f"That multiplies the parameter count, biases included, by "
-                                 f"the {_Q5_O * _Q5_O} positions; adding a bias is not a "
-                                 "multiplication."),
+    (_Q5_PARAMS * _Q5_O * _Q5_O, f"That counts the biases as multiplications ({_Q5_PARAMS} x "
+                                 f"{_Q5_O * _Q5_O}, or the products plus "
+                                 f"{_Q5_FILTERS * _Q5_O * _Q5_O:,} bias additions): "
+                                 "adding a bias is not a multiplication."),
     (_Q5_O * _Q5_O * _Q5_FILTERS, f"That is the number of output values; each needs "
                                   f"F * F * C_in = {_Q5_PRODUCTS} products."),
     (conv_mults((28, 28, 1), 5, 3), "That is the FIRST layer's count (section 4: 28x28x1 in, "
