@@ -666,3 +666,14 @@ def test_q1_accepts_a_batch_axis_of_none_or_one_and_says_it_is_not_part_of_the_a
 def test_q6_forbids_the_course_helper_and_keras():
     assert "calls conv2d" in lesson.q6.feedback(
         lambda x, kernel, bias: conv2d(x, kernel, bias=bias))
+
+
+def test_q8_show_colour_patches_names_every_patch_on_its_colour():
+    import matplotlib.pyplot as plt
+
+    image, names = lesson.colour_patches()
+    fig = lesson.show_colour_patches()
+    ax = fig.axes[0]
+    np.testing.assert_array_equal(ax.images[0].get_array(), image)
+    assert [text.get_text() for text in ax.texts] == names
+    plt.close(fig)

@@ -841,6 +841,31 @@ def colour_patches() -> tuple[np.ndarray, list[str]]:
     return image, names
 
 
+def show_colour_patches():
+    """Draw :func:`colour_patches` with each patch's name on it; returns the figure.
+
+    Lesson 02, exercise q8: the test image the yellow detector is scored on.
+
+    >>> fig = show_colour_patches()
+    >>> len(fig.axes[0].texts)
+    8
+    """
+    import matplotlib.pyplot as plt
+
+    image, names = colour_patches()
+    fig, ax = plt.subplots(figsize=(5, 2.9), layout="constrained")
+    ax.imshow(image, interpolation="nearest")
+    for index, name in enumerate(names):
+        row, col = divmod(index, 4)
+        brightness = image[3 * row, 3 * col] @ [0.299, 0.587, 0.114]  # luminance: text colour
+        ax.text(3 * col + 1, 3 * row + 1, name, ha="center", va="center", fontsize=9,
+                color="black" if brightness > 0.5 else "white")
+    ax.set_title("the test image colour_patches(), one colour per patch")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return fig
+
+
 def _patch_responses(weights) -> dict[str, float]:
     """The response of a 1x1 filter with these (red, green, blue) weights on each patch of
     colour_patches(), patch name -> value."""
@@ -949,4 +974,4 @@ q8 = Exercise(
     solution_answer=np.array([0.5, 0.5, -1.0]),
 )
 
-__all__ = ["colour_patches", "try_weights", *bind_exercises(globals())]
+__all__ = ["colour_patches", "show_colour_patches", "try_weights", *bind_exercises(globals())]
