@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import itertools
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -669,8 +670,6 @@ def test_q6_forbids_the_course_helper_and_keras():
 
 
 def test_q8_show_colour_patches_names_every_patch_on_its_colour():
-    import matplotlib.pyplot as plt
-
     image, names = lesson.colour_patches()
     fig = lesson.show_colour_patches()
     ax = fig.axes[0]

@@ -27,6 +27,7 @@ from __future__ import annotations
 import copy
 import re
 
+import matplotlib.pyplot as plt
 import numpy as np
 
 from ..arithmetic import conv_mults, conv_output_size, conv_params
@@ -850,8 +851,6 @@ def show_colour_patches():
     >>> len(fig.axes[0].texts)
     8
     """
-    import matplotlib.pyplot as plt
-
     image, names = colour_patches()
     fig, ax = plt.subplots(figsize=(5, 2.9), layout="constrained")
     ax.imshow(image, interpolation="nearest")
