@@ -27,7 +27,7 @@ def test_train_on_batch_averages_over_calls_up_to_keras_3_14():
     Keras 3.14 train_on_batch returns the mean loss since the last reset_metrics(); 3.15 resets
     by itself. Section 7 resets before every step."""
     code = _lesson_text("06_", "code")
-    assert ("cnn.reset_metrics()   # this batch's loss only (Keras <= 3.14 returns a running mean)"
+    assert ("cnn.reset_metrics()   # needed on Keras <= 3.14 (a running mean), harmless after"
             in code)
     rng = np.random.default_rng(0)
     x, y = rng.standard_normal((32, 4)).astype("float32"), rng.integers(0, 3, 32)

@@ -645,12 +645,12 @@ q4 = Exercise(
                    "kinks), sigmoid and tanh (smooth). The backward passes named *_not_flipped, "
                    "*_where_negative, *_everywhere and *_averaged are wrong on purpose: your "
                    "check should report a large error for them."),
-    hint=["loss_function takes no argument: def loss(): return np.sum(grad_output * "
-          "forward(x)). numerical_gradient(loss, x) nudges x in place, so the loss must read "
-          "that same x.",
-          "a = backward(x, grad_output); n = numerical_gradient(loss, x); return "
-          "np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n)) (relative_error(a, n) "
-          "computes it too)."],
+    hint=["numerical_gradient(loss_function, x) nudges the very array x you pass it, in place, "
+          "and calls loss_function() with no argument after each nudge: your loss must read that "
+          "same x (not a copy), and weight forward(x) by grad_output so that its dL/dY is "
+          "grad_output.",
+          "Compare the two gradients as whole arrays: the norm of their difference over the sum "
+          "of their norms (section 5), one number."],
     solution_answer=gradient_check,
 )
 
