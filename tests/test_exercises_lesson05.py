@@ -53,6 +53,7 @@ LEARNER_ANSWERS = {
             "539782": "source's 5x5 sizes",                # kept the 5x5 kernels' sizes
             "1552654": "'Total params'",                   # the summary after training
             '"776,326"': "remove the quotes and the commas",
+            '"776326"': "remove the quotes, so that Python reads one number",   # no commas
             "1248": "two convolutions' weights only",             # the convolutions alone
             "652678": "without the + 1",                         # sizes 25, then 22
             "776208": "every bias is missing",               # every bias left out
@@ -92,7 +93,7 @@ LEARNER_ANSWERS = {
             "9": "such as (12, 8)",                              # one number, not a pair
             "(12, 8)": "monitor='val_accuracy'",                 # watched the accuracy row
             "(10, 5)": "epochs 6 to 9, and epoch 10 is never run",   # one epoch too many
-            "(8, 4)": "as if both epochs were counted from 0",       # argmin twice
+            "(8, 4)": "(8, 4) is also the pair section 5's run printed",   # or argmin twice
             "(5, 9)": "the same two epochs in the other order",   # swapped
             "(9, 5, 14)": "yours has 3 entries",
             '{"last": 9, "kept": 5}': "expected a pair of epoch numbers",
@@ -128,6 +129,7 @@ LEARNER_ANSWERS = {
             "[1, 6]": "largest mean gains",
             "[0, 1]": "labelled by the later step",              # the columns read one step off
             "[1]": "are not the expected ones",
+            "[1, 2, 6]": "step 6 was not ahead at seed 3",      # one step too many
             "[8]": "not a column of paired",
             '"1, 2"': "expected a list of step numbers",
             '["1", "2"]': "your list holds text ('1')",           # the steps typed as text
@@ -674,3 +676,8 @@ def test_q8_suggests_pooling_only_when_the_dense_layer_reads_more_than_the_solut
     advice = lesson._advice(strided, [0.2, 0.3, 0.4])
     assert "reads only 98 values" in advice and "MaxPooling2D(2), pass on" in advice
     assert "a MaxPooling2D after each" not in advice
+
+
+def test_q1_names_the_commas_only_when_the_text_has_them():
+    assert "commas" not in lesson.q1.feedback("776326")
+    assert "remove the quotes and the commas" in lesson.q1.feedback("776,326")

@@ -54,9 +54,10 @@ def _typed_as_text(check):
             except ValueError:
                 return check(answer)
             raise UnreadableAnswer(
-                f"expected a number, got a string {answer!r}: remove the quotes and the "
-                f"commas, so that Python reads one number: {digits} (underscores may group "
-                f"the digits: {int(float(digits)):_})" if float(digits).is_integer() else
+                f"expected a number, got a string {answer!r}: remove the quotes"
+                f"{' and the commas' if ',' in answer else ''}, so that Python reads one "
+                f"number: {digits} (underscores may group the digits: {int(float(digits)):_})"
+                if float(digits).is_integer() else
                 f"expected a number, got a string {answer!r}: remove the quotes, so that "
                 f"Python reads a number: {digits}")
         return check(answer)
@@ -384,8 +385,9 @@ q3 = Exercise(
             "that is the epoch counted from 0 (np.argmin's position); Q3_RUN counts epochs "
             "from 1, as Keras prints them: add 1."),
         (_Q3_STOP - 1, _Q3_KEPT - 1): (
-            "both numbers are 1 less than the expected pair, as if both epochs were counted "
-            "from 0 (np.argmin's position); Q3_RUN counts epochs from 1, as Keras prints "
+            "both numbers are 1 less than the expected pair. (8, 4) is also the pair section "
+            "5's run printed; q3 asks about Q3_RUN's table. Or, if you counted both epochs "
+            "from 0 (np.argmin's position): Q3_RUN counts epochs from 1, as Keras prints "
             "them: add 1 to each."),
     })),
     hint=["Find the epoch with the lowest val_loss. From then on, count the epochs that do not "
@@ -542,6 +544,9 @@ def _check_steps(answer):
         return None
     if steps in _STEP_MISTAKES:
         return _STEP_MISTAKES[steps]
+    extra = sorted(set(steps) - set(_Q5))
+    if set(_Q5) < set(steps) and all(step in _STEPS[1:] for step in extra):
+        return f"step {extra[0]} was not ahead at {_seeds_not_ahead(extra[0])}."
     unknown = [step for step in steps if step not in _STEPS[1:]]
     if unknown:
         return (f"step {unknown[0]} is not a column of paired with gains: the steps that have a "
