@@ -385,10 +385,10 @@ q3 = Exercise(
             "that is the epoch counted from 0 (np.argmin's position); Q3_RUN counts epochs "
             "from 1, as Keras prints them: add 1."),
         (_Q3_STOP - 1, _Q3_KEPT - 1): (
-            "both numbers are 1 less than the expected pair. (8, 4) is also the pair section "
-            "5's run printed; q3 asks about Q3_RUN's table. Or, if you counted both epochs "
-            "from 0 (np.argmin's position): Q3_RUN counts epochs from 1, as Keras prints "
-            "them: add 1 to each."),
+            "both numbers are 1 less than the expected pair. If you read them off section "
+            "5's run: q3 asks about Q3_RUN's table. If you counted both epochs from 0 "
+            "(np.argmin's position): Q3_RUN counts epochs from 1, as Keras prints them: add 1 "
+            "to each."),
     })),
     hint=["Find the epoch with the lowest val_loss. From then on, count the epochs that do not "
           "go below it.",
