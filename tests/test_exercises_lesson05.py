@@ -93,7 +93,7 @@ LEARNER_ANSWERS = {
             "9": "such as (12, 8)",                              # one number, not a pair
             "(12, 8)": "monitor='val_accuracy'",                 # watched the accuracy row
             "(10, 5)": "epochs 6 to 9, and epoch 10 is never run",   # one epoch too many
-            "(8, 4)": "If you read them off section 5's run: q3 asks about Q3_RUN's table",   # or argmin twice
+            "(8, 4)": "If you read them off section 5's run: q3 asks about Q3_RUN's table",
             "(5, 9)": "the same two epochs in the other order",   # swapped
             "(9, 5, 14)": "yours has 3 entries",
             '{"last": 9, "kept": 5}': "expected a pair of epoch numbers",
