@@ -20,6 +20,8 @@ stamp counts behind the checkerboard.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from ..arithmetic import (
@@ -306,6 +308,11 @@ q4 = OneImageShape(
         (_Q4_SIDE, _Q4_SIDE, 32): "the channels of the output are the layer's 8 filters.",
         (conv_output_size(7, 4, 2),) * 2 + (8,):
             "that is a convolution with stride 2; the transposed one enlarges.",
+        # near misses: the answer proves only how far off it is, not which step slipped
+        **{(_Q4_SIDE + off, _Q4_SIDE + off, 8):
+           f"{_Q4_SIDE + off} is {abs(off)} {'more' if off > 0 else 'less'} than the expected "
+           "height and width: work out (N - 1) * S + F again, with N = 7, S = 2 and F = 4."
+           for off in (-3, -1, 1)},
     }),
     hint=["The layer has the default padding, 'valid': nothing is cropped (section 6).",
           "'valid' gives the full result, (N - 1) * S + F rows and columns; the channels are "
@@ -674,6 +681,10 @@ q8 = Exercise(
                  "covered by 2 stamps has 2 * 2."),
         ([4, 6], "4 and 6 occur, but not only they: a pixel whose row and column are each "
                  "covered by 3 stamps has 3 * 3."),
+        *[(list(order), "those are the right counts in another order: the question asks for "
+                         "them sorted, smallest first (sorted(your_list)).")
+          for order in itertools.permutations(_Q8.astype(int).tolist())
+          if list(order) != sorted(order)],
         ([25 / 4],
          "6.25 is the average, F * F / S^2 = 25 / 4; the counts are whole numbers, and they "
          "differ from pixel to pixel."),
