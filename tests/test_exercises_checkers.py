@@ -450,3 +450,34 @@ def test_array_with_decimals_names_too_few_decimals_when_every_value_is_right():
     one_off = np.round(expected, 2)
     one_off[0, 1] = 0.13
     assert "decimal places" not in check(one_off)
+
+
+def test_array_with_decimals_rules_a_cut_value_as_number_does():
+    """A value cut after the asked decimals, where rounding differs, is one off in its last
+    decimal (lesson 06 q6: 0.126 for 0.12686, as number() calls 0.0654 for 0.065465); cut after
+    more decimals than asked, it passes (0.1268), as number() passes 0.06546."""
+    expected = np.array([[-0.17049943, 0.12121649, 0.04928295],
+                         [0.12685809, 0.02830587, -0.15516396]])
+    check = array(expected, decimals=3)
+    cut3 = np.trunc(expected * 1000) / 1000
+    assert not np.allclose(cut3, np.round(expected, 3))   # the case proves something
+    message = check(cut3)
+    assert message is not None and "one off in its 3rd decimal" in message
+    assert check(np.trunc(expected * 10_000) / 10_000) is None
+    assert check(np.round(expected, 3)) is None
+    assert number(0.065465)(0.06546) is None and "misrounded" in number(0.065465)(0.0654)
+
+
+def test_the_readmes_rounding_example_is_what_number_does():
+    """README, "How the exercises work": the example of a rounded and a cut answer."""
+    import re
+
+    from scripts.paths import README
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    found = re.search(r"for (0\.\d+), (0\.\d+) passes \(and so does (0\.\d+)\), while (0\.\d+), "
+                      r"the value cut, is told it is one off in its last figure", text)
+    assert found, "the README's rounding example moved: update this test"
+    expected, *passing, cut = (float(v) for v in found.groups())
+    check = number(expected)
+    assert all(check(v) is None for v in passing)
+    assert "one off in its 3rd significant figure" in check(cut)

@@ -254,6 +254,9 @@ LEARNER_ANSWERS = {
             "0.065": "2 significant figures, and they are right: give at least 3",
             "0.0654": "one off in its 3rd significant figure",   # cut, not rounded
             "0.0656": "one off in its 3rd significant figure",
+            "-0.0655": "the limit is the positive bound",
+            "-np.sqrt(6 / 1400)": "the limit is the positive bound",
+            "0.066": "is not the expected value",   # 2 figures, not 0.06547 rounded: no cause named
         },
     },
     "q7": {

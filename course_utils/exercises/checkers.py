@@ -403,12 +403,22 @@ def _rounded_array_note(values: np.ndarray, expected: np.ndarray, atol: float,
 
 
 def _to_decimals(values: np.ndarray, expected: np.ndarray, decimals: int) -> np.ndarray:
-    """``values`` with every entry that is its expected value, or that value rounded or cut
-    after ``decimals`` decimal places or more, replaced by the expected value itself."""
+    """``values`` with every entry that is its expected value, or that value rounded after
+    ``decimals`` decimal places or more, or cut after more than ``decimals``, replaced by the
+    expected value itself. A value cut after exactly ``decimals`` places is not: where it
+    differs from the rounded one it is one off in its last decimal, as ``number`` says of a
+    value cut after its last asked figure (0.126 for 0.12686 is misrounded; 0.1268 passes).
+
+    >>> _to_decimals(np.array([0.127, 0.1268, 0.126]), np.full(3, 0.12686), 3)
+    array([0.12686, 0.12686, 0.126  ])
+    """
     accepted = np.isclose(values, expected, atol=1e-6, rtol=0.0)   # float32 computations too
     for places in range(decimals, 13):
         scale = 10.0 ** places
-        for form in (np.round(expected, places), np.trunc(expected * scale) / scale):
+        forms = [np.round(expected, places)]
+        if places > decimals:
+            forms.append(np.trunc(expected * scale) / scale)
+        for form in forms:
             accepted |= np.isclose(values, form, atol=1e-12, rtol=1e-9)
     return np.where(accepted, expected, values)
 
@@ -434,8 +444,9 @@ def array(expected: Any, atol: float = 1e-6, rtol: float = 0.0,
     where you have 14.
 
     ``decimals=3`` asks for each value to 3 decimal places or more: a value passes when it is
-    the expected one rounded or cut after 3 or more decimals (not merely near it), and values
-    one off in their last asked decimal are told so (lesson 06's dL/dscores).
+    the expected one rounded after 3 or more decimals, or cut after 4 or more (not merely near
+    it), as ``number`` rules; values one off in their last asked decimal (cut after 3 where
+    rounding differs, too) are told so (lesson 06's dL/dscores).
 
     >>> check = array([0.12122, -0.17049], decimals=3)
     >>> check([0.121, -0.170]) is None, check([0.1212, -0.17049]) is None

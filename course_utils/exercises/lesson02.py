@@ -308,7 +308,7 @@ _Q5_PARAMS = conv_params(_Q5_F, _Q5_INPUT[2], _Q5_FILTERS)       # 456
 #: q5: Conv2D(6, 5) on 24x24x3, stride 1, no padding.
 Q5_MISTAKES = [
     (conv_mults((28, 28, 3), _Q5_F, _Q5_FILTERS),
-     "That counts 24x24 positions, as for a 28x28 input (the table of section 5). Here the "
+     "That counts 24x24 positions, as for a 28x28 input. Here the "
      f"input is 24x24, so the output is {_Q5_O}x{_Q5_O}."),
     (conv_mults(_Q5_INPUT[:2] + (1,), _Q5_F, _Q5_FILTERS),
      "Each output value needs F * F * C_in products: C_in = 3."),
@@ -960,10 +960,10 @@ def _check_yellow_detector(answer):
 
 q8 = Exercise(
     "Yellow light is red plus green. Choose the three weights (red, green, blue) of a 1x1 "
-    "filter (F = 1: one pixel, all three channels, like the centre of section 6's red "
-    "detector) so that, on the test image colour_patches(), its highest (most positive) "
-    "response is on the yellow patch, with every other patch at most 3/4 of it (not white "
-    "either, which contains red and green too).",
+    "filter (F = 1: one pixel, all three channels) so that, on the test image "
+    "colour_patches(), its highest (most positive) response is on the yellow patch, with "
+    "every other patch at most 3/4 of it (not white either, which contains red and green "
+    "too).",
     checker=_check_yellow_detector,
     answer_name="yellow_weights",  # the exercise cell is `yellow_weights = ____`
     hint=["Positive weights on red and green alone fire just as much on white.",

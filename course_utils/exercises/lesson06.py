@@ -738,7 +738,7 @@ _P7 = _softmax(Q6_SCORES)
 _ONE_HOT7 = np.eye(Q6_SCORES.shape[1])[Q6_LABELS]
 _B7 = len(Q6_LABELS)
 _Q6 = (_P7 - _ONE_HOT7) / _B7
-_DECIMALS7 = 1e-3  # q6 takes 3 decimal places (rounded or cut); its mistakes stay 2e-3 apart
+_DECIMALS7 = 1e-3  # q6 takes 3 decimal places (rounded; cut after 4+); its mistakes stay 2e-3 apart
 _ROWS7 = "[" + ", ".join("[" + ", ".join(f"{v:.3f}" for v in row) + "]" for row in _Q6) + "]"
 _Q6_MISTAKES = [  # each names what the learner's array is
     (_P7 - _ONE_HOT7,

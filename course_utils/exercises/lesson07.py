@@ -7,11 +7,12 @@ In the notebook::
     answer = ____
     q1.check(answer)
 
-q1, q2 and q3 sit in section 8: the learner predicts one inverted residual block of
+q1, q2 and q3 sit in section 7: the learner predicts one inverted residual block of
 MobileNetV2 before the helper checks it layer by layer (q1, q2; the lesson prints the totals
 only after them), then counts VGG-16's convolutions over the
-Keras model's layers before the helper counts five networks (q3); the others close the
-lesson. Each exercise's expected answer, and each known wrong answer, is computed here from
+Keras model's layers before the helper counts five networks (q3); the others follow the
+sections they practise (q6: Going further). Each exercise's expected answer, and each known
+wrong answer, is computed here from
 the question's own numbers with the course's arithmetic (never typed in);
 tests/test_exercises_lesson07.py checks the expected answers against Keras and TensorFlow,
 checks that the wrong answers differ from each other, and lists what a learner may type
@@ -362,6 +363,8 @@ q6 = Exercise(
         6 / (_Q6_FAN_IN + _Q6_FAN_OUT): "take the square root: limit = sqrt(6 / (fan_in + "
                                         "fan_out)).",
         2 * _Q6: "that is the interval's width, from -limit to +limit; the limit is half of it.",
+        -_Q6: "the weights lie between -limit and +limit, and the limit is the positive bound: "
+              "drop the minus sign.",
         math.sqrt(6 / ((_Q6_FAN_IN + _Q6_FAN_OUT) / 2)):
             "that divides 6 by the average of the fans; the limit divides it by their sum, "
             "sqrt(6 / (fan_in + fan_out)) (which is sqrt(3 / average)).",
