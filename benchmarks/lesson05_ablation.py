@@ -339,7 +339,7 @@ def run_selection(seeds=SELECTION_SEEDS) -> pd.DataFrame:
     return table
 
 
-# --- raw against scaled pixels (lesson 05, section 4) --------------------------------------------
+# --- raw against scaled pixels (lesson 05, section 3) --------------------------------------------
 
 class BatchLosses(keras.callbacks.Callback):
     """The loss of each training batch. Keras passes on_train_batch_end the mean loss of the
@@ -358,7 +358,7 @@ class BatchLosses(keras.callbacks.Callback):
 
 
 def run_scaling(seeds=SEEDS) -> pd.DataFrame:
-    """The lesson's source model trained as section 4 trains it (one-hot labels, RMSprop), one
+    """The lesson's source model trained as section 3 trains it (one-hot labels, RMSprop), one
     epoch on raw (0-255) or scaled (0-1) pixels from the same starting weights: the mean
     training loss during the epoch (what Keras reports), the largest loss of one batch in it,
     the training loss after it, and the validation loss and accuracy after it. One row per
@@ -392,7 +392,7 @@ def run_scaling(seeds=SEEDS) -> pd.DataFrame:
     return table
 
 
-# --- the source model's assert cells (lesson 05, sections 5, 6 and 9) ---------------------------
+# --- the source model's assert cells (lesson 05, sections 4, 5 and 8) ---------------------------
 
 LESSON_SEEDS = (0, 1, 2, 3, 4, 42)   # the ablation's seeds and the lesson's own
 
@@ -416,7 +416,7 @@ class WrongAnswers(keras.callbacks.Callback):
 
 
 def build_dense_only() -> keras.Model:
-    """The source's model without its convolutions (lesson 05, section 5's baseline):
+    """The source's model without its convolutions (lesson 05, section 4's baseline):
     Flatten -> Dense(84, swish) -> Dense(10, softmax)."""
     inputs = keras.Input(shape=(28, 28, 1), name="image")
     h = layers.Flatten(name="flat")(inputs)

@@ -380,7 +380,7 @@ LESSON05_ABLATION_FILE = "lesson05_ablation.csv"
 def lesson05_ablation_path() -> Path:
     """Where the installed package keeps lesson 05's ablation table (a CSV file).
 
-    Taught in lesson 05, section 8: eight models, from the source's to the improved one, each
+    Taught in lesson 05, section 7: eight models, from the source's to the improved one, each
     trained at five seeds by ``benchmarks/lesson05_ablation.py`` (too slow to train in the
     lesson). One row per (step, seed); lines starting with ``#`` are comments.
 
@@ -398,7 +398,7 @@ LESSON05_SELECTION_FILE = "lesson05_selection.csv"
 def lesson05_selection_path() -> Path:
     """Where the installed package keeps lesson 05's selection study (a CSV file).
 
-    Taught in lesson 05, section 8: the improved model's training settings (learning rate,
+    Taught in lesson 05, section 7: the improved model's training settings (learning rate,
     batch size, epochs, batch normalization's momentum, dropout, shift), chosen knob by knob
     by their mean validation accuracy over three seeds, by ``benchmarks/lesson05_ablation.py
     --select``. One row per (settings, seed); lines starting with ``#`` are comments.
@@ -417,7 +417,7 @@ LESSON05_SCALING_FILE = "lesson05_scaling.csv"
 def lesson05_scaling_path() -> Path:
     """Where the installed package keeps lesson 05's raw-against-scaled table (a CSV file).
 
-    Taught in lesson 05, section 4: the source model trained for one epoch on raw (0-255) and
+    Taught in lesson 05, section 3: the source model trained for one epoch on raw (0-255) and
     on scaled (0-1) pixels at five seeds by ``benchmarks/lesson05_ablation.py --scaling``.
     One row per (seed, pixels); lines starting with ``#`` are comments.
 
@@ -435,7 +435,7 @@ LESSON05_SOURCE_FILE = "lesson05_source.csv"
 def lesson05_source_path() -> Path:
     """Where the installed package keeps lesson 05's source-model runs (a CSV file).
 
-    Taught in lesson 05, sections 5, 6 and 9: the source model and the Dense-only baseline
+    Taught in lesson 05, sections 4, 5 and 8: the source model and the Dense-only baseline
     trained as the lesson trains them, at seeds 0-4 and 42, by
     ``benchmarks/lesson05_ablation.py --source``: the margins of the lesson's checks. One row
     per seed; lines starting with ``#`` are comments.
@@ -506,9 +506,9 @@ def lesson05_seed_check(section: str) -> None:
     Taught in lesson 05 (a course test, run by tests/test_data.py, not in the lesson's
     cells). The lesson asserts on one training run; ``benchmarks/lesson05_ablation.py`` ran the same
     training at several seeds (0-4, and 42 for the source model), and this checks that each
-    such assert held there with room to spare. ``section`` is one of ``"scaling"`` (section 4),
-    ``"source"`` (sections 5 and 6), ``"improved"`` (section 8) or ``"look inside"``
-    (section 9). Returns None; raises AssertionError naming every check that failed.
+    such assert held there with room to spare. ``section`` is one of ``"scaling"`` (section 3),
+    ``"source"`` (sections 4 and 5), ``"improved"`` (section 7) or ``"look inside"``
+    (section 8). Returns None; raises AssertionError naming every check that failed.
 
     >>> lesson05_seed_check("scaling")
     >>> sorted(_lesson05_checks(_lesson05_tables()))

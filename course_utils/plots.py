@@ -799,7 +799,7 @@ def show_kernels(kernel, max_in: int = 4, max_out: int = 16, show_values: bool |
                  title: str | None = None) -> Plot:
     """The kernels of a layer: one panel per (input channel, filter) pair.
 
-    Shown first in lesson 01, section 4 (the line kernels); taught in lesson 05, section 9
+    Shown first in lesson 01, section 4 (the line kernels); taught in lesson 05, section 8
     (the learned kernels).
 
     kernel: Keras's Conv2D layout (kh, kw, in, out), e.g. ``layer.get_weights()[0]`` or
@@ -864,7 +864,7 @@ def plot_history(history, metrics: Sequence[str] | None = None) -> Plot:
     """Training curves from ``model.fit``'s History: one panel per metric, training
     (solid) and validation (dashed) per epoch.
 
-    Taught in lesson 05, section 5 (training curves).
+    Taught in lesson 05, section 4 (training curves).
 
     history: a Keras ``History``, its ``history.history`` dict, or
     ``pd.DataFrame(history.history)``. ``metrics``: the base names to draw (default: every
@@ -922,7 +922,7 @@ def show_digits(images, labels=None, predictions=None, ncols: int = 10, max_imag
                 title: str | None = None) -> Plot:
     """A grid of digits with their labels, and predictions if given.
 
-    Taught in lesson 05, sections 1 and 6.
+    Taught in lesson 05, sections 1 and 5.
 
     images: (B, 28, 28) or (B, 28, 28, 1), any scale (0-255 or 0-1). labels and predictions:
     (B,) class numbers, or (B, 10) one-hot labels / predicted probabilities (their argmax is

@@ -28,7 +28,7 @@ def build_model():
     h = layers.Flatten()(h)
     return keras.Model(inputs, layers.Dense(10, activation="softmax")(h))"""
 
-# Section 8's conv -> batch normalization -> ReLU -> pool, twice, within q8's budget.
+# Section 7's conv -> batch normalization -> ReLU -> pool, twice, within q8's budget.
 _BN_MODEL = """\
 def build_model():
     inputs = keras.Input(shape=(28, 28, 1))
@@ -93,7 +93,7 @@ LEARNER_ANSWERS = {
             "9": "such as (12, 8)",                              # one number, not a pair
             "(12, 8)": "monitor='val_accuracy'",                 # watched the accuracy row
             "(10, 5)": "epochs 6 to 9, and epoch 10 is never run",   # one epoch too many
-            "(8, 4)": "If you read them off section 5's run: q3 asks about Q3_RUN's table",
+            "(8, 4)": "If you read them off section 4's run: q3 asks about Q3_RUN's table",
             "(5, 9)": "the same two epochs in the other order",   # swapped
             "(9, 5, 14)": "yours has 3 entries",
             '{"last": 9, "kept": 5}': "expected a pair of epoch numbers",
@@ -142,7 +142,7 @@ LEARNER_ANSWERS = {
         "wrong": {
             "9534": "RMSprop's count",
             "19064": "two scalars",
-            "19065": "Adam with a learning-rate schedule",       # section 8's 2W + 1
+            "19065": "Adam with a learning-rate schedule",       # section 7's 2W + 1
             "28598": "Total params",
             "406138": "without pooling",
             "19067": "not three",
@@ -212,7 +212,7 @@ LEARNER_ANSWERS = {
             "    h = layers.Dense(84, activation='swish')(layers.Flatten()(h))\n"
             "    return keras.Model(inputs, layers.Dense(10, activation='softmax')(h))":
                 "budget is 6,000",
-            # section 8's pooled model pasted unchanged: 9,532 weights, most in Dense(84)
+            # section 7's pooled model pasted unchanged: 9,532 weights, most in Dense(84)
             "def build_model():\n    return build_pooled_model()":
                 "a Dense(84) between Flatten and the output",
             # no convolution at all (19,885 weights)
@@ -237,9 +237,9 @@ LEARNER_ANSWERS = {
             "    h = layers.GlobalAveragePooling2D()(h)\n"
             "    return keras.Model(inputs, layers.Dense(10, activation='softmax')(h))":
                 "ends in global pooling, so its output layer reads only 32 numbers",
-            # section 8's batch normalization with Keras's default momentum 0.99 (5,330
+            # section 7's batch normalization with Keras's default momentum 0.99 (5,330
             # weights): 57.6% when predicting, 93.8% with batch statistics; momentum=0.9 passes
-            _BN_MODEL: "BatchNormalization(momentum=0.9), as section 8's settings use",
+            _BN_MODEL: "BatchNormalization(momentum=0.9), as section 7's settings use",
             # the same with global average pooling (5,274): flat at 10.5%, 75.9% with batch
             # statistics; the running averages are named before the global pooling
             _BN_MODEL.replace("(8, 16)", "(16, 32)").replace(
@@ -287,7 +287,7 @@ def keras_conv_mults(model) -> int:
 def test_source_weights_budget_and_pooled_weights_match_keras():
     assert lesson.SOURCE_WEIGHTS == source_like_model().count_params() == 203_068
     assert lesson.POOLED_WEIGHTS == source_like_model(pool=True).count_params()
-    # section 8's pooled model, pasted unchanged, is over the budget; the solution is within it
+    # section 7's pooled model, pasted unchanged, is over the budget; the solution is within it
     assert lesson.build_small_model().count_params() <= lesson.WEIGHT_BUDGET \
         < source_like_model(pool=True).count_params()
 

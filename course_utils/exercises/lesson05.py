@@ -67,10 +67,10 @@ def _typed_as_text(check):
 
 #: The source model's trainable weights (the lesson checks this against model.summary()).
 SOURCE_WEIGHTS = _source_like_params(3, 6, 5)
-#: The source model with MaxPooling2D(2) after each convolution (lesson 05, section 8).
+#: The source model with MaxPooling2D(2) after each convolution (lesson 05, section 7).
 POOLED_WEIGHTS = (conv_params(5, 1, 3) + conv_params(5, 3, 6)
                   + _dense_params(4 * 4 * 6, 84) + _dense_params(84, 10))
-#: q8's budget: below the pooled model's 9,532, so section 8's model pasted unchanged does not
+#: q8's budget: below the pooled model's 9,532, so section 7's model pasted unchanged does not
 #: pass; q8's solution has 5,258.
 WEIGHT_BUDGET = 6_000
 #: q8 trains on the lesson's training split, the sample's first 3,200 training digits, and
@@ -158,7 +158,7 @@ q1 = Exercise(
             "conv2's 16 filters are 3x3x8, not 3x3: each looks at all 8 maps of conv1 (lesson "
             "02), so conv2 has (3*3*8 + 1) * 16 parameters."),
         2 * _Q1 + 2: "that is what the summary's 'Total params' would show after training with "
-                     "RMSprop (the weights plus the optimizer's W + 2 values, section 5); the "
+                     "RMSprop (the weights plus the optimizer's W + 2 values, section 4); the "
                      "question asks for the trainable parameters.",
     })),
     hint=["Per conv layer (F*F*C_in + 1) * C_out; the sizes go 28 -> 26 -> 24.",
@@ -186,7 +186,7 @@ _CEIL = -(-_SIZES[3] // 2)          # 11 / 2 rounded up: the floor mistake
 _NO_PLUS_ONE = [28 - 3]
 _NO_PLUS_ONE += [_NO_PLUS_ONE[-1] // 2, _NO_PLUS_ONE[-1] // 2 - 3]
 _NO_PLUS_ONE.append(_NO_PLUS_ONE[-1] // 2)
-# The source's 5x5 kernels with pooling (the pooled model of section 8): 28 -> 24 -> 12 -> 8 -> 4.
+# The source's 5x5 kernels with pooling (the pooled model of section 7): 28 -> 24 -> 12 -> 8 -> 4.
 _FIVE = conv_output_size(conv_output_size(conv_output_size(conv_output_size(28, 5), 2, 2), 5),
                          2, 2)
 
@@ -259,7 +259,7 @@ def early_stopping_epochs(val_losses, patience: int) -> tuple[int, int]:
     monitor="val_loss", patience=patience, restore_best_weights=True) watches a run whose
     validation loss after epoch 1, 2, ... is ``val_losses``; epochs count from 1.
 
-    Taught in lesson 05, section 5 (q3). An epoch improves when its loss is lower than the
+    Taught in lesson 05, section 4 (q3). An epoch improves when its loss is lower than the
     lowest so far; the run stops after ``patience`` epochs in a row without improvement.
 
     >>> early_stopping_epochs([0.50, 0.39, 0.30, 0.28, 0.29, 0.30, 0.34, 0.38], 4)
@@ -386,7 +386,7 @@ q3 = Exercise(
             "from 1, as Keras prints them: add 1."),
         (_Q3_STOP - 1, _Q3_KEPT - 1): (
             "both numbers are 1 less than the expected pair. If you read them off section "
-            "5's run: q3 asks about Q3_RUN's table. If you counted both epochs from 0 "
+            "4's run: q3 asks about Q3_RUN's table. If you counted both epochs from 0 "
             "(np.argmin's position): Q3_RUN counts epochs from 1, as Keras prints them: add 1 "
             "to each."),
     })),
@@ -457,7 +457,7 @@ def ablation_gains() -> pd.DataFrame:
     validation accuracy minus the step before's, from lesson 05's ablation table (step 0,
     with no step before it, is NaN).
 
-    Taught in lesson 05, section 8 (the table ``paired`` and q5).
+    Taught in lesson 05, section 7 (the table ``paired`` and q5).
 
     >>> ablation_gains().loc[0, 1].round(4)     # seed 0: pooling gained 0.0113
     np.float64(0.0113)
@@ -579,14 +579,14 @@ _OPTIMIZER_SCALARS = 2
 _Q6 = 2 * POOLED_WEIGHTS + _OPTIMIZER_SCALARS
 
 q6 = Exercise(
-    f"The source model with pooling (section 8) has {POOLED_WEIGHTS:,} weights. Adam keeps TWO "
+    f"The source model with pooling (section 7) has {POOLED_WEIGHTS:,} weights. Adam keeps TWO "
     "running averages per weight, RMSprop one. How many 'Optimizer params' would "
     "model.summary() show after training that model with Adam at its default constant "
     "learning rate (optimizer=\"adam\")?",
     checker=_typed_as_text(number(_Q6, mistakes={
         POOLED_WEIGHTS + _OPTIMIZER_SCALARS: "that is RMSprop's count (one average per weight).",
         2 * POOLED_WEIGHTS + 1: (
-            "that is Adam with a learning-rate schedule, as in section 8 (2W + 1: no "
+            "that is Adam with a learning-rate schedule, as in section 7 (2W + 1: no "
             "learning-rate variable). With a constant learning rate Keras also stores the rate "
             "as a variable: 2W + 2."),
         2 * POOLED_WEIGHTS: "close: Keras also counts the optimizer's two scalars (step "
@@ -600,7 +600,7 @@ q6 = Exercise(
         2 * SOURCE_WEIGHTS + _OPTIMIZER_SCALARS: "that is for the source model without "
                                                   "pooling.",
         SOURCE_WEIGHTS + _OPTIMIZER_SCALARS: (
-            "that is the source model's count with RMSprop, printed in section 5; the question "
+            "that is the source model's count with RMSprop, printed in section 4; the question "
             f"is about the pooled model ({POOLED_WEIGHTS:,} weights) with Adam."),
     })),
     hint=[f"RMSprop on the source model: {SOURCE_WEIGHTS:,} (one average per weight) + 2 "
@@ -622,7 +622,7 @@ answer = 2 * {POOLED_WEIGHTS} + 2
 def accuracy_from_confusion(matrix) -> float:
     """Accuracy from a confusion matrix: the correct predictions over all of them.
 
-    Taught in lesson 05, section 6 (q7's solution). ``matrix``: counts, rows the true class,
+    Taught in lesson 05, section 5 (q7's solution). ``matrix``: counts, rows the true class,
     columns the predicted one. A DataFrame from ``pd.crosstab`` has a row only for a class
     that occurs as a true label and a column only for one that was predicted, so it need not
     be square: the correct predictions are the cells whose row and column have the same
@@ -813,7 +813,7 @@ def _check_accuracy(answer):
 
 q7 = Exercise(
     "Write a function accuracy(matrix) that takes a confusion matrix like `confusion` in "
-    "section 6, as pd.crosstab makes it (rows the true digit, columns the predicted one, "
+    "section 5, as pd.crosstab makes it (rows the true digit, columns the predicted one, "
     "counts in the cells), and returns the accuracy as a number between 0 and 1. pd.crosstab "
     "makes a row only for a digit that occurs as a true label and a column only for one that "
     "was predicted: the table need not be square, and its labels need not match its "
@@ -837,7 +837,7 @@ def accuracy(matrix):
 def build_small_model() -> keras.Model:
     """q8's solution: conv -> pool -> conv -> pool -> Dense(10), 5,258 weights.
 
-    Taught in lesson 05, section 8 (the "Check yourself" q8). Input (B, 28, 28, 1) pixels in
+    Taught in lesson 05, section 7 (the "Check yourself" q8). Input (B, 28, 28, 1) pixels in
     [0, 1]; output (B, 10) probabilities.
     """
     inputs = keras.Input(shape=(28, 28, 1), name="image")
@@ -873,7 +873,7 @@ def takes_raw_pixels(model) -> bool:
     """True when the model scales 0-255 pixels itself: it has a Rescaling layer that maps them
     into a range at most 2 wide, such as Rescaling(1 / 255) or Rescaling(1 / 127.5, offset=-1).
 
-    Taught in lesson 05, section 8 (the "Check yourself" q8): such a model gets the raw
+    Taught in lesson 05, section 7 (the "Check yourself" q8): such a model gets the raw
     pixels, any other model pixels already scaled to [0, 1]. Rescaling(2, offset=-1), for
     example, maps [0, 1] to [-1, 1] and is meant for scaled pixels.
 
@@ -951,7 +951,7 @@ def _batch_statistics_advice(model, accuracies, validation) -> str:
               f"as in training, its accuracy on the same validation digits is "
               f"{with_batches:.1%}. The running averages have not caught up with training")
     if momentum > 0.9:
-        return (advice + ": BatchNormalization(momentum=0.9), as section 8's settings use, "
+        return (advice + ": BatchNormalization(momentum=0.9), as section 7's settings use, "
                 "averages over about 10 batches.")
     return advice + "."
 
@@ -1037,7 +1037,7 @@ def _budget_advice(model) -> str:
     last_dense = next(layer for layer in reversed(found) if isinstance(layer, layers.Dense))
     if isinstance(largest, layers.Dense) and largest is not last_dense:
         return (f" {share}, a Dense({largest.units}) between Flatten and the output: let the "
-                "output layer read Flatten directly (the improved model of section 8 does), "
+                "output layer read Flatten directly (the improved model of section 7 does), "
                 "or give it fewer units.")
     if isinstance(largest, layers.Dense):
         return (f" {share}, the output layer: fewer values reaching Flatten (fewer filters in "
@@ -1132,7 +1132,7 @@ def _train(build_model, seed: int):
 def train_small_model(build_model, seed: int = CHECK_SEED):
     """q8's training run: (problem, accuracies), one validation accuracy per epoch.
 
-    Taught in lesson 05, section 8 (the "Check yourself" q8). ``problem`` is None, or what
+    Taught in lesson 05, section 7 (the "Check yourself" q8). ``problem`` is None, or what
     stops the model before or during training (then ``accuracies`` is empty): not a function,
     not a Keras model with input (B, 28, 28, 1) and output (B, 10) probabilities, no Conv2D
     layer, more than WEIGHT_BUDGET weights. The model trains on the first TRAIN_DIGITS
@@ -1176,7 +1176,7 @@ def check_small_model(build_model) -> str | None:
     """q8's checker: None when the model passes train_small_model's checks and reaches
     ACCURACY_FLOOR after the last epoch; otherwise what is off.
 
-    Taught in lesson 05, section 8 (the "Check yourself" q8). Seeded with CHECK_SEED, so the
+    Taught in lesson 05, section 7 (the "Check yourself" q8). Seeded with CHECK_SEED, so the
     verdict is the same on every run; the floor's margin over other seeds is measured by
     ``python -m benchmarks.lesson05_ablation --q8``.
     """
@@ -1217,7 +1217,7 @@ class _TrainedModelExercise(Exercise):
 q8 = _TrainedModelExercise(
     f"Write a function build_model() that returns a Keras model for 28x28x1 digits with at "
     f"least one Conv2D layer and at most {WEIGHT_BUDGET:,} weights (the pooled model of "
-    f"section 8 has {POOLED_WEIGHTS:,}) that reaches {ACCURACY_FLOOR:.0%} validation accuracy "
+    f"section 7 has {POOLED_WEIGHTS:,}) that reaches {ACCURACY_FLOOR:.0%} validation accuracy "
     "after a short training "
     f"run. The check trains it on the lesson's training split (the first {TRAIN_DIGITS:,} "
     f"sample digits) with Adam(0.003) for {CHECK_EPOCHS} epochs and measures it on the "
@@ -1226,7 +1226,7 @@ q8 = _TrainedModelExercise(
     "the raw 0-255 pixels instead.",
     checker=_check_q8,
     hint=["Count before you train: build_model().count_params(). In the pooled model of "
-          "section 8, most weights sit in the Dense(84) after Flatten (its weight table).",
+          "section 7, most weights sit in the Dense(84) after Flatten (its weight table).",
           "The improved model has no Dense layer between Flatten and the output. Two small "
           "convolutions, each followed by pooling, leave few values for Flatten: how many "
           "filters can you afford?"],
