@@ -87,7 +87,7 @@ def test_other_numbers_pass_with_three_significant_figures(answer):
 
 @pytest.mark.parametrize(("expected", "cut", "over"), [
     (0.25 ** 10, 9.53e-07, 9.55e-07),
-    (0.065465, 0.0654, 0.0656),      # lesson 07 q6: sqrt(6 / 1400), 0.0655 to 3 figures
+    (0.065465, 0.0654, 0.0656),      # lesson 07 q8: sqrt(6 / 1400), 0.0655 to 3 figures
 ])
 def test_a_value_cut_is_misrounded_like_one_rounded_too_far(expected, cut, over):
     # round-9 reviews: 0.0654 (cut) passed while 0.0656 was "misrounded"; both are one off

@@ -127,174 +127,6 @@ _F_EFF = "(kernel_size[0] + (kernel_size[0] - 1) * (dilation_rate[0] - 1))"
 # predicts, and gets the message that names it.
 LEARNER_ANSWERS = {
     "q1": {
-        "right": ["9456", "9_456", "9456.0",
-                  "24 * 144 + 4 * 144 + 3 * 3 * 144 + 4 * 144 + 144 * 24 + 4 * 24"],
-        "wrong": {
-            "8208": "the BatchNormalization layers hold parameters too",
-            "8832": "4 numbers per channel for BatchNormalization",
-            "194784": "one 3x3 kernel per channel",
-            "8160": "add the depthwise layer's weights",
-            "9768": "use_bias=False",
-            "9360": "there are three BatchNormalization layers",
-            "9936": "it normalizes 24 channels, not 144",
-            "37104": "block_2_expand is a 1x1 convolution",
-            "9123": "not the expected value",
-            "9450": "cut after 3 significant figures: give it exactly",
-        },
-    },
-    "q2": {
-        "right": ["25740288", "25_740_288", "56 * 56 * (24 * 144 + 144 * 9 + 144 * 24)",
-                  "2.5740288e7"],
-        "wrong": {
-            "51480576": "that counts an addition with every multiplication",
-            "606928896": "not by 3 * 3 * 144",
-            "14563584": "block_2 has stride 1",
-            "21676032": "add the depthwise step",
-            "14902272": "one of the two 1x1 convolutions is missing",
-            "25815552": "the Add counts 0 here",
-            "26718720": "adds one operation per output value of each convolution (a bias, or",
-            "25.740288": "that is the answer in millions: give the count itself",
-            "25740000": "rounded to 4 significant figures: give it exactly",
-        },
-    },
-    "q3": {
-        "right": ["15346630656", "15_346_630_656",
-                  "sum(conv_mults(layer.input.shape[1:], layer.kernel_size, layer.filters, "
-                  "padding=layer.padding) for layer in vgg16_convs)",
-                  "sum(int(np.prod(layer.output.shape[1:3])) * int(np.prod(layer.kernel.shape)) "
-                  "for layer in vgg16_convs)",
-                  "sum(conv_mults(tuple(layer.input.shape[1:]), 3, layer.filters, "
-                  "padding='same') for layer in vgg16_convs)"],
-        "wrong": {
-            "15470264320": "that adds the three Dense layers",
-            "30693261312": "that counts an addition with every multiplication",
-            "sum(conv_mults(layer.input.shape[1:], layer.kernel_size, layer.filters) "
-            "for layer in vgg16_convs)": "padding='valid' (conv_mults's default)",
-            "sum(conv_mults(layer.output.shape[1:], layer.kernel_size, layer.filters, "
-            "padding='same') for layer in vgg16_convs)": "takes C_in = C_out for every layer",
-            "14710464": "that is the number of kernel weights",
-            "sum(layer.count_params() for layer in vgg16_convs)":
-                "that is the convolutions' parameter count",
-            "738112241664": "that counts every layer at 224x224",
-            "15.346630656": "that is the count in billions: give the count itself",
-            "15.3": "that is the count in billions: give the count itself",
-            "15346.6": "that is the answer in millions: give the count itself",
-            "15.35e9": "rounded to 4 significant figures: give it exactly",
-            "15.3e9": "rounded to 3 significant figures: give it exactly",
-            "15259926528": "not the expected value",  # the first layer left out
-        },
-    },
-    "q4": {
-        "right": [_RF_RIGHT, _RF_BACKWARDS],
-        "wrong": {
-            "def my_receptive_field(layers):\n    return receptive_field(layers)":
-                "your function calls receptive_field, which already does what this question asks",
-            _rf("        field += (f - 1) * jump\n        jump *= s"): "ignores the dilations",
-            _RF_RIGHT.replace("return field", "return [field]"):
-                "return the number itself, not a list",
-            _rf("        field += (f + (f - 1) * (d - 1) - 1) * jump\n        jump += s - 1"):
-                "on my_receptive_field([(7, 2, 1), (3, 2, 1), (3, 1, 1), (3, 1, 1)])",
-            "def my_receptive_field(stack):\n    field, jump = 1, 1\n    for f, s in stack:\n"
-            "        field += (f - 1) * jump\n        jump *= s\n    return field":
-                "Each layer is now an (F, S, D) triple",   # lesson 03's field_size, pasted
-            _rf("        field += (f + (f - 1) * (d - 1) - 1)"): "ignores the strides",
-            _rf("        jump *= s\n        field += (f + (f - 1) * (d - 1) - 1) * jump"):
-                "counts for the layers AFTER it",
-            _rf("        field += (f * d - 1) * jump\n        jump *= s"):
-                "F * D is not a dilated kernel's footprint",
-            _rf("        field += (f + (f - 1) * d - 1) * jump\n        jump *= s"):
-                "not D: the footprint is F + (F - 1)(D - 1)",
-            _rf("        field += (f + (f - 1) * (d - 1) - 1) * jump\n        jump *= s")
-            .replace("field, jump = 1, 1", "field, jump = 0, 1"): "one pixel too few",
-            _rf("        field += (f + (f - 1) * (d - 1) - 1) * jump\n        jump *= s")
-            .replace("return field", "return field - 1"): "one pixel too few",
-            "def my_receptive_field(layers):\n    r = 1\n    for f, s, d in reversed(layers):\n"
-            "        r = s * r + f + (f - 1) * (d - 1) - 1\n    return r":
-                "their windows overlap",
-            _rf("        field += (f + (f - 1) * (d - 1) - 1) * jump\n        jump *= s")
-            .replace("    return field", ""): "`return` statement",
-        },
-    },
-    "q5": {
-        "right": ["5136", "5_136", "5136.0", "3 * 3 * 48 + (48 + 1) * 96",
-                  "separable_params(3, 48, 96)",
-                  "conv_params(3, 48, 48, groups=48, bias=False) + conv_params(1, 48, 96)"],
-        "wrong": {
-            "5040": "add the biases: one per filter, 96",
-            "5184": "no bias on its depthwise step",
-            "5088": "not one per input channel (48)",
-            "25440": "not 3 * 3 * 48 per channel",
-            "41568": "the standard Conv2D(96, 3)'s count",
-            "conv_params(3, 48, 96)": "the standard Conv2D(96, 3)'s count",
-            "4704": "the pointwise step alone",
-            "5568": "the depthwise step filters the 48 input channels",
-            "'5136'": "remove the quotes",
-            "'5,136'": "remove the quotes and the commas",
-        },
-    },
-    "q6": {
-        "right": ["0.0655", "0.06547", "(6 / (5 * 5 * 16 + 5 * 5 * 40)) ** 0.5",
-                  "np.sqrt(6 / 1400)"],
-        "wrong": {
-            "0.327": "the fans count the kernel's F * F taps",
-            "0.146": "not F = 5",
-            "0.117": "fan_out counts the kernel's taps too",
-            "0.122": "He's uniform limit",
-            "0.0707": "He normal's standard deviation",
-            "0.0866": "fan_out computed with the 16 input channels",
-            "np.sqrt(6 / (5 * 5 * 16 + 5 * 5 * 16))": "or sqrt(3 / fan_in)",
-            "0.0378": "= limit / sqrt(3): the standard deviation",
-            "np.sqrt(6 / 1400) / np.sqrt(3)": "The question asks for the limit itself",
-            "0.109": "counts a 3x3 kernel's 9 taps",
-            "(6 / (9 * 16 + 9 * 40)) ** 0.5": "counts a 3x3 kernel's 9 taps",
-            "0.00429": "take the square root",
-            "0.131": "the interval's width",
-            "0.0926": "the average of the fans",
-            "0.1421": "the lesson's example, Conv2D(32, 3)",
-            "0.065": "2 significant figures, and they are right: give at least 3",
-            "0.0654": "one off in its 3rd significant figure",   # cut, not rounded
-            "0.0656": "one off in its 3rd significant figure",
-            "-0.0655": "the limit is the positive bound",
-            "-np.sqrt(6 / 1400)": "the limit is the positive bound",
-            "0.066": "is not the expected value",   # 2 figures, not 0.06547 rounded: no cause named
-        },
-    },
-    "q7": {
-        "right": [_LOOPS, _PER_CHANNEL,
-                  # float32 throughout, as the lesson's arrays are (the round-5 review found it
-                  # rejected with "151 of 160 values are off" at atol 1e-9)
-                  _LOOPS.replace("    f_h, f_w,", "    x, kernel = x.astype('float32'), "
-                                 "kernel.astype('float32')\n    f_h, f_w,", 1)
-                        .replace("channels * multiplier))", "channels * multiplier), "
-                                 "dtype='float32')")],
-        "wrong": {
-            "def my_depthwise_conv2d(x, kernel):\n    return depthwise_conv2d(x, kernel)":
-                "your function calls depthwise_conv2d, which already does what this question",
-            "def my_depthwise_conv2d(x, kernel):\n    return tf.nn.depthwise_conv2d("
-            "x[None], kernel, [1, 1, 1, 1], 'VALID')[0].numpy()":
-                "depthwise_conv2d, which already does what this question asks",
-            _LOOPS.replace("kernel[:, :, c, m])", "kernel[:, :, c, m].T)"):
-                "your result is the one the transposed kernel gives",
-            _SUMMED: "your function sums over the channels",
-            "def my_depthwise_conv2d(x, kernel):\n    return conv2d(x, kernel)":
-                "your function sums over the channels",
-            _MULTIPLIER_MAJOR: "the channels are in the wrong order",
-            _NO_MULTIPLIER: "your function ignores the depth multiplier",
-            _FLIPPED: "you flipped the kernels",
-            _ALL_CHANNELS_IN_THE_C_LOOP:
-                "in your function every output channel sums over ALL input channels",
-            _LOOPS.replace("\n    return out", ""): "`return` statement",
-            _LOOPS.replace("channels * multiplier))", "channels * multiplier), dtype=int)"):
-                "every value you return is a whole number, the expected one cut",
-            _LOOPS.replace("np.sum(window[:, :, c] * kernel[:, :, c, m])",
-                           "int(np.sum(window[:, :, c] * kernel[:, :, c, m]))"):
-                "every value you return is a whole number, the expected one cut",
-            _LOOPS.replace("np.sum(window[:, :, c] * kernel[:, :, c, m])",
-                           "round(np.sum(window[:, :, c] * kernel[:, :, c, m]))"):
-                "the shape (5, 4, 8) is right, but",
-        },
-    },
-    "q8": {
         "right": [_SHAPE_RIGHT,
                   _shape(f"(height - {_F_EFF}) // strides[0] + 1"),
                   _shape(f"int((height - {_F_EFF}) / strides[0]) + 1"),
@@ -329,6 +161,174 @@ LEARNER_ANSWERS = {
                 "it returned (28, 28); the expected value is (14, 24).",
         },
     },
+    "q2": {
+        "right": ["5136", "5_136", "5136.0", "3 * 3 * 48 + (48 + 1) * 96",
+                  "separable_params(3, 48, 96)",
+                  "conv_params(3, 48, 48, groups=48, bias=False) + conv_params(1, 48, 96)"],
+        "wrong": {
+            "5040": "add the biases: one per filter, 96",
+            "5184": "no bias on its depthwise step",
+            "5088": "not one per input channel (48)",
+            "25440": "not 3 * 3 * 48 per channel",
+            "41568": "the standard Conv2D(96, 3)'s count",
+            "conv_params(3, 48, 96)": "the standard Conv2D(96, 3)'s count",
+            "4704": "the pointwise step alone",
+            "5568": "the depthwise step filters the 48 input channels",
+            "'5136'": "remove the quotes",
+            "'5,136'": "remove the quotes and the commas",
+        },
+    },
+    "q3": {
+        "right": [_LOOPS, _PER_CHANNEL,
+                  # float32 throughout, as the lesson's arrays are (the round-5 review found it
+                  # rejected with "151 of 160 values are off" at atol 1e-9)
+                  _LOOPS.replace("    f_h, f_w,", "    x, kernel = x.astype('float32'), "
+                                 "kernel.astype('float32')\n    f_h, f_w,", 1)
+                        .replace("channels * multiplier))", "channels * multiplier), "
+                                 "dtype='float32')")],
+        "wrong": {
+            "def my_depthwise_conv2d(x, kernel):\n    return depthwise_conv2d(x, kernel)":
+                "your function calls depthwise_conv2d, which already does what this question",
+            "def my_depthwise_conv2d(x, kernel):\n    return tf.nn.depthwise_conv2d("
+            "x[None], kernel, [1, 1, 1, 1], 'VALID')[0].numpy()":
+                "depthwise_conv2d, which already does what this question asks",
+            _LOOPS.replace("kernel[:, :, c, m])", "kernel[:, :, c, m].T)"):
+                "your result is the one the transposed kernel gives",
+            _SUMMED: "your function sums over the channels",
+            "def my_depthwise_conv2d(x, kernel):\n    return conv2d(x, kernel)":
+                "your function sums over the channels",
+            _MULTIPLIER_MAJOR: "the channels are in the wrong order",
+            _NO_MULTIPLIER: "your function ignores the depth multiplier",
+            _FLIPPED: "you flipped the kernels",
+            _ALL_CHANNELS_IN_THE_C_LOOP:
+                "in your function every output channel sums over ALL input channels",
+            _LOOPS.replace("\n    return out", ""): "`return` statement",
+            _LOOPS.replace("channels * multiplier))", "channels * multiplier), dtype=int)"):
+                "every value you return is a whole number, the expected one cut",
+            _LOOPS.replace("np.sum(window[:, :, c] * kernel[:, :, c, m])",
+                           "int(np.sum(window[:, :, c] * kernel[:, :, c, m]))"):
+                "every value you return is a whole number, the expected one cut",
+            _LOOPS.replace("np.sum(window[:, :, c] * kernel[:, :, c, m])",
+                           "round(np.sum(window[:, :, c] * kernel[:, :, c, m]))"):
+                "the shape (5, 4, 8) is right, but",
+        },
+    },
+    "q4": {
+        "right": [_RF_RIGHT, _RF_BACKWARDS],
+        "wrong": {
+            "def my_receptive_field(layers):\n    return receptive_field(layers)":
+                "your function calls receptive_field, which already does what this question asks",
+            _rf("        field += (f - 1) * jump\n        jump *= s"): "ignores the dilations",
+            _RF_RIGHT.replace("return field", "return [field]"):
+                "return the number itself, not a list",
+            _rf("        field += (f + (f - 1) * (d - 1) - 1) * jump\n        jump += s - 1"):
+                "on my_receptive_field([(7, 2, 1), (3, 2, 1), (3, 1, 1), (3, 1, 1)])",
+            "def my_receptive_field(stack):\n    field, jump = 1, 1\n    for f, s in stack:\n"
+            "        field += (f - 1) * jump\n        jump *= s\n    return field":
+                "Each layer is now an (F, S, D) triple",   # lesson 03's field_size, pasted
+            _rf("        field += (f + (f - 1) * (d - 1) - 1)"): "ignores the strides",
+            _rf("        jump *= s\n        field += (f + (f - 1) * (d - 1) - 1) * jump"):
+                "counts for the layers AFTER it",
+            _rf("        field += (f * d - 1) * jump\n        jump *= s"):
+                "F * D is not a dilated kernel's footprint",
+            _rf("        field += (f + (f - 1) * d - 1) * jump\n        jump *= s"):
+                "not D: the footprint is F + (F - 1)(D - 1)",
+            _rf("        field += (f + (f - 1) * (d - 1) - 1) * jump\n        jump *= s")
+            .replace("field, jump = 1, 1", "field, jump = 0, 1"): "one pixel too few",
+            _rf("        field += (f + (f - 1) * (d - 1) - 1) * jump\n        jump *= s")
+            .replace("return field", "return field - 1"): "one pixel too few",
+            "def my_receptive_field(layers):\n    r = 1\n    for f, s, d in reversed(layers):\n"
+            "        r = s * r + f + (f - 1) * (d - 1) - 1\n    return r":
+                "their windows overlap",
+            _rf("        field += (f + (f - 1) * (d - 1) - 1) * jump\n        jump *= s")
+            .replace("    return field", ""): "`return` statement",
+        },
+    },
+    "q5": {
+        "right": ["9456", "9_456", "9456.0",
+                  "24 * 144 + 4 * 144 + 3 * 3 * 144 + 4 * 144 + 144 * 24 + 4 * 24"],
+        "wrong": {
+            "8208": "the BatchNormalization layers hold parameters too",
+            "8832": "4 numbers per channel for BatchNormalization",
+            "194784": "one 3x3 kernel per channel",
+            "8160": "add the depthwise layer's weights",
+            "9768": "use_bias=False",
+            "9360": "there are three BatchNormalization layers",
+            "9936": "it normalizes 24 channels, not 144",
+            "37104": "block_2_expand is a 1x1 convolution",
+            "9123": "not the expected value",
+            "9450": "cut after 3 significant figures: give it exactly",
+        },
+    },
+    "q6": {
+        "right": ["25740288", "25_740_288", "56 * 56 * (24 * 144 + 144 * 9 + 144 * 24)",
+                  "2.5740288e7"],
+        "wrong": {
+            "51480576": "that counts an addition with every multiplication",
+            "606928896": "not by 3 * 3 * 144",
+            "14563584": "block_2 has stride 1",
+            "21676032": "add the depthwise step",
+            "14902272": "one of the two 1x1 convolutions is missing",
+            "25815552": "the Add counts 0 here",
+            "26718720": "adds one operation per output value of each convolution (a bias, or",
+            "25.740288": "that is the answer in millions: give the count itself",
+            "25740000": "rounded to 4 significant figures: give it exactly",
+        },
+    },
+    "q7": {
+        "right": ["15346630656", "15_346_630_656",
+                  "sum(conv_mults(layer.input.shape[1:], layer.kernel_size, layer.filters, "
+                  "padding=layer.padding) for layer in vgg16_convs)",
+                  "sum(int(np.prod(layer.output.shape[1:3])) * int(np.prod(layer.kernel.shape)) "
+                  "for layer in vgg16_convs)",
+                  "sum(conv_mults(tuple(layer.input.shape[1:]), 3, layer.filters, "
+                  "padding='same') for layer in vgg16_convs)"],
+        "wrong": {
+            "15470264320": "that adds the three Dense layers",
+            "30693261312": "that counts an addition with every multiplication",
+            "sum(conv_mults(layer.input.shape[1:], layer.kernel_size, layer.filters) "
+            "for layer in vgg16_convs)": "padding='valid' (conv_mults's default)",
+            "sum(conv_mults(layer.output.shape[1:], layer.kernel_size, layer.filters, "
+            "padding='same') for layer in vgg16_convs)": "takes C_in = C_out for every layer",
+            "14710464": "that is the number of kernel weights",
+            "sum(layer.count_params() for layer in vgg16_convs)":
+                "that is the convolutions' parameter count",
+            "738112241664": "that counts every layer at 224x224",
+            "15.346630656": "that is the count in billions: give the count itself",
+            "15.3": "that is the count in billions: give the count itself",
+            "15346.6": "that is the answer in millions: give the count itself",
+            "15.35e9": "rounded to 4 significant figures: give it exactly",
+            "15.3e9": "rounded to 3 significant figures: give it exactly",
+            "15259926528": "not the expected value",  # the first layer left out
+        },
+    },
+    "q8": {
+        "right": ["0.0655", "0.06547", "(6 / (5 * 5 * 16 + 5 * 5 * 40)) ** 0.5",
+                  "np.sqrt(6 / 1400)"],
+        "wrong": {
+            "0.327": "the fans count the kernel's F * F taps",
+            "0.146": "not F = 5",
+            "0.117": "fan_out counts the kernel's taps too",
+            "0.122": "He's uniform limit",
+            "0.0707": "He normal's standard deviation",
+            "0.0866": "fan_out computed with the 16 input channels",
+            "np.sqrt(6 / (5 * 5 * 16 + 5 * 5 * 16))": "or sqrt(3 / fan_in)",
+            "0.0378": "= limit / sqrt(3): the standard deviation",
+            "np.sqrt(6 / 1400) / np.sqrt(3)": "The question asks for the limit itself",
+            "0.109": "counts a 3x3 kernel's 9 taps",
+            "(6 / (9 * 16 + 9 * 40)) ** 0.5": "counts a 3x3 kernel's 9 taps",
+            "0.00429": "take the square root",
+            "0.131": "the interval's width",
+            "0.0926": "the average of the fans",
+            "0.1421": "the lesson's example, Conv2D(32, 3)",
+            "0.065": "2 significant figures, and they are right: give at least 3",
+            "0.0654": "one off in its 3rd significant figure",   # cut, not rounded
+            "0.0656": "one off in its 3rd significant figure",
+            "-0.0655": "the limit is the positive bound",
+            "-np.sqrt(6 / 1400)": "the limit is the positive bound",
+            "0.066": "is not the expected value",   # 2 figures, not 0.06547 rounded: no cause named
+        },
+    },
 }
 
 
@@ -343,25 +343,25 @@ def block_2():
     keras.backend.clear_session()
 
 
-def test_q1_is_what_keras_counts_in_mobilenetv2s_block_2(block_2):
+def test_q5_is_what_keras_counts_in_mobilenetv2s_block_2(block_2):
     assert [type(layer).__name__ for layer in block_2] == [
         "Conv2D", "BatchNormalization", "ReLU", "DepthwiseConv2D", "BatchNormalization", "ReLU",
         "Conv2D", "BatchNormalization", "Add"]
     assert tuple(block_2[0].input.shape) == (None, 56, 56, 24)
-    assert lesson.q1.is_correct(sum(layer.count_params() for layer in block_2))
+    assert lesson.q5.is_correct(sum(layer.count_params() for layer in block_2))
     trainable = sum(int(np.prod(w.shape)) for layer in block_2 for w in layer.trainable_weights)
-    assert lesson.q1.feedback(trainable).startswith("Not quite: count_params() counts 4")
+    assert lesson.q5.feedback(trainable).startswith("Not quite: count_params() counts 4")
 
 
-def test_q2_is_the_multiplications_of_block_2s_kernels(block_2):
+def test_q6_is_the_multiplications_of_block_2s_kernels(block_2):
     """One multiplication per kernel weight and output position, read off the built layers."""
     mults = sum(int(np.prod(layer.output.shape[1:3])) * int(np.prod(layer.kernel.shape))
                 for layer in block_2 if hasattr(layer, "kernel"))
-    assert lesson.q2.is_correct(mults)
+    assert lesson.q6.is_correct(mults)
     assert all(layer.output.shape[1:3] == (56, 56) for layer in block_2)  # stride 1
 
 
-def test_q3_is_what_keras_vgg16s_convolutions_cost():
+def test_q7_is_what_keras_vgg16s_convolutions_cost():
     """One multiplication per kernel weight and output position, read off the 13 Conv2D layers
     Keras builds; with the Dense layers added it is the named mistake."""
     model = keras.applications.VGG16(weights=None)
@@ -373,8 +373,8 @@ def test_q3_is_what_keras_vgg16s_convolutions_cost():
         return int(np.prod(layer.output.shape[1:-1])) * int(np.prod(layer.kernel.shape))
 
     total = sum(mults(layer) for layer in convs)
-    assert lesson.q3.is_correct(total)
-    assert "adds the three Dense layers" in lesson.q3.feedback(
+    assert lesson.q7.is_correct(total)
+    assert "adds the three Dense layers" in lesson.q7.feedback(
         total + sum(mults(layer) for layer in dense))
     del model, convs, dense
     keras.backend.clear_session()
@@ -406,9 +406,9 @@ def test_q4_reference_is_the_measured_receptive_field():
 
 
 @pytest.mark.parametrize("cases, mistakes, right_function", [
+    (lesson._Q1_CASES, lesson._Q1_MISTAKES, lesson.my_output_shape),
     (lesson._Q4_CASES, lesson._Q4_MISTAKES, lesson.my_receptive_field),
-    (lesson._Q8_CASES, lesson._Q8_MISTAKES, lesson.my_output_shape),
-], ids=["q4", "q8"])
+], ids=["q1", "q4"])
 def test_each_named_mistake_of_a_function_question_is_wrong_and_its_own(cases, mistakes,
                                                                          right_function):
     results = [[wrong(*case) for case in cases] for wrong, _ in mistakes]
@@ -419,19 +419,19 @@ def test_each_named_mistake_of_a_function_question_is_wrong_and_its_own(cases, m
         assert first != second
 
 
-def test_q5_matches_keras_separable_count():
+def test_q2_matches_keras_separable_count():
     separable = layers.SeparableConv2D(96, 3, name="separable")
     separable.build((None, 16, 16, 48))
-    assert lesson.q5.is_correct(separable.count_params())
+    assert lesson.q2.is_correct(separable.count_params())
     depthwise = layers.Conv2D(48, 3, groups=48, use_bias=False, name="depthwise")
     depthwise.build((None, 16, 16, 48))
     pointwise = layers.Conv2D(96, 1, name="pointwise")
     pointwise.build((None, 14, 14, 48))
-    assert lesson.q5.is_correct(depthwise.count_params() + pointwise.count_params())
+    assert lesson.q2.is_correct(depthwise.count_params() + pointwise.count_params())
     for layer in (layers.Conv2D(96, 3, name="plain"),
                   layers.SeparableConv2D(96, 3, use_bias=False, name="no_bias")):
         layer.build((None, 16, 16, 48))
-        assert not lesson.q5.is_correct(layer.count_params())
+        assert not lesson.q2.is_correct(layer.count_params())
 
 
 def keras_mults(layer, input_shape) -> int:
@@ -444,60 +444,60 @@ def keras_mults(layer, input_shape) -> int:
     return positions * int(np.prod(layer.kernel.shape))
 
 
-def test_q6_matches_the_weights_keras_draws():
+def test_q8_matches_the_weights_keras_draws():
     """All weights inside +-limit, the largest close to it (10,000 draws)."""
     layer = layers.Conv2D(40, 5, kernel_initializer=keras.initializers.GlorotUniform(seed=7),
                           name="glorot")
     layer.build((None, 28, 28, 16))
     largest = float(np.abs(layer.kernel.numpy()).max())
-    limit = lesson.q6.solution_answer
+    limit = lesson.q8.solution_answer
     assert largest <= limit * (1 + 1e-3) and largest > 0.995 * limit
-    assert lesson.q6.is_correct(largest)
+    assert lesson.q8.is_correct(largest)
 
 
-def test_q6_the_other_initialisers_it_names_are_keras_own():
+def test_q8_the_other_initialisers_it_names_are_keras_own():
     """He uniform's limit and He normal's and Glorot normal's standard deviations, as Keras
-    computes them (its VarianceScaling), are the wrong answers q6 names after them."""
+    computes them (its VarianceScaling), are the wrong answers q8 names after them."""
     fan_in, fan_out = 5 * 5 * 16, 5 * 5 * 40
     he_uniform = keras.initializers.HeUniform(seed=1)((5, 5, 16, 40)).numpy()
     assert np.abs(he_uniform).max() <= math.sqrt(6 / fan_in)
-    assert "He's uniform limit" in lesson.q6.feedback(math.sqrt(6 / fan_in))
+    assert "He's uniform limit" in lesson.q8.feedback(math.sqrt(6 / fan_in))
     he_normal = keras.initializers.HeNormal()
     assert (he_normal.scale, he_normal.mode) == (2.0, "fan_in")  # std sqrt(2 / fan_in)
-    assert "He normal's" in lesson.q6.feedback(math.sqrt(2 / fan_in))
+    assert "He normal's" in lesson.q8.feedback(math.sqrt(2 / fan_in))
     # sqrt(3 / fan_in) (Keras's LecunUniform limit) is also fan_out taken as fan_in: the
     # message names both readings, and no initialiser the lesson does not teach
     lecun = keras.initializers.LecunUniform()
     assert (lecun.scale, lecun.mode, lecun.distribution) == (1.0, "fan_in", "uniform")
-    assert "or sqrt(3 / fan_in)" in lesson.q6.feedback(math.sqrt(3 / fan_in))
-    assert "LeCun" not in lesson.q6.feedback(math.sqrt(3 / fan_in))
+    assert "or sqrt(3 / fan_in)" in lesson.q8.feedback(math.sqrt(3 / fan_in))
+    assert "LeCun" not in lesson.q8.feedback(math.sqrt(3 / fan_in))
     glorot_normal = keras.initializers.GlorotNormal()
     assert (glorot_normal.scale, glorot_normal.mode) == (1.0, "fan_avg")
-    assert "the standard deviation Glorot's rule gives" in lesson.q6.feedback(
+    assert "the standard deviation Glorot's rule gives" in lesson.q8.feedback(
         math.sqrt(2 / (fan_in + fan_out)))
 
 
-def test_q7_reference_is_tensorflow_depthwise_conv2d():
-    for x, kernel in lesson._Q7_CASES:
+def test_q3_reference_is_tensorflow_depthwise_conv2d():
+    for x, kernel in lesson._Q3_CASES:
         expected = tf.nn.depthwise_conv2d(x[None], kernel, [1, 1, 1, 1], "VALID").numpy()[0]
         np.testing.assert_allclose(lesson.my_depthwise_conv2d(x, kernel), expected, atol=1e-9)
     # a case with depth_multiplier > 1 and several channels tells the two orders apart
-    assert any(kernel.shape[2] > 1 and kernel.shape[3] > 1 for _, kernel in lesson._Q7_CASES)
+    assert any(kernel.shape[2] > 1 and kernel.shape[3] > 1 for _, kernel in lesson._Q3_CASES)
     # the kernel is not symmetric, so flipping it changes the answer
     assert any(not np.array_equal(kernel, np.flip(kernel, (0, 1)))
-               for _, kernel in lesson._Q7_CASES)
+               for _, kernel in lesson._Q3_CASES)
 
 
-def test_q8_reference_is_what_keras_computes():
-    for case in lesson._Q8_CASES:
+def test_q1_reference_is_what_keras_computes():
+    for case in lesson._Q1_CASES:
         height, width, kernel_size, strides, dilation_rate = case
         conv = layers.Conv2D(1, kernel_size, strides=strides, dilation_rate=dilation_rate,
                              name="case")
         assert lesson.my_output_shape(*case) == conv.compute_output_shape(
             (None, height, width, 1))[1:3], case
-    assert lesson.q8.is_correct(lesson.my_output_shape)
+    assert lesson.q1.is_correct(lesson.my_output_shape)
     # the cases hold rectangular kernels, unequal strides and unequal dilations
-    kernels, strides, dilations = zip(*[case[2:] for case in lesson._Q8_CASES], strict=True)
+    kernels, strides, dilations = zip(*[case[2:] for case in lesson._Q1_CASES], strict=True)
     assert all(any(a != b for a, b in pairs) for pairs in (kernels, strides, dilations))
 
 
@@ -509,7 +509,7 @@ def numbers_in_messages(exercise) -> dict[float, str]:
             if answer.replace(".", "").replace("e-", "").replace("_", "").isdigit()}
 
 
-@pytest.mark.parametrize("exercise", [e for e in EXERCISES if e.name not in ("q4", "q7", "q8")],
+@pytest.mark.parametrize("exercise", [e for e in EXERCISES if e.name not in ("q1", "q3", "q4")],
                          ids=lambda e: e.name)
 def test_the_named_mistakes_give_different_answers(exercise):
     """Each mistake a number question names is its own answer (whole ones exactly, others

@@ -5,13 +5,15 @@ In the notebook::
     from course_utils.exercises.lesson07 import q1, q2, q3, q4, q5, q6, q7, q8
 
     answer = ____
-    q1.check(answer)
+    q5.check(answer)
 
-q1, q2 and q3 sit in section 7: the learner predicts one inverted residual block of
-MobileNetV2 before the helper checks it layer by layer (q1, q2; the lesson prints the totals
-only after them), then counts VGG-16's convolutions over the
-Keras model's layers before the helper counts five networks (q3); the others follow the
-sections they practise (q6: Going further). Each exercise's expected answer, and each known
+Each exercise sits after the section it practises, and the numbers follow the notebook's
+order (this module defines them in that order): q1 in section 3 (dilation), q2 and q3 in
+section 5 (depthwise and separable), q4 in section 6 (receptive field); q5, q6 and q7 in
+section 7: the learner predicts one inverted residual block of MobileNetV2 before the helper
+checks it layer by layer (q5, q6; the lesson prints the totals only after them), then counts
+VGG-16's convolutions over the Keras model's layers before the helper counts five networks
+(q7); q8 in Going further (the first weights). Each exercise's expected answer, and each known
 wrong answer, is computed here from
 the question's own numbers with the course's arithmetic (never typed in);
 tests/test_exercises_lesson07.py checks the expected answers against Keras and TensorFlow,
@@ -37,145 +39,250 @@ from ..arithmetic import (
 from ..ops import conv2d, depthwise_conv2d
 from . import Exercise, bind_exercises, function, number
 
-# --- q1, q2: one inverted residual block, predicted before the helper prints it ----------------
+# --- q1: a layer's output shape, per axis, with dilation ----------------------------------------
 
-_H, _C, _T = 56, 24, 6  # block_2 of MobileNetV2: a 56x56x24 input, expansion factor 6
-_WIDE = _C * _T  # 144 channels inside the block
-_BN = 4  # per channel: gamma, beta (trained), moving mean and variance (stored)
-_BLOCK = ("MobileNetV2's block_2 reads a 56x56x24 map and runs: block_2_expand = "
-          "Conv2D(144, 1, use_bias=False), BatchNormalization, ReLU(6); block_2_depthwise = "
-          "DepthwiseConv2D(3, padding='same', use_bias=False), BatchNormalization, ReLU(6); "
-          "block_2_project = Conv2D(24, 1, use_bias=False), BatchNormalization; then an Add "
-          "of the block's input.")
-_CONVS1 = (conv_params(1, _C, _WIDE, bias=False) + depthwise_params(3, _WIDE, bias=False)
-           + conv_params(1, _WIDE, _C, bias=False))
-_Q1 = _CONVS1 + _BN * (_WIDE + _WIDE + _C)
+
+def my_output_shape(height, width, kernel_size, strides, dilation_rate):
+    """Conv2D's output (rows, columns) with padding 'valid': each axis has its own F, S and D,
+    and a dilated kernel covers F + (F - 1)(D - 1) pixels."""
+    shape = []
+    for n, f, s, d in zip((height, width), kernel_size, strides, dilation_rate, strict=True):
+        footprint = f + (f - 1) * (d - 1)
+        shape.append((n - footprint) // s + 1)
+    return tuple(shape)
+
+
+_Q1_CASES = [
+    (28, 28, (1, 5), (2, 1), (1, 1)),   # section 2's wide layer
+    (28, 28, (3, 3), (1, 1), (2, 2)),   # section 3's dilated layer
+    (16, 9, (3, 2), (3, 2), (1, 1)),    # strides that do not divide: the last pixels unread
+    (28, 32, (3, 5), (1, 1), (1, 3)),   # dilation on the columns only
+    (20, 30, (5, 3), (1, 1), (3, 2)),   # a different dilation per axis
+    (7, 7, (7, 7), (1, 1), (1, 1)),     # a kernel as large as the input: one position
+]
+
+
+def _shape_with(size):
+    """The output shape with one axis's size computed by size(n, f, s, d)."""
+    return lambda height, width, kernel_size, strides, dilation_rate: tuple(
+        size(n, f, s, d) for n, f, s, d in zip((height, width), kernel_size, strides,
+                                               dilation_rate, strict=True))
+
+
+_Q1_MISTAKES = [
+    (_shape_with(lambda n, f, s, d: (n - f) // s + 1),
+     "your function ignores the dilation: a kernel of F taps with dilation D covers "
+     "F + (F - 1)(D - 1) pixels, and that footprint takes F's place."),
+    (lambda height, width, kernel_size, strides, dilation_rate: my_output_shape(
+        height, width, kernel_size[::-1], strides[::-1], dilation_rate[::-1]),
+     "your function gives the height each pair's second entry: the pairs are (rows, columns), "
+     "so kernel_size[0], strides[0] and dilation_rate[0] go with the height."),
+    (_shape_with(lambda n, f, s, d: (n - effective_kernel_size(f, d)) / s + 1),
+     "your function divides with /, which keeps a fraction of a step: a window needs a whole "
+     "step to fit, so floor-divide (//)."),
+    (_shape_with(lambda n, f, s, d: -(-(n - effective_kernel_size(f, d)) // s) + 1),
+     "your function rounds (N - F_eff) / S up; a window that would stick out of the map is "
+     "not computed: round down (//)."),
+    (_shape_with(lambda n, f, s, d: (n - f * d) // s + 1),
+     "F * D is not a dilated kernel's footprint: it is F + (F - 1)(D - 1)."),
+    (_shape_with(lambda n, f, s, d: (n - effective_kernel_size(f, d)) // s),
+     "one position too few: (N - F_eff) // S counts the steps; the first position adds 1."),
+    (lambda height, width, kernel_size, strides, dilation_rate: my_output_shape(
+        height, width, kernel_size, strides, dilation_rate)[::-1],
+     "your function returns (columns, rows): each pair is the expected one reversed. Return "
+     "(rows, columns)."),
+    (_shape_with(lambda n, f, s, d: (n - effective_kernel_size(f, d)) // (s + 1)),
+     "that is (N - F_eff) // (S + 1), the misprinted formula of the course's source (the "
+     "README's error 1): divide by S alone, then add 1: (N - F_eff) // S + 1."),
+    (_shape_with(lambda n, f, s, d: (n - f) // (s + 1)),
+     "that is (N - F) // (S + 1), the misprinted formula of the course's source (the README's "
+     "error 1), and it ignores the dilation: (N - F_eff) // S + 1, with "
+     "F_eff = F + (F - 1)(D - 1)."),
+]
 
 q1 = Exercise(
-    _BLOCK + " How many parameters do the block's layers hold, as count_params() counts them? "
-    "Count with the formulas (no Keras), then compare.",
-    checker=number(_Q1, mistakes={
-        _CONVS1: "the BatchNormalization layers hold parameters too: 4 numbers per channel.",
-        _CONVS1 + 2 * (_WIDE + _WIDE + _C): "count_params() counts 4 numbers per channel for "
-                                            "BatchNormalization: gamma and beta (trained) and "
-                                            "the moving mean and variance (stored, not "
-                                            "trained).",
-        _Q1 - depthwise_params(3, _WIDE, bias=False) + conv_params(3, _WIDE, _WIDE, bias=False):
-            "the depthwise layer has one 3x3 kernel per channel (144 of them), not a 3x3x144 "
-            "kernel per filter.",
-        _Q1 - depthwise_params(3, _WIDE, bias=False):
-            "add the depthwise layer's weights: one 3x3 kernel per channel.",
-        _Q1 + _WIDE + _WIDE + _C: "use_bias=False: the three convolutions have no biases (the "
-                                  "batch normalization after each has its own shift, beta).",
-        _Q1 - _BN * _C: "there are three BatchNormalization layers: after the expansion (144 "
-                        "channels), the depthwise step (144) and the projection (24).",
-        _Q1 - _BN * _C + _BN * _WIDE: "the last BatchNormalization follows the projection: it "
-                                      "normalizes 24 channels, not 144.",
-        _Q1 - conv_params(1, _C, _WIDE, bias=False) + conv_params(3, _C, _WIDE, bias=False):
-            "block_2_expand is a 1x1 convolution: 24 * 144 weights, no 3x3 window.",
-    }),
-    hint=["Count layer by layer: a 1x1 Conv2D has C_in * C_out weights, the depthwise 3x3 has "
-          "3 * 3 per channel, each BatchNormalization 4 per channel; ReLU and Add have none.",
-          "The expansion holds 24 * 144 weights and its BatchNormalization 4 * 144 numbers. "
-          "Count the depthwise step (3 * 3 weights per channel) and the projection (144 -> 24) "
-          "the same way, with their BatchNormalization layers."],
-    solution=f"24 * 144 + 4 * 144 + 3 * 3 * 144 + 4 * 144 + 144 * 24 + 4 * 24  # = {_Q1:,}",
-    solution_answer=_Q1,
+    "Write my_output_shape(height, width, kernel_size, strides, dilation_rate) without "
+    "calling conv_output_size or compute_output_shape: the last three are (rows, columns) "
+    "pairs, as Conv2D takes them; padding 'valid'. Return the output map's (rows, columns): "
+    "my_output_shape(28, 28, (1, 5), (2, 1), (1, 1)) gives (14, 24). "
+    "The check runs it on six cases (rectangular kernels, per-axis strides and dilations).",
+    checker=function(_Q1_CASES, reference=my_output_shape, mistakes=_Q1_MISTAKES,
+                     forbidden=["conv_output_size", "compute_output_shape"]),
+    hint=["Each axis on its own, with lesson 01's formula: O = (N - F) // S + 1, N the height "
+          "for the rows and the width for the columns.",
+          "With a dilation, F_eff = F + (F - 1)(D - 1) takes F's place: rows = (height - "
+          "F_eff_rows) // strides[0] + 1, the same for the columns with index 1."],
+    solution_answer=my_output_shape,
 )
 
-_EXPAND2 = conv_mults((_H, _H, _C), 1, _WIDE)
-_DEPTHWISE2 = depthwise_mults((_H, _H, _WIDE), 3, padding="same")
-_Q2 = _EXPAND2 + _DEPTHWISE2 + conv_mults((_H, _H, _WIDE), 1, _C)
-_STRIDE2 = (_EXPAND2 + depthwise_mults((_H, _H, _WIDE), 3, 2, padding="same")
-            + conv_mults((_H // 2, _H // 2, _WIDE), 1, _C))
+
+# --- q2: parameters of a depthwise-separable convolution ---------------------------------------
+
+_Q2_IN, _Q2_OUT = 48, 96
+_Q2_DW = depthwise_params(3, _Q2_IN, bias=False)           # 3 * 3 * 48: one kernel per channel
+_Q2_PW = conv_params(1, _Q2_IN, _Q2_OUT, bias=False)       # 48 * 96
+_Q2 = _Q2_DW + _Q2_PW + _Q2_OUT                            # one bias per filter, pointwise step
 
 q2 = Exercise(
-    "The same block_2 (a 56x56x24 input; 1x1 Conv2D to 144 channels, DepthwiseConv2D(3, "
-    "padding='same'), 1x1 Conv2D to 24 channels, with batch normalization, ReLU(6) and an Add). "
-    "How many multiplications does it cost for one image, counted as the papers count them: "
-    "one per kernel weight and output position (batch normalization, ReLU(6) and the Add "
-    "count 0)?",
+    "How many parameters (weights and biases) does SeparableConv2D(96, 3) have on a 48-channel "
+    "input? Its depthwise step is Conv2D(48, 3, groups=48) without a bias; its pointwise step "
+    "is Conv2D(96, 1), with the layer's biases.",
     checker=number(_Q2, mistakes={
-        2 * _Q2: "that counts an addition with every multiplication (FLOPs in the strict "
-                 "sense); count the multiplications only, one per kernel weight and output "
-                 "position.",
-        _Q2 - _DEPTHWISE2 + conv_mults((_H, _H, _WIDE), 3, _WIDE, padding="same"):
-            "the depthwise layer multiplies each output value by the 3 * 3 weights of its own "
-            "channel, not by 3 * 3 * 144.",
-        _STRIDE2: "block_2 has stride 1: 'same' padding keeps every map 56x56 (block_3, with "
-                  "stride 2, is the one that halves them).",
-        _Q2 - _DEPTHWISE2: "add the depthwise step: 3 * 3 multiplications per output value.",
-        _Q2 - _EXPAND2: "one of the two 1x1 convolutions is missing: the expansion (24 -> 144) "
-                        "and the projection (144 -> 24) cost the same.",
-        _Q2 + _H * _H * _C: "the Add counts 0 here: it adds, and the papers leave additions "
-                            "out.",
-        _Q2 + _H * _H * (_WIDE + _WIDE + _C):
-            "that adds one operation per output value of each convolution (a bias, or batch "
-            "normalization's scale): count one multiplication per kernel weight and output "
-            "position only.",
-        _Q2 / 1e6: "that is the answer in millions: give the count itself.",
+        _Q2_DW + _Q2_PW: "add the biases: one per filter, 96, on the pointwise step.",
+        _Q2 + _Q2_IN: "SeparableConv2D puts no bias on its depthwise step: only the pointwise "
+                      "step's 96.",
+        _Q2_DW + _Q2_PW + _Q2_IN: "the biases sit on the pointwise step, one per filter (96), "
+                                  "not one per input channel (48).",
+        conv_params(3, _Q2_IN, _Q2_IN, bias=False) + _Q2_PW + _Q2_OUT:
+            "the depthwise step gives each input channel one 3x3 kernel, 3 * 3 = 9 weights "
+            "(3 * 3 * 48 in all), not 3 * 3 * 48 per channel.",
+        conv_params(3, _Q2_IN, _Q2_OUT): "that is the standard Conv2D(96, 3)'s count; the "
+                                         "separable layer is a depthwise 3x3 step plus a 1x1 "
+                                         "step.",
+        _Q2_PW + _Q2_OUT: "that is the pointwise step alone; add the depthwise step's 3 * 3 * 48 "
+                          "weights.",
+        depthwise_params(3, _Q2_OUT, bias=False) + _Q2_PW + _Q2_OUT:
+            "the depthwise step filters the 48 input channels (3 * 3 * 48 weights), before "
+            "the 1x1 step makes 96.",
     }),
-    hint=["Every layer keeps the 56x56 map (stride 1, 'same'). Per output value: a 1x1 "
-          "Conv2D multiplies C_in weights, the depthwise 3x3 multiplies 9.",
-          "The expansion costs 56 * 56 * (24 * 144): at each output position, C_in * C_out. "
-          "Count the depthwise step and the projection the same way and add the three."],
-    solution=f"56 * 56 * (24 * 144 + 144 * 3 * 3 + 144 * 24)  # = {_Q2:,}",
+    hint=["Depthwise step: one F x F kernel per input channel, no bias. Pointwise step: a 1x1 "
+          "convolution, C_in weights per filter, plus its bias.",
+          "Depthwise: 3 * 3 * 48 weights; pointwise: 48 * 96 weights and 96 biases."],
+    solution=f"3 * 3 * 48 + (48 + 1) * 96  # = {_Q2:,}",
     solution_answer=_Q2,
 )
 
 
-# --- q3: VGG-16's convolutions, counted by the learner over the Keras model's layers ---------
+# --- q3: a depthwise convolution by hand -------------------------------------------------------
 
-# VGG-16's 13 convolutions: 3x3, 'same', stride 1, (H = W, C_in, C_out), max pooling between
-# the five groups. The notebook lists them as vgg16_convs, built by keras.applications.VGG16.
-_VGG16 = [(224, 3, 64), (224, 64, 64), (112, 64, 128), (112, 128, 128),
-          (56, 128, 256), (56, 256, 256), (56, 256, 256),
-          (28, 256, 512), (28, 512, 512), (28, 512, 512),
-          (14, 512, 512), (14, 512, 512), (14, 512, 512)]
-_Q3 = sum(conv_mults((h, h, c_in), 3, c_out, padding="same") for h, c_in, c_out in _VGG16)
-_VGG16_DENSE = 7 * 7 * 512 * 4096 + 4096 * 4096 + 4096 * 1000  # fc1, fc2, predictions
+
+def my_depthwise_conv2d(x, kernel):
+    """Depthwise convolution, stride 1, no padding: x (H, W, C), kernel (F_h, F_w, C, dm)."""
+    f_h, f_w, channels, multiplier = kernel.shape
+    o_h, o_w = x.shape[0] - f_h + 1, x.shape[1] - f_w + 1
+    out = np.zeros((o_h, o_w, channels * multiplier))
+    for i in range(o_h):
+        for j in range(o_w):
+            window = x[i:i + f_h, j:j + f_w, :]                  # (F_h, F_w, C)
+            for c in range(channels):
+                for m in range(multiplier):
+                    out[i, j, c * multiplier + m] = np.sum(window[:, :, c] * kernel[:, :, c, m])
+    return out
+
+
+def _case(seed, h, w, f_h, f_w, channels, multiplier, whole=True):
+    """Small whole numbers (easy to follow by hand), or, with ``whole=False``, fractions: an
+    output array of whole numbers (np.zeros(..., dtype=int)) then fails."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-3, 4, size=(h, w, channels)).astype(float)
+    if not whole:
+        x = np.round(x + rng.uniform(-0.5, 0.5, size=x.shape), 2)
+    return x, rng.integers(-2, 3, size=(f_h, f_w, channels, multiplier)).astype(float)
+
+
+_Q3_CASES = [_case(1, 5, 5, 3, 3, 3, 2), _case(2, 6, 4, 2, 3, 2, 3), _case(3, 4, 4, 3, 3, 1, 1),
+             _case(4, 7, 5, 3, 2, 4, 2, whole=False)]
+
+
+def _reordered(x, kernel):
+    """Output channels ordered multiplier-major (m * C + c) instead of Keras's c * dm + m."""
+    out = depthwise_conv2d(x, kernel)
+    o_h, o_w = out.shape[:2]
+    channels, multiplier = kernel.shape[2:]
+    return out.reshape(o_h, o_w, channels, multiplier).transpose(0, 1, 3, 2).reshape(
+        o_h, o_w, channels * multiplier)
+
+
+#: float32 loops are right (the lesson's arrays are float32): they differ from float64 by ~1e-7
+_Q3_ATOL = 1e-5
+
+
+def _named_on_case(check, case, diagnose):
+    """``check``, and where it rejects a function (not for calling a forbidden helper), the
+    message diagnose(result, *case) gives for the function's result on ``case``, if any."""
+    def checked(answer):
+        message = check(answer)
+        if message is None or not callable(answer) or message.startswith("your function calls"):
+            return message
+        try:
+            result = np.asarray(answer(*(array.copy() for array in case)), dtype=float)
+        except Exception:
+            return message
+        return diagnose(result, *case) or message
+
+    return checked
+
+
+def _transposed_kernel(check):
+    """``check``, and for a function whose result on the first case (a 3x3 kernel) is the one
+    the transposed kernel gives, a message that says so (on the non-square cases a transposed
+    kernel fails in other ways, so no whole-function mistake can name it)."""
+    x, kernel = _Q3_CASES[0]
+    transposed = depthwise_conv2d(x, kernel.transpose(1, 0, 2, 3))
+    assert kernel.shape[0] == kernel.shape[1] and not np.allclose(transposed,
+                                                                  depthwise_conv2d(x, kernel))
+
+    def diagnose(result, x, kernel):
+        if result.shape == transposed.shape and np.allclose(result, transposed, atol=_Q3_ATOL):
+            return ("on the first case (a 3x3 kernel) your result is the one the transposed "
+                    "kernel gives: kernel[a, b, c, m] multiplies the window's row a, column b "
+                    "(window[a, b, c]), not window[b, a, c].")
+        return None
+
+    return _named_on_case(check, _Q3_CASES[0], diagnose)
+
+
+def _whole_numbers(check):
+    """``check``, and for a function whose result on the case with fractions is the expected
+    array with every value cut to a whole number (what an output array made with dtype=int
+    holds), a message that says so."""
+    expected = depthwise_conv2d(*_Q3_CASES[-1])
+    assert not np.allclose(expected, np.round(expected))
+
+    def diagnose(result, x, kernel):
+        if result.shape != expected.shape or not np.array_equal(result, np.round(result)):
+            return None
+        cut = (result == np.trunc(expected)) | np.isclose(result, expected, rtol=0, atol=1e-6)
+        if np.all(cut):
+            return ("on the case with fractions every value you return is a whole number, the "
+                    "expected one cut: does your output array hold integers (np.zeros(..., "
+                    "dtype=int))? Make it a float array, e.g. np.zeros(shape).")
+        return None
+
+    return _named_on_case(check, _Q3_CASES[-1], diagnose)
+
 
 q3 = Exercise(
-    "VGG-16 is thirteen 3x3 convolutions ('same' padding, stride 1) with max pooling between "
-    "its five groups, then three Dense layers; the notebook lists its Conv2D layers as "
-    "vgg16_convs. How many multiplications (one per kernel weight and output position; no "
-    "bias, no additions) do the 13 convolutions do for one 224x224 image? Add up conv_mults "
-    "over them (each layer's "
-    "input.shape[1:] is its (H, W, C_in)).",
-    checker=number(_Q3, mistakes={
-        _Q3 + _VGG16_DENSE: "that adds the three Dense layers (123,633,664 multiplications); "
-                            "the question counts the 13 convolutions only.",
-        2 * _Q3: "that counts an addition with every multiplication (FLOPs in the strict "
-                 "sense); count the multiplications only.",
-        sum(conv_mults((h, h, c_in), 3, c_out) for h, c_in, c_out in _VGG16):
-            "that counts every layer with padding='valid' (conv_mults's default): VGG's "
-            "convolutions use 'same', so each output keeps its input's H x W. Pass "
-            "padding=layer.padding.",
-        sum(conv_mults((h, h, c_out), 3, c_out, padding="same") for h, _, c_out in _VGG16):
-            "that takes C_in = C_out for every layer (the output's channels): the first "
-            "convolution of each group reads fewer channels than it makes (3 -> 64, 64 -> 128, "
-            "...). Read C_in from layer.input.shape.",
-        sum(conv_params(3, c_in, c_out, bias=False) for _, c_in, c_out in _VGG16):
-            "that is the number of kernel weights, one multiplication each for ONE output "
-            "position; multiply each layer's weights by its O_h * O_w positions.",
-        sum(conv_params(3, c_in, c_out) for _, c_in, c_out in _VGG16):
-            "that is the convolutions' parameter count (weights and biases); the question asks "
-            "for multiplications: each weight is used at every output position.",
-        sum(conv_mults((224, 224, c_in), 3, c_out, padding="same") for _, c_in, c_out in _VGG16):
-            "that counts every layer at 224x224: each max pooling halves the map, so the later "
-            "groups run on 112, 56, 28 and 14.",
-        _Q3 / 1e9: "that is the count in billions: give the count itself, not in billions.",
-        _Q3 / 1e6: "that is the answer in millions: give the count itself.",
-    }),
-    hint=["One layer costs O_h * O_w * C_out * F_h * F_w * C_in; with 'same' padding and "
-          "stride 1, O_h x O_w is its input's H x W. conv_mults(input_shape, kernel_size, "
-          "out_channels, padding=...) computes it.",
-          "The first layer: conv_mults((224, 224, 3), 3, 64, padding='same') = 86,704,128. Each "
-          "layer gives its own numbers: layer.input.shape[1:], layer.kernel_size, layer.filters, "
-          "layer.padding. Add the 13 counts."],
-    solution=("sum(conv_mults(layer.input.shape[1:], layer.kernel_size, layer.filters, "
-              f"padding=layer.padding) for layer in vgg16_convs)  # = {_Q3:,}"),
-    solution_answer=_Q3,
+    "Write my_depthwise_conv2d(x, kernel) with loops, without calling depthwise_conv2d (the "
+    "course's or tf.nn's): x is (H, W, C), kernel is Keras's "
+    "DepthwiseConv2D layout (F_h, F_w, C, depth_multiplier); stride 1, no padding. Output "
+    "channel c * depth_multiplier + m is channel c of x with kernel[:, :, c, m]; channels are "
+    "never summed together. The check runs it on four cases, some with depth_multiplier > 1.",
+    checker=_whole_numbers(_transposed_kernel(function(
+        _Q3_CASES, reference=depthwise_conv2d, atol=_Q3_ATOL, mistakes=[
+        (lambda x, kernel: conv2d(x, kernel),
+         "your function sums over the channels, as a Conv2D filter does; a depthwise filter "
+         "keeps each channel apart: output channel c * dm + m uses x[:, :, c] only."),
+        (_reordered,
+         "the values are right but the channels are in the wrong order: Keras puts input "
+         "channel c's multipliers side by side, output channel c * depth_multiplier + m, not "
+         "m * C + c."),
+        (lambda x, kernel: depthwise_conv2d(x, kernel[:, :, :, :1]),
+         "your function ignores the depth multiplier: each input channel has depth_multiplier "
+         "kernels (kernel[:, :, c, m] for every m), so the output has C * depth_multiplier "
+         "channels."),
+        (lambda x, kernel: depthwise_conv2d(x, np.flip(kernel, (0, 1))),
+         "you flipped the kernels: a DepthwiseConv2D slides them as they are, like Conv2D."),
+        (lambda x, kernel: np.tile(conv2d(x, kernel), (1, 1, kernel.shape[2])),
+         "in your function every output channel sums over ALL input channels: window * "
+         "kernel[:, :, :, m] uses each channel of the window. Output channel "
+         "c * depth_multiplier + m must use window[:, :, c] * kernel[:, :, c, m] only."),
+    ], forbidden=["depthwise_conv2d"]))),
+    hint=["The output is (H - F_h + 1, W - F_w + 1, C * depth_multiplier).",
+          "For each position (i, j), take the window x[i:i + F_h, j:j + F_w, :]; for each "
+          "channel c and multiplier m, sum window[:, :, c] * kernel[:, :, c, m] into output "
+          "channel c * depth_multiplier + m."],
+    solution_answer=my_depthwise_conv2d,
 )
 
 
@@ -294,81 +401,186 @@ q4 = Exercise(
 )
 
 
-# --- q5: parameters of a depthwise-separable convolution ---------------------------------------
+# --- q5, q6: one inverted residual block, predicted before the helper prints it ----------------
 
-_Q5_IN, _Q5_OUT = 48, 96
-_Q5_DW = depthwise_params(3, _Q5_IN, bias=False)           # 3 * 3 * 48: one kernel per channel
-_Q5_PW = conv_params(1, _Q5_IN, _Q5_OUT, bias=False)       # 48 * 96
-_Q5 = _Q5_DW + _Q5_PW + _Q5_OUT                            # one bias per filter, pointwise step
+_H, _C, _T = 56, 24, 6  # block_2 of MobileNetV2: a 56x56x24 input, expansion factor 6
+_WIDE = _C * _T  # 144 channels inside the block
+_BN = 4  # per channel: gamma, beta (trained), moving mean and variance (stored)
+_BLOCK = ("MobileNetV2's block_2 reads a 56x56x24 map and runs: block_2_expand = "
+          "Conv2D(144, 1, use_bias=False), BatchNormalization, ReLU(6); block_2_depthwise = "
+          "DepthwiseConv2D(3, padding='same', use_bias=False), BatchNormalization, ReLU(6); "
+          "block_2_project = Conv2D(24, 1, use_bias=False), BatchNormalization; then an Add "
+          "of the block's input.")
+_CONVS1 = (conv_params(1, _C, _WIDE, bias=False) + depthwise_params(3, _WIDE, bias=False)
+           + conv_params(1, _WIDE, _C, bias=False))
+_Q5 = _CONVS1 + _BN * (_WIDE + _WIDE + _C)
 
 q5 = Exercise(
-    "How many parameters (weights and biases) does SeparableConv2D(96, 3) have on a 48-channel "
-    "input? Its depthwise step is Conv2D(48, 3, groups=48) without a bias; its pointwise step "
-    "is Conv2D(96, 1), with the layer's biases.",
+    _BLOCK + " How many parameters do the block's layers hold, as count_params() counts them? "
+    "Count with the formulas (no Keras), then compare.",
     checker=number(_Q5, mistakes={
-        _Q5_DW + _Q5_PW: "add the biases: one per filter, 96, on the pointwise step.",
-        _Q5 + _Q5_IN: "SeparableConv2D puts no bias on its depthwise step: only the pointwise "
-                      "step's 96.",
-        _Q5_DW + _Q5_PW + _Q5_IN: "the biases sit on the pointwise step, one per filter (96), "
-                                  "not one per input channel (48).",
-        conv_params(3, _Q5_IN, _Q5_IN, bias=False) + _Q5_PW + _Q5_OUT:
-            "the depthwise step gives each input channel one 3x3 kernel, 3 * 3 = 9 weights "
-            "(3 * 3 * 48 in all), not 3 * 3 * 48 per channel.",
-        conv_params(3, _Q5_IN, _Q5_OUT): "that is the standard Conv2D(96, 3)'s count; the "
-                                         "separable layer is a depthwise 3x3 step plus a 1x1 "
-                                         "step.",
-        _Q5_PW + _Q5_OUT: "that is the pointwise step alone; add the depthwise step's 3 * 3 * 48 "
-                          "weights.",
-        depthwise_params(3, _Q5_OUT, bias=False) + _Q5_PW + _Q5_OUT:
-            "the depthwise step filters the 48 input channels (3 * 3 * 48 weights), before "
-            "the 1x1 step makes 96.",
+        _CONVS1: "the BatchNormalization layers hold parameters too: 4 numbers per channel.",
+        _CONVS1 + 2 * (_WIDE + _WIDE + _C): "count_params() counts 4 numbers per channel for "
+                                            "BatchNormalization: gamma and beta (trained) and "
+                                            "the moving mean and variance (stored, not "
+                                            "trained).",
+        _Q5 - depthwise_params(3, _WIDE, bias=False) + conv_params(3, _WIDE, _WIDE, bias=False):
+            "the depthwise layer has one 3x3 kernel per channel (144 of them), not a 3x3x144 "
+            "kernel per filter.",
+        _Q5 - depthwise_params(3, _WIDE, bias=False):
+            "add the depthwise layer's weights: one 3x3 kernel per channel.",
+        _Q5 + _WIDE + _WIDE + _C: "use_bias=False: the three convolutions have no biases (the "
+                                  "batch normalization after each has its own shift, beta).",
+        _Q5 - _BN * _C: "there are three BatchNormalization layers: after the expansion (144 "
+                        "channels), the depthwise step (144) and the projection (24).",
+        _Q5 - _BN * _C + _BN * _WIDE: "the last BatchNormalization follows the projection: it "
+                                      "normalizes 24 channels, not 144.",
+        _Q5 - conv_params(1, _C, _WIDE, bias=False) + conv_params(3, _C, _WIDE, bias=False):
+            "block_2_expand is a 1x1 convolution: 24 * 144 weights, no 3x3 window.",
     }),
-    hint=["Depthwise step: one F x F kernel per input channel, no bias. Pointwise step: a 1x1 "
-          "convolution, C_in weights per filter, plus its bias.",
-          "Depthwise: 3 * 3 * 48 weights; pointwise: 48 * 96 weights and 96 biases."],
-    solution=f"3 * 3 * 48 + (48 + 1) * 96  # = {_Q5:,}",
+    hint=["Count layer by layer: a 1x1 Conv2D has C_in * C_out weights, the depthwise 3x3 has "
+          "3 * 3 per channel, each BatchNormalization 4 per channel; ReLU and Add have none.",
+          "The expansion holds 24 * 144 weights and its BatchNormalization 4 * 144 numbers. "
+          "Count the depthwise step (3 * 3 weights per channel) and the projection (144 -> 24) "
+          "the same way, with their BatchNormalization layers."],
+    solution=f"24 * 144 + 4 * 144 + 3 * 3 * 144 + 4 * 144 + 144 * 24 + 4 * 24  # = {_Q5:,}",
     solution_answer=_Q5,
 )
 
-
-# --- q6: glorot_uniform's limit ----------------------------------------------------------------
-
-_Q6_F, _Q6_IN, _Q6_OUT = 5, 16, 40
-_Q6_FAN_IN, _Q6_FAN_OUT = _Q6_F * _Q6_F * _Q6_IN, _Q6_F * _Q6_F * _Q6_OUT
-_Q6 = math.sqrt(6 / (_Q6_FAN_IN + _Q6_FAN_OUT))
+_EXPAND2 = conv_mults((_H, _H, _C), 1, _WIDE)
+_DEPTHWISE2 = depthwise_mults((_H, _H, _WIDE), 3, padding="same")
+_Q6 = _EXPAND2 + _DEPTHWISE2 + conv_mults((_H, _H, _WIDE), 1, _C)
+_STRIDE2 = (_EXPAND2 + depthwise_mults((_H, _H, _WIDE), 3, 2, padding="same")
+            + conv_mults((_H // 2, _H // 2, _WIDE), 1, _C))
 
 q6 = Exercise(
-    f"Conv2D({_Q6_OUT}, {_Q6_F}) is built on a {_Q6_IN}-channel input with Keras's default "
+    "The same block_2 (a 56x56x24 input; 1x1 Conv2D to 144 channels, DepthwiseConv2D(3, "
+    "padding='same'), 1x1 Conv2D to 24 channels, with batch normalization, ReLU(6) and an Add). "
+    "How many multiplications does it cost for one image, counted as the papers count them: "
+    "one per kernel weight and output position (batch normalization, ReLU(6) and the Add "
+    "count 0)?",
+    checker=number(_Q6, mistakes={
+        2 * _Q6: "that counts an addition with every multiplication (FLOPs in the strict "
+                 "sense); count the multiplications only, one per kernel weight and output "
+                 "position.",
+        _Q6 - _DEPTHWISE2 + conv_mults((_H, _H, _WIDE), 3, _WIDE, padding="same"):
+            "the depthwise layer multiplies each output value by the 3 * 3 weights of its own "
+            "channel, not by 3 * 3 * 144.",
+        _STRIDE2: "block_2 has stride 1: 'same' padding keeps every map 56x56 (block_3, with "
+                  "stride 2, is the one that halves them).",
+        _Q6 - _DEPTHWISE2: "add the depthwise step: 3 * 3 multiplications per output value.",
+        _Q6 - _EXPAND2: "one of the two 1x1 convolutions is missing: the expansion (24 -> 144) "
+                        "and the projection (144 -> 24) cost the same.",
+        _Q6 + _H * _H * _C: "the Add counts 0 here: it adds, and the papers leave additions "
+                            "out.",
+        _Q6 + _H * _H * (_WIDE + _WIDE + _C):
+            "that adds one operation per output value of each convolution (a bias, or batch "
+            "normalization's scale): count one multiplication per kernel weight and output "
+            "position only.",
+        _Q6 / 1e6: "that is the answer in millions: give the count itself.",
+    }),
+    hint=["Every layer keeps the 56x56 map (stride 1, 'same'). Per output value: a 1x1 "
+          "Conv2D multiplies C_in weights, the depthwise 3x3 multiplies 9.",
+          "The expansion costs 56 * 56 * (24 * 144): at each output position, C_in * C_out. "
+          "Count the depthwise step and the projection the same way and add the three."],
+    solution=f"56 * 56 * (24 * 144 + 144 * 3 * 3 + 144 * 24)  # = {_Q6:,}",
+    solution_answer=_Q6,
+)
+
+
+# --- q7: VGG-16's convolutions, counted by the learner over the Keras model's layers ---------
+
+# VGG-16's 13 convolutions: 3x3, 'same', stride 1, (H = W, C_in, C_out), max pooling between
+# the five groups. The notebook lists them as vgg16_convs, built by keras.applications.VGG16.
+_VGG16 = [(224, 3, 64), (224, 64, 64), (112, 64, 128), (112, 128, 128),
+          (56, 128, 256), (56, 256, 256), (56, 256, 256),
+          (28, 256, 512), (28, 512, 512), (28, 512, 512),
+          (14, 512, 512), (14, 512, 512), (14, 512, 512)]
+_Q7 = sum(conv_mults((h, h, c_in), 3, c_out, padding="same") for h, c_in, c_out in _VGG16)
+_VGG16_DENSE = 7 * 7 * 512 * 4096 + 4096 * 4096 + 4096 * 1000  # fc1, fc2, predictions
+
+q7 = Exercise(
+    "VGG-16 is thirteen 3x3 convolutions ('same' padding, stride 1) with max pooling between "
+    "its five groups, then three Dense layers; the notebook lists its Conv2D layers as "
+    "vgg16_convs. How many multiplications (one per kernel weight and output position; no "
+    "bias, no additions) do the 13 convolutions do for one 224x224 image? Add up conv_mults "
+    "over them (each layer's "
+    "input.shape[1:] is its (H, W, C_in)).",
+    checker=number(_Q7, mistakes={
+        _Q7 + _VGG16_DENSE: "that adds the three Dense layers (123,633,664 multiplications); "
+                            "the question counts the 13 convolutions only.",
+        2 * _Q7: "that counts an addition with every multiplication (FLOPs in the strict "
+                 "sense); count the multiplications only.",
+        sum(conv_mults((h, h, c_in), 3, c_out) for h, c_in, c_out in _VGG16):
+            "that counts every layer with padding='valid' (conv_mults's default): VGG's "
+            "convolutions use 'same', so each output keeps its input's H x W. Pass "
+            "padding=layer.padding.",
+        sum(conv_mults((h, h, c_out), 3, c_out, padding="same") for h, _, c_out in _VGG16):
+            "that takes C_in = C_out for every layer (the output's channels): the first "
+            "convolution of each group reads fewer channels than it makes (3 -> 64, 64 -> 128, "
+            "...). Read C_in from layer.input.shape.",
+        sum(conv_params(3, c_in, c_out, bias=False) for _, c_in, c_out in _VGG16):
+            "that is the number of kernel weights, one multiplication each for ONE output "
+            "position; multiply each layer's weights by its O_h * O_w positions.",
+        sum(conv_params(3, c_in, c_out) for _, c_in, c_out in _VGG16):
+            "that is the convolutions' parameter count (weights and biases); the question asks "
+            "for multiplications: each weight is used at every output position.",
+        sum(conv_mults((224, 224, c_in), 3, c_out, padding="same") for _, c_in, c_out in _VGG16):
+            "that counts every layer at 224x224: each max pooling halves the map, so the later "
+            "groups run on 112, 56, 28 and 14.",
+        _Q7 / 1e9: "that is the count in billions: give the count itself, not in billions.",
+        _Q7 / 1e6: "that is the answer in millions: give the count itself.",
+    }),
+    hint=["One layer costs O_h * O_w * C_out * F_h * F_w * C_in; with 'same' padding and "
+          "stride 1, O_h x O_w is its input's H x W. conv_mults(input_shape, kernel_size, "
+          "out_channels, padding=...) computes it.",
+          "The first layer: conv_mults((224, 224, 3), 3, 64, padding='same') = 86,704,128. Each "
+          "layer gives its own numbers: layer.input.shape[1:], layer.kernel_size, layer.filters, "
+          "layer.padding. Add the 13 counts."],
+    solution=("sum(conv_mults(layer.input.shape[1:], layer.kernel_size, layer.filters, "
+              f"padding=layer.padding) for layer in vgg16_convs)  # = {_Q7:,}"),
+    solution_answer=_Q7,
+)
+
+
+# --- q8: glorot_uniform's limit ----------------------------------------------------------------
+
+_Q8_F, _Q8_IN, _Q8_OUT = 5, 16, 40
+_Q8_FAN_IN, _Q8_FAN_OUT = _Q8_F * _Q8_F * _Q8_IN, _Q8_F * _Q8_F * _Q8_OUT
+_Q8 = math.sqrt(6 / (_Q8_FAN_IN + _Q8_FAN_OUT))
+
+q8 = Exercise(
+    f"Conv2D({_Q8_OUT}, {_Q8_F}) is built on a {_Q8_IN}-channel input with Keras's default "
     "kernel_initializer='glorot_uniform'. Its weights are drawn uniformly between -limit and "
     "+limit. What is the limit? (3 significant figures.)",
-    checker=number(_Q6, mistakes={
-        math.sqrt(6 / (_Q6_IN + _Q6_OUT)): "for a convolution the fans count the kernel's F * F "
+    checker=number(_Q8, mistakes={
+        math.sqrt(6 / (_Q8_IN + _Q8_OUT)): "for a convolution the fans count the kernel's F * F "
                                            "taps: fan_in = 5 * 5 * 16 and fan_out = 5 * 5 * 40.",
-        math.sqrt(6 / (_Q6_F * _Q6_IN + _Q6_F * _Q6_OUT)):
+        math.sqrt(6 / (_Q8_F * _Q8_IN + _Q8_F * _Q8_OUT)):
             "the fans count the kernel's F * F = 25 taps, not F = 5: fan_in = 5 * 5 * 16.",
-        math.sqrt(6 / (_Q6_FAN_IN + _Q6_OUT)): "fan_out counts the kernel's taps too: "
+        math.sqrt(6 / (_Q8_FAN_IN + _Q8_OUT)): "fan_out counts the kernel's taps too: "
                                                "5 * 5 * 40, not 40.",
-        math.sqrt(6 / _Q6_FAN_IN): "that is sqrt(6 / fan_in), He's uniform limit (for ReLU); "
+        math.sqrt(6 / _Q8_FAN_IN): "that is sqrt(6 / fan_in), He's uniform limit (for ReLU); "
                                    "Glorot's uses fan_in + fan_out.",
-        math.sqrt(2 / _Q6_FAN_IN): "that is sqrt(2 / fan_in), He normal's standard deviation; "
+        math.sqrt(2 / _Q8_FAN_IN): "that is sqrt(2 / fan_in), He normal's standard deviation; "
                                    "glorot_uniform's limit is sqrt(6 / (fan_in + fan_out)).",
-        math.sqrt(6 / (2 * _Q6_FAN_IN)): "that is sqrt(6 / 800): fan_out computed with the "
+        math.sqrt(6 / (2 * _Q8_FAN_IN)): "that is sqrt(6 / 800): fan_out computed with the "
                                          "16 input channels (5 * 5 * 16 twice), or "
                                          "sqrt(3 / fan_in). fan_out counts the 40 output "
                                          "channels: 5 * 5 * 40 = 1000.",
-        math.sqrt(2 / (_Q6_FAN_IN + _Q6_FAN_OUT)):
+        math.sqrt(2 / (_Q8_FAN_IN + _Q8_FAN_OUT)):
             "that is sqrt(2 / (fan_in + fan_out)) = limit / sqrt(3): the standard deviation "
             "Glorot's rule gives the weights (Var(w) = limit² / 3). The question asks for the "
             "limit itself, sqrt(3) times it.",
-        6 / (_Q6_FAN_IN + _Q6_FAN_OUT): "take the square root: limit = sqrt(6 / (fan_in + "
+        6 / (_Q8_FAN_IN + _Q8_FAN_OUT): "take the square root: limit = sqrt(6 / (fan_in + "
                                         "fan_out)).",
-        2 * _Q6: "that is the interval's width, from -limit to +limit; the limit is half of it.",
-        -_Q6: "the weights lie between -limit and +limit, and the limit is the positive bound: "
+        2 * _Q8: "that is the interval's width, from -limit to +limit; the limit is half of it.",
+        -_Q8: "the weights lie between -limit and +limit, and the limit is the positive bound: "
               "drop the minus sign.",
-        math.sqrt(6 / ((_Q6_FAN_IN + _Q6_FAN_OUT) / 2)):
+        math.sqrt(6 / ((_Q8_FAN_IN + _Q8_FAN_OUT) / 2)):
             "that divides 6 by the average of the fans; the limit divides it by their sum, "
             "sqrt(6 / (fan_in + fan_out)) (which is sqrt(3 / average)).",
-        math.sqrt(6 / (3 * 3 * _Q6_IN + 3 * 3 * _Q6_OUT)):
+        math.sqrt(6 / (3 * 3 * _Q8_IN + 3 * 3 * _Q8_OUT)):
             "that counts a 3x3 kernel's 9 taps, as in the lesson's example; Conv2D(40, 5) has a "
             "5x5 kernel: fan_in = 5 * 5 * 16.",
         math.sqrt(6 / (3 * 3 * 1 + 3 * 3 * 32)): "that is the lesson's example, Conv2D(32, 3) "
@@ -378,218 +590,8 @@ q6 = Exercise(
     hint=["limit = sqrt(6 / (fan_in + fan_out)); for a Conv2D kernel (F, F, C_in, C_out), "
           "fan_in = F * F * C_in and fan_out = F * F * C_out.",
           "fan_in = 400, fan_out = 1000."],
-    solution=f"(6 / (5 * 5 * 16 + 5 * 5 * 40)) ** 0.5  # = {_Q6:.4f}",
-    solution_answer=round(_Q6, 4),
-)
-
-
-# --- q7: a depthwise convolution by hand -------------------------------------------------------
-
-
-def my_depthwise_conv2d(x, kernel):
-    """Depthwise convolution, stride 1, no padding: x (H, W, C), kernel (F_h, F_w, C, dm)."""
-    f_h, f_w, channels, multiplier = kernel.shape
-    o_h, o_w = x.shape[0] - f_h + 1, x.shape[1] - f_w + 1
-    out = np.zeros((o_h, o_w, channels * multiplier))
-    for i in range(o_h):
-        for j in range(o_w):
-            window = x[i:i + f_h, j:j + f_w, :]                  # (F_h, F_w, C)
-            for c in range(channels):
-                for m in range(multiplier):
-                    out[i, j, c * multiplier + m] = np.sum(window[:, :, c] * kernel[:, :, c, m])
-    return out
-
-
-def _case(seed, h, w, f_h, f_w, channels, multiplier, whole=True):
-    """Small whole numbers (easy to follow by hand), or, with ``whole=False``, fractions: an
-    output array of whole numbers (np.zeros(..., dtype=int)) then fails."""
-    rng = np.random.default_rng(seed)
-    x = rng.integers(-3, 4, size=(h, w, channels)).astype(float)
-    if not whole:
-        x = np.round(x + rng.uniform(-0.5, 0.5, size=x.shape), 2)
-    return x, rng.integers(-2, 3, size=(f_h, f_w, channels, multiplier)).astype(float)
-
-
-_Q7_CASES = [_case(1, 5, 5, 3, 3, 3, 2), _case(2, 6, 4, 2, 3, 2, 3), _case(3, 4, 4, 3, 3, 1, 1),
-             _case(4, 7, 5, 3, 2, 4, 2, whole=False)]
-
-
-def _reordered(x, kernel):
-    """Output channels ordered multiplier-major (m * C + c) instead of Keras's c * dm + m."""
-    out = depthwise_conv2d(x, kernel)
-    o_h, o_w = out.shape[:2]
-    channels, multiplier = kernel.shape[2:]
-    return out.reshape(o_h, o_w, channels, multiplier).transpose(0, 1, 3, 2).reshape(
-        o_h, o_w, channels * multiplier)
-
-
-#: float32 loops are right (the lesson's arrays are float32): they differ from float64 by ~1e-7
-_Q7_ATOL = 1e-5
-
-
-def _named_on_case(check, case, diagnose):
-    """``check``, and where it rejects a function (not for calling a forbidden helper), the
-    message diagnose(result, *case) gives for the function's result on ``case``, if any."""
-    def checked(answer):
-        message = check(answer)
-        if message is None or not callable(answer) or message.startswith("your function calls"):
-            return message
-        try:
-            result = np.asarray(answer(*(array.copy() for array in case)), dtype=float)
-        except Exception:
-            return message
-        return diagnose(result, *case) or message
-
-    return checked
-
-
-def _transposed_kernel(check):
-    """``check``, and for a function whose result on the first case (a 3x3 kernel) is the one
-    the transposed kernel gives, a message that says so (on the non-square cases a transposed
-    kernel fails in other ways, so no whole-function mistake can name it)."""
-    x, kernel = _Q7_CASES[0]
-    transposed = depthwise_conv2d(x, kernel.transpose(1, 0, 2, 3))
-    assert kernel.shape[0] == kernel.shape[1] and not np.allclose(transposed,
-                                                                  depthwise_conv2d(x, kernel))
-
-    def diagnose(result, x, kernel):
-        if result.shape == transposed.shape and np.allclose(result, transposed, atol=_Q7_ATOL):
-            return ("on the first case (a 3x3 kernel) your result is the one the transposed "
-                    "kernel gives: kernel[a, b, c, m] multiplies the window's row a, column b "
-                    "(window[a, b, c]), not window[b, a, c].")
-        return None
-
-    return _named_on_case(check, _Q7_CASES[0], diagnose)
-
-
-def _whole_numbers(check):
-    """``check``, and for a function whose result on the case with fractions is the expected
-    array with every value cut to a whole number (what an output array made with dtype=int
-    holds), a message that says so."""
-    expected = depthwise_conv2d(*_Q7_CASES[-1])
-    assert not np.allclose(expected, np.round(expected))
-
-    def diagnose(result, x, kernel):
-        if result.shape != expected.shape or not np.array_equal(result, np.round(result)):
-            return None
-        cut = (result == np.trunc(expected)) | np.isclose(result, expected, rtol=0, atol=1e-6)
-        if np.all(cut):
-            return ("on the case with fractions every value you return is a whole number, the "
-                    "expected one cut: does your output array hold integers (np.zeros(..., "
-                    "dtype=int))? Make it a float array, e.g. np.zeros(shape).")
-        return None
-
-    return _named_on_case(check, _Q7_CASES[-1], diagnose)
-
-
-q7 = Exercise(
-    "Write my_depthwise_conv2d(x, kernel) with loops, without calling depthwise_conv2d (the "
-    "course's or tf.nn's): x is (H, W, C), kernel is Keras's "
-    "DepthwiseConv2D layout (F_h, F_w, C, depth_multiplier); stride 1, no padding. Output "
-    "channel c * depth_multiplier + m is channel c of x with kernel[:, :, c, m]; channels are "
-    "never summed together. The check runs it on four cases, some with depth_multiplier > 1.",
-    checker=_whole_numbers(_transposed_kernel(function(
-        _Q7_CASES, reference=depthwise_conv2d, atol=_Q7_ATOL, mistakes=[
-        (lambda x, kernel: conv2d(x, kernel),
-         "your function sums over the channels, as a Conv2D filter does; a depthwise filter "
-         "keeps each channel apart: output channel c * dm + m uses x[:, :, c] only."),
-        (_reordered,
-         "the values are right but the channels are in the wrong order: Keras puts input "
-         "channel c's multipliers side by side, output channel c * depth_multiplier + m, not "
-         "m * C + c."),
-        (lambda x, kernel: depthwise_conv2d(x, kernel[:, :, :, :1]),
-         "your function ignores the depth multiplier: each input channel has depth_multiplier "
-         "kernels (kernel[:, :, c, m] for every m), so the output has C * depth_multiplier "
-         "channels."),
-        (lambda x, kernel: depthwise_conv2d(x, np.flip(kernel, (0, 1))),
-         "you flipped the kernels: a DepthwiseConv2D slides them as they are, like Conv2D."),
-        (lambda x, kernel: np.tile(conv2d(x, kernel), (1, 1, kernel.shape[2])),
-         "in your function every output channel sums over ALL input channels: window * "
-         "kernel[:, :, :, m] uses each channel of the window. Output channel "
-         "c * depth_multiplier + m must use window[:, :, c] * kernel[:, :, c, m] only."),
-    ], forbidden=["depthwise_conv2d"]))),
-    hint=["The output is (H - F_h + 1, W - F_w + 1, C * depth_multiplier).",
-          "For each position (i, j), take the window x[i:i + F_h, j:j + F_w, :]; for each "
-          "channel c and multiplier m, sum window[:, :, c] * kernel[:, :, c, m] into output "
-          "channel c * depth_multiplier + m."],
-    solution_answer=my_depthwise_conv2d,
-)
-
-
-# --- q8: a layer's output shape, per axis, with dilation ----------------------------------------
-
-
-def my_output_shape(height, width, kernel_size, strides, dilation_rate):
-    """Conv2D's output (rows, columns) with padding 'valid': each axis has its own F, S and D,
-    and a dilated kernel covers F + (F - 1)(D - 1) pixels."""
-    shape = []
-    for n, f, s, d in zip((height, width), kernel_size, strides, dilation_rate, strict=True):
-        footprint = f + (f - 1) * (d - 1)
-        shape.append((n - footprint) // s + 1)
-    return tuple(shape)
-
-
-_Q8_CASES = [
-    (28, 28, (1, 5), (2, 1), (1, 1)),   # section 2's wide layer
-    (28, 28, (3, 3), (1, 1), (2, 2)),   # section 3's dilated layer
-    (16, 9, (3, 2), (3, 2), (1, 1)),    # strides that do not divide: the last pixels unread
-    (28, 32, (3, 5), (1, 1), (1, 3)),   # dilation on the columns only
-    (20, 30, (5, 3), (1, 1), (3, 2)),   # a different dilation per axis
-    (7, 7, (7, 7), (1, 1), (1, 1)),     # a kernel as large as the input: one position
-]
-
-
-def _shape_with(size):
-    """The output shape with one axis's size computed by size(n, f, s, d)."""
-    return lambda height, width, kernel_size, strides, dilation_rate: tuple(
-        size(n, f, s, d) for n, f, s, d in zip((height, width), kernel_size, strides,
-                                               dilation_rate, strict=True))
-
-
-_Q8_MISTAKES = [
-    (_shape_with(lambda n, f, s, d: (n - f) // s + 1),
-     "your function ignores the dilation: a kernel of F taps with dilation D covers "
-     "F + (F - 1)(D - 1) pixels, and that footprint takes F's place."),
-    (lambda height, width, kernel_size, strides, dilation_rate: my_output_shape(
-        height, width, kernel_size[::-1], strides[::-1], dilation_rate[::-1]),
-     "your function gives the height each pair's second entry: the pairs are (rows, columns), "
-     "so kernel_size[0], strides[0] and dilation_rate[0] go with the height."),
-    (_shape_with(lambda n, f, s, d: (n - effective_kernel_size(f, d)) / s + 1),
-     "your function divides with /, which keeps a fraction of a step: a window needs a whole "
-     "step to fit, so floor-divide (//)."),
-    (_shape_with(lambda n, f, s, d: -(-(n - effective_kernel_size(f, d)) // s) + 1),
-     "your function rounds (N - F_eff) / S up; a window that would stick out of the map is "
-     "not computed: round down (//)."),
-    (_shape_with(lambda n, f, s, d: (n - f * d) // s + 1),
-     "F * D is not a dilated kernel's footprint: it is F + (F - 1)(D - 1)."),
-    (_shape_with(lambda n, f, s, d: (n - effective_kernel_size(f, d)) // s),
-     "one position too few: (N - F_eff) // S counts the steps; the first position adds 1."),
-    (lambda height, width, kernel_size, strides, dilation_rate: my_output_shape(
-        height, width, kernel_size, strides, dilation_rate)[::-1],
-     "your function returns (columns, rows): each pair is the expected one reversed. Return "
-     "(rows, columns)."),
-    (_shape_with(lambda n, f, s, d: (n - effective_kernel_size(f, d)) // (s + 1)),
-     "that is (N - F_eff) // (S + 1), the misprinted formula of the course's source (the "
-     "README's error 1): divide by S alone, then add 1: (N - F_eff) // S + 1."),
-    (_shape_with(lambda n, f, s, d: (n - f) // (s + 1)),
-     "that is (N - F) // (S + 1), the misprinted formula of the course's source (the README's "
-     "error 1), and it ignores the dilation: (N - F_eff) // S + 1, with "
-     "F_eff = F + (F - 1)(D - 1)."),
-]
-
-q8 = Exercise(
-    "Write my_output_shape(height, width, kernel_size, strides, dilation_rate) without "
-    "calling conv_output_size or compute_output_shape: the last three are (rows, columns) "
-    "pairs, as Conv2D takes them; padding 'valid'. Return the output map's (rows, columns): "
-    "my_output_shape(28, 28, (1, 5), (2, 1), (1, 1)) gives (14, 24). "
-    "The check runs it on six cases (rectangular kernels, per-axis strides and dilations).",
-    checker=function(_Q8_CASES, reference=my_output_shape, mistakes=_Q8_MISTAKES,
-                     forbidden=["conv_output_size", "compute_output_shape"]),
-    hint=["Each axis on its own, with lesson 01's formula: O = (N - F) // S + 1, N the height "
-          "for the rows and the width for the columns.",
-          "With a dilation, F_eff = F + (F - 1)(D - 1) takes F's place: rows = (height - "
-          "F_eff_rows) // strides[0] + 1, the same for the columns with index 1."],
-    solution_answer=my_output_shape,
+    solution=f"(6 / (5 * 5 * 16 + 5 * 5 * 40)) ** 0.5  # = {_Q8:.4f}",
+    solution_answer=round(_Q8, 4),
 )
 
 
