@@ -102,3 +102,21 @@ def test_comma_readings_finds_every_number_typed_with_thousands_commas_in_an_ans
     assert comma_readings((16, 5)) == []            # 16,005 would be a SyntaxError: not a reading
     assert comma_readings((803, True)) == []        # only whole numbers
     assert comma_readings(803600) == [] and comma_readings(np.array([803, 600])) == []
+
+
+@pytest.mark.parametrize(("typed", "advice"), [
+    ("776,326", "remove the quotes and the commas (776326, or 776_326 with underscores)"),
+    ("776 326", "remove the quotes and the spaces (776326, or 776_326 with underscores)"),
+    ("-1,234.5", "remove the quotes and the commas (-1234.5, or -1_234.5 with underscores)"),
+])
+def test_a_number_typed_as_text_with_digit_groups_is_told_how_to_write_it(typed, advice):
+    with pytest.raises(UnreadableAnswer, match=re.escape(advice)):
+        read_number(typed)
+
+
+@pytest.mark.parametrize("typed", ["1 2 3", "1,2,3", "12 34"])
+def test_text_that_is_not_one_grouped_number_gets_no_rewriting(typed):
+    # '1,2,3' is not 123 written with separators: no number is suggested
+    with pytest.raises(UnreadableAnswer) as raised:
+        read_number(typed)
+    assert str(raised.value) == f"expected a number, got a string {typed!r}"

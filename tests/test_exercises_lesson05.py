@@ -53,7 +53,7 @@ LEARNER_ANSWERS = {
             "539782": "source's 5x5 sizes",                # kept the 5x5 kernels' sizes
             "1552654": "'Total params'",                   # the summary after training
             '"776,326"': "remove the quotes and the commas",
-            '"776326"': "remove the quotes, so that Python reads one number",   # no commas
+            '"776326"': "remove the quotes, so Python sees a number",   # no commas
             "1248": "two convolutions' weights only",             # the convolutions alone
             "652678": "without the + 1",                         # sizes 25, then 22
             "776208": "every bias is missing",               # every bias left out

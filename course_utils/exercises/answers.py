@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import numbers
+import re
 from typing import Any
 
 import numpy as np
@@ -59,13 +60,17 @@ def read_number(answer: Any) -> float:
                 raise UnreadableAnswer(
                     f"expected a number, got {describe(answer)}: remove the quotes, and write "
                     f"the decimal with a point, {decimal}, as Python does") from None
-            try:  # '180,000': a number written with commas between its digit groups
-                float(text.replace(",", ""))
-            except ValueError:
+            # '180,000' or '180 000': a number written with commas or spaces between its
+            # groups of three digits ('180_000' is read by float() and handled below)
+            groups = re.fullmatch(r"-?(\d{1,3})((?:[, ]\d{3})+)(\.\d+)?", text)
+            if groups is None:
                 raise UnreadableAnswer(f"expected a number, got {describe(answer)}") from None
+            separators = " and the ".join(name for sign, name in ((",", "commas"), (" ", "spaces"))
+                                          if sign in text)
+            digits = re.sub("[, ]", "", text)
             raise UnreadableAnswer(
-                f"expected a number, got {describe(answer)}: remove the quotes and the commas "
-                f"({text.replace(',', '')}, or {text.replace(',', '_')} with underscores), so "
+                f"expected a number, got {describe(answer)}: remove the quotes and the "
+                f"{separators} ({digits}, or {re.sub('[, ]', '_', text)} with underscores), so "
                 "Python sees a number rather than text"
             ) from None
         raise UnreadableAnswer(

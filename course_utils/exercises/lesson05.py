@@ -42,29 +42,6 @@ def _source_like_params(filters1: int, filters2: int, f: int, units: int = 84) -
             + _dense_params(o * o * filters2, units) + _dense_params(units, 10))
 
 
-def _typed_as_text(check):
-    """A number checker that also tells a learner who typed the number as text, with its
-    thousands separators ('776,326'), to drop the quotes and the commas."""
-
-    def checked(answer):
-        if isinstance(answer, str):
-            digits = answer.strip().replace(",", "").replace("_", "").replace(" ", "")
-            try:
-                float(digits)
-            except ValueError:
-                return check(answer)
-            raise UnreadableAnswer(
-                f"expected a number, got a string {answer!r}: remove the quotes"
-                f"{' and the commas' if ',' in answer else ''}, so that Python reads one "
-                f"number: {digits} (underscores may group the digits: {int(float(digits)):_})"
-                if float(digits).is_integer() else
-                f"expected a number, got a string {answer!r}: remove the quotes, so that "
-                f"Python reads a number: {digits}")
-        return check(answer)
-
-    return checked
-
-
 #: The source model's trainable weights (the lesson checks this against model.summary()).
 SOURCE_WEIGHTS = _source_like_params(3, 6, 5)
 #: The source model with MaxPooling2D(2) after each convolution (lesson 05, section 7).
@@ -132,7 +109,7 @@ q1 = Exercise(
     "Change the source model's convolutions to Conv2D(8, 3) and Conv2D(16, 3) (everything "
     "else as before: valid padding, Flatten, Dense(84), Dense(10)). How many trainable "
     "parameters does the model have?",
-    checker=_typed_as_text(number(_Q1, mistakes={
+    checker=number(_Q1, mistakes={
         SOURCE_WEIGHTS: (
             "that is the source model's count. The new convolutions change their own weights "
             "and the size of the maps Flatten passes to Dense(84), so those two layers "
@@ -160,7 +137,7 @@ q1 = Exercise(
         2 * _Q1 + 2: "that is what the summary's 'Total params' would show after training with "
                      "RMSprop (the weights plus the optimizer's W + 2 values, section 4); the "
                      "question asks for the trainable parameters.",
-    })),
+    }),
     hint=["Per conv layer (F*F*C_in + 1) * C_out; the sizes go 28 -> 26 -> 24.",
           "Flatten gives 24*24*16 values; the Dense(84) after it has (24*24*16 + 1) * 84 "
           "weights."],
@@ -408,7 +385,7 @@ _Q4 = _CONV1 + _CONV2
 q4 = Exercise(
     "How many multiplications do the two convolutions of q2's model perform for one image "
     "(count the kernel multiplications only, not the bias additions)?",
-    checker=_typed_as_text(number(_Q4, mistakes={
+    checker=number(_Q4, mistakes={
         conv_params(3, 1, 8) + conv_params(3, 8, 16): "that is the number of weights; each "
                                                        "weight is used once per output "
                                                        "position.",
@@ -436,7 +413,7 @@ q4 = Exercise(
             f"takes 2 off, 28 -> {_SIZES[1]}."),
         _CONV1: "that is the first convolution only; add the second.",
         _CONV2: "that is the second convolution only; add the first.",
-    })),
+    }),
     hint=["A Conv2D layer does O_h * O_w * C_out * F * F * C_in multiplications: one per "
           "kernel weight, at every output position.",
           "conv1 makes 26x26x8 from 28x28x1; conv2 makes its output from the pooled 13x13x8. "
@@ -583,7 +560,7 @@ q6 = Exercise(
     "running averages per weight, RMSprop one. How many 'Optimizer params' would "
     "model.summary() show after training that model with Adam at its default constant "
     "learning rate (optimizer=\"adam\")?",
-    checker=_typed_as_text(number(_Q6, mistakes={
+    checker=number(_Q6, mistakes={
         POOLED_WEIGHTS + _OPTIMIZER_SCALARS: "that is RMSprop's count (one average per weight).",
         2 * POOLED_WEIGHTS + 1: (
             "that is Adam with a learning-rate schedule, as in section 7 (2W + 1: no "
@@ -602,7 +579,7 @@ q6 = Exercise(
         SOURCE_WEIGHTS + _OPTIMIZER_SCALARS: (
             "that is the source model's count with RMSprop, printed in section 4; the question "
             f"is about the pooled model ({POOLED_WEIGHTS:,} weights) with Adam."),
-    })),
+    }),
     hint=[f"RMSprop on the source model: {SOURCE_WEIGHTS:,} (one average per weight) + 2 "
           f"scalars = {SOURCE_WEIGHTS + 2:,}.",
           "Adam: two averages per weight, plus the same 2 scalars."],
