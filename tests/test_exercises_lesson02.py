@@ -204,7 +204,7 @@ LEARNER_ANSWERS = {
             "-31": "is not the expected value",                  # no rule proves a cause
         },
     },
-    "q3": {
+    "q4": {
         "right": ["880", "880.0", "np.int64(880)", "(3 * 3 * 6 + 1) * 16",
                   "conv_params(3, 6, 16)"],
         "wrong": {
@@ -225,7 +225,7 @@ LEARNER_ANSWERS = {
             "879": "is not the expected value",              # no rule proves a cause
         },
     },
-    "q4": {
+    "q3": {
         "right": ["(5, 5, 3, 8)", "[5, 5, 3, 8]", "np.array([5, 5, 3, 8])",
                   "(5, 5, 3) + (8,)"],
         "wrong": {
@@ -397,7 +397,7 @@ def test_each_shape_mistake_is_another_keras_model_and_gets_its_message(name, in
     assert messages[wrong] in exercise.feedback(wrong)
 
 
-@pytest.mark.parametrize("name", ["Q1_MISTAKES", "Q2_MISTAKES", "Q3_MISTAKES", "Q4_MISTAKES",
+@pytest.mark.parametrize("name", ["Q1_MISTAKES", "Q2_MISTAKES", "Q4_MISTAKES", "Q3_MISTAKES",
                                   "Q5_MISTAKES"])
 def test_mistakes_differ_and_each_message_shows(name):
     exercise = getattr(lesson, f"q{name[1]}")
@@ -409,39 +409,39 @@ def test_mistakes_differ_and_each_message_shows(name):
         assert message in exercise.feedback(value), (value, exercise.feedback(value))
 
 
-def test_q3_and_its_mistakes_agree_with_built_keras_layers():
+def test_q4_and_its_mistakes_agree_with_built_keras_layers():
     layer = layers.Conv2D(16, 3, name="conv")
     layer.build((None, 10, 10, 6))
-    assert lesson.q3.is_correct(layer.count_params())
+    assert lesson.q4.is_correct(layer.count_params())
     no_bias = layers.Conv2D(16, 3, use_bias=False, name="conv_no_bias")
     no_bias.build((None, 10, 10, 6))
-    assert "weights only" in lesson.q3.feedback(no_bias.count_params())
+    assert "weights only" in lesson.q4.feedback(no_bias.count_params())
     # 870 comes two ways, C_in and C_out swapped or one bias per input channel: the message
     # names both
     swapped = layers.Conv2D(6, 3, name="conv_swapped")
     swapped.build((None, 10, 10, 16))
     assert swapped.count_params() == no_bias.count_params() + 6 == 870
-    message = lesson.q3.feedback(swapped.count_params())
+    message = lesson.q4.feedback(swapped.count_params())
     assert "C_in and C_out are swapped" in message and "one bias per INPUT channel" in message
     # a bias per 3x3 kernel: the weights plus one bias for each (input, filter) pair
     per_kernel = no_bias.count_params() + 6 * 16
-    assert "its own bias" in lesson.q3.feedback(per_kernel)
+    assert "its own bias" in lesson.q4.feedback(per_kernel)
     rgb = layers.Conv2D(16, 3, name="conv_rgb")                # C_in = 3 out of RGB habit
     rgb.build((None, 10, 10, 3))
-    assert "for an RGB input" in lesson.q3.feedback(rgb.count_params())
+    assert "for an RGB input" in lesson.q4.feedback(rgb.count_params())
     one_bias = no_bias.count_params() + 1                       # one bias for the whole layer
-    assert "the whole layer one bias" in lesson.q3.feedback(one_bias)
+    assert "the whole layer one bias" in lesson.q4.feedback(one_bias)
 
 
-def test_q4_is_a_built_layers_kernel_shape_and_rejects_a_batch_axis():
+def test_q3_is_a_built_layers_kernel_shape_and_rejects_a_batch_axis():
     rgb = layers.Conv2D(8, 5, name="conv_rgb")
     rgb.build((None, 32, 32, 3))
-    assert lesson.q4.is_correct(tuple(rgb.kernel.shape))
-    assert lesson.q4.is_correct(tf.TensorShape(rgb.kernel.shape))
-    assert not lesson.q4.is_correct((None, *rgb.kernel.shape))
-    assert "no batch axis" in lesson.q4.feedback((None, *rgb.kernel.shape))
-    assert "kernel height" in lesson.q4.feedback((4, 5, 3, 8))  # a kernel's axes, by name
-    assert "bias's shape" in lesson.q4.feedback(tuple(rgb.bias.shape))
+    assert lesson.q3.is_correct(tuple(rgb.kernel.shape))
+    assert lesson.q3.is_correct(tf.TensorShape(rgb.kernel.shape))
+    assert not lesson.q3.is_correct((None, *rgb.kernel.shape))
+    assert "no batch axis" in lesson.q3.feedback((None, *rgb.kernel.shape))
+    assert "kernel height" in lesson.q3.feedback((4, 5, 3, 8))  # a kernel's axes, by name
+    assert "bias's shape" in lesson.q3.feedback(tuple(rgb.bias.shape))
 
 
 def keras_mults(input_shape, filters, kernel_size):
