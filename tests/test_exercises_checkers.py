@@ -481,3 +481,20 @@ def test_the_readmes_rounding_example_is_what_number_does():
     check = number(expected)
     assert all(check(v) is None for v in passing)
     assert "one off in its 3rd significant figure" in check(cut)
+
+
+def test_array_with_decimals_says_when_values_are_close_but_not_a_rounding():
+    """Lesson 06 q6 worked by hand with p rounded to 3 decimals first (round-12 learner
+    review): every value within 0.001, two of them neither rounded nor cut. The message says
+    so, with the rounding advice hedged ('if you rounded along the way'); a value further off
+    gets no such note."""
+    expected = np.array([[-0.17049943, 0.12121649, 0.04928295],
+                         [0.12685809, 0.02830587, -0.15516396]])
+    check = array(expected, decimals=3)
+    by_hand = np.array([[-0.1705, 0.121, 0.0495], [0.127, 0.0285, -0.155]])
+    message = check(by_hand)
+    assert message.startswith("the shape (2, 3) is right, but 2 of 6 values are off")
+    assert "within 0.001 of the expected one" in message and "if you rounded" in message
+    further = by_hand.copy()
+    further[0, 2] = 0.0510
+    assert "within 0.001" not in check(further)

@@ -29,6 +29,8 @@ LEARNER_ANSWERS = {
             "np.sum(x[0:3, 1:4] @ kernel.T)": "@ is a matrix product",
             "np.sum(x[0:3, 1:4] * kernel)": "what section 2's kernel gives on this window",
             "7": "has the sign reversed",
+            "-6": "what the kernel flipped (rotated 180 degrees, np.flip(kernel)) gives",
+            "np.sum(x[0:3, 1:4] * np.flip(kernel))": "what the kernel flipped (rotated 180",
             "np.sum(x[0:3, 1:4] * np.rot90(kernel))": "has the sign reversed",
             "np.sum(x[0:3, 1:4] * np.flip(kernel.T))": "has the sign reversed",
             "34": "the sum of the window itself",

@@ -485,6 +485,10 @@ def array(expected: Any, atol: float = 1e-6, rtol: float = 0.0,
         if np.all(near[off]):
             message += (f" Each value that is off is one off in its {_ordinal(decimals)} "
                         "decimal: misrounded, or computed a little off.")
+        elif np.all(np.abs(snapped - expected)[off] < unit):
+            message += (f" Each value that is off is within {unit:g} of the expected one, but "
+                        f"is not it rounded to {decimals} decimals: if you rounded along the "
+                        "way, keep every digit and round only at the end.")
         return message
 
     def check(answer):
