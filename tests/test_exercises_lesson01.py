@@ -231,7 +231,7 @@ LEARNER_ANSWERS = {
             "(27 - 5 - 2*2) // 2 + 1": "the padding of a 5x5 kernel (2 per side) subtracted",
             "27 - 5 + 1": '"valid" with stride 1',
             "math.ceil(27 / 2) + 1": "already the number of windows",
-            "(27 + 2 * 2) // 2": "the other formula with the kernel size left out",
+            "(27 + 2 * 2) // 2": "15 is ceil(27 / 2) + 1. With \"same\"",
             "layers.Conv2D(1, 5, strides=2, padding='same', name='probe')"
             ".compute_output_shape((None, 27, 27, 1))": "take the height, shape[1]",
         },

@@ -260,10 +260,8 @@ Q3_MISTAKES = [
                                "+ 1; " + _SAME_RULE),
     (conv_output_size(_Q3_N, _Q3_F), 'that is "valid" with stride 1, 27 - 5 + 1: the layer '
                                      'has strides=2 and padding="same", and ' + _SAME_RULE),
-    (-(-_Q3_N // _Q3_S) + 1, f"{-(-_Q3_N // _Q3_S) + 1} is ceil(27 / 2) + 1, and also "
-                             f"(27 + 2*2) // 2, the other formula with the kernel size left "
-                             'out. With "same", ceil(N / S) is already the number of windows '
-                             "(no + 1); the other formula is floor((N - F + 2P) / S) + 1."),
+    (-(-_Q3_N // _Q3_S) + 1, f"{-(-_Q3_N // _Q3_S) + 1} is ceil(27 / 2) + 1. With "
+                             '"same", ceil(N / S) is already the number of windows (no + 1).'),
     ((_Q3_N - _Q3_F - 2 * 2) // _Q3_S + 1,
      "that is (27 - 5 - 2*2) // 2 + 1, the padding of a 5x5 kernel (2 per side) subtracted: "
      'padding ADDS zeros. With "same", O = ceil(N / S).'),
