@@ -538,7 +538,8 @@ def _check_steps(answer):
 q5 = Exercise(
     "paired holds, for each seed (rows) and ablation step (columns), the step's validation "
     "accuracy minus the step before's. Which steps raised the validation accuracy over the "
-    "step before at all five seeds? Give a list of step numbers.",
+    "step before at all five seeds? Step 2 counts as one step, its four changes together. "
+    "Give a list of step numbers.",
     checker=_check_steps,
     hint=["A step qualifies when its column of paired is above 0 in every row; a tie (0.0) "
           "does not raise the accuracy.",
@@ -567,7 +568,7 @@ q6 = Exercise(
     checker=number(_Q6, mistakes={
         POOLED_WEIGHTS + _OPTIMIZER_SCALARS: "that is RMSprop's count (one average per weight).",
         2 * POOLED_WEIGHTS + 1: (
-            "that is Adam with a learning-rate schedule, as in section 7 (2W + 1: no "
+            "that is Adam with a learning-rate schedule, as 'Going further' checks (2W + 1: no "
             "learning-rate variable). With a constant learning rate Keras also stores the rate "
             "as a variable: 2W + 2."),
         2 * POOLED_WEIGHTS: "close: Keras also counts the optimizer's two scalars (step "
