@@ -89,9 +89,10 @@ LEARNER_ANSWERS = {
             "(8, 5)": "epochs 6 to 9",                           # one epoch short
             "(12, 5)": "compared with the one before",           # improvement = lower than last
             "(14, 5)": "the whole run",                          # the callback never stops it
-            "(9, 4)": "counted from 0",                          # np.argmin's position
-            "9": "such as (12, 8)",                              # one number, not a pair
-            "(12, 8)": "monitor='val_accuracy'",                 # watched the accuracy row
+            "(9, 4)": ("epoch 4 is not the lowest val_loss (0.310 > 0.290 at epoch 5); "
+                       "if you used np.argmin, add 1"),             # np.argmin's position
+            "9": "such as (3, 1)",                              # one number, not a pair
+            "(12, 8)": "epoch 8's 0.939, the highest accuracy up to epoch 12",  # watched accuracy
             "(10, 5)": "epochs 6 to 9, and epoch 10 is never run",   # one epoch too many
             "(8, 4)": "If you read them off section 4's run: q3 asks about Q3_RUN's table",
             "(5, 9)": "the same two epochs in the other order",   # swapped
@@ -100,7 +101,7 @@ LEARNER_ANSWERS = {
             '("9", "5")': "the first number is text ('9'): remove the quotes",
             "(9, 5.5)": "the second number is 5.5, not a whole epoch",
             "95": "expected a pair",
-            '"9, 5"': "expected a pair (last epoch run, kept epoch), such as (12, 8); got a "
+            '"9, 5"': "expected a pair (last epoch run, kept epoch), such as (3, 1); got a "
                       "string '9, 5': remove the quotes",
         },
     },

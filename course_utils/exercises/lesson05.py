@@ -289,14 +289,14 @@ def _pair_of_epochs(check):
     def checked(answer):
         if isinstance(answer, numbers.Number | str):
             quotes = ": remove the quotes" if isinstance(answer, str) else ""
-            return (f"expected a pair (last epoch run, kept epoch), such as (12, 8); got "
+            return (f"expected a pair (last epoch run, kept epoch), such as (3, 1); got "
                     f"{describe(answer)}{quotes}.")
         if isinstance(answer, dict | set | frozenset):
             return (f"expected a pair of epoch numbers (last epoch run, kept epoch), such as "
-                    f"(12, 8); got {describe(answer)}.")
+                    f"(3, 1); got {describe(answer)}.")
         if isinstance(answer, list | tuple | np.ndarray) and np.ndim(answer) == 1:
             if len(answer) != 2:
-                return (f"expected a pair (last epoch run, kept epoch), such as (12, 8); yours "
+                return (f"expected a pair (last epoch run, kept epoch), such as (3, 1); yours "
                         f"has {len(answer)} entries.")
             for entry, value in zip(_PAIR_ENTRIES, answer, strict=True):
                 if isinstance(value, str):
@@ -354,13 +354,17 @@ q3 = Exercise(
             "below that."),
         _Q3_BY_ACCURACY: (
             "that is where EarlyStopping(monitor='val_accuracy') would stop and which epoch it "
-            f"would keep (the highest accuracy, epoch {_Q3_BY_ACCURACY[1]}); this callback "
-            "watches monitor='val_loss': look at the val_loss row."),
+            f"would keep (epoch {_Q3_BY_ACCURACY[1]}'s "
+            f"{Q3_RUN['val_accuracy'][_Q3_BY_ACCURACY[1]]:.3f}, the highest accuracy up to "
+            f"epoch {_Q3_BY_ACCURACY[0]}); this callback watches monitor='val_loss': look at "
+            "the val_loss row."),
         (len(Q3_RUN), _Q3_KEPT): (
             "that is the whole run: the callback stops it early, once patience runs out."),
         (_Q3_STOP, _Q3_KEPT - 1): (
-            "that is the epoch counted from 0 (np.argmin's position); Q3_RUN counts epochs "
-            "from 1, as Keras prints them: add 1."),
+            f"the run length is right, but epoch {_Q3_KEPT - 1} is not the lowest val_loss "
+            f"({Q3_RUN['val_loss'][_Q3_KEPT - 1]:.3f} > {Q3_RUN['val_loss'][_Q3_KEPT]:.3f} "
+            f"at epoch {_Q3_KEPT}); if you used np.argmin, add 1: its positions count from 0, "
+            "Q3_RUN's epochs from 1."),
         (_Q3_STOP - 1, _Q3_KEPT - 1): (
             "both numbers are 1 less than the expected pair. If you read them off section "
             "4's run: q3 asks about Q3_RUN's table. If you counted both epochs from 0 "
@@ -534,7 +538,8 @@ def _check_steps(answer):
 q5 = Exercise(
     "paired holds, for each seed (rows) and ablation step (columns), the step's validation "
     "accuracy minus the step before's. Which steps raised the validation accuracy over the "
-    "step before at all five seeds? Give a list of step numbers.",
+    "step before at all five seeds? Step 2 counts as one step, its four changes together. "
+    "Give a list of step numbers.",
     checker=_check_steps,
     hint=["A step qualifies when its column of paired is above 0 in every row; a tie (0.0) "
           "does not raise the accuracy.",
@@ -563,7 +568,7 @@ q6 = Exercise(
     checker=number(_Q6, mistakes={
         POOLED_WEIGHTS + _OPTIMIZER_SCALARS: "that is RMSprop's count (one average per weight).",
         2 * POOLED_WEIGHTS + 1: (
-            "that is Adam with a learning-rate schedule, as in section 7 (2W + 1: no "
+            "that is Adam with a learning-rate schedule, as 'Going further' checks (2W + 1: no "
             "learning-rate variable). With a constant learning rate Keras also stores the rate "
             "as a variable: 2W + 2."),
         2 * POOLED_WEIGHTS: "close: Keras also counts the optimizer's two scalars (step "
