@@ -307,7 +307,7 @@ def _limits(arrays, signed_cmap: bool) -> tuple[float, float]:
 
 
 def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int = 0,
-                         stride: int = 1, padding: int = 0) -> Plot:
+                         stride: int = 1, padding: int = 0, input_name: str = "x") -> Plot:
     """One output value of a whole Conv2D layer: the window through every input channel,
     one filter's kernels, the products, their sum, and the layer's output, one map per filter.
 
@@ -316,8 +316,9 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
 
     x: (H, W, C_in); kernel: (F, F, C_in, C_out), Keras's layout; bias: (C_out,); ``row``,
     ``col``: the output position; ``filter_index``: the filter (output channel) that computes
-    it; ``padding``: an int P of zeros on every side. On the left, one row of panels per input
-    channel: the padded channel with the window outlined (the input's own pixels inside a
+    it; ``padding``: an int P of zeros on every side; ``input_name``: the input's name in the
+    titles of its rows (the caller's variable, e.g. "demo_x"). On the left, one row of panels
+    per input channel: the padded channel with the window outlined (the input's own pixels inside a
     dashed frame), each filter's kernel for that channel (filter 0 first, the filter at work
     framed), and that kernel times the window, its sum in the title;
     arrows carry every channel's sum to one total, plus the filter's bias. On the right, set
@@ -339,6 +340,8 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
     >>> rng = np.random.default_rng(7)                     # lesson 02's layer
     >>> x, kernel = rng.integers(0, 3, (5, 5, 3)), rng.integers(-1, 2, (3, 3, 3, 2))
     >>> fig, axes = show_conv_layer_step(x, kernel, [1, 0], row=1, col=2, stride=2, padding=1)
+    >>> axes["inputs"][0].get_title()
+    'x[:, :, 0] padded'
     >>> axes["products"][0].get_title().splitlines(), axes["outputs"][0].get_title()
     (['window x filter 0,', 'sum -4'], 'map 0 (filter 0)')
     >>> axes["sum"].texts[0].get_text().splitlines()
@@ -394,7 +397,7 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
     kernel_axes = np.empty((c_in, c_out), dtype=object)
     for c in range(c_in):
         ax = left_fig.add_subplot(grid[c, 0])
-        title = f"x[:, :, {c}]" + (" padded" if p else "")
+        title = f"{input_name}[:, :, {c}]" + (" padded" if p else "")
         _draw_matrix(ax, padded[:, :, c], title, INPUT_CMAP, *x_range, None,
                      "column" if c == c_in - 1 else "", "row")
         if p:
@@ -1052,7 +1055,8 @@ def show_maps_on_image(image, maps, titles: Sequence[str], boxes: Mapping | None
                              "top < bottom and left < right")
     limit = float(np.abs(values).max()) or 1.0
     count = values.shape[2] + 1
-    fig, axes = plt.subplots(1, count, figsize=(3.0 * count + 0.8, 3.1), layout="constrained")
+    fig, axes = plt.subplots(1, count, figsize=(3.0 * count + 0.8, 3.1 if one_scale else 3.8),
+                             layout="constrained")             # taller: bars under the maps
     top_value = 255 if picture.max() > 1 else 1
     axes[0].imshow(np.clip(picture, 0, top_value).astype(np.uint8 if top_value == 255
                                                          else float))
@@ -1062,8 +1066,10 @@ def show_maps_on_image(image, maps, titles: Sequence[str], boxes: Mapping | None
             limit = float(np.abs(values[:, :, c]).max()) or 1.0
         shown = axes[c + 1].imshow(values[:, :, c], cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
         axes[c + 1].set_title(titles[c])
-        if not one_scale:
-            fig.colorbar(shown, ax=axes[c + 1], shrink=0.85, label=colorbar)
+        if not one_scale:   # a bar under each map: at its side, the bar's label would read
+            bar = fig.colorbar(shown, ax=axes[c + 1], shrink=0.85, location="bottom",  # as
+                               label=colorbar)                             # the next panel's
+            bar.ax.xaxis.set_major_locator(MaxNLocator(4))   # few ticks: they stay apart
     if one_scale:
         fig.colorbar(shown, ax=axes[1:], shrink=0.85, label=colorbar)
     for index, ax in enumerate(axes):

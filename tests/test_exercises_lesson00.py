@@ -28,6 +28,7 @@ LEARNER_ANSWERS = {
             "18": "np.sum(window @ kernel.T)",
             "np.sum(x[0:3, 1:4] @ kernel.T)": "@ is a matrix product",
             "np.sum(x[0:3, 1:4] * kernel)": "what section 2's kernel gives on this window",
+            "np.sum(x[0:3, 1:4].T * kernel.T)": "transposes the kernel, not the window",
             "7": "has the sign reversed",
             "-6": "what the kernel flipped (rotated 180 degrees, np.flip(kernel)) gives",
             "np.sum(x[0:3, 1:4] * np.flip(kernel))": "what the kernel flipped (rotated 180",

@@ -97,6 +97,7 @@ _FLOAT_SIZES = _loops(size="(x.shape[0] - f_h) / stride + 1, (x.shape[1] - f_w) 
 _INTEGER_OUTPUT = _loops(zeros="np.zeros((o_h, o_w), dtype=int)")
 _KERNEL_TRANSPOSED = _loops(
     window="x[i * stride:i * stride + f_h, j * stride:j * stride + f_w] * kernel.T")
+_WIDTH_FROM_F_H = _loops(size="(x.shape[0] - f_h) // stride + 1, (x.shape[1] - f_h) // stride + 1")
 _SIZES_SWAPPED = _loops(
     window="x[i * stride:i * stride + f_w, j * stride:j * stride + f_h] * kernel")
 _PLUS_ONE_INSIDE = _loops(size="(x.shape[0] - f_h + 1) // stride, "
@@ -205,7 +206,7 @@ LEARNER_ANSWERS = {
             "5.5": "round it DOWN",
             "(12 - 7 + 4) / 2": "without the floor and without the + 1",
             "6": "rounded UP, plus 1; it is also ceil(N / S)",
-            "-(-12 // 2)": "q3's \"same\" formula",
+            "-(-12 // 2)": "the \"same\" formula of section 7",
             "12 - 7 + 1": "the size for stride 1 without padding",
             "10": "the size with stride 1",
             "(12 - 7 + 2 * 2) // 2": "leaving out the final + 1",
@@ -290,6 +291,7 @@ LEARNER_ANSWERS = {
             _OUTPUT_TOO_SMALL: "your function raised IndexError",
             _loops(zeros="np.zeros((o_w, o_h))"): "This case's output is 3x4, not square",
             _INTEGER_OUTPUT: "holds whole numbers only",
+            _WIDTH_FROM_F_H: "your output's width is (W - f_h) // S + 1",
             _KERNEL_TRANSPOSED: "the kernel transposed (kernel.T",
             _SIZES_SWAPPED: "the sizes are swapped in the window or in the kernel",
             _PLUS_ONE_INSIDE: "the + 1 belongs AFTER the division",
@@ -443,6 +445,10 @@ LEARNER_ANSWERS = {
             _layer(pad="np.pad(x, padding, mode='edge')"): "repeats the edge pixels",
             _layer(zeros="np.zeros_like(xp)[:o_h, :o_w]"): "holds whole numbers only",
             _UNPADDED_WINDOWS: "Cut every window from the padded array",
+            # last: it redefines strided_corr2d, as q4's integer answer, in the kernel
+            _INTEGER_OUTPUT + "\n\n\ndef conv_one_filter(x, kernel, bias, stride, padding):\n"
+            "    return strided_corr2d(np.pad(x, padding), kernel, stride) + bias":
+                "Your q4 function strided_corr2d returns an integer array",
         },
     },
 }
@@ -959,3 +965,14 @@ def test_q8_names_a_list_returning_q4_function_when_that_is_what_raised():
         return [[0.0]] + bias
 
     assert "returns a list" not in lesson.q8.feedback(list_plus_bias)
+
+
+def test_the_shift_tests_digit_is_blank_where_np_roll_wraps_round():
+    """Section 2b shifts digit 2459 of the sample with np.roll by (2, 3): the rows and columns
+    that wrap round are blank, so the roll is a true shift (moved here from the lesson's cell)."""
+    from course_utils.data import load_mnist
+
+    (x_train, y_train), _ = load_mnist("sample", verbose=False)
+    digit = x_train[2459]
+    assert y_train[2459] == 4
+    assert not digit[-2:].any() and not digit[:, -3:].any()

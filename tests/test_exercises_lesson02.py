@@ -155,18 +155,18 @@ LEARNER_ANSWERS = {
                   "q1.check(4, 6, 5)"],                   # several arguments: one tuple
         "wrong": {
             "(5, 7, 5)": 'padding="same"',
-            "(8, 11, 5)": "That is stride 1",
+            "(8, 11, 5)": "that is stride 1",
             "(3, 5, 5)": "add 1 for the first position",
             "(2, 3, 5)": "misprinted formula",
             "(4, 6, 3)": "one channel per FILTER",
             "(4, 6, 15)": "into ONE map",
             "(4, 6, 1)": "one filter's feature map",
-            "(6, 4, 5)": "Height and width are swapped",
+            "(6, 4, 5)": "height and width are swapped",
             "(4, 4, 5)": "its 13 columns",
             "(6, 6, 5)": "its 10 rows",
             "(5, 4, 6)": "channels-last",
             "((10 - 3) / 2 + 1, (13 - 3) / 2 + 1, 5)": "divide with // and add 1",
-            "(5, 6, 5)": "Your 6 columns are right; the rows are off (5, not 4)",
+            "(5, 6, 5)": "your 6 columns are right; the rows are off (5, not 4)",
             "(10 // 2, 13 // 2, 5)": "N // S without the kernel",
             "(3, 6, 5)": "the height (entry 0) is off",            # no rule proves a cause
             "(2, 4, 6, 5)": "stands where a batch axis would",
@@ -204,7 +204,7 @@ LEARNER_ANSWERS = {
             "-31": "is not the expected value",                  # no rule proves a cause
         },
     },
-    "q3": {
+    "q4": {
         "right": ["880", "880.0", "np.int64(880)", "(3 * 3 * 6 + 1) * 16",
                   "conv_params(3, 6, 16)"],
         "wrong": {
@@ -214,7 +214,7 @@ LEARNER_ANSWERS = {
             "(3 * 3 * 16 + 1) * 6": "either C_in and C_out are swapped",
             "960": "its own bias",
             "160": "for EACH of the 6 input channels",
-            "55": "That is one filter",
+            "55": "that is one filter",
             "54": "one filter's weights",
             "144": "leaves out the input channels",
             "'880'": "remove the quotes",
@@ -225,13 +225,13 @@ LEARNER_ANSWERS = {
             "879": "is not the expected value",              # no rule proves a cause
         },
     },
-    "q4": {
+    "q3": {
         "right": ["(5, 5, 3, 8)", "[5, 5, 3, 8]", "np.array([5, 5, 3, 8])",
                   "(5, 5, 3) + (8,)"],
         "wrong": {
             "(8, 3, 5, 5)": "PyTorch's layout",
             "(3, 5, 5, 8)": "puts the input channels first, (in, kh, kw, out)",
-            "(5, 5, 8, 3)": "In and out are swapped",
+            "(5, 5, 8, 3)": "in and out are swapped",
             "(5, 5, 1, 8)": "RGB image has 3 channels",
             "(5, 5, 8)": "four axes",
             "(5, 5, 3)": "ONE filter",
@@ -250,7 +250,7 @@ LEARNER_ANSWERS = {
             "259200": "the output is 20x20",
             "60000": "C_in = 3",
             "456": "the number of parameters",
-            "30000": "That is one filter",
+            "30000": "that is one filter",
             "182400": "biases as multiplications (456 x 400, or the products plus 2,400",
             "180000 + 2400": "counts the biases as multiplications",
             "2400": "the number of output values",
@@ -397,7 +397,7 @@ def test_each_shape_mistake_is_another_keras_model_and_gets_its_message(name, in
     assert messages[wrong] in exercise.feedback(wrong)
 
 
-@pytest.mark.parametrize("name", ["Q1_MISTAKES", "Q2_MISTAKES", "Q3_MISTAKES", "Q4_MISTAKES",
+@pytest.mark.parametrize("name", ["Q1_MISTAKES", "Q2_MISTAKES", "Q4_MISTAKES", "Q3_MISTAKES",
                                   "Q5_MISTAKES"])
 def test_mistakes_differ_and_each_message_shows(name):
     exercise = getattr(lesson, f"q{name[1]}")
@@ -409,39 +409,39 @@ def test_mistakes_differ_and_each_message_shows(name):
         assert message in exercise.feedback(value), (value, exercise.feedback(value))
 
 
-def test_q3_and_its_mistakes_agree_with_built_keras_layers():
+def test_q4_and_its_mistakes_agree_with_built_keras_layers():
     layer = layers.Conv2D(16, 3, name="conv")
     layer.build((None, 10, 10, 6))
-    assert lesson.q3.is_correct(layer.count_params())
+    assert lesson.q4.is_correct(layer.count_params())
     no_bias = layers.Conv2D(16, 3, use_bias=False, name="conv_no_bias")
     no_bias.build((None, 10, 10, 6))
-    assert "weights only" in lesson.q3.feedback(no_bias.count_params())
+    assert "weights only" in lesson.q4.feedback(no_bias.count_params())
     # 870 comes two ways, C_in and C_out swapped or one bias per input channel: the message
     # names both
     swapped = layers.Conv2D(6, 3, name="conv_swapped")
     swapped.build((None, 10, 10, 16))
     assert swapped.count_params() == no_bias.count_params() + 6 == 870
-    message = lesson.q3.feedback(swapped.count_params())
+    message = lesson.q4.feedback(swapped.count_params())
     assert "C_in and C_out are swapped" in message and "one bias per INPUT channel" in message
     # a bias per 3x3 kernel: the weights plus one bias for each (input, filter) pair
     per_kernel = no_bias.count_params() + 6 * 16
-    assert "its own bias" in lesson.q3.feedback(per_kernel)
+    assert "its own bias" in lesson.q4.feedback(per_kernel)
     rgb = layers.Conv2D(16, 3, name="conv_rgb")                # C_in = 3 out of RGB habit
     rgb.build((None, 10, 10, 3))
-    assert "for an RGB input" in lesson.q3.feedback(rgb.count_params())
+    assert "for an RGB input" in lesson.q4.feedback(rgb.count_params())
     one_bias = no_bias.count_params() + 1                       # one bias for the whole layer
-    assert "the whole layer one bias" in lesson.q3.feedback(one_bias)
+    assert "the whole layer one bias" in lesson.q4.feedback(one_bias)
 
 
-def test_q4_is_a_built_layers_kernel_shape_and_rejects_a_batch_axis():
+def test_q3_is_a_built_layers_kernel_shape_and_rejects_a_batch_axis():
     rgb = layers.Conv2D(8, 5, name="conv_rgb")
     rgb.build((None, 32, 32, 3))
-    assert lesson.q4.is_correct(tuple(rgb.kernel.shape))
-    assert lesson.q4.is_correct(tf.TensorShape(rgb.kernel.shape))
-    assert not lesson.q4.is_correct((None, *rgb.kernel.shape))
-    assert "no batch axis" in lesson.q4.feedback((None, *rgb.kernel.shape))
-    assert "kernel height" in lesson.q4.feedback((4, 5, 3, 8))  # a kernel's axes, by name
-    assert "bias's shape" in lesson.q4.feedback(tuple(rgb.bias.shape))
+    assert lesson.q3.is_correct(tuple(rgb.kernel.shape))
+    assert lesson.q3.is_correct(tf.TensorShape(rgb.kernel.shape))
+    assert not lesson.q3.is_correct((None, *rgb.kernel.shape))
+    assert "no batch axis" in lesson.q3.feedback((None, *rgb.kernel.shape))
+    assert "kernel height" in lesson.q3.feedback((4, 5, 3, 8))  # a kernel's axes, by name
+    assert "bias's shape" in lesson.q3.feedback(tuple(rgb.bias.shape))
 
 
 def keras_mults(input_shape, filters, kernel_size):

@@ -12,6 +12,7 @@ import itertools
 import numpy as np
 import pytest
 
+from course_utils import pool2d
 from course_utils.exercises import exercises_in
 from course_utils.exercises import lesson03 as lesson
 from tests.reference import keras_output_shape
@@ -209,6 +210,7 @@ LEARNER_ANSWERS = {
             "(20480, 1290)": "the Flatten count lacks its 10 biases",
             "(20490, 1280)": "the global-average-pooling count lacks its 10 biases",
             "(31370, 650)": "section 7's numbers",
+            "(170, 1290)": "the Flatten count uses 4 * 4 = 16 inputs",
             "(20,490, 1,290)": "If you typed numbers with thousands commas (20,490, 1,290)",
             "q5.check(20,490, 1,290)": "write (20490, 1290)",
         },
@@ -275,6 +277,9 @@ LEARNER_ANSWERS = {
                   "    return x.sum(axis=(0, 1)) / (x.shape[0] * x.shape[1])"],
         "wrong": {
             "def global_average_pool(x):\n    return x.mean()": "one mean per CHANNEL",
+            "def global_average_pool(x):\n"
+            "    return keras.layers.GlobalAveragePooling2D()(x[None]).numpy()[0]":
+                "your function calls keras.layers.GlobalAveragePooling2D, which already does",
             "def global_average_pool(x):\n    return x.mean(axis=-1)":
                 "averages over the channels",
             "def global_average_pool(x):\n    return x.mean(axis=0)": "over the rows (axis 0)",
@@ -411,6 +416,31 @@ def test_q5_matches_dense_parameter_counts():
             [keras.Input((7, 7, 64)), head, layers.Dense(10, name="dense")], name="head")
         section_7.append(model.get_layer("dense").count_params())
     assert "section 7's numbers" in lesson.q5.feedback(tuple(section_7))
+
+
+def test_q8_forbids_keras_pooling_as_q7_does():
+    def with_keras(x):
+        return layers.GlobalAveragePooling2D(name="gap_learner")(x[None]).numpy()[0]
+
+    def with_pool2d(x):
+        return pool2d(x[:, :, 0], x.shape[0], mode="average")
+
+    for answer, name in [(with_keras, "GlobalAveragePooling2D"), (with_pool2d, "pool2d")]:
+        message = lesson.q8.feedback(answer)
+        assert "your function calls" in message and name in message, name
+        assert "already does" in message
+
+
+def test_q6_second_hint_asks_rather_than_gives_the_loop():
+    assert lesson.q6.hints[1].endswith("?") and "step *=" not in lesson.q6.hints[1]
+
+
+def test_max_pooling_is_the_stride_one_maximum_sampled():
+    """Lesson 03, section 6: 2x2 max pooling = the 2x2 maximum at stride 1, every second value."""
+    x = np.random.default_rng(3).normal(size=(4, 10, 10, 2)).astype("float32")
+    stride_one = layers.MaxPooling2D(2, strides=1, name="max_stride1")(x).numpy()
+    pooled = layers.MaxPooling2D(2, name="max_pool")(x).numpy()
+    np.testing.assert_array_equal(stride_one[:, ::2, ::2], pooled)
 
 
 def keras_field(stack, size=40):

@@ -64,7 +64,9 @@ LEARNER_ANSWERS = {
             "31808": "counts the two layers' parameters",
             "125239296": "not the image's 192",
             "2.49e7": "the expected count rounded to 3 significant figures",
-            "24937472": "is not the expected value",         # + one bias addition per output
+            "24937472": "one bias per output value",         # + one bias addition per output
+            "18284544": "both layers on a 24x24 map",        # both counted with 'valid' sizes
+            "24 * 24 * 32 * 192 + 24 * 24 * 32 * 5 * 5 * 32": "both layers on a 24x24 map",
             "49774592": "exactly twice the expected count",    # multiply-adds counted as two
         },
     },

@@ -155,16 +155,19 @@ LEARNER_ANSWERS = {
         },
     },
     "q2": {
-        "right": ["[[2, -4, -1, 2, 0], [6, 2, -3, -1, 0], [1, -2, 3, -6, 0], [3, 1, 9, 3, 0], "
+        "right": ["[[2, -4, -1, 2, 0], [6, 8, -3, -4, 0], [1, -2, 3, -6, 0], [3, 4, 9, 12, 0], "
                   "[0, 0, 0, 0, 0]]",
                   "conv2d_backward(np.zeros((5, 5)), Q2_KERNEL, Q2_GRAD, stride=2)[0]",
                   "conv2d_transpose(Q2_GRAD, Q2_KERNEL, stride=2, output_padding=1)"],
         "wrong": {
             "conv2d_backward(np.zeros((3, 3)), Q2_KERNEL, Q2_GRAD)[0]": "dL/dX at stride 1",
-            "[[2, -5, 2, 0, 0], [7, 0, -7, 0, 0], [3, 10, 3, 0, 0], [0, 0, 0, 0, 0], "
+            "[[2, -5, 2, 0, 0], [7, 6, -10, 0, 0], [3, 13, 12, 0, 0], [0, 0, 0, 0, 0], "
             "[0, 0, 0, 0, 0]]": "your stamps sit 1 pixel apart",
-            "[[2, 6, 1, 3, 0], [-4, 2, -2, 1, 0], [-1, -3, 3, 9, 0], [2, -1, -6, 3, 0], "
+            "[[2, 6, 1, 3, 0], [-4, 8, -2, 4, 0], [-1, -3, 3, 9, 0], [2, -4, -6, 12, 0], "
             "[0, 0, 0, 0, 0]]": "the expected array transposed",
+            # the stamps of K.T (a slip different from the flip: K.T is not np.flip(K) here)
+            "conv2d_backward(np.zeros((5, 5)), Q2_KERNEL.T, Q2_GRAD, stride=2)[0]":
+                "you stamped the kernel transposed",
             "conv2d_backward(np.zeros((5, 5)), np.flip(Q2_KERNEL), Q2_GRAD, stride=2)[0]":
                 "the kernel flipped",
             "conv2d_backward(np.zeros((5, 5)), Q2_KERNEL, np.ones((2, 2)), stride=2)[0]":
@@ -258,7 +261,9 @@ LEARNER_ANSWERS = {
             _check(**{"/ (np.linalg.norm(a) + np.linalg.norm(n))":
                       "/ max(np.linalg.norm(a), np.linalg.norm(n))"}): "max(||a||, ||n||)",
             _check(**{"/ (np.linalg.norm(a) + np.linalg.norm(n))": "/ np.linalg.norm(a)"}):
-                "; the expected value is",
+                "by ||a|| alone",
+            _check(**{"/ (np.linalg.norm(a) + np.linalg.norm(n))": "/ np.linalg.norm(n)"}):
+                "by ||n|| alone",
             _check(**{"numerical_gradient(loss, x)": "numerical_gradient(loss, x, h=1e-3)"}):
                 "a centred difference with h = 1e-3",
             _check(**{"numerical_gradient(loss, x)": "numerical_gradient(loss, x, 1e-2)"}):

@@ -254,6 +254,15 @@ def test_show_conv_layer_step_draws_tensorflows_output_and_one_dot_product():
     assert png_size(fig) < 1.5 * MAX_PNG_BYTES       # 14 panels, show_conv_step's 4 times 3.5
 
 
+def test_show_conv_layer_step_names_the_input_rows_as_the_caller_does():
+    x, kernel, bias = _cs231n_demo()
+    fig, axes = show_conv_layer_step(x, kernel, bias, row=0, col=0, stride=2, padding=1,
+                                     input_name="demo_x")
+    assert [ax.get_title() for ax in axes["inputs"]] == [f"demo_x[:, :, {c}] padded"
+                                                         for c in range(3)]
+    plt.close(fig)
+
+
 def test_show_conv_layer_step_draws_the_filters_in_order_whichever_is_at_work():
     x, kernel, bias = _cs231n_demo()
     for k in (0, 1):
@@ -758,6 +767,20 @@ def test_show_shift_test_a_convolution_moves_with_the_image_a_dense_layer_does_n
     assert png_size(fig) < MAX_PNG_BYTES
     with pytest.raises(ValueError, match="shift"):
         show_shift_test(image, (-1, 0), {"Conv2D": convolved})
+
+
+def test_show_maps_on_image_one_scale_false_puts_each_bar_under_its_map():
+    # at a bar's side, the label would sit in the gap before the next panel and read as its own
+    maps = np.stack([np.full((18, 22), 0.5), np.full((18, 22), -0.2)], -1)
+    fig, axes = show_maps_on_image(np.zeros((20, 24, 3)), maps, ["a", "b"], colorbar="response",
+                                   one_scale=False)
+    fig.draw_without_rendering()                                     # the layout's positions
+    bars = fig.axes[3:]
+    assert [bar.get_xlabel() for bar in bars] == ["response"] * 2
+    for bar, ax in zip(bars, axes[1:], strict=True):
+        assert bar.get_position().y1 < ax.get_position().y0          # under its own map
+        assert ax.get_position().x0 <= bar.get_position().x0 < ax.get_position().x1
+    plt.close(fig)
 
 
 def test_show_maps_on_image_one_scale_false_gives_each_map_its_own_symmetric_scale():

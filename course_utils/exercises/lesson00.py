@@ -73,8 +73,8 @@ _WINDOW_MATRIX_PRODUCT = int(np.sum(WINDOW @ _TRANSPOSED))  # the other order: 1
 Q1_MISTAKES = [
     (int(np.sum(WINDOW * SECTION2_KERNEL)),
      f"{int(np.sum(WINDOW * SECTION2_KERNEL))} is what section 2's kernel gives on this window "
-     f"(its feature map's number at row {WINDOW_ROW}, column {WINDOW_COL}). The question uses "
-     "the kernel transposed: kernel.T = [[1, 1, 1], [0, 0, 0], [-1, -1, -1]]."),
+     f"(its feature map's number at row {WINDOW_ROW}, column {WINDOW_COL}). The question "
+     "transposes the kernel, not the window: kernel.T = [[1, 1, 1], [0, 0, 0], [-1, -1, -1]]."),
     (int(np.sum(WINDOW * np.flip(SECTION2_KERNEL))),
      f"{int(np.sum(WINDOW * np.flip(SECTION2_KERNEL)))} is what the kernel flipped (rotated "
      "180 degrees, np.flip(kernel)) gives on this window; for this kernel that is also section "

@@ -216,8 +216,8 @@ Q2_MISTAKES = [
                        f"round {_Q2_SPAN / _Q2_S:g} down, then add 1 for the first position."),
     (-(-_Q2_SPAN // _Q2_S) + 1, f"{-(-_Q2_SPAN // _Q2_S) + 1} is (12 - 7 + 4) / 2 = "
                                 f"{_Q2_SPAN / _Q2_S:g} rounded UP, plus 1; it is also "
-                                "ceil(N / S), q3's \"same\" formula (P = 2 is not \"same\" "
-                                "padding for F = 7), and N - F + 1, the size for stride 1 "
+                                "ceil(N / S), the \"same\" formula of section 7 (P = 2 is not "
+                                "\"same\" padding for F = 7), and N - F + 1, the size for stride 1 "
                                 "without padding. Round "
                                 f"{_Q2_SPAN / _Q2_S:g} down, then add 1: a window that would "
                                 "stick out of the padded input is never used."),
@@ -564,6 +564,35 @@ def _size_probe(answer) -> str | None:
     return None
 
 
+def _size_from_other_axis(answer) -> str:
+    """The advice for an output size taken from the wrong kernel axis, when the answer proves
+    it: on a case whose kernel is not square, the output has the shape that mix-up gives (and
+    the right shape differs), and where the two overlap its values are the right map's."""
+    for x, kernel, stride in _STRIDED_CASES:
+        f_h, f_w = kernel.shape
+        if f_h == f_w:
+            continue
+        right = _reference(x, kernel, stride)
+        try:
+            result = np.asarray(answer(x.copy(), kernel.copy(), stride), dtype=float)
+        except Exception:
+            continue
+        mixed = {"width": ((x.shape[1] - f_h) // stride + 1, "W", "f_h", "height", 1),
+                 "height": ((x.shape[0] - f_w) // stride + 1, "H", "f_w", "width", 0)}
+        for axis, (size, dim, wrong, other, index) in mixed.items():
+            shape = list(right.shape)
+            shape[index] = size
+            if tuple(shape) == right.shape or result.shape != tuple(shape):
+                continue
+            h, w = min(shape[0], right.shape[0]), min(shape[1], right.shape[1])
+            if np.allclose(result[:h, :w], right[:h, :w]):
+                return (f" That case's kernel is not square, and your output's {axis} is "
+                        f"({dim} - {wrong}) // S + 1, from the kernel's {other}: take both "
+                        "sizes from the kernel, f_h, f_w = kernel.shape, o_h = (H - f_h) // S "
+                        "+ 1 and o_w = (W - f_w) // S + 1.")
+    return ""
+
+
 def _check_strided(answer):
     final, message = _loops_verdict(answer, _check_cases, _STRIDED_CASES, _reference,
                                     "the results of the float case (the last one)")
@@ -571,6 +600,9 @@ def _check_strided(answer):
         return message
     if _transposed_on_square(answer) is None:
         return _TRANSPOSED_KERNEL
+    mixed = _size_from_other_axis(answer)
+    if mixed:
+        return message.rstrip(" .") + "." + mixed
     probed = _size_probe(answer)
     if probed:
         return message.rstrip(" .") + ". Y" + probed[1:]
@@ -1129,6 +1161,15 @@ def _calls_list_returning_q4(answer) -> bool:
     return "strided_corr2d" in names and callable(q4_function) and _returns_list(q4_function)
 
 
+def _calls_integer_q4(answer) -> bool:
+    """Whether a learner's q8 function calls their q4 strided_corr2d, and that returns an
+    integer array that cuts q4's float case (what q4's check tells)."""
+    names = getattr(getattr(answer, "__code__", None), "co_names", ())
+    q4_function = getattr(answer, "__globals__", {}).get("strided_corr2d")
+    return ("strided_corr2d" in names and callable(q4_function)
+            and _integer_result(q4_function, _STRIDED_CASES, _reference))
+
+
 def _check_layer(answer):
     """q8's checker: the cases, then advice for errors a learner's function raises and for an
     integer output array."""
@@ -1136,6 +1177,10 @@ def _check_layer(answer):
                                     "the results of a bias such as 0.5")
     if final:
         return message
+    if _calls_integer_q4(answer):
+        return message.rstrip(" .") + (". Your q4 function strided_corr2d returns an integer "
+                                      "array, which cuts values that are not whole (q4's check "
+                                      "says so): make it return floats, np.zeros((o_h, o_w)).")
     if _stride_and_padding_swapped(answer):
         return _SWAPPED_STRIDE_PADDING
     if _FLOAT_SIZE_ERROR in message:

@@ -6,8 +6,8 @@ example (section 3, with Keras's answer) and one output value of a three-channel
 
 * ``q1`` a 10x13x3 input (not square) through five 3x3x3 filters, stride 2 (the floor matters);
 * ``q2`` one output value of a layer like section 3's (padding 1, stride 2, two filters);
-* ``q3`` the parameters of a Conv2D layer on a 6-channel input;
-* ``q4`` the shape Keras stores for a kernel;
+* ``q4`` the parameters of a Conv2D layer on a 6-channel input;
+* ``q3`` the shape Keras stores for a kernel;
 * ``q5`` the multiplications of the MNIST model's second convolution layer;
 * ``q6`` write a whole layer (several filters, each over every channel, a bias per filter);
 * ``q7`` write the same layer with a stride and zero padding (CS231n's ``conv_forward``);
@@ -63,31 +63,31 @@ def _q1_sides(size) -> tuple[int, int, int]:
 #: q1: 10 rows, 13 columns, 3 channels; five 3x3x3 filters, stride 2, no padding.
 Q1_MISTAKES = [
     (_q1_sides(lambda n: conv_output_size(n, _Q1_F, _Q1_S, "same")),
-     'That is what padding="same" gives, ceil(N / S): ceil(10 / 2) and ceil(13 / 2). Without '
+     'that is what padding="same" gives, ceil(N / S): ceil(10 / 2) and ceil(13 / 2). Without '
      "padding the last window must fit: (N - F) // S + 1 per side."),
     (_q1_sides(lambda n: conv_output_size(n, _Q1_F)),
-     "That is stride 1; with stride 2 the window moves two pixels at a time."),
+     "that is stride 1; with stride 2 the window moves two pixels at a time."),
     (_q1_sides(lambda n: (n - _Q1_F) // _Q1_S),
      "(N - F) // S counts the steps after the first window: add 1 for the first position."),
     (_q1_sides(lambda n: (n - _Q1_F) // (_Q1_S + 1)),
-     "That is (N - F) // (S + 1), the misprinted formula lesson 01 corrects; the + 1 comes "
+     "that is (N - F) // (S + 1), the misprinted formula lesson 01 corrects; the + 1 comes "
      "after the division: (N - F) // S + 1."),
-    ((_Q1_OH, _Q1_OW, _Q1_C), "The output has one channel per FILTER (five), not per input "
+    ((_Q1_OH, _Q1_OW, _Q1_C), "the output has one channel per FILTER (five), not per input "
                               "channel."),
-    ((_Q1_OH, _Q1_OW, _Q1_FILTERS * _Q1_C), "Each filter sums its three per-channel results "
+    ((_Q1_OH, _Q1_OW, _Q1_FILTERS * _Q1_C), "each filter sums its three per-channel results "
                                             "into ONE map: five filters, five channels."),
-    ((_Q1_OH, _Q1_OW, 1), "That is one filter's feature map; five filters stack five maps."),
-    ((_Q1_OW, _Q1_OH, _Q1_FILTERS), "Height and width are swapped: the input is 10 rows high "
+    ((_Q1_OH, _Q1_OW, 1), "that is one filter's feature map; five filters stack five maps."),
+    ((_Q1_OW, _Q1_OH, _Q1_FILTERS), "height and width are swapped: the input is 10 rows high "
                                     "and 13 columns wide, so the output has "
                                     "(10 - 3) // 2 + 1 rows and (13 - 3) // 2 + 1 columns."),
-    ((_Q1_OH, _Q1_OH, _Q1_FILTERS), "The input is not square: its 13 columns give "
+    ((_Q1_OH, _Q1_OH, _Q1_FILTERS), "the input is not square: its 13 columns give "
                                     f"(13 - 3) // 2 + 1 = {_Q1_OW} columns."),
-    ((_Q1_OW, _Q1_OW, _Q1_FILTERS), "The input is not square: its 10 rows give "
+    ((_Q1_OW, _Q1_OW, _Q1_FILTERS), "the input is not square: its 10 rows give "
                                     f"(10 - 3) // 2 + 1 = {_Q1_OH} rows."),
     ((_Q1_FILTERS, _Q1_OH, _Q1_OW), "Keras is channels-last: (height, width, channels)."),
     # ceil((N - F) / S) + 1 and N // S both give 5 rows and 6 columns: name both
     (_q1_sides(lambda n: -(-(n - _Q1_F) // _Q1_S) + 1),
-     "Your 6 columns are right; the rows are off (5, not 4). 5 rows come from rounding "
+     "your 6 columns are right; the rows are off (5, not 4). 5 rows come from rounding "
      "(10 - 3) / 2 = 3.5 UP to 4, plus 1, or from 10 // 2, N // S without the kernel. Without "
      "padding the last window must fit: (N - F) // S + 1, rounded down, gives 4 rows."),
 ]
@@ -206,96 +206,96 @@ answer = np.sum(window * Q2_KERNEL[:, :, :, 1]) + Q2_BIAS[1]   # = {_Q2}""",
 )
 
 # ---------------------------------------------------------------------------------------------
-# q3-q5: what a layer stores and costs (conv_params and conv_mults count them)
+# q3: the kernel's shape; q4-q5: what a layer stores and costs (conv_params, conv_mults)
 # ---------------------------------------------------------------------------------------------
 
-_Q3_F, _Q3_C_IN, _Q3_C_OUT = 3, 6, 16
-_Q3 = conv_params(_Q3_F, _Q3_C_IN, _Q3_C_OUT)
-_Q3_WEIGHTS = conv_params(_Q3_F, _Q3_C_IN, _Q3_C_OUT, bias=False)
+_Q3_FILTERS, _Q3_F, _Q3_C_IN = 8, 5, 3
+_Q3 = (_Q3_F, _Q3_F, _Q3_C_IN, _Q3_FILTERS)          # Keras's (kh, kw, in, out)
 
-#: q3: Conv2D(16, 3) on 6 channels.
+#: q3: Conv2D(8, 5) on RGB stores its kernel as (kh, kw, in, out).
 Q3_MISTAKES = [
-    (_Q3_WEIGHTS, "Those are the weights only; each of the 16 filters also has one bias."),
-    # (3 * 3 * 16 + 1) * 6, C_in and C_out swapped, gives the same 870: name both
-    (_Q3_WEIGHTS + _Q3_C_IN,
-     f"That is the {_Q3_WEIGHTS} weights (3 * 3 * 6 * 16) plus 6 biases: either C_in and "
-     "C_out are swapped, (3 * 3 * 16 + 1) * 6, or you gave one bias per INPUT channel. The "
-     "input has C_in = 6 channels and the layer C_out = 16 filters, one bias each: "
-     "(3 * 3 * 6 + 1) * 16."),
-    (_Q3_WEIGHTS + _Q3_C_IN * _Q3_C_OUT,
-     f"You gave every 3x3 kernel its own bias (16 * 6 = {_Q3_C_IN * _Q3_C_OUT} biases). A "
-     "filter has ONE bias for all its 6 kernels: 16 biases."),
-    (conv_params(_Q3_F, 1, _Q3_C_OUT), "(3 * 3 + 1) * 16 counts one 3x3 kernel per filter; "
-                                       "each filter has a 3x3 kernel for EACH of the 6 input "
-                                       "channels."),
-    (conv_params(_Q3_F, _Q3_C_IN, 1), "That is one filter; the layer has 16."),
-    (conv_params(_Q3_F, _Q3_C_IN, 1, bias=False), "That is one filter's weights (3 * 3 * 6); "
-                                                  "the layer has 16 filters, each with one "
-                                                  "bias."),
-    (conv_params(_Q3_F, 1, _Q3_C_OUT, bias=False), "3 * 3 * 16 leaves out the input channels "
-                                                   "and the biases."),
-    (conv_params(_Q3_F, 3, _Q3_C_OUT), "That is (3 * 3 * 3 + 1) * 16, for an RGB input; this "
-                                       "layer's input has 6 channels, so C_in = 6."),
-    (_Q3_WEIGHTS + 1, "You gave the whole layer one bias; each of the 16 filters has its own: "
-                      "+ 16, not + 1."),
-    ((_Q3_F * _Q3_F + _Q3_C_IN + 1) * _Q3_C_OUT,
-     "(3 * 3 + 6 + 1) * 16 ADDS the 6 channels; a filter has a whole 3x3 kernel for each "
-     "channel, so multiply: 3 * 3 * 6 weights per filter."),
-    (conv_params(_Q3_F, _Q3_C_IN, 1, bias=False) + _Q3_C_OUT,
-     "3 * 3 * 6 + 16 is one filter's weights plus all the biases; each of the 16 filters has "
-     "its own 3 * 3 * 6 weights: multiply before adding the biases."),
-]
-
-q3 = Exercise(
-    "How many parameters (weights and biases) does Conv2D(16, 3) have on a 6-channel input?",
-    checker=number(_Q3, mistakes=Q3_MISTAKES),
-    hint=["(F * F * C_in + 1) * C_out.",
-          "One bias per filter: the + 1 sits inside the bracket, next to the filter's "
-          "F * F * C_in weights."],
-    solution=f"(3 * 3 * 6 + 1) * 16  # = {_Q3}",
-    solution_answer=_Q3,
-)
-
-_Q4_FILTERS, _Q4_F, _Q4_C_IN = 8, 5, 3
-_Q4 = (_Q4_F, _Q4_F, _Q4_C_IN, _Q4_FILTERS)          # Keras's (kh, kw, in, out)
-
-#: q4: Conv2D(8, 5) on RGB stores its kernel as (kh, kw, in, out).
-Q4_MISTAKES = [
-    ((_Q4_FILTERS, _Q4_C_IN, _Q4_F, _Q4_F), "That is PyTorch's layout (out, in, kh, kw); Keras "
+    ((_Q3_FILTERS, _Q3_C_IN, _Q3_F, _Q3_F), "that is PyTorch's layout (out, in, kh, kw); Keras "
                                             "stores (kh, kw, in, out)."),
-    ((_Q4_C_IN, _Q4_F, _Q4_F, _Q4_FILTERS), "that puts the input channels first, (in, kh, kw, "
+    ((_Q3_C_IN, _Q3_F, _Q3_F, _Q3_FILTERS), "that puts the input channels first, (in, kh, kw, "
                                             "out), the way filters are often drawn (3, 5, 5); "
                                             "Keras stores the spatial size first: (kh, kw, "
                                             "in, out)."),
-    ((_Q4_F, _Q4_F, _Q4_FILTERS, _Q4_C_IN), "In and out are swapped: a Conv2D kernel is "
+    ((_Q3_F, _Q3_F, _Q3_FILTERS, _Q3_C_IN), "in and out are swapped: a Conv2D kernel is "
                                             "(kh, kw, in, out)."),
-    ((_Q4_F, _Q4_F, 1, _Q4_FILTERS), "An RGB image has 3 channels, so each filter has 3 "
+    ((_Q3_F, _Q3_F, 1, _Q3_FILTERS), "an RGB image has 3 channels, so each filter has 3 "
                                      "kernels: in = 3."),
-    ((_Q4_F, _Q4_F, _Q4_FILTERS), "The kernel has four axes: one of them is the input "
+    ((_Q3_F, _Q3_F, _Q3_FILTERS), "the kernel has four axes: one of them is the input "
                                   "channels (3 for RGB)."),
-    ((_Q4_F, _Q4_F, _Q4_C_IN), "That is ONE filter; the layer stacks eight of them on a last "
+    ((_Q3_F, _Q3_F, _Q3_C_IN), "that is ONE filter; the layer stacks eight of them on a last "
                                "axis."),
-    ((_Q4_FILTERS,), "That is the bias's shape, (out,); the kernel is (kh, kw, in, out)."),
-    ((None, *_Q4), "A kernel has no batch axis: None stands for the batch in an input or "
+    ((_Q3_FILTERS,), "that is the bias's shape, (out,); the kernel is (kh, kw, in, out)."),
+    ((None, *_Q3), "A kernel has no batch axis: None stands for the batch in an input or "
                    "output shape. layer.kernel.shape is (kh, kw, in, out)."),
-    ((_Q4_FILTERS, _Q4_F, _Q4_F, _Q4_C_IN), "That puts the filters first, (out, kh, kw, in), "
+    ((_Q3_FILTERS, _Q3_F, _Q3_F, _Q3_C_IN), "that puts the filters first, (out, kh, kw, in), "
                                             "the way filters are often drawn; Keras stores "
                                             "them LAST: (kh, kw, in, out)."),
-    ((_Q4_F, _Q4_F, _Q4_C_IN, 1), "That is one filter as a 4-D kernel; the last axis counts "
+    ((_Q3_F, _Q3_F, _Q3_C_IN, 1), "that is one filter as a 4-D kernel; the last axis counts "
                                   "the filters: Conv2D(8, 5) has eight."),
-    ((3, 3, _Q4_C_IN, _Q4_FILTERS), "The first two entries are the kernel's height and "
+    ((3, 3, _Q3_C_IN, _Q3_FILTERS), "the first two entries are the kernel's height and "
                                     "width, and the 3x3 is not this layer's: in Conv2D(8, 5) "
                                     "the first argument is the number of filters, the second "
                                     "the kernel size, 5 (a 5x5 kernel)."),
 ]
 
-q4 = Exercise(
+q3 = Exercise(
     "Conv2D(8, 5) is applied to an RGB image. What is the shape of layer.kernel, as Keras "
     "stores it?",
-    checker=shape(_Q4, mistakes=Q4_MISTAKES, axes=KERNEL_AXES, batch=False),
+    checker=shape(_Q3, mistakes=Q3_MISTAKES, axes=KERNEL_AXES, batch=False),
     hint=["Keras stores (kernel height, kernel width, input channels, output channels).",
           "An RGB image has 3 input channels; Conv2D(8, 5) has 8 filters of 5x5."],
-    solution=str(_Q4),
+    solution=str(_Q3),
+    solution_answer=_Q3,
+)
+
+_Q4_F, _Q4_C_IN, _Q4_C_OUT = 3, 6, 16
+_Q4 = conv_params(_Q4_F, _Q4_C_IN, _Q4_C_OUT)
+_Q4_WEIGHTS = conv_params(_Q4_F, _Q4_C_IN, _Q4_C_OUT, bias=False)
+
+#: q4: Conv2D(16, 3) on 6 channels.
+Q4_MISTAKES = [
+    (_Q4_WEIGHTS, "those are the weights only; each of the 16 filters also has one bias."),
+    # (3 * 3 * 16 + 1) * 6, C_in and C_out swapped, gives the same 870: name both
+    (_Q4_WEIGHTS + _Q4_C_IN,
+     f"that is the {_Q4_WEIGHTS} weights (3 * 3 * 6 * 16) plus 6 biases: either C_in and "
+     "C_out are swapped, (3 * 3 * 16 + 1) * 6, or you gave one bias per INPUT channel. The "
+     "input has C_in = 6 channels and the layer C_out = 16 filters, one bias each: "
+     "(3 * 3 * 6 + 1) * 16."),
+    (_Q4_WEIGHTS + _Q4_C_IN * _Q4_C_OUT,
+     f"you gave every 3x3 kernel its own bias (16 * 6 = {_Q4_C_IN * _Q4_C_OUT} biases). A "
+     "filter has ONE bias for all its 6 kernels: 16 biases."),
+    (conv_params(_Q4_F, 1, _Q4_C_OUT), "(3 * 3 + 1) * 16 counts one 3x3 kernel per filter; "
+                                       "each filter has a 3x3 kernel for EACH of the 6 input "
+                                       "channels."),
+    (conv_params(_Q4_F, _Q4_C_IN, 1), "that is one filter; the layer has 16."),
+    (conv_params(_Q4_F, _Q4_C_IN, 1, bias=False), "that is one filter's weights (3 * 3 * 6); "
+                                                  "the layer has 16 filters, each with one "
+                                                  "bias."),
+    (conv_params(_Q4_F, 1, _Q4_C_OUT, bias=False), "3 * 3 * 16 leaves out the input channels "
+                                                   "and the biases."),
+    (conv_params(_Q4_F, 3, _Q4_C_OUT), "that is (3 * 3 * 3 + 1) * 16, for an RGB input; this "
+                                       "layer's input has 6 channels, so C_in = 6."),
+    (_Q4_WEIGHTS + 1, "you gave the whole layer one bias; each of the 16 filters has its own: "
+                      "+ 16, not + 1."),
+    ((_Q4_F * _Q4_F + _Q4_C_IN + 1) * _Q4_C_OUT,
+     "(3 * 3 + 6 + 1) * 16 ADDS the 6 channels; a filter has a whole 3x3 kernel for each "
+     "channel, so multiply: 3 * 3 * 6 weights per filter."),
+    (conv_params(_Q4_F, _Q4_C_IN, 1, bias=False) + _Q4_C_OUT,
+     "3 * 3 * 6 + 16 is one filter's weights plus all the biases; each of the 16 filters has "
+     "its own 3 * 3 * 6 weights: multiply before adding the biases."),
+]
+
+q4 = Exercise(
+    "How many parameters (weights and biases) does Conv2D(16, 3) have on a 6-channel input?",
+    checker=number(_Q4, mistakes=Q4_MISTAKES),
+    hint=["(F * F * C_in + 1) * C_out.",
+          "One bias per filter: the + 1 sits inside the bracket, next to the filter's "
+          "F * F * C_in weights."],
+    solution=f"(3 * 3 * 6 + 1) * 16  # = {_Q4}",
     solution_answer=_Q4,
 )
 
@@ -308,32 +308,32 @@ _Q5_PARAMS = conv_params(_Q5_F, _Q5_INPUT[2], _Q5_FILTERS)       # 456
 #: q5: Conv2D(6, 5) on 24x24x3, stride 1, no padding.
 Q5_MISTAKES = [
     (conv_mults((28, 28, 3), _Q5_F, _Q5_FILTERS),
-     "That counts 24x24 positions, as for a 28x28 input. Here the "
+     "that counts 24x24 positions, as for a 28x28 input. Here the "
      f"input is 24x24, so the output is {_Q5_O}x{_Q5_O}."),
     (conv_mults(_Q5_INPUT[:2] + (1,), _Q5_F, _Q5_FILTERS),
-     "Each output value needs F * F * C_in products: C_in = 3."),
-    (_Q5_PARAMS, "That is the number of parameters (what the layer stores), not of "
+     "each output value needs F * F * C_in products: C_in = 3."),
+    (_Q5_PARAMS, "that is the number of parameters (what the layer stores), not of "
                  "multiplications (what it does)."),
-    (conv_mults(_Q5_INPUT, _Q5_F, 1), "That is one filter; the layer has six."),
-    (_Q5_PARAMS * _Q5_O * _Q5_O, f"That counts the biases as multiplications ({_Q5_PARAMS} x "
+    (conv_mults(_Q5_INPUT, _Q5_F, 1), "that is one filter; the layer has six."),
+    (_Q5_PARAMS * _Q5_O * _Q5_O, f"that counts the biases as multiplications ({_Q5_PARAMS} x "
                                  f"{_Q5_O * _Q5_O}, or the products plus "
                                  f"{_Q5_FILTERS * _Q5_O * _Q5_O:,} bias additions): "
                                  "adding a bias is not a multiplication."),
-    (_Q5_O * _Q5_O * _Q5_FILTERS, f"That is the number of output values; each needs "
+    (_Q5_O * _Q5_O * _Q5_FILTERS, f"that is the number of output values; each needs "
                                   f"F * F * C_in = {_Q5_PRODUCTS} products."),
-    (conv_mults((28, 28, 1), 5, 3), "That is the FIRST layer's count (section 4: 28x28x1 in, "
+    (conv_mults((28, 28, 1), 5, 3), "that is the FIRST layer's count (section 4: 28x28x1 in, "
                                     "three filters); the question asks about the second, "
                                     "Conv2D(6, 5) on 24x24x3."),
     # 20 * 20 * 6 * 5 * 5 * 6, C_in = 6 read from Conv2D(6, 5), is the same 360,000
-    (2 * _Q5, "That is twice the count: either you counted the additions too (a multiply-add "
+    (2 * _Q5, "that is twice the count: either you counted the additions too (a multiply-add "
               "as two operations), or you took C_in = 6 from Conv2D(6, 5), whose 6 is the "
               "number of filters (C_out). Count multiplications only, with the input's "
               "C_in = 3 channels."),
     ((_Q5_O - 1) ** 2 * _Q5_FILTERS * _Q5_PRODUCTS,
-     f"That counts {_Q5_O - 1}x{_Q5_O - 1} positions, 24 - 5 per side: the + 1 is missing. A "
+     f"that counts {_Q5_O - 1}x{_Q5_O - 1} positions, 24 - 5 per side: the + 1 is missing. A "
      f"5-wide window fits 24 - 5 + 1 = {_Q5_O} times."),
     (28 * 28 * _Q5_FILTERS * _Q5_PRODUCTS,
-     "That counts 28x28 positions, the size of the digit; this layer gets the first layer's "
+     "that counts 28x28 positions, the size of the digit; this layer gets the first layer's "
      f"24x24x3 output, and its own output is {_Q5_O}x{_Q5_O}."),
 ]
 

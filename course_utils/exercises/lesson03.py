@@ -348,6 +348,9 @@ q5 = Exercise(
         ([_FLATTEN_PARAMS, _GAP_PARAMS - _CLASSES],
          "the global-average-pooling count lacks its 10 biases: (inputs + 1) * 10 for both "
          "heads."),
+        ([(_H5 * _H5 + 1) * _CLASSES, _GAP_PARAMS],
+         "the Flatten count uses 4 * 4 = 16 inputs, one map's values; Flatten keeps every value "
+         "of all 128 channels: 4 * 4 * 128 inputs."),
         ([(7 * 7 * 64 + 1) * _CLASSES, (64 + 1) * _CLASSES],
          "those are section 7's numbers, for its 7x7x64 stack; this stack is 4x4x128: "
          "4 * 4 * 128 inputs after Flatten, 128 after global average pooling."),
@@ -453,6 +456,8 @@ q6 = Exercise(
                      mistakes=Q6_MISTAKES, forbidden=["receptive_field"]),
     hint=["Start with field = 1 and step = 1 (the distance, in input pixels, between "
           "neighbouring inputs of the current layer).",
+          "After a 2x2 pooling (stride 2), how far apart, in input pixels, are two neighbouring "
+          "inputs of the next layer? So how many pixels does that layer's window of F add?",
           "For each layer: field += (F - 1) * step, then step *= S."],
     solution_answer=field_size,
 )
@@ -667,7 +672,9 @@ Q8_MISTAKES = [
                   "layout. x here is one channels-last stack (H, W, C): average axes 0 and 1."),
 ]
 
-_q8_function = function(Q8_CASES, reference=global_average_pool, mistakes=Q8_MISTAKES)
+_q8_function = function(Q8_CASES, reference=global_average_pool, mistakes=Q8_MISTAKES,
+                        forbidden=["GlobalAveragePooling2D", "AveragePooling2D", "pool2d",
+                                   "global_average_pooling2d"])
 
 _ROUNDED_MEANS = ("your function rounds or cuts the means (to some decimal places or "
                   "significant figures, as round(), // or int() do): return them unrounded, as "
@@ -722,7 +729,8 @@ def _check_means(answer):
 
 q8 = Exercise(
     "Write global_average_pool(x): x is one stack of feature maps (H, W, C), channels-last. "
-    "Return a vector of shape (C,): the mean of each channel over its whole map, unrounded.",
+    "Return a vector of shape (C,): the mean of each channel over its whole map, unrounded. "
+    "Write it without GlobalAveragePooling2D or pool2d.",
     checker=_check_means,
     hint=["Channel c is x[:, :, c]; its mean is one number.",
           "NumPy's mean averages several axes at once when you give it a tuple, axis=(a, b): "

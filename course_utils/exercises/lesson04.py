@@ -49,6 +49,8 @@ _ONE_BY_ONE = conv_mults((_N, _N, _C_IN), 1, _WIDTH, padding="same")  # 28x28x19
 _FIVE_BY_FIVE = conv_mults((_N, _N, _WIDTH), _F, _C_OUT, padding="same")  # 28x28x32 -> 32
 _BOTTLENECK = _ONE_BY_ONE + _FIVE_BY_FIVE
 _BOTTLENECK_VALID = _ONE_BY_ONE + conv_mults((_N, _N, _WIDTH), _F, _C_OUT)
+_BOTH_ON_24 = 24 * 24 * _WIDTH * _C_IN + 24 * 24 * _C_OUT * _F * _F * _WIDTH  # 'valid' sizes
+_BIASES = _N * _N * _WIDTH + _N * _N * _C_OUT  # one addition per output value of each layer
 _BOTTLENECK_PARAMS = conv_params(1, _C_IN, _WIDTH) + conv_params(_F, _WIDTH, _C_OUT)
 
 _SECTION_2_BOTTLENECK = (conv_mults((_N, _N, _C_IN), 1, 16, padding="same")
@@ -67,6 +69,10 @@ q1 = Exercise(
             "28 * 28 * 32 * 5 * 5 * 32.",
         _BOTTLENECK_VALID: "you used a 24x24 output for the 5x5 layer; padding='same' keeps "
                            "28x28.",
+        _BOTH_ON_24: "you counted both layers on a 24x24 map: the 1x1 layer keeps 28x28, and "
+                     "padding='same' keeps the 5x5 layer's output 28x28 too.",
+        _BOTTLENECK + _BIASES: "that adds one bias per output value of each layer; count only "
+                               "the multiplications.",
         conv_mults((_N, _N, _C_IN), _F, _C_OUT, padding="same"):
             "that is the 5x5 convolution without the bottleneck.",
         _ONE_BY_ONE: "that is the 1x1 layer only: add the 5x5 layer's count.",
@@ -577,16 +583,16 @@ Q6_MISTAKES = [
 _Q6_FORBIDDEN = ("conv2d_transpose", "Conv2DTranspose")
 
 q6 = Exercise(
-    "Write conv_transpose(x, kernel, stride=1, padding=0): the transposed convolution of one "
-    "image x, a NumPy array (H, W, C_in), with kernel, shape (F, F, C_out, C_in) (the layout "
-    "of Conv2DTranspose). By stamping (section 5): each input pixel (i, j) adds its stamp, "
-    "kernel @ x[i, j] (section 5), into the output, S rows and columns further per "
-    "input position; padding P then crops P rows and columns from each side of the full "
-    "result. (Zero insertion, section 7, gives the same result and passes too.) Return an "
-    "array of shape ((H - 1) * S + F - 2P, (W - 1) * S + F - 2P, C_out). Write it without "
-    "the course's conv2d_transpose or Conv2DTranspose (compare with them afterwards: "
-    "Conv2DTranspose has no integer padding, so compare P = 0 with 'valid' when F >= S, "
-    "and P = (F - 1) / 2 with 'same' only for S = 1 and an odd F).",
+    "Write conv_transpose(x, kernel, stride=1, padding=0) for one image, without calling "
+    "conv2d_transpose or Conv2DTranspose:\n"
+    "- inputs: x is (H, W, C_in); kernel has Conv2DTranspose's layout (F, F, C_out, C_in);\n"
+    "- how: stamping (section 5): input pixel (i, j) adds kernel @ x[i, j] at row S * i, column "
+    "S * j; zero insertion (section 7) passes too;\n"
+    "- the integer P (padding): crop P rows and columns from each side of the full result;\n"
+    "- return shape: ((H - 1) * S + F - 2P, (W - 1) * S + F - 2P, C_out);\n"
+    "- compare afterwards with Conv2DTranspose, which has no integer P: P = 0 with 'valid' when "
+    "F >= S; P = (F - S) / 2 with 'same' when F - S is even and >= 0 (S = 1 with an odd F, or "
+    "F = 4, S = 2; section 7's crops).",
     checker=_layout_note(function(_TRANSPOSE_CASES, reference=lambda x, kernel, stride=1,
                                   padding=0: conv2d_transpose(x, kernel, stride=stride,
                                                               padding=padding),

@@ -89,7 +89,7 @@ answer = {_Q1.astype(int).tolist()}""",
 # --- q2: dL/dX at stride 2 by hand --------------------------------------------------------------
 
 #: The 2x2 kernel of question 2; it read a 5x5 input with stride 2.
-Q2_KERNEL = _read_only([[1, -2], [3, 1]])
+Q2_KERNEL = _read_only([[1, -2], [3, 4]])  # np.flip(K) differs from K.T
 #: The 2x2 upstream gradient dL/dY of question 2.
 Q2_GRAD = _read_only([[2, -1], [1, 3]])
 _Q2_INPUT_SHAPE = (5, 5)
@@ -121,6 +121,9 @@ q2 = Exercise(
          "you stamped the kernel flipped, or, in the full-convolution view, slid the kernel "
          "without flipping it: each G[i, j] stamps G[i, j] * K as it is onto its window, and "
          "the full convolution slides np.flip(K)."),
+        (_stamps(np.transpose(Q2_KERNEL), Q2_GRAD, 2),
+         "you stamped the kernel transposed (its rows as columns): each G[i, j] stamps "
+         "G[i, j] * K with K as printed, row 0 = Q2_KERNEL[0]."),
         (_stamps(Q2_KERNEL, np.ones((2, 2)), 2),
          "each window got the kernel itself; its stamp is G[i, j] * K, the kernel times that "
          "window's dL/dY."),
@@ -567,6 +570,9 @@ def _check_variant(loss="weighted", copy_x=False, error="norms", difference="cen
         analytic = backward(x, grad_output)
         if error == "no denominator":
             return float(np.linalg.norm(analytic - numerical))
+        if error in ("over a", "over n"):  # one norm alone as the denominator
+            return float(np.linalg.norm(analytic - numerical)
+                         / np.linalg.norm(analytic if error == "over a" else numerical))
         if error == "max":  # the norms' larger one as the denominator
             return float(np.linalg.norm(analytic - numerical)
                          / max(np.linalg.norm(analytic), np.linalg.norm(numerical)))
@@ -608,6 +614,10 @@ q4 = Exercise(
          "that is the element-wise relative error of CS231n's notes, the largest "
          "|a - n| / max(|a|, |n|); here the relative error compares whole arrays: "
          "np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n))."),
+        *[(_check_variant(error=f"over {name}"),
+           f"you divided ||a - n|| by ||{name}|| alone; the course's relative error divides by "
+           "the sum, ||a|| + ||n|| (about twice as large where a and n are close).")
+          for name in "an"],
         (_check_variant(error="max"),
          "you divided ||a - n|| by max(||a||, ||n||), the larger of the two norms; the "
          "course's relative error divides by their sum, ||a|| + ||n||."),
