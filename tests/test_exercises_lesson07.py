@@ -273,6 +273,7 @@ LEARNER_ANSWERS = {
             "26718720": "adds one operation per output value of each convolution (a bias, or",
             "25.740288": "that is the answer in millions: give the count itself",
             "25740000": "rounded to 4 significant figures: give it exactly",
+            "8208": "that is one output position's count",
         },
     },
     "q7": {
@@ -298,8 +299,12 @@ LEARNER_ANSWERS = {
             "15.3": "that is the count in billions: give the count itself",
             "15346.6": "that is the answer in millions: give the count itself",
             "15.35e9": "rounded to 4 significant figures: give it exactly",
+            "sum(conv_mults(layer.input.shape[1:], layer.kernel_size, layer.filters, "
+            "padding=layer.padding) for layer in vgg16_convs[1:])": "add all 13",
+            "sum(layer.count_params() * int(np.prod(layer.output.shape[1:3])) "
+            "for layer in vgg16_convs)": "biases included, by its positions",
             "15.3e9": "rounded to 3 significant figures: give it exactly",
-            "15259926528": "not the expected value",  # the first layer left out
+            "15259926528": "that leaves out the first convolution",
         },
     },
     "q8": {

@@ -478,6 +478,8 @@ q6 = Exercise(
             "normalization's scale): count one multiplication per kernel weight and output "
             "position only.",
         _Q6 / 1e6: "that is the answer in millions: give the count itself.",
+        _Q6 // (_H * _H): "that is one output position's count: every layer keeps the 56x56 "
+                          "map, so multiply by its 56 * 56 positions.",
     }),
     hint=["Every layer keeps the 56x56 map (stride 1, 'same'). Per output value: a 1x1 "
           "Conv2D multiplies C_in weights, the depthwise 3x3 multiplies 9.",
@@ -530,6 +532,12 @@ q7 = Exercise(
             "groups run on 112, 56, 28 and 14.",
         _Q7 / 1e9: "that is the count in billions: give the count itself, not in billions.",
         _Q7 / 1e6: "that is the answer in millions: give the count itself.",
+        _Q7 - conv_mults((224, 224, 3), 3, 64, padding="same"):
+            "that leaves out the first convolution, block1_conv1 (86,704,128 multiplications): "
+            "add all 13.",
+        sum(conv_params(3, c_in, c_out) * h * h for h, c_in, c_out in _VGG16):
+            "that multiplies each layer's count_params(), biases included, by its positions: "
+            "a bias is added, not multiplied. Count the kernel weights only.",
     }),
     hint=["One layer costs O_h * O_w * C_out * F_h * F_w * C_in; with 'same' padding and "
           "stride 1, O_h x O_w is its input's H x W. conv_mults(input_shape, kernel_size, "
