@@ -168,7 +168,7 @@ LEARNER_ANSWERS = {
             "((10 - 3) / 2 + 1, (13 - 3) / 2 + 1, 5)": "divide with // and add 1",
             "(5, 6, 5)": "your 6 columns are right; the rows are off (5, not 4)",
             "(10 // 2, 13 // 2, 5)": "N // S without the kernel",
-            "(3, 6, 5)": "the height (entry 0) is off",            # no rule proves a cause
+            "(3, 6, 5)": "the height (the first entry) is off",            # no rule proves a cause
             "(2, 4, 6, 5)": "stands where a batch axis would",
         },
     },
@@ -237,7 +237,7 @@ LEARNER_ANSWERS = {
             "(5, 5, 3)": "ONE filter",
             "(8,)": "the bias's shape",
             "(None, 5, 5, 3, 8)": "no batch axis",
-            "(5, 5, 4, 8)": "the input channels (entry 2) are off",
+            "(5, 5, 4, 8)": "the input channels (the third entry) are off",
             "(8, 5, 5, 3)": "puts the filters first",
             "(5, 5, 3, 1)": "one filter as a 4-D kernel",
             "(3, 3, 3, 8)": "the second the kernel size",
