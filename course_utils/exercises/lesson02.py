@@ -44,6 +44,31 @@ from . import (
     uses_placeholder,
 )
 
+_ORDINALS = ("first", "second", "third", "fourth")
+
+
+def _counted_from_one(checker, size: int):
+    """``checker`` with its "the filters (entry 3) are off" (counted from 0) said as "the last
+    entry (filters) is off", counted as a learner counts.
+
+    >>> _counted_from_one(shape((5, 5, 3, 8), axes=KERNEL_AXES, batch=False), 4)((5, 5, 4, 8))
+    'the third entry (input channels) is off: you have 4.'
+    """
+
+    def entry(match):
+        index = int(match.group(2))
+        word = "last" if index == size - 1 else _ORDINALS[index]
+        return f"the {word} entry ({match.group(1)})"
+
+    def check(answer):
+        message = checker(answer)
+        if message is None:
+            return None
+        message = re.sub(r"the ([a-z ]+) \(entry (\d)\)", entry, message)
+        return re.sub(r"^(the \w+ entry \([a-z ]+\)) are off: you", r"\1 is off: you", message)
+
+    return check
+
 # ---------------------------------------------------------------------------------------------
 # q1: a shape. The expected answer and each known mistake are computed from the question's
 # own numbers (conv_output_size is THE formula), never typed in.
@@ -95,7 +120,7 @@ Q1_MISTAKES = [
 q1 = OneImageShape(
     "An input of 10 rows, 13 columns and 3 channels goes through five 3x3x3 filters with "
     "stride 2 and no padding. What is the shape (height, width, channels) of the output?",
-    checker=shape(_Q1, mistakes=Q1_MISTAKES),
+    checker=_counted_from_one(shape(_Q1, mistakes=Q1_MISTAKES), 3),
     hint=["Height and width each follow (N - F) // S + 1, each with its own N: 10 rows, 13 "
           "columns. Where (N - F) / S is not whole, round it down: the last window must fit.",
           "Channels of the output = number of filters."],
@@ -154,6 +179,11 @@ Q2_MISTAKES = [
                                 "at (0, 2), its window one stride too far right. Output (0, 1) "
                                 "of filter 1 uses Q2_KERNEL[:, :, :, 1] and Q2_BIAS[1] on the "
                                 "window at row 0, column 2 of the padded input."),
+    (_q2_value(bias="none", filter_index=0),
+     "two slips give that value: filter 1's output at (0, 0), its window at column 0 instead of "
+     "1 * 2 = 2, or filter 0's products on the right window with no bias. Output (0, 1) of "
+     "filter 1 uses Q2_KERNEL[:, :, :, 1] and Q2_BIAS[1] on the window at row 0, column 2 of "
+     "the padded input."),
     (_q2_value(stride=1), "that window starts at column 1 of the padded input, as it would "
                           "with stride 1; with stride 2, output column 1 starts at column "
                           "1 * 2 = 2."),
@@ -245,7 +275,8 @@ Q3_MISTAKES = [
 q3 = Exercise(
     "Conv2D(8, 5) is applied to an RGB image. What is the shape of layer.kernel, as Keras "
     "stores it?",
-    checker=shape(_Q3, mistakes=Q3_MISTAKES, axes=KERNEL_AXES, batch=False),
+    checker=_counted_from_one(shape(_Q3, mistakes=Q3_MISTAKES, axes=KERNEL_AXES, batch=False),
+                              4),
     hint=["Keras stores (kernel height, kernel width, input channels, output channels).",
           "An RGB image has 3 input channels; Conv2D(8, 5) has 8 filters of 5x5."],
     solution=str(_Q3),
