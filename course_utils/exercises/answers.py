@@ -17,8 +17,8 @@ import numpy as np
 
 from ..validation import describe, is_keras_model, is_tensor
 
-__all__ = ["UnreadableAnswer", "read_number", "read_array", "read_shape", "typed_with_commas",
-           "comma_readings"]
+__all__ = ["UnreadableAnswer", "entry_place", "read_number", "read_array", "read_shape",
+           "typed_with_commas", "comma_readings"]
 
 
 class UnreadableAnswer(Exception):
@@ -29,8 +29,14 @@ class UnreadableAnswer(Exception):
     """
 
 
-def _nth(index: int) -> str:
-    """A 0-based index as a learner counts it: 0 -> 'first', 5 -> '6th', 20 -> '21st'."""
+def entry_place(index: int) -> str:
+    """A 0-based index as a learner counts it, for messages about entries and figures.
+
+    Used by every lesson's shape questions (lessons 02-07) and number feedback.
+
+    >>> entry_place(0), entry_place(2), entry_place(5), entry_place(20)
+    ('first', 'third', '6th', '21st')
+    """
     if index < 5:
         return ("first", "second", "third", "fourth", "fifth")[index]
     n = index + 1
@@ -224,7 +230,8 @@ def read_array(answer: Any) -> np.ndarray:
             if texts:
                 raise UnreadableAnswer(
                     f"expected an array of numbers, got {describe(answer)} whose "
-                    f"{_nth(texts[0])} entry is text ({answer[texts[0]]!r}): remove the quotes")
+                    f"{entry_place(texts[0])} entry is text ({answer[texts[0]]!r}): remove the "
+                    "quotes")
         raise UnreadableAnswer(
             f"expected an array of numbers, got {describe(answer)} whose entries are not "
             "all numbers (rows of different lengths, or text?)"

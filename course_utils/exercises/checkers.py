@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..validation import describe, is_keras_model, short_repr
-from .answers import UnreadableAnswer, _nth, read_array, read_number, read_shape
+from .answers import UnreadableAnswer, entry_place, read_array, read_number, read_shape
 from .placeholder import ____
 
 #: What a function that returns, or trips on, the ``____`` placeholder is told.
@@ -277,7 +277,7 @@ def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequen
 
 def _ordinal(n: int) -> str:
     """1 -> '1st', 3 -> '3rd', 11 -> '11th' (figures and decimals are counted from 1)."""
-    return _nth(n - 1) if n > 5 else f"{n}{('st', 'nd', 'rd', 'th', 'th')[n - 1]}"
+    return entry_place(n - 1) if n > 5 else f"{n}{('st', 'nd', 'rd', 'th', 'th')[n - 1]}"
 
 
 def _format_index(index: tuple[int, ...]) -> str:
@@ -589,7 +589,7 @@ def shape(expected: Sequence[int | None], mistakes: Mapping | Sequence = (),
         off = [i for i, (a, b) in enumerate(zip(got, expected, strict=True)) if a != b]
 
         def name(i):  # counted as a learner counts: the first entry, not entry 0
-            place = _nth(i)
+            place = entry_place(i)
             return f"the {names[i]} (the {place} entry)" if names else f"the {place} entry"
 
         if len(off) == 1:
