@@ -221,6 +221,9 @@ LEARNER_ANSWERS = {
                 "only the first input channel",
             _STAMPS.replace("] += kernel @ x[i, j]", "] += kernel @ x[i, j] + 1"):
                 "16 of 16 values are off",
+            # a broadcasting slip that raises on the 1-channel case: no layout note there
+            _STAMPS.replace("kernel @ x[i, j]", "kernel * x[i, j]"):
+                "your function raised ValueError",
             "def conv_transpose(x, kernel, stride=1, padding=0):\n"
             "    return conv2d_transpose(x, kernel, stride=stride, padding=padding)":
                 "your function calls conv2d_transpose, which already does what this question",
@@ -574,8 +577,9 @@ def test_q3_tells_a_function_that_calls_the_course_im2col_to_write_it():
 
 
 def test_q6_adds_the_layout_note_only_when_a_layout_swap_fits():
-    """A function that raises, or returns C_in channels, gets the note on the kernel's layout;
-    a wrong function with the right layout does not."""
+    """A function that raises on a case with C_out != C_in, or returns C_in channels, gets the
+    note on the kernel's layout; one raising on a 1-channel case, or a wrong function with the
+    right layout, does not."""
     def plus_one(x, kernel, stride=1, padding=0):
         return lesson.conv_transpose(x, kernel, stride, padding) + 1
 
@@ -585,8 +589,16 @@ def test_q6_adds_the_layout_note_only_when_a_layout_swap_fits():
                                      np.zeros(kernel.shape[:2] + kernel.shape[3:4]
                                               + kernel.shape[3:4]), stride, padding)
 
+    def broadcasts(x, kernel, stride=1, padding=0):   # raises on the 1-channel first case
+        full = np.zeros(((x.shape[0] - 1) * stride + kernel.shape[0],
+                         (x.shape[1] - 1) * stride + kernel.shape[1], kernel.shape[2]))
+        full[:kernel.shape[0], :kernel.shape[1]] += kernel * x[0, 0]
+        return full
+
     note = "kernel.shape[2] is C_out"
     assert note not in lesson.q6.feedback(plus_one)
+    assert "raised ValueError" in lesson.q6.feedback(broadcasts)
+    assert note not in lesson.q6.feedback(broadcasts)     # C_in = C_out = 1: not the layout
     assert note in lesson.q6.feedback(in_channels_out)
 
 

@@ -505,8 +505,9 @@ def _no_zeros_inserted(x, kernel, stride=1, padding=0):
 
 def _layout_note(checker):
     """checker, with a note on the kernel's layout when the learner's function raised an
-    error on a case or returned C_in channels where C_out differs: what reading the kernel
-    as Conv2D's (F, F, C_in, C_out) does. Other wrong results get no such note."""
+    error on a case with C_out != C_in (on a 1-channel case the layout cannot be the cause)
+    or returned C_in channels where C_out differs: what reading the kernel as Conv2D's
+    (F, F, C_in, C_out) does. Other wrong results get no such note."""
     note = ("The cases have S = 1 and 2, P = 0 and 1, and kernels with C_out != C_in, in "
             "Conv2DTranspose's layout (F, F, C_out, C_in): kernel.shape[2] is C_out, the "
             "output's channels. Stamping uses it as it is (kernel @ x[i, j]); zero insertion "
@@ -517,8 +518,8 @@ def _layout_note(checker):
         for x, kernel, *rest in _TRANSPOSE_CASES:
             try:      # a CalledOnce answer returns its earlier result: nothing runs twice
                 result = np.asarray(answer(np.copy(x), np.copy(kernel), *rest))
-            except Exception:
-                return True
+            except Exception:      # the layout can be the cause only if C_out != C_in
+                return kernel.shape[2] != kernel.shape[3]
             c_out, c_in = kernel.shape[2:]
             if c_out != c_in and result.ndim == 3 and result.shape[2] == c_in:
                 return True
