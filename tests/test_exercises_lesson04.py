@@ -65,6 +65,7 @@ LEARNER_ANSWERS = {
             "125239296": "not the image's 192",
             "2.49e7": "the expected count rounded to 3 significant figures",
             "24937472": "one bias per output value",         # + one bias addition per output
+            "24887296 + 32 + 32": "adds the two layers' biases",
             "18284544": "both layers on a 24x24 map",        # both counted with 'valid' sizes
             "24 * 24 * 32 * 192 + 24 * 24 * 32 * 5 * 5 * 32": "both layers on a 24x24 map",
             "49774592": "exactly twice the expected count",    # multiply-adds counted as two
@@ -268,6 +269,8 @@ LEARNER_ANSWERS = {
         "wrong": {
             "[4, 6, 6, 9]": "list each count once",
             "[1, 2, 3, 4, 6, 9]": "includes the border",
+            "[1, 2, 4, 6, 9]": "counts that occur only at the border",
+            "[2, 3, 4, 6, 9]": "counts that occur only at the border",
             "np.unique(conv2d_transpose(np.ones((6, 6)), np.ones((5, 5)), stride=2))":
                 "includes the border",
             "[1, 2, 4]": "section 9's counts for F = 3",

@@ -82,6 +82,8 @@ q1 = Exercise(
             "28 * 28 * 32 * 5 * 5 * 32.",
         _BOTTLENECK_PARAMS: "that counts the two layers' parameters; multiplications are per "
                             "output value: O * O * C_out * F * F * C_in for each layer.",
+        _BOTTLENECK + 2 * _C_OUT: "that adds the two layers' biases (32 + 32); count only the "
+                                  "multiplications.",
         2 * _BOTTLENECK: "that is exactly twice the expected count: if you counted each "
                          "multiply-add as two operations, count only the multiplications.",
     }),
@@ -671,6 +673,9 @@ q8 = Exercise(
          "your list includes the border, where fewer stamps reach: 1, 2 and 3 occur only "
          "there. Count the pixels away from the border, as section 9 did."),
         ([1, 2, 4], "those are section 9's counts for F = 3; here F = 5."),
+        *(([*border, 4, 6, 9], "your list includes counts that occur only at the border, where "
+           "fewer stamps reach (1, 2 and 3). Count the pixels away from the border, as section 9 "
+           "did.") for border in ([1, 2], [2, 3], [1, 3], [1], [2], [3])),
         ([4, 6, 6, 9], "list each count once: 6 occurs (2 * 3 and 3 * 2), but the list "
                        "names the different counts, sorted."),
         ([2, 3], "those are the counts along one axis: each row is covered by 2 or 3 stamps, "
