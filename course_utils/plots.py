@@ -651,8 +651,9 @@ def show_usage_counts(counts, ax=None, title: str = "times each pixel is used",
     Taught in lesson 01, sections 6 and 7.
 
     counts: (H, W) non-negative ints, e.g. ``usage_counts((5, 5), 3, padding=1)``. Zero
-    (a pixel no window reaches) is drawn white, apart from the ``cividis`` scale of the used
-    pixels, so unused pixels stand out on every scale. Panels to be compared
+    (a pixel no window reaches) is drawn white, below the ``cividis`` scale of the used
+    pixels (which starts at 1; the colour bar ends in a white tip), so unused pixels stand
+    out on every scale. Panels to be compared
     share one scale: give them the same ``vmax`` (and one colour bar: ``colorbar=False`` on
     all but the last).
 
@@ -672,7 +673,9 @@ def show_usage_counts(counts, ax=None, title: str = "times each pixel is used",
     elif check_int(vmax, "vmax", 1) < array.max():
         raise ValueError(f"vmax is {vmax} but a pixel is used {array.max()} times; vmax is the "
                          "top of the colour scale, so it must be at least the largest count")
-    plot = show_matrix(array, ax=ax, title=title, cmap=COUNT_CMAP, vmin=0, vmax=vmax,
+    cmap = plt.get_cmap(COUNT_CMAP).with_extremes(under="white")   # 0, below the scale: white
+    cmap.colorbar_extend = "min"        # so every colour bar ends in a white tip for 0
+    plot = show_matrix(array, ax=ax, title=title, cmap=cmap, vmin=1, vmax=max(vmax, 2),
                        xlabel="input column", ylabel="input row",
                        colorbar="times used" if colorbar else False)
     if colorbar:
@@ -710,7 +713,8 @@ def show_padded_windows(n: int, f: int, stride: int = 1, padding: int = 0, ax=No
     for x0, y0, w, h in [(0, 0, side, p), (0, p + n, side, p), (0, p, p, n), (p + n, p, p, n)]:
         if w and h:                           # the P zeros: greyed and hatched, counts on top
             ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), w, h, facecolor=(0.5, 0.5, 0.5, 0.6),
-                                   edgecolor="0.75", hatch="//", linewidth=0))
+                                   edgecolor="0.4", hatch="//", linewidth=0,
+                                   hatch_linewidth=0.5))   # thin dark lines: counts read
     ax.add_patch(Rectangle((p - 0.5, p - 0.5), n, n, fill=False, linestyle="--",
                            linewidth=1.5, edgecolor="white"))
     last = (o - 1) * stride                   # where the last window starts, on both axes

@@ -238,7 +238,7 @@ def test_shape_feedback():
     for right in ((3, 3, 5), [3, 3, 5], np.array([3, 3, 5]), tf.TensorShape([3, 3, 5]),
                   (None, 3, 3, 5), np.zeros((3, 3, 5)).shape):
         assert check(right) is None, right
-    assert check((3, 3, 4)) == "the channels (entry 2) are off: you have 4."
+    assert check((3, 3, 4)) == "the channels (the third entry) are off: you have 4."
     assert check((3, 3)) == "your shape (3, 3) has 2 entries; the expected shape has 3."
     assert check((3,)) == "your shape (3,) has 1 entry; the expected shape has 3."
     assert check((1, 3, 3, 5)) is None  # the shape a test batch of one image gives
@@ -250,15 +250,15 @@ def test_shape_feedback():
     assert check((3.0, 3, 5.0)) is None
     assert "divide with //" in check((3.5, 3, 5))
     assert "x.shape" in check(np.zeros((3, 3, 5)))
-    assert "entry 1" in shape((2, 2))((2, 3))  # no names for 2-D shapes
+    assert "the second entry" in shape((2, 2))((2, 3))  # no names for 2-D shapes
     assert "5" not in check((3, 3, 4))  # the expected value is not given away
 
 
 def test_kernel_shapes_name_their_axes_and_have_no_batch():
     check = shape((5, 5, 3, 8), axes=KERNEL_AXES, batch=False)
     assert check([5, 5, 3, 8]) is None
-    assert check((5, 5, 1, 8)) == "the input channels (entry 2) are off: you have 1."
-    assert check((5, 5, 3, 6)) == "the filters (entry 3) are off: you have 6."
+    assert check((5, 5, 1, 8)) == "the input channels (the third entry) are off: you have 1."
+    assert check((5, 5, 3, 6)) == "the filters (the fourth entry) are off: you have 6."
     message = check((None, 5, 5, 3, 8))
     assert "has 5 entries" in message and "A kernel has no batch axis" in message
     assert "batch" not in check((8, 5, 5, 3))
@@ -425,8 +425,8 @@ def test_a_returned_array_shows_the_expected_value_at_the_first_wrong_index():
 
 def test_an_entry_typed_as_text_is_named():
     assert array([26, 803600])((26, "803600")) == (
-        "expected an array of numbers, got a tuple of 2 items (26, '803600') whose entry 1 is "
-        "text ('803600'): remove the quotes.")
+        "expected an array of numbers, got a tuple of 2 items (26, '803600') whose second "
+        "entry is text ('803600'): remove the quotes.")
 
 
 def test_an_axis_of_size_one_is_named():

@@ -168,7 +168,7 @@ LEARNER_ANSWERS = {
             "((10 - 3) / 2 + 1, (13 - 3) / 2 + 1, 5)": "divide with // and add 1",
             "(5, 6, 5)": "your 6 columns are right; the rows are off (5, not 4)",
             "(10 // 2, 13 // 2, 5)": "N // S without the kernel",
-            "(3, 6, 5)": "the height (entry 0) is off",            # no rule proves a cause
+            "(3, 6, 5)": "the height (the first entry) is off",            # no rule proves a cause
             "(2, 4, 6, 5)": "stands where a batch axis would",
         },
     },
@@ -184,6 +184,11 @@ LEARNER_ANSWERS = {
             "np.sum(np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))[0:3, 2:5, :] "
             "* Q2_KERNEL[:, :, :, 1]) + Q2_BIAS[0]": "plus filter 0's bias",
             "-33": "once per input channel",
+            "29": "the opposite sign",
+            "conv2d(Q2_X, Q2_KERNEL, bias=Q2_BIAS, stride=2, padding=1)[0, 0, 1]":
+                "filter 1's output at (0, 0), its window at column 0",
+            "np.sum(np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))[0:3, 2:5, :] "
+            "* Q2_KERNEL[:, :, :, 0])": "filter 0's products on the right window with no bias",
             "conv2d(Q2_X, Q2_KERNEL, bias=Q2_BIAS, stride=2, padding=1)[0, 1, 0]":
                 "filter 0's output at (0, 1)",
             "np.sum(np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))[0:3, 1:4, :] "
@@ -222,6 +227,8 @@ LEARNER_ANSWERS = {
             "3 * 3 * 6 * 16 + 1": "the whole layer one bias",
             "(3 * 3 + 6 + 1) * 16": "ADDS the 6 channels",
             "3 * 3 * 6 + 16": "one filter's weights plus all the biases",
+            "304": "the kernel size counted once",
+            "(5 * 5 * 6 + 1) * 16": "for 5x5 kernels",
             "879": "is not the expected value",              # no rule proves a cause
         },
     },
@@ -237,7 +244,8 @@ LEARNER_ANSWERS = {
             "(5, 5, 3)": "ONE filter",
             "(8,)": "the bias's shape",
             "(None, 5, 5, 3, 8)": "no batch axis",
-            "(5, 5, 4, 8)": "the input channels (entry 2) are off",
+            "(5, 5, 4, 8)": "the input channels (the third entry) are off",
+            "(5, 5, 3, 9)": "the filters (the fourth entry) are off: you have 9",
             "(8, 5, 5, 3)": "puts the filters first",
             "(5, 5, 3, 1)": "one filter as a 4-D kernel",
             "(3, 3, 3, 8)": "the second the kernel size",

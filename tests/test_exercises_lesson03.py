@@ -211,6 +211,7 @@ LEARNER_ANSWERS = {
             "(20490, 1280)": "the global-average-pooling count lacks its 10 biases",
             "(31370, 650)": "section 7's numbers",
             "(170, 1290)": "the Flatten count uses 4 * 4 = 16 inputs",
+            "(20490, 20490)": "both numbers are the Flatten count",
             "(20,490, 1,290)": "If you typed numbers with thousands commas (20,490, 1,290)",
             "q5.check(20,490, 1,290)": "write (20490, 1290)",
         },
@@ -284,6 +285,8 @@ LEARNER_ANSWERS = {
                 "averages over the channels",
             "def global_average_pool(x):\n    return x.mean(axis=0)": "over the rows (axis 0)",
             "def global_average_pool(x):\n    return x.sum(axis=(0, 1))": "it sums each channel",
+            "def global_average_pool(x):\n    return x.sum(axis=(0, 1)) / x.size":
+                "divides each channel's sum by H * W * C",
             "def global_average_pool(x):\n    return x.mean(axis=(0, 1)).round(3)":
                 "rounds or cuts the means",
             "def global_average_pool(x):\n    return x.mean(axis=(0, 1)).round(4)":

@@ -137,7 +137,7 @@ LEARNER_ANSWERS = {
             "(15, 15, 8)": "15 is 1 less than the expected height and width",
             "(17, 17, 8)": "17 is 1 more than the expected height and width",
             "(13, 13, 8)": "13 is 3 less than the expected height and width",
-            "(16, 15, 8)": "the width (entry 1) is off",
+            "(16, 15, 8)": "the width (the second entry) is off",
             "((7 - 4) / 2 + 1, (7 - 4) / 2 + 1, 8)": "is (N - F) / S + 1, the ordinary "
                                                      "convolution's output size",
             "(16, 16, 8.5)": "yours holds 8.5. A transposed convolution's size has no division",

@@ -287,6 +287,8 @@ LEARNER_ANSWERS = {
             "[[0, 2, 0, 0], [0, 0, 0, -1], [1, 0, 3, 0], [0, 0, 0, 0]]": "wrong windows",
             "[[0, 2, 0, 0], [0, 0, 0, 1], [0, 0, 3, 0], [0, 0, 0, 0]]": "whatever its sign",
             "[[7, 8], [6, 9]]": "the forward output",
+            "np.array(pool2d_backward(Q5_X, Q5_GRAD)) / 4": "got a quarter",
+            "[[0, 0, 0, 0], [2, 0, 1, 0], [0, 0, 0, 0], [0, -1, 0, 3]]": "second-largest",
             "[[2, 0, 1, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]": "off",
         },
     },
@@ -307,6 +309,7 @@ LEARNER_ANSWERS = {
             "(np.exp(Q6_SCORES) / np.exp(Q6_SCORES).sum(axis=0) - np.eye(3)[Q6_LABELS]) / 2":
                 "down the columns",
             f"-np.eye(3)[Q6_LABELS] / ({_SOFTMAX}) / 2": "that is dL/dp",
+            "[[0.127, 0.028, -0.155], [-0.170, 0.121, 0.049]]": "the two rows are swapped",
             "[[-0.17, 0.12, 0.05], [0.13, 0.03, -0.16]]":
                 "every value is the expected one rounded to 2 decimal places: give at least 3",
         },

@@ -350,9 +350,11 @@ def test_show_usage_counts_heat_map():
     assert ax.get_xlabel() == "input column" and ax.get_ylabel() == "input row"
     assert cell_texts(ax) == [str(v) for v in counts.flat]
     image = ax.images[0]
-    assert image.get_cmap().name == "cividis" and image.get_clim() == (0, 9)
+    assert image.get_cmap().name == "cividis" and image.get_clim() == (1, 9)
+    assert tuple(image.get_cmap().get_under()[:3]) == (1.0, 1.0, 1.0)   # 0: white, below 1
     colorbar = fig.axes[-1]
     assert colorbar.get_ylabel() == "times used"
+    assert colorbar._colorbar.extend == "min"                # the bar's white tip for 0
     ticks = colorbar.get_yticks()
     assert np.all(ticks == np.round(ticks))  # whole numbers only
     assert png_size(fig) < MAX_PNG_BYTES
@@ -378,10 +380,11 @@ def test_show_padded_windows_counts_the_padded_input_and_outlines_first_and_last
     assert png_size(fig) < MAX_PNG_BYTES
 
 
-def test_show_usage_counts_zero_is_darkest_and_bad_counts_refused():
+def test_show_usage_counts_zero_is_white_below_the_scale_and_bad_counts_refused():
     counts = usage_counts((5, 5), 1, stride=2)
     _, ax = show_usage_counts(counts)
-    assert ax.images[0].get_clim()[0] == 0
+    assert ax.images[0].get_clim() == (1, 2)                 # 1 is the scale's darkest
+    assert ax.images[0].to_rgba(0)[:3] == (1.0, 1.0, 1.0)   # 0: white
     white = [p for p in ax.patches if p.get_facecolor()[:3] == (1.0, 1.0, 1.0)]
     assert len(white) == (counts == 0).sum() == 16                     # unused: their own colour
     assert cell_texts(ax) == [str(v) for v in counts.flat]
@@ -650,7 +653,7 @@ def test_usage_counts_can_share_one_scale():
     fig, axes = plt.subplots(1, 2)
     show_usage_counts(usage_counts((7, 7), 3, stride=4), ax=axes[0], vmax=9, colorbar=False)
     show_usage_counts(usage_counts((7, 7), 3), ax=axes[1], vmax=9)
-    assert [ax.images[0].get_clim() for ax in axes] == [(0, 9), (0, 9)]
+    assert [ax.images[0].get_clim() for ax in axes] == [(1, 9), (1, 9)]
     assert len(fig.axes) == 3  # two panels and one colour bar
     with pytest.raises(ValueError, match="vmax is 4 but a pixel is used 9 times"):
         show_usage_counts(usage_counts((7, 7), 3), vmax=4)

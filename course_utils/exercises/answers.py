@@ -29,6 +29,14 @@ class UnreadableAnswer(Exception):
     """
 
 
+def _nth(index: int) -> str:
+    """A 0-based index as a learner counts it: 0 -> 'first', 5 -> '6th', 20 -> '21st'."""
+    if index < 5:
+        return ("first", "second", "third", "fourth", "fifth")[index]
+    n = index + 1
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
 def read_number(answer: Any) -> float:
     """Read one number: an int, a float, a NumPy scalar or a one-element array.
 
@@ -215,8 +223,8 @@ def read_array(answer: Any) -> np.ndarray:
             texts = [i for i, entry in enumerate(answer) if isinstance(entry, str)]
             if texts:
                 raise UnreadableAnswer(
-                    f"expected an array of numbers, got {describe(answer)} whose entry "
-                    f"{texts[0]} is text ({answer[texts[0]]!r}): remove the quotes")
+                    f"expected an array of numbers, got {describe(answer)} whose "
+                    f"{_nth(texts[0])} entry is text ({answer[texts[0]]!r}): remove the quotes")
         raise UnreadableAnswer(
             f"expected an array of numbers, got {describe(answer)} whose entries are not "
             "all numbers (rows of different lengths, or text?)"

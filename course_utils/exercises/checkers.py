@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..validation import describe, is_keras_model, short_repr
-from .answers import UnreadableAnswer, read_array, read_number, read_shape
+from .answers import UnreadableAnswer, _nth, read_array, read_number, read_shape
 from .placeholder import ____
 
 #: What a function that returns, or trips on, the ``____`` placeholder is told.
@@ -276,7 +276,8 @@ def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequen
 
 
 def _ordinal(n: int) -> str:
-    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+    """1 -> '1st', 3 -> '3rd', 11 -> '11th' (figures and decimals are counted from 1)."""
+    return _nth(n - 1) if n > 5 else f"{n}{('st', 'nd', 'rd', 'th', 'th')[n - 1]}"
 
 
 def _format_index(index: tuple[int, ...]) -> str:
@@ -538,7 +539,7 @@ def _numbers_typed_with_commas(answer: Any, count: int) -> list[tuple[int, ...]]
     return next(iter(readings(0, count)), None)
 
 
-#: Names of a shape's entries, by its length, for messages such as "the width (entry 2)".
+#: Names of a shape's entries, by its length, for messages such as "the width (the second entry)".
 IMAGE_AXES = {3: ("height", "width", "channels"), 4: ("batch", "height", "width", "channels")}
 #: The entries of a Conv2D kernel's shape (kh, kw, in, out), Keras's layout.
 KERNEL_AXES = ("kernel height", "kernel width", "input channels", "filters")
@@ -558,9 +559,10 @@ def shape(expected: Sequence[int | None], mistakes: Mapping | Sequence = (),
     >>> check((3, 3, 5)) is None, check([3, 3, 5]) is None, check((None, 3, 3, 5)) is None
     (True, True, True)
     >>> check((3, 3, 4))
-    'the channels (entry 2) are off: you have 4.'
+    'the channels (the third entry) are off: you have 4.'
     >>> check((5, 3, 3))
-    'the height (entry 0) and the channels (entry 2) are off. Channels come last in Keras.'
+    'the height (the first entry) and the channels (the third entry) are off. Channels come last
+    in Keras.'
     """
     expected = read_shape(expected)
     names = tuple(axes) if axes is not None else IMAGE_AXES.get(len(expected))
@@ -586,8 +588,9 @@ def shape(expected: Sequence[int | None], mistakes: Mapping | Sequence = (),
                     f"{len(expected)}.{extra}")
         off = [i for i, (a, b) in enumerate(zip(got, expected, strict=True)) if a != b]
 
-        def name(i):
-            return f"the {names[i]} (entry {i})" if names else f"entry {i}"
+        def name(i):  # counted as a learner counts: the first entry, not entry 0
+            place = _nth(i)
+            return f"the {names[i]} (the {place} entry)" if names else f"the {place} entry"
 
         if len(off) == 1:
             plural = bool(names) and names[off[0]].endswith("s")  # "the filters ... are off"

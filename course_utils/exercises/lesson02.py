@@ -154,6 +154,11 @@ Q2_MISTAKES = [
                                 "at (0, 2), its window one stride too far right. Output (0, 1) "
                                 "of filter 1 uses Q2_KERNEL[:, :, :, 1] and Q2_BIAS[1] on the "
                                 "window at row 0, column 2 of the padded input."),
+    (_q2_value(bias="none", filter_index=0),
+     "two slips give that value: filter 1's output at (0, 0), its window at column 0 instead of "
+     "1 * 2 = 2, or filter 0's products on the right window with no bias. Output (0, 1) of "
+     "filter 1 uses Q2_KERNEL[:, :, :, 1] and Q2_BIAS[1] on the window at row 0, column 2 of "
+     "the padded input."),
     (_q2_value(stride=1), "that window starts at column 1 of the padded input, as it would "
                           "with stride 1; with stride 2, output column 1 starts at column "
                           "1 * 2 = 2."),
@@ -167,6 +172,8 @@ Q2_MISTAKES = [
                             "filter sums the products of all three channels."),
     (_q2_value(flip=True), "those are the kernels flipped (a true convolution); Conv2D uses "
                            "them as they are (cross-correlation, lesson 01)."),
+    (-_Q2, f"{-_Q2} has the expected size but the opposite sign: check the signs of the "
+           "negative weights and of the bias."),
     (_q2_value(swap=True), "that is output (1, 0), rows and columns swapped: output (0, 1) is "
                            "row 0, column 1, whose window starts at row 0, column 2 of the "
                            "padded input."),
@@ -284,6 +291,12 @@ Q4_MISTAKES = [
     ((_Q4_F * _Q4_F + _Q4_C_IN + 1) * _Q4_C_OUT,
      "(3 * 3 + 6 + 1) * 16 ADDS the 6 channels; a filter has a whole 3x3 kernel for each "
      "channel, so multiply: 3 * 3 * 6 weights per filter."),
+    ((_Q4_F * _Q4_C_IN + 1) * _Q4_C_OUT,
+     "that is (3 * 6 + 1) * 16, the kernel size counted once; a 3x3 kernel has 3 * 3 = 9 "
+     "weights per input channel: (3 * 3 * 6 + 1) * 16."),
+    (conv_params(5, _Q4_C_IN, _Q4_C_OUT),
+     "that is (5 * 5 * 6 + 1) * 16, for 5x5 kernels; in Conv2D(16, 3) the second argument, 3, "
+     "is the kernel size: 3x3."),
     (conv_params(_Q4_F, _Q4_C_IN, 1, bias=False) + _Q4_C_OUT,
      "3 * 3 * 6 + 16 is one filter's weights plus all the biases; each of the 16 filters has "
      "its own 3 * 3 * 6 weights: multiply before adding the biases."),

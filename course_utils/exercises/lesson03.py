@@ -351,6 +351,9 @@ q5 = Exercise(
         ([(_H5 * _H5 + 1) * _CLASSES, _GAP_PARAMS],
          "the Flatten count uses 4 * 4 = 16 inputs, one map's values; Flatten keeps every value "
          "of all 128 channels: 4 * 4 * 128 inputs."),
+        ([_FLATTEN_PARAMS, _FLATTEN_PARAMS],
+         "both numbers are the Flatten count; global average pooling keeps one number per "
+         "CHANNEL, so the Dense layer after it reads 128 inputs, not 4 * 4 * 128."),
         ([(7 * 7 * 64 + 1) * _CLASSES, (64 + 1) * _CLASSES],
          "those are section 7's numbers, for its 7x7x64 stack; this stack is 4x4x128: "
          "4 * 4 * 128 inputs after Flatten, 128 after global average pooling."),
@@ -625,6 +628,11 @@ def _sum_per_channel(x):
     return np.asarray(x).sum(axis=(0, 1))
 
 
+def _divides_by_all_values(x):
+    x = np.asarray(x)
+    return x.sum(axis=(0, 1)) / x.size
+
+
 def _max_per_channel(x):
     return np.asarray(x).max(axis=(0, 1))
 
@@ -661,6 +669,8 @@ Q8_MISTAKES = [
     (_mean_over_rows, "it averages over the rows (axis 0) only; average over the columns too: "
                       "axis=(0, 1)."),
     (_sum_per_channel, "it sums each channel; the mean also divides by the H * W values."),
+    (_divides_by_all_values, "it divides each channel's sum by H * W * C, every value of the "
+                             "stack; a channel's mean divides by its own H * W values."),
     (_max_per_channel, "it keeps each channel's maximum: that is global MAX pooling "
                        "(GlobalMaxPooling2D). Global average pooling keeps the mean."),
     (_square_divisor, "it divides by H * H, as if the map were square; a map has H * W "

@@ -312,9 +312,9 @@ def _pair_of_epochs(check):
                 return ("the same two epochs in the other order: give the last epoch run "
                         "first, then the kept epoch.")
         message = check(answer)
-        if message:   # the shape checker's "(entry 0)": said as the pair's numbers
-            for index, entry in enumerate(_PAIR_ENTRIES):
-                message = message.replace(f"(entry {index})", f"({entry} of your pair)")
+        if message:   # the shape checker's "(the first entry)": said as the pair's numbers
+            for place, entry in zip(("first", "second"), _PAIR_ENTRIES, strict=True):
+                message = message.replace(f"(the {place} entry)", f"({entry} of your pair)")
         return message
 
     return checked

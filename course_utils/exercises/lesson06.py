@@ -716,6 +716,12 @@ q5 = Exercise(
         (pool2d(Q5_X),
          "that is the forward output, the four maxima (2x2); dL/dX has the input's shape, 4x4, "
          "with each window's dL/dY at its maximum."),
+        (_Q5 / 4,
+         "the right places, but each maximum got a quarter of its window's dL/dY; the 1/4 "
+         "share is average pooling's rule. Max pooling gives the maximum the whole dL/dY."),
+        (_at_position(Q5_X, lambda window: np.argsort(window, axis=None)[-2]),
+         "you put each gradient on its window's second-largest value; it goes to the largest "
+         "(the switch)."),
         (pool2d_backward(Q5_X, np.maximum(Q5_GRAD, 0)),
          "the negative dL/dY (-1) goes back too: max pooling passes each window's gradient to "
          "its maximum whatever its sign. Blocking by sign is ReLU's rule, and ReLU looks at "
@@ -768,6 +774,9 @@ _Q6_MISTAKES = [  # each names what the learner's array is
     ((_softmax(Q6_SCORES, axis=0) - _ONE_HOT7) / _B7,
      "your softmax runs down the columns (over the batch); each image's probabilities sum "
      "to 1 over its 3 classes: normalise each row (axis=1)."),
+    (_Q6[::-1],
+     "the two rows are swapped: row b belongs to image b, so row 0 is the gradient of the "
+     "first image (scores Q6_SCORES[0], true class Q6_LABELS[0])."),
     (-_ONE_HOT7 / _P7 / _B7,
      "that is dL/dp, the gradient with respect to the probabilities; through the softmax "
      "it becomes dL/ds = (p - one-hot) / B."),

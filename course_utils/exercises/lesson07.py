@@ -136,6 +136,9 @@ q2 = Exercise(
         conv_params(3, _Q2_IN, _Q2_IN, bias=False) + _Q2_PW + _Q2_OUT:
             "the depthwise step gives each input channel one 3x3 kernel, 3 * 3 = 9 weights "
             "(3 * 3 * 48 in all), not 3 * 3 * 48 per channel.",
+        conv_params(3, _Q2_IN, _Q2_OUT, bias=False):
+            "that is the standard Conv2D(96, 3)'s weights, 3 * 3 * 48 * 96 (without its "
+            "biases); the separable layer is a depthwise 3x3 step plus a 1x1 step.",
         conv_params(3, _Q2_IN, _Q2_OUT): "that is the standard Conv2D(96, 3)'s count; the "
                                          "separable layer is a depthwise 3x3 step plus a 1x1 "
                                          "step.",
@@ -469,6 +472,9 @@ q6 = Exercise(
         _STRIDE2: "block_2 has stride 1: 'same' padding keeps every map 56x56 (block_3, with "
                   "stride 2, is the one that halves them).",
         _Q6 - _DEPTHWISE2: "add the depthwise step: 3 * 3 multiplications per output value.",
+        _Q6 - _DEPTHWISE2 + _H * _H * 9:
+            "the depthwise step does 3 * 3 multiplications for each of its 144 channels at "
+            "every position: 56 * 56 * 144 * 9, not 56 * 56 * 9.",
         _Q6 - _EXPAND2: "one of the two 1x1 convolutions is missing: the expansion (24 -> 144) "
                         "and the projection (144 -> 24) cost the same.",
         _Q6 + _H * _H * _C: "the Add counts 0 here: it adds, and the papers leave additions "
