@@ -65,6 +65,7 @@ LEARNER_ANSWERS = {
             "125239296": "not the image's 192",
             "2.49e7": "the expected count rounded to 3 significant figures",
             "24937472": "one bias per output value",         # + one bias addition per output
+            "24887296 + 32 + 32": "adds the two layers' biases",
             "18284544": "both layers on a 24x24 map",        # both counted with 'valid' sizes
             "24 * 24 * 32 * 192 + 24 * 24 * 32 * 5 * 5 * 32": "both layers on a 24x24 map",
             "49774592": "exactly twice the expected count",    # multiply-adds counted as two
@@ -221,6 +222,9 @@ LEARNER_ANSWERS = {
                 "only the first input channel",
             _STAMPS.replace("] += kernel @ x[i, j]", "] += kernel @ x[i, j] + 1"):
                 "16 of 16 values are off",
+            # a broadcasting slip that raises on the 1-channel case: no layout note there
+            _STAMPS.replace("kernel @ x[i, j]", "kernel * x[i, j]"):
+                "your function raised ValueError",
             "def conv_transpose(x, kernel, stride=1, padding=0):\n"
             "    return conv2d_transpose(x, kernel, stride=stride, padding=padding)":
                 "your function calls conv2d_transpose, which already does what this question",
@@ -265,6 +269,8 @@ LEARNER_ANSWERS = {
         "wrong": {
             "[4, 6, 6, 9]": "list each count once",
             "[1, 2, 3, 4, 6, 9]": "includes the border",
+            "[1, 2, 4, 6, 9]": "counts that occur only at the border",
+            "[2, 3, 4, 6, 9]": "counts that occur only at the border",
             "np.unique(conv2d_transpose(np.ones((6, 6)), np.ones((5, 5)), stride=2))":
                 "includes the border",
             "[1, 2, 4]": "section 9's counts for F = 3",
@@ -574,8 +580,9 @@ def test_q3_tells_a_function_that_calls_the_course_im2col_to_write_it():
 
 
 def test_q6_adds_the_layout_note_only_when_a_layout_swap_fits():
-    """A function that raises, or returns C_in channels, gets the note on the kernel's layout;
-    a wrong function with the right layout does not."""
+    """A function that raises on a case with C_out != C_in, or returns C_in channels, gets the
+    note on the kernel's layout; one raising on a 1-channel case, or a wrong function with the
+    right layout, does not."""
     def plus_one(x, kernel, stride=1, padding=0):
         return lesson.conv_transpose(x, kernel, stride, padding) + 1
 
@@ -585,8 +592,16 @@ def test_q6_adds_the_layout_note_only_when_a_layout_swap_fits():
                                      np.zeros(kernel.shape[:2] + kernel.shape[3:4]
                                               + kernel.shape[3:4]), stride, padding)
 
+    def broadcasts(x, kernel, stride=1, padding=0):   # raises on the 1-channel first case
+        full = np.zeros(((x.shape[0] - 1) * stride + kernel.shape[0],
+                         (x.shape[1] - 1) * stride + kernel.shape[1], kernel.shape[2]))
+        full[:kernel.shape[0], :kernel.shape[1]] += kernel * x[0, 0]
+        return full
+
     note = "kernel.shape[2] is C_out"
     assert note not in lesson.q6.feedback(plus_one)
+    assert "raised ValueError" in lesson.q6.feedback(broadcasts)
+    assert note not in lesson.q6.feedback(broadcasts)     # C_in = C_out = 1: not the layout
     assert note in lesson.q6.feedback(in_channels_out)
 
 

@@ -82,6 +82,8 @@ q1 = Exercise(
             "28 * 28 * 32 * 5 * 5 * 32.",
         _BOTTLENECK_PARAMS: "that counts the two layers' parameters; multiplications are per "
                             "output value: O * O * C_out * F * F * C_in for each layer.",
+        _BOTTLENECK + 2 * _C_OUT: "that adds the two layers' biases (32 + 32); count only the "
+                                  "multiplications.",
         2 * _BOTTLENECK: "that is exactly twice the expected count: if you counted each "
                          "multiply-add as two operations, count only the multiplications.",
     }),
@@ -505,8 +507,9 @@ def _no_zeros_inserted(x, kernel, stride=1, padding=0):
 
 def _layout_note(checker):
     """checker, with a note on the kernel's layout when the learner's function raised an
-    error on a case or returned C_in channels where C_out differs: what reading the kernel
-    as Conv2D's (F, F, C_in, C_out) does. Other wrong results get no such note."""
+    error on a case with C_out != C_in (on a 1-channel case the layout cannot be the cause)
+    or returned C_in channels where C_out differs: what reading the kernel as Conv2D's
+    (F, F, C_in, C_out) does. Other wrong results get no such note."""
     note = ("The cases have S = 1 and 2, P = 0 and 1, and kernels with C_out != C_in, in "
             "Conv2DTranspose's layout (F, F, C_out, C_in): kernel.shape[2] is C_out, the "
             "output's channels. Stamping uses it as it is (kernel @ x[i, j]); zero insertion "
@@ -517,8 +520,8 @@ def _layout_note(checker):
         for x, kernel, *rest in _TRANSPOSE_CASES:
             try:      # a CalledOnce answer returns its earlier result: nothing runs twice
                 result = np.asarray(answer(np.copy(x), np.copy(kernel), *rest))
-            except Exception:
-                return True
+            except Exception:      # the layout can be the cause only if C_out != C_in
+                return kernel.shape[2] != kernel.shape[3]
             c_out, c_in = kernel.shape[2:]
             if c_out != c_in and result.ndim == 3 and result.shape[2] == c_in:
                 return True
@@ -670,6 +673,9 @@ q8 = Exercise(
          "your list includes the border, where fewer stamps reach: 1, 2 and 3 occur only "
          "there. Count the pixels away from the border, as section 9 did."),
         ([1, 2, 4], "those are section 9's counts for F = 3; here F = 5."),
+        *(([*border, 4, 6, 9], "your list includes counts that occur only at the border, where "
+           "fewer stamps reach (1, 2 and 3). Count the pixels away from the border, as section 9 "
+           "did.") for border in ([1, 2], [2, 3], [1, 3], [1], [2], [3])),
         ([4, 6, 6, 9], "list each count once: 6 occurs (2 * 3 and 3 * 2), but the list "
                        "names the different counts, sorted."),
         ([2, 3], "those are the counts along one axis: each row is covered by 2 or 3 stamps, "
