@@ -118,6 +118,7 @@ LEARNER_ANSWERS = {
             "138312": "without the + 1",                   # sizes 25, then 9
             "195408": "bias additions",
             "221664": "Dense layer's multiplications",
+            "40968": "pooled sizes (13x13, 5x5)",          # pooled maps taken as conv outputs
         },
     },
     "q5": {
@@ -145,7 +146,7 @@ LEARNER_ANSWERS = {
             "19064": "two scalars",
             "19065": "Adam with a learning-rate schedule",       # section 7's 2W + 1
             "28598": "Total params",
-            "406138": "without pooling",
+            "406138": "source model's 'Total params' (section 4)",
             "19067": "not three",
             "203070": "pooled model",
             '"19,066"': "remove the quotes and the commas",

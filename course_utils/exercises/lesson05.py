@@ -415,6 +415,10 @@ q4 = Exercise(
             f"those are output sizes without the + 1 of O = (N - F) / S + 1 "
             f"({_NO_PLUS_ONE[0]}, then {_NO_PLUS_ONE[2]}): a 3x3 convolution without padding "
             f"takes 2 off, 28 -> {_SIZES[1]}."),
+        _SIZES[2] ** 2 * 8 * 9 + _POOLED ** 2 * 16 * 72: (
+            f"those are the pooled sizes ({_SIZES[2]}x{_SIZES[2]}, {_POOLED}x{_POOLED}): count "
+            f"each convolution's own output positions ({_SIZES[1]}x{_SIZES[1]}, "
+            f"{_SIZES[3]}x{_SIZES[3]}), before pooling."),
         _CONV1: "that is the first convolution only; add the second.",
         _CONV2: "that is the second convolution only; add the first.",
     }),
@@ -579,8 +583,9 @@ q6 = Exercise(
         3 * POOLED_WEIGHTS + _OPTIMIZER_SCALARS: "that would be the Total params, weights "
                                                   "included; the question asks for the "
                                                   "optimizer's own.",
-        2 * SOURCE_WEIGHTS + _OPTIMIZER_SCALARS: "that is for the source model without "
-                                                  "pooling.",
+        2 * SOURCE_WEIGHTS + _OPTIMIZER_SCALARS: (
+            "that is the source model's 'Total params' (section 4); the question is about the "
+            f"pooled model's {POOLED_WEIGHTS:,} weights."),
         SOURCE_WEIGHTS + _OPTIMIZER_SCALARS: (
             "that is the source model's count with RMSprop, printed in section 4; the question "
             f"is about the pooled model ({POOLED_WEIGHTS:,} weights) with Adam."),
@@ -1203,9 +1208,10 @@ q8 = _TrainedModelExercise(
     "after a short training "
     f"run. The check trains it on the lesson's training split (the first {TRAIN_DIGITS:,} "
     f"sample digits) with Adam(0.003) for {CHECK_EPOCHS} epochs and measures it on the "
-    "validation split (the other 800), in a few seconds. Pixels arrive scaled to [0, 1]; a "
-    "model that scales them itself with a Rescaling layer, such as Rescaling(1 / 255), gets "
-    "the raw 0-255 pixels instead.",
+    "validation split (the other 800), in a few seconds. The model must end in "
+    "Dense(10, activation='softmax') (the check's loss reads probabilities). Pixels arrive "
+    "scaled to [0, 1]; a model that scales them itself with a Rescaling layer, such as "
+    "Rescaling(1 / 255), gets the raw 0-255 pixels instead.",
     checker=_check_q8,
     hint=["Count before you train: build_model().count_params(). In the pooled model of "
           "section 7, most weights sit in the Dense(84) after Flatten (its weight table).",
