@@ -136,8 +136,10 @@ def layer_counts(kind: str, config: dict, input_shape) -> tuple[tuple, int, int]
     _channels_last(kind, config)
     window = _pair(config["kernel_size"])
     strides, dilation = _pair(config["strides"]), _pair(config["dilation_rate"])
-    out = (x[0], *_window_sizes(x, config, window, strides, dilation))
-    sliding = dict(stride=strides, padding=config.get("padding", "valid"), dilation=dilation)
+    padding = config.get("padding", "valid")
+    out = (x[0], *(conv_output_size(n, f, s, padding, dilation=d)  # per axis
+                   for n, f, s, d in zip(x[1:3], window, strides, dilation, strict=True)))
+    sliding = dict(stride=strides, padding=padding, dilation=dilation)
     c_in = x[3]
     if kind == "Conv2D":
         c_out, groups = config["filters"], config.get("groups", 1)
