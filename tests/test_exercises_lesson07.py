@@ -228,6 +228,8 @@ LEARNER_ANSWERS = {
             "        field += (f - 1) * step\n        step *= s\n    return field":
                 "Each layer is now an (F, S, D) triple",   # lesson 03's field_size, pasted
             _rf("        field += (f + (f - 1) * (d - 1) - 1)"): "ignores the strides",
+            _rf("        field += (f + (f - 1) * (d - 1) - 1) * s"):
+                "multiplies each footprint by its own layer's stride",
             _rf("        step *= s\n        field += (f + (f - 1) * (d - 1) - 1) * step"):
                 "counts for the layers AFTER it",
             _rf("        field += (f * d - 1) * step\n        step *= s"):

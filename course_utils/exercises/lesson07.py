@@ -336,6 +336,14 @@ def _backwards_without_overlap(stack) -> int:
     return field
 
 
+def _own_stride_as_step(stack):
+    """Each footprint multiplied by its own layer's stride, not by the step before it."""
+    field = 1
+    for f, s, d in stack:
+        field += (effective_kernel_size(f, d) - 1) * s
+    return field
+
+
 _Q4_MISTAKES = [
     (lambda stack: receptive_field([(f, s) for f, s, _ in stack]),
      "your function ignores the dilations: a kernel of F taps with dilation D covers "
@@ -346,6 +354,9 @@ _Q4_MISTAKES = [
     (_stride_counted_for_its_own_layer,
      "a layer's stride counts for the layers AFTER it, not for itself: add (footprint - 1) * "
      "step first, then multiply the step by the stride."),
+    (_own_stride_as_step,
+     "your function multiplies each footprint by its own layer's stride; use the step, the "
+     "product of the strides BEFORE the layer: step *= stride after each layer."),
     (_footprints_with(lambda f, d: f * d),
      "F * D is not a dilated kernel's footprint: it is F + (F - 1)(D - 1)."),
     (_footprints_with(lambda f, d: f + (f - 1) * d),
