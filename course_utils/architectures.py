@@ -53,7 +53,7 @@ from .arithmetic import (
 )
 from .validation import describe
 
-__all__ = ["LayerPrediction", "LayerComparison", "predict_layer", "predict_model",
+__all__ = ["LayerPrediction", "LayerComparison", "layer_counts", "predict_layer", "predict_model",
            "compare_with_keras", "PREDICTED_KINDS", "COUNTED_KINDS"]
 
 
@@ -111,23 +111,52 @@ def _window_sizes(shape, config, window, strides, dilation=(1, 1)) -> tuple[int,
                  for n, f, s, d in zip(shape[1:3], window, strides, dilation, strict=True))
 
 
-def _conv(kind, config, inputs):
-    (x,) = inputs
+def layer_counts(kind: str, config: dict, input_shape) -> tuple[tuple, int, int]:
+    """(output shape, parameters, multiplications per image) of one layer that holds a kernel.
+
+    ``kind`` is ``type(layer).__name__`` (Conv2D, DepthwiseConv2D, SeparableConv2D or Dense),
+    ``config`` its ``get_config()``, ``input_shape`` its input's (batch axis first). One rule
+    per kind, each lesson 01-07's formulas (:func:`course_utils.conv_params`,
+    :func:`course_utils.conv_mults` and their siblings): :func:`predict_model` counts every
+    such layer with it. Taught in lesson 07, section 7.
+
+    >>> layer_counts("DepthwiseConv2D", {"kernel_size": 3, "strides": 1, "padding": "same",
+    ...     "dilation_rate": 1, "depth_multiplier": 1, "use_bias": False}, (None, 56, 56, 144))
+    ((None, 56, 56, 144), 1296, 4064256)
+    >>> layer_counts("Dense", {"units": 1000, "use_bias": True}, (None, 1280))
+    ((None, 1000), 1281000, 1280000)
+    """
+    if kind not in ("Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Dense"):
+        raise ValueError(f"layer_counts: kind must be Conv2D, DepthwiseConv2D, SeparableConv2D "
+                         f"or Dense, got {kind!r}")
+    x, bias = tuple(input_shape), config["use_bias"]
+    if kind == "Dense":
+        units = config["units"]
+        return (*x[:-1], units), (x[-1] + bias) * units, math.prod(x[1:]) * units
     _channels_last(kind, config)
     window = _pair(config["kernel_size"])
     strides, dilation = _pair(config["strides"]), _pair(config["dilation_rate"])
-    o_h, o_w = _window_sizes(x, config, window, strides, dilation)
-    c_in, bias = x[3], config["use_bias"]
+    padding = config.get("padding", "valid")
+    out = (x[0], *(conv_output_size(n, f, s, padding, dilation=d)  # per axis
+                   for n, f, s, d in zip(x[1:3], window, strides, dilation, strict=True)))
+    sliding = dict(stride=strides, padding=padding, dilation=dilation)
+    c_in = x[3]
     if kind == "Conv2D":
-        c_out = config["filters"]
-        return (x[0], o_h, o_w, c_out), conv_params(window, c_in, c_out, bias,
-                                                    groups=config.get("groups", 1))
+        c_out, groups = config["filters"], config.get("groups", 1)
+        return ((*out, c_out), conv_params(window, c_in, c_out, bias, groups=groups),
+                conv_mults(x[1:], window, c_out, groups=groups, **sliding))
     multiplier = config["depth_multiplier"]
     if kind == "DepthwiseConv2D":
-        return (x[0], o_h, o_w, c_in * multiplier), depthwise_params(window, c_in, multiplier,
-                                                                     bias)
-    c_out = config["filters"]
-    return (x[0], o_h, o_w, c_out), separable_params(window, c_in, c_out, multiplier, bias)
+        return ((*out, c_in * multiplier), depthwise_params(window, c_in, multiplier, bias),
+                depthwise_mults(x[1:], window, depth_multiplier=multiplier, **sliding))
+    c_out = config["filters"]  # SeparableConv2D
+    return ((*out, c_out), separable_params(window, c_in, c_out, multiplier, bias),
+            separable_mults(x[1:], window, c_out, depth_multiplier=multiplier, **sliding))
+
+
+def _counted(kind, config, inputs):
+    (x,) = inputs
+    return layer_counts(kind, config, x)[:2]
 
 
 def _conv_transpose(kind, config, inputs):
@@ -172,12 +201,6 @@ def _global_pool(kind, config, inputs):
 def _flatten(kind, config, inputs):
     (x,) = inputs
     return (x[0], math.prod(x[1:])), 0
-
-
-def _dense(kind, config, inputs):
-    (x,) = inputs
-    units = config["units"]
-    return (*x[:-1], units), (x[-1] + (1 if config["use_bias"] else 0)) * units
 
 
 def _batch_norm(kind, config, inputs):
@@ -235,12 +258,12 @@ def _concatenate(kind, config, inputs):
 
 
 _RULES: dict[str, Callable] = {
-    "Conv2D": _conv, "DepthwiseConv2D": _conv, "SeparableConv2D": _conv,
+    "Conv2D": _counted, "DepthwiseConv2D": _counted, "SeparableConv2D": _counted,
     "Conv2DTranspose": _conv_transpose,
     "MaxPooling2D": _pool, "AveragePooling2D": _pool,
     "ZeroPadding2D": _zero_padding, "Cropping2D": _cropping,
     "GlobalAveragePooling2D": _global_pool, "GlobalMaxPooling2D": _global_pool,
-    "Flatten": _flatten, "Dense": _dense, "Reshape": _reshape,
+    "Flatten": _flatten, "Dense": _counted, "Reshape": _reshape,
     "BatchNormalization": _batch_norm, "LayerNormalization": _layer_norm,
     "Normalization": _normalization, "LayerScale": _per_channel,
     "Activation": _unchanged, "ReLU": _unchanged, "Dropout": _unchanged,
@@ -253,33 +276,18 @@ _RULES: dict[str, Callable] = {
 PREDICTED_KINDS = tuple(sorted([*_RULES, "Sequential", "Functional", "InputLayer"]))
 
 
-def _conv_mults(kind, config, x):
-    """A convolution's multiplications for one image, from lesson 02's and 07's counts."""
-    window = _pair(config["kernel_size"])
-    arguments = dict(stride=_pair(config["strides"]), padding=config.get("padding", "valid"),
-                     dilation=_pair(config["dilation_rate"]))
-    if kind == "Conv2D":
-        return conv_mults(x[1:], window, config["filters"], groups=config.get("groups", 1),
-                          **arguments)
-    if kind == "DepthwiseConv2D":
-        return depthwise_mults(x[1:], window, depth_multiplier=config["depth_multiplier"],
-                               **arguments)
-    return separable_mults(x[1:], window, config["filters"],
-                           depth_multiplier=config["depth_multiplier"], **arguments)
-
-
 def _conv_transpose_mults(kind, config, x):
     return conv_transpose_mults(x[1:], _pair(config["kernel_size"]), config["filters"])
 
 
-def _dense_mults(kind, config, x):
-    """Every position of the input (one for a flat vector) times the kernel's in x out."""
-    return math.prod(x[1:]) * config["units"]
+def _counted_mults(kind, config, x):
+    return layer_counts(kind, config, x)[2]
 
 
 _MULTS: dict[str, Callable] = {
-    "Conv2D": _conv_mults, "DepthwiseConv2D": _conv_mults, "SeparableConv2D": _conv_mults,
-    "Conv2DTranspose": _conv_transpose_mults, "Dense": _dense_mults,
+    "Conv2D": _counted_mults, "DepthwiseConv2D": _counted_mults,
+    "SeparableConv2D": _counted_mults, "Dense": _counted_mults,
+    "Conv2DTranspose": _conv_transpose_mults,
 }
 #: The layer kinds whose multiplications :func:`predict_layer` counts; every other kind counts 0
 #: (batch normalization, activations, pooling, additions, element-wise scalings).

@@ -43,6 +43,7 @@ from keras import layers  # noqa: E402
 from course_utils import architectures  # noqa: E402
 from course_utils.architectures import (  # noqa: E402
     compare_with_keras,
+    layer_counts,
     predict_layer,
     predict_model,
 )
@@ -376,3 +377,29 @@ def test_what_cannot_be_predicted_is_refused_before_any_computation(case, monkey
             call(model)
         for fragment in fragments:
             assert fragment in str(raised.value), (fragment, str(raised.value))
+
+
+@pytest.mark.parametrize("layer, input_shape", [
+    (keras.layers.Conv2D(128, (3, 5), strides=(2, 1), padding="same", groups=4, name="c"),
+     (None, 17, 16, 64)),
+    (keras.layers.Conv2D(8, 3, dilation_rate=2, use_bias=False, name="d"), (None, 20, 20, 3)),
+    (keras.layers.DepthwiseConv2D(3, strides=2, depth_multiplier=2, name="dw"),
+     (None, 15, 15, 6)),
+    (keras.layers.SeparableConv2D(16, 3, padding="same", name="s"), (None, 12, 12, 5)),
+    (keras.layers.Dense(10, name="dense"), (None, 7)),
+])
+def test_layer_counts_equals_the_keras_layer(layer, input_shape):
+    """The per-layer rule lesson 07 shows: shape, count_params() and one multiplication per
+    kernel weight and output position, all read off the layer Keras built."""
+    output = layer(keras.Input(input_shape[1:]))
+    shape, params, mults = layer_counts(type(layer).__name__, layer.get_config(), input_shape)
+    assert shape == tuple(output.shape)
+    assert params == layer.count_params()
+    positions = math.prod(output.shape[1:-1])
+    kernels = [w for w in layer.weights if len(w.shape) > 1]
+    assert mults == positions * sum(math.prod(w.shape) for w in kernels)
+
+
+def test_layer_counts_names_the_kinds_it_counts():
+    with pytest.raises(ValueError, match="kind must be Conv2D"):
+        layer_counts("MaxPooling2D", {"use_bias": False}, (None, 8, 8, 3))

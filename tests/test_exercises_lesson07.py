@@ -84,11 +84,11 @@ _FLIPPED = '''def my_depthwise_conv2d(x, kernel):
     return np.stack(maps, axis=-1)'''
 
 _RF_RIGHT = '''def my_receptive_field(layers):
-    field, jump = 1, 1
+    field, step = 1, 1
     for kernel_size, stride, dilation in layers:
         footprint = kernel_size + (kernel_size - 1) * (dilation - 1)
-        field += (footprint - 1) * jump
-        jump *= stride
+        field += (footprint - 1) * step
+        step *= stride
     return field'''
 
 _RF_BACKWARDS = '''def my_receptive_field(layers):
@@ -99,8 +99,8 @@ _RF_BACKWARDS = '''def my_receptive_field(layers):
 
 
 def _rf(body: str) -> str:
-    """A my_receptive_field with the loop body a learner may write (field and jump start at 1)."""
-    return ("def my_receptive_field(layers):\n    field, jump = 1, 1\n"
+    """A my_receptive_field with the loop body a learner may write (field and step start at 1)."""
+    return ("def my_receptive_field(layers):\n    field, step = 1, 1\n"
             "    for f, s, d in layers:\n" + body + "\n    return field")
 
 
@@ -219,29 +219,31 @@ LEARNER_ANSWERS = {
         "wrong": {
             "def my_receptive_field(layers):\n    return receptive_field(layers)":
                 "your function calls receptive_field, which already does what this question asks",
-            _rf("        field += (f - 1) * jump\n        jump *= s"): "ignores the dilations",
+            _rf("        field += (f - 1) * step\n        step *= s"): "ignores the dilations",
             _RF_RIGHT.replace("return field", "return [field]"):
                 "return the number itself, not a list",
-            _rf("        field += (f + (f - 1) * (d - 1) - 1) * jump\n        jump += s - 1"):
+            _rf("        field += (f + (f - 1) * (d - 1) - 1) * step\n        step += s - 1"):
                 "on my_receptive_field([(7, 2, 1), (3, 2, 1), (3, 1, 1), (3, 1, 1)])",
-            "def my_receptive_field(stack):\n    field, jump = 1, 1\n    for f, s in stack:\n"
-            "        field += (f - 1) * jump\n        jump *= s\n    return field":
+            "def my_receptive_field(stack):\n    field, step = 1, 1\n    for f, s in stack:\n"
+            "        field += (f - 1) * step\n        step *= s\n    return field":
                 "Each layer is now an (F, S, D) triple",   # lesson 03's field_size, pasted
             _rf("        field += (f + (f - 1) * (d - 1) - 1)"): "ignores the strides",
-            _rf("        jump *= s\n        field += (f + (f - 1) * (d - 1) - 1) * jump"):
+            _rf("        field += (f + (f - 1) * (d - 1) - 1) * s"):
+                "multiplies each footprint by its own layer's stride",
+            _rf("        step *= s\n        field += (f + (f - 1) * (d - 1) - 1) * step"):
                 "counts for the layers AFTER it",
-            _rf("        field += (f * d - 1) * jump\n        jump *= s"):
+            _rf("        field += (f * d - 1) * step\n        step *= s"):
                 "F * D is not a dilated kernel's footprint",
-            _rf("        field += (f + (f - 1) * d - 1) * jump\n        jump *= s"):
+            _rf("        field += (f + (f - 1) * d - 1) * step\n        step *= s"):
                 "not D: the footprint is F + (F - 1)(D - 1)",
-            _rf("        field += (f + (f - 1) * (d - 1) - 1) * jump\n        jump *= s")
-            .replace("field, jump = 1, 1", "field, jump = 0, 1"): "one pixel too few",
-            _rf("        field += (f + (f - 1) * (d - 1) - 1) * jump\n        jump *= s")
+            _rf("        field += (f + (f - 1) * (d - 1) - 1) * step\n        step *= s")
+            .replace("field, step = 1, 1", "field, step = 0, 1"): "one pixel too few",
+            _rf("        field += (f + (f - 1) * (d - 1) - 1) * step\n        step *= s")
             .replace("return field", "return field - 1"): "one pixel too few",
             "def my_receptive_field(layers):\n    r = 1\n    for f, s, d in reversed(layers):\n"
             "        r = s * r + f + (f - 1) * (d - 1) - 1\n    return r":
                 "their windows overlap",
-            _rf("        field += (f + (f - 1) * (d - 1) - 1) * jump\n        jump *= s")
+            _rf("        field += (f + (f - 1) * (d - 1) - 1) * step\n        step *= s")
             .replace("    return field", ""): "`return` statement",
         },
     },

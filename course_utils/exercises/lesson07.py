@@ -293,13 +293,13 @@ q3 = Exercise(
 
 
 def my_receptive_field(stack):
-    """Section 6's recurrence: each layer adds (footprint - 1) * jump; the jump, the input
+    """Section 6's recurrence: each layer adds (footprint - 1) * step; the step, the input
     pixels between neighbouring positions of the current layer, grows by each stride."""
-    field, jump = 1, 1
+    field, step = 1, 1
     for kernel_size, stride, dilation in stack:
         footprint = kernel_size + (kernel_size - 1) * (dilation - 1)
-        field += (footprint - 1) * jump
-        jump *= stride
+        field += (footprint - 1) * step
+        step *= stride
     return field
 
 
@@ -319,11 +319,11 @@ def _footprints_with(rule):
 
 
 def _stride_counted_for_its_own_layer(stack) -> int:
-    """The jump multiplied by a layer's own stride before its kernel is added."""
-    field, jump = 1, 1
+    """The step multiplied by a layer's own stride before its kernel is added."""
+    field, step = 1, 1
     for f, s, d in stack:
-        jump *= s
-        field += (effective_kernel_size(f, d) - 1) * jump
+        step *= s
+        field += (effective_kernel_size(f, d) - 1) * step
     return field
 
 
@@ -336,23 +336,34 @@ def _backwards_without_overlap(stack) -> int:
     return field
 
 
+def _own_stride_as_step(stack):
+    """Each footprint multiplied by its own layer's stride, not by the step before it."""
+    field = 1
+    for f, s, d in stack:
+        field += (effective_kernel_size(f, d) - 1) * s
+    return field
+
+
 _Q4_MISTAKES = [
     (lambda stack: receptive_field([(f, s) for f, s, _ in stack]),
      "your function ignores the dilations: a kernel of F taps with dilation D covers "
      "F + (F - 1)(D - 1) pixels."),
     (lambda stack: receptive_field([(f, 1, d) for f, _, d in stack]),
      "your function ignores the strides: after a stride-S layer, neighbouring positions are S "
-     "times further apart in the input, so the jump grows: jump *= stride after each layer."),
+     "times further apart in the input, so the step grows: step *= stride after each layer."),
     (_stride_counted_for_its_own_layer,
      "a layer's stride counts for the layers AFTER it, not for itself: add (footprint - 1) * "
-     "jump first, then multiply the jump by the stride."),
+     "step first, then multiply the step by the stride."),
+    (_own_stride_as_step,
+     "your function multiplies each footprint by its own layer's stride; use the step, the "
+     "product of the strides BEFORE the layer: step *= stride after each layer."),
     (_footprints_with(lambda f, d: f * d),
      "F * D is not a dilated kernel's footprint: it is F + (F - 1)(D - 1)."),
     (_footprints_with(lambda f, d: f + (f - 1) * d),
      "dilation D leaves D - 1 pixels between taps, not D: the footprint is F + (F - 1)(D - 1)."),
     (lambda stack: receptive_field([(f, s, d) for f, s, d in stack]) - 1,
      "one pixel too few: start from 1 (the output pixel sees one pixel of its own input), then "
-     "add each layer's (footprint - 1) * jump."),
+     "add each layer's (footprint - 1) * step."),
     (_backwards_without_overlap,
      "your function walks back as r -> S * r + footprint - 1; r neighbouring positions of a "
      "stride-S layer read S * (r - 1) + footprint pixels (their windows overlap)."),
@@ -396,10 +407,10 @@ q4 = Exercise(
     checker=_a_number_returned(_pairs_unpacked(function(
         _Q4_CASES, reference=receptive_field, mistakes=_Q4_MISTAKES,
         forbidden=["receptive_field"], labels=[(repr(stack),) for stack, in _Q4_CASES]))),
-    hint=["Keep two numbers: field = 1 (the output pixel itself) and jump = 1 (input pixels "
+    hint=["Keep two numbers: field = 1 (the output pixel itself) and step = 1 (input pixels "
           "between neighbouring positions of the current layer).",
           "For each (F, S, D), first to last: footprint = F + (F - 1) * (D - 1); field += "
-          "(footprint - 1) * jump; then jump *= S."],
+          "(footprint - 1) * step; then step *= S."],
     solution_answer=my_receptive_field,
 )
 
@@ -601,9 +612,10 @@ q8 = Exercise(
                                                  "on one channel; here the kernel is 5x5, with "
                                                  "16 input and 40 output channels.",
     }),
-    hint=["limit = sqrt(6 / (fan_in + fan_out)); for a Conv2D kernel (F, F, C_in, C_out), "
-          "fan_in = F * F * C_in and fan_out = F * F * C_out.",
-          "fan_in = 400, fan_out = 1000."],
+    hint=["The section above gives glorot_uniform's limit from the two fans. What are fan_in "
+          "and fan_out for a 5x5 kernel on 16 channels with 40 filters?",
+          "limit = sqrt(6 / (fan_in + fan_out)); for a Conv2D kernel (F, F, C_in, C_out), "
+          "fan_in = F * F * C_in = 400 and fan_out = F * F * C_out = 1000."],
     solution=f"(6 / (5 * 5 * 16 + 5 * 5 * 40)) ** 0.5  # = {_Q8:.4f}",
     solution_answer=round(_Q8, 4),
 )
