@@ -184,6 +184,8 @@ LEARNER_ANSWERS = {
             "np.sum(np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))[0:3, 2:5, :] "
             "* Q2_KERNEL[:, :, :, 1]) + Q2_BIAS[0]": "plus filter 0's bias",
             "-33": "once per input channel",
+            "np.sum(np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))[0:3, 2:5, :] "
+            "* Q2_KERNEL[:, :, :, 1]) - Q2_BIAS[1]": "minus its bias",
             "29": "the opposite sign",
             "conv2d(Q2_X, Q2_KERNEL, bias=Q2_BIAS, stride=2, padding=1)[0, 0, 1]":
                 "filter 1's output at (0, 0), its window at column 0",
@@ -486,6 +488,7 @@ def test_q2_value_and_its_slips_are_keras_outputs():
         "without its bias": no_bias,
         "plus filter 0's bias": no_bias + bias[0],
         "once per input channel": no_bias + 3 * bias[1],
+        "minus its bias": no_bias - bias[1],
         "filter 0's output at (0, 1)": out[0, 1, 0],
         "as it would with stride 1": keras_forward(x, kernel, bias, 1, 1)[0, 1, 1],
         "Q2_X not padded": keras_forward(x, kernel, bias, 2, 0)[0, 1, 1],

@@ -131,7 +131,7 @@ def _q2_value(bias="own", filter_index=_Q2_FILTER, stride=_Q2_STRIDE, padding=_Q
     kernel = kernel[::-1, ::-1] if flip else kernel
     own = int(Q2_BIAS[filter_index])
     added = {"own": own, "none": 0, "other": int(Q2_BIAS[1 - filter_index]),
-             "per channel": 3 * own}[bias]
+             "per channel": 3 * own, "subtracted": -own}[bias]
     return int(np.sum(window * kernel)) + added
 
 
@@ -146,6 +146,9 @@ Q2_MISTAKES = [
     (_q2_value(bias="other"), "that is filter 1's products plus filter 0's bias, "
                               f"Q2_BIAS[0] = {Q2_BIAS[0]}; filter 1 adds its own, "
                               f"Q2_BIAS[1] = {Q2_BIAS[1]}."),
+    (_q2_value(bias="subtracted"), f"that is filter 1's sum of products, "
+                                   f"{_q2_value(bias='none')}, minus its bias; the bias is "
+                                   f"added: {_q2_value(bias='none')} + ({Q2_BIAS[1]})."),
     (_q2_value(bias="per channel"), f"that adds the bias once per input channel (3 x "
                                     f"{Q2_BIAS[1]}); a filter adds its one bias once, after "
                                     "summing the products of all its channels."),
