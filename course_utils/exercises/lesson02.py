@@ -187,7 +187,8 @@ _q2_number = number(_Q2, mistakes=Q2_MISTAKES)
 
 def _check_one_value(answer):
     """q2's checker: the three per-channel sums, given instead of their total, are named (the
-    'one map per channel' slip of section 2, for one value)."""
+    'one map per channel' slip of section 2, for one value), and so are both filters' outputs
+    given instead of filter 1's."""
     try:
         values = read_array(answer).astype(float).reshape(-1)
     except Exception:
@@ -196,6 +197,10 @@ def _check_one_value(answer):
             np.allclose(values, np.add(_Q2_SUMS, extra)) for extra in (0, Q2_BIAS[1])):
         return ("those are three numbers, one per input channel: filter 1's sums channel by "
                 "channel. The filter adds them into ONE number, then adds its bias once.")
+    if values is not None and values.size == 2 and np.allclose(values, [_q2_value(filter_index=0),
+                                                                        _Q2]):
+        return ("those are both filters' outputs at (0, 1); the question asks for filter 1's "
+                "alone, the second of them: take [1].")
     return _q2_number(answer)
 
 
