@@ -184,6 +184,9 @@ LEARNER_ANSWERS = {
             "np.sum(np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))[0:3, 2:5, :] "
             "* Q2_KERNEL[:, :, :, 1]) + Q2_BIAS[0]": "plus filter 0's bias",
             "-33": "once per input channel",
+            "conv2d(Q2_X, Q2_KERNEL, bias=Q2_BIAS, stride=2, padding=1)[0, 1, :]": "take [1]",
+            "np.sum(np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))[0:3, 2:5, :] "
+            "* Q2_KERNEL[:, :, :, 1]) - Q2_BIAS[1]": "minus its bias",
             "29": "the opposite sign",
             "conv2d(Q2_X, Q2_KERNEL, bias=Q2_BIAS, stride=2, padding=1)[0, 0, 1]":
                 "filter 1's output at (0, 0), its window at column 0",
@@ -486,6 +489,7 @@ def test_q2_value_and_its_slips_are_keras_outputs():
         "without its bias": no_bias,
         "plus filter 0's bias": no_bias + bias[0],
         "once per input channel": no_bias + 3 * bias[1],
+        "minus its bias": no_bias - bias[1],
         "filter 0's output at (0, 1)": out[0, 1, 0],
         "as it would with stride 1": keras_forward(x, kernel, bias, 1, 1)[0, 1, 1],
         "Q2_X not padded": keras_forward(x, kernel, bias, 2, 0)[0, 1, 1],
@@ -505,6 +509,7 @@ def test_q2_value_and_its_slips_are_keras_outputs():
     per_channel = [keras_forward(x[:, :, c:c + 1], kernel[:, :, c:c + 1], [0, 0], 2,
                                       1)[0, 1, 1] for c in range(3)]
     assert "one per input channel" in lesson.q2.feedback(per_channel)
+    assert "take [1]" in lesson.q2.feedback(out[0, 1, :])
 
 
 def test_q6_solution_matches_tensorflow():

@@ -131,7 +131,7 @@ def _q2_value(bias="own", filter_index=_Q2_FILTER, stride=_Q2_STRIDE, padding=_Q
     kernel = kernel[::-1, ::-1] if flip else kernel
     own = int(Q2_BIAS[filter_index])
     added = {"own": own, "none": 0, "other": int(Q2_BIAS[1 - filter_index]),
-             "per channel": 3 * own}[bias]
+             "per channel": 3 * own, "subtracted": -own}[bias]
     return int(np.sum(window * kernel)) + added
 
 
@@ -146,6 +146,9 @@ Q2_MISTAKES = [
     (_q2_value(bias="other"), "that is filter 1's products plus filter 0's bias, "
                               f"Q2_BIAS[0] = {Q2_BIAS[0]}; filter 1 adds its own, "
                               f"Q2_BIAS[1] = {Q2_BIAS[1]}."),
+    (_q2_value(bias="subtracted"), f"that is filter 1's sum of products, "
+                                   f"{_q2_value(bias='none')}, minus its bias; the bias is "
+                                   f"added: {_q2_value(bias='none')} + ({Q2_BIAS[1]})."),
     (_q2_value(bias="per channel"), f"that adds the bias once per input channel (3 x "
                                     f"{Q2_BIAS[1]}); a filter adds its one bias once, after "
                                     "summing the products of all its channels."),
@@ -184,7 +187,8 @@ _q2_number = number(_Q2, mistakes=Q2_MISTAKES)
 
 def _check_one_value(answer):
     """q2's checker: the three per-channel sums, given instead of their total, are named (the
-    'one map per channel' slip of section 2, for one value)."""
+    'one map per channel' slip of section 2, for one value), and so are both filters' outputs
+    given instead of filter 1's."""
     try:
         values = read_array(answer).astype(float).reshape(-1)
     except Exception:
@@ -193,6 +197,10 @@ def _check_one_value(answer):
             np.allclose(values, np.add(_Q2_SUMS, extra)) for extra in (0, Q2_BIAS[1])):
         return ("those are three numbers, one per input channel: filter 1's sums channel by "
                 "channel. The filter adds them into ONE number, then adds its bias once.")
+    if values is not None and values.size == 2 and np.allclose(values, [_q2_value(filter_index=0),
+                                                                        _Q2]):
+        return ("those are both filters' outputs at (0, 1); the question asks for filter 1's "
+                "alone, the second of them: take [1].")
     return _q2_number(answer)
 
 
