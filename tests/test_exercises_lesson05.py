@@ -315,6 +315,15 @@ def test_q2_floor_mistake_is_a_different_shape():
     assert "rounds down" in lesson.q2.feedback((6, 6, 16))
 
 
+def test_q2_batch_axis_is_accepted_and_named():
+    """(1, 5, 5, 16) passes, but the learner is told the question's shape has no batch axis."""
+    for typed in [(1, 5, 5, 16), (None, 5, 5, 16)]:
+        text = lesson.q2.feedback(typed)
+        assert text.startswith("Correct!") and "batch axis is not part of the answer" in text
+        assert "so (5, 5, 16)" in text
+    assert "not part of the answer" not in lesson.q2.feedback((5, 5, 16))
+
+
 def keras_early_stopping(val_losses, patience: int) -> tuple[int, int]:
     """(last epoch run, kept epoch), from 1, as Keras's own EarlyStopping decides them when
     it is shown these validation losses one epoch at a time."""

@@ -27,7 +27,7 @@ from keras import layers
 from ..arithmetic import conv_mults, conv_output_size, conv_params
 from ..data import lesson05_ablation_path, load_mnist
 from ..validation import describe, is_keras_model
-from . import Exercise, UnreadableAnswer, bind_exercises, function, number, shape
+from . import Exercise, OneImageShape, UnreadableAnswer, bind_exercises, function, number, shape
 
 
 def _dense_params(inputs: int, units: int) -> int:
@@ -185,7 +185,7 @@ def _shape_from_pandas(check):
     return checked
 
 
-q2 = Exercise(
+q2 = OneImageShape(
     "Put MaxPooling2D(2) after each convolution of q1's model: Input(28, 28, 1) -> "
     "Conv2D(8, 3) -> MaxPooling2D(2) -> Conv2D(16, 3) -> MaxPooling2D(2). What is the shape "
     "of one image's output (height, width, channels)?",
