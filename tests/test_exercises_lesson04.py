@@ -232,34 +232,26 @@ LEARNER_ANSWERS = {
     },
     "q7": {
         "right": [
-            "(conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2).T @ TRANSPOSE_X.ravel())"
-            ".reshape(5, 5)",
-            "C_down = conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2)\n"
-            "answer = (C_down.T @ TRANSPOSE_X.ravel()).reshape(5, 5)",
-            "conv2d_transpose(TRANSPOSE_X, TRANSPOSE_KERNEL_3X3, stride=2)",
-            "[[1, 2, 2, 4, 0], [0, 1, 3, 2, 6], [5, 6, 9, 8, 2], [0, 3, 9, 4, 12], "
-            "[6, 0, 11, 0, 4]]",
+            "conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2)",
+            "C = conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2)\nanswer = C",
+            "conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2, padding='valid').tolist()",
         ],
         "wrong": {
-            "(np.linalg.pinv(conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2)) "
-            "@ TRANSPOSE_X.ravel()).reshape(5, 5)": "C's pseudo-inverse",
-            "np.linalg.lstsq(conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2), "
-            "TRANSPOSE_X.ravel(), rcond=None)[0].reshape(5, 5)": "C's pseudo-inverse",
-            "(conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3.T, stride=2).T @ TRANSPOSE_X.ravel())"
-            ".reshape(5, 5)": "'Transposed' names the matrix C, not the kernel",
-            "(conv_matrix((5, 5), np.flip(TRANSPOSE_KERNEL_3X3), stride=2).T "
-            "@ TRANSPOSE_X.ravel()).reshape(5, 5)": "with the kernel flipped",
-            "conv2d(np.pad(np.kron(TRANSPOSE_X, [[1, 0], [0, 0]])[:3, :3], 2), "
-            "TRANSPOSE_KERNEL_3X3)": "if you slid the kernel over the zero-inserted input",
-            "conv2d_transpose(TRANSPOSE_X, TRANSPOSE_KERNEL_3X3)": "with stride 1 (4x4)",
-            "(conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2).T "
-            "@ TRANSPOSE_X.T.ravel()).reshape(5, 5)": "the input read by columns",
-            "(conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2).T "
-            "@ TRANSPOSE_X.ravel(order='F')).reshape(5, 5)": "the input read by columns",
-            "conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2).T @ TRANSPOSE_X.ravel()":
-                "reshape it?",
+            "conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2).T": "that is C.T (25x4)",
+            "conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3)": "the stride-1 convolution",
+            "conv_matrix((5, 5), np.flip(TRANSPOSE_KERNEL_3X3), stride=2)":
+                "C built from the kernel flipped",
+            "conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3[::-1, ::-1], stride=2)":
+                "C built from the kernel flipped",
+            "conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3.T, stride=2)":
+                "C built from the kernel transposed",
+            "np.linalg.pinv(conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2))":
+                "C's pseudo-inverse",
             "(conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2).T @ TRANSPOSE_X.ravel())"
-            ".reshape(5, 5).T": "It is the expected array transposed",
+            ".reshape(5, 5)": "the layer's 5x5 output",
+            "conv2d_transpose(TRANSPOSE_X, TRANSPOSE_KERNEL_3X3, stride=2)":
+                "the layer's 5x5 output",
+            "conv_matrix((4, 4), TRANSPOSE_KERNEL_3X3, stride=2)": "the expected shape is (4, 25)",
         },
     },
     "q8": {
@@ -518,23 +510,23 @@ def keras_transpose_2d(x, kernel, stride):
     return np.asarray(layer(x))[0, :, :, 0]
 
 
-def test_q7_is_conv2d_transpose_and_not_the_inverse():
-    """The answer is Keras's Conv2DTranspose(strides=2); C.T of the stride-2 convolution gives
-    it, the pseudo-inverse of C does not (and is a mistake q7 names); TensorFlow's stride-2
-    convolution of a 5x5 map is C's product, so C is the matrix of the convolution being
-    transposed."""
+def test_q7_is_the_matrix_whose_transpose_is_conv2d_transpose():
+    """The answer is C, the matrix of TensorFlow's stride-2 convolution 5x5 -> 2x2; its
+    transpose gives Keras's Conv2DTranspose(strides=2), its pseudo-inverse does not (and is a
+    mistake q7 names), and the layer's output itself is told to give C instead."""
     tf = pytest.importorskip("tensorflow")
     x, kernel = np.asarray(lesson.TRANSPOSE_X), np.asarray(lesson.TRANSPOSE_KERNEL_3X3)
-    expected = keras_transpose_2d(x, kernel, 2)
-    assert expected.shape == (5, 5) and lesson.q7.is_correct(expected)
     c = conv_matrix((5, 5), kernel, stride=2)
+    assert c.shape == (4, 25) and lesson.q7.is_correct(c)
     y = np.random.default_rng(7).normal(size=(5, 5))
     conv = tf.nn.conv2d(y[None, :, :, None], kernel[:, :, None, None].astype(float), strides=2,
                         padding="VALID").numpy()[0, :, :, 0]
     np.testing.assert_allclose(c @ y.ravel(), conv.ravel(), atol=1e-9)
-    np.testing.assert_allclose((c.T @ x.ravel()).reshape(5, 5), expected, atol=1e-5)
-    inverse = (np.linalg.pinv(c) @ x.ravel()).reshape(5, 5)
-    assert not np.allclose(inverse, expected)
+    layer_output = keras_transpose_2d(x, kernel, 2)
+    np.testing.assert_allclose((c.T @ x.ravel()).reshape(5, 5), layer_output, atol=1e-5)
+    assert "the layer's 5x5 output" in lesson.q7.feedback(layer_output)
+    inverse = np.linalg.pinv(c)
+    assert not np.allclose((inverse @ x.ravel()).reshape(5, 5), layer_output)
     assert "pseudo-inverse" in lesson.q7.feedback(inverse)
     for wrong, message in lesson.Q7_MISTAKES:
         assert lesson.q7.feedback(wrong).startswith(f"Not quite: {message}")

@@ -616,46 +616,46 @@ TRANSPOSE_KERNEL_3X3 = np.array([[1, 2, 0], [0, 1, 3], [2, 0, 1]])
 TRANSPOSE_KERNEL_3X3.setflags(write=False)
 
 _C7 = conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2)  # the convolution 5x5 -> 2x2
-_Q7 = (_C7.T @ np.ravel(TRANSPOSE_X)).reshape(5, 5)
+_Q7 = (_C7.T @ np.ravel(TRANSPOSE_X)).reshape(5, 5)        # the layer's output, C.T @ x
 #: The answers of the mistakes q7 recognises, with their messages (tests check they all differ).
 Q7_MISTAKES = [
-    ((np.linalg.pinv(_C7) @ np.ravel(TRANSPOSE_X)).reshape(5, 5),
-     "that is C's pseudo-inverse (np.linalg.pinv) applied to the input: the smallest 5x5 map "
-     "whose convolution gives TRANSPOSE_X back. Conv2DTranspose does not invert the "
-     "convolution; it multiplies by the transpose, C.T (section 8)."),
-    (conv2d_transpose(TRANSPOSE_X, TRANSPOSE_KERNEL_3X3.T, stride=2),
-     "your answer equals the transposed convolution with the kernel transposed. 'Transposed' "
-     "names the matrix C, not the kernel: build C from the kernel as it is and use C.T."),
-    (conv2d_transpose(TRANSPOSE_X, np.flip(TRANSPOSE_KERNEL_3X3), stride=2),
-     "your answer equals the transposed convolution with the kernel flipped (rotated 180 "
-     "degrees). If you built C, build it from the kernel as it is; if you slid the kernel "
-     "over the zero-inserted input (section 7), flip it first: kernel[::-1, ::-1]."),
-    (conv2d_transpose(TRANSPOSE_X, TRANSPOSE_KERNEL_3X3),
-     "that is the transposed convolution with stride 1 (4x4); with strides=2 the output has "
-     "(N - 1) * S + F = 5 rows."),
-    (conv2d_transpose(TRANSPOSE_X.T, TRANSPOSE_KERNEL_3X3, stride=2),
-     "your answer equals the result for the input read by columns (TRANSPOSE_X.T, or "
-     "ravel(order='F')): flatten it row by row, TRANSPOSE_X.ravel()."),
+    (_C7.T,
+     "that is C.T (25x4), the matrix the layer multiplies by. The question asks for C itself, "
+     "the matrix of the convolution it transposes (5x5 -> 2x2): 4 rows, 25 columns."),
+    (conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3),
+     "that is the matrix of the stride-1 convolution (9 rows: a 3x3 output). The layer has "
+     "strides=2, and so has the convolution it transposes: pass stride=2."),
+    (conv_matrix((5, 5), np.flip(TRANSPOSE_KERNEL_3X3), stride=2),
+     "that is C built from the kernel flipped (rotated 180 degrees). The layer's kernel is the "
+     "kernel of the convolution it transposes, as it is: build C from TRANSPOSE_KERNEL_3X3."),
+    (conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3.T, stride=2),
+     "that is C built from the kernel transposed. 'Transposed' names the matrix C, not the "
+     "kernel: build C from the kernel as it is."),
+    (np.linalg.pinv(_C7),
+     "that is C's pseudo-inverse (np.linalg.pinv). Conv2DTranspose does not invert the "
+     "convolution; the question asks for C itself, built with conv_matrix (section 8)."),
+    (_Q7,
+     "that is the layer's 5x5 output, C.T @ TRANSPOSE_X.ravel() reshaped: right, but the "
+     "question asks for the matrix C you build to get it, shape (4, 25)."),
 ]
 
 q7 = Exercise(
     "Conv2DTranspose(1, 3, strides=2) with the kernel TRANSPOSE_KERNEL_3X3 turns the 2x2 "
-    "input TRANSPOSE_X into a 5x5 map. Compute that map with conv_matrix: build the matrix C "
-    "of the convolution this layer transposes, then use it. Answer with the 5x5 array. (The "
-    "check sees only the array, so conv2d_transpose would pass too: use it afterwards, to "
-    "confirm that C.T is the layer.)",
-    checker=array(_Q7, mistakes=Q7_MISTAKES),
+    "input TRANSPOSE_X into a 5x5 map by multiplying with C.T. Build with conv_matrix the "
+    "matrix C of the convolution this layer transposes, and answer with C. Then compare "
+    "(C.T @ TRANSPOSE_X.ravel()).reshape(5, 5) with conv2d_transpose(TRANSPOSE_X, "
+    "TRANSPOSE_KERNEL_3X3, stride=2).",
+    checker=array(_C7, mistakes=Q7_MISTAKES),
     hint=["Which convolution does this layer transpose? It runs the other way, from a 5x5 map "
           "to 2x2, with the same kernel and stride; conv_matrix builds its matrix (section 8).",
-          "C_down = conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2) is 4x25. "
-          "Conv2DTranspose multiplies the flattened input by C_down.T; reshape the 25 values to "
-          "5x5."],
+          "conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2): 4 outputs (rows) by 25 inputs "
+          "(columns). Its transpose takes the 4 values of TRANSPOSE_X to 25."],
     solution=f"""\
-C_down = conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2)   # 5x5 -> 2x2: (4, 25)
-answer = (C_down.T @ TRANSPOSE_X.ravel()).reshape(5, 5)   # C_down.T: 2x2 -> 5x5
+answer = conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2)   # C, 5x5 -> 2x2: shape (4, 25)
+print((answer.T @ TRANSPOSE_X.ravel()).reshape(5, 5))   # C.T @ x, the layer's output:
 # {_Q7.astype(int).tolist()}
 q7.check(answer)""",
-    solution_answer=_Q7.astype(int).tolist(),
+    solution_answer=_C7,
 )
 
 
