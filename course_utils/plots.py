@@ -28,7 +28,7 @@ from matplotlib import patheffects
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from .arithmetic import conv_output_size, usage_counts
+from .arithmetic import conv_output_size, receptive_field, usage_counts
 from .ops import conv2d
 from .validation import check_array, check_int
 
@@ -41,6 +41,7 @@ __all__ = [
     "show_maps_on_input",
     "show_usage_counts",
     "show_padded_windows",
+    "show_receptive_field_1d",
     "show_shift_test",
     "show_kernels",
     "plot_history",
@@ -728,6 +729,61 @@ def show_padded_windows(n: int, f: int, stride: int = 1, padding: int = 0, ax=No
     ax.set_xlabel("column of the padded input")
     ax.set_ylabel("row of the padded input")
     return plot
+
+
+def show_receptive_field_1d(layers, ax=None, title: str | None = None) -> Plot:
+    """One row of cells per layer of a 1-D stack, input at the bottom: the cells one value of
+    the last layer depends on are filled, each joined to the F cells below it that it reads.
+
+    Taught in lesson 03, section 4. ``layers`` lists (F, S) pairs first to last, as for
+    ``receptive_field``. A layer's cells sit at the centre of what they see in input pixels,
+    so their spacing is the layer's step: a stride-2 layer doubles it for every layer above.
+
+    >>> fig, ax = show_receptive_field_1d([(3, 1), (2, 2), (3, 1)])
+    >>> ax.get_title()
+    'one value of the last layer sees 8 input pixels'
+    """
+    field = receptive_field(layers)              # validates layers
+    fields, steps = [1], [1]                     # per level: field and step in input pixels
+    for f, s in layers:
+        fields.append(fields[-1] + (f - 1) * steps[-1])
+        steps.append(steps[-1] * s)
+    seen = [(0, 0)]                              # top level: value 0; go down layer by layer
+    for f, s in reversed(layers):
+        first, last = seen[0]
+        seen.insert(0, (first * s, last * s + f - 1))
+    assert seen[0] == (0, field - 1)
+    width = field + 2                            # one spare input pixel on each side
+    if ax is None:
+        _, ax = plt.subplots(figsize=(0.3 * width + 1.6, 0.45 * len(fields) + 0.7),
+                             layout="constrained")
+    for level, (fld, step) in enumerate(zip(fields, steps, strict=True)):
+        positions = np.arange(-1, width) * step + (fld - 1) / 2   # cell j's centre
+        positions = positions[(positions >= -1) & (positions <= field)]
+        first, last = seen[level]
+        for x in positions:
+            j = round((x - (fld - 1) / 2) / step)
+            used = first <= j <= last
+            ax.add_patch(Rectangle((x - 0.4, level - 0.3), 0.8, 0.6, linewidth=0.8,
+                                   edgecolor="0.3", facecolor=LINE_COLORS[0] if used else "white"))
+        if level:
+            f = layers[level - 1][0]
+            below_fld, below_step = fields[level - 1], steps[level - 1]
+            for j in range(first, last + 1):
+                x = j * step + (fld - 1) / 2
+                for k in range(f):               # the F cells of the level below it reads
+                    below = (j * layers[level - 1][1] + k) * below_step + (below_fld - 1) / 2
+                    ax.plot([x, below], [level - 0.3, level - 0.7], color="0.5", linewidth=0.6)
+    names = ["input"] + [f"F={f}, S={s}" for f, s in layers]
+    ax.set_yticks(range(len(fields)), names)
+    ax.set_xticks([])
+    ax.set_xlim(-1.6, field + 0.6)
+    ax.set_ylim(-0.6, len(fields) - 0.4)
+    for side in ("top", "right", "bottom", "left"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(left=False)
+    ax.set_title(title or f"one value of the last layer sees {field} input pixels")
+    return Plot(ax.figure, ax)
 
 
 def show_shift_test(image, shift, maps: Mapping) -> Plot:

@@ -12,10 +12,23 @@ import tensorflow as tf
 
 from course_utils.exercises.answers import (
     UnreadableAnswer,
+    entry_place,
+    ordinal,
     read_array,
     read_number,
     read_shape,
 )
+
+
+def test_ordinal_and_entry_place_count_as_a_learner_does():
+    # ordinal counts from 1 in digits (figures, decimals); entry_place turns a 0-based index
+    # into the same count, in words for the first five entries
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th"]
+    assert [entry_place(i) for i in (0, 1, 4, 5, 10, 20)] == [
+        "first", "second", "fifth", "6th", "11th", "21st"]
+    with pytest.raises(ValueError, match="n must be 1 or more"):
+        ordinal(0)
 
 
 def unreadable(text):

@@ -171,8 +171,9 @@ LEARNER_ANSWERS = {
             "(14, 14, 32)": "or the 'valid' 5x5 removed 2 instead of 4",
             "(2, 12, 12, 32)": "stands where a batch axis would",
             "(11, 11, 32)": "count the first position",
-            "(28, 28, 32)": "MaxPooling2D(2) halves",
-            "(27, 27, 32)": "strides default to the pool size",
+            "(13, 13, 32)": "the last row fills no window and is dropped",
+            "(29, 29, 32)": "MaxPooling2D(2) halves",
+            "(28, 28, 32)": "strides default to the pool size",
             "(12, 12, 3)": "not from the image",
             "(12, 12, 16)": "32 filters make 32 channels",
             "(32, 12, 12)": "Channels come last",
@@ -344,18 +345,19 @@ def test_q1_q2_name_pooling_section_2s_map_instead_of_pool_x():
     assert "means of section 2's map x" in lesson.q2.feedback(mean)
 
 
-def _stack(first="same", second="valid", pool=True, pool_stride=None):
+def _stack(first="same", second="valid", pool=True, pool_stride=None, pool_padding="valid"):
     stack = [layers.Conv2D(16, 5, padding=first, name="conv1")]
     if pool:
-        stack.append(layers.MaxPooling2D(2, strides=pool_stride, name="pool1"))
+        stack.append(layers.MaxPooling2D(2, strides=pool_stride, padding=pool_padding,
+                                         name="pool1"))
     stack.append(layers.Conv2D(32, 5, padding=second, name="conv2"))
-    return keras_output_shape((32, 32, 3), *stack)
+    return keras_output_shape((33, 33, 3), *stack)
 
 
 def test_q3_matches_a_keras_model():
     model = keras.Sequential(
         [
-            keras.Input((32, 32, 3)),
+            keras.Input((33, 33, 3)),
             layers.Conv2D(16, 5, padding="same", name="conv1"),
             layers.MaxPooling2D(2, name="pool1"),
             layers.Conv2D(32, 5, name="conv2"),
@@ -375,6 +377,7 @@ def test_q3_padding_mistakes_give_different_sizes_in_keras():
         "paddings swapped": _stack(first="valid", second="same")[0],
         "forgot the pooling": _stack(pool=False)[0],
         "pooling with stride 1": _stack(pool_stride=1)[0],
+        "pooling rounded up": _stack(pool_padding="same")[0],
     }
     for mistake, size in keras_sizes.items():
         assert lesson.Q3_MISTAKE_SIZES[mistake] == size, mistake

@@ -249,6 +249,9 @@ LEARNER_ANSWERS = {
                       "return np.max(np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n)))"}):
                 "CS231n's element-wise relative error",
             _check(**{"return np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n))":
+                      "return np.max(np.abs(a - n))"}):
+                "the largest absolute difference",
+            _check(**{"return np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n))":
                       "return np.max(np.abs(a - n) / np.maximum(1e-8, np.maximum(np.abs(a), "
                       "np.abs(n))))"}):
                 "the element-wise relative error of CS231n's notes",

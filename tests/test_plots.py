@@ -16,7 +16,7 @@ import pytest
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
 
-from course_utils.arithmetic import usage_counts
+from course_utils.arithmetic import receptive_field, usage_counts
 from course_utils.data import DIGIT_FOUR, LESSON01_KERNEL, LESSON01_X, LINE_KERNELS
 from course_utils.plots import (
     PAD_GREY,
@@ -33,6 +33,7 @@ from course_utils.plots import (
     show_maps_on_input,
     show_matrix,
     show_padded_windows,
+    show_receptive_field_1d,
     show_rgb_channels,
     show_shift_test,
     show_usage_counts,
@@ -802,3 +803,14 @@ def test_show_maps_on_image_one_scale_false_gives_each_map_its_own_symmetric_sca
     # the name sits under its box, outside it
     assert all(ax.texts[0].get_position()[1] >= 7.5 for ax in axes[1:])
     assert len(fig.axes) == 3 + 2                          # one colour bar per map
+
+
+def test_show_receptive_field_1d_fills_as_many_input_cells_as_receptive_field():
+    for layers in ([(3, 1)] * 3, [(3, 1), (2, 2), (3, 1), (2, 2), (3, 1)]):
+        _, ax = show_receptive_field_1d(layers)
+        filled = [p for p in ax.patches if p.get_facecolor()[:3] != (1.0, 1.0, 1.0)]
+        bottom = [p for p in filled if p.get_y() < 0]            # the input row
+        assert len(bottom) == receptive_field(layers)
+        plt.close("all")
+    with pytest.raises(ValueError, match="layers"):
+        show_receptive_field_1d([])

@@ -29,6 +29,20 @@ class UnreadableAnswer(Exception):
     """
 
 
+def ordinal(n: int) -> str:
+    """A learner's count (1-based) as an ordinal in digits: for figures and decimals.
+
+    Used by the number and array feedback of every lesson (lessons 01-07).
+
+    >>> ordinal(1), ordinal(3), ordinal(11), ordinal(22)
+    ('1st', '3rd', '11th', '22nd')
+    """
+    if n < 1:
+        raise ValueError(f"ordinal: n must be 1 or more (a count), got {n!r}")
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def entry_place(index: int) -> str:
     """A 0-based index as a learner counts it, for messages about entries and figures.
 
@@ -39,8 +53,7 @@ def entry_place(index: int) -> str:
     """
     if index < 5:
         return ("first", "second", "third", "fourth", "fifth")[index]
-    n = index + 1
-    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+    return ordinal(index + 1)
 
 
 def read_number(answer: Any) -> float:

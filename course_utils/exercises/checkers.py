@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..validation import describe, is_keras_model, short_repr
-from .answers import UnreadableAnswer, entry_place, read_array, read_number, read_shape
+from .answers import UnreadableAnswer, entry_place, ordinal, read_array, read_number, read_shape
 from .placeholder import ____
 
 #: What a function that returns, or trips on, the ``____`` placeholder is told.
@@ -264,20 +264,15 @@ def number(expected: float, tol: float | None = None, mistakes: Mapping | Sequen
                 padded = f"{value:#.{digits}g}"
                 return (f"your answer {shown} has {figures} right: give at least {digits}. "
                         f"(Python drops trailing zeros: if you typed {padded}, its "
-                        f"{_ordinal(digits)} figure is off.)")
+                        f"{ordinal(digits)} figure is off.)")
             if typed == digits and _misrounded(value, expected, typed):
-                return (f"your answer {shown} is one off in its {_ordinal(typed)} significant "
+                return (f"your answer {shown} is one off in its {ordinal(typed)} significant "
                         f"figure (the first {typed - 1} {'are' if typed > 2 else 'is'} right): "
                         "misrounded, or computed a little off. Compute the exact value and "
                         f"round it to {digits} figures.")
         return f"your answer {shown} is not the expected value."
 
     return _feedback_for_any_answer(check)
-
-
-def _ordinal(n: int) -> str:
-    """1 -> '1st', 3 -> '3rd', 11 -> '11th' (figures and decimals are counted from 1)."""
-    return entry_place(n - 1) if n > 5 else f"{n}{('st', 'nd', 'rd', 'th', 'th')[n - 1]}"
 
 
 def _format_index(index: tuple[int, ...]) -> str:
@@ -484,7 +479,7 @@ def array(expected: Any, atol: float = 1e-6, rtol: float = 0.0,
         unit = 10.0 ** -decimals
         near = np.isclose(np.abs(snapped - np.round(expected, decimals)), unit, atol=unit * 1e-6)
         if np.all(near[off]):
-            message += (f" Each value that is off is one off in its {_ordinal(decimals)} "
+            message += (f" Each value that is off is one off in its {ordinal(decimals)} "
                         "decimal: misrounded, or computed a little off.")
         elif np.all(np.abs(snapped - expected)[off] < unit):
             message += (f" Each value that is off is within {unit:g} of the expected one, but "

@@ -156,17 +156,19 @@ answer = {_AVERAGE.tolist()}""",
 # --- q3: shapes through a conv/pool stack ----------------------------------------------------
 # A 5x5 kernel in both convolutions, so that each padding mix-up gives its own size: with a
 # 3x3 first layer, taking it as 'valid' would cost one row after pooling, the same as
-# forgetting the + 1 in the second layer.
+# forgetting the + 1 in the second layer. The side is odd (33), so the pooling's floor
+# matters: 33 -> 16, and rounding up (17) gives its own answer.
 
-_N3, _F3 = 32, 5
+_N3, _F3 = 33, 5
 
 
-def _stack_size(first="same", second="valid", pool=True, plus_one=True, pool_stride=2):
-    """Rows after Conv2D(16, 5, padding=first) -> MaxPooling2D(2, strides=pool_stride) ->
-    Conv2D(32, 5, second)."""
+def _stack_size(first="same", second="valid", pool=True, plus_one=True, pool_stride=2,
+                pool_padding="valid"):
+    """Rows after Conv2D(16, 5, padding=first) -> MaxPooling2D(2, strides=pool_stride,
+    padding=pool_padding) -> Conv2D(32, 5, second)."""
     n = conv_output_size(_N3, _F3, padding=first)
     if pool:
-        n = conv_output_size(n, 2, pool_stride)
+        n = conv_output_size(n, 2, pool_stride, padding=pool_padding)
     n = conv_output_size(n, _F3, padding=second)
     return n if plus_one else n - 1
 
@@ -180,6 +182,7 @@ Q3_MISTAKE_SIZES = {
     "forgot + 1 in the second layer": _stack_size(plus_one=False),
     "forgot the pooling": _stack_size(pool=False),
     "pooling with stride 1": _stack_size(pool_stride=1),
+    "pooling rounded up": _stack_size(pool_padding="same"),
 }
 
 
@@ -189,34 +192,39 @@ def _side(mistake, channels=32):
 
 
 q3 = OneImageShape(
-    "A 32x32x3 image goes through Conv2D(16, 5, padding='same') -> MaxPooling2D(2) -> "
+    "A 33x33x3 image goes through Conv2D(16, 5, padding='same') -> MaxPooling2D(2) -> "
     "Conv2D(32, 5). What is the output shape (height, width, channels)?",
     checker=shape(_STACK_SHAPE, mistakes={
         _side("first layer taken as 'valid'"):
-            "the first Conv2D has padding='same': it keeps 32x32 (only the second one, with "
+            "the first Conv2D has padding='same': it keeps 33x33 (only the second one, with "
             "the default 'valid', removes F - 1 = 4).",
         _side("second layer taken as 'same'"):
             "the second Conv2D has the default padding='valid': it removes F - 1 = 4 rows.",
         _side("paddings swapped"):
             "either the paddings are swapped, or the 'valid' 5x5 removed 2 instead of 4: the "
-            "FIRST Conv2D is 'same' (keeps 32), and the second, 'valid', removes F - 1 = 4.",
+            "FIRST Conv2D is 'same' (keeps 33), and the second, 'valid', removes F - 1 = 4.",
         _side("forgot + 1 in the second layer"):
             "the 'valid' 5x5 layer gives N - F + 1 rows: 16 - 5 + 1, count the first position.",
         _side("forgot the pooling"):
             "MaxPooling2D(2) halves the height and the width before the second Conv2D.",
+        _side("pooling rounded up"):
+            "that is what 17 rows after the pooling give; MaxPooling2D(2) turns 33 rows into "
+            "floor((33 - 2) / 2) + 1 = 16: the last row fills no window and is dropped.",
         _side("pooling with stride 1"):
             "that moves the pooling window by 1 pixel; MaxPooling2D(2) moves it by 2 (strides "
-            "default to the pool size), so it halves 32 to 16 instead of removing one row.",
+            "default to the pool size), so it halves 33 to 16 instead of removing one row.",
         (_STACK_SHAPE[0], _STACK_SHAPE[1], 3):
             "the channels come from the last Conv2D's 32 filters, not from the image.",
         (_STACK_SHAPE[0], _STACK_SHAPE[1], 16):
             "the last layer is Conv2D(32, 5): its 32 filters make 32 channels.",
     }),
-    hint=["Follow one side: 32 -> 'same' 5x5 conv -> pool /2 -> 'valid' 5x5 conv (minus 4).",
+    hint=["Follow one side: 33 -> 'same' 5x5 conv -> 2x2 pool (section 2's formula, rounded "
+          "down) -> 'valid' 5x5 conv (minus 4).",
           "A Conv2D's channels are its number of filters; pooling never changes them."],
     solution=f"""\
-# 32 -> {conv_output_size(_N3, _F3, padding="same")} ('same' keeps it) -> \
-{conv_output_size(_N3, 2, 2)} (pool) -> {_STACK_SHAPE[0]} ('valid' 5x5: 16 - 5 + 1); 32 filters
+# 33 -> {conv_output_size(_N3, _F3, padding="same")} ('same' keeps it) -> \
+{conv_output_size(_N3, 2, 2)} (pool: (33 - 2) // 2 + 1) -> {_STACK_SHAPE[0]} ('valid' 5x5: \
+16 - 5 + 1); 32 filters
 answer = {_STACK_SHAPE}""",
     solution_answer=_STACK_SHAPE,
 )

@@ -570,6 +570,8 @@ def _check_variant(loss="weighted", copy_x=False, error="norms", difference="cen
         analytic = backward(x, grad_output)
         if error == "no denominator":
             return float(np.linalg.norm(analytic - numerical))
+        if error == "max abs":  # the largest absolute difference, no denominator
+            return float(np.max(np.abs(analytic - numerical)))
         if error in ("over a", "over n"):  # one norm alone as the denominator
             return float(np.linalg.norm(analytic - numerical)
                          / np.linalg.norm(analytic if error == "over a" else numerical))
@@ -606,6 +608,10 @@ q4 = Exercise(
         (_check_variant(error="no denominator"),
          "divide ||a - n|| by ||a|| + ||n||: without it the error grows with the gradient's "
          "size instead of saying how far apart the two gradients are."),
+        (_check_variant(error="max abs"),
+         "you returned the largest absolute difference, max |a - n|: it grows with the "
+         "gradient's size. The relative error divides by the sizes and compares whole arrays: "
+         "np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n))."),
         (_check_variant(error="element-wise"),
          "that is CS231n's element-wise relative error (the largest over the entries); here "
          "the relative error compares whole arrays: np.linalg.norm(a - n) / "
