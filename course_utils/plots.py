@@ -53,6 +53,7 @@ __all__ = [
 
 VALUE_CMAP = "viridis"
 COUNT_CMAP = "cividis"
+PAD_GREY = "0.85"  # padded zeros in lesson 01's explorer: flat light grey, black counts
 SIGNED_CMAP = "PuOr"
 DIGIT_CMAP = "gray_r"
 DIFFERENCE_CMAP = "Purples"   # 0 is white: nothing changed
@@ -691,7 +692,7 @@ def show_usage_counts(counts, ax=None, title: str = "times each pixel is used",
 
 
 def show_padded_windows(n: int, f: int, stride: int = 1, padding: int = 0, ax=None) -> Plot:
-    """An N x N input (dashed white outline) with P zeros around it (greyed and hatched), each
+    """An N x N input (dashed white outline) with P zeros around it (flat light grey), each
     cell, zeros too, shaded and labelled by how many F x F windows use it, the first window
     outlined solid and the last one dotted.
 
@@ -712,10 +713,14 @@ def show_padded_windows(n: int, f: int, stride: int = 1, padding: int = 0, ax=No
                              title=f"N={n}, F={f}, S={stride}, P={padding}: output {o}x{o}")
     ax, p = plot.axes, padding
     for x0, y0, w, h in [(0, 0, side, p), (0, p + n, side, p), (0, p, p, n), (p + n, p, p, n)]:
-        if w and h:                           # the P zeros: greyed and hatched, counts on top
-            ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), w, h, facecolor=(0.5, 0.5, 0.5, 0.6),
-                                   edgecolor="0.4", hatch="//", linewidth=0,
-                                   hatch_linewidth=0.5))   # thin dark lines: counts read
+        if w and h:                           # the P zeros: flat light grey, counts on top
+            ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), w, h, facecolor=PAD_GREY,
+                                   edgecolor=PAD_GREY, linewidth=0))
+    shown = ax.texts[:side * side] if len(ax.texts) >= side * side else []
+    for k, text in enumerate(shown):          # black counts on the grey zeros
+        row, col = divmod(k, side)
+        if not (p <= row < p + n and p <= col < p + n):
+            text.set_color("black")
     ax.add_patch(Rectangle((p - 0.5, p - 0.5), n, n, fill=False, linestyle="--",
                            linewidth=1.5, edgecolor="white"))
     last = (o - 1) * stride                   # where the last window starts, on both axes

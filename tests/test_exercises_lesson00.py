@@ -19,7 +19,7 @@ tf = pytest.importorskip("tensorflow")
 # must print. The lesson's names x and kernel are section 2's input and kernel.
 LEARNER_ANSWERS = {
     "q1": {
-        "right": ["-7", "-7.0", "np.int64(-7)", "(6 + 5 + 2) - (9 + 5 + 6)",
+        "right": ["-7", "-7.0", "np.int64(-7)", "[[-7]]", "[-7]", "(6 + 5 + 2) - (9 + 5 + 6)",
                   "np.sum(x[0:3, 1:4] * kernel.T)", "np.sum(x[:3, 1:4] * kernel.T)",
                   "float(tf.nn.conv2d(x_batch, np.transpose(kernel_4d, (1, 0, 2, 3)), 1, "
                   "'VALID')[0, 0, 1, 0])"],
@@ -120,3 +120,11 @@ def test_each_mistake_has_its_own_value_and_message():
     for value, message in lesson.Q1_MISTAKES:
         assert not lesson.q1.is_correct(value)
         assert message in lesson.q1.feedback(value)
+
+
+def test_q1_accepts_a_number_in_brackets_and_says_a_plain_number_is_enough():
+    for answer in ([[-7]], [-7], np.array([-7.0])):
+        assert lesson.q1.feedback(answer).startswith("Correct!")
+        assert "the plain number, -7, is enough" in lesson.q1.feedback(answer)
+    assert "brackets" not in lesson.q1.feedback(-7)
+    assert lesson.q1.feedback([[7]]).startswith("Not quite:")

@@ -177,6 +177,7 @@ LEARNER_ANSWERS = {
             "(26 * 784, 803600)": "once per output position",
             "(26, 1024 * 784)": "is the weights alone",
             "(26, 1024 * 784 + 1)": "one bias in all",
+            "(26, 803840)": "one bias per input pixel?",
             "(26, 784 * 784 + 784)": "takes 784 inputs",
             "(26, 530660)": "section 1's count",
             "(26, 1024 * 27 * 27 + 27 * 27)": "to a 27x27 map",

@@ -13,11 +13,13 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
 
 from course_utils.arithmetic import receptive_field, usage_counts
 from course_utils.data import DIGIT_FOUR, LESSON01_KERNEL, LESSON01_X, LINE_KERNELS
 from course_utils.plots import (
+    PAD_GREY,
     WRONG_COLOR,
     Plot,
     plot_history,
@@ -370,12 +372,15 @@ def test_show_padded_windows_counts_the_padded_input_and_outlines_first_and_last
     out = tf.nn.conv2d(tf.zeros((1, 7, 7, 1)), tf.zeros((3, 3, 1, 1)), strides=2,
                        padding=[[0, 0], [1, 1], [1, 1], [0, 0]])
     assert ax.get_title() == f"N=7, F=3, S=2, P=1: output {out.shape[1]}x{out.shape[2]}"
-    hatched = [patch for patch in ax.patches if patch.get_hatch() == "//"]
-    assert len(hatched) == 4 and all(patch.get_facecolor()[3] > 0 for patch in hatched)  # grey
+    grey = to_rgba(PAD_GREY)
+    padding = [patch for patch in ax.patches if patch.get_facecolor() == grey]
+    assert len(padding) == 4                                            # opaque light grey
+    border = [ax.texts[r * 9 + c] for r in range(9) for c in range(9) if 0 in (r, c) or 8 in (r, c)]
+    assert all(to_rgba(t.get_color()) == to_rgba("black") for t in border)   # counts readable
     assert len([p for p in ax.patches if p.get_edgecolor()[:3] != (1.0, 1.0, 1.0)
-                and not p.get_hatch()]) == 2                          # first and last window
-    _, ax = show_padded_windows(5, 3)                                   # P = 0: no hatching
-    assert not [patch for patch in ax.patches if patch.get_hatch()]
+                and p.get_facecolor() != grey]) == 2                    # first and last window
+    _, ax = show_padded_windows(5, 3)                                   # P = 0: no grey
+    assert not [patch for patch in ax.patches if patch.get_facecolor() == to_rgba(PAD_GREY)]
     with pytest.raises(ValueError, match="f <= n"):
         show_padded_windows(3, 7, padding=1)
     assert png_size(fig) < MAX_PNG_BYTES

@@ -117,7 +117,27 @@ Q1_MISTAKES = [
           "column swapped?). The question's window starts at row 0, column 1: " + _SLICE + "."),
 ]
 
-q1 = Exercise(
+class _OneNumber(Exercise):
+    """A one-number question that says, when a right answer comes as a 1-element array or list,
+    that a plain number is enough (the checker accepts it; nothing else changes).
+
+    >>> print(_OneNumber("?", checker=number(-7), solution_answer=-7).feedback([[-7]]))
+    Correct! (It holds one number in brackets; the plain number, -7, is enough.)
+    """
+
+    def feedback(self, *answer):
+        text = super().feedback(*answer)
+        try:
+            shape = np.shape(answer[0]) if answer and not callable(answer[0]) else ()
+        except Exception:  # ragged or odd input: no note
+            shape = ()
+        if text.startswith("Correct!") and shape and int(np.prod(shape)) == 1:
+            value = np.asarray(answer[0]).item()
+            text += f" (It holds one number in brackets; the plain number, {value:g}, is enough.)"
+        return text
+
+
+q1 = _OneNumber(
     "Transpose section 2's kernel (swap its rows and columns): kernel.T = [[1, 1, 1], "
     "[0, 0, 0], [-1, -1, -1]] responds to top-to-bottom changes. What number does it give on "
     f"the 3x3 window of x that starts at row {WINDOW_ROW}, column {WINDOW_COL}, {_SLICE} = "

@@ -116,6 +116,9 @@ Q1_DENSE_MISTAKES = [
     (_dense_count(_Q1_PIXELS, _Q1_OUTPUTS, 1),
      f"{_dense_count(_Q1_PIXELS, _Q1_OUTPUTS, 1):,} counts one bias in all; a Dense layer has "
      f"one bias per output, {_Q1_OUTPUTS} of them."),
+    (_dense_count(_Q1_PIXELS, _Q1_OUTPUTS, _Q1_PIXELS),
+     f"{_dense_count(_Q1_PIXELS, _Q1_OUTPUTS, _Q1_PIXELS):,} = 1,024 x {_Q1_OUTPUTS} + 1,024: "
+     f"one bias per input pixel? A Dense layer has one bias per output, {_Q1_OUTPUTS} of them."),
     (_dense_count(_Q1_OUTPUTS, _Q1_OUTPUTS),
      f"{_dense_count(_Q1_OUTPUTS, _Q1_OUTPUTS):,} takes {_Q1_OUTPUTS} inputs, but the image "
      f"has 32 x 32 = 1,024 pixels ({_Q1_O} x {_Q1_O} = {_Q1_OUTPUTS} is the map)."),
