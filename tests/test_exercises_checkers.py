@@ -498,3 +498,18 @@ def test_array_with_decimals_says_when_values_are_close_but_not_a_rounding():
     further = by_hand.copy()
     further[0, 2] = 0.0510
     assert "within 0.001" not in check(further)
+
+
+def test_array_decimals_reads_float32_values_as_the_decimals_they_print():
+    # float32 holds -0.17 as -0.1700000018: a tape's gradient rounded to 3 or 4 decimals is
+    # still that rounding (lesson 06 q6 rejected it), and a slip in it is shown as typed
+    expected = np.array([0.12122, -0.17049, 0.5, -0.37893])
+    check = array(expected, decimals=3)
+    for places in (3, 4, 6):
+        assert check(expected.round(places).astype(np.float32)) is None
+    assert check(expected.astype(np.float32)) is None
+    slip = expected.round(3)
+    slip[0] = 0.122
+    message = check(slip.astype(np.float32))
+    assert "where you have 0.122." in message and "one off in its 3rd decimal" in message
+    assert "rounded to 2 decimal places" in check(expected.round(2).astype(np.float32))

@@ -299,7 +299,10 @@ LEARNER_ANSWERS = {
         "right": [f"({_SOFTMAX} - np.eye(3)[Q6_LABELS]) / 2",
                   "[[-0.170, 0.121, 0.049], [0.127, 0.028, -0.155]]",   # rounded
                   "[[-0.1704, 0.1212, 0.0492], [0.1268, 0.0283, -0.1551]]",   # cut
-                  "(tf.nn.softmax(Q6_SCORES).numpy() - np.eye(3)[Q6_LABELS]) / len(Q6_LABELS)"],
+                  "(tf.nn.softmax(Q6_SCORES).numpy() - np.eye(3)[Q6_LABELS]) / len(Q6_LABELS)",
+                  # float32, as a tape gives it, rounded (a review found these rejected)
+                  "np.float32([[-0.170, 0.121, 0.049], [0.127, 0.028, -0.155]])",
+                  f"(({_SOFTMAX} - np.eye(3)[Q6_LABELS]) / 2).round(4).astype('float32')"],
         "wrong": {
             # -0.17049 is -0.170 to 3 decimals: -0.171 is one off (the reviews found it passed)
             "[[-0.171, 0.121, 0.049], [0.127, 0.028, -0.155]]": "one off in its 3rd decimal",
