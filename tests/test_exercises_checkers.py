@@ -513,3 +513,13 @@ def test_array_decimals_reads_float32_values_as_the_decimals_they_print():
     message = check(slip.astype(np.float32))
     assert "where you have 0.122." in message and "one off in its 3rd decimal" in message
     assert "rounded to 2 decimal places" in check(expected.round(2).astype(np.float32))
+
+
+def test_number_reads_a_float32_answer_as_the_decimal_it_prints():
+    # np.float32(0.049) is 0.04899999871850014 as a float: it was told "not the expected
+    # value" where the Python float 0.049 is told it has 2 right figures
+    check = number(0.048819)
+    assert check(np.float32(0.0488)) is None and check(tf.constant(0.04882)) is None
+    assert check(np.float32(0.049)) == check(0.049)
+    assert check(np.float32(0.0489)) == check(0.0489)
+    assert "one off in its 3rd significant figure" in check(np.float32(0.0489))

@@ -56,6 +56,24 @@ def entry_place(index: int) -> str:
     return ordinal(index + 1)
 
 
+def as_printed(values: Any) -> np.ndarray:
+    """``values`` in float64, a float32 (or float16) value read as the shortest decimal it
+    prints as: float32 stores -0.17 as -0.1700000018, so a tape's gradient (float32) rounded
+    to 3 decimals is read as the -0.17 the learner sees, and a message shows it so.
+
+    Number and array answers of lessons 01-07 are read through it (lesson 06's tapes).
+
+    >>> as_printed(np.array([-0.17, 0.1237], np.float32)).tolist()
+    [-0.17, 0.1237]
+    >>> as_printed(np.float32(0.049)).tolist(), as_printed(np.array([3])).tolist()
+    (0.049, [3.0])
+    """
+    values = np.asarray(values)
+    if np.issubdtype(values.dtype, np.floating) and np.finfo(values.dtype).bits < 64:
+        return values.astype(str).astype(float)
+    return values.astype(float)
+
+
 def read_number(answer: Any) -> float:
     """Read one number: an int, a float, a NumPy scalar or a one-element array.
 
@@ -105,7 +123,7 @@ def read_number(answer: Any) -> float:
             "sees a number rather than text"
         )
     if isinstance(answer, numbers.Real):
-        return float(answer)
+        return float(as_printed(answer))
     if isinstance(answer, numbers.Complex):
         raise UnreadableAnswer(f"expected a real number, got the complex number {answer!r}: "
                                "give its real part alone")
@@ -127,7 +145,7 @@ def read_number(answer: Any) -> float:
         if values.dtype.kind in "iuf" and values.size > 1:
             what += " (one number is asked for, not several)"
         raise UnreadableAnswer(f"expected a single number, got {what}")
-    return float(values.reshape(()))
+    return float(as_printed(values.reshape(())))
 
 
 def typed_with_commas(answer: Any) -> bool:

@@ -21,7 +21,15 @@ from typing import Any
 import numpy as np
 
 from ..validation import describe, is_keras_model, short_repr
-from .answers import UnreadableAnswer, entry_place, ordinal, read_array, read_number, read_shape
+from .answers import (
+    UnreadableAnswer,
+    as_printed,
+    entry_place,
+    ordinal,
+    read_array,
+    read_number,
+    read_shape,
+)
 from .placeholder import ____
 
 #: What a function that returns, or trips on, the ``____`` placeholder is told.
@@ -398,21 +406,6 @@ def _rounded_array_note(values: np.ndarray, expected: np.ndarray, atol: float,
     return ""
 
 
-def _as_typed(values: np.ndarray) -> np.ndarray:
-    """``values`` in float64, a float32 (or float16) entry read as the shortest decimal it
-    prints as: float32 stores -0.17 as -0.1700000018, so a gradient from a tape (float32)
-    rounded to 3 decimals is read as the -0.17 the learner sees (lesson 06's q6).
-
-    >>> _as_typed(np.array([-0.17, 0.1237], np.float32)).tolist()
-    [-0.17, 0.1237]
-    >>> _as_typed(np.array([-0.17])).tolist(), _as_typed(np.array([3])).tolist()
-    ([-0.17], [3.0])
-    """
-    if np.issubdtype(values.dtype, np.floating) and np.finfo(values.dtype).bits < 64:
-        return values.astype(str).astype(float)
-    return values.astype(float)
-
-
 def _to_decimals(values: np.ndarray, expected: np.ndarray, decimals: int) -> np.ndarray:
     """``values`` with every entry that is its expected value, or that value rounded after
     ``decimals`` decimal places or more, or cut after more than ``decimals``, replaced by the
@@ -483,7 +476,7 @@ def array(expected: Any, atol: float = 1e-6, rtol: float = 0.0,
         values = read_array(answer)
         if values.shape != expected.shape or not np.all(np.isfinite(values)):
             return _compare_arrays(answer, expected, atol, rtol)
-        values = _as_typed(values)
+        values = as_printed(values)
         snapped = _to_decimals(values, expected, decimals)
         message = _compare_arrays(snapped, expected, 1e-12, 1e-9, passes_at=atol)
         if message is None:
