@@ -173,6 +173,7 @@ def _draw_matrix(ax, array, title, cmap, vmin, vmax, show_values, xlabel, ylabel
 #: Outline of a highlighted block: a black line on a white halo reads on every colour of the
 #: colour maps above (an orange line alone vanished on viridis's yellow cells).
 HIGHLIGHT_COLOR = "black"
+WINDOW_COLOR = "#0072B2"  # Okabe-Ito blue: a window on a grey-scale input, apart from grey frames
 HIGHLIGHT_HALO = [patheffects.withStroke(linewidth=5.0, foreground="white")]
 
 
@@ -320,9 +321,9 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
     ``col``: the output position; ``filter_index``: the filter (output channel) that computes
     it; ``padding``: an int P of zeros on every side; ``input_name``: the input's name in the
     titles of its rows (the caller's variable, e.g. "demo_x"). On the left, one row of panels
-    per input channel: the padded channel with the window outlined (the input's own pixels inside a
-    dashed frame), each filter's kernel for that channel (filter 0 first, the filter at work
-    framed), and that kernel times the window, its sum in the title;
+    per input channel: the padded channel with the window outlined in blue (the input's own
+    pixels inside a dashed grey frame), each filter's kernel for that channel (filter 0 first,
+    the filter at work framed), and that kernel times the window, its sum in the title;
     arrows carry every channel's sum to one total, plus the filter's bias. On the right, set
     apart on a grey ground, the layer's output, computed by :func:`~course_utils.ops.conv2d`:
     one map per filter, each fed by every input channel, with an arrow to the value drawn. Up
@@ -404,7 +405,7 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
                      "column" if c == c_in - 1 else "", "row")
         if p:
             _highlight(ax, p, p, x.shape[0], x.shape[1], color="0.4", style="--")
-        _highlight(ax, top, left, f_h, f_w, inside=padded.shape[:2])
+        _highlight(ax, top, left, f_h, f_w, color=WINDOW_COLOR, inside=padded.shape[:2])
         inputs.append(ax)
         for j in range(c_out):               # filters in order, the one at work framed
             ax = kernel_axes[c, j] = left_fig.add_subplot(grid[c, 1 + j])
