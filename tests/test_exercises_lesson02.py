@@ -187,7 +187,7 @@ LEARNER_ANSWERS = {
             "conv2d(Q2_X, Q2_KERNEL, bias=Q2_BIAS, stride=2, padding=1)[0, 1, :]": "take [1]",
             "np.sum(np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))[0:3, 2:5, :] "
             "* Q2_KERNEL[:, :, :, 1]) - Q2_BIAS[1]": "minus its bias",
-            "29": "the opposite sign",
+            "29": "a dropped minus sign, or every weight and the bias negated",
             "conv2d(Q2_X, Q2_KERNEL, bias=Q2_BIAS, stride=2, padding=1)[0, 0, 1]":
                 "filter 1's output at (0, 0), its window at column 0",
             "np.sum(np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))[0:3, 2:5, :] "
@@ -319,6 +319,7 @@ LEARNER_ANSWERS = {
             _forward_variant(step="1", top="{n}"): "ignores the stride",
             _forward_variant(top="{n}"): "the windows are not",
             _forward_variant(size="x.shape[{axis}] - f"): "leaves out the padding",
+            _forward_variant(size="x.shape[{axis}] + padding - f"): "adds P on BOTH sides",
             _forward_variant(bias=""): "leaves out the bias",
             _FORWARD_LOOPS.replace("kernel[:, :, :, k]", "kernel[::-1, ::-1, :, k]"):
                 "you flipped each kernel",

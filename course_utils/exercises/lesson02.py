@@ -175,8 +175,8 @@ Q2_MISTAKES = [
                             "filter sums the products of all three channels."),
     (_q2_value(flip=True), "those are the kernels flipped (a true convolution); Conv2D uses "
                            "them as they are (cross-correlation, lesson 01)."),
-    (-_Q2, f"{-_Q2} has the expected size but the opposite sign: check the signs of the "
-           "negative weights and of the bias."),
+    (-_Q2, f"{-_Q2} is the expected value with the opposite sign: a dropped minus sign, or "
+           "every weight and the bias negated, gives it."),
     (_q2_value(swap=True), "that is output (1, 0), rows and columns swapped: output (0, 1) is "
                            "row 0, column 1, whose window starts at row 0, column 2 of the "
                            "padded input."),
@@ -772,6 +772,10 @@ def _rounded_half_up_forward(x, kernel, bias, stride, padding):
                  for n in x.shape[:2])
 
 
+def _one_side_padded_forward(x, kernel, bias, stride, padding):
+    return tuple((n + padding - kernel.shape[0]) // stride + 1 for n in x.shape[:2])
+
+
 def _ceil_forward(x, kernel, bias, stride, padding):
     return tuple(-(-(n + 2 * padding - kernel.shape[0]) // stride) + 1 for n in x.shape[:2])
 
@@ -795,6 +799,10 @@ def _check_forward(answer):
         return ("your output size rounds UP: where (N + 2P - F) / S is not whole, the last "
                 "window runs past the edge of the padded input and comes out smaller than the "
                 "filter. Round down, (N + 2P - F) // S + 1, so that every window fits.")
+    if _follows_sizes(answer, _FORWARD_CASES, _forward_reference, _one_side_padded_forward):
+        return ("your output size is (N + P - F) // S + 1 per side, the padding counted once. "
+                "The padding adds P on BOTH sides, so the padded size is N + 2P: "
+                "(N + 2P - F) // S + 1.")
     if _pads_the_channels(answer):
         return ("your function pads the channel axis too: np.pad(x, P) adds P zeros on every "
                 "side of EVERY axis, so x gets C_in + 2P channels and no longer matches the "
