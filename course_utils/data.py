@@ -343,7 +343,7 @@ FLIP_DEMO_X = _read_only([[2, 0, 1, 0],
 def load_rgb_photo(size: int = 64) -> np.ndarray:
     """A small colour photo, available offline: Grace Hopper, from matplotlib's sample data.
 
-    Taught in lesson 02, section 1 (channels) and section 7 (hand-made colour filters).
+    Taught in lesson 02, sections 1 (channels) and 2 (a red detector), and Going further.
 
     Returns a new uint8 array of shape (size, size, 3), channels-last (red, green, blue),
     values 0-255: the photo (512 wide, 600 high) cropped to its central square and resized

@@ -1075,7 +1075,7 @@ def show_maps_on_image(image, maps, titles: Sequence[str], boxes: Mapping | None
     """A colour image beside the feature maps a 'valid' convolution made from it, the maps on
     one colour scale centred on zero, and boxes that mark the same regions on all panels.
 
-    Taught in lesson 02, Going further (hand-made filters on a photo).
+    Taught in lesson 02, section 2 (a red detector on a photo) and Going further (an edge filter).
 
     image: (H, W, 3), channels-last, uint8 0-255 or float 0-1; maps: (H - F + 1, W - F + 1,
     C), one panel per channel, titled by ``titles``. Map value (i, j) comes from the F x F
