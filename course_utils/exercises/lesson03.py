@@ -163,12 +163,13 @@ _N3, _F3 = 33, 5
 
 
 def _stack_size(first="same", second="valid", pool=True, plus_one=True, pool_stride=2,
-                pool_padding="valid"):
+                pool_padding="valid", pool_plus_one=True):
     """Rows after Conv2D(16, 5, padding=first) -> MaxPooling2D(2, strides=pool_stride,
-    padding=pool_padding) -> Conv2D(32, 5, second)."""
+    padding=pool_padding) -> Conv2D(32, 5, second); ``plus_one``/``pool_plus_one`` False
+    leave the + 1 out of the second layer's / the pooling's formula."""
     n = conv_output_size(_N3, _F3, padding=first)
     if pool:
-        n = conv_output_size(n, 2, pool_stride, padding=pool_padding)
+        n = conv_output_size(n, 2, pool_stride, padding=pool_padding) - (not pool_plus_one)
     n = conv_output_size(n, _F3, padding=second)
     return n if plus_one else n - 1
 
@@ -186,6 +187,15 @@ Q3_MISTAKE_SIZES = {
 }
 
 
+#: Slips that give the size of a mistake above (33 is odd, so the pooling's + 1 matters):
+#: that size's message names them too, as the answer cannot tell them apart (tests check).
+Q3_SAME_SIZE_SLIPS = {
+    "forgot + 1 in the pooling": _stack_size(pool_plus_one=False),
+    "forgot + 1 in the pooling and the second layer": _stack_size(pool_plus_one=False,
+                                                                  plus_one=False),
+}
+
+
 def _side(mistake, channels=32):
     size = Q3_MISTAKE_SIZES[mistake]
     return (size, size, channels)
@@ -196,15 +206,17 @@ q3 = OneImageShape(
     "Conv2D(32, 5). What is the output shape (height, width, channels)?",
     checker=shape(_STACK_SHAPE, mistakes={
         _side("first layer taken as 'valid'"):
-            "the first Conv2D has padding='same': it keeps 33x33 (only the second one, with "
-            "the default 'valid', removes F - 1 = 4).",
+            "either the first Conv2D was taken as 'valid' (it has padding='same': it keeps "
+            "33x33; only the second one, 'valid', removes F - 1 = 4), or the + 1 was left out "
+            "of both the pooling's formula and the second layer's.",
         _side("second layer taken as 'same'"):
             "the second Conv2D has the default padding='valid': it removes F - 1 = 4 rows.",
         _side("paddings swapped"):
             "either the paddings are swapped, or the 'valid' 5x5 removed 2 instead of 4: the "
             "FIRST Conv2D is 'same' (keeps 33), and the second, 'valid', removes F - 1 = 4.",
         _side("forgot + 1 in the second layer"):
-            "the 'valid' 5x5 layer gives N - F + 1 rows: 16 - 5 + 1, count the first position.",
+            "one + 1 is missing: either the 'valid' 5x5 layer's (N - F + 1: 16 - 5 + 1) or "
+            "the pooling's (floor((33 - 2) / 2) + 1 = 16); both count the first position.",
         _side("forgot the pooling"):
             "MaxPooling2D(2) halves the height and the width before the second Conv2D.",
         _side("pooling rounded up"):
