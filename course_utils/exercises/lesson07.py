@@ -125,8 +125,7 @@ _Q2 = _Q2_DW + _Q2_PW + _Q2_OUT                            # one bias per filter
 
 q2 = Exercise(
     "How many parameters (weights and biases) does SeparableConv2D(96, 3) have on a 48-channel "
-    "input? Its depthwise step is Conv2D(48, 3, groups=48) without a bias; its pointwise step "
-    "is Conv2D(96, 1), with the layer's biases.",
+    "input? Count each of its two steps (q2.hint() names them).",
     checker=number(_Q2, mistakes={
         _Q2_DW + _Q2_PW: "add the biases: one per filter, 96, on the pointwise step.",
         _Q2 + _Q2_IN: "SeparableConv2D puts no bias on its depthwise step: only the pointwise "
@@ -549,6 +548,8 @@ q7 = Exercise(
             "groups run on 112, 56, 28 and 14.",
         _Q7 / 1e9: "that is the count in billions: give the count itself, not in billions.",
         _Q7 / 1e6: "that is the answer in millions: give the count itself.",
+        conv_mults((224, 224, 3), 3, 64, padding="same"):
+            "that is the first convolution, block1_conv1, alone: add all 13.",
         _Q7 - conv_mults((224, 224, 3), 3, 64, padding="same"):
             "that leaves out the first convolution, block1_conv1 (86,704,128 multiplications): "
             "add all 13.",
