@@ -332,11 +332,27 @@ _FLATTEN_INPUTS = _H5 * _H5 * _C5
 _FLATTEN_PARAMS = (_FLATTEN_INPUTS + 1) * _CLASSES
 _GAP_PARAMS = (_C5 + 1) * _CLASSES
 
+_SECTION_7_FLATTEN, _SECTION_7_GAP = (7 * 7 * 64 + 1) * _CLASSES, (64 + 1) * _CLASSES
+
+
+def _q5_checker(checker):
+    """q5's array checker, first telling text with thousands commas ("20,490") what to fix."""
+    def check(answer):
+        if (isinstance(answer, (list, tuple)) and answer
+                and all(isinstance(entry, str) for entry in answer)
+                and any(re.fullmatch(r"\s*\d{1,3}(,\d{3})+\s*", entry) for entry in answer)):
+            numbers = ", ".join(entry.replace(",", "").strip() for entry in answer)
+            return (f"the entries are text written with thousands commas: remove the quotes and "
+                    f"the thousands commas, ({numbers}).")
+        return checker(answer)
+    return check
+
+
 q5 = Exercise(
     "A network's last convolution block leaves a 4x4x128 stack of maps, which feeds "
     "Dense(10). How many parameters does the Dense layer have after Flatten, and how many "
     "after GlobalAveragePooling2D? Answer with a pair (flatten, gap).",
-    checker=array([_FLATTEN_PARAMS, _GAP_PARAMS], mistakes=[
+    checker=_q5_checker(array([_FLATTEN_PARAMS, _GAP_PARAMS], mistakes=[
         ([_FLATTEN_PARAMS - _CLASSES, _GAP_PARAMS - _CLASSES],
          "each of the 10 units also has a bias: add 10 to both counts."),
         ([_FLATTEN_PARAMS - _CLASSES + 1, _GAP_PARAMS - _CLASSES + 1],
@@ -362,10 +378,16 @@ q5 = Exercise(
         ([_FLATTEN_PARAMS, _FLATTEN_PARAMS],
          "both numbers are the Flatten count; global average pooling keeps one number per "
          "CHANNEL, so the Dense layer after it reads 128 inputs, not 4 * 4 * 128."),
-        ([(7 * 7 * 64 + 1) * _CLASSES, (64 + 1) * _CLASSES],
+        ([_SECTION_7_FLATTEN, _SECTION_7_GAP],
          "those are section 7's numbers, for its 7x7x64 stack; this stack is 4x4x128: "
          "4 * 4 * 128 inputs after Flatten, 128 after global average pooling."),
-    ]),
+        ([_FLATTEN_PARAMS, _SECTION_7_GAP],
+         f"the Flatten count is right; {_SECTION_7_GAP} is section 7's global-average-pooling "
+         "count, for its 64 channels: this stack has 128."),
+        ([_SECTION_7_FLATTEN, _GAP_PARAMS],
+         f"the global-average-pooling count is right; {_SECTION_7_FLATTEN} is section 7's "
+         "Flatten count, for its 7x7x64 stack: this one is 4x4x128."),
+    ])),
     hint=["Dense parameters = (inputs + 1) * units.",
           "Flatten gives 4 * 4 * 128 inputs; global average pooling gives one per channel."],
     solution=f"""\
