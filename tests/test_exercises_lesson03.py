@@ -166,7 +166,7 @@ LEARNER_ANSWERS = {
         "right": ["(12, 12, 32)", "[12, 12, 32]", "np.array([12, 12, 32])", "(None, 12, 12, 32)",
                   "keras.Input((12, 12, 32)).shape"],
         "wrong": {
-            "(10, 10, 32)": "the first Conv2D has padding='same'",
+            "(10, 10, 32)": "first Conv2D was taken as 'valid'",
             "(16, 16, 32)": "the second Conv2D has the default padding='valid'",
             "(14, 14, 32)": "or the 'valid' 5x5 removed 2 instead of 4",
             "(2, 12, 12, 32)": "stands where a batch axis would",
@@ -211,6 +211,10 @@ LEARNER_ANSWERS = {
             "(20480, 1290)": "the Flatten count lacks its 10 biases",
             "(20490, 1280)": "the global-average-pooling count lacks its 10 biases",
             "(31370, 650)": "section 7's numbers",
+            "(20490, 650)": "650 is section 7's global-average-pooling count",
+            "(31370, 1290)": "31370 is section 7's Flatten count",
+            "('20,490', '1,290')": "remove the quotes and the thousands commas, (20490, 1290)",
+            "('20490', '1290')": "remove the quotes",
             "(170, 1290)": "the Flatten count uses 4 * 4 = 16 inputs",
             "(20490, 20490)": "both numbers are the Flatten count",
             "(20,490, 1,290)": "If you typed numbers with thousands commas (20,490, 1,290)",
@@ -384,6 +388,18 @@ def test_q3_padding_mistakes_give_different_sizes_in_keras():
     right = _stack()[0]
     sizes = [right, *lesson.Q3_MISTAKE_SIZES.values()]
     assert len(set(sizes)) == len(sizes), lesson.Q3_MISTAKE_SIZES
+
+
+def test_q3_a_size_two_slips_give_names_both():
+    """33 is odd, so forgetting the pooling's + 1 changes the size: it gives the size of
+    'forgot + 1 in the second layer' (11), and with that + 1 also gone, the size of 'first
+    layer taken as valid' (10). Those messages must name the pooling's + 1 too (a review
+    found them naming one cause the answer did not prove)."""
+    named = set(lesson.Q3_MISTAKE_SIZES.values())
+    assert set(lesson.Q3_SAME_SIZE_SLIPS.values()) <= named
+    for slip, size in lesson.Q3_SAME_SIZE_SLIPS.items():
+        message = lesson.q3.feedback((size, size, 32))
+        assert "the pooling's" in message and "either" in message, (slip, message)
 
 
 def test_q4_columns_are_where_keras_max_pooling_stays_the_same():

@@ -117,6 +117,8 @@ LEARNER_ANSWERS = {
             "222504": "the two Dense layers too",          # keras_mults of q2's model
             "138312": "without the + 1",                   # sizes 25, then 9
             "195408": "bias additions",
+            "188088": "the number of biases (8 + 16)",      # the 24 biases added
+            "963048": "two Dense layers of q1's model",     # + q1's unpooled Dense layers
             "221664": "Dense layer's multiplications",
             "40968": "pooled sizes (13x13, 5x5)",          # pooled maps taken as conv outputs
         },
@@ -130,7 +132,9 @@ LEARNER_ANSWERS = {
             "[1, 2, 3, 5, 6]": "four seeds or more",              # four of five wins
             "[1, 6]": "largest mean gains",
             "[0, 1]": "labelled by the later step",              # the columns read one step off
-            "[1]": "are not the expected ones",
+            "[1]": "another step was also ahead at every seed",  # a strict subset
+            "[2]": "another step was also ahead at every seed",
+            "[1, 3]": "are not the expected ones",
             "[1, 2, 6]": "step 6 was not ahead at seed 3",      # one step too many
             "[8]": "not a column of paired",
             '"1, 2"': "expected a list of step numbers",
@@ -144,9 +148,9 @@ LEARNER_ANSWERS = {
         "wrong": {
             "9534": "RMSprop's count",
             "19064": "two scalars",
-            "19065": "Adam with a learning-rate schedule",       # section 7's 2W + 1
+            "19065": "you counted one of the two scalars",       # section 7's 2W + 1
             "28598": "Total params",
-            "406138": "source model's 'Total params' (section 4)",
+            "406138": "source model's 'Total params' ('Going further' A)",
             "19067": "not three",
             "203070": "pooled model",
             '"19,066"': "remove the quotes and the commas",

@@ -247,7 +247,7 @@ LEARNER_ANSWERS = {
                 "divide ||a - n|| by ||a|| + ||n||",
             _check(**{"return np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n))":
                       "return np.max(np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n)))"}):
-                "CS231n's element-wise relative error",
+                "an element-wise relative error, as in CS231n",
             _check(**{"return np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n))":
                       "return np.max(np.abs(a - n))"}):
                 "the largest absolute difference",
@@ -335,7 +335,7 @@ LEARNER_ANSWERS = {
             "2 * 16 * 28 * 28 * 8 * 3 * 3 * 8": "section 8's forward pass (16 filters)",
             "31150080": "'valid'",
             "41472000": "the padded input",
-            "36377600": "is not the expected value",         # + one multiplication per output
+            "36377600": "one per output value",               # + dL/db's additions
             "36,126,720": "underscores group digits",
         },
     },

@@ -309,6 +309,8 @@ LEARNER_ANSWERS = {
             "for layer in vgg16_convs)": "biases included, by its positions",
             "15.3e9": "rounded to 3 significant figures: give it exactly",
             "15259926528": "that leaves out the first convolution",
+            "conv_mults(vgg16_convs[0].input.shape[1:], 3, 64, padding='same')":
+                "block1_conv1, alone: add all 13",
         },
     },
     "q8": {

@@ -163,12 +163,13 @@ _N3, _F3 = 33, 5
 
 
 def _stack_size(first="same", second="valid", pool=True, plus_one=True, pool_stride=2,
-                pool_padding="valid"):
+                pool_padding="valid", pool_plus_one=True):
     """Rows after Conv2D(16, 5, padding=first) -> MaxPooling2D(2, strides=pool_stride,
-    padding=pool_padding) -> Conv2D(32, 5, second)."""
+    padding=pool_padding) -> Conv2D(32, 5, second); ``plus_one``/``pool_plus_one`` False
+    leave the + 1 out of the second layer's / the pooling's formula."""
     n = conv_output_size(_N3, _F3, padding=first)
     if pool:
-        n = conv_output_size(n, 2, pool_stride, padding=pool_padding)
+        n = conv_output_size(n, 2, pool_stride, padding=pool_padding) - (not pool_plus_one)
     n = conv_output_size(n, _F3, padding=second)
     return n if plus_one else n - 1
 
@@ -186,6 +187,15 @@ Q3_MISTAKE_SIZES = {
 }
 
 
+#: Slips that give the size of a mistake above (33 is odd, so the pooling's + 1 matters):
+#: that size's message names them too, as the answer cannot tell them apart (tests check).
+Q3_SAME_SIZE_SLIPS = {
+    "forgot + 1 in the pooling": _stack_size(pool_plus_one=False),
+    "forgot + 1 in the pooling and the second layer": _stack_size(pool_plus_one=False,
+                                                                  plus_one=False),
+}
+
+
 def _side(mistake, channels=32):
     size = Q3_MISTAKE_SIZES[mistake]
     return (size, size, channels)
@@ -196,15 +206,17 @@ q3 = OneImageShape(
     "Conv2D(32, 5). What is the output shape (height, width, channels)?",
     checker=shape(_STACK_SHAPE, mistakes={
         _side("first layer taken as 'valid'"):
-            "the first Conv2D has padding='same': it keeps 33x33 (only the second one, with "
-            "the default 'valid', removes F - 1 = 4).",
+            "either the first Conv2D was taken as 'valid' (it has padding='same': it keeps "
+            "33x33; only the second one, 'valid', removes F - 1 = 4), or the + 1 was left out "
+            "of both the pooling's formula and the second layer's.",
         _side("second layer taken as 'same'"):
             "the second Conv2D has the default padding='valid': it removes F - 1 = 4 rows.",
         _side("paddings swapped"):
             "either the paddings are swapped, or the 'valid' 5x5 removed 2 instead of 4: the "
             "FIRST Conv2D is 'same' (keeps 33), and the second, 'valid', removes F - 1 = 4.",
         _side("forgot + 1 in the second layer"):
-            "the 'valid' 5x5 layer gives N - F + 1 rows: 16 - 5 + 1, count the first position.",
+            "one + 1 is missing: either the 'valid' 5x5 layer's (N - F + 1: 16 - 5 + 1) or "
+            "the pooling's (floor((33 - 2) / 2) + 1 = 16); both count the first position.",
         _side("forgot the pooling"):
             "MaxPooling2D(2) halves the height and the width before the second Conv2D.",
         _side("pooling rounded up"):
@@ -332,11 +344,27 @@ _FLATTEN_INPUTS = _H5 * _H5 * _C5
 _FLATTEN_PARAMS = (_FLATTEN_INPUTS + 1) * _CLASSES
 _GAP_PARAMS = (_C5 + 1) * _CLASSES
 
+_SECTION_7_FLATTEN, _SECTION_7_GAP = (7 * 7 * 64 + 1) * _CLASSES, (64 + 1) * _CLASSES
+
+
+def _q5_checker(checker):
+    """q5's array checker, first telling text with thousands commas ("20,490") what to fix."""
+    def check(answer):
+        if (isinstance(answer, (list, tuple)) and answer
+                and all(isinstance(entry, str) for entry in answer)
+                and any(re.fullmatch(r"\s*\d{1,3}(,\d{3})+\s*", entry) for entry in answer)):
+            numbers = ", ".join(entry.replace(",", "").strip() for entry in answer)
+            return (f"the entries are text written with thousands commas: remove the quotes and "
+                    f"the thousands commas, ({numbers}).")
+        return checker(answer)
+    return check
+
+
 q5 = Exercise(
     "A network's last convolution block leaves a 4x4x128 stack of maps, which feeds "
     "Dense(10). How many parameters does the Dense layer have after Flatten, and how many "
     "after GlobalAveragePooling2D? Answer with a pair (flatten, gap).",
-    checker=array([_FLATTEN_PARAMS, _GAP_PARAMS], mistakes=[
+    checker=_q5_checker(array([_FLATTEN_PARAMS, _GAP_PARAMS], mistakes=[
         ([_FLATTEN_PARAMS - _CLASSES, _GAP_PARAMS - _CLASSES],
          "each of the 10 units also has a bias: add 10 to both counts."),
         ([_FLATTEN_PARAMS - _CLASSES + 1, _GAP_PARAMS - _CLASSES + 1],
@@ -362,10 +390,16 @@ q5 = Exercise(
         ([_FLATTEN_PARAMS, _FLATTEN_PARAMS],
          "both numbers are the Flatten count; global average pooling keeps one number per "
          "CHANNEL, so the Dense layer after it reads 128 inputs, not 4 * 4 * 128."),
-        ([(7 * 7 * 64 + 1) * _CLASSES, (64 + 1) * _CLASSES],
+        ([_SECTION_7_FLATTEN, _SECTION_7_GAP],
          "those are section 7's numbers, for its 7x7x64 stack; this stack is 4x4x128: "
          "4 * 4 * 128 inputs after Flatten, 128 after global average pooling."),
-    ]),
+        ([_FLATTEN_PARAMS, _SECTION_7_GAP],
+         f"the Flatten count is right; {_SECTION_7_GAP} is section 7's global-average-pooling "
+         "count, for its 64 channels: this stack has 128."),
+        ([_SECTION_7_FLATTEN, _GAP_PARAMS],
+         f"the global-average-pooling count is right; {_SECTION_7_FLATTEN} is section 7's "
+         "Flatten count, for its 7x7x64 stack: this one is 4x4x128."),
+    ])),
     hint=["Dense parameters = (inputs + 1) * units.",
           "Flatten gives 4 * 4 * 128 inputs; global average pooling gives one per channel."],
     solution=f"""\

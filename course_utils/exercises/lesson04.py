@@ -149,8 +149,8 @@ q2 = Exercise(
     hint=["Flatten reads the map in NumPy's order (C order): index (row, column, channel) "
           "lands at position (row * width + column) * channels + channel, so the channel "
           "index varies fastest.",
-          "The kernel keeps its weights in the same order: one reshape of dense_kernel, with "
-          "the units last."],
+          "A Conv2D kernel (kh, kw, in, out) lists its weights in that same order (section 3): "
+          "no weight has to move, only the array's shape changes."],
     solution_answer=dense_to_conv_kernel,
 )
 

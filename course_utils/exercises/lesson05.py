@@ -135,8 +135,8 @@ q1 = Exercise(
             "conv2's 16 filters are 3x3x8, not 3x3: each looks at all 8 maps of conv1 (lesson "
             "02), so conv2 has (3*3*8 + 1) * 16 parameters."),
         2 * _Q1 + 2: "that is what the summary's 'Total params' would show after training with "
-                     "RMSprop (the weights plus the optimizer's W + 2 values, section 4); the "
-                     "question asks for the trainable parameters.",
+                     "RMSprop (the weights plus the optimizer's W + 2 values, 'Going "
+                     "further' A); the question asks for the trainable parameters.",
     }),
     hint=["Per conv layer (F*F*C_in + 1) * C_out; the sizes go 28 -> 26 -> 24.",
           "Flatten gives 24*24*16 values; the Dense(84) after it has (24*24*16 + 1) * 84 "
@@ -406,6 +406,13 @@ q4 = Exercise(
         _Q4 + _SIZES[1] ** 2 * 8 + _SIZES[3] ** 2 * 16: (
             "count the kernel multiplications only: the bias additions (one per output "
             "value) are not multiplications."),
+        _Q4 + 8 + 16: (
+            "that adds 24, the number of biases (8 + 16): the question counts the kernel "
+            "multiplications only, and a bias is added, not multiplied."),
+        _Q4 + (_SIZES[1] - 2) ** 2 * 16 * 84 + 84 * 10: (
+            f"that adds {(_SIZES[1] - 2) ** 2 * 16 * 84 + 84 * 10:,}, the multiplications of "
+            "the two Dense layers of q1's model, without pooling (24*24*16*84 + 84*10): the "
+            "question asks for the two convolutions of q2's model only."),
         _Q4 + _POOLED * _POOLED * 16 * 84: "only the two convolutions: the Dense layer's "
                                           "multiplications are not asked for.",
         _Q4 + _POOLED * _POOLED * 16 * 84 + 84 * 10: (
@@ -529,6 +536,8 @@ def _check_steps(answer):
         return None
     if steps in _STEP_MISTAKES:
         return _STEP_MISTAKES[steps]
+    if steps and set(steps) < set(_Q5):
+        return "another step was also ahead at every seed: look at each column of paired."
     extra = sorted(set(steps) - set(_Q5))
     if set(_Q5) < set(steps) and all(step in _STEPS[1:] for step in extra):
         return f"step {extra[0]} was not ahead at {_seeds_not_ahead(extra[0])}."
@@ -572,9 +581,9 @@ q6 = Exercise(
     checker=number(_Q6, mistakes={
         POOLED_WEIGHTS + _OPTIMIZER_SCALARS: "that is RMSprop's count (one average per weight).",
         2 * POOLED_WEIGHTS + 1: (
-            "that is Adam with a learning-rate schedule, as 'Going further' checks (2W + 1: no "
-            "learning-rate variable). With a constant learning rate Keras also stores the rate "
-            "as a variable: 2W + 2."),
+            "you counted one of the two scalars: with a constant learning rate Keras stores "
+            "the rate as a variable too, besides the step counter (2W + 2). 2W + 1 is Adam with "
+            "a learning-rate schedule, as 'Going further' checks."),
         2 * POOLED_WEIGHTS: "close: Keras also counts the optimizer's two scalars (step "
                             "counter and learning rate).",
         2 * POOLED_WEIGHTS + _OPTIMIZER_SCALARS + 1: (
@@ -584,11 +593,11 @@ q6 = Exercise(
                                                   "included; the question asks for the "
                                                   "optimizer's own.",
         2 * SOURCE_WEIGHTS + _OPTIMIZER_SCALARS: (
-            "that is the source model's 'Total params' (section 4); the question is about the "
-            f"pooled model's {POOLED_WEIGHTS:,} weights."),
+            "that is the source model's 'Total params' ('Going further' A); the question is "
+            f"about the pooled model's {POOLED_WEIGHTS:,} weights."),
         SOURCE_WEIGHTS + _OPTIMIZER_SCALARS: (
-            "that is the source model's count with RMSprop, printed in section 4; the question "
-            f"is about the pooled model ({POOLED_WEIGHTS:,} weights) with Adam."),
+            "that is the source model's count with RMSprop, printed in 'Going further' A; the "
+            f"question is about the pooled model ({POOLED_WEIGHTS:,} weights) with Adam."),
     }),
     hint=[f"RMSprop on the source model: {SOURCE_WEIGHTS:,} (one average per weight) + 2 "
           f"scalars = {SOURCE_WEIGHTS + 2:,}.",
@@ -609,7 +618,7 @@ answer = 2 * {POOLED_WEIGHTS} + 2
 def accuracy_from_confusion(matrix) -> float:
     """Accuracy from a confusion matrix: the correct predictions over all of them.
 
-    Taught in lesson 05, section 5 (q7's solution). ``matrix``: counts, rows the true class,
+    Taught in lesson 05, "Going further" B (q7's solution). ``matrix``: counts, rows the true class,
     columns the predicted one. A DataFrame from ``pd.crosstab`` has a row only for a class
     that occurs as a true label and a column only for one that was predicted, so it need not
     be square: the correct predictions are the cells whose row and column have the same
@@ -800,7 +809,7 @@ def _check_accuracy(answer):
 
 q7 = Exercise(
     "Write a function accuracy(matrix) that takes a confusion matrix like `confusion` in "
-    "section 5, as pd.crosstab makes it (rows the true digit, columns the predicted one, "
+    "'Going further' B, as pd.crosstab makes it (rows the true digit, columns the predicted one, "
     "counts in the cells), and returns the accuracy as a number between 0 and 1. pd.crosstab "
     "makes a row only for a digit that occurs as a true label and a column only for one that "
     "was predicted: the table need not be square, and its labels need not match its "

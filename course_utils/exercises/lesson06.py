@@ -112,8 +112,8 @@ q2 = Exercise(
     checker=array(_Q2X, mistakes=[
         (_stamps(Q2_KERNEL, Q2_GRAD, 1),
          "your stamps sit 1 pixel apart: with stride 2, window (i, j) starts at (2i, 2j), so "
-         "G[i, j] * K lands there (in the full-convolution view: you left out the S - 1 = 1 "
-         "zero between G's values)."),
+         "G[i, j] * K lands there (in section D's full-convolution view: you left out the "
+         "S - 1 = 1 zero between G's values)."),
         (_stamps(Q2_KERNEL, Q2_GRAD, 1, size=3),
          "that is dL/dX at stride 1 (a 3x3 input): with stride 2 the input is 5x5 and window "
          "(i, j) starts at (2i, 2j)."),
@@ -613,8 +613,8 @@ q4 = Exercise(
          "gradient's size. The relative error divides by the sizes and compares whole arrays: "
          "np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n))."),
         (_check_variant(error="element-wise"),
-         "that is CS231n's element-wise relative error (the largest over the entries); here "
-         "the relative error compares whole arrays: np.linalg.norm(a - n) / "
+         "that is an element-wise relative error, as in CS231n (the largest over the "
+         "entries); here the relative error compares whole arrays: np.linalg.norm(a - n) / "
          "(np.linalg.norm(a) + np.linalg.norm(n))."),
         (_check_variant(error="notes"),
          "that is the element-wise relative error of CS231n's notes, the largest "
@@ -822,6 +822,9 @@ q7 = Exercise(
                    "gradients. The backward pass computes both dL/dK and dL/dX.",
         3 * _FORWARD8: "that is forward plus backward; the question asks for the backward "
                        "pass only.",
+        _Q7 + _B8 * _N8 * _N8 * _K8: f"that adds {_B8 * _N8 * _N8 * _K8:,}, one per output "
+            "value (dL/db's additions, or one more multiplication per output); dL/db needs no "
+            "multiplications.",
         4 * _FORWARD8: "that counts the additions too; count the multiplications only (one "
                        "per kernel weight and output position, for each of the two gradients).",
         _Q7 // _B8: f"that is one image; the batch has {_B8}.",

@@ -125,8 +125,7 @@ _Q2 = _Q2_DW + _Q2_PW + _Q2_OUT                            # one bias per filter
 
 q2 = Exercise(
     "How many parameters (weights and biases) does SeparableConv2D(96, 3) have on a 48-channel "
-    "input? Its depthwise step is Conv2D(48, 3, groups=48) without a bias; its pointwise step "
-    "is Conv2D(96, 1), with the layer's biases.",
+    "input? Count each of its two steps (q2.hint() names them).",
     checker=number(_Q2, mistakes={
         _Q2_DW + _Q2_PW: "add the biases: one per filter, 96, on the pointwise step.",
         _Q2 + _Q2_IN: "SeparableConv2D puts no bias on its depthwise step: only the pointwise "
@@ -522,9 +521,9 @@ q7 = Exercise(
     "VGG-16 is thirteen 3x3 convolutions ('same' padding, stride 1) with max pooling between "
     "its five groups, then three Dense layers; the notebook lists its Conv2D layers as "
     "vgg16_convs. How many multiplications (one per kernel weight and output position; no "
-    "bias, no additions) do the 13 convolutions do for one 224x224 image? Add up conv_mults "
-    "over them (each layer's "
-    "input.shape[1:] is its (H, W, C_in)).",
+    "bias, no additions) do the 13 convolutions do for one 224x224 image? Add up "
+    "conv_mults(input_shape, kernel_size, out_channels, padding=...) over them (each layer's "
+    "input.shape[1:] is its (H, W, C_in)); its padding is 'valid' unless you pass one.",
     checker=number(_Q7, mistakes={
         _Q7 + _VGG16_DENSE: "that adds the three Dense layers (123,633,664 multiplications); "
                             "the question counts the 13 convolutions only.",
@@ -549,6 +548,8 @@ q7 = Exercise(
             "groups run on 112, 56, 28 and 14.",
         _Q7 / 1e9: "that is the count in billions: give the count itself, not in billions.",
         _Q7 / 1e6: "that is the answer in millions: give the count itself.",
+        conv_mults((224, 224, 3), 3, 64, padding="same"):
+            "that is the first convolution, block1_conv1, alone: add all 13.",
         _Q7 - conv_mults((224, 224, 3), 3, 64, padding="same"):
             "that leaves out the first convolution, block1_conv1 (86,704,128 multiplications): "
             "add all 13.",
@@ -559,9 +560,9 @@ q7 = Exercise(
     hint=["One layer costs O_h * O_w * C_out * F_h * F_w * C_in; with 'same' padding and "
           "stride 1, O_h x O_w is its input's H x W. conv_mults(input_shape, kernel_size, "
           "out_channels, padding=...) computes it.",
-          "The first layer: conv_mults((224, 224, 3), 3, 64, padding='same') = 86,704,128. Each "
-          "layer gives its own numbers: layer.input.shape[1:], layer.kernel_size, layer.filters, "
-          "layer.padding. Add the 13 counts."],
+          "Read each layer's numbers from the layer itself: its input shape, kernel size, "
+          "filters and padding are attributes of it. To check your first term: block1_conv1 "
+          "does 86,704,128 multiplications."],
     solution=("sum(conv_mults(layer.input.shape[1:], layer.kernel_size, layer.filters, "
               f"padding=layer.padding) for layer in vgg16_convs)  # = {_Q7:,}"),
     solution_answer=_Q7,
