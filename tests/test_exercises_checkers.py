@@ -513,6 +513,10 @@ def test_array_decimals_reads_float32_values_as_the_decimals_they_print():
     message = check(slip.astype(np.float32))
     assert "where you have 0.122." in message and "one off in its 3rd decimal" in message
     assert "rounded to 2 decimal places" in check(expected.round(2).astype(np.float32))
+    # .tolist() of a float32 array: Python floats holding float32 values (-0.17000000178...)
+    for places in (3, 4):
+        assert check(expected.astype(np.float32).round(places).tolist()) is None
+    assert check(slip.astype(np.float32).tolist()) == message
 
 
 def test_number_reads_a_float32_answer_as_the_decimal_it_prints():
@@ -523,3 +527,5 @@ def test_number_reads_a_float32_answer_as_the_decimal_it_prints():
     assert check(np.float32(0.049)) == check(0.049)
     assert check(np.float32(0.0489)) == check(0.0489)
     assert "one off in its 3rd significant figure" in check(np.float32(0.0489))
+    assert check(np.float32(0.049).item()) == check(0.049)   # a Python float from float32
+    assert number(15346630656)(15346630656.0) is None   # whole numbers are left as typed

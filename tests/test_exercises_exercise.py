@@ -254,3 +254,28 @@ def test_exercises_in_finds_them_in_numeric_order():
     module.helper = number(3)
     bind_exercises(vars(module))
     assert [e.name for e in exercises_in(module)] == ["q2", "q10"]
+
+
+def test_failing_case_hands_over_an_argument_the_feedback_cannot_print():
+    """A failing case whose array is shown as <28x28 array> is handed over to rerun; a case
+    printed in full, a right answer and a non-function answer hand over nothing."""
+    big = np.arange(784.0).reshape(28, 28)
+    exercise = Exercise("Return x doubled.", name="q9", solution="answer = 2 * x",
+                        checker=function([(big, 3)], reference=lambda x, k: 2 * x))
+
+    def off_by_one(x, k):
+        return 2 * x + 1
+
+    message = exercise.feedback(off_by_one)
+    assert "on off_by_one(<28x28 array>, 3)" in message
+    assert "args, kwargs = q9.failing_case, then off_by_one(*args, **kwargs)." in message
+    args, kwargs = exercise.failing_case
+    np.testing.assert_array_equal(args[0], big)
+    assert args[1] == 3 and kwargs == {}
+    assert exercise.feedback(lambda x, k: 2 * x) == "Correct!" and exercise.failing_case is None
+    exercise.feedback(off_by_one)
+    exercise.feedback(np.zeros(3))   # not a function: the last check ran no case
+    assert exercise.failing_case is None
+    small = Exercise("Return x doubled.", name="q8", solution="answer = 2 * x",
+                     checker=function([(2,)], reference=lambda x: 2 * x))
+    assert "failing_case" not in small.feedback(lambda x: x) and small.failing_case is None

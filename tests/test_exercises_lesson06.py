@@ -302,7 +302,9 @@ LEARNER_ANSWERS = {
                   "(tf.nn.softmax(Q6_SCORES).numpy() - np.eye(3)[Q6_LABELS]) / len(Q6_LABELS)",
                   # float32, as a tape gives it, rounded (a review found these rejected)
                   "np.float32([[-0.170, 0.121, 0.049], [0.127, 0.028, -0.155]])",
-                  f"(({_SOFTMAX} - np.eye(3)[Q6_LABELS]) / 2).round(4).astype('float32')"],
+                  f"(({_SOFTMAX} - np.eye(3)[Q6_LABELS]) / 2).round(4).astype('float32')",
+                  f"(({_SOFTMAX} - np.eye(3)[Q6_LABELS]) / 2).astype('float32').round(3)"
+                  ".tolist()"],
         "wrong": {
             # -0.17049 is -0.170 to 3 decimals: -0.171 is one off (the reviews found it passed)
             "[[-0.171, 0.121, 0.049], [0.127, 0.028, -0.155]]": "one off in its 3rd decimal",

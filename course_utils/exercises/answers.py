@@ -59,7 +59,9 @@ def entry_place(index: int) -> str:
 def as_printed(values: Any) -> np.ndarray:
     """``values`` in float64, a float32 (or float16) value read as the shortest decimal it
     prints as: float32 stores -0.17 as -0.1700000018, so a tape's gradient (float32) rounded
-    to 3 decimals is read as the -0.17 the learner sees, and a message shows it so.
+    to 3 decimals is read as the -0.17 the learner sees, and a message shows it so. A Python
+    float that is such a float32 value (``.tolist()`` of a float32 array gives
+    -0.17000000178813934) is read the same way; whole numbers are left as they are.
 
     Number and array answers of lessons 01-07 are read through it (lesson 06's tapes).
 
@@ -67,11 +69,25 @@ def as_printed(values: Any) -> np.ndarray:
     [-0.17, 0.1237]
     >>> as_printed(np.float32(0.049)).tolist(), as_printed(np.array([3])).tolist()
     (0.049, [3.0])
+    >>> as_printed(np.float32([-0.17, 0.121]).tolist()).tolist()
+    [-0.17, 0.121]
+    >>> as_printed([0.048819, 15346630656.0, 0.1 + 0.2, 0.25 ** 9]).tolist()
+    [0.048819, 15346630656.0, 0.30000000000000004, 3.814697265625e-06]
     """
     values = np.asarray(values)
     if np.issubdtype(values.dtype, np.floating) and np.finfo(values.dtype).bits < 64:
         return values.astype(str).astype(float)
-    return values.astype(float)
+    values = values.astype(float)
+    with np.errstate(over="ignore", invalid="ignore"):
+        single = values.astype(np.float32)
+        noisy = (single.astype(float) == values) & np.isfinite(values) \
+            & (values != np.round(values))
+    if not noisy.any():
+        return values
+    # a float32 value read as a float prints 16-17 digits; 0.25 ** 9 (13 digits) stays as is
+    long = np.vectorize(lambda v: len(repr(float(v)).split("e")[0].strip("-0.").replace(".", ""))
+                        >= 15)(values)
+    return np.where(noisy & long, single.astype(str).astype(float), values)
 
 
 def read_number(answer: Any) -> float:

@@ -42,6 +42,23 @@ __all__ = ["Checker", "number", "array", "shape", "function", "CalledOnce", "cal
 Checker = Callable[[Any], "str | None"]
 
 
+#: The failing case of the last function check whose feedback elided an argument.
+_FAILED_CASE: dict = {"case": None}
+
+
+def last_failing_case(forget: bool = False) -> tuple[tuple, dict] | None:
+    """``(args, kwargs)`` of the test case the last :func:`function` check failed on, when
+    its feedback showed an argument only as ``<7x7x3 array>``; None if there is none.
+    ``forget=True`` clears it (an exercise does so before each check).
+
+    Lesson 02's q6 and q7 and every later function question hand it to the learner.
+    """
+    case = _FAILED_CASE["case"]
+    if forget:
+        _FAILED_CASE["case"] = None
+    return case
+
+
 def _feedback_for_any_answer(check: Checker) -> Checker:
     """Turn "cannot read this answer" into feedback text instead of an exception."""
 
@@ -834,7 +851,9 @@ def function(cases: Iterable, reference: Callable | None = None, atol: float = 1
     helpers that already do what the question asks (``"receptive_field"``): a function that
     calls one is told to write it without. ``labels``, one entry per case (None, or a text per
     positional argument, None for none), names an argument the learner can rebuild
-    (``"DIGIT_FOUR"``) in the feedback, instead of ``<8x8 array>``. Lesson 01 (q4) and later
+    (``"DIGIT_FOUR"``) in the feedback, instead of ``<8x8 array>``; when an argument is shown
+    so, :func:`last_failing_case` returns that case's ``(args, kwargs)``, which
+    :attr:`Exercise.failing_case` hands the learner to rerun. Lesson 01 (q4) and later
     lessons ask for functions.
 
     >>> def double(x):
@@ -941,6 +960,8 @@ def function(cases: Iterable, reference: Callable | None = None, atol: float = 1
         case_labels = labels[case] if case < len(labels) and labels[case] else ()
         call, tables = _format_call(name, args, kwargs, getattr(answer, "__wrapped__", answer),
                                     case_labels)
+        if "<" in call[len(name):]:   # an argument shown as <7x7x3 array>: hand it over
+            _FAILED_CASE["case"] = (copy.deepcopy(args), copy.deepcopy(kwargs))
         note = f"\n{about_cases}" if about_cases else ""
         return f"on {call} {message}{tables}{note}"
 

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..validation import describe
 from .answers import UnreadableAnswer, read_shape
-from .checkers import Checker, called_once
+from .checkers import Checker, called_once, last_failing_case
 from .placeholder import NOT_ANSWERED, uses_placeholder
 
 __all__ = ["Exercise", "OneImageShape", "bind_exercises", "exercises_in"]
@@ -83,6 +83,7 @@ class Exercise:
         self.name = name
         self.prompt = prompt
         self._checker = checker
+        self._failing_case = None   # set by each check of a function (see failing_case)
         self.hints = [hint] if isinstance(hint, str) else list(hint or [])
         self._hints_shown = 0
         self._solution = solution
@@ -107,13 +108,28 @@ class Exercise:
         verdict = self._verdict(answer)
         if verdict is None:
             return "Correct!" + (f" {self.explanation}" if self.explanation else "")
+        if self.failing_case is not None and verdict.startswith("on "):
+            called = verdict[3:].split("(", 1)[0]   # "on conv_layer(<7x7x3 array>, ...) ..."
+            called = called if called.isidentifier() else "your_function"
+            verdict += (f"\nTo rerun that case: args, kwargs = {self.name}.failing_case, "
+                        f"then {called}(*args, **kwargs).")
         return (
             f"Not quite: {verdict}\n"
             f"Call {self.name}.hint() for a hint, or {self.name}.solution() to see the answer."
         )
 
+    @property
+    def failing_case(self) -> tuple[tuple, dict] | None:
+        """The test case your function last failed, as ``(args, kwargs)``, when the feedback
+        could not show its arguments in full (``<7x7x3 array>``); None otherwise.
+
+        Lesson 02 (q6, q7) and every later lesson's function questions point to it.
+        """
+        return self._failing_case
+
     def _verdict(self, answer: Any) -> str | None:
         answer = called_once(answer)  # a learner's function runs once per test case
+        last_failing_case(forget=True)
         try:
             message = self._checker(answer)
         except UnreadableAnswer as error:
@@ -123,6 +139,8 @@ class Exercise:
                 f"this answer ({describe(answer)}) could not be checked: "
                 f"{type(error).__name__}: {error}"
             )
+        finally:
+            self._failing_case = last_failing_case(forget=True)
         if message is None or message == "":
             return None
         return str(message)
