@@ -348,7 +348,8 @@ LEARNER_ANSWERS = {
             "conv2d(FLIP_DEMO_X, np.fliplr(Q6_KERNEL))": "left to right only",
             "conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL.T))": "its other diagonal",
             "np.flip(conv2d(FLIP_DEMO_X, Q6_KERNEL))": "flipped the result",
-            "conv2d(np.flip(FLIP_DEMO_X), Q6_KERNEL)": "flipped the input",
+            "conv2d(np.flip(FLIP_DEMO_X), Q6_KERNEL)": "what flipping the input",
+            "np.flip(conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL)))": "turned by 180 degrees",
             "conv2d(LESSON01_X, np.flip(Q6_KERNEL))": "this question uses FLIP_DEMO_X",
             "[[15, 16], [6, 15]]": "the expected shape is (3, 3)",
             "corr2d(x_demo, np.flip(kernel))": "you flipped the lesson's 3x3 kernel",
@@ -954,6 +955,14 @@ def strided_corr2d(x, kernel, stride):
 def test_q4_advises_np_array_only_to_a_function_that_returns_a_list():
     assert lesson.q4.feedback(strided_corr2d).startswith("Correct! Your function returns a list")
     assert lesson.q4.feedback(lesson.strided_corr2d) == "Correct!"
+
+
+def test_q8_advises_np_array_to_a_right_function_that_returns_a_list():
+    def conv_one_filter(x, kernel, bias, stride, padding):
+        return lesson.conv_one_filter(x, kernel, bias, stride, padding).tolist()
+
+    assert lesson.q8.feedback(conv_one_filter).startswith("Correct! Your function returns a list")
+    assert lesson.q8.feedback(lesson.conv_one_filter) == "Correct!"
 
 
 def test_q8_names_a_list_returning_q4_function_when_that_is_what_raised():

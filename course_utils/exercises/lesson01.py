@@ -643,13 +643,15 @@ def _index_error_guesses(answer) -> str:
     return "".join(" " + guess for guess in guesses)
 
 
-def _returns_list(answer) -> bool:
-    """Whether a learner's q4 function returns a list (it is then right, but q8's + bias fails).
+def _returns_list(answer, *more_arguments) -> bool:
+    """Whether a learner's q4 (or q8) function returns a list (right, but q8's + bias fails).
 
     Probed on a 2x2 input and a 1x1 kernel, a case the check does not run: the check's own
-    cases each run once."""
+    cases each run once. q8 passes its bias, stride and padding as more_arguments."""
+    arguments = more_arguments or (1,)
     try:
-        return isinstance(answer(np.arange(4.0).reshape(2, 2), np.ones((1, 1)), 1), list)
+        return isinstance(answer(np.arange(4.0).reshape(2, 2), np.ones((1, 1)), *arguments),
+                          list)
     except Exception:   # a function that raises was already told so by the check
         return False
 
@@ -876,8 +878,8 @@ Q6_MISTAKES = [
     ("result flipped", np.flip(conv2d(FLIP_DEMO_X, Q6_KERNEL)),
      "you flipped the result of the cross-correlation; flip the kernel BEFORE sliding it."),
     ("input flipped", conv2d(np.flip(FLIP_DEMO_X), Q6_KERNEL),
-     "you flipped the input instead of the kernel; that gives the true convolution turned "
-     "by 180 degrees. Flip the kernel, keep the input as it is."),
+     "this is the true convolution turned by 180 degrees, what flipping the input (instead "
+     "of the kernel) gives. Flip the kernel, keep the input as it is."),
     ("LESSON01_X", conv2d(LESSON01_X, np.flip(Q6_KERNEL)),
      "that is the true convolution of LESSON01_X; this question uses FLIP_DEMO_X."),
     ("negated", conv2d(FLIP_DEMO_X, -Q6_KERNEL),
@@ -978,7 +980,10 @@ q7 = Exercise(
           "O = (9 - 3) // 4 + 1 = 2 windows per axis, starting at rows 0 and 4.",
           "Used rows: 0-2 and 4-6, six in all; the same for columns. "
           "usage_counts((9, 9), 3, stride=4) shows it."],
-    solution=f"(usage_counts((9, 9), 3, stride=4) == 0).sum()  # = 81 - 6 * 6 = {_Q7}",
+    solution=("# windows start at rows 0 and 4: rows 0-2 and 4-6 are used, 3, 7 and 8 are not;\n"
+              "# the same for columns, so 6 x 6 pixels are used\n"
+              f"answer = 81 - 6 * 6  # = {_Q7}\n"
+              "# cross-check: (usage_counts((9, 9), 3, stride=4) == 0).sum()"),
     solution_answer=_Q7,
 )
 
@@ -1206,7 +1211,18 @@ def _check_layer(answer):
     return message
 
 
-q8 = Exercise(
+class _Q8(Exercise):
+    """q8: after "Correct!", a function that returned a list is told to return an array."""
+
+    def feedback(self, *answer) -> str:
+        text = super().feedback(*answer)
+        if text.startswith("Correct!") and answer and _returns_list(answer[0], 0, 1, 0):
+            text += (" Your function returns a list: return np.array, as the question asks "
+                     "(a Conv2D layer's output is an array).")
+        return text
+
+
+q8 = _Q8(
     "Write conv_one_filter(x, kernel, bias, stride, padding): what a Conv2D layer with one filter "
     "computes on one image. x is a 2-D array (H, W), kernel a 2-D array (F_h, F_w), bias a "
     "number, stride S and padding P whole numbers. Pad P zeros on every side, slide the kernel "
