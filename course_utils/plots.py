@@ -1037,13 +1037,15 @@ def show_digits(images, labels=None, predictions=None, ncols: int = 10, max_imag
     return Plot(fig, axes)
 
 
-def show_rgb_channels(image, titles: Sequence[str] = ("red", "green", "blue")) -> Plot:
-    """A colour image and its three channels side by side.
+def show_rgb_channels(image, titles: Sequence[str] = ("red", "green", "blue"),
+                      name: str = "x") -> Plot:
+    """A colour image and its three channels side by side, with one colour bar for the three.
 
     Taught in lesson 02, section 1.
 
     image: (H, W, 3), channels-last, uint8 0-255 or float 0-1. Each channel is drawn in grey
-    (bright = much of that colour), with a shared 0-255 (or 0-1) scale.
+    (bright = much of that colour), with a shared 0-255 (or 0-1) scale. name: the variable
+    the titles index (``red: photo[:, :, 0]`` for name="photo").
 
     >>> import numpy as np
     >>> fig, axes = show_rgb_channels(np.zeros((8, 8, 3), dtype=np.uint8))
@@ -1061,11 +1063,13 @@ def show_rgb_channels(image, titles: Sequence[str] = ("red", "green", "blue")) -
     for c in range(3):
         axes[c + 1].imshow(array[:, :, c], cmap="gray", vmin=0, vmax=top,
                            interpolation="nearest")
-        axes[c + 1].set_title(f"{titles[c]}: x[:, :, {c}]")
+        axes[c + 1].set_title(f"{titles[c]}: {name}[:, :, {c}]", fontsize=9)
     for ax in axes:
         ax.set_xlabel("column")
         ax.tick_params(labelsize=8)
     axes[0].set_ylabel("row")
+    fig.colorbar(axes[1].images[0], ax=axes[1:], shrink=0.8,
+                 label=f"value 0-{top} (one scale)")
     return Plot(fig, axes)
 
 

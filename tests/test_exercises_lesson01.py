@@ -104,6 +104,9 @@ _PLUS_ONE_INSIDE = _loops(size="(x.shape[0] - f_h + 1) // stride, "
                                "(x.shape[1] - f_w + 1) // stride")
 _ROUNDED_UP = _loops(size="-(-(x.shape[0] - f_h) // stride) + 1, "
                           "-(-(x.shape[1] - f_w) // stride) + 1")
+_ONE_TOO_MANY = _loops(size="(x.shape[0] - f_h) // stride + 2, "
+                             "(x.shape[1] - f_w) // stride + 2").replace(
+    "    out = ", "    x = np.pad(x, ((0, f_h + stride), (0, f_w + stride)))\n    out = ")
 _STRIDE_ONE_SIZE = _loops(size="x.shape[0] - f_h + 1, x.shape[1] - f_w + 1")
 _STRIDE_ONE_GUARDED = _STRIDE_ONE_SIZE.replace(
     "            out[i, j] = np.sum(",
@@ -297,6 +300,9 @@ LEARNER_ANSWERS = {
             _SIZES_SWAPPED: "the sizes are swapped in the window or in the kernel",
             _PLUS_ONE_INSIDE: "the + 1 belongs AFTER the division",
             _ROUNDED_UP: "Your output size rounds UP",
+            # + 2 also gives 4x5 on the 6x8 probe; it is not a rounding up (a review found it
+            # told "rounds UP", false at stride 1)
+            _ONE_TOO_MANY: "one row and one column too many",
             _STRIDE_ONE_SIZE: "Your output has the stride-1 size",
             _STRIDE_ONE_GUARDED: "Your output has the stride-1 size",
             _STRIDE_ON_ROWS_ONLY: "on strided_corr2d(DIGIT_FOUR, HORIZONTAL_LINE_KERNEL, 2)",

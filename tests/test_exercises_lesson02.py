@@ -262,6 +262,8 @@ LEARNER_ANSWERS = {
             "60000": "C_in = 3",
             "456": "the number of parameters",
             "30000": "that is one filter",
+            "450": "one output position's multiplications for all six filters",
+            "5 * 5 * 3 * 6": "times the 20x20 positions",
             "182400": "biases as multiplications (456 x 400, or the products plus 2,400",
             "180000 + 2400": "counts the biases as multiplications",
             "2400": "the number of output values",

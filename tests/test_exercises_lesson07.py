@@ -306,7 +306,7 @@ LEARNER_ANSWERS = {
             "sum(conv_mults(layer.input.shape[1:], layer.kernel_size, layer.filters, "
             "padding=layer.padding) for layer in vgg16_convs[1:])": "add all 13",
             "sum(layer.count_params() * int(np.prod(layer.output.shape[1:3])) "
-            "for layer in vgg16_convs)": "biases included, by its positions",
+            "for layer in vgg16_convs)": "one operation per bias at every output position",
             "15.3e9": "rounded to 3 significant figures: give it exactly",
             "15259926528": "that leaves out the first convolution",
             "conv_mults(vgg16_convs[0].input.shape[1:], 3, 64, padding='same')":

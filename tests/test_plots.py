@@ -544,6 +544,9 @@ def test_show_rgb_channels():
         np.testing.assert_array_equal(axes[c + 1].images[0].get_array(), photo[:, :, c])
         assert axes[c + 1].images[0].get_clim() == (0, 255)
     assert png_size(fig) < MAX_PNG_BYTES
+    assert len(fig.axes) == 5                                       # the four panels + colour bar
+    _, named = show_rgb_channels(photo, name="photo")
+    assert named[1].get_title() == "red: photo[:, :, 0]"
     with pytest.raises(ValueError, match=r"3 channels last"):
         show_rgb_channels(np.zeros((8, 8, 4)))
 

@@ -551,19 +551,40 @@ _ROUNDED_UP_SIZE = ("your output size rounds UP (on the size check, a 6x8 input 
                     "every window fits.")
 
 
+_ONE_TOO_MANY_SIZE = ("your output has one row and one column too many (on the size check, "
+                      "a 5x7 input with a 1x1 kernel and stride 2 fits 3x4 windows, and it "
+                      "returned 4x5): O = (H - F_h) // S + 1 counts the first position once.")
+
+
+def _output_shape(answer, x, kernel, stride):
+    """The shape of the learner's output on one probe, or None if it raised."""
+    try:
+        return np.asarray(answer(x.copy(), kernel.copy(), stride), dtype=float).shape
+    except Exception:
+        return None
+
+
 def _size_probe(answer) -> str | None:
-    """The stride-1 size or a size rounded up, when the probe proves it: the learner's output
-    has that shape, and its first windows are the right ones."""
+    """The stride-1 size, a size rounded up, or one row and column too many, when the probes
+    prove it: on the 6x8 probe the learner's output has that shape and its first windows are
+    the right ones; rounding up and "+ 2" both give 4x5 there, so a 5x7 probe, where (H - F)
+    is a multiple of S and rounding up changes nothing, tells them apart."""
     x, kernel, stride = _PROBE
     right = _reference(x, kernel, stride)
     try:
         result = np.asarray(answer(x.copy(), kernel.copy(), stride), dtype=float)
     except Exception:
         return None
-    for shape, message in [(x.shape, _STRIDE_ONE_SIZE),
-                           (tuple(-(-(n - 1) // stride) + 1 for n in x.shape), _ROUNDED_UP_SIZE)]:
-        if result.shape == tuple(shape) and np.allclose(result[:3, :4], right):
-            return message
+    if result.shape == x.shape and np.allclose(result[:3, :4], right):
+        return _STRIDE_ONE_SIZE
+    up = tuple(-(-(n - 1) // stride) + 1 for n in x.shape)
+    if result.shape == up and np.allclose(result[:3, :4], right):
+        exact = x[:5, :7]   # (5 - 1) and (7 - 1) are multiples of 2: ceil = floor here
+        shape = _output_shape(answer, exact, kernel, stride)
+        if shape == _reference(exact, kernel, stride).shape:
+            return _ROUNDED_UP_SIZE
+        if shape == (4, 5):
+            return _ONE_TOO_MANY_SIZE
     return None
 
 

@@ -336,6 +336,9 @@ Q5_MISTAKES = [
     (_Q5_PARAMS, "that is the number of parameters (what the layer stores), not of "
                  "multiplications (what it does)."),
     (conv_mults(_Q5_INPUT, _Q5_F, 1), "that is one filter; the layer has six."),
+    (_Q5_PRODUCTS * _Q5_FILTERS,
+     f"that is F * F * C_in * C_out, one output position's multiplications for all six "
+     f"filters: times the {_Q5_O}x{_Q5_O} positions."),
     (_Q5_PARAMS * _Q5_O * _Q5_O, f"that counts the biases as multiplications ({_Q5_PARAMS} x "
                                  f"{_Q5_O * _Q5_O}, or the products plus "
                                  f"{_Q5_FILTERS * _Q5_O * _Q5_O:,} bias additions): "

@@ -429,8 +429,8 @@ _CONVS1 = (conv_params(1, _C, _WIDE, bias=False) + depthwise_params(3, _WIDE, bi
 _Q5 = _CONVS1 + _BN * (_WIDE + _WIDE + _C)
 
 q5 = Exercise(
-    _BLOCK + " How many parameters do the block's layers hold, as count_params() counts them? "
-    "Count with the formulas (no Keras), then compare.",
+    _BLOCK + " How many parameters do the block's layers hold in total, as count_params() "
+    "counts them? Count with the formulas (no Keras), then compare.",
     checker=number(_Q5, mistakes={
         _CONVS1: "the BatchNormalization layers hold parameters too: 4 numbers per channel.",
         _CONVS1 + 2 * (_WIDE + _WIDE + _C): "count_params() counts 4 numbers per channel for "
@@ -554,8 +554,8 @@ q7 = Exercise(
             "that leaves out the first convolution, block1_conv1 (86,704,128 multiplications): "
             "add all 13.",
         sum(conv_params(3, c_in, c_out) * h * h for h, c_in, c_out in _VGG16):
-            "that multiplies each layer's count_params(), biases included, by its positions: "
-            "a bias is added, not multiplied. Count the kernel weights only.",
+            "that includes one operation per bias at every output position (a bias is added, "
+            "not multiplied). Count the kernel weights only.",
     }),
     hint=["One layer costs O_h * O_w * C_out * F_h * F_w * C_in; with 'same' padding and "
           "stride 1, O_h x O_w is its input's H x W. conv_mults(input_shape, kernel_size, "
