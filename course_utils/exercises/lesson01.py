@@ -998,7 +998,7 @@ q7 = Exercise(
     "A 3x3 kernel slides over a 9x9 input with stride S = 4 and no padding. How many of the "
     "81 input pixels are never inside any window?",
     checker=number(_Q7, mistakes=Q7_MISTAKES),
-    hint=["Section 6's aside: find where each window starts along one axis, then which rows "
+    hint=["Section 6's 8x8 example: find where each window starts along one axis, then which rows "
           "no window covers; columns are the same.",
           "O = (9 - 3) // 4 + 1 = 2 windows per axis, starting at rows 0 and 4.",
           "Used rows: 0-2 and 4-6, six in all; the same for columns. "
