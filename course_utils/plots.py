@@ -732,19 +732,26 @@ def show_padded_windows(n: int, f: int, stride: int = 1, padding: int = 0, ax=No
     return plot
 
 
-def show_receptive_field_1d(layers, ax=None, title: str | None = None) -> Plot:
+def show_receptive_field_1d(layers, ax=None, title: str | None = None,
+                            names=None) -> Plot:
     """One row of cells per layer of a 1-D stack, input at the bottom: the cells one value of
     the last layer depends on are filled, each joined to the F cells below it that it reads.
 
     Taught in lesson 03, section 4. ``layers`` lists (F, S) pairs first to last, as for
     ``receptive_field``. A layer's cells sit at the centre of what they see in input pixels,
     so their spacing is the layer's step: a stride-2 layer doubles it for every layer above.
+    ``names``, one per layer, labels each row "name F=.. S=.." (default: "F=.., S=..").
 
     >>> fig, ax = show_receptive_field_1d([(3, 1), (2, 2), (3, 1)])
     >>> ax.get_title()
     'one value of the last layer sees 8 input pixels'
+    >>> _, ax = show_receptive_field_1d([(3, 1), (2, 2)], names=["conv1", "pool1"])
+    >>> [label.get_text() for label in ax.get_yticklabels()]
+    ['input', 'conv1 F=3 S=1', 'pool1 F=2 S=2']
     """
     field = receptive_field(layers)              # validates layers
+    if names is not None and (isinstance(names, str) or len(names) != len(layers)):
+        raise ValueError(f"names must list one name per layer ({len(layers)}), got {names!r}")
     fields, steps = [1], [1]                     # per level: field and step in input pixels
     for f, s in layers:
         fields.append(fields[-1] + (f - 1) * steps[-1])
@@ -775,8 +782,9 @@ def show_receptive_field_1d(layers, ax=None, title: str | None = None) -> Plot:
                 for k in range(f):               # the F cells of the level below it reads
                     below = (j * layers[level - 1][1] + k) * below_step + (below_fld - 1) / 2
                     ax.plot([x, below], [level - 0.3, level - 0.7], color="0.5", linewidth=0.6)
-    names = ["input"] + [f"F={f}, S={s}" for f, s in layers]
-    ax.set_yticks(range(len(fields)), names)
+    labels = ([f"F={f}, S={s}" for f, s in layers] if names is None
+              else [f"{name} F={f} S={s}" for name, (f, s) in zip(names, layers, strict=True)])
+    ax.set_yticks(range(len(fields)), ["input", *labels])
     ax.set_xticks([])
     ax.set_xlim(-1.6, field + 0.6)
     ax.set_ylim(-0.6, len(fields) - 0.4)

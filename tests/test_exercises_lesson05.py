@@ -149,7 +149,7 @@ LEARNER_ANSWERS = {
             "9534": "RMSprop's count",
             "19064": "two scalars",
             "19065": "you counted one of the two scalars",       # section 7's 2W + 1
-            "28598": "Total params",
+            "28598": "or three values per weight",
             "406138": "source model's 'Total params' ('Going further' A)",
             "19067": "not three",
             "203070": "pooled model",

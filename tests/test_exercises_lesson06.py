@@ -216,6 +216,10 @@ LEARNER_ANSWERS = {
                 "sum dL/dY over the images too",
             _conv(**{"grad_output.sum(axis=(0, 1, 2))": "grad_output.sum()"}):
                 "not over the filters too",
+            _conv(**{"grad_output.sum(axis=(0, 1, 2))": "grad_output[0].sum(axis=(0, 1))"}):
+                "it is image 0's sum alone",
+            _conv(**{"grad_output.sum(axis=(0, 1, 2))": "grad_output.mean(axis=(0, 1, 2))"}):
+                "it is the mean of dL/dY, not its sum",
             _conv(**{", dk, grad_output.sum(axis=(0, 1, 2))": ""}):
                 "must return the three gradients",
             _conv(**{"    return dx, dk, grad_output.sum(axis=(0, 1, 2))": "    pass"}):
@@ -254,7 +258,10 @@ LEARNER_ANSWERS = {
             _check(**{"return np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n))":
                       "return np.max(np.abs(a - n) / np.maximum(1e-8, np.maximum(np.abs(a), "
                       "np.abs(n))))"}):
-                "the element-wise relative error of CS231n's notes",
+                "CS231n's element-wise relative error",
+            _check(**{"return np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n))":
+                      "return np.max(np.abs(a - n) / np.maximum(np.abs(a), np.abs(n)))"}):
+                "(NaN where a and n are both 0); this question asks for",
             _ONE_SIDED: "a one-sided difference",
             _ONE_SIDED.replace("1e-6", "1e-8"): "with h = 1e-8",
             _CENTRED_BY_HAND.replace("/ 2e-5", "/ 1e-5"): "twice the true one",

@@ -817,3 +817,11 @@ def test_show_receptive_field_1d_fills_as_many_input_cells_as_receptive_field():
         plt.close("all")
     with pytest.raises(ValueError, match="layers"):
         show_receptive_field_1d([])
+
+
+def test_show_receptive_field_1d_names_its_rows():
+    _, ax = show_receptive_field_1d([(3, 1), (2, 2), (3, 1)], names=["conv1", "pool1", "conv2"])
+    labels = [label.get_text() for label in ax.get_yticklabels()]
+    assert labels == ["input", "conv1 F=3 S=1", "pool1 F=2 S=2", "conv2 F=3 S=1"]
+    with pytest.raises(ValueError, match="names must list one name per layer"):
+        show_receptive_field_1d([(3, 1), (2, 2)], names=["conv1"])

@@ -652,9 +652,10 @@ q7 = Exercise(
           "(columns). Its transpose takes the 4 values of TRANSPOSE_X to 25."],
     solution=f"""\
 answer = conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2)   # C, 5x5 -> 2x2: shape (4, 25)
-print((answer.T @ TRANSPOSE_X.ravel()).reshape(5, 5))   # C.T @ x, the layer's output:
-# {_Q7.astype(int).tolist()}
-q7.check(answer)""",
+q7.check(answer)
+# the comparison the question asks for: C.T @ x, the transposed layer's 5x5 output (not C)
+print((answer.T @ TRANSPOSE_X.ravel()).reshape(5, 5))
+# prints {_Q7.astype(int).tolist()}, as conv2d_transpose(TRANSPOSE_X, ...) does""",
     solution_answer=_C7,
 )
 

@@ -589,9 +589,9 @@ q6 = Exercise(
         2 * POOLED_WEIGHTS + _OPTIMIZER_SCALARS + 1: (
             "Keras keeps two scalars besides the averages (the step counter and the learning "
             "rate), not three: Adam's beta_1 and beta_2 are fixed settings, not variables."),
-        3 * POOLED_WEIGHTS + _OPTIMIZER_SCALARS: "that would be the Total params, weights "
-                                                  "included; the question asks for the "
-                                                  "optimizer's own.",
+        3 * POOLED_WEIGHTS + _OPTIMIZER_SCALARS: (
+            "that is the Total params (the weights included), or three values per weight; the "
+            "question asks for the optimizer's own: two averages per weight, plus 2 scalars."),
         2 * SOURCE_WEIGHTS + _OPTIMIZER_SCALARS: (
             "that is the source model's 'Total params' ('Going further' A); the question is "
             f"about the pooled model's {POOLED_WEIGHTS:,} weights."),
@@ -1211,11 +1211,11 @@ class _TrainedModelExercise(Exercise):
 
 
 q8 = _TrainedModelExercise(
-    f"Write a function build_model() that returns a Keras model for 28x28x1 digits with at "
-    f"least one Conv2D layer and at most {WEIGHT_BUDGET:,} weights (the pooled model of "
-    f"section 7 has {POOLED_WEIGHTS:,}) that reaches {ACCURACY_FLOOR:.0%} validation accuracy "
-    "after a short training "
-    f"run. The check trains it on the lesson's training split (the first {TRAIN_DIGITS:,} "
+    "Write a function build_model() that returns a Keras model starting with "
+    f"keras.Input((28, 28, 1)), with at least one Conv2D layer and at most {WEIGHT_BUDGET:,} "
+    f"weights (the pooled model of section 7 has {POOLED_WEIGHTS:,}), that reaches "
+    f"{ACCURACY_FLOOR:.0%} validation accuracy after a short training run. The check trains it "
+    f"on the lesson's training split (the first {TRAIN_DIGITS:,} "
     f"sample digits) with Adam(0.003) for {CHECK_EPOCHS} epochs and measures it on the "
     "validation split (the other 800), in a few seconds. The model must end in "
     "Dense(10, activation='softmax') (the check's loss reads probabilities). Pixels arrive "

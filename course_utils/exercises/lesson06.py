@@ -17,7 +17,9 @@ helpers; tests/test_exercises_lesson06.py checks them against TensorFlow's gradi
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
 
 import numpy as np
 
@@ -112,7 +114,7 @@ q2 = Exercise(
     checker=array(_Q2X, mistakes=[
         (_stamps(Q2_KERNEL, Q2_GRAD, 1),
          "your stamps sit 1 pixel apart: with stride 2, window (i, j) starts at (2i, 2j), so "
-         "G[i, j] * K lands there (in section D's full-convolution view: you left out the "
+         "G[i, j] * K lands there (in Going further D's full-convolution view: you left out the "
          "S - 1 = 1 zero between G's values)."),
         (_stamps(Q2_KERNEL, Q2_GRAD, 1, size=3),
          "that is dL/dX at stride 1 (a 3x3 input): with stride 2 the input is 5x5 and window "
@@ -194,7 +196,8 @@ _Q3_CASES = [
 def _conv_backward_variant(x, kernel, grad_output, stride=1, padding=0, *, step=None,
                            crop=True, flip=False, accumulate=True, bias_axes=(0, 1, 2),
                            images=None, grad_image=None, window_image=None, stamp_filter=None,
-                           kernel_mean=False, kernel_swap=False, kernel_images=None):
+                           kernel_mean=False, kernel_swap=False, kernel_images=None,
+                           bias="sum"):
     """my_conv_backward as a learner may write it, one step changed: step (the windows'
     spacing: stride is right), crop (cut the padding off dL/dX; "start" keeps the first H rows
     and W columns instead of rows P to P + H - 1), flip (the kernel stamped
@@ -202,7 +205,8 @@ def _conv_backward_variant(x, kernel, grad_output, stride=1, padding=0, *, step=
     (how many images the loop visits), grad_image, window_image and stamp_filter (one image's
     dL/dY, one image's windows or one filter's weights used for all), kernel_mean (dL/dK
     divided by the number of images), kernel_swap (dL/dK with its axes u and v swapped),
-    kernel_images (how many images, from image 0, dL/dK adds up)."""
+    kernel_images (how many images, from image 0, dL/dK adds up), bias ("sum"; "image 0",
+    image 0's dL/dY alone; "mean", the mean over images and positions)."""
     step = stride if step is None else step
     height, width = x.shape[1:3]
     f_h, f_w, _, filters = kernel.shape
@@ -236,6 +240,10 @@ def _conv_backward_variant(x, kernel, grad_output, stride=1, padding=0, *, step=
         grad_kernel = grad_kernel / batch
     if kernel_swap:
         grad_kernel = grad_kernel.transpose(1, 0, 2, 3)
+    if bias == "image 0":
+        return grad_x, grad_kernel, grad_output[0].sum(axis=(0, 1))
+    if bias == "mean":
+        return grad_x, grad_kernel, grad_output.mean(axis=(0, 1, 2))
     return grad_x, grad_kernel, grad_output.sum(axis=bias_axes)
 
 
@@ -292,6 +300,12 @@ _Q3_PARTS = {  # the gradient, its index in the answer, and the named mistakes t
         (_variant(bias_axes=None),
          "one number per filter, shape (C_out,): sum dL/dY over images and positions, not over "
          "the filters too (axis=(0, 1, 2))."),
+        (_variant(bias="image 0"),
+         "it is image 0's sum alone: dL/db sums dL/dY over every image and position, "
+         "grad_output.sum(axis=(0, 1, 2))."),
+        (_variant(bias="mean"),
+         "it is the mean of dL/dY, not its sum: dL/db sums over every image and position, "
+         "grad_output.sum(axis=(0, 1, 2))."),
     ]),
 }
 
@@ -584,7 +598,35 @@ def _check_variant(loss="weighted", copy_x=False, error="norms", difference="cen
         if error == "notes":  # CS231n's notes: element-wise, over the larger magnitude
             return float(np.max(np.abs(analytic - numerical) / np.maximum(
                 1e-8, np.maximum(np.abs(analytic), np.abs(numerical)))))
+        if error == "notes, unguarded":  # the same without the guard: NaN where a = n = 0
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return float(np.max(np.abs(analytic - numerical)
+                                    / np.maximum(np.abs(analytic), np.abs(numerical))))
         return relative_error(analytic, numerical)
+    return check
+
+
+_Q4_NOTES = ("that is CS231n's element-wise relative error, the largest |a - n| / max(|a|, |n|)"
+             "{nan}; this question asks for ||a - n|| / (||a|| + ||n||) over whole arrays: "
+             "np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n)).")
+
+
+def _notes_unguarded(checker):
+    """q4's checker, which first names CS231n's element-wise error written without a guard:
+    it is NaN where a = n = 0 (ReLU, pooling), and NaN never equals NaN in the checker."""
+    wrong = _check_variant(error="notes, unguarded")
+
+    def check(answer):
+        if callable(answer):
+            try:
+                with np.errstate(all="ignore"), contextlib.redirect_stdout(io.StringIO()):
+                    if all(np.allclose(float(answer(*copy.deepcopy(case))), wrong(*case),
+                                       equal_nan=True, atol=_Q4_TOLERANCE, rtol=0)
+                           for case in _Q4_CASES):
+                        return _Q4_NOTES.format(nan=" (NaN where a and n are both 0)")
+            except Exception:
+                pass
+        return checker(answer)
     return check
 
 
@@ -597,7 +639,8 @@ q4 = Exercise(
     "check runs it on nine backward passes of smooth and kinked layers, some of them wrong "
     "(each x is float64, without ties); the value you return must match the course's "
     "relative error (h = 1e-6) to within 1e-8, which any h from 1e-7 to 1e-4 meets.",
-    checker=function(_Q4_CASES, reference=gradient_check, atol=_Q4_TOLERANCE, mistakes=[
+    checker=_notes_unguarded(function(
+        _Q4_CASES, reference=gradient_check, atol=_Q4_TOLERANCE, mistakes=[
         (_check_variant(loss="plain"),
          "your loss leaves out grad_output: L = sum(forward(x)) has dL/dY = 1 everywhere, not "
          "grad_output. Use L = sum(grad_output * forward(x)), whose dL/dY is grad_output."),
@@ -616,10 +659,7 @@ q4 = Exercise(
          "that is an element-wise relative error, as in CS231n (the largest over the "
          "entries); here the relative error compares whole arrays: np.linalg.norm(a - n) / "
          "(np.linalg.norm(a) + np.linalg.norm(n))."),
-        (_check_variant(error="notes"),
-         "that is the element-wise relative error of CS231n's notes, the largest "
-         "|a - n| / max(|a|, |n|); here the relative error compares whole arrays: "
-         "np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n))."),
+        (_check_variant(error="notes"), _Q4_NOTES.format(nan="")),
         *[(_check_variant(error=f"over {name}"),
            f"you divided ||a - n|| by ||{name}|| alone; the course's relative error divides by "
            "the sum, ||a|| + ||n|| (about twice as large where a and n are close).")
@@ -660,7 +700,7 @@ q4 = Exercise(
     ], about_cases="The layers: conv, ReLU and max pooling (kinked, on inputs away from the "
                    "kinks), sigmoid and tanh (smooth). The backward passes named *_not_flipped, "
                    "*_where_negative, *_everywhere and *_averaged are wrong on purpose: your "
-                   "check should report a large error for them."),
+                   "check should report a large error for them.")),
     hint=["numerical_gradient(loss_function, x) nudges the very array x you pass it, in place, "
           "and calls loss_function() with no argument after each nudge: your loss must read that "
           "same x (not a copy), and weight forward(x) by grad_output so that its dL/dY is "
