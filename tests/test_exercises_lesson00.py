@@ -24,11 +24,11 @@ LEARNER_ANSWERS = {
                   "float(tf.nn.conv2d(x_batch, np.transpose(kernel_4d, (1, 0, 2, 3)), 1, "
                   "'VALID')[0, 0, 1, 0])"],
         "wrong": {
-            "6": "what section 2's kernel gives on this window",
+            "6": "is the untransposed kernel's number on this window",
             "18": "np.sum(window @ kernel.T)",
             "np.sum(x[0:3, 1:4] @ kernel.T)": "@ is a matrix product",
-            "np.sum(x[0:3, 1:4] * kernel)": "what section 2's kernel gives on this window",
-            "np.sum(x[0:3, 1:4].T * kernel.T)": "transposes the kernel, not the window",
+            "np.sum(x[0:3, 1:4] * kernel)": "is the untransposed kernel's number on this window",
+            "np.sum(x[0:3, 1:4].T * kernel.T)": "the untransposed kernel's number",
             "7": "has the sign reversed",
             "-6": "what the kernel flipped (rotated 180 degrees, np.flip(kernel)) gives",
             "np.sum(x[0:3, 1:4] * np.flip(kernel))": "what the kernel flipped (rotated 180",
@@ -97,7 +97,7 @@ def test_q1_answer_is_what_tensorflow_computes_with_the_kernel_transposed():
     transposed = tf_conv2d_2d(x, kernel.T)
     assert lesson.q1.is_correct(transposed[row, col])
     section2_map = tf_conv2d_2d(x, kernel)
-    assert "what section 2's kernel gives" in lesson.q1.feedback(section2_map[row, col])
+    assert "untransposed kernel's number" in lesson.q1.feedback(section2_map[row, col])
     assert "sign reversed" in lesson.q1.feedback(-transposed[row, col])
     assert "top-left window" in lesson.q1.feedback(transposed[0, 0])
     assert "outlined in section 4's figure" in lesson.q1.feedback(section2_map[1, 2])

@@ -72,14 +72,13 @@ _WINDOW_MATRIX_PRODUCT = int(np.sum(WINDOW @ _TRANSPOSED))  # the other order: 1
 #: and each message says only what the value shows.
 Q1_MISTAKES = [
     (int(np.sum(WINDOW * SECTION2_KERNEL)),
-     f"{int(np.sum(WINDOW * SECTION2_KERNEL))} is what section 2's kernel gives on this window "
-     f"(its feature map's number at row {WINDOW_ROW}, column {WINDOW_COL}). The question "
-     "transposes the kernel, not the window: kernel.T = [[1, 1, 1], [0, 0, 0], [-1, -1, -1]]."),
-    (int(np.sum(WINDOW * np.flip(SECTION2_KERNEL))),
-     f"{int(np.sum(WINDOW * np.flip(SECTION2_KERNEL)))} is what the kernel flipped (rotated "
-     "180 degrees, np.flip(kernel)) gives on this window; for this kernel that is also section "
-     "2's number with its sign reversed. Transposing swaps rows and columns instead: kernel.T "
+     f"{int(np.sum(WINDOW * SECTION2_KERNEL))} is the untransposed kernel's number on this "
+     f"window (section 2's feature map, row {WINDOW_ROW}, column {WINDOW_COL}): use kernel.T "
      "= [[1, 1, 1], [0, 0, 0], [-1, -1, -1]]."),
+    (int(np.sum(WINDOW * np.flip(SECTION2_KERNEL))),
+     f"{int(np.sum(WINDOW * np.flip(SECTION2_KERNEL)))} is section 2's number with its sign "
+     "reversed; it is also what the kernel flipped (rotated 180 degrees, np.flip(kernel)) gives "
+     "on this window. The question transposes: kernel.T = [[1, 1, 1], [0, 0, 0], [-1, -1, -1]]."),
     (-_Q1, f"{-_Q1} has the sign reversed: it is the bottom row's sum minus the top row's "
            f"({_BOTTOM} - {_TOP}), what kernel.T flipped upside down would give. kernel.T's top "
            "row is +1 and its bottom row -1: the top row's sum minus the bottom row's."),

@@ -683,7 +683,7 @@ class _Q4(Exercise):
     def feedback(self, *answer) -> str:
         text = super().feedback(*answer)
         if text.startswith("Correct!") and answer and _returns_list(answer[0]):
-            text += (" Your function returns a list: return np.array(rows), since q8 adds a "
+            text += (" Your function returns a list: wrap it in np.array(...), since q8 adds a "
                      "bias to this result, and a list + a number raises TypeError.")
         return text
 
@@ -965,9 +965,11 @@ Q7_MISTAKES = [
     (_Q7_UNUSED_ROWS * _Q7_N, f"{_Q7_UNUSED_ROWS * _Q7_N} = {_Q7_UNUSED_ROWS} unused rows x "
                               f"{_Q7_N}: the unused COLUMNS of the used rows are never read "
                               "either."),
-    (2 * _Q7_UNUSED_ROWS * _Q7_N, "rows and columns counted separately count the pixels "
-                                  "where an unused row crosses an unused column twice. Count "
-                                  "the used pixels (a square) and subtract from 81."),
+    (2 * _Q7_UNUSED_ROWS * _Q7_N, f"{2 * _Q7_UNUSED_ROWS * _Q7_N} is {_Q7_UNUSED_ROWS} unused "
+                                  f"rows x {_Q7_N} plus {_Q7_UNUSED_ROWS} unused columns x "
+                                  f"{_Q7_N} (crossings counted twice), or {_Q7_USED_ROWS} used "
+                                  f"rows x {_Q7_N}; neither is the unused count. Count the used "
+                                  "pixels (a square) and subtract from 81."),
     (_Q7_UNUSED_ROWS ** 2, f"{_Q7_UNUSED_ROWS ** 2} pixels sit where an unused row crosses an "
                            "unused column; every other pixel of an unused row or column is "
                            "unused too."),
@@ -996,7 +998,7 @@ q7 = Exercise(
     "A 3x3 kernel slides over a 9x9 input with stride S = 4 and no padding. How many of the "
     "81 input pixels are never inside any window?",
     checker=number(_Q7, mistakes=Q7_MISTAKES),
-    hint=["Section 6's aside: find where each window starts along one axis, then which rows "
+    hint=["Section 6's 8x8 example: find where each window starts along one axis, then which rows "
           "no window covers; columns are the same.",
           "O = (9 - 3) // 4 + 1 = 2 windows per axis, starting at rows 0 and 4.",
           "Used rows: 0-2 and 4-6, six in all; the same for columns. "
@@ -1238,8 +1240,8 @@ class _Q8(Exercise):
     def feedback(self, *answer) -> str:
         text = super().feedback(*answer)
         if text.startswith("Correct!") and answer and _returns_list(answer[0], 0, 1, 0):
-            text += (" Your function returns a list: return np.array, as the question asks "
-                     "(a Conv2D layer's output is an array).")
+            text = ("Correct values!" + text[len("Correct!"):]
+                    + " (Return an np.array, as a Conv2D layer's output is.)")
         return text
 
 
