@@ -1155,8 +1155,11 @@ def show_maps_on_image(image, maps, titles: Sequence[str], boxes: Mapping | None
         ax.tick_params(labelsize=8)
         dy, dx = shift if index == 0 else (0.0, 0.0)
         for name, (top, bottom, left, right) in boxes.items():
-            ax.add_patch(Rectangle((left + dx - 0.5, top + dy - 0.5), right - left, bottom - top,
-                                   fill=False, edgecolor="black", linewidth=1.5, linestyle="--"))
+            # black dashes on a solid white line: seen on dark and on light regions
+            for colour, style, width in (("white", "-", 2.5), ("black", "--", 1.5)):
+                ax.add_patch(Rectangle((left + dx - 0.5, top + dy - 0.5), right - left,
+                                       bottom - top, fill=False, edgecolor=colour,
+                                       linewidth=width, linestyle=style))
             # the name under its box (inside it at the bottom edge), on every panel, on the
             # side away from the left or right edge
             panel_shape = (picture if index == 0 else values).shape

@@ -64,6 +64,9 @@ _NO_BIAS = _loop_variant("out[i, j, k] = np.sum(x[i:i + f, j:j + f, :] * kernel[
 _FLIPPED = _loop_variant(
     "out[i, j, k] = np.sum(x[i:i + f, j:j + f, :] * np.flip(kernel[:, :, :, k], (0, 1))) "
     "+ bias[k]")
+_TRANSPOSED = _loop_variant(
+    "out[i, j, k] = np.sum(x[i:i + f, j:j + f, :] * kernel[:, :, :, k].transpose(1, 0, 2)) "
+    "+ bias[k]")
 _FIRST_BIAS = _loop_variant(
     "out[i, j, k] = np.sum(x[i:i + f, j:j + f, :] * kernel[:, :, :, k]) + bias[0]")
 # the lesson's main misconception: one output channel per (filter, input channel) pair
@@ -232,6 +235,7 @@ LEARNER_ANSWERS = {
             "3 * 3 * 6 + 16": "one filter's weights plus all the biases",
             "304": "the kernel size counted once",
             "(5 * 5 * 6 + 1) * 16": "for 5x5 kernels",
+            "456": "section 4's conv2 count",
             "879": "is not the expected value",              # no rule proves a cause
         },
     },
@@ -299,6 +303,7 @@ LEARNER_ANSWERS = {
             _PER_INPUT_CHANNEL: "one channel per INPUT channel on every case",
             _FLIPPED: "you flipped each kernel",
             _FIRST_BIAS: "every filter adds bias[0]",
+            _TRANSPOSED: "you transposed each kernel",
             _INTEGER_OUTPUT: "holds whole numbers only",
             _SQUARE_LAYER: "as many columns as rows, both counted from the rows",
             _SQUARE_LAYER.replace("o = x.shape[0] - f + 1", "o = x.shape[0] - f + 2"):
@@ -539,13 +544,16 @@ def _tf_per_channel_maps(x, kernel, bias):
 @pytest.mark.parametrize("wrong, words", [
     (lambda x, k, b: tf_layer(x, np.flip(np.asarray(k), axis=(0, 1)), b),
      "you flipped each kernel"),
+    (lambda x, k, b: tf_layer(x, np.swapaxes(np.asarray(k), 0, 1), b),
+     "you transposed each kernel"),
     (lambda x, k, b: tf_layer(x, k, np.full(len(b), b[0])), "every filter adds bias[0]"),
     (_tf_per_channel_maps, "SUMS its per-channel results into ONE map"),
     (lambda x, k, b: _tf_per_channel_maps(x, k, b).reshape(
         *_tf_per_channel_maps(x, k, b).shape[:2], np.shape(k)[2], np.shape(k)[3]),
      "kept each channel's result as its own output channel"),
     (lambda x, k, b: np.trunc(tf_layer(x, k, b)).astype(int), "holds whole numbers only"),
-], ids=["flipped", "bias[0] for all", "per-channel maps", "per-channel maps 4-D", "integers"])
+], ids=["flipped", "transposed", "bias[0] for all", "per-channel maps", "per-channel maps 4-D",
+        "integers"])
 def test_q6_names_each_mistake_computed_by_tensorflow(wrong, words):
     assert not lesson.q6.is_correct(wrong)
     assert words in lesson.q6.feedback(wrong), lesson.q6.feedback(wrong)

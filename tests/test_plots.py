@@ -570,8 +570,12 @@ def test_show_maps_on_image_draws_keras_maps_on_one_scale_and_shifts_the_boxes()
         assert axes[c + 1].images[0].get_clim() == pytest.approx((-limit, limit))
         assert axes[c + 1].images[0].get_cmap().name == "PuOr"
     # map (i, j) is centred on pixel (i + 1, j + 1): the image's boxes sit one pixel further
-    assert [r.get_xy() for r in rectangles(axes[0])] == [(0.5, 2.5), (16.5, 0.5)]
-    assert [r.get_xy() for r in rectangles(axes[1])] == [(-0.5, 1.5), (15.5, -0.5)]
+    # each box is a white line under black dashes, so it shows on dark and on light regions
+    for ax, corners in ((axes[0], [(0.5, 2.5), (16.5, 0.5)]),
+                        (axes[1], [(-0.5, 1.5), (15.5, -0.5)])):
+        for colour in ("white", "black"):
+            drawn = [r for r in rectangles(ax) if r.get_edgecolor() == to_rgba(colour)]
+            assert [r.get_xy() for r in drawn] == corners
     # each name is written inside every panel, even for a box at the right edge
     fig.canvas.draw()
     for ax in axes:

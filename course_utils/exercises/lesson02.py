@@ -271,6 +271,8 @@ _Q4_F, _Q4_C_IN, _Q4_C_OUT = 3, 6, 16
 _Q4 = conv_params(_Q4_F, _Q4_C_IN, _Q4_C_OUT)
 _Q4_WEIGHTS = conv_params(_Q4_F, _Q4_C_IN, _Q4_C_OUT, bias=False)
 
+_SECTION4_CONV2 = conv_params(5, 3, 6)      # 456, the lesson's Conv2D(6, 5) on 3 channels
+
 #: q4: Conv2D(16, 3) on 6 channels.
 Q4_MISTAKES = [
     (_Q4_WEIGHTS, "those are the weights only; each of the 16 filters also has one bias."),
@@ -305,6 +307,9 @@ Q4_MISTAKES = [
     (conv_params(5, _Q4_C_IN, _Q4_C_OUT),
      "that is (5 * 5 * 6 + 1) * 16, for 5x5 kernels; in Conv2D(16, 3) the second argument, 3, "
      "is the kernel size: 3x3."),
+    (_SECTION4_CONV2,
+     f"{_SECTION4_CONV2} is section 4's conv2 count, (5 * 5 * 3 + 1) * 6; this layer is "
+     "Conv2D(16, 3) on 6 channels: F = 3, C_in = 6, C_out = 16."),
     (conv_params(_Q4_F, _Q4_C_IN, 1, bias=False) + _Q4_C_OUT,
      "3 * 3 * 6 + 16 is one filter's weights plus all the biases; each of the 16 filters has "
      "its own 3 * 3 * 6 weights: multiply before adding the biases."),
@@ -428,6 +433,10 @@ def _flipped(x, kernel, bias):
     return conv2d(x, np.flip(np.asarray(kernel), axis=(0, 1)), bias=bias)
 
 
+def _transposed(x, kernel, bias):
+    return conv2d(x, np.swapaxes(np.asarray(kernel), 0, 1), bias=bias)
+
+
 def _first_bias_for_all(x, kernel, bias):
     return conv2d(x, kernel) + np.asarray(bias, dtype=float)[0]
 
@@ -472,6 +481,8 @@ _check_cases = function(_LAYER_CASES, reference=_reference,
                       "(H_out, W_out, C_out)."),
     (_flipped, "you flipped each kernel (a true convolution); Conv2D slides the kernels as "
                "they are (cross-correlation, lesson 01)."),
+    (_transposed, "you transposed each kernel (rows for columns): kernel[r, s, c, k] "
+                  "multiplies x[i + r, j + s, c], row offset first."),
     (_first_bias_for_all, "every filter adds bias[0]; filter k adds its own bias, bias[k]."),
     (_integer_layer, _INTEGER_OUTPUT.format(case="the third")),
 ])
