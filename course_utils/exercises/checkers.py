@@ -833,6 +833,24 @@ def _as_called(function_: Callable, name: str) -> str:
     return found.group(1) if found else name
 
 
+def _same_result(result: Any, wrong: Any, atol: float) -> bool:
+    """True when ``result`` is a known mistake's ``wrong`` result: as ``_compare_results``
+    compares them, except that NaN where the mistake gives NaN counts as the same (a formula
+    without its guard is NaN where it divides 0 by 0, and NaN never equals NaN).
+
+    >>> _same_result(float("nan"), float("nan"), 1e-6), _same_result(1.0, float("nan"), 1e-6)
+    (True, False)
+    """
+    try:
+        a, b = np.asarray(result, dtype=float), np.asarray(wrong, dtype=float)
+        if a.shape == b.shape and np.isnan(b).any():
+            return bool(np.array_equal(np.isnan(a), np.isnan(b))
+                        and np.allclose(a[~np.isnan(a)], b[~np.isnan(b)], atol=atol, rtol=0))
+    except (TypeError, ValueError):
+        pass
+    return _compare_results(result, wrong, atol) is None
+
+
 def function(cases: Iterable, reference: Callable | None = None, atol: float = 1e-6,
              mistakes: Sequence[tuple[Callable, str]] = (), about_cases: str = "",
              forbidden: Sequence[str] = (), labels: Sequence = ()) -> Checker:
@@ -905,7 +923,7 @@ def function(cases: Iterable, reference: Callable | None = None, atol: float = 1
         for index, (_, message) in enumerate(mistakes):
             try:
                 if all(not isinstance(wrong_result(index, case), Exception)
-                       and _compare_results(result, wrong_result(index, case), atol) is None
+                       and _same_result(result, wrong_result(index, case), atol)
                        for case, result in enumerate(results)):
                     return message
             except Exception:

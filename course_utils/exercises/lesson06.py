@@ -17,9 +17,7 @@ helpers; tests/test_exercises_lesson06.py checks them against TensorFlow's gradi
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import io
 
 import numpy as np
 
@@ -611,25 +609,6 @@ _Q4_NOTES = ("that is CS231n's element-wise relative error, the largest |a - n| 
              "np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n)).")
 
 
-def _notes_unguarded(checker):
-    """q4's checker, which first names CS231n's element-wise error written without a guard:
-    it is NaN where a = n = 0 (ReLU, pooling), and NaN never equals NaN in the checker."""
-    wrong = _check_variant(error="notes, unguarded")
-
-    def check(answer):
-        if callable(answer):
-            try:
-                with np.errstate(all="ignore"), contextlib.redirect_stdout(io.StringIO()):
-                    if all(np.allclose(float(answer(*copy.deepcopy(case))), wrong(*case),
-                                       equal_nan=True, atol=_Q4_TOLERANCE, rtol=0)
-                           for case in _Q4_CASES):
-                        return _Q4_NOTES.format(nan=" (NaN where a and n are both 0)")
-            except Exception:
-                pass
-        return checker(answer)
-    return check
-
-
 q4 = Exercise(
     "Write gradient_check(forward, backward, x, grad_output), section 5's check for any layer: "
     "forward(x) computes the layer's output, backward(x, grad_output) its dL/dx. Build the "
@@ -639,7 +618,7 @@ q4 = Exercise(
     "check runs it on nine backward passes of smooth and kinked layers, some of them wrong "
     "(each x is float64, without ties); the value you return must match the course's "
     "relative error (h = 1e-6) to within 1e-8, which any h from 1e-7 to 1e-4 meets.",
-    checker=_notes_unguarded(function(
+    checker=function(
         _Q4_CASES, reference=gradient_check, atol=_Q4_TOLERANCE, mistakes=[
         (_check_variant(loss="plain"),
          "your loss leaves out grad_output: L = sum(forward(x)) has dL/dY = 1 everywhere, not "
@@ -660,6 +639,8 @@ q4 = Exercise(
          "entries); here the relative error compares whole arrays: np.linalg.norm(a - n) / "
          "(np.linalg.norm(a) + np.linalg.norm(n))."),
         (_check_variant(error="notes"), _Q4_NOTES.format(nan="")),
+        (_check_variant(error="notes, unguarded"),
+         _Q4_NOTES.format(nan=" (NaN where a and n are both 0)")),
         *[(_check_variant(error=f"over {name}"),
            f"you divided ||a - n|| by ||{name}|| alone; the course's relative error divides by "
            "the sum, ||a|| + ||n|| (about twice as large where a and n are close).")
@@ -700,7 +681,7 @@ q4 = Exercise(
     ], about_cases="The layers: conv, ReLU and max pooling (kinked, on inputs away from the "
                    "kinks), sigmoid and tanh (smooth). The backward passes named *_not_flipped, "
                    "*_where_negative, *_everywhere and *_averaged are wrong on purpose: your "
-                   "check should report a large error for them.")),
+                   "check should report a large error for them."),
     hint=["numerical_gradient(loss_function, x) nudges the very array x you pass it, in place, "
           "and calls loss_function() with no argument after each nudge: your loss must read that "
           "same x (not a copy), and weight forward(x) by grad_output so that its dL/dY is "
