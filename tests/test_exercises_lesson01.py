@@ -203,7 +203,7 @@ LEARNER_ANSWERS = {
                   "conv_output_size(12, 7, stride=2, padding=2)"],
         "wrong": {
             "3": "WITHOUT padding",
-            "(12 - 7 + 2 * 2) / (2 + 1)": "the misprint in note 1",
+            "(12 - 7 + 2 * 2) / (2 + 1)": "note 1's misprint (Notes, at the end) with the padding",
             "4": "on one side only",
             "(12 - 7) / (2 + 1)": "without the padding too",
             "1.67": "without the padding too",
@@ -994,3 +994,18 @@ def test_the_shift_tests_digit_is_blank_where_np_roll_wraps_round():
     digit = x_train[2459]
     assert y_train[2459] == 4
     assert not digit[-2:].any() and not digit[:, -3:].any()
+
+
+def test_q8_names_an_unwritten_q4_once():
+    """A q8 answer that calls a still-unwritten q4 function is told so once, by name (a review
+    found the framework's generic clause and the lesson's sentence both, joined by '?.')."""
+    def strided_corr2d(x, kernel, stride):
+        return ____
+
+    def conv_one_filter(x, kernel, bias, stride, padding):
+        x = np.pad(x, padding)
+        return strided_corr2d(x, kernel, stride) + bias
+
+    message = lesson.q8.feedback(conv_one_filter)
+    assert "q4's strided_corr2d, not written yet" in message, message
+    assert "?." not in message and "an unanswered placeholder" not in message, message

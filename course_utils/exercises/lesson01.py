@@ -198,9 +198,9 @@ _MISPRINT = ("a misprint of the formula (note 1, in Notes at the end). The + 1 "
 Q2_MISTAKES = [
     (conv_output_size(_Q2_N, _Q2_F, _Q2_S),
      f"{conv_output_size(_Q2_N, _Q2_F, _Q2_S)} is (12 - 7) // 2 + 1, the size WITHOUT "
-     f"padding, and also (N - F + 2P) / (S + 1) = {_Q2_SPAN} / 3, the misprint in note 1 "
-     "(Notes, at the end). The formula adds 2P inside the bracket, and the + 1 comes after "
-     "the division: (N - F + 2P) // S + 1."),
+     f"padding, and also (N - F + 2P) / (S + 1) = {_Q2_SPAN} / 3, note 1's misprint "
+     "(Notes, at the end) with the padding added. The formula adds 2P inside the bracket, "
+     "and the + 1 comes after the division: (N - F + 2P) // S + 1."),
     (conv_output_size(_Q2_N, _Q2_F, _Q2_S, (_Q2_P, 0)),
      f"{conv_output_size(_Q2_N, _Q2_F, _Q2_S, (_Q2_P, 0))} comes from counting the padding "
      "on one side only (+ P instead of + 2P), or from leaving out the final + 1. "
@@ -1220,10 +1220,10 @@ def _check_layer(answer):
     if "can only concatenate list" in message and _calls_list_returning_q4(answer):
         return message.rstrip(" .") + (". Your q4 function strided_corr2d returns a list: wrap "
                                       "its result in np.array (or return np.array in q4).")
-    if "_Placeholder" in message:
-        return message.rstrip(" .") + (". Something your function calls still returns ____: "
-                                      "is it q4's strided_corr2d, not written yet? Answer q4 "
-                                      "first, or write the loops here.")
+    if "_Placeholder" in message:   # the lesson names the earlier function: no generic clause
+        return message.split(": it met ____")[0].rstrip(" .") + (
+            ". Something your function calls still returns ____: is it q4's strided_corr2d, "
+            "not written yet? Answer q4 first, or write the loops here.")
     if "could not be broadcast" in message:
         return message.rstrip(" .") + "." + _broadcast_cause(answer, _LAYER_CASES,
                                                              _PAST_THE_PADDED_EDGE)
