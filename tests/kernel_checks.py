@@ -196,11 +196,11 @@ def learner_path_problems(run, notebook, module, answers: dict) -> list[str]:
         for called, method in NAMED_CALL.findall(printed):
             calls.setdefault(f"{called}.{method}()", f"the feedback of {name} to {typed[:40]!r}")
         if f"args, kwargs = {name}.failing_case" in printed:   # the rerun it tells of, now
-            shown, failed = run(f"args, kwargs = {name}.failing_case\n"
-                                "print(type(args).__name__, len(args), type(kwargs).__name__)")
-            if failed or not shown.startswith("tuple ") or not shown.split()[-1] == "dict":
+            case_types, failed = run(f"args, kwargs = {name}.failing_case\n"
+                                     "print(type(args).__name__, type(kwargs).__name__)")
+            if failed or case_types.split() != ["tuple", "dict"]:
                 problems.append(f"{where} -> its feedback says to type 'args, kwargs = "
-                                f"{name}.failing_case', which gave {failed or shown!r}")
+                                f"{name}.failing_case', which gave {failed or case_types!r}")
 
     missing = sorted(set(exercises) - set(cells))
     if missing:

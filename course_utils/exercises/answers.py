@@ -17,8 +17,8 @@ import numpy as np
 
 from ..validation import describe, is_keras_model, is_tensor
 
-__all__ = ["UnreadableAnswer", "entry_place", "read_number", "read_array", "read_shape",
-           "typed_with_commas", "comma_readings"]
+__all__ = ["UnreadableAnswer", "ordinal", "entry_place", "as_printed", "read_number",
+           "read_array", "read_shape", "typed_with_commas", "comma_readings"]
 
 
 class UnreadableAnswer(Exception):
