@@ -272,6 +272,9 @@ def test_failing_case_hands_over_an_argument_the_feedback_cannot_print():
     args, kwargs = exercise.failing_case
     np.testing.assert_array_equal(args[0], big)
     assert args[1] == 3 and kwargs == {}
+    # A lambda has no name the learner could call it by: the instruction says your_function.
+    assert ("then your_function(*args, **kwargs)." in exercise.feedback(lambda x, k: x)
+            and exercise.failing_case is not None)
     assert exercise.feedback(lambda x, k: 2 * x) == "Correct!" and exercise.failing_case is None
     exercise.feedback(off_by_one)
     exercise.feedback(np.zeros(3))   # not a function: the last check ran no case
