@@ -968,7 +968,8 @@ def test_q8_advises_np_array_to_a_right_function_that_returns_a_list():
         return lesson.conv_one_filter(x, kernel, bias, stride, padding).tolist()
 
     feedback = lesson.q8.feedback(conv_one_filter)
-    assert feedback.startswith("Correct values!") and "Return an np.array" in feedback, feedback
+    assert feedback.startswith("Correct! Every value is right, but your function returns a list")
+    assert "return an np.array" in feedback and "has no .shape" in feedback, feedback
     assert lesson.q8.feedback(lesson.conv_one_filter) == "Correct!"
 
 
@@ -982,11 +983,11 @@ def test_q8_names_a_list_returning_q4_function_when_that_is_what_raised():
         return [[0.0]] + bias
 
     feedback = lesson.q8.feedback(list_plus_bias)
-    assert "Correct values!" not in feedback and "Return an np.array" not in feedback
+    assert "Every value is right" not in feedback and "return an np.array" not in feedback
 
 
 def test_the_shift_tests_digit_is_blank_where_np_roll_wraps_round():
-    """Section 2b shifts digit 2459 of the sample with np.roll by (2, 3): the rows and columns
+    """Section 1 shifts digit 2459 of the sample with np.roll by (2, 3): the rows and columns
     that wrap round are blank, so the roll is a true shift (moved here from the lesson's cell)."""
     from course_utils.data import load_mnist
 

@@ -1235,13 +1235,16 @@ def _check_layer(answer):
 
 
 class _Q8(Exercise):
-    """q8: after "Correct!", a function that returned a list is told to return an array."""
+    """q8: after "Correct!", a function that returned a list is told its values are right and
+    that it should return an array, and why."""
 
     def feedback(self, *answer) -> str:
         text = super().feedback(*answer)
         if text.startswith("Correct!") and answer and _returns_list(answer[0], 0, 1, 0):
-            text = ("Correct values!" + text[len("Correct!"):]
-                    + " (Return an np.array, as a Conv2D layer's output is.)")
+            text += (" Every value is right, but your function returns a list: return an "
+                     "np.array (wrap the result in np.array(...)). A Conv2D layer's output is an "
+                     "array, and code that uses a feature map expects one: a list has no .shape, "
+                     "and a list + a number raises TypeError.")
         return text
 
 
