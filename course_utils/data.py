@@ -198,7 +198,7 @@ def _counts(data) -> str:
 def load_mnist(source: str = "auto", verbose: bool = True):
     """MNIST as ``keras.datasets.mnist.load_data()`` returns it, online or offline.
 
-    Used from lesson 01, section 4 (a real digit) on; lesson 05 trains on it.
+    Used from lesson 01, section 1 (the shifted digit) on; lesson 05 trains on it.
 
     Returns ``(x_train, y_train), (x_test, y_test)``: images uint8 of shape (B, 28, 28) with
     values 0-255, labels uint8 of shape (B,) with values 0-9.
