@@ -229,6 +229,10 @@ LEARNER_ANSWERS = {
             "54": "one filter's weights",
             "144": "leaves out the input channels",
             "'880'": "remove the quotes",
+            # a misplaced separator (880) or a decimal comma (8.80): the text cannot tell
+            "'8,80'": "write 880 if the comma separates digits, or 8.80 if it is a decimal "
+                      "comma",
+            "'880,0'": "write 8800 if the comma separates digits, or 880.0 if it is",
             "(3 * 3 * 3 + 1) * 16": "for an RGB input",
             "3 * 3 * 6 * 16 + 1": "the whole layer one bias",
             "(3 * 3 + 6 + 1) * 16": "ADDS the 6 channels",
@@ -277,6 +281,8 @@ LEARNER_ANSWERS = {
             "28 * 28 * 6 * 5 * 5 * 3": "the size of the digit",
             "19 * 19 * 6 * 5 * 5 * 3": "the + 1 is missing",
             "'180,000'": "group its digits with _ rather than commas",
+            "'1,80,000'": "group its digits with _ rather than commas: 180_000",   # Indian
+            "'18,0000'": "write 180000 if the comma separates digits, or 18.0000 if",
             "180,000": "If you typed one number with commas, 180,000",   # Python's (180, 0)
             "q5.check(180,000)": "If you typed one number with commas, 180,000",
         },

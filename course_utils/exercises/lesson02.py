@@ -267,6 +267,43 @@ q3 = Exercise(
     solution_answer=_Q3,
 )
 
+
+def _count_typed_as_text(answer) -> str | None:
+    """A count typed in quotes with separators between its digits ('880', '180,000', '8,80'),
+    told how Python writes it; None for any other answer. Digits grouped in threes (or the
+    Indian way, 3,60,000) are read as grouped; one comma before one, two or four-plus digits
+    ('8,80') may be a misplaced separator or a decimal comma: the text cannot tell, so the
+    message gives both readings. q4 and q5 use it.
+
+    >>> print(_count_typed_as_text("8,80"))
+    expected a number, got the text '8,80': remove the quotes. Python reads no comma inside
+    a number: write 880 if the comma separates digits, or 8.80 if it is a decimal comma (the
+    count asked for is a whole number).
+    >>> print(_count_typed_as_text("180,000"))
+    expected a number, got the text '180,000': write it without quotes, and group its
+    digits with _ rather than commas: 180_000 (or 180000).
+    """
+    if not isinstance(answer, str):
+        return None
+    text = answer.strip()
+    if not re.fullmatch(r"\d+(?:[, ]\d+)+", text):
+        return None
+    groups = re.split("[, ]", text)
+    digits = "".join(groups)
+    if (len(groups[0]) <= 3 and len(groups[-1]) == 3
+            and all(len(group) in (2, 3) for group in groups[1:-1])):
+        return (f"expected a number, got the text {answer!r}: write it without quotes, "
+                f"and group its digits with _ rather than commas: {int(digits):_} "
+                f"(or {digits}).")
+    if len(groups) == 2 and "," in text:
+        return (f"expected a number, got the text {answer!r}: remove the quotes. Python reads "
+                f"no comma inside a number: write {digits} if the comma separates digits, or "
+                f"{groups[0]}.{groups[1]} if it is a decimal comma (the count asked for is a "
+                "whole number).")
+    return (f"expected a number, got the text {answer!r}: remove the quotes and the "
+            "separators, so that Python sees one number.")
+
+
 _Q4_F, _Q4_C_IN, _Q4_C_OUT = 3, 6, 16
 _Q4 = conv_params(_Q4_F, _Q4_C_IN, _Q4_C_OUT)
 _Q4_WEIGHTS = conv_params(_Q4_F, _Q4_C_IN, _Q4_C_OUT, bias=False)
@@ -315,9 +352,17 @@ Q4_MISTAKES = [
      "its own 3 * 3 * 6 weights: multiply before adding the biases."),
 ]
 
+_q4_number = number(_Q4, mistakes=Q4_MISTAKES)
+
+
+def _check_params(answer):
+    """q4's checker: a count typed in quotes with commas is told how Python writes it."""
+    return _count_typed_as_text(answer) or _q4_number(answer)
+
+
 q4 = Exercise(
     "How many parameters (weights and biases) does Conv2D(16, 3) have on a 6-channel input?",
-    checker=number(_Q4, mistakes=Q4_MISTAKES),
+    checker=_check_params,
     hint=["(F * F * C_in + 1) * C_out.",
           "One bias per filter: the + 1 sits inside the bracket, next to the filter's "
           "F * F * C_in weights."],
@@ -370,15 +415,8 @@ _q5_number = number(_Q5, mistakes=Q5_MISTAKES)
 
 
 def _check_mults(answer):
-    """q5's checker: a number typed in quotes with its thousands separators is told how
-    Python writes it (the digits stay the learner's)."""
-    if isinstance(answer, str):
-        digits = answer.strip().replace(",", "").replace("_", "").replace(" ", "")
-        if digits.isdigit() and digits != answer.strip():
-            return (f"expected a number, got the text {answer!r}: write it without quotes, "
-                    f"and group its digits with _ rather than commas: "
-                    f"{int(digits):_} (or {digits}).")
-    return _q5_number(answer)
+    """q5's checker: a count typed in quotes with commas is told how Python writes it."""
+    return _count_typed_as_text(answer) or _q5_number(answer)
 
 
 q5 = Exercise(
