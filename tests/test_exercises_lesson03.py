@@ -294,6 +294,11 @@ LEARNER_ANSWERS = {
                 "divides each channel's sum by H * W * C",
             "def global_average_pool(x):\n    return x.mean(axis=(0, 1)).round(3)":
                 "rounds or cuts the means",
+            "def global_average_pool(x):\n    return x.astype(np.float16).mean(axis=(0, 1))":
+                "as float16 (dtype float16)",
+            "def global_average_pool(x):\n"
+            "    return x.astype('float16').mean(axis=(0, 1)).astype(float)":
+                "is a float16 number",
             "def global_average_pool(x):\n    return x.mean(axis=(0, 1)).round(4)":
                 "rounds or cuts the means",
             "def global_average_pool(x):\n"
@@ -581,3 +586,16 @@ def test_q8_names_no_rounding_that_only_the_first_stack_shows():
     # On the first (whole-number) stack the medians equal the floored means; on the others not.
     message = lesson.q8.feedback(lambda x: np.median(x, axis=(0, 1)))
     assert "decimal" not in message and "rounds" not in message and "4.1875" in message
+
+
+def test_q8_names_float16_only_when_the_means_are_float16():
+    def as_half(x):
+        return np.asarray(x, dtype=np.float16).mean(axis=(0, 1))
+
+    assert lesson.q8.feedback(as_half).startswith(f"Not quite: {lesson._FLOAT16_MEANS}")
+    assert lesson.q8.feedback(lambda x: as_half(x).astype(float)).startswith(
+        f"Not quite: {lesson._FLOAT16_VALUES}")
+    for other in (lambda x: np.asarray(x).mean(axis=(0, 1)) + 0.01,             # off, not float16
+                  lambda x: np.asarray(x, dtype=np.float16).mean()):           # wrong axes
+        assert "float16" not in lesson.q8.feedback(other)
+    assert lesson.q8.is_correct(lambda x: np.asarray(x).mean(axis=(0, 1)).astype("float32"))

@@ -762,9 +762,54 @@ def _rounds_the_means(answer) -> bool:
     return True
 
 
+_FLOAT16_MEANS = ("your function returns its means as float16 (dtype float16), which keeps "
+                  "about 3 significant digits, too few for the check, which compares each "
+                  "mean to within 1e-6: compute and return them in float64, NumPy's default "
+                  "(or float32).")
+_FLOAT16_VALUES = ("every mean your function returns is a float16 number (about 3 significant "
+                   "digits), close to the expected one but not within the check's 1e-6: it "
+                   "converts to float16 somewhere (dtype float16 or np.half). Compute in "
+                   "float64, NumPy's default, or float32.")
+
+
+def _float16_means(answer) -> str | None:
+    """The float16 message when ``answer`` is right on every stack but for float16's
+    precision: its results have dtype float16, or every value is a float16 number while the
+    expected means are not (so a conversion to float16 lost the digits).
+
+    >>> half = lambda x: np.asarray(x, dtype=np.float16).mean(axis=(0, 1))  # noqa: E731
+    >>> _float16_means(half) == _FLOAT16_MEANS
+    True
+    >>> _float16_means(lambda x: half(x).astype(float)) == _FLOAT16_VALUES
+    True
+    >>> _float16_means(lambda x: np.asarray(x).mean(axis=(0, 1)) + 0.01) is None
+    True
+    """
+    typed, exact = False, True
+    for (x,) in Q8_CASES:
+        try:
+            result = answer(x.copy())
+            values = np.asarray(result, dtype=float)
+        except Exception:
+            return None
+        expected = global_average_pool(x)
+        if values.shape != expected.shape or not np.allclose(values, expected, rtol=1e-2,
+                                                              atol=1e-2):
+            return None
+        typed = typed or getattr(result, "dtype", None) == np.float16
+        exact = exact and bool(np.all(values.astype(np.float16).astype(float) == values))
+    if typed:
+        return _FLOAT16_MEANS
+    if exact and not all(np.all(global_average_pool(x).astype(np.float16).astype(float)
+                                == global_average_pool(x)) for (x,) in Q8_CASES):
+        return _FLOAT16_VALUES
+    return None
+
+
 def _check_means(answer):
     """q8's checker: a function that rounds its means, on every stack, gets one message,
-    whatever the rounding (the framework's would name the decimals of the first case only).
+    whatever the rounding (the framework's would name the decimals of the first case only);
+    one that loses digits to float16 is told so.
 
     >>> median = _check_means(lambda x: np.median(x, axis=(0, 1)))
     >>> "decimal" in median, "4.1875" in median
@@ -773,6 +818,8 @@ def _check_means(answer):
     message = _q8_function(answer)
     if message and callable(answer) and _rounds_the_means(answer):
         return _ROUNDED_MEANS
+    if message and callable(answer) and (float16 := _float16_means(answer)):
+        return float16
     # The framework's rounding note looks at the first failing stack only (a median of whole
     # numbers equals their floored mean there): a rounding not seen on every stack is not named.
     return re.sub(r" Every value is the expected one (rounded to|cut after) [^:]*: give at "
