@@ -595,7 +595,7 @@ q6 = Exercise(
     "- return shape: ((H - 1) * S + F - 2P, (W - 1) * S + F - 2P, C_out);\n"
     "- compare afterwards with Conv2DTranspose, which has no integer P: P = 0 with 'valid' when "
     "F >= S; P = (F - S) / 2 with 'same' when F - S is even and >= 0 (S = 1 with an odd F, or "
-    "F = 4, S = 2; section 7's crops).",
+    "F = 4, S = 2; section 6).",
     checker=_layout_note(function(_TRANSPOSE_CASES, reference=lambda x, kernel, stride=1,
                                   padding=0: conv2d_transpose(x, kernel, stride=stride,
                                                               padding=padding),
