@@ -126,5 +126,8 @@ def test_q1_accepts_a_number_in_brackets_and_says_a_plain_number_is_enough():
     for answer in ([[-7]], [-7], np.array([-7.0])):
         assert lesson.q1.feedback(answer).startswith("Correct!")
         assert "the plain number, -7, is enough" in lesson.q1.feedback(answer)
-    assert "brackets" not in lesson.q1.feedback(-7)
+    # A 0-d array or TensorFlow scalar (q1.check(fm[0, 0, 1, 0])) holds no brackets.
+    for scalar in (-7, np.float32(-7), np.array(-7.0), tf.constant(-7.0), tf.constant(-7)):
+        assert lesson.q1.feedback(scalar) == lesson.q1.feedback(-7), scalar
+        assert "brackets" not in lesson.q1.feedback(scalar)
     assert lesson.q1.feedback([[7]]).startswith("Not quite:")

@@ -127,7 +127,8 @@ class _OneNumber(Exercise):
     def feedback(self, *answer):
         text = super().feedback(*answer)
         try:
-            shape = np.shape(answer[0]) if answer and not callable(answer[0]) else ()
+            # tuple(): a TensorFlow scalar's TensorShape([]) is truthy, its tuple is not
+            shape = tuple(np.shape(answer[0])) if answer and not callable(answer[0]) else ()
         except Exception:  # ragged or odd input: no note
             shape = ()
         if text.startswith("Correct!") and shape and int(np.prod(shape)) == 1:
