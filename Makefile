@@ -6,7 +6,6 @@
 # version and file hash, so nothing unlocked slips in. Each step reruns only when its lock
 # changes. `make lock` regenerates the locks (needs the package index).
 
-PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 # Stamps: the lessons' packages are in .venv / so are the checking tools.
@@ -27,6 +26,15 @@ PYTHON_CHECK = import sys; v = sys.version_info[:2]; n = lambda s: tuple(int(p) 
 	sys.exit(None if n("$(PYTHON_MIN)") <= v <= n("$(PYTHON_MAX)") else \
 	f"The course needs Python $(PYTHON_MIN) to $(PYTHON_MAX); {sys.executable} is Python {sys.version.split()[0]}. \
 	Pick one, e.g.  make lab PYTHON=python3.12  (rm -rf $(VENV) first if it was made with this one).")
+# The Python that makes .venv: python3 when it is PYTHON_MIN to PYTHON_MAX, else the newest
+# supported python3.X on PATH (Ubuntu 22.04's python3 is 3.10, Homebrew's 3.14, and both often
+# sit beside a 3.12); when none is, python3, whose check above then says what to do.
+# `make lab PYTHON=...` chooses.
+PYTHON_CANDIDATES := python3 python3.13 python3.12 python3.11
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell for p in $(PYTHON_CANDIDATES); do \
+	$$p -c '$(PYTHON_CHECK)' >/dev/null 2>&1 && { echo $$p; exit 0; }; done; echo python3)
+endif
 # Notebooks run in parallel, one whole notebook per worker (their cells must share a kernel).
 PYTEST_PARALLEL ?= -n 2 --dist loadfile
 

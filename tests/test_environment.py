@@ -178,3 +178,48 @@ def test_the_supported_python_versions_agree_everywhere():
 
     running = f"{sys.version_info.major}.{sys.version_info.minor}"
     assert running in supported, f"these tests run on Python {running}, outside {supported}"
+
+
+def _python_make_picks(tmp_path, names_ok: dict[str, bool], **env) -> str:
+    """The PYTHON the Makefile chooses when PATH holds only these fake interpreters (True: a
+    supported version, a link to this one; False: an unsupported one, which fails the check).
+    make runs its shell as /bin/sh, so PATH needs nothing else."""
+    import shutil
+    import subprocess
+
+    fake = tmp_path / "bin"
+    fake.mkdir(parents=True)
+    for name, ok in names_ok.items():
+        if ok:
+            (fake / name).symlink_to(sys.executable)
+        else:
+            (fake / name).write_text("#!/bin/sh\nexit 1\n")
+            (fake / name).chmod(0o755)
+    make = shutil.which("make")
+    result = subprocess.run(
+        [make, "-s", "--no-print-directory", "-C", str(REPO_ROOT),
+         # ";": make runs the recipe through /bin/sh, whose echo needs nothing on PATH
+         "--eval", "show-python: ; @echo '$(PYTHON)';", "show-python"],
+        env={"PATH": str(fake), "HOME": str(tmp_path), **env},
+        capture_output=True, text=True, timeout=60, check=True)
+    return result.stdout.strip()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="make lab runs under a POSIX shell")
+def test_make_lab_finds_a_supported_python_when_python3_is_not_one(tmp_path):
+    """Ubuntu 22.04's python3 is 3.10, Homebrew's 3.14: the README's `make lab` then takes the
+    newest supported python3.X on PATH instead of stopping; PYTHON=... still wins."""
+    supported = supported_minor_versions()
+    makefile = _read("Makefile")
+    candidates = re.search(r"^PYTHON_CANDIDATES\s*:=\s*(.+)$", makefile, re.MULTILINE)
+    assert candidates and candidates.group(1).split() == (
+        ["python3"] + [f"python{v}" for v in reversed(supported)])
+    newest, oldest = f"python{supported[-1]}", f"python{supported[0]}"
+    assert _python_make_picks(tmp_path / "a", {"python3": True, newest: True}) == "python3"
+    assert _python_make_picks(tmp_path / "b", {"python3": False, oldest: True}) == oldest
+    assert _python_make_picks(tmp_path / "c", {"python3": False, newest: True,
+                                               oldest: True}) == newest
+    # None supported: python3, so that its check prints the README's message.
+    assert _python_make_picks(tmp_path / "d", {"python3": False}) == "python3"
+    assert _python_make_picks(tmp_path / "e", {"python3": False, oldest: True},
+                              PYTHON="python3") == "python3"
