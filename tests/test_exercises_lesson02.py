@@ -309,6 +309,8 @@ LEARNER_ANSWERS = {
             _PER_INPUT_CHANNEL: "one channel per INPUT channel on every case",
             _FLIPPED: "you flipped each kernel",
             _FIRST_BIAS: "every filter adds bias[0]",
+            _LOOPS.replace("kernel[:, :, c, k]", "kernel[:, :, c, 0]"):
+                "every filter uses filter 0's weights",
             _TRANSPOSED: "you transposed each kernel",
             _INTEGER_OUTPUT: "holds whole numbers only",
             _SQUARE_LAYER: "as many columns as rows, both counted from the rows",
@@ -334,6 +336,10 @@ LEARNER_ANSWERS = {
             _forward_variant(size="x.shape[{axis}] - f"): "leaves out the padding",
             _forward_variant(size="x.shape[{axis}] + padding - f"): "adds P on BOTH sides",
             _forward_variant(bias=""): "leaves out the bias",
+            _FORWARD_LOOPS.replace(
+                "np.sum(window * kernel[:, :, :, k]) + bias[k]",
+                "sum(np.sum(window[:, :, c] * kernel[:, :, c, k]) + bias[k]"
+                " for c in range(x.shape[2]))"): "adds the bias once per input channel",
             _FORWARD_LOOPS.replace("kernel[:, :, :, k]", "kernel[::-1, ::-1, :, k]"):
                 "you flipped each kernel",
             _forward_variant(pad="np.pad(x, padding)"): "pads the channel axis too",
@@ -598,7 +604,8 @@ def test_q7_keras_itself_passes_and_each_mistake_is_wrong_and_told_apart():
     assert lesson.q7.is_correct(functools.partial(keras_forward))   # hides Conv2D from forbidden
     results = {}
     mistakes = [lesson._ignores_padding, lesson._ignores_stride, lesson._windows_not_strided,
-                lesson._size_without_padding, lesson._forward_no_bias, lesson._integer_forward]
+                lesson._size_without_padding, lesson._forward_no_bias, lesson._integer_forward,
+                lesson._forward_bias_per_channel]
     for wrong in mistakes:
         outputs = [np.asarray(wrong(*case), dtype=float) for case in lesson._FORWARD_CASES]
         expected = [keras_forward(*case) for case in lesson._FORWARD_CASES]

@@ -479,6 +479,11 @@ def _first_bias_for_all(x, kernel, bias):
     return conv2d(x, kernel) + np.asarray(bias, dtype=float)[0]
 
 
+def _first_filter_for_all(x, kernel, bias):
+    kernel = np.asarray(kernel)
+    return conv2d(x, np.repeat(kernel[:, :, :, :1], kernel.shape[3], axis=3), bias=bias)
+
+
 def _integer_layer(x, kernel, bias):
     """What an output array made with dtype=int keeps: each value cut to a whole number."""
     return conv2d(x, kernel, bias=bias).astype(int)
@@ -522,6 +527,8 @@ _check_cases = function(_LAYER_CASES, reference=_reference,
     (_transposed, "you transposed each kernel (rows for columns): kernel[r, s, c, k] "
                   "multiplies x[i + r, j + s, c], row offset first."),
     (_first_bias_for_all, "every filter adds bias[0]; filter k adds its own bias, bias[k]."),
+    (_first_filter_for_all, "every filter uses filter 0's weights, kernel[:, :, :, 0], with "
+                            "its own bias: filter k multiplies the window by kernel[:, :, :, k]."),
     (_integer_layer, _INTEGER_OUTPUT.format(case="the third")),
 ])
 
@@ -750,6 +757,11 @@ def _forward_no_bias(x, kernel, bias, stride, padding):
     return conv2d(x, kernel, stride=stride, padding=padding)
 
 
+def _forward_bias_per_channel(x, kernel, bias, stride, padding):
+    return (conv2d(x, kernel, stride=stride, padding=padding)
+            + np.asarray(bias, dtype=float) * np.asarray(x).shape[2])
+
+
 def _forward_flipped(x, kernel, bias, stride, padding):
     return conv2d(x, np.flip(np.asarray(kernel), axis=(0, 1)), bias=bias, stride=stride,
                   padding=padding)
@@ -791,6 +803,8 @@ _check_forward_cases = function(_FORWARD_CASES, reference=_forward_reference,
                             "H + 2P rows, so the output has (H + 2P - F) // S + 1."),
     (_forward_no_bias, "your function leaves out the bias: add bias[k] to every value of "
                        "filter k's map."),
+    (_forward_bias_per_channel, "your function adds the bias once per input channel; a "
+                                "filter adds its ONE bias once, after summing the channels."),
     (_forward_flipped, "you flipped each kernel (a true convolution); Conv2D slides the "
                        "kernels as they are (cross-correlation, lesson 01)."),
     (_integer_forward, _INTEGER_OUTPUT.format(case="the fourth")),
