@@ -134,6 +134,24 @@ _WINDOWS_1X3 = ("X = np.stack([image[:, 0:6].ravel(), image[:, 1:7].ravel(), "
                 "image[:, 2:8].ravel()], axis=1)\n")
 _SOFTMAX = "np.exp(Q6_SCORES) / np.exp(Q6_SCORES).sum(axis=1, keepdims=True)"
 
+_POOL_RELU_LOOPS = '''def my_pool_relu_backward(a, grad_pooled):
+    batch, height, width, channels = a.shape
+    grad_a = np.zeros(a.shape)
+    for i in range(height // 2):
+        for j in range(width // 2):
+            window = a[:, 2 * i:2 * i + 2, 2 * j:2 * j + 2, :].reshape(batch, 4, channels)
+            first = window.argmax(axis=1)
+            for b in range(batch):
+                for c in range(channels):
+                    u, v = divmod(first[b, c], 2)
+                    grad_a[b, 2 * i + u, 2 * j + v, c] = grad_pooled[b, i, j, c]
+    return grad_a * (a > 0)'''
+_POOL_RELU_TIED_MASK = '''def my_pool_relu_backward(a, grad_pooled):
+    pooled_up = np.repeat(np.repeat(pool2d(a), 2, axis=1), 2, axis=2)
+    spread = np.repeat(np.repeat(grad_pooled, 2, axis=1), 2, axis=2)
+    return spread * (a == pooled_up) * (a > 0)   # ties only at 0 here: ReLU zeroes them'''
+
+
 LEARNER_ANSWERS = {
     "q1": {
         "right": ["[[5, 1], [-3, 3]]", "np.array([[5.0, 1.0], [-3.0, 3.0]])",
@@ -330,6 +348,22 @@ LEARNER_ANSWERS = {
         },
     },
     "q7": {
+        "right": [_POOL_RELU_LOOPS, _POOL_RELU_TIED_MASK],
+        "wrong": {
+            _POOL_RELU_LOOPS.replace("return grad_a * (a > 0)", "return grad_a"):
+                "the ReLU step is missing",
+            "def my_pool_relu_backward(a, grad_pooled):\n"
+            "    spread = np.repeat(np.repeat(grad_pooled, 2, axis=1), 2, axis=2)\n"
+            "    return spread / 4 * (a > 0)": "average pooling's rule",
+            "def my_pool_relu_backward(a, grad_pooled):\n"
+            "    return pool2d_backward(a, grad_pooled) * (a > 0)":
+                "calls pool2d_backward",
+            "def my_pool_relu_backward(a, grad_pooled):\n"
+            "    spread = np.repeat(np.repeat(grad_pooled, 2, axis=1), 2, axis=2)\n"
+            "    return spread * (a > 0)": "only the maximum",
+        },
+    },
+    "q8": {
         "right": ["36126720", "36_126_720", "2 * 16 * 28 * 28 * 20 * 3 * 3 * 8", "3.612672e7"],
         "wrong": {
             "18063360": "computes both",
@@ -348,7 +382,7 @@ LEARNER_ANSWERS = {
             "36,126,720": "underscores group digits",
         },
     },
-    "q8": {
+    "q9": {
         "right": ["0.0488", "4.88e-2", "2 / 40.97", "0.04882",
                   _WINDOWS_1X3 + "answer = 2 / np.linalg.eigvalsh(2 * X.T @ X).max()"],
         "wrong": {
@@ -402,14 +436,14 @@ def _keras_descent_losses(learning_rate, steps=150, start=0.5):
     return losses
 
 
-def test_q8_is_where_keras_gradient_descent_stops_settling():
-    bound = lesson.q8.solution_answer
+def test_q9_is_where_keras_gradient_descent_stops_settling():
+    bound = lesson.q9.solution_answer
     for start in [0.5, 0.0]:   # from zero too: the target is no eigenvector's blind spot
         below = _keras_descent_losses(0.97 * bound, start=start)
         above = _keras_descent_losses(1.03 * bound, start=start)
         assert below[-1] < 1e-3 * below[0], start   # it settles just below the bound
         assert above[-1] > 10 * above[0], start     # and blows up just above it
-    assert lesson.q8.is_correct(round(bound, 4)) and not lesson.q8.is_correct(2 / 60)
+    assert lesson.q9.is_correct(round(bound, 4)) and not lesson.q9.is_correct(2 / 60)
 
 
 def test_q1_is_the_kernel_gradient_tensorflow_computes():
@@ -592,14 +626,14 @@ def test_q6_named_mistakes_are_apart_from_the_answer_and_each_other():
         assert np.abs(first - second).max() > 2 * lesson._DECIMALS7
 
 
-def test_q7_counts_the_multiplications_of_tensorflows_two_gradient_convolutions():
+def test_q8_counts_the_multiplications_of_tensorflows_two_gradient_convolutions():
     model = keras.Sequential([keras.Input((28, 28, 8)),
                               layers.Conv2D(20, 3, padding="same", name="conv_q7")],
                              name="model_q7")
     _, o_h, o_w, c_out = model.output_shape
     forward = 16 * o_h * o_w * c_out * int(np.prod(model.get_layer("conv_q7").kernel.shape[:3]))
-    assert lesson.q7.is_correct(2 * forward)
-    assert not lesson.q7.is_correct(forward)
+    assert lesson.q8.is_correct(2 * forward)
+    assert not lesson.q8.is_correct(forward)
 
 
 def _typed_numbers(name: str) -> list[float]:
@@ -608,7 +642,7 @@ def _typed_numbers(name: str) -> list[float]:
             if typed.lstrip("-").replace(".", "").replace("_", "").isdigit()]
 
 
-@pytest.mark.parametrize("name", ["q8", "q7"])
+@pytest.mark.parametrize("name", ["q9", "q8"])
 def test_the_named_mistakes_give_different_answers(name):
     """Each mistake a number question names is its own number, none the right one, and each
     gets its own message (two mistakes with one number would share the first's message)."""
@@ -619,3 +653,17 @@ def test_the_named_mistakes_give_different_answers(name):
         assert not math.isclose(first, second, rel_tol=1e-3), (first, second)
     for answer in wrong:
         assert not exercise.is_correct(answer), answer
+
+
+def test_q7_reference_is_tensorflows_gradient_through_relu_and_max_pooling():
+    """On each case, dL/dz for L = sum(G * max_pool(relu(z))) by tf.GradientTape is the
+    reference's; the learner's view (a = ReLU(z) given) loses nothing, as a > 0 where z > 0."""
+    for a, grad_pooled in lesson._Q7_CASES:
+        z = np.where(a > 0, a, -np.random.default_rng(0).random(a.shape))   # a z with ReLU(z) = a
+        z_var = tf.Variable(z)
+        with tf.GradientTape() as tape:
+            pooled = tf.nn.max_pool2d(tf.nn.relu(z_var), 2, 2, "VALID")
+            loss = tf.reduce_sum(grad_pooled * pooled)
+        expected = tape.gradient(loss, z_var).numpy()
+        np.testing.assert_allclose(lesson.my_pool_relu_backward(a, grad_pooled), expected)
+        assert lesson.q7.is_correct(lesson.my_pool_relu_backward)

@@ -9,8 +9,8 @@ In the notebook::
 
 The questions follow the lesson's sections: dL/dK by hand (2), dL/dX at stride 2 by hand (3),
 a whole backward pass (2-4), a gradient check (5), max pooling (6), the
-loss's gradient (7) and the cost (8);
-q8, in "Going further", asks for the largest step size (Going further A, for a 1x3 kernel).
+loss's gradient (7), the CNN's pooling and ReLU steps (7) and the cost (8);
+q9, in "Going further", asks for the largest step size (Going further A, for a 1x3 kernel).
 Each expected answer is computed here from the question's own numbers with the course's
 helpers; tests/test_exercises_lesson06.py checks them against TensorFlow's gradients and Keras.
 """
@@ -827,33 +827,96 @@ answer = (p - np.eye(3)[Q6_LABELS]) / 2   # {_ROWS7}""",
 )
 
 
-# --- q7: what the backward pass costs -----------------------------------------------------------
+# --- q7: the whole CNN's pooling and ReLU steps, backward ---------------------------------------
+
+def my_pool_relu_backward(a, grad_pooled):
+    """dL/dz for z -> ReLU -> MaxPooling2D(2): each 2x2 window's gradient goes to its (first)
+    maximum, then ReLU keeps it only where a = ReLU(z) > 0. a is (B, H, W, C), H and W even."""
+    batch, height, width, channels = a.shape
+    grad_a = np.zeros(a.shape)
+    for i in range(height // 2):
+        for j in range(width // 2):
+            window = a[:, 2 * i:2 * i + 2, 2 * j:2 * j + 2, :].reshape(batch, 4, channels)
+            winner = window.argmax(axis=1)                       # (B, C): 0-3, row by row
+            for b in range(batch):
+                for c in range(channels):
+                    u, v = divmod(winner[b, c], 2)
+                    grad_a[b, 2 * i + u, 2 * j + v, c] = grad_pooled[b, i, j, c]
+    return grad_a * (a > 0)
+
+
+def _q7_case(seed, batch, size, channels):
+    case_rng = np.random.default_rng(seed)
+    a = np.maximum(case_rng.standard_normal((batch, size, size, channels)), 0)   # ReLU(z)
+    return _read_only(a), _read_only(case_rng.standard_normal((batch, size // 2, size // 2,
+                                                                channels)))
+
+
+_Q7_CASES = [_q7_case(70, 1, 4, 1), _q7_case(71, 2, 6, 3), _q7_case(72, 4, 26, 8)]
+
+
+def _spread(grad_pooled, share=1.0) -> np.ndarray:
+    """Each window's gradient times ``share`` in all four of its cells."""
+    return share * np.repeat(np.repeat(grad_pooled, 2, axis=1), 2, axis=2)
+
+
+q7 = Exercise(
+    "Write my_pool_relu_backward(a, grad_pooled), the MaxPooling2D and ReLU lines of section "
+    "7's backward(), without pool2d_backward: a = ReLU(z) is (B, H, W, C) with H and W even, "
+    "grad_pooled = dL/dpooled is (B, H/2, W/2, C). Return dL/dz, shaped like a. The check runs "
+    "it on three random batches, the last shaped like the CNN's (4, 26, 26, 8).",
+    checker=function(_Q7_CASES, reference=lambda a, g: pool2d_backward(a, g) * (a > 0),
+                     forbidden=("pool2d_backward",), mistakes=[
+        (lambda a, g: pool2d_backward(a, g),
+         "that is dL/da, the pooling step alone: the ReLU step is missing. ReLU passes the "
+         "gradient only where z > 0, that is where a > 0: multiply by (a > 0)."),
+        (lambda a, g: _spread(g, 0.25) * (a > 0),
+         "that spreads each window's gradient evenly (a quarter to each cell), average "
+         "pooling's rule; max pooling gives all of it to the window's maximum."),
+        (lambda a, g: _spread(g) * (a > 0),
+         "every cell of a window got the window's gradient; only the maximum, the value "
+         "max pooling passed on, gets it, the other three get 0."),
+    ]),
+    hint=["Loop over the windows (i, j): window = a[:, 2*i:2*i + 2, 2*j:2*j + 2, :]. The "
+          "position of its maximum tells where grad_pooled[:, i, j, :] goes; the rest of "
+          "dL/da is 0.",
+          "window.reshape(B, 4, C).argmax(axis=1) gives each maximum's position, 0-3 row by "
+          "row (divmod(position, 2) is its row and column). At the end multiply by (a > 0): "
+          "ReLU's step."],
+    solution_answer=my_pool_relu_backward,
+)
+
+
+# --- q8: what the backward pass costs -----------------------------------------------------------
 
 _B8, _N8, _C8, _K8, _F8 = 16, 28, 8, 20, 3  # 20 filters: section 8 has 16
 _FORWARD8 = _B8 * conv_mults((_N8, _N8, _C8), _F8, _K8, padding="same")
-_Q7 = 2 * _FORWARD8
+_Q8 = 2 * _FORWARD8
 _SECTION8 = _B8 * conv_mults((_N8, _N8, _C8), _F8, 16, padding="same")  # the lesson's layer
 
-q7 = Exercise(
+q8 = Exercise(
     f"Conv2D({_K8}, {_F8}, padding='same') on a batch of shape ({_B8}, {_N8}, {_N8}, {_C8}). "
     "How many multiplications does one backward pass take (dL/dK and dL/dX; dL/db needs "
-    "none)?",
-    checker=number(_Q7, mistakes={
+    "none)? Count the products with the padding zeros too, as conv_mults does.",
+    checker=number(_Q8, mistakes={
         _FORWARD8: "that is one convolution's worth: the forward pass, or only one of the two "
                    "gradients. The backward pass computes both dL/dK and dL/dX.",
         3 * _FORWARD8: "that is forward plus backward; the question asks for the backward "
                        "pass only.",
-        _Q7 + _B8 * _N8 * _N8 * _K8: f"that adds {_B8 * _N8 * _N8 * _K8:,}, one per output "
+        _Q8 + _B8 * _N8 * _N8 * _K8: f"that adds {_B8 * _N8 * _N8 * _K8:,}, one per output "
             "value (dL/db's additions, or one more multiplication per output); dL/db needs no "
             "multiplications.",
         4 * _FORWARD8: "that counts the additions too; count the multiplications only (one "
                        "per kernel weight and output position, for each of the two gradients).",
-        _Q7 // _B8: f"that is one image; the batch has {_B8}.",
+        2 * _B8 * (_F8 * _N8 - _F8 + 1) ** 2 * _C8 * _K8: "that leaves out the products "
+            "with the padding zeros (each output position of 'same' multiplies all F * F * C_in "
+            "weights of every filter, zeros or not); count them too, as conv_mults does.",
+        _Q8 // _B8: f"that is one image; the batch has {_B8}.",
         _FORWARD8 // _B8: f"that is one convolution of one image; there are {_B8} images and "
                           "two gradients.",
-        _Q7 // _K8: f"the filters are missing: every one of the {_K8} filters has its own "
+        _Q8 // _K8: f"the filters are missing: every one of the {_K8} filters has its own "
                     "F * F * C_in weights at every output position.",
-        _Q7 // _C8: f"the input channels are missing: each filter has F * F * C_in = "
+        _Q8 // _C8: f"the input channels are missing: each filter has F * F * C_in = "
                     f"{_F8 * _F8 * _C8} weights.",
         2 * _SECTION8: f"that is section 8's layer, with 16 filters; this one has {_K8}.",
         _SECTION8: "that number is two counts: section 8's forward pass (16 filters), and a "
@@ -870,12 +933,12 @@ q7 = Exercise(
           f"Forward: B * O * O * C_out * F * F * C_in = {_B8} * {_N8} * {_N8} * {_K8} * "
           f"{_F8} * {_F8} * {_C8}."],
     solution=f"backward = 2 x forward = 2 * {_B8} * {_N8} * {_N8} * {_K8} * {_F8} * {_F8} * "
-             f"{_C8} = {_Q7:_}",
-    solution_answer=_Q7,
+             f"{_C8} = {_Q8:_}",
+    solution_answer=_Q8,
 )
 
 
-# --- q8 (Going further): the largest learning rate ---------------------------------------------
+# --- q9 (Going further): the largest learning rate ---------------------------------------------
 
 #: Section 1's image: a 6x8 band of zeros between ones (the learner has it as ``image``).
 _IMAGE1 = np.ones((6, 8))
@@ -891,14 +954,14 @@ def _curvatures(width: int) -> np.ndarray:
 
 
 _LAMBDAS1 = _curvatures(3)          # about 7.03, 24 and 40.97
-_Q8 = 2 / _LAMBDAS1[-1]             # about 0.0488
+_Q9 = 2 / _LAMBDAS1[-1]             # about 0.0488
 _SECTION1 = 2 / _curvatures(2)[-1]  # section 1's 1x2 kernel: 2 / 60
 
-q8 = Exercise(
+q9 = Exercise(
     "Section 1's image now trains a 1x3 kernel, toward the targets conv2d(image, [[1, 1, -1]]), "
     "with the same loss L = sum((y_hat - y) ** 2). What is the bound the learning rate eta "
     "must stay below for gradient descent to settle? Give 3 significant figures.",
-    checker=number(_Q8, mistakes={
+    checker=number(_Q9, mistakes={
         1 / _LAMBDAS1[-1]: "that is 1/lambda, the rate that reaches the optimum along the most "
                            "curved direction in one step (1 - eta * lambda = 0); larger rates "
                            "overshoot but still settle, up to 2/lambda.",
@@ -922,11 +985,12 @@ q8 = Exercise(
           "lambda = np.linalg.eigvalsh(2 * X.T @ X).max(); descent settles for eta < 2/lambda."],
     solution=f"""\
 X = np.stack([image[:, 0:6].ravel(), image[:, 1:7].ravel(), image[:, 2:8].ravel()], axis=1)
-answer = 2 / np.linalg.eigvalsh(2 * X.T @ X).max()   # 2 / {_LAMBDAS1[-1]:.2f} = {_Q8:.4f}""",
-    solution_answer=_Q8,
+answer = 2 / np.linalg.eigvalsh(2 * X.T @ X).max()   # 2 / {_LAMBDAS1[-1]:.2f} = {_Q9:.4f}""",
+    solution_answer=_Q9,
 )
 
 
 __all__ = ["Q1_X", "Q1_GRAD", "Q1_KERNEL", "Q2_KERNEL", "Q2_GRAD", "Q5_X", "Q5_GRAD",
            "Q6_SCORES", "Q6_LABELS",
-           "my_conv_backward", "gradient_check", *bind_exercises(globals())]
+           "my_conv_backward", "gradient_check", "my_pool_relu_backward",
+           *bind_exercises(globals())]
