@@ -25,6 +25,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib import patheffects
+from matplotlib.colors import ListedColormap
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
@@ -60,6 +61,9 @@ DIFFERENCE_CMAP = "Purples"   # 0 is white: nothing changed
 #: A layer's input beside signed weights (show_conv_layer_step): one grey hue, so that none of
 #: its shades is read as a sign on the purple-orange scale of the kernels.
 INPUT_CMAP = "Greys"
+#: Numbers alone (``cmap=None``): white cells, so that only an outline (a window) stands out;
+#: a cell with no value yet (NaN) is light grey.
+PLAIN_CMAP = ListedColormap(["white"], name="plain").with_extremes(bad="0.88")
 #: Okabe-Ito colours: blue, orange, bluish green, vermillion (distinguishable by most readers).
 LINE_COLORS = ("#0072B2", "#E69F00", "#009E73", "#D55E00")
 WRONG_COLOR = "#D55E00"  # vermillion, paired with a "(true n)" text so colour is not needed
@@ -152,6 +156,7 @@ def _figsize(rows: int, cols: int, extra_width: float = 0.0,
 
 
 def _draw_matrix(ax, array, title, cmap, vmin, vmax, show_values, xlabel, ylabel):
+    cmap = PLAIN_CMAP if cmap is None else cmap
     image = ax.imshow(array, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
     rows, cols = array.shape
     if show_values or (show_values is None and max(rows, cols) <= MAX_VALUES_SHOWN):
@@ -174,14 +179,16 @@ def _draw_matrix(ax, array, title, cmap, vmin, vmax, show_values, xlabel, ylabel
 #: colour maps above (an orange line alone vanished on viridis's yellow cells).
 HIGHLIGHT_COLOR = "black"
 WINDOW_COLOR = "#0072B2"  # Okabe-Ito blue: a window on a grey-scale input, apart from grey frames
+WINDOW_TINT = (0.0, 0.447, 0.698, 0.15)  # WINDOW_COLOR, faint: the cells under a window
 HIGHLIGHT_HALO = [patheffects.withStroke(linewidth=5.0, foreground="white")]
 
 
 def _highlight(ax, row: int, col: int, height: int, width: int, color=HIGHLIGHT_COLOR,
-               style="-", inside: tuple[int, int] | None = None):
+               style="-", inside: tuple[int, int] | None = None, tint: bool = False):
     """Outline a block of cells. ``inside=(rows, cols)``, the array's shape, pulls the sides
     that lie on the array's edge a little inwards, so that the whole outline shows inside the
-    panel instead of half of it being cut off by the panel's edge."""
+    panel instead of half of it being cut off by the panel's edge. ``tint`` also shades the
+    block's cells lightly (on plain white cells, where no colour says which cells it holds)."""
     left, top, right, bottom = col - 0.5, row - 0.5, col + width - 0.5, row + height - 0.5
     if inside is not None:
         margin = 0.12
@@ -189,12 +196,13 @@ def _highlight(ax, row: int, col: int, height: int, width: int, color=HIGHLIGHT_
         top += margin if top <= -0.5 else 0
         right -= margin if right >= inside[1] - 0.5 else 0
         bottom -= margin if bottom >= inside[0] - 0.5 else 0
-    ax.add_patch(Rectangle((left, top), right - left, bottom - top, fill=False,
+    ax.add_patch(Rectangle((left, top), right - left, bottom - top, fill=tint,
+                           facecolor=WINDOW_TINT if tint else "none",
                            edgecolor=color, linewidth=2.0, linestyle=style,
                            path_effects=HIGHLIGHT_HALO))
 
 
-def show_matrix(a, ax=None, title: str | None = None, cmap: str = VALUE_CMAP, vmin=None,
+def show_matrix(a, ax=None, title: str | None = None, cmap: str | None = VALUE_CMAP, vmin=None,
                 vmax=None, show_values: bool | None = None, highlight=None,
                 xlabel: str = "column", ylabel: str = "row", colorbar: bool | str = False
                 ) -> Plot:
@@ -205,7 +213,7 @@ def show_matrix(a, ax=None, title: str | None = None, cmap: str = VALUE_CMAP, vm
     a: (rows, columns) or (H, W, 1). Numbers are written when the array has at most 12 rows
     and columns (``show_values`` forces it on or off). ``highlight=(row, col, height,
     width)`` outlines a block of cells, e.g. a kernel window; a list of such tuples outlines
-    several. ``colorbar``: True, or the
+    several. ``cmap=None``: plain white cells, the numbers alone. ``colorbar``: True, or the
     colour bar's label.
 
     >>> from course_utils.data import LESSON01_X
@@ -225,7 +233,8 @@ def show_matrix(a, ax=None, title: str | None = None, cmap: str = VALUE_CMAP, vm
         blocks = highlight if isinstance(highlight[0], tuple | list) else [highlight]
         for block in blocks:
             row, col, height, width = (check_int(v, "highlight", 0) for v in block)
-            _highlight(ax, row, col, height, width)
+            _highlight(ax, row, col, height, width, tint=cmap is None,
+                       inside=array.shape if cmap is None else None)
     if colorbar:
         bar = fig.colorbar(image, ax=ax, shrink=0.8)
         if isinstance(colorbar, str):
@@ -242,8 +251,9 @@ def show_conv_step(x, kernel, row: int, col: int, stride: int = 1, padding=0,
 
     x: (H, W) input; kernel: (F, F) or (F_h, F_w); ``row``, ``col``: the output position
     (the window starts at input row ``row * stride``, column ``col * stride`` of the padded
-    input); ``padding``: an int P of zeros on every side. Four panels: input (window
-    outlined), kernel, products (the sum in the title), feature map filled up to this step.
+    input); ``padding``: an int P of zeros on every side. Four panels of plain cells, numbers
+    alone: input (window outlined), kernel, products (the sum in the title), feature map
+    filled up to this step (later cells grey, this step's outlined).
 
     >>> from course_utils.data import LESSON01_X, LESSON01_KERNEL
     >>> fig, axes = show_conv_step(LESSON01_X, LESSON01_KERNEL, row=0, col=1)
@@ -279,22 +289,19 @@ def show_conv_step(x, kernel, row: int, col: int, stride: int = 1, padding=0,
     in_title = f"input, window at ({top_row}, {left_col})"
     if p:
         in_title = f"input with padding {p},\nwindow at ({top_row}, {left_col})"
-    _draw_matrix(axes[0], padded, in_title, VALUE_CMAP, None, None, None, "column", "row")
+    _draw_matrix(axes[0], padded, in_title, None, None, None, None, "column", "row")
     if p:
         _highlight(axes[0], p, p, x.shape[0], x.shape[1], color="0.4", style="--")
-    _highlight(axes[0], top_row, left_col, f_h, f_w)
-    _draw_matrix(axes[1], kernel, "kernel", SIGNED_CMAP if kernel.min() < 0 else VALUE_CMAP,
-                 *_symmetric(kernel), None, "column", "row")
+    _highlight(axes[0], top_row, left_col, f_h, f_w, tint=True)
+    _draw_matrix(axes[1], kernel, "kernel", None, None, None, None, "column", "row")
     whole = _is_whole(products) and float(bias).is_integer()
     sum_text = _format_value(total, whole)
     prod_title = f"products: sum = {sum_text}"
     if bias:
         prod_title += f" + bias {_format_value(float(bias), whole)}"
-    _draw_matrix(axes[2], products, prod_title, SIGNED_CMAP if products.min() < 0 else VALUE_CMAP,
-                 *_symmetric(products), None, "column", "row")
-    _draw_matrix(axes[3], shown, "feature map", VALUE_CMAP, feature_map.min(),
-                 feature_map.max(), None, "column", "row")
-    _highlight(axes[3], row, col, 1, 1)
+    _draw_matrix(axes[2], products, prod_title, None, None, None, None, "column", "row")
+    _draw_matrix(axes[3], shown, "feature map", None, None, None, None, "column", "row")
+    _highlight(axes[3], row, col, 1, 1, tint=True)
     fig.suptitle(f"Step ({row}, {col}): stride {stride}, padding {p}", fontsize=10)
     return Plot(fig, axes)
 

@@ -415,6 +415,10 @@ LEARNER_ANSWERS = {
             _layer(pad="x"): "the size WITHOUT padding",
             _layer(pad="np.pad(x, ((0, padding), (0, padding)))"): "bottom and right only",
             _layer(pad="np.pad(x, ((padding, 0), (padding, 0)))"): "top and left only",
+            _layer(pad="np.pad(x, ((0, 2 * padding), (0, 2 * padding)))"):
+                "all 2P zeros at the bottom and right",
+            _layer(size="(x.shape[0] - f_h) // s + 1, (x.shape[1] - f_w) // s + 1"):
+                "compute O from the padded array",
             _layer(size="(x.shape[0] - f_h + padding) // s + 1, "
                         "(x.shape[1] - f_w + padding) // s + 1"): "+ P where it needs + 2P",
             _layer(pad="np.pad(x, 2 * padding)"): "you padded 2P zeros on each side",

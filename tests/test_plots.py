@@ -94,6 +94,16 @@ def test_show_matrix_text_contrasts_with_cell_colour():
     assert high.get_color() == "black"  # bright yellow cell
 
 
+def test_show_matrix_plain_cells_leave_only_the_window_marked():
+    """cmap=None (lesson 01's windows): every cell white, numbers black, the window shaded."""
+    _, ax = show_matrix(LESSON01_X, cmap=None, highlight=(0, 1, 3, 3))
+    colours = {tuple(ax.images[0].cmap(ax.images[0].norm(v))) for v in LESSON01_X.flat}
+    assert colours == {(1.0, 1.0, 1.0, 1.0)}
+    assert {t.get_color() for t in ax.texts} == {"black"}
+    (window,) = rectangles(ax)
+    assert window.get_fill() and window.get_facecolor()[3] < 0.5
+
+
 def test_show_matrix_formats_floats_and_skips_numbers_on_big_arrays():
     _, ax = show_matrix([[0.5, -1.25], [2.0, 0.333]])
     assert cell_texts(ax) == ["0.5", "-1.25", "2", "0.33"]

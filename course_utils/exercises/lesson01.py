@@ -1055,6 +1055,21 @@ def _layer_padded_before(x, kernel, bias, stride, padding):
     return conv2d(x, kernel, bias=bias, stride=stride, padding=((padding, 0), (padding, 0)))
 
 
+def _layer_padded_2p_after(x, kernel, bias, stride, padding):
+    """All 2P zeros of each axis at the bottom and right: the right size, every window shifted."""
+    return conv2d(x, kernel, bias=bias, stride=stride,
+                  padding=((0, 2 * padding), (0, 2 * padding)))
+
+
+def _layer_size_of_unpadded(x, kernel, bias, stride, padding):
+    """O from x before padding, windows from the padded x: the right map's first rows and
+    columns, as many as the unpadded size."""
+    full = conv2d(x, kernel, bias=bias, stride=stride, padding=padding)
+    o_h = (x.shape[0] - kernel.shape[0]) // stride + 1
+    o_w = (x.shape[1] - kernel.shape[1]) // stride + 1
+    return full[:o_h, :o_w]
+
+
 def _layer_twice_the_padding(x, kernel, bias, stride, padding):
     return conv2d(x, kernel, bias=bias, stride=stride, padding=2 * padding)
 
@@ -1126,6 +1141,12 @@ Q8_MISTAKES = [
                            "once, not twice. Either you padded the top and left only (P zeros "
                            "go on EVERY side, np.pad(x, padding)), or your output size has "
                            "+ P where it needs + 2P."),
+    (_layer_padded_2p_after, "the size is right, but every window is shifted: you put all 2P "
+                             "zeros at the bottom and right. P zeros go on EVERY side, "
+                             "np.pad(x, padding)."),
+    (_layer_size_of_unpadded, "your values are the right map's first ones, but your map has the "
+                              "size of x WITHOUT padding: compute O from the padded array, "
+                              "(H - F_h + 2P) // S + 1."),
     (_layer_twice_the_padding, "you padded 2P zeros on each side. The 2P of the formula is P "
                                "on each side, counted together: np.pad(x, padding)."),
     (_layer_windows_not_strided, "the output size is right, but the windows are not: the "
