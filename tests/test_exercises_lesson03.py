@@ -156,6 +156,8 @@ LEARNER_ANSWERS = {
             "[[3, 2], [1, 2]]": "rounded down",
             "[[3.5, 4, 2], [3.5, 3.25, 2], [1.5, 2, 2.5]]": "stride 1",
             "[[3,5, 2.0], [1,5, 2.5]]": "a decimal comma? Python reads 3,5 as two numbers",
+            "[[3,5, 2], [1,5, 2,5]]": "a decimal comma? Python reads 3,5 as two numbers",
+            "[[3,5, 2,0], [1,5, 2,5]]": "a decimal comma? Python reads 3,5 as two numbers",
             "[[4, 2], [2, 2]]": "rounded to whole numbers",     # a half to even (NumPy)
             "[[4, 2], [2, 3]]": "rounded to whole numbers",     # a half up (by hand)
             "[[7, 4], [3, 5]]": "divide by 4",

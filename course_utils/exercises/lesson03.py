@@ -98,31 +98,42 @@ answer = {_MAX.astype(int).tolist()}""",
 _ROUNDED = ("those are the means rounded to whole numbers: keep the decimals (a mean of 2x2 "
             "integers can end in .25, .5 or .75).")
 
-def _decimal_commas(answer, expected: np.ndarray) -> bool:
-    """Whether ``answer`` is ``expected`` with each decimal point typed as a comma, which
-    Python reads as two entries: [[3,5, 2.0], [1,5, 2.5]] for [[3.5, 2.0], [1.5, 2.5]].
+def _comma_readings(row: list) -> list:
+    """Every row ``row`` can be read as, taking any pair of adjacent whole numbers a, b as the
+    decimal a.b typed with a comma: [3, 5, 2] gives [3, 5, 2], [3.5, 2] and [3, 5.2]."""
+    if len(row) < 2:
+        return [row]
+    readings = [[row[0]] + rest for rest in _comma_readings(row[1:])]
+    first, second = row[0], row[1]
+    if all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+           and v >= 0 and float(v).is_integer() for v in (first, second)):
+        joined = float(f"{int(first)}.{int(second)}")
+        readings += [[joined] + rest for rest in _comma_readings(row[2:])]
+    return readings
 
-    >>> _decimal_commas([[3,5, 2.0], [1,5, 2.5]], _AVERAGE), _decimal_commas([[3, 5, 2]], _AVERAGE)
-    (True, False)
+
+def _decimal_commas(answer, expected: np.ndarray) -> bool:
+    """Whether ``answer`` is ``expected`` with decimal points typed as commas, which Python
+    reads as two entries: [[3,5, 2.0], [1,5, 2.5]], [[3,5, 2], [1,5, 2,5]] (rows of
+    different lengths) or [[3,5, 2,0], [1,5, 2,5]] for [[3.5, 2.0], [1.5, 2.5]].
+
+    >>> [_decimal_commas(a, _AVERAGE) for a in ([[3,5, 2.0], [1,5, 2.5]], [[3,5, 2], [1,5, 2,5]],
+    ...                                         [[3,5, 2,0], [1,5, 2,5]], [[3, 5, 2]])]
+    [True, True, True, False]
     """
-    shape = _numeric_shape(answer)
-    if shape is None or len(shape) != 2 or shape[0] != expected.shape[0] \
-            or shape[1] <= expected.shape[1]:
+    if not isinstance(answer, (list, tuple)) or len(answer) != len(expected) \
+            or not all(isinstance(row, (list, tuple)) for row in answer) \
+            or all(len(row) == len(want) for row, want in zip(answer, expected, strict=True)):
         return False
-    for row, want in zip(np.asarray(answer, dtype=float).tolist(), expected.tolist(), strict=True):
-        joined = [row[:j] + [float(f"{int(row[j])}.{int(row[j + 1])}")] + row[j + 2:]
-                  for j in range(len(row) - 1)
-                  if row[j] >= 0 and row[j + 1] >= 0
-                  and float(row[j]).is_integer() and float(row[j + 1]).is_integer()]
-        if not any(np.allclose(r, want) for r in joined if len(r) == len(want)):
-            return False
-    return True
+    return all(any(len(reading) == len(want) and np.allclose(reading, want)
+                   for reading in _comma_readings(list(row)))
+               for row, want in zip(answer, expected.tolist(), strict=True))
 
 
 def _check_q2(answer):
     message = _q2_array(answer)
     if message and _decimal_commas(answer, _AVERAGE):
-        return ("each row has more entries than expected: a decimal comma? Python reads 3,5 "
+        return ("more entries than expected in a row: a decimal comma? Python reads 3,5 "
                 "as two numbers, 3 and 5; write 3.5.")
     return message
 
@@ -266,11 +277,11 @@ _Q4_WINDOWS = "columns 0-1 and 2-3"
 #: q4's known wrong lists, each with its message (tests check they differ from the answer).
 Q4_MISTAKES = [
     ([1], "from column 1 the pooled map CHANGES: the pixel crosses from the window of columns "
-          "0-1 into the window of columns 2-3, so the pooled 1 jumps to the next value. The "
-          "question asks where it stays the same."),
+          "0-1 into the window of columns 2-3, so the pooled 1 moves to the next pooled "
+          "value. The question asks where it stays the same."),
     ([0, 1, 2], "not for column 1: from there the pixel crosses from the window of columns 0-1 "
-                "into that of columns 2-3, and the pooled 1 jumps to the next value. Pooling "
-                "ignores a move inside a window, not one across a window's edge."),
+                "into that of columns 2-3, and the pooled 1 moves to the next pooled "
+                "value. Pooling ignores a move inside a window, not one across a window's edge."),
     (_unchanged_starts(stride=1),
      "either you pooled with stride 1, whose overlapping windows show every move, or you "
      "expected every shift to change a pooled map. The window of MaxPooling2D(2) moves by 2: "
@@ -331,7 +342,7 @@ q4 = Exercise(
     solution=f"""\
 # the windows cover {_Q4_WINDOWS}. From 0 to 1, or from 2 to 3, the pixel
 # stays in its window (same maximum); from 1 to 2 it crosses into the next window,
-# and the pooled 1 jumps to the next value
+# and the pooled 1 moves to the next pooled value
 answer = {_Q4}""",
     solution_answer=_Q4,
 )
