@@ -103,14 +103,32 @@ def sync_notebook(path: Path) -> tuple[nbformat.NotebookNode, list[str]]:
     return notebook, changes
 
 
+#: What each lesson has the learner do, one line each, for the README's table (a new notebook
+#: needs its line here: `make badges` stops without one).
+LESSON_GOALS = {
+    "00": "Check that Python, TensorFlow, Keras, figures and sliders work; try one exercise.",
+    "01": "Slide a kernel over a digit by hand and in Keras; stride, padding, output size.",
+    "02": "Filters as deep as their input, several filters, parameter and multiplication counts.",
+    "03": "Max and average pooling, what they buy (receptive field, shifts), a first ConvNet.",
+    "04": "1x1 convolution, im2col, a Dense layer as a convolution, transposed convolution.",
+    "05": "Train a digit classifier, count where its weights and multiplications go, improve it.",
+    "06": "Derive and check the backward pass; train a NumPy CNN next to Keras.",
+    "07": "Dilation, groups, depthwise-separable layers; real networks counted against papers.",
+}
+
+
 def lesson_table(paths: list[Path]) -> str:
-    rows = ["| # | Lesson | Open |", "|---|---|---|"]
+    rows = ["| # | Lesson | What you do | Open |", "|---|---|---|---|"]
     for path in paths:
         notebook = nbformat.read(path, as_version=4)
         number = path.name.split("_", 1)[0]
         title = re.sub(r"^\d+\s*[·:.-]\s*", "", notebook_title(notebook))
         link = f"[{title}]({relative(path)})"
-        rows.append(f"| {number} | {link} | {colab_badge(relative(path))} |")
+        if number not in LESSON_GOALS:
+            raise SystemExit(f"{relative(path)}: add its one-line goal to LESSON_GOALS in "
+                             "scripts/sync_badges.py")
+        goal = LESSON_GOALS[number]
+        rows.append(f"| {number} | {link} | {goal} | {colab_badge(relative(path))} |")
     return "\n".join(rows)
 
 
