@@ -529,3 +529,30 @@ def test_number_reads_a_float32_answer_as_the_decimal_it_prints():
     assert "one off in its 3rd significant figure" in check(np.float32(0.0489))
     assert check(np.float32(0.049).item()) == check(0.049)   # a Python float from float32
     assert number(15346630656)(15346630656.0) is None   # whole numbers are left as typed
+
+
+def test_a_helper_the_learner_wrote_is_not_a_forbidden_call():
+    """Lesson 03's reviewer wrote a right max_pool that calls their own `def pool(window)` and
+    was told "your function calls pool" (the name of the lesson's MaxPooling2D layer): a name
+    bound to a function defined in the learner's namespace is theirs. A forbidden call inside
+    such a helper is still found, and the lesson's own object of that name is still refused."""
+    from course_utils.ops import pool2d
+
+    namespace = {"__name__": "__main__", "np": np, "pool2d": pool2d}
+    exec("def pool(window):\n"
+         "    return window.max()\n"
+         "def max_pool(x, size):\n"
+         "    rows, cols = x.shape[0] // size, x.shape[1] // size\n"
+         "    return np.array([[pool(x[i * size:(i + 1) * size, j * size:(j + 1) * size])\n"
+         "                      for j in range(cols)] for i in range(rows)])\n"
+         "def hidden(window):\n"
+         "    return pool2d(window, 2)\n"
+         "def sneaky(x, size):\n"
+         "    return hidden(x)\n", namespace)
+    check = function([(np.arange(16.0).reshape(4, 4), 2)],
+                     reference=lambda x, size: pool2d(x, size), forbidden=["pool2d", "pool"])
+    assert check(namespace["max_pool"]) is None
+    assert check(namespace["sneaky"]).startswith("your function calls pool2d")
+    namespace["pool"] = lambda window: window.max()   # not defined in the learner's module
+    namespace["pool"].__module__ = "course_utils.lesson_objects"
+    assert check(namespace["max_pool"]).startswith("your function calls pool,")

@@ -822,6 +822,40 @@ def _names_used(code) -> set[str]:
     return names
 
 
+def _forbidden_used(function_: Callable, forbidden, seen: set | None = None) -> list[str]:
+    r"""The forbidden names ``function_`` uses, as its source calls them. A name bound to a
+    function the learner defined beside it (same module: the notebook) is their own helper,
+    not the lesson's: lesson 03's reviewer wrote ``def pool(window)`` and was told "your
+    function calls pool" (the lesson's layer of that name). Such a helper is searched in turn,
+    so a forbidden call hidden in it is still found.
+
+    >>> namespace = {"__name__": "__main__"}
+    >>> exec("def pool(w):\n    return max(w)\ndef top(x):\n    return pool(x)", namespace)
+    >>> _forbidden_used(namespace["top"], ["pool"])
+    []
+    >>> namespace["pool"] = max                  # now the name holds someone else's function
+    >>> _forbidden_used(namespace["top"], ["pool"])
+    ['pool']
+    """
+    seen = set() if seen is None else seen
+    code = getattr(function_, "__code__", None)
+    if code is None or function_ in seen:
+        return []
+    seen.add(function_)
+    scope = getattr(function_, "__globals__", {})
+    module = getattr(function_, "__module__", None)
+    used = []
+    for name in sorted(_names_used(code)):
+        bound = scope.get(name)
+        own = inspect.isfunction(bound) and bound.__module__ == module
+        if own:
+            used += [found for found in _forbidden_used(bound, forbidden, seen)
+                     if found not in used]
+        elif name in forbidden and name not in [u.rsplit(".", 1)[-1] for u in used]:
+            used.append(_as_called(function_, name))
+    return used
+
+
 def _as_called(function_: Callable, name: str) -> str:
     """``name`` as the learner's source calls it (``tf.nn.conv2d`` for ``conv2d``), when
     the source can be read; else the bare name."""
@@ -888,8 +922,8 @@ def function(cases: Iterable, reference: Callable | None = None, atol: float = 1
     >>> print(check(double(3)))
     expected a function, got the number 6. Pass the function itself, without calling it:
     check(my_function), not check(my_function(...)).
-    >>> print(function([(1,)], reference=double, forbidden=["double"])(lambda x: double(x)))
-    your function calls double, which already does what this question asks: write it
+    >>> print(function([(4,)], reference=double, forbidden=["sqrt"])(lambda x: np.sqrt(x)))
+    your function calls np.sqrt, which already does what this question asks: write it
     without it (compare with it afterwards).
     >>> named = function([(np.ones((8, 8)),)], reference=double, labels=[("ONES",)])
     >>> named(lambda x: x).startswith("on <lambda>(ONES) the shape (8, 8) is right")
@@ -940,10 +974,8 @@ def function(cases: Iterable, reference: Callable | None = None, atol: float = 1
         if getattr(inspect.unwrap(answer), "__name__", None) in forbidden:
             return (f"that is {answer.__name__} itself, which already does what this question "
                     "asks: write your own function (compare with it afterwards).")
-        code = getattr(inspect.unwrap(answer), "__code__", None)
-        used = sorted(set(forbidden) & _names_used(code)) if code is not None else []
+        used = _forbidden_used(inspect.unwrap(answer), forbidden)
         if used:
-            used = [_as_called(inspect.unwrap(answer), name) for name in used]
             return (f"your function calls {' and '.join(used)}, which already "
                     f"do{'es' if len(used) == 1 else ''} what this question asks: write it "
                     "without it (compare with it afterwards).")
