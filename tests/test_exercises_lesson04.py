@@ -255,29 +255,32 @@ LEARNER_ANSWERS = {
         },
     },
     "q8": {
-        "right": ["[4, 6, 9]", "np.array([4.0, 6.0, 9.0])", "[2 * 2, 2 * 3, 3 * 3]",
-                  "np.unique(conv2d_transpose(np.ones((6, 6)), np.ones((5, 5)), stride=2)"
-                  "[4:-4, 4:-4])"],
+        "right": [
+            "def build_decoder():\n    return keras.Sequential([keras.Input((5, 5, 16)),\n"
+            "        layers.Conv2DTranspose(8, 4, strides=2, padding=\"same\",\n"
+            "                               activation=\"relu\"),\n"
+            "        layers.Conv2DTranspose(3, 4, strides=2, padding=\"same\")])",
+            "def build_decoder():\n    return keras.Sequential([keras.Input((5, 5, 16)),\n"
+            "        layers.Conv2DTranspose(32, 4, strides=2, padding=\"same\"), layers.ReLU(),\n"
+            "        layers.Conv2DTranspose(3, (4, 4), strides=(2, 2), padding=\"same\")])",
+        ],
         "wrong": {
-            "[4, 6, 6, 9]": "list each count once",
-            "[1, 2, 3, 4, 6, 9]": "includes the border",
-            "[1, 2, 4, 6, 9]": "counts that occur only at the border",
-            "[2, 3, 4, 6, 9]": "counts that occur only at the border",
-            "np.unique(conv2d_transpose(np.ones((6, 6)), np.ones((5, 5)), stride=2))":
-                "includes the border",
-            "[1, 2, 4]": "section 9's counts for F = 3",
-            "[2, 3]": "the counts along one axis",
-            "[4, 9]": "but not only they",
-            "[6.25]": "the average",
-            "25 / 4": "is one number",
-            "[9, 6, 4]": "the right counts in another order: the question asks for them sorted",
-            "[6, 4, 9]": "the right counts in another order",
-            "[9]": "9 occurs (3 stamps cover the row, 3 the column), but it is not the only",
-            "[6, 9]": "6 and 9 occur, but not only they",
-            "[4, 6]": "4 and 6 occur, but not only they",
-            "[4]": "4 occurs",
-            "[6]": "6 occurs (2 * 3)",
-            "{4, 6, 9}": "sorted(your_set)",
+            "def build_decoder():\n    return keras.Sequential([keras.Input((5, 5, 16)),\n"
+            "        layers.Conv2DTranspose(8, 4, strides=2),\n"
+            "        layers.Conv2DTranspose(3, 4, strides=2)])":
+                "padding 'valid' keeps the full result",
+            "def build_decoder():\n    return keras.Sequential([keras.Input((5, 5, 16)),\n"
+            "        layers.Conv2DTranspose(8, 4, strides=2, padding=\"same\"),\n"
+            "        layers.Conv2DTranspose(1, 4, strides=2, padding=\"same\")])":
+                "its channels are the last layer's filters, and the image has 3",
+            "def build_decoder():\n    return keras.Sequential([keras.Input((5, 5, 16)),\n"
+            "        layers.Conv2DTranspose(8, 3, strides=2, padding=\"same\"),\n"
+            "        layers.Conv2DTranspose(3, 3, strides=2, padding=\"same\")])":
+                "the question asks for F = 4 and S = 2",
+            "def build_decoder():\n    return keras.Sequential([keras.Input((5, 5, 16)),\n"
+            "        layers.Conv2DTranspose(3, 4, strides=4, padding=\"same\")])":
+                "the model has 1 Conv2DTranspose layer;",
+            "(20, 20, 3)": "it must return a Keras model",
         },
     },
 }
@@ -538,19 +541,6 @@ def test_q7_is_the_matrix_whose_transpose_is_conv2d_transpose():
         assert not np.array_equal(first, second)
 
 
-def test_q8_counts_the_stamps_of_conv2d_transpose():
-    ones = layers.Conv2DTranspose(1, 5, strides=2, use_bias=False, kernel_initializer="ones",
-                                  name="count_stamps_5")
-    counts = np.asarray(ones(np.ones((1, 6, 6, 1), dtype="float32")))[0, :, :, 0]
-    assert counts.shape == (15, 15)
-    interior = np.unique(counts[4:-4, 4:-4])
-    assert lesson.q8.is_correct(interior) and interior.tolist() == [4, 6, 9]
-    # section 9's crop of two rows per side gives the same counts for F = 5; the whole map
-    # adds the border's 1, 2 and 3, which q8 names
-    assert np.unique(counts[2:-2, 2:-2]).tolist() == [4, 6, 9]
-    assert "includes the border" in lesson.q8.feedback(np.unique(counts))
-
-
 def test_q4_says_a_batch_axis_is_not_part_of_the_answer_but_accepts_it():
     for with_batch in [(None, 16, 16, 8), (1, 16, 16, 8)]:
         assert lesson.q4.feedback(with_batch) == (
@@ -615,3 +605,9 @@ def test_q4_a_size_that_is_not_whole_is_not_sent_to_the_ordinary_formula():
     for answer in (slash, (16, 16, 8.5), (16.5, 16.5, 8)):
         assert "divide with //" not in lesson.q4.feedback(answer)
     assert lesson.q4.is_correct((16.0, 16.0, 8.0))
+
+
+def test_q8_solution_gives_the_asked_shape_and_valid_padding_does_not():
+    assert tuple(lesson.q8.solution_answer().output_shape) == (None, 20, 20, 3)
+    assert lesson.q8.is_correct(lesson.q8.solution_answer)
+    assert keras_output_shape((5, 5, 16), layers.Conv2DTranspose(3, 4, strides=2))[:2] == (12, 12)

@@ -14,15 +14,15 @@ type (LEARNER_ANSWERS) with the message each must get. The questions use other n
 the lesson's worked examples, so no answer is printed in the lesson. q2, q3 and q6 ask for a
 function, run on test cases (CS231n's way): the fully connected layer's kernel as a
 convolution's, im2col, and the transposed convolution (by stamping or by zero insertion). q7
-asks for the transposed convolution as the transpose of a matrix (not its inverse), q8 for the
-stamp counts behind the checkerboard.
+asks for the transposed convolution as the transpose of a matrix (not its inverse), q8 for a
+Keras decoder built from Conv2DTranspose layers (checked by its output shape).
 """
 
 from __future__ import annotations
 
-import itertools
-
+import keras
 import numpy as np
+from keras import layers
 
 from ..arithmetic import (
     conv_mults,
@@ -32,6 +32,7 @@ from ..arithmetic import (
 )
 from ..data import LESSON01_X, TRANSPOSED_EXAMPLE_X
 from ..ops import conv2d, conv2d_transpose, conv_matrix, im2col
+from ..validation import describe, is_keras_model
 from . import (
     Exercise,
     OneImageShape,
@@ -660,62 +661,72 @@ print((answer.T @ TRANSPOSE_X.ravel()).reshape(5, 5))
 )
 
 
-# --- q8: the stamp counts behind the checkerboard -----------------------------------------------
+# --- q8: a decoder in Keras -----------------------------------------------------------------
 
-_COUNTS = conv2d_transpose(np.ones((6, 6)), np.ones((5, 5)), stride=2)  # 15x15
-_Q8 = np.unique(_COUNTS[4:-4, 4:-4])  # away from the border
+_Q8_IN, _Q8_OUT = (5, 5, 16), (20, 20, 3)
+
+
+def build_decoder():
+    return keras.Sequential([
+        keras.Input((5, 5, 16)),
+        layers.Conv2DTranspose(8, 4, strides=2, padding="same", activation="relu"),   # 10x10x8
+        layers.Conv2DTranspose(3, 4, strides=2, padding="same", activation="sigmoid"),  # 20x20x3
+    ])
+
+
+def _q8_checker(build):
+    """The model's input, its two Conv2DTranspose layers (F = 4, S = 2) and its output shape;
+    a message names a layer's argument only when that argument explains the wrong size."""
+    if is_keras_model(build):
+        return ("pass the function that builds the model, q8.check(build_decoder), not the "
+                "model itself.")
+    if not callable(build):
+        return f"expected the function build_decoder, got {describe(build)}."
+    answer = build()
+    if not is_keras_model(answer):
+        return (f"build_decoder() returned {describe(answer)}; it must return a Keras model, "
+                "keras.Sequential([...]).")
+    try:
+        input_shape, output_shape = tuple(answer.input_shape), tuple(answer.output_shape)
+    except Exception:
+        return "the model does not know its input yet: start it with keras.Input((5, 5, 16))."
+    if input_shape[1:] != _Q8_IN:
+        return (f"the model's input is {input_shape[1:]}; the code is 5x5x16: start with "
+                "keras.Input((5, 5, 16)).")
+    transposed = [layer for layer in answer.layers if isinstance(layer, layers.Conv2DTranspose)]
+    if len(transposed) != 2:
+        count = f"{len(transposed)} Conv2DTranspose layer{'' if len(transposed) == 1 else 's'}"
+        return f"the model has {count}; the question asks for exactly two."
+    for number_, layer in enumerate(transposed, start=1):
+        if tuple(layer.kernel_size) != (4, 4) or tuple(layer.strides) != (2, 2):
+            return (f"layer {number_} has kernel_size {tuple(layer.kernel_size)} and strides "
+                    f"{tuple(layer.strides)}; the question asks for F = 4 and S = 2 in both.")
+    if output_shape[1:] == _Q8_OUT:
+        return None
+    if any(layer.padding == "valid" for layer in transposed) and output_shape[1] != 20:
+        return (f"the output is {output_shape[1:]}: padding 'valid' keeps the full result, "
+                "(N - 1) * S + F rows (5 -> 12, 10 -> 22); padding='same' gives N * S "
+                "(section 6).")
+    if output_shape[1:3] == (20, 20):
+        return (f"the output is {output_shape[1:]}: its channels are the last layer's "
+                "filters, and the image has 3.")
+    return f"the output is {output_shape[1:]}; expected {_Q8_OUT}."
+
 
 q8 = Exercise(
-    "Conv2DTranspose(1, 5, strides=2) with a kernel of ones, on an input of ones: how many "
-    "stamps cover each output pixel away from the border? Answer with the sorted list of the "
-    "different counts (section 9 found [1, 2, 4] for F = 3).",
-    checker=array(_Q8, mistakes=[
-        (np.unique(_COUNTS),
-         "your list includes the border, where fewer stamps reach: 1, 2 and 3 occur only "
-         "there. Count the pixels away from the border, as section 9 did."),
-        ([1, 2, 4], "those are section 9's counts for F = 3; here F = 5."),
-        *(([*border, 4, 6, 9], "your list includes counts that occur only at the border, where "
-           "fewer stamps reach (1, 2 and 3). Count the pixels away from the border, as section 9 "
-           "did.") for border in ([1, 2], [2, 3], [1, 3], [1], [2], [3])),
-        ([4, 6, 6, 9], "list each count once: 6 occurs (2 * 3 and 3 * 2), but the list "
-                       "names the different counts, sorted."),
-        ([2, 3], "those are the counts along one axis: each row is covered by 2 or 3 stamps, "
-                 "and so is each column. A pixel's count is its row's count times its "
-                 "column's."),
-        ([4, 9], "4 and 9 occur, but not only they: a pixel whose row is covered by 2 "
-                 "stamps and whose column by 3 has 2 * 3."),
-        ([9], "9 occurs (3 stamps cover the row, 3 the column), but it is not the only count: "
-              "a row or a column can also be covered by 2."),
-        ([4], "4 occurs (2 stamps cover the row, 2 the column), but it is not the only count: "
-              "a row or a column can also be covered by 3."),
-        ([6], "6 occurs (2 * 3), but it is not the only count: a row and a column can both be "
-              "covered by 2 stamps, or both by 3."),
-        ([6, 9], "6 and 9 occur, but not only they: a pixel whose row and column are each "
-                 "covered by 2 stamps has 2 * 2."),
-        ([4, 6], "4 and 6 occur, but not only they: a pixel whose row and column are each "
-                 "covered by 3 stamps has 3 * 3."),
-        *[(list(order), "those are the right counts in another order: the question asks for "
-                         "them sorted, smallest first (sorted(your_list)).")
-          for order in itertools.permutations(_Q8.astype(int).tolist())
-          if list(order) != sorted(order)],
-        ([25 / 4],
-         "6.25 is the average, F * F / S^2 = 25 / 4; the counts are whole numbers, and they "
-         "differ from pixel to pixel."),
-    ]),
-    hint=["Along one axis: each stamp covers F = 5 rows, and a new stamp starts every S = 2 "
-          "rows. How many stamps cover a row, away from the border?",
-          "A pixel's count is its row's count times its column's. Or count them: "
-          "conv2d_transpose(np.ones((6, 6)), np.ones((5, 5)), stride=2), then np.unique of "
-          "its interior."],
-    solution=f"""\
-counts = conv2d_transpose(np.ones((6, 6)), np.ones((5, 5)), stride=2)   # 15x15
-answer = np.unique(counts[4:-4, 4:-4]).astype(int).tolist()   # {_Q8.astype(int).tolist()}
-# each row is covered by 2 or 3 stamps, each column too: 2 * 2, 2 * 3, 3 * 3
-q8.check(answer)""",
-    solution_answer=_Q8.astype(int).tolist(),
+    "Write build_decoder(), which returns the decoder of a small autoencoder: a "
+    "keras.Sequential that starts with keras.Input((5, 5, 16)) and has exactly two "
+    "Conv2DTranspose layers, each with kernel size 4 and stride 2 (any number of filters in "
+    "the first), and gives 20x20x3 images. Print its output_shape first.",
+    checker=_q8_checker,
+    hint=["Each layer must double the size: 5 -> 10 -> 20. Which padding gives N * S "
+          "(section 6)?",
+          "padding='same' in both layers; the last layer's filters are the image's 3 "
+          "channels."],
+    solution_answer=build_decoder,
 )
 
 __all__ = ["TRANSPOSE_X", "TRANSPOSE_KERNEL", "TRANSPOSE_KERNEL_3X3", "Q2_MISTAKES",
            "Q3_MISTAKES", "Q5_MISTAKES", "Q6_MISTAKES", "Q7_MISTAKES", "dense_to_conv_kernel",
-           "patch_matrix", "conv_transpose",
+           "patch_matrix", "conv_transpose", "build_decoder",
            *bind_exercises(globals())]
