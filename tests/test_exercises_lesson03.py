@@ -601,3 +601,8 @@ def test_q8_names_float16_only_when_the_means_are_float16():
                   lambda x: np.asarray(x, dtype=np.float16).mean()):           # wrong axes
         assert "float16" not in lesson.q8.feedback(other)
     assert lesson.q8.is_correct(lambda x: np.asarray(x).mean(axis=(0, 1)).astype("float32"))
+
+
+def test_q6_correct_reveals_the_prediction_the_prompt_asks_for():
+    assert lesson.q6.feedback(lesson.field_size).startswith(
+        "Correct! field_size([(3, 1), (3, 2), (3, 1)]) = 9: did you predict it?")

@@ -515,6 +515,8 @@ q6 = Exercise(
           "After a 2x2 pooling (stride 2), how far apart, in input pixels, are two neighbouring "
           "inputs of the next layer? So how many pixels does that layer's window of F add?",
           "For each layer: field += (F - 1) * step, then step *= S."],
+    explanation=f"field_size([(3, 1), (3, 2), (3, 1)]) = "
+                f"{field_size([(3, 1), (3, 2), (3, 1)])}: did you predict it?",
     solution_answer=field_size,
 )
 
