@@ -1,7 +1,7 @@
 """What every lesson's "Check yourself" exercises promise, checked for all lessons at once.
 
 Each lesson module in course_utils/exercises/ (found by name, so new lessons are covered as
-they land) must hold 5-8 exercises (lesson 00: one practice question); each passes with its
+they land) must hold 5-8 exercises (lesson 00: two practice questions); each passes with its
 own solution, has a hint and a solution text, prints the fixed "not answered" line for the
 placeholder (also inside an unfinished function), rejects with feedback every plausible wrong
 answer its lesson's test file lists (``WRONG_ANSWERS`` in tests/test_exercises_lessonNN.py: at
@@ -52,8 +52,8 @@ def wrong_answers(lesson: str) -> dict:
     return module.WRONG_ANSWERS
 
 
-#: Lesson 00 checks the setup; it shows how the exercises work on one practice question.
-PRACTICE_ONLY = {"lesson00": 1}
+#: Lesson 00 checks the setup; it shows how the exercises work on two practice questions.
+PRACTICE_ONLY = {"lesson00": 2}
 
 
 def test_every_lesson_has_five_to_eight_exercises():

@@ -1,4 +1,4 @@
-"""Lesson 00's practice question: its window is the one section 2 draws, its expected answer is
+"""Lesson 00's practice questions. q1: its window is the one section 2 draws, its expected answer is
 what TensorFlow computes and is printed nowhere in section 2, each mistake it names gives a value
 of its own, and LEARNER_ANSWERS lists what a learner may type into its cell with the message
 each must print (run in the notebook's own kernel by tests/kernel_checks.py).
@@ -54,6 +54,34 @@ LEARNER_ANSWERS = {
             "2": "not the expected value",
         },
     },
+    "q2": {
+        "right": ["def window_value(x, kernel, row, col):\n"
+                  "    h, w = kernel.shape\n"
+                  "    return float(np.sum(x[row:row + h, col:col + w] * kernel))",
+                  "def window_value(x, kernel, row, col):\n"
+                  "    total = 0\n"
+                  "    for i in range(len(kernel)):\n"
+                  "        for j in range(len(kernel[0])):\n"
+                  "            total += x[row + i][col + j] * kernel[i][j]\n"
+                  "    return total"],
+        "wrong": {
+            "def window_value(x, kernel, row, col):\n"
+            "    return np.sum(x[row:row + 3, col:col + 3] * kernel)":
+                "args, kwargs = q2.failing_case, then window_value(*args, **kwargs)",
+            "def window_value(x, kernel, row, col):\n"
+            "    h, w = kernel.shape\n"
+            "    return np.sum(x[row:row + h, col:col + w] * np.flip(kernel))":
+                "your function flips the kernel",
+            "def window_value(x, kernel, row, col):\n"
+            "    h, w = kernel.shape\n"
+            "    return np.sum(x[col:col + h, row:row + w] * kernel)":
+                "your window starts at (col, row)",
+            "def window_value(x, kernel, row, col):\n"
+            "    h, w = kernel.shape\n"
+            "    return x[row:row + h, col:col + w] * kernel":
+                "expected a single number",
+        },
+    },
 }
 
 
@@ -62,9 +90,30 @@ def section2():
     return np.random.default_rng(seed=0).integers(0, 10, size=(5, 5)), lesson.SECTION2_KERNEL
 
 
-def test_lesson_00_has_one_practice_question():
-    assert [q.name for q in exercises_in(lesson)] == ["q1"]
-    assert set(LEARNER_ANSWERS) == {"q1"}
+def test_lesson_00_has_two_practice_questions():
+    assert [q.name for q in exercises_in(lesson)] == ["q1", "q2"]
+    assert set(LEARNER_ANSWERS) == {"q1", "q2"}
+
+
+def test_q2_hands_over_the_case_its_message_cannot_print():
+    """The notebook's on-purpose slip (every window 3x3) fails on the 8x10 case, which the
+    message shows as <8x10 array>: q2.failing_case holds it, and rerunning it raises the same
+    error the learner can then look at."""
+    def window_value_3x3(x, kernel, row, col):
+        return np.sum(x[row:row + 3, col:col + 3] * kernel)
+
+    message = lesson.q2.feedback(window_value_3x3)
+    assert "on window_value_3x3(<8x10 array>, " in message and "ValueError" in message
+    assert "args, kwargs = q2.failing_case, then window_value_3x3(*args, **kwargs)" in message
+    args, kwargs = lesson.q2.failing_case
+    assert args[0].shape == (8, 10) and kwargs == {}
+    with pytest.raises(ValueError):
+        window_value_3x3(*args, **kwargs)
+    # the first two cases are section 2's: the expected values are its feature map and q1's
+    x, kernel = section2()
+    assert lesson._window_value(x, kernel, 1, 2) == tf_conv2d_2d(x, kernel)[1, 2]
+    assert lesson._window_value(x, kernel.T, 0, 1) == lesson.q1.solution_answer
+    np.testing.assert_array_equal(lesson.SECTION2_X, x)
 
 
 def test_the_windows_are_the_ones_section_2_draws():

@@ -1,9 +1,11 @@
-"""Lesson 00 "How the exercises work": one practice question.
+"""Lesson 00 "How the exercises work": two practice questions.
 
 Lesson 00 checks the setup; its section 5 shows how every later lesson's "Check yourself"
-questions work, on one small question about its section 2: the kernel of that section
-transposed (``kernel.T``) on one 3x3 window of the 5x5 input. The notebook types a wrong answer
-on purpose, so that the learner sees what feedback looks like before lesson 01.
+questions work, on two small questions about its section 2. q1 asks for a number: the kernel of
+that section transposed (``kernel.T``) on one 3x3 window of the 5x5 input. q2 asks for a
+function, as most later questions do: ``window_value(x, kernel, row, col)``, one window's sum of
+products. The notebook types a wrong answer to each on purpose, so that the learner sees what
+feedback looks like (for q2, how to rerun a failing case) before lesson 01.
 
 ``WINDOW`` is that window of section 2's input (``np.random.default_rng(seed=0).integers(0,
 10, size=(5, 5))``, rows 0-2 and columns 1-3; tests/test_exercises_lesson00.py checks it
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Exercise, bind_exercises, number
+from . import Exercise, bind_exercises, function, number
 
 #: Where q1's window starts in section 2's 5x5 input: x[0:3, 1:4].
 WINDOW_ROW, WINDOW_COL = 0, 1
@@ -154,6 +156,62 @@ q1 = _OneNumber(
                 f"positive number; here the bottom is brighter ({_BOTTOM} against {_TOP}).",
 )
 
+#: Section 2's 5x5 input, drawn as the notebook draws it.
+SECTION2_X = np.random.default_rng(seed=0).integers(0, 10, size=(5, 5))
+SECTION2_X.setflags(write=False)
+
+#: q2's last case: an 8x10 input and a 1x2 kernel (too large to print: handed over to rerun).
+Q2_WIDE_X = np.arange(80.0).reshape(8, 10) % 7
+Q2_WIDE_X.setflags(write=False)
+Q2_PAIR_KERNEL = np.array([[1.0, -1.0]])
+Q2_PAIR_KERNEL.setflags(write=False)
+
+
+def _window_value(x, kernel, row, col):
+    """The sum of products of ``kernel`` with the window of ``x`` at (row, col)."""
+    f_h, f_w = np.shape(kernel)
+    return float(np.sum(np.asarray(x)[row:row + f_h, col:col + f_w] * np.asarray(kernel)))
+
+
+def _flipped(x, kernel, row, col):
+    return _window_value(x, np.flip(np.asarray(kernel)), row, col)
+
+
+def _swapped(x, kernel, row, col):
+    return _window_value(x, kernel, col, row)
+
+
+_Q2_CASES = [(SECTION2_X, SECTION2_KERNEL, 1, 2), (SECTION2_X, SECTION2_KERNEL.T, 0, 1),
+             (Q2_WIDE_X, Q2_PAIR_KERNEL, 2, 3)]
+
+q2 = Exercise(
+    "Write window_value(x, kernel, row, col): the sum of the products of kernel with the "
+    "window of x whose top-left corner is at (row, col), the window as large as the kernel "
+    "(any size, not only 3x3). No flipping: multiply each number by the weight at the same "
+    "place. The check runs three cases: section 2's window at row 1, column 2; q1's window "
+    "with kernel.T; and an 8x10 input with a 1x2 kernel.",
+    checker=function(
+        _Q2_CASES, reference=_window_value,
+        mistakes=[(_flipped, "your function flips the kernel: a convolution layer multiplies "
+                             "each number by the weight at the same place (lesson 01 shows "
+                             "why it is not flipped)."),
+                  (_swapped, "your window starts at (col, row): x[row:row + F_h, col:col + F_w] "
+                             "takes rows first, then columns.")],
+        labels=[("x", "kernel", None, None), ("x", "kernel.T", None, None), None],
+        about_cases="The window has the kernel's shape: kernel.shape gives its height and "
+                    "width."),
+    hint=["Cut the window with slicing, x[row:row + h, col:col + w], where h, w = "
+          "kernel.shape; then multiply it by the kernel element-wise and add up.",
+          "np.sum(window * kernel) is the sum of products; window @ kernel is a matrix "
+          "product, something else."],
+    solution=("def window_value(x, kernel, row, col):\n"
+              "    h, w = kernel.shape\n"
+              "    return np.sum(x[row:row + h, col:col + w] * kernel)"),
+    solution_answer=_window_value,
+    explanation="Every later lesson's convolution is this function, run at every (row, col).",
+)
+
 __all__ = ["WINDOW", "TOP_LEFT_WINDOW", "OUTLINED_WINDOW", "ABOVE_OUTLINED_WINDOW",
-           "SECTION2_KERNEL", "WINDOW_ROW", "WINDOW_COL",
+           "SECTION2_KERNEL", "WINDOW_ROW", "WINDOW_COL", "SECTION2_X", "Q2_WIDE_X",
+           "Q2_PAIR_KERNEL",
            *bind_exercises(globals())]
