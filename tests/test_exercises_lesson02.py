@@ -317,7 +317,13 @@ LEARNER_ANSWERS = {
             _SQUARE_LAYER.replace("o = x.shape[0] - f + 1", "o = x.shape[0] - f + 2"):
                 "A window came out smaller than the filter ((3, 2, 3) against (3, 3, 3))",
             _LOOPS.replace("x[i:i + f, j:j + f, c]", "x[i:i + f + 1, j:j + f + 1, c]"):
-                "A window came out larger than the filter ((4, 4) against (3, 3))",
+                "A window came out larger than this case's filter ((4, 4) against (3, 3))",
+            _LOOPS.replace("f, c_out = kernel.shape[0]", "f, c_out = 3"):      # F typed in
+                "larger than this case's filter ((3, 3) against (2, 2)): a window has the "
+                "filter's F rows and columns. Take F from kernel.shape[0]",
+            _LOOPS.replace("x.shape[0] - f + 1, x.shape[1] - f + 1",
+                           "x.shape[0] - f, x.shape[1] - f"):                   # no + 1
+                "your output is (H - F, W - F) on every case, and the values it has are right",
             _LOOPS.replace("kernel[:, :, c, k])", "kernel[:, :, c, k]).T").replace(
                 "x[i:i + f, j:j + f, c] * kernel[:, :, c, k]",
                 "x[i:i + f, j:j + f, :] * kernel[:, :, k, :].T"):
@@ -688,8 +694,9 @@ def test_q6_q7_size_diagnoses_name_only_what_the_results_show():
         if any((n + 2 * padding - f) % stride for n in np.shape(x)[:2]):   # one window more
             raise ValueError("operands could not be broadcast together with shapes (3,2,2) "
                              "(3,3,2)")
-        return keras_forward(x, kernel, bias, stride, padding)
+        return right(x, kernel, bias, stride, padding)   # a helper calling Keras is refused
 
+    right = lesson.conv_forward                          # the solution's loops
     assert "rounds UP" in lesson.q7.feedback(rounded_up)
 
 

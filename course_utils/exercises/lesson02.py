@@ -6,8 +6,8 @@ example (section 3, with Keras's answer) and one output value of a three-channel
 
 * ``q1`` a 10x13x3 input (not square) through five 3x3x3 filters, stride 2 (the floor matters);
 * ``q2`` one output value of a layer like section 3's (padding 1, stride 2, two filters);
-* ``q4`` the parameters of a Conv2D layer on a 6-channel input;
 * ``q3`` the shape Keras stores for a kernel;
+* ``q4`` the parameters of a Conv2D layer on a 6-channel input;
 * ``q5`` the multiplications of the MNIST model's second convolution layer;
 * ``q6`` write a whole layer (several filters, each over every channel, a bias per filter);
 * ``q7`` write the same layer with a stride and zero padding (CS231n's ``conv_forward``);
@@ -650,9 +650,10 @@ _CUT_SHORT = (" A window came out smaller than the filter ({window} against {ker
 
 
 #: The message for a window larger than the filter: the two shapes.
-_TOO_LARGE = (" A window came out larger than the filter ({window} against {kernel}): a slice "
-              "leaves out its end, so x[i:i + F] already takes the F rows i to i + F - 1 "
-              "(and the same for the columns).")
+_TOO_LARGE = (" A window came out larger than this case's filter ({window} against {kernel}): "
+              "a window has the filter's F rows and columns. Take F from kernel.shape[0], not a "
+              "fixed number, and slice x[i:i + F], which already takes the F rows i to i + F - 1 "
+              "(a slice leaves out its end; the same for the columns).")
 
 
 def _window_message(message: str, cases, rule: str) -> str | None:
@@ -672,6 +673,16 @@ _SQUARE = ("your output has as many columns as rows, both counted from the rows 
            "{rule}.")
 
 
+#: The message for an output one row and one column short on every case, its values right.
+_ONE_SHORT = ("your output is (H - F, W - F) on every case, and the values it has are right: "
+              "it misses the last row and column. Each side has N - F + 1 windows, the first at "
+              "0 and the last at N - F, so loop over range(H - F + 1) and range(W - F + 1).")
+
+
+def _one_short_layer(x, kernel, bias):
+    return x.shape[0] - kernel.shape[0], x.shape[1] - kernel.shape[0]
+
+
 def _square_layer(x, kernel, bias):
     side = x.shape[0] - kernel.shape[0] + 1           # the rows' count, used for both sides
     return side, side
@@ -684,6 +695,8 @@ def _check_layer(answer):
     if _follows_sizes(answer, _LAYER_CASES, _reference, _square_layer):
         return _SQUARE.format(rule="H - F + 1 rows from x.shape[0], W - F + 1 columns "
                                    "from x.shape[1]")
+    if _follows_sizes(answer, _LAYER_CASES, _reference, _one_short_layer):
+        return _ONE_SHORT
     message = _per_channel_maps(answer) or message
     window = _window_message(
         message, _LAYER_CASES,
