@@ -191,6 +191,9 @@ LEARNER_ANSWERS = {
             "np.trace(confusion.to_numpy()) / confusion.to_numpy().sum()":
                 "every confusion matrix",                  # the notebook's matrix, not matrix
             "np.trace(matrix.to_numpy()) / len(y_val)": "whatever the matrix",
+            # a constant divisor that is not len(y_val): no guess at where it came from
+            "np.trace(matrix.reindex(index=range(10), columns=range(10), fill_value=0)"
+            ".to_numpy()) / 10": "divides by 10 whatever the matrix: divide",
             "np.mean(np.diag(matrix) / matrix.sum(axis=0))": "mean per-digit precision",
             # ten classes hard-coded: right on the lesson's 10x10 matrix, wrong on the cases
             "sum(matrix.loc[i, i] for i in range(10)) / matrix.to_numpy().sum()":

@@ -53,6 +53,7 @@ WEIGHT_BUDGET = 6_000
 #: q8 trains on the lesson's training split, the sample's first 3,200 training digits, and
 #: measures accuracy on the other 800 (the validation split; the test split is not used).
 TRAIN_DIGITS = 3_200
+_N_VALIDATION = 800   # the validation split: q7's feedback names len(y_val) for it
 #: q8's short training run: Adam(0.003), batches of 32, this many epochs, seed CHECK_SEED.
 CHECK_EPOCHS = 3
 CHECK_SEED = 0
@@ -185,7 +186,17 @@ def _shape_from_pandas(check):
     return checked
 
 
-q2 = OneImageShape(
+class _OneImageShapeOnce(OneImageShape):
+    """q2: the note on Keras's batch axis is printed once, not twice, when the answer has it."""
+
+    def feedback(self, *answer):
+        text = super().feedback(*answer)
+        if self.explanation and "batch axis is not part of the answer" in text:
+            text = text.replace(f" {self.explanation}", "", 1)
+        return text
+
+
+q2 = _OneImageShapeOnce(
     "Put MaxPooling2D(2) after each convolution of q1's model: Input(28, 28, 1) -> "
     "Conv2D(8, 3) -> MaxPooling2D(2) -> Conv2D(16, 3) -> MaxPooling2D(2). What is the shape "
     "of one image's output (height, width, channels)?",
@@ -801,9 +812,10 @@ def _check_accuracy(answer):
         divisors = [np.trace(_counts(frame)) / r for (frame,), r in zip(_SQUARE_CASES, results,
                                                                          strict=True)]
         if np.ptp(divisors) < 1e-6 * max(divisors):
-            return (f"your function divides by {divisors[0]:.6g} whatever the matrix (the "
-                    "number of validation digits, len(y_val)?): divide by this matrix's own "
-                    "total, the sum of its cells.")
+            guess = (" (the number of validation digits, len(y_val)?)"
+                     if round(divisors[0]) == _N_VALIDATION else "")
+            return (f"your function divides by {divisors[0]:.6g} whatever the matrix{guess}: "
+                    "divide by this matrix's own total, the sum of its cells.")
     return verdict
 
 
