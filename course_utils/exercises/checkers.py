@@ -822,12 +822,12 @@ def _names_used(code) -> set[str]:
     return names
 
 
-def _forbidden_used(function_: Callable, forbidden, seen: set | None = None) -> list[str]:
+def _forbidden_used(function_: Callable, forbidden) -> list[str]:
     r"""The forbidden names ``function_`` uses, as its source calls them. A name bound to a
     function the learner defined beside it (same module: the notebook) is their own helper,
     not the lesson's: lesson 03's reviewer wrote ``def pool(window)`` and was told "your
-    function calls pool" (the lesson's layer of that name). Such a helper is searched in turn,
-    so a forbidden call hidden in it is still found.
+    function calls pool" (the lesson's layer of that name). Helpers are not searched in turn,
+    as before: the check reads the answer's own code.
 
     >>> namespace = {"__name__": "__main__"}
     >>> exec("def pool(w):\n    return max(w)\ndef top(x):\n    return pool(x)", namespace)
@@ -837,22 +837,17 @@ def _forbidden_used(function_: Callable, forbidden, seen: set | None = None) -> 
     >>> _forbidden_used(namespace["top"], ["pool"])
     ['pool']
     """
-    seen = set() if seen is None else seen
     code = getattr(function_, "__code__", None)
-    if code is None or function_ in seen:
+    if code is None:
         return []
-    seen.add(function_)
     scope = getattr(function_, "__globals__", {})
     module = getattr(function_, "__module__", None)
     used = []
-    for name in sorted(_names_used(code)):
+    for name in sorted(set(forbidden) & _names_used(code)):
         bound = scope.get(name)
-        own = inspect.isfunction(bound) and bound.__module__ == module
-        if own:
-            used += [found for found in _forbidden_used(bound, forbidden, seen)
-                     if found not in used]
-        elif name in forbidden and name not in [u.rsplit(".", 1)[-1] for u in used]:
-            used.append(_as_called(function_, name))
+        if inspect.isfunction(bound) and bound.__module__ == module and bound is not function_:
+            continue                       # the learner's own helper of that name
+        used.append(_as_called(function_, name))
     return used
 
 
