@@ -222,6 +222,8 @@ LEARNER_ANSWERS = {
             _conv(**{"+= g * kernel[..., k]": "+= g * kernel[..., 0]"}):
                 "every filter stamped filter 0's weights",
             _conv(**{"dk[..., k] += g": "dk[..., k] = g"}): "keeps only the last window",
+            _conv(**{"dx[b, r:r + f, c:c + f, :] += g": "dx[b, r:r + f, c:c + f, :] = g"}):
+                "overlapping windows must add, use +=",
             _conv(**{"                    dk[..., k] += g": "                    if b == 0:\n"
                      "                        dk[..., k] += g"}): "image 0's contributions only",
             _conv(**{"return dx, dk, ": "return dx, dk.transpose(1, 0, 2, 3), "}):
@@ -249,7 +251,8 @@ LEARNER_ANSWERS = {
             _conv(**{"x_pad = np.pad(x, ((0, 0), (padding, padding), (padding, padding), (0, 0)))":
                      "x_pad = x"}): "on every case without padding",
             _conv(**{"dx[b, r:r + f, c:c + f, :] += g": "dx[b, r:r + f, c:c + f, :] += 2 * g"}):
-                "dL/dX is off: on my_conv_backward(",
+                "(in dL/dX, the first array returned).\nTo rerun that case: args, kwargs = "
+                "q3.failing_case",
         },
     },
     "q4": {
@@ -322,19 +325,19 @@ LEARNER_ANSWERS = {
     },
     "q6": {
         "right": [f"({_SOFTMAX} - np.eye(3)[Q6_LABELS]) / 2",
-                  "[[-0.170, 0.121, 0.049], [0.127, 0.028, -0.155]]",   # rounded
-                  "[[-0.1704, 0.1212, 0.0492], [0.1268, 0.0283, -0.1551]]",   # cut
+                  "[[-0.078, 0.057, 0.021], [0.058, 0.013, -0.071]]",   # rounded
+                  "[[-0.0781, 0.0570, 0.0210], [0.0580, 0.0129, -0.0710]]",   # cut
                   "(tf.nn.softmax(Q6_SCORES).numpy() - np.eye(3)[Q6_LABELS]) / len(Q6_LABELS)",
                   # float32, as a tape gives it, rounded (a review found these rejected)
-                  "np.float32([[-0.170, 0.121, 0.049], [0.127, 0.028, -0.155]])",
+                  "np.float32([[-0.078, 0.057, 0.021], [0.058, 0.013, -0.071]])",
                   f"(({_SOFTMAX} - np.eye(3)[Q6_LABELS]) / 2).round(4).astype('float32')",
                   f"(({_SOFTMAX} - np.eye(3)[Q6_LABELS]) / 2).astype('float32').round(3)"
                   ".tolist()"],
         "wrong": {
-            # -0.17049 is -0.170 to 3 decimals: -0.171 is one off (the reviews found it passed)
-            "[[-0.171, 0.121, 0.049], [0.127, 0.028, -0.155]]": "one off in its 3rd decimal",
+            # -0.0781 is -0.078 to 3 decimals: -0.079 is one off
+            "[[-0.079, 0.057, 0.021], [0.058, 0.013, -0.071]]": "one off in its 3rd decimal",
             f"{_SOFTMAX} - np.eye(3)[Q6_LABELS]": "divided by B = 2",
-            "[[-0.341, 0.242, 0.099], [0.254, 0.057, -0.310]]": "divided by B = 2",
+            "[[-0.156, 0.114, 0.042], [0.116, 0.026, -0.142]]": "divided by B = 2",
             f"{_SOFTMAX} / 2": "subtract the one-hot label first",
             _SOFTMAX: "those are the softmax probabilities p",
             f"(np.eye(3)[Q6_LABELS] - {_SOFTMAX}) / 2": "the sign is off",
@@ -342,8 +345,8 @@ LEARNER_ANSWERS = {
             "(np.exp(Q6_SCORES) / np.exp(Q6_SCORES).sum(axis=0) - np.eye(3)[Q6_LABELS]) / 2":
                 "down the columns",
             f"-np.eye(3)[Q6_LABELS] / ({_SOFTMAX}) / 2": "that is dL/dp",
-            "[[0.127, 0.028, -0.155], [-0.170, 0.121, 0.049]]": "the two rows are swapped",
-            "[[-0.17, 0.12, 0.05], [0.13, 0.03, -0.16]]":
+            "[[0.058, 0.013, -0.071], [-0.078, 0.057, 0.021]]": "the two rows are swapped",
+            "[[-0.08, 0.06, 0.02], [0.06, 0.01, -0.07]]":
                 "every value is the expected one rounded to 2 decimal places: give at least 3",
         },
     },
@@ -541,6 +544,20 @@ def test_q3_names_padding_only_for_a_function_right_on_every_unpadded_case():
     assert lesson.q3.feedback(forgets_return).startswith("Not quite: your function returned None")
 
 
+def test_q3_offers_the_failing_case_when_no_mistake_is_named():
+    """A gradient off for no named cause keeps the case first ("on f(...)"), says which
+    gradient, and hands the case over to rerun, as q7 does."""
+    def doubled_bias(x, kernel, grad_output, stride=1, padding=0):
+        grad_x, grad_kernel, grad_bias = lesson.my_conv_backward(x, kernel, grad_output,
+                                                                 stride, padding)
+        return grad_x, grad_kernel, 2 * grad_bias
+
+    feedback = lesson.q3.feedback(doubled_bias)
+    assert feedback.startswith("Not quite: on doubled_bias(")
+    assert "(in dL/db, the third array returned)" in feedback
+    assert "args, kwargs = q3.failing_case, then doubled_bias(*args, **kwargs)" in feedback
+
+
 def test_q3_refuses_the_course_helper_and_wants_three_gradients():
     from course_utils import conv2d_backward
 
@@ -616,6 +633,18 @@ def test_q6_is_the_gradient_of_keras_loss():
     expected = tape.gradient(loss, scores).numpy()
     np.testing.assert_allclose(lesson._Q6, expected, atol=1e-6)  # Keras computes in float32
     assert lesson.q6.is_correct(expected) and lesson.q6.is_correct(expected.round(3))
+
+
+def test_q6_answer_lies_away_from_every_rounding_boundary():
+    """Each value of q6's answer is more than 3.5e-4 from a half-way point at 3 decimals, so a
+    learner who rounds p by hand to 3 decimals, halves and rounds again (half up) gives the
+    accepted answer (round 21: -0.1704995, 5e-7 from one, refused -0.1705 -> -0.171)."""
+    thousandths = np.abs(lesson._Q6) * 1000
+    assert np.abs(thousandths - np.floor(thousandths) - 0.5).min() > 0.35
+    p = np.exp(lesson.Q6_SCORES) / np.exp(lesson.Q6_SCORES).sum(axis=1, keepdims=True)
+    halved = (np.round(p, 3) - np.eye(3)[lesson.Q6_LABELS]) / 2
+    by_hand = np.sign(halved) * np.floor(np.abs(halved) * 1000 + 0.5 + 1e-9) / 1000  # half up
+    assert lesson.q6.is_correct(by_hand)
 
 
 def test_q6_named_mistakes_are_apart_from_the_answer_and_each_other():

@@ -195,7 +195,7 @@ def _conv_backward_variant(x, kernel, grad_output, stride=1, padding=0, *, step=
                            crop=True, flip=False, accumulate=True, bias_axes=(0, 1, 2),
                            images=None, grad_image=None, window_image=None, stamp_filter=None,
                            kernel_mean=False, kernel_swap=False, kernel_images=None,
-                           bias="sum"):
+                           bias="sum", stamps_add=True):
     """my_conv_backward as a learner may write it, one step changed: step (the windows'
     spacing: stride is right), crop (cut the padding off dL/dX; "start" keeps the first H rows
     and W columns instead of rows P to P + H - 1), flip (the kernel stamped
@@ -204,7 +204,8 @@ def _conv_backward_variant(x, kernel, grad_output, stride=1, padding=0, *, step=
     dL/dY, one image's windows or one filter's weights used for all), kernel_mean (dL/dK
     divided by the number of images), kernel_swap (dL/dK with its axes u and v swapped),
     kernel_images (how many images, from image 0, dL/dK adds up), bias ("sum"; "image 0",
-    image 0's dL/dY alone; "mean", the mean over images and positions)."""
+    image 0's dL/dY alone; "mean", the mean over images and positions), stamps_add (+= into
+    dL/dX; False: each stamp overwrites its window, the last one wins)."""
     step = stride if step is None else step
     height, width = x.shape[1:3]
     f_h, f_w, _, filters = kernel.shape
@@ -228,7 +229,10 @@ def _conv_backward_variant(x, kernel, grad_output, stride=1, padding=0, *, step=
                     else:
                         grad_kernel[:, :, :, k] = g * window
                     weights = stamp[:, :, :, k if stamp_filter is None else stamp_filter]
-                    grad_x_pad[b, rows, cols, :] += g * weights
+                    if stamps_add:
+                        grad_x_pad[b, rows, cols, :] += g * weights
+                    else:
+                        grad_x_pad[b, rows, cols, :] = g * weights
     grad_x = grad_x_pad
     if crop == "start":  # the first H rows and W columns, the wrong side of the border
         grad_x = grad_x_pad[:, :height, :width, :]
@@ -274,6 +278,9 @@ _Q3_PARTS = {  # the gradient, its index in the answer, and the named mistakes t
          "the crop is off: you kept the first H rows and W columns of the padded gradient "
          "(grad_x_pad[:, :H, :W]), but x sits inside the P-wide border: keep rows P to "
          "P + H - 1 and columns P to P + W - 1, grad_x_pad[:, P:P + H, P:P + W, :]."),
+        (_variant(stamps_add=False),
+         "each stamp overwrote its window (=), so where windows overlap only the last stamp "
+         "is left: overlapping windows must add, use += into grad_x_pad."),
     ]),
     "dL/dK": (1, [
         (_variant(accumulate=False),
@@ -394,9 +401,14 @@ def _check_q3(answer) -> str | None:
         message = checker(_part(answer, _Q3_PARTS[name][0]))
         if message:
             named = not message.startswith("on ")
-            if not named and _right_on(answer, _Q3_UNPADDED):
-                message = message.rstrip(" .") + "." + _PADDING_NOTE
-            return message if "your function raised" in message else f"{name} is off: {message}"
+            note = _PADDING_NOTE if not named and _right_on(answer, _Q3_UNPADDED) else ""
+            if "your function raised" in message:
+                return message.rstrip(" .") + "." + note if note else message
+            if named:
+                return f"{name} is off: {message}"
+            # kept starting "on ...(" so the feedback offers q3.failing_case to rerun the case
+            order = ["first", "second", "third"][_Q3_PARTS[name][0]]
+            return message.rstrip(" .") + f" (in {name}, the {order} array returned)." + note
     return None
 
 
@@ -767,7 +779,9 @@ answer = {_Q5.astype(int).tolist()}""",
 # --- q6: the loss's gradient, softmax cross-entropy over a batch --------------------------------
 
 #: The scores (logits) of question 7: a batch of 2 images, 3 classes.
-Q6_SCORES = _read_only([[2.0, 1.0, 0.1], [0.5, -1.0, 1.5]])
+# Chosen so every value of the answer sits within 1.1e-4 of a 3-decimal number (3.9e-4 or more from
+# a half-way point): rounding p by hand before halving it cannot flip a 3rd decimal (round 21).
+Q6_SCORES = _read_only([[3.0, 1.0, 0.0], [0.5, -1.0, 2.5]])
 #: The true classes of question 7's two images.
 Q6_LABELS = _read_only([0, 2])
 
