@@ -10,7 +10,6 @@ In the notebook::
 The questions follow the lesson's sections: dL/dK by hand (2), dL/dX at stride 2 by hand (3),
 a whole backward pass (2-4), a gradient check (5), max pooling (6), the
 loss's gradient (7), the CNN's pooling and ReLU steps (7) and the cost (8);
-q9, in "Going further", asks for the largest step size (Going further A, for a 1x3 kernel).
 Each expected answer is computed here from the question's own numbers with the course's
 helpers; tests/test_exercises_lesson06.py checks them against TensorFlow's gradients and Keras.
 """
@@ -949,58 +948,6 @@ q8 = Exercise(
     solution=f"backward = 2 x forward = 2 * {_B8} * {_N8} * {_N8} * {_K8} * {_F8} * {_F8} * "
              f"{_C8} = {_Q8:_}",
     solution_answer=_Q8,
-)
-
-
-# --- q9 (Going further): the largest learning rate ---------------------------------------------
-
-#: Section 1's image: a 6x8 band of zeros between ones (the learner has it as ``image``).
-_IMAGE1 = np.ones((6, 8))
-_IMAGE1[:, 2:6] = 0
-
-
-def _curvatures(width: int) -> np.ndarray:
-    """The eigenvalues of 2 X^T X, X holding the 1 x ``width`` windows of section 1's image as
-    rows, in increasing order: the curvatures of L = ||X k - y||^2 along its eigenvectors."""
-    columns = _IMAGE1.shape[1] - width + 1
-    windows = np.stack([_IMAGE1[:, u:u + columns].ravel() for u in range(width)], axis=1)
-    return np.linalg.eigvalsh(2 * windows.T @ windows)
-
-
-_LAMBDAS1 = _curvatures(3)          # about 7.03, 24 and 40.97
-_Q9 = 2 / _LAMBDAS1[-1]             # about 0.0488
-_SECTION1 = 2 / _curvatures(2)[-1]  # section 1's 1x2 kernel: 2 / 60
-
-q9 = Exercise(
-    "Section 1's image now trains a 1x3 kernel, toward the targets conv2d(image, [[1, 1, -1]]), "
-    "with the same loss L = sum((y_hat - y) ** 2). What is the bound the learning rate eta "
-    "must stay below for gradient descent to settle? Give 3 significant figures.",
-    checker=number(_Q9, mistakes={
-        1 / _LAMBDAS1[-1]: "that is 1/lambda, the rate that reaches the optimum along the most "
-                           "curved direction in one step (1 - eta * lambda = 0); larger rates "
-                           "overshoot but still settle, up to 2/lambda.",
-        2 / _LAMBDAS1[0]: "that is 2 divided by the smallest eigenvalue, the flattest direction; "
-                          "the most curved direction (the largest eigenvalue) blows up first.",
-        2 / _LAMBDAS1[1]: "that is 2/24. 24 is the middle eigenvalue of the right X, and "
-                          "also both eigenvalues of an X missing its middle column: check "
-                          "that X has three columns, image[:, 0:6], image[:, 1:7] and "
-                          "image[:, 2:8], and divide 2 by the largest eigenvalue.",
-        4 / _LAMBDAS1[-1]: "that is 2 divided by the largest eigenvalue of X^T X; the loss's "
-                           "curvature is 2 X^T X (its gradient is 2 X^T (X k - y)).",
-        _SECTION1: "that is Going further A's bound for section 1's 1x2 kernel, 2/60; a 1x3 "
-                   "kernel has 3 weights, so X has three columns: image[:, 0:6], image[:, 1:7] "
-                   "and image[:, 2:8].",
-        _LAMBDAS1[-1]: "that is lambda itself, the largest eigenvalue; the learning rate must "
-                       "stay below 2/lambda.",
-    }),
-    hint=["As in Going further A: X holds one window per row, now three columns (image[:, 0:6], "
-          "image[:, 1:7], image[:, 2:8], each .ravel()). The bound depends on X only, not on "
-          "the targets.",
-          "lambda = np.linalg.eigvalsh(2 * X.T @ X).max(); descent settles for eta < 2/lambda."],
-    solution=f"""\
-X = np.stack([image[:, 0:6].ravel(), image[:, 1:7].ravel(), image[:, 2:8].ravel()], axis=1)
-answer = 2 / np.linalg.eigvalsh(2 * X.T @ X).max()   # 2 / {_LAMBDAS1[-1]:.2f} = {_Q9:.4f}""",
-    solution_answer=_Q9,
 )
 
 
