@@ -40,6 +40,7 @@ __all__ = [
     "show_conv_layer_step",
     "show_feature_maps",
     "show_maps_on_input",
+    "show_pooled_maps",
     "show_usage_counts",
     "show_padded_windows",
     "show_receptive_field_1d",
@@ -652,6 +653,55 @@ def show_maps_on_input(image, maps, titles: Sequence[str] | None = None, peaks: 
     if suptitle:
         fig.suptitle(suptitle, fontsize=10)
     return Plot(fig, axes)
+
+
+def show_pooled_maps(image, maps: Mapping, label=None) -> Plot:
+    """An image beside, for each kernel, its feature map and that map max-pooled and
+    average-pooled: one row of three panels per kernel, all on one colour scale (from 0 to the
+    largest feature-map value), each panel's strongest value circled.
+
+    Taught in lesson 03, section 5 (max versus average pooling on a digit's line maps).
+
+    image: (H, W), e.g. a 28x28 digit. maps: kernel name -> (feature map, max-pooled map,
+    average-pooled map), each 2-D and non-negative (after ReLU). label: the image's class, shown
+    in its title. Returns the figure and a flat array of axes: the image, then the maps row by
+    row.
+
+    >>> from course_utils.data import DIGIT_FOUR, VERTICAL_LINE_KERNEL
+    >>> from course_utils.ops import conv2d, pool2d
+    >>> lines = np.maximum(conv2d(DIGIT_FOUR, VERTICAL_LINE_KERNEL), 0)           # 6x6
+    >>> fig, axes = show_pooled_maps(DIGIT_FOUR, {"vertical": (
+    ...     lines, pool2d(lines, 2), pool2d(lines, 2, mode="average"))}, label=4)
+    >>> [ax.get_title() for ax in axes]
+    ['digit 4 (8x8)', 'vertical lines (6x6)', 'max pool (3x3)', 'average pool (3x3)']
+    """
+    image = _matrix(image, "image")
+    rows = {name: [_matrix(m, f"maps[{name!r}][{i}]") for i, m in enumerate(three)]
+            for name, three in maps.items()}
+    if not rows or any(len(three) != 3 for three in rows.values()):
+        raise ValueError("maps must map each kernel name to three 2-D maps: (feature map, "
+                         "max-pooled, average-pooled)")
+    peak = max(three[0].max() for three in rows.values())
+    fig = plt.figure(figsize=(9, 0.6 + 1.9 * max(len(rows), 2)), layout="constrained")
+    left, right = fig.subfigures(1, 2, width_ratios=[1.25, 3])
+    image_ax = left.subplots()
+    height, width = image.shape
+    title = f"{'input' if label is None else f'digit {label}'} ({height}x{width})"
+    show_matrix(image, ax=image_ax, title=title, cmap=DIGIT_CMAP, show_values=False,
+                colorbar="pixel value")
+    axes = right.subplots(len(rows), 3, squeeze=False)
+    last = len(rows) - 1
+    for row, (name, three) in enumerate(rows.items()):
+        kinds = ["lines", "max pool", "average pool"]
+        for col, (values, kind) in enumerate(zip(three, kinds, strict=True)):
+            what = f"{kind} ({values.shape[0]}x{values.shape[1]})"
+            show_matrix(values, ax=axes[row, col], title=f"{name} {what}" if col == 0 else what,
+                        vmin=0, vmax=peak, show_values=False,
+                        xlabel="column" if row == last else "", ylabel="row" if col == 0 else "")
+            top, left_col = np.unravel_index(np.argmax(values), values.shape)
+            axes[row, col].plot(left_col, top, "o", ms=10, mfc="none", mec="white", mew=1.5)
+    right.colorbar(axes[0, 0].images[0], ax=axes, label="response (same scale in all maps)")
+    return Plot(fig, np.array([image_ax, *axes.flat], dtype=object))
 
 
 def show_usage_counts(counts, ax=None, title: str = "times each pixel is used",

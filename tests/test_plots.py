@@ -33,6 +33,7 @@ from course_utils.plots import (
     show_maps_on_input,
     show_matrix,
     show_padded_windows,
+    show_pooled_maps,
     show_receptive_field_1d,
     show_rgb_channels,
     show_shift_test,
@@ -371,6 +372,29 @@ def test_show_usage_counts_heat_map():
     ticks = colorbar.get_yticks()
     assert np.all(ticks == np.round(ticks))  # whole numbers only
     assert png_size(fig) < MAX_PNG_BYTES
+
+
+def test_show_pooled_maps_one_scale_for_all_maps_and_each_peak_circled():
+    """Lesson 03, section 5: one row per kernel (map, max pool, average pool) on the scale 0 to
+    the largest feature-map value, and each panel's circle on its own np.argmax."""
+    from course_utils.ops import conv2d, pool2d
+
+    maps = {}
+    for name, kernel in LINE_KERNELS.items():
+        lines = np.maximum(conv2d(DIGIT_FOUR, kernel), 0)
+        maps[name] = (lines, pool2d(lines, 2), pool2d(lines, 2, mode="average"))
+    fig, axes = show_pooled_maps(DIGIT_FOUR, maps, label=4)
+    assert len(axes) == 1 + 3 * len(maps)
+    assert axes[0].get_title() == "digit 4 (8x8)"
+    assert axes[1].get_title().endswith("lines (6x6)") and axes[2].get_title() == "max pool (3x3)"
+    peak = max(three[0].max() for three in maps.values())
+    for ax, values in zip(axes[1:], [m for three in maps.values() for m in three], strict=True):
+        assert ax.images[0].get_clim() == (0, peak)
+        row, col = np.unravel_index(np.argmax(values), values.shape)
+        assert ax.lines[0].get_xydata().tolist() == [[col, row]]
+    assert png_size(fig) < MAX_PNG_BYTES
+    with pytest.raises(ValueError, match="three 2-D maps"):
+        show_pooled_maps(DIGIT_FOUR, {"vertical": maps["vertical"][:2]})
 
 
 def test_show_padded_windows_counts_the_padded_input_and_outlines_first_and_last_window():
