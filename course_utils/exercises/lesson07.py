@@ -5,15 +5,15 @@ In the notebook::
     from course_utils.exercises.lesson07 import q1, q2, q3, q4, q5, q6, q7, q8
 
     answer = ____
-    q5.check(answer)
+    q6.check(answer)
 
 Each exercise sits after the section it practises, and the numbers follow the notebook's
-order (this module defines them in that order): q1 in section 3 (dilation), q2 and q3 in
-section 5 (depthwise and separable), q4 in section 6 (receptive field); q5, q6 and q7 in
-section 7: the learner predicts one inverted residual block of MobileNetV2 before the helper
-checks it layer by layer (q5, q6; the lesson prints the totals only after them), then counts
-VGG-16's convolutions over the Keras model's layers before the helper counts five networks
-(q7); q8 in Going further (the first weights). Each exercise's expected answer, and each known
+order (this module defines them in that order): q1 and q2 in section 3 (dilation, then the
+receptive field), q3 in section 4 (groups), q4 and q5 in section 5 (depthwise and separable);
+q6, q7 and q8 in section 6 (real networks): the learner predicts one inverted residual
+block of MobileNetV2 before the helper checks it layer by layer (q6, q7; the lesson prints the
+totals only after them), then counts VGG-16's convolutions over the Keras model's layers before
+the helper counts five networks (q8). Each exercise's expected answer, and each known
 wrong answer, is computed here from
 the question's own numbers with the course's arithmetic (never typed in);
 tests/test_exercises_lesson07.py checks the expected answers against Keras and TensorFlow,
@@ -23,8 +23,6 @@ lesson's worked examples, and no answer is printed in the lesson.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
@@ -116,183 +114,11 @@ q1 = Exercise(
 )
 
 
-# --- q2: parameters of a depthwise-separable convolution ---------------------------------------
-
-_Q2_IN, _Q2_OUT = 48, 96
-_Q2_DW = depthwise_params(3, _Q2_IN, bias=False)           # 3 * 3 * 48: one kernel per channel
-_Q2_PW = conv_params(1, _Q2_IN, _Q2_OUT, bias=False)       # 48 * 96
-_Q2 = _Q2_DW + _Q2_PW + _Q2_OUT                            # one bias per filter, pointwise step
-
-q2 = Exercise(
-    "How many parameters (weights and biases) does SeparableConv2D(96, 3) have on a 48-channel "
-    "input? Count each of its two steps (q2.hint() names them).",
-    checker=number(_Q2, mistakes={
-        _Q2_DW + _Q2_PW: "add the biases: one per filter, 96, on the pointwise step.",
-        _Q2 + _Q2_IN: "SeparableConv2D puts no bias on its depthwise step: only the pointwise "
-                      "step's 96.",
-        _Q2_DW + _Q2_PW + _Q2_IN: "the biases sit on the pointwise step, one per filter (96), "
-                                  "not one per input channel (48).",
-        conv_params(3, _Q2_IN, _Q2_IN, bias=False) + _Q2_PW + _Q2_OUT:
-            "the depthwise step gives each input channel one 3x3 kernel, 3 * 3 = 9 weights "
-            "(3 * 3 * 48 in all), not 3 * 3 * 48 per channel.",
-        conv_params(3, _Q2_IN, _Q2_OUT, bias=False):
-            "that is the standard Conv2D(96, 3)'s weights, 3 * 3 * 48 * 96 (without its "
-            "biases); the separable layer is a depthwise 3x3 step plus a 1x1 step.",
-        conv_params(3, _Q2_IN, _Q2_OUT): "that is the standard Conv2D(96, 3)'s count; the "
-                                         "separable layer is a depthwise 3x3 step plus a 1x1 "
-                                         "step.",
-        _Q2_PW + _Q2_OUT: "that is the pointwise step alone; add the depthwise step's 3 * 3 * 48 "
-                          "weights.",
-        depthwise_params(3, _Q2_OUT, bias=False) + _Q2_PW + _Q2_OUT:
-            "the depthwise step filters the 48 input channels (3 * 3 * 48 weights), before "
-            "the 1x1 step makes 96.",
-    }),
-    hint=["Depthwise step: one F x F kernel per input channel, no bias. Pointwise step: a 1x1 "
-          "convolution, C_in weights per filter, plus its bias.",
-          "Depthwise: 3 * 3 * 48 weights; pointwise: 48 * 96 weights and 96 biases."],
-    solution=f"3 * 3 * 48 + (48 + 1) * 96  # = {_Q2:,}",
-    solution_answer=_Q2,
-)
-
-
-# --- q3: a depthwise convolution by hand -------------------------------------------------------
-
-
-def my_depthwise_conv2d(x, kernel):
-    """Depthwise convolution, stride 1, no padding: x (H, W, C), kernel (F_h, F_w, C, dm)."""
-    f_h, f_w, channels, multiplier = kernel.shape
-    o_h, o_w = x.shape[0] - f_h + 1, x.shape[1] - f_w + 1
-    out = np.zeros((o_h, o_w, channels * multiplier))
-    for i in range(o_h):
-        for j in range(o_w):
-            window = x[i:i + f_h, j:j + f_w, :]                  # (F_h, F_w, C)
-            for c in range(channels):
-                for m in range(multiplier):
-                    out[i, j, c * multiplier + m] = np.sum(window[:, :, c] * kernel[:, :, c, m])
-    return out
-
-
-def _case(seed, h, w, f_h, f_w, channels, multiplier, whole=True):
-    """Small whole numbers (easy to follow by hand), or, with ``whole=False``, fractions: an
-    output array of whole numbers (np.zeros(..., dtype=int)) then fails."""
-    rng = np.random.default_rng(seed)
-    x = rng.integers(-3, 4, size=(h, w, channels)).astype(float)
-    if not whole:
-        x = np.round(x + rng.uniform(-0.5, 0.5, size=x.shape), 2)
-    return x, rng.integers(-2, 3, size=(f_h, f_w, channels, multiplier)).astype(float)
-
-
-_Q3_CASES = [_case(1, 5, 5, 3, 3, 3, 2), _case(2, 6, 4, 2, 3, 2, 3), _case(3, 4, 4, 3, 3, 1, 1),
-             _case(4, 7, 5, 3, 2, 4, 2, whole=False)]
-
-
-def _reordered(x, kernel):
-    """Output channels ordered multiplier-major (m * C + c) instead of Keras's c * dm + m."""
-    out = depthwise_conv2d(x, kernel)
-    o_h, o_w = out.shape[:2]
-    channels, multiplier = kernel.shape[2:]
-    return out.reshape(o_h, o_w, channels, multiplier).transpose(0, 1, 3, 2).reshape(
-        o_h, o_w, channels * multiplier)
-
-
-#: float32 loops are right (the lesson's arrays are float32): they differ from float64 by ~1e-7
-_Q3_ATOL = 1e-5
-
-
-def _named_on_case(check, case, diagnose):
-    """``check``, and where it rejects a function (not for calling a forbidden helper), the
-    message diagnose(result, *case) gives for the function's result on ``case``, if any."""
-    def checked(answer):
-        message = check(answer)
-        if message is None or not callable(answer) or message.startswith("your function calls"):
-            return message
-        try:
-            result = np.asarray(answer(*(array.copy() for array in case)), dtype=float)
-        except Exception:
-            return message
-        return diagnose(result, *case) or message
-
-    return checked
-
-
-def _transposed_kernel(check):
-    """``check``, and for a function whose result on the first case (a 3x3 kernel) is the one
-    the transposed kernel gives, a message that says so (on the non-square cases a transposed
-    kernel fails in other ways, so no whole-function mistake can name it)."""
-    x, kernel = _Q3_CASES[0]
-    transposed = depthwise_conv2d(x, kernel.transpose(1, 0, 2, 3))
-    assert kernel.shape[0] == kernel.shape[1] and not np.allclose(transposed,
-                                                                  depthwise_conv2d(x, kernel))
-
-    def diagnose(result, x, kernel):
-        if result.shape == transposed.shape and np.allclose(result, transposed, atol=_Q3_ATOL):
-            return ("on the first case (a 3x3 kernel) your result is the one the transposed "
-                    "kernel gives: kernel[a, b, c, m] multiplies the window's row a, column b "
-                    "(window[a, b, c]), not window[b, a, c].")
-        return None
-
-    return _named_on_case(check, _Q3_CASES[0], diagnose)
-
-
-def _whole_numbers(check):
-    """``check``, and for a function whose result on the case with fractions is the expected
-    array with every value cut to a whole number (what an output array made with dtype=int
-    holds), a message that says so."""
-    expected = depthwise_conv2d(*_Q3_CASES[-1])
-    assert not np.allclose(expected, np.round(expected))
-
-    def diagnose(result, x, kernel):
-        if result.shape != expected.shape or not np.array_equal(result, np.round(result)):
-            return None
-        cut = (result == np.trunc(expected)) | np.isclose(result, expected, rtol=0, atol=1e-6)
-        if np.all(cut):
-            return ("on the case with fractions every value you return is a whole number, the "
-                    "expected one cut: does your output array hold integers (np.zeros(..., "
-                    "dtype=int))? Make it a float array, e.g. np.zeros(shape).")
-        return None
-
-    return _named_on_case(check, _Q3_CASES[-1], diagnose)
-
-
-q3 = Exercise(
-    "Write my_depthwise_conv2d(x, kernel) with loops, without calling depthwise_conv2d (the "
-    "course's or tf.nn's): x is (H, W, C), kernel is Keras's "
-    "DepthwiseConv2D layout (F_h, F_w, C, depth_multiplier); stride 1, no padding. Output "
-    "channel c * depth_multiplier + m is channel c of x with kernel[:, :, c, m]; channels are "
-    "never summed together. The check runs it on four cases, some with depth_multiplier > 1.",
-    checker=_whole_numbers(_transposed_kernel(function(
-        _Q3_CASES, reference=depthwise_conv2d, atol=_Q3_ATOL, mistakes=[
-        (lambda x, kernel: conv2d(x, kernel),
-         "your function sums over the channels, as a Conv2D filter does; a depthwise filter "
-         "keeps each channel apart: output channel c * dm + m uses x[:, :, c] only."),
-        (_reordered,
-         "the values are right but the channels are in the wrong order: Keras puts input "
-         "channel c's multipliers side by side, output channel c * depth_multiplier + m, not "
-         "m * C + c."),
-        (lambda x, kernel: depthwise_conv2d(x, kernel[:, :, :, :1]),
-         "your function ignores the depth multiplier: each input channel has depth_multiplier "
-         "kernels (kernel[:, :, c, m] for every m), so the output has C * depth_multiplier "
-         "channels."),
-        (lambda x, kernel: depthwise_conv2d(x, np.flip(kernel, (0, 1))),
-         "you flipped the kernels: a DepthwiseConv2D slides them as they are, like Conv2D."),
-        (lambda x, kernel: np.tile(conv2d(x, kernel), (1, 1, kernel.shape[2])),
-         "in your function every output channel sums over ALL input channels: window * "
-         "kernel[:, :, :, m] uses each channel of the window. Output channel "
-         "c * depth_multiplier + m must use window[:, :, c] * kernel[:, :, c, m] only."),
-    ], forbidden=["depthwise_conv2d"]))),
-    hint=["The output is (H - F_h + 1, W - F_w + 1, C * depth_multiplier).",
-          "For each position (i, j), take the window x[i:i + F_h, j:j + F_w, :]; for each "
-          "channel c and multiplier m, sum window[:, :, c] * kernel[:, :, c, m] into output "
-          "channel c * depth_multiplier + m."],
-    solution_answer=my_depthwise_conv2d,
-)
-
-
-# --- q4: the receptive field, written as the recurrence ----------------------------------------
+# --- q2: the receptive field, written as the recurrence ----------------------------------------
 
 
 def my_receptive_field(stack):
-    """Section 6's recurrence: each layer adds (footprint - 1) * step; the step, the input
+    """Section 3's recurrence: each layer adds (footprint - 1) * step; the step, the input
     pixels between neighbouring positions of the current layer, grows by each stride."""
     field, step = 1, 1
     for kernel_size, stride, dilation in stack:
@@ -396,12 +222,12 @@ def _a_number_returned(check):
     return checked
 
 
-q4 = Exercise(
+q2 = Exercise(
     "Extend lesson 03's field_size (its q6) to dilation: write my_receptive_field(stack) "
     "without calling receptive_field: stack lists a stack's "
     "convolution and pooling layers, first to last, as (F, S, D) triples (kernel size, "
     "stride, dilation; D = 1 where there is none, unlike lesson 03's (F, S) pairs); return "
-    "how many input pixels wide the receptive field of one output pixel is, with section 6's "
+    "how many input pixels wide the receptive field of one output pixel is, with section 3's "
     "recurrence. The check runs it on six stacks (strides, pooling and dilations).",
     checker=_a_number_returned(_pairs_unpacked(function(
         _Q4_CASES, reference=receptive_field, mistakes=_Q4_MISTAKES,
@@ -414,7 +240,213 @@ q4 = Exercise(
 )
 
 
-# --- q5, q6: one inverted residual block, predicted before the helper prints it ----------------
+# --- q3: parameters of a grouped convolution --------------------------------------------------
+
+_Q2G_IN, _Q2G_OUT, _Q2G_G = 64, 80, 8
+_Q2G_W = conv_params(3, _Q2G_IN, _Q2G_OUT, groups=_Q2G_G, bias=False)    # 3 * 3 * (64 / 8) * 80
+_Q2G = _Q2G_W + _Q2G_OUT                                                  # one bias per filter
+
+q3 = Exercise(
+    "How many parameters (weights and biases) does Conv2D(80, 3, groups=8) have on a "
+    "64-channel input?",
+    checker=number(_Q2G, mistakes={
+        _Q2G_W: "add the biases: one per filter, 80.",
+        conv_params(3, _Q2G_IN, _Q2G_OUT): "that is the count with groups=1: each filter reads "
+                                           "only its group's 64 / 8 = 8 input channels.",
+        conv_params(3, _Q2G_IN, _Q2G_OUT, bias=False):
+            "that is groups=1's weights, 3 * 3 * 64 * 80: each filter reads only its group's "
+            "64 / 8 = 8 input channels (and add the 80 biases).",
+        _Q2G_W // _Q2G_G + _Q2G_OUT: "that divides the filters by 8 too: each group has 80 / 8 "
+                                     "= 10 filters, but the 8 groups together hold all 80, "
+                                     "each with 3 * 3 * 8 weights.",
+        _Q2G_W // _Q2G_G + _Q2G_OUT // _Q2G_G: "that counts one group (3 * 3 * 8 weights and "
+                                               "a bias for each of its 10 filters); the layer "
+                                               "has 8 groups.",
+        _Q2G_W + _Q2G_G: "a bias per filter (80), not per group (8).",
+    }),
+    hint=["The kernel's shape is (kh, kw, C_in / G, filters): every filter reads C_in / G "
+          "channels. Then one bias per filter.",
+          "3 * 3 * (64 / 8) weights per filter, 80 filters, plus 80 biases."],
+    solution=f"3 * 3 * (64 // 8) * 80 + 80  # = {_Q2G:,}",
+    solution_answer=_Q2G,
+)
+
+
+# --- q4: parameters of a depthwise-separable convolution ---------------------------------------
+
+_Q2_IN, _Q2_OUT = 48, 96
+_Q2_DW = depthwise_params(3, _Q2_IN, bias=False)           # 3 * 3 * 48: one kernel per channel
+_Q2_PW = conv_params(1, _Q2_IN, _Q2_OUT, bias=False)       # 48 * 96
+_Q2 = _Q2_DW + _Q2_PW + _Q2_OUT                            # one bias per filter, pointwise step
+
+q4 = Exercise(
+    "How many parameters (weights and biases) does SeparableConv2D(96, 3) have on a 48-channel "
+    "input? Count each of its two steps (q4.hint() names them).",
+    checker=number(_Q2, mistakes={
+        _Q2_DW + _Q2_PW: "add the biases: one per filter, 96, on the pointwise step.",
+        _Q2 + _Q2_IN: "SeparableConv2D puts no bias on its depthwise step: only the pointwise "
+                      "step's 96.",
+        _Q2_DW + _Q2_PW + _Q2_IN: "the biases sit on the pointwise step, one per filter (96), "
+                                  "not one per input channel (48).",
+        conv_params(3, _Q2_IN, _Q2_IN, bias=False) + _Q2_PW + _Q2_OUT:
+            "the depthwise step gives each input channel one 3x3 kernel, 3 * 3 = 9 weights "
+            "(3 * 3 * 48 in all), not 3 * 3 * 48 per channel.",
+        conv_params(3, _Q2_IN, _Q2_OUT, bias=False):
+            "that is the standard Conv2D(96, 3)'s weights, 3 * 3 * 48 * 96 (without its "
+            "biases); the separable layer is a depthwise 3x3 step plus a 1x1 step.",
+        conv_params(3, _Q2_IN, _Q2_OUT): "that is the standard Conv2D(96, 3)'s count; the "
+                                         "separable layer is a depthwise 3x3 step plus a 1x1 "
+                                         "step.",
+        _Q2_DW: "that is the depthwise step alone (3 * 3 * 48); add the 1x1 step's 48 * 96 "
+                "weights and its 96 biases.",
+        _Q2_PW + _Q2_OUT: "that is the pointwise step alone; add the depthwise step's 3 * 3 * 48 "
+                          "weights.",
+        depthwise_params(3, _Q2_OUT, bias=False) + _Q2_PW + _Q2_OUT:
+            "the depthwise step filters the 48 input channels (3 * 3 * 48 weights), before "
+            "the 1x1 step makes 96.",
+    }),
+    hint=["Depthwise step: one F x F kernel per input channel, no bias. Pointwise step: a 1x1 "
+          "convolution, C_in weights per filter, plus its bias.",
+          "Depthwise: 3 * 3 * 48 weights; pointwise: 48 * 96 weights and 96 biases."],
+    solution=f"3 * 3 * 48 + (48 + 1) * 96  # = {_Q2:,}",
+    solution_answer=_Q2,
+)
+
+
+# --- q5: a depthwise convolution by hand -------------------------------------------------------
+
+
+def my_depthwise_conv2d(x, kernel):
+    """Depthwise convolution, stride 1, no padding: x (H, W, C), kernel (F_h, F_w, C, dm)."""
+    f_h, f_w, channels, multiplier = kernel.shape
+    o_h, o_w = x.shape[0] - f_h + 1, x.shape[1] - f_w + 1
+    out = np.zeros((o_h, o_w, channels * multiplier))
+    for i in range(o_h):
+        for j in range(o_w):
+            window = x[i:i + f_h, j:j + f_w, :]                  # (F_h, F_w, C)
+            for c in range(channels):
+                for m in range(multiplier):
+                    out[i, j, c * multiplier + m] = np.sum(window[:, :, c] * kernel[:, :, c, m])
+    return out
+
+
+def _case(seed, h, w, f_h, f_w, channels, multiplier, whole=True):
+    """Small whole numbers (easy to follow by hand), or, with ``whole=False``, fractions: an
+    output array of whole numbers (np.zeros(..., dtype=int)) then fails."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-3, 4, size=(h, w, channels)).astype(float)
+    if not whole:
+        x = np.round(x + rng.uniform(-0.5, 0.5, size=x.shape), 2)
+    return x, rng.integers(-2, 3, size=(f_h, f_w, channels, multiplier)).astype(float)
+
+
+_Q3_CASES = [_case(1, 5, 5, 3, 3, 3, 2), _case(2, 6, 4, 2, 3, 2, 3), _case(3, 4, 4, 3, 3, 1, 1),
+             _case(4, 7, 5, 3, 2, 4, 2, whole=False)]
+
+
+def _reordered(x, kernel):
+    """Output channels ordered multiplier-major (m * C + c) instead of Keras's c * dm + m."""
+    out = depthwise_conv2d(x, kernel)
+    o_h, o_w = out.shape[:2]
+    channels, multiplier = kernel.shape[2:]
+    return out.reshape(o_h, o_w, channels, multiplier).transpose(0, 1, 3, 2).reshape(
+        o_h, o_w, channels * multiplier)
+
+
+#: float32 loops are right (the lesson's arrays are float32): they differ from float64 by ~1e-7
+_Q3_ATOL = 1e-5
+
+
+def _named_on_case(check, case, diagnose):
+    """``check``, and where it rejects a function (not for calling a forbidden helper), the
+    message diagnose(result, *case) gives for the function's result on ``case``, if any."""
+    def checked(answer):
+        message = check(answer)
+        if message is None or not callable(answer) or message.startswith("your function calls"):
+            return message
+        try:
+            result = np.asarray(answer(*(array.copy() for array in case)), dtype=float)
+        except Exception:
+            return message
+        return diagnose(result, *case) or message
+
+    return checked
+
+
+def _transposed_kernel(check):
+    """``check``, and for a function whose result on the first case (a 3x3 kernel) is the one
+    the transposed kernel gives, a message that says so (on the non-square cases a transposed
+    kernel fails in other ways, so no whole-function mistake can name it)."""
+    x, kernel = _Q3_CASES[0]
+    transposed = depthwise_conv2d(x, kernel.transpose(1, 0, 2, 3))
+    assert kernel.shape[0] == kernel.shape[1] and not np.allclose(transposed,
+                                                                  depthwise_conv2d(x, kernel))
+
+    def diagnose(result, x, kernel):
+        if result.shape == transposed.shape and np.allclose(result, transposed, atol=_Q3_ATOL):
+            return ("on the first case (a 3x3 kernel) your result is the one the transposed "
+                    "kernel gives: kernel[a, b, c, m] multiplies the window's row a, column b "
+                    "(window[a, b, c]), not window[b, a, c].")
+        return None
+
+    return _named_on_case(check, _Q3_CASES[0], diagnose)
+
+
+def _whole_numbers(check):
+    """``check``, and for a function whose result on the case with fractions is the expected
+    array with every value cut to a whole number (what an output array made with dtype=int
+    holds), a message that says so."""
+    expected = depthwise_conv2d(*_Q3_CASES[-1])
+    assert not np.allclose(expected, np.round(expected))
+
+    def diagnose(result, x, kernel):
+        if result.shape != expected.shape or not np.array_equal(result, np.round(result)):
+            return None
+        cut = (result == np.trunc(expected)) | np.isclose(result, expected, rtol=0, atol=1e-6)
+        if np.all(cut):
+            return ("on the case with fractions every value you return is a whole number, the "
+                    "expected one cut: does your output array hold integers (np.zeros(..., "
+                    "dtype=int))? Make it a float array, e.g. np.zeros(shape).")
+        return None
+
+    return _named_on_case(check, _Q3_CASES[-1], diagnose)
+
+
+q5 = Exercise(
+    "Write my_depthwise_conv2d(x, kernel) with loops, without calling depthwise_conv2d, conv2d "
+    "or conv2d_im2col (the course's or tf.nn's): x is (H, W, C), kernel is Keras's "
+    "DepthwiseConv2D layout (F_h, F_w, C, depth_multiplier); stride 1, no padding. Output "
+    "channel c * depth_multiplier + m is channel c of x with kernel[:, :, c, m]; channels are "
+    "never summed together. The check runs it on four cases, some with depth_multiplier > 1.",
+    checker=_whole_numbers(_transposed_kernel(function(
+        _Q3_CASES, reference=depthwise_conv2d, atol=_Q3_ATOL, mistakes=[
+        (lambda x, kernel: conv2d(x, kernel),
+         "your function sums over the channels, as a Conv2D filter does; a depthwise filter "
+         "keeps each channel apart: output channel c * dm + m uses x[:, :, c] only."),
+        (_reordered,
+         "the values are right but the channels are in the wrong order: Keras puts input "
+         "channel c's multipliers side by side, output channel c * depth_multiplier + m, not "
+         "m * C + c."),
+        (lambda x, kernel: depthwise_conv2d(x, kernel[:, :, :, :1]),
+         "your function ignores the depth multiplier: each input channel has depth_multiplier "
+         "kernels (kernel[:, :, c, m] for every m), so the output has C * depth_multiplier "
+         "channels."),
+        (lambda x, kernel: depthwise_conv2d(x, np.flip(kernel, (0, 1))),
+         "you flipped the kernels: a DepthwiseConv2D slides them as they are, like Conv2D."),
+        (lambda x, kernel: np.tile(conv2d(x, kernel), (1, 1, kernel.shape[2])),
+         "in your function every output channel sums over ALL input channels: window * "
+         "kernel[:, :, :, m] uses each channel of the window. Output channel "
+         "c * depth_multiplier + m must use window[:, :, c] * kernel[:, :, c, m] only."),
+    ], forbidden=["depthwise_conv2d", "conv2d", "conv2d_im2col"]))),
+    hint=["The output is (H - F_h + 1, W - F_w + 1, C * depth_multiplier).",
+          "For each position (i, j), take the window x[i:i + F_h, j:j + F_w, :]; for each "
+          "channel c and multiplier m, sum window[:, :, c] * kernel[:, :, c, m] into output "
+          "channel c * depth_multiplier + m."],
+    solution_answer=my_depthwise_conv2d,
+)
+
+
+# --- q6, q7: one inverted residual block, predicted before the helper prints it ----------------
 
 _H, _C, _T = 56, 24, 6  # block_2 of MobileNetV2: a 56x56x24 input, expansion factor 6
 _WIDE = _C * _T  # 144 channels inside the block
@@ -428,7 +460,7 @@ _CONVS1 = (conv_params(1, _C, _WIDE, bias=False) + depthwise_params(3, _WIDE, bi
            + conv_params(1, _WIDE, _C, bias=False))
 _Q5 = _CONVS1 + _BN * (_WIDE + _WIDE + _C)
 
-q5 = Exercise(
+q6 = Exercise(
     _BLOCK + " How many parameters do the block's layers hold in total, as count_params() "
     "counts them? Count with the formulas (no Keras), then compare.",
     checker=number(_Q5, mistakes={
@@ -458,6 +490,8 @@ q5 = Exercise(
           "the same way, with their BatchNormalization layers."],
     solution=f"24 * 144 + 4 * 144 + 3 * 3 * 144 + 4 * 144 + 144 * 24 + 4 * 24  # = {_Q5:,}",
     solution_answer=_Q5,
+    reproduces_output="the lesson prints block_2's totals only after q6 and q7, as the "
+                      "check the question asks for (count with the formulas, then check)",
 )
 
 _EXPAND2 = conv_mults((_H, _H, _C), 1, _WIDE)
@@ -466,7 +500,7 @@ _Q6 = _EXPAND2 + _DEPTHWISE2 + conv_mults((_H, _H, _WIDE), 1, _C)
 _STRIDE2 = (_EXPAND2 + depthwise_mults((_H, _H, _WIDE), 3, 2, padding="same")
             + conv_mults((_H // 2, _H // 2, _WIDE), 1, _C))
 
-q6 = Exercise(
+q7 = Exercise(
     "The same block_2 (a 56x56x24 input; 1x1 Conv2D to 144 channels, DepthwiseConv2D(3, "
     "padding='same'), 1x1 Conv2D to 24 channels, with batch normalization, ReLU(6) and an Add). "
     "How many multiplications does it cost for one image, counted as the papers count them: "
@@ -481,6 +515,10 @@ q6 = Exercise(
             "channel, not by 3 * 3 * 144.",
         _STRIDE2: "block_2 has stride 1: 'same' padding keeps every map 56x56 (block_3, with "
                   "stride 2, is the one that halves them).",
+        _Q6 - _DEPTHWISE2 + depthwise_mults((_H, _H, _WIDE), 3):
+            "that counts the depthwise layer on a 54x54 map ('valid'); it uses padding='same', "
+            "so its map stays 56x56.",
+        4 * _Q6: "that counts 112x112 maps; block_2 reads block_1's 56x56 output.",
         _Q6 - _DEPTHWISE2: "add the depthwise step: 3 * 3 multiplications per output value.",
         _Q6 - _DEPTHWISE2 + _H * _H * 9:
             "the depthwise step does 3 * 3 multiplications for each of its 144 channels at "
@@ -503,10 +541,12 @@ q6 = Exercise(
           "Count the depthwise step and the projection the same way and add the three."],
     solution=f"56 * 56 * (24 * 144 + 144 * 3 * 3 + 144 * 24)  # = {_Q6:,}",
     solution_answer=_Q6,
+    reproduces_output="the lesson prints block_2's totals only after q6 and q7, as the "
+                      "check the question asks for (count with the formulas, then check)",
 )
 
 
-# --- q7: VGG-16's convolutions, counted by the learner over the Keras model's layers ---------
+# --- q8: VGG-16's convolutions, counted by the learner over the Keras model's layers ---------
 
 # VGG-16's 13 convolutions: 3x3, 'same', stride 1, (H = W, C_in, C_out), max pooling between
 # the five groups. The notebook lists them as vgg16_convs, built by keras.applications.VGG16.
@@ -517,7 +557,7 @@ _VGG16 = [(224, 3, 64), (224, 64, 64), (112, 64, 128), (112, 128, 128),
 _Q7 = sum(conv_mults((h, h, c_in), 3, c_out, padding="same") for h, c_in, c_out in _VGG16)
 _VGG16_DENSE = 7 * 7 * 512 * 4096 + 4096 * 4096 + 4096 * 1000  # fc1, fc2, predictions
 
-q7 = Exercise(
+q8 = Exercise(
     "VGG-16 is thirteen 3x3 convolutions ('same' padding, stride 1) with max pooling between "
     "its five groups, then three Dense layers; the notebook lists its Conv2D layers as "
     "vgg16_convs. How many multiplications (one per kernel weight and output position; no "
@@ -566,59 +606,6 @@ q7 = Exercise(
     solution=("sum(conv_mults(layer.input.shape[1:], layer.kernel_size, layer.filters, "
               f"padding=layer.padding) for layer in vgg16_convs)  # = {_Q7:,}"),
     solution_answer=_Q7,
-)
-
-
-# --- q8: glorot_uniform's limit ----------------------------------------------------------------
-
-_Q8_F, _Q8_IN, _Q8_OUT = 5, 16, 40
-_Q8_FAN_IN, _Q8_FAN_OUT = _Q8_F * _Q8_F * _Q8_IN, _Q8_F * _Q8_F * _Q8_OUT
-_Q8 = math.sqrt(6 / (_Q8_FAN_IN + _Q8_FAN_OUT))
-
-q8 = Exercise(
-    f"Conv2D({_Q8_OUT}, {_Q8_F}) is built on a {_Q8_IN}-channel input with Keras's default "
-    "kernel_initializer='glorot_uniform'. Its weights are drawn uniformly between -limit and "
-    "+limit. What is the limit? (3 significant figures.)",
-    checker=number(_Q8, mistakes={
-        math.sqrt(6 / (_Q8_IN + _Q8_OUT)): "for a convolution the fans count the kernel's F * F "
-                                           "taps: fan_in = 5 * 5 * 16 and fan_out = 5 * 5 * 40.",
-        math.sqrt(6 / (_Q8_F * _Q8_IN + _Q8_F * _Q8_OUT)):
-            "the fans count the kernel's F * F = 25 taps, not F = 5: fan_in = 5 * 5 * 16.",
-        math.sqrt(6 / (_Q8_FAN_IN + _Q8_OUT)): "fan_out counts the kernel's taps too: "
-                                               "5 * 5 * 40, not 40.",
-        math.sqrt(6 / _Q8_FAN_IN): "that is sqrt(6 / fan_in), He's uniform limit (for ReLU); "
-                                   "Glorot's uses fan_in + fan_out.",
-        math.sqrt(2 / _Q8_FAN_IN): "that is sqrt(2 / fan_in), He normal's standard deviation; "
-                                   "glorot_uniform's limit is sqrt(6 / (fan_in + fan_out)).",
-        math.sqrt(6 / (2 * _Q8_FAN_IN)): "that is sqrt(6 / 800): fan_out computed with the "
-                                         "16 input channels (5 * 5 * 16 twice), or "
-                                         "sqrt(3 / fan_in). fan_out counts the 40 output "
-                                         "channels: 5 * 5 * 40 = 1000.",
-        math.sqrt(2 / (_Q8_FAN_IN + _Q8_FAN_OUT)):
-            "that is sqrt(2 / (fan_in + fan_out)) = limit / sqrt(3): the standard deviation "
-            "Glorot's rule gives the weights (Var(w) = limit² / 3). The question asks for the "
-            "limit itself, sqrt(3) times it.",
-        6 / (_Q8_FAN_IN + _Q8_FAN_OUT): "take the square root: limit = sqrt(6 / (fan_in + "
-                                        "fan_out)).",
-        2 * _Q8: "that is the interval's width, from -limit to +limit; the limit is half of it.",
-        -_Q8: "the weights lie between -limit and +limit, and the limit is the positive bound: "
-              "drop the minus sign.",
-        math.sqrt(6 / ((_Q8_FAN_IN + _Q8_FAN_OUT) / 2)):
-            "that divides 6 by the average of the fans; the limit divides it by their sum, "
-            "sqrt(6 / (fan_in + fan_out)) (which is sqrt(3 / average)).",
-        math.sqrt(6 / (3 * 3 * _Q8_IN + 3 * 3 * _Q8_OUT)):
-            "that counts a 3x3 kernel's 9 taps, as in the lesson's example; Conv2D(40, 5) has a "
-            "5x5 kernel: fan_in = 5 * 5 * 16.",
-        math.sqrt(6 / (3 * 3 * 1 + 3 * 3 * 32)): "that is the lesson's example, Conv2D(32, 3) "
-                                                 "on one channel; here the kernel is 5x5, with "
-                                                 "16 input and 40 output channels.",
-    }),
-    hint=["The section above gives glorot_uniform's limit from the two fans. What are fan_in "
-          "and fan_out for a 5x5 kernel on 16 channels with 40 filters?",
-          "limit = sqrt(6 / (fan_in + fan_out)); for a Conv2D kernel (F, F, C_in, C_out), "
-          "fan_in = F * F * C_in = 400 and fan_out = F * F * C_out = 1000."],
-    solution=f"(6 / (5 * 5 * 16 + 5 * 5 * 40)) ** 0.5  # = {_Q8:.4f}",
-    solution_answer=round(_Q8, 4),
 )
 
 
