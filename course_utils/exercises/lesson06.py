@@ -36,11 +36,11 @@ def _read_only(values) -> np.ndarray:
 
 # --- q1: dL/dK by hand --------------------------------------------------------------------------
 
-#: The 3x3 input of question 2.
+#: The 3x3 input of question 1.
 Q1_X = _read_only([[1, 3, 0], [1, 0, 1], [3, 0, 1]])
-#: The 2x2 upstream gradient dL/dY of question 2.
+#: The 2x2 upstream gradient dL/dY of question 1.
 Q1_GRAD = _read_only([[0, 2], [-1, 1]])
-#: The 2x2 kernel of question 2 (it does not appear in dL/dK).
+#: The 2x2 kernel of question 1 (it does not appear in dL/dK).
 Q1_KERNEL = _read_only([[3, -1], [0, 2]])
 
 _Q1 = conv2d_backward(Q1_X, Q1_KERNEL, Q1_GRAD)[1]
