@@ -25,8 +25,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib import patheffects
-from matplotlib.colors import ListedColormap
-from matplotlib.patches import Rectangle
+from matplotlib.colors import ListedColormap, to_rgb
+from matplotlib.patches import Polygon, Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from .arithmetic import conv_output_size, receptive_field, usage_counts
@@ -51,6 +51,7 @@ __all__ = [
     "show_rgb_channels",
     "show_maps_on_image",
     "show_compute_graph",
+    "show_conv_volumes",
 ]
 
 VALUE_CMAP = "viridis"
@@ -1315,4 +1316,81 @@ def show_compute_graph(steps: Sequence[str], tensors: Sequence[str],
     ax.axis("off")
     if title:
         ax.set_title(title, fontsize=font + 1)
+    return Plot(fig, ax)
+
+
+_DEPTH_DX, _DEPTH_DY = 0.45, 0.3      # one step of depth (a channel) in the oblique drawing
+
+
+def _box(ax, x: float, y: float, width: float, height: float, depth: float, color,
+         alpha: float = 1.0, linewidth: float = 1.0) -> None:
+    """An oblique box: its front face (width x height) at (x, y), its depth drawn up and right."""
+    dx, dy = depth * _DEPTH_DX, depth * _DEPTH_DY
+    faces = [[(x, y), (x + width, y), (x + width, y + height), (x, y + height)],
+             [(x, y + height), (x + width, y + height), (x + width + dx, y + height + dy),
+              (x + dx, y + height + dy)],
+             [(x + width, y), (x + width + dx, y + dy), (x + width + dx, y + height + dy),
+              (x + width, y + height)]]
+    for face, shade in zip(faces, (1.0, 0.85, 0.7), strict=True):
+        rgb = np.array(to_rgb(color)) * shade
+        ax.add_patch(Polygon(face, closed=True, facecolor=rgb, edgecolor="black",
+                             alpha=alpha, linewidth=linewidth))
+
+
+def show_conv_volumes(height: int = 7, width: int = 7, channels: int = 3, kernel_size: int = 3,
+                      filters: int = 1) -> Plot:
+    """A schematic of one Conv2D layer as boxes: the H x W x C_in input with one window as
+    deep as the input outlined, the filters (each F x F x C_in, one bias), and the output,
+    one H_out x W_out sheet per filter (stride 1, no padding; sizes from conv_output_size).
+
+    Taught in lesson 02, sections 2 (one filter, one sheet) and 3 (two filters, two sheets).
+
+    >>> fig, ax = show_conv_volumes(filters=2)
+    >>> ax.get_title()
+    'input 7x7x3, two 3x3x3 filters: output 5x5x2'
+    """
+    height, width = check_int(height, "height", 1), check_int(width, "width", 1)
+    channels, f = check_int(channels, "channels", 1), check_int(kernel_size, "kernel_size", 1)
+    filters = check_int(filters, "filters", 1)
+    if f > min(height, width):
+        raise ValueError(f"kernel_size is {f} but the input is {height}x{width}: it must fit")
+    out_h, out_w = conv_output_size(height, f), conv_output_size(width, f)
+    colors = LINE_COLORS[1:] + LINE_COLORS[:1]
+    if filters > len(colors):
+        raise ValueError(f"filters is {filters}: the schematic draws at most {len(colors)}")
+    fig, ax = plt.subplots(figsize=(7.2, 2.6))
+    _box(ax, 0, 0, width, height, channels, "0.8")                       # the input
+    window_y = height - f                                                 # top-left window
+    _box(ax, 0, window_y, f, f, channels, colors[0], alpha=0.9, linewidth=1.5)
+    label_y = min(0.0, height - f - (filters - 1) * (f + 1.6)) - 0.5   # below the lowest box
+    ax.text(width / 2, label_y, f"input {height}x{width}x{channels}\n(H x W x C_in)",
+            ha="center", va="top", fontsize=9)
+    filter_x = width + channels * _DEPTH_DX + 2.2
+    for k in range(filters):                                            # the filters, stacked
+        y = height - f - k * (f + 1.6)
+        _box(ax, filter_x, y, f, f, channels, colors[k], linewidth=1.5)
+        ax.text(filter_x + f + channels * _DEPTH_DX + 0.3, y + f / 2, f"+ b{k}", va="center",
+                fontsize=9)
+    names = {1: "one", 2: "two", 3: "three"}
+    count = names.get(filters, str(filters))
+    ax.text(filter_x + f / 2 + 0.5, label_y,
+            f"{count} filter{'s' * (filters > 1)}\n{f}x{f}x{channels}{' each' * (filters > 1)}",
+            ha="center", va="top", fontsize=9)
+    out_x = filter_x + f + channels * _DEPTH_DX + 3.8
+    for k in reversed(range(filters)):                                 # one sheet per filter
+        _box(ax, out_x + 2 * k * _DEPTH_DX, 2 * k * _DEPTH_DY, out_w, out_h, 1, colors[k])
+    _box(ax, out_x, out_h - 1, 1, 1, 1, "white", linewidth=1.5)          # the value computed
+    ax.text(out_x + out_w / 2, label_y, f"output {out_h}x{out_w}x{filters}\none map per filter",
+            ha="center", va="top", fontsize=9)
+    arrow = dict(arrowstyle="->", color="black", linewidth=1.2)
+    ax.annotate("", xy=(filter_x - 0.2, height - f / 2), arrowprops=arrow,
+                xytext=(f + channels * _DEPTH_DX + 0.3, height - f / 2))
+    ax.annotate("", xy=(out_x - 0.2, out_h - 0.5), arrowprops=arrow,
+                xytext=(filter_x + f + channels * _DEPTH_DX + 2.0, height - f / 2))
+    ax.set_title(f"input {height}x{width}x{channels}, {count} {f}x{f}x{channels} "
+                 f"filter{'s' * (filters > 1)}: output {out_h}x{out_w}x{filters}", fontsize=10)
+    ax.set_xlim(-0.5, out_x + out_w + 2 * filters * _DEPTH_DX + 0.8)
+    ax.set_ylim(label_y - 1.9, height + channels * _DEPTH_DY + 0.5)
+    ax.set_aspect("equal")
+    ax.axis("off")
     return Plot(fig, ax)

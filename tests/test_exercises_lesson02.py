@@ -182,6 +182,7 @@ LEARNER_ANSWERS = {
                   "conv2d(Q2_X, Q2_KERNEL, bias=Q2_BIAS, stride=2, padding=1)[0, 1, 1]",
                   "q2.solution_answer"],
         "wrong": {
+            "-81": "adds the bias to each of the 27 products",
             "np.sum(np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))[0:3, 2:5, :] "
             "* Q2_KERNEL[:, :, :, 1])": "without its bias",
             "np.sum(np.pad(Q2_X, ((1, 1), (1, 1), (0, 0)))[0:3, 2:5, :] "
@@ -244,22 +245,21 @@ LEARNER_ANSWERS = {
         },
     },
     "q3": {
-        "right": ["(5, 5, 3, 8)", "[5, 5, 3, 8]", "np.array([5, 5, 3, 8])",
-                  "(5, 5, 3) + (8,)"],
+        "right": ["3", "3.0", "(896 / 32 - 1) / 9", "(896 - 32) / (32 * 9)", "(896 // 32 - 1) // 9",
+                  "round((896 / 32 - 1) / 9)"],
         "wrong": {
-            "(8, 3, 5, 5)": "PyTorch's layout",
-            "(3, 5, 5, 8)": "puts the input channels first, (in, kh, kw, out)",
-            "(5, 5, 8, 3)": "in and out are swapped",
-            "(5, 5, 1, 8)": "RGB image has 3 channels",
-            "(5, 5, 8)": "four axes",
-            "(5, 5, 3)": "ONE filter",
-            "(8,)": "the bias's shape",
-            "(None, 5, 5, 3, 8)": "no batch axis",
-            "(5, 5, 4, 8)": "the input channels (the third entry) are off",
-            "(5, 5, 3, 9)": "the filters (the fourth entry) are off: you have 9",
-            "(8, 5, 5, 3)": "puts the filters first",
-            "(5, 5, 3, 1)": "one filter as a 4-D kernel",
-            "(3, 3, 3, 8)": "the second the kernel size",
+            "28": "subtract the bias, then divide by the 3x3 kernel's 9 weights",
+            "27": "one filter's weights, F * F * C_in = 9 * C_in",
+            "896 / 32 / 9": "with the bias left in",
+            "3.11": "with the bias left in",
+            "896 / 32 - 1 / 9": "Python computed 1 / 9 first",
+            "896 / 32 / 9 - 1": "you subtracted the bias after dividing by 9",
+            "(896 / 32 - 1) / 3": "F taken once",
+            "(896 - 32) / 9": "the number of 3x3 kernels in the layer",
+            "896 - 32": "the layer's weights (the 32 biases taken off)",
+            "896 / 9": "the 32 filters and their 32 biases are still in it",
+            "4": "is not the expected value",
+            "'3'": "remove the quotes",
         },
     },
     "q5": {
@@ -470,15 +470,11 @@ def test_q4_and_its_mistakes_agree_with_built_keras_layers():
     assert "the whole layer one bias" in lesson.q4.feedback(one_bias)
 
 
-def test_q3_is_a_built_layers_kernel_shape_and_rejects_a_batch_axis():
-    rgb = layers.Conv2D(8, 5, name="conv_rgb")
-    rgb.build((None, 32, 32, 3))
-    assert lesson.q3.is_correct(tuple(rgb.kernel.shape))
-    assert lesson.q3.is_correct(tf.TensorShape(rgb.kernel.shape))
-    assert not lesson.q3.is_correct((None, *rgb.kernel.shape))
-    assert "no batch axis" in lesson.q3.feedback((None, *rgb.kernel.shape))
-    assert "kernel height" in lesson.q3.feedback((4, 5, 3, 8))  # a kernel's axes, by name
-    assert "bias's shape" in lesson.q3.feedback(tuple(rgb.bias.shape))
+def test_q3_inverts_a_built_layers_parameter_count():
+    for c_in in (1, 3, 6):
+        layer = layers.Conv2D(32, 3, name=f"conv_{c_in}")
+        layer.build((None, 10, 10, c_in))
+        assert lesson.q3.is_correct(c_in) == (layer.count_params() == 896)
 
 
 def keras_mults(input_shape, filters, kernel_size):

@@ -26,6 +26,7 @@ from course_utils.plots import (
     show_compute_graph,
     show_conv_layer_step,
     show_conv_step,
+    show_conv_volumes,
     show_digits,
     show_feature_maps,
     show_kernels,
@@ -566,6 +567,21 @@ def test_show_digits_labels_only_and_limits():
 # --- show_rgb_channels -------------------------------------------------------------------------
 
 
+def test_show_conv_volumes_draws_one_output_sheet_per_filter():
+    from matplotlib.patches import Polygon
+
+    for filters in (1, 2, 3):
+        fig, ax = show_conv_volumes(9, 8, channels=3, kernel_size=3, filters=filters)
+        assert ax.get_title().endswith(f"output 7x6x{filters}")       # 9 - 3 + 1, 8 - 3 + 1
+        boxes = [p for p in ax.patches if isinstance(p, Polygon)]
+        # input, window, the filters, one sheet per filter and the marked value: 3 faces each
+        assert len(boxes) == 3 * (3 + 2 * filters)
+        assert png_size(fig) < MAX_PNG_BYTES
+        plt.close(fig)
+    with pytest.raises(ValueError, match="must fit"):
+        show_conv_volumes(2, 2, kernel_size=3)
+
+
 def test_show_rgb_channels():
     from course_utils.data import load_rgb_photo
 
@@ -636,6 +652,8 @@ def _readability_cases(history):
         "show_matrix long numbers": lambda: show_matrix(np.arange(144).reshape(12, 12) * 1000),
         "show_matrix floats, colour bar": lambda: show_matrix(rng.normal(size=(8, 8)) * 100,
                                                               colorbar="value"),
+        "show_conv_volumes one filter": lambda: show_conv_volumes(),
+        "show_conv_volumes two filters": lambda: show_conv_volumes(filters=2),
         "show_conv_step": lambda: show_conv_step(LESSON01_X, LESSON01_KERNEL, row=1, col=1),
         "show_conv_step padded": lambda: show_conv_step(LESSON01_X, LESSON01_KERNEL, row=1,
                                                         col=1, stride=2, padding=1, bias=-2.5),

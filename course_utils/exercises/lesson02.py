@@ -6,7 +6,7 @@ example (section 3, with Keras's answer) and one output value of a three-channel
 
 * ``q1`` a 10x13x3 input (not square) through five 3x3x3 filters, stride 2 (the floor matters);
 * ``q2`` one output value of a layer like section 3's (padding 1, stride 2, two filters);
-* ``q3`` the shape Keras stores for a kernel;
+* ``q3`` the input channels of a layer, from its parameter count (the inverse problem);
 * ``q4`` the parameters of a Conv2D layer on a 6-channel input;
 * ``q5`` the multiplications of the MNIST model's second convolution layer;
 * ``q6`` write a whole layer (several filters, each over every channel, a bias per filter);
@@ -33,7 +33,6 @@ import numpy as np
 from ..arithmetic import conv_mults, conv_output_size, conv_params
 from ..ops import conv2d
 from . import (
-    KERNEL_AXES,
     Exercise,
     OneImageShape,
     bind_exercises,
@@ -152,6 +151,9 @@ Q2_MISTAKES = [
     (_q2_value(bias="per channel"), f"that adds the bias once per input channel (3 x "
                                     f"{Q2_BIAS[1]}); a filter adds its one bias once, after "
                                     "summing the products of all its channels."),
+    (_q2_value(bias="none") + 27 * int(Q2_BIAS[1]),
+     f"that adds the bias to each of the 27 products (27 x {Q2_BIAS[1]}), as np.sum(window * "
+     "kernel + bias) does; add it once, after the sum: np.sum(window * kernel) + bias."),
     (_q2_value(filter_index=0), "two slips give that value: filter 0's output at (0, 1) "
                                 "(Q2_KERNEL[:, :, :, 0] with Q2_BIAS[0]), or filter 1's output "
                                 "at (0, 2), its window one stride too far right. Output (0, 1) "
@@ -221,49 +223,55 @@ answer = np.sum(window * Q2_KERNEL[:, :, :, 1]) + Q2_BIAS[1]   # = {_Q2}""",
 )
 
 # ---------------------------------------------------------------------------------------------
-# q3: the kernel's shape; q4-q5: what a layer stores and costs (conv_params, conv_mults)
+# q3: a layer's input channels from its parameters; q4-q5: what a layer stores and costs
 # ---------------------------------------------------------------------------------------------
 
-_Q3_FILTERS, _Q3_F, _Q3_C_IN = 8, 5, 3
-_Q3 = (_Q3_F, _Q3_F, _Q3_C_IN, _Q3_FILTERS)          # Keras's (kh, kw, in, out)
+_Q3_FILTERS, _Q3_F, _Q3_C_IN = 32, 3, 3
+_Q3_PARAMS = conv_params(_Q3_F, _Q3_C_IN, _Q3_FILTERS)          # 896, what the layer reports
+_Q3 = _Q3_C_IN
+_Q3_PER_FILTER = _Q3_PARAMS // _Q3_FILTERS                      # 28: weights and bias
+_Q3_KERNEL = _Q3_F * _Q3_F                                      # 9 weights per channel
 
-#: q3: Conv2D(8, 5) on RGB stores its kernel as (kh, kw, in, out).
+#: q3: Conv2D(32, 3) reports 896 parameters; the input channels follow.
 Q3_MISTAKES = [
-    ((_Q3_FILTERS, _Q3_C_IN, _Q3_F, _Q3_F), "that is PyTorch's layout (out, in, kh, kw); Keras "
-                                            "stores (kh, kw, in, out)."),
-    ((_Q3_C_IN, _Q3_F, _Q3_F, _Q3_FILTERS), "that puts the input channels first, (in, kh, kw, "
-                                            "out), the way filters are often drawn (3, 5, 5); "
-                                            "Keras stores the spatial size first: (kh, kw, "
-                                            "in, out)."),
-    ((_Q3_F, _Q3_F, _Q3_FILTERS, _Q3_C_IN), "in and out are swapped: a Conv2D kernel is "
-                                            "(kh, kw, in, out)."),
-    ((_Q3_F, _Q3_F, 1, _Q3_FILTERS), "an RGB image has 3 channels, so each filter has 3 "
-                                     "kernels: in = 3."),
-    ((_Q3_F, _Q3_F, _Q3_FILTERS), "the kernel has four axes: one of them is the input "
-                                  "channels (3 for RGB)."),
-    ((_Q3_F, _Q3_F, _Q3_C_IN), "that is ONE filter; the layer stacks eight of them on a last "
-                               "axis."),
-    ((_Q3_FILTERS,), "that is the bias's shape, (out,); the kernel is (kh, kw, in, out)."),
-    ((None, *_Q3), "A kernel has no batch axis: None stands for the batch in an input or "
-                   "output shape. layer.kernel.shape is (kh, kw, in, out)."),
-    ((_Q3_FILTERS, _Q3_F, _Q3_F, _Q3_C_IN), "that puts the filters first, (out, kh, kw, in), "
-                                            "the way filters are often drawn; Keras stores "
-                                            "them LAST: (kh, kw, in, out)."),
-    ((_Q3_F, _Q3_F, _Q3_C_IN, 1), "that is one filter as a 4-D kernel; the last axis counts "
-                                  "the filters: Conv2D(8, 5) has eight."),
-    ((3, 3, _Q3_C_IN, _Q3_FILTERS), "the first two entries are the kernel's height and "
-                                    "width, and the 3x3 is not this layer's: in Conv2D(8, 5) "
-                                    "the first argument is the number of filters, the second "
-                                    "the kernel size, 5 (a 5x5 kernel)."),
+    (_Q3_PER_FILTER,
+     f"{_Q3_PARAMS} / {_Q3_FILTERS} = {_Q3_PER_FILTER} is one filter's parameters, "
+     "F * F * C_in + 1: subtract the bias, then divide by the 3x3 kernel's 9 weights."),
+    (_Q3_PER_FILTER - 1,
+     f"{_Q3_PER_FILTER - 1} is one filter's weights, F * F * C_in = 9 * C_in: divide by the "
+     "3x3 kernel's 9 weights."),
+    (_Q3_PER_FILTER / _Q3_KERNEL,
+     f"that is {_Q3_PARAMS} / {_Q3_FILTERS} / 9 with the bias left in: each filter's "
+     f"{_Q3_PER_FILTER} parameters include one bias; subtract it before dividing by 9."),
+    (_Q3_PER_FILTER - 1 / _Q3_KERNEL,
+     f"Python computed 1 / 9 first: {_Q3_PARAMS} / {_Q3_FILTERS} - 1 / 9. Put the "
+     f"subtraction in brackets: ({_Q3_PARAMS} / {_Q3_FILTERS} - 1) / 9."),
+    (_Q3_PER_FILTER / _Q3_KERNEL - 1,
+     "you subtracted the bias after dividing by 9; subtract it first: "
+     f"({_Q3_PER_FILTER} - 1) / 9."),
+    ((_Q3_PER_FILTER - 1) / _Q3_F,
+     f"9 is either ({_Q3_PER_FILTER} - 1) / 3, F taken once, or the 3 * 3 weights of one "
+     "kernel. A 3x3 kernel has 9 weights per input channel: divide 27 by 9."),
+    ((_Q3_PARAMS - _Q3_FILTERS) // _Q3_KERNEL,
+     f"({_Q3_PARAMS} - {_Q3_FILTERS}) / 9 = {(_Q3_PARAMS - _Q3_FILTERS) // _Q3_KERNEL} is "
+     "C_in * C_out, the number of 3x3 kernels in the layer: divide by the 32 filters too."),
+    (_Q3_PARAMS - _Q3_FILTERS,
+     f"{_Q3_PARAMS - _Q3_FILTERS} is the layer's weights (the 32 biases taken off); the "
+     "question asks how many input channels: divide by the 32 filters and the 9 weights of a "
+     "3x3 kernel."),
+    (_Q3_PARAMS / _Q3_KERNEL,
+     f"that is {_Q3_PARAMS} / 9: the 32 filters and their 32 biases are still in it."),
 ]
 
 q3 = Exercise(
-    "Conv2D(8, 5) is applied to an RGB image. What is the shape of layer.kernel, as Keras "
-    "stores it?",
-    checker=shape(_Q3, mistakes=Q3_MISTAKES, axes=KERNEL_AXES, batch=False),
-    hint=["Keras stores (kernel height, kernel width, input channels, output channels).",
-          "An RGB image has 3 input channels; Conv2D(8, 5) has 8 filters of 5x5."],
-    solution=str(_Q3),
+    f"A Conv2D(32, 3) layer reports {_Q3_PARAMS} parameters (count_params()). How many "
+    "channels does its input have?",
+    checker=number(_Q3, mistakes=Q3_MISTAKES),
+    hint=["What does each filter hold, and how many filters are there? Find one filter's "
+          "share of the 896 first.",
+          "Parameters = (F * F * C_in + 1) * C_out: divide by C_out = 32, subtract the "
+          "bias, divide by F * F = 9."],
+    solution=f"({_Q3_PARAMS} / {_Q3_FILTERS} - 1) / 9  # = {_Q3}",
     solution_answer=_Q3,
 )
 
@@ -363,9 +371,10 @@ def _check_params(answer):
 q4 = Exercise(
     "How many parameters (weights and biases) does Conv2D(16, 3) have on a 6-channel input?",
     checker=_check_params,
-    hint=["(F * F * C_in + 1) * C_out.",
-          "One bias per filter: the + 1 sits inside the bracket, next to the filter's "
-          "F * F * C_in weights."],
+    hint=["What does one filter hold (a 3x3 kernel for each input channel, and a bias), and "
+          "how many filters does the layer have?",
+          "(F * F * C_in + 1) * C_out: one bias per filter, so the + 1 sits inside the "
+          "bracket, next to the filter's F * F * C_in weights."],
     solution=f"(3 * 3 * 6 + 1) * 16  # = {_Q4}",
     solution_answer=_Q4,
 )
@@ -423,8 +432,10 @@ q5 = Exercise(
     "The MNIST model's second layer (section 4), Conv2D(6, 5), gets a 24x24x3 input (stride "
     "1, no padding). How many multiplications does it perform for one image?",
     checker=_check_mults,
-    hint=["Multiplications = H_out * W_out * C_out * F * F * C_in.",
-          f"H_out = W_out = 24 - 5 + 1 = {_Q5_O}."],
+    hint=["How many output values does the layer make, and how many products does each one "
+          "need (one per weight of its filter)?",
+          "Multiplications = H_out * W_out * C_out * F * F * C_in, with H_out = W_out = "
+          f"24 - 5 + 1 = {_Q5_O}."],
     solution=f"20 * 20 * 6 * 5 * 5 * 3  # = {_Q5:_}",
     solution_answer=_Q5,
 )
