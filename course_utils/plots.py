@@ -909,8 +909,9 @@ def show_shift_test(image, shift, maps: Mapping) -> Plot:
                 ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), width, height, fc="0.85",
                                        hatch="//", lw=0))
     fig.colorbar(axes[0, 1].images[0], ax=axes[:2, 1], location="bottom", shrink=0.9,
-                 label=f"{first} map (0: white)")      # under its column, not between columns
-    fig.colorbar(axes[2, -1].images[0], ax=axes[2, 1:], shrink=0.8, label="difference (0: white)",
+                 label=f"{first} map (0: lightest)")      # under its column, not between columns
+    fig.colorbar(axes[2, -1].images[0], ax=axes[2, 1:], shrink=0.8,
+                 label="difference (0: lightest)",
                  location="right" if len(names) > 1 else "bottom")   # one map: no room right
     return Plot(fig, axes)
 

@@ -203,7 +203,7 @@ LEARNER_ANSWERS = {
                   "conv_output_size(12, 7, stride=2, padding=2)"],
         "wrong": {
             "3": "WITHOUT padding",
-            "(12 - 7 + 2 * 2) / (2 + 1)": "note 1's misprint (Notes, at the end) with the padding",
+            "(12 - 7 + 2 * 2) / (2 + 1)": "the size WITHOUT padding",
             "4": "on one side only",
             "(12 - 7) / (2 + 1)": "without the padding too",
             "1.67": "without the padding too",

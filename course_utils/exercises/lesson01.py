@@ -198,9 +198,7 @@ _MISPRINT = ("a misprint of the formula (note 1, in Notes at the end). The + 1 "
 Q2_MISTAKES = [
     (conv_output_size(_Q2_N, _Q2_F, _Q2_S),
      f"{conv_output_size(_Q2_N, _Q2_F, _Q2_S)} is (12 - 7) // 2 + 1, the size WITHOUT "
-     f"padding, and also (N - F + 2P) / (S + 1) = {_Q2_SPAN} / 3, note 1's misprint "
-     "(Notes, at the end) with the padding added. The formula adds 2P inside the bracket, "
-     "and the + 1 comes after the division: (N - F + 2P) // S + 1."),
+     "padding. The formula adds 2P inside the bracket: (N - F + 2P) // S + 1."),
     (conv_output_size(_Q2_N, _Q2_F, _Q2_S, (_Q2_P, 0)),
      f"{conv_output_size(_Q2_N, _Q2_F, _Q2_S, (_Q2_P, 0))} comes from counting the padding "
      "on one side only (+ P instead of + 2P), or from leaving out the final + 1. "
