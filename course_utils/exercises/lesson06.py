@@ -2,14 +2,15 @@
 
 In the notebook::
 
-    from course_utils.exercises.lesson06 import Q1_X, Q1_GRAD, Q5_X, Q5_GRAD, q1, q2, ...
+    from course_utils.exercises.lesson06 import Q1_X, Q1_GRAD, q1, q2, ...
 
     answer = ____
     q1.check(answer)
 
 The questions follow the lesson's sections: dL/dK by hand (2), dL/dX at stride 2 by hand (3),
-a whole backward pass (2-4), a gradient check (5), max pooling (6), the
-loss's gradient (7), the CNN's pooling and ReLU steps (7) and the cost (8);
+a whole backward pass (2-4), a gradient check (5), the loss's gradient (7), the CNN's
+pooling and ReLU steps (7) and the cost (8); q5, optional, in Going further A, asks for the
+largest step size for a 1x3 kernel.
 Each expected answer is computed here from the question's own numbers with the course's
 helpers; tests/test_exercises_lesson06.py checks them against TensorFlow's gradients and Keras.
 """
@@ -703,78 +704,6 @@ q4 = Exercise(
 )
 
 
-# --- q5: max pooling backward by hand -----------------------------------------------------------
-
-#: The 4x4 input of question 6 (no two values of a 2x2 window are equal).
-Q5_X = _read_only([[2, 7, 1, 0], [5, 3, 4, 8], [6, 1, 9, 2], [0, 4, 3, 5]])
-#: The 2x2 upstream gradient dL/dY of question 6.
-Q5_GRAD = _read_only([[2, 1], [-1, 3]])
-
-_Q5 = pool2d_backward(Q5_X, Q5_GRAD)
-
-
-def _at_position(values, where) -> np.ndarray:
-    """Each window's gradient placed at the position ``where(window)`` picks."""
-    out = np.zeros((4, 4))
-    for i in range(2):
-        for j in range(2):
-            window = values[2 * i:2 * i + 2, 2 * j:2 * j + 2]
-            r, c = np.unravel_index(where(window), (2, 2))
-            out[2 * i + r, 2 * j + c] = Q5_GRAD[i, j]
-    return out
-
-
-q5 = Exercise(
-    "By hand: MaxPooling2D(2) turned the 4x4 Q5_X into a 2x2 map, and dL/dY = Q5_GRAD came "
-    "back. What is dL/dX? Answer with a 4x4 list of lists.",
-    checker=array(_Q5, mistakes=[
-        (pool2d_backward(Q5_X, Q5_GRAD, mode="average"),
-         "that spreads each gradient evenly over its window: average pooling. Max pooling "
-         "sends it to the one value that won."),
-        (_at_position(Q5_X, np.argmin),
-         "you put each gradient where the window's smallest value is; it goes to the maximum."),
-        (np.kron(Q5_GRAD, np.ones((2, 2))),
-         "only the maximum of each window reached the output, so only it gets a gradient; "
-         "the other three get 0."),
-        (pool2d_backward(Q5_X, np.ones_like(Q5_GRAD)),
-         "those are the switches, the places of the maxima; each gets its window's dL/dY "
-         "(from Q5_GRAD), not 1."),
-        (_Q5 * Q5_X,
-         "the winner passes its window's dL/dY back unchanged (dY/dX = 1 at the maximum): do "
-         "not multiply by the winning value."),
-        (pool2d_backward(Q5_X, pool2d(Q5_X)),
-         "those are the maxima themselves, the forward pass; put each window's dL/dY "
-         "(from Q5_GRAD) at its maximum instead."),
-        (pool2d_backward(Q5_X, Q5_GRAD.T),
-         "the right places, but dL/dY's values went to the wrong windows (Q5_GRAD transposed): "
-         "dL/dY[i, j] belongs to the window of rows 2i, 2i + 1 and columns 2j, 2j + 1."),
-        (pool2d_backward(np.kron(np.ones((2, 2)), [[1, 0], [0, 0]]), Q5_GRAD),
-         "you put each gradient on its window's top-left cell; it goes to the window's maximum "
-         "(the switch), wherever that is."),
-        (pool2d(Q5_X),
-         "that is the forward output, the four maxima (2x2); dL/dX has the input's shape, 4x4, "
-         "with each window's dL/dY at its maximum."),
-        (_Q5 / 4,
-         "the right places, but each maximum got a quarter of its window's dL/dY; the 1/4 "
-         "share is average pooling's rule. Max pooling gives the maximum the whole dL/dY."),
-        (_at_position(Q5_X, lambda window: np.argsort(window, axis=None)[-2]),
-         "you put each gradient on its window's second-largest value; it goes to the largest "
-         "(the switch)."),
-        (pool2d_backward(Q5_X, np.maximum(Q5_GRAD, 0)),
-         "the negative dL/dY (-1) goes back too: max pooling passes each window's gradient to "
-         "its maximum whatever its sign. Blocking by sign is ReLU's rule, and ReLU looks at "
-         "the sign of its input x, not of the gradient."),
-    ]),
-    hint=["Max pooling passed on one value per window, the maximum (the switch); only that "
-          "value changes the output, so only it gets the window's dL/dY.",
-          "Windows: rows 0-1 x columns 0-1, 0-1 x 2-3, 2-3 x 0-1, 2-3 x 2-3."],
-    solution=f"""\
-maxima 7, 8, 6, 9 at (0, 1), (1, 3), (2, 0), (2, 2) get 2, 1, -1, 3; every other cell 0:
-answer = {_Q5.astype(int).tolist()}""",
-    solution_answer=_Q5.astype(int).tolist(),
-)
-
-
 # --- q6: the loss's gradient, softmax cross-entropy over a batch --------------------------------
 
 #: The scores (logits) of question 7: a batch of 2 images, 3 classes.
@@ -951,7 +880,59 @@ q8 = Exercise(
 )
 
 
-__all__ = ["Q1_X", "Q1_GRAD", "Q1_KERNEL", "Q2_KERNEL", "Q2_GRAD", "Q5_X", "Q5_GRAD",
+# --- q5 (optional, Going further A): the largest learning rate --------------------------------
+
+#: Section 1's image: a 6x8 band of zeros between ones (the learner has it as ``image``).
+_IMAGE1 = np.ones((6, 8))
+_IMAGE1[:, 2:6] = 0
+
+
+def _curvatures(width: int) -> np.ndarray:
+    """The eigenvalues of 2 X^T X, X holding the 1 x ``width`` windows of section 1's image as
+    rows, in increasing order: the curvatures of L = ||X k - y||^2 along its eigenvectors."""
+    columns = _IMAGE1.shape[1] - width + 1
+    windows = np.stack([_IMAGE1[:, u:u + columns].ravel() for u in range(width)], axis=1)
+    return np.linalg.eigvalsh(2 * windows.T @ windows)
+
+
+_LAMBDAS1 = _curvatures(3)          # about 7.03, 24 and 40.97
+_BOUND = 2 / _LAMBDAS1[-1]             # about 0.0488
+_SECTION1 = 2 / _curvatures(2)[-1]  # section 1's 1x2 kernel: 2 / 60
+
+q5 = Exercise(
+    "Section 1's image now trains a 1x3 kernel, toward the targets conv2d(image, [[1, 1, -1]]), "
+    "with the same loss L = sum((y_hat - y) ** 2). What is the bound the learning rate eta "
+    "must stay below for gradient descent to settle? Give 3 significant figures.",
+    checker=number(_BOUND, mistakes={
+        1 / _LAMBDAS1[-1]: "that is 1/lambda, the rate that reaches the optimum along the most "
+                           "curved direction in one step (1 - eta * lambda = 0); larger rates "
+                           "overshoot but still settle, up to 2/lambda.",
+        2 / _LAMBDAS1[0]: "that is 2 divided by the smallest eigenvalue, the flattest direction; "
+                          "the most curved direction (the largest eigenvalue) blows up first.",
+        2 / _LAMBDAS1[1]: "that is 2/24. 24 is the middle eigenvalue of the right X, and "
+                          "also both eigenvalues of an X missing its middle column: check "
+                          "that X has three columns, image[:, 0:6], image[:, 1:7] and "
+                          "image[:, 2:8], and divide 2 by the largest eigenvalue.",
+        4 / _LAMBDAS1[-1]: "that is 2 divided by the largest eigenvalue of X^T X; the loss's "
+                           "curvature is 2 X^T X (its gradient is 2 X^T (X k - y)).",
+        _SECTION1: "that is Going further A's bound for section 1's 1x2 kernel, 2/60; a 1x3 "
+                   "kernel has 3 weights, so X has three columns: image[:, 0:6], image[:, 1:7] "
+                   "and image[:, 2:8].",
+        _LAMBDAS1[-1]: "that is lambda itself, the largest eigenvalue; the learning rate must "
+                       "stay below 2/lambda.",
+    }),
+    hint=["As in Going further A: X holds one window per row, now three columns (image[:, 0:6], "
+          "image[:, 1:7], image[:, 2:8], each .ravel()). The bound depends on X only, not on "
+          "the targets.",
+          "lambda = np.linalg.eigvalsh(2 * X.T @ X).max(); descent settles for eta < 2/lambda."],
+    solution=f"""\
+X = np.stack([image[:, 0:6].ravel(), image[:, 1:7].ravel(), image[:, 2:8].ravel()], axis=1)
+answer = 2 / np.linalg.eigvalsh(2 * X.T @ X).max()   # 2 / {_LAMBDAS1[-1]:.2f} = {_BOUND:.4f}""",
+    solution_answer=_BOUND,
+)
+
+
+__all__ = ["Q1_X", "Q1_GRAD", "Q1_KERNEL", "Q2_KERNEL", "Q2_GRAD",
            "Q6_SCORES", "Q6_LABELS",
            "my_conv_backward", "gradient_check", "my_pool_relu_backward",
            *bind_exercises(globals())]
