@@ -186,6 +186,7 @@ LEARNER_ANSWERS = {
     },
     "q5": {
         "right": [_LOOPS,
+                  _PER_CHANNEL,   # one 2-D conv2d per channel, as section 5 builds the layer
                   # float32 throughout, as the lesson's arrays are (the round-5 review found it
                   # rejected with "151 of 160 values are off" at atol 1e-9)
                   _LOOPS.replace("    f_h, f_w,", "    x, kernel = x.astype('float32'), "
@@ -201,12 +202,6 @@ LEARNER_ANSWERS = {
             _LOOPS.replace("kernel[:, :, c, m])", "kernel[:, :, c, m].T)"):
                 "your result is the one the transposed kernel gives",
             _SUMMED: "your function sums over the channels",
-            _PER_CHANNEL: "your function calls conv2d, which already does what this question",
-            "def my_depthwise_conv2d(x, kernel):\n    f_h, f_w, c, m = kernel.shape\n"
-            "    return conv2d(x, kernel.reshape(f_h, f_w, 1, c * m), groups=c)":
-                "your function calls conv2d",   # the grouped loophole a reviewer found
-            "def my_depthwise_conv2d(x, kernel):\n    return conv2d(x, kernel)":
-                "your function calls conv2d",
             _MULTIPLIER_MAJOR: "the channels are in the wrong order",
             _NO_MULTIPLIER: "your function ignores the depth multiplier",
             _FLIPPED: "you flipped the kernels",

@@ -413,8 +413,8 @@ def _whole_numbers(check):
 
 
 q5 = Exercise(
-    "Write my_depthwise_conv2d(x, kernel) with loops, without calling depthwise_conv2d, conv2d "
-    "or conv2d_im2col (the course's or tf.nn's): x is (H, W, C), kernel is Keras's "
+    "Write my_depthwise_conv2d(x, kernel) with loops, without calling depthwise_conv2d (the "
+    "course's or tf.nn's): x is (H, W, C), kernel is Keras's "
     "DepthwiseConv2D layout (F_h, F_w, C, depth_multiplier); stride 1, no padding. Output "
     "channel c * depth_multiplier + m is channel c of x with kernel[:, :, c, m]; channels are "
     "never summed together. The check runs it on four cases, some with depth_multiplier > 1.",
@@ -437,7 +437,7 @@ q5 = Exercise(
          "in your function every output channel sums over ALL input channels: window * "
          "kernel[:, :, :, m] uses each channel of the window. Output channel "
          "c * depth_multiplier + m must use window[:, :, c] * kernel[:, :, c, m] only."),
-    ], forbidden=["depthwise_conv2d", "conv2d", "conv2d_im2col"]))),
+    ], forbidden=["depthwise_conv2d"]))),
     hint=["The output is (H - F_h + 1, W - F_w + 1, C * depth_multiplier).",
           "For each position (i, j), take the window x[i:i + F_h, j:j + F_w, :]; for each "
           "channel c and multiplier m, sum window[:, :, c] * kernel[:, :, c, m] into output "
@@ -490,8 +490,6 @@ q6 = Exercise(
           "the same way, with their BatchNormalization layers."],
     solution=f"24 * 144 + 4 * 144 + 3 * 3 * 144 + 4 * 144 + 144 * 24 + 4 * 24  # = {_Q5:,}",
     solution_answer=_Q5,
-    reproduces_output="the lesson prints block_2's totals only after q6 and q7, as the "
-                      "check the question asks for (count with the formulas, then check)",
 )
 
 _EXPAND2 = conv_mults((_H, _H, _C), 1, _WIDE)
@@ -541,8 +539,6 @@ q7 = Exercise(
           "Count the depthwise step and the projection the same way and add the three."],
     solution=f"56 * 56 * (24 * 144 + 144 * 3 * 3 + 144 * 24)  # = {_Q6:,}",
     solution_answer=_Q6,
-    reproduces_output="the lesson prints block_2's totals only after q6 and q7, as the "
-                      "check the question asks for (count with the formulas, then check)",
 )
 
 
