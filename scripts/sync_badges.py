@@ -106,7 +106,7 @@ def sync_notebook(path: Path) -> tuple[nbformat.NotebookNode, list[str]]:
 #: What each lesson has the learner do, one line each, for the README's table (a new notebook
 #: needs its line here: `make badges` stops without one).
 LESSON_GOALS = {
-    "00": "Check that Python, TensorFlow, Keras, figures and sliders work; try one exercise.",
+    "00": "Check that Python, TensorFlow, Keras, figures and sliders work; two practice questions.",
     "01": "Slide a kernel over a digit by hand and in Keras; stride, padding, output size.",
     "02": "Filters as deep as their input, several filters, parameter and multiplication counts.",
     "03": "Max and average pooling, what they buy (receptive field, shifts), a first ConvNet.",

@@ -198,8 +198,8 @@ q2 = Exercise(
                   (_swapped, "your window starts at (col, row): x[row:row + F_h, col:col + F_w] "
                              "takes rows first, then columns.")],
         labels=[("x", "kernel", None, None), ("x", "kernel.T", None, None), None],
-        about_cases="The window has the kernel's shape: kernel.shape gives its height and "
-                    "width."),
+        about_cases="The check's cases: section 2's window, q1's window, and an 8x10 input "
+                    "with a 1x2 kernel."),
     hint=["Cut the window with slicing, x[row:row + h, col:col + w], where h, w = "
           "kernel.shape; then multiply it by the kernel element-wise and add up.",
           "np.sum(window * kernel) is the sum of products; window @ kernel is a matrix "
