@@ -106,6 +106,10 @@ def notebook_problems(path: Path, setup_source: str, badge: str) -> list[str]:
         if not "".join(cell["source"]).strip():
             problems.append(f"{where}: empty code cell")
             continue
+        if cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
+            # JupyterLab then hides the cell's prompt too, and the browser test reads the prompt
+            # to tell that Run All reached the cell (lesson 05's collapsed checks failed CI so)
+            problems.append(f"{where}: its source is hidden (jupyter.source_hidden): show it")
         count = cell.get("execution_count")
         if count is None:
             problems.append(f"{where}: not executed (run `make execute`)")

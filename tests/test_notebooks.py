@@ -150,3 +150,13 @@ def test_every_show_gif_cell_stores_its_animation(path):
     missing = _cells_calling_show_gif_without_a_picture(path)
     assert not missing, (f"{path.name}: cells {missing} call show_gif( but store no image/gif or "
                          "image/png output: make the call the cell's last expression")
+
+
+
+def test_hidden_source_is_reported(tmp_path):
+    def hide(notebook):
+        code = next(cell for cell in notebook["cells"][2:] if cell["cell_type"] == "code")
+        code.setdefault("metadata", {})["jupyter"] = {"source_hidden": True}
+
+    problems = _broken_copy(tmp_path, hide)
+    assert len(problems) == 1 and "source is hidden" in problems[0], problems
