@@ -53,7 +53,6 @@ WEIGHT_BUDGET = 6_000
 #: q8 trains on the lesson's training split, the sample's first 3,200 training digits, and
 #: measures accuracy on the other 800 (the validation split; the test split is not used).
 TRAIN_DIGITS = 3_200
-_N_VALIDATION = 800   # the validation split: q7's feedback names len(y_val) for it
 #: q8's short training run: Adam(0.003), batches of 32, this many epochs, seed CHECK_SEED.
 CHECK_EPOCHS = 3
 CHECK_SEED = 0
@@ -812,8 +811,9 @@ def _check_accuracy(answer):
         divisors = [np.trace(_counts(frame)) / r for (frame,), r in zip(_SQUARE_CASES, results,
                                                                          strict=True)]
         if np.ptp(divisors) < 1e-6 * max(divisors):
+            validation = len(_check_data(raw_pixels=True)[1][1])      # len(y_val)
             guess = (" (the number of validation digits, len(y_val)?)"
-                     if round(divisors[0]) == _N_VALIDATION else "")
+                     if round(divisors[0]) == validation else "")
             return (f"your function divides by {divisors[0]:.6g} whatever the matrix{guess}: "
                     "divide by this matrix's own total, the sum of its cells.")
     return verdict
