@@ -23,3 +23,7 @@ apply_test_environment(os.environ)
 matplotlib.use("Agg")
 
 pytest_plugins = ["tests.kernel_checks"]
+
+# Claims files run in a notebook's kernel, on its variables (tests/kernel_checks.py), never as
+# modules of their own: --doctest-modules would import them and fail on the first name.
+collect_ignore = ["tests/claims"]

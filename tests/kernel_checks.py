@@ -12,6 +12,9 @@ conftest.py) adds three items to each notebook, in the same kernel, so nothing r
   that mistake), every call a feedback or the lesson's text tells the learner to type
   (``q1.hint()``, ``q1.solution()``: each must run), and the solution text itself when it is
   code a learner could paste (it must run, and as an answer it must be right);
+* ``claims`` after the last cell, before the learner path: tests/claims/lessonNN.py, the checks
+  of what the lesson's text concludes from its cells, run on the notebook's variables
+  (tests/claims_runner.py says how); a lesson whose text states no conclusion has no file;
 * ``figure text`` after the last cell: no text of any figure the lesson drew overlaps another
   text or leaves the figure;
 * ``TensorFloat-32 off`` after the last cell: full float32 precision, as setup_notebook() set
@@ -35,8 +38,10 @@ import pytest
 from nbval.plugin import IPyNbCell, IPyNbFile
 
 from course_utils.exercises import NOT_ANSWERED, exercises_in
+from tests import claims_runner
 
 FIGURE_TEXT_SOURCE = (Path(__file__).parent / "figure_text.py").read_text(encoding="utf-8")
+CLAIMS_DIR = Path(__file__).parent / "claims"
 TIMEOUT = 600
 
 CHECK_CALL = re.compile(r"\b(q\d+)\.check\(")
@@ -113,6 +118,32 @@ def figure_problems(run) -> list[str]:
         return [f"could not read the figure checks: {error}"]
     return [f"cell starting {cell!r}, figure {figure}: {problem}"
             for cell, figure, problem in json.loads(printed)]
+
+
+# --- the claims ---------------------------------------------------------------------------------
+
+
+def claims_file(notebook_path: Path) -> Path | None:
+    lesson = lesson_of(notebook_path)
+    path = CLAIMS_DIR / f"lesson{lesson}.py"
+    return path if lesson and path.exists() else None
+
+
+def claims_problems(run, path: Path) -> list[str]:
+    """Run the claims file at ``path`` in the kernel, on a copy of the notebook's globals."""
+    shown = f"tests/claims/{path.name}"
+    code = (f"_course_claims = {{}}\n"
+            f"exec({inspect.getsource(claims_runner)!r}, _course_claims)\n"
+            f"print(__import__('json').dumps(_course_claims['run_claims']("
+            f"{path.read_text(encoding='utf-8')!r}, {shown!r}, globals())))\n"
+            f"del _course_claims\n")
+    printed, error = run(code)
+    if error:
+        return [f"could not run {shown}: {error}"]
+    blocks, failures = json.loads(printed.strip().splitlines()[-1])
+    if not blocks:
+        return [f"{shown} has no claims"]
+    return failures
 
 
 # --- the learner path ---------------------------------------------------------------------------
@@ -318,6 +349,17 @@ class FullPrecision(_KernelItem):
                         "setup_notebook(), and no cell may turn it back on", pytrace=False)
 
 
+class Claims(_KernelItem):
+    def runtest(self):
+        path = claims_file(self.path)
+        if path is None:
+            pytest.skip(f"{self.path.name} has no claims file")
+        problems = claims_problems(self.runner(), path)
+        if problems:
+            pytest.fail(f"{self.path.name}: claims that do not hold:\n  " + "\n  ".join(problems),
+                        pytrace=False)
+
+
 class LearnerPath(_KernelItem):
     def runtest(self):
         lesson = lesson_of(self.path)
@@ -347,6 +389,7 @@ def pytest_collection_modifyitems(session, config, items):
         following = items[index + 1] if index + 1 < len(items) else None
         if is_cell and (following is None or following.parent is not parent):
             result.append(FullPrecision.from_parent(parent, name="TensorFloat-32 off"))
+            result.append(Claims.from_parent(parent, name="claims"))
             result.append(LearnerPath.from_parent(parent, name="learner path"))
             result.append(FigureText.from_parent(parent, name="figure text"))
     items[:] = result

@@ -97,3 +97,39 @@ def test_overlapping_figure_text_is_reported_with_its_cell(run):
     assert any("cell starting 'import matplotlib.pyplot as plt'" in p
                and "'a panel title' overlaps text 'a suptitle on top of it'" in p
                for p in problems), problems
+
+
+def test_a_claim_that_does_not_hold_is_reported_with_its_line_and_block(run, tmp_path):
+    """Each block runs on a copy of the notebook's globals: a failing block is named with its
+    file line and title, the next block still runs, and nothing a block assigns reaches the
+    notebook."""
+    from tests.kernel_checks import claims_problems
+
+    _, error = run("peak = 3.0\npooled_peak = 2.5")
+    assert error is None
+    claims = tmp_path / "lesson99.py"
+    claims.write_text("import math\n\n"
+                      "# %% cell 4: max pooling keeps the peak\n"
+                      "leaked = 1\n"
+                      "assert math.isclose(pooled_peak, peak)\n"
+                      "# %% cell 5: average pooling lowers it\n"
+                      "assert pooled_peak < peak\n"
+                      "# %% cell 6: a name the notebook never defined\n"
+                      "assert missing > 0\n", encoding="utf-8")
+    problems = claims_problems(run, claims)
+    assert problems == [
+        "tests/claims/lesson99.py:5 [cell 4: max pooling keeps the peak] "
+        "`assert math.isclose(pooled_peak, peak)`: AssertionError",
+        "tests/claims/lesson99.py:9 [cell 6: a name the notebook never defined] "
+        "`assert missing > 0`: NameError: name 'missing' is not defined"], problems
+    printed, _ = run("print('leaked' in globals(), '_course_claims' in globals())")
+    assert printed.split() == ["False", "False"]
+
+
+def test_every_claims_file_belongs_to_a_notebook():
+    from scripts.paths import NOTEBOOKS_DIR
+    from tests.kernel_checks import CLAIMS_DIR, lesson_of
+
+    lessons = {lesson_of(path) for path in NOTEBOOKS_DIR.glob("*.ipynb")}
+    for path in CLAIMS_DIR.glob("*.py"):
+        assert path.stem.startswith("lesson") and path.stem[len("lesson"):] in lessons, path
