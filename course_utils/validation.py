@@ -48,13 +48,17 @@ _MAX_REPR = 60
 def short_repr(value: Any, limit: int = _MAX_REPR) -> str:
     """``repr(value)`` on one line, cut to ``limit`` characters; never raises.
 
-    Error messages and exercise feedback quote values with it (lessons 01-07).
-
-    Error messages and exercise feedback (every lesson) quote values with it.
+    Error messages and exercise feedback (every lesson) quote values with it. A NumPy scalar
+    shows as the number it holds: a learner's sum of an int array "returned 16", not
+    "returned np.int64(16)".
 
     >>> short_repr(list(range(30)), 20)
     '[0, 1, 2, 3, 4, 5...'
+    >>> short_repr(np.int64(16)), short_repr(np.float32(0.5))
+    ('16', '0.5')
     """
+    if isinstance(value, np.generic) and not isinstance(value, (np.str_, np.bytes_, np.void)):
+        value = value.item()
     try:
         with np.printoptions(threshold=8, edgeitems=2):
             text = repr(value)

@@ -80,6 +80,10 @@ LEARNER_ANSWERS = {
             "    h, w = kernel.shape\n"
             "    return x[row:row + h, col:col + w] * kernel":
                 "expected a single number",
+            "def window_value(x, kernel, row, col):\n"
+            "    h, w = kernel.shape\n"
+            "    return -np.sum(x[row:row + h, col:col + w] * kernel)":
+                "it returned 16; the expected value is -16.0",
         },
     },
 }
@@ -180,3 +184,18 @@ def test_q1_accepts_a_number_in_brackets_and_says_a_plain_number_is_enough():
         assert lesson.q1.feedback(scalar) == lesson.q1.feedback(-7), scalar
         assert "brackets" not in lesson.q1.feedback(scalar)
     assert lesson.q1.feedback([[7]]).startswith("Not quite:")
+
+
+def test_q2_a_negated_sum_is_not_called_a_flipped_kernel():
+    """Section 2's kernel flipped is its own negative; the 1x2 case's kernel is not, so minus the
+    right answer matches no named mistake and gets no diagnosis."""
+    assert np.array_equal(np.flip(lesson.SECTION2_KERNEL), -lesson.SECTION2_KERNEL)
+    assert not np.array_equal(np.flip(lesson.Q2_PAIR_KERNEL), -lesson.Q2_PAIR_KERNEL)
+
+    def negated(x, kernel, row, col):
+        h, w = kernel.shape
+        return -np.sum(x[row:row + h, col:col + w] * kernel)
+
+    message = lesson.q2.feedback(negated)
+    assert "flips the kernel" not in message, message
+    assert "it returned 16; the expected value is -16.0." in message, message
