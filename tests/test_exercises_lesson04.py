@@ -26,6 +26,28 @@ EXERCISES = exercises_in(lesson)
 # the stored solutions, as a learner would type them; the wrong answers change one thing in them
 _PATCH_LOOPS = textwrap.dedent(inspect.getsource(lesson.patch_matrix))
 
+# one window short a side: // S without the + 1
+_ONE_SHORT = _PATCH_LOOPS.replace(
+    "o_h = (x.shape[0] - f) // stride + 1", "o_h = (x.shape[0] - f) // stride"
+).replace("o_w = (x.shape[1] - f) // stride + 1", "o_w = (x.shape[1] - f) // stride")
+
+# the window count rounded UP: right wherever (H + 2P - F) / S is whole; where it is not, the
+# last window runs past the edge and np.array(rows) raises on the short rows
+_ROUNDED_UP = _PATCH_LOOPS.replace(
+    "o_h = (x.shape[0] - f) // stride + 1", "o_h = int(np.ceil((x.shape[0] - f) / stride)) + 1"
+).replace(
+    "o_w = (x.shape[1] - f) // stride + 1", "o_w = int(np.ceil((x.shape[1] - f) / stride)) + 1")
+
+# the window starts from range(0, n - f, s): one window short wherever (n - f) / s is whole
+_RANGE_STOPS_EARLY = """\
+def patch_matrix(x, f, stride=1, padding=0):
+    x = np.pad(x, ((padding, padding), (padding, padding), (0, 0)))
+    rows = []
+    for i in range(0, x.shape[0] - f, stride):
+        for j in range(0, x.shape[1] - f, stride):
+            rows.append(x[i:i + f, j:j + f, :].ravel())
+    return np.array(rows)"""
+
 # another right answer: every window at once, through NumPy's sliding_window_view
 _PATCH_VIEW = """\
 def patch_matrix(x, f, stride=1, padding=0):
@@ -112,11 +134,9 @@ LEARNER_ANSWERS = {
             _PATCH_LOOPS.replace(
                 "    x = np.pad(x, ((padding, padding), (padding, padding), (0, 0)))\n", ""):
                 "the padding is missing",
-            _PATCH_LOOPS.replace("o_h = (x.shape[0] - f) // stride + 1",
-                                 "o_h = (x.shape[0] - f) // stride").replace(
-                                 "o_w = (x.shape[1] - f) // stride + 1",
-                                 "o_w = (x.shape[1] - f) // stride"):
-                "stops one window early",
+            _ONE_SHORT: "stops one window early",
+            _ROUNDED_UP: "Round the window count down, O = (H + 2P - F) // S + 1 = 2",
+            _RANGE_STOPS_EARLY: "which leaves out n - f itself",
             "def patch_matrix(x, f, stride=1, padding=0):\n"
             "    return im2col(x, f, stride=stride, padding=padding)":
                 "your function calls im2col, which already does what this question asks",
@@ -371,6 +391,59 @@ def test_q3_solution_and_reference_match_tensorflow_patches(case):
                      stride)
     np.testing.assert_allclose((expected @ kernel.reshape(-1, 3)).reshape(conv.shape), conv,
                                rtol=1e-4, atol=1e-3)
+
+
+def _typed(source, name="patch_matrix"):
+    """The function a learner's source text defines, with NumPy as the notebook has it."""
+    namespace = {"np": np}
+    exec(source, namespace)
+    return namespace[name]
+
+
+def test_q3_refuses_a_window_count_rounded_up():
+    """A case whose (H + 2P - F) / S is not whole tells a count rounded up from one rounded
+    down (TensorFlow's patches round down: test above). The note on rounding comes only when
+    the answer proves it: right on every whole case, and on the other one it raised (a window
+    past the edge) or returned ceil(...) + 1 windows a side. Stopping one window early, by
+    // S without + 1 or by range(0, n - f, s), keeps its own message (the fractional case
+    once sent the first of them to the generic shape message)."""
+    fractional = [args for args in lesson._IM2COL_CASES
+                  if any((side + 2 * (args[3] if len(args) > 3 else 0) - args[1])
+                         % (args[2] if len(args) > 2 else 1) for side in args[0].shape[:2])]
+    assert fractional, "no case has a window count that rounds"
+    note = "Round the window count down, O = (H + 2P - F) // S + 1 = 2"
+
+    rounded_up = _typed(_ROUNDED_UP)
+    assert not lesson.q3.is_correct(rounded_up)
+    message = lesson.q3.feedback(rounded_up)
+    assert "raised ValueError" in message and note in message, message
+    assert "the count was rounded up" not in message     # a raise alone does not show the count
+
+    def padded_to_fit(x, f, stride=1, padding=0):     # rounds up, pads zeros so windows fit
+        x = np.pad(x, ((padding, padding), (padding, padding), (0, 0)))
+        o_h, o_w = (-(-(side - f) // stride) + 1 for side in x.shape[:2])
+        x = np.pad(x, ((0, f), (0, f), (0, 0)))
+        return np.array([x[i * stride:i * stride + f, j * stride:j * stride + f].ravel()
+                         for i in range(o_h) for j in range(o_w)])
+
+    message = lesson.q3.feedback(padded_to_fit)
+    assert "3 windows down and 3 across: the count was rounded up" in message and note in message
+
+    for source, own in [(_ONE_SHORT, "stops one window early"),
+                        (_RANGE_STOPS_EARLY, "which leaves out n - f itself")]:
+        message = lesson.q3.feedback(_typed(source))
+        assert message.startswith(f"Not quite: {own}") or own in message, message
+        assert note not in message
+
+    def plus_one(x, f, stride=1, padding=0):          # wrong on the whole cases too
+        return lesson.patch_matrix(x, f, stride, padding) + 1
+
+    def always_raises(x, f, stride=1, padding=0):
+        raise ValueError("not written yet")
+
+    for unproved in (plus_one, always_raises):
+        assert note not in lesson.q3.feedback(unproved)
+    assert lesson.q3.is_correct(lesson.patch_matrix) and lesson.q3.is_correct(_typed(_PATCH_VIEW))
 
 
 def test_each_wrong_function_of_q2_q3_q6_is_wrong_and_told_apart():

@@ -210,10 +210,76 @@ def _ignores_padding_patches(x, f, stride=1, padding=0):
 
 
 def _one_window_short_patches(x, f, stride=1, padding=0):
+    # O = (n - f) // s windows, without the + 1
+    x = np.pad(x, ((padding, padding), (padding, padding), (0, 0)))
+    o_h, o_w = (x.shape[0] - f) // stride, (x.shape[1] - f) // stride
+    return np.array([x[i * stride:i * stride + f, j * stride:j * stride + f, :].ravel()
+                     for i in range(o_h) for j in range(o_w)])
+
+
+def _range_stops_early_patches(x, f, stride=1, padding=0):
+    # the starts from range(0, n - f, s): it leaves out n - f itself, the last start, which
+    # is a start only when (n - f) / s is whole
     x = np.pad(x, ((padding, padding), (padding, padding), (0, 0)))
     return np.array([x[i:i + f, j:j + f, :].ravel()
                      for i in range(0, x.shape[0] - f, stride)
                      for j in range(0, x.shape[1] - f, stride)])
+
+
+def _rounded_up_note(checker):
+    """checker, with a note on the window count when the answer is right on every case whose
+    (H + 2P - F) / S is whole, and fails only where it is not: there, it raised (a window
+    starting past the last start runs over the edge and comes out short) or returned
+    ceil((H + 2P - F) / S) + 1 windows along each axis, which proves the count rounded up."""
+
+    def evidence(answer):
+        """(the first case whose count is not whole, what the answer proves there) or None."""
+        found = None
+        for args in _IM2COL_CASES:
+            x, f, stride, padding = (*args, *(1, 0)[len(args) - 2:])
+            whole = all((side + 2 * padding - f) % stride == 0 for side in x.shape[:2])
+            try:      # a CalledOnce answer returns its earlier result: nothing runs twice
+                result = np.asarray(answer(np.copy(x), *args[1:]))
+            except Exception:
+                if whole:
+                    return None
+                found = found or (args, None)
+                continue
+            expected = patch_matrix(x, f, stride, padding)
+            if whole:
+                if result.shape != expected.shape or not np.allclose(result, expected):
+                    return None
+                continue
+            up = [-(-(side + 2 * padding - f) // stride) + 1 for side in x.shape[:2]]
+            if result.ndim != 2 or result.shape[0] != up[0] * up[1]:
+                return None
+            found = found or (args, up)
+        return found
+
+    def check(answer):
+        message = checker(answer)
+        if not message or not message.startswith("on ") or not callable(answer):
+            return message
+        found = evidence(answer)
+        if found is None:
+            return message
+        (x, f, *rest), up = found
+        stride, padding = (*rest, *(1, 0)[len(rest):])
+        side = x.shape[0] + 2 * padding
+        windows = (side - f) // stride + 1
+        said = ("Your function is right on every case where (H + 2P - F) / S is whole; on this "
+                f"one it is ({x.shape[0]} + {2 * padding} - {f}) / {stride} = "
+                f"{(side - f) / stride:g}.")
+        if up is not None:
+            said += (f" It returned {up[0]} windows down and {up[1]} across: the count was "
+                     "rounded up.")
+        image = "the padded image" if padding else "the image"
+        return (f"{message}\n{said} Round the window count down, O = (H + 2P - F) // S + 1 = "
+                f"{windows}: a window starting at row {windows * stride} would need rows "
+                f"{windows * stride} to {windows * stride + f - 1}, and {image} has rows 0 to "
+                f"{side - 1}.")
+
+    return check
 
 
 _rng = np.random.default_rng(5)
@@ -223,6 +289,7 @@ _IM2COL_CASES = [
     (_rng.integers(0, 10, size=(4, 6, 3)), 2, 2),                     # not square
     (_rng.integers(1, 10, size=(3, 4, 2)), 3, 1, 1),                  # padding 1
     (_rng.integers(1, 10, size=(6, 6, 1)), 2, 3, 1),                  # stride 3 and padding
+    (_rng.integers(0, 10, size=(6, 6, 1)), 3, 2),                     # (6 - 3) / 2 = 1.5
 ]
 
 #: The wrong functions q3 recognises, each with its message (tests check they differ).
@@ -246,6 +313,10 @@ Q3_MISTAKES = [
     (_one_window_short_patches, "it stops one window early along each axis: the last window "
                                 "starts at row n - f (n counted after the padding), so there "
                                 "are (n - f) // s + 1 windows, one more than yours."),
+    (_range_stops_early_patches, "its windows start at range(0, n - f, s) (n counted after the "
+                                 "padding), which leaves out n - f itself: where (n - f) / s "
+                                 "is whole, the last window starts there. Use range(0, "
+                                 "n - f + 1, s), (n - f) // s + 1 starts."),
 ]
 
 q3 = Exercise(
@@ -255,8 +326,8 @@ q3 = Exercise(
     "by row), each window flattened in the order of kernel.reshape(-1, C_out) for a Conv2D "
     "kernel (F, F, C, C_out): row, column, then channel. Build the windows yourself: do not "
     "call the course's im2col.",
-    checker=function(_IM2COL_CASES, reference=im2col, mistakes=Q3_MISTAKES,
-                     forbidden=["im2col", "conv2d_im2col"]),
+    checker=_rounded_up_note(function(_IM2COL_CASES, reference=im2col, mistakes=Q3_MISTAKES,
+                                      forbidden=["im2col", "conv2d_im2col"])),
     hint=["Pad first: np.pad(x, ((P, P), (P, P), (0, 0))). Then O = (H + 2P - F) // S + 1 "
           "windows down and (W + 2P - F) // S + 1 across.",
           "Window (i, j) is x[i*S:i*S + F, j*S:j*S + F, :]; window.ravel() gives its values "
