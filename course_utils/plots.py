@@ -319,7 +319,8 @@ def _limits(arrays, signed_cmap: bool) -> tuple[float, float]:
 
 
 def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int = 0,
-                         stride: int = 1, padding: int = 0, input_name: str = "x") -> Plot:
+                         stride: int = 1, padding: int = 0, input_name: str = "x",
+                         hidden: Sequence[tuple[int, int, int]] = ()) -> Plot:
     """One output value of a whole Conv2D layer: the window through every input channel,
     one filter's kernels, the products, their sum, and the layer's output, one map per filter.
 
@@ -329,7 +330,9 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
     x: (H, W, C_in); kernel: (F, F, C_in, C_out), Keras's layout; bias: (C_out,); ``row``,
     ``col``: the output position; ``filter_index``: the filter (output channel) that computes
     it; ``padding``: an int P of zeros on every side; ``input_name``: the input's name in the
-    titles of its rows (the caller's variable, e.g. "demo_x"). On the left, one row of panels
+    titles of its rows (the caller's variable, e.g. "demo_x"); ``hidden``: output values
+    (row, col, filter) drawn as "?", for the learner to predict before a later figure shows
+    them (not the value drawn). On the left, one row of panels
     per input channel: the padded channel with the window outlined in blue (the input's own
     pixels inside a dashed grey frame), each filter's kernel for that channel (filter 0 first,
     the filter at work framed), and that kernel times the window, its sum in the title;
@@ -358,6 +361,10 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
     (['window x filter 0,', 'sum -4'], 'map 0 (filter 0)')
     >>> axes["sum"].texts[0].get_text().splitlines()
     ['output[1, 2, 0]', '= (-4) + 3 + (-2)', '+ bias 1', '= -2']
+    >>> fig, axes = show_conv_layer_step(x, kernel, [1, 0], row=1, col=2, stride=2, padding=1,
+    ...                                  hidden=[(0, 0, 1)])
+    >>> [text.get_text() for text in axes["outputs"][1].texts if text.get_position() == (0, 0)]
+    ['?']
     """
     x = check_array(x, "x", (3,), "3-D (H, W, C_in), channels-last like Keras").astype(float)
     kernel = check_array(kernel, "kernel", (4,),
@@ -386,6 +393,14 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
     if k >= c_out:
         raise ValueError(f"filter_index must be one of the {c_out} filters, 0..{c_out - 1}; "
                          f"got {k}")
+    hidden = [tuple(check_int(v, "hidden value", 0) for v in value) for value in hidden]
+    for value in hidden:
+        if len(value) != 3 or value[0] >= o_h or value[1] >= o_w or value[2] >= c_out:
+            raise ValueError(f"each hidden value is (row, col, filter) inside the {o_h}x{o_w}"
+                             f"x{c_out} output; got {value}")
+        if value == (row, col, k):
+            raise ValueError(f"hidden holds {value}, the value this figure computes: "
+                             "hide only other outputs")
     padded = np.pad(x, ((p, p), (p, p), (0, 0)))
     top, left = row * stride, col * stride
     window = padded[top:top + f_h, left:left + f_w]
@@ -457,8 +472,13 @@ def show_conv_layer_step(x, kernel, bias, row: int, col: int, filter_index: int 
                        fontsize=9)
     outputs = list(np.atleast_1d(right_fig.subplots(c_out, 1)))
     for j, ax in enumerate(outputs):
-        _draw_matrix(ax, output[:, :, j], f"map {j} (filter {j})", o_cmap, *o_range, None,
-                     "", "")
+        shown = output[:, :, j].copy()
+        for i_hidden, j_hidden, _ in (value for value in hidden if value[2] == j):
+            shown[i_hidden, j_hidden] = np.nan           # no colour, no number: a "?"
+        _draw_matrix(ax, shown, f"map {j} (filter {j})", o_cmap, *o_range, None, "", "")
+        for i_hidden, j_hidden, _ in (value for value in hidden if value[2] == j):
+            ax.text(j_hidden, i_hidden, "?", ha="center", va="center", fontsize=12,
+                    fontweight="bold")
         ax.title.set_fontsize(9)
         ax.yaxis.tick_right()                # the left edge is where the arrow comes in
         if j == k:
@@ -1339,44 +1359,61 @@ def _box(ax, x: float, y: float, width: float, height: float, depth: float, colo
 
 
 def show_conv_volumes(height: int = 7, width: int = 7, channels: int = 3, kernel_size: int = 3,
-                      filters: int = 1) -> Plot:
+                      filters: int = 1, stride: int = 1, padding: int = 0) -> Plot:
     """A schematic of one Conv2D layer as boxes: the H x W x C_in input with one window as
     deep as the input outlined, the filters (each F x F x C_in, one bias), and the output,
-    one H_out x W_out sheet per filter (stride 1, no padding; sizes from conv_output_size).
+    one H_out x W_out sheet per filter (sizes from conv_output_size, with the stride S and
+    P zeros of padding on every side). With padding, the input box is the padded one, light,
+    and a dashed frame on its front marks the input's own pixels, as in show_conv_layer_step.
 
-    Taught in lesson 02, sections 2 (one filter, one sheet) and 3 (two filters, two sheets).
+    Taught in lesson 02, sections 2 (one filter, one sheet) and 3 (two filters, two sheets:
+    section 3's 5x5x3 input, padding 1, stride 2).
 
     >>> fig, ax = show_conv_volumes(filters=2)
     >>> ax.get_title()
     'input 7x7x3, two 3x3x3 filters: output 5x5x2'
+    >>> fig, ax = show_conv_volumes(5, 5, filters=2, stride=2, padding=1)
+    >>> ax.get_title()
+    'input 5x5x3, padding 1, two 3x3x3 filters, stride 2: output 3x3x2'
     """
     height, width = check_int(height, "height", 1), check_int(width, "width", 1)
     channels, f = check_int(channels, "channels", 1), check_int(kernel_size, "kernel_size", 1)
     filters = check_int(filters, "filters", 1)
-    if f > min(height, width):
-        raise ValueError(f"kernel_size is {f} but the input is {height}x{width}: it must fit")
-    out_h, out_w = conv_output_size(height, f), conv_output_size(width, f)
+    stride = check_int(stride, "stride", 1)
+    p = check_int(padding, "padding", 0, rule="show_conv_volumes draws P zeros on every side")
+    padded_h, padded_w = height + 2 * p, width + 2 * p
+    if f > min(padded_h, padded_w):
+        raise ValueError(f"kernel_size is {f} but the input is {padded_h}x{padded_w}"
+                         f"{' once padded' if p else ''}: it must fit")
+    out_h = conv_output_size(height, f, stride=stride, padding=p)
+    out_w = conv_output_size(width, f, stride=stride, padding=p)
     colors = LINE_COLORS[1:] + LINE_COLORS[:1]
     if filters > len(colors):
         raise ValueError(f"filters is {filters}: the schematic draws at most {len(colors)}")
     fig, ax = plt.subplots(figsize=(7.2, 2.6))
-    _box(ax, 0, 0, width, height, channels, "0.8")                       # the input
-    window_y = height - f                                                 # top-left window
+    _box(ax, 0, 0, padded_w, padded_h, channels, "0.93" if p else "0.8")   # the input
+    if p:                                             # the input's own pixels, inside the zeros
+        ax.add_patch(Rectangle((p, p), width, height, facecolor="0.8", edgecolor="0.35",
+                               linestyle="--", linewidth=1.2))
+    window_y = padded_h - f                                               # top-left window
     _box(ax, 0, window_y, f, f, channels, colors[0], alpha=0.9, linewidth=1.5)
-    label_y = min(0.0, height - f - (filters - 1) * (f + 1.6)) - 0.5   # below the lowest box
-    ax.text(width / 2, label_y, f"input {height}x{width}x{channels}\n(H x W x C_in)",
-            ha="center", va="top", fontsize=9)
-    filter_x = width + channels * _DEPTH_DX + 2.2
+    label_y = min(0.0, padded_h - f - (filters - 1) * (f + 1.6)) - 0.5   # below the lowest box
+    input_label = f"input {height}x{width}x{channels}\n(H x W x C_in)"
+    if p:
+        input_label = (f"input {height}x{width}x{channels} (H x W x C_in)\n"
+                       f"padded by {p}: {padded_h}x{padded_w}x{channels}")
+    ax.text(padded_w / 2, label_y, input_label, ha="center", va="top", fontsize=9)
+    filter_x = padded_w + channels * _DEPTH_DX + 2.2
     for k in range(filters):                                            # the filters, stacked
-        y = height - f - k * (f + 1.6)
+        y = padded_h - f - k * (f + 1.6)
         _box(ax, filter_x, y, f, f, channels, colors[k], linewidth=1.5)
         ax.text(filter_x + f + channels * _DEPTH_DX + 0.3, y + f / 2, f"+ b{k}", va="center",
                 fontsize=9)
     names = {1: "one", 2: "two", 3: "three"}
     count = names.get(filters, str(filters))
     ax.text(filter_x + f / 2 + 0.5, label_y,
-            f"{count} filter{'s' * (filters > 1)}\n{f}x{f}x{channels}{' each' * (filters > 1)}",
-            ha="center", va="top", fontsize=9)
+            f"{count} filter{'s' * (filters > 1)}\n{f}x{f}x{channels}{' each' * (filters > 1)}"
+            + (f"\nstride {stride}" if stride > 1 else ""), ha="center", va="top", fontsize=9)
     out_x = filter_x + f + channels * _DEPTH_DX + 3.8
     for k in reversed(range(filters)):                                 # one sheet per filter
         _box(ax, out_x + 2 * k * _DEPTH_DX, 2 * k * _DEPTH_DY, out_w, out_h, 1, colors[k])
@@ -1384,14 +1421,16 @@ def show_conv_volumes(height: int = 7, width: int = 7, channels: int = 3, kernel
     ax.text(out_x + out_w / 2, label_y, f"output {out_h}x{out_w}x{filters}\none map per filter",
             ha="center", va="top", fontsize=9)
     arrow = dict(arrowstyle="->", color="black", linewidth=1.2)
-    ax.annotate("", xy=(filter_x - 0.2, height - f / 2), arrowprops=arrow,
-                xytext=(f + channels * _DEPTH_DX + 0.3, height - f / 2))
+    ax.annotate("", xy=(filter_x - 0.2, padded_h - f / 2), arrowprops=arrow,
+                xytext=(f + channels * _DEPTH_DX + 0.3, padded_h - f / 2))
     ax.annotate("", xy=(out_x - 0.2, out_h - 0.5), arrowprops=arrow,
-                xytext=(filter_x + f + channels * _DEPTH_DX + 2.0, height - f / 2))
-    ax.set_title(f"input {height}x{width}x{channels}, {count} {f}x{f}x{channels} "
-                 f"filter{'s' * (filters > 1)}: output {out_h}x{out_w}x{filters}", fontsize=10)
+                xytext=(filter_x + f + channels * _DEPTH_DX + 2.0, padded_h - f / 2))
+    setting = f"input {height}x{width}x{channels}" + (f", padding {p}" if p else "")
+    steps = f", stride {stride}" if stride > 1 else ""
+    ax.set_title(f"{setting}, {count} {f}x{f}x{channels} filter{'s' * (filters > 1)}{steps}: "
+                 f"output {out_h}x{out_w}x{filters}", fontsize=10)
     ax.set_xlim(-0.5, out_x + out_w + 2 * filters * _DEPTH_DX + 0.8)
-    ax.set_ylim(label_y - 1.9, height + channels * _DEPTH_DY + 0.5)
+    ax.set_ylim(label_y - (2.6 if stride > 1 else 1.9), padded_h + channels * _DEPTH_DY + 0.5)
     ax.set_aspect("equal")
     ax.axis("off")
     return Plot(fig, ax)

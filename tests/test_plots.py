@@ -290,6 +290,28 @@ def test_show_conv_layer_step_draws_the_filters_in_order_whichever_is_at_work():
             assert axes["products"][c].get_title().startswith(f"window x filter {k},")
 
 
+def test_show_conv_layer_step_hides_the_values_to_predict_and_only_those():
+    x, kernel, bias = _cs231n_demo()
+    _, shown = show_conv_layer_step(x, kernel, bias, row=1, col=2, stride=2, padding=1)
+    fig, axes = show_conv_layer_step(x, kernel, bias, row=1, col=2, stride=2, padding=1,
+                                     hidden=[(0, 0, 1)])
+    hidden_map = np.ma.filled(axes["outputs"][1].images[0].get_array(), np.nan)
+    full_map = np.ma.filled(shown["outputs"][1].images[0].get_array(), np.nan)
+    assert np.isnan(hidden_map[0, 0]) and not np.isnan(full_map).any()   # no colour under "?"
+    np.testing.assert_array_equal(hidden_map.flat[1:], full_map.flat[1:])
+    at = {text.get_position(): text.get_text() for text in axes["outputs"][1].texts}
+    assert at[(0, 0)] == "?" and len(at) == 9                      # 8 numbers and the "?"
+    # the other map, the colour scale and the computed value are those of the full figure
+    np.testing.assert_array_equal(axes["outputs"][0].images[0].get_array(),
+                                  shown["outputs"][0].images[0].get_array())
+    assert axes["outputs"][1].images[0].get_clim() == shown["outputs"][1].images[0].get_clim()
+    for wrong, words in [([(1, 2, 0)], "the value this figure computes"),
+                         ([(3, 0, 1)], r"inside the 3x3x2 output"), ([(0, 0, 2)], "inside")]:
+        with pytest.raises(ValueError, match=words):
+            show_conv_layer_step(x, kernel, bias, row=1, col=2, stride=2, padding=1,
+                                 hidden=wrong)
+
+
 @pytest.mark.parametrize(
     ("args", "kwargs", "words"),
     [
@@ -580,6 +602,27 @@ def test_show_conv_volumes_draws_one_output_sheet_per_filter():
         plt.close(fig)
     with pytest.raises(ValueError, match="must fit"):
         show_conv_volumes(2, 2, kernel_size=3)
+
+
+def test_show_conv_volumes_draws_a_strided_padded_layer_as_conv_output_size_counts_it():
+    from matplotlib.patches import Polygon, Rectangle
+
+    fig, ax = show_conv_volumes(5, 5, channels=3, kernel_size=3, filters=2, stride=2, padding=1)
+    # lesson 02's demo: (5 + 2 - 3) // 2 + 1 = 3 per side
+    assert ax.get_title() == "input 5x5x3, padding 1, two 3x3x3 filters, stride 2: output 3x3x2"
+    labels = [text.get_text() for text in ax.texts]
+    assert "input 5x5x3 (H x W x C_in)\npadded by 1: 7x7x3" in labels
+    assert "two filters\n3x3x3 each\nstride 2" in labels
+    (frame,) = [patch for patch in ax.patches if isinstance(patch, Rectangle)]
+    assert frame.get_xy() == (1, 1) and (frame.get_width(), frame.get_height()) == (5, 5)
+    assert frame.get_linestyle() == "--"               # the input's own pixels, as in the step
+    sheets = [p for p in ax.patches if isinstance(p, Polygon)][3 * 4:3 * 6]  # after the filters
+    fronts = {tuple(np.ptp(sheet.get_xy(), axis=0)) for sheet in sheets[::3]}
+    assert fronts == {(3.0, 3.0)}                      # each output sheet is 3x3
+    assert png_size(fig) < MAX_PNG_BYTES
+    assert show_conv_volumes(7, 7, stride=2)[1].get_title().endswith("stride 2: output 3x3x1")
+    with pytest.raises(ValueError, match="once padded: it must fit"):
+        show_conv_volumes(1, 1, kernel_size=4, padding=1)
 
 
 def test_show_rgb_channels():
