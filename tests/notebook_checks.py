@@ -98,6 +98,13 @@ def notebook_problems(path: Path, setup_source: str, badge: str) -> list[str]:
         problems.append("cell 1: the setup cell is missing or differs from the generated one "
                         "(run `make badges`)")
 
+    sections = [int(match.group(1)) for cell in cells if cell["cell_type"] == "markdown"
+                for match in re.finditer(r"^## (\d+)\.", "".join(cell["source"]), re.M)]
+    if sections != list(range(1, len(sections) + 1)):
+        # the text and the feedback refer to sections by number (a heading lost in an edit
+        # left lesson 03 without its section 7)
+        problems.append(f"numbered sections run {sections}, not 1, 2, 3, ...")
+
     expected_count = 1
     for index, cell in enumerate(cells):
         if cell["cell_type"] != "code":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -160,3 +161,13 @@ def test_hidden_source_is_reported(tmp_path):
 
     problems = _broken_copy(tmp_path, hide)
     assert len(problems) == 1 and "source is hidden" in problems[0], problems
+
+
+def test_a_missing_section_number_is_reported(tmp_path):
+    def drop_section_2(notebook):
+        for cell in notebook["cells"]:
+            if cell["cell_type"] == "markdown":
+                cell["source"] = re.sub(r"^## 2\.", "## Two.", "".join(cell["source"]), flags=re.M)
+
+    problems = _broken_copy(tmp_path, drop_section_2)
+    assert len(problems) == 1 and "numbered sections run [1, 3" in problems[0], problems
