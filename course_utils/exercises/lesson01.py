@@ -103,7 +103,7 @@ Q1_MISTAKES = [
      "that is the true convolution of LESSON01_X; this question uses FLIP_DEMO_X."),
     ("negated", conv2d(FLIP_DEMO_X, -Q1_KERNEL),
      "you changed the kernel's signs (-Q1_KERNEL). Flipping reverses the ORDER of the "
-     "weights, not their signs: np.flip(Q1_KERNEL), as in section 3 (not the same as -weights)."),
+     "weights, not their signs: np.flip(Q1_KERNEL), as in section 3."),
     ("flipped and negated", -_TRUE_CONVOLUTION,
      "you flipped the kernel, and changed its signs too: flip only, np.flip(Q1_KERNEL)."),
     ("full", conv2d(FLIP_DEMO_X, np.flip(Q1_KERNEL), padding=Q1_KERNEL.shape[0] - 1),
