@@ -169,6 +169,66 @@ def conv_one_filter(x, kernel, bias, stride, padding):
 # predicts, and gets the message that names it.
 LEARNER_ANSWERS = {
     "q1": {
+        "right": ["conv2d(FLIP_DEMO_X, np.flip(Q1_KERNEL))",
+                  "corr2d(FLIP_DEMO_X, Q1_KERNEL[::-1, ::-1])",
+                  "conv2d(FLIP_DEMO_X, np.rot90(Q1_KERNEL, 2))",
+                  "[[6, 5, 4], [1, -2, 0], [1, 9, 8]]",
+                  "np.array([[6.0, 5.0, 4.0], [1.0, -2.0, 0.0], [1.0, 9.0, 8.0]])"],
+        "wrong": {
+            "conv2d(FLIP_DEMO_X, Q1_KERNEL)": "the kernel was not flipped",
+            "conv2d(FLIP_DEMO_X, Q1_KERNEL.T)": "you transposed the kernel",
+            "conv2d(FLIP_DEMO_X, np.rot90(Q1_KERNEL))": "a quarter turn (np.rot90",
+            "conv2d(FLIP_DEMO_X, np.rot90(Q1_KERNEL, -1))": "a quarter turn clockwise",
+            "conv2d(FLIP_DEMO_X, Q1_KERNEL[::-1])": "upside down only",
+            "conv2d(FLIP_DEMO_X, np.fliplr(Q1_KERNEL))": "left to right only",
+            "conv2d(FLIP_DEMO_X, np.flip(Q1_KERNEL.T))": "its other diagonal",
+            "np.flip(conv2d(FLIP_DEMO_X, Q1_KERNEL))": "flipped the result",
+            "conv2d(np.flip(FLIP_DEMO_X), Q1_KERNEL)": "what flipping the input",
+            "np.flip(conv2d(FLIP_DEMO_X, np.flip(Q1_KERNEL)))": "turned by 180 degrees",
+            "conv2d(LESSON01_X, np.flip(Q1_KERNEL))": "this question uses FLIP_DEMO_X",
+            "[[15, 16], [6, 15]]": "the expected shape is (3, 3)",
+            "corr2d(x_demo, np.flip(kernel))": "you flipped the lesson's 3x3 kernel",
+            "corr2d(FLIP_DEMO_X, kernel)": "with the lesson's 3x3 kernel, not flipped",
+            "corr2d(x_demo, flipped)": "you flipped section 3's 3x3 demo_kernel",
+            "corr2d(x_demo, -Q1_KERNEL)": "changed the kernel's signs",
+            "-conv2d(FLIP_DEMO_X, np.flip(Q1_KERNEL))": "changed its signs too",
+            "conv2d(FLIP_DEMO_X, np.flip(Q1_KERNEL), padding=1)": "the 'full' convolution",
+            "conv2d(FLIP_DEMO_X, np.flip(Q1_KERNEL), padding=((1, 0), (1, 0)))":
+                "a padded convolution, as big as the input",
+        },
+    },
+    "q2": {
+        "right": ["[[-1, 0, 1]] * 3", "np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])",
+                  "[[-1, 1, 0]] * 3", "np.fliplr([[1, 0, -1]] * 3)",
+                  "-np.array([[1, 0, -1], [1, 0, -1], [1, 0, -1]])",
+                  "np.array([[-0.5, 0, 0.5]] * 3)", "[[-2, 1, 1]] * 3",
+                  "[[0, 0, 0], [-1, 0, 1], [0, 0, 0]]", "np.array([[-1, 0, 1]] * 3) * 1e-9",
+                  # an edge in the top row is judged as one in the bottom row
+                  "[[-1, 0, 1], [0, 0, 0], [0, 0, 0]]", "[[-1, 1, 0], [0, 0, 0], [0, 0, 0]]",
+                  "[[0, 0, 0], [0, 0, 0], [-1, 0, 1]]"],
+        "wrong": {
+            "LINE_KERNELS['vertical']": "the same mirrored left to right",
+            "HORIZONTAL_LINE_KERNEL": "each column of your kernel sums to 0",
+            "[[1, 0, -1]] * 3": "it finds RIGHT edges",
+            "[[2, -1, -1]] * 3": "it finds RIGHT edges",
+            "np.ones((3, 3))": "sum to 9",
+            "[[-1, 0, 1], [-1, 0, 1], [-1, 0, 2]]": "sum to 1",
+            "[[-1, 0, 1]]": "should be a 3x3 array",
+            "[[0, 0, 0], [-1, 0, 0], [0, 0, 1]]": "answers a top edge at least as strongly",
+            "[[-1, -1, 0], [-1, 0, 1], [0, 1, 1]]": "answers a top edge at least as strongly",
+            "[[0, 0, 0], [0, 0, 1], [-1, 0, 0]]": "2 of the 9 are not: output (3, 1)",
+            "[[-1, -1, -1], [0, 0, 0], [1, 1, 1]]": "it finds TOP edges",
+            "np.array([[-1, 0, 1]] * 3).T": "it finds TOP edges",
+            "[[1, 1, 1], [-1, -1, -1], [0, 0, 0]]": "each column of your kernel sums to 0",
+            "[[0, 0, 1], [0, 0, 0], [-1, 0, 0]]": "2 of the 8 are not",
+            "[[1, -1, 0], [0, 0, 1], [-1, 0, 0]]": "that window is not centred on a vertical",
+            "[[-1, 0, 0], [1, 0, 0], [0, 0, 0]]": "it finds TOP edges",
+            "[[-1, -1, 1], [1, -1, 0], [1, 0, 0]]": "on the mirrored step 1 (criterion b)",
+            "[[0, -1, 1], [0, 1, -1], [0, 0, 0]]": "each column of your kernel sums to 0",
+            "np.zeros((3, 3))": "all zeros",
+        },
+    },
+    "q3": {
         "right": ["(26, 803600)", "[26, 803_600]", "np.array([26, 803600])",
                   "(5 * 5 + 1, 32 * 32 * 28 * 28 + 28 * 28)",
                   "(conv_params(5, 1, 1), 1024 * 784 + 784)",
@@ -196,49 +256,6 @@ LEARNER_ANSWERS = {
             "(26, 800000)": "is the expected count rounded to",
             "(6, 803600)": "Conv2D: your answer 6 is not the expected value. Dense: 803,600 is "
                            "right.",
-        },
-    },
-    "q2": {
-        "right": ["5", "5.0", "np.int64(5)", "(12 - 7 + 2 * 2) // 2 + 1",
-                  "conv_output_size(12, 7, stride=2, padding=2)"],
-        "wrong": {
-            "3": "WITHOUT padding",
-            "(12 - 7 + 2 * 2) / (2 + 1)": "the size WITHOUT padding",
-            "4": "on one side only",
-            "(12 - 7) / (2 + 1)": "without the padding too",
-            "1.67": "without the padding too",
-            "5.5": "round it DOWN",
-            "(12 - 7 + 4) / 2": "without the floor and without the + 1",
-            "6": "rounded UP, plus 1; it is also ceil(N / S)",
-            "-(-12 // 2)": "the \"same\" formula of section 7",
-            "12 - 7 + 1": "the size for stride 1 without padding",
-            "10": "the size with stride 1",
-            "(12 - 7 + 2 * 2) // 2": "leaving out the final + 1",
-            "(12 - 7 - 2 * 2) // 2 + 1": "the padding subtracted",
-            "(12 - 7) // (2 + 1)": "the misprint without the padding",
-            "12 - 7 + 2 * 2": "the room the window has to move in",
-        },
-    },
-    "q3": {
-        "right": ["14", "14.0", "-(-27 // 2)", "int(np.ceil(27 / 2))",
-                  "conv_output_size(27, 5, stride=2, padding='same')",
-                  "layers.Conv2D(1, 5, strides=2, padding='same', name='probe')"
-                  ".compute_output_shape((None, 27, 27, 1))[1]"],
-        "wrong": {
-            "12": 'padding="valid"',
-            "13": "one zero of padding per side",
-            "27 // 2": "round 27 / 2 UP",
-            "(14, 14)": "Yours is right: give it alone.",
-            "[13, 13]": "is a (height, width) pair",
-            "27 / 2": "a size is whole",
-            "27": "only when the stride is 1",
-            "11": "the \"valid\" size, (27 - 5) // 2 + 1, without its + 1",
-            "(27 - 5 - 2*2) // 2 + 1": "the padding of a 5x5 kernel (2 per side) subtracted",
-            "27 - 5 + 1": '"valid" with stride 1',
-            "math.ceil(27 / 2) + 1": "already the number of windows",
-            "(27 + 2 * 2) // 2": "15 is ceil(27 / 2) + 1. With \"same\"",
-            "layers.Conv2D(1, 5, strides=2, padding='same', name='probe')"
-            ".compute_output_shape((None, 27, 27, 1))": "take the height, shape[1]",
         },
     },
     "q4": {
@@ -309,66 +326,6 @@ LEARNER_ANSWERS = {
         },
     },
     "q5": {
-        "right": ["[[-1, 0, 1]] * 3", "np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])",
-                  "[[-1, 1, 0]] * 3", "np.fliplr([[1, 0, -1]] * 3)",
-                  "-np.array([[1, 0, -1], [1, 0, -1], [1, 0, -1]])",
-                  "np.array([[-0.5, 0, 0.5]] * 3)", "[[-2, 1, 1]] * 3",
-                  "[[0, 0, 0], [-1, 0, 1], [0, 0, 0]]", "np.array([[-1, 0, 1]] * 3) * 1e-9",
-                  # an edge in the top row is judged as one in the bottom row
-                  "[[-1, 0, 1], [0, 0, 0], [0, 0, 0]]", "[[-1, 1, 0], [0, 0, 0], [0, 0, 0]]",
-                  "[[0, 0, 0], [0, 0, 0], [-1, 0, 1]]"],
-        "wrong": {
-            "LINE_KERNELS['vertical']": "the same mirrored left to right",
-            "HORIZONTAL_LINE_KERNEL": "each column of your kernel sums to 0",
-            "[[1, 0, -1]] * 3": "it finds RIGHT edges",
-            "[[2, -1, -1]] * 3": "it finds RIGHT edges",
-            "np.ones((3, 3))": "sum to 9",
-            "[[-1, 0, 1], [-1, 0, 1], [-1, 0, 2]]": "sum to 1",
-            "[[-1, 0, 1]]": "should be a 3x3 array",
-            "[[0, 0, 0], [-1, 0, 0], [0, 0, 1]]": "answers a top edge at least as strongly",
-            "[[-1, -1, 0], [-1, 0, 1], [0, 1, 1]]": "answers a top edge at least as strongly",
-            "[[0, 0, 0], [0, 0, 1], [-1, 0, 0]]": "2 of the 9 are not: output (3, 1)",
-            "[[-1, -1, -1], [0, 0, 0], [1, 1, 1]]": "it finds TOP edges",
-            "np.array([[-1, 0, 1]] * 3).T": "it finds TOP edges",
-            "[[1, 1, 1], [-1, -1, -1], [0, 0, 0]]": "each column of your kernel sums to 0",
-            "[[0, 0, 1], [0, 0, 0], [-1, 0, 0]]": "2 of the 8 are not",
-            "[[1, -1, 0], [0, 0, 1], [-1, 0, 0]]": "that window is not centred on a vertical",
-            "[[-1, 0, 0], [1, 0, 0], [0, 0, 0]]": "it finds TOP edges",
-            "[[-1, -1, 1], [1, -1, 0], [1, 0, 0]]": "on the mirrored step 1 (criterion b)",
-            "[[0, -1, 1], [0, 1, -1], [0, 0, 0]]": "each column of your kernel sums to 0",
-            "np.zeros((3, 3))": "all zeros",
-        },
-    },
-    "q6": {
-        "right": ["conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL))",
-                  "corr2d(FLIP_DEMO_X, Q6_KERNEL[::-1, ::-1])",
-                  "conv2d(FLIP_DEMO_X, np.rot90(Q6_KERNEL, 2))",
-                  "[[6, 5, 4], [1, -2, 0], [1, 9, 8]]",
-                  "np.array([[6.0, 5.0, 4.0], [1.0, -2.0, 0.0], [1.0, 9.0, 8.0]])"],
-        "wrong": {
-            "conv2d(FLIP_DEMO_X, Q6_KERNEL)": "the kernel was not flipped",
-            "conv2d(FLIP_DEMO_X, Q6_KERNEL.T)": "you transposed the kernel",
-            "conv2d(FLIP_DEMO_X, np.rot90(Q6_KERNEL))": "a quarter turn (np.rot90",
-            "conv2d(FLIP_DEMO_X, np.rot90(Q6_KERNEL, -1))": "a quarter turn clockwise",
-            "conv2d(FLIP_DEMO_X, Q6_KERNEL[::-1])": "upside down only",
-            "conv2d(FLIP_DEMO_X, np.fliplr(Q6_KERNEL))": "left to right only",
-            "conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL.T))": "its other diagonal",
-            "np.flip(conv2d(FLIP_DEMO_X, Q6_KERNEL))": "flipped the result",
-            "conv2d(np.flip(FLIP_DEMO_X), Q6_KERNEL)": "what flipping the input",
-            "np.flip(conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL)))": "turned by 180 degrees",
-            "conv2d(LESSON01_X, np.flip(Q6_KERNEL))": "this question uses FLIP_DEMO_X",
-            "[[15, 16], [6, 15]]": "the expected shape is (3, 3)",
-            "corr2d(x_demo, np.flip(kernel))": "you flipped the lesson's 3x3 kernel",
-            "corr2d(FLIP_DEMO_X, kernel)": "with the lesson's 3x3 kernel, not flipped",
-            "corr2d(x_demo, flipped)": "you flipped section 3's 3x3 demo_kernel",
-            "corr2d(x_demo, -Q6_KERNEL)": "changed the kernel's signs",
-            "-conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL))": "changed its signs too",
-            "conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL), padding=1)": "the 'full' convolution",
-            "conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL), padding=((1, 0), (1, 0)))":
-                "a padded convolution, as big as the input",
-        },
-    },
-    "q7": {
         "right": ["45", "45.0", "81 - 36", "np.int64(45)",
                   "(usage_counts((9, 9), 3, stride=4) == 0).sum()"],
         "wrong": {
@@ -384,6 +341,49 @@ LEARNER_ANSWERS = {
             "3": "the pixels in them",
             "81 - 7 * 7": "row 3 (and column 3) lies between the windows",
             "13": "section 6's figure",
+        },
+    },
+    "q6": {
+        "right": ["5", "5.0", "np.int64(5)", "(12 - 7 + 2 * 2) // 2 + 1",
+                  "conv_output_size(12, 7, stride=2, padding=2)"],
+        "wrong": {
+            "3": "WITHOUT padding",
+            "(12 - 7 + 2 * 2) / (2 + 1)": "the size WITHOUT padding",
+            "4": "on one side only",
+            "(12 - 7) / (2 + 1)": "without the padding too",
+            "1.67": "without the padding too",
+            "5.5": "round it DOWN",
+            "(12 - 7 + 4) / 2": "without the floor and without the + 1",
+            "6": "rounded UP, plus 1; it is also ceil(N / S)",
+            "-(-12 // 2)": "the \"same\" formula of section 7",
+            "12 - 7 + 1": "the size for stride 1 without padding",
+            "10": "the size with stride 1",
+            "(12 - 7 + 2 * 2) // 2": "leaving out the final + 1",
+            "(12 - 7 - 2 * 2) // 2 + 1": "the padding subtracted",
+            "(12 - 7) // (2 + 1)": "the misprint without the padding",
+            "12 - 7 + 2 * 2": "the room the window has to move in",
+        },
+    },
+    "q7": {
+        "right": ["14", "14.0", "-(-27 // 2)", "int(np.ceil(27 / 2))",
+                  "conv_output_size(27, 5, stride=2, padding='same')",
+                  "layers.Conv2D(1, 5, strides=2, padding='same', name='probe')"
+                  ".compute_output_shape((None, 27, 27, 1))[1]"],
+        "wrong": {
+            "12": 'padding="valid"',
+            "13": "one zero of padding per side",
+            "27 // 2": "round 27 / 2 UP",
+            "(14, 14)": "Yours is right: give it alone.",
+            "[13, 13]": "is a (height, width) pair",
+            "27 / 2": "a size is whole",
+            "27": "only when the stride is 1",
+            "11": "the \"valid\" size, (27 - 5) // 2 + 1, without its + 1",
+            "(27 - 5 - 2*2) // 2 + 1": "the padding of a 5x5 kernel (2 per side) subtracted",
+            "27 - 5 + 1": '"valid" with stride 1',
+            "math.ceil(27 / 2) + 1": "already the number of windows",
+            "(27 + 2 * 2) // 2": "15 is ceil(27 / 2) + 1. With \"same\"",
+            "layers.Conv2D(1, 5, strides=2, padding='same', name='probe')"
+            ".compute_output_shape((None, 27, 27, 1))": "take the height, shape[1]",
         },
     },
     "q8": {
@@ -482,81 +482,81 @@ def test_placeholder_inside_a_function_body_is_not_answered(capsys):
 # --- the expected answers, computed by Keras / TensorFlow --------------------------------------
 
 
-def test_q1_counts_are_the_ones_keras_gives():
+def test_q3_counts_are_the_ones_keras_gives():
     """Conv2D(1, 5) on a 32x32x1 image, and a Dense layer from its 1,024 pixels to as many
     outputs as that layer's feature map has: Keras counts both."""
-    conv = tf.keras.layers.Conv2D(1, 5, name="probe_q1_conv")
+    conv = tf.keras.layers.Conv2D(1, 5, name="probe_q3_conv")
     conv.build((None, 32, 32, 1))
     _, height, width, _ = conv.compute_output_shape((None, 32, 32, 1))
-    dense = tf.keras.layers.Dense(height * width, name="probe_q1_dense")
+    dense = tf.keras.layers.Dense(height * width, name="probe_q3_dense")
     dense.build((None, 32 * 32))
     keras_counts = (conv.count_params(), dense.count_params())
-    assert lesson.q1.is_correct(keras_counts), lesson.q1.feedback(keras_counts)
-    assert lesson.q1.solution_answer == keras_counts
+    assert lesson.q3.is_correct(keras_counts), lesson.q3.feedback(keras_counts)
+    assert lesson.q3.solution_answer == keras_counts
     # the mistakes each name a layer Keras counts too
-    no_bias = tf.keras.layers.Dense(height * width, use_bias=False, name="probe_q1_no_bias")
+    no_bias = tf.keras.layers.Dense(height * width, use_bias=False, name="probe_q3_no_bias")
     no_bias.build((None, 32 * 32))
-    assert "weights alone" in lesson.q1.feedback((keras_counts[0], no_bias.count_params()))
-    wrong_map = tf.keras.layers.Dense(32 * 32, name="probe_q1_32")
+    assert "weights alone" in lesson.q3.feedback((keras_counts[0], no_bias.count_params()))
+    wrong_map = tf.keras.layers.Dense(32 * 32, name="probe_q3_32")
     wrong_map.build((None, 32 * 32))
-    assert "to a 32x32 map" in lesson.q1.feedback((keras_counts[0], wrong_map.count_params()))
+    assert "to a 32x32 map" in lesson.q3.feedback((keras_counts[0], wrong_map.count_params()))
 
 
-def test_q1_mistakes_differ_and_each_message_shows_beside_a_right_count():
-    for mistakes, right_conv in ((lesson.Q1_CONV_MISTAKES, False),
-                                 (lesson.Q1_DENSE_MISTAKES, True)):
+def test_q3_mistakes_differ_and_each_message_shows_beside_a_right_count():
+    for mistakes, right_conv in ((lesson.Q3_CONV_MISTAKES, False),
+                                 (lesson.Q3_DENSE_MISTAKES, True)):
         values = [value for value, _ in mistakes]
         assert len(set(values)) == len(values), values
         for value, message in mistakes:
-            conv, dense = lesson.q1.solution_answer
+            conv, dense = lesson.q3.solution_answer
             answer = (conv, value) if right_conv else (value, dense)
-            assert not lesson.q1.is_correct(answer), answer
-            feedback = lesson.q1.feedback(answer)
+            assert not lesson.q3.is_correct(answer), answer
+            feedback = lesson.q3.feedback(answer)
             assert message[1:] in feedback and "is right" in feedback, (answer, feedback)
 
 
-def test_q3_size_agrees_with_keras():
-    assert lesson.q3.is_correct(keras_output_size(27, 5, 2, "same"))
+def test_q7_size_agrees_with_keras():
+    assert lesson.q7.is_correct(keras_output_size(27, 5, 2, "same"))
     # 13 is also "same" with one zero per side, what a 3x3 kernel would get
     one_zero = keras_output_size(27 + 2, 5, 2, "valid")
-    assert "one zero of padding per side" in lesson.q3.feedback(one_zero)
+    assert "one zero of padding per side" in lesson.q7.feedback(one_zero)
 
 
-def test_q3_valid_same_and_floor_give_different_sizes_in_keras():
-    """The mix-ups q3 names are told apart: "valid", "same" and stride 1 each give their own
+def test_q7_valid_same_and_floor_give_different_sizes_in_keras():
+    """The mix-ups q7 names are told apart: "valid", "same" and stride 1 each give their own
     size on 27x27, and "same" rounds up where floor(27 / 2) would not."""
     same = keras_output_size(27, 5, 2, "same")
     valid = keras_output_size(27, 5, 2, "valid")
     stride_one = keras_output_size(27, 5, 1, "same")
     assert len({same, valid, stride_one, 27 // 2}) == 4
     for wrong in (valid, stride_one, 27 // 2, 27 / 2):
-        assert not lesson.q3.is_correct(wrong)
-    assert 'padding="valid"' in lesson.q3.feedback(valid)
-    assert '"valid" with stride 1' in lesson.q3.feedback(keras_output_size(27, 5))
+        assert not lesson.q7.is_correct(wrong)
+    assert 'padding="valid"' in lesson.q7.feedback(valid)
+    assert '"valid" with stride 1' in lesson.q7.feedback(keras_output_size(27, 5))
 
 
-def test_q3_a_whole_keras_shape_is_told_to_take_its_height():
-    layer = tf.keras.layers.Conv2D(1, 5, strides=2, padding="same", name="probe_q3")
+def test_q7_a_whole_keras_shape_is_told_to_take_its_height():
+    layer = tf.keras.layers.Conv2D(1, 5, strides=2, padding="same", name="probe_q7")
     keras_shape = layer.compute_output_shape((None, 27, 27, 1))
-    assert "take the height, shape[1]" in lesson.q3.feedback(keras_shape)
-    assert "take the height, shape[0]" in lesson.q3.feedback(tuple(keras_shape[1:]))
-    assert lesson.q3.is_correct(keras_shape[1])
+    assert "take the height, shape[1]" in lesson.q7.feedback(keras_shape)
+    assert "take the height, shape[0]" in lesson.q7.feedback(tuple(keras_shape[1:]))
+    assert lesson.q7.is_correct(keras_shape[1])
 
 
-def test_q2_answer_agrees_with_tensorflow_on_an_explicitly_padded_input():
+def test_q6_answer_agrees_with_tensorflow_on_an_explicitly_padded_input():
     x = np.ones((12, 12))
     out = tf_corr2d(x, np.ones((7, 7)), stride=2, padding=2)   # P = 2 on every side
-    assert lesson.q2.is_correct(out.shape[0])
+    assert lesson.q6.is_correct(out.shape[0])
     same = tf_corr2d(x, np.ones((7, 7)), stride=2, padding="same")
-    assert not lesson.q2.is_correct(same.shape[0])             # q3's formula is wrong here
+    assert not lesson.q6.is_correct(same.shape[0])             # q7's formula is wrong here
     unpadded = tf_corr2d(x, np.ones((7, 7)), stride=2)
     assert unpadded.shape[0] != out.shape[0]                   # padding changes the answer
-    assert "WITHOUT padding" in lesson.q2.feedback(unpadded.shape[0])
+    assert "WITHOUT padding" in lesson.q6.feedback(unpadded.shape[0])
     one_side = tf_corr2d(x, np.ones((7, 7)), stride=2, padding=((2, 0), (2, 0)))
-    assert "one side only" in lesson.q2.feedback(one_side.shape[0])
+    assert "one side only" in lesson.q6.feedback(one_side.shape[0])
 
 
-@pytest.mark.parametrize("name", ["Q2_MISTAKES", "Q3_MISTAKES", "Q7_MISTAKES"])
+@pytest.mark.parametrize("name", ["Q6_MISTAKES", "Q7_MISTAKES", "Q5_MISTAKES"])
 def test_number_mistakes_differ_and_each_message_shows(name):
     """No two mistakes give the same value (a dict with the key 3 twice once hid a message),
     none is the right answer, and each value prints its own message."""
@@ -623,17 +623,17 @@ def test_q4_names_each_mistake_computed_by_tensorflow(wrong, words):
     assert words in lesson.q4.feedback(wrong), lesson.q4.feedback(wrong)
 
 
-def test_q5_criteria_measured_by_tensorflow_accept_edge_kernels_and_reject_a_line_kernel():
-    """q5 accepts exactly what meets the three criteria its prompt states, each measured here
-    with TensorFlow: (a) the weights sum to 0, (b) the step Q5_STEP is answered more strongly
+def test_q2_criteria_measured_by_tensorflow_accept_edge_kernels_and_reject_a_line_kernel():
+    """q2 accepts exactly what meets the three criteria its prompt states, each measured here
+    with TensorFlow: (a) the weights sum to 0, (b) the step Q2_STEP is answered more strongly
     than its mirror image and than its transpose (a top edge), (c) every window of the
     strongest response on DIGIT_FOUR is centred on a vertical stroke or just left of one, or
     one row above or below a stroke's end."""
     def meets_the_prompt(kernel):
         kernel = np.asarray(kernel, dtype=float)
-        step = tf_corr2d(lesson.Q5_STEP, kernel).max()
-        mirror = tf_corr2d(np.fliplr(lesson.Q5_STEP), kernel).max()
-        top = tf_corr2d(lesson.Q5_STEP.T, kernel).max()
+        step = tf_corr2d(lesson.Q2_STEP, kernel).max()
+        mirror = tf_corr2d(np.fliplr(lesson.Q2_STEP), kernel).max()
+        top = tf_corr2d(lesson.Q2_STEP.T, kernel).max()
         feature_map = tf_corr2d(DIGIT_FOUR, kernel)
         peaks = np.argwhere(np.isclose(feature_map, feature_map.max()))
         on_the_edge = all(any(DIGIT_FOUR[row, c + 1] == 1 and c + 1 in (1, 5)
@@ -643,7 +643,7 @@ def test_q5_criteria_measured_by_tensorflow_accept_edge_kernels_and_reject_a_lin
         return np.isclose(kernel.sum(), 0) and step > max(mirror, top) and on_the_edge
 
     sobel = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
-    accepted = [sobel, lesson.q5.solution_answer, np.array([[-1, 1, 0]] * 3),
+    accepted = [sobel, lesson.q2.solution_answer, np.array([[-1, 1, 0]] * 3),
                 np.array([[-1, -1, 2]] * 3), np.array([[0, 0, 0], [0, -1, 1], [0, 0, 0]]),
                 np.array([[-1, 0, 1], [0, 0, 0], [0, 0, 0]]),      # an edge in the top row
                 np.array([[0, 0, 0], [0, 0, 0], [-1, 0, 1]])]      # and in the bottom row
@@ -654,28 +654,28 @@ def test_q5_criteria_measured_by_tensorflow_accept_edge_kernels_and_reject_a_lin
                 np.array([[-1, 0, 1]] * 3).T]                      # a top edge
     for kernel in accepted:
         assert meets_the_prompt(kernel), kernel
-        assert lesson.q5.is_correct(kernel), lesson.q5.feedback(kernel)
+        assert lesson.q2.is_correct(kernel), lesson.q2.feedback(kernel)
     for kernel in rejected:
         assert not meets_the_prompt(kernel), kernel
-        assert not lesson.q5.is_correct(kernel), kernel
+        assert not lesson.q2.is_correct(kernel), kernel
 
 
-def test_q5_names_a_top_edge_kernel_only_when_its_transpose_passes():
+def test_q2_names_a_top_edge_kernel_only_when_its_transpose_passes():
     top_edge = np.array([[-1, -1, -1], [0, 0, 0], [1, 1, 1]])
-    assert "it finds TOP edges" in lesson.q5.feedback(top_edge)
-    assert lesson.q5.is_correct(top_edge.T)
+    assert "it finds TOP edges" in lesson.q2.feedback(top_edge)
+    assert lesson.q2.is_correct(top_edge.T)
     diagonal = np.array([[-1, -1, 0], [-1, 0, 1], [0, 1, 1]])     # top edge as strong as left
-    assert tf_corr2d(lesson.Q5_STEP.T, diagonal).max() == tf_corr2d(lesson.Q5_STEP, diagonal).max()
-    assert not lesson.q5.is_correct(diagonal.T)
-    assert "it finds TOP edges" not in lesson.q5.feedback(diagonal)
+    assert tf_corr2d(lesson.Q2_STEP.T, diagonal).max() == tf_corr2d(lesson.Q2_STEP, diagonal).max()
+    assert not lesson.q2.is_correct(diagonal.T)
+    assert "it finds TOP edges" not in lesson.q2.feedback(diagonal)
 
 
-def test_q5_names_a_right_edge_kernel_only_when_its_mirror_image_passes():
-    assert "it finds RIGHT edges" in lesson.q5.feedback(np.array([[2, -1, -1]] * 3))
-    assert lesson.q5.is_correct(np.fliplr(np.array([[2, -1, -1]] * 3)))
+def test_q2_names_a_right_edge_kernel_only_when_its_mirror_image_passes():
+    assert "it finds RIGHT edges" in lesson.q2.feedback(np.array([[2, -1, -1]] * 3))
+    assert lesson.q2.is_correct(np.fliplr(np.array([[2, -1, -1]] * 3)))
     # a line kernel and the Laplacian are symmetric left to right: told so, not "right edges"
     for kernel in (VERTICAL_LINE_KERNEL, np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]])):
-        assert "the same mirrored left to right" in lesson.q5.feedback(kernel)
+        assert "the same mirrored left to right" in lesson.q2.feedback(kernel)
 
 
 def test_left_edge_zone_holds_the_strokes_and_the_column_left_of_them():
@@ -690,60 +690,60 @@ def test_left_edge_zone_holds_the_strokes_and_the_column_left_of_them():
 
 
 # The kernels a learner may slide instead of the flipped one: each is a different mistake.
-Q6_VARIANTS = {
-    "flipped (the answer)": np.flip(lesson.Q6_KERNEL),
-    "not flipped": lesson.Q6_KERNEL,
-    "transposed": lesson.Q6_KERNEL.T,
-    "turned 90 degrees left": np.rot90(lesson.Q6_KERNEL),
-    "turned 90 degrees right": np.rot90(lesson.Q6_KERNEL, -1),
-    "upside down only": lesson.Q6_KERNEL[::-1],
-    "left to right only": lesson.Q6_KERNEL[:, ::-1],
-    "mirrored across the other diagonal": np.flip(lesson.Q6_KERNEL).T,
+Q1_VARIANTS = {
+    "flipped (the answer)": np.flip(lesson.Q1_KERNEL),
+    "not flipped": lesson.Q1_KERNEL,
+    "transposed": lesson.Q1_KERNEL.T,
+    "turned 90 degrees left": np.rot90(lesson.Q1_KERNEL),
+    "turned 90 degrees right": np.rot90(lesson.Q1_KERNEL, -1),
+    "upside down only": lesson.Q1_KERNEL[::-1],
+    "left to right only": lesson.Q1_KERNEL[:, ::-1],
+    "mirrored across the other diagonal": np.flip(lesson.Q1_KERNEL).T,
 }
 
 
-def test_q6_flip_transpose_turns_and_mirrors_give_pairwise_different_answers():
-    """On FLIP_DEMO_X (computed by TensorFlow) every way of turning or mirroring Q6_KERNEL
+def test_q1_flip_transpose_turns_and_mirrors_give_pairwise_different_answers():
+    """On FLIP_DEMO_X (computed by TensorFlow) every way of turning or mirroring Q1_KERNEL
     gives its own feature map, and so do flipping the result or the input: a learner who
     transposes, or turns by 90 degrees, cannot be told "Correct!" by accident."""
-    answers = {name: tf_corr2d(FLIP_DEMO_X, kernel) for name, kernel in Q6_VARIANTS.items()}
-    answers["result flipped"] = np.flip(tf_corr2d(FLIP_DEMO_X, lesson.Q6_KERNEL))
-    answers["input flipped"] = tf_corr2d(np.flip(FLIP_DEMO_X), lesson.Q6_KERNEL)
-    answers["LESSON01_X"] = tf_corr2d(LESSON01_X, np.flip(lesson.Q6_KERNEL))
-    answers["negated"] = tf_corr2d(FLIP_DEMO_X, -lesson.Q6_KERNEL)
+    answers = {name: tf_corr2d(FLIP_DEMO_X, kernel) for name, kernel in Q1_VARIANTS.items()}
+    answers["result flipped"] = np.flip(tf_corr2d(FLIP_DEMO_X, lesson.Q1_KERNEL))
+    answers["input flipped"] = tf_corr2d(np.flip(FLIP_DEMO_X), lesson.Q1_KERNEL)
+    answers["LESSON01_X"] = tf_corr2d(LESSON01_X, np.flip(lesson.Q1_KERNEL))
+    answers["negated"] = tf_corr2d(FLIP_DEMO_X, -lesson.Q1_KERNEL)
     answers["flipped and negated"] = -answers["flipped (the answer)"]
     # scipy.signal.convolve2d's modes: 'full' pads F - 1 zeros on every side, 'same' keeps
     # the input's size with the extra zero before (scipy's rule for an even kernel)
-    answers["full"] = tf_corr2d(FLIP_DEMO_X, np.flip(lesson.Q6_KERNEL), padding=1)
-    answers["scipy same"] = tf_corr2d(FLIP_DEMO_X, np.flip(lesson.Q6_KERNEL),
+    answers["full"] = tf_corr2d(FLIP_DEMO_X, np.flip(lesson.Q1_KERNEL), padding=1)
+    answers["scipy same"] = tf_corr2d(FLIP_DEMO_X, np.flip(lesson.Q1_KERNEL),
                                       padding=((1, 0), (1, 0)))
     answers["lesson kernel flipped"] = tf_corr2d(FLIP_DEMO_X, np.flip(LESSON01_KERNEL))
     answers["lesson kernel"] = tf_corr2d(FLIP_DEMO_X, LESSON01_KERNEL)
     answers["demo kernel flipped"] = tf_corr2d(FLIP_DEMO_X, np.flip(np.arange(1, 10).reshape(3, 3)))
     for (a, x), (b, y) in itertools.combinations(answers.items(), 2):
         assert not np.array_equal(x, y), f"{a} and {b} give the same answer"
-    assert lesson.q6.is_correct(answers.pop("flipped (the answer)"))
+    assert lesson.q1.is_correct(answers.pop("flipped (the answer)"))
     # each wrong answer gets the message of its own mistake, and the module names them alike
-    messages = {name: message for name, _, message in lesson.Q6_MISTAKES}
+    messages = {name: message for name, _, message in lesson.Q1_MISTAKES}
     assert set(messages) == set(answers)
     for name, wrong in answers.items():
-        assert not lesson.q6.is_correct(wrong), name
-        assert messages[name] in lesson.q6.feedback(wrong), (name, lesson.q6.feedback(wrong))
+        assert not lesson.q1.is_correct(wrong), name
+        assert messages[name] in lesson.q1.feedback(wrong), (name, lesson.q1.feedback(wrong))
 
 
-def test_q6_scipy_modes_are_the_padded_convolutions_named():
+def test_q1_scipy_modes_are_the_padded_convolutions_named():
     signal = pytest.importorskip("scipy.signal")
-    answers = {name: wrong for name, wrong, _ in lesson.Q6_MISTAKES}
-    np.testing.assert_array_equal(signal.convolve2d(FLIP_DEMO_X, lesson.Q6_KERNEL),
+    answers = {name: wrong for name, wrong, _ in lesson.Q1_MISTAKES}
+    np.testing.assert_array_equal(signal.convolve2d(FLIP_DEMO_X, lesson.Q1_KERNEL),
                                   answers["full"])
-    np.testing.assert_array_equal(signal.convolve2d(FLIP_DEMO_X, lesson.Q6_KERNEL, mode="same"),
+    np.testing.assert_array_equal(signal.convolve2d(FLIP_DEMO_X, lesson.Q1_KERNEL, mode="same"),
                                   answers["scipy same"])
-    assert lesson.q6.is_correct(signal.convolve2d(FLIP_DEMO_X, lesson.Q6_KERNEL, mode="valid"))
+    assert lesson.q1.is_correct(signal.convolve2d(FLIP_DEMO_X, lesson.Q1_KERNEL, mode="valid"))
 
 
-def test_on_lesson01_x_a_flip_and_a_transpose_agree_which_is_why_q6_does_not_use_it():
-    same = tf_corr2d(LESSON01_X, np.flip(lesson.Q6_KERNEL))
-    assert np.array_equal(same, tf_corr2d(LESSON01_X, lesson.Q6_KERNEL.T))
+def test_on_lesson01_x_a_flip_and_a_transpose_agree_which_is_why_q1_does_not_use_it():
+    same = tf_corr2d(LESSON01_X, np.flip(lesson.Q1_KERNEL))
+    assert np.array_equal(same, tf_corr2d(LESSON01_X, lesson.Q1_KERNEL.T))
 
 
 def test_flip_demo_x_separates_flip_from_transpose_for_the_lesson_kernel():
@@ -756,13 +756,13 @@ def test_flip_demo_x_separates_flip_from_transpose_for_the_lesson_kernel():
     assert not FLIP_DEMO_X.flags.writeable
 
 
-def test_q7_counts_pixels_no_strided_window_touches():
+def test_q5_counts_pixels_no_strided_window_touches():
     x = tf.Variable(tf.ones((1, 9, 9, 1)))
     with tf.GradientTape() as tape:
         y = tf.nn.conv2d(x, tf.ones((3, 3, 1, 1)), strides=4, padding="VALID")
     used = tape.gradient(y, x).numpy()[0, :, :, 0]  # how many windows read each pixel
-    assert lesson.q7.is_correct(int((used == 0).sum()))
-    assert "ARE used" in lesson.q7.feedback(int((used > 0).sum()))
+    assert lesson.q5.is_correct(int((used == 0).sum()))
+    assert "ARE used" in lesson.q5.feedback(int((used > 0).sum()))
 
 
 # --- q8: the one-filter layer, checked against Keras -------------------------------------------
@@ -866,14 +866,14 @@ def test_q8_a_window_cut_from_the_unpadded_input_is_told_so_not_that_the_kernel_
     assert "not square" not in feedback
 
 
-def test_q5_judges_every_tied_maximum_and_any_scale():
+def test_q2_judges_every_tied_maximum_and_any_scale():
     diagonal = np.array([[0, 0, 0], [0, 0, 1], [-1, 0, 0]])
     feature_map = tf_corr2d(DIGIT_FOUR, diagonal)
     assert (feature_map == feature_map.max()).sum() == 9      # tied at nine places
-    assert "is tied at 9 places" in lesson.q5.feedback(diagonal)
-    assert "2 of the 9 are not: output (3, 1)" in lesson.q5.feedback(diagonal)
-    assert lesson.q5.is_correct(lesson.q5.solution_answer * 1e-9)
-    assert lesson.q5.is_correct(lesson.q5.solution_answer * 1e6)
+    assert "is tied at 9 places" in lesson.q2.feedback(diagonal)
+    assert "2 of the 9 are not: output (3, 1)" in lesson.q2.feedback(diagonal)
+    assert lesson.q2.is_correct(lesson.q2.solution_answer * 1e-9)
+    assert lesson.q2.is_correct(lesson.q2.solution_answer * 1e6)
 
 
 def test_q4_index_error_offers_only_the_causes_its_failing_case_can_show():
@@ -944,11 +944,11 @@ def test_q4_correct_tells_a_list_answer_to_return_an_array_for_q8():
     assert feedback.startswith("Correct!") and "wrap it in np.array(...)" in feedback, feedback
 
 
-def test_q5_praise_is_true_of_any_kernel_that_passes():
+def test_q2_praise_is_true_of_any_kernel_that_passes():
     """Round-9 reviewers: [[2, 1, 2], [0, -9, 2], [1, 1, 0]] passes but is not "negative on
     one side and positive on the other"; the praise states only what the check proved."""
     odd = np.array([[2, 1, 2], [0, -9, 2], [1, 1, 0]])
-    feedback = lesson.q5.feedback(odd)
+    feedback = lesson.q2.feedback(odd)
     if feedback.startswith("Correct!"):
         assert "negative on one side" not in feedback
         assert "0 on flat areas" in feedback and "more strongly" in feedback

@@ -5,25 +5,25 @@ lesson's worked examples, so the answer is computed, not copied. Here too every 
 answer and every known wrong answer is computed from the question's own numbers with the
 course's helpers (conv_output_size, usage_counts, conv2d), never typed in:
 
-* ``q1`` the parameters of Conv2D(1, 5) on a 32x32 image against a Dense layer to a map of the
-  same size (the why of section 1, the output size, and what counts as a parameter);
-* ``q2`` the output-size formula with stride and padding (N = 12, F = 7, S = 2, P = 2);
-* ``q3`` the output size Keras gives for ``padding="same"`` with stride 2 on an odd size;
-* ``q4`` write the loop convolution (cross-correlation) WITH a stride, checked on test cases
-  (the lesson writes it out for stride 1 only);
-* ``q5`` design a left-edge kernel, checked by the three criteria its prompt states (weights
-  summing to 0, a left edge answered more strongly than a right one, its strongest response on
-  the digit "4" on or just left of a vertical stroke);
-* ``q6`` true (flipped) convolution of ``FLIP_DEMO_X`` with a 2x2 kernel; on that input
+* ``q1`` true (flipped) convolution of ``FLIP_DEMO_X`` with a 2x2 kernel; on that input
   flipping, transposing, turning and mirroring the kernel all give different answers, and
   each mistake has its own message;
-* ``q7`` how many input pixels a stride larger than the kernel never uses;
+* ``q2`` design a left-edge kernel, checked by the three criteria its prompt states (weights
+  summing to 0, a left edge answered more strongly than a right one, its strongest response on
+  the digit "4" on or just left of a vertical stroke);
+* ``q3`` the parameters of Conv2D(1, 5) on a 32x32 image against a Dense layer to a map of the
+  same size (the why of section 1, the output size, and what counts as a parameter);
+* ``q4`` write the loop convolution (cross-correlation) WITH a stride, checked on test cases
+  (the lesson writes it out for stride 1 only);
+* ``q5`` how many input pixels a stride larger than the kernel never uses;
+* ``q6`` the output-size formula with stride and padding (N = 12, F = 7, S = 2, P = 2);
+* ``q7`` the output size Keras gives for ``padding="same"`` with stride 2 on an odd size;
 * ``q8`` write the whole one-filter layer, padding, stride and bias, checked on test cases.
 
 Every mistake table is a list of (wrong answer, message) pairs, so that two mistakes giving
 the same value cannot silently hide one of the messages (tests check that they all differ).
 
->>> q1.is_correct(q1.solution_answer), q1.is_correct((25, 802_816))
+>>> q3.is_correct(q3.solution_answer), q3.is_correct((25, 802_816))
 (True, False)
 """
 
@@ -58,15 +58,252 @@ from . import (
 )
 
 # ---------------------------------------------------------------------------------------------
-# q1-q3: output sizes. Each expected answer and each known mistake is computed from the
-# question's own numbers (conv_output_size is THE formula), never typed in.
+# q1: true convolution flips the kernel
 # ---------------------------------------------------------------------------------------------
 
-_Q1_N, _Q1_F = 32, 5
-_Q1_O = conv_output_size(_Q1_N, _Q1_F)                        # 28: the feature map is 28x28
-_Q1_PIXELS = _Q1_N * _Q1_N                                   # 1,024 inputs
-_Q1_CONV = conv_params(_Q1_F, 1, 1)                          # 5 * 5 weights + 1 bias
-_Q1_OUTPUTS = _Q1_O * _Q1_O                                  # 784 outputs
+#: The 2x2 kernel of q1 (the lesson flips LESSON01_KERNEL; the exercise flips this one). Its
+#: four weights differ, so every way of turning or mirroring it gives another kernel.
+Q1_KERNEL = np.array([[1, 2], [0, -1]])
+Q1_KERNEL.setflags(write=False)
+
+_TRUE_CONVOLUTION = conv2d(FLIP_DEMO_X, np.flip(Q1_KERNEL))
+#: The first window's products written out, for q1's second hint: "2 x (-1) + 0 x 0 + ...".
+_Q1_FIRST_WINDOW = " + ".join(
+    f"{value} x {weight if weight >= 0 else f'({weight})'}"
+    for value, weight in zip(FLIP_DEMO_X[:2, :2].ravel().tolist(),
+                             np.flip(Q1_KERNEL).ravel().tolist(), strict=True))
+
+#: What q1's predictable mistakes compute: (name, the wrong answer, message). On FLIP_DEMO_X
+#: all of them, and the right answer, differ pairwise (tests/test_exercises_lesson01.py).
+Q1_MISTAKES = [
+    ("not flipped", conv2d(FLIP_DEMO_X, Q1_KERNEL),
+     "that is the cross-correlation Conv2D computes: the kernel was not flipped."),
+    ("transposed", conv2d(FLIP_DEMO_X, Q1_KERNEL.T),
+     "you transposed the kernel (mirrored it across its main diagonal). True convolution "
+     "turns it by 180 degrees: np.flip(Q1_KERNEL) reverses BOTH axes."),
+    ("turned 90 degrees left", conv2d(FLIP_DEMO_X, np.rot90(Q1_KERNEL)),
+     "you turned the kernel a quarter turn (np.rot90 turns 90 degrees). True convolution "
+     "turns it a half turn: np.flip(Q1_KERNEL), the same as np.rot90(Q1_KERNEL, 2)."),
+    ("turned 90 degrees right", conv2d(FLIP_DEMO_X, np.rot90(Q1_KERNEL, -1)),
+     "you turned the kernel a quarter turn clockwise. True convolution turns it a half "
+     "turn: np.flip(Q1_KERNEL), the same as np.rot90(Q1_KERNEL, 2)."),
+    ("upside down only", conv2d(FLIP_DEMO_X, Q1_KERNEL[::-1]),
+     "you flipped the kernel upside down only; flip it left to right as well."),
+    ("left to right only", conv2d(FLIP_DEMO_X, Q1_KERNEL[:, ::-1]),
+     "you flipped the kernel left to right only; flip it upside down as well."),
+    ("mirrored across the other diagonal", conv2d(FLIP_DEMO_X, np.flip(Q1_KERNEL).T),
+     "you flipped AND transposed the kernel, which mirrors it across its other diagonal. "
+     "Flipping alone is the 180-degree turn: np.flip(Q1_KERNEL)."),
+    ("result flipped", np.flip(conv2d(FLIP_DEMO_X, Q1_KERNEL)),
+     "you flipped the result of the cross-correlation; flip the kernel BEFORE sliding it."),
+    ("input flipped", conv2d(np.flip(FLIP_DEMO_X), Q1_KERNEL),
+     "this is the true convolution turned by 180 degrees, what flipping the input (instead "
+     "of the kernel) gives. Flip the kernel, keep the input as it is."),
+    ("LESSON01_X", conv2d(LESSON01_X, np.flip(Q1_KERNEL)),
+     "that is the true convolution of LESSON01_X; this question uses FLIP_DEMO_X."),
+    ("negated", conv2d(FLIP_DEMO_X, -Q1_KERNEL),
+     "you changed the kernel's signs (-Q1_KERNEL). Flipping reverses the ORDER of the "
+     "weights, not their signs: np.flip(Q1_KERNEL), as in section 3."),
+    ("flipped and negated", -_TRUE_CONVOLUTION,
+     "you flipped the kernel, and changed its signs too: flip only, np.flip(Q1_KERNEL)."),
+    ("full", conv2d(FLIP_DEMO_X, np.flip(Q1_KERNEL), padding=Q1_KERNEL.shape[0] - 1),
+     "that is the 'full' convolution: every position where the kernel overlaps the input, "
+     "partial overlaps too. The question wants only the positions where the kernel fits "
+     "(3x3): slide np.flip(Q1_KERNEL) with no padding."),
+    ("lesson kernel flipped", conv2d(FLIP_DEMO_X, np.flip(LESSON01_KERNEL)),
+     "you flipped the lesson's 3x3 kernel; q1 uses Q1_KERNEL: np.flip(Q1_KERNEL)."),
+    ("demo kernel flipped", conv2d(FLIP_DEMO_X, np.flip(np.arange(1, 10).reshape(3, 3))),
+     "you flipped section 3's 3x3 demo_kernel; q1 uses Q1_KERNEL: np.flip(Q1_KERNEL)."),
+    ("lesson kernel", conv2d(FLIP_DEMO_X, LESSON01_KERNEL),
+     "that is FLIP_DEMO_X with the lesson's 3x3 kernel, not flipped; q1 uses Q1_KERNEL: "
+     "np.flip(Q1_KERNEL)."),
+    ("scipy same", conv2d(FLIP_DEMO_X, np.flip(Q1_KERNEL), padding=((1, 0), (1, 0))),
+     "that is a padded convolution, as big as the input (4x4). The question wants only the "
+     "positions where the kernel fits (3x3): slide np.flip(Q1_KERNEL) with no padding."),
+]
+
+q1 = Exercise(
+    "Compute the TRUE (mathematical) convolution of FLIP_DEMO_X with the 2x2 kernel Q1_KERNEL "
+    "= [[1, 2], [0, -1]]: flip the kernel upside down and left to right, then slide it as "
+    "Conv2D does. Give the 3x3 result.",
+    checker=array(_TRUE_CONVOLUTION,
+                  mistakes=[(wrong, message) for _, wrong, message in Q1_MISTAKES]),
+    hint=["Section 3: true convolution is cross-correlation with the kernel turned half "
+          "round first; a half turn is not the transpose.",
+          "np.flip(Q1_KERNEL) reverses both axes (a 180-degree turn): [[-1, 0], [2, 1]]. It is "
+          "not the transpose Q1_KERNEL.T = [[1, 0], [2, -1]].",
+          "Then slide the flipped kernel as section 2 does, with no flipping left to do. Its "
+          f"first window, FLIP_DEMO_X[0:2, 0:2] = {FLIP_DEMO_X[:2, :2].tolist()}, gives "
+          f"{_Q1_FIRST_WINDOW} = {int(_TRUE_CONVOLUTION[0, 0])}, the top-left value."],
+    solution="conv2d(FLIP_DEMO_X, np.flip(Q1_KERNEL))  # np.flip(Q1_KERNEL) = [[-1, 0], [2, 1]]",
+    solution_answer=_TRUE_CONVOLUTION.astype(int),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# q2: design a left-edge kernel
+# ---------------------------------------------------------------------------------------------
+
+#: q2's probe: background (0) on the left, ink (1) on the right: one left edge, top to bottom.
+#: ``np.fliplr(Q2_STEP)`` is its mirror image, a right edge.
+Q2_STEP = np.zeros((5, 6), dtype=np.int64)
+Q2_STEP[:, 3:] = 1
+Q2_STEP.setflags(write=False)
+
+
+def left_edge_zone() -> np.ndarray:
+    """Which positions of the 6x6 feature map of DIGIT_FOUR hold the left edge of a vertical
+    stroke: the window centred on a stroke pixel, on the pixel just left of one, or one row
+    beyond either (the window still holds the stroke's end), so that a kernel whose edge
+    sits in its top row is judged as one whose edge sits in its bottom row.
+
+    A 3x3 window at output (i, j) is centred on input pixel (i + 1, j + 1). The digit's two
+    vertical strokes are column 1, rows 1-4, and column 5, rows 1-6; a kernel that finds
+    where the ink begins peaks on the stroke's first column or just before it, depending on
+    where its positive weights sit. (No window is centred on column 0.) Boolean, (6, 6).
+
+    >>> left_edge_zone().astype(int)
+    array([[1, 0, 0, 1, 1, 0],
+           [1, 0, 0, 1, 1, 0],
+           [1, 0, 0, 1, 1, 0],
+           [1, 0, 0, 1, 1, 0],
+           [1, 0, 0, 1, 1, 0],
+           [0, 0, 0, 1, 1, 0]])
+    """
+    zone = np.zeros((8, 8), dtype=bool)
+    zone[0:6, 0:2] = True   # the left stroke (column 1, rows 1-4), the column left of it, +-1 row
+    zone[0:8, 4:6] = True   # the right stroke (column 5, rows 1-6), the column left of it, +-1
+    return zone[1:7, 1:7]
+
+
+def _place(r: int, c: int) -> str:
+    return f"output ({r}, {c}), centred on input pixel ({r + 1}, {c + 1})"
+
+
+#: q2's criterion c, in the same words in the prompt and in the feedback.
+_CRITERION_C = ("it should peak on a vertical stroke or on the pixel just left of one (a row "
+                "past a stroke's end counts too)")
+
+
+def _edge_problem(kernel: np.ndarray, name_causes: bool = True) -> str | None:
+    """Which of q2's three stated criteria the 3x3 kernel misses first (None: it meets all).
+
+    Every comparison is relative to the kernel's largest weight, so the answer does not
+    depend on the kernel's scale (a kernel times 1e-9 is judged as the kernel itself). A
+    cause (right edges, top edges) is named only when the kernel's mirror image or transpose
+    meets all three criteria (``name_causes=False`` for that test, so it does not recurse)."""
+    if not np.any(kernel):
+        return "your kernel is all zeros: it gives 0 everywhere, edge or not."
+    scale = float(np.abs(kernel).max())
+    if not np.isclose(kernel.sum(), 0, atol=1e-6 * scale):
+        return (f"its weights sum to {kernel.sum():g}, so an area of plain ink gives "
+                f"{kernel.sum():g} instead of 0 (criterion a): an edge kernel answers a "
+                "change of value, not a level. Make the weights sum to 0.")
+    on_left = conv2d(Q2_STEP, kernel).max()
+    on_right = conv2d(np.fliplr(Q2_STEP), kernel).max()
+    on_top = conv2d(Q2_STEP.T, kernel).max()
+    if name_causes and on_left <= max(on_right, on_top) + 1e-9 * scale:
+        if _edge_problem(kernel.T, name_causes=False) is None:
+            return (f"on the top edge Q2_STEP.T its strongest response is {on_top:g}, on "
+                    f"Q2_STEP only {on_left:g} (criterion b): it finds TOP edges, of "
+                    "horizontal strokes. Its transpose, kernel.T, finds left edges.")
+        if np.allclose(kernel.sum(axis=0), 0, atol=1e-6 * scale):
+            return (f"each column of your kernel sums to 0, so it gives 0 on any vertical "
+                    f"edge: {on_left:g} on Q2_STEP and {on_right:g} on its mirror image "
+                    "(criterion b). A left-edge kernel needs a left column and a right column "
+                    "with different sums.")
+    if on_left <= on_right + 1e-9 * scale:
+        if np.allclose(kernel, kernel[:, ::-1]):
+            return (f"your kernel is the same mirrored left to right, so it answers Q2_STEP and "
+                    f"its mirror image alike ({on_left:g} and {on_right:g}; criterion b). An "
+                    "edge kernel that tells left from right needs different weights in its "
+                    "left and right columns.")
+        if name_causes and on_right > on_left + 1e-9 * scale \
+                and _edge_problem(kernel[:, ::-1], name_causes=False) is None:
+            return (f"on the mirrored step (ink on the left) its strongest response is "
+                    f"{on_right:g}, on Q2_STEP only {on_left:g} (criterion b): it finds RIGHT "
+                    "edges. Its mirror image, np.fliplr(kernel), finds left ones.")
+        return (f"on Q2_STEP its strongest response is {on_left:g}, on the mirrored step "
+                f"{on_right:g} (criterion b): a left-edge kernel must answer Q2_STEP more "
+                "strongly.")
+    if on_left <= on_top + 1e-9 * scale:
+        return (f"on Q2_STEP.T, a top edge (background above, ink below), its strongest "
+                f"response is {on_top:g}, against {on_left:g} on Q2_STEP (criterion b): it "
+                "answers a top edge at least as strongly as a left edge. A left-edge kernel "
+                "must answer Q2_STEP more strongly than both.")
+    feature_map = conv2d(DIGIT_FOUR, kernel)
+    strongest = feature_map.max()
+    places = [(int(r), int(c)) for r, c in
+              np.argwhere(np.isclose(feature_map, strongest, rtol=0, atol=1e-9 * scale))]
+    zone = left_edge_zone()
+    outside = [place for place in places if not zone[place]]
+    if not outside:
+        return None
+    if len(places) == 1:
+        return (f"on DIGIT_FOUR its strongest response ({strongest:g}) lands at "
+                f"{_place(*outside[0])}: that window is not centred on a vertical stroke, nor "
+                f"on the pixel just left of one. Criterion c: {_CRITERION_C}.")
+    where = "; ".join(_place(*place) for place in outside[:3])
+    more = f" and {len(outside) - 3} more" if len(outside) > 3 else ""
+    return (f"on DIGIT_FOUR its strongest response, {strongest:g}, is tied at {len(places)} "
+            f"places. Criterion c: {_CRITERION_C}, at every tied place; "
+            f"{len(outside)} of the {len(places)} {'is' if len(outside) == 1 else 'are'} not: "
+            f"{where}{more}.")
+
+
+def _check_edge_kernel(answer):
+    kernel = read_array(answer).astype(float)  # unreadable answers become feedback
+    if kernel.shape != (3, 3):
+        return f"the kernel should be a 3x3 array; yours has shape {kernel.shape}."
+    if not np.all(np.isfinite(kernel)):
+        return "the kernel contains NaN or infinite values."
+    return _edge_problem(kernel)
+
+
+_EDGE_SOLUTION = np.array([[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]])
+
+q2 = Exercise(
+    "Design a 3x3 kernel that finds the LEFT edges of vertical strokes, where (going left to "
+    "right) the background ends and the ink begins. The check asks three things: (a) its "
+    "weights sum to 0; (b) on Q2_STEP (background on the left, ink on the right) its "
+    "strongest response is larger than on the mirrored step, np.fliplr(Q2_STEP), and on the "
+    "same step turned into a top edge, Q2_STEP.T; (c) on DIGIT_FOUR " + _CRITERION_C
+    + "; if several places tie, all of them. Output (r, c) is centred on input pixel "
+    "(r + 1, c + 1); the digit's vertical strokes are columns 1 and 5.",
+    checker=_check_edge_kernel,
+    hint=["Section 4: a kernel whose weights sum to 0 gives 0 on flat areas and answers where "
+          "the values change. At a left edge, which side of the window sees background, and "
+          "which side ink?",
+          "Try a kernel before you check it: kernel.sum() must be 0, and "
+          "conv2d(Q2_STEP, kernel).max() must be larger than "
+          "conv2d(np.fliplr(Q2_STEP), kernel).max() and conv2d(Q2_STEP.T, kernel).max(). "
+          "With -1 in each cell of the left column, "
+          "what must the right column hold? For (c): with m = conv2d(DIGIT_FOUR, kernel), "
+          "np.argwhere(m == m.max()) + 1 lists the input pixels (row, column) its peaks are "
+          "centred on; the strokes are columns 1 and 5."],
+    solution="np.array([[-1, 0, 1],\n"
+             "          [-1, 0, 1],\n"
+             "          [-1, 0, 1]])\n"
+             "# Sobel's kernel [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]] passes too, and so does\n"
+             "# [[-1, 1, 0]] * 3, which peaks on the stroke's first column instead.",
+    solution_answer=_EDGE_SOLUTION,
+    explanation="Your kernel gives 0 on flat areas and answers a left edge more strongly than "
+                "a right or a top one: it responds to a change of value in one direction. "
+                "Sobel's kernel, [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], is the classic one.",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# q3: Conv2D against Dense, the parameters. Each expected answer and each known mistake
+# is computed from the question's own numbers (conv_output_size is THE formula), never
+# typed in.
+# ---------------------------------------------------------------------------------------------
+
+_Q3_N, _Q3_F = 32, 5
+_Q3_O = conv_output_size(_Q3_N, _Q3_F)                        # 28: the feature map is 28x28
+_Q3_PIXELS = _Q3_N * _Q3_N                                   # 1,024 inputs
+_Q3_CONV = conv_params(_Q3_F, 1, 1)                          # 5 * 5 weights + 1 bias
+_Q3_OUTPUTS = _Q3_O * _Q3_O                                  # 784 outputs
 
 
 def _dense_count(inputs: int, outputs: int, biases: int | None = None) -> int:
@@ -74,17 +311,17 @@ def _dense_count(inputs: int, outputs: int, biases: int | None = None) -> int:
     return inputs * outputs + (outputs if biases is None else biases)
 
 
-_Q1_DENSE = _dense_count(_Q1_PIXELS, _Q1_OUTPUTS)
+_Q3_DENSE = _dense_count(_Q3_PIXELS, _Q3_OUTPUTS)
 
-#: q1's known mistakes about the Conv2D count: (wrong count, message).
-Q1_CONV_MISTAKES = [
-    (_Q1_F * _Q1_F, f"{_Q1_F * _Q1_F} = 5 x 5 is the kernel's weights alone: the filter has "
+#: q3's known mistakes about the Conv2D count: (wrong count, message).
+Q3_CONV_MISTAKES = [
+    (_Q3_F * _Q3_F, f"{_Q3_F * _Q3_F} = 5 x 5 is the kernel's weights alone: the filter has "
                     "one bias too."),
     (conv_params(3, 1, 1), f"{conv_params(3, 1, 1)} is a 3x3 kernel's count (section 1); this "
                            "kernel is 5x5."),
-    (_Q1_OUTPUTS, f"{_Q1_OUTPUTS} is the number of outputs, {_Q1_O} x {_Q1_O}. A Conv2D layer "
+    (_Q3_OUTPUTS, f"{_Q3_OUTPUTS} is the number of outputs, {_Q3_O} x {_Q3_O}. A Conv2D layer "
                   "has one set of weights, shared by every position: the kernel's and its bias."),
-    (_Q1_OUTPUTS * _Q1_CONV, f"{_Q1_OUTPUTS * _Q1_CONV:,} counts the kernel and bias once per "
+    (_Q3_OUTPUTS * _Q3_CONV, f"{_Q3_OUTPUTS * _Q3_CONV:,} counts the kernel and bias once per "
                              "output position; the layer shares ONE kernel and one bias across "
                              "all positions."),
 ]
@@ -92,44 +329,44 @@ Q1_CONV_MISTAKES = [
 
 def _map_mistakes() -> list:
     """Dense counts for a map of another size, k x k: what each size is, and the map's."""
-    fits = f"the 5x5 window fits 32 - 5 + 1 = {_Q1_O} times per row"
+    fits = f"the 5x5 window fits 32 - 5 + 1 = {_Q3_O} times per row"
     why = {
-        _Q1_O - 1: f"the map is {_Q1_O}x{_Q1_O}: {fits}",
-        _Q1_O + 1: f"the map is {_Q1_O}x{_Q1_O}: {fits}",
-        _Q1_N: f"without padding the map shrinks to {_Q1_O}x{_Q1_O}: {fits}",
-        conv_output_size(28, _Q1_F): "24 = 28 - 5 + 1 is the map of a 28x28 digit; this image "
-                                     f"is 32x32, its map {_Q1_O}x{_Q1_O}",
+        _Q3_O - 1: f"the map is {_Q3_O}x{_Q3_O}: {fits}",
+        _Q3_O + 1: f"the map is {_Q3_O}x{_Q3_O}: {fits}",
+        _Q3_N: f"without padding the map shrinks to {_Q3_O}x{_Q3_O}: {fits}",
+        conv_output_size(28, _Q3_F): "24 = 28 - 5 + 1 is the map of a 28x28 digit; this image "
+                                     f"is 32x32, its map {_Q3_O}x{_Q3_O}",
         conv_output_size(28, 3): "26x26 is section 1's map (a 28x28 digit, a 3x3 kernel); "
-                                 f"here it is 32 - 5 + 1 = {_Q1_O} per side",
+                                 f"here it is 32 - 5 + 1 = {_Q3_O} per side",
     }
-    return [(_dense_count(_Q1_PIXELS, size * size),
-             f"{_dense_count(_Q1_PIXELS, size * size):,} is a Dense layer from the 1,024 pixels "
+    return [(_dense_count(_Q3_PIXELS, size * size),
+             f"{_dense_count(_Q3_PIXELS, size * size):,} is a Dense layer from the 1,024 pixels "
              f"to a {size}x{size} map; {reason}.")
             for size, reason in why.items()]
 
 
-#: q1's known mistakes about the Dense count: (wrong count, message).
-Q1_DENSE_MISTAKES = [
-    (_Q1_PIXELS * _Q1_OUTPUTS, f"{_Q1_PIXELS * _Q1_OUTPUTS:,} = 1,024 x {_Q1_OUTPUTS} is the "
+#: q3's known mistakes about the Dense count: (wrong count, message).
+Q3_DENSE_MISTAKES = [
+    (_Q3_PIXELS * _Q3_OUTPUTS, f"{_Q3_PIXELS * _Q3_OUTPUTS:,} = 1,024 x {_Q3_OUTPUTS} is the "
                                f"weights alone: a Dense layer has one bias per output too "
-                               f"({_Q1_OUTPUTS} of them)."),
-    (_dense_count(_Q1_PIXELS, _Q1_OUTPUTS, 1),
-     f"{_dense_count(_Q1_PIXELS, _Q1_OUTPUTS, 1):,} counts one bias in all; a Dense layer has "
-     f"one bias per output, {_Q1_OUTPUTS} of them."),
-    (_dense_count(_Q1_PIXELS, _Q1_OUTPUTS, _Q1_PIXELS),
-     f"{_dense_count(_Q1_PIXELS, _Q1_OUTPUTS, _Q1_PIXELS):,} = 1,024 x {_Q1_OUTPUTS} + 1,024: "
-     f"one bias per input pixel? A Dense layer has one bias per output, {_Q1_OUTPUTS} of them."),
-    (_dense_count(_Q1_OUTPUTS, _Q1_OUTPUTS),
-     f"{_dense_count(_Q1_OUTPUTS, _Q1_OUTPUTS):,} takes {_Q1_OUTPUTS} inputs, but the image "
-     f"has 32 x 32 = 1,024 pixels ({_Q1_O} x {_Q1_O} = {_Q1_OUTPUTS} is the map)."),
+                               f"({_Q3_OUTPUTS} of them)."),
+    (_dense_count(_Q3_PIXELS, _Q3_OUTPUTS, 1),
+     f"{_dense_count(_Q3_PIXELS, _Q3_OUTPUTS, 1):,} counts one bias in all; a Dense layer has "
+     f"one bias per output, {_Q3_OUTPUTS} of them."),
+    (_dense_count(_Q3_PIXELS, _Q3_OUTPUTS, _Q3_PIXELS),
+     f"{_dense_count(_Q3_PIXELS, _Q3_OUTPUTS, _Q3_PIXELS):,} = 1,024 x {_Q3_OUTPUTS} + 1,024: "
+     f"one bias per input pixel? A Dense layer has one bias per output, {_Q3_OUTPUTS} of them."),
+    (_dense_count(_Q3_OUTPUTS, _Q3_OUTPUTS),
+     f"{_dense_count(_Q3_OUTPUTS, _Q3_OUTPUTS):,} takes {_Q3_OUTPUTS} inputs, but the image "
+     f"has 32 x 32 = 1,024 pixels ({_Q3_O} x {_Q3_O} = {_Q3_OUTPUTS} is the map)."),
     (530_660, "530,660 is section 1's count, for a 28x28 digit and a 26x26 map; here the "
               "image is 32x32 and the kernel 5x5."),
     *_map_mistakes(),
 ]
 
-_q1_conv = number(_Q1_CONV, mistakes=Q1_CONV_MISTAKES)
-_q1_dense = number(_Q1_DENSE, mistakes=Q1_DENSE_MISTAKES)
-_Q1_FORM = "give both counts, Conv2D first: answer = (conv_count, dense_count)."
+_q3_conv = number(_Q3_CONV, mistakes=Q3_CONV_MISTAKES)
+_q3_dense = number(_Q3_DENSE, mistakes=Q3_DENSE_MISTAKES)
+_Q3_FORM = "give both counts, Conv2D first: answer = (conv_count, dense_count)."
 
 
 def _part(label: str, message: str | None, value: float) -> str:
@@ -140,30 +377,30 @@ def _part(label: str, message: str | None, value: float) -> str:
 
 
 def _check_counts(answer):
-    """q1's checker: two counts, each with the mistakes its own number names."""
+    """q3's checker: two counts, each with the mistakes its own number names."""
     values = read_array(answer).astype(float).ravel()
-    counts = (_Q1_CONV, _Q1_DENSE, *(wrong for wrong, _ in Q1_DENSE_MISTAKES))
+    counts = (_Q3_CONV, _Q3_DENSE, *(wrong for wrong, _ in Q3_DENSE_MISTAKES))
     for start, end, typed in comma_readings(answer):    # 803,600 typed with a comma: 803, 600
         if typed in counts:
             return (f"{typed:,} with a comma is {end - start} numbers to Python: write "
-                    f"{typed} or {typed:_}. Then {_Q1_FORM}")
+                    f"{typed} or {typed:_}. Then {_Q3_FORM}")
     if values.size != 2:
-        if values.size == 1 and values[0] in (_Q1_CONV, _Q1_DENSE):
-            which = "Conv2D" if values[0] == _Q1_CONV else "Dense"
-            return f"{int(values[0]):,} is the {which} count, and it is right: {_Q1_FORM}"
-        return f"the answer holds {values.size} number(s): {_Q1_FORM}"
+        if values.size == 1 and values[0] in (_Q3_CONV, _Q3_DENSE):
+            which = "Conv2D" if values[0] == _Q3_CONV else "Dense"
+            return f"{int(values[0]):,} is the {which} count, and it is right: {_Q3_FORM}"
+        return f"the answer holds {values.size} number(s): {_Q3_FORM}"
     conv, dense = values
-    if conv == _Q1_DENSE and dense == _Q1_CONV:
+    if conv == _Q3_DENSE and dense == _Q3_CONV:
         return ("both counts are right, but in the other order: Conv2D first, answer = "
                 "(conv_count, dense_count).")
-    conv_message, dense_message = _q1_conv(conv), _q1_dense(dense)
+    conv_message, dense_message = _q3_conv(conv), _q3_dense(dense)
     if conv_message is None and dense_message is None:
         return None
     return (_part("Conv2D", conv_message, conv) + " "
             + _part("Dense", dense_message, dense))
 
 
-q1 = Exercise(
+q3 = Exercise(
     "A 32x32 grey-scale image (the size of a CIFAR-10 photo) goes through Conv2D(1, 5): one 5x5 "
     "kernel, stride 1, no padding. How many parameters does that layer have? And how many "
     "would a Dense layer need to map the image's 1,024 pixels to a feature map the size of "
@@ -176,133 +413,15 @@ q1 = Exercise(
           "Conv2D: the kernel's weights plus the bias, shared by every position. Dense: first "
           "the map's size, O = N - F + 1 per side, then a weight per (pixel, output) pair and "
           "a bias per output.",
-          f"O = 32 - 5 + 1 = {_Q1_O}, so the map has {_Q1_O} x {_Q1_O} = {_Q1_OUTPUTS} outputs; "
+          f"O = 32 - 5 + 1 = {_Q3_O}, so the map has {_Q3_O} x {_Q3_O} = {_Q3_OUTPUTS} outputs; "
           "each is connected to 1,024 pixels."],
-    solution=f"(5 * 5 + 1, 1024 * {_Q1_OUTPUTS} + {_Q1_OUTPUTS})  # = ({_Q1_CONV}, "
-             f"{_Q1_DENSE}); map {_Q1_O}x{_Q1_O}",
-    solution_answer=(_Q1_CONV, _Q1_DENSE),
-    explanation=f"The Dense layer has about {round(_Q1_DENSE / _Q1_CONV, -2):,.0f} times as "
+    solution=f"(5 * 5 + 1, 1024 * {_Q3_OUTPUTS} + {_Q3_OUTPUTS})  # = ({_Q3_CONV}, "
+             f"{_Q3_DENSE}); map {_Q3_O}x{_Q3_O}",
+    solution_answer=(_Q3_CONV, _Q3_DENSE),
+    explanation=f"The Dense layer has about {round(_Q3_DENSE / _Q3_CONV, -2):,.0f} times as "
                 "many parameters: the "
                 "convolution assumes locality (a 5x5 window) and the same pattern everywhere "
                 "(one shared kernel).",
-)
-
-_Q2_N, _Q2_F, _Q2_S, _Q2_P = 12, 7, 2, 2
-_Q2 = conv_output_size(_Q2_N, _Q2_F, _Q2_S, _Q2_P)
-_Q2_SPAN = _Q2_N - _Q2_F + 2 * _Q2_P               # N - F + 2P = 9, before dividing by S
-_MISPRINT = ("a misprint of the formula (note 1, in Notes at the end). The + 1 "
-             "comes after the division: (N - F + 2P) // S + 1.")
-
-#: q2's known mistakes. N = 12, F = 7, S = 2, P = 2: P = 2 is not "same" padding for F = 7,
-#: so q3's ceil(N / S) = 6 is wrong here.
-Q2_MISTAKES = [
-    (conv_output_size(_Q2_N, _Q2_F, _Q2_S),
-     f"{conv_output_size(_Q2_N, _Q2_F, _Q2_S)} is (12 - 7) // 2 + 1, the size WITHOUT "
-     "padding. The formula adds 2P inside the bracket: (N - F + 2P) // S + 1."),
-    (conv_output_size(_Q2_N, _Q2_F, _Q2_S, (_Q2_P, 0)),
-     f"{conv_output_size(_Q2_N, _Q2_F, _Q2_S, (_Q2_P, 0))} comes from counting the padding "
-     "on one side only (+ P instead of + 2P), or from leaving out the final + 1. "
-     "O = floor((N - F + 2P) / S) + 1."),
-    ((_Q2_N - _Q2_F) / (_Q2_S + 1), "that is (N - F) / (S + 1), the misprint in note 1 "
-                                    "(Notes, at the end), without the padding too; "
-                                    "the formula is floor((N - F + 2P) / S) + 1."),
-    ((_Q2_N - _Q2_F - 2 * _Q2_P) // _Q2_S + 1,
-     f"{(_Q2_N - _Q2_F - 2 * _Q2_P) // _Q2_S + 1} is what (N - F - 2P) // S + 1 gives, the "
-     "padding subtracted, and also (N - F) // (S + 1), the misprint without the padding. "
-     "Padding ADDS P zeros on each side, so the input grows to N + 2P: (N - F + 2P) // S + 1."),
-    (_Q2_SPAN / _Q2_S + 1, f"(12 - 7 + 4) / 2 = {_Q2_SPAN / _Q2_S:g} is not whole: round it "
-                           "DOWN (floor) before adding 1. The last window must fit inside the "
-                           "padded input."),
-    (_Q2_SPAN / _Q2_S, f"that is (N - F + 2P) / S without the floor and without the + 1: "
-                       f"round {_Q2_SPAN / _Q2_S:g} down, then add 1 for the first position."),
-    (-(-_Q2_SPAN // _Q2_S) + 1, f"{-(-_Q2_SPAN // _Q2_S) + 1} is (12 - 7 + 4) / 2 = "
-                                f"{_Q2_SPAN / _Q2_S:g} rounded UP, plus 1; it is also "
-                                "ceil(N / S), the \"same\" formula of section 7 (P = 2 is not "
-                                "\"same\" padding for F = 7), and N - F + 1, the size for stride 1 "
-                                "without padding. Round "
-                                f"{_Q2_SPAN / _Q2_S:g} down, then add 1: a window that would "
-                                "stick out of the padded input is never used."),
-    (conv_output_size(_Q2_N, _Q2_F, 1, _Q2_P),
-     f"{conv_output_size(_Q2_N, _Q2_F, 1, _Q2_P)} is the size with stride 1. With S = 2 the "
-     "window moves two pixels at a time: divide by S."),
-    (_Q2_SPAN, "that is N - F + 2P, the room the window has to move in. Divide it by the "
-               "stride S = 2 (rounding down), then add 1 for the first position."),
-]
-
-q2 = Exercise(
-    "Input size N = 12, kernel size F = 7, stride S = 2, padding P = 2. "
-    "What is the output size O?",
-    checker=number(_Q2, mistakes=Q2_MISTAKES),
-    hint=["Section 6's formula counts the positions of the window; padding (section 7) "
-          "makes the input 2P larger. Which of N, F, S and P go inside the floor?",
-          "O = floor((N - F + 2P) / S) + 1: in Python, (N - F + 2 * P) // S + 1.",
-          "(12 - 7 + 2 * 2) / 2 = 4.5; round down, then add 1."],
-    solution=f"(12 - 7 + 2 * 2) // 2 + 1  # = 4 + 1 = {_Q2}",
-    solution_answer=_Q2,
-)
-
-_Q3_N, _Q3_F, _Q3_S = 27, 5, 2
-_Q3 = conv_output_size(_Q3_N, _Q3_F, _Q3_S, "same")
-_SAME_RULE = 'with "same", O = ceil(N / S).'
-
-#: q3's known mistakes. Conv2D(1, 5, strides=2, padding="same") on 27x27.
-Q3_MISTAKES = [
-    (conv_output_size(_Q3_N, _Q3_F, _Q3_S), 'that is padding="valid": (27 - 5) // 2 + 1. '
-                                            'With "same" Keras pads so that O = ceil(N / S).'),
-    (_Q3_N // _Q3_S, f"{_Q3_N // _Q3_S} is 27 / 2 rounded down, and also (27 - 5 + 2) // 2 + 1, "
-                     'one zero of padding per side (what "same" adds to a 3x3 kernel; a 5x5 '
-                     'kernel gets two). With "same", O = ceil(N / S): round 27 / 2 UP. The '
-                     "padding lets a last window cover the last row, so no row is dropped."),
-    (_Q3_N / _Q3_S, f"27 / 2 = {_Q3_N / _Q3_S:g}, but a size is whole: Keras rounds UP, "
-                    "O = ceil(N / S)."),
-    (conv_output_size(_Q3_N, _Q3_F, 1, "same"), '"same" keeps the size only when the stride '
-                                                "is 1; here the window moves 2 pixels."),
-    ((_Q3_N - _Q3_F) // _Q3_S, 'that is the "valid" size, (27 - 5) // 2 + 1, without its '
-                               "+ 1; " + _SAME_RULE),
-    (conv_output_size(_Q3_N, _Q3_F), 'that is "valid" with stride 1, 27 - 5 + 1: the layer '
-                                     'has strides=2 and padding="same", and ' + _SAME_RULE),
-    (-(-_Q3_N // _Q3_S) + 1, f"{-(-_Q3_N // _Q3_S) + 1} is ceil(27 / 2) + 1. With "
-                             '"same", ceil(N / S) is already the number of windows (no + 1).'),
-    ((_Q3_N - _Q3_F - 2 * 2) // _Q3_S + 1,
-     "that is (27 - 5 - 2*2) // 2 + 1, the padding of a 5x5 kernel (2 per side) subtracted: "
-     'padding ADDS zeros. With "same", O = ceil(N / S).'),
-]
-
-_q3_number = number(_Q3, mistakes=Q3_MISTAKES)
-
-
-def _check_size(answer):
-    """q3's checker: a whole Keras shape such as (None, O, O, 1) is told to take its height,
-    and a (height, width) pair to give one number."""
-    try:
-        got = None if typed_with_commas(answer) else read_shape(answer)  # 1,000,000 is a number
-    except (UnreadableAnswer, TypeError, ValueError):
-        got = None
-    if got is not None and len(got) == 2 and got[0] == got[1] and got[0] is not None:
-        verdict = _q3_number(got[0])
-        return (f"{got} is a (height, width) pair; the question asks for O, one number (the "
-                "map is O x O). " + ("Yours is right: give it alone." if verdict is None
-                                     else "For O: " + verdict))
-    if got is not None and len(got) in (3, 4):
-        layout, height = (("(batch, height, width, channels)", 1) if len(got) == 4 else
-                          ("(height, width, channels)", 0))
-        return (f"that is a whole shape, {got}: {layout}, as compute_output_shape or a "
-                "layer's output gives it. The question asks for O, one number: take the "
-                f"height, shape[{height}].")
-    return _q3_number(answer)
-
-
-q3 = Exercise(
-    'A Keras layer Conv2D(1, 5, strides=2, padding="same") gets a 27x27x1 input. '
-    "What is the output size O?",
-    checker=_check_size,
-    hint=['Section 7, the Keras part: with padding="same" the output size depends only on N '
-          "and S, not on F.",
-          'With padding="same", TensorFlow pads just enough zeros that O = ceil(N / S).',
-          "ceil(27 / 2): 27 / 2 = 13.5, rounded up. In Python: -(-27 // 2) or "
-          "math.ceil(27 / 2)."],
-    solution=f"-(-27 // 2)  # = ceil(27 / 2) = {_Q3}",
-    solution_answer=_Q3,
 )
 
 
@@ -705,297 +824,61 @@ q4 = _Q4(
 
 
 # ---------------------------------------------------------------------------------------------
-# q5: design a left-edge kernel
+# q5: a stride larger than the kernel skips pixels
 # ---------------------------------------------------------------------------------------------
 
-#: q5's probe: background (0) on the left, ink (1) on the right: one left edge, top to bottom.
-#: ``np.fliplr(Q5_STEP)`` is its mirror image, a right edge.
-Q5_STEP = np.zeros((5, 6), dtype=np.int64)
-Q5_STEP[:, 3:] = 1
-Q5_STEP.setflags(write=False)
-
-
-def left_edge_zone() -> np.ndarray:
-    """Which positions of the 6x6 feature map of DIGIT_FOUR hold the left edge of a vertical
-    stroke: the window centred on a stroke pixel, on the pixel just left of one, or one row
-    beyond either (the window still holds the stroke's end), so that a kernel whose edge
-    sits in its top row is judged as one whose edge sits in its bottom row.
-
-    A 3x3 window at output (i, j) is centred on input pixel (i + 1, j + 1). The digit's two
-    vertical strokes are column 1, rows 1-4, and column 5, rows 1-6; a kernel that finds
-    where the ink begins peaks on the stroke's first column or just before it, depending on
-    where its positive weights sit. (No window is centred on column 0.) Boolean, (6, 6).
-
-    >>> left_edge_zone().astype(int)
-    array([[1, 0, 0, 1, 1, 0],
-           [1, 0, 0, 1, 1, 0],
-           [1, 0, 0, 1, 1, 0],
-           [1, 0, 0, 1, 1, 0],
-           [1, 0, 0, 1, 1, 0],
-           [0, 0, 0, 1, 1, 0]])
-    """
-    zone = np.zeros((8, 8), dtype=bool)
-    zone[0:6, 0:2] = True   # the left stroke (column 1, rows 1-4), the column left of it, +-1 row
-    zone[0:8, 4:6] = True   # the right stroke (column 5, rows 1-6), the column left of it, +-1
-    return zone[1:7, 1:7]
-
-
-def _place(r: int, c: int) -> str:
-    return f"output ({r}, {c}), centred on input pixel ({r + 1}, {c + 1})"
-
-
-#: q5's criterion c, in the same words in the prompt and in the feedback.
-_CRITERION_C = ("it should peak on a vertical stroke or on the pixel just left of one (a row "
-                "past a stroke's end counts too)")
-
-
-def _edge_problem(kernel: np.ndarray, name_causes: bool = True) -> str | None:
-    """Which of q5's three stated criteria the 3x3 kernel misses first (None: it meets all).
-
-    Every comparison is relative to the kernel's largest weight, so the answer does not
-    depend on the kernel's scale (a kernel times 1e-9 is judged as the kernel itself). A
-    cause (right edges, top edges) is named only when the kernel's mirror image or transpose
-    meets all three criteria (``name_causes=False`` for that test, so it does not recurse)."""
-    if not np.any(kernel):
-        return "your kernel is all zeros: it gives 0 everywhere, edge or not."
-    scale = float(np.abs(kernel).max())
-    if not np.isclose(kernel.sum(), 0, atol=1e-6 * scale):
-        return (f"its weights sum to {kernel.sum():g}, so an area of plain ink gives "
-                f"{kernel.sum():g} instead of 0 (criterion a): an edge kernel answers a "
-                "change of value, not a level. Make the weights sum to 0.")
-    on_left = conv2d(Q5_STEP, kernel).max()
-    on_right = conv2d(np.fliplr(Q5_STEP), kernel).max()
-    on_top = conv2d(Q5_STEP.T, kernel).max()
-    if name_causes and on_left <= max(on_right, on_top) + 1e-9 * scale:
-        if _edge_problem(kernel.T, name_causes=False) is None:
-            return (f"on the top edge Q5_STEP.T its strongest response is {on_top:g}, on "
-                    f"Q5_STEP only {on_left:g} (criterion b): it finds TOP edges, of "
-                    "horizontal strokes. Its transpose, kernel.T, finds left edges.")
-        if np.allclose(kernel.sum(axis=0), 0, atol=1e-6 * scale):
-            return (f"each column of your kernel sums to 0, so it gives 0 on any vertical "
-                    f"edge: {on_left:g} on Q5_STEP and {on_right:g} on its mirror image "
-                    "(criterion b). A left-edge kernel needs a left column and a right column "
-                    "with different sums.")
-    if on_left <= on_right + 1e-9 * scale:
-        if np.allclose(kernel, kernel[:, ::-1]):
-            return (f"your kernel is the same mirrored left to right, so it answers Q5_STEP and "
-                    f"its mirror image alike ({on_left:g} and {on_right:g}; criterion b). An "
-                    "edge kernel that tells left from right needs different weights in its "
-                    "left and right columns.")
-        if name_causes and on_right > on_left + 1e-9 * scale \
-                and _edge_problem(kernel[:, ::-1], name_causes=False) is None:
-            return (f"on the mirrored step (ink on the left) its strongest response is "
-                    f"{on_right:g}, on Q5_STEP only {on_left:g} (criterion b): it finds RIGHT "
-                    "edges. Its mirror image, np.fliplr(kernel), finds left ones.")
-        return (f"on Q5_STEP its strongest response is {on_left:g}, on the mirrored step "
-                f"{on_right:g} (criterion b): a left-edge kernel must answer Q5_STEP more "
-                "strongly.")
-    if on_left <= on_top + 1e-9 * scale:
-        return (f"on Q5_STEP.T, a top edge (background above, ink below), its strongest "
-                f"response is {on_top:g}, against {on_left:g} on Q5_STEP (criterion b): it "
-                "answers a top edge at least as strongly as a left edge. A left-edge kernel "
-                "must answer Q5_STEP more strongly than both.")
-    feature_map = conv2d(DIGIT_FOUR, kernel)
-    strongest = feature_map.max()
-    places = [(int(r), int(c)) for r, c in
-              np.argwhere(np.isclose(feature_map, strongest, rtol=0, atol=1e-9 * scale))]
-    zone = left_edge_zone()
-    outside = [place for place in places if not zone[place]]
-    if not outside:
-        return None
-    if len(places) == 1:
-        return (f"on DIGIT_FOUR its strongest response ({strongest:g}) lands at "
-                f"{_place(*outside[0])}: that window is not centred on a vertical stroke, nor "
-                f"on the pixel just left of one. Criterion c: {_CRITERION_C}.")
-    where = "; ".join(_place(*place) for place in outside[:3])
-    more = f" and {len(outside) - 3} more" if len(outside) > 3 else ""
-    return (f"on DIGIT_FOUR its strongest response, {strongest:g}, is tied at {len(places)} "
-            f"places. Criterion c: {_CRITERION_C}, at every tied place; "
-            f"{len(outside)} of the {len(places)} {'is' if len(outside) == 1 else 'are'} not: "
-            f"{where}{more}.")
-
-
-def _check_edge_kernel(answer):
-    kernel = read_array(answer).astype(float)  # unreadable answers become feedback
-    if kernel.shape != (3, 3):
-        return f"the kernel should be a 3x3 array; yours has shape {kernel.shape}."
-    if not np.all(np.isfinite(kernel)):
-        return "the kernel contains NaN or infinite values."
-    return _edge_problem(kernel)
-
-
-_EDGE_SOLUTION = np.array([[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]])
-
-q5 = Exercise(
-    "Design a 3x3 kernel that finds the LEFT edges of vertical strokes, where (going left to "
-    "right) the background ends and the ink begins. The check asks three things: (a) its "
-    "weights sum to 0; (b) on Q5_STEP (background on the left, ink on the right) its "
-    "strongest response is larger than on the mirrored step, np.fliplr(Q5_STEP), and on the "
-    "same step turned into a top edge, Q5_STEP.T; (c) on DIGIT_FOUR " + _CRITERION_C
-    + "; if several places tie, all of them. Output (r, c) is centred on input pixel "
-    "(r + 1, c + 1); the digit's vertical strokes are columns 1 and 5.",
-    checker=_check_edge_kernel,
-    hint=["Section 4: a kernel whose weights sum to 0 gives 0 on flat areas and answers where "
-          "the values change. At a left edge, which side of the window sees background, and "
-          "which side ink?",
-          "Try a kernel before you check it: kernel.sum() must be 0, and "
-          "conv2d(Q5_STEP, kernel).max() must be larger than "
-          "conv2d(np.fliplr(Q5_STEP), kernel).max() and conv2d(Q5_STEP.T, kernel).max(). "
-          "With -1 in each cell of the left column, "
-          "what must the right column hold? For (c): with m = conv2d(DIGIT_FOUR, kernel), "
-          "np.argwhere(m == m.max()) + 1 lists the input pixels (row, column) its peaks are "
-          "centred on; the strokes are columns 1 and 5."],
-    solution="np.array([[-1, 0, 1],\n"
-             "          [-1, 0, 1],\n"
-             "          [-1, 0, 1]])\n"
-             "# Sobel's kernel [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]] passes too, and so does\n"
-             "# [[-1, 1, 0]] * 3, which peaks on the stroke's first column instead.",
-    solution_answer=_EDGE_SOLUTION,
-    explanation="Your kernel gives 0 on flat areas and answers a left edge more strongly than "
-                "a right or a top one: it responds to a change of value in one direction. "
-                "Sobel's kernel, [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], is the classic one.",
-)
-
-
-# ---------------------------------------------------------------------------------------------
-# q6: true convolution flips the kernel
-# ---------------------------------------------------------------------------------------------
-
-#: The 2x2 kernel of q6 (the lesson flips LESSON01_KERNEL; the exercise flips this one). Its
-#: four weights differ, so every way of turning or mirroring it gives another kernel.
-Q6_KERNEL = np.array([[1, 2], [0, -1]])
-Q6_KERNEL.setflags(write=False)
-
-_TRUE_CONVOLUTION = conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL))
-#: The first window's products written out, for q6's second hint: "2 x (-1) + 0 x 0 + ...".
-_Q6_FIRST_WINDOW = " + ".join(
-    f"{value} x {weight if weight >= 0 else f'({weight})'}"
-    for value, weight in zip(FLIP_DEMO_X[:2, :2].ravel().tolist(),
-                             np.flip(Q6_KERNEL).ravel().tolist(), strict=True))
-
-#: What q6's predictable mistakes compute: (name, the wrong answer, message). On FLIP_DEMO_X
-#: all of them, and the right answer, differ pairwise (tests/test_exercises_lesson01.py).
-Q6_MISTAKES = [
-    ("not flipped", conv2d(FLIP_DEMO_X, Q6_KERNEL),
-     "that is the cross-correlation Conv2D computes: the kernel was not flipped."),
-    ("transposed", conv2d(FLIP_DEMO_X, Q6_KERNEL.T),
-     "you transposed the kernel (mirrored it across its main diagonal). True convolution "
-     "turns it by 180 degrees: np.flip(Q6_KERNEL) reverses BOTH axes."),
-    ("turned 90 degrees left", conv2d(FLIP_DEMO_X, np.rot90(Q6_KERNEL)),
-     "you turned the kernel a quarter turn (np.rot90 turns 90 degrees). True convolution "
-     "turns it a half turn: np.flip(Q6_KERNEL), the same as np.rot90(Q6_KERNEL, 2)."),
-    ("turned 90 degrees right", conv2d(FLIP_DEMO_X, np.rot90(Q6_KERNEL, -1)),
-     "you turned the kernel a quarter turn clockwise. True convolution turns it a half "
-     "turn: np.flip(Q6_KERNEL), the same as np.rot90(Q6_KERNEL, 2)."),
-    ("upside down only", conv2d(FLIP_DEMO_X, Q6_KERNEL[::-1]),
-     "you flipped the kernel upside down only; flip it left to right as well."),
-    ("left to right only", conv2d(FLIP_DEMO_X, Q6_KERNEL[:, ::-1]),
-     "you flipped the kernel left to right only; flip it upside down as well."),
-    ("mirrored across the other diagonal", conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL).T),
-     "you flipped AND transposed the kernel, which mirrors it across its other diagonal. "
-     "Flipping alone is the 180-degree turn: np.flip(Q6_KERNEL)."),
-    ("result flipped", np.flip(conv2d(FLIP_DEMO_X, Q6_KERNEL)),
-     "you flipped the result of the cross-correlation; flip the kernel BEFORE sliding it."),
-    ("input flipped", conv2d(np.flip(FLIP_DEMO_X), Q6_KERNEL),
-     "this is the true convolution turned by 180 degrees, what flipping the input (instead "
-     "of the kernel) gives. Flip the kernel, keep the input as it is."),
-    ("LESSON01_X", conv2d(LESSON01_X, np.flip(Q6_KERNEL)),
-     "that is the true convolution of LESSON01_X; this question uses FLIP_DEMO_X."),
-    ("negated", conv2d(FLIP_DEMO_X, -Q6_KERNEL),
-     "you changed the kernel's signs (-Q6_KERNEL). Flipping reverses the ORDER of the "
-     "weights, not their signs: np.flip(Q6_KERNEL), as in section 3 (not the same as -weights)."),
-    ("flipped and negated", -_TRUE_CONVOLUTION,
-     "you flipped the kernel, and changed its signs too: flip only, np.flip(Q6_KERNEL)."),
-    ("full", conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL), padding=Q6_KERNEL.shape[0] - 1),
-     "that is the 'full' convolution: every position where the kernel overlaps the input, "
-     "partial overlaps too. The question wants only the positions where the kernel fits "
-     "(3x3): slide np.flip(Q6_KERNEL) with no padding."),
-    ("lesson kernel flipped", conv2d(FLIP_DEMO_X, np.flip(LESSON01_KERNEL)),
-     "you flipped the lesson's 3x3 kernel; q6 uses Q6_KERNEL: np.flip(Q6_KERNEL)."),
-    ("demo kernel flipped", conv2d(FLIP_DEMO_X, np.flip(np.arange(1, 10).reshape(3, 3))),
-     "you flipped section 3's 3x3 demo_kernel; q6 uses Q6_KERNEL: np.flip(Q6_KERNEL)."),
-    ("lesson kernel", conv2d(FLIP_DEMO_X, LESSON01_KERNEL),
-     "that is FLIP_DEMO_X with the lesson's 3x3 kernel, not flipped; q6 uses Q6_KERNEL: "
-     "np.flip(Q6_KERNEL)."),
-    ("scipy same", conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL), padding=((1, 0), (1, 0))),
-     "that is a padded convolution, as big as the input (4x4). The question wants only the "
-     "positions where the kernel fits (3x3): slide np.flip(Q6_KERNEL) with no padding."),
-]
-
-q6 = Exercise(
-    "Compute the TRUE (mathematical) convolution of FLIP_DEMO_X with the 2x2 kernel Q6_KERNEL "
-    "= [[1, 2], [0, -1]]: flip the kernel upside down and left to right, then slide it as "
-    "Conv2D does. Give the 3x3 result.",
-    checker=array(_TRUE_CONVOLUTION,
-                  mistakes=[(wrong, message) for _, wrong, message in Q6_MISTAKES]),
-    hint=["Section 3: true convolution is cross-correlation with the kernel turned half "
-          "round first; a half turn is not the transpose.",
-          "np.flip(Q6_KERNEL) reverses both axes (a 180-degree turn): [[-1, 0], [2, 1]]. It is "
-          "not the transpose Q6_KERNEL.T = [[1, 0], [2, -1]].",
-          "Then slide the flipped kernel as section 2 does, with no flipping left to do. Its "
-          f"first window, FLIP_DEMO_X[0:2, 0:2] = {FLIP_DEMO_X[:2, :2].tolist()}, gives "
-          f"{_Q6_FIRST_WINDOW} = {int(_TRUE_CONVOLUTION[0, 0])}, the top-left value."],
-    solution="conv2d(FLIP_DEMO_X, np.flip(Q6_KERNEL))  # np.flip(Q6_KERNEL) = [[-1, 0], [2, 1]]",
-    solution_answer=_TRUE_CONVOLUTION.astype(int),
-)
-
-
-# ---------------------------------------------------------------------------------------------
-# q7: a stride larger than the kernel skips pixels
-# ---------------------------------------------------------------------------------------------
-
-_Q7_N, _Q7_F, _Q7_S = 9, 3, 4
-_Q7_COUNTS = usage_counts((_Q7_N, _Q7_N), _Q7_F, stride=_Q7_S)
-_Q7 = int((_Q7_COUNTS == 0).sum())
-_Q7_USED = int((_Q7_COUNTS > 0).sum())                          # 6 x 6 pixels
-_Q7_USED_ROWS = int((_Q7_COUNTS.sum(axis=1) > 0).sum())         # rows 0-2 and 4-6
-_Q7_UNUSED_ROWS = _Q7_N - _Q7_USED_ROWS                         # row 3, rows 7-8
-_Q7_WINDOWS = conv_output_size(_Q7_N, _Q7_F, _Q7_S)
-_Q7_LAST_ROW = (_Q7_WINDOWS - 1) * _Q7_S + _Q7_F - 1            # where the last window ends
+_Q5_N, _Q5_F, _Q5_S = 9, 3, 4
+_Q5_COUNTS = usage_counts((_Q5_N, _Q5_N), _Q5_F, stride=_Q5_S)
+_Q5 = int((_Q5_COUNTS == 0).sum())
+_Q5_USED = int((_Q5_COUNTS > 0).sum())                          # 6 x 6 pixels
+_Q5_USED_ROWS = int((_Q5_COUNTS.sum(axis=1) > 0).sum())         # rows 0-2 and 4-6
+_Q5_UNUSED_ROWS = _Q5_N - _Q5_USED_ROWS                         # row 3, rows 7-8
+_Q5_WINDOWS = conv_output_size(_Q5_N, _Q5_F, _Q5_S)
+_Q5_LAST_ROW = (_Q5_WINDOWS - 1) * _Q5_S + _Q5_F - 1            # where the last window ends
 _FIGURE_N = 7                                                   # section 6's figure: 7x7
 
-#: q7's known mistakes. 9x9 input, F = 3, S = 4: windows start at 0 and 4 on each axis, so
+#: q5's known mistakes. 9x9 input, F = 3, S = 4: windows start at 0 and 4 on each axis, so
 #: rows and columns 0-2 and 4-6 are used, and the rest are not.
-Q7_MISTAKES = [
-    (_Q7_USED, f"{_Q7_USED} pixels ARE used ({_Q7_USED_ROWS} rows x {_Q7_USED_ROWS} columns); "
+Q5_MISTAKES = [
+    (_Q5_USED, f"{_Q5_USED} pixels ARE used ({_Q5_USED_ROWS} rows x {_Q5_USED_ROWS} columns); "
                "the question asks for the unused ones."),
     (0, "with S = 4 > F = 3 the window jumps over a row and a column each time."),
-    (_Q7_UNUSED_ROWS * _Q7_N, f"{_Q7_UNUSED_ROWS * _Q7_N} = {_Q7_UNUSED_ROWS} unused rows x "
-                              f"{_Q7_N}: the unused COLUMNS of the used rows are never read "
+    (_Q5_UNUSED_ROWS * _Q5_N, f"{_Q5_UNUSED_ROWS * _Q5_N} = {_Q5_UNUSED_ROWS} unused rows x "
+                              f"{_Q5_N}: the unused COLUMNS of the used rows are never read "
                               "either."),
-    (2 * _Q7_UNUSED_ROWS * _Q7_N, f"{2 * _Q7_UNUSED_ROWS * _Q7_N} is {_Q7_UNUSED_ROWS} unused "
-                                  f"rows x {_Q7_N} plus {_Q7_UNUSED_ROWS} unused columns x "
-                                  f"{_Q7_N} (crossings counted twice), or {_Q7_USED_ROWS} used "
-                                  f"rows x {_Q7_N}; neither is the unused count. Count the used "
+    (2 * _Q5_UNUSED_ROWS * _Q5_N, f"{2 * _Q5_UNUSED_ROWS * _Q5_N} is {_Q5_UNUSED_ROWS} unused "
+                                  f"rows x {_Q5_N} plus {_Q5_UNUSED_ROWS} unused columns x "
+                                  f"{_Q5_N} (crossings counted twice), or {_Q5_USED_ROWS} used "
+                                  f"rows x {_Q5_N}; neither is the unused count. Count the used "
                                   "pixels (a square) and subtract from 81."),
-    (_Q7_UNUSED_ROWS ** 2, f"{_Q7_UNUSED_ROWS ** 2} pixels sit where an unused row crosses an "
+    (_Q5_UNUSED_ROWS ** 2, f"{_Q5_UNUSED_ROWS ** 2} pixels sit where an unused row crosses an "
                            "unused column; every other pixel of an unused row or column is "
                            "unused too."),
-    (_Q7_WINDOWS, f"{_Q7_WINDOWS} is the number of windows per axis, (9 - 3) // 4 + 1; the "
+    (_Q5_WINDOWS, f"{_Q5_WINDOWS} is the number of windows per axis, (9 - 3) // 4 + 1; the "
                   "question asks for pixels."),
-    (_Q7_WINDOWS ** 2, f"{_Q7_WINDOWS ** 2} is the number of windows ({_Q7_WINDOWS} x "
-                       f"{_Q7_WINDOWS}); the question asks for the pixels none of them "
+    (_Q5_WINDOWS ** 2, f"{_Q5_WINDOWS ** 2} is the number of windows ({_Q5_WINDOWS} x "
+                       f"{_Q5_WINDOWS}); the question asks for the pixels none of them "
                        "covers."),
-    (2 * _Q7_N - 1, f"{2 * _Q7_N - 1} = 9 + 9 - 1 = 81 - 8 x 8 counts one row and one column "
+    (2 * _Q5_N - 1, f"{2 * _Q5_N - 1} = 9 + 9 - 1 = 81 - 8 x 8 counts one row and one column "
                     "as unused: the gap between the windows (row and column 3), or the last "
-                    f"ones (8). Both are unused, and so is row and column {_Q7_LAST_ROW + 1}: "
-                    f"the windows cover rows 0-2 and 4-{_Q7_LAST_ROW} (section 6: when N - F "
+                    f"ones (8). Both are unused, and so is row and column {_Q5_LAST_ROW + 1}: "
+                    f"the windows cover rows 0-2 and 4-{_Q5_LAST_ROW} (section 6: when N - F "
                     "is not a multiple of S, the edge is dropped)."),
-    (_Q7_UNUSED_ROWS, f"{_Q7_UNUSED_ROWS} rows are unused (3, 7 and 8), and {_Q7_UNUSED_ROWS} "
+    (_Q5_UNUSED_ROWS, f"{_Q5_UNUSED_ROWS} rows are unused (3, 7 and 8), and {_Q5_UNUSED_ROWS} "
                       "columns; the question asks for the pixels in them."),
-    (_Q7_N ** 2 - (_Q7_LAST_ROW + 1) ** 2,
-     f"81 - {_Q7_LAST_ROW + 1} x {_Q7_LAST_ROW + 1} counts rows 0-{_Q7_LAST_ROW} as used, but "
+    (_Q5_N ** 2 - (_Q5_LAST_ROW + 1) ** 2,
+     f"81 - {_Q5_LAST_ROW + 1} x {_Q5_LAST_ROW + 1} counts rows 0-{_Q5_LAST_ROW} as used, but "
      "row 3 (and column 3) lies between the windows 0-2 and 4-6 and is never read: "
-     f"{_Q7_USED_ROWS} rows are used, not {_Q7_LAST_ROW + 1}."),
-    (int((usage_counts((_FIGURE_N, _FIGURE_N), _Q7_F, stride=_Q7_S) == 0).sum()),
+     f"{_Q5_USED_ROWS} rows are used, not {_Q5_LAST_ROW + 1}."),
+    (int((usage_counts((_FIGURE_N, _FIGURE_N), _Q5_F, stride=_Q5_S) == 0).sum()),
      "that is the count of section 6's figure, a 7x7 input; this input is 9x9, so rows and "
      "columns 7-8 are dropped as well."),
 ]
 
-q7 = Exercise(
+q5 = Exercise(
     "A 3x3 kernel slides over a 9x9 input with stride S = 4 and no padding. How many of the "
     "81 input pixels are never inside any window?",
-    checker=number(_Q7, mistakes=Q7_MISTAKES),
+    checker=number(_Q5, mistakes=Q5_MISTAKES),
     hint=["Section 6's 8x8 example: find where each window starts along one axis, then which rows "
           "no window covers; columns are the same.",
           "O = (9 - 3) // 4 + 1 = 2 windows per axis, starting at rows 0 and 4.",
@@ -1003,8 +886,132 @@ q7 = Exercise(
           "usage_counts((9, 9), 3, stride=4) shows it."],
     solution=("# windows start at rows 0 and 4: rows 0-2 and 4-6 are used, 3, 7 and 8 are not;\n"
               "# the same for columns, so 6 x 6 pixels are used\n"
-              f"answer = 81 - 6 * 6  # = {_Q7}\n"
+              f"answer = 81 - 6 * 6  # = {_Q5}\n"
               "# cross-check: (usage_counts((9, 9), 3, stride=4) == 0).sum()"),
+    solution_answer=_Q5,
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# q6-q7: output sizes with stride and padding, and Keras's "same". Computed from the
+# questions' own numbers, as for q3.
+# ---------------------------------------------------------------------------------------------
+
+_Q6_N, _Q6_F, _Q6_S, _Q6_P = 12, 7, 2, 2
+_Q6 = conv_output_size(_Q6_N, _Q6_F, _Q6_S, _Q6_P)
+_Q6_SPAN = _Q6_N - _Q6_F + 2 * _Q6_P               # N - F + 2P = 9, before dividing by S
+_MISPRINT = ("a misprint of the formula (note 1, in Notes at the end). The + 1 "
+             "comes after the division: (N - F + 2P) // S + 1.")
+
+#: q6's known mistakes. N = 12, F = 7, S = 2, P = 2: P = 2 is not "same" padding for F = 7,
+#: so q7's ceil(N / S) = 6 is wrong here.
+Q6_MISTAKES = [
+    (conv_output_size(_Q6_N, _Q6_F, _Q6_S),
+     f"{conv_output_size(_Q6_N, _Q6_F, _Q6_S)} is (12 - 7) // 2 + 1, the size WITHOUT "
+     "padding. The formula adds 2P inside the bracket: (N - F + 2P) // S + 1."),
+    (conv_output_size(_Q6_N, _Q6_F, _Q6_S, (_Q6_P, 0)),
+     f"{conv_output_size(_Q6_N, _Q6_F, _Q6_S, (_Q6_P, 0))} comes from counting the padding "
+     "on one side only (+ P instead of + 2P), or from leaving out the final + 1. "
+     "O = floor((N - F + 2P) / S) + 1."),
+    ((_Q6_N - _Q6_F) / (_Q6_S + 1), "that is (N - F) / (S + 1), the misprint in note 1 "
+                                    "(Notes, at the end), without the padding too; "
+                                    "the formula is floor((N - F + 2P) / S) + 1."),
+    ((_Q6_N - _Q6_F - 2 * _Q6_P) // _Q6_S + 1,
+     f"{(_Q6_N - _Q6_F - 2 * _Q6_P) // _Q6_S + 1} is what (N - F - 2P) // S + 1 gives, the "
+     "padding subtracted, and also (N - F) // (S + 1), the misprint without the padding. "
+     "Padding ADDS P zeros on each side, so the input grows to N + 2P: (N - F + 2P) // S + 1."),
+    (_Q6_SPAN / _Q6_S + 1, f"(12 - 7 + 4) / 2 = {_Q6_SPAN / _Q6_S:g} is not whole: round it "
+                           "DOWN (floor) before adding 1. The last window must fit inside the "
+                           "padded input."),
+    (_Q6_SPAN / _Q6_S, f"that is (N - F + 2P) / S without the floor and without the + 1: "
+                       f"round {_Q6_SPAN / _Q6_S:g} down, then add 1 for the first position."),
+    (-(-_Q6_SPAN // _Q6_S) + 1, f"{-(-_Q6_SPAN // _Q6_S) + 1} is (12 - 7 + 4) / 2 = "
+                                f"{_Q6_SPAN / _Q6_S:g} rounded UP, plus 1; it is also "
+                                "ceil(N / S), the \"same\" formula of section 7 (P = 2 is not "
+                                "\"same\" padding for F = 7), and N - F + 1, the size for stride 1 "
+                                "without padding. Round "
+                                f"{_Q6_SPAN / _Q6_S:g} down, then add 1: a window that would "
+                                "stick out of the padded input is never used."),
+    (conv_output_size(_Q6_N, _Q6_F, 1, _Q6_P),
+     f"{conv_output_size(_Q6_N, _Q6_F, 1, _Q6_P)} is the size with stride 1. With S = 2 the "
+     "window moves two pixels at a time: divide by S."),
+    (_Q6_SPAN, "that is N - F + 2P, the room the window has to move in. Divide it by the "
+               "stride S = 2 (rounding down), then add 1 for the first position."),
+]
+
+q6 = Exercise(
+    "Input size N = 12, kernel size F = 7, stride S = 2, padding P = 2. "
+    "What is the output size O?",
+    checker=number(_Q6, mistakes=Q6_MISTAKES),
+    hint=["Section 6's formula counts the positions of the window; padding (section 7) "
+          "makes the input 2P larger. Which of N, F, S and P go inside the floor?",
+          "O = floor((N - F + 2P) / S) + 1: in Python, (N - F + 2 * P) // S + 1.",
+          "(12 - 7 + 2 * 2) / 2 = 4.5; round down, then add 1."],
+    solution=f"(12 - 7 + 2 * 2) // 2 + 1  # = 4 + 1 = {_Q6}",
+    solution_answer=_Q6,
+)
+
+_Q7_N, _Q7_F, _Q7_S = 27, 5, 2
+_Q7 = conv_output_size(_Q7_N, _Q7_F, _Q7_S, "same")
+_SAME_RULE = 'with "same", O = ceil(N / S).'
+
+#: q7's known mistakes. Conv2D(1, 5, strides=2, padding="same") on 27x27.
+Q7_MISTAKES = [
+    (conv_output_size(_Q7_N, _Q7_F, _Q7_S), 'that is padding="valid": (27 - 5) // 2 + 1. '
+                                            'With "same" Keras pads so that O = ceil(N / S).'),
+    (_Q7_N // _Q7_S, f"{_Q7_N // _Q7_S} is 27 / 2 rounded down, and also (27 - 5 + 2) // 2 + 1, "
+                     'one zero of padding per side (what "same" adds to a 3x3 kernel; a 5x5 '
+                     'kernel gets two). With "same", O = ceil(N / S): round 27 / 2 UP. The '
+                     "padding lets a last window cover the last row, so no row is dropped."),
+    (_Q7_N / _Q7_S, f"27 / 2 = {_Q7_N / _Q7_S:g}, but a size is whole: Keras rounds UP, "
+                    "O = ceil(N / S)."),
+    (conv_output_size(_Q7_N, _Q7_F, 1, "same"), '"same" keeps the size only when the stride '
+                                                "is 1; here the window moves 2 pixels."),
+    ((_Q7_N - _Q7_F) // _Q7_S, 'that is the "valid" size, (27 - 5) // 2 + 1, without its '
+                               "+ 1; " + _SAME_RULE),
+    (conv_output_size(_Q7_N, _Q7_F), 'that is "valid" with stride 1, 27 - 5 + 1: the layer '
+                                     'has strides=2 and padding="same", and ' + _SAME_RULE),
+    (-(-_Q7_N // _Q7_S) + 1, f"{-(-_Q7_N // _Q7_S) + 1} is ceil(27 / 2) + 1. With "
+                             '"same", ceil(N / S) is already the number of windows (no + 1).'),
+    ((_Q7_N - _Q7_F - 2 * 2) // _Q7_S + 1,
+     "that is (27 - 5 - 2*2) // 2 + 1, the padding of a 5x5 kernel (2 per side) subtracted: "
+     'padding ADDS zeros. With "same", O = ceil(N / S).'),
+]
+
+_q7_number = number(_Q7, mistakes=Q7_MISTAKES)
+
+
+def _check_size(answer):
+    """q7's checker: a whole Keras shape such as (None, O, O, 1) is told to take its height,
+    and a (height, width) pair to give one number."""
+    try:
+        got = None if typed_with_commas(answer) else read_shape(answer)  # 1,000,000 is a number
+    except (UnreadableAnswer, TypeError, ValueError):
+        got = None
+    if got is not None and len(got) == 2 and got[0] == got[1] and got[0] is not None:
+        verdict = _q7_number(got[0])
+        return (f"{got} is a (height, width) pair; the question asks for O, one number (the "
+                "map is O x O). " + ("Yours is right: give it alone." if verdict is None
+                                     else "For O: " + verdict))
+    if got is not None and len(got) in (3, 4):
+        layout, height = (("(batch, height, width, channels)", 1) if len(got) == 4 else
+                          ("(height, width, channels)", 0))
+        return (f"that is a whole shape, {got}: {layout}, as compute_output_shape or a "
+                "layer's output gives it. The question asks for O, one number: take the "
+                f"height, shape[{height}].")
+    return _q7_number(answer)
+
+
+q7 = Exercise(
+    'A Keras layer Conv2D(1, 5, strides=2, padding="same") gets a 27x27x1 input. '
+    "What is the output size O?",
+    checker=_check_size,
+    hint=['Section 7, the Keras part: with padding="same" the output size depends only on N '
+          "and S, not on F.",
+          'With padding="same", TensorFlow pads just enough zeros that O = ceil(N / S).',
+          "ceil(27 / 2): 27 / 2 = 13.5, rounded up. In Python: -(-27 // 2) or "
+          "math.ceil(27 / 2)."],
+    solution=f"-(-27 // 2)  # = ceil(27 / 2) = {_Q7}",
     solution_answer=_Q7,
 )
 
@@ -1283,4 +1290,4 @@ q8 = _Q8(
 )
 
 
-__all__ = ["Q5_STEP", "Q6_KERNEL", "left_edge_zone", *bind_exercises(globals())]
+__all__ = ["Q2_STEP", "Q1_KERNEL", "left_edge_zone", *bind_exercises(globals())]
