@@ -584,17 +584,26 @@ def shape(expected: Sequence[int | None], mistakes: Mapping | Sequence = (),
     >>> check((5, 3, 3))
     'the height (the first entry) and the channels (the third entry) are off. Channels come last
     in Keras.'
+    >>> check((None, 3, 3, 4))
+    'leaving out the batch axis (None), the channels (the third entry) are off: you have 4.'
     """
     expected = read_shape(expected)
     names = tuple(axes) if axes is not None else IMAGE_AXES.get(len(expected))
 
+    def one_image(got):
+        """``got`` without a leading batch axis (None, or a test batch of one), when it has one
+        more entry than ``expected``: a Keras shape is then read as the one-image shape."""
+        if batch and len(got) == len(expected) + 1 and got[0] in (None, 1):
+            return got[1:]
+        return got
+
     def compare(answer) -> str | None:
-        got = read_shape(answer)
+        given = read_shape(answer)
+        got = one_image(given)
         if got == expected:
-            return None
-        if batch and len(got) == len(expected) + 1 and got[0] in (None, 1) \
-                and got[1:] == expected:
-            return None  # a Keras shape with its batch axis (None, or a test batch of one)
+            return None  # also a Keras shape with its batch axis
+        if got is not given:  # the rest is judged as a one-image shape, and the message says so
+            return f"leaving out the batch axis ({given[0]}), " + compare(got)
         if batch and len(expected) == len(got) + 1 and expected[0] is None \
                 and expected[1:] == got:
             return None
@@ -622,7 +631,7 @@ def shape(expected: Sequence[int | None], mistakes: Mapping | Sequence = (),
         return message
 
     def matches(answer, wrong):
-        return read_shape(answer) == read_shape(wrong)
+        return one_image(read_shape(answer)) == one_image(read_shape(wrong))
 
     def check(answer):
         message = compare(answer)
