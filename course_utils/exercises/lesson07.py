@@ -10,12 +10,12 @@ In the notebook::
 Each exercise sits after the section it practises, and the numbers follow the notebook's
 order (this module defines them in that order): q1 and q2 in section 3 (dilation, then the
 receptive field), q3 in section 4 (groups), q4 and q5 in section 5 (depthwise and separable);
-q6, q7 and q8 in section 6 (real networks): the learner predicts one inverted residual
-block of MobileNetV2 before the helper checks it layer by layer (q6, q7; the lesson prints the
-totals only after them), then counts VGG-16's convolutions over the Keras model's layers before
-the helper counts five networks (q8). Each exercise's expected answer, and each known
-wrong answer, is computed here from
-the question's own numbers with the course's arithmetic (never typed in);
+q6, q7 and q8 in section 6 (real networks): the learner counts one inverted residual
+block of MobileNetV2 by hand (q6, q7; the lesson never prints the block's totals, and
+tests/claims/lesson07.py checks the helper's counts of it against Keras), then counts VGG-16's
+convolutions over the Keras model's layers before the helper counts five networks (q8). Each
+exercise's expected answer, and each known wrong answer, is computed here from the question's own
+numbers with the course's arithmetic (never typed in);
 tests/test_exercises_lesson07.py checks the expected answers against Keras and TensorFlow,
 checks that the wrong answers differ from each other, and lists what a learner may type
 (LEARNER_ANSWERS) with the message each must get. The questions use other numbers than the
@@ -446,7 +446,7 @@ q5 = Exercise(
 )
 
 
-# --- q6, q7: one inverted residual block, predicted before the helper prints it ----------------
+# --- q6, q7: one inverted residual block, counted by hand -------------------------------------
 
 _H, _C, _T = 56, 24, 6  # block_2 of MobileNetV2: a 56x56x24 input, expansion factor 6
 _WIDE = _C * _T  # 144 channels inside the block

@@ -1,0 +1,164 @@
+# What lesson 07's text concludes from its cells (tests/claims_runner.py says how this runs).
+# Cell numbers count from 0, as nbval does. Each block runs on a copy of the notebook's variables
+# after its last cell, so a name the notebook reuses later is recomputed here.
+import numpy as np
+from keras import layers
+
+from course_utils import conv_output_size, conv_params, receptive_field, separable_mults
+from course_utils.architectures import compare_with_keras, layer_counts, predict_model
+
+# %% cell 4: the convolution's matrix holds its 9 weights, numbered by kernel tap as drawn
+assert np.array_equal(shared, np.where(window, small_kernel.ravel()[tap - 1], 0))
+
+# %% cell 7: each axis follows lesson 01's formula with its own F and S
+assert keras_maps.shape[:2] == (conv_output_size(28, 1, 2), conv_output_size(28, 5, 1)) == (14, 24)
+
+# %% cell 9: 1x3 then 3x1 is one rank-1 3x3 kernel for 6 weights; a random 3x3 kernel has rank 3
+assert row_then_column.count_params() == 6 and stacked.shape == (26, 26)
+assert np.linalg.matrix_rank(kernel_3x3) == 1 and np.linalg.matrix_rank(small_kernel) == 3
+
+# %% cell 12: the output-size formula with F_eff gives Keras's size for every dilation
+assert (sizes["O (formula)"] == sizes["O (Keras)"]).all()
+
+# %% cell 16: D = 1, 2, 4 fill a 15x15 field with 27 weights; D = 2, 2, 2 reach 49 of 13x13
+assert extent(grown) == (15, 15) and np.count_nonzero(grown) == 15 * 15 and stack_weights == 27
+assert extent(gridded) == (13, 13) and np.count_nonzero(gridded) == 7 * 7
+
+# %% cell 19: the recurrence gives the measured field; two 3x3 see as far as one 5x5, fewer weights
+assert (fields["formula"] == fields["measured"]).all()
+assert fields.loc["two 3x3", "measured"] == fields.loc["one 5x5", "measured"] == 5
+assert fields.loc["two 3x3", "weights"] == 18 and fields.loc["one 5x5", "weights"] == 25
+
+# %% cell 24: groups=4 has 4 times fewer weights, as conv_params counts them
+assert plain.count_params() == conv_params(3, 64, 128) == 73_856
+assert grouped.count_params() == conv_params(3, 64, 128, groups=4) == 18_560
+
+# %% cell 26: DepthwiseConv2D(3, depth_multiplier=2) is Conv2D(128, 3, groups=64)
+assert depthwise_64.count_params() == conv_params(3, 64, 128, groups=64) == 1_280
+
+# %% cell 28: group 0 reads channels 0-15 only; nudging channel 20 moves group 1 alone
+assert read.tolist() == list(range(16))
+assert moved[..., :32].max() == 0 and moved[..., 32:64].max() > 0 and moved[..., 64:].max() == 0
+
+# %% cell 37: Keras's counts are the course's formulas (standard, grouped, separable)
+def keras_mults(layer, input_shape=(112, 112, 32)):
+    """One multiplication per kernel weight and output position, read from the Keras layer."""
+    positions = int(np.prod(layer.compute_output_shape((None, *input_shape))[1:3]))
+    kernels = layer.weights[:2] if isinstance(layer, layers.SeparableConv2D) else [layer.kernel]
+    return positions * sum(int(np.prod(kernel.shape)) for kernel in kernels)
+
+
+assert costs["parameters"].tolist() == costs["Keras count_params()"].tolist()
+assert costs["multiplications"].tolist() == [keras_mults(layer)
+                                             for layer in (standard, grouped_4, separable)]
+assert costs.loc["Conv2D(64, 3)", ["parameters", "multiplications"]].tolist() == [
+    18_496, 231_211_008]
+assert costs.loc["SeparableConv2D(64, 3)", ["parameters", "multiplications"]].tolist() == [
+    2_400, 29_302_784]
+
+# %% cell 38: the figure's channel pairs hold exactly each layer's kernel weights
+assert [int(w.sum()) for w in pair_weights.values()] == [
+    standard.kernel.numpy().size, grouped_4.kernel.numpy().size, depthwise_kernel.size,
+    pointwise_kernel.size]
+
+# %% cell 40: separable / standard = 1/C_out + 1/F^2; 8.9x fewer at 1024 channels
+assert np.isclose(fraction, 1 / 64 + 1 / 3**2)
+assert round(widest, 1) == 8.9
+
+# %% cell 42: channel 0's 9 x 64 weights have rank 1 (separable) and 9 (standard)
+assert ranks == [1, 9]
+
+# %% cell 44: VGG-16 / MobileNet = 27x = 3.1x (the design) * 8.6x (the separable layer)
+assert round(gap) == 27 and round(design, 1) == 3.1 and round(separable_gain, 1) == 8.6
+
+# %% cell 51: layer_counts predicts each layer of the chain as Keras builds it
+shape = (None, 32, 32, 3)
+for layer in chain.layers:
+    shape, params, mults = layer_counts(type(layer).__name__, layer.get_config(), shape)
+    assert (shape, params) == (tuple(layer.output.shape), layer.count_params())
+assert [row.mults for row in predict_model(chain)[1:]] == [
+    layer_counts(type(layer).__name__, layer.get_config(), layer.input.shape)[2]
+    for layer in chain.layers]
+
+# %% cell 53: block_1_pad then 'valid' gives the 56x56 that 'same' gives
+assert mobilenet.get_layer("block_1_depthwise").input is pad.output
+assert tuple(pad.output.shape[1:3]) == (padded, padded)
+assert conv_output_size(padded, 3, 2) == 56 == conv_output_size(112, 3, 2, "same")
+assert tuple(mobilenet.get_layer("block_1_depthwise").output.shape[1:3]) == (56, 56)
+
+# %% cell 55: all 156 layers agree with Keras; five counted by hand agree with both
+assert compared["agrees"].all() and len(compared) == len(mobilenet.layers)
+assert compared["params"].sum() == mobilenet.count_params()
+assert (excerpt["by hand: params"] == excerpt["Keras"]).all()
+assert (excerpt["by hand: params"] == excerpt["predict_model"]).all()
+assert (excerpt["by hand: mults"] == excerpt["predict_model mults"]).all()
+
+# %% cell 57: block_2 widens 24 channels to 144 and narrows back, at 56x56
+assert walk["output shape"].tolist() == [(56, 56, 24), (56, 56, 144), (56, 56, 144),
+                                         (56, 56, 24), (56, 56, 24)]
+
+# %% cell 57: predict_model's counts for block_2 (q6, q7) are Keras's count_params() and kernels
+rows = predicted.set_index("name").join(compared.set_index("name")["agrees"])
+block = rows[rows.index.str.startswith("block_2_")]
+totals = block[["params", "mults"]].sum()
+kernel_mults = sum(int(np.prod(layer.output.shape[1:3])) * int(np.prod(layer.kernel.shape))
+                   for layer in block_2
+                   if isinstance(layer, (layers.Conv2D, layers.DepthwiseConv2D)))
+assert len(block) == 9 and block["agrees"].all()
+assert totals["params"] == sum(layer.count_params() for layer in block_2)
+assert totals["mults"] == kernel_mults
+
+# %% cell 59: after batch normalization a bias makes no difference; MobileNetV2 has none
+assert not any(layer.use_bias for layer in convolutions)
+
+# %% cell 67: every layer of five networks agrees with Keras; each count within 1.5% of its paper's
+assert all(all(row.agrees for row in compare_with_keras(networks[name])) for name in papers)
+largest = max(abs(float(row["difference"].rstrip("%"))) for row in table)
+assert largest <= 1.55, largest
+
+# %% cell 67: VGG-16's 13 convolutions alone are within 0.5% of the paper's 15.3 G
+assert abs(vgg_convs / 15.3e9 - 1) < 0.005
+
+# %% cell 71: the standard layer does 9 * 64 multiplications per number read, the steps 9 and 64
+assert per_number == {"standard": 9 * 64, "depthwise step": 9, "pointwise step": 64}
+assert sum(steps.values()) == separable_mults((112, 112, 32), 3, 64, padding="same")
+
+# %% cell 73: the layer kinds hold every parameter; 1x1 convolutions do most of the work
+assert kinds["parameters"].sum() == mobilenet.count_params()
+assert kinds.index[0] == "Conv2D 1x1"
+
+# %% cell 73: the first MobileNet's 1x1 share is Howard et al.'s Table 2 figure, 94.86%
+assert round(100 * v1_pointwise, 2) == 94.86
+
+# %% cell 76: the recurrence gives the Distill authors' fields (MobileNet 315, VGG-16 212)
+for name, (_, theirs) in distill.items():
+    assert theirs == network_fields[name], name
+assert network_fields == {"MobileNetV2": 491, "MobileNet": 315, "VGG16": 212}
+
+# %% cell 78: a 21x21 field; the central 11x11 holds most of the gradient; the peak is central
+assert receptive_field([(3, 1)] * 10) == 21 and np.count_nonzero(strength) == 21 * 21
+assert central_share > 0.5 and np.isclose(strength[9:12, 9:12].max(), 1)
+
+# %% cell 80: the same kernel shape fits channels first and channels last
+assert first.kernel.shape == last.kernel.shape
+
+# %% cell 82: the weights lie within glorot_uniform's limit, biases are 0, the stds are as predicted
+assert np.abs(fresh_kernel).max() <= limit and np.abs(fresh_kernel).max() > 0.95 * limit
+assert np.all(fresh.bias.numpy() == 0)
+assert abs(outputs.numpy().std() / forward - 1) < 0.1
+assert abs(grad_images.std() / backward - 1) < 0.1
+
+# %% cell 84: each mean of 12 draws follows its rule within a factor 2; He level, Glorot falls
+for name in draw_stds:
+    assert np.all(np.abs(np.log(mean_std[name] / rule_std[name])) < np.log(2)), name
+assert mean_std["he_normal"][-1] > 0.5 and mean_std["glorot_uniform"][-1] < 0.02
+assert mean_std["too small (std 0.01)"][-1] < 1e-12
+
+# %% cell 84: single draws drift (within 1/4 to 2.5 of the rule); He's std is about 8 times 0.01
+single = np.concatenate([draw_stds[name][:, -1] / rule_std[name][-1]
+                         for name in ("glorot_uniform", "he_normal")])
+assert 0.2 < single.min() < 0.3 and 2.3 < single.max() < 2.7 and np.median(single) < 1
+assert round(he_std / 0.01) == 8
+
+# %% cell 86: with batch normalization each std at layer 16 is within 1.4 times its layer-2 value
+assert all(0.7 < stds[-1] / stds[1] < 1.4 for stds in with_bn.values())
