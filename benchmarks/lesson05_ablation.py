@@ -10,7 +10,7 @@ then the way from the source model to the improved one, one step at a time.
     python -m benchmarks.lesson05_ablation --source --out data/lesson05_source.csv
         # the source model's asserts, the Dense-only baseline and the Look-inside checks at
         # seeds 0-4 and 42 (~4 min)
-    python -m benchmarks.lesson05_ablation --q8        # measure q8's checker on several designs
+    python -m benchmarks.lesson05_ablation --q5        # measure q5's checker on several designs
 
 Without --out a table is written to the current folder (lesson05_selection.csv,
 lesson05_ablation.csv, lesson05_scaling.csv or lesson05_source.csv), so a trial run never
@@ -487,7 +487,7 @@ def run_source_checks(seeds=LESSON_SEEDS) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-# --- q8's checker: which designs pass, at which seeds --------------------------------------------
+# --- q5's checker: which designs pass, at which seeds --------------------------------------------
 
 def _stack(name, *blocks, rescale=False):
     inputs = keras.Input(shape=(28, 28, 1), name="image")
@@ -498,12 +498,12 @@ def _stack(name, *blocks, rescale=False):
     return keras.Model(inputs, outputs, name=name)
 
 
-def q8_designs() -> dict:
-    """Designs a learner may write for q8, as functions that build them."""
+def q5_designs() -> dict:
+    """Designs a learner may write for q5, as functions that build them."""
     conv = layers.Conv2D
     pool = layers.MaxPooling2D
     return {
-        "q8 solution (5,258 weights)": lesson05.build_small_model,
+        "q5 solution (5,258 weights)": lesson05.build_small_model,
         "the same, Rescaling(1/255) first": lambda: _stack(
             "rescaled", conv(8, 3, activation="relu"), pool(2), conv(16, 3, activation="relu"),
             pool(2), layers.Flatten(), rescale=True),
@@ -519,12 +519,12 @@ def q8_designs() -> dict:
     }
 
 
-def run_q8(seeds=SEEDS) -> pd.DataFrame:
-    """q8's training run (course_utils.exercises.lesson05.train_small_model) for each design
+def run_q5(seeds=SEEDS) -> pd.DataFrame:
+    """q5's training run (course_utils.exercises.lesson05.train_small_model) for each design
     at each seed: the validation accuracy after each epoch, and whether the last clears the
     floor. The check itself uses CHECK_SEED; the other seeds show the verdict's margin."""
     rows = []
-    for design, build in q8_designs().items():
+    for design, build in q5_designs().items():
         for seed in seeds:
             start = time.perf_counter()
             problem, accuracies = lesson05.train_small_model(build, seed=seed)
@@ -560,15 +560,15 @@ def main():
     what.add_argument("--scaling", action="store_true", help="raw against scaled pixels")
     what.add_argument("--source", action="store_true",
                       help="the source model's assert cells at the lesson's seeds")
-    what.add_argument("--q8", action="store_true", help="measure q8's checker instead")
+    what.add_argument("--q5", action="store_true", help="measure q5's checker instead")
     parser.add_argument("--seeds", help="comma-separated seeds (default: the study's own)")
     parser.add_argument("--out", help="where to write the table (default: the current folder, "
                                       "never the lesson's copy in data/ unless named here)")
     args = parser.parse_args()
     seeds = None if args.seeds is None else [int(s) for s in args.seeds.split(",")]
     tf.config.experimental.enable_op_determinism()
-    if args.q8:
-        run_q8(seeds or SEEDS)
+    if args.q5:
+        run_q5(seeds or SEEDS)
         return
     if args.source:
         table, name, flag = run_source_checks(seeds or LESSON_SEEDS), LESSON05_SOURCE_FILE, \

@@ -501,14 +501,15 @@ def _lesson05_checks(t: dict[str, pd.DataFrame]) -> dict[str, dict[str, bool]]:
 
 
 def lesson05_seed_check(section: str) -> None:
-    """Check that what lesson 05 asserts on your run held at every seed of the benchmark.
+    """Check that what lesson 05 claims of your run held at every seed of the benchmark.
 
     Taught in lesson 05 (a course test, run by tests/test_data.py, not in the lesson's
-    cells). The lesson asserts on one training run; ``benchmarks/lesson05_ablation.py`` ran the same
-    training at several seeds (0-4, and 42 for the source model), and this checks that each
-    such assert held there with room to spare. ``section`` is one of ``"scaling"`` (section 3),
-    ``"source"`` (sections 4 and 5), ``"improved"`` (section 7) or ``"look inside"``
-    (section 8). Returns None; raises AssertionError naming every check that failed.
+    cells). The lesson's claims (tests/claims/lesson05.py) check one training run;
+    ``benchmarks/lesson05_ablation.py`` ran the same training at several seeds (0-4, and 42 for
+    the source model), and this checks that each such claim held there with room to spare.
+    ``section`` is one of ``"scaling"`` (section 3), ``"source"`` (sections 4 and 5),
+    ``"improved"`` (section 7) or ``"look inside"`` (section 8). Returns None; raises
+    AssertionError naming every check that failed.
 
     >>> lesson05_seed_check("scaling")
     >>> sorted(_lesson05_checks(_lesson05_tables()))

@@ -1,5 +1,5 @@
 """Lesson 05 exercises: the expected answers agree with what Keras computes (Keras is the
-reference, not the module), q8's check gives each design the verdict and the message it should,
+reference, not the module), q5's check gives each design the verdict and the message it should,
 and LEARNER_ANSWERS lists what a learner types into each exercise cell (run in the notebook's own
 kernel by tests/kernel_checks.py, the "learner path" item of the notebook's test)."""
 
@@ -28,7 +28,7 @@ def build_model():
     h = layers.Flatten()(h)
     return keras.Model(inputs, layers.Dense(10, activation="softmax")(h))"""
 
-# Section 7's conv -> batch normalization -> ReLU -> pool, twice, within q8's budget.
+# Section 7's conv -> batch normalization -> ReLU -> pool, twice, within q5's budget.
 _BN_MODEL = """\
 def build_model():
     inputs = keras.Input(shape=(28, 28, 1))
@@ -124,23 +124,61 @@ LEARNER_ANSWERS = {
         },
     },
     "q5": {
-        "right": ["[1, 2]", "(2, 1)", "{1, 2}", "np.array([1, 2])",
-                  "list(paired.columns[(paired > 0).all()])", "(paired > 0).all()"],
+        "right": [_SMALL_MODEL, _BN_MODEL.replace("BatchNormalization()",
+                                                  "BatchNormalization(momentum=0.9)")],
         "wrong": {
-            "[1, 2, 3, 5, 6, 7]": "positive mean gain",          # the mean, not every seed
-            "[1, 2, 3]": "only tied the step before",            # a gain of 0 counted as ahead
-            "[1, 2, 3, 5, 6]": "four seeds or more",              # four of five wins
-            "[1, 6]": "largest mean gains",
-            "[0, 1]": "labelled by the later step",              # the columns read one step off
-            "[1]": "another step was also ahead at every seed",  # a strict subset
-            "[2]": "another step was also ahead at every seed",
-            "[1, 3]": "are not the expected ones",
-            "[1, 2, 6]": "step 6 was not ahead at seed 3",      # one step too many
-            "[8]": "not a column of paired",
-            '"1, 2"': "expected a list of step numbers",
-            '["1", "2"]': "your list holds text ('1')",           # the steps typed as text
-            "2": "not how many steps there are",                 # the count, not the steps
-            "[1, 2, 2]": "has step 2 more than once",            # a duplicate, not a set
+            # the source's model, unchanged: 203,068 weights
+            "def build_model():\n    inputs = keras.Input(shape=(28, 28, 1))\n"
+            "    h = layers.Conv2D(3, 5, activation='swish')(inputs)\n"
+            "    h = layers.Conv2D(6, 5, activation='swish')(h)\n"
+            "    h = layers.Dense(84, activation='swish')(layers.Flatten()(h))\n"
+            "    return keras.Model(inputs, layers.Dense(10, activation='softmax')(h))":
+                "budget is 6,000",
+            # section 7's pooled model pasted unchanged: 9,532 weights, most in Dense(84)
+            "def build_model():\n    return build_pooled_model()":
+                "a Dense(84) between Flatten and the output",
+            # no convolution at all (19,885 weights)
+            "def build_model():\n    inputs = keras.Input(shape=(28, 28, 1))\n"
+            "    h = layers.Dense(25, activation='relu')(layers.Flatten()(inputs))\n"
+            "    return keras.Model(inputs, layers.Dense(10, activation='softmax')(h))":
+                "no Conv2D layer",
+            # the model is built but not returned
+            "def build_model():\n    inputs = keras.Input(shape=(28, 28, 1))\n"
+            "    model = keras.Model(inputs, layers.Dense(10)(layers.Flatten()(inputs)))":
+                "return model",
+            # a model object instead of the function that builds it
+            _SMALL_MODEL + "\n\n\nbuild_model = build_model()": "not a model",
+            # the solution with MaxPooling2D(11) last (1,418 weights): Flatten gets 1 x 1 x 16
+            _SMALL_MODEL.replace("MaxPooling2D(2)(h)\n    h = layers.Flatten",
+                                 "MaxPooling2D(11)(h)\n    h = layers.Flatten"):
+                "reads only 16 values, from a 1 x 1 x 16 map",
+            # ends in global pooling (5,130 weights): its output layer reads 32 numbers
+            "def build_model():\n    inputs = keras.Input(shape=(28, 28, 1))\n"
+            "    h = layers.MaxPooling2D(2)(layers.Conv2D(16, 3, activation='relu')(inputs))\n"
+            "    h = layers.MaxPooling2D(2)(layers.Conv2D(32, 3, activation='relu')(h))\n"
+            "    h = layers.GlobalAveragePooling2D()(h)\n"
+            "    return keras.Model(inputs, layers.Dense(10, activation='softmax')(h))":
+                "ends in global pooling, so its output layer reads only 32 numbers",
+            # section 7's batch normalization with Keras's default momentum 0.99 (5,330
+            # weights): 57.6% when predicting, 93.8% with batch statistics; momentum=0.9 passes
+            _BN_MODEL: "BatchNormalization(momentum=0.9), as section 7's settings use",
+            # the same with global average pooling (5,274): flat at 10.5%, 75.9% with batch
+            # statistics; the running averages are named before the global pooling
+            _BN_MODEL.replace("(8, 16)", "(16, 32)").replace(
+                "layers.Flatten()(h)", "layers.GlobalAveragePooling2D()(h)"):
+                "the floor is 85%. Its BatchNormalization layers predict with running averages",
+            # the solution's layers after a Lambda dividing the already scaled pixels by 255
+            _SMALL_MODEL.replace("    h = layers.Conv2D(8, 3, activation=\"relu\")(inputs)",
+                                 "    h = layers.Lambda(lambda x: x / 255)(inputs)\n"
+                                 "    h = layers.Conv2D(8, 3, activation=\"relu\")(h)"):
+                "at most 0.0039: the pixels arrive already scaled to [0, 1]; does your model "
+                "divide them by 255 again?",
+            # a sigmoid output: each value in (0, 1), but the ten do not add up to 1
+            _SMALL_MODEL.replace('activation="softmax"', 'activation="sigmoid"'):
+                "the outputs are not probabilities: one image's ten outputs add up to",
+            # no channel axis: Keras refuses the Conv2D's input while the model is built
+            _SMALL_MODEL.replace("shape=(28, 28, 1)", "(28, 28)"):
+                "start the model with keras.Input(shape=(28, 28, 1)), the channel axis",
         },
     },
     "q6": {
@@ -211,61 +249,23 @@ LEARNER_ANSWERS = {
         },
     },
     "q8": {
-        "right": [_SMALL_MODEL, _BN_MODEL.replace("BatchNormalization()",
-                                                  "BatchNormalization(momentum=0.9)")],
+        "right": ["[1, 2]", "(2, 1)", "{1, 2}", "np.array([1, 2])",
+                  "list(paired.columns[(paired > 0).all()])", "(paired > 0).all()"],
         "wrong": {
-            # the source's model, unchanged: 203,068 weights
-            "def build_model():\n    inputs = keras.Input(shape=(28, 28, 1))\n"
-            "    h = layers.Conv2D(3, 5, activation='swish')(inputs)\n"
-            "    h = layers.Conv2D(6, 5, activation='swish')(h)\n"
-            "    h = layers.Dense(84, activation='swish')(layers.Flatten()(h))\n"
-            "    return keras.Model(inputs, layers.Dense(10, activation='softmax')(h))":
-                "budget is 6,000",
-            # section 7's pooled model pasted unchanged: 9,532 weights, most in Dense(84)
-            "def build_model():\n    return build_pooled_model()":
-                "a Dense(84) between Flatten and the output",
-            # no convolution at all (19,885 weights)
-            "def build_model():\n    inputs = keras.Input(shape=(28, 28, 1))\n"
-            "    h = layers.Dense(25, activation='relu')(layers.Flatten()(inputs))\n"
-            "    return keras.Model(inputs, layers.Dense(10, activation='softmax')(h))":
-                "no Conv2D layer",
-            # the model is built but not returned
-            "def build_model():\n    inputs = keras.Input(shape=(28, 28, 1))\n"
-            "    model = keras.Model(inputs, layers.Dense(10)(layers.Flatten()(inputs)))":
-                "return model",
-            # a model object instead of the function that builds it
-            _SMALL_MODEL + "\n\n\nbuild_model = build_model()": "not a model",
-            # the solution with MaxPooling2D(11) last (1,418 weights): Flatten gets 1 x 1 x 16
-            _SMALL_MODEL.replace("MaxPooling2D(2)(h)\n    h = layers.Flatten",
-                                 "MaxPooling2D(11)(h)\n    h = layers.Flatten"):
-                "reads only 16 values, from a 1 x 1 x 16 map",
-            # ends in global pooling (5,130 weights): its output layer reads 32 numbers
-            "def build_model():\n    inputs = keras.Input(shape=(28, 28, 1))\n"
-            "    h = layers.MaxPooling2D(2)(layers.Conv2D(16, 3, activation='relu')(inputs))\n"
-            "    h = layers.MaxPooling2D(2)(layers.Conv2D(32, 3, activation='relu')(h))\n"
-            "    h = layers.GlobalAveragePooling2D()(h)\n"
-            "    return keras.Model(inputs, layers.Dense(10, activation='softmax')(h))":
-                "ends in global pooling, so its output layer reads only 32 numbers",
-            # section 7's batch normalization with Keras's default momentum 0.99 (5,330
-            # weights): 57.6% when predicting, 93.8% with batch statistics; momentum=0.9 passes
-            _BN_MODEL: "BatchNormalization(momentum=0.9), as section 7's settings use",
-            # the same with global average pooling (5,274): flat at 10.5%, 75.9% with batch
-            # statistics; the running averages are named before the global pooling
-            _BN_MODEL.replace("(8, 16)", "(16, 32)").replace(
-                "layers.Flatten()(h)", "layers.GlobalAveragePooling2D()(h)"):
-                "the floor is 85%. Its BatchNormalization layers predict with running averages",
-            # the solution's layers after a Lambda dividing the already scaled pixels by 255
-            _SMALL_MODEL.replace("    h = layers.Conv2D(8, 3, activation=\"relu\")(inputs)",
-                                 "    h = layers.Lambda(lambda x: x / 255)(inputs)\n"
-                                 "    h = layers.Conv2D(8, 3, activation=\"relu\")(h)"):
-                "at most 0.0039: the pixels arrive already scaled to [0, 1]; does your model "
-                "divide them by 255 again?",
-            # a sigmoid output: each value in (0, 1), but the ten do not add up to 1
-            _SMALL_MODEL.replace('activation="softmax"', 'activation="sigmoid"'):
-                "the outputs are not probabilities: one image's ten outputs add up to",
-            # no channel axis: Keras refuses the Conv2D's input while the model is built
-            _SMALL_MODEL.replace("shape=(28, 28, 1)", "(28, 28)"):
-                "start the model with keras.Input(shape=(28, 28, 1)), the channel axis",
+            "[1, 2, 3, 5, 6, 7]": "positive mean gain",          # the mean, not every seed
+            "[1, 2, 3]": "only tied the step before",            # a gain of 0 counted as ahead
+            "[1, 2, 3, 5, 6]": "four seeds or more",              # four of five wins
+            "[1, 6]": "largest mean gains",
+            "[0, 1]": "labelled by the later step",              # the columns read one step off
+            "[1]": "another step was also ahead at every seed",  # a strict subset
+            "[2]": "another step was also ahead at every seed",
+            "[1, 3]": "are not the expected ones",
+            "[1, 2, 6]": "step 6 was not ahead at seed 3",      # one step too many
+            "[8]": "not a column of paired",
+            '"1, 2"': "expected a list of step numbers",
+            '["1", "2"]': "your list holds text ('1')",           # the steps typed as text
+            "2": "not how many steps there are",                 # the count, not the steps
+            "[1, 2, 2]": "has step 2 more than once",            # a duplicate, not a set
         },
     },
 }
@@ -362,18 +362,210 @@ def test_q3_mistakes_are_different_pairs_and_the_run_is_ordered_by_epoch():
     assert list(lesson.Q3_RUN.index) == list(range(1, len(lesson.Q3_RUN) + 1))
 
 
-def test_q5_is_read_from_the_ablation_table():
-    """Counted directly from the CSV the lesson reads: the steps whose validation accuracy is
-    above the step before's at every seed."""
-    runs = pd.read_csv(lesson05_ablation_path(), comment="#")
-    accuracy = {(row.step, row.seed): row.val_accuracy for row in runs.itertuples()}
-    steps, seeds = sorted(runs["step"].unique()), sorted(runs["seed"].unique())
-    ahead = [step for step in steps[1:]
-             if all(accuracy[step, seed] > accuracy[step - 1, seed] for seed in seeds)]
-    assert len(seeds) == 5 and lesson.q5.is_correct(ahead)
-    messages = {lesson.q5.feedback(list(wrong)) for wrong in lesson._STEP_MISTAKES}
-    assert len(messages) == len(lesson._STEP_MISTAKES)       # five sets, five messages
-    assert ahead not in [list(wrong) for wrong in lesson._STEP_MISTAKES]
+# --- q5: the budgeted model, checked by a short training run ------------------------------------
+
+def test_q5_solution_is_within_budget_and_convolutional():
+    model = lesson.build_small_model()
+    assert model.count_params() <= lesson.WEIGHT_BUDGET
+    assert any(isinstance(layer, layers.Conv2D) for layer in model.layers)
+
+
+def rescaled_small_model():
+    """The solution's layers after Rescaling(1/255), as the lesson's summary table suggests."""
+    model = lesson.build_small_model()
+    inputs = keras.Input(shape=(28, 28, 1), name="raw")
+    return keras.Model(inputs, model(layers.Rescaling(1 / 255, name="scale")(inputs)),
+                       name="rescaled")
+
+
+def test_q5_a_model_that_rescales_itself_gets_raw_pixels_and_passes():
+    problem, accuracies = lesson.train_small_model(rescaled_small_model)
+    assert problem is None
+    assert accuracies[-1] >= lesson.ACCURACY_FLOOR + 0.05, accuracies   # measured: >= 0.925
+
+
+def one_filter_model():
+    """Convolutional and within budget, but one 3x3 filter is too little (380 weights)."""
+    inputs = keras.Input(shape=(28, 28, 1), name="image")
+    h = layers.Conv2D(1, 3, activation="relu", name="conv")(inputs)
+    h = layers.Flatten(name="flat")(layers.MaxPooling2D(4, name="pool")(h))
+    return keras.Model(inputs, layers.Dense(10, activation="softmax", name="output")(h),
+                       name="one_filter")
+
+
+def test_q5_correct_says_the_weights_and_the_accuracy():
+    message = lesson.q5.feedback(lesson.build_small_model)
+    assert message.startswith("Correct! Your model: 5,258 weights, ")
+    accuracy = float(message.split("weights, ")[1].split("%")[0]) / 100
+    assert accuracy >= lesson.ACCURACY_FLOOR and "after 3 epochs" in message
+
+
+def test_q5_names_pixels_divided_by_255_twice_only_when_the_first_conv_sees_them():
+    def twice():
+        inputs = keras.Input(shape=(28, 28, 1))
+        h = layers.Rescaling(1 / 255)(layers.Rescaling(1 / 255)(inputs))
+        return keras.Model(inputs, lesson.build_small_model()(h))
+
+    def twice_flat():
+        inputs = keras.Input(shape=(28, 28, 1))
+        h = layers.Rescaling(1 / 255)(layers.Rescaling(1 / 255)(inputs))
+        for filters in (8, 16):
+            h = layers.MaxPooling2D(2)(layers.Conv2D(filters, 3, activation="relu")(h))
+        return keras.Model(inputs, layers.Dense(10, activation="softmax")(layers.Flatten()(h)))
+
+    nested = lesson.q5.feedback(twice)   # its Conv2D sits in a nested model: not probed
+    assert "floor is 85%" in nested and "divide them by 255" not in nested
+    flat = lesson.q5.feedback(twice_flat)
+    assert "floor is 85%" in flat and ("at most 0.0039: the pixels arrive as raw 0-255 values "
+                                       "and its Rescaling divides them; does your model divide "
+                                       "them by 255 once more?") in flat
+    assert "divide them by 255" not in lesson.q5.feedback(one_filter_model)
+    model = lesson.build_small_model()
+    assert lesson._scaled_twice(model, np.ones((2, 28, 28, 1), "float32")) == ""
+    small = np.full((2, 28, 28, 1), 1 / 255, "float32")   # pixels that never reach 1
+    assert lesson._scaled_twice(model, small) == ""
+
+
+def test_q5_says_why_the_outputs_are_not_probabilities():
+    def ending_in(activation):
+        def build():
+            inputs = keras.Input(shape=(28, 28, 1))
+            h = layers.Flatten()(layers.MaxPooling2D(4)(layers.Conv2D(4, 3)(inputs)))
+            return keras.Model(inputs, layers.Dense(10, activation=activation)(h))
+        return build
+
+    assert "add up to" in lesson.q5.feedback(ending_in("sigmoid"))
+    assert "some are negative" in lesson.q5.feedback(ending_in("tanh"))
+    assert lesson.q5.feedback(ending_in("softmax")).count("not probabilities") == 0
+
+
+def test_q5_rejects_a_weak_model_with_its_accuracy_per_epoch():
+    message = lesson.q5.feedback(one_filter_model)
+    assert message.startswith("Not quite: ") and "within the budget" in message
+    assert "floor is 85%" in message and "per epoch:" in message
+
+
+def test_q5_feedback_before_training():
+    assert "budget is 6,000" in lesson.q5.feedback(lambda: source_like_model())
+    pooled = lesson.q5.feedback(lambda: source_like_model(pool=True))
+    assert "9,532 weights" in pooled and "8,148 of them sit in its layer 'hidden'" in pooled
+    assert "Pool" not in pooled and "pool before Flatten" not in pooled   # it pools already
+    assert "not a model" in lesson.q5.feedback(lesson.build_small_model())
+
+    def raises():
+        raise RuntimeError("not written yet")
+
+    assert "RuntimeError" in lesson.q5.feedback(raises)
+    unbuilt = lambda: keras.Sequential([layers.Conv2D(4, 3), layers.Flatten(),  # noqa: E731
+                                        layers.Dense(10, activation="softmax")])
+    assert "keras.Input(shape=(28, 28, 1))" in lesson.q5.feedback(unbuilt)
+
+
+def test_q5_suggests_only_what_the_model_lacks():
+    """The one-filter model has ReLU and pooling; its Dense layer reads a 6 x 6 x 1 map, which
+    leaves room for a second convolution: the values it reads, more filters and a second
+    convolution are named, never the epochs (the check fixes them). A model without
+    activations or pooling is told so."""
+    advice = lesson._advice(one_filter_model(), [0.58, 0.73, 0.776])
+    assert "reads only 36 values, from a 6 x 6 x 1 map." in advice
+    assert "pass on 5 x 5 x 16 = 400" in advice
+    assert "more filters" in advice and "second convolution" in advice
+    assert "activation" not in advice and "epoch" not in advice and "1 x 1" not in advice
+    inputs = keras.Input(shape=(28, 28, 1))
+    linear = keras.Model(inputs, layers.Dense(10, activation="softmax")(
+        layers.Flatten()(layers.Conv2D(8, 3)(inputs))))
+    lacks = lesson._what_it_lacks(linear)
+    assert any("MaxPooling2D" in item for item in lacks)
+    assert any("activation" in item for item in lacks)
+
+
+def test_q5_names_global_pooling_only_when_the_model_ends_in_it():
+    """Conv -> GlobalAveragePooling -> Dense(10) ends in global pooling: the message says so
+    and counts the numbers the output layer reads; a Dense(32) after the global pooling means
+    the model does not end in it, and a rising accuracy is reported as such."""
+    inputs = keras.Input(shape=(28, 28, 1))
+    h = layers.GlobalAveragePooling2D()(layers.Conv2D(32, 3, activation="relu")(inputs))
+    ends = keras.Model(inputs, layers.Dense(10, activation="softmax")(layers.Dropout(0.1)(h)))
+    advice = lesson._advice(ends, [0.4, 0.5, 0.6])
+    assert "ends in global pooling" in advice and "reads only 32 numbers" in advice
+    assert "epochs are not enough" not in advice and "still rising" not in advice
+    inside = keras.Model(inputs, layers.Dense(10, activation="softmax")(
+        layers.Dense(32, activation="relu")(h)))
+    assert "global pooling" not in lesson._advice(inside, [0.2, 0.21, 0.22])
+
+
+def pooled_to(pool_size, filters=16, strides=1, activation="relu"):
+    """conv -> pool -> conv -> pool(pool_size) -> Flatten -> Dense(10), or with strides one
+    strided conv and one pool: models whose Flatten gets a small map."""
+    def build():
+        inputs = keras.Input(shape=(28, 28, 1))
+        if strides == 1:
+            h = layers.MaxPooling2D(2)(layers.Conv2D(8, 3, activation="relu")(inputs))
+            h = layers.Conv2D(filters, 3, activation=activation)(h)
+        else:
+            h = layers.Conv2D(filters, 3, strides=strides, activation=activation)(inputs)
+        h = layers.Flatten()(layers.MaxPooling2D(pool_size)(h))
+        return keras.Model(inputs, layers.Dense(10, activation="softmax")(h))
+    return build
+
+
+def test_q5_a_map_pooled_to_1x1_is_named_from_its_shape_not_its_layer_types():
+    """MaxPooling2D(11) on an 11x11 map leaves Flatten 1 x 1 x 16, as global pooling would:
+    the message counts the 16 values, and suggests neither the epochs nor filter counts
+    alone. A strided conv pooled to 1 x 1 is never told to add a second convolution (no room
+    for one); a linear one-filter version is also told what it lacks."""
+    advice = lesson._advice(pooled_to(11)(), [0.34, 0.58, 0.69])
+    assert "reads only 16 values, from a 1 x 1 x 16 map: your convolutions and pooling " \
+           "shrank each map to 1 x 1, as global pooling does." in advice
+    assert "epoch" not in advice and "try other filter counts" not in advice
+    relu8 = lesson._advice(pooled_to(9, filters=8, strides=3)(), [0.11, 0.14, 0.2])
+    assert "reads only 8 values, from a 1 x 1 x 8 map" in relu8
+    assert "second convolution" not in relu8 and "lacks" not in relu8
+    linear1 = lesson._advice(pooled_to(9, filters=1, strides=3, activation=None)(),
+                             [0.09, 0.1, 0.1])
+    assert "reads only 1 value, from a 1 x 1 x 1 map" in linear1
+    assert "an activation after each convolution" in linear1 and "more filters" in linear1
+    assert "second convolution" not in linear1
+
+
+def test_q5_a_convolution_over_budget_is_given_both_factors():
+    """Conv2D(16, 7) after the first pool: (7*7*8 + 1) * 16 = 6,288 weights, kernel size and
+    filter count both named."""
+    def build():
+        inputs = keras.Input(shape=(28, 28, 1))
+        h = layers.MaxPooling2D(2)(layers.Conv2D(8, 3, activation="relu")(inputs))
+        h = layers.MaxPooling2D(2)(layers.Conv2D(16, 7, activation="relu", name="big")(h))
+        return keras.Model(inputs, layers.Dense(10, activation="softmax")(layers.Flatten()(h)))
+
+    message = lesson.q5.feedback(build)
+    assert build().get_layer("big").count_params() == (7 * 7 * 8 + 1) * 16 == 6288
+    assert "6,288 of them sit in its layer 'big', a Conv2D with 16 filters of 7x7x8: " \
+           "(F*F*C_in + 1) * C_out = (7*7*8 + 1) * 16. A smaller kernel or fewer filters" \
+           in message
+
+
+def test_q5_global_pooling_of_one_channel_reads_one_number():
+    """Conv2D(1, 3) -> GlobalMaxPooling2D -> Dense(10): "1 number", and the missing filters
+    are named beside the global pooling."""
+    inputs = keras.Input(shape=(28, 28, 1))
+    h = layers.GlobalMaxPooling2D()(layers.Conv2D(1, 3, activation="relu")(inputs))
+    model = keras.Model(inputs, layers.Dense(10, activation="softmax")(h))
+    advice = lesson._advice(model, [0.099, 0.105, 0.141])
+    assert "reads only 1 number, one per channel" in advice and "more filters" in advice
+
+
+def test_q5_only_a_model_that_scales_raw_pixels_gets_them():
+    """Rescaling(1/255) or (1/127.5, offset=-1) scale 0-255 pixels; Rescaling(2, offset=-1)
+    maps [0, 1] to [-1, 1] and gets scaled pixels, as a model without Rescaling does."""
+    def with_rescaling(*args, **kwargs):
+        inputs = keras.Input(shape=(28, 28, 1))
+        return keras.Model(inputs, layers.Rescaling(*args, **kwargs)(inputs))
+
+    assert lesson.takes_raw_pixels(with_rescaling(1 / 255))
+    assert lesson.takes_raw_pixels(with_rescaling(1 / 127.5, offset=-1))
+    assert lesson.takes_raw_pixels(rescaled_small_model())          # nested inside a model
+    assert not lesson.takes_raw_pixels(with_rescaling(2, offset=-1))
+    assert not lesson.takes_raw_pixels(lesson.build_small_model())
 
 
 def optimizer_count(model, name) -> int:
@@ -440,230 +632,38 @@ def test_q7_cases_separate_accuracy_from_its_look_alikes():
         assert isinstance(frame, pd.DataFrame) and frame.index.name == "true"
 
 
-# --- q8: the budgeted model, checked by a short training run ------------------------------------
-
-def test_q8_solution_is_within_budget_and_convolutional():
-    model = lesson.build_small_model()
-    assert model.count_params() <= lesson.WEIGHT_BUDGET
-    assert any(isinstance(layer, layers.Conv2D) for layer in model.layers)
-
-
-def rescaled_small_model():
-    """The solution's layers after Rescaling(1/255), as the lesson's summary table suggests."""
-    model = lesson.build_small_model()
-    inputs = keras.Input(shape=(28, 28, 1), name="raw")
-    return keras.Model(inputs, model(layers.Rescaling(1 / 255, name="scale")(inputs)),
-                       name="rescaled")
-
-
-def test_q8_a_model_that_rescales_itself_gets_raw_pixels_and_passes():
-    problem, accuracies = lesson.train_small_model(rescaled_small_model)
-    assert problem is None
-    assert accuracies[-1] >= lesson.ACCURACY_FLOOR + 0.05, accuracies   # measured: >= 0.925
-
-
-def one_filter_model():
-    """Convolutional and within budget, but one 3x3 filter is too little (380 weights)."""
-    inputs = keras.Input(shape=(28, 28, 1), name="image")
-    h = layers.Conv2D(1, 3, activation="relu", name="conv")(inputs)
-    h = layers.Flatten(name="flat")(layers.MaxPooling2D(4, name="pool")(h))
-    return keras.Model(inputs, layers.Dense(10, activation="softmax", name="output")(h),
-                       name="one_filter")
-
-
-def test_q8_correct_says_the_weights_and_the_accuracy():
-    message = lesson.q8.feedback(lesson.build_small_model)
-    assert message.startswith("Correct! Your model: 5,258 weights, ")
-    accuracy = float(message.split("weights, ")[1].split("%")[0]) / 100
-    assert accuracy >= lesson.ACCURACY_FLOOR and "after 3 epochs" in message
-
-
-def test_q8_names_pixels_divided_by_255_twice_only_when_the_first_conv_sees_them():
-    def twice():
-        inputs = keras.Input(shape=(28, 28, 1))
-        h = layers.Rescaling(1 / 255)(layers.Rescaling(1 / 255)(inputs))
-        return keras.Model(inputs, lesson.build_small_model()(h))
-
-    def twice_flat():
-        inputs = keras.Input(shape=(28, 28, 1))
-        h = layers.Rescaling(1 / 255)(layers.Rescaling(1 / 255)(inputs))
-        for filters in (8, 16):
-            h = layers.MaxPooling2D(2)(layers.Conv2D(filters, 3, activation="relu")(h))
-        return keras.Model(inputs, layers.Dense(10, activation="softmax")(layers.Flatten()(h)))
-
-    nested = lesson.q8.feedback(twice)   # its Conv2D sits in a nested model: not probed
-    assert "floor is 85%" in nested and "divide them by 255" not in nested
-    flat = lesson.q8.feedback(twice_flat)
-    assert "floor is 85%" in flat and ("at most 0.0039: the pixels arrive as raw 0-255 values "
-                                       "and its Rescaling divides them; does your model divide "
-                                       "them by 255 once more?") in flat
-    assert "divide them by 255" not in lesson.q8.feedback(one_filter_model)
-    model = lesson.build_small_model()
-    assert lesson._scaled_twice(model, np.ones((2, 28, 28, 1), "float32")) == ""
-    small = np.full((2, 28, 28, 1), 1 / 255, "float32")   # pixels that never reach 1
-    assert lesson._scaled_twice(model, small) == ""
-
-
-def test_q8_says_why_the_outputs_are_not_probabilities():
-    def ending_in(activation):
-        def build():
-            inputs = keras.Input(shape=(28, 28, 1))
-            h = layers.Flatten()(layers.MaxPooling2D(4)(layers.Conv2D(4, 3)(inputs)))
-            return keras.Model(inputs, layers.Dense(10, activation=activation)(h))
-        return build
-
-    assert "add up to" in lesson.q8.feedback(ending_in("sigmoid"))
-    assert "some are negative" in lesson.q8.feedback(ending_in("tanh"))
-    assert lesson.q8.feedback(ending_in("softmax")).count("not probabilities") == 0
-
-
-def test_q8_rejects_a_weak_model_with_its_accuracy_per_epoch():
-    message = lesson.q8.feedback(one_filter_model)
-    assert message.startswith("Not quite: ") and "within the budget" in message
-    assert "floor is 85%" in message and "per epoch:" in message
-
-
-def test_q8_feedback_before_training():
-    assert "budget is 6,000" in lesson.q8.feedback(lambda: source_like_model())
-    pooled = lesson.q8.feedback(lambda: source_like_model(pool=True))
-    assert "9,532 weights" in pooled and "8,148 of them sit in its layer 'hidden'" in pooled
-    assert "Pool" not in pooled and "pool before Flatten" not in pooled   # it pools already
-    assert "not a model" in lesson.q8.feedback(lesson.build_small_model())
-
-    def raises():
-        raise RuntimeError("not written yet")
-
-    assert "RuntimeError" in lesson.q8.feedback(raises)
-    unbuilt = lambda: keras.Sequential([layers.Conv2D(4, 3), layers.Flatten(),  # noqa: E731
-                                        layers.Dense(10, activation="softmax")])
-    assert "keras.Input(shape=(28, 28, 1))" in lesson.q8.feedback(unbuilt)
-
-
-def test_q8_suggests_only_what_the_model_lacks():
-    """The one-filter model has ReLU and pooling; its Dense layer reads a 6 x 6 x 1 map, which
-    leaves room for a second convolution: the values it reads, more filters and a second
-    convolution are named, never the epochs (the check fixes them). A model without
-    activations or pooling is told so."""
-    advice = lesson._advice(one_filter_model(), [0.58, 0.73, 0.776])
-    assert "reads only 36 values, from a 6 x 6 x 1 map." in advice
-    assert "pass on 5 x 5 x 16 = 400" in advice
-    assert "more filters" in advice and "second convolution" in advice
-    assert "activation" not in advice and "epoch" not in advice and "1 x 1" not in advice
-    inputs = keras.Input(shape=(28, 28, 1))
-    linear = keras.Model(inputs, layers.Dense(10, activation="softmax")(
-        layers.Flatten()(layers.Conv2D(8, 3)(inputs))))
-    lacks = lesson._what_it_lacks(linear)
-    assert any("MaxPooling2D" in item for item in lacks)
-    assert any("activation" in item for item in lacks)
-
-
-def test_q8_names_global_pooling_only_when_the_model_ends_in_it():
-    """Conv -> GlobalAveragePooling -> Dense(10) ends in global pooling: the message says so
-    and counts the numbers the output layer reads; a Dense(32) after the global pooling means
-    the model does not end in it, and a rising accuracy is reported as such."""
-    inputs = keras.Input(shape=(28, 28, 1))
-    h = layers.GlobalAveragePooling2D()(layers.Conv2D(32, 3, activation="relu")(inputs))
-    ends = keras.Model(inputs, layers.Dense(10, activation="softmax")(layers.Dropout(0.1)(h)))
-    advice = lesson._advice(ends, [0.4, 0.5, 0.6])
-    assert "ends in global pooling" in advice and "reads only 32 numbers" in advice
-    assert "epochs are not enough" not in advice and "still rising" not in advice
-    inside = keras.Model(inputs, layers.Dense(10, activation="softmax")(
-        layers.Dense(32, activation="relu")(h)))
-    assert "global pooling" not in lesson._advice(inside, [0.2, 0.21, 0.22])
-
-
-def pooled_to(pool_size, filters=16, strides=1, activation="relu"):
-    """conv -> pool -> conv -> pool(pool_size) -> Flatten -> Dense(10), or with strides one
-    strided conv and one pool: models whose Flatten gets a small map."""
-    def build():
-        inputs = keras.Input(shape=(28, 28, 1))
-        if strides == 1:
-            h = layers.MaxPooling2D(2)(layers.Conv2D(8, 3, activation="relu")(inputs))
-            h = layers.Conv2D(filters, 3, activation=activation)(h)
-        else:
-            h = layers.Conv2D(filters, 3, strides=strides, activation=activation)(inputs)
-        h = layers.Flatten()(layers.MaxPooling2D(pool_size)(h))
-        return keras.Model(inputs, layers.Dense(10, activation="softmax")(h))
-    return build
-
-
-def test_q8_a_map_pooled_to_1x1_is_named_from_its_shape_not_its_layer_types():
-    """MaxPooling2D(11) on an 11x11 map leaves Flatten 1 x 1 x 16, as global pooling would:
-    the message counts the 16 values, and suggests neither the epochs nor filter counts
-    alone. A strided conv pooled to 1 x 1 is never told to add a second convolution (no room
-    for one); a linear one-filter version is also told what it lacks."""
-    advice = lesson._advice(pooled_to(11)(), [0.34, 0.58, 0.69])
-    assert "reads only 16 values, from a 1 x 1 x 16 map: your convolutions and pooling " \
-           "shrank each map to 1 x 1, as global pooling does." in advice
-    assert "epoch" not in advice and "try other filter counts" not in advice
-    relu8 = lesson._advice(pooled_to(9, filters=8, strides=3)(), [0.11, 0.14, 0.2])
-    assert "reads only 8 values, from a 1 x 1 x 8 map" in relu8
-    assert "second convolution" not in relu8 and "lacks" not in relu8
-    linear1 = lesson._advice(pooled_to(9, filters=1, strides=3, activation=None)(),
-                             [0.09, 0.1, 0.1])
-    assert "reads only 1 value, from a 1 x 1 x 1 map" in linear1
-    assert "an activation after each convolution" in linear1 and "more filters" in linear1
-    assert "second convolution" not in linear1
-
-
-def test_q8_a_convolution_over_budget_is_given_both_factors():
-    """Conv2D(16, 7) after the first pool: (7*7*8 + 1) * 16 = 6,288 weights, kernel size and
-    filter count both named."""
-    def build():
-        inputs = keras.Input(shape=(28, 28, 1))
-        h = layers.MaxPooling2D(2)(layers.Conv2D(8, 3, activation="relu")(inputs))
-        h = layers.MaxPooling2D(2)(layers.Conv2D(16, 7, activation="relu", name="big")(h))
-        return keras.Model(inputs, layers.Dense(10, activation="softmax")(layers.Flatten()(h)))
-
-    message = lesson.q8.feedback(build)
-    assert build().get_layer("big").count_params() == (7 * 7 * 8 + 1) * 16 == 6288
-    assert "6,288 of them sit in its layer 'big', a Conv2D with 16 filters of 7x7x8: " \
-           "(F*F*C_in + 1) * C_out = (7*7*8 + 1) * 16. A smaller kernel or fewer filters" \
-           in message
-
-
-def test_q8_global_pooling_of_one_channel_reads_one_number():
-    """Conv2D(1, 3) -> GlobalMaxPooling2D -> Dense(10): "1 number", and the missing filters
-    are named beside the global pooling."""
-    inputs = keras.Input(shape=(28, 28, 1))
-    h = layers.GlobalMaxPooling2D()(layers.Conv2D(1, 3, activation="relu")(inputs))
-    model = keras.Model(inputs, layers.Dense(10, activation="softmax")(h))
-    advice = lesson._advice(model, [0.099, 0.105, 0.141])
-    assert "reads only 1 number, one per channel" in advice and "more filters" in advice
-
-
-def test_q8_only_a_model_that_scales_raw_pixels_gets_them():
-    """Rescaling(1/255) or (1/127.5, offset=-1) scale 0-255 pixels; Rescaling(2, offset=-1)
-    maps [0, 1] to [-1, 1] and gets scaled pixels, as a model without Rescaling does."""
-    def with_rescaling(*args, **kwargs):
-        inputs = keras.Input(shape=(28, 28, 1))
-        return keras.Model(inputs, layers.Rescaling(*args, **kwargs)(inputs))
-
-    assert lesson.takes_raw_pixels(with_rescaling(1 / 255))
-    assert lesson.takes_raw_pixels(with_rescaling(1 / 127.5, offset=-1))
-    assert lesson.takes_raw_pixels(rescaled_small_model())          # nested inside a model
-    assert not lesson.takes_raw_pixels(with_rescaling(2, offset=-1))
-    assert not lesson.takes_raw_pixels(lesson.build_small_model())
+def test_q8_is_read_from_the_ablation_table():
+    """Counted directly from the CSV the lesson reads: the steps whose validation accuracy is
+    above the step before's at every seed."""
+    runs = pd.read_csv(lesson05_ablation_path(), comment="#")
+    accuracy = {(row.step, row.seed): row.val_accuracy for row in runs.itertuples()}
+    steps, seeds = sorted(runs["step"].unique()), sorted(runs["seed"].unique())
+    ahead = [step for step in steps[1:]
+             if all(accuracy[step, seed] > accuracy[step - 1, seed] for seed in seeds)]
+    assert len(seeds) == 5 and lesson.q8.is_correct(ahead)
+    messages = {lesson.q8.feedback(list(wrong)) for wrong in lesson._STEP_MISTAKES}
+    assert len(messages) == len(lesson._STEP_MISTAKES)       # five sets, five messages
+    assert ahead not in [list(wrong) for wrong in lesson._STEP_MISTAKES]
 
 
 # --- solutions a learner may paste, and the mistakes' numbers ------------------------------------
 
-def test_pasted_solutions_of_q1_to_q6_set_a_right_answer():
-    for q in (lesson.q1, lesson.q2, lesson.q3, lesson.q4, lesson.q5, lesson.q6):
+def test_pasted_solutions_of_the_answer_questions_set_a_right_answer():
+    for q in (lesson.q1, lesson.q2, lesson.q3, lesson.q4, lesson.q6, lesson.q8):
         namespace = {}
         exec(q.solution_text(), {"np": np, "pd": pd}, namespace)
         assert q.is_correct(namespace["answer"]), (q.name, namespace["answer"])
 
 
-def test_pasted_q8_solution_defines_build_model_as_the_cell_expects():
+def test_pasted_q5_solution_defines_build_model_as_the_cell_expects():
     checked = []
     stub = type("Stub", (), {"check": staticmethod(checked.append)})()
-    namespace = {"keras": keras, "layers": layers, "q8": stub}
-    exec(lesson.q8.solution_text(), namespace)
+    namespace = {"keras": keras, "layers": layers, "q5": stub}
+    exec(lesson.q5.solution_text(), namespace)
     (build_model,) = checked
     assert build_model is namespace["build_model"] and build_model.__name__ == "build_model"
     assert build_model().count_params() == lesson.build_small_model().count_params()
-    assert "Taught in lesson" not in lesson.q8.solution_text()
+    assert "Taught in lesson" not in lesson.q5.solution_text()
 
 
 def test_q2_mistakes_are_the_shapes_keras_gives_the_mistaken_models():
@@ -685,7 +685,7 @@ def test_q1_q4_mistakes_match_keras_counts():
                                                                  + dense_mults)
 
 
-def test_q8_suggests_pooling_only_when_the_dense_layer_reads_more_than_the_solution():
+def test_q5_suggests_pooling_only_when_the_dense_layer_reads_more_than_the_solution():
     """A strided model without pooling whose Dense layer already reads fewer values than the
     solution's is not told to add MaxPooling2D (it would pass on fewer still)."""
     inputs = keras.Input(shape=(28, 28, 1))

@@ -10,8 +10,8 @@ In the notebook::
 Every expected answer is computed here from the question's own numbers with the course's
 arithmetic (never typed in); tests/test_exercises_lesson05.py checks them against Keras.
 The counting questions use other layer sizes than the lesson's worked models, so no answer is
-printed in the lesson; q3 gives its own run (Q3_RUN), and q5 reads the lesson's ablation
-table. Importing this module imports Keras (q8 builds and trains models): the
+printed in the lesson; q3 gives its own run (Q3_RUN), and q8 reads the lesson's ablation
+table. Importing this module imports Keras (q5 builds and trains models): the
 notebook imports it after its setup cell has configured TensorFlow.
 """
 
@@ -47,17 +47,17 @@ SOURCE_WEIGHTS = _source_like_params(3, 6, 5)
 #: The source model with MaxPooling2D(2) after each convolution (lesson 05, section 7).
 POOLED_WEIGHTS = (conv_params(5, 1, 3) + conv_params(5, 3, 6)
                   + _dense_params(4 * 4 * 6, 84) + _dense_params(84, 10))
-#: q8's budget: below the pooled model's 9,532, so section 7's model pasted unchanged does not
-#: pass; q8's solution has 5,258.
+#: q5's budget: below the pooled model's 9,532, so section 7's model pasted unchanged does not
+#: pass; q5's solution has 5,258.
 WEIGHT_BUDGET = 6_000
-#: q8 trains on the lesson's training split, the sample's first 3,200 training digits, and
+#: q5 trains on the lesson's training split, the sample's first 3,200 training digits, and
 #: measures accuracy on the other 800 (the validation split; the test split is not used).
 TRAIN_DIGITS = 3_200
-#: q8's short training run: Adam(0.003), batches of 32, this many epochs, seed CHECK_SEED.
+#: q5's short training run: Adam(0.003), batches of 32, this many epochs, seed CHECK_SEED.
 CHECK_EPOCHS = 3
 CHECK_SEED = 0
-#: q8's validation-accuracy floor, with a margin measured over seeds 0-4 by
-#: `python -m benchmarks.lesson05_ablation --q8` (lesson 05's notes list the numbers).
+#: q5's validation-accuracy floor, with a margin measured over seeds 0-4 by
+#: `python -m benchmarks.lesson05_ablation --q5` (lesson 05's notes list the numbers).
 ACCURACY_FLOOR = 0.85
 
 
@@ -452,130 +452,420 @@ answer = {_SIZES[1]}*{_SIZES[1]}*8 * 3*3*1 + {_SIZES[3]}*{_SIZES[3]}*16 * 3*3*8
 )
 
 
-# --- q5: reading the ablation table -----------------------------------------------------------
+# --- q5: a model within a weight budget that reaches an accuracy floor --------------------------
 
-def ablation_gains() -> pd.DataFrame:
-    """The ablation's per-seed gains: for each seed (rows) and step (columns), the step's
-    validation accuracy minus the step before's, from lesson 05's ablation table (step 0,
-    with no step before it, is NaN).
+def build_small_model() -> keras.Model:
+    """q5's solution: conv -> pool -> conv -> pool -> Dense(10), 5,258 weights.
 
-    Taught in lesson 05, section 7 (the table ``paired`` and q5).
-
-    >>> ablation_gains().loc[0, 1].round(4)     # seed 0: pooling gained 0.0113
-    np.float64(0.0113)
+    Taught in lesson 05, section 7 (the "Check yourself" q5). Input (B, 28, 28, 1) pixels in
+    [0, 1]; output (B, 10) probabilities.
     """
-    runs = pd.read_csv(lesson05_ablation_path(), comment="#")
-    return runs.pivot(index="seed", columns="step", values="val_accuracy").diff(axis=1)
+    inputs = keras.Input(shape=(28, 28, 1), name="image")
+    h = layers.Conv2D(8, 3, activation="relu", name="conv1")(inputs)
+    h = layers.MaxPooling2D(2, name="pool1")(h)
+    h = layers.Conv2D(16, 3, activation="relu", name="conv2")(h)
+    h = layers.MaxPooling2D(2, name="pool2")(h)
+    h = layers.Flatten(name="flat")(h)
+    outputs = layers.Dense(10, activation="softmax", name="output")(h)
+    return keras.Model(inputs, outputs, name="small_model")
 
 
-_GAINS = ablation_gains()
-_STEPS = [int(step) for step in _GAINS.columns]
+def _check_data(raw_pixels: bool):
+    """(x_fit, y_fit), (x_val, y_val): the lesson's split of the sample's training digits."""
+    (x_train, y_train), _ = load_mnist("sample", verbose=False)
+    x = x_train.astype("float32")[..., None]
+    if not raw_pixels:
+        x = x / 255.0
+    return (x[:TRAIN_DIGITS], y_train[:TRAIN_DIGITS]), (x[TRAIN_DIGITS:], y_train[TRAIN_DIGITS:])
 
 
-def _steps_where(condition) -> tuple[int, ...]:
-    return tuple(step for step in _STEPS[1:] if condition(_GAINS[step]))
+def _all_layers(model) -> list:
+    """The model's layers, including those of models nested inside it."""
+    found = []
+    for layer in model.layers:
+        found.append(layer)
+        if hasattr(layer, "layers"):
+            found += _all_layers(layer)
+    return found
 
 
-_Q5 = _steps_where(lambda gains: (gains > 0).all())
-_POSITIVE_MEAN = _steps_where(lambda gains: gains.mean() > 0)
-_NEVER_LOWER = _steps_where(lambda gains: (gains >= 0).all())
-_FOUR_OR_MORE = _steps_where(lambda gains: (gains > 0).sum() >= len(gains) - 1)
-_LARGEST_MEANS = tuple(sorted(int(step) for step in _GAINS.mean().nlargest(len(_Q5)).index))
+def takes_raw_pixels(model) -> bool:
+    """True when the model scales 0-255 pixels itself: it has a Rescaling layer that maps them
+    into a range at most 2 wide, such as Rescaling(1 / 255) or Rescaling(1 / 127.5, offset=-1).
+
+    Taught in lesson 05, section 7 (the "Check yourself" q5): such a model gets the raw
+    pixels, any other model pixels already scaled to [0, 1]. Rescaling(2, offset=-1), for
+    example, maps [0, 1] to [-1, 1] and is meant for scaled pixels.
+
+    >>> inputs = keras.Input(shape=(28, 28, 1))
+    >>> takes_raw_pixels(keras.Model(inputs, layers.Rescaling(1 / 255)(inputs)))
+    True
+    >>> takes_raw_pixels(keras.Model(inputs, layers.Rescaling(2, offset=-1)(inputs)))
+    False
+    """
+    return any(isinstance(layer, layers.Rescaling)
+               and float(np.max(np.abs(np.asarray(layer.scale, dtype=float)))) * 255 <= 2
+               for layer in _all_layers(model))
 
 
-def _seeds_not_ahead(step: int) -> str:
-    """'seed 3' or 'seeds 1 and 2': the seeds at which ``step`` did not raise the accuracy."""
-    seeds = [int(seed) for seed in _GAINS.index[~(_GAINS[step] > 0)]]
-    return ("seed " if len(seeds) == 1 else "seeds ") + " and ".join(map(str, seeds))
+_POOLING = (layers.MaxPooling2D, layers.AveragePooling2D)
+_ACTIVATIONS = (layers.Activation, layers.ReLU, layers.LeakyReLU, layers.ELU, layers.PReLU)
 
 
-def _read_steps(answer) -> tuple[int, ...]:
-    """The step numbers of an answer: a list, tuple, set, array, pandas Index or Series of
-    whole numbers, or a boolean Series indexed by step such as (paired > 0).all()."""
-    if isinstance(answer, pd.Series) and answer.dtype == bool:
-        answer = answer.index[answer.to_numpy()]
-    if isinstance(answer, numbers.Integral) and not isinstance(answer, bool):
-        answer = [answer]
-    if isinstance(answer, set | frozenset | pd.Index | pd.Series | np.ndarray | range):
-        answer = list(answer)
-    if isinstance(answer, list | tuple) and any(isinstance(v, str) for v in answer):
-        text = next(v for v in answer if isinstance(v, str))
-        raise UnreadableAnswer(f"your list holds text ({text!r}): write the step numbers "
-                               "without quotes, such as [3, 5]")
-    if not isinstance(answer, list | tuple) or not all(
-            isinstance(v, numbers.Integral) and not isinstance(v, bool | np.bool_)
-            or isinstance(v, float) and v.is_integer() for v in answer):
-        raise UnreadableAnswer(f"expected a list of step numbers such as [3, 5], got "
-                               f"{describe(answer)}")
-    steps = [int(v) for v in answer]
-    repeated = sorted({step for step in steps if steps.count(step) > 1})
-    if repeated:
-        raise UnreadableAnswer(f"your list has step {repeated[0]} more than once: give each "
-                               "step once")
-    return tuple(sorted(steps))
+def _is_linear(layer) -> bool:
+    return getattr(getattr(layer, "activation", None), "__name__", "linear") == "linear"
 
 
-_STEP_MISTAKES = {
-    _POSITIVE_MEAN: (
-        "those are the steps with a positive mean gain. A mean can rest on one or two seeds "
-        f"(step {_POSITIVE_MEAN[-1]} was not ahead at {_seeds_not_ahead(_POSITIVE_MEAN[-1])}); "
-        "the question asks for the steps ahead at every seed."),
-    _NEVER_LOWER: (
-        f"step {sorted(set(_NEVER_LOWER) - set(_Q5))[0]} was never lower, but at "
-        f"{_seeds_not_ahead(sorted(set(_NEVER_LOWER) - set(_Q5))[0])} it only tied the step "
-        "before (a gain of 0): it did not raise the accuracy there."),
-    _FOUR_OR_MORE: (
-        "those were ahead at four seeds or more. Four of five happens by chance 6 times in 32 "
-        "(0.19) when a change does nothing; the question asks for every seed."),
-    _LARGEST_MEANS: (
-        f"those have the largest mean gains, but step {sorted(set(_LARGEST_MEANS) - set(_Q5))[0]}"
-        f" was not ahead at {_seeds_not_ahead(sorted(set(_LARGEST_MEANS) - set(_Q5))[0])}."),
-    tuple(step - 1 for step in _Q5): (
-        "each column of paired is labelled by the later step: column 1 holds step 1's accuracy "
-        "minus step 0's."),
-}
+def _what_it_lacks(model) -> list[str]:
+    """Parts of the lesson's recipe the model does not have, each as a suggestion."""
+    found = _all_layers(model)
+    convs = [layer for layer in found if isinstance(layer, layers.Conv2D)]
+    lacks = []
+    if not any(isinstance(layer, _POOLING) for layer in found):
+        lacks.append("a MaxPooling2D after each convolution")
+    if all(_is_linear(conv) for conv in convs) \
+            and not any(isinstance(layer, _ACTIVATIONS) for layer in found):
+        lacks.append("an activation after each convolution (activation='relu')")
+    if convs and max(conv.filters for conv in convs) < 8:
+        lacks.append(f"more filters (it has at most {max(conv.filters for conv in convs)} per "
+                     "convolution; 8 or 16 fit the budget)")
+    if len(convs) == 1:
+        lacks.append("a second convolution")
+    return lacks
 
 
-def _check_steps(answer):
-    if isinstance(answer, numbers.Integral) and not isinstance(answer, bool):
-        return (f"you gave one number, {answer}; the question asks for a list of the step "
-                "numbers themselves, such as [3, 5] (a single step as [3]), not how many "
-                "steps there are.")
-    steps = _read_steps(answer)
-    if steps == _Q5:
+def _global_pooling_at_the_end(model):
+    """The global pooling layer the output layer reads (through Flatten, Dropout or an
+    activation at most), or None: the model "ends in global pooling"."""
+    found = [layer for layer in _all_layers(model) if not hasattr(layer, "layers")]
+    passing = (layers.Flatten, layers.Dropout, *_ACTIVATIONS)
+    denses = [i for i, layer in enumerate(found) if isinstance(layer, layers.Dense)]
+    if not denses:
         return None
-    if steps in _STEP_MISTAKES:
-        return _STEP_MISTAKES[steps]
-    if steps and set(steps) < set(_Q5):
-        return "another step was also ahead at every seed: look at each column of paired."
-    extra = sorted(set(steps) - set(_Q5))
-    if set(_Q5) < set(steps) and all(step in _STEPS[1:] for step in extra):
-        return f"step {extra[0]} was not ahead at {_seeds_not_ahead(extra[0])}."
-    unknown = [step for step in steps if step not in _STEPS[1:]]
-    if unknown:
-        return (f"step {unknown[0]} is not a column of paired with gains: the steps that have a "
-                f"step before them are {_STEPS[1]} to {_STEPS[-1]}.")
-    return f"your steps {list(steps)} are not the expected ones."
+    for layer in reversed(found[:denses[-1]]):
+        if isinstance(layer, layers.GlobalAveragePooling2D | layers.GlobalMaxPooling2D):
+            return layer
+        if not isinstance(layer, passing):
+            return None
+    return None
 
 
-q5 = Exercise(
-    "paired holds, for each seed (rows) and ablation step (columns), the step's validation "
-    "accuracy minus the step before's. Which steps raised the validation accuracy over the "
-    "step before at all five seeds? Step 2 counts as one step, its four changes together. "
-    "Give a list of step numbers.",
-    checker=_check_steps,
-    hint=["A step qualifies when its column of paired is above 0 in every row; a tie (0.0) "
-          "does not raise the accuracy.",
-          "(paired > 0) is a table of True/False; .all() asks, for each column, whether every "
-          "row is True."],
-    solution=f"""\
-# (paired > 0).all() is True for the columns above 0 at every seed
-answer = {list(_Q5)}
-# every other step was behind or level at one seed or more: five seeds cannot tell
-# its gain from chance""",
-    solution_answer=list(_Q5),
+def _batch_statistics_advice(model, accuracies, validation) -> str:
+    """For a model with BatchNormalization: its validation accuracy computed with each batch's
+    own statistics, as in training, when that is far above the accuracy it predicts with (its
+    running averages); otherwise ''."""
+    norms = [layer for layer in _all_layers(model)
+             if isinstance(layer, layers.BatchNormalization)]
+    if not norms or validation is None:
+        return ""
+    x_val, y_val = validation
+    predicted = np.concatenate([np.argmax(model(x_val[i:i + 32], training=True), axis=1)
+                                for i in range(0, len(x_val), 32)])
+    with_batches = float(np.mean(predicted == y_val))
+    if with_batches - accuracies[-1] < 0.10:
+        return ""
+    momentum = max(float(layer.momentum) for layer in norms)
+    advice = (f" Its BatchNormalization layers predict with running averages of each channel's "
+              f"mean and variance (momentum={momentum:g}: an average over about "
+              f"{1 / (1 - momentum):.0f} batches); computed with each batch's own statistics, "
+              f"as in training, its accuracy on the same validation digits is "
+              f"{with_batches:.1%}. The running averages have not caught up with training")
+    if momentum > 0.9:
+        return (advice + ": BatchNormalization(momentum=0.9), as section 7's settings use, "
+                "averages over about 10 batches.")
+    return advice + "."
+
+
+def _values_passed_on(model) -> tuple[int, tuple | None]:
+    """(how many values the first Dense layer reads, the shape of the map Flatten flattened
+    for it, or None when no Flatten sits before that Dense)."""
+    found = [layer for layer in _all_layers(model) if not hasattr(layer, "layers")]
+    first = next(i for i, layer in enumerate(found) if isinstance(layer, layers.Dense))
+    flatten = next((layer for layer in reversed(found[:first])
+                    if isinstance(layer, layers.Flatten)), None)
+    try:
+        flattened = tuple(flatten.input.shape[1:]) if flatten is not None else None
+    except Exception:  # a Flatten inside a nested model whose input cannot be read
+        flattened = None
+    return int(found[first].kernel.shape[0]), flattened
+
+
+#: Below this many values reaching the first Dense layer, q5 points at the shapes (the
+#: solution passes on 5 x 5 x 16 = 400).
+_FEW_VALUES = 100
+
+
+def _advice(model, accuracies, validation=None) -> str:
+    """What to look at, for a model below the floor, from what the model proves: its batch
+    statistics (``validation`` is (x_val, y_val)), then how many values reach the Dense layer
+    after Flatten or global pooling, then the lesson's parts it lacks. Never the epochs: the
+    check fixes them."""
+    normalization = _batch_statistics_advice(model, accuracies, validation)
+    if normalization:
+        return normalization
+    reads, flattened = _values_passed_on(model)
+    lacks = _what_it_lacks(model)
+    if flattened is not None and min(flattened[:2]) < 3:   # no room for a 3x3 convolution
+        lacks = [item for item in lacks if item != "a second convolution"]
+    also = f" Parts of the lesson's recipe it lacks: {'; '.join(lacks)}." if lacks else ""
+    small = build_small_model()
+    passed, shape = _values_passed_on(small)
+    first, second = (layer.filters for layer in small.layers if isinstance(layer, layers.Conv2D))
+    solution = (f"two 3x3 convolutions ({first} and {second} filters), each followed by "
+                f"MaxPooling2D(2), pass on {' x '.join(str(size) for size in shape)} = {passed}")
+    if reads <= passed:   # pooling would pass on fewer values still: not suggested
+        lacks = [item for item in lacks if "MaxPooling2D" not in item]
+        also = f" Parts of the lesson's recipe it lacks: {'; '.join(lacks)}." if lacks else ""
+    pooled = _global_pooling_at_the_end(model)
+    if pooled is not None:
+        return (f" It ends in global pooling, so its output layer reads only {reads} "
+                f"number{'s' if reads != 1 else ''}, one per channel (by comparison, "
+                f"{solution}). Lesson 03 ends its 64-channel example that way; within "
+                f"{WEIGHT_BUDGET:,} weights and {CHECK_EPOCHS} epochs, Flatten after a "
+                f"MaxPooling2D is likely to suit better: it keeps every position's value for "
+                f"the output layer to read.{also}")
+    if reads < _FEW_VALUES:
+        where = ""
+        if flattened is not None:
+            where = f", from a {' x '.join(str(size) for size in flattened)} map"
+            if tuple(flattened[:2]) == (1, 1):
+                where += (": your convolutions and pooling shrank each map to 1 x 1, as global "
+                          "pooling does")
+        return (f" The Dense layer after Flatten reads only {reads} "
+                f"value{'s' if reads != 1 else ''}{where}. By comparison, {solution}. Follow "
+                "the shapes in model.summary(): more filters, or smaller strides and pool "
+                f"sizes, pass on more values.{also}")
+    if lacks:
+        return f" Parts of the lesson's recipe it lacks: {'; '.join(lacks)}."
+    return (f" The Dense layer after Flatten reads {reads} values and its parts are the "
+            "lesson's (convolutions with an activation, pooling): compare its shapes with "
+            "the solution's, layer by layer (model.summary()), or try other filter counts "
+            "within the budget.")
+
+
+def _budget_advice(model) -> str:
+    """Where a model over q5's budget keeps most of its weights, and what would shrink it."""
+    found = [layer for layer in _all_layers(model) if not hasattr(layer, "layers")]
+    largest = max(found, key=lambda layer: layer.count_params())
+    share = f"{largest.count_params():,} of them sit in its layer '{largest.name}'"
+    flatten = next((i for i, layer in enumerate(found) if isinstance(layer, layers.Flatten)),
+                   None)
+    pooled = flatten is not None and any(isinstance(layer, _POOLING) for layer in found[:flatten])
+    if isinstance(largest, layers.Dense) and flatten is not None and not pooled:
+        return (f" {share}, the Dense layer after Flatten: pool before Flatten (MaxPooling2D "
+                "after each convolution) so it gets fewer inputs.")
+    last_dense = next(layer for layer in reversed(found) if isinstance(layer, layers.Dense))
+    if isinstance(largest, layers.Dense) and largest is not last_dense:
+        return (f" {share}, a Dense({largest.units}) between Flatten and the output: let the "
+                "output layer read Flatten directly (the improved model of section 7 does), "
+                "or give it fewer units.")
+    if isinstance(largest, layers.Dense):
+        return (f" {share}, the output layer: fewer values reaching Flatten (fewer filters in "
+                "the last convolution, or one more pooling) make it smaller.")
+    if isinstance(largest, layers.Conv2D):
+        size, width, channels_in, filters = largest.kernel.shape
+        bias = 1 if largest.use_bias else 0
+        return (f" {share}, a Conv2D with {filters} filters of {size}x{width}x{channels_in}: "
+                f"(F*F*C_in + {bias}) * C_out = ({size}*{width}*{channels_in} + {bias}) * "
+                f"{filters}. A smaller kernel or fewer filters shrinks it.")
+    return f" {share}."
+
+
+
+def _input_advice(error: Exception) -> str:
+    """What to do when Keras refused a layer's input while the model was built: the shape
+    advice the other input errors get (Keras names the ndim it expected and found)."""
+    text = str(error)
+    if "incompatible with the layer" in text or "ndim" in text:
+        return (" Keras found an input with the wrong number of axes: a Conv2D layer needs "
+                "(height, width, channels) per image, so start the model with "
+                "keras.Input(shape=(28, 28, 1)), the channel axis included.")
+    return ""
+
+
+def _model_problem(model) -> str | None:
+    """What stops a built model before training (see train_small_model), or None."""
+    if not is_keras_model(model):
+        return (f"build_model() returned {describe(model)}; it must return a Keras model "
+                "(is a `return model` missing?).")
+    try:
+        input_shape, output_shape = tuple(model.input_shape), tuple(model.output_shape)
+        weights = model.count_params()
+    except Exception:
+        return ("the model does not know its input shape yet: start it with "
+                "keras.Input(shape=(28, 28, 1)).")
+    if input_shape != (None, 28, 28, 1):
+        return (f"the model's input shape is {input_shape}, but the check feeds each digit as "
+                "(28, 28, 1), the layout of section 1 that Conv2D needs: start with "
+                "keras.Input(shape=(28, 28, 1)).")
+    if output_shape != (None, 10):
+        return f"the model's output shape is {output_shape}; it must end in Dense(10, ...)."
+    if not any(isinstance(layer, layers.Conv2D) for layer in _all_layers(model)):
+        return ("the model has no Conv2D layer. This lesson is about convolutions: let at "
+                "least one Conv2D look at the image before the Dense layer.")
+    if weights > WEIGHT_BUDGET:
+        return (f"the model has {weights:,} weights; the budget is {WEIGHT_BUDGET:,}."
+                + _budget_advice(model))
+    return None
+
+
+def _train(build_model, seed: int):
+    """train_small_model's run: (problem, accuracies, trained model, (x_val, y_val)), the
+    last two None when there is a problem."""
+    if is_keras_model(build_model):
+        return ("pass the function that builds the model (check(build_model)), not a model: "
+                "the check builds a fresh one so that its training starts from a fixed "
+                "seed."), [], None, None
+    if not callable(build_model):
+        return (f"expected a function that returns a Keras model, got "
+                f"{describe(build_model)}."), [], None, None
+    keras.utils.set_random_seed(seed)
+    try:
+        model = build_model()
+    except Exception as error:  # the learner's code: report, never propagate
+        return (f"build_model() raised {type(error).__name__}: {str(error).rstrip('. ')}."
+                + _input_advice(error)), [], None, None
+    problem = _model_problem(model)
+    if problem is not None:
+        return problem, [], None, None
+    (x_fit, y_fit), (x_val, y_val) = _check_data(raw_pixels=takes_raw_pixels(model))
+    try:
+        probabilities = np.asarray(model(x_val[:5], training=False))
+        sums = probabilities.sum(axis=1)
+        if probabilities.min() < 0:
+            return (f"the outputs are not probabilities: some are negative "
+                    f"({probabilities.min():.3g}). End with "
+                    "Dense(10, activation='softmax')."), [], None, None
+        if not np.allclose(sums, 1.0, atol=1e-3):
+            return (f"the outputs are not probabilities: one image's ten outputs add up to "
+                    f"{sums[np.argmax(np.abs(sums - 1))]:.3g}, not 1. End with "
+                    "Dense(10, activation='softmax')."), [], None, None
+        model.compile(optimizer=keras.optimizers.Adam(0.003),
+                      loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        history = model.fit(x_fit, y_fit, epochs=CHECK_EPOCHS, batch_size=32,
+                            validation_data=(x_val, y_val), verbose=0)
+    except Exception as error:
+        return f"training the model raised {type(error).__name__}: {error}", [], None, None
+    return None, [float(a) for a in history.history["val_accuracy"]], model, (x_val, y_val)
+
+
+def train_small_model(build_model, seed: int = CHECK_SEED):
+    """q5's training run: (problem, accuracies), one validation accuracy per epoch.
+
+    Taught in lesson 05, section 7 (the "Check yourself" q5). ``problem`` is None, or what
+    stops the model before or during training (then ``accuracies`` is empty): not a function,
+    not a Keras model with input (B, 28, 28, 1) and output (B, 10) probabilities, no Conv2D
+    layer, more than WEIGHT_BUDGET weights. The model trains on the first TRAIN_DIGITS
+    sample digits for CHECK_EPOCHS epochs (Adam(0.003), batches of 32, ``seed``) and is
+    measured on the other 800 after each epoch. Pixels arrive scaled to [0, 1], or as raw
+    0-255 values when the model scales them itself (see takes_raw_pixels).
+    """
+    problem, accuracies, _, _ = _train(build_model, seed)
+    return problem, accuracies
+
+
+def _largest_value_into_the_first_conv(model, images) -> float | None:
+    """The largest value the model's first Conv2D layer receives for ``images``, or None when
+    that layer's input cannot be read (a Conv2D inside a nested model)."""
+    first = next(layer for layer in _all_layers(model) if isinstance(layer, layers.Conv2D))
+    try:
+        probe = keras.Model(model.inputs, first.input)
+        return float(np.max(np.abs(probe.predict(images, verbose=0))))
+    except Exception:
+        return None
+
+
+def _scaled_twice(model, images) -> str:
+    """For a model whose first Conv2D receives values at most 0.01 although the check's
+    pixels reach 1 (or 255): what it receives, and that the pixels arrive already scaled;
+    otherwise ''."""
+    largest = _largest_value_into_the_first_conv(model, images)
+    if largest is None or largest > 0.01 or float(np.max(images)) < 0.99:
+        return ""
+    fed, again = (("as raw 0-255 values and its Rescaling divides them", "once more")
+                  if takes_raw_pixels(model) else ("already scaled to [0, 1]", "again"))
+    return (f" Its first Conv2D receives values of at most {largest:.4f}: the pixels arrive "
+            f"{fed}; does your model divide them by 255 {again}?")
+
+
+#: q5's last passing run: the model's weights and its final validation accuracy.
+_LAST_PASS: dict[str, float] = {}
+
+
+def check_small_model(build_model) -> str | None:
+    """q5's checker: None when the model passes train_small_model's checks and reaches
+    ACCURACY_FLOOR after the last epoch; otherwise what is off.
+
+    Taught in lesson 05, section 7 (the "Check yourself" q5). Seeded with CHECK_SEED, so the
+    verdict is the same on every run; the floor's margin over other seeds is measured by
+    ``python -m benchmarks.lesson05_ablation --q5``.
+    """
+    _LAST_PASS.clear()
+    problem, accuracies, model, validation = _train(build_model, CHECK_SEED)
+    if problem is not None:
+        return problem
+    if accuracies[-1] < ACCURACY_FLOOR:
+        per_epoch = ", ".join(f"{a:.1%}" for a in accuracies)
+        scaled_twice = _scaled_twice(model, validation[0][:64])
+        return (f"the model has {model.count_params():,} weights (within the budget) but "
+                f"reached {accuracies[-1]:.1%} on the {len(validation[1])} "
+                f"validation digits after {CHECK_EPOCHS} epochs (per epoch: {per_epoch}); "
+                f"the floor is {ACCURACY_FLOOR:.0%}."
+                + (scaled_twice or _advice(model, accuracies, validation)))
+    _LAST_PASS.update(weights=model.count_params(), accuracy=accuracies[-1])
+    return None
+
+
+def _check_q5(answer):
+    if isinstance(answer, numbers.Number):
+        return f"expected a function that returns a Keras model, got {describe(answer)}."
+    return check_small_model(answer)
+
+
+class _TrainedModelExercise(Exercise):
+    """q5: its Correct! also says the weights and the accuracy the check measured."""
+
+    def feedback(self, *answer) -> str:
+        text = super().feedback(*answer)
+        if text.startswith("Correct!") and _LAST_PASS:
+            text += (f" Your model: {_LAST_PASS['weights']:,} weights, "
+                     f"{_LAST_PASS['accuracy']:.1%} validation accuracy after {CHECK_EPOCHS} "
+                     f"epochs (the floor is {ACCURACY_FLOOR:.0%}).")
+        return text
+
+
+q5 = _TrainedModelExercise(
+    "Write a function build_model() that returns a Keras model starting with "
+    f"keras.Input((28, 28, 1)), with at least one Conv2D layer and at most {WEIGHT_BUDGET:,} "
+    f"weights (the pooled model of section 7 has {POOLED_WEIGHTS:,}), that reaches "
+    f"{ACCURACY_FLOOR:.0%} validation accuracy after a short training run. The check trains it "
+    f"on the lesson's training split (the first {TRAIN_DIGITS:,} "
+    f"sample digits) with Adam(0.003) for {CHECK_EPOCHS} epochs and measures it on the "
+    "validation split (the other 800), in a few seconds. The model must end in "
+    "Dense(10, activation='softmax') (the check's loss reads probabilities). Pixels arrive "
+    "scaled to [0, 1]; a model that scales them itself with a Rescaling layer, such as "
+    "Rescaling(1 / 255), gets the raw 0-255 pixels instead.",
+    checker=_check_q5,
+    hint=["Count before you train: build_model().count_params(). In the pooled model of "
+          "section 7, most weights sit in the Dense(84) after Flatten (its weight table).",
+          "The improved model has no Dense layer between Flatten and the output. Two small "
+          "convolutions, each followed by pooling, leave few values for Flatten: how many "
+          "filters can you afford?"],
+    solution="""\
+def build_model():
+    inputs = keras.Input(shape=(28, 28, 1))
+    h = layers.Conv2D(8, 3, activation="relu")(inputs)      # 26x26x8
+    h = layers.MaxPooling2D(2)(h)                           # 13x13x8
+    h = layers.Conv2D(16, 3, activation="relu")(h)          # 11x11x16
+    h = layers.MaxPooling2D(2)(h)                           # 5x5x16
+    h = layers.Flatten()(h)                                 # 400 values
+    outputs = layers.Dense(10, activation="softmax")(h)
+    return keras.Model(inputs, outputs)                     # 5,258 weights
+
+
+q5.check(build_model)""",
+    solution_answer=build_small_model,
 )
-
 
 # --- q6: optimizer state ------------------------------------------------------------------------
 
@@ -840,420 +1130,130 @@ def accuracy(matrix):
 )
 
 
-# --- q8: a model within a weight budget that reaches an accuracy floor --------------------------
+# --- q8: reading the ablation table -----------------------------------------------------------
 
-def build_small_model() -> keras.Model:
-    """q8's solution: conv -> pool -> conv -> pool -> Dense(10), 5,258 weights.
+def ablation_gains() -> pd.DataFrame:
+    """The ablation's per-seed gains: for each seed (rows) and step (columns), the step's
+    validation accuracy minus the step before's, from lesson 05's ablation table (step 0,
+    with no step before it, is NaN).
 
-    Taught in lesson 05, section 7 (the "Check yourself" q8). Input (B, 28, 28, 1) pixels in
-    [0, 1]; output (B, 10) probabilities.
+    Taught in lesson 05, section 7 (the table ``paired`` and q8).
+
+    >>> ablation_gains().loc[0, 1].round(4)     # seed 0: pooling gained 0.0113
+    np.float64(0.0113)
     """
-    inputs = keras.Input(shape=(28, 28, 1), name="image")
-    h = layers.Conv2D(8, 3, activation="relu", name="conv1")(inputs)
-    h = layers.MaxPooling2D(2, name="pool1")(h)
-    h = layers.Conv2D(16, 3, activation="relu", name="conv2")(h)
-    h = layers.MaxPooling2D(2, name="pool2")(h)
-    h = layers.Flatten(name="flat")(h)
-    outputs = layers.Dense(10, activation="softmax", name="output")(h)
-    return keras.Model(inputs, outputs, name="small_model")
+    runs = pd.read_csv(lesson05_ablation_path(), comment="#")
+    return runs.pivot(index="seed", columns="step", values="val_accuracy").diff(axis=1)
 
 
-def _check_data(raw_pixels: bool):
-    """(x_fit, y_fit), (x_val, y_val): the lesson's split of the sample's training digits."""
-    (x_train, y_train), _ = load_mnist("sample", verbose=False)
-    x = x_train.astype("float32")[..., None]
-    if not raw_pixels:
-        x = x / 255.0
-    return (x[:TRAIN_DIGITS], y_train[:TRAIN_DIGITS]), (x[TRAIN_DIGITS:], y_train[TRAIN_DIGITS:])
+_GAINS = ablation_gains()
+_STEPS = [int(step) for step in _GAINS.columns]
 
 
-def _all_layers(model) -> list:
-    """The model's layers, including those of models nested inside it."""
-    found = []
-    for layer in model.layers:
-        found.append(layer)
-        if hasattr(layer, "layers"):
-            found += _all_layers(layer)
-    return found
+def _steps_where(condition) -> tuple[int, ...]:
+    return tuple(step for step in _STEPS[1:] if condition(_GAINS[step]))
 
 
-def takes_raw_pixels(model) -> bool:
-    """True when the model scales 0-255 pixels itself: it has a Rescaling layer that maps them
-    into a range at most 2 wide, such as Rescaling(1 / 255) or Rescaling(1 / 127.5, offset=-1).
-
-    Taught in lesson 05, section 7 (the "Check yourself" q8): such a model gets the raw
-    pixels, any other model pixels already scaled to [0, 1]. Rescaling(2, offset=-1), for
-    example, maps [0, 1] to [-1, 1] and is meant for scaled pixels.
-
-    >>> inputs = keras.Input(shape=(28, 28, 1))
-    >>> takes_raw_pixels(keras.Model(inputs, layers.Rescaling(1 / 255)(inputs)))
-    True
-    >>> takes_raw_pixels(keras.Model(inputs, layers.Rescaling(2, offset=-1)(inputs)))
-    False
-    """
-    return any(isinstance(layer, layers.Rescaling)
-               and float(np.max(np.abs(np.asarray(layer.scale, dtype=float)))) * 255 <= 2
-               for layer in _all_layers(model))
+_Q8 = _steps_where(lambda gains: (gains > 0).all())
+_POSITIVE_MEAN = _steps_where(lambda gains: gains.mean() > 0)
+_NEVER_LOWER = _steps_where(lambda gains: (gains >= 0).all())
+_FOUR_OR_MORE = _steps_where(lambda gains: (gains > 0).sum() >= len(gains) - 1)
+_LARGEST_MEANS = tuple(sorted(int(step) for step in _GAINS.mean().nlargest(len(_Q8)).index))
 
 
-_POOLING = (layers.MaxPooling2D, layers.AveragePooling2D)
-_ACTIVATIONS = (layers.Activation, layers.ReLU, layers.LeakyReLU, layers.ELU, layers.PReLU)
+def _seeds_not_ahead(step: int) -> str:
+    """'seed 3' or 'seeds 1 and 2': the seeds at which ``step`` did not raise the accuracy."""
+    seeds = [int(seed) for seed in _GAINS.index[~(_GAINS[step] > 0)]]
+    return ("seed " if len(seeds) == 1 else "seeds ") + " and ".join(map(str, seeds))
 
 
-def _is_linear(layer) -> bool:
-    return getattr(getattr(layer, "activation", None), "__name__", "linear") == "linear"
+def _read_steps(answer) -> tuple[int, ...]:
+    """The step numbers of an answer: a list, tuple, set, array, pandas Index or Series of
+    whole numbers, or a boolean Series indexed by step such as (paired > 0).all()."""
+    if isinstance(answer, pd.Series) and answer.dtype == bool:
+        answer = answer.index[answer.to_numpy()]
+    if isinstance(answer, numbers.Integral) and not isinstance(answer, bool):
+        answer = [answer]
+    if isinstance(answer, set | frozenset | pd.Index | pd.Series | np.ndarray | range):
+        answer = list(answer)
+    if isinstance(answer, list | tuple) and any(isinstance(v, str) for v in answer):
+        text = next(v for v in answer if isinstance(v, str))
+        raise UnreadableAnswer(f"your list holds text ({text!r}): write the step numbers "
+                               "without quotes, such as [3, 5]")
+    if not isinstance(answer, list | tuple) or not all(
+            isinstance(v, numbers.Integral) and not isinstance(v, bool | np.bool_)
+            or isinstance(v, float) and v.is_integer() for v in answer):
+        raise UnreadableAnswer(f"expected a list of step numbers such as [3, 5], got "
+                               f"{describe(answer)}")
+    steps = [int(v) for v in answer]
+    repeated = sorted({step for step in steps if steps.count(step) > 1})
+    if repeated:
+        raise UnreadableAnswer(f"your list has step {repeated[0]} more than once: give each "
+                               "step once")
+    return tuple(sorted(steps))
 
 
-def _what_it_lacks(model) -> list[str]:
-    """Parts of the lesson's recipe the model does not have, each as a suggestion."""
-    found = _all_layers(model)
-    convs = [layer for layer in found if isinstance(layer, layers.Conv2D)]
-    lacks = []
-    if not any(isinstance(layer, _POOLING) for layer in found):
-        lacks.append("a MaxPooling2D after each convolution")
-    if all(_is_linear(conv) for conv in convs) \
-            and not any(isinstance(layer, _ACTIVATIONS) for layer in found):
-        lacks.append("an activation after each convolution (activation='relu')")
-    if convs and max(conv.filters for conv in convs) < 8:
-        lacks.append(f"more filters (it has at most {max(conv.filters for conv in convs)} per "
-                     "convolution; 8 or 16 fit the budget)")
-    if len(convs) == 1:
-        lacks.append("a second convolution")
-    return lacks
+_STEP_MISTAKES = {
+    _POSITIVE_MEAN: (
+        "those are the steps with a positive mean gain. A mean can rest on one or two seeds "
+        f"(step {_POSITIVE_MEAN[-1]} was not ahead at {_seeds_not_ahead(_POSITIVE_MEAN[-1])}); "
+        "the question asks for the steps ahead at every seed."),
+    _NEVER_LOWER: (
+        f"step {sorted(set(_NEVER_LOWER) - set(_Q8))[0]} was never lower, but at "
+        f"{_seeds_not_ahead(sorted(set(_NEVER_LOWER) - set(_Q8))[0])} it only tied the step "
+        "before (a gain of 0): it did not raise the accuracy there."),
+    _FOUR_OR_MORE: (
+        "those were ahead at four seeds or more. Four of five happens by chance 6 times in 32 "
+        "(0.19) when a change does nothing; the question asks for every seed."),
+    _LARGEST_MEANS: (
+        f"those have the largest mean gains, but step {sorted(set(_LARGEST_MEANS) - set(_Q8))[0]}"
+        f" was not ahead at {_seeds_not_ahead(sorted(set(_LARGEST_MEANS) - set(_Q8))[0])}."),
+    tuple(step - 1 for step in _Q8): (
+        "each column of paired is labelled by the later step: column 1 holds step 1's accuracy "
+        "minus step 0's."),
+}
 
 
-def _global_pooling_at_the_end(model):
-    """The global pooling layer the output layer reads (through Flatten, Dropout or an
-    activation at most), or None: the model "ends in global pooling"."""
-    found = [layer for layer in _all_layers(model) if not hasattr(layer, "layers")]
-    passing = (layers.Flatten, layers.Dropout, *_ACTIVATIONS)
-    denses = [i for i, layer in enumerate(found) if isinstance(layer, layers.Dense)]
-    if not denses:
+def _check_steps(answer):
+    if isinstance(answer, numbers.Integral) and not isinstance(answer, bool):
+        return (f"you gave one number, {answer}; the question asks for a list of the step "
+                "numbers themselves, such as [3, 5] (a single step as [3]), not how many "
+                "steps there are.")
+    steps = _read_steps(answer)
+    if steps == _Q8:
         return None
-    for layer in reversed(found[:denses[-1]]):
-        if isinstance(layer, layers.GlobalAveragePooling2D | layers.GlobalMaxPooling2D):
-            return layer
-        if not isinstance(layer, passing):
-            return None
-    return None
+    if steps in _STEP_MISTAKES:
+        return _STEP_MISTAKES[steps]
+    if steps and set(steps) < set(_Q8):
+        return "another step was also ahead at every seed: look at each column of paired."
+    extra = sorted(set(steps) - set(_Q8))
+    if set(_Q8) < set(steps) and all(step in _STEPS[1:] for step in extra):
+        return f"step {extra[0]} was not ahead at {_seeds_not_ahead(extra[0])}."
+    unknown = [step for step in steps if step not in _STEPS[1:]]
+    if unknown:
+        return (f"step {unknown[0]} is not a column of paired with gains: the steps that have a "
+                f"step before them are {_STEPS[1]} to {_STEPS[-1]}.")
+    return f"your steps {list(steps)} are not the expected ones."
 
 
-def _batch_statistics_advice(model, accuracies, validation) -> str:
-    """For a model with BatchNormalization: its validation accuracy computed with each batch's
-    own statistics, as in training, when that is far above the accuracy it predicts with (its
-    running averages); otherwise ''."""
-    norms = [layer for layer in _all_layers(model)
-             if isinstance(layer, layers.BatchNormalization)]
-    if not norms or validation is None:
-        return ""
-    x_val, y_val = validation
-    predicted = np.concatenate([np.argmax(model(x_val[i:i + 32], training=True), axis=1)
-                                for i in range(0, len(x_val), 32)])
-    with_batches = float(np.mean(predicted == y_val))
-    if with_batches - accuracies[-1] < 0.10:
-        return ""
-    momentum = max(float(layer.momentum) for layer in norms)
-    advice = (f" Its BatchNormalization layers predict with running averages of each channel's "
-              f"mean and variance (momentum={momentum:g}: an average over about "
-              f"{1 / (1 - momentum):.0f} batches); computed with each batch's own statistics, "
-              f"as in training, its accuracy on the same validation digits is "
-              f"{with_batches:.1%}. The running averages have not caught up with training")
-    if momentum > 0.9:
-        return (advice + ": BatchNormalization(momentum=0.9), as section 7's settings use, "
-                "averages over about 10 batches.")
-    return advice + "."
-
-
-def _values_passed_on(model) -> tuple[int, tuple | None]:
-    """(how many values the first Dense layer reads, the shape of the map Flatten flattened
-    for it, or None when no Flatten sits before that Dense)."""
-    found = [layer for layer in _all_layers(model) if not hasattr(layer, "layers")]
-    first = next(i for i, layer in enumerate(found) if isinstance(layer, layers.Dense))
-    flatten = next((layer for layer in reversed(found[:first])
-                    if isinstance(layer, layers.Flatten)), None)
-    try:
-        flattened = tuple(flatten.input.shape[1:]) if flatten is not None else None
-    except Exception:  # a Flatten inside a nested model whose input cannot be read
-        flattened = None
-    return int(found[first].kernel.shape[0]), flattened
-
-
-#: Below this many values reaching the first Dense layer, q8 points at the shapes (the
-#: solution passes on 5 x 5 x 16 = 400).
-_FEW_VALUES = 100
-
-
-def _advice(model, accuracies, validation=None) -> str:
-    """What to look at, for a model below the floor, from what the model proves: its batch
-    statistics (``validation`` is (x_val, y_val)), then how many values reach the Dense layer
-    after Flatten or global pooling, then the lesson's parts it lacks. Never the epochs: the
-    check fixes them."""
-    normalization = _batch_statistics_advice(model, accuracies, validation)
-    if normalization:
-        return normalization
-    reads, flattened = _values_passed_on(model)
-    lacks = _what_it_lacks(model)
-    if flattened is not None and min(flattened[:2]) < 3:   # no room for a 3x3 convolution
-        lacks = [item for item in lacks if item != "a second convolution"]
-    also = f" Parts of the lesson's recipe it lacks: {'; '.join(lacks)}." if lacks else ""
-    small = build_small_model()
-    passed, shape = _values_passed_on(small)
-    first, second = (layer.filters for layer in small.layers if isinstance(layer, layers.Conv2D))
-    solution = (f"two 3x3 convolutions ({first} and {second} filters), each followed by "
-                f"MaxPooling2D(2), pass on {' x '.join(str(size) for size in shape)} = {passed}")
-    if reads <= passed:   # pooling would pass on fewer values still: not suggested
-        lacks = [item for item in lacks if "MaxPooling2D" not in item]
-        also = f" Parts of the lesson's recipe it lacks: {'; '.join(lacks)}." if lacks else ""
-    pooled = _global_pooling_at_the_end(model)
-    if pooled is not None:
-        return (f" It ends in global pooling, so its output layer reads only {reads} "
-                f"number{'s' if reads != 1 else ''}, one per channel (by comparison, "
-                f"{solution}). Lesson 03 ends its 64-channel example that way; within "
-                f"{WEIGHT_BUDGET:,} weights and {CHECK_EPOCHS} epochs, Flatten after a "
-                f"MaxPooling2D is likely to suit better: it keeps every position's value for "
-                f"the output layer to read.{also}")
-    if reads < _FEW_VALUES:
-        where = ""
-        if flattened is not None:
-            where = f", from a {' x '.join(str(size) for size in flattened)} map"
-            if tuple(flattened[:2]) == (1, 1):
-                where += (": your convolutions and pooling shrank each map to 1 x 1, as global "
-                          "pooling does")
-        return (f" The Dense layer after Flatten reads only {reads} "
-                f"value{'s' if reads != 1 else ''}{where}. By comparison, {solution}. Follow "
-                "the shapes in model.summary(): more filters, or smaller strides and pool "
-                f"sizes, pass on more values.{also}")
-    if lacks:
-        return f" Parts of the lesson's recipe it lacks: {'; '.join(lacks)}."
-    return (f" The Dense layer after Flatten reads {reads} values and its parts are the "
-            "lesson's (convolutions with an activation, pooling): compare its shapes with "
-            "the solution's, layer by layer (model.summary()), or try other filter counts "
-            "within the budget.")
-
-
-def _budget_advice(model) -> str:
-    """Where a model over q8's budget keeps most of its weights, and what would shrink it."""
-    found = [layer for layer in _all_layers(model) if not hasattr(layer, "layers")]
-    largest = max(found, key=lambda layer: layer.count_params())
-    share = f"{largest.count_params():,} of them sit in its layer '{largest.name}'"
-    flatten = next((i for i, layer in enumerate(found) if isinstance(layer, layers.Flatten)),
-                   None)
-    pooled = flatten is not None and any(isinstance(layer, _POOLING) for layer in found[:flatten])
-    if isinstance(largest, layers.Dense) and flatten is not None and not pooled:
-        return (f" {share}, the Dense layer after Flatten: pool before Flatten (MaxPooling2D "
-                "after each convolution) so it gets fewer inputs.")
-    last_dense = next(layer for layer in reversed(found) if isinstance(layer, layers.Dense))
-    if isinstance(largest, layers.Dense) and largest is not last_dense:
-        return (f" {share}, a Dense({largest.units}) between Flatten and the output: let the "
-                "output layer read Flatten directly (the improved model of section 7 does), "
-                "or give it fewer units.")
-    if isinstance(largest, layers.Dense):
-        return (f" {share}, the output layer: fewer values reaching Flatten (fewer filters in "
-                "the last convolution, or one more pooling) make it smaller.")
-    if isinstance(largest, layers.Conv2D):
-        size, width, channels_in, filters = largest.kernel.shape
-        bias = 1 if largest.use_bias else 0
-        return (f" {share}, a Conv2D with {filters} filters of {size}x{width}x{channels_in}: "
-                f"(F*F*C_in + {bias}) * C_out = ({size}*{width}*{channels_in} + {bias}) * "
-                f"{filters}. A smaller kernel or fewer filters shrinks it.")
-    return f" {share}."
-
-
-
-def _input_advice(error: Exception) -> str:
-    """What to do when Keras refused a layer's input while the model was built: the shape
-    advice the other input errors get (Keras names the ndim it expected and found)."""
-    text = str(error)
-    if "incompatible with the layer" in text or "ndim" in text:
-        return (" Keras found an input with the wrong number of axes: a Conv2D layer needs "
-                "(height, width, channels) per image, so start the model with "
-                "keras.Input(shape=(28, 28, 1)), the channel axis included.")
-    return ""
-
-
-def _model_problem(model) -> str | None:
-    """What stops a built model before training (see train_small_model), or None."""
-    if not is_keras_model(model):
-        return (f"build_model() returned {describe(model)}; it must return a Keras model "
-                "(is a `return model` missing?).")
-    try:
-        input_shape, output_shape = tuple(model.input_shape), tuple(model.output_shape)
-        weights = model.count_params()
-    except Exception:
-        return ("the model does not know its input shape yet: start it with "
-                "keras.Input(shape=(28, 28, 1)).")
-    if input_shape != (None, 28, 28, 1):
-        return (f"the model's input shape is {input_shape}, but the check feeds each digit as "
-                "(28, 28, 1), the layout of section 1 that Conv2D needs: start with "
-                "keras.Input(shape=(28, 28, 1)).")
-    if output_shape != (None, 10):
-        return f"the model's output shape is {output_shape}; it must end in Dense(10, ...)."
-    if not any(isinstance(layer, layers.Conv2D) for layer in _all_layers(model)):
-        return ("the model has no Conv2D layer. This lesson is about convolutions: let at "
-                "least one Conv2D look at the image before the Dense layer.")
-    if weights > WEIGHT_BUDGET:
-        return (f"the model has {weights:,} weights; the budget is {WEIGHT_BUDGET:,}."
-                + _budget_advice(model))
-    return None
-
-
-def _train(build_model, seed: int):
-    """train_small_model's run: (problem, accuracies, trained model, (x_val, y_val)), the
-    last two None when there is a problem."""
-    if is_keras_model(build_model):
-        return ("pass the function that builds the model (check(build_model)), not a model: "
-                "the check builds a fresh one so that its training starts from a fixed "
-                "seed."), [], None, None
-    if not callable(build_model):
-        return (f"expected a function that returns a Keras model, got "
-                f"{describe(build_model)}."), [], None, None
-    keras.utils.set_random_seed(seed)
-    try:
-        model = build_model()
-    except Exception as error:  # the learner's code: report, never propagate
-        return (f"build_model() raised {type(error).__name__}: {str(error).rstrip('. ')}."
-                + _input_advice(error)), [], None, None
-    problem = _model_problem(model)
-    if problem is not None:
-        return problem, [], None, None
-    (x_fit, y_fit), (x_val, y_val) = _check_data(raw_pixels=takes_raw_pixels(model))
-    try:
-        probabilities = np.asarray(model(x_val[:5], training=False))
-        sums = probabilities.sum(axis=1)
-        if probabilities.min() < 0:
-            return (f"the outputs are not probabilities: some are negative "
-                    f"({probabilities.min():.3g}). End with "
-                    "Dense(10, activation='softmax')."), [], None, None
-        if not np.allclose(sums, 1.0, atol=1e-3):
-            return (f"the outputs are not probabilities: one image's ten outputs add up to "
-                    f"{sums[np.argmax(np.abs(sums - 1))]:.3g}, not 1. End with "
-                    "Dense(10, activation='softmax')."), [], None, None
-        model.compile(optimizer=keras.optimizers.Adam(0.003),
-                      loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-        history = model.fit(x_fit, y_fit, epochs=CHECK_EPOCHS, batch_size=32,
-                            validation_data=(x_val, y_val), verbose=0)
-    except Exception as error:
-        return f"training the model raised {type(error).__name__}: {error}", [], None, None
-    return None, [float(a) for a in history.history["val_accuracy"]], model, (x_val, y_val)
-
-
-def train_small_model(build_model, seed: int = CHECK_SEED):
-    """q8's training run: (problem, accuracies), one validation accuracy per epoch.
-
-    Taught in lesson 05, section 7 (the "Check yourself" q8). ``problem`` is None, or what
-    stops the model before or during training (then ``accuracies`` is empty): not a function,
-    not a Keras model with input (B, 28, 28, 1) and output (B, 10) probabilities, no Conv2D
-    layer, more than WEIGHT_BUDGET weights. The model trains on the first TRAIN_DIGITS
-    sample digits for CHECK_EPOCHS epochs (Adam(0.003), batches of 32, ``seed``) and is
-    measured on the other 800 after each epoch. Pixels arrive scaled to [0, 1], or as raw
-    0-255 values when the model scales them itself (see takes_raw_pixels).
-    """
-    problem, accuracies, _, _ = _train(build_model, seed)
-    return problem, accuracies
-
-
-def _largest_value_into_the_first_conv(model, images) -> float | None:
-    """The largest value the model's first Conv2D layer receives for ``images``, or None when
-    that layer's input cannot be read (a Conv2D inside a nested model)."""
-    first = next(layer for layer in _all_layers(model) if isinstance(layer, layers.Conv2D))
-    try:
-        probe = keras.Model(model.inputs, first.input)
-        return float(np.max(np.abs(probe.predict(images, verbose=0))))
-    except Exception:
-        return None
-
-
-def _scaled_twice(model, images) -> str:
-    """For a model whose first Conv2D receives values at most 0.01 although the check's
-    pixels reach 1 (or 255): what it receives, and that the pixels arrive already scaled;
-    otherwise ''."""
-    largest = _largest_value_into_the_first_conv(model, images)
-    if largest is None or largest > 0.01 or float(np.max(images)) < 0.99:
-        return ""
-    fed, again = (("as raw 0-255 values and its Rescaling divides them", "once more")
-                  if takes_raw_pixels(model) else ("already scaled to [0, 1]", "again"))
-    return (f" Its first Conv2D receives values of at most {largest:.4f}: the pixels arrive "
-            f"{fed}; does your model divide them by 255 {again}?")
-
-
-#: q8's last passing run: the model's weights and its final validation accuracy.
-_LAST_PASS: dict[str, float] = {}
-
-
-def check_small_model(build_model) -> str | None:
-    """q8's checker: None when the model passes train_small_model's checks and reaches
-    ACCURACY_FLOOR after the last epoch; otherwise what is off.
-
-    Taught in lesson 05, section 7 (the "Check yourself" q8). Seeded with CHECK_SEED, so the
-    verdict is the same on every run; the floor's margin over other seeds is measured by
-    ``python -m benchmarks.lesson05_ablation --q8``.
-    """
-    _LAST_PASS.clear()
-    problem, accuracies, model, validation = _train(build_model, CHECK_SEED)
-    if problem is not None:
-        return problem
-    if accuracies[-1] < ACCURACY_FLOOR:
-        per_epoch = ", ".join(f"{a:.1%}" for a in accuracies)
-        scaled_twice = _scaled_twice(model, validation[0][:64])
-        return (f"the model has {model.count_params():,} weights (within the budget) but "
-                f"reached {accuracies[-1]:.1%} on the {len(validation[1])} "
-                f"validation digits after {CHECK_EPOCHS} epochs (per epoch: {per_epoch}); "
-                f"the floor is {ACCURACY_FLOOR:.0%}."
-                + (scaled_twice or _advice(model, accuracies, validation)))
-    _LAST_PASS.update(weights=model.count_params(), accuracy=accuracies[-1])
-    return None
-
-
-def _check_q8(answer):
-    if isinstance(answer, numbers.Number):
-        return f"expected a function that returns a Keras model, got {describe(answer)}."
-    return check_small_model(answer)
-
-
-class _TrainedModelExercise(Exercise):
-    """q8: its Correct! also says the weights and the accuracy the check measured."""
-
-    def feedback(self, *answer) -> str:
-        text = super().feedback(*answer)
-        if text.startswith("Correct!") and _LAST_PASS:
-            text += (f" Your model: {_LAST_PASS['weights']:,} weights, "
-                     f"{_LAST_PASS['accuracy']:.1%} validation accuracy after {CHECK_EPOCHS} "
-                     f"epochs (the floor is {ACCURACY_FLOOR:.0%}).")
-        return text
-
-
-q8 = _TrainedModelExercise(
-    "Write a function build_model() that returns a Keras model starting with "
-    f"keras.Input((28, 28, 1)), with at least one Conv2D layer and at most {WEIGHT_BUDGET:,} "
-    f"weights (the pooled model of section 7 has {POOLED_WEIGHTS:,}), that reaches "
-    f"{ACCURACY_FLOOR:.0%} validation accuracy after a short training run. The check trains it "
-    f"on the lesson's training split (the first {TRAIN_DIGITS:,} "
-    f"sample digits) with Adam(0.003) for {CHECK_EPOCHS} epochs and measures it on the "
-    "validation split (the other 800), in a few seconds. The model must end in "
-    "Dense(10, activation='softmax') (the check's loss reads probabilities). Pixels arrive "
-    "scaled to [0, 1]; a model that scales them itself with a Rescaling layer, such as "
-    "Rescaling(1 / 255), gets the raw 0-255 pixels instead.",
-    checker=_check_q8,
-    hint=["Count before you train: build_model().count_params(). In the pooled model of "
-          "section 7, most weights sit in the Dense(84) after Flatten (its weight table).",
-          "The improved model has no Dense layer between Flatten and the output. Two small "
-          "convolutions, each followed by pooling, leave few values for Flatten: how many "
-          "filters can you afford?"],
-    solution="""\
-def build_model():
-    inputs = keras.Input(shape=(28, 28, 1))
-    h = layers.Conv2D(8, 3, activation="relu")(inputs)      # 26x26x8
-    h = layers.MaxPooling2D(2)(h)                           # 13x13x8
-    h = layers.Conv2D(16, 3, activation="relu")(h)          # 11x11x16
-    h = layers.MaxPooling2D(2)(h)                           # 5x5x16
-    h = layers.Flatten()(h)                                 # 400 values
-    outputs = layers.Dense(10, activation="softmax")(h)
-    return keras.Model(inputs, outputs)                     # 5,258 weights
-
-
-q8.check(build_model)""",
-    solution_answer=build_small_model,
+q8 = Exercise(
+    "paired holds, for each seed (rows) and ablation step (columns), the step's validation "
+    "accuracy minus the step before's. Which steps raised the validation accuracy over the "
+    "step before at all five seeds? Step 2 counts as one step, its four changes together. "
+    "Give a list of step numbers.",
+    checker=_check_steps,
+    hint=["A step qualifies when its column of paired is above 0 in every row; a tie (0.0) "
+          "does not raise the accuracy.",
+          "(paired > 0) is a table of True/False; .all() asks, for each column, whether every "
+          "row is True."],
+    solution=f"""\
+# (paired > 0).all() is True for the columns above 0 at every seed
+answer = {list(_Q8)}
+# every other step was behind or level at one seed or more: five seeds cannot tell
+# its gain from chance""",
+    solution_answer=list(_Q8),
 )
+
 
 __all__ = ["SOURCE_WEIGHTS", "POOLED_WEIGHTS", "WEIGHT_BUDGET", "TRAIN_DIGITS", "CHECK_EPOCHS",
            "CHECK_SEED", "ACCURACY_FLOOR", "Q3_RUN", "Q3_PATIENCE", "early_stopping_epochs",

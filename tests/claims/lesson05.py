@@ -1,0 +1,212 @@
+# What lesson 05's text concludes from its cells (tests/claims_runner.py says how this runs).
+# Each block sees the notebook's variables as they stand after its last cell; none of the names
+# used here is reassigned after the cell a block names.
+import numpy as np
+from keras import layers
+
+
+def keras_mults(model):
+    """Multiplications per image from the shapes Keras gives each layer (output values x kernel
+    height x width x channels for a Conv2D, the kernel's size for a Dense): layer_mults's check."""
+    return sum(int(np.prod(layer.output.shape[1:])) * int(np.prod(layer.kernel.shape[:-1]))
+               if isinstance(layer, layers.Conv2D) else int(np.prod(layer.kernel.shape))
+               for layer in model.layers if isinstance(layer, layers.Conv2D | layers.Dense))
+
+
+# %% cell 8: every image is (28, 28, 1) of uint8 pixels 0 to 255; both splits hold all ten digits
+assert x_train.shape[1:] == x_test.shape[1:] == (28, 28, 1)
+assert x_train.dtype == np.uint8 and x_train.max() == 255
+assert set(np.unique(y_train)) == set(range(10)) == set(np.unique(y_test))
+
+# %% cell 13: to_categorical makes the one-hot rows the source's pd.get_dummies makes
+assert np.array_equal(y_train_onehot, pd.get_dummies(y_train).to_numpy(dtype="float32"))
+
+# %% cell 18: the two counting rules give all 203,068 weights
+assert sum(our_counts.values()) == source_model.count_params() == 203_068
+
+# %% cell 20: Keras stores conv1's filters as (5, 5, 1, 3) and conv2's as (5, 5, 3, 6)
+assert source_model.get_layer("conv1").get_weights()[0].shape == (5, 5, 1, 3)
+assert source_model.get_layer("conv2").get_weights()[0].shape == (5, 5, 3, 6)
+
+# %% cell 23: on raw pixels the untrained softmax is sure of its answers, mostly wrong ones
+raw = before_training["raw 0-255"]
+assert raw["mean top probability"] > 0.8 and raw["accuracy"] < 0.3
+
+# %% cell 25: after one epoch, scaled pixels give the higher accuracy and the lower loss
+raw, scaled = scaling.loc["raw 0-255"], scaling.loc["scaled 0-1"]
+assert scaled["validation accuracy"] - raw["validation accuracy"] >= 0.01
+assert raw["validation loss"] > 1.2 * scaled["validation loss"]
+
+# %% cell 27: scaled pixels win on loss and accuracy at all five benchmark seeds
+assert better.all()
+
+# %% cell 30: the best epoch comes before the last
+assert best_epoch < source_epochs
+
+# %% cell 35: the kept weights reach 90% on the validation split
+assert source_val_accuracy >= 0.90, source_val_accuracy
+
+# %% cell 35: at epoch 1 training scores below validation (a mean over the epoch against its end)
+accuracy_per_epoch = history.history["accuracy"]
+assert train_loss[0] > val_loss[0] and accuracy_per_epoch[0] < history.history["val_accuracy"][0]
+
+# %% cell 35: overfitting: after the kept epoch the validation loss rises, the training loss falls
+assert val_loss[-1] > val_loss[best_epoch - 1] and train_loss[-1] < train_loss[best_epoch - 1]
+
+# %% cell 35: the model holds the kept epoch's weights, last_epoch the last epoch's answers
+val_accuracy = history.history["val_accuracy"]
+assert np.isclose(val_accuracy[best_epoch - 1], source_val_accuracy, atol=1e-6)
+assert np.isclose(np.mean(kept_right), source_val_accuracy, atol=1e-6)
+assert np.isclose(np.mean(last_right), val_accuracy[-1], atol=1e-6)
+
+# %% cell 35: the kept and last epochs' difference in wrong digits is c - b, within 2 sqrt(b + c)
+assert np.sum(~kept_right) - np.sum(~last_right) == c - b
+assert abs(c - b) < 2 * np.sqrt(b + c)
+
+# %% cell 37: the Dense-only model has (28*28 + 1)*84 + (84 + 1)*10 = 66,790 weights
+assert dense_model.count_params() == (28 * 28 + 1) * 84 + (84 + 1) * 10 == 66_790
+
+# %% cell 37: the convolutions beat Dense-only in this run too
+assert source_val_accuracy - dense_val_accuracy >= 0.01
+
+# %% cell 38: the convolutions are ahead of Dense-only at every seed
+assert (per_seed.drop("mean")["convolutions ahead by"] >= 0.015).all()
+
+# %% cell 41: each prediction is ten probabilities adding up to 1
+assert np.allclose(pred.sum(axis=1), 1.0, atol=1e-5)
+
+# %% cell 44: layer_mults gives the multiplications Keras's layer shapes give
+assert source_table["mults per image"].sum() == keras_mults(source_model)
+
+# %% cell 45: Dense after Flatten holds 99% of the weights; the convolutions do half the work
+assert dense_share > 0.99 and conv_work / source_mults > 0.5
+
+# %% cell 47: conv2 sees 9x9 pixels without pooling, 14x14 with a pooling before it
+assert (without_pooling, with_pooling) == (9, 14)
+
+# %% cell 51: the pooled model is ahead of the source and of Dense-only at every seed
+assert (by_seed[1] > by_seed[0]).all() and (by_seed[1] > dense_by_seed).all()
+
+# %% cell 51: Dense-only has seven times the pooled model's weights
+assert 66_790 / pooled_weights > 7
+
+# %% cell 51: the pooled model's counts are Keras's, and its convolutions do most of the work
+assert pooled_mults == keras_mults(pooled_model) and pooled_conv > 0.85
+
+# %% cell 55: section 2's rules and four numbers per channel give the summary's 17,178
+assert sum(predicted.values()) == improved_model.count_params() == 17_178
+running_statistics = 2 * (16 + 32 + 32)                    # mean and variance per channel
+assert running_statistics == sum(int(np.prod(w.shape))
+                                 for w in improved_model.non_trainable_weights) == 160
+
+# %% cell 55: 3x3x32 = 288 values reach Flatten; conv3 sees 18x18, two stacked 3x3 convs 5x5
+assert improved_model.get_layer("flat").output.shape[1] == n * n * 32 == 288
+assert improved_reach == 18 and two_3x3 == 5
+
+# %% cell 57: conv2 has 4,608 weights with 3x3 kernels, 12,800 with 5x5
+assert (improved_model.get_layer("conv2").count_params(), five_by_five.count_params()) == (
+    4_608, 12_800)
+
+# %% cell 57: the improved model does 1.74 times the source's multiplications, most in conv2
+assert round(improved_mults / source_mults, 2) == 1.74
+assert improved_mults == keras_mults(improved_model)
+assert conv2_mults == 11 * 11 * 32 * 3 * 3 * 16 == 557_568
+
+# %% cell 59: the model holds the kept epoch's weights
+assert np.isclose(improved_val_loss, improved_history.history["val_loss"][improved_best - 1],
+                  rtol=1e-3)
+
+# %% cell 59: at prediction the shift leaves the digit in place and dropout drops nothing
+shift_layer, dropout_layer = improved_model.get_layer("shift"), improved_model.get_layer("drop")
+assert np.allclose(np.asarray(shift_layer(x_val[:2], training=False)), x_val[:2])
+assert np.allclose(np.asarray(dropout_layer(np.ones((1, 288)), training=False)), 1)
+
+# %% cell 59: the improved model is well ahead of the source on the validation split
+assert improved_val_accuracy >= 0.96 and improved_val_accuracy - source_val_accuracy >= 0.02
+
+# %% cell 61: the ablation's weights and multiplications are those of the models built here
+for step, model, mults in [(0, source_model, source_mults), (1, pooled_model, pooled_mults),
+                           (7, improved_model, improved_mults)]:
+    assert ablation.loc[step, "weights"] == model.count_params(), step
+    assert ablation.loc[step, "mults"] == mults, step
+assert (ablation["seeds"] == 5).all() and paired.notna().sum().iloc[1:].eq(5).all()
+assert ablation.loc[1:2, "weights"].tolist() == [9_532, 16_938]
+
+# %% cell 63: pooling: twenty times fewer weights, and its best epochs came later (11-15, 3-5)
+assert ablation.loc[1, "weights"] * 20 < ablation.loc[0, "weights"]
+assert ablation.loc[0, "best_epochs"] == "3-5" and ablation.loc[1, "best_epochs"] == "11-15"
+
+# %% cell 63: step 2 costs nine times the multiplications of step 1
+assert 9 < ablation.loc[2, "mults"] / ablation.loc[1, "mults"] < 9.5
+
+# %% cell 63: batch normalization: one run kept its 20th and last epoch (the cap)
+assert runs.query("step < 7")["epochs"].max() == 20 and runs["best_epoch"].max() == 20
+assert runs.query("step == 3")["best_epoch"].max() == 20
+assert runs.query("step == 7")["epochs"].max() == settings["epochs"]
+
+# %% cell 63: ReLU gains nothing; augmentation gains the most of steps 2-7, about pooling's point
+assert abs(ablation.loc[4, "gain"]) < 0.005
+gain = ablation["gain"]
+assert gain.loc[2:].idxmax() == 6 and abs(gain[6] - gain[1]) < 0.001
+
+# %% cell 63: after pooling each step adds about a point or less
+assert (ablation.loc[2:, "gain"] <= 0.012).all()
+
+# %% cell 63: the final model's worst run beats the source's best
+assert ablation.loc[7, "val_min"] > ablation.loc[0, "val_max"]
+
+# %% cell 65: on the test split the improved model is the most accurate, pooling beats the source
+assert comparison["test accuracy"].idxmax() == "improved model"
+pooled, source = comparison.loc["pooled model"], comparison.loc["source model"]
+assert pooled["test accuracy"] > source["test accuracy"]
+assert comparison.loc[["source model", "pooled model"], "test accuracy"].min() >= 0.91
+assert comparison.loc["improved model", "test accuracy"] >= 0.965
+
+# %% cell 65: the pooled model trains more epochs before it stops
+assert comparison.loc["pooled model", "epochs"] > comparison.loc["source model", "epochs"]
+
+# %% cell 66: the improved model has a tenth of the source's weights
+assert improved_model.count_params() * 10 <= source_model.count_params()
+
+# %% cell 73: many maps bottom out at -0.28, swish's lowest output
+swish_floor = min(z / (1 + np.exp(-z)) for z in np.linspace(-3, 0, 3001))
+assert abs(swish_floor + 0.278) < 1e-3 and min(conv1_maps.min(), conv2_maps.min()) >= swish_floor
+
+# %% cell 73: a conv1 map follows the blurred digit, with the sign of its kernel's sum
+strongest = int(np.argmax(np.abs(follows)))
+assert abs(follows[strongest]) > 0.6
+assert (np.sign(follows) == np.sign(sums)).all()
+
+# %% cell 73: conv2's maps fire on different parts of the digit
+assert len(set(peaks)) >= 4
+
+# %% cell 93: RMSprop holds W + 2 values, and "Total params" adds them to the weights
+assert optimizer_params == 203_070 == source_model.count_params() + 2
+assert source_model.count_params() + optimizer_params == 406_138
+
+# %% cell 93: Adam with a schedule holds 2W + 1 values
+assert adam_state == 2 * trainable + 1 == 34_037
+
+# %% cell 98: the confusion matrix's diagonal is the validation accuracy
+assert np.isclose(np.trace(confusion.to_numpy()) / len(y_val), source_val_accuracy, atol=1e-6)
+
+# %% cell 102: the replay picks the lesson's settings, each candidate at three seeds
+assert chosen == settings and (study["count"] == 3).all()
+
+# %% cell 102: the learning rate is a clear choice: no overlap with 0.003, and 0.03 is worse
+assert learning_rate.loc[0.01, "min"] > learning_rate.loc[0.003, "max"]
+assert learning_rate.loc[0.03, "mean"] < learning_rate.loc[0.01, "mean"]
+
+# %% cell 102: about 6 digits for the learning rate; the other changes within seeds' spread
+assert 5 < gains["learning_rate"] < 8 and gains["batch"] < 1 and 1 < gains["shift"] < 3
+
+# %% cell 104: the standard error of one accuracy on 800 digits is about four digits
+assert 3 < accuracy_se * len(y_val) < 5
+
+# %% cell 110: boolean one-hot labels give the same loss as floats
+np.testing.assert_array_equal(np.asarray(loss_from_booleans), np.asarray(loss_from_floats))
+
+# %% cell 112: the loaded model is the saved one: same name, weights and predictions
+assert after.argmax() == before.argmax()
+np.testing.assert_allclose(after, before, atol=1e-6)
+assert loaded.name == "improved_model" and loaded.count_params() == improved_model.count_params()
