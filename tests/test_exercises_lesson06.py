@@ -146,10 +146,37 @@ _POOL_RELU_LOOPS = '''def my_pool_relu_backward(a, grad_pooled):
                     u, v = divmod(first[b, c], 2)
                     grad_a[b, 2 * i + u, 2 * j + v, c] = grad_pooled[b, i, j, c]
     return grad_a * (a > 0)'''
+# a mask of the cells equal to their window's maximum: at a tie every tied cell gets the gradient
 _POOL_RELU_TIED_MASK = '''def my_pool_relu_backward(a, grad_pooled):
     pooled_up = np.repeat(np.repeat(pool2d(a), 2, axis=1), 2, axis=2)
     spread = np.repeat(np.repeat(grad_pooled, 2, axis=1), 2, axis=2)
-    return spread * (a == pooled_up) * (a > 0)   # ties only at 0 here: ReLU zeroes them'''
+    return spread * (a == pooled_up) * (a > 0)'''
+# `>=` keeps the last of equal values: at a tie the gradient goes to the window's last maximum
+_POOL_RELU_LAST = '''def my_pool_relu_backward(a, grad_pooled):
+    grad_a = np.zeros(a.shape)
+    for b, i, j, c in np.ndindex(grad_pooled.shape):
+        best, where = -np.inf, None
+        for u in range(2):
+            for v in range(2):
+                if a[b, 2 * i + u, 2 * j + v, c] >= best:
+                    best, where = a[b, 2 * i + u, 2 * j + v, c], (u, v)
+        grad_a[b, 2 * i + where[0], 2 * j + where[1], c] = grad_pooled[b, i, j, c]
+    return grad_a * (a > 0)'''
+# each window's gradient split evenly among its tied maxima
+_POOL_RELU_SHARED = '''def my_pool_relu_backward(a, grad_pooled):
+    b, h, w, c = a.shape
+    mask = (a == np.repeat(np.repeat(pool2d(a), 2, axis=1), 2, axis=2)).astype(float)
+    counts = mask.reshape(b, h // 2, 2, w // 2, 2, c).sum(axis=(2, 4))
+    share = np.repeat(np.repeat(grad_pooled / counts, 2, axis=1), 2, axis=2)
+    return share * mask * (a > 0)'''
+# without loops: each window's four cells on a last axis, argmax (the first maximum) one-hot
+_POOL_RELU_ONE_HOT = '''def my_pool_relu_backward(a, grad_pooled):
+    b, h, w, c = a.shape
+    windows = a.reshape(b, h // 2, 2, w // 2, 2, c).transpose(0, 1, 3, 5, 2, 4)
+    first = windows.reshape(b, h // 2, w // 2, c, 4).argmax(axis=-1)
+    routed = np.eye(4)[first] * grad_pooled[..., None]
+    grad_a = routed.reshape(b, h // 2, w // 2, c, 2, 2).transpose(0, 1, 4, 2, 5, 3)
+    return grad_a.reshape(a.shape) * (a > 0)'''
 
 
 LEARNER_ANSWERS = {
@@ -332,8 +359,11 @@ LEARNER_ANSWERS = {
         },
     },
     "q6": {
-        "right": [_POOL_RELU_LOOPS, _POOL_RELU_TIED_MASK],
+        "right": [_POOL_RELU_LOOPS, _POOL_RELU_ONE_HOT],
         "wrong": {
+            _POOL_RELU_TIED_MASK: "the gradient went to every tied maximum",
+            _POOL_RELU_LAST: "the last maximum of the window",
+            _POOL_RELU_SHARED: "shared among the tied maxima",
             _POOL_RELU_LOOPS.replace("return grad_a * (a > 0)", "return grad_a"):
                 "the ReLU step is missing",
             "def my_pool_relu_backward(a, grad_pooled):\n"
@@ -612,6 +642,36 @@ def test_q6_reference_is_tensorflows_gradient_through_relu_and_max_pooling():
         expected = tape.gradient(loss, z_var).numpy()
         np.testing.assert_allclose(lesson.my_pool_relu_backward(a, grad_pooled), expected)
         assert lesson.q6.is_correct(lesson.my_pool_relu_backward)
+
+
+def test_q6_a_tie_goes_to_the_first_maximum_and_only_every_tied_maximum_is_named_so():
+    """The tie case has windows whose positive maximum two or more cells share; TensorFlow
+    gives each window's gradient to the first of them (the reference, checked against the tape
+    above). An answer that gives it to every tied maximum, shares it, or gives it to the last
+    is right on the random batches and refused on the tie case, each told its own rule, and
+    "the gradient went to every tied maximum" is said only to the answer that does that."""
+    a, grad_pooled = lesson._Q6_CASES[-1]
+    windows = a.reshape(1, 2, 2, 2, 2, 2)
+    top = windows.max(axis=(2, 4), keepdims=True)
+    tied = ((windows == top).sum(axis=(2, 4)) > 1) & (top[:, :, 0, :, 0] > 0)
+    assert tied.sum() >= 5, tied.sum()
+    rules = {"every": lambda a, g: lesson._spread(g) * lesson._maxima(a) * (a > 0),
+             "shared": lambda a, g: lesson._shared(a, g) * (a > 0),
+             "last": lambda a, g: lesson._last_maximum(a, g) * (a > 0)}
+    named = {"every": "the gradient went to every tied maximum",
+             "shared": "shared among the tied maxima", "last": "the last maximum of the window"}
+    for name, rule in rules.items():
+        for case in lesson._Q6_CASES[:-1]:   # no positive tie: the rule changes nothing there
+            np.testing.assert_array_equal(rule(*case), lesson.my_pool_relu_backward(*case))
+        assert not np.allclose(rule(a, grad_pooled), lesson.my_pool_relu_backward(a, grad_pooled))
+        feedback = lesson.q6.feedback(rule)
+        assert named[name] in feedback, feedback
+        assert name == "every" or named["every"] not in feedback, feedback
+
+    def doubled(a, g):   # wrong everywhere, ties or not
+        return 2 * lesson.my_pool_relu_backward(a, g)
+
+    assert named["every"] not in lesson.q6.feedback(doubled)
 
 
 def test_q7_counts_the_multiplications_of_tensorflows_two_gradient_convolutions():

@@ -794,7 +794,23 @@ def _q6_case(seed, batch, size, channels):
                                                                 channels)))
 
 
-_Q6_CASES = [_q6_case(70, 1, 4, 1), _q6_case(71, 2, 6, 3), _q6_case(72, 4, 26, 8)]
+#: One image, 4x4, 2 channels, with tied maxima: the CNN meets them on blank background, where
+#: all four cells hold ReLU(b) (Going further C). Positive ties in channel 0's windows (0, 0),
+#: (0, 1) and (1, 0), and channel 1's (0, 0), (1, 0) and (1, 1); a tie at 0 in channel 0's (1, 1).
+_Q6_TIES = _read_only(np.stack([
+    [[0.5, 0.5, 0.2, 0.9],
+     [0.1, 0.0, 0.9, 0.0],
+     [0.3, 0.3, 0.0, 0.0],
+     [0.3, 0.3, 0.0, 0.0]],
+    [[0.0, 0.4, 1.2, 0.0],
+     [0.4, 0.0, 0.0, 0.8],
+     [0.6, 0.0, 0.2, 0.7],
+     [0.0, 0.6, 0.7, 0.1]],
+], axis=-1)[None])
+_Q6_TIES_GRAD = _read_only(np.stack([[[1.5, -2.0], [0.5, 3.0]],
+                                     [[-1.0, 2.5], [0.8, -0.4]]], axis=-1)[None])
+_Q6_CASES = [_q6_case(70, 1, 4, 1), _q6_case(71, 2, 6, 3), _q6_case(72, 4, 26, 8),
+             (_Q6_TIES, _Q6_TIES_GRAD)]
 
 
 def _spread(grad_pooled, share=1.0) -> np.ndarray:
@@ -802,11 +818,31 @@ def _spread(grad_pooled, share=1.0) -> np.ndarray:
     return share * np.repeat(np.repeat(grad_pooled, 2, axis=1), 2, axis=2)
 
 
+def _maxima(a) -> np.ndarray:
+    """1 where a cell holds its 2x2 window's largest value (every one of them at a tie)."""
+    return (a == np.repeat(np.repeat(pool2d(a), 2, axis=1), 2, axis=2)).astype(float)
+
+
+def _last_maximum(a, grad_pooled) -> np.ndarray:
+    """dL/da with each window's gradient at its last maximum in row-major order: the first
+    maximum of the array read backwards (rows and columns reversed; H and W are even)."""
+    return pool2d_backward(a[:, ::-1, ::-1], grad_pooled[:, ::-1, ::-1])[:, ::-1, ::-1]
+
+
+def _shared(a, grad_pooled) -> np.ndarray:
+    """dL/da with each window's gradient split evenly among its tied maxima."""
+    maxima, (batch, height, width, channels) = _maxima(a), a.shape
+    counts = maxima.reshape(batch, height // 2, 2, width // 2, 2, channels).sum(axis=(2, 4))
+    return _spread(grad_pooled / counts) * maxima
+
+
 q6 = Exercise(
     "Write my_pool_relu_backward(a, grad_pooled), the MaxPooling2D and ReLU lines of section "
     "7's backward(), without pool2d_backward: a = ReLU(z) is (B, H, W, C) with H and W even, "
-    "grad_pooled = dL/dpooled is (B, H/2, W/2, C). Return dL/dz, shaped like a. The check runs "
-    "it on three random batches, the last shaped like the CNN's (4, 26, 26, 8).",
+    "grad_pooled = dL/dpooled is (B, H/2, W/2, C). Return dL/dz, shaped like a. At a tie the "
+    "whole gradient goes to the first maximum in row-major order, as in TensorFlow. The check "
+    "runs it on three random batches, the last shaped like the CNN's (4, 26, 26, 8), and one "
+    "with tied maxima.",
     checker=function(_Q6_CASES, reference=lambda a, g: pool2d_backward(a, g) * (a > 0),
                      forbidden=("pool2d_backward",), mistakes=[
         (lambda a, g: pool2d_backward(a, g),
@@ -818,13 +854,27 @@ q6 = Exercise(
         (lambda a, g: _spread(g) * (a > 0),
          "every cell of a window got the window's gradient; only the maximum, the value "
          "max pooling passed on, gets it, the other three get 0."),
+        (lambda a, g: _spread(g) * _maxima(a) * (a > 0),
+         "the gradient went to every tied maximum: where two or more cells of a window hold its "
+         "largest value (the fourth batch has such windows), each got the window's whole "
+         "gradient, so it counts twice or more. Max pooling passed on one value: give its "
+         "gradient to one cell, the first maximum in row-major order, as TensorFlow does "
+         "(argmax returns the first)."),
+        (lambda a, g: _shared(a, g) * (a > 0),
+         "at a tie your gradient is shared among the tied maxima (each of two gets half): that "
+         "is the average a numerical gradient reports at a tie (section 6), not TensorFlow's "
+         "rule. Give the whole gradient to the first maximum in row-major order (argmax "
+         "returns the first)."),
+        (lambda a, g: _last_maximum(a, g) * (a > 0),
+         "at a tie your gradient went to the last maximum of the window; TensorFlow, and the "
+         "check, give it to the first in row-major order (argmax returns the first)."),
     ]),
     hint=["Loop over the windows (i, j): window = a[:, 2*i:2*i + 2, 2*j:2*j + 2, :]. The "
           "position of its maximum tells where grad_pooled[:, i, j, :] goes; the rest of "
           "dL/da is 0.",
           "window.reshape(B, 4, C).argmax(axis=1) gives each maximum's position, 0-3 row by "
-          "row (divmod(position, 2) is its row and column). At the end multiply by (a > 0): "
-          "ReLU's step."],
+          "row (divmod(position, 2) is its row and column), the first one at a tie. At the end "
+          "multiply by (a > 0): ReLU's step."],
     solution_answer=my_pool_relu_backward,
 )
 
