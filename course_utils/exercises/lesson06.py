@@ -7,10 +7,10 @@ In the notebook::
     answer = ____
     q1.check(answer)
 
-The questions follow the lesson's sections: dL/dK by hand (2), dL/dX at stride 2 by hand (3),
-a whole backward pass (2-4), a gradient check (5), the loss's gradient (7), the CNN's
-pooling and ReLU steps (7) and the cost (8); q5, optional, in Going further A, asks for the
-largest step size for a 1x3 kernel.
+The questions are numbered in reading order and follow the lesson's sections: dL/dK by hand
+(q1, section 2), dL/dX at stride 2 by hand (q2, 3), a whole backward pass (q3, 2-4), a gradient
+check (q4, 5), the loss's gradient (q5, 7), the CNN's pooling and ReLU steps (q6, 7) and the
+cost (q7, 8); q8, optional, in Going further A, asks for the largest step size for a 1x3 kernel.
 Each expected answer is computed here from the question's own numbers with the course's
 helpers; tests/test_exercises_lesson06.py checks them against TensorFlow's gradients and Keras.
 """
@@ -529,17 +529,17 @@ class _Layer:
     conv_forward, conv_backward, conv_backward_not_flipped, relu_forward, relu_backward,
     relu_backward_where_negative, relu_backward_everywhere, pool_forward, pool_backward,
     pool_backward_averaged, sigmoid_forward, sigmoid_backward, tanh_forward, tanh_backward))
-_X5, _G5_CONV, _G5_SAME, _G5_POOL = _q4_inputs(8)
+_X4, _G4_CONV, _G4_SAME, _G4_POOL = _q4_inputs(8)
 _Q4_CASES = [
-    (conv_forward, conv_backward, _X5, _G5_CONV),
-    (conv_forward, conv_backward_not_flipped, _X5, _G5_CONV),
-    (relu_forward, relu_backward, _X5, _G5_SAME),
-    (relu_forward, relu_backward_where_negative, _X5, _G5_SAME),
-    (relu_forward, relu_backward_everywhere, _X5, _G5_SAME),
-    (pool_forward, pool_backward, _X5, _G5_POOL),
-    (pool_forward, pool_backward_averaged, _X5, _G5_POOL),
-    (sigmoid_forward, sigmoid_backward, _X5, _G5_SAME),
-    (tanh_forward, tanh_backward, _X5, _G5_SAME),
+    (conv_forward, conv_backward, _X4, _G4_CONV),
+    (conv_forward, conv_backward_not_flipped, _X4, _G4_CONV),
+    (relu_forward, relu_backward, _X4, _G4_SAME),
+    (relu_forward, relu_backward_where_negative, _X4, _G4_SAME),
+    (relu_forward, relu_backward_everywhere, _X4, _G4_SAME),
+    (pool_forward, pool_backward, _X4, _G4_POOL),
+    (pool_forward, pool_backward_averaged, _X4, _G4_POOL),
+    (sigmoid_forward, sigmoid_backward, _X4, _G4_SAME),
+    (tanh_forward, tanh_backward, _X4, _G4_SAME),
 ]
 #: How close a returned error must be to the expected one: far below what a one-sided
 #: difference adds on the smooth layers (about 1e-7 with h = 1e-6), far above what another
@@ -704,14 +704,14 @@ q4 = Exercise(
 )
 
 
-# --- q6: the loss's gradient, softmax cross-entropy over a batch --------------------------------
+# --- q5: the loss's gradient, softmax cross-entropy over a batch --------------------------------
 
-#: The scores (logits) of question 7: a batch of 2 images, 3 classes.
+#: The scores (logits) of question 5: a batch of 2 images, 3 classes.
 # Chosen so every value of the answer sits within 1.1e-4 of a 3-decimal number (3.9e-4 or more from
 # a half-way point): rounding p by hand before halving it cannot flip a 3rd decimal (round 21).
-Q6_SCORES = _read_only([[3.0, 1.0, 0.0], [0.5, -1.0, 2.5]])
-#: The true classes of question 7's two images.
-Q6_LABELS = _read_only([0, 2])
+Q5_SCORES = _read_only([[3.0, 1.0, 0.0], [0.5, -1.0, 2.5]])
+#: The true classes of question 5's two images.
+Q5_LABELS = _read_only([0, 2])
 
 
 def _softmax(scores, axis=1) -> np.ndarray:
@@ -719,57 +719,57 @@ def _softmax(scores, axis=1) -> np.ndarray:
     return shifted / shifted.sum(axis=axis, keepdims=True)
 
 
-_P7 = _softmax(Q6_SCORES)
-_ONE_HOT7 = np.eye(Q6_SCORES.shape[1])[Q6_LABELS]
-_B7 = len(Q6_LABELS)
-_Q6 = (_P7 - _ONE_HOT7) / _B7
-_DECIMALS7 = 1e-3  # q6 takes 3 decimal places (rounded; cut after 4+); its mistakes stay 2e-3 apart
-_ROWS7 = "[" + ", ".join("[" + ", ".join(f"{v:.3f}" for v in row) + "]" for row in _Q6) + "]"
-_Q6_MISTAKES = [  # each names what the learner's array is
-    (_P7 - _ONE_HOT7,
+_P5 = _softmax(Q5_SCORES)
+_ONE_HOT5 = np.eye(Q5_SCORES.shape[1])[Q5_LABELS]
+_B5 = len(Q5_LABELS)
+_Q5 = (_P5 - _ONE_HOT5) / _B5
+_DECIMALS5 = 1e-3  # q5 takes 3 decimal places (rounded; cut after 4+); its mistakes stay 2e-3 apart
+_ROWS5 = "[" + ", ".join("[" + ", ".join(f"{v:.3f}" for v in row) + "]" for row in _Q5) + "]"
+_Q5_MISTAKES = [  # each names what the learner's array is
+    (_P5 - _ONE_HOT5,
      "that is each image's own gradient p - one-hot; the loss is the mean over the "
-     f"{_B7} images, so each image's share, and its gradient, is divided by B = {_B7}."),
-    (_P7 / _B7,
+     f"{_B5} images, so each image's share, and its gradient, is divided by B = {_B5}."),
+    (_P5 / _B5,
      "those are the probabilities divided by B: subtract the one-hot label first, "
      "(p - one-hot) / B (the true class's entry is negative)."),
-    (_P7,
+    (_P5,
      "those are the softmax probabilities p; the gradient is (p - one-hot) / B."),
-    ((_ONE_HOT7 - _P7) / _B7,
+    ((_ONE_HOT5 - _P5) / _B5,
      "the sign is off: that is (one-hot - p) / B. The loss falls as the true class's score "
      "grows, so dL/ds is negative there: (p - one-hot) / B."),
-    ((Q6_SCORES - _ONE_HOT7) / _B7,
+    ((Q5_SCORES - _ONE_HOT5) / _B5,
      "you subtracted the one-hot label from the scores themselves; take the softmax "
      "probabilities first: p = exp(s) / sum(exp(s)), row by row."),
-    ((_softmax(Q6_SCORES, axis=0) - _ONE_HOT7) / _B7,
+    ((_softmax(Q5_SCORES, axis=0) - _ONE_HOT5) / _B5,
      "your softmax runs down the columns (over the batch); each image's probabilities sum "
      "to 1 over its 3 classes: normalise each row (axis=1)."),
-    (_Q6[::-1],
+    (_Q5[::-1],
      "the two rows are swapped: row b belongs to image b, so row 0 is the gradient of the "
-     "first image (scores Q6_SCORES[0], true class Q6_LABELS[0])."),
-    (-_ONE_HOT7 / _P7 / _B7,
+     "first image (scores Q5_SCORES[0], true class Q5_LABELS[0])."),
+    (-_ONE_HOT5 / _P5 / _B5,
      "that is dL/dp, the gradient with respect to the probabilities; through the softmax "
      "it becomes dL/ds = (p - one-hot) / B."),
 ]
 
 
-q6 = Exercise(
-    "A batch of 2 images gets the scores Q6_SCORES (3 classes); their true classes are "
-    "Q6_LABELS. The loss is Keras's SparseCategoricalCrossentropy(from_logits=True), the mean "
+q5 = Exercise(
+    "A batch of 2 images gets the scores Q5_SCORES (3 classes); their true classes are "
+    "Q5_LABELS. The loss is Keras's SparseCategoricalCrossentropy(from_logits=True), the mean "
     "over the batch of -log(softmax). What is dL/dscores? Answer with a 2x3 list of lists (or "
     "an array), each value to at least 3 decimal places.",
-    checker=array(_Q6, decimals=3, mistakes=_Q6_MISTAKES),
+    checker=array(_Q5, decimals=3, mistakes=_Q5_MISTAKES),
     hint=["For one image, d(-log p_y)/ds_k = p_k - [k = y]: the softmax probabilities minus "
           "the one-hot label. The batch's loss is the mean of the images' losses.",
-          "p = np.exp(Q6_SCORES) / np.exp(Q6_SCORES).sum(axis=1, keepdims=True); "
-          "np.eye(3)[Q6_LABELS] is the one-hot labels."],
+          "p = np.exp(Q5_SCORES) / np.exp(Q5_SCORES).sum(axis=1, keepdims=True); "
+          "np.eye(3)[Q5_LABELS] is the one-hot labels."],
     solution=f"""\
-p = np.exp(Q6_SCORES) / np.exp(Q6_SCORES).sum(axis=1, keepdims=True)
-answer = (p - np.eye(3)[Q6_LABELS]) / 2   # {_ROWS7}""",
-    solution_answer=_Q6,
+p = np.exp(Q5_SCORES) / np.exp(Q5_SCORES).sum(axis=1, keepdims=True)
+answer = (p - np.eye(3)[Q5_LABELS]) / 2   # {_ROWS5}""",
+    solution_answer=_Q5,
 )
 
 
-# --- q7: the whole CNN's pooling and ReLU steps, backward ---------------------------------------
+# --- q6: the whole CNN's pooling and ReLU steps, backward ---------------------------------------
 
 def my_pool_relu_backward(a, grad_pooled):
     """dL/dz for z -> ReLU -> MaxPooling2D(2): each 2x2 window's gradient goes to its (first)
@@ -787,14 +787,30 @@ def my_pool_relu_backward(a, grad_pooled):
     return grad_a * (a > 0)
 
 
-def _q7_case(seed, batch, size, channels):
+def _q6_case(seed, batch, size, channels):
     case_rng = np.random.default_rng(seed)
     a = np.maximum(case_rng.standard_normal((batch, size, size, channels)), 0)   # ReLU(z)
     return _read_only(a), _read_only(case_rng.standard_normal((batch, size // 2, size // 2,
                                                                 channels)))
 
 
-_Q7_CASES = [_q7_case(70, 1, 4, 1), _q7_case(71, 2, 6, 3), _q7_case(72, 4, 26, 8)]
+#: One image, 4x4, 2 channels, with tied maxima: the CNN meets them on blank background, where
+#: all four cells hold ReLU(b) (Going further C). Positive ties in channel 0's windows (0, 0),
+#: (0, 1) and (1, 0), and channel 1's (0, 0), (1, 0) and (1, 1); a tie at 0 in channel 0's (1, 1).
+_Q6_TIES = _read_only(np.stack([
+    [[0.5, 0.5, 0.2, 0.9],
+     [0.1, 0.0, 0.9, 0.0],
+     [0.3, 0.3, 0.0, 0.0],
+     [0.3, 0.3, 0.0, 0.0]],
+    [[0.0, 0.4, 1.2, 0.0],
+     [0.4, 0.0, 0.0, 0.8],
+     [0.6, 0.0, 0.2, 0.7],
+     [0.0, 0.6, 0.7, 0.1]],
+], axis=-1)[None])
+_Q6_TIES_GRAD = _read_only(np.stack([[[1.5, -2.0], [0.5, 3.0]],
+                                     [[-1.0, 2.5], [0.8, -0.4]]], axis=-1)[None])
+_Q6_CASES = [_q6_case(70, 1, 4, 1), _q6_case(71, 2, 6, 3), _q6_case(72, 4, 26, 8),
+             (_Q6_TIES, _Q6_TIES_GRAD)]
 
 
 def _spread(grad_pooled, share=1.0) -> np.ndarray:
@@ -802,12 +818,32 @@ def _spread(grad_pooled, share=1.0) -> np.ndarray:
     return share * np.repeat(np.repeat(grad_pooled, 2, axis=1), 2, axis=2)
 
 
-q7 = Exercise(
+def _maxima(a) -> np.ndarray:
+    """1 where a cell holds its 2x2 window's largest value (every one of them at a tie)."""
+    return (a == np.repeat(np.repeat(pool2d(a), 2, axis=1), 2, axis=2)).astype(float)
+
+
+def _last_maximum(a, grad_pooled) -> np.ndarray:
+    """dL/da with each window's gradient at its last maximum in row-major order: the first
+    maximum of the array read backwards (rows and columns reversed; H and W are even)."""
+    return pool2d_backward(a[:, ::-1, ::-1], grad_pooled[:, ::-1, ::-1])[:, ::-1, ::-1]
+
+
+def _shared(a, grad_pooled) -> np.ndarray:
+    """dL/da with each window's gradient split evenly among its tied maxima."""
+    maxima, (batch, height, width, channels) = _maxima(a), a.shape
+    counts = maxima.reshape(batch, height // 2, 2, width // 2, 2, channels).sum(axis=(2, 4))
+    return _spread(grad_pooled / counts) * maxima
+
+
+q6 = Exercise(
     "Write my_pool_relu_backward(a, grad_pooled), the MaxPooling2D and ReLU lines of section "
     "7's backward(), without pool2d_backward: a = ReLU(z) is (B, H, W, C) with H and W even, "
-    "grad_pooled = dL/dpooled is (B, H/2, W/2, C). Return dL/dz, shaped like a. The check runs "
-    "it on three random batches, the last shaped like the CNN's (4, 26, 26, 8).",
-    checker=function(_Q7_CASES, reference=lambda a, g: pool2d_backward(a, g) * (a > 0),
+    "grad_pooled = dL/dpooled is (B, H/2, W/2, C). Return dL/dz, shaped like a. At a tie the "
+    "whole gradient goes to the first maximum in row-major order, as in TensorFlow. The check "
+    "runs it on three random batches, the last shaped like the CNN's (4, 26, 26, 8), and one "
+    "with tied maxima.",
+    checker=function(_Q6_CASES, reference=lambda a, g: pool2d_backward(a, g) * (a > 0),
                      forbidden=("pool2d_backward",), mistakes=[
         (lambda a, g: pool2d_backward(a, g),
          "that is dL/da, the pooling step alone: the ReLU step is missing. ReLU passes the "
@@ -818,69 +854,83 @@ q7 = Exercise(
         (lambda a, g: _spread(g) * (a > 0),
          "every cell of a window got the window's gradient; only the maximum, the value "
          "max pooling passed on, gets it, the other three get 0."),
+        (lambda a, g: _spread(g) * _maxima(a) * (a > 0),
+         "the gradient went to every tied maximum: where two or more cells of a window hold its "
+         "largest value (the fourth batch has such windows), each got the window's whole "
+         "gradient, so it counts twice or more. Max pooling passed on one value: give its "
+         "gradient to one cell, the first maximum in row-major order, as TensorFlow does "
+         "(argmax returns the first)."),
+        (lambda a, g: _shared(a, g) * (a > 0),
+         "at a tie your gradient is shared among the tied maxima (each of two gets half): that "
+         "is the average a numerical gradient reports at a tie (section 6), not TensorFlow's "
+         "rule. Give the whole gradient to the first maximum in row-major order (argmax "
+         "returns the first)."),
+        (lambda a, g: _last_maximum(a, g) * (a > 0),
+         "at a tie your gradient went to the last maximum of the window; TensorFlow, and the "
+         "check, give it to the first in row-major order (argmax returns the first)."),
     ]),
     hint=["Loop over the windows (i, j): window = a[:, 2*i:2*i + 2, 2*j:2*j + 2, :]. The "
           "position of its maximum tells where grad_pooled[:, i, j, :] goes; the rest of "
           "dL/da is 0.",
           "window.reshape(B, 4, C).argmax(axis=1) gives each maximum's position, 0-3 row by "
-          "row (divmod(position, 2) is its row and column). At the end multiply by (a > 0): "
-          "ReLU's step."],
+          "row (divmod(position, 2) is its row and column), the first one at a tie. At the end "
+          "multiply by (a > 0): ReLU's step."],
     solution_answer=my_pool_relu_backward,
 )
 
 
-# --- q8: what the backward pass costs -----------------------------------------------------------
+# --- q7: what the backward pass costs -----------------------------------------------------------
 
-_B8, _N8, _C8, _K8, _F8 = 16, 28, 8, 20, 3  # 20 filters: section 8 has 16
-_FORWARD8 = _B8 * conv_mults((_N8, _N8, _C8), _F8, _K8, padding="same")
-_Q8 = 2 * _FORWARD8
-_SECTION8 = _B8 * conv_mults((_N8, _N8, _C8), _F8, 16, padding="same")  # the lesson's layer
+_B7, _N7, _C7, _K7, _F7 = 16, 28, 8, 20, 3  # 20 filters: section 8 has 16
+_FORWARD7 = _B7 * conv_mults((_N7, _N7, _C7), _F7, _K7, padding="same")
+_Q7 = 2 * _FORWARD7
+_SECTION7 = _B7 * conv_mults((_N7, _N7, _C7), _F7, 16, padding="same")  # the lesson's layer
 
-q8 = Exercise(
-    f"Conv2D({_K8}, {_F8}, padding='same') on a batch of shape ({_B8}, {_N8}, {_N8}, {_C8}). "
+q7 = Exercise(
+    f"Conv2D({_K7}, {_F7}, padding='same') on a batch of shape ({_B7}, {_N7}, {_N7}, {_C7}). "
     "How many multiplications does one backward pass take (dL/dK and dL/dX; dL/db needs "
     "none)? Count the products with the padding zeros too, as conv_mults does.",
-    checker=number(_Q8, mistakes={
-        _FORWARD8: "that is one convolution's worth: the forward pass, or only one of the two "
+    checker=number(_Q7, mistakes={
+        _FORWARD7: "that is one convolution's worth: the forward pass, or only one of the two "
                    "gradients. The backward pass computes both dL/dK and dL/dX.",
-        3 * _FORWARD8: "that is forward plus backward; the question asks for the backward "
+        3 * _FORWARD7: "that is forward plus backward; the question asks for the backward "
                        "pass only.",
-        _Q8 + _B8 * _N8 * _N8 * _K8: f"that adds {_B8 * _N8 * _N8 * _K8:,}, one per output "
+        _Q7 + _B7 * _N7 * _N7 * _K7: f"that adds {_B7 * _N7 * _N7 * _K7:,}, one per output "
             "value (dL/db's additions, or one more multiplication per output); dL/db needs no "
             "multiplications.",
-        4 * _FORWARD8: "that counts the additions too; count the multiplications only (one "
+        4 * _FORWARD7: "that counts the additions too; count the multiplications only (one "
                        "per kernel weight and output position, for each of the two gradients).",
-        2 * _B8 * (_F8 * _N8 - _F8 + 1) ** 2 * _C8 * _K8: "that leaves out the products "
+        2 * _B7 * (_F7 * _N7 - _F7 + 1) ** 2 * _C7 * _K7: "that leaves out the products "
             "with the padding zeros (each output position of 'same' multiplies all F * F * C_in "
             "weights of every filter, zeros or not); count them too, as conv_mults does.",
-        _Q8 // _B8: f"that is one image; the batch has {_B8}.",
-        _FORWARD8 // _B8: f"that is one convolution of one image; there are {_B8} images and "
+        _Q7 // _B7: f"that is one image; the batch has {_B7}.",
+        _FORWARD7 // _B7: f"that is one convolution of one image; there are {_B7} images and "
                           "two gradients.",
-        _Q8 // _K8: f"the filters are missing: every one of the {_K8} filters has its own "
+        _Q7 // _K7: f"the filters are missing: every one of the {_K7} filters has its own "
                     "F * F * C_in weights at every output position.",
-        _Q8 // _C8: f"the input channels are missing: each filter has F * F * C_in = "
-                    f"{_F8 * _F8 * _C8} weights.",
-        2 * _SECTION8: f"that is section 8's layer, with 16 filters; this one has {_K8}.",
-        _SECTION8: "that number is two counts: section 8's forward pass (16 filters), and a "
-                   f"backward pass with {_C8} filters (C_in taken for C_out). This layer has "
-                   f"{_K8} filters, and its backward pass computes two gradients.",
-        2 * _B8 * conv_mults((_N8, _N8, _C8), _F8, _K8): "'same' keeps the output "
-        f"{_N8}x{_N8}; that count is for 'valid' ({_N8 - _F8 + 1}x{_N8 - _F8 + 1}).",
-        2 * _B8 * conv_mults((_N8 + 2, _N8 + 2, _C8), _F8, _K8, padding="same"): "count the "
-        f"output positions, {_N8}x{_N8} with 'same', not the padded input's "
-        f"{_N8 + 2}x{_N8 + 2}.",
+        _Q7 // _C7: f"the input channels are missing: each filter has F * F * C_in = "
+                    f"{_F7 * _F7 * _C7} weights.",
+        2 * _SECTION7: f"that is section 8's layer, with 16 filters; this one has {_K7}.",
+        _SECTION7: "that number is two counts: section 8's forward pass (16 filters), and a "
+                   f"backward pass with {_C7} filters (C_in taken for C_out). This layer has "
+                   f"{_K7} filters, and its backward pass computes two gradients.",
+        2 * _B7 * conv_mults((_N7, _N7, _C7), _F7, _K7): "'same' keeps the output "
+        f"{_N7}x{_N7}; that count is for 'valid' ({_N7 - _F7 + 1}x{_N7 - _F7 + 1}).",
+        2 * _B7 * conv_mults((_N7 + 2, _N7 + 2, _C7), _F7, _K7, padding="same"): "count the "
+        f"output positions, {_N7}x{_N7} with 'same', not the padded input's "
+        f"{_N7 + 2}x{_N7 + 2}.",
     }),
     hint=["dL/dK and dL/dX each multiply every kernel weight with every output position, "
           "exactly as many multiplications as the forward pass.",
-          f"Forward: B * O * O * C_out * F * F * C_in = {_B8} * {_N8} * {_N8} * {_K8} * "
-          f"{_F8} * {_F8} * {_C8}."],
-    solution=f"backward = 2 x forward = 2 * {_B8} * {_N8} * {_N8} * {_K8} * {_F8} * {_F8} * "
-             f"{_C8} = {_Q8:_}",
-    solution_answer=_Q8,
+          f"Forward: B * O * O * C_out * F * F * C_in = {_B7} * {_N7} * {_N7} * {_K7} * "
+          f"{_F7} * {_F7} * {_C7}."],
+    solution=f"backward = 2 x forward = 2 * {_B7} * {_N7} * {_N7} * {_K7} * {_F7} * {_F7} * "
+             f"{_C7} = {_Q7:_}",
+    solution_answer=_Q7,
 )
 
 
-# --- q5 (optional, Going further A): the largest learning rate --------------------------------
+# --- q8 (optional, Going further A): the largest learning rate --------------------------------
 
 #: Section 1's image: a 6x8 band of zeros between ones (the learner has it as ``image``).
 _IMAGE1 = np.ones((6, 8))
@@ -899,7 +949,7 @@ _LAMBDAS1 = _curvatures(3)          # about 7.03, 24 and 40.97
 _BOUND = 2 / _LAMBDAS1[-1]             # about 0.0488
 _SECTION1 = 2 / _curvatures(2)[-1]  # section 1's 1x2 kernel: 2 / 60
 
-q5 = Exercise(
+q8 = Exercise(
     "Section 1's image now trains a 1x3 kernel, toward the targets conv2d(image, [[1, 1, -1]]), "
     "with the same loss L = sum((y_hat - y) ** 2). What is the bound the learning rate eta "
     "must stay below for gradient descent to settle? Give 3 significant figures.",
@@ -933,6 +983,6 @@ answer = 2 / np.linalg.eigvalsh(2 * X.T @ X).max()   # 2 / {_LAMBDAS1[-1]:.2f} =
 
 
 __all__ = ["Q1_X", "Q1_GRAD", "Q1_KERNEL", "Q2_KERNEL", "Q2_GRAD",
-           "Q6_SCORES", "Q6_LABELS",
+           "Q5_SCORES", "Q5_LABELS",
            "my_conv_backward", "gradient_check", "my_pool_relu_backward",
            *bind_exercises(globals())]
