@@ -358,7 +358,7 @@ def test_function_needs_cases():
 
 
 def test_array_names_a_rounding_only_when_every_value_is_the_expected_one_rounded():
-    """Lesson 06 q6 typed to 2 decimals is told so, with the fewest decimals the check takes;
+    """Lesson 06 q5 typed to 2 decimals is told so, with the fewest decimals the check takes;
     one value off, or zeros (every value rounded away), names no rounding."""
     expected = np.array([[-0.1748, 0.1244, 0.0504], [0.1340, 0.0277, -0.1617]])
     check = array(expected, atol=5e-4)
@@ -438,7 +438,7 @@ def test_an_axis_of_size_one_is_named():
 
 
 def test_array_with_decimals_names_too_few_decimals_when_every_value_is_right():
-    """Lesson 06 q6 (decimals=3) typed to 2 decimals: a value that happens to read right at 3
+    """Lesson 06 q5 (decimals=3) typed to 2 decimals: a value that happens to read right at 3
     decimals (-0.17 for -0.1705) must not make the others look wrong."""
     expected = np.array([[-0.17049943, 0.12121649, 0.04928295],
                          [0.12685809, 0.02830587, -0.15516396]])
@@ -454,7 +454,7 @@ def test_array_with_decimals_names_too_few_decimals_when_every_value_is_right():
 
 def test_array_with_decimals_rules_a_cut_value_as_number_does():
     """A value cut after the asked decimals, where rounding differs, is one off in its last
-    decimal (lesson 06 q6: 0.126 for 0.12686, as number() calls 0.0654 for 0.065465); cut after
+    decimal (lesson 06 q5: 0.126 for 0.12686, as number() calls 0.0654 for 0.065465); cut after
     more decimals than asked, it passes (0.1268), as number() passes 0.06546."""
     expected = np.array([[-0.17049943, 0.12121649, 0.04928295],
                          [0.12685809, 0.02830587, -0.15516396]])

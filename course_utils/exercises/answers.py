@@ -188,7 +188,7 @@ def comma_readings(answer: Any) -> list[tuple[int, int, int]]:
     reads as one number typed with thousands commas (:func:`typed_with_commas`), as
     ``(start, end, number)``. ``q1.check(803,600)`` passes (803, 600) and ``(26, 803,600)`` is
     (26, 803, 600): a checker that finds an expected count among the numbers can give the
-    comma advice instead of judging 803 and 600 (lesson 01's q1).
+    comma advice instead of judging 803 and 600 (lesson 01's q3).
 
     >>> comma_readings((803, 600))
     [(0, 2, 803600)]

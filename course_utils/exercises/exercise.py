@@ -5,7 +5,7 @@ variables, with :func:`bind_exercises`::
 
     q1 = Exercise("A 28x28 digit through a 5x5 kernel: what is O?", checker=number(24), ...)
     ...
-    __all__ = ["Q6_KERNEL", *bind_exercises(globals())]
+    __all__ = ["Q1_KERNEL", *bind_exercises(globals())]
 
 and the notebook imports them by the same names: ``from course_utils.exercises.lesson01
 import q1, q2``, then ``q1.check(answer)``, ``q1.hint()``, ``q1.solution()``.
