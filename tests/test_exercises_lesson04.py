@@ -148,6 +148,9 @@ LEARNER_ANSWERS = {
                   "((7 - 1) * 2 + 4, (7 - 1) * 2 + 4, 8)"],
         "wrong": {
             "(14, 14, 8)": "14 is N * S, what padding='same' gives",
+            # Keras's shape with its batch axis: the mistake after it is named all the same
+            "(None, 14, 14, 8)": "14 is N * S, what padding='same' gives",
+            "(None, 16, 16, 32)": "the layer's 8 filters",
             "(18, 18, 8)": "18 is N * S + F",
             "(16, 16, 32)": "the layer's 8 filters",
             "(2, 2, 8)": "the transposed one enlarges",
