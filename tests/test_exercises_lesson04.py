@@ -13,7 +13,6 @@ import textwrap
 import numpy as np
 import pytest
 
-from course_utils import conv_matrix
 from course_utils.exercises import exercises_in
 from course_utils.exercises import lesson04 as lesson
 from tests.reference import keras_output_shape, tf_conv2d, tf_conv2d_2d
@@ -56,6 +55,15 @@ def patch_matrix(x, f, stride=1, padding=0):
     return windows.transpose(0, 1, 3, 4, 2).reshape(-1, f * f * x.shape[2])"""
 
 _STAMPS = textwrap.dedent(inspect.getsource(lesson.conv_transpose))
+
+# q7: the stored stamp counts, and another right answer that counts one axis and multiplies
+_COUNTS_LOOPS = textwrap.dedent(inspect.getsource(lesson.stamp_counts))
+_COUNTS_PER_AXIS = """\
+def stamp_counts(n, f, s):
+    rows = np.zeros((n - 1) * s + f, dtype=int)
+    for i in range(n):
+        rows[i * s:i * s + f] += 1          # the rows input row i's stamps cover
+    return np.outer(rows, rows)"""
 
 # another right answer: section 7's zero insertion, with the lesson's conv2d
 _ZERO_INSERTION = """\
@@ -148,6 +156,9 @@ LEARNER_ANSWERS = {
                   "((7 - 1) * 2 + 4, (7 - 1) * 2 + 4, 8)"],
         "wrong": {
             "(14, 14, 8)": "14 is N * S, what padding='same' gives",
+            # Keras's shape with its batch axis: the mistake after it is named all the same
+            "(None, 14, 14, 8)": "14 is N * S, what padding='same' gives",
+            "(None, 16, 16, 32)": "the layer's 8 filters",
             "(18, 18, 8)": "18 is N * S + F",
             "(16, 16, 32)": "the layer's 8 filters",
             "(2, 2, 8)": "the transposed one enlarges",
@@ -252,26 +263,35 @@ LEARNER_ANSWERS = {
     },
     "q7": {
         "right": [
-            "conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2)",
-            "C = conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2)\nanswer = C",
-            "conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2, padding='valid').tolist()",
+            _COUNTS_LOOPS,
+            _COUNTS_PER_AXIS,
+            _COUNTS_LOOPS.replace("counts[i * s:i * s + f, j * s:j * s + f] += 1",
+                                  "for r in range(i * s, i * s + f):\n"
+                                  "                for c in range(j * s, j * s + f):\n"
+                                  "                    counts[r, c] += 1"),
         ],
         "wrong": {
-            "conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2).T": "that is C.T (25x4)",
-            "conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3)": "the stride-1 convolution",
-            "conv_matrix((5, 5), np.flip(TRANSPOSE_KERNEL_3X3), stride=2)":
-                "C built from the kernel flipped",
-            "conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3[::-1, ::-1], stride=2)":
-                "C built from the kernel flipped",
-            "conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3.T, stride=2)":
-                "C built from the kernel transposed",
-            "np.linalg.pinv(conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2))":
-                "C's pseudo-inverse",
-            "(conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2).T @ TRANSPOSE_X.ravel())"
-            ".reshape(5, 5)": "the layer's 5x5 output",
-            "conv2d_transpose(TRANSPOSE_X, TRANSPOSE_KERNEL_3X3, stride=2)":
-                "the layer's 5x5 output",
-            "conv_matrix((4, 4), TRANSPOSE_KERNEL_3X3, stride=2)": "the expected shape is (4, 25)",
+            _COUNTS_LOOPS.replace("] += 1", "] = 1"): "every covered pixel shows 1",
+            _COUNTS_LOOPS.replace("counts[i * s:i * s + f, j * s:j * s + f]",
+                                  "counts[i:i + f, j:j + f]"):
+                "the stamps are not spaced by the stride",
+            _COUNTS_LOOPS.replace("counts[i * s:i * s + f, j * s:j * s + f]",
+                                  "counts[i * s:i * s + f - 1, j * s:j * s + f - 1]"):
+                "each stamp covers F - 1 rows and columns in your count, not F",
+            _COUNTS_LOOPS.replace("size = (n - 1) * s + f", "size = n * s"):
+                "your map has n * S rows, the size 'same' keeps",
+            _COUNTS_PER_AXIS.replace("np.outer(rows, rows)", "rows[:, None] + rows[None, :]"):
+                "you added the row's count and the column's",
+            _COUNTS_LOOPS.replace("size = (n - 1) * s + f", "size = n - 1 + f").replace(
+                "counts[i * s:i * s + f, j * s:j * s + f]", "counts[i:i + f, j:j + f]"):
+                "that is the count for stride 1",
+            # one stamp too many along each axis: wrong everywhere, no mistake it proves
+            _COUNTS_LOOPS.replace("for i in range(n):\n        for j in range(n):",
+                                  "for i in range(n + 1):\n        for j in range(n + 1):"):
+                "values are off",
+            "def stamp_counts(n, f, s):\n"
+            "    return conv2d_transpose(np.ones((n, n)), np.ones((f, f)), stride=s)":
+                "your function calls conv2d_transpose, which already does what this question",
         },
     },
     "q8": {
@@ -446,14 +466,15 @@ def test_q3_refuses_a_window_count_rounded_up():
     assert lesson.q3.is_correct(lesson.patch_matrix) and lesson.q3.is_correct(_typed(_PATCH_VIEW))
 
 
-def test_each_wrong_function_of_q2_q3_q6_is_wrong_and_told_apart():
+def test_each_wrong_function_of_q2_q3_q6_q7_is_wrong_and_told_apart():
     """On each question's cases, every wrong function it names differs from the reference
     somewhere, no two of them give the same results on every case (else one message would
     never show), and each gets its own message."""
     for question, mistakes, cases, reference in [
             (lesson.q2, lesson.Q2_MISTAKES, lesson._FC_CASES, lesson.dense_to_conv_kernel),
             (lesson.q3, lesson.Q3_MISTAKES, lesson._IM2COL_CASES, lesson.patch_matrix),
-            (lesson.q6, lesson.Q6_MISTAKES, lesson._TRANSPOSE_CASES, lesson.conv_transpose)]:
+            (lesson.q6, lesson.Q6_MISTAKES, lesson._TRANSPOSE_CASES, lesson.conv_transpose),
+            (lesson.q7, lesson.Q7_MISTAKES, lesson._STAMP_CASES, lesson.stamp_counts)]:
         expected = [np.asarray(reference(*case), dtype=float) for case in cases]
         results = {}
         for wrong, message in mistakes:
@@ -498,9 +519,9 @@ def test_q5_matches_conv2d_transpose_with_the_kernel_set_by_hand():
 
 def test_q5_separates_flip_transpose_and_the_right_answer():
     """The kernel, its transpose and its flip differ, and so do the answers they give in Keras
-    (with the lesson's first q7 kernel, flipped and transposed were the same array, so the
-    "transposed" message could never appear). Sliding the kernel over the zero-padded input
-    (TensorFlow's cross-correlation) is the flipped kernel's answer, as q7's message says."""
+    (were flipped and transposed the same array, the "transposed" message could never
+    appear). Sliding the kernel over the zero-padded input (TensorFlow's cross-correlation) is
+    the flipped kernel's answer, as q5's message says."""
     kernel = np.asarray(lesson.TRANSPOSE_KERNEL)
     kernels = {"as is": kernel, "transposed": kernel.T, "flipped": np.flip(kernel)}
     for (a, first), (b, second) in itertools.combinations(kernels.items(), 2):
@@ -575,43 +596,45 @@ def test_q6_valid_cases_match_conv2d_transpose_layer():
                                    layer(x[None].astype("float32")).numpy()[0], atol=1e-4)
 
 
-def keras_transpose_2d(x, kernel, stride):
-    """Conv2DTranspose (one channel in and out) with a 2-D kernel set by hand."""
-    kernel = np.asarray(kernel, dtype="float32")
-    layer = layers.Conv2DTranspose(1, kernel.shape[0], strides=stride, use_bias=False,
-                                   name="by_hand_strided")
-    x = np.asarray(x, dtype="float32")[None, :, :, None]
-    layer.build(x.shape)
-    layer.set_weights([kernel[:, :, None, None]])
-    return np.asarray(layer(x))[0, :, :, 0]
+def keras_stamp_counts(n, f, s):
+    """Conv2DTranspose with a kernel of ones on an n x n input of ones: each output value is
+    the number of stamps covering it ('valid', F >= S: the full result)."""
+    layer = layers.Conv2DTranspose(1, f, strides=s, use_bias=False, kernel_initializer="ones",
+                                   name="count_stamps")
+    return layer(np.ones((1, n, n, 1), dtype="float32")).numpy()[0, :, :, 0]
 
 
-def test_q7_is_the_matrix_whose_transpose_is_conv2d_transpose():
-    """The answer is C, the matrix of TensorFlow's stride-2 convolution 5x5 -> 2x2; its
-    transpose gives Keras's Conv2DTranspose(strides=2), its pseudo-inverse does not (and is a
-    mistake q7 names), and the layer's output itself is told to give C instead."""
-    tf = pytest.importorskip("tensorflow")
-    x, kernel = np.asarray(lesson.TRANSPOSE_X), np.asarray(lesson.TRANSPOSE_KERNEL_3X3)
-    c = conv_matrix((5, 5), kernel, stride=2)
-    assert c.shape == (4, 25) and lesson.q7.is_correct(c)
-    y = np.random.default_rng(7).normal(size=(5, 5))
-    conv = tf.nn.conv2d(y[None, :, :, None], kernel[:, :, None, None].astype(float), strides=2,
-                        padding="VALID").numpy()[0, :, :, 0]
-    np.testing.assert_allclose(c @ y.ravel(), conv.ravel(), atol=1e-9)
-    layer_output = keras_transpose_2d(x, kernel, 2)
-    np.testing.assert_allclose((c.T @ x.ravel()).reshape(5, 5), layer_output, atol=1e-5)
-    assert "the layer's 5x5 output" in lesson.q7.feedback(layer_output)
-    inverse = np.linalg.pinv(c)
-    assert not np.allclose((inverse @ x.ravel()).reshape(5, 5), layer_output)
-    assert "pseudo-inverse" in lesson.q7.feedback(inverse)
-    for wrong, message in lesson.Q7_MISTAKES:
-        assert lesson.q7.feedback(wrong).startswith(f"Not quite: {message}")
-    for (first, _), (second, _) in itertools.combinations(lesson.Q7_MISTAKES, 2):
-        assert np.shape(first) != np.shape(second) or not np.allclose(first, second)
-    # the kernel, its flip and its transpose differ, so their messages can all show
-    flips = [kernel, kernel.T, np.flip(kernel)]
-    for first, second in itertools.combinations(flips, 2):
-        assert not np.array_equal(first, second)
+@pytest.mark.parametrize("case", range(len(lesson._STAMP_CASES)))
+def test_q7_solution_counts_what_conv2d_transpose_of_ones_gives(case):
+    n, f, s = lesson._STAMP_CASES[case]
+    np.testing.assert_array_equal(lesson.stamp_counts(n, f, s), keras_stamp_counts(n, f, s))
+    assert lesson.q7.is_correct(lesson.stamp_counts)
+
+
+def test_q7_solution_finds_the_kernel_sizes_that_cover_evenly():
+    """The solution's answer to "which F from 2 to 7, with S = 3, cover the interior evenly?":
+    the multiples of S, as Keras's counts show (F = 2 < S leaves rows of zeros between the
+    stamps, which Keras's N * S output keeps too)."""
+    even = []
+    for f in range(2, 8):
+        full, size = keras_stamp_counts(6, f, 3), (6 - 1) * 3 + f
+        assert not full[size:].any() and not full[:, size:].any()   # F < S: zero rows after
+        counts = full[:size, :size][f:-f, f:-f]
+        np.testing.assert_array_equal(lesson.stamp_counts(6, f, 3)[f:-f, f:-f], counts)
+        if len(np.unique(counts)) == 1:
+            even.append(f)
+    assert even == [3, 6]
+    assert "F = 3 and F = 6, the multiples of S" in lesson.q7.solution_text()
+
+
+def test_q7_tells_a_function_that_calls_a_transposed_convolution_to_write_it():
+    from course_utils import conv2d_transpose
+
+    def stamp_counts(n, f, s):
+        return conv2d_transpose(np.ones((n, n)), np.ones((f, f)), stride=s)
+
+    assert "already does what this question asks" in lesson.q7.feedback(stamp_counts)
+    assert lesson.q7.is_correct(_typed(_COUNTS_PER_AXIS, "stamp_counts"))
 
 
 def test_q4_says_a_batch_axis_is_not_part_of_the_answer_but_accepts_it():

@@ -11,10 +11,10 @@ Each exercise's expected answer, and each known wrong answer, is computed here f
 question's own numbers (never typed in); tests/test_exercises_lesson04.py checks the expected
 answers against Keras, checks that the wrong answers differ, and lists what a learner may
 type (LEARNER_ANSWERS) with the message each must get. The questions use other numbers than
-the lesson's worked examples, so no answer is printed in the lesson. q2, q3 and q6 ask for a
-function, run on test cases (CS231n's way): the fully connected layer's kernel as a
-convolution's, im2col, and the transposed convolution (by stamping or by zero insertion). q7
-asks for the transposed convolution as the transpose of a matrix (not its inverse), q8 for a
+the lesson's worked examples, so no answer is printed in the lesson. q2, q3, q6 and q7 ask for
+a function, run on test cases (CS231n's way): the fully connected layer's kernel as a
+convolution's, im2col, the transposed convolution (by stamping or by zero insertion), and the
+stamp counts behind the checkerboard (how many stamps cover each output pixel). q8 asks for a
 Keras decoder built from Conv2DTranspose layers (checked by its output shape).
 """
 
@@ -31,7 +31,7 @@ from ..arithmetic import (
     conv_transpose_output_size,
 )
 from ..data import LESSON01_X, TRANSPOSED_EXAMPLE_X
-from ..ops import conv2d, conv2d_transpose, conv_matrix, im2col
+from ..ops import conv2d, conv2d_transpose, im2col
 from ..validation import describe, is_keras_model
 from . import (
     Exercise,
@@ -681,54 +681,129 @@ q6 = Exercise(
 )
 
 
-# --- q7: the transpose of a convolution's matrix, not its inverse ---------------------------
+# --- q7: where the stamps overlap, the checkerboard's counts ---------------------------------
 
-#: The 3x3 kernel of question 7: lopsided, so that its flip and its transpose differ from it.
-TRANSPOSE_KERNEL_3X3 = np.array([[1, 2, 0], [0, 1, 3], [2, 0, 1]])
-TRANSPOSE_KERNEL_3X3.setflags(write=False)
+def stamp_counts(n, f, s):
+    """How many stamps cover each pixel of the full result of a stride-s transposed
+    convolution of an n x n input with an f x f kernel: ((n - 1) * s + f)-square counts."""
+    size = (n - 1) * s + f
+    counts = np.zeros((size, size), dtype=int)
+    for i in range(n):
+        for j in range(n):
+            counts[i * s:i * s + f, j * s:j * s + f] += 1     # the stamp of input (i, j)
+    return counts
 
-_C7 = conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2)  # the convolution 5x5 -> 2x2
-_Q7 = (_C7.T @ np.ravel(TRANSPOSE_X)).reshape(5, 5)        # the layer's output, C.T @ x
-#: The answers of the mistakes q7 recognises, with their messages (tests check they all differ).
-Q7_MISTAKES = [
-    (_C7.T,
-     "that is C.T (25x4), the matrix the layer multiplies by. The question asks for C itself, "
-     "the matrix of the convolution it transposes (5x5 -> 2x2): 4 rows, 25 columns."),
-    (conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3),
-     "that is the matrix of the stride-1 convolution (9 rows: a 3x3 output). The layer has "
-     "strides=2, and so has the convolution it transposes: pass stride=2."),
-    (conv_matrix((5, 5), np.flip(TRANSPOSE_KERNEL_3X3), stride=2),
-     "that is C built from the kernel flipped (rotated 180 degrees). The layer's kernel is the "
-     "kernel of the convolution it transposes, as it is: build C from TRANSPOSE_KERNEL_3X3."),
-    (conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3.T, stride=2),
-     "that is C built from the kernel transposed. 'Transposed' names the matrix C, not the "
-     "kernel: build C from the kernel as it is."),
-    (np.linalg.pinv(_C7),
-     "that is C's pseudo-inverse (np.linalg.pinv). Conv2DTranspose does not invert the "
-     "convolution; the question asks for C itself, built with conv_matrix (section 8)."),
-    (_Q7,
-     "that is the layer's 5x5 output, C.T @ TRANSPOSE_X.ravel() reshaped: right, but the "
-     "question asks for the matrix C you build to get it, shape (4, 25)."),
+
+def _counts_one_axis(n, f, s):
+    """How many stamps cover each row of the full result (the columns alike)."""
+    rows = np.zeros((n - 1) * s + f, dtype=int)
+    for i in range(n):
+        rows[i * s:i * s + f] += 1
+    return rows
+
+
+def _counts_set(n, f, s):
+    size = (n - 1) * s + f
+    counts = np.zeros((size, size), dtype=int)
+    for i in range(n):
+        for j in range(n):
+            counts[i * s:i * s + f, j * s:j * s + f] = 1
+    return counts
+
+
+def _counts_not_spaced(n, f, s):
+    size = (n - 1) * s + f
+    counts = np.zeros((size, size), dtype=int)
+    for i in range(n):
+        for j in range(n):
+            counts[i:i + f, j:j + f] += 1
+    return counts
+
+
+def _counts_stride_one(n, f, s):
+    return stamp_counts(n, f, 1)
+
+
+def _counts_stamp_one_short(n, f, s):
+    size = (n - 1) * s + f
+    counts = np.zeros((size, size), dtype=int)
+    for i in range(n):
+        for j in range(n):
+            counts[i * s:i * s + f - 1, j * s:j * s + f - 1] += 1
+    return counts
+
+
+def _counts_cut_to_n_s(n, f, s):
+    # a map of N * S rows, 'same''s size: the slices cut the last stamps short
+    return stamp_counts(n, f, s)[:n * s, :n * s]
+
+
+def _counts_axes_added(n, f, s):
+    rows = _counts_one_axis(n, f, s)
+    return rows[:, None] + rows[None, :]
+
+
+_STAMP_CASES = [
+    (5, 3, 2),        # section 9's checkerboard (F = 3, S = 2), on a 5x5 input
+    (3, 4, 2),        # F a multiple of S: even inside
+    (2, 3, 3),        # F = S: stamps side by side, no overlap
+    (3, 5, 2),        # three stamps overlap
+    (3, 2, 1),        # stride 1
 ]
 
+#: The wrong functions q7 recognises, each with its message (tests check they differ).
+Q7_MISTAKES = [
+    (_counts_set, "every covered pixel shows 1: your function sets each stamp's block to 1. "
+                  "Add 1 instead (+= 1), so that a pixel two stamps cover counts 2."),
+    (_counts_not_spaced, "the stamps are not spaced by the stride: the stamp of input (i, j) "
+                         "starts at row i * S and column j * S, not at (i, j)."),
+    (_counts_stride_one, "that is the count for stride 1 (the stamps one row apart): with "
+                         "stride S each stamp starts S rows below the one before, and the full "
+                         "result has (n - 1) * S + F rows."),
+    (_counts_stamp_one_short, "each stamp covers F - 1 rows and columns in your count, not F: "
+                              "the stamp of input (i, j) covers rows i * S to i * S + F - 1, "
+                              "both included, which is the slice i * S:i * S + F."),
+    (_counts_cut_to_n_s, "your map has n * S rows, the size 'same' keeps, so the last stamps "
+                         "are cut short; the question asks for the full result, (n - 1) * S + F "
+                         "rows."),
+    (_counts_axes_added, "you added the row's count and the column's: a stamp covers a pixel "
+                         "when it covers both its row and its column, so multiply them "
+                         "(np.outer of the two counts)."),
+]
+
+#: What already computes q7's answer: a transposed convolution of ones by ones.
+_Q7_FORBIDDEN = ("conv2d_transpose", "Conv2DTranspose")
+
 q7 = Exercise(
-    "Conv2DTranspose(1, 3, strides=2) with the kernel TRANSPOSE_KERNEL_3X3 turns the 2x2 "
-    "input TRANSPOSE_X into a 5x5 map by multiplying with C.T. Build with conv_matrix the "
-    "matrix C of the convolution this layer transposes, and answer with C. Then compare "
-    "(C.T @ TRANSPOSE_X.ravel()).reshape(5, 5) with conv2d_transpose(TRANSPOSE_X, "
-    "TRANSPOSE_KERNEL_3X3, stride=2).",
-    checker=array(_C7, mistakes=Q7_MISTAKES),
-    hint=["Which convolution does this layer transpose? It runs the other way, from a 5x5 map "
-          "to 2x2, with the same kernel and stride; conv_matrix builds its matrix (section 8).",
-          "conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2): 4 outputs (rows) by 25 inputs "
-          "(columns). Its transpose takes the 4 values of TRANSPOSE_X to 25."],
-    solution=f"""\
-answer = conv_matrix((5, 5), TRANSPOSE_KERNEL_3X3, stride=2)   # C, 5x5 -> 2x2: shape (4, 25)
-q7.check(answer)
-# the comparison the question asks for: C.T @ x, the transposed layer's 5x5 output (not C)
-print((answer.T @ TRANSPOSE_X.ravel()).reshape(5, 5))
-# prints {_Q7.astype(int).tolist()}, as conv2d_transpose(TRANSPOSE_X, ...) does""",
-    solution_answer=_C7,
+    "Write stamp_counts(n, f, s): for a transposed convolution with stride S of an n x n input "
+    "and an F x F kernel, return the integer map of how many stamps cover each pixel of the "
+    "full result, (n - 1) * S + F rows and columns (section 9's counts), without calling "
+    "conv2d_transpose or Conv2DTranspose. Then use it: with S = 3, which F from 2 to 7 cover "
+    "every pixel away from the border equally often?",
+    checker=function(_STAMP_CASES, reference=stamp_counts, mistakes=Q7_MISTAKES,
+                     forbidden=_Q7_FORBIDDEN),
+    hint=["Start from np.zeros(((n - 1) * s + f, (n - 1) * s + f), dtype=int). The stamp of "
+          "input (i, j) covers rows i * S to i * S + F - 1 and columns j * S to j * S + F - 1: "
+          "add 1 there.",
+          "counts[i * s:i * s + f, j * s:j * s + f] += 1 for every input (i, j). Away from the "
+          "border, the counts are even when every row is covered by the same number of stamps "
+          "(and so every column)."],
+    solution="""\
+def stamp_counts(n, f, s):
+    size = (n - 1) * s + f
+    counts = np.zeros((size, size), dtype=int)
+    for i in range(n):
+        for j in range(n):
+            counts[i * s:i * s + f, j * s:j * s + f] += 1     # the stamp of input (i, j)
+    return counts
+
+
+q7.check(stamp_counts)
+# S = 3: the counts away from the border are even for F = 3 and F = 6, the multiples of S
+for f in range(2, 8):
+    inside = stamp_counts(6, f, 3)[f:-f, f:-f]           # 6 inputs: F rows off each side
+    print("F =", f, "counts inside:", sorted(set(inside.ravel().tolist())))""",
+    solution_answer=stamp_counts,
 )
 
 
@@ -797,7 +872,7 @@ q8 = Exercise(
     solution_answer=build_decoder,
 )
 
-__all__ = ["TRANSPOSE_X", "TRANSPOSE_KERNEL", "TRANSPOSE_KERNEL_3X3", "Q2_MISTAKES",
-           "Q3_MISTAKES", "Q5_MISTAKES", "Q6_MISTAKES", "Q7_MISTAKES", "dense_to_conv_kernel",
-           "patch_matrix", "conv_transpose", "build_decoder",
+__all__ = ["TRANSPOSE_X", "TRANSPOSE_KERNEL", "Q2_MISTAKES", "Q3_MISTAKES", "Q5_MISTAKES",
+           "Q6_MISTAKES", "Q7_MISTAKES", "dense_to_conv_kernel", "patch_matrix",
+           "conv_transpose", "stamp_counts", "build_decoder",
            *bind_exercises(globals())]

@@ -1,7 +1,7 @@
 # What lesson 04's text concludes from its cells (tests/claims_runner.py says how this runs).
 # "cell N" is the cell's index in the notebook, markdown cells counted (nbval counts code only).
-# Blocks run after the last cell: cell 87 reuses the names down and back, so the block of
-# cell 55 computes its own.
+# Blocks run after the last cell: cell 84 reuses the names down and back, so the block of
+# cell 56 computes its own.
 import numpy as np
 
 from course_utils import conv2d_im2col, conv_params, conv_transpose_crop
@@ -40,35 +40,35 @@ np.testing.assert_allclose(conv2d_im2col(images, filters), tf_result, rtol=1e-4,
 # %% cell 19: the patch matrix holds 4 * 24 * 24 windows of 5 * 5 * 3 values, 172,800 numbers
 assert batch_patches.size == 4 * 24 * 24 * 5 * 5 * 3 == 172_800
 
-# %% cell 31: Conv2DTranspose stores its kernel as (F, F, C_out, C_in)
+# %% cell 32: Conv2DTranspose stores its kernel as (F, F, C_out, C_in)
 assert tuple(wide_transposed.kernel.shape) == (3, 3, 16, 32)
 
-# %% cell 35: F < S: Keras gives N * S; the stamps end earlier and zero rows fill the rest
+# %% cell 36: F < S: Keras gives N * S; the stamps end earlier and zero rows fill the rest
 assert keras_transposed_size(4, 2, 3, "valid") == 12 == 4 * 3
 gappy = layers.Conv2DTranspose(1, 2, strides=3, use_bias=False, name="gaps")   # F = 2 < S = 3
 gappy_rows = gappy(np.ones((1, 4, 4, 1), dtype="float32"))[0, :, :, 0].numpy()
 assert (4 - 1) * 3 + 2 == 11 and gappy_rows[10].any() and not gappy_rows[11].any()   # 12th: zeros
 assert keras_transposed_size(4, 2, 3, "same") == 12 == conv_transpose_output_size(4, 2, 3, "same")
 
-# %% cell 36: 'valid' gives (N - 1) * S + F rows and 'same' N * S, as conv_transpose_output_size
+# %% cell 37: 'valid' gives (N - 1) * S + F rows and 'same' N * S, as conv_transpose_output_size
 for n, f, s in [(4, 3, 2), (4, 3, 1), (4, 4, 2), (5, 3, 3)]:
     valid, same = keras_transposed_size(n, f, s, "valid"), keras_transposed_size(n, f, s, "same")
     assert valid == (n - 1) * s + f == conv_transpose_output_size(n, f, s)
     assert same == n * s == conv_transpose_output_size(n, f, s, "same")
 
-# %% cell 36: 'same' crops P = (F - S) / 2 rows from each side: O = (N - 1) * S + F - 2P
+# %% cell 37: 'same' crops P = (F - S) / 2 rows from each side: O = (N - 1) * S + F - 2P
 for n, f, s in [(4, 3, 2), (4, 3, 1), (4, 4, 2), (5, 3, 3)]:
     if (f - s) % 2 == 0:
         same, crop = keras_transposed_size(n, f, s, "same"), (f - s) // 2
         assert same == (n - 1) * s + f - 2 * crop and conv_transpose_crop(n, f, s, "same") == crop
 
-# %% cell 38: the animation's kernel is symmetric, so it would hide the flip
+# %% cell 39: the animation's kernel is symmetric, so it would hide the flip
 assert (TRANSPOSED_EXAMPLE_KERNEL == TRANSPOSED_EXAMPLE_KERNEL[::-1, ::-1]).all()
 
-# %% cell 39: the kernel slid as it is (not flipped) gives another result than stamping
+# %% cell 40: the kernel slid as it is (not flipped) gives another result than stamping
 assert not np.allclose(unflipped, stamps)
 
-# %% cell 40: output (2, 1)'s window entry (r, c) is an input whose stamp adds kernel[2 - r, 2 - c]
+# %% cell 41: output (2, 1)'s window entry (r, c) is an input whose stamp adds kernel[2 - r, 2 - c]
 assert sorted(zip(*np.nonzero(window), strict=True)) == [(0, 1), (2, 1)]
 stamp_entries = []
 for r, c in zip(*np.nonzero(window), strict=True):     # as the cell finds them
@@ -78,75 +78,62 @@ for r, c in zip(*np.nonzero(window), strict=True):     # as the cell finds them
     assert window[r, c] == TRANSPOSED_EXAMPLE_X[row_in, col_in] and (a, b) == (2 - r, 2 - c)
 assert stamp_entries == [((0, 1), (0, 0), (2, 1)), ((2, 1), (1, 0), (0, 1))]
 
-# %% cell 40: output (2, 1) = 1 * 0 + 3 * 2 = 6 with the flipped kernel, 2 without (figure title)
+# %% cell 41: output (2, 1) = 1 * 0 + 3 * 2 = 6 with the flipped kernel, 2 without (figure title)
 assert np.sum(window * kernel_3x3[::-1, ::-1]) == stamps[i, j] == via_convolution[i, j] == 6
 assert np.sum(window * kernel_3x3) == unflipped[i, j] == 2
 assert via_convolution[i, j] == 1 * 0 + 3 * 2 == 6
 
-# %% cell 40: the figure's output is Conv2DTranspose's (its title says so)
+# %% cell 41: the figure's output is Conv2DTranspose's (its title says so)
 transposed_2x2 = layers.Conv2DTranspose(1, 3, strides=2, use_bias=False, name="figure_check")
 transposed_2x2.build((None, 2, 2, 1))
 transposed_2x2.set_weights([kernel_3x3.reshape(3, 3, 1, 1).astype("float32")])
 keras_5x5 = transposed_2x2(TRANSPOSED_EXAMPLE_X.reshape(1, 2, 2, 1).astype("float32"))[0, :, :, 0]
 np.testing.assert_allclose(via_convolution, keras_5x5)
 
-# %% cell 42: stamping does 36 multiplications, the zero-inserted convolution 225
+# %% cell 43: stamping does 36 multiplications, the zero-inserted convolution 225
 assert (stamp_mults, sliding_mults) == (36, 225)
 
-# %% cell 49: im2col's matrix times the kernel and C times the input are the same product
-np.testing.assert_allclose(im2col(y, 3) @ kernel_c.ravel(), C @ y.ravel())
+# %% cell 50: im2col's matrix times the kernel and C times the input are the same product
+np.testing.assert_allclose(im2col(x_6x6, 3) @ kernel_c.ravel(), C @ x_6x6.ravel())
 
-# %% cell 49: every row of C holds the kernel's 9 weights
+# %% cell 50: every row of C holds the kernel's 9 weights
 assert (np.count_nonzero(C, axis=1) == 9).all()
 
-# %% cell 51: the transpose of the stride-2 convolution's matrix is Conv2DTranspose(strides=2)
-np.testing.assert_allclose((C_stride2.T @ x_small.ravel()).reshape(9, 9),
-                           keras_transposed(x_small, kernel_c, 2))
-
-# %% cell 51: <Cx, y> = <x, C.T y> on random arrays
+# %% cell 52: <Cx, y> = <x, C.T y> on random arrays
 np.testing.assert_allclose(left, right, rtol=1e-5)
 
-# %% cell 53: a new layer's bias is 0, so the layer is the transpose alone
+# %% cell 54: a new layer's bias is 0, so the layer is the transpose alone
 assert not wide_transposed.bias.numpy().any()
 
-# %% cell 55: the shape comes back, the values do not, even rescaled; C keeps 16 directions
-down = conv2d(y, kernel_c)                       # 6x6 -> 4x4
+# %% cell 56: the shape comes back, the values do not, even rescaled; C keeps 16 directions
+down = conv2d(x_6x6, kernel_c)                   # 6x6 -> 4x4
 back = conv2d_transpose(down, kernel_c)          # 4x4 -> 6x6
-scale = (back * y).sum() / (back * back).sum()
-assert back.shape == y.shape and not np.allclose(back, y)
-assert np.abs(scale * back - y).max() > 1
+scale = (back * x_6x6).sum() / (back * back).sum()
+assert back.shape == x_6x6.shape and not np.allclose(back, x_6x6)
+assert np.abs(scale * back - x_6x6).max() > 1
 assert rank == 16
 
-# %% cell 58: away from the border F = 3 covers pixels 1, 2 or 4 times, F = 4 4 times each
+# %% cell 59: away from the border F = 3 covers pixels 1, 2 or 4 times, F = 4 4 times each
 assert set(counts_3[2:-2, 2:-2].ravel().tolist()) == {1, 2, 4}
 assert set(counts_4[2:-2, 2:-2].ravel().tolist()) == {4}
 
-# %% cell 60: unequal weights: the interior is not flat; its rows differ by 16, its columns by 4
-assert len(np.unique(flat_output[2:-2, 2:-2])) > 1
-assert (row_step, col_step) == (16, 4)
-
-# %% cell 62: after UpSampling2D every pixel away from the border is the sum of the weights
-assert np.all(inside == uneven_kernel.sum())
-
-# %% cell 62: the convolution after UpSampling2D costs 4x the stamps: 1,024 against 256
-assert resize_cost == 4 * stamp_cost == 1024
-
-# %% cell 65: 28 -> 14 -> 7 (the 7x7x8 code) -> 14 -> 28
+# %% cell 62: 28 -> 14 -> 7 (the 7x7x8 code) -> 14 -> 28
 shapes = [autoencoder.get_layer(name).output.shape[1:]
           for name in ("encode1", "encode2", "decode1", "decode2")]
 assert shapes == [(14, 14, 16), (7, 7, 8), (14, 14, 16), (28, 28, 1)]
 
-# %% cell 81: 'valid' gives 24x24x32, 24 * 24 * 32 * 5 * 5 * 192 multiplications, the same weights
+# %% cell 78: 'valid' gives 24x24x32, 24 * 24 * 32 * 5 * 5 * 192 multiplications, the same weights
 assert valid_model.output_shape[1:] == (24, 24, 32)
 assert keras_mults(valid_model) == conv_mults((28, 28, 192), 5, 32) == 24 * 24 * 32 * 5 * 5 * 192
 assert valid_model.count_params() == direct_model.count_params()
 
-# %% cell 83: one pass scores 7x7 positions, and shares the features the 49 crops each compute
-assert one_pass == conv_mults((32, 32, 3), 3, 8) + 49 * head
-assert per_crop == 49 * (conv_mults((26, 26, 3), 3, 8) + head)
+# %% cell 80: one pass scores 7x7 positions; the head costs the same both ways, Conv2D(8, 3) not
+assert head == 49 * 24 * 24 * 8 * 10 == 2_257_920
+assert one_pass == conv_mults((32, 32, 3), 3, 8) + head and one_pass - head == 194_400
+assert per_crop == 49 * conv_mults((26, 26, 3), 3, 8) + head and per_crop - head == 6_096_384
 assert with_features(32).output_shape[1:] == (7, 7, 10)
 
-# %% cell 85: the crops (top, bottom) are the course helper's, and P = (F - S) / 2 when equal
+# %% cell 82: the crops (top, bottom) are the course helper's, and P = (F - S) / 2 when equal
 for f, s, padding, crop in [(3, 2, "valid", (0, 0)), (4, 2, "valid", (0, 0)),
                             (3, 3, "valid", (0, 0)), (3, 1, "same", (1, 1)),
                             (3, 2, "same", (0, 1)), (4, 2, "same", (1, 1))]:
@@ -156,7 +143,11 @@ for f, s, padding, crop in [(3, 2, "valid", (0, 0)), (4, 2, "valid", (0, 0)),
         assert keras_transposed_size(4, f, s, padding) == (4 - 1) * s + f - 2 * crop[0]
         assert padding == "valid" or crop[0] == (f - s) / 2
 
-# %% cell 87: a stride-2 'same' Conv2D takes 7 and 8 to 4; output_padding 0 and 1 give them back
+# %% cell 83: without output_padding, 'same' gives N * S: F - S rows cropped in all (F >= S)
+for n, f, s in [(4, 3, 2), (4, 4, 2), (5, 3, 1), (3, 5, 2), (4, 3, 3)]:
+    assert keras_transposed_size(n, f, s, "same") == n * s == (n - 1) * s + f - (f - s)
+
+# %% cell 84: a stride-2 'same' Conv2D takes 7 and 8 to 4; output_padding 0 and 1 give them back
 for size in (7, 8):
     down = layers.Conv2D(1, 3, strides=2, padding="same", name=f"down_from_{size}")
     down_size = down(np.zeros((1, size, size, 1), dtype="float32")).shape[1]
@@ -167,7 +158,7 @@ for size in (7, 8):
     assert back == conv_transpose_output_size(4, 3, 2, "same", output_padding=size - 7)
 assert keras_transposed_size(4, 3, 2, "same") == 8
 
-# %% cell 87: F = 4 gives 7 with output_padding=1; 0 would give 6, which the helper and Keras refuse
+# %% cell 84: F = 4 gives 7 with output_padding=1; 0 would give 6, which the helper and Keras refuse
 assert conv_transpose_output_size(4, 4, 2, "same", output_padding=1) == 7
 try:
     conv_transpose_output_size(4, 4, 2, "same", output_padding=0)
@@ -177,29 +168,42 @@ except ValueError:
 assert helper_refused
 assert keras_refused
 
-# %% cell 89: the inverse gives x_small back; the transpose does not
+# %% cell 86: the inverse gives x_small back; the transpose does not
 np.testing.assert_allclose(undone, x_small, atol=1e-9)
 assert not np.allclose(transposed_back, x_small)
 
-# %% cell 91: bilinear starting weights keep a flat input flat away from the border
-assert np.allclose(from_bilinear[2:-2, 2:-2], 1)
+# %% cell 88: unequal weights: the interior is not flat; its rows differ by 16, its columns by 4
+assert len(np.unique(flat_output[2:-2, 2:-2])) > 1
+assert (row_step, col_step) == (16, 4)
 
-# %% cell 92: F = 4's decoder has 77% more weights; UpSampling2D's as many as F = 3's
+# %% cell 90: after UpSampling2D every pixel away from the border is the sum of the weights
+assert np.all(inside == uneven_kernel.sum())
+
+# %% cell 90: the convolution after UpSampling2D costs 4x the stamps: 1,024 against 256
+assert resize_cost == 4 * stamp_cost == 1024
+
+# %% cell 92: bilinear starting weights keep a flat input flat away from the border
+assert np.allclose(from_bilinear[2:-2, 2:-2], 1)
+assert bilinear_1d[0] + bilinear_1d[2] == 1 == bilinear_1d[1] + bilinear_1d[3]
+
+# %% cell 93: F = 4's decoder has 77% more weights; UpSampling2D's as many as F = 3's
 assert decoder_params(even_autoencoder) == 2_321 and decoder_params(autoencoder) == 1_313
 assert resize_autoencoder.count_params() == autoencoder.count_params() == 2_633
 assert decoder_params(resize_autoencoder) == decoder_params(autoencoder) == 1_313
+assert decoder_weights == {"F = 3": 1_313, "F = 4": 2_321, "UpSampling2D + Conv2D": 1_313}
+assert f"{decoder_weights['F = 4'] / decoder_weights['F = 3'] - 1:+.0%}" == "+77%"
 
-# %% cell 93: UpSampling2D + Conv2D slides the same kernels over maps 4 times larger
+# %% cell 94: UpSampling2D + Conv2D slides the same kernels over maps 4 times larger
 resize_layers = [layer for layer in resize_autoencoder.layers
                  if type(layer) is layers.Conv2D and "decode" in layer.name]
 assert resize_mults == 4 * transposed_mults == sum(
     int(np.prod(layer.output.shape[1:3])) * int(np.prod(layer.kernel.shape))
     for layer in resize_layers)
 
-# %% cell 94: F = 4 repeats a 4x4 block varying over 5%, less than F = 3's; UpSampling2D is flat
+# %% cell 95: F = 4 repeats a 4x4 block varying over 5%, less than F = 3's; UpSampling2D is flat
 assert even_repeats and 0.05 < even_spread < spread, (even_repeats, even_spread, spread)
 assert resize_error < 0.02 and resize_spread < 1e-5, (resize_error, resize_spread)
 
-# %% cell 94: all three errors are below 0.02 and under a quarter of the average digit's
+# %% cell 95: all three errors are below 0.02 and under a quarter of the average digit's
 for name, value in [("F = 3", error), ("F = 4", even_error), ("UpSampling2D", resize_error)]:
     assert value < 0.02 and value < baseline / 4, (name, value, baseline)
