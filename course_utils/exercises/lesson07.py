@@ -329,7 +329,7 @@ def _kernels():
     ]
 
 
-_Q4_KERNELS = _kernels()
+_SEPARABLE_KERNELS = _kernels()
 
 
 def _slice_ranks(kernel, rule, group_by_filter=False):
@@ -344,7 +344,7 @@ def _slice_ranks(kernel, rule, group_by_filter=False):
     return all(rule(np.linalg.matrix_rank(s)) for s in slices)
 
 
-_Q4_MISTAKES = [
+_SEPARABLE_MISTAKES = [
     (lambda kernel: np.linalg.matrix_rank(np.reshape(kernel, (-1, np.shape(kernel)[-1]))) <= 1,
      "your function tests the whole kernel as one matrix (F * F * C_in rows): a separable "
      "layer gives every input channel its own pattern (its depthwise slice), so test each "
@@ -372,7 +372,7 @@ q4 = Exercise(
     "when a SeparableConv2D (a depthwise kernel, then pointwise weights, no activation "
     "between) can compute exactly the same layer, False when it cannot. The check runs it on "
     "eight kernels.",
-    checker=function(_Q4_KERNELS, reference=is_separable, mistakes=_Q4_MISTAKES),
+    checker=function(_SEPARABLE_KERNELS, reference=is_separable, mistakes=_SEPARABLE_MISTAKES),
     hint=["Above: a separable layer's weight (u, v, c, k) is depthwise[u, v, c] * "
           "pointwise[c, k]. So on each input channel c, the F x F slices of all the filters "
           "must be one pattern, each scaled by its own number.",
@@ -628,7 +628,7 @@ q8 = Exercise(
     "vgg16_convs. How many multiplications (one per kernel weight and output position; no "
     "bias, no additions) do the 13 convolutions do for one 224x224 image? Add up "
     "conv_mults(input_shape, kernel_size, out_channels, padding=...) over them (each layer's "
-    "input.shape[1:] is its (H, W, C_in)); its padding is 'valid' unless you pass one.",
+    "input.shape[1:] is its (H, W, C_in)).",
     checker=number(_Q7, mistakes={
         _Q7 + _VGG16_DENSE: "that adds the three Dense layers (123,633,664 multiplications); "
                             "the question counts the 13 convolutions only.",
