@@ -202,6 +202,8 @@ LEARNER_ANSWERS = {
             _SEPARABLE.replace("return False", "return 0").replace("return True", "return False")
             .replace("return 0", "return True"): "answers the opposite on every kernel",
             _separable("True"): "it returned True, which is not the expected value",
+            _separable("[np.linalg.matrix_rank(kernel[:, :, c].reshape(-1, kernel.shape[3])) <= 1 "
+                       "for c in range(kernel.shape[2])]"): "one answer per input channel",
             _SEPARABLE.replace("    return True", ""): "`return` statement",
         },
     },
@@ -423,8 +425,11 @@ def test_q4_reference_is_the_measured_receptive_field():
 ], ids=["q1", "q2", "q4"])
 def test_each_named_mistake_of_a_function_question_is_wrong_and_its_own(cases, mistakes,
                                                                          right_function):
-    results = [[wrong(*case) for case in cases] for wrong, _ in mistakes]
-    right = [right_function(*case) for case in cases]
+    def answers(function_):   # each case's result as plain Python values (no NumPy scalars)
+        return [np.asarray(function_(*case)).tolist() for case in cases]
+
+    results = [answers(wrong) for wrong, _ in mistakes]
+    right = answers(right_function)
     for result in results:
         assert result != right
     for first, second in itertools.combinations(results, 2):

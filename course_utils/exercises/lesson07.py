@@ -362,6 +362,10 @@ _SEPARABLE_MISTAKES = [
      "your function groups the slices by filter (kernel[:, :, :, k]); the depthwise kernel "
      "holds one pattern per INPUT channel, shared by every filter, so group them by input "
      "channel: kernel[:, :, c, :]."),
+    (lambda kernel: [_slice_ranks(kernel[:, :, c:c + 1], lambda rank: rank <= 1)
+                     for c in range(np.shape(kernel)[2])],
+     "your function returns one answer per input channel; return one True or False for the "
+     "whole kernel: True when every channel's slice has rank at most 1 (all(...))."),
     (lambda kernel: not is_separable(kernel),
      "your function answers the opposite on every kernel: True must mean that a "
      "SeparableConv2D can hold the kernel (every channel's slice of rank at most 1)."),
