@@ -30,7 +30,10 @@ imports Keras: a model is only asked for ``get_config()`` (and, by :func:`compar
 for its ``operations`` and their output shapes and ``count_params()``).
 
 Taught in lesson 07, section 6 (the capstone: MobileNetV2 predicted layer by layer, and five
-networks' multiplications beside their papers' tables).
+networks' multiplications beside their papers' tables). Section 3's measured receptive field
+is here too: :func:`measure_receptive_field` runs a stack through TensorFlow (imported when
+it is called) and counts the paths into one output pixel; :func:`field_extent` reads the
+field's size off the counts.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from typing import NamedTuple
+
+import numpy as np
 
 from .arithmetic import (
     conv_mults,
@@ -48,13 +53,15 @@ from .arithmetic import (
     depthwise_mults,
     depthwise_params,
     effective_kernel_size,
+    receptive_field,
     separable_mults,
     separable_params,
 )
-from .validation import describe
+from .validation import check_int, describe
 
 __all__ = ["LayerPrediction", "LayerComparison", "layer_counts", "predict_layer", "predict_model",
-           "compare_with_keras", "PREDICTED_KINDS", "COUNTED_KINDS"]
+           "compare_with_keras", "PREDICTED_KINDS", "COUNTED_KINDS", "measure_receptive_field",
+           "field_extent"]
 
 
 class LayerPrediction(NamedTuple):
@@ -590,3 +597,63 @@ def compare_with_keras(model, nested: bool = False) -> list[LayerComparison]:
             row.name, row.kind, row.output_shape, keras_shape, row.params, keras_params,
             (row.output_shape, row.params) == (keras_shape, keras_params), row.inside))
     return rows
+
+
+def measure_receptive_field(stack, size: int = 33):
+    """How many paths lead from each input pixel to the centre output pixel of a stack,
+    measured by TensorFlow's gradient: non-zero exactly on the receptive field.
+
+    ``stack`` lists the layers first to last as (F, S) pairs or (F, S, D) triples, the lists
+    ``receptive_field`` reads. Each layer runs as ``tf.nn.conv2d`` (padding 'valid') with an
+    F x F kernel of ones, its taps D pixels apart (section 3's kernel with holes: D - 1 zeros
+    between neighbouring taps), on a ``size`` x ``size`` input of ones; a pooling window runs
+    the same way, as average pooling does up to a factor (every pixel of the window counts
+    equally; max pooling would pass the gradient to one pixel per window and miss part of the
+    field). Every path from an input pixel to the output pixel is then a product of ones, so
+    the gradient of the centre output pixel with respect to the input counts the paths.
+    Returns a (size, size) int array. Taught in lesson 07, section 3.
+
+    >>> paths = measure_receptive_field([(3, 1), (3, 1)], size=7)   # two 3x3 layers
+    >>> paths[1:6, 1:6]
+    array([[1, 2, 3, 2, 1],
+           [2, 4, 6, 4, 2],
+           [3, 6, 9, 6, 3],
+           [2, 4, 6, 4, 2],
+           [1, 2, 3, 2, 1]])
+    >>> field_extent(paths), field_extent(measure_receptive_field([(3, 1, 2)] * 3))
+    ((5, 5), (13, 13))
+    """
+    import tensorflow as tf
+
+    field = receptive_field(stack)                       # checks the layers
+    size = check_int(size, "size", 1)
+    if size < field:
+        raise ValueError(f"size is {size} but the stack's receptive field is {field} pixels "
+                         "wide: the input must hold the whole field (size >= field)")
+    x = tf.Variable(tf.ones((1, size, size, 1)))
+    with tf.GradientTape() as tape:
+        h = x
+        for layer in stack:
+            f, s, d = (*layer, 1)[:3]
+            footprint = effective_kernel_size(f, d)
+            taps = np.zeros((footprint, footprint, 1, 1), dtype="float32")
+            taps[::d, ::d] = 1.0                         # F x F ones, D - 1 zeros between
+            h = tf.nn.conv2d(h, taps, s, "VALID")
+        centre = h[0, h.shape[1] // 2, h.shape[2] // 2, 0]
+    return np.rint(tape.gradient(centre, x).numpy()[0, :, :, 0]).astype(int)
+
+
+def field_extent(paths) -> tuple[int, int]:
+    """(rows, columns) of the smallest rectangle holding every non-zero entry of ``paths``:
+    the receptive field's height and width, as :func:`measure_receptive_field` measures it.
+    Taught in lesson 07, section 3.
+
+    >>> field_extent(np.array([[0, 0, 0, 0], [0, 1, 0, 2], [0, 0, 0, 0]]))
+    (1, 3)
+    """
+    paths = np.asarray(paths)
+    if paths.ndim != 2 or not np.any(paths):
+        raise ValueError(f"paths must be a 2-D array with a non-zero entry (path counts); got "
+                         f"{describe(paths)}")
+    rows, cols = np.nonzero(paths)
+    return int(rows.max() - rows.min() + 1), int(cols.max() - cols.min() + 1)

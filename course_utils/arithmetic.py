@@ -482,7 +482,7 @@ def receptive_field(layers) -> int:
     (kernel_size, stride, dilation) triple; pooling layers count too. Each layer adds
     (F_eff - 1) times the product of the strides of the layers before it, F_eff being the
     kernel's footprint F + (F - 1)(D - 1). Taught in lesson 03, section 4 (with and without
-    pooling, measured by lighting one pixel at a time) and lesson 07, section 6 (dilation, and
+    pooling, measured by lighting one pixel at a time) and lesson 07, section 3 (dilation, and
     the same number measured as the non-zero region of a gradient).
 
     >>> receptive_field([(3, 1), (3, 1)])            # two 3x3 layers see 5x5, as one 5x5

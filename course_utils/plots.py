@@ -29,8 +29,8 @@ from matplotlib.colors import ListedColormap, to_rgb
 from matplotlib.patches import Polygon, Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from .arithmetic import conv_output_size, receptive_field, usage_counts
-from .ops import conv2d
+from .arithmetic import conv_output_size, conv_params, receptive_field, usage_counts
+from .ops import conv2d, conv_matrix
 from .validation import check_array, check_int
 
 __all__ = [
@@ -52,6 +52,11 @@ __all__ = [
     "show_maps_on_image",
     "show_compute_graph",
     "show_conv_volumes",
+    "show_weight_sharing",
+    "show_path_counts",
+    "show_group_reads",
+    "show_channel_links",
+    "show_slice_mosaics",
 ]
 
 VALUE_CMAP = "viridis"
@@ -1434,3 +1439,233 @@ def show_conv_volumes(height: int = 7, width: int = 7, channels: int = 3, kernel
     ax.set_aspect("equal")
     ax.axis("off")
     return Plot(fig, ax)
+
+
+# --- lesson 07: the rest of Conv2D -------------------------------------------------------------
+
+
+def show_weight_sharing(kernel, input_shape=(6, 6), rng=None) -> Plot:
+    """Dense, locally connected and Conv2D drawn as weight matrices: one row per output, one
+    column per input pixel (flattened), white where no weight connects them; weights only, no
+    biases. In the top two panels each colour is one weight's own value (uniform 0.5-1.5, from
+    ``rng``); the locally connected layer keeps the convolution's window but gives every
+    connection its own weight. In the Conv2D panel (``conv_matrix(input_shape, kernel)``) each
+    weight is numbered by its kernel tap, 1 to F * F row by row, and coloured by it, so each
+    tap runs down a diagonal as the window slides.
+
+    Taught in lesson 07, section 1.
+
+    kernel: (F, F), one channel. ``rng``: a NumPy Generator; its draws (Dense first, then the
+    locally connected layer) are the only randomness.
+
+    >>> fig, axes = show_weight_sharing(np.ones((3, 3)), rng=np.random.default_rng(0))
+    >>> [ax.get_title() for ax in axes]  # doctest: +NORMALIZE_WHITESPACE
+    ['Dense: 576 weights (16 x 36), each its own',
+     'locally connected: 144 weights, each its own', 'Conv2D: 9 weights, shared by every row']
+    """
+    kernel = check_array(kernel, "kernel", (2,), "2-D (F, F)")
+    if kernel.shape[0] > 9 or kernel.shape[0] * kernel.shape[1] > 9:
+        raise ValueError(f"kernel is {kernel.shape[0]}x{kernel.shape[1]}: the figure numbers "
+                         "at most 9 taps (a 3x3 kernel)")
+    rng = np.random.default_rng() if rng is None else rng
+    shared = conv_matrix(tuple(input_shape), kernel)
+    window = shared != 0
+    taps = np.arange(1.0, kernel.size + 1).reshape(kernel.shape)
+    tap = conv_matrix(tuple(input_shape), taps).astype(int)      # tap 1 to F * F, 0: none
+    outputs, pixels = shared.shape
+    out_h, out_w = (conv_output_size(n, f) for n, f in zip(input_shape, kernel.shape,
+                                                            strict=True))
+    panels = {
+        f"Dense: {shared.size} weights ({outputs} x {pixels}), each its own":
+            rng.uniform(0.5, 1.5, shared.shape),
+        f"locally connected: {window.sum()} weights, each its own":
+            np.where(window, rng.uniform(0.5, 1.5, shared.shape), 0),
+        f"Conv2D: {kernel.size} weights, shared by every row": None,
+    }
+    fig, axes = plt.subplots(3, 1, figsize=(6.4, 8.0), layout="constrained")
+    for ax, (title, values) in zip(axes, panels.items(), strict=True):
+        if values is None:   # colour: which of the kernel's weights, numbered by tap
+            ax.imshow(np.ma.masked_equal(tap, 0), vmin=0.5, vmax=kernel.size + 0.5,
+                      cmap=ListedColormap(plt.get_cmap("Set3").colors[:kernel.size]))
+            for (row, col), k in np.ndenumerate(tap):
+                if k:
+                    ax.text(col, row, k, ha="center", va="center", fontsize=8, color="black")
+        else:                # colour: the weight's own random value
+            ax.imshow(np.ma.masked_equal(values, 0), cmap="turbo", vmin=0.5, vmax=1.5)
+        ax.set(title=title, xlabel="input pixel ({}x{}, flattened)".format(*input_shape),
+               ylabel=f"output ({out_h}x{out_w})")
+    return Plot(fig, axes)
+
+
+def show_path_counts(paths: Mapping[str, Any], margin: int = 2) -> Plot:
+    """One panel per stack: how many paths lead from each input pixel to one output pixel
+    (``measure_receptive_field``'s counts), white where none does, each panel on its own
+    ``cividis`` scale. Every panel shows the same window, the largest field with ``margin``
+    pixels around it, with axes counted from the field's centre; each title says how many
+    pixels of its field are reached (gridding: dilations that leave holes).
+
+    Taught in lesson 07, section 3.
+
+    >>> counts = np.zeros((9, 9)); counts[2:7:2, 2:7:2] = 1
+    >>> fig, axes = show_path_counts({"D = 2": counts})
+    >>> axes[0].get_title()
+    'D = 2\\n9 of the 25 pixels in its 5x5 field'
+    """
+    if not paths:
+        raise ValueError("paths must map at least one title to a 2-D array of path counts")
+    arrays = {title: check_array(counts, f"paths[{title!r}]", (2,), "2-D (rows, columns)")
+              for title, counts in paths.items()}
+    if len({a.shape for a in arrays.values()}) != 1:
+        raise ValueError("every array of path counts must have the same shape (one input "
+                         f"size for every stack); got {[a.shape for a in arrays.values()]}")
+    for title, counts in arrays.items():
+        if not np.any(counts) or np.any(counts < 0):
+            raise ValueError(f"paths[{title!r}] must hold counts >= 0, at least one of them "
+                             "positive (the receptive field)")
+    reached = np.any([counts > 0 for counts in arrays.values()], axis=0)
+    rows, cols = np.nonzero(reached)
+    centre = ((rows.min() + rows.max()) / 2, (cols.min() + cols.max()) / 2)
+    half = max(rows.max() - rows.min(), cols.max() - cols.min()) / 2 + margin
+    shape = next(iter(arrays.values())).shape
+    top, left = max(0, int(np.ceil(centre[0] - half))), max(0, int(np.ceil(centre[1] - half)))
+    bottom = min(shape[0], int(np.floor(centre[0] + half)) + 1)
+    right = min(shape[1], int(np.floor(centre[1] + half)) + 1)
+    cmap = plt.get_cmap(COUNT_CMAP).with_extremes(under="white")
+    fig, axes = plt.subplots(1, len(arrays), figsize=(4.7 * len(arrays), 4.4),
+                             layout="constrained", squeeze=False)
+    for ax, (title, counts) in zip(axes[0], arrays.items(), strict=True):
+        field_rows, field_cols = (np.flatnonzero(counts.any(axis=a)) for a in (1, 0))
+        height = field_rows.max() - field_rows.min() + 1
+        width = field_cols.max() - field_cols.min() + 1
+        crop = counts[top:bottom, left:right]
+        image = ax.imshow(crop, cmap=cmap, vmin=1, vmax=max(crop.max(), 2),
+                          interpolation="nearest")
+        fig.colorbar(image, ax=ax, shrink=0.8, extend="min", label="paths to the output pixel")
+        ax.set_xticks(np.arange(-0.5, crop.shape[1]), minor=True)
+        ax.set_yticks(np.arange(-0.5, crop.shape[0]), minor=True)
+        ax.grid(which="minor", color="0.85", linewidth=0.5)
+        ax.tick_params(which="minor", length=0)
+        for axis, start, middle, size in ((ax.xaxis, left, centre[1], crop.shape[1]),
+                                          (ax.yaxis, top, centre[0], crop.shape[0])):
+            offsets = np.arange(size) + start - middle
+            ticks = [i for i in range(size) if offsets[i] % 2 == 0]
+            axis.set_ticks(ticks, labels=[f"{offsets[i]:g}" for i in ticks])
+        ax.set(title=f"{title}\n{np.count_nonzero(counts)} of the {height * width} pixels in "
+                     f"its {height}x{width} field",
+               xlabel="column, from the centre", ylabel="row, from the centre")
+    return Plot(fig, axes[0])
+
+
+def show_group_reads(in_channels: int = 64, filters: int = 128, groups=(1, 4, 64),
+                     kernel_size: int = 3) -> Plot:
+    """Which input channels each filter of ``Conv2D(filters, kernel_size, groups=G)`` reads
+    (grey), one panel per G: G diagonal blocks, each C_in / G channels by filters / G filters.
+    Each title gives the layer's parameters (``conv_params``).
+
+    Taught in lesson 07, section 4.
+
+    >>> fig, axes = show_group_reads(8, 4, groups=(1, 2))
+    >>> [ax.get_title() for ax in axes]
+    ['groups=1: 292 parameters', 'groups=2: 148 parameters']
+    """
+    in_channels, filters = check_int(in_channels, "in_channels", 1), check_int(filters,
+                                                                               "filters", 1)
+    groups = [check_int(g, "groups", 1) for g in groups]
+    for g in groups:
+        if in_channels % g or filters % g:
+            raise ValueError(f"groups={g} must divide both in_channels ({in_channels}) and "
+                             f"filters ({filters}), as Keras requires")
+    fig, axes = plt.subplots(1, len(groups), figsize=(3.2 * len(groups), 3.0),
+                             layout="constrained", squeeze=False)
+    for ax, g in zip(axes[0], groups, strict=True):
+        reads = np.kron(np.eye(g), np.ones((in_channels // g, filters // g)))  # (C_in, filters)
+        ax.imshow(reads, cmap="Greys", vmin=0, vmax=1.25, aspect="auto",
+                  interpolation="nearest")
+        ax.set(title=f"groups={g}: {conv_params(kernel_size, in_channels, filters, groups=g):,} "
+                     "parameters", xlabel="filter (output channel)", ylabel="input channel")
+    return Plot(fig, axes[0])
+
+
+def show_channel_links(pair_weights: Mapping[str, Any]) -> Plot:
+    """How many kernel weights link each input channel (row) to each output channel (column),
+    one panel per layer or step (two columns of panels), with one colour per count and a
+    legend; each title gives the panel's total. ``pair_weights`` maps a name to a
+    (C_in, C_out) array of counts (e.g. 9 for a 3x3 kernel, 1 for a 1x1, 0 for no link).
+
+    Taught in lesson 07, section 5 (a standard, a grouped and a separable layer's two steps).
+
+    >>> fig, axes = show_channel_links({"1x1": np.ones((4, 8)), "3x3": np.full((4, 8), 9)})
+    >>> [ax.get_title() for ax in axes]
+    ['1x1: 32 weights', '3x3: 288 weights']
+    """
+    if not pair_weights:
+        raise ValueError("pair_weights must map at least one name to a (C_in, C_out) array")
+    arrays = {name: check_array(w, f"pair_weights[{name!r}]", (2,), "2-D (C_in, C_out)")
+              for name, w in pair_weights.items()}
+    counts = sorted({0, *np.unique(np.concatenate([a.ravel() for a in arrays.values()]))})
+    if len(counts) > 4 or any(c < 0 or c != int(c) for c in counts):
+        raise ValueError(f"the counts must be whole numbers >= 0, at most 4 distinct ones with "
+                         f"0 (one colour each); got {counts}")
+    colours = {1: ["white"], 2: ["white", "#08519c"], 3: ["white", "#9ecae1", "#08519c"],
+               4: ["white", "#9ecae1", "#4292c6", "#08519c"]}[len(counts)]
+    ncols = min(2, len(arrays))
+    nrows = -(-len(arrays) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 2.8 * nrows),
+                             layout="constrained", squeeze=False)
+    for ax, (name, weights) in zip(axes.flat, arrays.items(), strict=False):
+        band = np.searchsorted(counts, weights)
+        ax.imshow(band, cmap=ListedColormap(colours), vmin=-0.5, vmax=len(counts) - 0.5,
+                  aspect="auto", interpolation="nearest")
+        ax.set(title=f"{name}: {int(weights.sum()):,} weights", xlabel="output channel",
+               ylabel="input channel")
+    for ax in axes.flat[len(arrays):]:
+        ax.axis("off")
+    fig.legend(handles=[Rectangle((0, 0), 1, 1, facecolor=colour, edgecolor="grey",
+                                  label=f"{count:g}")
+                        for colour, count in zip(colours, counts, strict=True)],
+               title="weights per\nchannel pair", loc="outside right center")
+    fig.suptitle("kernel weights only (no biases)")
+    return Plot(fig, axes.flat[:len(arrays)])
+
+
+def show_slice_mosaics(slices: Mapping[str, Any], kernel_size: int = 3,
+                       columns: int = 8) -> Plot:
+    """One input channel's F x F slice of every filter, drawn as tiles in a grid (one panel per
+    layer), each tile divided by its own largest |weight| so that only its pattern shows, on
+    a red-blue scale centred on 0. A depthwise-separable layer's tiles are one pattern,
+    scaled (a negative scale swaps the colours); a standard layer's are unrelated.
+
+    Taught in lesson 07, section 5. ``slices`` maps a title to a (F * F, filters) array:
+    column k is filter k's slice, ``kernel[:, :, c, k].ravel()`` for channel c.
+
+    >>> pattern = np.arange(9.0) - 4
+    >>> fig, axes = show_slice_mosaics({"one pattern": np.outer(pattern, [1, -2, 3, 1])},
+    ...                                columns=2)
+    >>> axes[0].images[0].get_array().shape        # 2x2 tiles of 3x3, one blank line between
+    (7, 7)
+    """
+    f = check_int(kernel_size, "kernel_size", 1)
+    columns = check_int(columns, "columns", 1)
+    if not slices:
+        raise ValueError("slices must map at least one title to a (F * F, filters) array")
+    fig, axes = plt.subplots(1, len(slices), figsize=(4.2 * len(slices), 4.4),
+                             layout="constrained", squeeze=False)
+    for ax, (title, weights) in zip(axes[0], slices.items(), strict=True):
+        weights = check_array(weights, f"slices[{title!r}]", (2,), "2-D (F * F, filters)")
+        if weights.shape[0] != f * f:
+            raise ValueError(f"slices[{title!r}] has {weights.shape[0]} rows; each column must "
+                             f"be one filter's {f}x{f} slice, {f * f} numbers")
+        rows = -(-weights.shape[1] // columns)
+        grid = np.full((rows * (f + 1) - 1, min(columns, weights.shape[1]) * (f + 1) - 1),
+                       np.nan)
+        for k in range(weights.shape[1]):
+            row, col = divmod(k, columns)
+            tile = weights[:, k].reshape(f, f)
+            largest = np.abs(tile).max()
+            grid[row * (f + 1):row * (f + 1) + f, col * (f + 1):col * (f + 1) + f] = (
+                tile / largest if largest else tile)
+        ax.imshow(grid, cmap="RdBu_r", vmin=-1, vmax=1)
+        ax.set(title=title, xticks=[], yticks=[],
+               xlabel=f"one channel's {f}x{f} slice of each filter,\nscaled to its own largest "
+                      "|weight|")
+    return Plot(fig, axes[0])

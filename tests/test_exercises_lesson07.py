@@ -111,6 +111,18 @@ def _shape(rows: str) -> str:
 
 _F_EFF = "(kernel_size[0] + (kernel_size[0] - 1) * (dilation_rate[0] - 1))"
 
+_SEPARABLE = '''def is_separable(kernel):
+    f_h, f_w, channels, filters = kernel.shape
+    for c in range(channels):
+        if np.linalg.matrix_rank(kernel[:, :, c, :].reshape(f_h * f_w, filters)) > 1:
+            return False
+    return True'''
+
+
+def _separable(test: str) -> str:
+    """An is_separable that returns ``test`` (an expression of the kernel)."""
+    return f"def is_separable(kernel):\n    return {test}"
+
 
 # What a learner types into each exercise cell (source text) -> a fragment of the message it
 # must print. "right" answers print "Correct!". Each wrong answer is a mistake the lesson
@@ -125,6 +137,10 @@ LEARNER_ANSWERS = {
             _shape("(height - kernel_size[0]) // strides[0] + 1"): "ignores the dilation",
             _shape("(height - kernel_size[0] * dilation_rate[0]) // strides[0] + 1"):
                 "F * D is not a dilated kernel's footprint",
+            _shape("(height - (kernel_size[0] + (kernel_size[0] - 1) * dilation_rate[0])) "
+                   "// strides[0] + 1"): "not D: the footprint is F + (F - 1)(D - 1)",
+            _shape("(height - kernel_size[0]) // strides[0] + 1 - (kernel_size[0] - 1) "
+                   "* (dilation_rate[0] - 1)"): "pixels after dividing by S",
             _shape(f"(height - {_F_EFF}) / strides[0] + 1"): "floor-divide (//)",
             _shape(f"-(-(height - {_F_EFF}) // strides[0]) + 1"): "round down (//)",   # ceil
             _shape(f"(height - {_F_EFF}) // strides[0]"): "one position too few",
@@ -166,22 +182,29 @@ LEARNER_ANSWERS = {
         },
     },
     "q4": {
-        "right": ["5136", "5_136", "5136.0", "3 * 3 * 48 + (48 + 1) * 96",
-                  "separable_params(3, 48, 96)",
-                  "conv_params(3, 48, 48, groups=48, bias=False) + conv_params(1, 48, 96)"],
+        "right": [_SEPARABLE,
+                  _separable("all(np.linalg.matrix_rank(kernel[:, :, c].reshape(-1, "
+                             "kernel.shape[3])) < 2 for c in range(kernel.shape[2]))"),
+                  _separable("np.all([np.linalg.svd(kernel[:, :, c].reshape(-1, "
+                             "kernel.shape[3]), compute_uv=False)[1:].sum() < 1e-9 "
+                             "for c in range(kernel.shape[2])])"),
+                  ],
         "wrong": {
-            "432": "that is the depthwise step alone",
-            "5040": "add the biases: one per filter, 96",
-            "5184": "no bias on its depthwise step",
-            "5088": "not one per input channel (48)",
-            "25440": "not 3 * 3 * 48 per channel",
-            "41568": "the standard Conv2D(96, 3)'s count",
-            "conv_params(3, 48, 96)": "the standard Conv2D(96, 3)'s count",
-            "41472": "the standard Conv2D(96, 3)'s weights, 3 * 3 * 48 * 96 (without its biases)",
-            "4704": "the pointwise step alone",
-            "5568": "the depthwise step filters the 48 input channels",
-            "'5136'": "remove the quotes",
-            "'5,136'": "remove the quotes and the commas",
+            _separable("np.linalg.matrix_rank(kernel.reshape(-1, kernel.shape[3])) <= 1"):
+                "tests the whole kernel as one matrix",
+            _separable("all(np.linalg.matrix_rank(kernel[:, :, c, k]) <= 1 "
+                       "for c in range(kernel.shape[2]) for k in range(kernel.shape[3]))"):
+                "section 2's spatial separability",
+            _SEPARABLE.replace("> 1:", "!= 1:"): "Test rank <= 1, not rank == 1",
+            _separable("all(np.linalg.matrix_rank(kernel[:, :, :, k].reshape(-1, "
+                       "kernel.shape[2])) <= 1 for k in range(kernel.shape[3]))"):
+                "groups the slices by filter",
+            _SEPARABLE.replace("return False", "return 0").replace("return True", "return False")
+            .replace("return 0", "return True"): "answers the opposite on every kernel",
+            _separable("True"): "it returned True, which is not the expected value",
+            _separable("[np.linalg.matrix_rank(kernel[:, :, c].reshape(-1, kernel.shape[3])) <= 1 "
+                       "for c in range(kernel.shape[2])]"): "one answer per input channel",
+            _SEPARABLE.replace("    return True", ""): "`return` statement",
         },
     },
     "q5": {
@@ -398,30 +421,47 @@ def test_q4_reference_is_the_measured_receptive_field():
 @pytest.mark.parametrize("cases, mistakes, right_function", [
     (lesson._Q1_CASES, lesson._Q1_MISTAKES, lesson.my_output_shape),
     (lesson._Q4_CASES, lesson._Q4_MISTAKES, lesson.my_receptive_field),
-], ids=["q1", "q2"])
+    (lesson._SEPARABLE_KERNELS, lesson._SEPARABLE_MISTAKES, lesson.is_separable),
+], ids=["q1", "q2", "q4"])
 def test_each_named_mistake_of_a_function_question_is_wrong_and_its_own(cases, mistakes,
                                                                          right_function):
-    results = [[wrong(*case) for case in cases] for wrong, _ in mistakes]
-    right = [right_function(*case) for case in cases]
+    def answers(function_):   # each case's result as plain Python values (no NumPy scalars)
+        return [np.asarray(function_(*case)).tolist() for case in cases]
+
+    results = [answers(wrong) for wrong, _ in mistakes]
+    right = answers(right_function)
     for result in results:
         assert result != right
     for first, second in itertools.combinations(results, 2):
         assert first != second
 
 
-def test_q2_matches_keras_separable_count():
-    separable = layers.SeparableConv2D(96, 3, name="separable")
-    separable.build((None, 16, 16, 48))
-    assert lesson.q4.is_correct(separable.count_params())
-    depthwise = layers.Conv2D(48, 3, groups=48, use_bias=False, name="depthwise")
-    depthwise.build((None, 16, 16, 48))
-    pointwise = layers.Conv2D(96, 1, name="pointwise")
-    pointwise.build((None, 14, 14, 48))
-    assert lesson.q4.is_correct(depthwise.count_params() + pointwise.count_params())
-    for layer in (layers.Conv2D(96, 3, name="plain"),
-                  layers.SeparableConv2D(96, 3, use_bias=False, name="no_bias")):
-        layer.build((None, 16, 16, 48))
-        assert not lesson.q4.is_correct(layer.count_params())
+def test_q4_reference_says_when_a_keras_separable_layer_computes_the_conv2d():
+    """For each kernel, the SeparableConv2D closest to it (per input channel, the first term of
+    the slice's singular value decomposition: depthwise pattern times pointwise weights) is
+    built in Keras beside the Conv2D: their outputs agree exactly when is_separable says so."""
+    x = np.random.default_rng(0).standard_normal((1, 9, 9, 4)).astype("float32")
+    answers = []
+    for (kernel,) in lesson._SEPARABLE_KERNELS:
+        f_h, f_w, channels, filters = kernel.shape
+        depthwise = np.zeros((f_h, f_w, channels, 1))
+        pointwise = np.zeros((1, 1, channels, filters))
+        for c in range(channels):
+            u, s, vt = np.linalg.svd(kernel[:, :, c].reshape(f_h * f_w, filters))
+            depthwise[:, :, c, 0] = (u[:, 0] * s[0]).reshape(f_h, f_w)
+            pointwise[0, 0, c] = vt[0]
+        separable = layers.SeparableConv2D(filters, (f_h, f_w), use_bias=False, name="separable")
+        conv = layers.Conv2D(filters, (f_h, f_w), use_bias=False, name="conv")
+        for layer in (separable, conv):
+            layer.build((None, 9, 9, channels))
+        separable.set_weights([depthwise.astype("float32"), pointwise.astype("float32")])
+        conv.set_weights([kernel.astype("float32")])
+        same = np.allclose(separable(x[..., :channels]).numpy(), conv(x[..., :channels]).numpy(),
+                           atol=1e-4)
+        assert same == lesson.is_separable(kernel), kernel.shape
+        answers.append(same)
+    assert lesson.q4.is_correct(lesson.is_separable)
+    assert 3 <= sum(answers) <= len(answers) - 3     # both answers are tested, several times
 
 
 def keras_mults(layer, input_shape) -> int:
@@ -445,13 +485,23 @@ def test_q3_reference_is_tensorflow_depthwise_conv2d():
                for _, kernel in lesson._Q3_CASES)
 
 
-def test_q1_reference_is_what_keras_computes():
+def test_q1_reference_is_what_keras_and_tensorflow_compute():
+    """Conv2D's output shape where Keras allows the case; tf.nn.conv2d's for every case,
+    a stride with a dilation too (Conv2D refuses that one)."""
     for case in lesson._Q1_CASES:
         height, width, kernel_size, strides, dilation_rate = case
+        convolved = tf.nn.conv2d(tf.zeros((1, height, width, 1)), tf.ones((*kernel_size, 1, 1)),
+                                 list(strides), "VALID", dilations=list(dilation_rate))
+        assert lesson.my_output_shape(*case) == tuple(convolved.shape[1:3]), case
+        if max(strides) > 1 and max(dilation_rate) > 1:
+            continue
         conv = layers.Conv2D(1, kernel_size, strides=strides, dilation_rate=dilation_rate,
                              name="case")
         assert lesson.my_output_shape(*case) == conv.compute_output_shape(
             (None, height, width, 1))[1:3], case
+    # a case with a stride and a dilation on one axis, which only that mistake gets wrong
+    assert any(s > 1 and d > 1 for case in lesson._Q1_CASES
+               for s, d in zip(case[3], case[4], strict=True))
     assert lesson.q1.is_correct(lesson.my_output_shape)
     # the cases hold rectangular kernels, unequal strides and unequal dilations
     kernels, strides, dilations = zip(*[case[2:] for case in lesson._Q1_CASES], strict=True)
@@ -466,7 +516,8 @@ def numbers_in_messages(exercise) -> dict[float, str]:
             if answer.replace(".", "").replace("e-", "").replace("_", "").isdigit()}
 
 
-@pytest.mark.parametrize("exercise", [e for e in EXERCISES if e.name not in ("q1", "q2", "q5")],
+@pytest.mark.parametrize("exercise", [e for e in EXERCISES
+                                      if e.name not in ("q1", "q2", "q4", "q5")],
                          ids=lambda e: e.name)
 def test_the_named_mistakes_give_different_answers(exercise):
     """Each mistake a number question names is its own answer (whole ones exactly, others

@@ -9,17 +9,18 @@ In the notebook::
 
 Each exercise sits after the section it practises, and the numbers follow the notebook's
 order (this module defines them in that order): q1 and q2 in section 3 (dilation, then the
-receptive field), q3 in section 4 (groups), q4 and q5 in section 5 (depthwise and separable);
-q6, q7 and q8 in section 6 (real networks): the learner counts one inverted residual
-block of MobileNetV2 by hand (q6, q7; the lesson never prints the block's totals, and
-tests/claims/lesson07.py checks the helper's counts of it against Keras), then counts VGG-16's
-convolutions over the Keras model's layers before the helper counts five networks (q8). Each
-exercise's expected answer, and each known wrong answer, is computed here from the question's own
-numbers with the course's arithmetic (never typed in);
-tests/test_exercises_lesson07.py checks the expected answers against Keras and TensorFlow,
-checks that the wrong answers differ from each other, and lists what a learner may type
-(LEARNER_ANSWERS) with the message each must get. The questions use other numbers than the
-lesson's worked examples, and no answer is printed in the lesson.
+receptive field), q3 in section 4 (groups), q4 and q5 in section 5 (what a separable layer
+gives up: which kernels it can hold; a depthwise convolution by hand); q6, q7 and q8 in
+section 6 (real networks): the learner counts one inverted residual block of MobileNetV2 by
+hand (q6, q7; the lesson never prints the block's totals, and tests/claims/lesson07.py checks
+the helper's counts of it against Keras), then counts VGG-16's convolutions over the Keras
+model's layers before the helper counts five networks (q8). Each exercise's expected answer,
+and each known wrong answer, is computed here from the question's own numbers with the
+course's arithmetic (never typed in); tests/test_exercises_lesson07.py checks the expected
+answers against Keras and TensorFlow, checks that the wrong answers differ from each other,
+and lists what a learner may type (LEARNER_ANSWERS) with the message each must get. The
+questions use other numbers than the lesson's worked examples, and no answer is printed in
+the lesson.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ _Q1_CASES = [
     (28, 32, (3, 5), (1, 1), (1, 3)),   # dilation on the columns only
     (20, 30, (5, 3), (1, 1), (3, 2)),   # a different dilation per axis
     (7, 7, (7, 7), (1, 1), (1, 1)),     # a kernel as large as the input: one position
+    (28, 28, (3, 3), (2, 2), (2, 2)),   # a stride with a dilation (tf.nn.conv2d's, not Conv2D's)
 ]
 
 
@@ -83,6 +85,12 @@ _Q1_MISTAKES = [
      "not computed: round down (//)."),
     (_shape_with(lambda n, f, s, d: (n - f * d) // s + 1),
      "F * D is not a dilated kernel's footprint: it is F + (F - 1)(D - 1)."),
+    (_shape_with(lambda n, f, s, d: (n - (f + (f - 1) * d)) // s + 1),
+     "dilation D leaves D - 1 pixels between taps, not D: the footprint is F + (F - 1)(D - 1)."),
+    (_shape_with(lambda n, f, s, d: (n - f) // s + 1 - (f - 1) * (d - 1)),
+     "your function subtracts the dilation's (F - 1)(D - 1) extra pixels after dividing by S "
+     "(the last case has a stride with a dilation): the footprint F_eff takes F's place "
+     "before the division, (N - F_eff) // S + 1."),
     (_shape_with(lambda n, f, s, d: (n - effective_kernel_size(f, d)) // s),
      "one position too few: (N - F_eff) // S counts the steps; the first position adds 1."),
     (lambda height, width, kernel_size, strides, dilation_rate: my_output_shape(
@@ -103,7 +111,8 @@ q1 = Exercise(
     "calling conv_output_size or compute_output_shape: the last three are (rows, columns) "
     "pairs, as Conv2D takes them; padding 'valid'. Return the output map's (rows, columns): "
     "my_output_shape(28, 28, (1, 5), (2, 1), (1, 1)) gives (14, 24). "
-    "The check runs it on six cases (rectangular kernels, per-axis strides and dilations).",
+    "The check runs it on seven cases (rectangular kernels, per-axis strides and dilations, "
+    "and one with a stride and a dilation, which tf.nn.conv2d accepts).",
     checker=function(_Q1_CASES, reference=my_output_shape, mistakes=_Q1_MISTAKES,
                      forbidden=["conv_output_size", "compute_output_shape"]),
     hint=["Each axis on its own, with lesson 01's formula: O = (N - F) // S + 1, N the height "
@@ -272,44 +281,108 @@ q3 = Exercise(
 )
 
 
-# --- q4: parameters of a depthwise-separable convolution ---------------------------------------
+# --- q4: what a separable layer gives up: which Conv2D kernels it can hold ----------------------
 
-_Q2_IN, _Q2_OUT = 48, 96
-_Q2_DW = depthwise_params(3, _Q2_IN, bias=False)           # 3 * 3 * 48: one kernel per channel
-_Q2_PW = conv_params(1, _Q2_IN, _Q2_OUT, bias=False)       # 48 * 96
-_Q2 = _Q2_DW + _Q2_PW + _Q2_OUT                            # one bias per filter, pointwise step
+
+def is_separable(kernel):
+    """True when a SeparableConv2D can hold this Conv2D kernel (F_h, F_w, C_in, C_out): its
+    weight (u, v, c, k) is depthwise[u, v, c] * pointwise[c, k], so each input channel's
+    slice, an F_h * F_w x C_out matrix, has rank at most 1 (0: all zeros)."""
+    f_h, f_w, channels, filters = kernel.shape
+    for c in range(channels):
+        if np.linalg.matrix_rank(kernel[:, :, c].reshape(f_h * f_w, filters)) > 1:
+            return False
+    return True
+
+
+def _kernels():
+    """Eight small whole-number kernels, (F, F, C_in, C_out): half a SeparableConv2D can hold,
+    and each wrong test the exercise names gets at least one of them wrong."""
+    rng = np.random.default_rng(7)
+
+    def ints(*shape):
+        return rng.integers(-3, 4, size=shape).astype(float)
+
+    def separable(depthwise, pointwise):          # (F, F, C_in) x (C_in, C_out)
+        return depthwise[:, :, :, None] * pointwise[None, None]
+
+    patterns = np.array([[1.0, 0, -1], [2, 1, 0], [0, 1, 3]]), np.array([[0.0, 1, 1], [1, -2, 0],
+                                                                          [2, 0, 1]])
+    column, row = np.array([1.0, 2, -1]), np.array([3.0, 0, 1])
+    spatial = np.zeros((3, 3, 2, 2))              # every 3x3 slice an outer product (rank 1),
+    for c in range(2):                            # but two different ones per channel
+        for k in range(2):
+            spatial[:, :, c, k] = np.outer(np.roll(column, c + 2 * k), np.roll(row, k))
+    per_filter = np.stack([np.multiply.outer(patterns[0], [1.0, -2]),    # filter k: pattern k
+                           np.multiply.outer(patterns[1], [-2.0, 1])], axis=-1)  # on each channel
+    zero_channel = separable(np.stack(patterns, axis=-1), np.array([[1.0, -2], [0, 0]]))
+    return [
+        (separable(np.stack(patterns, axis=-1), np.array([[1.0, 2], [-1, 1]])),),  # separable
+        (np.stack([separable(np.stack(patterns, axis=-1), np.array([[1.0], [2]]))[..., 0],
+                   ints(3, 3, 2)], axis=-1),),     # the second filter's slices unrelated
+        (spatial,),                                # spatially separable slices: not enough
+        (zero_channel,),                           # channel 1's weights all 0: rank 0
+        (ints(3, 3, 2, 1),),                       # one filter: every kernel is separable
+        (per_filter,),                             # one pattern per filter, not per channel
+        (separable(ints(3, 3, 3), ints(3, 4)),),  # 3 channels, 4 filters
+        (ints(1, 1, 3, 4),),                       # a 1x1 kernel: a scale per channel, always
+    ]
+
+
+_SEPARABLE_KERNELS = _kernels()
+
+
+def _slice_ranks(kernel, rule, group_by_filter=False):
+    """``rule`` applied to the rank of each input channel's (or, with ``group_by_filter``,
+    each filter's) F_h * F_w x ... slice; True when every slice passes."""
+    kernel = np.asarray(kernel)
+    f_h, f_w, channels, filters = kernel.shape
+    if group_by_filter:
+        slices = [kernel[:, :, :, k].reshape(f_h * f_w, channels) for k in range(filters)]
+    else:
+        slices = [kernel[:, :, c].reshape(f_h * f_w, filters) for c in range(channels)]
+    return all(rule(np.linalg.matrix_rank(s)) for s in slices)
+
+
+_SEPARABLE_MISTAKES = [
+    (lambda kernel: np.linalg.matrix_rank(np.reshape(kernel, (-1, np.shape(kernel)[-1]))) <= 1,
+     "your function tests the whole kernel as one matrix (F * F * C_in rows): a separable "
+     "layer gives every input channel its own pattern (its depthwise slice), so test each "
+     "channel's slice, kernel[:, :, c, :] as an F * F x C_out matrix, on its own."),
+    (lambda kernel: all(np.linalg.matrix_rank(np.asarray(kernel)[:, :, c, k]) <= 1
+                        for c in range(np.shape(kernel)[2]) for k in range(np.shape(kernel)[3])),
+     "that tests section 2's spatial separability (each 3x3 slice a column times a row); "
+     "SeparableConv2D separates space from channels: on each input channel, the slices of "
+     "all the filters must be one pattern, scaled (kernel[:, :, c, :] as an F * F x C_out "
+     "matrix of rank at most 1)."),
+    (lambda kernel: _slice_ranks(kernel, lambda rank: rank == 1),
+     "a channel whose slice is all zeros (rank 0) is separable too: a pointwise weight of 0 "
+     "gives it. Test rank <= 1, not rank == 1."),
+    (lambda kernel: _slice_ranks(kernel, lambda rank: rank <= 1, group_by_filter=True),
+     "your function groups the slices by filter (kernel[:, :, :, k]); the depthwise kernel "
+     "holds one pattern per INPUT channel, shared by every filter, so group them by input "
+     "channel: kernel[:, :, c, :]."),
+    (lambda kernel: [_slice_ranks(kernel[:, :, c:c + 1], lambda rank: rank <= 1)
+                     for c in range(np.shape(kernel)[2])],
+     "your function returns one answer per input channel; return one True or False for the "
+     "whole kernel: True when every channel's slice has rank at most 1 (all(...))."),
+    (lambda kernel: not is_separable(kernel),
+     "your function answers the opposite on every kernel: True must mean that a "
+     "SeparableConv2D can hold the kernel (every channel's slice of rank at most 1)."),
+]
 
 q4 = Exercise(
-    "How many parameters (weights and biases) does SeparableConv2D(96, 3) have on a 48-channel "
-    "input? Count each of its two steps (q4.hint() names them).",
-    checker=number(_Q2, mistakes={
-        _Q2_DW + _Q2_PW: "add the biases: one per filter, 96, on the pointwise step.",
-        _Q2 + _Q2_IN: "SeparableConv2D puts no bias on its depthwise step: only the pointwise "
-                      "step's 96.",
-        _Q2_DW + _Q2_PW + _Q2_IN: "the biases sit on the pointwise step, one per filter (96), "
-                                  "not one per input channel (48).",
-        conv_params(3, _Q2_IN, _Q2_IN, bias=False) + _Q2_PW + _Q2_OUT:
-            "the depthwise step gives each input channel one 3x3 kernel, 3 * 3 = 9 weights "
-            "(3 * 3 * 48 in all), not 3 * 3 * 48 per channel.",
-        conv_params(3, _Q2_IN, _Q2_OUT, bias=False):
-            "that is the standard Conv2D(96, 3)'s weights, 3 * 3 * 48 * 96 (without its "
-            "biases); the separable layer is a depthwise 3x3 step plus a 1x1 step.",
-        conv_params(3, _Q2_IN, _Q2_OUT): "that is the standard Conv2D(96, 3)'s count; the "
-                                         "separable layer is a depthwise 3x3 step plus a 1x1 "
-                                         "step.",
-        _Q2_DW: "that is the depthwise step alone (3 * 3 * 48); add the 1x1 step's 48 * 96 "
-                "weights and its 96 biases.",
-        _Q2_PW + _Q2_OUT: "that is the pointwise step alone; add the depthwise step's 3 * 3 * 48 "
-                          "weights.",
-        depthwise_params(3, _Q2_OUT, bias=False) + _Q2_PW + _Q2_OUT:
-            "the depthwise step filters the 48 input channels (3 * 3 * 48 weights), before "
-            "the 1x1 step makes 96.",
-    }),
-    hint=["Depthwise step: one F x F kernel per input channel, no bias. Pointwise step: a 1x1 "
-          "convolution, C_in weights per filter, plus its bias.",
-          "Depthwise: 3 * 3 * 48 weights; pointwise: 48 * 96 weights and 96 biases."],
-    solution=f"3 * 3 * 48 + (48 + 1) * 96  # = {_Q2:,}",
-    solution_answer=_Q2,
+    "Write is_separable(kernel): kernel is a Conv2D kernel, (F, F, C_in, C_out); return True "
+    "when a SeparableConv2D (a depthwise kernel, then pointwise weights, no activation "
+    "between) can compute exactly the same layer, False when it cannot. The check runs it on "
+    "eight kernels.",
+    checker=function(_SEPARABLE_KERNELS, reference=is_separable, mistakes=_SEPARABLE_MISTAKES),
+    hint=["Above: a separable layer's weight (u, v, c, k) is depthwise[u, v, c] * "
+          "pointwise[c, k]. So on each input channel c, the F x F slices of all the filters "
+          "must be one pattern, each scaled by its own number.",
+          "For each c, kernel[:, :, c, :].reshape(F * F, C_out) must have rank at most 1 "
+          "(np.linalg.matrix_rank); return True when every channel passes."],
+    solution_answer=is_separable,
 )
 
 
@@ -559,7 +632,7 @@ q8 = Exercise(
     "vgg16_convs. How many multiplications (one per kernel weight and output position; no "
     "bias, no additions) do the 13 convolutions do for one 224x224 image? Add up "
     "conv_mults(input_shape, kernel_size, out_channels, padding=...) over them (each layer's "
-    "input.shape[1:] is its (H, W, C_in)); its padding is 'valid' unless you pass one.",
+    "input.shape[1:] is its (H, W, C_in)).",
     checker=number(_Q7, mistakes={
         _Q7 + _VGG16_DENSE: "that adds the three Dense layers (123,633,664 multiplications); "
                             "the question counts the 13 convolutions only.",
@@ -605,5 +678,5 @@ q8 = Exercise(
 )
 
 
-__all__ = ["my_receptive_field", "my_depthwise_conv2d", "my_output_shape",
+__all__ = ["my_receptive_field", "my_depthwise_conv2d", "my_output_shape", "is_separable",
            *bind_exercises(globals())]
