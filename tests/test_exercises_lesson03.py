@@ -157,6 +157,44 @@ def field_size(stack):
         step *= s
     return field"""
 
+_FIELD_WHOLE_KERNELS_FROM_ONE = _FIELD_WHOLE_KERNELS.replace("field, step = 0, 1",
+                                                             "field, step = 1, 1")
+
+_FIELD_STRIDE_ONE_ONLY = """\
+def field_size(stack):
+    field, step = 1, 1
+    for f, s in stack:
+        if s == 1:
+            field += (f - 1) * step
+        step *= s
+    return field"""
+
+_RESHAPE_IN_READING_ORDER = """\
+def max_pool(x, size):
+    rows, cols = x.shape[0] // size, x.shape[1] // size
+    windows = x[:rows * size, :cols * size].reshape(rows, cols, size, size)
+    return windows.max(axis=(2, 3))"""
+
+# A right max_pool that names its own output or helper `pool`, read inside a comprehension:
+# the notebook's global `pool` (a MaxPooling2D layer, section 3) is not what it calls.
+_OWN_POOL_ARRAY = """\
+def max_pool(x, size):
+    rows, cols = x.shape[0] // size, x.shape[1] // size
+    pool = np.zeros((rows, cols))
+    for i in range(rows):
+        for j in range(cols):
+            pool[i, j] = x[i * size:(i + 1) * size, j * size:(j + 1) * size].max()
+    return [[pool[i, j] for j in range(cols)] for i in range(rows)]"""
+
+_OWN_POOL_HELPER = """\
+def max_pool(x, size):
+    def pool(window):
+        return window.max()
+
+    rows, cols = x.shape[0] // size, x.shape[1] // size
+    return np.array([[pool(x[i * size:(i + 1) * size, j * size:(j + 1) * size])
+                      for j in range(cols)] for i in range(rows)])"""
+
 # What a learner types into each exercise cell (source text) -> a fragment of the message it
 # must print. "right" answers print "Correct!". Each wrong answer is a mistake the lesson
 # predicts, and gets the message that names it.
@@ -273,6 +311,8 @@ LEARNER_ANSWERS = {
             _FIELD_LOOP.replace("step *= s", "step *= f"):
                 "either it multiplies the kernel sizes, or its step grows by F",
             _FIELD_WHOLE_KERNELS: "adds each layer's whole F",
+            _FIELD_WHOLE_KERNELS_FROM_ONE: "one of its F values is the field already counted",
+            _FIELD_STRIDE_ONE_ONLY: "it adds nothing for a layer with a stride above 1",
             "def field_size(stack):\n    return sum(f for f, s in stack)":
                 "; the expected value is",
             "def field_size(stack):\n    field = 1\n    for f, s in stack:\n"
@@ -287,7 +327,9 @@ LEARNER_ANSWERS = {
                   "def max_pool(x, size):\n"
                   "    rows, cols = x.shape[0] // size, x.shape[1] // size\n"
                   "    return np.array([[pool(x[i * size:(i + 1) * size, j * size:(j + 1) * size])"
-                  "\n                      for j in range(cols)] for i in range(rows)])"],
+                  "\n                      for j in range(cols)] for i in range(rows)])",
+                  # the same names read inside a comprehension (round 28's review)
+                  _OWN_POOL_ARRAY, _OWN_POOL_HELPER],
         "wrong": {
             "def max_pool(x, size):\n    return x[::size, ::size]": "top-left value",
             "def max_pool(x, size):\n    return pool2d(x, size)":
@@ -308,7 +350,8 @@ LEARNER_ANSWERS = {
             "def max_pool(x, size):\n    rows, cols = x.shape[0] // size, x.shape[1] // size\n"
             "    return x.reshape(rows, size, cols, size).max(axis=(1, 3))":
                 "needs sides that are multiples of size: crop first",
-            _ONE_SHORT_ZEROS: "keep their starting 0s",
+            _ONE_SHORT_ZEROS: "keeps its starting 0s when x's number of rows",
+            _RESHAPE_IN_READING_ORDER: "reshapes into (rows, cols, size, size)",
             _INTEGER_ARRAY: "lose their decimals on the case with decimals (the last one), cut "
                             "toward 0",
             _LOOPS.replace(" = x[", " = int(x[").replace(".max()", ".max())"):
@@ -566,7 +609,7 @@ def test_max_pooling_is_the_stride_one_maximum_sampled():
     np.testing.assert_array_equal(stride_one[:, ::2, ::2], pooled)
 
 
-def keras_field(stack, size=40):
+def keras_field(stack, size=64):
     """The receptive field of the centre value of a Keras stack, measured: light one input pixel
     at a time (all kernels are ones, so nothing cancels) and count the rows that reach it."""
     pieces = [layers.Conv2D(1, f, strides=s, use_bias=False, kernel_initializer="ones",

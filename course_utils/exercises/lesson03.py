@@ -475,6 +475,25 @@ def _adds_whole_kernels(stack):
     return field
 
 
+def _adds_whole_kernels_from_one(stack):
+    field, step = 1, 1
+    for f, s in stack:
+        field += f * step
+        step *= s
+    return field
+
+
+def _strided_layers_add_nothing(stack):
+    """Adds F - 1 only for a layer with stride 1: a pooling (or strided convolution) only
+    spreads the layers after it."""
+    field, step = 1, 1
+    for f, s in stack:
+        if s == 1:
+            field += (f - 1) * step
+        step *= s
+    return field
+
+
 def _starts_at_zero(stack):
     return receptive_field(stack) - 1
 
@@ -484,7 +503,8 @@ def _multiplies_kernels(stack):
 
 
 def _strides_only_after_pooling(stack):
-    """Counts a convolution's stride as 1: only pooling layers ((2, 2)) spread the steps."""
+    """Counts a stride only for a (2, 2) layer, a 2x2 pooling: a strided convolution or an
+    overlapping pooling spreads no step."""
     field, step = 1, 1
     for f, s in stack:
         field += (f - 1) * step
@@ -501,7 +521,8 @@ Q6_CASES = [
     [(7, 2), (3, 2), (3, 1)],                              # a 7x7 stem with stride 2: 19
     [(2, 2), (2, 2), (2, 2)],                              # pooling alone: 8
     [(1, 1)],                                              # a 1x1 convolution sees 1 pixel
-]
+    [(11, 4), (3, 2), (5, 1)],                             # AlexNet: conv1, its overlapping
+]                                                          # pooling (section 3), conv2: 51
 
 #: The wrong functions q6 recognises, each with its message (tests check they differ).
 Q6_MISTAKES = [
@@ -520,6 +541,15 @@ Q6_MISTAKES = [
     (_adds_whole_kernels, "it adds each layer's whole F (times the step); a layer widens the "
                           "field by F - 1, since its windows overlap the field already counted, "
                           "and the field starts at 1."),
+    (_adds_whole_kernels_from_one, "it adds each layer's whole F (times the step): a layer "
+                                   "widens the field by F - 1, since one of its F values is the "
+                                   "field already counted (three 3x3 layers: 1 + 2 + 2 + 2 = 7, "
+                                   "not 10)."),
+    (_strided_layers_add_nothing, "it adds nothing for a layer with a stride above 1, a pooling "
+                                  "included: a window of F values widens the field by F - 1 "
+                                  "times the step, whatever its own stride. In section 4, pool1 "
+                                  "adds 1 and pool2 adds 2, which make the 18 (without them, "
+                                  "15)."),
     (_starts_at_zero, "it is one pixel short on every stack: start from a field of 1 (one "
                       "value sees one pixel before any layer), then add (F - 1) * step per "
                       "layer."),
@@ -527,14 +557,17 @@ Q6_MISTAKES = [
                           "either it multiplies the kernel sizes, or its step grows by F "
                           "instead of by S (step *= f where step *= s is meant). Per layer: "
                           "field += (F - 1) * step, then step *= S."),
-    (_strides_only_after_pooling, "it counts only the pooling layers' strides; a strided "
-                                  "convolution multiplies the step of the next layers just "
-                                  "as much (the (3, 2) stacks)."),
+    (_strides_only_after_pooling, "it counts only the strides of the (2, 2) layers, the 2x2 "
+                                  "poolings; any other layer with stride S, a strided "
+                                  "convolution such as (3, 2) or (11, 4) or an overlapping "
+                                  "pooling such as AlexNet's (3, 2), multiplies the step of the "
+                                  "next layers by S just as much."),
 ]
 
 q6 = Exercise(
     "Write field_size(stack): stack lists the layers first to last as (F, S) pairs, pooling "
-    "layers included (MaxPooling2D(2) is (2, 2)). Return the side, in input pixels, of the "
+    "layers included (MaxPooling2D(2) is (2, 2); AlexNet's overlapping pooling, 3x3 with "
+    "stride 2, is (3, 2)). Return the side, in input pixels, of the "
     "receptive field of one value of the last layer (a whole number, int or float). Write the "
     "loop yourself, without the course's receptive_field.",
     checker=function([(case,) for case in Q6_CASES], reference=receptive_field,
@@ -593,15 +626,15 @@ def _stride_one(x, size):
 
 def _one_window_short(x, size):
     x = np.asarray(x)
-    starts = [range(0, n - size, size) for n in x.shape]  # stops before the last window
+    starts = [range(0, n - size, size) for n in x.shape]  # short when size divides n
     return np.array([[x[i:i + size, j:j + size].max() for j in starts[1]] for i in starts[0]])
 
 
 def _one_window_short_zeros(x, size):
     x = np.asarray(x)
     out = np.zeros((x.shape[0] // size, x.shape[1] // size))
-    for i in range(0, x.shape[0] - size, size):  # the last window is never reached: its row
-        for j in range(0, x.shape[1] - size, size):  # and column of the output stay 0
+    for i in range(0, x.shape[0] - size, size):  # a side that is a multiple of size never
+        for j in range(0, x.shape[1] - size, size):  # reaches its last window: those stay 0
             out[i // size, j // size] = x[i:i + size, j:j + size].max()
     return out
 
@@ -622,6 +655,13 @@ def _windows_one_apart(x, size):
     rows, cols = x.shape[0] // size, x.shape[1] // size
     return np.array([[x[i:i + size, j:j + size].max() for j in range(cols)]
                      for i in range(rows)])
+
+
+def _reshaped_in_reading_order(x, size):
+    """reshape(rows, cols, size, size) where (rows, size, cols, size) is meant."""
+    x = np.asarray(x)
+    rows, cols = x.shape[0] // size, x.shape[1] // size
+    return x[:rows * size, :cols * size].reshape(rows, cols, size, size).max(axis=(2, 3))
 
 
 def _rows_for_both_axes(x, size):
@@ -658,18 +698,26 @@ Q7_MISTAKES = [
     (_stride_one, "it moves the window by 1 (overlapping windows); the stride is size."),
     (_rows_for_both_axes, "it uses the number of rows for the columns too; a 4x6 input "
                           "needs x.shape[1] // size columns."),
-    (_one_window_short, "it stops one window early: range(0, n - size, size) never reaches "
-                        "the last window, which starts at n - size; use range(0, n - size + 1, "
-                        "size), or loop over the x.shape[0] // size windows."),
+    (_one_window_short, "it stops one window early whenever a side n is a multiple of size "
+                        "(every case but the 5x5 one): range(0, n - size, size) then never "
+                        "reaches the last window, which starts at n - size. Use range(0, n - "
+                        "size + 1, size), or loop over the x.shape[0] // size windows."),
     (_truncated, "its maxima lose their decimals on the case with decimals (the last one), cut "
                  "toward 0: an output array of whole numbers does that (np.zeros(..., "
                  "dtype=int)), and so does int(). Make the output float, np.zeros((rows, "
                  "cols)), and keep each maximum as it is."),
     (_floored, "its maxima are rounded down to whole numbers on the case with decimals (the "
                "last one), as np.floor or // does: keep each window's maximum as it is."),
-    (_one_window_short_zeros, "its last row and column keep their starting 0s: "
-                              "range(0, n - size, size) never reaches the last window, which "
-                              "starts at n - size; use range(0, n - size + 1, size)."),
+    (_one_window_short_zeros, "its output's last row keeps its starting 0s when x's number "
+                              "of rows n is a multiple of size, and its last column likewise "
+                              "(every case but the 5x5 one): range(0, n - size, size) then "
+                              "never reaches the last window, which starts at n - size. Use "
+                              "range(0, n - size + 1, size)."),
+    (_reshaped_in_reading_order, "it reshapes into (rows, cols, size, size): a reshape keeps "
+                                 "the values in reading order, so each of its 'windows' is "
+                                 "size * size values read along the rows, not a size x size "
+                                 "square of x. Reshape into (rows, size, cols, size) and take "
+                                 "the maximum over axes 1 and 3."),
     (_windows_one_apart, "its windows start at (i, j), one pixel apart, so they overlap and "
                          "never reach the bottom and right of x: window (i, j) starts at row "
                          "i * size and column j * size, x[i * size:(i + 1) * size, "
