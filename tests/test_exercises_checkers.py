@@ -70,7 +70,7 @@ def test_whole_numbers_must_be_exact():
     (33_684, 33_610),          # lesson 05 q3, 5*5*16*84 + 10
     (19_066, 19_068),          # lesson 05 q6
     (36_126_720, 36_377_600),  # lesson 06 q8, one multiplication per output for dL/db
-    (880, 879),                # lesson 02 q4
+    (880, 879),                # Conv2D(16, 3) on 6 channels
     (776_326, 776_400),        # rounded up where it should round down: not a rounding
     (12_443_648, 12_443_700),  # ends in 00 but is neither rounded nor cut
 ])

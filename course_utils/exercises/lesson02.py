@@ -1,24 +1,30 @@
 """Lesson 02 "Check yourself": three-channel convolution.
 
-Eight exercises, in the order the notebook asks them. The lesson works a shape question as an
-example (section 3, with Keras's answer) and one output value of a three-channel layer
-(section 3), so q1 and q2 ask the same kinds of question with other numbers:
+Eight exercises, in the order the notebook asks them, each at the end of the section it
+practises (the two functions to write make section 5):
 
-* ``q1`` a 10x13x3 input (not square) through five 3x3x3 filters, stride 2 (the floor matters);
-* ``q2`` one output value of a layer like section 3's (padding 1, stride 2, two filters);
-* ``q3`` the input channels of a layer, from its parameter count (the inverse problem);
-* ``q4`` the parameters of a Conv2D layer on a 6-channel input;
-* ``q5`` the multiplications of the MNIST model's second convolution layer;
-* ``q6`` write a whole layer (several filters, each over every channel, a bias per filter);
-* ``q7`` write the same layer with a stride and zero padding (CS231n's ``conv_forward``);
-* ``q8`` design a colour filter that finds yellow.
+* ``q1`` (section 2) design a colour filter that finds yellow;
+* ``q2`` (section 3) one output value of a layer like section 3's (padding 1, stride 2, two
+  filters);
+* ``q3`` (section 3) a 10x13x3 input (not square) through five 3x3x3 filters, stride 2 (the
+  floor matters);
+* ``q4`` (section 4) two layers in a row: both output shapes and the second layer's parameters
+  (its filters are as deep as the first layer has filters);
+* ``q5`` (section 4) the input channels of a 1x1 layer, from its parameter count (the inverse
+  problem; the bias must come off first);
+* ``q6`` (section 4) the multiplications of the MNIST model's second convolution layer;
+* ``q7`` write a whole layer (several filters, each over every channel, a bias per filter);
+* ``q8`` write the same layer with a stride and zero padding (CS231n's ``conv_forward``).
+
+The lesson works one output value and a shape as examples (section 3, with Keras's answers), so
+q2 and q3 ask the same kinds of question with other numbers.
 
 Every expected answer and every known wrong answer is computed from the question's own numbers
 with the course's helpers (conv_output_size, conv_params, conv_mults, conv2d), never typed in.
 Every mistake table is a list of (wrong answer, message) pairs, so that two mistakes giving
 the same value cannot silently hide one of the messages (tests check that they all differ).
 
->>> q1.is_correct((4, 6, 5)), q1.is_correct((6, 4, 5))
+>>> q3.is_correct((4, 6, 5)), q3.is_correct((6, 4, 5))
 (True, False)
 """
 
@@ -26,6 +32,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -44,63 +51,170 @@ from . import (
 )
 
 # ---------------------------------------------------------------------------------------------
-# q1: a shape. The expected answer and each known mistake are computed from the question's
-# own numbers (conv_output_size is THE formula), never typed in.
+# q1: a yellow detector
 # ---------------------------------------------------------------------------------------------
 
-_Q1_H, _Q1_W, _Q1_C, _Q1_FILTERS, _Q1_F, _Q1_S = 10, 13, 3, 5, 3, 2
-_Q1_OH, _Q1_OW = (conv_output_size(_Q1_H, _Q1_F, _Q1_S),
-                  conv_output_size(_Q1_W, _Q1_F, _Q1_S))                  # 4, 6
-_Q1 = (_Q1_OH, _Q1_OW, _Q1_FILTERS)
+_PATCH_COLOURS = {
+    "red": (1.0, 0.0, 0.0),
+    "green": (0.0, 1.0, 0.0),
+    "blue": (0.0, 0.0, 1.0),
+    "white": (1.0, 1.0, 1.0),
+    "yellow": (1.0, 1.0, 0.0),
+    "magenta": (1.0, 0.0, 1.0),
+    "grey": (0.5, 0.5, 0.5),
+    "black": (0.0, 0.0, 0.0),
+}
 
 
-def _q1_sides(size) -> tuple[int, int, int]:
-    """(rows, columns, filters) with each side computed by ``size(n)``."""
-    return size(_Q1_H), size(_Q1_W), _Q1_FILTERS
+def colour_patches() -> tuple[np.ndarray, list[str]]:
+    """A 2x4-patch test image (each patch 3x3 pixels, values 0-1) and the patch names.
+
+    Returns ``image`` of shape (6, 12, 3), channels-last RGB, and ``names``, row by row:
+    red, green, blue, white / yellow, magenta, grey, black.
+
+    >>> image, names = colour_patches()
+    >>> image.shape, names[:3]
+    ((6, 12, 3), ['red', 'green', 'blue'])
+    """
+    names = list(_PATCH_COLOURS)
+    image = np.zeros((6, 12, 3))
+    for index, name in enumerate(names):
+        row, col = divmod(index, 4)
+        image[3 * row:3 * row + 3, 3 * col:3 * col + 3] = _PATCH_COLOURS[name]
+    return image, names
 
 
-#: q1: 10 rows, 13 columns, 3 channels; five 3x3x3 filters, stride 2, no padding.
-Q1_MISTAKES = [
-    (_q1_sides(lambda n: conv_output_size(n, _Q1_F, _Q1_S, "same")),
-     'that is what padding="same" gives, ceil(N / S): ceil(10 / 2) and ceil(13 / 2). Without '
-     "padding the last window must fit: (N - F) // S + 1 per side."),
-    (_q1_sides(lambda n: conv_output_size(n, _Q1_F)),
-     "that is stride 1; with stride 2 the window moves two pixels at a time."),
-    (_q1_sides(lambda n: (n - _Q1_F) // _Q1_S),
-     "(N - F) // S counts the steps after the first window: add 1 for the first position."),
-    (_q1_sides(lambda n: (n - _Q1_F) // (_Q1_S + 1)),
-     "that is (N - F) // (S + 1), the misprinted formula lesson 01 corrects; the + 1 comes "
-     "after the division: (N - F) // S + 1."),
-    ((_Q1_OH, _Q1_OW, _Q1_C), "the output has one channel per FILTER (five), not per input "
-                              "channel."),
-    ((_Q1_OH, _Q1_OW, _Q1_FILTERS * _Q1_C), "each filter sums its three per-channel results "
-                                            "into ONE map: five filters, five channels."),
-    ((_Q1_OH, _Q1_OW, 1), "that is one filter's feature map; five filters stack five maps."),
-    ((_Q1_OW, _Q1_OH, _Q1_FILTERS), "height and width are swapped: the input is 10 rows high "
-                                    "and 13 columns wide, so the output has "
-                                    "(10 - 3) // 2 + 1 rows and (13 - 3) // 2 + 1 columns."),
-    ((_Q1_OH, _Q1_OH, _Q1_FILTERS), "the input is not square: its 13 columns give "
-                                    f"(13 - 3) // 2 + 1 = {_Q1_OW} columns."),
-    ((_Q1_OW, _Q1_OW, _Q1_FILTERS), "the input is not square: its 10 rows give "
-                                    f"(10 - 3) // 2 + 1 = {_Q1_OH} rows."),
-    ((_Q1_FILTERS, _Q1_OH, _Q1_OW), "Keras is channels-last: (height, width, channels)."),
-    # ceil((N - F) / S) + 1 and N // S both give 5 rows and 6 columns: name both
-    (_q1_sides(lambda n: -(-(n - _Q1_F) // _Q1_S) + 1),
-     "your 6 columns are right; the rows are off (5, not 4). 5 rows come from rounding "
-     "(10 - 3) / 2 = 3.5 UP to 4, plus 1, or from 10 // 2, N // S without the kernel. Without "
-     "padding the last window must fit: (N - F) // S + 1, rounded down, gives 4 rows."),
-]
+def show_colour_patches():
+    """Draw :func:`colour_patches` with each patch's name on it; returns the figure.
 
-q1 = OneImageShape(
-    "An input of 10 rows, 13 columns and 3 channels goes through five 3x3x3 filters with "
-    "stride 2 and no padding. What is the shape (height, width, channels) of the output?",
-    checker=shape(_Q1, mistakes=Q1_MISTAKES),
-    hint=["Height and width each follow (N - F) // S + 1, each with its own N: 10 rows, 13 "
-          "columns. Where (N - F) / S is not whole, round it down: the last window must fit.",
-          "Channels of the output = number of filters."],
-    solution=f"((10 - 3) // 2 + 1, (13 - 3) // 2 + 1, 5)  # = {_Q1}: one feature map per filter",
-    solution_answer=_Q1,
+    Lesson 02, exercise q1: the test image the yellow detector is scored on.
+
+    >>> fig = show_colour_patches()
+    >>> len(fig.axes[0].texts)
+    8
+    """
+    image, names = colour_patches()
+    fig, ax = plt.subplots(figsize=(5, 2.9), layout="constrained")
+    ax.imshow(image, interpolation="nearest")
+    for index, name in enumerate(names):
+        row, col = divmod(index, 4)
+        brightness = image[3 * row, 3 * col] @ [0.299, 0.587, 0.114]  # luminance: text colour
+        ax.text(3 * col + 1, 3 * row + 1, name, ha="center", va="center", fontsize=9,
+                color="black" if brightness > 0.5 else "white")
+    ax.set_title("the test image colour_patches(), one colour per patch")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return fig
+
+
+def _patch_responses(weights) -> dict[str, float]:
+    """The response of a 1x1 filter with these (red, green, blue) weights on each patch of
+    colour_patches(), patch name -> value."""
+    image, names = colour_patches()
+    return {name: float(image[3 * (i // 4), 3 * (i % 4)] @ weights)
+            for i, name in enumerate(names)}
+
+
+def _weights_or_message(weights) -> tuple[np.ndarray | None, str | None]:
+    """Three finite weights as floats, or why they are not."""
+    values = read_array(weights).astype(float).reshape(-1)
+    if values.size != 3:
+        return None, (f"give three weights, one per channel (red, green, blue); yours has "
+                      f"{values.size} value{'s' if values.size != 1 else ''}.")
+    if not np.all(np.isfinite(values)):
+        return None, "the weights contain NaN or infinite values."
+    return values, None
+
+
+def try_weights(weights) -> None:
+    """Print the response of a 1x1 filter with these (red, green, blue) weights on each patch
+    of :func:`colour_patches`, or one line saying what the weights lack.
+
+    Lesson 02, exercise q1 (a yellow detector): try weights before checking them.
+
+    >>> try_weights([1, -0.5, -0.5])  # doctest: +ELLIPSIS
+    red +1.00, green -0.50, blue -0.50, white +0.00, yellow +0.50, magenta +0.50, ...
+    >>> try_weights([1, 1])
+    give three weights, one per channel (red, green, blue); yours has 2 values.
+    """
+    if uses_placeholder(weights):
+        print("replace ____ with three weights (red, green, blue) first, e.g. "
+              "try_weights([1, 0, 0]).")
+        return
+    try:
+        values, problem = _weights_or_message(weights)
+    except Exception as error:                 # an answer that is not numbers at all
+        print(f"give three numbers (red, green, blue), such as [1, 0, 0]: {error}")
+        return
+    if problem:
+        print(problem)
+        return
+    print(", ".join(f"{name} {value:+.2f}" for name, value in _patch_responses(values).items()))
+
+
+def _names(patches: list[str]) -> str:
+    return patches[0] if len(patches) == 1 else ", ".join(patches[:-1]) + " and " + patches[-1]
+
+
+#: q1: every other patch may answer at most this share of yellow's response (a clear margin).
+_Q1_SHARE = 0.75
+
+
+def _check_yellow_detector(answer):
+    weights, problem = _weights_or_message(answer)
+    if problem:
+        return problem
+    responses = _patch_responses(weights)
+    yellow = responses["yellow"]
+    ties = [n for n, v in responses.items() if n != "yellow" and np.isclose(v, yellow)]
+    beats = [n for n, v in responses.items() if v > yellow and not np.isclose(v, yellow)]
+    if not ties and not beats:
+        close = [n for n, v in responses.items() if n != "yellow" and v > _Q1_SHARE * yellow
+                 and not np.isclose(v, _Q1_SHARE * yellow)]
+        if not close:
+            return None
+        shown = ", ".join(f"{name} {value:g}" for name, value in responses.items())
+        return (f"yellow answers most ({yellow:g}), but {_names(close)} "
+                f"answer{'s' if len(close) == 1 else ''} more than 3/4 of that (responses: "
+                f"{shown}): almost as much as on yellow, so it would not single yellow out. "
+                f"Make yellow stand out: at most {_Q1_SHARE * yellow:g} on every other patch.")
+    found = []
+    if beats:
+        found.append(f"{_names(beats)} answer{'s' if len(beats) == 1 else ''} more strongly "
+                     "than yellow")
+    if ties:
+        found.append(f"{_names(ties)} answer{'s' if len(ties) == 1 else ''} as strongly as "
+                     "yellow")
+    shown = ", ".join(f"{name} {value:g}" for name, value in responses.items())
+    head = f"{'; '.join(found)} (responses: {shown})."
+    red, green, blue = weights
+    weak = [name for name, weight in (("red", red), ("green", green)) if weight <= 0]
+    if weak:                  # what the weights prove: yellow gets only red + green
+        return (f"{head} Yellow is red PLUS green, so its response is the red weight plus the "
+                f"green weight; your {_names(weak)} weight{'s are' if len(weak) > 1 else ' is'} "
+                f"not above 0. Give both a positive weight first: then yellow beats red alone "
+                "and green alone.")
+    # red and green are positive here, so every patch that ties or beats yellow has blue
+    return (f"{head} Your blue weight, {blue:g}, is not below 0, and every patch that ties "
+            "or beats yellow here has blue, which yellow lacks. Make blue count against: a "
+            "negative blue weight.")
+
+
+q1 = Exercise(
+    "Yellow light is red plus green. Choose the three weights (red, green, blue) of a 1x1 "
+    "filter (F = 1: one pixel, all three channels) so that, on the test image "
+    "colour_patches(), its highest (most positive) response is on the yellow patch, with "
+    "every other patch at most 3/4 of it (not white either, which contains red and green "
+    "too).",
+    checker=_check_yellow_detector,
+    answer_name="yellow_weights",  # the exercise cell is `yellow_weights = ____`
+    hint=["Positive weights on red and green alone fire just as much on white.",
+          "White also has blue; yellow has none. Give blue a negative weight, as the red "
+          "detector (1, -0.5, -0.5) of the lesson does for green and blue."],
+    solution="np.array([0.5, 0.5, -1.0])  # yellow 1, white 0, red 0.5",
+    solution_answer=np.array([0.5, 0.5, -1.0]),
 )
+
 
 # ---------------------------------------------------------------------------------------------
 # q2: one output value of a three-channel layer, by the steps of section 3
@@ -120,13 +234,15 @@ _Q2 = int(conv2d(Q2_X, Q2_KERNEL, bias=Q2_BIAS, stride=_Q2_STRIDE,
 
 
 def _q2_value(bias="own", filter_index=_Q2_FILTER, stride=_Q2_STRIDE, padding=_Q2_PADDING,
-              channels=3, flip=False, swap=False) -> int:
+              channels=3, only=None, flip=False, swap=False) -> int:
     """Output (0, 1) of a filter of q2's layer, worked by hand: right with the defaults, and
-    with one slip for each argument changed."""
+    with one slip for each argument changed (``channels``: the first ones only; ``only``: that
+    one channel alone)."""
     padded = np.pad(Q2_X, ((padding, padding), (padding, padding), (0, 0)))
     row, col = (_Q2_COL, _Q2_ROW) if swap else (_Q2_ROW, _Q2_COL)
-    window = padded[row * stride:row * stride + 3, col * stride:col * stride + 3, :channels]
-    kernel = Q2_KERNEL[:, :, :channels, filter_index]
+    kept = slice(only, only + 1) if only is not None else slice(0, channels)
+    window = padded[row * stride:row * stride + 3, col * stride:col * stride + 3, kept]
+    kernel = Q2_KERNEL[:, :, kept, filter_index]
     kernel = kernel[::-1, ::-1] if flip else kernel
     own = int(Q2_BIAS[filter_index])
     added = {"own": own, "none": 0, "other": int(Q2_BIAS[1 - filter_index]),
@@ -154,11 +270,15 @@ Q2_MISTAKES = [
     (_q2_value(bias="none") + 27 * int(Q2_BIAS[1]),
      f"that adds the bias to each of the 27 products (27 x {Q2_BIAS[1]}), as np.sum(window * "
      "kernel + bias) does; add it once, after the sum: np.sum(window * kernel) + bias."),
-    (_q2_value(filter_index=0), "two slips give that value: filter 0's output at (0, 1) "
-                                "(Q2_KERNEL[:, :, :, 0] with Q2_BIAS[0]), or filter 1's output "
-                                "at (0, 2), its window one stride too far right. Output (0, 1) "
-                                "of filter 1 uses Q2_KERNEL[:, :, :, 1] and Q2_BIAS[1] on the "
-                                "window at row 0, column 2 of the padded input."),
+    # filter 0's output, filter 1's one stride too far right and filter 1's third channel
+    # alone all give it: a number cannot tell which, so the message lists them as examples
+    (_q2_value(filter_index=0), "several slips give that value, among them: filter 0's output "
+                                "at (0, 1) (Q2_KERNEL[:, :, :, 0] with Q2_BIAS[0]), filter 1's "
+                                "output at (0, 2), its window one stride too far right, or "
+                                "filter 1's third channel alone plus its bias. Output (0, 1) of "
+                                "filter 1 uses Q2_KERNEL[:, :, :, 1] and Q2_BIAS[1] on the "
+                                "window at row 0, column 2 of the padded input, all three "
+                                "channels."),
     (_q2_value(bias="none", filter_index=0),
      "two slips give that value: filter 1's output at (0, 0), its window at column 0 instead of "
      "1 * 2 = 2, or filter 0's products on the right window with no bias. Output (0, 1) of "
@@ -175,6 +295,8 @@ Q2_MISTAKES = [
                            "of the padded input, and each kernel is used as stored."),
     (_q2_value(channels=1), "that is the first channel's products alone, plus the bias; the "
                             "filter sums the products of all three channels."),
+    (_q2_value(only=1), "that is the second channel's products alone, plus the bias; the "
+                        "filter sums the products of all three channels."),
     (_q2_value(flip=True), "those are the kernels flipped (a true convolution); Conv2D uses "
                            "them as they are (cross-correlation, lesson 01)."),
     (-_Q2, f"{-_Q2} is the expected value with the opposite sign: a dropped minus sign, or "
@@ -223,56 +345,241 @@ answer = np.sum(window * Q2_KERNEL[:, :, :, 1]) + Q2_BIAS[1]   # = {_Q2}""",
 )
 
 # ---------------------------------------------------------------------------------------------
-# q3: a layer's input channels from its parameters; q4-q5: what a layer stores and costs
+# q3: a shape. The expected answer and each known mistake are computed from the question's
+# own numbers (conv_output_size is THE formula), never typed in.
 # ---------------------------------------------------------------------------------------------
 
-_Q3_FILTERS, _Q3_F, _Q3_C_IN = 32, 3, 3
-_Q3_PARAMS = conv_params(_Q3_F, _Q3_C_IN, _Q3_FILTERS)          # 896, what the layer reports
-_Q3 = _Q3_C_IN
-_Q3_PER_FILTER = _Q3_PARAMS // _Q3_FILTERS                      # 28: weights and bias
-_Q3_KERNEL = _Q3_F * _Q3_F                                      # 9 weights per channel
+_Q3_H, _Q3_W, _Q3_C, _Q3_FILTERS, _Q3_F, _Q3_S = 10, 13, 3, 5, 3, 2
+_Q3_OH, _Q3_OW = (conv_output_size(_Q3_H, _Q3_F, _Q3_S),
+                  conv_output_size(_Q3_W, _Q3_F, _Q3_S))                  # 4, 6
+_Q3 = (_Q3_OH, _Q3_OW, _Q3_FILTERS)
 
-#: q3: Conv2D(32, 3) reports 896 parameters; the input channels follow.
+
+def _q3_sides(size) -> tuple[int, int, int]:
+    """(rows, columns, filters) with each side computed by ``size(n)``."""
+    return size(_Q3_H), size(_Q3_W), _Q3_FILTERS
+
+
+#: q3: 10 rows, 13 columns, 3 channels; five 3x3x3 filters, stride 2, no padding.
 Q3_MISTAKES = [
-    (_Q3_PER_FILTER,
-     f"{_Q3_PARAMS} / {_Q3_FILTERS} = {_Q3_PER_FILTER} is one filter's parameters, "
-     "F * F * C_in + 1: subtract the bias, then divide by the 3x3 kernel's 9 weights."),
-    (_Q3_PER_FILTER - 1,
-     f"{_Q3_PER_FILTER - 1} is one filter's weights, F * F * C_in = 9 * C_in: divide by the "
-     "3x3 kernel's 9 weights."),
-    (_Q3_PER_FILTER / _Q3_KERNEL,
-     f"that is {_Q3_PARAMS} / {_Q3_FILTERS} / 9 with the bias left in: each filter's "
-     f"{_Q3_PER_FILTER} parameters include one bias; subtract it before dividing by 9."),
-    (_Q3_PER_FILTER - 1 / _Q3_KERNEL,
-     f"Python computed 1 / 9 first: {_Q3_PARAMS} / {_Q3_FILTERS} - 1 / 9. Put the "
-     f"subtraction in brackets: ({_Q3_PARAMS} / {_Q3_FILTERS} - 1) / 9."),
-    (_Q3_PER_FILTER / _Q3_KERNEL - 1,
-     "you subtracted the bias after dividing by 9; subtract it first: "
-     f"({_Q3_PER_FILTER} - 1) / 9."),
-    ((_Q3_PER_FILTER - 1) / _Q3_F,
-     f"9 is either ({_Q3_PER_FILTER} - 1) / 3, F taken once, or the 3 * 3 weights of one "
-     "kernel. A 3x3 kernel has 9 weights per input channel: divide 27 by 9."),
-    ((_Q3_PARAMS - _Q3_FILTERS) // _Q3_KERNEL,
-     f"({_Q3_PARAMS} - {_Q3_FILTERS}) / 9 = {(_Q3_PARAMS - _Q3_FILTERS) // _Q3_KERNEL} is "
-     "C_in * C_out, the number of 3x3 kernels in the layer: divide by the 32 filters too."),
-    (_Q3_PARAMS - _Q3_FILTERS,
-     f"{_Q3_PARAMS - _Q3_FILTERS} is the layer's weights (the 32 biases taken off); the "
-     "question asks how many input channels: divide by the 32 filters and the 9 weights of a "
-     "3x3 kernel."),
-    (_Q3_PARAMS / _Q3_KERNEL,
-     f"that is {_Q3_PARAMS} / 9: the 32 filters and their 32 biases are still in it."),
+    (_q3_sides(lambda n: conv_output_size(n, _Q3_F, _Q3_S, "same")),
+     'that is what padding="same" gives, ceil(N / S): ceil(10 / 2) and ceil(13 / 2). Without '
+     "padding the last window must fit: (N - F) // S + 1 per side."),
+    (_q3_sides(lambda n: conv_output_size(n, _Q3_F)),
+     "that is stride 1; with stride 2 the window moves two pixels at a time."),
+    (_q3_sides(lambda n: (n - _Q3_F) // _Q3_S),
+     "(N - F) // S counts the steps after the first window: add 1 for the first position."),
+    (_q3_sides(lambda n: (n - _Q3_F) // (_Q3_S + 1)),
+     "that is (N - F) // (S + 1), the misprinted formula lesson 01 corrects; the + 1 comes "
+     "after the division: (N - F) // S + 1."),
+    ((_Q3_OH, _Q3_OW, _Q3_C), "the output has one channel per FILTER (five), not per input "
+                              "channel."),
+    ((_Q3_OH, _Q3_OW, _Q3_FILTERS * _Q3_C), "each filter sums its three per-channel results "
+                                            "into ONE map: five filters, five channels."),
+    ((_Q3_OH, _Q3_OW, 1), "that is one filter's feature map; five filters stack five maps."),
+    ((_Q3_OW, _Q3_OH, _Q3_FILTERS), "height and width are swapped: the input is 10 rows high "
+                                    "and 13 columns wide, so the output has "
+                                    "(10 - 3) // 2 + 1 rows and (13 - 3) // 2 + 1 columns."),
+    ((_Q3_OH, _Q3_OH, _Q3_FILTERS), "the input is not square: its 13 columns give "
+                                    f"(13 - 3) // 2 + 1 = {_Q3_OW} columns."),
+    ((_Q3_OW, _Q3_OW, _Q3_FILTERS), "the input is not square: its 10 rows give "
+                                    f"(10 - 3) // 2 + 1 = {_Q3_OH} rows."),
+    ((_Q3_FILTERS, _Q3_OH, _Q3_OW), "Keras is channels-last: (height, width, channels)."),
+    # ceil((N - F) / S) + 1 and N // S both give 5 rows and 6 columns: name both
+    (_q3_sides(lambda n: -(-(n - _Q3_F) // _Q3_S) + 1),
+     "your 6 columns are right; the rows are off (5, not 4). 5 rows come from rounding "
+     "(10 - 3) / 2 = 3.5 UP to 4, plus 1, or from 10 // 2, N // S without the kernel. Without "
+     "padding the last window must fit: (N - F) // S + 1, rounded down, gives 4 rows."),
 ]
 
-q3 = Exercise(
-    f"A Conv2D(32, 3) layer reports {_Q3_PARAMS} parameters (count_params()). How many "
-    "channels does its input have?",
-    checker=number(_Q3, mistakes=Q3_MISTAKES),
-    hint=["What does each filter hold, and how many filters are there? Find one filter's "
-          "share of the 896 first.",
-          "Parameters = (F * F * C_in + 1) * C_out: divide by C_out = 32, subtract the "
-          "bias, divide by F * F = 9."],
-    solution=f"({_Q3_PARAMS} / {_Q3_FILTERS} - 1) / 9  # = {_Q3}",
+q3 = OneImageShape(
+    "An input of 10 rows, 13 columns and 3 channels goes through five 3x3x3 filters with "
+    "stride 2 and no padding. What is the shape (height, width, channels) of the output?",
+    checker=shape(_Q3, mistakes=Q3_MISTAKES),
+    hint=["Height and width each follow (N - F) // S + 1, each with its own N: 10 rows, 13 "
+          "columns. Where (N - F) / S is not whole, round it down: the last window must fit.",
+          "Channels of the output = number of filters."],
+    solution=f"((10 - 3) // 2 + 1, (13 - 3) // 2 + 1, 5)  # = {_Q3}: one feature map per filter",
     solution_answer=_Q3,
+)
+
+# ---------------------------------------------------------------------------------------------
+# q4: two layers in a row. Layer 2's filters are as deep as layer 1 has filters: its C_in is
+# layer 1's C_out, not the image's 3 channels. Shapes and count from the question's numbers.
+# ---------------------------------------------------------------------------------------------
+
+_Q4_N, _Q4_C = 9, 3                                  # a 9x9x3 image
+_Q4_FILTERS, _Q4_F, _Q4_S = 4, 3, 2                  # Conv2D(4, 3), then Conv2D(4, 3, strides=2)
+_Q4_O1 = conv_output_size(_Q4_N, _Q4_F)                              # 7
+_Q4_O2 = conv_output_size(_Q4_O1, _Q4_F, _Q4_S)                      # 3
+_Q4_SHAPE1 = (_Q4_O1, _Q4_O1, _Q4_FILTERS)
+_Q4_SHAPE2 = (_Q4_O2, _Q4_O2, _Q4_FILTERS)
+_Q4_PARAMS = conv_params(_Q4_F, _Q4_FILTERS, _Q4_FILTERS)            # 148: C_in = 4
+_Q4_WEIGHTS = conv_params(_Q4_F, _Q4_FILTERS, _Q4_FILTERS, bias=False)
+_Q4_LAYER1 = conv_params(_Q4_F, _Q4_C, _Q4_FILTERS)                  # 112: C_in = 3
+#: q4's answer: its three parts, named (a dict reads as the table the question fills in; a
+#: tuple of the three, in this order, is what the exercise cell asks for).
+_Q4 = {"layer 1 output": _Q4_SHAPE1, "layer 2 output": _Q4_SHAPE2,
+       "layer 2 parameters": _Q4_PARAMS}
+
+#: q4: layer 1's output shape, from a 9x9x3 image through Conv2D(4, 3).
+Q4_LAYER1_MISTAKES = [
+    ((_Q4_O1, _Q4_O1, _Q4_C), "a Conv2D's output has one channel per filter: Conv2D(4, 3) "
+                              "makes 4 maps, whatever the image's 3 channels."),
+    ((_Q4_O1, _Q4_O1, _Q4_FILTERS * _Q4_C), "each filter sums its three per-channel results "
+                                             "into ONE map: 4 filters, 4 channels."),
+    ((_Q4_O1 - 1, _Q4_O1 - 1, _Q4_FILTERS), "9 - 3 counts the steps after the first window: "
+                                             "add 1 for the first position."),
+    ((_Q4_N, _Q4_N, _Q4_FILTERS), "that keeps the image's size, as padding='same' would; with "
+                                  "no padding a 3-wide window fits N - F + 1 times."),
+    ((conv_output_size(_Q4_N, _Q4_F, _Q4_S),) * 2 + (_Q4_FILTERS,),
+     "that is stride 2; the first layer, Conv2D(4, 3), has stride 1 (the stride 2 is the "
+     "second layer's)."),
+]
+
+#: q4: layer 2's output shape: Conv2D(4, 3, strides=2) on layer 1's output.
+Q4_LAYER2_MISTAKES = [
+    ((conv_output_size(_Q4_O1, _Q4_F),) * 2 + (_Q4_FILTERS,),
+     "that is stride 1; the second layer moves its window 2 pixels at a time: (N - F) // 2 + 1."),
+    # (9 - 3) // 2 + 1 and ceil(7 / 2) both give 4: name both
+    ((conv_output_size(_Q4_N, _Q4_F, _Q4_S),) * 2 + (_Q4_FILTERS,),
+     "two slips give that size: the second layer applied to the 9x9 image instead of the first "
+     "layer's output, (9 - 3) // 2 + 1, or padding='same', ceil(N / 2). The second layer reads "
+     "the first layer's output, with no padding: (N - F) // 2 + 1 with N its size."),
+    ((_Q4_O2 - 1, _Q4_O2 - 1, _Q4_FILTERS), "(N - F) // S counts the steps after the first "
+                                             "window: add 1 for the first position."),
+    ((_Q4_O2, _Q4_O2, _Q4_C), "a Conv2D's output has one channel per filter: the second layer "
+                              "has 4 filters, so 4 channels (the image's 3 are long gone)."),
+    ((_Q4_O2, _Q4_O2, _Q4_FILTERS * _Q4_FILTERS), "each filter sums its per-channel results "
+                                                   "into ONE map: 4 filters, 4 channels."),
+]
+
+#: q4: layer 2's parameters; its input has C_in = 4 channels, layer 1's four maps.
+Q4_PARAMS_MISTAKES = [
+    (_Q4_LAYER1, f"that is (3 * 3 * 3 + 1) * 4, a Conv2D(4, 3) on 3 channels: the first "
+                 f"layer's count. The second layer's input is the first layer's output, one "
+                 f"channel per filter of the first layer, so its filters are 3x3x"
+                 f"{_Q4_FILTERS}: C_in = {_Q4_FILTERS}, not the image's 3."),
+    (_Q4_WEIGHTS, "those are the weights only; each of the 4 filters also has one bias."),
+    (_Q4_LAYER1 + _Q4_PARAMS, "that is both layers together; the question asks for the second "
+                              "layer's parameters alone."),
+    (conv_params(_Q4_F, 1, _Q4_FILTERS), "(3 * 3 + 1) * 4 counts one 3x3 kernel per filter; "
+                                         "each filter has a 3x3 kernel for EACH of its input "
+                                         "channels."),
+    (conv_params(_Q4_F, _Q4_FILTERS, 1), "that is one filter; the layer has 4."),
+    (_Q4_WEIGHTS + _Q4_FILTERS * _Q4_FILTERS,
+     "you gave every 3x3 kernel its own bias; a filter has ONE bias for all its kernels."),
+    (_Q4_WEIGHTS + 1, "you gave the whole layer one bias; each of the 4 filters has its own."),
+    (_Q4_PARAMS * _Q4_O2 * _Q4_O2,
+     f"that counts one set of filters per output position ({_Q4_O2} x {_Q4_O2}); a Conv2D "
+     "shares its filters over every position, so its count does not depend on the output's "
+     "size or the stride."),
+    (conv_mults((_Q4_O1, _Q4_O1, _Q4_FILTERS), _Q4_F, _Q4_FILTERS, stride=_Q4_S),
+     "that is the second layer's multiplications (output values x products per value); the "
+     "question asks for its parameters, what it stores."),
+]
+
+_Q4_PARTS = ("layer 1's output shape", "layer 2's output shape", "layer 2's parameters")
+_q4_checkers = (shape(_Q4_SHAPE1, mistakes=Q4_LAYER1_MISTAKES),
+                shape(_Q4_SHAPE2, mistakes=Q4_LAYER2_MISTAKES),
+                number(_Q4_PARAMS, mistakes=Q4_PARAMS_MISTAKES))
+
+
+def _is_scalar(value) -> bool:
+    return np.ndim(value) == 0 and not isinstance(value, str)
+
+
+def _check_chain(answer):
+    """q4's checker: three parts, (layer 1's output shape, layer 2's output shape, layer 2's
+    parameters), each checked with its own mistakes; a dict of the three passes too (its
+    values read in order). The message names each part that is off and says which are right."""
+    if isinstance(answer, Mapping):
+        answer = tuple(answer.values())
+    if isinstance(answer, str) or not isinstance(answer, tuple | list):
+        return ("give three things, in this order: layer 1's output shape, layer 2's output "
+                "shape and layer 2's parameters, such as ((1, 2, 3), (1, 2, 3), 100).")
+    if len(answer) == 3 and all(_is_scalar(part) for part in answer):
+        which = {_Q4_SHAPE1: " (layer 1's output shape, which is right)",
+                 _Q4_SHAPE2: " (layer 2's output shape, which is right)"}
+        try:
+            named = which.get(tuple(int(part) for part in answer), "")
+        except (TypeError, ValueError):
+            named = ""
+        return (f"that is one shape{named}; the question asks for three things: layer 1's "
+                "output shape, layer 2's output shape and layer 2's parameters, such as "
+                "((1, 2, 3), (1, 2, 3), 100).")
+    if len(answer) != 3:
+        return (f"give three things, in this order: layer 1's output shape, layer 2's output "
+                f"shape and layer 2's parameters; yours has {len(answer)}.")
+    off = [(part, checker(value)) for part, checker, value
+           in zip(_Q4_PARTS, _q4_checkers, answer, strict=True)]
+    off = [(part, message) for part, message in off if message]
+    if not off:
+        return None
+    right = [part for part in _Q4_PARTS if part not in dict(off)]
+    told = " ".join(f"{part[0].upper()}{part[1:]}: {message}" for part, message in off)
+    return told + (f" ({' and '.join(right)}: right.)" if right else "")
+
+
+q4 = Exercise(
+    "A 9x9x3 image goes through Conv2D(4, 3), then Conv2D(4, 3, strides=2), no padding. Give "
+    "layer 1's output shape, layer 2's output shape (height, width, channels) and layer 2's "
+    "parameters, as a tuple of the three.",
+    checker=_check_chain,
+    hint=["Each side: (N - F) // S + 1, with N the size of the layer's OWN input; channels = "
+          "that layer's number of filters.",
+          "Layer 2's input is layer 1's output: its filters are as deep as layer 1 has "
+          "filters. Parameters = (F * F * C_in + 1) * C_out with that C_in."],
+    solution="""\
+# layer 1: 9 - 3 + 1 per side, one channel per filter; layer 2 reads that output, 4 deep
+answer = ((9 - 3 + 1, 9 - 3 + 1, 4), ((7 - 3) // 2 + 1, (7 - 3) // 2 + 1, 4),
+          (3 * 3 * 4 + 1) * 4)""",
+    solution_answer=_Q4,
+)
+
+# ---------------------------------------------------------------------------------------------
+# q5: a layer's input channels from its parameters. A 1x1 layer, so that the bias step decides
+# the answer: forgetting it gives 129, a whole number (with a 3x3 kernel, rounding hid it).
+# ---------------------------------------------------------------------------------------------
+
+_Q5_FILTERS, _Q5_F, _Q5_C_IN = 64, 1, 128
+_Q5_PARAMS = conv_params(_Q5_F, _Q5_C_IN, _Q5_FILTERS)          # 8,256, what the layer reports
+_Q5 = _Q5_C_IN
+_Q5_PER_FILTER = _Q5_PARAMS // _Q5_FILTERS                      # 129: weights and bias
+
+#: q5: Conv2D(64, 1) reports 8,256 parameters; the input channels follow.
+Q5_MISTAKES = [
+    (_Q5_PER_FILTER,
+     f"{_Q5_PARAMS:,} / {_Q5_FILTERS} = {_Q5_PER_FILTER} is one filter's parameters: its "
+     "1 x 1 x C_in weights AND its one bias. Subtract the bias: C_in is the weights alone."),
+    (_Q5_PARAMS - _Q5_FILTERS,
+     f"{_Q5_PARAMS - _Q5_FILTERS:,} is the layer's weights (the {_Q5_FILTERS} biases taken "
+     f"off), C_in * C_out: divide by the {_Q5_FILTERS} filters too."),
+    (_Q5_PARAMS - _Q5_FILTERS / _Q5_FILTERS,
+     f"Python computed {_Q5_FILTERS} / {_Q5_FILTERS} first: {_Q5_PARAMS} - {_Q5_FILTERS} / "
+     f"{_Q5_FILTERS}. Put the subtraction in brackets: ({_Q5_PARAMS} - {_Q5_FILTERS}) / "
+     f"{_Q5_FILTERS}."),
+    ((_Q5_PER_FILTER - 1) / 9,
+     "you divided by 9, the weights of a 3x3 kernel; Conv2D(64, 1) has 1x1 kernels (its "
+     "second argument is the kernel size), so each input channel adds ONE weight per filter."),
+    (_Q5_PER_FILTER / 9,
+     "you divided by 9, the weights of a 3x3 kernel, and left the bias in; Conv2D(64, 1) has "
+     "1x1 kernels: one weight per input channel per filter, plus one bias per filter."),
+    (_Q5_FILTERS, f"{_Q5_FILTERS} is the number of filters, C_out, the first argument of "
+                  "Conv2D(64, 1); the question asks for the input's channels, C_in."),
+]
+
+q5 = Exercise(
+    f"A Conv2D(64, 1) layer reports {_Q5_PARAMS:,} parameters (count_params()). How many "
+    "channels does its input have?",
+    checker=number(_Q5, mistakes=Q5_MISTAKES),
+    hint=[f"What does each filter hold, and how many filters are there? Find one filter's "
+          f"share of the {_Q5_PARAMS:,} first.",
+          "Parameters = (F * F * C_in + 1) * C_out with F = 1: divide by C_out = 64, then "
+          "subtract the filter's bias."],
+    solution=f"{_Q5_PARAMS} / {_Q5_FILTERS} - 1  # = {_Q5}: each filter holds C_in weights "
+             "and one bias",
+    solution_answer=_Q5,
 )
 
 
@@ -281,7 +588,7 @@ def _count_typed_as_text(answer) -> str | None:
     told how Python writes it; None for any other answer. Digits grouped in threes (or the
     Indian way, 3,60,000) are read as grouped; one comma before one, two or four-plus digits
     ('8,80') may be a misplaced separator or a decimal comma: the text cannot tell, so the
-    message gives both readings. q4 and q5 use it.
+    message gives both readings. q6 uses it.
 
     >>> print(_count_typed_as_text("8,80"))
     expected a number, got the text '8,80': remove the quotes. Python reads no comma inside
@@ -312,136 +619,73 @@ def _count_typed_as_text(answer) -> str | None:
             "separators, so that Python sees one number.")
 
 
-_Q4_F, _Q4_C_IN, _Q4_C_OUT = 3, 6, 16
-_Q4 = conv_params(_Q4_F, _Q4_C_IN, _Q4_C_OUT)
-_Q4_WEIGHTS = conv_params(_Q4_F, _Q4_C_IN, _Q4_C_OUT, bias=False)
+# ---------------------------------------------------------------------------------------------
+# q6: what a layer does per image: its multiplications
+# ---------------------------------------------------------------------------------------------
 
-_SECTION4_CONV2 = conv_params(5, 3, 6)      # 456, the lesson's Conv2D(6, 5) on 3 channels
+_Q6_INPUT, _Q6_F, _Q6_FILTERS = (24, 24, 3), 5, 6
+_Q6 = conv_mults(_Q6_INPUT, _Q6_F, _Q6_FILTERS)
+_Q6_O = conv_output_size(_Q6_INPUT[0], _Q6_F)                  # 20
+_Q6_PRODUCTS = _Q6_F * _Q6_F * _Q6_INPUT[2]                      # per output value: 75
+_Q6_PARAMS = conv_params(_Q6_F, _Q6_INPUT[2], _Q6_FILTERS)       # 456
 
-#: q4: Conv2D(16, 3) on 6 channels.
-Q4_MISTAKES = [
-    (_Q4_WEIGHTS, "those are the weights only; each of the 16 filters also has one bias."),
-    # (3 * 3 * 16 + 1) * 6, C_in and C_out swapped, gives the same 870: name both
-    (_Q4_WEIGHTS + _Q4_C_IN,
-     f"that is the {_Q4_WEIGHTS} weights (3 * 3 * 6 * 16) plus 6 biases: either C_in and "
-     "C_out are swapped, (3 * 3 * 16 + 1) * 6, or you gave one bias per INPUT channel. The "
-     "input has C_in = 6 channels and the layer C_out = 16 filters, one bias each: "
-     "(3 * 3 * 6 + 1) * 16."),
-    (_Q4_WEIGHTS + _Q4_C_IN * _Q4_C_OUT,
-     f"you gave every 3x3 kernel its own bias (16 * 6 = {_Q4_C_IN * _Q4_C_OUT} biases). A "
-     "filter has ONE bias for all its 6 kernels: 16 biases."),
-    (conv_params(_Q4_F, 1, _Q4_C_OUT), "(3 * 3 + 1) * 16 counts one 3x3 kernel per filter; "
-                                       "each filter has a 3x3 kernel for EACH of the 6 input "
-                                       "channels."),
-    (conv_params(_Q4_F, _Q4_C_IN, 1), "that is one filter; the layer has 16."),
-    (conv_params(_Q4_F, _Q4_C_IN, 1, bias=False), "that is one filter's weights (3 * 3 * 6); "
-                                                  "the layer has 16 filters, each with one "
-                                                  "bias."),
-    (conv_params(_Q4_F, 1, _Q4_C_OUT, bias=False), "3 * 3 * 16 leaves out the input channels "
-                                                   "and the biases."),
-    (conv_params(_Q4_F, 3, _Q4_C_OUT), "that is (3 * 3 * 3 + 1) * 16, for an RGB input; this "
-                                       "layer's input has 6 channels, so C_in = 6."),
-    (_Q4_WEIGHTS + 1, "you gave the whole layer one bias; each of the 16 filters has its own: "
-                      "+ 16, not + 1."),
-    ((_Q4_F * _Q4_F + _Q4_C_IN + 1) * _Q4_C_OUT,
-     "(3 * 3 + 6 + 1) * 16 ADDS the 6 channels; a filter has a whole 3x3 kernel for each "
-     "channel, so multiply: 3 * 3 * 6 weights per filter."),
-    ((_Q4_F * _Q4_C_IN + 1) * _Q4_C_OUT,
-     "that is (3 * 6 + 1) * 16, the kernel size counted once; a 3x3 kernel has 3 * 3 = 9 "
-     "weights per input channel: (3 * 3 * 6 + 1) * 16."),
-    (conv_params(5, _Q4_C_IN, _Q4_C_OUT),
-     "that is (5 * 5 * 6 + 1) * 16, for 5x5 kernels; in Conv2D(16, 3) the second argument, 3, "
-     "is the kernel size: 3x3."),
-    (_SECTION4_CONV2,
-     f"{_SECTION4_CONV2} is section 4's conv2 count, (5 * 5 * 3 + 1) * 6; this layer is "
-     "Conv2D(16, 3) on 6 channels: F = 3, C_in = 6, C_out = 16."),
-    (conv_params(_Q4_F, _Q4_C_IN, 1, bias=False) + _Q4_C_OUT,
-     "3 * 3 * 6 + 16 is one filter's weights plus all the biases; each of the 16 filters has "
-     "its own 3 * 3 * 6 weights: multiply before adding the biases."),
-]
-
-_q4_number = number(_Q4, mistakes=Q4_MISTAKES)
-
-
-def _check_params(answer):
-    """q4's checker: a count typed in quotes with commas is told how Python writes it."""
-    return _count_typed_as_text(answer) or _q4_number(answer)
-
-
-q4 = Exercise(
-    "How many parameters (weights and biases) does Conv2D(16, 3) have on a 6-channel input?",
-    checker=_check_params,
-    hint=["What does one filter hold (a 3x3 kernel for each input channel, and a bias), and "
-          "how many filters does the layer have?",
-          "(F * F * C_in + 1) * C_out: one bias per filter, so the + 1 sits inside the "
-          "bracket, next to the filter's F * F * C_in weights."],
-    solution=f"(3 * 3 * 6 + 1) * 16  # = {_Q4}",
-    solution_answer=_Q4,
-)
-
-_Q5_INPUT, _Q5_F, _Q5_FILTERS = (24, 24, 3), 5, 6
-_Q5 = conv_mults(_Q5_INPUT, _Q5_F, _Q5_FILTERS)
-_Q5_O = conv_output_size(_Q5_INPUT[0], _Q5_F)                  # 20
-_Q5_PRODUCTS = _Q5_F * _Q5_F * _Q5_INPUT[2]                      # per output value: 75
-_Q5_PARAMS = conv_params(_Q5_F, _Q5_INPUT[2], _Q5_FILTERS)       # 456
-
-#: q5: Conv2D(6, 5) on 24x24x3, stride 1, no padding.
-Q5_MISTAKES = [
-    (conv_mults((28, 28, 3), _Q5_F, _Q5_FILTERS),
+#: q6: Conv2D(6, 5) on 24x24x3, stride 1, no padding.
+Q6_MISTAKES = [
+    (conv_mults((28, 28, 3), _Q6_F, _Q6_FILTERS),
      "that counts 24x24 positions, as for a 28x28 input. Here the "
-     f"input is 24x24, so the output is {_Q5_O}x{_Q5_O}."),
-    (conv_mults(_Q5_INPUT[:2] + (1,), _Q5_F, _Q5_FILTERS),
+     f"input is 24x24, so the output is {_Q6_O}x{_Q6_O}."),
+    (conv_mults(_Q6_INPUT[:2] + (1,), _Q6_F, _Q6_FILTERS),
      "each output value needs F * F * C_in products: C_in = 3."),
-    (_Q5_PARAMS, "that is the number of parameters (what the layer stores), not of "
+    (_Q6_PARAMS, "that is the number of parameters (what the layer stores), not of "
                  "multiplications (what it does)."),
-    (conv_mults(_Q5_INPUT, _Q5_F, 1), "that is one filter; the layer has six."),
-    (_Q5_PRODUCTS * _Q5_FILTERS,
+    (conv_mults(_Q6_INPUT, _Q6_F, 1), "that is one filter; the layer has six."),
+    (_Q6_PRODUCTS * _Q6_FILTERS,
      f"that is F * F * C_in * C_out, one output position's multiplications for all six "
-     f"filters: times the {_Q5_O}x{_Q5_O} positions."),
-    (_Q5_PARAMS * _Q5_O * _Q5_O, f"that counts the biases as multiplications ({_Q5_PARAMS} x "
-                                 f"{_Q5_O * _Q5_O}, or the products plus "
-                                 f"{_Q5_FILTERS * _Q5_O * _Q5_O:,} bias additions): "
+     f"filters: times the {_Q6_O}x{_Q6_O} positions."),
+    (_Q6_PARAMS * _Q6_O * _Q6_O, f"that counts the biases as multiplications ({_Q6_PARAMS} x "
+                                 f"{_Q6_O * _Q6_O}, or the products plus "
+                                 f"{_Q6_FILTERS * _Q6_O * _Q6_O:,} bias additions): "
                                  "adding a bias is not a multiplication."),
-    (_Q5_O * _Q5_O * _Q5_FILTERS, f"that is the number of output values; each needs "
-                                  f"F * F * C_in = {_Q5_PRODUCTS} products."),
+    (_Q6_O * _Q6_O * _Q6_FILTERS, f"that is the number of output values; each needs "
+                                  f"F * F * C_in = {_Q6_PRODUCTS} products."),
     (conv_mults((28, 28, 1), 5, 3), "that is the FIRST layer's count (section 4: 28x28x1 in, "
                                     "three filters); the question asks about the second, "
                                     "Conv2D(6, 5) on 24x24x3."),
     # 20 * 20 * 6 * 5 * 5 * 6, C_in = 6 read from Conv2D(6, 5), is the same 360,000
-    (2 * _Q5, "that is twice the count: either you counted the additions too (a multiply-add "
+    (2 * _Q6, "that is twice the count: either you counted the additions too (a multiply-add "
               "as two operations), or you took C_in = 6 from Conv2D(6, 5), whose 6 is the "
               "number of filters (C_out). Count multiplications only, with the input's "
               "C_in = 3 channels."),
-    ((_Q5_O - 1) ** 2 * _Q5_FILTERS * _Q5_PRODUCTS,
-     f"that counts {_Q5_O - 1}x{_Q5_O - 1} positions, 24 - 5 per side: the + 1 is missing. A "
-     f"5-wide window fits 24 - 5 + 1 = {_Q5_O} times."),
-    (28 * 28 * _Q5_FILTERS * _Q5_PRODUCTS,
+    ((_Q6_O - 1) ** 2 * _Q6_FILTERS * _Q6_PRODUCTS,
+     f"that counts {_Q6_O - 1}x{_Q6_O - 1} positions, 24 - 5 per side: the + 1 is missing. A "
+     f"5-wide window fits 24 - 5 + 1 = {_Q6_O} times."),
+    (28 * 28 * _Q6_FILTERS * _Q6_PRODUCTS,
      "that counts 28x28 positions, the size of the digit; this layer gets the first layer's "
-     f"24x24x3 output, and its own output is {_Q5_O}x{_Q5_O}."),
+     f"24x24x3 output, and its own output is {_Q6_O}x{_Q6_O}."),
 ]
 
-_q5_number = number(_Q5, mistakes=Q5_MISTAKES)
+_q6_number = number(_Q6, mistakes=Q6_MISTAKES)
 
 
 def _check_mults(answer):
-    """q5's checker: a count typed in quotes with commas is told how Python writes it."""
-    return _count_typed_as_text(answer) or _q5_number(answer)
+    """q6's checker: a count typed in quotes with commas is told how Python writes it."""
+    return _count_typed_as_text(answer) or _q6_number(answer)
 
 
-q5 = Exercise(
+q6 = Exercise(
     "The MNIST model's second layer (section 4), Conv2D(6, 5), gets a 24x24x3 input (stride "
     "1, no padding). How many multiplications does it perform for one image?",
     checker=_check_mults,
     hint=["How many output values does the layer make, and how many products does each one "
           "need (one per weight of its filter)?",
           "Multiplications = H_out * W_out * C_out * F * F * C_in, with H_out = W_out = "
-          f"24 - 5 + 1 = {_Q5_O}."],
-    solution=f"20 * 20 * 6 * 5 * 5 * 3  # = {_Q5:_}",
-    solution_answer=_Q5,
+          f"24 - 5 + 1 = {_Q6_O}."],
+    solution=f"20 * 20 * 6 * 5 * 5 * 3  # = {_Q6:_}",
+    solution_answer=_Q6,
 )
 
 # ---------------------------------------------------------------------------------------------
-# q6: a whole layer: several filters, each over every channel
+# q7: a whole layer: several filters, each over every channel
 # ---------------------------------------------------------------------------------------------
 
 
@@ -500,12 +744,40 @@ def _integer_layer(x, kernel, bias):
     return conv2d(x, kernel, bias=bias).astype(int)
 
 
-#: The message for an output array that holds whole numbers only (q6 and q7): which case has
+def _dtype_of_x(x, kernel, bias):
+    """What an output array made like x keeps (np.zeros(..., dtype=x.dtype), np.zeros_like(x,
+    ...)): on an integer x each value cut to a whole number, on a float x all of it."""
+    return conv2d(x, kernel, bias=bias).astype(np.asarray(x).dtype)
+
+
+def _bias_per_product(x, kernel, bias):
+    """np.sum(window * kernel[:, :, :, k] + bias[k]): the bias added to each of the F * F *
+    C_in products of a window instead of once to their sum."""
+    kernel = np.asarray(kernel)
+    return conv2d(x, kernel) + np.asarray(bias, dtype=float) * kernel[:, :, :, 0].size
+
+
+#: The message for an output array that holds whole numbers only (q7 and q8): which cases have
 #: non-whole results is filled in.
-_INTEGER_OUTPUT = ("your output array holds whole numbers only, so the results of the case "
+_INTEGER_OUTPUT = ("your output array holds whole numbers only, so the results of the cases "
                    "with decimals ({case}) were cut. Make it float: np.zeros((rows, columns, "
                    "filters)) is; one made with dtype=int, or with np.zeros_like of an integer "
                    "array, is not.")
+
+#: The message for an output array that takes x's dtype (q7 and q8): right on the float
+#: inputs, cut to whole numbers on the integer ones; the integer case with decimal weights is
+#: filled in.
+_X_DTYPE_OUTPUT = ("your output array takes x's dtype (np.zeros(..., dtype=x.dtype), or "
+                   "np.zeros_like(x, ...)), so on an integer x it holds whole numbers only: "
+                   "your results are right where x is float, and cut to whole numbers on the "
+                   "integer input whose weights have decimals ({case}). Images are often "
+                   "stored as integers (section 1's photo is uint8): make the output float, "
+                   "np.zeros((rows, columns, filters)), whatever x's dtype.")
+
+#: The message for the bias added inside the sum, to every product (q7 and q8).
+_BIAS_PER_PRODUCT = ("your function adds the bias to each of the F * F * C_in products of a "
+                     "window, as np.sum(window * kernel[:, :, :, k] + bias[k]) does; add it "
+                     "once, after the sum: np.sum(window * kernel[:, :, :, k]) + bias[k].")
 
 
 _rng = np.random.default_rng(2)
@@ -518,9 +790,11 @@ _LAYER_CASES = [
      np.array([-0.5])),
     (_rng.integers(0, 4, size=(5, 5, 1)), _rng.integers(-1, 2, size=(3, 3, 1, 4)),
      np.array([2.0, 0.0, 1.0, -2.0])),                             # one input channel
+    (_rng.integers(0, 4, size=(4, 5, 3)), _rng.integers(-4, 5, size=(3, 3, 3, 2)) / 4,
+     np.array([0.5, -0.25])),                    # integer pixels, decimal weights (an image)
 ]
 
-#: What q6 and q7 ask the learner to write: the course's and Keras's convolutions.
+#: What q7 and q8 ask the learner to write: the course's and Keras's convolutions.
 _CONVOLUTION_HELPERS = ["conv2d", "Conv2D", "convolution"]
 
 _check_cases = function(_LAYER_CASES, reference=_reference,
@@ -540,7 +814,9 @@ _check_cases = function(_LAYER_CASES, reference=_reference,
     (_first_bias_for_all, "every filter adds bias[0]; filter k adds its own bias, bias[k]."),
     (_first_filter_for_all, "every filter uses filter 0's weights, kernel[:, :, :, 0], with "
                             "its own bias: filter k multiplies the window by kernel[:, :, :, k]."),
-    (_integer_layer, _INTEGER_OUTPUT.format(case="the third")),
+    (_integer_layer, _INTEGER_OUTPUT.format(case="the third and the fifth")),
+    (_dtype_of_x, _X_DTYPE_OUTPUT.format(case="the fifth case")),
+    (_bias_per_product, _BIAS_PER_PRODUCT),
 ])
 
 _PER_CHANNEL = ("you kept each channel's result as its own output channel ({maps} maps for "
@@ -677,7 +953,7 @@ def _window_message(message: str, cases, rule: str) -> str | None:
     return message.rstrip(" .") + "." + text.format(window=window, kernel=kernel, rule=rule)
 
 
-#: The message for an output sized from the rows alone (q6 and q7), with the rule per side.
+#: The message for an output sized from the rows alone (q7 and q8), with the rule per side.
 _SQUARE = ("your output has as many columns as rows, both counted from the rows (x.shape[0]), "
            "so on the inputs that are not square the columns come out wrong: too few, or too "
            "many, whose windows run past the edge. Size each side from its own length: "
@@ -699,6 +975,39 @@ def _square_layer(x, kernel, bias):
     return side, side
 
 
+def _fixed_channel_count(answer) -> int | None:
+    """The number of input channels ``answer`` loops over whatever x has (a range(3) over the
+    channels), when its results prove it: right on every case with that many channels (the
+    first that many, with more), an IndexError on the channel axis on every case with fewer,
+    and at least one case with fewer. None otherwise.
+
+    >>> _fixed_channel_count(lambda x, kernel, bias: conv_layer(x[:, :, [0, 1, 2]],
+    ...                                                         kernel[:, :, [0, 1, 2]], bias))
+    3
+    >>> _fixed_channel_count(conv_layer) is None
+    True
+    """
+    for fixed in sorted({x.shape[2] for x, _, _ in _LAYER_CASES}, reverse=True):
+        fewer = False
+        for case in _LAYER_CASES:
+            x, kernel, bias = case
+            kind, value = _outcome(answer, case)
+            if x.shape[2] < fixed:
+                if kind != "raised" or not value.startswith("IndexError") \
+                        or f"axis 2 with size {x.shape[2]}" not in value:
+                    break
+                fewer = True
+                continue
+            expected = conv2d(x[:, :, :fixed], kernel[:, :, :fixed], bias=bias)
+            if kind != "returned" or value.shape != expected.shape \
+                    or not np.allclose(value, expected):
+                break
+        else:
+            if fewer:
+                return fixed
+    return None
+
+
 def _check_layer(answer):
     message = _check_cases(answer)
     if not message or not message.startswith("on "):   # right, or a known mistake's message
@@ -714,6 +1023,14 @@ def _check_layer(answer):
         "Each side has N - F + 1 windows, from its own N: H rows, W columns.")
     if window:
         return window
+    fixed = _fixed_channel_count(answer) if "out of bounds" in message else None
+    if fixed:
+        fewer = next(x.shape[2] for x, _, _ in _LAYER_CASES if x.shape[2] < fixed)
+        return message.rstrip(" .") + (
+            f". This case has x.shape[2] = {fewer} input channel{'s' if fewer > 1 else ''}, "
+            f"and your function is right on every case with {fixed}: it loops over a fixed "
+            f"{fixed} channels. Take C_in from x.shape[2] (or kernel.shape[2]), not a fixed "
+            f"number.")
     if "out of bounds" in message or "could not be broadcast" in message:
         message = message.rstrip(" .") + (
             ". Keras's kernel layout is (F, F, C_in, C_out): filter k is kernel[:, :, :, k], "
@@ -721,7 +1038,7 @@ def _check_layer(answer):
     return message
 
 
-q6 = Exercise(
+q7 = Exercise(
     "Write conv_layer(x, kernel, bias): x is (H, W, C_in), kernel is Keras's (F, F, C_in, "
     "C_out), bias is (C_out,). Return the layer's output (H - F + 1, W - F + 1, C_out), "
     "stride 1, no padding: filter k sums the products over all channels, adds bias[k] once, "
@@ -736,7 +1053,7 @@ q6 = Exercise(
 )
 
 # ---------------------------------------------------------------------------------------------
-# q7: the same layer with a stride and zero padding (CS231n's conv_forward_naive)
+# q8: the same layer with a stride and zero padding (CS231n's conv_forward_naive)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -795,10 +1112,27 @@ def _integer_forward(x, kernel, bias, stride, padding):
     return conv2d(x, kernel, bias=bias, stride=stride, padding=padding).astype(int)
 
 
+def _forward_dtype_of_x(x, kernel, bias, stride, padding):
+    return conv2d(x, kernel, bias=bias, stride=stride,
+                  padding=padding).astype(np.asarray(x).dtype)
+
+
+def _forward_bias_per_product(x, kernel, bias, stride, padding):
+    kernel = np.asarray(kernel)
+    return (conv2d(x, kernel, stride=stride, padding=padding)
+            + np.asarray(bias, dtype=float) * kernel[:, :, :, 0].size)
+
+
 _rng = np.random.default_rng(7)
 #: CS231n's demo layer, drawn in section 3 (5x5x3, two 3x3x3 filters, stride 2, padding 1).
 _DEMO = (_rng.integers(0, 3, size=(5, 5, 3)), _rng.integers(-1, 2, size=(3, 3, 3, 2)),
          np.array([1.0, 0.0]), 2, 1)
+_rng = np.random.default_rng(11)
+#: Integer pixels with decimal weights and biases, as on an image: an output array that takes
+#: x's dtype cuts its results (whole sizes, so no rounding of the sizes shows here). Quarters,
+#: so that float32 (Keras) computes them exactly.
+_INTEGER_X = (_rng.integers(0, 4, size=(5, 7, 3)), _rng.integers(-4, 5, size=(3, 3, 3, 2)) / 4,
+              np.array([0.5, -0.25]), 2, 1)
 _rng = np.random.default_rng(5)
 _FORWARD_CASES = [
     _DEMO,
@@ -810,6 +1144,7 @@ _FORWARD_CASES = [
      np.array([0.25]), 3, 2),                    # decimals, stride 3, padding 2
     (_rng.integers(-2, 3, size=(8, 8, 3)), _rng.integers(-1, 2, size=(5, 5, 3, 2)),
      np.array([1.0, -1.0]), 3, 2),               # a 5x5 kernel
+    _INTEGER_X,
     (_rng.integers(0, 4, size=(6, 7, 2)), _rng.integers(-1, 2, size=(3, 3, 2, 2)),
      np.array([2.0, 0.0]), 3, 1),                # rows (6 + 2 - 3) / 3 = 1.67: rounding differs
 ]
@@ -831,7 +1166,9 @@ _check_forward_cases = function(_FORWARD_CASES, reference=_forward_reference,
                                 "filter adds its ONE bias once, after summing the channels."),
     (_forward_flipped, "you flipped each kernel (a true convolution); Conv2D slides the "
                        "kernels as they are (cross-correlation, lesson 01)."),
-    (_integer_forward, _INTEGER_OUTPUT.format(case="the fourth")),
+    (_integer_forward, _INTEGER_OUTPUT.format(case="the fourth and the sixth")),
+    (_forward_dtype_of_x, _X_DTYPE_OUTPUT.format(case="the sixth case")),
+    (_forward_bias_per_product, _BIAS_PER_PRODUCT),
 ])
 
 
@@ -912,184 +1249,20 @@ def _check_forward(answer):
     return message
 
 
-q7 = Exercise(
-    "Write conv_forward(x, kernel, bias, stride, padding): the layer of q6 with a stride S and "
+q8 = Exercise(
+    "Write conv_forward(x, kernel, bias, stride, padding): the layer of q7 with a stride S and "
     "a zero padding P (an int: P rows and columns of zeros on every side). x is (H, W, C_in), "
     "kernel is Keras's (F, F, C_in, C_out), bias is (C_out,). Return the (H_out, W_out, "
     "C_out) output, H_out = (H + 2P - F) // S + 1 (and the same for W). Write it with your own "
     "loops, without the course's conv2d or Keras.",
     checker=_check_forward,
     hint=["Pad first, with np.pad: it takes one (before, after) pair per axis of x, and only "
-          "height and width get zeros. Then it is q6's loop on the padded input, with the "
+          "height and width get zeros. Then it is q7's loop on the padded input, with the "
           "output size (H + 2P - F) // S + 1 per side.",
           "Output (i, j) comes from the window that starts at row i * S and column j * S of "
           "the padded input."],
     solution_answer=conv_forward,
 )
 
-# ---------------------------------------------------------------------------------------------
-# q8: a yellow detector
-# ---------------------------------------------------------------------------------------------
-
-_PATCH_COLOURS = {
-    "red": (1.0, 0.0, 0.0),
-    "green": (0.0, 1.0, 0.0),
-    "blue": (0.0, 0.0, 1.0),
-    "white": (1.0, 1.0, 1.0),
-    "yellow": (1.0, 1.0, 0.0),
-    "magenta": (1.0, 0.0, 1.0),
-    "grey": (0.5, 0.5, 0.5),
-    "black": (0.0, 0.0, 0.0),
-}
-
-
-def colour_patches() -> tuple[np.ndarray, list[str]]:
-    """A 2x4-patch test image (each patch 3x3 pixels, values 0-1) and the patch names.
-
-    Returns ``image`` of shape (6, 12, 3), channels-last RGB, and ``names``, row by row:
-    red, green, blue, white / yellow, magenta, grey, black.
-
-    >>> image, names = colour_patches()
-    >>> image.shape, names[:3]
-    ((6, 12, 3), ['red', 'green', 'blue'])
-    """
-    names = list(_PATCH_COLOURS)
-    image = np.zeros((6, 12, 3))
-    for index, name in enumerate(names):
-        row, col = divmod(index, 4)
-        image[3 * row:3 * row + 3, 3 * col:3 * col + 3] = _PATCH_COLOURS[name]
-    return image, names
-
-
-def show_colour_patches():
-    """Draw :func:`colour_patches` with each patch's name on it; returns the figure.
-
-    Lesson 02, exercise q8: the test image the yellow detector is scored on.
-
-    >>> fig = show_colour_patches()
-    >>> len(fig.axes[0].texts)
-    8
-    """
-    image, names = colour_patches()
-    fig, ax = plt.subplots(figsize=(5, 2.9), layout="constrained")
-    ax.imshow(image, interpolation="nearest")
-    for index, name in enumerate(names):
-        row, col = divmod(index, 4)
-        brightness = image[3 * row, 3 * col] @ [0.299, 0.587, 0.114]  # luminance: text colour
-        ax.text(3 * col + 1, 3 * row + 1, name, ha="center", va="center", fontsize=9,
-                color="black" if brightness > 0.5 else "white")
-    ax.set_title("the test image colour_patches(), one colour per patch")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    return fig
-
-
-def _patch_responses(weights) -> dict[str, float]:
-    """The response of a 1x1 filter with these (red, green, blue) weights on each patch of
-    colour_patches(), patch name -> value."""
-    image, names = colour_patches()
-    return {name: float(image[3 * (i // 4), 3 * (i % 4)] @ weights)
-            for i, name in enumerate(names)}
-
-
-def _weights_or_message(weights) -> tuple[np.ndarray | None, str | None]:
-    """Three finite weights as floats, or why they are not."""
-    values = read_array(weights).astype(float).reshape(-1)
-    if values.size != 3:
-        return None, (f"give three weights, one per channel (red, green, blue); yours has "
-                      f"{values.size} value{'s' if values.size != 1 else ''}.")
-    if not np.all(np.isfinite(values)):
-        return None, "the weights contain NaN or infinite values."
-    return values, None
-
-
-def try_weights(weights) -> None:
-    """Print the response of a 1x1 filter with these (red, green, blue) weights on each patch
-    of :func:`colour_patches`, or one line saying what the weights lack.
-
-    Lesson 02, exercise q8 (a yellow detector): try weights before checking them.
-
-    >>> try_weights([1, -0.5, -0.5])  # doctest: +ELLIPSIS
-    red +1.00, green -0.50, blue -0.50, white +0.00, yellow +0.50, magenta +0.50, ...
-    >>> try_weights([1, 1])
-    give three weights, one per channel (red, green, blue); yours has 2 values.
-    """
-    if uses_placeholder(weights):
-        print("replace ____ with three weights (red, green, blue) first, e.g. "
-              "try_weights([1, 0, 0]).")
-        return
-    try:
-        values, problem = _weights_or_message(weights)
-    except Exception as error:                 # an answer that is not numbers at all
-        print(f"give three numbers (red, green, blue), such as [1, 0, 0]: {error}")
-        return
-    if problem:
-        print(problem)
-        return
-    print(", ".join(f"{name} {value:+.2f}" for name, value in _patch_responses(values).items()))
-
-
-def _names(patches: list[str]) -> str:
-    return patches[0] if len(patches) == 1 else ", ".join(patches[:-1]) + " and " + patches[-1]
-
-
-#: q8: every other patch may answer at most this share of yellow's response (a clear margin).
-_Q8_SHARE = 0.75
-
-
-def _check_yellow_detector(answer):
-    weights, problem = _weights_or_message(answer)
-    if problem:
-        return problem
-    responses = _patch_responses(weights)
-    yellow = responses["yellow"]
-    ties = [n for n, v in responses.items() if n != "yellow" and np.isclose(v, yellow)]
-    beats = [n for n, v in responses.items() if v > yellow and not np.isclose(v, yellow)]
-    if not ties and not beats:
-        close = [n for n, v in responses.items() if n != "yellow" and v > _Q8_SHARE * yellow
-                 and not np.isclose(v, _Q8_SHARE * yellow)]
-        if not close:
-            return None
-        shown = ", ".join(f"{name} {value:g}" for name, value in responses.items())
-        return (f"yellow answers most ({yellow:g}), but {_names(close)} "
-                f"answer{'s' if len(close) == 1 else ''} more than 3/4 of that (responses: "
-                f"{shown}): almost as much as on yellow, so it would not single yellow out. "
-                f"Make yellow stand out: at most {_Q8_SHARE * yellow:g} on every other patch.")
-    found = []
-    if beats:
-        found.append(f"{_names(beats)} answer{'s' if len(beats) == 1 else ''} more strongly "
-                     "than yellow")
-    if ties:
-        found.append(f"{_names(ties)} answer{'s' if len(ties) == 1 else ''} as strongly as "
-                     "yellow")
-    shown = ", ".join(f"{name} {value:g}" for name, value in responses.items())
-    head = f"{'; '.join(found)} (responses: {shown})."
-    red, green, blue = weights
-    weak = [name for name, weight in (("red", red), ("green", green)) if weight <= 0]
-    if weak:                  # what the weights prove: yellow gets only red + green
-        return (f"{head} Yellow is red PLUS green, so its response is the red weight plus the "
-                f"green weight; your {_names(weak)} weight{'s are' if len(weak) > 1 else ' is'} "
-                f"not above 0. Give both a positive weight first: then yellow beats red alone "
-                "and green alone.")
-    # red and green are positive here, so every patch that ties or beats yellow has blue
-    return (f"{head} Your blue weight, {blue:g}, is not below 0, and every patch that ties "
-            "or beats yellow here has blue, which yellow lacks. Make blue count against: a "
-            "negative blue weight.")
-
-
-q8 = Exercise(
-    "Yellow light is red plus green. Choose the three weights (red, green, blue) of a 1x1 "
-    "filter (F = 1: one pixel, all three channels) so that, on the test image "
-    "colour_patches(), its highest (most positive) response is on the yellow patch, with "
-    "every other patch at most 3/4 of it (not white either, which contains red and green "
-    "too).",
-    checker=_check_yellow_detector,
-    answer_name="yellow_weights",  # the exercise cell is `yellow_weights = ____`
-    hint=["Positive weights on red and green alone fire just as much on white.",
-          "White also has blue; yellow has none. Give blue a negative weight, as the red "
-          "detector (1, -0.5, -0.5) of the lesson does for green and blue."],
-    solution="np.array([0.5, 0.5, -1.0])  # yellow 1, white 0, red 0.5",
-    solution_answer=np.array([0.5, 0.5, -1.0]),
-)
 
 __all__ = ["colour_patches", "show_colour_patches", "try_weights", *bind_exercises(globals())]
