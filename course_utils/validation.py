@@ -48,7 +48,7 @@ _MAX_REPR = 60
 def short_repr(value: Any, limit: int = _MAX_REPR) -> str:
     """``repr(value)`` on one line, cut to ``limit`` characters; never raises.
 
-    Error messages and exercise feedback (every lesson) quote values with it. A NumPy scalar
+    Error messages and exercise feedback (lessons 00-07) quote values with it. A NumPy scalar
     shows as the number it holds: a learner's sum of an int array "returned 16", not
     "returned np.int64(16)".
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,6 +24,7 @@ keras = pytest.importorskip("keras")
 layers = keras.layers
 
 EXERCISES = exercises_in(lesson)
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_pooling.ipynb"
 
 _ZERO_START = """\
 def max_pool(x, size):
@@ -119,6 +122,33 @@ def field_size(stack):
         field += (f - 1) * step
     return field"""
 
+_FIELD_OWN_STRIDE_ONLY = """\
+def field_size(stack):
+    field = 1
+    for f, s in stack:
+        field += (f - 1) * s
+    return field"""
+
+_WINDOWS_ONE_APART = _LOOPS.replace("x[i * size:(i + 1) * size, j * size:(j + 1) * size]",
+                                    "x[i:i + size, j:j + size]")
+
+# q7 and q8 forbid Keras and TensorFlow under every name (round 27's review passed these)
+_KERAS_ALIAS = """\
+def max_pool(x, size):
+    batch = x[None, :, :, None].astype("float32")
+    return keras.layers.MaxPool2D(size)(batch).numpy()[0, :, :, 0]"""
+
+_OPS_MAX_POOL = """\
+def max_pool(x, size):
+    batch = x[None, :, :, None].astype("float32")
+    return keras.ops.convert_to_numpy(keras.ops.max_pool(batch, size))[0, :, :, 0]"""
+
+_TF_MAX_POOL = """\
+def max_pool(x, size):
+    import tensorflow as tf
+    batch = x[None, :, :, None].astype("float32")
+    return tf.nn.max_pool(batch, size, size, "VALID").numpy()[0, :, :, 0]"""
+
 _FIELD_WHOLE_KERNELS = """\
 def field_size(stack):
     field, step = 0, 1
@@ -179,6 +209,9 @@ LEARNER_ANSWERS = {
             "(12, 12, 3)": "not from the image",
             "(12, 12, 16)": "32 filters make 32 channels",
             "(32, 12, 12)": "Channels come last",
+            "'(12, 12, 32)'": "the text '(12, 12, 32)': write the shape as a tuple of numbers, "
+                              "without quotes: (12, 12, 32).",
+            "'13x13x32'": "without quotes: (13, 13, 32).",
         },
     },
     "q4": {
@@ -232,6 +265,7 @@ LEARNER_ANSWERS = {
             "def field_size(stack):\n    return 1 + sum(f - 1 for f, s in stack)":
                 "it ignores the strides",
             _FIELD_OWN_STRIDE: "by its own stride too",
+            _FIELD_OWN_STRIDE_ONLY: "by that layer's own stride",
             _FIELD_LOOP.replace("field, step = 1, 1", "field, step = 0, 1"):
                 "one pixel short on every stack",
             "def field_size(stack):\n    return int(np.prod([f for f, s in stack]))":
@@ -281,6 +315,10 @@ LEARNER_ANSWERS = {
                 "lose their decimals",
             _LOOPS.replace(" = x[", " = np.floor(x[").replace(".max()", ".max())"):
                 "rounded down to whole numbers",
+            _WINDOWS_ONE_APART: "its windows start at (i, j), one pixel apart",
+            _KERAS_ALIAS: "your function calls keras.layers.MaxPool2D, which already does",
+            _OPS_MAX_POOL: "your function calls keras.ops.max_pool, which already does",
+            _TF_MAX_POOL: "your function calls tf.nn.max_pool, which already does",
         },
     },
     "q8": {
@@ -294,6 +332,13 @@ LEARNER_ANSWERS = {
             "def global_average_pool(x):\n"
             "    return keras.layers.GlobalAveragePooling2D()(x[None]).numpy()[0]":
                 "your function calls keras.layers.GlobalAveragePooling2D, which already does",
+            "def global_average_pool(x):\n"
+            "    return keras.layers.GlobalAvgPool2D()(x[None]).numpy()[0]":
+                "your function calls keras.layers.GlobalAvgPool2D, which already does",
+            "def global_average_pool(x):\n"
+            "    return keras.ops.average_pool(x[None], x.shape[:2]).numpy()[0, 0, 0]":
+                # the framework names it bare: average_pool( also ends global_average_pool(
+                "average_pool, which already does what this question asks",
             "def global_average_pool(x):\n    return x.mean(axis=-1)":
                 "averages over the channels",
             "def global_average_pool(x):\n    return x.mean(axis=0)": "over the rows (axis 0)",
@@ -466,8 +511,51 @@ def test_q8_forbids_keras_pooling_as_q7_does():
         assert "already does" in message
 
 
-def test_q6_second_hint_asks_rather_than_gives_the_loop():
-    assert lesson.q6.hints[1].endswith("?") and "step *=" not in lesson.q6.hints[1]
+def test_q6_hints_and_lesson_give_the_rule_in_words_not_the_loop():
+    """q6 asks the learner to turn section 4's rule into code: neither a hint nor the lesson
+    (section 4 printed the two lines of the loop, round 27's review) hands them over."""
+    assert lesson.q6.hints[1].endswith("?")
+    for hint in lesson.q6.hints:
+        assert "step *=" not in hint and "field +=" not in hint, hint
+    notebook = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    for index, cell in enumerate(notebook["cells"]):
+        text = "".join(cell["source"])
+        assert "step *=" not in text and "field +=" not in text, f"cell {index}"
+
+
+def test_q7_q8_forbid_every_name_of_the_library_pooling():
+    """Keras's aliases (MaxPool2D, GlobalAvgPool2D) and the functions of keras.ops and tf.nn
+    are refused as MaxPooling2D is; q7's own name, max_pool, only after a dot."""
+    batch = lambda x: np.asarray(x, dtype="float32")[None, :, :, None]  # noqa: E731
+
+    def alias(x, size):
+        return layers.MaxPool2D(size, name="alias")(batch(x)).numpy()[0, :, :, 0]
+
+    def ops(x, size):
+        return keras.ops.convert_to_numpy(keras.ops.max_pool(batch(x), size))[0, :, :, 0]
+
+    def max_pool(x, size):        # the learner's own, recursive: its name is no attribute
+        x = np.asarray(x)
+        if x.shape[0] >= 2 * size:                # one row of windows, then the rest
+            return np.vstack([max_pool(x[:size], size), max_pool(x[size:], size)])
+        cols = x.shape[1] // size
+        return np.array([[x[:size, j * size:(j + 1) * size].max() for j in range(cols)]])
+
+    for answer, name in [(alias, "layers.MaxPool2D"), (ops, "keras.ops.max_pool")]:
+        message = lesson.q7.feedback(answer)
+        assert f"your function calls {name}, which already does" in message, message
+    assert lesson.q7.is_correct(max_pool)
+
+    def gap_alias(x):
+        return layers.GlobalAvgPool2D(name="gap_alias")(np.asarray(x)[None]).numpy()[0]
+
+    def gap_ops(x):
+        x = np.asarray(x, dtype="float32")
+        return keras.ops.convert_to_numpy(keras.ops.average_pool(x[None], x.shape[:2]))[0, 0, 0]
+
+    for answer, name in [(gap_alias, "GlobalAvgPool2D"), (gap_ops, "average_pool")]:
+        message = lesson.q8.feedback(answer)
+        assert "your function calls" in message and name in message, message
 
 
 def test_max_pooling_is_the_stride_one_maximum_sampled():

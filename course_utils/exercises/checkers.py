@@ -821,13 +821,24 @@ def called_once(answer: Any) -> Any:
     return answer
 
 
-def _names_used(code) -> set[str]:
+def _names_used(code, bound: frozenset = frozenset()) -> set[str]:
     """Every global, attribute and enclosing-scope name a code object (and the functions
-    inside it) uses: a helper imported inside an outer function is a free variable."""
-    names = set(code.co_names) | set(code.co_freevars)
+    inside it) uses: a helper imported inside an outer function is a free variable. A name the
+    answer binds itself (a local, or a nested helper) is not one, also where a comprehension
+    reads it: on Python 3.11 a comprehension is a function of its own, and the local ``pool``
+    it reads is a free variable there (lesson 03's reviewer was told "your function calls pool").
+
+    >>> def answer(x):
+    ...     pool = [max(row) for row in x]
+    ...     return [pool[i] for i in range(len(pool))]
+    >>> sorted(_names_used(answer.__code__))
+    ['len', 'max', 'range']
+    """
+    own = bound | set(code.co_varnames) | set(code.co_cellvars)
+    names = set(code.co_names) | (set(code.co_freevars) - bound)
     for constant in code.co_consts:
         if inspect.iscode(constant):
-            names |= _names_used(constant)
+            names |= _names_used(constant, frozenset(own))
     return names
 
 

@@ -17,6 +17,8 @@ in the lesson.
 
 from __future__ import annotations
 
+import dis
+import inspect
 import math
 import re
 
@@ -212,10 +214,27 @@ def _side(mistake, channels=32):
     return (size, size, channels)
 
 
+def _shape_as_text(checker):
+    """q3's shape checker, first telling a shape typed as text ("(12, 12, 32)", "12x12x32")
+    to drop the quotes: the framework would only say it got a string.
+
+    >>> _shape_as_text(lambda answer: None)("12x12x32").endswith("without quotes: (12, 12, 32).")
+    True
+    """
+    def check(answer):
+        if isinstance(answer, str):
+            entries = re.findall(r"\d+|None", answer)
+            if entries:
+                return (f"your answer is the text {answer!r}: write the shape as a tuple of "
+                        f"numbers, without quotes: ({', '.join(entries)}).")
+        return checker(answer)
+    return check
+
+
 q3 = OneImageShape(
     "A 33x33x3 image goes through Conv2D(16, 5, padding='same') -> MaxPooling2D(2) -> "
     "Conv2D(32, 5). What is the output shape (height, width, channels)?",
-    checker=shape(_STACK_SHAPE, mistakes={
+    checker=_shape_as_text(shape(_STACK_SHAPE, mistakes={
         _side("first layer taken as 'valid'"):
             "either the first Conv2D was taken as 'valid' (it has padding='same': it keeps "
             "33x33; only the second one, 'valid', removes F - 1 = 4), or the + 1 was left out "
@@ -240,7 +259,7 @@ q3 = OneImageShape(
             "the channels come from the last Conv2D's 32 filters, not from the image.",
         (_STACK_SHAPE[0], _STACK_SHAPE[1], 16):
             "the last layer is Conv2D(32, 5): its 32 filters make 32 channels.",
-    }),
+    })),
     hint=["Follow one side: 33 -> 'same' 5x5 conv -> 2x2 pool (section 2's formula, rounded "
           "down) -> 'valid' 5x5 conv (minus 4).",
           "A Conv2D's channels are its number of filters; pooling never changes them."],
@@ -443,6 +462,11 @@ def _own_stride_too(stack):
     return field
 
 
+def _own_stride_only(stack):
+    """Multiplies each layer's F - 1 by that layer's own stride, not by the step before it."""
+    return 1 + sum((f - 1) * s for f, s in stack)
+
+
 def _adds_whole_kernels(stack):
     field, step = 0, 1
     for f, s in stack:
@@ -488,6 +512,11 @@ Q6_MISTAKES = [
     (_own_stride_too, "it multiplies each layer's F - 1 by its own stride too: a layer's "
                       "stride multiplies the step of the layers AFTER it, not its own window. Add "
                       "(F - 1) * step first, then multiply step by S."),
+    (_own_stride_only, "it multiplies each layer's F - 1 by that layer's own stride. What a "
+                       "layer's window of F spans depends on how far apart the values it reads "
+                       "lie: the step, the product of the strides of all the layers BEFORE it "
+                       "(4 after two 2x2 poolings). Its own stride only spreads the layers "
+                       "after it."),
     (_adds_whole_kernels, "it adds each layer's whole F (times the step); a layer widens the "
                           "field by F - 1, since its windows overlap the field already counted, "
                           "and the field starts at 1."),
@@ -514,7 +543,9 @@ q6 = Exercise(
           "neighbouring inputs of the current layer).",
           "After a 2x2 pooling (stride 2), how far apart, in input pixels, are two neighbouring "
           "inputs of the next layer? So how many pixels does that layer's window of F add?",
-          "For each layer: field += (F - 1) * step, then step *= S."],
+          "Keep two numbers as you go through the stack: the field so far and the step. Each "
+          "layer adds to the field F - 1 times the step it reads at; then its stride changes "
+          "the step for the layers after it."],
     explanation=f"field_size([(3, 1), (3, 2), (3, 1)]) = "
                 f"{field_size([(3, 1), (3, 2), (3, 1)])}: did you predict it?",
     solution_answer=field_size,
@@ -585,6 +616,14 @@ def _floored(x, size):
     return np.floor(pool2d(x, size))
 
 
+def _windows_one_apart(x, size):
+    """Window (i, j) taken at x[i:i + size, j:j + size], not at (i * size, j * size)."""
+    x = np.asarray(x)
+    rows, cols = x.shape[0] // size, x.shape[1] // size
+    return np.array([[x[i:i + size, j:j + size].max() for j in range(cols)]
+                     for i in range(rows)])
+
+
 def _rows_for_both_axes(x, size):
     x = np.asarray(x)
     n = x.shape[0] // size * size
@@ -631,14 +670,63 @@ Q7_MISTAKES = [
     (_one_window_short_zeros, "its last row and column keep their starting 0s: "
                               "range(0, n - size, size) never reaches the last window, which "
                               "starts at n - size; use range(0, n - size + 1, size)."),
+    (_windows_one_apart, "its windows start at (i, j), one pixel apart, so they overlap and "
+                         "never reach the bottom and right of x: window (i, j) starts at row "
+                         "i * size and column j * size, x[i * size:(i + 1) * size, "
+                         "j * size:(j + 1) * size]."),
 ]
 
-_q7_function = function(_CASES, reference=pool2d, mistakes=Q7_MISTAKES,
-                        forbidden=["pool2d", "MaxPooling2D", "max_pool2d", "pool"])
+#: Keras's, TensorFlow's and PyTorch's max pooling, by every name they go by; q7's function is
+#: itself called max_pool, so that name is looked for only after a dot (_attribute_calls).
+_Q7_FORBIDDEN = ["pool2d", "MaxPooling2D", "MaxPool2D", "max_pool2d", "pool"]
+_Q7_FORBIDDEN_ATTRIBUTES = ["max_pool"]
+
+_q7_function = function(_CASES, reference=pool2d, mistakes=Q7_MISTAKES, forbidden=_Q7_FORBIDDEN)
+
+
+def _attribute_calls(answer, names) -> list[str]:
+    """Each of ``names`` that ``answer``'s code reads as an attribute or imports
+    (``keras.ops.max_pool``, ``from tensorflow.nn import max_pool``), as its source writes it;
+    the bare name, such as the learner's own ``max_pool``, is not counted.
+
+    >>> def mine(x, size):
+    ...     return keras.ops.max_pool(x, size)
+    >>> _attribute_calls(mine, ["max_pool"])
+    ['keras.ops.max_pool']
+    >>> def max_pool(x, size):
+    ...     return max_pool(x[1:], size) if x.size > 4 else x.max()
+    >>> _attribute_calls(max_pool, ["max_pool"])
+    []
+    """
+    function_ = inspect.unwrap(answer)
+    code = getattr(function_, "__code__", None)
+    if code is None:
+        return []
+    found, codes = set(), [code]
+    while codes:
+        current = codes.pop()
+        codes += [c for c in current.co_consts if inspect.iscode(c)]
+        found |= {instruction.argval for instruction in dis.get_instructions(current)
+                  if instruction.opname in ("LOAD_ATTR", "LOAD_METHOD", "IMPORT_FROM")
+                  and instruction.argval in names}
+    try:
+        source = inspect.getsource(function_)
+    except (OSError, TypeError):
+        source = ""
+    written = []
+    for name in sorted(found):
+        dotted = re.search(rf"((?:[A-Za-z_]\w*\.)+{name})\b", source)
+        written.append(dotted.group(1) if dotted else name)
+    return written
 
 
 def _check_max_pool(answer):
-    """q7's checker: a reshape that failed gets the crop it needs (the 5x5 case)."""
+    """q7's checker: a library's max pooling reached through a module is refused as the
+    framework refuses pool2d (the name max_pool is the learner's own, so the framework cannot
+    be given it); a reshape that failed gets the crop it needs (the 5x5 case)."""
+    if callable(answer) and (used := _attribute_calls(answer, _Q7_FORBIDDEN_ATTRIBUTES)):
+        return (f"your function calls {' and '.join(used)}, which already does what this "
+                "question asks: write it without it (compare with it afterwards).")
     message = _q7_function(answer)
     if message and "raised ValueError: cannot reshape array" in message:
         message += ("\nA reshape into size x size windows needs sides that are multiples of "
@@ -738,8 +826,10 @@ Q8_MISTAKES = [
 ]
 
 _q8_function = function(Q8_CASES, reference=global_average_pool, mistakes=Q8_MISTAKES,
-                        forbidden=["GlobalAveragePooling2D", "AveragePooling2D", "pool2d",
-                                   "global_average_pooling2d"])
+                        forbidden=["GlobalAveragePooling2D", "GlobalAvgPool2D",
+                                   "AveragePooling2D", "AvgPool2D", "pool2d",
+                                   "global_average_pooling2d", "average_pool", "avg_pool",
+                                   "avg_pool2d", "adaptive_avg_pool2d"])
 
 _ROUNDED_MEANS = ("your function rounds or cuts the means (to some decimal places or "
                   "significant figures, as round(), // or int() do): return them unrounded, as "
