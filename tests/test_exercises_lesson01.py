@@ -216,12 +216,16 @@ LEARNER_ANSWERS = {
             "[[-1, 0, 1]]": "should be a 3x3 array",
             "[[0, 0, 0], [-1, 0, 0], [0, 0, 1]]": "answers a top edge at least as strongly",
             "[[-1, -1, 0], [-1, 0, 1], [0, 1, 1]]": "answers a top edge at least as strongly",
-            "[[0, 0, 0], [0, 0, 1], [-1, 0, 0]]": "2 of the 9 are not: output (3, 1)",
+            "[[0, 0, 0], [0, 0, 1], [-1, 0, 0]]": "answers a bottom edge at least as strongly",
+            # the reviewers' diagonal-edge kernel: a left and a bottom edge alike (2 and 2)
+            "[[0, 1, 1], [-1, 0, 1], [-1, -1, 0]]": "more than on Q2_STEP: it finds DIAGONAL",
+            "[[-1, 0, 1], [1, -1, 0], [0, 0, 0]]": "2 of the 7 are not: output (0, 1)",
+            "[[-1, 0, 0], [0, 1, 1], [-1, 0, 0]]": "1 of the 4 is not: output (3, 2)",
             "[[-1, -1, -1], [0, 0, 0], [1, 1, 1]]": "it finds TOP edges",
             "np.array([[-1, 0, 1]] * 3).T": "it finds TOP edges",
-            "[[1, 1, 1], [-1, -1, -1], [0, 0, 0]]": "each column of your kernel sums to 0",
-            "[[0, 0, 1], [0, 0, 0], [-1, 0, 0]]": "2 of the 8 are not",
-            "[[1, -1, 0], [0, 0, 1], [-1, 0, 0]]": "that window is not centred on a vertical",
+            "[[1, 1, 1], [-1, -1, -1], [0, 0, 0]]": "it finds BOTTOM edges",
+            "[[1, 1, 1], [0, 0, 0], [-1, -1, -1]]": "it finds BOTTOM edges",
+            "[[1, -2, 0], [0, 0, 2], [-1, 0, 0]]": "that window is not centred on a vertical",
             "[[-1, 0, 0], [1, 0, 0], [0, 0, 0]]": "it finds TOP edges",
             "[[-1, -1, 1], [1, -1, 0], [1, 0, 0]]": "on the mirrored step 1 (criterion b)",
             "[[0, -1, 1], [0, 1, -1], [0, 0, 0]]": "each column of your kernel sums to 0",
@@ -264,6 +268,9 @@ LEARNER_ANSWERS = {
             _VECTORISED,
             "def strided_corr2d(x, kernel, stride):\n"
             "    return corr2d(x, kernel)[::stride, ::stride]",
+        ],
+        "wrong": {
+            # integer only where x is: the float case passes, the kernel of halves does not
             "def strided_corr2d(x, kernel, stride):\n"
             "    out = np.zeros_like(x)[:(x.shape[0] - kernel.shape[0]) // stride + 1,\n"
             "                           :(x.shape[1] - kernel.shape[1]) // stride + 1]\n"
@@ -272,9 +279,7 @@ LEARNER_ANSWERS = {
             "            window = x[i * stride:i * stride + kernel.shape[0],\n"
             "                       j * stride:j * stride + kernel.shape[1]]\n"
             "            out[i, j] = np.sum(window * kernel)\n"
-            "    return out",
-        ],
-        "wrong": {
+            "    return out": "so the halves of the last case, DIGIT_FOUR with 0.5",
             "def strided_corr2d(x, kernel, stride):\n    return corr2d(x, kernel)":
                 "ignores the stride",
             "def strided_corr2d(x, kernel, stride):\n"
@@ -344,24 +349,29 @@ LEARNER_ANSWERS = {
         },
     },
     "q6": {
-        "right": ["5", "5.0", "np.int64(5)", "(12 - 7 + 2 * 2) // 2 + 1",
-                  "conv_output_size(12, 7, stride=2, padding=2)"],
+        "right": ["8", "8.0", "np.int64(8)", "(20 - 9 + 2 * 2) // 2 + 1",
+                  "conv_output_size(20, 9, stride=2, padding=2)", "math.floor(15 / 2) + 1"],
         "wrong": {
-            "3": "WITHOUT padding",
-            "(12 - 7 + 2 * 2) / (2 + 1)": "the size WITHOUT padding",
-            "4": "on one side only",
-            "(12 - 7) / (2 + 1)": "without the padding too",
-            "1.67": "without the padding too",
-            "5.5": "round it DOWN",
-            "(12 - 7 + 4) / 2": "without the floor and without the + 1",
-            "6": "rounded UP, plus 1; it is also ceil(N / S)",
-            "-(-12 // 2)": "the \"same\" formula of section 7",
-            "12 - 7 + 1": "the size for stride 1 without padding",
-            "10": "the size with stride 1",
-            "(12 - 7 + 2 * 2) // 2": "leaving out the final + 1",
-            "(12 - 7 - 2 * 2) // 2 + 1": "the padding subtracted",
-            "(12 - 7) // (2 + 1)": "the misprint without the padding",
-            "12 - 7 + 2 * 2": "the room the window has to move in",
+            "6": "WITHOUT padding",
+            "(20 - 9) // 2 + 1": "the size WITHOUT padding",
+            # note 1's misprint with the padding kept: its own value, named as the misprint
+            "(20 - 9 + 2 * 2) / (2 + 1)": "(N - F + 2P) / (S + 1) = (20 - 9 + 4) / (2 + 1), "
+                                          "the misprint of note 1",
+            "7": "on one side only",
+            "(20 - 9) / (2 + 1)": "without the padding, and the misprint of note 1",
+            "3.67": "without the padding, and the misprint of note 1",
+            "(20 - 9) // (2 + 1)": "3 is (N - F) // (S + 1), without the padding",
+            "8.5": "round it DOWN",
+            "(20 - 9 + 4) / 2": "without the floor and without the + 1",
+            "9": "rounded UP, plus 1",
+            # Python rounds 7.5 to 8 (to even): the numbers make round() give a wrong answer
+            "round((20 - 9 + 2 * 2) / 2) + 1": "Python's round(7.5) rounds up too",
+            "-(-20 // 2)": "the \"same\" formula of section 7",
+            "20 - 9 + 1": "the size for stride 1 without padding",
+            "16": "the size with stride 1",
+            "(20 - 9 + 2 * 2) // 2": "leaving out the final + 1",
+            "(20 - 9 - 2 * 2) // 2 + 1": "the padding subtracted",
+            "20 - 9 + 2 * 2": "the room the window has to move in",
         },
     },
     "q7": {
@@ -544,16 +554,33 @@ def test_q7_a_whole_keras_shape_is_told_to_take_its_height():
 
 
 def test_q6_answer_agrees_with_tensorflow_on_an_explicitly_padded_input():
-    x = np.ones((12, 12))
-    out = tf_corr2d(x, np.ones((7, 7)), stride=2, padding=2)   # P = 2 on every side
+    n, f, s, p = lesson._Q6_N, lesson._Q6_F, lesson._Q6_S, lesson._Q6_P
+    x, kernel = np.ones((n, n)), np.ones((f, f))
+    out = tf_corr2d(x, kernel, stride=s, padding=p)            # P = 2 on every side
     assert lesson.q6.is_correct(out.shape[0])
-    same = tf_corr2d(x, np.ones((7, 7)), stride=2, padding="same")
+    same = tf_corr2d(x, kernel, stride=s, padding="same")
     assert not lesson.q6.is_correct(same.shape[0])             # q7's formula is wrong here
-    unpadded = tf_corr2d(x, np.ones((7, 7)), stride=2)
+    assert '"same" formula' in lesson.q6.feedback(same.shape[0])
+    unpadded = tf_corr2d(x, kernel, stride=s)
     assert unpadded.shape[0] != out.shape[0]                   # padding changes the answer
     assert "WITHOUT padding" in lesson.q6.feedback(unpadded.shape[0])
-    one_side = tf_corr2d(x, np.ones((7, 7)), stride=2, padding=((2, 0), (2, 0)))
+    one_side = tf_corr2d(x, kernel, stride=s, padding=((p, 0), (p, 0)))
     assert "one side only" in lesson.q6.feedback(one_side.shape[0])
+
+
+def test_q6_rounding_to_nearest_and_note_1s_misprint_are_wrong_and_named_as_such():
+    """(N - F + 2P) / S is an odd number and a half, so Python's round (to even) goes up and
+    misses the floor TensorFlow takes; note 1's misprint with the padding kept gives a value
+    of its own, told as the misprint and not as the size without padding."""
+    n, f, s, p = lesson._Q6_N, lesson._Q6_F, lesson._Q6_S, lesson._Q6_P
+    right = tf_corr2d(np.ones((n, n)), np.ones((f, f)), stride=s, padding=p).shape[0]
+    rounded = round((n - f + 2 * p) / s) + 1
+    assert rounded != right and not lesson.q6.is_correct(rounded)
+    assert "rounded UP" in lesson.q6.feedback(rounded)
+    misprint = (n - f + 2 * p) / (s + 1)
+    assert misprint not in (right, tf_corr2d(np.ones((n, n)), np.ones((f, f)), stride=s).shape[0])
+    feedback = lesson.q6.feedback(misprint)
+    assert "the misprint of note 1" in feedback and "WITHOUT padding" not in feedback
 
 
 @pytest.mark.parametrize("name", ["Q6_MISTAKES", "Q7_MISTAKES", "Q5_MISTAKES"])
@@ -628,19 +655,21 @@ def test_q2_criteria_measured_by_tensorflow_accept_edge_kernels_and_reject_a_lin
     with TensorFlow: (a) the weights sum to 0, (b) the step Q2_STEP is answered more strongly
     than its mirror image and than its transpose (a top edge), (c) every window of the
     strongest response on DIGIT_FOUR is centred on a vertical stroke or just left of one, or
-    one row above or below a stroke's end."""
+    one row above or below a stroke's end. (b) also asks more than on a bottom edge,
+    np.flipud(Q2_STEP.T): a diagonal-edge kernel answers Q2_STEP and it alike."""
     def meets_the_prompt(kernel):
         kernel = np.asarray(kernel, dtype=float)
         step = tf_corr2d(lesson.Q2_STEP, kernel).max()
         mirror = tf_corr2d(np.fliplr(lesson.Q2_STEP), kernel).max()
         top = tf_corr2d(lesson.Q2_STEP.T, kernel).max()
+        bottom = tf_corr2d(np.flipud(lesson.Q2_STEP.T), kernel).max()
         feature_map = tf_corr2d(DIGIT_FOUR, kernel)
         peaks = np.argwhere(np.isclose(feature_map, feature_map.max()))
         on_the_edge = all(any(DIGIT_FOUR[row, c + 1] == 1 and c + 1 in (1, 5)
                               or DIGIT_FOUR[row, c + 2] == 1 and c + 2 in (1, 5)
                               for row in (r, r + 1, r + 2))     # the centre row, or one beyond
                           for r, c in peaks)
-        return np.isclose(kernel.sum(), 0) and step > max(mirror, top) and on_the_edge
+        return np.isclose(kernel.sum(), 0) and step > max(mirror, top, bottom) and on_the_edge
 
     sobel = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
     accepted = [sobel, lesson.q2.solution_answer, np.array([[-1, 1, 0]] * 3),
@@ -651,6 +680,7 @@ def test_q2_criteria_measured_by_tensorflow_accept_edge_kernels_and_reject_a_lin
                 np.array([[2, -1, -1]] * 3), np.array([[0, 0, 0], [-1, 0, 0], [0, 0, 1]]),
                 np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]]),
                 np.array([[-1, -1, 0], [-1, 0, 1], [0, 1, 1]]),   # a diagonal edge: top = left
+                np.array([[0, 1, 1], [-1, 0, 1], [-1, -1, 0]]),   # the other: bottom = left
                 np.array([[-1, 0, 1]] * 3).T]                      # a top edge
     for kernel in accepted:
         assert meets_the_prompt(kernel), kernel
@@ -668,6 +698,35 @@ def test_q2_names_a_top_edge_kernel_only_when_its_transpose_passes():
     assert tf_corr2d(lesson.Q2_STEP.T, diagonal).max() == tf_corr2d(lesson.Q2_STEP, diagonal).max()
     assert not lesson.q2.is_correct(diagonal.T)
     assert "it finds TOP edges" not in lesson.q2.feedback(diagonal)
+
+
+def test_q2_names_a_bottom_edge_kernel_only_when_its_quarter_turn_passes():
+    bottom_edge = np.array([[1, 1, 1], [0, 0, 0], [-1, -1, -1]])
+    assert "it finds BOTTOM edges" in lesson.q2.feedback(bottom_edge)
+    assert lesson.q2.is_correct(np.rot90(bottom_edge, -1))
+    diagonal = np.array([[0, 1, 1], [-1, 0, 1], [-1, -1, 0]])     # bottom edge as strong as left
+    bottom_step = np.flipud(lesson.Q2_STEP.T)
+    assert tf_corr2d(bottom_step, diagonal).max() == tf_corr2d(lesson.Q2_STEP, diagonal).max()
+    assert not lesson.q2.is_correct(np.rot90(diagonal, -1))
+    feedback = lesson.q2.feedback(diagonal)
+    assert "BOTTOM" not in feedback and "a bottom edge at least as strongly" in feedback
+
+
+def test_q2_names_diagonal_edges_only_when_a_diagonal_step_gets_more_than_q2_step():
+    """Measured by TensorFlow: both diagonal kernels answer their diagonal step (3) more than
+    Q2_STEP (2); a kernel that ties a bottom edge without preferring a diagonal is not told
+    'diagonal'."""
+    for kernel, step in [([[0, 1, 1], [-1, 0, 1], [-1, -1, 0]], np.triu(np.ones((6, 6)))),
+                         ([[-1, -1, 0], [-1, 0, 1], [0, 1, 1]],
+                          np.flipud(np.triu(np.ones((6, 6)))))]:
+        kernel = np.array(kernel)
+        assert tf_corr2d(step, kernel).max() > tf_corr2d(lesson.Q2_STEP, kernel).max()
+        assert "it finds DIAGONAL edges" in lesson.q2.feedback(kernel)
+    plain = np.array([[0, 0, 0], [0, 0, 1], [-1, 0, 0]])
+    assert (tf_corr2d(np.triu(np.ones((6, 6))), plain).max()
+            <= tf_corr2d(lesson.Q2_STEP, plain).max())
+    feedback = lesson.q2.feedback(plain)
+    assert "a bottom edge at least as strongly" in feedback and "DIAGONAL" not in feedback
 
 
 def test_q2_names_a_right_edge_kernel_only_when_its_mirror_image_passes():
@@ -845,6 +904,22 @@ def test_q4_and_q8_tell_a_function_that_calls_the_library_to_write_the_loops():
     assert lesson.q4.is_correct(lesson.strided_corr2d)
 
 
+def test_q4_an_output_made_like_an_integer_input_is_told_it_cuts_the_halves():
+    """np.zeros_like(x) is integer where x is: on the float case it is right, on DIGIT_FOUR with
+    a kernel of halves (what TensorFlow computes, cut) it is not, and the message says so."""
+    def zeros_like_input(x, kernel, stride):
+        expected = tf_corr2d(x, kernel, stride=stride)
+        out = np.zeros_like(x)[:expected.shape[0], :expected.shape[1]]
+        out[...] = expected
+        return out
+
+    assert not lesson.q4.is_correct(zeros_like_input)
+    feedback = lesson.q4.feedback(zeros_like_input)
+    assert "holds whole numbers only" in feedback and "the halves of the last case" in feedback
+    halves = tf_corr2d(DIGIT_FOUR, 0.5 * np.asarray(HORIZONTAL_LINE_KERNEL))
+    assert not np.array_equal(halves, np.trunc(halves))      # the case has values to cut
+
+
 def test_q8_integer_output_is_named_whatever_made_it_integer():
     """np.zeros_like of an integer input gives an integer array only where the input is
     integer: the float case comes out right, and the message still names the cut values."""
@@ -867,11 +942,11 @@ def test_q8_a_window_cut_from_the_unpadded_input_is_told_so_not_that_the_kernel_
 
 
 def test_q2_judges_every_tied_maximum_and_any_scale():
-    diagonal = np.array([[0, 0, 0], [0, 0, 1], [-1, 0, 0]])
-    feature_map = tf_corr2d(DIGIT_FOUR, diagonal)
-    assert (feature_map == feature_map.max()).sum() == 9      # tied at nine places
-    assert "is tied at 9 places" in lesson.q2.feedback(diagonal)
-    assert "2 of the 9 are not: output (3, 1)" in lesson.q2.feedback(diagonal)
+    messy = np.array([[-1, 0, 1], [1, -1, 0], [0, 0, 0]])     # meets (a) and (b), not (c)
+    feature_map = tf_corr2d(DIGIT_FOUR, messy)
+    assert (feature_map == feature_map.max()).sum() == 7      # tied at seven places
+    assert "is tied at 7 places" in lesson.q2.feedback(messy)
+    assert "2 of the 7 are not: output (0, 1)" in lesson.q2.feedback(messy)
     assert lesson.q2.is_correct(lesson.q2.solution_answer * 1e-9)
     assert lesson.q2.is_correct(lesson.q2.solution_answer * 1e6)
 

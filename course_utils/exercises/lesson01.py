@@ -9,14 +9,16 @@ course's helpers (conv_output_size, usage_counts, conv2d), never typed in:
   flipping, transposing, turning and mirroring the kernel all give different answers, and
   each mistake has its own message;
 * ``q2`` design a left-edge kernel, checked by the three criteria its prompt states (weights
-  summing to 0, a left edge answered more strongly than a right one, its strongest response on
-  the digit "4" on or just left of a vertical stroke);
+  summing to 0, a left edge answered more strongly than a right, a top or a bottom one, its
+  strongest response on the digit "4" on or just left of a vertical stroke);
 * ``q3`` the parameters of Conv2D(1, 5) on a 32x32 image against a Dense layer to a map of the
   same size (the why of section 1, the output size, and what counts as a parameter);
 * ``q4`` write the loop convolution (cross-correlation) WITH a stride, checked on test cases
-  (the lesson writes it out for stride 1 only);
+  (the lesson writes it out for stride 1 only), one of them an integer image with a kernel of
+  halves, which an integer output array would cut;
 * ``q5`` how many input pixels a stride larger than the kernel never uses;
-* ``q6`` the output-size formula with stride and padding (N = 12, F = 7, S = 2, P = 2);
+* ``q6`` the output-size formula with stride and padding (N = 20, F = 9, S = 2, P = 2:
+  (N - F + 2P) / S = 7.5, which Python's round takes to 8 where the floor gives 7);
 * ``q7`` the output size Keras gives for ``padding="same"`` with stride 2 on an odd size;
 * ``q8`` write the whole one-filter layer, padding, stride and bias, checked on test cases.
 
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 
 import numpy as np
 
@@ -151,6 +154,33 @@ Q2_STEP[:, 3:] = 1
 Q2_STEP.setflags(write=False)
 
 
+#: The same step turned into a bottom edge: ink above, background below. A kernel that answers
+#: it as strongly as Q2_STEP responds to two directions (a diagonal edge kernel does).
+_BOTTOM_STEP = np.flipud(Q2_STEP.T)
+_BOTTOM_STEP.setflags(write=False)
+
+#: Two diagonal steps, for naming a kernel that answers Q2_STEP and a top (bottom) edge alike:
+#: (the image, how the feedback describes it). Ink below a "/" line (down and right), and ink
+#: above a "\" line (up and right).
+_DIAGONAL_STEPS = {
+    "top": (np.flipud(np.triu(np.ones((6, 6), dtype=np.int64))),
+            'ink below and right of a "/" line, np.flipud(np.triu(np.ones((6, 6))))'),
+    "bottom": (np.triu(np.ones((6, 6), dtype=np.int64)),
+               'ink above and right of a "\\" line, np.triu(np.ones((6, 6)))'),
+}
+
+
+def _diagonal_clause(kernel: np.ndarray, side: str, on_left: float, scale: float) -> str:
+    """" it finds DIAGONAL edges", when the kernel answers the diagonal step between a left
+    edge and a ``side`` ("top" or "bottom") edge more strongly than Q2_STEP; else nothing."""
+    step, described = _DIAGONAL_STEPS[side]
+    on_diagonal = conv2d(step, kernel).max()
+    if on_diagonal <= on_left + 1e-9 * scale:
+        return ""
+    return (f" On a diagonal step, {described}, it gives {on_diagonal:g}, more than on Q2_STEP: "
+            "it finds DIAGONAL edges.")
+
+
 def left_edge_zone() -> np.ndarray:
     """Which positions of the 6x6 feature map of DIGIT_FOUR hold the left edge of a vertical
     stroke: the window centred on a stroke pixel, on the pixel just left of one, or one row
@@ -190,8 +220,9 @@ def _edge_problem(kernel: np.ndarray, name_causes: bool = True) -> str | None:
 
     Every comparison is relative to the kernel's largest weight, so the answer does not
     depend on the kernel's scale (a kernel times 1e-9 is judged as the kernel itself). A
-    cause (right edges, top edges) is named only when the kernel's mirror image or transpose
-    meets all three criteria (``name_causes=False`` for that test, so it does not recurse)."""
+    cause (right, top or bottom edges) is named only when the kernel's mirror image, transpose
+    or quarter turn meets all three criteria (``name_causes=False`` for that test, so it does
+    not recurse); diagonal edges only when a diagonal step gets more than Q2_STEP."""
     if not np.any(kernel):
         return "your kernel is all zeros: it gives 0 everywhere, edge or not."
     scale = float(np.abs(kernel).max())
@@ -202,11 +233,17 @@ def _edge_problem(kernel: np.ndarray, name_causes: bool = True) -> str | None:
     on_left = conv2d(Q2_STEP, kernel).max()
     on_right = conv2d(np.fliplr(Q2_STEP), kernel).max()
     on_top = conv2d(Q2_STEP.T, kernel).max()
-    if name_causes and on_left <= max(on_right, on_top) + 1e-9 * scale:
+    on_bottom = conv2d(_BOTTOM_STEP, kernel).max()
+    if name_causes and on_left <= max(on_right, on_top, on_bottom) + 1e-9 * scale:
         if _edge_problem(kernel.T, name_causes=False) is None:
             return (f"on the top edge Q2_STEP.T its strongest response is {on_top:g}, on "
                     f"Q2_STEP only {on_left:g} (criterion b): it finds TOP edges, of "
                     "horizontal strokes. Its transpose, kernel.T, finds left edges.")
+        if _edge_problem(np.rot90(kernel, -1), name_causes=False) is None:
+            return (f"on the bottom edge np.flipud(Q2_STEP.T) (ink above, background below) "
+                    f"its strongest response is {on_bottom:g}, on Q2_STEP only {on_left:g} "
+                    "(criterion b): it finds BOTTOM edges, of horizontal strokes. Turned a "
+                    "quarter turn clockwise, np.rot90(kernel, -1), it finds left edges.")
         if np.allclose(kernel.sum(axis=0), 0, atol=1e-6 * scale):
             return (f"each column of your kernel sums to 0, so it gives 0 on any vertical "
                     f"edge: {on_left:g} on Q2_STEP and {on_right:g} on its mirror image "
@@ -229,8 +266,17 @@ def _edge_problem(kernel: np.ndarray, name_causes: bool = True) -> str | None:
     if on_left <= on_top + 1e-9 * scale:
         return (f"on Q2_STEP.T, a top edge (background above, ink below), its strongest "
                 f"response is {on_top:g}, against {on_left:g} on Q2_STEP (criterion b): it "
-                "answers a top edge at least as strongly as a left edge. A left-edge kernel "
-                "must answer Q2_STEP more strongly than both.")
+                "answers a top edge at least as strongly as a left edge."
+                + _diagonal_clause(kernel, "top", on_left, scale)
+                + " A left-edge kernel must answer Q2_STEP more strongly than a right, a top "
+                "or a bottom edge.")
+    if on_left <= on_bottom + 1e-9 * scale:
+        return (f"on np.flipud(Q2_STEP.T), a bottom edge (ink above, background below), its "
+                f"strongest response is {on_bottom:g}, against {on_left:g} on Q2_STEP "
+                "(criterion b): it answers a bottom edge at least as strongly as a left edge."
+                + _diagonal_clause(kernel, "bottom", on_left, scale)
+                + " A left-edge kernel must answer Q2_STEP more strongly than a right, a top "
+                "or a bottom edge.")
     feature_map = conv2d(DIGIT_FOUR, kernel)
     strongest = feature_map.max()
     places = [(int(r), int(c)) for r, c in
@@ -266,8 +312,9 @@ q2 = Exercise(
     "Design a 3x3 kernel that finds the LEFT edges of vertical strokes, where (going left to "
     "right) the background ends and the ink begins. The check asks three things: (a) its "
     "weights sum to 0; (b) on Q2_STEP (background on the left, ink on the right) its "
-    "strongest response is larger than on the mirrored step, np.fliplr(Q2_STEP), and on the "
-    "same step turned into a top edge, Q2_STEP.T; (c) on DIGIT_FOUR " + _CRITERION_C
+    "strongest response is larger than on the mirrored step, np.fliplr(Q2_STEP), on the "
+    "same step turned into a top edge, Q2_STEP.T, and on a bottom edge, np.flipud(Q2_STEP.T) "
+    "(so it answers a change in one direction only); (c) on DIGIT_FOUR " + _CRITERION_C
     + "; if several places tie, all of them. Output (r, c) is centred on input pixel "
     "(r + 1, c + 1); the digit's vertical strokes are columns 1 and 5.",
     checker=_check_edge_kernel,
@@ -276,7 +323,8 @@ q2 = Exercise(
           "which side ink?",
           "Try a kernel before you check it: kernel.sum() must be 0, and "
           "conv2d(Q2_STEP, kernel).max() must be larger than "
-          "conv2d(np.fliplr(Q2_STEP), kernel).max() and conv2d(Q2_STEP.T, kernel).max(). "
+          "conv2d(np.fliplr(Q2_STEP), kernel).max(), conv2d(Q2_STEP.T, kernel).max() and "
+          "conv2d(np.flipud(Q2_STEP.T), kernel).max(). "
           "With -1 in each cell of the left column, "
           "what must the right column hold? For (c): with m = conv2d(DIGIT_FOUR, kernel), "
           "np.argwhere(m == m.max()) + 1 lists the input pixels (row, column) its peaks are "
@@ -288,8 +336,9 @@ q2 = Exercise(
              "# [[-1, 1, 0]] * 3, which peaks on the stroke's first column instead.",
     solution_answer=_EDGE_SOLUTION,
     explanation="Your kernel gives 0 on flat areas and answers a left edge more strongly than "
-                "a right or a top one: it responds to a change of value in one direction. "
-                "Sobel's kernel, [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], is the classic one.",
+                "a right, a top or a bottom one: it responds to a change of value in one "
+                "direction. Sobel's kernel, [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], is the "
+                "classic one.",
 )
 
 
@@ -515,6 +564,9 @@ _STRIDED_CASES = [
     (_rng.integers(-3, 4, size=(7, 9)), _rng.integers(-2, 3, size=(2, 3)), 2),  # not square
     (_rng_8x8.integers(0, 5, size=(8, 8)), _rng_8x8.integers(-2, 3, size=(3, 3)), 3),  # floor
     (_rng.normal(size=(6, 5)).round(2), _rng.normal(size=(3, 1)).round(2), 1),  # floats
+    # an integer image and a kernel of halves: an output array made like the integer input
+    # (np.zeros_like(x)) cuts the halves, as it would cut a real image's map
+    (np.array(DIGIT_FOUR), 0.5 * np.array(HORIZONTAL_LINE_KERNEL), 1),
 ]
 #: How a learner can rebuild each case's arrays (feedback names them so; tests check each
 #: expression gives the case's array). A small array is shown whole instead.
@@ -529,7 +581,12 @@ _STRIDED_LABELS = [
     ("np.random.default_rng(1).integers(-3, 4, size=(7, 9))", _literal(_STRIDED_CASES[2][1])),
     ("np.random.default_rng(3).integers(0, 5, size=(8, 8))", _literal(_STRIDED_CASES[3][1])),
     (_literal(_STRIDED_CASES[4][0]), _literal(_STRIDED_CASES[4][1])),
+    ("DIGIT_FOUR", "0.5 * HORIZONTAL_LINE_KERNEL"),
 ]
+#: What an integer output array cuts on each q4 case whose results are not whole (by index).
+_STRIDED_CUT = {4: "the results of the float case (the fifth)",
+                5: "the halves of the last case, DIGIT_FOUR with 0.5 * HORIZONTAL_LINE_KERNEL "
+                   "(0.5 became 0, -1.5 became -1)"}
 
 _TRANSPOSED_KERNEL = ("you multiply each window by the kernel transposed (kernel.T, or the "
                       "sizes f_h and f_w swapped): slide the kernel as it is, "
@@ -561,7 +618,8 @@ _check_cases = function(_STRIDED_CASES, reference=_reference, mistakes=[
                          "out[i, j] holds the window that starts at row i * S, column j * S, "
                          "and out has (H - F_h) // S + 1 rows."),
     (_integer_output, _INTEGER_OUTPUT.format(
-        example="the results of the float case (the last one)")),
+        example="the results of the float case (the fifth) and the halves of the last case, "
+                "DIGIT_FOUR with 0.5 * HORIZONTAL_LINE_KERNEL")),
     (_transposed_kernel, _TRANSPOSED_KERNEL),
 ], forbidden=_FORBIDDEN, labels=_STRIDED_LABELS)
 
@@ -577,21 +635,24 @@ _FLOAT_SIZE_ADVICE = (". A size computed with / is a float (such as 2.0), and np
                       "range need whole numbers: divide with //, (H - F_h) // S + 1.")
 
 
-def _integer_result(answer, cases, reference) -> bool:
-    """True when, on a case whose expected values are not whole, the learner's function returned
-    an integer array holding exactly those values cut to whole numbers: an output array made
-    with dtype=int, or with np.zeros_like of an integer input."""
-    for args in cases:
+def _integer_cut(answer, cases, reference) -> int | None:
+    """The index of the first case whose expected values are not whole and on which the
+    learner's function returned an integer array holding exactly those values cut to whole
+    numbers: an output array made with dtype=int, or with np.zeros_like of an integer input
+    (which cuts only where the input is integer). None when no case shows it."""
+    for index, args in enumerate(cases):
         expected = np.asarray(reference(*copy.deepcopy(args)), dtype=float)
         if np.all(expected == np.round(expected)):
             continue
         try:
             result = answer(*copy.deepcopy(args))
         except Exception:
-            return False
-        return (isinstance(result, np.ndarray) and result.dtype.kind in "iu"
-                and result.shape == expected.shape and np.array_equal(result, np.trunc(expected)))
-    return False
+            continue
+        if (isinstance(result, np.ndarray) and result.dtype.kind in "iu"
+                and result.shape == expected.shape
+                and np.array_equal(result, np.trunc(expected))):
+            return index
+    return None
 
 
 _PAST_THE_EDGE = (" A window came out smaller than the kernel because it runs past the edge "
@@ -640,16 +701,18 @@ def _broadcast_cause(answer, cases, past_the_edge: str = _PAST_THE_EDGE) -> str:
     return ""
 
 
-def _loops_verdict(answer, check_cases, cases, reference, cut: str) -> tuple[bool, str | None]:
+def _loops_verdict(answer, check_cases, cases, reference,
+                   cut: Callable[[int], str]) -> tuple[bool, str | None]:
     """What q4 and q8 check first: (final?, message). Right results are final; so is a known
     mistake's message (a call to a helper that slides the kernel itself included), and an
-    integer output array (``cut`` says which values it cut). Otherwise the first failing
-    case's message, for the question's own follow-up checks."""
+    integer output array (``cut(index)`` says which values of that case it cut). Otherwise
+    the first failing case's message, for the question's own follow-up checks."""
     message = check_cases(answer)
     if message is None or not message.startswith("on "):   # a known mistake's message
         return True, message
-    if _integer_result(answer, cases, reference):
-        return True, _INTEGER_OUTPUT.format(example=cut)
+    index = _integer_cut(answer, cases, reference)
+    if index is not None:
+        return True, _INTEGER_OUTPUT.format(example=cut(index))
     return False, message
 
 
@@ -736,7 +799,7 @@ def _size_from_other_axis(answer) -> str:
 
 def _check_strided(answer):
     final, message = _loops_verdict(answer, _check_cases, _STRIDED_CASES, _reference,
-                                    "the results of the float case (the last one)")
+                                    _STRIDED_CUT.__getitem__)
     if final:
         return message
     if _transposed_on_square(answer) is None:
@@ -810,9 +873,10 @@ q4 = _Q4(
     "no flipping) of a 2-D array x with a 2-D kernel, the window moving `stride` pixels at a "
     "time, using two loops (written by you: not conv2d, tf.nn.conv2d or Conv2D, which the check "
     "compares with). It must work for kernels that are not square and return an array of "
-    "shape ((H - F_h) // S + 1, (W - F_w) // S + 1). The check runs five cases (the 4x4 "
-    "example, DIGIT_FOUR, a 7x9 input with a 2x3 kernel, an 8x8 input and a float one) and, "
-    "if one fails, a size check: a 6x8 input with a 1x1 kernel and stride 2.",
+    "shape ((H - F_h) // S + 1, (W - F_w) // S + 1). The check runs six cases (the 4x4 "
+    "example, DIGIT_FOUR, a 7x9 input with a 2x3 kernel, an 8x8 input, a float one, and "
+    "DIGIT_FOUR with a kernel of halves, 0.5 * HORIZONTAL_LINE_KERNEL) and, if one fails, a "
+    "size check: a 6x8 input with a 1x1 kernel and stride 2.",
     checker=_check_strided,
     hint=["Start from corr2d of section 2: only the output size and where each window starts "
           "change.",
@@ -897,57 +961,72 @@ q5 = Exercise(
 # questions' own numbers, as for q3.
 # ---------------------------------------------------------------------------------------------
 
-_Q6_N, _Q6_F, _Q6_S, _Q6_P = 12, 7, 2, 2
+_Q6_N, _Q6_F, _Q6_S, _Q6_P = 20, 9, 2, 2
 _Q6 = conv_output_size(_Q6_N, _Q6_F, _Q6_S, _Q6_P)
-_Q6_SPAN = _Q6_N - _Q6_F + 2 * _Q6_P               # N - F + 2P = 9, before dividing by S
-_MISPRINT = ("a misprint of the formula (note 1, in Notes at the end). The + 1 "
-             "comes after the division: (N - F + 2P) // S + 1.")
+_Q6_SPAN = _Q6_N - _Q6_F + 2 * _Q6_P               # N - F + 2P = 15, before dividing by S
+_Q6_QUOTIENT = _Q6_SPAN / _Q6_S                     # 7.5: an odd number and a half, so that
+#                                                   # Python's round (to even) gives 8, not 7
+_Q6_SPAN_TEXT = f"({_Q6_N} - {_Q6_F} + {2 * _Q6_P})"   # "(20 - 9 + 4)"
+_MISPRINT = ("the misprint of note 1 (Notes, at the end): the + 1 comes after the division, "
+             "floor((N - F + 2P) / S) + 1.")
 
-#: q6's known mistakes. N = 12, F = 7, S = 2, P = 2: P = 2 is not "same" padding for F = 7,
-#: so q7's ceil(N / S) = 6 is wrong here.
+#: q6's known mistakes. N = 20, F = 9, S = 2, P = 2: P = 2 is not "same" padding for F = 9,
+#: so q7's ceil(N / S) = 10 is wrong here. Each mistake gives its own value (the tests check),
+#: except where one message names both causes.
 Q6_MISTAKES = [
     (conv_output_size(_Q6_N, _Q6_F, _Q6_S),
-     f"{conv_output_size(_Q6_N, _Q6_F, _Q6_S)} is (12 - 7) // 2 + 1, the size WITHOUT "
-     "padding. The formula adds 2P inside the bracket: (N - F + 2P) // S + 1."),
+     f"{conv_output_size(_Q6_N, _Q6_F, _Q6_S)} is ({_Q6_N} - {_Q6_F}) // {_Q6_S} + 1, the size "
+     "WITHOUT padding. The formula adds 2P inside the bracket: (N - F + 2P) // S + 1."),
     (conv_output_size(_Q6_N, _Q6_F, _Q6_S, (_Q6_P, 0)),
      f"{conv_output_size(_Q6_N, _Q6_F, _Q6_S, (_Q6_P, 0))} comes from counting the padding "
      "on one side only (+ P instead of + 2P), or from leaving out the final + 1. "
      "O = floor((N - F + 2P) / S) + 1."),
-    ((_Q6_N - _Q6_F) / (_Q6_S + 1), "that is (N - F) / (S + 1), the misprint in note 1 "
-                                    "(Notes, at the end), without the padding too; "
-                                    "the formula is floor((N - F + 2P) / S) + 1."),
+    (_Q6_SPAN / (_Q6_S + 1),
+     f"that is (N - F + 2P) / (S + 1) = {_Q6_SPAN_TEXT} / ({_Q6_S} + 1), " + _MISPRINT),
+    ((_Q6_N - _Q6_F) / (_Q6_S + 1),
+     "that is (N - F) / (S + 1), without the padding, and " + _MISPRINT),
+    ((_Q6_N - _Q6_F) // (_Q6_S + 1),
+     f"{(_Q6_N - _Q6_F) // (_Q6_S + 1)} is (N - F) // (S + 1), without the padding, and "
+     + _MISPRINT),
     ((_Q6_N - _Q6_F - 2 * _Q6_P) // _Q6_S + 1,
      f"{(_Q6_N - _Q6_F - 2 * _Q6_P) // _Q6_S + 1} is what (N - F - 2P) // S + 1 gives, the "
-     "padding subtracted, and also (N - F) // (S + 1), the misprint without the padding. "
-     "Padding ADDS P zeros on each side, so the input grows to N + 2P: (N - F + 2P) // S + 1."),
-    (_Q6_SPAN / _Q6_S + 1, f"(12 - 7 + 4) / 2 = {_Q6_SPAN / _Q6_S:g} is not whole: round it "
-                           "DOWN (floor) before adding 1. The last window must fit inside the "
-                           "padded input."),
-    (_Q6_SPAN / _Q6_S, f"that is (N - F + 2P) / S without the floor and without the + 1: "
-                       f"round {_Q6_SPAN / _Q6_S:g} down, then add 1 for the first position."),
-    (-(-_Q6_SPAN // _Q6_S) + 1, f"{-(-_Q6_SPAN // _Q6_S) + 1} is (12 - 7 + 4) / 2 = "
-                                f"{_Q6_SPAN / _Q6_S:g} rounded UP, plus 1; it is also "
-                                "ceil(N / S), the \"same\" formula of section 7 (P = 2 is not "
-                                "\"same\" padding for F = 7), and N - F + 1, the size for stride 1 "
-                                "without padding. Round "
-                                f"{_Q6_SPAN / _Q6_S:g} down, then add 1: a window that would "
-                                "stick out of the padded input is never used."),
+     "padding subtracted. Padding ADDS P zeros on each side, so the input grows to N + 2P: "
+     "(N - F + 2P) // S + 1."),
+    (_Q6_QUOTIENT + 1, f"{_Q6_SPAN_TEXT} / {_Q6_S} = {_Q6_QUOTIENT:g} is not whole: round it "
+                       "DOWN (floor) before adding 1. The last window must fit inside the "
+                       "padded input."),
+    (_Q6_QUOTIENT, f"that is (N - F + 2P) / S without the floor and without the + 1: "
+                   f"round {_Q6_QUOTIENT:g} down, then add 1 for the first position."),
+    (-(-_Q6_SPAN // _Q6_S) + 1,
+     f"{-(-_Q6_SPAN // _Q6_S) + 1} is {_Q6_SPAN_TEXT} / {_Q6_S} = {_Q6_QUOTIENT:g} rounded "
+     f"UP, plus 1 (Python's round({_Q6_QUOTIENT:g}) rounds up too). Round {_Q6_QUOTIENT:g} "
+     "down (floor, // in Python), then add 1: a window that would stick out of the padded "
+     "input is never used."),
+    (conv_output_size(_Q6_N, _Q6_F, _Q6_S, "same"),
+     f"{conv_output_size(_Q6_N, _Q6_F, _Q6_S, 'same')} is ceil(N / S), the \"same\" formula of "
+     f"section 7, but P = {_Q6_P} is not \"same\" padding for F = {_Q6_F}. Use "
+     "floor((N - F + 2P) / S) + 1."),
+    (conv_output_size(_Q6_N, _Q6_F), f"{conv_output_size(_Q6_N, _Q6_F)} is N - F + 1, the size "
+                                     "for stride 1 without padding: the formula also divides "
+                                     "by S and adds 2P."),
     (conv_output_size(_Q6_N, _Q6_F, 1, _Q6_P),
-     f"{conv_output_size(_Q6_N, _Q6_F, 1, _Q6_P)} is the size with stride 1. With S = 2 the "
-     "window moves two pixels at a time: divide by S."),
+     f"{conv_output_size(_Q6_N, _Q6_F, 1, _Q6_P)} is the size with stride 1. With S = "
+     f"{_Q6_S} the window moves {_Q6_S} pixels at a time: divide by S."),
     (_Q6_SPAN, "that is N - F + 2P, the room the window has to move in. Divide it by the "
-               "stride S = 2 (rounding down), then add 1 for the first position."),
+               f"stride S = {_Q6_S} (rounding down), then add 1 for the first position."),
 ]
 
 q6 = Exercise(
-    "Input size N = 12, kernel size F = 7, stride S = 2, padding P = 2. "
-    "What is the output size O?",
+    f"Input size N = {_Q6_N}, kernel size F = {_Q6_F}, stride S = {_Q6_S}, padding "
+    f"P = {_Q6_P}. What is the output size O?",
     checker=number(_Q6, mistakes=Q6_MISTAKES),
     hint=["Section 6's formula counts the positions of the window; padding (section 7) "
           "makes the input 2P larger. Which of N, F, S and P go inside the floor?",
           "O = floor((N - F + 2P) / S) + 1: in Python, (N - F + 2 * P) // S + 1.",
-          "(12 - 7 + 2 * 2) / 2 = 4.5; round down, then add 1."],
-    solution=f"(12 - 7 + 2 * 2) // 2 + 1  # = 4 + 1 = {_Q6}",
+          f"({_Q6_N} - {_Q6_F} + 2 * {_Q6_P}) / {_Q6_S} = {_Q6_QUOTIENT:g}; round down, then "
+          "add 1."],
+    solution=f"({_Q6_N} - {_Q6_F} + 2 * {_Q6_P}) // {_Q6_S} + 1  "
+             f"# = {_Q6_SPAN // _Q6_S} + 1 = {_Q6}",
     solution_answer=_Q6,
 )
 
@@ -1224,14 +1303,14 @@ def _calls_integer_q4(answer) -> bool:
     names = getattr(getattr(answer, "__code__", None), "co_names", ())
     q4_function = getattr(answer, "__globals__", {}).get("strided_corr2d")
     return ("strided_corr2d" in names and callable(q4_function)
-            and _integer_result(q4_function, _STRIDED_CASES, _reference))
+            and _integer_cut(q4_function, _STRIDED_CASES, _reference) is not None)
 
 
 def _check_layer(answer):
     """q8's checker: the cases, then advice for errors a learner's function raises and for an
     integer output array."""
     final, message = _loops_verdict(answer, _check_layer_cases, _LAYER_CASES, _layer_reference,
-                                    "the results of a bias such as 0.5")
+                                    lambda index: "the results of a bias such as 0.5")
     if final:
         return message
     if _calls_integer_q4(answer):
