@@ -64,6 +64,8 @@ LEARNER_ANSWERS = {
             "776300": "the expected count rounded to 4 significant figures",
             "780000": "the expected count rounded to 2 significant figures",
             "776,326": "If you typed one number with commas, 776,326",
+            "775078": "two Dense layers' weights only",     # the convolutions left out
+            "774228": "Dense(84)'s count alone",              # the big Dense layer alone
         },
     },
     "q2": {
@@ -78,6 +80,8 @@ LEARNER_ANSWERS = {
             "(5, 5)": "also has the channels",
             "(9, 9, 16)": "takes 2 off, not 3",            # 28 - 3 = 25 -> 12 -> 9
             "(4, 4, 16)": "source's 5x5 kernels",          # 28 -> 24 -> 12 -> 8 -> 4
+            "(7, 7, 16)": "as padding='same' would",       # 28 -> 28 -> 14 -> 14 -> 7
+            "(None, 7, 7, 16)": "28 / 2 / 2 = 7 is the pooling alone",   # with the batch axis
         },
     },
     "q3": {
@@ -193,6 +197,8 @@ LEARNER_ANSWERS = {
             "203070": "pooled model",
             '"19,066"': "remove the quotes and the commas",
             "19068": "is not the expected value",
+            "71566": "2W + 2 for q2's model",               # q2's model, not the pooled one
+            "16298": "the layer 'hidden' alone",             # Dense(84) only
         },
     },
     "q7": {
@@ -246,6 +252,13 @@ LEARNER_ANSWERS = {
                 "matrix was:\n    predicted",
             "def accuracy(matrix):\n    return sum(matrix.loc[d, d] for d in range(10)) "
             "/ matrix.to_numpy().sum()": "tables of 2 to 4 digits",
+            # reindex without fill_value: the cells it adds are NaN, and so is the trace
+            "np.trace(matrix.reindex(index=range(10), columns=range(10)).to_numpy())"
+            " / matrix.to_numpy().sum()": "returned nan on a 3x3 table: reindex fills",
+            "def accuracy(matrix):\n    labels = matrix.index.union(matrix.columns)\n"
+            "    square = matrix.reindex(index=labels, columns=labels)\n"
+            "    return np.trace(square.to_numpy()) / square.to_numpy().sum()":
+                "returned nan on a 3x2 table: reindex fills",
         },
     },
     "q8": {
@@ -266,6 +279,8 @@ LEARNER_ANSWERS = {
             '["1", "2"]': "your list holds text ('1')",           # the steps typed as text
             "2": "not how many steps there are",                 # the count, not the steps
             "[1, 2, 2]": "has step 2 more than once",            # a duplicate, not a set
+            "[6]": "step 6 has the largest mean gain, but it was not ahead at seed 3",
+            "[]": "an empty list says no step was ahead at every seed",   # "gains are noise"
         },
     },
 }
@@ -694,6 +709,57 @@ def test_q5_suggests_pooling_only_when_the_dense_layer_reads_more_than_the_solut
     advice = lesson._advice(strided, [0.2, 0.3, 0.4])
     assert "reads only 98 values" in advice and "MaxPooling2D(2), pass on" in advice
     assert "a MaxPooling2D after each" not in advice
+
+
+def test_new_mistakes_are_the_counts_keras_gives_the_mistaken_models():
+    """q1: the Dense layers alone, and Dense(84) alone; q2: 'same' padding; q6: Adam on q2's
+    model and on the pooled model's Dense(84) alone."""
+    q1_model = source_like_model(filters=(8, 16), kernel_size=3)
+    dense = [q1_model.get_layer(name).count_params() for name in ("hidden", "output")]
+    assert "two Dense layers' weights only" in lesson.q1.feedback(sum(dense))
+    assert "Dense(84)'s count alone" in lesson.q1.feedback(dense[0])
+
+    inputs = keras.Input(shape=(28, 28, 1))
+    h = inputs
+    for filters in (8, 16):
+        h = layers.MaxPooling2D(2)(layers.Conv2D(filters, 3, padding="same")(h))
+    assert "padding='same'" in lesson.q2.feedback(keras.Model(inputs, h).output_shape[1:])
+
+    q2_model = source_like_model(filters=(8, 16), kernel_size=3, pool=True)
+    assert "2W + 2 for q2's model" in lesson.q6.feedback(optimizer_count(q2_model, "adam"))
+    hidden = source_like_model(pool=True).get_layer("hidden")
+    adam = keras.optimizers.Adam()
+    adam.build(hidden.trainable_variables)
+    hidden_state = sum(int(np.prod(v.shape)) for v in adam.variables)
+    assert "the layer 'hidden' alone" in lesson.q6.feedback(hidden_state)
+
+
+def test_q7_reindex_without_fill_value_is_named_only_when_it_gives_nan():
+    def union(matrix):
+        labels = matrix.index.union(matrix.columns)
+        square = matrix.reindex(index=labels, columns=labels)
+        return np.trace(square.to_numpy()) / square.to_numpy().sum()
+
+    def filled(matrix):
+        labels = matrix.index.union(matrix.columns)
+        square = matrix.reindex(index=labels, columns=labels, fill_value=0)
+        return np.trace(square.to_numpy()) / square.to_numpy().sum()
+
+    def count_from_rows(matrix):        # wrong, with reindex, but never NaN: not named
+        square = matrix.reindex(columns=matrix.index, fill_value=0)
+        return np.trace(square.to_numpy()) / len(matrix)
+
+    assert "reindex fills" in lesson.q7.feedback(union)
+    assert lesson.q7.feedback(filled).startswith("Correct!")
+    assert "reindex fills" not in lesson.q7.feedback(count_from_rows)
+
+
+def test_q8_names_the_largest_gain_alone_and_the_empty_list():
+    gains = lesson.ablation_gains()
+    largest = int(gains.mean().idxmax())
+    assert largest not in lesson.q8.solution_answer
+    assert f"step {largest} has the largest mean gain" in lesson.q8.feedback([largest])
+    assert "an empty list says no step" in lesson.q8.feedback([])
 
 
 def test_q1_names_the_commas_only_when_the_text_has_them():

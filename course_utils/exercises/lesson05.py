@@ -17,6 +17,7 @@ notebook imports it after its setup cell has configured TensorFlow.
 
 from __future__ import annotations
 
+import inspect
 import numbers
 
 import keras
@@ -117,6 +118,12 @@ q1 = Exercise(
         _Q1 - _dense_params(84, 10): "you left out the output layer Dense(10).",
         _Q1_CONV1 + _Q1_CONV2: "those are the two convolutions' weights only; add those of "
                                "Dense(84) and the output layer.",
+        _Q1 - _Q1_CONV1 - _Q1_CONV2: (
+            "those are the two Dense layers' weights only; add the two convolutions' weights, "
+            "(3*3*1 + 1) * 8 and (3*3*8 + 1) * 16."),
+        _dense_params(_N2 * _N2 * 16, 84): (
+            "that is Dense(84)'s count alone, (24*24*16 + 1) * 84; add the two convolutions "
+            "and the output layer."),
         _q1_with_flattened(28 - 3 - 3): (
             "those are output sizes without the + 1 of O = (N - F) / S + 1 (25, then 22): a "
             "3x3 convolution without padding takes 2 off, 28 -> 26 -> 24."),
@@ -163,6 +170,8 @@ _CEIL = -(-_SIZES[3] // 2)          # 11 / 2 rounded up: the floor mistake
 _NO_PLUS_ONE = [28 - 3]
 _NO_PLUS_ONE += [_NO_PLUS_ONE[-1] // 2, _NO_PLUS_ONE[-1] // 2 - 3]
 _NO_PLUS_ONE.append(_NO_PLUS_ONE[-1] // 2)
+# With padding='same' the convolutions keep the size and only the poolings halve it: 28 -> 7.
+_SAME = conv_output_size(conv_output_size(28, 2, 2), 2, 2)
 # The source's 5x5 kernels with pooling (the pooled model of section 7): 28 -> 24 -> 12 -> 8 -> 4.
 _FIVE = conv_output_size(conv_output_size(conv_output_size(conv_output_size(28, 5), 2, 2), 5),
                          2, 2)
@@ -212,6 +221,10 @@ q2 = _OneImageShapeOnce(
         (_NO_PLUS_ONE[2], _NO_PLUS_ONE[2], 16): (
             "a 3x3 convolution without padding takes 2 off, not 3: O = N - F + 1 (28 -> 26); "
             "and the second convolution is followed by the second pooling."),
+        (_SAME, _SAME, 16): (
+            f"28 / 2 / 2 = {_SAME} is the pooling alone: the convolutions kept the size, as "
+            "padding='same' would. Without padding (Keras's default, 'valid') each 3x3 "
+            "convolution takes 2 off: " + " -> ".join(map(str, _SIZES)) + "."),
         (_FIVE, _FIVE, 16): (
             "those are the sizes with the source's 5x5 kernels (or without the + 1 of "
             "O = (N - F) / S + 1): 3x3 kernels take 2 off, 28 -> 26 -> 13 -> 11 -> ..."),
@@ -426,8 +439,9 @@ q4 = Exercise(
         _Q4 + _POOLED * _POOLED * 16 * 84: "only the two convolutions: the Dense layer's "
                                           "multiplications are not asked for.",
         _Q4 + _POOLED * _POOLED * 16 * 84 + 84 * 10: (
-            "that counts the two Dense layers too (as keras_mults does, every layer): the "
-            "question asks for the two convolutions only."),
+            "that counts the two Dense layers too (the whole 'mults per image' column of "
+            "section 6's weight_table, every layer): the question asks for the two "
+            "convolutions only."),
         _NO_PLUS_ONE[0] ** 2 * 8 * 9 + _NO_PLUS_ONE[2] ** 2 * 16 * 72: (
             f"those are output sizes without the + 1 of O = (N - F) / S + 1 "
             f"({_NO_PLUS_ONE[0]}, then {_NO_PLUS_ONE[2]}): a 3x3 convolution without padding "
@@ -872,6 +886,9 @@ q5.check(build_model)""",
 # Keras 3's optimizers also keep two scalar variables: the step counter and the learning rate.
 _OPTIMIZER_SCALARS = 2
 _Q6 = 2 * POOLED_WEIGHTS + _OPTIMIZER_SCALARS
+_POOLED_HIDDEN = _dense_params(4 * 4 * 6, 84)             # the pooled model's Dense(84)
+_Q2_WEIGHTS = (_Q1_CONV1 + _Q1_CONV2 + _dense_params(_POOLED * _POOLED * 16, 84)
+               + _dense_params(84, 10))                  # q2's model, with its Dense layers
 
 q6 = Exercise(
     f"The source model with pooling (section 7) has {POOLED_WEIGHTS:,} weights. Adam keeps TWO "
@@ -898,6 +915,14 @@ q6 = Exercise(
         SOURCE_WEIGHTS + _OPTIMIZER_SCALARS: (
             "that is the source model's count with RMSprop, printed in 'Going further' A; the "
             f"question is about the pooled model ({POOLED_WEIGHTS:,} weights) with Adam."),
+        2 * _Q2_WEIGHTS + _OPTIMIZER_SCALARS: (
+            f"that is 2W + 2 for q2's model ({_Q2_WEIGHTS:,} weights: 3x3 convolutions with 8 "
+            f"and 16 filters); the question is about section 7's pooled model, "
+            f"{POOLED_WEIGHTS:,} weights."),
+        2 * _POOLED_HIDDEN + _OPTIMIZER_SCALARS: (
+            f"that is 2W + 2 for the layer 'hidden' alone ({_POOLED_HIDDEN:,} weights); Adam "
+            "keeps two averages for every weight of the model, the convolutions' and the "
+            "output layer's too."),
     }),
     hint=[f"RMSprop on the source model: {SOURCE_WEIGHTS:,} (one average per weight) + 2 "
           f"scalars = {SOURCE_WEIGHTS + 2:,}.",
@@ -1071,6 +1096,35 @@ def _missing_label(answer) -> str | None:
     return None
 
 
+def _code_names(code) -> set[str]:
+    """The names a code object (and the functions inside it) uses, keyword names included."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if inspect.iscode(constant):
+            names |= _code_names(constant)
+        elif isinstance(constant, tuple):             # the keyword names of a call
+            names |= {item for item in constant if isinstance(item, str)}
+    return names
+
+
+def _reindexed_without_fill(answer) -> str | None:
+    """The message for a function that calls reindex without fill_value and returns NaN on a
+    case (the cells reindex adds are NaN, and one NaN makes the sum NaN); None otherwise."""
+    code = getattr(inspect.unwrap(answer), "__code__", None)
+    if code is None or "reindex" not in (names := _code_names(code)) or "fill_value" in names:
+        return None
+    for (frame,) in _CONFUSION_CASES:
+        try:
+            value = float(np.asarray(answer(frame.copy()), dtype=float).reshape(()))
+        except Exception:
+            return None
+        if np.isnan(value):
+            return (f"your function returned nan on a {frame.shape[0]}x{frame.shape[1]} table: "
+                    "reindex fills the rows and columns it adds with NaN unless you pass "
+                    "fill_value=0, and one NaN makes the whole sum (or np.trace) NaN.")
+    return None
+
+
 def _check_accuracy(answer):
     if callable(answer) and not is_keras_model(answer):
         try:
@@ -1086,9 +1140,13 @@ def _check_accuracy(answer):
         verdict = _check_all_cases(answer)
         if verdict is None or verdict in _ACCURACY_MESSAGES:
             return verdict
-        return _missing_label(answer) or verdict
+        no_fill = _reindexed_without_fill(answer)
+        return _missing_label(answer) or (f"{no_fill}\n{verdict}" if no_fill else verdict)
     if verdict in _ACCURACY_MESSAGES or not callable(answer):
         return verdict
+    no_fill = _reindexed_without_fill(answer)
+    if no_fill:
+        return f"{no_fill}\n{verdict}"
     ten_only = _assumes_ten_classes(answer)
     if ten_only:
         return f"{ten_only}\n{verdict}"
@@ -1159,6 +1217,7 @@ _POSITIVE_MEAN = _steps_where(lambda gains: gains.mean() > 0)
 _NEVER_LOWER = _steps_where(lambda gains: (gains >= 0).all())
 _FOUR_OR_MORE = _steps_where(lambda gains: (gains > 0).sum() >= len(gains) - 1)
 _LARGEST_MEANS = tuple(sorted(int(step) for step in _GAINS.mean().nlargest(len(_Q8)).index))
+_LARGEST_MEAN = (int(_GAINS.mean().idxmax()),)
 
 
 def _seeds_not_ahead(step: int) -> str:
@@ -1208,6 +1267,14 @@ _STEP_MISTAKES = {
     _LARGEST_MEANS: (
         f"those have the largest mean gains, but step {sorted(set(_LARGEST_MEANS) - set(_Q8))[0]}"
         f" was not ahead at {_seeds_not_ahead(sorted(set(_LARGEST_MEANS) - set(_Q8))[0])}."),
+    _LARGEST_MEAN: (
+        f"step {_LARGEST_MEAN[0]} has the largest mean gain, but it was not ahead at "
+        f"{_seeds_not_ahead(_LARGEST_MEAN[0])}: the question asks for the steps ahead at every "
+        "seed, however small their gain."),
+    (): (
+        "an empty list says no step was ahead at every seed, but some columns of paired are "
+        "above 0 in all five rows. Their gains are small, about the spread between seeds; the "
+        "question asks only where the gain is above 0 at every seed, not whether it is large."),
     tuple(step - 1 for step in _Q8): (
         "each column of paired is labelled by the later step: column 1 holds step 1's accuracy "
         "minus step 0's."),
