@@ -392,7 +392,7 @@ def run_scaling(seeds=SEEDS) -> pd.DataFrame:
     return table
 
 
-# --- the source model's assert cells (lesson 05, sections 4, 5 and 8) ---------------------------
+# --- the source model's claims (lesson 05, sections 4, 6 and 8) ---------------------------------
 
 LESSON_SEEDS = (0, 1, 2, 3, 4, 42)   # the ablation's seeds and the lesson's own
 
@@ -416,7 +416,7 @@ class WrongAnswers(keras.callbacks.Callback):
 
 
 def build_dense_only() -> keras.Model:
-    """The source's model without its convolutions (lesson 05, section 4's baseline):
+    """The source's model without its convolutions (lesson 05, section 6's baseline):
     Flatten -> Dense(84, swish) -> Dense(10, softmax)."""
     inputs = keras.Input(shape=(28, 28, 1), name="image")
     h = layers.Flatten(name="flat")(inputs)

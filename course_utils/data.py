@@ -435,7 +435,7 @@ LESSON05_SOURCE_FILE = "lesson05_source.csv"
 def lesson05_source_path() -> Path:
     """Where the installed package keeps lesson 05's source-model runs (a CSV file).
 
-    Taught in lesson 05, sections 4, 5 and 8: the source model and the Dense-only baseline
+    Taught in lesson 05, sections 4, 6 and 8: the source model and the Dense-only baseline
     trained as the lesson trains them, at seeds 0-4 and 42, by
     ``benchmarks/lesson05_ablation.py --source``: the margins of the lesson's checks. One row
     per seed; lines starting with ``#`` are comments.

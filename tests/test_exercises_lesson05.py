@@ -40,6 +40,34 @@ def build_model():
     h = layers.Flatten()(h)
     return keras.Model(inputs, layers.Dense(10, activation="softmax")(h))"""
 
+# q3: EarlyStopping's rule as a loop, and with np.argmin over the epochs run.
+_STOP_AND_KEEP = """\
+def stop_and_keep(val_losses, patience):
+    best, best_epoch = float("inf"), 0
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss < best:
+            best, best_epoch = loss, epoch
+        elif epoch - best_epoch >= patience:
+            return epoch, best_epoch
+    return len(val_losses), best_epoch"""
+
+_STOP_AND_KEEP_ARGMIN = """\
+def stop_and_keep(val_losses, patience):
+    for epoch in range(1, len(val_losses) + 1):
+        if epoch - (np.argmin(val_losses[:epoch]) + 1) >= patience:
+            return epoch, np.argmin(val_losses[:epoch]) + 1
+    return len(val_losses), np.argmin(val_losses) + 1"""
+
+# Improvement read as "lower than the epoch before"; the kept epoch is still the lowest run.
+_STOP_AND_KEEP_PREVIOUS = """\
+def stop_and_keep(val_losses, patience):
+    worse = 0
+    for epoch in range(2, len(val_losses) + 1):
+        worse = worse + 1 if val_losses[epoch - 1] >= val_losses[epoch - 2] else 0
+        if worse >= patience:
+            return epoch, int(np.argmin(val_losses[:epoch])) + 1
+    return len(val_losses), int(np.argmin(val_losses)) + 1"""
+
 LEARNER_ANSWERS = {
     "q1": {
         "right": ["776326", "776_326.0", "np.int64(776326)"],
@@ -64,6 +92,8 @@ LEARNER_ANSWERS = {
             "776300": "the expected count rounded to 4 significant figures",
             "780000": "the expected count rounded to 2 significant figures",
             "776,326": "If you typed one number with commas, 776,326",
+            "775078": "two Dense layers' weights only",     # the convolutions left out
+            "774228": "Dense(84)'s count alone",              # the big Dense layer alone
         },
     },
     "q2": {
@@ -78,31 +108,50 @@ LEARNER_ANSWERS = {
             "(5, 5)": "also has the channels",
             "(9, 9, 16)": "takes 2 off, not 3",            # 28 - 3 = 25 -> 12 -> 9
             "(4, 4, 16)": "source's 5x5 kernels",          # 28 -> 24 -> 12 -> 8 -> 4
+            "(7, 7, 16)": "as padding='same' would",       # 28 -> 28 -> 14 -> 14 -> 7
+            "(None, 7, 7, 16)": "28 / 2 / 2 = 7 is the pooling alone",   # with the batch axis
         },
     },
     "q3": {
-        "right": ["(9, 5)", "[9, 5]", "(9.0, 5.0)", "np.array([9, 5])"],
+        "right": [_STOP_AND_KEEP, _STOP_AND_KEEP_ARGMIN],
         "wrong": {
-            "(9, 9)": "restore_best_weights=True puts back",     # the last epoch's weights
-            "(9, 8)": "of the 9 epochs run, epoch 8 has the highest",   # the most accurate
-            "(5, 5)": "waits patience=4 more epochs",             # stopped at the best epoch
-            "(8, 5)": "epochs 6 to 9",                           # one epoch short
-            "(12, 5)": "compared with the one before",           # improvement = lower than last
-            "(14, 5)": "the whole run",                          # the callback never stops it
-            "(9, 4)": ("epoch 4 is not the lowest val_loss (0.310 > 0.290 at epoch 5); "
-                       "if you used np.argmin, add 1"),             # np.argmin's position
-            "9": "such as (3, 1)",                              # one number, not a pair
-            "(12, 8)": "epoch 8's 0.939, the highest accuracy up to epoch 12",  # watched accuracy
-            "(10, 5)": "epochs 6 to 9, and epoch 10 is never run",   # one epoch too many
-            "(8, 4)": "If you read them off section 4's run: q3 asks about Q3_RUN's table",
-            "(5, 9)": "the same two epochs in the other order",   # swapped
-            "(9, 5, 14)": "yours has 3 entries",
-            '{"last": 9, "kept": 5}': "expected a pair of epoch numbers",
-            '("9", "5")': "the first number is text ('9'): remove the quotes",
-            "(9, 5.5)": "the second number is 5.5, not a whole epoch",
-            "95": "expected a pair",
-            '"9, 5"': "expected a pair (last epoch run, kept epoch), such as (3, 1); got a "
-                      "string '9, 5': remove the quotes",
+            "def stop_and_keep(val_losses, patience):\n"
+            "    return early_stopping_epochs(val_losses, patience)":
+                "your function calls early_stopping_epochs",
+            _STOP_AND_KEEP.replace("return epoch, best_epoch", "return epoch, epoch"):
+                "your kept epoch is always the last one run",     # no restore_best_weights
+            _STOP_AND_KEEP_ARGMIN.replace("return epoch, np.argmin(val_losses[:epoch]) + 1",
+                                          "return epoch, np.argmin(val_losses[:epoch])")
+            .replace("return len(val_losses), np.argmin(val_losses) + 1",
+                     "return len(val_losses), np.argmin(val_losses)"):
+                "your kept epoch is 1 too low on every run",      # np.argmin's position
+            _STOP_AND_KEEP.replace("enumerate(val_losses, start=1)", "enumerate(val_losses)"):
+                "your epoch numbers are 1 too low",                # epochs from 0
+            _STOP_AND_KEEP.replace(">= patience", ">= patience - 1"):
+                "your runs stop one epoch early",
+            _STOP_AND_KEEP.replace(">= patience", "> patience"):
+                "your runs stop one epoch late",
+            _STOP_AND_KEEP.replace("if loss < best", "if loss <= best"):
+                "counts a tie as an improvement",
+            _STOP_AND_KEEP_PREVIOUS: "compares each epoch with the one before",
+            "def stop_and_keep(val_losses, patience):\n"
+            "    return len(val_losses), int(np.argmin(val_losses)) + 1":
+                "never stops a run early",
+            "def stop_and_keep(val_losses, patience):\n"
+            "    kept = int(np.argmin(val_losses)) + 1\n"
+            "    return min(kept + patience, len(val_losses)), kept":
+                "takes the lowest loss of the whole list, epochs after the stop included",
+            _STOP_AND_KEEP.replace("return epoch, best_epoch",
+                                   "return epoch, int(np.argmin(val_losses)) + 1"):
+                "your stop is right, but your kept epoch is the lowest of the whole list",
+            _STOP_AND_KEEP.replace("return epoch, best_epoch", "return best_epoch, best_epoch"):
+                "your run stops at its lowest epoch",
+            "def stop_and_keep(val_losses, patience):\n    return (9, 5)":
+                "it returned (9, 5); the expected value is (8, 4)",   # Q3_RUN's pair, typed
+            "def stop_and_keep(val_losses, patience):\n"
+            "    return val_losses.index(min(val_losses))":
+                "[0.5, 0.386, 0.301, 0.281, 0.292, 0.304, 0.344, 0.38], 4) it returned "
+                "something else",                                   # one number, not a pair
         },
     },
     "q4": {
@@ -193,6 +242,8 @@ LEARNER_ANSWERS = {
             "203070": "pooled model",
             '"19,066"': "remove the quotes and the commas",
             "19068": "is not the expected value",
+            "71566": "2W + 2 for q2's model",               # q2's model, not the pooled one
+            "16298": "the layer 'hidden' alone",             # Dense(84) only
         },
     },
     "q7": {
@@ -246,6 +297,13 @@ LEARNER_ANSWERS = {
                 "matrix was:\n    predicted",
             "def accuracy(matrix):\n    return sum(matrix.loc[d, d] for d in range(10)) "
             "/ matrix.to_numpy().sum()": "tables of 2 to 4 digits",
+            # reindex without fill_value: the cells it adds are NaN, and so is the trace
+            "np.trace(matrix.reindex(index=range(10), columns=range(10)).to_numpy())"
+            " / matrix.to_numpy().sum()": "returned nan on a 3x3 table: reindex fills",
+            "def accuracy(matrix):\n    labels = matrix.index.union(matrix.columns)\n"
+            "    square = matrix.reindex(index=labels, columns=labels)\n"
+            "    return np.trace(square.to_numpy()) / square.to_numpy().sum()":
+                "returned nan on a 3x2 table: reindex fills",
         },
     },
     "q8": {
@@ -266,6 +324,8 @@ LEARNER_ANSWERS = {
             '["1", "2"]': "your list holds text ('1')",           # the steps typed as text
             "2": "not how many steps there are",                 # the count, not the steps
             "[1, 2, 2]": "has step 2 more than once",            # a duplicate, not a set
+            "[6]": "step 6 has the largest mean gain, but it was not ahead at seed 3",
+            "[]": "an empty list says no step was ahead at every seed",   # "gains are noise"
         },
     },
 }
@@ -348,18 +408,40 @@ def keras_early_stopping(val_losses, patience: int) -> tuple[int, int]:
 
 
 def test_q3_matches_keras_early_stopping():
-    expected = keras_early_stopping(lesson.Q3_RUN["val_loss"], lesson.Q3_PATIENCE)
-    assert lesson.q3.is_correct(expected) and expected == (9, 5)
-    for losses in ([0.50, 0.39, 0.30, 0.28, 0.29, 0.30, 0.34, 0.38],   # the doctest's run
-                   [0.5, 0.4, 0.3, 0.2],                                # never stops early
-                   [0.3, 0.4, 0.5, 0.6, 0.7, 0.1]):                     # best first, stops at 5
-        assert lesson.early_stopping_epochs(losses, 4) == keras_early_stopping(losses, 4)
+    """Every run q3's check gives the learner's function: the reference and the solution give
+    what Keras's own EarlyStopping decides; Q3_RUN's pair is (9, 5)."""
+    assert lesson.early_stopping_epochs(lesson.Q3_RUN["val_loss"], lesson.Q3_PATIENCE) == (9, 5)
+    for losses, patience in lesson._Q3_CASES:
+        expected = keras_early_stopping(losses, patience)
+        assert lesson.early_stopping_epochs(losses, patience) == expected, losses
+        assert lesson.stop_and_keep(losses, patience) == expected, losses
+    assert lesson.q3.is_correct(lesson.stop_and_keep)
 
 
-def test_q3_mistakes_are_different_pairs_and_the_run_is_ordered_by_epoch():
-    mistakes = [(9, 9), (9, 8), (5, 5), (8, 5), (12, 5), (14, 5), (9, 4), (8, 4)]
-    assert len(set(mistakes)) == len(mistakes) and lesson.q3.solution_answer not in mistakes
-    assert list(lesson.Q3_RUN.index) == list(range(1, len(lesson.Q3_RUN) + 1))
+def test_q3_cases_cover_what_the_prompt_names():
+    """A tie at the lowest, a run that never stops early, a new lowest at the last epoch,
+    patience 1, runs whose lowest loss comes after the stop, section 4's stored run first
+    and Q3_RUN last."""
+    rows = [(losses, patience, *lesson.early_stopping_epochs(losses, patience))
+            for losses, patience in lesson._Q3_CASES]
+    assert any(losses[kept - 1] in losses[kept:stop] for losses, _, stop, kept in rows)
+    assert any(stop == len(losses) for losses, _, stop, _ in rows)
+    assert any(kept == len(losses) for losses, _, _, kept in rows)
+    assert any(patience == 1 for _, patience, _, _ in rows)
+    assert sum(min(losses) < min(losses[:stop]) for losses, _, stop, _ in rows) >= 2
+    assert lesson._Q3_CASES[0] == ([0.500, 0.386, 0.301, 0.281, 0.292, 0.304, 0.344, 0.380], 4)
+    assert lesson._Q3_CASES[-1] == (list(lesson.Q3_RUN["val_loss"]), lesson.Q3_PATIENCE)
+
+
+def test_q3_each_mistake_is_wrong_somewhere_and_has_its_own_results():
+    expected = [lesson.early_stopping_epochs(*case) for case in lesson._Q3_CASES]
+    seen = set()
+    for wrong, message in lesson._Q3_MISTAKES:
+        results = tuple(tuple(int(v) for v in wrong(*case)) for case in lesson._Q3_CASES)
+        assert list(results) != expected, message
+        assert results not in seen, message
+        seen.add(results)
+        assert lesson.q3.feedback(wrong).startswith(f"Not quite: {message}")
 
 
 # --- q5: the budgeted model, checked by a short training run ------------------------------------
@@ -649,10 +731,17 @@ def test_q8_is_read_from_the_ablation_table():
 # --- solutions a learner may paste, and the mistakes' numbers ------------------------------------
 
 def test_pasted_solutions_of_the_answer_questions_set_a_right_answer():
-    for q in (lesson.q1, lesson.q2, lesson.q3, lesson.q4, lesson.q6, lesson.q8):
+    for q in (lesson.q1, lesson.q2, lesson.q4, lesson.q6, lesson.q8):
         namespace = {}
         exec(q.solution_text(), {"np": np, "pd": pd}, namespace)
         assert q.is_correct(namespace["answer"]), (q.name, namespace["answer"])
+
+
+def test_pasted_q3_solution_defines_stop_and_keep():
+    namespace = {}
+    exec(lesson.q3.solution_text(), {"np": np}, namespace)
+    assert lesson.q3.is_correct(namespace["stop_and_keep"])
+    assert "Taught in lesson" not in lesson.q3.solution_text()
 
 
 def test_pasted_q5_solution_defines_build_model_as_the_cell_expects():
@@ -694,6 +783,57 @@ def test_q5_suggests_pooling_only_when_the_dense_layer_reads_more_than_the_solut
     advice = lesson._advice(strided, [0.2, 0.3, 0.4])
     assert "reads only 98 values" in advice and "MaxPooling2D(2), pass on" in advice
     assert "a MaxPooling2D after each" not in advice
+
+
+def test_new_mistakes_are_the_counts_keras_gives_the_mistaken_models():
+    """q1: the Dense layers alone, and Dense(84) alone; q2: 'same' padding; q6: Adam on q2's
+    model and on the pooled model's Dense(84) alone."""
+    q1_model = source_like_model(filters=(8, 16), kernel_size=3)
+    dense = [q1_model.get_layer(name).count_params() for name in ("hidden", "output")]
+    assert "two Dense layers' weights only" in lesson.q1.feedback(sum(dense))
+    assert "Dense(84)'s count alone" in lesson.q1.feedback(dense[0])
+
+    inputs = keras.Input(shape=(28, 28, 1))
+    h = inputs
+    for filters in (8, 16):
+        h = layers.MaxPooling2D(2)(layers.Conv2D(filters, 3, padding="same")(h))
+    assert "padding='same'" in lesson.q2.feedback(keras.Model(inputs, h).output_shape[1:])
+
+    q2_model = source_like_model(filters=(8, 16), kernel_size=3, pool=True)
+    assert "2W + 2 for q2's model" in lesson.q6.feedback(optimizer_count(q2_model, "adam"))
+    hidden = source_like_model(pool=True).get_layer("hidden")
+    adam = keras.optimizers.Adam()
+    adam.build(hidden.trainable_variables)
+    hidden_state = sum(int(np.prod(v.shape)) for v in adam.variables)
+    assert "the layer 'hidden' alone" in lesson.q6.feedback(hidden_state)
+
+
+def test_q7_reindex_without_fill_value_is_named_only_when_it_gives_nan():
+    def union(matrix):
+        labels = matrix.index.union(matrix.columns)
+        square = matrix.reindex(index=labels, columns=labels)
+        return np.trace(square.to_numpy()) / square.to_numpy().sum()
+
+    def filled(matrix):
+        labels = matrix.index.union(matrix.columns)
+        square = matrix.reindex(index=labels, columns=labels, fill_value=0)
+        return np.trace(square.to_numpy()) / square.to_numpy().sum()
+
+    def count_from_rows(matrix):        # wrong, with reindex, but never NaN: not named
+        square = matrix.reindex(columns=matrix.index, fill_value=0)
+        return np.trace(square.to_numpy()) / len(matrix)
+
+    assert "reindex fills" in lesson.q7.feedback(union)
+    assert lesson.q7.feedback(filled).startswith("Correct!")
+    assert "reindex fills" not in lesson.q7.feedback(count_from_rows)
+
+
+def test_q8_names_the_largest_gain_alone_and_the_empty_list():
+    gains = lesson.ablation_gains()
+    largest = int(gains.mean().idxmax())
+    assert largest not in lesson.q8.solution_answer
+    assert f"step {largest} has the largest mean gain" in lesson.q8.feedback([largest])
+    assert "an empty list says no step" in lesson.q8.feedback([])
 
 
 def test_q1_names_the_commas_only_when_the_text_has_them():

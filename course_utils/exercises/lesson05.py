@@ -10,13 +10,15 @@ In the notebook::
 Every expected answer is computed here from the question's own numbers with the course's
 arithmetic (never typed in); tests/test_exercises_lesson05.py checks them against Keras.
 The counting questions use other layer sizes than the lesson's worked models, so no answer is
-printed in the lesson; q3 gives its own run (Q3_RUN), and q8 reads the lesson's ablation
-table. Importing this module imports Keras (q5 builds and trains models): the
-notebook imports it after its setup cell has configured TensorFlow.
+printed in the lesson; q3 asks for a function, checked against Keras's EarlyStopping on its
+own runs (Q3_RUN among them), and q8 reads the lesson's ablation table. Importing this
+module imports Keras (q5 builds and trains models): the notebook imports it after its setup
+cell has configured TensorFlow.
 """
 
 from __future__ import annotations
 
+import inspect
 import numbers
 
 import keras
@@ -117,6 +119,12 @@ q1 = Exercise(
         _Q1 - _dense_params(84, 10): "you left out the output layer Dense(10).",
         _Q1_CONV1 + _Q1_CONV2: "those are the two convolutions' weights only; add those of "
                                "Dense(84) and the output layer.",
+        _Q1 - _Q1_CONV1 - _Q1_CONV2: (
+            "those are the two Dense layers' weights only; add the two convolutions' weights, "
+            "(3*3*1 + 1) * 8 and (3*3*8 + 1) * 16."),
+        _dense_params(_N2 * _N2 * 16, 84): (
+            "that is Dense(84)'s count alone, (24*24*16 + 1) * 84; add the two convolutions "
+            "and the output layer."),
         _q1_with_flattened(28 - 3 - 3): (
             "those are output sizes without the + 1 of O = (N - F) / S + 1 (25, then 22): a "
             "3x3 convolution without padding takes 2 off, 28 -> 26 -> 24."),
@@ -163,6 +171,8 @@ _CEIL = -(-_SIZES[3] // 2)          # 11 / 2 rounded up: the floor mistake
 _NO_PLUS_ONE = [28 - 3]
 _NO_PLUS_ONE += [_NO_PLUS_ONE[-1] // 2, _NO_PLUS_ONE[-1] // 2 - 3]
 _NO_PLUS_ONE.append(_NO_PLUS_ONE[-1] // 2)
+# With padding='same' the convolutions keep the size and only the poolings halve it: 28 -> 7.
+_SAME = conv_output_size(conv_output_size(28, 2, 2), 2, 2)
 # The source's 5x5 kernels with pooling (the pooled model of section 7): 28 -> 24 -> 12 -> 8 -> 4.
 _FIVE = conv_output_size(conv_output_size(conv_output_size(conv_output_size(28, 5), 2, 2), 5),
                          2, 2)
@@ -212,6 +222,10 @@ q2 = _OneImageShapeOnce(
         (_NO_PLUS_ONE[2], _NO_PLUS_ONE[2], 16): (
             "a 3x3 convolution without padding takes 2 off, not 3: O = N - F + 1 (28 -> 26); "
             "and the second convolution is followed by the second pooling."),
+        (_SAME, _SAME, 16): (
+            f"28 / 2 / 2 = {_SAME} is the pooling alone: the convolutions kept the size, as "
+            "padding='same' would. Without padding (Keras's default, 'valid') each 3x3 "
+            "convolution takes 2 off: " + " -> ".join(map(str, _SIZES)) + "."),
         (_FIVE, _FIVE, 16): (
             "those are the sizes with the source's 5x5 kernels (or without the + 1 of "
             "O = (N - F) / S + 1): 3x3 kernels take 2 off, 28 -> 26 -> 13 -> 11 -> ..."),
@@ -229,9 +243,9 @@ q2 = _OneImageShapeOnce(
 
 # --- q3: which epoch EarlyStopping stops after, and which it keeps -----------------------------
 
-#: q3's run: the validation loss and accuracy after each of 14 epochs, as a run without a
-#: callback printed them. Retrained from the same seed with EarlyStopping, the epochs are the
-#: same until the callback stops the run.
+#: A run the lesson prints for q3: the validation loss and accuracy after each of 14 epochs, as
+#: a run without a callback printed them. The learner predicts by hand which epochs
+#: EarlyStopping would stop after and keep, then calls their function on its losses.
 Q3_RUN = pd.DataFrame(
     {"val_loss": [0.52, 0.41, 0.34, 0.31, 0.29, 0.30, 0.33, 0.31, 0.35, 0.37, 0.40, 0.42, 0.41,
                   0.45],
@@ -262,134 +276,174 @@ def early_stopping_epochs(val_losses, patience: int) -> tuple[int, int]:
 
 
 _Q3 = early_stopping_epochs(Q3_RUN["val_loss"], Q3_PATIENCE)
-_Q3_STOP, _Q3_KEPT = _Q3
-_Q3_ACCURATE = int(Q3_RUN["val_accuracy"].loc[:_Q3_STOP].idxmax())   # the most accurate epoch run
 
 
-def _stop_comparing_with_the_epoch_before(val_losses, patience: int) -> int:
-    """The epoch a run would stop after if 'improvement' meant 'lower than the epoch before'."""
-    worse = 0
-    for epoch in range(2, len(val_losses) + 1):
-        worse = worse + 1 if val_losses[epoch - 1] >= val_losses[epoch - 2] else 0
-        if worse >= patience:
-            return epoch
-    return len(val_losses)
+def stop_and_keep(val_losses, patience):
+    """(last epoch run, kept epoch), epochs from 1, as EarlyStopping(monitor="val_loss",
+    patience=patience, restore_best_weights=True) decides them."""
+    best, best_epoch = float("inf"), 0
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss < best:                        # a new lowest: an improvement (a tie is not)
+            best, best_epoch = loss, epoch
+        elif epoch - best_epoch >= patience:   # patience epochs in a row without one
+            return epoch, best_epoch
+    return len(val_losses), best_epoch         # never stopped early
 
 
-#: What EarlyStopping(monitor="val_accuracy", ...) would do: the highest accuracy so far counts.
-_Q3_BY_ACCURACY = early_stopping_epochs([-a for a in Q3_RUN["val_accuracy"]], Q3_PATIENCE)
-_Q3_PREVIOUS = _stop_comparing_with_the_epoch_before(list(Q3_RUN["val_loss"]), Q3_PATIENCE)
-#: The first epoch after the kept one whose loss is lower than the epoch before's.
-_Q3_DIP = next(epoch for epoch in range(_Q3_KEPT + 2, _Q3_STOP + 1)
-               if Q3_RUN["val_loss"][epoch] < Q3_RUN["val_loss"][epoch - 1])
+# The runs q3's check gives the learner's function: (validation losses, patience), each with
+# what it tests. Q3_RUN's comes last, so that a function wrong on the others is not shown the
+# pair the question asks the learner to predict for it.
+_FUTURE_RUN = [0.5, 0.3, 0.4, 0.35, 0.45, 0.5, 0.2, 0.1]   # stops after 6, before its lowest
+_Q3_CASES = [
+    ([0.500, 0.386, 0.301, 0.281, 0.292, 0.304, 0.344, 0.380], 4),   # section 4's run: (8, 4)
+    ([0.5, 0.4, 0.3, 0.2], 4),                                # never stops early: (4, 4)
+    ([0.3, 0.4, 0.5, 0.6, 0.7, 0.1], 4),                      # lowest first, a later dip: (5, 1)
+    ([0.5, 0.4, 0.4, 0.4, 0.4, 0.3], 3),                      # a tie is no improvement: (5, 2)
+    ([0.5, 0.45, 0.47, 0.46, 0.44], 4),                       # a new lowest at the end: (5, 5)
+    ([0.6, 0.5, 0.55, 0.4], 1),                               # patience 1: (3, 2)
+    (_FUTURE_RUN, 4),                                         # (6, 2)
+    (list(Q3_RUN["val_loss"]), Q3_PATIENCE),                  # Q3_RUN: the pair to predict
+]
+_Q3_LABELS = [(repr(losses), None) if len(repr(losses)) > 40 else None
+              for losses, _ in _Q3_CASES[:-1]] + [("list(Q3_RUN['val_loss'])", None)]
 
 
-#: How q3's messages name the two numbers of a pair.
-_PAIR_ENTRIES = ("the first number", "the second number")
+def _argmin_epoch(losses) -> int:
+    """The epoch (from 1) of the lowest loss, the first if tied."""
+    return int(np.argmin(losses)) + 1
 
 
-def _is_whole_pair(answer, pair) -> bool:
-    """Whether answer (two numbers) holds exactly the numbers of pair, in that order."""
-    return all(value == expected for value, expected in zip(answer, pair, strict=True))
+def _stopping(val_losses, patience, improves, late=0) -> tuple[int, int]:
+    """early_stopping_epochs with another rule for 'improves' (improves(loss, best, previous)),
+    or stopping ``late`` epochs later (-1: one earlier)."""
+    best, previous, since = float("inf"), float("inf"), 0    # since: epochs without improving
+    for epoch, loss in enumerate(val_losses, start=1):
+        if improves(loss, best, previous):
+            since = 0
+            best = min(best, loss)
+        else:
+            since += 1
+            if since >= patience + late:
+                return epoch, _argmin_epoch(val_losses[:epoch])
+        previous = loss
+    return len(val_losses), _argmin_epoch(val_losses)
 
 
-def _pair_of_epochs(check):
-    """q3's checker, with a plain message for one number or a string instead of a pair."""
+def _lower_than_lowest(loss, best, previous):
+    return loss < best
 
-    def checked(answer):
-        if isinstance(answer, numbers.Number | str):
-            quotes = ": remove the quotes" if isinstance(answer, str) else ""
-            return (f"expected a pair (last epoch run, kept epoch), such as (3, 1); got "
-                    f"{describe(answer)}{quotes}.")
-        if isinstance(answer, dict | set | frozenset):
-            return (f"expected a pair of epoch numbers (last epoch run, kept epoch), such as "
-                    f"(3, 1); got {describe(answer)}.")
-        if isinstance(answer, list | tuple | np.ndarray) and np.ndim(answer) == 1:
-            if len(answer) != 2:
-                return (f"expected a pair (last epoch run, kept epoch), such as (3, 1); yours "
-                        f"has {len(answer)} entries.")
-            for entry, value in zip(_PAIR_ENTRIES, answer, strict=True):
-                if isinstance(value, str):
-                    return (f"expected a pair of epoch numbers (last epoch run, kept epoch); "
-                            f"{entry} is text ({str(value)!r}): remove the quotes.")
-                if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                    return (f"expected a pair of epoch numbers (last epoch run, kept epoch); "
-                            f"{entry} is {describe(value)}.")
-                if not float(value).is_integer():
-                    return (f"expected a pair of epoch numbers (last epoch run, kept epoch); "
-                            f"{entry} is {value}, not a whole epoch.")
-            if _is_whole_pair(answer, (_Q3_KEPT, _Q3_STOP)):
-                return ("the same two epochs in the other order: give the last epoch run "
-                        "first, then the kept epoch.")
-        message = check(answer)
-        if message:   # the shape checker's "(the first entry)": said as the pair's numbers
-            for place, entry in zip(("first", "second"), _PAIR_ENTRIES, strict=True):
-                message = message.replace(f"(the {place} entry)", f"({entry} of your pair)")
-        return message
 
-    return checked
+def _never_restores(val_losses, patience):
+    stop, _ = early_stopping_epochs(val_losses, patience)
+    return stop, stop
 
+
+def _kept_from_zero(val_losses, patience):
+    stop, kept = early_stopping_epochs(val_losses, patience)
+    return stop, kept - 1
+
+
+def _counts_from_zero(val_losses, patience):
+    """Epochs counted from 0 (enumerate's default): both numbers 1 low when patience runs out;
+    a run that never stops still returns len(val_losses)."""
+    best, best_epoch = float("inf"), 0
+    for epoch, loss in enumerate(val_losses):
+        if loss < best:
+            best, best_epoch = loss, epoch
+        elif epoch - best_epoch >= patience:
+            return epoch, best_epoch
+    return len(val_losses), best_epoch
+
+
+def _stops_at_the_lowest(val_losses, patience):
+    _, kept = early_stopping_epochs(val_losses, patience)
+    return kept, kept
+
+
+def _never_stops(val_losses, patience):
+    return len(val_losses), _argmin_epoch(val_losses)
+
+
+def _sees_the_future(val_losses, patience):
+    """The lowest loss of the whole list, and patience epochs after it (or the end)."""
+    kept = _argmin_epoch(val_losses)
+    return min(kept + patience, len(val_losses)), kept
+
+
+def _kept_from_the_whole_list(val_losses, patience):
+    stop, _ = early_stopping_epochs(val_losses, patience)
+    return stop, _argmin_epoch(val_losses)
+
+
+#: The wrong functions q3 recognises, each with its message (a test checks that each is wrong
+#: on some case and that no two give the same results).
+_Q3_MISTAKES = [
+    (_never_restores,
+     "your kept epoch is always the last one run. restore_best_weights=True puts back the "
+     "weights of the epoch with the lowest validation loss; the last epoch's weights stay "
+     "only without it."),
+    (_kept_from_zero,
+     "your kept epoch is 1 too low on every run: np.argmin and list positions count from 0, "
+     "epochs from 1 (as Keras prints them): add 1."),
+    (_counts_from_zero,
+     "your epoch numbers are 1 too low: you count epochs from 0 (enumerate's default, or list "
+     "positions); count them from 1, as Keras prints them: enumerate(val_losses, start=1)."),
+    (_stops_at_the_lowest,
+     "your run stops at its lowest epoch. After that epoch the callback cannot know that no "
+     "later epoch will do better: it waits `patience` more epochs without improvement."),
+    (lambda losses, patience: _stopping(losses, patience, _lower_than_lowest, late=-1),
+     "your runs stop one epoch early: patience=4 means 4 epochs in a row without improvement "
+     "after the lowest one, and the run stops right after the 4th (epoch - best_epoch == "
+     "patience)."),
+    (lambda losses, patience: _stopping(losses, patience, _lower_than_lowest, late=1),
+     "your runs stop one epoch late: the run stops right after the `patience`-th epoch in a "
+     "row without improvement (epoch - best_epoch == patience), not after one more."),
+    (lambda losses, patience: _stopping(losses, patience,
+                                        lambda loss, best, previous: loss < previous),
+     "your function compares each epoch with the one before. The callback compares it with "
+     "the lowest loss so far: an epoch that is lower than the one before but not below that "
+     "lowest is no improvement."),
+    (lambda losses, patience: _stopping(losses, patience,
+                                        lambda loss, best, previous: loss <= best),
+     "your function counts a tie as an improvement. Keras counts an epoch as better only when "
+     "its loss is strictly below the lowest so far (min_delta=0): on [0.5, 0.4, 0.4, 0.4, "
+     "0.4, 0.3] with patience 3 the run stops after epoch 5 and keeps epoch 2."),
+    (_never_stops,
+     "your function never stops a run early: it returns the whole run and its lowest epoch. "
+     "The callback stops after `patience` epochs in a row without a new lowest loss."),
+    (_sees_the_future,
+     "your function takes the lowest loss of the whole list, epochs after the stop included. "
+     "The callback sees one epoch at a time: once `patience` epochs in a row bring no new "
+     f"lowest, it stops, even if a later epoch would have been lower: {_FUTURE_RUN} with "
+     "patience 4 stops after epoch 6, before its lowest loss at epoch 8."),
+    (_kept_from_the_whole_list,
+     "your stop is right, but your kept epoch is the lowest of the whole list: only the "
+     f"epochs run count: {_FUTURE_RUN} with patience 4 stops after epoch 6, before the "
+     "list's lowest loss, so it keeps epoch 2, not 8."),
+]
 
 q3 = Exercise(
-    f"Q3_RUN holds the validation loss and accuracy after each of {len(Q3_RUN)} epochs of a "
-    "run without a callback. Trained again from the same seed with keras.callbacks."
-    f"EarlyStopping(monitor='val_loss', patience={Q3_PATIENCE}, restore_best_weights=True), "
-    "the epochs are the same until the callback stops the run. After which epoch does "
-    "training stop, and which epoch's weights does the model keep? Give a pair (last epoch "
-    "run, kept epoch), counting epochs from 1 as Q3_RUN does.",
-    checker=_pair_of_epochs(shape(_Q3, axes=("last epoch run", "kept epoch"), batch=False,
-                                  mistakes={
-        (_Q3_STOP, _Q3_STOP): (
-            "restore_best_weights=True puts back the weights of the epoch with the lowest "
-            "validation loss; the last epoch's weights would stay only without it."),
-        (_Q3_STOP, _Q3_ACCURATE): (
-            f"of the {_Q3_STOP} epochs run, epoch {_Q3_ACCURATE} has the highest validation "
-            "accuracy, but the callback "
-            "watches monitor='val_loss': it keeps the epoch with the lowest validation loss."),
-        (_Q3_KEPT, _Q3_KEPT): (
-            f"after epoch {_Q3_KEPT} the callback cannot know that no later epoch will do "
-            f"better: it waits patience={Q3_PATIENCE} more epochs without improvement."),
-        (_Q3_STOP - 1, _Q3_KEPT): (
-            f"patience={Q3_PATIENCE} means {Q3_PATIENCE} epochs in a row without "
-            f"improvement after epoch {_Q3_KEPT}: epochs {_Q3_KEPT + 1} to "
-            f"{_Q3_KEPT + Q3_PATIENCE}."),
-        (_Q3_STOP + 1, _Q3_KEPT): (
-            f"the run stops right after the {Q3_PATIENCE}th epoch in a row without "
-            f"improvement: after epoch {_Q3_KEPT}, that is epochs {_Q3_KEPT + 1} to "
-            f"{_Q3_KEPT + Q3_PATIENCE}, and epoch {_Q3_STOP + 1} is never run."),
-        (_Q3_PREVIOUS, _Q3_KEPT): (
-            f"that is where the run stops if every epoch is compared with the one before "
-            f"(epoch {_Q3_DIP} is lower than epoch {_Q3_DIP - 1}). The callback compares "
-            f"with the lowest loss so far, epoch {_Q3_KEPT}'s, and no epoch after it gets "
-            "below that."),
-        _Q3_BY_ACCURACY: (
-            "that is where EarlyStopping(monitor='val_accuracy') would stop and which epoch it "
-            f"would keep (epoch {_Q3_BY_ACCURACY[1]}'s "
-            f"{Q3_RUN['val_accuracy'][_Q3_BY_ACCURACY[1]]:.3f}, the highest accuracy up to "
-            f"epoch {_Q3_BY_ACCURACY[0]}); this callback watches monitor='val_loss': look at "
-            "the val_loss row."),
-        (len(Q3_RUN), _Q3_KEPT): (
-            "that is the whole run: the callback stops it early, once patience runs out."),
-        (_Q3_STOP, _Q3_KEPT - 1): (
-            f"the run length is right, but epoch {_Q3_KEPT - 1} is not the lowest val_loss "
-            f"({Q3_RUN['val_loss'][_Q3_KEPT - 1]:.3f} > {Q3_RUN['val_loss'][_Q3_KEPT]:.3f} "
-            f"at epoch {_Q3_KEPT}); if you used np.argmin, add 1: its positions count from 0, "
-            "Q3_RUN's epochs from 1."),
-        (_Q3_STOP - 1, _Q3_KEPT - 1): (
-            "both numbers are 1 less than the expected pair. If you read them off section "
-            "4's run: q3 asks about Q3_RUN's table. If you counted both epochs from 0 "
-            "(np.argmin's position): Q3_RUN counts epochs from 1, as Keras prints them: add 1 "
-            "to each."),
-    })),
-    hint=["Find the epoch with the lowest val_loss. From then on, count the epochs that do not "
-          "go below it.",
-          f"The run stops after the {Q3_PATIENCE}th epoch in a row without a new lowest "
-          "val_loss; restore_best_weights=True then puts back the lowest epoch's weights."],
-    solution=f"""\
-# lowest val_loss at epoch {_Q3_KEPT}; epochs {_Q3_KEPT + 1}-{_Q3_STOP} do not go below it
-answer = ({_Q3_STOP}, {_Q3_KEPT})
-# epoch {_Q3_ACCURATE} was more accurate, but the callback watches the loss""",
-    solution_answer=_Q3,
+    "Write stop_and_keep(val_losses, patience): val_losses lists a run's validation loss "
+    "after epoch 1, 2, ...; return the pair (last epoch run, kept epoch), counting epochs "
+    "from 1, that keras.callbacks.EarlyStopping(monitor='val_loss', patience=patience, "
+    "restore_best_weights=True) gives. An epoch improves when its loss is below the lowest "
+    "so far (a tie does not); the run stops after `patience` epochs in a row without "
+    "improvement.",
+    checker=function(_Q3_CASES, reference=early_stopping_epochs, mistakes=_Q3_MISTAKES,
+                     forbidden=["early_stopping_epochs"], labels=_Q3_LABELS,
+                     about_cases=f"The check runs your function on {len(_Q3_CASES)} runs: "
+                                 "section 4's, one that never stops early, one with a tie, "
+                                 "one with a new lowest at its last epoch, one with patience "
+                                 "1, some whose lowest loss comes after the stop, and "
+                                 "Q3_RUN's."),
+    hint=["Go through the losses keeping two numbers: the lowest loss so far and its epoch. An "
+          "epoch improves when its loss is below that lowest; a tie does not.",
+          "After an epoch without improvement, compare epoch - best_epoch with patience: when "
+          "it reaches patience, return (epoch, best_epoch). A run that never stops returns "
+          "(len(val_losses), best_epoch)."],
+    explanation=f"stop_and_keep(list(Q3_RUN['val_loss']), {Q3_PATIENCE}) is {_Q3}: did you "
+                "predict it?",
+    solution_answer=stop_and_keep,
 )
 
 _CONV1 = conv_mults((28, 28, 1), 3, 8)
@@ -426,8 +480,9 @@ q4 = Exercise(
         _Q4 + _POOLED * _POOLED * 16 * 84: "only the two convolutions: the Dense layer's "
                                           "multiplications are not asked for.",
         _Q4 + _POOLED * _POOLED * 16 * 84 + 84 * 10: (
-            "that counts the two Dense layers too (as keras_mults does, every layer): the "
-            "question asks for the two convolutions only."),
+            "that counts the two Dense layers too (the whole 'mults per image' column of "
+            "section 6's weight_table, every layer): the question asks for the two "
+            "convolutions only."),
         _NO_PLUS_ONE[0] ** 2 * 8 * 9 + _NO_PLUS_ONE[2] ** 2 * 16 * 72: (
             f"those are output sizes without the + 1 of O = (N - F) / S + 1 "
             f"({_NO_PLUS_ONE[0]}, then {_NO_PLUS_ONE[2]}): a 3x3 convolution without padding "
@@ -872,6 +927,9 @@ q5.check(build_model)""",
 # Keras 3's optimizers also keep two scalar variables: the step counter and the learning rate.
 _OPTIMIZER_SCALARS = 2
 _Q6 = 2 * POOLED_WEIGHTS + _OPTIMIZER_SCALARS
+_POOLED_HIDDEN = _dense_params(4 * 4 * 6, 84)             # the pooled model's Dense(84)
+_Q2_WEIGHTS = (_Q1_CONV1 + _Q1_CONV2 + _dense_params(_POOLED * _POOLED * 16, 84)
+               + _dense_params(84, 10))                  # q2's model, with its Dense layers
 
 q6 = Exercise(
     f"The source model with pooling (section 7) has {POOLED_WEIGHTS:,} weights. Adam keeps TWO "
@@ -898,6 +956,14 @@ q6 = Exercise(
         SOURCE_WEIGHTS + _OPTIMIZER_SCALARS: (
             "that is the source model's count with RMSprop, printed in 'Going further' A; the "
             f"question is about the pooled model ({POOLED_WEIGHTS:,} weights) with Adam."),
+        2 * _Q2_WEIGHTS + _OPTIMIZER_SCALARS: (
+            f"that is 2W + 2 for q2's model ({_Q2_WEIGHTS:,} weights: 3x3 convolutions with 8 "
+            f"and 16 filters); the question is about section 7's pooled model, "
+            f"{POOLED_WEIGHTS:,} weights."),
+        2 * _POOLED_HIDDEN + _OPTIMIZER_SCALARS: (
+            f"that is 2W + 2 for the layer 'hidden' alone ({_POOLED_HIDDEN:,} weights); Adam "
+            "keeps two averages for every weight of the model, the convolutions' and the "
+            "output layer's too."),
     }),
     hint=[f"RMSprop on the source model: {SOURCE_WEIGHTS:,} (one average per weight) + 2 "
           f"scalars = {SOURCE_WEIGHTS + 2:,}.",
@@ -1071,6 +1137,35 @@ def _missing_label(answer) -> str | None:
     return None
 
 
+def _code_names(code) -> set[str]:
+    """The names a code object (and the functions inside it) uses, keyword names included."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if inspect.iscode(constant):
+            names |= _code_names(constant)
+        elif isinstance(constant, tuple):             # the keyword names of a call
+            names |= {item for item in constant if isinstance(item, str)}
+    return names
+
+
+def _reindexed_without_fill(answer) -> str | None:
+    """The message for a function that calls reindex without fill_value and returns NaN on a
+    case (the cells reindex adds are NaN, and one NaN makes the sum NaN); None otherwise."""
+    code = getattr(inspect.unwrap(answer), "__code__", None)
+    if code is None or "reindex" not in (names := _code_names(code)) or "fill_value" in names:
+        return None
+    for (frame,) in _CONFUSION_CASES:
+        try:
+            value = float(np.asarray(answer(frame.copy()), dtype=float).reshape(()))
+        except Exception:
+            return None
+        if np.isnan(value):
+            return (f"your function returned nan on a {frame.shape[0]}x{frame.shape[1]} table: "
+                    "reindex fills the rows and columns it adds with NaN unless you pass "
+                    "fill_value=0, and one NaN makes the whole sum (or np.trace) NaN.")
+    return None
+
+
 def _check_accuracy(answer):
     if callable(answer) and not is_keras_model(answer):
         try:
@@ -1086,9 +1181,13 @@ def _check_accuracy(answer):
         verdict = _check_all_cases(answer)
         if verdict is None or verdict in _ACCURACY_MESSAGES:
             return verdict
-        return _missing_label(answer) or verdict
+        no_fill = _reindexed_without_fill(answer)
+        return _missing_label(answer) or (f"{no_fill}\n{verdict}" if no_fill else verdict)
     if verdict in _ACCURACY_MESSAGES or not callable(answer):
         return verdict
+    no_fill = _reindexed_without_fill(answer)
+    if no_fill:
+        return f"{no_fill}\n{verdict}"
     ten_only = _assumes_ten_classes(answer)
     if ten_only:
         return f"{ten_only}\n{verdict}"
@@ -1159,6 +1258,7 @@ _POSITIVE_MEAN = _steps_where(lambda gains: gains.mean() > 0)
 _NEVER_LOWER = _steps_where(lambda gains: (gains >= 0).all())
 _FOUR_OR_MORE = _steps_where(lambda gains: (gains > 0).sum() >= len(gains) - 1)
 _LARGEST_MEANS = tuple(sorted(int(step) for step in _GAINS.mean().nlargest(len(_Q8)).index))
+_LARGEST_MEAN = (int(_GAINS.mean().idxmax()),)
 
 
 def _seeds_not_ahead(step: int) -> str:
@@ -1208,6 +1308,14 @@ _STEP_MISTAKES = {
     _LARGEST_MEANS: (
         f"those have the largest mean gains, but step {sorted(set(_LARGEST_MEANS) - set(_Q8))[0]}"
         f" was not ahead at {_seeds_not_ahead(sorted(set(_LARGEST_MEANS) - set(_Q8))[0])}."),
+    _LARGEST_MEAN: (
+        f"step {_LARGEST_MEAN[0]} has the largest mean gain, but it was not ahead at "
+        f"{_seeds_not_ahead(_LARGEST_MEAN[0])}: the question asks for the steps ahead at every "
+        "seed, however small their gain."),
+    (): (
+        "an empty list says no step was ahead at every seed, but some columns of paired are "
+        "above 0 in all five rows. Their gains are small, about the spread between seeds; the "
+        "question asks only where the gain is above 0 at every seed, not whether it is large."),
     tuple(step - 1 for step in _Q8): (
         "each column of paired is labelled by the later step: column 1 holds step 1's accuracy "
         "minus step 0's."),
