@@ -132,7 +132,7 @@ _FLOAT32_BY_HAND = '''def gradient_check(forward, backward, x, grad_output):
 
 _WINDOWS_1X3 = ("X = np.stack([image[:, 0:6].ravel(), image[:, 1:7].ravel(), "
                 "image[:, 2:8].ravel()], axis=1)\n")
-_SOFTMAX = "np.exp(Q5_SCORES) / np.exp(Q5_SCORES).sum(axis=1, keepdims=True)"
+_SOFTMAX = "np.exp(Q6_SCORES) / np.exp(Q6_SCORES).sum(axis=1, keepdims=True)"
 
 _POOL_RELU_LOOPS = '''def my_pool_relu_backward(a, grad_pooled):
     batch, height, width, channels = a.shape
@@ -162,6 +162,12 @@ _POOL_RELU_LAST = '''def my_pool_relu_backward(a, grad_pooled):
                     best, where = a[b, 2 * i + u, 2 * j + v, c], (u, v)
         grad_a[b, 2 * i + where[0], 2 * j + where[1], c] = grad_pooled[b, i, j, c]
     return grad_a * (a > 0)'''
+# the loops over columns first: at a tie the gradient goes to the first maximum in column order
+_POOL_RELU_COLUMNS = _POOL_RELU_LOOPS.replace(
+    "window = a[:, 2 * i:2 * i + 2, 2 * j:2 * j + 2, :].reshape(batch, 4, channels)",
+    "window = a[:, 2 * i:2 * i + 2, 2 * j:2 * j + 2, :].transpose(0, 2, 1, 3)"
+    ".reshape(batch, 4, channels)").replace("u, v = divmod(first[b, c], 2)",
+                                            "v, u = divmod(first[b, c], 2)")
 # each window's gradient split evenly among its tied maxima
 _POOL_RELU_SHARED = '''def my_pool_relu_backward(a, grad_pooled):
     b, h, w, c = a.shape
@@ -200,32 +206,39 @@ LEARNER_ANSWERS = {
         },
     },
     "q2": {
-        "right": ["[[2, -4, -1, 2, 0], [6, 8, -3, -4, 0], [1, -2, 3, -6, 0], [3, 4, 9, 12, 0], "
-                  "[0, 0, 0, 0, 0]]",
-                  "conv2d_backward(np.zeros((5, 5)), Q2_KERNEL, Q2_GRAD, stride=2)[0]",
-                  "conv2d_transpose(Q2_GRAD, Q2_KERNEL, stride=2, output_padding=1)"],
+        "right": ["[[2, -4, -1, 2, 0, 0], [6, 2, -5, -1, 1, 0], [4, 0, 6, 0, -4, 0], "
+                  "[0, 0, 0, 0, 0, 0]]",
+                  "conv2d_backward(np.zeros((4, 6)), Q2_KERNEL, Q2_GRAD, stride=2)[0]",
+                  "conv2d_transpose(Q2_GRAD, Q2_KERNEL, stride=2, output_padding=1)",
+                  # section 3's full-convolution route: G dilated, padded by 2, under the
+                  # flipped kernel, then the unread row and column added
+                  "np.pad(conv2d(np.pad([[2, 0, -1]], 2), np.flip(Q2_KERNEL)), ((0, 1), (0, 1)))"],
         "wrong": {
-            "conv2d_backward(np.zeros((3, 3)), Q2_KERNEL, Q2_GRAD)[0]": "dL/dX at stride 1",
-            "[[2, -5, 2, 0, 0], [7, 6, -10, 0, 0], [3, 13, 12, 0, 0], [0, 0, 0, 0, 0], "
-            "[0, 0, 0, 0, 0]]": "your stamps sit 1 pixel apart",
-            "[[2, 6, 1, 3, 0], [-4, 8, -2, 4, 0], [-1, -3, 3, 9, 0], [2, -4, -6, 12, 0], "
-            "[0, 0, 0, 0, 0]]": "the expected array transposed",
-            # the stamps of K.T (a slip different from the flip: K.T is not np.flip(K) here)
-            "conv2d_backward(np.zeros((5, 5)), Q2_KERNEL.T, Q2_GRAD, stride=2)[0]":
+            "conv2d_backward(np.zeros((3, 4)), Q2_KERNEL, Q2_GRAD)[0]": "dL/dX at stride 1",
+            "[[2, -5, 2, 0, 0, 0], [6, -1, -3, 1, 0, 0], [4, -2, 8, -4, 0, 0], "
+            "[0, 0, 0, 0, 0, 0]]": "your stamps sit 1 pixel apart",
+            # the overlap overwritten: the second stamp's column 2, or the first's
+            "[[2, -4, -1, 2, 0, 0], [6, 2, -3, -1, 1, 0], [4, 0, -2, 0, -4, 0], "
+            "[0, 0, 0, 0, 0, 0]]": "overlapping stamps add",
+            "[[2, -4, 0, 2, 0, 0], [6, 2, -2, -1, 1, 0], [4, 0, 8, 0, -4, 0], "
+            "[0, 0, 0, 0, 0, 0]]": "overlapping stamps add",
+            "conv2d_backward(np.zeros((4, 6)), Q2_KERNEL.T, Q2_GRAD, stride=2)[0]":
                 "you stamped the kernel transposed",
-            "conv2d_backward(np.zeros((5, 5)), np.flip(Q2_KERNEL), Q2_GRAD, stride=2)[0]":
+            "conv2d_backward(np.zeros((4, 6)), np.flip(Q2_KERNEL), Q2_GRAD, stride=2)[0]":
                 "the kernel flipped",
-            "conv2d_backward(np.zeros((5, 5)), Q2_KERNEL, np.ones((2, 2)), stride=2)[0]":
+            "conv2d_backward(np.zeros((4, 6)), Q2_KERNEL, np.ones((1, 2)), stride=2)[0]":
                 "the kernel itself",
-            "conv2d_transpose(Q2_GRAD, Q2_KERNEL, stride=2)": "the input's shape, 5x5",
-            "-conv2d_backward(np.zeros((5, 5)), Q2_KERNEL, Q2_GRAD, stride=2)[0]":
+            "conv2d_backward(np.zeros((4, 6)), Q2_KERNEL, Q2_GRAD[:, ::-1], stride=2)[0]":
+                "the two stamps are swapped",
+            "conv2d_transpose(Q2_GRAD, Q2_KERNEL, stride=2)": "the input's shape, 4x6",
+            "-conv2d_backward(np.zeros((4, 6)), Q2_KERNEL, Q2_GRAD, stride=2)[0]":
                 "the sign is off",
-            # section 3's full-convolution route, without the zeros between G's values
-            "np.pad(conv2d(np.pad(Q2_GRAD, 1), np.flip(Q2_KERNEL)), ((0, 2), (0, 2)))":
+            # the full-convolution route without the zero between G's values
+            "np.pad(conv2d(np.pad(Q2_GRAD, 2), np.flip(Q2_KERNEL)), ((0, 1), (0, 2)))":
                 "you left out the S - 1 = 1 zero between G's values",
-            # the same route with the zeros, but the kernel not flipped
-            "np.pad(conv2d(np.pad(np.kron(Q2_GRAD, [[1, 0], [0, 0]])[:3, :3], 1), Q2_KERNEL), "
-            "((0, 1), (0, 1)))": "slid the kernel without flipping it",
+            # the same route with the zero, but the kernel not flipped
+            "np.pad(conv2d(np.pad([[2, 0, -1]], 2), Q2_KERNEL), ((0, 1), (0, 1)))":
+                "slid the kernel without flipping it",
         },
     },
     "q3": {
@@ -277,6 +290,10 @@ LEARNER_ANSWERS = {
                 "on every case without padding",
             _conv(**{"x_pad = np.pad(x, ((0, 0), (padding, padding), (padding, padding), (0, 0)))":
                      "x_pad = x"}): "on every case without padding",
+            # the classic crop: -0 is 0, so padding:-padding keeps nothing when P = 0
+            _conv(**{"dx = dx[:, padding:padding + h, padding:padding + w, :]":
+                     "dx = dx[:, padding:-padding, padding:-padding, :]"}):
+                "P:-P is 0:0. Crop with P:P + H",
             _conv(**{"dx[b, r:r + f, c:c + f, :] += g": "dx[b, r:r + f, c:c + f, :] += 2 * g"}):
                 "(in dL/dX, the first array returned).\nTo rerun that case: args, kwargs = "
                 "q3.failing_case",
@@ -329,43 +346,70 @@ LEARNER_ANSWERS = {
             _check(**{"np.sum(grad_output * forward(x))": "np.mean(grad_output * forward(x))"}):
                 "your loss is the mean",
             _FLOAT32_BY_HAND: "computed in float32",
+            # float32 with another h, and h outside 1e-7 to 1e-4: named from what forward saw
+            _FLOAT32_BY_HAND.replace("1e-6", "1e-3"): "ran the layers on float32 numbers",
+            _check(**{"numerical_gradient(loss, x)": "numerical_gradient(loss, x, h=1e-8)"}):
+                "by h = 1e-08, too small",
+            _CENTRED_BY_HAND.replace("1e-5", "1e-10").replace("2e-5", "2e-10"):
+                "by h = 1e-10, too small",
+            _check(**{"numerical_gradient(loss, x)": "numerical_gradient(loss, x, h=3e-4)"}):
+                "by h = 3e-04, too large",
         },
     },
     "q5": {
-        "right": [f"({_SOFTMAX} - np.eye(3)[Q5_LABELS]) / 2",
-                  "[[-0.078, 0.057, 0.021], [0.058, 0.013, -0.071]]",   # rounded
-                  "[[-0.0781, 0.0570, 0.0210], [0.0580, 0.0129, -0.0710]]",   # cut
-                  "(tf.nn.softmax(Q5_SCORES).numpy() - np.eye(3)[Q5_LABELS]) / len(Q5_LABELS)",
-                  # float32, as a tape gives it, rounded (a review found these rejected)
-                  "np.float32([[-0.078, 0.057, 0.021], [0.058, 0.013, -0.071]])",
-                  f"(({_SOFTMAX} - np.eye(3)[Q5_LABELS]) / 2).round(4).astype('float32')",
-                  f"(({_SOFTMAX} - np.eye(3)[Q5_LABELS]) / 2).astype('float32').round(3)"
-                  ".tolist()"],
+        "right": ['["kink", "fine", "bug", "kink", "bug"]',
+                  "('Kink', 'fine', 'bug', 'kink', 'BUG')",
+                  "'kink, fine, bug, kink, bug'",
+                  "{'A': 'kink', 'B': 'fine', 'C': 'bug', 'D': 'kink', 'E': 'bug'}"],
         "wrong": {
-            # -0.0781 is -0.078 to 3 decimals: -0.079 is one off
-            "[[-0.079, 0.057, 0.021], [0.058, 0.013, -0.071]]": "one off in its 3rd decimal",
-            f"{_SOFTMAX} - np.eye(3)[Q5_LABELS]": "divided by B = 2",
-            "[[-0.156, 0.114, 0.042], [0.116, 0.026, -0.142]]": "divided by B = 2",
-            f"{_SOFTMAX} / 2": "subtract the one-hot label first",
-            _SOFTMAX: "those are the softmax probabilities p",
-            f"(np.eye(3)[Q5_LABELS] - {_SOFTMAX}) / 2": "the sign is off",
-            "(Q5_SCORES - np.eye(3)[Q5_LABELS]) / 2": "from the scores themselves",
-            "(np.exp(Q5_SCORES) / np.exp(Q5_SCORES).sum(axis=0) - np.eye(3)[Q5_LABELS]) / 2":
-                "down the columns",
-            f"-np.eye(3)[Q5_LABELS] / ({_SOFTMAX}) / 2": "that is dL/dp",
-            "[[0.058, 0.013, -0.071], [-0.078, 0.057, 0.021]]": "the two rows are swapped",
-            "[[-0.08, 0.06, 0.02], [0.06, 0.01, -0.07]]":
-                "every value is the expected one rounded to 2 decimal places: give at least 3",
+            # every large error read as a bug: the kinks of A and D taken for bugs
+            '["bug", "fine", "bug", "bug", "bug"]': "A kink, not a bug",
+            # only the rounded column read: every large error there a kink
+            '["kink", "fine", "kink", "kink", "kink"]': "no kink explains an error above 1e-2",
+            # only the column without ties or zeros read: the kinks called fine
+            '["fine", "fine", "bug", "fine", "bug"]': "right code, and the check met a kink",
+            '["kink", "kink", "bug", "kink", "bug"]': "a convolution has no kink",
+            '["kink", "fine", "bug"]': "give 5 verdicts",
+            '["kink", "fine", "bug", "kink", "wrong pooling"]': "one of 'fine', 'kink' or 'bug'",
         },
     },
     "q6": {
+        "right": [f"{_SOFTMAX} - np.eye(3)[Q6_LABELS]",
+                  "[[-0.202, 0.024, 0.178], [0.026, 0.858, -0.884]]",   # rounded
+                  "[[-0.2021, 0.0241, 0.1780], [0.0259, 0.8580, -0.8839]]",   # cut
+                  "tf.nn.softmax(Q6_SCORES).numpy() - np.eye(3)[Q6_LABELS]",
+                  # float32, as a tape gives it, rounded
+                  "np.float32([[-0.202, 0.024, 0.178], [0.026, 0.858, -0.884]])",
+                  f"({_SOFTMAX} - np.eye(3)[Q6_LABELS]).round(4).astype('float32')"],
+        "wrong": {
+            # -0.2021 is -0.202 to 3 decimals: -0.203 is one off
+            "[[-0.203, 0.024, 0.178], [0.026, 0.858, -0.884]]": "one off in its 3rd decimal",
+            # section 7's line copied: the mean's 1/B
+            f"({_SOFTMAX} - np.eye(3)[Q6_LABELS]) / len(Q6_LABELS)":
+                "Keras's default loss, the mean",
+            "[[-0.101, 0.012, 0.089], [0.013, 0.429, -0.442]]": "nothing is divided",
+            f"({_SOFTMAX} - np.eye(3)[Q6_LABELS]) * 2": "times B = 2",
+            _SOFTMAX: "those are the softmax probabilities p",
+            f"np.eye(3)[Q6_LABELS] - {_SOFTMAX}": "the sign is off",
+            "Q6_SCORES - np.eye(3)[Q6_LABELS]": "from the scores themselves",
+            "np.exp(Q6_SCORES) / np.exp(Q6_SCORES).sum(axis=0) - np.eye(3)[Q6_LABELS]":
+                "down the columns",
+            f"-np.eye(3)[Q6_LABELS] / ({_SOFTMAX})": "that is dL/dp",
+            "[[0.026, 0.858, -0.884], [-0.202, 0.024, 0.178]]": "the two rows are swapped",
+            "[[-0.2, 0.02, 0.18], [0.03, 0.86, -0.88]]":
+                "every value is the expected one rounded to 2 decimal places: give at least 3",
+        },
+    },
+    "q7": {
         "right": [_POOL_RELU_LOOPS, _POOL_RELU_ONE_HOT],
         "wrong": {
             _POOL_RELU_TIED_MASK: "the gradient went to every tied maximum",
             _POOL_RELU_LAST: "the last maximum of the window",
             _POOL_RELU_SHARED: "shared among the tied maxima",
+            _POOL_RELU_COLUMNS: "the first maximum in column order",
             _POOL_RELU_LOOPS.replace("return grad_a * (a > 0)", "return grad_a"):
                 "the ReLU step is missing",
+            _POOL_RELU_LOOPS.replace("(a > 0)", "(a >= 0)"): "use a > 0, not a >= 0",
             "def my_pool_relu_backward(a, grad_pooled):\n"
             "    spread = np.repeat(np.repeat(grad_pooled, 2, axis=1), 2, axis=2)\n"
             "    return spread / 4 * (a > 0)": "average pooling's rule",
@@ -375,25 +419,6 @@ LEARNER_ANSWERS = {
             "def my_pool_relu_backward(a, grad_pooled):\n"
             "    spread = np.repeat(np.repeat(grad_pooled, 2, axis=1), 2, axis=2)\n"
             "    return spread * (a > 0)": "only the maximum",
-        },
-    },
-    "q7": {
-        "right": ["36126720", "36_126_720", "2 * 16 * 28 * 28 * 20 * 3 * 3 * 8", "3.612672e7"],
-        "wrong": {
-            "18063360": "computes both",
-            "54190080": "backward pass only",
-            "72253440": "the additions too",
-            "2257920": "that is one image",
-            "1128960": "one convolution of one image",
-            "1806336": "the filters are missing",
-            "4515840": "the input channels are missing",
-            "28901376": "section 8's layer",
-            "14450688": "C_in taken for C_out",
-            "2 * 16 * 28 * 28 * 8 * 3 * 3 * 8": "section 8's forward pass (16 filters)",
-            "31150080": "'valid'",
-            "41472000": "the padded input",
-            "36377600": "one per output value",               # + dL/db's additions
-            "36,126,720": "underscores group digits",
         },
     },
     "q8": {
@@ -438,12 +463,32 @@ def test_q1_is_the_kernel_gradient_tensorflow_computes():
 
 
 def test_q2_is_the_input_gradient_tensorflow_computes_at_stride_2():
-    x = np.random.default_rng(2).standard_normal((1, 5, 5, 1))
+    x = np.random.default_rng(2).standard_normal((1, 4, 6, 1))
     grads = tf_conv2d_gradients(x, lesson.Q2_KERNEL[:, :, None, None].astype(float),
                                 lesson.Q2_GRAD[None, :, :, None].astype(float), stride=2)
     assert lesson.q2.is_correct(grads[0][0, :, :, 0])
-    np.testing.assert_array_equal(grads[0][0, 4, :, 0], 0)      # row 4: no window read it
-    np.testing.assert_array_equal(grads[0][0, :, 4, 0], 0)
+    np.testing.assert_array_equal(grads[0][0, 3, :, 0], 0)      # row 3: no window read it
+    np.testing.assert_array_equal(grads[0][0, :, 5, 0], 0)      # column 5 neither
+
+
+def test_q2_stamps_overlap_and_its_mistakes_are_their_own():
+    """The two 3x3 windows share column 2, so the answer needs the two stamps added there (it
+    differs from either stamp alone); each named mistake is another array, and each is told
+    its own message."""
+    kernel, grad, answer = lesson.Q2_KERNEL, lesson.Q2_GRAD, lesson._Q2X
+    overlap = grad[0, 0] * kernel[:, 2] + grad[0, 1] * kernel[:, 0]
+    np.testing.assert_array_equal(answer[:3, 2], overlap)
+    assert not np.array_equal(overlap, grad[0, 0] * kernel[:, 2])
+    assert not np.array_equal(overlap, grad[0, 1] * kernel[:, 0])
+    assert not np.array_equal(np.flip(kernel), kernel.T)
+    arrays = [np.asarray(answer, float)] + [np.asarray(wrong, float) for wrong in (
+        lesson._stamps(kernel, grad, 1), lesson._stamps(kernel, grad, 2, add=False),
+        lesson._stamps(kernel, grad, 2, add=False, reverse=True),
+        lesson._stamps(np.flip(kernel), grad, 2), lesson._stamps(kernel.T, grad, 2),
+        lesson._stamps(kernel, np.ones((1, 2)), 2), lesson._stamps(kernel, grad[:, ::-1], 2),
+        -answer)]
+    for first, second in itertools.combinations(arrays, 2):
+        assert not np.allclose(first, second)
 
 
 def test_q1_mistakes_give_different_answers():
@@ -600,40 +645,103 @@ def test_q4_tells_a_one_sided_difference_from_a_centred_one():
     assert not lesson.q4.is_correct(one_sided)
 
 
-def test_q5_is_the_gradient_of_keras_loss():
-    scores = tf.Variable(lesson.Q5_SCORES.astype("float64"))
+def test_q4_names_float32_and_h_only_from_what_forward_was_given():
+    """q4 tells a refused answer "float32" or "h = ... too small / large" only when the layers'
+    forward functions were given float32 numbers, or x nudged by that h, while it ran; a
+    float64 answer with h = 1e-6 and another slip gets neither, also right after a float32
+    one (the notes start afresh at each check)."""
+    def checker(dtype="float64", h=1e-6, scale=1.0):
+        def gradient_check(forward, backward, x, grad_output):
+            nudged = x.astype(dtype)
+            numerical = np.zeros(x.shape)
+            for index in np.ndindex(x.shape):
+                saved = nudged[index]
+                nudged[index] = saved + h
+                up = np.sum(grad_output * forward(nudged))
+                nudged[index] = saved - h
+                down = np.sum(grad_output * forward(nudged))
+                nudged[index] = saved
+                numerical[index] = (up - down) / (2 * h)
+            return scale * lesson.relative_error(backward(x, grad_output), numerical)
+        return gradient_check
+
+    assert lesson.q4.is_correct(checker())
+    assert "ran the layers on float32 numbers" in lesson.q4.feedback(checker("float32", 1e-3))
+    assert "by h = 1e-10, too small" in lesson.q4.feedback(checker(h=1e-10))
+    assert "by h = 5e-04, too large" in lesson.q4.feedback(checker(h=5e-4))
+    for feedback in [lesson.q4.feedback(checker(scale=1.5)),
+                     lesson.q4.feedback(checker(h=1e-5, scale=1.5))]:
+        assert "float32" not in feedback and "nudged" not in feedback, feedback
+    assert not lesson._SEEN["recording"]
+
+
+def test_q5_reports_are_the_check_on_right_and_wrong_backward_passes():
+    """Q5_ERRORS is q4's check on each row's backward pass; a row is 'bug' exactly when its
+    backward pass disagrees with TensorFlow's gradient on the input without ties or zeros;
+    the rounded input holds ties in max pooling's windows and zeros; each verdict follows
+    section 5's bands with a margin of 100 or more."""
+    rounded = lesson._X5_KINKED
+    windows = rounded.reshape(3, 2, 3, 2).transpose(0, 2, 1, 3).reshape(9, 4)
+    assert ((windows == windows.max(axis=1, keepdims=True)).sum(axis=1) > 1).sum() >= 2
+    assert (rounded == 0).sum() >= 5 and not np.signbit(rounded[rounded == 0]).any()
+    for (row, _, forward, backward, grad), verdict in zip(lesson._Q5_ROWS, lesson._Q5,
+                                                              strict=True):
+        name = forward.__name__.split("_")[0]
+        agrees = np.allclose(backward(lesson._X4, grad),
+                             _tf_layer_gradient(name, lesson._X4, grad))
+        assert agrees == (verdict != "bug"), row
+        _, smooth, kinked = lesson.Q5_ERRORS[row]
+        assert smooth == lesson.gradient_check(forward, backward, lesson._X4.copy(), grad)
+        assert (smooth < 1e-9) if verdict != "bug" else (smooth > 1e-1), row
+        assert (kinked < 1e-9) if verdict == "fine" else (kinked > 1e-1), row
+    assert sorted(lesson._Q5) == ["bug", "bug", "fine", "kink", "kink"]
+
+
+def test_q5_names_each_wrong_verdict_and_no_right_one():
+    """Each verdict changed alone is named with its row, and only that row."""
+    rows = list(lesson.Q5_ERRORS)
+    for index, row in enumerate(rows):
+        for word in {"fine", "kink", "bug"} - {lesson._Q5[index]}:
+            answer = list(lesson._Q5)
+            answer[index] = word
+            feedback = lesson.q5.feedback(answer)
+            assert "1 of 5 verdicts is off" in feedback and f"\n{row} (" in feedback, feedback
+            assert not any(f"\n{other} (" in feedback for other in rows if other != row)
+
+
+def test_q6_is_the_gradient_of_keras_summed_loss():
+    scores = tf.Variable(lesson.Q6_SCORES.astype("float64"))
     with tf.GradientTape() as tape:
-        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)(lesson.Q5_LABELS,
-                                                                             scores)
+        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction="sum")(
+            lesson.Q6_LABELS, scores)
     expected = tape.gradient(loss, scores).numpy()
-    np.testing.assert_allclose(lesson._Q5, expected, atol=1e-6)  # Keras computes in float32
-    assert lesson.q5.is_correct(expected) and lesson.q5.is_correct(expected.round(3))
+    np.testing.assert_allclose(lesson._Q6, expected, atol=1e-6)  # Keras computes in float32
+    assert lesson.q6.is_correct(expected) and lesson.q6.is_correct(expected.round(3))
+    assert not lesson.q6.is_correct(expected / len(lesson.Q6_LABELS))   # the mean's gradient
 
 
-def test_q5_answer_lies_away_from_every_rounding_boundary():
-    """Each value of q5's answer is more than 3.5e-4 from a half-way point at 3 decimals, so a
-    learner who rounds p by hand to 3 decimals, halves and rounds again (half up) gives the
-    accepted answer (round 21: -0.1704995, 5e-7 from one, refused -0.1705 -> -0.171)."""
-    thousandths = np.abs(lesson._Q5) * 1000
+def test_q6_answer_lies_away_from_every_rounding_boundary():
+    """Each value of q6's answer is more than 3.5e-4 from a half-way point at 3 decimals, so a
+    learner who rounds p by hand to 3 decimals before subtracting the one-hot label gives the
+    accepted answer (round 21: a value 5e-7 from a half-way point refused a right answer)."""
+    thousandths = np.abs(lesson._Q6) * 1000
     assert np.abs(thousandths - np.floor(thousandths) - 0.5).min() > 0.35
-    p = np.exp(lesson.Q5_SCORES) / np.exp(lesson.Q5_SCORES).sum(axis=1, keepdims=True)
-    halved = (np.round(p, 3) - np.eye(3)[lesson.Q5_LABELS]) / 2
-    by_hand = np.sign(halved) * np.floor(np.abs(halved) * 1000 + 0.5 + 1e-9) / 1000  # half up
-    assert lesson.q5.is_correct(by_hand)
+    p = np.exp(lesson.Q6_SCORES) / np.exp(lesson.Q6_SCORES).sum(axis=1, keepdims=True)
+    assert lesson.q6.is_correct(np.round(p, 3) - np.eye(3)[lesson.Q6_LABELS])
 
 
-def test_q5_named_mistakes_are_apart_from_the_answer_and_each_other():
-    """No two of q5's arrays (the answer and its named mistakes) pass for each other, even
+def test_q6_named_mistakes_are_apart_from_the_answer_and_each_other():
+    """No two of q6's arrays (the answer and its named mistakes) pass for each other, even
     rounded to 3 decimals."""
-    arrays = [lesson._Q5] + [np.asarray(wrong, dtype=float) for wrong, _ in lesson._Q5_MISTAKES]
+    arrays = [lesson._Q6] + [np.asarray(wrong, dtype=float) for wrong, _ in lesson._Q6_MISTAKES]
     for first, second in itertools.combinations(arrays, 2):
-        assert np.abs(first - second).max() > 2 * lesson._DECIMALS5
+        assert np.abs(first - second).max() > 2 * lesson._DECIMALS6
 
 
-def test_q6_reference_is_tensorflows_gradient_through_relu_and_max_pooling():
+def test_q7_reference_is_tensorflows_gradient_through_relu_and_max_pooling():
     """On each case, dL/dz for L = sum(G * max_pool(relu(z))) by tf.GradientTape is the
     reference's; the learner's view (a = ReLU(z) given) loses nothing, as a > 0 where z > 0."""
-    for a, grad_pooled in lesson._Q6_CASES:
+    for a, grad_pooled in lesson._Q7_CASES:
         z = np.where(a > 0, a, -np.random.default_rng(0).random(a.shape))   # a z with ReLU(z) = a
         z_var = tf.Variable(z)
         with tf.GradientTape() as tape:
@@ -641,47 +749,57 @@ def test_q6_reference_is_tensorflows_gradient_through_relu_and_max_pooling():
             loss = tf.reduce_sum(grad_pooled * pooled)
         expected = tape.gradient(loss, z_var).numpy()
         np.testing.assert_allclose(lesson.my_pool_relu_backward(a, grad_pooled), expected)
-        assert lesson.q6.is_correct(lesson.my_pool_relu_backward)
+        assert lesson.q7.is_correct(lesson.my_pool_relu_backward)
 
 
-def test_q6_a_tie_goes_to_the_first_maximum_and_only_every_tied_maximum_is_named_so():
-    """The tie case has windows whose positive maximum two or more cells share; TensorFlow
-    gives each window's gradient to the first of them (the reference, checked against the tape
-    above). An answer that gives it to every tied maximum, shares it, or gives it to the last
-    is right on the random batches and refused on the tie case, each told its own rule, and
-    "the gradient went to every tied maximum" is said only to the answer that does that."""
-    a, grad_pooled = lesson._Q6_CASES[-1]
+def test_q7_a_tie_goes_to_the_first_maximum_and_only_every_tied_maximum_is_named_so():
+    """The tie case has windows whose positive maximum two or more cells share, some of them
+    on a diagonal (the first in row order is not the first in column order); TensorFlow gives
+    each window's gradient to the first in row-major order (the reference, checked against the
+    tape above). An answer that gives it to every tied maximum, shares it, gives it to the
+    last, or to the first in column order, is right on the random batches and refused on the
+    tie case, each told its own rule, and "the gradient went to every tied maximum" is said
+    only to the answer that does that."""
+    a, grad_pooled = lesson._Q7_CASES[-1]
     windows = a.reshape(1, 2, 2, 2, 2, 2)
     top = windows.max(axis=(2, 4), keepdims=True)
     tied = ((windows == top).sum(axis=(2, 4)) > 1) & (top[:, :, 0, :, 0] > 0)
     assert tied.sum() >= 5, tied.sum()
     rules = {"every": lambda a, g: lesson._spread(g) * lesson._maxima(a) * (a > 0),
              "shared": lambda a, g: lesson._shared(a, g) * (a > 0),
-             "last": lambda a, g: lesson._last_maximum(a, g) * (a > 0)}
+             "last": lambda a, g: lesson._last_maximum(a, g) * (a > 0),
+             "columns": lambda a, g: lesson._first_in_columns(a, g) * (a > 0)}
     named = {"every": "the gradient went to every tied maximum",
-             "shared": "shared among the tied maxima", "last": "the last maximum of the window"}
+             "shared": "shared among the tied maxima", "last": "the last maximum of the window",
+             "columns": "the first maximum in column order"}
     for name, rule in rules.items():
-        for case in lesson._Q6_CASES[:-1]:   # no positive tie: the rule changes nothing there
+        for case in lesson._Q7_CASES[:-1]:   # no positive tie: the rule changes nothing there
             np.testing.assert_array_equal(rule(*case), lesson.my_pool_relu_backward(*case))
         assert not np.allclose(rule(a, grad_pooled), lesson.my_pool_relu_backward(a, grad_pooled))
-        feedback = lesson.q6.feedback(rule)
+        feedback = lesson.q7.feedback(rule)
         assert named[name] in feedback, feedback
-        assert name == "every" or named["every"] not in feedback, feedback
+        assert all(named[other] not in feedback for other in named if other != name), feedback
 
     def doubled(a, g):   # wrong everywhere, ties or not
         return 2 * lesson.my_pool_relu_backward(a, g)
 
-    assert named["every"] not in lesson.q6.feedback(doubled)
+    assert all(message not in lesson.q7.feedback(doubled) for message in named.values())
 
 
-def test_q7_counts_the_multiplications_of_tensorflows_two_gradient_convolutions():
-    model = keras.Sequential([keras.Input((28, 28, 8)),
-                              layers.Conv2D(20, 3, padding="same", name="conv_q7")],
-                             name="model_q7")
-    _, o_h, o_w, c_out = model.output_shape
-    forward = 16 * o_h * o_w * c_out * int(np.prod(model.get_layer("conv_q7").kernel.shape[:3]))
-    assert lesson.q7.is_correct(2 * forward)
-    assert not lesson.q7.is_correct(forward)
+def test_q7_says_a_greater_or_equal_mask_only_when_the_source_shows_one():
+    """A mask (a >= 0) is True everywhere (a = ReLU(z) >= 0), so it gives the result without
+    the ReLU step: told "use a > 0, not a >= 0" when the source writes it, "the ReLU step is
+    missing" when the source has no mask."""
+    def with_ge(a, grad_pooled):   # a + 1 > 0 everywhere: the solution's own mask keeps all
+        return lesson.my_pool_relu_backward(a + 1.0, grad_pooled) * (a >= 0)
+
+    def without(a, grad_pooled):
+        return lesson.my_pool_relu_backward(a + 1.0, grad_pooled)
+
+    for answer, said, not_said in [(with_ge, "use a > 0, not a >= 0", "the ReLU step is missing"),
+                                   (without, "the ReLU step is missing", "a >= 0")]:
+        feedback = lesson.q7.feedback(answer)
+        assert said in feedback and not_said not in feedback, feedback
 
 
 def _keras_descent_losses(learning_rate, steps=150, start=0.5):
@@ -719,7 +837,7 @@ def _typed_numbers(name: str) -> list[float]:
             if typed.lstrip("-").replace(".", "").replace("_", "").isdigit()]
 
 
-@pytest.mark.parametrize("name", ["q7", "q8"])
+@pytest.mark.parametrize("name", ["q8"])
 def test_the_named_mistakes_give_different_answers(name):
     """Each mistake a number question names is its own number, none the right one, and each
     gets its own message (two mistakes with one number would share the first's message)."""

@@ -23,12 +23,14 @@ def _lesson_text(prefix: str, cell_type: str | None = None) -> str:
 
 
 def test_train_on_batch_averages_over_calls_up_to_keras_3_14():
-    """Lesson 06, section 7 (the comment beside `cnn.reset_metrics()` in the training cell): up to
-    Keras 3.14 train_on_batch returns the mean loss since the last reset_metrics(); 3.15 resets
-    by itself. Section 7 resets before every step."""
-    code = _lesson_text("06_", "code")
-    assert ("cnn.reset_metrics()   # needed on Keras <= 3.14 (a running mean), harmless after"
-            in code)
+    """Lesson 06, section 7 (the footnote under the loss plot, which the comment beside
+    `cnn.reset_metrics()` in the training cell points to): up to Keras 3.14 train_on_batch
+    returns the mean loss since the last reset_metrics(); 3.15 resets by itself. Section 7
+    resets before every step."""
+    code, text = _lesson_text("06_", "code"), " ".join(_lesson_text("06_", "markdown").split())
+    assert "cnn.reset_metrics()   # this batch's loss, not a running mean (note below)" in code
+    assert ("Note: on Keras 3.14 and older, `train_on_batch` returns a running mean unless "
+            "`reset_metrics()` runs first." in text)
     rng = np.random.default_rng(0)
     x, y = rng.standard_normal((32, 4)).astype("float32"), rng.integers(0, 3, 32)
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, name="scores")],

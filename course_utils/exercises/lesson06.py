@@ -9,8 +9,8 @@ In the notebook::
 
 The questions are numbered in reading order and follow the lesson's sections: dL/dK by hand
 (q1, section 2), dL/dX at stride 2 by hand (q2, 3), a whole backward pass (q3, 2-4), a gradient
-check (q4, 5), the loss's gradient (q5, 7), the CNN's pooling and ReLU steps (q6, 7) and the
-cost (q7, 8); q8, optional, in Going further A, asks for the largest step size for a 1x3 kernel.
+check (q4, 5), reading one (q5, 6), the loss's gradient (q6, 7) and the CNN's pooling and ReLU
+steps (q7, 7); q8, optional, in Going further A, asks for the largest step size for a 1x3 kernel.
 Each expected answer is computed here from the question's own numbers with the course's
 helpers; tests/test_exercises_lesson06.py checks them against TensorFlow's gradients and Keras.
 """
@@ -18,10 +18,12 @@ helpers; tests/test_exercises_lesson06.py checks them against TensorFlow's gradi
 from __future__ import annotations
 
 import copy
+import inspect
+import re
 
 import numpy as np
 
-from ..arithmetic import conv_mults, conv_output_size
+from ..arithmetic import conv_output_size
 from ..backward import conv2d_backward, numerical_gradient, pool2d_backward, relative_error
 from ..data import LESSON01_KERNEL, LESSON01_X
 from ..ops import conv2d, pool2d
@@ -88,35 +90,47 @@ answer = {_Q1.astype(int).tolist()}""",
 
 # --- q2: dL/dX at stride 2 by hand --------------------------------------------------------------
 
-#: The 2x2 kernel of question 2; it read a 5x5 input with stride 2.
-Q2_KERNEL = _read_only([[1, -2], [3, 4]])  # np.flip(K) differs from K.T
-#: The 2x2 upstream gradient dL/dY of question 2.
-Q2_GRAD = _read_only([[2, -1], [1, 3]])
-_Q2_INPUT_SHAPE = (5, 5)
+#: The 3x3 kernel of question 2; it read a 4x6 input with stride 2.
+Q2_KERNEL = _read_only([[1, -2, 0], [3, 1, -1], [2, 0, 4]])  # np.flip(K) differs from K.T
+#: The 1x2 upstream gradient dL/dY of question 2: two windows, which overlap in column 2.
+Q2_GRAD = _read_only([[2, -1]])
+_Q2_INPUT_SHAPE = (4, 6)
 
 
-def _stamps(kernel, grad, step, size=5) -> np.ndarray:
-    """Every grad[i, j] * kernel added onto a size x size grid at (step * i, step * j)."""
-    out = np.zeros((size, size))
+def _stamps(kernel, grad, step, shape=_Q2_INPUT_SHAPE, add=True, reverse=False) -> np.ndarray:
+    """Every grad[i, j] * kernel put onto a grid of ``shape`` at (step * i, step * j): added
+    (``add``), or each stamp overwriting the cells it covers, in row-major order (the last
+    stamp's values left where two overlap) or, ``reverse``, the other way round (the first's)."""
+    out = np.zeros(shape)
     f = len(kernel)
-    for i, j in np.ndindex(np.shape(grad)):
-        out[step * i:step * i + f, step * j:step * j + f] += grad[i][j] * np.asarray(kernel)
+    positions = list(np.ndindex(np.shape(grad)))
+    for i, j in reversed(positions) if reverse else positions:
+        stamp = grad[i][j] * np.asarray(kernel)
+        if add:
+            out[step * i:step * i + f, step * j:step * j + f] += stamp
+        else:
+            out[step * i:step * i + f, step * j:step * j + f] = stamp
     return out
 
 
 _Q2X = conv2d_backward(np.zeros(_Q2_INPUT_SHAPE), Q2_KERNEL, Q2_GRAD, stride=2)[0]
+_Q2_OVERWRITTEN = ("where the two windows overlap, column 2, you kept one stamp: overlapping "
+                   "stamps add, so column 2 gets 2 * K[:, 2] + (-1) * K[:, 0] (K = Q2_KERNEL), "
+                   "as the loops' += does.")
 
 q2 = Exercise(
-    "By hand: a Conv2D with the 2x2 kernel Q2_KERNEL (stride 2, 'valid') read a 5x5 input and "
-    "got back dL/dY = Q2_GRAD. What is dL/dX? Answer with a 5x5 list of lists.",
+    "By hand: a Conv2D with the 3x3 kernel Q2_KERNEL (stride 2, 'valid') read a 4x6 input and "
+    "got back dL/dY = Q2_GRAD (1x2). What is dL/dX? Answer with a 4x6 list of lists.",
     checker=array(_Q2X, mistakes=[
         (_stamps(Q2_KERNEL, Q2_GRAD, 1),
          "your stamps sit 1 pixel apart: with stride 2, window (i, j) starts at (2i, 2j), so "
-         "G[i, j] * K lands there (in Going further D's full-convolution view: you left out the "
-         "S - 1 = 1 zero between G's values)."),
-        (_stamps(Q2_KERNEL, Q2_GRAD, 1, size=3),
-         "that is dL/dX at stride 1 (a 3x3 input): with stride 2 the input is 5x5 and window "
+         "G[0, 1] * K lands on columns 2-4 (in Going further D's full-convolution view: you "
+         "left out the S - 1 = 1 zero between G's values)."),
+        (_stamps(Q2_KERNEL, Q2_GRAD, 1, shape=(3, 4)),
+         "that is dL/dX at stride 1 (a 3x4 input): with stride 2 the input is 4x6 and window "
          "(i, j) starts at (2i, 2j)."),
+        (_stamps(Q2_KERNEL, Q2_GRAD, 2, add=False), _Q2_OVERWRITTEN),
+        (_stamps(Q2_KERNEL, Q2_GRAD, 2, add=False, reverse=True), _Q2_OVERWRITTEN),
         (_stamps(np.flip(Q2_KERNEL), Q2_GRAD, 2),
          "you stamped the kernel flipped, or, in the full-convolution view, slid the kernel "
          "without flipping it: each G[i, j] stamps G[i, j] * K as it is onto its window, and "
@@ -124,21 +138,24 @@ q2 = Exercise(
         (_stamps(np.transpose(Q2_KERNEL), Q2_GRAD, 2),
          "you stamped the kernel transposed (its rows as columns): each G[i, j] stamps "
          "G[i, j] * K with K as printed, row 0 = Q2_KERNEL[0]."),
-        (_stamps(Q2_KERNEL, np.ones((2, 2)), 2),
+        (_stamps(Q2_KERNEL, np.ones((1, 2)), 2),
          "each window got the kernel itself; its stamp is G[i, j] * K, the kernel times that "
          "window's dL/dY."),
-        (_Q2X[:4, :4],
-         "dL/dX has the input's shape, 5x5: row 4 and column 4, which no window read, get 0."),
+        (_stamps(Q2_KERNEL, np.asarray(Q2_GRAD)[:, ::-1], 2),
+         "the two stamps are swapped: G[0, 0] = 2 belongs to the window at columns 0-2, "
+         "G[0, 1] = -1 to the one at columns 2-4."),
+        (_Q2X[:3, :5],
+         "dL/dX has the input's shape, 4x6: row 3 and column 5, which no window read, get 0."),
         (-_Q2X,
          "the sign is off: each stamp is +G[i, j] * K."),
     ]),
-    hint=["Each G[i, j] (G = Q2_GRAD) stamps G[i, j] * K (K = Q2_KERNEL) onto the window it "
-          "came from; with stride 2, window (i, j) starts at row 2i, column 2j. Pixels no "
-          "window read get 0.",
-          "Row 0, columns 0-1 get 2 * [1, -2] = [2, -4]; columns 2-3 get -1 * [1, -2]. Row 4 "
-          "and column 4 stay 0."],
+    hint=["Each G[0, j] (G = Q2_GRAD) stamps G[0, j] * K (K = Q2_KERNEL) onto the window it "
+          "came from; with stride 2, window j starts at column 2j, so the two 3x3 windows "
+          "share column 2. Pixels no window read get 0.",
+          "Columns 0-2 of rows 0-2 get 2 * K; columns 2-4 get -1 * K, added to what column 2 "
+          "already holds. Row 3 and column 5 stay 0."],
     solution=f"""\
-# G[i, j] * Q2_KERNEL onto rows 2i to 2i + 1, columns 2j to 2j + 1; row 4 and column 4 stay 0
+# 2 * K onto columns 0-2, -1 * K added onto columns 2-4 (K = Q2_KERNEL); row 3, column 5: 0
 answer = {_Q2X.astype(int).tolist()}""",
     solution_answer=_Q2X.astype(int).tolist(),
 )
@@ -366,6 +383,16 @@ _PADDING_NOTE = (" Your function gives TensorFlow's gradients on every case with
                  "border off dL/dX at the end.")
 
 
+def _empty_when_unpadded(grad_x_shapes) -> bool:
+    """True when dL/dX has no rows and columns on every case with P = 0 and x's shape on every
+    other: what a crop grad_x_pad[:, P:-P, P:-P] gives."""
+    for (x, *_, padding), shape in zip(_Q3_CASES, grad_x_shapes, strict=True):
+        expected = (x.shape[0], 0, 0, x.shape[3]) if padding == 0 else x.shape
+        if tuple(shape) != expected:
+            return False
+    return True
+
+
 def _check_q3(answer) -> str | None:
     """Each gradient checked on every case, dL/dX first; the answer must be the learner's own
     loops and return all three."""
@@ -380,6 +407,7 @@ def _check_q3(answer) -> str | None:
         return (f"your function calls TensorFlow's {used[0]}, which computes the gradients for "
                 "you: q3 asks you to write the loops yourself (the check compares them with "
                 "TensorFlow's).")
+    grad_x_shapes = []
     for case in _Q3_CASES:
         try:
             result = answer(*copy.deepcopy(case))
@@ -397,6 +425,12 @@ def _check_q3(answer) -> str | None:
             return (f"your function's first array has shape {kernel.shape}: that is the "
                     "kernel's shape, so it returned dL/dK first. Return grad_x first: "
                     "`return grad_x, grad_kernel, grad_bias`.")
+        grad_x_shapes.append(np.shape(result[0]))
+    if len(grad_x_shapes) == len(_Q3_CASES) and _empty_when_unpadded(grad_x_shapes):
+        return ("dL/dX is off: it is empty on every case without padding (shape "
+                f"{grad_x_shapes[0]} on the first), and has the right shape on those with "
+                "P = 1. A crop written grad_x_pad[:, P:-P, P:-P] keeps nothing when P = 0: -0 "
+                "is 0, so P:-P is 0:0. Crop with P:P + H and P:P + W.")
     for name, checker in _Q3_CHECKERS.items():
         message = checker(_part(answer, _Q3_PARTS[name][0]))
         if message:
@@ -509,13 +543,22 @@ def _q4_inputs(seed):
     return x, rng.standard_normal((4, 4)), rng.standard_normal((6, 6)), rng.standard_normal((3, 3))
 
 
+#: What the layers' forward functions were given while the learner's gradient_check ran (q4's
+#: checker turns "recording" on around each call): the dtypes of x, and each nudge of x (the
+#: one number moved, by +h or -h) against the case's x.
+_SEEN: dict = {"recording": False, "dtypes": set(), "nudges": []}
+
+
 class _Layer:
-    """A layer function shown by its name in feedback (a function's repr holds its address)."""
+    """A layer function shown by its name in feedback (a function's repr holds its address). A
+    forward function notes what it is given while the learner's gradient_check runs."""
 
     def __init__(self, function_):
         self.function, self.__name__ = function_, function_.__name__
 
     def __call__(self, *args):
+        if _SEEN["recording"] and self.__name__.endswith("_forward") and len(args) == 1:
+            _note_input(args[0])
         return self.function(*args)
 
     def __repr__(self) -> str:
@@ -541,6 +584,44 @@ _Q4_CASES = [
     (sigmoid_forward, sigmoid_backward, _X4, _G4_SAME),
     (tanh_forward, tanh_backward, _X4, _G4_SAME),
 ]
+
+
+def _note_input(x) -> None:
+    """Note x's dtype and, when it is q4's input with one number moved, by how much."""
+    values = np.asarray(x)
+    _SEEN["dtypes"].add(values.dtype.name)
+    if values.shape == _X4.shape and values.dtype == np.float64:
+        moved = (values - _X4)[values != _X4]
+        if moved.size == 1:
+            _SEEN["nudges"].append(float(moved[0]))
+
+
+def _q4_cause() -> str | None:
+    """What the notes prove about a gradient check the reference refused: float32 numbers, or
+    one h, the same for every nudge, outside 1e-7 to 1e-4 (None when they prove neither)."""
+    low = sorted(name for name in _SEEN["dtypes"] if name in ("float32", "float16"))
+    if low:
+        return (f"your loss ran the layers on {low[0]} numbers (forward(x) received a {low[0]} "
+                "array): each loss is then rounded to about 1e-7 * |L| (float32), and the "
+                "difference divides that by 2h, so the errors come out far above 1e-10. Keep x "
+                "in float64 and nudge it in place, as numerical_gradient does.")
+    sizes = np.abs(_SEEN["nudges"])
+    if sizes.size == 0 or sizes.max() > 1.5 * sizes.min():
+        return None
+    h = float(np.median(sizes))
+    if h < 0.8e-7:
+        return (f"you nudged each number by h = {h:.0e}, too small: each loss is rounded to "
+                "about 1e-16 * |L| (float64), and the difference divides that by 2h, so the "
+                "errors grow as eps/h and come out far above 1e-10. Use h = 1e-6, "
+                "numerical_gradient's default (section 5's plot: the error is smallest for h "
+                "between 1e-6 and 1e-5).")
+    if h > 1.2e-4:
+        return (f"you nudged each number by h = {h:.0e}, too large: a centred difference is "
+                "off by about h^2 * L'''/6, so on the smooth layers (sigmoid, tanh) the errors "
+                "come out far above 1e-10. Use h = 1e-6, numerical_gradient's default.")
+    return None
+
+
 #: How close a returned error must be to the expected one: far below what a one-sided
 #: difference adds on the smooth layers (about 1e-7 with h = 1e-6), far above what another
 #: centred difference changes (1e-9 with h = 1e-4).
@@ -621,6 +702,94 @@ _Q4_NOTES = ("that is CS231n's element-wise relative error, the largest |a - n| 
              "np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n)).")
 
 
+_Q4_CHECKER = function(
+    _Q4_CASES, reference=gradient_check, atol=_Q4_TOLERANCE, mistakes=[
+    (_check_variant(loss="plain"),
+     "your loss leaves out grad_output: L = sum(forward(x)) has dL/dY = 1 everywhere, not "
+     "grad_output. Use L = sum(grad_output * forward(x)), whose dL/dY is grad_output."),
+    (_check_variant(copy_x=True),
+     "every relative error is 1: the numerical gradient is all zeros, so your loss does "
+     "not read the array numerical_gradient nudges. Give numerical_gradient the very array "
+     "your loss function reads (x itself), not a copy."),
+    (_check_variant(error="no denominator"),
+     "divide ||a - n|| by ||a|| + ||n||: without it the error grows with the gradient's "
+     "size instead of saying how far apart the two gradients are."),
+    (_check_variant(error="max abs"),
+     "you returned the largest absolute difference, max |a - n|: it grows with the "
+     "gradient's size. The relative error divides by the sizes and compares whole arrays: "
+     "np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n))."),
+    (_check_variant(error="element-wise"),
+     "that is an element-wise relative error, as in CS231n (the largest over the "
+     "entries); here the relative error compares whole arrays: np.linalg.norm(a - n) / "
+     "(np.linalg.norm(a) + np.linalg.norm(n))."),
+    (_check_variant(error="notes"), _Q4_NOTES.format(nan="")),
+    (_check_variant(error="notes, unguarded"),
+     _Q4_NOTES.format(nan=" (NaN where a and n are both 0)")),
+    *[(_check_variant(error=f"over {name}"),
+       f"you divided ||a - n|| by ||{name}|| alone; the course's relative error divides by "
+       "the sum, ||a|| + ||n|| (about twice as large where a and n are close).")
+      for name in "an"],
+    (_check_variant(error="max"),
+     "you divided ||a - n|| by max(||a||, ||n||), the larger of the two norms; the "
+     "course's relative error divides by their sum, ||a|| + ||n||."),
+    (_check_variant(difference="one-sided"),
+     "your errors are those of a one-sided difference, (L(w + h) - L(w)) / h: on the smooth "
+     "layers (sigmoid, tanh) it is off by about h * L''/2, so the errors come out near 1e-7 "
+     "instead of 1e-10. Take the centred difference (L(w + h) - L(w - h)) / 2h, as "
+     "numerical_gradient does."),
+    (_check_variant(difference="one-sided", h=1e-8),
+     "your errors are those of a one-sided difference, (L(w + h) - L(w)) / h, with "
+     "h = 1e-8: the losses' rounding divided by so small an h leaves errors near 1e-7, even "
+     "on the conv layer, which has no curvature. Take the centred difference "
+     "(L(w + h) - L(w - h)) / 2h with h = 1e-6, as numerical_gradient does."),
+    (_check_variant(difference="over h"),
+     "your numerical gradient is twice the true one on every layer: divide the centred "
+     "difference L(w + h) - L(w - h) by 2h, not h (or, if you did, check that your loss "
+     "is not doubled)."),
+    *[(_check_variant(h=float(h)),
+       f"those are the errors of a centred difference with h = {h}: {why}, so on the "
+       f"smooth layers (sigmoid, tanh) they come out near {size} instead of 1e-10. Use "
+       "h = 1e-6, numerical_gradient's default.")
+      for h, size, why in [
+          ("1e-2", "1e-5", "its error grows as h^2"),
+          ("1e-3", "1e-7", "its error grows as h^2"),
+          ("1e-9", "1e-7", "the losses' rounding is divided by a tiny h")]],
+    (_check_variant(loss="mean"),
+     "your loss is the mean of grad_output * forward(x): its gradient is the sum's divided "
+     "by the number of outputs, so a and n differ by that factor (16 outputs on the conv "
+     "layer: (16 - 1) / (16 + 1) = 0.882). Use L = np.sum(grad_output * forward(x))."),
+    (_check_variant(difference="float32"),
+     "your numerical gradient was computed in float32: each loss is rounded to about "
+     "1e-7 * |L|, and the difference divides that by 2h, so the errors come out near 1e-2 "
+     "instead of 1e-10. Keep x in float64, as numerical_gradient does."),
+], about_cases="The layers: conv, ReLU and max pooling (kinked, on inputs away from the "
+               "kinks), sigmoid and tanh (smooth). The backward passes named *_not_flipped, "
+               "*_where_negative, *_everywhere and *_averaged are wrong on purpose: your "
+               "check should report a large error for them.")
+
+
+def _check_q4(answer) -> str | None:
+    """The cases against the reference and the named mistakes; a refused answer that no named
+    mistake explains is told what the layers' forward functions saw it do (float32, h)."""
+    if not callable(answer):
+        return _Q4_CHECKER(answer)
+
+    def recorded(*args, **kwargs):
+        _SEEN["recording"] = True
+        try:
+            return answer(*args, **kwargs)
+        finally:
+            _SEEN["recording"] = False
+
+    recorded.__name__ = getattr(answer, "__name__", "gradient_check")
+    recorded.__wrapped__ = answer
+    _SEEN["dtypes"], _SEEN["nudges"] = set(), []
+    message = _Q4_CHECKER(recorded)
+    if message and message.startswith("on "):
+        return _q4_cause() or message
+    return message
+
+
 q4 = Exercise(
     "Write gradient_check(forward, backward, x, grad_output), section 5's check for any layer: "
     "forward(x) computes the layer's output, backward(x, grad_output) its dL/dx. Build the "
@@ -630,70 +799,7 @@ q4 = Exercise(
     "check runs it on nine backward passes of smooth and kinked layers, some of them wrong "
     "(each x is float64, without ties); the value you return must match the course's "
     "relative error (h = 1e-6) to within 1e-8, which any h from 1e-7 to 1e-4 meets.",
-    checker=function(
-        _Q4_CASES, reference=gradient_check, atol=_Q4_TOLERANCE, mistakes=[
-        (_check_variant(loss="plain"),
-         "your loss leaves out grad_output: L = sum(forward(x)) has dL/dY = 1 everywhere, not "
-         "grad_output. Use L = sum(grad_output * forward(x)), whose dL/dY is grad_output."),
-        (_check_variant(copy_x=True),
-         "every relative error is 1: the numerical gradient is all zeros, so your loss does "
-         "not read the array numerical_gradient nudges. Give numerical_gradient the very array "
-         "your loss function reads (x itself), not a copy."),
-        (_check_variant(error="no denominator"),
-         "divide ||a - n|| by ||a|| + ||n||: without it the error grows with the gradient's "
-         "size instead of saying how far apart the two gradients are."),
-        (_check_variant(error="max abs"),
-         "you returned the largest absolute difference, max |a - n|: it grows with the "
-         "gradient's size. The relative error divides by the sizes and compares whole arrays: "
-         "np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n))."),
-        (_check_variant(error="element-wise"),
-         "that is an element-wise relative error, as in CS231n (the largest over the "
-         "entries); here the relative error compares whole arrays: np.linalg.norm(a - n) / "
-         "(np.linalg.norm(a) + np.linalg.norm(n))."),
-        (_check_variant(error="notes"), _Q4_NOTES.format(nan="")),
-        (_check_variant(error="notes, unguarded"),
-         _Q4_NOTES.format(nan=" (NaN where a and n are both 0)")),
-        *[(_check_variant(error=f"over {name}"),
-           f"you divided ||a - n|| by ||{name}|| alone; the course's relative error divides by "
-           "the sum, ||a|| + ||n|| (about twice as large where a and n are close).")
-          for name in "an"],
-        (_check_variant(error="max"),
-         "you divided ||a - n|| by max(||a||, ||n||), the larger of the two norms; the "
-         "course's relative error divides by their sum, ||a|| + ||n||."),
-        (_check_variant(difference="one-sided"),
-         "your errors are those of a one-sided difference, (L(w + h) - L(w)) / h: on the smooth "
-         "layers (sigmoid, tanh) it is off by about h * L''/2, so the errors come out near 1e-7 "
-         "instead of 1e-10. Take the centred difference (L(w + h) - L(w - h)) / 2h, as "
-         "numerical_gradient does."),
-        (_check_variant(difference="one-sided", h=1e-8),
-         "your errors are those of a one-sided difference, (L(w + h) - L(w)) / h, with "
-         "h = 1e-8: the losses' rounding divided by so small an h leaves errors near 1e-7, even "
-         "on the conv layer, which has no curvature. Take the centred difference "
-         "(L(w + h) - L(w - h)) / 2h with h = 1e-6, as numerical_gradient does."),
-        (_check_variant(difference="over h"),
-         "your numerical gradient is twice the true one on every layer: divide the centred "
-         "difference L(w + h) - L(w - h) by 2h, not h (or, if you did, check that your loss "
-         "is not doubled)."),
-        *[(_check_variant(h=float(h)),
-           f"those are the errors of a centred difference with h = {h}: {why}, so on the "
-           f"smooth layers (sigmoid, tanh) they come out near {size} instead of 1e-10. Use "
-           "h = 1e-6, numerical_gradient's default.")
-          for h, size, why in [
-              ("1e-2", "1e-5", "its error grows as h^2"),
-              ("1e-3", "1e-7", "its error grows as h^2"),
-              ("1e-9", "1e-7", "the losses' rounding is divided by a tiny h")]],
-        (_check_variant(loss="mean"),
-         "your loss is the mean of grad_output * forward(x): its gradient is the sum's divided "
-         "by the number of outputs, so a and n differ by that factor (16 outputs on the conv "
-         "layer: (16 - 1) / (16 + 1) = 0.882). Use L = np.sum(grad_output * forward(x))."),
-        (_check_variant(difference="float32"),
-         "your numerical gradient was computed in float32: each loss is rounded to about "
-         "1e-7 * |L|, and the difference divides that by 2h, so the errors come out near 1e-2 "
-         "instead of 1e-10. Keep x in float64, as numerical_gradient does."),
-    ], about_cases="The layers: conv, ReLU and max pooling (kinked, on inputs away from the "
-                   "kinks), sigmoid and tanh (smooth). The backward passes named *_not_flipped, "
-                   "*_where_negative, *_everywhere and *_averaged are wrong on purpose: your "
-                   "check should report a large error for them."),
+    checker=_check_q4,
     hint=["numerical_gradient(loss_function, x) nudges the very array x you pass it, in place, "
           "and calls loss_function() with no argument after each nudge: your loss must read that "
           "same x (not a copy), and weight forward(x) by grad_output so that its dL/dY is "
@@ -704,14 +810,133 @@ q4 = Exercise(
 )
 
 
-# --- q5: the loss's gradient, softmax cross-entropy over a batch --------------------------------
+# --- q5: reading a gradient check ---------------------------------------------------------------
 
-#: The scores (logits) of question 5: a batch of 2 images, 3 classes.
-# Chosen so every value of the answer sits within 1.1e-4 of a 3-decimal number (3.9e-4 or more from
-# a half-way point): rounding p by hand before halving it cannot flip a 3rd decimal (round 21).
-Q5_SCORES = _read_only([[3.0, 1.0, 0.0], [0.5, -1.0, 2.5]])
-#: The true classes of question 5's two images.
-Q5_LABELS = _read_only([0, 2])
+#: q4's input rounded to whole numbers: it has ties in max pooling's windows and zeros, ReLU's
+#: kink (-0.0 prints as -0; it is 0).
+_X5_KINKED = np.round(_X4) + 0.0
+#: The five backward passes q5 reports on: (row, layer, forward, backward, dL/dY), two of them
+#: wrong (relu_backward_everywhere, pool_backward_averaged).
+_Q5_ROWS = [
+    ("A", "max pooling", pool_forward, pool_backward, _G4_POOL),
+    ("B", "Conv2D", conv_forward, conv_backward, _G4_CONV),
+    ("C", "ReLU", relu_forward, relu_backward_everywhere, _G4_SAME),
+    ("D", "ReLU", relu_forward, relu_backward, _G4_SAME),
+    ("E", "max pooling", pool_forward, pool_backward_averaged, _G4_POOL),
+]
+#: Each row's relative errors, section 5's check (q4's gradient_check) on x without ties or
+#: zeros and on x rounded to whole numbers.
+Q5_ERRORS = {row: (layer, gradient_check(forward, backward, _X4.copy(), grad),
+                   gradient_check(forward, backward, _X5_KINKED.copy(), grad))
+             for row, layer, forward, backward, grad in _Q5_ROWS}
+
+
+def _verdict(smooth: float, kinked: float) -> str:
+    """CS231n's bands as section 5 reads them: below 1e-7 on both inputs, fine; large only
+    where the input has ties or zeros, a kink; large on the input without them, a bug."""
+    if smooth < 1e-7:
+        return "fine" if kinked < 1e-7 else "kink"
+    return "bug"
+
+
+_Q5 = [_verdict(smooth, kinked) for _, smooth, kinked in Q5_ERRORS.values()]
+Q5_REPORTS = ("relative error of section 5's check\n"
+              "     backward pass of   x without ties or zeros   x rounded: ties and zeros\n"
+              + "\n".join(f"  {row}  {layer:<17}  {smooth:<24.0e}  {kinked:.0e}"
+                          for row, (layer, smooth, kinked) in Q5_ERRORS.items()))
+_Q5_WORDS = {"fine": "fine", "ok": "fine", "right": "fine", "correct": "fine",
+             "kink": "kink", "kinks": "kink", "tie": "kink", "ties": "kink",
+             "bug": "bug", "bugs": "bug", "wrong": "bug", "buggy": "bug"}
+_KINK_OF = {"max pooling": "ties, where the maximum has no derivative",
+            "ReLU": "zeros, where ReLU has no derivative"}
+
+
+def _q5_reason(row: str, said: str) -> str:
+    """Why row ``row`` is not ``said``, from its two errors."""
+    layer, smooth, kinked = Q5_ERRORS[row]
+    right = _Q5[list(Q5_ERRORS).index(row)]
+    if right == "fine":
+        return (f"{row} ({layer}): {smooth:.0e} and {kinked:.0e}, both below 1e-7: the check "
+                "passes on both inputs, so it is fine" + (" (a convolution has no kink: ties "
+                "and zeros change nothing for it)." if said == "kink" else "."))
+    if right == "kink":
+        if said == "bug":
+            return (f"{row} ({layer}): {smooth:.0e} on the input without ties or zeros, below "
+                    f"1e-7, so the code is right; its {kinked:.0e} comes from the rounded "
+                    f"input's {_KINK_OF[layer]}: the numerical gradient averages the two sides "
+                    "there (section 6). A kink, not a bug.")
+        return (f"{row} ({layer}): {kinked:.0e} on the rounded input is far above 1e-7, so the "
+                f"check does not pass there; the same code gives {smooth:.0e} without ties or "
+                "zeros: right code, and the check met a kink.")
+    return (f"{row} ({layer}): {smooth:.0e} even on the input without ties or zeros, where "
+            f"{layer} has a derivative at every number the check nudges: no kink explains an "
+            "error above 1e-2 there. A bug.")
+
+
+def _check_q5(answer) -> str | None:
+    """Five verdicts, one per row A-E, each 'fine', 'kink' or 'bug' (a dict by row, a list, or
+    one string with the five words, are read alike)."""
+    rows = list(Q5_ERRORS)
+    if isinstance(answer, dict):
+        by_row = {str(key).strip().upper(): value for key, value in answer.items()}
+        missing = [row for row in rows if row not in by_row]
+        if missing:
+            return (f"your dict has no verdict for row {missing[0]}: give one for each row "
+                    f"{rows[0]}-{rows[-1]}, e.g. {{'A': 'fine', ...}}, or a list in row order.")
+        answer = [by_row[row] for row in rows]
+    elif isinstance(answer, str):
+        answer = answer.replace(",", " ").split()
+    elif isinstance(answer, np.ndarray):
+        answer = answer.tolist()
+    if not isinstance(answer, list | tuple):
+        return (f"expected a list of {len(rows)} verdicts, one per row {rows[0]}-{rows[-1]}, "
+                f"each 'fine', 'kink' or 'bug'; got {describe(answer)}.")
+    if len(answer) != len(rows):
+        return (f"give {len(rows)} verdicts, one per row {rows[0]}-{rows[-1]} in order; your "
+                f"answer has {len(answer)}.")
+    said = []
+    for row, verdict in zip(rows, answer, strict=True):
+        word = _Q5_WORDS.get(verdict.strip().lower()) if isinstance(verdict, str) else None
+        if word is None:
+            return (f"each verdict is one of 'fine', 'kink' or 'bug' (a string); for row {row} "
+                    f"you gave {describe(verdict)}.")
+        said.append(word)
+    wrong = [(row, word) for row, word, right in zip(rows, said, _Q5, strict=True)
+             if word != right]
+    if not wrong:
+        return None
+    head = ("1 of 5 verdicts is off:" if len(wrong) == 1
+            else f"{len(wrong)} of {len(rows)} verdicts are off:")
+    return head + "\n" + "\n".join(_q5_reason(row, word) for row, word in wrong)
+
+
+q5 = Exercise(
+    "Q5_REPORTS holds the relative errors of section 5's check on five backward passes, each "
+    "on two inputs: x without ties or zeros, and x rounded to whole numbers (ties and zeros). "
+    "For each row A-E, is the backward pass 'fine', right but meeting a kink ('kink'), or "
+    "wrong ('bug')? Answer with a list of five of these words, in row order.",
+    checker=_check_q5,
+    hint=["Section 5's bands: below 1e-7 the check passes; above 1e-2 something is wrong, "
+          "either the code or the check (section 6: at a tie or at 0 the numerical gradient is "
+          "the average of two slopes).",
+          "Read the input without ties or zeros first: there every layer has a derivative, so "
+          "a large error there is a bug. Where only the rounded input gives a large error, the "
+          "check met a kink."],
+    solution=("# A, D: below 1e-7 without ties or zeros, large only with them; B: below 1e-7 "
+              "on both; C, E: large without ties or zeros too\n"
+              f"answer = {_Q5!r}"),
+    solution_answer=_Q5,
+)
+
+
+# --- q6: the loss's gradient, softmax cross-entropy summed over a batch ------------------------
+
+#: The scores (logits) of question 6: a batch of 2 images, 3 classes.
+# Chosen so every value of the answer sits within 1.5e-4 of a 3-decimal number (3.5e-4 or more
+# from a half-way point): a value typed to 3 decimals by hand is never one off.
+Q6_SCORES = _read_only([[1.5, -2.0, 0.0], [-2.0, 1.5, -0.5]])
+#: The true classes of question 6's two images.
+Q6_LABELS = _read_only([0, 2])
 
 
 def _softmax(scores, axis=1) -> np.ndarray:
@@ -719,57 +944,59 @@ def _softmax(scores, axis=1) -> np.ndarray:
     return shifted / shifted.sum(axis=axis, keepdims=True)
 
 
-_P5 = _softmax(Q5_SCORES)
-_ONE_HOT5 = np.eye(Q5_SCORES.shape[1])[Q5_LABELS]
-_B5 = len(Q5_LABELS)
-_Q5 = (_P5 - _ONE_HOT5) / _B5
-_DECIMALS5 = 1e-3  # q5 takes 3 decimal places (rounded; cut after 4+); its mistakes stay 2e-3 apart
-_ROWS5 = "[" + ", ".join("[" + ", ".join(f"{v:.3f}" for v in row) + "]" for row in _Q5) + "]"
-_Q5_MISTAKES = [  # each names what the learner's array is
-    (_P5 - _ONE_HOT5,
-     "that is each image's own gradient p - one-hot; the loss is the mean over the "
-     f"{_B5} images, so each image's share, and its gradient, is divided by B = {_B5}."),
-    (_P5 / _B5,
-     "those are the probabilities divided by B: subtract the one-hot label first, "
-     "(p - one-hot) / B (the true class's entry is negative)."),
-    (_P5,
-     "those are the softmax probabilities p; the gradient is (p - one-hot) / B."),
-    ((_ONE_HOT5 - _P5) / _B5,
-     "the sign is off: that is (one-hot - p) / B. The loss falls as the true class's score "
-     "grows, so dL/ds is negative there: (p - one-hot) / B."),
-    ((Q5_SCORES - _ONE_HOT5) / _B5,
+_P6 = _softmax(Q6_SCORES)
+_ONE_HOT6 = np.eye(Q6_SCORES.shape[1])[Q6_LABELS]
+_B6 = len(Q6_LABELS)
+_Q6 = _P6 - _ONE_HOT6      # reduction="sum": the images' losses add up, nothing divides by B
+_DECIMALS6 = 1e-3  # q6 takes 3 decimal places (rounded; cut after 4+); its mistakes stay 2e-3 apart
+_ROWS6 = "[" + ", ".join("[" + ", ".join(f"{v:.3f}" for v in row) + "]" for row in _Q6) + "]"
+_Q6_MISTAKES = [  # each names what the learner's array is
+    (_Q6 / _B6,
+     "that is the gradient of Keras's default loss, the mean over the batch, whose 1/B "
+     f"divides each image's gradient by B = {_B6}. With reduction='sum' the images' losses "
+     "add up, so nothing is divided: each image's gradient is its own p - one-hot."),
+    (_Q6 * _B6,
+     f"that is p - one-hot times B = {_B6}; a sum over the batch leaves each image's gradient "
+     "p - one-hot as it is (the loss of image b depends on image b's scores only)."),
+    (_P6,
+     "those are the softmax probabilities p; the gradient is p - one-hot."),
+    (_ONE_HOT6 - _P6,
+     "the sign is off: that is one-hot - p. The loss falls as the true class's score grows, "
+     "so dL/ds is negative there: p - one-hot."),
+    (Q6_SCORES - _ONE_HOT6,
      "you subtracted the one-hot label from the scores themselves; take the softmax "
      "probabilities first: p = exp(s) / sum(exp(s)), row by row."),
-    ((_softmax(Q5_SCORES, axis=0) - _ONE_HOT5) / _B5,
+    (_softmax(Q6_SCORES, axis=0) - _ONE_HOT6,
      "your softmax runs down the columns (over the batch); each image's probabilities sum "
      "to 1 over its 3 classes: normalise each row (axis=1)."),
-    (_Q5[::-1],
+    (_Q6[::-1],
      "the two rows are swapped: row b belongs to image b, so row 0 is the gradient of the "
-     "first image (scores Q5_SCORES[0], true class Q5_LABELS[0])."),
-    (-_ONE_HOT5 / _P5 / _B5,
+     "first image (scores Q6_SCORES[0], true class Q6_LABELS[0])."),
+    (-_ONE_HOT6 / _P6,
      "that is dL/dp, the gradient with respect to the probabilities; through the softmax "
-     "it becomes dL/ds = (p - one-hot) / B."),
+     "it becomes dL/ds = p - one-hot."),
 ]
 
 
-q5 = Exercise(
-    "A batch of 2 images gets the scores Q5_SCORES (3 classes); their true classes are "
-    "Q5_LABELS. The loss is Keras's SparseCategoricalCrossentropy(from_logits=True), the mean "
-    "over the batch of -log(softmax). What is dL/dscores? Answer with a 2x3 list of lists (or "
-    "an array), each value to at least 3 decimal places.",
-    checker=array(_Q5, decimals=3, mistakes=_Q5_MISTAKES),
+q6 = Exercise(
+    "A batch of 2 images gets the scores Q6_SCORES (3 classes); their true classes are "
+    "Q6_LABELS. This time the loss adds the images' losses instead of averaging them: "
+    "SparseCategoricalCrossentropy(from_logits=True, reduction='sum'). What is dL/dscores? "
+    "Answer with a 2x3 list of lists (or an array), each value to at least 3 decimal places.",
+    checker=array(_Q6, decimals=3, mistakes=_Q6_MISTAKES),
     hint=["For one image, d(-log p_y)/ds_k = p_k - [k = y]: the softmax probabilities minus "
-          "the one-hot label. The batch's loss is the mean of the images' losses.",
-          "p = np.exp(Q5_SCORES) / np.exp(Q5_SCORES).sum(axis=1, keepdims=True); "
-          "np.eye(3)[Q5_LABELS] is the one-hot labels."],
+          "the one-hot label. Section 7's 1/B came from Keras's mean over the batch: what does "
+          "a sum change?",
+          "p = np.exp(Q6_SCORES) / np.exp(Q6_SCORES).sum(axis=1, keepdims=True); "
+          "np.eye(3)[Q6_LABELS] is the one-hot labels."],
     solution=f"""\
-p = np.exp(Q5_SCORES) / np.exp(Q5_SCORES).sum(axis=1, keepdims=True)
-answer = (p - np.eye(3)[Q5_LABELS]) / 2   # {_ROWS5}""",
-    solution_answer=_Q5,
+p = np.exp(Q6_SCORES) / np.exp(Q6_SCORES).sum(axis=1, keepdims=True)
+answer = p - np.eye(3)[Q6_LABELS]   # no / B with reduction='sum': {_ROWS6}""",
+    solution_answer=_Q6,
 )
 
 
-# --- q6: the whole CNN's pooling and ReLU steps, backward ---------------------------------------
+# --- q7: the whole CNN's pooling and ReLU steps, backward ---------------------------------------
 
 def my_pool_relu_backward(a, grad_pooled):
     """dL/dz for z -> ReLU -> MaxPooling2D(2): each 2x2 window's gradient goes to its (first)
@@ -787,7 +1014,7 @@ def my_pool_relu_backward(a, grad_pooled):
     return grad_a * (a > 0)
 
 
-def _q6_case(seed, batch, size, channels):
+def _q7_case(seed, batch, size, channels):
     case_rng = np.random.default_rng(seed)
     a = np.maximum(case_rng.standard_normal((batch, size, size, channels)), 0)   # ReLU(z)
     return _read_only(a), _read_only(case_rng.standard_normal((batch, size // 2, size // 2,
@@ -797,7 +1024,7 @@ def _q6_case(seed, batch, size, channels):
 #: One image, 4x4, 2 channels, with tied maxima: the CNN meets them on blank background, where
 #: all four cells hold ReLU(b) (Going further C). Positive ties in channel 0's windows (0, 0),
 #: (0, 1) and (1, 0), and channel 1's (0, 0), (1, 0) and (1, 1); a tie at 0 in channel 0's (1, 1).
-_Q6_TIES = _read_only(np.stack([
+_Q7_TIES = _read_only(np.stack([
     [[0.5, 0.5, 0.2, 0.9],
      [0.1, 0.0, 0.9, 0.0],
      [0.3, 0.3, 0.0, 0.0],
@@ -807,10 +1034,10 @@ _Q6_TIES = _read_only(np.stack([
      [0.6, 0.0, 0.2, 0.7],
      [0.0, 0.6, 0.7, 0.1]],
 ], axis=-1)[None])
-_Q6_TIES_GRAD = _read_only(np.stack([[[1.5, -2.0], [0.5, 3.0]],
+_Q7_TIES_GRAD = _read_only(np.stack([[[1.5, -2.0], [0.5, 3.0]],
                                      [[-1.0, 2.5], [0.8, -0.4]]], axis=-1)[None])
-_Q6_CASES = [_q6_case(70, 1, 4, 1), _q6_case(71, 2, 6, 3), _q6_case(72, 4, 26, 8),
-             (_Q6_TIES, _Q6_TIES_GRAD)]
+_Q7_CASES = [_q7_case(70, 1, 4, 1), _q7_case(71, 2, 6, 3), _q7_case(72, 4, 26, 8),
+             (_Q7_TIES, _Q7_TIES_GRAD)]
 
 
 def _spread(grad_pooled, share=1.0) -> np.ndarray:
@@ -829,6 +1056,14 @@ def _last_maximum(a, grad_pooled) -> np.ndarray:
     return pool2d_backward(a[:, ::-1, ::-1], grad_pooled[:, ::-1, ::-1])[:, ::-1, ::-1]
 
 
+def _first_in_columns(a, grad_pooled) -> np.ndarray:
+    """dL/da with each window's gradient at its first maximum in column-major order (column 0
+    top to bottom, then column 1): the first maximum of the array with rows and columns
+    swapped."""
+    swap = (0, 2, 1, 3)
+    return pool2d_backward(a.transpose(swap), grad_pooled.transpose(swap)).transpose(swap)
+
+
 def _shared(a, grad_pooled) -> np.ndarray:
     """dL/da with each window's gradient split evenly among its tied maxima."""
     maxima, (batch, height, width, channels) = _maxima(a), a.shape
@@ -836,18 +1071,12 @@ def _shared(a, grad_pooled) -> np.ndarray:
     return _spread(grad_pooled / counts) * maxima
 
 
-q6 = Exercise(
-    "Write my_pool_relu_backward(a, grad_pooled), the MaxPooling2D and ReLU lines of section "
-    "7's backward(), without pool2d_backward: a = ReLU(z) is (B, H, W, C) with H and W even, "
-    "grad_pooled = dL/dpooled is (B, H/2, W/2, C). Return dL/dz, shaped like a. At a tie the "
-    "whole gradient goes to the first maximum in row-major order, as in TensorFlow. The check "
-    "runs it on three random batches, the last shaped like the CNN's (4, 26, 26, 8), and one "
-    "with tied maxima.",
-    checker=function(_Q6_CASES, reference=lambda a, g: pool2d_backward(a, g) * (a > 0),
-                     forbidden=("pool2d_backward",), mistakes=[
-        (lambda a, g: pool2d_backward(a, g),
-         "that is dL/da, the pooling step alone: the ReLU step is missing. ReLU passes the "
-         "gradient only where z > 0, that is where a > 0: multiply by (a > 0)."),
+_Q7_NO_RELU = ("that is dL/da, the pooling step alone: the ReLU step is missing. ReLU passes "
+               "the gradient only where z > 0, that is where a > 0: multiply by (a > 0).")
+_Q7_CHECKER = function(
+    _Q7_CASES, reference=lambda a, g: pool2d_backward(a, g) * (a > 0),
+    forbidden=("pool2d_backward",), mistakes=[
+        (lambda a, g: pool2d_backward(a, g), _Q7_NO_RELU),
         (lambda a, g: _spread(g, 0.25) * (a > 0),
          "that spreads each window's gradient evenly (a quarter to each cell), average "
          "pooling's rule; max pooling gives all of it to the window's maximum."),
@@ -868,7 +1097,51 @@ q6 = Exercise(
         (lambda a, g: _last_maximum(a, g) * (a > 0),
          "at a tie your gradient went to the last maximum of the window; TensorFlow, and the "
          "check, give it to the first in row-major order (argmax returns the first)."),
-    ]),
+        (lambda a, g: _first_in_columns(a, g) * (a > 0),
+         "at a tie your gradient went to the first maximum in column order (down column 0, "
+         "then column 1, as a loop over columns first or an argmax of the window transposed "
+         "finds it); TensorFlow, and the check, take the first in row-major order: row 0 "
+         "before row 1, left to right within a row (argmax of window.reshape(B, 4, C) reads "
+         "it so)."),
+    ])
+
+
+def _source(function_) -> str | None:
+    """The learner's source text of ``function_``, or None when Python cannot find it."""
+    try:
+        return inspect.getsource(inspect.unwrap(function_))
+    except (OSError, TypeError):
+        return None
+
+
+def _check_q7(answer) -> str | None:
+    """The cases against TensorFlow's rule; a result without the ReLU step is told whether the
+    learner's mask (a >= 0) is the reason, as the source shows."""
+    message = _Q7_CHECKER(answer)
+    if message != _Q7_NO_RELU:
+        return message
+    source = _source(answer)
+    if source is None:   # no source to read: what is true of either cause
+        return ("that is dL/da, the pooling step alone: nothing zeroes the cells where a = 0. "
+                "ReLU passes the gradient only where z > 0, that is where a > 0: multiply by "
+                "(a > 0) (a mask a >= 0 would be True everywhere: a = ReLU(z) is never "
+                "negative).")
+    if re.search(r"(>=|<)\s*0(?![.\d]*[1-9])|greater_equal|less\(", source):
+        return ("that is dL/da, the pooling step alone: your ReLU mask keeps every cell. "
+                "a = ReLU(z) is never negative, so a >= 0 is True everywhere (and a < 0 "
+                "nowhere): the mask changes nothing. ReLU passes the gradient only where z > 0, "
+                "that is where a > 0: use a > 0, not a >= 0.")
+    return message
+
+
+q7 = Exercise(
+    "Write my_pool_relu_backward(a, grad_pooled), the MaxPooling2D and ReLU lines of section "
+    "7's backward(), without pool2d_backward: a = ReLU(z) is (B, H, W, C) with H and W even, "
+    "grad_pooled = dL/dpooled is (B, H/2, W/2, C). Return dL/dz, shaped like a. At a tie the "
+    "whole gradient goes to the first maximum in row-major order, as in TensorFlow. The check "
+    "runs it on three random batches, the last shaped like the CNN's (4, 26, 26, 8), and one "
+    "with tied maxima.",
+    checker=_check_q7,
     hint=["Loop over the windows (i, j): window = a[:, 2*i:2*i + 2, 2*j:2*j + 2, :]. The "
           "position of its maximum tells where grad_pooled[:, i, j, :] goes; the rest of "
           "dL/da is 0.",
@@ -876,57 +1149,6 @@ q6 = Exercise(
           "row (divmod(position, 2) is its row and column), the first one at a tie. At the end "
           "multiply by (a > 0): ReLU's step."],
     solution_answer=my_pool_relu_backward,
-)
-
-
-# --- q7: what the backward pass costs -----------------------------------------------------------
-
-_B7, _N7, _C7, _K7, _F7 = 16, 28, 8, 20, 3  # 20 filters: section 8 has 16
-_FORWARD7 = _B7 * conv_mults((_N7, _N7, _C7), _F7, _K7, padding="same")
-_Q7 = 2 * _FORWARD7
-_SECTION7 = _B7 * conv_mults((_N7, _N7, _C7), _F7, 16, padding="same")  # the lesson's layer
-
-q7 = Exercise(
-    f"Conv2D({_K7}, {_F7}, padding='same') on a batch of shape ({_B7}, {_N7}, {_N7}, {_C7}). "
-    "How many multiplications does one backward pass take (dL/dK and dL/dX; dL/db needs "
-    "none)? Count the products with the padding zeros too, as conv_mults does.",
-    checker=number(_Q7, mistakes={
-        _FORWARD7: "that is one convolution's worth: the forward pass, or only one of the two "
-                   "gradients. The backward pass computes both dL/dK and dL/dX.",
-        3 * _FORWARD7: "that is forward plus backward; the question asks for the backward "
-                       "pass only.",
-        _Q7 + _B7 * _N7 * _N7 * _K7: f"that adds {_B7 * _N7 * _N7 * _K7:,}, one per output "
-            "value (dL/db's additions, or one more multiplication per output); dL/db needs no "
-            "multiplications.",
-        4 * _FORWARD7: "that counts the additions too; count the multiplications only (one "
-                       "per kernel weight and output position, for each of the two gradients).",
-        2 * _B7 * (_F7 * _N7 - _F7 + 1) ** 2 * _C7 * _K7: "that leaves out the products "
-            "with the padding zeros (each output position of 'same' multiplies all F * F * C_in "
-            "weights of every filter, zeros or not); count them too, as conv_mults does.",
-        _Q7 // _B7: f"that is one image; the batch has {_B7}.",
-        _FORWARD7 // _B7: f"that is one convolution of one image; there are {_B7} images and "
-                          "two gradients.",
-        _Q7 // _K7: f"the filters are missing: every one of the {_K7} filters has its own "
-                    "F * F * C_in weights at every output position.",
-        _Q7 // _C7: f"the input channels are missing: each filter has F * F * C_in = "
-                    f"{_F7 * _F7 * _C7} weights.",
-        2 * _SECTION7: f"that is section 8's layer, with 16 filters; this one has {_K7}.",
-        _SECTION7: "that number is two counts: section 8's forward pass (16 filters), and a "
-                   f"backward pass with {_C7} filters (C_in taken for C_out). This layer has "
-                   f"{_K7} filters, and its backward pass computes two gradients.",
-        2 * _B7 * conv_mults((_N7, _N7, _C7), _F7, _K7): "'same' keeps the output "
-        f"{_N7}x{_N7}; that count is for 'valid' ({_N7 - _F7 + 1}x{_N7 - _F7 + 1}).",
-        2 * _B7 * conv_mults((_N7 + 2, _N7 + 2, _C7), _F7, _K7, padding="same"): "count the "
-        f"output positions, {_N7}x{_N7} with 'same', not the padded input's "
-        f"{_N7 + 2}x{_N7 + 2}.",
-    }),
-    hint=["dL/dK and dL/dX each multiply every kernel weight with every output position, "
-          "exactly as many multiplications as the forward pass.",
-          f"Forward: B * O * O * C_out * F * F * C_in = {_B7} * {_N7} * {_N7} * {_K7} * "
-          f"{_F7} * {_F7} * {_C7}."],
-    solution=f"backward = 2 x forward = 2 * {_B7} * {_N7} * {_N7} * {_K7} * {_F7} * {_F7} * "
-             f"{_C7} = {_Q7:_}",
-    solution_answer=_Q7,
 )
 
 
@@ -983,6 +1205,6 @@ answer = 2 / np.linalg.eigvalsh(2 * X.T @ X).max()   # 2 / {_LAMBDAS1[-1]:.2f} =
 
 
 __all__ = ["Q1_X", "Q1_GRAD", "Q1_KERNEL", "Q2_KERNEL", "Q2_GRAD",
-           "Q5_SCORES", "Q5_LABELS",
+           "Q5_ERRORS", "Q5_REPORTS", "Q6_SCORES", "Q6_LABELS",
            "my_conv_backward", "gradient_check", "my_pool_relu_backward",
            *bind_exercises(globals())]

@@ -20,8 +20,6 @@ np.testing.assert_allclose(kernels[-1], true_kernel.ravel(), atol=0.02)
 
 # %% cell 11: at a learning rate of 0.04 the loss grows at every step
 assert np.all(np.diff(descend(0.04)) > 0)
-# %% cell 11: either side of 2/60: 0.033 settles, 0.034 climbs
-assert final[0.033] < 0.1 and final[0.034] > 1e6, final
 
 # %% cell 18: dL/dK = conv2d(x, G), nothing flipped
 np.testing.assert_array_equal(conv2d(x, G), grad_kernel)
@@ -58,8 +56,6 @@ per_image = [conv2d_backward(images[b:b + 1], filters, G_batch[b:b + 1], stride=
                              padding="same")[1] for b in range(2)]
 np.testing.assert_allclose(grad_filters, per_image[0] + per_image[1])
 
-# %% cell 34: at stride 1, X_col holds F * F = 9 times the numbers of x
-assert stride1_patches.shape == (2 * 5 * 5, 3 * 3 * 3) and stride1_patches.size == 9 * images.size
 # %% cell 34: the matrix products give the loops' gradients, as conv2d_backward_im2col does
 np.testing.assert_allclose(grad_filters_mm, grad_filters, atol=1e-12)
 np.testing.assert_allclose(grad_images_mm, grad_images, atol=1e-12)
@@ -91,58 +87,62 @@ assert not np.allclose(tie_numerical, tie_tf)
 # %% cell 50: without ties, max pooling's backward pass passes the check
 assert pool_error < 1e-6, pool_error
 
-# %% cell 60: a > 0 exactly where z > 0, so the ReLU step needs a only and z can go
+# %% cell 61: a > 0 exactly where z > 0, so the ReLU step needs a only and z can go
 first_z = conv2d_im2col(first_batch, *weights[:2])
 np.testing.assert_array_equal(first_a > 0, first_z > 0)
 
-# %% cell 62: the network learned
+# %% cell 63: the network learned
 assert numpy_losses[-20:].mean() < numpy_losses[:20].mean() / 3
-# %% cell 62: step 1's loss is close to ln 10, a uniform guess over 10 classes
+# %% cell 63: step 1's loss is close to ln 10, a uniform guess over 10 classes
 assert abs(numpy_losses[0] - np.log(10)) < 0.2, numpy_losses[0]
 
-# %% cell 65: every filter moved, some to more than 1.5 times their starting size
+# %% cell 66: every filter moved, some to more than 1.5 times their starting size
 assert moved_k.min() > 0.2 and moved_k.max() > 1.5, moved_k
-# %% cell 65: the three that moved most have a strong positive and a strong negative side
+# %% cell 66: the three that moved most have a strong positive and a strong negative side
 for f in most_moved:
     trained_k = numpy_weights[0][:, :, 0, f]
     assert trained_k.max() > 0.4 * limit_k and trained_k.min() < -0.4 * limit_k, f
 
-# %% cell 69: each gradient's product costs one forward pass
+# %% cell 70: each gradient's product costs one forward pass
 assert middle_patches.shape[0] * middle_K2.size == forward_mults
 assert middle_G2.shape[0] * middle_K2.size == forward_mults
+# %% cell 70: cell 0's numbers: the CNN's 13,610 weights, 2 forward passes each per step
+assert weight_count == 13_610 and 2 * weight_count == 27_220, weight_count
 
-# %% cell 73: 12 bright, 18 dark and 12 edge windows give the eigenvalues 12 and 60
+# %% cell 75: 12 bright, 18 dark and 12 edge windows give the eigenvalues 12 and 60
 assert counts == {"bright": 12, "dark": 18, "edge": 12}, counts
 assert np.allclose(curvatures, [2 * 12 * 0.5, 2 * (12 * 2 + 12 * 0.5)]) and 0.03 < 2 / top < 0.04
-# %% cell 73: the eigenvectors are (1, -1) and (1, 1), normalised
+# %% cell 75: the eigenvectors are (1, -1) and (1, 1), normalised
 assert np.allclose(np.abs(directions), np.sqrt(0.5))
-# %% cell 73: eta = 0.03 multiplies the distance along (1, 1) by 1 - 0.03 * 60 = -0.8 per step
+# %% cell 75: eta = 0.03 multiplies the distance along (1, 1) by 1 - 0.03 * 60 = -0.8 per step
 np.testing.assert_allclose(np.divide(distances[1:], distances[:-1]), 1 - 0.03 * top, rtol=1e-3)
+# %% cell 75: either side of 2/60: 0.033 settles, 0.034 explodes
+assert 0.033 < 2 / top < 0.034
+assert final[0.033] < 0.1 and final[0.034] > 1e6, final
 
-# %% cell 77: training's peak is above prediction's
+# %% cell 79: training's peak is above prediction's
 assert training_peak > prediction_peak
-# %% cell 79: in a stack, training's estimate grows with depth, prediction's does not
+# %% cell 81: in a stack, training's estimate grows with depth, prediction's does not
 training_peaks, prediction_peaks = memory.iloc[:, 0], memory.iloc[:, 1]
 assert (training_peaks > prediction_peaks).all() and training_peaks[16] > 8 * prediction_peaks[16]
 
-# %% cell 81: a positive tie is almost always blank background
+# %% cell 83: a positive tie is almost always blank background
 assert (positive_ties & blank).sum() > 0.9 * positive_ties.sum() > 1000, positive_ties.sum()
-# %% cell 81: which tied maximum gets the gradient changes dL/dK and dL/db by rounding only
+# %% cell 83: which tied maximum gets the gradient changes dL/dK and dL/db by rounding only
 for new, old in zip(tie_grads["the last maximum"], first, strict=True):
     assert relative_error(new.astype(float), old.astype(float)) < 1e-6
-# %% cell 81: giving it to every tied maximum changes dL/db by about a third, dL/dK too
-every = [relative_error(new.astype(float), old.astype(float))
+# %% cell 83: giving it to every tied maximum changes dL/db by almost its own size, dL/dK a little
+every = [np.linalg.norm(new - old) / np.linalg.norm(old)
          for new, old in zip(tie_grads["every tied maximum"], first, strict=True)]
-assert every[0] > 0.01 and 0.25 < every[1] < 0.45, every
+assert 0.01 < every[0] < 0.1 and 0.6 < every[1] < 1.2, every
+# %% cell 83: and one filter's dL/db changes sign
+flips = np.sign(tie_grads["every tied maximum"][1]) != np.sign(first[1])
+assert flips.sum() >= 1 and np.abs(first[1][flips]).max() < 0.01, first[1][flips]
 
-# %% cell 83: C^T (C x), what conv2d_transpose gives back, is not x: C (4x16) has no inverse
+# %% cell 85: C^T (C x), what conv2d_transpose gives back, is not x: C (4x16) has no inverse
 np.testing.assert_array_equal(back.ravel(), C.T @ C @ x.ravel())
 assert C.shape == (4, 16) and not np.allclose(back, x)
-# %% cell 83: stride 2's dL/dK and dL/dX are stride 1's of the dilated G
+# %% cell 85: stride 2's dL/dK and dL/dX are stride 1's of the dilated G
 np.testing.assert_array_equal(conv2d(x6[:5, :5], dilated), grad_kernel6)
 np.testing.assert_array_equal(conv2d(np.pad(dilated, 2), np.flip(kernel)), grad_x6[:5, :5])
 
-# %% cell 87: both losses jump alike after step 5
-assert min(jump) > 0.3 and abs(jump[0] - jump[1]) < 0.05, jump
-# %% cell 87: the jump is mostly the batch: on 1,000 fixed digits the loss rises far less
-assert numpy_losses[worst] - fixed_losses[1] > 0.3 and fixed_losses[1] - fixed_losses[0] < 0.15
