@@ -44,6 +44,8 @@ __all__ = [
     "show_usage_counts",
     "show_padded_windows",
     "show_receptive_field_1d",
+    "show_fields_on_image",
+    "show_shifted_row_pooling",
     "show_shift_test",
     "show_kernels",
     "plot_history",
@@ -816,7 +818,7 @@ def show_padded_windows(n: int, f: int, stride: int = 1, padding: int = 0, ax=No
 
 
 def show_receptive_field_1d(layers, ax=None, title: str | None = None,
-                            names=None) -> Plot:
+                            names=None, show_fields: bool = False) -> Plot:
     """One row of cells per layer of a 1-D stack, input at the bottom: the cells one value of
     the last layer depends on are filled, each joined to the F cells below it that it reads.
 
@@ -824,6 +826,8 @@ def show_receptive_field_1d(layers, ax=None, title: str | None = None,
     ``receptive_field``. A layer's cells sit at the centre of what they see in input pixels,
     so their spacing is the layer's step: a stride-2 layer doubles it for every layer above.
     ``names``, one per layer, labels each row "name F=.. S=.." (default: "F=.., S=..").
+    ``show_fields=True`` adds to each row's label the field of one of its values ("field 8"),
+    the running sum the lesson's text adds up from the input.
 
     >>> fig, ax = show_receptive_field_1d([(3, 1), (2, 2), (3, 1)])
     >>> ax.get_title()
@@ -831,6 +835,9 @@ def show_receptive_field_1d(layers, ax=None, title: str | None = None,
     >>> _, ax = show_receptive_field_1d([(3, 1), (2, 2)], names=["conv1", "pool1"])
     >>> [label.get_text() for label in ax.get_yticklabels()]
     ['input', 'conv1 F=3 S=1', 'pool1 F=2 S=2']
+    >>> _, ax = show_receptive_field_1d([(3, 1), (2, 2)], show_fields=True)
+    >>> [label.get_text() for label in ax.get_yticklabels()]
+    ['input: field 1', 'F=3, S=1: field 3', 'F=2, S=2: field 4']
     """
     field = receptive_field(layers)              # validates layers
     if names is not None and (isinstance(names, str) or len(names) != len(layers)):
@@ -867,7 +874,10 @@ def show_receptive_field_1d(layers, ax=None, title: str | None = None,
                     ax.plot([x, below], [level - 0.3, level - 0.7], color="0.5", linewidth=0.6)
     labels = ([f"F={f}, S={s}" for f, s in layers] if names is None
               else [f"{name} F={f} S={s}" for name, (f, s) in zip(names, layers, strict=True)])
-    ax.set_yticks(range(len(fields)), ["input", *labels])
+    labels = ["input", *labels]
+    if show_fields:
+        labels = [f"{label}: field {fld}" for label, fld in zip(labels, fields, strict=True)]
+    ax.set_yticks(range(len(fields)), labels)
     ax.set_xticks([])
     ax.set_xlim(-1.6, field + 0.6)
     ax.set_ylim(-0.6, len(fields) - 0.4)
@@ -876,6 +886,74 @@ def show_receptive_field_1d(layers, ax=None, title: str | None = None,
     ax.tick_params(left=False)
     ax.set_title(title or f"one value of the last layer sees {field} input pixels")
     return Plot(ax.figure, ax)
+
+
+def show_fields_on_image(image, reach: Mapping) -> Plot:
+    """For each stack, the image with the square of pixels that reach one value outlined:
+    one panel per stack, titled with the square's side.
+
+    Taught in lesson 03, section 4 (the receptive field measured with impulses).
+
+    image: (H, W), e.g. a 28x28 digit. reach: stack name -> (H, W) booleans, True where a
+    pixel reaches the value (a filled square). Returns the figure and its axes.
+
+    >>> reach = np.zeros((8, 8), dtype=bool); reach[2:5, 3:6] = True
+    >>> fig, axes = show_fields_on_image(np.ones((8, 8)), {"one conv": reach})
+    >>> axes[0].get_title()
+    'one conv:\\none value sees 3x3 pixels'
+    """
+    image = _matrix(image, "image")
+    if not reach:
+        raise ValueError("reach must map at least one stack name to its (H, W) booleans")
+    fig, axes = plt.subplots(1, len(reach), figsize=(3.6 * len(reach), 3.6), squeeze=False,
+                             layout="constrained")
+    for ax, (name, pixels) in zip(axes.flat, reach.items(), strict=True):
+        pixels = np.asarray(pixels, dtype=bool)
+        rows, cols = np.flatnonzero(pixels.any(axis=1)), np.flatnonzero(pixels.any(axis=0))
+        if pixels.shape != image.shape or not rows.size:
+            raise ValueError(f"reach[{name!r}] must be {image.shape} booleans with a True")
+        side = len(rows)
+        show_matrix(image, ax=ax, title=f"{name}:\none value sees {side}x{side} pixels",
+                    cmap="gray_r", show_values=False,
+                    highlight=(int(rows[0]), int(cols[0]), side, len(cols)))
+    fig.suptitle("the receptive field of the last map's centre value, on the digit")
+    return Plot(fig, axes.ravel())
+
+
+def show_shifted_row_pooling(row, moved_row) -> Plot:
+    """2x2 max pooling in 1-D, in its two steps, for a row and the row moved by one value:
+    the input rows, their 2-wide maximum at stride 1, and every second value of it (the
+    pooled rows) above the first pooled row moved by one value.
+
+    Taught in lesson 03, section 6 (a one-pixel shift through max pooling).
+
+    row, moved_row: 1-D, of one even length, non-negative. Returns the figure and its axes.
+
+    >>> fig, axes = show_shifted_row_pooling([0, 3, 1, 0], [0, 0, 3, 1])
+    >>> [ax.get_title() for ax in axes]
+    ['input rows', '2-wide maximum, stride 1', 'every second value']
+    >>> [t.get_text() for t in axes[2].texts]       # row, moved row, row pooled then moved
+    ['3', '1', '0', '3', '0', '3']
+    """
+    rows = [np.asarray(values, dtype=float) for values in (row, moved_row)]
+    if any(r.ndim != 1 for r in rows) or rows[0].shape != rows[1].shape or len(rows[0]) % 2:
+        raise ValueError("row and moved_row must be 1-D, of one even length")
+    stride_1 = [np.maximum(r[:-1], r[1:]) for r in rows]
+    pooled = [s[::2] for s in stride_1]
+    pooled_moved = np.concatenate([[0], pooled[0][:-1]])
+    n = len(rows[0])
+    fig, axes = plt.subplots(1, 3, figsize=(10.5, 2.4), layout="constrained",
+                             width_ratios=[n, n - 1, n // 2])
+    two = ["row", "moved by 1 pixel"]
+    top = max(float(np.max(rows)), 1.0)
+    for ax, values, title, names in [
+            (axes[0], rows, "input rows", two),
+            (axes[1], stride_1, "2-wide maximum, stride 1", two),
+            (axes[2], [*pooled, pooled_moved], "every second value",
+             [*two, "pooled row, moved 1 value"])]:
+        show_matrix(np.stack(values), ax=ax, title=title, vmin=0, vmax=top, ylabel="")
+        ax.set_yticks(range(len(names)), names)
+    return Plot(fig, axes)
 
 
 def show_shift_test(image, shift, maps: Mapping) -> Plot:
