@@ -65,6 +65,13 @@ _ALL_CHANNELS_IN_THE_C_LOOP = '''def my_depthwise_conv2d(x, kernel):
                     out[i, j, c * multiplier + m] = np.sum(window * kernel[:, :, :, m])
     return out'''
 
+_KERAS_LAYER = '''def my_depthwise_conv2d(x, kernel):
+    layer = layers.DepthwiseConv2D(kernel.shape[:2], depth_multiplier=kernel.shape[3],
+                                   use_bias=False, name="mine")
+    layer.build((None, *x.shape))
+    layer.set_weights([kernel])
+    return layer(x[None]).numpy()[0]'''
+
 _MULTIPLIER_MAJOR = _LOOPS.replace("out[i, j, c * multiplier + m]", "out[i, j, m * channels + c]")
 
 _NO_MULTIPLIER = (_LOOPS.replace("channels * multiplier))", "channels))")
@@ -72,6 +79,14 @@ _NO_MULTIPLIER = (_LOOPS.replace("channels * multiplier))", "channels))")
                   .replace("out[i, j, c * multiplier + m]", "out[i, j, c]"))
 
 _FLIPPED = _LOOPS.replace("kernel[:, :, c, m])", "kernel[::-1, ::-1, c, m])")
+
+# q8 computed from the text alone: five groups (convolutions, filters); pooling halves the map
+_VGG_FROM_TEXT = """answer, size, c_in = 0, 224, 3
+for n_convs, filters in [(2, 64), (2, 128), (3, 256), (3, 512), (3, 512)]:
+    for _ in range(n_convs):
+        answer += conv_mults((size, size, c_in), 3, filters, padding='same')
+        c_in = filters
+    size //= 2"""
 
 _RF_RIGHT = '''def my_receptive_field(layers):
     field, step = 1, 1
@@ -117,6 +132,14 @@ _SEPARABLE = '''def is_separable(kernel):
         if np.linalg.matrix_rank(kernel[:, :, c, :].reshape(f_h * f_w, filters)) > 1:
             return False
     return True'''
+
+
+_OVERWRITTEN = '''def is_separable(kernel):
+    f_h, f_w, channels, filters = kernel.shape
+    ok = True
+    for c in range(channels):
+        ok = np.linalg.matrix_rank(kernel[:, :, c, :].reshape(f_h * f_w, filters)) <= 1
+    return ok'''
 
 
 def _separable(test: str) -> str:
@@ -205,6 +228,22 @@ LEARNER_ANSWERS = {
             _separable("[np.linalg.matrix_rank(kernel[:, :, c].reshape(-1, kernel.shape[3])) <= 1 "
                        "for c in range(kernel.shape[2])]"): "one answer per input channel",
             _SEPARABLE.replace("    return True", ""): "`return` statement",
+            # the loop bugs: a return inside the loop (channel 0 decides), channel 0 alone,
+            # a result overwritten on each pass (the last channel decides), any channel
+            _SEPARABLE.replace("        if np.linalg.matrix_rank(", "        return np.linalg."
+                               "matrix_rank(").replace(") > 1:\n            return False", ") <= 1")
+            .replace("\n    return True", ""): "decides on channel 0 alone",
+            _separable("np.linalg.matrix_rank(kernel[:, :, 0, :].reshape(-1, kernel.shape[3])) "
+                       "<= 1"): "decides on channel 0 alone",
+            _OVERWRITTEN: "decides on the last channel alone",
+            _SEPARABLE.replace("> 1:", "<= 1:").replace("return False", "return 1")
+            .replace("return True", "return False").replace("return 1", "return True"):
+                "returns True as soon as one channel passes",
+            # matrix_rank on the channel's (F, F, C_out) block, not reshaped: one rank per row
+            _separable("np.all([np.linalg.matrix_rank(kernel[:, :, c, :]) <= 1 "
+                       "for c in range(kernel.shape[2])])"): "as it is, 3-D",
+            _SEPARABLE.replace(".reshape(f_h * f_w, filters)", ""):
+                "returns one rank per F x C_out matrix of the stack",
         },
     },
     "q5": {
@@ -222,6 +261,14 @@ LEARNER_ANSWERS = {
             "def my_depthwise_conv2d(x, kernel):\n    return tf.nn.depthwise_conv2d("
             "x[None], kernel, [1, 1, 1, 1], 'VALID')[0].numpy()":
                 "depthwise_conv2d, which already does what this question asks",
+            _KERAS_LAYER: "your function calls layers.DepthwiseConv2D, which already does",
+            _KERAS_LAYER.replace("layers.DepthwiseConv2D(kernel.shape[:2], depth_multiplier="
+                                 "kernel.shape[3]", "layers.SeparableConv2D(kernel.shape[2] * "
+                                 "kernel.shape[3], kernel.shape[:2], depth_multiplier="
+                                 "kernel.shape[3]"):
+                "your function calls layers.SeparableConv2D, which already does",
+            "def my_depthwise_conv2d(x, kernel):\n    return keras.ops.depthwise_conv("
+            "x[None], kernel)[0].numpy()": "your function calls keras.ops.depthwise_conv",
             _LOOPS.replace("kernel[:, :, c, m])", "kernel[:, :, c, m].T)"):
                 "your result is the one the transposed kernel gives",
             _SUMMED: "your function sums over the channels",
@@ -316,7 +363,9 @@ LEARNER_ANSWERS = {
                   "sum(int(np.prod(layer.output.shape[1:3])) * int(np.prod(layer.kernel.shape)) "
                   "for layer in vgg16_convs)",
                   "sum(conv_mults(tuple(layer.input.shape[1:]), 3, layer.filters, "
-                  "padding='same') for layer in vgg16_convs)"],
+                  "padding='same') for layer in vgg16_convs)",
+                  # from the text: each group's size and filters; C_in from the layer before
+                  _VGG_FROM_TEXT],
         "wrong": {
             "15470264320": "that adds the three Dense layers",
             "30693261312": "that counts an addition with every multiplication",
@@ -340,6 +389,16 @@ LEARNER_ANSWERS = {
             "15259926528": "that leaves out the first convolution",
             "conv_mults(vgg16_convs[0].input.shape[1:], 3, 64, padding='same')":
                 "block1_conv1, alone: add all 13",
+            _VGG_FROM_TEXT.replace("(size, size, c_in)", "(size, size, filters)"):
+                "takes C_in = C_out",
+            _VGG_FROM_TEXT.replace("        c_in = filters\n", "").replace(
+                "    size //= 2", "    size //= 2\n    c_in = filters"):
+                "gives every convolution of a group the group's input channels",
+            _VGG_FROM_TEXT.replace("0, 224, 3", "0, 112, 3"):
+                "halves the map before the first group",
+            _VGG_FROM_TEXT.replace("    size //= 2", "    pass"): "counts every layer at 224x224",
+            _VGG_FROM_TEXT.replace("padding='same'", "padding='valid'"):
+                "padding='valid' (conv_mults's default)",
         },
     },
 }
@@ -472,6 +531,91 @@ def keras_mults(layer, input_shape) -> int:
         depthwise, pointwise = layer.weights[:2]
         return positions * (int(np.prod(depthwise.shape)) + int(np.prod(pointwise.shape)))
     return positions * int(np.prod(layer.kernel.shape))
+
+
+def _rank_at_most_1(kernel, channel) -> bool:
+    f_h, f_w, _, filters = kernel.shape
+    return np.linalg.matrix_rank(kernel[:, :, channel].reshape(f_h * f_w, filters)) <= 1
+
+
+def _returns_in_the_loop(kernel):        # the novice loop: it returns at channel 0
+    for c in range(kernel.shape[2]):
+        return _rank_at_most_1(kernel, c)
+
+
+def _overwritten(kernel):                # the flag overwritten: the last channel decides
+    result = True
+    for c in range(kernel.shape[2]):
+        result = _rank_at_most_1(kernel, c)
+    return result
+
+
+def _not_reshaped(kernel):               # matrix_rank of (F, F, C_out): one rank per row of taps
+    return all(bool(np.all(np.linalg.matrix_rank(kernel[:, :, c]) <= 1))
+               for c in range(kernel.shape[2]))
+
+
+def test_q4_kernels_tell_the_loop_bugs_from_the_right_test():
+    """lesson.q4 (is_separable): among its kernels, one fails on its middle channel only, one on
+    channel 0 only, one on its last channel only, and one (3x3x1x2) passes every row of taps
+    while its channel's 9 x 2 slice has rank 2. So a loop that returns at the first channel,
+    a flag overwritten on each pass, and matrix_rank without the reshape are each rejected,
+    with the message that names that mistake."""
+    kernels = [kernel for (kernel,) in lesson._SEPARABLE_KERNELS]
+    failing = {tuple(not _rank_at_most_1(kernel, c) for c in range(kernel.shape[2]))
+               for kernel in kernels if kernel.shape[2] == 3}
+    assert {(False, True, False), (True, False, False), (False, False, True)} <= failing
+    counterexample = [kernel for kernel in kernels if kernel.shape == (3, 3, 1, 2)
+                      and _not_reshaped(kernel) and not lesson.is_separable(kernel)]
+    assert len(counterexample) == 1
+    for wrong, named in [(_returns_in_the_loop, "decides on channel 0 alone"),
+                         (_overwritten, "decides on the last channel alone"),
+                         (_not_reshaped, "as it is, 3-D")]:
+        assert not lesson.q4.is_correct(wrong)
+        assert named in lesson.q4.feedback(wrong), wrong.__name__
+    assert lesson.q4.is_correct(lambda kernel: all(_rank_at_most_1(kernel, c)
+                                                   for c in range(kernel.shape[2])))
+
+
+def _keras_depthwise(x, kernel):
+    layer = layers.DepthwiseConv2D(kernel.shape[:2], depth_multiplier=kernel.shape[3],
+                                   use_bias=False, name="learners")
+    layer.build((None, *x.shape))
+    layer.set_weights([kernel])
+    return layer(x[None]).numpy()[0]
+
+
+def test_q5_refuses_keras_depthwise_layer_and_accepts_what_it_computes():
+    """lesson.q5 asks for loops: a function that builds Keras's DepthwiseConv2D computes the
+    right maps (so the check must refuse it by name, not by its results)."""
+    for x, kernel in lesson._Q3_CASES:
+        np.testing.assert_allclose(_keras_depthwise(x.astype("float32"),
+                                                    kernel.astype("float32")),
+                                   lesson.my_depthwise_conv2d(x, kernel), atol=1e-4)
+    feedback = lesson.q5.feedback(_keras_depthwise)
+    assert "your function calls layers.DepthwiseConv2D" in feedback, feedback
+
+
+def test_q8_description_gives_the_inputs_keras_builds():
+    """lesson.q8 describes VGG-16 in words (a 224x224x3 image; five groups of 2, 2, 3, 3 and 3
+    convolutions with 64 to 512 filters, 'same'; a pooling halves the map after each group):
+    the inputs worked out from it are those of keras.applications.VGG16's Conv2D layers."""
+    assert "2, 2, 3, 3 and 3 convolutions with 64, 128, 256, 512 and 512 filters" in \
+        " ".join(lesson.q8.prompt.split())
+    inputs, size, c_in = [], 224, 3
+    for n_convs, filters in [(2, 64), (2, 128), (3, 256), (3, 512), (3, 512)]:
+        for _ in range(n_convs):
+            inputs.append((size, c_in, filters))
+            c_in = filters
+        size //= 2
+    assert inputs == lesson._VGG16
+    model = keras.applications.VGG16(weights=None)
+    convs = [layer for layer in model.layers if isinstance(layer, layers.Conv2D)]
+    assert [(layer.input.shape[1], layer.input.shape[3], layer.filters) for layer in convs] == \
+        inputs
+    assert all(layer.padding == "same" and layer.strides == (1, 1) for layer in convs)
+    del model, convs
+    keras.backend.clear_session()
 
 
 def test_q3_reference_is_tensorflow_depthwise_conv2d():

@@ -13,8 +13,9 @@ receptive field), q3 in section 4 (groups), q4 and q5 in section 5 (what a separ
 gives up: which kernels it can hold; a depthwise convolution by hand); q6, q7 and q8 in
 section 6 (real networks): the learner counts one inverted residual block of MobileNetV2 by
 hand (q6, q7; the lesson never prints the block's totals, and tests/claims/lesson07.py checks
-the helper's counts of it against Keras), then counts VGG-16's convolutions over the Keras
-model's layers before the helper counts five networks (q8). Each exercise's expected answer,
+the helper's counts of it against Keras), then counts VGG-16's convolutions from the network's
+description (each layer's input worked out: pooling halves the map, C_in is the previous
+layer's filters) before the helper counts five networks (q8). Each exercise's expected answer,
 and each known wrong answer, is computed here from the question's own numbers with the
 course's arithmetic (never typed in); tests/test_exercises_lesson07.py checks the expected
 answers against Keras and TensorFlow, checks that the wrong answers differ from each other,
@@ -296,8 +297,10 @@ def is_separable(kernel):
 
 
 def _kernels():
-    """Eight small whole-number kernels, (F, F, C_in, C_out): half a SeparableConv2D can hold,
-    and each wrong test the exercise names gets at least one of them wrong."""
+    """Twelve small whole-number kernels, (F, F, C_in, C_out): five a SeparableConv2D can hold,
+    and each wrong test the exercise names gets at least one of them wrong (three fail on one
+    channel only, the middle, the first or the last; one passes every row of taps, not the
+    whole channel)."""
     rng = np.random.default_rng(7)
 
     def ints(*shape):
@@ -316,6 +319,15 @@ def _kernels():
     per_filter = np.stack([np.multiply.outer(patterns[0], [1.0, -2]),    # filter k: pattern k
                            np.multiply.outer(patterns[1], [-2.0, 1])], axis=-1)  # on each channel
     zero_channel = separable(np.stack(patterns, axis=-1), np.array([[1.0, -2], [0, 0]]))
+
+    def one_bad_channel(bad):                     # 3 channels, 3 filters: channel `bad`'s
+        kernel = separable(ints(3, 3, 3), ints(3, 3))           # slices unrelated (rank 3),
+        kernel[:, :, bad] = ints(3, 3, 3)                       # the other two rank 1
+        return kernel
+
+    row_slabs = np.zeros((3, 3, 1, 2))            # the instructor's counterexample: a test of
+    row_slabs[0, :, 0] = np.outer([1.0, 2, 3], [1, 0])   # each (F, C_out) row of taps (matrix_rank
+    row_slabs[1, :, 0] = np.outer([0.0, 1, 0], [0, 1])   # on kernel[:, :, c, :], not reshaped)
     return [
         (separable(np.stack(patterns, axis=-1), np.array([[1.0, 2], [-1, 1]])),),  # separable
         (np.stack([separable(np.stack(patterns, axis=-1), np.array([[1.0], [2]]))[..., 0],
@@ -326,6 +338,8 @@ def _kernels():
         (per_filter,),                             # one pattern per filter, not per channel
         (separable(ints(3, 3, 3), ints(3, 4)),),  # 3 channels, 4 filters
         (ints(1, 1, 3, 4),),                       # a 1x1 kernel: a scale per channel, always
+        *[(one_bad_channel(c),) for c in (1, 0, 2)],  # one channel fails: the middle, 0, the last
+        (row_slabs,),           # each row of taps rank 1, the channel's 9 x 2 slice rank 2
     ]
 
 
@@ -369,14 +383,49 @@ _SEPARABLE_MISTAKES = [
     (lambda kernel: not is_separable(kernel),
      "your function answers the opposite on every kernel: True must mean that a "
      "SeparableConv2D can hold the kernel (every channel's slice of rank at most 1)."),
+    (lambda kernel: is_separable(np.asarray(kernel)[:, :, :1]),
+     "your function decides on channel 0 alone (a `return` inside the channel loop ends it at "
+     "the first channel, as does reading kernel[:, :, 0] only): every channel must pass. "
+     "Return False at the first channel that fails, and True only after the loop."),
+    (lambda kernel: is_separable(np.asarray(kernel)[:, :, -1:]),
+     "your function decides on the last channel alone (a result overwritten on each pass of "
+     "the loop keeps only the last channel's): every channel must pass. Return False at the "
+     "first channel that fails, and True only after the loop (or all(...))."),
+    (lambda kernel: any(is_separable(np.asarray(kernel)[:, :, c:c + 1])
+                        for c in range(np.shape(kernel)[2])),
+     "your function returns True as soon as one channel passes: every channel must pass. "
+     "Return False at the first channel that fails, and True only after the loop."),
+    (lambda kernel: bool(np.all([np.linalg.matrix_rank(np.asarray(kernel)[:, :, c]) <= 1
+                                 for c in range(np.shape(kernel)[2])])),
+     "your function passes kernel[:, :, c, :] to np.linalg.matrix_rank as it is, 3-D: NumPy "
+     "then takes it as F matrices of F x C_out (one per row of taps) and gives each its rank. "
+     "The channel's slice is one F * F x C_out matrix: reshape it, "
+     "kernel[:, :, c, :].reshape(F * F, C_out), then take its rank."),
 ]
+
+
+def _rank_of_a_stack(check):
+    """``check``, and where the learner's function raised NumPy's "truth value of an array"
+    error, a sentence on what np.linalg.matrix_rank returns for a 3-D array (an array of
+    ranks), the likeliest source of that array here; it names no mistake."""
+    def checked(answer):
+        message = check(answer)
+        if message and "truth value of an array with more than one element" in message:
+            message += (". (np.linalg.matrix_rank of a 3-D array, such as kernel[:, :, c, :], "
+                        "returns one rank per F x C_out matrix of the stack, an array, not one "
+                        "number; the channel's slice is kernel[:, :, c, :].reshape(F * F, "
+                        "C_out).)")
+        return message
+
+    return checked
 
 q4 = Exercise(
     "Write is_separable(kernel): kernel is a Conv2D kernel, (F, F, C_in, C_out); return True "
-    "when a SeparableConv2D (a depthwise kernel, then pointwise weights, no activation "
-    "between) can compute exactly the same layer, False when it cannot. The check runs it on "
-    "eight kernels.",
-    checker=function(_SEPARABLE_KERNELS, reference=is_separable, mistakes=_SEPARABLE_MISTAKES),
+    "when a SeparableConv2D with depth_multiplier=1 (a depthwise kernel, then pointwise "
+    "weights, no activation between) can compute exactly the same layer, False when it "
+    "cannot. The check runs it on twelve kernels.",
+    checker=_rank_of_a_stack(function(_SEPARABLE_KERNELS, reference=is_separable,
+                                      mistakes=_SEPARABLE_MISTAKES)),
     hint=["Above: a separable layer's weight (u, v, c, k) is depthwise[u, v, c] * "
           "pointwise[c, k]. So on each input channel c, the F x F slices of all the filters "
           "must be one pattern, each scaled by its own number.",
@@ -425,6 +474,11 @@ def _reordered(x, kernel):
     return out.reshape(o_h, o_w, channels, multiplier).transpose(0, 1, 3, 2).reshape(
         o_h, o_w, channels * multiplier)
 
+
+#: what already computes a depthwise convolution: the course's and tf.nn's function, Keras's
+#: layers (a SeparableConv2D with an identity pointwise step is one), keras.ops's function
+_DEPTHWISE_HELPERS = ["depthwise_conv2d", "DepthwiseConv2D", "SeparableConv2D",
+                      "separable_conv2d", "depthwise_conv"]
 
 #: float32 loops are right (the lesson's arrays are float32): they differ from float64 by ~1e-7
 _Q3_ATOL = 1e-5
@@ -486,8 +540,9 @@ def _whole_numbers(check):
 
 
 q5 = Exercise(
-    "Write my_depthwise_conv2d(x, kernel) with loops, without calling depthwise_conv2d (the "
-    "course's or tf.nn's): x is (H, W, C), kernel is Keras's "
+    "Write my_depthwise_conv2d(x, kernel) with loops, without a depthwise helper or layer "
+    "(depthwise_conv2d, the course's or tf.nn's, DepthwiseConv2D or SeparableConv2D): x is "
+    "(H, W, C), kernel is Keras's "
     "DepthwiseConv2D layout (F_h, F_w, C, depth_multiplier); stride 1, no padding. Output "
     "channel c * depth_multiplier + m is channel c of x with kernel[:, :, c, m]; channels are "
     "never summed together. The check runs it on four cases, some with depth_multiplier > 1.",
@@ -510,7 +565,7 @@ q5 = Exercise(
          "in your function every output channel sums over ALL input channels: window * "
          "kernel[:, :, :, m] uses each channel of the window. Output channel "
          "c * depth_multiplier + m must use window[:, :, c] * kernel[:, :, c, m] only."),
-    ], forbidden=["depthwise_conv2d"]))),
+    ], forbidden=_DEPTHWISE_HELPERS))),
     hint=["The output is (H - F_h + 1, W - F_w + 1, C * depth_multiplier).",
           "For each position (i, j), take the window x[i:i + F_h, j:j + F_w, :]; for each "
           "channel c and multiplier m, sum window[:, :, c] * kernel[:, :, c, m] into output "
@@ -615,10 +670,11 @@ q7 = Exercise(
 )
 
 
-# --- q8: VGG-16's convolutions, counted by the learner over the Keras model's layers ---------
+# --- q8: VGG-16's convolutions, counted by the learner from the network's description ------
 
 # VGG-16's 13 convolutions: 3x3, 'same', stride 1, (H = W, C_in, C_out), max pooling between
-# the five groups. The notebook lists them as vgg16_convs, built by keras.applications.VGG16.
+# the five groups. The notebook describes the groups and lists the Keras model's Conv2D layers
+# (keras.applications.VGG16) as vgg16_convs.
 _VGG16 = [(224, 3, 64), (224, 64, 64), (112, 64, 128), (112, 128, 128),
           (56, 128, 256), (56, 256, 256), (56, 256, 256),
           (28, 256, 512), (28, 512, 512), (28, 512, 512),
@@ -626,13 +682,17 @@ _VGG16 = [(224, 3, 64), (224, 64, 64), (112, 64, 128), (112, 128, 128),
 _Q7 = sum(conv_mults((h, h, c_in), 3, c_out, padding="same") for h, c_in, c_out in _VGG16)
 _VGG16_DENSE = 7 * 7 * 512 * 4096 + 4096 * 4096 + 4096 * 1000  # fc1, fc2, predictions
 
+_GROUP_INPUTS = sum(([(h, c_in, c_out)] * n for h, c_in, c_out, n in [   # every convolution
+    (224, 3, 64, 2), (112, 64, 128, 2), (56, 128, 256, 3), (28, 256, 512, 3),  # of a group
+    (14, 512, 512, 3)]), [])                                                  # reads its input
+
 q8 = Exercise(
-    "VGG-16 is thirteen 3x3 convolutions ('same' padding, stride 1) with max pooling between "
-    "its five groups, then three Dense layers; the notebook lists its Conv2D layers as "
-    "vgg16_convs. How many multiplications (one per kernel weight and output position; no "
-    "bias, no additions) do the 13 convolutions do for one 224x224 image? Add up "
-    "conv_mults(input_shape, kernel_size, out_channels, padding=...) over them (each layer's "
-    "input.shape[1:] is its (H, W, C_in)).",
+    "VGG-16 reads a 224x224x3 image with thirteen 3x3 convolutions ('same' padding, stride 1) "
+    "in five groups: 2, 2, 3, 3 and 3 convolutions with 64, 128, 256, 512 and 512 filters. A "
+    "2x2 max pooling with stride 2 ends each group; three Dense layers follow. How many "
+    "multiplications (one per kernel weight and output position; no bias, no additions) do "
+    "the 13 convolutions do for one image? Work out each convolution's input, (H, W, C_in), "
+    "from this description.",
     checker=number(_Q7, mistakes={
         _Q7 + _VGG16_DENSE: "that adds the three Dense layers (123,633,664 multiplications); "
                             "the question counts the 13 convolutions only.",
@@ -640,12 +700,19 @@ q8 = Exercise(
                  "sense); count the multiplications only.",
         sum(conv_mults((h, h, c_in), 3, c_out) for h, c_in, c_out in _VGG16):
             "that counts every layer with padding='valid' (conv_mults's default): VGG's "
-            "convolutions use 'same', so each output keeps its input's H x W. Pass "
-            "padding=layer.padding.",
+            "convolutions use 'same', so each output keeps its input's H x W (with conv_mults, "
+            "pass padding='same').",
         sum(conv_mults((h, h, c_out), 3, c_out, padding="same") for h, _, c_out in _VGG16):
             "that takes C_in = C_out for every layer (the output's channels): the first "
             "convolution of each group reads fewer channels than it makes (3 -> 64, 64 -> 128, "
-            "...). Read C_in from layer.input.shape.",
+            "...). C_in is what the layer reads: the previous layer's filters, 3 for the image.",
+        sum(conv_mults((h, h, c_in), 3, c_out, padding="same")
+            for h, c_in, c_out in _GROUP_INPUTS):
+            "that gives every convolution of a group the group's input channels (3, 64, 128, "
+            "256, 512): only the first convolution reads them; the next ones read the previous "
+            "convolution's filters (64 -> 64, 128 -> 128, ...).",
+        _Q7 // 4: "that halves the map before the first group: block 1's two convolutions "
+                  "run on the 224x224 image; each pooling comes after its group.",
         sum(conv_params(3, c_in, c_out, bias=False) for _, c_in, c_out in _VGG16):
             "that is the number of kernel weights, one multiplication each for ONE output "
             "position; multiply each layer's weights by its O_h * O_w positions.",
@@ -666,14 +733,21 @@ q8 = Exercise(
             "that includes one operation per bias at every output position (a bias is added, "
             "not multiplied). Count the kernel weights only.",
     }),
-    hint=["One layer costs O_h * O_w * C_out * F_h * F_w * C_in; with 'same' padding and "
-          "stride 1, O_h x O_w is its input's H x W. conv_mults(input_shape, kernel_size, "
-          "out_channels, padding=...) computes it.",
-          "Read each layer's numbers from the layer itself: its input shape, kernel size, "
-          "filters and padding are attributes of it. To check your first term: block1_conv1 "
-          "does 86,704,128 multiplications."],
-    solution=("sum(conv_mults(layer.input.shape[1:], layer.kernel_size, layer.filters, "
-              f"padding=layer.padding) for layer in vgg16_convs)  # = {_Q7:,}"),
+    hint=["One convolution costs O_h * O_w * F_h * F_w * C_in * C_out. With 'same' padding and "
+          "stride 1 its output keeps its input's H x W; each pooling halves H and W for the "
+          "next group.",
+          "C_in is what the layer reads: 3 (the image) for the first convolution, then the "
+          "previous convolution's filters. The first one, block1_conv1, does 224 * 224 * 3 * "
+          "3 * 3 * 64 = 86,704,128 multiplications; the second reads 64 channels. The Keras "
+          "model's layers, vgg16_convs, hold these numbers too (layer.input.shape)."],
+    solution=("# (H = W, C_in, C_out) of each convolution: 'same' keeps H x W, each pooling "
+              "halves it\n"
+              "conv_inputs = [(224, 3, 64), (224, 64, 64), (112, 64, 128), (112, 128, 128),\n"
+              "               (56, 128, 256), (56, 256, 256), (56, 256, 256), (28, 256, 512),\n"
+              "               (28, 512, 512), (28, 512, 512), (14, 512, 512), (14, 512, 512),\n"
+              "               (14, 512, 512)]\n"
+              "answer = sum(h * h * 3 * 3 * c_in * c_out for h, c_in, c_out in conv_inputs)"
+              f"  # = {_Q7:,}"),
     solution_answer=_Q7,
 )
 

@@ -72,6 +72,13 @@ assert depthwise_64.count_params() == conv_params(3, 64, 128, groups=64) == 1_28
 assert read.tolist() == list(range(16))
 assert moved[..., :32].max() == 0 and moved[..., 32:64].max() > 0 and moved[..., 64:].max() == 0
 
+# %% cell 34: MobileNet's first block: BN and ReLU after each step, a ReLU capped at 6 in Keras
+for name in ("conv_dw_1", "conv_pw_1"):
+    relu = mobilenet_v1.get_layer(name + "_relu")
+    assert isinstance(mobilenet_v1.get_layer(name + "_bn"), layers.BatchNormalization)
+    assert isinstance(relu, layers.ReLU) and relu.max_value == 6
+    assert relu.input is mobilenet_v1.get_layer(name + "_bn").output
+
 # %% cell 36: Keras's counts are the course's formulas (standard, grouped, separable)
 def keras_mults(layer, input_shape=(112, 112, 32)):
     """One multiplication per kernel weight and output position, read from the Keras layer."""
@@ -142,6 +149,26 @@ kernel_mults = sum(int(np.prod(layer.output.shape[1:3])) * int(np.prod(layer.ker
 assert len(block) == 9 and block["agrees"].all()
 assert totals["params"] == sum(layer.count_params() for layer in block_2)
 assert totals["mults"] == kernel_mults
+
+# %% cell 63: VGG-16 as the text describes it: a 224x224x3 image, five groups of 3x3 'same'
+# convolutions (2, 2, 3, 3, 3; 64 to 512 filters, stride 1), a 2x2 pooling, stride 2, after each
+assert tuple(vgg16.input.shape[1:]) == (224, 224, 3) and len(vgg16_convs) == 13
+groups = [[layer for layer in vgg16_convs if layer.name.startswith(f"block{g}_")]
+          for g in range(1, 6)]
+assert [len(convs) for convs in groups] == [2, 2, 3, 3, 3]
+assert [{layer.filters for layer in convs} for convs in groups] == [{64}, {128}, {256}, {512},
+                                                                     {512}]
+assert all(layer.kernel_size == (3, 3) and layer.strides == (1, 1) and layer.padding == "same"
+           for layer in vgg16_convs)
+for g, convs in enumerate(groups, start=1):
+    pool = vgg16.get_layer(f"block{g}_pool")
+    assert pool.input is convs[-1].output and isinstance(pool, layers.MaxPooling2D)
+    assert pool.pool_size == (2, 2) and pool.strides == (2, 2)
+assert sum(isinstance(layer, layers.Dense) for layer in vgg16.layers) == 3
+
+# %% cell 66: no difference prints as a negative zero (MobileNet's is -0.05%)
+assert not any(row["difference"].startswith("-0.00") for row in table)
+assert [row["difference"] for row in table] == [f"{differences[name]:+.2%}" for name in papers]
 
 # %% cell 66: every layer of five networks agrees with Keras; each count within 2% of its paper's
 assert all(all(row.agrees for row in compare_with_keras(networks[name])) for name in papers)
