@@ -65,6 +65,13 @@ def stamp_counts(n, f, s):
         rows[i * s:i * s + f] += 1          # the rows input row i's stamps cover
     return np.outer(rows, rows)"""
 
+
+
+def _q7_cell(function_source, even_f="[3, 6]", check="q7.check(stamp_counts, even_f)"):
+    """q7's exercise cell as a learner runs it: the function, the list of F, the check."""
+    return f"{function_source.rstrip()}\n\n\neven_f = {even_f}\n{check}"
+
+
 # another right answer: section 7's zero insertion, with the lesson's conv2d
 _ZERO_INSERTION = """\
 def conv_transpose(x, kernel, stride=1, padding=0):
@@ -142,6 +149,9 @@ LEARNER_ANSWERS = {
             _PATCH_LOOPS.replace(
                 "    x = np.pad(x, ((padding, padding), (padding, padding), (0, 0)))\n", ""):
                 "the padding is missing",
+            _PATCH_LOOPS.replace("np.pad(x, ((padding, padding), (padding, padding), (0, 0)))",
+                                 "np.pad(x, padding)"):
+                "np.pad(x, P) pads every axis, the channels too",
             _ONE_SHORT: "stops one window early",
             _ROUNDED_UP: "Round the window count down, O = (H + 2P - F) // S + 1 = 2",
             _RANGE_STOPS_EARLY: "which leaves out n - f itself",
@@ -253,6 +263,10 @@ LEARNER_ANSWERS = {
                 "only the first input channel",
             _STAMPS.replace("] += kernel @ x[i, j]", "] += kernel @ x[i, j] + 1"):
                 "16 of 16 values are off",
+            # indices swapped, x[j, i]: wrong values, then an IndexError on a 2x3 case; the
+            # layout is not the cause, so no note on it (test_q6_adds_the_layout_note_only...)
+            _STAMPS.replace("kernel @ x[i, j]", "kernel @ x[j, i]"):
+                "33 of 49 values are off",
             # a broadcasting slip that raises on the 1-channel case: no layout note there
             _STAMPS.replace("kernel @ x[i, j]", "kernel * x[i, j]"):
                 "your function raised ValueError",
@@ -263,35 +277,59 @@ LEARNER_ANSWERS = {
     },
     "q7": {
         "right": [
-            _COUNTS_LOOPS,
-            _COUNTS_PER_AXIS,
-            _COUNTS_LOOPS.replace("counts[i * s:i * s + f, j * s:j * s + f] += 1",
-                                  "for r in range(i * s, i * s + f):\n"
-                                  "                for c in range(j * s, j * s + f):\n"
-                                  "                    counts[r, c] += 1"),
+            _q7_cell(_COUNTS_LOOPS),
+            _q7_cell(_COUNTS_PER_AXIS, "(6, 3)"),
+            _q7_cell(_COUNTS_LOOPS.replace("counts[i * s:i * s + f, j * s:j * s + f] += 1",
+                                           "for r in range(i * s, i * s + f):\n"
+                                           "                for c in range(j * s, j * s + f):\n"
+                                           "                    counts[r, c] += 1"),
+                     "[f for f in range(2, 8) if f % 3 == 0]"),
+            _q7_cell(_COUNTS_LOOPS, "[3, 6]",
+                     "q7.check({'stamp_counts': stamp_counts, 'even_f': even_f})"),
         ],
         "wrong": {
-            _COUNTS_LOOPS.replace("] += 1", "] = 1"): "every covered pixel shows 1",
-            _COUNTS_LOOPS.replace("counts[i * s:i * s + f, j * s:j * s + f]",
-                                  "counts[i:i + f, j:j + f]"):
+            _q7_cell(_COUNTS_LOOPS.replace("] += 1", "] = 1")): "every covered pixel shows 1",
+            _q7_cell(_COUNTS_LOOPS.replace("counts[i * s:i * s + f, j * s:j * s + f]",
+                                           "counts[i:i + f, j:j + f]")):
                 "the stamps are not spaced by the stride",
-            _COUNTS_LOOPS.replace("counts[i * s:i * s + f, j * s:j * s + f]",
-                                  "counts[i * s:i * s + f - 1, j * s:j * s + f - 1]"):
+            _q7_cell(_COUNTS_LOOPS.replace("counts[i * s:i * s + f, j * s:j * s + f]",
+                                           "counts[i * s:i * s + f - 1, j * s:j * s + f - 1]")):
                 "each stamp covers F - 1 rows and columns in your count, not F",
-            _COUNTS_LOOPS.replace("size = (n - 1) * s + f", "size = n * s"):
+            _q7_cell(_COUNTS_LOOPS.replace("size = (n - 1) * s + f", "size = n * s")):
                 "your map has n * S rows, the size 'same' keeps",
-            _COUNTS_PER_AXIS.replace("np.outer(rows, rows)", "rows[:, None] + rows[None, :]"):
+            _q7_cell(_COUNTS_PER_AXIS.replace("np.outer(rows, rows)",
+                                              "rows[:, None] + rows[None, :]")):
                 "you added the row's count and the column's",
-            _COUNTS_LOOPS.replace("size = (n - 1) * s + f", "size = n - 1 + f").replace(
-                "counts[i * s:i * s + f, j * s:j * s + f]", "counts[i:i + f, j:j + f]"):
+            _q7_cell(_COUNTS_LOOPS.replace("size = (n - 1) * s + f", "size = n - 1 + f").replace(
+                "counts[i * s:i * s + f, j * s:j * s + f]", "counts[i:i + f, j:j + f]")):
                 "that is the count for stride 1",
             # one stamp too many along each axis: wrong everywhere, no mistake it proves
-            _COUNTS_LOOPS.replace("for i in range(n):\n        for j in range(n):",
-                                  "for i in range(n + 1):\n        for j in range(n + 1):"):
+            _q7_cell(_COUNTS_LOOPS.replace("for i in range(n):\n        for j in range(n):",
+                                           "for i in range(n + 1):\n"
+                                           "        for j in range(n + 1):")):
                 "values are off",
-            "def stamp_counts(n, f, s):\n"
-            "    return conv2d_transpose(np.ones((n, n)), np.ones((f, f)), stride=s)":
+            _q7_cell("def stamp_counts(n, f, s):\n"
+                     "    return conv2d_transpose(np.ones((n, n)), np.ones((f, f)), stride=s)"):
                 "your function calls conv2d_transpose, which already does what this question",
+            # the second part: section 9's counts[2:-2, 2:-2] leaves F = 6's border in
+            _q7_cell(_COUNTS_LOOPS, "[f for f in range(2, 8) if len(np.unique("
+                                    "stamp_counts(6, f, 3)[2:-2, 2:-2])) == 1]"):
+                "F = 6 covers the interior evenly too",
+            # a 4x4 input with [f:-f]: F = 7's interior is 2 rows, both under 2 stamps
+            _q7_cell(_COUNTS_LOOPS, "[f for f in range(2, 8) if len(np.unique("
+                                    "stamp_counts(4, f, 3)[f:-f, f:-f])) == 1]"):
+                "A 4x4 input hides it",
+            _q7_cell(_COUNTS_LOOPS, "list(range(2, 8))"):
+                "F < S leaves rows no stamp covers",
+            _q7_cell(_COUNTS_LOOPS, "[3, 5]"): "it holds F = 5 (interior counts 1, 2 and 4) "
+                                               "and leaves out F = 6 (interior counts all 4)",
+            # both parts wrong: each is named
+            _q7_cell(_COUNTS_LOOPS.replace("] += 1", "] = 1"), "[3]"):
+                "Your list of F: F = 6 covers the interior evenly too",
+            # the function alone: right, and the second part is asked for
+            _q7_cell(_COUNTS_LOOPS, "____", "q7.check(stamp_counts)"):
+                "The question has a second part too",
+            _q7_cell(_COUNTS_LOOPS, "____"): "Now the second part: replace ____ in even_f",
         },
     },
     "q8": {
@@ -309,6 +347,10 @@ LEARNER_ANSWERS = {
             "        layers.Conv2DTranspose(8, 4, strides=2),\n"
             "        layers.Conv2DTranspose(3, 4, strides=2)])":
                 "padding 'valid' keeps the full result",
+            "def build_decoder():\n    return keras.Sequential([keras.Input((5, 5, 16)),\n"
+            "        layers.Conv2DTranspose(8, 4, strides=2),\n"
+            "        layers.Conv2DTranspose(3, 4, strides=2, padding=\"same\")])":
+                "(your layers: 5 -> 12 -> 24)",
             "def build_decoder():\n    return keras.Sequential([keras.Input((5, 5, 16)),\n"
             "        layers.Conv2DTranspose(8, 4, strides=2, padding=\"same\"),\n"
             "        layers.Conv2DTranspose(1, 4, strides=2, padding=\"same\")])":
@@ -415,7 +457,9 @@ def test_q3_solution_and_reference_match_tensorflow_patches(case):
 
 def _typed(source, name="patch_matrix"):
     """The function a learner's source text defines, with NumPy as the notebook has it."""
-    namespace = {"np": np}
+    from course_utils.exercises import ____
+
+    namespace = {"np": np, "____": ____}      # the notebook's globals: ____ is one of them
     exec(source, namespace)
     return namespace[name]
 
@@ -608,7 +652,7 @@ def keras_stamp_counts(n, f, s):
 def test_q7_solution_counts_what_conv2d_transpose_of_ones_gives(case):
     n, f, s = lesson._STAMP_CASES[case]
     np.testing.assert_array_equal(lesson.stamp_counts(n, f, s), keras_stamp_counts(n, f, s))
-    assert lesson.q7.is_correct(lesson.stamp_counts)
+    assert lesson.q7.is_correct((lesson.stamp_counts, [3, 6]))
 
 
 def test_q7_solution_finds_the_kernel_sizes_that_cover_evenly():
@@ -623,8 +667,75 @@ def test_q7_solution_finds_the_kernel_sizes_that_cover_evenly():
         np.testing.assert_array_equal(lesson.stamp_counts(6, f, 3)[f:-f, f:-f], counts)
         if len(np.unique(counts)) == 1:
             even.append(f)
-    assert even == [3, 6]
+    assert even == [3, 6] == lesson._Q7_EVEN
     assert "F = 3 and F = 6, the multiples of S" in lesson.q7.solution_text()
+    assert lesson.q7.is_correct(lesson.q7.solution_answer)
+    assert repr(lesson.q7.solution_answer) == lesson.q7.solution_text()   # the cell to type
+
+
+def keras_even_sizes(n, cut):
+    """The F from 2 to 7 whose counts (Keras's, S = 3) are all the same once `cut(f)` rows and
+    columns are cut from each side of the full result."""
+    even = []
+    for f in range(2, 8):
+        size = (n - 1) * 3 + f
+        counts = keras_stamp_counts(n, f, 3)[:size, :size]
+        if len(np.unique(counts[cut(f):-cut(f), cut(f):-cut(f)])) == 1:
+            even.append(f)
+    return even
+
+
+def test_q7_second_part_names_the_two_slicing_traps():
+    """Section 9's counts[2:-2, 2:-2] leaves F = 6's border in (only F = 3 looks even); a 4x4
+    input with [f:-f] leaves F = 7 two rows, both under 2 stamps (F = 7 looks even). Keras's
+    counts give those two lists, and each gets its own message; any other list is told which F
+    it holds or leaves out, with their interior counts."""
+    assert keras_even_sizes(6, lambda f: 2) == [3] == lesson._Q7_CUT_2
+    assert keras_even_sizes(4, lambda f: f) == [3, 6, 7] == lesson._Q7_FOUR_INPUTS
+    right = lesson.stamp_counts
+    assert "F = 6 covers the interior evenly too" in lesson.q7.feedback((right, [3]))
+    assert "row 2 lies under 1 stamp only" in lesson.q7.feedback((right, [3]))
+    assert "A 4x4 input hides it" in lesson.q7.feedback((right, [7, 6, 3]))
+    assert "interior counts are 4, 6 and 9" in lesson.q7.feedback((right, [3, 6, 7]))
+    other = lesson.q7.feedback((right, [3, 6, 2]))
+    assert "it holds F = 2 (interior counts 0 and 1: F < S leaves rows" in other
+    assert "hides it" not in other and "section 9" not in other
+    for right_list in ([3, 6], (6, 3), {3, 6}, np.array([3, 6]), [3.0, 6.0], range(3, 7, 3)):
+        assert lesson.q7.is_correct((right, right_list)), right_list
+    assert lesson.q7.is_correct({"stamp_counts": right, "even_f": [3, 6]})
+    for odd in ("3, 6", [[3], [6]], [3, 6, 9], [3, 6.5], True):
+        assert lesson.q7.feedback((right, odd)).startswith(
+            "Not quite: your stamp_counts is right, your list of F is not: "), odd
+
+
+def test_q7_checks_each_part_and_says_which_is_right():
+    """The function alone is checked and asked for the list; a right function with the list
+    still ____ is told to fill it in; the stored cell (both ____) is not answered yet; a wrong
+    function with the right list gets the function's message, and that the list is right."""
+    from course_utils.exercises import NOT_ANSWERED, ____
+
+    unfinished = _typed("def stamp_counts(n, f, s):\n    return ____", "stamp_counts")
+    right, wrong = lesson.stamp_counts, lesson._counts_set
+    assert lesson.q7.feedback((unfinished, ____)) == NOT_ANSWERED
+    assert "The question has a second part too" in lesson.q7.feedback(right)
+    assert "Now the second part: replace ____" in lesson.q7.feedback((right, ____))
+    assert "stamp_counts still holds ____" in lesson.q7.feedback((unfinished, [3, 6]))
+    message = lesson.q7.feedback((wrong, [3, 6]))
+    assert message.startswith("Not quite: every covered pixel shows 1")
+    assert "(Your list of F is right.)" in message
+    assert "Your list of F: F = 6 covers" in lesson.q7.feedback((wrong, [3]))
+    assert "give the two parts" in lesson.q7.feedback([3, 6])
+
+
+def test_q7_runs_the_function_of_a_two_part_answer_once_per_case():
+    calls = []
+
+    def stamp_counts(n, f, s):
+        calls.append((n, f, s))
+        return lesson.stamp_counts(n, f, s) + (f == 5)      # wrong on one case only
+
+    assert not lesson.q7.is_correct((stamp_counts, [3, 6]))
+    assert len(calls) == len(set(calls)) == len(lesson._STAMP_CASES)
 
 
 def test_q7_tells_a_function_that_calls_a_transposed_convolution_to_write_it():
@@ -634,7 +745,7 @@ def test_q7_tells_a_function_that_calls_a_transposed_convolution_to_write_it():
         return conv2d_transpose(np.ones((n, n)), np.ones((f, f)), stride=s)
 
     assert "already does what this question asks" in lesson.q7.feedback(stamp_counts)
-    assert lesson.q7.is_correct(_typed(_COUNTS_PER_AXIS, "stamp_counts"))
+    assert lesson.q7.is_correct((_typed(_COUNTS_PER_AXIS, "stamp_counts"), [3, 6]))
 
 
 def test_q4_says_a_batch_axis_is_not_part_of_the_answer_but_accepts_it():
@@ -658,8 +769,9 @@ def test_q3_tells_a_function_that_calls_the_course_im2col_to_write_it():
 
 
 def test_q6_adds_the_layout_note_only_when_a_layout_swap_fits():
-    """A function that raises on a case with C_out != C_in, or returns C_in channels, gets the
-    note on the kernel's layout; one raising on a 1-channel case, or a wrong function with the
+    """A function that raises a ValueError (a shape mismatch) on a case with C_out != C_in, or
+    returns C_in channels, gets the note on the kernel's layout; one raising on a 1-channel
+    case, one raising an IndexError (indices swapped, x[j, i]), or a wrong function with the
     right layout, does not."""
     def plus_one(x, kernel, stride=1, padding=0):
         return lesson.conv_transpose(x, kernel, stride, padding) + 1
@@ -677,6 +789,11 @@ def test_q6_adds_the_layout_note_only_when_a_layout_swap_fits():
         return full
 
     note = "kernel.shape[2] is C_out"
+    swapped_indices = _typed(_STAMPS.replace("kernel @ x[i, j]", "kernel @ x[j, i]"),
+                             "conv_transpose")
+    with pytest.raises(IndexError):        # on the 2x3 case: an IndexError, not a layout slip
+        swapped_indices(*lesson._TRANSPOSE_CASES[2])
+    assert note not in lesson.q6.feedback(swapped_indices)
     assert note not in lesson.q6.feedback(plus_one)
     assert "raised ValueError" in lesson.q6.feedback(broadcasts)
     assert note not in lesson.q6.feedback(broadcasts)     # C_in = C_out = 1: not the layout

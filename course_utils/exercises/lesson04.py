@@ -34,13 +34,16 @@ from ..data import LESSON01_X, TRANSPOSED_EXAMPLE_X
 from ..ops import conv2d, conv2d_transpose, im2col
 from ..validation import describe, is_keras_model
 from . import (
+    NOT_ANSWERED,
     Exercise,
     OneImageShape,
     array,
     bind_exercises,
+    called_once,
     function,
     number,
     shape,
+    uses_placeholder,
 )
 
 # --- q1: another bottleneck width ----------------------------------------------------------
@@ -226,6 +229,11 @@ def _range_stops_early_patches(x, f, stride=1, padding=0):
                      for j in range(0, x.shape[1] - f, stride)])
 
 
+def _pads_every_axis(x, f, stride=1, padding=0):
+    # np.pad(x, P) pads all three axes: P zero channels before and after the image's
+    return patch_matrix(np.pad(x, padding), f, stride, 0)
+
+
 def _rounded_up_note(checker):
     """checker, with a note on the window count when the answer is right on every case whose
     (H + 2P - F) / S is whole, and fails only where it is not: there, it raised (a window
@@ -310,6 +318,9 @@ Q3_MISTAKES = [
                            "(i, j) starts at row i * S and column j * S, not at (i, j)."),
     (_ignores_padding_patches, "the padding is missing: put P zeros all round the image first, "
                                "np.pad(x, ((P, P), (P, P), (0, 0)))."),
+    (_pads_every_axis, "np.pad(x, P) pads every axis, the channels too: each window holds "
+                       "F * F * (C + 2P) values instead of F * F * C. Pad only the rows and the "
+                       "columns: np.pad(x, ((P, P), (P, P), (0, 0)))."),
     (_one_window_short_patches, "it stops one window early along each axis: the last window "
                                 "starts at row n - f (n counted after the padding), so there "
                                 "are (n - f) // s + 1 windows, one more than yours."),
@@ -578,10 +589,11 @@ def _no_zeros_inserted(x, kernel, stride=1, padding=0):
     return _slid_over_zeros(x, kernel, stride, padding, spacing=1)
 
 def _layout_note(checker):
-    """checker, with a note on the kernel's layout when the learner's function raised an
-    error on a case with C_out != C_in (on a 1-channel case the layout cannot be the cause)
-    or returned C_in channels where C_out differs: what reading the kernel as Conv2D's
-    (F, F, C_in, C_out) does. Other wrong results get no such note."""
+    """checker, with a note on the kernel's layout when the learner's function raised a
+    ValueError (the shape mismatch of @, einsum or conv2d) on a case with C_out != C_in (on a
+    1-channel case the layout cannot be the cause) or returned C_in channels where C_out
+    differs: what reading the kernel as Conv2D's (F, F, C_in, C_out) does. Other wrong results,
+    and other errors (an IndexError from swapped indices, x[j, i]), get no such note."""
     note = ("The cases have S = 1 and 2, P = 0 and 1, and kernels with C_out != C_in, in "
             "Conv2DTranspose's layout (F, F, C_out, C_in): kernel.shape[2] is C_out, the "
             "output's channels. Stamping uses it as it is (kernel @ x[i, j]); zero insertion "
@@ -592,8 +604,10 @@ def _layout_note(checker):
         for x, kernel, *rest in _TRANSPOSE_CASES:
             try:      # a CalledOnce answer returns its earlier result: nothing runs twice
                 result = np.asarray(answer(np.copy(x), np.copy(kernel), *rest))
-            except Exception:      # the layout can be the cause only if C_out != C_in
+            except ValueError:     # the layout can be the cause only if C_out != C_in
                 return kernel.shape[2] != kernel.shape[3]
+            except Exception:      # an IndexError or a TypeError: not a shape mismatch
+                continue
             c_out, c_in = kernel.shape[2:]
             if c_out != c_in and result.ndim == 3 and result.shape[2] == c_in:
                 return True
@@ -774,21 +788,153 @@ Q7_MISTAKES = [
 #: What already computes q7's answer: a transposed convolution of ones by ones.
 _Q7_FORBIDDEN = ("conv2d_transpose", "Conv2DTranspose")
 
-q7 = Exercise(
-    "Write stamp_counts(n, f, s): for a transposed convolution with stride S of an n x n input "
-    "and an F x F kernel, return the integer map of how many stamps cover each pixel of the "
-    "full result, (n - 1) * S + F rows and columns (section 9's counts), without calling "
-    "conv2d_transpose or Conv2DTranspose. Then use it: with S = 3, which F from 2 to 7 cover "
-    "every pixel away from the border equally often?",
-    checker=function(_STAMP_CASES, reference=stamp_counts, mistakes=Q7_MISTAKES,
-                     forbidden=_Q7_FORBIDDEN),
-    hint=["Start from np.zeros(((n - 1) * s + f, (n - 1) * s + f), dtype=int). The stamp of "
-          "input (i, j) covers rows i * S to i * S + F - 1 and columns j * S to j * S + F - 1: "
-          "add 1 there.",
-          "counts[i * s:i * s + f, j * s:j * s + f] += 1 for every input (i, j). Away from the "
-          "border, the counts are even when every row is covered by the same number of stamps "
-          "(and so every column)."],
-    solution="""\
+_check_counts = function(_STAMP_CASES, reference=stamp_counts, mistakes=Q7_MISTAKES,
+                         forbidden=_Q7_FORBIDDEN)
+
+# q7's second part: with n = 6 and S = 3, which F from 2 to 7 give the same count at every
+# pixel of the interior, the full result without F rows and F columns on each side?
+_Q7_N, _Q7_S, _Q7_SIZES = 6, 3, tuple(range(2, 8))
+
+
+def _interior(f, n=_Q7_N, cut=None):
+    """The distinct counts of stamp_counts(n, f, 3) with `cut` (F by default) rows and columns
+    cut from each side."""
+    cut = f if cut is None else cut
+    return sorted(set(stamp_counts(n, f, _Q7_S)[cut:-cut, cut:-cut].ravel().tolist()))
+
+
+def _even_sizes(n=_Q7_N, cut=None):
+    return [f for f in _Q7_SIZES if len(_interior(f, n, cut)) == 1]
+
+
+_Q7_EVEN = _even_sizes()                          # the multiples of S: F = 3 and 6
+_Q7_CUT_2 = _even_sizes(cut=2)                    # section 9's [2:-2] slice: F = 6 looks uneven
+_Q7_FOUR_INPUTS = _even_sizes(n=4)                # a 4x4 input: F = 7 looks even
+
+
+def _listed(values):
+    """1, 2 and 4."""
+    values = [str(v) for v in values]
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " and " + values[-1]
+
+
+def _counts_of(f):
+    """F = 5 (interior counts 1, 2 and 4)."""
+    values = _interior(f)
+    counts = f"all {values[0]}" if len(values) == 1 else _listed(values)
+    gap = ": F < S leaves rows no stamp covers" if f < _Q7_S else ""
+    return f"F = {f} (interior counts {counts}{gap})"
+
+
+_ROWS_UNDER_6 = _counts_one_axis(_Q7_N, 6, _Q7_S)
+_ROWS_UNDER_7 = _counts_one_axis(_Q7_N, 7, _Q7_S)
+_SMALL_7 = _counts_one_axis(4, 7, _Q7_S)[7:-7]
+
+_Q7_SIZE_MISTAKES = {
+    tuple(_Q7_CUT_2): (
+        f"F = 6 covers the interior evenly too: its interior counts are all "
+        f"{_interior(6)[0]}, every interior row lying under {_ROWS_UNDER_6[6]} stamps. If you "
+        f"cut 2 rows and columns from each side, as section 9 does, F = 6's border is deeper "
+        f"than that: row 2 lies under {_ROWS_UNDER_6[2]} stamp only. Cut F from each side: "
+        "stamp_counts(6, f, 3)[f:-f, f:-f]."),
+    tuple(_Q7_FOUR_INPUTS): (
+        f"F = 7 does not cover the interior evenly: 7 / 3 is not whole, so an interior row lies "
+        f"under {' or '.join(str(v) for v in sorted(set(_ROWS_UNDER_7[7:-7].tolist())))} "
+        f"stamps, and the interior counts are {_listed(_interior(7))}. A 4x4 input hides it: "
+        f"[7:-7] leaves only {len(_SMALL_7)} rows, each under {_SMALL_7[0]} stamps. The "
+        "question's input is 6x6: stamp_counts(6, f, 3)."),
+}
+
+
+def _read_sizes(value):
+    """The F a learner lists, as a sorted list of ints, or the message saying why not."""
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        value = [value]
+    if isinstance(value, set | frozenset | range | tuple):
+        value = list(value)
+    try:
+        one_axis = not isinstance(value, str | dict) and np.ndim(value) == 1
+    except ValueError:          # a ragged list
+        one_axis = False
+    if not one_axis:
+        return None, (f"the second part is a list of kernel sizes F, such as [2, 5]; yours is "
+                      f"{describe(value)}.")
+    sizes = []
+    for entry in value:
+        if isinstance(entry, bool) or not isinstance(entry, int | float | np.number) \
+                or not float(entry).is_integer():
+            return None, (f"the second part lists kernel sizes F, whole numbers from 2 to 7; "
+                          f"it holds {entry!r}.")
+        sizes.append(int(entry))
+    outside = sorted({f for f in sizes if f not in _Q7_SIZES})
+    if outside:
+        return None, (f"the question asks about F from 2 to 7 only; your list holds "
+                      f"{_listed(outside)}.")
+    return sorted(set(sizes)), None
+
+
+def _check_sizes(value):
+    """None for the right F, else what is off (a trap's own message when the list is one)."""
+    sizes, problem = _read_sizes(value)
+    if problem or sizes == _Q7_EVEN:
+        return problem
+    if tuple(sizes) in _Q7_SIZE_MISTAKES:
+        return _Q7_SIZE_MISTAKES[tuple(sizes)]
+    extra = [_counts_of(f) for f in sizes if f not in _Q7_EVEN]
+    missing = [_counts_of(f) for f in _Q7_EVEN if f not in sizes]
+    told = ([f"holds {_listed(extra)}"] if extra else []) + (
+        [f"leaves out {_listed(missing)}"] if missing else [])
+    return (f"it {' and '.join(told)}. The interior is stamp_counts(6, f, 3) without "
+            "F rows and F columns on each side.")
+
+
+def _q7_checker(answer):
+    """q7's two parts, (stamp_counts, the F): the function on its cases, then the list. A dict
+    of the two passes too (its values read in order); a function alone is checked and asked for
+    the second part. The message says which part is off and which is right."""
+    if isinstance(answer, dict):
+        answer = tuple(answer.values())
+    if callable(answer):
+        message = _check_counts(answer)
+        return message or ("your stamp_counts is right. The question has a second part too: "
+                           "which F from 2 to 7 cover the interior evenly? Pass the list "
+                           "after the function: q7.check(stamp_counts, even_f).")
+    if not isinstance(answer, tuple | list) or len(answer) != 2 or not callable(answer[0]):
+        return ("give the two parts, your function and the list of F, in this order: "
+                "q7.check(stamp_counts, even_f).")
+    counts_function, sizes = answer
+    if uses_placeholder(counts_function):
+        if uses_placeholder(sizes):
+            return "both parts still hold ____: write stamp_counts, then list the F."
+        part = _check_sizes(sizes)
+        return ("stamp_counts still holds ____: write it first. "
+                + ("(Your list of F is right.)" if part is None else f"Your list of F: {part}"))
+    message = _check_counts(called_once(counts_function))
+    if uses_placeholder(sizes):
+        return message or ("your stamp_counts is right. Now the second part: replace ____ in "
+                           "even_f = ____ with the F from 2 to 7 that cover the interior "
+                           "evenly.")
+    part = _check_sizes(sizes)
+    if message is None:
+        if part is None:
+            return None
+        return f"your stamp_counts is right, your list of F is not: {part}"
+    return message + ("\n(Your list of F is right.)" if part is None
+                      else f"\nYour list of F: {part}")
+
+
+class _FunctionAndList(Exercise):
+    """q7: an exercise whose answer has two parts, (function, list); the stored cell, with both
+    parts still ____, is not answered yet."""
+
+    def feedback(self, *answer):
+        if len(answer) == 1 and isinstance(answer[0], tuple) and answer[0] \
+                and all(uses_placeholder(part) for part in answer[0]):
+            return NOT_ANSWERED
+        return super().feedback(*answer)
+
+
+_Q7_SOLUTION = """\
 def stamp_counts(n, f, s):
     size = (n - 1) * s + f
     counts = np.zeros((size, size), dtype=int)
@@ -798,12 +944,37 @@ def stamp_counts(n, f, s):
     return counts
 
 
-q7.check(stamp_counts)
-# S = 3: the counts away from the border are even for F = 3 and F = 6, the multiples of S
-for f in range(2, 8):
-    inside = stamp_counts(6, f, 3)[f:-f, f:-f]           # 6 inputs: F rows off each side
-    print("F =", f, "counts inside:", sorted(set(inside.ravel().tolist())))""",
-    solution_answer=stamp_counts,
+for f in range(2, 8):                    # the interior: F rows and columns cut from each side
+    inside = stamp_counts(6, f, 3)[f:-f, f:-f]
+    print("F =", f, "interior counts:", sorted(set(inside.ravel().tolist())))
+even_f = [3, 6]        # F = 3 and F = 6, the multiples of S: every interior pixel counts the same
+q7.check(stamp_counts, even_f)"""
+
+
+class _Typed(dict):
+    """q7's answer, {"stamp_counts": the function, "even_f": the F}, shown as the cell a
+    learner runs to give it (a dict's own repr would show the function's memory address)."""
+
+    def __repr__(self) -> str:
+        return _Q7_SOLUTION
+
+
+q7 = _FunctionAndList(
+    "Write stamp_counts(n, f, s): for a transposed convolution with stride S of an n x n input "
+    "and an F x F kernel, return the integer map of how many stamps cover each pixel of the "
+    "full result, (n - 1) * S + F rows and columns (section 9's counts), without calling "
+    "conv2d_transpose or Conv2DTranspose. Then use it: with n = 6 and S = 3, which F from 2 to "
+    "7 give the same count at every pixel of the interior, the full result without its border "
+    "of F rows and F columns on each side? Check both: q7.check(stamp_counts, even_f).",
+    checker=_q7_checker,
+    hint=["Start from np.zeros(((n - 1) * s + f, (n - 1) * s + f), dtype=int). The stamp of "
+          "input (i, j) covers rows i * S to i * S + F - 1 and columns j * S to j * S + F - 1: "
+          "add 1 there.",
+          "counts[i * s:i * s + f, j * s:j * s + f] += 1 for every input (i, j).",
+          "For each F from 2 to 7, inside = stamp_counts(6, f, 3)[f:-f, f:-f] is the interior; "
+          "list the F whose inside holds one value only, len(np.unique(inside)) == 1."],
+    solution=_Q7_SOLUTION,
+    solution_answer=_Typed(stamp_counts=stamp_counts, even_f=[3, 6]),
 )
 
 
@@ -850,9 +1021,14 @@ def _q8_checker(build):
     if output_shape[1:] == _Q8_OUT:
         return None
     if any(layer.padding == "valid" for layer in transposed) and output_shape[1] != 20:
+        try:      # the sizes the learner's own layers give, such as 5 -> 12 -> 24
+            steps = " -> ".join(str(size) for size in [transposed[0].input.shape[1]] + [
+                layer.output.shape[1] for layer in transposed])
+            steps = f" (your layers: {steps})"
+        except Exception:
+            steps = ""
         return (f"the output is {output_shape[1:]}: padding 'valid' keeps the full result, "
-                "(N - 1) * S + F rows (5 -> 12, 10 -> 22); padding='same' gives N * S "
-                "(section 6).")
+                f"(N - 1) * S + F rows{steps}; padding='same' gives N * S (section 6).")
     if output_shape[1:3] == (20, 20):
         return (f"the output is {output_shape[1:]}: its channels are the last layer's "
                 "filters, and the image has 3.")

@@ -1,6 +1,6 @@
 # What lesson 04's text concludes from its cells (tests/claims_runner.py says how this runs).
 # "cell N" is the cell's index in the notebook, markdown cells counted (nbval counts code only).
-# Blocks run after the last cell: cell 84 reuses the names down and back, so the block of
+# Blocks run after the last cell: cell 81 reuses the names down and back, so the block of
 # cell 56 computes its own.
 import numpy as np
 
@@ -43,12 +43,32 @@ assert batch_patches.size == 4 * 24 * 24 * 5 * 5 * 3 == 172_800
 # %% cell 32: Conv2DTranspose stores its kernel as (F, F, C_out, C_in)
 assert tuple(wide_transposed.kernel.shape) == (3, 3, 16, 32)
 
-# %% cell 36: F < S: Keras gives N * S; the stamps end earlier and zero rows fill the rest
+# %% cell 36: 'valid' with F < S: Keras gives N * S, zero rows filling the gap after the last stamp
 assert keras_transposed_size(4, 2, 3, "valid") == 12 == 4 * 3
 gappy = layers.Conv2DTranspose(1, 2, strides=3, use_bias=False, name="gaps")   # F = 2 < S = 3
 gappy_rows = gappy(np.ones((1, 4, 4, 1), dtype="float32"))[0, :, :, 0].numpy()
 assert (4 - 1) * 3 + 2 == 11 and gappy_rows[10].any() and not gappy_rows[11].any()   # 12th: zeros
 assert keras_transposed_size(4, 2, 3, "same") == 12 == conv_transpose_output_size(4, 2, 3, "same")
+
+# %% cell 36: when F - S is odd (the animation's and section 10's F = 3, S = 2), 'same' crops the
+# extra row at the bottom and the extra column at the right: the full result's first 2N rows
+assert (TRANSPOSED_EXAMPLE_KERNEL.shape[0], upsample.strides) == (3, (2, 2))
+assert [autoencoder.get_layer(name).kernel_size + autoencoder.get_layer(name).strides
+        for name in ("decode1", "decode2")] == [(3, 3, 2, 2)] * 2
+odd_rng = np.random.default_rng(36)
+odd_x, odd_kernel = odd_rng.integers(0, 5, size=(4, 4)), odd_rng.integers(-2, 3, size=(3, 3))
+odd_layer = layers.Conv2DTranspose(1, 3, strides=2, padding="same", use_bias=False,
+                                   name="odd_crop")
+odd_layer.build((None, 4, 4, 1))
+odd_layer.set_weights([odd_kernel.reshape(3, 3, 1, 1).astype("float32")])
+odd_same = odd_layer(odd_x.reshape(1, 4, 4, 1).astype("float32")).numpy()[0, :, :, 0]
+odd_full = conv2d_transpose(odd_x, odd_kernel, stride=2)                       # 9x9
+np.testing.assert_allclose(odd_same, odd_full[:8, :8])       # nothing off the top, 1 off the end
+assert not np.allclose(odd_same, odd_full[1:, 1:])
+
+# %% cell 36: 'same' gives N * S: F - S rows of the full result cropped in all (F >= S)
+for n, f, s in [(4, 3, 2), (4, 4, 2), (5, 3, 1), (3, 5, 2), (4, 3, 3)]:
+    assert keras_transposed_size(n, f, s, "same") == n * s == (n - 1) * s + f - (f - s)
 
 # %% cell 37: 'valid' gives (N - 1) * S + F rows and 'same' N * S, as conv_transpose_output_size
 for n, f, s in [(4, 3, 2), (4, 3, 1), (4, 4, 2), (5, 3, 3)]:
@@ -56,7 +76,7 @@ for n, f, s in [(4, 3, 2), (4, 3, 1), (4, 4, 2), (5, 3, 3)]:
     assert valid == (n - 1) * s + f == conv_transpose_output_size(n, f, s)
     assert same == n * s == conv_transpose_output_size(n, f, s, "same")
 
-# %% cell 37: 'same' crops P = (F - S) / 2 rows from each side: O = (N - 1) * S + F - 2P
+# %% cell 36: 'same' crops P = (F - S) / 2 rows from each side: O = (N - 1) * S + F - 2P
 for n, f, s in [(4, 3, 2), (4, 3, 1), (4, 4, 2), (5, 3, 3)]:
     if (f - s) % 2 == 0:
         same, crop = keras_transposed_size(n, f, s, "same"), (f - s) // 2
@@ -93,14 +113,30 @@ np.testing.assert_allclose(via_convolution, keras_5x5)
 # %% cell 43: stamping does 36 multiplications, the zero-inserted convolution 225
 assert (stamp_mults, sliding_mults) == (36, 225)
 
+# %% cell 43: 189 of the 225 multiply an inserted or padded zero: each input value meets 9 weights
+is_input = np.zeros(padded.shape, dtype=bool)
+is_input[2:-2:2, 2:-2:2] = True                                 # where the 4 input values sit
+assert padded[is_input].tolist() == TRANSPOSED_EXAMPLE_X.ravel().tolist()
+assert not padded[~is_input].any()                              # every other entry: a zero
+meets_input = sum(int(is_input[r:r + 3, c:c + 3].sum()) for r in range(5) for c in range(5))
+assert meets_input == stamp_mults == 36 and sliding_mults - meets_input == 189
+
 # %% cell 50: im2col's matrix times the kernel and C times the input are the same product
 np.testing.assert_allclose(im2col(x_6x6, 3) @ kernel_c.ravel(), C @ x_6x6.ravel())
 
 # %% cell 50: every row of C holds the kernel's 9 weights
 assert (np.count_nonzero(C, axis=1) == 9).all()
 
-# %% cell 52: <Cx, y> = <x, C.T y> on random arrays
-np.testing.assert_allclose(left, right, rtol=1e-5)
+# %% cell 49: the course's conv_matrix builds the same C as the loop
+np.testing.assert_array_equal(conv_matrix((6, 6), kernel_c), C)
+
+# %% cell 53: <Cx, y> = <x, C.T y> for every x and y (here, random ones, one channel)
+pair_rng = np.random.default_rng(52)
+for _ in range(3):
+    x_any, y_any = pair_rng.standard_normal((6, 6)), pair_rng.standard_normal((4, 4))
+    left = np.sum(conv2d(x_any, kernel_c) * y_any)                      # <Cx, y>
+    right = np.sum(x_any * keras_transposed(y_any, kernel_c, 1))        # <x, C.T y>
+    np.testing.assert_allclose(left, right, rtol=1e-5)
 
 # %% cell 54: a new layer's bias is 0, so the layer is the transpose alone
 assert not wide_transposed.bias.numpy().any()
@@ -111,29 +147,39 @@ back = conv2d_transpose(down, kernel_c)          # 4x4 -> 6x6
 scale = (back * x_6x6).sum() / (back * back).sum()
 assert back.shape == x_6x6.shape and not np.allclose(back, x_6x6)
 assert np.abs(scale * back - x_6x6).max() > 1
+assert miss == np.linalg.norm(scale * back - x_6x6) / np.linalg.norm(x_6x6) and miss > 0.5
 assert rank == 16
 
 # %% cell 59: away from the border F = 3 covers pixels 1, 2 or 4 times, F = 4 4 times each
 assert set(counts_3[2:-2, 2:-2].ravel().tolist()) == {1, 2, 4}
 assert set(counts_4[2:-2, 2:-2].ravel().tolist()) == {4}
 
+# %% cell 59: balanced weights (0.5, 1, 0.5) per axis keep a flat input flat at F = 3, S = 2 (Keras)
+balanced_layer = layers.Conv2DTranspose(1, 3, strides=2, use_bias=False, name="balanced")
+balanced_layer.build((None, 4, 4, 1))
+balanced_layer.set_weights([np.outer(balanced_1d, balanced_1d).reshape(3, 3, 1, 1)
+                            .astype("float32")])
+np.testing.assert_allclose(balanced_layer(np.ones((1, 4, 4, 1), "float32"))[0, :, :, 0],
+                           balanced)
+assert np.all(balanced[2:-2, 2:-2] == 1) and len(set(balanced_1d.tolist())) > 1
+
 # %% cell 62: 28 -> 14 -> 7 (the 7x7x8 code) -> 14 -> 28
 shapes = [autoencoder.get_layer(name).output.shape[1:]
           for name in ("encode1", "encode2", "decode1", "decode2")]
 assert shapes == [(14, 14, 16), (7, 7, 8), (14, 14, 16), (28, 28, 1)]
 
-# %% cell 78: 'valid' gives 24x24x32, 24 * 24 * 32 * 5 * 5 * 192 multiplications, the same weights
+# %% cell 75: 'valid' gives 24x24x32, 24 * 24 * 32 * 5 * 5 * 192 multiplications, the same weights
 assert valid_model.output_shape[1:] == (24, 24, 32)
 assert keras_mults(valid_model) == conv_mults((28, 28, 192), 5, 32) == 24 * 24 * 32 * 5 * 5 * 192
 assert valid_model.count_params() == direct_model.count_params()
 
-# %% cell 80: one pass scores 7x7 positions; the head costs the same both ways, Conv2D(8, 3) not
+# %% cell 77: one pass scores 7x7 positions; the head costs the same both ways, Conv2D(8, 3) not
 assert head == 49 * 24 * 24 * 8 * 10 == 2_257_920
 assert one_pass == conv_mults((32, 32, 3), 3, 8) + head and one_pass - head == 194_400
 assert per_crop == 49 * conv_mults((26, 26, 3), 3, 8) + head and per_crop - head == 6_096_384
 assert with_features(32).output_shape[1:] == (7, 7, 10)
 
-# %% cell 82: the crops (top, bottom) are the course helper's, and P = (F - S) / 2 when equal
+# %% cell 79: the crops (top, bottom) are the course helper's, and P = (F - S) / 2 when equal
 for f, s, padding, crop in [(3, 2, "valid", (0, 0)), (4, 2, "valid", (0, 0)),
                             (3, 3, "valid", (0, 0)), (3, 1, "same", (1, 1)),
                             (3, 2, "same", (0, 1)), (4, 2, "same", (1, 1))]:
@@ -143,11 +189,7 @@ for f, s, padding, crop in [(3, 2, "valid", (0, 0)), (4, 2, "valid", (0, 0)),
         assert keras_transposed_size(4, f, s, padding) == (4 - 1) * s + f - 2 * crop[0]
         assert padding == "valid" or crop[0] == (f - s) / 2
 
-# %% cell 83: without output_padding, 'same' gives N * S: F - S rows cropped in all (F >= S)
-for n, f, s in [(4, 3, 2), (4, 4, 2), (5, 3, 1), (3, 5, 2), (4, 3, 3)]:
-    assert keras_transposed_size(n, f, s, "same") == n * s == (n - 1) * s + f - (f - s)
-
-# %% cell 84: a stride-2 'same' Conv2D takes 7 and 8 to 4; output_padding 0 and 1 give them back
+# %% cell 81: a stride-2 'same' Conv2D takes 7 and 8 to 4; output_padding 0 and 1 give them back
 for size in (7, 8):
     down = layers.Conv2D(1, 3, strides=2, padding="same", name=f"down_from_{size}")
     down_size = down(np.zeros((1, size, size, 1), dtype="float32")).shape[1]
@@ -158,7 +200,7 @@ for size in (7, 8):
     assert back == conv_transpose_output_size(4, 3, 2, "same", output_padding=size - 7)
 assert keras_transposed_size(4, 3, 2, "same") == 8
 
-# %% cell 84: F = 4 gives 7 with output_padding=1; 0 would give 6, which the helper and Keras refuse
+# %% cell 81: F = 4 gives 7 with output_padding=1; 0 would give 6, which the helper and Keras refuse
 assert conv_transpose_output_size(4, 4, 2, "same", output_padding=1) == 7
 try:
     conv_transpose_output_size(4, 4, 2, "same", output_padding=0)
@@ -168,42 +210,56 @@ except ValueError:
 assert helper_refused
 assert keras_refused
 
-# %% cell 86: the inverse gives x_small back; the transpose does not
+# %% cell 83: the inverse gives x_small back; the transpose does not
 np.testing.assert_allclose(undone, x_small, atol=1e-9)
 assert not np.allclose(transposed_back, x_small)
 
-# %% cell 88: unequal weights: the interior is not flat; its rows differ by 16, its columns by 4
+# %% cell 85: unequal weights: the interior is not flat; its rows differ by 16, its columns by 4
 assert len(np.unique(flat_output[2:-2, 2:-2])) > 1
 assert (row_step, col_step) == (16, 4)
 
-# %% cell 90: after UpSampling2D every pixel away from the border is the sum of the weights
+# %% cell 87: after UpSampling2D every pixel away from the border is the sum of the weights
 assert np.all(inside == uneven_kernel.sum())
 
-# %% cell 90: the convolution after UpSampling2D costs 4x the stamps: 1,024 against 256
+# %% cell 87: the convolution after UpSampling2D costs 4x the stamps: 1,024 against 256
 assert resize_cost == 4 * stamp_cost == 1024
 
-# %% cell 92: bilinear starting weights keep a flat input flat away from the border
+# %% cell 89: bilinear starting weights keep a flat input flat away from the border
 assert np.allclose(from_bilinear[2:-2, 2:-2], 1)
 assert bilinear_1d[0] + bilinear_1d[2] == 1 == bilinear_1d[1] + bilinear_1d[3]
 
-# %% cell 93: F = 4's decoder has 77% more weights; UpSampling2D's as many as F = 3's
+# %% cell 90: on MNIST's black background (0) the output is pinned near 0, where a pattern would
+# hide; flat gray sits mid-range
+background = np.median(reconstructions[test_images == 0])     # where the test digits are black
+assert background < 0.05 and 0.2 < gray_inside.mean() < 0.8, (background, gray_inside.mean())
+
+# %% cell 90: away from the border the encoder turns flat gray into a flat code
+gray_code = keras.Sequential(autoencoder.layers[:2])(np.full((1, 28, 28, 1), 0.5, "float32"))
+code_inside = gray_code.numpy()[0, 1:-1, 1:-1]                # the 7x7x8 code, border left out
+assert np.allclose(code_inside, code_inside[0, 0], atol=1e-6)  # the same 8 values everywhere
+
+# %% cell 91: the probe repeats one 4x4 block exactly, its values more than 5% of their mean apart
+assert repeats and spread > 0.05, (repeats, spread)
+assert gray_inside.shape == (12, 12)
+
+# %% cell 92: F = 4's decoder has 77% more weights; UpSampling2D's as many as F = 3's
 assert decoder_params(even_autoencoder) == 2_321 and decoder_params(autoencoder) == 1_313
 assert resize_autoencoder.count_params() == autoencoder.count_params() == 2_633
 assert decoder_params(resize_autoencoder) == decoder_params(autoencoder) == 1_313
 assert decoder_weights == {"F = 3": 1_313, "F = 4": 2_321, "UpSampling2D + Conv2D": 1_313}
 assert f"{decoder_weights['F = 4'] / decoder_weights['F = 3'] - 1:+.0%}" == "+77%"
 
-# %% cell 94: UpSampling2D + Conv2D slides the same kernels over maps 4 times larger
+# %% cell 93: UpSampling2D + Conv2D slides the same kernels over maps 4 times larger
 resize_layers = [layer for layer in resize_autoencoder.layers
                  if type(layer) is layers.Conv2D and "decode" in layer.name]
 assert resize_mults == 4 * transposed_mults == sum(
     int(np.prod(layer.output.shape[1:3])) * int(np.prod(layer.kernel.shape))
     for layer in resize_layers)
 
-# %% cell 95: F = 4 repeats a 4x4 block varying over 5%, less than F = 3's; UpSampling2D is flat
+# %% cell 94: F = 4 repeats a 4x4 block varying over 5%, less than F = 3's; UpSampling2D is flat
 assert even_repeats and 0.05 < even_spread < spread, (even_repeats, even_spread, spread)
 assert resize_error < 0.02 and resize_spread < 1e-5, (resize_error, resize_spread)
 
-# %% cell 95: all three errors are below 0.02 and under a quarter of the average digit's
+# %% cell 94: all three errors are below 0.02 and under a quarter of the average digit's
 for name, value in [("F = 3", error), ("F = 4", even_error), ("UpSampling2D", resize_error)]:
     assert value < 0.02 and value < baseline / 4, (name, value, baseline)
