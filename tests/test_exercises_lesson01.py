@@ -280,6 +280,14 @@ LEARNER_ANSWERS = {
             "                       j * stride:j * stride + kernel.shape[1]]\n"
             "            out[i, j] = np.sum(window * kernel)\n"
             "    return out": "so the halves of the last case, DIGIT_FOUR with 0.5",
+            "def strided_corr2d(x, kernel, stride):\n"
+            "    out = np.zeros(x.shape)\n"
+            "    for i in range((x.shape[0] - kernel.shape[0]) // stride + 1):\n"
+            "        for j in range((x.shape[1] - kernel.shape[1]) // stride + 1):\n"
+            "            window = x[i * stride:i * stride + kernel.shape[0],\n"
+            "                       j * stride:j * stride + kernel.shape[1]]\n"
+            "            out[i, j] = np.sum(window * kernel)\n"
+            "    return out": "Your output has the input's shape",
             "def strided_corr2d(x, kernel, stride):\n    return corr2d(x, kernel)":
                 "ignores the stride",
             "def strided_corr2d(x, kernel, stride):\n"
@@ -1089,3 +1097,21 @@ def test_q8_names_an_unwritten_q4_once():
     message = lesson.q8.feedback(conv_one_filter)
     assert "q4's strided_corr2d, not written yet" in message, message
     assert "?." not in message and "an unanswered placeholder" not in message, message
+
+
+def test_q4_an_input_sized_output_is_not_told_it_mixed_the_kernel_axes():
+    """np.zeros(x.shape) filled where the windows are: on the 6x5 input with a 3x1 kernel the
+    height taken from the kernel's width is also 6, so the axis mix-up was named (a reviewer's
+    answer). The output size is what is off, and the message says so."""
+    def input_sized(x, kernel, stride):
+        out = np.zeros(x.shape)
+        f_h, f_w = kernel.shape
+        for i in range((x.shape[0] - f_h) // stride + 1):
+            for j in range((x.shape[1] - f_w) // stride + 1):
+                out[i, j] = np.sum(x[i * stride:i * stride + f_h, j * stride:j * stride + f_w]
+                                   * kernel)
+        return out
+
+    message = lesson.q4.feedback(input_sized)
+    assert "not square" not in message, message
+    assert "Your output has the input's shape, H x W, on every case" in message, message

@@ -768,6 +768,28 @@ def _size_probe(answer) -> str | None:
     return None
 
 
+_INPUT_SIZED = (" Your output has the input's shape, H x W, on every case (its top-left block "
+                "holds the right map): a map is smaller than its input, o_h = (H - f_h) // S + 1 "
+                "rows and o_w = (W - f_w) // S + 1 columns, so make the output that size.")
+
+
+def _input_sized(answer) -> bool:
+    """True when the answer's output has the input's shape on every case, with the right map in
+    its top-left block (np.zeros(x.shape), filled where the windows are): then the output size,
+    not a kernel axis or the stride, is what is off. A 3x1 kernel's mixed-up height on a 6x5
+    input is also 6, so without this the axis mix-up was named for a mistake not made."""
+    for x, kernel, stride in _STRIDED_CASES:
+        right = _reference(x, kernel, stride)
+        try:
+            result = np.asarray(answer(x.copy(), kernel.copy(), stride), dtype=float)
+        except Exception:
+            return False
+        h, w = right.shape
+        if result.shape != x.shape or not np.allclose(result[:h, :w], right):
+            return False
+    return True
+
+
 def _size_from_other_axis(answer) -> str:
     """The advice for an output size taken from the wrong kernel axis, when the answer proves
     it: on a case whose kernel is not square, the output has the shape that mix-up gives (and
@@ -786,8 +808,8 @@ def _size_from_other_axis(answer) -> str:
         for axis, (size, dim, wrong, other, index) in mixed.items():
             shape = list(right.shape)
             shape[index] = size
-            if tuple(shape) == right.shape or result.shape != tuple(shape):
-                continue
+            if tuple(shape) in (right.shape, x.shape) or result.shape != tuple(shape):
+                continue   # an input-sized output is another slip (_input_sized)
             h, w = min(shape[0], right.shape[0]), min(shape[1], right.shape[1])
             if np.allclose(result[:h, :w], right[:h, :w]):
                 return (f" That case's kernel is not square, and your output's {axis} is "
@@ -804,6 +826,8 @@ def _check_strided(answer):
         return message
     if _transposed_on_square(answer) is None:
         return _TRANSPOSED_KERNEL
+    if _input_sized(answer):
+        return message.rstrip(" .") + "." + _INPUT_SIZED
     mixed = _size_from_other_axis(answer)
     if mixed:
         return message.rstrip(" .") + "." + mixed
