@@ -74,25 +74,17 @@ for s, valid, same in [(1, 3, 5), (2, 2, 3)]:
              .compute_output_shape((None, 5, 5, 1))[1] for padding in ("valid", "same")}
     assert sizes == {"valid": valid, "same": same}, (s, sizes)
     assert same == math.ceil(5 / s) == conv_output_size(5, 3, s, padding=1)
-# %% cell 63: for every N, F, S and P the sliders offer, the formula and Keras give the same O
-convs = {(f, s): keras.layers.Conv2D(1, f, strides=s) for f in range(1, 8) for s in range(1, 5)}
-for p in range(4):
-    padding = keras.layers.ZeroPadding2D(p)
-    for n in range(3, 13):
-        padded = padding.compute_output_shape((None, n, n, 1))
-        for (f, s), conv in convs.items():
-            if f <= n + 2 * p:
-                o_keras = conv.compute_output_shape(padded)[1]
-                assert conv_output_size(n, f, stride=s, padding=p) == o_keras, (n, f, s, p)
-# %% cell 67: Conv2D's activation defaults to 'linear', and one 3x3 filter has 10 parameters
+# %% cell 65: for every N, F, S and P the sliders offer, the formula and Keras give the same O
+assert slider_agree == slider_total > 1000, (slider_agree, slider_total)
+# %% cell 68: Conv2D's activation defaults to 'linear', and one 3x3 filter has 10 parameters
 assert config["activation"] == "linear"
 assert layer.count_params() == conv_params(3, 1, 1) == 10
-# %% cell 69: trained from zeros on its maps, the layer finds section 4's kernel
+# %% cell 70: trained from zeros on its maps, the layer finds section 4's kernel
 np.testing.assert_allclose(learned, true_kernel, atol=1e-2)
-# %% cell 73: "SAME" puts the odd zero at the bottom and right, not at the top and left
+# %% cell 74: "SAME" puts the odd zero at the bottom and right, not at the top and left
 assert np.allclose(same_tf, pad_after[0, :, :, 0])
 assert not np.allclose(same_tf, pad_before[0, :, :, 0])
-# %% cell 73: in all seven cases the rule, the split (extra zero after) and TensorFlow agree
+# %% cell 74: in all seven cases the rule, the split (extra zero after) and TensorFlow agree
 for n, f, s in [(5, 3, 1), (5, 2, 1), (6, 4, 1), (6, 3, 2), (7, 3, 2), (6, 1, 4), (28, 5, 2)]:
     o = math.ceil(n / s)
     total = max((o - 1) * s + f - n, 0)
@@ -104,40 +96,40 @@ for n, f, s in [(5, 3, 1), (5, 2, 1), (6, 4, 1), (6, 3, 2), (7, 3, 2), (6, 1, 4)
                             padding=[[0, 0], [before, after], [before, after], [0, 0]])
     agrees = same_n.shape[1] == o and np.allclose(same_n, explicit)
     assert before + after == total and after - before in (0, 1) and agrees, (n, f, s)
-# %% cell 73: the course's conv2d with padding="same" gives TensorFlow's "SAME" map
+# %% cell 74: the course's conv2d with padding="same" gives TensorFlow's "SAME" map
 np.testing.assert_allclose(conv2d(x6[0], ones, stride=2, padding="same")[:, :, 0], same_tf)
-# %% cell 75: the matrix times the flattened input is the feature map
+# %% cell 76: the matrix times the flattened input is the feature map
 assert np.array_equal(as_matrix @ x.ravel(), feature_map_tf.ravel())
-# %% cell 77: np.convolve is np.correlate with the weights flipped; flipping is not negating
+# %% cell 78: np.convolve is np.correlate with the weights flipped; flipping is not negating
 assert np.array_equal(np.convolve(signal, weights, mode="valid"),
                       np.correlate(signal, weights[::-1], mode="valid"))
 assert not np.array_equal(weights[::-1], -weights)
-# %% cell 79: padding="full" is not a Keras mode
+# %% cell 80: padding="full" is not a Keras mode
 try:
     keras.layers.Conv2D(1, 3, padding="full")
 except ValueError:
     pass
 else:
     raise AssertionError("Keras accepted padding='full'")
-# %% cell 79: over a single 1, cross-correlation draws the kernel turned half round
+# %% cell 80: over a single 1, cross-correlation draws the kernel turned half round
 assert np.array_equal(corr2d(impulse, demo_kernel), flipped)
 assert np.array_equal(corr2d(impulse, flipped), demo_kernel)
-# %% cell 79: two cross-correlations in a row are one, with the two kernels convolved
+# %% cell 80: two cross-correlations in a row are one, with the two kernels convolved
 assert np.array_equal(two_steps, one_step)
-# %% cell 79: convolution is commutative, cross-correlation is not
+# %% cell 80: convolution is commutative, cross-correlation is not
 assert np.array_equal(combined, swapped) and not np.array_equal(corr_ab, corr_ba)
-# %% cell 81: trained on maps of true convolution, the layer learns the flipped kernel
+# %% cell 82: trained on maps of true convolution, the layer learns the flipped kernel
 np.testing.assert_allclose(learned_demo, np.flip(demo_kernel), atol=1e-2)
-# %% cell 83: at stride 2 a 2-pixel shift moves the map 1 step; a 1-pixel shift has no moved copy
+# %% cell 84: at stride 2 a 2-pixel shift moves the map 1 step; a 1-pixel shift has no moved copy
 for shift in (2, 1):
     moved = conv_s2(np.roll(mnist_digit, shift, axis=1).reshape(1, 28, 28, 1)).numpy()[0, :, :, 0]
     gaps = [np.abs(moved[:, step:] - base[:, :13 - step]).max() for step in (0, 1)]
     assert (min(gaps) < 1e-5) if shift == 2 else (min(gaps) > 0.1), (shift, gaps)
-# %% cell 85: AlexNet's 227 gives 55x55 (Keras agrees); with 224, (224 - 11) / 4 is not whole
+# %% cell 86: AlexNet's 227 gives 55x55 (Keras agrees); with 224, (224 - 11) / 4 is not whole
 alexnet_1 = keras.layers.Conv2D(96, 11, strides=4, name="alexnet_conv1")
 assert alexnet_1.compute_output_shape((None, 227, 227, 3))[1:3] == (55, 55)
 assert conv_output_size(227, 11, stride=4) == 55 and (224 - 11) % 4 != 0
 assert conv_output_size(224, 11, stride=4) == 54 == (224 - 11) // 4 + 1
-# %% cell 85: with 224 Keras rounds down too (54 windows), so the last pixel is never read
+# %% cell 86: with 224 Keras rounds down too (54 windows), so the last pixel is never read
 shape = keras.layers.Conv2D(96, 11, strides=4).compute_output_shape((None, 224, 224, 3))
 assert shape[1] == 54 and (shape[1] - 1) * 4 + 11 == 224 - 1
