@@ -268,6 +268,9 @@ LEARNER_ANSWERS = {
             "(7, 7, 4), (3, 3, 4), (3 * 3 * 3 + 1) * 4":
                 "a Conv2D(4, 3) on 3 channels: the first layer's count",
             "(7, 7, 4), (3, 3, 4), 144": "those are the weights only",
+            # layer 1 off by one, layer 2 worked out right from it: only layer 1 is named
+            "(6, 6, 4), (2, 2, 4), 148": "right for your layer 1 output (6, 6, 4)",
+            "(7, 7, 12), (3, 3, 4), 436": "is right for your layer 1's 12 channels",
             "(7, 7, 4), (3, 3, 4), 112 + 148": "that is both layers together",
             "(7, 7, 4), (3, 3, 4), 40": "counts one 3x3 kernel per filter",
             "(7, 7, 4), (3, 3, 4), 37": "that is one filter; the layer has 4",
@@ -280,7 +283,6 @@ LEARNER_ANSWERS = {
             "(7, 7, 4), (3, 3, 16), 148": "into ONE map: 4 filters, 4 channels",
             "(7, 7, 3), (3, 3, 3), 112": "Layer 1's output shape: a Conv2D's output has one "
                                          "channel per filter",
-            "(6, 6, 4), (2, 2, 4), 148": "add 1 for the first position",
             "(9, 9, 4), (4, 4, 4), 148": "as padding='same' would",
             "(4, 4, 4), (3, 3, 4), 148": "that is stride 2; the first layer",
             "(7, 7, 4), (3, 3, 4), 149": "is not the expected value. (layer 1's output shape "
@@ -847,3 +849,16 @@ def test_q1_show_colour_patches_names_every_patch_on_its_colour():
     np.testing.assert_array_equal(ax.images[0].get_array(), image)
     assert [text.get_text() for text in ax.texts] == names
     plt.close(fig)
+
+
+def test_q4_a_layer_2_worked_out_from_a_wrong_layer_1_is_not_called_a_layer_2_slip():
+    """(6, 6, 4) then (2, 2, 4): layer 2 is (6 - 3) // 2 + 1, right for the learner's own layer 1;
+    telling it 'add 1 for the first position' named a slip not made (cold learner, round 28)."""
+    message = lesson.q4.feedback(((6, 6, 4), (2, 2, 4), 148))
+    assert message.count("add 1 for the first position") == 1, message   # layer 1's only
+    assert "right for your layer 1 output (6, 6, 4)" in message, message
+    message = lesson.q4.feedback(((7, 7, 12), (3, 3, 4), 436))
+    assert "(3 * 3 * 12 + 1) * 4 is right for your layer 1's 12 channels" in message, message
+    # a layer 2 that is wrong for any layer 1 keeps its own message
+    message = lesson.q4.feedback(((6, 6, 4), (4, 4, 4), 148))
+    assert "right for your layer 1" not in message, message

@@ -101,7 +101,7 @@ def show_colour_patches():
         brightness = image[3 * row, 3 * col] @ [0.299, 0.587, 0.114]  # luminance: text colour
         ax.text(3 * col + 1, 3 * row + 1, name, ha="center", va="center", fontsize=9,
                 color="black" if brightness > 0.5 else "white")
-    ax.set_title("the test image colour_patches(), one colour per patch")
+    ax.set_title("q1's test image, one colour per patch")
     ax.set_xticks([])
     ax.set_yticks([])
     return fig
@@ -203,9 +203,9 @@ def _check_yellow_detector(answer):
 q1 = Exercise(
     "Yellow light is red plus green. Choose the three weights (red, green, blue) of a 1x1 "
     "filter (F = 1: one pixel, all three channels) so that, on the test image "
-    "colour_patches(), its highest (most positive) response is on the yellow patch, with "
-    "every other patch at most 3/4 of it (not white either, which contains red and green "
-    "too).",
+    "show_colour_patches() draws, its highest (most positive) response is on the yellow "
+    "patch, with every other patch at most 3/4 of it (not white either, which contains red "
+    "and green too).",
     checker=_check_yellow_detector,
     answer_name="yellow_weights",  # the exercise cell is `yellow_weights = ____`
     hint=["Positive weights on red and green alone fire just as much on white.",
@@ -489,6 +489,38 @@ def _is_scalar(value) -> bool:
     return np.ndim(value) == 0 and not isinstance(value, str)
 
 
+def _ints(value) -> tuple[int, ...] | None:
+    try:
+        return tuple(int(v) for v in value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _carried_from_layer1(answer) -> dict[str, str]:
+    """Layer 2's parts worked out right from a WRONG layer 1 shape: the slip is layer 1's only,
+    and the message says so instead of naming a layer-2 mistake the learner did not make (a
+    cold reviewer's (6, 6, 4), (2, 2, 4) was told to 'add 1 for the first position')."""
+    layer1 = _ints(answer[0])
+    if layer1 is None or len(layer1) != 3 or layer1 == _Q4_SHAPE1:
+        return {}
+    h1, w1, c1 = layer1
+    carried = {}
+    if min(h1, w1) >= _Q4_F and _ints(answer[1]) == (conv_output_size(h1, _Q4_F, _Q4_S),
+                                                     conv_output_size(w1, _Q4_F, _Q4_S),
+                                                     _Q4_FILTERS) != _Q4_SHAPE2:
+        carried[_Q4_PARTS[1]] = (f"right for your layer 1 output {layer1}: (N - 3) // 2 + 1 "
+                                 "with your N. It follows once layer 1's shape is right.")
+    try:
+        params = float(answer[2])
+    except (TypeError, ValueError):
+        params = None
+    if params == conv_params(_Q4_F, c1, _Q4_FILTERS) != _Q4_PARAMS:
+        carried[_Q4_PARTS[2]] = (f"(3 * 3 * {c1} + 1) * 4 is right for your layer 1's {c1} "
+                                 "channels: the second layer's filters are as deep as its input. "
+                                 "It follows once layer 1's shape is right.")
+    return carried
+
+
 def _check_chain(answer):
     """q4's checker: three parts, (layer 1's output shape, layer 2's output shape, layer 2's
     parameters), each checked with its own mistakes; a dict of the three passes too (its
@@ -513,7 +545,8 @@ def _check_chain(answer):
                 f"shape and layer 2's parameters; yours has {len(answer)}.")
     off = [(part, checker(value)) for part, checker, value
            in zip(_Q4_PARTS, _q4_checkers, answer, strict=True)]
-    off = [(part, message) for part, message in off if message]
+    carried = _carried_from_layer1(answer)
+    off = [(part, carried.get(part, message)) for part, message in off if message]
     if not off:
         return None
     right = [part for part in _Q4_PARTS if part not in dict(off)]
