@@ -43,11 +43,9 @@ assert not np.array_equal(pooled["moved by 1 pixel"], moved_by_one_value)
 # %% cell 33: Keras pools the 1,000 maps as pool2d does
 np.testing.assert_allclose(outputs["2x2 max pooling"][0], pool2d(outputs["line detector"][0], 2))
 
-# %% cell 31: change is 0 if unchanged, about 1.41 for two unrelated maps of the same size
+# %% cell 31: change is 0 if unchanged, larger the more it changed; two digits' maps about 1.2
 assert change(outputs["line detector"][0], outputs["line detector"][0]) == 0
-unrelated = np.zeros((2, 26, 26, 1), dtype="float32")
-unrelated[0, :13], unrelated[1, 13:] = 1, 1                             # same energy, no overlap
-assert round(change(unrelated[0], unrelated[1]), 2) == 1.41
+assert round(other_digits, 1) == 1.2
 
 # %% cell 33: the detector keeps almost none in place; max pooling about a third, average less
 assert shares["line detector"] < 0.01
