@@ -399,6 +399,15 @@ q4 = OneImageShape(
         (_Q4_SIDE, _Q4_SIDE, 32): "the channels of the output are the layer's 8 filters.",
         (conv_output_size(7, 4, 2),) * 2 + (8,):
             "that is a convolution with stride 2; the transposed one enlarges.",
+        (-(-7 // 2),) * 2 + (8,):
+            f"{-(-7 // 2)} is ceil(N / S), a stride-2 'same' convolution's size; the transposed "
+            "one enlarges: (N - 1) * S + F with the default 'valid'.",
+        ((7 - 1) * 2,) * 2 + (8,):
+            f"{(7 - 1) * 2} is (N - 1) * S, where the last stamp starts; the stamp itself is "
+            "F = 4 rows tall: (N - 1) * S + F.",
+        (_Q4_SAME, _Q4_SAME, 32):
+            f"{_Q4_SAME} is N * S, what padding='same' gives (this layer has the default "
+            "'valid': (N - 1) * S + F), and the output's channels are the layer's 8 filters.",
         # near misses: the answer proves only how far off it is, not which step slipped
         **{(_Q4_SIDE + off, _Q4_SIDE + off, 8):
            f"{_Q4_SIDE + off} is {abs(off)} {'more' if off > 0 else 'less'} than the expected "

@@ -75,6 +75,9 @@ for n, f, s in [(4, 3, 2), (4, 3, 1), (4, 4, 2), (5, 3, 3)]:
     valid, same = keras_transposed_size(n, f, s, "valid"), keras_transposed_size(n, f, s, "same")
     assert valid == (n - 1) * s + f == conv_transpose_output_size(n, f, s)
     assert same == n * s == conv_transpose_output_size(n, f, s, "same")
+# %% cell 36: 'valid' gives N * S rows when F < S (zero rows fill the gap after the last stamp)
+assert keras_transposed_size(4, 2, 3, "valid") == 4 * 3 == conv_transpose_output_size(4, 2, 3)
+assert (4 - 1) * 3 + 2 != 4 * 3
 
 # %% cell 36: 'same' crops P = (F - S) / 2 rows from each side: O = (N - 1) * S + F - 2P
 for n, f, s in [(4, 3, 2), (4, 3, 1), (4, 4, 2), (5, 3, 3)]:
