@@ -373,7 +373,7 @@ LEARNER_ANSWERS = {
             "(20 - 9 + 4) / 2": "without the floor and without the + 1",
             "9": "rounded UP, plus 1",
             # Python rounds 7.5 to 8 (to even): the numbers make round() give a wrong answer
-            "round((20 - 9 + 2 * 2) / 2) + 1": "Python's round(7.5) rounds up too",
+            "round((20 - 9 + 2 * 2) / 2) + 1": "Python's round(7.5) gives 8 too",
             "-(-20 // 2)": "the \"same\" formula of section 7",
             "20 - 9 + 1": "the size for stride 1 without padding",
             "16": "the size with stride 1",

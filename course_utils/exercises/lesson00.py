@@ -172,7 +172,8 @@ Q2_PAIR_KERNEL.setflags(write=False)
 def _window_value(x, kernel, row, col):
     """The sum of products of ``kernel`` with the window of ``x`` at (row, col)."""
     f_h, f_w = np.shape(kernel)
-    return float(np.sum(np.asarray(x)[row:row + f_h, col:col + f_w] * np.asarray(kernel)))
+    # .item(): a Python number, an int for int arrays (the message then shows -16, not -16.0)
+    return np.sum(np.asarray(x)[row:row + f_h, col:col + f_w] * np.asarray(kernel)).item()
 
 
 def _flipped(x, kernel, row, col):

@@ -1023,7 +1023,8 @@ Q6_MISTAKES = [
                    f"round {_Q6_QUOTIENT:g} down, then add 1 for the first position."),
     (-(-_Q6_SPAN // _Q6_S) + 1,
      f"{-(-_Q6_SPAN // _Q6_S) + 1} is {_Q6_SPAN_TEXT} / {_Q6_S} = {_Q6_QUOTIENT:g} rounded "
-     f"UP, plus 1 (Python's round({_Q6_QUOTIENT:g}) rounds up too). Round {_Q6_QUOTIENT:g} "
+     f"UP, plus 1 (Python's round({_Q6_QUOTIENT:g}) gives {round(_Q6_QUOTIENT)} too: it "
+     f"rounds a half to the even number). Round {_Q6_QUOTIENT:g} "
      "down (floor, // in Python), then add 1: a window that would stick out of the padded "
      "input is never used."),
     (conv_output_size(_Q6_N, _Q6_F, _Q6_S, "same"),
