@@ -15,6 +15,7 @@ import math
 import numpy as np
 import pytest
 
+import course_utils as lesson_helpers
 from course_utils import conv2d
 from course_utils.exercises import exercises_in
 from course_utils.exercises import lesson06 as lesson
@@ -81,6 +82,19 @@ _CONV_TAPS = '''def my_conv_backward(x, kernel, grad_output, stride=1, padding=0
     h, w = x.shape[1:3]
     return dx[:, padding:padding + h, padding:padding + w], dk, grad_output.sum(axis=(0, 1, 2))'''
 
+# section 4's two matrix products, not the loops q3 asks for
+_CONV_MATRICES = '''def my_conv_backward(x, kernel, grad_output, stride=1, padding=0):
+    f, _, _, filters = kernel.shape
+    x_col = im2col(x, f, stride=stride, padding=padding)
+    k2, g2 = kernel.reshape(-1, filters), grad_output.reshape(-1, filters)
+    grad_x = col2im(g2 @ k2.T, x.shape, f, stride=stride, padding=padding)
+    return grad_x, (x_col.T @ g2).reshape(kernel.shape), grad_output.sum(axis=(0, 1, 2))'''
+# H and W mixed up: only a case whose output (or padded input) is not square tells
+_CONV_WIDTH_FROM_HEIGHT = _conv(**{"batch, o_h, o_w, _ = grad_output.shape":
+                                   "batch, o_h, _, _ = grad_output.shape\n    o_w = o_h"})
+_CONV_CROP_HEIGHT_TWICE = _conv(**{"dx = dx[:, padding:padding + h, padding:padding + w, :]":
+                                   "dx = dx[:, padding:padding + h, padding:padding + h, :]"})
+
 _CHECK = '''def gradient_check(forward, backward, x, grad_output):
     def loss():
         return np.sum(grad_output * forward(x))
@@ -146,6 +160,10 @@ _POOL_RELU_LOOPS = '''def my_pool_relu_backward(a, grad_pooled):
                     u, v = divmod(first[b, c], 2)
                     grad_a[b, 2 * i + u, 2 * j + v, c] = grad_pooled[b, i, j, c]
     return grad_a * (a > 0)'''
+# the loops over rows and columns swapped: right on a square batch only
+_POOL_RELU_SWAPPED = _POOL_RELU_LOOPS.replace(
+    "for i in range(height // 2):", "for i in range(width // 2):").replace(
+    "for j in range(width // 2):", "for j in range(height // 2):")
 # a mask of the cells equal to their window's maximum: at a tie every tied cell gets the gradient
 _POOL_RELU_TIED_MASK = '''def my_pool_relu_backward(a, grad_pooled):
     pooled_up = np.repeat(np.repeat(pool2d(a), 2, axis=1), 2, axis=2)
@@ -246,6 +264,11 @@ LEARNER_ANSWERS = {
         "wrong": {
             _CONV_HELPER: "the course's own backward pass",
             _CONV_TAPE: "calls TensorFlow's GradientTape",
+            _CONV_MATRICES: "section 4's fast version",
+            _CONV_HELPER.replace("conv2d_backward(", "conv2d_backward_im2col("):
+                "calls conv2d_backward_im2col, the course's own backward pass",
+            _CONV_WIDTH_FROM_HEIGHT: "your function raised IndexError",
+            _CONV_CROP_HEIGHT_TWICE: "the crop is off on a rectangular input",
             _conv(**{"    dx = dx[:, padding:padding + h, padding:padding + w, :]\n": ""}):
                 "it has the padded input's shape",
             _conv(**{"dx = dx[:, padding:padding + h, padding:padding + w, :]":
@@ -404,6 +427,7 @@ LEARNER_ANSWERS = {
         "right": [_POOL_RELU_LOOPS, _POOL_RELU_ONE_HOT],
         "wrong": {
             _POOL_RELU_TIED_MASK: "the gradient went to every tied maximum",
+            _POOL_RELU_SWAPPED: "your function raised ValueError",
             _POOL_RELU_LAST: "the last maximum of the window",
             _POOL_RELU_SHARED: "shared among the tied maxima",
             _POOL_RELU_COLUMNS: "the first maximum in column order",
@@ -596,6 +620,48 @@ def test_q3_refuses_the_course_helper_and_wants_three_gradients():
 
     assert "the course's own backward pass" in lesson.q3.feedback(wrapper)
     assert "must return the three gradients" in lesson.q3.feedback(only_grad_x)
+    namespace = {"np": np, "im2col": lesson_helpers.im2col, "col2im": lesson_helpers.col2im}
+    exec(_CONV_MATRICES, namespace)
+    matrices = namespace["my_conv_backward"]
+    assert all(np.allclose(ours, theirs) for case in lesson._Q3_CASES   # right, but not loops
+               for ours, theirs in zip(matrices(*case), lesson.my_conv_backward(*case),
+                                       strict=True))
+    assert "section 4's fast version" in lesson.q3.feedback(matrices)
+
+
+def _defined(source: str, name: str):
+    namespace = {"np": np}
+    exec(source, namespace)
+    return namespace[name]
+
+
+def test_q3_and_q7_refuse_height_and_width_mixed_up():
+    """Cases whose output (q3) or batch (q7) is not square refuse an answer that takes the
+    width from the height: q3's output width set to its height, q3's crop with the height's
+    range for the columns (named), q7's loops over rows and columns swapped. Each is right on
+    every square case, so only the rectangular ones tell."""
+    conv_answers = [_defined(_CONV_WIDTH_FROM_HEIGHT, "my_conv_backward"),
+                    _defined(_CONV_CROP_HEIGHT_TWICE, "my_conv_backward")]
+    square = [case for case in lesson._Q3_CASES
+              if case[0].shape[1] == case[0].shape[2] and case[2].shape[1] == case[2].shape[2]]
+    assert 0 < len(square) < len(lesson._Q3_CASES)
+    for answer in conv_answers:
+        for case in square:
+            for ours, theirs in zip(answer(*case), lesson.my_conv_backward(*case), strict=True):
+                np.testing.assert_allclose(ours, theirs)
+    assert lesson.q3.feedback(conv_answers[0]).startswith("Not quite: ")
+    assert "your function raised IndexError" in lesson.q3.feedback(conv_answers[0])
+    assert "the crop is off on a rectangular input" in lesson.q3.feedback(conv_answers[1])
+    assert any(case[2].shape[1] != case[2].shape[2] for case in lesson._Q3_CASES if not case[4])
+    assert any(case[0].shape[1] != case[0].shape[2] for case in lesson._Q3_CASES if case[4])
+
+    swapped = _defined(_POOL_RELU_SWAPPED, "my_pool_relu_backward")
+    for a, grad_pooled in lesson._Q7_CASES:
+        if a.shape[1] == a.shape[2]:
+            np.testing.assert_array_equal(swapped(a, grad_pooled),
+                                          lesson.my_pool_relu_backward(a, grad_pooled))
+    assert any(a.shape[1] != a.shape[2] for a, _ in lesson._Q7_CASES)
+    assert "your function raised ValueError" in lesson.q7.feedback(swapped)
 
 
 def _tf_layer_gradient(name, x, grad_output):

@@ -204,8 +204,11 @@ _Q3_CASES = [
     _q3_case(2, 2, (5, 5), 3, 3, 4, 2, 1),     # section 4: a batch, channels, filters, padding
     _q3_case(3, 1, (5, 5), 2, 3, 2, 1, 1),     # "same" with stride 1, channels and filters
     _q3_case(4, 2, (7, 7), 1, 3, 3, 3, 1),     # stride 3
-    _q3_case(5, 2, (7, 5), 2, 2, 2, 3, 0),     # a batch and filters without padding, a
-]                                              # rectangular input, an even kernel
+    _q3_case(5, 2, (8, 5), 2, 2, 2, 3, 0),     # a batch and filters without padding, a
+                                               # rectangular input and output (3x2), an even
+                                               # kernel
+    _q3_case(6, 2, (6, 4), 2, 3, 2, 1, 1),     # "same" on a rectangular input: a crop or an
+]                                              # output width taken from the height is refused
 
 
 def _conv_backward_variant(x, kernel, grad_output, stride=1, padding=0, *, step=None,
@@ -213,16 +216,16 @@ def _conv_backward_variant(x, kernel, grad_output, stride=1, padding=0, *, step=
                            images=None, grad_image=None, window_image=None, stamp_filter=None,
                            kernel_mean=False, kernel_swap=False, kernel_images=None,
                            bias="sum", stamps_add=True):
-    """my_conv_backward as a learner may write it, one step changed: step (the windows'
-    spacing: stride is right), crop (cut the padding off dL/dX; "start" keeps the first H rows
-    and W columns instead of rows P to P + H - 1), flip (the kernel stamped
-    flipped), accumulate (+= into dL/dK), bias_axes (the axes dL/dY is summed over), images
-    (how many images the loop visits), grad_image, window_image and stamp_filter (one image's
-    dL/dY, one image's windows or one filter's weights used for all), kernel_mean (dL/dK
-    divided by the number of images), kernel_swap (dL/dK with its axes u and v swapped),
-    kernel_images (how many images, from image 0, dL/dK adds up), bias ("sum"; "image 0",
-    image 0's dL/dY alone; "mean", the mean over images and positions), stamps_add (+= into
-    dL/dX; False: each stamp overwrites its window, the last one wins)."""
+    """my_conv_backward as a learner may write it, one step changed: step (the windows' spacing:
+    stride is right), crop (cut the padding off dL/dX; "start" keeps the first H rows and W columns
+    instead of rows P to P + H - 1; "square" keeps columns P to P + H - 1), flip (the kernel stamped
+    flipped), accumulate (+= into dL/dK), bias_axes (the axes dL/dY is summed over), images (how
+    many images the loop visits), grad_image, window_image and stamp_filter (one image's dL/dY, one
+    image's windows or one filter's weights used for all), kernel_mean (dL/dK divided by the number
+    of images), kernel_swap (dL/dK with its axes u and v swapped), kernel_images (how many images,
+    from image 0, dL/dK adds up), bias ("sum"; "image 0", image 0's dL/dY alone; "mean", the mean
+    over images and positions), stamps_add (+= into dL/dX; False: each stamp overwrites its window,
+    the last one wins)."""
     step = stride if step is None else step
     height, width = x.shape[1:3]
     f_h, f_w, _, filters = kernel.shape
@@ -253,6 +256,8 @@ def _conv_backward_variant(x, kernel, grad_output, stride=1, padding=0, *, step=
     grad_x = grad_x_pad
     if crop == "start":  # the first H rows and W columns, the wrong side of the border
         grad_x = grad_x_pad[:, :height, :width, :]
+    elif crop == "square":  # the height H used for the columns too
+        grad_x = grad_x_pad[:, padding:padding + height, padding:padding + height, :]
     elif crop:
         grad_x = grad_x_pad[:, padding:padding + height, padding:padding + width, :]
     if kernel_mean:
@@ -295,6 +300,9 @@ _Q3_PARTS = {  # the gradient, its index in the answer, and the named mistakes t
          "the crop is off: you kept the first H rows and W columns of the padded gradient "
          "(grad_x_pad[:, :H, :W]), but x sits inside the P-wide border: keep rows P to "
          "P + H - 1 and columns P to P + W - 1, grad_x_pad[:, P:P + H, P:P + W, :]."),
+        (_variant(crop="square"),
+         "the crop is off on a rectangular input: you kept columns P to P + H - 1, the "
+         "height's range; the columns run P to P + W - 1, grad_x_pad[:, P:P + H, P:P + W, :]."),
         (_variant(stamps_add=False),
          "each stamp overwrote its window (=), so where windows overlap only the last stamp "
          "is left: overlapping windows must add, use += into grad_x_pad."),
@@ -347,6 +355,7 @@ _Q3_CHECKERS = {
 }
 _Q3_UNPADDED = [case for case in _Q3_CASES if case[4] == 0]
 _COURSE_BACKWARD = {"conv2d_backward", "conv2d_backward_im2col"}
+_MATRIX_ROUTE = {"im2col", "col2im"}   # section 4's fast version: q3 is the loops
 _TF_GRADIENTS = {"GradientTape", "gradients", "gradient"}  # TensorFlow's own
 
 
@@ -402,6 +411,11 @@ def _check_q3(answer) -> str | None:
     if used:
         return (f"your function calls {used[0]}, the course's own backward pass: q3 asks you to "
                 "write the loops yourself (after the exercises, compare yours with q3.solution()).")
+    used = sorted(_MATRIX_ROUTE & _names_read(answer))
+    if used:
+        return (f"your function calls {used[0]}: that is section 4's fast version, the matrix "
+                "products; q3 asks for the loops, one window at a time (after the exercises, "
+                "compare yours with q3.solution()).")
     used = sorted(_TF_GRADIENTS & _names_read(answer))
     if used:
         return (f"your function calls TensorFlow's {used[0]}, which computes the gradients for "
@@ -448,12 +462,13 @@ def _check_q3(answer) -> str | None:
 
 q3 = Exercise(
     "Write my_conv_backward(x, kernel, grad_output, stride=1, padding=0), CS231n's "
-    "conv_backward_naive in Keras's layout, with your own loops (without conv2d_backward or "
-    "tf.GradientTape): x is "
+    "conv_backward_naive in Keras's layout, with your own loops (without conv2d_backward, "
+    "im2col, col2im or tf.GradientTape): x is "
     "(B, H, W, C_in), kernel (F, F, C_in, C_out), grad_output = dL/dY (B, O_h, O_w, C_out), "
     "padding P zeros on every side. Return (grad_x, grad_kernel, grad_bias), shaped like x, "
-    "like the kernel and (C_out,). The check runs it on seven cases (strides 1 to 3, padding 0 "
-    "and 1, several images, channels and filters) against TensorFlow's gradients.",
+    "like the kernel and (C_out,). The check runs it on eight cases (strides 1 to 3, padding 0 "
+    "and 1, several images, channels and filters, rectangular inputs) against TensorFlow's "
+    "gradients.",
     checker=_check_q3,
     hint=["Pad x with np.pad(x, ((0, 0), (P, P), (P, P), (0, 0))) and make zero arrays "
           "grad_x_pad (the padded shape) and grad_kernel (the kernel's shape).",
@@ -1015,9 +1030,11 @@ def my_pool_relu_backward(a, grad_pooled):
 
 
 def _q7_case(seed, batch, size, channels):
+    """A random batch; ``size`` is (H, W), or one number for a square."""
+    height, width = (size, size) if isinstance(size, int) else size
     case_rng = np.random.default_rng(seed)
-    a = np.maximum(case_rng.standard_normal((batch, size, size, channels)), 0)   # ReLU(z)
-    return _read_only(a), _read_only(case_rng.standard_normal((batch, size // 2, size // 2,
+    a = np.maximum(case_rng.standard_normal((batch, height, width, channels)), 0)   # ReLU(z)
+    return _read_only(a), _read_only(case_rng.standard_normal((batch, height // 2, width // 2,
                                                                 channels)))
 
 
@@ -1036,7 +1053,7 @@ _Q7_TIES = _read_only(np.stack([
 ], axis=-1)[None])
 _Q7_TIES_GRAD = _read_only(np.stack([[[1.5, -2.0], [0.5, 3.0]],
                                      [[-1.0, 2.5], [0.8, -0.4]]], axis=-1)[None])
-_Q7_CASES = [_q7_case(70, 1, 4, 1), _q7_case(71, 2, 6, 3), _q7_case(72, 4, 26, 8),
+_Q7_CASES = [_q7_case(70, 1, 4, 1), _q7_case(71, 2, (4, 6), 3), _q7_case(72, 4, 26, 8),
              (_Q7_TIES, _Q7_TIES_GRAD)]
 
 
@@ -1139,8 +1156,8 @@ q7 = Exercise(
     "7's backward(), without pool2d_backward: a = ReLU(z) is (B, H, W, C) with H and W even, "
     "grad_pooled = dL/dpooled is (B, H/2, W/2, C). Return dL/dz, shaped like a. At a tie the "
     "whole gradient goes to the first maximum in row-major order, as in TensorFlow. The check "
-    "runs it on three random batches, the last shaped like the CNN's (4, 26, 26, 8), and one "
-    "with tied maxima.",
+    "runs it on three random batches, one 4x6, the last shaped like the CNN's (4, 26, 26, 8), "
+    "and one with tied maxima.",
     checker=_check_q7,
     hint=["Loop over the windows (i, j): window = a[:, 2*i:2*i + 2, 2*j:2*j + 2, :]. The "
           "position of its maximum tells where grad_pooled[:, i, j, :] goes; the rest of "

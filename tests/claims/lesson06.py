@@ -18,6 +18,11 @@ assert all(np.diff(losses) < 0), losses
 # %% cell 6: after 20 steps the kernel is within 0.02 of [[1, -1]]
 np.testing.assert_allclose(kernels[-1], true_kernel.ravel(), atol=0.02)
 
+# %% cell 10: the largest curvature is λ = 60 (Going further A's): 0.03 < 2/λ < 0.04
+np.testing.assert_allclose(largest_curvature, 60, rtol=1e-9)
+np.testing.assert_allclose(largest_curvature, curvatures.max(), rtol=1e-9)
+assert edge_learning_rate < 2 / largest_curvature < 0.04
+
 # %% cell 11: at a learning rate of 0.04 the loss grows at every step
 assert np.all(np.diff(descend(0.04)) > 0)
 
