@@ -839,3 +839,24 @@ def test_q8_names_the_largest_gain_alone_and_the_empty_list():
 def test_q1_names_the_commas_only_when_the_text_has_them():
     assert "commas" not in lesson.q1.feedback("776326")
     assert "remove the quotes and the commas" in lesson.q1.feedback("776,326")
+
+
+def test_q5_batch_statistics_advice_keeps_dropout_off_and_the_running_averages():
+    """The advice scores the model with each batch's statistics in BatchNormalization only:
+    with Dropout switched on as well (model(..., training=True)) a model with section 7's dropout
+    scored too low and was told to compare its shapes (a cold reviewer's 81.7% model). Here the
+    running averages miss a shift of 100 that batch statistics remove; Dropout(0.99) would hide
+    it. The layer's running averages are left as they were."""
+    import keras
+    from keras import layers
+
+    model = keras.Sequential([keras.Input((1,)), layers.BatchNormalization(name="norm"),
+                              layers.Dropout(0.99, name="drop"), layers.Dense(2, name="out")])
+    model.get_layer("out").set_weights([np.array([[1.0, -1.0]]), np.zeros(2)])
+    offsets = np.random.default_rng(0).choice([-1.0, 1.0], size=(256, 1))
+    x_val, y_val = (100 + offsets).astype("float32"), (offsets[:, 0] < 0).astype(int)
+    before = [w.copy() for w in model.get_layer("norm").get_weights()]
+    advice = lesson._batch_statistics_advice(model, [0.5], (x_val, y_val))
+    assert "its accuracy on the same validation digits is 100.0%" in advice, advice
+    for old, new in zip(before, model.get_layer("norm").get_weights(), strict=True):
+        np.testing.assert_array_equal(old, new)
