@@ -7,6 +7,7 @@ tests/kernel_checks.py)."""
 from __future__ import annotations
 
 import functools
+import inspect
 import itertools
 import json
 from pathlib import Path
@@ -568,7 +569,8 @@ def test_q6_hints_and_lesson_give_the_rule_in_words_not_the_loop():
 
 def test_q7_q8_forbid_every_name_of_the_library_pooling():
     """Keras's aliases (MaxPool2D, GlobalAvgPool2D) and the functions of keras.ops and tf.nn
-    are refused as MaxPooling2D is; q7's own name, max_pool, only after a dot."""
+    are refused as MaxPooling2D is; q7's own name, max_pool, only when it is not the learner's
+    function: read after a dot, imported, or the library's function handed in itself."""
     batch = lambda x: np.asarray(x, dtype="float32")[None, :, :, None]  # noqa: E731
 
     def alias(x, size):
@@ -588,6 +590,16 @@ def test_q7_q8_forbid_every_name_of_the_library_pooling():
         message = lesson.q7.feedback(answer)
         assert f"your function calls {name}, which already does" in message, message
     assert lesson.q7.is_correct(max_pool)
+
+    def imported(x, size):
+        from tensorflow.nn import max_pool
+        return max_pool(batch(x), size, size, "VALID").numpy()[0, :, :, 0]
+
+    assert "your function calls max_pool, which" in lesson.q7.feedback(imported)
+    assert "that is max_pool itself" in lesson.q7.feedback(keras.ops.max_pool)
+    namespace = {"__name__": "__main__", "np": np}     # a notebook's own recursive max_pool
+    exec(inspect.getsource(max_pool).replace("\n    ", "\n")[4:], namespace)
+    assert lesson.q7.is_correct(namespace["max_pool"])
 
     def gap_alias(x):
         return layers.GlobalAvgPool2D(name="gap_alias")(np.asarray(x)[None]).numpy()[0]

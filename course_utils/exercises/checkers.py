@@ -10,6 +10,7 @@ anything else): :class:`~course_utils.exercises.Exercise` turns it into feedback
 from __future__ import annotations
 
 import copy
+import dis
 import functools
 import inspect
 import math
@@ -821,33 +822,54 @@ def called_once(answer: Any) -> Any:
     return answer
 
 
-def _names_used(code, bound: frozenset = frozenset()) -> set[str]:
-    """Every global, attribute and enclosing-scope name a code object (and the functions
-    inside it) uses: a helper imported inside an outer function is a free variable. A name the
-    answer binds itself (a local, or a nested helper) is not one, also where a comprehension
-    reads it: on Python 3.11 a comprehension is a function of its own, and the local ``pool``
-    it reads is a free variable there (lesson 03's reviewer was told "your function calls pool").
+#: The instructions that read a name after a dot or import it (``keras.ops.max_pool``,
+#: ``from tensorflow.nn import max_pool``): such a name is never the learner's own function.
+_ATTRIBUTE_READS = frozenset({"LOAD_ATTR", "LOAD_METHOD", "LOAD_SUPER_ATTR", "IMPORT_FROM"})
+
+#: The packages whose functions are never the learner's answer (``check(keras.ops.max_pool)``).
+_LIBRARIES = frozenset({"builtins", "course_utils", "jax", "keras", "numpy", "scipy",
+                        "tensorflow", "tf_keras", "torch"})
+
+
+def _names_used(code, bound: frozenset = frozenset()) -> tuple[set[str], set[str]]:
+    """The names a code object (and the functions inside it) reads: ``(plain, attributes)``.
+    ``plain`` holds global and enclosing-scope names (a helper imported inside an outer
+    function is a free variable); ``attributes`` the names read after a dot or imported
+    from a module. A name the answer binds itself (a local, or a nested helper) is not a
+    plain one, also where a comprehension reads it: on Python 3.11 a comprehension is a
+    function of its own, and the local ``pool`` it reads is a free variable there (lesson
+    03's reviewer was told "your function calls pool").
 
     >>> def answer(x):
     ...     pool = [max(row) for row in x]
-    ...     return [pool[i] for i in range(len(pool))]
-    >>> sorted(_names_used(answer.__code__))
-    ['len', 'max', 'range']
+    ...     return [pool[i] for i in range(np.size(pool))]
+    >>> [sorted(names) for names in _names_used(answer.__code__)]
+    [['max', 'np', 'range'], ['size']]
     """
     own = bound | set(code.co_varnames) | set(code.co_cellvars)
-    names = set(code.co_names) | (set(code.co_freevars) - bound)
+    plain = set(code.co_freevars) - bound
+    attributes = set()
+    for instruction in dis.get_instructions(code):
+        if instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME"):
+            plain.add(instruction.argval)
+        elif instruction.opname in _ATTRIBUTE_READS:
+            attributes.add(instruction.argval)
     for constant in code.co_consts:
         if inspect.iscode(constant):
-            names |= _names_used(constant, frozenset(own))
-    return names
+            inner_plain, inner_attributes = _names_used(constant, frozenset(own))
+            plain |= inner_plain
+            attributes |= inner_attributes
+    return plain, attributes
 
 
 def _forbidden_used(function_: Callable, forbidden) -> list[str]:
-    r"""The forbidden names ``function_`` uses, as its source calls them. A name bound to a
-    function the learner defined beside it (same module: the notebook) is their own helper,
-    not the lesson's: lesson 03's reviewer wrote ``def pool(window)`` and was told "your
-    function calls pool" (the lesson's layer of that name). Helpers are not searched in turn,
-    as before: the check reads the answer's own code.
+    r"""The forbidden names ``function_`` uses, as its source calls them. A plain name bound
+    to a function the learner defined beside it (same module: the notebook), the answer
+    itself included, is their own: lesson 03's reviewer wrote ``def pool(window)`` and was
+    told "your function calls pool" (the lesson's layer of that name), and q7's answer is
+    itself called ``max_pool``, a name it may call recursively. A name read after a dot or
+    imported (``keras.ops.max_pool``) is never theirs. Helpers are not searched in turn: the
+    check reads the answer's own code.
 
     >>> namespace = {"__name__": "__main__"}
     >>> exec("def pool(w):\n    return max(w)\ndef top(x):\n    return pool(x)", namespace)
@@ -856,29 +878,63 @@ def _forbidden_used(function_: Callable, forbidden) -> list[str]:
     >>> namespace["pool"] = max                  # now the name holds someone else's function
     >>> _forbidden_used(namespace["top"], ["pool"])
     ['pool']
+    >>> exec("def pool(x):\n    return np.pool(x)", namespace)   # theirs, calling a library's
+    >>> _forbidden_used(namespace["pool"], ["pool"])      # (no source here: the bare name)
+    ['pool']
     """
     code = getattr(function_, "__code__", None)
     if code is None:
         return []
-    scope = getattr(function_, "__globals__", {})
+    scope = dict(getattr(function_, "__globals__", {}))
+    closure = getattr(function_, "__closure__", None) or ()
+    for name, cell in zip(code.co_freevars, closure, strict=False):
+        try:
+            scope[name] = cell.cell_contents      # a function defined inside another one
+        except ValueError:                        # a cell not filled yet
+            pass
     module = getattr(function_, "__module__", None)
+    plain, attributes = _names_used(code)
     used = []
-    for name in sorted(set(forbidden) & _names_used(code)):
+    for name in sorted(set(forbidden) & (plain | attributes)):
         bound = scope.get(name)
-        if inspect.isfunction(bound) and bound.__module__ == module and bound is not function_:
-            continue                       # the learner's own helper of that name
+        if name not in attributes and inspect.isfunction(bound) and bound.__module__ == module:
+            continue                       # the learner's own function of that name
         used.append(_as_called(function_, name))
     return used
 
 
+def _is_library_function(function_: Callable) -> bool:
+    r"""True for a function of a library or of this course, which a learner passes when they
+    hand in the helper the question asks them to write (``check(keras.ops.max_pool)``); not
+    for the solutions in ``course_utils.exercises``.
+
+    >>> learner = {"__name__": "__main__"}
+    >>> exec("def mine(x):\n    return x", learner)
+    >>> _is_library_function(np.maximum), _is_library_function(learner["mine"])
+    (True, False)
+    """
+    module = getattr(function_, "__module__", None) or type(function_).__module__ or ""
+    if module.startswith("course_utils.exercises"):
+        return False                       # a question's own solution is an answer
+    return inspect.isbuiltin(function_) or module.split(".")[0] in _LIBRARIES
+
+
 def _as_called(function_: Callable, name: str) -> str:
     """``name`` as the learner's source calls it (``tf.nn.conv2d`` for ``conv2d``), when
-    the source can be read; else the bare name."""
+    the source can be read; else the bare name. A call through a module is preferred to the
+    bare name, which may be the learner's own function (``def max_pool``).
+
+    >>> def max_pool(x, size):
+    ...     return keras.ops.max_pool(x, size)
+    >>> _as_called(max_pool, "max_pool")
+    'keras.ops.max_pool'
+    """
     try:
         source = inspect.getsource(function_)
     except (OSError, TypeError):
         return name
-    found = re.search(rf"((?:[A-Za-z_]\w*\.)*{re.escape(name)})\s*\(", source)
+    found = (re.search(rf"((?:[A-Za-z_]\w*\.)+{re.escape(name)})\s*\(", source)
+             or re.search(rf"((?:[A-Za-z_]\w*\.)*{re.escape(name)})\s*\(", source))
     return found.group(1) if found else name
 
 
@@ -986,10 +1042,12 @@ def function(cases: Iterable, reference: Callable | None = None, atol: float = 1
                 f"expected a function, got {describe(answer)}. Pass the function itself, "
                 "without calling it: check(my_function), not check(my_function(...))."
             )
-        if getattr(inspect.unwrap(answer), "__name__", None) in forbidden:
+        unwrapped = inspect.unwrap(answer)
+        if getattr(unwrapped, "__name__", None) in forbidden \
+                and (unwrapped is reference or _is_library_function(unwrapped)):
             return (f"that is {answer.__name__} itself, which already does what this question "
                     "asks: write your own function (compare with it afterwards).")
-        used = _forbidden_used(inspect.unwrap(answer), forbidden)
+        used = _forbidden_used(unwrapped, forbidden)
         if used:
             return (f"your function calls {' and '.join(used)}, which already "
                     f"do{'es' if len(used) == 1 else ''} what this question asks: write it "

@@ -17,8 +17,6 @@ in the lesson.
 
 from __future__ import annotations
 
-import dis
-import inspect
 import math
 import re
 
@@ -724,57 +722,17 @@ Q7_MISTAKES = [
                          "j * size:(j + 1) * size]."),
 ]
 
-#: Keras's, TensorFlow's and PyTorch's max pooling, by every name they go by; q7's function is
-#: itself called max_pool, so that name is looked for only after a dot (_attribute_calls).
-_Q7_FORBIDDEN = ["pool2d", "MaxPooling2D", "MaxPool2D", "max_pool2d", "pool"]
-_Q7_FORBIDDEN_ATTRIBUTES = ["max_pool"]
+#: Keras's, TensorFlow's and PyTorch's max pooling, by every name they go by. q7's function is
+#: itself called max_pool: the framework counts that name only when it is not the learner's own
+#: function (read after a dot, imported, or bound to someone else's function).
+_Q7_FORBIDDEN = ["pool2d", "MaxPooling2D", "MaxPool2D", "max_pool2d", "pool", "max_pool"]
 
 _q7_function = function(_CASES, reference=pool2d, mistakes=Q7_MISTAKES, forbidden=_Q7_FORBIDDEN)
 
 
-def _attribute_calls(answer, names) -> list[str]:
-    """Each of ``names`` that ``answer``'s code reads as an attribute or imports
-    (``keras.ops.max_pool``, ``from tensorflow.nn import max_pool``), as its source writes it;
-    the bare name, such as the learner's own ``max_pool``, is not counted.
-
-    >>> def mine(x, size):
-    ...     return keras.ops.max_pool(x, size)
-    >>> _attribute_calls(mine, ["max_pool"])
-    ['keras.ops.max_pool']
-    >>> def max_pool(x, size):
-    ...     return max_pool(x[1:], size) if x.size > 4 else x.max()
-    >>> _attribute_calls(max_pool, ["max_pool"])
-    []
-    """
-    function_ = inspect.unwrap(answer)
-    code = getattr(function_, "__code__", None)
-    if code is None:
-        return []
-    found, codes = set(), [code]
-    while codes:
-        current = codes.pop()
-        codes += [c for c in current.co_consts if inspect.iscode(c)]
-        found |= {instruction.argval for instruction in dis.get_instructions(current)
-                  if instruction.opname in ("LOAD_ATTR", "LOAD_METHOD", "IMPORT_FROM")
-                  and instruction.argval in names}
-    try:
-        source = inspect.getsource(function_)
-    except (OSError, TypeError):
-        source = ""
-    written = []
-    for name in sorted(found):
-        dotted = re.search(rf"((?:[A-Za-z_]\w*\.)+{name})\b", source)
-        written.append(dotted.group(1) if dotted else name)
-    return written
-
-
 def _check_max_pool(answer):
-    """q7's checker: a library's max pooling reached through a module is refused as the
-    framework refuses pool2d (the name max_pool is the learner's own, so the framework cannot
-    be given it); a reshape that failed gets the crop it needs (the 5x5 case)."""
-    if callable(answer) and (used := _attribute_calls(answer, _Q7_FORBIDDEN_ATTRIBUTES)):
-        return (f"your function calls {' and '.join(used)}, which already does what this "
-                "question asks: write it without it (compare with it afterwards).")
+    """q7's checker: the framework's function check; a reshape that failed gets the crop it
+    needs (the 5x5 case)."""
     message = _q7_function(answer)
     if message and "raised ValueError: cannot reshape array" in message:
         message += ("\nA reshape into size x size windows needs sides that are multiples of "
