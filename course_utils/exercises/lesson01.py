@@ -773,16 +773,24 @@ _INPUT_SIZED = (" Your output has the input's shape, H x W, on every case (its t
                 "rows and o_w = (W - f_w) // S + 1 columns, so make the output that size.")
 
 
+def _strided_results(answer):
+    """For each strided case: ``(x, kernel, stride, right map, the answer's map)``, the answer's
+    map None when it raised (on copies: an answer that writes into x changes no case)."""
+    for x, kernel, stride in _STRIDED_CASES:
+        try:
+            result = np.asarray(answer(x.copy(), kernel.copy(), stride), dtype=float)
+        except Exception:
+            result = None
+        yield x, kernel, stride, _reference(x, kernel, stride), result
+
+
 def _input_sized(answer) -> bool:
     """True when the answer's output has the input's shape on every case, with the right map in
     its top-left block (np.zeros(x.shape), filled where the windows are): then the output size,
     not a kernel axis or the stride, is what is off. A 3x1 kernel's mixed-up height on a 6x5
     input is also 6, so without this the axis mix-up was named for a mistake not made."""
-    for x, kernel, stride in _STRIDED_CASES:
-        right = _reference(x, kernel, stride)
-        try:
-            result = np.asarray(answer(x.copy(), kernel.copy(), stride), dtype=float)
-        except Exception:
+    for x, _kernel, _stride, right, result in _strided_results(answer):
+        if result is None:
             return False
         h, w = right.shape
         if result.shape != x.shape or not np.allclose(result[:h, :w], right):
@@ -794,14 +802,9 @@ def _size_from_other_axis(answer) -> str:
     """The advice for an output size taken from the wrong kernel axis, when the answer proves
     it: on a case whose kernel is not square, the output has the shape that mix-up gives (and
     the right shape differs), and where the two overlap its values are the right map's."""
-    for x, kernel, stride in _STRIDED_CASES:
+    for x, kernel, stride, right, result in _strided_results(answer):
         f_h, f_w = kernel.shape
-        if f_h == f_w:
-            continue
-        right = _reference(x, kernel, stride)
-        try:
-            result = np.asarray(answer(x.copy(), kernel.copy(), stride), dtype=float)
-        except Exception:
+        if f_h == f_w or result is None:
             continue
         mixed = {"width": ((x.shape[1] - f_h) // stride + 1, "W", "f_h", "height", 1),
                  "height": ((x.shape[0] - f_w) // stride + 1, "H", "f_w", "width", 0)}

@@ -465,8 +465,9 @@ def _own_stride_only(stack):
     return 1 + sum((f - 1) * s for f, s in stack)
 
 
-def _adds_whole_kernels(stack):
-    field, step = 0, 1
+def _adds_whole_kernels(stack, start=0):
+    """Adds each layer's whole F times the step, from a field of ``start`` (0 or 1)."""
+    field, step = start, 1
     for f, s in stack:
         field += f * step
         step *= s
@@ -474,11 +475,7 @@ def _adds_whole_kernels(stack):
 
 
 def _adds_whole_kernels_from_one(stack):
-    field, step = 1, 1
-    for f, s in stack:
-        field += f * step
-        step *= s
-    return field
+    return _adds_whole_kernels(stack, start=1)
 
 
 def _strided_layers_add_nothing(stack):
