@@ -221,6 +221,9 @@ LEARNER_ANSWERS = {
             "Q1_KERNEL - conv2d(Q1_X, Q1_GRAD)": "one gradient-descent step",
             "'[[5, 1], [-3, 3]]'": "remove the quotes",
             "[[-2, -2], [3, -1]]": "one gradient-descent step",
+            # section 2's loops return all three gradients; q1 asks for the middle one
+            "conv_backward_loops(Q1_X, Q1_KERNEL, Q1_GRAD)": "q1 asks for dL/dK alone",
+            "conv2d_backward(Q1_X, Q1_KERNEL, Q1_GRAD)": "q1 asks for dL/dK alone",
         },
     },
     "q2": {
@@ -352,6 +355,8 @@ LEARNER_ANSWERS = {
                 "(NaN where a and n are both 0); this question asks for",
             _ONE_SIDED: "a one-sided difference",
             _ONE_SIDED.replace("1e-6", "1e-8"): "with h = 1e-8",
+            _ONE_SIDED.replace("1e-6", "1e-5"): "a one-sided difference, (L(w + h) - L(w)) / h "
+                                                "(h = 1e-5)",
             _CENTRED_BY_HAND.replace("/ 2e-5", "/ 1e-5"): "twice the true one",
             _check(**{"numerical_gradient(loss, x)":
                       "numerical_gradient(loss, x.astype('float32'))"}):
@@ -711,6 +716,15 @@ def test_q4_tells_a_one_sided_difference_from_a_centred_one():
     assert not lesson.q4.is_correct(one_sided)
 
 
+def test_q1_names_the_loops_whole_tuple_and_nothing_else():
+    """Section 2's conv_backward_loops returns (dL/dX, dL/dK, dL/db): that tuple is told to take
+    the middle one; a tuple of other shapes gets the array checker's message."""
+    whole = lesson_helpers.conv2d_backward(lesson.Q1_X, lesson.Q1_KERNEL, lesson.Q1_GRAD)
+    assert "q1 asks for dL/dK alone" in lesson._check_q1(whole)
+    assert lesson._check_q1(whole[1]) is None
+    assert "q1 asks" not in lesson._check_q1((1, 2, 3))
+
+
 def test_q4_names_float32_and_h_only_from_what_forward_was_given():
     """q4 tells a refused answer "float32" or "h = ... too small / large" only when the layers'
     forward functions were given float32 numbers, or x nudged by that h, while it ran; a
@@ -914,3 +928,34 @@ def test_the_named_mistakes_give_different_answers(name):
         assert not math.isclose(first, second, rel_tol=1e-3), (first, second)
     for answer in wrong:
         assert not exercise.is_correct(answer), answer
+
+
+def test_the_second_sitting_runs_in_a_new_kernel_with_the_same_numbers():
+    """The checkpoint says: back in a new kernel, run cells 1-11 (setup, section 1), then the
+    cell below it. Run exactly that, then every cell after it, in a fresh kernel: nothing fails,
+    and section 7 and Going further C print what the full run stored."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    from pathlib import Path
+
+    path = next(Path(__file__).parents[1].glob("notebooks/06_*.ipynb"))
+    notebook = nbformat.read(path, as_version=4)
+    comeback = next(i for i, cell in enumerate(notebook.cells)
+                    if cell.source.startswith("# Back in a new kernel"))
+    assert notebook.cells[comeback - 1].source.startswith("**Checkpoint.**")
+    assert "run cells 1-11" in notebook.cells[comeback - 1].source
+    stored = {i: cell for i, cell in enumerate(notebook.cells)}
+    kept = [i for i in range(len(notebook.cells)) if 1 <= i <= 11 or i >= comeback]
+    second = nbformat.v4.new_notebook(metadata=notebook.metadata)
+    second.cells = [nbformat.from_dict(dict(notebook.cells[i])) for i in kept]
+    nbclient.NotebookClient(second, timeout=300, resources={"metadata": {"path": path.parent}}
+                            ).execute()
+
+    def text(cell):
+        return "".join(output.get("text", "") for output in cell.get("outputs", []))
+
+    compared = [i for new, i in zip(second.cells, kept, strict=True)
+                if any(word in text(stored[i]) for word in ("the three that moved most",
+                                                            "changes sign"))
+                and text(new) == text(stored[i])]
+    assert len(compared) == 2, compared       # section 7's filters, Going further C's ties

@@ -48,10 +48,7 @@ Q1_KERNEL = _read_only([[3, -1], [0, 2]])
 
 _Q1 = conv2d_backward(Q1_X, Q1_KERNEL, Q1_GRAD)[1]
 
-q1 = Exercise(
-    "By hand: a Conv2D with the 2x2 kernel Q1_KERNEL (stride 1, 'valid') read the 3x3 input "
-    "Q1_X and got back dL/dY = Q1_GRAD. What is dL/dK? Answer with a 2x2 list of lists.",
-    checker=array(_Q1, mistakes=[
+_Q1_CHECKER = array(_Q1, mistakes=[
         (conv2d(Q1_X, np.flip(Q1_GRAD)),
          "you flipped dL/dY; dL/dK is a cross-correlation: slide Q1_GRAD as it is over Q1_X."),
         (conv2d(Q1_X, Q1_GRAD.T),
@@ -77,7 +74,24 @@ q1 = Exercise(
         (Q1_KERNEL - _Q1,
          "that is the kernel after one gradient-descent step with eta = 1, K - dL/dK; the "
          "question asks for dL/dK itself."),
-    ]),
+    ])
+
+
+def _check_q1(answer) -> str | None:
+    """Section 2's conv_backward_loops returns (dL/dX, dL/dK, dL/db): its whole tuple is told
+    so; any other answer goes to the array checker."""
+    if (isinstance(answer, tuple | list) and len(answer) == 3
+            and np.shape(answer[0]) == Q1_X.shape and np.shape(answer[1]) == _Q1.shape):
+        return ("that is a tuple of three gradients, (dL/dX, dL/dK, dL/db), as section 2's "
+                "conv_backward_loops returns them: q1 asks for dL/dK alone, the middle one "
+                "(index [1]).")
+    return _Q1_CHECKER(answer)
+
+
+q1 = Exercise(
+    "By hand: a Conv2D with the 2x2 kernel Q1_KERNEL (stride 1, 'valid') read the 3x3 input "
+    "Q1_X and got back dL/dY = Q1_GRAD. What is dL/dK? Answer with a 2x2 list of lists.",
+    checker=_check_q1,
     hint=["dL/dK[u, v] = sum over output positions (i, j) of dL/dY[i, j] * x[i + u, j + v].",
           "That is the cross-correlation of x with dL/dY: slide the 2x2 Q1_GRAD over the 3x3 "
           "Q1_X, multiply and sum."],
@@ -747,11 +761,13 @@ _Q4_CHECKER = function(
     (_check_variant(error="max"),
      "you divided ||a - n|| by max(||a||, ||n||), the larger of the two norms; the "
      "course's relative error divides by their sum, ||a|| + ||n||."),
-    (_check_variant(difference="one-sided"),
-     "your errors are those of a one-sided difference, (L(w + h) - L(w)) / h: on the smooth "
-     "layers (sigmoid, tanh) it is off by about h * L''/2, so the errors come out near 1e-7 "
-     "instead of 1e-10. Take the centred difference (L(w + h) - L(w - h)) / 2h, as "
-     "numerical_gradient does."),
+    *[(_check_variant(difference="one-sided", h=float(h)),
+       "your errors are those of a one-sided difference, (L(w + h) - L(w)) / h" + at + ": on "
+       "the smooth layers (sigmoid, tanh) it is off by about h * L''/2, so the errors come out "
+       f"near {size} instead of 1e-10. Take the centred difference (L(w + h) - L(w - h)) / 2h, "
+       "as numerical_gradient does.")
+      for h, at, size in [("1e-6", "", "1e-7"), ("1e-5", " (h = 1e-5)", "1e-6"),
+                          ("1e-4", " (h = 1e-4)", "1e-5")]],
     (_check_variant(difference="one-sided", h=1e-8),
      "your errors are those of a one-sided difference, (L(w + h) - L(w)) / h, with "
      "h = 1e-8: the losses' rounding divided by so small an h leaves errors near 1e-7, even "

@@ -45,6 +45,10 @@ np.testing.assert_array_equal(conv_matrix((4, 4), kernel).T @ G.ravel(), grad_x.
 # %% cell 25: row 5 and column 5, which no window reads, get no gradient
 assert np.all(grad_x6[5, :] == 0) and np.all(grad_x6[:, 5] == 0)
 assert np.all(reads6[5, :] == 0) and np.all(reads6[:, 5] == 0)
+# %% cell 24: the read pixels with no gradient are where only K's own zeros were stamped
+zeros_stamped = conv2d_backward(x6, (kernel != 0).astype(float), np.abs(G) + 1, stride=2)[0] == 0
+np.testing.assert_array_equal((grad_x6 == 0) & (reads6 > 0), zeros_stamped & (reads6 > 0))
+assert ((grad_x6 == 0) & (reads6 > 0)).sum() > 0
 # %% cell 25: every other pixel is read by 1, 2 or 4 windows
 assert set(np.unique(reads6)) == {0, 1, 2, 4}
 # %% cell 26: the 4 stamps, 2 apart, add up to dL/dX
@@ -87,67 +91,67 @@ assert all(error < 1e-7 for error in errors.values()), errors
 # %% cell 42: the check tells the right dL/dX from the unflipped one
 assert right_error < 1e-6 and buggy_error > 0.1, (right_error, buggy_error)
 
-# %% cell 50: at a tie, the numerical gradient is not TensorFlow's
+# %% cell 51: at a tie, the numerical gradient is not TensorFlow's
 assert not np.allclose(tie_numerical, tie_tf)
-# %% cell 50: without ties, max pooling's backward pass passes the check
+# %% cell 51: without ties, max pooling's backward pass passes the check
 assert pool_error < 1e-6, pool_error
 
-# %% cell 61: a > 0 exactly where z > 0, so the ReLU step needs a only and z can go
+# %% cell 66: a > 0 exactly where z > 0, so the ReLU step needs a only and z can go
 first_z = conv2d_im2col(first_batch, *weights[:2])
 np.testing.assert_array_equal(first_a > 0, first_z > 0)
 
-# %% cell 63: the network learned
+# %% cell 71: the network learned
 assert numpy_losses[-20:].mean() < numpy_losses[:20].mean() / 3
-# %% cell 63: step 1's loss is close to ln 10, a uniform guess over 10 classes
+# %% cell 71: step 1's loss is close to ln 10, a uniform guess over 10 classes
 assert abs(numpy_losses[0] - np.log(10)) < 0.2, numpy_losses[0]
 
-# %% cell 66: every filter moved, some to more than 1.5 times their starting size
+# %% cell 75: every filter moved, some to more than 1.5 times their starting size
 assert moved_k.min() > 0.2 and moved_k.max() > 1.5, moved_k
-# %% cell 66: the three that moved most have a strong positive and a strong negative side
+# %% cell 75: the three that moved most have a strong positive and a strong negative side
 for f in most_moved:
     trained_k = numpy_weights[0][:, :, 0, f]
     assert trained_k.max() > 0.4 * limit_k and trained_k.min() < -0.4 * limit_k, f
 
-# %% cell 70: each gradient's product costs one forward pass
+# %% cell 79: each gradient's product costs one forward pass
 assert middle_patches.shape[0] * middle_K2.size == forward_mults
 assert middle_G2.shape[0] * middle_K2.size == forward_mults
-# %% cell 70: cell 0's numbers: the CNN's 13,610 weights, 2 forward passes each per step
+# %% cell 79: cell 0's numbers: the CNN's 13,610 weights, 2 forward passes each per step
 assert weight_count == 13_610 and 2 * weight_count == 27_220, weight_count
 
-# %% cell 75: 12 bright, 18 dark and 12 edge windows give the eigenvalues 12 and 60
+# %% cell 84: 12 bright, 18 dark and 12 edge windows give the eigenvalues 12 and 60
 assert counts == {"bright": 12, "dark": 18, "edge": 12}, counts
 assert np.allclose(curvatures, [2 * 12 * 0.5, 2 * (12 * 2 + 12 * 0.5)]) and 0.03 < 2 / top < 0.04
-# %% cell 75: the eigenvectors are (1, -1) and (1, 1), normalised
+# %% cell 84: the eigenvectors are (1, -1) and (1, 1), normalised
 assert np.allclose(np.abs(directions), np.sqrt(0.5))
-# %% cell 75: eta = 0.03 multiplies the distance along (1, 1) by 1 - 0.03 * 60 = -0.8 per step
+# %% cell 84: eta = 0.03 multiplies the distance along (1, 1) by 1 - 0.03 * 60 = -0.8 per step
 np.testing.assert_allclose(np.divide(distances[1:], distances[:-1]), 1 - 0.03 * top, rtol=1e-3)
-# %% cell 75: either side of 2/60: 0.033 settles, 0.034 explodes
+# %% cell 84: either side of 2/60: 0.033 settles, 0.034 explodes
 assert 0.033 < 2 / top < 0.034
 assert final[0.033] < 0.1 and final[0.034] > 1e6, final
 
-# %% cell 79: training's peak is above prediction's
+# %% cell 88: training's peak is above prediction's
 assert training_peak > prediction_peak
-# %% cell 81: in a stack, training's estimate grows with depth, prediction's does not
+# %% cell 90: in a stack, training's estimate grows with depth, prediction's does not
 training_peaks, prediction_peaks = memory.iloc[:, 0], memory.iloc[:, 1]
 assert (training_peaks > prediction_peaks).all() and training_peaks[16] > 8 * prediction_peaks[16]
 
-# %% cell 83: a positive tie is almost always blank background
+# %% cell 92: a positive tie is almost always blank background
 assert (positive_ties & blank).sum() > 0.9 * positive_ties.sum() > 1000, positive_ties.sum()
-# %% cell 83: which tied maximum gets the gradient changes dL/dK and dL/db by rounding only
+# %% cell 92: which tied maximum gets the gradient changes dL/dK and dL/db by rounding only
 for new, old in zip(tie_grads["the last maximum"], first, strict=True):
     assert relative_error(new.astype(float), old.astype(float)) < 1e-6
-# %% cell 83: giving it to every tied maximum changes dL/db by almost its own size, dL/dK a little
+# %% cell 92: giving it to every tied maximum changes dL/db by almost its own size, dL/dK a little
 every = [np.linalg.norm(new - old) / np.linalg.norm(old)
          for new, old in zip(tie_grads["every tied maximum"], first, strict=True)]
 assert 0.01 < every[0] < 0.1 and 0.6 < every[1] < 1.2, every
-# %% cell 83: and one filter's dL/db changes sign
+# %% cell 92: and one filter's dL/db changes sign
 flips = np.sign(tie_grads["every tied maximum"][1]) != np.sign(first[1])
 assert flips.sum() >= 1 and np.abs(first[1][flips]).max() < 0.01, first[1][flips]
 
-# %% cell 85: C^T (C x), what conv2d_transpose gives back, is not x: C (4x16) has no inverse
+# %% cell 94: C^T (C x), what conv2d_transpose gives back, is not x: C (4x16) has no inverse
 np.testing.assert_array_equal(back.ravel(), C.T @ C @ x.ravel())
 assert C.shape == (4, 16) and not np.allclose(back, x)
-# %% cell 85: stride 2's dL/dK and dL/dX are stride 1's of the dilated G
+# %% cell 94: stride 2's dL/dK and dL/dX are stride 1's of the dilated G
 np.testing.assert_array_equal(conv2d(x6[:5, :5], dilated), grad_kernel6)
 np.testing.assert_array_equal(conv2d(np.pad(dilated, 2), np.flip(kernel)), grad_x6[:5, :5])
 
