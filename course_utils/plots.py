@@ -1747,3 +1747,133 @@ def show_slice_mosaics(slices: Mapping[str, Any], kernel_size: int = 3,
                xlabel=f"one channel's {f}x{f} slice of each filter,\nscaled to its own largest "
                       "|weight|")
     return Plot(fig, axes[0])
+
+
+# --- Lesson 04 only: the figures of sections 5, 7, 9 and 10 ---------------------------------
+
+def show_stamp(x, kernel, output, source) -> Plot:
+    """Lesson 04, section 5: the input, the kernel, the stamp of input ``source`` = (row, col)
+    alone (x[source] times the kernel, at rows row to row + F, columns col to col + F, stride 1)
+    and the output of all stamps added, on one colour scale.
+
+    >>> fig, axes = show_stamp(np.ones((2, 2)), np.eye(2), np.ones((3, 3)), (0, 1))
+    >>> axes[2].images[0].get_array()[0:2, 1:3].tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
+    x, kernel, output = _matrix(x, "x"), _matrix(kernel, "kernel"), _matrix(output, "output")
+    row, col = source
+    f = kernel.shape[0]
+    alone = np.zeros_like(output, dtype=float)
+    alone[row:row + f, col:col + f] = x[row, col] * kernel
+    fig, axes = plt.subplots(1, 4, figsize=(11, 2.9), layout="constrained",
+                             gridspec_kw={"width_ratios": [x.shape[1], f] + [output.shape[1]] * 2})
+    scale = {"vmin": 0, "vmax": output.max()}
+    show_matrix(x, ax=axes[0], title=f"input {x.shape[0]}x{x.shape[1]}",
+                highlight=(row, col, 1, 1), **scale)
+    show_matrix(kernel, ax=axes[1], title=f"kernel {f}x{f}", **scale)
+    show_matrix(alone, ax=axes[2], title=f"the stamp of input ({row}, {col}): "
+                f"{x[row, col]:g} x kernel", highlight=(row, col, f, f), **scale)
+    show_matrix(output, ax=axes[3], title=f"output: all {x.size} stamps added",
+                highlight=(row, col, f, f), **scale)
+    fig.colorbar(axes[3].images[0], ax=axes[3], label="value (one scale)")
+    return Plot(fig, axes)
+
+
+def flipped_window_inputs(padded, kernel, pixel, stride):
+    """Lesson 04, section 7: which input value each non-zero entry of output ``pixel``'s window
+    holds, and which kernel entry its stamp adds there. ``padded``: the input spread out by
+    ``stride`` (S - 1 zeros between values) with F - 1 zeros around (no crop). Returns
+    [((r, c), (input row, input column), (kernel row, kernel column))], the kernel entry always
+    (F - 1 - r, F - 1 - c): the flip.
+
+    >>> spread = np.pad(np.array([[1.0, 0, 2], [0, 0, 0], [3, 0, 4]]), 2)   # 2x2 input, S = 2
+    >>> flipped_window_inputs(spread, np.ones((3, 3)), (2, 1), 2)
+    [((0, 1), (0, 0), (2, 1)), ((2, 1), (1, 0), (0, 1))]
+    """
+    padded, kernel = _matrix(padded, "padded"), _matrix(kernel, "kernel")
+    i, j = pixel
+    f = kernel.shape[0]
+    window = padded[i:i + f, j:j + f]
+    found = []
+    for r, c in zip(*np.nonzero(window), strict=True):
+        row_in, col_in = (i + r - (f - 1)) // stride, (j + c - (f - 1)) // stride
+        found.append(((int(r), int(c)), (int(row_in), int(col_in)),
+                      (int(i - stride * row_in), int(j - stride * col_in))))
+    return found
+
+
+def show_flipped_window(padded, kernel, output, pixel, title: str) -> Plot:
+    """Lesson 04, section 7: the spread-out, padded input with output ``pixel``'s window
+    outlined, the kernel rotated 180 degrees, and the output with ``pixel`` outlined (its
+    ``title``), on one colour scale.
+
+    >>> fig, axes = show_flipped_window(np.eye(4), np.arange(4).reshape(2, 2), np.ones((3, 3)),
+    ...                                 (0, 1), "output")
+    >>> axes[1].images[0].get_array().tolist()            # the kernel, flipped
+    [[3, 2], [1, 0]]
+    """
+    padded, kernel, output = (_matrix(padded, "padded"), _matrix(kernel, "kernel"),
+                              _matrix(output, "output"))
+    i, j = pixel
+    f = kernel.shape[0]
+    fig, axes = plt.subplots(1, 3, figsize=(10, 3.8), layout="constrained",
+                             gridspec_kw={"width_ratios": [padded.shape[1], f, output.shape[1]]})
+    scale = {"vmin": 0, "vmax": max(output.max(), kernel.max())}
+    show_matrix(padded, ax=axes[0], title=f"input: S - 1 zeros between values,\nF - 1 = {f - 1}"
+                " zeros around", highlight=(i, j, f, f), **scale)
+    show_matrix(kernel[::-1, ::-1], ax=axes[1], title="kernel flipped", **scale)
+    show_matrix(output, ax=axes[2], title=title, highlight=(i, j, 1, 1), **scale)
+    fig.colorbar(axes[2].images[0], ax=axes, label="value (one scale)")
+    return Plot(fig, axes)
+
+
+def show_stamp_counts(counts: Mapping) -> Plot:
+    """Lesson 04, section 9: maps of how many stamps cover each output pixel (title -> 2-D
+    integer map), side by side on one colour scale from 0 to the largest count.
+
+    >>> fig, axes = show_stamp_counts({"a": np.ones((3, 3)), "b": 2 * np.ones((4, 4))})
+    >>> [ax.images[0].get_clim() for ax in axes]
+    [(0.0, 2.0), (0.0, 2.0)]
+    """
+    maps = {title: _matrix(values, f"counts[{title!r}]") for title, values in counts.items()}
+    largest = int(max(values.max() for values in maps.values()))
+    fig, axes = plt.subplots(1, len(maps), figsize=(4 * len(maps), 3.7), layout="constrained",
+                             squeeze=False)
+    for ax, (title, values) in zip(axes[0], maps.items(), strict=True):
+        show_matrix(values, ax=ax, title=title, cmap="cividis", vmin=0, vmax=largest,
+                    xlabel="output column", ylabel="output row")
+    fig.colorbar(axes[0][0].images[0], ax=axes[0], label="stamps covering the pixel (one scale)",
+                 ticks=range(largest + 1))
+    return Plot(fig, axes[0])
+
+
+def show_flat_probes(probes: Mapping) -> Plot:
+    """Lesson 04, sections 10 and Going further: each model's output for flat gray (title ->
+    2-D probe) as value / its mean - 1, on one symmetric scale (white is flat); with more than
+    one probe, row 4 of each as a line in a last panel.
+
+    >>> fig, axes = show_flat_probes({"flat": np.ones((4, 4))})
+    >>> float(np.abs(axes[0].images[0].get_array()).max())
+    0.0
+    """
+    deviations = {title: _matrix(probe, f"probes[{title!r}]") / np.mean(probe) - 1
+                  for title, probe in probes.items()}
+    reach = max(max(np.abs(d).max() for d in deviations.values()), 1e-6)
+    lines = len(deviations) > 1
+    widths = [1] * len(deviations) + ([1.3] if lines else [])
+    fig, axes = plt.subplots(1, len(widths), figsize=(4.2 + 3.4 * (len(widths) - 1), 3.8),
+                             layout="constrained", squeeze=False,
+                             gridspec_kw={"width_ratios": widths})
+    axes = axes[0]
+    for ax, (title, deviation) in zip(axes, deviations.items(), strict=False):
+        show_matrix(deviation, ax=ax, title=title, show_values=False, cmap="RdBu_r",
+                    vmin=-reach, vmax=reach, xlabel="output column", ylabel="output row")
+        if lines:
+            axes[-1].plot(deviation[4], marker="o", label=title.replace("\n", " "))
+    fig.colorbar(axes[0].images[0], ax=axes[:len(deviations)],
+                 label="value / its mean - 1 (one scale)")
+    if lines:
+        axes[-1].axhline(0, color="gray", linewidth=0.5)
+        axes[-1].set(title="row 4 of each probe", xlabel="column", ylabel="value / its mean - 1")
+        axes[-1].legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2))
+    return Plot(fig, axes)

@@ -89,23 +89,17 @@ def conv_transpose(x, kernel, stride=1, padding=0):
 # predicts, and gets the message that names it.
 LEARNER_ANSWERS = {
     "q1": {
-        "right": ["24887296", "24_887_296", "28 * 28 * 32 * 192 + 28 * 28 * 32 * 5 * 5 * 32"],
+        "right": ["77", "77.0",
+                  "int(28 * 28 * 32 * 5 * 5 * 192 / 2 // (28 * 28 * (192 + 5 * 5 * 32)))"],
         "wrong": {
-            "12443648": "section 2's total",
-            "22478848": "the 1x1 layer now makes 32 channels",
-            "14852096": "one of the 5x5 layer's channel counts (in or out) is 16",
-            "19562496": "24x24 output",
-            "120422400": "without the bottleneck",
-            "4816896": "the 1x1 layer only",
-            "20070400": "the 5x5 layer only",
-            "31808": "counts the two layers' parameters",
-            "125239296": "not the image's 192",
-            "2.49e7": "the expected count rounded to 3 significant figures",
-            "24937472": "one bias per output value",         # + one bias addition per output
-            "24887296 + 32 + 32": "adds the two layers' biases",
-            "18284544": "both layers on a 24x24 map",        # both counted with 'valid' sizes
-            "24 * 24 * 32 * 192 + 24 * 24 * 32 * 5 * 5 * 32": "both layers on a 24x24 map",
-            "49774592": "exactly twice the expected count",    # multiply-adds counted as two
+            "78": "round the width down",                       # the bound 77.42 rounded up
+            "28 * 28 * 32 * 5 * 5 * 192 / 2 / (28 * 28 * (192 + 5 * 5 * 32))":
+                "channels come whole",
+            "96": "counts the 5x5 layer only",
+            "400": "counts the 1x1 layer only",
+            "72": "padding='valid'",
+            "60211200": "half the direct layer's cost",
+            "59885056": "give the width w itself",
         },
     },
     "q2": {
@@ -333,6 +327,7 @@ LEARNER_ANSWERS = {
             _q7_cell(_COUNTS_LOOPS, "____", "q7.check(stamp_counts)"):
                 "The question has a second part too",
             _q7_cell(_COUNTS_LOOPS, "____"): "Now the second part: replace ____ in even_f",
+            _q7_cell(_COUNTS_LOOPS, "3"): "even_f should be a list of F, e.g. [3]",
         },
     },
     "q8": {
@@ -394,11 +389,18 @@ def keras_mults(model):
     return total
 
 
-def test_q1_matches_the_multiplications_of_the_keras_layers():
-    assert lesson.q1.is_correct(keras_mults(bottleneck(32)))
-    # section 2's 16-channel bottleneck, printed in the lesson, is a different number
-    assert keras_mults(bottleneck(16)) != keras_mults(bottleneck(32))
-    assert not lesson.q1.is_correct(keras_mults(bottleneck(16)))
+def direct_layer():
+    return keras.Sequential([keras.Input((28, 28, 192)),
+                             layers.Conv2D(32, 5, padding="same", name="conv5x5")],
+                            name="direct")
+
+
+def test_q1_is_the_widest_squeeze_at_or_under_half_the_direct_cost_in_keras():
+    half = keras_mults(direct_layer()) / 2
+    assert keras_mults(bottleneck(77)) <= half < keras_mults(bottleneck(78))
+    assert lesson.q1.is_correct(77)
+    assert not lesson.q1.is_correct(78)
+    assert not lesson.q1.is_correct(16)                 # section 2's width costs far less
 
 
 def keras_dense_head(dense_kernel, height, width, channels):
@@ -585,20 +587,26 @@ def test_q5_separates_flip_transpose_and_the_right_answer():
         assert np.shape(first) != np.shape(second) or not np.allclose(first, second)
 
 
-def test_q1_names_the_5x5_layer_reading_192_channels_as_keras_counts_it():
-    """Reading the image's 192 channels in the 5x5 layer (the direct layer's count added to the
-    1x1 layer's) is a mistake q2 names; Keras's count of those layers is that answer, and the
-    layers' parameter count (not multiplications) gets its own message."""
-    direct = keras.Sequential([keras.Input((28, 28, 192)),
-                               layers.Conv2D(32, 5, padding="same", name="conv5x5")],
-                              name="direct")
-    squeeze = keras.Sequential([keras.Input((28, 28, 192)), layers.Conv2D(32, 1, name="reduce")],
-                               name="squeeze")
-    assert "not the image's 192" in lesson.q1.feedback(keras_mults(squeeze) + keras_mults(direct))
-    assert "counts the two layers' parameters" in lesson.q1.feedback(bottleneck(32).count_params())
-    # a count given rounded is told so
-    assert "rounded to 3 significant figures" in lesson.q1.feedback(
-        float(f"{keras_mults(bottleneck(32)):.3g}"))
+def test_q1_names_one_layer_counted_alone_as_keras_counts_it():
+    """Counting only one of the bottleneck's layers against half the direct cost gives a width
+    of its own, named; so does the exact, non-whole bound."""
+    half = keras_mults(direct_layer()) / 2
+    squeeze = lambda w: keras.Sequential([keras.Input((28, 28, 192)),  # noqa: E731
+                                          layers.Conv2D(w, 1, name="reduce")], name="squeeze")
+    five = lambda w: keras.Sequential([keras.Input((28, 28, w)),  # noqa: E731
+                                       layers.Conv2D(32, 5, padding="same", name="c")], name="f")
+    assert keras_mults(five(96)) <= half < keras_mults(five(97))
+    assert "the 5x5 layer only" in lesson.q1.feedback(96)
+    assert keras_mults(squeeze(400)) <= half < keras_mults(squeeze(401))
+    assert "the 1x1 layer only" in lesson.q1.feedback(400)
+    assert "channels come whole" in lesson.q1.feedback(half / (keras_mults(bottleneck(1))))
+    assert "round the width down" in lesson.q1.feedback(78)
+
+
+def test_q7_asks_for_a_list_when_given_a_bare_number():
+    message = lesson.q7.feedback((lesson.stamp_counts, 3))
+    assert "even_f should be a list of F, e.g. [3]" in message
+    assert "If you cut" not in message
 
 
 def test_q5_names_the_ordinary_convolution_tensorflow_computes():

@@ -27,7 +27,6 @@ from keras import layers
 from ..arithmetic import (
     conv_mults,
     conv_output_size,
-    conv_params,
     conv_transpose_output_size,
 )
 from ..data import LESSON01_X, TRANSPOSED_EXAMPLE_X
@@ -46,58 +45,68 @@ from . import (
     uses_placeholder,
 )
 
-# --- q1: another bottleneck width ----------------------------------------------------------
+# --- q1: the widest squeeze that halves the cost ----------------------------------------------
 
-_N, _C_IN, _WIDTH, _C_OUT, _F = 28, 192, 32, 32, 5
-_ONE_BY_ONE = conv_mults((_N, _N, _C_IN), 1, _WIDTH, padding="same")  # 28x28x192 -> 32
-_FIVE_BY_FIVE = conv_mults((_N, _N, _WIDTH), _F, _C_OUT, padding="same")  # 28x28x32 -> 32
-_BOTTLENECK = _ONE_BY_ONE + _FIVE_BY_FIVE
-_BOTTLENECK_VALID = _ONE_BY_ONE + conv_mults((_N, _N, _WIDTH), _F, _C_OUT)
-_BOTH_ON_24 = 24 * 24 * _WIDTH * _C_IN + 24 * 24 * _C_OUT * _F * _F * _WIDTH  # 'valid' sizes
-_BIASES = _N * _N * _WIDTH + _N * _N * _C_OUT  # one addition per output value of each layer
-_BOTTLENECK_PARAMS = conv_params(1, _C_IN, _WIDTH) + conv_params(_F, _WIDTH, _C_OUT)
+_N, _C_IN, _C_OUT, _F = 28, 192, 32, 5
+_DIRECT = conv_mults((_N, _N, _C_IN), _F, _C_OUT, padding="same")  # 120,422,400
 
-_SECTION_2_BOTTLENECK = (conv_mults((_N, _N, _C_IN), 1, 16, padding="same")
-                         + conv_mults((_N, _N, 16), _F, _C_OUT, padding="same"))
+
+def _squeeze(width):
+    """The 1x1 layer's multiplications: 28x28x192 -> width channels."""
+    return conv_mults((_N, _N, _C_IN), 1, width, padding="same")
+
+
+def _five_by_five(width, padding="same"):
+    """The 5x5 layer's multiplications after the squeeze: width channels -> 32."""
+    return conv_mults((_N, _N, width), _F, _C_OUT, padding=padding)
+
+
+def _widest(cost, budget=_DIRECT / 2):
+    """The largest whole width whose cost(width) is at most budget (both grow with width)."""
+    width = 0
+    while cost(width + 1) <= budget:
+        width += 1
+    return width
+
+
+_HALF_WIDTH = _widest(lambda w: _squeeze(w) + _five_by_five(w))            # 77
+_PER_CHANNEL = _squeeze(1) + _five_by_five(1)      # each squeeze channel's cost, both layers
+_EXACT_WIDTH = _DIRECT / 2 / _PER_CHANNEL                                  # 77.42
+_VALID_WIDTH = _widest(lambda w: _squeeze(w) + _five_by_five(w, "valid"),
+                       conv_mults((_N, _N, _C_IN), _F, _C_OUT) / 2)        # 72
 
 q1 = Exercise(
-    "Lesson 04's bottleneck with 32 channels instead of 16: 28x28x192 -> Conv2D(32, 1) -> "
-    "Conv2D(32, 5, padding='same'). How many multiplications in total?",
-    checker=number(_BOTTLENECK, mistakes={
-        _SECTION_2_BOTTLENECK: "that is section 2's total, with 16 channels in the middle; here "
-                               "the 1x1 layer makes 32.",
-        conv_mults((_N, _N, _C_IN), 1, 16, padding="same") + _FIVE_BY_FIVE:
-            "the 1x1 layer now makes 32 channels, not 16: 28 * 28 * 32 * 192.",
-        _ONE_BY_ONE + conv_mults((_N, _N, 16), _F, _C_OUT, padding="same"):
-            "one of the 5x5 layer's channel counts (in or out) is 16; both are 32 here: "
-            "28 * 28 * 32 * 5 * 5 * 32.",
-        _BOTTLENECK_VALID: "you used a 24x24 output for the 5x5 layer; padding='same' keeps "
-                           "28x28.",
-        _BOTH_ON_24: "you counted both layers on a 24x24 map: the 1x1 layer keeps 28x28, and "
-                     "padding='same' keeps the 5x5 layer's output 28x28 too.",
-        _BOTTLENECK + _BIASES: "that adds one bias per output value of each layer; count only "
-                               "the multiplications.",
-        conv_mults((_N, _N, _C_IN), _F, _C_OUT, padding="same"):
-            "that is the 5x5 convolution without the bottleneck.",
-        _ONE_BY_ONE: "that is the 1x1 layer only: add the 5x5 layer's count.",
-        _FIVE_BY_FIVE: "that is the 5x5 layer only: add the 1x1 layer's count.",
-        _ONE_BY_ONE + conv_mults((_N, _N, _C_IN), _F, _C_OUT, padding="same"):
-            "the 5x5 layer reads the 32 channels the 1x1 layer makes, not the image's 192: "
-            "28 * 28 * 32 * 5 * 5 * 32.",
-        _BOTTLENECK_PARAMS: "that counts the two layers' parameters; multiplications are per "
-                            "output value: O * O * C_out * F * F * C_in for each layer.",
-        _BOTTLENECK + 2 * _C_OUT: "that adds the two layers' biases (32 + 32); count only the "
-                                  "multiplications.",
-        2 * _BOTTLENECK: "that is exactly twice the expected count: if you counted each "
-                         "multiply-add as two operations, count only the multiplications.",
+    "Section 2's bottleneck squeezes 192 channels to 16. What is the widest squeeze w (the 1x1 "
+    "layer's output channels) for which 28x28x192 -> Conv2D(w, 1) -> Conv2D(32, 5, "
+    "padding='same') costs at most half the multiplications of the direct Conv2D(32, 5, "
+    "padding='same')?",
+    checker=number(_HALF_WIDTH, mistakes={
+        _HALF_WIDTH + 1: f"w = {_HALF_WIDTH + 1} costs "
+                         f"{_squeeze(_HALF_WIDTH + 1) + _five_by_five(_HALF_WIDTH + 1):,}, "
+                         f"more than half of {_DIRECT:,}: round the width down.",
+        _EXACT_WIDTH: "channels come whole: give the largest whole w whose cost stays at or "
+                      "under half.",
+        _widest(_five_by_five): "that counts the 5x5 layer only; the 1x1 layer costs "
+                                "28 * 28 * w * 192 too, and both grow with w.",
+        _widest(_squeeze): "that counts the 1x1 layer only; the 5x5 layer after it costs "
+                           "28 * 28 * 32 * 5 * 5 * w too.",
+        _VALID_WIDTH: "that is the answer with padding='valid' (24x24 outputs) for the 5x5 "
+                      "layers; here padding='same' keeps them 28x28.",
+        _DIRECT / 2: "that is half the direct layer's cost; the question asks for the width w.",
+        _squeeze(_HALF_WIDTH) + _five_by_five(_HALF_WIDTH):
+            "that is the bottleneck's cost at the right width; give the width w itself.",
     }),
-    hint=["Each layer costs O * O * C_out * F * F * C_in; add the two layers.",
-          "1x1 layer: 192 channels in, 32 out, on a 28x28 map. 5x5 layer: 32 channels in, 32 "
-          "out; padding='same' keeps its output 28x28."],
+    hint=["Both layers' costs grow in proportion to w: the bottleneck costs "
+          "28 * 28 * w * (192 + 5 * 5 * 32), w times the cost of one squeeze channel.",
+          "Solve 28 * 28 * w * (192 + 5 * 5 * 32) <= 28 * 28 * 32 * 5 * 5 * 192 / 2 for w, then "
+          "take the largest whole w."],
     solution=f"""\
-28 * 28 * 32 * 192 + 28 * 28 * 32 * 5 * 5 * 32
-# = {_ONE_BY_ONE:,} + {_FIVE_BY_FIVE:,} = {_BOTTLENECK:,}""",
-    solution_answer=_BOTTLENECK,
+direct = 28 * 28 * 32 * 5 * 5 * 192              # {_DIRECT:,}
+per_channel = 28 * 28 * (192 + 5 * 5 * 32)      # one squeeze channel, both layers: {_PER_CHANNEL:,}
+answer = int(direct / 2 // per_channel)
+# = {_HALF_WIDTH} (the exact bound is {_EXACT_WIDTH:.2f}). The bottleneck saves because the 5x5
+# layer reads w channels instead of 192; a wider squeeze gives some of that back.""",
+    solution_answer=_HALF_WIDTH,
 )
 
 # --- q2: a fully connected layer's kernel as a convolution's -----------------------------------
@@ -689,7 +698,8 @@ q6 = Exercise(
     "- the integer P (padding): crop P rows and columns from each side of the full result;\n"
     "- return shape: ((H - 1) * S + F - 2P, (W - 1) * S + F - 2P, C_out);\n"
     "- compare afterwards with Conv2DTranspose, which has no integer P: P = 0 with 'valid' when "
-    "F >= S; P = (F - S) / 2 with 'same' when F - S is even and >= 0 (S = 1 with an odd F, or "
+    "F >= S (the checker's cases all have F >= S; for F < S Keras gives N * S rows); "
+    "P = (F - S) / 2 with 'same' when F - S is even and >= 0 (S = 1 with an odd F, or "
     "F = 4, S = 2; section 6).",
     checker=_layout_note(function(_TRANSPOSE_CASES, reference=lambda x, kernel, stride=1,
                                   padding=0: conv2d_transpose(x, kernel, stride=stride,
@@ -857,8 +867,9 @@ _Q7_SIZE_MISTAKES = {
 
 def _read_sizes(value):
     """The F a learner lists, as a sorted list of ints, or the message saying why not."""
-    if isinstance(value, int | np.integer) and not isinstance(value, bool):
-        value = [value]
+    if isinstance(value, int | np.integer | float) and not isinstance(value, bool):
+        return None, (f"even_f should be a list of F, e.g. [{value}], not a bare number "
+                      f"{value}.")
     if isinstance(value, set | frozenset | range | tuple):
         value = list(value)
     try:

@@ -1,7 +1,7 @@
 # What lesson 04's text concludes from its cells (tests/claims_runner.py says how this runs).
 # "cell N" is the cell's index in the notebook, markdown cells counted (nbval counts code only).
 # Blocks run after the last cell: cell 81 reuses the names down and back, so the block of
-# cell 56 computes its own.
+# cell 54 computes its own.
 import numpy as np
 
 from course_utils import conv2d_im2col, conv_params, conv_transpose_crop
@@ -92,6 +92,7 @@ assert (TRANSPOSED_EXAMPLE_KERNEL == TRANSPOSED_EXAMPLE_KERNEL[::-1, ::-1]).all(
 assert not np.allclose(unflipped, stamps)
 
 # %% cell 41: output (2, 1)'s window entry (r, c) is an input whose stamp adds kernel[2 - r, 2 - c]
+window = padded[i:i + 3, j:j + 3]                       # the window the cell prints
 assert sorted(zip(*np.nonzero(window), strict=True)) == [(0, 1), (2, 1)]
 stamp_entries = []
 for r, c in zip(*np.nonzero(window), strict=True):     # as the cell finds them
@@ -100,8 +101,10 @@ for r, c in zip(*np.nonzero(window), strict=True):     # as the cell finds them
     stamp_entries.append(((r, c), (row_in, col_in), (a, b)))
     assert window[r, c] == TRANSPOSED_EXAMPLE_X[row_in, col_in] and (a, b) == (2 - r, 2 - c)
 assert stamp_entries == [((0, 1), (0, 0), (2, 1)), ((2, 1), (1, 0), (0, 1))]
+assert flipped_window_inputs(padded, kernel_3x3, (i, j), 2) == stamp_entries   # what it prints
 
 # %% cell 41: output (2, 1) = 1 * 0 + 3 * 2 = 6 with the flipped kernel, 2 without (figure title)
+window = padded[i:i + 3, j:j + 3]
 assert np.sum(window * kernel_3x3[::-1, ::-1]) == stamps[i, j] == via_convolution[i, j] == 6
 assert np.sum(window * kernel_3x3) == unflipped[i, j] == 2
 assert via_convolution[i, j] == 1 * 0 + 3 * 2 == 6
@@ -133,7 +136,7 @@ assert (np.count_nonzero(C, axis=1) == 9).all()
 # %% cell 49: the course's conv_matrix builds the same C as the loop
 np.testing.assert_array_equal(conv_matrix((6, 6), kernel_c), C)
 
-# %% cell 53: <Cx, y> = <x, C.T y> for every x and y (here, random ones, one channel)
+# %% cell 84: <Cx, y> = <x, C.T y> for every x and y (here, random ones, one channel)
 pair_rng = np.random.default_rng(52)
 for _ in range(3):
     x_any, y_any = pair_rng.standard_normal((6, 6)), pair_rng.standard_normal((4, 4))
@@ -141,10 +144,10 @@ for _ in range(3):
     right = np.sum(x_any * keras_transposed(y_any, kernel_c, 1))        # <x, C.T y>
     np.testing.assert_allclose(left, right, rtol=1e-5)
 
-# %% cell 54: a new layer's bias is 0, so the layer is the transpose alone
+# %% cell 85: a new layer's bias is 0, so the layer is the transpose alone
 assert not wide_transposed.bias.numpy().any()
 
-# %% cell 56: the shape comes back, the values do not, even rescaled; C keeps 16 directions
+# %% cell 54: the shape comes back, the values do not, even rescaled; C keeps 16 directions
 down = conv2d(x_6x6, kernel_c)                   # 6x6 -> 4x4
 back = conv2d_transpose(down, kernel_c)          # 4x4 -> 6x6
 scale = (back * x_6x6).sum() / (back * back).sum()
@@ -153,11 +156,11 @@ assert np.abs(scale * back - x_6x6).max() > 1
 assert miss == np.linalg.norm(scale * back - x_6x6) / np.linalg.norm(x_6x6) and miss > 0.5
 assert rank == 16
 
-# %% cell 59: away from the border F = 3 covers pixels 1, 2 or 4 times, F = 4 4 times each
+# %% cell 57: away from the border F = 3 covers pixels 1, 2 or 4 times, F = 4 4 times each
 assert set(counts_3[2:-2, 2:-2].ravel().tolist()) == {1, 2, 4}
 assert set(counts_4[2:-2, 2:-2].ravel().tolist()) == {4}
 
-# %% cell 59: balanced weights (0.5, 1, 0.5) per axis keep a flat input flat at F = 3, S = 2 (Keras)
+# %% cell 57: balanced weights (0.5, 1, 0.5) per axis keep a flat input flat at F = 3, S = 2 (Keras)
 balanced_layer = layers.Conv2DTranspose(1, 3, strides=2, use_bias=False, name="balanced")
 balanced_layer.build((None, 4, 4, 1))
 balanced_layer.set_weights([np.outer(balanced_1d, balanced_1d).reshape(3, 3, 1, 1)
@@ -166,7 +169,7 @@ np.testing.assert_allclose(balanced_layer(np.ones((1, 4, 4, 1), "float32"))[0, :
                            balanced)
 assert np.all(balanced[2:-2, 2:-2] == 1) and len(set(balanced_1d.tolist())) > 1
 
-# %% cell 62: 28 -> 14 -> 7 (the 7x7x8 code) -> 14 -> 28
+# %% cell 60: 28 -> 14 -> 7 (the 7x7x8 code) -> 14 -> 28
 shapes = [autoencoder.get_layer(name).output.shape[1:]
           for name in ("encode1", "encode2", "decode1", "decode2")]
 assert shapes == [(14, 14, 16), (7, 7, 8), (14, 14, 16), (28, 28, 1)]
@@ -217,33 +220,36 @@ assert keras_refused
 np.testing.assert_allclose(undone, x_small, atol=1e-9)
 assert not np.allclose(transposed_back, x_small)
 
-# %% cell 85: unequal weights: the interior is not flat; its rows differ by 16, its columns by 4
+# %% cell 87: unequal weights: the interior is not flat; its rows differ by 16, its columns by 4
 assert len(np.unique(flat_output[2:-2, 2:-2])) > 1
 assert (row_step, col_step) == (16, 4)
 
-# %% cell 87: after UpSampling2D every pixel away from the border is the sum of the weights
+# %% cell 89: after UpSampling2D every pixel away from the border is the sum of the weights
 assert np.all(inside == uneven_kernel.sum())
 
-# %% cell 87: the convolution after UpSampling2D costs 4x the stamps: 1,024 against 256
+# %% cell 89: the convolution after UpSampling2D costs 4x the stamps: 1,024 against 256
 assert resize_cost == 4 * stamp_cost == 1024
 
-# %% cell 89: bilinear starting weights keep a flat input flat away from the border
+# %% cell 91: bilinear starting weights keep a flat input flat away from the border
 assert np.allclose(from_bilinear[2:-2, 2:-2], 1)
 assert bilinear_1d[0] + bilinear_1d[2] == 1 == bilinear_1d[1] + bilinear_1d[3]
 
-# %% cell 90: on MNIST's black background (0) the output is pinned near 0, where a pattern would
+# %% cell 63: on MNIST's black background (0) the output is pinned near 0, where a pattern would
 # hide; flat gray sits mid-range
 background = np.median(reconstructions[test_images == 0])     # where the test digits are black
 assert background < 0.05 and 0.2 < gray_inside.mean() < 0.8, (background, gray_inside.mean())
 
-# %% cell 90: away from the border the encoder turns flat gray into a flat code
+# %% cell 63: away from the border the encoder turns flat gray into a flat code
 gray_code = keras.Sequential(autoencoder.layers[:2])(np.full((1, 28, 28, 1), 0.5, "float32"))
 code_inside = gray_code.numpy()[0, 1:-1, 1:-1]                # the 7x7x8 code, border left out
 assert np.allclose(code_inside, code_inside[0, 0], atol=1e-6)  # the same 8 values everywhere
 
-# %% cell 91: the probe repeats one 4x4 block exactly, its values more than 5% of their mean apart
+# %% cell 64: the probe repeats one 4x4 block exactly, its values more than 5% of their mean apart
 assert repeats and spread > 0.05, (repeats, spread)
 assert gray_inside.shape == (12, 12)
+
+# %% cell 65: the F = 3 decoder turns flat gray into one 4x4 block repeated, not flat
+assert repeats and np.ptp(gray_inside) > 0.05 * gray_inside.mean()
 
 # %% cell 92: F = 4's decoder has 77% more weights; UpSampling2D's as many as F = 3's
 assert decoder_params(even_autoencoder) == 2_321 and decoder_params(autoencoder) == 1_313
