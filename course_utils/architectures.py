@@ -29,11 +29,11 @@ Layouts are channels-last like Keras; shapes include the batch axis as ``None``.
 imports Keras: a model is only asked for ``get_config()`` (and, by :func:`compare_with_keras`,
 for its ``operations`` and their output shapes and ``count_params()``).
 
-Taught in lesson 07, section 6 (the capstone: MobileNetV2 predicted layer by layer, and five
-networks' multiplications beside their papers' tables). Section 3's measured receptive field
-is here too: :func:`measure_receptive_field` runs a stack through TensorFlow (imported when
-it is called) and counts the paths into one output pixel; :func:`field_extent` reads the
-field's size off the counts.
+Taught in lesson 07, section 6 (the capstone: MobileNetV2 predicted layer by layer) and its
+Going further A (five networks' multiplications beside their papers' tables). Section 3's
+measured receptive field is here too: :func:`measure_receptive_field` runs a stack through
+TensorFlow (imported when it is called) and counts the paths into one output pixel;
+:func:`field_extent` reads the field's size off the counts.
 """
 
 from __future__ import annotations

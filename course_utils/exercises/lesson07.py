@@ -15,13 +15,13 @@ section 6 (real networks): the learner counts one inverted residual block of Mob
 hand (q6, q7; the lesson never prints the block's totals, and tests/claims/lesson07.py checks
 the helper's counts of it against Keras), then counts VGG-16's convolutions from the network's
 description (each layer's input worked out: pooling halves the map, C_in is the previous
-layer's filters) before the helper counts five networks (q8). Each exercise's expected answer,
-and each known wrong answer, is computed here from the question's own numbers with the
-course's arithmetic (never typed in); tests/test_exercises_lesson07.py checks the expected
-answers against Keras and TensorFlow, checks that the wrong answers differ from each other,
-and lists what a learner may type (LEARNER_ANSWERS) with the message each must get. The
-questions use other numbers than the lesson's worked examples, and no answer is printed in
-the lesson.
+layer's filters; q8), which Going further A then sets beside five networks' papers. Each
+exercise's expected answer, and each known wrong answer, is computed here from the question's
+own numbers with the course's arithmetic (never typed in); tests/test_exercises_lesson07.py
+checks the expected answers against Keras and TensorFlow, checks that the wrong answers differ
+from each other, and lists what a learner may type (LEARNER_ANSWERS) with the message each
+must get. The questions use other numbers than the lesson's worked examples, and no answer is
+printed in the lesson.
 """
 
 from __future__ import annotations
