@@ -29,11 +29,11 @@ Layouts are channels-last like Keras; shapes include the batch axis as ``None``.
 imports Keras: a model is only asked for ``get_config()`` (and, by :func:`compare_with_keras`,
 for its ``operations`` and their output shapes and ``count_params()``).
 
-Taught in lesson 07, section 6 (the capstone: MobileNetV2 predicted layer by layer, and five
-networks' multiplications beside their papers' tables). Section 3's measured receptive field
-is here too: :func:`measure_receptive_field` runs a stack through TensorFlow (imported when
-it is called) and counts the paths into one output pixel; :func:`field_extent` reads the
-field's size off the counts.
+Taught in lesson 07, section 6 (the capstone: MobileNetV2 predicted layer by layer) and its
+Going further A (five networks' multiplications beside their papers' tables). Section 3's
+measured receptive field is here too: :func:`measure_receptive_field` runs a stack through
+TensorFlow (imported when it is called) and counts the paths into one output pixel;
+:func:`field_extent` reads the field's size off the counts.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ from .validation import check_int, describe
 
 __all__ = ["LayerPrediction", "LayerComparison", "layer_counts", "predict_layer", "predict_model",
            "compare_with_keras", "PREDICTED_KINDS", "COUNTED_KINDS", "measure_receptive_field",
-           "field_extent"]
+           "field_extent", "block_walk", "hand_counts_table", "paper_table"]
 
 
 class LayerPrediction(NamedTuple):
@@ -657,3 +657,121 @@ def field_extent(paths) -> tuple[int, int]:
                          f"{describe(paths)}")
     rows, cols = np.nonzero(paths)
     return int(rows.max() - rows.min() + 1), int(cols.max() - cols.min() + 1)
+
+
+# --- tables lesson 07's capstone shows (pandas is imported when one is called) -----------------
+
+def _in_block(name: str, names) -> bool:
+    return any(name == prefix or name.startswith(prefix + "_") for prefix in names)
+
+
+def block_walk(model, names):
+    """A block of a built Keras model, one row per layer that computes: its kind, strides,
+    padding, bias, the batch normalization and ReLU that follow it ("then") and its output shape.
+
+    ``names`` is a layer-name prefix or a list of them: a layer belongs to the block when its
+    name is a prefix or starts with prefix + "_" ("block_2" takes block_2_expand and
+    block_2_add, "conv_dw_1" takes conv_dw_1_bn but not conv_dw_10). The first row is the
+    block's input. BatchNormalization and ReLU layers are folded into the row above (ReLU6
+    for a ReLU capped at 6). Returns a pandas DataFrame indexed by layer name. Taught in lesson
+    07, sections 5 and 6.
+
+    >>> import keras
+    >>> tiny = keras.Sequential([keras.Input((8, 8, 3)),
+    ...     keras.layers.Conv2D(4, 3, use_bias=False, name="b_conv"),
+    ...     keras.layers.BatchNormalization(name="b_conv_bn"),
+    ...     keras.layers.ReLU(6.0, name="b_conv_relu"), keras.layers.Flatten(name="flat")])
+    >>> block_walk(tiny, "b_conv")[["kind", "then", "output shape"]]
+                 kind       then output shape
+    layer
+    (input)                         (8, 8, 3)
+    b_conv     3x3 Conv2D  BN, ReLU6     (6, 6, 4)
+    """
+    import pandas as pd
+
+    names = [names] if isinstance(names, str) else list(names)
+    block = [layer for layer in model.layers if _in_block(layer.name, names)]
+    if not block:
+        raise ValueError(f"no layer of {model.name} is named {names} or starts with one of them "
+                         "and '_'")
+    rows = [{"layer": "(input)", "kind": "", "strides": "", "padding": "", "use_bias": "",
+             "then": "", "output shape": tuple(block[0].input.shape[1:])}]
+    for layer in block:
+        kind = type(layer).__name__
+        if kind in ("BatchNormalization", "ReLU"):         # after the layer above
+            max_value = getattr(layer, "max_value", None)
+            after = "BN" if kind == "BatchNormalization" else (
+                f"ReLU{float(max_value):g}" if max_value is not None else "ReLU")
+            rows[-1]["then"] = ", ".join(filter(None, [rows[-1]["then"], after]))
+            continue
+        size = "{}x{} ".format(*layer.kernel_size) if hasattr(layer, "kernel_size") else ""
+        rows.append({"layer": layer.name, "kind": size + kind,
+                     "strides": getattr(layer, "strides", ""),
+                     "padding": getattr(layer, "padding", ""),
+                     "use_bias": getattr(layer, "use_bias", ""), "then": "",
+                     "output shape": tuple(layer.output.shape[1:])})
+    return pd.DataFrame(rows).set_index("layer")
+
+
+def hand_counts_table(model, by_hand):
+    """Layers counted by hand beside :func:`predict_model`'s counts and Keras's
+    ``count_params()``.
+
+    ``by_hand`` maps a layer name to (the rule in words, parameters, multiplications). Returns a
+    pandas DataFrame indexed by layer: the rule, the parameters by hand, predicted and by Keras,
+    the multiplications by hand and predicted. Taught in lesson 07, section 6.
+
+    >>> import keras
+    >>> tiny = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Conv2D(4, 3, name="c")])
+    >>> row = hand_counts_table(tiny, {"c": ("3x3x3, 4 filters", 3 * 3 * 3 * 4 + 4,
+    ...                                      6 * 6 * 3 * 3 * 3 * 4)}).loc["c"]
+    >>> print(*row, sep=", ")
+    3x3x3, 4 filters, 112, 112, 112, 3888, 3888
+    """
+    import pandas as pd
+
+    predicted = {row.name: row for row in predict_model(model)}
+    missing = [name for name in by_hand if name not in predicted]
+    if missing:
+        raise ValueError(f"{model.name} has no layer named {missing}")
+    return pd.DataFrame([
+        {"layer": name, "rule": rule, "by hand: params": params,
+         "predict_model": predicted[name].params,
+         "Keras": model.get_layer(name).count_params(),
+         "by hand: mults": mults, "predict_model mults": predicted[name].mults}
+        for name, (rule, params, mults) in by_hand.items()]).set_index("layer")
+
+
+def paper_table(networks, papers):
+    """Networks predicted from their recipes beside their papers' counts.
+
+    ``networks`` maps a name to a built Keras model; ``papers`` maps the same names to
+    (source, multiply-adds over all layers, parameters or None). Each row: the source, how
+    many layers agree with Keras (:func:`compare_with_keras`), the predicted multiplications
+    of every layer and the paper's, their difference (a percentage with its sign; a difference
+    that rounds to 0 shows as +0.00%), the parameters as predicted, without batch
+    normalization's, and the paper's. Returns a pandas DataFrame of formatted strings, indexed
+    by network. Taught in lesson 07, Going further A.
+
+    >>> import keras
+    >>> tiny = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Conv2D(4, 3, name="c")])
+    >>> paper_table({"tiny": tiny}, {"tiny": ("a paper", 4000, 112)}).loc["tiny"].tolist()
+    ['a paper', '2 of 2', '0.0 M', '0 M', '-2.80%', '0.000 M', '0.000 M', '0.0 M']
+    """
+    import pandas as pd
+
+    rows = []
+    for name, (source, paper_mults, paper_params) in papers.items():
+        checked = compare_with_keras(networks[name])
+        params = sum(row.params for row in checked)
+        norms = sum(row.params for row in checked if row.kind == "BatchNormalization")
+        ours = sum(row.mults for row in predict_model(networks[name]))
+        difference = ours / paper_mults - 1
+        rows.append({"network": name, "source": source,
+                     "layers agreeing": f"{sum(row.agrees for row in checked)} of {len(checked)}",
+                     "mult-adds": f"{ours / 1e6:,.1f} M", "paper": f"{paper_mults / 1e6:,.0f} M",
+                     "difference": f"{difference if round(difference, 4) else 0.0:+.2%}",
+                     "params": f"{params / 1e6:.3f} M",
+                     "without BN": f"{(params - norms) / 1e6:.3f} M",
+                     "paper params": f"{paper_params / 1e6:.1f} M" if paper_params else "-"})
+    return pd.DataFrame(rows).set_index("network")

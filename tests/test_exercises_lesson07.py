@@ -244,6 +244,9 @@ LEARNER_ANSWERS = {
                        "for c in range(kernel.shape[2])])"): "as it is, 3-D",
             _SEPARABLE.replace(".reshape(f_h * f_w, filters)", ""):
                 "returns one rank per F x C_out matrix of the stack",
+            # an exact rank test: round-off makes a rank-1 product rank 2
+            _SEPARABLE.replace("filters)) > 1", "filters), tol=0) > 1"):
+                "your rank test is exact",
         },
     },
     "q5": {
@@ -399,6 +402,10 @@ LEARNER_ANSWERS = {
             _VGG_FROM_TEXT.replace("    size //= 2", "    pass"): "counts every layer at 224x224",
             _VGG_FROM_TEXT.replace("padding='same'", "padding='valid'"):
                 "padding='valid' (conv_mults's default)",
+            # 'valid' followed through: each convolution trims 2 pixels
+            "10058201856": "with padding='valid': each one trims 2",
+            _VGG_FROM_TEXT.replace("padding='same')", "padding='valid')\n        size -= 2"):
+                "with padding='valid': each one trims 2",
         },
     },
 }

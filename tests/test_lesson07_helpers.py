@@ -22,7 +22,14 @@ import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from keras import layers  # noqa: E402
 
-from course_utils.architectures import field_extent, measure_receptive_field  # noqa: E402
+from course_utils.architectures import (  # noqa: E402
+    block_walk,
+    field_extent,
+    hand_counts_table,
+    measure_receptive_field,
+    paper_table,
+    predict_model,
+)
 from course_utils.arithmetic import conv_params, receptive_field  # noqa: E402
 from course_utils.ops import conv_matrix  # noqa: E402
 from course_utils.plots import (  # noqa: E402
@@ -203,3 +210,57 @@ def test_show_slice_mosaics_scales_each_tile_so_a_separable_layer_shows_one_patt
     assert not text_problems(fig)
     with pytest.raises(ValueError, match="9 numbers"):
         show_slice_mosaics({"bad": np.ones((4, 8))})
+
+
+# --- the capstone's tables (course_utils.architectures: block_walk, hand_counts_table,
+# paper_table) ------------------------------------------------------------------------------
+
+def _small_block_model():
+    x = keras.Input((16, 16, 8), name="image")
+    h = layers.Conv2D(8, 1, name="b_1", use_bias=False)(x)      # b_1 and b_10: a prefix trap
+    h = layers.BatchNormalization(name="b_1_bn")(h)
+    h = layers.ReLU(6.0, name="b_1_relu")(h)
+    h = layers.DepthwiseConv2D(3, strides=2, padding="same", name="b_1_dw")(h)
+    h = layers.ReLU(name="b_1_dw_relu")(h)
+    h = layers.Conv2D(4, 3, name="b_10")(h)
+    return keras.Model(x, h, name="small")
+
+
+def test_block_walk_folds_bn_and_relu_into_the_layer_above_and_keeps_its_prefix():
+    walk = block_walk(_small_block_model(), "b_1")
+    assert walk.index.tolist() == ["(input)", "b_1", "b_1_dw"]          # not b_10
+    assert walk["then"].tolist() == ["", "BN, ReLU6", "ReLU"]
+    assert walk["kind"].tolist() == ["", "1x1 Conv2D", "3x3 DepthwiseConv2D"]
+    assert walk["output shape"].tolist() == [(16, 16, 8), (16, 16, 8), (8, 8, 8)]
+    assert walk.loc["b_1", "use_bias"] is False and walk.loc["b_1_dw", "strides"] == (2, 2)
+    assert block_walk(_small_block_model(), ["b_1_dw", "b_10"]).index.tolist() == [
+        "(input)", "b_1_dw", "b_10"]
+    with pytest.raises(ValueError, match="no layer of small"):
+        block_walk(_small_block_model(), "block_2")
+
+
+def test_hand_counts_table_shows_a_wrong_hand_count_beside_the_right_ones():
+    model = _small_block_model()
+    table = hand_counts_table(model, {"b_1_dw": ("3x3 per channel", 3 * 3 * 8 + 8,
+                                                 8 * 8 * 3 * 3 * 8),
+                                      "b_10": ("a wrong count", 1, 2)})
+    assert table.loc["b_1_dw"].tolist()[1:] == [80, 80, 80, 4608, 4608]
+    assert table.loc["b_10", "Keras"] == table.loc["b_10", "predict_model"] == 3 * 3 * 8 * 4 + 4
+    assert table.loc["b_10", "predict_model mults"] == 6 * 6 * 3 * 3 * 8 * 4
+    assert table.loc["b_10", "by hand: params"] == 1
+    with pytest.raises(ValueError, match="no layer named"):
+        hand_counts_table(model, {"b_2": ("", 0, 0)})
+
+
+def test_paper_table_signs_the_difference_and_subtracts_batch_normalization():
+    model = _small_block_model()
+    mults = sum(row.mults for row in predict_model(model))
+    table = paper_table({"small": model, "again": model},
+                        {"small": ("p", mults / 1.02, None), "again": ("q", mults * 1.00001, 1e6)})
+    assert table.loc["small", "difference"] == "+2.00%"
+    assert table.loc["again", "difference"] == "+0.00%"                # no negative zero
+    assert table.loc["small", "layers agreeing"] == f"{len(model.layers)} of {len(model.layers)}"
+    assert table.loc["small", "params"] == f"{model.count_params() / 1e6:.3f} M"
+    assert table.loc["small", "without BN"] == f"{(model.count_params() - 4 * 8) / 1e6:.3f} M"
+    assert table.loc["small", "paper params"] == "-"
+    assert table.loc["again", "paper params"] == "1.0 M"

@@ -15,13 +15,13 @@ section 6 (real networks): the learner counts one inverted residual block of Mob
 hand (q6, q7; the lesson never prints the block's totals, and tests/claims/lesson07.py checks
 the helper's counts of it against Keras), then counts VGG-16's convolutions from the network's
 description (each layer's input worked out: pooling halves the map, C_in is the previous
-layer's filters) before the helper counts five networks (q8). Each exercise's expected answer,
-and each known wrong answer, is computed here from the question's own numbers with the
-course's arithmetic (never typed in); tests/test_exercises_lesson07.py checks the expected
-answers against Keras and TensorFlow, checks that the wrong answers differ from each other,
-and lists what a learner may type (LEARNER_ANSWERS) with the message each must get. The
-questions use other numbers than the lesson's worked examples, and no answer is printed in
-the lesson.
+layer's filters; q8), which Going further A then sets beside five networks' papers. Each
+exercise's expected answer, and each known wrong answer, is computed here from the question's
+own numbers with the course's arithmetic (never typed in); tests/test_exercises_lesson07.py
+checks the expected answers against Keras and TensorFlow, checks that the wrong answers differ
+from each other, and lists what a learner may type (LEARNER_ANSWERS) with the message each
+must get. The questions use other numbers than the lesson's worked examples, and no answer is
+printed in the lesson.
 """
 
 from __future__ import annotations
@@ -346,16 +346,17 @@ def _kernels():
 _SEPARABLE_KERNELS = _kernels()
 
 
-def _slice_ranks(kernel, rule, group_by_filter=False):
+def _slice_ranks(kernel, rule, group_by_filter=False, exact=False):
     """``rule`` applied to the rank of each input channel's (or, with ``group_by_filter``,
-    each filter's) F_h * F_w x ... slice; True when every slice passes."""
+    each filter's) F_h * F_w x ... slice; True when every slice passes. ``exact``: the rank
+    with no tolerance for round-off (matrix_rank's tol=0), the exact test q4 names."""
     kernel = np.asarray(kernel)
     f_h, f_w, channels, filters = kernel.shape
     if group_by_filter:
         slices = [kernel[:, :, :, k].reshape(f_h * f_w, channels) for k in range(filters)]
     else:
         slices = [kernel[:, :, c].reshape(f_h * f_w, filters) for c in range(channels)]
-    return all(rule(np.linalg.matrix_rank(s)) for s in slices)
+    return all(rule(np.linalg.matrix_rank(s, tol=0 if exact else None)) for s in slices)
 
 
 _SEPARABLE_MISTAKES = [
@@ -401,6 +402,11 @@ _SEPARABLE_MISTAKES = [
      "then takes it as F matrices of F x C_out (one per row of taps) and gives each its rank. "
      "The channel's slice is one F * F x C_out matrix: reshape it, "
      "kernel[:, :, c, :].reshape(F * F, C_out), then take its rank."),
+    (lambda kernel: _slice_ranks(kernel, lambda rank: rank <= 1, exact=True),
+     "your rank test is exact: a separable kernel's slices are rank 1 only up to float "
+     "round-off, so a tolerance of 0 (np.linalg.matrix_rank(..., tol=0), a singular value "
+     "== 0, np.array_equal) counts them rank 2. Keep matrix_rank's default tol, or test the "
+     "singular values by a ratio, s[1] <= 1e-6 * s[0]."),
 ]
 
 
@@ -430,7 +436,9 @@ q4 = Exercise(
           "pointwise[c, k]. So on each input channel c, the F x F slices of all the filters "
           "must be one pattern, each scaled by its own number.",
           "For each c, kernel[:, :, c, :].reshape(F * F, C_out) must have rank at most 1 "
-          "(np.linalg.matrix_rank); return True when every channel passes."],
+          "(np.linalg.matrix_rank, with its default tolerance: float round-off keeps a rank-1 "
+          "product's other singular values tiny, not 0); return True when every channel "
+          "passes."],
     solution_answer=is_separable,
 )
 
@@ -686,6 +694,22 @@ _GROUP_INPUTS = sum(([(h, c_in, c_out)] * n for h, c_in, c_out, n in [   # every
     (224, 3, 64, 2), (112, 64, 128, 2), (56, 128, 256, 3), (28, 256, 512, 3),  # of a group
     (14, 512, 512, 3)]), [])                                                  # reads its input
 
+
+
+def _valid_chain():
+    """The 13 convolutions' multiplications had each used padding='valid': every convolution
+    trims F - 1 = 2 pixels, each pooling halves what is left (rounding down)."""
+    total, size, c_in = 0, 224, 3
+    for n_convs, filters in [(2, 64), (2, 128), (3, 256), (3, 512), (3, 512)]:
+        for _ in range(n_convs):
+            total += conv_mults((size, size, c_in), 3, filters)
+            size, c_in = size - 2, filters
+        size //= 2
+    return total
+
+
+_VALID_CHAIN = _valid_chain()   # 10,058,201,856
+
 q8 = Exercise(
     "VGG-16 reads a 224x224x3 image with thirteen 3x3 convolutions ('same' padding, stride 1) "
     "in five groups: 2, 2, 3, 3 and 3 convolutions with 64, 128, 256, 512 and 512 filters. A "
@@ -711,6 +735,9 @@ q8 = Exercise(
             "that gives every convolution of a group the group's input channels (3, 64, 128, "
             "256, 512): only the first convolution reads them; the next ones read the previous "
             "convolution's filters (64 -> 64, 128 -> 128, ...).",
+        _VALID_CHAIN: "that runs every convolution with padding='valid': each one trims 2 "
+                      "pixels (224 -> 222 -> 220, ...). VGG's convolutions use 'same', so each "
+                      "keeps its input's H x W; only the poolings halve it.",
         _Q7 // 4: "that halves the map before the first group: block 1's two convolutions "
                   "run on the 224x224 image; each pooling comes after its group.",
         sum(conv_params(3, c_in, c_out, bias=False) for _, c_in, c_out in _VGG16):

@@ -24,6 +24,14 @@ tap = conv_matrix((6, 6), np.arange(1.0, 10).reshape(3, 3)).astype(int)
 assert shared.shape == (16, 36) and np.count_nonzero(shared) == 16 * 9
 assert np.array_equal(shared, np.where(tap > 0, small_kernel.ravel()[tap - 1], 0))
 
+# %% cell 4: lesson 01's counts of a 28x28 -> 26x26 layer: Dense, locally connected, Conv2D
+dense = layers.Dense(26 * 26, name="dense_recap")
+dense.build((None, 28 * 28))
+assert dense.count_params() == 530_660 and 26 * 26 * conv_params(3, 1, 1) == 6_760
+conv = layers.Conv2D(1, 3, name="conv_recap")
+conv.build((None, 28, 28, 1))
+assert conv.count_params() == conv_params(3, 1, 1) == 10
+
 # %% cell 7: each axis follows lesson 01's formula with its own F and S
 assert keras_maps.shape[:2] == (conv_output_size(28, 1, 2), conv_output_size(28, 5, 1)) == (14, 24)
 
@@ -79,7 +87,7 @@ for name in ("conv_dw_1", "conv_pw_1"):
     assert isinstance(relu, layers.ReLU) and relu.max_value == 6
     assert relu.input is mobilenet_v1.get_layer(name + "_bn").output
 
-# %% cell 36: Keras's counts are the course's formulas (standard, grouped, separable)
+# %% cell 37: Keras's counts are the course's formulas (standard, grouped, separable)
 def keras_mults(layer, input_shape=(112, 112, 32)):
     """One multiplication per kernel weight and output position, read from the Keras layer."""
     positions = int(np.prod(layer.compute_output_shape((None, *input_shape))[1:3]))
@@ -95,20 +103,26 @@ assert costs.loc["Conv2D(64, 3)", ["parameters", "multiplications"]].tolist() ==
 assert costs.loc["SeparableConv2D(64, 3)", ["parameters", "multiplications"]].tolist() == [
     2_400, 29_302_784]
 
-# %% cell 37: the figure's channel pairs hold exactly each layer's kernel weights
+# %% cell 38: the figure's channel pairs hold exactly each layer's kernel weights
 assert [int(w.sum()) for w in pair_weights.values()] == [
     standard.kernel.numpy().size, grouped_4.kernel.numpy().size, depthwise_kernel.size,
     pointwise_kernel.size]
 
-# %% cell 39: separable / standard = 1/C_out + 1/F^2; 8.9x fewer at 1024 channels
+# %% cell 40: separable / standard = 1/C_out + 1/F^2; 8.9x fewer at 1024 channels
 assert np.isclose(fraction, 1 / 64 + 1 / 3**2)
 assert round(widest, 1) == 8.9
 
-# %% cell 41: channel 0's 9 x 64 weights have rank 1 (separable) and 9 (standard)
+# %% cell 42: channel 0's 9 x 64 weights have rank 1 (separable) and 9 (standard)
 assert ranks == [1, 9]
 
-# %% cell 43: VGG-16 / MobileNet = 27x = 3.1x (the design) * 8.6x (the separable layer)
+# %% cell 71: VGG-16 / MobileNet = 27x = 3.1x (the design) * 8.6x (the separable layer)
 assert round(gap) == 27 and round(design, 1) == 3.1 and round(separable_gain, 1) == 8.6
+
+# %% cell 72: the 3.1x is the shape: MobileNet's first separable block reads 112x112x32, VGG-16's
+# first convolutions run 64 filters on 224x224 maps
+assert tuple(mobilenet_v1.get_layer("conv_dw_1").input.shape[1:]) == (112, 112, 32)
+assert [(tuple(layer.output.shape[1:3]), layer.filters) for layer in vgg16_convs[:2]] == [
+    ((224, 224), 64)] * 2
 
 # %% cell 50: layer_counts predicts each layer of the chain as Keras builds it
 shape = (None, 32, 32, 3)
@@ -166,62 +180,68 @@ for g, convs in enumerate(groups, start=1):
     assert pool.pool_size == (2, 2) and pool.strides == (2, 2)
 assert sum(isinstance(layer, layers.Dense) for layer in vgg16.layers) == 3
 
-# %% cell 66: no difference prints as a negative zero (MobileNet's is -0.05%)
-assert not any(row["difference"].startswith("-0.00") for row in table)
-assert [row["difference"] for row in table] == [f"{differences[name]:+.2%}" for name in papers]
+# %% cell 74: no difference prints as a negative zero (MobileNet's is -0.05%)
+differences = {name: sum(row.mults for row in predict_model(networks[name])) / paper_mults - 1
+               for name, (_, paper_mults, _) in papers.items()}
+assert not table["difference"].str.startswith("-0.00").any()
+assert table["difference"].tolist() == [f"{difference:+.2%}" for difference in differences.values()]
+assert table.loc["MobileNet", "difference"] == "-0.05%"
 
-# %% cell 66: every layer of five networks agrees with Keras; each count within 2% of its paper's
+# %% cell 74: every layer of five networks agrees with Keras; each count within 2% of its paper's
+differences = {name: sum(row.mults for row in predict_model(networks[name])) / paper_mults - 1
+               for name, (_, paper_mults, _) in papers.items()}
 assert all(all(row.agrees for row in compare_with_keras(networks[name])) for name in papers)
-assert [row["layers agreeing"] for row in table] == [
+assert table["layers agreeing"].tolist() == [
     "{0} of {0}".format(len(networks[name].layers)) for name in papers]
-assert [row["params"] for row in table] == [
+assert table["params"].tolist() == [
     f"{networks[name].count_params() / 1e6:.3f} M" for name in papers]
 assert max(abs(difference) for difference in differences.values()) < 0.02
+largest = max(differences, key=lambda name: abs(differences[name]))
 assert largest == "ResNet50" and abs(differences[largest]) > 0.015   # 1.5% would not do
 
-# %% cell 66: VGG-16's 13 convolutions alone are within 0.5% of the paper's 15.3 G
+# %% cell 74: VGG-16's 13 convolutions alone are within 0.5% of the paper's 15.3 G
 assert abs(vgg_convs / 15.3e9 - 1) < 0.005
 
-# %% cell 71: the weights lie within glorot_uniform's limit, biases are 0, the stds are as predicted
+# %% cell 67: the weights lie within glorot_uniform's limit, biases are 0, the stds are as predicted
 assert np.abs(fresh_kernel).max() <= limit and np.abs(fresh_kernel).max() > 0.95 * limit
 assert np.all(fresh.bias.numpy() == 0)
 assert abs(outputs.numpy().std() / forward - 1) < 0.1
 assert abs(grad_images.std() / backward - 1) < 0.1
 
-# %% cell 73: each mean of 12 draws follows its rule within a factor 2; He level, Glorot falls
+# %% cell 77: each mean of 12 draws follows its rule within a factor 2; He level, Glorot falls
 for name in draw_stds:
     assert np.all(np.abs(np.log(mean_std[name] / rule_std[name])) < np.log(2)), name
 assert mean_std["he_normal"][-1] > 0.5 and mean_std["glorot_uniform"][-1] < 0.02
 assert mean_std["too small (std 0.01)"][-1] < 1e-12
 
-# %% cell 73: single draws drift (within 1/4 to 2.5 of the rule); He's std is about 8 times 0.01
+# %% cell 77: single draws drift (within 1/4 to 2.5 of the rule); He's std is about 8 times 0.01
 single = np.concatenate([draw_stds[name][:, -1] / rule_std[name][-1]
                          for name in ("glorot_uniform", "he_normal")])
 assert 0.2 < single.min() < 0.3 and 2.3 < single.max() < 2.7 and np.median(single) < 1
 assert round(he_std / 0.01) == 8
 
-# %% cell 75: with batch normalization each std at layer 16 is within 10% of its layer-2 value
+# %% cell 79: with batch normalization each std at layer 16 is within 10% of its layer-2 value
 assert all(abs(stds[-1] / stds[1] - 1) < 0.1 for stds in with_bn.values())
 
-# %% cell 77: the standard layer does 9 * 64 multiplications per number read, the steps 9 and 64
+# %% cell 81: the standard layer does 9 * 64 multiplications per number read, the steps 9 and 64
 assert per_number == {"standard": 9 * 64, "depthwise step": 9, "pointwise step": 64}
 assert sum(steps.values()) == separable_mults((112, 112, 32), 3, 64, padding="same")
 
-# %% cell 79: the layer kinds hold every parameter; 1x1 convolutions do most of the work
+# %% cell 83: the layer kinds hold every parameter; 1x1 convolutions do most of the work
 assert kinds["parameters"].sum() == mobilenet.count_params()
 assert kinds.index[0] == "Conv2D 1x1"
 
-# %% cell 79: the first MobileNet's 1x1 share is Howard et al.'s Table 2 figure, 94.86%
+# %% cell 83: the first MobileNet's 1x1 share is Howard et al.'s Table 2 figure, 94.86%
 assert round(100 * v1_pointwise, 2) == 94.86
 
-# %% cell 82: the recurrence gives the Distill authors' fields (MobileNet 315, VGG-16 212)
+# %% cell 86: the recurrence gives the Distill authors' fields (MobileNet 315, VGG-16 212)
 for name, (_, theirs) in distill.items():
     assert theirs == network_fields[name], name
 assert network_fields == {"MobileNetV2": 491, "MobileNet": 315, "VGG16": 212}
 
-# %% cell 84: a 21x21 field; the central 11x11 holds most of the gradient; the peak is central
+# %% cell 88: a 21x21 field; the central 11x11 holds most of the gradient; the peak is central
 assert receptive_field([(3, 1)] * 10) == 21 and np.count_nonzero(strength) == 21 * 21
 assert central_share > 0.5 and np.isclose(strength[9:12, 9:12].max(), 1)
 
-# %% cell 86: the same kernel shape fits channels first and channels last
+# %% cell 90: the same kernel shape fits channels first and channels last
 assert first.kernel.shape == last.kernel.shape
