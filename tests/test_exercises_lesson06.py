@@ -931,9 +931,10 @@ def test_the_named_mistakes_give_different_answers(name):
 
 
 def test_the_second_sitting_runs_in_a_new_kernel_with_the_same_numbers():
-    """The checkpoint says: back in a new kernel, run cells 1-11 (setup, section 1), then the
-    cell below it. Run exactly that, then every cell after it, in a fresh kernel: nothing fails,
-    and section 7 and Going further C print what the full run stored."""
+    """The checkpoint says: back in a new kernel, run everything above section 2's heading
+    (setup, section 1), then the cell below it. Run exactly that, then every cell after it, in
+    a fresh kernel: nothing fails, and section 7 and Going further C print what the full run
+    stored."""
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     from pathlib import Path
@@ -943,9 +944,12 @@ def test_the_second_sitting_runs_in_a_new_kernel_with_the_same_numbers():
     comeback = next(i for i, cell in enumerate(notebook.cells)
                     if cell.source.startswith("# Back in a new kernel"))
     assert notebook.cells[comeback - 1].source.startswith("**Checkpoint.**")
-    assert "run cells 1-11" in notebook.cells[comeback - 1].source
+    assert "select section 2's\nheading and run everything above it" in \
+        notebook.cells[comeback - 1].source
+    section2 = next(i for i, cell in enumerate(notebook.cells)
+                    if cell.source.startswith("## 2. "))
     stored = {i: cell for i, cell in enumerate(notebook.cells)}
-    kept = [i for i in range(len(notebook.cells)) if 1 <= i <= 11 or i >= comeback]
+    kept = [i for i in range(len(notebook.cells)) if i < section2 or i >= comeback]
     second = nbformat.v4.new_notebook(metadata=notebook.metadata)
     second.cells = [nbformat.from_dict(dict(notebook.cells[i])) for i in kept]
     nbclient.NotebookClient(second, timeout=300, resources={"metadata": {"path": path.parent}}
