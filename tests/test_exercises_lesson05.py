@@ -315,6 +315,7 @@ LEARNER_ANSWERS = {
             "[1, 2, 3, 5, 6]": "four seeds or more",              # four of five wins
             "[1, 6]": "largest mean gains",
             "[0, 1]": "labelled by the later step",              # the columns read one step off
+            "[2, 3]": "column k already holds step k's gain",   # read as the gain of step k + 1
             "[1]": "another step was also ahead at every seed",  # a strict subset
             "[2]": "another step was also ahead at every seed",
             "[1, 3]": "are not the expected ones",

@@ -1333,6 +1333,11 @@ _STEP_MISTAKES = {
         "each column of paired is labelled by the later step: column 1 holds step 1's accuracy "
         "minus step 0's."),
 }
+# Reading column k as the gain of step k + 1 shifts every step up by one ([2, 3] for [1, 2]).
+_STEP_MISTAKES.setdefault(tuple(step + 1 for step in _Q8), (
+    "each of your steps is one after a column of paired that is above 0 at every seed: column k "
+    "already holds step k's gain over step k - 1 (column 1 is pooling's gain over the source), "
+    "not the gain of step k + 1."))
 
 
 def _check_steps(answer):

@@ -46,7 +46,7 @@ assert best_epoch < source_epochs
 # %% cell 35: the kept weights reach 90% on the validation split
 assert source_val_accuracy >= 0.90, source_val_accuracy
 
-# %% cell 35: at epoch 1 training scores below validation (a mean over the epoch against its end)
+# %% cell 35: at epoch 1 training scores below validation (Keras averages it over the epoch)
 accuracy_per_epoch = history.history["accuracy"]
 assert train_loss[0] > val_loss[0] and accuracy_per_epoch[0] < history.history["val_accuracy"][0]
 
@@ -99,44 +99,61 @@ assert pooled_mults == keras_mults(pooled_model) and pooled_conv > 0.85
 assert int(dense_model.count_params() / pooled_weights) == 7
 assert (three.loc["pooled"] > three.loc[["source", "Dense only"]].max()).all()
 
-# %% cell 56: section 2's rules and four numbers per channel give the summary's 17,178
+# %% cell 54: in training batch norm gives mean 0, std 1 and moves its running mean a tenth
+assert abs(in_training.mean()) < 1e-3 and abs(in_training.std() - 1) < 0.01
+assert np.isclose(float(norm.moving_mean[0]), 0.1 * toy_batch.mean(), rtol=1e-4)
+assert predicting.mean() > 3                      # the running averages still lag the batch's
+
+# %% cell 54: 0.99 averages over about 100 batches, one epoch here, too slow; 0.9 over about 10
+assert round(1 / (1 - 0.99)) == 100 == batches_per_epoch and round(1 / (1 - 0.9)) == 10
+lagging = layers.BatchNormalization(momentum=0.99)
+for _ in range(batches_per_epoch):
+    lagging(toy_batch, training=True)
+assert float(lagging.moving_mean[0]) < 0.7 * toy_batch.mean()     # after one epoch, 0.99 lags
+assert np.isclose(float(slow.moving_mean[0]), toy_batch.mean(), rtol=1e-3)   # 0.9 caught up
+
+# %% cell 54: dropout zeroes values and scales the rest by 1/0.7 in training, keeps all predicting
+assert (dropped == 0).any() and np.allclose(dropped[dropped != 0], 1 / 0.7)
+assert np.allclose(np.asarray(drop(np.ones((1, 8)), training=False)), 1)
+
+# %% cell 57: section 2's rules and four numbers per channel give the summary's 17,178
 assert sum(predicted.values()) == improved_model.count_params() == 17_178
 running_statistics = 2 * (16 + 32 + 32)                    # mean and variance per channel
 assert running_statistics == sum(int(np.prod(w.shape))
                                  for w in improved_model.non_trainable_weights) == 160
 
-# %% cell 56: 3x3x32 = 288 values reach Flatten; conv3 sees 18x18, two stacked 3x3 convs 5x5
+# %% cell 57: 3x3x32 = 288 values reach Flatten; conv3 sees 18x18, two stacked 3x3 convs 5x5
 assert improved_model.get_layer("flat").output.shape[1] == n * n * 32 == 288
 assert improved_reach == 18 and two_3x3 == 5
 
-# %% cell 58: conv2 has 4,608 weights with 3x3 kernels, 12,800 with 5x5
+# %% cell 59: conv2 has 4,608 weights with 3x3 kernels, 12,800 with 5x5
 assert (improved_model.get_layer("conv2").count_params(), five_by_five.count_params()) == (
     4_608, 12_800)
 
-# %% cell 58: the improved model does 1.74 times the source's multiplications, most in conv2
+# %% cell 59: the improved model does 1.74 times the source's multiplications, most in conv2
 assert round(improved_mults / source_mults, 2) == 1.74
 assert improved_mults == keras_mults(improved_model)
 assert conv2_mults == 11 * 11 * 32 * 3 * 3 * 16 == 557_568
 
-# %% cell 60: each copy is moved, at most 5% of 28 = 1.4 pixels each way (its centre of mass)
+# %% cell 61: each copy is moved, at most 5% of 28 = 1.4 pixels each way (its centre of mass)
 assert np.isclose(settings["shift"] * 28, 1.4)
 assert all(np.abs(move).max() <= 1.4 + 0.05 for move in moves[1:])
 assert all(np.abs(move).max() > 0.2 for move in moves[1:]) and np.allclose(moves[0], 0)
 assert np.isclose(shifted[1:].sum(axis=(1, 2, 3)), shifted[0].sum(), rtol=0.05).all()
 
-# %% cell 62: the model holds the kept epoch's weights
+# %% cell 63: the model holds the kept epoch's weights
 assert np.isclose(improved_val_loss, improved_history.history["val_loss"][improved_best - 1],
                   rtol=1e-3)
 
-# %% cell 62: at prediction the shift leaves the digit in place and dropout drops nothing
+# %% cell 63: at prediction the shift leaves the digit in place and dropout drops nothing
 shift_layer, dropout_layer = improved_model.get_layer("shift"), improved_model.get_layer("drop")
 assert np.allclose(np.asarray(shift_layer(x_val[:2], training=False)), x_val[:2])
 assert np.allclose(np.asarray(dropout_layer(np.ones((1, 288)), training=False)), 1)
 
-# %% cell 62: the improved model is well ahead of the source on the validation split
+# %% cell 63: the improved model is well ahead of the source on the validation split
 assert improved_val_accuracy >= 0.96 and improved_val_accuracy - source_val_accuracy >= 0.02
 
-# %% cell 64: the ablation's weights and multiplications are those of the models built here
+# %% cell 65: the ablation's weights and multiplications are those of the models built here
 for step, model, mults in [(0, source_model, source_mults), (1, pooled_model, pooled_mults),
                            (7, improved_model, improved_mults)]:
     assert ablation.loc[step, "weights"] == model.count_params(), step
@@ -144,105 +161,108 @@ for step, model, mults in [(0, source_model, source_mults), (1, pooled_model, po
 assert (ablation["seeds"] == 5).all() and paired.notna().sum().iloc[1:].eq(5).all()
 assert ablation.loc[1:2, "weights"].tolist() == [9_532, 16_938]
 
-# %% cell 66: pooling: a twentieth of the weights, and its best epochs came later (11-15, 3-5)
+# %% cell 67: pooling: a twentieth of the weights, and its best epochs came later (11-15, 3-5)
 assert ablation.loc[1, "weights"] * 20 < ablation.loc[0, "weights"]
 assert ablation.loc[0, "best_epochs"] == "3-5" and ablation.loc[1, "best_epochs"] == "11-15"
 
-# %% cell 66: step 2 costs nine times the multiplications of step 1
+# %% cell 67: step 2 costs nine times the multiplications of step 1
 assert 9 < ablation.loc[2, "mults"] / ablation.loc[1, "mults"] < 9.5
 
-# %% cell 66: batch normalization: one run kept its 20th and last epoch (the cap)
+# %% cell 67: batch normalization: one run kept its 20th and last epoch (the cap)
 assert runs.query("step < 7")["epochs"].max() == 20 and runs["best_epoch"].max() == 20
 assert runs.query("step == 3")["best_epoch"].max() == 20
 assert runs.query("step == 7")["epochs"].max() == settings["epochs"]
 
-# %% cell 66: ReLU gains nothing; augmentation gains the most of steps 2-7, about pooling's point
+# %% cell 67: ReLU gains nothing; augmentation gains the most of steps 2-7, about pooling's point
 assert abs(ablation.loc[4, "gain"]) < 0.005
 gain = ablation["gain"]
 assert gain.loc[2:].idxmax() == 6 and abs(gain[6] - gain[1]) < 0.001
 
-# %% cell 66: after pooling each step adds about a point or less
+# %% cell 67: after pooling each step adds about a point or less
 assert (ablation.loc[2:, "gain"] <= 0.012).all()
 
-# %% cell 66: the final model's worst run beats the source's best
+# %% cell 67: the final model's worst run beats the source's best
 assert ablation.loc[7, "val_min"] > ablation.loc[0, "val_max"]
 
-# %% cell 68: on the test split the improved model is the most accurate, pooling beats the source
+# %% cell 69: on the test split the improved model is the most accurate, pooling beats the source
 assert comparison["test accuracy"].idxmax() == "improved model"
 pooled, source = comparison.loc["pooled model"], comparison.loc["source model"]
 assert pooled["test accuracy"] > source["test accuracy"]
 assert comparison.loc[["source model", "pooled model"], "test accuracy"].min() >= 0.91
 assert comparison.loc["improved model", "test accuracy"] >= 0.965
 
-# %% cell 69: the pooled model does 5.3 times fewer multiplications but runs 18 epochs against 8
+# %% cell 70: the pooled model does 5.3 times fewer multiplications but runs 18 epochs against 8
 assert round(source_mults / pooled_mults, 1) == 5.3
 assert comparison.loc[["pooled model", "source model"], "epochs"].tolist() == [18, 8]
 
-# %% cell 69: the improved model has a twelfth of the source's weights
+# %% cell 70: the improved model has a twelfth of the source's weights
 assert round(source_model.count_params() / improved_model.count_params()) == 12
 
-# %% cell 76: many maps bottom out at -0.28, swish's lowest output
+# %% cell 77: many maps bottom out at -0.28, swish's lowest output
 swish_floor = min(z / (1 + np.exp(-z)) for z in np.linspace(-3, 0, 3001))
 assert abs(swish_floor + 0.278) < 1e-3 and min(conv1_maps.min(), conv2_maps.min()) >= swish_floor
 
-# %% cell 76: a conv1 map follows the blurred digit, with the sign of its kernel's sum
+# %% cell 77: a conv1 map follows the blurred digit, with the sign of its kernel's sum
 strongest = int(np.argmax(np.abs(follows)))
 assert abs(follows[strongest]) > 0.6
 assert (np.sign(follows) == np.sign(sums)).all()
 
-# %% cell 76: conv2's maps fire on different parts of the digit
+# %% cell 77: conv2's maps fire on different parts of the digit
 assert len(set(peaks)) >= 4
 
-# %% cell 96: RMSprop holds W + 2 values, and "Total params" adds them to the weights
+# %% cell 97: RMSprop holds W + 2 values, and "Total params" adds them to the weights
 assert optimizer_params == 203_070 == source_model.count_params() + 2
 assert source_model.count_params() + optimizer_params == 406_138
 
-# %% cell 96: Adam with a schedule holds 2W + 1 values
+# %% cell 97: Adam with a schedule holds 2W + 1 values
 assert adam_state == 2 * trainable + 1 == 34_037
 
-# %% cell 101: the confusion matrix's diagonal is the validation accuracy
+# %% cell 102: the confusion matrix's diagonal is the validation accuracy
 assert np.isclose(np.trace(confusion.to_numpy()) / len(y_val), source_val_accuracy, atol=1e-6)
 
-# %% cell 105: the replay picks the lesson's settings, each candidate at three seeds
+# %% cell 106: the replay picks the lesson's settings, each candidate at three seeds
 assert chosen == settings and (study["count"] == 3).all()
 
-# %% cell 106: the learning rate gains about 6 digits, its worst run above the first guess's best
+# %% cell 107: the learning rate gains about 6 digits, its worst run above the first guess's best
 lr_first = study.loc[("learning_rate", first_guess["learning_rate"])]
 lr_chosen = study.loc[("learning_rate", chosen["learning_rate"])]
 assert 5 < knob_table.loc["learning_rate", "gain in digits"] < 8
 assert lr_chosen["min"] > lr_first["max"]
 
-# %% cell 106: the shift gains about 2 digits, its worst run level with the first guess's best
+# %% cell 107: the shift gains about 2 digits, its worst run level with the first guess's best
 shift_first, shift_chosen = study.loc[("shift", first_guess["shift"])], study.loc[("shift", 0.05)]
 assert 1.5 < knob_table.loc["shift", "gain in digits"] < 3 and chosen["shift"] == 0.05
 assert np.isclose(shift_chosen["min"], shift_first["max"])
 
-# %% cell 106: the batch size gains a fraction of a digit; the other three kept their first guess
+# %% cell 107: the batch size gains a fraction of a digit; the other three kept their first guess
 assert 0 < knob_table.loc["batch", "gain in digits"] < 1
 assert [knob for knob in knobs if first_guess[knob] == chosen[knob]] == [
     "epochs", "bn_momentum", "dropout"]
 
-# %% cell 107: at most 1 in 2**5 = 32 by luck for one step, 7/32 = 0.22 for any of seven
+# %% cell 108: at most 1 in 2**5 = 32 by luck for one step, 7/32 = 0.22 for any of seven
 assert round(7 / 2**5, 2) == 0.22 and len(paired.columns[1:]) == 7
 
-# %% cell 112: the standard error of one accuracy on 800 digits is about four digits
-assert 3 < accuracy_se * len(y_val) < 5
+# %% cell 113: the standard error printed is the source model's kept epoch's, about 7 digits
+assert p == source_val_accuracy and 6.5 < accuracy_se * len(y_val) < 7.5
 
-# %% cell 112: the rerun is section 4's run: the same epochs, the same kept weights' answers
+# %% cell 113: the rerun is section 4's run: the same epochs, the same kept weights' answers
 np.testing.assert_allclose(rerun_history.history["val_loss"], history.history["val_loss"],
                            rtol=1e-6)
 assert len(answers) == source_epochs
 assert np.isclose(np.mean(kept_right), source_val_accuracy, atol=1e-6)
 
-# %% cell 113: the kept and last epochs' difference in wrong digits is c - b, within 2 sqrt(b + c)
+# %% cell 114: here the paired scale sqrt(b + c) is less than one score's standard error
+assert np.sqrt(b + c) < accuracy_se * len(y_val)
+
+# %% cell 114: the kept and last epochs' difference in wrong digits is c - b, within 2 sqrt(b + c)
 assert np.isclose(np.mean(last_right), history.history["val_accuracy"][-1], atol=1e-6)
 assert np.sum(~kept_right) - np.sum(~last_right) == c - b
 assert abs(c - b) < 2 * np.sqrt(b + c)
 
-# %% cell 117: boolean one-hot labels give the same loss as floats
+# %% cell 118: boolean one-hot labels give the same loss as floats
 np.testing.assert_array_equal(np.asarray(loss_from_booleans), np.asarray(loss_from_floats))
 
-# %% cell 119: the loaded model is the saved one: same name, weights and predictions
+# %% cell 120: the loaded model is the saved one: same name, weights and predictions
 assert after.argmax() == before.argmax()
 np.testing.assert_allclose(after, before, atol=1e-6)
 assert loaded.name == "improved_model" and loaded.count_params() == improved_model.count_params()
