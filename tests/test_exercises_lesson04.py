@@ -357,6 +357,11 @@ LEARNER_ANSWERS = {
             "        layers.Conv2DTranspose(8, 3, strides=2, padding=\"same\"),\n"
             "        layers.Conv2DTranspose(3, 3, strides=2, padding=\"same\")])":
                 "the question asks for F = 4 and S = 2",
+            # the layer numbers would count the UpSampling2D: the message names the layer's kind
+            "def build_decoder():\n    return keras.Sequential([keras.Input((5, 5, 16)),\n"
+            "        layers.UpSampling2D(2), layers.Conv2DTranspose(8, 4, padding=\"same\"),\n"
+            "        layers.UpSampling2D(2), layers.Conv2DTranspose(3, 4, padding=\"same\")])":
+                "your first Conv2DTranspose has kernel_size (4, 4) and strides (1, 1)",
             "def build_decoder():\n    return keras.Sequential([keras.Input((5, 5, 16)),\n"
             "        layers.Conv2DTranspose(3, 4, strides=4, padding=\"same\")])":
                 "the model has 1 Conv2DTranspose layer;",
@@ -835,3 +840,31 @@ def test_q8_solution_gives_the_asked_shape_and_valid_padding_does_not():
     assert tuple(lesson.q8.solution_answer().output_shape) == (None, 20, 20, 3)
     assert lesson.q8.is_correct(lesson.q8.solution_answer)
     assert keras_output_shape((5, 5, 16), layers.Conv2DTranspose(3, 4, strides=2))[:2] == (12, 12)
+
+
+def test_part_2_and_going_further_run_after_the_setup_alone_in_a_new_kernel():
+    """Cell 0 says: to start Part 2 in a new session, run the two code cells under the
+    introduction, then go on from section 5's heading. Run exactly that (Part 1 skipped) in a
+    fresh kernel: no cell of Part 2 or Going further needs a name Part 1 defined."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    from pathlib import Path
+
+    path = next(Path(__file__).parents[1].glob("notebooks/04_*.ipynb"))
+    notebook = nbformat.read(path, as_version=4)
+    intro = notebook.cells[0].source
+    assert "run the two code cells under this introduction (the setup), then\ngo on from the " \
+        'heading "5. Transposed convolution"' in intro
+    assert [cell.cell_type for cell in notebook.cells[1:3]] == ["code", "code"]
+    assert notebook.cells[3].cell_type == "markdown"
+    part2 = next(i for i, cell in enumerate(notebook.cells)
+                 if cell.source.startswith("## 5. Transposed convolution"))
+    second = nbformat.v4.new_notebook(metadata=notebook.metadata)
+    second.cells = [nbformat.from_dict(dict(cell)) for cell in notebook.cells[1:3]
+                    + notebook.cells[part2:]]
+    nbclient.NotebookClient(second, timeout=300, allow_errors=False,
+                            resources={"metadata": {"path": path.parent}}).execute()
+    going_further = next(i for i, cell in enumerate(notebook.cells)
+                         if cell.source.startswith("## Going further"))
+    assert going_further > part2 and "one pass:" in "".join(
+        output.get("text", "") for cell in second.cells for output in cell.get("outputs", []))

@@ -697,10 +697,8 @@ q6 = Exercise(
     "S * j; zero insertion (section 7) passes too;\n"
     "- the integer P (padding): crop P rows and columns from each side of the full result;\n"
     "- return shape: ((H - 1) * S + F - 2P, (W - 1) * S + F - 2P, C_out);\n"
-    "- compare afterwards with Conv2DTranspose, which has no integer P: P = 0 with 'valid' when "
-    "F >= S (the checker's cases all have F >= S; for F < S Keras gives N * S rows); "
-    "P = (F - S) / 2 with 'same' when F - S is even and >= 0 (S = 1 with an odd F, or "
-    "F = 4, S = 2; section 6).",
+    "- compared with Conv2DTranspose afterwards: P = 0 is 'valid' (for F >= S), and P = 1 with "
+    "F = 3, S = 1 is 'same'.",
     checker=_layout_note(function(_TRANSPOSE_CASES, reference=lambda x, kernel, stride=1,
                                   padding=0: conv2d_transpose(x, kernel, stride=stride,
                                                               padding=padding),
@@ -1034,10 +1032,11 @@ def _q8_checker(build):
     if len(transposed) != 2:
         count = f"{len(transposed)} Conv2DTranspose layer{'' if len(transposed) == 1 else 's'}"
         return f"the model has {count}; the question asks for exactly two."
-    for number_, layer in enumerate(transposed, start=1):
+    for which, layer in zip(("first", "second"), transposed, strict=True):
         if tuple(layer.kernel_size) != (4, 4) or tuple(layer.strides) != (2, 2):
-            return (f"layer {number_} has kernel_size {tuple(layer.kernel_size)} and strides "
-                    f"{tuple(layer.strides)}; the question asks for F = 4 and S = 2 in both.")
+            return (f"your {which} Conv2DTranspose has kernel_size {tuple(layer.kernel_size)} "
+                    f"and strides {tuple(layer.strides)}; the question asks for F = 4 and S = 2 "
+                    "in both.")
     if output_shape[1:] == _Q8_OUT:
         return None
     if any(layer.padding == "valid" for layer in transposed) and output_shape[1] != 20:
