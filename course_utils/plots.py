@@ -1877,3 +1877,43 @@ def show_flat_probes(probes: Mapping) -> Plot:
         axes[-1].set(title="row 4 of each probe", xlabel="column", ylabel="value / its mean - 1")
         axes[-1].legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2))
     return Plot(fig, axes)
+
+
+def show_patch_rows(x, f: int) -> Plot:
+    """Lesson 04, section 4: im2col on a one-channel map. Left, the map with each F x F window
+    (stride 1, no padding) outlined in its own colour; right, the patch matrix, each window's
+    values as one row, outlined in the same colour. Plain cells, the numbers alone.
+
+    >>> fig, axes = show_patch_rows(np.arange(1, 10).reshape(3, 3), 2)
+    >>> axes[1].images[0].get_array().tolist()[1]      # the second window, (0, 1), as a row
+    [2.0, 3.0, 5.0, 6.0]
+    >>> [patch.get_edgecolor() == patches.get_edgecolor() for patch, patches
+    ...  in zip(axes[0].patches, axes[1].patches, strict=True)]
+    [True, True, True, True]
+    """
+    x = _matrix(x, "x")
+    f = check_int(f, "f", 1)
+    out_rows, out_cols = x.shape[0] - f + 1, x.shape[1] - f + 1
+    windows = [(r, c) for r in range(out_rows) for c in range(out_cols)]
+    rows = np.array([x[r:r + f, c:c + f].ravel() for r, c in windows], dtype=float)
+    fig, axes = plt.subplots(1, 2, figsize=(2.4 + 0.75 * (x.shape[1] + rows.shape[1]),
+                                            0.9 + 0.62 * len(windows)),
+                             layout="constrained",
+                             gridspec_kw={"width_ratios": [x.shape[1], rows.shape[1]]})
+    show_matrix(x, ax=axes[0], title=f"{x.shape[0]}x{x.shape[1]} map, F = {f}: "
+                f"{len(windows)} windows", cmap=None)
+    show_matrix(rows, ax=axes[1], title="patch matrix, one window per row", cmap=None,
+                xlabel="value in the window (reading order)", ylabel="window (top-left corner)")
+    colors = [LINE_COLORS[k % len(LINE_COLORS)] for k in range(len(windows))]
+    styles = ["-", "--", "-.", ":"]
+    for k, ((r, c), color) in enumerate(zip(windows, colors, strict=True)):
+        style = styles[k % len(styles)]       # the line style tells the windows apart too
+        shrink = 0.06 + 0.06 * k               # nested outlines, inside the panel's edge
+        axes[0].add_patch(Rectangle((c - 0.5 + shrink, r - 0.5 + shrink), f - 2 * shrink,
+                                    f - 2 * shrink, fill=False, edgecolor=color, linewidth=2.2,
+                                    linestyle=style, path_effects=HIGHLIGHT_HALO))
+        axes[1].add_patch(Rectangle((-0.5 + 0.06, k - 0.5 + 0.06), rows.shape[1] - 0.12, 0.88,
+                                    fill=False, edgecolor=color, linewidth=2.2, linestyle=style,
+                                    path_effects=HIGHLIGHT_HALO))
+    axes[1].set_yticks(range(len(windows)), [f"({r}, {c})" for r, c in windows])
+    return Plot(fig, axes)
