@@ -717,11 +717,22 @@ q6 = Exercise(
 def stamp_counts(n, f, s):
     """How many stamps cover each pixel of the full result of a stride-s transposed
     convolution of an n x n input with an f x f kernel: ((n - 1) * s + f)-square counts."""
+    return _stamps(n, f, s)
+
+
+def _stamps(n, f, s, step=None, width=None, add=True):
+    """stamp_counts's loop, or a mistake's: stamps ``step`` apart (s when None), ``width``
+    wide (f when None), added or only set to 1."""
+    step, width = s if step is None else step, f if width is None else width
     size = (n - 1) * s + f
     counts = np.zeros((size, size), dtype=int)
     for i in range(n):
         for j in range(n):
-            counts[i * s:i * s + f, j * s:j * s + f] += 1     # the stamp of input (i, j)
+            stamp = counts[i * step:i * step + width, j * step:j * step + width]   # input (i, j)
+            if add:
+                stamp += 1
+            else:
+                stamp[...] = 1
     return counts
 
 
@@ -734,21 +745,11 @@ def _counts_one_axis(n, f, s):
 
 
 def _counts_set(n, f, s):
-    size = (n - 1) * s + f
-    counts = np.zeros((size, size), dtype=int)
-    for i in range(n):
-        for j in range(n):
-            counts[i * s:i * s + f, j * s:j * s + f] = 1
-    return counts
+    return _stamps(n, f, s, add=False)
 
 
 def _counts_not_spaced(n, f, s):
-    size = (n - 1) * s + f
-    counts = np.zeros((size, size), dtype=int)
-    for i in range(n):
-        for j in range(n):
-            counts[i:i + f, j:j + f] += 1
-    return counts
+    return _stamps(n, f, s, step=1)
 
 
 def _counts_stride_one(n, f, s):
@@ -756,12 +757,7 @@ def _counts_stride_one(n, f, s):
 
 
 def _counts_stamp_one_short(n, f, s):
-    size = (n - 1) * s + f
-    counts = np.zeros((size, size), dtype=int)
-    for i in range(n):
-        for j in range(n):
-            counts[i * s:i * s + f - 1, j * s:j * s + f - 1] += 1
-    return counts
+    return _stamps(n, f, s, width=f - 1)
 
 
 def _counts_cut_to_n_s(n, f, s):
