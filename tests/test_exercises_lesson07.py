@@ -80,7 +80,7 @@ _NO_MULTIPLIER = (_LOOPS.replace("channels * multiplier))", "channels))")
 
 _FLIPPED = _LOOPS.replace("kernel[:, :, c, m])", "kernel[::-1, ::-1, c, m])")
 
-# q8 computed from the text alone: five groups (convolutions, filters); pooling halves the map
+# q7 computed from the text alone: five groups (convolutions, filters); pooling halves the map
 _VGG_FROM_TEXT = """answer, size, c_in = 0, 224, 3
 for n_convs, filters in [(2, 64), (2, 128), (3, 256), (3, 512), (3, 512)]:
     for _ in range(n_convs):
@@ -341,25 +341,6 @@ LEARNER_ANSWERS = {
         },
     },
     "q7": {
-        "right": ["25740288", "25_740_288", "56 * 56 * (24 * 144 + 144 * 9 + 144 * 24)",
-                  "2.5740288e7"],
-        "wrong": {
-            "25455168": "on a 54x54 map ('valid')",
-            "102961152": "that counts 112x112 maps",
-            "51480576": "that counts an addition with every multiplication",
-            "606928896": "not by 3 * 3 * 144",
-            "14563584": "block_2 has stride 1",
-            "21676032": "add the depthwise step",
-            "56 * 56 * (24 * 144 + 9 + 144 * 24)": "56 * 56 * 144 * 9, not 56 * 56 * 9",
-            "14902272": "one of the two 1x1 convolutions is missing",
-            "25815552": "the Add counts 0 here",
-            "26718720": "adds one operation per output value of each convolution (a bias, or",
-            "25.740288": "that is the answer in millions: give the count itself",
-            "25740000": "rounded to 4 significant figures: give it exactly",
-            "8208": "that is one output position's count",
-        },
-    },
-    "q8": {
         "right": ["15346630656", "15_346_630_656",
                   "sum(conv_mults(layer.input.shape[1:], layer.kernel_size, layer.filters, "
                   "padding=layer.padding) for layer in vgg16_convs)",
@@ -388,7 +369,7 @@ LEARNER_ANSWERS = {
             "padding=layer.padding) for layer in vgg16_convs[1:])": "add all 13",
             "sum(layer.count_params() * int(np.prod(layer.output.shape[1:3])) "
             "for layer in vgg16_convs)": "one operation per bias at every output position",
-            "15.3e9": "rounded to 3 significant figures: give it exactly",
+            "15.3e9": "that is the papers' figure, 15,300 million",
             "15259926528": "that leaves out the first convolution",
             "conv_mults(vgg16_convs[0].input.shape[1:], 3, 64, padding='same')":
                 "block1_conv1, alone: add all 13",
@@ -406,6 +387,23 @@ LEARNER_ANSWERS = {
             "10058201856": "with padding='valid': each one trims 2",
             _VGG_FROM_TEXT.replace("padding='same')", "padding='valid')\n        size -= 2"):
                 "with padding='valid': each one trims 2",
+        },
+    },
+    "q8": {
+        "right": ["720", "3 * 3 * 16 + 3 * 3 * 64", "720.0", "np.int64(720)",
+                  "9 * (16 + 64)"],
+        "wrong": {
+            "3 * 3 * 16": "that is fan_in alone",
+            "3 * 3 * 64": "that is fan_out alone",
+            "3 * 16 + 3 * 64": "counts F weights per channel, not F * F",
+            "9 + 9": "that forgets the channels",
+            "9 + 576": "that forgets the input channels",
+            "16 + 64": "forgets the kernel's 3 * 3 taps",
+            "360": "that is (fan_in + fan_out) / 2",
+            "np.sqrt(6 / 720)": "that is the limit itself",
+            "6 / 720": "that is limit squared",
+            "700": "not the expected value",
+            "721": "not the expected value",
         },
     },
 }
@@ -432,14 +430,6 @@ def test_q5_is_what_keras_counts_in_mobilenetv2s_block_2(block_2):
     assert lesson.q6.feedback(trainable).startswith("Not quite: count_params() counts 4")
 
 
-def test_q6_is_the_multiplications_of_block_2s_kernels(block_2):
-    """One multiplication per kernel weight and output position, read off the built layers."""
-    mults = sum(int(np.prod(layer.output.shape[1:3])) * int(np.prod(layer.kernel.shape))
-                for layer in block_2 if hasattr(layer, "kernel"))
-    assert lesson.q7.is_correct(mults)
-    assert all(layer.output.shape[1:3] == (56, 56) for layer in block_2)  # stride 1
-
-
 def test_q7_is_what_keras_vgg16s_convolutions_cost():
     """One multiplication per kernel weight and output position, read off the 13 Conv2D layers
     Keras builds; with the Dense layers added it is the named mistake."""
@@ -452,8 +442,8 @@ def test_q7_is_what_keras_vgg16s_convolutions_cost():
         return int(np.prod(layer.output.shape[1:-1])) * int(np.prod(layer.kernel.shape))
 
     total = sum(mults(layer) for layer in convs)
-    assert lesson.q8.is_correct(total)
-    assert "adds the three Dense layers" in lesson.q8.feedback(
+    assert lesson.q7.is_correct(total)
+    assert "adds the three Dense layers" in lesson.q7.feedback(
         total + sum(mults(layer) for layer in dense))
     del model, convs, dense
     keras.backend.clear_session()
@@ -603,12 +593,12 @@ def test_q5_refuses_keras_depthwise_layer_and_accepts_what_it_computes():
     assert "your function calls layers.DepthwiseConv2D" in feedback, feedback
 
 
-def test_q8_description_gives_the_inputs_keras_builds():
-    """lesson.q8 describes VGG-16 in words (a 224x224x3 image; five groups of 2, 2, 3, 3 and 3
+def test_q7_description_gives_the_inputs_keras_builds():
+    """lesson.q7 describes VGG-16 in words (a 224x224x3 image; five groups of 2, 2, 3, 3 and 3
     convolutions with 64 to 512 filters, 'same'; a pooling halves the map after each group):
     the inputs worked out from it are those of keras.applications.VGG16's Conv2D layers."""
     assert "2, 2, 3, 3 and 3 convolutions with 64, 128, 256, 512 and 512 filters" in \
-        " ".join(lesson.q8.prompt.split())
+        " ".join(lesson.q7.prompt.split())
     inputs, size, c_in = [], 224, 3
     for n_convs, filters in [(2, 64), (2, 128), (3, 256), (3, 512), (3, 512)]:
         for _ in range(n_convs):

@@ -10,12 +10,13 @@ In the notebook::
 Each exercise sits after the section it practises, and the numbers follow the notebook's
 order (this module defines them in that order): q1 and q2 in section 3 (dilation, then the
 receptive field), q3 in section 4 (groups), q4 and q5 in section 5 (what a separable layer
-gives up: which kernels it can hold; a depthwise convolution by hand); q6, q7 and q8 in
+gives up: which kernels it can hold; a depthwise convolution by hand); q6 and q7 in
 section 6 (real networks): the learner counts one inverted residual block of MobileNetV2 by
-hand (q6, q7; the lesson never prints the block's totals, and tests/claims/lesson07.py checks
+hand (q6; the lesson never prints the block's totals, and tests/claims/lesson07.py checks
 the helper's counts of it against Keras), then counts VGG-16's convolutions from the network's
 description (each layer's input worked out: pooling halves the map, C_in is the previous
-layer's filters; q8), which Going further A then sets beside five networks' papers. Each
+layer's filters; q7), which Going further A then sets beside five networks' papers; q8 in
+section 7 (the first weights): glorot_uniform's limit for one layer. Each
 exercise's expected answer, and each known wrong answer, is computed here from the question's
 own numbers with the course's arithmetic (never typed in); tests/test_exercises_lesson07.py
 checks the expected answers against Keras and TensorFlow, checks that the wrong answers differ
@@ -31,7 +32,6 @@ import numpy as np
 from ..arithmetic import (
     conv_mults,
     conv_params,
-    depthwise_mults,
     depthwise_params,
     effective_kernel_size,
     receptive_field,
@@ -582,7 +582,7 @@ q5 = Exercise(
 )
 
 
-# --- q6, q7: one inverted residual block, counted by hand -------------------------------------
+# --- q6: one inverted residual block, counted by hand -------------------------------------
 
 _H, _C, _T = 56, 24, 6  # block_2 of MobileNetV2: a 56x56x24 input, expansion factor 6
 _WIDE = _C * _T  # 144 channels inside the block
@@ -628,57 +628,7 @@ q6 = Exercise(
     solution_answer=_Q5,
 )
 
-_EXPAND2 = conv_mults((_H, _H, _C), 1, _WIDE)
-_DEPTHWISE2 = depthwise_mults((_H, _H, _WIDE), 3, padding="same")
-_Q6 = _EXPAND2 + _DEPTHWISE2 + conv_mults((_H, _H, _WIDE), 1, _C)
-_STRIDE2 = (_EXPAND2 + depthwise_mults((_H, _H, _WIDE), 3, 2, padding="same")
-            + conv_mults((_H // 2, _H // 2, _WIDE), 1, _C))
-
-q7 = Exercise(
-    "The same block_2 (a 56x56x24 input; 1x1 Conv2D to 144 channels, DepthwiseConv2D(3, "
-    "padding='same'), 1x1 Conv2D to 24 channels, with batch normalization, ReLU(6) and an Add). "
-    "How many multiplications does it cost for one image, counted as the papers count them: "
-    "one per kernel weight and output position (batch normalization, ReLU(6) and the Add "
-    "count 0)?",
-    checker=number(_Q6, mistakes={
-        2 * _Q6: "that counts an addition with every multiplication (FLOPs in the strict "
-                 "sense); count the multiplications only, one per kernel weight and output "
-                 "position.",
-        _Q6 - _DEPTHWISE2 + conv_mults((_H, _H, _WIDE), 3, _WIDE, padding="same"):
-            "the depthwise layer multiplies each output value by the 3 * 3 weights of its own "
-            "channel, not by 3 * 3 * 144.",
-        _STRIDE2: "block_2 has stride 1: 'same' padding keeps every map 56x56 (block_3, with "
-                  "stride 2, is the one that halves them).",
-        _Q6 - _DEPTHWISE2 + depthwise_mults((_H, _H, _WIDE), 3):
-            "that counts the depthwise layer on a 54x54 map ('valid'); it uses padding='same', "
-            "so its map stays 56x56.",
-        4 * _Q6: "that counts 112x112 maps; block_2 reads block_1's 56x56 output.",
-        _Q6 - _DEPTHWISE2: "add the depthwise step: 3 * 3 multiplications per output value.",
-        _Q6 - _DEPTHWISE2 + _H * _H * 9:
-            "the depthwise step does 3 * 3 multiplications for each of its 144 channels at "
-            "every position: 56 * 56 * 144 * 9, not 56 * 56 * 9.",
-        _Q6 - _EXPAND2: "one of the two 1x1 convolutions is missing: the expansion (24 -> 144) "
-                        "and the projection (144 -> 24) cost the same.",
-        _Q6 + _H * _H * _C: "the Add counts 0 here: it adds, and the papers leave additions "
-                            "out.",
-        _Q6 + _H * _H * (_WIDE + _WIDE + _C):
-            "that adds one operation per output value of each convolution (a bias, or batch "
-            "normalization's scale): count one multiplication per kernel weight and output "
-            "position only.",
-        _Q6 / 1e6: "that is the answer in millions: give the count itself.",
-        _Q6 // (_H * _H): "that is one output position's count: every layer keeps the 56x56 "
-                          "map, so multiply by its 56 * 56 positions.",
-    }),
-    hint=["Every layer keeps the 56x56 map (stride 1, 'same'). Per output value: a 1x1 "
-          "Conv2D multiplies C_in weights, the depthwise 3x3 multiplies 9.",
-          "The expansion costs 56 * 56 * (24 * 144): at each output position, C_in * C_out. "
-          "Count the depthwise step and the projection the same way and add the three."],
-    solution=f"56 * 56 * (24 * 144 + 144 * 3 * 3 + 144 * 24)  # = {_Q6:,}",
-    solution_answer=_Q6,
-)
-
-
-# --- q8: VGG-16's convolutions, counted by the learner from the network's description ------
+# --- q7: VGG-16's convolutions, counted by the learner from the network's description ------
 
 # VGG-16's 13 convolutions: 3x3, 'same', stride 1, (H = W, C_in, C_out), max pooling between
 # the five groups. The notebook describes the groups and lists the Keras model's Conv2D layers
@@ -710,7 +660,7 @@ def _valid_chain():
 
 _VALID_CHAIN = _valid_chain()   # 10,058,201,856
 
-q8 = Exercise(
+q7 = Exercise(
     "VGG-16 reads a 224x224x3 image with thirteen 3x3 convolutions ('same' padding, stride 1) "
     "in five groups: 2, 2, 3, 3 and 3 convolutions with 64, 128, 256, 512 and 512 filters. A "
     "2x2 max pooling with stride 2 ends each group; three Dense layers follow. How many "
@@ -749,6 +699,8 @@ q8 = Exercise(
         sum(conv_mults((224, 224, c_in), 3, c_out, padding="same") for _, c_in, c_out in _VGG16):
             "that counts every layer at 224x224: each max pooling halves the map, so the later "
             "groups run on 112, 56, 28 and 14.",
+        15.3e9: "that is the papers' figure, 15,300 million (section 5's table), the count "
+                "rounded to 3 significant figures: count the 13 convolutions yourself, exactly.",
         _Q7 / 1e9: "that is the count in billions: give the count itself, not in billions.",
         _Q7 / 1e6: "that is the answer in millions: give the count itself.",
         conv_mults((224, 224, 3), 3, 64, padding="same"):
@@ -776,6 +728,42 @@ q8 = Exercise(
               "answer = sum(h * h * 3 * 3 * c_in * c_out for h, c_in, c_out in conv_inputs)"
               f"  # = {_Q7:,}"),
     solution_answer=_Q7,
+)
+
+
+# --- q8: the first weights: glorot_uniform's limit for one layer ------------------------------
+
+# Conv2D(64, 3) on 16 channels (C_out = 2 C_in would make the limit equal He's std: avoided).
+# The answer is N in limit = sqrt(6 / N), N = fan_in + fan_out: a count, the part learners get
+# wrong (the square root and the 6 are given in the question).
+_G_F, _G_IN, _G_OUT = 3, 16, 64
+_FAN_IN, _FAN_OUT = _G_F * _G_F * _G_IN, _G_F * _G_F * _G_OUT     # 144, 576
+_Q8 = _FAN_IN + _FAN_OUT                                          # 720
+_Q8_LIMIT = float(np.sqrt(6 / _Q8))                               # 0.0913
+
+q8 = Exercise(
+    "Keras's default kernel_initializer, glorot_uniform, draws each weight of Conv2D(64, 3) on "
+    "a 16-channel input uniformly from [-limit, limit], limit = sqrt(6 / N). What is N?",
+    checker=number(_Q8, mistakes={
+        _FAN_IN: "that is fan_in alone (He's rule looks only at fan_in); Glorot's N is "
+                 "fan_in + fan_out: the gradients flowing back count too.",
+        _FAN_OUT: "that is fan_out alone; Glorot's N is fan_in + fan_out.",
+        _G_F * _G_IN + _G_F * _G_OUT: "that counts F weights per channel, not F * F: a 3x3 "
+                                      "kernel has 9 taps per channel, so fan_in = 3 * 3 * 16.",
+        _G_F * _G_F + _G_F * _G_F: "that forgets the channels: fan_in = F * F * C_in = "
+                                   "3 * 3 * 16 and fan_out = F * F * C_out = 3 * 3 * 64.",
+        _G_F * _G_F + _FAN_OUT: "that forgets the input channels: fan_in = 3 * 3 * 16.",
+        _G_IN + _G_OUT: "that forgets the kernel's 3 * 3 taps: fan_in = 3 * 3 * 16 and "
+                        "fan_out = 3 * 3 * 64.",
+        _Q8 // 2: "that is (fan_in + fan_out) / 2 = 1 / Var(w); N is fan_in + fan_out.",
+        _Q8_LIMIT: "that is the limit itself, sqrt(6 / N); the question asks for N.",
+        6 / _Q8: "that is limit squared, 6 / N; the question asks for N.",
+    }),
+    hint=["fan_in = F * F * C_in (what one output sums over) and fan_out = F * F * C_out (what "
+          "one input feeds); N = fan_in + fan_out.",
+          "fan_in = 3 * 3 * 16 = 144; count fan_out the same way with the 64 filters."],
+    solution=f"3 * 3 * 16 + 3 * 3 * 64  # = {_Q8}: the limit is sqrt(6 / {_Q8}) = {_Q8_LIMIT:.4f}",
+    solution_answer=_Q8,
 )
 
 

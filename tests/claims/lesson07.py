@@ -108,6 +108,14 @@ assert [int(w.sum()) for w in pair_weights.values()] == [
     standard.kernel.numpy().size, grouped_4.kernel.numpy().size, depthwise_kernel.size,
     pointwise_kernel.size]
 
+# %% cell 38: the link counts read off the kernels are 9 everywhere, 9 within the 4 groups, 9 on
+# the depthwise diagonal, 1 everywhere for the pointwise step
+assert np.array_equal(pair_weights["Conv2D(64, 3)"], np.full((32, 64), 9))
+assert np.array_equal(pair_weights["Conv2D(64, 3, groups=4)"],
+                      np.kron(np.eye(4), np.full((8, 16), 9)))
+assert np.array_equal(pair_weights["separable: depthwise step"], np.diag(np.full(32, 9)))
+assert np.array_equal(pair_weights["separable: pointwise step"], np.ones((32, 64)))
+
 # %% cell 40: separable / standard = 1/C_out + 1/F^2; 8.9x fewer at 1024 channels
 assert np.isclose(fraction, 1 / 64 + 1 / 3**2)
 assert round(widest, 1) == 8.9
@@ -115,14 +123,18 @@ assert round(widest, 1) == 8.9
 # %% cell 42: channel 0's 9 x 64 weights have rank 1 (separable) and 9 (standard)
 assert ranks == [1, 9]
 
-# %% cell 71: VGG-16 / MobileNet = 27x = 3.1x (the design) * 8.6x (the separable layer)
+# %% cell 77: VGG-16 / MobileNet = 27x = 3.1x (the design) * 8.6x (the separable layer)
 assert round(gap) == 27 and round(design, 1) == 3.1 and round(separable_gain, 1) == 8.6
 
-# %% cell 72: the 3.1x is the shape: MobileNet's first separable block reads 112x112x32, VGG-16's
-# first convolutions run 64 filters on 224x224 maps
-assert tuple(mobilenet_v1.get_layer("conv_dw_1").input.shape[1:]) == (112, 112, 32)
-assert [(tuple(layer.output.shape[1:3]), layer.filters) for layer in vgg16_convs[:2]] == [
-    ((224, 224), 64)] * 2
+# %% cell 77: standard MobileNet's convolutions give the paper's 4,866 M; each width it shares
+# with VGG-16 (64 to 512 filters) runs at half VGG-16's resolution: 4x fewer positions per layer
+assert round(sum(row.mults for row in standard_v1) / 1e6) == 4866
+first_size = {}
+for rows, key in ((vgg_rows, "vgg"), (standard_v1, "v1")):
+    for row in rows:
+        first_size.setdefault((key, row.output_shape[-1]), row.output_shape[1])
+for width in (64, 128, 256, 512):
+    assert first_size[("vgg", width)] == 2 * first_size[("v1", width)], width
 
 # %% cell 50: layer_counts predicts each layer of the chain as Keras builds it
 shape = (None, 32, 32, 3)
@@ -140,20 +152,20 @@ assert walk["output shape"].tolist() == [(56, 56, 24), (56, 56, 144), (56, 56, 1
 # %% cell 54: after batch normalization a bias makes no difference; MobileNetV2 has none
 assert not any(layer.use_bias for layer in convolutions)
 
-# %% cell 59: block_1_pad then 'valid' gives the 56x56 that 'same' gives
+# %% cell 58: block_1_pad then 'valid' gives the 56x56 that 'same' gives
 assert mobilenet.get_layer("block_1_depthwise").input is pad.output
 assert tuple(pad.output.shape[1:3]) == (padded, padded)
 assert conv_output_size(padded, 3, 2) == 56 == conv_output_size(112, 3, 2, "same")
 assert tuple(mobilenet.get_layer("block_1_depthwise").output.shape[1:3]) == (56, 56)
 
-# %% cell 61: all 156 layers agree with Keras; five counted by hand agree with both
+# %% cell 60: all 156 layers agree with Keras; five counted by hand agree with both
 assert compared["agrees"].all() and len(compared) == len(mobilenet.layers)
 assert compared["params"].sum() == mobilenet.count_params()
 assert (excerpt["by hand: params"] == excerpt["Keras"]).all()
 assert (excerpt["by hand: params"] == excerpt["predict_model"]).all()
 assert (excerpt["by hand: mults"] == excerpt["predict_model mults"]).all()
 
-# %% cell 61: predict_model's counts for block_2 (q6, q7) are Keras's count_params() and kernels
+# %% cell 60: predict_model's counts for block_2 (q6) are Keras's count_params() and kernels
 rows = predicted.set_index("name").join(compared.set_index("name")["agrees"])
 block = rows[rows.index.str.startswith("block_2_")]
 totals = block[["params", "mults"]].sum()
@@ -164,7 +176,7 @@ assert len(block) == 9 and block["agrees"].all()
 assert totals["params"] == sum(layer.count_params() for layer in block_2)
 assert totals["mults"] == kernel_mults
 
-# %% cell 63: VGG-16 as the text describes it: a 224x224x3 image, five groups of 3x3 'same'
+# %% cell 62: VGG-16 as the text describes it: a 224x224x3 image, five groups of 3x3 'same'
 # convolutions (2, 2, 3, 3, 3; 64 to 512 filters, stride 1), a 2x2 pooling, stride 2, after each
 assert tuple(vgg16.input.shape[1:]) == (224, 224, 3) and len(vgg16_convs) == 13
 groups = [[layer for layer in vgg16_convs if layer.name.startswith(f"block{g}_")]
@@ -180,14 +192,14 @@ for g, convs in enumerate(groups, start=1):
     assert pool.pool_size == (2, 2) and pool.strides == (2, 2)
 assert sum(isinstance(layer, layers.Dense) for layer in vgg16.layers) == 3
 
-# %% cell 74: no difference prints as a negative zero (MobileNet's is -0.05%)
+# %% cell 80: no difference prints as a negative zero (MobileNet's is -0.05%)
 differences = {name: sum(row.mults for row in predict_model(networks[name])) / paper_mults - 1
                for name, (_, paper_mults, _) in papers.items()}
 assert not table["difference"].str.startswith("-0.00").any()
 assert table["difference"].tolist() == [f"{difference:+.2%}" for difference in differences.values()]
 assert table.loc["MobileNet", "difference"] == "-0.05%"
 
-# %% cell 74: every layer of five networks agrees with Keras; each count within 2% of its paper's
+# %% cell 80: every layer of five networks agrees with Keras; each count within 2% of its paper's
 differences = {name: sum(row.mults for row in predict_model(networks[name])) / paper_mults - 1
                for name, (_, paper_mults, _) in papers.items()}
 assert all(all(row.agrees for row in compare_with_keras(networks[name])) for name in papers)
@@ -199,49 +211,60 @@ assert max(abs(difference) for difference in differences.values()) < 0.02
 largest = max(differences, key=lambda name: abs(differences[name]))
 assert largest == "ResNet50" and abs(differences[largest]) > 0.015   # 1.5% would not do
 
-# %% cell 74: VGG-16's 13 convolutions alone are within 0.5% of the paper's 15.3 G
+# %% cell 80: VGG-16's 13 convolutions alone are within 0.5% of the paper's 15.3 G
 assert abs(vgg_convs / 15.3e9 - 1) < 0.005
 
-# %% cell 67: the weights lie within glorot_uniform's limit, biases are 0, the stds are as predicted
+# %% cell 66: the weights lie within glorot_uniform's limit, biases are 0
 assert np.abs(fresh_kernel).max() <= limit and np.abs(fresh_kernel).max() > 0.95 * limit
 assert np.all(fresh.bias.numpy() == 0)
+
+# %% cell 68: the stds are as predicted
 assert abs(outputs.numpy().std() / forward - 1) < 0.1
 assert abs(grad_images.std() / backward - 1) < 0.1
 
-# %% cell 77: each mean of 12 draws follows its rule within a factor 2; He level, Glorot falls
+# %% cell 70: after 16 ReLU layers glorot_uniform fades, he_normal keeps the scale, std 0.01 is gone
+assert after_16["glorot_uniform"] < 0.05 and 0.5 < after_16["he_normal"] < 3
+assert after_16["too small (std 0.01)"] < 1e-10
+
+# %% cell 71: glorot's variance 2 / (fan_in + fan_out) is the harmonic mean of 1/fan_in, 1/fan_out
+fan_a, fan_b = 288, 576
+assert np.isclose(2 / (1 / (1 / fan_a) + 1 / (1 / fan_b)), 2 / (fan_a + fan_b))
+assert np.isclose(initializers["glorot_uniform"][1], 2 / (288 + 288))
+
+# %% cell 83: each mean of 12 draws follows its rule within a factor 2; He level, Glorot falls
 for name in draw_stds:
     assert np.all(np.abs(np.log(mean_std[name] / rule_std[name])) < np.log(2)), name
 assert mean_std["he_normal"][-1] > 0.5 and mean_std["glorot_uniform"][-1] < 0.02
 assert mean_std["too small (std 0.01)"][-1] < 1e-12
 
-# %% cell 77: single draws drift (within 1/4 to 2.5 of the rule); He's std is about 8 times 0.01
+# %% cell 83: single draws drift (within 1/4 to 2.5 of the rule); He's std is about 8 times 0.01
 single = np.concatenate([draw_stds[name][:, -1] / rule_std[name][-1]
                          for name in ("glorot_uniform", "he_normal")])
 assert 0.2 < single.min() < 0.3 and 2.3 < single.max() < 2.7 and np.median(single) < 1
 assert round(he_std / 0.01) == 8
 
-# %% cell 79: with batch normalization each std at layer 16 is within 10% of its layer-2 value
+# %% cell 85: with batch normalization each std at layer 16 is within 10% of its layer-2 value
 assert all(abs(stds[-1] / stds[1] - 1) < 0.1 for stds in with_bn.values())
 
-# %% cell 81: the standard layer does 9 * 64 multiplications per number read, the steps 9 and 64
+# %% cell 87: the standard layer does 9 * 64 multiplications per number read, the steps 9 and 64
 assert per_number == {"standard": 9 * 64, "depthwise step": 9, "pointwise step": 64}
 assert sum(steps.values()) == separable_mults((112, 112, 32), 3, 64, padding="same")
 
-# %% cell 83: the layer kinds hold every parameter; 1x1 convolutions do most of the work
+# %% cell 89: the layer kinds hold every parameter; 1x1 convolutions do most of the work
 assert kinds["parameters"].sum() == mobilenet.count_params()
 assert kinds.index[0] == "Conv2D 1x1"
 
-# %% cell 83: the first MobileNet's 1x1 share is Howard et al.'s Table 2 figure, 94.86%
+# %% cell 89: the first MobileNet's 1x1 share is Howard et al.'s Table 2 figure, 94.86%
 assert round(100 * v1_pointwise, 2) == 94.86
 
-# %% cell 86: the recurrence gives the Distill authors' fields (MobileNet 315, VGG-16 212)
+# %% cell 92: the recurrence gives the Distill authors' fields (MobileNet 315, VGG-16 212)
 for name, (_, theirs) in distill.items():
     assert theirs == network_fields[name], name
 assert network_fields == {"MobileNetV2": 491, "MobileNet": 315, "VGG16": 212}
 
-# %% cell 88: a 21x21 field; the central 11x11 holds most of the gradient; the peak is central
+# %% cell 94: a 21x21 field; the central 11x11 holds most of the gradient; the peak is central
 assert receptive_field([(3, 1)] * 10) == 21 and np.count_nonzero(strength) == 21 * 21
 assert central_share > 0.5 and np.isclose(strength[9:12, 9:12].max(), 1)
 
-# %% cell 90: the same kernel shape fits channels first and channels last
+# %% cell 96: the same kernel shape fits channels first and channels last
 assert first.kernel.shape == last.kernel.shape
