@@ -458,6 +458,7 @@ LEARNER_ANSWERS = {
             _WINDOWS_1X3 + "answer = 1 / np.linalg.eigvalsh(2 * X.T @ X).max()": "1/lambda",
             "0.285": "the smallest eigenvalue",
             "0.0833": "check that X has three columns",
+            _WINDOWS_1X3 + "answer = 2 / np.diag(2 * X.T @ X).max()": "one weight alone",
             "X = np.stack([image[:, 0:6].ravel(), image[:, 2:8].ravel()], axis=1)\n"
             "answer = 2 / np.linalg.eigvalsh(2 * X.T @ X).max()": "missing its middle column",
             _WINDOWS_1X3 + "answer = 2 / np.linalg.eigvalsh(X.T @ X).max()": "X^T X",
@@ -909,6 +910,16 @@ def test_q8_is_where_keras_gradient_descent_stops_settling():
         assert below[-1] < 1e-3 * below[0], start   # it settles just below the bound
         assert above[-1] > 10 * above[0], start     # and blows up just above it
     assert lesson.q8.is_correct(round(bound, 4)) and not lesson.q8.is_correct(2 / 60)
+
+
+def test_q8_one_weight_s_curvature_is_24_as_its_message_says():
+    """2/24 is named as one weight's curvature: every diagonal entry of 2 X^T X is 24, and so
+    is the middle eigenvalue the same message names."""
+    columns = [lesson._IMAGE1[:, u:u + 6].ravel() for u in range(3)]
+    windows = np.stack(columns, axis=1)
+    np.testing.assert_allclose(np.diag(2 * windows.T @ windows), [24, 24, 24])
+    np.testing.assert_allclose(lesson._LAMBDAS1[1], 24)
+    assert "one weight alone" in lesson.q8.feedback(2 / 24)
 
 
 def _typed_numbers(name: str) -> list[float]:

@@ -138,8 +138,8 @@ q2 = Exercise(
     checker=array(_Q2X, mistakes=[
         (_stamps(Q2_KERNEL, Q2_GRAD, 1),
          "your stamps sit 1 pixel apart: with stride 2, window (i, j) starts at (2i, 2j), so "
-         "G[0, 1] * K lands on columns 2-4 (in Going further D's full-convolution view: you "
-         "left out the S - 1 = 1 zero between G's values)."),
+         "G[0, 1] * K lands on columns 2-4 (or, if you slid the flipped kernel over G padded by "
+         "2, as in section 2: you left out the S - 1 = 1 zero between G's values)."),
         (_stamps(Q2_KERNEL, Q2_GRAD, 1, shape=(3, 4)),
          "that is dL/dX at stride 1 (a 3x4 input): with stride 2 the input is 4x6 and window "
          "(i, j) starts at (2i, 2j)."),
@@ -1214,10 +1214,12 @@ q8 = Exercise(
                            "overshoot but still settle, up to 2/lambda.",
         2 / _LAMBDAS1[0]: "that is 2 divided by the smallest eigenvalue, the flattest direction; "
                           "the most curved direction (the largest eigenvalue) blows up first.",
-        2 / _LAMBDAS1[1]: "that is 2/24. 24 is the middle eigenvalue of the right X, and "
-                          "also both eigenvalues of an X missing its middle column: check "
-                          "that X has three columns, image[:, 0:6], image[:, 1:7] and "
-                          "image[:, 2:8], and divide 2 by the largest eigenvalue.",
+        2 / _LAMBDAS1[1]: "that is 2/24. 24 is the curvature along one weight alone (each "
+                          "diagonal entry of 2 X^T X is 24): the weights are coupled, so the "
+                          "bound uses the largest eigenvalue, the most curved direction. 24 is "
+                          "also the middle eigenvalue, and both eigenvalues of an X missing "
+                          "its middle column: check that X has three columns, image[:, 0:6], "
+                          "image[:, 1:7] and image[:, 2:8].",
         4 / _LAMBDAS1[-1]: "that is 2 divided by the largest eigenvalue of X^T X; the loss's "
                            "curvature is 2 X^T X (its gradient is 2 X^T (X k - y)).",
         _SECTION1: "that is Going further A's bound for section 1's 1x2 kernel, 2/60; a 1x3 "

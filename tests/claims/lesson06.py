@@ -18,10 +18,17 @@ assert all(np.diff(losses) < 0), losses
 # %% cell 6: after 20 steps the kernel is within 0.02 of [[1, -1]]
 np.testing.assert_allclose(kernels[-1], true_kernel.ravel(), atol=0.02)
 
-# %% cell 10: the largest curvature is λ = 60 (Going further A's): 0.03 < 2/λ < 0.04
+# %% cell 7: the weights zig-zag: each step overshoots the optimum along the most curved direction
+overshoots = (kernel_path[:11] - true_kernel.ravel()) @ most_curved
+assert np.all(overshoots[1:] * overshoots[:-1] < 0), overshoots
+
+# %% cell 10: the most curved direction's curvature is λ = 60: 0.03 < 2/λ ≈ 0.033 < 0.04
+largest_curvature = np.linalg.eigvalsh(
+    [conv2d(image, 2 * conv2d(image, unit[None])).ravel() for unit in np.eye(2)]).max()
 np.testing.assert_allclose(largest_curvature, 60, rtol=1e-9)
 np.testing.assert_allclose(largest_curvature, curvatures.max(), rtol=1e-9)
 assert edge_learning_rate < 2 / largest_curvature < 0.04
+assert round(2 / largest_curvature, 3) == 0.033
 
 # %% cell 11: at a learning rate of 0.04 the loss grows at every step
 assert np.all(np.diff(descend(0.04)) > 0)
@@ -118,6 +125,8 @@ assert middle_G2.shape[0] * middle_K2.size == forward_mults
 # %% cell 79: cell 0's numbers: the CNN's 13,610 weights, 2 forward passes each per step
 assert weight_count == 13_610 and 2 * weight_count == 27_220, weight_count
 
+# %% cell 84: conv2d's second derivatives are the matrix 2XᵀX
+np.testing.assert_allclose(hessian, 2 * windows.T @ windows, rtol=1e-12)
 # %% cell 84: 12 bright, 18 dark and 12 edge windows give the eigenvalues 12 and 60
 assert counts == {"bright": 12, "dark": 18, "edge": 12}, counts
 assert np.allclose(curvatures, [2 * 12 * 0.5, 2 * (12 * 2 + 12 * 0.5)]) and 0.03 < 2 / top < 0.04
