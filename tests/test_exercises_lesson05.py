@@ -170,6 +170,8 @@ LEARNER_ANSWERS = {
             "963048": "two Dense layers of q1's model",     # + q1's unpooled Dense layers
             "221664": "Dense layer's multiplications",
             "40968": "pooled sizes (13x13, 5x5)",          # pooled maps taken as conv outputs
+            "14796": "once per filter",                     # C_out forgotten in both layers
+            "195840": "conv1 at its 26x26 output",          # conv1 counted at its 28x28 input
         },
     },
     "q5": {
@@ -481,6 +483,8 @@ def test_q5_correct_says_the_weights_and_the_accuracy():
     assert message.startswith("Correct! Your model: 5,258 weights, ")
     accuracy = float(message.split("weights, ")[1].split("%")[0]) / 100
     assert accuracy >= lesson.ACCURACY_FLOOR and "after 3 epochs" in message
+    assert abs(accuracy - lesson.SOLUTION_ACCURACY) < 5e-4       # the solution's own run
+    assert "the solution's 5,258-weight model reaches 93.5%" in message
 
 
 def test_q5_names_pixels_divided_by_255_twice_only_when_the_first_conv_sees_them():

@@ -61,6 +61,9 @@ CHECK_SEED = 0
 #: q5's validation-accuracy floor, with a margin measured over seeds 0-4 by
 #: `python -m benchmarks.lesson05_ablation --q5` (lesson 05's notes list the numbers).
 ACCURACY_FLOOR = 0.85
+#: q5's solution, build_small_model (5,258 weights), in that run: its validation accuracy at
+#: CHECK_SEED (tests/test_exercises_lesson05.py retrains it and compares).
+SOLUTION_ACCURACY = 0.935
 
 
 # --- q1: parameter count of a changed model -----------------------------------------------------
@@ -491,6 +494,12 @@ q4 = Exercise(
             f"those are the pooled sizes ({_SIZES[2]}x{_SIZES[2]}, {_POOLED}x{_POOLED}): count "
             f"each convolution's own output positions ({_SIZES[1]}x{_SIZES[1]}, "
             f"{_SIZES[3]}x{_SIZES[3]}), before pooling."),
+        _SIZES[1] ** 2 * 9 + _SIZES[3] ** 2 * 72: (
+            "each output value is computed once per filter: multiply each layer's count by "
+            "its number of filters, C_out (8, then 16)."),
+        28 * 28 * 8 * 9 + _CONV2: (
+            f"count conv1 at its {_SIZES[1]}x{_SIZES[1]} output positions, not at the 28x28 "
+            "input it reads."),
         _CONV1: "that is the first convolution only; add the second.",
         _CONV2: "that is the second convolution only; add the first.",
     }),
@@ -898,7 +907,8 @@ class _TrainedModelExercise(Exercise):
         if text.startswith("Correct!") and _LAST_PASS:
             text += (f" Your model: {_LAST_PASS['weights']:,} weights, "
                      f"{_LAST_PASS['accuracy']:.1%} validation accuracy after {CHECK_EPOCHS} "
-                     f"epochs (the floor is {ACCURACY_FLOOR:.0%}).")
+                     f"epochs (the floor is {ACCURACY_FLOOR:.0%}; the solution's 5,258-weight "
+                     f"model reaches {SOLUTION_ACCURACY:.1%}).")
         return text
 
 

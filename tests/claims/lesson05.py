@@ -104,7 +104,10 @@ assert abs(in_training.mean()) < 1e-3 and abs(in_training.std() - 1) < 0.01
 assert np.isclose(float(norm.moving_mean[0]), 0.1 * toy_batch.mean(), rtol=1e-4)
 assert predicting.mean() > 3                      # the running averages still lag the batch's
 
-# %% cell 54: 0.99 averages over about 100 batches, one epoch here, too slow; 0.9 over about 10
+# %% cell 53: after one batch the running mean has moved a tenth of the way, 0.45 of 4.54
+assert f"{float(norm.moving_mean[0]):.2f}" == "0.45" and f"{toy_batch.mean():.2f}" == "4.54"
+
+# %% cell 54: 0.99 averages over about 100 batches, one epoch here; 0.9 over about 10
 assert round(1 / (1 - 0.99)) == 100 == batches_per_epoch and round(1 / (1 - 0.9)) == 10
 lagging = layers.BatchNormalization(momentum=0.99)
 for _ in range(batches_per_epoch):
@@ -112,8 +115,8 @@ for _ in range(batches_per_epoch):
 assert float(lagging.moving_mean[0]) < 0.7 * toy_batch.mean()     # after one epoch, 0.99 lags
 assert np.isclose(float(slow.moving_mean[0]), toy_batch.mean(), rtol=1e-3)   # 0.9 caught up
 
-# %% cell 54: dropout zeroes values and scales the rest by 1/0.7 in training, keeps all predicting
-assert (dropped == 0).any() and np.allclose(dropped[dropped != 0], 1 / 0.7)
+# %% cell 53: dropout zeroes each value with probability 0.3, below 1 of 8; the rest scaled
+assert (dropped == 0).sum() == 1 and np.allclose(dropped[dropped != 0], 1 / 0.7)
 assert np.allclose(np.asarray(drop(np.ones((1, 8)), training=False)), 1)
 
 # %% cell 57: section 2's rules and four numbers per channel give the summary's 17,178
@@ -165,6 +168,9 @@ assert ablation.loc[1:2, "weights"].tolist() == [9_532, 16_938]
 assert ablation.loc[1, "weights"] * 20 < ablation.loc[0, "weights"]
 assert ablation.loc[0, "best_epochs"] == "3-5" and ablation.loc[1, "best_epochs"] == "11-15"
 
+# %% cell 67: dropping Dense(84) removes 8,148 of the pooled model's 9,532 weights
+assert pooled_model.get_layer("hidden").count_params() == 8_148 and pooled_weights == 9_532
+
 # %% cell 67: step 2 costs nine times the multiplications of step 1
 assert 9 < ablation.loc[2, "mults"] / ablation.loc[1, "mults"] < 9.5
 
@@ -195,7 +201,7 @@ assert comparison.loc["improved model", "test accuracy"] >= 0.965
 assert round(source_mults / pooled_mults, 1) == 5.3
 assert comparison.loc[["pooled model", "source model"], "epochs"].tolist() == [18, 8]
 
-# %% cell 70: the improved model has a twelfth of the source's weights
+# %% cell 0: the improved model has a twelfth of the source's weights
 assert round(source_model.count_params() / improved_model.count_params()) == 12
 
 # %% cell 77: many maps bottom out at -0.28, swish's lowest output
@@ -222,6 +228,12 @@ assert np.isclose(np.trace(confusion.to_numpy()) / len(y_val), source_val_accura
 
 # %% cell 106: the replay picks the lesson's settings, each candidate at three seeds
 assert chosen == settings and (study["count"] == 3).all()
+
+# %% cell 53: the tuning scored momentum 0.9 and 0.99 level, within one digit of 800
+momentum_means = tables["bn_momentum"]["mean"]
+assert list(momentum_means.index) == [0.9, 0.99] and chosen["bn_momentum"] == 0.9
+assert abs(momentum_means[0.9] - momentum_means[0.99]) * len(y_val) < 1
+assert "0.99: 0.9791" in knob_table.loc["bn_momentum", "values tried: mean"]
 
 # %% cell 107: the learning rate gains about 6 digits, its worst run above the first guess's best
 lr_first = study.loc[("learning_rate", first_guess["learning_rate"])]
