@@ -286,7 +286,8 @@ def read_array(answer: Any) -> np.ndarray:
     return values
 
 
-_SHAPE_EXAMPLE = "a tuple of whole numbers such as (28, 28, 1)"
+#: The example a shape question gives when the answer is not a shape (its checker may say more).
+SHAPE_EXAMPLE = "a tuple of whole numbers such as (28, 28, 1)"
 
 
 def read_shape(answer: Any) -> tuple:
@@ -301,16 +302,16 @@ def read_shape(answer: Any) -> tuple:
     """
     if is_keras_model(answer):
         raise UnreadableAnswer(
-            f"expected a shape, {_SHAPE_EXAMPLE}; got {describe(answer)}. "
+            f"expected a shape, {SHAPE_EXAMPLE}; got {describe(answer)}. "
             "Pass a shape such as model.output_shape, not the model"
         )
     if answer is None or isinstance(answer, str | bool | numbers.Number) or callable(answer):
-        raise UnreadableAnswer(f"expected a shape, {_SHAPE_EXAMPLE}; got {describe(answer)}")
+        raise UnreadableAnswer(f"expected a shape, {SHAPE_EXAMPLE}; got {describe(answer)}")
     if isinstance(answer, np.ndarray) or (is_tensor(answer) and hasattr(answer, "numpy")):
         values = np.asarray(answer)
         if values.ndim != 1 or values.dtype.kind not in "iu" or values.size > 6:
             raise UnreadableAnswer(
-                f"expected a shape, {_SHAPE_EXAMPLE}; got {describe(answer)}. "
+                f"expected a shape, {SHAPE_EXAMPLE}; got {describe(answer)}. "
                 "Pass its shape (for example x.shape), not the array itself"
             )
         return tuple(int(v) for v in values)
@@ -318,7 +319,7 @@ def read_shape(answer: Any) -> tuple:
         items = tuple(answer)
     except Exception:
         raise UnreadableAnswer(
-            f"expected a shape, {_SHAPE_EXAMPLE}; got {describe(answer)}") from None
+            f"expected a shape, {SHAPE_EXAMPLE}; got {describe(answer)}") from None
     result = []
     for item in items:
         if item is None:

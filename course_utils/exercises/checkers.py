@@ -23,6 +23,7 @@ import numpy as np
 
 from ..validation import describe, is_keras_model, short_repr
 from .answers import (
+    SHAPE_EXAMPLE,
     UnreadableAnswer,
     as_printed,
     entry_place,
@@ -587,9 +588,13 @@ def shape(expected: Sequence[int | None], mistakes: Mapping | Sequence = (),
     in Keras.'
     >>> check((None, 3, 3, 4))
     'leaving out the batch axis (None), the channels (the third entry) are off: you have 4.'
+    >>> shape((26, 26))(26)          # the example has the expected number of entries
+    'expected a shape, a tuple of 2 whole numbers; got the number 26.'
     """
     expected = read_shape(expected)
     names = tuple(axes) if axes is not None else IMAGE_AXES.get(len(expected))
+    example = (f"a tuple of {len(expected)} whole numbers"
+               + (f", ({', '.join(names)})" if names else ""))
 
     def one_image(got):
         """``got`` without a leading batch axis (None, or a test batch of one), when it has one
@@ -599,7 +604,10 @@ def shape(expected: Sequence[int | None], mistakes: Mapping | Sequence = (),
         return got
 
     def compare(answer) -> str | None:
-        given = read_shape(answer)
+        try:
+            given = read_shape(answer)
+        except UnreadableAnswer as error:     # the example says how many entries, not which
+            raise UnreadableAnswer(str(error).replace(SHAPE_EXAMPLE, example)) from None
         got = one_image(given)
         if got == expected:
             return None  # also a Keras shape with its batch axis
