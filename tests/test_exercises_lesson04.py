@@ -258,13 +258,20 @@ LEARNER_ANSWERS = {
                 "np.flip without an axis flips all four axes",
             _STAMPS.replace("kernel @ x[i, j]", "kernel[:, :, :, 0] * x[i, j, 0]"):
                 "only the first input channel",
+            # section 5's 2-D loop with channels: the C_out channels of each stamp added up
+            _STAMPS.replace("full = np.zeros(((h - 1) * stride + f, (w - 1) * stride + f, c_out))",
+                            "full = np.zeros(((h - 1) * stride + f, (w - 1) * stride + f))")
+            .replace("] += kernel @ x[i, j]", "] += (kernel @ x[i, j]).sum(-1)")
+            .replace("padding:full.shape[1] - padding, :]", "padding:full.shape[1] - padding]")
+            .replace("j * stride:j * stride + f, :]", "j * stride:j * stride + f]"):
+                "with its C_out channels added together",
             _STAMPS.replace("] += kernel @ x[i, j]", "] += kernel @ x[i, j] + 1"):
-                "16 of 16 values are off",
+                "32 of 32 values are off",
             # indices swapped, x[j, i]: wrong values, then an IndexError on a 2x3 case; the
             # layout is not the cause, so no note on it (test_q6_adds_the_layout_note_only...)
             _STAMPS.replace("kernel @ x[i, j]", "kernel @ x[j, i]"):
-                "33 of 49 values are off",
-            # a broadcasting slip that raises on the 1-channel case: no layout note there
+                "25 of 32 values are off",
+            # a broadcasting slip that raises on a case with C_out = C_in: no layout note there
             _STAMPS.replace("kernel @ x[i, j]", "kernel * x[i, j]"):
                 "your function raised ValueError",
             "def conv_transpose(x, kernel, stride=1, padding=0):\n"
@@ -315,7 +322,7 @@ LEARNER_ANSWERS = {
             # a 4x4 input with [f:-f]: F = 7's interior is 2 rows, both under 2 stamps
             _q7_cell(_COUNTS_LOOPS, "[f for f in range(2, 8) if len(np.unique("
                                     "stamp_counts(4, f, 3)[f:-f, f:-f])) == 1]"):
-                "A 4x4 input hides it",
+                "F = 7 does not cover the interior evenly",
             _q7_cell(_COUNTS_LOOPS, "list(range(2, 8))"):
                 "F < S leaves rows no stamp covers",
             _q7_cell(_COUNTS_LOOPS, "[3, 5]"): "it holds F = 5 (interior counts 1, 2 and 4) "
@@ -704,14 +711,19 @@ def keras_even_sizes(n, cut):
 def test_q7_second_part_names_the_two_slicing_traps():
     """Section 9's counts[2:-2, 2:-2] leaves F = 6's border in (only F = 3 looks even); a 4x4
     input with [f:-f] leaves F = 7 two rows, both under 2 stamps (F = 7 looks even). Keras's
-    counts give those two lists, and each gets its own message; any other list is told which F
-    it holds or leaves out, with their interior counts."""
+    counts give those two lists, and each gets its own message, which says what the list proves
+    (F = 6 left out, F = 7 put in) and how to check it, not which slip made it: [3] is also the
+    list of a learner who thinks only F = S avoids overlap. Any other list is told which F it
+    holds or leaves out, with their interior counts."""
     assert keras_even_sizes(6, lambda f: 2) == [3] == lesson._Q7_CUT_2
     assert keras_even_sizes(4, lambda f: f) == [3, 6, 7] == lesson._Q7_FOUR_INPUTS
     right = lesson.stamp_counts
     assert "F = 6 covers the interior evenly too" in lesson.q7.feedback((right, [3]))
-    assert "row 2 lies under 1 stamp only" in lesson.q7.feedback((right, [3]))
-    assert "A 4x4 input hides it" in lesson.q7.feedback((right, [7, 6, 3]))
+    assert "stamp_counts(6, f, 3)[f:-f, f:-f]" in lesson.q7.feedback((right, [3]))
+    assert "F = 7 does not cover the interior evenly" in lesson.q7.feedback((right, [7, 6, 3]))
+    for guessed in ("If you cut", "section 9", "hides it", "4x4"):     # no cause it cannot prove
+        assert guessed not in lesson.q7.feedback((right, [3])), guessed
+        assert guessed not in lesson.q7.feedback((right, [3, 6, 7])), guessed
     assert "interior counts are 4, 6 and 9" in lesson.q7.feedback((right, [3, 6, 7]))
     other = lesson.q7.feedback((right, [3, 6, 2]))
     assert "it holds F = 2 (interior counts 0 and 1: F < S leaves rows" in other
@@ -786,7 +798,7 @@ def test_q3_tells_a_function_that_calls_the_course_im2col_to_write_it():
 
 def test_q6_adds_the_layout_note_only_when_a_layout_swap_fits():
     """A function that raises a ValueError (a shape mismatch) on a case with C_out != C_in, or
-    returns C_in channels, gets the note on the kernel's layout; one raising on a 1-channel
+    returns C_in channels, gets the note on the kernel's layout; one raising on a C_out = C_in
     case, one raising an IndexError (indices swapped, x[j, i]), or a wrong function with the
     right layout, does not."""
     def plus_one(x, kernel, stride=1, padding=0):
@@ -798,7 +810,7 @@ def test_q6_adds_the_layout_note_only_when_a_layout_swap_fits():
                                      np.zeros(kernel.shape[:2] + kernel.shape[3:4]
                                               + kernel.shape[3:4]), stride, padding)
 
-    def broadcasts(x, kernel, stride=1, padding=0):   # raises on the 1-channel first case
+    def broadcasts(x, kernel, stride=1, padding=0):   # raises on the first case, C_out = C_in
         full = np.zeros(((x.shape[0] - 1) * stride + kernel.shape[0],
                          (x.shape[1] - 1) * stride + kernel.shape[1], kernel.shape[2]))
         full[:kernel.shape[0], :kernel.shape[1]] += kernel * x[0, 0]
@@ -808,12 +820,27 @@ def test_q6_adds_the_layout_note_only_when_a_layout_swap_fits():
     swapped_indices = _typed(_STAMPS.replace("kernel @ x[i, j]", "kernel @ x[j, i]"),
                              "conv_transpose")
     with pytest.raises(IndexError):        # on the 2x3 case: an IndexError, not a layout slip
-        swapped_indices(*lesson._TRANSPOSE_CASES[2])
+        swapped_indices(*lesson._TRANSPOSE_CASES[3])
     assert note not in lesson.q6.feedback(swapped_indices)
     assert note not in lesson.q6.feedback(plus_one)
     assert "raised ValueError" in lesson.q6.feedback(broadcasts)
-    assert note not in lesson.q6.feedback(broadcasts)     # C_in = C_out = 1: not the layout
+    assert note not in lesson.q6.feedback(broadcasts)     # C_in = C_out: not the layout
     assert note in lesson.q6.feedback(in_channels_out)
+
+
+def test_q6_names_output_channels_added_together_not_a_missing_axis():
+    """A function that adds each stamp's C_out channels together (section 5's 2-D loop with
+    kernel @ x[i, j]) returns a 2-D map. The first case has C_out = 2, so its message cannot be
+    the shape check's "add an axis of size 1"; it is told what it did, on every case."""
+    x, kernel = lesson._TRANSPOSE_CASES[0][:2]
+    assert kernel.shape[2] >= 2 and kernel.shape[2] == kernel.shape[3]
+
+    def summed(x, kernel, stride=1, padding=0):
+        return lesson.conv_transpose(x, kernel, stride, padding).sum(axis=-1)
+
+    message = lesson.q6.feedback(summed)
+    assert "with its C_out channels added together" in message
+    assert "axis of size 1" not in message and "reshape" not in message
 
 
 def test_q6_tells_a_function_that_calls_a_transposed_convolution_to_write_it():
@@ -845,7 +872,8 @@ def test_q8_solution_gives_the_asked_shape_and_valid_padding_does_not():
 def test_part_2_and_going_further_run_after_the_setup_alone_in_a_new_kernel():
     """Cell 0 says: to start Part 2 in a new session, run the two code cells under the
     introduction, then go on from section 5's heading. Run exactly that (Part 1 skipped) in a
-    fresh kernel: no cell of Part 2 or Going further needs a name Part 1 defined."""
+    fresh kernel: no cell of Part 2 or Going further needs a name Part 1 defined, and section 8
+    prints the stored numbers (x_6x6 and how far off the round trip stays)."""
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     from pathlib import Path
@@ -864,6 +892,12 @@ def test_part_2_and_going_further_run_after_the_setup_alone_in_a_new_kernel():
                     + notebook.cells[part2:]]
     nbclient.NotebookClient(second, timeout=300, allow_errors=False,
                             resources={"metadata": {"path": path.parent}}).execute()
+    # Part 2 draws from its own seed: the new kernel prints section 8's stored numbers
+    stored, rerun = (next(cell for cell in cells if "matrix_rank(C)" in cell.source)
+                     for cells in (notebook.cells, second.cells))
+    printed = ["".join(output.get("text", "") for output in cell.outputs)
+               for cell in (stored, rerun)]
+    assert "% off" in printed[0] and printed[1] == printed[0]
     going_further = next(i for i, cell in enumerate(notebook.cells)
                          if cell.source.startswith("## Going further"))
     assert going_further > part2 and "one pass:" in "".join(

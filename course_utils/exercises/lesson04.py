@@ -565,6 +565,10 @@ def _crops_the_start(x, kernel, stride=1, padding=0):
     return full[2 * padding:, 2 * padding:, :]
 
 
+def _output_channels_summed(x, kernel, stride=1, padding=0):
+    return conv_transpose(x, kernel, stride, padding).sum(axis=-1)
+
+
 def _first_channel_only(x, kernel, stride=1, padding=0):
     return conv_transpose(x[:, :, :1], kernel[:, :, :, :1], stride, padding)
 
@@ -641,7 +645,10 @@ def _layout_note(checker):
 
 
 _rng = np.random.default_rng(6)
+_first = np.random.default_rng(60)      # its own generator: the cases after it stay as they were
 _TRANSPOSE_CASES = [
+    # first, 2 output channels: a function that sums them is not told to add an axis of size 1
+    (_first.integers(-3, 4, size=(2, 2, 2)), _first.integers(-3, 4, size=(3, 3, 2, 2))),  # S = 1
     (_rng.integers(-3, 4, size=(2, 2, 1)), _rng.integers(-3, 4, size=(3, 3, 1, 1))),  # S = 1
     (_rng.integers(-3, 4, size=(3, 3, 2)), _rng.integers(-3, 4, size=(3, 3, 1, 2)), 2),
     (_rng.integers(-3, 4, size=(2, 3, 1)), _rng.integers(-3, 4, size=(3, 3, 2, 1)), 2, 1),
@@ -681,6 +688,9 @@ Q6_MISTAKES = [
     (_first_channel_only, "your result uses only the first input channel: each stamp sums "
                           "value * kernel[:, :, :, c] over ALL input channels c (kernel @ "
                           "x[i, j] does the sum)."),
+    (_output_channels_summed, "your result is the right one with its C_out channels added "
+                              "together: kernel @ x[i, j] is a stamp of shape (F, F, C_out); "
+                              "add it whole, into an output of shape (..., C_out)."),
     (_empty_when_unpadded, "with padding 0 it returns an empty array: full[0:-0] is full[0:0] "
                            "(-0 is 0). Cut with full[P:full.shape[0] - P, P:full.shape[1] - P]."),
 ]
@@ -846,21 +856,18 @@ def _counts_of(f):
 
 _ROWS_UNDER_6 = _counts_one_axis(_Q7_N, 6, _Q7_S)
 _ROWS_UNDER_7 = _counts_one_axis(_Q7_N, 7, _Q7_S)
-_SMALL_7 = _counts_one_axis(4, 7, _Q7_S)[7:-7]
 
 _Q7_SIZE_MISTAKES = {
     tuple(_Q7_CUT_2): (
         f"F = 6 covers the interior evenly too: its interior counts are all "
-        f"{_interior(6)[0]}, every interior row lying under {_ROWS_UNDER_6[6]} stamps. If you "
-        f"cut 2 rows and columns from each side, as section 9 does, F = 6's border is deeper "
-        f"than that: row 2 lies under {_ROWS_UNDER_6[2]} stamp only. Cut F from each side: "
+        f"{_interior(6)[0]}, every interior row lying under {_ROWS_UNDER_6[6]} stamps. Check "
+        "F = 6 with the interior the question defines, F rows and columns cut from each side: "
         "stamp_counts(6, f, 3)[f:-f, f:-f]."),
     tuple(_Q7_FOUR_INPUTS): (
         f"F = 7 does not cover the interior evenly: 7 / 3 is not whole, so an interior row lies "
         f"under {' or '.join(str(v) for v in sorted(set(_ROWS_UNDER_7[7:-7].tolist())))} "
-        f"stamps, and the interior counts are {_listed(_interior(7))}. A 4x4 input hides it: "
-        f"[7:-7] leaves only {len(_SMALL_7)} rows, each under {_SMALL_7[0]} stamps. The "
-        "question's input is 6x6: stamp_counts(6, f, 3)."),
+        f"stamps, and the interior counts are {_listed(_interior(7))}. Check F = 7 on the "
+        "question's 6x6 input: stamp_counts(6, f, 3)[f:-f, f:-f]."),
 }
 
 
@@ -1059,7 +1066,7 @@ q8 = Exercise(
     "Write build_decoder(), which returns the decoder of a small autoencoder: a "
     "keras.Sequential that starts with keras.Input((5, 5, 16)) and has exactly two "
     "Conv2DTranspose layers, each with kernel size 4 and stride 2 (any number of filters in "
-    "the first), and gives 20x20x3 images. Print its output_shape first.",
+    "the first), and gives 20x20x3 images.",
     checker=_q8_checker,
     hint=["Each layer must double the size: 5 -> 10 -> 20. Which padding gives N * S "
           "(section 6)?",

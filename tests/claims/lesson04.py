@@ -1,7 +1,7 @@
 # What lesson 04's text concludes from its cells (tests/claims_runner.py says how this runs).
 # "cell N" is the cell's index in the notebook, markdown cells counted (nbval counts code only).
-# Blocks run after the last cell: cell 81 reuses the names down and back, so the block of
-# cell 54 computes its own.
+# Blocks run after the last cell: cell 84 reuses the names down and back, so the block of
+# cell 53 computes its own.
 import numpy as np
 
 from course_utils import conv2d_im2col, conv_params, conv_transpose_crop
@@ -55,7 +55,7 @@ gappy_rows = gappy(np.ones((1, 4, 4, 1), dtype="float32"))[0, :, :, 0].numpy()
 assert (4 - 1) * 3 + 2 == 11 and gappy_rows[10].any() and not gappy_rows[11].any()   # 12th: zeros
 assert keras_transposed_size(4, 2, 3, "same") == 12 == conv_transpose_output_size(4, 2, 3, "same")
 
-# %% cell 36: when F - S is odd (the animation's and section 10's F = 3, S = 2), 'same' crops the
+# %% cell 79: when F - S is odd (the animation's and section 10's F = 3, S = 2), 'same' crops the
 # extra row at the bottom and the extra column at the right: the full result's first 2N rows
 assert (TRANSPOSED_EXAMPLE_KERNEL.shape[0], upsample.strides) == (3, (2, 2))
 assert [autoencoder.get_layer(name).kernel_size + autoencoder.get_layer(name).strides
@@ -121,10 +121,10 @@ transposed_2x2.set_weights([kernel_3x3.reshape(3, 3, 1, 1).astype("float32")])
 keras_5x5 = transposed_2x2(TRANSPOSED_EXAMPLE_X.reshape(1, 2, 2, 1).astype("float32"))[0, :, :, 0]
 np.testing.assert_allclose(via_convolution, keras_5x5)
 
-# %% cell 43: stamping does 36 multiplications, the zero-inserted convolution 225
+# %% cell 82: stamping does 36 multiplications, the zero-inserted convolution 225
 assert (stamp_mults, sliding_mults) == (36, 225)
 
-# %% cell 43: 189 of the 225 multiply an inserted or padded zero: each input value meets 9 weights
+# %% cell 82: 189 of the 225 multiply an inserted or padded zero: each input value meets 9 weights
 is_input = np.zeros(padded.shape, dtype=bool)
 is_input[2:-2:2, 2:-2:2] = True                                 # where the 4 input values sit
 assert padded[is_input].tolist() == TRANSPOSED_EXAMPLE_X.ravel().tolist()
@@ -132,16 +132,16 @@ assert not padded[~is_input].any()                              # every other en
 meets_input = sum(int(is_input[r:r + 3, c:c + 3].sum()) for r in range(5) for c in range(5))
 assert meets_input == stamp_mults == 36 and sliding_mults - meets_input == 189
 
-# %% cell 50: im2col's matrix times the kernel and C times the input are the same product
+# %% cell 49: im2col's matrix times the kernel and C times the input are the same product
 np.testing.assert_allclose(im2col(x_6x6, 3) @ kernel_c.ravel(), C @ x_6x6.ravel())
 
-# %% cell 50: every row of C holds the kernel's 9 weights
+# %% cell 49: every row of C holds the kernel's 9 weights
 assert (np.count_nonzero(C, axis=1) == 9).all()
 
-# %% cell 49: the course's conv_matrix builds the same C as the loop
+# %% cell 48: the course's conv_matrix builds the same C as the loop
 np.testing.assert_array_equal(conv_matrix((6, 6), kernel_c), C)
 
-# %% cell 84: <Cx, y> = <x, C.T y> for every x and y (here, random ones, one channel)
+# %% cell 87: <Cx, y> = <x, C.T y> for every x and y (here, random ones, one channel)
 pair_rng = np.random.default_rng(52)
 for _ in range(3):
     x_any, y_any = pair_rng.standard_normal((6, 6)), pair_rng.standard_normal((4, 4))
@@ -149,10 +149,10 @@ for _ in range(3):
     right = np.sum(x_any * keras_transposed(y_any, kernel_c, 1))        # <x, C.T y>
     np.testing.assert_allclose(left, right, rtol=1e-5)
 
-# %% cell 85: a new layer's bias is 0, so the layer is the transpose alone
+# %% cell 88: a new layer's bias is 0, so the layer is the transpose alone
 assert not wide_transposed.bias.numpy().any()
 
-# %% cell 54: the shape comes back, the values do not, even rescaled; C keeps 16 directions
+# %% cell 53: the shape comes back, the values do not, even rescaled; C keeps 16 directions
 down = conv2d(x_6x6, kernel_c)                   # 6x6 -> 4x4
 back = conv2d_transpose(down, kernel_c)          # 4x4 -> 6x6
 scale = (back * x_6x6).sum() / (back * back).sum()
@@ -161,11 +161,11 @@ assert np.abs(scale * back - x_6x6).max() > 1
 assert miss == np.linalg.norm(scale * back - x_6x6) / np.linalg.norm(x_6x6) and miss > 0.5
 assert rank == 16
 
-# %% cell 57: away from the border F = 3 covers pixels 1, 2 or 4 times, F = 4 4 times each
+# %% cell 56: away from the border F = 3 covers pixels 1, 2 or 4 times, F = 4 4 times each
 assert set(counts_3[2:-2, 2:-2].ravel().tolist()) == {1, 2, 4}
 assert set(counts_4[2:-2, 2:-2].ravel().tolist()) == {4}
 
-# %% cell 57: balanced weights (0.5, 1, 0.5) per axis keep a flat input flat at F = 3, S = 2 (Keras)
+# %% cell 56: balanced weights (0.5, 1, 0.5) per axis keep a flat input flat at F = 3, S = 2 (Keras)
 balanced_layer = layers.Conv2DTranspose(1, 3, strides=2, use_bias=False, name="balanced")
 balanced_layer.build((None, 4, 4, 1))
 balanced_layer.set_weights([np.outer(balanced_1d, balanced_1d).reshape(3, 3, 1, 1)
@@ -174,18 +174,18 @@ np.testing.assert_allclose(balanced_layer(np.ones((1, 4, 4, 1), "float32"))[0, :
                            balanced)
 assert np.all(balanced[2:-2, 2:-2] == 1) and len(set(balanced_1d.tolist())) > 1
 
-# %% cell 60: 28 -> 14 -> 7 (the 7x7x8 code) -> 14 -> 28
+# %% cell 59: 28 -> 14 -> 7 (the 7x7x8 code) -> 14 -> 28
 shapes = [autoencoder.get_layer(name).output.shape[1:]
           for name in ("encode1", "encode2", "decode1", "decode2")]
 assert shapes == [(14, 14, 16), (7, 7, 8), (14, 14, 16), (28, 28, 1)]
 
-# %% cell 75: 'valid' gives 24x24x32, 24 * 24 * 32 * 5 * 5 * 192 multiplications, the same weights
+# %% cell 74: 'valid' gives 24x24x32, 24 * 24 * 32 * 5 * 5 * 192 multiplications, the same weights
 assert valid_model.output_shape[1:] == (24, 24, 32)
 assert keras_mults(valid_model) == conv_mults((28, 28, 192), 5, 32) == 24 * 24 * 32 * 5 * 5 * 192
 assert valid_model.count_params() == same_model.count_params() == direct_model.count_params()
 assert same_model.output_shape[1:] == (28, 28, 32) and keras_mults(same_model) == direct
 
-# %% cell 77: one pass scores 7x7 positions; the head costs the same both ways, Conv2D(8, 3) not
+# %% cell 78: one pass scores 7x7 positions; the head costs the same both ways, Conv2D(8, 3) not
 assert head == 49 * 24 * 24 * 8 * 10 == 2_257_920
 assert one_pass == conv_mults((32, 32, 3), 3, 8) + head and one_pass - head == 194_400
 assert per_crop == 49 * conv_mults((26, 26, 3), 3, 8) + head and per_crop - head == 6_096_384
@@ -195,7 +195,7 @@ for size, positions in [(32, (7, 7, 10)), (26, (1, 1, 10))]:    # conv_mults aga
     assert net.output_shape[1:] == positions
     assert keras_mults(net) == features_and_head_mults(size)
 
-# %% cell 79: the crops (top, bottom) are the course helper's, and P = (F - S) / 2 when equal
+# %% cell 80: the crops (top, bottom) are the course helper's, and P = (F - S) / 2 when equal
 for f, s, padding, crop in [(3, 2, "valid", (0, 0)), (4, 2, "valid", (0, 0)),
                             (3, 3, "valid", (0, 0)), (3, 1, "same", (1, 1)),
                             (3, 2, "same", (0, 1)), (4, 2, "same", (1, 1))]:
@@ -205,7 +205,7 @@ for f, s, padding, crop in [(3, 2, "valid", (0, 0)), (4, 2, "valid", (0, 0)),
         assert keras_transposed_size(4, f, s, padding) == (4 - 1) * s + f - 2 * crop[0]
         assert padding == "valid" or crop[0] == (f - s) / 2
 
-# %% cell 81: a stride-2 'same' Conv2D takes 7 and 8 to 4; output_padding 0 and 1 give them back
+# %% cell 84: a stride-2 'same' Conv2D takes 7 and 8 to 4; output_padding 0 and 1 give them back
 for size in (7, 8):
     down = layers.Conv2D(1, 3, strides=2, padding="same", name=f"down_from_{size}")
     down_size = down(np.zeros((1, size, size, 1), dtype="float32")).shape[1]
@@ -216,7 +216,7 @@ for size in (7, 8):
     assert back == conv_transpose_output_size(4, 3, 2, "same", output_padding=size - 7)
 assert keras_transposed_size(4, 3, 2, "same") == 8
 
-# %% cell 81: F = 4 gives 7 with output_padding=1; 0 would give 6, which the helper and Keras refuse
+# %% cell 84: F = 4 gives 7 with output_padding=1; 0 would give 6, which the helper and Keras refuse
 assert conv_transpose_output_size(4, 4, 2, "same", output_padding=1) == 7
 try:
     conv_transpose_output_size(4, 4, 2, "same", output_padding=0)
@@ -226,60 +226,61 @@ except ValueError:
 assert helper_refused
 assert keras_refused
 
-# %% cell 83: the inverse gives x_small back; the transpose does not
+# %% cell 86: the inverse gives x_small back; the transpose does not
 np.testing.assert_allclose(undone, x_small, atol=1e-9)
 assert not np.allclose(transposed_back, x_small)
 
-# %% cell 87: unequal weights: the interior is not flat; its rows differ by 16, its columns by 4
+# %% cell 90: unequal weights: the interior is not flat; its rows differ by 16, its columns by 4
 assert len(np.unique(flat_output[2:-2, 2:-2])) > 1
 assert (row_step, col_step) == (16, 4)
 
-# %% cell 89: after UpSampling2D every pixel away from the border is the sum of the weights
+# %% cell 92: after UpSampling2D every pixel away from the border is the sum of the weights
 assert np.all(inside == uneven_kernel.sum())
 
-# %% cell 89: the convolution after UpSampling2D costs 4x the stamps: 1,024 against 256
+# %% cell 92: the convolution after UpSampling2D costs 4x the stamps: 1,024 against 256
 assert resize_cost == 4 * stamp_cost == 1024
 
-# %% cell 91: bilinear starting weights keep a flat input flat away from the border
+# %% cell 94: bilinear starting weights keep a flat input flat away from the border
 assert np.allclose(from_bilinear[2:-2, 2:-2], 1)
 assert bilinear_1d[0] + bilinear_1d[2] == 1 == bilinear_1d[1] + bilinear_1d[3]
 
-# %% cell 63: on MNIST's black background (0) the output is pinned near 0, where a pattern would
+# %% cell 62: on MNIST's black background (0) the output is pinned near 0, where a pattern would
 # hide; flat gray sits mid-range
 background = np.median(reconstructions[test_images == 0])     # where the test digits are black
 assert background < 0.05 and 0.2 < gray_inside.mean() < 0.8, (background, gray_inside.mean())
 
-# %% cell 63: away from the border the encoder turns flat gray into a flat code
+# %% cell 62: away from the border the encoder turns flat gray into a flat code
 gray_code = keras.Sequential(autoencoder.layers[:2])(np.full((1, 28, 28, 1), 0.5, "float32"))
 code_inside = gray_code.numpy()[0, 1:-1, 1:-1]                # the 7x7x8 code, border left out
 assert np.allclose(code_inside, code_inside[0, 0], atol=1e-6)  # the same 8 values everywhere
 
-# %% cell 64: the probe repeats one 4x4 block exactly, its values more than 5% of their mean apart
-assert repeats and spread > 0.05, (repeats, spread)
-assert gray_inside.shape == (12, 12)
+# %% cell 63: the probe's values are more than 5% of their mean apart; spread is the block's too
+assert spread > 0.05 and gray_inside.shape == (12, 12), spread
+assert abs(spread - repeating_block(gray_inside)[2]) < 1e-3   # the block spans the range
 
-# %% cell 65: the F = 3 decoder turns flat gray into one 4x4 block repeated, not flat
-assert repeats and np.ptp(gray_inside) > 0.05 * gray_inside.mean()
+# %% cell 64: the F = 3 decoder turns flat gray into one 4x4 block repeated, not flat
+assert repeating_block(gray_inside)[1] and np.ptp(gray_inside) > 0.05 * gray_inside.mean()
+assert repeats                                            # what Going further prints for F = 3
 
-# %% cell 92: F = 4's decoder has 77% more weights; UpSampling2D's as many as F = 3's
+# %% cell 95: F = 4's decoder has 77% more weights; UpSampling2D's as many as F = 3's
 assert decoder_params(even_autoencoder) == 2_321 and decoder_params(autoencoder) == 1_313
 assert resize_autoencoder.count_params() == autoencoder.count_params() == 2_633
 assert decoder_params(resize_autoencoder) == decoder_params(autoencoder) == 1_313
 assert decoder_weights == {"F = 3": 1_313, "F = 4": 2_321, "UpSampling2D + Conv2D": 1_313}
 assert f"{decoder_weights['F = 4'] / decoder_weights['F = 3'] - 1:+.0%}" == "+77%"
 
-# %% cell 93: UpSampling2D + Conv2D slides the same kernels over maps 4 times larger
+# %% cell 96: UpSampling2D + Conv2D slides the same kernels over maps 4 times larger
 resize_layers = [layer for layer in resize_autoencoder.layers
                  if type(layer) is layers.Conv2D and "decode" in layer.name]
 assert resize_mults == 4 * transposed_mults == sum(
     int(np.prod(layer.output.shape[1:3])) * int(np.prod(layer.kernel.shape))
     for layer in resize_layers)
 
-# %% cell 94: F = 4 repeats a 4x4 block varying over 5%, less than F = 3's; UpSampling2D is flat
+# %% cell 97: F = 4 repeats a 4x4 block varying over 5%, less than F = 3's; UpSampling2D is flat
 assert even_repeats and 0.05 < even_spread < spread, (even_repeats, even_spread, spread)
 assert resize_error < 0.02 and resize_spread < 1e-5, (resize_error, resize_spread)
 
-# %% cell 94: all three errors are below 0.02 and under a quarter of the average digit's
+# %% cell 97: all three errors are below 0.02 and under a quarter of the average digit's
 # (measured: at most 0.0071 and 10% of 0.0691, margins of about 2.8x and 2.5x)
 for name, value in [("F = 3", error), ("F = 4", even_error), ("UpSampling2D", resize_error)]:
     assert value < 0.02 and value < baseline / 4, (name, value, baseline)
