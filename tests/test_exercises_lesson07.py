@@ -246,7 +246,13 @@ LEARNER_ANSWERS = {
                 "returns one rank per F x C_out matrix of the stack",
             # an exact rank test: round-off makes a rank-1 product rank 2
             _SEPARABLE.replace("filters)) > 1", "filters), tol=0) > 1"):
-                "your rank test is exact",
+                "those of an exact rank test",
+            # one row per filter by reshape: memory order mixes taps and filters
+            _SEPARABLE.replace("reshape(f_h * f_w, filters)", "reshape(filters, -1)"):
+                "that reshape does not give one filter per row",
+            _separable("all(np.linalg.matrix_rank(kernel[:, :, c, :].reshape(kernel.shape[3], "
+                       "-1)) <= 1 for c in range(kernel.shape[2]))"):
+                "that reshape does not give one filter per row",
         },
     },
     "q5": {
@@ -683,3 +689,26 @@ def test_q3_is_what_keras_counts_for_a_grouped_conv2d():
     plain = layers.Conv2D(80, 3, name="plain")
     plain.build((None, 16, 16, 64))
     assert "the count with groups=1" in lesson.q3.feedback(plain.count_params())
+
+
+def test_q4_zero_filter_kernel_tells_the_scrambled_reshape_from_the_exact_test():
+    """lesson.q4 (is_separable): the round-32 review found reshape(C_out, -1) told "your rank
+    test is exact". On the kernel whose filter 1 is all zeros, the right answer and the exact
+    test say True and the scrambled reshape False, so each gets its own message."""
+    kernel = np.zeros((3, 3, 1, 2))
+    kernel[:, :, 0, 0] = [[1.0, 0, -1], [2, 1, 0], [0, 1, 3]]
+    assert any(np.array_equal(kernel, case) for (case,) in lesson._SEPARABLE_KERNELS)
+
+    def scrambled(k):
+        return all(np.linalg.matrix_rank(k[:, :, c, :].reshape(k.shape[3], -1)) <= 1
+                   for c in range(k.shape[2]))
+
+    def exact(k):
+        return all(np.linalg.matrix_rank(k[:, :, c, :].reshape(-1, k.shape[3]), tol=0) <= 1
+                   for c in range(k.shape[2]))
+
+    assert lesson.is_separable(kernel) and exact(kernel) and not scrambled(kernel)
+    assert "one filter per row" in lesson.q4.feedback(scrambled)
+    assert "exact rank test" not in lesson.q4.feedback(scrambled)
+    assert "exact rank test" in lesson.q4.feedback(exact)
+    assert "one filter per row" not in lesson.q4.feedback(exact)

@@ -297,10 +297,10 @@ def is_separable(kernel):
 
 
 def _kernels():
-    """Twelve small whole-number kernels, (F, F, C_in, C_out): five a SeparableConv2D can hold,
+    """Thirteen small whole-number kernels, (F, F, C_in, C_out): six a SeparableConv2D can hold,
     and each wrong test the exercise names gets at least one of them wrong (three fail on one
     channel only, the middle, the first or the last; one passes every row of taps, not the
-    whole channel)."""
+    whole channel; one, a filter of zeros, tells a scrambled reshape from an exact rank test)."""
     rng = np.random.default_rng(7)
 
     def ints(*shape):
@@ -328,6 +328,8 @@ def _kernels():
     row_slabs = np.zeros((3, 3, 1, 2))            # the instructor's counterexample: a test of
     row_slabs[0, :, 0] = np.outer([1.0, 2, 3], [1, 0])   # each (F, C_out) row of taps (matrix_rank
     row_slabs[1, :, 0] = np.outer([0.0, 1, 0], [0, 1])   # on kernel[:, :, c, :], not reshaped)
+    zero_filter = np.zeros((3, 3, 1, 2))          # filter 1 all zeros: separable, and exact
+    zero_filter[:, :, 0, 0] = patterns[0]         # too; reshape(C_out, -1) mixes taps: False
     return [
         (separable(np.stack(patterns, axis=-1), np.array([[1.0, 2], [-1, 1]])),),  # separable
         (np.stack([separable(np.stack(patterns, axis=-1), np.array([[1.0], [2]]))[..., 0],
@@ -340,6 +342,7 @@ def _kernels():
         (ints(1, 1, 3, 4),),                       # a 1x1 kernel: a scale per channel, always
         *[(one_bad_channel(c),) for c in (1, 0, 2)],  # one channel fails: the middle, 0, the last
         (row_slabs,),           # each row of taps rank 1, the channel's 9 x 2 slice rank 2
+        (zero_filter,),
     ]
 
 
@@ -402,11 +405,17 @@ _SEPARABLE_MISTAKES = [
      "then takes it as F matrices of F x C_out (one per row of taps) and gives each its rank. "
      "The channel's slice is one F * F x C_out matrix: reshape it, "
      "kernel[:, :, c, :].reshape(F * F, C_out), then take its rank."),
+    (lambda kernel: all(np.linalg.matrix_rank(np.asarray(kernel)[:, :, c, :].reshape(
+        np.shape(kernel)[3], -1)) <= 1 for c in range(np.shape(kernel)[2])),
+     "your answers are those of kernel[:, :, c, :].reshape(C_out, F * F): that reshape does "
+     "not give one filter per row. NumPy fills the rows in memory order, where the filter "
+     "index runs fastest, so each row mixes taps and filters. Use "
+     "kernel[:, :, c, :].reshape(F * F, C_out) (one filter per column), or transpose first."),
     (lambda kernel: _slice_ranks(kernel, lambda rank: rank <= 1, exact=True),
-     "your rank test is exact: a separable kernel's slices are rank 1 only up to float "
-     "round-off, so a tolerance of 0 (np.linalg.matrix_rank(..., tol=0), a singular value "
-     "== 0, np.array_equal) counts them rank 2. Keep matrix_rank's default tol, or test the "
-     "singular values by a ratio, s[1] <= 1e-6 * s[0]."),
+     "your answers are those of an exact rank test, with no tolerance for round-off "
+     "(np.linalg.matrix_rank(..., tol=0), a singular value == 0): a separable kernel's "
+     "slices are rank 1 only up to float round-off, so such a test counts them rank 2. Keep "
+     "matrix_rank's default tol, or test the singular values by a ratio, s[1] <= 1e-6 * s[0]."),
 ]
 
 
@@ -429,7 +438,7 @@ q4 = Exercise(
     "Write is_separable(kernel): kernel is a Conv2D kernel, (F, F, C_in, C_out); return True "
     "when a SeparableConv2D with depth_multiplier=1 (a depthwise kernel, then pointwise "
     "weights, no activation between) can compute exactly the same layer, False when it "
-    "cannot. The check runs it on twelve kernels.",
+    "cannot. The check runs it on thirteen kernels.",
     checker=_rank_of_a_stack(function(_SEPARABLE_KERNELS, reference=is_separable,
                                       mistakes=_SEPARABLE_MISTAKES)),
     hint=["Above: a separable layer's weight (u, v, c, k) is depthwise[u, v, c] * "
