@@ -633,7 +633,8 @@ q6 = Exercise(
           "The expansion holds 24 * 144 weights and its BatchNormalization 4 * 144 numbers. "
           "Count the depthwise step (3 * 3 weights per channel) and the projection (144 -> 24) "
           "the same way, with their BatchNormalization layers."],
-    solution=f"24 * 144 + 4 * 144 + 3 * 3 * 144 + 4 * 144 + 144 * 24 + 4 * 24  # = {_Q5:,}",
+    solution=f"answer = 24 * 144 + 4 * 144 + 3 * 3 * 144 + 4 * 144 + 144 * 24 + 4 * 24  # {_Q5:,}\n"
+             "print(answer == sum(layer.count_params() for layer in block_2))   # Keras agrees",
     solution_answer=_Q5,
 )
 
