@@ -167,6 +167,10 @@ LEARNER_ANSWERS = {
             _shape(f"(height - {_F_EFF}) / strides[0] + 1"): "floor-divide (//)",
             _shape(f"-(-(height - {_F_EFF}) // strides[0]) + 1"): "round down (//)",   # ceil
             _shape(f"(height - {_F_EFF}) // strides[0]"): "one position too few",
+            # kernel_size read (columns, rows); strides and dilations right
+            _shape(f"(height - {_F_EFF}) // strides[0] + 1").replace("kernel_size[0]", "K")
+            .replace("kernel_size[1]", "kernel_size[0]").replace("K", "kernel_size[1]"):
+                "swaps the kernel's axes",
             _SHAPE_RIGHT.replace("return tuple(shape)", "return tuple(shape[::-1])"):
                 "returns (columns, rows)",
             _shape(f"(height - {_F_EFF}) // (strides[0] + 1)"): "the README's error 1",
@@ -201,6 +205,7 @@ LEARNER_ANSWERS = {
             "800": "that divides the filters by 8 too",
             "730": "that counts one group",
             "5768": "a bias per filter (80), not per group (8)",
+            "5770": "that adds 10 biases, one group's filters'",
             "5800": "rounded to 2 significant figures",
         },
     },
@@ -311,6 +316,8 @@ LEARNER_ANSWERS = {
             "        field += (f - 1) * step\n        step *= s\n    return field":
                 "Each layer is now an (F, S, D) triple",   # lesson 03's field_size, pasted
             _rf("        field += (f + (f - 1) * (d - 1) - 1)"): "ignores the strides",
+            _rf("        field += (f + (f - 1) * (d - 1) - 1) * step\n        step *= s * d"):
+                "multiplies the step by the dilation too",
             _rf("        field += (f + (f - 1) * (d - 1) - 1) * s"):
                 "multiplies each footprint by its own layer's stride",
             _rf("        step *= s\n        field += (f + (f - 1) * (d - 1) - 1) * step"):
@@ -391,6 +398,7 @@ LEARNER_ANSWERS = {
                 "padding='valid' (conv_mults's default)",
             # 'valid' followed through: each convolution trims 2 pixels
             "10058201856": "with padding='valid': each one trims 2",
+            "17109614592": "block1_conv1, 64 input channels",
             _VGG_FROM_TEXT.replace("padding='same')", "padding='valid')\n        size -= 2"):
                 "with padding='valid': each one trims 2",
         },
@@ -408,6 +416,7 @@ LEARNER_ANSWERS = {
             "360": "that is (fan_in + fan_out) / 2",
             "np.sqrt(6 / 720)": "that is the limit itself",
             "6 / 720": "that is limit squared",
+            "3 * 3 * 16 * 64": "that is the kernel's weight count",
             "700": "not the expected value",
             "721": "not the expected value",
         },

@@ -78,6 +78,11 @@ _Q1_MISTAKES = [
         height, width, kernel_size[::-1], strides[::-1], dilation_rate[::-1]),
      "your function gives the height each pair's second entry: the pairs are (rows, columns), "
      "so kernel_size[0], strides[0] and dilation_rate[0] go with the height."),
+    (lambda height, width, kernel_size, strides, dilation_rate: my_output_shape(
+        height, width, kernel_size[::-1], strides, dilation_rate),
+     "your function swaps the kernel's axes: kernel_size is (rows, columns), so the height "
+     "goes with kernel_size[0] and the width with kernel_size[1] (the strides and dilations "
+     "are right)."),
     (_shape_with(lambda n, f, s, d: (n - effective_kernel_size(f, d)) / s + 1),
      "your function divides with /, which keeps a fraction of a step: a window needs a whole "
      "step to fit, so floor-divide (//)."),
@@ -171,6 +176,15 @@ def _backwards_without_overlap(stack) -> int:
     return field
 
 
+def _dilation_in_the_step(stack):
+    """The step multiplied by the dilation as well as the stride, as if D were a stride."""
+    field, step = 1, 1
+    for f, s, d in stack:
+        field += (effective_kernel_size(f, d) - 1) * step
+        step *= s * d
+    return field
+
+
 def _own_stride_as_step(stack):
     """Each footprint multiplied by its own layer's stride, not by the step before it."""
     field = 1
@@ -189,6 +203,10 @@ _Q4_MISTAKES = [
     (_stride_counted_for_its_own_layer,
      "a layer's stride counts for the layers AFTER it, not for itself: add (footprint - 1) * "
      "step first, then multiply the step by the stride."),
+    (_dilation_in_the_step,
+     "your function multiplies the step by the dilation too: dilation spreads one layer's "
+     "taps (F_eff covers it) but does not move the next layer's positions apart; only strides "
+     "do: step *= stride."),
     (_own_stride_as_step,
      "your function multiplies each footprint by its own layer's stride; use the step, the "
      "product of the strides BEFORE the layer: step *= stride after each layer."),
@@ -273,6 +291,8 @@ q3 = Exercise(
                                                "a bias for each of its 10 filters); the layer "
                                                "has 8 groups.",
         _Q2G_W + _Q2G_G: "a bias per filter (80), not per group (8).",
+        _Q2G_W + _Q2G_OUT // _Q2G_G: "that adds 10 biases, one group's filters' (80 / 8); every "
+                                     "one of the 80 filters has its own bias.",
     }),
     hint=["The kernel's shape is (kh, kw, C_in / G, filters): every filter reads C_in / G "
           "channels. Then one bias per filter.",
@@ -698,6 +718,10 @@ q7 = Exercise(
         _VALID_CHAIN: "that runs every convolution with padding='valid': each one trims 2 "
                       "pixels (224 -> 222 -> 220, ...). VGG's convolutions use 'same', so each "
                       "keeps its input's H x W; only the poolings halve it.",
+        _Q7 - conv_mults((224, 224, 3), 3, 64, padding="same")
+        + conv_mults((224, 224, 64), 3, 64, padding="same"):
+            "that gives the first convolution, block1_conv1, 64 input channels: it reads the "
+            "image, whose 3 channels (RGB) are its C_in.",
         _Q7 // 4: "that halves the map before the first group: block 1's two convolutions "
                   "run on the 224x224 image; each pooling comes after its group.",
         sum(conv_params(3, c_in, c_out, bias=False) for _, c_in, c_out in _VGG16):
@@ -765,6 +789,8 @@ q8 = Exercise(
         _G_F * _G_F + _FAN_OUT: "that forgets the input channels: fan_in = 3 * 3 * 16.",
         _G_IN + _G_OUT: "that forgets the kernel's 3 * 3 taps: fan_in = 3 * 3 * 16 and "
                         "fan_out = 3 * 3 * 64.",
+        _FAN_IN * _G_OUT: "that is the kernel's weight count, 3 * 3 * 16 * 64; N adds the two "
+                          "fans, fan_in + fan_out.",
         _Q8 // 2: "that is (fan_in + fan_out) / 2 = 1 / Var(w); N is fan_in + fan_out.",
         _Q8_LIMIT: "that is the limit itself, sqrt(6 / N); the question asks for N.",
         6 / _Q8: "that is limit squared, 6 / N; the question asks for N.",
