@@ -167,6 +167,10 @@ LEARNER_ANSWERS = {
             _shape(f"(height - {_F_EFF}) / strides[0] + 1"): "floor-divide (//)",
             _shape(f"-(-(height - {_F_EFF}) // strides[0]) + 1"): "round down (//)",   # ceil
             _shape(f"(height - {_F_EFF}) // strides[0]"): "one position too few",
+            # kernel_size read (columns, rows); strides and dilations right
+            _shape(f"(height - {_F_EFF}) // strides[0] + 1").replace("kernel_size[0]", "K")
+            .replace("kernel_size[1]", "kernel_size[0]").replace("K", "kernel_size[1]"):
+                "swaps the kernel's axes",
             _SHAPE_RIGHT.replace("return tuple(shape)", "return tuple(shape[::-1])"):
                 "returns (columns, rows)",
             _shape(f"(height - {_F_EFF}) // (strides[0] + 1)"): "the README's error 1",
@@ -201,6 +205,7 @@ LEARNER_ANSWERS = {
             "800": "that divides the filters by 8 too",
             "730": "that counts one group",
             "5768": "a bias per filter (80), not per group (8)",
+            "5770": "that adds 10 biases, one group's filters'",
             "5800": "rounded to 2 significant figures",
         },
     },
@@ -246,7 +251,13 @@ LEARNER_ANSWERS = {
                 "returns one rank per F x C_out matrix of the stack",
             # an exact rank test: round-off makes a rank-1 product rank 2
             _SEPARABLE.replace("filters)) > 1", "filters), tol=0) > 1"):
-                "your rank test is exact",
+                "those of an exact rank test",
+            # one row per filter by reshape: memory order mixes taps and filters
+            _SEPARABLE.replace("reshape(f_h * f_w, filters)", "reshape(filters, -1)"):
+                "that reshape does not give one filter per row",
+            _separable("all(np.linalg.matrix_rank(kernel[:, :, c, :].reshape(kernel.shape[3], "
+                       "-1)) <= 1 for c in range(kernel.shape[2]))"):
+                "that reshape does not give one filter per row",
         },
     },
     "q5": {
@@ -305,6 +316,8 @@ LEARNER_ANSWERS = {
             "        field += (f - 1) * step\n        step *= s\n    return field":
                 "Each layer is now an (F, S, D) triple",   # lesson 03's field_size, pasted
             _rf("        field += (f + (f - 1) * (d - 1) - 1)"): "ignores the strides",
+            _rf("        field += (f + (f - 1) * (d - 1) - 1) * step\n        step *= s * d"):
+                "multiplies the step by the dilation too",
             _rf("        field += (f + (f - 1) * (d - 1) - 1) * s"):
                 "multiplies each footprint by its own layer's stride",
             _rf("        step *= s\n        field += (f + (f - 1) * (d - 1) - 1) * step"):
@@ -385,6 +398,7 @@ LEARNER_ANSWERS = {
                 "padding='valid' (conv_mults's default)",
             # 'valid' followed through: each convolution trims 2 pixels
             "10058201856": "with padding='valid': each one trims 2",
+            "17109614592": "block1_conv1, 64 input channels",
             _VGG_FROM_TEXT.replace("padding='same')", "padding='valid')\n        size -= 2"):
                 "with padding='valid': each one trims 2",
         },
@@ -402,6 +416,7 @@ LEARNER_ANSWERS = {
             "360": "that is (fan_in + fan_out) / 2",
             "np.sqrt(6 / 720)": "that is the limit itself",
             "6 / 720": "that is limit squared",
+            "3 * 3 * 16 * 64": "that is the kernel's weight count",
             "700": "not the expected value",
             "721": "not the expected value",
         },
@@ -683,3 +698,26 @@ def test_q3_is_what_keras_counts_for_a_grouped_conv2d():
     plain = layers.Conv2D(80, 3, name="plain")
     plain.build((None, 16, 16, 64))
     assert "the count with groups=1" in lesson.q3.feedback(plain.count_params())
+
+
+def test_q4_zero_filter_kernel_tells_the_scrambled_reshape_from_the_exact_test():
+    """lesson.q4 (is_separable): the round-32 review found reshape(C_out, -1) told "your rank
+    test is exact". On the kernel whose filter 1 is all zeros, the right answer and the exact
+    test say True and the scrambled reshape False, so each gets its own message."""
+    kernel = np.zeros((3, 3, 1, 2))
+    kernel[:, :, 0, 0] = [[1.0, 0, -1], [2, 1, 0], [0, 1, 3]]
+    assert any(np.array_equal(kernel, case) for (case,) in lesson._SEPARABLE_KERNELS)
+
+    def scrambled(k):
+        return all(np.linalg.matrix_rank(k[:, :, c, :].reshape(k.shape[3], -1)) <= 1
+                   for c in range(k.shape[2]))
+
+    def exact(k):
+        return all(np.linalg.matrix_rank(k[:, :, c, :].reshape(-1, k.shape[3]), tol=0) <= 1
+                   for c in range(k.shape[2]))
+
+    assert lesson.is_separable(kernel) and exact(kernel) and not scrambled(kernel)
+    assert "one filter per row" in lesson.q4.feedback(scrambled)
+    assert "exact rank test" not in lesson.q4.feedback(scrambled)
+    assert "exact rank test" in lesson.q4.feedback(exact)
+    assert "one filter per row" not in lesson.q4.feedback(exact)

@@ -78,6 +78,11 @@ _Q1_MISTAKES = [
         height, width, kernel_size[::-1], strides[::-1], dilation_rate[::-1]),
      "your function gives the height each pair's second entry: the pairs are (rows, columns), "
      "so kernel_size[0], strides[0] and dilation_rate[0] go with the height."),
+    (lambda height, width, kernel_size, strides, dilation_rate: my_output_shape(
+        height, width, kernel_size[::-1], strides, dilation_rate),
+     "your function swaps the kernel's axes: kernel_size is (rows, columns), so the height "
+     "goes with kernel_size[0] and the width with kernel_size[1] (the strides and dilations "
+     "are right)."),
     (_shape_with(lambda n, f, s, d: (n - effective_kernel_size(f, d)) / s + 1),
      "your function divides with /, which keeps a fraction of a step: a window needs a whole "
      "step to fit, so floor-divide (//)."),
@@ -171,6 +176,15 @@ def _backwards_without_overlap(stack) -> int:
     return field
 
 
+def _dilation_in_the_step(stack):
+    """The step multiplied by the dilation as well as the stride, as if D were a stride."""
+    field, step = 1, 1
+    for f, s, d in stack:
+        field += (effective_kernel_size(f, d) - 1) * step
+        step *= s * d
+    return field
+
+
 def _own_stride_as_step(stack):
     """Each footprint multiplied by its own layer's stride, not by the step before it."""
     field = 1
@@ -189,6 +203,10 @@ _Q4_MISTAKES = [
     (_stride_counted_for_its_own_layer,
      "a layer's stride counts for the layers AFTER it, not for itself: add (footprint - 1) * "
      "step first, then multiply the step by the stride."),
+    (_dilation_in_the_step,
+     "your function multiplies the step by the dilation too: dilation spreads one layer's "
+     "taps (F_eff covers it) but does not move the next layer's positions apart; only strides "
+     "do: step *= stride."),
     (_own_stride_as_step,
      "your function multiplies each footprint by its own layer's stride; use the step, the "
      "product of the strides BEFORE the layer: step *= stride after each layer."),
@@ -273,6 +291,8 @@ q3 = Exercise(
                                                "a bias for each of its 10 filters); the layer "
                                                "has 8 groups.",
         _Q2G_W + _Q2G_G: "a bias per filter (80), not per group (8).",
+        _Q2G_W + _Q2G_OUT // _Q2G_G: "that adds 10 biases, one group's filters' (80 / 8); every "
+                                     "one of the 80 filters has its own bias.",
     }),
     hint=["The kernel's shape is (kh, kw, C_in / G, filters): every filter reads C_in / G "
           "channels. Then one bias per filter.",
@@ -297,10 +317,10 @@ def is_separable(kernel):
 
 
 def _kernels():
-    """Twelve small whole-number kernels, (F, F, C_in, C_out): five a SeparableConv2D can hold,
+    """Thirteen small whole-number kernels, (F, F, C_in, C_out): six a SeparableConv2D can hold,
     and each wrong test the exercise names gets at least one of them wrong (three fail on one
     channel only, the middle, the first or the last; one passes every row of taps, not the
-    whole channel)."""
+    whole channel; one, a filter of zeros, tells a scrambled reshape from an exact rank test)."""
     rng = np.random.default_rng(7)
 
     def ints(*shape):
@@ -328,6 +348,8 @@ def _kernels():
     row_slabs = np.zeros((3, 3, 1, 2))            # the instructor's counterexample: a test of
     row_slabs[0, :, 0] = np.outer([1.0, 2, 3], [1, 0])   # each (F, C_out) row of taps (matrix_rank
     row_slabs[1, :, 0] = np.outer([0.0, 1, 0], [0, 1])   # on kernel[:, :, c, :], not reshaped)
+    zero_filter = np.zeros((3, 3, 1, 2))          # filter 1 all zeros: separable, and exact
+    zero_filter[:, :, 0, 0] = patterns[0]         # too; reshape(C_out, -1) mixes taps: False
     return [
         (separable(np.stack(patterns, axis=-1), np.array([[1.0, 2], [-1, 1]])),),  # separable
         (np.stack([separable(np.stack(patterns, axis=-1), np.array([[1.0], [2]]))[..., 0],
@@ -340,6 +362,7 @@ def _kernels():
         (ints(1, 1, 3, 4),),                       # a 1x1 kernel: a scale per channel, always
         *[(one_bad_channel(c),) for c in (1, 0, 2)],  # one channel fails: the middle, 0, the last
         (row_slabs,),           # each row of taps rank 1, the channel's 9 x 2 slice rank 2
+        (zero_filter,),
     ]
 
 
@@ -402,11 +425,17 @@ _SEPARABLE_MISTAKES = [
      "then takes it as F matrices of F x C_out (one per row of taps) and gives each its rank. "
      "The channel's slice is one F * F x C_out matrix: reshape it, "
      "kernel[:, :, c, :].reshape(F * F, C_out), then take its rank."),
+    (lambda kernel: all(np.linalg.matrix_rank(np.asarray(kernel)[:, :, c, :].reshape(
+        np.shape(kernel)[3], -1)) <= 1 for c in range(np.shape(kernel)[2])),
+     "your answers are those of kernel[:, :, c, :].reshape(C_out, F * F): that reshape does "
+     "not give one filter per row. NumPy fills the rows in memory order, where the filter "
+     "index runs fastest, so each row mixes taps and filters. Use "
+     "kernel[:, :, c, :].reshape(F * F, C_out) (one filter per column), or transpose first."),
     (lambda kernel: _slice_ranks(kernel, lambda rank: rank <= 1, exact=True),
-     "your rank test is exact: a separable kernel's slices are rank 1 only up to float "
-     "round-off, so a tolerance of 0 (np.linalg.matrix_rank(..., tol=0), a singular value "
-     "== 0, np.array_equal) counts them rank 2. Keep matrix_rank's default tol, or test the "
-     "singular values by a ratio, s[1] <= 1e-6 * s[0]."),
+     "your answers are those of an exact rank test, with no tolerance for round-off "
+     "(np.linalg.matrix_rank(..., tol=0), a singular value == 0): a separable kernel's "
+     "slices are rank 1 only up to float round-off, so such a test counts them rank 2. Keep "
+     "matrix_rank's default tol, or test the singular values by a ratio, s[1] <= 1e-6 * s[0]."),
 ]
 
 
@@ -429,7 +458,7 @@ q4 = Exercise(
     "Write is_separable(kernel): kernel is a Conv2D kernel, (F, F, C_in, C_out); return True "
     "when a SeparableConv2D with depth_multiplier=1 (a depthwise kernel, then pointwise "
     "weights, no activation between) can compute exactly the same layer, False when it "
-    "cannot. The check runs it on twelve kernels.",
+    "cannot. The check runs it on thirteen kernels.",
     checker=_rank_of_a_stack(function(_SEPARABLE_KERNELS, reference=is_separable,
                                       mistakes=_SEPARABLE_MISTAKES)),
     hint=["Above: a separable layer's weight (u, v, c, k) is depthwise[u, v, c] * "
@@ -624,7 +653,8 @@ q6 = Exercise(
           "The expansion holds 24 * 144 weights and its BatchNormalization 4 * 144 numbers. "
           "Count the depthwise step (3 * 3 weights per channel) and the projection (144 -> 24) "
           "the same way, with their BatchNormalization layers."],
-    solution=f"24 * 144 + 4 * 144 + 3 * 3 * 144 + 4 * 144 + 144 * 24 + 4 * 24  # = {_Q5:,}",
+    solution=f"answer = 24 * 144 + 4 * 144 + 3 * 3 * 144 + 4 * 144 + 144 * 24 + 4 * 24  # {_Q5:,}\n"
+             "print(answer == sum(layer.count_params() for layer in block_2))   # Keras agrees",
     solution_answer=_Q5,
 )
 
@@ -688,6 +718,10 @@ q7 = Exercise(
         _VALID_CHAIN: "that runs every convolution with padding='valid': each one trims 2 "
                       "pixels (224 -> 222 -> 220, ...). VGG's convolutions use 'same', so each "
                       "keeps its input's H x W; only the poolings halve it.",
+        _Q7 - conv_mults((224, 224, 3), 3, 64, padding="same")
+        + conv_mults((224, 224, 64), 3, 64, padding="same"):
+            "that gives the first convolution, block1_conv1, 64 input channels: it reads the "
+            "image, whose 3 channels (RGB) are its C_in.",
         _Q7 // 4: "that halves the map before the first group: block 1's two convolutions "
                   "run on the 224x224 image; each pooling comes after its group.",
         sum(conv_params(3, c_in, c_out, bias=False) for _, c_in, c_out in _VGG16):
@@ -755,6 +789,8 @@ q8 = Exercise(
         _G_F * _G_F + _FAN_OUT: "that forgets the input channels: fan_in = 3 * 3 * 16.",
         _G_IN + _G_OUT: "that forgets the kernel's 3 * 3 taps: fan_in = 3 * 3 * 16 and "
                         "fan_out = 3 * 3 * 64.",
+        _FAN_IN * _G_OUT: "that is the kernel's weight count, 3 * 3 * 16 * 64; N adds the two "
+                          "fans, fan_in + fan_out.",
         _Q8 // 2: "that is (fan_in + fan_out) / 2 = 1 / Var(w); N is fan_in + fan_out.",
         _Q8_LIMIT: "that is the limit itself, sqrt(6 / N); the question asks for N.",
         6 / _Q8: "that is limit squared, 6 / N; the question asks for N.",
