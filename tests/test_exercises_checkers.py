@@ -566,3 +566,12 @@ def test_a_helper_the_learner_wrote_is_not_a_forbidden_call():
     namespace["pool"] = lambda window: window.max()   # not defined in the learner's module
     namespace["pool"].__module__ = "course_utils.lesson_objects"
     assert check(namespace["max_pool"]).startswith("your function calls pool,")
+
+
+def test_a_function_returning_a_non_shape_is_told_how_many_entries_the_shape_has():
+    """Lesson 07's q1 returns (rows, columns); a learner's function that returned one number was
+    shown the example (28, 28, 1), a three-entry shape (cold learner, round 32)."""
+    check = function([((3, 4),)], reference=lambda size: (size[0] - 1, size[1] - 1))
+    message = check(lambda size: 6)
+    assert "expected a shape, a tuple of 2 whole numbers; got the number 6" in message, message
+    assert "(28, 28, 1)" not in message and "(2, 3)" not in message

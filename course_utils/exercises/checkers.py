@@ -568,6 +568,17 @@ IMAGE_AXES = {3: ("height", "width", "channels"), 4: ("batch", "height", "width"
 KERNEL_AXES = ("kernel height", "kernel width", "input channels", "filters")
 
 
+def _sized_example(error: UnreadableAnswer, entries: int, names=None) -> str:
+    """``error``'s text with its example shape, (28, 28, 1), replaced by how many entries the
+    expected shape has (and their names), without giving the values away.
+
+    >>> print(_sized_example(UnreadableAnswer(f"expected a shape, {SHAPE_EXAMPLE}"), 2))
+    expected a shape, a tuple of 2 whole numbers
+    """
+    example = f"a tuple of {entries} whole numbers" + (f", ({', '.join(names)})" if names else "")
+    return str(error).replace(SHAPE_EXAMPLE, example)
+
+
 def shape(expected: Sequence[int | None], mistakes: Mapping | Sequence = (),
           axes: Sequence[str] | None = None, batch: bool = True) -> Checker:
     """Checker for a shape such as (3, 3, 5). Feedback says which entry is off, not its value.
@@ -593,8 +604,6 @@ def shape(expected: Sequence[int | None], mistakes: Mapping | Sequence = (),
     """
     expected = read_shape(expected)
     names = tuple(axes) if axes is not None else IMAGE_AXES.get(len(expected))
-    example = (f"a tuple of {len(expected)} whole numbers"
-               + (f", ({', '.join(names)})" if names else ""))
 
     def one_image(got):
         """``got`` without a leading batch axis (None, or a test batch of one), when it has one
@@ -607,7 +616,7 @@ def shape(expected: Sequence[int | None], mistakes: Mapping | Sequence = (),
         try:
             given = read_shape(answer)
         except UnreadableAnswer as error:     # the example says how many entries, not which
-            raise UnreadableAnswer(str(error).replace(SHAPE_EXAMPLE, example)) from None
+            raise UnreadableAnswer(_sized_example(error, len(expected), names)) from None
         got = one_image(given)
         if got == expected:
             return None  # also a Keras shape with its batch axis
@@ -735,7 +744,7 @@ def _compare_results(result: Any, expected: Any, atol: float) -> str | None:
         try:
             got = read_shape(result)
         except UnreadableAnswer as error:
-            return f"it returned something else: {error}."
+            return f"it returned something else: {_sized_example(error, len(expected))}."
         wanted = tuple(int(e) for e in expected)
         return None if got == wanted else f"it returned {got}; the expected value is {wanted}."
     if isinstance(expected, np.ndarray | list | tuple):
