@@ -55,6 +55,9 @@ def patch_matrix(x, f, stride=1, padding=0):
     return windows.transpose(0, 1, 3, 4, 2).reshape(-1, f * f * x.shape[2])"""
 
 _STAMPS = textwrap.dedent(inspect.getsource(lesson.conv_transpose))
+# a slip after square examples: the full result's width computed from H
+_H_FOR_BOTH = _STAMPS.replace("(w - 1) * stride + f, c_out))", "(h - 1) * stride + f, c_out))")
+assert _H_FOR_BOTH != _STAMPS
 
 # q7: the stored stamp counts, and another right answer that counts one axis and multiplies
 _COUNTS_LOOPS = textwrap.dedent(inspect.getsource(lesson.stamp_counts))
@@ -95,7 +98,7 @@ LEARNER_ANSWERS = {
             "78": "round the width down",                       # the bound 77.42 rounded up
             "28 * 28 * 32 * 5 * 5 * 192 / 2 / (28 * 28 * (192 + 5 * 5 * 32))":
                 "channels come whole",
-            "96": "counts the 5x5 layer only",
+            "96": "the 5x5 layer alone costs half",
             "400": "counts the 1x1 layer only",
             "72": "padding='valid'",
             "60211200": "half the direct layer's cost",
@@ -271,6 +274,9 @@ LEARNER_ANSWERS = {
             # layout is not the cause, so no note on it (test_q6_adds_the_layout_note_only...)
             _STAMPS.replace("kernel @ x[i, j]", "kernel @ x[j, i]"):
                 "25 of 32 values are off",
+            # H used for both output sizes: a ValueError on the 2x3 case, whose kernel has
+            # C_out != C_in; the swapped kernel raises too, so no layout note (test below)
+            _H_FOR_BOTH: "your function raised ValueError",
             # a broadcasting slip that raises on a case with C_out = C_in: no layout note there
             _STAMPS.replace("kernel @ x[i, j]", "kernel * x[i, j]"):
                 "your function raised ValueError",
@@ -608,7 +614,7 @@ def test_q1_names_one_layer_counted_alone_as_keras_counts_it():
     five = lambda w: keras.Sequential([keras.Input((28, 28, w)),  # noqa: E731
                                        layers.Conv2D(32, 5, padding="same", name="c")], name="f")
     assert keras_mults(five(96)) <= half < keras_mults(five(97))
-    assert "the 5x5 layer only" in lesson.q1.feedback(96)
+    assert "the 5x5 layer alone costs half" in lesson.q1.feedback(96)
     assert keras_mults(squeeze(400)) <= half < keras_mults(squeeze(401))
     assert "the 1x1 layer only" in lesson.q1.feedback(400)
     assert "channels come whole" in lesson.q1.feedback(half / (keras_mults(bottleneck(1))))
@@ -797,18 +803,23 @@ def test_q3_tells_a_function_that_calls_the_course_im2col_to_write_it():
 
 
 def test_q6_adds_the_layout_note_only_when_a_layout_swap_fits():
-    """A function that raises a ValueError (a shape mismatch) on a case with C_out != C_in, or
-    returns C_in channels, gets the note on the kernel's layout; one raising on a C_out = C_in
-    case, one raising an IndexError (indices swapped, x[j, i]), or a wrong function with the
-    right layout, does not."""
+    """A function that reads the kernel as Conv2D's (F, F, C_in, C_out) (a ValueError on a case
+    with C_out != C_in, cured by swapping the kernel's last two axes) gets the note on the
+    kernel's layout; one raising on a C_out = C_in case, one raising an IndexError (indices
+    swapped, x[j, i]), one returning C_in channels that the swap does not cure, or a wrong
+    function with the right layout, does not."""
     def plus_one(x, kernel, stride=1, padding=0):
         return lesson.conv_transpose(x, kernel, stride, padding) + 1
 
-    def in_channels_out(x, kernel, stride=1, padding=0):
-        return lesson.conv_transpose(x, kernel.transpose(0, 1, 3, 2)[:, :, :, :x.shape[2]]
-                                     if kernel.shape[3] == kernel.shape[2] else
-                                     np.zeros(kernel.shape[:2] + kernel.shape[3:4]
-                                              + kernel.shape[3:4]), stride, padding)
+    def conv2d_layout(x, kernel, stride=1, padding=0):   # reads (F, F, C_in, C_out)
+        return lesson.conv_transpose(x, kernel.transpose(0, 1, 3, 2), stride, padding)
+
+    def conv2d_layout_summed(x, kernel, stride=1, padding=0):   # returns C_in channels
+        out = lesson.conv_transpose(x, kernel.transpose(0, 1, 3, 2)
+                                    if kernel.shape[2] == kernel.shape[3] else kernel, stride,
+                                    padding)
+        return out if kernel.shape[2] == kernel.shape[3] else \
+            np.repeat(out.sum(-1, keepdims=True), x.shape[2], axis=-1)
 
     def broadcasts(x, kernel, stride=1, padding=0):   # raises on the first case, C_out = C_in
         full = np.zeros(((x.shape[0] - 1) * stride + kernel.shape[0],
@@ -825,7 +836,20 @@ def test_q6_adds_the_layout_note_only_when_a_layout_swap_fits():
     assert note not in lesson.q6.feedback(plus_one)
     assert "raised ValueError" in lesson.q6.feedback(broadcasts)
     assert note not in lesson.q6.feedback(broadcasts)     # C_in = C_out: not the layout
-    assert note in lesson.q6.feedback(in_channels_out)
+    assert note in lesson.q6.feedback(conv2d_layout)
+    assert note not in lesson.q6.feedback(conv2d_layout_summed)   # the swap does not cure it
+
+
+def test_q6_gives_no_layout_note_when_h_is_used_for_both_sizes():
+    """H used for both output sizes raises a ValueError on the 2x3 case, whose kernel has
+    C_out != C_in, but the layout is not the cause: with the kernel's last two axes swapped
+    it still raises, so the message shows the error and no note on the layout."""
+    h_for_both = _typed(_H_FOR_BOTH, "conv_transpose")
+    with pytest.raises(ValueError):
+        h_for_both(*lesson._TRANSPOSE_CASES[3])
+    message = lesson.q6.feedback(h_for_both)
+    assert "raised ValueError" in message
+    assert "kernel.shape[2] is C_out" not in message
 
 
 def test_q6_names_output_channels_added_together_not_a_missing_axis():

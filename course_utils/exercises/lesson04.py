@@ -86,8 +86,9 @@ q1 = Exercise(
                          f"more than half of {_DIRECT:,}: round the width down.",
         _EXACT_WIDTH: "channels come whole: give the largest whole w whose cost stays at or "
                       "under half.",
-        _widest(_five_by_five): "that counts the 5x5 layer only; the 1x1 layer costs "
-                                "28 * 28 * w * 192 too, and both grow with w.",
+        _widest(_five_by_five): f"{_widest(_five_by_five)} is the width at which the 5x5 "
+                                "layer alone costs half (and half of 192 channels); the 1x1 "
+                                "layer costs 28 * 28 * w * 192 on top, and both grow with w.",
         _widest(_squeeze): "that counts the 1x1 layer only; the 5x5 layer after it costs "
                            "28 * 28 * 32 * 5 * 5 * w too.",
         _VALID_WIDTH: "that is the answer with padding='valid' (24x24 outputs) for the 5x5 "
@@ -341,7 +342,8 @@ Q3_MISTAKES = [
 
 q3 = Exercise(
     "Write patch_matrix(x, f, stride=1, padding=0), im2col for one image. x is a NumPy array "
-    "(H, W, C); f is the kernel size F; padding is P zeros all round. Return the patch matrix, "
+    "(H, W, C); f is the kernel size F; padding is P zeros all round; stride is S: windows "
+    "start S apart, so O_h = (H + 2P - F) // S + 1 (O_w likewise). Return the patch matrix, "
     "shape (O_h * O_w, F * F * C): one row per window, in the order the output is read (row "
     "by row), each window flattened in the order of kernel.reshape(-1, C_out) for a Conv2D "
     "kernel (F, F, C, C_out): row, column, then channel. Build the windows yourself: do not "
@@ -611,18 +613,20 @@ def _no_zeros_inserted(x, kernel, stride=1, padding=0):
     return _slid_over_zeros(x, kernel, stride, padding, spacing=1)
 
 def _layout_note(checker):
-    """checker, with a note on the kernel's layout when the learner's function raised a
-    ValueError (the shape mismatch of @, einsum or conv2d) on a case with C_out != C_in (on a
-    1-channel case the layout cannot be the cause) or returned C_in channels where C_out
-    differs: what reading the kernel as Conv2D's (F, F, C_in, C_out) does. Other wrong results,
-    and other errors (an IndexError from swapped indices, x[j, i]), get no such note."""
+    """checker, with a note on the kernel's layout when the answer proves the layout is the
+    cause: it raised a ValueError (the shape mismatch of @, einsum or conv2d) on a case with
+    C_out != C_in, or returned C_in channels where C_out differs, AND given every case's kernel
+    with its last two axes swapped, (F, F, C_in, C_out), it runs and returns the expected shape
+    (it reads the kernel as Conv2D's layout). Other wrong results, and errors the swap does not
+    cure (an IndexError from swapped indices x[j, i], H used for both output sizes), get no
+    such note."""
     note = ("The cases have S = 1 and 2, P = 0 and 1, and kernels with C_out != C_in, in "
             "Conv2DTranspose's layout (F, F, C_out, C_in): kernel.shape[2] is C_out, the "
             "output's channels. Stamping uses it as it is (kernel @ x[i, j]); zero insertion "
             "slides it with conv2d, which wants (F, F, C_in, C_out): there, swap the kernel's "
             "last two axes, kernel[::-1, ::-1].transpose(0, 1, 3, 2).")
 
-    def swapped(answer):
+    def looks_swapped(answer):
         for x, kernel, *rest in _TRANSPOSE_CASES:
             try:      # a CalledOnce answer returns its earlier result: nothing runs twice
                 result = np.asarray(answer(np.copy(x), np.copy(kernel), *rest))
@@ -635,9 +639,23 @@ def _layout_note(checker):
                 return True
         return False
 
+    def swap_cures(answer):
+        """True if the answer, given each kernel with its last two axes swapped, runs and
+        returns the shape the right kernel gives: then the layout is what went wrong."""
+        for x, kernel, *rest in _TRANSPOSE_CASES:
+            try:
+                result = np.asarray(answer(np.copy(x), np.copy(kernel).transpose(0, 1, 3, 2),
+                                           *rest))
+            except Exception:
+                return False
+            if result.shape != conv_transpose(x, kernel, *rest).shape:
+                return False
+        return True
+
     def check(answer):
         message = checker(answer)
-        if message and message.startswith("on ") and callable(answer) and swapped(answer):
+        if message and message.startswith("on ") and callable(answer) \
+                and looks_swapped(answer) and swap_cures(answer):
             message += "\n" + note
         return message
 
