@@ -55,7 +55,7 @@ gappy_rows = gappy(np.ones((1, 4, 4, 1), dtype="float32"))[0, :, :, 0].numpy()
 assert (4 - 1) * 3 + 2 == 11 and gappy_rows[10].any() and not gappy_rows[11].any()   # 12th: zeros
 assert keras_transposed_size(4, 2, 3, "same") == 12 == conv_transpose_output_size(4, 2, 3, "same")
 
-# %% cell 79: when F - S is odd (the animation's and section 10's F = 3, S = 2), 'same' crops the
+# %% cell 36: when F - S is odd (the animation's and section 10's F = 3, S = 2), 'same' crops the
 # extra row at the bottom and the extra column at the right: the full result's first 2N rows
 assert (TRANSPOSED_EXAMPLE_KERNEL.shape[0], upsample.strides) == (3, (2, 2))
 assert [autoencoder.get_layer(name).kernel_size + autoencoder.get_layer(name).strides
@@ -84,11 +84,24 @@ for n, f, s in [(4, 3, 2), (4, 3, 1), (4, 4, 2), (5, 3, 3)]:
 assert keras_transposed_size(4, 2, 3, "valid") == 4 * 3 == conv_transpose_output_size(4, 2, 3)
 assert (4 - 1) * 3 + 2 != 4 * 3
 
-# %% cell 36: 'same' crops P = (F - S) / 2 rows from each side: O = (N - 1) * S + F - 2P
-for n, f, s in [(4, 3, 2), (4, 3, 1), (4, 4, 2), (5, 3, 3)]:
+# %% cell 36: 'same' crops F - S rows in all, (F - S) // 2 at the top/left and the rest at the
+# bottom/right (Keras, odd F - S included); P = (F - S) / 2 makes O = (N - 1) * S + F - 2P
+crop_rng = np.random.default_rng(37)
+for n, f, s in [(4, 3, 2), (4, 3, 1), (4, 4, 2), (4, 5, 2), (3, 6, 3), (5, 3, 3)]:
+    crop_x = crop_rng.integers(0, 5, size=(n, n))
+    crop_kernel = crop_rng.integers(-2, 3, size=(f, f))
+    crop_layer = layers.Conv2DTranspose(1, f, strides=s, padding="same", use_bias=False,
+                                        name=f"crop_{f}_{s}")
+    crop_layer.build((None, n, n, 1))
+    crop_layer.set_weights([crop_kernel.reshape(f, f, 1, 1).astype("float32")])
+    crop_same = crop_layer(crop_x.reshape(1, n, n, 1).astype("float32")).numpy()[0, :, :, 0]
+    crop_full = conv2d_transpose(crop_x, crop_kernel, stride=s)
+    top = (f - s) // 2
+    assert crop_full.shape[0] - crop_same.shape[0] == f - s
+    np.testing.assert_allclose(crop_same, crop_full[top:top + n * s, top:top + n * s])
+    assert conv_transpose_crop(n, f, s, "same") == top
     if (f - s) % 2 == 0:
-        same, crop = keras_transposed_size(n, f, s, "same"), (f - s) // 2
-        assert same == (n - 1) * s + f - 2 * crop and conv_transpose_crop(n, f, s, "same") == crop
+        assert keras_transposed_size(n, f, s, "same") == (n - 1) * s + f - 2 * ((f - s) // 2)
 
 # %% cell 39: the animation's kernel is symmetric, so it would hide the flip
 assert (TRANSPOSED_EXAMPLE_KERNEL == TRANSPOSED_EXAMPLE_KERNEL[::-1, ::-1]).all()
