@@ -142,6 +142,48 @@ _OVERWRITTEN = '''def is_separable(kernel):
     return ok'''
 
 
+# q4 by pairs of filters: ``pairs`` lists the (j, k) a learner compares on each channel; all
+# pairs is right, filter 0 with each, neighbours, or filters 0 and 1 only are not
+_PAIRWISE = '''def is_separable(kernel):
+    f_h, f_w, channels, filters = kernel.shape
+    for c in range(channels):
+        slice_ = kernel[:, :, c, :].reshape(f_h * f_w, filters)
+        for j, k in PAIRS:
+            if np.linalg.matrix_rank(slice_[:, [j, k]]) > 1:
+                return False
+    return True'''
+
+# q4 right by scaling: compare every filter with the channel's first filter that is not zeros
+_FIRST_NONZERO = '''def is_separable(kernel):
+    f_h, f_w, channels, filters = kernel.shape
+    for c in range(channels):
+        slice_ = kernel[:, :, c, :].reshape(f_h * f_w, filters)
+        nonzero = [k for k in range(filters) if np.any(slice_[:, k] != 0)]
+        for k in nonzero[1:]:
+            pair = np.stack([slice_[:, nonzero[0]], slice_[:, k]], axis=1)
+            if np.linalg.matrix_rank(pair) > 1:
+                return False
+    return True'''
+
+# q4 wrong: each filter a multiple of filter 0, a channel skipped when filter 0 is zeros
+_FILTER_0_SKIPPED = '''def is_separable(kernel):
+    f_h, f_w, channels, filters = kernel.shape
+    for c in range(channels):
+        slice_ = kernel[:, :, c, :].reshape(f_h * f_w, filters)
+        if not np.any(slice_[:, 0]):
+            continue
+        for k in range(1, filters):
+            ratio = slice_[:, k] @ slice_[:, 0] / (slice_[:, 0] @ slice_[:, 0])
+            if not np.allclose(slice_[:, k], ratio * slice_[:, 0]):
+                return False
+    return True'''
+
+
+def _pairs(pairs: str) -> str:
+    """_PAIRWISE comparing the pairs ``pairs`` (an expression of ``filters``)."""
+    return _PAIRWISE.replace("PAIRS", pairs)
+
+
 def _separable(test: str) -> str:
     """An is_separable that returns ``test`` (an expression of the kernel)."""
     return f"def is_separable(kernel):\n    return {test}"
@@ -216,6 +258,18 @@ LEARNER_ANSWERS = {
                   _separable("np.all([np.linalg.svd(kernel[:, :, c].reshape(-1, "
                              "kernel.shape[3]), compute_uv=False)[1:].sum() < 1e-9 "
                              "for c in range(kernel.shape[2])])"),
+                  # the SVD ratio the exact-test message suggests, s[1] <= 1e-6 * s[0]
+                  _separable("all(s[1:].max(initial=0) <= 1e-6 * s[0] for s in "
+                             "(np.linalg.svd(kernel[:, :, c].reshape(-1, kernel.shape[3]), "
+                             "compute_uv=False) for c in range(kernel.shape[2])))"),
+                  # one batched matrix_rank over the channels (moveaxis)
+                  _separable("bool(np.all(np.linalg.matrix_rank(np.moveaxis(kernel, 2, 0)"
+                             ".reshape(kernel.shape[2], -1, kernel.shape[3])) <= 1))"),
+                  # pairwise proportionality done right: every pair of filters, or each
+                  # filter against the channel's first filter that is not all zeros
+                  _pairs("itertools.combinations(range(filters), 2)")
+                  .replace("def is_separable", "import itertools\n\n\ndef is_separable"),
+                  _FIRST_NONZERO,
                   ],
         "wrong": {
             _separable("np.linalg.matrix_rank(kernel.reshape(-1, kernel.shape[3])) <= 1"):
@@ -252,6 +306,16 @@ LEARNER_ANSWERS = {
             # an exact rank test: round-off makes a rank-1 product rank 2
             _SEPARABLE.replace("filters)) > 1", "filters), tol=0) > 1"):
                 "those of an exact rank test",
+            # filters compared in pairs, not all at once: filter 0 with each (a zero filter 0
+            # passes its channel), neighbouring filters, or filters 0 and 1 only
+            _FILTER_0_SKIPPED: "compares each filter with filter 0",
+            _pairs("[(0, k) for k in range(1, filters)]"): "compares each filter with filter 0",
+            _pairs("[(k, k + 1) for k in range(filters - 1)]"):
+                "tests neighbouring filters in pairs",
+            _pairs("[(0, 1)] if filters > 1 else []"): "reads filters 0 and 1 only",
+            _separable("all(np.linalg.matrix_rank(kernel[:, :, c, :2].reshape(-1, "
+                       "min(2, kernel.shape[3]))) <= 1 for c in range(kernel.shape[2]))"):
+                "reads filters 0 and 1 only",
             # one row per filter by reshape: memory order mixes taps and filters
             _SEPARABLE.replace("reshape(f_h * f_w, filters)", "reshape(filters, -1)"):
                 "that reshape does not give one filter per row",
@@ -721,3 +785,46 @@ def test_q4_zero_filter_kernel_tells_the_scrambled_reshape_from_the_exact_test()
     assert "exact rank test" not in lesson.q4.feedback(scrambled)
     assert "exact rank test" in lesson.q4.feedback(exact)
     assert "one filter per row" not in lesson.q4.feedback(exact)
+
+
+def test_q4_kernels_refuse_the_filter_pair_tests():
+    """lesson.q4 (is_separable): the round-33 review found three tests of filter pairs that
+    passed every kernel. Now one kernel has a zero filter 0 beside two unrelated filters, one
+    a zero filter between two unrelated ones, and on the one-bad-channel kernels only filter 2
+    is unrelated; a zero filter 0 beside scaled copies is separable. Each pair test is refused
+    with its own message, and all pairs (or the first filter that is not zeros) is right."""
+    kernels = [kernel for (kernel,) in lesson._SEPARABLE_KERNELS]
+
+    def pairs_pass(kernel, pairs):
+        return all(np.linalg.matrix_rank(kernel[:, :, c][..., list(p)].reshape(-1, 2)) <= 1
+                   for c in range(kernel.shape[2]) for p in pairs(kernel.shape[3]))
+
+    def with_filter_0(kernel):
+        return pairs_pass(kernel, lambda n: [(0, k) for k in range(1, n)])
+
+    def neighbours(kernel):
+        return pairs_pass(kernel, lambda n: [(k, k + 1) for k in range(n - 1)])
+
+    def filters_0_and_1(kernel):
+        return pairs_pass(kernel, lambda n: [(0, 1)] if n > 1 else [])
+
+    def all_pairs(kernel):
+        return pairs_pass(kernel, lambda n: list(itertools.combinations(range(n), 2)))
+
+    for wrong, named in [(with_filter_0, "compares each filter with filter 0"),
+                         (neighbours, "tests neighbouring filters in pairs"),
+                         (filters_0_and_1, "reads filters 0 and 1 only")]:
+        refused = [k for k in kernels if wrong(k) != lesson.is_separable(k)]
+        assert refused and all(wrong(k) and not lesson.is_separable(k) for k in refused)
+        assert not lesson.q4.is_correct(wrong)
+        assert named in lesson.q4.feedback(wrong), wrong.__name__
+    assert lesson.q4.is_correct(all_pairs)
+    zero_first = [k for k in kernels if not k[:, :, 0, 0].any() and k.shape[3] == 3]
+    assert sorted(lesson.is_separable(k) for k in zero_first) == [False, True]
+    # a message names a mistake only when the answer proves it: a comparison with filter 0
+    # that FAILS a zero filter 0 gets the failing case, not the named message
+    def zero_filter_0_fails(kernel):
+        return with_filter_0(kernel) and all(kernel[:, :, c, 0].any()
+                                             for c in range(kernel.shape[2]))
+    assert not lesson.q4.is_correct(zero_filter_0_fails)
+    assert "compares each filter with filter 0" not in lesson.q4.feedback(zero_filter_0_fails)

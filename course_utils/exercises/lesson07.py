@@ -317,10 +317,13 @@ def is_separable(kernel):
 
 
 def _kernels():
-    """Thirteen small whole-number kernels, (F, F, C_in, C_out): six a SeparableConv2D can hold,
+    """Sixteen small whole-number kernels, (F, F, C_in, C_out): seven a SeparableConv2D can hold,
     and each wrong test the exercise names gets at least one of them wrong (three fail on one
-    channel only, the middle, the first or the last; one passes every row of taps, not the
-    whole channel; one, a filter of zeros, tells a scrambled reshape from an exact rank test)."""
+    channel only, the middle, the first or the last, and there on filter 2 only; one passes
+    every row of taps, not the whole channel; one, a filter of zeros, tells a scrambled reshape
+    from an exact rank test; three of one channel and three filters have a filter of zeros:
+    first beside two unrelated ones, in the middle between two, first beside two scaled
+    copies)."""
     rng = np.random.default_rng(7)
 
     def ints(*shape):
@@ -340,16 +343,21 @@ def _kernels():
                            np.multiply.outer(patterns[1], [-2.0, 1])], axis=-1)  # on each channel
     zero_channel = separable(np.stack(patterns, axis=-1), np.array([[1.0, -2], [0, 0]]))
 
-    def one_bad_channel(bad):                     # 3 channels, 3 filters: channel `bad`'s
-        kernel = separable(ints(3, 3, 3), ints(3, 3))           # slices unrelated (rank 3),
-        kernel[:, :, bad] = ints(3, 3, 3)                       # the other two rank 1
-        return kernel
+    def one_bad_channel(bad):                     # 3 channels, 3 filters: on channel `bad`
+        kernel = separable(ints(3, 3, 3), ints(3, 3))           # filters 0 and 1 scaled copies,
+        kernel[:, :, bad, 2] = ints(3, 3)                       # filter 2 unrelated (rank 2);
+        return kernel                                           # the other two channels rank 1
 
     row_slabs = np.zeros((3, 3, 1, 2))            # the instructor's counterexample: a test of
     row_slabs[0, :, 0] = np.outer([1.0, 2, 3], [1, 0])   # each (F, C_out) row of taps (matrix_rank
     row_slabs[1, :, 0] = np.outer([0.0, 1, 0], [0, 1])   # on kernel[:, :, c, :], not reshaped)
     zero_filter = np.zeros((3, 3, 1, 2))          # filter 1 all zeros: separable, and exact
     zero_filter[:, :, 0, 0] = patterns[0]         # too; reshape(C_out, -1) mixes taps: False
+
+    def filters_of(*slices):                      # one channel, a filter per 3x3 slice
+        return np.stack(slices, axis=-1)[:, :, None]
+
+    zero = np.zeros((3, 3))
     return [
         (separable(np.stack(patterns, axis=-1), np.array([[1.0, 2], [-1, 1]])),),  # separable
         (np.stack([separable(np.stack(patterns, axis=-1), np.array([[1.0], [2]]))[..., 0],
@@ -363,6 +371,9 @@ def _kernels():
         *[(one_bad_channel(c),) for c in (1, 0, 2)],  # one channel fails: the middle, 0, the last
         (row_slabs,),           # each row of taps rank 1, the channel's 9 x 2 slice rank 2
         (zero_filter,),
+        (filters_of(zero, *patterns),),            # filter 0 zeros, filters 1 and 2 unrelated
+        (filters_of(patterns[0], zero, patterns[1]),),  # every neighbouring pair rank 1, not all
+        (filters_of(zero, patterns[1], -2 * patterns[1]),),  # filter 0 zeros: still separable
     ]
 
 
@@ -382,7 +393,30 @@ def _slice_ranks(kernel, rule, group_by_filter=False, exact=False):
     return all(rule(np.linalg.matrix_rank(s, tol=0 if exact else None)) for s in slices)
 
 
+def _filter_ranks(kernel, pairs):
+    """True when, on every input channel, each pair of filters ``pairs(C_out)`` gives, the
+    two filters' F_h * F_w x 2 slice has rank at most 1: q4's tests of some filters only."""
+    kernel = np.asarray(kernel)
+    f_h, f_w, channels, filters = kernel.shape
+    return all(np.linalg.matrix_rank(kernel[:, :, c, list(pair)].reshape(f_h * f_w, 2)) <= 1
+               for c in range(channels) for pair in pairs(filters))
+
+
 _SEPARABLE_MISTAKES = [
+    (lambda kernel: _filter_ranks(kernel, lambda n: [(0, k) for k in range(1, n)]),
+     "your function compares each filter with filter 0, and passes a channel whose filter 0 "
+     "is all zeros (a zero slice is a multiple of anything, or the channel is skipped): its "
+     "other filters may still be unrelated. Test all the filters of the channel at once: "
+     "kernel[:, :, c, :].reshape(F * F, C_out) must have rank at most 1."),
+    (lambda kernel: _filter_ranks(kernel, lambda n: [(k, k + 1) for k in range(n - 1)]),
+     "your function tests neighbouring filters in pairs (k and k + 1): a filter of zeros is a "
+     "multiple of anything, so filters [p, 0, q] pass both pairs while p and q are unrelated. "
+     "Test all the filters of the channel at once: kernel[:, :, c, :].reshape(F * F, C_out) "
+     "must have rank at most 1."),
+    (lambda kernel: _filter_ranks(kernel, lambda n: [(0, 1)] if n > 1 else []),
+     "your function reads filters 0 and 1 only: every filter of the channel must be the same "
+     "pattern, scaled (the check's kernels have up to four). Test "
+     "kernel[:, :, c, :].reshape(F * F, C_out), all C_out columns, for rank at most 1."),
     (lambda kernel: np.linalg.matrix_rank(np.reshape(kernel, (-1, np.shape(kernel)[-1]))) <= 1,
      "your function tests the whole kernel as one matrix (F * F * C_in rows): a separable "
      "layer gives every input channel its own pattern (its depthwise slice), so test each "
@@ -458,7 +492,7 @@ q4 = Exercise(
     "Write is_separable(kernel): kernel is a Conv2D kernel, (F, F, C_in, C_out); return True "
     "when a SeparableConv2D with depth_multiplier=1 (a depthwise kernel, then pointwise "
     "weights, no activation between) can compute exactly the same layer, False when it "
-    "cannot. The check runs it on thirteen kernels.",
+    "cannot. The check runs it on sixteen kernels.",
     checker=_rank_of_a_stack(function(_SEPARABLE_KERNELS, reference=is_separable,
                                       mistakes=_SEPARABLE_MISTAKES)),
     hint=["Above: a separable layer's weight (u, v, c, k) is depthwise[u, v, c] * "
