@@ -91,7 +91,7 @@ LEARNER_ANSWERS = {
             "776316": "biases of the output layer are missing",
             "776318": "either conv1's 8 biases are missing, or conv2 is counted as",
             "(3*3*1 + 1)*8 + (3*3*16 + 1)*8 + (24*24*16 + 1)*84 + (84 + 1)*10":
-                "either conv1's 8 biases are missing, or conv2 is counted as",   # C_in, C_out swapped
+                "either conv1's 8 biases are missing, or conv2 is counted as",   # C_in/C_out
             "776300": "the expected count rounded to 4 significant figures",
             "780000": "the expected count rounded to 2 significant figures",
             "776,326": "If you typed one number with commas, 776,326",
@@ -121,7 +121,9 @@ LEARNER_ANSWERS = {
             "def stop_and_keep(val_losses, patience):\n"
             "    return early_stopping_epochs(val_losses, patience)":
                 "your function calls early_stopping_epochs",
-            _STOP_AND_KEEP.replace("return epoch, best_epoch", "return epoch, epoch"):
+            _STOP_AND_KEEP.replace("return epoch, best_epoch", "return epoch, epoch")
+            .replace("return len(val_losses), best_epoch",
+                     "return len(val_losses), len(val_losses)"):
                 "your kept epoch is always the last one run",     # no restore_best_weights
             _STOP_AND_KEEP_ARGMIN.replace("return epoch, np.argmin(val_losses[:epoch]) + 1",
                                           "return epoch, np.argmin(val_losses[:epoch])")
@@ -152,6 +154,9 @@ LEARNER_ANSWERS = {
                 "your stop is right, but your kept epoch is the lowest of the whole list",
             _STOP_AND_KEEP.replace("return epoch, best_epoch", "return best_epoch, best_epoch"):
                 "your run stops at its lowest epoch",
+            _STOP_AND_KEEP.replace("return epoch, best_epoch", "return best_epoch, best_epoch")
+            .replace("return len(val_losses), best_epoch", "return best_epoch, best_epoch"):
+                "your run stops at its lowest epoch",                # in both branches
             "def stop_and_keep(val_losses, patience):\n    return (9, 5)":
                 "it returned (9, 5); the expected value is (8, 4)",   # Q3_RUN's pair, typed
             "def stop_and_keep(val_losses, patience):\n"

@@ -375,6 +375,12 @@ def _stops_at_the_lowest(val_losses, patience):
     return kept, kept
 
 
+def _stops_at_the_lowest_when_stopped(val_losses, patience):
+    """The same idea in the loop's stopping branch only: a run never stopped is right."""
+    stop, kept = early_stopping_epochs(val_losses, patience)
+    return (kept, kept) if stop - kept >= patience else (stop, kept)
+
+
 def _never_stops(val_losses, patience):
     return len(val_losses), _argmin_epoch(val_losses)
 
@@ -410,6 +416,9 @@ _Q3_MISTAKES = [
      "your epoch numbers are 1 too low: you count epochs from 0 (enumerate's default, or list "
      "positions); count them from 1, as Keras prints them: enumerate(val_losses, start=1)."),
     (_stops_at_the_lowest,
+     "your run stops at its lowest epoch. After that epoch the callback cannot know that no "
+     "later epoch will do better: it waits `patience` more epochs without improvement."),
+    (_stops_at_the_lowest_when_stopped,
      "your run stops at its lowest epoch. After that epoch the callback cannot know that no "
      "later epoch will do better: it waits `patience` more epochs without improvement."),
     (lambda losses, patience: _stopping(losses, patience, _lower_than_lowest, late=-1),
