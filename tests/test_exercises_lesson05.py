@@ -89,6 +89,9 @@ LEARNER_ANSWERS = {
             "776232": "biases of Dense(84) and the output layer are missing",   # Dense biases
             "842182": "25 x 25 x 16 maps before Flatten",        # 25 = 28 - 3, one size only
             "776316": "biases of the output layer are missing",
+            "776318": "either conv1's 8 biases are missing, or conv2 is counted as",
+            "(3*3*1 + 1)*8 + (3*3*16 + 1)*8 + (24*24*16 + 1)*84 + (84 + 1)*10":
+                "either conv1's 8 biases are missing, or conv2 is counted as",   # C_in/C_out
             "776300": "the expected count rounded to 4 significant figures",
             "780000": "the expected count rounded to 2 significant figures",
             "776,326": "If you typed one number with commas, 776,326",
@@ -118,7 +121,9 @@ LEARNER_ANSWERS = {
             "def stop_and_keep(val_losses, patience):\n"
             "    return early_stopping_epochs(val_losses, patience)":
                 "your function calls early_stopping_epochs",
-            _STOP_AND_KEEP.replace("return epoch, best_epoch", "return epoch, epoch"):
+            _STOP_AND_KEEP.replace("return epoch, best_epoch", "return epoch, epoch")
+            .replace("return len(val_losses), best_epoch",
+                     "return len(val_losses), len(val_losses)"):
                 "your kept epoch is always the last one run",     # no restore_best_weights
             _STOP_AND_KEEP_ARGMIN.replace("return epoch, np.argmin(val_losses[:epoch]) + 1",
                                           "return epoch, np.argmin(val_losses[:epoch])")
@@ -131,6 +136,9 @@ LEARNER_ANSWERS = {
                 "your runs stop one epoch early",
             _STOP_AND_KEEP.replace(">= patience", "> patience"):
                 "your runs stop one epoch late",
+            _STOP_AND_KEEP.replace("return len(val_losses), best_epoch",
+                                   "return len(val_losses), len(val_losses)"):
+                "keeps the last epoch when the run is not stopped early",   # old tf.keras
             _STOP_AND_KEEP.replace("if loss < best", "if loss <= best"):
                 "counts a tie as an improvement",
             _STOP_AND_KEEP_PREVIOUS: "compares each epoch with the one before",
@@ -146,6 +154,9 @@ LEARNER_ANSWERS = {
                 "your stop is right, but your kept epoch is the lowest of the whole list",
             _STOP_AND_KEEP.replace("return epoch, best_epoch", "return best_epoch, best_epoch"):
                 "your run stops at its lowest epoch",
+            _STOP_AND_KEEP.replace("return epoch, best_epoch", "return best_epoch, best_epoch")
+            .replace("return len(val_losses), best_epoch", "return best_epoch, best_epoch"):
+                "your run stops at its lowest epoch",                # in both branches
             "def stop_and_keep(val_losses, patience):\n    return (9, 5)":
                 "it returned (9, 5); the expected value is (8, 4)",   # Q3_RUN's pair, typed
             "def stop_and_keep(val_losses, patience):\n"
@@ -429,11 +440,22 @@ def test_q3_cases_cover_what_the_prompt_names():
             for losses, patience in lesson._Q3_CASES]
     assert any(losses[kept - 1] in losses[kept:stop] for losses, _, stop, kept in rows)
     assert any(stop == len(losses) for losses, _, stop, _ in rows)
+    assert any(stop == len(losses) > kept for losses, _, stop, kept in rows)   # restores anyway
     assert any(kept == len(losses) for losses, _, _, kept in rows)
     assert any(patience == 1 for _, patience, _, _ in rows)
     assert sum(min(losses) < min(losses[:stop]) for losses, _, stop, _ in rows) >= 2
     assert lesson._Q3_CASES[0] == ([0.500, 0.386, 0.301, 0.281, 0.292, 0.304, 0.344, 0.380], 4)
     assert lesson._Q3_CASES[-1] == (list(lesson.Q3_RUN["val_loss"]), lesson.Q3_PATIENCE)
+
+
+def test_q3_restoring_only_when_stopped_early_is_named():
+    """Old tf.keras put the best weights back only when it stopped a run; Keras 3 restores
+    them at the end of training either way, so a run that is never stopped keeps its lowest
+    epoch: [0.5, 0.3, 0.4, 0.45] with patience 4 gives (4, 2)."""
+    assert keras_early_stopping([0.5, 0.3, 0.4, 0.45], 4) == (4, 2)
+    feedback = lesson.q3.feedback(lesson._restores_only_when_stopped)
+    assert feedback.startswith("Not quite: your function keeps the last epoch"), feedback
+    assert lesson._restores_only_when_stopped([0.5, 0.3, 0.4, 0.45], 4) == (4, 4)
 
 
 def test_q3_each_mistake_is_wrong_somewhere_and_has_its_own_results():

@@ -132,6 +132,11 @@ q1 = Exercise(
             "those are output sizes without the + 1 of O = (N - F) / S + 1 (25, then 22): a "
             "3x3 convolution without padding takes 2 off, 28 -> 26 -> 24."),
         **_forgotten_biases(),
+        # conv2 with its channels swapped is 8 short too, as conv1's biases left out: name both
+        _Q1 - _Q1_CONV2 + conv_params(3, 16, 8): (
+            "8 short: either conv1's 8 biases are missing, or conv2 is counted as (3*3*16 + 1) "
+            "* 8. conv1 has (3*3*1 + 1) * 8, a bias per filter; conv2's 16 filters each read "
+            "conv1's 8 maps: (3*3*8 + 1) * 16."),
         _q1_with_flattened(28): "a 3x3 convolution without padding shrinks 28 -> 26 -> 24.",
         _q1_with_flattened(25): (
             "that is the count with 25 x 25 x 16 maps before Flatten; a 3x3 convolution "
@@ -300,6 +305,7 @@ _FUTURE_RUN = [0.5, 0.3, 0.4, 0.35, 0.45, 0.5, 0.2, 0.1]   # stops after 6, befo
 _Q3_CASES = [
     ([0.500, 0.386, 0.301, 0.281, 0.292, 0.304, 0.344, 0.380], 4),   # section 4's run: (8, 4)
     ([0.5, 0.4, 0.3, 0.2], 4),                                # never stops early: (4, 4)
+    ([0.5, 0.3, 0.4, 0.45], 4),                               # never stops, keeps 2: (4, 2)
     ([0.3, 0.4, 0.5, 0.6, 0.7, 0.1], 4),                      # lowest first, a later dip: (5, 1)
     ([0.5, 0.4, 0.4, 0.4, 0.4, 0.3], 3),                      # a tie is no improvement: (5, 2)
     ([0.5, 0.45, 0.47, 0.46, 0.44], 4),                       # a new lowest at the end: (5, 5)
@@ -341,6 +347,12 @@ def _never_restores(val_losses, patience):
     return stop, stop
 
 
+def _restores_only_when_stopped(val_losses, patience):
+    """Old tf.keras: the best weights come back only when the run is stopped early."""
+    stop, kept = early_stopping_epochs(val_losses, patience)
+    return (stop, kept) if stop - kept >= patience else (stop, stop)
+
+
 def _kept_from_zero(val_losses, patience):
     stop, kept = early_stopping_epochs(val_losses, patience)
     return stop, kept - 1
@@ -361,6 +373,12 @@ def _counts_from_zero(val_losses, patience):
 def _stops_at_the_lowest(val_losses, patience):
     _, kept = early_stopping_epochs(val_losses, patience)
     return kept, kept
+
+
+def _stops_at_the_lowest_when_stopped(val_losses, patience):
+    """The same idea in the loop's stopping branch only: a run never stopped is right."""
+    stop, kept = early_stopping_epochs(val_losses, patience)
+    return (kept, kept) if stop - kept >= patience else (stop, kept)
 
 
 def _never_stops(val_losses, patience):
@@ -385,6 +403,12 @@ _Q3_MISTAKES = [
      "your kept epoch is always the last one run. restore_best_weights=True puts back the "
      "weights of the epoch with the lowest validation loss; the last epoch's weights stay "
      "only without it."),
+    (_restores_only_when_stopped,
+     "your function keeps the last epoch when the run is not stopped early (old tf.keras "
+     "did that). In Keras 3, restore_best_weights=True puts back the lowest epoch's weights "
+     "at the end of training either way: [0.5, 0.3, 0.4, 0.45] with patience 4 runs 4 epochs "
+     "and keeps epoch 2 (section 7's improved model runs all its epochs and keeps an earlier "
+     "one)."),
     (_kept_from_zero,
      "your kept epoch is 1 too low on every run: np.argmin and list positions count from 0, "
      "epochs from 1 (as Keras prints them): add 1."),
@@ -392,6 +416,9 @@ _Q3_MISTAKES = [
      "your epoch numbers are 1 too low: you count epochs from 0 (enumerate's default, or list "
      "positions); count them from 1, as Keras prints them: enumerate(val_losses, start=1)."),
     (_stops_at_the_lowest,
+     "your run stops at its lowest epoch. After that epoch the callback cannot know that no "
+     "later epoch will do better: it waits `patience` more epochs without improvement."),
+    (_stops_at_the_lowest_when_stopped,
      "your run stops at its lowest epoch. After that epoch the callback cannot know that no "
      "later epoch will do better: it waits `patience` more epochs without improvement."),
     (lambda losses, patience: _stopping(losses, patience, _lower_than_lowest, late=-1),
@@ -435,7 +462,7 @@ q3 = Exercise(
     checker=function(_Q3_CASES, reference=early_stopping_epochs, mistakes=_Q3_MISTAKES,
                      forbidden=["early_stopping_epochs"], labels=_Q3_LABELS,
                      about_cases=f"The check runs your function on {len(_Q3_CASES)} runs: "
-                                 "section 4's, one that never stops early, one with a tie, "
+                                 "section 4's, two that never stop early, one with a tie, "
                                  "one with a new lowest at its last epoch, one with patience "
                                  "1, some whose lowest loss comes after the stop, and "
                                  "Q3_RUN's."),

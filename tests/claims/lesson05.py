@@ -129,6 +129,9 @@ assert running_statistics == sum(int(np.prod(w.shape))
 assert improved_model.get_layer("flat").output.shape[1] == n * n * 32 == 288
 assert improved_reach == 18 and two_3x3 == 5
 
+# %% cell 58: three 3x3 convolutions alone see 7x7: pooling, between them, does most of the widening
+assert three_3x3 == 7 and improved_reach - three_3x3 > three_3x3 - 1
+
 # %% cell 59: conv2 has 4,608 weights with 3x3 kernels, 12,800 with 5x5
 assert (improved_model.get_layer("conv2").count_params(), five_by_five.count_params()) == (
     4_608, 12_800)
@@ -152,6 +155,12 @@ assert np.isclose(improved_val_loss, improved_history.history["val_loss"][improv
 shift_layer, dropout_layer = improved_model.get_layer("shift"), improved_model.get_layer("drop")
 assert np.allclose(np.asarray(shift_layer(x_val[:2], training=False)), x_val[:2])
 assert np.allclose(np.asarray(dropout_layer(np.ones((1, 288)), training=False)), 1)
+
+# %% cell 62: section 4's training-validation loss gap nearly closes (source 0.014 / 0.380)
+(source_train, source_val), (improved_train, improved_val) = final_losses.values()
+assert source_val - source_train > 0.3 and improved_val - improved_train < 0.2 * (
+    source_val - source_train)
+assert (source_train, source_val) == (history.history["loss"][-1], history.history["val_loss"][-1])
 
 # %% cell 63: the improved model is well ahead of the source on the validation split
 assert improved_val_accuracy >= 0.96 and improved_val_accuracy - source_val_accuracy >= 0.02
@@ -208,10 +217,14 @@ assert round(source_model.count_params() / improved_model.count_params()) == 12
 swish_floor = min(z / (1 + np.exp(-z)) for z in np.linspace(-3, 0, 3001))
 assert abs(swish_floor + 0.278) < 1e-3 and min(conv1_maps.min(), conv2_maps.min()) >= swish_floor
 
-# %% cell 77: a conv1 map follows the blurred digit, with the sign of its kernel's sum
-strongest = int(np.argmax(np.abs(follows)))
-assert abs(follows[strongest]) > 0.6
-assert (np.sign(follows) == np.sign(sums)).all()
+# %% cell 78: filters 0 and 1 follow the blurred digit, with the sign of their weight sum
+blur, edges = correlation["blur"], correlation[["vertical edge", "horizontal edge"]].abs()
+assert (blur[:2].abs() > 0.6).all() and (np.sign(blur[:2]) == np.sign(sums[:2])).all()
+assert blur[0] > 0 > blur[1] and (blur[:2].abs() > edges[:2].max(axis=1)).all()
+
+# %% cell 78: filter 2 follows both edge probes more than the blur
+blur = correlation["blur"]
+assert (correlation.loc[2, ["vertical edge", "horizontal edge"]] > abs(blur[2]) + 0.05).all()
 
 # %% cell 77: conv2's maps fire on different parts of the digit
 assert len(set(peaks)) >= 4
@@ -229,7 +242,7 @@ assert np.isclose(np.trace(confusion.to_numpy()) / len(y_val), source_val_accura
 # %% cell 106: the replay picks the lesson's settings, each candidate at three seeds
 assert chosen == settings and (study["count"] == 3).all()
 
-# %% cell 53: the tuning scored momentum 0.9 and 0.99 level, within one digit of 800
+# %% cell 105: the tuning scored momentum 0.9 and 0.99 level, within one digit of 800
 momentum_means = tables["bn_momentum"]["mean"]
 assert list(momentum_means.index) == [0.9, 0.99] and chosen["bn_momentum"] == 0.9
 assert abs(momentum_means[0.9] - momentum_means[0.99]) * len(y_val) < 1
@@ -241,10 +254,8 @@ lr_chosen = study.loc[("learning_rate", chosen["learning_rate"])]
 assert 5 < knob_table.loc["learning_rate", "gain in digits"] < 8
 assert lr_chosen["min"] > lr_first["max"]
 
-# %% cell 107: the shift gains about 2 digits, its worst run level with the first guess's best
-shift_first, shift_chosen = study.loc[("shift", first_guess["shift"])], study.loc[("shift", 0.05)]
+# %% cell 107: the shift gains about 2 digits
 assert 1.5 < knob_table.loc["shift", "gain in digits"] < 3 and chosen["shift"] == 0.05
-assert np.isclose(shift_chosen["min"], shift_first["max"])
 
 # %% cell 107: the batch size gains a fraction of a digit; the other three kept their first guess
 assert 0 < knob_table.loc["batch", "gain in digits"] < 1
