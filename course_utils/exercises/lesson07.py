@@ -7,22 +7,22 @@ In the notebook::
     answer = ____
     q6.check(answer)
 
-Each exercise sits after the section it practises, and the numbers follow the notebook's
-order (this module defines them in that order): q1 and q2 in section 3 (dilation, then the
-receptive field), q3 in section 4 (groups), q4 and q5 in section 5 (what a separable layer
-gives up: which kernels it can hold; a depthwise convolution by hand); q6 and q7 in
+Each exercise sits after the section it practises, and the numbers follow the notebook's order
+(this module defines them in that order): q1 and q2 in section 3 (dilation, then the receptive
+field), q3 in section 4 (groups), q4 and q5 in section 5 (what a separable layer gives up:
+which kernels it can hold; then what it saves: its multiplications on one map); q6 and q7 in
 section 6 (real networks): the learner counts one inverted residual block of MobileNetV2 by
-hand (q6; the lesson never prints the block's totals, and tests/claims/lesson07.py checks
-the helper's counts of it against Keras), then counts VGG-16's convolutions from the network's
+hand (q6; the lesson never prints the block's totals, and tests/claims/lesson07.py checks the
+helper's counts of it against Keras), then counts VGG-16's convolutions from the network's
 description (each layer's input worked out: pooling halves the map, C_in is the previous
 layer's filters; q7), which Going further A then sets beside five networks' papers; q8 in
-section 7 (the first weights): glorot_uniform's limit for one layer. Each
-exercise's expected answer, and each known wrong answer, is computed here from the question's
-own numbers with the course's arithmetic (never typed in); tests/test_exercises_lesson07.py
-checks the expected answers against Keras and TensorFlow, checks that the wrong answers differ
-from each other, and lists what a learner may type (LEARNER_ANSWERS) with the message each
-must get. The questions use other numbers than the lesson's worked examples, and no answer is
-printed in the lesson.
+section 7 (the first weights): the factor by which a glorot_uniform layer and its ReLU multiply
+the mean square, the "why" of He's rule. Each exercise's expected answer, and each known wrong
+answer, is computed here from the question's own numbers with the course's arithmetic (never
+typed in); tests/test_exercises_lesson07.py checks the expected answers against Keras and
+TensorFlow, checks that the wrong answers differ from each other, and lists what a learner may
+type (LEARNER_ANSWERS) with the message each must get. The questions use other numbers than the
+lesson's worked examples, and no answer is printed in the lesson.
 """
 
 from __future__ import annotations
@@ -32,11 +32,13 @@ import numpy as np
 from ..arithmetic import (
     conv_mults,
     conv_params,
+    depthwise_mults,
     depthwise_params,
     effective_kernel_size,
     receptive_field,
+    separable_mults,
+    separable_params,
 )
-from ..ops import conv2d, depthwise_conv2d
 from . import Exercise, bind_exercises, function, number
 
 # --- q1: a layer's output shape, per axis, with dilation ----------------------------------------
@@ -506,142 +508,54 @@ q4 = Exercise(
 )
 
 
-# --- q5: a depthwise convolution by hand -------------------------------------------------------
+# --- q5: a separable layer's multiplications, the lesson's answer to its opening question ----
 
-
-def my_depthwise_conv2d(x, kernel):
-    """Depthwise convolution, stride 1, no padding: x (H, W, C), kernel (F_h, F_w, C, dm)."""
-    f_h, f_w, channels, multiplier = kernel.shape
-    o_h, o_w = x.shape[0] - f_h + 1, x.shape[1] - f_w + 1
-    out = np.zeros((o_h, o_w, channels * multiplier))
-    for i in range(o_h):
-        for j in range(o_w):
-            window = x[i:i + f_h, j:j + f_w, :]                  # (F_h, F_w, C)
-            for c in range(channels):
-                for m in range(multiplier):
-                    out[i, j, c * multiplier + m] = np.sum(window[:, :, c] * kernel[:, :, c, m])
-    return out
-
-
-def _case(seed, h, w, f_h, f_w, channels, multiplier, whole=True):
-    """Small whole numbers (easy to follow by hand), or, with ``whole=False``, fractions: an
-    output array of whole numbers (np.zeros(..., dtype=int)) then fails."""
-    rng = np.random.default_rng(seed)
-    x = rng.integers(-3, 4, size=(h, w, channels)).astype(float)
-    if not whole:
-        x = np.round(x + rng.uniform(-0.5, 0.5, size=x.shape), 2)
-    return x, rng.integers(-2, 3, size=(f_h, f_w, channels, multiplier)).astype(float)
-
-
-_Q3_CASES = [_case(1, 5, 5, 3, 3, 3, 2), _case(2, 6, 4, 2, 3, 2, 3), _case(3, 4, 4, 3, 3, 1, 1),
-             _case(4, 7, 5, 3, 2, 4, 2, whole=False)]
-
-
-def _reordered(x, kernel):
-    """Output channels ordered multiplier-major (m * C + c) instead of Keras's c * dm + m."""
-    out = depthwise_conv2d(x, kernel)
-    o_h, o_w = out.shape[:2]
-    channels, multiplier = kernel.shape[2:]
-    return out.reshape(o_h, o_w, channels, multiplier).transpose(0, 1, 3, 2).reshape(
-        o_h, o_w, channels * multiplier)
-
-
-#: what already computes a depthwise convolution: the course's and tf.nn's function, Keras's
-#: layers (a SeparableConv2D with an identity pointwise step is one), keras.ops's function
-_DEPTHWISE_HELPERS = ["depthwise_conv2d", "DepthwiseConv2D", "SeparableConv2D",
-                      "separable_conv2d", "depthwise_conv"]
-
-#: float32 loops are right (the lesson's arrays are float32): they differ from float64 by ~1e-7
-_Q3_ATOL = 1e-5
-
-
-def _named_on_case(check, case, diagnose):
-    """``check``, and where it rejects a function (not for calling a forbidden helper), the
-    message diagnose(result, *case) gives for the function's result on ``case``, if any."""
-    def checked(answer):
-        message = check(answer)
-        if message is None or not callable(answer) or message.startswith("your function calls"):
-            return message
-        try:
-            result = np.asarray(answer(*(array.copy() for array in case)), dtype=float)
-        except Exception:
-            return message
-        return diagnose(result, *case) or message
-
-    return checked
-
-
-def _transposed_kernel(check):
-    """``check``, and for a function whose result on the first case (a 3x3 kernel) is the one
-    the transposed kernel gives, a message that says so (on the non-square cases a transposed
-    kernel fails in other ways, so no whole-function mistake can name it)."""
-    x, kernel = _Q3_CASES[0]
-    transposed = depthwise_conv2d(x, kernel.transpose(1, 0, 2, 3))
-    assert kernel.shape[0] == kernel.shape[1] and not np.allclose(transposed,
-                                                                  depthwise_conv2d(x, kernel))
-
-    def diagnose(result, x, kernel):
-        if result.shape == transposed.shape and np.allclose(result, transposed, atol=_Q3_ATOL):
-            return ("on the first case (a 3x3 kernel) your result is the one the transposed "
-                    "kernel gives: kernel[a, b, c, m] multiplies the window's row a, column b "
-                    "(window[a, b, c]), not window[b, a, c].")
-        return None
-
-    return _named_on_case(check, _Q3_CASES[0], diagnose)
-
-
-def _whole_numbers(check):
-    """``check``, and for a function whose result on the case with fractions is the expected
-    array with every value cut to a whole number (what an output array made with dtype=int
-    holds), a message that says so."""
-    expected = depthwise_conv2d(*_Q3_CASES[-1])
-    assert not np.allclose(expected, np.round(expected))
-
-    def diagnose(result, x, kernel):
-        if result.shape != expected.shape or not np.array_equal(result, np.round(result)):
-            return None
-        cut = (result == np.trunc(expected)) | np.isclose(result, expected, rtol=0, atol=1e-6)
-        if np.all(cut):
-            return ("on the case with fractions every value you return is a whole number, the "
-                    "expected one cut: does your output array hold integers (np.zeros(..., "
-                    "dtype=int))? Make it a float array, e.g. np.zeros(shape).")
-        return None
-
-    return _named_on_case(check, _Q3_CASES[-1], diagnose)
-
+# SeparableConv2D(128, 3, padding='same') on a 28x28x64 map (section 5's worked example is
+# 112x112x32 -> 64): a depthwise 3x3 step on each of the 64 channels, then a 1x1 step 64 -> 128
+_SEP_IN, _SEP_F, _SEP_OUT = (28, 28, 64), 3, 128
+_SEP_DEPTHWISE = depthwise_mults(_SEP_IN, _SEP_F, padding="same")               # 451,584
+_SEP_POINTWISE = conv_mults(_SEP_IN, 1, _SEP_OUT)                               # 6,422,528
+_QSEP = separable_mults(_SEP_IN, _SEP_F, _SEP_OUT, padding="same")               # 6,874,112
+_SEP_STANDARD = conv_mults(_SEP_IN, _SEP_F, _SEP_OUT, padding="same")          # 57,802,752
+assert _QSEP == _SEP_DEPTHWISE + _SEP_POINTWISE
 
 q5 = Exercise(
-    "Write my_depthwise_conv2d(x, kernel) with loops, without a depthwise helper or layer "
-    "(depthwise_conv2d, the course's or tf.nn's, DepthwiseConv2D or SeparableConv2D): x is "
-    "(H, W, C), kernel is Keras's "
-    "DepthwiseConv2D layout (F_h, F_w, C, depth_multiplier); stride 1, no padding. Output "
-    "channel c * depth_multiplier + m is channel c of x with kernel[:, :, c, m]; channels are "
-    "never summed together. The check runs it on four cases, some with depth_multiplier > 1.",
-    checker=_whole_numbers(_transposed_kernel(function(
-        _Q3_CASES, reference=depthwise_conv2d, atol=_Q3_ATOL, mistakes=[
-        (lambda x, kernel: conv2d(x, kernel),
-         "your function sums over the channels, as a Conv2D filter does; a depthwise filter "
-         "keeps each channel apart: output channel c * dm + m uses x[:, :, c] only."),
-        (_reordered,
-         "the values are right but the channels are in the wrong order: Keras puts input "
-         "channel c's multipliers side by side, output channel c * depth_multiplier + m, not "
-         "m * C + c."),
-        (lambda x, kernel: depthwise_conv2d(x, kernel[:, :, :, :1]),
-         "your function ignores the depth multiplier: each input channel has depth_multiplier "
-         "kernels (kernel[:, :, c, m] for every m), so the output has C * depth_multiplier "
-         "channels."),
-        (lambda x, kernel: depthwise_conv2d(x, np.flip(kernel, (0, 1))),
-         "you flipped the kernels: a DepthwiseConv2D slides them as they are, like Conv2D."),
-        (lambda x, kernel: np.tile(conv2d(x, kernel), (1, 1, kernel.shape[2])),
-         "in your function every output channel sums over ALL input channels: window * "
-         "kernel[:, :, :, m] uses each channel of the window. Output channel "
-         "c * depth_multiplier + m must use window[:, :, c] * kernel[:, :, c, m] only."),
-    ], forbidden=_DEPTHWISE_HELPERS))),
-    hint=["The output is (H - F_h + 1, W - F_w + 1, C * depth_multiplier).",
-          "For each position (i, j), take the window x[i:i + F_h, j:j + F_w, :]; for each "
-          "channel c and multiplier m, sum window[:, :, c] * kernel[:, :, c, m] into output "
-          "channel c * depth_multiplier + m."],
-    solution_answer=my_depthwise_conv2d,
+    "How many multiplications does SeparableConv2D(128, 3, padding='same') do on a 28x28x64 "
+    "input (one image; no bias, no additions)? Count each step with the formulas, then compare "
+    "with separable_mults.",
+    checker=number(_QSEP, mistakes={
+        _SEP_DEPTHWISE: "that is the depthwise step alone (28 * 28 * 64 * 3 * 3); add the "
+                        "pointwise step, a 1x1 convolution 64 -> 128.",
+        _SEP_POINTWISE: "that is the pointwise step alone (28 * 28 * 64 * 128); add the "
+                        "depthwise step, one 3x3 kernel per input channel.",
+        _SEP_STANDARD: "that is a standard Conv2D(128, 3)'s count (28 * 28 * 3 * 3 * 64 * "
+                       "128); the separable layer does a 3x3 step per channel, then a 1x1 step.",
+        separable_mults(_SEP_IN, _SEP_F, _SEP_OUT):
+            "that runs the layer with padding='valid' (26x26 positions): with 'same' both "
+            "steps keep 28x28.",
+        _QSEP + 28 * 28 * _SEP_OUT: "that adds one operation per bias at every position (a "
+                                  "bias is added, not multiplied): count the kernels' weights "
+                                  "only.",
+        conv_mults(_SEP_IN, _SEP_F, _SEP_OUT, padding="same", groups=64) + _SEP_POINTWISE:
+            "that gives the depthwise step 128 kernels (one per filter); it has one 3x3 "
+            "kernel per INPUT channel, 64 (depth_multiplier=1).",
+        conv_mults(_SEP_IN, _SEP_F, 64, padding="same") + _SEP_POINTWISE:
+            "that counts the depthwise step as a standard 3x3 convolution 64 -> 64: each of its "
+            "kernels reads one channel, 3 * 3 multiplications per channel and position.",
+        2 * _QSEP: "that counts an addition with every multiplication; count the multiplications "
+                 "only.",
+        separable_params(_SEP_F, 64, _SEP_OUT): "that is the layer's parameter count; each "
+                                                 "weight is used at every one of the 28 * 28 "
+                                                 "positions.",
+    }),
+    hint=["Two steps, both at 28x28 ('same', stride 1): the depthwise step does 3 * 3 "
+          "multiplications per channel and position; the pointwise step is a 1x1 convolution, "
+          "64 -> 128.",
+          "Depthwise: 28 * 28 * 64 * 3 * 3 = 451,584. Add the pointwise step's 28 * 28 * 64 * "
+          "128."],
+    solution=f"answer = 28 * 28 * 64 * 3 * 3 + 28 * 28 * 64 * 128  # = {_QSEP:,}\n"
+             "print(answer == separable_mults((28, 28, 64), 3, 128, padding='same'))   # True",
+    solution_answer=_QSEP,
 )
 
 
@@ -799,43 +713,41 @@ q7 = Exercise(
 )
 
 
-# --- q8: the first weights: glorot_uniform's limit for one layer ------------------------------
+# --- q8: the first weights: why Glorot fades under ReLU ----------------------------------------
 
-# Conv2D(64, 3) on 16 channels (C_out = 2 C_in would make the limit equal He's std: avoided).
-# The answer is N in limit = sqrt(6 / N), N = fan_in + fan_out: a count, the part learners get
-# wrong (the square root and the 6 are given in the question).
-_G_F, _G_IN, _G_OUT = 3, 16, 64
-_FAN_IN, _FAN_OUT = _G_F * _G_F * _G_IN, _G_F * _G_F * _G_OUT     # 144, 576
-_Q8 = _FAN_IN + _FAN_OUT                                          # 720
-_Q8_LIMIT = float(np.sqrt(6 / _Q8))                               # 0.0913
+# Conv2D(64, 3) on 64 channels: fan_in = fan_out = 576, so glorot_uniform's Var(w) = 1 / fan_in
+# and the convolution keeps the mean square (fan_in * Var(w) = 1); the ReLU after it halves it.
+_G_F, _G_C = 3, 64
+_G_FAN = _G_F * _G_F * _G_C                                       # fan_in = fan_out = 576
+_G_CONV = _G_FAN * 2 / (_G_FAN + _G_FAN)                          # the convolution's factor, 1
+_Q8 = _G_CONV / 2                                                 # then ReLU: 1/2
+_HE_CONV = _G_FAN * 2 / _G_FAN                                    # He's convolution: 2
 
 q8 = Exercise(
-    "Keras's default kernel_initializer, glorot_uniform, draws each weight of Conv2D(64, 3) on "
-    "a 16-channel input uniformly from [-limit, limit], limit = sqrt(6 / N). What is N?",
+    "A stack of Conv2D(64, 3) layers on 64 channels, each followed by ReLU, starts with Keras's "
+    "default glorot_uniform weights. By what exact factor does each layer (the convolution, then "
+    "its ReLU) multiply the mean square of the signal, away from the border?",
     checker=number(_Q8, mistakes={
-        _FAN_IN: "that is fan_in alone (He's rule looks only at fan_in); Glorot's N is "
-                 "fan_in + fan_out: the gradients flowing back count too.",
-        _FAN_OUT: "that is fan_out alone; Glorot's N is fan_in + fan_out.",
-        _G_F * _G_IN + _G_F * _G_OUT: "that counts F weights per channel, not F * F: a 3x3 "
-                                      "kernel has 9 taps per channel, so fan_in = 3 * 3 * 16.",
-        _G_F * _G_F + _G_F * _G_F: "that forgets the channels: fan_in = F * F * C_in = "
-                                   "3 * 3 * 16 and fan_out = F * F * C_out = 3 * 3 * 64.",
-        _G_F * _G_F + _FAN_OUT: "that forgets the input channels: fan_in = 3 * 3 * 16.",
-        _G_IN + _G_OUT: "that forgets the kernel's 3 * 3 taps: fan_in = 3 * 3 * 16 and "
-                        "fan_out = 3 * 3 * 64.",
-        _FAN_IN * _G_OUT: "that is the kernel's weight count, 3 * 3 * 16 * 64; N adds the two "
-                          "fans, fan_in + fan_out.",
-        _Q8 // 2: "that is (fan_in + fan_out) / 2 = 1 / Var(w); N is fan_in + fan_out.",
-        _Q8_LIMIT: "that is the limit itself, sqrt(6 / N); the question asks for N.",
-        6 / _Q8: "that is limit squared, 6 / N; the question asks for N.",
+        _G_CONV: "that is the convolution's factor alone, fan_in * Var(w) = 1 when fan_in = "
+                 "fan_out; the ReLU after it zeroes the negative half and halves the mean "
+                 "square.",
+        _HE_CONV: "that is fan_in * Var(w) with He's Var(w) = 2 / fan_in; glorot_uniform's "
+                  "Var(w) is 2 / (fan_in + fan_out), so the convolution's factor is 1, and the "
+                  "ReLU halves it.",
+        float(np.sqrt(_Q8)): "that is the standard deviation's factor, sqrt(1/2); the mean "
+                             "square is multiplied by its square, 1/2.",
+        _Q8 ** 2: "that is 1/2 twice: with fan_in = fan_out the convolution's factor, "
+                  "fan_in * 2 / (fan_in + fan_out), is 1; only the ReLU halves the mean square.",
     }),
-    hint=["fan_in = F * F * C_in (what one output sums over) and fan_out = F * F * C_out (what "
-          "one input feeds); N = fan_in + fan_out.",
-          "fan_in = 3 * 3 * 16 = 144; count fan_out the same way with the 64 filters."],
-    solution=f"3 * 3 * 16 + 3 * 3 * 64  # = {_Q8}: the limit is sqrt(6 / {_Q8}) = {_Q8_LIMIT:.4f}",
+    hint=["The convolution multiplies the mean square by fan_in * Var(w), with glorot_uniform's "
+          "Var(w) = 2 / (fan_in + fan_out); here fan_in = fan_out = 3 * 3 * 64.",
+          "The convolution's factor is 1; ReLU zeroes the negative half of a zero-mean "
+          "symmetric input. What does that do to the mean square?"],
+    solution=f"answer = 576 * 2 / (576 + 576) / 2  # = {_Q8}: 1 for the convolution, 1/2 for "
+             "the ReLU",
     solution_answer=_Q8,
 )
 
 
-__all__ = ["my_receptive_field", "my_depthwise_conv2d", "my_output_shape", "is_separable",
+__all__ = ["my_receptive_field", "my_output_shape", "is_separable",
            *bind_exercises(globals())]
