@@ -776,3 +776,21 @@ def test_q8_is_the_factor_tensorflow_measures():
     assert abs(he - 1) < 0.1, he
     assert "the convolution's factor alone" in lesson.q8.feedback(1)
     assert "standard deviation's factor" in lesson.q8.feedback(np.sqrt(0.5))
+
+
+def test_q4_a_ratio_test_that_divides_by_zero_taps_is_not_told_it_reshaped():
+    """A test by ratios to filter 0 fails where filter 0 has a zero tap (0/0); on every kernel
+    with zeros it answered as reshape(C_out, -1) does, and was told to fix a reshape it never
+    wrote (cold learner r34). A separable kernel without zero taps tells the two apart."""
+    def ratios(kernel):
+        for c in range(kernel.shape[2]):
+            base = kernel[:, :, c, 0]
+            for k in range(1, kernel.shape[3]):
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratio = kernel[:, :, c, k] / base
+                if not np.allclose(ratio, ratio.flat[0]):
+                    return False
+        return True
+
+    message = lesson.q4.feedback(ratios)
+    assert "which is not the expected value" in message and "reshape" not in message, message

@@ -361,7 +361,8 @@ def _kernels():
 
     zero = np.zeros((3, 3))
     return [
-        (separable(np.stack(patterns, axis=-1), np.array([[1.0, 2], [-1, 1]])),),  # separable
+        (separable(np.stack(patterns, axis=-1) + 4, np.array([[1.0, 2], [-1, 1]])),),  # separable,
+        # no tap 0: a test by ratios to filter 0 passes it, reshape(C_out, -1) does not
         (np.stack([separable(np.stack(patterns, axis=-1), np.array([[1.0], [2]]))[..., 0],
                    ints(3, 3, 2)], axis=-1),),     # the second filter's slices unrelated
         (spatial,),                                # spatially separable slices: not enough
