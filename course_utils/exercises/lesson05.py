@@ -218,9 +218,11 @@ q2 = _OneImageShapeOnce(
     "Conv2D(8, 3) -> MaxPooling2D(2) -> Conv2D(16, 3) -> MaxPooling2D(2). What is the shape "
     "of one image's output (height, width, channels)?",
     checker=_shape_from_pandas(shape(_Q2, mistakes={
-        (_CEIL, _CEIL, 16): f"pooling rounds down: {_SIZES[3]} / 2 = {_SIZES[3] / 2} gives "
-                            f"{_POOLED} (the last row and column, which fill no whole 2x2 "
-                            "window, are dropped).",
+        (_CEIL, _CEIL, 16): (
+            f"{_CEIL} comes from one of two slips. Pooling rounds down: {_SIZES[3]} / 2 = "
+            f"{_SIZES[3] / 2} gives {_POOLED} (the last row and column, which fill no whole 2x2 "
+            f"window, are dropped). Or, if you got 6 from {_SIZES[2]} / 2: the second 3x3 "
+            f"convolution takes 2 off first, {_SIZES[2]} -> {_SIZES[3]}."),
         (_SIZES[2] - 2, _SIZES[2] - 2, 16): "the second pooling is missing.",
         (24, 24, 16): "that is without the pooling layers (q1's model).",
         (_POOLED, _POOLED, 8): "the channels are the second convolution's filters.",
@@ -311,6 +313,7 @@ _Q3_CASES = [
     ([0.5, 0.45, 0.47, 0.46, 0.44], 4),                       # a new lowest at the end: (5, 5)
     ([0.6, 0.5, 0.55, 0.4], 1),                               # patience 1: (3, 2)
     (_FUTURE_RUN, 4),                                         # (6, 2)
+    ([0.5, 0.55, 0.4, 0.45, 0.5, 0.55, 0.6], 3),              # waits again after 0.4: (6, 3)
     (list(Q3_RUN["val_loss"]), Q3_PATIENCE),                  # Q3_RUN: the pair to predict
 ]
 _Q3_LABELS = [(repr(losses), None) if len(repr(losses)) > 40 else None
@@ -340,6 +343,19 @@ def _stopping(val_losses, patience, improves, late=0) -> tuple[int, int]:
 
 def _lower_than_lowest(loss, best, previous):
     return loss < best
+
+
+def _never_resets(val_losses, patience):
+    """The count of epochs without improvement goes on after a new lowest (no wait = 0)."""
+    best, since = float("inf"), 0
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss < best:
+            best = loss
+        else:
+            since += 1
+            if since >= patience:
+                return epoch, _argmin_epoch(val_losses[:epoch])
+    return len(val_losses), _argmin_epoch(val_losses)
 
 
 def _never_restores(val_losses, patience):
@@ -438,6 +454,11 @@ _Q3_MISTAKES = [
      "your function counts a tie as an improvement. Keras counts an epoch as better only when "
      "its loss is strictly below the lowest so far (min_delta=0): on [0.5, 0.4, 0.4, 0.4, "
      "0.4, 0.3] with patience 3 the run stops after epoch 5 and keeps epoch 2."),
+    (_never_resets,
+     "your count of epochs without improvement does not start again at 0 when a new lowest "
+     "arrives: the callback stops after `patience` epochs IN A ROW without one. On [0.5, "
+     "0.55, 0.4, 0.45, 0.5, 0.55, 0.6] with patience 3, epoch 3 is a new lowest, so the "
+     "count restarts there and the run stops after epoch 6 (epochs 4, 5, 6), keeping epoch 3."),
     (_never_stops,
      "your function never stops a run early: it returns the whole run and its lowest epoch. "
      "The callback stops after `patience` epochs in a row without a new lowest loss."),
@@ -464,8 +485,8 @@ q3 = Exercise(
                      about_cases=f"The check runs your function on {len(_Q3_CASES)} runs: "
                                  "section 4's, two that never stop early, one with a tie, "
                                  "one with a new lowest at its last epoch, one with patience "
-                                 "1, some whose lowest loss comes after the stop, and "
-                                 "Q3_RUN's."),
+                                 "1, some whose lowest loss comes after the stop, one with a "
+                                 "new lowest after a worse epoch, and Q3_RUN's."),
     hint=["Go through the losses keeping two numbers: the lowest loss so far and its epoch. An "
           "epoch improves when its loss is below that lowest; a tie does not.",
           "After an epoch without improvement, compare epoch - best_epoch with patience: when "
@@ -1127,9 +1148,28 @@ _ABOUT_CASES = ("The check passes your function tables of 2 to 4 digits laid out
 _check_square_cases = function(
     _SQUARE_CASES, reference=accuracy_from_confusion, mistakes=_ACCURACY_MISTAKES,
     about_cases=_ABOUT_CASES)
+
+
+def _columns_to_the_rows(m) -> float:
+    """The accuracy of the table with its columns reindexed to its rows: the column of a
+    digit predicted but never true is dropped, and its predictions with it."""
+    return _by_position(m.reindex(columns=m.index, fill_value=0))
+
+
+_COLUMNS_TO_THE_ROWS_MESSAGE = (
+    "your function drops the predictions of a digit that was predicted but is never a true "
+    "label: such a digit has a column and no row, so reindexing the columns to the rows "
+    "(matrix.reindex(columns=matrix.index)) removes its column from the total. On this "
+    f"table it returned {_columns_to_the_rows(_NEVER_TRUE):.4f}; the expected value is "
+    f"{accuracy_from_confusion(_NEVER_TRUE):.4f}: reindex both to their union, or divide by "
+    "the original table's total:\n"
+    + "\n".join("    " + line for line in _NEVER_TRUE.to_string().splitlines()))
+_ACCURACY_MESSAGES.add(_COLUMNS_TO_THE_ROWS_MESSAGE)
 _check_all_cases = function(
     _CONFUSION_CASES, reference=accuracy_from_confusion,
-    mistakes=[(_by_position, _BY_POSITION_MESSAGE)], about_cases=_ABOUT_CASES)
+    mistakes=[(_by_position, _BY_POSITION_MESSAGE),
+              (_columns_to_the_rows, _COLUMNS_TO_THE_ROWS_MESSAGE)],
+    about_cases=_ABOUT_CASES)
 
 
 def _results(answer) -> list[float] | None:
