@@ -4,6 +4,8 @@
 import numpy as np
 from keras import layers
 
+from course_utils import conv_mults
+
 
 def keras_mults(model):
     """Multiplications per image from the shapes Keras gives each layer (output values x kernel
@@ -135,6 +137,9 @@ assert three_3x3 == 7 and improved_reach - three_3x3 > three_3x3 - 1
 # %% cell 59: conv2 has 4,608 weights with 3x3 kernels, 12,800 with 5x5
 assert (improved_model.get_layer("conv2").count_params(), five_by_five.count_params()) == (
     4_608, 12_800)
+
+# %% cell 58: the cost is the filters, not the kernels: 3x3 costs fewer than 5x5 in conv2
+assert conv_mults((13, 13, 16), 3, 32) == 557_568 < conv_mults((13, 13, 16), 5, 32) == 1_036_800
 
 # %% cell 59: the improved model does 1.74 times the source's multiplications, most in conv2
 assert round(improved_mults / source_mults, 2) == 1.74
