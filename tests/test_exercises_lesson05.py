@@ -237,7 +237,7 @@ LEARNER_ANSWERS = {
                 "ends in global pooling, so its output layer reads only 32 numbers",
             # section 7's batch normalization with Keras's default momentum 0.99 (5,330
             # weights): 57.6% when predicting, 93.8% with batch statistics; momentum=0.9 passes
-            _BN_MODEL: "BatchNormalization(momentum=0.9), as section 7's settings use",
+            _BN_MODEL: "BatchNormalization(momentum=0.9), as 'Going further' A's settings use",
             # the same with global average pooling (5,274): flat at 10.5%, 75.9% with batch
             # statistics; the running averages are named before the global pooling
             _BN_MODEL.replace("(8, 16)", "(16, 32)").replace(
@@ -264,7 +264,7 @@ LEARNER_ANSWERS = {
             "19064": "two scalars",
             "19065": "you counted one of the two scalars",       # section 7's 2W + 1
             "28598": "or three values per weight",
-            "406138": "source model's 'Total params' ('Going further' A)",
+            "406138": "source model's 'Total params' ('Going further' B)",
             "19067": "not three",
             "203070": "pooled model",
             '"19,066"': "remove the quotes and the commas",

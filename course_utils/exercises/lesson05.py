@@ -423,8 +423,8 @@ _Q3_MISTAKES = [
      "your function keeps the last epoch when the run is not stopped early (old tf.keras "
      "did that). In Keras 3, restore_best_weights=True puts back the lowest epoch's weights "
      "at the end of training either way: [0.5, 0.3, 0.4, 0.45] with patience 4 runs 4 epochs "
-     "and keeps epoch 2 (section 7's improved model runs all its epochs and keeps an earlier "
-     "one)."),
+     "and keeps epoch 2 ('Going further' A's improved model runs all its epochs and keeps an "
+     "earlier one)."),
     (_kept_from_zero,
      "your kept epoch is 1 too low on every run: np.argmin and list positions count from 0, "
      "epochs from 1 (as Keras prints them): add 1."),
@@ -672,8 +672,8 @@ def _batch_statistics_advice(model, accuracies, validation) -> str:
         return ""
     x_val, y_val = validation
     # Only the BatchNormalization layers use each batch's statistics: model(..., training=True)
-    # would switch Dropout and augmentation on too, and a model with section 7's dropout then
-    # scored too low for this advice to appear (a cold reviewer's 81.7% model was told to
+    # would switch Dropout and augmentation on too, and a model with "Going further" A's dropout
+    # then scored too low for this advice to appear (a cold reviewer's 81.7% model was told to
     # compare its shapes instead). Their running averages are put back afterwards.
     saved = [layer.get_weights() for layer in norms]
     for layer in norms:
@@ -696,7 +696,7 @@ def _batch_statistics_advice(model, accuracies, validation) -> str:
               f"as in training, its accuracy on the same validation digits is "
               f"{with_batches:.1%}. The running averages have not caught up with training")
     if momentum > 0.9:
-        return (advice + ": BatchNormalization(momentum=0.9), as section 7's settings use, "
+        return (advice + ": BatchNormalization(momentum=0.9), as 'Going further' A's settings use, "
                 "averages over about 10 batches.")
     return advice + "."
 
@@ -782,7 +782,8 @@ def _budget_advice(model) -> str:
     last_dense = next(layer for layer in reversed(found) if isinstance(layer, layers.Dense))
     if isinstance(largest, layers.Dense) and largest is not last_dense:
         return (f" {share}, a Dense({largest.units}) between Flatten and the output: let the "
-                "output layer read Flatten directly (the improved model of section 7 does), "
+                "output layer read Flatten directly (the improved model of 'Going further' A "
+                "does), "
                 "or give it fewer units.")
     if isinstance(largest, layers.Dense):
         return (f" {share}, the output layer: fewer values reaching Flatten (fewer filters in "
@@ -1022,10 +1023,10 @@ q6 = Exercise(
             "that is the Total params (the weights included), or three values per weight; the "
             "question asks for the optimizer's own: two averages per weight, plus 2 scalars."),
         2 * SOURCE_WEIGHTS + _OPTIMIZER_SCALARS: (
-            "that is the source model's 'Total params' ('Going further' A); the question is "
+            "that is the source model's 'Total params' ('Going further' B); the question is "
             f"about the pooled model's {POOLED_WEIGHTS:,} weights."),
         SOURCE_WEIGHTS + _OPTIMIZER_SCALARS: (
-            "that is the source model's count with RMSprop, printed in 'Going further' A; the "
+            "that is the source model's count with RMSprop, printed in 'Going further' B; the "
             f"question is about the pooled model ({POOLED_WEIGHTS:,} weights) with Adam."),
         2 * _Q2_WEIGHTS + _OPTIMIZER_SCALARS: (
             f"that is 2W + 2 for q2's model ({_Q2_WEIGHTS:,} weights: 3x3 convolutions with 8 "
@@ -1055,7 +1056,7 @@ answer = 2 * {POOLED_WEIGHTS} + 2
 def accuracy_from_confusion(matrix) -> float:
     """Accuracy from a confusion matrix: the correct predictions over all of them.
 
-    Taught in lesson 05, "Going further" B (q7's solution). ``matrix``: counts, rows the true class,
+    Taught in lesson 05, "Going further" C (q7's solution). ``matrix``: counts, rows the true class,
     columns the predicted one. A DataFrame from ``pd.crosstab`` has a row only for a class
     that occurs as a true label and a column only for one that was predicted, so it need not
     be square: the correct predictions are the cells whose row and column have the same
@@ -1300,7 +1301,7 @@ def _check_accuracy(answer):
 
 q7 = Exercise(
     "Write a function accuracy(matrix) that takes a confusion matrix like `confusion` in "
-    "'Going further' B, as pd.crosstab makes it (rows the true digit, columns the predicted one, "
+    "'Going further' C, as pd.crosstab makes it (rows the true digit, columns the predicted one, "
     "counts in the cells), and returns the accuracy as a number between 0 and 1. pd.crosstab "
     "makes a row only for a digit that occurs as a true label and a column only for one that "
     "was predicted: the table need not be square, and its labels need not match its "
@@ -1326,7 +1327,7 @@ def ablation_gains() -> pd.DataFrame:
     validation accuracy minus the step before's, from lesson 05's ablation table (step 0,
     with no step before it, is NaN).
 
-    Taught in lesson 05, section 7 (the table ``paired`` and q8).
+    Taught in lesson 05, "Going further" A (the table ``paired``) and E (q8).
 
     >>> ablation_gains().loc[0, 1].round(4)     # seed 0: pooling gained 0.0113
     np.float64(0.0113)
