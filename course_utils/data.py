@@ -380,8 +380,8 @@ LESSON05_ABLATION_FILE = "lesson05_ablation.csv"
 def lesson05_ablation_path() -> Path:
     """Where the installed package keeps lesson 05's ablation table (a CSV file).
 
-    Taught in lesson 05, section 7: eight models, from the source's to the improved one, each
-    trained at five seeds by ``benchmarks/lesson05_ablation.py`` (too slow to train in the
+    Taught in lesson 05, "Going further" A: eight models, from the source's to the improved
+    one, each trained at five seeds by ``benchmarks/lesson05_ablation.py`` (too slow to train in the
     lesson). One row per (step, seed); lines starting with ``#`` are comments.
 
     >>> lesson05_ablation_path().name
@@ -398,7 +398,7 @@ LESSON05_SELECTION_FILE = "lesson05_selection.csv"
 def lesson05_selection_path() -> Path:
     """Where the installed package keeps lesson 05's selection study (a CSV file).
 
-    Taught in lesson 05, section 7: the improved model's training settings (learning rate,
+    Taught in lesson 05, "Going further" A: the improved model's training settings (learning rate,
     batch size, epochs, batch normalization's momentum, dropout, shift), chosen knob by knob
     by their mean validation accuracy over three seeds, by ``benchmarks/lesson05_ablation.py
     --select``. One row per (settings, seed); lines starting with ``#`` are comments.
@@ -508,7 +508,7 @@ def lesson05_seed_check(section: str) -> None:
     ``benchmarks/lesson05_ablation.py`` ran the same training at several seeds (0-4, and 42 for
     the source model), and this checks that each such claim held there with room to spare.
     ``section`` is one of ``"scaling"`` (section 3), ``"source"`` (sections 4 and 5),
-    ``"improved"`` (section 7) or ``"look inside"`` (section 8). Returns None; raises
+    ``"improved"`` ("Going further" A) or ``"look inside"`` (section 8). Returns None; raises
     AssertionError naming every check that failed.
 
     >>> lesson05_seed_check("scaling")

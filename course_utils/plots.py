@@ -1162,7 +1162,7 @@ def show_digits(images, labels=None, predictions=None, ncols: int = 10, max_imag
                 title: str | None = None) -> Plot:
     """A grid of digits with their labels, and predictions if given.
 
-    Taught in lesson 05, sections 1 and 7 and Going further B.
+    Taught in lesson 05, section 1 and Going further A and C.
 
     images: (B, 28, 28) or (B, 28, 28, 1), any scale (0-255 or 0-1). labels and predictions:
     (B,) class numbers, or (B, 10) one-hot labels / predicted probabilities (their argmax is

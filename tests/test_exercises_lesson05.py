@@ -68,6 +68,19 @@ def stop_and_keep(val_losses, patience):
             return epoch, int(np.argmin(val_losses[:epoch])) + 1
     return len(val_losses), int(np.argmin(val_losses)) + 1"""
 
+# A waiting counter that is never set back to 0 when a new lowest arrives.
+_STOP_AND_KEEP_NO_RESET = """\
+def stop_and_keep(val_losses, patience):
+    best, best_epoch, wait = float("inf"), 0, 0
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss < best:
+            best, best_epoch = loss, epoch
+        else:
+            wait += 1
+            if wait >= patience:
+                return epoch, best_epoch
+    return len(val_losses), best_epoch"""
+
 LEARNER_ANSWERS = {
     "q1": {
         "right": ["776326", "776_326.0", "np.int64(776326)"],
@@ -103,7 +116,7 @@ LEARNER_ANSWERS = {
         "right": ["(5, 5, 16)", "[5, 5, 16]", "np.array([5, 5, 16])", "(None, 5, 5, 16)",
                   "(1, 5, 5, 16)", "pd.DataFrame([[5, 5, 16]])", "(5.0, 5.0, 16.0)"],
         "wrong": {
-            "(6, 6, 16)": "rounds down",
+            "(6, 6, 16)": "if you got 6 from 13 / 2: the second 3x3 convolution takes 2 off",
             "(24, 24, 16)": "without the pooling",
             "(5, 5, 8)": "second convolution's filters",
             "(16, 5, 5)": "channels last",
@@ -142,6 +155,7 @@ LEARNER_ANSWERS = {
             _STOP_AND_KEEP.replace("if loss < best", "if loss <= best"):
                 "counts a tie as an improvement",
             _STOP_AND_KEEP_PREVIOUS: "compares each epoch with the one before",
+            _STOP_AND_KEEP_NO_RESET: "does not start again at 0 when a new lowest arrives",
             "def stop_and_keep(val_losses, patience):\n"
             "    return len(val_losses), int(np.argmin(val_losses)) + 1":
                 "never stops a run early",
@@ -223,7 +237,7 @@ LEARNER_ANSWERS = {
                 "ends in global pooling, so its output layer reads only 32 numbers",
             # section 7's batch normalization with Keras's default momentum 0.99 (5,330
             # weights): 57.6% when predicting, 93.8% with batch statistics; momentum=0.9 passes
-            _BN_MODEL: "BatchNormalization(momentum=0.9), as section 7's settings use",
+            _BN_MODEL: "BatchNormalization(momentum=0.9), as 'Going further' A's settings use",
             # the same with global average pooling (5,274): flat at 10.5%, 75.9% with batch
             # statistics; the running averages are named before the global pooling
             _BN_MODEL.replace("(8, 16)", "(16, 32)").replace(
@@ -250,7 +264,7 @@ LEARNER_ANSWERS = {
             "19064": "two scalars",
             "19065": "you counted one of the two scalars",       # section 7's 2W + 1
             "28598": "or three values per weight",
-            "406138": "source model's 'Total params' ('Going further' A)",
+            "406138": "source model's 'Total params' ('Going further' B)",
             "19067": "not three",
             "203070": "pooled model",
             '"19,066"': "remove the quotes and the commas",
@@ -283,6 +297,11 @@ LEARNER_ANSWERS = {
             "sum(matrix.loc[d, d] for d in matrix.columns) / matrix.to_numpy().sum()":
                 "gave it no row",
             "np.trace(matrix) / matrix.sum()": "returned a pandas Series, not a number",
+            # the columns reindexed to the rows: a digit never true loses its predictions
+            "def accuracy(matrix):\n"
+            "    m = matrix.reindex(columns=matrix.index, fill_value=0)\n"
+            "    return np.trace(m.to_numpy()) / m.to_numpy().sum()":
+                "reindexing the columns to the rows",
             "np.trace(matrix.to_numpy())": "number of correct predictions",
             "np.trace(matrix.to_numpy()) / len(matrix)": "number of classes",
             "np.mean(np.diag(matrix) / matrix.sum(axis=1))": "mean per-digit recall",
@@ -393,7 +412,8 @@ def test_q2_q4_match_keras():
 def test_q2_floor_mistake_is_a_different_shape():
     """Pooling 11 rows gives 5 (floor), and the rounded-up 6 gets its own message."""
     assert lesson.q2.solution_answer[0] == 5
-    assert "rounds down" in lesson.q2.feedback((6, 6, 16))
+    feedback = lesson.q2.feedback((6, 6, 16))
+    assert "rounds down" in feedback and "takes 2 off first, 13 -> 11" in feedback, feedback
 
 
 def test_q2_batch_axis_is_accepted_and_named():
@@ -456,6 +476,20 @@ def test_q3_restoring_only_when_stopped_early_is_named():
     feedback = lesson.q3.feedback(lesson._restores_only_when_stopped)
     assert feedback.startswith("Not quite: your function keeps the last epoch"), feedback
     assert lesson._restores_only_when_stopped([0.5, 0.3, 0.4, 0.45], 4) == (4, 4)
+
+
+def test_q3_a_wait_counter_never_reset_is_named():
+    """Keras sets its wait back to 0 on every new lowest: [0.5, 0.55, 0.4, 0.45, 0.5, 0.55, 0.6]
+    with patience 3 runs 6 epochs and keeps 3; a counter never reset stops after 5."""
+    run = [0.5, 0.55, 0.4, 0.45, 0.5, 0.55, 0.6]
+    assert keras_early_stopping(run, 3) == (6, 3)
+    assert (run, 3) in lesson._Q3_CASES
+    assert lesson._never_resets(run, 3) == (5, 3)
+    namespace = {"np": np}
+    exec(_STOP_AND_KEEP_NO_RESET, namespace)
+    assert namespace["stop_and_keep"](run, 3) == (5, 3)
+    feedback = lesson.q3.feedback(namespace["stop_and_keep"])
+    assert "does not start again at 0" in feedback, feedback
 
 
 def test_q3_each_mistake_is_wrong_somewhere_and_has_its_own_results():

@@ -218,9 +218,11 @@ q2 = _OneImageShapeOnce(
     "Conv2D(8, 3) -> MaxPooling2D(2) -> Conv2D(16, 3) -> MaxPooling2D(2). What is the shape "
     "of one image's output (height, width, channels)?",
     checker=_shape_from_pandas(shape(_Q2, mistakes={
-        (_CEIL, _CEIL, 16): f"pooling rounds down: {_SIZES[3]} / 2 = {_SIZES[3] / 2} gives "
-                            f"{_POOLED} (the last row and column, which fill no whole 2x2 "
-                            "window, are dropped).",
+        (_CEIL, _CEIL, 16): (
+            f"{_CEIL} comes from one of two slips. Pooling rounds down: {_SIZES[3]} / 2 = "
+            f"{_SIZES[3] / 2} gives {_POOLED} (the last row and column, which fill no whole 2x2 "
+            f"window, are dropped). Or, if you got 6 from {_SIZES[2]} / 2: the second 3x3 "
+            f"convolution takes 2 off first, {_SIZES[2]} -> {_SIZES[3]}."),
         (_SIZES[2] - 2, _SIZES[2] - 2, 16): "the second pooling is missing.",
         (24, 24, 16): "that is without the pooling layers (q1's model).",
         (_POOLED, _POOLED, 8): "the channels are the second convolution's filters.",
@@ -311,6 +313,7 @@ _Q3_CASES = [
     ([0.5, 0.45, 0.47, 0.46, 0.44], 4),                       # a new lowest at the end: (5, 5)
     ([0.6, 0.5, 0.55, 0.4], 1),                               # patience 1: (3, 2)
     (_FUTURE_RUN, 4),                                         # (6, 2)
+    ([0.5, 0.55, 0.4, 0.45, 0.5, 0.55, 0.6], 3),              # waits again after 0.4: (6, 3)
     (list(Q3_RUN["val_loss"]), Q3_PATIENCE),                  # Q3_RUN: the pair to predict
 ]
 _Q3_LABELS = [(repr(losses), None) if len(repr(losses)) > 40 else None
@@ -340,6 +343,19 @@ def _stopping(val_losses, patience, improves, late=0) -> tuple[int, int]:
 
 def _lower_than_lowest(loss, best, previous):
     return loss < best
+
+
+def _never_resets(val_losses, patience):
+    """The count of epochs without improvement goes on after a new lowest (no wait = 0)."""
+    best, since = float("inf"), 0
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss < best:
+            best = loss
+        else:
+            since += 1
+            if since >= patience:
+                return epoch, _argmin_epoch(val_losses[:epoch])
+    return len(val_losses), _argmin_epoch(val_losses)
 
 
 def _never_restores(val_losses, patience):
@@ -407,8 +423,8 @@ _Q3_MISTAKES = [
      "your function keeps the last epoch when the run is not stopped early (old tf.keras "
      "did that). In Keras 3, restore_best_weights=True puts back the lowest epoch's weights "
      "at the end of training either way: [0.5, 0.3, 0.4, 0.45] with patience 4 runs 4 epochs "
-     "and keeps epoch 2 (section 7's improved model runs all its epochs and keeps an earlier "
-     "one)."),
+     "and keeps epoch 2 ('Going further' A's improved model runs all its epochs and keeps an "
+     "earlier one)."),
     (_kept_from_zero,
      "your kept epoch is 1 too low on every run: np.argmin and list positions count from 0, "
      "epochs from 1 (as Keras prints them): add 1."),
@@ -438,6 +454,11 @@ _Q3_MISTAKES = [
      "your function counts a tie as an improvement. Keras counts an epoch as better only when "
      "its loss is strictly below the lowest so far (min_delta=0): on [0.5, 0.4, 0.4, 0.4, "
      "0.4, 0.3] with patience 3 the run stops after epoch 5 and keeps epoch 2."),
+    (_never_resets,
+     "your count of epochs without improvement does not start again at 0 when a new lowest "
+     "arrives: the callback stops after `patience` epochs IN A ROW without one. On [0.5, "
+     "0.55, 0.4, 0.45, 0.5, 0.55, 0.6] with patience 3, epoch 3 is a new lowest, so the "
+     "count restarts there and the run stops after epoch 6 (epochs 4, 5, 6), keeping epoch 3."),
     (_never_stops,
      "your function never stops a run early: it returns the whole run and its lowest epoch. "
      "The callback stops after `patience` epochs in a row without a new lowest loss."),
@@ -464,8 +485,8 @@ q3 = Exercise(
                      about_cases=f"The check runs your function on {len(_Q3_CASES)} runs: "
                                  "section 4's, two that never stop early, one with a tie, "
                                  "one with a new lowest at its last epoch, one with patience "
-                                 "1, some whose lowest loss comes after the stop, and "
-                                 "Q3_RUN's."),
+                                 "1, some whose lowest loss comes after the stop, one with a "
+                                 "new lowest after a worse epoch, and Q3_RUN's."),
     hint=["Go through the losses keeping two numbers: the lowest loss so far and its epoch. An "
           "epoch improves when its loss is below that lowest; a tie does not.",
           "After an epoch without improvement, compare epoch - best_epoch with patience: when "
@@ -651,8 +672,8 @@ def _batch_statistics_advice(model, accuracies, validation) -> str:
         return ""
     x_val, y_val = validation
     # Only the BatchNormalization layers use each batch's statistics: model(..., training=True)
-    # would switch Dropout and augmentation on too, and a model with section 7's dropout then
-    # scored too low for this advice to appear (a cold reviewer's 81.7% model was told to
+    # would switch Dropout and augmentation on too, and a model with "Going further" A's dropout
+    # then scored too low for this advice to appear (a cold reviewer's 81.7% model was told to
     # compare its shapes instead). Their running averages are put back afterwards.
     saved = [layer.get_weights() for layer in norms]
     for layer in norms:
@@ -675,7 +696,7 @@ def _batch_statistics_advice(model, accuracies, validation) -> str:
               f"as in training, its accuracy on the same validation digits is "
               f"{with_batches:.1%}. The running averages have not caught up with training")
     if momentum > 0.9:
-        return (advice + ": BatchNormalization(momentum=0.9), as section 7's settings use, "
+        return (advice + ": BatchNormalization(momentum=0.9), as 'Going further' A's settings use, "
                 "averages over about 10 batches.")
     return advice + "."
 
@@ -761,7 +782,8 @@ def _budget_advice(model) -> str:
     last_dense = next(layer for layer in reversed(found) if isinstance(layer, layers.Dense))
     if isinstance(largest, layers.Dense) and largest is not last_dense:
         return (f" {share}, a Dense({largest.units}) between Flatten and the output: let the "
-                "output layer read Flatten directly (the improved model of section 7 does), "
+                "output layer read Flatten directly (the improved model of 'Going further' A "
+                "does), "
                 "or give it fewer units.")
     if isinstance(largest, layers.Dense):
         return (f" {share}, the output layer: fewer values reaching Flatten (fewer filters in "
@@ -1001,10 +1023,10 @@ q6 = Exercise(
             "that is the Total params (the weights included), or three values per weight; the "
             "question asks for the optimizer's own: two averages per weight, plus 2 scalars."),
         2 * SOURCE_WEIGHTS + _OPTIMIZER_SCALARS: (
-            "that is the source model's 'Total params' ('Going further' A); the question is "
+            "that is the source model's 'Total params' ('Going further' B); the question is "
             f"about the pooled model's {POOLED_WEIGHTS:,} weights."),
         SOURCE_WEIGHTS + _OPTIMIZER_SCALARS: (
-            "that is the source model's count with RMSprop, printed in 'Going further' A; the "
+            "that is the source model's count with RMSprop, printed in 'Going further' B; the "
             f"question is about the pooled model ({POOLED_WEIGHTS:,} weights) with Adam."),
         2 * _Q2_WEIGHTS + _OPTIMIZER_SCALARS: (
             f"that is 2W + 2 for q2's model ({_Q2_WEIGHTS:,} weights: 3x3 convolutions with 8 "
@@ -1034,7 +1056,7 @@ answer = 2 * {POOLED_WEIGHTS} + 2
 def accuracy_from_confusion(matrix) -> float:
     """Accuracy from a confusion matrix: the correct predictions over all of them.
 
-    Taught in lesson 05, "Going further" B (q7's solution). ``matrix``: counts, rows the true class,
+    Taught in lesson 05, "Going further" C (q7's solution). ``matrix``: counts, rows the true class,
     columns the predicted one. A DataFrame from ``pd.crosstab`` has a row only for a class
     that occurs as a true label and a column only for one that was predicted, so it need not
     be square: the correct predictions are the cells whose row and column have the same
@@ -1127,9 +1149,28 @@ _ABOUT_CASES = ("The check passes your function tables of 2 to 4 digits laid out
 _check_square_cases = function(
     _SQUARE_CASES, reference=accuracy_from_confusion, mistakes=_ACCURACY_MISTAKES,
     about_cases=_ABOUT_CASES)
+
+
+def _columns_to_the_rows(m) -> float:
+    """The accuracy of the table with its columns reindexed to its rows: the column of a
+    digit predicted but never true is dropped, and its predictions with it."""
+    return _by_position(m.reindex(columns=m.index, fill_value=0))
+
+
+_COLUMNS_TO_THE_ROWS_MESSAGE = (
+    "your function drops the predictions of a digit that was predicted but is never a true "
+    "label: such a digit has a column and no row, so reindexing the columns to the rows "
+    "(matrix.reindex(columns=matrix.index)) removes its column from the total. On this "
+    f"table it returned {_columns_to_the_rows(_NEVER_TRUE):.4f}; the expected value is "
+    f"{accuracy_from_confusion(_NEVER_TRUE):.4f}: reindex both to their union, or divide by "
+    "the original table's total:\n"
+    + "\n".join("    " + line for line in _NEVER_TRUE.to_string().splitlines()))
+_ACCURACY_MESSAGES.add(_COLUMNS_TO_THE_ROWS_MESSAGE)
 _check_all_cases = function(
     _CONFUSION_CASES, reference=accuracy_from_confusion,
-    mistakes=[(_by_position, _BY_POSITION_MESSAGE)], about_cases=_ABOUT_CASES)
+    mistakes=[(_by_position, _BY_POSITION_MESSAGE),
+              (_columns_to_the_rows, _COLUMNS_TO_THE_ROWS_MESSAGE)],
+    about_cases=_ABOUT_CASES)
 
 
 def _results(answer) -> list[float] | None:
@@ -1260,7 +1301,7 @@ def _check_accuracy(answer):
 
 q7 = Exercise(
     "Write a function accuracy(matrix) that takes a confusion matrix like `confusion` in "
-    "'Going further' B, as pd.crosstab makes it (rows the true digit, columns the predicted one, "
+    "'Going further' C, as pd.crosstab makes it (rows the true digit, columns the predicted one, "
     "counts in the cells), and returns the accuracy as a number between 0 and 1. pd.crosstab "
     "makes a row only for a digit that occurs as a true label and a column only for one that "
     "was predicted: the table need not be square, and its labels need not match its "
@@ -1286,7 +1327,7 @@ def ablation_gains() -> pd.DataFrame:
     validation accuracy minus the step before's, from lesson 05's ablation table (step 0,
     with no step before it, is NaN).
 
-    Taught in lesson 05, section 7 (the table ``paired`` and q8).
+    Taught in lesson 05, "Going further" A (the table ``paired``) and E (q8).
 
     >>> ablation_gains().loc[0, 1].round(4)     # seed 0: pooling gained 0.0113
     np.float64(0.0113)
