@@ -203,7 +203,12 @@ LEARNER_ANSWERS = {
                   _separable("np.all([np.linalg.svd(kernel[:, :, c].reshape(-1, "
                              "kernel.shape[3]), compute_uv=False)[1:].sum() < 1e-9 "
                              "for c in range(kernel.shape[2])])"),
-                  # the SVD ratio the exact-test message suggests, s[1] <= 1e-6 * s[0]
+                  # the SVD ratio typed as the exact-test message suggests it,
+                  # np.all(s[1:] <= 1e-6 * s[0]) (a 1-column slice has one singular value)
+                  _separable("all(np.all(s[1:] <= 1e-6 * s[0]) for s in "
+                             "(np.linalg.svd(kernel[:, :, c].reshape(-1, kernel.shape[3]), "
+                             "compute_uv=False) for c in range(kernel.shape[2])))"),
+                  # the same ratio with max(initial=0)
                   _separable("all(s[1:].max(initial=0) <= 1e-6 * s[0] for s in "
                              "(np.linalg.svd(kernel[:, :, c].reshape(-1, kernel.shape[3]), "
                              "compute_uv=False) for c in range(kernel.shape[2])))"),

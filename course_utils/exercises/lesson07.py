@@ -472,7 +472,9 @@ _SEPARABLE_MISTAKES = [
      "your answers are those of an exact rank test, with no tolerance for round-off "
      "(np.linalg.matrix_rank(..., tol=0), a singular value == 0): a separable kernel's "
      "slices are rank 1 only up to float round-off, so such a test counts them rank 2. Keep "
-     "matrix_rank's default tol, or test the singular values by a ratio, s[1] <= 1e-6 * s[0]."),
+     "matrix_rank's default tol, or test the singular values by a ratio, "
+     "np.all(s[1:] <= 1e-6 * s[0]) (s[1:], since a slice with one column has a single "
+     "singular value)."),
 ]
 
 
