@@ -402,15 +402,23 @@ LEARNER_ANSWERS = {
         },
     },
     "q8": {
-        "right": ["0.5", "1 / 2", "576 * 2 / (576 + 576) / 2", "np.float64(0.5)", ".5"],
+        "right": ["1 / 3", "576 * 2 / (576 + 1152) / 2", "0.3333", "0.333",
+                  "np.float64(1 / 3)", "3 * 3 * 64 * 2 / (3 * 3 * 64 + 3 * 3 * 128) / 2",
+                  # F * F cancels, so the channel counts alone give the same factor
+                  "64 * 2 / (64 + 128) / 2"],
         "wrong": {
-            "1": "that is the convolution's factor alone",
-            "576 * 2 / (576 + 576)": "that is the convolution's factor alone",
+            # the ReLU left out, or fan_out in fan_in's place: both give 2/3
+            "576 * 2 / (576 + 1152)": "the convolution's factor alone",
+            "1152 * 2 / (576 + 1152) / 2": "with fan_out in fan_in's place",
+            "0.67": "the convolution's factor alone",
+            "1152 * 2 / (576 + 1152)": "with neither the right fan nor the ReLU",
+            "0.5": "the factor when fan_in = fan_out",
+            "576 * 2 / (576 + 576) / 2": "the factor when fan_in = fan_out",
+            "1": "what He's Var(w) = 2 / fan_in gives",
             "2": "with He's Var(w) = 2 / fan_in",
-            "np.sqrt(1 / 2)": "that is the standard deviation's factor",
-            "0.71": "that is the standard deviation's factor",
-            "0.25": "that is 1/2 twice",
-            "0.5 ** 16": "not the expected value",
+            "np.sqrt(1 / 3)": "that is the standard deviation's factor",
+            "0.58": "that is the standard deviation's factor",
+            "1 / 9": "not the expected value",
             "0.6": "not the expected value",
         },
     },
@@ -771,16 +779,34 @@ def _mean_square_factor(initializer, networks=8, layers_deep=3, channels=64):
     return float(np.mean(ratios))
 
 
+def _widening_factor(initializer, networks=8, c_in=64, c_out=128):
+    """By what one Conv2D(c_out, 3) + ReLU layer on c_in channels multiplies the mean square of
+    a ReLU output, measured with TensorFlow and averaged over 8 draws of the kernel."""
+    rng = np.random.default_rng(8)
+    ratios = []
+    for network in range(networks):
+        x = tf.nn.relu(tf.constant(rng.standard_normal((2, 24, 24, c_in)).astype("float32")))
+        kernel = initializer(seed=network)((3, 3, c_in, c_out))
+        y = tf.nn.relu(tf.nn.conv2d(x, kernel, 1, "VALID"))
+        ratios.append(float(tf.reduce_mean(y**2)) / float(tf.reduce_mean(x**2)))
+    return float(np.mean(ratios))
+
+
 def test_q8_is_the_factor_tensorflow_measures():
-    """lesson.q8: under glorot_uniform, with fan_in = fan_out, a Conv2D(64, 3) + ReLU layer
-    multiplies the mean square by 1/2 (measured within 10%); under He by 1, the named mistake
-    2 being He's convolution without its ReLU."""
-    glorot = _mean_square_factor(keras.initializers.GlorotUniform)
+    """lesson.q8: under glorot_uniform, a Conv2D(128, 3) + ReLU layer on 64 channels
+    (fan_in = 576, fan_out = 1152) multiplies the mean square by 1/3 (measured within 5%);
+    without its ReLU by 2/3, the named mistake; with fan_in = fan_out (a square stack) by 1/2,
+    and under He by 1, both named mistakes."""
+    glorot = _widening_factor(keras.initializers.GlorotUniform)
+    assert lesson.q8.is_correct(1 / 3) and abs(glorot * 3 - 1) < 0.05, glorot
+    square = _mean_square_factor(keras.initializers.GlorotUniform)
+    assert abs(square / 0.5 - 1) < 0.1, square
+    assert "the factor when fan_in = fan_out" in lesson.q8.feedback(0.5)
     he = _mean_square_factor(keras.initializers.HeNormal)
-    assert lesson.q8.is_correct(0.5) and abs(glorot / 0.5 - 1) < 0.1, glorot
     assert abs(he - 1) < 0.1, he
-    assert "the convolution's factor alone" in lesson.q8.feedback(1)
-    assert "standard deviation's factor" in lesson.q8.feedback(np.sqrt(0.5))
+    assert "what He's Var(w) = 2 / fan_in gives" in lesson.q8.feedback(1)
+    assert "the convolution's factor alone" in lesson.q8.feedback(2 / 3)
+    assert "standard deviation's factor" in lesson.q8.feedback(np.sqrt(1 / 3))
 
 
 def test_q4_a_ratio_test_that_divides_by_zero_taps_is_not_told_it_reshaped():

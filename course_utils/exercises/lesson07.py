@@ -718,35 +718,46 @@ q7 = Exercise(
 
 # --- q8: the first weights: why Glorot fades under ReLU ----------------------------------------
 
-# Conv2D(64, 3) on 64 channels: fan_in = fan_out = 576, so glorot_uniform's Var(w) = 1 / fan_in
-# and the convolution keeps the mean square (fan_in * Var(w) = 1); the ReLU after it halves it.
-_G_F, _G_C = 3, 64
-_G_FAN = _G_F * _G_F * _G_C                                       # fan_in = fan_out = 576
-_G_CONV = _G_FAN * 2 / (_G_FAN + _G_FAN)                          # the convolution's factor, 1
-_Q8 = _G_CONV / 2                                                 # then ReLU: 1/2
-_HE_CONV = _G_FAN * 2 / _G_FAN                                    # He's convolution: 2
+# Conv2D(128, 3) on 64 channels: fan_in = 576, fan_out = 1152, so glorot_uniform's
+# Var(w) = 2 / 1728 and the convolution multiplies the mean square by fan_in * Var(w) = 2/3;
+# the ReLU after it halves that: 1/3. (F * F cancels: 64 * 2 / (64 + 128) is 2/3 too, so
+# forgetting it is not a mistake this question can see.)
+_G_F, _G_C_IN, _G_C_OUT = 3, 64, 128
+_G_FAN_IN = _G_F * _G_F * _G_C_IN                                 # 576
+_G_FAN_OUT = _G_F * _G_F * _G_C_OUT                               # 1152
+_G_VAR = 2 / (_G_FAN_IN + _G_FAN_OUT)                             # glorot's Var(w)
+_G_CONV = _G_FAN_IN * _G_VAR                                      # the convolution's factor, 2/3
+_Q8 = _G_CONV / 2                                                 # then ReLU: 1/3
+_G_BACK = _G_FAN_OUT * _G_VAR                                     # fan_out * Var(w), 4/3
+_G_SAME_FANS = _G_FAN_IN * 2 / (_G_FAN_IN + _G_FAN_IN) / 2        # as if C_out were 64: 1/2
+_HE_CONV = _G_FAN_IN * 2 / _G_FAN_IN                              # He's convolution: 2
 
 q8 = Exercise(
-    "A stack of Conv2D(64, 3) layers on 64 channels, each followed by ReLU, starts with Keras's "
-    "default glorot_uniform weights. By what exact factor does each layer (the convolution, then "
-    "its ReLU) multiply the mean square of the signal, away from the border?",
+    "A Conv2D(128, 3) layer on a 64-channel input, followed by ReLU, starts with Keras's default "
+    "glorot_uniform weights. By what exact factor does the layer (the convolution, then its "
+    "ReLU) multiply the mean square of the signal, away from the border?",
     checker=number(_Q8, mistakes={
-        _G_CONV: "that is the convolution's factor alone, fan_in * Var(w) = 1 when fan_in = "
-                 "fan_out; the ReLU after it zeroes the negative half and halves the mean "
-                 "square.",
-        _HE_CONV: "that is fan_in * Var(w) with He's Var(w) = 2 / fan_in; glorot_uniform's "
-                  "Var(w) is 2 / (fan_in + fan_out), so the convolution's factor is 1, and the "
-                  "ReLU halves it.",
-        float(np.sqrt(_Q8)): "that is the standard deviation's factor, sqrt(1/2); the mean "
-                             "square is multiplied by its square, 1/2.",
-        _Q8 ** 2: "that is 1/2 twice: with fan_in = fan_out the convolution's factor, "
-                  "fan_in * 2 / (fan_in + fan_out), is 1; only the ReLU halves the mean square.",
+        _G_CONV: "2/3 is fan_in * Var(w) = 576 * 2 / (576 + 1152), the convolution's factor "
+                 "alone, with the ReLU left out; or fan_out * Var(w) / 2, with fan_out in "
+                 "fan_in's place. The forward pass sums fan_in = 3 * 3 * 64 products, and the "
+                 "ReLU after it zeroes the negative half and halves the mean square.",
+        _G_BACK: "that is fan_out * Var(w) = 1152 * 2 / (576 + 1152), with neither the right "
+                 "fan nor the ReLU: the forward pass sums fan_in = 3 * 3 * 64 products (fan_out "
+                 "governs the gradients), and the ReLU halves the mean square.",
+        _G_SAME_FANS: "that is the factor when fan_in = fan_out (64 filters on 64 channels); "
+                      "this layer has 128 filters: fan_out = 3 * 3 * 128 = 1152.",
+        _HE_CONV / 2: "1 is what He's Var(w) = 2 / fan_in gives with its ReLU; glorot_uniform's "
+                      "Var(w) is 2 / (fan_in + fan_out).",
+        _HE_CONV: "that is fan_in * Var(w) with He's Var(w) = 2 / fan_in, without the ReLU; "
+                  "glorot_uniform's Var(w) is 2 / (fan_in + fan_out).",
+        float(np.sqrt(_Q8)): "that is the standard deviation's factor, sqrt(1/3); the mean "
+                             "square is multiplied by its square.",
     }),
     hint=["The convolution multiplies the mean square by fan_in * Var(w), with glorot_uniform's "
-          "Var(w) = 2 / (fan_in + fan_out); here fan_in = fan_out = 3 * 3 * 64.",
-          "The convolution's factor is 1; ReLU zeroes the negative half of a zero-mean "
-          "symmetric input. What does that do to the mean square?"],
-    solution=f"answer = 576 * 2 / (576 + 576) / 2  # = {_Q8}: 1 for the convolution, 1/2 for "
+          "Var(w) = 2 / (fan_in + fan_out); here fan_in = 3 * 3 * 64 and fan_out = 3 * 3 * 128.",
+          "ReLU zeroes the negative half of a zero-mean symmetric input. What does that do to "
+          "the mean square?"],
+    solution="answer = 576 * 2 / (576 + 1152) / 2  # = 1/3: 2/3 for the convolution, 1/2 for "
              "the ReLU",
     solution_answer=_Q8,
 )
