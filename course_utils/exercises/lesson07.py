@@ -286,9 +286,10 @@ q3 = Exercise(
         conv_params(3, _Q2G_IN, _Q2G_OUT, bias=False):
             "that is groups=1's weights, 3 * 3 * 64 * 80: each filter reads only its group's "
             "64 / 8 = 8 input channels (and add the 80 biases).",
-        _Q2G_W // _Q2G_G + _Q2G_OUT: "that divides the filters by 8 too: each group has 80 / 8 "
-                                     "= 10 filters, but the 8 groups together hold all 80, "
-                                     "each with 3 * 3 * 8 weights.",
+        _Q2G_W // _Q2G_G + _Q2G_OUT: "800 is 3 * 3 * 8 * 10 + 80 (one group's 10 filters) or "
+                                     "3 * 3 * 1 * 80 + 80 (each filter reading one channel). "
+                                     "Each of the 80 filters reads its group's 64 / 8 = 8 "
+                                     "channels: 3 * 3 * 8 weights per filter.",
         _Q2G_W // _Q2G_G + _Q2G_OUT // _Q2G_G: "that counts one group (3 * 3 * 8 weights and "
                                                "a bias for each of its 10 filters); the layer "
                                                "has 8 groups.",
@@ -702,8 +703,8 @@ q7 = Exercise(
           "next group.",
           "C_in is what the layer reads: 3 (the image) for the first convolution, then the "
           "previous convolution's filters. The first one, block1_conv1, does 224 * 224 * 3 * "
-          "3 * 3 * 64 = 86,704,128 multiplications; the second reads 64 channels. The Keras "
-          "model's layers, vgg16_convs, hold these numbers too (layer.input.shape)."],
+          "3 * 3 * 64 = 86,704,128 multiplications; the second reads 64 channels. Follow the "
+          "two rules down the 13 layers: 'same' keeps the size, pooling halves it."],
     solution=("# (H = W, C_in, C_out) of each convolution: 'same' keeps H x W, each pooling "
               "halves it\n"
               "conv_inputs = [(224, 3, 64), (224, 64, 64), (112, 64, 128), (112, 128, 128),\n"
@@ -711,7 +712,8 @@ q7 = Exercise(
               "               (28, 512, 512), (28, 512, 512), (14, 512, 512), (14, 512, 512),\n"
               "               (14, 512, 512)]\n"
               "answer = sum(h * h * 3 * 3 * c_in * c_out for h, c_in, c_out in conv_inputs)"
-              f"  # = {_Q7:,}"),
+              f"  # = {_Q7:,}\n"
+              "# to check the inputs: [layer.input.shape for layer in vgg16_convs]"),
     solution_answer=_Q7,
 )
 
