@@ -417,6 +417,11 @@ LEARNER_ANSWERS = {
             "576 * 2 / (576 + 576) / 2": "the factor when fan_in = fan_out",
             "1": "what He's Var(w) = 2 / fan_in gives",
             "2": "with He's Var(w) = 2 / fan_in",
+            # glorot's limit**2 taken as Var(w), the /3 of a uniform forgotten: 1, and 2
+            # without the ReLU; the messages name this route as well as He's
+            "576 * (6 / (576 + 1152)) / 2":
+                "limit**2 = 6 / (fan_in + fan_out) gives taken as Var(w)",
+            "576 * np.sqrt(6 / (576 + 1152)) ** 2": "with limit**2 = 6 / (fan_in + fan_out) taken",
             "np.sqrt(1 / 3)": "that is the standard deviation's factor",
             "0.58": "that is the standard deviation's factor",
             "1 / 9": "not the expected value",
@@ -806,6 +811,10 @@ def test_q8_is_the_factor_tensorflow_measures():
     he = _mean_square_factor(keras.initializers.HeNormal)
     assert abs(he - 1) < 0.1, he
     assert "what He's Var(w) = 2 / fan_in gives" in lesson.q8.feedback(1)
+    limit = np.sqrt(6 / (576 + 1152))  # glorot_uniform's limit, whose square is 3 * Var(w)
+    assert "has variance limit**2 / 3" in lesson.q8.feedback(576 * limit**2 / 2)
+    assert "has variance limit**2 / 3" in lesson.q8.feedback(576 * limit**2)
+    assert "He's Var(w) = 2 / fan_in" in lesson.q8.feedback(576 * limit**2)
     assert "the convolution's factor alone" in lesson.q8.feedback(2 / 3)
     assert "standard deviation's factor" in lesson.q8.feedback(np.sqrt(1 / 3))
 

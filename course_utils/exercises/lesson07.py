@@ -748,10 +748,17 @@ q8 = Exercise(
                  "governs the gradients), and the ReLU halves the mean square.",
         _G_SAME_FANS: "that is the factor when fan_in = fan_out (64 filters on 64 channels); "
                       "this layer has 128 filters: fan_out = 3 * 3 * 128 = 1152.",
-        _HE_CONV / 2: "1 is what He's Var(w) = 2 / fan_in gives with its ReLU; glorot_uniform's "
-                      "Var(w) is 2 / (fan_in + fan_out).",
-        _HE_CONV: "that is fan_in * Var(w) with He's Var(w) = 2 / fan_in, without the ReLU; "
-                  "glorot_uniform's Var(w) is 2 / (fan_in + fan_out).",
+        # He's Var(w) = 2 / fan_in and glorot's limit**2 = 6 / (fan_in + fan_out) taken as
+        # Var(w) (the /3 of a uniform forgotten) give the same numbers: 1 and, without the
+        # ReLU, 2; each message names both routes.
+        _HE_CONV / 2: "1 is what He's Var(w) = 2 / fan_in gives with its ReLU, and also what "
+                      "limit**2 = 6 / (fan_in + fan_out) gives taken as Var(w): a uniform on "
+                      "[-limit, limit] has variance limit**2 / 3, so glorot_uniform's Var(w) is "
+                      "2 / (fan_in + fan_out).",
+        _HE_CONV: "2 is fan_in * Var(w) without the ReLU, with He's Var(w) = 2 / fan_in, or with "
+                  "limit**2 = 6 / (fan_in + fan_out) taken as Var(w): a uniform on "
+                  "[-limit, limit] has variance limit**2 / 3, so glorot_uniform's Var(w) is "
+                  "2 / (fan_in + fan_out); and the ReLU halves the mean square.",
         float(np.sqrt(_Q8)): "that is the standard deviation's factor, sqrt(1/3); the mean "
                              "square is multiplied by its square.",
     }),
