@@ -579,7 +579,8 @@ _Q5 = _CONVS1 + _BN * (_WIDE + _WIDE + _C)
 
 q6 = Exercise(
     _BLOCK + " How many parameters do the block's layers hold in total, as count_params() "
-    "counts them? Count with the formulas (no Keras), then compare.",
+    "counts them? Count with the formulas (no Keras), then check your count with "
+    "sum(layer.count_params() for layer in block_2).",
     checker=number(_Q5, mistakes={
         _CONVS1: "the BatchNormalization layers hold parameters too: 4 numbers per channel.",
         _CONVS1 + 2 * (_WIDE + _WIDE + _C): "count_params() counts 4 numbers per channel for "
