@@ -92,7 +92,7 @@ LEARNER_ANSWERS = {
             "910726": "after BOTH convolutions",           # flattened after one convolution
             "775318": "3x3x8, not 3x3",                    # conv2 without its 8 input channels
             "539782": "source's 5x5 sizes",                # kept the 5x5 kernels' sizes
-            "1552654": "'Total params'",                   # the summary after training
+            "1552654": "W + 2 values, 'Going further' B)",   # the summary after training
             '"776,326"': "remove the quotes and the commas",
             '"776326"': "remove the quotes, so Python sees a number",   # no commas
             "1248": "two convolutions' weights only",             # the convolutions alone
@@ -105,7 +105,8 @@ LEARNER_ANSWERS = {
             "776318": "either conv1's 8 biases are missing, or conv2 is counted as",
             "(3*3*1 + 1)*8 + (3*3*16 + 1)*8 + (24*24*16 + 1)*84 + (84 + 1)*10":
                 "either conv1's 8 biases are missing, or conv2 is counted as",   # C_in/C_out
-            "776300": "the expected count rounded to 4 significant figures",
+            "776300": "rounded to 4 significant figures, or 26 short: the biases of conv2 and "
+                      "the output layer (16 + 10)",               # or those biases left out
             "780000": "the expected count rounded to 2 significant figures",
             "776,326": "If you typed one number with commas, 776,326",
             "775078": "two Dense layers' weights only",     # the convolutions left out
@@ -235,6 +236,10 @@ LEARNER_ANSWERS = {
             "    h = layers.GlobalAveragePooling2D()(h)\n"
             "    return keras.Model(inputs, layers.Dense(10, activation='softmax')(h))":
                 "ends in global pooling, so its output layer reads only 32 numbers",
+            # the solution's shapes with sigmoid activations: below the floor, and told its
+            # shapes match and its activations differ (a cold reviewer's 84.4% model)
+            _SMALL_MODEL.replace('"relu"', '"sigmoid"'):
+                "so the shapes are not what differs: its activations are sigmoid, sigmoid",
             # section 7's batch normalization with Keras's default momentum 0.99 (5,330
             # weights): 57.6% when predicting, 93.8% with batch statistics; momentum=0.9 passes
             _BN_MODEL: "BatchNormalization(momentum=0.9), as 'Going further' A's settings use",
@@ -262,7 +267,7 @@ LEARNER_ANSWERS = {
         "wrong": {
             "9534": "RMSprop's count",
             "19064": "two scalars",
-            "19065": "you counted one of the two scalars",       # section 7's 2W + 1
+            "19065": "Adam with a learning-rate schedule, as 'Going further' B",  # 2W + 1
             "28598": "or three values per weight",
             "406138": "source model's 'Total params' ('Going further' B)",
             "19067": "not three",
@@ -620,6 +625,32 @@ def test_q5_suggests_only_what_the_model_lacks():
     lacks = lesson._what_it_lacks(linear)
     assert any("MaxPooling2D" in item for item in lacks)
     assert any("activation" in item for item in lacks)
+
+
+def test_q5_a_model_with_the_solutions_shapes_is_told_what_differs_instead():
+    """A model whose Conv2D, pooling and Dense layers have the solution's output shapes is not
+    sent to compare shapes: it is told they match, and what differs (activations, extra or
+    other layers); a model with other shapes still is."""
+    def shaped_like_the_solution(activation, pooling=layers.MaxPooling2D):
+        inputs = keras.Input(shape=(28, 28, 1))
+        h = pooling(2)(layers.Conv2D(8, 3, activation=activation)(inputs))
+        h = pooling(2)(layers.Conv2D(16, 3, activation=activation)(h))
+        return keras.Model(inputs, layers.Dense(10, activation="softmax")(layers.Flatten()(h)))
+
+    sigmoid = lesson._advice(shaped_like_the_solution("sigmoid"), [0.84])
+    assert "so the shapes are not what differs" in sigmoid
+    assert "its activations are sigmoid, sigmoid (the solution's: relu, relu)" in sigmoid
+    assert "compare its shapes" not in sigmoid
+    average = lesson._advice(shaped_like_the_solution("relu", layers.AveragePooling2D), [0.84])
+    assert "layers the solution does not: AveragePooling2D" in average
+    assert "activations are" not in average
+    same = lesson._advice(shaped_like_the_solution("relu"), [0.84])
+    assert "its activations and its layer types are the solution's too" in same
+    inputs = keras.Input(shape=(28, 28, 1))
+    h = layers.MaxPooling2D(2)(layers.Conv2D(8, 3, activation="sigmoid")(inputs))
+    h = layers.MaxPooling2D(2)(layers.Conv2D(32, 3, activation="sigmoid")(h))
+    wider = keras.Model(inputs, layers.Dense(10, activation="softmax")(layers.Flatten()(h)))
+    assert "compare its shapes with the solution's" in lesson._advice(wider, [0.84])
 
 
 def test_q5_names_global_pooling_only_when_the_model_ends_in_it():

@@ -82,7 +82,7 @@ def _forgotten_biases() -> dict[int, str]:
     """q1's count with the biases of some layers left out, for every non-empty set of layers,
     each with a message naming those layers. The bias counts 8, 16, 84 and 10 give 15
     different sums, so each value names one set of layers; a value that is also the answer
-    rounded (776300 = 776326 - 16 - 10) is left to the rounding message."""
+    rounded (776300 = 776326 - 16 - 10) names both causes: the answer cannot tell which."""
     sets = [[layer for bit, layer in enumerate(_Q1_BIASES) if mask >> bit & 1]
             for mask in range(1, 2 ** len(_Q1_BIASES))]
     values = [_Q1 - sum(count for _, count in left_out) for left_out in sets]
@@ -90,15 +90,20 @@ def _forgotten_biases() -> dict[int, str]:
     rounded = {round(_Q1, -digits) for digits in range(1, 6)}
     found = {}
     for left_out, value in zip(sets, values, strict=True):
+        names = " and ".join(name for name, _ in left_out)
+        biases = " + ".join(str(count) for _, count in left_out)
         if value in rounded:
+            figures = len(str(value).rstrip("0"))
+            found[value] = (f"that is the count rounded to {figures} significant figures, or "
+                            f"{_Q1 - value} short: the biases of {names} ({biases}) left out. "
+                            "Give the exact count: each filter and each unit has a bias, the "
+                            "+ 1 in (F*F*C_in + 1) * C_out and in (inputs + 1) * units.")
             continue
         if len(left_out) == len(_Q1_BIASES):
             found[value] = ("every bias is missing (8 + 16 + 84 + 10 = 118): each filter and "
                             "each unit has one, the + 1 in (F*F*C_in + 1) * C_out and in "
                             "(inputs + 1) * units.")
         else:
-            names = " and ".join(name for name, _ in left_out)
-            biases = " + ".join(str(count) for _, count in left_out)
             found[value] = (f"the biases of {names} are missing ({biases}): each filter and "
                             "each unit has one, the + 1 in (F*F*C_in + 1) * C_out and in "
                             "(inputs + 1) * units.")
@@ -152,7 +157,7 @@ q1 = Exercise(
             "02), so conv2 has (3*3*8 + 1) * 16 parameters."),
         2 * _Q1 + 2: "that is what the summary's 'Total params' would show after training with "
                      "RMSprop (the weights plus the optimizer's W + 2 values, 'Going "
-                     "further' A); the question asks for the trainable parameters.",
+                     "further' B); the question asks for the trainable parameters.",
     }),
     hint=["Per conv layer (F*F*C_in + 1) * C_out; the sizes go 28 -> 26 -> 24.",
           "Flatten gives 24*24*16 values; the Dense(84) after it has (24*24*16 + 1) * 84 "
@@ -762,10 +767,62 @@ def _advice(model, accuracies, validation=None) -> str:
                 f"sizes, pass on more values.{also}")
     if lacks:
         return f" Parts of the lesson's recipe it lacks: {'; '.join(lacks)}."
+    if _shapes(model) == _shapes(small):
+        return (" Its convolutions, pooling and Dense layers give the solution's output shapes, "
+                "layer by layer, so the shapes are not what differs: "
+                f"{_differences_from(model, small)}")
     return (f" The Dense layer after Flatten reads {reads} values and its parts are the "
             "lesson's (convolutions with an activation, pooling): compare its shapes with "
             "the solution's, layer by layer (model.summary()), or try other filter counts "
             "within the budget.")
+
+
+def _shapes(model) -> list | None:
+    """Each Conv2D, pooling and Dense layer's kind and output shape, in order (None when a
+    shape cannot be read): what "the solution's shapes, layer by layer" compares."""
+    kinds = [(layers.Conv2D, "Conv2D"), (_POOLING, "pooling"), (layers.Dense, "Dense")]
+    found = []
+    for layer in _all_layers(model):
+        kind = next((name for types, name in kinds if isinstance(layer, types)), None)
+        if kind is None:
+            continue
+        try:
+            found.append((kind, tuple(layer.output.shape[1:])))
+        except Exception:  # a layer inside a nested model whose output cannot be read
+            return None
+    return found
+
+
+def _differences_from(model, small) -> str:
+    """What a model with the solution's shapes does differently: its convolutions'
+    activations, its pooling, the layers the solution lacks; or, when none of these differ,
+    where else to look."""
+    def activations(of):   # in order: the convolutions' own, then separate activation layers
+        names = []
+        for layer in _all_layers(of):
+            if isinstance(layer, layers.Conv2D | layers.Activation) and not _is_linear(layer):
+                names.append(layer.activation.__name__)
+            elif isinstance(layer, _ACTIVATIONS) and not isinstance(layer, layers.Activation):
+                names.append(type(layer).__name__)
+        return names or ["none"]
+
+    def extra(of):
+        kept = (layers.InputLayer, layers.Conv2D, layers.MaxPooling2D, layers.Flatten,
+                layers.Dense, *_ACTIVATIONS)
+        return sorted({type(layer).__name__ for layer in _all_layers(of)
+                       if not isinstance(layer, kept) and not hasattr(layer, "layers")})
+
+    found = []
+    if activations(model) != activations(small):
+        found.append(f"its activations are {', '.join(activations(model))} "
+                     f"(the solution's: {', '.join(activations(small))})")
+    if extra(model):
+        found.append(f"it has layers the solution does not: {', '.join(extra(model))}")
+    if not found:
+        return ("its activations and its layer types are the solution's too; "
+                "compare their other settings (model.get_config(): kernel sizes, strides, "
+                "padding, initializers).")
+    return "; ".join(found) + ". Change those toward the solution's (model.summary())."
 
 
 def _budget_advice(model) -> str:
@@ -1013,7 +1070,7 @@ q6 = Exercise(
         2 * POOLED_WEIGHTS + 1: (
             "you counted one of the two scalars: with a constant learning rate Keras stores "
             "the rate as a variable too, besides the step counter (2W + 2). 2W + 1 is Adam with "
-            "a learning-rate schedule, as 'Going further' checks."),
+            "a learning-rate schedule, as 'Going further' B checks."),
         2 * POOLED_WEIGHTS: "close: Keras also counts the optimizer's two scalars (step "
                             "counter and learning rate).",
         2 * POOLED_WEIGHTS + _OPTIMIZER_SCALARS + 1: (

@@ -253,7 +253,7 @@ assert chosen == settings and (study["count"] == 3).all()
 momentum_means = tables["bn_momentum"]["mean"]
 assert list(momentum_means.index) == [0.9, 0.99] and chosen["bn_momentum"] == 0.9
 assert abs(momentum_means[0.9] - momentum_means[0.99]) * len(y_val) < 1
-assert "0.99: 0.9791" in knob_table.loc["bn_momentum", "values tried: mean"]
+assert f"{momentum_means[0.99]:.4f}" == "0.9791"   # as "values tried" prints it
 
 # %% cell 109: the learning rate gains about 6 digits, its worst run above the first guess's best
 lr_first = study.loc[("learning_rate", first_guess["learning_rate"])]
