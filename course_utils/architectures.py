@@ -43,6 +43,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 
 from .arithmetic import (
     conv_mults,
@@ -659,7 +660,7 @@ def field_extent(paths) -> tuple[int, int]:
     return int(rows.max() - rows.min() + 1), int(cols.max() - cols.min() + 1)
 
 
-# --- tables lesson 07's capstone shows (pandas is imported when one is called) -----------------
+# --- tables lesson 07's capstone shows ----------------------------------------------------------
 
 def _in_block(name: str, names) -> bool:
     return any(name == prefix or name.startswith(prefix + "_") for prefix in names)
@@ -673,8 +674,8 @@ def block_walk(model, names):
     name is a prefix or starts with prefix + "_" ("block_2" takes block_2_expand and
     block_2_add, "conv_dw_1" takes conv_dw_1_bn but not conv_dw_10). The first row is the
     block's input. BatchNormalization and ReLU layers are folded into the row above (ReLU6
-    for a ReLU capped at 6). Returns a pandas DataFrame indexed by layer name. Taught in lesson
-    07, sections 5 and 6.
+    for a ReLU capped at 6). Returns a pandas DataFrame indexed by layer name.
+    Taught in lesson 07, sections 5 and 6.
 
     >>> import keras
     >>> tiny = keras.Sequential([keras.Input((8, 8, 3)),
@@ -687,8 +688,6 @@ def block_walk(model, names):
     (input)                         (8, 8, 3)
     b_conv     3x3 Conv2D  BN, ReLU6     (6, 6, 4)
     """
-    import pandas as pd
-
     names = [names] if isinstance(names, str) else list(names)
     block = [layer for layer in model.layers if _in_block(layer.name, names)]
     if not block:
@@ -728,8 +727,6 @@ def hand_counts_table(model, by_hand):
     >>> print(*row, sep=", ")
     3x3x3, 4 filters, 112, 112, 112, 3888, 3888
     """
-    import pandas as pd
-
     predicted = {row.name: row for row in predict_model(model)}
     missing = [name for name in by_hand if name not in predicted]
     if missing:
@@ -758,8 +755,6 @@ def paper_table(networks, papers):
     >>> paper_table({"tiny": tiny}, {"tiny": ("a paper", 4000, 112)}).loc["tiny"].tolist()
     ['a paper', '2 of 2', '0.0 M', '0 M', '-2.80%', '0.000 M', '0.000 M', '0.0 M']
     """
-    import pandas as pd
-
     rows = []
     for name, (source, paper_mults, paper_params) in papers.items():
         checked = compare_with_keras(networks[name])

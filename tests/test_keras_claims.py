@@ -23,13 +23,14 @@ def _lesson_text(prefix: str, cell_type: str | None = None) -> str:
 
 
 def test_train_on_batch_averages_over_calls_up_to_keras_3_14():
-    """Lesson 06, section 7 (the footnote under the loss plot, which the comment beside
+    """Lesson 06, section 7 (note 1 at the end of the lesson, which the comment beside
     `cnn.reset_metrics()` in the training cell points to): up to Keras 3.14 train_on_batch
     returns the mean loss since the last reset_metrics(); 3.15 resets by itself. Section 7
     resets before every step."""
     code, text = _lesson_text("06_", "code"), " ".join(_lesson_text("06_", "markdown").split())
-    assert "cnn.reset_metrics()   # this batch's loss, not a running mean (note below)" in code
-    assert ("Note: on Keras 3.14 and older, `train_on_batch` returns a running mean unless "
+    assert ("cnn.reset_metrics()   # this batch's loss, not a running mean (note 1 at the end)"
+            in code)
+    assert ("Note 1: on Keras 3.14 and older, `train_on_batch` returns a running mean unless "
             "`reset_metrics()` runs first." in text)
     rng = np.random.default_rng(0)
     x, y = rng.standard_normal((32, 4)).astype("float32"), rng.integers(0, 3, 32)
