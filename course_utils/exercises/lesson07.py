@@ -294,8 +294,10 @@ q3 = Exercise(
                                                "a bias for each of its 10 filters); the layer "
                                                "has 8 groups.",
         _Q2G_W + _Q2G_G: "a bias per filter (80), not per group (8).",
-        _Q2G_W + _Q2G_OUT // _Q2G_G: "that adds 10 biases, one group's filters' (80 / 8); every "
-                                     "one of the 80 filters has its own bias.",
+        _Q2G_W + _Q2G_OUT // _Q2G_G: "5770 is groups=1's count divided by 8, 46,160 / 8, or "
+                                     "the weights plus one group's 10 biases: G groups divide "
+                                     "the weights by G, not the biases; every one of the 80 "
+                                     "filters keeps its own bias.",
     }),
     hint=["The kernel's shape is (kh, kw, C_in / G, filters): every filter reads C_in / G "
           "channels. Then one bias per filter.",
