@@ -15,6 +15,7 @@ import pytest
 
 from course_utils.exercises import exercises_in
 from course_utils.exercises import lesson04 as lesson
+from tests.new_kernel import heading_index, printed, read_lesson, run_cells
 from tests.reference import keras_output_shape, tf_conv2d, tf_conv2d_2d
 
 keras = pytest.importorskip("keras")
@@ -898,31 +899,18 @@ def test_part_2_and_going_further_run_after_the_setup_alone_in_a_new_kernel():
     introduction, then go on from section 5's heading. Run exactly that (Part 1 skipped) in a
     fresh kernel: no cell of Part 2 or Going further needs a name Part 1 defined, and section 8
     prints the stored numbers (x_6x6 and how far off the round trip stays)."""
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    from pathlib import Path
-
-    path = next(Path(__file__).parents[1].glob("notebooks/04_*.ipynb"))
-    notebook = nbformat.read(path, as_version=4)
+    path, notebook = read_lesson("04")
     intro = notebook.cells[0].source
     assert "run the two code cells under this introduction (the setup), then\ngo on from the " \
         'heading "5. Transposed convolution"' in intro
     assert [cell.cell_type for cell in notebook.cells[1:3]] == ["code", "code"]
     assert notebook.cells[3].cell_type == "markdown"
-    part2 = next(i for i, cell in enumerate(notebook.cells)
-                 if cell.source.startswith("## 5. Transposed convolution"))
-    second = nbformat.v4.new_notebook(metadata=notebook.metadata)
-    second.cells = [nbformat.from_dict(dict(cell)) for cell in notebook.cells[1:3]
-                    + notebook.cells[part2:]]
-    nbclient.NotebookClient(second, timeout=300, allow_errors=False,
-                            resources={"metadata": {"path": path.parent}}).execute()
+    part2 = heading_index(notebook, "## 5. Transposed convolution")
+    indices = [1, 2, *range(part2, len(notebook.cells))]
+    rerun = run_cells(path, notebook, indices)
     # Part 2 draws from its own seed: the new kernel prints section 8's stored numbers
-    stored, rerun = (next(cell for cell in cells if "matrix_rank(C)" in cell.source)
-                     for cells in (notebook.cells, second.cells))
-    printed = ["".join(output.get("text", "") for output in cell.outputs)
-               for cell in (stored, rerun)]
-    assert "% off" in printed[0] and printed[1] == printed[0]
-    going_further = next(i for i, cell in enumerate(notebook.cells)
-                         if cell.source.startswith("## Going further"))
-    assert going_further > part2 and "one pass:" in "".join(
-        output.get("text", "") for cell in second.cells for output in cell.get("outputs", []))
+    stored, again = (next(cell for cell in cells if "matrix_rank(C)" in cell.source)
+                     for cells in (notebook.cells, rerun))
+    assert "% off" in printed(stored) and printed(again) == printed(stored)
+    going_further = heading_index(notebook, "## Going further")
+    assert going_further > part2 and "one pass:" in "".join(printed(cell) for cell in rerun)

@@ -19,6 +19,7 @@ import course_utils as lesson_helpers
 from course_utils import conv2d
 from course_utils.exercises import exercises_in
 from course_utils.exercises import lesson06 as lesson
+from tests.new_kernel import heading_index, printed, read_lesson, run_cells
 from tests.reference import tf_conv2d_gradients
 
 keras = pytest.importorskip("keras")
@@ -946,31 +947,16 @@ def test_the_second_sitting_runs_in_a_new_kernel_with_the_same_numbers():
     (setup, section 1), then the cell below it. Run exactly that, then every cell after it, in
     a fresh kernel: nothing fails, and section 7 and Going further C print what the full run
     stored."""
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    from pathlib import Path
-
-    path = next(Path(__file__).parents[1].glob("notebooks/06_*.ipynb"))
-    notebook = nbformat.read(path, as_version=4)
-    comeback = next(i for i, cell in enumerate(notebook.cells)
-                    if cell.source.startswith("# Back in a new kernel"))
+    path, notebook = read_lesson("06")
+    comeback = heading_index(notebook, "# Back in a new kernel")
     assert notebook.cells[comeback - 1].source.startswith("**Checkpoint.**")
     assert "select section 2's\nheading and run everything above it" in \
         notebook.cells[comeback - 1].source
-    section2 = next(i for i, cell in enumerate(notebook.cells)
-                    if cell.source.startswith("## 2. "))
-    stored = {i: cell for i, cell in enumerate(notebook.cells)}
+    section2 = heading_index(notebook, "## 2. ")
     kept = [i for i in range(len(notebook.cells)) if i < section2 or i >= comeback]
-    second = nbformat.v4.new_notebook(metadata=notebook.metadata)
-    second.cells = [nbformat.from_dict(dict(notebook.cells[i])) for i in kept]
-    nbclient.NotebookClient(second, timeout=300, resources={"metadata": {"path": path.parent}}
-                            ).execute()
-
-    def text(cell):
-        return "".join(output.get("text", "") for output in cell.get("outputs", []))
-
-    compared = [i for new, i in zip(second.cells, kept, strict=True)
-                if any(word in text(stored[i]) for word in ("the three that moved most",
-                                                            "changes sign"))
-                and text(new) == text(stored[i])]
+    rerun = run_cells(path, notebook, kept)
+    compared = [i for new, i in zip(rerun, kept, strict=True)
+                if any(word in printed(notebook.cells[i])
+                       for word in ("the three that moved most", "changes sign"))
+                and printed(new) == printed(notebook.cells[i])]
     assert len(compared) == 2, compared       # section 7's filters, Going further C's ties
