@@ -46,6 +46,9 @@ def test_read_number_accepts_every_way_of_writing_one_number():
     ("180,000", "remove the quotes and the commas (180000, or 180_000 with underscores)"),
     ("12,5", "remove the quotes, and write the decimal with a point, 12.5, as Python does"),
     ("0,0556", "write the decimal with a point, 0.0556"),
+    ("1/3", "expected a number, got a string '1/3': remove the quotes, so Python computes "
+            "1/3 rather than keeping it as text"),
+    ("3*3*64 + 80", "remove the quotes, so Python computes 3*3*64 + 80"),
     ("5.56%", "remove the quotes and the %, and give the fraction rather than the percentage "
               "(5.56 % is 0.0556)"),
     (True, "expected a number, got the boolean True"),

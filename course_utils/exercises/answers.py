@@ -90,6 +90,34 @@ def as_printed(values: Any) -> np.ndarray:
     return np.where(noisy & long, single.astype(str).astype(float), values)
 
 
+def _is_arithmetic(text: str) -> bool:
+    """True when ``text`` is arithmetic on numbers alone, such as '1/3' or '3*3*64 + 80': what
+    Python would compute if the quotes were not there ('180,000' is a tuple, so it is not).
+
+    >>> _is_arithmetic("1/3"), _is_arithmetic("-(2**3) * 4.5"), _is_arithmetic("180,000")
+    (True, True, False)
+    >>> _is_arithmetic("x / 3"), _is_arithmetic("24"), _is_arithmetic("1/")
+    (False, False, False)
+    """
+    try:
+        tree = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return False
+    operators = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Pow, ast.USub,
+                 ast.UAdd, ast.Mod)
+
+    def numeric(node) -> bool:
+        if isinstance(node, ast.Constant):
+            return isinstance(node.value, int | float) and not isinstance(node.value, bool)
+        if isinstance(node, ast.UnaryOp):
+            return isinstance(node.op, operators) and numeric(node.operand)
+        if isinstance(node, ast.BinOp):
+            return isinstance(node.op, operators) and numeric(node.left) and numeric(node.right)
+        return False
+
+    return isinstance(tree, ast.BinOp | ast.UnaryOp) and numeric(tree)
+
+
 def read_number(answer: Any) -> float:
     """Read one number: an int, a float, a NumPy scalar or a one-element array.
 
@@ -121,6 +149,10 @@ def read_number(answer: Any) -> float:
                 raise UnreadableAnswer(
                     f"expected a number, got {describe(answer)}: remove the quotes, and write "
                     f"the decimal with a point, {decimal}, as Python does") from None
+            if _is_arithmetic(text):
+                raise UnreadableAnswer(
+                    f"expected a number, got {describe(answer)}: remove the quotes, so Python "
+                    f"computes {text} rather than keeping it as text") from None
             # '180,000' or '180 000': a number written with commas or spaces between its
             # groups of three digits ('180_000' is read by float() and handled below)
             groups = re.fullmatch(r"-?(\d{1,3})((?:[, ]\d{3})+)(\.\d+)?", text)
