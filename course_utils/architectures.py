@@ -29,7 +29,7 @@ Layouts are channels-last like Keras; shapes include the batch axis as ``None``.
 imports Keras: a model is only asked for ``get_config()`` (and, by :func:`compare_with_keras`,
 for its ``operations`` and their output shapes and ``count_params()``).
 
-Taught in lesson 07, section 6 (the capstone: MobileNetV2 predicted layer by layer) and its
+Taught in lesson 07, section 7 (the capstone: MobileNetV2 predicted layer by layer) and its
 Going further A (five networks' multiplications beside their papers' tables). Section 3's
 measured receptive field is here too: :func:`measure_receptive_field` runs a stack through
 TensorFlow (imported when it is called) and counts the paths into one output pixel;
@@ -70,7 +70,7 @@ class LayerPrediction(NamedTuple):
     multiplications for one input image (0 for kinds the papers do not count).
 
     A row of :func:`predict_model`'s answer; ``inside`` names the nested model the layer
-    belongs to (None for the model's own layers). Taught in lesson 07, section 6.
+    belongs to (None for the model's own layers). Taught in lesson 07, section 7.
     """
 
     name: str
@@ -86,7 +86,7 @@ class LayerComparison(NamedTuple):
 
     A row of :func:`compare_with_keras`'s answer: ``output_shape`` and ``params`` are predicted
     from the recipe, ``keras_shape`` and ``keras_params`` read off the layer Keras built
-    (``layer.output.shape``, ``layer.count_params()``). Taught in lesson 07, section 6.
+    (``layer.output.shape``, ``layer.count_params()``). Taught in lesson 07, section 7.
     """
 
     name: str
@@ -126,7 +126,7 @@ def layer_counts(kind: str, config: dict, input_shape) -> tuple[tuple, int, int]
     ``config`` its ``get_config()``, ``input_shape`` its input's (batch axis first). One rule
     per kind, each lesson 01-07's formulas (:func:`course_utils.conv_params`,
     :func:`course_utils.conv_mults` and their siblings): :func:`predict_model` counts every
-    such layer with it. Taught in lesson 07, section 6.
+    such layer with it. Taught in lesson 07, section 7.
 
     >>> layer_counts("DepthwiseConv2D", {"kernel_size": 3, "strides": 1, "padding": "same",
     ...     "dilation_rate": 1, "depth_multiplier": 1, "use_bias": False}, (None, 56, 56, 144))
@@ -311,7 +311,7 @@ def predict_layer(kind: str, config: dict, input_shapes: list[tuple]) -> tuple[t
     pooling sizes come from :func:`course_utils.conv_output_size`, parameters from
     :func:`course_utils.conv_params` and its depthwise and separable siblings, multiplications
     from :func:`course_utils.conv_mults` and its siblings (0 for a kind not in
-    :data:`COUNTED_KINDS`). Taught in lesson 07, section 6.
+    :data:`COUNTED_KINDS`). Taught in lesson 07, section 7.
 
     >>> predict_layer("Conv2D", {"filters": 128, "kernel_size": 3, "strides": 1,
     ...     "padding": "same", "dilation_rate": 1, "groups": 4, "use_bias": True},
@@ -519,7 +519,7 @@ def predict_model(model, nested: bool = False) -> list[LayerPrediction]:
     ``nested=True`` the layers inside a nested model (ConvNeXt's blocks, a network used as a
     layer) are listed too, just before the nested model's own row (which holds their total),
     with ``inside`` naming it. What it cannot predict it refuses before computing anything,
-    naming the layer (see the module's docstring). Taught in lesson 07, section 6
+    naming the layer (see the module's docstring). Taught in lesson 07, section 7
     (MobileNetV2, all 156 layers; five networks' multiplications beside their papers').
 
     >>> config = {"name": "tiny", "layers": [
@@ -573,7 +573,7 @@ def compare_with_keras(model, nested: bool = False) -> list[LayerComparison]:
     input layer's ``batch_shape``) and ``layer.count_params()``, and ``agrees`` says whether
     both match. The rows follow ``model.operations`` (``nested=True``: the layers of nested
     models too, as in :func:`predict_model`); the parameters of the rows whose ``inside`` is
-    None add up to ``model.count_params()``. Taught in lesson 07, section 6.
+    None add up to ``model.count_params()``. Taught in lesson 07, section 7.
 
     >>> import keras
     >>> tiny = keras.Sequential([keras.Input((28, 28, 1), name="image"),
@@ -718,7 +718,7 @@ def hand_counts_table(model, by_hand):
 
     ``by_hand`` maps a layer name to (the rule in words, parameters, multiplications). Returns a
     pandas DataFrame indexed by layer: the rule, the parameters by hand, predicted and by Keras,
-    the multiplications by hand and predicted. Taught in lesson 07, section 6.
+    the multiplications by hand and predicted. Taught in lesson 07, section 7.
 
     >>> import keras
     >>> tiny = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Conv2D(4, 3, name="c")])

@@ -48,7 +48,7 @@ from course_utils.architectures import (  # noqa: E402
     predict_model,
 )
 
-#: The networks lesson 07 (section 6) names as checked.
+#: The networks lesson 07 (section 7) names as checked.
 NETWORKS = ["VGG16", "ResNet50", "MobileNetV2", "Xception", "EfficientNetB0", "ConvNeXtTiny"]
 
 

@@ -6,9 +6,13 @@ by tests/kernel_checks.py)."""
 
 from __future__ import annotations
 
+import contextlib
+import inspect
+import io
 import itertools
 import math
 import os
+import textwrap
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
@@ -19,13 +23,14 @@ import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from keras import layers  # noqa: E402
 
-from course_utils.architectures import predict_model  # noqa: E402
+from course_utils.architectures import layer_counts, predict_model  # noqa: E402
 from course_utils.exercises import exercises_in  # noqa: E402
 from course_utils.exercises import lesson07 as lesson  # noqa: E402
+from tests.new_kernel import printed, read_lesson  # noqa: E402
 
 EXERCISES = exercises_in(lesson)
 
-# q7 computed from the text alone: five groups (convolutions, filters); pooling halves the map
+# q8 computed from the text alone: five groups (convolutions, filters); pooling halves the map
 _VGG_FROM_TEXT = """answer, size, c_in = 0, 224, 3
 for n_convs, filters in [(2, 64), (2, 128), (3, 256), (3, 512), (3, 512)]:
     for _ in range(n_convs):
@@ -132,6 +137,87 @@ def _pairs(pairs: str) -> str:
 def _separable(test: str) -> str:
     """An is_separable that returns ``test`` (an expression of the kernel)."""
     return f"def is_separable(kernel):\n    return {test}"
+
+
+_COUNTS_RIGHT = '''def my_layer_counts(kind, config, input_shape):
+    if kind == "Dense":
+        units = config["units"]
+        weights = input_shape[0] * units
+        return weights + units * config["use_bias"], weights
+    n_h, n_w, channels = input_shape
+    f_h, f_w = config["kernel_size"]
+    o_h, o_w = (conv_output_size(n, f, s, config["padding"], dilation=d)
+                for n, f, s, d in zip((n_h, n_w), config["kernel_size"], config["strides"],
+                                      config["dilation_rate"]))
+    if kind == "DepthwiseConv2D":
+        c_out = channels * config["depth_multiplier"]
+        weights = f_h * f_w * channels * config["depth_multiplier"]
+    else:
+        c_out = config["filters"]
+        weights = f_h * f_w * (channels // config["groups"]) * c_out
+    params = weights + (c_out if config["use_bias"] else 0)
+    return params, o_h * o_w * weights'''
+
+# q7 right with NumPy: both axes at once, NumPy integers returned in an array
+_COUNTS_NUMPY = '''def my_layer_counts(kind, config, input_shape):
+    shape = np.array(input_shape)
+    if kind == "Dense":
+        weights = shape[-1] * config["units"]
+        return np.array([weights + config["units"] * int(config["use_bias"]), weights])
+    size, kernel = shape[:2], np.array(config["kernel_size"])
+    strides, dilation = np.array(config["strides"]), np.array(config["dilation_rate"])
+    footprint = kernel + (kernel - 1) * (dilation - 1)
+    if config["padding"] == "same":
+        out = -(-size // strides)
+    else:
+        out = (size - footprint) // strides + 1
+    if kind == "DepthwiseConv2D":
+        c_out = shape[2] * config["depth_multiplier"]
+        weights = kernel.prod() * c_out
+    else:
+        c_out = config["filters"]
+        weights = kernel.prod() * (shape[2] // config["groups"]) * c_out
+    return np.array([weights + c_out * int(config["use_bias"]), out.prod() * weights])'''
+
+# q7 right with a loop over the axes, math.ceil for 'same', a list returned
+_COUNTS_LIST = '''import math
+
+
+def my_layer_counts(kind, config, input_shape):
+    bias = 1 if config["use_bias"] else 0
+    if kind == "Dense":
+        return [(input_shape[0] + bias) * config["units"], input_shape[0] * config["units"]]
+    positions = 1
+    for axis in range(2):
+        n, f = input_shape[axis], config["kernel_size"][axis]
+        s, d = config["strides"][axis], config["dilation_rate"][axis]
+        if config["padding"] == "same":
+            positions *= math.ceil(n / s)
+        else:
+            positions *= (n - (d * (f - 1) + 1)) // s + 1
+    taps = config["kernel_size"][0] * config["kernel_size"][1]
+    if kind == "Conv2D":
+        per_filter = taps * input_shape[2] / config["groups"]
+        filters = config["filters"]
+    else:
+        per_filter = taps
+        filters = input_shape[2] * config["depth_multiplier"]
+    return [per_filter * filters + bias * filters, positions * per_filter * filters]'''
+
+
+def _counts(*replacements: tuple[str, str]) -> str:
+    """_COUNTS_RIGHT with each (old, new) replaced: one mistake a learner may make."""
+    source = _COUNTS_RIGHT
+    for old, new in replacements:
+        assert old in source, old
+        source = source.replace(old, new)
+    return source
+
+
+_BIAS = 'params = weights + (c_out if config["use_bias"] else 0)'
+_DENSE_BIAS = 'return weights + units * config["use_bias"], weights'
+_OUT = 'conv_output_size(n, f, s, config["padding"], dilation=d)'
+_DEPTHWISE = 'weights = f_h * f_w * channels * config["depth_multiplier"]'
 
 
 # What a learner types into each exercise cell (source text) -> a fragment of the message it
@@ -276,32 +362,6 @@ LEARNER_ANSWERS = {
                 "that reshape does not give one filter per row",
         },
     },
-    "q5": {
-        "right": ["6874112", "6_874_112", "28 * 28 * 64 * 3 * 3 + 28 * 28 * 64 * 128",
-                  "28 * 28 * 64 * (9 + 128)", "6874112.0",
-                  "separable_mults((28, 28, 64), 3, 128, padding='same')",
-                  "depthwise_mults((28, 28, 64), 3, padding='same') + "
-                  "conv_mults((28, 28, 64), 1, 128)"],
-        "wrong": {
-            "28 * 28 * 64 * 3 * 3": "that is the depthwise step alone",
-            "28 * 28 * 64 * 128": "that is the pointwise step alone",
-            "28 * 28 * 3 * 3 * 64 * 128": "that is a standard Conv2D(128, 3)'s count",
-            "conv_mults((28, 28, 64), 3, 128, padding='same')":
-                "that is a standard Conv2D(128, 3)'s count",
-            "separable_mults((28, 28, 64), 3, 128)": "that runs the layer with padding='valid'",
-            "26 * 26 * 64 * (9 + 128)": "that runs the layer with padding='valid'",
-            "28 * 28 * 64 * (9 + 128) + 28 * 28 * 128": "one operation per bias",
-            "28 * 28 * 128 * 9 + 28 * 28 * 64 * 128": "gives the depthwise step 128 kernels",
-            "28 * 28 * 64 * 64 * 9 + 28 * 28 * 64 * 128":
-                "counts the depthwise step as a standard 3x3 convolution 64 -> 64",
-            "2 * 6874112": "counts an addition with every multiplication",
-            "8896": "that is the layer's parameter count",
-            "6870000": "give it exactly",
-            "6874000": "give it exactly",
-            "6874200": "not the expected value",
-            "'6874112'": "remove the quotes",
-        },
-    },
     "q2": {
         "right": [_RF_RIGHT, _RF_BACKWARDS],
         "wrong": {
@@ -354,6 +414,55 @@ LEARNER_ANSWERS = {
         },
     },
     "q7": {
+        "right": [_COUNTS_RIGHT, _COUNTS_NUMPY, _COUNTS_LIST],
+        "wrong": {
+            _counts(('(channels // config["groups"])', "channels")): "ignores groups",
+            _counts((_BIAS, "params = weights"),
+                    (_DENSE_BIAS, "return weights, weights")): "leaves out the biases",
+            _counts((_BIAS, "params = weights + c_out"),
+                    (_DENSE_BIAS, "return weights + units, weights")):
+                "counts biases where use_bias is False",
+            _counts(("return params, o_h * o_w * weights",
+                     "return params, o_h * o_w * (weights + params - weights)"),
+                    (_DENSE_BIAS, 'return weights + units * config["use_bias"], '
+                                  'weights + units * config["use_bias"]')):
+                "counts each bias addition as a multiplication",
+            _counts((_DENSE_BIAS, 'return weights + units * config["use_bias"], '
+                                  'weights + units * config["use_bias"]')):
+                "counts Dense's bias in its multiplications",
+            _counts((_OUT, 'conv_output_size(n, f, s, "valid", dilation=d)')):
+                "uses 'valid' for every layer",
+            _counts((_OUT, 'conv_output_size(n, f, 1, config["padding"], dilation=d)')):
+                "ignores the strides in the output size",
+            _counts((_OUT, 'n // s if config["padding"] == "same" else '
+                           'conv_output_size(n, f, s, "valid", dilation=d)')):
+                "gives padding='same' N // S positions",
+            _counts((_OUT, 'conv_output_size(n, f, s, config["padding"])')):
+                "ignores the dilation in the output size",
+            _counts((_DEPTHWISE, "weights = f_h * f_w * channels * c_out")):
+                "counts DepthwiseConv2D as a full Conv2D",
+            _counts(('c_out = channels * config["depth_multiplier"]', "c_out = channels"),
+                    (_DEPTHWISE, "weights = f_h * f_w * channels")):
+                "ignores depth_multiplier",
+            _counts(('f_h, f_w = config["kernel_size"]',
+                     'f_h, f_w = (f + (f - 1) * (d - 1) for f, d in '
+                     'zip(config["kernel_size"], config["dilation_rate"]))')):
+                "counts the dilated footprint",
+            _counts(("return params, o_h * o_w * weights", "return params"),
+                    (_DENSE_BIAS, 'return weights + units * config["use_bias"]')):
+                "expected (params, mults), a tuple of 2 whole numbers",
+            "def my_layer_counts(kind, config, input_shape):\n"
+            "    return layer_counts(kind, config, (None, *input_shape))[1:]":
+                "your function calls layer_counts",
+            _counts((_BIAS, 'params = conv_params(config["kernel_size"], channels, c_out, '
+                            'config["use_bias"], groups=config.get("groups", 1))')):
+                "your function calls conv_params",
+            _counts(("        weights = f_h * f_w * (channels // config[\"groups\"]) * c_out",
+                     "        weights = f_h * f_w * channels * c_out // 2")):
+                "on my_layer_counts('Conv2D', {'filters': 16",
+        },
+    },
+    "q8": {
         "right": ["15346630656", "15_346_630_656",
                   "sum(conv_mults(layer.input.shape[1:], layer.kernel_size, layer.filters, "
                   "padding=layer.padding) for layer in vgg16_convs)",
@@ -403,7 +512,7 @@ LEARNER_ANSWERS = {
                 "with padding='valid': each one trims 2",
         },
     },
-    "q8": {
+    "q5": {
         "right": ["1 / 3", "576 * 2 / (576 + 1152) / 2", "0.3333", "0.333",
                   "np.float64(1 / 3)", "3 * 3 * 64 * 2 / (3 * 3 * 64 + 3 * 3 * 128) / 2",
                   # F * F cancels, so the channel counts alone give the same factor
@@ -443,7 +552,7 @@ def block_2():
     keras.backend.clear_session()
 
 
-def test_q5_is_what_keras_counts_in_mobilenetv2s_block_2(block_2):
+def test_q6_is_what_keras_counts_in_mobilenetv2s_block_2(block_2):
     assert [type(layer).__name__ for layer in block_2] == [
         "Conv2D", "BatchNormalization", "ReLU", "DepthwiseConv2D", "BatchNormalization", "ReLU",
         "Conv2D", "BatchNormalization", "Add"]
@@ -453,7 +562,7 @@ def test_q5_is_what_keras_counts_in_mobilenetv2s_block_2(block_2):
     assert lesson.q6.feedback(trainable).startswith("Not quite: count_params() counts 4")
 
 
-def test_q7_is_what_keras_vgg16s_convolutions_cost():
+def test_q8_is_what_keras_vgg16s_convolutions_cost():
     """One multiplication per kernel weight and output position, read off the 13 Conv2D layers
     Keras builds; with the Dense layers added it is the named mistake."""
     model = keras.applications.VGG16(weights=None)
@@ -465,8 +574,8 @@ def test_q7_is_what_keras_vgg16s_convolutions_cost():
         return int(np.prod(layer.output.shape[1:-1])) * int(np.prod(layer.kernel.shape))
 
     total = sum(mults(layer) for layer in convs)
-    assert lesson.q7.is_correct(total)
-    assert "adds the three Dense layers" in lesson.q7.feedback(
+    assert lesson.q8.is_correct(total)
+    assert "adds the three Dense layers" in lesson.q8.feedback(
         total + sum(mults(layer) for layer in dense))
     del model, convs, dense
     keras.backend.clear_session()
@@ -501,7 +610,8 @@ def test_q4_reference_is_the_measured_receptive_field():
     (lesson._Q1_CASES, lesson._Q1_MISTAKES, lesson.my_output_shape),
     (lesson._Q4_CASES, lesson._Q4_MISTAKES, lesson.my_receptive_field),
     (lesson._SEPARABLE_KERNELS, lesson._SEPARABLE_MISTAKES, lesson.is_separable),
-], ids=["q1", "q2", "q4"])
+    (lesson._LAYER_CASES, lesson._LAYER_MISTAKES, lesson.my_layer_counts),
+], ids=["q1", "q2", "q4", "q7"])
 def test_each_named_mistake_of_a_function_question_is_wrong_and_its_own(cases, mistakes,
                                                                          right_function):
     def answers(function_):   # each case's result as plain Python values (no NumPy scalars)
@@ -597,12 +707,12 @@ def test_q4_kernels_tell_the_loop_bugs_from_the_right_test():
                                                    for c in range(kernel.shape[2])))
 
 
-def test_q7_description_gives_the_inputs_keras_builds():
-    """lesson.q7 describes VGG-16 in words (a 224x224x3 image; five groups of 2, 2, 3, 3 and 3
+def test_q8_description_gives_the_inputs_keras_builds():
+    """lesson.q8 describes VGG-16 in words (a 224x224x3 image; five groups of 2, 2, 3, 3 and 3
     convolutions with 64 to 512 filters, 'same'; a pooling halves the map after each group):
     the inputs worked out from it are those of keras.applications.VGG16's Conv2D layers."""
     assert "2, 2, 3, 3 and 3 convolutions with 64, 128, 256, 512 and 512 filters" in \
-        " ".join(lesson.q7.prompt.split())
+        " ".join(lesson.q8.prompt.split())
     inputs, size, c_in = [], 224, 3
     for n_convs, filters in [(2, 64), (2, 128), (3, 256), (3, 512), (3, 512)]:
         for _ in range(n_convs):
@@ -651,7 +761,7 @@ def numbers_in_messages(exercise) -> dict[float, str]:
 
 
 @pytest.mark.parametrize("exercise", [e for e in EXERCISES
-                                      if e.name not in ("q1", "q2", "q4")],
+                                      if e.name not in ("q1", "q2", "q4", "q7")],
                          ids=lambda e: e.name)
 def test_the_named_mistakes_give_different_answers(exercise):
     """Each mistake a number question names is its own answer (whole ones exactly, others
@@ -744,31 +854,6 @@ def test_q4_kernels_refuse_the_filter_pair_tests():
     assert "compares each filter with filter 0" not in lesson.q4.feedback(zero_filter_0_fails)
 
 
-def test_q5_is_what_keras_and_predict_model_count_for_a_separable_layer():
-    """lesson.q5: the multiplications of SeparableConv2D(128, 3, padding='same') on 28x28x64,
-    read off the layer Keras builds (its depthwise and pointwise kernels, times the 28x28
-    positions of its output) and predicted by predict_model; the steps alone and the standard
-    Conv2D are the named mistakes."""
-    model = keras.Sequential([keras.Input((28, 28, 64)),
-                              layers.SeparableConv2D(128, 3, padding="same", name="sep")])
-    layer = model.get_layer("sep")
-    depthwise, pointwise = (int(np.prod(w.shape)) for w in layer.weights[:2])
-    positions = int(np.prod(layer.output.shape[1:3]))
-    assert positions == 28 * 28
-    assert lesson.q5.is_correct(positions * (depthwise + pointwise))
-    predicted = [row for row in predict_model(model) if row.name == "sep"]
-    assert lesson.q5.is_correct(predicted[0].mults)
-    assert "depthwise step alone" in lesson.q5.feedback(positions * depthwise)
-    assert "pointwise step alone" in lesson.q5.feedback(positions * pointwise)
-    standard = layers.Conv2D(128, 3, padding="same", name="standard")
-    standard.build((None, 28, 28, 64))
-    assert "standard Conv2D(128, 3)" in lesson.q5.feedback(
-        positions * int(np.prod(standard.kernel.shape)))
-    assert lesson.q5.feedback(layer.count_params()).startswith(
-        "Not quite: that is the layer's parameter count")
-    keras.backend.clear_session()
-
-
 def _mean_square_factor(initializer, networks=8, layers_deep=3, channels=64):
     """By what a conv + ReLU layer multiplies the mean square, measured with TensorFlow: the
     ratio of layer l + 1's to layer l's (layer 1's input is not a ReLU output, so it is not
@@ -799,25 +884,25 @@ def _widening_factor(initializer, networks=8, c_in=64, c_out=128):
     return float(np.mean(ratios))
 
 
-def test_q8_is_the_factor_tensorflow_measures():
-    """lesson.q8: under glorot_uniform, a Conv2D(128, 3) + ReLU layer on 64 channels
+def test_q5_is_the_factor_tensorflow_measures():
+    """lesson.q5: under glorot_uniform, a Conv2D(128, 3) + ReLU layer on 64 channels
     (fan_in = 576, fan_out = 1152) multiplies the mean square by 1/3 (measured within 5%);
     without its ReLU by 2/3, the named mistake; with fan_in = fan_out (a square stack) by 1/2,
     and under He by 1, both named mistakes."""
     glorot = _widening_factor(keras.initializers.GlorotUniform)
-    assert lesson.q8.is_correct(1 / 3) and abs(glorot * 3 - 1) < 0.05, glorot
+    assert lesson.q5.is_correct(1 / 3) and abs(glorot * 3 - 1) < 0.05, glorot
     square = _mean_square_factor(keras.initializers.GlorotUniform)
     assert abs(square / 0.5 - 1) < 0.1, square
-    assert "the factor when fan_in = fan_out" in lesson.q8.feedback(0.5)
+    assert "the factor when fan_in = fan_out" in lesson.q5.feedback(0.5)
     he = _mean_square_factor(keras.initializers.HeNormal)
     assert abs(he - 1) < 0.1, he
-    assert "what He's Var(w) = 2 / fan_in gives" in lesson.q8.feedback(1)
+    assert "what He's Var(w) = 2 / fan_in gives" in lesson.q5.feedback(1)
     limit = np.sqrt(6 / (576 + 1152))  # glorot_uniform's limit, whose square is 3 * Var(w)
-    assert "has variance limit**2 / 3" in lesson.q8.feedback(576 * limit**2 / 2)
-    assert "has variance limit**2 / 3" in lesson.q8.feedback(576 * limit**2)
-    assert "He's Var(w) = 2 / fan_in" in lesson.q8.feedback(576 * limit**2)
-    assert "the convolution's factor alone" in lesson.q8.feedback(2 / 3)
-    assert "standard deviation's factor" in lesson.q8.feedback(np.sqrt(1 / 3))
+    assert "has variance limit**2 / 3" in lesson.q5.feedback(576 * limit**2 / 2)
+    assert "has variance limit**2 / 3" in lesson.q5.feedback(576 * limit**2)
+    assert "He's Var(w) = 2 / fan_in" in lesson.q5.feedback(576 * limit**2)
+    assert "the convolution's factor alone" in lesson.q5.feedback(2 / 3)
+    assert "standard deviation's factor" in lesson.q5.feedback(np.sqrt(1 / 3))
 
 
 def test_q4_a_ratio_test_that_divides_by_zero_taps_is_not_told_it_reshaped():
@@ -836,3 +921,91 @@ def test_q4_a_ratio_test_that_divides_by_zero_taps_is_not_told_it_reshaped():
 
     message = lesson.q4.feedback(ratios)
     assert "which is not the expected value" in message and "reshape" not in message, message
+
+
+def _keras_layer(kind, config, input_shape):
+    """The Keras layer a q7 case describes, built on its input (batch axis added)."""
+    layer = getattr(layers, kind)(**config, name="case")
+    layer.build((None, *input_shape))
+    return layer
+
+
+def test_q7_cases_are_what_keras_builds_and_cover_the_rule():
+    """lesson.q7 (my_layer_counts): each case's expected (params, mults) comes from the course's
+    layer_counts; here Keras builds each layer from its config: count_params() is the params,
+    and one multiplication per kernel weight and output position (the output Keras computes)
+    is the mults. The cases hold 'same' and 'valid', a stride, a dilation, groups, use_bias
+    False, two DepthwiseConv2D (stride 2 'valid' without bias as in MobileNetV2, and
+    depth_multiplier 2) and a Dense."""
+    for case in lesson._LAYER_CASES:
+        kind, config, input_shape = case
+        layer = _keras_layer(*case)
+        output = layer(np.zeros((1, *input_shape), dtype="float32"))
+        positions = int(np.prod(output.shape[1:-1]))       # 1 for Dense
+        expected = (layer.count_params(), positions * int(np.prod(layer.kernel.shape)))
+        assert lesson._course_rule(*case) == expected, case
+        assert lesson.my_layer_counts(*case) == expected, case
+    assert lesson.q7.is_correct(lesson.my_layer_counts)
+    configs = [(kind, config) for kind, config, _ in lesson._LAYER_CASES]
+    convs = [config for kind, config in configs if kind == "Conv2D"]
+    assert {config["padding"] for config in convs} == {"same", "valid"}
+    assert any(config["strides"] != (1, 1) for config in convs)
+    assert any(config["dilation_rate"] != (1, 1) for config in convs)
+    assert any(config["groups"] > 1 for config in convs)
+    assert any(not config["use_bias"] for config in convs)
+    depthwise = [config for kind, config in configs if kind == "DepthwiseConv2D"]
+    assert any(config["strides"] == (2, 2) and config["padding"] == "valid"
+               and not config["use_bias"] for config in depthwise)
+    assert any(config["depth_multiplier"] == 2 for config in depthwise)
+    assert any(kind == "Dense" and config["use_bias"] for kind, config in configs)
+    keras.backend.clear_session()
+
+
+def test_q7_cases_use_the_keys_keras_configs_hold():
+    """A q7 case's config holds only keys of the real layer's get_config(), with the same value
+    types (tuples for kernel_size, strides, dilation_rate): what the capstone cell passes."""
+    for case in lesson._LAYER_CASES:
+        kind, config, _ = case
+        real = _keras_layer(*case).get_config()
+        assert set(config) <= set(real), (kind, set(config) - set(real))
+        assert all(real[key] == value for key, value in config.items()), (kind, config)
+    keras.backend.clear_session()
+
+
+def test_q7_a_float_array_or_a_single_number_gets_the_questions_words():
+    """A (params, mults) NumPy array of floats reads as the pair; a lone number is told that
+    the question expects (params, mults), not 'a shape'."""
+    def as_floats(kind, config, input_shape):
+        return np.array(lesson.my_layer_counts(kind, config, input_shape), dtype=float)
+
+    def params_only(kind, config, input_shape):
+        return lesson.my_layer_counts(kind, config, input_shape)[0]
+
+    assert lesson.q7.is_correct(as_floats)
+    message = lesson.q7.feedback(params_only)
+    assert "expected (params, mults)" in message and "shape" not in message, message
+
+
+def test_q7_capstone_cell_runs_the_learners_function_once_q7_passes():
+    """The cell after q7 runs my_layer_counts over MobileNetV2 once q7 passes, the course's
+    layer_counts until then (what the stored notebook ran): with q7's solution typed in, it
+    prints the same totals and says it ran "your my_layer_counts"."""
+    _, notebook = read_lesson("07")
+    (cell,) = [cell for cell in notebook.cells if cell.cell_type == "code"
+               and "q7.is_correct(my_layer_counts)" in cell.source]
+    stored = printed(cell).splitlines()
+    assert stored[0].startswith("run by the course's layer_counts: solve q7")
+    model = keras.applications.MobileNetV2(
+        weights=None, input_tensor=keras.Input((224, 224, 3), name="image"),
+        name="mobilenet_v2")
+    namespace = {"__name__": "__main__", "np": np, "mobilenet": model, "q7": lesson.q7,
+                 "layer_counts": layer_counts, "predict_model": predict_model}
+    exec(textwrap.dedent(inspect.getsource(lesson.my_layer_counts)), namespace)  # typed in
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        exec(cell.source, namespace)
+    lines = output.getvalue().splitlines()
+    assert lines[0] == "run by your my_layer_counts"
+    assert lines[1:] == stored[1:] and "300.8 M multiplications" in lines[1]
+    del model
+    keras.backend.clear_session()

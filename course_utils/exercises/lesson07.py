@@ -9,35 +9,38 @@ In the notebook::
 
 Each exercise sits after the section it practises, and the numbers follow the notebook's order
 (this module defines them in that order): q1 and q2 in section 3 (dilation, then the receptive
-field), q3 in section 4 (groups), q4 and q5 in section 5 (what a separable layer gives up:
-which kernels it can hold; then what it saves: its multiplications on one map); q6 and q7 in
-section 6 (real networks): the learner counts one inverted residual block of MobileNetV2 by
-hand (q6; the lesson never prints the block's totals, and tests/claims/lesson07.py checks the
-helper's counts of it against Keras), then counts VGG-16's convolutions from the network's
-description (each layer's input worked out: pooling halves the map, C_in is the previous
-layer's filters; q7), which Going further A then sets beside five networks' papers; q8 in
-section 7 (the first weights): the factor by which a glorot_uniform layer and its ReLU multiply
-the mean square, the "why" of He's rule. Each exercise's expected answer, and each known wrong
-answer, is computed here from the question's own numbers with the course's arithmetic (never
-typed in); tests/test_exercises_lesson07.py checks the expected answers against Keras and
-TensorFlow, checks that the wrong answers differ from each other, and lists what a learner may
-type (LEARNER_ANSWERS) with the message each must get. The questions use other numbers than the
-lesson's worked examples, and no answer is printed in the lesson.
+field), q3 in section 4 (groups), q4 in section 5 (what a separable layer gives up: which
+kernels it can hold), q5 in section 6 (the first weights): the factor by which a
+glorot_uniform layer and its ReLU multiply the mean square, the "why" of He's rule; q6, q7 and
+q8 in section 7 (the capstone, real networks): the learner counts one inverted residual block
+of MobileNetV2 by hand (q6; the lesson never prints the block's totals, and
+tests/claims/lesson07.py checks the helper's counts of it against Keras), then writes the
+per-layer rule itself, my_layer_counts (q7), which the next cell runs over every Conv2D,
+DepthwiseConv2D and Dense layer of MobileNetV2, and counts VGG-16's convolutions from the
+network's description (each layer's input worked out: pooling halves the map, C_in is the
+previous layer's filters; q8), which Going further A then sets beside five networks' papers.
+Each exercise's expected answer, and each known wrong answer, is computed here from the
+question's own numbers with the course's arithmetic (never typed in; q7's from layer_counts,
+the rule predict_model uses); tests/test_exercises_lesson07.py checks the expected answers
+against Keras and TensorFlow, checks that the wrong answers differ from each other, and lists
+what a learner may type (LEARNER_ANSWERS) with the message each must get. The questions use
+other numbers than the lesson's worked examples, and no answer is printed in the lesson.
 """
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
+from ..architectures import layer_counts
 from ..arithmetic import (
     conv_mults,
+    conv_output_size,
     conv_params,
-    depthwise_mults,
     depthwise_params,
     effective_kernel_size,
     receptive_field,
-    separable_mults,
-    separable_params,
 )
 from . import Exercise, bind_exercises, function, number
 
@@ -514,54 +517,58 @@ q4 = Exercise(
 )
 
 
-# --- q5: a separable layer's multiplications, the lesson's answer to its opening question ----
+# --- q5: the first weights: why Glorot fades under ReLU ----------------------------------------
 
-# SeparableConv2D(128, 3, padding='same') on a 28x28x64 map (section 5's worked example is
-# 112x112x32 -> 64): a depthwise 3x3 step on each of the 64 channels, then a 1x1 step 64 -> 128
-_SEP_IN, _SEP_F, _SEP_OUT = (28, 28, 64), 3, 128
-_SEP_DEPTHWISE = depthwise_mults(_SEP_IN, _SEP_F, padding="same")               # 451,584
-_SEP_POINTWISE = conv_mults(_SEP_IN, 1, _SEP_OUT)                               # 6,422,528
-_QSEP = separable_mults(_SEP_IN, _SEP_F, _SEP_OUT, padding="same")               # 6,874,112
-_SEP_STANDARD = conv_mults(_SEP_IN, _SEP_F, _SEP_OUT, padding="same")          # 57,802,752
-assert _QSEP == _SEP_DEPTHWISE + _SEP_POINTWISE
+# Conv2D(128, 3) on 64 channels: fan_in = 576, fan_out = 1152, so glorot_uniform's
+# Var(w) = 2 / 1728 and the convolution multiplies the mean square by fan_in * Var(w) = 2/3;
+# the ReLU after it halves that: 1/3. (F * F cancels: 64 * 2 / (64 + 128) is 2/3 too, so
+# forgetting it is not a mistake this question can see.)
+_G_F, _G_C_IN, _G_C_OUT = 3, 64, 128
+_G_FAN_IN = _G_F * _G_F * _G_C_IN                                 # 576
+_G_FAN_OUT = _G_F * _G_F * _G_C_OUT                               # 1152
+_G_VAR = 2 / (_G_FAN_IN + _G_FAN_OUT)                             # glorot's Var(w)
+_G_CONV = _G_FAN_IN * _G_VAR                                      # the convolution's factor, 2/3
+_Q5F = _G_CONV / 2                                                 # then ReLU: 1/3
+_G_BACK = _G_FAN_OUT * _G_VAR                                     # fan_out * Var(w), 4/3
+_G_SAME_FANS = _G_FAN_IN * 2 / (_G_FAN_IN + _G_FAN_IN) / 2        # as if C_out were 64: 1/2
+_HE_CONV = _G_FAN_IN * 2 / _G_FAN_IN                              # He's convolution: 2
 
 q5 = Exercise(
-    "How many multiplications does SeparableConv2D(128, 3, padding='same') do on a 28x28x64 "
-    "input (one image; no bias, no additions)? Count each step with the formulas, then compare "
-    "with separable_mults.",
-    checker=number(_QSEP, mistakes={
-        _SEP_DEPTHWISE: "that is the depthwise step alone (28 * 28 * 64 * 3 * 3); add the "
-                        "pointwise step, a 1x1 convolution 64 -> 128.",
-        _SEP_POINTWISE: "that is the pointwise step alone (28 * 28 * 64 * 128); add the "
-                        "depthwise step, one 3x3 kernel per input channel.",
-        _SEP_STANDARD: "that is a standard Conv2D(128, 3)'s count (28 * 28 * 3 * 3 * 64 * "
-                       "128); the separable layer does a 3x3 step per channel, then a 1x1 step.",
-        separable_mults(_SEP_IN, _SEP_F, _SEP_OUT):
-            "that runs the layer with padding='valid' (26x26 positions): with 'same' both "
-            "steps keep 28x28.",
-        _QSEP + 28 * 28 * _SEP_OUT: "that adds one operation per bias at every position (a "
-                                  "bias is added, not multiplied): count the kernels' weights "
-                                  "only.",
-        conv_mults(_SEP_IN, _SEP_F, _SEP_OUT, padding="same", groups=64) + _SEP_POINTWISE:
-            "that gives the depthwise step 128 kernels (one per filter); it has one 3x3 "
-            "kernel per INPUT channel, 64 (depth_multiplier=1).",
-        conv_mults(_SEP_IN, _SEP_F, 64, padding="same") + _SEP_POINTWISE:
-            "that counts the depthwise step as a standard 3x3 convolution 64 -> 64: each of its "
-            "kernels reads one channel, 3 * 3 multiplications per channel and position.",
-        2 * _QSEP: "that counts an addition with every multiplication; count the multiplications "
-                 "only.",
-        separable_params(_SEP_F, 64, _SEP_OUT): "that is the layer's parameter count; each "
-                                                 "weight is used at every one of the 28 * 28 "
-                                                 "positions.",
+    "A Conv2D(128, 3) layer on a 64-channel input, followed by ReLU, starts with "
+    "glorot_uniform weights. By what factor, in expectation, does the layer (the convolution, "
+    "then its ReLU) multiply the mean square of the signal, away from the border? Give it to 3 "
+    "significant figures or more.",
+    checker=number(_Q5F, mistakes={
+        _G_CONV: "2/3 is fan_in * Var(w) = 576 * 2 / (576 + 1152), the convolution's factor "
+                 "alone, with the ReLU left out; or fan_out * Var(w) / 2, with fan_out in "
+                 "fan_in's place. The forward pass sums fan_in = 3 * 3 * 64 products, and the "
+                 "ReLU after it zeroes the negative half and halves the mean square.",
+        _G_BACK: "that is fan_out * Var(w) = 1152 * 2 / (576 + 1152), with neither the right "
+                 "fan nor the ReLU: the forward pass sums fan_in = 3 * 3 * 64 products (fan_out "
+                 "governs the gradients), and the ReLU halves the mean square.",
+        _G_SAME_FANS: "that is the factor when fan_in = fan_out (64 filters on 64 channels); "
+                      "this layer has 128 filters: fan_out = 3 * 3 * 128 = 1152.",
+        # He's Var(w) = 2 / fan_in and glorot's limit**2 = 6 / (fan_in + fan_out) taken as
+        # Var(w) (the /3 of a uniform forgotten) give the same numbers: 1 and, without the
+        # ReLU, 2; each message names both routes.
+        _HE_CONV / 2: "1 is what He's Var(w) = 2 / fan_in gives with its ReLU, and also what "
+                      "limit**2 = 6 / (fan_in + fan_out) gives taken as Var(w): a uniform on "
+                      "[-limit, limit] has variance limit**2 / 3, so glorot_uniform's Var(w) is "
+                      "2 / (fan_in + fan_out).",
+        _HE_CONV: "2 is fan_in * Var(w) without the ReLU, with He's Var(w) = 2 / fan_in, or with "
+                  "limit**2 = 6 / (fan_in + fan_out) taken as Var(w): a uniform on "
+                  "[-limit, limit] has variance limit**2 / 3, so glorot_uniform's Var(w) is "
+                  "2 / (fan_in + fan_out); and the ReLU halves the mean square.",
+        float(np.sqrt(_Q5F)): "that is the standard deviation's factor, sqrt(1/3); the mean "
+                             "square is multiplied by its square.",
     }),
-    hint=["Two steps, both at 28x28 ('same', stride 1): the depthwise step does 3 * 3 "
-          "multiplications per channel and position; the pointwise step is a 1x1 convolution, "
-          "64 -> 128.",
-          "Depthwise: 28 * 28 * 64 * 3 * 3 = 451,584. Add the pointwise step's 28 * 28 * 64 * "
-          "128."],
-    solution=f"answer = 28 * 28 * 64 * 3 * 3 + 28 * 28 * 64 * 128  # = {_QSEP:,}\n"
-             "print(answer == separable_mults((28, 28, 64), 3, 128, padding='same'))   # True",
-    solution_answer=_QSEP,
+    hint=["The convolution multiplies the mean square by fan_in * Var(w), with glorot_uniform's "
+          "Var(w) = 2 / (fan_in + fan_out); here fan_in = 3 * 3 * 64 and fan_out = 3 * 3 * 128.",
+          "ReLU zeroes the negative half of a zero-mean symmetric input. What does that do to "
+          "the mean square?"],
+    solution="answer = 576 * 2 / (576 + 1152) / 2  # = 1/3: 2/3 for the convolution, 1/2 for "
+             "the ReLU",
+    solution_answer=_Q5F,
 )
 
 
@@ -577,30 +584,30 @@ _BLOCK = ("MobileNetV2's block_2 reads a 56x56x24 map and runs: block_2_expand =
           "of the block's input.")
 _CONVS1 = (conv_params(1, _C, _WIDE, bias=False) + depthwise_params(3, _WIDE, bias=False)
            + conv_params(1, _WIDE, _C, bias=False))
-_Q5 = _CONVS1 + _BN * (_WIDE + _WIDE + _C)
+_Q6B = _CONVS1 + _BN * (_WIDE + _WIDE + _C)
 
 q6 = Exercise(
     _BLOCK + " How many parameters do the block's layers hold in total, as count_params() "
     "counts them? Count with the formulas (no Keras), then check your count with "
     "sum(layer.count_params() for layer in block_2).",
-    checker=number(_Q5, mistakes={
+    checker=number(_Q6B, mistakes={
         _CONVS1: "the BatchNormalization layers hold parameters too: 4 numbers per channel.",
         _CONVS1 + 2 * (_WIDE + _WIDE + _C): "count_params() counts 4 numbers per channel for "
                                             "BatchNormalization: gamma and beta (trained) and "
                                             "the moving mean and variance (stored, not "
                                             "trained).",
-        _Q5 - depthwise_params(3, _WIDE, bias=False) + conv_params(3, _WIDE, _WIDE, bias=False):
+        _Q6B - depthwise_params(3, _WIDE, bias=False) + conv_params(3, _WIDE, _WIDE, bias=False):
             "the depthwise layer has one 3x3 kernel per channel (144 of them), not a 3x3x144 "
             "kernel per filter.",
-        _Q5 - depthwise_params(3, _WIDE, bias=False):
+        _Q6B - depthwise_params(3, _WIDE, bias=False):
             "add the depthwise layer's weights: one 3x3 kernel per channel.",
-        _Q5 + _WIDE + _WIDE + _C: "use_bias=False: the three convolutions have no biases (the "
+        _Q6B + _WIDE + _WIDE + _C: "use_bias=False: the three convolutions have no biases (the "
                                   "batch normalization after each has its own shift, beta).",
-        _Q5 - _BN * _C: "there are three BatchNormalization layers: after the expansion (144 "
+        _Q6B - _BN * _C: "there are three BatchNormalization layers: after the expansion (144 "
                         "channels), the depthwise step (144) and the projection (24).",
-        _Q5 - _BN * _C + _BN * _WIDE: "the last BatchNormalization follows the projection: it "
+        _Q6B - _BN * _C + _BN * _WIDE: "the last BatchNormalization follows the projection: it "
                                       "normalizes 24 channels, not 144.",
-        _Q5 - conv_params(1, _C, _WIDE, bias=False) + conv_params(3, _C, _WIDE, bias=False):
+        _Q6B - conv_params(1, _C, _WIDE, bias=False) + conv_params(3, _C, _WIDE, bias=False):
             "block_2_expand is a 1x1 convolution: 24 * 144 weights, no 3x3 window.",
     }),
     hint=["Count layer by layer: a 1x1 Conv2D has C_in * C_out weights, the depthwise 3x3 has "
@@ -608,12 +615,244 @@ q6 = Exercise(
           "The expansion holds 24 * 144 weights and its BatchNormalization 4 * 144 numbers. "
           "Count the depthwise step (3 * 3 weights per channel) and the projection (144 -> 24) "
           "the same way, with their BatchNormalization layers."],
-    solution=f"answer = 24 * 144 + 4 * 144 + 3 * 3 * 144 + 4 * 144 + 144 * 24 + 4 * 24  # {_Q5:,}\n"
+    solution=f"answer = 24 * 144 + 4 * 144 + 3 * 3 * 144 + 4 * 144 + 144 * 24 + 4 * 24"
+             f"  # {_Q6B:,}\n"
              "print(answer == sum(layer.count_params() for layer in block_2))   # Keras agrees",
-    solution_answer=_Q5,
+    solution_answer=_Q6B,
 )
 
-# --- q7: VGG-16's convolutions, counted by the learner from the network's description ------
+# --- q7: the capstone's rule, written by the learner: one layer's parameters and multiplications
+
+
+def my_layer_counts(kind, config, input_shape):
+    """(parameters, multiplications for one image) of a Conv2D, DepthwiseConv2D or Dense layer:
+    ``config`` is its get_config(), ``input_shape`` its input without the batch axis. One
+    multiplication per kernel weight and output position; a bias is added, not multiplied."""
+    if kind == "Dense":
+        (channels,) = input_shape
+        units = config["units"]
+        return (channels + config["use_bias"]) * units, channels * units
+    height, width, channels = input_shape
+    out = []
+    for n, f, s, d in zip((height, width), config["kernel_size"], config["strides"],
+                          config["dilation_rate"], strict=True):
+        if config["padding"] == "same":
+            out.append(-(-n // s))                           # ceil(N / S)
+        else:
+            out.append((n - (f + (f - 1) * (d - 1))) // s + 1)
+    f_h, f_w = config["kernel_size"]
+    if kind == "DepthwiseConv2D":                            # one kernel per output channel,
+        c_out = channels * config["depth_multiplier"]        # each reading one input channel
+        weights = f_h * f_w * c_out
+    else:
+        c_out = config["filters"]
+        weights = f_h * f_w * (channels // config["groups"]) * c_out
+    return weights + c_out * config["use_bias"], out[0] * out[1] * weights
+
+
+def _course_rule(kind, config, input_shape):
+    """The course's own rule, layer_counts (section 7), without the batch axis and the shape."""
+    _, params, mults = layer_counts(kind, config, (None, *input_shape))
+    return params, mults
+
+
+def _conv(filters, kernel_size, strides, padding, dilation_rate=(1, 1), groups=1,
+          use_bias=True):
+    return {"filters": filters, "kernel_size": kernel_size, "strides": strides,
+            "padding": padding, "dilation_rate": dilation_rate, "groups": groups,
+            "use_bias": use_bias}
+
+
+def _depthwise(kernel_size, strides, padding, depth_multiplier=1, use_bias=True):
+    return {"kernel_size": kernel_size, "strides": strides, "padding": padding,
+            "depth_multiplier": depth_multiplier, "dilation_rate": (1, 1), "use_bias": use_bias}
+
+
+_LAYER_CASES = [   # (kind, config as get_config() gives its keys, input without the batch axis)
+    ("Conv2D", _conv(16, (3, 3), (1, 1), "same"), (8, 8, 3)),
+    ("Conv2D", _conv(8, (3, 5), (2, 2), "valid"), (9, 11, 4)),          # stride 2, rectangular
+    ("Conv2D", _conv(6, (3, 3), (2, 2), "same"), (7, 7, 2)),            # 'same': ceil(7 / 2)
+    ("Conv2D", _conv(4, (3, 3), (1, 1), "valid", dilation_rate=(2, 2)), (12, 12, 2)),
+    ("Conv2D", _conv(12, (3, 3), (1, 1), "same", groups=4), (6, 6, 8)),
+    ("Conv2D", _conv(16, (1, 1), (1, 1), "valid", use_bias=False), (7, 7, 32)),
+    ("DepthwiseConv2D", _depthwise((3, 3), (2, 2), "valid", use_bias=False), (11, 11, 16)),
+    ("DepthwiseConv2D", _depthwise((3, 3), (1, 1), "same", depth_multiplier=2), (6, 6, 4)),
+    ("Dense", {"units": 10, "use_bias": True}, (64,)),
+]
+
+
+def _counts_with(size=None, weights=None, bias=None, bias_mults=None, dense_bias_mults=False):
+    """my_layer_counts with one rule replaced: ``size(n, f, s, d, padding)`` the output size of
+    one axis, ``weights(kind, config, f_h, f_w, channels)`` the kernel's weights, ``bias(kind,
+    config, c_out)`` the biases, ``bias_mults``: one multiplication per bias and output
+    value; ``dense_bias_mults``: Dense's multiplications (C + 1) * units with a bias."""
+    def counts(kind, config, input_shape):
+        use_bias = config["use_bias"]
+        if kind == "Dense":
+            (channels,) = input_shape
+            units = config["units"]
+            biases = units * use_bias if bias is None else bias(kind, config, units)
+            mults = channels * units + (units * use_bias if bias_mults or dense_bias_mults
+                                        else 0)
+            return channels * units + biases, mults
+        height, width, channels = input_shape
+        f_h, f_w = config["kernel_size"]
+        rule = size or (lambda n, f, s, d, padding: conv_output_size(n, f, s, padding,
+                                                                     dilation=d))
+        o_h, o_w = (rule(n, f, s, d, config["padding"]) for n, f, s, d in zip(
+            (height, width), config["kernel_size"], config["strides"], config["dilation_rate"],
+            strict=True))
+        if kind == "DepthwiseConv2D":
+            c_out = channels * config["depth_multiplier"]
+            right = f_h * f_w * c_out
+        else:
+            c_out = config["filters"]
+            right = f_h * f_w * (channels // config["groups"]) * c_out
+        kernel = right if weights is None else weights(kind, config, f_h, f_w, channels)
+        biases = c_out * use_bias if bias is None else bias(kind, config, c_out)
+        mults = o_h * o_w * kernel + (o_h * o_w * c_out * use_bias if bias_mults else 0)
+        return kernel + biases, mults
+
+    return counts
+
+
+def _full_conv_weights(kind, config, f_h, f_w, channels):
+    """DepthwiseConv2D counted as a Conv2D from every channel to every output channel."""
+    if kind == "DepthwiseConv2D":
+        return f_h * f_w * channels * channels * config["depth_multiplier"]
+    return f_h * f_w * (channels // config["groups"]) * config["filters"]
+
+
+def _no_groups_weights(kind, config, f_h, f_w, channels):
+    if kind == "DepthwiseConv2D":
+        return f_h * f_w * channels * config["depth_multiplier"]
+    return f_h * f_w * channels * config["filters"]
+
+
+def _no_multiplier_weights(kind, config, f_h, f_w, channels):
+    if kind == "DepthwiseConv2D":
+        return f_h * f_w * channels
+    return f_h * f_w * (channels // config["groups"]) * config["filters"]
+
+
+def _footprint_weights(kind, config, f_h, f_w, channels):
+    """The dilated footprint F + (F - 1)(D - 1) per axis counted as the kernel's taps."""
+    (d_h, d_w) = config["dilation_rate"]
+    f_h, f_w = effective_kernel_size(f_h, d_h), effective_kernel_size(f_w, d_w)
+    if kind == "DepthwiseConv2D":
+        return f_h * f_w * channels * config["depth_multiplier"]
+    return f_h * f_w * (channels // config["groups"]) * config["filters"]
+
+
+def _no_multiplier_bias(kind, config, c_out):
+    """With depth_multiplier ignored, the depthwise layer's biases are C_in too."""
+    if kind == "DepthwiseConv2D":
+        return c_out // config["depth_multiplier"] * config["use_bias"]
+    return c_out * config["use_bias"]
+
+
+_LAYER_MISTAKES = [
+    (_counts_with(weights=_no_groups_weights),
+     "your function ignores groups: with groups=G each filter reads C_in / G channels, so a "
+     "Conv2D has F_h * F_w * (C_in / G) * C_out weights (and G times fewer multiplications)."),
+    (_counts_with(bias=lambda kind, config, c_out: 0),
+     "your function leaves out the biases: with use_bias=True each filter (Conv2D), each "
+     "output channel (DepthwiseConv2D) and each unit (Dense) adds one parameter."),
+    (_counts_with(bias=lambda kind, config, c_out: c_out),
+     "your function counts biases where use_bias is False (MobileNetV2's convolutions have "
+     "none): add C_out biases only when config['use_bias'] is True."),
+    (_counts_with(bias_mults=True),
+     "your function counts each bias addition as a multiplication (one per output value): a "
+     "bias is added, not multiplied. Count one multiplication per kernel weight and output "
+     "position, as the papers do."),
+    (_counts_with(dense_bias_mults=True),
+     "your function counts Dense's bias in its multiplications, (C + 1) * units: a bias is "
+     "added, not multiplied, so a Dense layer does C * units multiplications."),
+    (_counts_with(size=lambda n, f, s, d, padding: (n - effective_kernel_size(f, d)) // s + 1),
+     "your function uses 'valid' for every layer: with padding='same' each axis keeps "
+     "ceil(N / S) positions (N when S = 1). conv_output_size(n, f, s, config['padding'], "
+     "dilation=d) follows the padding."),
+    (_counts_with(size=lambda n, f, s, d, padding: conv_output_size(n, f, 1, padding,
+                                                                    dilation=d)),
+     "your function ignores the strides in the output size: a stride S keeps about N / S "
+     "positions per axis, (N - F_eff) // S + 1 for 'valid' and ceil(N / S) for 'same'."),
+    (_counts_with(size=lambda n, f, s, d, padding: n // s if padding == "same"
+                  else conv_output_size(n, f, s, padding, dilation=d)),
+     "your function gives padding='same' N // S positions per axis; Keras's 'same' keeps "
+     "ceil(N / S) (7 pixels at stride 2: 4 positions): -(-N // S), or conv_output_size with "
+     "padding='same'."),
+    (_counts_with(size=lambda n, f, s, d, padding: conv_output_size(n, f, s, padding)),
+     "your function ignores the dilation in the output size: with 'valid', a kernel of F taps "
+     "with dilation D covers F + (F - 1)(D - 1) pixels (q1)."),
+    (_counts_with(weights=_full_conv_weights),
+     "your function counts DepthwiseConv2D as a full Conv2D, F_h * F_w * C_in * C_out "
+     "weights; each of its output channels reads ONE input channel: F_h * F_w * C_in * "
+     "depth_multiplier weights."),
+    (_counts_with(weights=_no_multiplier_weights, bias=_no_multiplier_bias),
+     "your function ignores depth_multiplier: a DepthwiseConv2D makes C_in * depth_multiplier "
+     "output channels, each with its own F_h x F_w kernel (and bias)."),
+    (_counts_with(weights=_footprint_weights),
+     "your function counts the dilated footprint, F + (F - 1)(D - 1) per axis, as the "
+     "kernel's taps: dilation spreads the same F_h x F_w weights apart. It changes the output "
+     "size, never the parameters."),
+]
+
+
+def _two_counts(check):
+    """``check`` for a function that returns (params, mults): a 1-D NumPy array of the two is
+    read as the pair, and the shape checker's words ("expected a shape") are the question's."""
+    def checked(answer):
+        if callable(answer) and not isinstance(answer, type):
+            learner = answer
+
+            @functools.wraps(learner)
+            def listed(*args, **kwargs):
+                result = learner(*args, **kwargs)
+                if isinstance(result, np.ndarray) and result.ndim == 1:
+                    return result.tolist()
+                return result
+
+            answer = listed
+        message = check(answer)
+        if message:
+            message = message.replace(
+                "expected a shape, a tuple of 2 whole numbers",
+                "expected (params, mults), a tuple of 2 whole numbers").replace(
+                "a shape holds whole numbers (or None for the batch), but yours holds",
+                "params and mults are whole numbers, but yours holds")
+        return message
+
+    return checked
+
+
+q7 = Exercise(
+    "Write my_layer_counts(kind, config, input_shape) and return (params, mults) for one "
+    "layer: kind is 'Conv2D', 'DepthwiseConv2D' or 'Dense'; config is the layer's "
+    "get_config() dict (Conv2D: filters, kernel_size, strides, padding, dilation_rate, groups, "
+    "use_bias; DepthwiseConv2D: depth_multiplier instead of filters and groups; Dense: units, "
+    "use_bias); input_shape is the input without the batch axis, (H, W, C), or (C,) for "
+    "Dense. mults counts one multiplication per kernel weight and output position for one "
+    "image (no bias additions). For the output size you may call conv_output_size or your "
+    "q1 function; not layer_counts, predict_model or the conv_params family. The check runs "
+    "it on nine layers.",
+    checker=_two_counts(function(
+        _LAYER_CASES, reference=_course_rule, mistakes=_LAYER_MISTAKES,
+        forbidden=["layer_counts", "predict_layer", "predict_model", "compare_with_keras",
+                   "conv_params", "conv_mults", "depthwise_params", "depthwise_mults",
+                   "separable_params", "separable_mults", "count_params"],
+        labels=[(None, repr(config), None) for _, config, _ in _LAYER_CASES])),
+    hint=["First the output size, per axis: conv_output_size(n, f, s, config['padding'], "
+          "dilation=d) for (H, kernel_size[0], strides[0], dilation_rate[0]), the same for the "
+          "width. Then the weights: Conv2D F_h * F_w * (C / groups) * filters, DepthwiseConv2D "
+          "F_h * F_w * C * depth_multiplier, Dense C * units.",
+          "params = weights + one bias per output channel (or unit) when config['use_bias'] is "
+          "True; mults = O_h * O_w * weights (Dense: C * units). Dilation changes O, never the "
+          "weights."],
+    solution_answer=my_layer_counts,
+)
+
+
+# --- q8: VGG-16's convolutions, counted by the learner from the network's description ------
 
 # VGG-16's 13 convolutions: 3x3, 'same', stride 1, (H = W, C_in, C_out), max pooling between
 # the five groups. The notebook describes the groups and lists the Keras model's Conv2D layers
@@ -622,7 +861,7 @@ _VGG16 = [(224, 3, 64), (224, 64, 64), (112, 64, 128), (112, 128, 128),
           (56, 128, 256), (56, 256, 256), (56, 256, 256),
           (28, 256, 512), (28, 512, 512), (28, 512, 512),
           (14, 512, 512), (14, 512, 512), (14, 512, 512)]
-_Q7 = sum(conv_mults((h, h, c_in), 3, c_out, padding="same") for h, c_in, c_out in _VGG16)
+_Q8V = sum(conv_mults((h, h, c_in), 3, c_out, padding="same") for h, c_in, c_out in _VGG16)
 _VGG16_DENSE = 7 * 7 * 512 * 4096 + 4096 * 4096 + 4096 * 1000  # fc1, fc2, predictions
 
 _GROUP_INPUTS = sum(([(h, c_in, c_out)] * n for h, c_in, c_out, n in [   # every convolution
@@ -645,17 +884,17 @@ def _valid_chain():
 
 _VALID_CHAIN = _valid_chain()   # 10,058,201,856
 
-q7 = Exercise(
+q8 = Exercise(
     "VGG-16 reads a 224x224x3 image with thirteen 3x3 convolutions ('same' padding, stride 1) "
     "in five groups: 2, 2, 3, 3 and 3 convolutions with 64, 128, 256, 512 and 512 filters. A "
     "2x2 max pooling with stride 2 ends each group; three Dense layers follow. How many "
     "multiplications (one per kernel weight and output position; no bias, no additions) do "
     "the 13 convolutions do for one image? Work out each convolution's input, (H, W, C_in), "
     "from this description.",
-    checker=number(_Q7, mistakes={
-        _Q7 + _VGG16_DENSE: "that adds the three Dense layers (123,633,664 multiplications); "
+    checker=number(_Q8V, mistakes={
+        _Q8V + _VGG16_DENSE: "that adds the three Dense layers (123,633,664 multiplications); "
                             "the question counts the 13 convolutions only.",
-        2 * _Q7: "that counts an addition with every multiplication (FLOPs in the strict "
+        2 * _Q8V: "that counts an addition with every multiplication (FLOPs in the strict "
                  "sense); count the multiplications only.",
         sum(conv_mults((h, h, c_in), 3, c_out) for h, c_in, c_out in _VGG16):
             "that counts every layer with padding='valid' (conv_mults's default): VGG's "
@@ -673,11 +912,11 @@ q7 = Exercise(
         _VALID_CHAIN: "that runs every convolution with padding='valid': each one trims 2 "
                       "pixels (224 -> 222 -> 220, ...). VGG's convolutions use 'same', so each "
                       "keeps its input's H x W; only the poolings halve it.",
-        _Q7 - conv_mults((224, 224, 3), 3, 64, padding="same")
+        _Q8V - conv_mults((224, 224, 3), 3, 64, padding="same")
         + conv_mults((224, 224, 64), 3, 64, padding="same"):
             "that gives the first convolution, block1_conv1, 64 input channels: it reads the "
             "image, whose 3 channels (RGB) are its C_in.",
-        _Q7 // 4: "that halves the map before the first group: block 1's two convolutions "
+        _Q8V // 4: "that halves the map before the first group: block 1's two convolutions "
                   "run on the 224x224 image; each pooling comes after its group.",
         sum(conv_params(3, c_in, c_out, bias=False) for _, c_in, c_out in _VGG16):
             "that is the number of kernel weights, one multiplication each for ONE output "
@@ -690,11 +929,11 @@ q7 = Exercise(
             "groups run on 112, 56, 28 and 14.",
         15.3e9: "that is the papers' figure, 15,300 million (section 5's table), the count "
                 "rounded to 3 significant figures: count the 13 convolutions yourself, exactly.",
-        _Q7 / 1e9: "that is the count in billions: give the count itself, not in billions.",
-        _Q7 / 1e6: "that is the answer in millions: give the count itself.",
+        _Q8V / 1e9: "that is the count in billions: give the count itself, not in billions.",
+        _Q8V / 1e6: "that is the answer in millions: give the count itself.",
         conv_mults((224, 224, 3), 3, 64, padding="same"):
             "that is the first convolution, block1_conv1, alone: add all 13.",
-        _Q7 - conv_mults((224, 224, 3), 3, 64, padding="same"):
+        _Q8V - conv_mults((224, 224, 3), 3, 64, padding="same"):
             "that leaves out the first convolution, block1_conv1 (86,704,128 multiplications): "
             "add all 13.",
         sum(conv_params(3, c_in, c_out) * h * h for h, c_in, c_out in _VGG16):
@@ -715,65 +954,11 @@ q7 = Exercise(
               "               (28, 512, 512), (28, 512, 512), (14, 512, 512), (14, 512, 512),\n"
               "               (14, 512, 512)]\n"
               "answer = sum(h * h * 3 * 3 * c_in * c_out for h, c_in, c_out in conv_inputs)"
-              f"  # = {_Q7:,}\n"
+              f"  # = {_Q8V:,}\n"
               "# to check the inputs: [layer.input.shape for layer in vgg16_convs]"),
-    solution_answer=_Q7,
+    solution_answer=_Q8V,
 )
 
 
-# --- q8: the first weights: why Glorot fades under ReLU ----------------------------------------
-
-# Conv2D(128, 3) on 64 channels: fan_in = 576, fan_out = 1152, so glorot_uniform's
-# Var(w) = 2 / 1728 and the convolution multiplies the mean square by fan_in * Var(w) = 2/3;
-# the ReLU after it halves that: 1/3. (F * F cancels: 64 * 2 / (64 + 128) is 2/3 too, so
-# forgetting it is not a mistake this question can see.)
-_G_F, _G_C_IN, _G_C_OUT = 3, 64, 128
-_G_FAN_IN = _G_F * _G_F * _G_C_IN                                 # 576
-_G_FAN_OUT = _G_F * _G_F * _G_C_OUT                               # 1152
-_G_VAR = 2 / (_G_FAN_IN + _G_FAN_OUT)                             # glorot's Var(w)
-_G_CONV = _G_FAN_IN * _G_VAR                                      # the convolution's factor, 2/3
-_Q8 = _G_CONV / 2                                                 # then ReLU: 1/3
-_G_BACK = _G_FAN_OUT * _G_VAR                                     # fan_out * Var(w), 4/3
-_G_SAME_FANS = _G_FAN_IN * 2 / (_G_FAN_IN + _G_FAN_IN) / 2        # as if C_out were 64: 1/2
-_HE_CONV = _G_FAN_IN * 2 / _G_FAN_IN                              # He's convolution: 2
-
-q8 = Exercise(
-    "A Conv2D(128, 3) layer on a 64-channel input, followed by ReLU, starts with Keras's default "
-    "glorot_uniform weights. By what exact factor does the layer (the convolution, then its "
-    "ReLU) multiply the mean square of the signal, away from the border?",
-    checker=number(_Q8, mistakes={
-        _G_CONV: "2/3 is fan_in * Var(w) = 576 * 2 / (576 + 1152), the convolution's factor "
-                 "alone, with the ReLU left out; or fan_out * Var(w) / 2, with fan_out in "
-                 "fan_in's place. The forward pass sums fan_in = 3 * 3 * 64 products, and the "
-                 "ReLU after it zeroes the negative half and halves the mean square.",
-        _G_BACK: "that is fan_out * Var(w) = 1152 * 2 / (576 + 1152), with neither the right "
-                 "fan nor the ReLU: the forward pass sums fan_in = 3 * 3 * 64 products (fan_out "
-                 "governs the gradients), and the ReLU halves the mean square.",
-        _G_SAME_FANS: "that is the factor when fan_in = fan_out (64 filters on 64 channels); "
-                      "this layer has 128 filters: fan_out = 3 * 3 * 128 = 1152.",
-        # He's Var(w) = 2 / fan_in and glorot's limit**2 = 6 / (fan_in + fan_out) taken as
-        # Var(w) (the /3 of a uniform forgotten) give the same numbers: 1 and, without the
-        # ReLU, 2; each message names both routes.
-        _HE_CONV / 2: "1 is what He's Var(w) = 2 / fan_in gives with its ReLU, and also what "
-                      "limit**2 = 6 / (fan_in + fan_out) gives taken as Var(w): a uniform on "
-                      "[-limit, limit] has variance limit**2 / 3, so glorot_uniform's Var(w) is "
-                      "2 / (fan_in + fan_out).",
-        _HE_CONV: "2 is fan_in * Var(w) without the ReLU, with He's Var(w) = 2 / fan_in, or with "
-                  "limit**2 = 6 / (fan_in + fan_out) taken as Var(w): a uniform on "
-                  "[-limit, limit] has variance limit**2 / 3, so glorot_uniform's Var(w) is "
-                  "2 / (fan_in + fan_out); and the ReLU halves the mean square.",
-        float(np.sqrt(_Q8)): "that is the standard deviation's factor, sqrt(1/3); the mean "
-                             "square is multiplied by its square.",
-    }),
-    hint=["The convolution multiplies the mean square by fan_in * Var(w), with glorot_uniform's "
-          "Var(w) = 2 / (fan_in + fan_out); here fan_in = 3 * 3 * 64 and fan_out = 3 * 3 * 128.",
-          "ReLU zeroes the negative half of a zero-mean symmetric input. What does that do to "
-          "the mean square?"],
-    solution="answer = 576 * 2 / (576 + 1152) / 2  # = 1/3: 2/3 for the convolution, 1/2 for "
-             "the ReLU",
-    solution_answer=_Q8,
-)
-
-
-__all__ = ["my_receptive_field", "my_output_shape", "is_separable",
+__all__ = ["my_receptive_field", "my_output_shape", "is_separable", "my_layer_counts",
            *bind_exercises(globals())]
