@@ -128,13 +128,13 @@ assert round(widest, 1) == 8.9
 # %% cell 43: channel 0's 9 x 64 weights have rank 1 (separable) and 9 (standard)
 assert ranks == [1, 9]
 
-# %% cell 78: MobileNet predicted from its recipe is its paper's 569 M; VGG-16 / MobileNet = 27x
+# %% cell 81: MobileNet predicted from its recipe is its paper's 569 M; VGG-16 / MobileNet = 27x
 # = 3.1x (the layout) * 8.6x (the separable layer)
 assert round(v1_mults / 1e6) == 569
 assert round(gap, 1) == 26.9
 assert round(gap) == 27 and round(design, 1) == 3.1 and round(separable_gain, 1) == 8.6
 
-# %% cell 83: standard MobileNet's convolutions give the paper's 4,866 M; each width it shares
+# %% cell 86: standard MobileNet's convolutions give the paper's 4,866 M; each width it shares
 # with VGG-16 (64 to 512 filters) runs at half VGG-16's resolution: 4x fewer positions per layer
 assert round(sum(row.mults for row in standard_v1) / 1e6) == 4866
 first_size = {}
@@ -144,13 +144,13 @@ for rows, key in ((vgg_rows, "vgg"), (standard_v1, "v1")):
 for width in (64, 128, 256, 512):
     assert first_size[("vgg", width)] == 2 * first_size[("v1", width)], width
 
-# %% cell 84: MobileNet runs 6 layers at 14x14 (VGG-16: 3) and adds a 1024-wide stage at 7x7
+# %% cell 87: MobileNet runs 6 layers at 14x14 (VGG-16: 3) and adds a 1024-wide stage at 7x7
 assert sum(row.output_shape[1] == 14 for row in standard_v1) == 6
 assert sum(row.output_shape[1] == 14 for row in vgg_rows) == 3
 assert {row.output_shape[-1] for row in standard_v1 if row.output_shape[1] == 7} == {1024}
 assert max(row.output_shape[-1] for row in vgg_rows) == 512
 
-# %% cell 58: layer_counts predicts each layer of the chain as Keras builds it
+# %% cell 61: layer_counts predicts each layer of the chain as Keras builds it
 shape = (None, 32, 32, 3)
 for layer in chain.layers:
     shape, params, mults = layer_counts(type(layer).__name__, layer.get_config(), shape)
@@ -159,14 +159,14 @@ assert [row.mults for row in predict_model(chain)[1:]] == [
     layer_counts(type(layer).__name__, layer.get_config(), layer.input.shape)[2]
     for layer in chain.layers]
 
-# %% cell 60: block_2 widens 24 channels to 144 and narrows back, at 56x56
+# %% cell 63: block_2 widens 24 channels to 144 and narrows back, at 56x56
 assert walk["output shape"].tolist() == [(56, 56, 24), (56, 56, 144), (56, 56, 144),
                                          (56, 56, 24), (56, 56, 24)]
 
-# %% cell 62: after batch normalization a bias makes no difference; MobileNetV2 has none
+# %% cell 65: after batch normalization a bias makes no difference; MobileNetV2 has none
 assert not any(layer.use_bias for layer in convolutions)
 
-# %% cell 68: the learner's function (or layer_counts standing in) gives predict_model's totals,
+# %% cell 71: the learner's function (or layer_counts standing in) gives predict_model's totals,
 # 300.8 M multiplications; the kernel layers' parameters plus batch normalization's are Keras's
 rows = [row for row in predict_model(mobilenet)
         if row.kind in ("Conv2D", "DepthwiseConv2D", "Dense")]
@@ -178,7 +178,7 @@ assert bn_params == sum(layer.count_params() for layer in mobilenet.layers
                         if isinstance(layer, layers.BatchNormalization))
 assert who.startswith("the course's layer_counts") == (not q7.is_correct(my_layer_counts))
 
-# %% cell 103 (note 1): block_1_pad then 'valid' gives the 56x56 that 'same' gives
+# %% cell 106 (note 1): block_1_pad then 'valid' gives the 56x56 that 'same' gives
 pad = mobilenet.get_layer("block_1_pad")
 assert type(pad).__name__ == "ZeroPadding2D" and pad.get_config()["padding"] == ((0, 1), (0, 1))
 assert mobilenet.get_layer("block_1_depthwise").input is pad.output
@@ -187,14 +187,14 @@ assert conv_output_size(113, 3, 2) == 56 == conv_output_size(112, 3, 2, "same")
 assert tuple(mobilenet.get_layer("block_1_depthwise").output.shape[1:3]) == (56, 56)
 assert recipe["padding"] == "valid" and recipe["strides"] == (2, 2)
 
-# %% cell 73: all 156 layers agree with Keras; five counted by hand agree with both
+# %% cell 76: all 156 layers agree with Keras; five counted by hand agree with both
 assert compared["agrees"].all() and len(compared) == len(mobilenet.layers)
 assert compared["params"].sum() == mobilenet.count_params()
 assert (excerpt["by hand: params"] == excerpt["Keras"]).all()
 assert (excerpt["by hand: params"] == excerpt["predict_model"]).all()
 assert (excerpt["by hand: mults"] == excerpt["predict_model mults"]).all()
 
-# %% cell 73: predict_model's counts for block_2 (q6) are Keras's count_params() and kernels
+# %% cell 76: predict_model's counts for block_2 (q6) are Keras's count_params() and kernels
 rows = predicted.set_index("name").join(compared.set_index("name")["agrees"])
 block = rows[rows.index.str.startswith("block_2_")]
 totals = block[["params", "mults"]].sum()
@@ -205,7 +205,7 @@ assert len(block) == 9 and block["agrees"].all()
 assert totals["params"] == sum(layer.count_params() for layer in block_2)
 assert totals["mults"] == kernel_mults
 
-# %% cell 75: VGG-16 as the text describes it: a 224x224x3 image, five groups of 3x3 'same'
+# %% cell 78: VGG-16 as the text describes it: a 224x224x3 image, five groups of 3x3 'same'
 # convolutions (2, 2, 3, 3, 3; 64 to 512 filters, stride 1), a 2x2 pooling, stride 2, after each
 assert tuple(vgg16.input.shape[1:]) == (224, 224, 3) and len(vgg16_convs) == 13
 groups = [[layer for layer in vgg16_convs if layer.name.startswith(f"block{g}_")]
@@ -221,14 +221,14 @@ for g, convs in enumerate(groups, start=1):
     assert pool.pool_size == (2, 2) and pool.strides == (2, 2)
 assert sum(isinstance(layer, layers.Dense) for layer in vgg16.layers) == 3
 
-# %% cell 86: no difference prints as a negative zero (MobileNet's is -0.05%)
+# %% cell 89: no difference prints as a negative zero (MobileNet's is -0.05%)
 differences = {name: sum(row.mults for row in predict_model(networks[name])) / paper_mults - 1
                for name, (_, paper_mults, _) in papers.items()}
 assert not table["difference"].str.startswith("-0.00").any()
 assert table["difference"].tolist() == [f"{difference:+.2%}" for difference in differences.values()]
 assert table.loc["MobileNet", "difference"] == "-0.05%"
 
-# %% cell 86: every layer of five networks agrees with Keras; each count within 2% of its paper's
+# %% cell 89: every layer of five networks agrees with Keras; each count within 2% of its paper's
 differences = {name: sum(row.mults for row in predict_model(networks[name])) / paper_mults - 1
                for name, (_, paper_mults, _) in papers.items()}
 assert all(all(row.agrees for row in compare_with_keras(networks[name])) for name in papers)
@@ -240,7 +240,7 @@ assert max(abs(difference) for difference in differences.values()) < 0.02
 largest = max(differences, key=lambda name: abs(differences[name]))
 assert largest == "ResNet50" and abs(differences[largest]) > 0.015   # 1.5% would not do
 
-# %% cell 86: VGG-16's 13 convolutions alone are within 0.5% of the paper's 15.3 G
+# %% cell 89: VGG-16's 13 convolutions alone are within 0.5% of the paper's 15.3 G
 assert abs(vgg_convs / 15.3e9 - 1) < 0.005
 
 # %% cell 49: the weights lie within glorot_uniform's limit, biases are 0
@@ -271,46 +271,55 @@ for name in stack_std:
 assert stack_std["glorot_uniform"][-1] < 0.05 and 0.5 < stack_std["he_normal"][-1] < 3
 assert stack_std["too small (std 0.01)"][-1] < 1e-10
 
+# %% cell 54: the figure draws section 6's 12-network lines and rules: He level, Glorot falls
+assert np.array_equal(layer_numbers, np.arange(1, 17))
+assert stack_std["he_normal"].min() > 0.5 and stack_std["glorot_uniform"][-1] < 0.02
+
+# %% cell 56: glorot_uniform with ReLU halves the mean square per layer: 1/4 over layers 1-3,
+# 1/32,768 over 16
+assert np.allclose(shrink, 0.5) and len(shrink) == 15
+assert round(1 / shrink[:2].prod()) == 4 and round(1 / shrink.prod()) == 2**15 == 32_768
+
 # %% cell 48: glorot's variance 2 / (fan_in + fan_out) is the harmonic mean of 1/fan_in, 1/fan_out
 fan_a, fan_b = 288, 576
 assert np.isclose(2 / (1 / (1 / fan_a) + 1 / (1 / fan_b)), 2 / (fan_a + fan_b))
 assert np.isclose(initializers["glorot_uniform"][1], 2 / (288 + 288))
 
-# %% cell 89: the figure's lines are section 6's 12 networks; He level, Glorot falls
+# %% cell 92: the figure's lines are section 6's 12 networks; He level, Glorot falls
 for name in draw_stds:
     assert draw_stds[name].shape == (12, 16)
     assert np.allclose(stack_std[name], np.sqrt((draw_stds[name] ** 2).mean(axis=0))), name
 assert stack_std["he_normal"][-1] > 0.5 and stack_std["glorot_uniform"][-1] < 0.02
 assert stack_std["too small (std 0.01)"][-1] < 1e-12
 
-# %% cell 89: single draws drift (within 1/3 to 3.2 of the rule); He's std is about 8 times 0.01
+# %% cell 92: single draws drift (within 1/3 to 3.2 of the rule); He's std is about 8 times 0.01
 single = np.concatenate([draw_stds[name][:, -1] / stack_rule[name][-1]
                          for name in ("glorot_uniform", "he_normal")])
 assert 0.3 < single.min() < 0.4 and 3.0 < single.max() < 3.4 and np.median(single) < 1
 assert round(he_std / 0.01) == 8
 
-# %% cell 91: with batch normalization each std at layer 16 is within 10% of its layer-2 value
+# %% cell 94: with batch normalization each std at layer 16 is within 10% of its layer-2 value
 assert all(abs(stds[-1] / stds[1] - 1) < 0.1 for stds in with_bn.values())
 
-# %% cell 93: the standard layer does 9 * 64 multiplications per number read, the steps 9 and 64
+# %% cell 96: the standard layer does 9 * 64 multiplications per number read, the steps 9 and 64
 assert per_number == {"standard": 9 * 64, "depthwise step": 9, "pointwise step": 64}
 assert sum(steps.values()) == separable_mults((112, 112, 32), 3, 64, padding="same")
 
-# %% cell 95: the layer kinds hold every parameter; 1x1 convolutions do most of the work
+# %% cell 98: the layer kinds hold every parameter; 1x1 convolutions do most of the work
 assert kinds["parameters"].sum() == mobilenet.count_params()
 assert kinds.index[0] == "Conv2D 1x1"
 
-# %% cell 95: the first MobileNet's 1x1 share is Howard et al.'s Table 2 figure, 94.86%
+# %% cell 98: the first MobileNet's 1x1 share is Howard et al.'s Table 2 figure, 94.86%
 assert round(100 * v1_pointwise, 2) == 94.86
 
-# %% cell 98: the recurrence gives the Distill authors' fields (MobileNet 315, VGG-16 212)
+# %% cell 101: the recurrence gives the Distill authors' fields (MobileNet 315, VGG-16 212)
 for name, (_, theirs) in distill.items():
     assert theirs == network_fields[name], name
 assert network_fields == {"MobileNetV2": 491, "MobileNet": 315, "VGG16": 212}
 
-# %% cell 100: a 21x21 field; the central 11x11 holds most of the gradient; the peak is central
+# %% cell 103: a 21x21 field; the central 11x11 holds most of the gradient; the peak is central
 assert receptive_field([(3, 1)] * 10) == 21 and np.count_nonzero(strength) == 21 * 21
 assert central_share > 0.5 and np.isclose(strength[9:12, 9:12].max(), 1)
 
-# %% cell 102: the same kernel shape fits channels first and channels last
+# %% cell 105: the same kernel shape fits channels first and channels last
 assert first.kernel.shape == last.kernel.shape
