@@ -6,6 +6,7 @@ import tensorflow as tf
 from keras import layers
 
 from course_utils import (
+    conv2d,
     conv_matrix,
     conv_output_size,
     conv_params,
@@ -18,6 +19,7 @@ from course_utils.architectures import (
     layer_counts,
     predict_model,
 )
+from course_utils.exercises import lesson07
 
 # %% cell 4: the convolution's matrix holds its 9 weights, numbered by kernel tap as drawn
 shared = conv_matrix((6, 6), small_kernel)
@@ -40,7 +42,12 @@ assert keras_maps.shape[:2] == (conv_output_size(28, 1, 2), conv_output_size(28,
 assert row_then_column.count_params() == 6 and stacked.shape == (26, 26)
 assert np.linalg.matrix_rank(kernel_3x3) == 1 and np.linalg.matrix_rank(small_kernel) == 3
 
-# %% cell 12: tf.nn.conv2d runs a stride with a dilation, as the formula says; Conv2D refuses it
+# %% cell 13: Keras's Conv2D refuses S > 1 with D > 1; tf.nn.conv2d runs it (the spread taps at
+# stride 2, the size the formula gives), and q1's last case is one
+strided = tf.nn.conv2d(digit[None, :, :, None], taps[:, :, None, None].astype("float32"), 2,
+                       "VALID", dilations=2)
+np.testing.assert_allclose(strided.numpy()[0, :, :, 0], conv2d(digit, taps_spread, stride=2),
+                           rtol=1e-5, atol=1e-4)
 assert tuple(strided.shape[1:3]) == (conv_output_size(28, 3, 2, dilation=2),) * 2 == (12, 12)
 try:
     layers.Conv2D(1, 3, strides=2, dilation_rate=2, name="refused")
@@ -48,6 +55,8 @@ try:
 except ValueError:
     refused = True
 assert refused
+_, _, _, last_strides, last_dilations = lesson07._Q1_CASES[-1]
+assert max(last_strides) > 1 and max(last_dilations) > 1
 
 # %% cell 12: the output-size formula with F_eff gives Keras's size for every dilation
 assert (sizes["O (formula)"] == sizes["O (Keras)"]).all()
