@@ -72,6 +72,19 @@ assert fields.loc["two 3x3", "weights"] == 18 and fields.loc["one 5x5", "weights
 assert fields.loc["3x3, D = 1, 2, 4", "measured"] == fields.loc["one 15x15", "measured"] == 15
 assert fields.loc["3x3, D = 1, 2, 4", "weights"] == 27 and fields.loc["one 15x15", "weights"] == 225
 
+# %% cell 16: a 2x2 pool with stride 2 between two 3x3 layers is a layer of the recurrence too:
+# field 8, as measured (the measurement runs the pool as an average pool: every pixel counts)
+assert fields.loc["3x3, 2x2 pool, 3x3", "formula"] == 8 == fields.loc["3x3, 2x2 pool, 3x3",
+                                                                      "measured"]
+x_ones = tf.Variable(tf.ones((1, 33, 33, 1)))
+with tf.GradientTape() as tape:                 # Keras's own layers: conv, average pool, conv
+    h = layers.Conv2D(1, 3, kernel_initializer="ones", use_bias=False, name="c1")(x_ones)
+    h = layers.AveragePooling2D(2, name="pool")(h)
+    h = layers.Conv2D(1, 3, kernel_initializer="ones", use_bias=False, name="c2")(h)
+    centre = h[0, h.shape[1] // 2, h.shape[2] // 2, 0]
+reached = tape.gradient(centre, x_ones).numpy()[0, :, :, 0] != 0
+assert np.array_equal(reached, paths["3x3, 2x2 pool, 3x3"] != 0)
+
 # %% cell 18: D = 1, 2, 4 reach all 225 pixels, unevenly; D = 2, 2, 2 reach 49 of its 13x13
 grown, gridded = paths["3x3, D = 1, 2, 4"], paths["3x3, D = 2, 2, 2"]
 assert np.count_nonzero(grown) == 15 * 15 == fields.loc["3x3, D = 1, 2, 4", "pixels reached"]
