@@ -857,7 +857,7 @@ def test_q4_kernels_refuse_the_filter_pair_tests():
 def _mean_square_factor(initializer, networks=8, layers_deep=3, channels=64):
     """By what a conv + ReLU layer multiplies the mean square, measured with TensorFlow: the
     ratio of layer l + 1's to layer l's (layer 1's input is not a ReLU output, so it is not
-    used), averaged over 8 networks, since one network's ratio drifts (the lesson's section 7)."""
+    used), averaged over 8 networks, since one network's ratio drifts (the lesson's section 6)."""
     rng = np.random.default_rng(7)
     ratios = []
     for network in range(networks):
