@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 
 import matplotlib
+import pytest
 
 from scripts.harness_env import apply_test_environment
 
@@ -23,6 +24,16 @@ apply_test_environment(os.environ)
 matplotlib.use("Agg")
 
 pytest_plugins = ["tests.kernel_checks"]
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close the figures a test or doctest drew (plots.py's doctests draw one each), so a
+    worker never holds more than matplotlib's 20 open figures and warns."""
+    yield
+    import matplotlib.pyplot as plt  # noqa: PLC0415 (pyplot only once a test has run)
+
+    plt.close("all")
 
 # Claims files run in a notebook's kernel, on its variables (tests/kernel_checks.py), never as
 # modules of their own: --doctest-modules would import them and fail on the first name.
