@@ -263,20 +263,16 @@ def _edge_problem(kernel: np.ndarray, name_causes: bool = True) -> str | None:
         return (f"on Q2_STEP its strongest response is {on_left:g}, on the mirrored step "
                 f"{on_right:g} (criterion b): a left-edge kernel must answer Q2_STEP more "
                 "strongly.")
-    if on_left <= on_top + 1e-9 * scale:
-        return (f"on Q2_STEP.T, a top edge (background above, ink below), its strongest "
-                f"response is {on_top:g}, against {on_left:g} on Q2_STEP (criterion b): it "
-                "answers a top edge at least as strongly as a left edge."
-                + _diagonal_clause(kernel, "top", on_left, scale)
-                + " A left-edge kernel must answer Q2_STEP more strongly than a right, a top "
-                "or a bottom edge.")
-    if on_left <= on_bottom + 1e-9 * scale:
-        return (f"on np.flipud(Q2_STEP.T), a bottom edge (ink above, background below), its "
-                f"strongest response is {on_bottom:g}, against {on_left:g} on Q2_STEP "
-                "(criterion b): it answers a bottom edge at least as strongly as a left edge."
-                + _diagonal_clause(kernel, "bottom", on_left, scale)
-                + " A left-edge kernel must answer Q2_STEP more strongly than a right, a top "
-                "or a bottom edge.")
+    for edge, step, response in (("top", "Q2_STEP.T, a top edge (background above, ink below)",
+                                  on_top),
+                                 ("bottom", "np.flipud(Q2_STEP.T), a bottom edge (ink above, "
+                                  "background below)", on_bottom)):
+        if on_left <= response + 1e-9 * scale:
+            return (f"on {step}, its strongest response is {response:g}, against {on_left:g} "
+                    f"on Q2_STEP (criterion b): it answers a {edge} edge at least as strongly "
+                    "as a left edge." + _diagonal_clause(kernel, edge, on_left, scale)
+                    + " A left-edge kernel must answer Q2_STEP more strongly than a right, a "
+                    "top or a bottom edge.")
     feature_map = conv2d(DIGIT_FOUR, kernel)
     strongest = feature_map.max()
     places = [(int(r), int(c)) for r, c in
