@@ -42,10 +42,8 @@ assert keras_maps.shape[:2] == (conv_output_size(28, 1, 2), conv_output_size(28,
 assert row_then_column.count_params() == 6 and stacked.shape == (26, 26)
 assert np.linalg.matrix_rank(kernel_3x3) == 1 and np.linalg.matrix_rank(small_kernel) == 3
 
-# %% cell 13: Keras's Conv2D refuses S > 1 with D > 1; tf.nn.conv2d runs it (the spread taps at
-# stride 2, the size the formula gives), and q1's last case is one
-strided = tf.nn.conv2d(digit[None, :, :, None], taps[:, :, None, None].astype("float32"), 2,
-                       "VALID", dilations=2)
+# %% cell 13: Keras's Conv2D refuses S > 1 with D > 1 (the cell prints its refusal); tf.nn.conv2d
+# runs it (the spread taps at stride 2, the size the formula gives), and q1's last case is one
 np.testing.assert_allclose(strided.numpy()[0, :, :, 0], conv2d(digit, taps_spread, stride=2),
                            rtol=1e-5, atol=1e-4)
 assert tuple(strided.shape[1:3]) == (conv_output_size(28, 3, 2, dilation=2),) * 2 == (12, 12)
