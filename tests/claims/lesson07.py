@@ -278,8 +278,8 @@ assert np.isclose(288 * initializers["he_normal"][1], 2)
 assert np.allclose(stack_rule["glorot_uniform"][1:] / stack_rule["glorot_uniform"][:-1], 0.5**0.5)
 assert np.allclose(stack_rule["he_normal"], 2**0.5)
 
-# %% cell 52: He's 12-network root-mean-square reads 1.1 at layer 16 (rule 1.4); single networks
-# spread widely there (the band)
+# %% cell 52: rule and measurement agree only roughly: He's 12-network root-mean-square reads 1.1
+# at layer 16 (rule 1.4); single networks vary a lot there (the band)
 assert f"{stack_std['he_normal'][-1]:.2g}" == "1.1"
 assert f"{stack_rule['he_normal'][-1]:.2g}" == "1.4"
 assert draw_stds["he_normal"][:, -1].max() / draw_stds["he_normal"][:, -1].min() > 2
