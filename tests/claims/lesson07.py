@@ -1,6 +1,10 @@
 # What lesson 07's text concludes from its cells (tests/claims_runner.py says how this runs).
 # Cell numbers count from 0, as nbval does. Each block runs on a copy of the notebook's variables
 # after its last cell, so a name the notebook reuses later is recomputed here.
+import json
+import re
+from pathlib import Path
+
 import numpy as np
 import tensorflow as tf
 from keras import layers
@@ -299,6 +303,15 @@ assert stack_std["he_normal"].min() > 0.5 and stack_std["glorot_uniform"][-1] < 
 # 1/32,768 over 16
 assert np.allclose(shrink, 0.5) and len(shrink) == 15
 assert round(1 / shrink[:2].prod()) == 4 and round(1 / shrink.prod()) == 2**15 == 32_768
+
+# %% cell 55: lesson 05's network has 3 layers with a kernel before its output, all with swish
+lesson05_cells = json.loads(next(Path().glob("05_*.ipynb")).read_text())["cells"]
+(builder,) = ["".join(cell["source"]) for cell in lesson05_cells
+              if "def build_source_model" in "".join(cell["source"])]
+kernel_layers_05 = re.findall(r"layers\.(?:Conv2D|Dense)\((.*)\)", builder)
+assert len(kernel_layers_05) == 4 and all('activation="swish"' in args
+                                          for args in kernel_layers_05[:3])
+assert 'activation="softmax"' in kernel_layers_05[3]
 
 # %% cell 48: glorot's variance 2 / (fan_in + fan_out) is the harmonic mean of 1/fan_in, 1/fan_out
 fan_a, fan_b = 288, 576
