@@ -68,6 +68,12 @@ assert (fields["formula"] == fields["measured"]).all()
 assert {name: field_extent(counts) for name, counts in paths.items()} == {
     name: (side, side) for name, side in fields["measured"].items()}
 
+# %% cell 16: the weights column is each stack's F * F summed over its convolutions (the pool none)
+pools = {"3x3, 2x2 pool, 3x3": 1}   # the layer that is a pooling
+assert list(fields["weights"]) == [
+    sum(f * f for i, (f, _, _) in enumerate(stack) if i != pools.get(name))
+    for name, stack in stacks.items()]
+
 # %% cell 16: two 3x3 see as far as one 5x5 with fewer weights (18, 25); D = 1, 2, 4 as one 15x15
 assert fields.loc["two 3x3", "measured"] == fields.loc["one 5x5", "measured"] == 5
 assert fields.loc["two 3x3", "weights"] == 18 and fields.loc["one 5x5", "weights"] == 25
