@@ -522,7 +522,10 @@ LEARNER_ANSWERS = {
             "576 * 2 / (576 + 1152)": "the convolution's factor alone",
             "1152 * 2 / (576 + 1152) / 2": "with fan_out in fan_in's place",
             "0.67": "the convolution's factor alone",
-            "1152 * 2 / (576 + 1152)": "with neither the right fan nor the ReLU",
+            # fan_out * Var(w) without the ReLU, or fan_in's factor doubled for the ReLU:
+            # both give 4/3, and the message names both routes
+            "1152 * 2 / (576 + 1152)": "with the wrong fan and no ReLU",
+            "576 * 2 / 1728 * 2": "multiplied by 2 for the ReLU",
             "0.5": "the factor when fan_in = fan_out",
             "576 * 2 / (576 + 576) / 2": "the factor when fan_in = fan_out",
             "1": "what He's Var(w) = 2 / fan_in gives",
@@ -902,6 +905,9 @@ def test_q5_is_the_factor_tensorflow_measures():
     assert "has variance limit**2 / 3" in lesson.q5.feedback(576 * limit**2)
     assert "He's Var(w) = 2 / fan_in" in lesson.q5.feedback(576 * limit**2)
     assert "the convolution's factor alone" in lesson.q5.feedback(2 / 3)
+    doubled = lesson.q5.feedback(576 * 2 / 1728 * 2)   # the ReLU doubling instead of halving
+    assert "multiplied by 2 for the ReLU" in doubled and "it does not double it" in doubled
+    assert "fan_out * Var(w)" in doubled   # the same 4/3 as the wrong fan, so both are named
     assert "standard deviation's factor" in lesson.q5.feedback(np.sqrt(1 / 3))
 
 

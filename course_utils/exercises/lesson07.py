@@ -543,9 +543,13 @@ q5 = Exercise(
                  "alone, with the ReLU left out; or fan_out * Var(w) / 2, with fan_out in "
                  "fan_in's place. The forward pass sums fan_in = 3 * 3 * 64 products, and the "
                  "ReLU after it zeroes the negative half and halves the mean square.",
-        _G_BACK: "that is fan_out * Var(w) = 1152 * 2 / (576 + 1152), with neither the right "
-                 "fan nor the ReLU: the forward pass sums fan_in = 3 * 3 * 64 products (fan_out "
-                 "governs the gradients), and the ReLU halves the mean square.",
+        # fan_out * Var(w) (wrong fan, no ReLU) and fan_in * Var(w) doubled for the ReLU
+        # (576 * 2 / 1728 * 2) both give 4/3; the message names both routes.
+        _G_BACK: "4/3 is fan_out * Var(w) = 1152 * 2 / (576 + 1152), with the wrong fan and "
+                 "no ReLU (the forward pass sums fan_in = 3 * 3 * 64 products; fan_out governs "
+                 "the gradients); or fan_in * Var(w) = 2/3 multiplied by 2 for the ReLU: a "
+                 "ReLU zeroes half its input, so it halves the mean square; it does not double "
+                 "it.",
         _G_SAME_FANS: "that is the factor when fan_in = fan_out (64 filters on 64 channels); "
                       "this layer has 128 filters: fan_out = 3 * 3 * 128 = 1152.",
         # He's Var(w) = 2 / fan_in and glorot's limit**2 = 6 / (fan_in + fan_out) taken as
