@@ -437,6 +437,11 @@ LEARNER_ANSWERS = {
             _POOL_RELU_LAST: "the last maximum of the window",
             _POOL_RELU_SHARED: "shared among the tied maxima",
             _POOL_RELU_COLUMNS: "the first maximum in column order",
+            _POOL_RELU_LOOPS.replace("= grad_pooled[b, i, j, c]",
+                                     "= max(grad_pooled[b, i, j, c], 0)   # blocked like ReLU"):
+                "routes the gradient whatever its sign",
+            _POOL_RELU_LOOPS.replace("return grad_a * (a > 0)", "return grad_a * (grad_a > 0)"):
+                "only ReLU's mask blocks",
             _POOL_RELU_LOOPS.replace("return grad_a * (a > 0)", "return grad_a"):
                 "the ReLU step is missing",
             _POOL_RELU_LOOPS.replace("(a > 0)", "(a >= 0)"): "use a > 0, not a >= 0",
@@ -882,6 +887,27 @@ def test_q7_says_a_greater_or_equal_mask_only_when_the_source_shows_one():
                                    (without, "the ReLU step is missing", "a >= 0")]:
         feedback = lesson.q7.feedback(answer)
         assert said in feedback and not_said not in feedback, feedback
+
+
+def test_q7_names_negative_gradients_blocked_only_when_the_answer_does_that():
+    """An answer that zeroes the routed gradient where it is negative (with or without ReLU's
+    mask on a) is told that max pooling routes any sign; the right answer, and one wrong
+    everywhere, are not."""
+    def blocked(a, grad_pooled):
+        return np.maximum(lesson.my_pool_relu_backward(a, grad_pooled), 0)
+
+    def sign_mask(a, grad_pooled):   # the gradient's sign instead of a > 0
+        routed = lesson.my_pool_relu_backward(a + 1.0, grad_pooled)   # a + 1 > 0: no mask
+        return routed * (routed > 0)
+
+    for answer in (blocked, sign_mask):
+        assert not lesson.q7.is_correct(answer)
+        for case in lesson._Q7_CASES:   # wrong on every case: each has a negative gradient
+            assert not np.allclose(answer(*case), lesson.my_pool_relu_backward(*case))
+        assert "routes the gradient whatever its sign" in lesson.q7.feedback(answer)
+    assert lesson.q7.feedback(blocked) != lesson.q7.feedback(lambda a, g: 2 * blocked(a, g))
+    assert "whatever its sign" not in lesson.q7.feedback(
+        lambda a, g: -lesson.my_pool_relu_backward(a, g))
 
 
 def _keras_descent_losses(learning_rate, steps=150, start=0.5):

@@ -1106,10 +1106,16 @@ def _shared(a, grad_pooled) -> np.ndarray:
 
 _Q7_NO_RELU = ("that is dL/da, the pooling step alone: the ReLU step is missing. ReLU passes "
                "the gradient only where z > 0, that is where a > 0: multiply by (a > 0).")
+_Q7_SIGN = ("your gradient is 0 wherever the window's gradient is negative, as if it went "
+             "through a ReLU. Max pooling routes the gradient whatever its sign; only ReLU's "
+             "mask blocks, where its input was <= 0 (z <= 0, that is a = 0): multiply by "
+             "(a > 0) and keep the negative values.")
 _Q7_CHECKER = function(
     _Q7_CASES, reference=lambda a, g: pool2d_backward(a, g) * (a > 0),
     forbidden=("pool2d_backward",), mistakes=[
         (lambda a, g: pool2d_backward(a, g), _Q7_NO_RELU),
+        (lambda a, g: np.maximum(pool2d_backward(a, g), 0) * (a > 0), _Q7_SIGN),
+        (lambda a, g: np.maximum(pool2d_backward(a, g), 0), _Q7_SIGN),   # the sign as the mask
         (lambda a, g: _spread(g, 0.25) * (a > 0),
          "that spreads each window's gradient evenly (a quarter to each cell), average "
          "pooling's rule; max pooling gives all of it to the window's maximum."),
