@@ -122,6 +122,18 @@ for f in most_moved:
 # %% cell 79: each gradient's product costs one forward pass
 assert middle_patches.shape[0] * middle_K2.size == forward_mults
 assert middle_G2.shape[0] * middle_K2.size == forward_mults
+# %% cell 79: at stride 2 the sliding form is G dilated to 27x27, padded to 31x31, flipped kernel
+G_s2 = np.random.default_rng(1).standard_normal((1, 14, 14, 16))
+dilated_s2 = np.zeros((27, 27, 16))
+dilated_s2[::2, ::2] = G_s2[0]
+sliding_s2 = conv2d(np.pad(dilated_s2, ((2, 2), (2, 2), (0, 0))),
+                    np.flip(middle_kernel, axis=(0, 1)).transpose(0, 1, 3, 2))
+np.testing.assert_allclose(sliding_s2[:28, :28], conv2d_backward(
+    middle_x[:1], middle_kernel, G_s2, stride=2, padding="same")[0][0], rtol=1e-5, atol=1e-4)
+assert 16 * sliding_s2.size * 3 * 3 * 16 == sliding_mults
+assert 4 * scatter_mults == forward_mults   # stride 2: a quarter of the windows
+# %% cell 78: about S² = 4 times as many multiplications
+assert 3.5 < sliding_mults / scatter_mults < 5, sliding_mults / scatter_mults
 # %% cell 79: cell 0's numbers: the CNN's 13,610 weights, 2 forward passes each per step
 assert weight_count == 13_610 and 2 * weight_count == 27_220, weight_count
 
