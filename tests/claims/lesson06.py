@@ -98,6 +98,8 @@ assert all(error < 1e-7 for error in errors.values()), errors
 # %% cell 42: the check tells the right dL/dX from the unflipped one
 assert right_error < 1e-6 and buggy_error > 0.1, (right_error, buggy_error)
 
+# %% cell 50: ties are common in section 7's CNN: over a tenth of a batch's windows (C)
+assert positive_ties.sum() > 0.1 * window_max.size, (positive_ties.sum(), window_max.size)
 # %% cell 51: at a tie, the numerical gradient is not TensorFlow's
 assert not np.allclose(tie_numerical, tie_tf)
 # %% cell 51: without ties, max pooling's backward pass passes the check
