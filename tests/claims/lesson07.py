@@ -310,7 +310,8 @@ assert stack_std["he_normal"].min() > 0.5 and stack_std["glorot_uniform"][-1] < 
 assert np.allclose(shrink, 0.5) and len(shrink) == 15
 assert round(1 / shrink[:2].prod()) == 4 and round(1 / shrink.prod()) == 2**15 == 32_768
 
-# %% cell 56: lesson 05's network has 3 layers with a kernel before its output, all with swish
+# %% cell 58: lesson 05's network is shallow (2 convolutions and 2 Dense layers, swish before
+# its output) and trains with the default: its builder never sets kernel_initializer
 lesson05_cells = json.loads(next(Path().glob("05_*.ipynb")).read_text())["cells"]
 (builder,) = ["".join(cell["source"]) for cell in lesson05_cells
               if "def build_source_model" in "".join(cell["source"])]
@@ -318,6 +319,17 @@ kernel_layers_05 = re.findall(r"layers\.(?:Conv2D|Dense)\((.*)\)", builder)
 assert len(kernel_layers_05) == 4 and all('activation="swish"' in args
                                           for args in kernel_layers_05[:3])
 assert 'activation="softmax"' in kernel_layers_05[3]
+assert "initializer" not in builder
+
+# %% cell 49: MobileNetV2 runs 52 convolutions in a row: the longest path from its input to its
+# output passes through every Conv2D and DepthwiseConv2D layer it has (cell 66 prints 52)
+in_a_row = {}
+for layer in mobilenet.layers:
+    parents = [tensor._keras_history.operation for node in layer._inbound_nodes
+               for tensor in node.input_tensors]
+    in_a_row[layer.name] = max((in_a_row[parent.name] for parent in parents), default=0) + \
+        isinstance(layer, (layers.Conv2D, layers.DepthwiseConv2D))
+assert in_a_row[mobilenet.layers[-1].name] == len(convolutions) == 52
 
 # %% cell 49: glorot's variance 2 / (fan_in + fan_out) is the harmonic mean of 1/fan_in, 1/fan_out
 fan_a, fan_b = 288, 576
