@@ -224,7 +224,8 @@ assert (excerpt["by hand: params"] == excerpt["Keras"]).all()
 assert (excerpt["by hand: params"] == excerpt["predict_model"]).all()
 assert (excerpt["by hand: mults"] == excerpt["predict_model mults"]).all()
 
-# %% cell 77: predict_model's counts for block_2 (q6) are Keras's count_params() and kernels
+# %% cell 77: predict_model's counts for block_2 are Keras's count_params() and kernels; its
+# multiplications are q6's answer (the notebook never prints them)
 rows = predicted.set_index("name").join(compared.set_index("name")["agrees"])
 block = rows[rows.index.str.startswith("block_2_")]
 totals = block[["params", "mults"]].sum()
@@ -234,6 +235,7 @@ kernel_mults = sum(int(np.prod(layer.output.shape[1:3])) * int(np.prod(layer.ker
 assert len(block) == 9 and block["agrees"].all()
 assert totals["params"] == sum(layer.count_params() for layer in block_2)
 assert totals["mults"] == kernel_mults
+assert totals["mults"] == lesson07.q6.solution_answer
 
 # %% cell 79: VGG-16 as the text describes it: a 224x224x3 image, five groups of 3x3 'same'
 # convolutions (2, 2, 3, 3, 3; 64 to 512 filters, stride 1), a 2x2 pooling, stride 2, after each
