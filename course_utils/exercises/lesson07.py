@@ -124,7 +124,8 @@ q1 = Exercise(
     "pairs, as Conv2D takes them; padding 'valid'. Return the output map's (rows, columns): "
     "my_output_shape(28, 28, (1, 5), (2, 1), (1, 1)) gives (14, 24). "
     "The check runs it on seven cases (rectangular kernels, per-axis strides and dilations, "
-    "and one with a stride and a dilation, which tf.nn.conv2d accepts).",
+    "and one that strides a dilated kernel, which Keras's Conv2D refuses and tf.nn.conv2d "
+    "runs).",
     checker=function(_Q1_CASES, reference=my_output_shape, mistakes=_Q1_MISTAKES,
                      forbidden=["conv_output_size", "compute_output_shape"]),
     hint=["Each axis on its own, with lesson 01's formula: O = (N - F) // S + 1, N the height "
