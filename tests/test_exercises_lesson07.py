@@ -367,6 +367,10 @@ LEARNER_ANSWERS = {
         "wrong": {
             "def my_receptive_field(layers):\n    return receptive_field(layers)":
                 "your function calls receptive_field, which already does what this question asks",
+            # section 3's trace, read at its last row
+            "def my_receptive_field(layers):\n"
+            "    return int(receptive_field_steps(layers)['r'].iloc[-1])":
+                "your function calls receptive_field_steps",
             _rf("        field += (f - 1) * step\n        step *= s"): "ignores the dilations",
             _RF_RIGHT.replace("return field", "return [field]"):
                 "return the number itself, not a list",
