@@ -573,8 +573,12 @@ q5 = Exercise(
           "ReLU zeroes the negative half of a zero-mean symmetric input. What does that do to "
           "the mean square?"],
     solution="answer = 576 * 2 / (576 + 1152) / 2  # = 1/3: 2/3 for the convolution, 1/2 for "
-             "the ReLU",
+             "the ReLU\n# F * F cancels in fan_in / (fan_in + fan_out): Glorot's factor depends "
+             "only on C_in / (C_in + C_out):\n# 2 * 64 / (64 + 128) / 2 gives the same",
     solution_answer=_Q5F,
+    explanation="F * F cancels in fan_in / (fan_in + fan_out), so Glorot's factor here depends "
+                "only on C_in / (C_in + C_out): 2 * 64 / (64 + 128) = 2/3 for the convolution, "
+                "then 1/2 for the ReLU.",
 )
 
 
