@@ -62,7 +62,8 @@ from .validation import check_int, describe
 
 __all__ = ["LayerPrediction", "LayerComparison", "layer_counts", "predict_layer", "predict_model",
            "compare_with_keras", "PREDICTED_KINDS", "COUNTED_KINDS", "measure_receptive_field",
-           "receptive_field_steps", "field_extent", "block_walk", "hand_counts_table", "paper_table"]
+           "receptive_field_steps", "field_extent", "block_walk", "hand_counts_table",
+           "paper_table"]
 
 
 class LayerPrediction(NamedTuple):

@@ -941,6 +941,9 @@ def test_q5_is_the_factor_tensorflow_measures():
     assert "multiplied by 2 for the ReLU" in doubled and "it does not double it" in doubled
     assert "fan_out * Var(w)" in doubled   # the same 4/3 as the wrong fan, so both are named
     assert "standard deviation's factor" in lesson.q5.feedback(np.sqrt(1 / 3))
+    # F * F cancels: the channel counts alone give the factor, and the Correct! message says so
+    assert lesson.q5.is_correct(64 * 2 / (64 + 128) / 2)
+    assert "F * F cancels" in lesson.q5.feedback(1 / 3)
 
 
 def test_q4_a_ratio_test_that_divides_by_zero_taps_is_not_told_it_reshaped():

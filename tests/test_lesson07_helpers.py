@@ -27,9 +27,9 @@ from course_utils.architectures import (  # noqa: E402
     field_extent,
     hand_counts_table,
     measure_receptive_field,
-    receptive_field_steps,
     paper_table,
     predict_model,
+    receptive_field_steps,
 )
 from course_utils.arithmetic import conv_params, receptive_field  # noqa: E402
 from course_utils.ops import conv_matrix  # noqa: E402

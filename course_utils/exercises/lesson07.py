@@ -266,7 +266,8 @@ q2 = Exercise(
     "recurrence. The check runs it on six stacks (strides, pooling and dilations).",
     checker=_a_number_returned(_pairs_unpacked(function(
         _Q4_CASES, reference=receptive_field, mistakes=_Q4_MISTAKES,
-        forbidden=["receptive_field", "receptive_field_steps"], labels=[(repr(stack),) for stack, in _Q4_CASES]))),
+        forbidden=["receptive_field", "receptive_field_steps"],
+        labels=[(repr(stack),) for stack, in _Q4_CASES]))),
     hint=["Keep two numbers: field = 1 (the output pixel itself) and step = 1 (input pixels "
           "between neighbouring positions of the current layer).",
           "For each (F, S, D), first to last: footprint = F + (F - 1) * (D - 1); field += "
