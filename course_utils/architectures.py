@@ -62,7 +62,8 @@ from .validation import check_int, describe
 
 __all__ = ["LayerPrediction", "LayerComparison", "layer_counts", "predict_layer", "predict_model",
            "compare_with_keras", "PREDICTED_KINDS", "COUNTED_KINDS", "measure_receptive_field",
-           "field_extent", "block_walk", "hand_counts_table", "paper_table"]
+           "receptive_field_steps", "field_extent", "block_walk", "hand_counts_table",
+           "paper_table"]
 
 
 class LayerPrediction(NamedTuple):
@@ -642,6 +643,31 @@ def measure_receptive_field(stack, size: int = 33):
             h = tf.nn.conv2d(h, taps, s, "VALID")
         centre = h[0, h.shape[1] // 2, h.shape[2] // 2, 0]
     return np.rint(tape.gradient(centre, x).numpy()[0, :, :, 0]).astype(int)
+
+
+def receptive_field_steps(stack) -> pd.DataFrame:
+    """Section 3's recurrence layer by layer: the receptive field r and the step j after each
+    layer of ``stack`` (the (F, S) pairs or (F, S, D) triples ``receptive_field`` reads), from
+    r = j = 1 for one input pixel. r after layer l is ``receptive_field`` of the first l
+    layers; j is the product of their strides. Taught in lesson 07, section 3.
+
+    >>> receptive_field_steps([(3, 1, 1), (3, 2, 1), (3, 1, 1)])
+                   r  j
+    after layer
+    (none)         1  1
+    3x3            3  1
+    3x3, stride 2  5  2
+    3x3            9  2
+    """
+    receptive_field(stack)                                # checks the layers
+    names, fields, steps = ["(none)"], [1], [1]
+    for count, layer in enumerate(stack, start=1):
+        f, s, d = (*layer, 1)[:3]
+        names.append(f"{f}x{f}" + (f", stride {s}" if s > 1 else "")
+                     + (f", D = {d}" if d > 1 else ""))
+        fields.append(receptive_field(stack[:count]))
+        steps.append(steps[-1] * s)
+    return pd.DataFrame({"r": fields, "j": steps}, index=pd.Index(names, name="after layer"))
 
 
 def field_extent(paths) -> tuple[int, int]:

@@ -367,6 +367,10 @@ LEARNER_ANSWERS = {
         "wrong": {
             "def my_receptive_field(layers):\n    return receptive_field(layers)":
                 "your function calls receptive_field, which already does what this question asks",
+            # section 3's trace, read at its last row
+            "def my_receptive_field(layers):\n"
+            "    return int(receptive_field_steps(layers)['r'].iloc[-1])":
+                "your function calls receptive_field_steps",
             _rf("        field += (f - 1) * step\n        step *= s"): "ignores the dilations",
             _RF_RIGHT.replace("return field", "return [field]"):
                 "return the number itself, not a list",
@@ -398,19 +402,40 @@ LEARNER_ANSWERS = {
         },
     },
     "q6": {
-        "right": ["9456", "9_456", "9456.0",
-                  "24 * 144 + 4 * 144 + 3 * 3 * 144 + 4 * 144 + 144 * 24 + 4 * 24"],
+        "right": ["25740288", "25_740_288", "25740288.0",
+                  "56 * 56 * (24 * 144 + 3 * 3 * 144 + 144 * 24)",
+                  # the course's formulas, one per convolution (section 7's rule)
+                  "conv_mults((56, 56, 24), 1, 144) + depthwise_mults((56, 56, 144), 3, "
+                  "padding='same') + conv_mults((56, 56, 144), 1, 24)"],
         "wrong": {
-            "8208": "the BatchNormalization layers hold parameters too",
-            "8832": "4 numbers per channel for BatchNormalization",
-            "194784": "one 3x3 kernel per channel",
-            "8160": "add the depthwise layer's weights",
-            "9768": "use_bias=False",
-            "9360": "there are three BatchNormalization layers",
-            "9936": "it normalizes 24 channels, not 144",
-            "37104": "block_2_expand is a 1x1 convolution",
-            "9123": "not the expected value",
-            "9450": "cut after 3 significant figures: give it exactly",
+            # the depthwise step as a full 3x3 convolution 144 -> 144
+            "56 * 56 * (24 * 144 + 3 * 3 * 144 * 144 + 144 * 24)":
+                "the depthwise step as a full 3x3 convolution",
+            "606928896": "the depthwise step as a full 3x3 convolution",
+            "56 * 56 * (3 * 3 * 24 * 144 + 3 * 3 * 144 + 144 * 24)":
+                "counts block_2_expand as a 3x3 convolution",
+            "56 * 56 * (24 * 144 + 144 * 24)": "add the depthwise step",
+            # one position only, or the kernel weights given instead: both 8,208
+            "24 * 144 + 3 * 3 * 144 + 144 * 24": "for ONE output position",
+            "8208": "multiply by 56 * 56",
+            "112 * 112 * (24 * 144 + 3 * 3 * 144 + 144 * 24)": "block_1's input",
+            "56 * 56 * 24 * 144 + 28 * 28 * (3 * 3 * 144 + 144 * 24)":
+                "applies a stride of 2 in the depthwise step",
+            "28 * 28 * (24 * 144 + 3 * 3 * 144 + 144 * 24)": "that counts 28x28 positions",
+            "224 * 224 * (24 * 144 + 3 * 3 * 144 + 144 * 24)": "the image's",
+            # the parameters given instead (batch normalization's 4 per channel included)
+            "sum(layer.count_params() for layer in block_2)": "the block's parameter count",
+            "9456": "the question asks for multiplications",
+            # batch normalization counted: its parameters at every position, or its scale
+            "56 * 56 * sum(layer.count_params() for layer in block_2)":
+                "batch normalization's too",
+            "56 * 56 * (24 * 144 + 3 * 3 * 144 + 144 * 24 + 144 + 144 + 24)":
+                "batch normalization counts 0",
+            "2 * 56 * 56 * (24 * 144 + 3 * 3 * 144 + 144 * 24)":
+                "counts an addition with every multiplication",
+            "25740000": "rounded to 4 significant figures: give it exactly",
+            "25.74e6": "rounded to 4 significant figures: give it exactly",
+            "25740289": "not the expected value",
         },
     },
     "q7": {
@@ -555,14 +580,21 @@ def block_2():
     keras.backend.clear_session()
 
 
-def test_q6_is_what_keras_counts_in_mobilenetv2s_block_2(block_2):
+def test_q6_is_what_keras_builds_in_mobilenetv2s_block_2(block_2):
+    """lesson.q6: one multiplication per kernel weight and output position, read off the three
+    convolutions Keras builds in block_2 (batch normalization, ReLU6 and Add count 0); the
+    block's count_params() is the named mistake 'parameters given instead'."""
     assert [type(layer).__name__ for layer in block_2] == [
         "Conv2D", "BatchNormalization", "ReLU", "DepthwiseConv2D", "BatchNormalization", "ReLU",
         "Conv2D", "BatchNormalization", "Add"]
     assert tuple(block_2[0].input.shape) == (None, 56, 56, 24)
-    assert lesson.q6.is_correct(sum(layer.count_params() for layer in block_2))
-    trainable = sum(int(np.prod(w.shape)) for layer in block_2 for w in layer.trainable_weights)
-    assert lesson.q6.feedback(trainable).startswith("Not quite: count_params() counts 4")
+    convolutions = [layer for layer in block_2
+                    if isinstance(layer, (layers.Conv2D, layers.DepthwiseConv2D))]
+    mults = sum(int(np.prod(layer.output.shape[1:3])) * int(np.prod(layer.kernel.shape))
+                for layer in convolutions)
+    assert lesson.q6.is_correct(mults) and mults == 56 * 56 * 8208
+    assert "the block's parameter count" in lesson.q6.feedback(
+        sum(layer.count_params() for layer in block_2))
 
 
 def test_q8_is_what_keras_vgg16s_convolutions_cost():
@@ -909,6 +941,9 @@ def test_q5_is_the_factor_tensorflow_measures():
     assert "multiplied by 2 for the ReLU" in doubled and "it does not double it" in doubled
     assert "fan_out * Var(w)" in doubled   # the same 4/3 as the wrong fan, so both are named
     assert "standard deviation's factor" in lesson.q5.feedback(np.sqrt(1 / 3))
+    # F * F cancels: the channel counts alone give the factor, and the Correct! message says so
+    assert lesson.q5.is_correct(64 * 2 / (64 + 128) / 2)
+    assert "F * F cancels" in lesson.q5.feedback(1 / 3)
 
 
 def test_q4_a_ratio_test_that_divides_by_zero_taps_is_not_told_it_reshaped():

@@ -29,6 +29,7 @@ from course_utils.architectures import (  # noqa: E402
     measure_receptive_field,
     paper_table,
     predict_model,
+    receptive_field_steps,
 )
 from course_utils.arithmetic import conv_params, receptive_field  # noqa: E402
 from course_utils.ops import conv_matrix  # noqa: E402
@@ -95,6 +96,23 @@ def test_measure_receptive_field_refuses_a_small_input_and_bad_layers():
         measure_receptive_field([(3, 1, 1), (3, 1, 2), (3, 1, 4)], size=9)
     with pytest.raises(ValueError, match="pair or a"):
         measure_receptive_field([(3,)])
+
+
+def test_receptive_field_steps_traces_the_field_keras_layers_measure():
+    """Each row's r is the measured field of the stack's first layers (Keras's own layers, by
+    gradient); j is the product of their strides: one pixel of the next layer's input moves j
+    input pixels (a Keras layer of stride 1 after them shows it)."""
+    stack = [(3, 1, 1), (3, 2, 1), (3, 1, 2), (2, 2, 1)]
+    steps = receptive_field_steps(stack)
+    assert list(steps.index) == ["(none)", "3x3", "3x3, stride 2", "3x3, D = 2", "2x2, stride 2"]
+    assert steps.iloc[0].tolist() == [1, 1] and steps["r"].iloc[-1] == receptive_field(stack)
+    for count in range(1, len(stack) + 1):
+        assert steps["r"].iloc[count] == field_extent(keras_paths(stack[:count]))[0], count
+        # a 2-tap layer after them reads input pixels j apart: its field grows by j
+        assert field_extent(keras_paths([*stack[:count], (2, 1, 1)]))[0] == (
+            steps["r"].iloc[count] + steps["j"].iloc[count]), count
+    with pytest.raises(ValueError, match="pair or a"):
+        receptive_field_steps([(3,)])
 
 
 def test_field_extent_is_the_rectangle_of_the_non_zero_entries():

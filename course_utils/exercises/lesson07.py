@@ -13,8 +13,9 @@ field), q3 in section 4 (groups), q4 in section 5 (what a separable layer gives 
 kernels it can hold), q5 in section 6 (the first weights): the factor by which a
 glorot_uniform layer and its ReLU multiply the mean square, the "why" of He's rule; q6, q7 and
 q8 in section 7 (the capstone, real networks): the learner counts one inverted residual block
-of MobileNetV2 by hand (q6; the lesson never prints the block's totals, and
-tests/claims/lesson07.py checks the helper's counts of it against Keras), then writes the
+of MobileNetV2 by hand (q6: its multiplications for one image, which no Keras one-liner
+gives; the lesson never prints the block's totals, and tests/claims/lesson07.py checks the
+helper's counts of it against Keras), then writes the
 per-layer rule itself, my_layer_counts (q7), which the next cell runs over every Conv2D,
 DepthwiseConv2D and Dense layer of MobileNetV2, and counts VGG-16's convolutions from the
 network's description (each layer's input worked out: pooling halves the map, C_in is the
@@ -123,7 +124,8 @@ q1 = Exercise(
     "pairs, as Conv2D takes them; padding 'valid'. Return the output map's (rows, columns): "
     "my_output_shape(28, 28, (1, 5), (2, 1), (1, 1)) gives (14, 24). "
     "The check runs it on seven cases (rectangular kernels, per-axis strides and dilations, "
-    "and one with a stride and a dilation, which tf.nn.conv2d accepts).",
+    "and one that strides a dilated kernel, which Keras's Conv2D refuses and tf.nn.conv2d "
+    "runs).",
     checker=function(_Q1_CASES, reference=my_output_shape, mistakes=_Q1_MISTAKES,
                      forbidden=["conv_output_size", "compute_output_shape"]),
     hint=["Each axis on its own, with lesson 01's formula: O = (N - F) // S + 1, N the height "
@@ -264,7 +266,8 @@ q2 = Exercise(
     "recurrence. The check runs it on six stacks (strides, pooling and dilations).",
     checker=_a_number_returned(_pairs_unpacked(function(
         _Q4_CASES, reference=receptive_field, mistakes=_Q4_MISTAKES,
-        forbidden=["receptive_field"], labels=[(repr(stack),) for stack, in _Q4_CASES]))),
+        forbidden=["receptive_field", "receptive_field_steps"],
+        labels=[(repr(stack),) for stack, in _Q4_CASES]))),
     hint=["Keep two numbers: field = 1 (the output pixel itself) and step = 1 (input pixels "
           "between neighbouring positions of the current layer).",
           "For each (F, S, D), first to last: footprint = F + (F - 1) * (D - 1); field += "
@@ -571,12 +574,16 @@ q5 = Exercise(
           "ReLU zeroes the negative half of a zero-mean symmetric input. What does that do to "
           "the mean square?"],
     solution="answer = 576 * 2 / (576 + 1152) / 2  # = 1/3: 2/3 for the convolution, 1/2 for "
-             "the ReLU",
+             "the ReLU\n# F * F cancels in fan_in / (fan_in + fan_out): Glorot's factor depends "
+             "only on C_in / (C_in + C_out):\n# 2 * 64 / (64 + 128) / 2 gives the same",
     solution_answer=_Q5F,
+    explanation="F * F cancels in fan_in / (fan_in + fan_out), so Glorot's factor here depends "
+                "only on C_in / (C_in + C_out): 2 * 64 / (64 + 128) = 2/3 for the convolution, "
+                "then 1/2 for the ReLU.",
 )
 
 
-# --- q6: one inverted residual block, counted by hand -------------------------------------
+# --- q6: one inverted residual block's multiplications, counted by hand --------------------
 
 _H, _C, _T = 56, 24, 6  # block_2 of MobileNetV2: a 56x56x24 input, expansion factor 6
 _WIDE = _C * _T  # 144 channels inside the block
@@ -586,43 +593,80 @@ _BLOCK = ("MobileNetV2's block_2 reads a 56x56x24 map and runs: block_2_expand =
           "DepthwiseConv2D(3, padding='same', use_bias=False), BatchNormalization, ReLU(6); "
           "block_2_project = Conv2D(24, 1, use_bias=False), BatchNormalization; then an Add "
           "of the block's input.")
-_CONVS1 = (conv_params(1, _C, _WIDE, bias=False) + depthwise_params(3, _WIDE, bias=False)
-           + conv_params(1, _WIDE, _C, bias=False))
-_Q6B = _CONVS1 + _BN * (_WIDE + _WIDE + _C)
+_EXPAND_W = conv_params(1, _C, _WIDE, bias=False)              # 24 * 144
+_DEPTHWISE_W = depthwise_params(3, _WIDE, bias=False)          # 3 * 3 * 144
+_PROJECT_W = conv_params(1, _WIDE, _C, bias=False)             # 144 * 24
+_WEIGHTS6 = _EXPAND_W + _DEPTHWISE_W + _PROJECT_W              # 8,208 kernel weights
+
+
+def _block_mults(h=_H, expand=_EXPAND_W, depthwise=_DEPTHWISE_W, project=_PROJECT_W,
+                 h_after=None):
+    """block_2's multiplications for one image: each convolution's weights times its output
+    positions, the expansion at h x h, the depthwise step and the projection at h_after (h
+    unless a stride is applied)."""
+    h_after = h if h_after is None else h_after
+    return h * h * expand + h_after * h_after * (depthwise + project)
+
+
+_Q6M = _block_mults()                                           # 56 * 56 * 8,208
+_BN_VALUES = _H * _H * (_WIDE + _WIDE + _C)                     # one value per channel and pixel
+_Q6_PARAMS = _WEIGHTS6 + _BN * (_WIDE + _WIDE + _C)             # count_params(): 9,456
 
 q6 = Exercise(
-    _BLOCK + " How many parameters do the block's layers hold in total, as count_params() "
-    "counts them? Count with the formulas (no Keras), then check your count with "
-    "sum(layer.count_params() for layer in block_2).",
-    checker=number(_Q6B, mistakes={
-        _CONVS1: "the BatchNormalization layers hold parameters too: 4 numbers per channel.",
-        _CONVS1 + 2 * (_WIDE + _WIDE + _C): "count_params() counts 4 numbers per channel for "
-                                            "BatchNormalization: gamma and beta (trained) and "
-                                            "the moving mean and variance (stored, not "
-                                            "trained).",
-        _Q6B - depthwise_params(3, _WIDE, bias=False) + conv_params(3, _WIDE, _WIDE, bias=False):
-            "the depthwise layer has one 3x3 kernel per channel (144 of them), not a 3x3x144 "
-            "kernel per filter.",
-        _Q6B - depthwise_params(3, _WIDE, bias=False):
-            "add the depthwise layer's weights: one 3x3 kernel per channel.",
-        _Q6B + _WIDE + _WIDE + _C: "use_bias=False: the three convolutions have no biases (the "
-                                  "batch normalization after each has its own shift, beta).",
-        _Q6B - _BN * _C: "there are three BatchNormalization layers: after the expansion (144 "
-                        "channels), the depthwise step (144) and the projection (24).",
-        _Q6B - _BN * _C + _BN * _WIDE: "the last BatchNormalization follows the projection: it "
-                                      "normalizes 24 channels, not 144.",
-        _Q6B - conv_params(1, _C, _WIDE, bias=False) + conv_params(3, _C, _WIDE, bias=False):
-            "block_2_expand is a 1x1 convolution: 24 * 144 weights, no 3x3 window.",
+    _BLOCK + " How many multiplications do the block's layers do for one 224x224 image? Count "
+    "one per kernel weight and output position, as the papers do: batch normalization, ReLU6 "
+    "and the addition count 0.",
+    checker=number(_Q6M, mistakes={
+        _block_mults(depthwise=conv_params(3, _WIDE, _WIDE, bias=False)):
+            "that counts the depthwise step as a full 3x3 convolution, 144 -> 144 (3 * 3 * 144 "
+            "weights per filter): a depthwise layer gives each channel one 3x3 kernel, 3 * 3 * "
+            "144 weights in all.",
+        _block_mults(expand=conv_params(3, _C, _WIDE, bias=False)):
+            "that counts block_2_expand as a 3x3 convolution: it is 1x1, 24 * 144 weights.",
+        _block_mults(depthwise=0):
+            "add the depthwise step: one 3x3 kernel per channel, 3 * 3 * 144 weights, at each "
+            "of the 56 * 56 positions.",
+        _WEIGHTS6:
+            "8,208 is the block's kernel weights, one multiplication each for ONE output "
+            "position: each weight is used at every position, so multiply by 56 * 56.",
+        _block_mults(h=112):
+            "that counts 112x112 positions, block_1's input: block_2 reads block_1's output, "
+            "56x56, and keeps it (stride 1, 'same').",
+        _block_mults(h_after=28):
+            "that applies a stride of 2 in the depthwise step (block_1's): block_2's depthwise "
+            "step has stride 1, so all three convolutions run at 56x56.",
+        _block_mults(h=28):
+            "that counts 28x28 positions: block_2 runs at 56x56 (stride 1, 'same' keeps the "
+            "size).",
+        _block_mults(h=224):
+            "that counts 224x224 positions, the image's: by block_2 the map is 56x56 (block_2 "
+            "reads a 56x56x24 map).",
+        _Q6_PARAMS:
+            "9,456 is the block's parameter count (count_params(), batch normalization's 4 per "
+            "channel included); the question asks for multiplications: each kernel weight is "
+            "used once per output position.",
+        _H * _H * _Q6_PARAMS:
+            "that multiplies every parameter by the 56 * 56 positions, batch normalization's "
+            "too: the papers count only the convolutions' kernel weights times their output "
+            "positions; batch normalization counts 0.",
+        _Q6M + _BN_VALUES:
+            "that adds one operation per output value of each convolution (batch "
+            "normalization's scale, or a bias): the papers count only the convolutions' "
+            "kernel weights times their output positions; batch normalization counts 0, and "
+            "the convolutions have no bias (use_bias=False).",
+        2 * _Q6M:
+            "that counts an addition with every multiplication (FLOPs in the strict sense); "
+            "count the multiplications only.",
     }),
-    hint=["Count layer by layer: a 1x1 Conv2D has C_in * C_out weights, the depthwise 3x3 has "
-          "3 * 3 per channel, each BatchNormalization 4 per channel; ReLU and Add have none.",
-          "The expansion holds 24 * 144 weights and its BatchNormalization 4 * 144 numbers. "
-          "Count the depthwise step (3 * 3 weights per channel) and the projection (144 -> 24) "
-          "the same way, with their BatchNormalization layers."],
-    solution=f"answer = 24 * 144 + 4 * 144 + 3 * 3 * 144 + 4 * 144 + 144 * 24 + 4 * 24"
-             f"  # {_Q6B:,}\n"
-             "print(answer == sum(layer.count_params() for layer in block_2))   # Keras agrees",
-    solution_answer=_Q6B,
+    hint=["Each convolution does (its output positions) * (its kernel weights). block_2 keeps "
+          "56x56 throughout (stride 1, 'same'). A 1x1 Conv2D has C_in * C_out weights, the "
+          "depthwise 3x3 has 3 * 3 per channel.",
+          "The expansion does 56 * 56 * (24 * 144) multiplications. Count the depthwise step "
+          "(3 * 3 * 144 weights) and the projection (144 -> 24) the same way, and add the "
+          "three."],
+    solution=f"answer = 56 * 56 * (24 * 144 + 3 * 3 * 144 + 144 * 24)  # {_Q6M:,}\n"
+             "# q7's my_layer_counts, run on block_2's three convolutions, gives the same",
+    solution_answer=_Q6M,
 )
 
 # --- q7: the capstone's rule, written by the learner: one layer's parameters and multiplications
