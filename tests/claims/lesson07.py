@@ -191,11 +191,16 @@ assert [row.mults for row in predict_model(chain)[1:]] == [
     layer_counts(type(layer).__name__, layer.get_config(), layer.input.shape)[2]
     for layer in chain.layers]
 
-# %% cell 65: block_2 widens 24 channels to 144 and narrows back, at 56x56
+# %% cell 67: block_2 widens 24 channels to 144 and narrows back, at 56x56; as q6 (cell 65)
+# says, it reads a 56x56x24 map and every convolution, the depthwise one too, has stride 1, 'same'
+assert tuple(mobilenet.get_layer("block_2_expand").input.shape[1:]) == (56, 56, 24)
+assert all(layer.strides == (1, 1) and layer.padding == "same" for layer in block_2
+           if isinstance(layer, (layers.Conv2D, layers.DepthwiseConv2D)))
+assert mobilenet.get_layer("block_2_depthwise").kernel_size == (3, 3)
 assert walk["output shape"].tolist() == [(56, 56, 24), (56, 56, 144), (56, 56, 144),
                                          (56, 56, 24), (56, 56, 24)]
 
-# %% cell 67: after batch normalization a bias makes no difference; MobileNetV2 has none
+# %% cell 69: after batch normalization a bias makes no difference; MobileNetV2 has none
 assert not any(layer.use_bias for layer in convolutions)
 
 # %% cell 73: the learner's function (or layer_counts standing in) gives predict_model's totals,
@@ -326,7 +331,7 @@ assert 'activation="softmax"' in kernel_layers_05[3]
 assert "initializer" not in builder
 
 # %% cell 50: MobileNetV2 runs 52 convolutions in a row: the longest path from its input to its
-# output passes through every Conv2D and DepthwiseConv2D layer it has (cell 66 prints 52)
+# output passes through every Conv2D and DepthwiseConv2D layer it has (cell 69 prints 52)
 in_a_row = {}
 for layer in mobilenet.layers:
     parents = [tensor._keras_history.operation for node in layer._inbound_nodes
