@@ -25,6 +25,35 @@ from course_utils.architectures import (
 )
 from course_utils.exercises import lesson07
 
+# %% cell 0: regularizers and constraints change how a layer trains, not what it computes: a
+# regularizer's penalty joins the loss (model.losses, which compute_loss adds); a constraint
+# projects the weights after the optimizer's update
+import keras
+
+x_claim = np.random.default_rng(0).standard_normal((2, 8, 8, 3)).astype("float32")
+plain = layers.Conv2D(4, 3, name="plain")
+trained = layers.Conv2D(4, 3, kernel_regularizer=keras.regularizers.L2(0.01),
+                        bias_regularizer="l2", activity_regularizer="l2",
+                        kernel_constraint=keras.constraints.NonNeg(),
+                        bias_constraint=keras.constraints.NonNeg(), name="trained")
+model_claim = keras.Sequential([keras.Input((8, 8, 3)), trained])
+model_claim.compile(loss="mse")
+plain.build(x_claim.shape)
+trained.set_weights(plain.get_weights())
+np.testing.assert_array_equal(plain(x_claim).numpy(), trained(x_claim).numpy())
+output_claim = model_claim(x_claim)
+assert len(model_claim.losses) == 3
+penalties = sorted(float(loss) for loss in model_claim.losses)
+kernel_claim = trained.kernel.numpy()
+assert np.isclose(penalties[1], 0.01 * np.sum(kernel_claim**2), rtol=1e-5)   # bias 0: penalty 0
+zeros = np.zeros_like(output_claim)
+total = float(model_claim.compute_loss(x_claim, zeros, output_claim))
+assert np.isclose(total, float(np.mean(output_claim.numpy() ** 2)) + sum(penalties), rtol=1e-5)
+assert (kernel_claim - 1).min() < 0
+keras.optimizers.SGD(1.0).apply_gradients([(np.ones_like(kernel_claim), trained.kernel),
+                                           (np.ones(4, "float32"), trained.bias)])
+assert trained.kernel.numpy().min() == 0 and trained.bias.numpy().max() == 0
+
 # %% cell 4: the convolution's matrix holds its 9 weights, numbered by kernel tap as drawn
 shared = conv_matrix((6, 6), small_kernel)
 tap = conv_matrix((6, 6), np.arange(1.0, 10).reshape(3, 3)).astype(int)
