@@ -308,6 +308,16 @@ assert max(abs(difference) for difference in differences.values()) < 0.02
 largest = max(differences, key=lambda name: abs(differences[name]))
 assert largest == "ResNet50" and abs(differences[largest]) > 0.015   # 1.5% would not do
 
+# %% cell 92: to two figures MobileNetV2's and EfficientNet-B0's counts round to their papers';
+# ResNet-50's rounds to 3.9 G and only cut to two figures gives the paper's 3.8 G
+counted = {name: sum(row.mults for row in predict_model(networks[name])) for name in papers}
+assert [f"{counted[name] / 1e6:,.1f} M" for name in ("MobileNetV2", "EfficientNetB0", "ResNet50")
+        ] == ["300.8 M", "385.8 M", "3,858.0 M"]
+for name in ("MobileNetV2", "EfficientNetB0"):
+    assert float(f"{counted[name]:.2g}") == papers[name][1]
+assert float(f"{counted['ResNet50']:.2g}") == 3.9e9 != papers["ResNet50"][1]
+assert np.floor(counted["ResNet50"] / 1e8) * 1e8 == papers["ResNet50"][1] == 3.8e9
+
 # %% cell 91: VGG-16's 13 convolutions alone are within 0.5% of the paper's 15.3 G
 assert abs(vgg_convs / 15.3e9 - 1) < 0.005
 
