@@ -244,7 +244,7 @@ assert bn_params == sum(layer.count_params() for layer in mobilenet.layers
                         if isinstance(layer, layers.BatchNormalization))
 assert who.startswith("the course's layer_counts") == (not q7.is_correct(my_layer_counts))
 
-# %% cell 110 (note 1): block_1_pad then 'valid' gives the 56x56 that 'same' gives
+# %% cell 109 (note 1): block_1_pad then 'valid' gives the 56x56 that 'same' gives
 pad = mobilenet.get_layer("block_1_pad")
 assert type(pad).__name__ == "ZeroPadding2D" and pad.get_config()["padding"] == ((0, 1), (0, 1))
 assert mobilenet.get_layer("block_1_depthwise").input is pad.output
@@ -411,20 +411,20 @@ assert kinds.index[0] == "Conv2D 1x1"
 # %% cell 100: the first MobileNet's 1x1 share is Howard et al.'s Table 2 figure, 94.86%
 assert round(100 * v1_pointwise, 2) == 94.86
 
-# %% cell 103: the recurrence gives the Distill authors' fields (MobileNet 315, VGG-16 212)
+# %% cell 102: the recurrence gives the Distill authors' fields (MobileNet 315, VGG-16 212)
 for name, (_, theirs) in distill.items():
     assert theirs == network_fields[name], name
 assert network_fields == {"MobileNetV2": 491, "MobileNet": 315, "VGG16": 212}
 
-# %% cell 105: with every weight 1 the gradient counts the paths, whose spread along one axis is
+# %% cell 104: with every weight 1 the gradient counts the paths, whose spread along one axis is
 # that of a sum of n steps of -1, 0 or 1 (variance 2/3 each): std sqrt(2n / 3), twice as wide at
 # 16 layers as at 4
 assert np.isclose(spread(4), np.sqrt(2 * 4 / 3)) and np.isclose(spread(16), np.sqrt(2 * 16 / 3))
 assert round(spread(16) / spread(4), 2) == 2.0
 
-# %% cell 107: a 21x21 field; the central 11x11 holds most of the gradient; the peak is central
+# %% cell 106: a 21x21 field; the central 11x11 holds most of the gradient; the peak is central
 assert receptive_field([(3, 1)] * 10) == 21 and np.count_nonzero(strength) == 21 * 21
 assert central_share > 0.5 and np.isclose(strength[9:12, 9:12].max(), 1)
 
-# %% cell 109: the same kernel shape fits channels first and channels last
+# %% cell 108: the same kernel shape fits channels first and channels last
 assert first.kernel.shape == last.kernel.shape
