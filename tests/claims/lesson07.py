@@ -5,6 +5,7 @@ import json
 import re
 from pathlib import Path
 
+import keras
 import numpy as np
 import tensorflow as tf
 from keras import layers
@@ -28,8 +29,6 @@ from course_utils.exercises import lesson07
 # %% cell 0: regularizers and constraints change how a layer trains, not what it computes: a
 # regularizer's penalty joins the loss (model.losses, which compute_loss adds); a constraint
 # projects the weights after the optimizer's update
-import keras
-
 x_claim = np.random.default_rng(0).standard_normal((2, 8, 8, 3)).astype("float32")
 plain = layers.Conv2D(4, 3, name="plain")
 trained = layers.Conv2D(4, 3, kernel_regularizer=keras.regularizers.L2(0.01),
