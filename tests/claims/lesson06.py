@@ -100,6 +100,12 @@ assert right_error < 1e-6 and buggy_error > 0.1, (right_error, buggy_error)
 
 # %% cell 50: ties are common in section 7's CNN: over a tenth of a batch's windows (C)
 assert positive_ties.sum() > 0.1 * window_max.size, (positive_ties.sum(), window_max.size)
+# %% cell 50: one maximum per window gives TensorFlow's dL/dK and dL/db, the last one too (C)
+for new, old in zip(tie_grads["the last maximum"], first, strict=True):
+    assert relative_error(new.astype(float), old.astype(float)) < 1e-6
+# %% cell 50: every tied maximum does not: dL/db changes by over half its size (C)
+every_db = tie_grads["every tied maximum"][1]
+assert np.linalg.norm(every_db - first[1]) > 0.5 * np.linalg.norm(first[1])
 # %% cell 51: at a tie, the numerical gradient is not TensorFlow's
 assert not np.allclose(tie_numerical, tie_tf)
 # %% cell 51: without ties, max pooling's backward pass passes the check
