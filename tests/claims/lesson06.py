@@ -22,7 +22,7 @@ np.testing.assert_allclose(kernels[-1], true_kernel.ravel(), atol=0.02)
 overshoots = (kernel_path[:11] - true_kernel.ravel()) @ most_curved
 assert np.all(overshoots[1:] * overshoots[:-1] < 0), overshoots
 
-# %% cell 10: the most curved direction's curvature is λ = 60: 0.03 < 2/λ ≈ 0.033 < 0.04
+# %% cell 10: the edge for this loss is η ≈ 0.033 (2/60, Going further A): 0.03 < 0.033 < 0.04
 largest_curvature = np.linalg.eigvalsh(
     [conv2d(image, 2 * conv2d(image, unit[None])).ravel() for unit in np.eye(2)]).max()
 np.testing.assert_allclose(largest_curvature, 60, rtol=1e-9)
@@ -154,6 +154,8 @@ assert np.allclose(curvatures, [2 * 12 * 0.5, 2 * (12 * 2 + 12 * 0.5)]) and 0.03
 assert np.allclose(np.abs(directions), np.sqrt(0.5))
 # %% cell 84: eta = 0.03 multiplies the distance along (1, 1) by 1 - 0.03 * 60 = -0.8 per step
 np.testing.assert_allclose(np.divide(distances[1:], distances[:-1]), 1 - 0.03 * top, rtol=1e-3)
+# %% cell 83: the most curved direction (λ = 60) sets the edge, 2/60 ≈ 0.033
+assert top == curvatures.max() and round(2 / top, 3) == 0.033
 # %% cell 84: either side of 2/60: 0.033 settles, 0.034 explodes
 assert 0.033 < 2 / top < 0.034
 assert final[0.033] < 0.1 and final[0.034] > 1e6, final
