@@ -445,6 +445,10 @@ LEARNER_ANSWERS = {
             _POOL_RELU_LOOPS.replace("return grad_a * (a > 0)", "return grad_a"):
                 "the ReLU step is missing",
             _POOL_RELU_LOOPS.replace("(a > 0)", "(a >= 0)"): "use a > 0, not a >= 0",
+            # the same mask in a helper: the source of my_pool_relu_backward does not show it
+            "def relu_mask(a):\n    return a >= 0\n\n\n"
+            + _POOL_RELU_LOOPS.replace("(a > 0)", "relu_mask(a)"):
+                "If you wrote a mask as a >= 0, it blocks nothing",
             "def my_pool_relu_backward(a, grad_pooled):\n"
             "    spread = np.repeat(np.repeat(grad_pooled, 2, axis=1), 2, axis=2)\n"
             "    return spread / 4 * (a > 0)": "average pooling's rule",
@@ -873,20 +877,32 @@ def test_q7_a_tie_goes_to_the_first_maximum_and_only_every_tied_maximum_is_named
     assert all(message not in lesson.q7.feedback(doubled) for message in named.values())
 
 
+def _ge_mask(a):   # a mask a >= 0 out of the answer's own source
+    return a >= 0
+
+
 def test_q7_says_a_greater_or_equal_mask_only_when_the_source_shows_one():
     """A mask (a >= 0) is True everywhere (a = ReLU(z) >= 0), so it gives the result without
-    the ReLU step: told "use a > 0, not a >= 0" when the source writes it, "the ReLU step is
-    missing" when the source has no mask."""
+    the ReLU step: told "your ReLU mask keeps every cell" when the source writes it; without a
+    mask in the source (none, or one in a helper) told "the ReLU step is missing" and "if you
+    wrote a mask as a >= 0, it blocks nothing", true of either cause."""
     def with_ge(a, grad_pooled):   # a + 1 > 0 everywhere: the solution's own mask keeps all
         return lesson.my_pool_relu_backward(a + 1.0, grad_pooled) * (a >= 0)
 
     def without(a, grad_pooled):
         return lesson.my_pool_relu_backward(a + 1.0, grad_pooled)
 
-    for answer, said, not_said in [(with_ge, "use a > 0, not a >= 0", "the ReLU step is missing"),
-                                   (without, "the ReLU step is missing", "a >= 0")]:
+    def helper_mask(a, grad_pooled):
+        return lesson.my_pool_relu_backward(a + 1.0, grad_pooled) * _ge_mask(a)
+
+    either = ["the ReLU step is missing", "If you wrote a mask as a >= 0, it blocks nothing"]
+    for answer, said, not_said in [
+            (with_ge, ["your ReLU mask keeps every cell", "use a > 0, not a >= 0"], either),
+            (without, either, ["your ReLU mask keeps every cell"]),
+            (helper_mask, either, ["your ReLU mask keeps every cell"])]:
         feedback = lesson.q7.feedback(answer)
-        assert said in feedback and not_said not in feedback, feedback
+        assert all(s in feedback for s in said), feedback
+        assert not any(s in feedback for s in not_said), feedback
 
 
 def test_q7_names_negative_gradients_blocked_only_when_the_answer_does_that():

@@ -1105,7 +1105,9 @@ def _shared(a, grad_pooled) -> np.ndarray:
 
 
 _Q7_NO_RELU = ("that is dL/da, the pooling step alone: the ReLU step is missing. ReLU passes "
-               "the gradient only where z > 0, that is where a > 0: multiply by (a > 0).")
+               "the gradient only where z > 0, that is where a > 0: multiply by (a > 0). If you "
+               "wrote a mask as a >= 0, it blocks nothing: a = ReLU(z) is never negative, so "
+               "a >= 0 holds everywhere; use a > 0.")
 _Q7_SIGN = ("your gradient is 0 wherever the window's gradient is negative, as if it went "
              "through a ReLU. Max pooling routes the gradient whatever its sign; only ReLU's "
              "mask blocks, where its input was <= 0 (z <= 0, that is a = 0): multiply by "
@@ -1154,18 +1156,16 @@ def _source(function_) -> str | None:
 
 
 def _check_q7(answer) -> str | None:
-    """The cases against TensorFlow's rule; a result without the ReLU step is told whether the
-    learner's mask (a >= 0) is the reason, as the source shows."""
+    """The cases against TensorFlow's rule; a result without the ReLU step is told that the
+    learner's mask (a >= 0) is the reason when the source shows one, and otherwise what is true
+    of either cause (no mask, or a >= 0 written where the source does not show it)."""
     message = _Q7_CHECKER(answer)
     if message != _Q7_NO_RELU:
         return message
     source = _source(answer)
-    if source is None:   # no source to read: what is true of either cause
-        return ("that is dL/da, the pooling step alone: nothing zeroes the cells where a = 0. "
-                "ReLU passes the gradient only where z > 0, that is where a > 0: multiply by "
-                "(a > 0) (a mask a >= 0 would be True everywhere: a = ReLU(z) is never "
-                "negative).")
-    if re.search(r"(>=|<)\s*0(?![.\d]*[1-9])|greater_equal|less\(", source):
+    shows_ge = source is not None and re.search(
+        r"(>=|<)\s*0(?![.\d]*[1-9])|greater_equal|less\(", source)
+    if shows_ge:
         return ("that is dL/da, the pooling step alone: your ReLU mask keeps every cell. "
                 "a = ReLU(z) is never negative, so a >= 0 is True everywhere (and a < 0 "
                 "nowhere): the mask changes nothing. ReLU passes the gradient only where z > 0, "

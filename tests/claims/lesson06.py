@@ -22,7 +22,7 @@ np.testing.assert_allclose(kernels[-1], true_kernel.ravel(), atol=0.02)
 overshoots = (kernel_path[:11] - true_kernel.ravel()) @ most_curved
 assert np.all(overshoots[1:] * overshoots[:-1] < 0), overshoots
 
-# %% cell 10: the most curved direction's curvature is λ = 60: 0.03 < 2/λ ≈ 0.033 < 0.04
+# %% cell 10: the edge for this loss is η ≈ 0.033 (2/60, Going further A): 0.03 < 0.033 < 0.04
 largest_curvature = np.linalg.eigvalsh(
     [conv2d(image, 2 * conv2d(image, unit[None])).ravel() for unit in np.eye(2)]).max()
 np.testing.assert_allclose(largest_curvature, 60, rtol=1e-9)
@@ -100,6 +100,12 @@ assert right_error < 1e-6 and buggy_error > 0.1, (right_error, buggy_error)
 
 # %% cell 50: ties are common in section 7's CNN: over a tenth of a batch's windows (C)
 assert positive_ties.sum() > 0.1 * window_max.size, (positive_ties.sum(), window_max.size)
+# %% cell 50: one maximum per window gives TensorFlow's dL/dK and dL/db, the last one too (C)
+for new, old in zip(tie_grads["the last maximum"], first, strict=True):
+    assert relative_error(new.astype(float), old.astype(float)) < 1e-6
+# %% cell 50: every tied maximum does not: dL/db changes by over half its size (C)
+every_db = tie_grads["every tied maximum"][1]
+assert np.linalg.norm(every_db - first[1]) > 0.5 * np.linalg.norm(first[1])
 # %% cell 51: at a tie, the numerical gradient is not TensorFlow's
 assert not np.allclose(tie_numerical, tie_tf)
 # %% cell 51: without ties, max pooling's backward pass passes the check
@@ -148,6 +154,8 @@ assert np.allclose(curvatures, [2 * 12 * 0.5, 2 * (12 * 2 + 12 * 0.5)]) and 0.03
 assert np.allclose(np.abs(directions), np.sqrt(0.5))
 # %% cell 84: eta = 0.03 multiplies the distance along (1, 1) by 1 - 0.03 * 60 = -0.8 per step
 np.testing.assert_allclose(np.divide(distances[1:], distances[:-1]), 1 - 0.03 * top, rtol=1e-3)
+# %% cell 83: the most curved direction (λ = 60) sets the edge, 2/60 ≈ 0.033
+assert top == curvatures.max() and round(2 / top, 3) == 0.033
 # %% cell 84: either side of 2/60: 0.033 settles, 0.034 explodes
 assert 0.033 < 2 / top < 0.034
 assert final[0.033] < 0.1 and final[0.034] > 1e6, final
