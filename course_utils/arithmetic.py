@@ -320,7 +320,7 @@ def depthwise_params(kernel_size, in_channels: int, depth_multiplier: int = 1,
 
     A depthwise convolution gives every input channel its own ``depth_multiplier`` kernels
     and never mixes channels: it is a Conv2D with ``groups = C_in`` and C_in * depth_multiplier
-    filters, counted as such. Taught in lesson 07, section 5.
+    filters, counted as such. Taught in lesson 07, section 6.
 
     >>> depthwise_params(3, 64)       # DepthwiseConv2D(3) on 64 channels
     640
@@ -337,7 +337,7 @@ def separable_params(kernel_size, in_channels: int, out_channels: int, depth_mul
     """F_h * F_w * C_in * dm + (C_in * dm + 1) * C_out: the parameters of SeparableConv2D.
 
     A depthwise convolution without a bias, then a 1x1 (pointwise) convolution with the
-    layer's one bias per filter. Taught in lesson 07, section 5.
+    layer's one bias per filter. Taught in lesson 07, section 6.
 
     >>> separable_params(3, 64, 128)     # 3x3, 64 -> 128: 576 + 8,192 + 128
     8896
@@ -389,7 +389,7 @@ def depthwise_mults(input_shape, kernel_size, stride=1, padding="valid", dilatio
                     depth_multiplier: int = 1) -> int:
     """O_h * O_w * C_in * depth_multiplier * F_h * F_w: the multiplications of DepthwiseConv2D.
 
-    Counted as a Conv2D with ``groups = C_in``. Taught in lesson 07, section 5.
+    Counted as a Conv2D with ``groups = C_in``. Taught in lesson 07, section 6.
 
     >>> depthwise_mults((112, 112, 64), 3, padding="same")
     7225344
@@ -406,7 +406,7 @@ def separable_mults(input_shape, kernel_size, out_channels: int, stride=1, paddi
 
     O_h * O_w * C_in * dm * F_h * F_w + O_h * O_w * C_in * dm * C_out; as a fraction of the
     standard convolution's, 1 / C_out + 1 / (F_h * F_w) (MobileNet's ratio, for dm = 1).
-    Taught in lesson 07, section 5.
+    Taught in lesson 07, section 6.
 
     >>> separable_mults((112, 112, 64), 3, 128, padding="same")   # 8.4x fewer than 924,844,032
     109985792

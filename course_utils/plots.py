@@ -1670,7 +1670,7 @@ def show_channel_links(pair_weights: Mapping[str, Any]) -> Plot:
     legend; each title gives the panel's total. ``pair_weights`` maps a name to a
     (C_in, C_out) array of counts (e.g. 9 for a 3x3 kernel, 1 for a 1x1, 0 for no link).
 
-    Taught in lesson 07, section 5 (a standard, a grouped and a separable layer's two steps).
+    Taught in lesson 07, section 6 (a standard, a grouped and a separable layer's two steps).
 
     >>> fig, axes = show_channel_links({"1x1": np.ones((4, 8)), "3x3": np.full((4, 8), 9)})
     >>> [ax.get_title() for ax in axes]
@@ -1713,7 +1713,7 @@ def show_slice_mosaics(slices: Mapping[str, Any], kernel_size: int = 3,
     a red-blue scale centred on 0. A depthwise-separable layer's tiles are one pattern,
     scaled (a negative scale swaps the colours); a standard layer's are unrelated.
 
-    Taught in lesson 07, section 5. ``slices`` maps a title to a (F * F, filters) array:
+    Taught in lesson 07, section 6. ``slices`` maps a title to a (F * F, filters) array:
     column k is filter k's slice, ``kernel[:, :, c, k].ravel()`` for channel c.
 
     >>> pattern = np.arange(9.0) - 4

@@ -92,7 +92,7 @@ _OVERWRITTEN = '''def is_separable(kernel):
     return ok'''
 
 
-# q4 by pairs of filters: ``pairs`` lists the (j, k) a learner compares on each channel; all
+# q5 by pairs of filters: ``pairs`` lists the (j, k) a learner compares on each channel; all
 # pairs is right, filter 0 with each, neighbours, or filters 0 and 1 only are not
 _PAIRWISE = '''def is_separable(kernel):
     f_h, f_w, channels, filters = kernel.shape
@@ -103,7 +103,7 @@ _PAIRWISE = '''def is_separable(kernel):
                 return False
     return True'''
 
-# q4 right by scaling: compare every filter with the channel's first filter that is not zeros
+# q5 right by scaling: compare every filter with the channel's first filter that is not zeros
 _FIRST_NONZERO = '''def is_separable(kernel):
     f_h, f_w, channels, filters = kernel.shape
     for c in range(channels):
@@ -115,7 +115,7 @@ _FIRST_NONZERO = '''def is_separable(kernel):
                 return False
     return True'''
 
-# q4 wrong: each filter a multiple of filter 0, a channel skipped when filter 0 is zeros
+# q5 wrong: each filter a multiple of filter 0, a channel skipped when filter 0 is zeros
 _FILTER_0_SKIPPED = '''def is_separable(kernel):
     f_h, f_w, channels, filters = kernel.shape
     for c in range(channels):
@@ -284,7 +284,7 @@ LEARNER_ANSWERS = {
             "5800": "rounded to 2 significant figures",
         },
     },
-    "q4": {
+    "q5": {
         "right": [_SEPARABLE,
                   _separable("all(np.linalg.matrix_rank(kernel[:, :, c].reshape(-1, "
                              "kernel.shape[3])) < 2 for c in range(kernel.shape[2]))"),
@@ -537,7 +537,7 @@ LEARNER_ANSWERS = {
                 "with padding='valid': each one trims 2",
         },
     },
-    "q5": {
+    "q4": {
         "right": ["1 / 3", "576 * 2 / (576 + 1152) / 2", "0.3333", "0.333",
                   "np.float64(1 / 3)", "3 * 3 * 64 * 2 / (3 * 3 * 64 + 3 * 3 * 128) / 2",
                   # F * F cancels, so the channel counts alone give the same factor
@@ -632,7 +632,7 @@ def measured_receptive_field(stack) -> int:
     return int(used.max() - used.min() + 1)
 
 
-def test_q4_reference_is_the_measured_receptive_field():
+def test_q2_reference_is_the_measured_receptive_field():
     for (stack,) in lesson._Q4_CASES:
         assert lesson.my_receptive_field(stack) == measured_receptive_field(stack), stack
     assert lesson.q2.is_correct(lesson.my_receptive_field)
@@ -646,7 +646,7 @@ def test_q4_reference_is_the_measured_receptive_field():
     (lesson._Q4_CASES, lesson._Q4_MISTAKES, lesson.my_receptive_field),
     (lesson._SEPARABLE_KERNELS, lesson._SEPARABLE_MISTAKES, lesson.is_separable),
     (lesson._LAYER_CASES, lesson._LAYER_MISTAKES, lesson.my_layer_counts),
-], ids=["q1", "q2", "q4", "q7"])
+], ids=["q1", "q2", "q5", "q7"])
 def test_each_named_mistake_of_a_function_question_is_wrong_and_its_own(cases, mistakes,
                                                                          right_function):
     def answers(function_):   # each case's result as plain Python values (no NumPy scalars)
@@ -660,7 +660,7 @@ def test_each_named_mistake_of_a_function_question_is_wrong_and_its_own(cases, m
         assert first != second
 
 
-def test_q4_reference_says_when_a_keras_separable_layer_computes_the_conv2d():
+def test_q5_reference_says_when_a_keras_separable_layer_computes_the_conv2d():
     """For each kernel, the SeparableConv2D closest to it (per input channel, the first term of
     the slice's singular value decomposition: depthwise pattern times pointwise weights) is
     built in Keras beside the Conv2D: their outputs agree exactly when is_separable says so."""
@@ -684,7 +684,7 @@ def test_q4_reference_says_when_a_keras_separable_layer_computes_the_conv2d():
                            atol=1e-4)
         assert same == lesson.is_separable(kernel), kernel.shape
         answers.append(same)
-    assert lesson.q4.is_correct(lesson.is_separable)
+    assert lesson.q5.is_correct(lesson.is_separable)
     assert 3 <= sum(answers) <= len(answers) - 3     # both answers are tested, several times
 
 
@@ -720,8 +720,8 @@ def _not_reshaped(kernel):               # matrix_rank of (F, F, C_out): one ran
                for c in range(kernel.shape[2]))
 
 
-def test_q4_kernels_tell_the_loop_bugs_from_the_right_test():
-    """lesson.q4 (is_separable): among its kernels, one fails on its middle channel only, one on
+def test_q5_kernels_tell_the_loop_bugs_from_the_right_test():
+    """lesson.q5 (is_separable): among its kernels, one fails on its middle channel only, one on
     channel 0 only, one on its last channel only, and one (3x3x1x2) passes every row of taps
     while its channel's 9 x 2 slice has rank 2. So a loop that returns at the first channel,
     a flag overwritten on each pass, and matrix_rank without the reshape are each rejected,
@@ -736,9 +736,9 @@ def test_q4_kernels_tell_the_loop_bugs_from_the_right_test():
     for wrong, named in [(_returns_in_the_loop, "decides on channel 0 alone"),
                          (_overwritten, "decides on the last channel alone"),
                          (_not_reshaped, "as it is, 3-D")]:
-        assert not lesson.q4.is_correct(wrong)
-        assert named in lesson.q4.feedback(wrong), wrong.__name__
-    assert lesson.q4.is_correct(lambda kernel: all(_rank_at_most_1(kernel, c)
+        assert not lesson.q5.is_correct(wrong)
+        assert named in lesson.q5.feedback(wrong), wrong.__name__
+    assert lesson.q5.is_correct(lambda kernel: all(_rank_at_most_1(kernel, c)
                                                    for c in range(kernel.shape[2])))
 
 
@@ -796,7 +796,7 @@ def numbers_in_messages(exercise) -> dict[float, str]:
 
 
 @pytest.mark.parametrize("exercise", [e for e in EXERCISES
-                                      if e.name not in ("q1", "q2", "q4", "q7")],
+                                      if e.name not in ("q1", "q2", "q5", "q7")],
                          ids=lambda e: e.name)
 def test_the_named_mistakes_give_different_answers(exercise):
     """Each mistake a number question names is its own answer (whole ones exactly, others
@@ -823,8 +823,8 @@ def test_q3_is_what_keras_counts_for_a_grouped_conv2d():
     assert "the count with groups=1" in lesson.q3.feedback(plain.count_params())
 
 
-def test_q4_zero_filter_kernel_tells_the_scrambled_reshape_from_the_exact_test():
-    """lesson.q4 (is_separable): the round-32 review found reshape(C_out, -1) told "your rank
+def test_q5_zero_filter_kernel_tells_the_scrambled_reshape_from_the_exact_test():
+    """lesson.q5 (is_separable): the round-32 review found reshape(C_out, -1) told "your rank
     test is exact". On the kernel whose filter 1 is all zeros, the right answer and the exact
     test say True and the scrambled reshape False, so each gets its own message."""
     kernel = np.zeros((3, 3, 1, 2))
@@ -840,14 +840,14 @@ def test_q4_zero_filter_kernel_tells_the_scrambled_reshape_from_the_exact_test()
                    for c in range(k.shape[2]))
 
     assert lesson.is_separable(kernel) and exact(kernel) and not scrambled(kernel)
-    assert "one filter per row" in lesson.q4.feedback(scrambled)
-    assert "exact rank test" not in lesson.q4.feedback(scrambled)
-    assert "exact rank test" in lesson.q4.feedback(exact)
-    assert "one filter per row" not in lesson.q4.feedback(exact)
+    assert "one filter per row" in lesson.q5.feedback(scrambled)
+    assert "exact rank test" not in lesson.q5.feedback(scrambled)
+    assert "exact rank test" in lesson.q5.feedback(exact)
+    assert "one filter per row" not in lesson.q5.feedback(exact)
 
 
-def test_q4_kernels_refuse_the_filter_pair_tests():
-    """lesson.q4 (is_separable): the round-33 review found three tests of filter pairs that
+def test_q5_kernels_refuse_the_filter_pair_tests():
+    """lesson.q5 (is_separable): the round-33 review found three tests of filter pairs that
     passed every kernel. Now one kernel has a zero filter 0 beside two unrelated filters, one
     a zero filter between two unrelated ones, and on the one-bad-channel kernels only filter 2
     is unrelated; a zero filter 0 beside scaled copies is separable. Each pair test is refused
@@ -875,9 +875,9 @@ def test_q4_kernels_refuse_the_filter_pair_tests():
                          (filters_0_and_1, "reads filters 0 and 1 only")]:
         refused = [k for k in kernels if wrong(k) != lesson.is_separable(k)]
         assert refused and all(wrong(k) and not lesson.is_separable(k) for k in refused)
-        assert not lesson.q4.is_correct(wrong)
-        assert named in lesson.q4.feedback(wrong), wrong.__name__
-    assert lesson.q4.is_correct(all_pairs)
+        assert not lesson.q5.is_correct(wrong)
+        assert named in lesson.q5.feedback(wrong), wrong.__name__
+    assert lesson.q5.is_correct(all_pairs)
     zero_first = [k for k in kernels if not k[:, :, 0, 0].any() and k.shape[3] == 3]
     assert sorted(lesson.is_separable(k) for k in zero_first) == [False, True]
     # a message names a mistake only when the answer proves it: a comparison with filter 0
@@ -885,14 +885,14 @@ def test_q4_kernels_refuse_the_filter_pair_tests():
     def zero_filter_0_fails(kernel):
         return with_filter_0(kernel) and all(kernel[:, :, c, 0].any()
                                              for c in range(kernel.shape[2]))
-    assert not lesson.q4.is_correct(zero_filter_0_fails)
-    assert "compares each filter with filter 0" not in lesson.q4.feedback(zero_filter_0_fails)
+    assert not lesson.q5.is_correct(zero_filter_0_fails)
+    assert "compares each filter with filter 0" not in lesson.q5.feedback(zero_filter_0_fails)
 
 
 def _mean_square_factor(initializer, networks=8, layers_deep=3, channels=64):
     """By what a conv + ReLU layer multiplies the mean square, measured with TensorFlow: the
     ratio of layer l + 1's to layer l's (layer 1's input is not a ReLU output, so it is not
-    used), averaged over 8 networks, since one network's ratio drifts (the lesson's section 6)."""
+    used), averaged over 8 networks, since one network's ratio drifts (the lesson's section 5)."""
     rng = np.random.default_rng(7)
     ratios = []
     for network in range(networks):
@@ -919,34 +919,34 @@ def _widening_factor(initializer, networks=8, c_in=64, c_out=128):
     return float(np.mean(ratios))
 
 
-def test_q5_is_the_factor_tensorflow_measures():
-    """lesson.q5: under glorot_uniform, a Conv2D(128, 3) + ReLU layer on 64 channels
+def test_q4_is_the_factor_tensorflow_measures():
+    """lesson.q4: under glorot_uniform, a Conv2D(128, 3) + ReLU layer on 64 channels
     (fan_in = 576, fan_out = 1152) multiplies the mean square by 1/3 (measured within 5%);
     without its ReLU by 2/3, the named mistake; with fan_in = fan_out (a square stack) by 1/2,
     and under He by 1, both named mistakes."""
     glorot = _widening_factor(keras.initializers.GlorotUniform)
-    assert lesson.q5.is_correct(1 / 3) and abs(glorot * 3 - 1) < 0.05, glorot
+    assert lesson.q4.is_correct(1 / 3) and abs(glorot * 3 - 1) < 0.05, glorot
     square = _mean_square_factor(keras.initializers.GlorotUniform)
     assert abs(square / 0.5 - 1) < 0.1, square
-    assert "the factor when fan_in = fan_out" in lesson.q5.feedback(0.5)
+    assert "the factor when fan_in = fan_out" in lesson.q4.feedback(0.5)
     he = _mean_square_factor(keras.initializers.HeNormal)
     assert abs(he - 1) < 0.1, he
-    assert "what He's Var(w) = 2 / fan_in gives" in lesson.q5.feedback(1)
+    assert "what He's Var(w) = 2 / fan_in gives" in lesson.q4.feedback(1)
     limit = np.sqrt(6 / (576 + 1152))  # glorot_uniform's limit, whose square is 3 * Var(w)
-    assert "has variance limit**2 / 3" in lesson.q5.feedback(576 * limit**2 / 2)
-    assert "has variance limit**2 / 3" in lesson.q5.feedback(576 * limit**2)
-    assert "He's Var(w) = 2 / fan_in" in lesson.q5.feedback(576 * limit**2)
-    assert "the convolution's factor alone" in lesson.q5.feedback(2 / 3)
-    doubled = lesson.q5.feedback(576 * 2 / 1728 * 2)   # the ReLU doubling instead of halving
+    assert "has variance limit**2 / 3" in lesson.q4.feedback(576 * limit**2 / 2)
+    assert "has variance limit**2 / 3" in lesson.q4.feedback(576 * limit**2)
+    assert "He's Var(w) = 2 / fan_in" in lesson.q4.feedback(576 * limit**2)
+    assert "the convolution's factor alone" in lesson.q4.feedback(2 / 3)
+    doubled = lesson.q4.feedback(576 * 2 / 1728 * 2)   # the ReLU doubling instead of halving
     assert "multiplied by 2 for the ReLU" in doubled and "it does not double it" in doubled
     assert "fan_out * Var(w)" in doubled   # the same 4/3 as the wrong fan, so both are named
-    assert "standard deviation's factor" in lesson.q5.feedback(np.sqrt(1 / 3))
+    assert "standard deviation's factor" in lesson.q4.feedback(np.sqrt(1 / 3))
     # F * F cancels: the channel counts alone give the factor, and the Correct! message says so
-    assert lesson.q5.is_correct(64 * 2 / (64 + 128) / 2)
-    assert "F * F cancels" in lesson.q5.feedback(1 / 3)
+    assert lesson.q4.is_correct(64 * 2 / (64 + 128) / 2)
+    assert "F * F cancels" in lesson.q4.feedback(1 / 3)
 
 
-def test_q4_a_ratio_test_that_divides_by_zero_taps_is_not_told_it_reshaped():
+def test_q5_a_ratio_test_that_divides_by_zero_taps_is_not_told_it_reshaped():
     """A test by ratios to filter 0 fails where filter 0 has a zero tap (0/0); on every kernel
     with zeros it answered as reshape(C_out, -1) does, and was told to fix a reshape it never
     wrote (cold learner r34). A separable kernel without zero taps tells the two apart."""
@@ -960,7 +960,7 @@ def test_q4_a_ratio_test_that_divides_by_zero_taps_is_not_told_it_reshaped():
                     return False
         return True
 
-    message = lesson.q4.feedback(ratios)
+    message = lesson.q5.feedback(ratios)
     assert "which is not the expected value" in message and "reshape" not in message, message
 
 

@@ -9,9 +9,9 @@ In the notebook::
 
 Each exercise sits after the section it practises, and the numbers follow the notebook's order
 (this module defines them in that order): q1 and q2 in section 3 (dilation, then the receptive
-field), q3 in section 4 (groups), q4 in section 5 (what a separable layer gives up: which
-kernels it can hold), q5 in section 6 (the first weights): the factor by which a
-glorot_uniform layer and its ReLU multiply the mean square, the "why" of He's rule; q6, q7 and
+field), q3 in section 4 (groups), q4 in section 5 (the first weights): the factor by which a
+glorot_uniform layer and its ReLU multiply the mean square, the "why" of He's rule; q5 in
+section 6 (what a separable layer gives up: which kernels it can hold); q6, q7 and
 q8 in section 7 (the capstone, real networks): the learner counts one inverted residual block
 of MobileNetV2 by hand (q6: its multiplications for one image, which no Keras one-liner
 gives; the lesson never prints the block's totals, and tests/claims/lesson07.py checks the
@@ -313,7 +313,70 @@ q3 = Exercise(
 )
 
 
-# --- q4: what a separable layer gives up: which Conv2D kernels it can hold ----------------------
+# --- q4: the first weights: why Glorot fades under ReLU ----------------------------------------
+
+# Conv2D(128, 3) on 64 channels: fan_in = 576, fan_out = 1152, so glorot_uniform's
+# Var(w) = 2 / 1728 and the convolution multiplies the mean square by fan_in * Var(w) = 2/3;
+# the ReLU after it halves that: 1/3. (F * F cancels: 64 * 2 / (64 + 128) is 2/3 too, so
+# forgetting it is not a mistake this question can see.)
+_G_F, _G_C_IN, _G_C_OUT = 3, 64, 128
+_G_FAN_IN = _G_F * _G_F * _G_C_IN                                 # 576
+_G_FAN_OUT = _G_F * _G_F * _G_C_OUT                               # 1152
+_G_VAR = 2 / (_G_FAN_IN + _G_FAN_OUT)                             # glorot's Var(w)
+_G_CONV = _G_FAN_IN * _G_VAR                                      # the convolution's factor, 2/3
+_Q4F = _G_CONV / 2                                                 # then ReLU: 1/3
+_G_BACK = _G_FAN_OUT * _G_VAR                                     # fan_out * Var(w), 4/3
+_G_SAME_FANS = _G_FAN_IN * 2 / (_G_FAN_IN + _G_FAN_IN) / 2        # as if C_out were 64: 1/2
+_HE_CONV = _G_FAN_IN * 2 / _G_FAN_IN                              # He's convolution: 2
+
+q4 = Exercise(
+    "A Conv2D(128, 3) layer on a 64-channel input, followed by ReLU, starts with "
+    "glorot_uniform weights. By what factor, in expectation, does the layer (the convolution, "
+    "then its ReLU) multiply the mean square of the signal, away from the border? Give it to 3 "
+    "significant figures or more.",
+    checker=number(_Q4F, mistakes={
+        _G_CONV: "2/3 is fan_in * Var(w) = 576 * 2 / (576 + 1152), the convolution's factor "
+                 "alone, with the ReLU left out; or fan_out * Var(w) / 2, with fan_out in "
+                 "fan_in's place. The forward pass sums fan_in = 3 * 3 * 64 products, and the "
+                 "ReLU after it zeroes the negative half and halves the mean square.",
+        # fan_out * Var(w) (wrong fan, no ReLU) and fan_in * Var(w) doubled for the ReLU
+        # (576 * 2 / 1728 * 2) both give 4/3; the message names both routes.
+        _G_BACK: "4/3 is fan_out * Var(w) = 1152 * 2 / (576 + 1152), with the wrong fan and "
+                 "no ReLU (the forward pass sums fan_in = 3 * 3 * 64 products; fan_out governs "
+                 "the gradients); or fan_in * Var(w) = 2/3 multiplied by 2 for the ReLU: a "
+                 "ReLU zeroes half its input, so it halves the mean square; it does not double "
+                 "it.",
+        _G_SAME_FANS: "that is the factor when fan_in = fan_out (64 filters on 64 channels); "
+                      "this layer has 128 filters: fan_out = 3 * 3 * 128 = 1152.",
+        # He's Var(w) = 2 / fan_in and glorot's limit**2 = 6 / (fan_in + fan_out) taken as
+        # Var(w) (the /3 of a uniform forgotten) give the same numbers: 1 and, without the
+        # ReLU, 2; each message names both routes.
+        _HE_CONV / 2: "1 is what He's Var(w) = 2 / fan_in gives with its ReLU, and also what "
+                      "limit**2 = 6 / (fan_in + fan_out) gives taken as Var(w): a uniform on "
+                      "[-limit, limit] has variance limit**2 / 3, so glorot_uniform's Var(w) is "
+                      "2 / (fan_in + fan_out).",
+        _HE_CONV: "2 is fan_in * Var(w) without the ReLU, with He's Var(w) = 2 / fan_in, or with "
+                  "limit**2 = 6 / (fan_in + fan_out) taken as Var(w): a uniform on "
+                  "[-limit, limit] has variance limit**2 / 3, so glorot_uniform's Var(w) is "
+                  "2 / (fan_in + fan_out); and the ReLU halves the mean square.",
+        float(np.sqrt(_Q4F)): "that is the standard deviation's factor, sqrt(1/3); the mean "
+                             "square is multiplied by its square.",
+    }),
+    hint=["The convolution multiplies the mean square by fan_in * Var(w), with glorot_uniform's "
+          "Var(w) = 2 / (fan_in + fan_out); here fan_in = 3 * 3 * 64 and fan_out = 3 * 3 * 128.",
+          "ReLU zeroes the negative half of a zero-mean symmetric input. What does that do to "
+          "the mean square?"],
+    solution="answer = 576 * 2 / (576 + 1152) / 2  # = 1/3: 2/3 for the convolution, 1/2 for "
+             "the ReLU\n# F * F cancels in fan_in / (fan_in + fan_out): Glorot's factor depends "
+             "only on C_in / (C_in + C_out):\n# 2 * 64 / (64 + 128) / 2 gives the same",
+    solution_answer=_Q4F,
+    explanation="F * F cancels in fan_in / (fan_in + fan_out), so Glorot's factor here depends "
+                "only on C_in / (C_in + C_out): 2 * 64 / (64 + 128) = 2/3 for the convolution, "
+                "then 1/2 for the ReLU.",
+)
+
+
+# --- q5: what a separable layer gives up: which Conv2D kernels it can hold ----------------------
 
 
 def is_separable(kernel):
@@ -395,7 +458,7 @@ _SEPARABLE_KERNELS = _kernels()
 def _slice_ranks(kernel, rule, group_by_filter=False, exact=False):
     """``rule`` applied to the rank of each input channel's (or, with ``group_by_filter``,
     each filter's) F_h * F_w x ... slice; True when every slice passes. ``exact``: the rank
-    with no tolerance for round-off (matrix_rank's tol=0), the exact test q4 names."""
+    with no tolerance for round-off (matrix_rank's tol=0), the exact test q5 names."""
     kernel = np.asarray(kernel)
     f_h, f_w, channels, filters = kernel.shape
     if group_by_filter:
@@ -407,7 +470,7 @@ def _slice_ranks(kernel, rule, group_by_filter=False, exact=False):
 
 def _filter_ranks(kernel, pairs):
     """True when, on every input channel, each pair of filters ``pairs(C_out)`` gives, the
-    two filters' F_h * F_w x 2 slice has rank at most 1: q4's tests of some filters only."""
+    two filters' F_h * F_w x 2 slice has rank at most 1: q5's tests of some filters only."""
     kernel = np.asarray(kernel)
     f_h, f_w, channels, filters = kernel.shape
     return all(np.linalg.matrix_rank(kernel[:, :, c, list(pair)].reshape(f_h * f_w, 2)) <= 1
@@ -502,7 +565,7 @@ def _rank_of_a_stack(check):
 
     return checked
 
-q4 = Exercise(
+q5 = Exercise(
     "Write is_separable(kernel): kernel is a Conv2D kernel, (F, F, C_in, C_out); return True "
     "when a SeparableConv2D with depth_multiplier=1 (a depthwise kernel, then pointwise "
     "weights, no activation between) can compute exactly the same layer, False when it "
@@ -517,69 +580,6 @@ q4 = Exercise(
           "product's other singular values tiny, not 0); return True when every channel "
           "passes."],
     solution_answer=is_separable,
-)
-
-
-# --- q5: the first weights: why Glorot fades under ReLU ----------------------------------------
-
-# Conv2D(128, 3) on 64 channels: fan_in = 576, fan_out = 1152, so glorot_uniform's
-# Var(w) = 2 / 1728 and the convolution multiplies the mean square by fan_in * Var(w) = 2/3;
-# the ReLU after it halves that: 1/3. (F * F cancels: 64 * 2 / (64 + 128) is 2/3 too, so
-# forgetting it is not a mistake this question can see.)
-_G_F, _G_C_IN, _G_C_OUT = 3, 64, 128
-_G_FAN_IN = _G_F * _G_F * _G_C_IN                                 # 576
-_G_FAN_OUT = _G_F * _G_F * _G_C_OUT                               # 1152
-_G_VAR = 2 / (_G_FAN_IN + _G_FAN_OUT)                             # glorot's Var(w)
-_G_CONV = _G_FAN_IN * _G_VAR                                      # the convolution's factor, 2/3
-_Q5F = _G_CONV / 2                                                 # then ReLU: 1/3
-_G_BACK = _G_FAN_OUT * _G_VAR                                     # fan_out * Var(w), 4/3
-_G_SAME_FANS = _G_FAN_IN * 2 / (_G_FAN_IN + _G_FAN_IN) / 2        # as if C_out were 64: 1/2
-_HE_CONV = _G_FAN_IN * 2 / _G_FAN_IN                              # He's convolution: 2
-
-q5 = Exercise(
-    "A Conv2D(128, 3) layer on a 64-channel input, followed by ReLU, starts with "
-    "glorot_uniform weights. By what factor, in expectation, does the layer (the convolution, "
-    "then its ReLU) multiply the mean square of the signal, away from the border? Give it to 3 "
-    "significant figures or more.",
-    checker=number(_Q5F, mistakes={
-        _G_CONV: "2/3 is fan_in * Var(w) = 576 * 2 / (576 + 1152), the convolution's factor "
-                 "alone, with the ReLU left out; or fan_out * Var(w) / 2, with fan_out in "
-                 "fan_in's place. The forward pass sums fan_in = 3 * 3 * 64 products, and the "
-                 "ReLU after it zeroes the negative half and halves the mean square.",
-        # fan_out * Var(w) (wrong fan, no ReLU) and fan_in * Var(w) doubled for the ReLU
-        # (576 * 2 / 1728 * 2) both give 4/3; the message names both routes.
-        _G_BACK: "4/3 is fan_out * Var(w) = 1152 * 2 / (576 + 1152), with the wrong fan and "
-                 "no ReLU (the forward pass sums fan_in = 3 * 3 * 64 products; fan_out governs "
-                 "the gradients); or fan_in * Var(w) = 2/3 multiplied by 2 for the ReLU: a "
-                 "ReLU zeroes half its input, so it halves the mean square; it does not double "
-                 "it.",
-        _G_SAME_FANS: "that is the factor when fan_in = fan_out (64 filters on 64 channels); "
-                      "this layer has 128 filters: fan_out = 3 * 3 * 128 = 1152.",
-        # He's Var(w) = 2 / fan_in and glorot's limit**2 = 6 / (fan_in + fan_out) taken as
-        # Var(w) (the /3 of a uniform forgotten) give the same numbers: 1 and, without the
-        # ReLU, 2; each message names both routes.
-        _HE_CONV / 2: "1 is what He's Var(w) = 2 / fan_in gives with its ReLU, and also what "
-                      "limit**2 = 6 / (fan_in + fan_out) gives taken as Var(w): a uniform on "
-                      "[-limit, limit] has variance limit**2 / 3, so glorot_uniform's Var(w) is "
-                      "2 / (fan_in + fan_out).",
-        _HE_CONV: "2 is fan_in * Var(w) without the ReLU, with He's Var(w) = 2 / fan_in, or with "
-                  "limit**2 = 6 / (fan_in + fan_out) taken as Var(w): a uniform on "
-                  "[-limit, limit] has variance limit**2 / 3, so glorot_uniform's Var(w) is "
-                  "2 / (fan_in + fan_out); and the ReLU halves the mean square.",
-        float(np.sqrt(_Q5F)): "that is the standard deviation's factor, sqrt(1/3); the mean "
-                             "square is multiplied by its square.",
-    }),
-    hint=["The convolution multiplies the mean square by fan_in * Var(w), with glorot_uniform's "
-          "Var(w) = 2 / (fan_in + fan_out); here fan_in = 3 * 3 * 64 and fan_out = 3 * 3 * 128.",
-          "ReLU zeroes the negative half of a zero-mean symmetric input. What does that do to "
-          "the mean square?"],
-    solution="answer = 576 * 2 / (576 + 1152) / 2  # = 1/3: 2/3 for the convolution, 1/2 for "
-             "the ReLU\n# F * F cancels in fan_in / (fan_in + fan_out): Glorot's factor depends "
-             "only on C_in / (C_in + C_out):\n# 2 * 64 / (64 + 128) / 2 gives the same",
-    solution_answer=_Q5F,
-    explanation="F * F cancels in fan_in / (fan_in + fan_out), so Glorot's factor here depends "
-                "only on C_in / (C_in + C_out): 2 * 64 / (64 + 128) = 2/3 for the convolution, "
-                "then 1/2 for the ReLU.",
 )
 
 
@@ -975,7 +975,7 @@ q8 = Exercise(
         sum(conv_mults((224, 224, c_in), 3, c_out, padding="same") for _, c_in, c_out in _VGG16):
             "that counts every layer at 224x224: each max pooling halves the map, so the later "
             "groups run on 112, 56, 28 and 14.",
-        15.3e9: "that is the papers' figure, 15,300 million (section 5's table), the count "
+        15.3e9: "that is the papers' figure, 15,300 million (section 6's table), the count "
                 "rounded to 3 significant figures: count the 13 convolutions yourself, exactly.",
         _Q8V / 1e9: "that is the count in billions: give the count itself, not in billions.",
         _Q8V / 1e6: "that is the answer in millions: give the count itself.",

@@ -145,14 +145,14 @@ read = np.flatnonzero(np.abs(tape.gradient(group_0, x_var).numpy()).sum(axis=(0,
 assert read.tolist() == list(range(16))
 assert moved[..., :32].max() == 0 and moved[..., 32:64].max() > 0 and moved[..., 64:].max() == 0
 
-# %% cell 37: MobileNet's first block: BN and ReLU after each step, a ReLU capped at 6 in Keras
+# %% cell 49: MobileNet's first block: BN and ReLU after each step, a ReLU capped at 6 in Keras
 for name in ("conv_dw_1", "conv_pw_1"):
     relu = mobilenet_v1.get_layer(name + "_relu")
     assert isinstance(mobilenet_v1.get_layer(name + "_bn"), layers.BatchNormalization)
     assert isinstance(relu, layers.ReLU) and relu.max_value == 6
     assert relu.input is mobilenet_v1.get_layer(name + "_bn").output
 
-# %% cell 40: Keras's counts are the course's formulas (standard, grouped, separable)
+# %% cell 52: Keras's counts are the course's formulas (standard, grouped, separable)
 def keras_mults(layer, input_shape=(112, 112, 32)):
     """One multiplication per kernel weight and output position, read from the Keras layer."""
     positions = int(np.prod(layer.compute_output_shape((None, *input_shape))[1:3]))
@@ -168,12 +168,12 @@ assert costs.loc["Conv2D(64, 3)", ["parameters", "multiplications"]].tolist() ==
 assert costs.loc["SeparableConv2D(64, 3)", ["parameters", "multiplications"]].tolist() == [
     2_400, 29_302_784]
 
-# %% cell 41: the figure's channel pairs hold exactly each layer's kernel weights
+# %% cell 53: the figure's channel pairs hold exactly each layer's kernel weights
 assert [int(w.sum()) for w in pair_weights.values()] == [
     standard.kernel.numpy().size, grouped_4.kernel.numpy().size, depthwise_kernel.size,
     pointwise_kernel.size]
 
-# %% cell 41: the link counts read off the kernels are 9 everywhere, 9 within the 4 groups, 9 on
+# %% cell 53: the link counts read off the kernels are 9 everywhere, 9 within the 4 groups, 9 on
 # the depthwise diagonal, 1 everywhere for the pointwise step
 assert np.array_equal(pair_weights["Conv2D(64, 3)"], np.full((32, 64), 9))
 assert np.array_equal(pair_weights["Conv2D(64, 3, groups=4)"],
@@ -181,11 +181,11 @@ assert np.array_equal(pair_weights["Conv2D(64, 3, groups=4)"],
 assert np.array_equal(pair_weights["separable: depthwise step"], np.diag(np.full(32, 9)))
 assert np.array_equal(pair_weights["separable: pointwise step"], np.ones((32, 64)))
 
-# %% cell 43: separable / standard = 1/C_out + 1/F^2; 8.9x fewer at 1024 channels
+# %% cell 55: separable / standard = 1/C_out + 1/F^2; 8.9x fewer at 1024 channels
 assert np.isclose(fraction, 1 / 64 + 1 / 3**2)
 assert round(widest, 1) == 8.9
 
-# %% cell 45: channel 0's 9 x 64 weights have rank 1 (separable) and 9 (standard)
+# %% cell 57: channel 0's 9 x 64 weights have rank 1 (separable) and 9 (standard)
 assert ranks == [1, 9]
 
 # %% cell 83: MobileNet predicted from its recipe is its paper's 569 M; VGG-16 / MobileNet = 27x
@@ -320,44 +320,44 @@ assert np.floor(counted["ResNet50"] / 1e8) * 1e8 == papers["ResNet50"][1] == 3.8
 # %% cell 91: VGG-16's 13 convolutions alone are within 0.5% of the paper's 15.3 G
 assert abs(vgg_convs / 15.3e9 - 1) < 0.005
 
-# %% cell 51: the weights lie within glorot_uniform's limit, biases are 0
+# %% cell 34: the weights lie within glorot_uniform's limit, biases are 0
 assert np.abs(fresh_kernel).max() <= limit and np.abs(fresh_kernel).max() > 0.95 * limit
 assert np.all(fresh.bias.numpy() == 0)
 
-# %% cell 53: the stds are as predicted
+# %% cell 36: the stds are as predicted
 assert abs(outputs.numpy().std() / forward - 1) < 0.1
 assert abs(grad_images.std() / backward - 1) < 0.1
 
-# %% cell 54: Glorot's factor fan_in * Var(w) is 1 here, He's 2; with ReLU the rule halves the
+# %% cell 37: Glorot's factor fan_in * Var(w) is 1 here, He's 2; with ReLU the rule halves the
 # mean square per layer for Glorot and keeps He's std at layer 1's, sqrt(2)
 assert np.isclose(288 * initializers["glorot_uniform"][1], 1)
 assert np.isclose(288 * initializers["he_normal"][1], 2)
 assert np.allclose(stack_rule["glorot_uniform"][1:] / stack_rule["glorot_uniform"][:-1], 0.5**0.5)
 assert np.allclose(stack_rule["he_normal"], 2**0.5)
 
-# %% cell 54: rule and measurement agree only roughly: He's 12-network root-mean-square reads 1.1
+# %% cell 37: rule and measurement agree only roughly: He's 12-network root-mean-square reads 1.1
 # at layer 16 (rule 1.4); single networks vary a lot there (the band)
 assert f"{stack_std['he_normal'][-1]:.2g}" == "1.1"
 assert f"{stack_rule['he_normal'][-1]:.2g}" == "1.4"
 assert draw_stds["he_normal"][:, -1].max() / draw_stds["he_normal"][:, -1].min() > 2
 
-# %% cell 55: the rule and the 12 networks' std agree (within a factor 2 at every layer); after 16
+# %% cell 38: the rule and the 12 networks' std agree (within a factor 2 at every layer); after 16
 # layers glorot_uniform fades, he_normal keeps the scale, std 0.01 is gone
 for name in stack_std:
     assert np.all(np.abs(np.log(stack_std[name] / stack_rule[name])) < np.log(2)), name
 assert stack_std["glorot_uniform"][-1] < 0.05 and 0.5 < stack_std["he_normal"][-1] < 3
 assert stack_std["too small (std 0.01)"][-1] < 1e-10
 
-# %% cell 56: the figure draws section 6's 12-network lines and rules: He level, Glorot falls
+# %% cell 39: the figure draws section 5's 12-network lines and rules: He level, Glorot falls
 assert np.array_equal(layer_numbers, np.arange(1, 17))
 assert stack_std["he_normal"].min() > 0.5 and stack_std["glorot_uniform"][-1] < 0.02
 
-# %% cell 58: glorot_uniform with ReLU halves the mean square per layer: 1/4 over layers 1-3,
+# %% cell 41: glorot_uniform with ReLU halves the mean square per layer: 1/4 over layers 1-3,
 # 1/32,768 over 16
 assert np.allclose(shrink, 0.5) and len(shrink) == 15
 assert round(1 / shrink[:2].prod()) == 4 and round(1 / shrink.prod()) == 2**15 == 32_768
 
-# %% cell 59: lesson 05's network is shallow (2 convolutions and 2 Dense layers, swish before
+# %% cell 42: lesson 05's network is shallow (2 convolutions and 2 Dense layers, swish before
 # its output) and trains with the default: its builder never sets kernel_initializer
 lesson05_cells = json.loads(next(Path().glob("05_*.ipynb")).read_text())["cells"]
 (builder,) = ["".join(cell["source"]) for cell in lesson05_cells
@@ -368,7 +368,7 @@ assert len(kernel_layers_05) == 4 and all('activation="swish"' in args
 assert 'activation="softmax"' in kernel_layers_05[3]
 assert "initializer" not in builder
 
-# %% cell 50: MobileNetV2 runs 52 convolutions in a row: the longest path from its input to its
+# %% cell 33: MobileNetV2 runs 52 convolutions in a row: the longest path from its input to its
 # output passes through every Conv2D and DepthwiseConv2D layer it has (cell 69 prints 52)
 in_a_row = {}
 for layer in mobilenet.layers:
@@ -378,12 +378,12 @@ for layer in mobilenet.layers:
         isinstance(layer, (layers.Conv2D, layers.DepthwiseConv2D))
 assert in_a_row[mobilenet.layers[-1].name] == len(convolutions) == 52
 
-# %% cell 50: glorot's variance 2 / (fan_in + fan_out) is the harmonic mean of 1/fan_in, 1/fan_out
+# %% cell 33: glorot's variance 2 / (fan_in + fan_out) is the harmonic mean of 1/fan_in, 1/fan_out
 fan_a, fan_b = 288, 576
 assert np.isclose(2 / (1 / (1 / fan_a) + 1 / (1 / fan_b)), 2 / (fan_a + fan_b))
 assert np.isclose(initializers["glorot_uniform"][1], 2 / (288 + 288))
 
-# %% cell 94: the figure's lines are section 6's 12 networks; He level, Glorot falls
+# %% cell 94: the figure's lines are section 5's 12 networks; He level, Glorot falls
 for name in draw_stds:
     assert draw_stds[name].shape == (12, 16)
     assert np.allclose(stack_std[name], np.sqrt((draw_stds[name] ** 2).mean(axis=0))), name
