@@ -324,6 +324,11 @@ assert abs(vgg_convs / 15.3e9 - 1) < 0.005
 assert np.abs(fresh_kernel).max() <= limit and np.abs(fresh_kernel).max() > 0.95 * limit
 assert np.all(fresh.bias.numpy() == 0)
 
+# %% cell 34: kernel_initializer="he_normal" set on a layer draws weights with He's std,
+# sqrt(2 / fan_in) (one draw of 288 weights: within 10%)
+assert he_layer.get_config()["kernel_initializer"]["class_name"] == "HeNormal"
+assert abs(he_layer.kernel.numpy().std() / np.sqrt(2 / fan_in) - 1) < 0.1
+
 # %% cell 36: the stds are as predicted
 assert abs(outputs.numpy().std() / forward - 1) < 0.1
 assert abs(grad_images.std() / backward - 1) < 0.1
