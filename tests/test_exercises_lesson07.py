@@ -551,8 +551,8 @@ LEARNER_ANSWERS = {
             # both give 4/3, and the message names both routes
             "1152 * 2 / (576 + 1152)": "with the wrong fan and no ReLU",
             "576 * 2 / 1728 * 2": "multiplied by 2 for the ReLU",
-            "0.5": "the factor when fan_in = fan_out",
-            "576 * 2 / (576 + 576) / 2": "the factor when fan_in = fan_out",
+            "0.5": "the ReLU's 1/2 alone: as if Glorot kept the mean square",
+            "576 * 2 / (576 + 576) / 2": "or as if fan_in = fan_out",
             "1": "what He's Var(w) = 2 / fan_in gives",
             "2": "with He's Var(w) = 2 / fan_in",
             # glorot's limit**2 taken as Var(w), the /3 of a uniform forgotten: 1, and 2
@@ -928,7 +928,9 @@ def test_q4_is_the_factor_tensorflow_measures():
     assert lesson.q4.is_correct(1 / 3) and abs(glorot * 3 - 1) < 0.05, glorot
     square = _mean_square_factor(keras.initializers.GlorotUniform)
     assert abs(square / 0.5 - 1) < 0.1, square
-    assert "the factor when fan_in = fan_out" in lesson.q4.feedback(0.5)
+    half = lesson.q4.feedback(0.5)   # both routes to 1/2: Glorot taken as 1, or fan_in = fan_out
+    assert "as if Glorot kept the mean square" in half and "as if fan_in = fan_out" in half
+    assert "is 1 only when fan_in = fan_out" in half and "= 2/3" in half
     he = _mean_square_factor(keras.initializers.HeNormal)
     assert abs(he - 1) < 0.1, he
     assert "what He's Var(w) = 2 / fan_in gives" in lesson.q4.feedback(1)

@@ -346,8 +346,13 @@ q4 = Exercise(
                  "the gradients); or fan_in * Var(w) = 2/3 multiplied by 2 for the ReLU: a "
                  "ReLU zeroes half its input, so it halves the mean square; it does not double "
                  "it.",
-        _G_SAME_FANS: "that is the factor when fan_in = fan_out (64 filters on 64 channels); "
-                      "this layer has 128 filters: fan_out = 3 * 3 * 128 = 1152.",
+        # Two routes give 1/2: Glorot taken to keep the mean square (factor 1), so only the
+        # ReLU's 1/2 counts; or fan_out taken equal to fan_in. The message names both.
+        _G_SAME_FANS: "1/2 is the ReLU's 1/2 alone: as if Glorot kept the mean square, or as if "
+                      "fan_in = fan_out (64 filters on 64 channels). Glorot's convolution "
+                      "factor, fan_in * Var(w), is 1 only when fan_in = fan_out; this layer has "
+                      "128 filters, fan_out = 3 * 3 * 128 = 1152, so it is 576 * 2 / (576 + "
+                      "1152) = 2/3.",
         # He's Var(w) = 2 / fan_in and glorot's limit**2 = 6 / (fan_in + fan_out) taken as
         # Var(w) (the /3 of a uniform forgotten) give the same numbers: 1 and, without the
         # ReLU, 2; each message names both routes.
