@@ -415,6 +415,12 @@ LEARNER_ANSWERS = {
             "56 * 56 * (3 * 3 * 24 * 144 + 3 * 3 * 144 + 144 * 24)":
                 "counts block_2_expand as a 3x3 convolution",
             "56 * 56 * (24 * 144 + 144 * 24)": "add the depthwise step",
+            # the depthwise step on the block's 24 input channels, not the 144 expanded ones
+            "56 * 56 * (24 * 144 + 3 * 3 * 24 + 144 * 24)": "on the block's 24 input channels",
+            "22353408": "on the 144 channels the expansion made",
+            # the projection left out
+            "56 * 56 * (24 * 144 + 3 * 3 * 144)": "add block_2_project",
+            "14902272": "narrows the 144 channels back to 24",
             # one position only, or the kernel weights given instead: both 8,208
             "24 * 144 + 3 * 3 * 144 + 144 * 24": "for ONE output position",
             "8208": "multiply by 56 * 56",
@@ -595,6 +601,12 @@ def test_q6_is_what_keras_builds_in_mobilenetv2s_block_2(block_2):
     assert lesson.q6.is_correct(mults) and mults == 56 * 56 * 8208
     assert "the block's parameter count" in lesson.q6.feedback(
         sum(layer.count_params() for layer in block_2))
+    # the depthwise step run on the block's 24 input channels, and the projection left out
+    # (round 40, learner): each named, and neither another mistake's answer
+    narrow, unprojected = mults - 56 * 56 * 9 * (144 - 24), mults - 56 * 56 * 144 * 24
+    assert (narrow, unprojected) == (22_353_408, 14_902_272)
+    assert "on the block's 24 input channels" in lesson.q6.feedback(narrow)
+    assert "add block_2_project" in lesson.q6.feedback(unprojected)
 
 
 def test_q8_is_what_keras_vgg16s_convolutions_cost():

@@ -631,6 +631,13 @@ q6 = Exercise(
         _block_mults(depthwise=0):
             "add the depthwise step: one 3x3 kernel per channel, 3 * 3 * 144 weights, at each "
             "of the 56 * 56 positions.",
+        _block_mults(depthwise=depthwise_params(3, _C, bias=False)):
+            "that runs the depthwise step on the block's 24 input channels (3 * 3 * 24 "
+            "weights): it runs after block_2_expand, on the 144 channels the expansion made, "
+            "3 * 3 * 144 weights. The block is wide in the middle.",
+        _block_mults(project=0):
+            "add block_2_project, the 1x1 convolution that narrows the 144 channels back to "
+            "24: 144 * 24 weights at each of the 56 * 56 positions.",
         _WEIGHTS6:
             "8,208 is the block's kernel weights, one multiplication each for ONE output "
             "position: each weight is used at every position, so multiply by 56 * 56.",
