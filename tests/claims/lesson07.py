@@ -430,5 +430,15 @@ assert round(spread(16) / spread(4), 2) == 2.0
 assert receptive_field([(3, 1)] * 10) == 21 and np.count_nonzero(strength) == 21 * 21
 assert central_share > 0.5 and np.isclose(strength[9:12, 9:12].max(), 1)
 
+# %% cell 107: called plainly on the CPU (oneDNN off, as setup_notebook sets it), the channels-first
+# layer raises TensorFlow's NHWC-only error; cell 108's XLA call runs it
+if not tf.config.list_physical_devices("GPU"):
+    try:
+        first(images_nchw)
+    except tf.errors.UnimplementedError as error:
+        assert "only supports the NHWC tensor format on the CPU" in str(error)
+    else:
+        raise AssertionError("a plain channels-first Conv2D ran on the CPU")
+
 # %% cell 108: the same kernel shape fits channels first and channels last
 assert first.kernel.shape == last.kernel.shape
