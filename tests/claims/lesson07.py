@@ -308,7 +308,7 @@ largest = max(differences, key=lambda name: abs(differences[name]))
 assert largest == "ResNet50" and abs(differences[largest]) > 0.015   # 1.5% would not do
 
 # %% cell 92: to two figures MobileNetV2's and EfficientNet-B0's counts round to their papers';
-# ResNet-50's rounds to 3.9 G and only cut to two figures gives the paper's 3.8 G
+# ResNet-50's rounds to 3.9 G; its first two figures (cut, not rounded) are the paper's 3.8 G
 counted = {name: sum(row.mults for row in predict_model(networks[name])) for name in papers}
 assert [f"{counted[name] / 1e6:,.1f} M" for name in ("MobileNetV2", "EfficientNetB0", "ResNet50")
         ] == ["300.8 M", "385.8 M", "3,858.0 M"]
