@@ -427,7 +427,7 @@ assert np.isclose(spread(4), np.sqrt(2 * 4 / 3)) and np.isclose(spread(16), np.s
 assert round(spread(16) / spread(4), 2) == 2.0
 
 # %% cell 106: a 21x21 field; the central 11x11 holds most of the gradient; the peak is central
-assert receptive_field([(3, 1)] * 10) == 21 and np.count_nonzero(strength) == 21 * 21
+assert receptive_field([(3, 1, 1)] * 10) == 21 and np.count_nonzero(strength) == 21 * 21
 assert central_share > 0.5 and np.isclose(strength[9:12, 9:12].max(), 1)
 
 # %% cell 107: called plainly on the CPU (oneDNN off, as setup_notebook sets it), the channels-first
