@@ -27,8 +27,8 @@ from course_utils.architectures import (
 from course_utils.exercises import lesson07
 
 # %% cell 109 (note 2, cell 0 points to it): regularizers and constraints change how a layer
-# trains, not what it computes: a regularizer's penalty joins the loss (model.losses, which compute_loss adds); a constraint
-# projects the weights after the optimizer's update
+# trains, not what it computes: a regularizer's penalty joins the loss (model.losses, which
+# compute_loss adds); a constraint projects the weights after the optimizer's update
 x_claim = np.random.default_rng(0).standard_normal((2, 8, 8, 3)).astype("float32")
 plain = layers.Conv2D(4, 3, name="plain")
 trained = layers.Conv2D(4, 3, kernel_regularizer=keras.regularizers.L2(0.01),
