@@ -560,6 +560,9 @@ LEARNER_ANSWERS = {
             "0.5": "the ReLU's 1/2 alone: as if Glorot kept the mean square",
             "576 * 2 / (576 + 576) / 2": "or as if fan_in = fan_out",
             "1": "what He's Var(w) = 2 / fan_in gives",
+            # the likeliest route to 1: Glorot's factor taken as 1 (a square stack), no ReLU
+            "576 * 2 / (576 + 576)": "as if Glorot kept the mean square (it does only when",
+            "1.0": "and the ReLU were left out",
             "2": "with He's Var(w) = 2 / fan_in",
             # glorot's limit**2 taken as Var(w), the /3 of a uniform forgotten: 1, and 2
             # without the ReLU; the messages name this route as well as He's
@@ -945,7 +948,10 @@ def test_q4_is_the_factor_tensorflow_measures():
     assert "is 1 only when fan_in = fan_out" in half and "= 2/3" in half
     he = _mean_square_factor(keras.initializers.HeNormal)
     assert abs(he - 1) < 0.1, he
-    assert "what He's Var(w) = 2 / fan_in gives" in lesson.q4.feedback(1)
+    one = lesson.q4.feedback(1)   # three routes to 1, the likeliest first: Glorot as 1, no ReLU
+    assert "what He's Var(w) = 2 / fan_in gives" in one
+    assert "as if Glorot kept the mean square" in one and "the ReLU were left out" in one
+    assert "= 2/3" in one
     limit = np.sqrt(6 / (576 + 1152))  # glorot_uniform's limit, whose square is 3 * Var(w)
     assert "has variance limit**2 / 3" in lesson.q4.feedback(576 * limit**2 / 2)
     assert "has variance limit**2 / 3" in lesson.q4.feedback(576 * limit**2)

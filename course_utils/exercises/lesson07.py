@@ -356,7 +356,12 @@ q4 = Exercise(
         # He's Var(w) = 2 / fan_in and glorot's limit**2 = 6 / (fan_in + fan_out) taken as
         # Var(w) (the /3 of a uniform forgotten) give the same numbers: 1 and, without the
         # ReLU, 2; each message names both routes.
-        _HE_CONV / 2: "1 is what He's Var(w) = 2 / fan_in gives with its ReLU, and also what "
+        # Three routes give 1; the likeliest in this lesson: Glorot taken to keep the mean
+        # square (cell 37's square stack) and the ReLU left out. The message names all three.
+        _HE_CONV / 2: "1 is what you get as if Glorot kept the mean square (it does only when "
+                      "fan_in = fan_out; here its factor is 576 * 2 / (576 + 1152) = 2/3) and "
+                      "the ReLU were left out (it halves the mean square). It is also what "
+                      "He's Var(w) = 2 / fan_in gives with its ReLU, and what "
                       "limit**2 = 6 / (fan_in + fan_out) gives taken as Var(w): a uniform on "
                       "[-limit, limit] has variance limit**2 / 3, so glorot_uniform's Var(w) is "
                       "2 / (fan_in + fan_out).",
