@@ -750,7 +750,8 @@ def _counts_with(size=None, weights=None, bias=None, bias_mults=None, dense_bias
     """my_layer_counts with one rule replaced: ``size(n, f, s, d, padding)`` the output size of
     one axis, ``weights(kind, config, f_h, f_w, channels)`` the kernel's weights, ``bias(kind,
     config, c_out)`` the biases, ``bias_mults``: one multiplication per bias and output
-    value; ``dense_bias_mults``: Dense's multiplications (C + 1) * units with a bias."""
+    value; ``dense_bias_mults``: Dense's multiplications (C + 1) * units with a bias. A
+    ``weights`` rule also gets the right count, for the kinds it leaves alone."""
     def counts(kind, config, input_shape):
         use_bias = config["use_bias"]
         if kind == "Dense":
@@ -773,7 +774,7 @@ def _counts_with(size=None, weights=None, bias=None, bias_mults=None, dense_bias
         else:
             c_out = config["filters"]
             right = f_h * f_w * (channels // config["groups"]) * c_out
-        kernel = right if weights is None else weights(kind, config, f_h, f_w, channels)
+        kernel = right if weights is None else weights(kind, config, f_h, f_w, channels, right)
         biases = c_out * use_bias if bias is None else bias(kind, config, c_out)
         mults = o_h * o_w * kernel + (o_h * o_w * c_out * use_bias if bias_mults else 0)
         return kernel + biases, mults
@@ -781,32 +782,23 @@ def _counts_with(size=None, weights=None, bias=None, bias_mults=None, dense_bias
     return counts
 
 
-def _full_conv_weights(kind, config, f_h, f_w, channels):
+def _full_conv_weights(kind, config, f_h, f_w, channels, right):
     """DepthwiseConv2D counted as a Conv2D from every channel to every output channel."""
-    if kind == "DepthwiseConv2D":
-        return f_h * f_w * channels * channels * config["depth_multiplier"]
-    return f_h * f_w * (channels // config["groups"]) * config["filters"]
+    return right * channels if kind == "DepthwiseConv2D" else right
 
 
-def _no_groups_weights(kind, config, f_h, f_w, channels):
-    if kind == "DepthwiseConv2D":
-        return f_h * f_w * channels * config["depth_multiplier"]
-    return f_h * f_w * channels * config["filters"]
+def _no_groups_weights(kind, config, f_h, f_w, channels, right):
+    return right if kind == "DepthwiseConv2D" else right * config["groups"]
 
 
-def _no_multiplier_weights(kind, config, f_h, f_w, channels):
-    if kind == "DepthwiseConv2D":
-        return f_h * f_w * channels
-    return f_h * f_w * (channels // config["groups"]) * config["filters"]
+def _no_multiplier_weights(kind, config, f_h, f_w, channels, right):
+    return right // config["depth_multiplier"] if kind == "DepthwiseConv2D" else right
 
 
-def _footprint_weights(kind, config, f_h, f_w, channels):
+def _footprint_weights(kind, config, f_h, f_w, channels, right):
     """The dilated footprint F + (F - 1)(D - 1) per axis counted as the kernel's taps."""
     (d_h, d_w) = config["dilation_rate"]
-    f_h, f_w = effective_kernel_size(f_h, d_h), effective_kernel_size(f_w, d_w)
-    if kind == "DepthwiseConv2D":
-        return f_h * f_w * channels * config["depth_multiplier"]
-    return f_h * f_w * (channels // config["groups"]) * config["filters"]
+    return right // (f_h * f_w) * effective_kernel_size(f_h, d_h) * effective_kernel_size(f_w, d_w)
 
 
 def _no_multiplier_bias(kind, config, c_out):
