@@ -11,6 +11,7 @@ tests/reference.py (the real library's answers) and scripts/paths.py (where thin
 from __future__ import annotations
 
 import os
+import sys
 
 import matplotlib
 import pytest
@@ -29,11 +30,13 @@ pytest_plugins = ["tests.kernel_checks"]
 @pytest.fixture(autouse=True)
 def _close_figures():
     """Close the figures a test or doctest drew (plots.py's doctests draw one each), so a
-    worker never holds more than matplotlib's 20 open figures and warns."""
+    worker never holds more than matplotlib's 20 open figures and warns. Only a test that drew
+    has imported pyplot; the others leave nothing to close and import nothing."""
     yield
-    import matplotlib.pyplot as plt  # noqa: PLC0415 (pyplot only once a test has run)
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
 
-    plt.close("all")
 
 # Claims files run in a notebook's kernel, on its variables (tests/kernel_checks.py), never as
 # modules of their own: --doctest-modules would import them and fail on the first name.
